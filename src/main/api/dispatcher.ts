@@ -1,0 +1,111 @@
+// The contract's server side, shared by every transport: validates each call against the contract's zod
+// schemas, runs the service, and turns any failure into the wire error shape. Unknown services/methods are rejected.
+import type { z } from 'zod';
+import { BugError, UserError, toErrorShape } from '../../shared/errors';
+import type { CallContext, EventSink, ServiceImpl, ServiceSpec } from '../../shared/contract/define';
+import { CallRequest, type CallResponse, type EventMessage } from '../../shared/contract/wire';
+
+export type Implementations<C extends Record<string, ServiceSpec>> = { readonly [K in keyof C]: ServiceImpl<C[K]> };
+
+export type EventListener = (message: EventMessage) => void;
+
+export interface DispatcherOptions {
+  /** Check results against the contract too (on in tests and development: a mismatch is a bug in main). */
+  validateResults?: boolean;
+  /** Where unexpected errors are reported (a logger); bugs are never swallowed silently. */
+  onBug?: (error: unknown, request: CallRequest) => void;
+}
+
+export class Dispatcher<C extends Record<string, ServiceSpec>> {
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(
+    private readonly contract: C,
+    private readonly implementations: Implementations<C>,
+    private readonly options: DispatcherOptions = {},
+  ) {}
+
+  /** Handles one untrusted request; never throws. */
+  async handle(raw: unknown, ctx: CallContext): Promise<CallResponse> {
+    const parsedRequest = CallRequest.safeParse(raw);
+    if (!parsedRequest.success) {
+      return failure(new UserError('Malformed request', { code: 'bad-request', hint: describeIssues(parsedRequest.error) }));
+    }
+    const request = parsedRequest.data;
+    const spec = Object.hasOwn(this.contract, request.service) ? this.contract[request.service] : undefined;
+    const methodSpec = spec && Object.hasOwn(spec.methods, request.method) ? spec.methods[request.method] : undefined;
+    if (!spec || !methodSpec) {
+      return failure(
+        new UserError(`Unknown method ${request.service}.${request.method}`, {
+          code: 'unknown-method',
+          hint: 'The app and its services are out of step; restart Dovetail.',
+        }),
+      );
+    }
+    const arg = methodSpec.arg.safeParse(request.arg);
+    if (!arg.success) {
+      const first = arg.error.issues[0];
+      const field = first && first.path.length > 0 ? first.path.join('.') : undefined;
+      return failure(
+        new UserError(`Invalid argument for ${request.service}.${request.method}: ${describeIssues(arg.error)}`, {
+          code: 'validation',
+          where: field ? `${request.service}.${request.method}: ${field}` : `${request.service}.${request.method}`,
+          hint: 'Check the highlighted field and try again.',
+        }),
+      );
+    }
+    try {
+      const impl = this.implementations[request.service] as Record<string, (a: unknown, c: CallContext) => Promise<unknown>>;
+      const fn = impl[request.method];
+      if (typeof fn !== 'function') throw new BugError(`No implementation for ${request.service}.${request.method}`);
+      const result = await fn.call(impl, arg.data, ctx);
+      if (this.options.validateResults) {
+        const checked = methodSpec.result.safeParse(result);
+        if (!checked.success) {
+          throw new BugError(`${request.service}.${request.method} returned a result outside the contract: ${describeIssues(checked.error)}`);
+        }
+        return { ok: true, result: checked.data };
+      }
+      return { ok: true, result };
+    } catch (error) {
+      const shape = toErrorShape(error);
+      if (shape.kind === 'bug') this.options.onBug?.(error, request);
+      return { ok: false, error: shape };
+    }
+  }
+
+  /** An event sink for one service; what it emits goes to every transport's listeners. */
+  sink<K extends keyof C & string>(service: K): EventSink<C[K]> {
+    const events = this.contract[service]?.events as Record<string, z.ZodType> | undefined;
+    return {
+      emit: (event, payload) => {
+        const schema = events?.[event];
+        if (!schema) throw new BugError(`Unknown event ${service}.${event}`);
+        const message: EventMessage = { service, event, payload: schema.parse(payload) };
+        for (const listener of this.listeners) listener(message);
+      },
+    };
+  }
+
+  /** Transports subscribe here and forward events to their clients. */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  isEvent(service: string, event: string): boolean {
+    const spec = Object.hasOwn(this.contract, service) ? this.contract[service] : undefined;
+    return !!spec && Object.hasOwn(spec.events, event);
+  }
+}
+
+function failure(error: unknown): CallResponse {
+  return { ok: false, error: toErrorShape(error) };
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

@@ -1,0 +1,21 @@
+// The whole cross-process contract: one entry per service. Adding a service = one file + one line here.
+import { appContract } from './app';
+import type { ApiOf } from './client';
+import { engineContract } from './engine';
+import { workspaceContract } from './workspace';
+
+export const contract = {
+  app: appContract,
+  workspace: workspaceContract,
+  engine: engineContract,
+} as const;
+
+export type Contract = typeof contract;
+export type Api = ApiOf<Contract>;
+
+export * from './define';
+export * from './wire';
+export { createClient } from './client';
+export * from './app';
+export * from './workspace';
+export * from './engine';
