@@ -16,6 +16,8 @@ export type Api = ApiOf<Contract>;
 export * from './define';
 export * from './wire';
 export { createClient } from './client';
+export * from './bridge';
 export * from './app';
 export * from './workspace';
 export * from './engine';
+export type Bridge = import('./bridge').BridgeOf<Contract>;

@@ -1,0 +1,40 @@
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { layering } from './layering.js';
+
+const cwd = '/repo';
+function lint(filename: string, code: string): string[] {
+  const linter = new Linter({ cwd });
+  const config = [
+    {
+      files: ['**/*.ts'],
+      plugins: { dovetail: { rules: { layering } } },
+      rules: { 'dovetail/layering': 'error' as const },
+      languageOptions: { sourceType: 'module' as const },
+    },
+  ];
+  return linter.verify(code, config, { filename: `${cwd}/${filename}` }).map((m) => m.message);
+}
+
+describe('layering rule', () => {
+  it('keeps Node and main code out of the renderer', () => {
+    expect(lint('src/renderer/src/a.ts', "import { readFile } from 'node:fs';")[0]).toMatch(/runs without Node/);
+    expect(lint('src/renderer/src/a.ts', "import { x } from '../../main/api/dispatcher';")[0]).toMatch(/renderer code may import only/);
+    expect(lint('src/renderer/src/a.ts', "import { contract } from '../../shared/contract';")).toEqual([]);
+  });
+
+  it('keeps the engine free of electron, sqlite and services, with one ORT importer', () => {
+    expect(lint('src/main/engine/graph/a.ts', "import Database from 'better-sqlite3';")[0]).toMatch(/platform\/db/);
+    expect(lint('src/main/engine/graph/a.ts', "import { app } from 'electron';")[0]).toMatch(/may import 'electron'/);
+    expect(lint('src/main/engine/graph/a.ts', "import { S } from '../../services/workspace/x';")[0]).toMatch(/engine code may import only/);
+    expect(lint('src/main/engine/graph/a.ts', "import * as ort from 'onnxruntime-node';")[0]).toMatch(/engine\/runtime/);
+    expect(lint('src/main/engine/runtime/a.ts', "import * as ort from 'onnxruntime-node';")).toEqual([]);
+  });
+
+  it('lets only the Electron layer import electron and keeps shared environment-free', () => {
+    expect(lint('src/main/services/a.ts', "import { app } from 'electron';")).toHaveLength(1);
+    expect(lint('src/main/ipc/a.ts', "import { app } from 'electron';")).toEqual([]);
+    expect(lint('src/shared/a.ts', "import { join } from 'path';")[0]).toMatch(/runs without Node/);
+    expect(lint('src/shared/a.ts', "export * from '../main/x';")[0]).toMatch(/shared code may import only/);
+  });
+});

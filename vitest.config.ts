@@ -1,0 +1,12 @@
+// Unit tests live next to the code (*.test.ts). End-to-end tests are Playwright's (e2e/), not vitest's.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tools/**/*.test.ts', 'eslint-rules/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
