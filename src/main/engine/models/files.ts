@@ -1,0 +1,72 @@
+// Reading the small files of a Hugging Face checkpoint folder (JSON, templates) with UserErrors that name the file,
+// and turning zod issues into "file: field: problem" messages. Node fs only; no tensor data is read here.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { z } from 'zod';
+import { UserError } from '../../../shared/errors';
+
+export const CHECKPOINT_FILES_HINT =
+  'A Hugging Face checkpoint folder holds config.json, model.safetensors (or model.safetensors.index.json and its ' +
+  'shards), tokenizer.json and tokenizer_config.json, as written by save_pretrained.';
+
+/** Reads a file's bytes, or null when it does not exist (other read failures are UserErrors naming the file). */
+export async function readOptionalFile(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw new UserError(`Cannot read ${basename(path)}: ${describe(error)}`, {
+      where: path,
+      hint: 'Check that the file is readable by your user account.',
+      code: 'model-file',
+      cause: error,
+    });
+  }
+}
+
+/** Reads a file that must exist. */
+export async function readRequiredFile(path: string, hint = CHECKPOINT_FILES_HINT): Promise<Buffer> {
+  const bytes = await readOptionalFile(path);
+  if (bytes === null) {
+    throw new UserError(`${basename(path)} is missing from the model folder.`, { where: path, hint, code: 'model-file' });
+  }
+  return bytes;
+}
+
+/** Parses JSON bytes; a syntax error names the file. */
+export function parseJsonBytes(bytes: Uint8Array, path: string): unknown {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UserError(`${basename(path)} is not valid JSON: ${describe(error)}`, {
+      where: path,
+      hint: 'The file is damaged or incomplete; copy it again from the original checkpoint.',
+      code: 'model-json',
+      cause: error,
+    });
+  }
+}
+
+/** One line per zod issue, with the field path ("rope_scaling.factor: expected number"). */
+export function describeIssues(error: z.ZodError, limit = 5): string {
+  const lines = error.issues.slice(0, limit).map((issue) => {
+    const field = issue.path.map(String).join('.');
+    return field === '' ? issue.message : `${field}: ${issue.message}`;
+  });
+  if (error.issues.length > limit) lines.push(`and ${error.issues.length - limit} more`);
+  return lines.join('; ');
+}
+
+/** The first field path of a zod error, for UserError.where. */
+export function firstIssuePath(error: z.ZodError): string {
+  return error.issues[0]?.path.map(String).join('.') ?? '';
+}
+
+export function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

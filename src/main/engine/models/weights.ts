@@ -1,0 +1,162 @@
+// Hugging Face weight keys of a Llama-family decoder -> the tensor index, checked against the shapes the config
+// implies. The result mirrors the HF module tree (model.layers[i].self_attn.q_proj...) so the graph builder can
+// point each initializer at its file and byte range. Pure: no file access.
+import { UserError } from '../../../shared/errors';
+import type { DecoderConfig } from './config';
+import type { TensorInfo } from './safetensors';
+
+export interface Linear {
+  weight: TensorInfo; // [out, in] (nn.Linear)
+  bias: TensorInfo | null; // [out]
+}
+
+export interface DecoderLayerWeights {
+  input_layernorm: TensorInfo; // [C]
+  self_attn: {
+    q_proj: Linear; // [H*D, C]
+    k_proj: Linear; // [kvH*D, C]
+    v_proj: Linear; // [kvH*D, C]
+    o_proj: Linear; // [C, H*D]
+  };
+  post_attention_layernorm: TensorInfo; // [C]
+  mlp: {
+    gate_proj: Linear; // [I, C]
+    up_proj: Linear; // [I, C]
+    down_proj: Linear; // [C, I]
+  };
+}
+
+export interface DecoderWeights {
+  embed_tokens: TensorInfo; // [V, C]
+  layers: DecoderLayerWeights[]; // [L]
+  norm: TensorInfo; // [C]
+  /** lm_head.weight [V, C], or embed_tokens when tie_word_embeddings. */
+  lm_head: TensorInfo;
+  tied: boolean;
+  /** Tensors in the checkpoint that the decoder does not use (transformers would warn about them). */
+  unused: string[];
+}
+
+export interface ExpectedWeight {
+  name: string;
+  shape: number[];
+}
+
+/** Keys that old checkpoints carry but that hold no learned parameters. */
+const IGNORED = /\.rotary_emb\.inv_freq$/;
+
+/** Every weight key the config requires, with its shape, in checkpoint order. */
+export function expectedWeights(config: DecoderConfig): ExpectedWeight[] {
+  const C = config.hidden_size;
+  const I = config.intermediate_size;
+  const V = config.vocab_size;
+  const qOut = config.num_attention_heads * config.head_dim;
+  const kvOut = config.num_key_value_heads * config.head_dim;
+  const out: ExpectedWeight[] = [{ name: 'model.embed_tokens.weight', shape: [V, C] }];
+  const linear = (prefix: string, outF: number, inF: number, bias: boolean): void => {
+    out.push({ name: `${prefix}.weight`, shape: [outF, inF] });
+    if (bias) out.push({ name: `${prefix}.bias`, shape: [outF] });
+  };
+  const b = config.attention_bias;
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    const p = `model.layers.${i}`;
+    out.push({ name: `${p}.input_layernorm.weight`, shape: [C] });
+    linear(`${p}.self_attn.q_proj`, qOut, C, b.q_proj);
+    linear(`${p}.self_attn.k_proj`, kvOut, C, b.k_proj);
+    linear(`${p}.self_attn.v_proj`, kvOut, C, b.v_proj);
+    linear(`${p}.self_attn.o_proj`, C, qOut, b.o_proj);
+    out.push({ name: `${p}.post_attention_layernorm.weight`, shape: [C] });
+    linear(`${p}.mlp.gate_proj`, I, C, config.mlp_bias);
+    linear(`${p}.mlp.up_proj`, I, C, config.mlp_bias);
+    linear(`${p}.mlp.down_proj`, C, I, config.mlp_bias);
+  }
+  out.push({ name: 'model.norm.weight', shape: [C] });
+  if (!config.tie_word_embeddings) out.push({ name: 'lm_head.weight', shape: [V, C] });
+  return out;
+}
+
+/**
+ * Maps and checks the decoder's weights. Throws one UserError (code 'model-weights') listing every missing or
+ * mismatched tensor. `where` names the weight file(s) in messages.
+ */
+export function mapDecoderWeights(
+  config: DecoderConfig,
+  tensors: ReadonlyMap<string, TensorInfo>,
+  where = 'model.safetensors',
+): DecoderWeights {
+  const expected = expectedWeights(config);
+  const missing: string[] = [];
+  const mismatched: string[] = [];
+  for (const { name, shape } of expected) {
+    const t = tensors.get(name);
+    if (!t) missing.push(name);
+    else if (!sameShape(t.shape, shape)) mismatched.push(`${name} is [${t.shape.join(', ')}], config.json implies [${shape.join(', ')}]`);
+  }
+  if (missing.length > 0 || mismatched.length > 0) {
+    const parts: string[] = [];
+    if (missing.length > 0) parts.push(`missing ${missing.length}: ${listSome(missing)}`);
+    if (mismatched.length > 0) parts.push(`wrong shape ${mismatched.length}: ${listSome(mismatched)}`);
+    throw new UserError(`The weights do not match config.json (${parts.join('; ')}).`, {
+      where,
+      hint:
+        missing.length > 0 && mismatched.length === 0 && missing.every((n) => n === 'lm_head.weight')
+          ? 'lm_head.weight is missing: if the model ties its embeddings, config.json should say "tie_word_embeddings": true.'
+          : 'config.json and the safetensors files come from different checkpoints, or a file is incomplete; copy the checkpoint again.',
+      code: 'model-weights',
+    });
+  }
+  const get = (name: string): TensorInfo => tensors.get(name) as TensorInfo;
+  const opt = (name: string): TensorInfo | null => tensors.get(name) ?? null;
+  const linear = (prefix: string, bias: boolean): Linear => ({ weight: get(`${prefix}.weight`), bias: bias ? get(`${prefix}.bias`) : null });
+  const b = config.attention_bias;
+  const layers = Array.from({ length: config.num_hidden_layers }, (_, i): DecoderLayerWeights => {
+    const p = `model.layers.${i}`;
+    return {
+      input_layernorm: get(`${p}.input_layernorm.weight`),
+      self_attn: {
+        q_proj: linear(`${p}.self_attn.q_proj`, b.q_proj),
+        k_proj: linear(`${p}.self_attn.k_proj`, b.k_proj),
+        v_proj: linear(`${p}.self_attn.v_proj`, b.v_proj),
+        o_proj: linear(`${p}.self_attn.o_proj`, b.o_proj),
+      },
+      post_attention_layernorm: get(`${p}.post_attention_layernorm.weight`),
+      mlp: {
+        gate_proj: linear(`${p}.mlp.gate_proj`, config.mlp_bias),
+        up_proj: linear(`${p}.mlp.up_proj`, config.mlp_bias),
+        down_proj: linear(`${p}.mlp.down_proj`, config.mlp_bias),
+      },
+    };
+  });
+  const used = new Set(expected.map((e) => e.name));
+  const unused = [...tensors.keys()].filter((name) => !used.has(name) && !IGNORED.test(name)).sort();
+  const embed = get('model.embed_tokens.weight');
+  return {
+    embed_tokens: embed,
+    layers,
+    norm: get('model.norm.weight'),
+    lm_head: config.tie_word_embeddings ? embed : (opt('lm_head.weight') ?? embed),
+    tied: config.tie_word_embeddings,
+    unused,
+  };
+}
+
+/** Every tensor the decoder uses, once (a tied lm_head is not counted twice). */
+export function decoderTensors(weights: DecoderWeights): TensorInfo[] {
+  const out = new Set<TensorInfo>([weights.embed_tokens, weights.norm, weights.lm_head]);
+  for (const layer of weights.layers) {
+    out.add(layer.input_layernorm).add(layer.post_attention_layernorm);
+    for (const l of [...Object.values(layer.self_attn), ...Object.values(layer.mlp)]) {
+      out.add(l.weight);
+      if (l.bias) out.add(l.bias);
+    }
+  }
+  return [...out];
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function listSome(items: string[], limit = 8): string {
+  return items.length <= limit ? items.join(', ') : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
+}
