@@ -3,9 +3,11 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig({
   main: {
+    define: { __DOVETAIL_VERSION__: JSON.stringify(pkg.version) },
     build: {
       rolldownOptions: {
         input: {

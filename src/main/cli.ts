@@ -1,0 +1,89 @@
+// Headless entry (`npm run cli -- ...`) over the same services and dispatcher as the app. Later issues add the
+// main job (demo, eval, train); today: any contract method by name, and the engine self-test.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { contract } from '../shared/contract';
+import { UserError, fromErrorShape } from '../shared/errors';
+import { composeApp, type ComposedApp } from './compose';
+import { parseArgs, stringFlag } from './platform/args';
+import { defaultUserDataDir } from './platform/paths';
+import { APP_VERSION } from './version';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const USAGE = `Dovetail ${APP_VERSION} (headless)
+
+Usage:
+  npm run cli -- self-test                      run a small graph through the engine worker
+  npm run cli -- call <service.method> [JSON]   call any API method, e.g.
+                                                call workspace.create '{"path":"./ws","name":"Demo"}'
+  npm run cli -- methods                        list the API methods
+Options:
+  --user-data DIR   per-user folder (recent workspaces); default: the desktop app's
+  --workspace DIR   open this workspace before the command`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { 'user-data': 'string', workspace: 'string', help: 'boolean' });
+  const [command, ...rest] = args.positional;
+  if (!command || args.flags.has('help')) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === 'methods') {
+    for (const [service, spec] of Object.entries(contract)) for (const method of Object.keys(spec.methods)) console.log(`${service}.${method}`);
+    return 0;
+  }
+  const userData = stringFlag(args, 'user-data');
+  const composed = composeApp({
+    shell: 'browser',
+    version: APP_VERSION,
+    userDataDir: userData ? resolve(userData) : defaultUserDataDir(),
+    engineWorkerScript: join(here, 'engine-worker.js'),
+    relativeTo: process.cwd(),
+  });
+  try {
+    const workspace = stringFlag(args, 'workspace');
+    if (workspace) await call(composed, 'workspace.open', JSON.stringify({ path: workspace }));
+    switch (command) {
+      case 'self-test':
+        print(await call(composed, 'engine.selfTest', '{}'));
+        return 0;
+      case 'call':
+        print(await call(composed, rest[0] ?? '', rest[1] ?? '{}'));
+        return 0;
+      default:
+        throw new UserError(`Unknown command "${command}"`, { hint: 'Run with --help for the commands.' });
+    }
+  } finally {
+    await composed.dispose();
+  }
+}
+
+async function call(composed: ComposedApp, name: string, json: string): Promise<unknown> {
+  const [service = '', method = ''] = name.split('.');
+  let arg: unknown;
+  try {
+    arg = JSON.parse(json);
+  } catch {
+    throw new UserError(`The argument of ${name} is not valid JSON`, { where: 'argument', hint: `Quote it for the shell: '{"key":"value"}'` });
+  }
+  const response = await composed.dispatcher.handle({ service, method, arg }, { transport: 'cli' });
+  if (!response.ok) throw fromErrorShape(response.error);
+  return response.result;
+}
+
+function print(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      console.error(`Error: ${error.message}${error.where ? ` [${error.where}]` : ''}${error.hint ? `\nHint: ${error.hint}` : ''}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+// The composition root: the only place services are constructed and wired (STYLE rule 3). Each entry (desktop
+// index.ts, browser-mode web.ts, headless cli.ts) calls composeApp with what differs between them.
+import { contract, type Contract } from '../shared/contract';
+import { Dispatcher } from './api/dispatcher';
+import { EngineHost } from './host/engine-host';
+import { spawnWorkerThread, type SpawnEngine } from './host/engine-channel';
+import { defaultWorkspaceParent } from './platform/paths';
+import { AppService, type FolderPicker } from './services/app/app-service';
+import { EngineService } from './services/engine/engine-service';
+import { WorkspaceService } from './services/workspace';
+
+export interface ComposeOptions {
+  shell: 'desktop' | 'browser';
+  version: string;
+  /** Per-user folder (recent workspaces); Electron's userData in the desktop app. */
+  userDataDir: string;
+  /** The built engine worker (out/main/engine-worker.js). */
+  engineWorkerScript: string;
+  /** worker_threads by default; Electron passes its utilityProcess spawner. */
+  spawnEngine?: SpawnEngine;
+  folderPicker?: FolderPicker;
+  /** Relative paths typed by the user resolve against this (the CLI passes the current directory). */
+  relativeTo?: string;
+  log?: (level: 'warn' | 'error', message: string, error?: unknown) => void;
+}
+
+export interface ComposedApp {
+  readonly dispatcher: Dispatcher<Contract>;
+  readonly workspace: WorkspaceService;
+  readonly engine: EngineHost;
+  dispose(): Promise<void>;
+}
+
+export function composeApp(options: ComposeOptions): ComposedApp {
+  const log = options.log ?? defaultLog;
+  const engine = new EngineHost(options.engineWorkerScript, options.spawnEngine ?? spawnWorkerThread, {
+    onBug: (error) => log('error', 'Engine protocol error', error),
+  });
+  // Services get their event sinks from the dispatcher, which needs the services: break the cycle with a late binding.
+  let dispatcher: Dispatcher<Contract> | undefined;
+  const sink = <K extends keyof Contract & string>(service: K) => ({
+    emit: (event: string, payload: unknown) => (dispatcher?.sink(service) as { emit(e: string, p: unknown): void } | undefined)?.emit(event, payload),
+  });
+  const workspace = new WorkspaceService({
+    appDataDir: options.userDataDir,
+    clock: () => new Date(),
+    appVersion: options.version,
+    events: sink('workspace'),
+    ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+    onWarning: (message, error) => log('warn', message, error),
+  });
+  const app = new AppService({
+    version: options.version,
+    shell: options.shell,
+    platform: process.platform,
+    defaultWorkspaceParent: defaultWorkspaceParent(),
+    ...(options.folderPicker ? { folderPicker: options.folderPicker } : {}),
+  });
+  const engineService = new EngineService(engine, sink('engine'));
+  dispatcher = new Dispatcher(
+    contract,
+    { app, workspace, engine: engineService },
+    {
+      validateResults: true,
+      onBug: (error, request) => log('error', `Unexpected error in ${request.service}.${request.method}`, error),
+    },
+  );
+  void engine.start().catch((error: unknown) => log('error', 'The engine worker did not start', error));
+
+  return {
+    dispatcher,
+    workspace,
+    engine,
+    async dispose() {
+      engineService.dispose();
+      await Promise.allSettled([workspace.dispose(), engine.dispose()]);
+    },
+  };
+}
+
+function defaultLog(level: 'warn' | 'error', message: string, error?: unknown): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : error === undefined ? '' : String(error);
+  console[level](`[dovetail] ${message}${detail ? `\n${detail}` : ''}`);
+}

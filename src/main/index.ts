@@ -1,0 +1,58 @@
+// Desktop entry (Electron main process): hardens the shell, serves the renderer on app://, binds IPC to the same
+// services browser mode uses, and runs the engine in a utilityProcess.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog } from 'electron';
+import { composeApp, type ComposedApp } from './compose';
+import { registerAppScheme, serveRenderer } from './ipc/app-protocol';
+import { bindIpc } from './ipc/ipc-binding';
+import { spawnUtilityProcess } from './ipc/utility-engine-channel';
+import { createMainWindow, hardenSessions, isTrustedSender, preloadPath } from './ipc/window';
+import { APP_VERSION } from './version';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+registerAppScheme();
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let composed: ComposedApp | undefined;
+  let mainWindow: BrowserWindow | undefined;
+
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+
+  void app.whenReady().then(() => {
+    hardenSessions();
+    serveRenderer(join(here, '../renderer'));
+    composed = composeApp({
+      shell: 'desktop',
+      version: APP_VERSION,
+      userDataDir: app.getPath('userData'),
+      engineWorkerScript: join(here, 'engine-worker.js'),
+      spawnEngine: spawnUtilityProcess,
+      folderPicker: async (title) => {
+        const options = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+    });
+    bindIpc(composed.dispatcher as never, isTrustedSender, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+    const devUrl = process.env.ELECTRON_RENDERER_URL;
+    mainWindow = createMainWindow({ preloadPath: preloadPath(here), ...(devUrl ? { devUrl } : {}) });
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed || !composed) return;
+    event.preventDefault();
+    disposed = true;
+    void composed.dispose().finally(() => app.quit());
+  });
+}
