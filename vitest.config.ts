@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tools/**/*.test.ts', 'eslint-rules/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    globalSetup: ['src/main/host/testing/engine-worker.global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

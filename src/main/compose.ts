@@ -3,7 +3,7 @@
 import { contract, type Contract } from '../shared/contract';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
-import { spawnWorkerThread, type SpawnEngine } from './host/engine-channel';
+import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AppService, type FolderPicker } from './services/app/app-service';
 import { EngineService } from './services/engine/engine-service';
@@ -16,7 +16,7 @@ export interface ComposeOptions {
   userDataDir: string;
   /** The built engine worker (out/main/engine-worker.js). */
   engineWorkerScript: string;
-  /** worker_threads by default; Electron passes its utilityProcess spawner. */
+  /** A child process by default (see docs/decisions/0003); Electron passes its utilityProcess spawner. */
   spawnEngine?: SpawnEngine;
   folderPicker?: FolderPicker;
   /** Relative paths typed by the user resolve against this (the CLI passes the current directory). */
@@ -33,7 +33,7 @@ export interface ComposedApp {
 
 export function composeApp(options: ComposeOptions): ComposedApp {
   const log = options.log ?? defaultLog;
-  const engine = new EngineHost(options.engineWorkerScript, options.spawnEngine ?? spawnWorkerThread, {
+  const engine = new EngineHost(options.engineWorkerScript, options.spawnEngine ?? spawnChildProcess, {
     onBug: (error) => log('error', 'Engine protocol error', error),
   });
   // Services get their event sinks from the dispatcher, which needs the services: break the cycle with a late binding.

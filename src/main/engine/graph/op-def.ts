@@ -1,0 +1,81 @@
+// How one ONNX operator is described to the builder: how a call becomes node inputs and attributes, and how its
+// output types follow from its inputs (shape inference). Issue 4 adds each op's vector-Jacobian product here.
+import { DTYPES, type DType } from './dtype';
+import type { Attr, Attrs, InferInput, Value, ValueType } from './ir';
+import { broadcast, formatShape, type Shape } from './shape';
+import type { Tensor } from './tensor';
+
+/** What an op's `apply` may use from the builder: constants for inputs that ONNX takes as tensors (e.g. axes). */
+export interface ApplyContext {
+  constant(value: Tensor): Value;
+}
+
+export interface OpDef<Args extends unknown[] = unknown[]> {
+  /** ONNX opset version whose definition this follows (must not exceed the graph's opset). */
+  readonly since: number;
+  /** Input names from the ONNX spec, for error messages ("A", "B", "data", "axes"). */
+  readonly inputNames: readonly string[];
+  // Method syntax on purpose: an OpDef<[Value, Value]> must also be usable as the erased OpDef<unknown[]>.
+  apply(ctx: ApplyContext, ...args: Args): { inputs: (Value | null)[]; attrs?: Attrs };
+  /** Output types from the inputs (null = omitted optional input); calls fail() with a sentence on a mismatch. */
+  readonly infer: (inputs: readonly (InferInput | null)[], attrs: Attrs) => ValueType[];
+}
+
+export function defineOp<Args extends unknown[]>(def: OpDef<Args>): OpDef<Args> {
+  return def;
+}
+
+/** Thrown by infer(); the builder and verifier add the node, op and input shapes to the message. */
+export class InferError extends Error {
+  override readonly name = 'InferError';
+}
+
+export function fail(message: string): never {
+  throw new InferError(message);
+}
+
+export function input(inputs: readonly (InferInput | null)[], index: number, name: string): InferInput {
+  const value = inputs[index];
+  if (!value) fail(`input ${name} is required`);
+  return value;
+}
+
+export function requireDType(what: string, value: ValueType, allowed: readonly DType[]): void {
+  if (!allowed.includes(value.dtype)) fail(`${what} has dtype ${value.dtype}; allowed: ${allowed.join(', ')}`);
+}
+
+export function sameDType(a: ValueType, b: ValueType): void {
+  if (a.dtype !== b.dtype) fail(`input dtypes differ: ${a.dtype} and ${b.dtype} (insert a Cast)`);
+}
+
+export function broadcastOrFail(a: Shape, b: Shape): Shape {
+  const result = broadcast(a, b);
+  if (typeof result === 'string') fail(`shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast: ${result}`);
+  return result;
+}
+
+export function intAttr(attrs: Attrs, name: string, fallback: number): number {
+  const a = attrs[name];
+  if (a === undefined) return fallback;
+  if (a.kind !== 'int') fail(`attribute ${name} must be an int, got ${a.kind}`);
+  return a.value;
+}
+
+export function intsAttr(attrs: Attrs, name: string): readonly number[] | undefined {
+  const a: Attr | undefined = attrs[name];
+  if (a === undefined) return undefined;
+  if (a.kind !== 'ints') fail(`attribute ${name} must be ints, got ${a.kind}`);
+  return a.value;
+}
+
+export function onnxCode(dtype: DType): number {
+  return DTYPES[dtype].onnx;
+}
+
+/** Type constraint lists, as the ONNX spec names them per op. */
+export const T = {
+  float: ['float32', 'float16', 'float64', 'bfloat16'],
+  numeric: ['float32', 'float16', 'float64', 'bfloat16', 'int8', 'uint8', 'int32', 'int64'],
+  signed: ['float32', 'float16', 'float64', 'bfloat16', 'int8', 'int32', 'int64'],
+  all: Object.keys(DTYPES) as DType[],
+} as const satisfies Record<string, readonly DType[]>;

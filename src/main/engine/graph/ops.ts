@@ -1,0 +1,180 @@
+// The op table: every operator the builder knows, defined once, named and typed after the ONNX spec
+// (https://onnx.ai/onnx/operators/). Adding an op = one entry here; the builder and verifier pick it up.
+import { dtypeFromOnnx, type DType } from './dtype';
+import { attr, type Attrs, type Value } from './ir';
+import {
+  T,
+  broadcastOrFail,
+  defineOp,
+  fail,
+  input,
+  intAttr,
+  intsAttr,
+  onnxCode,
+  requireDType,
+  sameDType,
+  type OpDef,
+} from './op-def';
+import { formatShape, normalizeAxis, type Dim } from './shape';
+import { i64, type Tensor } from './tensor';
+
+/** Add, Sub, Mul, Div: elementwise with multidirectional broadcasting. */
+function binary(since: number): OpDef<[a: Value, b: Value]> {
+  return defineOp({
+    since,
+    inputNames: ['A', 'B'],
+    apply: (_ctx, a: Value, b: Value) => ({ inputs: [a, b] }),
+    infer: (inputs) => {
+      const a = input(inputs, 0, 'A');
+      const b = input(inputs, 1, 'B');
+      requireDType('A', a, T.numeric);
+      sameDType(a, b);
+      return [{ dtype: a.dtype, shape: broadcastOrFail(a.shape, b.shape) }];
+    },
+  });
+}
+
+function unary(since: number, allowed: readonly DType[]): OpDef<[x: Value]> {
+  return defineOp({
+    since,
+    inputNames: ['X'],
+    apply: (_ctx, x: Value) => ({ inputs: [x] }),
+    infer: (inputs) => {
+      const x = input(inputs, 0, 'X');
+      requireDType('X', x, allowed);
+      return [{ dtype: x.dtype, shape: x.shape }];
+    },
+  });
+}
+
+const MATMUL_TYPES: readonly DType[] = ['float32', 'float16', 'float64', 'bfloat16', 'int32', 'int64'];
+
+export const ops = {
+  Add: binary(14),
+  Sub: binary(14),
+  Mul: binary(14),
+  Div: binary(14),
+  Relu: unary(14, T.signed),
+  Tanh: unary(13, T.float),
+  Sigmoid: unary(13, T.float),
+  Exp: unary(13, T.float),
+  Neg: unary(13, T.signed),
+  Identity: unary(21, T.all),
+
+  /** Numpy matmul: [..., M, K] x [..., K, N] -> [..., M, N]; rank-1 operands are promoted then squeezed. */
+  MatMul: defineOp({
+    since: 13,
+    inputNames: ['A', 'B'],
+    apply: (_ctx, a: Value, b: Value) => ({ inputs: [a, b] }),
+    infer: (inputs) => {
+      const a = input(inputs, 0, 'A');
+      const b = input(inputs, 1, 'B');
+      requireDType('A', a, MATMUL_TYPES);
+      sameDType(a, b);
+      if (a.shape.length === 0 || b.shape.length === 0) fail('A and B must have rank >= 1 (scalars: use Mul)');
+      const am: readonly Dim[] = a.shape.length === 1 ? [1, ...a.shape] : a.shape;
+      const bm: readonly Dim[] = b.shape.length === 1 ? [...b.shape, 1] : b.shape;
+      const k1 = am[am.length - 1] as Dim;
+      const k2 = bm[bm.length - 2] as Dim;
+      if (k1 !== k2) {
+        fail(
+          `inner dimensions differ: A ${formatShape(a.shape)} has ${k1} columns (last dim), ` +
+            `B ${formatShape(b.shape)} has ${k2} rows (${b.shape.length === 1 ? 'its only' : 'second-to-last'} dim)`,
+        );
+      }
+      const batch = broadcastOrFail(am.slice(0, -2), bm.slice(0, -2));
+      const shape: Dim[] = [...batch];
+      if (a.shape.length > 1) shape.push(am[am.length - 2] as Dim);
+      if (b.shape.length > 1) shape.push(bm[bm.length - 1] as Dim);
+      return [{ dtype: a.dtype, shape }];
+    },
+  }),
+
+  /** Sums over `axes` (all axes when omitted); ReduceSum-13 takes axes as an int64 input, made a Constant here. */
+  ReduceSum: defineOp({
+    since: 13,
+    inputNames: ['data', 'axes'],
+    apply: (ctx, data: Value, axes?: readonly number[], options: { keepdims?: boolean } = {}) => ({
+      inputs: [data, axes === undefined ? null : ctx.constant(i64([axes.length], axes))],
+      attrs: { keepdims: attr.int(options.keepdims === false ? 0 : 1) },
+    }),
+    infer: (inputs, attrs) => {
+      const data = input(inputs, 0, 'data');
+      requireDType('data', data, T.numeric);
+      const keepdims = intAttr(attrs, 'keepdims', 1) === 1;
+      if (intAttr(attrs, 'noop_with_empty_axes', 0) !== 0) fail('noop_with_empty_axes is not supported');
+      const rank = data.shape.length;
+      const reduced = new Set<number>();
+      const axesInput = inputs[1];
+      if (axesInput) {
+        if (axesInput.dtype !== 'int64' || axesInput.shape.length !== 1) fail('axes must be a 1-D int64 tensor');
+        if (!axesInput.constant) fail('axes must be a constant so the output shape is known');
+        for (const raw of axesInput.constant.data as BigInt64Array) {
+          const axis = normalizeAxis(Number(raw), rank);
+          if (axis === undefined) fail(`axis ${raw} is out of range for data ${formatShape(data.shape)} (rank ${rank})`);
+          if (reduced.has(axis)) fail(`axis ${raw} is listed twice`);
+          reduced.add(axis);
+        }
+      }
+      if (reduced.size === 0) for (let i = 0; i < rank; i++) reduced.add(i);
+      const shape = data.shape.flatMap((d, i) => (!reduced.has(i) ? [d] : keepdims ? [1] : []));
+      return [{ dtype: data.dtype, shape }];
+    },
+  }),
+
+  Cast: defineOp({
+    since: 21,
+    inputNames: ['input'],
+    apply: (_ctx, x: Value, to: DType) => ({ inputs: [x], attrs: { to: attr.int(onnxCode(to)) } }),
+    infer: (inputs, attrs) => {
+      const x = input(inputs, 0, 'input');
+      const code = intAttr(attrs, 'to', -1);
+      const dtype = dtypeFromOnnx(code);
+      if (!dtype) fail(`attribute to=${code} is not a supported ONNX data type`);
+      return [{ dtype, shape: x.shape }];
+    },
+  }),
+
+  /** Permutes dims: output dim i is input dim perm[i]; perm defaults to reversing the dims. */
+  Transpose: defineOp({
+    since: 21,
+    inputNames: ['data'],
+    apply: (_ctx, x: Value, perm?: readonly number[]) => {
+      const attrs: Attrs = perm === undefined ? {} : { perm: attr.ints(perm) };
+      return { inputs: [x], attrs };
+    },
+    infer: (inputs, attrs) => {
+      const x = input(inputs, 0, 'data');
+      const rank = x.shape.length;
+      const perm = intsAttr(attrs, 'perm') ?? x.shape.map((_, i) => rank - 1 - i);
+      const sorted = [...perm].sort((p, q) => p - q);
+      if (perm.length !== rank || sorted.some((p, i) => p !== i)) {
+        fail(`perm [${perm.join(', ')}] is not a permutation of the ${rank} dims of ${formatShape(x.shape)}`);
+      }
+      return [{ dtype: x.dtype, shape: perm.map((p) => x.shape[p] as Dim) }];
+    },
+  }),
+
+  Constant: defineOp({
+    since: 21,
+    inputNames: [],
+    apply: (_ctx, value: Tensor) => ({ inputs: [], attrs: { value: attr.tensor(value) } }),
+    infer: (_inputs, attrs) => {
+      const value = attrs['value'];
+      if (!value || value.kind !== 'tensor') fail('attribute value must be a tensor');
+      return [{ dtype: value.value.dtype, shape: value.value.dims }];
+    },
+  }),
+} satisfies Record<string, OpDef>;
+
+export type Ops = typeof ops;
+export type OpName = keyof Ops;
+
+export function isOpName(name: string): name is OpName {
+  return Object.hasOwn(ops, name);
+}
+
+/** Looks up an op without its call signature (for the verifier, writer and later autodiff). */
+export function opDef(name: OpName): OpDef {
+  return ops[name];
+}

@@ -1,0 +1,3 @@
+// The engine's only door to onnxruntime-node: sessions, tensor conversion, version and providers.
+export { EngineSession, type SessionOptions } from './session';
+export { DEFAULT_PROVIDER, listProviders, ortVersion, type ProviderInfo } from './providers';

@@ -1,0 +1,11 @@
+// Tests only: the path of a runnable engine worker: the one globalSetup built, or one built now for this test file.
+import { inject } from 'vitest';
+import { bundleEngineWorker } from './engine-worker-bundle';
+
+export async function engineWorkerScript(): Promise<string> {
+  const provided = inject('engineWorkerScript') as string | undefined;
+  if (provided) return provided;
+  const bundle = await bundleEngineWorker();
+  process.once('exit', () => bundle.remove()); // best effort; the next bundle removes those of ended processes
+  return bundle.script;
+}

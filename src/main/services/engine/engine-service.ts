@@ -1,0 +1,36 @@
+// The engine as the UI sees it (engineContract): status, restart and a self-test, over the EngineHost that the
+// composition root owns. Status changes go out as onStatus events.
+import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import type { EngineStatus, SelfTestResult, engineContract } from '../../../shared/contract/engine';
+import type { EngineHost } from '../../host/engine-host';
+
+export class EngineService implements ServiceImpl<typeof engineContract> {
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly host: EngineHost,
+    events: EventSink<typeof engineContract>,
+  ) {
+    this.unsubscribe = host.onStatus((status) => events.emit('onStatus', status));
+  }
+
+  async status(): Promise<EngineStatus> {
+    return this.host.status;
+  }
+
+  /** Restarts the worker (also the way out of a crash loop); resolves with the status once it is ready again. */
+  async restart(): Promise<EngineStatus> {
+    await this.host.restart();
+    return this.host.status;
+  }
+
+  async selfTest({ size }: { size: number }): Promise<SelfTestResult> {
+    const { ok, milliseconds, provider, detail } = await this.host.request('selfTest', { size });
+    return { ok, milliseconds, provider, detail };
+  }
+
+  /** Stops forwarding status events; the host itself is disposed by its owner, the composition root. */
+  dispose(): void {
+    this.unsubscribe();
+  }
+}
