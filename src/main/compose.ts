@@ -37,9 +37,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     onBug: (error) => log('error', 'Engine protocol error', error),
   });
   // Services get their event sinks from the dispatcher, which needs the services: break the cycle with a late binding.
-  let dispatcher: Dispatcher<Contract> | undefined;
+  const late: { dispatcher?: Dispatcher<Contract> } = {};
   const sink = <K extends keyof Contract & string>(service: K) => ({
-    emit: (event: string, payload: unknown) => (dispatcher?.sink(service) as { emit(e: string, p: unknown): void } | undefined)?.emit(event, payload),
+    emit: (event: string, payload: unknown) => (late.dispatcher?.sink(service) as { emit(e: string, p: unknown): void } | undefined)?.emit(event, payload),
   });
   const workspace = new WorkspaceService({
     appDataDir: options.userDataDir,
@@ -57,7 +57,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     ...(options.folderPicker ? { folderPicker: options.folderPicker } : {}),
   });
   const engineService = new EngineService(engine, sink('engine'));
-  dispatcher = new Dispatcher(
+  const dispatcher = new Dispatcher(
     contract,
     { app, workspace, engine: engineService },
     {
@@ -65,6 +65,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       onBug: (error, request) => log('error', `Unexpected error in ${request.service}.${request.method}`, error),
     },
   );
+  late.dispatcher = dispatcher;
   void engine.start().catch((error: unknown) => log('error', 'The engine worker did not start', error));
 
   return {

@@ -1,5 +1,6 @@
 // The whole cross-process contract: one entry per service. Adding a service = one file + one line here.
 import { appContract } from './app';
+import type { BridgeOf } from './bridge';
 import type { ApiOf } from './client';
 import { engineContract } from './engine';
 import { workspaceContract } from './workspace';
@@ -20,4 +21,4 @@ export * from './bridge';
 export * from './app';
 export * from './workspace';
 export * from './engine';
-export type Bridge = import('./bridge').BridgeOf<Contract>;
+export type Bridge = BridgeOf<Contract>;

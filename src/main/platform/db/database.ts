@@ -6,7 +6,7 @@ import { nativeBindingOption } from './native';
 import { BugError, UserError } from '../../../shared/errors';
 import { checkDatabaseFile } from './checks';
 import { type Migration, type MigrationTarget, runMigrations, validateMigrations } from './migrate';
-import type { BindArg, RunResult, SqlDatabase, Statement } from './types';
+import type { BindArg, RunResult, Statement } from './types';
 
 /** 'DVTL' in ASCII: PRAGMA application_id marks a SQLite file as a Dovetail database (sqlite.org/pragma.html). */
 export const DOVETAIL_APPLICATION_ID = 0x4456544c;
