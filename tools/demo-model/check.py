@@ -1,6 +1,6 @@
 """Checks the committed demo model folder on a machine without transformers (Debian's python3-torch is enough):
 config, weight names, shapes and dtypes against the config, shard sizes, tokenizer files, and greedy generation
-with llama.py against the fixture that transformers produced (tools/demo-model/fixtures/greedy.json).
+with llama.py against the fixture that transformers produced (src/main/engine/models/__fixtures__/demo-model-greedy.json).
 
   python3 tools/demo-model/check.py            # exits 1 if any check fails
 """
@@ -40,7 +40,7 @@ def expected_shapes(c: dict) -> dict[str, list[int]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(DEFAULT_MODEL))
-    ap.add_argument("--fixture", default=str(HERE / "fixtures" / "greedy.json"))
+    ap.add_argument("--fixture", default=str(HERE.parent.parent / "src/main/engine/models/__fixtures__/demo-model-greedy.json"))
     ap.add_argument("--no-generate", action="store_true", help="skip the forward passes (no torch needed)")
     ap.add_argument("--rebuild-corpus", metavar="WORDNET", default=None,
                     help="also rebuild the corpus from this WordNet folder (~1 min) and compare its SHA-256 with "
