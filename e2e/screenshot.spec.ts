@@ -1,0 +1,21 @@
+// Screenshots of the shell for people to look at (not compared): test-results/screenshots/*.png.
+import { expect, test } from './fixtures';
+import { TemplateEditor } from './pages/template-editor';
+
+const DIR = 'test-results/screenshots';
+
+test('screenshots of the picker and the shell, light and dark', async ({ app, page }) => {
+  await app.picker.expectVisible();
+  await page.screenshot({ path: `${DIR}/picker.png` });
+  await app.createWorkspace('Contract review');
+  await app.nav('prompts').click();
+  await new TemplateEditor(page).type('You review contracts.\n\nClause: {{ clause }}\nRisk:');
+  await page.keyboard.press('Escape');
+  await page.screenshot({ path: `${DIR}/shell-light.png` });
+  await app.themeToggle.click();
+  await app.expectBackground('rgb(18, 18, 18)');
+  // Move the pointer off the toggle so its tooltip is not in the picture.
+  await page.mouse.move(600, 700);
+  await expect(page.getByRole('tooltip')).toBeHidden();
+  await page.screenshot({ path: `${DIR}/shell-dark.png` });
+});

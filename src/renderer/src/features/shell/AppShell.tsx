@@ -1,0 +1,61 @@
+// The window's layout: top bar, connection banner, then either the workspace picker (no workspace open) or the
+// navigation with the current section, and the status bar at the bottom.
+import { Alert, Box, CircularProgress } from '@mui/material';
+import { useCallback, useState } from 'react';
+import { ConnectionBanner } from '../../components/ConnectionBanner';
+import { ErrorAlert } from '../../components/ErrorReporter';
+import { EngineStatusBar } from '../engine/EngineStatusBar';
+import { WorkspacePickerPage } from '../workspace/WorkspacePicker';
+import { useWorkspace } from '../workspace/WorkspaceProvider';
+import { NavRail } from './NavRail';
+import { SECTIONS } from './sections';
+import { SectionView } from './SectionView';
+import { ShortcutHelpDialog } from './ShortcutHelpDialog';
+import { TopBar } from './TopBar';
+import { useSection } from './useSection';
+import { useShortcuts } from './useShortcuts';
+
+function Body() {
+  const { current, error } = useWorkspace();
+  const [sectionId, go] = useSection();
+  if (current === undefined) {
+    if (error !== undefined) {
+      return (
+        <Box sx={{ p: 4 }}>
+          <ErrorAlert error={error} testId="workspace-error" />
+        </Box>
+      );
+    }
+    return (
+      <Box sx={{ flex: 1, display: 'grid', placeItems: 'center' }}>
+        <CircularProgress aria-label="Loading workspace" />
+      </Box>
+    );
+  }
+  if (current === null) return <WorkspacePickerPage />;
+  const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0];
+  if (!section) return <Alert severity="error">No sections are defined.</Alert>;
+  return (
+    <Box sx={{ flex: 1, display: 'flex', minHeight: 0 }}>
+      <NavRail current={section.id} go={go} />
+      <SectionView section={section} />
+    </Box>
+  );
+}
+
+export function AppShell() {
+  const { current } = useWorkspace();
+  const [, go] = useSection();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const showHelp = useCallback(() => setHelpOpen(true), []);
+  useShortcuts({ canNavigate: Boolean(current), go, showHelp });
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }} data-testid="app-shell">
+      <TopBar showHelp={showHelp} />
+      <ConnectionBanner />
+      <Body />
+      <EngineStatusBar />
+      <ShortcutHelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </Box>
+  );
+}

@@ -1,0 +1,29 @@
+// Left navigation between sections, with each section's keyboard shortcut.
+import { Box, List, ListItemButton, ListItemIcon, ListItemText } from '@mui/material';
+import { SECTIONS, type SectionId } from './sections';
+import { MOD_KEY_LABEL } from './useShortcuts';
+
+export function NavRail({ current, go }: { current: SectionId; go: (id: SectionId) => void }) {
+  return (
+    <Box component="nav" aria-label="Sections" sx={{ width: 220, flexShrink: 0, borderRight: 1, borderColor: 'divider', overflowY: 'auto' }}>
+      <List dense>
+        {SECTIONS.map((section, index) => (
+          <ListItemButton
+            key={section.id}
+            selected={section.id === current}
+            aria-current={section.id === current ? 'page' : undefined}
+            onClick={() => go(section.id)}
+            data-testid={`nav-${section.id}`}
+            title={`${section.label} (${MOD_KEY_LABEL}+${index + 1})`}
+          >
+            <ListItemIcon sx={{ minWidth: 40 }}>{section.icon}</ListItemIcon>
+            <ListItemText primary={section.label} />
+            <Box component="span" sx={{ color: 'text.disabled', fontSize: 12 }}>
+              {MOD_KEY_LABEL}+{index + 1}
+            </Box>
+          </ListItemButton>
+        ))}
+      </List>
+    </Box>
+  );
+}

@@ -1,0 +1,22 @@
+// Shows one section: its own screen where it has one, otherwise its empty state.
+import { Box } from '@mui/material';
+import { EmptyState } from '../../components/EmptyState';
+import { PromptsSection } from '../prompts/PromptsSection';
+import type { Section } from './sections';
+
+export function SectionView({ section }: { section: Section }) {
+  return (
+    <Box component="main" data-testid={`section-${section.id}`} aria-label={section.label} sx={{ flex: 1, overflow: 'auto', pb: 6 }}>
+      {section.id === 'prompts' ? (
+        <PromptsSection section={section} />
+      ) : (
+        <EmptyState
+          icon={section.icon}
+          title={section.emptyTitle}
+          description={section.description}
+          testId={`empty-${section.id}`}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,49 @@
+// The list of keyboard shortcuts, opened with "?" or from the top bar.
+import { Box, Dialog, DialogActions, DialogContent, DialogTitle, Button, Table, TableBody, TableCell, TableRow } from '@mui/material';
+import { SECTIONS } from './sections';
+import { MOD_KEY_LABEL } from './useShortcuts';
+
+function Keys({ keys }: { keys: readonly string[] }) {
+  return (
+    <Box component="span" sx={{ display: 'inline-flex', gap: 0.5 }}>
+      {keys.map((key) => (
+        <Box
+          component="kbd"
+          key={key}
+          sx={{ px: 0.75, py: 0.25, border: 1, borderColor: 'divider', borderRadius: 1, fontFamily: 'inherit', fontSize: 13 }}
+        >
+          {key}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+export function ShortcutHelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const rows: [readonly string[], string][] = [
+    ...SECTIONS.map((section, index): [readonly string[], string] => [[MOD_KEY_LABEL, String(index + 1)], `Go to ${section.label}`]),
+    [['?'], 'Show this list'],
+  ];
+  return (
+    <Dialog open={open} onClose={onClose} data-testid="shortcut-help" aria-labelledby="shortcut-help-title">
+      <DialogTitle id="shortcut-help-title">Keyboard shortcuts</DialogTitle>
+      <DialogContent>
+        <Table size="small">
+          <TableBody>
+            {rows.map(([keys, action]) => (
+              <TableRow key={action}>
+                <TableCell>
+                  <Keys keys={keys} />
+                </TableCell>
+                <TableCell>{action}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,33 @@
+// The top bar: app name, the open workspace (switch/close), keyboard help and the theme toggle.
+import DarkModeIcon from '@mui/icons-material/DarkMode';
+import KeyboardIcon from '@mui/icons-material/Keyboard';
+import LightModeIcon from '@mui/icons-material/LightMode';
+import { AppBar, Box, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
+import { useThemeMode } from '../../theme/ThemeModeProvider';
+import { WorkspaceMenu } from '../workspace/WorkspaceMenu';
+
+export function TopBar({ showHelp }: { showHelp: () => void }) {
+  const theme = useThemeMode();
+  const next = theme.mode === 'dark' ? 'light' : 'dark';
+  return (
+    <AppBar position="static" elevation={0} color="primary">
+      <Toolbar variant="dense" sx={{ gap: 2 }}>
+        <Typography variant="h6" component="div" sx={{ fontWeight: 500 }}>
+          Dovetail
+        </Typography>
+        <WorkspaceMenu />
+        <Box sx={{ flex: 1 }} />
+        <Tooltip title="Keyboard shortcuts (?)">
+          <IconButton color="inherit" onClick={showHelp} aria-label="Keyboard shortcuts" data-testid="shortcut-help-button">
+            <KeyboardIcon />
+          </IconButton>
+        </Tooltip>
+        <Tooltip title={`Switch to ${next} theme`}>
+          <IconButton color="inherit" onClick={theme.toggle} aria-label={`Switch to ${next} theme`} data-testid="theme-toggle" data-mode={theme.mode}>
+            {theme.mode === 'dark' ? <LightModeIcon /> : <DarkModeIcon />}
+          </IconButton>
+        </Tooltip>
+      </Toolbar>
+    </AppBar>
+  );
+}

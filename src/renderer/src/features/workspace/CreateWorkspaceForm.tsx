@@ -1,0 +1,95 @@
+// Create a workspace: a name and a folder. Sends exactly what the user typed: the services' validation is the
+// single source of truth, and its errors are shown at the field they name.
+import { Box, Button, Stack, TextField, Typography } from '@mui/material';
+import { useState, type FormEvent } from 'react';
+import { useApi } from '../../api';
+import { ErrorAlert } from '../../components/ErrorReporter';
+import { formErrors } from '../../components/error-text';
+import { useAppInfo } from '../app/AppInfoProvider';
+import { suggestFolder } from './folder-path';
+import { useWorkspace } from './WorkspaceProvider';
+
+const FIELDS = ['name', 'path'] as const;
+
+export function CreateWorkspaceForm() {
+  const api = useApi();
+  const info = useAppInfo();
+  const workspace = useWorkspace();
+  const [name, setName] = useState('');
+  const [folder, setFolder] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const path = folder ?? suggestFolder(info.defaultWorkspaceParent, name, info.platform);
+  const errors = formErrors(error, 'workspace.create', FIELDS);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      workspace.set(await api.workspace.create({ name, path }));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const browse = async () => {
+    try {
+      const picked = await api.app.pickFolder({ title: 'Choose an empty folder for the new workspace' });
+      if (picked !== null) setFolder(picked);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  return (
+    <Box component="form" noValidate onSubmit={submit} data-testid="create-workspace-form">
+      <Typography variant="h6" component="h2">
+        Create a workspace
+      </Typography>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+        A new, empty folder that will hold this project's models, data, prompts and results.
+      </Typography>
+      <Stack spacing={2}>
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            setError(undefined);
+          }}
+          error={errors.byField.name !== undefined}
+          helperText={errors.byField.name ?? ' '}
+          slotProps={{ htmlInput: { 'data-testid': 'create-name' }, formHelperText: { 'data-testid': 'create-name-error' } as object }}
+        />
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+          <TextField
+            label="Folder"
+            fullWidth
+            value={path}
+            onChange={(e) => {
+              setFolder(e.target.value);
+              setError(undefined);
+            }}
+            error={errors.byField.path !== undefined}
+            helperText={errors.byField.path ?? ' '}
+            slotProps={{ htmlInput: { 'data-testid': 'create-path' }, formHelperText: { 'data-testid': 'create-path-error' } as object }}
+          />
+          {info.canPickFolder && (
+            <Button onClick={browse} sx={{ mt: 1 }} data-testid="create-browse">
+              Browse…
+            </Button>
+          )}
+        </Stack>
+        <ErrorAlert error={errors.rest} testId="create-error" />
+        <Box>
+          <Button type="submit" variant="contained" disabled={busy} data-testid="create-submit">
+            Create workspace
+          </Button>
+        </Box>
+      </Stack>
+    </Box>
+  );
+}
