@@ -3,7 +3,25 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
+import { CONTENT_SECURITY_POLICY } from './src/main/host/security';
+
+/** Writes the one CSP (src/main/host/security.ts) into index.html. The dev server alone also allows the inline
+ * React-refresh preamble; built files never do. */
+function contentSecurityPolicy(): Plugin {
+  let serving = false;
+  return {
+    name: 'dovetail-csp',
+    configResolved(config) {
+      serving = config.command === 'serve';
+    },
+    transformIndexHtml(html) {
+      const policy = serving ? CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") : CONTENT_SECURITY_POLICY;
+      return html.replace('%DOVETAIL_CSP%', policy);
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -30,7 +48,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src/renderer'),
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicy()],
     build: {
       rolldownOptions: { input: resolve('src/renderer/index.html') },
     },
