@@ -39,6 +39,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload can require only electron: bundle everything else (zod, the shared contract).
+      externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve('src/preload/index.ts') },
         // A sandboxed preload must be a single CommonJS file.
