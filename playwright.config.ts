@@ -12,7 +12,10 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 60_000,
+  // Generous: CI machines are shared and a cold Monaco load can take tens of seconds there.
+  timeout: 120_000,
+  // Screenshots for people to look at run only on request: `npm run screenshots`.
+  grepInvert: process.env.DOVETAIL_SCREENSHOTS ? undefined : /@screenshots/,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]] : 'list',
   use: {

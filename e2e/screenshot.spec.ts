@@ -1,10 +1,11 @@
 // Screenshots of the shell for people to look at (not compared): test-results/screenshots/*.png.
+// Not part of `npm test`; run with `npm run screenshots` (after a build).
 import { expect, test } from './fixtures';
 import { TemplateEditor } from './pages/template-editor';
 
 const DIR = 'test-results/screenshots';
 
-test('screenshots of the picker and the shell, light and dark', async ({ app, page }) => {
+test('screenshots of the picker and the shell, light and dark @screenshots', async ({ app, page }) => {
   await app.picker.expectVisible();
   await page.screenshot({ path: `${DIR}/picker.png` });
   await app.createWorkspace('Contract review');
