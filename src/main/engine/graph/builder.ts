@@ -5,7 +5,8 @@ import type { DType } from './dtype';
 import type { ExternalTensor, Graph, Initializer, InferInput, Node, Value } from './ir';
 import { InferError, type ApplyContext } from './op-def';
 import { opDef, ops, type OpName, type Ops } from './ops';
-import { formatShape, isValidDim, type Shape } from './shape';
+import { canonicalDim } from './dims';
+import { formatShape, isValidDim, UNKNOWN_DIM, type Dim, type Shape } from './shape';
 import type { Tensor } from './tensor';
 import { verifyGraph } from './verify';
 
@@ -32,6 +33,9 @@ export class GraphBuilder implements ApplyContext {
   private readonly nodeNames = new Set<string>();
   /** Values whose data is known while building (inline initializers, Constant outputs): for shape inference. */
   private readonly constants = new Map<Value, Tensor>();
+  /** Known (possibly symbolic) contents of small int64 values, e.g. Shape outputs: see ValueType.value. */
+  private readonly known = new Map<Value, readonly Dim[]>();
+  private unknownDims = 0;
   private readonly producers = new Map<Value, Node>();
   private readonly scopes: string[] = [];
   private built = false;
@@ -115,9 +119,9 @@ export class GraphBuilder implements ApplyContext {
     if (def.since > this.opset) {
       throw new BugError(`${op} (${nodeName}) follows opset ${def.since} but graph ${this.name} targets opset ${this.opset}`);
     }
-    const { inputs, attrs = {} } = def.apply(this, ...args);
+    const { inputs, attrs = {}, dimNames = [] } = def.apply(this, ...args);
     inputs.forEach((v, i) => v && this.checkOwned(v, `${nodeName} input ${def.inputNames[i] ?? i}`));
-    const known: (InferInput | null)[] = inputs.map((v) => v && { dtype: v.dtype, shape: v.shape, constant: this.constants.get(v) });
+    const known: (InferInput | null)[] = inputs.map((v) => v && this.describe(v));
     let types;
     try {
       types = def.infer(known, attrs);
@@ -125,7 +129,11 @@ export class GraphBuilder implements ApplyContext {
       if (!(error instanceof InferError)) throw error;
       throw shapeError(nodeName, op, def.inputNames, inputs, error.message);
     }
-    const outputs = types.map((t, i) => this.newValue(`${nodeName}_output_${i}`, t.dtype, t.shape));
+    // Dims that depend on data get the names the op's caller chose, else fresh ones (as ONNX's "unk__N").
+    let named = 0;
+    const nameUnknown = (d: Dim): Dim => (d === UNKNOWN_DIM ? (dimNames[named++] ?? `unk__${this.unknownDims++}`) : d);
+    const outputs = types.map((t, i) => this.newValue(`${nodeName}_output_${i}`, t.dtype, t.shape.map(nameUnknown)));
+    types.forEach((t, i) => t.value && this.known.set(outputs[i] as Value, t.value));
     const node: Node = { name: nodeName, op, inputs, outputs, attrs };
     this.nodes.push(node);
     for (const v of outputs) this.producers.set(v, node);
@@ -134,6 +142,12 @@ export class GraphBuilder implements ApplyContext {
     const value = attrs['value'];
     if (op === 'Constant' && value?.kind === 'tensor') this.constants.set(first, value.value);
     return first;
+  }
+
+  /** What shape inference may know about a value: type, shape, constant data and propagated contents. */
+  private describe(v: Value): InferInput {
+    const value = this.known.get(v);
+    return { dtype: v.dtype, shape: v.shape, constant: this.constants.get(v), ...(value ? { value } : {}) };
   }
 
   private nodeName(op: string): string {
@@ -160,7 +174,7 @@ export class GraphBuilder implements ApplyContext {
   private checkShape(name: string, shape: Shape): Shape {
     const bad = shape.find((d) => !isValidDim(d));
     if (bad !== undefined) throw new BugError(`Graph ${this.name}: ${name} has an invalid dim ${JSON.stringify(bad)} in ${formatShape(shape)}`);
-    return shape;
+    return shape.map(canonicalDim);
   }
 
   private checkOwned(value: Value, where: string): void {

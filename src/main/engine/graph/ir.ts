@@ -1,7 +1,7 @@
 // The graph as data: values, nodes, initializers and attributes. The builder produces it, the verifier checks it,
 // the writer turns it into an ONNX ModelProto, and (issue 4) autodiff walks it backwards.
 import type { DType } from './dtype';
-import type { Shape } from './shape';
+import type { Dim, Shape } from './shape';
 import type { Tensor } from './tensor';
 
 /** An edge of the graph: a graph input, an initializer or a node output. Created only by a GraphBuilder. */
@@ -16,7 +16,13 @@ export interface Value {
 /** What shape inference knows about an input: type, shape and, for constants, the data. */
 export interface ValueType {
   readonly dtype: DType;
+  /** May hold UNKNOWN_DIM ("?") where a dim depends on data; the builder names such dims. */
   readonly shape: Shape;
+  /**
+   * Known contents of a small int64 tensor of rank 0 or 1, possibly symbolic (ONNX shape-inference "data
+   * propagation"): Shape(x) holds x's dims, so Reshape, Expand and Range downstream get exact symbolic shapes.
+   */
+  readonly value?: readonly Dim[];
 }
 export interface InferInput extends ValueType {
   readonly constant: Tensor | undefined;

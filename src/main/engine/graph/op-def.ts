@@ -2,7 +2,7 @@
 // output types follow from its inputs (shape inference). Issue 4 adds each op's vector-Jacobian product here.
 import { DTYPES, type DType } from './dtype';
 import type { Attr, Attrs, InferInput, Value, ValueType } from './ir';
-import { broadcast, formatShape, type Shape } from './shape';
+import { broadcast, formatShape, type Dim, type Shape } from './shape';
 import type { Tensor } from './tensor';
 
 /** What an op's `apply` may use from the builder: constants for inputs that ONNX takes as tensors (e.g. axes). */
@@ -16,7 +16,8 @@ export interface OpDef<Args extends unknown[] = unknown[]> {
   /** Input names from the ONNX spec, for error messages ("A", "B", "data", "axes"). */
   readonly inputNames: readonly string[];
   // Method syntax on purpose: an OpDef<[Value, Value]> must also be usable as the erased OpDef<unknown[]>.
-  apply(ctx: ApplyContext, ...args: Args): { inputs: (Value | null)[]; attrs?: Attrs };
+  /** dimNames: names for the output dims that infer() reports as UNKNOWN_DIM (data-dependent), in order. */
+  apply(ctx: ApplyContext, ...args: Args): { inputs: (Value | null)[]; attrs?: Attrs; dimNames?: readonly string[] };
   /** Output types from the inputs (null = omitted optional input); calls fail() with a sentence on a mismatch. */
   readonly infer: (inputs: readonly (InferInput | null)[], attrs: Attrs) => ValueType[];
 }
@@ -79,3 +80,29 @@ export const T = {
   signed: ['float32', 'float16', 'float64', 'bfloat16', 'int8', 'int32', 'int64'],
   all: Object.keys(DTYPES) as DType[],
 } as const satisfies Record<string, readonly DType[]>;
+
+/**
+ * The contents of an int64 input of rank 0 or 1 when known while building: constant data, or values propagated
+ * from Shape (possibly symbolic dims). undefined when they depend on run-time data.
+ */
+export function knownInts(value: InferInput | null | undefined): readonly Dim[] | undefined {
+  if (!value || value.dtype !== 'int64' || value.shape.length > 1) return undefined;
+  if (value.value) return value.value;
+  if (value.constant) return Array.from(value.constant.data as BigInt64Array, (v) => Number(v));
+  return undefined;
+}
+
+/** Constant int64 values (axes, starts): known numbers only. */
+export function knownNumbers(value: InferInput | null | undefined): number[] | undefined {
+  const ints = knownInts(value);
+  return ints && ints.every((d) => typeof d === 'number') ? (ints as number[]) : undefined;
+}
+
+/** Normalized axes (each in [0, rank)) or a failure naming the axis and the shape. */
+export function axesOf(axes: readonly number[], rank: number, shape: Shape, what = 'data'): number[] {
+  return axes.map((raw) => {
+    const a = raw < 0 ? raw + rank : raw;
+    if (!Number.isInteger(a) || a < 0 || a >= rank) fail(`axis ${raw} is out of range for ${what} ${formatShape(shape)} (rank ${rank})`);
+    return a;
+  });
+}

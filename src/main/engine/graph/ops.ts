@@ -4,22 +4,25 @@ import { dtypeFromOnnx, type DType } from './dtype';
 import { attr, type Attrs, type Value } from './ir';
 import {
   T,
+  axesOf,
   broadcastOrFail,
   defineOp,
   fail,
   input,
   intAttr,
   intsAttr,
+  knownInts,
   onnxCode,
   requireDType,
   sameDType,
   type OpDef,
 } from './op-def';
+import { combineKnown, shapeOps } from './ops-shape';
 import { formatShape, normalizeAxis, type Dim } from './shape';
 import { i64, type Tensor } from './tensor';
 
-/** Add, Sub, Mul, Div: elementwise with multidirectional broadcasting. */
-function binary(since: number): OpDef<[a: Value, b: Value]> {
+/** Add, Sub, Mul, Div: elementwise with multidirectional broadcasting (int64 shape values propagate through). */
+function binary(since: number, op?: 'Add' | 'Sub' | 'Mul'): OpDef<[a: Value, b: Value]> {
   return defineOp({
     since,
     inputNames: ['A', 'B'],
@@ -29,7 +32,58 @@ function binary(since: number): OpDef<[a: Value, b: Value]> {
       const b = input(inputs, 1, 'B');
       requireDType('A', a, T.numeric);
       sameDType(a, b);
-      return [{ dtype: a.dtype, shape: broadcastOrFail(a.shape, b.shape) }];
+      const value = op && combineKnown(knownInts(a), knownInts(b), op);
+      return [{ dtype: a.dtype, shape: broadcastOrFail(a.shape, b.shape), ...(value ? { value } : {}) }];
+    },
+  });
+}
+
+/** Equal, Less, Greater, ...: elementwise comparison with broadcasting -> bool. */
+function compare(since: number, allowed: readonly DType[]): OpDef<[a: Value, b: Value]> {
+  return defineOp({
+    since,
+    inputNames: ['A', 'B'],
+    apply: (_ctx, a: Value, b: Value) => ({ inputs: [a, b] }),
+    infer: (inputs) => {
+      const a = input(inputs, 0, 'A');
+      const b = input(inputs, 1, 'B');
+      requireDType('A', a, allowed);
+      sameDType(a, b);
+      return [{ dtype: 'bool', shape: broadcastOrFail(a.shape, b.shape) }];
+    },
+  });
+}
+
+/** ReduceSum-13 / ReduceMean-18: over `axes` (all when omitted), axes taken as an int64 input (made a Constant). */
+function reduce(since: number): OpDef<[data: Value, axes?: readonly number[], options?: { keepdims?: boolean }]> {
+  return defineOp({
+    since,
+    inputNames: ['data', 'axes'],
+    apply: (ctx, data: Value, axes?: readonly number[], options: { keepdims?: boolean } = {}) => ({
+      inputs: [data, axes === undefined ? null : ctx.constant(i64([axes.length], axes))],
+      attrs: { keepdims: attr.int(options.keepdims === false ? 0 : 1) },
+    }),
+    infer: (inputs, attrs) => {
+      const data = input(inputs, 0, 'data');
+      requireDType('data', data, T.numeric);
+      const keepdims = intAttr(attrs, 'keepdims', 1) === 1;
+      if (intAttr(attrs, 'noop_with_empty_axes', 0) !== 0) fail('noop_with_empty_axes is not supported');
+      const rank = data.shape.length;
+      const reduced = new Set<number>();
+      const axesInput = inputs[1];
+      if (axesInput) {
+        if (axesInput.dtype !== 'int64' || axesInput.shape.length !== 1) fail('axes must be a 1-D int64 tensor');
+        if (!axesInput.constant) fail('axes must be a constant so the output shape is known');
+        for (const raw of axesInput.constant.data as BigInt64Array) {
+          const axis = normalizeAxis(Number(raw), rank);
+          if (axis === undefined) fail(`axis ${raw} is out of range for data ${formatShape(data.shape)} (rank ${rank})`);
+          if (reduced.has(axis)) fail(`axis ${raw} is listed twice`);
+          reduced.add(axis);
+        }
+      }
+      if (reduced.size === 0) for (let i = 0; i < rank; i++) reduced.add(i);
+      const shape = data.shape.flatMap((d, i) => (!reduced.has(i) ? [d] : keepdims ? [1] : []));
+      return [{ dtype: data.dtype, shape }];
     },
   });
 }
@@ -50,10 +104,60 @@ function unary(since: number, allowed: readonly DType[]): OpDef<[x: Value]> {
 const MATMUL_TYPES: readonly DType[] = ['float32', 'float16', 'float64', 'bfloat16', 'int32', 'int64'];
 
 export const ops = {
-  Add: binary(14),
-  Sub: binary(14),
-  Mul: binary(14),
+  ...shapeOps,
+  Add: binary(14, 'Add'),
+  Sub: binary(14, 'Sub'),
+  Mul: binary(14, 'Mul'),
   Div: binary(14),
+  /** X ** Y elementwise (Y may be a float scalar exponent). */
+  Pow: defineOp({
+    since: 15,
+    inputNames: ['X', 'Y'],
+    apply: (_ctx, x: Value, y: Value) => ({ inputs: [x, y] }),
+    infer: (inputs) => {
+      const x = input(inputs, 0, 'X');
+      const y = input(inputs, 1, 'Y');
+      requireDType('X', x, T.float);
+      requireDType('Y', y, T.numeric);
+      return [{ dtype: x.dtype, shape: broadcastOrFail(x.shape, y.shape) }];
+    },
+  }),
+  Sqrt: unary(13, T.float),
+  Reciprocal: unary(13, T.float),
+  Sin: unary(7, T.float),
+  Cos: unary(7, T.float),
+  Equal: compare(19, T.all),
+  Less: compare(13, T.numeric),
+  LessOrEqual: compare(16, T.numeric),
+  Greater: compare(13, T.numeric),
+  And: compare(7, ['bool']),
+  Not: unary(1, ['bool']),
+  /** condition ? X : Y elementwise, all three broadcast together. */
+  Where: defineOp({
+    since: 16,
+    inputNames: ['condition', 'X', 'Y'],
+    apply: (_ctx, condition: Value, x: Value, y: Value) => ({ inputs: [condition, x, y] }),
+    infer: (inputs) => {
+      const c = input(inputs, 0, 'condition');
+      const x = input(inputs, 1, 'X');
+      const y = input(inputs, 2, 'Y');
+      requireDType('condition', c, ['bool']);
+      sameDType(x, y);
+      return [{ dtype: x.dtype, shape: broadcastOrFail(broadcastOrFail(c.shape, x.shape), y.shape) }];
+    },
+  }),
+  /** Normalized exponential along `axis` (default the last). */
+  Softmax: defineOp({
+    since: 13,
+    inputNames: ['input'],
+    apply: (_ctx, x: Value, axis: number = -1) => ({ inputs: [x], attrs: { axis: attr.int(axis) } }),
+    infer: (inputs, attrs) => {
+      const x = input(inputs, 0, 'input');
+      requireDType('input', x, T.float);
+      axesOf([intAttr(attrs, 'axis', -1)], x.shape.length, x.shape, 'input');
+      return [{ dtype: x.dtype, shape: x.shape }];
+    },
+  }),
   Relu: unary(14, T.signed),
   Tanh: unary(13, T.float),
   Sigmoid: unary(13, T.float),
@@ -90,38 +194,10 @@ export const ops = {
     },
   }),
 
-  /** Sums over `axes` (all axes when omitted); ReduceSum-13 takes axes as an int64 input, made a Constant here. */
-  ReduceSum: defineOp({
-    since: 13,
-    inputNames: ['data', 'axes'],
-    apply: (ctx, data: Value, axes?: readonly number[], options: { keepdims?: boolean } = {}) => ({
-      inputs: [data, axes === undefined ? null : ctx.constant(i64([axes.length], axes))],
-      attrs: { keepdims: attr.int(options.keepdims === false ? 0 : 1) },
-    }),
-    infer: (inputs, attrs) => {
-      const data = input(inputs, 0, 'data');
-      requireDType('data', data, T.numeric);
-      const keepdims = intAttr(attrs, 'keepdims', 1) === 1;
-      if (intAttr(attrs, 'noop_with_empty_axes', 0) !== 0) fail('noop_with_empty_axes is not supported');
-      const rank = data.shape.length;
-      const reduced = new Set<number>();
-      const axesInput = inputs[1];
-      if (axesInput) {
-        if (axesInput.dtype !== 'int64' || axesInput.shape.length !== 1) fail('axes must be a 1-D int64 tensor');
-        if (!axesInput.constant) fail('axes must be a constant so the output shape is known');
-        for (const raw of axesInput.constant.data as BigInt64Array) {
-          const axis = normalizeAxis(Number(raw), rank);
-          if (axis === undefined) fail(`axis ${raw} is out of range for data ${formatShape(data.shape)} (rank ${rank})`);
-          if (reduced.has(axis)) fail(`axis ${raw} is listed twice`);
-          reduced.add(axis);
-        }
-      }
-      if (reduced.size === 0) for (let i = 0; i < rank; i++) reduced.add(i);
-      const shape = data.shape.flatMap((d, i) => (!reduced.has(i) ? [d] : keepdims ? [1] : []));
-      return [{ dtype: data.dtype, shape }];
-    },
-  }),
-
+  /** Sums over `axes` (all axes when omitted). */
+  ReduceSum: reduce(13),
+  /** Mean over `axes` (RMSNorm's mean of squares). */
+  ReduceMean: reduce(18),
   Cast: defineOp({
     since: 21,
     inputNames: ['input'],

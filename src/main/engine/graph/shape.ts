@@ -3,6 +3,9 @@
 export type Dim = number | string;
 export type Shape = readonly Dim[];
 
+/** A dim that shape inference cannot know (it depends on data); the builder gives it a fresh name. */
+export const UNKNOWN_DIM = '?';
+
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }

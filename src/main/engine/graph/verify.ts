@@ -5,7 +5,7 @@ import { DTYPES } from './dtype';
 import { isExternal, type Graph, type InferInput, type Value } from './ir';
 import { InferError } from './op-def';
 import { isOpName, opDef } from './ops';
-import { formatShape, numel, sameShape } from './shape';
+import { formatShape, numel, sameShape, UNKNOWN_DIM, type Dim, type Shape } from './shape';
 import type { Tensor } from './tensor';
 
 export function findProblems(graph: Graph): string[] {
@@ -13,6 +13,7 @@ export function findProblems(graph: Graph): string[] {
   const defined = new Set<Value>();
   const names = new Set<string>();
   const constants = new Map<Value, Tensor>();
+  const known = new Map<Value, readonly Dim[]>();
   const define = (value: Value, what: string): void => {
     if (names.has(value.name)) problems.push(`${what}: the name "${value.name}" is defined twice`);
     names.add(value.name);
@@ -53,13 +54,18 @@ export function findProblems(graph: Graph): string[] {
       problems.push(`${where}: uses ${missing.map((v) => v.name).join(', ')} before it is defined (or from another graph)`);
       continue;
     }
-    const known: (InferInput | null)[] = node.inputs.map((v) => v && { dtype: v.dtype, shape: v.shape, constant: constants.get(v) });
+    const described: (InferInput | null)[] = node.inputs.map((v) => {
+      if (!v) return null;
+      const value = known.get(v);
+      return { dtype: v.dtype, shape: v.shape, constant: constants.get(v), ...(value ? { value } : {}) };
+    });
     try {
-      const types = def.infer(known, node.attrs);
+      const types = def.infer(described, node.attrs);
       if (types.length !== node.outputs.length) problems.push(`${where}: ${node.outputs.length} outputs recorded, op gives ${types.length}`);
       types.forEach((t, i) => {
         const out = node.outputs[i];
-        if (out && (out.dtype !== t.dtype || !sameShape(out.shape, t.shape))) {
+        if (out && t.value) known.set(out, t.value);
+        if (out && (out.dtype !== t.dtype || !matchesInferred(out.shape, t.shape))) {
           problems.push(`${where}: output ${out.name} recorded as ${out.dtype} ${formatShape(out.shape)}, op infers ${t.dtype} ${formatShape(t.shape)}`);
         }
       });
@@ -78,6 +84,11 @@ export function findProblems(graph: Graph): string[] {
     if (!defined.has(out)) problems.push(`output ${out.name} is never computed`);
   }
   return problems;
+}
+
+/** Recorded dims equal inferred ones, except where inference says the dim depends on data. */
+function matchesInferred(recorded: Shape, inferred: Shape): boolean {
+  return recorded.length === inferred.length && inferred.every((d, i) => d === UNKNOWN_DIM || d === recorded[i]);
 }
 
 /** Throws a BugError listing every problem (the first ten) when the graph is not well formed. */

@@ -1,5 +1,6 @@
 // Public surface of models/: Hugging Face checkpoint folders (config, safetensors index, weights, tokenizer, chat
-// templates) for the graph builder, generation and services. Pure Node; nothing here touches ORT.
+// templates), the Llama-family graphs built from them (inference with KV cache and LoRA / soft-prompt hooks) and the
+// ModelRunner that runs them through runtime/ (the only ORT importer).
 export { loadCheckpoint, GenerationConfig, type Checkpoint } from './checkpoint';
 export { parseDecoderConfig, SUPPORTED_ARCHITECTURES, type Architecture, type DecoderConfig, type LayerType, type Llama3RopeScaling } from './config';
 export { ropeCosSin, ropeInverseFrequencies, type RopeSettings } from './rope';
@@ -18,3 +19,31 @@ export { decoderTensors, expectedWeights, mapDecoderWeights, type DecoderLayerWe
 export { loadTokenizer, ModelTokenizer, type PromptInput, type SpecialToken, type SpecialTokens, type TokenizerFiles } from './tokenizer';
 export { ChatTemplate, type ChatMessage, type ChatTemplateOptions } from './chat-template';
 export { StreamDecoder, type DecodeFn } from './stream-decoder';
+export { emitDecoder, emitLmHead, emitRmsNorm, type DecoderInputs, type DecoderModel, type DecoderOutputs } from './decoder-graph';
+export { GraphWeights } from './graph-weights';
+export {
+  buildInferenceGraph,
+  DIMS,
+  LOGITS,
+  NUM_LOGITS_TO_KEEP,
+  pastName,
+  presentName,
+  SOFT_PROMPT,
+  type InferenceGraphOptions,
+} from './inference-graph';
+export {
+  declareLoraInputs,
+  emitLoraDelta,
+  LORA_MODULES,
+  LORA_SCALING,
+  loraFeatures,
+  loraFeeds,
+  loraInputName,
+  loraScaling,
+  type LoraAdapter,
+  type LoraHooks,
+  type LoraModule,
+  type LoraPair,
+  type LoraWeights,
+} from './lora';
+export { KvStep, ModelRunner, type ForwardInputs, type RunnerModel, type Specialization } from './model-runner';

@@ -1,0 +1,193 @@
+// The Llama-family decoder forward (LlamaForCausalLM, Qwen2ForCausalLM, MistralForCausalLM), emitted into a
+// GraphBuilder once for every graph kind: inference with a KV cache (past given) and full-sequence training (no past).
+// Follows transformers' modeling_llama: RMSNorm in fp32, rotate_half RoPE, GQA, causal + padding mask, SiLU MLP.
+import { f32, i64, type GraphBuilder, type Value } from '../graph';
+import type { DecoderConfig } from './config';
+import { GraphWeights } from './graph-weights';
+import { emitLoraDelta, type LoraHooks, type LoraModule } from './lora';
+import { ropeInverseFrequencies } from './rope';
+import type { DecoderLayerWeights, DecoderWeights, Linear } from './weights';
+
+/** The dtype-min bias HF adds at masked positions: finite, so fully masked (padding) rows stay NaN-free. */
+const MASKED = -3.4028234663852886e38;
+
+export interface DecoderInputs {
+  inputIds: Value; // [B, T] int64
+  /** [B, K] int64 over every key: past, virtual tokens, then the T new tokens (K = P + n + T); 0 = padding. */
+  attentionMask: Value;
+  /** [B, T] int64 positions of the new tokens; with a soft prompt they count its n virtual tokens (first = n). */
+  positionIds: Value;
+  /** [n, C] float32 virtual-token embeddings put before the token embeddings (n may be 0), or null. */
+  softPrompt: Value | null;
+  /** Per layer [B, Hkv, P, D] key and value caches, or null for a full-sequence graph (training, scoring). */
+  past: { key: Value; value: Value }[] | null;
+  lora: LoraHooks | null;
+}
+
+export interface DecoderOutputs {
+  /** [B, n + T, C] after the final norm (model.norm), virtual positions first. */
+  hidden: Value;
+  /** Per layer [B, Hkv, K, D]: past followed by this call's keys and values (present.{i}.key / .value). */
+  present: { key: Value; value: Value }[];
+}
+
+export interface DecoderModel {
+  config: DecoderConfig;
+  weights: DecoderWeights;
+}
+
+/** Emits the decoder forward into g; initializers come from `weights` (external data). */
+export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: DecoderInputs, weights = new GraphWeights(g)): DecoderOutputs {
+  const { config } = model;
+  const tokens = g.scope('model/embed_tokens', () => {
+    const rows = g.op.Gather(weights.stored(model.weights.embed_tokens), inputs.inputIds); // [B, T, C]
+    return rows.dtype === 'float32' ? rows : g.op.Cast(rows, 'float32');
+  });
+  let hidden = tokens;
+  let positions = inputs.positionIds; // [B, T]
+  if (inputs.softPrompt) {
+    // PEFT prompt tuning: the n virtual tokens go first, at positions 0..n-1, always attended.
+    const soft = inputs.softPrompt;
+    ({ hidden, positions } = g.scope('soft_prompt', () => {
+      const batch = g.op.Shape(inputs.inputIds, 0, 1); // [1] = B
+      const n = g.op.Shape(soft, 0, 1); // [1] = n
+      const rows = g.op.Expand(g.op.Unsqueeze(soft, [0]), g.op.Concat([batch, g.op.Constant(i64([2], [1, 1]))], 0)); // [B, n, C]
+      const range = g.op.Range(g.constant(i64([], [0])), g.op.Squeeze(n, [0]), g.constant(i64([], [1]))); // [n]
+      const softPositions = g.op.Expand(g.op.Unsqueeze(range, [0]), g.op.Concat([batch, n], 0)); // [B, n]
+      return { hidden: g.op.Concat([rows, tokens], 1), positions: g.op.Concat([softPositions, inputs.positionIds], 1) };
+    }));
+  }
+  const rope = g.scope('model/rotary_emb', () => emitRope(g, config, positions));
+  const masks = g.scope('model/mask', () => emitMasks(g, config, hidden, inputs.attentionMask));
+  const present: { key: Value; value: Value }[] = [];
+  model.weights.layers.forEach((layer, i) => {
+    g.scope(`model/layers.${i}`, () => {
+      const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora };
+      const mask = config.layer_types[i] === 'sliding_attention' ? (masks.sliding ?? masks.full) : masks.full;
+      const residual = hidden;
+      const normed = g.scope('input_layernorm', () => emitRmsNorm(g, config, hidden, weights.float(layer.input_layernorm)));
+      const attn = g.scope('self_attn', () => emitAttention(ctx, normed, mask, inputs.past?.[i] ?? null));
+      present.push(attn.present);
+      hidden = g.op.Add(residual, attn.output);
+      const post = g.scope('post_attention_layernorm', () => emitRmsNorm(g, config, hidden, weights.float(layer.post_attention_layernorm)));
+      hidden = g.op.Add(hidden, g.scope('mlp', () => emitMlp(ctx, post)));
+    });
+  });
+  const out = g.scope('model/norm', () => emitRmsNorm(g, config, hidden, weights.float(model.weights.norm)));
+  return { hidden: out, present };
+}
+
+/** logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied). */
+export function emitLmHead(g: GraphBuilder, model: DecoderModel, hidden: Value, weights: GraphWeights): Value {
+  return g.scope('lm_head', () => g.op.MatMul(hidden, weights.transposedFloat(model.weights.lm_head)));
+}
+
+/** transformers' LlamaRMSNorm in fp32: weight * x / sqrt(mean(x^2) + eps). */
+export function emitRmsNorm(g: GraphBuilder, config: DecoderConfig, x: Value, weight: Value): Value {
+  const variance = g.op.ReduceMean(g.op.Mul(x, x), [-1]); // [..., 1]
+  const inv = g.op.Reciprocal(g.op.Sqrt(g.op.Add(variance, g.constant(f32([], [config.rms_norm_eps])))));
+  return g.op.Mul(weight, g.op.Mul(x, inv));
+}
+
+interface Rope {
+  cos: Value; // [B, S, 1, D/2]
+  sin: Value; // [B, S, 1, D/2]
+}
+
+/** cos/sin of position * inv_freq (llama3 scaling folded into inv_freq), as LlamaRotaryEmbedding in float32. */
+function emitRope(g: GraphBuilder, config: DecoderConfig, positions: Value): Rope {
+  const invFreq = g.initializer('model.rotary_emb.inv_freq', f32([config.head_dim / 2], ropeInverseFrequencies(config))); // [D/2]
+  const freqs = g.op.Mul(g.op.Unsqueeze(g.op.Cast(positions, 'float32'), [2]), invFreq); // [B, S, D/2]
+  return { cos: g.op.Unsqueeze(g.op.Cos(freqs), [2]), sin: g.op.Unsqueeze(g.op.Sin(freqs), [2]) };
+}
+
+/** x * cos + rotate_half(x) * sin for x [B, S, h, D], written on the two halves. */
+function applyRope(g: GraphBuilder, x: Value, rope: Rope, headDim: number): Value {
+  const half = headDim / 2;
+  const x1 = g.op.Slice(x, [0], [half], [3]);
+  const x2 = g.op.Slice(x, [half], [headDim], [3]);
+  const first = g.op.Sub(g.op.Mul(x1, rope.cos), g.op.Mul(x2, rope.sin));
+  const second = g.op.Add(g.op.Mul(x2, rope.cos), g.op.Mul(x1, rope.sin));
+  return g.op.Concat([first, second], 3);
+}
+
+/**
+ * Additive attention biases [B, 1, G*S, K] (0 = attend, dtype-min = masked), one per attention kind: causal with
+ * bottom-right alignment (the S queries are the last S of the K keys) and attention_mask padding; sliding windows
+ * also mask keys at or beyond `sliding_window` positions back. Rows repeat G times to match the GQA query layout.
+ */
+function emitMasks(g: GraphBuilder, config: DecoderConfig, hidden: Value, attentionMask: Value): { full: Value; sliding: Value | null } {
+  const zero = g.constant(i64([], [0]));
+  const one = g.constant(i64([], [1]));
+  const keys = g.op.Squeeze(g.op.Shape(attentionMask, 1, 2), [0]); // K
+  const queries = g.op.Squeeze(g.op.Shape(hidden, 1, 2), [0]); // S
+  const keyIndex = g.op.Range(zero, keys, one); // [K]
+  const queryIndex = g.op.Unsqueeze(g.op.Range(g.op.Sub(keys, queries), keys, one), [1]); // [S, 1] absolute positions
+  const padding = g.op.Unsqueeze(g.op.Cast(attentionMask, 'bool'), [1, 2]); // [B, 1, 1, K]
+  const causal = g.op.LessOrEqual(keyIndex, queryIndex); // [S, K]
+  const groups = config.num_attention_heads / config.num_key_value_heads;
+  const bias = (allowed: Value): Value => {
+    const b = g.op.Where(g.op.And(allowed, padding), g.constant(f32([], [0])), g.constant(f32([], [MASKED]))); // [B, 1, S, K]
+    return groups === 1 ? b : g.op.Concat(Array.from({ length: groups }, () => b), 2); // [B, 1, G*S, K]
+  };
+  const full = bias(causal);
+  if (config.sliding_window === null || !config.layer_types.includes('sliding_attention')) return { full, sliding: null };
+  const window = g.op.Greater(keyIndex, g.op.Sub(queryIndex, g.constant(i64([], [config.sliding_window])))); // [S, K]
+  return { full, sliding: bias(g.op.And(causal, window)) };
+}
+
+interface LayerContext {
+  g: GraphBuilder;
+  config: DecoderConfig;
+  weights: GraphWeights;
+  layer: DecoderLayerWeights;
+  index: number;
+  rope: Rope;
+  lora: LoraHooks | null;
+}
+
+/** nn.Linear (x W^T + b) plus the module's LoRA delta when the graph has a hook for it. */
+function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear): Value {
+  const { g } = ctx;
+  return g.scope(module, () => {
+    let y = g.op.MatMul(x, ctx.weights.transposedFloat(weights.weight));
+    if (weights.bias) y = g.op.Add(y, ctx.weights.float(weights.bias));
+    const hooks = ctx.lora;
+    const pair = hooks?.layers[ctx.index]?.[module];
+    if (hooks && pair) y = g.op.Add(y, g.scope('lora', () => emitLoraDelta(g, x, pair, hooks.scaling)));
+    return y;
+  });
+}
+
+/** Grouped-query attention without copying K/V per head: the G query heads of a kv head become G*S rows. */
+function emitAttention(ctx: LayerContext, x: Value, mask: Value, past: { key: Value; value: Value } | null): { output: Value; present: { key: Value; value: Value } } {
+  const { g, config, layer } = ctx;
+  const H = config.num_attention_heads;
+  const Hkv = config.num_key_value_heads;
+  const D = config.head_dim;
+  const G = H / Hkv;
+  const q = applyRope(g, g.op.Reshape(linear(ctx, x, 'q_proj', layer.self_attn.q_proj), [0, 0, H, D]), ctx.rope, D); // [B, S, H, D]
+  const k = applyRope(g, g.op.Reshape(linear(ctx, x, 'k_proj', layer.self_attn.k_proj), [0, 0, Hkv, D]), ctx.rope, D); // [B, S, Hkv, D]
+  const v = g.op.Reshape(linear(ctx, x, 'v_proj', layer.self_attn.v_proj), [0, 0, Hkv, D]); // [B, S, Hkv, D]
+  let key = g.op.Transpose(k, [0, 2, 1, 3]); // [B, Hkv, S, D]
+  let value = g.op.Transpose(v, [0, 2, 1, 3]);
+  if (past) {
+    key = g.op.Concat([past.key, key], 2); // [B, Hkv, K, D]
+    value = g.op.Concat([past.value, value], 2);
+  }
+  // Query head h = kv * G + g (repeat_kv's order): [B, S, Hkv, G, D] -> [B, Hkv, G, S, D] -> [B, Hkv, G*S, D].
+  const grouped = g.op.Reshape(g.op.Transpose(g.op.Reshape(q, [0, 0, Hkv, G, D]), [0, 2, 3, 1, 4]), [0, 0, -1, D]);
+  const scaled = g.op.Mul(grouped, g.constant(f32([], [1 / Math.sqrt(D)])));
+  const scores = g.op.Add(g.op.MatMul(scaled, g.op.Transpose(key, [0, 1, 3, 2])), mask); // [B, Hkv, G*S, K]
+  const context = g.op.MatMul(g.op.Softmax(scores, -1), value); // [B, Hkv, G*S, D]
+  const merged = g.op.Reshape(g.op.Transpose(g.op.Reshape(context, [0, 0, G, -1, D]), [0, 3, 1, 2, 4]), [0, 0, -1]); // [B, S, H*D]
+  return { output: linear(ctx, merged, 'o_proj', layer.self_attn.o_proj), present: { key, value } };
+}
+
+/** down(silu(gate(x)) * up(x)). */
+function emitMlp(ctx: LayerContext, x: Value): Value {
+  const { g, layer } = ctx;
+  const gate = linear(ctx, x, 'gate_proj', layer.mlp.gate_proj);
+  const silu = g.op.Mul(gate, g.op.Sigmoid(gate));
+  return linear(ctx, g.op.Mul(silu, linear(ctx, x, 'up_proj', layer.mlp.up_proj)), 'down_proj', layer.mlp.down_proj);
+}

@@ -1,0 +1,100 @@
+// LoRA as graph inputs, after PEFT: y = W x + scaling * B(A(x)), A [r, in], B [out, r], scaling = lora_alpha / r
+// (lora_alpha / sqrt(r) with use_rslora). Rank 0 (empty A and B) turns a module's adapter off in the same session.
+import type { GraphBuilder, Value } from '../graph';
+import { tensor, type Tensor } from '../graph';
+import type { DecoderConfig } from './config';
+
+/** PEFT target_modules of a Llama-family decoder layer. */
+export const LORA_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+export type LoraModule = (typeof LORA_MODULES)[number];
+
+/** Graph input names: lora.{i}.{module}.A [r, in], lora.{i}.{module}.B [out, r]; one lora_scaling scalar. */
+export const loraInputName = (layer: number, module: LoraModule, part: 'A' | 'B'): string => `lora.${layer}.${module}.${part}`;
+export const LORA_SCALING = 'lora_scaling';
+
+/** PEFT's scaling: lora_alpha / r, or lora_alpha / sqrt(r) with rsLoRA (0 when r is 0). */
+export function loraScaling(r: number, alpha: number, useRslora = false): number {
+  if (r === 0) return 0;
+  return useRslora ? alpha / Math.sqrt(r) : alpha / r;
+}
+
+/** [in, out] features of each module's nn.Linear. */
+export function loraFeatures(config: DecoderConfig, module: LoraModule): { in: number; out: number } {
+  const C = config.hidden_size;
+  const I = config.intermediate_size;
+  const q = config.num_attention_heads * config.head_dim;
+  const kv = config.num_key_value_heads * config.head_dim;
+  const table: Record<LoraModule, [number, number]> = {
+    q_proj: [C, q],
+    k_proj: [C, kv],
+    v_proj: [C, kv],
+    o_proj: [q, C],
+    gate_proj: [C, I],
+    up_proj: [C, I],
+    down_proj: [I, C],
+  };
+  const [inF, outF] = table[module];
+  return { in: inF, out: outF };
+}
+
+/** One module's adapter inside a graph: A [r, in] and B [out, r]. */
+export interface LoraPair {
+  A: Value;
+  B: Value;
+}
+
+/** The LoRA hooks of a graph: per layer, per targeted module, and the shared scaling scalar. */
+export interface LoraHooks {
+  layers: Partial<Record<LoraModule, LoraPair>>[]; // [L]
+  scaling: Value; // [] float32
+}
+
+/** Declares the LoRA inputs (rank a symbolic dim per module, so PEFT rank_pattern adapters fit too). */
+export function declareLoraInputs(g: GraphBuilder, config: DecoderConfig, targets: readonly LoraModule[]): LoraHooks {
+  const layers = Array.from({ length: config.num_hidden_layers }, (_, i) => {
+    const pairs: Partial<Record<LoraModule, LoraPair>> = {};
+    for (const module of targets) {
+      const f = loraFeatures(config, module);
+      const r = `r.${i}.${module}`;
+      pairs[module] = {
+        A: g.input(loraInputName(i, module, 'A'), 'float32', [r, f.in]),
+        B: g.input(loraInputName(i, module, 'B'), 'float32', [f.out, r]),
+      };
+    }
+    return pairs;
+  });
+  return { layers, scaling: g.input(LORA_SCALING, 'float32', []) };
+}
+
+/** scaling * (x A^T) B^T for x [..., in] -> [..., out]; the scale is applied on the small [..., r] product. */
+export function emitLoraDelta(g: GraphBuilder, x: Value, pair: LoraPair, scaling: Value): Value {
+  const down = g.op.MatMul(x, g.op.Transpose(pair.A)); // [..., r]
+  return g.op.MatMul(g.op.Mul(down, scaling), g.op.Transpose(pair.B)); // [..., out]
+}
+
+/** One module's adapter weights as tensors: A [r, in], B [out, r] (PEFT's lora_A.weight / lora_B.weight). */
+export interface LoraWeights {
+  A: Tensor<'float32'>;
+  B: Tensor<'float32'>;
+}
+
+/** An adapter for a whole model: module weights per layer (missing = off) and PEFT's scaling. */
+export interface LoraAdapter {
+  layers: Partial<Record<LoraModule, LoraWeights>>[];
+  scaling: number;
+}
+
+/** Session feeds for the LoRA inputs: the adapter's tensors, and empty (rank-0) ones for modules it leaves out. */
+export function loraFeeds(config: DecoderConfig, targets: readonly LoraModule[], adapter: LoraAdapter | null): Record<string, Tensor> {
+  const feeds: Record<string, Tensor> = {};
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    for (const module of targets) {
+      const f = loraFeatures(config, module);
+      const w = adapter?.layers[i]?.[module];
+      feeds[loraInputName(i, module, 'A')] = w?.A ?? tensor('float32', [0, f.in], new Float32Array(0));
+      feeds[loraInputName(i, module, 'B')] = w?.B ?? tensor('float32', [f.out, 0], new Float32Array(0));
+    }
+  }
+  feeds[LORA_SCALING] = tensor('float32', [], Float32Array.of(adapter?.scaling ?? 0));
+  return feeds;
+}

@@ -1,0 +1,182 @@
+// Runs a loaded checkpoint: builds its inference graph once, gets the session from the SessionCache (keyed by content
+// hash and graph kind), and offers a full-sequence forward (scoring) and a KV-cache step for generate().
+import { BugError } from '../../../shared/errors';
+import type { Int64Tensor, StepFunction, StepInput } from '../generate';
+import { positionIds as defaultPositionIds } from '../generate';
+import { encodeModel, tensor, type Tensor } from '../graph';
+import type { EngineSession, SessionCache } from '../runtime';
+import type { DecoderModel } from './decoder-graph';
+import {
+  ATTENTION_MASK,
+  buildInferenceGraph,
+  INPUT_IDS,
+  LOGITS,
+  NUM_LOGITS_TO_KEEP,
+  pastName,
+  POSITION_IDS,
+  presentName,
+  SOFT_PROMPT,
+} from './inference-graph';
+import { LORA_MODULES, loraFeeds, type LoraAdapter, type LoraModule } from './lora';
+
+/** What a run applies on top of the base model; both optional, and neither needs a new session. */
+export interface Specialization {
+  adapter?: LoraAdapter | null;
+  /** [n, C] float32 virtual-token embeddings (PEFT prompt_embeddings). */
+  softPrompt?: Tensor<'float32'> | null;
+}
+
+export interface ForwardInputs {
+  inputIds: Int64Tensor; // [B, T]
+  /** [B, T] over the tokens only (the runner adds the virtual tokens); default all ones. */
+  attentionMask?: Int64Tensor;
+  /** [B, T]; default cumsum(attention_mask) - 1 (padded positions 1). Virtual tokens are added by the runner. */
+  positionIds?: Int64Tensor;
+  /** Logits for the last k positions; 0 (default) = every position, virtual ones first (as PEFT returns them). */
+  logitsToKeep?: number;
+}
+
+export interface RunnerModel extends DecoderModel {
+  /** Checkpoint.contentHash: the session cache key. */
+  contentHash: string;
+  /** Checkpoint.folder: where the external data (safetensors) lives. */
+  folder: string;
+}
+
+export class ModelRunner {
+  private constructor(
+    readonly model: RunnerModel,
+    private readonly session: EngineSession,
+    readonly loraTargets: readonly LoraModule[],
+  ) {}
+
+  /** The graph kind (session cache key) for a LoRA target set. */
+  static kind(loraTargets: readonly LoraModule[]): string {
+    return `inference;lora=${loraTargets.join(',')};soft_prompt`;
+  }
+
+  /** Gets or creates the session; the cache owns it (release it there). */
+  static async open(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[] = LORA_MODULES): Promise<ModelRunner> {
+    const session = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind(loraTargets) }, () => ({
+      model: encodeModel(buildInferenceGraph(model, { loraTargets })),
+      externalDataFolder: model.folder,
+    }));
+    return new ModelRunner(model, session, loraTargets);
+  }
+
+  /** Full-sequence forward with an empty cache: logits [B, k, V] (k = logitsToKeep, or n + T). */
+  async forward(inputs: ForwardInputs, spec: Specialization = {}): Promise<Tensor<'float32'>> {
+    const [batch, length] = inputs.inputIds.dims;
+    const mask = inputs.attentionMask ?? { data: new BigInt64Array(batch * length).fill(1n), dims: [batch, length] };
+    const positions = inputs.positionIds ?? defaultPositionIds(mask, length);
+    const n = spec.softPrompt?.dims[0] ?? 0;
+    const feeds = {
+      ...this.specFeeds(spec),
+      ...this.tokenFeeds(inputs.inputIds, mask, positions, n, true, spec.softPrompt ?? null),
+      ...this.emptyPast(batch),
+      [NUM_LOGITS_TO_KEEP]: tensor('int64', [], BigInt64Array.of(BigInt(inputs.logitsToKeep ?? 0))),
+    };
+    const out = await this.session.run(feeds);
+    return out[LOGITS] as Tensor<'float32'>;
+  }
+
+  /**
+   * A KV-cache step function for generate(): step 0 is the prefill (with the soft prompt, if any), later steps feed
+   * one token per row and the cache of the previous step. One KvStep serves one generate() call at a time.
+   */
+  createStep(spec: Specialization = {}): KvStep {
+    return new KvStep(this, this.specFeeds(spec), spec.softPrompt ?? null);
+  }
+
+  /** @internal */
+  async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    return this.session.run(feeds);
+  }
+
+  /** @internal LoRA inputs (rank 0 where the adapter has no module). */
+  specFeeds(spec: Specialization): Record<string, Tensor> {
+    const C = this.model.config.hidden_size;
+    const soft = spec.softPrompt;
+    if (soft && (soft.dims.length !== 2 || soft.dims[1] !== C)) {
+      throw new BugError(`soft prompt is [${soft.dims.join(', ')}], the model needs [n, ${C}]`);
+    }
+    const missing = (spec.adapter?.layers ?? []).flatMap((l) => Object.keys(l).filter((m) => !this.loraTargets.includes(m as LoraModule)));
+    if (missing.length > 0) throw new BugError(`the session has no LoRA inputs for ${[...new Set(missing)].join(', ')}`);
+    return loraFeeds(this.model.config, this.loraTargets, spec.adapter ?? null);
+  }
+
+  /** @internal input_ids, attention_mask (virtual tokens prepended), position_ids (+n), soft_prompt. */
+  tokenFeeds(ids: Int64Tensor, mask: Int64Tensor, positions: Int64Tensor, n: number, first: boolean, soft: Tensor<'float32'> | null): Record<string, Tensor> {
+    const [batch, length] = ids.dims;
+    const width = mask.dims[1];
+    const fullMask = new BigInt64Array(batch * (n + width));
+    for (let b = 0; b < batch; b++) {
+      fullMask.fill(1n, b * (n + width), b * (n + width) + n);
+      fullMask.set(mask.data.subarray(b * width, (b + 1) * width), b * (n + width) + n);
+    }
+    const shifted = n === 0 ? positions.data : positions.data.map((p) => p + BigInt(n));
+    const C = this.model.config.hidden_size;
+    return {
+      [INPUT_IDS]: tensor('int64', [batch, length], ids.data),
+      [ATTENTION_MASK]: tensor('int64', [batch, n + width], fullMask),
+      [POSITION_IDS]: tensor('int64', [batch, length], shifted),
+      [SOFT_PROMPT]: first && soft ? soft : tensor('float32', [0, C], new Float32Array(0)),
+    };
+  }
+
+  /** @internal past_key_values of length 0. */
+  emptyPast(batch: number): Record<string, Tensor> {
+    const { num_key_value_heads: Hkv, head_dim: D, num_hidden_layers: L } = this.model.config;
+    const feeds: Record<string, Tensor> = {};
+    for (let i = 0; i < L; i++) {
+      for (const part of ['key', 'value'] as const) feeds[pastName(i, part)] = tensor('float32', [batch, Hkv, 0, D], new Float32Array(0));
+    }
+    return feeds;
+  }
+}
+
+/** The KV cache of one generation, fed back as past_key_values each step. */
+export class KvStep {
+  private past: Record<string, Tensor> = {};
+  /** Positions in the cache: past tokens plus the n virtual tokens. */
+  private cached = 0;
+
+  constructor(
+    private readonly runner: ModelRunner,
+    private readonly spec: Record<string, Tensor>,
+    private readonly softPrompt: Tensor<'float32'> | null,
+  ) {}
+
+  readonly step: StepFunction = async (input: StepInput): Promise<Float32Array> => {
+    const [batch] = input.inputIds.dims;
+    const n = this.softPrompt?.dims[0] ?? 0;
+    const first = input.step === 0;
+    if (first) {
+      this.past = this.runner.emptyPast(batch);
+      this.cached = 0;
+    } else if (input.pastLength + n !== this.cached) {
+      throw new BugError(`KvStep: step ${input.step} says ${input.pastLength} past positions, the cache holds ${this.cached - n} (+${n} virtual)`);
+    }
+    const feeds = {
+      ...this.spec,
+      ...this.runner.tokenFeeds(input.inputIds, input.attentionMask, input.positionIds, n, first, this.softPrompt),
+      ...this.past,
+      [NUM_LOGITS_TO_KEEP]: tensor('int64', [], BigInt64Array.of(1n)),
+    };
+    const out = await this.runner.run(feeds);
+    const L = this.runner.model.config.num_hidden_layers;
+    const past: Record<string, Tensor> = {};
+    for (let i = 0; i < L; i++) {
+      for (const part of ['key', 'value'] as const) past[pastName(i, part)] = out[presentName(i, part)] as Tensor;
+    }
+    this.past = past;
+    this.cached = (past[pastName(0, 'key')]?.dims[2] as number) ?? 0;
+    return (out[LOGITS] as Tensor<'float32'>).data;
+  };
+
+  /** Drops the cache (memory) between generations. */
+  reset(): void {
+    this.past = {};
+    this.cached = 0;
+  }
+}
