@@ -7,6 +7,7 @@ import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AppService, type FolderPicker } from './services/app/app-service';
 import { EngineService } from './services/engine/engine-service';
+import { ModelsService } from './services/models';
 import { WorkspaceService } from './services/workspace';
 
 export interface ComposeOptions {
@@ -57,9 +58,16 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     ...(options.folderPicker ? { folderPicker: options.folderPicker } : {}),
   });
   const engineService = new EngineService(engine, sink('engine'));
+  const models = new ModelsService({
+    workspace,
+    engine,
+    events: sink('models'),
+    clock: () => new Date(),
+    ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+  });
   const dispatcher = new Dispatcher(
     contract,
-    { app, workspace, engine: engineService },
+    { app, workspace, engine: engineService, models },
     {
       validateResults: true,
       onBug: (error, request) => log('error', `Unexpected error in ${request.service}.${request.method}`, error),

@@ -1,6 +1,7 @@
 // The messages between the engine host (main process) and the engine worker, as zod schemas: requests, responses,
 // progress and cancel, plus hello/fatal. Engine methods are one typed table; later issues add entries to it.
 import { z } from 'zod';
+import { ModelConfigFacts, ModelDtype, TokenizerFacts } from '../../shared/contract/models';
 import { ErrorShape, UserError } from '../../shared/errors';
 
 /** Bumped when a message changes shape; host and worker come from one build, so a mismatch is a packaging bug. */
@@ -22,6 +23,22 @@ function engineMethod<P extends z.ZodType, R extends z.ZodType, G extends z.ZodT
 }
 
 const size = z.number().int().min(1).max(1024);
+const count = z.number().int().nonnegative();
+
+/** What inspectModel learns from a checkpoint folder (headers and JSON only), plus the files it consists of. */
+export const ModelInspection = z.object({
+  folder: z.string(),
+  contentHash: z.string(),
+  parameters: count,
+  bytesOnDisk: count,
+  dtype: ModelDtype,
+  contextLength: count,
+  config: ModelConfigFacts,
+  tokenizer: TokenizerFacts,
+  /** The folder's files the model reads (names relative to the folder), for cheap change checks later. */
+  files: z.array(z.object({ name: z.string(), size: count })),
+});
+export type ModelInspection = z.infer<typeof ModelInspection>;
 
 export const engineMethods = {
   /** Liveness: answered between steps even while a long job runs. */
@@ -45,6 +62,11 @@ export const engineMethods = {
     params: z.object({ size: size.default(256), layers: z.number().int().min(1).max(16).default(4), runs: z.number().int().min(1).max(100_000) }).strict(),
     result: z.object({ runs: z.number().int(), milliseconds: z.number() }),
     progress: z.object({ run: z.number().int(), runs: z.number().int() }),
+  }),
+  /** Loads a checkpoint folder's config, tokenizer and safetensors headers (never the weights) and reports its facts. */
+  inspectModel: engineMethod({
+    params: z.object({ folder: z.string().min(1) }).strict(),
+    result: ModelInspection,
   }),
 } satisfies Record<string, EngineMethod>;
 

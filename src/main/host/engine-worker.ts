@@ -50,8 +50,8 @@ const testHandlers: HandlerTable<typeof engineTestMethods> = {
 /** Loaded dynamically so that a broken onnxruntime-node install reaches the host as a clear error, not a crash. */
 async function loadEngine() {
   try {
-    const [{ diagnostics }, runtime] = await Promise.all([import('../engine/worker/diagnostics'), import('../engine/runtime')]);
-    return { diagnostics, runtime };
+    const [{ handlers }, runtime] = await Promise.all([import('../engine/worker/handlers'), import('../engine/runtime')]);
+    return { handlers, runtime };
   } catch (error) {
     throw new UserError(`The engine could not load onnxruntime-node: ${error instanceof Error ? error.message : String(error)}`, {
       code: 'engine-unavailable',
@@ -65,9 +65,9 @@ async function main(): Promise<void> {
   const port = connect();
   try {
     const config = readConfig();
-    const { diagnostics, runtime } = await loadEngine();
+    const { handlers, runtime } = await loadEngine();
     const { DEFAULT_PROVIDER, listProviders, ortVersion } = runtime;
-    const table = new Map([...routes(engineMethods, diagnostics), ...(config.testHooks ? routes(engineTestMethods, testHandlers) : [])]);
+    const table = new Map([...routes(engineMethods, handlers), ...(config.testHooks ? routes(engineTestMethods, testHandlers) : [])]);
     serveEngine(port, config, table);
     port.post({
       type: 'hello',

@@ -3,12 +3,14 @@ import { appContract } from './app';
 import type { BridgeOf } from './bridge';
 import type { ApiOf } from './client';
 import { engineContract } from './engine';
+import { modelsContract } from './models';
 import { workspaceContract } from './workspace';
 
 export const contract = {
   app: appContract,
   workspace: workspaceContract,
   engine: engineContract,
+  models: modelsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -21,4 +23,5 @@ export * from './bridge';
 export * from './app';
 export * from './workspace';
 export * from './engine';
+export * from './models';
 export type Bridge = BridgeOf<Contract>;

@@ -18,4 +18,28 @@ export const workspaceMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'models registry',
+    // Base models registered by folder. The folder's files stay the user's; content_hash identifies the model, so the
+    // same checkpoint is registered once. facts holds the inspected config/tokenizer facts (JSON, checked by zod on
+    // read); files (name, size and digest of each file the model reads) let a list notice cheaply that it changed.
+    up: `
+      CREATE TABLE models (
+        id             TEXT PRIMARY KEY,
+        name           TEXT NOT NULL,
+        folder         TEXT NOT NULL,
+        content_hash   TEXT NOT NULL UNIQUE,
+        architecture   TEXT NOT NULL,
+        parameters     INTEGER NOT NULL,
+        bytes_on_disk  INTEGER NOT NULL,
+        dtype          TEXT NOT NULL,
+        context_length INTEGER NOT NULL,
+        facts          TEXT NOT NULL,
+        files          TEXT NOT NULL,
+        added_at       TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX models_folder ON models (folder);
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventSink } from '../../../shared/contract/define';
 import type { WorkspaceInfo, workspaceContract } from '../../../shared/contract/workspace';
 import { UserError } from '../../../shared/errors';
+import { workspaceMigrations } from '../../platform/db';
 import { DATABASE_FILE, MARKER_FILE } from './layout';
 import { WorkspaceService } from './workspace-service';
 
@@ -63,7 +64,7 @@ describe('WorkspaceService create/open/close', () => {
   it('creates a workspace, reopens it with the same id, and emits onChanged each time', async () => {
     const created = await service.create({ path: 'projects/ws', name: 'Support bot' });
     const folder = path.join(dir, 'projects', 'ws');
-    expect(created).toMatchObject({ name: 'Support bot', path: folder, createdAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 });
+    expect(created).toMatchObject({ name: 'Support bot', path: folder, createdAt: '2026-01-01T00:00:00.000Z', schemaVersion: workspaceMigrations.length });
     expect(fs.readdirSync(folder).sort()).toEqual(['blobs', DATABASE_FILE, `${DATABASE_FILE}-shm`, `${DATABASE_FILE}-wal`, MARKER_FILE].sort());
     expect(await service.current({})).toEqual(created);
 

@@ -1,6 +1,7 @@
 // Shows one section: its own screen where it has one, otherwise its empty state.
 import { Box } from '@mui/material';
 import { EmptyState } from '../../components/EmptyState';
+import { ModelsSection } from '../models/ModelsSection';
 import { PromptsSection } from '../prompts/PromptsSection';
 import type { Section } from './sections';
 
@@ -9,6 +10,8 @@ export function SectionView({ section }: { section: Section }) {
     <Box component="main" data-testid={`section-${section.id}`} aria-label={section.label} sx={{ flex: 1, overflow: 'auto', pb: 6 }}>
       {section.id === 'prompts' ? (
         <PromptsSection section={section} />
+      ) : section.id === 'models' ? (
+        <ModelsSection section={section} />
       ) : (
         <EmptyState
           icon={section.icon}

@@ -1,0 +1,8 @@
+// Every engine method's handler, assembled from one table per area; the worker entry serves this table.
+// A new engine method = an entry in protocol.ts + its handler in an area table spread in here.
+import type { EngineMethods } from '../protocol';
+import { diagnostics } from './diagnostics';
+import type { HandlerTable } from './handler';
+import { modelHandlers } from './models';
+
+export const handlers: HandlerTable<EngineMethods> = { ...diagnostics, ...modelHandlers };

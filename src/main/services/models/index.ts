@@ -1,0 +1,2 @@
+// The model registry service: what the composition root constructs.
+export { ModelsService, type ModelsServiceDeps } from './models-service';

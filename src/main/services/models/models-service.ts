@@ -1,0 +1,176 @@
+// The model registry (modelsContract): Hugging Face checkpoint folders registered in the open workspace. The engine
+// worker inspects a folder (loadCheckpoint: JSON and safetensors headers); this service keeps the facts, identifies
+// models by content hash, and rechecks cheaply that each folder is still there and unchanged. Never touches the files.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { basename } from 'node:path';
+import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import type { BundledModel, ModelRecord, modelsContract } from '../../../shared/contract/models';
+import { BugError, UserError } from '../../../shared/errors';
+import type { EngineHost } from '../../host/engine-host';
+import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
+import { canonicalPath, resolveFolderPath, type PathBase } from '../workspace/layout';
+import { findBundledModelsDir, listBundledModels } from './bundled';
+import { FileDigests, type Availability } from './file-digests';
+import { ModelStore, type StoredModel } from './model-store';
+
+type Contract = typeof modelsContract;
+
+export interface ModelsServiceDeps {
+  readonly workspace: WorkspaceAccess;
+  readonly engine: Pick<EngineHost, 'request'>;
+  readonly events: EventSink<Contract>;
+  readonly clock: () => Date;
+  /** resources/models; found next to the running code when not given (null: none bundled). */
+  readonly bundledModelsDir?: string | null;
+  /** For `~` and relative folder paths, as in the workspace service. */
+  readonly paths?: Partial<PathBase>;
+  readonly newId?: () => string;
+}
+
+export class ModelsService implements ServiceImpl<Contract> {
+  private readonly digests = new FileDigests();
+  private readonly pathBase: PathBase;
+  private readonly bundledDir: string | null;
+
+  constructor(private readonly deps: ModelsServiceDeps) {
+    const home = deps.paths?.homeDir ?? os.homedir();
+    this.pathBase = { homeDir: home, relativeTo: deps.paths?.relativeTo ?? home };
+    this.bundledDir = deps.bundledModelsDir === undefined ? findBundledModelsDir() : deps.bundledModelsDir;
+  }
+
+  async add(arg: { folder: string; name?: string | undefined }): Promise<ModelRecord> {
+    const workspace = this.deps.workspace.active; // fail before inspecting when no workspace is open
+    const folder = await canonicalPath(resolveFolderPath(arg.folder, this.pathBase));
+    const inspected = await this.deps.engine.request('inspectModel', { folder });
+    const files = await this.digests.describe(folder, inspected.files);
+    if ('changed' in files) {
+      throw new UserError(`${files.changed} changed while the model was being inspected.`, {
+        where: folder,
+        hint: 'Wait until copying or downloading into the folder has finished, then add the model again.',
+        code: 'model-changed',
+      });
+    }
+    const store = this.storeOf(this.sameWorkspace(workspace));
+
+    const existing = store.byContentHash(inspected.contentHash);
+    if (existing) {
+      const current = await this.availability(existing);
+      if (current.available) return { ...publicPart(existing), ...availableNow() };
+      // The same model, but its registered folder has gone or changed (moved, or files rewritten): follow it here.
+      this.sameWorkspace(workspace);
+      store.relocate(existing.id, folder, files);
+      this.deps.events.emit('onChanged', { change: 'updated', id: existing.id });
+      return { ...publicPart(existing), folder, ...availableNow() };
+    }
+    const { files: _seen, folder: _inspected, ...facts } = inspected;
+    const model: StoredModel = {
+      ...facts,
+      id: (this.deps.newId ?? randomUUID)(),
+      name: arg.name ?? basename(folder),
+      folder,
+      architecture: inspected.config.architecture,
+      files,
+      addedAt: this.deps.clock().toISOString(),
+    };
+    if (!store.insert(model)) {
+      // Another add of the same model won the race; answer with its entry.
+      const winner = store.byContentHash(inspected.contentHash);
+      if (!winner) throw new BugError(`models insert of ${inspected.contentHash} neither inserted nor conflicted`);
+      return this.record(winner);
+    }
+    this.deps.events.emit('onChanged', { change: 'added', id: model.id });
+    return { ...publicPart(model), ...availableNow() };
+  }
+
+  async list(): Promise<ModelRecord[]> {
+    const models = this.storeOf(this.deps.workspace.active).all();
+    return Promise.all(models.map((m) => this.record(m)));
+  }
+
+  async get(arg: { id: string }): Promise<ModelRecord> {
+    return this.record(this.find(this.storeOf(this.deps.workspace.active), arg.id));
+  }
+
+  async remove(arg: { id: string }): Promise<null> {
+    const store = this.storeOf(this.deps.workspace.active);
+    if (!store.remove(arg.id)) throw notFound(arg.id);
+    this.deps.events.emit('onChanged', { change: 'removed', id: arg.id });
+    return null;
+  }
+
+  async rename(arg: { id: string; name: string }): Promise<ModelRecord> {
+    const store = this.storeOf(this.deps.workspace.active);
+    if (!store.rename(arg.id, arg.name)) throw notFound(arg.id);
+    this.deps.events.emit('onChanged', { change: 'updated', id: arg.id });
+    return this.record(this.find(store, arg.id));
+  }
+
+  async bundled(): Promise<BundledModel[]> {
+    const store = this.activeOrNull();
+    const models = await listBundledModels(this.bundledDir);
+    return Promise.all(
+      models.map(async (m) => {
+        const folder = await canonicalPath(m.folder);
+        return { ...m, folder, modelId: store?.idsByFolder(folder)[0] ?? null };
+      }),
+    );
+  }
+
+  private storeOf(workspace: ActiveWorkspace): ModelStore {
+    return new ModelStore(workspace.db);
+  }
+
+  /** The workspace again after an await; a switch in between must not write into the other one. */
+  private sameWorkspace(before: ActiveWorkspace): ActiveWorkspace {
+    const now = this.deps.workspace.active;
+    if (now.info.id !== before.info.id) {
+      throw new UserError('The workspace was switched while the model was being inspected; nothing was added.', {
+        hint: 'Add the model again in the workspace now open.',
+        code: 'workspace-switched',
+      });
+    }
+    return now;
+  }
+
+  private activeOrNull(): ModelStore | null {
+    try {
+      return this.storeOf(this.deps.workspace.active);
+    } catch (error) {
+      if (error instanceof UserError && error.code === 'no-workspace') return null;
+      throw error;
+    }
+  }
+
+  private find(store: ModelStore, id: string): StoredModel {
+    const model = store.byId(id);
+    if (!model) throw notFound(id);
+    return model;
+  }
+
+  private availability(model: StoredModel): Promise<Availability> {
+    return this.digests.check(model.folder, model.files);
+  }
+
+  private async record(model: StoredModel): Promise<ModelRecord> {
+    const { available, reason } = await this.availability(model);
+    return { ...publicPart(model), available, unavailableReason: reason };
+  }
+}
+
+function publicPart(model: StoredModel): Omit<ModelRecord, 'available' | 'unavailableReason'> {
+  const { files: _files, ...rest } = model;
+  return rest;
+}
+
+function availableNow(): Pick<ModelRecord, 'available' | 'unavailableReason'> {
+  return { available: true, unavailableReason: null };
+}
+
+function notFound(id: string): UserError {
+  return new UserError('This model is not registered in the open workspace.', {
+    where: `models: ${id}`,
+    hint: 'It may have been removed in another window; reload the list.',
+    code: 'model-not-found',
+  });
+}

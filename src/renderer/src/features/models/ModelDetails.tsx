@@ -1,0 +1,48 @@
+// The selected model: what it is (architecture and tokenizer facts), where it lives, whether it is still there,
+// and rename/remove. Removing only unregisters it; the folder stays on disk.
+import { Alert, AlertTitle, Box, Button, Paper, Stack, Typography } from '@mui/material';
+import { useState } from 'react';
+import type { ModelRecord } from '../../../../shared/contract';
+import { FactTable } from './FactTable';
+import { architectureFacts, tokenizerFacts } from './model-facts';
+import { RemoveModelDialog, RenameModelDialog } from './ModelDialogs';
+
+export function ModelDetails({ model, onRenamed, onRemoved }: { model: ModelRecord; onRenamed: (m: ModelRecord) => void; onRemoved: () => void }) {
+  const [dialog, setDialog] = useState<'rename' | 'remove' | null>(null);
+  return (
+    <Paper variant="outlined" sx={{ flex: 1, p: 2, minWidth: 0 }} data-testid="model-details" aria-label={`Details of ${model.name}`}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        <Typography variant="h6" component="h2" sx={{ flex: 1, overflowWrap: 'anywhere' }} data-testid="model-details-name">
+          {model.name}
+        </Typography>
+        <Button onClick={() => setDialog('rename')} data-testid="model-rename">
+          Rename
+        </Button>
+        <Button color="error" onClick={() => setDialog('remove')} data-testid="model-remove">
+          Remove
+        </Button>
+      </Stack>
+      {!model.available && (
+        <Alert severity="warning" sx={{ mt: 1 }} data-testid="model-unavailable">
+          <AlertTitle>This model cannot be used right now</AlertTitle>
+          {model.unavailableReason} Put the folder back, or add the model again from where it is now.
+        </Alert>
+      )}
+      <Box sx={{ mt: 1 }}>
+        <Typography variant="body2" color="text.secondary" sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }} data-testid="model-folder-path">
+          {model.folder}
+        </Typography>
+        <Typography variant="caption" color="text.secondary" component="p">
+          Added {new Date(model.addedAt).toLocaleString()} · content hash{' '}
+          <span title={model.contentHash} data-testid="model-hash">
+            {model.contentHash.slice(0, 12)}
+          </span>
+        </Typography>
+      </Box>
+      <FactTable title="Architecture" facts={architectureFacts(model)} testId="model-architecture-facts" />
+      <FactTable title="Tokenizer" facts={tokenizerFacts(model)} testId="model-tokenizer-facts" />
+      <RenameModelDialog model={model} open={dialog === 'rename'} onClose={() => setDialog(null)} onRenamed={onRenamed} />
+      <RemoveModelDialog model={model} open={dialog === 'remove'} onClose={() => setDialog(null)} onRemoved={onRemoved} />
+    </Paper>
+  );
+}

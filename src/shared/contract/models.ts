@@ -1,0 +1,115 @@
+// Base models registered in the open workspace: Hugging Face checkpoint folders on the user's disk, inspected by the
+// engine worker and identified by their content hash. Registering never copies or changes the user's files.
+import { z } from 'zod';
+import { defineService, method } from './define';
+import { FolderPath } from './workspace';
+
+export const ModelId = z.string().trim().min(1).max(64);
+export const ModelName = z.string().trim().min(1, 'A name is required').max(120);
+
+const count = z.number().int().nonnegative();
+const SpecialToken = z.object({ token: z.string(), id: count }).nullable();
+
+/** The architecture facts of config.json, under Hugging Face's field names (after transformers' defaults). */
+export const ModelConfigFacts = z.object({
+  architecture: z.string(),
+  model_type: z.string(),
+  vocab_size: count, // V
+  hidden_size: count, // C
+  intermediate_size: count,
+  num_hidden_layers: count, // L
+  num_attention_heads: count, // H
+  num_key_value_heads: count, // kvH
+  head_dim: count, // D
+  rms_norm_eps: z.number(),
+  rope_theta: z.number(),
+  /** Only "llama3" scaling is supported; null for plain RoPE. */
+  rope_scaling: z
+    .object({
+      rope_type: z.literal('llama3'),
+      factor: z.number(),
+      low_freq_factor: z.number(),
+      high_freq_factor: z.number(),
+      original_max_position_embeddings: count,
+    })
+    .nullable(),
+  max_position_embeddings: count,
+  tie_word_embeddings: z.boolean(),
+  /** True when any attention projection carries a bias (Qwen2). */
+  attention_bias: z.boolean(),
+  sliding_window: count.nullable(),
+  torch_dtype: z.string().nullable(),
+});
+export type ModelConfigFacts = z.infer<typeof ModelConfigFacts>;
+
+export const TokenizerFacts = z.object({
+  /** Highest token id + 1, added tokens included. */
+  vocabSize: count,
+  specialTokens: z.object({ bos: SpecialToken, eos: SpecialToken, pad: SpecialToken, unk: SpecialToken }),
+  /** Ids that end generation (generation_config.json, config.json and the tokenizer together). */
+  eosTokenIds: z.array(count),
+  hasChatTemplate: z.boolean(),
+  /** tokenizer_config.json model_max_length when it is a real limit. */
+  modelMaxLength: count.nullable(),
+});
+export type TokenizerFacts = z.infer<typeof TokenizerFacts>;
+
+export const ModelDtype = z.enum(['F32', 'F16', 'BF16', 'mixed']);
+
+export const ModelRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Absolute path of the checkpoint folder. */
+  folder: z.string(),
+  /** sha256 over config, tokenizer files and safetensors headers: the model's identity. */
+  contentHash: z.string(),
+  architecture: z.string(),
+  parameters: count,
+  bytesOnDisk: count,
+  dtype: ModelDtype,
+  contextLength: count,
+  config: ModelConfigFacts,
+  tokenizer: TokenizerFacts,
+  addedAt: z.string(),
+  /** The folder is still there and its files are unchanged since the model was added. */
+  available: z.boolean(),
+  /** Why it is not available (missing folder, changed file), null when it is. */
+  unavailableReason: z.string().nullable(),
+});
+export type ModelRecord = z.infer<typeof ModelRecord>;
+
+/** A model that ships with Dovetail (resources/models), ready to add in one click. */
+export const BundledModel = z.object({
+  name: z.string(),
+  folder: z.string(),
+  description: z.string(),
+  /** The id of the registered model from this folder in the open workspace, or null. */
+  modelId: z.string().nullable(),
+});
+export type BundledModel = z.infer<typeof BundledModel>;
+
+export const ModelsChanged = z.object({
+  change: z.enum(['added', 'updated', 'removed']),
+  id: z.string(),
+});
+export type ModelsChanged = z.infer<typeof ModelsChanged>;
+
+const byId = z.object({ id: ModelId }).strict();
+
+export const modelsContract = defineService(
+  'models',
+  {
+    /** Inspects the folder and registers it; the same model (content hash) added again returns the existing entry. */
+    add: method(z.object({ folder: FolderPath, name: ModelName.optional() }).strict(), ModelRecord),
+    list: method(z.object({}).strict(), z.array(ModelRecord)),
+    get: method(byId, ModelRecord),
+    /** Unregisters the model; the folder and its files are left as they are. */
+    remove: method(byId, z.null()),
+    rename: method(z.object({ id: ModelId, name: ModelName }).strict(), ModelRecord),
+    /** The models bundled with the app, for the "add the demo model" shortcut. */
+    bundled: method(z.object({}).strict(), z.array(BundledModel)),
+  },
+  {
+    onChanged: ModelsChanged,
+  },
+);
