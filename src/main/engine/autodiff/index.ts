@@ -1,0 +1,7 @@
+// Reverse-mode autodiff over the graph builder: the VJP table, the reverse walk that adds gradient outputs to a
+// forward graph, composite ops built from primitives, and the finite-difference gradient check.
+export { BACKWARD_SCOPE, buildBackward, gradName, type BackwardSpec } from './backward';
+export { silu } from './composites';
+export { NONE, type Vjp, type VjpContext, type VjpEntry } from './context';
+export { gradcheck, randomTensor, SeededRandom, TOLERANCES, type GradcheckCase, type GradcheckResult, type ParamCheck, type Tolerance } from './gradcheck';
+export { vjpOf, vjps } from './vjp';
