@@ -7,6 +7,7 @@ import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AppService, type FolderPicker } from './services/app/app-service';
 import { EngineService } from './services/engine/engine-service';
+import { DemoService } from './services/demo';
 import { ModelsService } from './services/models';
 import { WorkspaceService } from './services/workspace';
 
@@ -67,7 +68,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   const dispatcher = new Dispatcher(
     contract,
-    { app, workspace, engine: engineService, models },
+    { app, workspace, engine: engineService, models, demo: new DemoService({ workspace, models, defaultParent: defaultWorkspaceParent() }) },
     {
       validateResults: true,
       onBug: (error, request) => log('error', `Unexpected error in ${request.service}.${request.method}`, error),

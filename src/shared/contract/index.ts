@@ -2,6 +2,7 @@
 import { appContract } from './app';
 import type { BridgeOf } from './bridge';
 import type { ApiOf } from './client';
+import { demoContract } from './demo';
 import { engineContract } from './engine';
 import { modelsContract } from './models';
 import { workspaceContract } from './workspace';
@@ -11,6 +12,7 @@ export const contract = {
   workspace: workspaceContract,
   engine: engineContract,
   models: modelsContract,
+  demo: demoContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -24,4 +26,5 @@ export * from './app';
 export * from './workspace';
 export * from './engine';
 export * from './models';
+export * from './demo';
 export type Bridge = BridgeOf<Contract>;

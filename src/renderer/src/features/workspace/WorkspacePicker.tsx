@@ -2,12 +2,14 @@
 // and in a dialog when the user switches workspaces.
 import { Box, Dialog, DialogContent, DialogTitle, Divider, Paper, Stack, Typography } from '@mui/material';
 import { CreateWorkspaceForm } from './CreateWorkspaceForm';
+import { DemoWorkspaceCard } from './DemoWorkspaceCard';
 import { OpenWorkspaceForm } from './OpenWorkspaceForm';
 import { RecentWorkspaces } from './RecentWorkspaces';
 
 function PickerContent() {
   return (
     <Stack spacing={3} divider={<Divider flexItem />}>
+      <DemoWorkspaceCard />
       <CreateWorkspaceForm />
       <OpenWorkspaceForm />
       <RecentWorkspaces />

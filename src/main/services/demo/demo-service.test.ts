@@ -1,0 +1,63 @@
+// The demo workspace through the real workspace store, models registry and engine worker: created once with the
+// bundled model registered, reopened (not duplicated) on the next click.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { spawnChildProcess } from '../../host/engine-channel';
+import { EngineHost } from '../../host/engine-host';
+import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+import { ModelsService } from '../models';
+import { WorkspaceService } from '../workspace';
+import { DemoService, DEMO_WORKSPACE_NAME } from './demo-service';
+
+const ctx = { transport: 'test' } as const;
+let host: EngineHost;
+let dir: string;
+let workspace: WorkspaceService;
+let models: ModelsService;
+let demo: DemoService;
+
+beforeAll(async () => {
+  host = new EngineHost(await engineWorkerScript(), spawnChildProcess, { threads: 1 });
+  await host.start();
+});
+afterAll(() => host.dispose());
+
+beforeEach(() => {
+  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-demo-')));
+  workspace = new WorkspaceService({ appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined } });
+  models = new ModelsService({ workspace, engine: host, events: { emit: () => undefined }, clock: () => new Date(), paths: { homeDir: dir, relativeTo: dir } });
+  demo = new DemoService({ workspace, models, defaultParent: path.join(dir, 'Documents') });
+});
+afterEach(async () => {
+  await workspace.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('DemoService', () => {
+  it('creates the demo workspace with the bundled model registered, then reopens it', async () => {
+    const first = await demo.openDemoWorkspace({}, ctx);
+    expect(first.reopened).toBe(false);
+    expect(first.workspace.name).toBe(DEMO_WORKSPACE_NAME);
+    expect(first.workspace.path).toBe(path.join(dir, 'Documents', DEMO_WORKSPACE_NAME));
+    const registered = await models.list();
+    expect(registered.map((m) => m.architecture)).toEqual(['LlamaForCausalLM']);
+    expect(first.modelIds).toEqual([registered[0]?.id]);
+
+    await workspace.close();
+    const second = await demo.openDemoWorkspace({}, ctx);
+    expect(second.reopened).toBe(true);
+    expect(second.workspace.id).toBe(first.workspace.id);
+    expect(second.modelIds).toEqual(first.modelIds);
+    expect(await models.list()).toHaveLength(1);
+  });
+
+  it('refuses a non-empty folder that is not a workspace, changing nothing', async () => {
+    const target = path.join(dir, 'busy');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'notes.txt'), 'mine');
+    await expect(demo.openDemoWorkspace({ path: target }, ctx)).rejects.toMatchObject({ name: 'UserError' });
+    expect(fs.readdirSync(target)).toEqual(['notes.txt']);
+  });
+});

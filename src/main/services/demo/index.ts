@@ -1,0 +1,1 @@
+export { DemoService, DEMO_WORKSPACE_NAME, type DemoServiceDeps } from './demo-service';

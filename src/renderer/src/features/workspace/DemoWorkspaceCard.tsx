@@ -1,0 +1,51 @@
+// First run: "Open the demo workspace" sets up a workspace with the bundled demo model in one click.
+import { Alert, Box, Button, CircularProgress, Stack, Typography } from '@mui/material';
+import { useState } from 'react';
+import { useApi } from '../../api';
+import { ErrorAlert } from '../../components/ErrorReporter';
+import { useWorkspace } from './WorkspaceProvider';
+
+export function DemoWorkspaceCard() {
+  const api = useApi();
+  const workspace = useWorkspace();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const open = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const demo = await api.demo.openDemoWorkspace({});
+      workspace.set(demo.workspace);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Box data-testid="demo-workspace">
+      <Alert
+        severity="info"
+        icon={false}
+        action={
+          <Button variant="contained" onClick={() => void open()} disabled={busy} data-testid="demo-open" sx={{ whiteSpace: 'nowrap' }}>
+            {busy ? <CircularProgress size={20} color="inherit" /> : 'Open the demo workspace'}
+          </Button>
+        }
+      >
+        <Stack spacing={0.5}>
+          <Typography variant="subtitle1" component="h2">
+            New here? Start with the demo
+          </Typography>
+          <Typography variant="body2">
+            A ready workspace with Dovetail's small bundled language model, so you can try prompts, adapters and
+            comparisons straight away. Nothing leaves this computer.
+          </Typography>
+        </Stack>
+      </Alert>
+      <ErrorAlert error={error} testId="demo-error" />
+    </Box>
+  );
+}
