@@ -2,7 +2,7 @@
 // services browser mode uses, and runs the engine in a utilityProcess.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { composeApp, type ComposedApp } from './compose';
 import { registerAppScheme, serveRenderer } from './ipc/app-protocol';
 import { bindIpc } from './ipc/ipc-binding';
@@ -41,7 +41,7 @@ if (!app.requestSingleInstanceLock()) {
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
     });
-    bindIpc(composed.dispatcher as never, isTrustedSender, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+    bindIpc(ipcMain, composed.dispatcher as never, isTrustedSender, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     const devUrl = process.env.ELECTRON_RENDERER_URL;
     mainWindow = createMainWindow({ preloadPath: preloadPath(here), ...(devUrl ? { devUrl } : {}) });
   });
