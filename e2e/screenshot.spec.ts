@@ -1,6 +1,7 @@
 // Screenshots of the shell for people to look at (not compared): test-results/screenshots/*.png.
 // Not part of `npm test`; run with `npm run screenshots` (after a build).
 import { expect, test } from './fixtures';
+import { ModelsPage } from './pages/models-page';
 import { TemplateEditor } from './pages/template-editor';
 
 const DIR = 'test-results/screenshots';
@@ -19,4 +20,15 @@ test('screenshots of the picker and the shell, light and dark @screenshots', asy
   await page.mouse.move(600, 700);
   await expect(page.getByRole('tooltip')).toBeHidden();
   await page.screenshot({ path: `${DIR}/shell-dark.png` });
+});
+
+test('screenshot of the Models screen in the demo workspace @screenshots', async ({ app, page }) => {
+  await app.picker.expectVisible();
+  await page.getByTestId('demo-open').click();
+  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
+  await app.nav('models').click();
+  const models = new ModelsPage(page);
+  await models.item('dovetail-wordnet-13m').click();
+  await expect(models.details).toBeVisible();
+  await page.screenshot({ path: `${DIR}/models.png` });
 });
