@@ -1,0 +1,57 @@
+// Small-file reading for adapter folders: JSON with UserErrors that name the file, and zod issues as "field: problem".
+// Node fs only.
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { z } from 'zod';
+import { UserError } from '../../../shared/errors';
+
+export function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A file's bytes, or null when it does not exist; other failures name the file. */
+export async function readOptional(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw new UserError(`Cannot read ${basename(path)}: ${describe(error)}`, { where: path, hint: 'Check that the file is readable by your user account.', code: 'adapter-file', cause: error });
+  }
+}
+
+/** Whether a file exists (false for a folder); other failures name the file. */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw new UserError(`Cannot read ${basename(path)}: ${describe(error)}`, { where: path, hint: 'Check that the file is readable by your user account.', code: 'adapter-file', cause: error });
+  }
+}
+
+/** Parses a JSON file's bytes; a syntax error names the file. */
+export function parseJson(bytes: Uint8Array, path: string, code: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8').decode(bytes)) as unknown;
+  } catch (error) {
+    throw new UserError(`${basename(path)} is not valid JSON: ${describe(error)}`, { where: path, hint: 'The file is damaged or incomplete; export the adapter again.', code, cause: error });
+  }
+}
+
+/** One line per zod issue, with the field path ("r: expected number"). */
+export function describeIssues(error: z.ZodError, limit = 5): string {
+  const lines = error.issues.slice(0, limit).map((issue) => {
+    const field = issue.path.map(String).join('.');
+    return field === '' ? issue.message : `${field}: ${issue.message}`;
+  });
+  if (error.issues.length > limit) lines.push(`and ${error.issues.length - limit} more`);
+  return lines.join('; ');
+}
+
+export function firstIssuePath(error: z.ZodError): string {
+  return error.issues[0]?.path.map(String).join('.') ?? '';
+}
