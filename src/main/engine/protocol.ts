@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ModelConfigFacts, ModelDtype, TokenizerFacts } from '../../shared/contract/models';
 import { ErrorShape, UserError } from '../../shared/errors';
+import { trainingMethods } from './training-protocol';
 
 /** Bumped when a message changes shape; host and worker come from one build, so a mismatch is a packaging bug. */
 export const PROTOCOL_VERSION = 1;
@@ -68,6 +69,8 @@ export const engineMethods = {
     params: z.object({ folder: z.string().min(1) }).strict(),
     result: ModelInspection,
   }),
+  /** train (training-protocol.ts). */
+  ...trainingMethods,
 } satisfies Record<string, EngineMethod>;
 
 /**

@@ -98,6 +98,14 @@ const softmax: Vjp = (c) => {
   return [g.op.Mul(y, g.op.Sub(c.dY, dot))];
 };
 
+/** LogSoftmax(axis): dX = dY - Exp(Y) * ReduceSum(dY, axis, keepdims) (ORT's LogSoftmaxGrad). */
+const logSoftmax: Vjp = (c) => {
+  const { g } = c;
+  const axis = intAttr(c.attrs, 'axis', -1);
+  const total = g.op.ReduceSum(c.dY, [axis]); // [..., 1, ...]
+  return [g.op.Sub(c.dY, g.op.Mul(g.op.Exp(c.y()), total))];
+};
+
 const pow: Vjp = (c) => {
   const { g } = c;
   if (c.needs(1)) throw new BugError(`autodiff: ${c.node.name}: the gradient of Pow's exponent needs Log, which the builder lacks`);
@@ -137,6 +145,8 @@ export const vjps = {
   Neg: (c) => [c.g.op.Neg(c.dY)],
   Identity: (c) => [c.dY],
   Softmax: softmax,
+  LogSoftmax: logSoftmax,
+  Log: (c) => [c.g.op.Div(c.dY, c.x(0))], // dY / X
   /** Where(condition, X, Y): dX = Where(condition, dY, 0), dY' = Where(condition, 0, dY). */
   Where: (c) => {
     const zero = scalar(c.g, c.dY.dtype, 0);

@@ -158,6 +158,19 @@ export const ops = {
       return [{ dtype: x.dtype, shape: x.shape }];
     },
   }),
+  /** log(softmax(x)) along `axis` (default the last), computed stably (opset 13 semantics). */
+  LogSoftmax: defineOp({
+    since: 13,
+    inputNames: ['input'],
+    apply: (_ctx, x: Value, axis: number = -1) => ({ inputs: [x], attrs: { axis: attr.int(axis) } }),
+    infer: (inputs, attrs) => {
+      const x = input(inputs, 0, 'input');
+      requireDType('input', x, T.float);
+      axesOf([intAttr(attrs, 'axis', -1)], x.shape.length, x.shape, 'input');
+      return [{ dtype: x.dtype, shape: x.shape }];
+    },
+  }),
+  Log: unary(13, T.float),
   Relu: unary(14, T.signed),
   Tanh: unary(13, T.float),
   Sigmoid: unary(13, T.float),

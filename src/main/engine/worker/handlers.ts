@@ -4,5 +4,6 @@ import type { EngineMethods } from '../protocol';
 import { diagnostics } from './diagnostics';
 import type { HandlerTable } from './handler';
 import { modelHandlers } from './models';
+import { trainingHandlers } from './training';
 
-export const handlers: HandlerTable<EngineMethods> = { ...diagnostics, ...modelHandlers };
+export const handlers: HandlerTable<EngineMethods> = { ...diagnostics, ...modelHandlers, ...trainingHandlers };

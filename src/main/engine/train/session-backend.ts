@@ -1,0 +1,86 @@
+// Runs the training graphs in onnxruntime (through runtime/): one session for loss + gradients, one for validation
+// loss, both created once per run and disposed by their owner (STYLE rule 9). Feeds: a collated batch and the params.
+import { BugError } from '../../../shared/errors';
+import { encodeModel, tensor, type Tensor } from '../graph';
+import { LORA_SCALING, type DecoderModel } from '../models';
+import { EngineSession } from '../runtime';
+import type { Batch } from './collate';
+import { paramTensor, type Param } from './params';
+import { buildTrainingGraphs, gradName, TRAIN_NAMES, type TrainingGraphSpec } from './training-graph';
+
+/** What the trainer needs from an engine: loss (and gradients) of one micro-batch at the given parameters. */
+export interface TrainingBackend {
+  /** loss = lossWeight * summed token losses, and its gradient for every parameter. */
+  lossAndGrads(batch: Batch, params: readonly Param[], lossWeight: number): Promise<{ loss: number; grads: Map<string, Float32Array> }>;
+  /** loss only (validation). */
+  loss(batch: Batch, params: readonly Param[], lossWeight: number): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export interface SessionBackendOptions {
+  spec: TrainingGraphSpec;
+  /** PEFT's scaling (lora_alpha / r, or / sqrt(r)); ignored without LoRA targets. */
+  loraScaling: number;
+  threads: number;
+  /** The checkpoint folder (external data of the frozen weights). */
+  folder: string;
+}
+
+export class SessionBackend implements TrainingBackend {
+  private constructor(
+    private readonly training: EngineSession,
+    private readonly forward: EngineSession,
+    private readonly options: SessionBackendOptions,
+  ) {}
+
+  static async create(model: DecoderModel, options: SessionBackendOptions): Promise<SessionBackend> {
+    const graphs = buildTrainingGraphs(model, options.spec);
+    const session = { threads: options.threads, externalDataFolder: options.folder };
+    const training = await EngineSession.create(encodeModel(graphs.training), session);
+    try {
+      return new SessionBackend(training, await EngineSession.create(encodeModel(graphs.forward), session), options);
+    } catch (error) {
+      await training.dispose();
+      throw error;
+    }
+  }
+
+  async lossAndGrads(batch: Batch, params: readonly Param[], lossWeight: number): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
+    const out = await this.training.run(this.feeds(batch, params, lossWeight));
+    const grads = new Map<string, Float32Array>();
+    for (const p of params) {
+      const g = out[gradName(p.name)];
+      if (!g || g.dtype !== 'float32') throw new BugError(`training graph: no float32 gradient for ${p.name}`);
+      grads.set(p.name, g.data as Float32Array);
+    }
+    return { loss: scalarOf(out[TRAIN_NAMES.loss]), grads };
+  }
+
+  async loss(batch: Batch, params: readonly Param[], lossWeight: number): Promise<number> {
+    return scalarOf((await this.forward.run(this.feeds(batch, params, lossWeight)))[TRAIN_NAMES.loss]);
+  }
+
+  async dispose(): Promise<void> {
+    await this.training.dispose();
+    await this.forward.dispose();
+  }
+
+  private feeds(batch: Batch, params: readonly Param[], lossWeight: number): Record<string, Tensor> {
+    const feeds: Record<string, Tensor> = {
+      [TRAIN_NAMES.inputIds]: batch.inputIds,
+      [TRAIN_NAMES.attentionMask]: batch.attentionMask,
+      [TRAIN_NAMES.positionIds]: batch.positionIds,
+      [TRAIN_NAMES.targetRows]: batch.targetRows,
+      [TRAIN_NAMES.targetIds]: batch.targetIds,
+      [TRAIN_NAMES.lossWeight]: tensor('float32', [], Float32Array.of(lossWeight)),
+    };
+    if (this.options.spec.loraTargets.length > 0) feeds[LORA_SCALING] = tensor('float32', [], Float32Array.of(this.options.loraScaling));
+    for (const p of params) feeds[p.name] = paramTensor(p);
+    return feeds;
+  }
+}
+
+function scalarOf(t: Tensor | undefined): number {
+  if (!t || t.dtype !== 'float32' || t.data.length !== 1) throw new BugError('training graph: loss is not a float32 scalar');
+  return t.data[0] as number;
+}

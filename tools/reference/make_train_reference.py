@@ -1,0 +1,142 @@
+"""Writes what PyTorch computes for Dovetail's training graph on the reference Llama checkpoint, into
+src/main/engine/train/__fixtures__/training-reference/ (committed; the engine's tests read it and CI needs no torch):
+the masked causal-LM loss (labels -100 ignored, HF shift, mean over target tokens) and its gradients for the PEFT
+LoRA A/B and soft prompt (LoRA only, soft prompt only, both), the parameters after 5 torch.optim.AdamW steps on the
+joint case, and a small AdamW case on hand-chosen numbers; plus memorise-llama/ (the same model, lm_head x 8).
+
+    /usr/bin/python3 tools/reference/make_train_reference.py
+The forward is make_reference.py's (transformers' eager Llama, PEFT LoRA and prompt tuning), right-padded here.
+"""
+from __future__ import annotations
+
+import json
+import struct
+import sys
+from pathlib import Path
+
+import torch
+
+sys.dont_write_bytecode = True
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from make_reference import MODELS, forward, peft_key  # noqa: E402
+from make_tiny_llama import write_json, write_safetensors  # noqa: E402
+
+ROOT = HERE.parents[1]
+REF = ROOT / "src/main/engine/models/__fixtures__/reference/llama"
+OUT = ROOT / "src/main/engine/train/__fixtures__/training-reference"
+PAD = 356
+ROWS = [  # (prompt ids, target ids): labels on the target part only
+    ([281, 223, 112], [59, 209, 151]),
+    ([16, 349], [0, 333]),
+]
+SCALING = 2.0  # lora_alpha 8 / r 4
+
+
+def read_safetensors(path: Path) -> dict[str, torch.Tensor]:
+    raw = path.read_bytes()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8 : 8 + n])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        assert info["dtype"] == "F32"
+        out[name] = torch.frombuffer(bytearray(raw[8 + n + a : 8 + n + b]), dtype=torch.float32).reshape(info["shape"]).clone()
+    return out
+
+
+def batch() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    T = max(len(p) + len(t) for p, t in ROWS)
+    ids, mask, labels = [], [], []
+    for p, t in ROWS:
+        pad = T - len(p) - len(t)
+        ids.append(p + t + [PAD] * pad)
+        mask.append([1] * (len(p) + len(t)) + [0] * pad)
+        labels.append([-100] * len(p) + t + [-100] * pad)
+    return torch.tensor(ids), torch.tensor(mask), torch.tensor(labels)
+
+
+def loss_of(cfg, w, lora, soft) -> torch.Tensor:
+    """transformers' causal-LM loss as PeftModelForCausalLM computes it (labels prefixed with -100 per virtual token)."""
+    ids, mask, labels = batch()
+    logits = forward(cfg, w, ids, mask, lora, SCALING, soft)  # [B, n+T, V]
+    if soft is not None:
+        labels = torch.cat((torch.full((labels.shape[0], soft.shape[0]), -100), labels), dim=1)
+    shift_logits = logits[:, :-1].reshape(-1, logits.shape[-1])
+    shift_labels = labels[:, 1:].reshape(-1)
+    return torch.nn.functional.cross_entropy(shift_logits, shift_labels, ignore_index=-100, reduction="mean")
+
+
+def write_memorise_model() -> None:
+    """The reference llama with lm_head x 8: a random lm_head of row norm 1 over a 32-dim normed hidden state caps every
+    logit near 6, so no adapter can push a token's probability near 1; x 8 lifts that cap for the memorisation test."""
+    folder = OUT.parent / "memorise-llama"
+    folder.mkdir(parents=True, exist_ok=True)
+    w = read_safetensors(REF / "model.safetensors")
+    w["lm_head.weight"] = w["lm_head.weight"] * 8
+    write_safetensors(folder / "model.safetensors", w)
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        (folder / name).write_bytes((REF / name).read_bytes())
+
+
+def main() -> None:
+    torch.manual_seed(0)
+    write_memorise_model()
+    cfg = MODELS["llama"]
+    w = read_safetensors(REF / "model.safetensors")
+    lora0 = read_safetensors(REF / "lora/adapter_model.safetensors")
+    soft0 = read_safetensors(REF / "soft-prompt/adapter_model.safetensors")["prompt_embeddings"]
+    OUT.mkdir(parents=True, exist_ok=True)
+    cases, tensors = [], {}
+    for name, use_lora, use_soft in (("lora", True, False), ("soft", False, True), ("lora-soft", True, True)):
+        lora = {k: v.clone().requires_grad_(True) for k, v in lora0.items()} if use_lora else None
+        soft = soft0.clone().requires_grad_(True) if use_soft else None
+        loss = loss_of(cfg, w, lora, soft)
+        loss.backward()
+        if lora:
+            for k, v in lora.items():
+                tensors[f"{name}/grad/{k}"] = v.grad.contiguous()
+        if soft is not None:
+            tensors[f"{name}/grad/prompt_embeddings"] = soft.grad.contiguous()
+        cases.append({"name": name, "lora": use_lora, "soft_prompt": use_soft, "loss": loss.item()})
+    # 5 AdamW steps on the joint case.
+    lora = {k: v.clone().requires_grad_(True) for k, v in lora0.items()}
+    soft = soft0.clone().requires_grad_(True)
+    adamw = {"lr": 1e-2, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.01, "steps": 5}
+    opt = torch.optim.AdamW([soft, *lora.values()], lr=adamw["lr"], betas=tuple(adamw["betas"]), eps=adamw["eps"], weight_decay=adamw["weight_decay"])
+    step_losses = []
+    for _ in range(adamw["steps"]):
+        opt.zero_grad()
+        loss = loss_of(cfg, w, lora, soft)
+        loss.backward()
+        opt.step()
+        step_losses.append(loss.item())
+    for k, v in lora.items():
+        tensors[f"adamw/{k}"] = v.detach().contiguous()
+    tensors["adamw/prompt_embeddings"] = soft.detach().contiguous()
+    # AdamW on hand-chosen numbers: 3 steps of x [3] with fixed gradients.
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    grads = [[0.1, -0.2, 0.3], [-0.5, 0.0, 1.0], [0.02, 0.3, -0.7]]
+    small = {"lr": 0.1, "betas": [0.8, 0.95], "eps": 1e-6, "weight_decay": 0.1, "x0": x.tolist(), "grads": grads, "after": []}
+    opt = torch.optim.AdamW([x], lr=small["lr"], betas=tuple(small["betas"]), eps=small["eps"], weight_decay=small["weight_decay"])
+    for g in grads:
+        x.grad = torch.tensor(g)
+        opt.step()
+        small["after"].append(x.tolist())
+    ids, mask, labels = batch()
+    write_safetensors(OUT / "expected.safetensors", tensors)
+    write_json(OUT / "expected.json", {
+        "about": "make_train_reference.py: loss and gradients (expected.safetensors '<case>/grad/<peft key>') of the reference llama "
+                 "checkpoint with its PEFT LoRA and soft prompt on a right-padded batch; params after AdamW steps ('adamw/<key>').",
+        "torch": torch.__version__, "pad_token_id": PAD, "lora_scaling": SCALING,
+        "rows": [{"prompt": p, "target": t} for p, t in ROWS],
+        "input_ids": ids.tolist(), "labels": labels.tolist(), "cases": cases,
+        "adamw": dict(adamw, losses=step_losses), "adamw_small": small,
+    })
+    print(json.dumps(cases), step_losses)
+
+
+if __name__ == "__main__":
+    main()
