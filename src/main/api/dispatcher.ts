@@ -2,6 +2,7 @@
 // schemas, runs the service, and turns any failure into the wire error shape. Unknown services/methods are rejected.
 import type { z } from 'zod';
 import { BugError, UserError, toErrorShape } from '../../shared/errors';
+import { describeIssues } from '../../shared/zod-issues';
 import type { CallContext, EventSink, ServiceImpl, ServiceSpec } from '../../shared/contract/define';
 import { CallRequest, type CallResponse, type EventMessage } from '../../shared/contract/wire';
 
@@ -29,7 +30,7 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
   async handle(raw: unknown, ctx: CallContext): Promise<CallResponse> {
     const parsedRequest = CallRequest.safeParse(raw);
     if (!parsedRequest.success) {
-      return failure(new UserError('Malformed request', { code: 'bad-request', hint: describeIssues(parsedRequest.error) }));
+      return failure(new UserError('Malformed request', { code: 'bad-request', hint: describeIssues(parsedRequest.error, 3) }));
     }
     const request = parsedRequest.data;
     const spec = Object.hasOwn(this.contract, request.service) ? this.contract[request.service] : undefined;
@@ -47,7 +48,7 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
       const first = arg.error.issues[0];
       const field = first && first.path.length > 0 ? first.path.join('.') : undefined;
       return failure(
-        new UserError(`Invalid argument for ${request.service}.${request.method}: ${describeIssues(arg.error)}`, {
+        new UserError(`Invalid argument for ${request.service}.${request.method}: ${describeIssues(arg.error, 3)}`, {
           code: 'validation',
           where: field ? `${request.service}.${request.method}: ${field}` : `${request.service}.${request.method}`,
           hint: 'Check the highlighted field and try again.',
@@ -62,7 +63,7 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
       if (this.options.validateResults) {
         const checked = methodSpec.result.safeParse(result);
         if (!checked.success) {
-          throw new BugError(`${request.service}.${request.method} returned a result outside the contract: ${describeIssues(checked.error)}`);
+          throw new BugError(`${request.service}.${request.method} returned a result outside the contract: ${describeIssues(checked.error, 3)}`);
         }
         return { ok: true, result: checked.data };
       }
@@ -103,9 +104,3 @@ function failure(error: unknown): CallResponse {
   return { ok: false, error: toErrorShape(error) };
 }
 
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}

@@ -2,7 +2,6 @@
 // and turning zod issues into "file: field: problem" messages. Node fs only; no tensor data is read here.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 
 export const CHECKPOINT_FILES_HINT =
@@ -48,20 +47,7 @@ export function parseJsonBytes(bytes: Uint8Array, path: string): unknown {
   }
 }
 
-/** One line per zod issue, with the field path ("rope_scaling.factor: expected number"). */
-export function describeIssues(error: z.ZodError, limit = 5): string {
-  const lines = error.issues.slice(0, limit).map((issue) => {
-    const field = issue.path.map(String).join('.');
-    return field === '' ? issue.message : `${field}: ${issue.message}`;
-  });
-  if (error.issues.length > limit) lines.push(`and ${error.issues.length - limit} more`);
-  return lines.join('; ');
-}
 
-/** The first field path of a zod error, for UserError.where. */
-export function firstIssuePath(error: z.ZodError): string {
-  return error.issues[0]?.path.map(String).join('.') ?? '';
-}
 
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
@@ -70,3 +56,5 @@ export function isNotFound(error: unknown): boolean {
 export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+export { describeIssues, firstIssuePath } from '../../../shared/zod-issues';

@@ -2,7 +2,6 @@
 // Node fs only.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 
 export function isNotFound(error: unknown): boolean {
@@ -42,16 +41,4 @@ export function parseJson(bytes: Uint8Array, path: string, code: string): unknow
   }
 }
 
-/** One line per zod issue, with the field path ("r: expected number"). */
-export function describeIssues(error: z.ZodError, limit = 5): string {
-  const lines = error.issues.slice(0, limit).map((issue) => {
-    const field = issue.path.map(String).join('.');
-    return field === '' ? issue.message : `${field}: ${issue.message}`;
-  });
-  if (error.issues.length > limit) lines.push(`and ${error.issues.length - limit} more`);
-  return lines.join('; ');
-}
-
-export function firstIssuePath(error: z.ZodError): string {
-  return error.issues[0]?.path.map(String).join('.') ?? '';
-}
+export { describeIssues, firstIssuePath } from '../../../shared/zod-issues';
