@@ -1,0 +1,179 @@
+// bench/generate (issue 3, item 8): prefill and decode tokens/s of the engine on a SmolLM2-135M-shaped Llama (f32,
+// random weights written on first run), beside the memory-bandwidth bound measured here and the PyTorch reference.
+// Not part of `npm test`. Run from the repository root: node bench/run.mjs bench/generate.ts [--flags] (README.md).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
+import { loadCheckpoint, ModelRunner, type Checkpoint } from '../src/main/engine/models';
+import { ortVersion, SessionCache } from '../src/main/engine/runtime';
+import { measureBandwidth } from './lib/bandwidth';
+import { decodeRate, prefillRate } from './lib/engine-runs';
+import { matmulOnlyModel } from './lib/matmul-graph';
+import { modelRuns, readTrace, summarise, table } from './lib/profile';
+import { BenchSession, BenchSessions, type BenchSessionOptions } from './lib/sessions';
+import { loadLine, median, peakRssMiB, repeat, spread } from './lib/stats';
+import { runTorch, torchAvailable, type TorchFigures } from './lib/torch';
+
+const ROOT = process.cwd();
+const CACHE = join(ROOT, 'bench/.cache');
+
+interface Args {
+  threads: number;
+  reps: number;
+  prefill: number;
+  decode: number;
+  context: number;
+  torch: boolean;
+  profile: boolean;
+  variants: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { threads: 2, reps: 3, prefill: 512, decode: 32, context: 1000, torch: true, profile: false, variants: false };
+  for (const arg of argv) {
+    const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
+    if (key === 'no-torch') a.torch = false;
+    else if (key === 'profile' || key === 'variants') a[key] = true;
+    else if (key in a && value !== undefined && Number.isInteger(Number(value))) (a as unknown as Record<string, number>)[key] = Number(value);
+    else throw new Error(`unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants)`);
+  }
+  return a;
+}
+
+const log = (line = ''): void => console.log(line);
+const ratio = (a: number, b: number | undefined): string => (b === undefined ? '' : `${(a / b).toFixed(2)}x`);
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'package.json'))) throw new Error('run from the repository root');
+  const args = parseArgs(process.argv.slice(2));
+  log(`bench/generate: node ${process.version}, onnxruntime-node ${ortVersion()}, ${args.threads} threads, ${args.reps} reps (median (min-max))`);
+  log(`start: ${loadLine()}`);
+  const folder = ensureBenchCheckpoint(join(CACHE, 'smollm2-135m-f32'), ROOT, log);
+  const checkpoint = await loadCheckpoint(folder);
+  const weightBytes = checkpoint.sizes.parameters * 4;
+  log(`model: ${checkpoint.sizes.parameters.toLocaleString('en')} parameters f32 (${(weightBytes / 1e6).toFixed(0)} MB streamed per decode step)`);
+
+  const bw = await measureBandwidth(args.threads);
+  const bound = (bw.gbPerS * 1e9) / weightBytes;
+  log(`bandwidth: ${bw.gbPerS.toFixed(1)} GB/s read (${bw.threads} threads, memchr over 256 MiB each) -> decode bound b1 ${bound.toFixed(1)} tok/s; ${loadLine()}`);
+
+  const sessions = new SessionCache({ threads: args.threads });
+  const t0 = performance.now();
+  const runner = await ModelRunner.open(checkpoint, sessions);
+  log(`session: created in ${((performance.now() - t0) / 1000).toFixed(1)} s (app graph: LoRA hooks on all 7 modules, soft prompt); peak RSS ${peakRssMiB().toFixed(0)} MiB`);
+  await decodeRate(runner, 1, 1, 4); // warm-up
+  await prefillRate(runner, 64);
+
+  const prefill = await repeat(args.reps, () => prefillRate(runner, args.prefill));
+  log(`prefill ${args.prefill}: ${spread(prefill)} tok/s; ${loadLine()}`);
+  const b1 = await repeat(args.reps, async () => (await decodeRate(runner, 1, 1, args.decode)).tokPerS);
+  log(`decode b1 ctx 0: ${spread(b1)} tok/s; ${loadLine()}`);
+  const b8 = await repeat(args.reps, async () => (await decodeRate(runner, 8, 1, args.decode)).tokPerS);
+  log(`decode b8 ctx 0: ${spread(b8)} tok/s; ${loadLine()}`);
+  const ctx = await repeat(args.reps, async () => (await decodeRate(runner, 1, args.context, args.decode)).tokPerS);
+  log(`decode b1 ctx ${args.context}: ${spread(ctx)} tok/s; ${loadLine()}`);
+  await sessions.dispose();
+
+  let torch: TorchFigures | null = null;
+  if (args.torch && torchAvailable()) {
+    log('torch reference: running tools/bench/torch_generate.py ...');
+    const r = runTorch(ROOT, { model: folder, threads: args.threads, prefill: args.prefill, decode: args.decode, context: args.context, reps: args.reps });
+    if (typeof r === 'string') log(r);
+    else torch = r;
+    log(`torch done; ${loadLine()}`);
+  } else {
+    log(args.torch ? 'torch reference: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)' : 'torch reference: skipped');
+  }
+
+  const rows: [string, number, number | undefined, number | undefined, string][] = [
+    [`prefill ${args.prefill} tok`, median(prefill), undefined, torch?.prefill_tok_s, '>= 600'],
+    ['decode b1 ctx 0', median(b1), bound, torch?.decode_b1_tok_s, '>= 65 (80)'],
+    ['decode b8 ctx 0', median(b8), bound * 8, torch?.decode_b8_tok_s, ''],
+    [`decode b1 ctx ${args.context}`, median(ctx), bound, torch?.decode_ctx_tok_s, ''],
+  ];
+  log();
+  log(`${'tok/s'.padEnd(22)}${'dovetail'.padStart(10)}${'bw bound'.padStart(10)}${'/bound'.padStart(8)}${`torch ${torch?.torch ?? '-'}`.padStart(18)}${'/torch'.padStart(8)}  target`);
+  for (const [name, value, b, t, target] of rows) {
+    log(`${name.padEnd(22)}${value.toFixed(1).padStart(10)}${(b?.toFixed(1) ?? '').padStart(10)}${ratio(value, b).padStart(8)}${(t?.toFixed(1) ?? '').padStart(18)}${ratio(value, t).padStart(8)}  ${target}`);
+  }
+  const slowdown = median(b1) / median(ctx);
+  const torchSlowdown = torch ? ` (torch ${(torch.decode_b1_tok_s / torch.decode_ctx_tok_s).toFixed(2)}x)` : '';
+  log(`context ${args.context} slowdown: ${slowdown.toFixed(2)}x${torchSlowdown}  target <= 2x`);
+  log(`peak RSS ${peakRssMiB().toFixed(0)} MiB; end: ${loadLine()}`);
+
+  if (args.variants) await variants(checkpoint, args, bound);
+  if (args.profile) await profile(checkpoint, args);
+}
+
+/** Decode b1 with one session option or graph change at a time, to see what each costs. */
+async function variants(checkpoint: Checkpoint, args: Args, bound: number): Promise<void> {
+  log();
+  log('variants (decode b1 tok/s, ctx 0 and ctx context; each a fresh session):');
+  const base: BenchSessionOptions = { threads: args.threads };
+  const cases: [string, BenchSessionOptions, boolean][] = [
+    ['app options (as SessionCache)', base, true],
+    ['no LoRA inputs (loraTargets [])', base, false],
+    ['allow_spinning 1', { ...base, spinning: true }, true],
+    ['optimization basic', { ...base, optimization: 'basic' }, true],
+    ['1 thread', { ...base, threads: 1 }, true],
+  ];
+  for (const [name, options, lora] of cases) {
+    const sessions = new BenchSessions(options);
+    const runner = await ModelRunner.open(checkpoint, sessions.asCache(), lora ? undefined : []);
+    await decodeRate(runner, 1, 1, 4);
+    const r0 = await repeat(args.reps, async () => (await decodeRate(runner, 1, 1, args.decode)).tokPerS);
+    const rc = await repeat(Math.min(args.reps, 2), async () => (await decodeRate(runner, 1, args.context, args.decode / 2)).tokPerS);
+    log(`  ${name.padEnd(34)} ${spread(r0).padStart(20)}  ctx ${args.context}: ${spread(rc).padStart(20)}  ${loadLine()}`);
+    await sessions.dispose();
+  }
+  const session = await BenchSession.create({ model: matmulOnlyModel(checkpoint), externalDataFolder: checkpoint.folder }, base);
+  const x = { x: { dtype: 'float32' as const, dims: [1, 1, checkpoint.config.hidden_size], data: new Float32Array(checkpoint.config.hidden_size).fill(0.1) } };
+  for (let i = 0; i < 3; i++) await session.run(x);
+  const mm = await repeat(args.reps, async () => {
+    const t = performance.now();
+    for (let i = 0; i < args.decode; i++) await session.run(x);
+    return (args.decode * 1000) / (performance.now() - t);
+  });
+  log(`  ${'matmul-only graph (b1)'.padEnd(34)} ${spread(mm).padStart(20)}  (${ratio(median(mm), bound)} of the bandwidth bound)  ${loadLine()}`);
+  await session.dispose();
+}
+
+/** ORT profile of decode steps at context 0 and at `context`: kernel time by op type and by model part. */
+async function profile(checkpoint: Checkpoint, args: Args): Promise<void> {
+  const prefix = join(CACHE, 'profile');
+  const sessions = new BenchSessions({ threads: args.threads, profilePrefix: prefix });
+  const runner = await ModelRunner.open(checkpoint, sessions.asCache());
+  const ctx0 = await decodeRate(runner, 1, 1, args.decode);
+  const ctxN = await decodeRate(runner, 1, args.context, args.decode);
+  await sessions.endProfiling();
+  await sessions.dispose();
+  const trace = newest(dirname(prefix), basename(prefix));
+  const events = readTrace(trace);
+  const runs = modelRuns(events);
+  const n = args.decode;
+  // Runs: [prefill, n decode steps] for context 0, then the same for `context`; the first decode step of each is dropped.
+  const phases: [string, typeof runs, number[]][] = [
+    ['ctx 0', runs.slice(2, 1 + n), ctx0.stepMs.slice(1)],
+    [`ctx ${args.context}`, runs.slice(n + 3, 2 * n + 2), ctxN.stepMs.slice(1)],
+  ];
+  log();
+  log(`profile (${trace}):`);
+  for (const [name, phaseRuns, stepMs] of phases) {
+    const s = summarise(events, phaseRuns);
+    const kernels = [...s.byOp.values()].reduce((a, b) => a + b, 0);
+    log(`  decode b1 ${name}: step ${median(stepMs).toFixed(2)} ms in JS, model_run ${(s.runUs / 1000).toFixed(2)} ms, kernels ${(kernels / 1000).toFixed(2)} ms (${s.runs} runs)`);
+    log('   by op type:');
+    for (const line of table(s.byOp, s.runUs)) log(line);
+    log('   by part (summed over layers):');
+    for (const line of table(s.byPart, s.runUs)) log(line);
+  }
+}
+
+function newest(folder: string, prefix: string): string {
+  const files = readdirSync(folder).filter((f) => f.startsWith(prefix) && f.endsWith('.json'));
+  const paths = files.map((f) => resolve(folder, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!paths[0]) throw new Error(`no ORT profile ${prefix}*.json in ${folder}`);
+  return paths[0];
+}
+
+await main();

@@ -1,0 +1,28 @@
+// The PyTorch reference (tools/bench/torch_generate.py) as a subprocess, when Debian's torch is installed: same
+// checkpoint, same token counts, same thread count. Returns null (with the reason) when it cannot run.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const PYTHON = '/usr/bin/python3';
+
+export interface TorchFigures {
+  torch: string;
+  threads: number;
+  prefill_tok_s: number;
+  decode_b1_tok_s: number;
+  decode_b8_tok_s: number;
+  decode_ctx_tok_s: number;
+}
+
+export function torchAvailable(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+export function runTorch(root: string, args: { model: string; threads: number; prefill: number; decode: number; context: number; reps: number }): TorchFigures | string {
+  const script = join(root, 'tools/bench/torch_generate.py');
+  const argv = [script, '--model', args.model, '--threads', `${args.threads}`, '--prefill', `${args.prefill}`, '--decode', `${args.decode}`, '--context', `${args.context}`, '--reps', `${args.reps}`];
+  const r = spawnSync(PYTHON, argv, { encoding: 'utf8', timeout: 30 * 60_000, env: { ...process.env, OMP_NUM_THREADS: `${args.threads}` } });
+  if (r.status !== 0) return `torch reference failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
+  const last = r.stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(last) as TorchFigures;
+}
