@@ -5,10 +5,13 @@ import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
+import { AdaptersService } from './services/adapters';
 import { AppService, type FolderPicker } from './services/app/app-service';
 import { EngineService } from './services/engine/engine-service';
 import { DemoService } from './services/demo';
+import { GenerationService } from './services/generation';
 import { ModelsService } from './services/models';
+import { SettingsService, applyEngineSettings, engineConfig } from './services/settings';
 import { WorkspaceService } from './services/workspace';
 
 export interface ComposeOptions {
@@ -43,6 +46,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const sink = <K extends keyof Contract & string>(service: K) => ({
     emit: (event: string, payload: unknown) => (late.dispatcher?.sink(service) as { emit(e: string, p: unknown): void } | undefined)?.emit(event, payload),
   });
+  const settings = new SettingsService({
+    userDataDir: options.userDataDir,
+    events: sink('settings'),
+    onWarning: (message) => log('warn', message),
+    apply: applyEngineSettings(engine),
+  });
+  void engine.reconfigure(engineConfig(settings.current.engine)); // not launched yet: sets the first worker's config
   const workspace = new WorkspaceService({
     appDataDir: options.userDataDir,
     clock: () => new Date(),
@@ -66,9 +76,11 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     clock: () => new Date(),
     ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
   });
+  const generation = new GenerationService({ models, engine, events: sink('generation') });
+  const adapters = new AdaptersService({ workspace, engine, models, events: sink('adapters'), clock: () => new Date(), appVersion: options.version });
   const dispatcher = new Dispatcher(
     contract,
-    { app, workspace, engine: engineService, models, demo: new DemoService({ workspace, models, defaultParent: defaultWorkspaceParent() }) },
+    { app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, defaultParent: defaultWorkspaceParent() }), adapters },
     {
       validateResults: true,
       onBug: (error, request) => log('error', `Unexpected error in ${request.service}.${request.method}`, error),
@@ -83,6 +95,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     engine,
     async dispose() {
       engineService.dispose();
+      generation.dispose();
+      await adapters.dispose();
       await Promise.allSettled([workspace.dispose(), engine.dispose()]);
     },
   };

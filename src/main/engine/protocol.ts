@@ -3,7 +3,11 @@
 import { z } from 'zod';
 import { ModelConfigFacts, ModelDtype, TokenizerFacts } from '../../shared/contract/models';
 import { ErrorShape, UserError } from '../../shared/errors';
+import { generationMethods } from './generation-protocol';
+import { ExecutionProvider } from '../../shared/contract/settings';
+import { ProviderOutcomeMessage, providerMethods } from './provider-protocol';
 import { trainingMethods } from './training-protocol';
+import { adapterMethods } from './adapter-protocol';
 
 /** Bumped when a message changes shape; host and worker come from one build, so a mismatch is a packaging bug. */
 export const PROTOCOL_VERSION = 1;
@@ -69,8 +73,14 @@ export const engineMethods = {
     params: z.object({ folder: z.string().min(1) }).strict(),
     result: ModelInspection,
   }),
+  /** loadModel, unloadModel, generate (generation-protocol.ts). */
+  ...generationMethods,
   /** train (training-protocol.ts). */
   ...trainingMethods,
+  /** prepareTrainingData, inspectAdapter (adapter-protocol.ts). */
+  ...adapterMethods,
+  /** probeProviders, executionInfo (provider-protocol.ts). */
+  ...providerMethods,
 } satisfies Record<string, EngineMethod>;
 
 /**
@@ -95,6 +105,8 @@ export type Progress<M extends EngineMethodName> = z.output<EngineMethods[M]['pr
 export const WorkerConfig = z.object({
   /** ORT intra-op threads per session; 0 = ORT's default (physical cores). */
   threads: z.number().int().min(0).max(256),
+  /** Execution provider sessions are created on (CPU when it cannot start here); absent = CPU. */
+  provider: ExecutionProvider.optional(),
   testHooks: z.boolean(),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
@@ -126,7 +138,12 @@ export const WorkerMessage = z.discriminatedUnion('type', [
     /** Every provider this onnxruntime-node build knows, bundled or not. */
     providers: z.array(z.object({ name: z.string(), bundled: z.boolean() })),
     pid: z.number().int(),
+    /** The requested provider and why sessions use another (absent from workers that predate provider choice). */
+    requestedProvider: ExecutionProvider.optional(),
+    fallbackReason: z.string().nullable().optional(),
   }),
+  /** Sessions moved to another provider than hello said (a session could not be created on the requested one). */
+  ProviderOutcomeMessage.extend({ type: z.literal('provider') }),
   z.discriminatedUnion('ok', [
     z.object({ type: z.literal('response'), id, ok: z.literal(true), result: z.unknown() }),
     z.object({ type: z.literal('response'), id, ok: z.literal(false), error: ErrorShape }),

@@ -1,6 +1,7 @@
 // The main-process owner of the engine worker: spawns it, matches responses to requests, relays progress and
 // cancel, reports status, and when the worker dies fails what was in flight and starts a new one (with backoff).
 import type { EngineState, EngineStatus } from '../../shared/contract/engine';
+import type { ExecutionProvider } from '../../shared/contract/settings';
 import { BugError, CancelledError, fromErrorShape } from '../../shared/errors';
 import {
   PROTOCOL_VERSION,
@@ -24,6 +25,8 @@ import { DEFAULT_RESTART_POLICY, RestartPolicy, type RestartPolicyOptions } from
 export interface EngineHostOptions {
   /** ORT intra-op threads per session; 0 = ORT's default (one per physical core). */
   threads?: number;
+  /** Execution provider sessions are created on; the worker falls back to CPU (and says why) when it cannot start. */
+  provider?: ExecutionProvider;
   /** Enables test-only worker methods (crashForTest). Never set by the composition root. */
   testHooks?: boolean;
   restart?: Partial<RestartPolicyOptions>;
@@ -84,6 +87,8 @@ export class EngineHost {
   private launched = false;
   private ortVersion: string | null = null;
   private provider: string | null = null;
+  private requestedProvider: string | null = null;
+  private fallbackReason: string | null = null;
   private lastEmitted = '';
 
   /**
@@ -97,6 +102,7 @@ export class EngineHost {
   ) {
     this.options = {
       threads: options.threads ?? 0,
+      provider: options.provider ?? 'cpu',
       testHooks: options.testHooks ?? false,
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       shutdownTimeoutMs: options.shutdownTimeoutMs ?? 3_000,
@@ -113,6 +119,8 @@ export class EngineHost {
       restarts: this.restarts,
       pending: this.pending.size,
       lastError: this.lastError,
+      requestedProvider: this.requestedProvider,
+      fallbackReason: this.fallbackReason,
     };
   }
 
@@ -158,6 +166,23 @@ export class EngineHost {
       this.launch('restarting');
     }
     return this.whenReady();
+  }
+
+  /** The worker's session settings now (what the next worker starts with). */
+  get sessionConfig(): { threads: number; provider: ExecutionProvider } {
+    return { threads: this.options.threads, provider: this.options.provider };
+  }
+
+  /**
+   * Changes the threads/provider sessions are created with. A running worker is restarted so that every session is
+   * recreated deliberately with the new settings; resolves when the new worker is ready. No change, no restart.
+   */
+  reconfigure(config: { threads: number; provider: ExecutionProvider }): Promise<void> {
+    if (this.disposed) return Promise.reject(new BugError('EngineHost.reconfigure after dispose'));
+    if (config.threads === this.options.threads && config.provider === this.options.provider) return Promise.resolve();
+    this.options.threads = config.threads;
+    this.options.provider = config.provider;
+    return this.launched ? this.restart() : Promise.resolve();
   }
 
   /** Kills the worker as a crash would (tests, and a last resort): in-flight requests fail, a new worker starts. */
@@ -241,7 +266,7 @@ export class EngineHost {
   private launch(phase: 'starting' | 'restarting', counted = false): void {
     if (phase === 'restarting' && !counted) this.restarts++;
     this.launched = true;
-    const config: WorkerConfig = { threads: this.options.threads, testHooks: this.options.testHooks };
+    const config: WorkerConfig = { threads: this.options.threads, provider: this.options.provider, testHooks: this.options.testHooks };
     let markExited = (): void => {};
     const exited = new Promise<void>((resolve) => (markExited = resolve));
     let channel: EngineChannel;
@@ -289,6 +314,8 @@ export class EngineHost {
         worker.hello = true;
         this.ortVersion = message.ortVersion;
         this.provider = message.provider;
+        this.requestedProvider = message.requestedProvider ?? null;
+        this.fallbackReason = message.fallbackReason ?? null;
         this.setPhase('running');
         for (const id of [...this.pending.keys()]) this.send(id);
         this.resolveReady();
@@ -314,6 +341,12 @@ export class EngineHost {
         else p.onProgress?.(data.data);
         return;
       }
+      case 'provider':
+        this.provider = message.provider;
+        this.requestedProvider = message.requestedProvider;
+        this.fallbackReason = message.fallbackReason;
+        this.emitStatus();
+        return;
       case 'fatal':
         worker.fatal = message.error.message;
         return;

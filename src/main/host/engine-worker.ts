@@ -66,17 +66,22 @@ async function main(): Promise<void> {
   try {
     const config = readConfig();
     const { handlers, runtime } = await loadEngine();
-    const { DEFAULT_PROVIDER, listProviders, ortVersion } = runtime;
+    const { executionTarget, listProviders, ortVersion } = runtime;
+    // Probes the requested provider before hello, so the first status already says whether sessions fall back.
+    const outcome = await executionTarget.configure(config.provider ?? 'cpu');
     const table = new Map([...routes(engineMethods, handlers), ...(config.testHooks ? routes(engineTestMethods, testHandlers) : [])]);
     serveEngine(port, config, table);
     port.post({
       type: 'hello',
       protocol: PROTOCOL_VERSION,
       ortVersion: ortVersion(),
-      provider: DEFAULT_PROVIDER,
+      provider: outcome.used,
       providers: listProviders(),
       pid: process.pid,
+      requestedProvider: outcome.requested,
+      fallbackReason: outcome.fallbackReason,
     });
+    executionTarget.onChange((o) => port.post({ type: 'provider', requestedProvider: o.requested, provider: o.used, fallbackReason: o.fallbackReason }));
   } catch (error) {
     port.post({ type: 'fatal', error: toErrorShape(error) });
     port.exit(1);

@@ -1,10 +1,13 @@
 // The whole cross-process contract: one entry per service. Adding a service = one file + one line here.
+import { adaptersContract } from './adapters';
 import { appContract } from './app';
 import type { BridgeOf } from './bridge';
 import type { ApiOf } from './client';
 import { demoContract } from './demo';
 import { engineContract } from './engine';
+import { generationContract } from './generation';
 import { modelsContract } from './models';
+import { settingsContract } from './settings';
 import { workspaceContract } from './workspace';
 
 export const contract = {
@@ -12,7 +15,10 @@ export const contract = {
   workspace: workspaceContract,
   engine: engineContract,
   models: modelsContract,
+  settings: settingsContract,
+  generation: generationContract,
   demo: demoContract,
+  adapters: adaptersContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -26,5 +32,9 @@ export * from './app';
 export * from './workspace';
 export * from './engine';
 export * from './models';
+export * from './settings';
+export * from './generation';
+export * from '../decoding-settings';
 export * from './demo';
+export * from './adapters';
 export type Bridge = BridgeOf<Contract>;

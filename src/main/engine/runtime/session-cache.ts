@@ -20,7 +20,8 @@ export class SessionCache {
   private readonly sessions = new Map<string, Promise<EngineSession>>();
   private disposed = false;
 
-  constructor(private readonly options: Pick<SessionOptions, 'threads'>) {}
+  /** Sessions are created on `options.target`'s provider (the worker's by default), falling back to CPU as recorded there. */
+  constructor(private readonly options: Pick<SessionOptions, 'threads' | 'target'>) {}
 
   get size(): number {
     return this.sessions.size;
@@ -40,6 +41,7 @@ export class SessionCache {
         const source = await build();
         return EngineSession.create(source.model, {
           threads: this.options.threads,
+          ...(this.options.target ? { target: this.options.target } : {}),
           ...(source.externalDataFolder ? { externalDataFolder: source.externalDataFolder } : {}),
         });
       })();

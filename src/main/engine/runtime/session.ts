@@ -1,9 +1,10 @@
-// An onnxruntime InferenceSession with one owner (STYLE rule 9): created from model bytes, run with engine Tensors,
-// released exactly once by dispose(). runtime/ is the only importer of onnxruntime-node in the codebase.
+// An onnxruntime InferenceSession with one owner (STYLE rule 9): created from model bytes on the worker's execution
+// provider (CPU when that one fails, recorded), run with engine Tensors, released exactly once by dispose().
 import { InferenceSession, type Tensor as OrtTensor } from 'onnxruntime-node';
 import { BugError } from '../../../shared/errors';
 import type { Tensor } from '../graph/tensor';
-import { DEFAULT_PROVIDER } from './providers';
+import { executionTarget, type ExecutionTarget } from './execution-target';
+import { DEFAULT_PROVIDER, PROVIDER_LABELS, describeOrtError, type ExecutionProvider } from './providers';
 import { fromOrt, toOrt } from './tensors';
 
 export interface SessionOptions {
@@ -11,30 +12,55 @@ export interface SessionOptions {
   threads: number;
   /** Folder that external-data locations are relative to (e.g. the Hugging Face checkpoint folder). */
   externalDataFolder?: string;
+  /** Which provider to use and where a fallback is recorded; the worker's target by default. */
+  target?: ExecutionTarget;
+}
+
+/** The ORT options a session is created with (exported so the worker can report what its sessions get). */
+export function sessionOptionsFor(options: SessionOptions, provider: ExecutionProvider): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    intraOpNumThreads: options.threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    extra: {
+      // Idle ORT threads otherwise spin and burn a core between runs.
+      session: {
+        'intra_op.allow_spinning': '0',
+        'inter_op.allow_spinning': '0',
+        ...(options.externalDataFolder ? { model_external_initializers_file_folder_path: options.externalDataFolder } : {}),
+      },
+    },
+  };
 }
 
 export class EngineSession {
   private disposed = false;
   private running = 0;
 
-  private constructor(private readonly session: InferenceSession) {}
+  private constructor(
+    private readonly session: InferenceSession,
+    /** The provider this session was created on. */
+    readonly provider: ExecutionProvider,
+  ) {}
 
+  /**
+   * Creates the session on the target's provider. When that fails, it is created on CPU and the fallback recorded
+   * (ORT's ['x', 'cpu'] would throw instead); when CPU fails too, the model itself is at fault and CPU's error is thrown.
+   */
   static async create(model: Uint8Array, options: SessionOptions): Promise<EngineSession> {
-    const session = await InferenceSession.create(model, {
-      executionProviders: [DEFAULT_PROVIDER],
-      intraOpNumThreads: options.threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      extra: {
-        // Idle ORT threads otherwise spin and burn a core between runs.
-        session: {
-          'intra_op.allow_spinning': '0',
-          'inter_op.allow_spinning': '0',
-          ...(options.externalDataFolder ? { model_external_initializers_file_folder_path: options.externalDataFolder } : {}),
-        },
-      },
-    });
-    return new EngineSession(session);
+    const target = options.target ?? executionTarget;
+    const provider = target.preferred;
+    if (provider === DEFAULT_PROVIDER) return new EngineSession(await InferenceSession.create(model, sessionOptionsFor(options, provider)), provider);
+    let failure: unknown;
+    try {
+      return new EngineSession(await InferenceSession.create(model, sessionOptionsFor(options, provider)), provider);
+    } catch (error) {
+      failure = error;
+    }
+    const session = await InferenceSession.create(model, sessionOptionsFor(options, DEFAULT_PROVIDER));
+    target.recordFallback(`${PROVIDER_LABELS[provider]} could not create this session: ${describeOrtError(failure)}`);
+    return new EngineSession(session, DEFAULT_PROVIDER);
   }
 
   get inputNames(): readonly string[] {

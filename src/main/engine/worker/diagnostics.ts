@@ -2,7 +2,7 @@
 // cancellable run with progress, used by tests and to see the engine under load).
 import { encodeModel } from '../graph';
 import type { EngineMethods } from '../protocol';
-import { DEFAULT_PROVIDER, EngineSession } from '../runtime';
+import { EngineSession } from '../runtime';
 import type { HandlerTable } from './handler';
 import { buildMlpGraph, mlpInput, mlpReferenceRow, mlpWeights } from './mlp';
 
@@ -17,6 +17,7 @@ export const diagnostics: Pick<HandlerTable<EngineMethods>, 'ping' | 'selfTest' 
     const weights = mlpWeights(spec);
     const x = mlpInput(spec, size); // x: [n, n]
     const session = await EngineSession.create(encodeModel(buildMlpGraph(spec, weights)), { threads: ctx.config.threads });
+    const provider = session.provider;
     let out;
     const runStarted = performance.now();
     try {
@@ -44,10 +45,10 @@ export const diagnostics: Pick<HandlerTable<EngineMethods>, 'ping' | 'selfTest' 
     return {
       ok,
       milliseconds,
-      provider: DEFAULT_PROVIDER,
+      provider,
       maxAbsError,
       detail:
-        `${layers} x (MatMul ${size}x${size} + Add + Tanh) + ReduceSum on ${DEFAULT_PROVIDER}, ${rows.length} rows checked ` +
+        `${layers} x (MatMul ${size}x${size} + Add + Tanh) + ReduceSum on ${provider}, ${rows.length} rows checked ` +
         `against JS: max abs error ${maxAbsError.toExponential(2)} (tolerance ${TOLERANCE}); run ${runMs.toFixed(1)} ms`,
     };
   },

@@ -42,4 +42,41 @@ export const workspaceMigrations: readonly Migration[] = [
       CREATE INDEX models_folder ON models (folder);
     `,
   },
+  {
+    version: 3,
+    name: 'training jobs and adapters',
+    // A training job keeps its spec, last progress and loss history (JSON, checked by zod on read); its checkpoints
+    // live in <workspace>/training/<id>/. An adapter version is a PEFT folder in <workspace>/adapters/<id>/ with its
+    // lineage sidecar; the row keeps what the list shows (check and vLLM reports as JSON).
+    up: `
+      CREATE TABLE training_jobs (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        model_id   TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        spec       TEXT NOT NULL,
+        progress   TEXT,
+        history    TEXT NOT NULL,
+        error      TEXT,
+        adapter_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE adapters (
+        id                TEXT PRIMARY KEY,
+        name              TEXT NOT NULL,
+        model_id          TEXT NOT NULL,
+        base_content_hash TEXT NOT NULL,
+        method            TEXT NOT NULL,
+        source            TEXT NOT NULL,
+        folder            TEXT NOT NULL,
+        job_id            TEXT,
+        final_loss        REAL,
+        final_val_loss    REAL,
+        reports           TEXT NOT NULL,
+        history           TEXT NOT NULL,
+        created_at        TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

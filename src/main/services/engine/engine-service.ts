@@ -1,7 +1,7 @@
-// The engine as the UI sees it (engineContract): status, restart and a self-test, over the EngineHost that the
-// composition root owns. Status changes go out as onStatus events.
+// The engine as the UI sees it (engineContract): status, restart, self-test and provider probe, over the EngineHost
+// that the composition root owns. Status changes go out as onStatus events.
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { EngineStatus, SelfTestResult, engineContract } from '../../../shared/contract/engine';
+import type { EngineStatus, ProviderProbe, SelfTestResult, engineContract } from '../../../shared/contract/engine';
 import type { EngineHost } from '../../host/engine-host';
 
 export class EngineService implements ServiceImpl<typeof engineContract> {
@@ -27,6 +27,11 @@ export class EngineService implements ServiceImpl<typeof engineContract> {
   async selfTest({ size }: { size: number }): Promise<SelfTestResult> {
     const { ok, milliseconds, provider, detail } = await this.host.request('selfTest', { size });
     return { ok, milliseconds, provider, detail };
+  }
+
+  /** Each execution provider's probe in the worker: can it create a session here, and if not, why. */
+  async probeProviders({ refresh }: { refresh: boolean }): Promise<ProviderProbe[]> {
+    return this.host.request('probeProviders', { refresh });
   }
 
   /** Stops forwarding status events; the host itself is disposed by its owner, the composition root. */

@@ -1,9 +1,9 @@
-// The status bar: the engine worker's state as it changes (engine.status + engine.onStatus), with restart and
-// self-test actions, and which shell and version this is.
+// The status bar: the engine worker's state as it changes (engine.status + engine.onStatus), a CPU fallback and its
+// reason when the chosen provider could not be used, restart and self-test actions, and which shell and version this is.
 import CircleIcon from '@mui/icons-material/Circle';
 import { Box, Button, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
-import type { EngineState, EngineStatus } from '../../../../shared/contract';
+import { providerLabel, type EngineState, type EngineStatus } from '../../../../shared/contract';
 import { useApi, useLive } from '../../api';
 import { useReportError } from '../../components/ErrorReporter';
 import { useAppInfo } from '../app/AppInfoProvider';
@@ -35,6 +35,18 @@ function details(status: EngineStatus): string {
   return parts.filter((p) => p !== null).join(' · ');
 }
 
+/** "CPU (fallback: <reason>)": the provider chosen in Settings could not be used, so sessions run on CPU. */
+function FallbackNote({ status, reason }: { status: EngineStatus; reason: string }) {
+  const requested = status.requestedProvider ? providerLabel(status.requestedProvider) : 'The chosen provider';
+  return (
+    <Tooltip title={`${requested} was chosen in Settings but cannot be used here: ${reason}`}>
+      <Typography variant="caption" color="warning.main" noWrap className="engine-fallback" data-testid="engine-fallback" sx={{ minWidth: 0 }}>
+        {providerLabel(status.provider ?? 'cpu')} (fallback: {reason})
+      </Typography>
+    </Tooltip>
+  );
+}
+
 export function EngineStatusBar() {
   const api = useApi();
   const report = useReportError();
@@ -58,7 +70,18 @@ export function EngineStatusBar() {
     <Box
       component="footer"
       data-testid="status-bar"
-      sx={{ display: 'flex', alignItems: 'center', gap: 1.5, px: 1.5, minHeight: 32, borderTop: 1, borderColor: 'divider', bgcolor: 'background.paper' }}
+      sx={{
+        display: 'flex',
+        alignItems: 'center',
+        gap: 1.5,
+        px: 1.5,
+        minHeight: 32,
+        borderTop: 1,
+        borderColor: 'divider',
+        bgcolor: 'background.paper',
+        // Only the fallback note gives way (ellipsis, full text in its tooltip) when the bar is full.
+        '& > :not(.engine-fallback)': { flexShrink: 0, whiteSpace: 'nowrap' },
+      }}
     >
       <Typography variant="caption" color="text.secondary">
         Engine
@@ -80,6 +103,7 @@ export function EngineStatusBar() {
           {engine.error ? 'Unknown' : 'Checking…'}
         </Typography>
       )}
+      {status?.fallbackReason && <FallbackNote status={status} reason={status.fallbackReason} />}
       <Button size="small" onClick={() => void restart()} data-testid="engine-restart" sx={{ py: 0 }}>
         Restart
       </Button>

@@ -5,6 +5,7 @@ import { useCallback, useState } from 'react';
 import { ConnectionBanner } from '../../components/ConnectionBanner';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { EngineStatusBar } from '../engine/EngineStatusBar';
+import { SettingsDialog } from '../settings/SettingsDialog';
 import { WorkspacePickerPage } from '../workspace/WorkspacePicker';
 import { useWorkspace } from '../workspace/WorkspaceProvider';
 import { NavRail } from './NavRail';
@@ -48,14 +49,17 @@ export function AppShell() {
   const [, go] = useSection();
   const [helpOpen, setHelpOpen] = useState(false);
   const showHelp = useCallback(() => setHelpOpen(true), []);
-  useShortcuts({ canNavigate: Boolean(current), go, showHelp });
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const openSettings = useCallback(() => setSettingsOpen(true), []);
+  useShortcuts({ canNavigate: Boolean(current), go, showHelp, openSettings });
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }} data-testid="app-shell">
-      <TopBar showHelp={showHelp} />
+      <TopBar showHelp={showHelp} openSettings={openSettings} />
       <ConnectionBanner />
       <Body />
       <EngineStatusBar />
       <ShortcutHelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </Box>
   );
 }

@@ -1,7 +1,9 @@
 // Shows one section: its own screen where it has one, otherwise its empty state.
 import { Box } from '@mui/material';
 import { EmptyState } from '../../components/EmptyState';
+import { AdaptersSection } from '../adapters/AdaptersSection';
 import { ModelsSection } from '../models/ModelsSection';
+import { PlaygroundSection } from '../playground/PlaygroundSection';
 import { PromptsSection } from '../prompts/PromptsSection';
 import type { Section } from './sections';
 
@@ -12,6 +14,10 @@ export function SectionView({ section }: { section: Section }) {
         <PromptsSection section={section} />
       ) : section.id === 'models' ? (
         <ModelsSection section={section} />
+      ) : section.id === 'adapters' ? (
+        <AdaptersSection section={section} />
+      ) : section.id === 'playground' ? (
+        <PlaygroundSection section={section} />
       ) : (
         <EmptyState
           icon={section.icon}

@@ -22,6 +22,9 @@ function Keys({ keys }: { keys: readonly string[] }) {
 export function ShortcutHelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const rows: [readonly string[], string][] = [
     ...SECTIONS.map((section, index): [readonly string[], string] => [[MOD_KEY_LABEL, String(index + 1)], `Go to ${section.label}`]),
+    [[MOD_KEY_LABEL, ','], 'Open settings'],
+    [[MOD_KEY_LABEL, 'Enter'], 'Run the Playground prompt'],
+    [['Esc'], 'Cancel the Playground run'],
     [['?'], 'Show this list'],
   ];
   return (

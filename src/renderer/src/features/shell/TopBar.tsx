@@ -1,12 +1,14 @@
-// The top bar: app name, the open workspace (switch/close), keyboard help and the theme toggle.
+// The top bar: app name, the open workspace (switch/close), keyboard help, settings and the theme toggle.
 import DarkModeIcon from '@mui/icons-material/DarkMode';
 import KeyboardIcon from '@mui/icons-material/Keyboard';
 import LightModeIcon from '@mui/icons-material/LightMode';
+import SettingsIcon from '@mui/icons-material/Settings';
 import { AppBar, Box, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
 import { useThemeMode } from '../../theme/ThemeModeProvider';
 import { WorkspaceMenu } from '../workspace/WorkspaceMenu';
+import { MOD_KEY_LABEL } from './useShortcuts';
 
-export function TopBar({ showHelp }: { showHelp: () => void }) {
+export function TopBar({ showHelp, openSettings }: { showHelp: () => void; openSettings: () => void }) {
   const theme = useThemeMode();
   const next = theme.mode === 'dark' ? 'light' : 'dark';
   return (
@@ -20,6 +22,11 @@ export function TopBar({ showHelp }: { showHelp: () => void }) {
         <Tooltip title="Keyboard shortcuts (?)">
           <IconButton color="inherit" onClick={showHelp} aria-label="Keyboard shortcuts" data-testid="shortcut-help-button">
             <KeyboardIcon />
+          </IconButton>
+        </Tooltip>
+        <Tooltip title={`Settings (${MOD_KEY_LABEL}+,)`}>
+          <IconButton color="inherit" onClick={openSettings} aria-label="Settings" data-testid="settings-button">
+            <SettingsIcon />
           </IconButton>
         </Tooltip>
         <Tooltip title={`Switch to ${next} theme`}>

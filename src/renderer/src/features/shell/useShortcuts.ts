@@ -1,4 +1,4 @@
-// App-wide keyboard shortcuts: Ctrl/Cmd+1..9 jump to sections, "?" opens the shortcut help.
+// App-wide keyboard shortcuts: Ctrl/Cmd+1..9 jump to sections, Ctrl/Cmd+, opens settings, "?" the shortcut help.
 // Listens in the capture phase so editors (Monaco) cannot swallow the section shortcuts.
 import { useEffect } from 'react';
 import { SECTIONS, type SectionId } from './sections';
@@ -17,11 +17,17 @@ function digitOf(event: KeyboardEvent): number | null {
 }
 
 /** `canNavigate` is false while no workspace is open (there are no sections to jump to). */
-export function useShortcuts(options: { canNavigate: boolean; go: (id: SectionId) => void; showHelp: () => void }): void {
-  const { canNavigate, go, showHelp } = options;
+export function useShortcuts(options: { canNavigate: boolean; go: (id: SectionId) => void; showHelp: () => void; openSettings: () => void }): void {
+  const { canNavigate, go, showHelp, openSettings } = options;
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       const mod = IS_MAC ? event.metaKey : event.ctrlKey;
+      if (mod && !event.altKey && !event.shiftKey && event.key === ',') {
+        event.preventDefault();
+        event.stopPropagation();
+        openSettings();
+        return;
+      }
       if (canNavigate && mod && !event.altKey && !event.shiftKey) {
         const digit = digitOf(event);
         const section = digit === null ? undefined : SECTIONS[digit - 1];
@@ -39,5 +45,5 @@ export function useShortcuts(options: { canNavigate: boolean; go: (id: SectionId
     };
     window.addEventListener('keydown', onKeyDown, { capture: true });
     return () => window.removeEventListener('keydown', onKeyDown, { capture: true });
-  }, [canNavigate, go, showHelp]);
+  }, [canNavigate, go, showHelp, openSettings]);
 }

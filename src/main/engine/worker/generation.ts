@@ -1,0 +1,101 @@
+// The worker's generation methods: loadModel / unloadModel manage the loaded-model cache; generate encodes the
+// prompts (chat template, raw text or ids), runs the batched KV-cache loop with the model's defaults under the
+// caller's overrides, streams TokenEvents as progress and turns a cancel into partial results ('cancelled' rows).
+import { BugError, UserError } from '../../../shared/errors';
+import { generate, type GenerationResult, type StepFunction } from '../generate';
+import type { GeneratedRow } from '../../../shared/contract/generation';
+import type { GenerationPrompt } from '../generation-protocol';
+import type { Checkpoint } from '../models';
+import type { EngineMethods } from '../protocol';
+import { resolveSettings } from './decoding-defaults';
+import type { HandlerTable } from './handler';
+import { LoadedModels } from './loaded-models';
+import { toSpecialization } from './specialization';
+
+/** One cache per worker, made on first use with the worker's thread setting; ends with the worker process. */
+let cache: LoadedModels | undefined;
+function models(threads: number): LoadedModels {
+  cache ??= new LoadedModels({ threads });
+  return cache;
+}
+
+export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' | 'unloadModel' | 'generate'> = {
+  loadModel: async (ref, ctx) => {
+    const lease = await models(ctx.config.threads).acquire(ref);
+    try {
+      const { checkpoint } = lease.model;
+      return {
+        contentHash: checkpoint.contentHash,
+        defaults: resolveSettings(checkpoint, {}),
+        hasChatTemplate: checkpoint.tokenizer.chatTemplate !== null,
+        contextLength: checkpoint.contextLength,
+        loadMs: lease.loadMs,
+      };
+    } finally {
+      lease.release();
+    }
+  },
+
+  unloadModel: async ({ folder }, ctx) => ({ unloaded: await models(ctx.config.threads).unload(folder) }),
+
+  generate: async (params, ctx) => {
+    const lease = await models(ctx.config.threads).acquire(params.model);
+    try {
+      await ctx.checkpoint();
+      const { checkpoint, runner } = lease.model;
+      const settings = resolveSettings(checkpoint, params.settings);
+      const promptIds = params.prompts.map((prompt, b) => encodePrompt(checkpoint, prompt, b, params.prompts.length));
+      const kv = runner.createStep(toSpecialization(checkpoint.config, params.adapter, params.softPrompt));
+      // A cancel lands between steps: checkpoint() throws CancelledError, which generate() turns into partial rows.
+      const step: StepFunction = async (input) => {
+        await ctx.checkpoint();
+        return kv.step(input);
+      };
+      const padTokenId = checkpoint.generation_config?.pad_token_id ?? checkpoint.tokenizer.specialTokens.pad?.id;
+      const rows = await generate({
+        promptIds,
+        step,
+        settings,
+        tokenizer: checkpoint.tokenizer,
+        eosTokenIds: checkpoint.eosTokenIds,
+        maxLength: checkpoint.contextLength,
+        ...(padTokenId !== undefined && padTokenId !== null && padTokenId < checkpoint.config.vocab_size ? { padTokenId } : {}),
+        ...(params.seeds ? { seeds: params.seeds } : {}),
+        ...(params.stream ? { onToken: (event) => ctx.progress(event) } : {}),
+      });
+      kv.reset();
+      return { rows: rows.map(withRate), settings, contentHash: checkpoint.contentHash, loadMs: lease.loadMs };
+    } finally {
+      lease.release();
+    }
+  },
+};
+
+function encodePrompt(checkpoint: Checkpoint, prompt: GenerationPrompt, b: number, batch: number): number[] {
+  switch (prompt.mode) {
+    case 'ids':
+      return prompt.ids;
+    case 'raw':
+      return checkpoint.tokenizer.encodePrompt({ mode: 'raw', text: prompt.text });
+    case 'chat':
+      try {
+        return checkpoint.tokenizer.encodePrompt({ mode: 'chat', messages: prompt.messages });
+      } catch (error) {
+        if (!(error instanceof UserError) || batch === 1) throw error;
+        // Say which prompt of the batch the template refused.
+        throw new UserError(`Prompt ${b + 1}: ${error.message}`, { ...optional(error), cause: error });
+      }
+    default:
+      throw new BugError(`unknown prompt mode ${(prompt as { mode: string }).mode}`);
+  }
+}
+
+function optional(error: UserError): { hint?: string; where?: string; code?: string } {
+  return Object.fromEntries(Object.entries({ hint: error.hint, where: error.where, code: error.code }).filter(([, v]) => v !== undefined));
+}
+
+function withRate(row: GenerationResult): GeneratedRow {
+  const first = row.timeToFirstTokenMs;
+  const decodeMs = first === null ? 0 : row.totalMs - first;
+  return { ...row, tokensPerSecond: row.generatedTokens >= 2 && decodeMs > 0 ? ((row.generatedTokens - 1) * 1000) / decodeMs : null };
+}

@@ -1,0 +1,45 @@
+// The worker's loaded-model cache in-process (real ORT sessions): LRU of 2, held models never evicted, unload while
+// in use releases the sessions when the last request ends, failed loads are not cached.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REFERENCE_ROOT } from '../models/testing/reference-fixtures';
+import { LoadedModels } from './loaded-models';
+
+const folder = (name: string) => join(REFERENCE_ROOT, name);
+let cache: LoadedModels | undefined;
+afterEach(() => cache?.dispose());
+
+describe('LoadedModels', () => {
+  it('keeps the two most recently used models and releases the third one back', async () => {
+    cache = new LoadedModels({ threads: 1 });
+    for (const name of ['llama', 'qwen2', 'llama', 'mistral']) (await cache.acquire({ folder: folder(name) })).release();
+    await cache.settled();
+    expect(cache.size).toBe(2);
+    expect(cache.sessionCount).toBe(2);
+    const again = await cache.acquire({ folder: folder('llama') });
+    expect(again.loadMs).toBe(0); // used more recently than qwen2, so it stayed
+    again.release();
+    const qwen = await cache.acquire({ folder: folder('qwen2') });
+    expect(qwen.loadMs).toBeGreaterThan(0);
+    qwen.release();
+  });
+
+  it('never evicts a model a request holds, and unload waits for the request to end', async () => {
+    cache = new LoadedModels({ threads: 1, capacity: 1 });
+    const held = await cache.acquire({ folder: folder('llama') });
+    (await cache.acquire({ folder: folder('qwen2') })).release();
+    await cache.settled();
+    expect(cache.sessionCount).toBe(1); // qwen2 went, llama is held
+    expect(await cache.unload(folder('llama'))).toBe(1);
+    expect(cache.sessionCount).toBe(1);
+    held.release();
+    await cache.settled();
+    expect(cache.sessionCount).toBe(0);
+  });
+
+  it('does not cache a failed load', async () => {
+    cache = new LoadedModels({ threads: 1 });
+    await expect(cache.acquire({ folder: folder('no-such-model') })).rejects.toMatchObject({ code: 'model-folder' });
+    expect(cache.size).toBe(0);
+  });
+});

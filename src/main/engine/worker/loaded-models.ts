@@ -1,0 +1,159 @@
+// The worker's loaded models: checkpoint + ModelRunner per model folder, with their sessions in one SessionCache.
+// At most `capacity` models (2 by default: the one in use and the previous one, so switching back is instant) stay
+// loaded; the least recently used one is released when a third loads, never while a generation holds it.
+import { resolve } from 'node:path';
+import { UserError } from '../../../shared/errors';
+import { loadCheckpoint, ModelRunner, type Checkpoint } from '../models';
+import { SessionCache } from '../runtime';
+import type { ModelRef } from '../generation-protocol';
+
+export interface LoadedModel {
+  readonly checkpoint: Checkpoint;
+  readonly runner: ModelRunner;
+}
+
+/** A model held for one request; release() lets the cache evict it again. */
+export interface ModelLease {
+  readonly model: LoadedModel;
+  /** Milliseconds this request waited for the model to load (checkpoint and session); 0 when it was loaded. */
+  readonly loadMs: number;
+  release(): void;
+}
+
+interface Entry {
+  readonly folder: string;
+  readonly loading: Promise<LoadedModel>;
+  /** Requests holding it now. */
+  users: number;
+  lastUsed: number;
+}
+
+export const DEFAULT_CAPACITY = 2;
+
+export class LoadedModels {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sessions: SessionCache;
+  private readonly capacity: number;
+  private clock = 0;
+  /** Evictions running in the background (after a release), awaited by settled(). */
+  private readonly background = new Set<Promise<void>>();
+
+  constructor(options: { threads: number; capacity?: number }) {
+    this.sessions = new SessionCache({ threads: options.threads });
+    this.capacity = options.capacity ?? DEFAULT_CAPACITY;
+  }
+
+  /** Models loaded or loading. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** ORT sessions alive (tests check nothing leaks). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Resolves when the evictions started so far have released their sessions. */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.all(this.background);
+  }
+
+  /** The model at ref.folder, loading it on a miss; refused when its content hash is not ref.contentHash. */
+  async acquire(ref: ModelRef): Promise<ModelLease> {
+    const started = performance.now();
+    const folder = resolve(ref.folder);
+    let entry = this.entries.get(folder);
+    if (entry && ref.contentHash !== undefined) {
+      const loaded = await entry.loading.catch(() => null);
+      // Changed on disk since it was loaded (the registry saw a new hash): load it again.
+      if (loaded && loaded.checkpoint.contentHash !== ref.contentHash && entry.users === 0) {
+        await this.drop(entry);
+        entry = undefined;
+      }
+    }
+    const cached = entry !== undefined;
+    if (!entry) {
+      entry = { folder, loading: this.load(folder), users: 0, lastUsed: 0 };
+      this.entries.set(folder, entry);
+      const failed = entry;
+      entry.loading.catch(() => this.entries.get(folder) === failed && this.entries.delete(folder));
+    }
+    entry.users++;
+    entry.lastUsed = ++this.clock;
+    const held = entry;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      held.users--;
+      // Unloaded while in use: its sessions go now that the last request is done.
+      this.inBackground(held.users === 0 && this.entries.get(held.folder) !== held ? this.drop(held) : this.evict());
+    };
+    try {
+      const model = await held.loading;
+      checkHash(model.checkpoint, ref);
+      this.inBackground(this.evict());
+      return { model, loadMs: cached ? 0 : performance.now() - started, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** Releases one folder's model (or all); a model in use is released when its last request ends. */
+  async unload(folder?: string): Promise<number> {
+    const doomed = [...this.entries.values()].filter((e) => folder === undefined || e.folder === resolve(folder));
+    await Promise.all(doomed.map((e) => this.drop(e)));
+    return doomed.length;
+  }
+
+  async dispose(): Promise<void> {
+    await this.settled();
+    this.entries.clear();
+    await this.sessions.dispose();
+  }
+
+  private inBackground(work: Promise<void>): void {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => console.error('[engine-worker] releasing a model failed:', error))
+      .finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  private async load(folder: string): Promise<LoadedModel> {
+    const checkpoint = await loadCheckpoint(folder);
+    const runner = await ModelRunner.open(checkpoint, this.sessions);
+    return { checkpoint, runner };
+  }
+
+  /** Drops the least recently used idle entries beyond capacity. */
+  private async evict(): Promise<void> {
+    const idle = [...this.entries.values()].filter((e) => e.users === 0).sort((a, b) => a.lastUsed - b.lastUsed);
+    let excess = this.entries.size - this.capacity;
+    for (const entry of idle) {
+      if (excess-- <= 0) break;
+      await this.drop(entry);
+    }
+  }
+
+  private async drop(entry: Entry): Promise<void> {
+    if (this.entries.get(entry.folder) === entry) this.entries.delete(entry.folder);
+    const loaded = await entry.loading.catch(() => null);
+    if (!loaded) return;
+    const hash = loaded.checkpoint.contentHash;
+    // Two folders with the same content share sessions: release them only when no other entry uses that hash.
+    const shared = await Promise.all([...this.entries.values()].map((e) => e.loading.then((m) => m.checkpoint.contentHash === hash, () => false)));
+    if (shared.some(Boolean)) return;
+    if (entry.users > 0) return; // the last request's release() comes back here
+    await this.sessions.releaseModel(hash);
+  }
+}
+
+function checkHash(checkpoint: Checkpoint, ref: ModelRef): void {
+  if (ref.contentHash === undefined || checkpoint.contentHash === ref.contentHash) return;
+  throw new UserError("The model's files have changed since it was added.", {
+    where: checkpoint.folder,
+    hint: 'Open Models and add the folder again, so that Dovetail knows which model it now holds.',
+    code: 'model-changed',
+  });
+}

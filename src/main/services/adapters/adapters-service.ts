@@ -1,0 +1,235 @@
+// The adapters service (adaptersContract): training jobs run by the engine's `train` method with their checkpoints in
+// <workspace>/training/<job id>/ (pause = cancel keeping the checkpoint; a job found 'running' with no live run after
+// a restart is 'interrupted' and resumes from its checkpoint), and adapter versions in <workspace>/adapters/<id>/.
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import type { AdapterDetails, AdapterRecord, adaptersContract, TrainingEstimate, TrainingJob, TrainingSpec } from '../../../shared/contract/adapters';
+import type { ModelRecord } from '../../../shared/contract/models';
+import { UserError } from '../../../shared/errors';
+import type { EngineHost } from '../../host/engine-host';
+import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
+import { AdapterStore } from './adapter-store';
+import { estimateRun, numVirtualTokens } from './estimate';
+import { JobStore } from './job-store';
+import { TrainingRun, type Prepared } from './training-run';
+import { findBundledDatasetsDir, renderTrainingData } from './training-data';
+
+type Contract = typeof adaptersContract;
+
+export interface AdaptersServiceDeps {
+  readonly workspace: WorkspaceAccess;
+  readonly engine: Pick<EngineHost, 'request'>;
+  readonly models: { get(arg: { id: string }): Promise<ModelRecord> };
+  readonly events: EventSink<Contract>;
+  readonly clock: () => Date;
+  readonly appVersion: string;
+  /** resources/datasets; found next to the running code when not given. */
+  readonly datasetsDir?: string | null;
+  readonly newId?: () => string;
+}
+
+const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
+
+export class AdaptersService implements ServiceImpl<Contract> {
+  private readonly runs = new Map<string, TrainingRun>();
+  private readonly datasetsDir: string | null;
+
+  constructor(private readonly deps: AdaptersServiceDeps) {
+    this.datasetsDir = deps.datasetsDir === undefined ? findBundledDatasetsDir() : deps.datasetsDir;
+  }
+
+  async estimate(spec: TrainingSpec): Promise<TrainingEstimate> {
+    const ws = this.deps.workspace.active;
+    const model = await this.model(spec.modelId);
+    const prepared = await this.prepare(spec, model);
+    const measured = new JobStore(ws.db).all().find((j) => j.modelId === spec.modelId && j.state === 'completed' && j.progress !== null)?.progress?.tokensPerSecond ?? null;
+    const first = prepared.pairs[0];
+    return { ...estimateRun(spec, prepared.facts, prepared.validation.length, measured), preview: first ? { prompt: first.prompt, target: first.target } : null };
+  }
+
+  async startTraining(spec: TrainingSpec): Promise<TrainingJob> {
+    const ws = this.deps.workspace.active;
+    const model = await this.model(spec.modelId);
+    if (spec.method !== 'lora' && spec.softPrompt.init === 'text' && !spec.softPrompt.initText?.trim()) {
+      throw new UserError('Give the text the soft prompt starts from, or choose random initialisation.', { code: 'train-init-text', where: 'softPrompt.initText' });
+    }
+    const prepared = await this.prepare(spec, model);
+    refuseTooLong(spec, prepared);
+    const now = this.now();
+    const id = (this.deps.newId ?? randomUUID)();
+    const job: TrainingJob = {
+      id, name: spec.name ?? `${model.name} ${spec.method} ${now.slice(0, 16).replace('T', ' ')}`, modelId: model.id, state: 'running', spec,
+      progress: null, history: { train: [], validation: [] }, error: null, adapterId: null, createdAt: now, updatedAt: now,
+    };
+    new JobStore(ws.db).insert(job);
+    this.launch(ws, job, model, prepared);
+    return job;
+  }
+
+  async pause(arg: { id: string }): Promise<TrainingJob> {
+    const run = this.runs.get(arg.id);
+    if (!run || !run.stop('pause')) throw notRunning(arg.id, 'paused');
+    return run.job;
+  }
+
+  async resume(arg: { id: string }): Promise<TrainingJob> {
+    const ws = this.deps.workspace.active;
+    const job = this.find(ws, arg.id);
+    if (job.state !== 'paused' && job.state !== 'interrupted') {
+      throw new UserError(`This training job is ${job.state}; only a paused or interrupted job can be resumed.`, { code: 'job-state', where: `adapters: ${job.id}` });
+    }
+    const model = await this.model(job.modelId);
+    const prepared = await this.prepare(job.spec, model);
+    const resumed: TrainingJob = { ...job, state: 'running', error: null, updatedAt: this.now() };
+    new JobStore(ws.db).update(resumed);
+    this.launch(ws, resumed, model, prepared);
+    return resumed;
+  }
+
+  async cancel(arg: { id: string }): Promise<TrainingJob> {
+    const ws = this.deps.workspace.active;
+    const run = this.runs.get(arg.id);
+    if (run) {
+      run.stop('cancel');
+      await run.done;
+      return this.find(ws, arg.id);
+    }
+    const job = this.find(ws, arg.id);
+    if (job.state !== 'paused' && job.state !== 'interrupted') throw notRunning(arg.id, 'cancelled');
+    await rm(this.trainingFolder(ws, job.id), { recursive: true, force: true });
+    const cancelled: TrainingJob = { ...job, state: 'cancelled', updatedAt: this.now() };
+    new JobStore(ws.db).update(cancelled);
+    this.deps.events.emit('onJobChanged', { jobId: job.id, state: 'cancelled' });
+    return cancelled;
+  }
+
+  async jobs(): Promise<TrainingJob[]> {
+    const ws = this.deps.workspace.active;
+    return new JobStore(ws.db).all().map((j) => this.current(ws, j));
+  }
+
+  async job(arg: { id: string }): Promise<TrainingJob> {
+    return this.find(this.deps.workspace.active, arg.id);
+  }
+
+  async list(): Promise<AdapterRecord[]> {
+    return new AdapterStore(this.deps.workspace.active.db).all().map(({ history: _h, ...record }) => record);
+  }
+
+  async get(arg: { id: string }): Promise<AdapterDetails> {
+    const adapter = new AdapterStore(this.deps.workspace.active.db).byId(arg.id);
+    if (!adapter) throw adapterNotFound(arg.id);
+    const lineage = JSON.parse(await readFile(join(adapter.folder, 'dovetail_adapter.json'), 'utf8').catch(() => '{}')) as Record<string, unknown>;
+    return { ...adapter, lineage };
+  }
+
+  async importPeft(arg: { folder: string; modelId: string; name?: string | undefined }): Promise<AdapterRecord> {
+    const ws = this.deps.workspace.active;
+    const model = await this.model(arg.modelId);
+    const inspected = await this.deps.engine.request('inspectAdapter', { modelFolder: model.folder, adapterFolder: arg.folder, baseContentHash: model.contentHash });
+    if (!inspected.check.active) throw inactive(inspected.check.maxAbsDelta, arg.folder);
+    const id = (this.deps.newId ?? randomUUID)();
+    const folder = join(ws.info.path, 'adapters', id);
+    const hyper = {
+      method: inspected.method, r: inspected.lora?.r ?? null, lora_alpha: inspected.lora?.alpha ?? null, target_modules: inspected.lora?.targets ?? [],
+      use_rslora: inspected.lora?.rslora ?? null, num_virtual_tokens: inspected.softPrompt?.n ?? null, imported_from: arg.folder,
+    };
+    const now = this.now();
+    const lineage = { source: 'imported', base_model: { content_hash: model.contentHash, name: model.name }, dataset: null, template: null, hyper_parameters: hyper, final_losses: null, created_at: now, app_version: this.deps.appVersion };
+    await this.deps.engine.request('saveAdapter', { from: arg.folder, to: folder, lineage });
+    const record: AdapterRecord = {
+      id, name: arg.name ?? arg.folder.split(/[\\/]/).filter(Boolean).pop() ?? 'imported adapter', modelId: model.id, baseContentHash: model.contentHash, method: inspected.method,
+      source: 'imported', folder, jobId: null, finalLoss: null, finalValLoss: null, check: inspected.check, vllm: inspected.vllm, createdAt: now,
+    };
+    new AdapterStore(ws.db).insert({ ...record, history: { train: [], validation: [] } });
+    this.deps.events.emit('onChanged', { change: 'added', id });
+    return record;
+  }
+
+  async remove(arg: { id: string }): Promise<null> {
+    const store = new AdapterStore(this.deps.workspace.active.db);
+    const adapter = store.byId(arg.id);
+    if (!adapter || !store.remove(arg.id)) throw adapterNotFound(arg.id);
+    await rm(adapter.folder, { recursive: true, force: true });
+    this.deps.events.emit('onChanged', { change: 'removed', id: arg.id });
+    return null;
+  }
+
+  /** Stops every run at its next step boundary (checkpoint kept); their jobs read as 'interrupted' next time. */
+  async dispose(): Promise<void> {
+    const runs = [...this.runs.values()];
+    for (const run of runs) run.stop('shutdown');
+    await Promise.allSettled(runs.map((r) => r.done));
+  }
+
+  private launch(ws: ActiveWorkspace, job: TrainingJob, model: ModelRecord, prepared: Prepared): void {
+    const run = new TrainingRun({ ...this.deps, ws, job, model, prepared, folder: this.trainingFolder(ws, job.id), now: () => this.now() });
+    this.runs.set(job.id, run);
+    void run.done.finally(() => this.runs.delete(job.id));
+  }
+
+  private async prepare(spec: TrainingSpec, model: ModelRecord): Promise<Prepared> {
+    const data = await renderTrainingData(spec.data, spec.template, this.datasetsDir);
+    const out = await this.deps.engine.request('prepareTrainingData', {
+      modelFolder: model.folder, pairs: data.pairs, validation: data.validation, chat: spec.template.chat, maxLength: spec.hyper.maxLength, numVirtualTokens: numVirtualTokens(spec),
+    });
+    const { pairs, validation, contentHash: _hash, ...facts } = out;
+    return { pairs, validation, facts, sourceId: data.sourceId, dataHash: data.contentHash, templateHash: data.templateHash };
+  }
+
+  private async model(id: string): Promise<ModelRecord> {
+    const model = await this.deps.models.get({ id });
+    if (!model.available) throw new UserError(`The model ${model.name} is not available: ${model.unavailableReason ?? ''}`, { code: 'model-unavailable', where: model.folder });
+    return model;
+  }
+
+  private find(ws: ActiveWorkspace, id: string): TrainingJob {
+    const job = new JobStore(ws.db).byId(id);
+    if (!job) throw new UserError('This training job is not in the open workspace.', { code: 'job-not-found', where: `adapters: ${id}` });
+    return this.current(ws, job);
+  }
+
+  /** A job stored as live with no run in this process was cut off (app killed or closed): it is 'interrupted'. */
+  private current(ws: ActiveWorkspace, job: TrainingJob): TrainingJob {
+    const run = this.runs.get(job.id);
+    if (run) return run.job;
+    if (!LIVE_STATES.has(job.state)) return job;
+    const interrupted: TrainingJob = { ...job, state: 'interrupted', updatedAt: this.now() };
+    new JobStore(ws.db).update(interrupted);
+    return interrupted;
+  }
+
+  private trainingFolder(ws: ActiveWorkspace, id: string): string {
+    return join(ws.info.path, 'training', id);
+  }
+
+  private now(): string {
+    return this.deps.clock().toISOString();
+  }
+}
+
+function refuseTooLong(spec: TrainingSpec, prepared: Prepared): void {
+  const { tooLong, maxLength } = prepared.facts;
+  if (tooLong.length === 0 || spec.hyper.dropTooLong) return;
+  const list = tooLong.slice(0, 10).map((r) => `row ${r.row + 1} (${r.tokens} tokens)`).join(', ');
+  throw new UserError(`${tooLong.length} training rows are longer than ${maxLength} tokens: ${list}${tooLong.length > 10 ? ', ...' : ''}`, {
+    code: 'train-too-long', where: 'data', hint: 'Shorten those rows, raise the maximum length, or choose to leave long rows out.',
+  });
+}
+
+export function inactive(maxAbsDelta: number, where: string): UserError {
+  return new UserError(`The adapter is inactive: it changes nothing (max |Δlogit| ${maxAbsDelta.toExponential(2)} on the canary inputs).`, {
+    code: 'adapter-inactive', where,
+    hint: 'A LoRA whose lora_B weights are all zero (as freshly initialised) has no effect. Train it for more steps or with a higher learning rate.',
+  });
+}
+
+function notRunning(id: string, what: string): UserError {
+  return new UserError(`This training job is not running, so it cannot be ${what}.`, { code: 'job-state', where: `adapters: ${id}` });
+}
+
+function adapterNotFound(id: string): UserError {
+  return new UserError('This adapter is not registered in the open workspace.', { code: 'adapter-not-found', where: `adapters: ${id}`, hint: 'Reload the list.' });
+}

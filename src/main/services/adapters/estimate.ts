@@ -1,0 +1,72 @@
+// The numbers shown before a run: optimizer steps, trainable parameters, time (tokens/s measured by an earlier job
+// on this model, else a FLOP formula) and peak memory (a formula over the model's shapes). Pure functions.
+import type { TrainingEstimate, TrainingSpec } from '../../../shared/contract/adapters';
+
+export interface PreparedFacts {
+  rows: number;
+  tokens: number;
+  targetTokens: number;
+  maxRowTokens: number;
+  maxLength: number;
+  tooLong: { row: number; tokens: number }[];
+  model: { parameters: number; hiddenSize: number; layers: number; vocabSize: number; intermediateSize: number; kvDim: number; bytesOnDisk: number };
+}
+
+/** Effective CPU throughput assumed by the formula (FLOP/s): a conservative figure for a laptop's few cores. */
+const ASSUMED_FLOPS = 1e10;
+
+export function numVirtualTokens(spec: TrainingSpec): number {
+  return spec.method === 'lora' ? 0 : spec.softPrompt.n;
+}
+
+export function defaultLr(spec: TrainingSpec): number {
+  return spec.hyper.lr ?? (spec.method === 'lora' ? 2e-4 : spec.method === 'soft-prompt' ? 3e-2 : 1e-3);
+}
+
+export function totalSteps(spec: TrainingSpec, rows: number): number {
+  const h = spec.hyper;
+  const perEpoch = Math.ceil(Math.ceil(rows / h.batchSize) / h.gradientAccumulationSteps);
+  return Math.min(h.maxSteps ?? Infinity, h.epochs * perEpoch);
+}
+
+export function trainableParameters(spec: TrainingSpec, m: PreparedFacts['model']): number {
+  const C = m.hiddenSize;
+  const shapes: Record<string, [number, number]> = {
+    q_proj: [C, C], k_proj: [C, m.kvDim], v_proj: [C, m.kvDim], o_proj: [C, C], gate_proj: [C, m.intermediateSize], up_proj: [C, m.intermediateSize], down_proj: [m.intermediateSize, C],
+  };
+  const lora = spec.method === 'soft-prompt' ? 0 : m.layers * spec.lora.targets.reduce((s, t) => s + spec.lora.r * (shapes[t] as [number, number]).reduce((a, b) => a + b, 0), 0);
+  return lora + numVirtualTokens(spec) * C;
+}
+
+export function estimateRun(spec: TrainingSpec, p: PreparedFacts, validationRows: number, measured: number | null): Omit<TrainingEstimate, 'preview'> {
+  const used = spec.hyper.dropTooLong ? p.rows - p.tooLong.length : p.rows;
+  const steps = used > 0 ? totalSteps(spec, used) : 0;
+  const meanTokens = p.rows > 0 ? p.tokens / Math.max(1, p.rows - p.tooLong.length) : 0;
+  const tokensPerStep = meanTokens * spec.hyper.batchSize * spec.hyper.gradientAccumulationSteps;
+  const m = p.model;
+  // Forward 2N FLOP per token, backward ~2N more (input gradients only: the base weights are frozen).
+  const formula = ASSUMED_FLOPS / (4 * Math.max(1, m.parameters));
+  const tokensPerSecond = measured ?? formula;
+  const trainable = trainableParameters(spec, m);
+  const B = spec.hyper.batchSize;
+  const T = Math.min(p.maxLength, p.maxRowTokens + numVirtualTokens(spec));
+  // Weights are memory-mapped; activations kept for the backward pass per layer (~12 C + 3 I floats per token), logits
+  // and their gradient (B T V twice), and for every trainable float the value, gradient and two AdamW moments.
+  const activations = B * T * (m.layers * (12 * m.hiddenSize + 3 * m.intermediateSize) + 2 * m.vocabSize) * 4;
+  const memoryBytes = Math.round(m.bytesOnDisk + activations + trainable * 16 + 200 * 2 ** 20);
+  return {
+    rows: p.rows,
+    validationRows,
+    tokens: p.tokens,
+    targetTokens: p.targetTokens,
+    maxRowTokens: p.maxRowTokens,
+    maxLength: p.maxLength,
+    tooLong: p.tooLong,
+    steps,
+    trainableParameters: trainable,
+    tokensPerSecond,
+    tokensPerSecondSource: measured === null ? 'formula' : 'measured',
+    seconds: (steps * tokensPerStep) / Math.max(tokensPerSecond, 1e-9),
+    memoryBytes,
+  };
+}

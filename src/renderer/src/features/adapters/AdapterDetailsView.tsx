@@ -1,0 +1,52 @@
+// One adapter version: the active check, vLLM compatibility, lineage (base model, data, template, hyper-parameters,
+// final losses) and its loss curve.
+import { Alert, Box, Button, CircularProgress, Paper, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { useApi, useLoad } from '../../api';
+import { ErrorAlert } from '../../components/ErrorReporter';
+import { LossChart } from './LossChart';
+
+export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: () => void }) {
+  const api = useApi();
+  const details = useLoad((api) => api.adapters.get({ id }), [id]);
+  const d = details.data;
+  if (!d) return details.error ? <ErrorAlert error={details.error} /> : <CircularProgress aria-label="Loading the adapter" />;
+  const lineage = d.lineage as { base_model?: { name?: string; content_hash?: string }; dataset?: { id: string; version: string } | null; template?: { version: string } | null; hyper_parameters?: Record<string, unknown> };
+  const rows: [string, string][] = [
+    ['Source', d.source],
+    ['Method', d.method],
+    ['Base model', `${lineage.base_model?.name ?? ''} (${(lineage.base_model?.content_hash ?? '').slice(0, 12)}…)`],
+    ['Data', lineage.dataset ? `${lineage.dataset.id} (sha256 ${lineage.dataset.version.slice(0, 12)}…)` : '—'],
+    ['Template', lineage.template ? `sha256 ${lineage.template.version.slice(0, 12)}…` : '—'],
+    ...Object.entries(lineage.hyper_parameters ?? {}).filter(([k]) => k !== 'prompt_template').map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+  ];
+  return (
+    <Paper variant="outlined" sx={{ p: 2, flex: 1 }} data-testid="adapter-details">
+      <Typography variant="h6">{d.name}</Typography>
+      <Alert severity={d.check.active ? 'success' : 'error'} sx={{ my: 1 }} data-testid="adapter-check">
+        {d.check.active ? 'Active' : 'Inactive'}: max |Δlogit| {d.check.maxAbsDelta.toExponential(2)}, next token changed at {d.check.argmaxChanged} of {d.check.positions} canary positions.
+      </Alert>
+      <Alert severity={d.vllm.compatible ? 'info' : 'warning'} sx={{ mb: 1 }} data-testid="adapter-vllm">
+        {d.vllm.compatible ? 'Loads in vLLM.' : `Not loadable in vLLM: ${d.vllm.problems.map((p) => p.message).join('; ')}`}
+      </Alert>
+      <Table size="small" data-testid="adapter-lineage">
+        <TableBody>
+          {rows.map(([k, v]) => (
+            <TableRow key={k}>
+              <TableCell component="th" sx={{ width: 220 }}>{k}</TableCell>
+              <TableCell>{v}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {d.source === 'trained' && (
+        <Box sx={{ mt: 2 }}>
+          <LossChart history={d.history} testId="adapter-loss-chart" />
+        </Box>
+      )}
+      <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>{d.folder}</Typography>
+      <Button color="error" sx={{ mt: 1 }} data-testid="adapter-remove" onClick={() => void api.adapters.remove({ id }).then(onRemoved, () => details.reload())}>
+        Remove
+      </Button>
+    </Paper>
+  );
+}

@@ -1,0 +1,201 @@
+// The adapters service: training jobs (LoRA and/or soft prompt on rendered rows; estimate, pause, resume, cancel,
+// progress) and the registered adapter versions with their lineage, active-check and vLLM reports; PEFT import.
+import { z } from 'zod';
+import { defineService, method } from './define';
+import { ModelId } from './models';
+import { FolderPath } from './workspace';
+
+const count = z.number().int().nonnegative();
+const steps = z.number().int().min(1);
+const positive = z.number().positive();
+const Id = z.string().trim().min(1).max(64);
+
+export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+export const BUNDLED_DATASETS = ['support-triage', 'wordnet-supersense'] as const;
+
+/** Where the rows come from (until the datasets service of issue 6): a bundled demo dataset or a JSONL file. */
+export const TrainingDataSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('bundled'), dataset: z.enum(BUNDLED_DATASETS) }).strict(),
+  z.object({ kind: z.literal('jsonl'), path: FolderPath, validationPath: FolderPath.nullable().default(null) }).strict(),
+]);
+export type TrainingDataSource = z.infer<typeof TrainingDataSource>;
+
+/** Each row -> (prompt, target): `prompt` is Jinja over the row's fields (plus `input`), the target is the output field. */
+export const TrainingTemplate = z.object({
+  inputField: z.string().trim().min(1),
+  outputField: z.string().trim().min(1),
+  prompt: z.string().min(1),
+  /** Wrap the rendered prompt as a user turn in the model's chat template (with the generation prompt). */
+  chat: z.boolean().default(false),
+  /** Use only the first N training rows (null: all). */
+  maxRows: steps.nullable().default(null),
+  /** Validation rows used for the validation loss (from the validation split or file; 0: none). */
+  validationRows: count.max(10_000).default(32),
+}).strict();
+export type TrainingTemplate = z.infer<typeof TrainingTemplate>;
+
+export const TrainingMethod = z.enum(['lora', 'soft-prompt', 'both']);
+export type TrainingMethod = z.infer<typeof TrainingMethod>;
+
+export const LoraSettings = z.object({
+  r: steps.max(256).default(8),
+  alpha: positive.default(16),
+  targets: z.array(z.enum(LORA_TARGETS)).min(1).default(['q_proj', 'v_proj']),
+  rslora: z.boolean().default(false),
+}).strict();
+
+export const SoftPromptSettings = z.object({
+  n: steps.max(256).default(8),
+  init: z.enum(['random', 'text']).default('random'),
+  initText: z.string().nullable().default(null),
+}).strict();
+
+/** lr null: 2e-4 for LoRA alone, 3e-2 for a soft prompt alone, 1e-3 for both. */
+export const HyperParameters = z.object({
+  lr: positive.nullable().default(null),
+  epochs: steps.max(1000).default(1),
+  maxSteps: steps.nullable().default(null),
+  batchSize: steps.max(1024).default(4),
+  gradientAccumulationSteps: steps.max(1024).default(1),
+  warmupSteps: count.default(0),
+  schedule: z.enum(['constant', 'linear', 'cosine']).default('cosine'),
+  weightDecay: z.number().nonnegative().default(0.01),
+  maxGradNorm: positive.nullable().default(1),
+  maxLength: steps.nullable().default(null),
+  dropTooLong: z.boolean().default(false),
+  evalEvery: steps.nullable().default(10),
+  checkpointEvery: steps.nullable().default(10),
+  patience: steps.nullable().default(null),
+  seed: count.default(0),
+}).strict();
+export type HyperParameters = z.infer<typeof HyperParameters>;
+
+export const TrainingSpec = z.object({
+  modelId: ModelId,
+  data: TrainingDataSource,
+  template: TrainingTemplate,
+  method: TrainingMethod.default('lora'),
+  lora: LoraSettings.prefault({}),
+  softPrompt: SoftPromptSettings.prefault({}),
+  hyper: HyperParameters.prefault({}),
+  name: z.string().trim().min(1).max(120).nullable().default(null),
+}).strict();
+export type TrainingSpec = z.infer<typeof TrainingSpec>;
+export type TrainingSpecIn = z.input<typeof TrainingSpec>;
+
+export const TooLongRow = z.object({ row: count, tokens: count });
+
+export const TrainingEstimate = z.object({
+  rows: count,
+  validationRows: count,
+  tokens: count,
+  targetTokens: count,
+  maxRowTokens: count,
+  maxLength: count,
+  /** Rows over maxLength (row = 0-based training row; shown 1-based). */
+  tooLong: z.array(TooLongRow),
+  steps: count,
+  trainableParameters: count,
+  /** tokens/s used for the time estimate, and whether it was measured on this machine (an earlier job) or a formula. */
+  tokensPerSecond: z.number(),
+  tokensPerSecondSource: z.enum(['measured', 'formula']),
+  seconds: z.number(),
+  memoryBytes: count,
+  /** The first rendered (prompt, target) pair, for the template preview. */
+  preview: z.object({ prompt: z.string(), target: z.string() }).nullable(),
+});
+export type TrainingEstimate = z.infer<typeof TrainingEstimate>;
+
+export const JobState = z.enum(['running', 'pausing', 'paused', 'interrupted', 'cancelled', 'failed', 'checking', 'completed']);
+export type JobState = z.infer<typeof JobState>;
+
+export const TrainingProgress = z.object({
+  step: count,
+  totalSteps: count,
+  epoch: count,
+  loss: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  lr: z.number(),
+  tokensPerSecond: z.number(),
+  etaSeconds: z.number(),
+  peakRssBytes: count,
+});
+export type TrainingProgress = z.infer<typeof TrainingProgress>;
+
+export const LossPoint = z.object({ step: count, loss: z.number() });
+export const LossHistory = z.object({ train: z.array(LossPoint), validation: z.array(LossPoint) });
+export type LossHistory = z.infer<typeof LossHistory>;
+
+export const JobError = z.object({ message: z.string(), code: z.string().nullable(), hint: z.string().nullable() });
+
+export const TrainingJob = z.object({
+  id: Id,
+  name: z.string(),
+  modelId: z.string(),
+  state: JobState,
+  spec: TrainingSpec,
+  progress: TrainingProgress.nullable(),
+  history: LossHistory,
+  error: JobError.nullable(),
+  adapterId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TrainingJob = z.infer<typeof TrainingJob>;
+
+export const AdapterCheck = z.object({ active: z.boolean(), maxAbsDelta: z.number(), argmaxChanged: count, positions: count, threshold: z.number() });
+export const VllmCompatibility = z.object({ compatible: z.boolean(), problems: z.array(z.object({ rule: z.string(), message: z.string() })) });
+
+export const AdapterRecord = z.object({
+  id: Id,
+  name: z.string(),
+  modelId: z.string(),
+  baseContentHash: z.string(),
+  method: TrainingMethod,
+  source: z.enum(['trained', 'imported']),
+  folder: z.string(),
+  jobId: z.string().nullable(),
+  finalLoss: z.number().nullable(),
+  finalValLoss: z.number().nullable(),
+  check: AdapterCheck,
+  vllm: VllmCompatibility,
+  createdAt: z.string(),
+});
+export type AdapterRecord = z.infer<typeof AdapterRecord>;
+
+export const AdapterDetails = AdapterRecord.extend({
+  /** dovetail_adapter.json as written (base model, data, template, hyper-parameters, final losses, file hashes). */
+  lineage: z.record(z.string(), z.unknown()),
+  history: LossHistory,
+});
+export type AdapterDetails = z.infer<typeof AdapterDetails>;
+
+const byId = z.object({ id: Id }).strict();
+
+export const adaptersContract = defineService(
+  'adapters',
+  {
+    /** Tokens, steps, time and memory of a run, the over-long rows, and a rendered preview row; starts nothing. */
+    estimate: method(TrainingSpec, TrainingEstimate),
+    /** Starts a training job and answers at once; progress comes as onProgress events. */
+    startTraining: method(TrainingSpec, TrainingJob),
+    /** Stops at the next step boundary keeping the checkpoint; resume continues from it. */
+    pause: method(byId, TrainingJob),
+    resume: method(byId, TrainingJob),
+    /** Stops and discards the job's checkpoints. */
+    cancel: method(byId, TrainingJob),
+    jobs: method(z.object({}).strict(), z.array(TrainingJob)),
+    job: method(byId, TrainingJob),
+    list: method(z.object({}).strict(), z.array(AdapterRecord)),
+    get: method(byId, AdapterDetails),
+    /** Reads a PEFT folder against the model, runs the adapter-active check, copies it into the workspace. */
+    importPeft: method(z.object({ folder: FolderPath, modelId: ModelId, name: z.string().trim().min(1).max(120).optional() }).strict(), AdapterRecord),
+    /** Unregisters the adapter and deletes its copy in the workspace. */
+    remove: method(byId, z.null()),
+  },
+  {
+    onProgress: z.object({ jobId: z.string(), progress: TrainingProgress }),
+    onJobChanged: z.object({ jobId: z.string(), state: JobState }),
+    onChanged: z.object({ change: z.enum(['added', 'removed']), id: z.string() }),
+  },
+);

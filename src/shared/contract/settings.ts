@@ -1,0 +1,74 @@
+// App-level settings of one user (not of a workspace), kept in the user-data folder: engine execution provider and
+// threads for now. Every field has a default, so a missing or damaged file still yields usable settings.
+import { z } from 'zod';
+import { defineService, method } from './define';
+
+/** ONNX Runtime execution providers Dovetail can ask for (names as onnxruntime-node's backends spell them). */
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+export const ExecutionProvider = z.enum(EXECUTION_PROVIDERS);
+export type ExecutionProvider = z.infer<typeof ExecutionProvider>;
+
+export const PROVIDER_LABELS: Readonly<Record<ExecutionProvider, string>> = {
+  cpu: 'CPU',
+  cuda: 'CUDA',
+  dml: 'DirectML',
+  coreml: 'CoreML',
+  webgpu: 'WebGPU',
+};
+
+/** A provider's display name; names outside the enum (from an older or newer worker) are shown as they are. */
+export function providerLabel(name: string): string {
+  return (PROVIDER_LABELS as Record<string, string | undefined>)[name] ?? name;
+}
+
+/** Upper bound the schema accepts; the service checks the real one (this machine's logical cores). */
+const THREADS_SCHEMA_MAX = 1024;
+const threads = z.number().int().min(0).max(THREADS_SCHEMA_MAX);
+
+const engineFields = {
+  /** Sessions are created on this provider; when it cannot run here, on CPU with the reason reported. */
+  executionProvider: ExecutionProvider,
+  /** ORT intra-op threads per session: 0 = automatic (one per physical core), else 1..logical cores. */
+  threads,
+};
+
+export const DEFAULT_ENGINE_SETTINGS = { executionProvider: 'cpu', threads: 0 } as const satisfies { executionProvider: ExecutionProvider; threads: number };
+
+export const EngineSettings = z.object({
+  executionProvider: engineFields.executionProvider.default(DEFAULT_ENGINE_SETTINGS.executionProvider),
+  threads: engineFields.threads.default(DEFAULT_ENGINE_SETTINGS.threads),
+});
+export type EngineSettings = z.infer<typeof EngineSettings>;
+
+/** Every setting; later sections (appearance, review, ...) are added beside `engine`, each with its defaults. */
+export const Settings = z.object({
+  engine: EngineSettings.default({ ...DEFAULT_ENGINE_SETTINGS }),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** What update() takes: any subset of fields; unknown fields are rejected so a typo is not silently ignored. */
+export const SettingsPatch = z
+  .object({
+    engine: z.object(engineFields).partial().strict().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const SettingsLimits = z.object({
+  /** Largest `engine.threads` accepted: this machine's logical cores (os.availableParallelism()). */
+  maxThreads: z.number().int().min(1),
+});
+export type SettingsLimits = z.infer<typeof SettingsLimits>;
+
+export const settingsContract = defineService(
+  'settings',
+  {
+    get: method(z.object({}).strict(), Settings),
+    /** Validates, saves, then applies the change (engine settings restart the engine); resolves with the settings. */
+    update: method(SettingsPatch, Settings),
+    limits: method(z.object({}).strict(), SettingsLimits),
+  },
+  {
+    onChanged: Settings,
+  },
+);
