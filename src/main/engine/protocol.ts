@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ModelConfigFacts, ModelDtype, TokenizerFacts } from '../../shared/contract/models';
 import { ErrorShape, UserError } from '../../shared/errors';
+import { describeIssues } from '../../shared/zod-issues';
 import { generationMethods } from './generation-protocol';
 import { ExecutionProvider } from '../../shared/contract/settings';
 import { ProviderOutcomeMessage, providerMethods } from './provider-protocol';
@@ -158,12 +159,7 @@ export type WorkerMessage = z.infer<typeof WorkerMessage>;
 export function invalidParams(method: string, error: z.ZodError): UserError {
   const issue = error.issues[0];
   const field = issue && issue.path.length > 0 ? `: ${issue.path.join('.')}` : '';
-  return new UserError(`Invalid parameters for engine.${method}: ${describeIssues(error)}`, { code: 'validation', where: `engine.${method}${field}` });
+  return new UserError(`Invalid parameters for engine.${method}: ${describeIssues(error, 3)}`, { code: 'validation', where: `engine.${method}${field}` });
 }
 
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
+export { describeIssues };
