@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { layering } from './eslint-rules/layering.js';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'resources/**', '**/*.cjs', 'tools/**/*.py'] },
+  { ignores: ['out/**', 'node_modules/**', 'bench/.cache/**', 'test-results/**', 'playwright-report/**', 'resources/**', '**/*.cjs', 'tools/**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

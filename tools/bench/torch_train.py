@@ -1,0 +1,155 @@
+"""PyTorch eager reference for bench/train.ts: one training mode (LoRA on q and v, soft prompt, or both) on the same
+checkpoint, batch and step count, timed the same way; prints one JSON object on stdout (tokens/s, peak RSS of this
+process). Llama forward as transformers' modeling_llama (fp32, causal, GQA by repeat_kv), PEFT LoRA written by hand
+(x @ A.T @ B.T * alpha / r, B = 0 at init), prompt tuning as PeftModelForCausalLM (virtual embeddings first, labels
+-100 there), HF-shifted mean cross-entropy, torch.optim.AdamW. Run with Debian's torch: /usr/bin/python3.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import statistics
+import struct
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.dont_write_bytecode = True
+
+
+def load_safetensors(path: Path) -> dict[str, torch.Tensor]:
+    """Views into one buffer read once (no second copy of the weights, so peak RSS counts them once)."""
+    buf = bytearray(path.stat().st_size)
+    with path.open("rb") as f:
+        f.readinto(buf)
+    (n,) = struct.unpack("<Q", buf[:8])
+    header = json.loads(bytes(buf[8 : 8 + n]))
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        assert info["dtype"] == "F32", f"{name}: only F32 checkpoints"
+        a, b = info["data_offsets"]
+        out[name] = torch.frombuffer(buf, dtype=torch.float32, count=(b - a) // 4, offset=8 + n + a).reshape(info["shape"])
+    return out
+
+
+class TrainLlama:
+    def __init__(self, cfg: dict, w: dict[str, torch.Tensor], lora: dict[str, torch.Tensor] | None, scaling: float):
+        self.C, self.H, self.KV = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"]
+        self.D = cfg.get("head_dim") or self.C // self.H
+        self.L, self.eps = cfg["num_hidden_layers"], cfg["rms_norm_eps"]
+        self.inv_freq = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, self.D, 2, dtype=torch.float32) / self.D))
+        self.w, self.lora, self.scaling = w, lora, scaling
+        self.lm_head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
+
+    def norm(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+
+    def rope(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+        h = x.shape[-1] // 2
+        return x * cos + torch.cat((-x[..., h:], x[..., :h]), dim=-1) * sin
+
+    def linear(self, h: torch.Tensor, prefix: str) -> torch.Tensor:
+        y = F.linear(h, self.w[f"{prefix}.weight"])
+        if self.lora is not None and f"{prefix}.A" in self.lora:
+            y = y + F.linear(F.linear(h, self.lora[f"{prefix}.A"]), self.lora[f"{prefix}.B"]) * self.scaling
+        return y
+
+    def logits(self, ids: torch.Tensor, soft: torch.Tensor | None) -> torch.Tensor:
+        """ids [B, T] (no padding) -> logits [B, n+T, V]."""
+        B, T = ids.shape
+        x = F.embedding(ids, self.w["model.embed_tokens.weight"])
+        if soft is not None:
+            x = torch.cat((soft[None].expand(B, -1, -1), x), dim=1)
+        S = x.shape[1]
+        freqs = torch.arange(S, dtype=torch.float32)[:, None] * self.inv_freq[None]
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos()[None, None], emb.sin()[None, None]
+        mask = torch.full((S, S), float("-inf")).triu(1)
+        G = self.H // self.KV
+        for i in range(self.L):
+            p = f"model.layers.{i}"
+            h = self.norm(x, self.w[f"{p}.input_layernorm.weight"])
+            q = self.linear(h, f"{p}.self_attn.q_proj").view(B, S, self.H, self.D).transpose(1, 2)
+            k = self.linear(h, f"{p}.self_attn.k_proj").view(B, S, self.KV, self.D).transpose(1, 2)
+            v = self.linear(h, f"{p}.self_attn.v_proj").view(B, S, self.KV, self.D).transpose(1, 2)
+            q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
+            k = k[:, :, None].expand(B, self.KV, G, S, self.D).reshape(B, self.H, S, self.D)
+            v = v[:, :, None].expand(B, self.KV, G, S, self.D).reshape(B, self.H, S, self.D)
+            scores = q @ k.transpose(2, 3) / math.sqrt(self.D) + mask
+            ctx = (scores.softmax(-1) @ v).transpose(1, 2).reshape(B, S, -1)
+            x = x + self.linear(ctx, f"{p}.self_attn.o_proj")
+            h = self.norm(x, self.w[f"{p}.post_attention_layernorm.weight"])
+            gate = self.linear(h, f"{p}.mlp.gate_proj")
+            x = x + self.linear(F.silu(gate) * self.linear(h, f"{p}.mlp.up_proj"), f"{p}.mlp.down_proj")
+        return F.linear(self.norm(x, self.w["model.norm.weight"]), self.lm_head)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--mode", choices=["lora", "soft", "joint"], required=True)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--seq", type=int, default=128)
+    ap.add_argument("--rank", type=int, default=8)
+    ap.add_argument("--alpha", type=int, default=16)
+    ap.add_argument("--virtual", type=int, default=20)
+    ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    folder = Path(a.model)
+    cfg = json.loads((folder / "config.json").read_text())
+    w = load_safetensors(folder / "model.safetensors")
+    C = cfg["hidden_size"]
+    D = cfg.get("head_dim") or C // cfg["num_attention_heads"]
+    params: list[torch.Tensor] = []
+    lora = None
+    if a.mode in ("lora", "joint"):
+        lora = {}
+        outs = {"q_proj": cfg["num_attention_heads"] * D, "v_proj": cfg["num_key_value_heads"] * D}
+        for i in range(cfg["num_hidden_layers"]):
+            for m, out in outs.items():
+                A = ((torch.rand(a.rank, C) * 2 - 1) / math.sqrt(C)).requires_grad_(True)
+                B = torch.zeros(out, a.rank, requires_grad=True)
+                lora[f"model.layers.{i}.self_attn.{m}.A"], lora[f"model.layers.{i}.self_attn.{m}.B"] = A, B
+                params += [A, B]
+    soft = None
+    if a.mode in ("soft", "joint"):
+        soft = (torch.randn(a.virtual, C) * 0.02).requires_grad_(True)
+        params.append(soft)
+    model = TrainLlama(cfg, w, lora, a.alpha / a.rank)
+    opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.01)
+    ids = torch.randint(0, cfg["vocab_size"], (a.batch, a.seq), generator=torch.Generator().manual_seed(1))
+    labels = ids if soft is None else torch.cat((torch.full((a.batch, a.virtual), -100), ids), dim=1)
+
+    def step() -> float:
+        start = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        logits = model.logits(ids, soft)
+        loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100)
+        loss.backward()
+        opt.step()
+        return time.perf_counter() - start
+
+    for _ in range(a.warmup):
+        step()
+    seconds = [step() for _ in range(a.steps)]
+    tok = a.batch * a.seq
+    print(json.dumps({
+        "torch": torch.__version__, "threads": torch.get_num_threads(), "mode": a.mode,
+        "tok_s": tok / statistics.median(seconds), "tok_s_all": [tok / s for s in seconds],
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+if __name__ == "__main__":
+    main()
