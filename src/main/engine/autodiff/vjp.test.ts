@@ -139,6 +139,18 @@ describe('gradient checks: elementwise unary ops', () => {
       });
     }
   });
+  it('RotaryEmbedding (float32: ORT has no float64 kernel), 2 heads of 4, cos/sin of random angles', async () => {
+    const angles = between([2, 3, 2], -3, 3, 11, 'float32').data as Float32Array;
+    await check({
+      name: 'RotaryEmbedding',
+      build: (g) => {
+        const x = g.input('x', 'float32', [2, 3, 8]);
+        const cos = g.constant(tensor('float32', [2, 3, 2], angles.map(Math.cos)));
+        const sin = g.constant(tensor('float32', [2, 3, 2], angles.map(Math.sin)));
+        return { output: g.op.RotaryEmbedding(x, cos, sin, 2), params: [x] };
+      },
+    });
+  });
   it('Cast: float32 and float16 parameters into float64 math, float64 into float32', async () => {
     for (const dtype of ['float32', 'float16'] as const) {
       await check({

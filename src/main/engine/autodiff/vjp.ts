@@ -115,6 +115,16 @@ const pow: Vjp = (c) => {
   return [unbroadcast(g, dX, x), null];
 };
 
+/**
+ * RotaryEmbedding rotates each (x1, x2) pair by the angle whose cos/sin it is given; its Jacobian is that rotation,
+ * so dX is dY rotated back: RotaryEmbedding(dY, cos, -sin). cos/sin come from positions and get no gradient.
+ */
+const rotaryEmbedding: Vjp = (c) => {
+  if (c.needs(1) || c.needs(2)) throw new BugError(`autodiff: ${c.node.name}: no gradient for RotaryEmbedding's cos/sin caches`);
+  const { g } = c;
+  return [g.op.RotaryEmbedding(c.dY, c.x(1), g.op.Neg(c.x(2)), intAttr(c.attrs, 'num_heads', 0)), null, null];
+};
+
 export const vjps = {
   ...shapeVjps,
   Add: binary(
@@ -146,6 +156,7 @@ export const vjps = {
   Identity: (c) => [c.dY],
   Softmax: softmax,
   LogSoftmax: logSoftmax,
+  RotaryEmbedding: rotaryEmbedding,
   Log: (c) => [c.g.op.Div(c.dY, c.x(0))], // dY / X
   /** Where(condition, X, Y): dX = Where(condition, dY, 0), dY' = Where(condition, 0, dY). */
   Where: (c) => {

@@ -158,6 +158,35 @@ export const ops = {
       return [{ dtype: x.dtype, shape: x.shape }];
     },
   }),
+  /**
+   * RotaryEmbedding-23, non-interleaved (rotate_half) form: X [B, S, H*D] with num_heads = H, cos_cache and
+   * sin_cache [B, S, D/2] (no position_ids input). Y = X*cos + rotate_half(X)*sin per head; Y has X's shape.
+   */
+  RotaryEmbedding: defineOp({
+    since: 23,
+    inputNames: ['X', 'cos_cache', 'sin_cache'],
+    apply: (_ctx, x: Value, cos: Value, sin: Value, numHeads: number) => ({ inputs: [x, cos, sin], attrs: { num_heads: attr.int(numHeads) } }),
+    infer: (inputs, attrs) => {
+      const x = input(inputs, 0, 'X');
+      const cos = input(inputs, 1, 'cos_cache');
+      const sin = input(inputs, 2, 'sin_cache');
+      requireDType('X', x, ['float32', 'float16', 'bfloat16']);
+      sameDType(x, cos);
+      sameDType(x, sin);
+      const heads = intAttr(attrs, 'num_heads', 0);
+      if (x.shape.length !== 3) fail(`X must be [B, S, H*D], got ${formatShape(x.shape)}`);
+      const hidden = x.shape[2];
+      if (heads <= 0 || (typeof hidden === 'number' && hidden % heads !== 0)) fail(`num_heads ${heads} does not divide X's last dim in ${formatShape(x.shape)}`);
+      const half = typeof hidden === 'number' ? hidden / heads / 2 : undefined;
+      for (const [name, c] of [['cos_cache', cos], ['sin_cache', sin]] as const) {
+        const last = c.shape[2];
+        if (c.shape.length !== 3 || (half !== undefined && typeof last === 'number' && last !== half)) {
+          fail(`${name} must be [B, S, D/2]${half !== undefined ? ` with D/2 = ${half}` : ''}, got ${formatShape(c.shape)}`);
+        }
+      }
+      return [{ dtype: x.dtype, shape: x.shape }];
+    },
+  }),
   /** log(softmax(x)) along `axis` (default the last), computed stably (opset 13 semantics). */
   LogSoftmax: defineOp({
     since: 13,

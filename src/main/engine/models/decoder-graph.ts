@@ -29,6 +29,8 @@ export interface DecoderOutputs {
   hidden: Value;
   /** Per layer [B, Hkv, K, D]: past followed by this call's keys and values (present.{i}.key / .value). */
   present: { key: Value; value: Value }[];
+  /** Per layer [B, Hkv, n + T, D]: this call's keys and values only (what a runner-held cache appends). */
+  added: { key: Value; value: Value }[];
 }
 
 export interface DecoderModel {
@@ -60,6 +62,7 @@ export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: Decode
   const rope = g.scope('model/rotary_emb', () => emitRope(g, config, positions));
   const masks = g.scope('model/mask', () => emitMasks(g, config, hidden, inputs.attentionMask));
   const present: { key: Value; value: Value }[] = [];
+  const added: { key: Value; value: Value }[] = [];
   model.weights.layers.forEach((layer, i) => {
     g.scope(`model/layers.${i}`, () => {
       const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora };
@@ -68,13 +71,14 @@ export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: Decode
       const normed = g.scope('input_layernorm', () => emitRmsNorm(g, config, hidden, weights.float(layer.input_layernorm)));
       const attn = g.scope('self_attn', () => emitAttention(ctx, normed, mask, inputs.past?.[i] ?? null));
       present.push(attn.present);
+      added.push(attn.added);
       hidden = g.op.Add(residual, attn.output);
       const post = g.scope('post_attention_layernorm', () => emitRmsNorm(g, config, hidden, weights.float(layer.post_attention_layernorm)));
       hidden = g.op.Add(hidden, g.scope('mlp', () => emitMlp(ctx, post)));
     });
   });
   const out = g.scope('model/norm', () => emitRmsNorm(g, config, hidden, weights.float(model.weights.norm)));
-  return { hidden: out, present };
+  return { hidden: out, present, added };
 }
 
 /** logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied). */
@@ -82,33 +86,34 @@ export function emitLmHead(g: GraphBuilder, model: DecoderModel, hidden: Value, 
   return g.scope('lm_head', () => g.op.MatMul(hidden, weights.transposedFloat(model.weights.lm_head)));
 }
 
-/** transformers' LlamaRMSNorm in fp32: weight * x / sqrt(mean(x^2) + eps). */
+/**
+ * transformers' LlamaRMSNorm in fp32: weight * x / sqrt(mean(x^2) + eps). Written as Pow -> ReduceMean -> Add ->
+ * Sqrt -> Div -> Mul(weight), the form ORT's SimplifiedLayerNormFusion turns into one node (Mul(x, x) or a
+ * Reciprocal are not recognised).
+ */
 export function emitRmsNorm(g: GraphBuilder, config: DecoderConfig, x: Value, weight: Value): Value {
-  const variance = g.op.ReduceMean(g.op.Mul(x, x), [-1]); // [..., 1]
-  const inv = g.op.Reciprocal(g.op.Sqrt(g.op.Add(variance, g.constant(f32([], [config.rms_norm_eps])))));
-  return g.op.Mul(weight, g.op.Mul(x, inv));
+  const variance = g.op.ReduceMean(g.op.Pow(x, g.constant(f32([], [2]))), [-1]); // [..., 1]
+  return g.op.Mul(weight, g.op.Div(x, g.op.Sqrt(g.op.Add(variance, g.constant(f32([], [config.rms_norm_eps]))))));
 }
 
 interface Rope {
-  cos: Value; // [B, S, 1, D/2]
-  sin: Value; // [B, S, 1, D/2]
+  cos: Value; // [B, S, D/2]
+  sin: Value; // [B, S, D/2]
 }
 
 /** cos/sin of position * inv_freq (llama3 scaling folded into inv_freq), as LlamaRotaryEmbedding in float32. */
 function emitRope(g: GraphBuilder, config: DecoderConfig, positions: Value): Rope {
   const invFreq = g.initializer('model.rotary_emb.inv_freq', f32([config.head_dim / 2], ropeInverseFrequencies(config))); // [D/2]
   const freqs = g.op.Mul(g.op.Unsqueeze(g.op.Cast(positions, 'float32'), [2]), invFreq); // [B, S, D/2]
-  return { cos: g.op.Unsqueeze(g.op.Cos(freqs), [2]), sin: g.op.Unsqueeze(g.op.Sin(freqs), [2]) };
+  return { cos: g.op.Cos(freqs), sin: g.op.Sin(freqs) };
 }
 
-/** x * cos + rotate_half(x) * sin for x [B, S, h, D], written on the two halves. */
-function applyRope(g: GraphBuilder, x: Value, rope: Rope, headDim: number): Value {
-  const half = headDim / 2;
-  const x1 = g.op.Slice(x, [0], [half], [3]);
-  const x2 = g.op.Slice(x, [half], [headDim], [3]);
-  const first = g.op.Sub(g.op.Mul(x1, rope.cos), g.op.Mul(x2, rope.sin));
-  const second = g.op.Add(g.op.Mul(x2, rope.cos), g.op.Mul(x1, rope.sin));
-  return g.op.Concat([first, second], 3);
+/**
+ * x * cos + rotate_half(x) * sin on each of the h heads of x [B, S, h*D] (what apply_rotary_pos_emb does), as one
+ * RotaryEmbedding-23 node instead of nine slicing and elementwise ones.
+ */
+function applyRope(g: GraphBuilder, x: Value, rope: Rope, heads: number): Value {
+  return g.op.RotaryEmbedding(x, rope.cos, rope.sin, heads);
 }
 
 /**
@@ -160,17 +165,22 @@ function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear
 }
 
 /** Grouped-query attention without copying K/V per head: the G query heads of a kv head become G*S rows. */
-function emitAttention(ctx: LayerContext, x: Value, mask: Value, past: { key: Value; value: Value } | null): { output: Value; present: { key: Value; value: Value } } {
+function emitAttention(
+  ctx: LayerContext,
+  x: Value,
+  mask: Value,
+  past: { key: Value; value: Value } | null,
+): { output: Value; present: { key: Value; value: Value }; added: { key: Value; value: Value } } {
   const { g, config, layer } = ctx;
   const H = config.num_attention_heads;
   const Hkv = config.num_key_value_heads;
   const D = config.head_dim;
   const G = H / Hkv;
-  const q = applyRope(g, g.op.Reshape(linear(ctx, x, 'q_proj', layer.self_attn.q_proj), [0, 0, H, D]), ctx.rope, D); // [B, S, H, D]
-  const k = applyRope(g, g.op.Reshape(linear(ctx, x, 'k_proj', layer.self_attn.k_proj), [0, 0, Hkv, D]), ctx.rope, D); // [B, S, Hkv, D]
+  const q = g.op.Reshape(applyRope(g, linear(ctx, x, 'q_proj', layer.self_attn.q_proj), ctx.rope, H), [0, 0, H, D]); // [B, S, H, D]
+  const k = g.op.Reshape(applyRope(g, linear(ctx, x, 'k_proj', layer.self_attn.k_proj), ctx.rope, Hkv), [0, 0, Hkv, D]); // [B, S, Hkv, D]
   const v = g.op.Reshape(linear(ctx, x, 'v_proj', layer.self_attn.v_proj), [0, 0, Hkv, D]); // [B, S, Hkv, D]
-  let key = g.op.Transpose(k, [0, 2, 1, 3]); // [B, Hkv, S, D]
-  let value = g.op.Transpose(v, [0, 2, 1, 3]);
+  const added = { key: g.op.Transpose(k, [0, 2, 1, 3]), value: g.op.Transpose(v, [0, 2, 1, 3]) }; // [B, Hkv, S, D]
+  let { key, value } = added;
   if (past) {
     key = g.op.Concat([past.key, key], 2); // [B, Hkv, K, D]
     value = g.op.Concat([past.value, value], 2);
@@ -181,7 +191,7 @@ function emitAttention(ctx: LayerContext, x: Value, mask: Value, past: { key: Va
   const scores = g.op.Add(g.op.MatMul(scaled, g.op.Transpose(key, [0, 1, 3, 2])), mask); // [B, Hkv, G*S, K]
   const context = g.op.MatMul(g.op.Softmax(scores, -1), value); // [B, Hkv, G*S, D]
   const merged = g.op.Reshape(g.op.Transpose(g.op.Reshape(context, [0, 0, G, -1, D]), [0, 3, 1, 2, 4]), [0, 0, -1]); // [B, S, H*D]
-  return { output: linear(ctx, merged, 'o_proj', layer.self_attn.o_proj), present: { key, value } };
+  return { output: linear(ctx, merged, 'o_proj', layer.self_attn.o_proj), present: { key, value }, added };
 }
 
 /** down(silu(gate(x)) * up(x)). */

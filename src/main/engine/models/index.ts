@@ -22,6 +22,7 @@ export { StreamDecoder, type DecodeFn } from './stream-decoder';
 export { emitDecoder, emitLmHead, emitRmsNorm, type DecoderInputs, type DecoderModel, type DecoderOutputs } from './decoder-graph';
 export { GraphWeights } from './graph-weights';
 export {
+  addedName,
   buildInferenceGraph,
   DIMS,
   LOGITS,

@@ -8,7 +8,7 @@ import { encodeModel, tensor } from '../graph';
 import { SessionCache } from '../runtime';
 import { loadCheckpoint } from './checkpoint';
 import { parseDecoderConfig } from './config';
-import { buildInferenceGraph, pastName, presentName } from './inference-graph';
+import { addedName, buildInferenceGraph, pastName, presentName } from './inference-graph';
 import { LORA_MODULES, loraFeatures, type LoraAdapter } from './lora';
 import { ModelRunner, type RunnerModel } from './model-runner';
 import { readTensorIndex } from './safetensors';
@@ -48,6 +48,15 @@ describe('inference graph inputs and outputs', () => {
     const external = graph.initializers.filter((i) => 'location' in i.data);
     expect(external.length).toBe(checkpoint.tensors.tensors.size);
     expect(external.every((i) => 'location' in i.data && i.data.location === 'model.safetensors')).toBe(true);
+  });
+
+  it("has the 'appended' cache kind the runner uses: cache buffers in, this call's keys and values out", async () => {
+    const checkpoint = await loadCheckpoint(join(FIXTURES, 'tiny-llama-f32'));
+    const graph = buildInferenceGraph(checkpoint, { cacheOutputs: 'appended' });
+    const byName = new Map([...graph.inputs, ...graph.outputs].map((v) => [v.name, v.shape]));
+    expect(byName.get(pastName(1, 'value'))).toEqual(['batch_size', 2, 'past_capacity', 8]);
+    expect(byName.get(addedName(1, 'key'))).toEqual(['batch_size', 2, 'num_virtual_tokens+sequence_length', 8]);
+    expect(byName.has(presentName(0, 'key'))).toBe(false);
   });
 });
 
@@ -107,7 +116,7 @@ describe('builds and runs for real configs (shrunk) and the tiny fixtures', () =
 describe.each(['llama', 'mistral', 'qwen2'])('hooks and KV cache (%s reference checkpoint)', (name) => {
   const folder = join(REFERENCE_ROOT, name);
 
-  it('decodes with the KV cache exactly as a full recomputation does, across the sliding window', async () => {
+  it('decodes with the KV cache exactly as a full recomputation does, across the sliding window and a cache growth', async () => {
     const checkpoint = await loadCheckpoint(folder);
     const runner = await ModelRunner.open(checkpoint, sessions);
     const reference = await readReference(folder);
@@ -117,7 +126,8 @@ describe.each(['llama', 'mistral', 'qwen2'])('hooks and KV cache (%s reference c
     let ids = leftPadded(rows, 0).inputIds; // [B, T] at the prefill, then [B, 1]
     const pads = rows.map((r) => ids.dims[1] - r.length);
     let width = ids.dims[1];
-    for (let s = 0; s < 6; s++) {
+    // 40 steps: past the sliding window (4) and past KvStep's first buffer capacity (prefill + 32), within 64 positions.
+    for (let s = 0; s < 40; s++) {
       const length = ids.dims[1];
       const cached = await step.step({
         step: s,

@@ -16,6 +16,8 @@ export const DIMS = {
   /** Keys of a graph without a cache: the virtual tokens and the new tokens. */
   uncached: 'num_virtual_tokens+sequence_length',
   logits: 'logits_length',
+  /** Positions a runner-held cache buffer has room for (the 'appended' cache kind); the first P are used. */
+  capacity: 'past_capacity',
 } as const;
 
 export const INPUT_IDS = 'input_ids';
@@ -27,6 +29,8 @@ export const NUM_LOGITS_TO_KEEP = 'num_logits_to_keep';
 export const LOGITS = 'logits';
 export const pastName = (layer: number, part: 'key' | 'value'): string => `past_key_values.${layer}.${part}`;
 export const presentName = (layer: number, part: 'key' | 'value'): string => `present.${layer}.${part}`;
+/** The 'appended' cache kind's outputs: this call's keys and values only, [B, Hkv, n+T, D]. */
+export const addedName = (layer: number, part: 'key' | 'value'): string => `new_key_values.${layer}.${part}`;
 
 export interface InferenceGraphOptions {
   /** Modules that get LoRA inputs (default: all seven); a session serves adapters on a subset of these. */
@@ -38,6 +42,14 @@ export interface InferenceGraphOptions {
    * forward the training graph also starts from. Default true.
    */
   kvCache?: boolean;
+  /**
+   * 'present' (default, as Optimum): past_key_values [B, Hkv, P, D] in, present [B, Hkv, P+n+T, D] out.
+   * 'appended': the caller keeps the cache in growing buffers. past_key_values.{i} are [B, Hkv, capacity, D] buffers
+   * of which the first P = attention_mask width - n - T positions are read; outputs new_key_values.{i} hold only this
+   * call's [B, Hkv, n+T, D]. ORT reads inputs in place but copies every output, so this avoids copying the whole
+   * cache out (and back in) on every decode step.
+   */
+  cacheOutputs?: 'present' | 'appended';
 }
 
 /**
@@ -54,14 +66,25 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const inputIds = g.input(INPUT_IDS, 'int64', [B, DIMS.sequence]);
   const attentionMask = g.input(ATTENTION_MASK, 'int64', [B, cached ? DIMS.total : DIMS.uncached]);
   const positionIds = g.input(POSITION_IDS, 'int64', [B, DIMS.sequence]);
-  const kvShape = [B, config.num_key_value_heads, DIMS.past, config.head_dim];
-  const past = cached
+  const appended = cached && options.cacheOutputs === 'appended';
+  const kvShape = [B, config.num_key_value_heads, appended ? DIMS.capacity : DIMS.past, config.head_dim];
+  const pastInputs = cached
     ? Array.from({ length: config.num_hidden_layers }, (_, i) => ({
         key: g.input(pastName(i, 'key'), 'float32', kvShape),
         value: g.input(pastName(i, 'value'), 'float32', kvShape),
       }))
     : null;
   const softPrompt = options.softPrompt === false ? null : g.input(SOFT_PROMPT, 'float32', [DIMS.virtual, config.hidden_size]);
+  let past = pastInputs;
+  if (pastInputs && appended) {
+    past = g.scope('past_key_values', () => {
+      // P = K - T - n: the used prefix of each buffer, from the mask's width.
+      let used = g.op.Sub(g.op.Shape(attentionMask, 1, 2), g.op.Shape(inputIds, 1, 2)); // [1]
+      if (softPrompt) used = g.op.Sub(used, g.op.Shape(softPrompt, 0, 1));
+      const prefix = (buffer: Value): Value => g.op.Slice(buffer, [0], used, [2], DIMS.past); // [B, Hkv, P, D]
+      return pastInputs.map((p) => ({ key: prefix(p.key), value: prefix(p.value) }));
+    });
+  }
   const lora = targets.length > 0 ? declareLoraInputs(g, config, targets) : null;
   const keep = g.input(NUM_LOGITS_TO_KEEP, 'int64', []);
 
@@ -72,9 +95,9 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   ); // [B, k, C]
   g.output(LOGITS, emitLmHead(g, model, last, weights));
   if (cached) {
-    out.present.forEach((p, i) => {
-      g.output(presentName(i, 'key'), p.key);
-      g.output(presentName(i, 'value'), p.value);
+    (appended ? out.added : out.present).forEach((p, i) => {
+      g.output((appended ? addedName : presentName)(i, 'key'), p.key);
+      g.output((appended ? addedName : presentName)(i, 'value'), p.value);
     });
   }
   return g.build();

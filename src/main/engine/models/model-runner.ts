@@ -7,6 +7,7 @@ import { encodeModel, tensor, type Tensor } from '../graph';
 import type { EngineSession, SessionCache } from '../runtime';
 import type { DecoderModel } from './decoder-graph';
 import {
+  addedName,
   ATTENTION_MASK,
   buildInferenceGraph,
   INPUT_IDS,
@@ -14,7 +15,6 @@ import {
   NUM_LOGITS_TO_KEEP,
   pastName,
   POSITION_IDS,
-  presentName,
   SOFT_PROMPT,
 } from './inference-graph';
 import { LORA_MODULES, loraFeeds, type LoraAdapter, type LoraModule } from './lora';
@@ -52,13 +52,13 @@ export class ModelRunner {
 
   /** The graph kind (session cache key) for a LoRA target set. */
   static kind(loraTargets: readonly LoraModule[]): string {
-    return `inference;lora=${loraTargets.join(',')};soft_prompt`;
+    return `inference;lora=${loraTargets.join(',')};soft_prompt;cache=appended`;
   }
 
   /** Gets or creates the session; the cache owns it (release it there). */
   static async open(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[] = LORA_MODULES): Promise<ModelRunner> {
     const session = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind(loraTargets) }, () => ({
-      model: encodeModel(buildInferenceGraph(model, { loraTargets })),
+      model: encodeModel(buildInferenceGraph(model, { loraTargets, cacheOutputs: 'appended' })),
       externalDataFolder: model.folder,
     }));
     return new ModelRunner(model, session, loraTargets);
@@ -124,7 +124,7 @@ export class ModelRunner {
     };
   }
 
-  /** @internal past_key_values of length 0. */
+  /** @internal past_key_values buffers with room for 0 positions. */
   emptyPast(batch: number): Record<string, Tensor> {
     const { num_key_value_heads: Hkv, head_dim: D, num_hidden_layers: L } = this.model.config;
     const feeds: Record<string, Tensor> = {};
@@ -135,9 +135,14 @@ export class ModelRunner {
   }
 }
 
-/** The KV cache of one generation, fed back as past_key_values each step. */
+/**
+ * The KV cache of one generation, held here in growing buffers (per layer and part [B, Hkv, capacity, D], the first
+ * `cached` positions used) and fed whole as past_key_values each step: ORT reads inputs in place, and the graph
+ * returns only the new positions, which are appended here.
+ */
 export class KvStep {
-  private past: Record<string, Tensor> = {};
+  private buffers: Float32Array[] = [];
+  private capacity = 0;
   /** Positions in the cache: past tokens plus the n virtual tokens. */
   private cached = 0;
 
@@ -152,31 +157,63 @@ export class KvStep {
     const n = this.softPrompt?.dims[0] ?? 0;
     const first = input.step === 0;
     if (first) {
-      this.past = this.runner.emptyPast(batch);
-      this.cached = 0;
+      this.reset();
     } else if (input.pastLength + n !== this.cached) {
       throw new BugError(`KvStep: step ${input.step} says ${input.pastLength} past positions, the cache holds ${this.cached - n} (+${n} virtual)`);
     }
     const feeds = {
       ...this.spec,
       ...this.runner.tokenFeeds(input.inputIds, input.attentionMask, input.positionIds, n, first, this.softPrompt),
-      ...this.past,
+      ...(first ? this.runner.emptyPast(batch) : this.pastFeeds(batch)),
       [NUM_LOGITS_TO_KEEP]: tensor('int64', [], BigInt64Array.of(1n)),
     };
     const out = await this.runner.run(feeds);
-    const L = this.runner.model.config.num_hidden_layers;
-    const past: Record<string, Tensor> = {};
-    for (let i = 0; i < L; i++) {
-      for (const part of ['key', 'value'] as const) past[pastName(i, part)] = out[presentName(i, part)] as Tensor;
-    }
-    this.past = past;
-    this.cached = (past[pastName(0, 'key')]?.dims[2] as number) ?? 0;
+    this.append(batch, out);
     return (out[LOGITS] as Tensor<'float32'>).data;
   };
 
   /** Drops the cache (memory) between generations. */
   reset(): void {
-    this.past = {};
+    this.buffers = [];
+    this.capacity = 0;
     this.cached = 0;
+  }
+
+  private pastFeeds(batch: number): Record<string, Tensor> {
+    const { num_key_value_heads: Hkv, head_dim: D, num_hidden_layers: L } = this.runner.model.config;
+    const feeds: Record<string, Tensor> = {};
+    for (let i = 0; i < L; i++) {
+      feeds[pastName(i, 'key')] = tensor('float32', [batch, Hkv, this.capacity, D], this.buffers[2 * i] as Float32Array);
+      feeds[pastName(i, 'value')] = tensor('float32', [batch, Hkv, this.capacity, D], this.buffers[2 * i + 1] as Float32Array);
+    }
+    return feeds;
+  }
+
+  /** Copies new_key_values [B, Hkv, m, D] to positions cached..cached+m of each (b, kv head) row, growing first. */
+  private append(batch: number, out: Record<string, Tensor>): void {
+    const { num_key_value_heads: Hkv, head_dim: D, num_hidden_layers: L } = this.runner.model.config;
+    const m = out[addedName(0, 'key')]?.dims[2] as number;
+    const needed = this.cached + m;
+    if (needed > this.capacity) this.grow(batch * Hkv, D, Math.max(needed + 32, Math.ceil(this.capacity * 1.5)));
+    const rows = batch * Hkv;
+    for (let i = 0; i < L; i++) {
+      for (const [p, part] of (['key', 'value'] as const).entries()) {
+        const added = out[addedName(i, part)]?.data as Float32Array;
+        const buffer = this.buffers[2 * i + p] as Float32Array;
+        for (let r = 0; r < rows; r++) buffer.set(added.subarray(r * m * D, (r + 1) * m * D), (r * this.capacity + this.cached) * D);
+      }
+    }
+    this.cached = needed;
+  }
+
+  private grow(rows: number, D: number, capacity: number): void {
+    const L = this.runner.model.config.num_hidden_layers;
+    this.buffers = Array.from({ length: 2 * L }, (_, j) => {
+      const next = new Float32Array(rows * capacity * D);
+      const old = this.buffers[j];
+      if (old) for (let r = 0; r < rows; r++) next.set(old.subarray(r * this.capacity * D, (r * this.capacity + this.cached) * D), r * capacity * D);
+      return next;
+    });
+    this.capacity = capacity;
   }
 }
