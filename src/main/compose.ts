@@ -1,6 +1,7 @@
 // The composition root: the only place services are constructed and wired (STYLE rule 3). Each entry (desktop
 // index.ts, browser-mode web.ts, headless cli.ts) calls composeApp with what differs between them.
 import { contract, type Contract } from '../shared/contract';
+import { CancelledError } from '../shared/errors';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
@@ -87,7 +88,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     },
   );
   late.dispatcher = dispatcher;
-  void engine.start().catch((error: unknown) => log('error', 'The engine worker did not start', error));
+  // A shutdown before the worker said hello (a quick CLI command) cancels the start: not a failure.
+  void engine.start().catch((error: unknown) => {
+    if (!(error instanceof CancelledError)) log('error', 'The engine worker did not start', error);
+  });
 
   return {
     dispatcher,
