@@ -4,15 +4,14 @@ import { Box, Button, CircularProgress, Stack, TextField, Typography } from '@mu
 import { useState, type FormEvent } from 'react';
 import type { ModelRecord } from '../../../../shared/contract';
 import { useApi } from '../../api';
+import { FolderField } from '../../components/FolderField';
 import { formErrors } from '../../components/error-text';
-import { useAppInfo } from '../app/AppInfoProvider';
 import { ModelErrorAlert } from './ModelErrorAlert';
 
 const FIELDS = ['folder', 'name'] as const;
 
 export function AddModelForm({ onAdded, onCancel }: { onAdded: (model: ModelRecord) => void; onCancel?: () => void }) {
   const api = useApi();
-  const info = useAppInfo();
   const [folder, setFolder] = useState('');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -36,14 +35,6 @@ export function AddModelForm({ onAdded, onCancel }: { onAdded: (model: ModelReco
     void add(folder);
   };
 
-  const browse = async () => {
-    try {
-      const picked = await api.app.pickFolder({ title: 'Choose a model folder' });
-      if (picked !== null) setFolder(picked);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
 
   return (
     <Box component="form" noValidate onSubmit={submit} data-testid="add-model-form" sx={{ textAlign: 'left' }}>
@@ -54,26 +45,20 @@ export function AddModelForm({ onAdded, onCancel }: { onAdded: (model: ModelReco
         A Hugging Face model folder on this computer, with config.json, the .safetensors weights, tokenizer.json and
         tokenizer_config.json. Dovetail reads it where it is and never changes it.
       </Typography>
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-        <TextField
-          label="Model folder"
-          fullWidth
-          value={folder}
-          disabled={busy}
-          onChange={(e) => {
-            setFolder(e.target.value);
-            setError(undefined);
-          }}
-          error={errors.byField.folder !== undefined}
-          helperText={errors.byField.folder ?? ' '}
-          slotProps={{ htmlInput: { 'data-testid': 'model-folder' }, formHelperText: { 'data-testid': 'model-folder-error' } as object }}
-        />
-        {info.canPickFolder && (
-          <Button onClick={browse} disabled={busy} sx={{ mt: 1 }} data-testid="model-browse">
-            Browse…
-          </Button>
-        )}
-      </Stack>
+      <FolderField
+        label="Model folder"
+        value={folder}
+        disabled={busy}
+        onChange={(value) => {
+          setFolder(value);
+          setError(undefined);
+        }}
+        error={errors.byField.folder}
+        pickerTitle="Choose a model folder"
+        onError={setError}
+        testId="model-folder"
+        browseTestId="model-browse"
+      />
       <TextField
         label="Name (optional)"
         fullWidth

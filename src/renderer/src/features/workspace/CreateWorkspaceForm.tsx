@@ -3,6 +3,7 @@
 import { Box, Button, Stack, TextField, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api';
+import { FolderField } from '../../components/FolderField';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { formErrors } from '../../components/error-text';
 import { useAppInfo } from '../app/AppInfoProvider';
@@ -35,14 +36,6 @@ export function CreateWorkspaceForm() {
     }
   };
 
-  const browse = async () => {
-    try {
-      const picked = await api.app.pickFolder({ title: 'Choose an empty folder for the new workspace' });
-      if (picked !== null) setFolder(picked);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
 
   return (
     <Box component="form" noValidate onSubmit={submit} data-testid="create-workspace-form">
@@ -64,25 +57,19 @@ export function CreateWorkspaceForm() {
           helperText={errors.byField.name ?? ' '}
           slotProps={{ htmlInput: { 'data-testid': 'create-name' }, formHelperText: { 'data-testid': 'create-name-error' } as object }}
         />
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-          <TextField
-            label="Folder"
-            fullWidth
-            value={path}
-            onChange={(e) => {
-              setFolder(e.target.value);
-              setError(undefined);
-            }}
-            error={errors.byField.path !== undefined}
-            helperText={errors.byField.path ?? ' '}
-            slotProps={{ htmlInput: { 'data-testid': 'create-path' }, formHelperText: { 'data-testid': 'create-path-error' } as object }}
-          />
-          {info.canPickFolder && (
-            <Button onClick={browse} sx={{ mt: 1 }} data-testid="create-browse">
-              Browse…
-            </Button>
-          )}
-        </Stack>
+        <FolderField
+          label="Folder"
+          value={path}
+          onChange={(value) => {
+            setFolder(value);
+            setError(undefined);
+          }}
+          error={errors.byField.path}
+          pickerTitle="Choose an empty folder for the new workspace"
+          onError={setError}
+          testId="create-path"
+          browseTestId="create-browse"
+        />
         <ErrorAlert error={errors.rest} testId="create-error" />
         <Box>
           <Button type="submit" variant="contained" disabled={busy} data-testid="create-submit">

@@ -1,17 +1,16 @@
 // Open an existing workspace by its folder (typed, or picked with the native dialog on desktop).
-import { Box, Button, Stack, TextField, Typography } from '@mui/material';
+import { Box, Button, Stack, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api';
+import { FolderField } from '../../components/FolderField';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { formErrors } from '../../components/error-text';
-import { useAppInfo } from '../app/AppInfoProvider';
 import { useWorkspace } from './WorkspaceProvider';
 
 const FIELDS = ['path'] as const;
 
 export function OpenWorkspaceForm() {
   const api = useApi();
-  const info = useAppInfo();
   const workspace = useWorkspace();
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
@@ -35,17 +34,6 @@ export function OpenWorkspaceForm() {
     void open(path);
   };
 
-  const browse = async () => {
-    try {
-      const picked = await api.app.pickFolder({ title: 'Open a workspace folder' });
-      if (picked !== null) {
-        setPath(picked);
-        await open(picked);
-      }
-    } catch (failure) {
-      setError(failure);
-    }
-  };
 
   return (
     <Box component="form" noValidate onSubmit={submit} data-testid="open-workspace-form">
@@ -56,23 +44,20 @@ export function OpenWorkspaceForm() {
         A folder you or a colleague created with Dovetail before.
       </Typography>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-        <TextField
+        <FolderField
           label="Folder"
-          fullWidth
           value={path}
-          onChange={(e) => {
-            setPath(e.target.value);
+          onChange={(value) => {
+            setPath(value);
             setError(undefined);
           }}
-          error={errors.byField.path !== undefined}
-          helperText={errors.byField.path ?? ' '}
-          slotProps={{ htmlInput: { 'data-testid': 'open-path' }, formHelperText: { 'data-testid': 'open-path-error' } as object }}
+          error={errors.byField.path}
+          pickerTitle="Open a workspace folder"
+          onPicked={(folder) => void open(folder)}
+          onError={setError}
+          testId="open-path"
+          browseTestId="open-browse"
         />
-        {info.canPickFolder && (
-          <Button onClick={browse} sx={{ mt: 1 }} data-testid="open-browse">
-            Browse…
-          </Button>
-        )}
         <Button type="submit" variant="outlined" disabled={busy} sx={{ mt: 1 }} data-testid="open-submit">
           Open
         </Button>
