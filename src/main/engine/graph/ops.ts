@@ -103,6 +103,21 @@ function unary(since: number, allowed: readonly DType[]): OpDef<[x: Value]> {
 
 const MATMUL_TYPES: readonly DType[] = ['float32', 'float16', 'float64', 'bfloat16', 'int32', 'int64'];
 
+/** Softmax and LogSoftmax (opset 13): one float input normalized along `axis` (default the last), same shape out. */
+function normalizeAlongAxis() {
+  return defineOp({
+    since: 13,
+    inputNames: ['input'],
+    apply: (_ctx, x: Value, axis: number = -1) => ({ inputs: [x], attrs: { axis: attr.int(axis) } }),
+    infer: (inputs, attrs) => {
+      const x = input(inputs, 0, 'input');
+      requireDType('input', x, T.float);
+      axesOf([intAttr(attrs, 'axis', -1)], x.shape.length, x.shape, 'input');
+      return [{ dtype: x.dtype, shape: x.shape }];
+    },
+  });
+}
+
 export const ops = {
   ...shapeOps,
   Add: binary(14, 'Add'),
@@ -147,17 +162,7 @@ export const ops = {
     },
   }),
   /** Normalized exponential along `axis` (default the last). */
-  Softmax: defineOp({
-    since: 13,
-    inputNames: ['input'],
-    apply: (_ctx, x: Value, axis: number = -1) => ({ inputs: [x], attrs: { axis: attr.int(axis) } }),
-    infer: (inputs, attrs) => {
-      const x = input(inputs, 0, 'input');
-      requireDType('input', x, T.float);
-      axesOf([intAttr(attrs, 'axis', -1)], x.shape.length, x.shape, 'input');
-      return [{ dtype: x.dtype, shape: x.shape }];
-    },
-  }),
+  Softmax: normalizeAlongAxis(),
   /**
    * RotaryEmbedding-23, non-interleaved (rotate_half) form: X [B, S, H*D] with num_heads = H, cos_cache and
    * sin_cache [B, S, D/2] (no position_ids input). Y = X*cos + rotate_half(X)*sin per head; Y has X's shape.
@@ -188,17 +193,7 @@ export const ops = {
     },
   }),
   /** log(softmax(x)) along `axis` (default the last), computed stably (opset 13 semantics). */
-  LogSoftmax: defineOp({
-    since: 13,
-    inputNames: ['input'],
-    apply: (_ctx, x: Value, axis: number = -1) => ({ inputs: [x], attrs: { axis: attr.int(axis) } }),
-    infer: (inputs, attrs) => {
-      const x = input(inputs, 0, 'input');
-      requireDType('input', x, T.float);
-      axesOf([intAttr(attrs, 'axis', -1)], x.shape.length, x.shape, 'input');
-      return [{ dtype: x.dtype, shape: x.shape }];
-    },
-  }),
+  LogSoftmax: normalizeAlongAxis(),
   Log: unary(13, T.float),
   Relu: unary(14, T.signed),
   Tanh: unary(13, T.float),
