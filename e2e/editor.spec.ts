@@ -1,4 +1,4 @@
-// The scratch template editor (Monaco, bundled locally with its worker) takes typing.
+// The template editor of the Prompts section (Monaco, bundled locally with its worker) takes typing.
 import { expect, test } from './fixtures';
 import { TemplateEditor } from './pages/template-editor';
 

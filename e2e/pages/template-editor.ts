@@ -1,4 +1,4 @@
-// Page object for the scratch template editor (Monaco) in the Prompts section.
+// Page object for the template editor (Monaco) in the Prompts section, and the fields it says the template reads.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export class TemplateEditor {
@@ -16,6 +16,15 @@ export class TemplateEditor {
     // Monaco is loaded on first use (several MB of script): allow for a slow, busy machine.
     await expect(this.lines).toBeVisible({ timeout: 30_000 });
     await this.lines.click();
+    await this.page.keyboard.type(text);
+  }
+
+  /** Replaces the whole text. Lines should end after punctuation, so that Enter never accepts a word suggestion. */
+  async replace(text: string): Promise<void> {
+    await expect(this.lines).toBeVisible({ timeout: 30_000 });
+    await this.lines.click();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.press('Delete');
     await this.page.keyboard.type(text);
   }
 }

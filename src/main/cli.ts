@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { contract } from '../shared/contract';
 import { UserError, fromErrorShape } from '../shared/errors';
 import { composeApp, type ComposedApp } from './compose';
+import { runDemo } from './headless/demo';
+import { runEval } from './headless/eval';
+import { localClient } from './headless/local-client';
 import { parseArgs, stringFlag } from './platform/args';
 import { defaultUserDataDir } from './platform/paths';
 import { APP_VERSION } from './version';
@@ -18,12 +21,16 @@ Usage:
   npm run cli -- call <service.method> [JSON]   call any API method, e.g.
                                                 call workspace.create '{"path":"./ws","name":"Demo"}'
   npm run cli -- methods                        list the API methods
+  npm run demo                                  the main job on the demo model: train, ablate, report
+                                                (npm run cli -- demo [--quick] [--workspace DIR])
+  npm run cli -- eval <experiment.json>         run an experiment; exit 1 when a threshold fails
+                                                [--report FILE.html]
 Options:
   --user-data DIR   per-user folder (recent workspaces); default: the desktop app's
-  --workspace DIR   open this workspace before the command`;
+  --workspace DIR   open this workspace before the command (demo: the demo workspace folder)`;
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { 'user-data': 'string', workspace: 'string', help: 'boolean' });
+  const args = parseArgs(argv, { 'user-data': 'string', workspace: 'string', help: 'boolean', quick: 'boolean', report: 'string' });
   const [command, ...rest] = args.positional;
   if (!command || args.flags.has('help')) {
     console.log(USAGE);
@@ -43,8 +50,17 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     const workspace = stringFlag(args, 'workspace');
+    const log = (...lines: string[]): void => lines.forEach((line) => console.log(line));
+    if (command === 'demo') {
+      const outcome = await runDemo(localClient(composed.dispatcher), { ...(workspace ? { workspace: resolve(workspace) } : {}), quick: args.flags.has('quick'), log });
+      return outcome.passed === false ? 1 : 0;
+    }
     if (workspace) await call(composed, 'workspace.open', JSON.stringify({ path: workspace }));
     switch (command) {
+      case 'eval': {
+        const report = stringFlag(args, 'report');
+        return await runEval(localClient(composed.dispatcher), resolve(rest[0] ?? ''), { ...(report ? { report: resolve(report) } : {}), log });
+      }
       case 'self-test':
         print(await call(composed, 'engine.selfTest', '{}'));
         return 0;

@@ -7,6 +7,11 @@ import { EngineHost } from './host/engine-host';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
+import { datasetRenderer } from './services/adapters/dataset-source';
+import { DatasetsService } from './services/datasets';
+import { ExperimentsService } from './services/experiments';
+import { SpecializationsService } from './services/specializations';
+import { TemplatesService } from './services/templates';
 import { AppService, type FolderPicker } from './services/app/app-service';
 import { EngineService } from './services/engine/engine-service';
 import { DemoService } from './services/demo';
@@ -34,6 +39,8 @@ export interface ComposedApp {
   readonly dispatcher: Dispatcher<Contract>;
   readonly workspace: WorkspaceService;
   readonly engine: EngineHost;
+  /** For the headless main job (cli.ts), which waits on runs that the contract only starts. */
+  readonly services: { readonly experiments: ExperimentsService; readonly adapters: AdaptersService };
   dispose(): Promise<void>;
 }
 
@@ -78,10 +85,20 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
   });
   const generation = new GenerationService({ models, engine, events: sink('generation') });
-  const adapters = new AdaptersService({ workspace, engine, models, events: sink('adapters'), clock: () => new Date(), appVersion: options.version });
+  const clock = (): Date => new Date();
+  const datasets = new DatasetsService({ workspace, events: sink('datasets'), clock, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}) });
+  const templates = new TemplatesService({ workspace, datasets, events: sink('templates'), clock });
+  const adapters = new AdaptersService({
+    workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderDataset: datasetRenderer({ datasets, templates }),
+  });
+  const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
+  const experiments = new ExperimentsService({ workspace, engine, datasets, specializations, events: sink('experiments'), clock });
   const dispatcher = new Dispatcher(
     contract,
-    { app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, defaultParent: defaultWorkspaceParent() }), adapters },
+    {
+      app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, defaultParent: defaultWorkspaceParent() }), adapters,
+      datasets, templates, specializations, experiments,
+    },
     {
       validateResults: true,
       onBug: (error, request) => log('error', `Unexpected error in ${request.service}.${request.method}`, error),
@@ -97,10 +114,11 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     dispatcher,
     workspace,
     engine,
+    services: { experiments, adapters },
     async dispose() {
       engineService.dispose();
       generation.dispose();
-      await adapters.dispose();
+      await Promise.allSettled([adapters.dispose(), experiments.dispose()]);
       await Promise.allSettled([workspace.dispose(), engine.dispose()]);
     },
   };

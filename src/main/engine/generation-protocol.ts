@@ -39,6 +39,16 @@ export const AdapterTensors = z.object({
 });
 export type AdapterTensors = z.infer<typeof AdapterTensors>;
 
+/** Which parts of an adapter folder a generation uses (worker/loaded-adapters.ts). */
+export const AdapterFolderRef = z.object({
+  folder: z.string().min(1),
+  lora: z.boolean(),
+  softPrompt: z.boolean(),
+  /** A folder whose lineage names another base model is refused. */
+  baseContentHash: z.string().optional(),
+}).strict();
+export type AdapterFolderRef = z.infer<typeof AdapterFolderRef>;
+
 /** One streamed token of one row (generate/row.ts TokenEvent). */
 export const TokenEvent = z.object({
   row: count,
@@ -87,6 +97,9 @@ export const generationMethods = {
         adapter: AdapterTensors.nullable().default(null),
         /** [n, C] virtual-token embeddings (PEFT prompt_embeddings). */
         softPrompt: FloatTensor.nullable().default(null),
+        /** Adapter folders (PEFT + Dovetail layout) read by the worker, instead of `adapter` / `softPrompt` tensors: one
+         * giving the LoRA and one the soft prompt, or one giving both. */
+        adapterFolders: z.array(AdapterFolderRef).max(2).default([]),
         stream: z.boolean().default(true),
       })
       .strict(),

@@ -13,8 +13,12 @@ const Id = z.string().trim().min(1).max(64);
 export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
 export const BUNDLED_DATASETS = ['support-triage', 'wordnet-supersense'] as const;
 
-/** Where the rows come from (until the datasets service of issue 6): a bundled demo dataset or a JSONL file. */
+/**
+ * Where the rows come from: a dataset version of the workspace (its train split; the validation split for the
+ * validation loss; the target is the dataset's reference field), a bundled demo dataset or a JSONL file.
+ */
 export const TrainingDataSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('dataset'), datasetVersionId: Id }).strict(),
   z.object({ kind: z.literal('bundled'), dataset: z.enum(BUNDLED_DATASETS) }).strict(),
   z.object({ kind: z.literal('jsonl'), path: FolderPath, validationPath: FolderPath.nullable().default(null) }).strict(),
 ]);
@@ -27,6 +31,12 @@ export const TrainingTemplate = z.object({
   prompt: z.string().min(1),
   /** Wrap the rendered prompt as a user turn in the model's chat template (with the generation prompt). */
   chat: z.boolean().default(false),
+  /**
+   * A saved template version (dataset sources): its source and chat setting replace `prompt` and `chat`, and rows are
+   * rendered exactly as experiments render them (fields by name, `examples` empty), so the adapter is trained on
+   * the prompt it will be served with.
+   */
+  templateVersionId: Id.nullable().default(null),
   /** Use only the first N training rows (null: all). */
   maxRows: steps.nullable().default(null),
   /** Validation rows used for the validation loss (from the validation split or file; 0: none). */

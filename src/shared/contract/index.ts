@@ -3,11 +3,15 @@ import { adaptersContract } from './adapters';
 import { appContract } from './app';
 import type { BridgeOf } from './bridge';
 import type { ApiOf } from './client';
+import { datasetsContract } from './datasets';
 import { demoContract } from './demo';
 import { engineContract } from './engine';
 import { generationContract } from './generation';
 import { modelsContract } from './models';
+import { experimentsContract } from './experiments';
 import { settingsContract } from './settings';
+import { specializationsContract } from './specializations';
+import { templatesContract } from './templates';
 import { workspaceContract } from './workspace';
 
 export const contract = {
@@ -19,6 +23,10 @@ export const contract = {
   generation: generationContract,
   demo: demoContract,
   adapters: adaptersContract,
+  datasets: datasetsContract,
+  templates: templatesContract,
+  specializations: specializationsContract,
+  experiments: experimentsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -37,4 +45,8 @@ export * from './generation';
 export * from '../decoding-settings';
 export * from './demo';
 export * from './adapters';
+export * from './datasets';
+export * from './templates';
+export * from './specializations';
+export * from './experiments';
 export type Bridge = BridgeOf<Contract>;

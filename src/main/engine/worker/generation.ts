@@ -9,6 +9,7 @@ import type { Checkpoint } from '../models';
 import type { EngineMethods } from '../protocol';
 import { resolveSettings } from './decoding-defaults';
 import type { HandlerTable } from './handler';
+import { LoadedAdapters } from './loaded-adapters';
 import { LoadedModels } from './loaded-models';
 import { toSpecialization } from './specialization';
 
@@ -18,6 +19,7 @@ function models(threads: number): LoadedModels {
   cache ??= new LoadedModels({ threads });
   return cache;
 }
+const adapters = new LoadedAdapters();
 
 export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' | 'unloadModel' | 'generate'> = {
   loadModel: async (ref, ctx) => {
@@ -45,7 +47,10 @@ export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' |
       const { checkpoint, runner } = lease.model;
       const settings = resolveSettings(checkpoint, params.settings);
       const promptIds = params.prompts.map((prompt, b) => encodePrompt(checkpoint, prompt, b, params.prompts.length));
-      const kv = runner.createStep(toSpecialization(checkpoint.config, params.adapter, params.softPrompt));
+      const spec = params.adapterFolders.length > 0
+        ? await adapters.specialization(params.adapterFolders, checkpoint.config, checkpoint.contentHash)
+        : toSpecialization(checkpoint.config, params.adapter, params.softPrompt);
+      const kv = runner.createStep(spec);
       // A cancel lands between steps: checkpoint() throws CancelledError, which generate() turns into partial rows.
       const step: StepFunction = async (input) => {
         await ctx.checkpoint();

@@ -79,4 +79,134 @@ export const workspaceMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'templates, specializations, experiments and outputs',
+    // Template and demonstration-set versions are immutable rows (a save adds a version). A specialization is a
+    // content-hashed bundle (parts as JSON). An experiment keeps its spec and cells as JSON; outputs are keyed by what
+    // determines them (specialization hash, example content hash, decoding hash, seed), not by experiment, so a re-run
+    // or another experiment over the same bundle and rows reuses them.
+    up: `
+      CREATE TABLE templates (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE template_versions (
+        id           TEXT PRIMARY KEY,
+        template_id  TEXT NOT NULL REFERENCES templates (id) ON DELETE CASCADE,
+        version      INTEGER NOT NULL,
+        source       TEXT NOT NULL,
+        system       TEXT,
+        chat         INTEGER NOT NULL,
+        message      TEXT NOT NULL,
+        fields       TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        status       TEXT NOT NULL DEFAULT 'draft',
+        author       TEXT,
+        created_at   TEXT NOT NULL,
+        UNIQUE (template_id, version)
+      ) STRICT;
+      CREATE TABLE demonstration_sets (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE demonstration_set_versions (
+        id                 TEXT PRIMARY KEY,
+        set_id             TEXT NOT NULL REFERENCES demonstration_sets (id) ON DELETE CASCADE,
+        version            INTEGER NOT NULL,
+        dataset_version_id TEXT NOT NULL,
+        row_keys           TEXT NOT NULL,
+        message            TEXT NOT NULL,
+        content_hash       TEXT NOT NULL,
+        created_at         TEXT NOT NULL,
+        UNIQUE (set_id, version)
+      ) STRICT;
+      CREATE TABLE specializations (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        hash         TEXT NOT NULL UNIQUE,
+        parts        TEXT NOT NULL,
+        components   TEXT NOT NULL,
+        derived_from TEXT,
+        created_at   TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE experiments (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        spec       TEXT NOT NULL,
+        cells      TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        progress   TEXT,
+        error      TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE outputs (
+        spec_hash        TEXT NOT NULL,
+        example_hash     TEXT NOT NULL,
+        decoding_hash    TEXT NOT NULL,
+        seed             INTEGER NOT NULL,
+        text             TEXT NOT NULL,
+        finish_reason    TEXT NOT NULL,
+        prompt_tokens    INTEGER NOT NULL,
+        generated_tokens INTEGER NOT NULL,
+        ttft_ms          REAL,
+        total_ms         REAL NOT NULL,
+        tokens_per_s     REAL,
+        created_at       TEXT NOT NULL,
+        PRIMARY KEY (spec_hash, example_hash, decoding_hash, seed)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 5,
+    name: 'datasets, versions and rows',
+    // A dataset version is immutable: its source files (name, size, sha256), fields with types and roles, split
+    // settings and counts are JSON/columns on the version row; rows keep their file and line, their data as a JSON
+    // object, a content hash and a hash of their normalised inputs (for duplicates). Reading a split in order uses
+    // dataset_rows_split; duplicate and key checks use the other two indexes.
+    up: `
+      CREATE TABLE datasets (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE dataset_versions (
+        id               TEXT PRIMARY KEY,
+        dataset_id       TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+        version          INTEGER NOT NULL,
+        message          TEXT NOT NULL,
+        source           TEXT NOT NULL,
+        fields           TEXT NOT NULL,
+        roles            TEXT NOT NULL,
+        split_settings   TEXT NOT NULL,
+        row_count        INTEGER NOT NULL,
+        duplicate_count  INTEGER NOT NULL,
+        train_count      INTEGER NOT NULL,
+        validation_count INTEGER NOT NULL,
+        test_count       INTEGER NOT NULL,
+        content_hash     TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        UNIQUE (dataset_id, version)
+      ) STRICT;
+      CREATE TABLE dataset_rows (
+        version_id   TEXT NOT NULL REFERENCES dataset_versions (id) ON DELETE CASCADE,
+        idx          INTEGER NOT NULL,
+        key          TEXT NOT NULL,
+        split        TEXT NOT NULL CHECK (split IN ('train', 'validation', 'test')),
+        file         TEXT NOT NULL,
+        line         INTEGER NOT NULL,
+        data         TEXT NOT NULL,
+        row_hash     TEXT NOT NULL,
+        input_hash   TEXT NOT NULL,
+        duplicate_of INTEGER,
+        PRIMARY KEY (version_id, idx)
+      ) STRICT;
+      CREATE INDEX dataset_rows_split ON dataset_rows (version_id, split, idx);
+      CREATE INDEX dataset_rows_input ON dataset_rows (version_id, input_hash, idx);
+      CREATE INDEX dataset_rows_key ON dataset_rows (version_id, key);
+    `,
+  },
 ];

@@ -14,6 +14,7 @@ import { AdapterStore } from './adapter-store';
 import { estimateRun, numVirtualTokens } from './estimate';
 import { JobStore } from './job-store';
 import { TrainingRun, type Prepared } from './training-run';
+import type { RenderDataset } from './dataset-source';
 import { findBundledDatasetsDir, renderTrainingData } from './training-data';
 
 type Contract = typeof adaptersContract;
@@ -28,6 +29,8 @@ export interface AdaptersServiceDeps {
   /** resources/datasets; found next to the running code when not given. */
   readonly datasetsDir?: string | null;
   readonly newId?: () => string;
+  /** Renders a workspace dataset version (dataset-source.ts); without it, dataset sources are refused. */
+  readonly renderDataset?: RenderDataset;
 }
 
 const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
@@ -118,6 +121,14 @@ export class AdaptersService implements ServiceImpl<Contract> {
     return new AdapterStore(this.deps.workspace.active.db).all().map(({ history: _h, ...record }) => record);
   }
 
+  /** A registered adapter (for the services that use adapters: specializations). */
+  record(id: string): AdapterRecord {
+    const adapter = new AdapterStore(this.deps.workspace.active.db).byId(id);
+    if (!adapter) throw adapterNotFound(id);
+    const { history: _h, ...record } = adapter;
+    return record;
+  }
+
   async get(arg: { id: string }): Promise<AdapterDetails> {
     const adapter = new AdapterStore(this.deps.workspace.active.db).byId(arg.id);
     if (!adapter) throw adapterNotFound(arg.id);
@@ -171,12 +182,19 @@ export class AdaptersService implements ServiceImpl<Contract> {
   }
 
   private async prepare(spec: TrainingSpec, model: ModelRecord): Promise<Prepared> {
-    const data = await renderTrainingData(spec.data, spec.template, this.datasetsDir);
+    const data = spec.data.kind === 'dataset' ? this.renderDataset(spec.data.datasetVersionId, spec) : await renderTrainingData(spec.data, spec.template, this.datasetsDir);
+    // A template version decides the chat setting, as it does when the adapter is served.
+    const chat = data.chat ?? spec.template.chat;
     const out = await this.deps.engine.request('prepareTrainingData', {
-      modelFolder: model.folder, pairs: data.pairs, validation: data.validation, chat: spec.template.chat, maxLength: spec.hyper.maxLength, numVirtualTokens: numVirtualTokens(spec),
+      modelFolder: model.folder, pairs: data.pairs, validation: data.validation, chat, maxLength: spec.hyper.maxLength, numVirtualTokens: numVirtualTokens(spec),
     });
     const { pairs, validation, contentHash: _hash, ...facts } = out;
     return { pairs, validation, facts, sourceId: data.sourceId, dataHash: data.contentHash, templateHash: data.templateHash };
+  }
+
+  private renderDataset(datasetVersionId: string, spec: TrainingSpec) {
+    if (!this.deps.renderDataset) throw new UserError('Datasets are not available here', { code: 'train-data', where: 'data' });
+    return this.deps.renderDataset(datasetVersionId, spec.template);
   }
 
   private async model(id: string): Promise<ModelRecord> {

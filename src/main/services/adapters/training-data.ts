@@ -23,10 +23,12 @@ export interface RenderedData {
   /** sha256 of the training (and validation) file bytes. */
   contentHash: string;
   templateHash: string;
+  /** Set when the template version decides it (dataset sources). */
+  chat?: boolean;
 }
 
 /** The bundled datasets' default field mapping and template (from their data cards). */
-export const BUNDLED_DEFAULTS: Record<'support-triage' | 'wordnet-supersense', Omit<TrainingTemplate, 'chat' | 'maxRows' | 'validationRows'>> = {
+export const BUNDLED_DEFAULTS: Record<'support-triage' | 'wordnet-supersense', Pick<TrainingTemplate, 'inputField' | 'outputField' | 'prompt'>> = {
   'support-triage': { inputField: 'message', outputField: 'output', prompt: 'Triage this support message as JSON.\nMessage: {{ input }}\nTicket: ' },
   'wordnet-supersense': { inputField: 'definition', outputField: 'output', prompt: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense: ' },
 };
@@ -44,7 +46,7 @@ export function findBundledDatasetsDir(start: string = dirname(fileURLToPath(imp
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory()) ?? null;
 }
 
-export async function renderTrainingData(source: TrainingDataSource, template: TrainingTemplate, datasetsDir: string | null): Promise<RenderedData> {
+export async function renderTrainingData(source: Exclude<TrainingDataSource, { kind: 'dataset' }>, template: TrainingTemplate, datasetsDir: string | null): Promise<RenderedData> {
   const files = dataFiles(source, datasetsDir);
   const compiled = compile(template.prompt);
   const hash = createHash('sha256');
@@ -67,7 +69,7 @@ export async function renderTrainingData(source: TrainingDataSource, template: T
   };
 }
 
-function dataFiles(source: TrainingDataSource, datasetsDir: string | null): { train: string; validation: string | null } {
+function dataFiles(source: Exclude<TrainingDataSource, { kind: 'dataset' }>, datasetsDir: string | null): { train: string; validation: string | null } {
   if (source.kind === 'jsonl') return { train: source.path, validation: source.validationPath };
   if (datasetsDir === null) throw new UserError('The bundled datasets are missing from this installation.', { code: 'train-data', hint: 'Reinstall Dovetail, or give a JSONL file.' });
   return { train: join(datasetsDir, source.dataset, 'train.jsonl'), validation: join(datasetsDir, source.dataset, 'validation.jsonl') };

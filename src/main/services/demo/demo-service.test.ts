@@ -1,5 +1,5 @@
-// The demo workspace through the real workspace store, models registry and engine worker: created once with the
-// bundled model registered, reopened (not duplicated) on the next click.
+// The demo workspace through the real workspace store, models registry, datasets service and engine worker: created
+// once with the bundled model registered and the bundled datasets imported, reopened (not duplicated) on the next click.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { spawnChildProcess } from '../../host/engine-channel';
 import { EngineHost } from '../../host/engine-host';
 import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+import { DatasetsService } from '../datasets';
 import { ModelsService } from '../models';
 import { WorkspaceService } from '../workspace';
 import { DemoService, DEMO_WORKSPACE_NAME } from './demo-service';
@@ -16,6 +17,7 @@ let host: EngineHost;
 let dir: string;
 let workspace: WorkspaceService;
 let models: ModelsService;
+let datasets: DatasetsService;
 let demo: DemoService;
 
 beforeAll(async () => {
@@ -28,7 +30,8 @@ beforeEach(() => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-demo-')));
   workspace = new WorkspaceService({ appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined } });
   models = new ModelsService({ workspace, engine: host, events: { emit: () => undefined }, clock: () => new Date(), paths: { homeDir: dir, relativeTo: dir } });
-  demo = new DemoService({ workspace, models, defaultParent: path.join(dir, 'Documents') });
+  datasets = new DatasetsService({ workspace, events: { emit: () => undefined }, clock: () => new Date() });
+  demo = new DemoService({ workspace, models, datasets, defaultParent: path.join(dir, 'Documents') });
 });
 afterEach(async () => {
   await workspace.dispose();
@@ -36,7 +39,7 @@ afterEach(async () => {
 });
 
 describe('DemoService', () => {
-  it('creates the demo workspace with the bundled model registered, then reopens it', async () => {
+  it('creates the demo workspace with the bundled model and datasets, then reopens it without importing again', async () => {
     const first = await demo.openDemoWorkspace({}, ctx);
     expect(first.reopened).toBe(false);
     expect(first.workspace.name).toBe(DEMO_WORKSPACE_NAME);
@@ -44,6 +47,13 @@ describe('DemoService', () => {
     const registered = await models.list();
     expect(registered.map((m) => m.architecture)).toEqual(['LlamaForCausalLM']);
     expect(first.modelIds).toEqual([registered[0]?.id]);
+    const triage = datasets.latestVersionByName('Support triage');
+    expect(triage).toMatchObject({ version: 1, rowCount: 2700, splits: { train: 2000, validation: 300, test: 400 } });
+    expect(triage?.roles).toEqual({ input: ['message'], reference: 'output', key: 'id', label: 'category' });
+    const supersense = datasets.latestVersionByName('WordNet supersense');
+    expect(supersense).toMatchObject({ version: 1, rowCount: 4000, splits: { train: 3000, validation: 400, test: 600 } });
+    expect(supersense?.roles).toEqual({ input: ['word', 'pos', 'definition'], reference: 'output', key: 'id', label: null });
+    expect(datasets.readRows(triage?.id ?? '', 'test', { limit: 1 })[0]).toMatchObject({ key: 'triage-test-0000', file: 'test.jsonl', line: 1 });
 
     await workspace.close();
     const second = await demo.openDemoWorkspace({}, ctx);
@@ -51,6 +61,7 @@ describe('DemoService', () => {
     expect(second.workspace.id).toBe(first.workspace.id);
     expect(second.modelIds).toEqual(first.modelIds);
     expect(await models.list()).toHaveLength(1);
+    expect((await datasets.list()).map((d) => [d.name, d.versions.length])).toEqual([['Support triage', 1], ['WordNet supersense', 1]]);
   });
 
   it('refuses a non-empty folder that is not a workspace, changing nothing', async () => {

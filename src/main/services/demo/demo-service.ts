@@ -1,10 +1,13 @@
 // Sets up the demo workspace from what the app bundles, through the same services a user's own actions use
-// (workspace.create/open, models.add): no special cases for the demo model.
+// (workspace.create/open, models.add, datasets.import): no special cases for the demo model or datasets.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FieldRole } from '../../../shared/contract/datasets';
 import type { CallContext, ServiceImpl } from '../../../shared/contract/define';
 import type { demoContract, DemoWorkspace } from '../../../shared/contract/demo';
 import { UserError } from '../../../shared/errors';
+import { findBundledDatasetsDir } from '../adapters/training-data';
+import type { DatasetsService } from '../datasets';
 import type { ModelsService } from '../models';
 import type { WorkspaceService } from '../workspace';
 
@@ -12,15 +15,28 @@ export const DEMO_WORKSPACE_NAME = 'Dovetail demo';
 /** The marker every workspace folder has (see services/workspace/layout.ts). */
 const WORKSPACE_MARKER = 'dovetail-workspace.json';
 
+/** The bundled datasets (resources/datasets/<folder>) and their roles, from each folder's README.md data card. */
+export const DEMO_DATASETS: readonly { folder: string; name: string; roles: Readonly<Record<string, FieldRole>> }[] = [
+  { folder: 'support-triage', name: 'Support triage', roles: { id: 'key', message: 'input', output: 'reference', category: 'label' } },
+  { folder: 'wordnet-supersense', name: 'WordNet supersense', roles: { id: 'key', word: 'input', pos: 'input', definition: 'input', output: 'reference' } },
+];
+
 export interface DemoServiceDeps {
   readonly workspace: Pick<WorkspaceService, 'create' | 'open'>;
   readonly models: Pick<ModelsService, 'bundled' | 'add'>;
+  readonly datasets: Pick<DatasetsService, 'inspectFile' | 'import' | 'latestVersionByName'>;
   /** Parent folder of the default demo workspace. */
   readonly defaultParent: string;
+  /** resources/datasets; found next to the running code when not given (null: none bundled). */
+  readonly bundledDatasetsDir?: string | null;
 }
 
 export class DemoService implements ServiceImpl<typeof demoContract> {
-  constructor(private readonly deps: DemoServiceDeps) {}
+  private readonly datasetsDir: string | null;
+
+  constructor(private readonly deps: DemoServiceDeps) {
+    this.datasetsDir = deps.bundledDatasetsDir === undefined ? findBundledDatasetsDir() : deps.bundledDatasetsDir;
+  }
 
   async openDemoWorkspace(arg: { path?: string | undefined }, ctx: CallContext): Promise<DemoWorkspace> {
     const path = arg.path ?? join(this.deps.defaultParent, DEMO_WORKSPACE_NAME);
@@ -37,6 +53,28 @@ export class DemoService implements ServiceImpl<typeof demoContract> {
     }
     const modelIds: string[] = [];
     for (const model of bundled) modelIds.push(model.modelId ?? (await this.deps.models.add({ folder: model.folder, name: model.name })).id);
+    await this.importDemoDatasets();
     return { workspace, reopened, modelIds };
+  }
+
+  /** Imports each bundled dataset the workspace does not have yet (by name), with the splits its files give. */
+  private async importDemoDatasets(): Promise<void> {
+    if (this.datasetsDir === null) return;
+    for (const dataset of DEMO_DATASETS) {
+      if (this.deps.datasets.latestVersionByName(dataset.name) !== null) continue;
+      const folder = join(this.datasetsDir, dataset.folder);
+      if (!existsSync(folder)) continue;
+      const file = (split: 'train' | 'validation' | 'test') => ({ path: join(folder, `${split}.jsonl`), split });
+      const { columns } = await this.deps.datasets.inspectFile({ path: file('train').path });
+      await this.deps.datasets.import(
+        {
+          newName: dataset.name,
+          message: `Bundled demo data (${dataset.folder}; see its README.md)`,
+          files: [file('train'), file('validation'), file('test')],
+          mapping: columns.map((c) => ({ source: c.name, name: c.name, role: dataset.roles[c.name] ?? 'none' })),
+          split: { kind: 'given' },
+        },
+      );
+    }
   }
 }

@@ -8,6 +8,7 @@ import type { ModelRecord, PlaygroundPrompt } from '../../../shared/contract';
 import type { DecodingOverrides } from '../../../shared/decoding-settings';
 import { UserError, toErrorShape } from '../../../shared/errors';
 import type { EngineHost } from '../../host/engine-host';
+import type { AdapterFolderRef, GenerationPrompt } from '../../engine/generation-protocol';
 
 type Contract = typeof generationContract;
 
@@ -36,7 +37,15 @@ export class GenerationService implements ServiceImpl<Contract> {
 
   async start(arg: { modelId: string; prompts: PlaygroundPrompt[]; settings: DecodingOverrides }): Promise<{ runId: string; seed: number }> {
     const model = await this.usableModel(arg.modelId);
-    const seed = arg.settings.seed ?? (this.deps.randomSeed ?? defaultSeed)();
+    return this.launch(model, arg.prompts, arg.settings, []);
+  }
+
+  /**
+   * Starts a run of prompts already rendered by a caller in main (a specialization's template and adapters), with the
+   * same onToken / onFinished events as `start`.
+   */
+  async launch(model: ModelRecord, prompts: GenerationPrompt[], settings: DecodingOverrides, adapterFolders: AdapterFolderRef[]): Promise<{ runId: string; seed: number }> {
+    const seed = settings.seed ?? (this.deps.randomSeed ?? defaultSeed)();
     const runId = (this.deps.newRunId ?? randomUUID)();
     const controller = new AbortController();
     this.runs.set(runId, controller);
@@ -46,7 +55,7 @@ export class GenerationService implements ServiceImpl<Contract> {
     this.deps.engine
       .request(
         'generate',
-        { model: { folder: model.folder, contentHash: model.contentHash }, prompts: arg.prompts, settings: { ...arg.settings, seed } },
+        { model: { folder: model.folder, contentHash: model.contentHash }, prompts, settings: { ...settings, seed }, adapterFolders },
         {
           signal: controller.signal,
           onProgress: (e) => events.emit('onToken', { runId, row: e.row, delta: e.delta, generatedTokens: e.generatedTokens }),
@@ -75,7 +84,7 @@ export class GenerationService implements ServiceImpl<Contract> {
     for (const run of this.runs.values()) run.abort();
   }
 
-  private async usableModel(id: string): Promise<ModelRecord> {
+  async usableModel(id: string): Promise<ModelRecord> {
     const model = await this.deps.models.get({ id });
     if (!model.available) {
       throw new UserError(`The model "${model.name}" cannot be used now: ${model.unavailableReason ?? 'its folder is not available'}.`, {

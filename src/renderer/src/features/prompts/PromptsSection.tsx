@@ -1,49 +1,95 @@
-// Prompts, for now: what the section will do, and a scratch template editor to try the template syntax.
-// Nothing here is saved yet; versioned prompts with review status come with the prompt studio.
-import { Box, Chip, CircularProgress, Paper, Stack, Typography } from '@mui/material';
-import { lazy, Suspense, useMemo, useState } from 'react';
+// The Prompts screen (issue 6, item 2; the prompt studio of issue 7 builds on it): versioned prompt templates with
+// a live preview on dataset rows, and demonstration sets that templates show as `examples`. With no template yet it
+// says what the section is for and opens a new template at once.
+import { Box, Button, CircularProgress, Stack, Tab, Tabs, Typography } from '@mui/material';
+import { useMemo, useState } from 'react';
+import type { TemplateSummary, TemplateVersion } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorAlert } from '../../components/ErrorReporter';
 import type { Section } from '../shell/sections';
+import { DemonstrationSets } from './DemonstrationSets';
+import { TemplateList } from './TemplateList';
+import { TemplateWorkbench } from './TemplateWorkbench';
+import { datasetOptions, usePromptsData } from './usePromptsData';
 
-const TemplateEditor = lazy(() => import('../../editor/TemplateEditor'));
-
-
-/** The dataset fields a template refers to as {{ field }} (first name of each expression). */
-function fieldsUsed(template: string): string[] {
-  const names = new Set<string>();
-  for (const match of template.matchAll(/\{\{-?\s*([A-Za-z_]\w*)/g)) if (match[1]) names.add(match[1]);
-  return [...names];
-}
+type Tab = 'templates' | 'sets';
 
 export function PromptsSection({ section }: { section: Section }) {
-  const [template, setTemplate] = useState('');
-  const fields = useMemo(() => fieldsUsed(template), [template]);
+  const { templates, sets, datasets } = usePromptsData();
+  const [tab, setTab] = useState<Tab>('templates');
+  // A template id, 'new', or null for the first template.
+  const [selected, setSelected] = useState<string | null>(null);
+  const [chosenDatasetId, setChosenDatasetId] = useState<string | null>(null);
+  const options = useMemo(() => datasetOptions(datasets.data ?? []), [datasets.data]);
+  const previewDatasetId = options.some((o) => o.versionId === chosenDatasetId) ? chosenDatasetId : (options[0]?.versionId ?? null);
+  const list = templates.data;
+
+  if (list === undefined) {
+    return (
+      <Box sx={{ display: 'grid', placeItems: 'center', p: 6 }}>
+        {templates.error !== undefined ? <ErrorAlert error={templates.error} testId="templates-error" /> : <CircularProgress aria-label="Loading templates" />}
+      </Box>
+    );
+  }
+
+  const empty = list.length === 0;
+  const current = selected === 'new' ? null : (list.find((t) => t.id === selected) ?? list[0] ?? null);
+  const saved = (v: TemplateVersion) => {
+    // Shown at once; templates.onChanged reloads the list from the service too.
+    const known = list.find((t) => t.id === v.templateId);
+    const next: TemplateSummary[] = known
+      ? list.map((t) => (t.id === v.templateId ? { ...t, latest: v, versions: t.versions + 1 } : t))
+      : [...list, { id: v.templateId, name: v.name, latest: v, versions: 1 }].sort((a, b) => a.name.localeCompare(b.name));
+    templates.set(next);
+    setSelected(v.templateId);
+  };
+
   return (
-    <Box>
-      <EmptyState icon={section.icon} title={section.emptyTitle} description={section.description} testId="empty-prompts" />
-      <Paper variant="outlined" sx={{ maxWidth: 880, mx: 'auto', mt: 4, p: 2 }}>
-        <Typography variant="subtitle1" component="h2">
-          Scratch template
+    <Box sx={{ p: 3, maxWidth: 1440, mx: 'auto' }} data-testid="prompts-screen">
+      {empty ? (
+        <Box sx={{ mb: 4 }}>
+          <EmptyState
+            icon={section.icon}
+            title={section.emptyTitle}
+            description={`${section.description} Start below: write a template, or choose a dataset under Preview to begin from a template made for it.`}
+            testId="empty-prompts"
+          />
+        </Box>
+      ) : (
+        <Typography variant="h5" component="h1" sx={{ mb: 1 }}>
+          Prompts
         </Typography>
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
-          Try the template syntax: write {'{{ field }}'} where a dataset field should go. Nothing here is saved.
-        </Typography>
-        <Suspense fallback={<CircularProgress size={24} />}>
-          <TemplateEditor initialValue="" onChange={setTemplate} ariaLabel="Scratch prompt template" testId="template-editor" />
-        </Suspense>
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 1.5, minHeight: 32 }} data-testid="template-fields">
-          <Typography variant="body2" color="text.secondary">
-            Fields used:
-          </Typography>
-          {fields.length === 0 ? (
-            <Typography variant="body2" color="text.secondary">
-              none yet
-            </Typography>
-          ) : (
-            fields.map((field) => <Chip key={field} label={field} size="small" />)
+      )}
+      <Tabs value={tab} onChange={(_e, value: Tab) => setTab(value)} sx={{ mb: 2 }} aria-label="Prompts">
+        <Tab value="templates" label="Templates" data-testid="prompts-tab-templates" />
+        <Tab value="sets" label="Demonstration sets" data-testid="prompts-tab-sets" />
+      </Tabs>
+      {tab === 'templates' ? (
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start' }}>
+          {!empty && (
+            <Stack spacing={1.5} sx={{ flexShrink: 0 }}>
+              <Button variant="contained" onClick={() => setSelected('new')} disabled={current === null} data-testid="template-new">
+                New template
+              </Button>
+              <TemplateList templates={list} selectedId={current?.id ?? null} onSelect={setSelected} />
+            </Stack>
           )}
+          <Box sx={{ flex: 1, minWidth: 0 }}>
+            <TemplateWorkbench
+              key={current?.id ?? 'new'}
+              templateId={current?.id ?? null}
+              latestId={current?.latest.id ?? null}
+              datasets={options}
+              previewDatasetId={previewDatasetId}
+              onPreviewDatasetChange={setChosenDatasetId}
+              sets={sets.data ?? []}
+              onSaved={saved}
+            />
+          </Box>
         </Stack>
-      </Paper>
+      ) : (
+        <DemonstrationSets sets={sets.data ?? []} options={options} onSaved={() => sets.reload()} />
+      )}
     </Box>
   );
 }

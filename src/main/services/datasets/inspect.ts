@@ -1,0 +1,81 @@
+// The mapping step's look at a file: its format, the first rows, the columns with inferred types, a row count
+// estimate and a suggested mapping (roles guessed from common column names). Reads only the start of the file.
+import type { ColumnInfo, FieldMapping, FieldRole, FieldType, FileInspection, RowProblem } from '../../../shared/contract/datasets';
+import { mergeType, typeOf } from './fields';
+import { detectFormat, openReader } from './readers';
+import { SPLIT_COLUMN_NAMES } from './splits';
+
+export const SAMPLE_ROWS = 50;
+const SAMPLE_PROBLEMS = 20;
+
+const ROLE_GUESSES: readonly (readonly [FieldRole, readonly string[]])[] = [
+  ['key', ['id', 'key', 'uid', 'uuid', 'row_id', 'example_id']],
+  ['reference', ['output', 'reference', 'answer', 'target', 'expected', 'response', 'completion', 'label_text']],
+  ['label', ['label', 'category', 'class', 'intent']],
+  ['input', ['input', 'text', 'message', 'question', 'prompt', 'instruction', 'query', 'sentence', 'content']],
+];
+
+export async function inspectFile(path: string, name: string, bytes: number): Promise<FileInspection> {
+  const format = await detectFormat(path);
+  const reader = openReader(path, format);
+  const sample: FileInspection['sample'] = [];
+  const problems: RowProblem[] = [];
+  const types = new Map<string, FieldType>();
+  const present = new Map<string, number>();
+  let ended = true;
+  let sampleBytes = 0;
+  for await (const item of reader.items()) {
+    if (item.kind === 'problem') {
+      problems.push({ file: name, line: item.line, reason: item.reason });
+      if (item.fatal || problems.length >= SAMPLE_PROBLEMS) break;
+      continue;
+    }
+    if (sample.length === SAMPLE_ROWS) {
+      ended = false;
+      break;
+    }
+    sample.push({ line: item.line, data: item.data });
+    sampleBytes = item.bytesEnd;
+    for (const [column, value] of Object.entries(item.data)) {
+      types.set(column, mergeType(types.get(column), typeOf(value)));
+      if (value !== null && value !== undefined) present.set(column, (present.get(column) ?? 0) + 1);
+    }
+  }
+  const names = reader.header() ?? [...types.keys()];
+  const columns: ColumnInfo[] = names.map((n) => ({ name: n, type: types.get(n) ?? (format === 'jsonl' ? 'null' : 'string'), present: present.get(n) ?? 0 }));
+  const splitColumn = names.find((n) => SPLIT_COLUMN_NAMES.includes(n.toLowerCase())) ?? null;
+  return {
+    path,
+    format,
+    bytes,
+    columns,
+    sample,
+    rowEstimate: ended || sampleBytes === 0 ? sample.length : Math.round((bytes / sampleBytes) * sample.length),
+    exact: ended,
+    problems,
+    suggestedMapping: suggestMapping(names.filter((n) => n !== splitColumn)),
+    splitColumn,
+  };
+}
+
+/** Every column kept under its own name; the first column matching each role's usual names gets the role. */
+export function suggestMapping(columns: readonly string[]): FieldMapping[] {
+  const roles = new Map<string, FieldRole>();
+  for (const [role, guesses] of ROLE_GUESSES) {
+    const limit = role === 'input' ? Infinity : 1;
+    let given = 0;
+    for (const guess of guesses) {
+      const column = columns.find((c) => c.toLowerCase() === guess && !roles.has(c));
+      if (column && given < limit) {
+        roles.set(column, role);
+        given++;
+      }
+    }
+  }
+  // No column looks like an input: the first one without a role is the best guess.
+  if (![...roles.values()].includes('input')) {
+    const first = columns.find((c) => !roles.has(c));
+    if (first !== undefined) roles.set(first, 'input');
+  }
+  return columns.map((c) => ({ source: c, name: c, role: roles.get(c) ?? 'none' }));
+}

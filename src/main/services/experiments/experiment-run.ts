@@ -1,0 +1,127 @@
+// One run of an experiment: for each cell, the examples without a stored output are generated in batches (one
+// engine `generate` per batch, the cell's adapters and template applied) and stored batch by batch, so a cancel or a
+// killed app loses at most the batch in flight and the next run starts where this one stopped.
+import { createHash } from 'node:crypto';
+import type { Experiment, ExperimentProgress, ExperimentState } from '../../../shared/contract/experiments';
+import { canonicalDecodingSettings } from '../../../shared/decoding-settings';
+import { CancelledError, UserError } from '../../../shared/errors';
+import type { EngineHost } from '../../host/engine-host';
+import type { ResolvedSpecialization } from '../specializations';
+import { promptFor } from '../specializations';
+import type { ExperimentExamples, Example } from './examples';
+import { ExperimentStore, type StoredOutput } from './experiment-store';
+import type { SqlDatabase } from '../../platform/db';
+
+export interface ExperimentRunDeps {
+  experiment: Experiment;
+  db: SqlDatabase;
+  engine: Pick<EngineHost, 'request'>;
+  examples: ExperimentExamples;
+  /** The cells' specializations, resolved, in cell order. */
+  cells: ResolvedSpecialization[];
+  clock: () => Date;
+  now?: () => number;
+  onProgress: (progress: ExperimentProgress) => void;
+  onState: (experiment: Experiment) => void;
+}
+
+/** The key parts of a cell's outputs besides the example. */
+export function outputKey(cell: Pick<ResolvedSpecialization, 'spec'>): { specHash: string; decodingHash: string; seed: number } {
+  const canonical = canonicalDecodingSettings(cell.spec.decoding);
+  return { specHash: cell.spec.hash, decodingHash: createHash('sha256').update(canonical).digest('hex'), seed: cell.spec.decoding.seed ?? 0 };
+}
+
+export class ExperimentRun {
+  experiment: Experiment;
+  readonly done: Promise<void>;
+  private readonly controller = new AbortController();
+
+  constructor(private readonly d: ExperimentRunDeps) {
+    this.experiment = d.experiment;
+    this.done = this.run();
+  }
+
+  cancel(): void {
+    this.controller.abort();
+  }
+
+  private async run(): Promise<void> {
+    const store = new ExperimentStore(this.d.db);
+    const now = this.d.now ?? (() => performance.now());
+    try {
+      const { examples } = this.d.examples;
+      const todo = this.d.cells.map((cell) => {
+        const key = outputKey(cell);
+        const stored = store.outputs(key.specHash, key.decodingHash, key.seed, examples.map((e) => e.hash));
+        return { cell, key, missing: examples.filter((e) => !stored.has(e.hash)) };
+      });
+      const total = examples.length * this.d.cells.length;
+      const reused = total - todo.reduce((s, t) => s + t.missing.length, 0);
+      let done = reused;
+      const startedAt = now();
+      const progress = (cell: string | null): ExperimentProgress => {
+        const elapsed = (now() - startedAt) / 1000;
+        const rate = done > reused && elapsed > 0 ? (done - reused) / elapsed : null;
+        return { done, total, reused, rowsPerSecond: rate, etaSeconds: rate ? (total - done) / rate : null, cell };
+      };
+      this.set('running', progress(null));
+      for (const { cell, key, missing } of todo) {
+        const label = this.d.experiment.cells.find((c) => c.specializationId === cell.spec.id)?.label ?? cell.spec.name;
+        for (let i = 0; i < missing.length; i += this.d.experiment.spec.batchSize) {
+          if (this.controller.signal.aborted) throw new CancelledError('The experiment was cancelled');
+          const batch = missing.slice(i, i + this.d.experiment.spec.batchSize);
+          const outputs = await this.generate(cell, batch, key);
+          store.insertOutputs(outputs, this.d.clock().toISOString());
+          done += batch.length;
+          const p = progress(label);
+          this.experiment = { ...this.experiment, progress: p };
+          store.update({ ...this.experiment, updatedAt: this.d.clock().toISOString() });
+          this.d.onProgress(p);
+        }
+      }
+      this.set('completed', progress(null));
+    } catch (error) {
+      const cancelled = error instanceof CancelledError || this.controller.signal.aborted;
+      const user = error instanceof UserError ? error : null;
+      this.set(cancelled ? 'cancelled' : 'failed', this.experiment.progress, cancelled ? null : {
+        message: user ? user.message : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+        hint: user?.hint ?? null,
+      });
+    }
+  }
+
+  private async generate(cell: ResolvedSpecialization, batch: readonly Example[], key: ReturnType<typeof outputKey>): Promise<StoredOutput[]> {
+    const roles = this.d.examples.facts.roles;
+    const prompts = batch.map((e) => promptFor(cell, e.data, roles, `row ${e.key}`).prompt);
+    const result = await this.d.engine.request(
+      'generate',
+      {
+        model: { folder: cell.model.folder, contentHash: cell.model.contentHash },
+        prompts,
+        settings: { ...cell.decoding, seed: key.seed },
+        adapterFolders: cell.adapterFolders,
+        stream: false,
+      },
+      { signal: this.controller.signal },
+    );
+    if (result.rows.some((r) => r.finishReason === 'cancelled')) throw new CancelledError('The experiment was cancelled');
+    return result.rows.map((r, b) => ({
+      ...key,
+      exampleHash: (batch[b] as Example).hash,
+      text: r.text,
+      finishReason: r.finishReason,
+      // The soft prompt's virtual tokens are context too: counted here so that a cell's cost is visible.
+      promptTokens: r.promptTokens + cell.softPromptTokens,
+      generatedTokens: r.generatedTokens,
+      timeToFirstTokenMs: r.timeToFirstTokenMs,
+      totalMs: r.totalMs,
+      tokensPerSecond: r.tokensPerSecond,
+    }));
+  }
+
+  private set(state: ExperimentState, progress: ExperimentProgress | null, error: Experiment['error'] = null): void {
+    this.experiment = { ...this.experiment, state, progress, error, updatedAt: this.d.clock().toISOString() };
+    new ExperimentStore(this.d.db).update(this.experiment);
+    this.d.onState(this.experiment);
+  }
+}

@@ -1,0 +1,180 @@
+// The experiments service (experimentsContract): creates experiments (an ablation creates its cell
+// specializations), runs them in the background (ExperimentRun), and reads results, outputs and examples from the
+// stored outputs. A run found 'running' with no live run (the app was killed) reads as 'interrupted'; `run` resumes.
+import { randomUUID } from 'node:crypto';
+import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import type { ExampleDetails, Experiment, ExperimentResults, ExperimentSpec, experimentsContract, OutputRow } from '../../../shared/contract/experiments';
+import { METRIC_NEEDS_REFERENCE } from '../../../shared/metrics';
+import { UserError } from '../../../shared/errors';
+import type { EngineHost } from '../../host/engine-host';
+import type { SpecializationsService } from '../specializations';
+import { promptFor } from '../specializations';
+import type { DatasetReader } from '../templates';
+import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
+import { ablationCells, compareCell } from './cells';
+import { loadExamples } from './examples';
+import { ExperimentRun, outputKey } from './experiment-run';
+import { ExperimentStore } from './experiment-store';
+import { collectOutputs, computeResults, outputRows } from './results';
+import { renderReport } from './report';
+
+type Contract = typeof experimentsContract;
+
+export interface ExperimentsServiceDeps {
+  readonly workspace: WorkspaceAccess;
+  readonly engine: Pick<EngineHost, 'request'>;
+  readonly datasets: DatasetReader;
+  readonly specializations: Pick<SpecializationsService, 'specialization' | 'resolve' | 'createDerived'>;
+  readonly events: EventSink<Contract>;
+  readonly clock: () => Date;
+  readonly newId?: () => string;
+}
+
+export class ExperimentsService implements ServiceImpl<Contract> {
+  private readonly runs = new Map<string, ExperimentRun>();
+
+  constructor(private readonly deps: ExperimentsServiceDeps) {}
+
+  async list(): Promise<Experiment[]> {
+    return this.store().all().map((e) => this.live(e));
+  }
+
+  async get({ id }: { id: string }): Promise<Experiment> {
+    return this.find(id);
+  }
+
+  async create(spec: ExperimentSpec): Promise<Experiment> {
+    const { facts, examples } = loadExamples(this.deps.datasets, spec);
+    if (examples.length === 0) {
+      throw new UserError(`The ${spec.split} split of ${facts.name} v${facts.version} has no rows`, { code: 'experiment-empty', where: 'split', hint: 'Choose another split, or re-import the dataset with a split that has rows.' });
+    }
+    const needsReference = spec.metrics.find((m) => METRIC_NEEDS_REFERENCE[m.kind]);
+    if (needsReference && facts.roles.reference === null) {
+      throw new UserError(`The metric ${needsReference.kind} compares with the expected output, and ${facts.name} has no reference field`, { code: 'experiment-reference', where: 'metrics', hint: 'Import the dataset with a reference field, or choose metrics that need none (regex, JSON validity, length).' });
+    }
+    let cells: Experiment['cells'];
+    if (spec.design.kind === 'compare') {
+      cells = spec.design.specializationIds.map((id) => compareCell(this.deps.specializations.specialization(id)));
+    } else {
+      const full = this.deps.specializations.specialization(spec.design.specializationId);
+      if (full.components.length === 0) throw new UserError(`"${full.name}" has no components to ablate: it is the base model alone`, { code: 'experiment-ablation', where: 'design.specializationId', hint: 'Choose a specialization with a template, demonstrations or adapters.' });
+      cells = [];
+      for (const plan of ablationCells(full)) {
+        const s = plan.mask === (1 << full.components.length) - 1 ? full : await this.deps.specializations.createDerived({ ...plan.parts, name: `${full.name}: ${plan.label}` }, full.id);
+        cells.push({ specializationId: s.id, label: plan.label, components: plan.components, mask: plan.mask });
+      }
+    }
+    const now = this.deps.clock().toISOString();
+    const experiment: Experiment = { id: (this.deps.newId ?? randomUUID)(), name: spec.name, spec, cells, state: 'created', progress: null, error: null, createdAt: now, updatedAt: now };
+    this.store().insert(experiment);
+    this.deps.events.emit('onChanged', { id: experiment.id, state: experiment.state });
+    return experiment;
+  }
+
+  async run({ id }: { id: string }): Promise<Experiment> {
+    const ws = this.deps.workspace.active;
+    const experiment = this.find(id);
+    if (this.runs.has(id)) throw new UserError(`"${experiment.name}" is running already`, { code: 'experiment-running', where: id });
+    const examples = loadExamples(this.deps.datasets, experiment.spec);
+    const cells = [];
+    for (const cell of experiment.cells) cells.push(await this.deps.specializations.resolve(cell.specializationId));
+    const run = new ExperimentRun({
+      experiment,
+      db: ws.db,
+      engine: this.deps.engine,
+      examples,
+      cells,
+      clock: this.deps.clock,
+      onProgress: (progress) => this.deps.events.emit('onProgress', { id, progress }),
+      onState: (e) => this.deps.events.emit('onChanged', { id, state: e.state }),
+    });
+    this.runs.set(id, run);
+    void run.done.finally(() => this.runs.delete(id));
+    return run.experiment;
+  }
+
+  async cancel({ id }: { id: string }): Promise<Experiment> {
+    const run = this.runs.get(id);
+    if (!run) throw new UserError('This experiment is not running', { code: 'experiment-not-running', where: id });
+    run.cancel();
+    await run.done;
+    return run.experiment;
+  }
+
+  /** Waits for a live run to end (the headless commands); resolves at once when none is running. */
+  async settled(id: string): Promise<Experiment> {
+    await this.runs.get(id)?.done;
+    return this.find(id);
+  }
+
+  async results({ id }: { id: string }): Promise<ExperimentResults> {
+    const experiment = this.find(id);
+    return computeResults(experiment, await this.collected(experiment));
+  }
+
+  async outputs(arg: { id: string; offset: number; limit: number; filter: 'all' | 'disagreements' | 'failures' }): Promise<{ total: number; rows: OutputRow[] }> {
+    const experiment = this.find(arg.id);
+    const rows = outputRows(experiment, await this.collected(experiment)).filter((r) => arg.filter === 'all' || (arg.filter === 'disagreements' ? r.disagree : r.failed));
+    return { total: rows.length, rows: rows.slice(arg.offset, arg.offset + arg.limit) };
+  }
+
+  async example(arg: { id: string; exampleIdx: number }): Promise<ExampleDetails> {
+    const experiment = this.find(arg.id);
+    const collected = await this.collected(experiment);
+    const example = collected.examples.examples[arg.exampleIdx];
+    if (!example) throw new UserError(`The experiment has no example ${arg.exampleIdx + 1}`, { code: 'not-found', where: 'exampleIdx' });
+    const row = outputRows(experiment, collected)[arg.exampleIdx] as OutputRow;
+    const cells = [];
+    for (const [c, cell] of experiment.cells.entries()) {
+      const resolved = await this.deps.specializations.resolve(cell.specializationId);
+      const { rendered } = promptFor(resolved, example.data, collected.examples.facts.roles, `row ${example.key}`);
+      cells.push({ cell, prompt: rendered.text, system: rendered.system, chat: rendered.chat, output: row.outputs[c] as OutputRow['outputs'][number] });
+    }
+    return { exampleIdx: example.idx, key: example.key, input: row.input, reference: example.reference, cells };
+  }
+
+  async report({ id }: { id: string }): Promise<{ html: string }> {
+    const experiment = this.find(id);
+    const collected = await this.collected(experiment);
+    return { html: renderReport(experiment, computeResults(experiment, collected), outputRows(experiment, collected)) };
+  }
+
+  async remove({ id }: { id: string }): Promise<null> {
+    if (this.runs.has(id)) throw new UserError('Cancel the run before removing the experiment', { code: 'experiment-running', where: id });
+    if (!this.store().remove(id)) throw notFound(id);
+    this.deps.events.emit('onChanged', { id, state: 'cancelled' });
+    return null;
+  }
+
+  async dispose(): Promise<void> {
+    for (const run of this.runs.values()) run.cancel();
+    await Promise.allSettled([...this.runs.values()].map((r) => r.done));
+  }
+
+  private async collected(experiment: Experiment) {
+    const examples = loadExamples(this.deps.datasets, experiment.spec);
+    const keys = experiment.cells.map((cell) => outputKey({ spec: this.deps.specializations.specialization(cell.specializationId) }));
+    return collectOutputs(this.store(), examples, keys);
+  }
+
+  private store(ws: ActiveWorkspace = this.deps.workspace.active): ExperimentStore {
+    return new ExperimentStore(ws.db);
+  }
+
+  private find(id: string): Experiment {
+    const e = this.store().byId(id);
+    if (!e) throw notFound(id);
+    return this.live(e);
+  }
+
+  /** The live run's view, or 'interrupted' for a run that no process is doing any more. */
+  private live(e: Experiment): Experiment {
+    const run = this.runs.get(e.id);
+    if (run) return run.experiment;
+    return e.state === 'running' ? { ...e, state: 'interrupted' } : e;
+  }
+}
+
+function notFound(id: string): UserError {
+  return new UserError(`No experiment ${id} in this workspace`, { code: 'not-found', where: id, hint: 'It may have been removed; reload the list.' });
+}

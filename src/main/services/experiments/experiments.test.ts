@@ -1,0 +1,123 @@
+// Experiments end to end through the composed app (real dispatcher, services, SQLite and engine worker with the
+// bundled demo model): an ablation's cells, batched outputs stored as they come, cancel mid-run and resume without
+// recomputing, results with CIs and effects, the side-by-side rows and an example's rendered prompts.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Api, DemoWorkspace, ExperimentProgress } from '../../../shared/contract';
+import { composeApp, type ComposedApp } from '../../compose';
+import { localClient } from '../../headless/local-client';
+import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+
+let dir: string;
+let app: ComposedApp;
+let api: Api;
+let demo: DemoWorkspace;
+
+beforeAll(async () => {
+  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-experiments-')));
+  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+  api = localClient(app.dispatcher);
+  demo = await api.demo.openDemoWorkspace({ path: path.join(dir, 'ws') });
+}, 120_000);
+afterAll(async () => {
+  await app.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function triage() {
+  const dataset = (await api.datasets.list({})).find((d) => d.name === 'Support triage');
+  const version = dataset?.versions[0];
+  if (!version) throw new Error('the demo workspace has no Support triage dataset');
+  return version;
+}
+
+describe('experiments', () => {
+  it('runs an ablation in batches, resumes after a cancel without recomputing, and reports effects with CIs', async () => {
+    const version = await triage();
+    const template = await api.templates.save({ name: 'Triage', source: 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ', message: 'first' });
+    const modelId = demo.modelIds[0] as string;
+    const full = await api.specializations.create({ name: 'Template only', modelId, templateVersionId: template.id, decoding: { do_sample: false, max_new_tokens: 16 } });
+    expect(full.components).toEqual(['template']);
+    // The same bundle again is the same specialization (content hash).
+    expect((await api.specializations.create({ name: 'Again', modelId, templateVersionId: template.id, decoding: { max_new_tokens: 16, do_sample: false } })).id).toBe(full.id);
+
+    const experiment = await api.experiments.create({
+      name: 'Template ablation', datasetVersionId: version.id, split: 'test', limit: 6, batchSize: 2,
+      design: { kind: 'ablation', specializationId: full.id },
+      metrics: [{ kind: 'json_valid' }, { kind: 'classification', field: 'category' }],
+    });
+    expect(experiment.cells.map((c) => [c.label, c.mask])).toEqual([['base', 0], ['base + template', 1]]);
+    expect(experiment.cells[1]?.specializationId).toBe(full.id);
+
+    // Cancel after the first stored batch.
+    const progress: ExperimentProgress[] = [];
+    const off = api.experiments.onProgress(({ id, progress: p }) => {
+      if (id !== experiment.id) return;
+      progress.push(p);
+      if (progress.length === 1) void api.experiments.cancel({ id });
+    });
+    await api.experiments.run({ id: experiment.id });
+    const cancelled = await app.services.experiments.settled(experiment.id);
+    off();
+    expect(cancelled.state).toBe('cancelled');
+    const doneBefore = cancelled.progress?.done ?? 0;
+    expect(doneBefore).toBeGreaterThanOrEqual(2);
+    expect(doneBefore).toBeLessThan(12);
+    const partial = await api.experiments.results({ id: experiment.id });
+    expect(partial.complete).toBe(false);
+    expect(partial.ablation).toBeNull();
+
+    // Resume: only the missing outputs are generated.
+    await api.experiments.run({ id: experiment.id });
+    const finished = await app.services.experiments.settled(experiment.id);
+    expect(finished.state).toBe('completed');
+    expect(finished.progress).toMatchObject({ done: 12, total: 12, reused: doneBefore });
+    const first = await api.experiments.outputs({ id: experiment.id, offset: 0, limit: 50, filter: 'all' });
+
+    // A third run reuses everything and changes nothing.
+    await api.experiments.run({ id: experiment.id });
+    const again = await app.services.experiments.settled(experiment.id);
+    expect(again.progress).toMatchObject({ done: 12, total: 12, reused: 12 });
+    expect((await api.experiments.outputs({ id: experiment.id, offset: 0, limit: 50, filter: 'all' })).rows).toEqual(first.rows);
+
+    const results = await api.experiments.results({ id: experiment.id });
+    expect(results).toMatchObject({ n: 6, complete: true });
+    expect(results.cells).toHaveLength(2);
+    for (const cell of results.cells) {
+      expect(cell.n).toBe(6);
+      const valid = cell.metrics[0];
+      expect(valid?.value).not.toBeNull();
+      expect(valid?.ci?.[0]).toBeLessThanOrEqual(valid?.value ?? NaN);
+      expect(valid?.ci?.[1]).toBeGreaterThanOrEqual(valid?.value ?? NaN);
+    }
+    // The template costs context tokens.
+    expect((results.cells[1]?.meanPromptTokens ?? 0) - (results.cells[0]?.meanPromptTokens ?? 0)).toBeGreaterThan(5);
+    expect(results.ablation?.effects.map((e) => e.terms)).toEqual([['template']]);
+    expect(results.ablation?.n).toBe(6);
+    expect(results.ablation?.verdict.join(' ')).toMatch(/6 /);
+    expect(results.ablation?.contextTokens.template).toBeGreaterThan(5);
+
+    expect(first.total).toBe(6);
+    expect(first.rows[0]?.outputs).toHaveLength(2);
+    const details = await api.experiments.example({ id: experiment.id, exampleIdx: 0 });
+    const message = String(details.input.message);
+    expect(details.cells[0]?.prompt).toBe(message);
+    expect(details.cells[1]?.prompt).toBe(`Triage this support message as JSON.\nMessage: ${message}\nTicket: `);
+    expect(details.reference).toMatch(/^\{"category"/);
+
+    const report = await api.experiments.report({ id: experiment.id });
+    expect(report.html).toContain('<svg');
+    expect(report.html).toContain('Template ablation');
+  }, 240_000);
+
+  it('refuses an ablation of the base model alone and a metric that needs a missing reference', async () => {
+    const version = await triage();
+    const base = await api.specializations.create({ name: 'Base', modelId: demo.modelIds[0] as string });
+    await expect(api.experiments.create({ name: 'x', datasetVersionId: version.id, design: { kind: 'ablation', specializationId: base.id }, metrics: [{ kind: 'json_valid' }] }))
+      .rejects.toThrow(/no components to ablate/);
+    await expect(api.experiments.create({ name: 'x', datasetVersionId: version.id, split: 'test', design: { kind: 'compare', specializationIds: ['nope'] }, metrics: [{ kind: 'json_valid' }] }))
+      .rejects.toThrow(/No specialization nope/);
+  });
+});

@@ -1,0 +1,74 @@
+// A specialization's parts made concrete for generation: the model record, the compiled template, the demonstration
+// rows, the adapter folders (with the part each gives) and the soft prompt's length; and the prompt of one row.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AdapterRecord } from '../../../shared/contract/adapters';
+import type { ModelRecord } from '../../../shared/contract/models';
+import type { Specialization } from '../../../shared/contract/specializations';
+import type { DecodingOverrides } from '../../../shared/decoding-settings';
+import { UserError } from '../../../shared/errors';
+import type { AdapterFolderRef, GenerationPrompt } from '../../engine/generation-protocol';
+import { renderRow, type CompiledTemplate, type RenderedText, type RowRoles, type TemplatesService } from '../templates';
+
+export interface ResolvedSpecialization {
+  spec: Specialization;
+  model: ModelRecord;
+  template: CompiledTemplate | null;
+  examples: Record<string, unknown>[];
+  adapterFolders: AdapterFolderRef[];
+  /** Virtual tokens the soft prompt adds to every call (0 without one). */
+  softPromptTokens: number;
+  decoding: DecodingOverrides;
+}
+
+export interface ResolveDeps {
+  readonly models: { usableModel(id: string): Promise<ModelRecord> };
+  readonly adapters: { record(id: string): AdapterRecord };
+  readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows'>;
+}
+
+export async function resolveSpecialization(spec: Specialization, deps: ResolveDeps): Promise<ResolvedSpecialization> {
+  const model = await deps.models.usableModel(spec.modelId);
+  const folders = new Map<string, AdapterFolderRef>();
+  let softPromptTokens = 0;
+  if (spec.loraAdapterId !== null) {
+    const a = deps.adapters.record(spec.loraAdapterId);
+    folders.set(a.id, { folder: a.folder, lora: true, softPrompt: false, baseContentHash: model.contentHash });
+  }
+  if (spec.softPromptAdapterId !== null) {
+    const a = deps.adapters.record(spec.softPromptAdapterId);
+    const same = folders.get(a.id);
+    folders.set(a.id, { folder: a.folder, lora: same?.lora ?? false, softPrompt: true, baseContentHash: model.contentHash });
+    softPromptTokens = await virtualTokens(a);
+  }
+  return {
+    spec,
+    model,
+    template: spec.templateVersionId === null ? null : deps.templates.compiled(spec.templateVersionId),
+    examples: spec.demonstrationSetVersionId === null ? [] : deps.templates.demonstrationRows(spec.demonstrationSetVersionId),
+    adapterFolders: [...folders.values()],
+    softPromptTokens,
+    decoding: spec.decoding,
+  };
+}
+
+/** The generation prompt of one row: the rendered text as raw completion, or as a user turn of the chat template. */
+export function promptFor(r: ResolvedSpecialization, row: Record<string, unknown>, roles: RowRoles, where: string): { prompt: GenerationPrompt; rendered: RenderedText } {
+  const rendered = renderRow(r.template, row, roles, r.examples, where);
+  if (!rendered.chat) return { prompt: { mode: 'raw', text: rendered.text }, rendered };
+  const messages = [...(rendered.system ? [{ role: 'system', content: rendered.system }] : []), { role: 'user', content: rendered.text }];
+  return { prompt: { mode: 'chat', messages }, rendered };
+}
+
+async function virtualTokens(a: AdapterRecord): Promise<number> {
+  const configs = a.method === 'both' ? [join(a.folder, 'prompt_tuning', 'adapter_config.json')] : [join(a.folder, 'adapter_config.json')];
+  for (const path of configs) {
+    try {
+      const n = (JSON.parse(await readFile(path, 'utf8')) as { num_virtual_tokens?: unknown }).num_virtual_tokens;
+      if (typeof n === 'number') return n;
+    } catch (error) {
+      throw new UserError(`Cannot read the soft prompt's configuration of adapter "${a.name}"`, { code: 'adapter-missing', where: path, hint: 'The adapter folder may have been moved or deleted; import it again.', cause: error });
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,116 @@
+// The specializations service (specializationsContract): content-hashed bundles of a model and its optional parts,
+// checked when created (each adapter made for this model and giving the part it is used for), and a live run of
+// one input for the side-by-side Playground.
+import { createHash, randomUUID } from 'node:crypto';
+import type { AdapterRecord } from '../../../shared/contract/adapters';
+import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import type { ModelRecord } from '../../../shared/contract/models';
+import { COMPONENTS, type Component, type Specialization, type SpecializationParts, type specializationsContract } from '../../../shared/contract/specializations';
+import { canonicalDecodingSettings } from '../../../shared/decoding-settings';
+import { UserError } from '../../../shared/errors';
+import type { GenerationService } from '../generation';
+import type { TemplatesService } from '../templates';
+import type { WorkspaceAccess } from '../workspace';
+import { promptFor, resolveSpecialization, type ResolvedSpecialization } from './resolve';
+import { SpecializationStore } from './specialization-store';
+
+type Contract = typeof specializationsContract;
+
+export interface SpecializationsServiceDeps {
+  readonly workspace: WorkspaceAccess;
+  readonly models: { get(arg: { id: string }): Promise<ModelRecord> };
+  readonly adapters: { record(id: string): AdapterRecord };
+  readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'templateVersion' | 'demonstrationSetVersion'>;
+  readonly generation: Pick<GenerationService, 'launch' | 'usableModel'>;
+  readonly events: EventSink<Contract>;
+  readonly clock: () => Date;
+  readonly newId?: () => string;
+}
+
+export class SpecializationsService implements ServiceImpl<Contract> {
+  constructor(private readonly deps: SpecializationsServiceDeps) {}
+
+  private get store(): SpecializationStore {
+    return new SpecializationStore(this.deps.workspace.active.db);
+  }
+
+  async list(): Promise<Specialization[]> {
+    return this.store.all();
+  }
+
+  async get({ id }: { id: string }): Promise<Specialization> {
+    return this.specialization(id);
+  }
+
+  async create(arg: SpecializationParts & { name: string }): Promise<Specialization> {
+    return this.createDerived(arg, null);
+  }
+
+  /** Stores a bundle (or finds the stored one with the same hash); `derivedFrom` marks an ablation's cells. */
+  async createDerived(arg: SpecializationParts & { name: string }, derivedFrom: string | null): Promise<Specialization> {
+    const { name, ...parts } = arg;
+    const hash = await this.hash(parts);
+    const store = this.store;
+    const existing = store.byHash(hash);
+    if (existing) return existing;
+    const spec: Specialization = { ...parts, id: (this.deps.newId ?? randomUUID)(), name, hash, components: componentsOf(parts), derivedFrom, createdAt: this.deps.clock().toISOString() };
+    store.insert(spec);
+    this.deps.events.emit('onChanged', { id: spec.id });
+    return spec;
+  }
+
+  async try(arg: { specializationId: string; fields: Record<string, string> }): Promise<{ runId: string; prompt: string }> {
+    const resolved = await this.resolve(arg.specializationId);
+    const roles = { input: Object.keys(arg.fields), reference: null };
+    const { prompt, rendered } = promptFor(resolved, arg.fields, roles, 'the input');
+    const { runId } = await this.deps.generation.launch(resolved.model, [prompt], resolved.decoding, resolved.adapterFolders);
+    return { runId, prompt: rendered.text };
+  }
+
+  specialization(id: string): Specialization {
+    const s = this.store.byId(id);
+    if (!s) throw new UserError(`No specialization ${id} in this workspace`, { code: 'not-found', where: id, hint: 'It may belong to another workspace; reload the list.' });
+    return s;
+  }
+
+  resolve(id: string): Promise<ResolvedSpecialization> {
+    return resolveSpecialization(this.specialization(id), { models: this.deps.generation, adapters: this.deps.adapters, templates: this.deps.templates });
+  }
+
+  /** sha256 over what determines outputs: the model's content, each part's identity and content, the decoding. */
+  private async hash(parts: SpecializationParts): Promise<string> {
+    const model = await this.deps.models.get({ id: parts.modelId });
+    const lora = parts.loraAdapterId === null ? null : this.adapter(parts.loraAdapterId, model, 'lora');
+    const soft = parts.softPromptAdapterId === null ? null : this.adapter(parts.softPromptAdapterId, model, 'softPrompt');
+    const template = parts.templateVersionId === null ? null : this.deps.templates.templateVersion(parts.templateVersionId).contentHash;
+    const demos = parts.demonstrationSetVersionId === null ? null : this.deps.templates.demonstrationSetVersion(parts.demonstrationSetVersionId).contentHash;
+    const canonical = JSON.stringify(['specialization/1', model.contentHash, lora?.id ?? null, soft?.id ?? null, template, demos, canonicalDecodingSettings(parts.decoding)]);
+    return createHash('sha256').update(canonical).digest('hex');
+  }
+
+  private adapter(id: string, model: ModelRecord, part: 'lora' | 'softPrompt'): AdapterRecord {
+    const a = this.deps.adapters.record(id);
+    const where = part === 'lora' ? 'loraAdapterId' : 'softPromptAdapterId';
+    if (a.modelId !== model.id) {
+      throw new UserError(`The adapter "${a.name}" was made for another base model than "${model.name}"`, { code: 'spec-adapter-model', where, hint: 'Choose an adapter trained on this model.' });
+    }
+    const gives = part === 'lora' ? a.method !== 'soft-prompt' : a.method !== 'lora';
+    if (!gives) {
+      throw new UserError(`The adapter "${a.name}" has no ${part === 'lora' ? 'LoRA' : 'soft prompt'} part (it is a ${a.method} adapter)`, { code: 'spec-adapter-part', where, hint: 'Choose an adapter trained with that method, or "both".' });
+    }
+    if (!a.check.active) {
+      throw new UserError(`The adapter "${a.name}" failed the adapter-active check: it does not change the model's output`, { code: 'spec-adapter-inactive', where, hint: 'Train it again (more steps or a higher learning rate) or import another.' });
+    }
+    return a;
+  }
+}
+
+export function componentsOf(parts: SpecializationParts): Component[] {
+  const on: Record<Component, boolean> = {
+    template: parts.templateVersionId !== null,
+    demonstrations: parts.demonstrationSetVersionId !== null,
+    lora: parts.loraAdapterId !== null,
+    softPrompt: parts.softPromptAdapterId !== null,
+  };
+  return COMPONENTS.filter((c) => on[c]);
+}

@@ -1,0 +1,139 @@
+// The templates service (templatesContract): immutable template and demonstration-set versions, previews of a row,
+// and, for the services that render prompts (specializations, experiments), compiled templates and demonstration
+// rows resolved from their ids.
+import { createHash, randomUUID } from 'node:crypto';
+import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import type { DemonstrationSetVersion, RenderedPrompt, TemplateVersion, templatesContract } from '../../../shared/contract/templates';
+import { UserError } from '../../../shared/errors';
+import type { WorkspaceAccess } from '../workspace';
+import type { DatasetReader } from './dataset-reader';
+import { compileTemplate, hashTemplate, renderRow, templateFields, type TemplateLike } from './render';
+import { TemplateStore } from './template-store';
+
+type Contract = typeof templatesContract;
+
+export interface TemplatesServiceDeps {
+  readonly workspace: WorkspaceAccess;
+  readonly datasets: DatasetReader;
+  readonly events: EventSink<Contract>;
+  readonly clock: () => Date;
+  readonly newId?: () => string;
+}
+
+export interface CompiledTemplate {
+  template: ReturnType<typeof compileTemplate>;
+  like: TemplateLike;
+}
+
+export class TemplatesService implements ServiceImpl<Contract> {
+  constructor(private readonly deps: TemplatesServiceDeps) {}
+
+  private get store(): TemplateStore {
+    return new TemplateStore(this.deps.workspace.active.db);
+  }
+
+  async list() {
+    return this.store.summaries();
+  }
+
+  async versions({ templateId }: { templateId: string }) {
+    return this.store.versions(templateId);
+  }
+
+  async version({ id }: { id: string }): Promise<TemplateVersion> {
+    return this.templateVersion(id);
+  }
+
+  async save(arg: { templateId?: string | undefined; name?: string | undefined; source: string; system: string | null; chat: boolean; message: string }): Promise<TemplateVersion> {
+    const store = this.store;
+    if (arg.templateId === undefined && arg.name === undefined) throw new UserError('Name the new template', { code: 'template-name', where: 'name' });
+    if (arg.templateId !== undefined && !store.templateExists(arg.templateId)) throw notFound('template', arg.templateId);
+    const like: TemplateLike = { source: arg.source, system: arg.system, chat: arg.chat };
+    const fields = templateFields(compileTemplate(arg.source, 'source'));
+    const templateId = arg.templateId ?? this.newId();
+    const id = this.newId();
+    const draft = { id, templateId, ...like, message: arg.message, fields, contentHash: hashTemplate(like), createdAt: this.deps.clock().toISOString() };
+    store.addVersion(draft, arg.templateId === undefined ? (arg.name ?? '') : null);
+    this.deps.events.emit('onChanged', { kind: 'template', id: templateId });
+    return this.templateVersion(id);
+  }
+
+  async preview(arg: {
+    versionId?: string | undefined; source?: string | undefined; system?: string | null | undefined; chat?: boolean | undefined;
+    datasetVersionId: string; rowIdx: number; demonstrationSetVersionId: string | null;
+  }): Promise<RenderedPrompt> {
+    const facts = this.deps.datasets.versionFacts(arg.datasetVersionId);
+    const [row] = this.deps.datasets.readRows(arg.datasetVersionId, null, { offset: arg.rowIdx, limit: 1 });
+    if (!row) throw new UserError(`The dataset has no row ${arg.rowIdx + 1}`, { code: 'template-row', where: 'rowIdx' });
+    let compiled: CompiledTemplate | null = null;
+    if (arg.versionId !== undefined) compiled = this.compiled(arg.versionId);
+    else if (arg.source !== undefined) compiled = { template: compileTemplate(arg.source, 'source'), like: { source: arg.source, system: arg.system ?? null, chat: arg.chat ?? false } };
+    const examples = arg.demonstrationSetVersionId === null ? [] : this.demonstrationRows(arg.demonstrationSetVersionId);
+    const rendered = renderRow(compiled, row.data, facts.roles, examples, `row ${arg.rowIdx + 1}`);
+    const ref = facts.roles.reference === null ? null : row.data[facts.roles.reference];
+    return { ...rendered, reference: typeof ref === 'string' ? ref : ref === undefined || ref === null ? null : JSON.stringify(ref) };
+  }
+
+  async demonstrationSets() {
+    return this.store.demonstrationSets();
+  }
+
+  async saveDemonstrations(arg: { setId?: string | undefined; name?: string | undefined; datasetVersionId: string; rowKeys: string[]; message: string }): Promise<DemonstrationSetVersion> {
+    const store = this.store;
+    if (arg.setId === undefined && arg.name === undefined) throw new UserError('Name the new demonstration set', { code: 'demos-name', where: 'name' });
+    if (arg.setId !== undefined && !store.demonstrationSetExists(arg.setId)) throw notFound('demonstration set', arg.setId);
+    const known = new Set(this.deps.datasets.readRows(arg.datasetVersionId, 'train').map((r) => r.key));
+    const missing = arg.rowKeys.filter((k) => !known.has(k));
+    if (missing.length > 0) {
+      throw new UserError(`${missing.length} chosen examples are not rows of the dataset's training split: ${missing.slice(0, 5).join(', ')}`, {
+        code: 'demos-rows', where: 'rowKeys', hint: 'Demonstrations come from the training split, so that they never overlap the test rows.',
+      });
+    }
+    const setId = arg.setId ?? this.newId();
+    const id = this.newId();
+    const contentHash = createHash('sha256').update(JSON.stringify(['demos/1', arg.datasetVersionId, arg.rowKeys])).digest('hex');
+    store.addDemonstrationSet({ id, setId, datasetVersionId: arg.datasetVersionId, rowKeys: arg.rowKeys, message: arg.message, contentHash, createdAt: this.deps.clock().toISOString() }, arg.setId === undefined ? (arg.name ?? '') : null);
+    this.deps.events.emit('onChanged', { kind: 'demonstrations', id: setId });
+    const saved = store.demonstrationSet(id);
+    if (!saved) throw notFound('demonstration set version', id);
+    return saved;
+  }
+
+  // For the services that render prompts.
+
+  templateVersion(id: string): TemplateVersion {
+    const v = this.store.version(id);
+    if (!v) throw notFound('template version', id);
+    return v;
+  }
+
+  demonstrationSetVersion(id: string): DemonstrationSetVersion {
+    const v = this.store.demonstrationSet(id);
+    if (!v) throw notFound('demonstration set version', id);
+    return v;
+  }
+
+  compiled(versionId: string): CompiledTemplate {
+    const v = this.templateVersion(versionId);
+    return { template: compileTemplate(v.source, `template ${v.name} v${v.version}`), like: { source: v.source, system: v.system, chat: v.chat } };
+  }
+
+  /** The demonstration rows of a set version, in its order (their data, reference included). */
+  demonstrationRows(setVersionId: string): Record<string, unknown>[] {
+    const set = this.demonstrationSetVersion(setVersionId);
+    const byKey = new Map(this.deps.datasets.readRows(set.datasetVersionId, 'train').map((r) => [r.key, r.data]));
+    return set.rowKeys.map((key) => {
+      const data = byKey.get(key);
+      if (!data) throw new UserError(`Demonstration ${key} of ${set.name} v${set.version} is no longer in its dataset`, { code: 'demos-rows', where: set.id });
+      return data;
+    });
+  }
+
+  private newId(): string {
+    return (this.deps.newId ?? randomUUID)();
+  }
+}
+
+function notFound(what: string, id: string): UserError {
+  return new UserError(`No ${what} ${id} in this workspace`, { code: 'not-found', where: id, hint: 'It may have been removed; reload the list.' });
+}

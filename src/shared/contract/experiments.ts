@@ -1,0 +1,211 @@
+// Experiments: specializations x a dataset split x metrics. Outputs are stored per (specialization hash, example,
+// decoding settings, seed), so a re-run computes only what is missing and a killed run resumes where it stopped.
+// An ablation expands one specialization into all 2^k cells of its k components and reports effects with CIs.
+import { z } from 'zod';
+import { MetricSpec } from '../metrics';
+import { defineService, method } from './define';
+import { Component } from './specializations';
+
+const count = z.number().int().nonnegative();
+const Id = z.string().trim().min(1).max(64);
+export const Split = z.enum(['train', 'validation', 'test']);
+export type Split = z.infer<typeof Split>;
+const Interval = z.tuple([z.number(), z.number()]);
+
+export const ExperimentDesign = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('compare'), specializationIds: z.array(Id).min(1).max(16) }).strict(),
+  z.object({ kind: z.literal('ablation'), specializationId: Id }).strict(),
+]);
+export type ExperimentDesign = z.infer<typeof ExperimentDesign>;
+
+export const ExperimentSpec = z.object({
+  name: z.string().trim().min(1, 'A name is required').max(120),
+  datasetVersionId: Id,
+  split: Split.default('test'),
+  /** Use only the first N rows of the split (in dataset order); null: all. */
+  limit: z.number().int().min(1).nullable().default(null),
+  design: ExperimentDesign,
+  /** The first metric is the primary one (the ablation's effects and verdict are computed on it). */
+  metrics: z.array(MetricSpec).min(1, 'Choose at least one metric').max(16),
+  /** Seeds the bootstrap and permutation tests (generation seeds come from each specialization's decoding). */
+  seed: z.number().int().min(0).max(0xffff_ffff).default(0),
+  batchSize: z.number().int().min(1).max(256).default(32),
+}).strict();
+export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
+export type ExperimentSpecIn = z.input<typeof ExperimentSpec>;
+
+export const ExperimentState = z.enum(['created', 'running', 'completed', 'cancelled', 'failed', 'interrupted']);
+export type ExperimentState = z.infer<typeof ExperimentState>;
+
+export const ExperimentCell = z.object({
+  specializationId: z.string(),
+  label: z.string(),
+  /** The components switched on (ablation cells; for compare: the specialization's own). */
+  components: z.array(Component),
+  /** Bit j set = COMPONENTS-order component j of the ablation on; null for compare designs. */
+  mask: count.nullable(),
+});
+export type ExperimentCell = z.infer<typeof ExperimentCell>;
+
+export const ExperimentProgress = z.object({
+  done: count,
+  total: count,
+  /** Outputs found already stored when the run started (not recomputed). */
+  reused: count,
+  rowsPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  /** The cell being generated. */
+  cell: z.string().nullable(),
+});
+export type ExperimentProgress = z.infer<typeof ExperimentProgress>;
+
+export const Experiment = z.object({
+  id: z.string(),
+  name: z.string(),
+  spec: ExperimentSpec,
+  cells: z.array(ExperimentCell),
+  state: ExperimentState,
+  progress: ExperimentProgress.nullable(),
+  error: z.object({ message: z.string(), hint: z.string().nullable() }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Experiment = z.infer<typeof Experiment>;
+
+export const MetricResult = z.object({
+  metric: count,
+  label: z.string(),
+  value: z.number().nullable(),
+  ci: Interval.nullable(),
+  n: count,
+  /** null when the metric has no threshold. */
+  pass: z.boolean().nullable(),
+  perField: z.record(z.string(), z.number()).optional(),
+  macroF1: z.number().optional(),
+  confusion: z.object({ labels: z.array(z.string()), predicted: z.array(z.string()), matrix: z.array(z.array(count)) }).optional(),
+});
+export type MetricResult = z.infer<typeof MetricResult>;
+
+export const CellResult = z.object({
+  cell: ExperimentCell,
+  n: count,
+  metrics: z.array(MetricResult),
+  meanPromptTokens: z.number(),
+  meanOutputTokens: z.number(),
+  meanTimeToFirstTokenMs: z.number().nullable(),
+  meanTotalMs: z.number().nullable(),
+  meanTokensPerSecond: z.number().nullable(),
+});
+export type CellResult = z.infer<typeof CellResult>;
+
+export const Effect = z.object({
+  terms: z.array(z.string()),
+  estimate: z.number(),
+  ci: Interval,
+  p: z.number(),
+  pHolm: z.number(),
+  test: z.string(),
+});
+export type Effect = z.infer<typeof Effect>;
+
+export const Ablation = z.object({
+  components: z.array(Component),
+  metric: z.string(),
+  n: count,
+  cells: z.array(z.object({ mask: count, components: z.array(Component), mean: z.number(), ci: Interval })),
+  effects: z.array(Effect),
+  /** full minus full-without-j, and only-j minus base, per component (paired; Holm-corrected together). */
+  comparisons: z.array(z.object({ label: z.string(), component: Component, estimate: z.number(), ci: Interval, p: z.number(), pHolm: z.number(), test: z.string() })),
+  /** The whole specialization against the base model (all components on minus all off), paired. */
+  fullVsBase: z.object({ estimate: z.number(), ci: Interval, p: z.number(), test: z.string() }),
+  /** Mean context tokens each component adds to a call (soft prompt: its virtual tokens). */
+  contextTokens: z.partialRecord(Component, z.number()),
+  verdict: z.array(z.string()),
+  seed: count,
+  resamples: count,
+});
+export type Ablation = z.infer<typeof Ablation>;
+
+export const ExperimentResults = z.object({
+  experimentId: z.string(),
+  /** Examples with an output in every cell (the paired sample). */
+  n: count,
+  complete: z.boolean(),
+  cells: z.array(CellResult),
+  ablation: Ablation.nullable(),
+  /** Every thresholded metric passes in every cell that the verdict concerns (the last cell, or the full one). */
+  passed: z.boolean().nullable(),
+});
+export type ExperimentResults = z.infer<typeof ExperimentResults>;
+
+export const OutputCell = z.object({
+  text: z.string().nullable(),
+  /** Primary metric score of this output (null: not generated yet or no reference). */
+  score: z.number().nullable(),
+  finishReason: z.string().nullable(),
+  promptTokens: count.nullable(),
+  generatedTokens: count.nullable(),
+  timeToFirstTokenMs: z.number().nullable(),
+  totalMs: z.number().nullable(),
+});
+
+export const OutputRow = z.object({
+  exampleIdx: count,
+  key: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  reference: z.string().nullable(),
+  /** One per cell, in the experiment's cell order. */
+  outputs: z.array(OutputCell),
+  /** The cells' outputs are not all the same (after normalisation). */
+  disagree: z.boolean(),
+  /** Some cell scored below 1 on the primary metric. */
+  failed: z.boolean(),
+});
+export type OutputRow = z.infer<typeof OutputRow>;
+
+export const OutputsQuery = z.object({
+  id: Id,
+  offset: count.default(0),
+  limit: z.number().int().min(1).max(500).default(50),
+  filter: z.enum(['all', 'disagreements', 'failures']).default('all'),
+}).strict();
+
+export const ExampleDetails = z.object({
+  exampleIdx: count,
+  key: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  reference: z.string().nullable(),
+  cells: z.array(z.object({
+    cell: ExperimentCell,
+    prompt: z.string(),
+    system: z.string().nullable(),
+    chat: z.boolean(),
+    output: OutputCell,
+  })),
+});
+export type ExampleDetails = z.infer<typeof ExampleDetails>;
+
+const byId = z.object({ id: Id }).strict();
+
+export const experimentsContract = defineService(
+  'experiments',
+  {
+    list: method(z.object({}).strict(), z.array(Experiment)),
+    get: method(byId, Experiment),
+    /** Checks the parts (dataset split, metrics' needs) and, for an ablation, creates its cell specializations. */
+    create: method(ExperimentSpec, Experiment),
+    /** Starts (or resumes) generating the missing outputs; answers at once, progress comes as onProgress. */
+    run: method(byId, Experiment),
+    cancel: method(byId, Experiment),
+    results: method(byId, ExperimentResults),
+    outputs: method(OutputsQuery, z.object({ total: count, rows: z.array(OutputRow) })),
+    example: method(z.object({ id: Id, exampleIdx: count }).strict(), ExampleDetails),
+    /** A self-contained HTML report (tables, charts as inline SVG, verdict), written to `path` or returned. */
+    report: method(z.object({ id: Id }).strict(), z.object({ html: z.string() })),
+    remove: method(byId, z.null()),
+  },
+  {
+    onProgress: z.object({ id: z.string(), progress: ExperimentProgress }),
+    onChanged: z.object({ id: z.string(), state: ExperimentState }),
+  },
+);
