@@ -33,7 +33,7 @@ describe('ablationVerdict', () => {
       'The template adds nothing significant on top (+1 pt, 95% CI -2 to 4).',
       'No interaction between the components is significant: the data are consistent with their effects adding up.',
       'Dropping the template saves 212 context tokens per call.',
-      'Significance: Holm-adjusted p < 0.05 over the 3 effects, with the 95% CI excluding 0.',
+      'Rule: an effect counts as significant when its Holm-adjusted p is < 0.05 over the 3 effects, with the 95% CI excluding 0.',
     ]);
   });
 
@@ -105,7 +105,7 @@ describe('ablationVerdict', () => {
     expect(ablationVerdict(analysis, { labels, unit: 'pts' })).toEqual([
       'On 300 test examples, the score is 50% with the adapter and 50% without it.',
       'The adapter makes no significant difference (0 pts, 95% CI -3 to 3).',
-      "Significance: p < 0.05 (McNemar's test) with the 95% CI excluding 0.",
+      "Rule: an effect counts as significant when p < 0.05 (McNemar's test) with the 95% CI excluding 0.",
     ]);
   });
 });

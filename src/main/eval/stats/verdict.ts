@@ -62,8 +62,8 @@ export function ablationVerdict(analysis: FactorialAnalysis, options: VerdictOpt
 
   sentences.push(
     k === 1
-      ? `Significance: p < ${SIGNIFICANCE} (${testName(analysis.effects[0]?.test)}) with the ${f.level} excluding 0.`
-      : `Significance: Holm-adjusted p < ${SIGNIFICANCE} over the ${analysis.effects.length} effects, with the ${f.level} excluding 0.`,
+      ? `Rule: an effect counts as significant when p < ${SIGNIFICANCE} (${testName(analysis.effects[0]?.test)}) with the ${f.level} excluding 0.`
+      : `Rule: an effect counts as significant when its Holm-adjusted p is < ${SIGNIFICANCE} over the ${analysis.effects.length} effects, with the ${f.level} excluding 0.`,
   );
   return sentences;
 }

@@ -85,9 +85,10 @@ export class DatasetStore {
     return this.db.prepare<{ id: string; name: string }>('SELECT id, name FROM datasets WHERE name = ?').get(name);
   }
 
-  version(versionId: string): DatasetVersion | undefined {
+  /** withLeaks: also count cross-split duplicates (a join over the duplicate rows; the screen wants it, reads do not). */
+  version(versionId: string, withLeaks = true): DatasetVersion | undefined {
     const row = this.db.prepare<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?`).get(versionId);
-    return row && { ...fromVersionRow(row), leaks: this.leaks(row.id) };
+    return row && { ...fromVersionRow(row), leaks: withLeaks ? this.leaks(row.id) : [] };
   }
 
   latestVersionIdByName(name: string): string | undefined {

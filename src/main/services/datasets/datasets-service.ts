@@ -160,7 +160,7 @@ export class DatasetsService implements ServiceImpl<Contract> {
 
   async rows(arg: { versionId: string; split: SplitName | null; offset: number; limit: number; onlyDuplicates: boolean }): Promise<RowsPage> {
     const store = this.store();
-    this.version(store, arg.versionId); // a clear error for an unknown version
+    this.version(store, arg.versionId, false); // a clear error for an unknown version
     return { total: store.countRows(arg.versionId, arg), rows: store.rows(arg.versionId, arg) };
   }
 
@@ -175,20 +175,20 @@ export class DatasetsService implements ServiceImpl<Contract> {
 
   /** The version's identity, roles, fields and split sizes; a UserError when the workspace has no such version. */
   versionFacts(versionId: string): DatasetVersionFacts {
-    return facts(this.version(this.store(), versionId));
+    return facts(this.version(this.store(), versionId, false));
   }
 
   /** Rows in dataset order (idx), of one split or all (null). */
   readRows(versionId: string, split: SplitName | null, options: { limit?: number; offset?: number } = {}): DatasetRow[] {
     const store = this.store();
-    this.version(store, versionId);
+    this.version(store, versionId, false);
     return store.rows(versionId, { split, offset: options.offset ?? 0, limit: options.limit ?? null });
   }
 
   /** The rows with these keys, in the order of `keys`; keys not in the version are left out. */
   readRowsByKey(versionId: string, keys: readonly string[]): DatasetRow[] {
     const store = this.store();
-    this.version(store, versionId);
+    this.version(store, versionId, false);
     return store.rowsByKeys(versionId, keys);
   }
 
@@ -196,15 +196,15 @@ export class DatasetsService implements ServiceImpl<Contract> {
   latestVersionByName(name: string): DatasetVersionFacts | null {
     const store = this.store();
     const id = store.latestVersionIdByName(name);
-    return id === undefined ? null : facts(this.version(store, id));
+    return id === undefined ? null : facts(this.version(store, id, false));
   }
 
   private store(): DatasetStore {
     return new DatasetStore(this.deps.workspace.active.db);
   }
 
-  private version(store: DatasetStore, versionId: string): DatasetVersion {
-    const version = store.version(versionId);
+  private version(store: DatasetStore, versionId: string, withLeaks = true): DatasetVersion {
+    const version = store.version(versionId, withLeaks);
     if (!version) {
       throw new UserError('This dataset version is not in the open workspace.', {
         code: 'dataset-version-not-found',

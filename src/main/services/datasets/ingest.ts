@@ -1,6 +1,6 @@
 // Import, first pass (async, streaming): reads every file, checks and maps each row, gives it its key, split and
 // hashes, and appends it to a spool file; collects up to MAX_PROBLEMS bad rows instead of stopping at the first.
-// Nothing touches the database here: the second pass (dataset-store.writeVersion) inserts the spool in one
+// Nothing touches the database here: the second pass (write-version.ts) inserts the spool in one
 // transaction, because a SQLite transaction cannot stay open across the awaits of reading a stream.
 import { createHash } from 'node:crypto';
 import type { FieldType, ImportProgress, RowProblem, SourceFile, SplitCounts, SplitName, SplitSettings } from '../../../shared/contract/datasets';

@@ -107,6 +107,12 @@ describe('experiments', () => {
     expect(details.cells[1]?.prompt).toBe(`Triage this support message as JSON.\nMessage: ${message}\nTicket: `);
     expect(details.reference).toMatch(/^\{"category"/);
 
+    // Creating a cell's bundle by name makes it a specialization of its own (no longer hidden as a cell).
+    const baseCell = await api.specializations.get({ id: experiment.cells[0]?.specializationId as string });
+    expect(baseCell.derivedFrom).toBe(full.id);
+    const promoted = await api.specializations.create({ name: 'Base model', modelId, decoding: { do_sample: false, max_new_tokens: 16 } });
+    expect(promoted).toMatchObject({ id: baseCell.id, name: 'Base model', derivedFrom: null });
+
     const report = await api.experiments.report({ id: experiment.id });
     expect(report.html).toContain('<svg');
     expect(report.html).toContain('Template ablation');

@@ -26,6 +26,11 @@ export class SpecializationStore {
     return row && fromRow(row);
   }
 
+  /** Makes an ablation's cell a specialization of its own (someone created the same bundle by name). */
+  promote(id: string, name: string): void {
+    this.db.prepare('UPDATE specializations SET name = ?, derived_from = NULL WHERE id = ?').run(name, id);
+  }
+
   insert(s: Specialization): void {
     const { id, name, hash, components, derivedFrom, createdAt, ...parts } = s;
     this.db.prepare(`INSERT INTO specializations (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(id, name, hash, JSON.stringify(parts), JSON.stringify(components), derivedFrom, createdAt);

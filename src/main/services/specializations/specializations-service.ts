@@ -52,6 +52,12 @@ export class SpecializationsService implements ServiceImpl<Contract> {
     const hash = await this.hash(parts);
     const store = this.store;
     const existing = store.byHash(hash);
+    if (existing && existing.derivedFrom !== null && derivedFrom === null) {
+      // The bundle exists only as an ablation's cell: created by name now, it becomes a specialization of its own.
+      store.promote(existing.id, name);
+      this.deps.events.emit('onChanged', { id: existing.id });
+      return { ...existing, name, derivedFrom: null };
+    }
     if (existing) return existing;
     const spec: Specialization = { ...parts, id: (this.deps.newId ?? randomUUID)(), name, hash, components: componentsOf(parts), derivedFrom, createdAt: this.deps.clock().toISOString() };
     store.insert(spec);

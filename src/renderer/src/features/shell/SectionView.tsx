@@ -2,6 +2,8 @@
 import { Box } from '@mui/material';
 import { EmptyState } from '../../components/EmptyState';
 import { AdaptersSection } from '../adapters/AdaptersSection';
+import { DatasetsSection } from '../datasets/DatasetsSection';
+import { ExperimentsSection } from '../experiments/ExperimentsSection';
 import { ModelsSection } from '../models/ModelsSection';
 import { PlaygroundSection } from '../playground/PlaygroundSection';
 import { PromptsSection } from '../prompts/PromptsSection';
@@ -14,10 +16,14 @@ export function SectionView({ section }: { section: Section }) {
         <PromptsSection section={section} />
       ) : section.id === 'models' ? (
         <ModelsSection section={section} />
+      ) : section.id === 'datasets' ? (
+        <DatasetsSection section={section} />
       ) : section.id === 'adapters' ? (
         <AdaptersSection section={section} />
       ) : section.id === 'playground' ? (
         <PlaygroundSection section={section} />
+      ) : section.id === 'experiments' ? (
+        <ExperimentsSection section={section} />
       ) : (
         <EmptyState
           icon={section.icon}

@@ -1,0 +1,119 @@
+// The "New experiment" form (pure): its state, the ablation plan it previews, and the conversion to the contract's
+// ExperimentSpec with each problem reported at its field.
+import { COMPONENT_LABELS, COMPONENTS, ExperimentSpec, type Component, type ExperimentSpecIn, type Split } from '../../../../shared/contract';
+import type { MetricSpecInput } from '../../../../shared/metrics';
+import { specOf, type MetricDraft } from './metric-drafts';
+
+export interface ExperimentForm {
+  readonly name: string;
+  readonly datasetVersionId: string;
+  readonly split: Split;
+  /** '' = every row of the split. */
+  readonly limit: string;
+  readonly design: 'compare' | 'ablation';
+  readonly compareIds: readonly string[];
+  readonly ablationId: string;
+  readonly metrics: readonly MetricDraft[];
+  readonly seed: string;
+  readonly batchSize: string;
+}
+
+export type FormField = 'name' | 'dataset' | 'split' | 'limit' | 'design' | 'metrics' | 'seed' | 'batchSize';
+export type FormErrors = Partial<Record<FormField, string>> & { metricAt?: Record<number, string> };
+
+export const MAX_COMPARE = 16;
+
+export function emptyForm(): ExperimentForm {
+  return { name: '', datasetVersionId: '', split: 'test', limit: '', design: 'compare', compareIds: [], ablationId: '', metrics: [], seed: '0', batchSize: '32' };
+}
+
+/** The cells an ablation of a specialization with these components creates, in mask order (bit j = j-th component). */
+export function ablationPlan(components: readonly Component[]): { mask: number; components: Component[]; label: string }[] {
+  const ordered = COMPONENTS.filter((c) => components.includes(c));
+  const cells = [];
+  for (let mask = 0; mask < 1 << ordered.length; mask++) {
+    const on = ordered.filter((_, j) => (mask & (1 << j)) !== 0);
+    cells.push({ mask, components: on, label: on.length === 0 ? 'base' : `base + ${on.map((c) => COMPONENT_LABELS[c]).join(' + ')}` });
+  }
+  return cells;
+}
+
+function wholeNumber(text: string, min: number, max: number): number | string {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return `Enter a whole number from ${min} to ${max.toLocaleString('en-US')}`;
+  const n = Number(t);
+  if (n < min || n > max) return `Enter a whole number from ${min} to ${max.toLocaleString('en-US')}`;
+  return n;
+}
+
+/** The spec to send, or the fields at fault. `splitRows` is the chosen split's row count when known. */
+export function toExperimentSpec(f: ExperimentForm, splitRows?: number): { spec: ExperimentSpecIn } | { errors: FormErrors } {
+  const errors: FormErrors = {};
+  if (f.name.trim() === '') errors.name = 'A name is required';
+  if (f.datasetVersionId === '') errors.dataset = 'Choose a dataset';
+  if (splitRows === 0) errors.split = `The ${f.split} split has no rows`;
+  let limit: number | null = null;
+  if (f.limit.trim() !== '') {
+    const n = wholeNumber(f.limit, 1, 10_000_000);
+    if (typeof n === 'string') errors.limit = n;
+    else limit = n;
+  }
+  const design =
+    f.design === 'compare'
+      ? { kind: 'compare' as const, specializationIds: [...f.compareIds] }
+      : { kind: 'ablation' as const, specializationId: f.ablationId };
+  if (f.design === 'compare' && f.compareIds.length === 0) errors.design = 'Choose at least one specialization';
+  if (f.design === 'compare' && f.compareIds.length > MAX_COMPARE) errors.design = `At most ${MAX_COMPARE} specializations`;
+  if (f.design === 'ablation' && f.ablationId === '') errors.design = 'Choose the specialization to ablate';
+  const metrics: MetricSpecInput[] = [];
+  const metricAt: Record<number, string> = {};
+  f.metrics.forEach((d, i) => {
+    const out = specOf(d);
+    if ('error' in out) metricAt[i] = out.error;
+    else metrics.push(out.spec);
+  });
+  if (Object.keys(metricAt).length > 0) errors.metricAt = metricAt;
+  if (f.metrics.length === 0) errors.metrics = 'Choose at least one metric';
+  const seed = wholeNumber(f.seed, 0, 0xffff_ffff);
+  if (typeof seed === 'string') errors.seed = seed;
+  const batchSize = wholeNumber(f.batchSize, 1, 256);
+  if (typeof batchSize === 'string') errors.batchSize = batchSize;
+  if (Object.keys(errors).length > 0 || typeof seed === 'string' || typeof batchSize === 'string') return { errors };
+  const spec: ExperimentSpecIn = { name: f.name.trim(), datasetVersionId: f.datasetVersionId, split: f.split, limit, design, metrics, seed, batchSize };
+  const parsed = ExperimentSpec.safeParse(spec);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = fieldOfPath(issue?.path.map(String) ?? []);
+    return { errors: { [field]: issue?.message ?? 'Not valid' } };
+  }
+  return { spec };
+}
+
+/** The form field a server error's `where` ("experiments.create: metrics.0.threshold", "split") names. */
+export function fieldOfWhere(where: string | undefined): FormField | undefined {
+  if (where === undefined) return undefined;
+  const path = where.replace(/^experiments\.create: /, '').split('.');
+  const field = fieldOfPath(path);
+  return field === 'name' && path[0] !== 'name' ? undefined : field;
+}
+
+function fieldOfPath(path: readonly string[]): FormField {
+  switch (path[0]) {
+    case 'datasetVersionId':
+      return 'dataset';
+    case 'split':
+      return 'split';
+    case 'limit':
+      return 'limit';
+    case 'design':
+      return 'design';
+    case 'metrics':
+      return 'metrics';
+    case 'seed':
+      return 'seed';
+    case 'batchSize':
+      return 'batchSize';
+    default:
+      return 'name';
+  }
+}

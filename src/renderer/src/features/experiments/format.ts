@@ -1,0 +1,134 @@
+// How experiment numbers read (pure): scores of fraction metrics as percentages with one decimal, CIs as
+// "72.1 (68.0-76.3)", effects as signed points, p-values, rates, durations and latencies.
+import { COMPONENT_LABELS, type Component, type ExperimentProgress } from '../../../../shared/contract';
+import { METRIC_BINARY, type MetricKind } from '../../../../shared/metrics';
+
+const MINUS = '\u2212';
+
+/** How a metric's numbers read: proportions (binary metrics) as percentages with one decimal, other fractions
+ *  (chrF, ROUGE-L, JSON fields) as 0-1 with three decimals (as the verdict writes them), lengths as counts. */
+export function scaleOf(kind: MetricKind): { factor: number; digits: number } {
+  if (kind === 'length') return { factor: 1, digits: 1 };
+  return METRIC_BINARY[kind] ? { factor: 100, digits: 1 } : { factor: 1, digits: 3 };
+}
+
+/** Fraction-valued metrics (all but `length`): thresholds are fractions, axes run from 0. */
+export function isFraction(kind: MetricKind): boolean {
+  return kind !== 'length';
+}
+
+/** What a threshold is typed as in the form: a percentage (binary), a 0-1 fraction, or a count (length). */
+export function thresholdInput(kind: MetricKind): 'percent' | 'fraction' | 'count' {
+  if (kind === 'length') return 'count';
+  return METRIC_BINARY[kind] ? 'percent' : 'fraction';
+}
+
+/** The unit a metric's numbers are shown in: "%" for proportions, "chars"/"tokens" for length, else "". */
+export function metricUnit(kind: MetricKind, lengthUnit?: 'chars' | 'tokens'): string {
+  if (kind === 'length') return lengthUnit ?? '';
+  return METRIC_BINARY[kind] ? '%' : '';
+}
+
+function signed(x: number, digits: number): string {
+  const text = Math.abs(x).toFixed(digits);
+  return x < 0 && Number(text) !== 0 ? `${MINUS}${text}` : text;
+}
+
+/** A metric value: 0.7214 -> "72.1" for proportions, "0.721" for chrF, 12.34 -> "12.3" for length; null -> "—". */
+export function formatValue(value: number | null | undefined, kind: MetricKind): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const { factor, digits } = scaleOf(kind);
+  return signed(value * factor, digits);
+}
+
+/** "72.1 (68.0-76.3)"; with a negative bound the range reads "(−8.0 to 1.2)" so the minus sign is not lost. */
+export function formatWithCI(value: number | null | undefined, ci: readonly [number, number] | null | undefined, kind: MetricKind): string {
+  const v = formatValue(value, kind);
+  if (!ci) return v;
+  return `${v} ${formatInterval(ci, kind)}`;
+}
+
+export function formatInterval(ci: readonly [number, number], kind: MetricKind): string {
+  const [lo, hi] = ci;
+  const sep = lo < 0 || hi < 0 ? ' to ' : '-';
+  return `(${formatValue(lo, kind)}${sep}${formatValue(hi, kind)})`;
+}
+
+/** A difference between cells in the metric's units, signed: +4.2 / −3.1 (points for proportions). */
+export function formatEffect(estimate: number, kind: MetricKind): string {
+  const { factor, digits } = scaleOf(kind);
+  const text = signed(estimate * factor, digits);
+  return estimate > 0 && Number(text) !== 0 ? `+${text}` : text;
+}
+
+export function formatEffectWithCI(estimate: number, ci: readonly [number, number], kind: MetricKind): string {
+  return `${formatEffect(estimate, kind)} ${formatInterval(ci, kind)}`;
+}
+
+/** p-values: "<0.001", else three decimals ("0.042", "1.000"). */
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/** Seconds as an ETA or duration: "45 s", "3 min 20 s", "1 h 05 min". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) {
+    const rest = s % 60;
+    return rest === 0 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 60)} min ${rest} s`;
+  }
+  return `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** Milliseconds: "85 ms", "1.42 s". */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** One decimal below 100, none above: 3.24 -> "3.2", 412.7 -> "413". */
+export function formatNumber(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return Math.abs(x) < 100 ? signed(x, 1) : signed(x, 0);
+}
+
+/** The progress line of a run: "12 / 32 outputs · 8 reused · 3.2 rows/s · ETA 7 s". */
+export function progressLine(p: ExperimentProgress, running: boolean): string {
+  const parts = [`${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')} outputs`];
+  if (p.reused > 0) parts.push(`${p.reused.toLocaleString('en-US')} reused`);
+  if (running) {
+    parts.push(p.rowsPerSecond === null ? 'measuring speed…' : `${formatNumber(p.rowsPerSecond)} rows/s`);
+    if (p.etaSeconds !== null) parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
+  }
+  return parts.join(' · ');
+}
+
+export function percentDone(p: ExperimentProgress | null): number {
+  if (!p || p.total === 0) return 0;
+  return Math.min(100, (100 * p.done) / p.total);
+}
+
+export function shortHash(hash: string): string {
+  return hash.slice(0, 8);
+}
+
+/** An effect's name from its terms: ['template'] -> "template", ['template','lora'] -> "template × LoRA adapter". */
+export function termLabel(terms: readonly string[]): string {
+  return terms.map((t) => (t in COMPONENT_LABELS ? COMPONENT_LABELS[t as Component] : t)).join(' × ');
+}
+
+/** How a per-example score tints its cell: full marks, none, or in between (null: not scored). */
+export function scoreTone(score: number | null): 'pass' | 'fail' | 'partial' | null {
+  if (score === null || !Number.isFinite(score)) return null;
+  if (score >= 1 - 1e-9) return 'pass';
+  if (score <= 1e-9) return 'fail';
+  return 'partial';
+}
+
+/** "2025-03-04T10:20:30Z" -> "2025-03-04 10:20". */
+export function formatDate(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
