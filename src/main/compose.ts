@@ -96,7 +96,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const dispatcher = new Dispatcher(
     contract,
     {
-      app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, defaultParent: defaultWorkspaceParent() }), adapters,
+      app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }), adapters,
       datasets, templates, specializations, experiments,
     },
     {

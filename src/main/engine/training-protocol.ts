@@ -14,8 +14,8 @@ export const TrainParams = z.object({
     lora_alpha: positive,
     target_modules: z.array(Module).min(1),
     use_rslora: z.boolean().default(false),
-    /** LoRA dropout is not implemented yet: only 0 is accepted. */
-    lora_dropout: z.literal(0).default(0),
+    /** PEFT's lora_dropout on the LoRA input path while training (seeded per step; off at validation and inference). */
+    lora_dropout: z.number().min(0).lt(1).default(0),
   }).strict().nullable().default(null),
   softPrompt: z.object({
     num_virtual_tokens: steps.max(512),

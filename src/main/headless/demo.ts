@@ -7,12 +7,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Api, ExperimentSpecIn, TrainingJob, TrainingSpecIn } from '../../shared/contract';
 import { UserError } from '../../shared/errors';
+import { DEMO_TEMPLATES } from '../services/demo/demo-service';
 import { formatResults } from './print-results';
 import { waitForExperiment, waitForJob } from './wait';
 
 export const DEMO_DATASET = 'Support triage';
-export const DEMO_TEMPLATE = 'Triage as JSON';
-const TEMPLATE_SOURCE = 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ';
+const DEMO_TEMPLATE = DEMO_TEMPLATES[0] as (typeof DEMO_TEMPLATES)[number];
 
 export interface DemoOptions {
   /** The demo workspace folder (default: the app's "Dovetail demo"). */
@@ -34,15 +34,15 @@ export async function runDemo(api: Api, o: DemoOptions): Promise<{ reportPath: s
   if (!dataset || !version) throw new UserError(`The demo workspace has no "${DEMO_DATASET}" dataset`, { hint: 'Reinstall Dovetail: the bundled demo datasets are missing.' });
   o.log(`Dataset: ${dataset.name} v${version.version} (${version.rowCount} rows)`);
 
-  const template = (await api.templates.list({})).find((t) => t.name === DEMO_TEMPLATE)?.latest
-    ?? (await api.templates.save({ name: DEMO_TEMPLATE, source: TEMPLATE_SOURCE, message: 'The demo template' }));
+  const template = (await api.templates.list({})).find((t) => t.name === DEMO_TEMPLATE.name)?.latest
+    ?? (await api.templates.save({ name: DEMO_TEMPLATE.name, source: DEMO_TEMPLATE.source, message: DEMO_TEMPLATE.message }));
 
   // 1. Train (or reuse) the joint LoRA + soft prompt adapter.
   const spec: TrainingSpecIn = {
     modelId,
     name: o.quick ? 'Demo adapter (quick)' : 'Demo adapter: LoRA + soft prompt',
     data: { kind: 'dataset', datasetVersionId: version.id },
-    template: { inputField: 'message', outputField: 'output', prompt: TEMPLATE_SOURCE, templateVersionId: template.id, validationRows: 64 },
+    template: { inputField: 'message', outputField: 'output', prompt: DEMO_TEMPLATE.source, templateVersionId: template.id, validationRows: 64 },
     method: 'both',
     lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] },
     softPrompt: { n: 8, init: 'text', initText: 'Triage this support message as JSON.' },

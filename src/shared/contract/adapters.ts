@@ -52,6 +52,8 @@ export const LoraSettings = z.object({
   alpha: positive.default(16),
   targets: z.array(z.enum(LORA_TARGETS)).min(1).default(['q_proj', 'v_proj']),
   rslora: z.boolean().default(false),
+  /** PEFT lora_dropout on the LoRA input path during training (0: off). */
+  dropout: z.number().min(0).lt(1).default(0),
 }).strict();
 
 export const SoftPromptSettings = z.object({

@@ -151,6 +151,16 @@ describe('gradient checks: elementwise unary ops', () => {
       },
     });
   });
+  it('FusedMatMul transB (float32: ORT has no float64 kernel), batched A [2, 3, 4] times B [5, 4]', async () => {
+    await check({
+      name: 'FusedMatMul',
+      build: (g) => {
+        const a = g.input('a', 'float32', [2, 3, 4]);
+        const b = g.input('b', 'float32', [5, 4]);
+        return { output: g.op.FusedMatMul(a, b), params: [a, b] };
+      },
+    });
+  });
   it('Cast: float32 and float16 parameters into float64 math, float64 into float32', async () => {
     for (const dtype of ['float32', 'float16'] as const) {
       await check({

@@ -90,6 +90,22 @@ const matMul: Vjp = (c) => {
   return [dA, dB];
 };
 
+/**
+ * FusedMatMul(A, B, transB = 1) = A·Bᵀ for B [N, K] (nn.Linear): dA = dY·B (B as stored, so a frozen weight is read
+ * in place), dB = dYᵀ·A over the flattened rows of A, [N, K].
+ */
+const fusedMatMul: Vjp = (c) => {
+  const { g } = c;
+  const [a, b, dY] = [c.x(0), c.x(1), c.dY];
+  const dA = c.needs(0) ? g.op.MatMul(dY, b) : null; // [..., K]
+  let dB: Value | null = null;
+  if (c.needs(1)) {
+    const rows = (v: Value): Value => g.op.Reshape(v, g.op.Concat([g.constant(i64([1], [-1])), g.op.Shape(v, -1)], 0));
+    dB = g.op.MatMul(g.op.Transpose(rows(dY)), rows(a)); // [N, rows] x [rows, K]
+  }
+  return [dA, dB];
+};
+
 const softmax: Vjp = (c) => {
   const { g } = c;
   const y = c.y();
@@ -168,6 +184,7 @@ export const vjps = {
     ];
   },
   MatMul: matMul,
+  FusedMatMul: fusedMatMul,
   ReduceSum: reduceVjp(false),
   ReduceMean: reduceVjp(true),
   Cast: (c) => [c.g.op.Cast(c.dY, c.x(0).dtype)],

@@ -116,7 +116,7 @@ export class GraphBuilder implements ApplyContext {
     this.checkOpen();
     const def = opDef(op);
     const nodeName = this.nodeName(op);
-    if (def.since > this.opset) {
+    if (!def.domain && def.since > this.opset) {
       throw new BugError(`${op} (${nodeName}) follows opset ${def.since} but graph ${this.name} targets opset ${this.opset}`);
     }
     const { inputs, attrs = {}, dimNames = [] } = def.apply(this, ...args);

@@ -3,6 +3,7 @@
 import onnxProto from 'onnx-proto';
 import { BugError } from '../../../shared/errors';
 import { DTYPES } from './dtype';
+import { opDef, isOpName } from './ops';
 import { isExternal, type Attr, type ExternalTensor, type Graph, type Node, type Value } from './ir';
 import type { Shape } from './shape';
 import { rawBytes, type Tensor } from './tensor';
@@ -24,7 +25,7 @@ export function toModelProto(graph: Graph, options: WriteOptions = {}): onnxProt
   const intermediates = graph.nodes.flatMap((n) => n.outputs).filter((v) => !graphOutputs.has(v));
   return onnx.ModelProto.create({
     irVersion: ONNX_IR_VERSION,
-    opsetImport: [{ domain: '', version: graph.opset }],
+    opsetImport: opsetImports(graph),
     producerName: PRODUCER_NAME,
     producerVersion: options.producerVersion ?? '',
     docString: options.docString ?? '',
@@ -47,11 +48,21 @@ export function encodeModel(graph: Graph, options: WriteOptions = {}): Uint8Arra
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** The default domain at the graph's opset, plus each other domain its nodes use (e.g. com.microsoft). */
+function opsetImports(graph: Graph): { domain: string; version: number }[] {
+  const imports = new Map<string, number>([['', graph.opset]]);
+  for (const node of graph.nodes) {
+    const def = isOpName(node.op) ? opDef(node.op) : null;
+    if (def?.domain) imports.set(def.domain, Math.max(imports.get(def.domain) ?? 0, def.since));
+  }
+  return [...imports].map(([domain, version]) => ({ domain, version }));
+}
+
 function nodeProto(node: Node): onnxProto.onnx.INodeProto {
   return {
     name: node.name,
     opType: node.op,
-    domain: '',
+    domain: (isOpName(node.op) ? opDef(node.op).domain : undefined) ?? '',
     input: node.inputs.map((v) => v?.name ?? ''),
     output: node.outputs.map((v) => v.name),
     attribute: Object.entries(node.attrs).map(([name, a]) => attributeProto(name, a)),

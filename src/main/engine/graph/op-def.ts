@@ -11,8 +11,10 @@ export interface ApplyContext {
 }
 
 export interface OpDef<Args extends unknown[] = unknown[]> {
-  /** ONNX opset version whose definition this follows (must not exceed the graph's opset). */
+  /** ONNX opset version whose definition this follows (must not exceed the graph's opset; default domain only). */
   readonly since: number;
+  /** Operator domain other than ONNX's default, e.g. 'com.microsoft' (imported at version `since`). */
+  readonly domain?: string;
   /** Input names from the ONNX spec, for error messages ("A", "B", "data", "axes"). */
   readonly inputNames: readonly string[];
   // Method syntax on purpose: an OpDef<[Value, Value]> must also be usable as the erased OpDef<unknown[]>.

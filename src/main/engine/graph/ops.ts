@@ -231,6 +231,30 @@ export const ops = {
     },
   }),
 
+  /**
+   * nn.Linear's x·Wᵀ without a transposed copy of W: com.microsoft FusedMatMul (ORT's contrib op, CPU float) with
+   * transB = 1, A [..., K] and a 2-D B [N, K] (the weight as stored) -> [..., N]. A Transpose(W) would be constant-folded
+   * by ORT into a second, anonymous copy of every weight per session.
+   */
+  FusedMatMul: defineOp({
+    since: 1,
+    domain: 'com.microsoft',
+    inputNames: ['A', 'B'],
+    apply: (_ctx, a: Value, b: Value) => ({ inputs: [a, b], attrs: { transB: attr.int(1) } }),
+    infer: (inputs, attrs) => {
+      const a = input(inputs, 0, 'A');
+      const b = input(inputs, 1, 'B');
+      requireDType('A', a, ['float32']);
+      sameDType(a, b);
+      if (intAttr(attrs, 'transB', 0) !== 1 || intAttr(attrs, 'transA', 0) !== 0) fail('only transA = 0, transB = 1 is supported');
+      if (a.shape.length < 2 || b.shape.length !== 2) fail('A must have rank >= 2 and B rank 2 ([N, K])');
+      const k1 = a.shape[a.shape.length - 1] as Dim;
+      const k2 = b.shape[1] as Dim;
+      if (k1 !== k2) fail(`inner dimensions differ: A ${formatShape(a.shape)} has ${k1} columns, B ${formatShape(b.shape)} has ${k2} (transB)`);
+      return [{ dtype: a.dtype, shape: [...a.shape.slice(0, -1), b.shape[0] as Dim] }];
+    },
+  }),
+
   /** Sums over `axes` (all axes when omitted). */
   ReduceSum: reduce(13),
   /** Mean over `axes` (RMSNorm's mean of squares). */

@@ -48,7 +48,7 @@ export function findProblems(graph: Graph): string[] {
       continue;
     }
     const def = opDef(node.op);
-    if (def.since > graph.opset) problems.push(`${where}: needs opset ${def.since}, graph has ${graph.opset}`);
+    if (!def.domain && def.since > graph.opset) problems.push(`${where}: needs opset ${def.since}, graph has ${graph.opset}`);
     const missing = node.inputs.filter((v): v is Value => v !== null && !defined.has(v));
     if (missing.length > 0) {
       problems.push(`${where}: uses ${missing.map((v) => v.name).join(', ')} before it is defined (or from another graph)`);

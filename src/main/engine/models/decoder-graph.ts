@@ -81,9 +81,9 @@ export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: Decode
   return { hidden: out, present, added };
 }
 
-/** logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied). */
+/** logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied), as FusedMatMul on the stored [V, C]. */
 export function emitLmHead(g: GraphBuilder, model: DecoderModel, hidden: Value, weights: GraphWeights): Value {
-  return g.scope('lm_head', () => g.op.MatMul(hidden, weights.transposedFloat(model.weights.lm_head)));
+  return g.scope('lm_head', () => g.op.FusedMatMul(hidden, weights.float(model.weights.lm_head)));
 }
 
 /**
@@ -155,11 +155,14 @@ interface LayerContext {
 function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear): Value {
   const { g } = ctx;
   return g.scope(module, () => {
-    let y = g.op.MatMul(x, ctx.weights.transposedFloat(weights.weight));
+    // x W^T on W as stored ([out, in], memory-mapped for F32): no folded transposed copy per session.
+    let y = g.op.FusedMatMul(x, ctx.weights.float(weights.weight));
     if (weights.bias) y = g.op.Add(y, ctx.weights.float(weights.bias));
     const hooks = ctx.lora;
     const pair = hooks?.layers[ctx.index]?.[module];
-    if (hooks && pair) y = g.op.Add(y, g.scope('lora', () => emitLoraDelta(g, x, pair, hooks.scaling)));
+    const keep = hooks?.dropout?.masks[ctx.index]?.[module];
+    const dropout = hooks?.dropout && keep ? { keep, scale: hooks.dropout.scale } : null;
+    if (hooks && pair) y = g.op.Add(y, g.scope('lora', () => emitLoraDelta(g, x, pair, hooks.scaling, dropout)));
     return y;
   });
 }

@@ -40,7 +40,10 @@ export class GraphWeights {
     return v;
   }
 
-  /** W^T [in, out] of an nn.Linear weight [out, in], float32 (a constant: ORT folds it once). */
+  /**
+   * W^T [in, out] of an nn.Linear weight [out, in], float32 (a constant: ORT folds it into a copy per session). The
+   * decoder uses FusedMatMul(x, W, transB = 1) on the stored W instead; kept for graphs that need W^T itself.
+   */
   transposedFloat(info: TensorInfo): Value {
     let v = this.transposed.get(info.name);
     if (!v) {

@@ -33,18 +33,22 @@ export {
   type InferenceGraphOptions,
 } from './inference-graph';
 export {
+  declareLoraDropoutInputs,
   declareLoraInputs,
   emitLoraDelta,
   LORA_MODULES,
   LORA_SCALING,
   loraFeatures,
+  LORA_DROPOUT_SCALE,
+  loraDropoutMaskName,
   loraFeeds,
   loraInputName,
   loraScaling,
   type LoraAdapter,
+  type LoraDropoutHooks,
   type LoraHooks,
   type LoraModule,
   type LoraPair,
   type LoraWeights,
 } from './lora';
-export { KvStep, ModelRunner, type ForwardInputs, type RunnerModel, type Specialization } from './model-runner';
+export { KvStep, ModelRunner, type ForwardInputs, type RunnerModel, type RunnerOptions, type Specialization } from './model-runner';

@@ -47,6 +47,29 @@ export interface LoraPair {
 export interface LoraHooks {
   layers: Partial<Record<LoraModule, LoraPair>>[]; // [L]
   scaling: Value; // [] float32
+  /** Training only: PEFT's lora_dropout on each module's LoRA input, as keep masks fed per run (null: no dropout). */
+  dropout?: LoraDropoutHooks | null;
+}
+
+/** Graph input name of a module's dropout keep mask: lora.{i}.{module}.dropout_mask, bool [B, S, in]. */
+export const loraDropoutMaskName = (layer: number, module: LoraModule): string => `lora.${layer}.${module}.dropout_mask`;
+/** Scalar input: 1 / (1 - lora_dropout) while training, 1 with all-true masks at validation (nn.Dropout's eval mode). */
+export const LORA_DROPOUT_SCALE = 'lora_dropout_scale';
+
+/** Keep masks per layer and module (true = kept) and the inverted-dropout scale input. */
+export interface LoraDropoutHooks {
+  masks: Partial<Record<LoraModule, Value>>[]; // [L]
+  scale: Value; // [] float32
+}
+
+/** Declares the dropout keep masks, bool [B, S, in] with S the graph's sequence dim (virtual tokens included). */
+export function declareLoraDropoutInputs(g: GraphBuilder, config: DecoderConfig, targets: readonly LoraModule[], sequence: string): LoraDropoutHooks {
+  const masks = Array.from({ length: config.num_hidden_layers }, (_, i) => {
+    const layer: Partial<Record<LoraModule, Value>> = {};
+    for (const module of targets) layer[module] = g.input(loraDropoutMaskName(i, module), 'bool', ['B', sequence, loraFeatures(config, module).in]);
+    return layer;
+  });
+  return { masks, scale: g.input(LORA_DROPOUT_SCALE, 'float32', []) };
 }
 
 /** Declares the LoRA inputs (rank a symbolic dim per module, so PEFT rank_pattern adapters fit too). */
@@ -66,9 +89,13 @@ export function declareLoraInputs(g: GraphBuilder, config: DecoderConfig, target
   return { layers, scaling: g.input(LORA_SCALING, 'float32', []) };
 }
 
-/** scaling * (x A^T) B^T for x [..., in] -> [..., out]; the scale is applied on the small [..., r] product. */
-export function emitLoraDelta(g: GraphBuilder, x: Value, pair: LoraPair, scaling: Value): Value {
-  const down = g.op.MatMul(x, g.op.Transpose(pair.A)); // [..., r]
+/**
+ * scaling * (dropout(x) A^T) B^T for x [..., in] -> [..., out]; the scale is applied on the small [..., r] product.
+ * dropout(x) = x * keep / (1 - p) (PEFT's nn.Dropout on the LoRA path only) when a keep mask is given.
+ */
+export function emitLoraDelta(g: GraphBuilder, x: Value, pair: LoraPair, scaling: Value, dropout: { keep: Value; scale: Value } | null = null): Value {
+  const input = dropout ? g.op.Mul(x, g.op.Mul(g.op.Cast(dropout.keep, 'float32'), dropout.scale)) : x;
+  const down = g.op.MatMul(input, g.op.Transpose(pair.A)); // [..., r]
   return g.op.MatMul(g.op.Mul(down, scaling), g.op.Transpose(pair.B)); // [..., out]
 }
 

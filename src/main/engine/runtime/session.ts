@@ -14,6 +14,12 @@ export interface SessionOptions {
   externalDataFolder?: string;
   /** Which provider to use and where a fallback is recorded; the worker's target by default. */
   target?: ExecutionTarget;
+  /**
+   * 'lean' (training): no weight prepacking (each prepacked weight is an anonymous copy per session, while the stored
+   * ones are memory-mapped and shared by every session) and no CPU arena (it keeps the first run's blocks beside the
+   * memory pattern's block, doubling activation memory). Default 'fast'.
+   */
+  memory?: 'fast' | 'lean';
 }
 
 /** The ORT options a session is created with (exported so the worker can report what its sessions get). */
@@ -23,11 +29,13 @@ export function sessionOptionsFor(options: SessionOptions, provider: ExecutionPr
     intraOpNumThreads: options.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    ...(options.memory === 'lean' ? { enableCpuMemArena: false } : {}),
     extra: {
       // Idle ORT threads otherwise spin and burn a core between runs.
       session: {
         'intra_op.allow_spinning': '0',
         'inter_op.allow_spinning': '0',
+        ...(options.memory === 'lean' ? { disable_prepacking: '1' } : {}),
         ...(options.externalDataFolder ? { model_external_initializers_file_folder_path: options.externalDataFolder } : {}),
       },
     },

@@ -1,6 +1,7 @@
 // The training loop (pure TS; ORT work goes through a TrainingBackend): seeded shuffling, gradient accumulation,
 // clipping, AdamW with a warm-up schedule, validation, early stopping, checkpoints, resume, cancel and progress.
-import { BugError, CancelledError } from '../../../shared/errors';
+import { createHash } from 'node:crypto';
+import { BugError, CancelledError, UserError } from '../../../shared/errors';
 import { adamwState, adamwStep, clipGradNorm, type AdamWOptions } from './adamw';
 import { loadLatestCheckpoint, saveCheckpoint, type LoopState } from './checkpoint';
 import { collate, microBatches, type Batch, type TokenizedRow } from './collate';
@@ -35,6 +36,8 @@ export interface TrainerOptions {
   /** Soft-prompt length (virtual tokens go first in every row) and the pad id for right padding. */
   numVirtualTokens: number;
   padId: number;
+  /** What else decides the run (base model, LoRA and soft-prompt settings, dropout): kept in the resume fingerprint. */
+  runKey?: string;
 }
 
 export interface TrainingProgress {
@@ -76,10 +79,15 @@ export async function train(backend: TrainingBackend, initial: readonly Param[],
   const batchesPerEpoch = Math.ceil(rows.length / o.batchSize);
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / o.gradientAccumulationSteps);
   const totalSteps = Math.min(o.maxSteps ?? Infinity, o.epochs * stepsPerEpoch);
-  const fingerprint = JSON.stringify({ ...o, checkpointFolder: null, evalEvery: null, patience: null, checkpointEvery: null, rows: rows.length });
+  // A checkpoint resumes only the run that wrote it: same settings and the same tokenized rows (their hash).
+  const data = createHash('sha256');
+  for (const row of rows) data.update(Int32Array.from([...row.ids, -2, ...row.labels, -3]));
+  const fingerprint = JSON.stringify({ ...o, checkpointFolder: null, evalEvery: null, patience: null, checkpointEvery: null, rows: rows.length, data: data.digest('hex') });
   const saved = o.checkpointFolder ? await loadLatestCheckpoint(o.checkpointFolder) : null;
   if (saved && saved.loop.fingerprint !== fingerprint) {
-    throw new BugError(`train: the checkpoint in ${o.checkpointFolder} belongs to a run with other settings or data`);
+    throw new UserError('The saved checkpoint belongs to a run with other settings or other training data, so it cannot be resumed', {
+      code: 'train-resume-mismatch', where: o.checkpointFolder ?? undefined, hint: 'The data or the template changed since the run started. Cancel this job and start a new one.',
+    });
   }
   const resumedFrom = saved ? saved.loop.step : null;
   const params = saved ? saved.params : cloneParams(initial);
@@ -103,7 +111,7 @@ export async function train(backend: TrainingBackend, initial: readonly Param[],
     const batches = microBatches(order, o.batchSize)
       .slice(k * o.gradientAccumulationSteps, (k + 1) * o.gradientAccumulationSteps)
       .map((b) => collate(b, o.numVirtualTokens, o.padId));
-    const { loss, grads } = await accumulate(backend, batches, params);
+    const { loss, grads } = await accumulate(backend, batches, params, loop.step);
     tokens += batches.reduce((s, b) => s + b.tokens, 0);
     const gradNorm = o.maxGradNorm === null ? globalNorm(grads) : clipGradNorm(grads, o.maxGradNorm);
     const lr = learningRate({ kind: o.schedule, lr: o.lr, warmupSteps: o.warmupSteps, totalSteps }, loop.step);
@@ -151,14 +159,17 @@ export async function train(backend: TrainingBackend, initial: readonly Param[],
   return { params, steps: loop.step, losses: loop.losses, valLosses: loop.valLosses, stoppedEarly, resumedFrom, peakRssBytes: peakRss };
 }
 
-/** Loss and summed gradients of one optimizer step's micro-batches, weighted by the step's target-token count. */
-export async function accumulate(backend: TrainingBackend, batches: readonly Batch[], params: readonly Param[]): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
+/**
+ * Loss and summed gradients of one optimizer step's micro-batches, weighted by the step's target-token count. `step`
+ * (0-based) and the micro-batch index pick the LoRA dropout masks, so a resumed step draws the same ones.
+ */
+export async function accumulate(backend: TrainingBackend, batches: readonly Batch[], params: readonly Param[], step = 0): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
   const targets = batches.reduce((s, b) => s + b.targets, 0);
   const grads = new Map(params.map((p) => [p.name, new Float32Array(p.data.length)]));
   let loss = 0;
-  for (const batch of batches) {
+  for (const [microBatch, batch] of batches.entries()) {
     if (batch.targets === 0) continue; // no target token: no loss, no gradient
-    const out = await backend.lossAndGrads(batch, params, 1 / targets);
+    const out = await backend.lossAndGrads(batch, params, 1 / targets, { step, microBatch });
     loss += out.loss;
     for (const [name, g] of out.grads) {
       const sum = grads.get(name) as Float32Array;

@@ -3,7 +3,7 @@
 import { BugError } from '../../../shared/errors';
 import { buildBackward, gradName } from '../autodiff';
 import { GraphBuilder, type Graph, type Value } from '../graph';
-import { declareLoraInputs, emitDecoder, GraphWeights, LORA_MODULES, type DecoderModel, type LoraModule } from '../models';
+import { declareLoraDropoutInputs, declareLoraInputs, emitDecoder, GraphWeights, LORA_MODULES, type DecoderModel, type LoraModule } from '../models';
 import { emitMaskedCrossEntropy } from './loss';
 
 /** Graph input and output names of the training graph. */
@@ -22,6 +22,8 @@ export const TRAIN_NAMES = {
 export interface TrainingGraphSpec {
   loraTargets: readonly LoraModule[];
   softPrompt: boolean;
+  /** PEFT's lora_dropout in [0, 1); above 0 the graph takes a keep mask per module (lora-dropout.ts). Default 0. */
+  loraDropout?: number;
 }
 
 export interface TrainingGraphs {
@@ -36,7 +38,8 @@ export interface TrainingGraphs {
 /**
  * Inputs: input_ids [B, T], attention_mask [B, n+T] (1 = token; right padding), position_ids [B, T] (n + t),
  * target_rows [N], target_ids [N], loss_weight [], soft_prompt [n, C], lora.{i}.{module}.A [r, in] / .B [out, r],
- * lora_scaling []. Outputs: loss [] (and grad.<param> in `training`).
+ * lora_scaling []; with lora_dropout > 0 also lora.{i}.{module}.dropout_mask [B, n+T, in] bool and lora_dropout_scale [].
+ * Outputs: loss [] (and grad.<param> in `training`).
  */
 export function buildTrainingGraphs(model: DecoderModel, spec: TrainingGraphSpec): TrainingGraphs {
   const g = new GraphBuilder(`${model.config.architecture}-training`);
@@ -60,6 +63,9 @@ export function emitTrainingLoss(g: GraphBuilder, model: DecoderModel, spec: Tra
   const lossWeight = g.input(TRAIN_NAMES.lossWeight, 'float32', []);
   const softPrompt = spec.softPrompt ? g.input(TRAIN_NAMES.softPrompt, 'float32', ['n', config.hidden_size]) : null;
   const lora = spec.loraTargets.length > 0 ? declareLoraInputs(g, config, spec.loraTargets) : null;
+  const p = spec.loraDropout ?? 0;
+  if (!(p >= 0 && p < 1)) throw new BugError(`training graph: lora_dropout ${p} is outside [0, 1)`);
+  if (lora && p > 0) lora.dropout = declareLoraDropoutInputs(g, config, spec.loraTargets, spec.softPrompt ? 'n+T' : 'T');
   const weights = new GraphWeights(g);
   const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past: null, lora }, weights);
   const loss = emitMaskedCrossEntropy(g, model, weights, { hidden: out.hidden, targetRows, targetIds, lossWeight });

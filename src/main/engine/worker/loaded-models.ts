@@ -122,7 +122,8 @@ export class LoadedModels {
 
   private async load(folder: string): Promise<LoadedModel> {
     const checkpoint = await loadCheckpoint(folder);
-    const runner = await ModelRunner.open(checkpoint, this.sessions);
+    // Plain generation (no adapter) runs on the base-only session; the hooked one is made on first adapter use.
+    const runner = await ModelRunner.open(checkpoint, this.sessions, undefined, { baseSession: true });
     return { checkpoint, runner };
   }
 

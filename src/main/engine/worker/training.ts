@@ -38,15 +38,15 @@ export const trainingHandlers: Pick<HandlerTable<EngineMethods>, 'train'> = {
       ...(p.lora ? initLora(checkpoint, { r: p.lora.r, targets: p.lora.target_modules }, p.seed) : []),
     ];
     const scaling = p.lora ? loraScaling(p.lora.r, p.lora.lora_alpha, p.lora.use_rslora) : 0;
-    const spec = { loraTargets: p.lora?.target_modules ?? [], softPrompt: n > 0 };
-    const backend = await SessionBackend.create(checkpoint, { spec, loraScaling: scaling, threads: ctx.config.threads, folder: checkpoint.folder });
+    const spec = { loraTargets: p.lora?.target_modules ?? [], softPrompt: n > 0, loraDropout: p.lora?.lora_dropout ?? 0 };
+    const backend = await SessionBackend.create(checkpoint, { spec, loraScaling: scaling, threads: ctx.config.threads, folder: checkpoint.folder, seed: p.seed });
     try {
       const h = p.hyper;
       const result = await train(backend, params, rows, validation, {
         seed: p.seed, epochs: h.epochs, maxSteps: h.maxSteps, batchSize: h.batchSize, gradientAccumulationSteps: h.gradientAccumulationSteps, lr: h.lr,
         schedule: h.schedule, warmupSteps: h.warmupSteps, adamw: { betas: h.betas, eps: h.eps, weightDecay: h.weightDecay }, maxGradNorm: h.maxGradNorm,
         evalEvery: h.evalEvery, patience: h.patience, checkpointEvery: h.checkpointEvery, checkpointFolder: join(p.checkpointFolder, 'checkpoints'),
-        numVirtualTokens: n, padId: padId(checkpoint),
+        numVirtualTokens: n, padId: padId(checkpoint), runKey: JSON.stringify({ model: checkpoint.contentHash, lora: p.lora, softPrompt: p.softPrompt }),
       }, { progress: (x) => ctx.progress(x), checkpoint: () => ctx.checkpoint() });
       const adapterFolder = join(p.checkpointFolder, `adapter-step-${result.steps}`);
       await writeAdapter(adapterFolder, checkpoint, p, result.params);
@@ -91,7 +91,7 @@ async function writeAdapter(folder: string, c: Checkpoint, p: TrainParams, param
   const files: FileToWrite[] = [];
   const options = { model: c.config, baseModelNameOrPath: null };
   if (p.lora) {
-    const lora = trainedLora(params, c.config.num_hidden_layers, { r: p.lora.r, lora_alpha: p.lora.lora_alpha, use_rslora: p.lora.use_rslora, target_modules: p.lora.target_modules });
+    const lora = trainedLora(params, c.config.num_hidden_layers, { r: p.lora.r, lora_alpha: p.lora.lora_alpha, use_rslora: p.lora.use_rslora, lora_dropout: p.lora.lora_dropout, target_modules: p.lora.target_modules });
     const out = encodePeftLora(lora, options);
     files.push({ path: ADAPTER_CONFIG_FILE, bytes: out.config }, { path: ADAPTER_WEIGHTS_FILE, bytes: out.weights });
   }

@@ -9,6 +9,7 @@ import { EngineHost } from '../../host/engine-host';
 import { engineWorkerScript } from '../../host/testing/engine-worker-script';
 import { DatasetsService } from '../datasets';
 import { ModelsService } from '../models';
+import { TemplatesService } from '../templates';
 import { WorkspaceService } from '../workspace';
 import { DemoService, DEMO_WORKSPACE_NAME } from './demo-service';
 
@@ -18,6 +19,7 @@ let dir: string;
 let workspace: WorkspaceService;
 let models: ModelsService;
 let datasets: DatasetsService;
+let templates: TemplatesService;
 let demo: DemoService;
 
 beforeAll(async () => {
@@ -31,7 +33,8 @@ beforeEach(() => {
   workspace = new WorkspaceService({ appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined } });
   models = new ModelsService({ workspace, engine: host, events: { emit: () => undefined }, clock: () => new Date(), paths: { homeDir: dir, relativeTo: dir } });
   datasets = new DatasetsService({ workspace, events: { emit: () => undefined }, clock: () => new Date() });
-  demo = new DemoService({ workspace, models, datasets, defaultParent: path.join(dir, 'Documents') });
+  templates = new TemplatesService({ workspace, datasets, events: { emit: () => undefined }, clock: () => new Date() });
+  demo = new DemoService({ workspace, models, datasets, templates, defaultParent: path.join(dir, 'Documents') });
 });
 afterEach(async () => {
   await workspace.dispose();
@@ -54,6 +57,7 @@ describe('DemoService', () => {
     expect(supersense).toMatchObject({ version: 1, rowCount: 4000, splits: { train: 3000, validation: 400, test: 600 } });
     expect(supersense?.roles).toEqual({ input: ['word', 'pos', 'definition'], reference: 'output', key: 'id', label: null });
     expect(datasets.readRows(triage?.id ?? '', 'test', { limit: 1 })[0]).toMatchObject({ key: 'triage-test-0000', file: 'test.jsonl', line: 1 });
+    expect((await templates.list()).map((t) => [t.name, t.latest.fields])).toEqual([['Supersense', ['definition', 'pos', 'word']], ['Triage as JSON', ['message']]]);
 
     await workspace.close();
     const second = await demo.openDemoWorkspace({}, ctx);
@@ -62,6 +66,7 @@ describe('DemoService', () => {
     expect(second.modelIds).toEqual(first.modelIds);
     expect(await models.list()).toHaveLength(1);
     expect((await datasets.list()).map((d) => [d.name, d.versions.length])).toEqual([['Support triage', 1], ['WordNet supersense', 1]]);
+    expect((await templates.list()).map((t) => t.versions)).toEqual([1, 1]);
   });
 
   it('refuses a non-empty folder that is not a workspace, changing nothing', async () => {

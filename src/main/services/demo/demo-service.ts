@@ -1,5 +1,6 @@
 // Sets up the demo workspace from what the app bundles, through the same services a user's own actions use
-// (workspace.create/open, models.add, datasets.import): no special cases for the demo model or datasets.
+// (workspace.create/open, models.add, datasets.import, templates.save): no special cases for the demo model, datasets
+// or templates.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FieldRole } from '../../../shared/contract/datasets';
@@ -9,6 +10,7 @@ import { UserError } from '../../../shared/errors';
 import { findBundledDatasetsDir } from '../adapters/training-data';
 import type { DatasetsService } from '../datasets';
 import type { ModelsService } from '../models';
+import type { TemplatesService } from '../templates';
 import type { WorkspaceService } from '../workspace';
 
 export const DEMO_WORKSPACE_NAME = 'Dovetail demo';
@@ -21,10 +23,17 @@ export const DEMO_DATASETS: readonly { folder: string; name: string; roles: Read
   { folder: 'wordnet-supersense', name: 'WordNet supersense', roles: { id: 'key', word: 'input', pos: 'input', definition: 'input', output: 'reference' } },
 ];
 
+/** The demo prompt templates (saved once, by name): the triage one is what `npm run demo` trains and serves with. */
+export const DEMO_TEMPLATES: readonly { name: string; source: string; message: string }[] = [
+  { name: 'Triage as JSON', source: 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ', message: 'Bundled demo template for Support triage' },
+  { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense: ', message: 'Bundled demo template for WordNet supersense' },
+];
+
 export interface DemoServiceDeps {
   readonly workspace: Pick<WorkspaceService, 'create' | 'open'>;
   readonly models: Pick<ModelsService, 'bundled' | 'add'>;
   readonly datasets: Pick<DatasetsService, 'inspectFile' | 'import' | 'latestVersionByName'>;
+  readonly templates: Pick<TemplatesService, 'list' | 'save'>;
   /** Parent folder of the default demo workspace. */
   readonly defaultParent: string;
   /** resources/datasets; found next to the running code when not given (null: none bundled). */
@@ -54,6 +63,8 @@ export class DemoService implements ServiceImpl<typeof demoContract> {
     const modelIds: string[] = [];
     for (const model of bundled) modelIds.push(model.modelId ?? (await this.deps.models.add({ folder: model.folder, name: model.name })).id);
     await this.importDemoDatasets();
+    const templates = new Set((await this.deps.templates.list()).map((t) => t.name));
+    for (const t of DEMO_TEMPLATES) if (!templates.has(t.name)) await this.deps.templates.save({ name: t.name, source: t.source, system: null, chat: false, message: t.message });
     return { workspace, reopened, modelIds };
   }
 
