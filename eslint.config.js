@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'eslint-rules/**', '*.config.js', 'tools/**/*.mjs'],
+    files: ['scripts/**', 'bin/**', 'eslint-rules/**', '*.config.js', 'tools/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );
