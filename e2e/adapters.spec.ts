@@ -1,9 +1,10 @@
-// Training an adapter from the Adapters screen on the demo model: the wizard with defaults and a tiny step budget,
-// the live loss chart, the finished job, and the adapter version in the list with its lineage.
+// Training an adapter from the Adapters screen on the demo model: the wizard defaults to a workspace dataset and the
+// saved template its name suggests, an inline prompt is tried and given up, a LoRA dropout and a tiny step budget are
+// set; then the live loss chart, the finished job, and the adapter version in the list with its lineage.
 import { expect, test } from './fixtures';
 import { AdaptersPage } from './pages/adapters-page';
 
-test('the wizard trains a LoRA on the demo dataset and lists it with its lineage', async ({ app, page }) => {
+test('the wizard trains a LoRA on a workspace dataset with a saved template and lists it with its lineage', async ({ app, page }) => {
   test.setTimeout(180_000);
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
@@ -12,12 +13,33 @@ test('the wizard trains a LoRA on the demo dataset and lists it with its lineage
   const adapters = new AdaptersPage(page);
   await expect(page.getByTestId('empty-adapters')).toBeVisible();
   await adapters.trainButton.click();
+
+  // Data: the demo's datasets are offered, the first one chosen, with its splits and target.
+  await expect(adapters.field('source')).toContainText('Support triage v1');
+  await expect(adapters.field('dataset-facts')).toContainText(/train \d+ · validation \d+ · test \d+ rows/);
+  await expect(adapters.field('dataset-facts')).toContainText('"output"');
   await adapters.field('maxRows').fill('16');
   await adapters.next.click();
+
+  // Template: the saved "Triage as JSON" by default; an inline prompt starts from it and renders the preview.
+  await expect(adapters.field('template')).toContainText('Triage as JSON');
+  await expect(adapters.field('template-source')).toContainText('Message: {{ message }}');
+  await expect(page.getByTestId('wizard-preview')).toContainText('Triage this support message');
+  await adapters.choose('template', 'Write a prompt here…');
+  await adapters.field('prompt').fill('Ticket for: {{ message }}\n');
+  await page.getByTestId('wizard-refresh-preview').click();
+  await expect(page.getByTestId('wizard-preview')).toContainText('Ticket for:');
+  await adapters.choose('template', 'Triage as JSON');
   await expect(page.getByTestId('wizard-preview')).toContainText('Triage this support message');
   await adapters.next.click();
+
+  // Method: a dropout out of range blocks Next; 0.1 is kept in the lineage.
+  await adapters.field('dropout').fill('1');
+  await expect(adapters.next).toBeDisabled();
+  await adapters.field('dropout').fill('0.1');
   await adapters.field('maxSteps').fill('4');
   await adapters.next.click();
+  await expect(page.getByTestId('wizard-estimate')).toContainText('Support triage v1 (train split); prompt: Triage as JSON v1');
   await expect(page.getByTestId('wizard-estimate')).toContainText('4 optimizer steps');
   await adapters.start.click();
 
@@ -26,6 +48,7 @@ test('the wizard trains a LoRA on the demo dataset and lists it with its lineage
   await expect(adapters.items).toHaveCount(1, { timeout: 120_000 });
   await expect(adapters.job).toHaveCount(0);
   await expect(page.getByTestId('adapter-check')).toContainText('Active');
-  await expect(adapters.lineage).toContainText('bundled:support-triage');
+  await expect(adapters.lineage).toContainText('dataset:Support triage v1');
+  await expect(adapters.lineage.getByRole('row', { name: /lora_dropout/ })).toContainText('0.1');
   await expect(page.getByTestId('adapter-loss-chart')).toHaveAttribute('data-points', '4');
 });

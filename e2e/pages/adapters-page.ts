@@ -13,6 +13,11 @@ export class AdaptersPage {
   field(name: string): Locator {
     return this.page.getByTestId(`wizard-${name}`);
   }
+  /** Opens the wizard's select `wizard-<name>` and picks the option with that accessible name. */
+  async choose(name: string, option: string | RegExp): Promise<void> {
+    await this.field(name).click();
+    await this.page.getByRole('option', { name: option }).click();
+  }
   get next(): Locator {
     return this.page.getByTestId('wizard-next');
   }

@@ -109,7 +109,7 @@ describe('factorialAnalysis', () => {
     expect(analysis.effects[0]).toMatchObject({ terms: ['adapter'], test: 'mcnemar', p: direct.p, pHolm: direct.p });
     const diff = on.reduce<number>((s, v) => s + v, 0) / 200 - off.reduce<number>((s, v) => s + v, 0) / 200;
     expect(analysis.effects[0]?.estimate).toBeCloseTo(diff, 14);
-    expect(analysis.cellCi).toBe('wilson');
+    expect(analysis.cellCi).toBe('bootstrap');
     expect(analysis.comparisons).toHaveLength(1); // drop and add are the same two cells when k = 1
     expect(factorialAnalysis(input)).toEqual(analysis);
     expect(analysis).toMatchObject({ seed: 42, resamples: 2000, permutations: 10000, level: 0.95 });

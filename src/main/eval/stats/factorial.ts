@@ -10,10 +10,10 @@
 //   examples;  p: the paired sign-flip test of e_i(T) against 0 (exact when n <= 16 or the scores are 0/1, see
 //   permutation.ts), or McNemar between the two cells when k = 1 and scores are binary;
 //   pHolm: Holm across all 2^k - 1 effects of the analysis.
-// Cell CIs are Wilson intervals for binary scores (better than the bootstrap near 0 and 1), bootstrap otherwise.
+// Cell CIs are paired percentile-bootstrap intervals (the choice; a cell at 0% or 100% gets a zero-width
+// interval, so per-cell tables also show n, and wilsonInterval is there for single proportions).
 import { bootstrapMeansCI, DEFAULT_LEVEL, DEFAULT_RESAMPLES } from './bootstrap';
-import { mean, wilsonInterval } from './descriptive';
-import { normalQuantileTwoSided } from './distributions';
+import { mean } from './descriptive';
 import { checkDesign, onComponents, popcount } from './factorial-input';
 import type { FactorialInput } from './factorial-input';
 import { holm } from './holm';
@@ -82,18 +82,16 @@ export function factorialAnalysis(input: FactorialInput): FactorialAnalysis {
   const terms = masks.slice(1).sort((a, b) => popcount(a) - popcount(b) || a - b);
   const perExample = new Map(terms.map((term) => [term, effectPerExample(y, k, n, term)]));
 
-  // One joint bootstrap: effects, then (for two-way interactions) simple effects, then cells when not binary.
+  // One joint bootstrap: effects, then (for two-way interactions) simple effects, then the cells (paired: every
+  // series sees the same resampled examples).
   const pairTerms = terms.filter((t) => popcount(t) === 2);
   const simpleSeries = pairTerms.flatMap((pair) => simpleEffectSeries(perExample, pair));
-  const series = [...terms.map((t) => perExample.get(t) as number[]), ...simpleSeries.map((s) => s.values), ...(input.binary ? [] : y)];
+  const series = [...terms.map((t) => perExample.get(t) as number[]), ...simpleSeries.map((s) => s.values), ...y];
   const boot = bootstrapMeansCI(series, { seed: input.seed, resamples, level, stream: 0 });
 
-  const z = normalQuantileTwoSided(level);
   const cells = masks.map((mask): FactorialCell => {
     const cellMean = mean(y[mask] as readonly number[]);
-    const ci = input.binary
-      ? wilsonInterval(Math.round(cellMean * n), n, z)
-      : ((boot[terms.length + simpleSeries.length + mask] as { ci: [number, number] }).ci);
+    const ci = (boot[terms.length + simpleSeries.length + mask] as { ci: [number, number] }).ci;
     return { mask, on: onComponents(input.components, mask), mean: cellMean, ci };
   });
 
@@ -129,7 +127,7 @@ export function factorialAnalysis(input: FactorialInput): FactorialAnalysis {
     n,
     binary: input.binary,
     cells,
-    cellCi: input.binary ? 'wilson' : 'bootstrap',
+    cellCi: 'bootstrap',
     effects,
     comparisons: simpleComparisons(input),
     seed: input.seed,

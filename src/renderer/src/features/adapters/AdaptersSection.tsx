@@ -38,7 +38,7 @@ export function AdaptersSection({ section }: { section: Section }) {
   );
   const jobPanels = activeJobs.map((j) => <JobPanel key={j.id} job={j} />);
   if (list.length === 0 && activeJobs.length === 0) {
-    const hint = modelList.length === 0 ? ' First add a base model on the Models screen.' : ' Start with "Train an adapter": the demo datasets are ready to use.';
+    const hint = modelList.length === 0 ? ' First add a base model on the Models screen.' : ' Start with "Train an adapter" on one of the workspace\'s datasets and a saved template.';
     return (
       <EmptyState icon={section.icon} title={section.emptyTitle} description={`${section.description}${hint}`} testId="empty-adapters">
         <Box sx={{ mt: 3 }}>{actions}</Box>

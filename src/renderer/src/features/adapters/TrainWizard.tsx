@@ -1,33 +1,44 @@
-// "Train an adapter": data -> template preview -> method and hyper-parameters (Advanced folded) -> estimate -> start.
-import { Accordion, AccordionDetails, AccordionSummary, Alert, Box, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, Step, StepLabel, Stepper, TextField, Typography } from '@mui/material';
+// "Train an adapter": data (a workspace dataset version or a JSONL file) -> template (saved or inline) with the
+// preview -> method and hyper-parameters (Advanced folded) -> estimate -> start.
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Step, StepLabel, Stepper, Typography } from '@mui/material';
 import { useState } from 'react';
-import { LORA_TARGETS, type ModelRecord, type TrainingEstimate } from '../../../../shared/contract';
+import type { ModelRecord, TrainingEstimate } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { DataStep } from './DataStep';
 import { bytes, seconds } from './format';
-import { initialForm, TEMPLATES, toSpec, type WizardForm } from './wizard-form';
+import { MethodStep } from './MethodStep';
+import { TemplateStep } from './TemplateStep';
+import { useWizardData } from './useWizardData';
+import { formProblem, initialForm, resolveChoices, toSpec, type Choices, type WizardForm } from './wizard-form';
 
 const STEPS = ['Data', 'Template', 'Method', 'Estimate'];
 
+function sourceLine(form: WizardForm, c: Choices): string {
+  if (form.source === 'jsonl') return `Data: ${form.path}`;
+  const data = c.dataset ? `${c.dataset.name} v${c.dataset.version} (train split)` : '—';
+  return `Data: ${data}; prompt: ${c.template ? `${c.template.name} v${c.template.version}` : 'inline template'}`;
+}
+
 export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecord[]; onClose: () => void; onStarted: () => void }) {
   const api = useApi();
+  const { datasets, templates } = useWizardData();
   const [step, setStep] = useState(0);
   const [form, setForm] = useState<WizardForm>(() => initialForm(models[0]?.id ?? ''));
   const [estimate, setEstimate] = useState<TrainingEstimate | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const set = <K extends keyof WizardForm>(key: K, value: WizardForm[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const num = (key: 'r' | 'alpha' | 'n' | 'epochs' | 'batchSize' | 'warmupSteps' | 'evalEvery' | 'checkpointEvery' | 'seed', label: string) => (
-    <TextField label={label} type="number" size="small" value={form[key]} onChange={(e) => set(key, Number(e.target.value))} slotProps={{ htmlInput: { 'data-testid': `wizard-${key}` } }} />
-  );
-  const text = (key: 'maxRows' | 'lr' | 'maxSteps' | 'maxLength', label: string, helper: string) => (
-    <TextField label={label} size="small" value={form[key]} helperText={helper} onChange={(e) => set(key, e.target.value)} slotProps={{ htmlInput: { 'data-testid': `wizard-${key}` } }} />
-  );
+  const choicesOf = (f: WizardForm) => resolveChoices(f, datasets.data ?? [], templates.data ?? []);
+  const choices = choicesOf(form);
+  // While the workspace's datasets load, the default dataset is not known yet: Next waits without a message.
+  const loading = form.source === 'dataset' && datasets.data === undefined && datasets.error === undefined;
+  const problem = step < 3 && !loading ? formProblem(form, choices, step) : null;
 
-  const run = async (next: number) => {
+  /** Estimates `f` (the preview and the numbers) and, when it succeeds, moves to `next`. */
+  const run = async (next: number, f: WizardForm = form) => {
     setBusy(true);
     try {
-      if (next >= 1) setEstimate(await api.adapters.estimate(toSpec(form)));
+      if (next >= 1) setEstimate(await api.adapters.estimate(toSpec(f, choicesOf(f))));
       setError(undefined);
       setStep(next);
     } catch (e) {
@@ -36,10 +47,15 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
       setBusy(false);
     }
   };
+  const update = (change: (f: WizardForm) => WizardForm, refresh = false) => {
+    const next = change(form);
+    setForm(next);
+    if (refresh) void run(step, next);
+  };
   const start = async () => {
     setBusy(true);
     try {
-      await api.adapters.startTraining(toSpec(form));
+      await api.adapters.startTraining(toSpec(form, choices));
       onStarted();
     } catch (e) {
       setError(e);
@@ -57,78 +73,12 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
             <Step key={s}><StepLabel>{s}</StepLabel></Step>
           ))}
         </Stepper>
-        {step === 0 && (
-          <Stack spacing={2}>
-            <TextField select label="Base model" size="small" value={form.modelId} onChange={(e) => set('modelId', e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'wizard-model' } }}>
-              {models.map((m) => <MenuItem key={m.id} value={m.id}>{m.name}</MenuItem>)}
-            </TextField>
-            <TextField select label="Data" size="small" value={form.source} data-testid="wizard-source"
-              onChange={(e) => { const source = e.target.value as WizardForm['source']; setForm((f) => ({ ...f, source, ...(source === 'jsonl' ? {} : TEMPLATES[source]) })); }}>
-              <MenuItem value="support-triage">Demo: support-triage (message → triage JSON)</MenuItem>
-              <MenuItem value="wordnet-supersense">Demo: wordnet-supersense (definition → supersense)</MenuItem>
-              <MenuItem value="jsonl">A JSONL file…</MenuItem>
-            </TextField>
-            {form.source === 'jsonl' && <TextField label="JSONL file path" size="small" value={form.path} onChange={(e) => set('path', e.target.value)} />}
-            <Stack direction="row" spacing={2}>
-              <TextField label="Input field" size="small" value={form.inputField} onChange={(e) => set('inputField', e.target.value)} />
-              <TextField label="Output field" size="small" value={form.outputField} onChange={(e) => set('outputField', e.target.value)} />
-              {text('maxRows', 'Use the first N rows', 'empty: all rows')}
-            </Stack>
-          </Stack>
-        )}
-        {step === 1 && (
-          <Stack spacing={2}>
-            <TextField label="Prompt template (Jinja; the row's fields and {{ input }})" multiline minRows={3} value={form.prompt} onChange={(e) => set('prompt', e.target.value)} />
-            <FormControlLabel control={<Checkbox checked={form.chat} onChange={(e) => set('chat', e.target.checked)} />} label="Wrap the prompt in the model's chat template" />
-            <Button variant="outlined" onClick={() => void run(1)} disabled={busy}>Refresh preview</Button>
-            {estimate?.preview && (
-              <Box data-testid="wizard-preview" sx={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap', bgcolor: 'action.hover', p: 1.5, borderRadius: 1 }}>
-                <b>prompt:</b> {estimate.preview.prompt}{'\n'}<b>target:</b> {estimate.preview.target}
-              </Box>
-            )}
-          </Stack>
-        )}
-        {step === 2 && (
-          <Stack spacing={2}>
-            <TextField select label="Method" size="small" value={form.method} onChange={(e) => set('method', e.target.value as WizardForm['method'])}>
-              <MenuItem value="lora">LoRA</MenuItem>
-              <MenuItem value="soft-prompt">Soft prompt</MenuItem>
-              <MenuItem value="both">LoRA + soft prompt</MenuItem>
-            </TextField>
-            <Stack direction="row" spacing={2}>
-              {form.method !== 'soft-prompt' && num('r', 'LoRA rank r')}
-              {form.method !== 'soft-prompt' && num('alpha', 'lora_alpha')}
-              {form.method !== 'lora' && num('n', 'Virtual tokens')}
-              {num('epochs', 'Epochs')}
-              {text('maxSteps', 'Max steps', 'empty: all epochs')}
-            </Stack>
-            <Accordion>
-              <AccordionSummary>Advanced</AccordionSummary>
-              <AccordionDetails>
-                <Stack spacing={2}>
-                  {form.method !== 'soft-prompt' && (
-                    <TextField select label="LoRA targets" size="small" value={form.targets} slotProps={{ select: { multiple: true } }} onChange={(e) => set('targets', e.target.value as unknown as string[])}>
-                      {LORA_TARGETS.map((t) => <MenuItem key={t} value={t}>{t}</MenuItem>)}
-                    </TextField>
-                  )}
-                  <Stack direction="row" spacing={2}>
-                    {text('lr', 'Learning rate', 'empty: 2e-4 LoRA, 3e-2 soft prompt')}
-                    {num('batchSize', 'Batch size')}
-                    {num('warmupSteps', 'Warm-up steps')}
-                    {text('maxLength', 'Max length', "empty: the model's context")}
-                  </Stack>
-                  <Stack direction="row" spacing={2}>
-                    {num('evalEvery', 'Validate every N steps')}
-                    {num('checkpointEvery', 'Checkpoint every N steps')}
-                    {num('seed', 'Seed')}
-                  </Stack>
-                </Stack>
-              </AccordionDetails>
-            </Accordion>
-          </Stack>
-        )}
+        {step === 0 && <DataStep form={form} choices={choices} models={models} datasets={datasets} update={update} />}
+        {step === 1 && <TemplateStep form={form} choices={choices} templates={templates} preview={estimate?.preview} busy={busy} update={update} onRefresh={() => void run(1)} />}
+        {step === 2 && <MethodStep form={form} update={update} />}
         {step === 3 && estimate && (
           <Stack spacing={1} data-testid="wizard-estimate">
+            <Typography>{sourceLine(form, choices)}</Typography>
             <Typography>{estimate.rows} rows ({estimate.tokens} tokens, longest {estimate.maxRowTokens}), {estimate.validationRows} validation rows</Typography>
             <Typography>{estimate.steps} optimizer steps, {estimate.trainableParameters.toLocaleString()} trainable parameters</Typography>
             <Typography>About {seconds(estimate.seconds)} at {estimate.tokensPerSecond.toFixed(0)} tokens/s ({estimate.tokensPerSecondSource === 'measured' ? 'measured on this machine' : 'rough formula'}), about {bytes(estimate.memoryBytes)} of memory</Typography>
@@ -142,9 +92,10 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
         <Box sx={{ mt: 2 }}><ErrorAlert error={error} testId="wizard-error" /></Box>
       </DialogContent>
       <DialogActions>
+        {problem && <Typography variant="body2" color="text.secondary" sx={{ flex: 1, px: 2 }} data-testid="wizard-problem">{problem}</Typography>}
         <Button onClick={onClose}>Close</Button>
         {step > 0 && <Button onClick={() => setStep(step - 1)} disabled={busy}>Back</Button>}
-        {step < 3 && <Button variant="contained" onClick={() => void run(step + 1)} disabled={busy || !form.modelId} data-testid="wizard-next">Next</Button>}
+        {step < 3 && <Button variant="contained" onClick={() => void run(step + 1)} disabled={busy || loading || problem !== null} data-testid="wizard-next">Next</Button>}
         {step === 3 && <Button variant="contained" onClick={() => void start()} disabled={busy} data-testid="wizard-start">Start training</Button>}
       </DialogActions>
     </Dialog>

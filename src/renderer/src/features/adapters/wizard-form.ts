@@ -1,9 +1,19 @@
-// The wizard's form state and its mapping to the contract's TrainingSpec (pure, so it is testable without a DOM).
-import type { TrainingSpecIn } from '../../../../shared/contract';
+// The wizard's form state, the defaults it derives from the workspace (dataset version, a saved template whose name
+// suggests the dataset) and its mapping to the contract's TrainingSpec (pure, so it is testable without a DOM).
+import type { DatasetVersion, TemplateSummary, TemplateVersion, TrainingSpecIn } from '../../../../shared/contract';
+
+/** How the rows of a dataset source become prompts: the suggested saved template, a chosen one, or an inline prompt. */
+export type TemplateChoice = { kind: 'default' } | { kind: 'saved'; version: TemplateVersion } | { kind: 'inline' };
 
 export interface WizardForm {
   modelId: string;
-  source: 'support-triage' | 'wordnet-supersense' | 'jsonl';
+  source: 'dataset' | 'jsonl';
+  /** null: the default dataset version (defaultDataset). */
+  datasetVersionId: string | null;
+  template: TemplateChoice;
+  /** The inline prompt of a dataset source (Jinja over the row's fields by name); null: one line per input field. */
+  inlinePrompt: string | null;
+  /** A JSONL source: the file, its input and output fields and the prompt (the row's fields plus {{ input }}). */
   path: string;
   inputField: string;
   outputField: string;
@@ -13,6 +23,8 @@ export interface WizardForm {
   method: 'lora' | 'soft-prompt' | 'both';
   r: number;
   alpha: number;
+  /** PEFT lora_dropout, as typed (0 <= p < 1). */
+  dropout: string;
   targets: string[];
   n: number;
   lr: string;
@@ -26,27 +38,121 @@ export interface WizardForm {
   seed: number;
 }
 
-export const TEMPLATES: Record<'support-triage' | 'wordnet-supersense', Pick<WizardForm, 'inputField' | 'outputField' | 'prompt'>> = {
-  'support-triage': { inputField: 'message', outputField: 'output', prompt: 'Triage this support message as JSON.\nMessage: {{ input }}\nTicket: ' },
-  'wordnet-supersense': { inputField: 'definition', outputField: 'output', prompt: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense: ' },
-};
+/** What the form's choices resolve to against the workspace's dataset versions and templates. */
+export interface Choices {
+  dataset: DatasetVersion | null;
+  /** null: the inline prompt. */
+  template: TemplateVersion | null;
+  prompt: string;
+}
 
 export function initialForm(modelId: string): WizardForm {
   return {
-    modelId, source: 'support-triage', path: '', ...TEMPLATES['support-triage'], chat: false, maxRows: '', method: 'lora', r: 8, alpha: 16, targets: ['q_proj', 'v_proj'],
+    modelId, source: 'dataset', datasetVersionId: null, template: { kind: 'default' }, inlinePrompt: null,
+    path: '', inputField: 'input', outputField: 'output', prompt: 'Input: {{ input }}\nOutput: ', chat: false, maxRows: '',
+    method: 'lora', r: 8, alpha: 16, dropout: '0', targets: ['q_proj', 'v_proj'],
     n: 8, lr: '', epochs: 1, batchSize: 4, maxSteps: '', warmupSteps: 0, maxLength: '', evalEvery: 10, checkpointEvery: 10, seed: 0,
   };
 }
 
+/** A version can train only with a reference field (the target) and train rows. */
+export function trainable(v: DatasetVersion): boolean {
+  return v.roles.reference !== null && v.splits.train > 0;
+}
+
+/** The first trainable version in datasets.list order (datasets by name, each one's newest version first). */
+export function defaultDataset(versions: readonly DatasetVersion[]): DatasetVersion | null {
+  return versions.find(trainable) ?? null;
+}
+
+export function splitCounts(v: DatasetVersion): string {
+  return `train ${v.splits.train} · validation ${v.splits.validation} · test ${v.splits.test}`;
+}
+
+const words = (name: string): string[] => name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 4);
+const related = (a: string, b: string): boolean => a === b || (a.length >= 5 && b.startsWith(a)) || (b.length >= 5 && a.startsWith(b));
+
+/**
+ * The saved template whose name shares the most words with the dataset's ("Triage as JSON" for "Support triage"),
+ * ties to the one that reads only the dataset's fields, then list order; with no name in common, the first.
+ */
+export function suggestTemplate(dataset: DatasetVersion | null, templates: readonly TemplateSummary[]): TemplateSummary | null {
+  if (templates.length === 0) return null;
+  if (dataset === null) return templates[0] ?? null;
+  const datasetWords = words(dataset.name);
+  const fields = new Set(dataset.fields.map((f) => f.name));
+  const score = (t: TemplateSummary): number => {
+    const shared = words(t.name).filter((w) => datasetWords.some((d) => related(w, d))).length;
+    return shared === 0 ? 0 : shared * 2 + (t.latest.fields.every((f) => fields.has(f)) ? 1 : 0);
+  };
+  let best: TemplateSummary | null = null;
+  let bestScore = 0;
+  for (const t of templates) {
+    const s = score(t);
+    if (s > bestScore) [best, bestScore] = [t, s];
+  }
+  return best ?? templates[0] ?? null;
+}
+
+/** A starting inline prompt: the dataset's input fields, one per line. */
+export function fieldsPrompt(dataset: DatasetVersion | null): string {
+  const inputs = dataset?.roles.input ?? [];
+  return inputs.length === 0 ? '' : `${inputs.map((f) => `{{ ${f} }}`).join('\n')}\n`;
+}
+
+export function resolveChoices(f: WizardForm, datasets: readonly DatasetVersion[], templates: readonly TemplateSummary[]): Choices {
+  const dataset = f.datasetVersionId === null ? defaultDataset(datasets) : (datasets.find((v) => v.id === f.datasetVersionId) ?? null);
+  const template = f.template.kind === 'saved' ? f.template.version : f.template.kind === 'inline' ? null : (suggestTemplate(dataset, templates)?.latest ?? null);
+  return { dataset, template, prompt: f.inlinePrompt ?? fieldsPrompt(dataset) };
+}
+
+/** Choosing another dataset version lets the template follow it again (the suggestion for the new dataset). */
+export function withDataset(f: WizardForm, datasetVersionId: string): WizardForm {
+  return { ...f, datasetVersionId, template: f.template.kind === 'inline' ? f.template : { kind: 'default' } };
+}
+
+/** Switching to an inline prompt starts from the template shown until then. */
+export function withInlinePrompt(f: WizardForm, c: Choices): WizardForm {
+  return { ...f, template: { kind: 'inline' }, inlinePrompt: f.inlinePrompt ?? c.template?.source ?? c.prompt, chat: c.template?.chat ?? f.chat };
+}
+
+/** Why the wizard cannot leave `step` (0 Data, 1 Template, 2 Method) yet, or null. */
+export function formProblem(f: WizardForm, c: Choices, step: number): string | null {
+  if (f.modelId === '') return 'Choose a base model.';
+  if (f.source === 'jsonl' && f.path.trim() === '') return 'Give the JSONL file path.';
+  if (f.source === 'dataset' && c.dataset === null) return 'Choose a dataset version (import one on the Datasets screen), or use a JSONL file.';
+  if (step >= 1 && f.source === 'dataset' && c.template === null && c.prompt.trim() === '') return 'Write the prompt template.';
+  if (step >= 2 && dropoutProblem(f.dropout) !== null) return 'The LoRA dropout must be at least 0 and below 1.';
+  return null;
+}
+
+export function dropoutProblem(s: string): string | null {
+  const p = Number(s);
+  return s.trim() === '' || (Number.isFinite(p) && p >= 0 && p < 1) ? null : '0 to below 1';
+}
+
 const optionalInt = (s: string): number | null => (s.trim() === '' ? null : Math.max(1, Math.round(Number(s))));
 
-export function toSpec(f: WizardForm): TrainingSpecIn {
+function dataAndTemplate(f: WizardForm, c: Choices): Pick<TrainingSpecIn, 'data' | 'template'> {
+  const maxRows = optionalInt(f.maxRows);
+  if (f.source === 'jsonl') {
+    return { data: { kind: 'jsonl', path: f.path }, template: { inputField: f.inputField, outputField: f.outputField, prompt: f.prompt, chat: f.chat, maxRows } };
+  }
+  // The renderer reads fields by name and the target is the reference role; the two fields are kept for the lineage.
+  const reference = c.dataset?.roles.reference ?? 'reference';
+  const inputField = c.dataset?.roles.input[0] ?? reference;
+  const template = c.template === null
+    ? { prompt: c.prompt, chat: f.chat, templateVersionId: null }
+    : { prompt: c.template.source, chat: c.template.chat, templateVersionId: c.template.id };
+  return { data: { kind: 'dataset', datasetVersionId: c.dataset?.id ?? '' }, template: { inputField, outputField: reference, ...template, maxRows } };
+}
+
+export function toSpec(f: WizardForm, c: Choices): TrainingSpecIn {
   return {
     modelId: f.modelId,
-    data: f.source === 'jsonl' ? { kind: 'jsonl', path: f.path } : { kind: 'bundled', dataset: f.source },
-    template: { inputField: f.inputField, outputField: f.outputField, prompt: f.prompt, chat: f.chat, maxRows: optionalInt(f.maxRows) },
+    ...dataAndTemplate(f, c),
     method: f.method,
-    lora: { r: f.r, alpha: f.alpha, targets: f.targets as ('q_proj' | 'v_proj')[] },
+    lora: { r: f.r, alpha: f.alpha, targets: f.targets as ('q_proj' | 'v_proj')[], dropout: f.dropout.trim() === '' ? 0 : Number(f.dropout) },
     softPrompt: { n: f.n },
     hyper: {
       lr: f.lr.trim() === '' ? null : Number(f.lr), epochs: f.epochs, batchSize: f.batchSize, maxSteps: optionalInt(f.maxSteps), warmupSteps: f.warmupSteps,
