@@ -40,6 +40,34 @@ export class PromptsPage {
   get saveSet(): Locator { return this.id('demo-save'); }
   get picks(): Locator { return this.id('demo-pick'); }
   get sets(): Locator { return this.id('demo-set'); }
+  get editorError(): Locator { return this.id('template-editor-error'); }
+  get compare(): Locator { return this.id('template-compare'); }
+  get diffDialog(): Locator { return this.id('template-diff-dialog'); }
+  get status(): Locator { return this.id('template-status'); }
+  get statusError(): Locator { return this.id('template-status-error'); }
+  get statusHistory(): Locator { return this.id('template-status-history'); }
+  get runChecks(): Locator { return this.id('checks-run'); }
+  get checksReport(): Locator { return this.id('checks-report'); }
+  get currentUser(): Locator { return this.id('current-user'); }
+
+  move(to: 'in-review' | 'approved' | 'draft' | 'deprecated'): Locator {
+    return this.id(`template-move-${to}`);
+  }
+
+  tickVersion(n: number): Locator {
+    return this.page.getByRole('checkbox', { name: `Compare version ${n}` });
+  }
+
+  /** Adds a local user from the top bar's user menu and makes them the current user. */
+  async addUser(name: string, role: 'editor' | 'reviewer' | 'analyst' | 'admin'): Promise<void> {
+    await this.currentUser.click();
+    await this.id('user-add').click();
+    await this.id('user-name').fill(name);
+    await this.id('user-role').click();
+    await this.page.getByRole('option', { name: role, exact: true }).click();
+    await this.id('user-create').click();
+    await expect(this.currentUser).toHaveText(name);
+  }
 
   item(name: string): Locator {
     return this.items.filter({ has: this.page.getByTestId('template-item-name').getByText(name, { exact: true }) });

@@ -17,6 +17,7 @@ export class TemplateEditor {
     await expect(this.lines).toBeVisible({ timeout: 30_000 });
     await this.lines.click();
     await this.page.keyboard.type(text);
+    await this.closeSuggestions();
   }
 
   /** Replaces the whole text. Lines should end after punctuation, so that Enter never accepts a word suggestion. */
@@ -26,5 +27,12 @@ export class TemplateEditor {
     await this.page.keyboard.press('ControlOrMeta+A');
     await this.page.keyboard.press('Delete');
     await this.page.keyboard.type(text);
+    await this.closeSuggestions();
+  }
+
+  /** Completion may still be offering names after typing inside a tag; Escape closes it (it never edits). */
+  private async closeSuggestions(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await expect(this.root.locator('.suggest-widget.visible')).toHaveCount(0);
   }
 }

@@ -12,6 +12,7 @@ import { DatasetsService } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
 import { SpecializationsService } from './services/specializations';
 import { TemplatesService } from './services/templates';
+import { UsersService } from './services/users';
 import { AppService, type FolderPicker } from './services/app/app-service';
 import { EngineService } from './services/engine/engine-service';
 import { DemoService } from './services/demo';
@@ -87,7 +88,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const generation = new GenerationService({ models, engine, events: sink('generation') });
   const clock = (): Date => new Date();
   const datasets = new DatasetsService({ workspace, events: sink('datasets'), clock, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}) });
-  const templates = new TemplatesService({ workspace, datasets, events: sink('templates'), clock });
+  const users = new UsersService({ workspace, events: sink('users'), clock });
+  const templates = new TemplatesService({ workspace, datasets, events: sink('templates'), clock, users, engine, models: generation });
   const adapters = new AdaptersService({
     workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderDataset: datasetRenderer({ datasets, templates }),
   });
@@ -97,7 +99,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     contract,
     {
       app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }), adapters,
-      datasets, templates, specializations, experiments,
+      datasets, templates, specializations, experiments, users,
     },
     {
       validateResults: true,

@@ -12,6 +12,7 @@ import { experimentsContract } from './experiments';
 import { settingsContract } from './settings';
 import { specializationsContract } from './specializations';
 import { templatesContract } from './templates';
+import { usersContract } from './users';
 import { workspaceContract } from './workspace';
 
 export const contract = {
@@ -27,6 +28,7 @@ export const contract = {
   templates: templatesContract,
   specializations: specializationsContract,
   experiments: experimentsContract,
+  users: usersContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -49,4 +51,5 @@ export * from './datasets';
 export * from './templates';
 export * from './specializations';
 export * from './experiments';
+export * from './users';
 export type Bridge = BridgeOf<Contract>;

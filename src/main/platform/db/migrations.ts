@@ -209,4 +209,40 @@ export const workspaceMigrations: readonly Migration[] = [
       CREATE INDEX dataset_rows_key ON dataset_rows (version_id, key);
     `,
   },
+  {
+    version: 6,
+    name: 'users, template status history and checks, demonstration selection',
+    // Local user profiles (the current user is kept per app instance by the users service, not here). Status changes
+    // of template versions are appended rows (who, when, from/to) so the history panel can say who approved what;
+    // template_versions.status (migration 4) holds the current one. Check reports are kept per template version and
+    // dataset version: approval reads the newest. A demonstration set version says how it picks its examples per input.
+    up: `
+      CREATE TABLE users (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('editor', 'reviewer', 'analyst', 'admin')),
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE template_status_changes (
+        version_id  TEXT NOT NULL REFERENCES template_versions (id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        from_status TEXT NOT NULL,
+        to_status   TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        note        TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        PRIMARY KEY (version_id, seq)
+      ) STRICT;
+      CREATE TABLE template_checks (
+        id                 TEXT PRIMARY KEY,
+        version_id         TEXT NOT NULL REFERENCES template_versions (id) ON DELETE CASCADE,
+        dataset_version_id TEXT NOT NULL,
+        passed             INTEGER NOT NULL,
+        report             TEXT NOT NULL,
+        ran_at             TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX template_checks_version ON template_checks (version_id, ran_at);
+      ALTER TABLE demonstration_set_versions ADD COLUMN selection TEXT NOT NULL DEFAULT '{"kind":"fixed"}';
+    `,
+  },
 ];

@@ -14,7 +14,8 @@ export interface ResolvedSpecialization {
   spec: Specialization;
   model: ModelRecord;
   template: CompiledTemplate | null;
-  examples: Record<string, unknown>[];
+  /** The demonstration rows for one input (a fixed set: the same rows; random-k and similar-k: chosen per input). */
+  examplesFor: (row: Record<string, unknown>) => Record<string, unknown>[];
   adapterFolders: AdapterFolderRef[];
   /** Virtual tokens the soft prompt adds to every call (0 without one). */
   softPromptTokens: number;
@@ -24,7 +25,7 @@ export interface ResolvedSpecialization {
 export interface ResolveDeps {
   readonly models: { usableModel(id: string): Promise<ModelRecord> };
   readonly adapters: { record(id: string): AdapterRecord };
-  readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows'>;
+  readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'demonstrationSetVersion'>;
 }
 
 export async function resolveSpecialization(spec: Specialization, deps: ResolveDeps): Promise<ResolvedSpecialization> {
@@ -41,11 +42,15 @@ export async function resolveSpecialization(spec: Specialization, deps: ResolveD
     folders.set(a.id, { folder: a.folder, lora: same?.lora ?? false, softPrompt: true, baseContentHash: model.contentHash });
     softPromptTokens = await virtualTokens(a);
   }
+  const setId = spec.demonstrationSetVersionId;
+  const set = setId === null ? null : deps.templates.demonstrationSetVersion(setId);
+  // A fixed set is resolved once; the others depend on the input.
+  const fixed = set !== null && set.selection.kind === 'fixed' ? deps.templates.demonstrationRows(set.id) : null;
   return {
     spec,
     model,
     template: spec.templateVersionId === null ? null : deps.templates.compiled(spec.templateVersionId),
-    examples: spec.demonstrationSetVersionId === null ? [] : deps.templates.demonstrationRows(spec.demonstrationSetVersionId),
+    examplesFor: (row) => (set === null ? [] : (fixed ?? deps.templates.demonstrationRows(set.id, row))),
     adapterFolders: [...folders.values()],
     softPromptTokens,
     decoding: spec.decoding,
@@ -54,7 +59,7 @@ export async function resolveSpecialization(spec: Specialization, deps: ResolveD
 
 /** The generation prompt of one row: the rendered text as raw completion, or as a user turn of the chat template. */
 export function promptFor(r: ResolvedSpecialization, row: Record<string, unknown>, roles: RowRoles, where: string): { prompt: GenerationPrompt; rendered: RenderedText } {
-  const rendered = renderRow(r.template, row, roles, r.examples, where);
+  const rendered = renderRow(r.template, row, roles, r.examplesFor(row), where);
   if (!rendered.chat) return { prompt: { mode: 'raw', text: rendered.text }, rendered };
   const messages = [...(rendered.system ? [{ role: 'system', content: rendered.system }] : []), { role: 'user', content: rendered.text }];
   return { prompt: { mode: 'chat', messages }, rendered };

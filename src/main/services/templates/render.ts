@@ -2,13 +2,15 @@
 // so what is trained is what is served). With a template: Jinja over the row's fields, the reference removed (the
 // expected answer must never reach the prompt) and `examples` = the demonstration rows (reference included). Without
 // one (an ablation cell with the template off): the input fields' values, one per line, after the demonstrations.
-import { Template } from '@huggingface/jinja';
+// Rendering is guarded (guarded-render.ts): a step budget, a range() cap and an output cap stop hostile templates
+// synchronously, so training, experiments and previews share one safe renderer; internal attributes are refused.
+import type { Template } from '@huggingface/jinja';
 import { createHash } from 'node:crypto';
 import { UserError } from '../../../shared/errors';
+import { guardedParse, guardedRender, MAX_RENDERED_CHARS, RenderLimitError } from './guarded-render';
+export { MAX_RENDERED_CHARS };
 export { templateFields } from '../../../shared/template-fields';
 
-/** Guards a preview or a run against a template that expands without bound (e.g. a loop over a huge range). */
-export const MAX_RENDERED_CHARS = 200_000;
 
 export interface TemplateLike {
   source: string;
@@ -29,8 +31,9 @@ export interface RenderedText {
 
 export function compileTemplate(source: string, where = 'template'): Template {
   try {
-    return new Template(source);
+    return guardedParse(source);
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw new UserError(`The template cannot be parsed: ${error instanceof Error ? error.message : String(error)}`, {
       code: 'template-syntax', where, hint: 'Check that every {{ has its }} and every {% for %} / {% if %} its {% endfor %} / {% endif %}.',
     });
@@ -59,8 +62,11 @@ export function renderRow(
   if (roles.reference !== null) context[roles.reference] = undefined;
   let text: string;
   try {
-    text = compiled.template.render(context);
+    text = guardedRender(compiled.template, context);
   } catch (error) {
+    if (error instanceof RenderLimitError) {
+      throw new UserError(`The template was stopped on ${where}: ${error.message}`, { code: error.code, where, hint: error.hint });
+    }
     throw new UserError(`The template failed on ${where}: ${error instanceof Error ? error.message : String(error)}`, {
       code: 'template-render', where, hint: 'Check the field names the template uses against the dataset.',
     });

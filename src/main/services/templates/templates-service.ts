@@ -1,14 +1,24 @@
-// The templates service (templatesContract): immutable template and demonstration-set versions, previews of a row,
-// and, for the services that render prompts (specializations, experiments), compiled templates and demonstration
-// rows resolved from their ids.
+// The templates service (templatesContract): immutable template and demonstration-set versions with their authors and
+// review workflow, previews of a row, the checks before approval, demonstration analytics, and, for the services that
+// render prompts (specializations, experiments), compiled templates and demonstration rows resolved from their ids.
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { DemonstrationSetVersion, RenderedPrompt, TemplateVersion, templatesContract } from '../../../shared/contract/templates';
-import { UserError } from '../../../shared/errors';
+import type { ModelRecord } from '../../../shared/contract/models';
+import type {
+  DemonstrationAnalytics, DemonstrationSelection, DemonstrationSetVersion, RenderedPrompt, TemplateCheckReport, TemplateStatus, TemplateVersion, templatesContract,
+} from '../../../shared/contract/templates';
+import type { User } from '../../../shared/contract/users';
+import type { MetricSpec } from '../../../shared/metrics';
+import { BugError, UserError } from '../../../shared/errors';
+import type { EngineHost } from '../../host/engine-host';
 import type { WorkspaceAccess } from '../workspace';
+import { demonstrationAnalytics } from './analytics';
+import { runChecks } from './checks';
 import type { DatasetReader } from './dataset-reader';
+import { selectDemonstrations } from './demonstrations';
 import { compileTemplate, hashTemplate, renderRow, templateFields, type TemplateLike } from './render';
 import { TemplateStore } from './template-store';
+import { checkMove } from './workflow';
 
 type Contract = typeof templatesContract;
 
@@ -18,6 +28,11 @@ export interface TemplatesServiceDeps {
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;
   readonly newId?: () => string;
+  /** Who saves and who moves versions through the workflow (absent in tests of other services: no author). */
+  readonly users?: { currentUser(): User };
+  /** For the checks and analytics, which measure and generate with a model (absent: those methods are refused). */
+  readonly engine?: Pick<EngineHost, 'request'>;
+  readonly models?: { usableModel(id: string): Promise<ModelRecord> };
 }
 
 export interface CompiledTemplate {
@@ -52,7 +67,8 @@ export class TemplatesService implements ServiceImpl<Contract> {
     const fields = templateFields(compileTemplate(arg.source, 'source'));
     const templateId = arg.templateId ?? this.newId();
     const id = this.newId();
-    const draft = { id, templateId, ...like, message: arg.message, fields, contentHash: hashTemplate(like), createdAt: this.deps.clock().toISOString() };
+    const author = this.deps.users?.currentUser().id ?? null;
+    const draft = { id, templateId, ...like, message: arg.message, fields, contentHash: hashTemplate(like), author, createdAt: this.deps.clock().toISOString() };
     store.addVersion(draft, arg.templateId === undefined ? (arg.name ?? '') : null);
     this.deps.events.emit('onChanged', { kind: 'template', id: templateId });
     return this.templateVersion(id);
@@ -68,7 +84,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
     let compiled: CompiledTemplate | null = null;
     if (arg.versionId !== undefined) compiled = this.compiled(arg.versionId);
     else if (arg.source !== undefined) compiled = { template: compileTemplate(arg.source, 'source'), like: { source: arg.source, system: arg.system ?? null, chat: arg.chat ?? false } };
-    const examples = arg.demonstrationSetVersionId === null ? [] : this.demonstrationRows(arg.demonstrationSetVersionId);
+    const examples = arg.demonstrationSetVersionId === null ? [] : this.demonstrationRows(arg.demonstrationSetVersionId, row.data);
     const rendered = renderRow(compiled, row.data, facts.roles, examples, `row ${arg.rowIdx + 1}`);
     const ref = facts.roles.reference === null ? null : row.data[facts.roles.reference];
     return { ...rendered, reference: typeof ref === 'string' ? ref : ref === undefined || ref === null ? null : JSON.stringify(ref) };
@@ -78,7 +94,9 @@ export class TemplatesService implements ServiceImpl<Contract> {
     return this.store.demonstrationSets();
   }
 
-  async saveDemonstrations(arg: { setId?: string | undefined; name?: string | undefined; datasetVersionId: string; rowKeys: string[]; message: string }): Promise<DemonstrationSetVersion> {
+  async saveDemonstrations(arg: {
+    setId?: string | undefined; name?: string | undefined; datasetVersionId: string; rowKeys: string[]; selection: DemonstrationSelection; message: string;
+  }): Promise<DemonstrationSetVersion> {
     const store = this.store;
     if (arg.setId === undefined && arg.name === undefined) throw new UserError('Name the new demonstration set', { code: 'demos-name', where: 'name' });
     if (arg.setId !== undefined && !store.demonstrationSetExists(arg.setId)) throw notFound('demonstration set', arg.setId);
@@ -91,12 +109,67 @@ export class TemplatesService implements ServiceImpl<Contract> {
     }
     const setId = arg.setId ?? this.newId();
     const id = this.newId();
-    const contentHash = createHash('sha256').update(JSON.stringify(['demos/1', arg.datasetVersionId, arg.rowKeys])).digest('hex');
-    store.addDemonstrationSet({ id, setId, datasetVersionId: arg.datasetVersionId, rowKeys: arg.rowKeys, message: arg.message, contentHash, createdAt: this.deps.clock().toISOString() }, arg.setId === undefined ? (arg.name ?? '') : null);
+    // A fixed set hashes as it did before selection existed, so existing specializations keep their hashes.
+    const hashed = arg.selection.kind === 'fixed' ? ['demos/1', arg.datasetVersionId, arg.rowKeys] : ['demos/2', arg.datasetVersionId, arg.rowKeys, arg.selection];
+    const contentHash = createHash('sha256').update(JSON.stringify(hashed)).digest('hex');
+    store.addDemonstrationSet(
+      { id, setId, datasetVersionId: arg.datasetVersionId, rowKeys: arg.rowKeys, selection: arg.selection, message: arg.message, contentHash, createdAt: this.deps.clock().toISOString() },
+      arg.setId === undefined ? (arg.name ?? '') : null,
+    );
     this.deps.events.emit('onChanged', { kind: 'demonstrations', id: setId });
     const saved = store.demonstrationSet(id);
     if (!saved) throw notFound('demonstration set version', id);
     return saved;
+  }
+
+  async setStatus(arg: { versionId: string; status: TemplateStatus; note: string }): Promise<TemplateVersion> {
+    const store = this.store;
+    const version = this.templateVersion(arg.versionId);
+    const actor = this.actor();
+    checkMove(version, arg.status, actor.id, arg.status === 'approved' ? store.lastCheckReport(version.id) : null);
+    store.changeStatus(version.id, version.status, arg.status, actor.id, arg.note, this.deps.clock().toISOString());
+    this.deps.events.emit('onChanged', { kind: 'template', id: version.templateId });
+    return this.templateVersion(version.id);
+  }
+
+  async checks(arg: { versionId: string; datasetVersionId: string; modelId: string; demonstrationSetVersionId: string | null }): Promise<TemplateCheckReport> {
+    const version = this.templateVersion(arg.versionId);
+    const { engine, model } = await this.generator(arg.modelId);
+    const setId = arg.demonstrationSetVersionId;
+    const report = await runChecks(
+      {
+        reportId: this.newId(), versionId: version.id, compiled: this.compiled(version.id), datasetVersionId: arg.datasetVersionId, demonstrationSetVersionId: setId,
+        examplesFor: (row) => (setId === null ? [] : this.demonstrationRows(setId, row)), model, now: this.deps.clock().toISOString(),
+      },
+      { datasets: this.deps.datasets, engine },
+    );
+    this.store.addCheckReport(report);
+    this.deps.events.emit('onChanged', { kind: 'template', id: version.templateId });
+    return report;
+  }
+
+  async lastChecks({ versionId }: { versionId: string }): Promise<TemplateCheckReport | null> {
+    this.templateVersion(versionId);
+    return this.store.lastCheckReport(versionId);
+  }
+
+  async demonstrationAnalytics(arg: { templateVersionId: string; demonstrationSetVersionId: string; modelId: string; sample: number; metric: MetricSpec }): Promise<DemonstrationAnalytics> {
+    const set = this.demonstrationSetVersion(arg.demonstrationSetVersionId);
+    const { engine, model } = await this.generator(arg.modelId);
+    return demonstrationAnalytics(
+      { compiled: this.compiled(arg.templateVersionId), set, model, sample: arg.sample, metric: arg.metric, examplesFor: (row) => this.demonstrationPicks(set, row) },
+      { datasets: this.deps.datasets, engine },
+    );
+  }
+
+  private actor(): User {
+    if (!this.deps.users) throw new BugError('templates: the workflow needs the users service');
+    return this.deps.users.currentUser();
+  }
+
+  private async generator(modelId: string): Promise<{ engine: Pick<EngineHost, 'request'>; model: ModelRecord }> {
+    if (!this.deps.engine || !this.deps.models) throw new BugError('templates: checks and analytics need the engine and the model registry');
+    return { engine: this.deps.engine, model: await this.deps.models.usableModel(modelId) };
   }
 
   // For the services that render prompts.
@@ -118,15 +191,22 @@ export class TemplatesService implements ServiceImpl<Contract> {
     return { template: compileTemplate(v.source, `template ${v.name} v${v.version}`), like: { source: v.source, system: v.system, chat: v.chat } };
   }
 
-  /** The demonstration rows of a set version, in its order (their data, reference included). */
-  demonstrationRows(setVersionId: string): Record<string, unknown>[] {
-    const set = this.demonstrationSetVersion(setVersionId);
+  /**
+   * The demonstration rows an input gets from a set version (their data, reference included), its selection applied.
+   * Without `input`, a `similar` set gives its first k rows (callers that render per row should pass the row).
+   */
+  demonstrationRows(setVersionId: string, input: Record<string, unknown> | null = null): Record<string, unknown>[] {
+    return this.demonstrationPicks(this.demonstrationSetVersion(setVersionId), input).map((p) => p.data);
+  }
+
+  private demonstrationPicks(set: DemonstrationSetVersion, input: Record<string, unknown> | null): { key: string; data: Record<string, unknown> }[] {
     const byKey = new Map(this.deps.datasets.readRows(set.datasetVersionId, 'train').map((r) => [r.key, r.data]));
-    return set.rowKeys.map((key) => {
+    const pool = set.rowKeys.map((key) => {
       const data = byKey.get(key);
       if (!data) throw new UserError(`Demonstration ${key} of ${set.name} v${set.version} is no longer in its dataset`, { code: 'demos-rows', where: set.id });
-      return data;
+      return { key, data };
     });
+    return selectDemonstrations(set.selection, pool, input, this.deps.datasets.versionFacts(set.datasetVersionId).roles.input);
   }
 
   private newId(): string {

@@ -1,16 +1,18 @@
 // "New demonstration set" (or a new version of one): choose a dataset version, browse its training split a page at
-// a time, tick rows (up to 64), put them in order, name the set and save it as an immutable version.
+// a time, tick rows (up to 64), put them in order, choose how each input gets its examples from them (all, seeded
+// random k, most similar k), name the set and save it as an immutable version.
 import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
 import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import CloseIcon from '@mui/icons-material/Close';
 import { Box, Button, Checkbox, CircularProgress, IconButton, List, ListItem, ListItemIcon, ListItemText, Paper, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import type { DatasetRoles, DemonstrationSetVersion } from '../../../../shared/contract';
+import type { DatasetRoles, DemonstrationSelection, DemonstrationSetVersion } from '../../../../shared/contract';
 import { useApi, useLoad, type Api } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { formErrors } from '../../components/error-text';
 import { DatasetVersionSelect } from './DatasetVersionSelect';
 import { MAX_DEMONSTRATIONS, movePick, pickOf, togglePick, type PickedRow } from './picks';
+import { SelectionField } from './SelectionField';
 import { useDatasetVersion, type DatasetOption } from './usePromptsData';
 
 const PAGE = 10;
@@ -33,6 +35,7 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
   const [picks, setPicks] = useState<readonly PickedRow[]>([]);
   const [name, setName] = useState('');
   const [message, setMessage] = useState('');
+  const [selection, setSelection] = useState<DemonstrationSelection>(base?.selection ?? { kind: 'fixed' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const dataset = useDatasetVersion(versionId);
@@ -62,7 +65,7 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
     setBusy(true);
     setError(undefined);
     try {
-      onSaved(await api.templates.saveDemonstrations({ ...(base ? { setId: base.setId } : { name }), datasetVersionId: versionId, rowKeys: picks.map((p) => p.key), message }));
+      onSaved(await api.templates.saveDemonstrations({ ...(base ? { setId: base.setId } : { name }), datasetVersionId: versionId, rowKeys: picks.map((p) => p.key), selection, message }));
     } catch (failure) {
       setError(failure);
     } finally {
@@ -160,6 +163,9 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
           </List>
         </Box>
       </Stack>
+      <Box sx={{ mt: 2 }}>
+        <SelectionField value={selection} onChange={setSelection} max={picks.length} />
+      </Box>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start', mt: 2 }}>
         <TextField
           label="Version message"

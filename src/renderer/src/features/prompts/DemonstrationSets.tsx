@@ -5,7 +5,9 @@ import { useState } from 'react';
 import type { DemonstrationSetVersion } from '../../../../shared/contract';
 import { DemonstrationBuilder } from './DemonstrationBuilder';
 import { ExamplesHelp } from './ExamplesHelp';
+import { DemonstrationAnalyticsPanel } from './DemonstrationAnalyticsPanel';
 import { shortDate } from './format';
+import { selectionText } from './SelectionField';
 import type { DatasetOption } from './usePromptsData';
 
 export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly DemonstrationSetVersion[]; options: readonly DatasetOption[]; onSaved: () => void }) {
@@ -59,6 +61,7 @@ export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly D
                     <Box component="li" key={v.id} data-testid="demo-set-version" sx={{ py: 0.25 }}>
                       <Typography variant="body2">
                         v{v.version} · {v.rowKeys.length} example{v.rowKeys.length === 1 ? '' : 's'} from {datasetLabel(v.datasetVersionId)}
+                        {v.selection.kind === 'fixed' ? '' : ` · per input: ${selectionText(v.selection)}`}
                       </Typography>
                       <Typography variant="caption" color="text.secondary">
                         {v.message || 'No message'} · {shortDate(v.createdAt)}
@@ -66,6 +69,7 @@ export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly D
                     </Box>
                   ))}
                 </Box>
+                <DemonstrationAnalyticsPanel set={latest} />
               </ListItem>
             ))}
           </List>

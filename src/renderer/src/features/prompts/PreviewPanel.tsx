@@ -4,8 +4,9 @@
 import NavigateBeforeIcon from '@mui/icons-material/NavigateBefore';
 import NavigateNextIcon from '@mui/icons-material/NavigateNext';
 import { Alert, Box, Chip, IconButton, LinearProgress, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DatasetVersion, DemonstrationSetVersion } from '../../../../shared/contract';
+import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { checkFields, EXAMPLES_VARIABLE } from './template-text';
 import { TextBlock } from './TextBlock';
@@ -23,10 +24,13 @@ export interface PreviewPanelProps {
   readonly fields: readonly string[] | null;
   readonly template: PreviewTemplate;
   readonly sets: readonly DemonstrationSetVersion[];
+  /** Told the preview row's data (for the editor's hover), or null when there is none. */
+  readonly onRow?: (row: Record<string, unknown> | null) => void;
 }
 
 export function PreviewPanel(props: PreviewPanelProps) {
-  const { options, datasetVersionId, onDatasetChange, dataset, fields, template, sets } = props;
+  const { options, datasetVersionId, onDatasetChange, dataset, fields, template, sets, onRow } = props;
+  const api = useApi();
   // The row and examples chosen belong to one dataset version; another version starts again at row 1.
   const [row, setRow] = useState<{ datasetVersionId: string | null; idx: number }>({ datasetVersionId, idx: 0 });
   const [setVersionId, setSetVersionId] = useState<string | null>(null);
@@ -36,6 +40,21 @@ export function PreviewPanel(props: PreviewPanelProps) {
   const chosenSet = sets.find((s) => s.id === setVersionId) ?? null;
   const ready = datasetVersionId !== null && dataset !== undefined && dataset !== null && rowCount > 0;
   // A draft that does not parse is not sent: the editor says why, and the preview waits for a version that parses.
+  useEffect(() => {
+    if (!onRow) return;
+    if (!ready) {
+      onRow(null);
+      return;
+    }
+    let current = true;
+    api.datasets.rows({ versionId: datasetVersionId, offset: rowIdx, limit: 1 }).then(
+      (page) => current && onRow(page.rows[0]?.data ?? null),
+      () => current && onRow(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, onRow, ready, datasetVersionId, rowIdx]);
   const preview = usePreview(ready && fields !== null ? { template, datasetVersionId, rowIdx, demonstrationSetVersionId: chosenSet?.id ?? null } : null);
 
   return (

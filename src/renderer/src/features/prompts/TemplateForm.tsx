@@ -10,6 +10,7 @@ import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import { saveErrorPart } from './format';
 
 const TemplateEditor = lazy(() => import('../../editor/TemplateEditor'));
+const EMPTY: readonly string[] = [];
 
 export interface TemplateDraft {
   readonly name: string;
@@ -35,10 +36,16 @@ export interface TemplateFormProps {
   readonly notice: string | null;
   readonly onSave: () => void;
   readonly onInsertExamples: () => void;
+  /** Opens guided mode (absent: no button). */
+  readonly onGuided?: () => void;
+  /** For the editor's completion and hover: the preview dataset's fields, reference and current row. */
+  readonly datasetFields?: readonly string[];
+  readonly reference?: string | null;
+  readonly row?: Readonly<Record<string, unknown>> | null;
 }
 
 export function TemplateForm(props: TemplateFormProps) {
-  const { draft, onChange, isNew, editorKey, fields, parses, dirty, saving, saveError, notice, onSave, onInsertExamples } = props;
+  const { draft, onChange, isNew, editorKey, fields, parses, dirty, saving, saveError, notice, onSave, onInsertExamples, onGuided, datasetFields, reference, row } = props;
   const part = saveErrorPart(saveError);
   const nameError = part === 'name' && saveError instanceof UserError ? fieldErrorText(saveError) : undefined;
   const set = <K extends keyof TemplateDraft>(key: K, value: TemplateDraft[K]) => onChange({ ...draft, [key]: value });
@@ -56,7 +63,17 @@ export function TemplateForm(props: TemplateFormProps) {
         />
       )}
       <Suspense fallback={<CircularProgress size={24} />}>
-        <TemplateEditor key={editorKey} initialValue={draft.source} onChange={(source) => set('source', source)} ariaLabel="Prompt template" testId="template-editor" height={260} />
+        <TemplateEditor
+          key={editorKey}
+          initialValue={draft.source}
+          onChange={(source) => set('source', source)}
+          ariaLabel="Prompt template"
+          testId="template-editor"
+          height={260}
+          fields={datasetFields ?? EMPTY}
+          reference={reference ?? null}
+          row={row ?? null}
+        />
       </Suspense>
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', minHeight: 32 }} data-testid="template-fields">
         <Typography variant="body2" color="text.secondary">
@@ -71,6 +88,11 @@ export function TemplateForm(props: TemplateFormProps) {
         )}
         {!parses && <Chip size="small" color="warning" variant="outlined" label="not parsed yet" data-testid="template-unparsed" />}
         <Box sx={{ flex: 1 }} />
+        {onGuided && (
+          <Button size="small" onClick={onGuided} data-testid="template-guided">
+            Guided…
+          </Button>
+        )}
         <Button size="small" onClick={onInsertExamples} data-testid="template-insert-examples">
           Insert examples loop
         </Button>

@@ -1,6 +1,6 @@
-// The workspace's templates, one line each: name, then latest version number, its message and date.
+// The workspace's templates, one line each: name, then latest version number, its message, date and review status.
 import { List, ListItemButton, ListItemText, Paper } from '@mui/material';
-import type { TemplateSummary } from '../../../../shared/contract';
+import { TEMPLATE_STATUS_LABELS, type TemplateSummary } from '../../../../shared/contract';
 import { shortDate } from './format';
 
 export function TemplateList({ templates, selectedId, onSelect }: { templates: readonly TemplateSummary[]; selectedId: string | null; onSelect: (id: string) => void }) {
@@ -20,7 +20,7 @@ export function TemplateList({ templates, selectedId, onSelect }: { templates: r
               primary={<span data-testid="template-item-name">{t.name}</span>}
               secondary={
                 <span data-testid="template-item-summary">
-                  v{t.latest.version} · {t.latest.message || 'no message'} · {shortDate(t.latest.createdAt)}
+                  v{t.latest.version} · {t.latest.message || 'no message'} · {shortDate(t.latest.createdAt)} · {TEMPLATE_STATUS_LABELS[t.latest.status]}
                 </span>
               }
             />

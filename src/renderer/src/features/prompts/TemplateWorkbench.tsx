@@ -1,7 +1,8 @@
-// One template at work: the editable draft of its latest version (or of a new template), its versions with an older
-// one shown read-only and restorable, and the preview of the draft or of the version shown. A new template starts
-// from the preview dataset's starting template until its text is edited. Ctrl/Cmd+S saves a version.
-import { Box, Chip, CircularProgress, Paper, Stack, Typography } from '@mui/material';
+// One template at work: the editable draft of its latest version (or of a new template), its history with an older
+// one shown read-only and restorable, the review of the version shown (workflow and checks), and the preview of the
+// draft or of the version shown. A new template starts from the preview dataset's starting template until its text
+// is edited. Ctrl/Cmd+S saves a version; saving over an approved or reviewed version makes a new draft.
+import { Alert, Box, Chip, CircularProgress, Paper, Stack, Typography } from '@mui/material';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DemonstrationSetVersion, TemplateVersion } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
@@ -9,6 +10,8 @@ import { ErrorAlert } from '../../components/ErrorReporter';
 import { IS_MAC } from '../shell/useShortcuts';
 import { PreviewPanel } from './PreviewPanel';
 import { ReadOnlyVersion } from './ReadOnlyVersion';
+import { GuidedDialog } from './GuidedDialog';
+import { ReviewPanel } from './ReviewPanel';
 import { TemplateForm, type TemplateDraft } from './TemplateForm';
 import { insertExamplesLoop, readFields, startingName, startingTemplate } from './template-text';
 import { useDatasetVersion, type DatasetOption } from './usePromptsData';
@@ -65,6 +68,8 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
   const [notice, setNotice] = useState<string | null>(null);
   const dataset = useDatasetVersion(previewDatasetId);
   const shown = versions.find((v) => v.id === shownId && v.id !== latest?.id) ?? null;
+  const [previewRow, setPreviewRow] = useState<Record<string, unknown> | null>(null);
+  const [guided, setGuided] = useState(false);
 
   const parsed = useMemo(() => readFields(draft.source), [draft.source]);
   const [goodFields, setGoodFields] = useState<readonly string[]>([]);
@@ -77,6 +82,7 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
   const draftRef = useRef(draft);
   draftRef.current = draft;
   const details = dataset.data;
+  const datasetFields = useMemo(() => details?.fields.map((f) => f.name) ?? [], [details]);
   useEffect(() => {
     if (templateId !== null || !details) return;
     const d = draftRef.current;
@@ -176,6 +182,11 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
           </Typography>
           {latest && <Chip size="small" label={`${versions.length} version${versions.length === 1 ? '' : 's'}`} variant="outlined" />}
         </Stack>
+        {!shown && latest && latest.status !== 'draft' && (
+          <Alert severity="info" sx={{ mb: 2 }} data-testid="template-new-draft-note">
+            Version {latest.version} is {latest.status === 'in-review' ? 'in review' : latest.status}: saving your changes makes version {latest.version + 1}, a new draft.
+          </Alert>
+        )}
         {shown ? (
           <ReadOnlyVersion version={shown} restoring={busy} error={restoreError} onRestore={() => void restore(shown)} onBack={() => setShownId(null)} />
         ) : (
@@ -192,9 +203,24 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
             notice={notice}
             onSave={() => void save()}
             onInsertExamples={insertExamples}
+            onGuided={() => setGuided(true)}
+            datasetFields={datasetFields}
+            reference={details?.roles.reference ?? null}
+            row={previewRow}
           />
         )}
       </Paper>
+      {guided && (
+        <GuidedDialog
+          dataset={{ inputs: details?.roles.input ?? ['input'], reference: details ? details.roles.reference : 'output' }}
+          onClose={() => setGuided(false)}
+          onOpen={(source) => {
+            setGuided(false);
+            edit({ ...draft, source });
+            setEditorKey((k) => k + 1);
+          }}
+        />
+      )}
       <Stack spacing={2} sx={{ flex: '1 1 320px', minWidth: 0 }}>
         <PreviewPanel
           options={datasets}
@@ -204,7 +230,17 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
           fields={previewFields}
           template={previewTemplate}
           sets={sets}
+          onRow={setPreviewRow}
         />
+        {(shown ?? latest) && (
+          <ReviewPanel
+            key={(shown ?? latest)!.id}
+            version={(shown ?? latest)!}
+            datasets={datasets}
+            datasetVersionId={previewDatasetId}
+            onChanged={(v) => setVersions(versions.map((x) => (x.id === v.id ? v : x)))}
+          />
+        )}
         {versions.length > 0 && <VersionList versions={versions} shownId={shown?.id ?? null} onPick={(v) => setShownId(v.id === latest?.id ? null : v.id)} />}
       </Stack>
     </Stack>

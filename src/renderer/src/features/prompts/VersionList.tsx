@@ -1,37 +1,68 @@
-// A template's versions, newest first (number, message, date); picking an older one shows it read-only.
-import { Chip, List, ListItemButton, ListItemText, Paper, Stack, Typography } from '@mui/material';
-import type { TemplateVersion } from '../../../../shared/contract';
+// A template's history, newest first: number, status chip, author, message and date; picking one shows it (an older
+// one read-only). Ticking two versions and "Compare" opens Monaco's diff editor between them.
+import { Button, Checkbox, Chip, List, ListItem, ListItemButton, ListItemText, Paper, Stack, Typography } from '@mui/material';
+import { useState } from 'react';
+import { TEMPLATE_STATUS_LABELS, type TemplateVersion } from '../../../../shared/contract';
+import { DiffDialog } from './DiffDialog';
 import { shortDate } from './format';
+import { STATUS_COLORS } from './status';
 
 export function VersionList({ versions, shownId, onPick }: { versions: readonly TemplateVersion[]; shownId: string | null; onPick: (version: TemplateVersion) => void }) {
   const latestId = versions[0]?.id;
+  const [ticked, setTicked] = useState<string[]>([]);
+  const [comparing, setComparing] = useState(false);
+  const toggle = (id: string) => setTicked((t) => (t.includes(id) ? t.filter((x) => x !== id) : [...t, id].slice(-2)));
+  // Older on the left, newer on the right.
+  const pair = versions.filter((v) => ticked.includes(v.id)).sort((a, b) => a.version - b.version);
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
-      <Typography variant="subtitle1" component="h2">
-        Versions
-      </Typography>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        <Typography variant="subtitle1" component="h2" sx={{ flex: 1 }}>
+          History
+        </Typography>
+        <Button size="small" disabled={pair.length !== 2} onClick={() => setComparing(true)} data-testid="template-compare">
+          Compare {pair.length === 2 ? `v${pair[0]!.version} and v${pair[1]!.version}` : 'two versions'}
+        </Button>
+      </Stack>
       <List dense disablePadding data-testid="template-versions" aria-label="Template versions">
         {versions.map((v) => (
-          <ListItemButton
+          <ListItem
             key={v.id}
-            selected={v.id === (shownId ?? latestId)}
-            onClick={() => onPick(v)}
-            data-testid="template-version"
-            data-version={v.version}
-            aria-current={v.id === (shownId ?? latestId) ? 'true' : undefined}
+            disablePadding
+            secondaryAction={
+              <Checkbox
+                edge="end"
+                size="small"
+                checked={ticked.includes(v.id)}
+                onChange={() => toggle(v.id)}
+                slotProps={{ input: { 'aria-label': `Compare version ${v.version}` } }}
+                data-testid="template-version-tick"
+              />
+            }
           >
-            <ListItemText
-              primary={
-                <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                  <span>Version {v.version}</span>
-                  {v.id === latestId && <Chip size="small" label="latest" variant="outlined" />}
-                </Stack>
-              }
-              secondary={`${v.message || 'No message'} · ${shortDate(v.createdAt)}`}
-            />
-          </ListItemButton>
+            <ListItemButton
+              selected={v.id === (shownId ?? latestId)}
+              onClick={() => onPick(v)}
+              data-testid="template-version"
+              data-version={v.version}
+              data-status={v.status}
+              aria-current={v.id === (shownId ?? latestId) ? 'true' : undefined}
+            >
+              <ListItemText
+                primary={
+                  <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                    <span>Version {v.version}</span>
+                    <Chip size="small" label={TEMPLATE_STATUS_LABELS[v.status]} color={STATUS_COLORS[v.status]} data-testid="template-version-status" />
+                    {v.id === latestId && <Chip size="small" label="latest" variant="outlined" />}
+                  </Stack>
+                }
+                secondary={`${v.message || 'No message'} · ${v.authorName ?? 'unknown author'} · ${shortDate(v.createdAt)}`}
+              />
+            </ListItemButton>
+          </ListItem>
         ))}
       </List>
+      {comparing && pair.length === 2 && <DiffDialog original={pair[0]!} modified={pair[1]!} onClose={() => setComparing(false)} />}
     </Paper>
   );
 }

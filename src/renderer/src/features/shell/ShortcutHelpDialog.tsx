@@ -23,8 +23,9 @@ export function ShortcutHelpDialog({ open, onClose }: { open: boolean; onClose: 
   const rows: [readonly string[], string][] = [
     ...SECTIONS.map((section, index): [readonly string[], string] => [[MOD_KEY_LABEL, String(index + 1)], `Go to ${section.label}`]),
     [[MOD_KEY_LABEL, ','], 'Open settings'],
-    [[MOD_KEY_LABEL, 'Enter'], 'Run the Playground prompt'],
-    [['Esc'], 'Cancel the Playground run'],
+    [[MOD_KEY_LABEL, 'Enter'], 'Run the Playground prompt; submit a dialog; run Try live'],
+    [['Esc'], 'Cancel the Playground or Try live run; close a drawer'],
+    [[MOD_KEY_LABEL, 'S'], 'Save a new version of the template (Prompts)'],
     [['?'], 'Show this list'],
   ];
   return (

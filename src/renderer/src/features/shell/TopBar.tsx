@@ -1,10 +1,11 @@
-// The top bar: app name, the open workspace (switch/close), keyboard help, settings and the theme toggle.
+// The top bar: app name, the open workspace (switch/close), the current user, keyboard help, settings and the theme toggle.
 import DarkModeIcon from '@mui/icons-material/DarkMode';
 import KeyboardIcon from '@mui/icons-material/Keyboard';
 import LightModeIcon from '@mui/icons-material/LightMode';
 import SettingsIcon from '@mui/icons-material/Settings';
 import { AppBar, Box, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
 import { useThemeMode } from '../../theme/ThemeModeProvider';
+import { UserSwitcher } from '../users/UserSwitcher';
 import { WorkspaceMenu } from '../workspace/WorkspaceMenu';
 import { MOD_KEY_LABEL } from './useShortcuts';
 
@@ -19,6 +20,7 @@ export function TopBar({ showHelp, openSettings }: { showHelp: () => void; openS
         </Typography>
         <WorkspaceMenu />
         <Box sx={{ flex: 1 }} />
+        <UserSwitcher />
         <Tooltip title="Keyboard shortcuts (?)">
           <IconButton color="inherit" onClick={showHelp} aria-label="Keyboard shortcuts" data-testid="shortcut-help-button">
             <KeyboardIcon />

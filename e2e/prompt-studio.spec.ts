@@ -1,0 +1,113 @@
+// The prompt studio in browser mode, as a domain expert uses it: a typo shows an inline parser error at its place,
+// fixed it previews a row; two versions are compared in the diff editor; the author submits for review but cannot
+// approve; another user (added and switched to in the top bar) runs the checks and approves.
+import { expect, test } from './fixtures';
+import { callApi, PromptsPage, supportTriageVersion } from './pages/prompts-page';
+
+const FIRST = 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ';
+const SECOND = 'Triage this support message. Reply with JSON only.\nMessage: {{ message }}\nTicket: ';
+
+test('typo, inline error, fix, preview, two versions, diff, review and approval by another user', async ({ app, page, server, request }) => {
+  await callApi(request, server, 'demo/openDemoWorkspace', {});
+  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
+  await supportTriageVersion(request, server);
+  const prompts = new PromptsPage(page);
+  await expect(prompts.currentUser).toHaveText('Owner');
+
+  await app.nav('prompts').click();
+  await prompts.newTemplate.click();
+  await prompts.choose('preview-dataset', 'Support triage v1');
+  await expect(prompts.editor.lines).toContainText('Triage this support message as JSON.');
+  await prompts.name.fill('Studio prompt');
+
+  // A typo: the parser's error inline (a marker in the editor) and under it, with its line and column.
+  await prompts.editor.replace('Triage this support message as JSON.\nMessage: {{ message | }}\nTicket: ');
+  await expect(prompts.editorError).toContainText('Line 2, column 10');
+  await expect(prompts.editor.root.locator('.squiggly-error')).toHaveCount(1);
+  await prompts.editor.replace(FIRST);
+  await expect(prompts.editorError).toBeHidden();
+  await expect(prompts.editor.root.locator('.squiggly-error')).toHaveCount(0);
+  await expect(prompts.previewText).toContainText('Triage this support message as JSON.');
+  await expect(prompts.previewText).toContainText('Message: ');
+
+  // Two versions.
+  await prompts.message.fill('First version');
+  await prompts.save.click();
+  await expect(prompts.versions).toHaveCount(1);
+  await prompts.editor.replace(SECOND);
+  await prompts.message.fill('JSON only');
+  await prompts.save.click();
+  await expect(prompts.versions).toHaveCount(2);
+  await expect(prompts.version(2)).toHaveAttribute('data-status', 'draft');
+
+  // The diff editor between them.
+  await prompts.tickVersion(1).check();
+  await prompts.tickVersion(2).check();
+  await prompts.compare.click();
+  await expect(prompts.diffDialog.locator('.monaco-diff-editor')).toBeVisible({ timeout: 30_000 });
+  await expect(prompts.diffDialog.locator('.modified-in-monaco-diff-editor .view-lines')).toContainText('Reply with JSON only.');
+  await expect(prompts.diffDialog.locator('.original-in-monaco-diff-editor .view-lines')).toContainText('Triage this support message as JSON.');
+  await page.getByTestId('template-diff-close').click();
+  await expect(prompts.diffDialog).toBeHidden();
+
+  // Submitted by its author, who cannot approve it.
+  await prompts.move('in-review').click();
+  await expect(prompts.status).toHaveText('in review');
+  await prompts.move('approved').click();
+  await expect(prompts.statusError).toContainText('cannot approve it');
+  await expect(prompts.status).toHaveText('in review');
+
+  // Another user runs the checks and approves.
+  await prompts.addUser('Rita', 'reviewer');
+  await prompts.runChecks.click();
+  await expect(prompts.checksReport).toHaveAttribute('data-passed', 'true', { timeout: 90_000 });
+  await expect(prompts.checksReport).toContainText('All checks passed');
+  await prompts.move('approved').click();
+  await expect(prompts.status).toHaveText('approved');
+  await expect(prompts.statusHistory).toContainText('approved by Rita');
+  await expect(prompts.statusHistory).toContainText('in review by Owner');
+  await expect(prompts.version(2)).toHaveAttribute('data-status', 'approved');
+});
+
+test('guided mode composes a template; a set picks the most similar example per input; analytics chart each example', async ({ app, page, server, request }) => {
+  await callApi(request, server, 'demo/openDemoWorkspace', {});
+  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
+  await supportTriageVersion(request, server);
+  const prompts = new PromptsPage(page);
+  await app.nav('prompts').click();
+  await prompts.newTemplate.click();
+  await prompts.choose('preview-dataset', 'Support triage v1');
+
+  // Guided mode: a starter from the library, composed and opened in the editor.
+  await page.getByTestId('template-guided').click();
+  await page.getByTestId('guided-starter-classification').click();
+  await expect(page.getByTestId('guided-source')).toContainText('Answer with exactly one of these labels: billing, bug, account, other.');
+  await expect(page.getByTestId('guided-source')).toContainText('{% for ex in examples %}Message: {{ ex.message }}');
+  await page.getByTestId('guided-open').click();
+  await expect(prompts.editor.lines).toContainText('Classify the message into one category.');
+  await prompts.name.fill('Guided triage');
+  await prompts.save.click();
+  await expect(prompts.item('Guided triage')).toContainText('v1');
+
+  // A set of two training rows that gives each input the one most similar to it.
+  await prompts.setsTab.click();
+  await prompts.newSet.click();
+  await prompts.choose('demo-dataset', 'Support triage v1');
+  await prompts.tickRow(1);
+  await prompts.tickRow(2);
+  await page.getByTestId('demo-selection-kind').click();
+  await page.getByRole('option', { name: 'The k most similar' }).click();
+  await page.getByTestId('demo-selection').getByLabel('k', { exact: true }).fill('1');
+  await prompts.setName.fill('Nearest example');
+  await prompts.saveSet.click();
+  const set = prompts.sets.filter({ hasText: 'Nearest example' });
+  await expect(set).toContainText('per input: the 1 most similar to the input');
+
+  // Leave-one-out analytics on validation rows, as a chart with n per example.
+  await set.getByTestId('demo-analytics-toggle').click();
+  await set.getByTestId('demo-analytics-run').click();
+  const result = set.getByTestId('demo-analytics-result');
+  await expect(result).toContainText('n = 8 validation rows', { timeout: 60_000 });
+  await expect(result.locator('svg').first()).toBeVisible();
+  await expect(result).toContainText('(n=');
+});

@@ -1,0 +1,141 @@
+// Users, the review workflow and the checks before approval, through the composed app (real dispatcher, SQLite and
+// the engine worker with the bundled demo model): the Owner is made on first use and authors saves; approving needs
+// another user and passing checks; a failing check is reported by row; editing an approved version makes a draft;
+// demonstration analytics give each demonstration's leave-one-out contribution with n.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Api, DemoWorkspace } from '../../../shared/contract';
+import { UserError } from '../../../shared/errors';
+import { composeApp, type ComposedApp } from '../../compose';
+import { localClient } from '../../headless/local-client';
+import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+
+let dir: string;
+let app: ComposedApp;
+let api: Api;
+let demo: DemoWorkspace;
+
+beforeAll(async () => {
+  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-prompt-studio-')));
+  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+  api = localClient(app.dispatcher);
+  demo = await api.demo.openDemoWorkspace({ path: path.join(dir, 'ws') });
+}, 120_000);
+afterAll(async () => {
+  await app.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function triageVersionId(): Promise<string> {
+  const version = (await api.datasets.list({})).find((d) => d.name === 'Support triage')?.versions[0];
+  if (!version) throw new Error('the demo workspace has no Support triage dataset');
+  return version.id;
+}
+
+async function refused(call: Promise<unknown>, code: string): Promise<UserError> {
+  const error = await call.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(UserError);
+  expect((error as UserError).code).toBe(code);
+  return error as UserError;
+}
+
+const SOURCE = 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ';
+
+describe('users and the review workflow', () => {
+  it('makes an Owner admin on first use, who is current and authors saves', async () => {
+    const [owner, ...others] = await api.users.list({});
+    expect(owner).toMatchObject({ name: 'Owner', role: 'admin' });
+    expect(others).toEqual([]);
+    expect((await api.users.current({})).id).toBe(owner!.id);
+    const v = await api.templates.save({ name: 'Authored', source: SOURCE });
+    expect(v).toMatchObject({ status: 'draft', author: owner!.id, authorName: 'Owner', history: [] });
+    await refused(api.users.create({ name: 'owner', role: 'editor' }), 'user-name');
+  });
+
+  it('refuses approval by the author, without checks, or after failed checks; approves after passing ones', async () => {
+    const owner = await api.users.current({});
+    const reviewer = await api.users.create({ name: 'Rita', role: 'reviewer' });
+    const datasetVersionId = await triageVersionId();
+    const modelId = demo.modelIds[0] as string;
+    const v1 = await api.templates.save({ name: 'Triage studio', source: SOURCE, message: 'first' });
+    await refused(api.templates.setStatus({ versionId: v1.id, status: 'approved' }), 'template-status');
+    const inReview = await api.templates.setStatus({ versionId: v1.id, status: 'in-review', note: 'please look' });
+    expect(inReview.history).toEqual([expect.objectContaining({ from: 'draft', to: 'in-review', userId: owner.id, userName: 'Owner', note: 'please look' })]);
+
+    const self = await refused(api.templates.setStatus({ versionId: v1.id, status: 'approved' }), 'template-self-approval');
+    expect(self.hint).toMatch(/another user/);
+    await api.users.setCurrent({ id: reviewer.id });
+    expect((await api.users.current({})).name).toBe('Rita');
+    await refused(api.templates.setStatus({ versionId: v1.id, status: 'approved' }), 'template-unchecked');
+
+    const report = await api.templates.checks({ versionId: v1.id, datasetVersionId, modelId });
+    expect(report.render).toMatchObject({ outcome: 'passed', failureCount: 0 });
+    expect(report.render.rows).toBeGreaterThan(0);
+    expect(report.budget.outcome).toBe('passed');
+    expect(report.budget.maxPromptTokens).toBeGreaterThan(5);
+    expect(report.leakage).toMatchObject({ outcome: 'passed', maxNewTokens: 32, leaked: [] });
+    expect(report.leakage.sample).toBeGreaterThanOrEqual(4);
+    expect(report.passed).toBe(true);
+    expect(await api.templates.lastChecks({ versionId: v1.id })).toEqual(report);
+
+    const approved = await api.templates.setStatus({ versionId: v1.id, status: 'approved' });
+    expect(approved.status).toBe('approved');
+    expect(approved.history.at(-1)).toMatchObject({ from: 'in-review', to: 'approved', userName: 'Rita' });
+
+    // Editing an approved version is a save: a new draft, authored by whoever is current.
+    const v2 = await api.templates.save({ templateId: v1.templateId, source: `${SOURCE}{{ category }}`, message: 'edit' });
+    expect(v2).toMatchObject({ version: 2, status: 'draft', authorName: 'Rita' });
+    expect((await api.templates.version({ id: v1.id })).status).toBe('approved');
+    const deprecated = await api.templates.setStatus({ versionId: v1.id, status: 'deprecated' });
+    expect(deprecated.status).toBe('deprecated');
+    await refused(api.templates.setStatus({ versionId: v1.id, status: 'approved' }), 'template-status');
+    await api.users.setCurrent({ id: owner.id });
+  }, 120_000);
+
+  it('reports the rows a template fails on, and approval is refused while a check fails', async () => {
+    const datasetVersionId = await triageVersionId();
+    const modelId = demo.modelIds[0] as string;
+    const failing = await api.templates.save({ name: 'Fussy', source: '{% if message | length > 60 %}{{ raise_exception("message too long") }}{% endif %}{{ message }}' });
+    await api.templates.setStatus({ versionId: failing.id, status: 'in-review' });
+    const report = await api.templates.checks({ versionId: failing.id, datasetVersionId, modelId });
+    expect(report.passed).toBe(false);
+    expect(report.render.outcome).toBe('failed');
+    expect(report.render.failureCount).toBeGreaterThan(0);
+    expect(report.render.failures[0]).toMatchObject({ reason: expect.stringMatching(/message too long/) });
+    const rita = (await api.users.list({})).find((u) => u.name === 'Rita')!;
+    await api.users.setCurrent({ id: rita.id });
+    const error = await refused(api.templates.setStatus({ versionId: failing.id, status: 'approved' }), 'template-checks-failed');
+    expect(error.message).toMatch(/renders every validation row/);
+    const owner = (await api.users.list({}))[0]!;
+    await api.users.setCurrent({ id: owner.id });
+  }, 120_000);
+
+  it('stops checking a hostile template at its first row, with the reason', async () => {
+    const hostile = await api.templates.save({ name: 'Hostile', source: '{% for i in range(1000000) %}{% for j in range(1000000) %}{% endfor %}{% endfor %}' });
+    const started = Date.now();
+    const report = await api.templates.checks({ versionId: hostile.id, datasetVersionId: await triageVersionId(), modelId: demo.modelIds[0] as string });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(report.render).toMatchObject({ outcome: 'failed', failureCount: 1 });
+    expect(report.render.message).toMatch(/Stopped at validation row 1 of \d+/);
+    expect(report.render.failures[0]!.reason).toMatch(/stopped on row \d+: it ran/);
+    expect(report.passed).toBe(false);
+  }, 120_000);
+
+  it('selects demonstrations per input and measures each one by leaving it out', async () => {
+    const datasetVersionId = await triageVersionId();
+    const train = await api.datasets.rows({ versionId: datasetVersionId, split: 'train', offset: 0, limit: 3 });
+    const keys = train.rows.map((r) => r.key);
+    const set = await api.templates.saveDemonstrations({ name: 'Three', datasetVersionId, rowKeys: keys, selection: { kind: 'similar', k: 2 } });
+    expect(set.selection).toEqual({ kind: 'similar', k: 2 });
+    const template = await api.templates.save({ name: 'With examples', source: `{% for ex in examples %}Message: {{ ex.message }}\nTicket: {{ ex.output }}\n\n{% endfor %}${SOURCE}` });
+    const preview = await api.templates.preview({ versionId: template.id, datasetVersionId, rowIdx: 0, demonstrationSetVersionId: set.id });
+    expect(preview.text.match(/Ticket: \{/g)?.length ?? 0).toBeLessThanOrEqual(2);
+    const analytics = await api.templates.demonstrationAnalytics({ templateVersionId: template.id, demonstrationSetVersionId: set.id, modelId: demo.modelIds[0] as string, sample: 4 });
+    expect(analytics).toMatchObject({ metric: 'chrf', n: 4 });
+    expect(analytics.demos.map((d) => d.rowKey)).toEqual(keys);
+    expect(analytics.demos.reduce((s, d) => s + d.n, 0)).toBe(8); // 4 rows x 2 picks each
+    for (const d of analytics.demos) expect(Number.isFinite(d.contribution)).toBe(true);
+  }, 120_000);
+});

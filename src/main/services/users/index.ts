@@ -1,0 +1,1 @@
+export { UsersService, OWNER_NAME, type UsersServiceDeps } from './users-service';

@@ -1,0 +1,106 @@
+// Demonstration analytics for one set: with a template and a model, the leave-one-out contribution of each of its
+// demonstrations on a validation sample (chrF with all demonstrations minus without it, mean over the rows that got
+// it, with n and a 95% bootstrap CI), as a bar chart: above zero the example helps, below it hurts.
+import { Box, Button, Collapse, LinearProgress, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { BarChart } from '@mui/x-charts/BarChart';
+import { useState } from 'react';
+import type { DemonstrationAnalytics, DemonstrationSetVersion } from '../../../../shared/contract';
+import { useApi, useLoad } from '../../api';
+import { ErrorAlert } from '../../components/ErrorReporter';
+
+export function DemonstrationAnalyticsPanel({ set }: { set: DemonstrationSetVersion }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Box sx={{ mt: 1 }}>
+      <Button size="small" onClick={() => setOpen((o) => !o)} data-testid="demo-analytics-toggle">
+        {open ? 'Hide analytics' : 'Which examples help?'}
+      </Button>
+      <Collapse in={open} unmountOnExit>
+        <Analytics set={set} />
+      </Collapse>
+    </Box>
+  );
+}
+
+function Analytics({ set }: { set: DemonstrationSetVersion }) {
+  const api = useApi();
+  const templates = useLoad((a) => a.templates.list({}), []);
+  const models = useLoad((a) => a.models.list({}), []);
+  const [templateId, setTemplateId] = useState('');
+  const [modelId, setModelId] = useState('');
+  const [sample, setSample] = useState(8);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [result, setResult] = useState<DemonstrationAnalytics | null>(null);
+  const usable = (models.data ?? []).filter((m) => m.available);
+  // Templates that show examples are the ones worth measuring; the first of them is the default.
+  const withExamples = (templates.data ?? []).filter((t) => t.latest.fields.includes('examples'));
+  const template = withExamples.find((t) => t.id === templateId) ?? withExamples[0];
+  const model = usable.find((m) => m.id === modelId) ?? usable[0];
+
+  const run = async () => {
+    if (!template || !model) return;
+    setRunning(true);
+    setError(undefined);
+    try {
+      setResult(await api.templates.demonstrationAnalytics({ templateVersionId: template.latest.id, demonstrationSetVersionId: set.id, modelId: model.id, sample }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <Stack spacing={1.5} sx={{ mt: 1 }} data-testid="demo-analytics">
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+        <TextField select size="small" label="Template" value={template?.id ?? ''} onChange={(e) => setTemplateId(e.target.value)} sx={{ minWidth: 200 }}
+          helperText={withExamples.length === 0 ? 'No template reads examples yet.' : undefined}>
+          {withExamples.map((t) => (
+            <MenuItem key={t.id} value={t.id}>
+              {t.name} v{t.latest.version}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select size="small" label="Model" value={model?.id ?? ''} onChange={(e) => setModelId(e.target.value)} sx={{ minWidth: 160 }}>
+          {usable.map((m) => (
+            <MenuItem key={m.id} value={m.id}>
+              {m.name}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField size="small" type="number" label="Validation rows" value={sample} sx={{ width: 130 }} onChange={(e) => setSample(Math.max(1, Math.min(32, Math.floor(Number(e.target.value) || 1))))} />
+        <Button variant="outlined" onClick={() => void run()} disabled={running || !template || !model} data-testid="demo-analytics-run">
+          Measure
+        </Button>
+      </Stack>
+      {running && <LinearProgress aria-label="Measuring the demonstrations" />}
+      <ErrorAlert error={error} testId="demo-analytics-error" />
+      {result && (
+        <Box data-testid="demo-analytics-result">
+          <Typography variant="body2">
+            {result.metric} with every example: {(result.baseline * 100).toFixed(1)} (n = {result.n} validation rows). Each bar: the score with all examples minus
+            without that one, with its 95% CI.
+          </Typography>
+          <BarChart
+            layout="horizontal"
+            height={Math.max(140, 36 * result.demos.length + 60)}
+            yAxis={[{ scaleType: 'band', data: result.demos.map((d, i) => `#${i + 1} (n=${d.n})`), width: 'auto' }]}
+            xAxis={[{ label: `${result.metric} difference (points)` }]}
+            series={[
+              {
+                data: result.demos.map((d) => d.contribution * 100),
+                valueFormatter: (_v, { dataIndex }) => {
+                  const d = result.demos[dataIndex];
+                  return d ? `${(d.contribution * 100).toFixed(1)} [${(d.ciLow * 100).toFixed(1)}, ${(d.ciHigh * 100).toFixed(1)}], n = ${d.n}` : null;
+                },
+              },
+            ]}
+            hideLegend
+            skipAnimation
+          />
+        </Box>
+      )}
+    </Stack>
+  );
+}
