@@ -29,6 +29,7 @@ it('trains, ablates and reports; a second run reuses the adapter and the outputs
   const html = fs.readFileSync(first.reportPath, 'utf8');
   expect(html).toContain('Verdict');
   expect(html).toContain('<svg');
+  expect(html).toContain('How the adapter was trained');
   const text = lines.join('\n');
   expect(text).toMatch(/base \+ template \+ LoRA adapter \+ soft prompt/);
   expect(text).toMatch(/Verdict:/);

@@ -79,7 +79,18 @@ export async function runDemo(api: Api, o: DemoOptions): Promise<{ reportPath: s
   // 3. Results.
   const results = await api.experiments.results({ id: experiment.id });
   o.log('', ...formatResults(results), '');
-  const { html } = await api.experiments.report({ id: experiment.id });
+  const p = job.progress;
+  const preface = [{
+    title: 'How the adapter was trained',
+    lines: [
+      `Base model: the bundled demo model; data: ${dataset.name} v${version.version}, train split (validation split for the validation loss)`,
+      `Template: ${template.name} v${template.version}, the same one the specialization is served with`,
+      `Method: a LoRA (r ${spec.lora?.r ?? '-'}, alpha ${spec.lora?.alpha ?? '-'}, on ${(spec.lora?.targets ?? []).join(', ')}) and a soft prompt (${spec.softPrompt?.n ?? '-'} virtual tokens) trained together`,
+      `Steps: ${p?.step ?? '-'} (batch ${spec.hyper?.batchSize ?? '-'}, seed ${spec.hyper?.seed ?? 0}); final training loss ${p?.loss?.toFixed(3) ?? '-'}, validation loss ${p?.valLoss?.toFixed(3) ?? '-'}`,
+      `Decoding: greedy, at most 64 new tokens; outputs stored per (specialization, example, decoding, seed) and reused on reruns`,
+    ],
+  }];
+  const { html } = await api.experiments.report({ id: experiment.id, preface });
   const folder = join(demo.workspace.path, 'reports');
   await mkdir(folder, { recursive: true });
   const reportPath = join(folder, o.quick ? 'demo-summary-quick.html' : 'demo-summary.html');

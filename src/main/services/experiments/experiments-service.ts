@@ -133,10 +133,10 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     return { exampleIdx: example.idx, key: example.key, input: row.input, reference: example.reference, cells };
   }
 
-  async report({ id }: { id: string }): Promise<{ html: string }> {
+  async report({ id, preface }: { id: string; preface: { title: string; lines: string[] }[] }): Promise<{ html: string }> {
     const experiment = this.find(id);
     const collected = await this.collected(experiment);
-    return { html: renderReport(experiment, computeResults(experiment, collected), outputRows(experiment, collected)) };
+    return { html: renderReport(experiment, computeResults(experiment, collected), outputRows(experiment, collected), { preface }) };
   }
 
   async remove({ id }: { id: string }): Promise<null> {
