@@ -1,15 +1,18 @@
 // The composition root: the only place services are constructed and wired (STYLE rule 3). Each entry (desktop
 // index.ts, browser-mode web.ts, headless cli.ts) calls composeApp with what differs between them.
 import { contract, type Contract } from '../shared/contract';
-import { CancelledError } from '../shared/errors';
+import { BugError, CancelledError } from '../shared/errors';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
+import { ReviewShareServer } from './host/web-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
 import { datasetRenderer } from './services/adapters/dataset-source';
 import { DatasetsService } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
+import { loadExamples } from './services/experiments/examples';
+import { portalPage, ReviewsService } from './services/reviews';
 import { SpecializationsService } from './services/specializations';
 import { TemplatesService } from './services/templates';
 import { UsersService } from './services/users';
@@ -95,11 +98,29 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
   const experiments = new ExperimentsService({ workspace, engine, datasets, specializations, events: sink('experiments'), clock });
+  const reviews = new ReviewsService({
+    workspace, experiments, users, events: sink('reviews'), clock,
+    examples: (experiment) => loadExamples(datasets, experiment.spec).examples,
+    specializationName: (id) => {
+      try {
+        return specializations.specialization(id).name;
+      } catch {
+        return undefined; // removed since the round was made: the cell label stands in
+      }
+    },
+    importDataset: (arg) => datasets.import(arg),
+    openShareServer: async (host, port, resolve) => {
+      if (!late.dispatcher) throw new BugError('sharing before the dispatcher exists');
+      const server = new ReviewShareServer(late.dispatcher as never, resolve, { host, port, page: portalPage });
+      const address = await server.listen();
+      return { port: address.port, close: () => server.close() };
+    },
+  });
   const dispatcher = new Dispatcher(
     contract,
     {
       app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }), adapters,
-      datasets, templates, specializations, experiments, users,
+      datasets, templates, specializations, experiments, users, reviews,
     },
     {
       validateResults: true,
@@ -120,7 +141,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     async dispose() {
       engineService.dispose();
       generation.dispose();
-      await Promise.allSettled([adapters.dispose(), experiments.dispose()]);
+      await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose()]);
       await Promise.allSettled([workspace.dispose(), engine.dispose()]);
     },
   };

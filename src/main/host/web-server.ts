@@ -211,6 +211,92 @@ export class WebServer {
   }
 }
 
+/** The reviewer and round a share token stands for (undefined: unknown, revoked, or the round is closed). */
+export type ShareResolver = (token: string) => { roundId: string; userId: string } | undefined;
+
+/** The reviewer methods reachable on a shared interface; nothing else answers there. */
+export const SHARED_REVIEW_METHODS: readonly string[] = ['queue', 'item', 'vote', 'undo'];
+
+/**
+ * A round shared with reviewers on other machines (issue 8): listens on a chosen interface and answers only
+ * POST /api/call/reviews/<queue|item|vote|undo> carrying a reviewer's own token, for that token's round, as that
+ * reviewer (CallContext.userId), plus the reviewer's self-contained page at /. No app files, no events, no other
+ * service: the app itself stays on loopback.
+ */
+export class ReviewShareServer {
+  private readonly server: Server;
+  private address: AddressInfo | undefined;
+
+  constructor(
+    private readonly dispatcher: Dispatcher<Record<string, ServiceSpec>>,
+    private readonly resolveToken: ShareResolver,
+    private readonly options: { host: string; port: number; maxBodyBytes?: number; page?: (nonce: string) => string },
+  ) {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: toErrorShape(error) }));
+    });
+  }
+
+  async listen(): Promise<AddressInfo> {
+    await new Promise<void>((resolveListen, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => resolveListen());
+    });
+    this.address = this.server.address() as AddressInfo;
+    return this.address;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD') && this.options.page) {
+      // The reviewer's page; the token is in the fragment, so this answer needs none and holds no data.
+      const nonce = randomBytes(16).toString('base64');
+      res.writeHead(200, {
+        ...securityHeaders(),
+        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(this.options.page(nonce));
+      return;
+    }
+    const prefix = `${HTTP_ROUTES.apiPrefix}reviews/`;
+    const method = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
+    if (req.method !== 'POST' || !SHARED_REVIEW_METHODS.includes(method)) {
+      sendJson(res, 404, failure('Only review calls answer here', 'not-found'));
+      return;
+    }
+    const header = req.headers[HTTP_ROUTES.tokenHeader];
+    const share = typeof header === 'string' && header !== '' ? this.resolveToken(header) : undefined;
+    if (!share) {
+      sendJson(res, 401, failure('Missing, wrong or revoked review token', 'unauthorized', 'Ask the organiser for a new link.'));
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`) {
+      sendJson(res, 403, failure('Cross-origin calls are refused', 'forbidden'));
+      return;
+    }
+    let body: unknown;
+    try {
+      body = await readJsonBody(req, this.options.maxBodyBytes ?? 256 * 1024);
+    } catch (error) {
+      sendJson(res, 400, { ok: false, error: toErrorShape(error) });
+      return;
+    }
+    if (typeof body !== 'object' || body === null || (body as { roundId?: unknown }).roundId !== share.roundId) {
+      sendJson(res, 403, failure('This token is for another round', 'forbidden'));
+      return;
+    }
+    sendJson(res, 200, await this.dispatcher.handle({ service: 'reviews', method, arg: body }, { transport: 'http', userId: share.userId }));
+  }
+}
+
 function securityHeaders(): Record<string, string> {
   return {
     'content-security-policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,

@@ -9,6 +9,7 @@ import { engineContract } from './engine';
 import { generationContract } from './generation';
 import { modelsContract } from './models';
 import { experimentsContract } from './experiments';
+import { reviewsContract } from './reviews';
 import { settingsContract } from './settings';
 import { specializationsContract } from './specializations';
 import { templatesContract } from './templates';
@@ -29,6 +30,7 @@ export const contract = {
   specializations: specializationsContract,
   experiments: experimentsContract,
   users: usersContract,
+  reviews: reviewsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -52,4 +54,5 @@ export * from './templates';
 export * from './specializations';
 export * from './experiments';
 export * from './users';
+export * from './reviews';
 export type Bridge = BridgeOf<Contract>;

@@ -245,4 +245,43 @@ export const workspaceMigrations: readonly Migration[] = [
       ALTER TABLE demonstration_set_versions ADD COLUMN selection TEXT NOT NULL DEFAULT '{"kind":"fixed"}';
     `,
   },
+  {
+    version: 7,
+    name: 'review rounds, votes and share tokens',
+    // A round keeps its spec (with the seed) and its plan (sampled units with their output texts, each reviewer's
+    // blinded queue) as JSON, fixed at creation; votes are rows, one per item, `seq` ordering them for undo. A share
+    // token (one per reviewer and round, revocable) is stored only as its sha256.
+    up: `
+      CREATE TABLE review_rounds (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        experiment_id TEXT NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+        spec          TEXT NOT NULL,
+        plan          TEXT NOT NULL,
+        created_by    TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        closed_at     TEXT
+      ) STRICT;
+      CREATE TABLE review_votes (
+        round_id    TEXT NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
+        item_id     TEXT NOT NULL,
+        reviewer_id TEXT NOT NULL,
+        verdict     TEXT NOT NULL,
+        tags        TEXT NOT NULL,
+        comment     TEXT NOT NULL,
+        ms          INTEGER NOT NULL,
+        at          TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        PRIMARY KEY (round_id, item_id)
+      ) STRICT;
+      CREATE TABLE review_shares (
+        token_hash  TEXT PRIMARY KEY,
+        round_id    TEXT NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
+        reviewer_id TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        revoked_at  TEXT
+      ) STRICT;
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import { ExperimentsSection } from '../experiments/ExperimentsSection';
 import { ModelsSection } from '../models/ModelsSection';
 import { PlaygroundSection } from '../playground/PlaygroundSection';
 import { PromptsSection } from '../prompts/PromptsSection';
+import { ReviewSection } from '../review/ReviewSection';
 import type { Section } from './sections';
 
 export function SectionView({ section }: { section: Section }) {
@@ -24,6 +25,8 @@ export function SectionView({ section }: { section: Section }) {
         <PlaygroundSection section={section} />
       ) : section.id === 'experiments' ? (
         <ExperimentsSection section={section} />
+      ) : section.id === 'review' ? (
+        <ReviewSection section={section} />
       ) : (
         <EmptyState
           icon={section.icon}

@@ -1,0 +1,170 @@
+// Blind review in browser mode with the real engine and the demo workspace: an ablation's outputs (made through the
+// API, as the Experiments section would), a round created in the UI for two reviewers with overlap, each reviewer
+// working through their queue by keyboard alone (switching the current user between them), results refused while
+// the round is open and shown once the organiser closes it. Every HTTP response the page receives while a reviewer
+// is the current user is scanned raw for the specializations' ids, names, hashes and cell labels.
+import os from 'node:os';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './fixtures';
+import type { DovetailServer } from './fixtures/server';
+import { ReviewPage } from './pages/review-page';
+
+async function call<T>(request: APIRequestContext, server: DovetailServer, service: string, method: string, arg: unknown = {}): Promise<{ ok: boolean; result: T; error?: unknown }> {
+  const response = await request.post(`${server.origin}/api/call/${service}/${method}`, { data: arg, headers: { 'x-dovetail-token': server.token } });
+  return (await response.json()) as { ok: boolean; result: T; error?: unknown };
+}
+async function ok<T>(request: APIRequestContext, server: DovetailServer, service: string, method: string, arg: unknown = {}): Promise<T> {
+  const body = await call<T>(request, server, service, method, arg);
+  if (!body.ok) throw new Error(`${service}.${method} failed: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+test('two reviewers judge an overlapping round blind by keyboard; results appear only once it is closed', async ({ app, page, server, request }) => {
+  test.setTimeout(240_000);
+  await app.picker.expectVisible();
+  await page.getByTestId('demo-open').click();
+  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
+  await expect.poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name), { timeout: 60_000 }).toContain('WordNet supersense');
+
+  // An experiment with outputs: the ablation of a template-only specialization on 6 test rows.
+  const datasets = await ok<{ name: string; versions: { id: string }[] }[]>(request, server, 'datasets', 'list');
+  const versionId = datasets.find((d) => d.name === 'WordNet supersense')!.versions[0]!.id;
+  const [model] = await ok<{ id: string }[]>(request, server, 'models', 'list');
+  const template = await ok<{ id: string }>(request, server, 'templates', 'save', { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:' });
+  const spec = await ok<{ id: string }>(request, server, 'specializations', 'create', { name: 'Supersense template', modelId: model!.id, templateVersionId: template.id, decoding: { max_new_tokens: 6 } });
+  const experiment = await ok<{ id: string }>(request, server, 'experiments', 'create', {
+    name: 'Template ablation', datasetVersionId: versionId, split: 'test', limit: 6, design: { kind: 'ablation', specializationId: spec.id }, metrics: [{ kind: 'exact_match' }],
+  });
+  await ok(request, server, 'experiments', 'run', { id: experiment.id });
+  await expect.poll(async () => (await ok<{ state: string }>(request, server, 'experiments', 'get', { id: experiment.id })).state, { timeout: 150_000 }).toBe('completed');
+  const cells = (await ok<{ cells: { specializationId: string; label: string }[] }>(request, server, 'experiments', 'get', { id: experiment.id })).cells;
+  const all = await ok<{ id: string; name: string; hash: string }[]>(request, server, 'specializations', 'list');
+  const identities = all.filter((s) => cells.some((c) => c.specializationId === s.id)).flatMap((s) => [s.id, s.name, s.hash]);
+  identities.push(...cells.map((c) => c.label).filter((l) => l.length > 6)); // 'base' alone is too common a word
+  expect(identities.length).toBeGreaterThanOrEqual(6);
+
+  await ok(request, server, 'users', 'create', { name: 'Ann', role: 'reviewer' });
+  await ok(request, server, 'users', 'create', { name: 'Bob', role: 'reviewer' });
+  await page.reload(); // the top bar's user menu loaded its list before these users existed
+  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
+
+  // The owner creates the round: 2 reviewers x 3 items, overlap 2 -> 3 items each judged by both, 1 repeat each.
+  const review = new ReviewPage(page);
+  await app.nav('review').click();
+  await review.createRound({ name: 'Blind round', reviewers: ['Ann', 'Bob'], items: 3, overlap: 2, repeatPercent: 34, tags: 'wrong label, rambling' });
+  await expect(review.progress).toBeVisible();
+  await expect(review.progress.getByTestId('reviewer-progress')).toHaveCount(2);
+  const [round] = await ok<{ id: string }[]>(request, server, 'reviews', 'list');
+
+  // Sharing: a link for Ann on every interface, reached at another address of this machine; only review calls answer.
+  await review.progress.getByTestId('share-create').first().click();
+  const link = (await review.progress.getByTestId('share-link').first().textContent()) ?? '';
+  const [, port, token] = /:(\d+)\/#round=[^&]+&token=(\S+)/.exec(link) ?? [];
+  const lan = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.1';
+  const shared = (route: string, body: unknown, withToken = true) =>
+    request.post(`http://${lan}:${port}/api/call/${route}`, { data: body, headers: withToken ? { 'x-dovetail-token': token! } : {} });
+  const sharedQueue = await shared('reviews/queue', { roundId: round!.id });
+  expect(sharedQueue.status()).toBe(200);
+  expect(((await sharedQueue.json()) as { result: { items: unknown[] } }).result.items).toHaveLength(4);
+  expect((await shared('reviews/queue', { roundId: round!.id }, false)).status()).toBe(401);
+  expect((await shared('experiments/list', {})).status()).toBe(404);
+  expect((await shared('reviews/results', { id: round!.id })).status()).toBe(404);
+  // The reviewer's page at the other address: keyboard only, then the vote is undone so Ann starts fresh below.
+  const portal = await page.context().newPage();
+  const portalBodies: Promise<string>[] = [];
+  portal.on('response', (r) => portalBodies.push(r.text().catch(() => '')));
+  await portal.goto(link.replace('0.0.0.0', lan));
+  await expect(portal.getByTestId('portal-position')).toHaveText('Item 1 of 4');
+  await portal.keyboard.press('2');
+  await expect(portal.getByTestId('portal-progress')).toHaveText('1 / 4 done');
+  await portal.keyboard.press('u');
+  await expect(portal.getByTestId('portal-progress')).toHaveText('0 / 4 done');
+  await expect(portal.getByTestId('portal-error')).toHaveText('');
+  await portal.close();
+  for (const body of await Promise.all(portalBodies)) for (const identity of identities) expect(body).not.toContain(identity);
+  await review.progress.getByTestId('share-revoke').first().click();
+  await expect(review.progress.getByTestId('share-link')).toHaveCount(0);
+  expect((await shared('reviews/queue', { roundId: round!.id })).status()).toBe(401);
+
+  // Raw responses while a reviewer is the current user.
+  let reviewerPhase = false;
+  const seen: Promise<{ url: string; body: string }>[] = [];
+  page.on('response', (response) => {
+    if (reviewerPhase && response.url().includes('/api/')) seen.push(response.text().then((body) => ({ url: response.url(), body }), () => ({ url: response.url(), body: '' })));
+  });
+
+  for (const reviewer of ['Ann', 'Bob']) {
+    reviewerPhase = true;
+    await review.switchUser(reviewer);
+    await expect(review.queue).toBeVisible();
+    await expect(review.id('queue-position')).toHaveText('Item 1 of 4');
+    const kb = page.keyboard;
+    const first = await review.itemId();
+    // T: tag with the keyboard; C: a comment; then vote, undo, and vote again.
+    await kb.press('t');
+    await expect(review.id('tags-dialog')).toBeVisible();
+    await kb.press('1');
+    await kb.press('Enter');
+    await expect(review.id('tags-dialog')).toBeHidden();
+    await expect(review.id('item-tag')).toHaveText(['wrong label']);
+    await kb.press('c');
+    await review.id('comment-text').fill(`${reviewer} was here`);
+    await kb.press('Enter');
+    await expect(review.id('comment-dialog')).toBeHidden();
+    await kb.press('1');
+    await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
+    await expect(review.id('queue-progress')).toHaveText('1 / 4 done');
+    await kb.press('u');
+    await expect(review.id('queue-progress')).toHaveText('0 / 4 done');
+    await expect(review.id('queue-position')).toHaveText('Item 1 of 4');
+    expect(await review.itemId()).toBe(first);
+    await kb.press('1');
+    await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
+    await kb.press('2');
+    await expect(review.id('queue-position')).toHaveText('Item 3 of 4');
+    await kb.press('k'); // back: the vote is shown
+    await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
+    await expect(review.id('item-voted')).toHaveText('voted: right');
+    await kb.press('j');
+    await expect(review.id('queue-position')).toHaveText('Item 3 of 4');
+    await kb.press('d'); // word-diff highlighting on
+    await expect(review.id('queue-diff')).toHaveAttribute('aria-pressed', 'true');
+    await kb.press('3');
+    await expect(review.id('queue-position')).toHaveText('Item 4 of 4');
+    await kb.press('1');
+    await expect(review.id('queue-done')).toBeVisible();
+    await expect(review.id('queue-progress')).toHaveText('4 / 4 done');
+    // Still open: the results are refused (to anyone), and the reviewer never sees them.
+    const refused = await call(request, server, 'reviews', 'results', { id: round!.id });
+    expect(refused.ok).toBe(false);
+    await expect(review.results).toHaveCount(0);
+    reviewerPhase = false;
+  }
+
+  const bodies = await Promise.all(seen);
+  expect(bodies.some((b) => b.url.includes('/reviews/item'))).toBe(true);
+  for (const { url, body } of bodies) {
+    for (const identity of identities) expect(body, `${url} names a specialization`).not.toContain(identity);
+  }
+
+  await review.switchUser('Owner');
+  await expect(review.progress).toBeVisible();
+  await expect(review.progress.getByTestId('reviewer-progress')).toHaveText([/Ann\s*4 \/ 4/, /Bob\s*4 \/ 4/]);
+  await review.id('round-close').click();
+  await expect(review.results).toBeVisible();
+  await expect(review.results.getByTestId('win-rate-row')).toHaveCount(1);
+  await expect(review.results.getByTestId('win-rate-row')).toContainText('Supersense template');
+  await expect(review.results.getByTestId('win-rate-chart')).toHaveAttribute('data-bars', '1');
+  await expect(review.results.getByTestId('agreement-overall')).toContainText("Cohen's kappa");
+  await expect(review.results.getByTestId('agreement-overall')).toContainText('on 3 items');
+  await expect(review.results.getByTestId('reviewer-agreement')).toHaveCount(2);
+  await expect(review.results.getByTestId('self-consistency')).toContainText('n = 2');
+  await expect(review.results.getByTestId('position-bias')).toContainText('n =');
+  await expect(review.results.getByTestId('metric-agreement')).toContainText('agrees with the reviewers');
+  await review.results.getByTestId('loop-make').click();
+  await expect(review.results.getByTestId('loop-done')).toBeVisible();
+  await expect.poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name)).toContain('Preferred outputs of Blind round');
+  const download = page.waitForEvent('download');
+  await review.results.getByTestId('export-fastchat').click();
+  expect((await download).suggestedFilename()).toBe('blind-round-battles.json');
+});

@@ -1,0 +1,2 @@
+export { ReviewsService, type ReviewsServiceDeps } from './reviews-service';
+export { portalPage } from './portal-page';

@@ -1,0 +1,77 @@
+// An open round as its organiser sees it: what is compared, the sample and seed, each reviewer's progress, and Close
+// (after which the reviewers' verdicts are unblinded and the results computed); and one revocable link (token) per
+// reviewer for the review-only server on a chosen interface, for reviewers on other machines.
+import { Alert, Box, Button, LinearProgress, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { useState } from 'react';
+import type { RoundSummary, SharedLink } from '../../../../shared/contract';
+import { useApi, useLoad } from '../../api';
+import { ErrorAlert, useReportError } from '../../components/ErrorReporter';
+
+export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClosed(): void }) {
+  const api = useApi();
+  const report = useReportError();
+  const full = useLoad((a) => a.reviews.get({ id: round.id }), [round.id, round.done]);
+  const users = useLoad((a) => a.users.list({}), []);
+  const [busy, setBusy] = useState(false);
+  const [host, setHost] = useState('0.0.0.0');
+  const [links, setLinks] = useState<Record<string, SharedLink | null>>({});
+  if (full.error) return <ErrorAlert error={full.error} />;
+  const r = full.data;
+  if (!r) return <LinearProgress aria-label="Loading the round" />;
+  const nameOf = (id: string) => users.data?.find((u) => u.id === id)?.name ?? id;
+  const close = async () => {
+    setBusy(true);
+    try {
+      await api.reviews.close({ id: round.id });
+      onClosed();
+    } catch (error) {
+      report(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const share = async (reviewerId: string, revoke: boolean) => {
+    try {
+      if (revoke) await api.reviews.revokeShare({ roundId: round.id, reviewerId });
+      setLinks({ ...links, [reviewerId]: revoke ? null : await api.reviews.share({ roundId: round.id, reviewerId, host }) });
+    } catch (error) {
+      report(error);
+    }
+  };
+  return (
+    <Stack spacing={2} data-testid="round-progress">
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+        <Box>
+          <Typography variant="h6" component="h2">{r.name}</Typography>
+          <Typography variant="body2" color="text.secondary">
+            {r.mode} · {r.specializations.map((s) => s.name).join(' vs ')} · {r.experimentName} · {r.units} items, overlap {r.spec.overlap}, seed {r.spec.seed}
+          </Typography>
+        </Box>
+        <Button variant="contained" disabled={busy} onClick={() => void close()} data-testid="round-close">Close round</Button>
+      </Stack>
+      <Alert severity="info">Reviewers see outputs as left and right only; the results (and who made which output) appear once the round is closed.</Alert>
+      <Table size="small" aria-label="Reviewer progress">
+        <TableHead><TableRow><TableCell>Reviewer</TableCell><TableCell align="right">Done</TableCell><TableCell sx={{ width: '30%' }}>Progress</TableCell><TableCell>Link for another machine</TableCell></TableRow></TableHead>
+        <TableBody>
+          {r.perReviewer.map((p) => (
+            <TableRow key={p.reviewerId} data-testid="reviewer-progress">
+              <TableCell>{nameOf(p.reviewerId)}</TableCell>
+              <TableCell align="right">{p.done} / {p.assigned}</TableCell>
+              <TableCell><LinearProgress variant="determinate" value={p.assigned === 0 ? 0 : (100 * p.done) / p.assigned} /></TableCell>
+              <TableCell>
+                {links[p.reviewerId] && (
+                  <Typography variant="caption" component="div" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="share-link">
+                    {`http://${links[p.reviewerId]?.host}:${links[p.reviewerId]?.port}/#round=${round.id}&token=${links[p.reviewerId]?.token}`}
+                  </Typography>
+                )}
+                <Button size="small" onClick={() => void share(p.reviewerId, false)} data-testid="share-create">{links[p.reviewerId] ? 'New link' : 'Share'}</Button>
+                {links[p.reviewerId] && <Button size="small" color="warning" onClick={() => void share(p.reviewerId, true)} data-testid="share-revoke">Revoke</Button>}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <TextField size="small" label="Share on interface" value={host} onChange={(e) => setHost(e.target.value)} helperText="0.0.0.0: every interface (replace it in the link with this machine's address); only the reviewer's page and calls answer there" sx={{ maxWidth: 420 }} />
+    </Stack>
+  );
+}
