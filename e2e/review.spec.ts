@@ -97,6 +97,9 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
     reviewerPhase = true;
     await review.switchUser(reviewer);
     await expect(review.queue).toBeVisible();
+    // A reviewer sees only the review queue.
+    await expect(page.getByTestId('nav-review')).toBeVisible();
+    await expect(page.getByTestId('nav-experiments')).toHaveCount(0);
     await expect(review.id('queue-position')).toHaveText('Item 1 of 4');
     const kb = page.keyboard;
     const first = await review.itemId();
@@ -148,6 +151,7 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   }
 
   await review.switchUser('Owner');
+  await expect(page.getByTestId('nav-experiments')).toBeVisible();
   await expect(review.progress).toBeVisible();
   await expect(review.progress.getByTestId('reviewer-progress')).toHaveText([/Ann\s*4 \/ 4/, /Bob\s*4 \/ 4/]);
   await review.id('round-close').click();

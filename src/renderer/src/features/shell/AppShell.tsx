@@ -2,6 +2,7 @@
 // navigation with the current section, and the status bar at the bottom.
 import { Alert, Box, CircularProgress } from '@mui/material';
 import { useCallback, useState } from 'react';
+import { useLive } from '../../api';
 import { ConnectionBanner } from '../../components/ConnectionBanner';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { EngineStatusBar } from '../engine/EngineStatusBar';
@@ -9,16 +10,24 @@ import { SettingsDialog } from '../settings/SettingsDialog';
 import { WorkspacePickerPage } from '../workspace/WorkspacePicker';
 import { useWorkspace } from '../workspace/WorkspaceProvider';
 import { NavRail } from './NavRail';
-import { SECTIONS } from './sections';
+import { SECTIONS, type SectionId } from './sections';
 import { SectionView } from './SectionView';
 import { ShortcutHelpDialog } from './ShortcutHelpDialog';
 import { TopBar } from './TopBar';
 import { useSection } from './useSection';
 import { useShortcuts } from './useShortcuts';
 
+/** The sections of a reviewer: only the review queue (blinding itself is enforced by the services). */
+const REVIEWER_SECTIONS: readonly SectionId[] = ['review'];
+
 function Body() {
   const { current, error } = useWorkspace();
   const [sectionId, go] = useSection();
+  const me = useLive(
+    (api) => api.users.current({}),
+    (api, onValue) => api.users.onChanged(() => void api.users.current({}).then(onValue, () => undefined)),
+    [current?.id],
+  );
   if (current === undefined) {
     if (error !== undefined) {
       return (
@@ -34,11 +43,13 @@ function Body() {
     );
   }
   if (current === null) return <WorkspacePickerPage />;
-  const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0];
+  const only = current && me.data?.role === 'reviewer' ? REVIEWER_SECTIONS : undefined;
+  const allowed = only && !only.includes(sectionId) ? only[0] : sectionId;
+  const section = SECTIONS.find((s) => s.id === allowed) ?? SECTIONS[0];
   if (!section) return <Alert severity="error">No sections are defined.</Alert>;
   return (
     <Box sx={{ flex: 1, display: 'flex', minHeight: 0 }}>
-      <NavRail current={section.id} go={go} />
+      <NavRail current={section.id} go={go} {...(only ? { only } : {})} />
       <SectionView section={section} />
     </Box>
   );

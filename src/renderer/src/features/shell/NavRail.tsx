@@ -3,11 +3,12 @@ import { Box, List, ListItemButton, ListItemIcon, ListItemText } from '@mui/mate
 import { SECTIONS, type SectionId } from './sections';
 import { MOD_KEY_LABEL } from './useShortcuts';
 
-export function NavRail({ current, go }: { current: SectionId; go: (id: SectionId) => void }) {
+/** `only`: the sections this user may open (a reviewer sees only the review queue); default all. */
+export function NavRail({ current, go, only }: { current: SectionId; go: (id: SectionId) => void; only?: readonly SectionId[] }) {
   return (
     <Box component="nav" aria-label="Sections" sx={{ width: 220, flexShrink: 0, borderRight: 1, borderColor: 'divider', overflowY: 'auto' }}>
       <List dense>
-        {SECTIONS.map((section, index) => (
+        {SECTIONS.map((section, index) => (only && !only.includes(section.id) ? null : (
           <ListItemButton
             key={section.id}
             selected={section.id === current}
@@ -22,7 +23,7 @@ export function NavRail({ current, go }: { current: SectionId; go: (id: SectionI
               {MOD_KEY_LABEL}+{index + 1}
             </Box>
           </ListItemButton>
-        ))}
+        )))}
       </List>
     </Box>
   );

@@ -38,7 +38,7 @@ function Switcher() {
 
   return (
     <>
-      <Button color="inherit" startIcon={<PersonIcon />} onClick={(e) => setAnchor(e.currentTarget)} data-testid="current-user" aria-haspopup="menu" sx={{ textTransform: 'none' }}>
+      <Button color="inherit" startIcon={<PersonIcon />} onClick={(e) => { users.reload(); setAnchor(e.currentTarget); }} data-testid="current-user" aria-haspopup="menu" sx={{ textTransform: 'none' }}>
         {current.data.name}
       </Button>
       <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
