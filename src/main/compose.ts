@@ -15,6 +15,7 @@ import { loadExamples } from './services/experiments/examples';
 import { portalPage, ReviewsService } from './services/reviews';
 import { SpecializationsService } from './services/specializations';
 import { TemplatesService } from './services/templates';
+import type { AdapterRecord } from '../shared/contract/adapters';
 import { UsersService } from './services/users';
 import { AppService, type FolderPicker } from './services/app/app-service';
 import { EngineService } from './services/engine/engine-service';
@@ -92,7 +93,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const clock = (): Date => new Date();
   const datasets = new DatasetsService({ workspace, events: sink('datasets'), clock, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}) });
   const users = new UsersService({ workspace, events: sink('users'), clock });
-  const templates = new TemplatesService({ workspace, datasets, events: sink('templates'), clock, users, engine, models: generation });
+  const templates = new TemplatesService({
+    workspace, datasets, events: sink('templates'), clock, users, engine, models: generation, generation,
+    adapters: { record: (id): AdapterRecord => adapters.record(id) }, // constructed below (it renders datasets through templates)
+  });
   const adapters = new AdaptersService({
     workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderDataset: datasetRenderer({ datasets, templates }),
   });

@@ -43,6 +43,22 @@ export function generationPrompt(rendered: RenderedText): GenerationPrompt {
   return { mode: 'chat', messages: [...(rendered.system ? [{ role: 'system', content: rendered.system }] : []), { role: 'user', content: rendered.text }] };
 }
 
+/**
+ * Measures rendered prompts with the model's tokenizer in the engine (prepareTrainingData with empty targets: the
+ * count training uses, the chat template applied when `chat`, a system message folded into the user turn). Each row
+ * counts its prompt plus the one EOS token appended to the empty target; rows over maxLength come back in tooLong.
+ */
+export function measurePrompts(engine: Pick<EngineHost, 'request'>, model: ModelRecord, texts: readonly RenderedText[], chat: boolean, maxLength: number) {
+  const pairs = texts.map((t) => ({ prompt: chat && t.system ? `${t.system}\n\n${t.text}` : t.text, target: '' }));
+  return engine.request('prepareTrainingData', { modelFolder: model.folder, pairs, validation: [], chat, maxLength, numVirtualTokens: 0 });
+}
+
+/** One rendered prompt's tokens (without the EOS measurePrompts adds: no limit, so the row is never left out). */
+export async function countPromptTokens(engine: Pick<EngineHost, 'request'>, model: ModelRecord, text: RenderedText): Promise<number> {
+  const out = await measurePrompts(engine, model, [text], text.chat, Number.MAX_SAFE_INTEGER);
+  return out.maxRowTokens - out.targetTokens;
+}
+
 export function canaryFor(versionId: string): string {
   return `DVT-CANARY-${createHash('sha256').update(`canary/1:${versionId}`).digest('hex').slice(0, 10).toUpperCase()}`;
 }
@@ -103,11 +119,9 @@ async function checkBudget(input: ChecksInput, rendered: readonly { row: ReaderR
   const method = "The model's tokenizer (chat template applied when chat is on; a system message counted inside the user turn).";
   const base = { method, contextLength, reserve };
   if (rendered.length === 0) return { ...base, outcome: 'failed', message: 'No row rendered, so none could be measured.', maxPromptTokens: 0, overBudget: [] };
-  const chat = input.compiled.like.chat;
-  const pairs = rendered.map(({ text }) => ({ prompt: chat && text.system ? `${text.system}\n\n${text.text}` : text.text, target: '' }));
   const limit = contextLength - reserve;
   // The target is empty; the count includes the one EOS token training appends, which stands in for the answer's first.
-  const out = await deps.engine.request('prepareTrainingData', { modelFolder: input.model.folder, pairs, validation: [], chat, maxLength: limit, numVirtualTokens: 0 });
+  const out = await measurePrompts(deps.engine, input.model, rendered.map((r) => r.text), input.compiled.like.chat, limit);
   const overBudget = out.tooLong.map((t) => ({ rowIdx: rendered[t.row]!.row.idx, key: rendered[t.row]!.row.key, tokens: t.tokens }));
   const maxPromptTokens = Math.max(out.maxRowTokens, ...overBudget.map((o) => o.tokens));
   return {

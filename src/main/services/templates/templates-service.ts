@@ -1,7 +1,8 @@
 // The templates service (templatesContract): immutable template and demonstration-set versions with their authors and
-// review workflow, previews of a row, the checks before approval, demonstration analytics, and, for the services that
+// review workflow, previews of a row (with its token count) and live runs of it, the checks before approval, demonstration analytics, and, for the services that
 // render prompts (specializations, experiments), compiled templates and demonstration rows resolved from their ids.
 import { createHash, randomUUID } from 'node:crypto';
+import type { AdapterRecord } from '../../../shared/contract/adapters';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { ModelRecord } from '../../../shared/contract/models';
 import type {
@@ -10,13 +11,15 @@ import type {
 import type { User } from '../../../shared/contract/users';
 import type { MetricSpec } from '../../../shared/metrics';
 import { BugError, UserError } from '../../../shared/errors';
+import type { AdapterFolderRef } from '../../engine/generation-protocol';
 import type { EngineHost } from '../../host/engine-host';
+import type { GenerationService } from '../generation';
 import type { WorkspaceAccess } from '../workspace';
 import { demonstrationAnalytics } from './analytics';
-import { runChecks } from './checks';
+import { countPromptTokens, generationPrompt, runChecks } from './checks';
 import type { DatasetReader } from './dataset-reader';
 import { selectDemonstrations } from './demonstrations';
-import { compileTemplate, hashTemplate, renderRow, templateFields, type TemplateLike } from './render';
+import { compileTemplate, hashTemplate, renderRow, templateFields, type RenderedText, type TemplateLike } from './render';
 import { TemplateStore } from './template-store';
 import { checkMove } from './workflow';
 
@@ -33,7 +36,18 @@ export interface TemplatesServiceDeps {
   /** For the checks and analytics, which measure and generate with a model (absent: those methods are refused). */
   readonly engine?: Pick<EngineHost, 'request'>;
   readonly models?: { usableModel(id: string): Promise<ModelRecord> };
+  /** For live runs of a previewed row (absent: run is refused). */
+  readonly generation?: Pick<GenerationService, 'launch'>;
+  readonly adapters?: { record(id: string): AdapterRecord };
 }
+
+interface PreviewArg {
+  versionId?: string | undefined; source?: string | undefined; system?: string | null | undefined; chat?: boolean | undefined;
+  datasetVersionId: string; rowIdx: number; demonstrationSetVersionId: string | null; modelId?: string | undefined;
+}
+
+/** Live runs decode greedily: the same row gives the same answer, so an edit's effect is what changes. */
+const RUN_DECODING = { do_sample: false } as const;
 
 export interface CompiledTemplate {
   template: ReturnType<typeof compileTemplate>;
@@ -74,10 +88,34 @@ export class TemplatesService implements ServiceImpl<Contract> {
     return this.templateVersion(id);
   }
 
-  async preview(arg: {
-    versionId?: string | undefined; source?: string | undefined; system?: string | null | undefined; chat?: boolean | undefined;
-    datasetVersionId: string; rowIdx: number; demonstrationSetVersionId: string | null;
-  }): Promise<RenderedPrompt> {
+  async preview(arg: PreviewArg): Promise<RenderedPrompt> {
+    const { rendered, reference } = this.renderPreview(arg);
+    if (arg.modelId === undefined) return { ...rendered, reference };
+    const { engine, model } = await this.generator(arg.modelId);
+    const tokens = await countPromptTokens(engine, model, rendered);
+    return { ...rendered, reference, tokens, contextLength: model.contextLength };
+  }
+
+  async run(arg: PreviewArg & { modelId: string; adapterId: string | null; maxNewTokens: number }): Promise<{ runId: string; prompt: string }> {
+    if (!this.deps.generation) throw new BugError('templates: runs need the generation service');
+    const { rendered } = this.renderPreview(arg);
+    const { model } = await this.generator(arg.modelId);
+    const folders = arg.adapterId === null ? [] : [this.adapterFolder(arg.adapterId, model)];
+    const { runId } = await this.deps.generation.launch(model, [generationPrompt(rendered)], { ...RUN_DECODING, max_new_tokens: arg.maxNewTokens }, folders);
+    return { runId, prompt: rendered.text };
+  }
+
+  /** The adapter's folder with the parts it has (as specializations resolve them), checked against the model. */
+  private adapterFolder(adapterId: string, model: ModelRecord): AdapterFolderRef {
+    if (!this.deps.adapters) throw new BugError('templates: runs with an adapter need the adapters service');
+    const a = this.deps.adapters.record(adapterId);
+    if (a.modelId !== model.id) {
+      throw new UserError(`The adapter "${a.name}" was made for another base model than "${model.name}"`, { code: 'spec-adapter-model', where: 'adapterId', hint: 'Choose an adapter trained on this model.' });
+    }
+    return { folder: a.folder, lora: a.method !== 'soft-prompt', softPrompt: a.method !== 'lora', baseContentHash: model.contentHash };
+  }
+
+  private renderPreview(arg: PreviewArg): { rendered: RenderedText; reference: string | null } {
     const facts = this.deps.datasets.versionFacts(arg.datasetVersionId);
     const [row] = this.deps.datasets.readRows(arg.datasetVersionId, null, { offset: arg.rowIdx, limit: 1 });
     if (!row) throw new UserError(`The dataset has no row ${arg.rowIdx + 1}`, { code: 'template-row', where: 'rowIdx' });
@@ -87,7 +125,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
     const examples = arg.demonstrationSetVersionId === null ? [] : this.demonstrationRows(arg.demonstrationSetVersionId, row.data);
     const rendered = renderRow(compiled, row.data, facts.roles, examples, `row ${arg.rowIdx + 1}`);
     const ref = facts.roles.reference === null ? null : row.data[facts.roles.reference];
-    return { ...rendered, reference: typeof ref === 'string' ? ref : ref === undefined || ref === null ? null : JSON.stringify(ref) };
+    return { rendered, reference: typeof ref === 'string' ? ref : ref === undefined || ref === null ? null : JSON.stringify(ref) };
   }
 
   async demonstrationSets() {
@@ -168,7 +206,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
   }
 
   private async generator(modelId: string): Promise<{ engine: Pick<EngineHost, 'request'>; model: ModelRecord }> {
-    if (!this.deps.engine || !this.deps.models) throw new BugError('templates: checks and analytics need the engine and the model registry');
+    if (!this.deps.engine || !this.deps.models) throw new BugError('templates: checks, token counts and runs need the engine and the model registry');
     return { engine: this.deps.engine, model: await this.deps.models.usableModel(modelId) };
   }
 

@@ -1,17 +1,21 @@
 // Preview: a template (saved version or the editor's text) rendered for one row of a dataset version, with the row's
 // reference, optionally with a demonstration set as `examples`, and a check of the fields the template reads
-// against the dataset's fields.
+// against the dataset's fields; with a model, the prompt's tokens against its context window and a live run of the
+// row (PreviewRun.tsx).
 import NavigateBeforeIcon from '@mui/icons-material/NavigateBefore';
 import NavigateNextIcon from '@mui/icons-material/NavigateNext';
 import { Alert, Box, Chip, IconButton, LinearProgress, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { DatasetVersion, DemonstrationSetVersion } from '../../../../shared/contract';
-import { useApi } from '../../api';
+import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { checkFields, EXAMPLES_VARIABLE } from './template-text';
 import { TextBlock } from './TextBlock';
 import { DatasetVersionSelect } from './DatasetVersionSelect';
+import { IS_MAC } from '../shell/useShortcuts';
+import { ModelPickers, RunOutput, TokenBudget } from './PreviewRun';
 import { usePreview, type PreviewTemplate } from './usePreview';
+import { usePromptRun } from './usePromptRun';
 import type { DatasetOption } from './usePromptsData';
 
 export interface PreviewPanelProps {
@@ -55,10 +59,34 @@ export function PreviewPanel(props: PreviewPanelProps) {
       current = false;
     };
   }, [api, onRow, ready, datasetVersionId, rowIdx]);
-  const preview = usePreview(ready && fields !== null ? { template, datasetVersionId, rowIdx, demonstrationSetVersionId: chosenSet?.id ?? null } : null);
+  // The model that counts and answers: the first registered one unless another is chosen.
+  const models = useLoad((a) => a.models.list({}), []);
+  const adapters = useLoad((a) => a.adapters.list({}), []);
+  const [modelPick, setModelPick] = useState('');
+  const [adapterPick, setAdapterPick] = useState<string | null>(null);
+  const usable = (models.data ?? []).filter((m) => m.available);
+  const modelId = usable.some((m) => m.id === modelPick) ? modelPick : (usable[0]?.id ?? '');
+  const ofModel = (adapters.data ?? []).filter((a) => a.modelId === modelId);
+  const adapterId = ofModel.some((a) => a.id === adapterPick) ? adapterPick : null;
+  const request = ready && fields !== null ? { template, datasetVersionId, rowIdx, demonstrationSetVersionId: chosenSet?.id ?? null } : null;
+  const preview = usePreview(request && { ...request, modelId: modelId === '' ? null : modelId });
+  const run = usePromptRun();
+  const canRun = request !== null && modelId !== '' && !run.busy;
+  const startRun = () => {
+    if (canRun) void run.start({ ...request, modelId, adapterId });
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (IS_MAC ? event.metaKey : event.ctrlKey)) {
+      event.preventDefault();
+      startRun();
+    } else if (event.key === 'Escape' && run.busy) {
+      event.preventDefault();
+      run.cancel();
+    }
+  };
 
   return (
-    <Paper variant="outlined" sx={{ p: 2 }} data-testid="template-preview">
+    <Paper variant="outlined" sx={{ p: 2, outline: 'none' }} data-testid="template-preview" tabIndex={-1} onKeyDown={onKeyDown}>
       <Typography variant="subtitle1" component="h2" sx={{ mb: 1.5 }}>
         Preview
       </Typography>
@@ -93,6 +121,7 @@ export function PreviewPanel(props: PreviewPanelProps) {
           ))}
         </TextField>
         {dataset && fields && <FieldCheck fields={fields} dataset={dataset} hasExamples={chosenSet !== null} />}
+        <ModelPickers models={usable} modelId={modelId} onModel={setModelPick} adapters={ofModel} adapterId={adapterId} onAdapter={setAdapterPick} disabled={run.busy} />
         {fields === null && (
           <Typography variant="body2" color="text.secondary" data-testid="preview-unparsed">
             The template does not parse yet; the preview follows as soon as it does.
@@ -108,9 +137,13 @@ export function PreviewPanel(props: PreviewPanelProps) {
               text={preview.rendered.text}
               testId="preview-text"
             />
+            {preview.rendered.tokens !== undefined && preview.rendered.contextLength !== undefined && (
+              <TokenBudget tokens={preview.rendered.tokens} contextLength={preview.rendered.contextLength} />
+            )}
             <TextBlock label="Reference (the expected output)" text={preview.rendered.reference ?? '(this dataset has no reference)'} testId="preview-reference" />
           </Stack>
         )}
+        <RunOutput view={run.view} canRun={canRun} onRun={startRun} onCancel={run.cancel} />
       </Stack>
     </Paper>
   );

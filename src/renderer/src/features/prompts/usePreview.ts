@@ -1,5 +1,5 @@
 // The rendered prompt for one dataset row, from templates.preview: of a saved version, or of the editor's unsaved
-// text. Asked again a moment after the last change (not on every keystroke); an answer to an older request is dropped.
+// text, with its token count when a model is chosen. Asked again a moment after the last change (not on every keystroke); an answer to an older request is dropped.
 import { useEffect, useState } from 'react';
 import type { RenderedPrompt } from '../../../../shared/contract';
 import { useApi } from '../../api';
@@ -13,6 +13,8 @@ export interface PreviewRequest {
   readonly datasetVersionId: string;
   readonly rowIdx: number;
   readonly demonstrationSetVersionId: string | null;
+  /** Counts the prompt's tokens with this model (null: no count). */
+  readonly modelId?: string | null;
 }
 
 export interface PreviewState {
@@ -32,7 +34,10 @@ export function usePreview(request: PreviewRequest | null): PreviewState {
     setState((s) => ({ ...s, loading: true }));
     const timer = setTimeout(() => {
       api.templates
-        .preview({ ...arg.template, datasetVersionId: arg.datasetVersionId, rowIdx: arg.rowIdx, demonstrationSetVersionId: arg.demonstrationSetVersionId })
+        .preview({
+          ...arg.template, datasetVersionId: arg.datasetVersionId, rowIdx: arg.rowIdx, demonstrationSetVersionId: arg.demonstrationSetVersionId,
+          ...(arg.modelId ? { modelId: arg.modelId } : {}),
+        })
         .then(
           (rendered) => current && setState({ rendered, error: undefined, loading: false }),
           (error: unknown) => current && setState({ rendered: undefined, error, loading: false }),
