@@ -45,8 +45,8 @@ test('typo, inline error, fix, preview, two versions, diff, review and approval 
   await prompts.tickVersion(2).check();
   await prompts.compare.click();
   await expect(prompts.diffDialog.locator('.monaco-diff-editor')).toBeVisible({ timeout: 30_000 });
-  await expect(prompts.diffDialog.locator('.modified-in-monaco-diff-editor .view-lines')).toContainText('Reply with JSON only.');
-  await expect(prompts.diffDialog.locator('.original-in-monaco-diff-editor .view-lines')).toContainText('Triage this support message as JSON.');
+  await expect(prompts.diffDialog.locator('.modified-in-monaco-diff-editor .view-lines:not(.line-delete)')).toContainText('Reply with JSON only.');
+  await expect(prompts.diffDialog.locator('.original-in-monaco-diff-editor .view-lines:not(.line-delete)')).toContainText('Triage this support message as JSON.');
   await page.getByTestId('template-diff-close').click();
   await expect(prompts.diffDialog).toBeHidden();
 
@@ -58,7 +58,7 @@ test('typo, inline error, fix, preview, two versions, diff, review and approval 
   await expect(prompts.status).toHaveText('in review');
 
   // Another user runs the checks and approves.
-  await prompts.addUser('Rita', 'reviewer');
+  await prompts.addUser('Rita', 'editor');
   await prompts.runChecks.click();
   await expect(prompts.checksReport).toHaveAttribute('data-passed', 'true', { timeout: 90_000 });
   await expect(prompts.checksReport).toContainText('All checks passed');
