@@ -75,7 +75,8 @@ export function QueueView({ round, onProgress }: { round: RoundSummary; onProgre
   }, []);
 
   const vote = useCallback(async (verdict: Verdict, extra?: { tags: string[]; comment: string }) => {
-    if (!item || !queue) return;
+    // Until the item at the queue position has loaded, the one on screen is the previous one: a key must not re-vote it.
+    if (!item || !queue || item.itemId !== queue.items[index]?.itemId) return;
     const ms = Date.now() - shownAt.current;
     const body = extra ?? draft;
     try {
@@ -140,7 +141,7 @@ export function QueueView({ round, onProgress }: { round: RoundSummary; onProgre
     <Stack spacing={1.5} data-testid="review-queue" data-item={item.itemId}>
       <Stack direction="row" sx={{ alignItems: 'center', gap: 2 }}>
         <Typography variant="h6" component="h2" sx={{ flex: 1 }}>{round.name}</Typography>
-        <Typography variant="body2" data-testid="queue-position">Item {index + 1} of {total}</Typography>
+        <Typography variant="body2" data-testid="queue-position">Item {queue.items.findIndex((i) => i.itemId === item.itemId) + 1} of {total}</Typography>
         <Typography variant="body2" data-testid="queue-progress">{queue.done} / {total} done</Typography>
         <Typography variant="body2" color="text.secondary" data-testid="queue-time">
           {Math.round(elapsed / 1000)} s{average === null ? '' : ` · ${(average / 1000).toFixed(1)} s per item`}
