@@ -1,29 +1,17 @@
 // Experiments end to end through the composed app (real dispatcher, services, SQLite and engine worker with the
 // bundled demo model): an ablation's cells, batched outputs stored as they come, cancel mid-run and resume without
 // recomputing, results with CIs and effects, the side-by-side rows and an example's rendered prompts.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Api, DemoWorkspace, ExperimentProgress } from '../../../shared/contract';
-import { composeApp, type ComposedApp } from '../../compose';
-import { localClient } from '../../headless/local-client';
-import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+import type { ComposedApp } from '../../compose';
+import { useDemoApp } from '../../testing/demo-app';
 
-let dir: string;
-let app: ComposedApp;
+const ctx = useDemoApp('experiments');
 let api: Api;
 let demo: DemoWorkspace;
-
-beforeAll(async () => {
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-experiments-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
-  api = localClient(app.dispatcher);
-  demo = await api.demo.openDemoWorkspace({ path: path.join(dir, 'ws') });
-}, 120_000);
-afterAll(async () => {
-  await app.dispose();
-  fs.rmSync(dir, { recursive: true, force: true });
+let app: ComposedApp;
+beforeAll(() => {
+  ({ api, demo, app } = ctx);
 });
 
 async function triage() {

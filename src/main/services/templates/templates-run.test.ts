@@ -1,40 +1,22 @@
 // The preview's token count and live run through the composed app (real dispatcher, services, SQLite and engine
 // worker with the bundled demo model): tokens against the context window, chat adding the chat template's tokens, a
 // run streaming its answer as generation events, cancel; and, over fakes, the adapter folders a run passes.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterRecord } from '../../../shared/contract/adapters';
 import type { Api, DemoWorkspace, GenerationFinished } from '../../../shared/contract';
 import type { ModelRecord } from '../../../shared/contract/models';
-import { composeApp, type ComposedApp } from '../../compose';
-import { localClient } from '../../headless/local-client';
-import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+import { useDemoApp } from '../../testing/demo-app';
 import type { DatasetReader } from './dataset-reader';
 import { TemplatesService } from './templates-service';
 
-let dir: string;
-let app: ComposedApp;
+const ctx = useDemoApp('templates-run');
 let api: Api;
 let demo: DemoWorkspace;
-
-beforeAll(async () => {
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-templates-run-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
-  api = localClient(app.dispatcher);
-  demo = await api.demo.openDemoWorkspace({ path: path.join(dir, 'ws') });
-}, 120_000);
-afterAll(async () => {
-  await app.dispose();
-  fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ api, demo } = ctx);
 });
 
-async function triage(): Promise<string> {
-  const version = (await api.datasets.list({})).find((d) => d.name === 'Support triage')?.versions[0];
-  if (!version) throw new Error('the demo workspace has no Support triage dataset');
-  return version.id;
-}
+const triage = (): Promise<string> => ctx.triageVersionId();
 
 const SOURCE = 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ';
 

@@ -2,37 +2,19 @@
 // the engine worker with the bundled demo model): the Owner is made on first use and authors saves; approving needs
 // another user and passing checks; a failing check is reported by row; editing an approved version makes a draft;
 // demonstration analytics give each demonstration's leave-one-out contribution with n.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Api, DemoWorkspace } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
-import { composeApp, type ComposedApp } from '../../compose';
-import { localClient } from '../../headless/local-client';
-import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+import { useDemoApp } from '../../testing/demo-app';
 
-let dir: string;
-let app: ComposedApp;
+const ctx = useDemoApp('prompt-studio');
 let api: Api;
 let demo: DemoWorkspace;
-
-beforeAll(async () => {
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-prompt-studio-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
-  api = localClient(app.dispatcher);
-  demo = await api.demo.openDemoWorkspace({ path: path.join(dir, 'ws') });
-}, 120_000);
-afterAll(async () => {
-  await app.dispose();
-  fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ api, demo } = ctx);
 });
 
-async function triageVersionId(): Promise<string> {
-  const version = (await api.datasets.list({})).find((d) => d.name === 'Support triage')?.versions[0];
-  if (!version) throw new Error('the demo workspace has no Support triage dataset');
-  return version.id;
-}
+const triageVersionId = (): Promise<string> => ctx.triageVersionId();
 
 async function refused(call: Promise<unknown>, code: string): Promise<UserError> {
   const error = await call.then(() => null, (e: unknown) => e);
