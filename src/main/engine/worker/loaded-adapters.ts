@@ -2,17 +2,11 @@
 // most recent few, so a batch does not re-read and re-verify the safetensors. Workspace adapters are immutable once
 // registered; a folder whose files change is a new adapter to the service, with a new folder.
 import type { DecoderConfig, Specialization } from '../models';
+import type { AdapterFolderRef } from '../generation-protocol';
 import { readAdapterFolder, type AdapterFolder } from '../train';
 
 const KEEP = 8;
 
-export interface AdapterFolderRef {
-  folder: string;
-  /** Use the folder's LoRA part / soft-prompt part (a specialization may take only one part of a joint adapter). */
-  lora: boolean;
-  softPrompt: boolean;
-  baseContentHash?: string | undefined;
-}
 
 export class LoadedAdapters {
   private readonly folders = new Map<string, Promise<AdapterFolder>>();
