@@ -114,16 +114,18 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
   log();
   log('variants (decode b1 tok/s, ctx 0 and ctx context; each a fresh session):');
   const base: BenchSessionOptions = { threads: args.threads };
-  const cases: [string, BenchSessionOptions, boolean][] = [
-    ['app options (as SessionCache)', base, true],
-    ['no LoRA inputs (loraTargets [])', base, false],
-    ['allow_spinning 1', { ...base, spinning: true }, true],
-    ['optimization basic', { ...base, optimization: 'basic' }, true],
-    ['1 thread', { ...base, threads: 1 }, true],
+  // [label, session options, runner options]; the first is the app's own setup (base-only session, as SessionCache).
+  const cases: [string, BenchSessionOptions, { lora: boolean; attention: 'onnx' | 'decomposed' }][] = [
+    ['app (base-only, Attention-23)', base, { lora: false, attention: 'onnx' }],
+    ['decomposed attention', base, { lora: false, attention: 'decomposed' }],
+    ['allow_spinning 1', { ...base, spinning: true }, { lora: false, attention: 'onnx' }],
+    ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: 'onnx' }],
+    ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: 'onnx' }],
+    ['1 thread', { ...base, threads: 1 }, { lora: false, attention: 'onnx' }],
   ];
-  for (const [name, options, lora] of cases) {
+  for (const [name, options, graph] of cases) {
     const sessions = new BenchSessions(options);
-    const runner = await ModelRunner.open(checkpoint, sessions.asCache(), lora ? undefined : []);
+    const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: !graph.lora, attention: graph.attention });
     await decodeRate(runner, 1, 1, 4);
     const r0 = await repeat(args.reps, async () => (await decodeRate(runner, 1, 1, args.decode)).tokPerS);
     const rc = await repeat(Math.min(args.reps, 2), async () => (await decodeRate(runner, 1, args.context, args.decode / 2)).tokPerS);
@@ -146,7 +148,7 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
 async function profile(checkpoint: Checkpoint, args: Args): Promise<void> {
   const prefix = join(CACHE, 'profile');
   const sessions = new BenchSessions({ threads: args.threads, profilePrefix: prefix });
-  const runner = await ModelRunner.open(checkpoint, sessions.asCache());
+  const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: !args.hooks });
   const ctx0 = await decodeRate(runner, 1, 1, args.decode);
   const ctxN = await decodeRate(runner, 1, args.context, args.decode);
   await sessions.endProfiling();

@@ -141,6 +141,10 @@ const rotaryEmbedding: Vjp = (c) => {
   return [g.op.RotaryEmbedding(c.dY, c.x(1), g.op.Neg(c.x(2)), intAttr(c.attrs, 'num_heads', 0)), null, null];
 };
 
+const inferenceOnly: Vjp = (c) => {
+  throw new BugError(`autodiff: ${c.node.name}: ${c.node.op} has no gradient; build training graphs with the decomposed forms`);
+};
+
 export const vjps = {
   ...shapeVjps,
   Add: binary(
@@ -173,6 +177,9 @@ export const vjps = {
   Softmax: softmax,
   LogSoftmax: logSoftmax,
   RotaryEmbedding: rotaryEmbedding,
+  /** Inference graphs only (graph/ops-inference.ts): training graphs keep the decomposed forms, which have VJPs. */
+  Attention: inferenceOnly,
+  SkipSimplifiedLayerNormalization: inferenceOnly,
   Log: (c) => [c.g.op.Div(c.dY, c.x(0))], // dY / X
   /** Where(condition, X, Y): dX = Where(condition, dY, 0), dY' = Where(condition, 0, dY). */
   Where: (c) => {

@@ -86,6 +86,14 @@ export class GraphBuilder implements ApplyContext {
     return value;
   }
 
+  /** Every output of the node that produced `value` (ops return their first output; e.g. Attention's present_key). */
+  outputsOf(value: Value): readonly Value[] {
+    this.checkOwned(value, 'outputsOf');
+    const node = this.producers.get(value);
+    if (!node) throw new BugError(`Graph ${this.name}: ${value.name} is not a node output`);
+    return node.outputs;
+  }
+
   /** Runs fn with node names prefixed by `name` ("/layers.0/self_attn/MatMul"). */
   scope<T>(name: string, fn: () => T): T {
     if (name !== '') this.scopes.push(name);

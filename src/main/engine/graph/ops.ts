@@ -17,6 +17,7 @@ import {
   sameDType,
   type OpDef,
 } from './op-def';
+import { inferenceOps } from './ops-inference';
 import { combineKnown, shapeOps } from './ops-shape';
 import { formatShape, normalizeAxis, type Dim } from './shape';
 import { i64, type Tensor } from './tensor';
@@ -120,6 +121,7 @@ function normalizeAlongAxis() {
 
 export const ops = {
   ...shapeOps,
+  ...inferenceOps,
   Add: binary(14, 'Add'),
   Sub: binary(14, 'Sub'),
   Mul: binary(14, 'Mul'),

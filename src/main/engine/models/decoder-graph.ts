@@ -22,6 +22,11 @@ export interface DecoderInputs {
   /** Per layer [B, Hkv, P, D] key and value caches, or null for a full-sequence graph (training, scoring). */
   past: { key: Value; value: Value }[] | null;
   lora: LoraHooks | null;
+  /**
+   * 'decomposed' (default): attention from MatMul/Softmax nodes, which have VJPs (training graphs need this).
+   * 'onnx': one Attention-23 node per layer, for inference graphs (far fewer nodes per decode step).
+   */
+  attention?: 'decomposed' | 'onnx';
 }
 
 export interface DecoderOutputs {
@@ -29,7 +34,7 @@ export interface DecoderOutputs {
   hidden: Value;
   /** Per layer [B, Hkv, K, D]: past followed by this call's keys and values (present.{i}.key / .value). */
   present: { key: Value; value: Value }[];
-  /** Per layer [B, Hkv, n + T, D]: this call's keys and values only (what a runner-held cache appends). */
+  /** Per layer [B, n + T, Hkv*D]: this call's keys and values only, as projected (what a runner-held cache appends). */
   added: { key: Value; value: Value }[];
 }
 
@@ -60,24 +65,41 @@ export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: Decode
     }));
   }
   const rope = g.scope('model/rotary_emb', () => emitRope(g, config, positions));
-  const masks = g.scope('model/mask', () => emitMasks(g, config, hidden, inputs.attentionMask));
+  const fused = inputs.attention === 'onnx';
+  // Attention-23 broadcasts one [B, 1, S, K] bias over the heads; the decomposed form wants the G*S query rows.
+  const groups = fused ? 1 : config.num_attention_heads / config.num_key_value_heads;
+  const masks = g.scope('model/mask', () => emitMasks(g, config, hidden, inputs.attentionMask, groups));
   const present: { key: Value; value: Value }[] = [];
   const added: { key: Value; value: Value }[] = [];
+  // The residual stream is `hidden` plus a pending addend; the fused form adds it inside the next norm (one node).
+  let pending: Value | null = null;
+  const norm = (scope: string, weight: Value): Value =>
+    g.scope(scope, () => {
+      if (!pending) return emitRmsNorm(g, config, hidden, weight);
+      if (!fused) {
+        hidden = g.op.Add(hidden, pending);
+        pending = null;
+        return emitRmsNorm(g, config, hidden, weight);
+      }
+      const normed = g.op.SkipSimplifiedLayerNormalization(hidden, pending, weight, config.rms_norm_eps);
+      hidden = g.outputsOf(normed)[3] as Value; // input + skip, the next residual
+      pending = null;
+      return normed;
+    });
   model.weights.layers.forEach((layer, i) => {
     g.scope(`model/layers.${i}`, () => {
-      const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora };
+      const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora, fused };
       const mask = config.layer_types[i] === 'sliding_attention' ? (masks.sliding ?? masks.full) : masks.full;
-      const residual = hidden;
-      const normed = g.scope('input_layernorm', () => emitRmsNorm(g, config, hidden, weights.float(layer.input_layernorm)));
+      const normed = norm('input_layernorm', weights.float(layer.input_layernorm));
       const attn = g.scope('self_attn', () => emitAttention(ctx, normed, mask, inputs.past?.[i] ?? null));
       present.push(attn.present);
       added.push(attn.added);
-      hidden = g.op.Add(residual, attn.output);
-      const post = g.scope('post_attention_layernorm', () => emitRmsNorm(g, config, hidden, weights.float(layer.post_attention_layernorm)));
-      hidden = g.op.Add(hidden, g.scope('mlp', () => emitMlp(ctx, post)));
+      pending = attn.output;
+      const post = norm('post_attention_layernorm', weights.float(layer.post_attention_layernorm));
+      pending = g.scope('mlp', () => emitMlp(ctx, post));
     });
   });
-  const out = g.scope('model/norm', () => emitRmsNorm(g, config, hidden, weights.float(model.weights.norm)));
+  const out = norm('model/norm', weights.float(model.weights.norm));
   return { hidden: out, present, added };
 }
 
@@ -119,9 +141,10 @@ function applyRope(g: GraphBuilder, x: Value, rope: Rope, heads: number): Value 
 /**
  * Additive attention biases [B, 1, G*S, K] (0 = attend, dtype-min = masked), one per attention kind: causal with
  * bottom-right alignment (the S queries are the last S of the K keys) and attention_mask padding; sliding windows
- * also mask keys at or beyond `sliding_window` positions back. Rows repeat G times to match the GQA query layout.
+ * also mask keys at or beyond `sliding_window` positions back. Rows repeat G times to match the GQA query layout of
+ * the decomposed attention (G = 1 for Attention-23, which broadcasts the bias over heads).
  */
-function emitMasks(g: GraphBuilder, config: DecoderConfig, hidden: Value, attentionMask: Value): { full: Value; sliding: Value | null } {
+function emitMasks(g: GraphBuilder, config: DecoderConfig, hidden: Value, attentionMask: Value, groups: number): { full: Value; sliding: Value | null } {
   const zero = g.constant(i64([], [0]));
   const one = g.constant(i64([], [1]));
   const keys = g.op.Squeeze(g.op.Shape(attentionMask, 1, 2), [0]); // K
@@ -130,7 +153,6 @@ function emitMasks(g: GraphBuilder, config: DecoderConfig, hidden: Value, attent
   const queryIndex = g.op.Unsqueeze(g.op.Range(g.op.Sub(keys, queries), keys, one), [1]); // [S, 1] absolute positions
   const padding = g.op.Unsqueeze(g.op.Cast(attentionMask, 'bool'), [1, 2]); // [B, 1, 1, K]
   const causal = g.op.LessOrEqual(keyIndex, queryIndex); // [S, K]
-  const groups = config.num_attention_heads / config.num_key_value_heads;
   const bias = (allowed: Value): Value => {
     const b = g.op.Where(g.op.And(allowed, padding), g.constant(f32([], [0])), g.constant(f32([], [MASKED]))); // [B, 1, S, K]
     return groups === 1 ? b : g.op.Concat(Array.from({ length: groups }, () => b), 2); // [B, 1, G*S, K]
@@ -149,6 +171,8 @@ interface LayerContext {
   index: number;
   rope: Rope;
   lora: LoraHooks | null;
+  /** Attention-23 instead of the decomposed attention. */
+  fused: boolean;
 }
 
 /** nn.Linear (x W^T + b) plus the module's LoRA delta when the graph has a hook for it. */
@@ -167,7 +191,10 @@ function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear
   });
 }
 
-/** Grouped-query attention without copying K/V per head: the G query heads of a kv head become G*S rows. */
+/**
+ * Grouped-query attention: one Attention-23 node (ctx.fused), or decomposed without copying K/V per head (the G query
+ * heads of a kv head become G*S rows).
+ */
 function emitAttention(
   ctx: LayerContext,
   x: Value,
@@ -179,17 +206,25 @@ function emitAttention(
   const Hkv = config.num_key_value_heads;
   const D = config.head_dim;
   const G = H / Hkv;
-  const q = g.op.Reshape(applyRope(g, linear(ctx, x, 'q_proj', layer.self_attn.q_proj), ctx.rope, H), [0, 0, H, D]); // [B, S, H, D]
-  const k = g.op.Reshape(applyRope(g, linear(ctx, x, 'k_proj', layer.self_attn.k_proj), ctx.rope, Hkv), [0, 0, Hkv, D]); // [B, S, Hkv, D]
-  const v = g.op.Reshape(linear(ctx, x, 'v_proj', layer.self_attn.v_proj), [0, 0, Hkv, D]); // [B, S, Hkv, D]
-  const added = { key: g.op.Transpose(k, [0, 2, 1, 3]), value: g.op.Transpose(v, [0, 2, 1, 3]) }; // [B, Hkv, S, D]
-  let { key, value } = added;
+  const q3 = applyRope(g, linear(ctx, x, 'q_proj', layer.self_attn.q_proj), ctx.rope, H); // [B, S, H*D]
+  const k3 = applyRope(g, linear(ctx, x, 'k_proj', layer.self_attn.k_proj), ctx.rope, Hkv); // [B, S, Hkv*D]
+  const v3 = linear(ctx, x, 'v_proj', layer.self_attn.v_proj); // [B, S, Hkv*D]
+  const heads = (t: Value): Value => g.op.Transpose(g.op.Reshape(t, [0, 0, Hkv, D]), [0, 2, 1, 3]); // [B, Hkv, S, D]
+  const added = { key: k3, value: v3 }; // [B, S, Hkv*D]: the runner lays them out in its cache (no Transpose nodes)
+  if (ctx.fused) {
+    const y = g.op.Attention({ q: q3, k: k3, v: v3, mask, past, heads: H, kvHeads: Hkv }); // [B, S, H*D]
+    const [, key, value] = g.outputsOf(y); // present_key / present_value [B, Hkv, K, D] when there is a past
+    const present = past && key && value ? { key, value } : { key: heads(k3), value: heads(v3) };
+    return { output: linear(ctx, y, 'o_proj', layer.self_attn.o_proj), present, added };
+  }
+  let key = heads(k3);
+  let value = heads(v3);
   if (past) {
     key = g.op.Concat([past.key, key], 2); // [B, Hkv, K, D]
     value = g.op.Concat([past.value, value], 2);
   }
   // Query head h = kv * G + g (repeat_kv's order): [B, S, Hkv, G, D] -> [B, Hkv, G, S, D] -> [B, Hkv, G*S, D].
-  const grouped = g.op.Reshape(g.op.Transpose(g.op.Reshape(q, [0, 0, Hkv, G, D]), [0, 2, 3, 1, 4]), [0, 0, -1, D]);
+  const grouped = g.op.Reshape(g.op.Transpose(g.op.Reshape(q3, [0, 0, Hkv, G, D]), [0, 2, 3, 1, 4]), [0, 0, -1, D]);
   const scaled = g.op.Mul(grouped, g.constant(f32([], [1 / Math.sqrt(D)])));
   const scores = g.op.Add(g.op.MatMul(scaled, g.op.Transpose(key, [0, 1, 3, 2])), mask); // [B, Hkv, G*S, K]
   const context = g.op.MatMul(g.op.Softmax(scores, -1), value); // [B, Hkv, G*S, D]

@@ -55,7 +55,7 @@ describe('inference graph inputs and outputs', () => {
     const graph = buildInferenceGraph(checkpoint, { cacheOutputs: 'appended' });
     const byName = new Map([...graph.inputs, ...graph.outputs].map((v) => [v.name, v.shape]));
     expect(byName.get(pastName(1, 'value'))).toEqual(['batch_size', 2, 'past_capacity', 8]);
-    expect(byName.get(addedName(1, 'key'))).toEqual(['batch_size', 2, 'num_virtual_tokens+sequence_length', 8]);
+    expect(byName.get(addedName(1, 'key'))).toEqual(['batch_size', 'num_virtual_tokens+sequence_length', 16]);
     expect(byName.has(presentName(0, 'key'))).toBe(false);
   });
 });

@@ -29,7 +29,7 @@ export const NUM_LOGITS_TO_KEEP = 'num_logits_to_keep';
 export const LOGITS = 'logits';
 export const pastName = (layer: number, part: 'key' | 'value'): string => `past_key_values.${layer}.${part}`;
 export const presentName = (layer: number, part: 'key' | 'value'): string => `present.${layer}.${part}`;
-/** The 'appended' cache kind's outputs: this call's keys and values only, [B, Hkv, n+T, D]. */
+/** The 'appended' cache kind's outputs: this call's keys and values only, [B, n+T, Hkv*D] (projection layout). */
 export const addedName = (layer: number, part: 'key' | 'value'): string => `new_key_values.${layer}.${part}`;
 
 export interface InferenceGraphOptions {
@@ -46,10 +46,12 @@ export interface InferenceGraphOptions {
    * 'present' (default, as Optimum): past_key_values [B, Hkv, P, D] in, present [B, Hkv, P+n+T, D] out.
    * 'appended': the caller keeps the cache in growing buffers. past_key_values.{i} are [B, Hkv, capacity, D] buffers
    * of which the first P = attention_mask width - n - T positions are read; outputs new_key_values.{i} hold only this
-   * call's [B, Hkv, n+T, D]. ORT reads inputs in place but copies every output, so this avoids copying the whole
+   * call's [B, n+T, Hkv*D] (as projected; the caller lays them out in its buffers). ORT reads inputs in place but copies every output, so this avoids copying the whole
    * cache out (and back in) on every decode step.
    */
   cacheOutputs?: 'present' | 'appended';
+  /** 'onnx' (default): one Attention-23 node per layer; 'decomposed': the training graph's form (see decoder-graph). */
+  attention?: 'decomposed' | 'onnx';
 }
 
 /**
@@ -89,7 +91,8 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const keep = g.input(NUM_LOGITS_TO_KEEP, 'int64', []);
 
   const weights = new GraphWeights(g);
-  const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past, lora }, weights);
+  const attention = options.attention ?? 'onnx';
+  const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past, lora, attention }, weights);
   const last: Value = g.scope('logits_to_keep', () =>
     g.op.Slice(out.hidden, g.op.Unsqueeze(g.op.Neg(keep), [0]), [SLICE_END], [1], DIMS.logits),
   ); // [B, k, C]

@@ -51,6 +51,8 @@ export interface RunnerOptions {
    * one hooked session serves everything (rank-0 LoRA inputs for the base model).
    */
   baseSession?: boolean;
+  /** The inference graph's attention (default 'onnx': Attention-23); 'decomposed' exists for benchmark comparisons. */
+  attention?: 'decomposed' | 'onnx';
 }
 
 export class ModelRunner {
@@ -60,6 +62,7 @@ export class ModelRunner {
     readonly model: RunnerModel,
     private readonly sessions: SessionCache,
     readonly loraTargets: readonly LoraModule[],
+    private readonly attention: 'decomposed' | 'onnx',
     /** The base-only session, or null when spec-less runs use the hooked one. */
     private readonly base: EngineSession | null,
     hooked: EngineSession | null,
@@ -68,25 +71,26 @@ export class ModelRunner {
   }
 
   /** The graph kind (session cache key) for a LoRA target set; [] without soft prompt = the base-only kind. */
-  static kind(loraTargets: readonly LoraModule[], softPrompt = true): string {
-    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended`;
+  static kind(loraTargets: readonly LoraModule[], softPrompt = true, attention: 'decomposed' | 'onnx' = 'onnx'): string {
+    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended${attention === 'onnx' ? '' : ';attention=decomposed'}`;
   }
 
   /** Gets or creates the session(s); the cache owns them (release them there). */
   static async open(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[] = LORA_MODULES, options: RunnerOptions = {}): Promise<ModelRunner> {
+    const attention = options.attention ?? 'onnx';
     if (options.baseSession) {
-      const base = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind([], false) }, () => ({
-        model: encodeModel(buildInferenceGraph(model, { loraTargets: [], softPrompt: false, cacheOutputs: 'appended' })),
+      const base = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind([], false, attention) }, () => ({
+        model: encodeModel(buildInferenceGraph(model, { loraTargets: [], softPrompt: false, cacheOutputs: 'appended', attention })),
         externalDataFolder: model.folder,
       }));
-      return new ModelRunner(model, sessions, loraTargets, base, null);
+      return new ModelRunner(model, sessions, loraTargets, attention, base, null);
     }
-    return new ModelRunner(model, sessions, loraTargets, null, await ModelRunner.hookedSession(model, sessions, loraTargets));
+    return new ModelRunner(model, sessions, loraTargets, attention, null, await ModelRunner.hookedSession(model, sessions, loraTargets, attention));
   }
 
-  private static hookedSession(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[]): Promise<EngineSession> {
-    return sessions.get({ model: model.contentHash, kind: ModelRunner.kind(loraTargets) }, () => ({
-      model: encodeModel(buildInferenceGraph(model, { loraTargets, cacheOutputs: 'appended' })),
+  private static hookedSession(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[], attention: 'decomposed' | 'onnx'): Promise<EngineSession> {
+    return sessions.get({ model: model.contentHash, kind: ModelRunner.kind(loraTargets, true, attention) }, () => ({
+      model: encodeModel(buildInferenceGraph(model, { loraTargets, cacheOutputs: 'appended', attention })),
       externalDataFolder: model.folder,
     }));
   }
@@ -100,7 +104,7 @@ export class ModelRunner {
   async sessionFor(spec: Specialization): Promise<EngineSession> {
     if (this.plain(spec)) return this.base as EngineSession;
     if (!this.hooked) {
-      this.hooked = ModelRunner.hookedSession(this.model, this.sessions, this.loraTargets);
+      this.hooked = ModelRunner.hookedSession(this.model, this.sessions, this.loraTargets, this.attention);
       this.hooked.catch(() => (this.hooked = null)); // a failed creation is retried next time
     }
     return this.hooked;
@@ -231,18 +235,28 @@ export class KvStep {
     return feeds;
   }
 
-  /** Copies new_key_values [B, Hkv, m, D] to positions cached..cached+m of each (b, kv head) row, growing first. */
+  /**
+   * Copies new_key_values [B, m, Hkv*D] to positions cached..cached+m of each (b, kv head) row of the [B, Hkv,
+   * capacity, D] buffers, growing first.
+   */
   private append(batch: number, out: Record<string, Tensor>): void {
     const { num_key_value_heads: Hkv, head_dim: D, num_hidden_layers: L } = this.runner.model.config;
-    const m = out[addedName(0, 'key')]?.dims[2] as number;
+    const m = out[addedName(0, 'key')]?.dims[1] as number;
     const needed = this.cached + m;
     if (needed > this.capacity) this.grow(batch * Hkv, D, Math.max(needed + 32, Math.ceil(this.capacity * 1.5)));
-    const rows = batch * Hkv;
     for (let i = 0; i < L; i++) {
       for (const [p, part] of (['key', 'value'] as const).entries()) {
         const added = out[addedName(i, part)]?.data as Float32Array;
         const buffer = this.buffers[2 * i + p] as Float32Array;
-        for (let r = 0; r < rows; r++) buffer.set(added.subarray(r * m * D, (r + 1) * m * D), (r * this.capacity + this.cached) * D);
+        for (let b = 0; b < batch; b++) {
+          for (let s = 0; s < m; s++) {
+            const from = (b * m + s) * Hkv * D;
+            for (let h = 0; h < Hkv; h++) {
+              const to = ((b * Hkv + h) * this.capacity + this.cached + s) * D;
+              buffer.set(added.subarray(from + h * D, from + (h + 1) * D), to);
+            }
+          }
+        }
       }
     }
     this.cached = needed;

@@ -1,0 +1,97 @@
+// Fused ops that only inference graphs use (no VJPs: training graphs keep the decomposed forms, which have them), so a
+// decode step runs far fewer nodes: ONNX Attention-23 (https://onnx.ai/onnx/operators/onnx__Attention.html) in its 3-D
+// form with a past cache, one node for what is otherwise about fifteen per layer; and ORT's
+// com.microsoft.SkipSimplifiedLayerNormalization, the residual Add and the RMSNorm after it in one node.
+import { attr, type Value } from './ir';
+import { defineOp, fail, input, intAttr, requireDType, sameDType } from './op-def';
+import { broadcast } from './shape';
+import { addDims } from './dims';
+import { formatShape, UNKNOWN_DIM, type Dim } from './shape';
+
+/** Query, key and value projections and the cache it reads; the additive mask covers past + new keys. */
+export interface AttentionArgs {
+  /** [B, S, H*D] queries (after RoPE). */
+  q: Value;
+  /** [B, S, Hkv*D] keys of the new positions (after RoPE). */
+  k: Value;
+  /** [B, S, Hkv*D] values of the new positions. */
+  v: Value;
+  /** Additive float bias, broadcastable to [B, H, S, P+S] (0 = attend, very negative = masked). */
+  mask: Value;
+  /** [B, Hkv, P, D] cached keys and values, or null (no cache). */
+  past: { key: Value; value: Value } | null;
+  heads: number;
+  kvHeads: number;
+}
+
+const same = (a: Dim | undefined, b: Dim | undefined): boolean => a === undefined || b === undefined || typeof a !== 'number' || typeof b !== 'number' || a === b;
+
+export const inferenceOps = {
+  /**
+   * Y [B, S, H*D] = softmax(Q K^T / sqrt(D) + mask) V per head, query head h reading kv head floor(h / (H / Hkv))
+   * (transformers' repeat_kv order), keys = past followed by the new ones. With a past, ORT's CPU kernel insists on
+   * present_key and present_value [B, Hkv, P+S, D] outputs too (GraphBuilder.outputsOf gets them).
+   */
+  Attention: defineOp({
+    since: 23,
+    inputNames: ['Q', 'K', 'V', 'attn_mask', 'past_key', 'past_value'],
+    apply: (_ctx, a: AttentionArgs) => ({
+      inputs: [a.q, a.k, a.v, a.mask, a.past?.key ?? null, a.past?.value ?? null],
+      attrs: { q_num_heads: attr.int(a.heads), kv_num_heads: attr.int(a.kvHeads) },
+    }),
+    infer: (inputs, attrs) => {
+      const q = input(inputs, 0, 'Q');
+      const k = input(inputs, 1, 'K');
+      const v = input(inputs, 2, 'V');
+      const mask = input(inputs, 3, 'attn_mask');
+      const pastKey = inputs[4] ?? null;
+      const pastValue = inputs[5] ?? null;
+      requireDType('Q', q, ['float32']);
+      for (const other of [k, v, mask, pastKey, pastValue]) if (other) sameDType(q, other);
+      const H = intAttr(attrs, 'q_num_heads', 0);
+      const Hkv = intAttr(attrs, 'kv_num_heads', 0);
+      if (H <= 0 || Hkv <= 0 || H % Hkv !== 0) fail(`q_num_heads ${H} must be a positive multiple of kv_num_heads ${Hkv}`);
+      for (const [name, x] of [['Q', q], ['K', k], ['V', v]] as const) if (x.shape.length !== 3) fail(`${name} must be 3-D [B, S, heads*D], got ${formatShape(x.shape)}`);
+      const qHidden = q.shape[2];
+      const D = typeof qHidden === 'number' ? qHidden / H : undefined;
+      if (D !== undefined && !Number.isInteger(D)) fail(`Q's last dim ${qHidden} is not a multiple of q_num_heads ${H}`);
+      const kvHidden = D === undefined ? undefined : D * Hkv;
+      if (!same(k.shape[2], kvHidden) || !same(v.shape[2], kvHidden)) fail(`K and V must be [B, S, ${kvHidden ?? 'Hkv*D'}], got ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
+      if (!same(k.shape[1], v.shape[1])) fail(`K and V differ in length: ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
+      if (mask.shape.length < 2 || mask.shape.length > 4) fail(`attn_mask must have rank 2 to 4, got ${formatShape(mask.shape)}`);
+      if (!same(mask.shape.at(-2), q.shape[1]) && mask.shape.at(-2) !== 1) fail(`attn_mask ${formatShape(mask.shape)} does not cover the ${String(q.shape[1])} queries`);
+      if ((pastKey === null) !== (pastValue === null)) fail('past_key and past_value must both be given or both omitted');
+      const y = { dtype: q.dtype, shape: q.shape };
+      if (!pastKey || !pastValue) return [y];
+      for (const [name, p] of [['past_key', pastKey], ['past_value', pastValue]] as const) {
+        if (p.shape.length !== 4 || !same(p.shape[1], Hkv) || !same(p.shape[3], D)) fail(`${name} must be [B, ${Hkv}, P, ${D ?? 'D'}], got ${formatShape(p.shape)}`);
+      }
+      const present = [q.shape[0] as Dim, Hkv, addDims(pastKey.shape[2] as Dim, k.shape[1] as Dim) ?? UNKNOWN_DIM, D ?? (pastKey.shape[3] as Dim)];
+      return [y, { dtype: q.dtype, shape: present }, { dtype: q.dtype, shape: present }];
+    },
+  }),
+  /**
+   * com.microsoft SkipSimplifiedLayerNormalization: sum = input + skip; output = gamma * sum / sqrt(mean(sum^2) + eps)
+   * (transformers' LlamaRMSNorm on the residual sum, in fp32). Outputs output, mean, inv_std_var and sum
+   * [..., C]; the op returns `output`, and GraphBuilder.outputsOf(output)[3] is the sum (the next residual).
+   */
+  SkipSimplifiedLayerNormalization: defineOp({
+    since: 1,
+    domain: 'com.microsoft',
+    inputNames: ['input', 'skip', 'gamma'],
+    apply: (_ctx, x: Value, skip: Value, gamma: Value, epsilon: number) => ({ inputs: [x, skip, gamma], attrs: { epsilon: attr.float(epsilon) } }),
+    infer: (inputs) => {
+      const x = input(inputs, 0, 'input');
+      const skip = input(inputs, 1, 'skip');
+      const gamma = input(inputs, 2, 'gamma');
+      requireDType('input', x, ['float32']);
+      sameDType(x, skip);
+      sameDType(x, gamma);
+      if (x.shape.length !== 3) fail(`input must be [B, S, C], got ${formatShape(x.shape)}`);
+      if (typeof broadcast(x.shape, skip.shape) === 'string' || skip.shape.length !== 3) fail(`skip ${formatShape(skip.shape)} must have input's shape ${formatShape(x.shape)}`);
+      if (gamma.shape.length !== 1 || !same(gamma.shape[0], x.shape[2])) fail(`gamma must be [C] = [${String(x.shape[2])}], got ${formatShape(gamma.shape)}`);
+      const stats = { dtype: x.dtype, shape: [...x.shape.slice(0, 2), 1] as Dim[] };
+      return [{ dtype: x.dtype, shape: x.shape }, stats, stats, { dtype: x.dtype, shape: x.shape }];
+    },
+  }),
+};
