@@ -1,12 +1,14 @@
 // Blind review in browser mode with the real engine and the demo workspace: an ablation's outputs (made through the
-// API, as the Experiments section would), a round created in the UI for two reviewers with overlap, each reviewer
-// working through their queue by keyboard alone (switching the current user between them), results refused while
-// the round is open and shown once the organiser closes it. Every HTTP response the page receives while a reviewer
-// is the current user is scanned raw for the specializations' ids, names, hashes and cell labels.
+// API, as the Experiments section would), a round created in the UI for two reviewers with overlap; Ann works through
+// her queue by keyboard alone in portal mode (the share link opened at another address of this machine), Bob in the
+// app (as its current user); results refused while the round is open and shown once the organiser closes it, and the
+// preferred outputs become a dataset version whose lineage names the round. Every HTTP response a reviewer's page
+// receives is scanned raw for the specializations' ids, names, hashes and cell labels.
 import os from 'node:os';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './fixtures';
 import type { DovetailServer } from './fixtures/server';
+import { DatasetsPage } from './pages/datasets-page';
 import { ReviewPage } from './pages/review-page';
 
 async function call<T>(request: APIRequestContext, server: DovetailServer, service: string, method: string, arg: unknown = {}): Promise<{ ok: boolean; result: T; error?: unknown }> {
@@ -69,19 +71,30 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   expect((await shared('reviews/queue', { roundId: round!.id }, false)).status()).toBe(401);
   expect((await shared('experiments/list', {})).status()).toBe(404);
   expect((await shared('reviews/results', { id: round!.id })).status()).toBe(404);
-  // The reviewer's page at the other address: keyboard only, then the vote is undone so Ann starts fresh below.
+  // No event socket and no other service there; the app's files are (they are public).
+  const sharedOrigin = `http://${lan}:${port}`;
+  expect((await request.get(`${sharedOrigin}/api/events`)).status()).toBe(404);
+  expect((await request.get(`${sharedOrigin}/`)).status()).toBe(200);
+
+  // Portal mode: Ann opens her link at the other address and judges her whole queue by keyboard in the React queue.
   const portal = await page.context().newPage();
-  const portalBodies: Promise<string>[] = [];
-  portal.on('response', (r) => portalBodies.push(r.text().catch(() => '')));
+  const portalBodies: Promise<{ url: string; body: string }>[] = [];
+  portal.on('response', (r) => portalBodies.push(r.text().then((body) => ({ url: r.url(), body }), () => ({ url: r.url(), body: '' }))));
   await portal.goto(link.replace('0.0.0.0', lan));
-  await expect(portal.getByTestId('portal-position')).toHaveText('Item 1 of 4');
-  await portal.keyboard.press('2');
-  await expect(portal.getByTestId('portal-progress')).toHaveText('1 / 4 done');
-  await portal.keyboard.press('u');
-  await expect(portal.getByTestId('portal-progress')).toHaveText('0 / 4 done');
-  await expect(portal.getByTestId('portal-error')).toHaveText('');
+  const annPortal = new ReviewPage(portal);
+  await expect(annPortal.queue).toBeVisible();
+  await expect(portal.getByTestId('portal-round')).toHaveText('Blind round');
+  expect(portal.url()).toBe(`${sharedOrigin}/`); // the fragment (round and token) is gone from the address bar
+  await judgeByKeyboard(annPortal, 'Ann');
+  await expect(portal.getByTestId('portal-progress')).toHaveText('4 / 4 judged');
+  await expect(portal.getByTestId('nav-review')).toHaveCount(0); // the queue only: no app shell
   await portal.close();
-  for (const body of await Promise.all(portalBodies)) for (const identity of identities) expect(body).not.toContain(identity);
+  const portalResponses = await Promise.all(portalBodies);
+  expect(portalResponses.every((r) => r.url.startsWith(sharedOrigin))).toBe(true);
+  expect(portalResponses.filter((r) => r.url.includes('/api/call/reviews/item')).length).toBeGreaterThanOrEqual(4);
+  for (const { url, body } of portalResponses) {
+    for (const identity of identities) expect(body, `${url} names a specialization`).not.toContain(identity);
+  }
   await review.progress.getByTestId('share-revoke').first().click();
   await expect(review.progress.getByTestId('share-link')).toHaveCount(0);
   expect((await shared('reviews/queue', { roundId: round!.id })).status()).toBe(401);
@@ -93,56 +106,23 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
     if (reviewerPhase && response.url().includes('/api/')) seen.push(response.text().then((body) => ({ url: response.url(), body }), () => ({ url: response.url(), body: '' })));
   });
 
-  for (const reviewer of ['Ann', 'Bob']) {
-    reviewerPhase = true;
-    await review.switchUser(reviewer);
-    await expect(review.queue).toBeVisible();
-    // A reviewer sees only the review queue.
-    await expect(page.getByTestId('nav-review')).toBeVisible();
-    await expect(page.getByTestId('nav-experiments')).toHaveCount(0);
-    await expect(review.id('queue-position')).toHaveText('Item 1 of 4');
-    const kb = page.keyboard;
-    const first = await review.itemId();
-    // T: tag with the keyboard; C: a comment; then vote, undo, and vote again.
-    await kb.press('t');
-    await expect(review.id('tags-dialog')).toBeVisible();
-    await kb.press('1');
-    await kb.press('Enter');
-    await expect(review.id('tags-dialog')).toBeHidden();
-    await expect(review.id('item-tag')).toHaveText(['wrong label']);
-    await kb.press('c');
-    await review.id('comment-text').fill(`${reviewer} was here`);
-    await kb.press('Enter');
-    await expect(review.id('comment-dialog')).toBeHidden();
-    await kb.press('1');
-    await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
-    await expect(review.id('queue-progress')).toHaveText('1 / 4 done');
-    await kb.press('u');
-    await expect(review.id('queue-progress')).toHaveText('0 / 4 done');
-    await expect(review.id('queue-position')).toHaveText('Item 1 of 4');
-    expect(await review.itemId()).toBe(first);
-    await kb.press('1');
-    await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
-    await kb.press('2');
-    await expect(review.id('queue-position')).toHaveText('Item 3 of 4');
-    await kb.press('k'); // back: the vote is shown
-    await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
-    await expect(review.id('item-voted')).toHaveText('voted: right');
-    await kb.press('j');
-    await expect(review.id('queue-position')).toHaveText('Item 3 of 4');
-    await kb.press('d'); // word-diff highlighting on
-    await expect(review.id('queue-diff')).toHaveAttribute('aria-pressed', 'true');
-    await kb.press('3');
-    await expect(review.id('queue-position')).toHaveText('Item 4 of 4');
-    await kb.press('1');
-    await expect(review.id('queue-done')).toBeVisible();
-    await expect(review.id('queue-progress')).toHaveText('4 / 4 done');
-    // Still open: the results are refused (to anyone), and the reviewer never sees them.
-    const refused = await call(request, server, 'reviews', 'results', { id: round!.id });
-    expect(refused.ok).toBe(false);
-    await expect(review.results).toHaveCount(0);
-    reviewerPhase = false;
-  }
+  // Ann's votes from the other machine arrived: in the app her queue is done.
+  reviewerPhase = true;
+  await review.switchUser('Ann');
+  await expect(review.id('queue-progress')).toHaveText('4 / 4 done');
+  await expect(review.id('queue-done')).toBeVisible();
+  // Bob judges in the app, as its current user.
+  await review.switchUser('Bob');
+  await expect(review.id('queue-progress')).toHaveText('0 / 4 done'); // Bob's queue, not Ann's finished one
+  // A reviewer sees only the review queue.
+  await expect(page.getByTestId('nav-review')).toBeVisible();
+  await expect(page.getByTestId('nav-experiments')).toHaveCount(0);
+  await judgeByKeyboard(review, 'Bob');
+  // Still open: the results are refused (to anyone), and the reviewer never sees them.
+  const refused = await call(request, server, 'reviews', 'results', { id: round!.id });
+  expect(refused.ok).toBe(false);
+  await expect(review.results).toHaveCount(0);
+  reviewerPhase = false;
 
   const bodies = await Promise.all(seen);
   expect(bodies.some((b) => b.url.includes('/reviews/item'))).toBe(true);
@@ -165,10 +145,79 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   await expect(review.results.getByTestId('self-consistency')).toContainText('n = 2');
   await expect(review.results.getByTestId('position-bias')).toContainText('n =');
   await expect(review.results.getByTestId('metric-agreement')).toContainText('agrees with the reviewers');
+  // The portal's votes reached the organiser, tag and comment included.
+  const csv = await ok<{ text: string }>(request, server, 'reviews', 'export', { id: round!.id, format: 'csv' });
+  expect(csv.text).toMatch(/,Ann,rambling,Ann was here,/);
+  expect(csv.text).toMatch(/,Bob,rambling,Bob was here,/);
   await review.results.getByTestId('loop-make').click();
   await expect(review.results.getByTestId('loop-done')).toBeVisible();
   await expect.poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name)).toContain('Preferred outputs of Blind round');
+  // Lineage: the version names the round as a field, and the Datasets screen links back to the round's results.
+  const made = (await ok<{ name: string; versions: { id: string }[] }[]>(request, server, 'datasets', 'list')).find((d) => d.name === 'Preferred outputs of Blind round')!;
+  const madeVersion = await ok<{ lineage: unknown }>(request, server, 'datasets', 'get', { versionId: made.versions[0]!.id });
+  expect(madeVersion.lineage).toEqual({ kind: 'review-round', roundId: round!.id, roundName: 'Blind round', experimentId: experiment.id });
+  const datasetsPage = new DatasetsPage(page);
+  await app.nav('datasets').click();
+  await datasetsPage.item('Preferred outputs of Blind round').getByTestId('dataset-version-item').first().click();
+  await expect(datasetsPage.fact('lineage')).toContainText('From review round "Blind round"');
+  await datasetsPage.fact('lineage').getByTestId('dataset-lineage-link').click();
+  await expect(app.nav('review')).toHaveAttribute('aria-current', 'page');
+  await expect(review.results).toBeVisible();
   const download = page.waitForEvent('download');
   await review.results.getByTestId('export-fastchat').click();
   expect((await download).suggestedFilename()).toBe('blind-round-battles.json');
 });
+
+/**
+ * One reviewer's whole queue (4 items) by keyboard alone, in the app or in portal mode (the same QueueView): a tag (T)
+ * and a comment (C), a vote, undo and the vote again, J/K back and forth, word diff (D) on, then the rest, the last
+ * with a tag and a comment that stay.
+ */
+async function judgeByKeyboard(review: ReviewPage, reviewer: string): Promise<void> {
+  await expect(review.id('queue-position')).toHaveText('Item 1 of 4');
+  const kb = review.page.keyboard;
+  const first = await review.itemId();
+  // T: tag with the keyboard; C: a comment; then vote, undo, and vote again.
+  await kb.press('t');
+  await expect(review.id('tags-dialog')).toBeVisible();
+  await kb.press('1');
+  await kb.press('Enter');
+  await expect(review.id('tags-dialog')).toBeHidden();
+  await expect(review.id('item-tag')).toHaveText(['wrong label']);
+  await kb.press('c');
+  await review.id('comment-text').fill(`${reviewer} was here`);
+  await kb.press('Enter');
+  await expect(review.id('comment-dialog')).toBeHidden();
+  await kb.press('1');
+  await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
+  await expect(review.id('queue-progress')).toHaveText('1 / 4 done');
+  await kb.press('u');
+  await expect(review.id('queue-progress')).toHaveText('0 / 4 done');
+  await expect(review.id('queue-position')).toHaveText('Item 1 of 4');
+  expect(await review.itemId()).toBe(first);
+  await kb.press('1');
+  await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
+  await kb.press('2');
+  await expect(review.id('queue-position')).toHaveText('Item 3 of 4');
+  await kb.press('k'); // back: the vote is shown
+  await expect(review.id('queue-position')).toHaveText('Item 2 of 4');
+  await expect(review.id('item-voted')).toHaveText('voted: right');
+  await kb.press('j');
+  await expect(review.id('queue-position')).toHaveText('Item 3 of 4');
+  await kb.press('d'); // word-diff highlighting on
+  await expect(review.id('queue-diff')).toHaveAttribute('aria-pressed', 'true');
+  await kb.press('3');
+  await expect(review.id('queue-position')).toHaveText('Item 4 of 4');
+  // The last item keeps its tag and comment (the first item's went with the undo).
+  await kb.press('t');
+  await kb.press('2');
+  await kb.press('Enter');
+  await expect(review.id('item-tag')).toHaveText(['rambling']);
+  await kb.press('c');
+  await review.id('comment-text').fill(`${reviewer} was here`);
+  await kb.press('Enter');
+  await expect(review.id('comment-dialog')).toBeHidden();
+  await kb.press('1');
+  await expect(review.id('queue-done')).toBeVisible();
+  await expect(review.id('queue-progress')).toHaveText('4 / 4 done');
+}

@@ -4,7 +4,7 @@ import { contract, type Contract } from '../shared/contract';
 import { BugError, CancelledError } from '../shared/errors';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
-import { ReviewShareServer } from './host/web-server';
+import { ReviewShareServer } from './host/review-share-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
@@ -12,7 +12,7 @@ import { datasetRenderer } from './services/adapters/dataset-source';
 import { DatasetsService } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
-import { portalPage, ReviewsService } from './services/reviews';
+import { ReviewsService } from './services/reviews';
 import { SpecializationsService } from './services/specializations';
 import { TemplatesService } from './services/templates';
 import type { AdapterRecord } from '../shared/contract/adapters';
@@ -30,6 +30,8 @@ export interface ComposeOptions {
   version: string;
   /** Per-user folder (recent workspaces); Electron's userData in the desktop app. */
   userDataDir: string;
+  /** The built renderer (out/renderer): the review share server serves it to remote reviewers (portal mode). */
+  rendererDir?: string;
   /** The built engine worker (out/main/engine-worker.js). */
   engineWorkerScript: string;
   /** A child process by default (see docs/decisions/0003); Electron passes its utilityProcess spawner. */
@@ -112,10 +114,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         return undefined; // removed since the round was made: the cell label stands in
       }
     },
-    importDataset: (arg) => datasets.import(arg),
+    importDataset: (arg, lineage) => datasets.importWithLineage(arg, lineage),
     openShareServer: async (host, port, resolve) => {
       if (!late.dispatcher) throw new BugError('sharing before the dispatcher exists');
-      const server = new ReviewShareServer(late.dispatcher as never, resolve, { host, port, page: portalPage });
+      const server = new ReviewShareServer(late.dispatcher as never, resolve, { host, port, ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}) });
       const address = await server.listen();
       return { port: address.port, close: () => server.close() };
     },

@@ -34,6 +34,7 @@ if (!app.requestSingleInstanceLock()) {
       version: APP_VERSION,
       userDataDir: app.getPath('userData'),
       engineWorkerScript: join(here, 'engine-worker.js'),
+      rendererDir: join(here, '../renderer'),
       spawnEngine: spawnUtilityProcess,
       folderPicker: async (title) => {
         const options = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };

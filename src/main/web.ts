@@ -19,13 +19,15 @@ async function main(): Promise<void> {
     return;
   }
   const userData = stringFlag(args, 'user-data');
+  const rendererDir = join(here, '../renderer');
   const composed = composeApp({
     shell: 'browser',
     version: APP_VERSION,
     userDataDir: userData ? resolve(userData) : defaultUserDataDir(),
     engineWorkerScript: join(here, 'engine-worker.js'),
+    rendererDir,
   });
-  const server = new WebServer(composed.dispatcher as never, { rendererDir: join(here, '../renderer'), port: intFlag(args, 'port', 0, 65535) ?? 0 });
+  const server = new WebServer(composed.dispatcher as never, { rendererDir, port: intFlag(args, 'port', 0, 65535) ?? 0 });
   const url = await server.listen();
   console.log(`Dovetail (browser mode): ${url}`);
   if (args.flags.has('open') && !args.flags.has('no-open')) openInBrowser(url);

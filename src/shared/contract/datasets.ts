@@ -119,6 +119,16 @@ export type SplitCounts = z.infer<typeof SplitCounts>;
 export const SplitLeak = z.object({ splits: z.tuple([SplitName, SplitName]), rows: count });
 export type SplitLeak = z.infer<typeof SplitLeak>;
 
+/** Where a version made by Dovetail came from (null for imported files): the review round whose preferred outputs it holds. */
+export const DatasetLineage = z.object({
+  kind: z.literal('review-round'),
+  roundId: z.string(),
+  /** As it was when the version was made (the round may be gone since). */
+  roundName: z.string(),
+  experimentId: z.string(),
+});
+export type DatasetLineage = z.infer<typeof DatasetLineage>;
+
 export const DatasetVersion = z.object({
   id: z.string(),
   datasetId: z.string(),
@@ -136,6 +146,7 @@ export const DatasetVersion = z.object({
   /** sha256 over the fields, roles and every row's key, split and content: the version's identity. */
   contentHash: z.string(),
   createdAt: z.string(),
+  lineage: DatasetLineage.nullable(),
 });
 export type DatasetVersion = z.infer<typeof DatasetVersion>;
 

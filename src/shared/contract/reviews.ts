@@ -198,6 +198,13 @@ export const ToDatasetArg = z.object({
   datasetId: Id.optional(),
 }).strict().refine((a) => (a.newName === undefined) !== (a.datasetId === undefined), { message: 'Give a new dataset name or choose a dataset', path: ['newName'] });
 
+/**
+ * The reviewer's methods: the only ones a share token reaches (the share server answers nothing else) and the only
+ * ones the renderer's portal mode calls.
+ */
+export const REVIEWER_METHODS = ['queue', 'item', 'vote', 'undo'] as const;
+export type ReviewerMethod = (typeof REVIEWER_METHODS)[number];
+
 export const reviewsContract = defineService(
   'reviews',
   {

@@ -284,4 +284,16 @@ export const workspaceMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'dataset version lineage',
+    // Where a dataset version came from when Dovetail made it (today: the preferred outputs of a closed review round).
+    // Nullable: imported files have none. No foreign key: the lineage stays a record even if the round goes away, so
+    // the round's name is kept beside its id.
+    up: `
+      ALTER TABLE dataset_versions ADD COLUMN source_round_id TEXT;
+      ALTER TABLE dataset_versions ADD COLUMN source_round_name TEXT;
+      ALTER TABLE dataset_versions ADD COLUMN source_experiment_id TEXT;
+    `,
+  },
 ];

@@ -33,6 +33,9 @@ interface VersionRow {
   test_count: number;
   content_hash: string;
   created_at: string;
+  source_round_id: string | null;
+  source_round_name: string | null;
+  source_experiment_id: string | null;
 }
 
 interface RowRow {
@@ -46,7 +49,8 @@ interface RowRow {
 }
 
 const VERSION_COLUMNS = `v.id, v.dataset_id, d.name, v.version, v.message, v.source, v.fields, v.roles, v.split_settings, v.row_count,
-  v.duplicate_count, v.train_count, v.validation_count, v.test_count, v.content_hash, v.created_at`;
+  v.duplicate_count, v.train_count, v.validation_count, v.test_count, v.content_hash, v.created_at, v.source_round_id, v.source_round_name,
+  v.source_experiment_id`;
 const Source = z.object({ files: z.array(SourceFile) });
 const Fields = z.array(DatasetField);
 
@@ -177,6 +181,9 @@ function fromVersionRow(row: VersionRow): Omit<DatasetVersion, 'leaks'> {
     splits: { train: row.train_count, validation: row.validation_count, test: row.test_count },
     contentHash: row.content_hash,
     createdAt: row.created_at,
+    lineage: row.source_round_id === null
+      ? null
+      : { kind: 'review-round', roundId: row.source_round_id, roundName: row.source_round_name ?? '', experimentId: row.source_experiment_id ?? '' },
   };
 }
 

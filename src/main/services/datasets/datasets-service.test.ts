@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { datasetsContract, type DatasetSummary, type DatasetVersion, type FileInspection, type ImportDataset, type ImportResult, type RowsPage } from '../../../shared/contract/datasets';
+import { datasetsContract, ImportDataset as ImportDatasetSchema, type DatasetSummary, type DatasetVersion, type FileInspection, type ImportDataset, type ImportResult, type RowsPage } from '../../../shared/contract/datasets';
 import type { ErrorShape } from '../../../shared/errors';
 import { Dispatcher } from '../../api/dispatcher';
 import { WorkspaceService } from '../workspace';
@@ -293,5 +293,31 @@ describe('import', () => {
     expect(error?.kind).toBe('cancelled');
     expectNothingImported();
     expect(await cancelling.cancelImport({ importId: 'to-cancel' })).toEqual({ cancelled: false });
+  });
+});
+
+describe('lineage', () => {
+  it('records the review round a version was made from, returns it by get and versionFacts, and none for a plain import', async () => {
+    const file = writeFile('preferred.jsonl', jsonl([{ text: 'a', output: 'A' }, { text: 'b', output: 'B' }]));
+    const arg: ImportDataset = { newName: 'Preferred', files: [{ path: file }], mapping: [...TEXT_MAPPING] };
+    const plain = await importData({ ...arg, newName: 'Plain' });
+    expect(plain.version.lineage).toBeNull();
+    const lineage = { kind: 'review-round', roundId: 'round-7', roundName: 'Blind round', experimentId: 'exp-3' } as const;
+    const made = await service.importWithLineage(ImportDatasetSchema.parse(arg), lineage);
+    expect(made.version.lineage).toEqual(lineage);
+    expect((await ok<DatasetVersion>('get', { versionId: made.version.id })).lineage).toEqual(lineage);
+    expect(service.versionFacts(made.version.id).lineage).toEqual(lineage);
+    expect(service.versionFacts(plain.version.id).lineage).toBeNull();
+    const row = workspace.active.db.prepare<{ source_round_id: string; source_round_name: string; source_experiment_id: string }>(
+      'SELECT source_round_id, source_round_name, source_experiment_id FROM dataset_versions WHERE id = ?',
+    ).get(made.version.id);
+    expect(row).toEqual({ source_round_id: 'round-7', source_round_name: 'Blind round', source_experiment_id: 'exp-3' });
+  });
+
+  it('is not something a caller of the contract can claim', async () => {
+    const file = writeFile('claimed.jsonl', jsonl([{ text: 'a', output: 'A' }]));
+    const error = await failure('import', { newName: 'Claimed', files: [{ path: file }], mapping: [...TEXT_MAPPING], lineage: { kind: 'review-round', roundId: 'r', roundName: 'r', experimentId: 'e' } });
+    expect(error.kind).toBe('user');
+    expect(tableCounts().versions).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type {
+  DatasetLineage,
   DatasetSummary,
   DatasetVersion,
   FileInspection,
@@ -54,6 +55,7 @@ export interface DatasetVersionFacts {
   roles: { input: string[]; reference: string | null; key: string | null; label: string | null };
   fields: { name: string; type: string; source: string; role: string }[];
   splits: Record<SplitName, number>;
+  lineage: DatasetLineage | null;
 }
 
 export interface DatasetsServiceDeps {
@@ -81,6 +83,18 @@ export class DatasetsService implements ServiceImpl<Contract> {
   }
 
   async import(arg: ImportArg): Promise<ImportResult> {
+    return this.importVersion(arg, null);
+  }
+
+  /**
+   * An import that records where the rows came from (the reviews service's closing of the loop). Not in the contract:
+   * a lineage is a fact Dovetail states about its own output, never one a caller may claim.
+   */
+  async importWithLineage(arg: ImportArg, lineage: DatasetLineage): Promise<ImportResult> {
+    return this.importVersion(arg, lineage);
+  }
+
+  private async importVersion(arg: ImportArg, lineage: DatasetLineage | null): Promise<ImportResult> {
     const ws = this.deps.workspace.active;
     const store = new DatasetStore(ws.db);
     const plan = planMapping(arg.mapping);
@@ -129,6 +143,7 @@ export class DatasetsService implements ServiceImpl<Contract> {
           splits: outcome.splits,
           contentHash: outcome.contentHash,
           createdAt: this.deps.clock().toISOString(),
+          lineage,
         }, spool.file, plan.fields.find((f) => f.role === 'key')?.source ?? null);
       } catch (error) {
         if (error instanceof DuplicateKeysError) throw rowProblemsError(error.problems, paths, error.problems.length >= MAX_PROBLEMS);
@@ -266,6 +281,7 @@ function facts(v: DatasetVersion): DatasetVersionFacts {
     roles: v.roles,
     fields: v.fields.map((f) => ({ name: f.name, type: f.type, source: f.source, role: f.role })),
     splits: v.splits,
+    lineage: v.lineage,
   };
 }
 

@@ -1,7 +1,7 @@
 // Import, second pass: one write transaction that creates the dataset (or takes the next version number of an
 // existing one), inserts the spooled rows in order, checks keys are unique, marks duplicates and stores the counts.
 // Any failure rolls everything back, so a failed import leaves no dataset, version or row behind.
-import type { DatasetField, DatasetRoles, RowProblem, SourceFile, SplitCounts, SplitSettings } from '../../../shared/contract/datasets';
+import type { DatasetField, DatasetLineage, DatasetRoles, RowProblem, SourceFile, SplitCounts, SplitSettings } from '../../../shared/contract/datasets';
 import { BugError, UserError } from '../../../shared/errors';
 import type { SqlDatabase } from '../../platform/db';
 import { MAX_PROBLEMS } from './ingest';
@@ -20,6 +20,7 @@ export interface NewVersion {
   readonly splits: SplitCounts;
   readonly contentHash: string;
   readonly createdAt: string;
+  readonly lineage: DatasetLineage | null;
 }
 
 /** Thrown (inside the transaction, so it rolls back) when keys repeat; the service turns it into a UserError. */
@@ -36,9 +37,9 @@ export function writeVersion(db: SqlDatabase, v: NewVersion, spoolFile: string, 
     const version = (db.prepare<{ n: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS n FROM dataset_versions WHERE dataset_id = ?').get(datasetId)?.n ?? 1);
     db.prepare(
       `INSERT INTO dataset_versions (id, dataset_id, version, message, source, fields, roles, split_settings, row_count, duplicate_count,
-         train_count, validation_count, test_count, content_hash, created_at)
+         train_count, validation_count, test_count, content_hash, created_at, source_round_id, source_round_name, source_experiment_id)
        VALUES (@id, @dataset_id, @version, @message, @source, @fields, @roles, @split_settings, @row_count, 0,
-         @train_count, @validation_count, @test_count, @content_hash, @created_at)`,
+         @train_count, @validation_count, @test_count, @content_hash, @created_at, @source_round_id, @source_round_name, @source_experiment_id)`,
     ).run({
       id: v.id,
       dataset_id: datasetId,
@@ -54,6 +55,9 @@ export function writeVersion(db: SqlDatabase, v: NewVersion, spoolFile: string, 
       test_count: v.splits.test,
       content_hash: v.contentHash,
       created_at: v.createdAt,
+      source_round_id: v.lineage?.roundId ?? null,
+      source_round_name: v.lineage?.roundName ?? null,
+      source_experiment_id: v.lineage?.experimentId ?? null,
     });
 
     const insert = db.prepare(

@@ -1,2 +1,1 @@
 export { ReviewsService, type ReviewsServiceDeps } from './reviews-service';
-export { portalPage } from './portal-page';

@@ -6,11 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../shared/contract/define';
+import type { DatasetLineage } from '../../../shared/contract/datasets';
 import type { Experiment, OutputRow } from '../../../shared/contract/experiments';
 import { CreateRound, VoteArg, type ReviewItem } from '../../../shared/contract/reviews';
 import { reviewsContract } from '../../../shared/contract/reviews';
+import { UserError } from '../../../shared/errors';
 import { Dispatcher } from '../../api/dispatcher';
-import { ReviewShareServer } from '../../host/web-server';
+import { ReviewShareServer } from '../../host/review-share-server';
 import { Database, workspaceMigrations } from '../../platform/db';
 import { UsersService } from '../users';
 import type { WorkspaceAccess } from '../workspace';
@@ -45,13 +47,17 @@ let db: Database;
 let users: UsersService;
 let reviews: ReviewsService;
 let clock = 0;
-let imported: { arg: ImportDatasetArg; text: string }[] = [];
+let imported: { arg: ImportDatasetArg; lineage: DatasetLineage; text: string }[] = [];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-reviews-'));
   db = Database.create(path.join(dir, 'ws.sqlite'), { migrations: workspaceMigrations });
   const workspace = { active: { info: { id: 'ws', path: dir }, db } } as unknown as WorkspaceAccess;
   imported = [];
+  // A stand-in for the built renderer (out/renderer) that the share server serves to remote reviewers.
+  fs.mkdirSync(path.join(dir, 'renderer', 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'renderer', 'index.html'), '<!doctype html><div id="root"></div>');
+  fs.writeFileSync(path.join(dir, 'renderer', 'assets', 'index-abc.js'), 'console.log(1)');
   const noEvents = { emit: () => undefined };
   let n = 0;
   users = new UsersService({ workspace, events: noEvents, clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, n++)) });
@@ -66,12 +72,12 @@ beforeEach(() => {
     },
     examples: () => outputRows.map((r) => ({ data: { ...r.input, topic: r.exampleIdx % 3 === 0 ? 'maths' : 'other' } })),
     specializationName: (id) => SPECS.find((s) => s.id === id)?.name,
-    importDataset: async (arg) => {
-      imported.push({ arg, text: fs.readFileSync(arg.files[0]!.path, 'utf8') });
+    importDataset: async (arg, lineage) => {
+      imported.push({ arg, lineage, text: fs.readFileSync(arg.files[0]!.path, 'utf8') });
       return { version: { id: 'dv-new', datasetId: 'ds-new' } };
     },
     openShareServer: async (host, port, resolve): Promise<OpenShareServer> => {
-      const server = new ReviewShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { host, port });
+      const server = new ReviewShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { host, port, rendererDir: path.join(dir, 'renderer') });
       return { port: (await server.listen()).port, close: () => server.close() };
     },
   });
@@ -186,8 +192,10 @@ describe('reviews', () => {
     // Closing the loop: the preferred (here: the correct) output of each decided item becomes a reference.
     const made = await reviews.toDataset({ id: round.id, newName: 'Preferred answers' }, ctxOf(owner.id));
     expect(made).toEqual({ datasetVersionId: 'dv-new', datasetId: 'ds-new', rows: pair!.winsA / 2 });
-    const [{ arg, text }] = imported as [{ arg: ImportDatasetArg; text: string }];
+    const [{ arg, lineage, text }] = imported as [{ arg: ImportDatasetArg; lineage: DatasetLineage; text: string }];
     expect(arg.message).toContain(round.id);
+    // The round is the new version's lineage (a field of the version, not only text in its rows and message).
+    expect(lineage).toEqual({ kind: 'review-round', roundId: round.id, roundName: 'Round one', experimentId: experiment.id });
     expect(arg.mapping.find((m) => m.role === 'reference')?.name).toBe('preferred_output');
     for (const line of text.trim().split('\n')) {
       const row = JSON.parse(line) as { question: string; preferred_output: string; review_round: string };
@@ -219,6 +227,34 @@ describe('reviews', () => {
   });
 });
 
+describe('roles', () => {
+  it('refuses organiser actions to a reviewer, naming the role, with a hint', async () => {
+    const { owner, ann, round } = await setup();
+    const asAnn = ctxOf(ann.id);
+    const spec = CreateRound.parse({ name: 'Mine', experimentId: experiment.id, specializationIds: SPECS.slice(0, 2).map((s) => s.id), reviewerIds: [ann.id], itemsPerReviewer: 2 });
+    const attempts: [string, () => Promise<unknown>][] = [
+      ['create review rounds', () => reviews.createRound(spec, asAnn)],
+      ['share review rounds', () => reviews.share({ roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 }, asAnn)],
+      ['revoke review links', () => reviews.revokeShare({ roundId: round.id, reviewerId: ann.id }, asAnn)],
+      ['close review rounds', () => reviews.close({ id: round.id }, asAnn)],
+    ];
+    for (const [action, attempt] of attempts) {
+      const error = await attempt().then(() => null, (e: unknown) => e);
+      expect(error, action).toBeInstanceOf(UserError);
+      expect((error as UserError).code).toBe('forbidden');
+      expect((error as UserError).message).toBe(`Ann is a reviewer: reviewers cannot ${action}`);
+      expect((error as UserError).hint).toMatch(/editor, analyst or admin/);
+    }
+    expect((await reviews.list()).map((r) => r.name)).toEqual(['Round one']);
+    await reviews.close({ id: round.id }, ctxOf(owner.id));
+    await expect(reviews.toDataset({ id: round.id, newName: 'Nope' }, asAnn)).rejects.toThrow('Ann is a reviewer: reviewers cannot make datasets from review rounds');
+    expect(imported).toEqual([]);
+    // An analyst organises (the Review section offers it to every role but reviewer).
+    const ana = await users.create({ name: 'Ana', role: 'analyst' });
+    expect((await reviews.createRound({ ...spec, name: 'Analyst round' }, ctxOf(ana.id))).name).toBe('Analyst round');
+  });
+});
+
 describe('sharing a round', () => {
   it('answers only the review calls of one round, as the token\'s reviewer, until the token is revoked', async () => {
     const { owner, ann, bob, round } = await setup();
@@ -247,7 +283,19 @@ describe('sharing a round', () => {
     for (const route of ['reviews/results', 'reviews/get', 'reviews/list', 'experiments/list', 'users/list', 'app/info']) {
       expect((await post(route, { id: round.id }, link.token)).status, route).toBe(404);
     }
-    expect((await fetch(`http://127.0.0.1:${link.port}/`)).status).toBe(404);
+    // The renderer's files (portal mode) are public, with the app's CSP; nothing else is served or upgraded.
+    const page = await fetch(`http://127.0.0.1:${link.port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await fetch(`http://127.0.0.1:${link.port}/assets/index-abc.js`)).headers.get('content-type')).toMatch(/javascript/);
+    for (const route of ['/review', '/assets/missing.js', '/%2e%2e/ws.sqlite', '/ws.sqlite', '/api/events', '/api/call/reviews/queue']) {
+      expect((await fetch(`http://127.0.0.1:${link.port}${route}`)).status, route).toBe(404);
+    }
+    const upgrade = await fetch(`http://127.0.0.1:${link.port}/api/events`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } }).then((r) => r.status, () => 'refused');
+    expect(upgrade).not.toBe(101);
 
     await reviews.revokeShare({ roundId: round.id, reviewerId: ann.id }, ctxOf(owner.id));
     expect((await post('reviews/queue', { roundId: round.id }, link.token)).status).toBe(401);

@@ -12,7 +12,7 @@ import type { Experiment, OutputRow } from '../../../shared/contract/experiments
 import type { CreateRound, ReviewItem, ReviewQueue, ReviewResults, reviewsContract, Round, RoundSummary, SharedLink, VoteArg } from '../../../shared/contract/reviews';
 import { METRIC_BINARY, METRIC_DIRECTION, metricLabel, type MetricSpec } from '../../../shared/metrics';
 import type { z } from 'zod';
-import { DEFAULT_SPLIT, type ImportDataset } from '../../../shared/contract/datasets';
+import { DEFAULT_SPLIT, type DatasetLineage, type ImportDataset } from '../../../shared/contract/datasets';
 import { UserError } from '../../../shared/errors';
 import type { User } from '../../../shared/contract/users';
 import type { WorkspaceAccess } from '../workspace';
@@ -37,8 +37,8 @@ export interface ReviewsServiceDeps {
   readonly newId?: () => string;
   /** Bootstrap resamples of the Bradley-Terry CIs (tests lower it). */
   readonly resamples?: number;
-  /** The datasets service's import (closing the loop). */
-  readonly importDataset?: (arg: ImportDatasetArg) => Promise<{ version: { id: string; datasetId: string } }>;
+  /** The datasets service's import with the round as the new version's lineage (closing the loop). */
+  readonly importDataset?: (arg: ImportDatasetArg, lineage: DatasetLineage) => Promise<{ version: { id: string; datasetId: string } }>;
   /** Starts the review-only server (host/web-server.ts ReviewShareServer) on an interface; absent: sharing off. */
   readonly openShareServer?: (host: string, port: number, resolve: (token: string) => { roundId: string; userId: string } | undefined) => Promise<OpenShareServer>;
 }
@@ -59,8 +59,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
   constructor(private readonly deps: ReviewsServiceDeps) {}
 
   async createRound(spec: CreateRound, ctx: CallContext): Promise<Round> {
-    const caller = this.caller(ctx);
-    if (caller.role === 'reviewer') throw new UserError('Reviewers cannot create review rounds', { code: 'forbidden', hint: 'Ask an editor, analyst or admin.' });
+    const caller = this.organiser(ctx, 'create review rounds');
     const experiment = await this.deps.experiments.get({ id: spec.experimentId });
     const cellIds = experiment.cells.map((c) => c.specializationId);
     const missing = spec.specializationIds.find((id) => !cellIds.includes(id));
@@ -90,8 +89,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
 
   async close({ id }: { id: string }, ctx: CallContext): Promise<Round> {
     const round = this.find(id);
-    const caller = this.caller(ctx);
-    if (caller.role === 'reviewer') throw new UserError('Reviewers cannot close review rounds', { code: 'forbidden' });
+    this.organiser(ctx, 'close review rounds');
     if (round.state === 'closed') throw new UserError(`"${round.name}" is closed already`, { code: 'review-closed' });
     const at = this.deps.clock().toISOString();
     this.store().close(id, at);
@@ -155,7 +153,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
 
   async share(arg: { roundId: string; reviewerId: string; host: string; port: number }, ctx: CallContext): Promise<SharedLink> {
     const round = this.find(arg.roundId);
-    if (this.caller(ctx).role === 'reviewer') throw new UserError('Reviewers cannot share review rounds', { code: 'forbidden' });
+    this.organiser(ctx, 'share review rounds');
     if (round.state !== 'open') throw new UserError(`"${round.name}" is closed`, { code: 'review-closed' });
     if (!round.spec.reviewerIds.includes(arg.reviewerId)) throw new UserError('Only a reviewer of the round gets a link', { code: 'review-not-reviewer', where: 'reviewerId' });
     const open = this.deps.openShareServer;
@@ -175,14 +173,14 @@ export class ReviewsService implements ServiceImpl<Contract> {
 
   async revokeShare(arg: { roundId: string; reviewerId: string }, ctx: CallContext): Promise<null> {
     this.find(arg.roundId);
-    if (this.caller(ctx).role === 'reviewer') throw new UserError('Reviewers cannot revoke links', { code: 'forbidden' });
+    this.organiser(ctx, 'revoke review links');
     this.store().revokeShares(arg.roundId, arg.reviewerId, this.deps.clock().toISOString());
     return null;
   }
 
   async toDataset(arg: { id: string; newName?: string | undefined; datasetId?: string | undefined }, ctx: CallContext): Promise<{ datasetVersionId: string; datasetId: string; rows: number }> {
     const round = this.closedRound(arg.id);
-    if (this.caller(ctx).role === 'reviewer') throw new UserError('Reviewers cannot make datasets', { code: 'forbidden' });
+    this.organiser(ctx, 'make datasets from review rounds');
     const importDataset = this.deps.importDataset;
     if (!importDataset) throw new UserError('Datasets cannot be made from rounds in this app', { code: 'review-dataset' });
     const rows = preferredOutputs(round.plan, this.store().votes(round.id), round.spec.mode).map((p) => ({
@@ -208,7 +206,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
         { source: 'example_key', name: 'example_key', role: 'none' as const },
       ],
       split: DEFAULT_SPLIT,
-    });
+    }, { kind: 'review-round', roundId: round.id, roundName: round.name, experimentId: round.experimentId });
     return { datasetVersionId: result.version.id, datasetId: result.version.datasetId, rows: rows.length };
   }
 
@@ -327,6 +325,15 @@ export class ReviewsService implements ServiceImpl<Contract> {
       specializations: [...this.names(r)].map(([id, name]) => ({ id, name })),
       perReviewer: r.spec.reviewerIds.map((reviewerId) => ({ reviewerId, assigned: r.plan.queues[reviewerId]?.length ?? 0, done: done.get(reviewerId) ?? 0 })),
     };
+  }
+
+  /** The caller, when their role may organise rounds (every role but reviewer, as the Review section shows). */
+  private organiser(ctx: CallContext, action: string): User {
+    const caller = this.caller(ctx);
+    if (caller.role === 'reviewer') {
+      throw new UserError(`${caller.name} is a reviewer: reviewers cannot ${action}`, { code: 'forbidden', hint: 'Switch to an editor, analyst or admin in the top bar.' });
+    }
+    return caller;
   }
 
   private caller(ctx: CallContext): User {

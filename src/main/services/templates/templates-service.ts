@@ -164,7 +164,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
     const store = this.store;
     const version = this.templateVersion(arg.versionId);
     const actor = this.actor();
-    checkMove(version, arg.status, actor.id, arg.status === 'approved' ? store.lastCheckReport(version.id) : null);
+    checkMove(version, arg.status, actor, arg.status === 'approved' ? store.lastCheckReport(version.id) : null);
     store.changeStatus(version.id, version.status, arg.status, actor.id, arg.note, this.deps.clock().toISOString());
     this.deps.events.emit('onChanged', { kind: 'template', id: version.templateId });
     return this.templateVersion(version.id);

@@ -1,6 +1,7 @@
 // Users, the review workflow and the checks before approval, through the composed app (real dispatcher, SQLite and
 // the engine worker with the bundled demo model): the Owner is made on first use and authors saves; approving needs
-// another user and passing checks; a failing check is reported by row; editing an approved version makes a draft;
+// another user who is an editor or admin and passing checks; reviewers and analysts may not approve or deprecate;
+// a failing check is reported by row; editing an approved version makes a draft;
 // demonstration analytics give each demonstration's leave-one-out contribution with n.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Api, DemoWorkspace } from '../../../shared/contract';
@@ -38,7 +39,7 @@ describe('users and the review workflow', () => {
 
   it('refuses approval by the author, without checks, or after failed checks; approves after passing ones', async () => {
     const owner = await api.users.current({});
-    const reviewer = await api.users.create({ name: 'Rita', role: 'reviewer' });
+    const reviewer = await api.users.create({ name: 'Rita', role: 'editor' });
     const datasetVersionId = await triageVersionId();
     const modelId = demo.modelIds[0] as string;
     const v1 = await api.templates.save({ name: 'Triage studio', source: SOURCE, message: 'first' });
@@ -75,6 +76,28 @@ describe('users and the review workflow', () => {
     await refused(api.templates.setStatus({ versionId: v1.id, status: 'approved' }), 'template-status');
     await api.users.setCurrent({ id: owner.id });
   }, 120_000);
+
+  it('lets only editors and admins approve or deprecate, naming the role', async () => {
+    const owner = await api.users.current({});
+    const rex = await api.users.create({ name: 'Rex', role: 'reviewer' });
+    const ana = await api.users.create({ name: 'Ana', role: 'analyst' });
+    const v = await api.templates.save({ name: 'Gated', source: SOURCE });
+    await api.users.setCurrent({ id: ana.id });
+    // Submitting for review is open to every role; the gate is on approving and deprecating.
+    await api.templates.setStatus({ versionId: v.id, status: 'in-review' });
+    for (const [user, role] of [[rex, 'reviewer'], [ana, 'analyst']] as const) {
+      await api.users.setCurrent({ id: user.id });
+      for (const status of ['approved', 'deprecated'] as const) {
+        const error = await refused(api.templates.setStatus({ versionId: v.id, status }), 'template-role');
+        expect(error.message).toContain(`${user.name} is a${role === 'analyst' ? 'n' : ''} ${role}`);
+        expect(error.message).toMatch(/only editors and admins/);
+        expect(error.hint).toMatch(/editor or admin/);
+      }
+    }
+    expect((await api.templates.version({ id: v.id })).status).toBe('in-review');
+    await api.users.setCurrent({ id: owner.id });
+    expect((await api.templates.setStatus({ versionId: v.id, status: 'deprecated' })).status).toBe('deprecated');
+  });
 
   it('reports the rows a template fails on, and approval is refused while a check fails', async () => {
     const datasetVersionId = await triageVersionId();

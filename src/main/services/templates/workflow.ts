@@ -1,13 +1,19 @@
 // The review workflow of template versions: whether a move (the table is TEMPLATE_STATUS_MOVES in the contract) is allowed. Versions never change
-// content, so "editing an approved version" is a save, which always makes a new draft. Approving needs a reviewer
-// other than the author and a passing check report; the service supplies both facts, this file decides.
+// content, so "editing an approved version" is a save, which always makes a new draft. Approving or deprecating needs
+// an editor or admin (enforced here, not only in the UI); approving also needs someone other than the author and a
+// passing check report. The service supplies the facts, this file decides.
 import {
   TEMPLATE_STATUS_LABELS as STATUS_LABELS, TEMPLATE_STATUS_MOVES as STATUS_MOVES, type TemplateCheckReport, type TemplateStatus, type TemplateVersion,
 } from '../../../shared/contract/templates';
+import type { User, UserRole } from '../../../shared/contract/users';
 import { UserError } from '../../../shared/errors';
 
+/** Roles that may approve or deprecate a template version; anyone may draft and submit for review. */
+export const TEMPLATE_GATEKEEPERS: readonly UserRole[] = ['editor', 'admin'];
+const GATED: readonly TemplateStatus[] = ['approved', 'deprecated'];
+
 /** Throws the UserError that says why `actor` may not move `version` to `to`. */
-export function checkMove(version: TemplateVersion, to: TemplateStatus, actorId: string, checks: TemplateCheckReport | null): void {
+export function checkMove(version: TemplateVersion, to: TemplateStatus, actor: Pick<User, 'id' | 'name' | 'role'>, checks: TemplateCheckReport | null): void {
   const from = version.status;
   const where = `${version.name} v${version.version}`;
   if (!STATUS_MOVES[from].includes(to)) {
@@ -17,8 +23,13 @@ export function checkMove(version: TemplateVersion, to: TemplateStatus, actorId:
       hint: allowed.length === 0 ? 'A deprecated version stays deprecated; restore it as a new version to use it again.' : `From ${STATUS_LABELS[from]} it can become ${allowed.join(' or ')}.`,
     });
   }
+  if (GATED.includes(to) && !TEMPLATE_GATEKEEPERS.includes(actor.role)) {
+    throw new UserError(`${actor.name} is ${actor.role === 'admin' || actor.role === 'analyst' ? 'an' : 'a'} ${actor.role}: only editors and admins may make a version ${STATUS_LABELS[to]}`, {
+      code: 'template-role', where, hint: 'Switch to an editor or admin in the top bar, or ask an admin to give you the editor role.',
+    });
+  }
   if (to !== 'approved') return;
-  if (version.author !== null && version.author === actorId) {
+  if (version.author !== null && version.author === actor.id) {
     throw new UserError(`${version.authorName ?? 'The author'} wrote version ${version.version} and cannot approve it`, {
       code: 'template-self-approval', where, hint: 'Switch to another user in the top bar: approval needs a second person.',
     });

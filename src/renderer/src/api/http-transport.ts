@@ -29,32 +29,8 @@ export class HttpTransport implements Transport {
     this.connect();
   }
 
-  async call({ service, method, arg }: CallRequest): Promise<CallResponse> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.options.token) headers[HTTP_ROUTES.tokenHeader] = this.options.token;
-    const url = `${HTTP_ROUTES.apiPrefix}${encodeURIComponent(service)}/${encodeURIComponent(method)}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(arg ?? {}) });
-    } catch {
-      return failure({
-        kind: 'user',
-        code: 'connection-lost',
-        message: 'Dovetail is not reachable.',
-        hint: 'Check that Dovetail is still running, then try again.',
-      });
-    }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      return failure({ kind: 'bug', message: `The server answered ${service}.${method} with HTTP ${response.status} and no readable response.` });
-    }
-    const parsed = CallResponse.safeParse(body);
-    if (!parsed.success) {
-      return failure({ kind: 'bug', message: `The server answered ${service}.${method} with an unexpected response (HTTP ${response.status}).` });
-    }
-    return parsed.data;
+  call(request: CallRequest): Promise<CallResponse> {
+    return httpCall(request, this.options.token);
   }
 
   subscribe(service: string, event: string, listener: Listener): () => void {
@@ -133,6 +109,35 @@ export class HttpTransport implements Transport {
       }
     }
   }
+}
+
+/** One call as POST {apiPrefix}{service}/{method} with the token header; network and format failures become envelopes. */
+export async function httpCall({ service, method, arg }: CallRequest, token: string | null): Promise<CallResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers[HTTP_ROUTES.tokenHeader] = token;
+  const url = `${HTTP_ROUTES.apiPrefix}${encodeURIComponent(service)}/${encodeURIComponent(method)}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(arg ?? {}) });
+  } catch {
+    return failure({
+      kind: 'user',
+      code: 'connection-lost',
+      message: 'Dovetail is not reachable.',
+      hint: 'Check that Dovetail is still running, then try again.',
+    });
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return failure({ kind: 'bug', message: `The server answered ${service}.${method} with HTTP ${response.status} and no readable response.` });
+  }
+  const parsed = CallResponse.safeParse(body);
+  if (!parsed.success) {
+    return failure({ kind: 'bug', message: `The server answered ${service}.${method} with an unexpected response (HTTP ${response.status}).` });
+  }
+  return parsed.data;
 }
 
 function failure(error: ErrorShape): CallResponse {

@@ -7,7 +7,7 @@ function dataset(id: string, name: string, roles: { input: string[]; reference: 
     id, datasetId: `d-${id}`, name, version: 1, message: '', source: { files: [] },
     fields: fields.map((f) => ({ name: f, source: f, type: 'string', role: 'none' })),
     roles: { ...roles, key: 'id', label: null }, split: { kind: 'given' }, rowCount: train + 20, duplicateCount: 0,
-    splits: { train, validation: 10, test: 10 }, leaks: [], contentHash: 'h', createdAt: '2025-01-01T00:00:00Z',
+    splits: { train, validation: 10, test: 10 }, leaks: [], contentHash: 'h', createdAt: '2025-01-01T00:00:00Z', lineage: null,
   };
 }
 

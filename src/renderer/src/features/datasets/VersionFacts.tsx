@@ -1,7 +1,9 @@
 // One dataset version's facts: rows, split sizes, duplicates, content hash, source files, fields with their roles and
-// the split settings; a warning when inputs repeat across splits (scores on the later split may be inflated).
-import { Alert, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+// the split settings, and where Dovetail made it from (a review round, with a link to its results); a warning when
+// inputs repeat across splits (scores on the later split may be inflated).
+import { Alert, Link, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import type { DatasetVersion, SplitSettings } from '../../../../shared/contract';
+import { sectionHref } from '../shell/useSection';
 import { bytesText, dateText, shortHash } from './format';
 
 export function VersionFacts({ version }: { version: DatasetVersion }) {
@@ -41,6 +43,17 @@ export function VersionFacts({ version }: { version: DatasetVersion }) {
                 </TableCell>
               </TableRow>
             ))}
+          {version.lineage && (
+            <TableRow data-testid="dataset-fact-lineage">
+              <TableCell component="th" scope="row" sx={{ color: 'text.secondary', width: 160 }}>Lineage</TableCell>
+              <TableCell>
+                <Typography variant="body2">
+                  From review round &quot;{version.lineage.roundName}&quot; ·{' '}
+                  <Link href={sectionHref('review', { round: version.lineage.roundId })} data-testid="dataset-lineage-link">see its results</Link>
+                </Typography>
+              </TableCell>
+            </TableRow>
+          )}
         </TableBody>
       </Table>
     </>

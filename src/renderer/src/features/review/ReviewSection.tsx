@@ -8,6 +8,7 @@ import { useApi, useLoad } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import type { Section } from '../shell/sections';
+import { sectionParam } from '../shell/useSection';
 import { NewRoundDialog } from './NewRoundDialog';
 import { QueueView } from './QueueView';
 import { ResultsView } from './ResultsView';
@@ -18,7 +19,8 @@ export function ReviewSection({ section }: { section: Section }) {
   const rounds = useLoad((a) => a.reviews.list({}), []);
   const current = useLoad((a) => a.users.current({}), []);
   const [creating, setCreating] = useState(false);
-  const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
+  // A link from another section (a dataset made from a round) may name the round to show.
+  const [selectedId, setSelectedId] = useState<string | undefined>(() => sectionParam('round') ?? undefined);
   const { reload: reloadRounds } = rounds;
   const { reload: reloadUser } = current;
   useEffect(() => api.reviews.onChanged(() => reloadRounds()), [api, reloadRounds]);

@@ -4,7 +4,7 @@
 import { Alert, Box, Button, LinearProgress, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { RoundSummary, SharedLink } from '../../../../shared/contract';
-import { useApi, useLoad } from '../../api';
+import { portalFragment, useApi, useLoad } from '../../api';
 import { ErrorAlert, useReportError } from '../../components/ErrorReporter';
 
 export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClosed(): void }) {
@@ -61,7 +61,7 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
               <TableCell>
                 {links[p.reviewerId] && (
                   <Typography variant="caption" component="div" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="share-link">
-                    {`http://${links[p.reviewerId]?.host}:${links[p.reviewerId]?.port}/#round=${round.id}&token=${links[p.reviewerId]?.token}`}
+                    {`http://${links[p.reviewerId]?.host}:${links[p.reviewerId]?.port}/${portalFragment({ roundId: round.id, token: links[p.reviewerId]?.token ?? '' })}`}
                   </Typography>
                 )}
                 <Button size="small" onClick={() => void share(p.reviewerId, false)} data-testid="share-create">{links[p.reviewerId] ? 'New link' : 'Share'}</Button>
@@ -71,7 +71,7 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
           ))}
         </TableBody>
       </Table>
-      <TextField size="small" label="Share on interface" value={host} onChange={(e) => setHost(e.target.value)} helperText="0.0.0.0: every interface (replace it in the link with this machine's address); only the reviewer's page and calls answer there" sx={{ maxWidth: 420 }} />
+      <TextField size="small" label="Share on interface" value={host} onChange={(e) => setHost(e.target.value)} helperText="0.0.0.0: every interface (replace it in the link with this machine's address); only the review queue and its calls answer there" sx={{ maxWidth: 420 }} />
     </Stack>
   );
 }

@@ -1,12 +1,13 @@
 // The open section lives in the URL hash (#/prompts), so a reload keeps the user where they were and the
-// browser's back button moves between sections.
+// browser's back button moves between sections. A section may take parameters after it (#/review?round=<id>), so
+// another section can link to one of its items.
 import { useCallback, useSyncExternalStore } from 'react';
 import { isSectionId, type SectionId } from './sections';
 
 const DEFAULT_SECTION: SectionId = 'models';
 
 function readHash(): SectionId {
-  const id = window.location.hash.replace(/^#\/?/, '');
+  const id = window.location.hash.replace(/^#\/?/, '').split('?')[0] ?? '';
   return isSectionId(id) ? id : DEFAULT_SECTION;
 }
 
@@ -21,4 +22,15 @@ export function useSection(): [SectionId, (id: SectionId) => void] {
     if (readHash() !== id || window.location.hash === '') window.location.hash = `/${id}`;
   }, []);
   return [section, go];
+}
+
+/** A parameter of the section's address (#/review?round=<id>), read once by the section that owns it. */
+export function sectionParam(name: string): string | null {
+  const query = window.location.hash.split('?')[1];
+  return query === undefined ? null : new URLSearchParams(query).get(name);
+}
+
+/** The address of a section with parameters, for links from other sections. */
+export function sectionHref(id: SectionId, params: Record<string, string>): string {
+  return `#/${id}?${new URLSearchParams(params).toString()}`;
 }
