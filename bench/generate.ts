@@ -116,12 +116,12 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
   const base: BenchSessionOptions = { threads: args.threads };
   // [label, session options, runner options]; the first is the app's own setup (base-only session, as SessionCache).
   const cases: [string, BenchSessionOptions, { lora: boolean; attention: 'onnx' | 'decomposed' }][] = [
-    ['app (base-only, Attention-23)', base, { lora: false, attention: 'onnx' }],
-    ['decomposed attention', base, { lora: false, attention: 'decomposed' }],
-    ['allow_spinning 1', { ...base, spinning: true }, { lora: false, attention: 'onnx' }],
-    ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: 'onnx' }],
-    ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: 'onnx' }],
-    ['1 thread', { ...base, threads: 1 }, { lora: false, attention: 'onnx' }],
+    ['app (base-only)', base, { lora: false, attention: 'decomposed' }],
+    ['Attention-23', base, { lora: false, attention: 'onnx' }],
+    ['allow_spinning 1', { ...base, spinning: true }, { lora: false, attention: 'decomposed' }],
+    ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: 'decomposed' }],
+    ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: 'decomposed' }],
+    ['1 thread', { ...base, threads: 1 }, { lora: false, attention: 'decomposed' }],
   ];
   for (const [name, options, graph] of cases) {
     const sessions = new BenchSessions(options);

@@ -50,7 +50,10 @@ export interface InferenceGraphOptions {
    * cache out (and back in) on every decode step.
    */
   cacheOutputs?: 'present' | 'appended';
-  /** 'onnx' (default): one Attention-23 node per layer; 'decomposed': the training graph's form (see decoder-graph). */
+  /**
+   * 'decomposed' (default): the training graph's attention; 'onnx': one Attention-23 node per layer, kept for
+   * comparison (bench/generate --variants: no faster at context 0, slower at 1,000 on ORT 1.30's CPU kernel).
+   */
   attention?: 'decomposed' | 'onnx';
 }
 
@@ -91,8 +94,8 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const keep = g.input(NUM_LOGITS_TO_KEEP, 'int64', []);
 
   const weights = new GraphWeights(g);
-  const attention = options.attention ?? 'onnx';
-  const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past, lora, attention }, weights);
+  const attention = options.attention ?? 'decomposed';
+  const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past, lora, attention, fusedNorms: true }, weights);
   const last: Value = g.scope('logits_to_keep', () =>
     g.op.Slice(out.hidden, g.op.Unsqueeze(g.op.Neg(keep), [0]), [SLICE_END], [1], DIMS.logits),
   ); // [B, k, C]

@@ -51,7 +51,7 @@ export interface RunnerOptions {
    * one hooked session serves everything (rank-0 LoRA inputs for the base model).
    */
   baseSession?: boolean;
-  /** The inference graph's attention (default 'onnx': Attention-23); 'decomposed' exists for benchmark comparisons. */
+  /** The inference graph's attention (default 'decomposed'); 'onnx' (Attention-23) exists for benchmark comparisons. */
   attention?: 'decomposed' | 'onnx';
 }
 
@@ -71,13 +71,13 @@ export class ModelRunner {
   }
 
   /** The graph kind (session cache key) for a LoRA target set; [] without soft prompt = the base-only kind. */
-  static kind(loraTargets: readonly LoraModule[], softPrompt = true, attention: 'decomposed' | 'onnx' = 'onnx'): string {
-    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended${attention === 'onnx' ? '' : ';attention=decomposed'}`;
+  static kind(loraTargets: readonly LoraModule[], softPrompt = true, attention: 'decomposed' | 'onnx' = 'decomposed'): string {
+    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended${attention === 'onnx' ? ';attention=onnx' : ''}`;
   }
 
   /** Gets or creates the session(s); the cache owns them (release them there). */
   static async open(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[] = LORA_MODULES, options: RunnerOptions = {}): Promise<ModelRunner> {
-    const attention = options.attention ?? 'onnx';
+    const attention = options.attention ?? 'decomposed';
     if (options.baseSession) {
       const base = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind([], false, attention) }, () => ({
         model: encodeModel(buildInferenceGraph(model, { loraTargets: [], softPrompt: false, cacheOutputs: 'appended', attention })),

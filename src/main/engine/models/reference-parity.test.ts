@@ -1,5 +1,6 @@
 // Parity with the PyTorch reference (tools/reference/make_reference.py, committed fixtures): logits within 1e-4 and
-// identical greedy tokens, for batch 1 and a left-padded batch of 3, with and without a LoRA and a soft prompt.
+// identical greedy tokens, for batch 1 and a left-padded batch of 3, with and without a LoRA and a soft prompt, for the
+// app's inference graph and for its Attention-23 variant.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../generate';
@@ -12,7 +13,9 @@ import { readLoraAdapter, readReference, readSoftPrompt, REFERENCE_MODELS, REFER
 const sessions = new SessionCache({ threads: 1 });
 afterAll(() => sessions.dispose());
 
-describe.each(REFERENCE_MODELS)('reference parity: %s', (name) => {
+const CASES = REFERENCE_MODELS.flatMap((name) => [[name, 'decomposed'] as const, [name, 'onnx'] as const]);
+
+describe.each(CASES)('reference parity: %s, %s attention', (name, attention) => {
   const folder = join(REFERENCE_ROOT, name);
   let checkpoint: Checkpoint;
   let reference: Reference;
@@ -22,7 +25,7 @@ describe.each(REFERENCE_MODELS)('reference parity: %s', (name) => {
   it('loads the checkpoint, adapter and soft prompt', async () => {
     checkpoint = await loadCheckpoint(folder);
     reference = await readReference(folder);
-    runner = await ModelRunner.open(checkpoint, sessions);
+    runner = await ModelRunner.open(checkpoint, sessions, undefined, { attention });
     const adapter = await readLoraAdapter(folder, checkpoint.config, reference.lora_scaling);
     const softPrompt = await readSoftPrompt(folder);
     specs.set('base', {}).set('lora', { adapter }).set('soft', { softPrompt }).set('lora-soft', { adapter, softPrompt });
