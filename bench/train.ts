@@ -37,6 +37,8 @@ interface Args {
   steps: number;
   modes: Mode[];
   torch: boolean;
+  /** Dovetail and PyTorch alternate this many times per mode; the ratio is the median of the per-round ratios. */
+  rounds: number;
   /** Internal: run one mode in this process and print its figures as JSON. */
   child: Mode | null;
 }
@@ -50,14 +52,14 @@ interface ModeFigures {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { threads: 2, batch: 8, seq: 128, rank: 8, alpha: 16, virtual: 20, warmup: 1, steps: 3, modes: [...MODES], torch: true, child: null };
+  const a: Args = { threads: 2, batch: 8, seq: 128, rank: 8, alpha: 16, virtual: 20, warmup: 1, steps: 3, modes: [...MODES], torch: true, rounds: 1, child: null };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'no-torch') a.torch = false;
     else if (key === 'modes' && value) a.modes = value.split(',').map(mode);
     else if (key === 'child' && value) a.child = mode(value);
     else if (key in a && value !== undefined && Number.isInteger(Number(value))) (a as unknown as Record<string, number>)[key] = Number(value);
-    else throw new Error(`unknown argument ${arg} (known: --threads=N --batch=N --seq=N --rank=N --alpha=N --virtual=N --warmup=N --steps=N --modes=lora,soft,joint --no-torch)`);
+    else throw new Error(`unknown argument ${arg} (known: --threads=N --batch=N --seq=N --rank=N --alpha=N --virtual=N --warmup=N --steps=N --rounds=N --modes=lora,soft,joint --no-torch)`);
   }
   return a;
 }
@@ -111,6 +113,13 @@ function randomRows(B: number, T: number, vocab: number): TokenizedRow[] {
     const ids = Array.from({ length: T }, next);
     return { row, ids, labels: [...ids] };
   });
+}
+
+/** Rounds of one side as one figure: median tok/s, highest peak RSS (null when none ran). */
+function pooled(rounds: ModeFigures[]): ModeFigures | string {
+  const first = rounds[0];
+  if (!first) return 'no round ran';
+  return { ...first, tok_s: median(rounds.map((r) => r.tok_s)), tok_s_all: rounds.flatMap((r) => r.tok_s_all), peak_rss_mib: Math.max(...rounds.map((r) => r.peak_rss_mib)) };
 }
 
 function lastJson(stdout: string): ModeFigures {
@@ -181,17 +190,28 @@ async function main(): Promise<void> {
   const torch = a.torch && torchAvailable();
   if (a.torch && !torch) log('torch reference: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)');
 
-  const rows: { m: Mode; dt: ModeFigures | string; pt: ModeFigures | string | null; bound: number; load: string }[] = [];
+  const rows: { m: Mode; dt: ModeFigures | string; pt: ModeFigures | string | null; ratio: number | undefined; bound: number }[] = [];
   for (const m of a.modes) {
     // Measured again before each mode: on a shared machine the load (and so the reachable peak) drifts over the run.
     const peak = await matmulPeak(a.threads);
     log(`matmul peak: ${peak.toFixed(0)} GFLOP/s (1024^3 MatMul in ORT, ${a.threads} threads, best of 10); ${loadLine()}`);
-    const dt = runDovetail(m, a);
-    log(`dovetail ${m}: ${typeof dt === 'string' ? dt : `${dt.tok_s.toFixed(1)} ${spread(dt.tok_s_all).split(' ')[1]} tok/s, peak RSS ${dt.peak_rss_mib.toFixed(0)} MiB, sessions ${dt.session_s?.toFixed(1)} s`}; ${loadLine()}`);
-    const pt = torch ? runTorch(folder, m, a) : null;
-    if (pt) log(`torch ${m}: ${typeof pt === 'string' ? pt : `${pt.tok_s.toFixed(1)} ${spread(pt.tok_s_all).split(' ')[1]} tok/s, peak RSS ${pt.peak_rss_mib.toFixed(0)} MiB`}; ${loadLine()}`);
+    const dts: ModeFigures[] = [];
+    const pts: ModeFigures[] = [];
+    const ratios: number[] = [];
+    let failure: string | null = null;
+    for (let round = 1; round <= a.rounds && failure === null; round++) {
+      const tag = a.rounds > 1 ? ` (round ${round}/${a.rounds})` : '';
+      const dt = runDovetail(m, a);
+      log(`dovetail ${m}${tag}: ${typeof dt === 'string' ? dt : `${dt.tok_s.toFixed(1)} ${spread(dt.tok_s_all).split(' ')[1]} tok/s, peak RSS ${dt.peak_rss_mib.toFixed(0)} MiB, sessions ${dt.session_s?.toFixed(1)} s`}; ${loadLine()}`);
+      if (typeof dt === 'string') failure = dt;
+      else dts.push(dt);
+      const pt = torch ? runTorch(folder, m, a) : null;
+      if (pt) log(`torch ${m}${tag}: ${typeof pt === 'string' ? pt : `${pt.tok_s.toFixed(1)} ${spread(pt.tok_s_all).split(' ')[1]} tok/s, peak RSS ${pt.peak_rss_mib.toFixed(0)} MiB`}; ${loadLine()}`);
+      if (pt && typeof pt !== 'string') pts.push(pt);
+      if (typeof dt !== 'string' && pt && typeof pt !== 'string') ratios.push(dt.tok_s / pt.tok_s);
+    }
     const bound = (peak * 1e9) / flopsPerToken(config, m, a);
-    rows.push({ m, dt, pt, bound, load: loadLine() });
+    rows.push({ m, dt: failure ?? pooled(dts), pt: torch ? pooled(pts) : null, ratio: ratios.length > 0 ? median(ratios) : undefined, bound });
   }
 
   log();
@@ -201,10 +221,11 @@ async function main(): Promise<void> {
     const p = r.pt === null || typeof r.pt === 'string' ? null : r.pt;
     const x = (u: number | undefined, v: number | undefined): string => (u === undefined || v === undefined ? '' : `${(u / v).toFixed(2)}x`);
     log(
-      `${r.m.padEnd(8)}${(d?.tok_s.toFixed(1) ?? '-').padStart(16)}${(p?.tok_s.toFixed(1) ?? '-').padStart(13)}${x(d?.tok_s, p?.tok_s).padStart(8)}${r.bound.toFixed(0).padStart(8)}${x(d?.tok_s, r.bound).padStart(8)}` +
+      `${r.m.padEnd(8)}${(d?.tok_s.toFixed(1) ?? '-').padStart(16)}${(p?.tok_s.toFixed(1) ?? '-').padStart(13)}${(r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`).padStart(8)}${r.bound.toFixed(0).padStart(8)}${x(d?.tok_s, r.bound).padStart(8)}` +
         `${(d?.peak_rss_mib.toFixed(0) ?? '-').padStart(9)}${(p?.peak_rss_mib.toFixed(0) ?? '-').padStart(11)}${x(d?.peak_rss_mib, p?.peak_rss_mib).padStart(8)}  ${(flopsPerToken(config, r.m, a) / 1e9).toFixed(3)}`,
     );
   }
+  if (a.rounds > 1) log(`tok/s: medians over ${a.rounds} rounds; /torch: median of the per-round ratios (each round runs Dovetail, then PyTorch); RSS: the highest round.`);
   log('targets (issue 4): LoRA tok/s >= 1.5x torch; peak RSS <= torch. The machine is shared: compare ratios of one run.');
   log(`end: ${loadLine()}`);
 }

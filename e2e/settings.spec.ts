@@ -1,5 +1,6 @@
 // Settings: the engine section shows which providers work here (CPU does; CUDA's binaries are not installed), and
-// choosing one that cannot start restarts the engine on CPU with the status bar saying why.
+// choosing one that cannot start restarts the engine on CPU with the status bar saying why; threads and thread spinning
+// are saved and survive a reload.
 import { expect, test } from './fixtures';
 import { SettingsDialog } from './pages/settings-dialog';
 
@@ -62,4 +63,27 @@ test('the threads field accepts 0 to the core count and names the range otherwis
   await settings.apply.click();
   await expect(settings.applied).toHaveAttribute('data-fallback', 'false', { timeout: 60_000 });
   await expect(settings.apply).toBeDisabled(); // saved: nothing left to apply
+});
+
+test('the thread spinning switch is on by default, and turning it off is saved across a reload', async ({ app, page }) => {
+  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  const settings = new SettingsDialog(page);
+  await settings.openWithGear();
+  await expect(settings.spinThreads).toBeChecked();
+  await expect(settings.dialog).toContainText('turn off when other programs keep the processor busy');
+  await expect(settings.apply).toBeDisabled();
+
+  await settings.spinThreads.uncheck();
+  await expect(settings.apply).toBeEnabled();
+  await settings.apply.click();
+  await expect(settings.applied).toHaveAttribute('data-fallback', 'false', { timeout: 60_000 });
+  await expect(settings.apply).toBeDisabled();
+  await settings.close();
+  await expect(page.getByTestId('engine-details')).toContainText('1 restart');
+
+  await page.reload();
+  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await settings.openWithGear();
+  await expect(settings.spinThreads).not.toBeChecked();
+  await expect(settings.apply).toBeDisabled();
 });

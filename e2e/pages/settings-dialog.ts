@@ -1,10 +1,12 @@
-// Page object for the Settings dialog's engine section: provider choice with probe results, threads, Apply.
+// Page object for the Settings dialog's engine section: provider choice with probe results, threads, spinning, Apply.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export class SettingsDialog {
   readonly dialog: Locator;
   readonly provider: Locator;
   readonly threads: Locator;
+  /** The "Keep threads spinning between steps" switch (its input, so check()/toBeChecked() work). */
+  readonly spinThreads: Locator;
   readonly apply: Locator;
   readonly applied: Locator;
 
@@ -12,6 +14,7 @@ export class SettingsDialog {
     this.dialog = page.getByTestId('settings-dialog');
     this.provider = page.getByTestId('settings-provider');
     this.threads = page.getByTestId('settings-threads');
+    this.spinThreads = page.getByTestId('settings-spin-threads').getByRole('switch');
     this.apply = page.getByTestId('settings-apply');
     this.applied = page.getByTestId('settings-applied');
   }

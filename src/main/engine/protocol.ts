@@ -106,6 +106,8 @@ export type Progress<M extends EngineMethodName> = z.output<EngineMethods[M]['pr
 export const WorkerConfig = z.object({
   /** ORT intra-op threads per session; 0 = ORT's default (physical cores). */
   threads: z.number().int().min(0).max(256),
+  /** Inference sessions keep idle intra-op threads spinning between runs (training sessions never do). */
+  spinThreads: z.boolean(),
   /** Execution provider sessions are created on (CPU when it cannot start here); absent = CPU. */
   provider: ExecutionProvider.optional(),
   testHooks: z.boolean(),

@@ -27,6 +27,10 @@ export const providerMethods = {
       threads: z.number().int().nonnegative(),
       /** intraOpNumThreads in the options sessions are created with (0 = ORT's default). */
       intraOpNumThreads: z.number().int().nonnegative(),
+      /** WorkerConfig.spinThreads as the worker received it. */
+      spinThreads: z.boolean(),
+      /** intra_op.allow_spinning in the options inference sessions are created with (training's never spin). */
+      intraOpAllowSpinning: z.boolean(),
     }),
     progress: z.never(),
   },

@@ -22,9 +22,18 @@ import { crashedError, givenUpError, restartedError } from './engine-errors';
 import { spawnChildProcess, type ChannelExit, type EngineChannel, type SpawnEngine } from './engine-channel';
 import { DEFAULT_RESTART_POLICY, RestartPolicy, type RestartPolicyOptions } from './restart-policy';
 
+/** What the worker's sessions are created with (the engine settings); changing it restarts the worker. */
+export interface EngineSessionConfig {
+  threads: number;
+  provider: ExecutionProvider;
+  spinThreads: boolean;
+}
+
 export interface EngineHostOptions {
   /** ORT intra-op threads per session; 0 = ORT's default (one per physical core). */
   threads?: number;
+  /** Inference sessions keep idle intra-op threads spinning between runs; default true, as the setting's default. */
+  spinThreads?: boolean;
   /** Execution provider sessions are created on; the worker falls back to CPU (and says why) when it cannot start. */
   provider?: ExecutionProvider;
   /** Enables test-only worker methods (crashForTest). Never set by the composition root. */
@@ -102,6 +111,7 @@ export class EngineHost {
   ) {
     this.options = {
       threads: options.threads ?? 0,
+      spinThreads: options.spinThreads ?? true,
       provider: options.provider ?? 'cpu',
       testHooks: options.testHooks ?? false,
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
@@ -169,19 +179,22 @@ export class EngineHost {
   }
 
   /** The worker's session settings now (what the next worker starts with). */
-  get sessionConfig(): { threads: number; provider: ExecutionProvider } {
-    return { threads: this.options.threads, provider: this.options.provider };
+  get sessionConfig(): EngineSessionConfig {
+    return { threads: this.options.threads, provider: this.options.provider, spinThreads: this.options.spinThreads };
   }
 
   /**
-   * Changes the threads/provider sessions are created with. A running worker is restarted so that every session is
-   * recreated deliberately with the new settings; resolves when the new worker is ready. No change, no restart.
+   * Changes the threads/provider/spinning sessions are created with. A running worker is restarted so that every
+   * session is recreated deliberately with the new settings; resolves when the new worker is ready. No change, no
+   * restart.
    */
-  reconfigure(config: { threads: number; provider: ExecutionProvider }): Promise<void> {
+  reconfigure(config: EngineSessionConfig): Promise<void> {
     if (this.disposed) return Promise.reject(new BugError('EngineHost.reconfigure after dispose'));
-    if (config.threads === this.options.threads && config.provider === this.options.provider) return Promise.resolve();
+    const current = this.options;
+    if (config.threads === current.threads && config.provider === current.provider && config.spinThreads === current.spinThreads) return Promise.resolve();
     this.options.threads = config.threads;
     this.options.provider = config.provider;
+    this.options.spinThreads = config.spinThreads;
     return this.launched ? this.restart() : Promise.resolve();
   }
 
@@ -266,7 +279,7 @@ export class EngineHost {
   private launch(phase: 'starting' | 'restarting', counted = false): void {
     if (phase === 'restarting' && !counted) this.restarts++;
     this.launched = true;
-    const config: WorkerConfig = { threads: this.options.threads, provider: this.options.provider, testHooks: this.options.testHooks };
+    const config: WorkerConfig = { ...this.sessionConfig, testHooks: this.options.testHooks };
     let markExited = (): void => {};
     const exited = new Promise<void>((resolve) => (markExited = resolve));
     let channel: EngineChannel;

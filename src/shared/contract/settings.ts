@@ -1,5 +1,5 @@
-// App-level settings of one user (not of a workspace), kept in the user-data folder: engine execution provider and
-// threads for now. Every field has a default, so a missing or damaged file still yields usable settings.
+// App-level settings of one user (not of a workspace), kept in the user-data folder: engine execution provider,
+// threads and thread spinning for now. Every field has a default, so a missing or damaged file still yields usable settings.
 import { z } from 'zod';
 import { defineService, method } from './define';
 
@@ -30,13 +30,24 @@ const engineFields = {
   executionProvider: ExecutionProvider,
   /** ORT intra-op threads per session: 0 = automatic (one per physical core), else 1..logical cores. */
   threads,
+  /**
+   * Inference sessions keep their idle intra-op threads spinning between runs (ORT `intra_op.allow_spinning`): decode
+   * steps start on hot threads, which is markedly faster on an idle machine, but the spinning competes with other busy
+   * programs for the cores and then makes decode slower. Training sessions never spin.
+   */
+  spinThreads: z.boolean(),
 };
 
-export const DEFAULT_ENGINE_SETTINGS = { executionProvider: 'cpu', threads: 0 } as const satisfies { executionProvider: ExecutionProvider; threads: number };
+export const DEFAULT_ENGINE_SETTINGS = { executionProvider: 'cpu', threads: 0, spinThreads: true } as const satisfies {
+  executionProvider: ExecutionProvider;
+  threads: number;
+  spinThreads: boolean;
+};
 
 export const EngineSettings = z.object({
   executionProvider: engineFields.executionProvider.default(DEFAULT_ENGINE_SETTINGS.executionProvider),
   threads: engineFields.threads.default(DEFAULT_ENGINE_SETTINGS.threads),
+  spinThreads: engineFields.spinThreads.default(DEFAULT_ENGINE_SETTINGS.spinThreads),
 });
 export type EngineSettings = z.infer<typeof EngineSettings>;
 

@@ -1,8 +1,8 @@
-// VJPs of the shape-moving ops (graph/ops-shape.ts): Gather (one-hot MatMul), Reshape, Concat (Slice of dY), Slice
+// VJPs of the shape-moving ops (graph/ops-shape.ts): Gather (ScatterND into zeros), Reshape, Concat (Slice of dY), Slice
 // (dY padded back with zeros by Concat), Unsqueeze/Squeeze, Expand (broadcast reduction). Part of the table in vjp.ts.
 import { BugError } from '../../../shared/errors';
-import { SLICE_END, formatShape, i64, type Dim, type GraphBuilder, type OpName, type Value } from '../graph';
-import { addDims, productOfDims, subDims } from '../graph/dims';
+import { SLICE_END, i64, type Dim, type GraphBuilder, type OpName, type Value } from '../graph';
+import { addDims, subDims } from '../graph/dims';
 import { axesOf, intAttr } from '../graph/op-def';
 import { NONE, type Vjp, type VjpContext, type VjpEntry } from './context';
 import { dimsValue, int64Scalar, reshapeTo, scalar, unbroadcast } from './emit';
@@ -17,9 +17,8 @@ function constAxes(c: VjpContext, i: number, rank: number): number[] {
 }
 
 /**
- * Gather(data, indices, axis): dData = scatter-add of dY into zeros, done as a one-hot MatMul: onehot(indices)ᵀ · dY.
- * ScatterND(reduction=add) would avoid the [N, V] one-hot, but the builder has no Scatter op; for LoRA and soft-prompt
- * training the embedding table is frozen, so this VJP only runs when a gathered table is itself trained.
+ * Gather(data, indices, axis): dData = scatter-add of dY into zeros (ORT's GatherGrad), as ScatterND(reduction add)
+ * with the gathered axis moved first: no one-hot [indices, V] (the loss gathers its N target rows from [B*S, C]).
  */
 const gather: Vjp = (c) => {
   if (!c.needs(0)) return [null, null];
@@ -36,13 +35,8 @@ const gather: Vjp = (c) => {
   const vScalar = typeof V === 'number' ? int64Scalar(g, V) : g.op.Gather(g.op.Shape(data), int64Scalar(g, axis)); // []
   let idx = indices.dtype === 'int64' ? indices : g.op.Cast(indices, 'int64');
   idx = g.op.Where(g.op.Less(idx, int64Scalar(g, 0)), g.op.Add(idx, vScalar), idx); // negative indices count from the end
-  const classes = g.op.Range(int64Scalar(g, 0), vScalar, int64Scalar(g, 1)); // [V]
-  const oneHot = g.op.Cast(g.op.Equal(g.op.Unsqueeze(idx, [-1]), classes), dY.dtype); // [I..., V]
-  const restSize = rest.length === 0 ? 1 : productOfDims(rest);
-  if (restSize === undefined) throw new BugError(`autodiff: ${c.node.name}: cannot flatten the dims ${formatShape(rest)}`);
-  const rows = g.op.Reshape(oneHot, dimsValue(g, [-1, V], [data])); // [N, V]
-  const dRows = g.op.Reshape(dY, dimsValue(g, [-1, restSize], [data])); // [N, R]
-  const dData = reshapeTo(g, g.op.MatMul(g.op.Transpose(rows), dRows), [V, ...rest], [data]); // [V, pre..., post...]
+  const zeros = g.op.Expand(scalar(g, dY.dtype, 0), dimsValue(g, [V, ...rest], [data])); // [V, pre..., post...]
+  const dData = g.op.ScatterND(zeros, g.op.Unsqueeze(idx, [-1]), dY, 'add'); // [V, pre..., post...]
   if (axis === 0) return [dData, null];
   const back = [...range(1, axis + 1), 0, ...range(axis + 1, rank)];
   return [g.op.Transpose(dData, back), null];

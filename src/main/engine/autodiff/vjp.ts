@@ -6,6 +6,7 @@ import { i64, type GraphBuilder, type OpName, type Value } from '../graph';
 import { axesOf, intAttr } from '../graph/op-def';
 import { NONE, type Vjp, type VjpContext, type VjpEntry } from './context';
 import { scalar, shapeOf, transposeLast2, unbroadcast } from './emit';
+import { lossVjps } from './vjp-loss';
 import { shapeVjps } from './vjp-shape';
 
 /** Gradients of A and B for an elementwise binary op, reduced over the axes each was broadcast along. */
@@ -147,6 +148,7 @@ const inferenceOnly: Vjp = (c) => {
 
 export const vjps = {
   ...shapeVjps,
+  ...lossVjps,
   Add: binary(
     (c) => c.dY,
     (c) => c.dY,

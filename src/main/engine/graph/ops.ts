@@ -18,6 +18,7 @@ import {
   type OpDef,
 } from './op-def';
 import { inferenceOps } from './ops-inference';
+import { lossOps } from './ops-loss';
 import { combineKnown, shapeOps } from './ops-shape';
 import { formatShape, normalizeAxis, type Dim } from './shape';
 import { i64, type Tensor } from './tensor';
@@ -121,6 +122,7 @@ function normalizeAlongAxis() {
 
 export const ops = {
   ...shapeOps,
+  ...lossOps,
   ...inferenceOps,
   Add: binary(14, 'Add'),
   Sub: binary(14, 'Sub'),

@@ -1,5 +1,5 @@
 // The engine's only door to onnxruntime-node: sessions, tensor conversion, version and providers.
-export { EngineSession, sessionOptionsFor, type SessionOptions } from './session';
+export { EngineSession, allowsSpinning, sessionOptionsFor, type SessionOptions } from './session';
 export { SessionCache, type SessionKey, type SessionSource } from './session-cache';
 export {
   DEFAULT_PROVIDER,

@@ -21,7 +21,7 @@ export class SessionCache {
   private disposed = false;
 
   /** Sessions are created on `options.target`'s provider (the worker's by default), falling back to CPU as recorded there. */
-  constructor(private readonly options: Pick<SessionOptions, 'threads' | 'target'>) {}
+  constructor(private readonly options: Pick<SessionOptions, 'threads' | 'spinThreads' | 'target'>) {}
 
   get size(): number {
     return this.sessions.size;
@@ -41,6 +41,7 @@ export class SessionCache {
         const source = await build();
         return EngineSession.create(source.model, {
           threads: this.options.threads,
+          spinThreads: this.options.spinThreads,
           ...(this.options.target ? { target: this.options.target } : {}),
           ...(source.externalDataFolder ? { externalDataFolder: source.externalDataFolder } : {}),
         });

@@ -40,7 +40,7 @@ export const adapterHandlers: Pick<HandlerTable<EngineMethods>, 'prepareTraining
   inspectAdapter: async (p, ctx) => {
     const c = await loadCheckpoint(p.modelFolder);
     const folder = await readAdapterFolder(p.adapterFolder, c.config, p.baseContentHash === undefined ? {} : { baseContentHash: p.baseContentHash });
-    const sessions = new SessionCache({ threads: ctx.config.threads });
+    const sessions = new SessionCache({ threads: ctx.config.threads, spinThreads: ctx.config.spinThreads });
     try {
       const runner = await ModelRunner.open(c, sessions, folder.loraTargets.length > 0 ? folder.loraTargets : LORA_MODULES);
       const check = await measureAdapterEffect(runner, folder.specialization);

@@ -6,24 +6,24 @@ import { generate, type GenerationResult, type StepFunction } from '../generate'
 import type { GeneratedRow } from '../../../shared/contract/generation';
 import type { GenerationPrompt } from '../generation-protocol';
 import type { Checkpoint } from '../models';
-import type { EngineMethods } from '../protocol';
+import type { EngineMethods, WorkerConfig } from '../protocol';
 import { resolveSettings } from './decoding-defaults';
 import type { HandlerTable } from './handler';
 import { LoadedAdapters } from './loaded-adapters';
 import { LoadedModels } from './loaded-models';
 import { toSpecialization } from './specialization';
 
-/** One cache per worker, made on first use with the worker's thread setting; ends with the worker process. */
+/** One cache per worker, made on first use with the worker's thread settings; ends with the worker process. */
 let cache: LoadedModels | undefined;
-function models(threads: number): LoadedModels {
-  cache ??= new LoadedModels({ threads });
+function models(config: WorkerConfig): LoadedModels {
+  cache ??= new LoadedModels({ threads: config.threads, spinThreads: config.spinThreads });
   return cache;
 }
 const adapters = new LoadedAdapters();
 
 export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' | 'unloadModel' | 'generate'> = {
   loadModel: async (ref, ctx) => {
-    const lease = await models(ctx.config.threads).acquire(ref);
+    const lease = await models(ctx.config).acquire(ref);
     try {
       const { checkpoint } = lease.model;
       return {
@@ -38,10 +38,10 @@ export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' |
     }
   },
 
-  unloadModel: async ({ folder }, ctx) => ({ unloaded: await models(ctx.config.threads).unload(folder) }),
+  unloadModel: async ({ folder }, ctx) => ({ unloaded: await models(ctx.config).unload(folder) }),
 
   generate: async (params, ctx) => {
-    const lease = await models(ctx.config.threads).acquire(params.model);
+    const lease = await models(ctx.config).acquire(params.model);
     try {
       await ctx.checkpoint();
       const { checkpoint, runner } = lease.model;

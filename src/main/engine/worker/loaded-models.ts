@@ -38,8 +38,8 @@ export class LoadedModels {
   /** Evictions running in the background (after a release), awaited by settled(). */
   private readonly background = new Set<Promise<void>>();
 
-  constructor(options: { threads: number; capacity?: number }) {
-    this.sessions = new SessionCache({ threads: options.threads });
+  constructor(options: { threads: number; spinThreads?: boolean; capacity?: number }) {
+    this.sessions = new SessionCache({ threads: options.threads, spinThreads: options.spinThreads });
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
   }
 

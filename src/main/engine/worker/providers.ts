@@ -1,7 +1,7 @@
 // The worker's provider methods: probeProviders (a tiny session on each provider, cached for the worker's life, since
 // drivers do not appear while it runs) and executionInfo (what its sessions are created with).
 import type { EngineMethods } from '../protocol';
-import { executionTarget, probeProviders, sessionOptionsFor, type ProviderProbe } from '../runtime';
+import { allowsSpinning, executionTarget, probeProviders, sessionOptionsFor, type ProviderProbe } from '../runtime';
 import type { HandlerTable } from './handler';
 
 let probed: Promise<ProviderProbe[]> | undefined;
@@ -17,12 +17,15 @@ export const providerHandlers: Pick<HandlerTable<EngineMethods>, 'probeProviders
 
   executionInfo: async (_params, ctx) => {
     const { requested, used, fallbackReason } = executionTarget.outcome;
+    const { threads, spinThreads } = ctx.config;
     return {
       requestedProvider: requested,
       provider: used,
       fallbackReason,
-      threads: ctx.config.threads,
-      intraOpNumThreads: sessionOptionsFor({ threads: ctx.config.threads }, used).intraOpNumThreads ?? 0,
+      threads,
+      intraOpNumThreads: sessionOptionsFor({ threads }, used).intraOpNumThreads ?? 0,
+      spinThreads,
+      intraOpAllowSpinning: allowsSpinning({ spinThreads }),
     };
   },
 };

@@ -32,7 +32,7 @@ function serve() {
     onMessage: (l) => (deliver = l),
     exit: (code) => exits.push(code),
   };
-  serveEngine(port, { threads: 1, testHooks: false }, routes(methods, handlers));
+  serveEngine(port, { threads: 1, spinThreads: false, testHooks: false }, routes(methods, handlers));
   const responses = () => sent.filter((m) => m.type === 'response');
   const until = async (predicate: () => boolean) => {
     while (!predicate()) await new Promise((resolve) => setImmediate(resolve));

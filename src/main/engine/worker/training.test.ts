@@ -8,7 +8,7 @@ import { TrainParams } from '../training-protocol';
 import { trainingHandlers } from './training';
 
 const MODEL = join(import.meta.dirname, '..', 'train', '__fixtures__', 'memorise-llama');
-const ctx = (progress: unknown[]) => ({ config: { threads: 1, testHooks: false }, progress: (p: unknown) => void progress.push(p), checkpoint: async () => {} });
+const ctx = (progress: unknown[]) => ({ config: { threads: 1, spinThreads: true, testHooks: false }, progress: (p: unknown) => void progress.push(p), checkpoint: async () => {} });
 
 describe('engine.train', () => {
   it('trains a LoRA + soft prompt from pairs and writes the PEFT adapter', async () => {

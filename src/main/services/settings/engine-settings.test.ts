@@ -1,4 +1,4 @@
-// Engine settings end to end in main: settings.update restarts a real worker with the new provider and threads; a
+// Engine settings end to end in main: settings.update restarts a real worker with the new provider, threads and spinning; a
 // provider that cannot start here (CUDA without its download) gives CPU sessions and a status that says why.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,7 +55,7 @@ describe.runIf(onLinuxX64)('engine settings', () => {
     await host.start();
     expect(EngineStatus.parse(await call('engine', 'status'))).toMatchObject({ state: 'ready', requestedProvider: 'cuda', provider: 'cpu', fallbackReason: CUDA_REASON });
     expect(await call('engine', 'selfTest', { size: 8 })).toMatchObject({ ok: true, provider: 'cpu' });
-    expect(await host.request('executionInfo', {})).toEqual({ requestedProvider: 'cuda', provider: 'cpu', fallbackReason: CUDA_REASON, threads: 1, intraOpNumThreads: 1 });
+    expect(await host.request('executionInfo', {})).toEqual({ requestedProvider: 'cuda', provider: 'cpu', fallbackReason: CUDA_REASON, threads: 1, intraOpNumThreads: 1, spinThreads: true, intraOpAllowSpinning: true });
 
     const probes = ProviderProbe.array().parse(await call('engine', 'probeProviders'));
     expect(probes.find((p) => p.name === 'cpu')).toMatchObject({ available: true });
@@ -72,7 +72,7 @@ describe.runIf(onLinuxX64)('engine settings', () => {
   it('restarts only when the engine settings change', async () => {
     const { host, call } = compose();
     await host.start();
-    expect(host.sessionConfig).toEqual({ threads: 0, provider: 'cpu' });
+    expect(host.sessionConfig).toEqual({ threads: 0, provider: 'cpu', spinThreads: true });
     await call('settings', 'update', { engine: { threads: 0 } });
     expect(host.status.restarts).toBe(0);
     await call('settings', 'update', { engine: { threads: 1 } });
@@ -80,10 +80,32 @@ describe.runIf(onLinuxX64)('engine settings', () => {
     expect(await host.request('executionInfo', {})).toMatchObject({ threads: 1, intraOpNumThreads: 1, provider: 'cpu' });
   });
 
+  it('restarts the worker when spinning is switched, and its inference sessions get it', async () => {
+    const { host, call } = compose();
+    await host.start();
+    expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: true, intraOpAllowSpinning: true });
+    await call('settings', 'update', { engine: { spinThreads: false } });
+    expect(host.status).toMatchObject({ state: 'ready', restarts: 1 });
+    expect(host.sessionConfig).toEqual({ threads: 0, provider: 'cpu', spinThreads: false });
+    expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: false, intraOpAllowSpinning: false });
+    await call('settings', 'update', { engine: { spinThreads: false } });
+    expect(host.status.restarts).toBe(1);
+    await call('settings', 'update', { engine: { spinThreads: true } });
+    expect(host.status).toMatchObject({ state: 'ready', restarts: 2 });
+    expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: true, intraOpAllowSpinning: true });
+  });
+
+  it('starts the first worker with spinning off when the saved settings say so', async () => {
+    const { host } = compose({ version: 1, engine: { spinThreads: false } });
+    await host.start();
+    expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: false, intraOpAllowSpinning: false });
+  });
+
   it('refuses an unknown provider at every boundary: settings.update and the worker config', async () => {
     const { dispatcher } = compose();
     const response = await dispatcher.handle({ service: 'settings', method: 'update', arg: { engine: { executionProvider: 'rocm' } } }, { transport: 'test' });
     expect(response).toMatchObject({ ok: false, error: { kind: 'user', code: 'validation', where: 'settings.update: engine.executionProvider' } });
-    expect(WorkerConfig.safeParse({ threads: 0, provider: 'rocm', testHooks: false }).success).toBe(false);
+    expect(WorkerConfig.safeParse({ threads: 0, spinThreads: true, provider: 'cpu', testHooks: false }).success).toBe(true);
+    expect(WorkerConfig.safeParse({ threads: 0, spinThreads: true, provider: 'rocm', testHooks: false }).success).toBe(false);
   });
 });

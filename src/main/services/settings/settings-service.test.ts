@@ -10,7 +10,7 @@ import { SETTINGS_FILE } from './settings-file';
 import { SettingsService, type SettingsServiceOptions } from './settings-service';
 
 let dir = '';
-const DEFAULTS: Settings = { engine: { executionProvider: 'cpu', threads: 0 } };
+const DEFAULTS: Settings = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: true } };
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-settings-'));
@@ -51,7 +51,7 @@ describe('SettingsService', () => {
   it('saves an update, announces it, applies it, and a new instance reads it back', async () => {
     const a = open();
     const result = await a.call('update', { engine: { executionProvider: 'cuda' } });
-    const cuda = { engine: { executionProvider: 'cuda', threads: 0 } };
+    const cuda = { engine: { executionProvider: 'cuda', threads: 0, spinThreads: true } };
     expect(result).toEqual({ ok: true, result: cuda });
     expect(a.events).toEqual([cuda]);
     expect(a.applied).toEqual([[cuda, DEFAULTS]]);
@@ -59,7 +59,7 @@ describe('SettingsService', () => {
 
     await a.call('update', { engine: { threads: 2 } });
     const b = open();
-    expect(await b.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cuda', threads: 2 } } });
+    expect(await b.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cuda', threads: 2, spinThreads: true } } });
     expect(b.warnings).toEqual([]);
     expect(fs.readdirSync(path.dirname(file()))).toEqual([SETTINGS_FILE]); // no temp files left by the atomic writes
   });
@@ -79,6 +79,8 @@ describe('SettingsService', () => {
       [{ engine: { threads: -1 } }, 'settings.update: engine.threads'],
       [{ engine: { threads: 1.5 } }, 'settings.update: engine.threads'],
       [{ engine: { threads: 5 } }, 'settings.update: engine.threads'], // more than this machine's 4 cores
+      [{ engine: { spinThreads: 'yes' } }, 'settings.update: engine.spinThreads'],
+      [{ engine: { spinThreads: 1 } }, 'settings.update: engine.spinThreads'],
       [{ engine: { thread: 2 } }, 'settings.update: engine'],
       [{ theme: 'dark' }, 'settings.update'],
     ];
@@ -98,14 +100,14 @@ describe('SettingsService', () => {
     expect(await call('get', {})).toEqual({ ok: true, result: DEFAULTS });
     expect(warnings).toEqual([expect.stringContaining('is not valid JSON')]);
     await call('update', { engine: { threads: 1 } });
-    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, engine: { executionProvider: 'cpu', threads: 1 } });
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, engine: { executionProvider: 'cpu', threads: 1, spinThreads: true } });
   });
 
   it('keeps the valid fields of a damaged file and names each field it replaced with its default', async () => {
     fs.mkdirSync(path.dirname(file()), { recursive: true });
     fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'quantum', threads: 2 }, future: true }));
     const a = open();
-    expect(await a.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2 } } });
+    expect(await a.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2, spinThreads: true } } });
     expect(a.warnings).toEqual([expect.stringMatching(/engine\.executionProvider: .*using its default/)]);
 
     for (const content of ['[1, 2]', '"cpu"', 'null', JSON.stringify({ engine: 'fast' })]) {
@@ -114,6 +116,31 @@ describe('SettingsService', () => {
       expect(await b.call('get', {}), content).toEqual({ ok: true, result: DEFAULTS });
       expect(b.warnings.length, content).toBeGreaterThan(0);
     }
+  });
+
+  it('reads a file written before spinThreads existed with spinning on, without a warning', async () => {
+    fs.mkdirSync(path.dirname(file()), { recursive: true });
+    fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'cpu', threads: 2 } }));
+    const { call, warnings } = open();
+    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2, spinThreads: true } } });
+    expect(warnings).toEqual([]);
+  });
+
+  it('replaces a spinThreads that is not a boolean with its default, with a warning, keeping the other fields', async () => {
+    fs.mkdirSync(path.dirname(file()), { recursive: true });
+    fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'cpu', threads: 1, spinThreads: 'no' } }));
+    const { call, warnings } = open();
+    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 1, spinThreads: true } } });
+    expect(warnings).toEqual([expect.stringMatching(/engine\.spinThreads: .*using its default/)]);
+  });
+
+  it('saves spinThreads off, applies it, and a new instance reads it back', async () => {
+    const a = open();
+    const off = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: false } };
+    expect(await a.call('update', { engine: { spinThreads: false } })).toEqual({ ok: true, result: off });
+    expect(a.applied).toEqual([[off, DEFAULTS]]);
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, ...off });
+    expect(await open().call('get', {})).toEqual({ ok: true, result: off });
   });
 
   it('uses automatic threads when the file asks for more than this machine has', async () => {
@@ -128,10 +155,10 @@ describe('SettingsService', () => {
     const { service, applied } = open();
     await Promise.all([service.update({ engine: { threads: 1 } }), service.update({ engine: { executionProvider: 'webgpu' } })]);
     expect(applied.map(([next]) => next.engine)).toEqual([
-      { executionProvider: 'cpu', threads: 1 },
-      { executionProvider: 'webgpu', threads: 1 },
+      { executionProvider: 'cpu', threads: 1, spinThreads: true },
+      { executionProvider: 'webgpu', threads: 1, spinThreads: true },
     ]);
-    expect(await service.get()).toEqual({ engine: { executionProvider: 'webgpu', threads: 1 } });
+    expect(await service.get()).toEqual({ engine: { executionProvider: 'webgpu', threads: 1, spinThreads: true } });
   });
 
   it('the schema fills every default, so later settings can be added beside engine', () => {

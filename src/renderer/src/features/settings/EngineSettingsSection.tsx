@@ -1,6 +1,6 @@
-// Engine settings: execution provider (with each one's probe result) and threads. Apply saves them, which restarts
+// Engine settings: execution provider (with each one's probe result), threads and thread spinning. Apply saves them, which restarts
 // the engine worker (sessions are recreated); the section shows the restart and then where sessions really run.
-import { Alert, Box, Button, LinearProgress, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, FormControlLabel, FormHelperText, LinearProgress, Stack, Switch, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { providerLabel, type EngineStatus, type ExecutionProvider } from '../../../../shared/contract';
 import { useApi, useLive, useLoad } from '../../api';
@@ -19,6 +19,7 @@ export function EngineSettingsSection() {
   );
   const [provider, setProvider] = useState<ExecutionProvider>('cpu');
   const [threads, setThreads] = useState('0');
+  const [spinThreads, setSpinThreads] = useState(true);
   const [apply, setApply] = useState<Apply>({ state: 'idle' });
 
   const [settings, limits] = saved.data ?? [];
@@ -26,6 +27,7 @@ export function EngineSettingsSection() {
     if (!settings) return;
     setProvider(settings.engine.executionProvider);
     setThreads(String(settings.engine.threads));
+    setSpinThreads(settings.engine.spinThreads);
   }, [settings]);
 
   if (saved.error !== undefined) return <ErrorAlert error={saved.error} testId="settings-error" />;
@@ -34,14 +36,14 @@ export function EngineSettingsSection() {
   const maxThreads = limits.maxThreads;
   const threadCount = Number(threads);
   const threadsValid = /^\d+$/.test(threads.trim()) && threadCount <= maxThreads;
-  const changed = provider !== settings.engine.executionProvider || threadCount !== settings.engine.threads;
+  const changed = provider !== settings.engine.executionProvider || threadCount !== settings.engine.threads || spinThreads !== settings.engine.spinThreads;
   const applying = apply.state === 'applying';
   const selected = probes.data?.find((p) => p.name === provider);
 
   const onApply = async () => {
     setApply({ state: 'applying' });
     try {
-      saved.set([await api.settings.update({ engine: { executionProvider: provider, threads: threadCount } }), limits]);
+      saved.set([await api.settings.update({ engine: { executionProvider: provider, threads: threadCount, spinThreads } }), limits]);
       setApply({ state: 'applied' });
     } catch (error) {
       setApply({ state: 'failed', error });
@@ -70,6 +72,23 @@ export function EngineSettingsSection() {
           helperText={threadsValid ? `0 = automatic (one per physical core), or 1 to ${maxThreads}` : `Enter a whole number from 0 to ${maxThreads}`}
           slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'settings-threads' } }}
         />
+        <Box>
+          <FormControlLabel
+            label="Keep threads spinning between steps"
+            disabled={applying}
+            data-testid="settings-spin-threads"
+            control={
+              <Switch
+                checked={spinThreads}
+                onChange={(event) => setSpinThreads(event.target.checked)}
+                slotProps={{ input: { 'aria-describedby': 'settings-spin-threads-help' } }}
+              />
+            }
+          />
+          <FormHelperText id="settings-spin-threads-help" sx={{ mt: 0 }}>
+            Faster generation on an idle machine; turn off when other programs keep the processor busy.
+          </FormHelperText>
+        </Box>
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
           <Button variant="contained" onClick={() => void onApply()} disabled={!changed || !threadsValid || applying} data-testid="settings-apply">
             Apply

@@ -1,0 +1,38 @@
+// sessionOptionsFor's thread spinning: inference sessions spin only when asked, training ('lean') sessions never,
+// and the inter-op pool never; a session created with spinning on runs like any other.
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../graph/builder';
+import { encodeModel } from '../graph/onnx-writer';
+import { f32 } from '../graph/tensor';
+import { EngineSession, sessionOptionsFor, type SessionOptions } from './session';
+
+function spinning(options: SessionOptions): unknown {
+  return (sessionOptionsFor(options, 'cpu').extra as { session: Record<string, string> }).session;
+}
+
+describe('sessionOptionsFor', () => {
+  it('spins the intra-op pool of a fast (inference) session only when asked', () => {
+    expect(spinning({ threads: 1, spinThreads: true })).toMatchObject({ 'intra_op.allow_spinning': '1', 'inter_op.allow_spinning': '0' });
+    expect(spinning({ threads: 1, memory: 'fast', spinThreads: true })).toMatchObject({ 'intra_op.allow_spinning': '1' });
+    expect(spinning({ threads: 1, spinThreads: false })).toMatchObject({ 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' });
+    expect(spinning({ threads: 1 })).toMatchObject({ 'intra_op.allow_spinning': '0' });
+  });
+
+  it('never spins a lean (training) session, whatever the setting', () => {
+    for (const spinThreads of [true, false, undefined]) {
+      expect(spinning({ threads: 1, memory: 'lean', spinThreads })).toMatchObject({ 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' });
+    }
+  });
+
+  it('creates and runs a session with spinning on', async () => {
+    const g = new GraphBuilder('relu');
+    g.output('y', g.op.Relu(g.input('x', 'float32', [2])));
+    const session = await EngineSession.create(encodeModel(g.build()), { threads: 2, spinThreads: true });
+    try {
+      const out = await session.run({ x: f32([2], [-1, 3]) });
+      expect(Array.from(out['y']!.data as Float32Array)).toEqual([0, 3]);
+    } finally {
+      await session.dispose();
+    }
+  });
+});
