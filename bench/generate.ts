@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const bound = (bw.gbPerS * 1e9) / weightBytes;
   log(`bandwidth: ${bw.gbPerS.toFixed(1)} GB/s read (${bw.threads} threads, memchr over 256 MiB each) -> decode bound b1 ${bound.toFixed(1)} tok/s; ${loadLine()}`);
 
-  const sessions = new SessionCache({ threads: args.threads });
+  const sessions = new SessionCache({ threads: args.threads, spinThreads: true }); // the app's default settings
   const t0 = performance.now();
   // The app's generation path (worker/loaded-models.ts): plain runs on the base-only session; --hooks: the hooked one.
   const runner = await ModelRunner.open(checkpoint, sessions, undefined, { baseSession: !args.hooks });
@@ -113,12 +113,12 @@ async function main(): Promise<void> {
 async function variants(checkpoint: Checkpoint, args: Args, bound: number): Promise<void> {
   log();
   log('variants (decode b1 tok/s, ctx 0 and ctx context; each a fresh session):');
-  const base: BenchSessionOptions = { threads: args.threads };
+  const base: BenchSessionOptions = { threads: args.threads, spinning: true }; // as the app's default settings
   // [label, session options, runner options]; the first is the app's own setup (base-only session, as SessionCache).
   const cases: [string, BenchSessionOptions, { lora: boolean; attention: 'onnx' | 'decomposed' }][] = [
     ['app (base-only)', base, { lora: false, attention: 'decomposed' }],
     ['Attention-23', base, { lora: false, attention: 'onnx' }],
-    ['allow_spinning 1', { ...base, spinning: true }, { lora: false, attention: 'decomposed' }],
+    ['spin threads off (setting)', { ...base, spinning: false }, { lora: false, attention: 'decomposed' }],
     ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: 'decomposed' }],
     ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: 'decomposed' }],
     ['1 thread', { ...base, threads: 1 }, { lora: false, attention: 'decomposed' }],
@@ -147,7 +147,7 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
 /** ORT profile of decode steps at context 0 and at `context`: kernel time by op type and by model part. */
 async function profile(checkpoint: Checkpoint, args: Args): Promise<void> {
   const prefix = join(CACHE, 'profile');
-  const sessions = new BenchSessions({ threads: args.threads, profilePrefix: prefix });
+  const sessions = new BenchSessions({ threads: args.threads, spinning: true, profilePrefix: prefix });
   const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: !args.hooks });
   const ctx0 = await decodeRate(runner, 1, 1, args.decode);
   const ctxN = await decodeRate(runner, 1, args.context, args.decode);

@@ -9,7 +9,7 @@ export interface BenchSessionOptions {
   threads: number;
   /** ORT's graphOptimizationLevel; the app uses 'all'. */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
-  /** session.intra_op.allow_spinning; the app sets '0'. */
+  /** session.intra_op.allow_spinning; the app's inference sessions spin by default (engine.spinThreads). */
   spinning?: boolean;
   /** Writes an ORT profile trace with this path prefix (a JSON file, named by ORT with a timestamp). */
   profilePrefix?: string;
