@@ -12,8 +12,12 @@ export interface PreparedFacts {
   model: { parameters: number; hiddenSize: number; layers: number; vocabSize: number; intermediateSize: number; kvDim: number; bytesOnDisk: number };
 }
 
-/** Effective CPU throughput assumed by the formula (FLOP/s): a conservative figure for a laptop's few cores. */
-const ASSUMED_FLOPS = 1e10;
+/**
+ * Effective CPU throughput assumed by the formula (FLOP/s, counting 4 x parameters per token): kept below what the
+ * 2-core reference machine sustains (about 1e11: bench:train LoRA on the 135M shape at ~200 tok/s, the 13M demo
+ * model at ~1,500 tok/s), so a first estimate errs on the long side by about 2x, not 8x.
+ */
+const ASSUMED_FLOPS = 5e10;
 
 export function numVirtualTokens(spec: TrainingSpec): number {
   return spec.method === 'lora' ? 0 : spec.softPrompt.n;
