@@ -2,22 +2,12 @@
 // errors, and onnxruntime agreeing with the decomposed forms they replace (GQA with a past and a padding mask; Add +
 // RMSNorm).
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineSession } from '../runtime';
 import { GraphBuilder } from './builder';
-import { encodeModel } from './onnx-writer';
 import type { Value } from './ir';
-import { f32, tensor, type Tensor } from './tensor';
+import { f32, tensor } from './tensor';
+import { disposeGraphSessions, runGraph as run } from './testing/run-graph';
 
-const sessions: EngineSession[] = [];
-afterAll(async () => {
-  for (const s of sessions) await s.dispose();
-});
-
-async function run(g: GraphBuilder, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-  const session = await EngineSession.create(encodeModel(g.build()), { threads: 1 });
-  sessions.push(session);
-  return session.run(feeds);
-}
+afterAll(disposeGraphSessions);
 
 function seeded(n: number, seed: number): Float32Array {
   let s = seed >>> 0;

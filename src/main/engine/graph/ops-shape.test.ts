@@ -1,22 +1,12 @@
 // The shape ops and the ops the decoder graph added: symbolic shape inference (with Shape contents propagated) and
 // onnxruntime computing the same shapes and values, including empty tensors (LoRA rank 0, no soft prompt).
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineSession } from '../runtime';
 import { GraphBuilder } from './builder';
-import { encodeModel } from './onnx-writer';
 import { SLICE_END } from './ops-shape';
 import { f32, i64, tensor, type Tensor } from './tensor';
+import { disposeGraphSessions, runGraph as run } from './testing/run-graph';
 
-const sessions: EngineSession[] = [];
-afterAll(async () => {
-  for (const s of sessions) await s.dispose();
-});
-
-async function run(g: GraphBuilder, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-  const session = await EngineSession.create(encodeModel(g.build()), { threads: 1 });
-  sessions.push(session);
-  return session.run(feeds);
-}
+afterAll(disposeGraphSessions);
 
 const values = (t: Tensor | undefined): number[] => (t ? Array.from(t.data as ArrayLike<number | bigint>, Number) : []);
 

@@ -1,5 +1,5 @@
-// sessionOptionsFor's thread spinning: inference sessions spin only when asked, training ('lean') sessions never,
-// and the inter-op pool never; a session created with spinning on runs like any other.
+// sessionOptionsFor: inference sessions spin only when asked, training ('lean') sessions never, and the inter-op
+// pool never; lean sessions turn off the arena, the memory pattern and prepacking; a spinning session runs.
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../graph/builder';
 import { encodeModel } from '../graph/onnx-writer';
@@ -22,6 +22,16 @@ describe('sessionOptionsFor', () => {
     for (const spinThreads of [true, false, undefined]) {
       expect(spinning({ threads: 1, memory: 'lean', spinThreads })).toMatchObject({ 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' });
     }
+  });
+
+  it('gives lean (training) sessions no arena, no memory pattern and no prepacking; fast ones keep ORT defaults', () => {
+    const lean = sessionOptionsFor({ threads: 1, memory: 'lean' }, 'cpu');
+    expect(lean).toMatchObject({ enableCpuMemArena: false, enableMemPattern: false });
+    expect(spinning({ threads: 1, memory: 'lean' })).toMatchObject({ disable_prepacking: '1' });
+    const fast = sessionOptionsFor({ threads: 1 }, 'cpu');
+    expect(fast.enableCpuMemArena).toBeUndefined();
+    expect(fast.enableMemPattern).toBeUndefined();
+    expect(spinning({ threads: 1 })).not.toHaveProperty('disable_prepacking');
   });
 
   it('creates and runs a session with spinning on', async () => {

@@ -23,8 +23,8 @@ export interface SessionOptions {
    * 'lean' (training): no weight prepacking (each prepacked weight is an anonymous copy per session, while the stored
    * ones are memory-mapped and shared by every session), no CPU arena (it keeps the first run's blocks beside the
    * memory pattern's block, doubling activation memory) and no memory pattern (from the second run ORT allocates the
-   * first run's whole plan as one block, which holds tensors the run frees early: bench:train LoRA peak RSS 3,549 ->
-   * 3,150 MiB). Default 'fast'.
+   * first run's whole plan as one fresh block, which holds tensors the run frees early and page-faults in every step:
+   * bench:train LoRA, 8 x 128 tokens, 3,566 -> 3,132 MiB peak RSS and 103.7 -> 197.5 tok/s). Default 'fast'.
    */
   memory?: 'fast' | 'lean';
 }

@@ -9,7 +9,7 @@ import { collate, IGNORE_INDEX } from './collate';
 import { loraDropoutMasks } from './lora-dropout';
 import { initLora } from './init';
 import { SessionBackend } from './session-backend';
-import { buildTrainingGraphs, emitTrainingLoss, TRAIN_NAMES } from './training-graph';
+import { batchFeeds, buildTrainingGraphs, emitTrainingLoss, TRAIN_NAMES } from './training-graph';
 
 const FIXTURE = join(import.meta.dirname, '..', 'models', '__fixtures__', 'tiny-llama-f32');
 const TARGETS: LoraModule[] = ['q_proj', 'v_proj', 'down_proj'];
@@ -31,12 +31,7 @@ describe('LoRA dropout', () => {
     const [B, S] = batch.attentionMask.dims as [number, number];
     const masks = loraDropoutMasks({ config: checkpoint.config, targets: TARGETS, p: 0.5, seed: 3 }, { step: 4, microBatch: 1 }, B, S);
     const feeds: Record<string, Tensor> = {
-      [TRAIN_NAMES.inputIds]: batch.inputIds,
-      [TRAIN_NAMES.attentionMask]: batch.attentionMask,
-      [TRAIN_NAMES.positionIds]: batch.positionIds,
-      [TRAIN_NAMES.targetRows]: batch.targetRows,
-      [TRAIN_NAMES.targetIds]: batch.targetIds,
-      [TRAIN_NAMES.lossWeight]: tensor('float32', [], Float32Array.of(1 / batch.targets)),
+      ...batchFeeds(batch, 1 / batch.targets),
       [LORA_SCALING]: tensor('float32', [], Float32Array.of(2)),
       ...masks,
     };

@@ -8,7 +8,7 @@ import { EngineSession } from '../runtime';
 import type { Batch } from './collate';
 import { loraDropoutMasks, loraKeepAll, type DropoutKey } from './lora-dropout';
 import { paramTensor, type Param } from './params';
-import { buildTrainingGraphs, gradName, TRAIN_NAMES, type TrainingGraphSpec } from './training-graph';
+import { batchFeeds, buildTrainingGraphs, gradName, TRAIN_NAMES, type TrainingGraphSpec } from './training-graph';
 
 /** What the trainer needs from an engine: loss (and gradients) of one micro-batch at the given parameters. */
 export interface TrainingBackend {
@@ -75,12 +75,7 @@ export class SessionBackend implements TrainingBackend {
   /** key: which dropout masks to draw; null = none dropped (validation). */
   private feeds(batch: Batch, params: readonly Param[], lossWeight: number, key: DropoutKey | null): Record<string, Tensor> {
     const feeds: Record<string, Tensor> = {
-      [TRAIN_NAMES.inputIds]: batch.inputIds,
-      [TRAIN_NAMES.attentionMask]: batch.attentionMask,
-      [TRAIN_NAMES.positionIds]: batch.positionIds,
-      [TRAIN_NAMES.targetRows]: batch.targetRows,
-      [TRAIN_NAMES.targetIds]: batch.targetIds,
-      [TRAIN_NAMES.lossWeight]: tensor('float32', [], Float32Array.of(lossWeight)),
+      ...batchFeeds(batch, lossWeight),
     };
     if (this.options.spec.loraTargets.length > 0) feeds[LORA_SCALING] = tensor('float32', [], Float32Array.of(this.options.loraScaling));
     for (const p of params) feeds[p.name] = paramTensor(p);

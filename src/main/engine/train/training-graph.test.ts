@@ -6,7 +6,7 @@ import { gradcheck, randomTensor, SeededRandom } from '../autodiff';
 import { tensor, type Tensor } from '../graph';
 import { loadCheckpoint, LORA_SCALING, type Checkpoint, type LoraModule } from '../models';
 import { collate, IGNORE_INDEX } from './collate';
-import { emitTrainingLoss, TRAIN_NAMES } from './training-graph';
+import { batchFeeds, emitTrainingLoss, TRAIN_NAMES } from './training-graph';
 
 const FIXTURE = join(import.meta.dirname, '..', 'models', '__fixtures__', 'tiny-llama-f32');
 
@@ -21,12 +21,7 @@ async function check(checkpoint: Checkpoint, targets: readonly LoraModule[], n: 
     0,
   );
   const feeds: Record<string, Tensor> = {
-    [TRAIN_NAMES.inputIds]: batch.inputIds,
-    [TRAIN_NAMES.attentionMask]: batch.attentionMask,
-    [TRAIN_NAMES.positionIds]: batch.positionIds,
-    [TRAIN_NAMES.targetRows]: batch.targetRows,
-    [TRAIN_NAMES.targetIds]: batch.targetIds,
-    [TRAIN_NAMES.lossWeight]: tensor('float32', [], Float32Array.of(1 / batch.targets)),
+    ...batchFeeds(batch, 1 / batch.targets),
     [LORA_SCALING]: tensor('float32', [], Float32Array.of(2)),
   };
   const result = await gradcheck({

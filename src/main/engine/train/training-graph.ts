@@ -2,8 +2,9 @@
 // KV cache), the masked cross-entropy (loss.ts) and its backward (autodiff) for the LoRA A/B and soft-prompt inputs only.
 import { BugError } from '../../../shared/errors';
 import { buildBackward, gradName } from '../autodiff';
-import { GraphBuilder, type Graph, type Value } from '../graph';
+import { GraphBuilder, tensor, type Graph, type Tensor, type Value } from '../graph';
 import { declareLoraDropoutInputs, declareLoraInputs, emitDecoder, GraphWeights, LORA_MODULES, type DecoderModel, type LoraModule } from '../models';
+import type { Batch } from './collate';
 import { emitMaskedCrossEntropy } from './loss';
 
 /** Graph input and output names of the training graph. */
@@ -17,6 +18,18 @@ export const TRAIN_NAMES = {
   softPrompt: 'soft_prompt',
   loss: 'loss',
 } as const;
+
+/** A collated batch as the training graph's data inputs; lossWeight = 1 / (target tokens of the optimizer step). */
+export function batchFeeds(batch: Batch, lossWeight: number): Record<string, Tensor> {
+  return {
+    [TRAIN_NAMES.inputIds]: batch.inputIds,
+    [TRAIN_NAMES.attentionMask]: batch.attentionMask,
+    [TRAIN_NAMES.positionIds]: batch.positionIds,
+    [TRAIN_NAMES.targetRows]: batch.targetRows,
+    [TRAIN_NAMES.targetIds]: batch.targetIds,
+    [TRAIN_NAMES.lossWeight]: tensor('float32', [], Float32Array.of(lossWeight)),
+  };
+}
 
 /** Which parameters the graph trains: LoRA on some modules (every layer), a soft prompt, or both. */
 export interface TrainingGraphSpec {
