@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
-import { loadCheckpoint, ModelRunner, type Checkpoint } from '../src/main/engine/models';
+import { loadCheckpoint, ModelRunner, type AttentionKind, type Checkpoint } from '../src/main/engine/models';
 import { ortVersion, SessionCache } from '../src/main/engine/runtime';
 import { measureBandwidth } from './lib/bandwidth';
 import { decodeRate, prefillRate } from './lib/engine-runs';
@@ -28,16 +28,19 @@ interface Args {
   variants: boolean;
   /** Time the hooked session (LoRA inputs on 7 modules + soft prompt, rank 0) instead of the app's base-only one. */
   hooks: boolean;
+  /** The graph's attention for the main figures and the profile (null: the app's, defaultAttention). */
+  attention: AttentionKind | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { threads: 2, reps: 3, prefill: 512, decode: 32, context: 1000, torch: true, profile: false, variants: false, hooks: false };
+  const a: Args = { threads: 2, reps: 3, prefill: 512, decode: 32, context: 1000, torch: true, profile: false, variants: false, hooks: false, attention: null };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'no-torch') a.torch = false;
     else if (key === 'profile' || key === 'variants' || key === 'hooks') a[key] = true;
+    else if (key === 'attention' && (value === 'gqa' || value === 'decomposed' || value === 'onnx')) a.attention = value;
     else if (key in a && value !== undefined && Number.isInteger(Number(value))) (a as unknown as Record<string, number>)[key] = Number(value);
-    else throw new Error(`unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants --hooks)`);
+    else throw new Error(`unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants --hooks --attention=gqa|decomposed|onnx)`);
   }
   return a;
 }
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
   const sessions = new SessionCache({ threads: args.threads, spinThreads: true }); // the app's default settings
   const t0 = performance.now();
   // The app's generation path (worker/loaded-models.ts): plain runs on the base-only session; --hooks: the hooked one.
-  const runner = await ModelRunner.open(checkpoint, sessions, undefined, { baseSession: !args.hooks });
+  const runner = await ModelRunner.open(checkpoint, sessions, undefined, { baseSession: !args.hooks, ...(args.attention ? { attention: args.attention } : {}) });
   const graph = args.hooks ? 'LoRA hooks on all 7 modules, soft prompt, rank 0' : 'base-only, as the app runs a model without adapter';
   log(`session: created in ${((performance.now() - t0) / 1000).toFixed(1)} s (app graph: ${graph}); peak RSS ${peakRssMiB().toFixed(0)} MiB`);
   await decodeRate(runner, 1, 1, 4); // warm-up
@@ -115,13 +118,14 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
   log('variants (decode b1 tok/s, ctx 0 and ctx context; each a fresh session):');
   const base: BenchSessionOptions = { threads: args.threads, spinning: true }; // as the app's default settings
   // [label, session options, runner options]; the first is the app's own setup (base-only session, as SessionCache).
-  const cases: [string, BenchSessionOptions, { lora: boolean; attention: 'onnx' | 'decomposed' }][] = [
-    ['app (base-only)', base, { lora: false, attention: 'decomposed' }],
+  const cases: [string, BenchSessionOptions, { lora: boolean; attention: AttentionKind }][] = [
+    ['app (base-only, GQA)', base, { lora: false, attention: 'gqa' }],
+    ['decomposed attention', base, { lora: false, attention: 'decomposed' }],
     ['Attention-23', base, { lora: false, attention: 'onnx' }],
-    ['spin threads off (setting)', { ...base, spinning: false }, { lora: false, attention: 'decomposed' }],
-    ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: 'decomposed' }],
-    ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: 'decomposed' }],
-    ['1 thread', { ...base, threads: 1 }, { lora: false, attention: 'decomposed' }],
+    ['spin threads off (setting)', { ...base, spinning: false }, { lora: false, attention: 'gqa' }],
+    ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: 'gqa' }],
+    ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: 'gqa' }],
+    ['1 thread', { ...base, threads: 1 }, { lora: false, attention: 'gqa' }],
   ];
   for (const [name, options, graph] of cases) {
     const sessions = new BenchSessions(options);
@@ -148,7 +152,7 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
 async function profile(checkpoint: Checkpoint, args: Args): Promise<void> {
   const prefix = join(CACHE, 'profile');
   const sessions = new BenchSessions({ threads: args.threads, spinning: true, profilePrefix: prefix });
-  const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: !args.hooks });
+  const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: !args.hooks, ...(args.attention ? { attention: args.attention } : {}) });
   const ctx0 = await decodeRate(runner, 1, 1, args.decode);
   const ctxN = await decodeRate(runner, 1, args.context, args.decode);
   await sessions.endProfiling();

@@ -181,6 +181,7 @@ export const vjps = {
   RotaryEmbedding: rotaryEmbedding,
   /** Inference graphs only (graph/ops-inference.ts): training graphs keep the decomposed forms, which have VJPs. */
   Attention: inferenceOnly,
+  GroupQueryAttention: inferenceOnly,
   SkipSimplifiedLayerNormalization: inferenceOnly,
   Log: (c) => [c.g.op.Div(c.dY, c.x(0))], // dY / X
   /** Where(condition, X, Y): dX = Where(condition, dY, 0), dY' = Where(condition, 0, dY). */

@@ -1,10 +1,10 @@
 // The fused inference ops: shape inference (with the present outputs GraphBuilder.outputsOf exposes), shape-rich
-// errors, and onnxruntime agreeing with the decomposed forms they replace (GQA with a past and a padding mask; Add +
-// RMSNorm).
+// errors, and onnxruntime agreeing with the decomposed forms they replace (grouped-query attention with a past and a
+// padding mask, as Attention-23 and as com.microsoft.GroupQueryAttention; Add + RMSNorm).
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from './builder';
 import type { Value } from './ir';
-import { f32, tensor } from './tensor';
+import { f32, tensor, type Tensor } from './tensor';
 import { disposeGraphSessions, runGraph as run } from './testing/run-graph';
 
 afterAll(disposeGraphSessions);
@@ -35,6 +35,41 @@ function reference(q: Float32Array, keys: Float32Array[][], values: Float32Array
   return out;
 }
 
+interface AttentionData {
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  pk: Float32Array;
+  pv: Float32Array;
+}
+
+/** Random q/k/v for one new position and [1, Hkv, stride, D] past buffers. */
+function attentionData(H: number, Hkv: number, D: number, stride: number): AttentionData {
+  return { q: seeded(H * D, 1), k: seeded(Hkv * D, 2), v: seeded(Hkv * D, 3), pk: seeded(Hkv * stride * D, 4), pv: seeded(Hkv * stride * D, 5) };
+}
+
+/** Feeds for one new position: q, k, v, the past buffers and the [1, 1, 1, P+1] bias under `biasName`. */
+function attentionFeeds(data: AttentionData, bias: number[], biasName: string, H: number, Hkv: number, D: number, stride: number): Record<string, Tensor> {
+  return {
+    q: tensor('float32', [1, 1, H * D], data.q),
+    k: tensor('float32', [1, 1, Hkv * D], data.k),
+    v: tensor('float32', [1, 1, Hkv * D], data.v),
+    [biasName]: tensor('float32', [1, 1, 1, bias.length], Float32Array.from(bias)),
+    past_key: tensor('float32', [1, Hkv, stride, D], data.pk),
+    past_value: tensor('float32', [1, Hkv, stride, D], data.pv),
+  };
+}
+
+/** The reference output for one new position over the first P positions of the [1, Hkv, stride, D] past buffers. */
+function expectedAttention(data: AttentionData, bias: number[], H: number, Hkv: number, D: number, P: number, stride: number): number[] {
+  const rows = (buffer: Float32Array, now: Float32Array, kv: number): Float32Array[] => [
+    ...Array.from({ length: P }, (_, j) => buffer.subarray((kv * stride + j) * D, (kv * stride + j + 1) * D)),
+    now.subarray(kv * D, (kv + 1) * D),
+  ];
+  const heads = Array.from({ length: Hkv }, (_, kv) => kv);
+  return reference(data.q, heads.map((kv) => rows(data.pk, data.k, kv)), heads.map((kv) => rows(data.pv, data.v, kv)), bias, H, Hkv, D);
+}
+
 describe('Attention-23 (3-D, with a past)', () => {
   it('infers Y and the present outputs, and matches grouped-query attention with a masked past position', async () => {
     const [H, Hkv, D, P] = [4, 2, 8, 3];
@@ -50,23 +85,10 @@ describe('Attention-23 (3-D, with a past)', () => {
     expect(presentKey?.shape).toEqual(['B', Hkv, 'P+1', D]);
     g.output('y', y);
 
-    const data = { q: seeded(H * D, 1), k: seeded(Hkv * D, 2), v: seeded(Hkv * D, 3), pk: seeded(Hkv * P * D, 4), pv: seeded(Hkv * P * D, 5) };
+    const data = attentionData(H, Hkv, D, P);
     const bias = [-3.4028234663852886e38, 0, 0, 0]; // the first past position is padding
-    const out = await run(g, {
-      q: tensor('float32', [1, 1, H * D], data.q),
-      k: tensor('float32', [1, 1, Hkv * D], data.k),
-      v: tensor('float32', [1, 1, Hkv * D], data.v),
-      mask: tensor('float32', [1, 1, 1, P + 1], Float32Array.from(bias)),
-      past_key: tensor('float32', [1, Hkv, P, D], data.pk),
-      past_value: tensor('float32', [1, Hkv, P, D], data.pv),
-    });
-    const rows = (past: Float32Array, now: Float32Array, kv: number): Float32Array[] => [
-      ...Array.from({ length: P }, (_, j) => past.subarray((kv * P + j) * D, (kv * P + j + 1) * D)),
-      now.subarray(kv * D, (kv + 1) * D),
-    ];
-    const keys = [0, 1].map((kv) => rows(data.pk, data.k, kv));
-    const values = [0, 1].map((kv) => rows(data.pv, data.v, kv));
-    const expected = reference(data.q, keys, values, bias, H, Hkv, D);
+    const out = await run(g, attentionFeeds(data, bias, 'mask', H, Hkv, D, P));
+    const expected = expectedAttention(data, bias, H, Hkv, D, P, P);
     Array.from(out['y']?.data as Float32Array).forEach((x, i) => expect(x).toBeCloseTo(expected[i] as number, 5));
   });
 
@@ -78,6 +100,46 @@ describe('Attention-23 (3-D, with a past)', () => {
     expect(() => g.op.Attention({ q, k, v: k, mask, past: null, heads: 4, kvHeads: 3 })).toThrow(/q_num_heads 4 must be a positive multiple of kv_num_heads 3/);
     const past = { key: g.input('pk', 'float32', ['B', 2, 'P', 4]), value: g.input('pv', 'float32', ['B', 2, 'P', 4]) };
     expect(() => g.op.Attention({ q, k, v: k, mask, past, heads: 4, kvHeads: 2 })).toThrow(/past_key must be \[B, 2, P, 8\], got \[B, 2, P, 4\]/);
+  });
+});
+
+describe('GroupQueryAttention (com.microsoft, CPU kernel)', () => {
+  it('reads the used prefix of a larger cache buffer, masks by the bias, and matches grouped-query attention', async () => {
+    const [H, Hkv, D, P, CAPACITY] = [4, 2, 8, 3, 6]; // P past positions used of a 6-position buffer
+    const g = new GraphBuilder('gqa');
+    const q = g.input('q', 'float32', ['B', 1, H * D]);
+    const k = g.input('k', 'float32', ['B', 1, Hkv * D]);
+    const v = g.input('v', 'float32', ['B', 1, Hkv * D]);
+    const bias = g.input('bias', 'float32', ['B', 1, 1, 'K']);
+    const past = { key: g.input('past_key', 'float32', ['B', Hkv, 'capacity', D]), value: g.input('past_value', 'float32', ['B', Hkv, 'capacity', D]) };
+    const seqlensK = g.input('seqlens_k', 'int32', ['B']);
+    const totalSequenceLength = g.input('total', 'int32', []);
+    const y = g.op.GroupQueryAttention({ q, k, v, past, seqlensK, totalSequenceLength, bias, heads: H, kvHeads: Hkv });
+    const [, presentKey] = g.outputsOf(y);
+    expect(y.shape).toEqual(['B', 1, H * D]);
+    expect(presentKey?.shape.length).toBe(4);
+    g.output('y', y);
+
+    const data = attentionData(H, Hkv, D, CAPACITY);
+    const mask = [-3.4028234663852886e38, 0, 0, 0]; // the first past position is padding
+    const out = await run(g, {
+      ...attentionFeeds(data, mask, 'bias', H, Hkv, D, CAPACITY),
+      seqlens_k: tensor('int32', [1], Int32Array.of(P)),
+      total: tensor('int32', [], Int32Array.of(P + 1)),
+    });
+    const expected = expectedAttention(data, mask, H, Hkv, D, P, CAPACITY);
+    Array.from(out['y']?.data as Float32Array).forEach((x, i) => expect(x).toBeCloseTo(expected[i] as number, 5));
+  });
+
+  it('names the mismatch: int64 lengths, heads that do not divide', () => {
+    const g = new GraphBuilder('bad');
+    const q = g.input('q', 'float32', ['B', 1, 32]);
+    const k = g.input('k', 'float32', ['B', 1, 16]);
+    const past = { key: g.input('pk', 'float32', ['B', 2, 'P', 8]), value: g.input('pv', 'float32', ['B', 2, 'P', 8]) };
+    const total = g.input('total', 'int32', []);
+    const args = { q, k, v: k, past, totalSequenceLength: total, bias: null, heads: 4, kvHeads: 2 };
+    expect(() => g.op.GroupQueryAttention({ ...args, seqlensK: g.input('s64', 'int64', ['B']) })).toThrow(/seqlens_k has dtype int64; allowed: int32/);
+    expect(() => g.op.GroupQueryAttention({ ...args, seqlensK: g.input('s', 'int32', ['B']), kvHeads: 3 })).toThrow(/num_heads 4 must be a positive multiple of kv_num_heads 3/);
   });
 });
 

@@ -2,7 +2,7 @@
 // decode step runs far fewer nodes: ONNX Attention-23 (https://onnx.ai/onnx/operators/onnx__Attention.html) in its 3-D
 // form with a past cache, one node for what is otherwise about fifteen per layer; and ORT's
 // com.microsoft.SkipSimplifiedLayerNormalization, the residual Add and the RMSNorm after it in one node.
-import { attr, type Value } from './ir';
+import { attr, type InferInput, type Value } from './ir';
 import { defineOp, fail, input, intAttr, requireDType, sameDType } from './op-def';
 import { broadcast } from './shape';
 import { addDims } from './dims';
@@ -24,7 +24,49 @@ export interface AttentionArgs {
   kvHeads: number;
 }
 
+/** com.microsoft.GroupQueryAttention's inputs, in the form Dovetail uses: separate q/k/v, a cache, an additive bias. */
+export interface GroupQueryAttentionArgs {
+  /** [B, S, H*D] queries (after RoPE). */
+  q: Value;
+  /** [B, S, Hkv*D] keys of the new positions (after RoPE). */
+  k: Value;
+  /** [B, S, Hkv*D] values of the new positions. */
+  v: Value;
+  /** [B, Hkv, P, D] cache buffers: the first (total - S) positions of each row are the past (P may be larger). */
+  past: { key: Value; value: Value };
+  /** [B] int32: total length - 1 per row (the kernel assumes the keys of each row start at position 0). */
+  seqlensK: Value;
+  /** [] int32: the total key length of this call (past + S). */
+  totalSequenceLength: Value;
+  /** Additive float bias [B, 1, S, total] (0 = attend, very negative = masked: left padding), or null. */
+  bias: Value | null;
+  heads: number;
+  kvHeads: number;
+}
+
 const same = (a: Dim | undefined, b: Dim | undefined): boolean => a === undefined || b === undefined || typeof a !== 'number' || typeof b !== 'number' || a === b;
+
+/**
+ * The checks Attention-23 and GroupQueryAttention share: heads, 3-D q/k/v of matching widths, [B, Hkv, P, D] past
+ * buffers. Returns D (undefined when the query width is symbolic).
+ */
+function checkHeads(names: readonly [string, string, string, string], qkv: readonly [InferInput, InferInput, InferInput], H: number, Hkv: number, past: readonly [InferInput, InferInput] | null): number | undefined {
+  const [q, k, v] = qkv;
+  if (H <= 0 || Hkv <= 0 || H % Hkv !== 0) fail(`${names[3]} ${H} must be a positive multiple of kv_num_heads ${Hkv}`);
+  qkv.forEach((x, i) => {
+    if (x.shape.length !== 3) fail(`${names[i]} must be 3-D [B, S, heads*D], got ${formatShape(x.shape)}`);
+  });
+  const qHidden = q.shape[2];
+  const D = typeof qHidden === 'number' ? qHidden / H : undefined;
+  if (D !== undefined && !Number.isInteger(D)) fail(`${names[0]}'s last dim ${qHidden} is not a multiple of ${names[3]} ${H}`);
+  const kvHidden = D === undefined ? undefined : D * Hkv;
+  if (!same(k.shape[2], kvHidden) || !same(v.shape[2], kvHidden)) fail(`${names[1]} and ${names[2]} must be [B, S, ${kvHidden ?? 'Hkv*D'}], got ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
+  if (!same(k.shape[1], v.shape[1])) fail(`${names[1]} and ${names[2]} differ in length: ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
+  for (const [name, p] of [['past_key', past?.[0]], ['past_value', past?.[1]]] as const) {
+    if (p && (p.shape.length !== 4 || !same(p.shape[1], Hkv) || !same(p.shape[3], D))) fail(`${name} must be [B, ${Hkv}, P, ${D ?? 'D'}], got ${formatShape(p.shape)}`);
+  }
+  return D;
+}
 
 export const inferenceOps = {
   /**
@@ -48,26 +90,53 @@ export const inferenceOps = {
       const pastValue = inputs[5] ?? null;
       requireDType('Q', q, ['float32']);
       for (const other of [k, v, mask, pastKey, pastValue]) if (other) sameDType(q, other);
-      const H = intAttr(attrs, 'q_num_heads', 0);
+      if ((pastKey === null) !== (pastValue === null)) fail('past_key and past_value must both be given or both omitted');
       const Hkv = intAttr(attrs, 'kv_num_heads', 0);
-      if (H <= 0 || Hkv <= 0 || H % Hkv !== 0) fail(`q_num_heads ${H} must be a positive multiple of kv_num_heads ${Hkv}`);
-      for (const [name, x] of [['Q', q], ['K', k], ['V', v]] as const) if (x.shape.length !== 3) fail(`${name} must be 3-D [B, S, heads*D], got ${formatShape(x.shape)}`);
-      const qHidden = q.shape[2];
-      const D = typeof qHidden === 'number' ? qHidden / H : undefined;
-      if (D !== undefined && !Number.isInteger(D)) fail(`Q's last dim ${qHidden} is not a multiple of q_num_heads ${H}`);
-      const kvHidden = D === undefined ? undefined : D * Hkv;
-      if (!same(k.shape[2], kvHidden) || !same(v.shape[2], kvHidden)) fail(`K and V must be [B, S, ${kvHidden ?? 'Hkv*D'}], got ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
-      if (!same(k.shape[1], v.shape[1])) fail(`K and V differ in length: ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
+      const past = pastKey && pastValue ? ([pastKey, pastValue] as const) : null;
+      const D = checkHeads(['Q', 'K', 'V', 'q_num_heads'], [q, k, v], intAttr(attrs, 'q_num_heads', 0), Hkv, past);
       if (mask.shape.length < 2 || mask.shape.length > 4) fail(`attn_mask must have rank 2 to 4, got ${formatShape(mask.shape)}`);
       if (!same(mask.shape.at(-2), q.shape[1]) && mask.shape.at(-2) !== 1) fail(`attn_mask ${formatShape(mask.shape)} does not cover the ${String(q.shape[1])} queries`);
-      if ((pastKey === null) !== (pastValue === null)) fail('past_key and past_value must both be given or both omitted');
       const y = { dtype: q.dtype, shape: q.shape };
       if (!pastKey || !pastValue) return [y];
-      for (const [name, p] of [['past_key', pastKey], ['past_value', pastValue]] as const) {
-        if (p.shape.length !== 4 || !same(p.shape[1], Hkv) || !same(p.shape[3], D)) fail(`${name} must be [B, ${Hkv}, P, ${D ?? 'D'}], got ${formatShape(p.shape)}`);
-      }
       const present = [q.shape[0] as Dim, Hkv, addDims(pastKey.shape[2] as Dim, k.shape[1] as Dim) ?? UNKNOWN_DIM, D ?? (pastKey.shape[3] as Dim)];
       return [y, { dtype: q.dtype, shape: present }, { dtype: q.dtype, shape: present }];
+    },
+  }),
+  /**
+   * com.microsoft GroupQueryAttention (ORT's CPU kernel): Y [B, S, H*D] = softmax(Q K^T / sqrt(D) + bias, causal) V,
+   * query head h reading kv head floor(h / (H / Hkv)). Keys are the cache's first (total - S) positions then the new
+   * ones; present_key / present_value [B, Hkv, max(total, P), D] (GraphBuilder.outputsOf). Bound to the past's own
+   * memory (a preallocated output) the kernel would write only the new positions, but onnxruntime-node 1.30 copies
+   * every fetched output back to JavaScript, the whole cache each step (measured slower; decision 0007).
+   */
+  GroupQueryAttention: defineOp({
+    since: 1,
+    domain: 'com.microsoft',
+    inputNames: ['query', 'key', 'value', 'past_key', 'past_value', 'seqlens_k', 'total_sequence_length', 'cos_cache', 'sin_cache', 'position_ids', 'attention_bias'],
+    apply: (_ctx, a: GroupQueryAttentionArgs) => ({
+      inputs: [a.q, a.k, a.v, a.past.key, a.past.value, a.seqlensK, a.totalSequenceLength, null, null, null, a.bias],
+      attrs: { num_heads: attr.int(a.heads), kv_num_heads: attr.int(a.kvHeads) },
+    }),
+    infer: (inputs, attrs) => {
+      const q = input(inputs, 0, 'query');
+      const k = input(inputs, 1, 'key');
+      const v = input(inputs, 2, 'value');
+      const pastKey = input(inputs, 3, 'past_key');
+      const pastValue = input(inputs, 4, 'past_value');
+      const seqlens = input(inputs, 5, 'seqlens_k');
+      const total = input(inputs, 6, 'total_sequence_length');
+      const bias = inputs[10] ?? null;
+      requireDType('query', q, ['float32']);
+      for (const other of [k, v, pastKey, pastValue, bias]) if (other) sameDType(q, other);
+      requireDType('seqlens_k', seqlens, ['int32']);
+      requireDType('total_sequence_length', total, ['int32']);
+      if (seqlens.shape.length !== 1) fail(`seqlens_k must be [B], got ${formatShape(seqlens.shape)}`);
+      if (total.shape.length > 1 || (total.shape.length === 1 && !same(total.shape[0], 1))) fail(`total_sequence_length must be a scalar, got ${formatShape(total.shape)}`);
+      const Hkv = intAttr(attrs, 'kv_num_heads', 0);
+      const D = checkHeads(['query', 'key', 'value', 'num_heads'], [q, k, v], intAttr(attrs, 'num_heads', 0), Hkv, [pastKey, pastValue]);
+      if (bias && bias.shape.length !== 4) fail(`attention_bias must be [B, 1, S, total], got ${formatShape(bias.shape)}`);
+      const present = [q.shape[0] as Dim, Hkv, UNKNOWN_DIM, D ?? (pastKey.shape[3] as Dim)]; // max(total, P): data-dependent
+      return [{ dtype: q.dtype, shape: q.shape }, { dtype: q.dtype, shape: present }, { dtype: q.dtype, shape: present }];
     },
   }),
   /**

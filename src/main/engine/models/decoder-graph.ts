@@ -1,7 +1,8 @@
 // The Llama-family decoder forward (LlamaForCausalLM, Qwen2ForCausalLM, MistralForCausalLM), emitted into a
 // GraphBuilder once for every graph kind: inference with a KV cache (past given) and full-sequence training (no past).
 // Follows transformers' modeling_llama: RMSNorm in fp32, rotate_half RoPE, GQA, causal + padding mask, SiLU MLP.
-import { f32, i64, type GraphBuilder, type Value } from '../graph';
+import { BugError } from '../../../shared/errors';
+import { f32, i64, tensor, type GraphBuilder, type Value } from '../graph';
 import type { DecoderConfig } from './config';
 import { GraphWeights } from './graph-weights';
 import { emitLoraDelta, type LoraHooks, type LoraModule } from './lora';
@@ -25,16 +26,23 @@ export interface DecoderInputs {
   /**
    * 'decomposed' (default): attention from MatMul/Softmax nodes, which have VJPs (training graphs need this).
    * 'onnx': one Attention-23 node per layer (inference only; measured no faster at context 0 and slower at 1,000).
+   * 'gqa': one com.microsoft.GroupQueryAttention node per layer (inference with a cache only): `past` are the
+   * caller's [B, Hkv, capacity, D] buffers whole, of which the kernel reads the first K - S positions per row.
    */
-  attention?: 'decomposed' | 'onnx';
+  attention?: AttentionKind;
   /** Residual Add + RMSNorm as one SkipSimplifiedLayerNormalization (inference only: it has no VJP). Default false. */
   fusedNorms?: boolean;
 }
 
+export type AttentionKind = 'decomposed' | 'onnx' | 'gqa';
+
 export interface DecoderOutputs {
   /** [B, n + T, C] after the final norm (model.norm), virtual positions first. */
   hidden: Value;
-  /** Per layer [B, Hkv, K, D]: past followed by this call's keys and values (present.{i}.key / .value). */
+  /**
+   * Per layer [B, Hkv, K, D]: past followed by this call's keys and values (present.{i}.key / .value); with 'gqa',
+   * [B, Hkv, max(K, capacity), D] (positions past K zero).
+   */
   present: { key: Value; value: Value }[];
   /** Per layer [B, n + T, Hkv*D]: this call's keys and values only, as projected (what a runner-held cache appends). */
   added: { key: Value; value: Value }[];
@@ -67,11 +75,13 @@ export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: Decode
     }));
   }
   const rope = g.scope('model/rotary_emb', () => emitRope(g, config, positions));
-  const fused = inputs.attention === 'onnx';
+  const attention = inputs.attention ?? 'decomposed';
+  if (attention === 'gqa' && !inputs.past) throw new BugError('GroupQueryAttention graphs need past_key_values buffers');
   const fusedNorms = inputs.fusedNorms === true;
-  // Attention-23 broadcasts one [B, 1, S, K] bias over the heads; the decomposed form wants the G*S query rows.
-  const groups = fused ? 1 : config.num_attention_heads / config.num_key_value_heads;
+  // Attention-23 and GQA broadcast one [B, 1, S, K] bias over the heads; the decomposed form wants the G*S query rows.
+  const groups = attention === 'decomposed' ? config.num_attention_heads / config.num_key_value_heads : 1;
   const masks = g.scope('model/mask', () => emitMasks(g, config, hidden, inputs.attentionMask, groups));
+  const lengths = attention === 'gqa' ? g.scope('model/mask', () => emitGqaLengths(g, inputs.attentionMask)) : null;
   const present: { key: Value; value: Value }[] = [];
   const added: { key: Value; value: Value }[] = [];
   // The residual stream is `hidden` plus a pending addend; the fused form adds it inside the next norm (one node).
@@ -91,7 +101,7 @@ export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: Decode
     });
   model.weights.layers.forEach((layer, i) => {
     g.scope(`model/layers.${i}`, () => {
-      const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora, fused };
+      const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora, attention, lengths };
       const mask = config.layer_types[i] === 'sliding_attention' ? (masks.sliding ?? masks.full) : masks.full;
       const normed = norm('input_layernorm', weights.float(layer.input_layernorm));
       const attn = g.scope('self_attn', () => emitAttention(ctx, normed, mask, inputs.past?.[i] ?? null));
@@ -174,8 +184,21 @@ interface LayerContext {
   index: number;
   rope: Rope;
   lora: LoraHooks | null;
-  /** Attention-23 instead of the decomposed attention. */
-  fused: boolean;
+  attention: AttentionKind;
+  /** GQA's seqlens_k and total_sequence_length (attention 'gqa' only). */
+  lengths: GqaLengths | null;
+}
+
+interface GqaLengths {
+  seqlensK: Value; // [B] int32: K - 1 for every row (left padding is masked by the bias, not by a shorter length)
+  total: Value; // [] int32: K
+}
+
+/** K = attention_mask's width (past + virtual + new keys), as GroupQueryAttention wants it. */
+function emitGqaLengths(g: GraphBuilder, attentionMask: Value): GqaLengths {
+  const total = g.op.Cast(g.op.Squeeze(g.op.Shape(attentionMask, 1, 2), [0]), 'int32'); // []
+  const batch = g.op.Shape(attentionMask, 0, 1); // [1] = B
+  return { seqlensK: g.op.Expand(g.op.Sub(total, g.constant(tensor('int32', [], Int32Array.of(1)))), batch), total };
 }
 
 /** nn.Linear (x W^T + b) plus the module's LoRA delta when the graph has a hook for it. */
@@ -195,7 +218,7 @@ function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear
 }
 
 /**
- * Grouped-query attention: one Attention-23 node (ctx.fused), or decomposed without copying K/V per head (the G query
+ * Grouped-query attention: one GroupQueryAttention or Attention-23 node (ctx.attention), or decomposed without copying K/V per head (the G query
  * heads of a kv head become G*S rows).
  */
 function emitAttention(
@@ -214,7 +237,14 @@ function emitAttention(
   const v3 = linear(ctx, x, 'v_proj', layer.self_attn.v_proj); // [B, S, Hkv*D]
   const heads = (t: Value): Value => g.op.Transpose(g.op.Reshape(t, [0, 0, Hkv, D]), [0, 2, 1, 3]); // [B, Hkv, S, D]
   const added = { key: k3, value: v3 }; // [B, S, Hkv*D]: the runner lays them out in its cache (no Transpose nodes)
-  if (ctx.fused) {
+  if (ctx.attention === 'gqa') {
+    const lengths = ctx.lengths;
+    if (!past || !lengths) throw new BugError('GroupQueryAttention needs the cache buffers and lengths');
+    const y = g.op.GroupQueryAttention({ q: q3, k: k3, v: v3, past, seqlensK: lengths.seqlensK, totalSequenceLength: lengths.total, bias: mask, heads: H, kvHeads: Hkv }); // [B, S, H*D]
+    const [, key, value] = g.outputsOf(y); // [B, Hkv, max(K, capacity), D]: past then new; the runner keeps `added`
+    return { output: linear(ctx, y, 'o_proj', layer.self_attn.o_proj), present: { key: key as Value, value: value as Value }, added };
+  }
+  if (ctx.attention === 'onnx') {
     const y = g.op.Attention({ q: q3, k: k3, v: v3, mask, past, heads: H, kvHeads: Hkv }); // [B, S, H*D]
     const [, key, value] = g.outputsOf(y); // present_key / present_value [B, Hkv, K, D] when there is a past
     const present = past && key && value ? { key, value } : { key: heads(k3), value: heads(v3) };

@@ -19,7 +19,7 @@ export { decoderTensors, expectedWeights, mapDecoderWeights, type DecoderLayerWe
 export { loadTokenizer, ModelTokenizer, type PromptInput, type SpecialToken, type SpecialTokens, type TokenizerFiles } from './tokenizer';
 export { ChatTemplate, type ChatMessage, type ChatTemplateOptions } from './chat-template';
 export { StreamDecoder, type DecodeFn } from './stream-decoder';
-export { emitDecoder, emitLmHead, emitRmsNorm, type DecoderInputs, type DecoderModel, type DecoderOutputs } from './decoder-graph';
+export { emitDecoder, emitLmHead, emitRmsNorm, type AttentionKind, type DecoderInputs, type DecoderModel, type DecoderOutputs } from './decoder-graph';
 export { GraphWeights } from './graph-weights';
 export {
   addedName,
@@ -51,4 +51,4 @@ export {
   type LoraPair,
   type LoraWeights,
 } from './lora';
-export { KvStep, ModelRunner, type ForwardInputs, type RunnerModel, type RunnerOptions, type Specialization } from './model-runner';
+export { defaultAttention, KvStep, ModelRunner, type ForwardInputs, type RunnerModel, type RunnerOptions, type Specialization } from './model-runner';

@@ -2,7 +2,8 @@
 // transformers.js use, plus Dovetail's hooks (LoRA A/B per module, a soft prompt) so one session serves every
 // adapter configuration. Decoding asks for the last position's logits only (num_logits_to_keep = 1).
 import { GraphBuilder, SLICE_END, type Graph, type Value } from '../graph';
-import { emitDecoder, emitLmHead, type DecoderModel } from './decoder-graph';
+import { BugError } from '../../../shared/errors';
+import { emitDecoder, emitLmHead, type AttentionKind, type DecoderModel } from './decoder-graph';
 import { GraphWeights } from './graph-weights';
 import { declareLoraInputs, LORA_MODULES, type LoraModule } from './lora';
 
@@ -46,15 +47,16 @@ export interface InferenceGraphOptions {
    * 'present' (default, as Optimum): past_key_values [B, Hkv, P, D] in, present [B, Hkv, P+n+T, D] out.
    * 'appended': the caller keeps the cache in growing buffers. past_key_values.{i} are [B, Hkv, capacity, D] buffers
    * of which the first P = attention_mask width - n - T positions are read; outputs new_key_values.{i} hold only this
-   * call's [B, n+T, Hkv*D] (as projected; the caller lays them out in its buffers). ORT reads inputs in place but copies every output, so this avoids copying the whole
-   * cache out (and back in) on every decode step.
+   * call's [B, n+T, Hkv*D] (as projected; the caller lays them out in its buffers). ORT reads inputs in place but
+   * copies every output, so this avoids copying the whole cache out (and back in) on every decode step.
    */
   cacheOutputs?: 'present' | 'appended';
   /**
    * 'decomposed' (default): the training graph's attention; 'onnx': one Attention-23 node per layer, kept for
-   * comparison (bench/generate --variants: no faster at context 0, slower at 1,000 on ORT 1.30's CPU kernel).
+   * comparison (bench/generate --variants: no faster at context 0, slower at 1,000 on ORT 1.30's CPU kernel);
+   * 'gqa': one com.microsoft.GroupQueryAttention per layer (the app's; 'appended' cache kind only).
    */
-  attention?: 'decomposed' | 'onnx';
+  attention?: AttentionKind;
 }
 
 /**
@@ -71,7 +73,10 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const inputIds = g.input(INPUT_IDS, 'int64', [B, DIMS.sequence]);
   const attentionMask = g.input(ATTENTION_MASK, 'int64', [B, cached ? DIMS.total : DIMS.uncached]);
   const positionIds = g.input(POSITION_IDS, 'int64', [B, DIMS.sequence]);
+  const attention = options.attention ?? 'decomposed';
   const appended = cached && options.cacheOutputs === 'appended';
+  // GQA reads the used prefix of each buffer itself (from seqlens_k); its present outputs are not graph outputs.
+  if (attention === 'gqa' && !appended) throw new BugError(`GroupQueryAttention graphs have the 'appended' cache kind, not '${options.cacheOutputs ?? 'present'}'`);
   const kvShape = [B, config.num_key_value_heads, appended ? DIMS.capacity : DIMS.past, config.head_dim];
   const pastInputs = cached
     ? Array.from({ length: config.num_hidden_layers }, (_, i) => ({
@@ -81,7 +86,7 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
     : null;
   const softPrompt = options.softPrompt === false ? null : g.input(SOFT_PROMPT, 'float32', [DIMS.virtual, config.hidden_size]);
   let past = pastInputs;
-  if (pastInputs && appended) {
+  if (pastInputs && appended && attention !== 'gqa') {
     past = g.scope('past_key_values', () => {
       // P = K - T - n: the used prefix of each buffer, from the mask's width.
       let used = g.op.Sub(g.op.Shape(attentionMask, 1, 2), g.op.Shape(inputIds, 1, 2)); // [1]
@@ -94,7 +99,6 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const keep = g.input(NUM_LOGITS_TO_KEEP, 'int64', []);
 
   const weights = new GraphWeights(g);
-  const attention = options.attention ?? 'decomposed';
   const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past, lora, attention, fusedNorms: true }, weights);
   const last: Value = g.scope('logits_to_keep', () =>
     g.op.Slice(out.hidden, g.op.Unsqueeze(g.op.Neg(keep), [0]), [SLICE_END], [1], DIMS.logits),

@@ -1,11 +1,11 @@
 // ModelRunner's base-only session (RunnerOptions.baseSession): plain runs give the hooked session's logits, and the
-// hooked session is created only when an adapter or soft prompt first needs it.
+// hooked session is created only when an adapter or soft prompt first needs it. Which attention a checkpoint gets.
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionCache } from '../runtime';
 import { tinyLlamaExpected, tinyLlamaModel, TINY_LORA } from '../train/testing/tiny-llama';
 import { readPeftAdapter } from '../train/peft-read';
 import { LORA_MODULES } from './lora';
-import { ModelRunner } from './model-runner';
+import { defaultAttention, ModelRunner } from './model-runner';
 
 const sessions = new SessionCache({ threads: 1 });
 afterAll(() => sessions.dispose());
@@ -22,7 +22,7 @@ describe('ModelRunner base-only session', () => {
     const expected = await tinyLlamaExpected();
     const inputIds = { data: BigInt64Array.from(expected.inputIds.flat(), BigInt), dims: [2, 12] as [number, number] };
     const runner = await ModelRunner.open(model, sessions, LORA_MODULES, { baseSession: true });
-    const hookedKey = { model: model.contentHash, kind: ModelRunner.kind(LORA_MODULES) };
+    const hookedKey = { model: model.contentHash, kind: ModelRunner.kind(LORA_MODULES, true, runner.attention) };
     expect(sessions.has(hookedKey)).toBe(false);
     const plain = await runner.forward({ inputIds });
     expect(maxAbsDiff(plain.data, expected.logits.data)).toBeLessThan(1e-4);
@@ -35,5 +35,14 @@ describe('ModelRunner base-only session', () => {
     const step = runner.createStep();
     const logits = await step.step({ step: 0, inputIds: { data: inputIds.data.slice(0, 12), dims: [1, 12] }, attentionMask: { data: new BigInt64Array(12).fill(1n), dims: [1, 12] }, positionIds: { data: BigInt64Array.from({ length: 12 }, (_, i) => BigInt(i)), dims: [1, 12] }, pastLength: 0, finished: [false] });
     expect(maxAbsDiff(logits, plain.data.slice(11 * model.config.vocab_size, 12 * model.config.vocab_size))).toBeLessThan(1e-4);
+  });
+});
+
+describe('defaultAttention', () => {
+  it("is GroupQueryAttention where ORT's CPU kernel takes the head size (a multiple of 8), else the decomposed form", async () => {
+    const config = (await tinyLlamaModel()).config;
+    expect(defaultAttention({ ...config, head_dim: 64 })).toBe('gqa');
+    expect(defaultAttention({ ...config, head_dim: 8 })).toBe('gqa');
+    expect(defaultAttention({ ...config, head_dim: 4 })).toBe('decomposed');
   });
 });

@@ -1,6 +1,6 @@
 // Parity with the PyTorch reference (tools/reference/make_reference.py, committed fixtures): logits within 1e-4 and
 // identical greedy tokens, for batch 1 and a left-padded batch of 3, with and without a LoRA and a soft prompt, for the
-// app's inference graph and for its Attention-23 variant.
+// app's inference graph (GroupQueryAttention) and its decomposed and Attention-23 variants.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../generate';
@@ -13,7 +13,7 @@ import { readLoraAdapter, readReference, readSoftPrompt, REFERENCE_MODELS, REFER
 const sessions = new SessionCache({ threads: 1 });
 afterAll(() => sessions.dispose());
 
-const CASES = REFERENCE_MODELS.flatMap((name) => [[name, 'decomposed'] as const, [name, 'onnx'] as const]);
+const CASES = REFERENCE_MODELS.flatMap((name) => [[name, 'gqa'] as const, [name, 'decomposed'] as const, [name, 'onnx'] as const]);
 
 describe.each(CASES)('reference parity: %s, %s attention', (name, attention) => {
   const folder = join(REFERENCE_ROOT, name);

@@ -96,14 +96,18 @@ export class EngineSession {
     return this.session.outputNames;
   }
 
-  /** Runs the graph. Blocks this thread for the whole run (ORT #26968): call it only inside the engine worker. */
-  async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  /**
+   * Runs the graph. Blocks this thread for the whole run (ORT #26968): call it only inside the engine worker.
+   * `outputs` (default: all) names the outputs to return: ORT 1.30's binding copies each fetched output into a new
+   * ArrayBuffer, so a caller that needs only the logits should not fetch the cache.
+   */
+  async run(feeds: Readonly<Record<string, Tensor>>, outputs?: readonly string[]): Promise<Record<string, Tensor>> {
     if (this.disposed) throw new BugError('EngineSession.run after dispose');
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
     this.running++;
     try {
-      const results = await this.session.run(ortFeeds);
+      const results = await (outputs ? this.session.run(ortFeeds, [...outputs]) : this.session.run(ortFeeds));
       const out: Record<string, Tensor> = {};
       for (const [name, value] of Object.entries(results)) out[name] = fromOrt(name, value as OrtTensor);
       return out;
