@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
-import { loadCheckpoint, ModelRunner, type AttentionKind, type Checkpoint } from '../src/main/engine/models';
+import { DEFAULT_ATTENTION, loadCheckpoint, ModelRunner, type AttentionKind, type Checkpoint } from '../src/main/engine/models';
 import { ortVersion, SessionCache } from '../src/main/engine/runtime';
 import { measureBandwidth } from './lib/bandwidth';
 import { decodeRate, prefillRate } from './lib/engine-runs';
@@ -28,7 +28,7 @@ interface Args {
   variants: boolean;
   /** Time the hooked session (LoRA inputs on 7 modules + soft prompt, rank 0) instead of the app's base-only one. */
   hooks: boolean;
-  /** The graph's attention for the main figures and the profile (null: the app's, defaultAttention). */
+  /** The graph's attention for the main figures and the profile (null: the app's, DEFAULT_ATTENTION). */
   attention: AttentionKind | null;
 }
 
@@ -69,10 +69,10 @@ async function main(): Promise<void> {
   const graph = args.hooks ? 'LoRA hooks on all 7 modules, soft prompt, rank 0' : 'base-only, as the app runs a model without adapter';
   log(`session: created in ${((performance.now() - t0) / 1000).toFixed(1)} s (app graph: ${graph}); peak RSS ${peakRssMiB().toFixed(0)} MiB`);
   await decodeRate(runner, 1, 1, 4); // warm-up
-  await prefillRate(runner, 64);
-
+  // The first prompt of a new length grows ORT's arena (fresh pages); the figure is the steady state after it.
+  const cold = await prefillRate(runner, args.prefill);
   const prefill = await repeat(args.reps, () => prefillRate(runner, args.prefill));
-  log(`prefill ${args.prefill}: ${spread(prefill)} tok/s; ${loadLine()}`);
+  log(`prefill ${args.prefill}: ${spread(prefill)} tok/s (the first one, cold: ${cold.toFixed(1)}); ${loadLine()}`);
   const b1 = await repeat(args.reps, async () => (await decodeRate(runner, 1, 1, args.decode)).tokPerS);
   log(`decode b1 ctx 0: ${spread(b1)} tok/s; ${loadLine()}`);
   const b8 = await repeat(args.reps, async () => (await decodeRate(runner, 8, 1, args.decode)).tokPerS);
@@ -112,40 +112,53 @@ async function main(): Promise<void> {
   if (args.profile) await profile(checkpoint, args);
 }
 
-/** Decode b1 with one session option or graph change at a time, to see what each costs. */
+/**
+ * Decode b1 with one session option or graph change at a time, to see what each costs. Every variant's session is
+ * open at once and the rounds go round-robin, so a change in the machine's load or clock over the minutes this takes
+ * falls on every variant alike (run in sequence, the last ones measured up to 20% faster than the first).
+ */
 async function variants(checkpoint: Checkpoint, args: Args, bound: number): Promise<void> {
   log();
-  log('variants (decode b1 tok/s, ctx 0 and ctx context; each a fresh session):');
+  log(`variants (decode b1 tok/s, ctx 0 and ctx ${args.context}; all sessions open, ${args.reps} round-robin rounds):`);
   const base: BenchSessionOptions = { threads: args.threads, spinning: true }; // as the app's default settings
+  const app = DEFAULT_ATTENTION;
   // [label, session options, runner options]; the first is the app's own setup (base-only session, as SessionCache).
   const cases: [string, BenchSessionOptions, { lora: boolean; attention: AttentionKind }][] = [
-    ['app (base-only, GQA)', base, { lora: false, attention: 'gqa' }],
-    ['decomposed attention', base, { lora: false, attention: 'decomposed' }],
+    [`app (base-only, ${app} attention)`, base, { lora: false, attention: app }],
+    ['GroupQueryAttention', base, { lora: false, attention: 'gqa' }],
     ['Attention-23', base, { lora: false, attention: 'onnx' }],
-    ['spin threads off (setting)', { ...base, spinning: false }, { lora: false, attention: 'gqa' }],
-    ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: 'gqa' }],
-    ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: 'gqa' }],
-    ['1 thread', { ...base, threads: 1 }, { lora: false, attention: 'gqa' }],
+    ['spin threads off (setting)', { ...base, spinning: false }, { lora: false, attention: app }],
+    ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: app }],
+    ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: app }],
+    ['1 thread', { ...base, threads: 1 }, { lora: false, attention: app }],
   ];
+  const opened = [];
   for (const [name, options, graph] of cases) {
     const sessions = new BenchSessions(options);
     const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: !graph.lora, attention: graph.attention });
     await decodeRate(runner, 1, 1, 4);
-    const r0 = await repeat(args.reps, async () => (await decodeRate(runner, 1, 1, args.decode)).tokPerS);
-    const rc = await repeat(Math.min(args.reps, 2), async () => (await decodeRate(runner, 1, args.context, args.decode / 2)).tokPerS);
-    log(`  ${name.padEnd(34)} ${spread(r0).padStart(20)}  ctx ${args.context}: ${spread(rc).padStart(20)}  ${loadLine()}`);
-    await sessions.dispose();
+    opened.push({ name, sessions, runner, ctx0: [] as number[], ctxN: [] as number[] });
   }
-  const session = await BenchSession.create({ model: matmulOnlyModel(checkpoint), externalDataFolder: checkpoint.folder }, base);
+  const matmul = await BenchSession.create({ model: matmulOnlyModel(checkpoint), externalDataFolder: checkpoint.folder }, base);
   const x = { x: { dtype: 'float32' as const, dims: [1, 1, checkpoint.config.hidden_size], data: new Float32Array(checkpoint.config.hidden_size).fill(0.1) } };
-  for (let i = 0; i < 3; i++) await session.run(x);
-  const mm = await repeat(args.reps, async () => {
+  for (let i = 0; i < 3; i++) await matmul.run(x);
+  const mm: number[] = [];
+  for (let round = 0; round < args.reps; round++) {
+    for (const v of opened) {
+      v.ctx0.push((await decodeRate(v.runner, 1, 1, args.decode)).tokPerS);
+      v.ctxN.push((await decodeRate(v.runner, 1, args.context, args.decode / 2)).tokPerS);
+    }
     const t = performance.now();
-    for (let i = 0; i < args.decode; i++) await session.run(x);
-    return (args.decode * 1000) / (performance.now() - t);
-  });
-  log(`  ${'matmul-only graph (b1)'.padEnd(34)} ${spread(mm).padStart(20)}  (${ratio(median(mm), bound)} of the bandwidth bound)  ${loadLine()}`);
-  await session.dispose();
+    for (let i = 0; i < args.decode; i++) await matmul.run(x);
+    mm.push((args.decode * 1000) / (performance.now() - t));
+  }
+  const ceiling = median(mm);
+  for (const v of opened) {
+    log(`  ${v.name.padEnd(34)} ${spread(v.ctx0).padStart(20)} (${ratio(median(v.ctx0), ceiling)} of matmul-only)  ctx ${args.context}: ${spread(v.ctxN).padStart(20)}`);
+    await v.sessions.dispose();
+  }
+  log(`  ${'matmul-only graph (b1)'.padEnd(34)} ${spread(mm).padStart(20)} (${ratio(ceiling, bound)} of the bandwidth bound)  ${loadLine()}`);
+  await matmul.dispose();
 }
 
 /** ORT profile of decode steps at context 0 and at `context`: kernel time by op type and by model part. */

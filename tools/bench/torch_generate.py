@@ -121,7 +121,7 @@ def main() -> None:
     median = lambda f: statistics.median(f() for _ in range(a.reps))  # noqa: E731
     with torch.inference_mode():
         decode_rate(model, 1, 1, 4)  # warm-up
-        prefill_rate(model, 64)
+        prefill_rate(model, a.prefill)  # the first prompt of a new length is cold, as in bench/generate
         result = {
             "torch": torch.__version__,
             "threads": torch.get_num_threads(),

@@ -218,7 +218,8 @@ function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear
 }
 
 /**
- * Grouped-query attention: one GroupQueryAttention or Attention-23 node (ctx.attention), or decomposed without copying K/V per head (the G query
+ * Grouped-query attention: one GroupQueryAttention or Attention-23 node (ctx.attention), or decomposed without
+ * copying K/V per head (the G query
  * heads of a kv head become G*S rows).
  */
 function emitAttention(

@@ -51,4 +51,4 @@ export {
   type LoraPair,
   type LoraWeights,
 } from './lora';
-export { defaultAttention, KvStep, ModelRunner, type ForwardInputs, type RunnerModel, type RunnerOptions, type Specialization } from './model-runner';
+export { DEFAULT_ATTENTION, KvStep, ModelRunner, type ForwardInputs, type RunnerModel, type RunnerOptions, type Specialization } from './model-runner';

@@ -1,11 +1,11 @@
 // ModelRunner's base-only session (RunnerOptions.baseSession): plain runs give the hooked session's logits, and the
-// hooked session is created only when an adapter or soft prompt first needs it. Which attention a checkpoint gets.
+// hooked session is created only when an adapter or soft prompt first needs it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionCache } from '../runtime';
 import { tinyLlamaExpected, tinyLlamaModel, TINY_LORA } from '../train/testing/tiny-llama';
 import { readPeftAdapter } from '../train/peft-read';
 import { LORA_MODULES } from './lora';
-import { defaultAttention, ModelRunner } from './model-runner';
+import { ModelRunner } from './model-runner';
 
 const sessions = new SessionCache({ threads: 1 });
 afterAll(() => sessions.dispose());
@@ -38,11 +38,3 @@ describe('ModelRunner base-only session', () => {
   });
 });
 
-describe('defaultAttention', () => {
-  it("is GroupQueryAttention where ORT's CPU kernel takes the head size (a multiple of 8), else the decomposed form", async () => {
-    const config = (await tinyLlamaModel()).config;
-    expect(defaultAttention({ ...config, head_dim: 64 })).toBe('gqa');
-    expect(defaultAttention({ ...config, head_dim: 8 })).toBe('gqa');
-    expect(defaultAttention({ ...config, head_dim: 4 })).toBe('decomposed');
-  });
-});

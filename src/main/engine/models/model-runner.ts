@@ -5,7 +5,6 @@ import type { Int64Tensor, StepFunction, StepInput } from '../generate';
 import { positionIds as defaultPositionIds } from '../generate';
 import { encodeModel, tensor, type Tensor } from '../graph';
 import type { EngineSession, SessionCache } from '../runtime';
-import type { DecoderConfig } from './config';
 import type { AttentionKind, DecoderModel } from './decoder-graph';
 import {
   addedName,
@@ -53,19 +52,17 @@ export interface RunnerOptions {
    */
   baseSession?: boolean;
   /**
-   * The inference graph's attention (default: defaultAttention(config)); 'onnx' (Attention-23), and 'decomposed'
-   * where GQA would be the default, exist for benchmark comparisons.
+   * The inference graph's attention (default DEFAULT_ATTENTION); 'gqa' (com.microsoft.GroupQueryAttention, head size a
+   * multiple of 8) and 'onnx' (Attention-23) exist for benchmark comparisons.
    */
   attention?: AttentionKind;
 }
 
 /**
- * The app's attention for a checkpoint: GroupQueryAttention (about 16 fewer nodes per layer than the decomposed form;
- * decision 0007) where ORT's CPU kernel takes the head size (a multiple of 8), else the decomposed form.
+ * The app's attention: the decomposed form. GroupQueryAttention (one node per layer) and Attention-23 are parity-tested
+ * variants that measured no faster on the 2-core machine (decisions 0006, 0007); bench/generate --variants times them.
  */
-export function defaultAttention(config: DecoderConfig): AttentionKind {
-  return config.head_dim % 8 === 0 ? 'gqa' : 'decomposed';
-}
+export const DEFAULT_ATTENTION: AttentionKind = 'decomposed';
 
 export class ModelRunner {
   private hooked: Promise<EngineSession> | null;
@@ -89,7 +86,7 @@ export class ModelRunner {
 
   /** Gets or creates the session(s); the cache owns them (release them there). */
   static async open(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[] = LORA_MODULES, options: RunnerOptions = {}): Promise<ModelRunner> {
-    const attention = options.attention ?? defaultAttention(model.config);
+    const attention = options.attention ?? DEFAULT_ATTENTION;
     if (options.baseSession) {
       const base = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind([], false, attention) }, () => ({
         model: encodeModel(buildInferenceGraph(model, { loraTargets: [], softPrompt: false, cacheOutputs: 'appended', attention })),

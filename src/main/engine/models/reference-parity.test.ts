@@ -1,6 +1,6 @@
 // Parity with the PyTorch reference (tools/reference/make_reference.py, committed fixtures): logits within 1e-4 and
 // identical greedy tokens, for batch 1 and a left-padded batch of 3, with and without a LoRA and a soft prompt, for the
-// app's inference graph (GroupQueryAttention) and its decomposed and Attention-23 variants.
+// app's inference graph (decomposed attention) and its GroupQueryAttention and Attention-23 variants.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../generate';
