@@ -115,7 +115,8 @@ async function main(): Promise<void> {
 /**
  * Decode b1 with one session option or graph change at a time, to see what each costs. Every variant's session is
  * open at once and the rounds go round-robin, so a change in the machine's load or clock over the minutes this takes
- * falls on every variant alike (run in sequence, the last ones measured up to 20% faster than the first).
+ * falls on every variant alike (run in sequence, the last ones measured up to 20% faster than the first); each round
+ * starts one variant further on, so order effects average out too.
  */
 async function variants(checkpoint: Checkpoint, args: Args, bound: number): Promise<void> {
   log();
@@ -143,14 +144,20 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
   const x = { x: { dtype: 'float32' as const, dims: [1, 1, checkpoint.config.hidden_size], data: new Float32Array(checkpoint.config.hidden_size).fill(0.1) } };
   for (let i = 0; i < 3; i++) await matmul.run(x);
   const mm: number[] = [];
-  for (let round = 0; round < args.reps; round++) {
-    for (const v of opened) {
+  const measures = [
+    ...opened.map((v) => async () => {
       v.ctx0.push((await decodeRate(v.runner, 1, 1, args.decode)).tokPerS);
       v.ctxN.push((await decodeRate(v.runner, 1, args.context, args.decode / 2)).tokPerS);
-    }
-    const t = performance.now();
-    for (let i = 0; i < args.decode; i++) await matmul.run(x);
-    mm.push((args.decode * 1000) / (performance.now() - t));
+    }),
+    async () => {
+      const t = performance.now();
+      for (let i = 0; i < args.decode; i++) await matmul.run(x);
+      mm.push((args.decode * 1000) / (performance.now() - t));
+    },
+  ];
+  // Each round starts one place further on, so no variant always runs right after the same neighbour.
+  for (let round = 0; round < args.reps; round++) {
+    for (let j = 0; j < measures.length; j++) await (measures[(j + round) % measures.length] as () => Promise<void>)();
   }
   const ceiling = median(mm);
   for (const v of opened) {
