@@ -15,6 +15,7 @@ import { initLora, initSoftPrompt } from '../src/main/engine/train/init';
 import type { Param } from '../src/main/engine/train/params';
 import { SessionBackend } from '../src/main/engine/train/session-backend';
 import { accumulate } from '../src/main/engine/train/trainer';
+import { engineWorkerEnv } from '../src/main/host/worker-env';
 import { BenchSession } from './lib/sessions';
 import { loadLine, median, peakRssMiB, spread } from './lib/stats';
 import { torchAvailable } from './lib/torch';
@@ -41,6 +42,8 @@ interface Args {
   rounds: number;
   /** Internal: run one mode in this process and print its figures as JSON. */
   child: Mode | null;
+  /** Start the Dovetail child with this process's environment, not the engine worker's (engineWorkerEnv). */
+  plainMalloc: boolean;
 }
 
 interface ModeFigures {
@@ -52,14 +55,15 @@ interface ModeFigures {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { threads: 2, batch: 8, seq: 128, rank: 8, alpha: 16, virtual: 20, warmup: 1, steps: 3, modes: [...MODES], torch: true, rounds: 1, child: null };
+  const a: Args = { threads: 2, batch: 8, seq: 128, rank: 8, alpha: 16, virtual: 20, warmup: 1, steps: 3, modes: [...MODES], torch: true, rounds: 1, child: null, plainMalloc: false };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'no-torch') a.torch = false;
+    else if (key === 'plain-malloc') a.plainMalloc = true;
     else if (key === 'modes' && value) a.modes = value.split(',').map(mode);
     else if (key === 'child' && value) a.child = mode(value);
     else if (key in a && value !== undefined && Number.isInteger(Number(value))) (a as unknown as Record<string, number>)[key] = Number(value);
-    else throw new Error(`unknown argument ${arg} (known: --threads=N --batch=N --seq=N --rank=N --alpha=N --virtual=N --warmup=N --steps=N --rounds=N --modes=lora,soft,joint --no-torch)`);
+    else throw new Error(`unknown argument ${arg} (known: --threads=N --batch=N --seq=N --rank=N --alpha=N --virtual=N --warmup=N --steps=N --rounds=N --modes=lora,soft,joint --no-torch --plain-malloc)`);
   }
   return a;
 }
@@ -127,7 +131,9 @@ function lastJson(stdout: string): ModeFigures {
 }
 
 function runDovetail(m: Mode, a: Args): ModeFigures | string {
-  const r = spawnSync(process.execPath, ['bench/run.mjs', 'bench/train.ts', `--child=${m}`, ...forwardArgs(a)], { encoding: 'utf8', timeout: 60 * 60_000, maxBuffer: 1 << 24 });
+  // The child gets the engine worker's environment (the app's malloc tunables on Linux) unless --plain-malloc.
+  const env = a.plainMalloc ? process.env : engineWorkerEnv(process.env);
+  const r = spawnSync(process.execPath, ['bench/run.mjs', 'bench/train.ts', `--child=${m}`, ...forwardArgs(a)], { encoding: 'utf8', timeout: 60 * 60_000, maxBuffer: 1 << 24, env });
   if (r.status !== 0) return `dovetail ${m} failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`;
   return lastJson(r.stdout);
 }
@@ -185,6 +191,8 @@ async function main(): Promise<void> {
   if (a.child) return child(folder, a.child, a);
   log(`bench/train: node ${process.version}, onnxruntime-node ${ortVersion()}, ${a.threads} threads, batch ${a.batch} x ${a.seq} tokens, f32, ${a.warmup} warm-up + ${a.steps} timed optimizer steps (tokens / median step time (per-step min-max))`);
   log(`LoRA r ${a.rank} alpha ${a.alpha} on ${TARGETS.join(', ')}; soft prompt ${a.virtual} virtual tokens; start: ${loadLine()}`);
+  const malloc = a.plainMalloc ? 'this process\'s' : `the engine worker's (GLIBC_TUNABLES=${engineWorkerEnv(process.env)['GLIBC_TUNABLES'] ?? 'unset'})`;
+  log(`Dovetail runs with ${malloc} environment; PyTorch with this process's`);
   ensureBenchCheckpoint(folder, ROOT, log);
   const config = (await loadCheckpoint(folder)).config;
   const torch = a.torch && torchAvailable();

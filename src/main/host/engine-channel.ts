@@ -3,6 +3,7 @@
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { HostMessage } from '../engine/protocol';
+import { engineWorkerEnv } from './worker-env';
 
 export interface ChannelExit {
   /** Exit code when the worker exited by itself or was told to. */
@@ -33,6 +34,7 @@ export const spawnChildProcess: SpawnEngine = (workerScript, args) => {
     serialization: 'advanced', // structured clone, as worker_threads and utilityProcess use: typed arrays survive
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     execArgv: [],
+    env: engineWorkerEnv(process.env),
   });
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -2,9 +2,10 @@
 // it). Kept thin: it only adapts utilityProcess to EngineChannel. fork() works only after app 'ready'.
 import { utilityProcess } from 'electron';
 import type { ChannelExit, EngineChannel, SpawnEngine } from '../host/engine-channel';
+import { engineWorkerEnv } from '../host/worker-env';
 
 export const spawnUtilityProcess: SpawnEngine = (workerScript, args) => {
-  const child = utilityProcess.fork(workerScript, [...args], { serviceName: 'Dovetail engine', stdio: 'inherit' });
+  const child = utilityProcess.fork(workerScript, [...args], { serviceName: 'Dovetail engine', stdio: 'inherit', env: engineWorkerEnv(process.env) });
   let error: string | undefined;
   child.on('error', (type, location) => {
     error = `${type} at ${location}`;
