@@ -12,6 +12,7 @@ import { matmulOnlyModel } from './lib/matmul-graph';
 import { modelRuns, readTrace, summarise, table } from './lib/profile';
 import { BenchSession, BenchSessions, type BenchSessionOptions } from './lib/sessions';
 import { loadLine, median, peakRssMiB, repeat, spread } from './lib/stats';
+import { mallocLine, rerunInWorkerEnv } from './lib/worker-env';
 import { runTorch, torchAvailable, type TorchFigures } from './lib/torch';
 
 const ROOT = process.cwd();
@@ -28,19 +29,22 @@ interface Args {
   variants: boolean;
   /** Time the hooked session (LoRA inputs on 7 modules + soft prompt, rank 0) instead of the app's base-only one. */
   hooks: boolean;
+  /** Run in this process's environment, not the engine worker's (host/worker-env.ts). */
+  plainMalloc: boolean;
   /** The graph's attention for the main figures and the profile (null: the app's, DEFAULT_ATTENTION). */
   attention: AttentionKind | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { threads: 2, reps: 3, prefill: 512, decode: 32, context: 1000, torch: true, profile: false, variants: false, hooks: false, attention: null };
+  const a: Args = { threads: 2, reps: 3, prefill: 512, decode: 32, context: 1000, torch: true, profile: false, variants: false, hooks: false, plainMalloc: false, attention: null };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'no-torch') a.torch = false;
     else if (key === 'profile' || key === 'variants' || key === 'hooks') a[key] = true;
+    else if (key === 'plain-malloc') a.plainMalloc = true;
     else if (key === 'attention' && (value === 'gqa' || value === 'decomposed' || value === 'onnx')) a.attention = value;
     else if (key in a && value !== undefined && Number.isInteger(Number(value))) (a as unknown as Record<string, number>)[key] = Number(value);
-    else throw new Error(`unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants --hooks --attention=gqa|decomposed|onnx)`);
+    else throw new Error(`unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants --hooks --plain-malloc --attention=gqa|decomposed|onnx)`);
   }
   return a;
 }
@@ -51,7 +55,13 @@ const ratio = (a: number, b: number | undefined): string => (b === undefined ? '
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'package.json'))) throw new Error('run from the repository root');
   const args = parseArgs(process.argv.slice(2));
-  log(`bench/generate: node ${process.version}, onnxruntime-node ${ortVersion()}, ${args.threads} threads, ${args.reps} reps (median (min-max))`);
+  // The engine runs in the app's worker environment (malloc tunables on Linux); the PyTorch reference does not.
+  const rerun = args.plainMalloc ? null : rerunInWorkerEnv('bench/generate.ts', process.argv.slice(2));
+  if (rerun !== null) {
+    process.exitCode = rerun;
+    return;
+  }
+  log(`bench/generate: node ${process.version}, onnxruntime-node ${ortVersion()}, ${args.threads} threads, ${args.reps} reps (median (min-max)); ${mallocLine()}`);
   log(`start: ${loadLine()}`);
   const folder = ensureBenchCheckpoint(join(CACHE, 'smollm2-135m-f32'), ROOT, log);
   const checkpoint = await loadCheckpoint(folder);
