@@ -1,7 +1,11 @@
 // The engine worker's environment: the malloc tunables on Linux only, never overriding the user's own, and what a
-// real child process started with it sees.
+// real child process started with it (and the worker spawner) sees.
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnChildProcess } from './engine-channel';
 import { engineWorkerEnv, WORKER_MALLOC_TUNABLES } from './worker-env';
 
 const OURS = Object.entries(WORKER_MALLOC_TUNABLES).map(([k, v]) => `${k}=${v}`);
@@ -30,5 +34,20 @@ describe('engineWorkerEnv', () => {
   it.runIf(process.platform === 'linux')('reaches a real child process, which starts normally with it', () => {
     const seen = execFileSync(process.execPath, ['-e', 'process.stdout.write(process.env.GLIBC_TUNABLES ?? "")'], { env: engineWorkerEnv(process.env), encoding: 'utf8' });
     for (const entry of OURS) expect(seen.split(':')).toContain(entry);
+  });
+});
+
+describe('spawnChildProcess', () => {
+  it.runIf(process.platform === 'linux')('starts the worker with the malloc tunables', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dovetail-env-'));
+    const script = join(dir, 'report-env.cjs');
+    await writeFile(script, 'process.send(process.env.GLIBC_TUNABLES ?? "", () => process.exit(0));\n');
+    try {
+      const channel = spawnChildProcess(script, []);
+      const seen = await new Promise<unknown>((resolve) => channel.onMessage(resolve));
+      for (const entry of OURS) expect(String(seen).split(':')).toContain(entry);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

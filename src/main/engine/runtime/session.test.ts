@@ -45,4 +45,21 @@ describe('sessionOptionsFor', () => {
       await session.dispose();
     }
   });
+
+  it('returns only the outputs asked for, all of them by default', async () => {
+    const g = new GraphBuilder('two-outputs');
+    const x = g.input('x', 'float32', [2]);
+    g.output('relu', g.op.Relu(x));
+    g.output('neg', g.op.Neg(x));
+    const session = await EngineSession.create(encodeModel(g.build()), { threads: 1 });
+    try {
+      const feeds = { x: f32([2], [-1, 3]) };
+      expect(Object.keys(await session.run(feeds)).sort()).toEqual(['neg', 'relu']);
+      const only = await session.run(feeds, ['neg']);
+      expect(Object.keys(only)).toEqual(['neg']);
+      expect(Array.from(only['neg']!.data as Float32Array)).toEqual([1, -3]);
+    } finally {
+      await session.dispose();
+    }
+  });
 });

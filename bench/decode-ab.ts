@@ -1,0 +1,78 @@
+// bench/decode-ab: two or more decode setups side by side, every session open at once and measured in alternating
+// rounds, each round starting one setup further on (the machine's drift falls on all alike). Figures: median tok/s
+// (all rounds shown), CPU ms per token, and the median of each setup's per-round ratio to the first.
+//   node bench/run.mjs bench/decode-ab.ts --setups=decomposed,gqa --reps=10 [--batch=1 --prompt=1 --context=1000]
+//     [--model=DIR --plain-malloc]   (a setup is attention[:optimization], e.g. decomposed:basic; default model: the 135M shape)
+import { join } from 'node:path';
+import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
+import { loadCheckpoint, ModelRunner, type AttentionKind } from '../src/main/engine/models';
+import { decodeRate } from './lib/engine-runs';
+import { BenchSessions, type BenchSessionOptions } from './lib/sessions';
+import { loadLine, median } from './lib/stats';
+import { mallocLine, rerunInWorkerEnv } from './lib/worker-env';
+
+interface Args {
+  setups: string[];
+  reps: number;
+  batch: number;
+  prompt: number;
+  decode: number;
+  /** 0 = no long-context figure. */
+  context: number;
+  model: string | null;
+  /** Run in this process's environment, not the engine worker's (host/worker-env.ts). */
+  plainMalloc: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { setups: ['decomposed', 'gqa'], reps: 10, batch: 1, prompt: 1, decode: 32, context: 0, model: null, plainMalloc: false };
+  for (const arg of argv) {
+    const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
+    if (key === 'setups' && value) a.setups = value.split(',');
+    else if (key === 'model' && value) a.model = value;
+    else if (key === 'plain-malloc') a.plainMalloc = true;
+    else if ((key === 'reps' || key === 'batch' || key === 'prompt' || key === 'decode' || key === 'context') && Number.isInteger(Number(value))) a[key] = Number(value);
+    else throw new Error(`unknown argument ${arg} (known: --setups=decomposed,gqa[:basic] --reps=N --batch=N --prompt=N --decode=N --context=N --model=DIR --plain-malloc)`);
+  }
+  return a;
+}
+
+function setup(spec: string): { attention: AttentionKind; options: BenchSessionOptions } {
+  const [attention, optimization = 'all'] = spec.split(':');
+  if (attention !== 'decomposed' && attention !== 'gqa' && attention !== 'onnx') throw new Error(`unknown attention ${attention} (decomposed, gqa, onnx)`);
+  if (optimization !== 'all' && optimization !== 'basic' && optimization !== 'extended') throw new Error(`unknown optimization ${optimization}`);
+  return { attention, options: { threads: 2, spinning: true, optimization } }; // the app's default settings otherwise
+}
+
+const args = parseArgs(process.argv.slice(2));
+const rerun = args.plainMalloc ? null : rerunInWorkerEnv('bench/decode-ab.ts', process.argv.slice(2));
+if (rerun !== null) process.exit(rerun);
+const folder = args.model ?? ensureBenchCheckpoint(join(process.cwd(), 'bench/.cache/smollm2-135m-f32'), process.cwd(), console.log);
+const checkpoint = await loadCheckpoint(folder);
+console.log(`bench/decode-ab: ${folder}, batch ${args.batch}, prompt ${args.prompt}, ${args.decode} tokens, ${args.reps} rounds; ${mallocLine()}; ${loadLine()}`);
+const runs = [];
+for (const spec of args.setups) {
+  const { attention, options } = setup(spec);
+  const sessions = new BenchSessions(options);
+  const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: true, attention });
+  await decodeRate(runner, args.batch, args.prompt, 4); // warm-up
+  runs.push({ spec, sessions, runner, rates: [] as number[], cpu: [] as number[], ctx: [] as number[] });
+}
+for (let round = 0; round < args.reps; round++) {
+  for (let j = 0; j < runs.length; j++) {
+    const r = runs[(j + round) % runs.length] as (typeof runs)[number];
+    const c0 = process.cpuUsage();
+    r.rates.push((await decodeRate(r.runner, args.batch, args.prompt, args.decode)).tokPerS);
+    const c = process.cpuUsage(c0);
+    r.cpu.push((c.user + c.system) / 1000 / (args.batch * args.decode));
+    if (args.context > 0) r.ctx.push((await decodeRate(r.runner, 1, args.context, args.decode / 2)).tokPerS);
+  }
+}
+const first = runs[0]?.rates ?? [];
+for (const r of runs) {
+  const paired = median(r.rates.map((x, i) => x / (first[i] as number)));
+  const ctx = r.ctx.length ? `  ctx ${args.context}: ${median(r.ctx).toFixed(1)} tok/s` : '';
+  console.log(`${r.spec.padEnd(18)} ${median(r.rates).toFixed(1).padStart(8)} tok/s  /first ${paired.toFixed(3)}  cpu ${median(r.cpu).toFixed(2)} ms/token  [${r.rates.map((x) => x.toFixed(1)).join(' ')}]${ctx}`);
+  await r.sessions.dispose();
+}
+console.log(`end: ${loadLine()}`);
