@@ -135,6 +135,7 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   await expect(review.progress).toBeVisible();
   await expect(review.progress.getByTestId('reviewer-progress')).toHaveText([/Ann\s*4 \/ 4/, /Bob\s*4 \/ 4/]);
   await review.id('round-close').click();
+  await review.id('round-close-confirm').click(); // closing is irreversible, so it asks first
   await expect(review.results).toBeVisible();
   await expect(review.results.getByTestId('win-rate-row')).toHaveCount(1);
   await expect(review.results.getByTestId('win-rate-row')).toContainText('Supersense template');

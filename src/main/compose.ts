@@ -2,6 +2,7 @@
 // index.ts, browser-mode web.ts, headless cli.ts) calls composeApp with what differs between them.
 import { contract, type Contract } from '../shared/contract';
 import { BugError, CancelledError } from '../shared/errors';
+import { AccessControl, permissionOf } from './api/access';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
 import { ReviewShareServer } from './host/review-share-server';
@@ -131,6 +132,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     {
       validateResults: true,
       onBug: (error, request) => log('error', `Unexpected error in ${request.service}.${request.method}`, error),
+      access: new AccessControl(permissionOf, {
+        workspaceOpen: () => workspace.isOpen(),
+        signedIn: () => users.signedIn(),
+        user: (id) => users.user(id),
+        openReviews: (userId) => reviews.openReviews(userId),
+      }),
     },
   );
   late.dispatcher = dispatcher;

@@ -15,6 +15,11 @@ export interface DispatcherOptions {
   validateResults?: boolean;
   /** Where unexpected errors are reported (a logger); bugs are never swallowed silently. */
   onBug?: (error: unknown, request: CallRequest) => void;
+  /**
+   * Resolves the caller and checks the method's permission before the service runs (the app always passes it:
+   * compose.ts; unit tests of a single service may leave it out). Throws a UserError to refuse.
+   */
+  access?: { authorize(service: string, method: string, arg: unknown, ctx: CallContext): CallContext };
 }
 
 export class Dispatcher<C extends Record<string, ServiceSpec>> {
@@ -56,10 +61,11 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
       );
     }
     try {
+      const caller = this.options.access ? this.options.access.authorize(request.service, request.method, arg.data, ctx) : ctx;
       const impl = this.implementations[request.service] as Record<string, (a: unknown, c: CallContext) => Promise<unknown>>;
       const fn = impl[request.method];
       if (typeof fn !== 'function') throw new BugError(`No implementation for ${request.service}.${request.method}`);
-      const result = await fn.call(impl, arg.data, ctx);
+      const result = await fn.call(impl, arg.data, caller);
       if (this.options.validateResults) {
         const checked = methodSpec.result.safeParse(result);
         if (!checked.success) {

@@ -1,6 +1,6 @@
 // A round shared with reviewers on other machines (issue 8): listens on a chosen interface and answers only
 // POST /api/call/reviews/<queue|item|vote|undo> carrying a reviewer's own token, for that token's round, as that
-// reviewer (CallContext.userId), plus the built renderer's static files, which run the queue in portal mode
+// reviewer (CallContext.reviewerLink, which the dispatcher's access check turns into the actor), plus the built renderer's static files, which run the queue in portal mode
 // (src/renderer/src/portal). No other service, no events, no client-side routes: the app itself stays on loopback.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,6 +87,6 @@ export class ReviewShareServer {
       sendJson(res, 403, failure('This token is for another round', 'forbidden'));
       return;
     }
-    sendJson(res, 200, await this.dispatcher.handle({ service: 'reviews', method, arg: body }, { transport: 'http', userId: share.userId }));
+    sendJson(res, 200, await this.dispatcher.handle({ service: 'reviews', method, arg: body }, { transport: 'http', reviewerLink: { userId: share.userId, roundId: share.roundId } }));
   }
 }

@@ -1,6 +1,7 @@
 // How a service contract is written: zod schemas for every argument, result and event payload.
 // From one definition come the typed client (renderer, both transports) and the implementation type (main).
 import type { z } from 'zod';
+import type { UserRole } from './users';
 
 export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   readonly arg: A;
@@ -40,10 +41,23 @@ export type ServiceClient<S extends ServiceSpec> = {
   readonly [K in keyof S['events']]: (listener: (payload: z.output<S['events'][K]>) => void) => Unsubscribe;
 };
 
-/** Who is calling; services use it for roles and auditing (later issues add the user). */
+/**
+ * Who is behind a call, as the dispatcher resolved it: a local caller with no profile (no workspace open, or nobody
+ * signed in), the signed-in profile, or a reviewer on a share link (who reaches only that round's reviewer methods).
+ */
+export type Actor =
+  | { readonly kind: 'app' }
+  | { readonly kind: 'profile'; readonly userId: string; readonly role: UserRole }
+  | { readonly kind: 'link'; readonly userId: string; readonly roundId: string };
+
+/** Who is calling, as the transport knows it; the dispatcher adds the resolved actor (and its user id). */
 export interface CallContext {
   readonly transport: 'ipc' | 'http' | 'cli' | 'test';
+  /** Set by the dispatcher from the actor; services read the caller from here when set. */
   readonly userId?: string;
+  /** Set only by the review share server, from a reviewer's token. */
+  readonly reviewerLink?: { readonly userId: string; readonly roundId: string };
+  readonly actor?: Actor;
 }
 
 /** What main implements: methods get validated arguments and the caller's context. */

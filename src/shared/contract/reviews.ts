@@ -36,7 +36,11 @@ export const CreateRound = z.object({
   mode: ReviewMode.default('pairwise'),
   /** Share of each reviewer's items shown again later with sides swapped (position bias, self-consistency). */
   repeatShare: z.number().min(0).max(0.5).default(0.1),
-  seed: z.number().int().min(0).max(0xffff_ffff).default(0),
+  /**
+   * The plan's seed (sampling, sides, order, repeats). Left out: a random one, recorded and kept secret until the round
+   * closes, since whoever knows it can rebuild every reviewer's plan.
+   */
+  seed: z.number().int().min(0).max(0xffff_ffff).optional(),
 }).strict();
 export type CreateRound = z.infer<typeof CreateRound>;
 export type CreateRoundIn = z.input<typeof CreateRound>;
@@ -44,7 +48,10 @@ export type CreateRoundIn = z.input<typeof CreateRound>;
 export const RoundState = z.enum(['open', 'closed']);
 export type RoundState = z.infer<typeof RoundState>;
 
-/** What anyone may see of a round: no specialization identity. */
+/**
+ * What anyone may see of a round: no specialization identity. A reviewer of an open round sees only themself in
+ * `reviewerIds` and only their own judgments in `assigned` and `done`.
+ */
 export const RoundSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -60,9 +67,9 @@ export const RoundSummary = z.object({
 });
 export type RoundSummary = z.infer<typeof RoundSummary>;
 
-/** The organiser's view (refused to reviewers while the round is open). */
+/** The organiser's view (refused to reviewers while the round is open); the seed is shown once the round is closed. */
 export const Round = RoundSummary.extend({
-  spec: CreateRound,
+  spec: CreateRound.extend({ seed: z.number().int().nullable() }),
   experimentName: z.string(),
   specializations: z.array(z.object({ id: z.string(), name: z.string() })),
   units: count,

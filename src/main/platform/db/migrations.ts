@@ -296,4 +296,13 @@ export const workspaceMigrations: readonly Migration[] = [
       ALTER TABLE dataset_versions ADD COLUMN source_experiment_id TEXT;
     `,
   },
+  {
+    version: 9,
+    name: 'user passphrases',
+    // A profile's passphrase, only as its scrypt hash with salt and cost ("scrypt$N$r$p$salt$hash", base64url);
+    // null: the profile signs in without one.
+    up: `
+      ALTER TABLE users ADD COLUMN passphrase TEXT;
+    `,
+  },
 ];

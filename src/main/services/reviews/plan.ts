@@ -2,6 +2,8 @@
 // (random, stratified by a field, or disagreements only), the units judged (a pair of specializations per example,
 // or one output per example and specialization), who judges what (each unit by `overlap` reviewers, loads balanced),
 // the side each output is shown on per reviewer, each reviewer's order, and the repeats shown with sides swapped.
+// Item ids come from elsewhere (a CSPRNG): the seeded stream decides the plan and nothing a reviewer can see.
+import { randomBytes } from 'node:crypto';
 import type { CreateRound } from '../../../shared/contract/reviews';
 import { UserError } from '../../../shared/errors';
 import { Rng } from '../../eval';
@@ -91,7 +93,13 @@ export function sampleRows(rows: readonly CandidateRow[], spec: Pick<CreateRound
   return shuffle(picked, rng);
 }
 
-export function makePlan(rows: readonly CandidateRow[], spec: CreateRound): Plan {
+/**
+ * An item id: 96 bits from the operating system's CSPRNG, unrelated to the plan's seeded stream, so that the ids a
+ * reviewer sees carry nothing about sides, swaps, order or time.
+ */
+export const newItemId = (): string => randomBytes(12).toString('base64url');
+
+export function makePlan(rows: readonly CandidateRow[], spec: CreateRound & { seed: number }, itemId: () => string = newItemId): Plan {
   const reviewers = spec.reviewerIds;
   if (new Set(reviewers).size !== reviewers.length) throw new UserError('A reviewer is listed twice', { code: 'review-reviewers', where: 'reviewerIds' });
   if (spec.overlap > reviewers.length) {
@@ -115,7 +123,7 @@ export function makePlan(rows: readonly CandidateRow[], spec: CreateRound): Plan
   const ids = new Set<string>();
   const newId = (): string => {
     for (;;) {
-      const id = [rng.nextUint32(), rng.nextUint32()].map((w) => w.toString(16).padStart(8, '0')).join('');
+      const id = itemId();
       if (!ids.has(id)) {
         ids.add(id);
         return id;

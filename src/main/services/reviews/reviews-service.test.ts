@@ -89,7 +89,8 @@ afterEach(async () => {
 });
 
 async function setup(over: Record<string, unknown> = {}) {
-  const owner = await users.current();
+  const owner = (await users.current())!;
+  await users.setPassphrase({ id: owner.id, next: 'owner passphrase' });
   const ann = await users.create({ name: 'Ann', role: 'reviewer' });
   const bob = await users.create({ name: 'Bob', role: 'reviewer' });
   const round = await reviews.createRound(CreateRound.parse({

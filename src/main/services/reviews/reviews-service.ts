@@ -4,7 +4,7 @@
 // reviewers and to users with the reviewer role. The caller is `ctx.userId` (set by the share server from a
 // reviewer's token), else the current user. Also: per-reviewer share tokens for the review-only server, and the
 // preferred outputs of a closed round as a new dataset version (closing the loop).
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
@@ -66,19 +66,29 @@ export class ReviewsService implements ServiceImpl<Contract> {
     if (missing !== undefined) throw new UserError(`Specialization ${missing} is not a cell of "${experiment.name}"`, { code: 'review-specialization', where: 'specializationIds' });
     if (new Set(spec.specializationIds).size !== spec.specializationIds.length) throw new UserError('A specialization is listed twice', { code: 'review-specialization', where: 'specializationIds' });
     for (const id of spec.reviewerIds) if (!this.deps.users.user(id)) throw new UserError(`No user ${id} in this workspace`, { code: 'not-found', where: 'reviewerIds' });
-    const plan = makePlan(await this.candidates(experiment, spec), spec);
+    // A seed nobody chose is drawn from the CSPRNG and stays secret until the round closes (see `full`).
+    const seeded = { ...spec, seed: spec.seed ?? randomInt(0, 0x1_0000_0000) };
+    const plan = makePlan(await this.candidates(experiment, seeded), seeded);
     const now = this.deps.clock().toISOString();
     const round: StoredRound = {
-      id: (this.deps.newId ?? randomUUID)(), name: spec.name, experimentId: experiment.id, state: 'open', spec, plan, createdBy: caller.id, createdAt: now, closedAt: null,
+      id: (this.deps.newId ?? randomUUID)(), name: spec.name, experimentId: experiment.id, state: 'open', spec: seeded, plan, createdBy: caller.id, createdAt: now, closedAt: null,
     };
     this.store().insert(round);
     this.deps.events.emit('onChanged', { id: round.id, state: round.state });
     return this.full(round, experiment.name);
   }
 
-  async list(): Promise<RoundSummary[]> {
+  async list(_arg: unknown = {}, ctx: CallContext = { transport: 'test' }): Promise<RoundSummary[]> {
     const store = this.store();
-    return store.all().map((r) => this.summary(r, store));
+    const caller = this.caller(ctx);
+    return store.all()
+      .filter((r) => caller.role !== 'reviewer' || r.spec.reviewerIds.includes(caller.id))
+      .map((r) => (r.state === 'open' && r.spec.reviewerIds.includes(caller.id) ? this.reviewerSummary(r, store, caller.id) : this.summary(r, store)));
+  }
+
+  /** The open rounds this person reviews in (the dispatcher keeps them blind while these are open). */
+  openReviews(userId: string): { name: string; experimentId: string }[] {
+    return this.store().all().filter((r) => r.state === 'open' && r.spec.reviewerIds.includes(userId)).map((r) => ({ name: r.name, experimentId: r.experimentId }));
   }
 
   async get({ id }: { id: string }, ctx: CallContext): Promise<Round> {
@@ -117,7 +127,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const queue = this.queueOf(round, ctx);
     const voted = new Set(store.votes(roundId).map((v) => v.itemId));
     const items = queue.map((a) => ({ itemId: a.id, done: voted.has(a.id) }));
-    return { round: this.summary(round, store), items, done: items.filter((i) => i.done).length, next: items.find((i) => !i.done)?.itemId ?? null };
+    return { round: this.reviewerSummary(round, store, (queue[0] as Assignment).reviewerId), items, done: items.filter((i) => i.done).length, next: items.find((i) => !i.done)?.itemId ?? null };
   }
 
   async item({ roundId, itemId }: { roundId: string; itemId: string }, ctx: CallContext): Promise<ReviewItem> {
@@ -269,7 +279,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const higher = METRIC_DIRECTION[primary.kind] === 'higher';
     const reviewerNames = new Map(round.spec.reviewerIds.map((id) => [id, this.deps.users.user(id)?.name ?? id]));
     return {
-      roundId: round.id, mode: round.spec.mode, seed: round.spec.seed, plan: round.plan, votes: this.store().votes(round.id),
+      roundId: round.id, mode: round.spec.mode, seed: round.spec.seed ?? 0, plan: round.plan, votes: this.store().votes(round.id),
       names: this.names(round, experiment), reviewerNames, resamples: this.deps.resamples ?? 1000,
       metric: {
         label: metricLabel(primary),
@@ -317,11 +327,18 @@ export class ReviewsService implements ServiceImpl<Contract> {
     };
   }
 
+  /** A reviewer's view of a round: no other reviewer's id or progress. */
+  private reviewerSummary(r: StoredRound, store: ReviewStore, reviewerId: string): RoundSummary {
+    return {
+      ...this.summary(r, store), reviewerIds: [reviewerId], assigned: r.plan.queues[reviewerId]?.length ?? 0, done: store.doneCounts(r.id).get(reviewerId) ?? 0,
+    };
+  }
+
   private full(r: StoredRound, experimentName: string): Round {
     const store = this.store();
     const done = store.doneCounts(r.id);
     return {
-      ...this.summary(r, store), spec: r.spec, experimentName, units: r.plan.units.length,
+      ...this.summary(r, store), spec: { ...r.spec, seed: r.state === 'closed' ? (r.spec.seed ?? 0) : null }, experimentName, units: r.plan.units.length,
       specializations: [...this.names(r)].map(([id, name]) => ({ id, name })),
       perReviewer: r.spec.reviewerIds.map((reviewerId) => ({ reviewerId, assigned: r.plan.queues[reviewerId]?.length ?? 0, done: done.get(reviewerId) ?? 0 })),
     };
@@ -337,9 +354,10 @@ export class ReviewsService implements ServiceImpl<Contract> {
   }
 
   private caller(ctx: CallContext): User {
-    if (ctx.userId !== undefined) {
-      const user = this.deps.users.user(ctx.userId);
-      if (!user) throw new UserError(`No user ${ctx.userId} in this workspace`, { code: 'not-found' });
+    const userId = ctx.userId ?? ctx.reviewerLink?.userId;
+    if (userId !== undefined) {
+      const user = this.deps.users.user(userId);
+      if (!user) throw new UserError(`No user ${userId} in this workspace`, { code: 'not-found' });
       return user;
     }
     return this.deps.users.currentUser();

@@ -16,6 +16,7 @@ beforeAll(() => {
 });
 
 const triageVersionId = (): Promise<string> => ctx.triageVersionId();
+const OWNER_PASS = 'owner passphrase';
 
 async function refused(call: Promise<unknown>, code: string): Promise<UserError> {
   const error = await call.then(() => null, (e: unknown) => e);
@@ -31,15 +32,20 @@ describe('users and the review workflow', () => {
     const [owner, ...others] = await api.users.list({});
     expect(owner).toMatchObject({ name: 'Owner', role: 'admin' });
     expect(others).toEqual([]);
-    expect((await api.users.current({})).id).toBe(owner!.id);
+    expect((await api.users.current({}))?.id).toBe(owner!.id);
     const v = await api.templates.save({ name: 'Authored', source: SOURCE });
     expect(v).toMatchObject({ status: 'draft', author: owner!.id, authorName: 'Owner', history: [] });
-    await refused(api.users.create({ name: 'owner', role: 'editor' }), 'user-name');
+    // An admin manages users only from a protected profile, and editors (approvers) need a passphrase too.
+    await refused(api.users.create({ name: 'Eve', role: 'reviewer' }), 'passphrase-required');
+    await api.users.setPassphrase({ id: owner!.id, next: OWNER_PASS });
+    expect((await api.users.current({}))?.protected).toBe(true);
+    await refused(api.users.create({ name: 'owner', role: 'reviewer' }), 'user-name');
+    await refused(api.users.create({ name: 'Ed', role: 'editor' }), 'passphrase-required');
   });
 
   it('refuses approval by the author, without checks, or after failed checks; approves after passing ones', async () => {
-    const owner = await api.users.current({});
-    const reviewer = await api.users.create({ name: 'Rita', role: 'editor' });
+    const owner = (await api.users.current({}))!;
+    const reviewer = await api.users.create({ name: 'Rita', role: 'editor', passphrase: 'rita passphrase' });
     const datasetVersionId = await triageVersionId();
     const modelId = demo.modelIds[0] as string;
     const v1 = await api.templates.save({ name: 'Triage studio', source: SOURCE, message: 'first' });
@@ -49,8 +55,10 @@ describe('users and the review workflow', () => {
 
     const self = await refused(api.templates.setStatus({ versionId: v1.id, status: 'approved' }), 'template-self-approval');
     expect(self.hint).toMatch(/another user/);
-    await api.users.setCurrent({ id: reviewer.id });
-    expect((await api.users.current({})).name).toBe('Rita');
+    await refused(api.users.setCurrent({ id: reviewer.id }), 'passphrase-needed');
+    await refused(api.users.setCurrent({ id: reviewer.id, passphrase: 'not hers at all' }), 'passphrase-wrong');
+    await api.users.setCurrent({ id: reviewer.id, passphrase: 'rita passphrase' });
+    expect((await api.users.current({}))?.name).toBe('Rita');
     await refused(api.templates.setStatus({ versionId: v1.id, status: 'approved' }), 'template-unchecked');
 
     const report = await api.templates.checks({ versionId: v1.id, datasetVersionId, modelId });
@@ -74,28 +82,26 @@ describe('users and the review workflow', () => {
     const deprecated = await api.templates.setStatus({ versionId: v1.id, status: 'deprecated' });
     expect(deprecated.status).toBe('deprecated');
     await refused(api.templates.setStatus({ versionId: v1.id, status: 'approved' }), 'template-status');
-    await api.users.setCurrent({ id: owner.id });
+    await api.users.setCurrent({ id: owner.id, passphrase: OWNER_PASS });
   }, 120_000);
 
-  it('lets only editors and admins approve or deprecate, naming the role', async () => {
-    const owner = await api.users.current({});
+  it('lets only editors and admins move versions, naming the role', async () => {
+    const owner = (await api.users.current({}))!;
     const rex = await api.users.create({ name: 'Rex', role: 'reviewer' });
     const ana = await api.users.create({ name: 'Ana', role: 'analyst' });
     const v = await api.templates.save({ name: 'Gated', source: SOURCE });
-    await api.users.setCurrent({ id: ana.id });
-    // Submitting for review is open to every role; the gate is on approving and deprecating.
     await api.templates.setStatus({ versionId: v.id, status: 'in-review' });
     for (const [user, role] of [[rex, 'reviewer'], [ana, 'analyst']] as const) {
       await api.users.setCurrent({ id: user.id });
-      for (const status of ['approved', 'deprecated'] as const) {
-        const error = await refused(api.templates.setStatus({ versionId: v.id, status }), 'template-role');
+      for (const status of ['approved', 'deprecated', 'draft'] as const) {
+        const error = await refused(api.templates.setStatus({ versionId: v.id, status }), 'forbidden');
         expect(error.message).toContain(`${user.name} is a${role === 'analyst' ? 'n' : ''} ${role}`);
-        expect(error.message).toMatch(/only editors and admins/);
-        expect(error.hint).toMatch(/editor or admin/);
+        expect(error.message).toMatch(/needs an editor or an admin/);
+        expect(error.hint).toMatch(/Switch to a profile/);
       }
     }
     expect((await api.templates.version({ id: v.id })).status).toBe('in-review');
-    await api.users.setCurrent({ id: owner.id });
+    await api.users.setCurrent({ id: owner.id, passphrase: OWNER_PASS });
     expect((await api.templates.setStatus({ versionId: v.id, status: 'deprecated' })).status).toBe('deprecated');
   });
 
@@ -110,11 +116,11 @@ describe('users and the review workflow', () => {
     expect(report.render.failureCount).toBeGreaterThan(0);
     expect(report.render.failures[0]).toMatchObject({ reason: expect.stringMatching(/message too long/) });
     const rita = (await api.users.list({})).find((u) => u.name === 'Rita')!;
-    await api.users.setCurrent({ id: rita.id });
+    await api.users.setCurrent({ id: rita.id, passphrase: 'rita passphrase' });
     const error = await refused(api.templates.setStatus({ versionId: failing.id, status: 'approved' }), 'template-checks-failed');
     expect(error.message).toMatch(/renders every validation row/);
     const owner = (await api.users.list({}))[0]!;
-    await api.users.setCurrent({ id: owner.id });
+    await api.users.setCurrent({ id: owner.id, passphrase: OWNER_PASS });
   }, 120_000);
 
   it('stops checking a hostile template at its first row, with the reason', async () => {

@@ -13,7 +13,7 @@ export const TEMPLATE_GATEKEEPERS: readonly UserRole[] = ['editor', 'admin'];
 const GATED: readonly TemplateStatus[] = ['approved', 'deprecated'];
 
 /** Throws the UserError that says why `actor` may not move `version` to `to`. */
-export function checkMove(version: TemplateVersion, to: TemplateStatus, actor: Pick<User, 'id' | 'name' | 'role'>, checks: TemplateCheckReport | null): void {
+export function checkMove(version: TemplateVersion, to: TemplateStatus, actor: Pick<User, 'id' | 'name' | 'role' | 'protected'>, checks: TemplateCheckReport | null): void {
   const from = version.status;
   const where = `${version.name} v${version.version}`;
   if (!STATUS_MOVES[from].includes(to)) {
@@ -29,6 +29,12 @@ export function checkMove(version: TemplateVersion, to: TemplateStatus, actor: P
     });
   }
   if (to !== 'approved') return;
+  if (!actor.protected) {
+    // Without a passphrase anyone could sign in as this approver, and "approved by someone else" would mean nothing.
+    throw new UserError(`${actor.name} has no passphrase: approvers need one`, {
+      code: 'passphrase-required', where, hint: 'Set a passphrase from the user menu in the top bar, then approve.',
+    });
+  }
   if (version.author !== null && version.author === actor.id) {
     throw new UserError(`${version.authorName ?? 'The author'} wrote version ${version.version} and cannot approve it`, {
       code: 'template-self-approval', where, hint: 'Switch to another user in the top bar: approval needs a second person.',

@@ -55,6 +55,11 @@ export class WorkspaceService implements ServiceImpl<Contract>, WorkspaceAccess 
     this.pathBase = { homeDir: home, relativeTo: deps.paths?.relativeTo ?? home };
   }
 
+  /** Whether a workspace is open (the dispatcher's access check). */
+  isOpen(): boolean {
+    return this.opened !== undefined;
+  }
+
   get active(): ActiveWorkspace {
     if (!this.opened) {
       throw new UserError('Open a workspace first.', {

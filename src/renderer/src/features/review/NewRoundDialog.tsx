@@ -24,7 +24,7 @@ export function NewRoundDialog({ onClose, onCreated }: { onClose(): void; onCrea
   const [tags, setTags] = useState('wrong, incomplete, verbose, off-format');
   const [mode, setMode] = useState<'pairwise' | 'single'>('pairwise');
   const [repeat, setRepeat] = useState('10');
-  const [seed, setSeed] = useState('0');
+  const [seed, setSeed] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const list = (experiments.data ?? []).filter((e) => e.state === 'completed');
@@ -37,7 +37,7 @@ export function NewRoundDialog({ onClose, onCreated }: { onClose(): void; onCrea
     setError(undefined);
     const spec: CreateRoundIn = {
       name: name.trim() || `Review of ${experiment?.name ?? 'experiment'}`, experimentId, specializationIds: cells, reviewerIds: reviewers,
-      itemsPerReviewer: Number(items), overlap: Number(overlap), mode, repeatShare: Number(repeat) / 100, seed: Number(seed),
+      itemsPerReviewer: Number(items), overlap: Number(overlap), mode, repeatShare: Number(repeat) / 100, ...(seed.trim() === '' ? {} : { seed: Number(seed) }),
       tags: tags.split(',').map((t) => t.trim()).filter((t) => t !== ''),
       sample: sample === 'stratified' ? { kind: 'stratified', field: field.trim() } : { kind: sample },
     };
@@ -93,7 +93,11 @@ export function NewRoundDialog({ onClose, onCreated }: { onClose(): void; onCrea
           </Stack>
           <Stack direction="row" spacing={1}>
             <TextField label="Repeated with sides swapped (%)" type="number" value={repeat} onChange={(e) => setRepeat(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'round-repeat', min: 0, max: 50 } }} />
-            <TextField label="Seed" type="number" value={seed} onChange={(e) => setSeed(e.target.value)} />
+            <TextField
+              label="Seed (optional)" type="number" value={seed} onChange={(e) => setSeed(e.target.value)} placeholder="random"
+              helperText="Empty: a random seed, kept secret until the round is closed (whoever knows it can rebuild the plan)"
+              slotProps={{ htmlInput: { 'data-testid': 'round-seed' } }}
+            />
           </Stack>
           <TextField label="Failure tags (comma-separated)" value={tags} onChange={(e) => setTags(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'round-tags' } }} />
           <TextField label="Name" value={name} placeholder={experiment ? `Review of ${experiment.name}` : ''} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'round-name' } }} />

@@ -28,11 +28,11 @@ export function ReviewSection({ section }: { section: Section }) {
 
   const user = current.data;
   const list = rounds.data;
-  const canOrganise = user !== undefined && user.role !== 'reviewer';
+  const canOrganise = user !== undefined && user !== null && user.role !== 'reviewer';
   const dialog = creating && (
     <NewRoundDialog onClose={() => setCreating(false)} onCreated={(r) => { setCreating(false); setSelectedId(r.id); reloadRounds(); }} />
   );
-  if (list === undefined || user === undefined) {
+  if (list === undefined || user === undefined || user === null) {
     return rounds.error || current.error
       ? <Box sx={{ p: 3 }}><ErrorAlert error={rounds.error ?? current.error} /></Box>
       : <Box sx={{ display: 'grid', placeItems: 'center', p: 6 }}><CircularProgress aria-label="Loading review rounds" /></Box>;

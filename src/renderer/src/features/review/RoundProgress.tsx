@@ -1,7 +1,7 @@
 // An open round as its organiser sees it: what is compared, the sample and seed, each reviewer's progress, and Close
 // (after which the reviewers' verdicts are unblinded and the results computed); and one revocable link (token) per
 // reviewer for the review-only server on a chosen interface, for reviewers on other machines.
-import { Alert, Box, Button, LinearProgress, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, LinearProgress, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { RoundSummary, SharedLink } from '../../../../shared/contract';
 import { portalFragment, useApi, useLoad } from '../../api';
@@ -13,6 +13,7 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
   const full = useLoad((a) => a.reviews.get({ id: round.id }), [round.id, round.done]);
   const users = useLoad((a) => a.users.list({}), []);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [host, setHost] = useState('0.0.0.0');
   const [links, setLinks] = useState<Record<string, SharedLink | null>>({});
   if (full.error) return <ErrorAlert error={full.error} />;
@@ -20,6 +21,7 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
   if (!r) return <LinearProgress aria-label="Loading the round" />;
   const nameOf = (id: string) => users.data?.find((u) => u.id === id)?.name ?? id;
   const close = async () => {
+    setConfirming(false);
     setBusy(true);
     try {
       await api.reviews.close({ id: round.id });
@@ -44,11 +46,24 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
         <Box>
           <Typography variant="h6" component="h2">{r.name}</Typography>
           <Typography variant="body2" color="text.secondary">
-            {r.mode} · {r.specializations.map((s) => s.name).join(' vs ')} · {r.experimentName} · {r.units} items, overlap {r.spec.overlap}, seed {r.spec.seed}
+            {r.mode} · {r.specializations.map((s) => s.name).join(' vs ')} · {r.experimentName} · {r.units} items, overlap {r.spec.overlap}, seed {r.spec.seed ?? 'secret until closed'}
           </Typography>
         </Box>
-        <Button variant="contained" disabled={busy} onClick={() => void close()} data-testid="round-close">Close round</Button>
+        <Button variant="contained" disabled={busy} onClick={() => setConfirming(true)} data-testid="round-close">Close round</Button>
       </Stack>
+      <Dialog open={confirming} onClose={() => setConfirming(false)} data-testid="round-close-dialog">
+        <DialogTitle>Close "{r.name}"?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            Closing cannot be undone: reviewers can no longer vote or change a vote ({r.done} of {r.assigned} judgments are in), and the
+            results, the seed and which system wrote each output become visible to everyone.
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirming(false)} autoFocus>Keep it open</Button>
+          <Button color="warning" variant="contained" onClick={() => void close()} data-testid="round-close-confirm">Close the round</Button>
+        </DialogActions>
+      </Dialog>
       <Alert severity="info">Reviewers see outputs as left and right only; the results (and who made which output) appear once the round is closed.</Alert>
       <Table size="small" aria-label="Reviewer progress">
         <TableHead><TableRow><TableCell>Reviewer</TableCell><TableCell align="right">Done</TableCell><TableCell sx={{ width: '30%' }}>Progress</TableCell><TableCell>Link for another machine</TableCell></TableRow></TableHead>

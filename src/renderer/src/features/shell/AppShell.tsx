@@ -7,6 +7,7 @@ import { ConnectionBanner } from '../../components/ConnectionBanner';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { EngineStatusBar } from '../engine/EngineStatusBar';
 import { SettingsDialog } from '../settings/SettingsDialog';
+import { SignInPage } from '../users/SignInPage';
 import { WorkspacePickerPage } from '../workspace/WorkspacePicker';
 import { useWorkspace } from '../workspace/WorkspaceProvider';
 import { NavRail } from './NavRail';
@@ -43,6 +44,7 @@ function Body() {
     );
   }
   if (current === null) return <WorkspacePickerPage />;
+  if (me.data === null) return <SignInPage onSignedIn={(user) => me.set(user)} />;
   const only = current && me.data?.role === 'reviewer' ? REVIEWER_SECTIONS : undefined;
   const allowed = only && !only.includes(sectionId) ? only[0] : sectionId;
   const section = SECTIONS.find((s) => s.id === allowed) ?? SECTIONS[0];

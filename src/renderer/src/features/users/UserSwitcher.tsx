@@ -1,14 +1,17 @@
-// The current user of this app instance in the top bar (issue 7): who saves, submits and approves template versions.
-// A menu switches between the workspace's profiles and adds one (name and role). Shown only with a workspace open.
+// The signed-in profile of this app instance in the top bar: who saves, submits, approves and reviews. Its menu signs
+// in to another profile (a protected one asks for its passphrase), sets one's own passphrase, signs out, and for
+// admins adds users and changes roles. Shown only with a workspace open.
+import LockIcon from '@mui/icons-material/Lock';
 import PersonIcon from '@mui/icons-material/Person';
-import { Button, Dialog, DialogActions, DialogContent, DialogTitle, Divider, ListItemText, Menu, MenuItem, Stack, TextField } from '@mui/material';
+import { Alert, Button, Divider, ListItemIcon, ListItemText, Menu, MenuItem } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { USER_ROLES, type User, type UserRole } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { useReportError } from '../../components/ErrorReporter';
-import { fieldErrorText } from '../../components/error-text';
-import { UserError } from '../../../../shared/errors';
 import { useWorkspace } from '../workspace/WorkspaceProvider';
+import { AddUserDialog } from './AddUserDialog';
+import { ManageUsersDialog } from './ManageUsersDialog';
+import { SetPassphraseDialog } from './PassphraseDialog';
+import { useSignIn } from './useSignIn';
 
 export function UserSwitcher() {
   const workspaceId = useWorkspace().current?.id;
@@ -22,101 +25,59 @@ function Switcher() {
   const users = useLoad((a) => a.users.list({}), []);
   const current = useLoad((a) => a.users.current({}), []);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const [adding, setAdding] = useState(false);
+  const [dialog, setDialog] = useState<'add' | 'manage' | 'passphrase' | null>(null);
   const { reload: reloadCurrent } = current;
-  useEffect(() => api.users.onChanged(() => reloadCurrent()), [api, reloadCurrent]);
-  if (!current.data) return null;
-
-  const choose = async (user: User) => {
-    setAnchor(null);
-    try {
-      current.set(await api.users.setCurrent({ id: user.id }));
-    } catch (error) {
-      report(error);
-    }
-  };
+  const { reload: reloadUsers } = users;
+  useEffect(() => api.users.onChanged(() => { reloadCurrent(); reloadUsers(); }), [api, reloadCurrent, reloadUsers]);
+  const signIn = useSignIn((user) => current.set(user));
+  if (current.data === undefined) return null;
+  const me = current.data;
+  const isAdmin = me?.role === 'admin';
+  const close = () => setAnchor(null);
 
   return (
     <>
       <Button color="inherit" startIcon={<PersonIcon />} onClick={(e) => { users.reload(); setAnchor(e.currentTarget); }} data-testid="current-user" aria-haspopup="menu" sx={{ textTransform: 'none' }}>
-        {current.data.name}
+        {me?.name ?? 'Sign in'}
       </Button>
-      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
+      <Menu anchorEl={anchor} open={anchor !== null} onClose={close}>
+        {me && !me.protected && me.role === 'admin' && (
+          <Alert severity="warning" sx={{ mx: 1, mb: 1, maxWidth: 320 }} data-testid="unprotected-admin">
+            {me.name} is an admin without a passphrase: anyone at this computer can act as {me.name}. Set one to add users and change roles.
+          </Alert>
+        )}
         {(users.data ?? []).map((u) => (
-          <MenuItem key={u.id} selected={u.id === current.data?.id} onClick={() => void choose(u)} data-testid="user-option" data-user={u.name}>
+          <MenuItem key={u.id} selected={u.id === me?.id} onClick={() => { close(); signIn.choose(u); }} data-testid="user-option" data-user={u.name}>
             <ListItemText primary={u.name} secondary={u.role} />
+            {u.protected && <ListItemIcon sx={{ ml: 1 }}><LockIcon fontSize="small" aria-label="protected by a passphrase" /></ListItemIcon>}
           </MenuItem>
         ))}
         <Divider />
-        <MenuItem
-          onClick={() => {
-            setAnchor(null);
-            setAdding(true);
-          }}
-          data-testid="user-add"
-        >
-          Add a user…
-        </MenuItem>
+        {me && (
+          <MenuItem onClick={() => { close(); setDialog('passphrase'); }} data-testid="user-set-passphrase">
+            {me.protected ? 'Change my passphrase…' : 'Set a passphrase…'}
+          </MenuItem>
+        )}
+        {isAdmin && <MenuItem onClick={() => { close(); setDialog('manage'); }} data-testid="user-manage">Manage users…</MenuItem>}
+        {isAdmin && <MenuItem onClick={() => { close(); setDialog('add'); }} data-testid="user-add">Add a user…</MenuItem>}
+        {me && (
+          <MenuItem onClick={() => { close(); void api.users.signOut({}).then(() => current.set(null), report); }} data-testid="user-sign-out">
+            Sign out
+          </MenuItem>
+        )}
       </Menu>
-      <AddUserDialog
-        open={adding}
-        onClose={() => setAdding(false)}
-        onAdded={(u) => {
-          setAdding(false);
-          users.reload();
-          void choose(u);
-        }}
-      />
+      {signIn.dialog}
+      {dialog === 'add' && <AddUserDialog onClose={() => setDialog(null)} onAdded={() => { setDialog(null); users.reload(); }} />}
+      {dialog === 'manage' && <ManageUsersDialog onClose={() => { setDialog(null); users.reload(); }} />}
+      {dialog === 'passphrase' && me && (
+        <SetPassphraseDialog
+          user={me} own onClose={() => setDialog(null)}
+          onSubmit={async (arg) => {
+            current.set(await api.users.setPassphrase({ id: me.id, ...arg }));
+            setDialog(null);
+          }}
+        />
+      )}
     </>
-  );
-}
-
-function AddUserDialog({ open, onClose, onAdded }: { open: boolean; onClose: () => void; onAdded: (user: User) => void }) {
-  const api = useApi();
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<UserRole>('reviewer');
-  const [error, setError] = useState<unknown>(undefined);
-  const add = async () => {
-    try {
-      const user = await api.users.create({ name, role });
-      setName('');
-      setError(undefined);
-      onAdded(user);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const message = error instanceof UserError ? fieldErrorText(error) : error === undefined ? undefined : String(error);
-  return (
-    <Dialog open={open} onClose={onClose} maxWidth="xs" fullWidth>
-      <DialogTitle>Add a user</DialogTitle>
-      <DialogContent>
-        <Stack spacing={2} sx={{ mt: 1 }}>
-          <TextField
-            label="Name"
-            size="small"
-            value={name}
-            autoFocus
-            onChange={(e) => setName(e.target.value)}
-            error={message !== undefined}
-            helperText={message ?? 'A local profile: who saves, reviews and approves.'}
-            slotProps={{ htmlInput: { 'data-testid': 'user-name' } }}
-          />
-          <TextField select label="Role" size="small" value={role} onChange={(e) => setRole(e.target.value as UserRole)} slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'user-role' } as object } }}>
-            {USER_ROLES.map((r) => (
-              <MenuItem key={r} value={r}>
-                {r}
-              </MenuItem>
-            ))}
-          </TextField>
-        </Stack>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" onClick={() => void add()} disabled={name.trim() === ''} data-testid="user-create">
-          Add and switch
-        </Button>
-      </DialogActions>
-    </Dialog>
   );
 }

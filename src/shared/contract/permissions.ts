@@ -1,0 +1,91 @@
+// Who may call each contract method: one entry per method of every service, checked by the dispatcher before the
+// service runs (src/main/api/access.ts), so a method cannot be added without saying who may call it (the type below
+// does not compile with an entry missing, and a test walks the contract). `mutates` marks state-changing calls.
+import type { Contract } from './index';
+import { USER_ROLES, type UserRole } from './users';
+
+/**
+ * - `app`: any local caller (the desktop window, browser mode with its token, the CLI), with or without a workspace.
+ * - `workspace`: any local caller with a workspace open, signed in to a profile or not (listing profiles, signing in).
+ * - `roles`: the signed-in profile of the open workspace, when its role is one of these.
+ * - `reviewer`: a signed-in profile or a reviewer's share link; the service checks the assignment itself.
+ * Share links reach only `reviewer` methods.
+ */
+export type Access =
+  | { readonly who: 'app' }
+  | { readonly who: 'workspace' }
+  | { readonly who: 'roles'; readonly roles: readonly UserRole[] }
+  | { readonly who: 'reviewer' };
+
+/**
+ * What a call could show of an experiment's outputs, refused to a person while they review an open round blind:
+ * `experiment` (outputs, scores or reports of the round's experiment, named by the argument `id`) or `generation`
+ * (anything that generates text, which could reproduce an output and so tell which system wrote it).
+ */
+export type Reveals = 'experiment' | 'generation';
+
+export interface Permission {
+  readonly access: Access;
+  readonly mutates: boolean;
+  readonly reveals?: Reveals;
+}
+
+const APP: Access = { who: 'app' };
+const WORKSPACE: Access = { who: 'workspace' };
+const REVIEWER: Access = { who: 'reviewer' };
+/** Any signed-in profile. */
+const SIGNED_IN: Access = { who: 'roles', roles: USER_ROLES };
+/** Everyone who works on specializations: every role but reviewer. */
+const STAFF: Access = { who: 'roles', roles: ['editor', 'analyst', 'admin'] };
+/** Authors of prompts and adapters. */
+const EDITORS: Access = { who: 'roles', roles: ['editor', 'admin'] };
+const ADMINS: Access = { who: 'roles', roles: ['admin'] };
+
+const read = (access: Access, reveals?: Reveals): Permission => ({ access, mutates: false, ...(reveals ? { reveals } : {}) });
+const write = (access: Access, reveals?: Reveals): Permission => ({ access, mutates: true, ...(reveals ? { reveals } : {}) });
+
+export type PermissionTable = {
+  readonly [S in keyof Contract]: { readonly [M in keyof Contract[S]['methods']]: Permission };
+};
+
+export const PERMISSIONS: PermissionTable = {
+  app: { info: read(APP), pickFolder: read(APP) },
+  workspace: {
+    create: write(APP), open: write(APP), close: write(APP), current: read(APP), recent: read(APP), forgetRecent: write(APP),
+  },
+  engine: { status: read(APP), restart: write(APP), selfTest: read(APP), probeProviders: read(APP) },
+  settings: { get: read(APP), update: write(APP), limits: read(APP) },
+  demo: { openDemoWorkspace: write(APP) },
+  models: {
+    add: write(STAFF), list: read(STAFF), get: read(STAFF), remove: write(EDITORS), rename: write(EDITORS), bundled: read(STAFF),
+  },
+  generation: { prepare: read(STAFF), start: write(STAFF, 'generation'), cancel: write(STAFF) },
+  adapters: {
+    estimate: read(STAFF), startTraining: write(EDITORS), pause: write(EDITORS), resume: write(EDITORS), cancel: write(EDITORS),
+    jobs: read(STAFF), job: read(STAFF), list: read(STAFF), get: read(STAFF), importPeft: write(EDITORS), remove: write(EDITORS),
+  },
+  datasets: {
+    inspectFile: read(STAFF), import: write(STAFF), cancelImport: write(STAFF), list: read(STAFF), get: read(STAFF), rows: read(STAFF),
+    remove: write(EDITORS),
+  },
+  templates: {
+    list: read(STAFF), versions: read(STAFF), version: read(STAFF), save: write(EDITORS), preview: read(STAFF),
+    run: write(STAFF, 'generation'), demonstrationSets: read(STAFF), saveDemonstrations: write(EDITORS), setStatus: write(EDITORS),
+    checks: write(EDITORS, 'generation'), lastChecks: read(STAFF), demonstrationAnalytics: read(STAFF, 'generation'),
+  },
+  specializations: { list: read(STAFF), get: read(STAFF), create: write(STAFF), try: write(STAFF, 'generation') },
+  experiments: {
+    list: read(STAFF), get: read(STAFF), create: write(STAFF), run: write(STAFF), cancel: write(STAFF),
+    results: read(STAFF, 'experiment'), outputs: read(STAFF, 'experiment'), example: read(STAFF, 'experiment'),
+    report: read(STAFF, 'experiment'), remove: write(STAFF),
+  },
+  users: {
+    list: read(WORKSPACE), current: read(WORKSPACE), setCurrent: write(WORKSPACE), signOut: write(WORKSPACE),
+    setPassphrase: write(WORKSPACE), create: write(ADMINS), setRole: write(ADMINS),
+  },
+  reviews: {
+    createRound: write(STAFF), list: read(SIGNED_IN), get: read(STAFF), close: write(STAFF), results: read(STAFF), export: read(STAFF),
+    queue: read(REVIEWER), item: read(REVIEWER), vote: write(REVIEWER), undo: write(REVIEWER),
+    share: write(STAFF), revokeShare: write(STAFF), toDataset: write(STAFF),
+  },
+};
