@@ -3,6 +3,7 @@
 // approve; another user (added and switched to in the top bar) runs the checks and approves.
 import { expect, test } from './fixtures';
 import { callApi, PromptsPage, supportTriageVersion } from './pages/prompts-page';
+import { UsersMenu } from './pages/users-menu';
 
 const FIRST = 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ';
 const SECOND = 'Triage this support message. Reply with JSON only.\nMessage: {{ message }}\nTicket: ';
@@ -57,8 +58,29 @@ test('typo, inline error, fix, preview, two versions, diff, review and approval 
   await expect(prompts.statusError).toContainText('cannot approve it');
   await expect(prompts.status).toHaveText('in review');
 
-  // Another user runs the checks and approves.
-  await prompts.addUser('Rita', 'editor');
+  // Another user runs the checks and approves. The Owner (an admin) protects their profile before adding users;
+  // Rita, an editor who approves, needs a passphrase too, and signing in to her profile asks for it.
+  const users = new UsersMenu(page);
+  await users.current.click();
+  await expect(page.getByTestId('unprotected-admin')).toBeVisible();
+  await expect(page.getByTestId('user-add')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await users.setPassphrase('owner passphrase');
+  await users.addUser('Rita', 'editor', 'rita passphrase');
+  await users.current.click();
+  await page.locator('[data-testid="user-option"][data-user="Rita"]').click();
+  await page.getByTestId('passphrase-input').fill('not her passphrase');
+  await page.getByTestId('passphrase-submit').click();
+  await expect(page.getByTestId('passphrase-dialog')).toContainText('Wrong passphrase for Rita');
+  await expect(users.current).toHaveText('Owner');
+  await page.getByTestId('passphrase-input').fill('rita passphrase');
+  await page.getByTestId('passphrase-submit').click();
+  await expect(users.current).toHaveText('Rita');
+  // An editor manages nobody: the menu has no user management.
+  await users.current.click();
+  await expect(page.getByTestId('user-set-passphrase')).toBeVisible();
+  await expect(page.getByTestId('user-add')).toHaveCount(0);
+  await page.keyboard.press('Escape');
   await prompts.runChecks.click();
   await expect(prompts.checksReport).toHaveAttribute('data-passed', 'true', { timeout: 90_000 });
   await expect(prompts.checksReport).toContainText('All checks passed');

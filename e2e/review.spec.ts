@@ -21,6 +21,8 @@ async function ok<T>(request: APIRequestContext, server: DovetailServer, service
   return body.result;
 }
 
+const OWNER_PASS = 'owner passphrase';
+
 test('two reviewers judge an overlapping round blind by keyboard; results appear only once it is closed', async ({ app, page, server, request }) => {
   test.setTimeout(240_000);
   await app.picker.expectVisible();
@@ -45,6 +47,9 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   identities.push(...cells.map((c) => c.label).filter((l) => l.length > 6)); // 'base' alone is too common a word
   expect(identities.length).toBeGreaterThanOrEqual(6);
 
+  // The Owner (an admin) protects their profile, as adding users requires.
+  const [owner] = await ok<{ id: string }[]>(request, server, 'users', 'list');
+  await ok(request, server, 'users', 'setPassphrase', { id: owner!.id, next: OWNER_PASS });
   await ok(request, server, 'users', 'create', { name: 'Ann', role: 'reviewer' });
   await ok(request, server, 'users', 'create', { name: 'Bob', role: 'reviewer' });
   await page.reload(); // the top bar's user menu loaded its list before these users existed
@@ -130,7 +135,7 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
     for (const identity of identities) expect(body, `${url} names a specialization`).not.toContain(identity);
   }
 
-  await review.switchUser('Owner');
+  await review.switchUser('Owner', OWNER_PASS);
   await expect(page.getByTestId('nav-experiments')).toBeVisible();
   await expect(review.progress).toBeVisible();
   await expect(review.progress.getByTestId('reviewer-progress')).toHaveText([/Ann\s*4 \/ 4/, /Bob\s*4 \/ 4/]);

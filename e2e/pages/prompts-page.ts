@@ -58,17 +58,6 @@ export class PromptsPage {
     return this.page.getByRole('checkbox', { name: `Compare version ${n}` });
   }
 
-  /** Adds a local user from the top bar's user menu and makes them the current user. */
-  async addUser(name: string, role: 'editor' | 'reviewer' | 'analyst' | 'admin'): Promise<void> {
-    await this.currentUser.click();
-    await this.id('user-add').click();
-    await this.id('user-name').fill(name);
-    await this.id('user-role').click();
-    await this.page.getByRole('option', { name: role, exact: true }).click();
-    await this.id('user-create').click();
-    await expect(this.currentUser).toHaveText(name);
-  }
-
   item(name: string): Locator {
     return this.items.filter({ has: this.page.getByTestId('template-item-name').getByText(name, { exact: true }) });
   }

@@ -1,6 +1,7 @@
 // Page object for the Review section: the new-round dialog, a reviewer's queue (driven by the keyboard), the
 // organiser's progress with Close, and the results of a closed round. Locators use data-testid.
 import { expect, type Locator, type Page } from '@playwright/test';
+import { UsersMenu } from './users-menu';
 
 export class ReviewPage {
   readonly root: Locator;
@@ -38,11 +39,9 @@ export class ReviewPage {
     await expect(this.dialog).toBeHidden();
   }
 
-  /** Switches the app's current user from the top bar. */
-  async switchUser(name: string): Promise<void> {
-    await this.id('current-user').click();
-    await this.page.locator(`[data-testid="user-option"][data-user="${name}"]`).click();
-    await expect(this.id('current-user')).toHaveText(name);
+  /** Switches the app's signed-in profile from the top bar (typing the passphrase of a protected one). */
+  async switchUser(name: string, passphrase?: string): Promise<void> {
+    await new UsersMenu(this.page).signIn(name, passphrase);
   }
 
   /** The item id shown now (opaque). */

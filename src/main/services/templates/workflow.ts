@@ -29,15 +29,15 @@ export function checkMove(version: TemplateVersion, to: TemplateStatus, actor: P
     });
   }
   if (to !== 'approved') return;
+  if (version.author !== null && version.author === actor.id) {
+    throw new UserError(`${version.authorName ?? 'The author'} wrote version ${version.version} and cannot approve it`, {
+      code: 'template-self-approval', where, hint: 'Switch to another user in the top bar: approval needs a second person.',
+    });
+  }
   if (!actor.protected) {
     // Without a passphrase anyone could sign in as this approver, and "approved by someone else" would mean nothing.
     throw new UserError(`${actor.name} has no passphrase: approvers need one`, {
       code: 'passphrase-required', where, hint: 'Set a passphrase from the user menu in the top bar, then approve.',
-    });
-  }
-  if (version.author !== null && version.author === actor.id) {
-    throw new UserError(`${version.authorName ?? 'The author'} wrote version ${version.version} and cannot approve it`, {
-      code: 'template-self-approval', where, hint: 'Switch to another user in the top bar: approval needs a second person.',
     });
   }
   if (checks === null) {
