@@ -84,7 +84,7 @@ export const PERMISSIONS: PermissionTable = {
     setPassphrase: write(WORKSPACE), create: write(ADMINS), setRole: write(ADMINS),
   },
   reviews: {
-    createRound: write(STAFF), list: read(SIGNED_IN), get: read(STAFF), close: write(STAFF), results: read(STAFF), export: read(STAFF),
+    createRound: write(STAFF), list: read(SIGNED_IN), get: read(STAFF), close: write(STAFF), results: read(SIGNED_IN), export: read(SIGNED_IN),
     queue: read(REVIEWER), item: read(REVIEWER), vote: write(REVIEWER), undo: write(REVIEWER),
     share: write(STAFF), revokeShare: write(STAFF), toDataset: write(STAFF),
   },
