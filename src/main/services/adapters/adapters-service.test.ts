@@ -145,7 +145,8 @@ describe('adapters: training', () => {
     expect(b.history.train.at(-1)!.loss).toBe(a.history.train.at(-1)!.loss);
     const lineage = async (id: string) => (await ok<AdapterDetails>('get', { id })).lineage as { files: Record<string, string> };
     expect((await lineage(b.adapterId!)).files).toEqual((await lineage(a.adapterId!)).files);
-    expect(jobEvents.filter((e) => e.jobId === paused.id).map((e) => e.state)).toEqual(['pausing', 'paused', 'checking', 'completed']);
+    // Resume says so at once: a job panel that shows 'paused' with a Resume button must hear that it runs again.
+    expect(jobEvents.filter((e) => e.jobId === paused.id).map((e) => e.state)).toEqual(['pausing', 'paused', 'running', 'checking', 'completed']);
   }, 180_000);
 
   it('a run cut off by an engine crash is interrupted, and a new service instance resumes it from its checkpoint', async () => {

@@ -88,6 +88,7 @@ export class AdaptersService implements ServiceImpl<Contract> {
     const resumed: TrainingJob = { ...job, state: 'running', error: null, updatedAt: this.now() };
     new JobStore(ws.db).update(resumed);
     this.launch(ws, resumed, model, prepared);
+    this.deps.events.emit('onJobChanged', { jobId: job.id, state: 'running' });
     return resumed;
   }
 
