@@ -49,6 +49,15 @@ describe('import form', () => {
     expect(formProblem({ ...form, splitKind: 'given' })).toBe('Choose the split of each file.');
     expect(toImportArg(form, 'x').split).toEqual({ kind: 'hash', seed: 0, fractions: { train: 0.8, validation: 0.1, test: 0.1 } });
     expect(nameFromPath('C:\\data\\qa-pairs.jsonl')).toBe('qa pairs');
+  });
+
+  it('follows a changed file with the suggested name, but keeps a name the user typed', () => {
+    const first = withInspection({ ...initialForm(), files: [{ path: 'tickets.csv', split: '' }] }, { ...inspection, path: 'tickets.csv' });
+    expect(first.newName).toBe('tickets');
+    const second = withInspection({ ...first, files: [{ path: 'orders_2026.csv', split: '' }] }, { ...inspection, path: 'orders_2026.csv' });
+    expect(second.newName).toBe('orders 2026');
+    const typed = withInspection({ ...second, newName: 'My orders' }, { ...inspection, path: 'refunds.csv' });
+    expect(typed.newName).toBe('My orders');
     // Back to the files step and another file without the split column: back to hash splits.
     const withColumn = withInspection({ ...initialForm(), files: [{ path: 'a.csv', split: '' }] }, inspection);
     const other = withInspection(withColumn, { ...inspection, splitColumn: null, columns: inspection.columns.slice(0, 3) });

@@ -22,6 +22,8 @@ export interface ImportForm {
   mapping: MappingEntry[];
   target: 'new' | 'version';
   newName: string;
+  /** The name last suggested from a file: while the name is still this one, a new file replaces it. */
+  suggestedName: string;
   datasetId: string;
   message: string;
   splitKind: SplitKind;
@@ -39,6 +41,7 @@ export function initialForm(): ImportForm {
     mapping: [],
     target: 'new',
     newName: '',
+    suggestedName: '',
     datasetId: '',
     message: '',
     splitKind: 'hash',
@@ -64,7 +67,9 @@ export function withInspection(form: ImportForm, inspection: FileInspection): Im
   return {
     ...form,
     mapping,
-    newName: form.newName || nameFromPath(inspection.path),
+    // A name the user typed stays; one suggested from an earlier file follows the new file.
+    newName: form.newName === '' || form.newName === form.suggestedName ? nameFromPath(inspection.path) : form.newName,
+    suggestedName: nameFromPath(inspection.path),
     // A split column chosen for an earlier file does not carry over to a file without it.
     splitKind: inspection.splitColumn !== null ? 'column' : form.splitKind === 'column' && !names.has(form.splitColumn) ? 'hash' : form.splitKind,
     splitColumn: inspection.splitColumn ?? (names.has(form.splitColumn) ? form.splitColumn : ''),
