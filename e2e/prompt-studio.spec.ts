@@ -130,6 +130,8 @@ test('guided mode composes a template; a set picks the most similar example per 
   await set.getByTestId('demo-analytics-run').click();
   const result = set.getByTestId('demo-analytics-result');
   await expect(result).toContainText('n = 8 validation rows', { timeout: 60_000 });
-  await expect(result.locator('svg').first()).toBeVisible();
-  await expect(result).toContainText('(n=');
+  // Every example is a labelled row with its interval drawn and printed, not only on hover.
+  const rows = result.getByTestId('forest-row');
+  await expect(rows.first()).toBeVisible();
+  await expect(rows.first()).toContainText(/^#1 \S.*-?\d+\.\d \[-?\d+\.\d, -?\d+\.\d\] n=\d+$/);
 });

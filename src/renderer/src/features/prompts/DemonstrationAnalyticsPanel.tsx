@@ -1,12 +1,12 @@
 // Demonstration analytics for one set: with a template and a model, the leave-one-out contribution of each of its
 // demonstrations on a validation sample (chrF with all demonstrations minus without it, mean over the rows that got
-// it, with n and a 95% bootstrap CI), as a bar chart: above zero the example helps, below it hurts.
+// it, with n and a 95% bootstrap CI), as a forest plot labelled by each example's text: right of zero it helps.
 import { Box, Button, Collapse, LinearProgress, MenuItem, Stack, TextField, Typography } from '@mui/material';
-import { BarChart } from '@mui/x-charts/BarChart';
 import { useState } from 'react';
 import type { DemonstrationAnalytics, DemonstrationSetVersion } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { ForestPlot } from '../../components/ForestPlot';
 
 export function DemonstrationAnalyticsPanel({ set }: { set: DemonstrationSetVersion }) {
   const [open, setOpen] = useState(false);
@@ -32,6 +32,9 @@ function Analytics({ set }: { set: DemonstrationSetVersion }) {
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [result, setResult] = useState<DemonstrationAnalytics | null>(null);
+  // Each example is named by the start of its text (its row key when the row is not among the first 1,000).
+  const trainRows = useLoad((a) => a.datasets.rows({ versionId: set.datasetVersionId, split: 'train', limit: 1000 }), [set.datasetVersionId]);
+  const labels = new Map((trainRows.data?.rows ?? []).map((r) => [r.key, snippet(r.data)]));
   const usable = (models.data ?? []).filter((m) => m.available);
   // Templates that show examples are the ones worth measuring; the first of them is the default.
   const withExamples = (templates.data ?? []).filter((t) => t.latest.fields.includes('examples'));
@@ -79,28 +82,24 @@ function Analytics({ set }: { set: DemonstrationSetVersion }) {
       {result && (
         <Box data-testid="demo-analytics-result">
           <Typography variant="body2">
-            {result.metric} with every example: {(result.baseline * 100).toFixed(1)} (n = {result.n} validation rows). Each bar: the score with all examples minus
-            without that one, with its 95% CI.
+            {result.metric} with every example: {(result.baseline * 100).toFixed(1)} (n = {result.n} validation rows). Each row: the score with all examples minus
+            without that one, with its 95% interval. Right of zero the example helps; an interval across zero means no clear effect.
           </Typography>
-          <BarChart
-            layout="horizontal"
-            height={Math.max(140, 36 * result.demos.length + 60)}
-            yAxis={[{ scaleType: 'band', data: result.demos.map((d, i) => `#${i + 1} (n=${d.n})`), width: 'auto' }]}
-            xAxis={[{ label: `${result.metric} difference (points)` }]}
-            series={[
-              {
-                data: result.demos.map((d) => d.contribution * 100),
-                valueFormatter: (_v, { dataIndex }) => {
-                  const d = result.demos[dataIndex];
-                  return d ? `${(d.contribution * 100).toFixed(1)} [${(d.ciLow * 100).toFixed(1)}, ${(d.ciHigh * 100).toFixed(1)}], n = ${d.n}` : null;
-                },
-              },
-            ]}
-            hideLegend
-            skipAnimation
+          <ForestPlot
+            testId="demo-analytics-plot"
+            axisLabel={`${result.metric} with all examples minus without this one (points)`}
+            rows={result.demos.map((d, i) => ({
+              label: `#${i + 1} ${labels.get(d.rowKey) ?? d.rowKey}`, value: d.contribution * 100, low: d.ciLow * 100, high: d.ciHigh * 100, n: d.n,
+            }))}
           />
         </Box>
       )}
     </Stack>
   );
+}
+
+/** The first text field of a row, shortened: how people recognise an example. */
+function snippet(data: Record<string, unknown>): string {
+  const text = Object.values(data).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return text === undefined ? '' : text.replace(/\s+/g, ' ').slice(0, 60);
 }
