@@ -99,7 +99,7 @@ export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () =>
           <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1, p: 2 }}>
             <Typography variant="subtitle2" sx={{ mb: 1 }}>Decoding</Typography>
             <FormControlLabel control={<Switch checked={form.doSample} onChange={(e) => set('doSample', e.target.checked)} slotProps={{ input: { 'data-testid': 'spec-sample' } as object }} />}
-              label={form.doSample ? 'Sampling (seeded, so runs repeat exactly)' : 'Greedy (always the likeliest token)'} />
+              label="Sample (off: greedy, always the likeliest token; on: seeded, so runs repeat exactly)" />
             <Stack direction="row" spacing={2} sx={{ mt: 1 }}>
               <TextField label="Max new tokens" size="small" value={form.maxNewTokens} onChange={(e) => set('maxNewTokens', e.target.value)} {...field('maxNewTokens', "Blank: the model's default")} slotProps={testId('spec-max-new-tokens')} />
               {form.doSample && (
