@@ -64,6 +64,11 @@ export const TokenDelta = z.object({
 });
 export type TokenDelta = z.infer<typeof TokenDelta>;
 
+/**
+ * How a run ended. A cancel never reads as a failure: a run cancelled after its first token ends `ok` with each row's
+ * text so far and finish reason 'cancelled'; one cancelled before any token (still queued, or loading the model) ends
+ * with an error of kind 'cancelled' and no rows, which screens show as "cancelled", not as an error.
+ */
 export const GenerationFinished = z.discriminatedUnion('ok', [
   z.object({ runId: RunId, ok: z.literal(true), result: GenerationResult }),
   z.object({ runId: RunId, ok: z.literal(false), error: ErrorShape }),
