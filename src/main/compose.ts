@@ -5,7 +5,7 @@ import { BugError, CancelledError } from '../shared/errors';
 import { AccessControl, permissionOf } from './api/access';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
-import { ReviewShareServer } from './host/review-share-server';
+import { startShareServer } from './host/review-share-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
@@ -116,11 +116,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       }
     },
     importDataset: (arg, lineage) => datasets.importWithLineage(arg, lineage),
-    openShareServer: async (host, port, resolve) => {
+    openShareServer: async (request, resolve) => {
       if (!late.dispatcher) throw new BugError('sharing before the dispatcher exists');
-      const server = new ReviewShareServer(late.dispatcher as never, resolve, { host, port, ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}) });
-      const address = await server.listen();
-      return { port: address.port, close: () => server.close() };
+      return startShareServer(late.dispatcher as never, resolve, { ...request, ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}) });
     },
   });
   const dispatcher = new Dispatcher(

@@ -12,7 +12,7 @@ import { CreateRound, VoteArg, type ReviewItem } from '../../../shared/contract/
 import { reviewsContract } from '../../../shared/contract/reviews';
 import { UserError } from '../../../shared/errors';
 import { Dispatcher } from '../../api/dispatcher';
-import { ReviewShareServer } from '../../host/review-share-server';
+import { startShareServer } from '../../host/review-share-server';
 import { Database, workspaceMigrations } from '../../platform/db';
 import { UsersService } from '../users';
 import type { WorkspaceAccess } from '../workspace';
@@ -76,9 +76,10 @@ beforeEach(() => {
       imported.push({ arg, lineage, text: fs.readFileSync(arg.files[0]!.path, 'utf8') });
       return { version: { id: 'dv-new', datasetId: 'ds-new' } };
     },
-    openShareServer: async (host, port, resolve): Promise<OpenShareServer> => {
-      const server = new ReviewShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { host, port, rendererDir: path.join(dir, 'renderer') });
-      return { port: (await server.listen()).port, close: () => server.close() };
+    openShareServer: async (request, resolve): Promise<OpenShareServer> => {
+      const server = await startShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { ...request, rendererDir: path.join(dir, 'renderer') });
+      opened.push(request);
+      return server;
     },
   });
 });
