@@ -76,11 +76,8 @@ beforeEach(() => {
       imported.push({ arg, lineage, text: fs.readFileSync(arg.files[0]!.path, 'utf8') });
       return { version: { id: 'dv-new', datasetId: 'ds-new' } };
     },
-    openShareServer: async (request, resolve): Promise<OpenShareServer> => {
-      const server = await startShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { ...request, rendererDir: path.join(dir, 'renderer') });
-      opened.push(request);
-      return server;
-    },
+    openShareServer: async (request, resolve): Promise<OpenShareServer> =>
+      startShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { ...request, rendererDir: path.join(dir, 'renderer') }),
   });
 });
 afterEach(async () => {
@@ -302,10 +299,11 @@ describe('sharing a round', () => {
     await reviews.revokeShare({ roundId: round.id, reviewerId: ann.id }, ctxOf(owner.id));
     expect((await post('reviews/queue', { roundId: round.id }, link.token)).status).toBe(401);
     expect((await post('reviews/queue', { roundId: round.id }, bobs.token)).status).toBe(200);
-    // A new link replaces the old; closing the round ends every link.
+    // A new link replaces the old; closing the round ends every link, and the server with them.
     const again = await reviews.share({ roundId: round.id, reviewerId: bob.id, host: '127.0.0.1', port: 0 }, ctxOf(owner.id));
     expect((await post('reviews/queue', { roundId: round.id }, bobs.token)).status).toBe(401);
+    expect((await post('reviews/queue', { roundId: round.id }, again.token)).status).toBe(200);
     await reviews.close({ id: round.id }, ctxOf(owner.id));
-    expect((await post('reviews/queue', { roundId: round.id }, again.token)).status).toBe(401);
+    await expect(post('reviews/queue', { roundId: round.id }, again.token)).rejects.toThrow(/fetch failed/);
   });
 });
