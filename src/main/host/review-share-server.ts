@@ -96,7 +96,7 @@ export class ReviewShareServer {
     const header = req.headers[HTTP_ROUTES.tokenHeader];
     const share = typeof header === 'string' && header !== '' ? this.resolveToken(header) : undefined;
     if (!share) {
-      this.throttle.fail(remoteOf(req));
+      if (typeof header === 'string' && header !== '') this.throttle.fail(remoteOf(req)); // only a wrong token is a guess
       sendJson(res, 401, failure('Missing, wrong or revoked review token', 'unauthorized', 'Ask the organiser for a new link.'));
       return;
     }

@@ -72,8 +72,9 @@ export class WebServer {
         refuseSocket(socket, 429, 'Too Many Requests', { 'Retry-After': String(Math.ceil(wait / 1000)) });
         return;
       }
-      if (!this.tokenMatches(url.searchParams.get(HTTP_ROUTES.tokenQuery))) {
-        this.throttle.fail(remoteOf(req));
+      const token = url.searchParams.get(HTTP_ROUTES.tokenQuery);
+      if (!this.tokenMatches(token)) {
+        if (token) this.throttle.fail(remoteOf(req)); // a tab opened without the token retries: that is no guess
         refuseSocket(socket, 401, 'Unauthorized');
         return;
       }
@@ -145,7 +146,7 @@ export class WebServer {
     if (refuseThrottled(this.throttle, req, res)) return;
     const header = req.headers[HTTP_ROUTES.tokenHeader];
     if (!this.tokenMatches(typeof header === 'string' ? header : null)) {
-      this.throttle.fail(remoteOf(req));
+      if (header) this.throttle.fail(remoteOf(req)); // only a wrong token is a guess; a missing one tells nothing
       sendJson(res, 401, failure('Missing or wrong access token', 'unauthorized', 'Open the address Dovetail printed, which carries the token.'));
       return;
     }
