@@ -18,7 +18,7 @@ const sockets: Socket[] = [];
 
 beforeEach(async () => {
   looked = 0;
-  const dispatcher = new Dispatcher({ reviews }, { reviews: { queue: async ({ roundId }, ctx) => `${roundId} for ${ctx.userId ?? '?'}` } });
+  const dispatcher = new Dispatcher({ reviews }, { reviews: { queue: async ({ roundId }, ctx) => `${roundId} for ${ctx.reviewerLink?.userId ?? '?'}` } });
   share = new ReviewShareServer(dispatcher as never, (token) => {
     looked += 1;
     return token === TOKEN ? { roundId: 'r1', userId: 'ann' } : undefined;

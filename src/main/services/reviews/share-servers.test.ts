@@ -67,7 +67,9 @@ afterEach(async () => {
 const ctxOf = (userId: string): CallContext => ({ transport: 'test', userId });
 
 async function setup() {
-  const owner = ctxOf((await users.current()).id);
+  const me = (await users.current())!;
+  await users.setPassphrase({ id: me.id, next: 'owner passphrase' }); // an admin adds users only once protected
+  const owner = ctxOf(me.id);
   const ann = await users.create({ name: 'Ann', role: 'reviewer' });
   const bob = await users.create({ name: 'Bob', role: 'reviewer' });
   const round = await reviews.createRound(CreateRound.parse({ name: 'R', experimentId: 'exp-1', specializationIds: specs, reviewerIds: [ann.id, bob.id], itemsPerReviewer: 2 }), owner);
