@@ -172,8 +172,11 @@ export class ReviewsService implements ServiceImpl<Contract> {
     // One server per interface; a later share on the same interface reuses it (and its port).
     const token = randomBytes(24).toString('base64url');
     const server = await this.shares.serve({ ...target, port: arg.port, workspaceDir: this.deps.workspace.active.info.path }, tokenHash(token));
-    this.store().issueShare(round.id, arg.reviewerId, tokenHash(token), this.deps.clock().toISOString());
-    await this.shares.prune(); // the reviewer's previous link may have been the last on another interface
+    try {
+      this.store().issueShare(round.id, arg.reviewerId, tokenHash(token), this.deps.clock().toISOString());
+    } finally {
+      await this.shares.prune(); // the reviewer's previous link may have been the last on another interface
+    }
     const literal = target.host.includes(':') ? `[${target.host}]` : target.host;
     return {
       reviewerId: arg.reviewerId, token, host: target.host, port: server.port,

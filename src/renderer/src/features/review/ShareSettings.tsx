@@ -48,7 +48,8 @@ export function ShareSettings({ target, onChange, fingerprint }: { target: Share
       )}
       {fingerprint !== null && (
         <Typography variant="caption" component="div" data-testid="share-fingerprint-row">
-          Certificate SHA-256 fingerprint: <Typography component="span" variant="caption" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="share-fingerprint">{fingerprint}</Typography>
+          Reviewers&apos; browsers will warn that this self-signed certificate is not trusted; the SHA-256 fingerprint they can
+          view there should be: <Typography component="span" variant="caption" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="share-fingerprint">{fingerprint}</Typography>
         </Typography>
       )}
     </Stack>
