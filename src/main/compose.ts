@@ -139,6 +139,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     },
   );
   late.dispatcher = dispatcher;
+  // Links belong to a workspace: when another one opens (or none), its share servers have nothing left to serve.
+  const unsubscribeShares = dispatcher.subscribe((message) => {
+    if (message.service === 'workspace' && message.event === 'onChanged') void reviews.pruneShares();
+  });
   // A shutdown before the worker said hello (a quick CLI command) cancels the start: not a failure.
   void engine.start().catch((error: unknown) => {
     if (!(error instanceof CancelledError)) log('error', 'The engine worker did not start', error);
@@ -150,6 +154,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     engine,
     services: { experiments, adapters },
     async dispose() {
+      unsubscribeShares();
       engineService.dispose();
       generation.dispose();
       await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose()]);

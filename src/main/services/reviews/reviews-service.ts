@@ -240,6 +240,11 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return store.shareOf(hash);
   }
 
+  /** Closes the share servers left with no live link (after the workspace changed, none has one). */
+  async pruneShares(): Promise<void> {
+    await this.shares?.prune();
+  }
+
   async dispose(): Promise<void> {
     await this.shares?.dispose();
   }

@@ -40,11 +40,13 @@ let db: Database;
 let users: UsersService;
 let reviews: ReviewsService;
 let opened: ShareServerRequest[];
+let active: { info: { id: string; path: string }; db: Database };
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-share-'));
   db = Database.create(path.join(dir, 'ws.sqlite'), { migrations: workspaceMigrations });
-  const workspace = { active: { info: { id: 'ws', path: dir }, db } } as unknown as WorkspaceAccess;
+  active = { info: { id: 'ws', path: dir }, db };
+  const workspace = { active } as unknown as WorkspaceAccess;
   const events = { emit: () => undefined };
   opened = [];
   users = new UsersService({ workspace, events, clock: () => new Date() });
@@ -156,6 +158,20 @@ describe('review share servers', () => {
     expect(await reach(`http://${LAN}:${lanLink.port}/`)).toBe('ECONNREFUSED');
     // Each interface was opened once: later links reused the running server.
     expect(opened.map((o) => o.host)).toEqual(['127.0.0.1', LAN]);
+  });
+
+  it('close when another workspace opens, whose db knows none of their links', async () => {
+    const { owner, ann, round } = await setup();
+    const link = await reviews.share({ roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 }, owner);
+    const other = Database.create(path.join(dir, 'other.sqlite'), { migrations: workspaceMigrations });
+    try {
+      active.db = other;
+      await reviews.pruneShares();
+      expect(await reach(link.origin)).toBe('ECONNREFUSED');
+    } finally {
+      active.db = db;
+      other.close();
+    }
   });
 });
 
