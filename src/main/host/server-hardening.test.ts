@@ -26,10 +26,15 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** Released by a test to let a held request ('x-hold') answer. */
+let release: () => void = () => undefined;
+
 /** A small server built only from the hardening's parts: token-gated POSTs echo their JSON body. */
 async function start(options: HardenedServerOptions, throttle = new FailedTokenThrottle()): Promise<AddressInfo> {
+  const held = new Promise<void>((done) => (release = done));
   server = createHardenedServer((req, res) => {
     void (async () => {
+      if (req.headers['x-hold'] !== undefined) await held;
       if (refuseThrottled(throttle, req, res)) return;
       if (req.headers['x-token'] !== TOKEN) {
         throttle.fail(remoteOf(req));
@@ -67,6 +72,17 @@ describe('timeouts', () => {
     const socket = await open(port);
     expect(await untilClosed(socket)).toBe('');
     expect(Date.now() - began).toBeGreaterThanOrEqual(250);
+  });
+
+  it('keeps a connection whose answer takes longer than the idle timeout (a long call writes nothing meanwhile)', async () => {
+    const { port } = await start({ limits: { ...long, idleTimeoutMs: 300 } });
+    const busy = await open(port);
+    const answer = untilClosed(busy);
+    busy.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nx-hold: 1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}`);
+    // A silent socket opened after it is dropped by the idle rule: the held request has been waiting at least as long.
+    await untilClosed(await open(port));
+    release();
+    expect(await answer).toMatch(/^HTTP\/1\.1 200/);
   });
 
   it('drops a request whose headers never finish (408), though the socket is not idle long enough for that rule', async () => {

@@ -52,11 +52,18 @@ export function createHardenedServer(handler: RequestListener, options: Hardened
     // Node enforces the header and request timeouts in a periodic sweep: sweep often enough for the shorter one.
     connectionsCheckingInterval: Math.max(25, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
   };
+  const guarded: RequestListener = (req, res) => {
+    // The idle rule is for silent clients, not for an answer being worked on: a long call writes nothing until it is
+    // done. The request timeout still bounds the rest of the request's body; after the answer Node arms the
+    // keep-alive timeout on the socket.
+    req.socket.setTimeout(0);
+    handler(req, res);
+  };
   const server: Server = options.tls
-    ? createHttpsServer({ ...base, key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: limits.headersTimeoutMs }, handler)
-    : createHttpServer(base, handler);
+    ? createHttpsServer({ ...base, key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: limits.headersTimeoutMs }, guarded)
+    : createHttpServer(base, guarded);
   server.maxConnections = limits.maxConnections;
-  // With no 'timeout' listener Node destroys a socket idle this long, whether between requests or before the first.
+  // With no 'timeout' listener Node destroys a socket idle this long: before its first request or between requests.
   server.setTimeout(limits.idleTimeoutMs);
   return server;
 }
@@ -73,9 +80,8 @@ export async function listen(server: Server, host: string, port: number): Promis
   return server.address() as AddressInfo;
 }
 
-/** Drops every connection (sockets of upgraded requests included, through `extra`) and stops listening. */
-export async function closeServer(server: Server, extra: Iterable<Duplex> = []): Promise<void> {
-  for (const socket of extra) socket.destroy();
+/** Drops every connection and stops listening. */
+export async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   if (!server.listening) return;
   await new Promise<void>((done) => server.close(() => done()));
