@@ -25,7 +25,11 @@ function contentSecurityPolicy(): Plugin {
 
 export default defineConfig({
   main: {
-    define: { __DOVETAIL_VERSION__: JSON.stringify(pkg.version) },
+    define: {
+      __DOVETAIL_VERSION__: JSON.stringify(pkg.version),
+      // Whether the dev server built this bundle: only then may ELECTRON_RENDERER_URL replace the app:// renderer.
+      __DOVETAIL_DEV_BUILD__: JSON.stringify(process.env.NODE_ENV_ELECTRON_VITE === 'development'),
+    },
     build: {
       rolldownOptions: {
         input: {

@@ -1,10 +1,11 @@
 // Blind review in browser mode with the real engine and the demo workspace: an ablation's outputs (made through the
 // API, as the Experiments section would), a round created in the UI for two reviewers with overlap; Ann works through
-// her queue by keyboard alone in portal mode (the share link opened at another address of this machine), Bob in the
-// app (as its current user); results refused while the round is open and shown once the organiser closes it, and the
+// her queue by keyboard alone in portal mode (the share link served over HTTPS on another address of this machine,
+// chosen in the share settings, whose certificate fingerprint the page shows), Bob in the app (as its current user); results refused while the round is open and shown once the organiser closes it, and the
 // preferred outputs become a dataset version whose lineage names the round. Every HTTP response a reviewer's page
 // receives is scanned raw for the specializations' ids, names, hashes and cell labels.
 import os from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './fixtures';
 import type { DovetailServer } from './fixtures/server';
@@ -23,7 +24,7 @@ async function ok<T>(request: APIRequestContext, server: DovetailServer, service
 
 const OWNER_PASS = 'owner passphrase';
 
-test('two reviewers judge an overlapping round blind by keyboard; results appear only once it is closed', async ({ app, page, server, request }) => {
+test('two reviewers judge an overlapping round blind by keyboard; results appear only once it is closed', async ({ app, page, server, request, browser }) => {
   test.setTimeout(240_000);
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
@@ -63,13 +64,41 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   await expect(review.progress.getByTestId('reviewer-progress')).toHaveCount(2);
   const [round] = await ok<{ id: string }[]>(request, server, 'reviews', 'list');
 
-  // Sharing: a link for Ann on every interface, reached at another address of this machine; only review calls answer.
+  // Sharing: loopback is the default; the organiser picks another address of this machine, which turns HTTPS on (and
+  // keeps it on) and warns that its network can reach it. Only review calls answer there.
+  const settings = review.progress.getByTestId('share-settings');
+  await expect(settings.getByTestId('share-interface')).toContainText('127.0.0.1');
+  await expect(settings.getByTestId('share-https')).not.toBeChecked();
+  const lan = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  if (lan !== undefined) {
+    await settings.getByTestId('share-interface').click();
+    await expect(page.getByTestId('share-interface-option').first()).toHaveAttribute('data-address', '127.0.0.1');
+    await page.locator(`[data-testid="share-interface-option"][data-address="${lan}"]`).click();
+    await expect(settings.getByTestId('share-warning')).toContainText(`can reach ${lan}`);
+    await expect(settings.getByTestId('share-https')).toBeChecked();
+    await expect(settings.getByTestId('share-https')).toBeDisabled();
+  } else {
+    await settings.getByTestId('share-https').check(); // a machine with loopback only: HTTPS on loopback still
+  }
+  const host = lan ?? '127.0.0.1';
   await review.progress.getByTestId('share-create').first().click();
   const link = (await review.progress.getByTestId('share-link').first().textContent()) ?? '';
-  const [, port, token] = /:(\d+)\/#round=[^&]+&token=(\S+)/.exec(link) ?? [];
-  const lan = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.1';
+  const [, port, token] = /^https:\/\/[^/]+:(\d+)\/#round=[^&]+&token=(\S+)$/.exec(link) ?? [];
+  expect(link.startsWith(`https://${host}:${port}/`)).toBe(true);
+  // The fingerprint shown is the certificate's that a reviewer's browser is given.
+  const shown = (await settings.getByTestId('share-fingerprint').textContent()) ?? '';
+  expect(shown).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  const served = await new Promise<string>((done, fail) => {
+    const socket = tlsConnect({ host, port: Number(port), rejectUnauthorized: false }, () => {
+      done(socket.getPeerCertificate().fingerprint256);
+      socket.end();
+    });
+    socket.on('error', fail);
+  });
+  expect(served).toBe(shown);
+  const sharedOrigin = `https://${host}:${port}`;
   const shared = (route: string, body: unknown, withToken = true) =>
-    request.post(`http://${lan}:${port}/api/call/${route}`, { data: body, headers: withToken ? { 'x-dovetail-token': token! } : {} });
+    request.post(`${sharedOrigin}/api/call/${route}`, { data: body, headers: withToken ? { 'x-dovetail-token': token! } : {}, ignoreHTTPSErrors: true });
   const sharedQueue = await shared('reviews/queue', { roundId: round!.id });
   expect(sharedQueue.status()).toBe(200);
   expect(((await sharedQueue.json()) as { result: { items: unknown[] } }).result.items).toHaveLength(4);
@@ -77,15 +106,18 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   expect((await shared('experiments/list', {})).status()).toBe(404);
   expect((await shared('reviews/results', { id: round!.id })).status()).toBe(404);
   // No event socket and no other service there; the app's files are (they are public).
-  const sharedOrigin = `http://${lan}:${port}`;
-  expect((await request.get(`${sharedOrigin}/api/events`)).status()).toBe(404);
-  expect((await request.get(`${sharedOrigin}/`)).status()).toBe(200);
+  expect((await request.get(`${sharedOrigin}/api/events`, { ignoreHTTPSErrors: true })).status()).toBe(404);
+  expect((await request.get(`${sharedOrigin}/`, { ignoreHTTPSErrors: true })).status()).toBe(200);
+  // Plain HTTP is not served there.
+  expect(await request.get(`http://${host}:${port}/`).then((r) => r.status(), () => 'refused')).not.toBe(200);
 
-  // Portal mode: Ann opens her link at the other address and judges her whole queue by keyboard in the React queue.
-  const portal = await page.context().newPage();
+  // Portal mode: Ann opens her link at the other address (her browser accepts the self-signed certificate, as a
+  // reviewer would after comparing the fingerprint) and judges her whole queue by keyboard in the React queue.
+  const reviewerBrowser = await browser.newContext({ ignoreHTTPSErrors: true });
+  const portal = await reviewerBrowser.newPage();
   const portalBodies: Promise<{ url: string; body: string }>[] = [];
   portal.on('response', (r) => portalBodies.push(r.text().then((body) => ({ url: r.url(), body }), () => ({ url: r.url(), body: '' }))));
-  await portal.goto(link.replace('0.0.0.0', lan));
+  await portal.goto(link);
   const annPortal = new ReviewPage(portal);
   await expect(annPortal.queue).toBeVisible();
   await expect(portal.getByTestId('portal-round')).toHaveText('Blind round');
@@ -93,7 +125,7 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   await judgeByKeyboard(annPortal, 'Ann');
   await expect(portal.getByTestId('portal-progress')).toHaveText('4 / 4 judged');
   await expect(portal.getByTestId('nav-review')).toHaveCount(0); // the queue only: no app shell
-  await portal.close();
+  await reviewerBrowser.close();
   const portalResponses = await Promise.all(portalBodies);
   expect(portalResponses.every((r) => r.url.startsWith(sharedOrigin))).toBe(true);
   expect(portalResponses.filter((r) => r.url.includes('/api/call/reviews/item')).length).toBeGreaterThanOrEqual(4);
@@ -102,7 +134,8 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   }
   await review.progress.getByTestId('share-revoke').first().click();
   await expect(review.progress.getByTestId('share-link')).toHaveCount(0);
-  expect((await shared('reviews/queue', { roundId: round!.id })).status()).toBe(401);
+  // Ann's was the only live link: the share server closed with it.
+  await expect(shared('reviews/queue', { roundId: round!.id })).rejects.toThrow(/ECONNREFUSED/);
 
   // Raw responses while a reviewer is the current user.
   let reviewerPhase = false;

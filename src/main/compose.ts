@@ -5,7 +5,7 @@ import { BugError, CancelledError } from '../shared/errors';
 import { AccessControl, permissionOf } from './api/access';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
-import { ReviewShareServer } from './host/review-share-server';
+import { startShareServer } from './host/review-share-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
@@ -116,11 +116,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       }
     },
     importDataset: (arg, lineage) => datasets.importWithLineage(arg, lineage),
-    openShareServer: async (host, port, resolve) => {
+    openShareServer: async (request, resolve) => {
       if (!late.dispatcher) throw new BugError('sharing before the dispatcher exists');
-      const server = new ReviewShareServer(late.dispatcher as never, resolve, { host, port, ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}) });
-      const address = await server.listen();
-      return { port: address.port, close: () => server.close() };
+      return startShareServer(late.dispatcher as never, resolve, { ...request, ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}) });
     },
   });
   const dispatcher = new Dispatcher(
@@ -141,6 +139,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     },
   );
   late.dispatcher = dispatcher;
+  // Links belong to a workspace: when another one opens (or none), its share servers have nothing left to serve.
+  const unsubscribeShares = dispatcher.subscribe((message) => {
+    if (message.service === 'workspace' && message.event === 'onChanged') void reviews.pruneShares();
+  });
   // A shutdown before the worker said hello (a quick CLI command) cancels the start: not a failure.
   void engine.start().catch((error: unknown) => {
     if (!(error instanceof CancelledError)) log('error', 'The engine worker did not start', error);
@@ -152,6 +154,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     engine,
     services: { experiments, adapters },
     async dispose() {
+      unsubscribeShares();
       engineService.dispose();
       generation.dispose();
       await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose()]);

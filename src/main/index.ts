@@ -7,10 +7,14 @@ import { composeApp, type ComposedApp } from './compose';
 import { registerAppScheme, serveRenderer } from './ipc/app-protocol';
 import { bindIpc } from './ipc/ipc-binding';
 import { spawnUtilityProcess } from './ipc/utility-engine-channel';
+import { devRendererUrl } from './ipc/url-policy';
 import { createMainWindow, hardenSessions, isTrustedSender, preloadPath } from './ipc/window';
 import { APP_VERSION } from './version';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Set by electron.vite.config.ts: true only in bundles the dev server built. */
+declare const __DOVETAIL_DEV_BUILD__: boolean | undefined;
+const DEV_BUILD = typeof __DOVETAIL_DEV_BUILD__ === 'boolean' && __DOVETAIL_DEV_BUILD__;
 
 registerAppScheme();
 app.enableSandbox();
@@ -43,7 +47,7 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     bindIpc(ipcMain, composed.dispatcher as never, isTrustedSender, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
-    const devUrl = process.env.ELECTRON_RENDERER_URL;
+    const devUrl = devRendererUrl(process.env, { packaged: app.isPackaged, devBuild: DEV_BUILD });
     mainWindow = createMainWindow({ preloadPath: preloadPath(here), ...(devUrl ? { devUrl } : {}) });
   });
 

@@ -19,12 +19,12 @@ export function failure(message: string, code: string, hint?: string): CallRespo
   return { ok: false, error: toErrorShape(new UserError(message, hint === undefined ? { code } : { code, hint })) };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: CallResponse): void {
+export function sendJson(res: ServerResponse, status: number, body: CallResponse, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(status, { ...securityHeaders(), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { ...securityHeaders(), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -33,21 +33,55 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
   res.end(text);
 }
 
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      throw new UserError(`Request body over ${Math.round(limit / 1024 / 1024)} MiB`, { code: 'too-large', hint: 'Send large data as a file import.' });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new UserError('The request body is not valid JSON', { code: 'bad-request', hint: 'Send the argument as a JSON object.' });
-  }
+/**
+ * The body as JSON, read up to `limit` bytes. Past the limit it stops reading (without destroying the socket, so that
+ * the caller can still answer) and rejects with a 'too-large' UserError; the caller must then close the connection.
+ */
+export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') {
+        resolveBody({});
+        return;
+      }
+      try {
+        resolveBody(JSON.parse(text) as unknown);
+      } catch {
+        reject(new UserError('The request body is not valid JSON', { code: 'bad-request', hint: 'Send the argument as a JSON object.' }));
+      }
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+function tooLarge(limit: number): UserError {
+  const size = limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MiB` : `${Math.round(limit / 1024)} KiB`;
+  return new UserError(`Request body over ${size}`, { code: 'too-large', hint: 'Send large data as a file import.' });
 }

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineService, method } from '../../shared/contract/define';
 import { HTTP_ROUTES } from '../../shared/contract/wire';
 import { Dispatcher } from '../api/dispatcher';
+import { FailedTokenThrottle } from './server-hardening';
 import { WebServer } from './web-server';
 
 const echo = defineService('echo', { say: method(z.object({ text: z.string() }).strict(), z.string()) }, { onSaid: z.string() });
@@ -31,7 +32,7 @@ beforeEach(async () => {
       },
     },
   });
-  server = new WebServer(dispatcher as never, { rendererDir: join(dir, 'renderer') });
+  server = new WebServer(dispatcher as never, { rendererDir: join(dir, 'renderer'), throttle: new FailedTokenThrottle({ freeFailures: 3, baseDelayMs: 20_000 }) });
   const url = new URL(await server.listen());
   base = url.origin;
 });
@@ -99,5 +100,51 @@ describe('browser-mode server', () => {
     await call('echo/say', { text: 'event!' });
     expect(await message).toEqual({ service: 'echo', event: 'onSaid', payload: 'event!' });
     socket.close();
+  });
+
+  it('refuses the event socket to a page of another origin or a foreign Host, even with the token', async () => {
+    const wsBase = base.replace('http', 'ws');
+    const withToken = `${wsBase}${HTTP_ROUTES.events}?${HTTP_ROUTES.tokenQuery}=${server.token}`;
+    const attempt = (options: WebSocket.ClientOptions) => new Promise((done, fail) => {
+      const socket = new WebSocket(withToken, options);
+      socket.on('open', () => {
+        socket.close();
+        done('open');
+      });
+      socket.on('error', fail);
+    });
+    await expect(attempt({ origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(attempt({ origin: base.replace('127.0.0.1', 'localhost').replace(/:\d+$/, ':1') })).rejects.toThrow(/403/);
+    await expect(attempt({ headers: { host: 'evil.example' } })).rejects.toThrow(/403/);
+    expect(await attempt({ origin: base })).toBe('open');
+  });
+
+  it('throttles wrong tokens per address on calls and on the event socket (429 with Retry-After)', async () => {
+    // A tab opened without the token keeps asking: no guess, so it locks nobody out.
+    for (let i = 0; i < 5; i++) expect((await call('echo/say', { text: 'x' }, {})).status).toBe(401);
+    expect((await call('echo/say', { text: 'x' })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await call('echo/say', { text: 'x' }, { [HTTP_ROUTES.tokenHeader]: `guess-${i}` })).status).toBe(401);
+    const refused = new WebSocket(`${base.replace('http', 'ws')}${HTTP_ROUTES.events}?${HTTP_ROUTES.tokenQuery}=guess`);
+    await expect(new Promise((done, fail) => { refused.on('open', done); refused.on('error', fail); })).rejects.toThrow(/401/);
+    const throttled = await fetch(`${base}${HTTP_ROUTES.apiPrefix}echo/say`, { method: 'POST', headers: { [HTTP_ROUTES.tokenHeader]: server.token }, body: '{"text":"hi"}' });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    const socket = new WebSocket(`${base.replace('http', 'ws')}${HTTP_ROUTES.events}?${HTTP_ROUTES.tokenQuery}=${server.token}`);
+    await expect(new Promise((done, fail) => { socket.on('open', done); socket.on('error', fail); })).rejects.toThrow(/429/);
+  });
+
+  it('closes the connection after refusing an oversized body, so its rest is never read as a request', async () => {
+    const url = new URL(base);
+    const { status, closed } = await new Promise<{ status: number; closed: Promise<void> }>((done, fail) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, method: 'POST', path: `${HTTP_ROUTES.apiPrefix}echo/say`, agent: new Agent({ keepAlive: true }), headers: { [HTTP_ROUTES.tokenHeader]: server.token, 'content-length': String(9 * 1024 * 1024) } }, (res) => {
+        const closedSocket = new Promise<void>((c) => res.socket.once('close', () => c()));
+        res.resume();
+        done({ status: res.statusCode ?? 0, closed: closedSocket });
+      });
+      req.on('error', fail);
+      req.write('{"text":"');
+    });
+    expect(status).toBe(413);
+    await closed;
   });
 });

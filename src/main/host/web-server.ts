@@ -1,8 +1,9 @@
-// Browser mode: the same services over HTTP + WebSocket, bound to loopback with a per-launch token.
+// Browser mode: the same services over HTTP + WebSocket, bound to loopback with a per-launch token, under the shared
+// server hardening (timeouts, connection cap, Host/Origin checks, failed-token throttling; server-hardening.ts).
 // Static renderer files are public (they hold no secrets; static-files.ts); every API call and the event socket need
 // the token. The review-only server for other machines is review-share-server.ts.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,7 +11,11 @@ import { toErrorShape } from '../../shared/errors';
 import { HTTP_ROUTES } from '../../shared/contract/wire';
 import type { ServiceSpec } from '../../shared/contract/define';
 import type { Dispatcher } from '../api/dispatcher';
-import { failure, readJsonBody, sendJson } from './http-responses';
+import { failure, sendJson } from './http-responses';
+import {
+  AddressGuard, closeServer, createHardenedServer, FailedTokenThrottle, listen, readBodyOrRefuse, refuseSocket, refuseThrottled, remoteOf,
+  type ServerLimits, type TlsCredentials,
+} from './server-hardening';
 import { serveStatic } from './static-files';
 
 export interface WebServerOptions {
@@ -23,6 +28,12 @@ export interface WebServerOptions {
   token?: string;
   /** Largest accepted request body; bigger uploads go through files, not JSON calls. */
   maxBodyBytes?: number;
+  /** Timeouts and the connection cap (tests shorten them). */
+  limits?: Partial<ServerLimits>;
+  /** Failed-token bookkeeping (tests inject one with a clock). */
+  throttle?: FailedTokenThrottle;
+  /** HTTPS instead of HTTP. */
+  tls?: TlsCredentials;
 }
 
 export class WebServer {
@@ -32,7 +43,9 @@ export class WebServer {
   private readonly unsubscribe: () => void;
   private readonly rendererDir: string;
   private readonly maxBodyBytes: number;
+  private readonly throttle: FailedTokenThrottle;
   private address: AddressInfo | undefined;
+  private guard: AddressGuard | undefined;
 
   constructor(
     private readonly dispatcher: Dispatcher<Record<string, ServiceSpec>>,
@@ -41,15 +54,28 @@ export class WebServer {
     this.token = options.token ?? randomBytes(24).toString('base64url');
     this.rendererDir = resolve(options.rendererDir);
     this.maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
-    this.server = createServer((req, res) => {
+    this.throttle = options.throttle ?? new FailedTokenThrottle();
+    this.server = createHardenedServer((req, res) => {
       this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: toErrorShape(error) }));
-    });
+    }, { ...(options.limits ? { limits: options.limits } : {}), ...(options.tls ? { tls: options.tls } : {}) });
     this.sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== HTTP_ROUTES.events || !this.hostAllowed(req) || !this.tokenMatches(url.searchParams.get(HTTP_ROUTES.tokenQuery))) {
-        socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-        socket.destroy();
+      // The event socket carries every service's events: the same Host, Origin and token rules as a call (a page on
+      // another site may open a WebSocket to loopback; only its Origin tells).
+      if (url.pathname !== HTTP_ROUTES.events || !this.guard?.hostAllowed(req.headers.host) || !this.guard.originAllowed(req.headers.origin)) {
+        refuseSocket(socket, 403, 'Forbidden');
+        return;
+      }
+      const wait = this.throttle.waitMs(remoteOf(req));
+      if (wait > 0) {
+        refuseSocket(socket, 429, 'Too Many Requests', { 'Retry-After': String(Math.ceil(wait / 1000)) });
+        return;
+      }
+      const token = url.searchParams.get(HTTP_ROUTES.tokenQuery);
+      if (!this.tokenMatches(token)) {
+        if (token) this.throttle.fail(remoteOf(req)); // a tab opened without the token retries: that is no guess
+        refuseSocket(socket, 401, 'Unauthorized');
         return;
       }
       this.sockets.handleUpgrade(req, socket, head, (ws) => this.sockets.emit('connection', ws, req));
@@ -66,33 +92,33 @@ export class WebServer {
   }
 
   async listen(): Promise<string> {
-    const host = this.options.host ?? '127.0.0.1';
-    await new Promise<void>((resolveListen, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port ?? 0, host, () => resolveListen());
-    });
-    this.address = this.server.address() as AddressInfo;
+    this.address = await listen(this.server, this.options.host ?? '127.0.0.1', this.options.port ?? 0);
+    this.guard = new AddressGuard(this.options.tls ? 'https' : 'http', this.address);
     return this.url;
+  }
+
+  /** The listening server (tests watch its connections). */
+  get httpServer(): Server {
+    return this.server;
   }
 
   /** The address to open, token included. */
   get url(): string {
     if (!this.address) throw new Error('Server is not listening');
     const host = this.address.family === 'IPv6' ? `[${this.address.address}]` : this.address.address;
-    return `http://${host}:${this.address.port}/?${HTTP_ROUTES.tokenQuery}=${this.token}`;
+    return `${this.options.tls ? 'https' : 'http'}://${host}:${this.address.port}/?${HTTP_ROUTES.tokenQuery}=${this.token}`;
   }
 
   async close(): Promise<void> {
     this.unsubscribe();
     for (const client of this.sockets.clients) client.terminate();
     this.sockets.close();
-    this.server.closeAllConnections();
-    await new Promise<void>((done) => this.server.close(() => done()));
+    await closeServer(this.server);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!this.hostAllowed(req)) {
+    if (!this.guard?.hostAllowed(req.headers.host)) {
       // A foreign Host header means DNS rebinding or a misdirected request: refuse before anything else.
       sendJson(res, 403, failure('Forbidden host', 'forbidden'));
       return;
@@ -113,29 +139,25 @@ export class WebServer {
       sendJson(res, 405, failure('Use POST for API calls', 'method-not-allowed'));
       return;
     }
-    const header = req.headers[HTTP_ROUTES.tokenHeader];
-    if (!this.tokenMatches(typeof header === 'string' ? header : null)) {
-      sendJson(res, 401, failure('Missing or wrong access token', 'unauthorized', 'Open the address Dovetail printed, which carries the token.'));
-      return;
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !this.originAllowed(origin)) {
+    if (!this.guard?.originAllowed(req.headers.origin)) {
       sendJson(res, 403, failure('Cross-origin calls are refused', 'forbidden'));
       return;
     }
-    const [service = '', method = '', ...extra] = rest.split('/');
-    let body: unknown;
-    try {
-      body = await readJsonBody(req, this.maxBodyBytes);
-    } catch (error) {
-      sendJson(res, 400, { ok: false, error: toErrorShape(error) });
+    if (refuseThrottled(this.throttle, req, res)) return;
+    const header = req.headers[HTTP_ROUTES.tokenHeader];
+    if (!this.tokenMatches(typeof header === 'string' ? header : null)) {
+      if (header) this.throttle.fail(remoteOf(req)); // only a wrong token is a guess; a missing one tells nothing
+      sendJson(res, 401, failure('Missing or wrong access token', 'unauthorized', 'Open the address Dovetail printed, which carries the token.'));
       return;
     }
+    const [service = '', method = '', ...extra] = rest.split('/');
+    const read = await readBodyOrRefuse(req, res, this.maxBodyBytes);
+    if (!read) return;
     if (extra.length > 0) {
       sendJson(res, 404, failure(`Unknown method ${rest}`, 'unknown-method'));
       return;
     }
-    const response = await this.dispatcher.handle({ service, method, arg: body }, { transport: 'http' });
+    const response = await this.dispatcher.handle({ service, method, arg: read.body }, { transport: 'http' });
     sendJson(res, 200, response);
   }
 
@@ -144,23 +166,5 @@ export class WebServer {
     const a = Buffer.from(candidate);
     const b = Buffer.from(this.token);
     return a.length === b.length && timingSafeEqual(a, b);
-  }
-
-  private hostAllowed(req: IncomingMessage): boolean {
-    const host = req.headers.host;
-    if (!host || !this.address) return false;
-    const port = this.address.port;
-    const bound = this.options.host ?? '127.0.0.1';
-    const allowed = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bound}:${port}`]);
-    return allowed.has(host.toLowerCase());
-  }
-
-  private originAllowed(origin: string): boolean {
-    try {
-      const url = new URL(origin);
-      return this.hostAllowed({ headers: { host: url.host } } as IncomingMessage) && url.protocol === 'http:';
-    } catch {
-      return false;
-    }
   }
 }

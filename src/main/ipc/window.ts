@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { APP_ORIGIN } from './app-protocol';
+import { externalUrlAllowed } from './url-policy';
 
 export interface WindowOptions {
   preloadPath: string;
@@ -19,8 +20,8 @@ export function hardenSessions(): void {
       if (!isOwnUrl(url)) event.preventDefault();
     });
     contents.setWindowOpenHandler(({ url }) => {
-      // Links to documentation open in the user's browser; nothing opens inside the app.
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      // Links to documentation open in the user's browser (allow-listed hosts only); nothing opens inside the app.
+      if (externalUrlAllowed(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });

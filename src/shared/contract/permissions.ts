@@ -86,6 +86,6 @@ export const PERMISSIONS: PermissionTable = {
   reviews: {
     createRound: write(STAFF), list: read(SIGNED_IN), get: read(STAFF), close: write(STAFF), results: read(SIGNED_IN), export: read(SIGNED_IN),
     queue: read(REVIEWER), item: read(REVIEWER), vote: write(REVIEWER), undo: write(REVIEWER),
-    share: write(STAFF), revokeShare: write(STAFF), toDataset: write(STAFF),
+    share: write(STAFF), revokeShare: write(STAFF), shareInterfaces: read(STAFF), toDataset: write(STAFF),
   },
 };

@@ -191,12 +191,32 @@ const byId = z.object({ id: Id }).strict();
 export const ShareArg = z.object({
   roundId: Id,
   reviewerId: Id,
-  /** The interface to listen on (an address of this machine, e.g. 0.0.0.0 or a LAN address). */
-  host: z.string().trim().min(1).max(64).default('0.0.0.0'),
+  /** The interface to listen on: one address of this machine (shareInterfaces); loopback unless the organiser picks. */
+  host: z.string().trim().min(1).max(64).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(0),
+  /** HTTPS with the workspace's self-signed certificate; default on for any interface but loopback (required there). */
+  tls: z.boolean().optional(),
 }).strict();
-export const SharedLink = z.object({ reviewerId: z.string(), token: z.string(), host: z.string(), port: count });
+export const SharedLink = z.object({
+  reviewerId: z.string(), token: z.string(), host: z.string(), port: count,
+  /** What reviewers open, without the fragment: http(s)://<host>:<port> (IPv6 in brackets). */
+  origin: z.string(),
+  scheme: z.enum(['http', 'https']),
+  /** SHA-256 fingerprint of the certificate reviewers' browsers will show (null: plain HTTP). */
+  fingerprint256: z.string().nullable(),
+});
 export type SharedLink = z.infer<typeof SharedLink>;
+
+/** An address of this machine a round can be shared on. */
+export const ShareInterface = z.object({
+  address: z.string(),
+  /** The interface's name (lo, eth0, Wi-Fi, ...). */
+  name: z.string(),
+  family: z.enum(['IPv4', 'IPv6']),
+  /** Loopback: only this machine reaches it. */
+  loopback: z.boolean(),
+});
+export type ShareInterface = z.infer<typeof ShareInterface>;
 
 export const ToDatasetArg = z.object({
   id: Id,
@@ -235,6 +255,8 @@ export const reviewsContract = defineService(
     /** Issues (or re-issues, revoking the old) the reviewer's token; starts the share server on `host` if needed. */
     share: method(ShareArg, SharedLink),
     revokeShare: method(z.object({ roundId: Id, reviewerId: Id }).strict(), z.null()),
+    /** The addresses of this machine a round can be shared on, loopback first. */
+    shareInterfaces: method(z.object({}).strict(), z.array(ShareInterface)),
     /**
      * Closing the loop (closed rounds): the preferred output of each item (the reviewers' majority; pass in single
      * mode) becomes the reference of a row of a new dataset (or a new version of `datasetId`), with the round's id in

@@ -12,7 +12,7 @@ import { CreateRound, VoteArg, type ReviewItem } from '../../../shared/contract/
 import { reviewsContract } from '../../../shared/contract/reviews';
 import { UserError } from '../../../shared/errors';
 import { Dispatcher } from '../../api/dispatcher';
-import { ReviewShareServer } from '../../host/review-share-server';
+import { startShareServer } from '../../host/review-share-server';
 import { Database, workspaceMigrations } from '../../platform/db';
 import { UsersService } from '../users';
 import type { WorkspaceAccess } from '../workspace';
@@ -76,10 +76,8 @@ beforeEach(() => {
       imported.push({ arg, lineage, text: fs.readFileSync(arg.files[0]!.path, 'utf8') });
       return { version: { id: 'dv-new', datasetId: 'ds-new' } };
     },
-    openShareServer: async (host, port, resolve): Promise<OpenShareServer> => {
-      const server = new ReviewShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { host, port, rendererDir: path.join(dir, 'renderer') });
-      return { port: (await server.listen()).port, close: () => server.close() };
-    },
+    openShareServer: async (request, resolve): Promise<OpenShareServer> =>
+      startShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { ...request, rendererDir: path.join(dir, 'renderer') }),
   });
 });
 afterEach(async () => {
@@ -301,10 +299,11 @@ describe('sharing a round', () => {
     await reviews.revokeShare({ roundId: round.id, reviewerId: ann.id }, ctxOf(owner.id));
     expect((await post('reviews/queue', { roundId: round.id }, link.token)).status).toBe(401);
     expect((await post('reviews/queue', { roundId: round.id }, bobs.token)).status).toBe(200);
-    // A new link replaces the old; closing the round ends every link.
+    // A new link replaces the old; closing the round ends every link, and the server with them.
     const again = await reviews.share({ roundId: round.id, reviewerId: bob.id, host: '127.0.0.1', port: 0 }, ctxOf(owner.id));
     expect((await post('reviews/queue', { roundId: round.id }, bobs.token)).status).toBe(401);
+    expect((await post('reviews/queue', { roundId: round.id }, again.token)).status).toBe(200);
     await reviews.close({ id: round.id }, ctxOf(owner.id));
-    expect((await post('reviews/queue', { roundId: round.id }, again.token)).status).toBe(401);
+    await expect(post('reviews/queue', { roundId: round.id }, again.token)).rejects.toThrow(/fetch failed/);
   });
 });

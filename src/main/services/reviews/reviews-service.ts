@@ -4,12 +4,12 @@
 // reviewers and to users with the reviewer role. The caller is `ctx.userId` (set by the share server from a
 // reviewer's token), else the current user. Also: per-reviewer share tokens for the review-only server, and the
 // preferred outputs of a closed round as a new dataset version (closing the loop).
-import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { Experiment, OutputRow } from '../../../shared/contract/experiments';
-import type { CreateRound, ReviewItem, ReviewQueue, ReviewResults, reviewsContract, Round, RoundSummary, SharedLink, VoteArg } from '../../../shared/contract/reviews';
+import type { CreateRound, ReviewItem, ReviewQueue, ReviewResults, reviewsContract, Round, RoundSummary, SharedLink, ShareInterface, VoteArg } from '../../../shared/contract/reviews';
 import { METRIC_BINARY, METRIC_DIRECTION, metricLabel, type MetricSpec } from '../../../shared/metrics';
 import type { z } from 'zod';
 import { DEFAULT_SPLIT, type DatasetLineage, type ImportDataset } from '../../../shared/contract/datasets';
@@ -19,6 +19,7 @@ import type { WorkspaceAccess } from '../workspace';
 import { analyse, exportRows, preferredOutputs, toCsv, type AnalysisInput } from './analysis';
 import { makePlan, type Assignment, type CandidateRow } from './plan';
 import { ReviewStore, type StoredRound } from './review-store';
+import { checkShareTarget, shareInterfaces, ShareServers, tokenHash, type OpenShareServerFn } from './share-servers';
 
 type Contract = typeof reviewsContract;
 
@@ -39,24 +40,23 @@ export interface ReviewsServiceDeps {
   readonly resamples?: number;
   /** The datasets service's import with the round as the new version's lineage (closing the loop). */
   readonly importDataset?: (arg: ImportDatasetArg, lineage: DatasetLineage) => Promise<{ version: { id: string; datasetId: string } }>;
-  /** Starts the review-only server (host/web-server.ts ReviewShareServer) on an interface; absent: sharing off. */
-  readonly openShareServer?: (host: string, port: number, resolve: (token: string) => { roundId: string; userId: string } | undefined) => Promise<OpenShareServer>;
+  /** Starts the review-only server (host/review-share-server.ts) on an interface; absent: sharing off. */
+  readonly openShareServer?: OpenShareServerFn;
+  /** This machine's addresses (tests pass their own). */
+  readonly interfaces?: () => ShareInterface[];
 }
 
-export interface OpenShareServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type { OpenShareServer } from './share-servers';
 
 export type ImportDatasetArg = z.output<typeof ImportDataset>;
 
-const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
-
 export class ReviewsService implements ServiceImpl<Contract> {
-  /** Share servers by interface, started on first share and closed on dispose. */
-  private readonly shareServers = new Map<string, Promise<OpenShareServer>>();
+  /** Share servers by interface: started on the first share there, closed when their last live link goes. */
+  private readonly shares: ShareServers | undefined;
 
-  constructor(private readonly deps: ReviewsServiceDeps) {}
+  constructor(private readonly deps: ReviewsServiceDeps) {
+    this.shares = deps.openShareServer && new ShareServers(deps.openShareServer, (hash) => this.liveShare(hash));
+  }
 
   async createRound(spec: CreateRound, ctx: CallContext): Promise<Round> {
     const caller = this.organiser(ctx, 'create review rounds');
@@ -103,6 +103,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
     if (round.state === 'closed') throw new UserError(`"${round.name}" is closed already`, { code: 'review-closed' });
     const at = this.deps.clock().toISOString();
     this.store().close(id, at);
+    await this.shares?.prune(); // the round's links died with it
     this.deps.events.emit('onChanged', { id, state: 'closed' });
     return this.full({ ...round, state: 'closed', closedAt: at }, await this.experimentName(round.experimentId));
   }
@@ -161,31 +162,39 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return itemId === undefined ? null : this.blindItem(round, queue, itemId);
   }
 
-  async share(arg: { roundId: string; reviewerId: string; host: string; port: number }, ctx: CallContext): Promise<SharedLink> {
+  async share(arg: { roundId: string; reviewerId: string; host: string; port: number; tls?: boolean | undefined }, ctx: CallContext): Promise<SharedLink> {
     const round = this.find(arg.roundId);
     this.organiser(ctx, 'share review rounds');
     if (round.state !== 'open') throw new UserError(`"${round.name}" is closed`, { code: 'review-closed' });
     if (!round.spec.reviewerIds.includes(arg.reviewerId)) throw new UserError('Only a reviewer of the round gets a link', { code: 'review-not-reviewer', where: 'reviewerId' });
-    const open = this.deps.openShareServer;
-    if (!open) throw new UserError('Sharing is not available in this app', { code: 'review-share', hint: 'Use browser mode or the desktop app.' });
+    if (!this.shares) throw new UserError('Sharing is not available in this app', { code: 'review-share', hint: 'Use browser mode or the desktop app.' });
+    const target = checkShareTarget(arg.host, arg.tls, (this.deps.interfaces ?? shareInterfaces)());
     // One server per interface; a later share on the same interface reuses it (and its port).
-    let server = this.shareServers.get(arg.host);
-    if (!server) {
-      server = open(arg.host, arg.port, (token) => this.resolveShare(token));
-      this.shareServers.set(arg.host, server);
-      server.catch(() => this.shareServers.delete(arg.host));
-    }
-    const { port } = await server;
     const token = randomBytes(24).toString('base64url');
-    this.store().issueShare(round.id, arg.reviewerId, tokenHash(token), this.deps.clock().toISOString());
-    return { reviewerId: arg.reviewerId, token, host: arg.host, port };
+    const server = await this.shares.serve({ ...target, port: arg.port, workspaceDir: this.deps.workspace.active.info.path }, tokenHash(token));
+    try {
+      this.store().issueShare(round.id, arg.reviewerId, tokenHash(token), this.deps.clock().toISOString());
+    } finally {
+      await this.shares.prune(); // the reviewer's previous link may have been the last on another interface
+    }
+    const literal = target.host.includes(':') ? `[${target.host}]` : target.host;
+    return {
+      reviewerId: arg.reviewerId, token, host: target.host, port: server.port,
+      origin: `${server.scheme}://${literal}:${server.port}`, scheme: server.scheme, fingerprint256: server.fingerprint256,
+    };
   }
 
   async revokeShare(arg: { roundId: string; reviewerId: string }, ctx: CallContext): Promise<null> {
     this.find(arg.roundId);
     this.organiser(ctx, 'revoke review links');
     this.store().revokeShares(arg.roundId, arg.reviewerId, this.deps.clock().toISOString());
+    await this.shares?.prune();
     return null;
+  }
+
+  async shareInterfaces(_arg: Record<string, never>, ctx: CallContext): Promise<ShareInterface[]> {
+    this.organiser(ctx, 'share review rounds');
+    return (this.deps.interfaces ?? shareInterfaces)();
   }
 
   async toDataset(arg: { id: string; newName?: string | undefined; datasetId?: string | undefined }, ctx: CallContext): Promise<{ datasetVersionId: string; datasetId: string; rows: number }> {
@@ -220,21 +229,24 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return { datasetVersionId: result.version.id, datasetId: result.version.datasetId, rows: rows.length };
   }
 
-  /** The round and reviewer of a live token of an open round in the open workspace. */
-  resolveShare(token: string): { roundId: string; userId: string } | undefined {
+  /** The round and reviewer of a live token (by hash) of an open round in the open workspace. */
+  private liveShare(hash: string): { roundId: string; userId: string } | undefined {
     let store;
     try {
       store = this.store();
     } catch {
       return undefined; // no workspace open: nothing is shared
     }
-    return store.shareOf(tokenHash(token));
+    return store.shareOf(hash);
+  }
+
+  /** Closes the share servers left with no live link (after the workspace changed, none has one). */
+  async pruneShares(): Promise<void> {
+    await this.shares?.prune();
   }
 
   async dispose(): Promise<void> {
-    const servers = [...this.shareServers.values()];
-    this.shareServers.clear();
-    await Promise.allSettled(servers.map(async (s) => (await s).close()));
+    await this.shares?.dispose();
   }
 
   /** The reviewer's view of one item: opaque id, input, texts by side, own vote. Nothing else leaves here. */

@@ -1,11 +1,12 @@
 // An open round as its organiser sees it: what is compared, the sample and seed, each reviewer's progress, and Close
 // (after which the reviewers' verdicts are unblinded and the results computed); and one revocable link (token) per
-// reviewer for the review-only server on a chosen interface, for reviewers on other machines.
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, LinearProgress, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+// reviewer for the review-only server on a chosen interface (ShareSettings), for reviewers on other machines.
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, LinearProgress, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { RoundSummary, SharedLink } from '../../../../shared/contract';
 import { portalFragment, useApi, useLoad } from '../../api';
 import { ErrorAlert, useReportError } from '../../components/ErrorReporter';
+import { ShareSettings, type ShareTarget } from './ShareSettings';
 
 export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClosed(): void }) {
   const api = useApi();
@@ -14,7 +15,7 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
   const users = useLoad((a) => a.users.list({}), []);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [host, setHost] = useState('0.0.0.0');
+  const [target, setTarget] = useState<ShareTarget | null>(null);
   const [links, setLinks] = useState<Record<string, SharedLink | null>>({});
   if (full.error) return <ErrorAlert error={full.error} />;
   const r = full.data;
@@ -35,7 +36,8 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
   const share = async (reviewerId: string, revoke: boolean) => {
     try {
       if (revoke) await api.reviews.revokeShare({ roundId: round.id, reviewerId });
-      setLinks({ ...links, [reviewerId]: revoke ? null : await api.reviews.share({ roundId: round.id, reviewerId, host }) });
+      if (!revoke && target === null) return;
+      setLinks({ ...links, [reviewerId]: revoke || target === null ? null : await api.reviews.share({ roundId: round.id, reviewerId, host: target.host, tls: target.tls }) });
     } catch (error) {
       report(error);
     }
@@ -76,17 +78,17 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
               <TableCell>
                 {links[p.reviewerId] && (
                   <Typography variant="caption" component="div" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="share-link">
-                    {`http://${links[p.reviewerId]?.host}:${links[p.reviewerId]?.port}/${portalFragment({ roundId: round.id, token: links[p.reviewerId]?.token ?? '' })}`}
+                    {`${links[p.reviewerId]?.origin}/${portalFragment({ roundId: round.id, token: links[p.reviewerId]?.token ?? '' })}`}
                   </Typography>
                 )}
-                <Button size="small" onClick={() => void share(p.reviewerId, false)} data-testid="share-create">{links[p.reviewerId] ? 'New link' : 'Share'}</Button>
+                <Button size="small" disabled={target === null} onClick={() => void share(p.reviewerId, false)} data-testid="share-create">{links[p.reviewerId] ? 'New link' : 'Share'}</Button>
                 {links[p.reviewerId] && <Button size="small" color="warning" onClick={() => void share(p.reviewerId, true)} data-testid="share-revoke">Revoke</Button>}
               </TableCell>
             </TableRow>
           ))}
         </TableBody>
       </Table>
-      <TextField size="small" label="Share on interface" value={host} onChange={(e) => setHost(e.target.value)} helperText="0.0.0.0: every interface (replace it in the link with this machine's address); only the review queue and its calls answer there" sx={{ maxWidth: 420 }} />
+      <ShareSettings target={target} onChange={setTarget} fingerprint={Object.values(links).find((l) => l?.fingerprint256)?.fingerprint256 ?? null} />
     </Stack>
   );
 }
