@@ -13,9 +13,9 @@ import { toErrorShape } from '../../shared/errors';
 import type { Dispatcher } from '../api/dispatcher';
 import { failure, sendJson } from './http-responses';
 import {
-  AddressGuard, closeServer, createHardenedServer, FailedTokenThrottle, listen, readBodyOrRefuse, refuseThrottled, remoteOf,
-  type ServerLimits, type TlsCredentials,
+  AddressGuard, closeServer, createHardenedServer, listen, readBodyOrRefuse, refuseThrottled, remoteOf, type ServerLimits, type TlsCredentials,
 } from './server-hardening';
+import { FailureThrottle } from '../platform/throttle';
 import { workspaceCertificate } from './share-certificate';
 import { serveStatic } from './static-files';
 
@@ -31,12 +31,12 @@ export interface ReviewShareServerOptions {
   /** HTTPS with this key and certificate; absent, plain HTTP (the service allows that on loopback only). */
   readonly tls?: TlsCredentials;
   readonly limits?: Partial<ServerLimits>;
-  readonly throttle?: FailedTokenThrottle;
+  readonly throttle?: FailureThrottle;
 }
 
 export class ReviewShareServer {
   private readonly server: Server;
-  private readonly throttle: FailedTokenThrottle;
+  private readonly throttle: FailureThrottle;
   private guard: AddressGuard | undefined;
 
   constructor(
@@ -44,7 +44,7 @@ export class ReviewShareServer {
     private readonly resolveToken: ShareResolver,
     private readonly options: ReviewShareServerOptions,
   ) {
-    this.throttle = options.throttle ?? new FailedTokenThrottle();
+    this.throttle = options.throttle ?? new FailureThrottle();
     this.server = createHardenedServer((req, res) => {
       this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: toErrorShape(error) }));
     }, { ...(options.limits ? { limits: options.limits } : {}), ...(options.tls ? { tls: options.tls } : {}) });

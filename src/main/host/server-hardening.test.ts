@@ -11,9 +11,9 @@ import type { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendJson } from './http-responses';
 import {
-  AddressGuard, closeServer, createHardenedServer, FailedTokenThrottle, listen, readBodyOrRefuse, refuseThrottled, remoteOf,
-  type HardenedServerOptions,
+  AddressGuard, closeServer, createHardenedServer, listen, readBodyOrRefuse, refuseThrottled, remoteOf, type HardenedServerOptions,
 } from './server-hardening';
+import { FailureThrottle } from '../platform/throttle';
 import { CERTIFICATE_FILE, workspaceCertificate } from './share-certificate';
 
 const TOKEN = 'right-token';
@@ -30,7 +30,7 @@ afterEach(async () => {
 let release: () => void = () => undefined;
 
 /** A small server built only from the hardening's parts: token-gated POSTs echo their JSON body. */
-async function start(options: HardenedServerOptions, throttle = new FailedTokenThrottle()): Promise<AddressInfo> {
+async function start(options: HardenedServerOptions, throttle = new FailureThrottle()): Promise<AddressInfo> {
   const held = new Promise<void>((done) => (release = done));
   server = createHardenedServer((req, res) => {
     void (async () => {
@@ -163,7 +163,7 @@ describe('request bodies', () => {
 describe('failed tokens', () => {
   it('backs off per address: free tries, then doubling waits up to the cap, forgotten after a quiet spell', () => {
     let now = 0;
-    const throttle = new FailedTokenThrottle({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 4000, forgetAfterMs: 60_000, clock: () => now });
+    const throttle = new FailureThrottle({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 4000, forgetAfterMs: 60_000, clock: () => now });
     throttle.fail('a');
     throttle.fail('a');
     expect(throttle.waitMs('a')).toBe(0);
@@ -183,13 +183,13 @@ describe('failed tokens', () => {
   });
 
   it('remembers a bounded number of addresses', () => {
-    const throttle = new FailedTokenThrottle({ freeFailures: 0, maxTracked: 2, clock: () => 0 });
+    const throttle = new FailureThrottle({ freeFailures: 0, maxTracked: 2, clock: () => 0 });
     for (const a of ['a', 'b', 'c']) throttle.fail(a);
     expect(['a', 'b', 'c'].map((a) => throttle.waitMs(a) > 0)).toEqual([false, true, true]);
   });
 
   it('answers 429 with Retry-After once an address has used its free tries, even for the right token', async () => {
-    const { port } = await start({ limits: long }, new FailedTokenThrottle({ freeFailures: 2, baseDelayMs: 30_000 }));
+    const { port } = await start({ limits: long }, new FailureThrottle({ freeFailures: 2, baseDelayMs: 30_000 }));
     const post = (token: string) => fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'x-token': token }, body: '{}' });
     expect((await post('guess-1')).status).toBe(401);
     expect((await post('guess-2')).status).toBe(401);

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { defineService, method } from '../../shared/contract/define';
 import { HTTP_ROUTES } from '../../shared/contract/wire';
 import { Dispatcher } from '../api/dispatcher';
-import { FailedTokenThrottle } from './server-hardening';
+
+import { FailureThrottle } from '../platform/throttle';
 import { WebServer } from './web-server';
 
 const echo = defineService('echo', { say: method(z.object({ text: z.string() }).strict(), z.string()) }, { onSaid: z.string() });
@@ -32,7 +33,7 @@ beforeEach(async () => {
       },
     },
   });
-  server = new WebServer(dispatcher as never, { rendererDir: join(dir, 'renderer'), throttle: new FailedTokenThrottle({ freeFailures: 3, baseDelayMs: 20_000 }) });
+  server = new WebServer(dispatcher as never, { rendererDir: join(dir, 'renderer'), throttle: new FailureThrottle({ freeFailures: 3, baseDelayMs: 20_000 }) });
   const url = new URL(await server.listen());
   base = url.origin;
 });

@@ -13,9 +13,9 @@ import type { ServiceSpec } from '../../shared/contract/define';
 import type { Dispatcher } from '../api/dispatcher';
 import { failure, sendJson } from './http-responses';
 import {
-  AddressGuard, closeServer, createHardenedServer, FailedTokenThrottle, listen, readBodyOrRefuse, refuseSocket, refuseThrottled, remoteOf,
-  type ServerLimits, type TlsCredentials,
+  AddressGuard, closeServer, createHardenedServer, listen, readBodyOrRefuse, refuseSocket, refuseThrottled, remoteOf, type ServerLimits, type TlsCredentials,
 } from './server-hardening';
+import { FailureThrottle } from '../platform/throttle';
 import { serveStatic } from './static-files';
 
 export interface WebServerOptions {
@@ -31,7 +31,7 @@ export interface WebServerOptions {
   /** Timeouts and the connection cap (tests shorten them). */
   limits?: Partial<ServerLimits>;
   /** Failed-token bookkeeping (tests inject one with a clock). */
-  throttle?: FailedTokenThrottle;
+  throttle?: FailureThrottle;
   /** HTTPS instead of HTTP. */
   tls?: TlsCredentials;
 }
@@ -43,7 +43,7 @@ export class WebServer {
   private readonly unsubscribe: () => void;
   private readonly rendererDir: string;
   private readonly maxBodyBytes: number;
-  private readonly throttle: FailedTokenThrottle;
+  private readonly throttle: FailureThrottle;
   private address: AddressInfo | undefined;
   private guard: AddressGuard | undefined;
 
@@ -54,7 +54,7 @@ export class WebServer {
     this.token = options.token ?? randomBytes(24).toString('base64url');
     this.rendererDir = resolve(options.rendererDir);
     this.maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
-    this.throttle = options.throttle ?? new FailedTokenThrottle();
+    this.throttle = options.throttle ?? new FailureThrottle();
     this.server = createHardenedServer((req, res) => {
       this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: toErrorShape(error) }));
     }, { ...(options.limits ? { limits: options.limits } : {}), ...(options.tls ? { tls: options.tls } : {}) });

@@ -1,5 +1,5 @@
 // Passphrases of local profiles: stored only as scrypt hashes (node:crypto, a memory-hard KDF) with a random salt and
-// their cost parameters, compared in constant time; and a throttle that makes guessing slow (per profile, in memory).
+// their cost parameters, compared in constant time.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /** Cost: N = 2^15, r = 8 (32 MiB, tens of milliseconds here): slow for a guesser, unnoticeable at sign-in. */
@@ -26,32 +26,4 @@ export async function verifyPassphrase(passphrase: string, stored: string): Prom
   const expected = Buffer.from(hash, 'base64url');
   const key = await derive(passphrase, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);
-}
-
-/**
- * Wrong guesses per key: the first FREE are free; after that each further attempt waits twice as long as the last
- * (1 s, 2 s, 4 s, ... up to MAX_WAIT_MS) before it is even checked. A right answer clears the key.
- */
-export class GuessThrottle {
-  static readonly FREE = 3;
-  static readonly MAX_WAIT_MS = 5 * 60_000;
-  private readonly failures = new Map<string, { count: number; until: number }>();
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  /** Milliseconds to wait before the next attempt on this key (0: go ahead). */
-  waitMs(key: string): number {
-    const entry = this.failures.get(key);
-    return entry ? Math.max(0, entry.until - this.now()) : 0;
-  }
-
-  failed(key: string): void {
-    const count = (this.failures.get(key)?.count ?? 0) + 1;
-    const wait = count < GuessThrottle.FREE ? 0 : Math.min(GuessThrottle.MAX_WAIT_MS, 1000 * 2 ** (count - GuessThrottle.FREE));
-    this.failures.set(key, { count, until: this.now() + wait });
-  }
-
-  succeeded(key: string): void {
-    this.failures.delete(key);
-  }
 }

@@ -9,7 +9,8 @@ import { PROTECTED_ROLES, User, type UserRole, type usersContract } from '../../
 import { BugError, UserError } from '../../../shared/errors';
 import type { SqlDatabase } from '../../platform/db';
 import type { WorkspaceAccess } from '../workspace';
-import { GuessThrottle, hashPassphrase, verifyPassphrase } from './passphrase';
+import { FailureThrottle } from '../../platform/throttle';
+import { hashPassphrase, verifyPassphrase } from './passphrase';
 
 type Contract = typeof usersContract;
 
@@ -21,6 +22,7 @@ export interface UsersServiceDeps {
 }
 
 export const OWNER_NAME = 'Owner';
+export const PASSPHRASE_FREE_GUESSES = 3;
 
 interface UserRow { id: string; name: string; role: string; created_at: string; passphrase: string | null }
 
@@ -29,7 +31,8 @@ const ROLE_WORDS: Record<UserRole, string> = { admin: 'Admins', editor: 'Editors
 export class UsersService implements ServiceImpl<Contract> {
   /** workspace id -> the signed-in profile's id (null: signed out) on this app instance. */
   private readonly currentByWorkspace = new Map<string, string | null>();
-  private readonly throttle = new GuessThrottle();
+  /** Wrong passphrases per profile: three free, then each further one waits 1 s, 2 s, 4 s ... up to 5 minutes. */
+  private readonly throttle = new FailureThrottle({ freeFailures: PASSPHRASE_FREE_GUESSES, maxDelayMs: 5 * 60_000 });
 
   constructor(private readonly deps: UsersServiceDeps) {}
 
@@ -142,7 +145,7 @@ export class UsersService implements ServiceImpl<Contract> {
       throw new UserError(`${row.name} is protected by a passphrase`, { code: 'passphrase-needed', where: field, hint: 'Type the passphrase of this profile.' });
     }
     if (!(await verifyPassphrase(given, row.passphrase ?? ''))) {
-      this.throttle.failed(key);
+      this.throttle.fail(key);
       throw new UserError(`Wrong passphrase for ${row.name}`, { code: 'passphrase-wrong', where: field, hint: 'Check the keyboard layout and Caps Lock.' });
     }
     this.throttle.succeeded(key);
