@@ -10,7 +10,7 @@ import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
 import { datasetRenderer } from './services/adapters/dataset-source';
-import { DatasetsService } from './services/datasets';
+import { DatasetsService, removeStaleSpools } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
 import { ReviewsService } from './services/reviews';
@@ -76,6 +76,11 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events: sink('workspace'),
     ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
     onWarning: (message, error) => log('warn', message, error),
+    // A spool left by an import that a killed app never finished.
+    onOpened: async (folder) => {
+      const removed = await removeStaleSpools(folder);
+      if (removed.files > 0) log('warn', `Removed ${removed.files} unfinished import file(s) (${removed.bytes} bytes) from ${folder}`);
+    },
   });
   const app = new AppService({
     version: options.version,

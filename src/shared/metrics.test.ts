@@ -34,6 +34,10 @@ describe('MetricSpec', () => {
     expect(problem({ kind: 'regex', pattern: '(unclosed' })).toMatch(/^pattern: is not a valid regular expression \(.*\)$/);
     expect(problem({ kind: 'regex', pattern: 'a', flags: 'gg' })).toBe("pattern: flags 'gg' repeat a flag");
     expect(problem({ kind: 'regex', pattern: 'a', flags: 'x' })).toBe('flags: may use only the flags d, g, i, m, s, u, v, y');
+    expect(problem({ kind: 'regex', pattern: 'foo(?=bar)' })).toMatch(/^pattern: uses lookahead or lookbehind, which the linear-time matcher does not support/);
+    expect(problem({ kind: 'regex', pattern: '(?<!x)y' })).toMatch(/lookahead or lookbehind/);
+    expect(problem({ kind: 'regex', pattern: '(a)\\1' })).toMatch(/^pattern: uses a back-reference/);
+    expect(MetricSpec.safeParse({ kind: 'regex', pattern: '\\\\1' }).success).toBe(true); // an escaped backslash, then 1
   });
 
   it('rejects unknown kinds, unknown keys and out-of-range thresholds with a clear message', () => {

@@ -45,7 +45,10 @@ export const RegexSpec = z
     kind: z.literal('regex'),
     name,
     threshold: fractionThreshold,
-    /** JavaScript regular expression source; the output passes when it matches anywhere (anchor with ^ and $). */
+    /**
+     * JavaScript regular expression source; the output passes when it matches anywhere (anchor with ^ and $). Run by
+     * a linear-time matcher (RE2), so lookaround and back-references are refused and no pattern can stall scoring.
+     */
     pattern: z.string({ error: 'must be text' }).min(1, { error: 'must not be empty' }).max(2000, { error: 'must be at most 2000 characters' }),
     flags: z.string({ error: 'must be text' }).regex(REGEX_FLAGS, { error: 'may use only the flags d, g, i, m, s, u, v, y' }).default(''),
   })
@@ -205,15 +208,22 @@ export function passesThreshold(spec: MetricSpecInput, aggregate: number): boole
   return METRIC_DIRECTION[spec.kind] === 'higher' ? aggregate >= spec.threshold : aggregate <= spec.threshold;
 }
 
+/** What RE2 cannot run (it guarantees time linear in the output's length by leaving out what needs backtracking). */
+const LINEAR_TIME_UNSUPPORTED: readonly (readonly [RegExp, string])[] = [
+  [/\(\?<?[=!]/, 'lookahead or lookbehind'],
+  [/(^|[^\\])(\\\\)*\\([1-9]|k<)/, 'a back-reference'],
+];
+
 /** Why a pattern/flags pair does not compile, in words a user can act on; undefined when it compiles. */
 function regexProblem(pattern: string, flags: string): string | undefined {
   if (!REGEX_FLAGS.test(flags)) return undefined; // the flags field reports it (zod runs this refinement anyway)
   if (new Set(flags).size !== flags.length) return `flags '${flags}' repeat a flag`;
   try {
     new RegExp(pattern, flags);
-    return undefined;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `is not a valid regular expression (${reason})`;
   }
+  const unsupported = LINEAR_TIME_UNSUPPORTED.find(([construct]) => construct.test(pattern));
+  return unsupported === undefined ? undefined : `uses ${unsupported[1]}, which the linear-time matcher does not support (rewrite the pattern without it)`;
 }

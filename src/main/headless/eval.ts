@@ -1,12 +1,13 @@
 // `dovetail eval <experiment.json>`: runs an experiment headless and exits non-zero when a threshold fails (for CI
 // pipelines). The file names things as people do (dataset and specializations by name or id); an experiment with
 // the same name and spec is reused, so a re-run only computes missing outputs.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ExperimentSpec, type Api, type ExperimentSpecIn } from '../../shared/contract';
 import { MetricSpec } from '../../shared/metrics';
 import { UserError } from '../../shared/errors';
 import { describeIssues } from '../../shared/zod-issues';
+import { readUserText } from '../platform/files/text-stream';
 import { formatResults } from './print-results';
 import { waitForExperiment } from './wait';
 
@@ -25,9 +26,10 @@ export const EvalFile = z.object({
 }).strict();
 
 export async function runEval(api: Api, path: string, o: { report?: string; log: (...lines: string[]) => void }): Promise<number> {
+  const { text } = await readUserText(path, { where: path, maxBytes: 4 * 1024 * 1024, expected: 'an experiment file (JSON)' });
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new UserError(`Cannot read ${path} as JSON: ${error instanceof Error ? error.message : String(error)}`, { where: path, hint: 'Give an experiment file; see README (dovetail eval).' });
   }

@@ -2,6 +2,7 @@
 // under which names, in which role) and deterministic train/validation/test splits. inspectFile feeds the mapping step.
 import { z } from 'zod';
 import { defineService, method } from './define';
+import { userPath } from './paths';
 
 const count = z.number().int().nonnegative();
 
@@ -14,7 +15,7 @@ export const DatasetVersionId = z.string().trim().min(1).max(64);
 export const ImportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An import id is 1-64 letters, digits, - or _');
 export const DatasetName = z.string().trim().min(1, 'A name is required').max(120);
 /** A data file path as typed or picked by the user; main resolves `~` and relative paths. */
-export const DataFilePath = z.string().trim().min(1, 'A file path is required').max(4096);
+export const DataFilePath = userPath('A file path is required');
 
 export const DataFormat = z.enum(['jsonl', 'csv', 'tsv']);
 export type DataFormat = z.infer<typeof DataFormat>;
@@ -68,8 +69,13 @@ export const ColumnInfo = z.object({
 });
 export type ColumnInfo = z.infer<typeof ColumnInfo>;
 
-export const RowProblem = z.object({ file: z.string(), line: count, reason: z.string() });
+/** line 0: the file as a whole (not text, a JSON array, too large). hint: what to do, when the reason needs one. */
+export const RowProblem = z.object({ file: z.string(), line: count, reason: z.string(), hint: z.string().optional() });
 export type RowProblem = z.infer<typeof RowProblem>;
+
+/** encoding: a file converted from UTF-16 or Latin-1 (check its letters); the others are about the rows. */
+export const ImportWarning = z.object({ code: z.enum(['leakage', 'duplicates', 'encoding']), message: z.string() });
+export type ImportWarning = z.infer<typeof ImportWarning>;
 
 export const FileInspection = z.object({
   path: z.string(),
@@ -83,6 +89,8 @@ export const FileInspection = z.object({
   exact: z.boolean(),
   /** Problems seen in the sampled lines (the import stops on them). */
   problems: z.array(RowProblem),
+  /** What the user should know before importing (the file's encoding was converted). */
+  warnings: z.array(ImportWarning),
   /** A starting point for the mapping step: every column kept, roles guessed from common names. */
   suggestedMapping: z.array(FieldMapping),
   /** A column that looks like it holds the split (split, fold, partition), or null. */
@@ -183,9 +191,6 @@ export type DatasetRowView = z.infer<typeof DatasetRowView>;
 
 export const RowsPage = z.object({ total: count, rows: z.array(DatasetRowView) });
 export type RowsPage = z.infer<typeof RowsPage>;
-
-export const ImportWarning = z.object({ code: z.enum(['leakage', 'duplicates']), message: z.string() });
-export type ImportWarning = z.infer<typeof ImportWarning>;
 
 export const ImportResult = z.object({ version: DatasetVersion, warnings: z.array(ImportWarning) });
 export type ImportResult = z.infer<typeof ImportResult>;

@@ -1,9 +1,10 @@
 // A workspace is a folder the user creates or opens: SQLite database + content-addressed blob store inside.
 import { z } from 'zod';
 import { defineService, method } from './define';
+import { userPath } from './paths';
 
 /** A folder path as typed or picked by the user; main resolves and checks it. */
-export const FolderPath = z.string().trim().min(1, 'A folder path is required').max(4096);
+export const FolderPath = userPath('A folder path is required');
 
 export const WorkspaceInfo = z.object({
   id: z.string(),

@@ -5,6 +5,7 @@ import type { MetricSpec } from '../../../shared/metrics';
 import { chrf } from './chrf';
 import { readLabel } from './classification';
 import { scoreJsonFields, scoreJsonSchema, scoreJsonValid } from './json';
+import { linearRegex } from './linear-regex';
 import { normalizeText } from './normalize';
 import { rougeL } from './rouge-l';
 import type { ExampleInput, ExampleScore } from './types';
@@ -19,9 +20,10 @@ export function scoreExample(spec: MetricSpec, example: ExampleInput): ExampleSc
       return binary(spec.normalize ? normalizeText(output) === normalizeText(ref) : output === ref);
     case 'contains':
       return binary(spec.normalize ? normalizeText(output).includes(normalizeText(ref)) : output.includes(ref));
-    case 'regex':
-      // A fresh RegExp per call: 'g' and 'y' make test() stateful through lastIndex.
-      return binary(new RegExp(spec.pattern, spec.flags).test(output));
+    case 'regex': {
+      const matcher = linearRegex(spec.pattern, spec.flags);
+      return typeof matcher === 'string' ? { score: null, detail: { errors: [matcher] } } : binary(matcher.test(output));
+    }
     case 'json_valid':
       return scoreJsonValid(output);
     case 'json_schema':

@@ -4,11 +4,15 @@
 import { Template } from '@huggingface/jinja';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrainingDataSource, TrainingTemplate } from '../../../shared/contract/adapters';
 import { UserError } from '../../../shared/errors';
+import { readUserText } from '../../platform/files/text-stream';
+import { checkPathText } from '../../platform/files/user-files';
+
+/** This stand-in reads its file whole, so it takes files up to this size (the datasets service streams larger ones). */
+const MAX_TRAINING_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface TrainingPair {
   prompt: string;
@@ -51,11 +55,10 @@ export async function renderTrainingData(source: Exclude<TrainingDataSource, { k
   const compiled = compile(template.prompt);
   const hash = createHash('sha256');
   const read = async (path: string, limit: number | null): Promise<TrainingPair[]> => {
-    const bytes = await readFile(path).catch((error: unknown) => {
-      throw new UserError(`Cannot read the data file ${path}`, { code: 'train-data', where: path, hint: 'Check the path and that the file is readable.', cause: error });
-    });
+    checkPathText(path, 'adapters.train: data.path');
+    const { text, bytes } = await readUserText(path, { where: path, maxBytes: MAX_TRAINING_FILE_BYTES, expected: 'a JSONL file with one JSON object per line' });
     hash.update(bytes);
-    return renderLines(bytes.toString('utf8'), path, template, compiled, limit);
+    return renderLines(text, path, template, compiled, limit);
   };
   const pairs = await read(files.train, template.maxRows);
   if (pairs.length === 0) throw new UserError(`${files.train} has no rows`, { code: 'train-data', where: files.train, hint: 'Give a JSONL file with one JSON object per line.' });

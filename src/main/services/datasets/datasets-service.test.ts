@@ -106,7 +106,8 @@ describe('inspectFile', () => {
 
   it('names a missing file', async () => {
     const error = await failure('inspectFile', { path: 'nope.csv' });
-    expect(error).toMatchObject({ kind: 'user', code: 'dataset-file-missing', where: 'datasets.inspectFile: path' });
+    expect(error).toMatchObject({ kind: 'user', code: 'file-missing', where: 'datasets.inspectFile: path' });
+    expect(error.message).toMatch(/nope\.csv does not exist/);
   });
 });
 

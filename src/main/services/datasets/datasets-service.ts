@@ -2,9 +2,8 @@
 // latestVersionByName). An import streams the files through `ingest` into a spool, then `writeVersion` stores it in
 // one transaction: a bad row, a cancel or a crash leaves nothing behind. Versions are immutable once written.
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import os from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { z } from 'zod';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type {
@@ -21,14 +20,15 @@ import type {
 } from '../../../shared/contract/datasets';
 import { CancelledError, UserError } from '../../../shared/errors';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
+import { checkPathText, checkUserFile } from '../../platform/files/user-files';
 import { resolveFolderPath, type PathBase } from '../workspace/layout';
 import { DatasetStore } from './dataset-store';
 import { planMapping } from './fields';
 import { MAX_PROBLEMS, ingest, type IngestFile } from './ingest';
 import { inspectFile } from './inspect';
 import { rowProblemsError } from './problems';
-import { detectFormat } from './readers';
-import { SpoolWriter } from './spool';
+import { MAX_DATA_FILE_BYTES, detectFormat } from './readers';
+import { SpoolWriter, newSpoolPath } from './spool';
 import { DuplicateKeysError, nameTaken, writeVersion } from './write-version';
 
 type Contract = typeof datasetsContract;
@@ -113,7 +113,7 @@ export class DatasetsService implements ServiceImpl<Contract> {
     if (this.running.has(importId)) throw new UserError('An import with this id is already running.', { code: 'import-running', hint: 'Wait for it to finish.' });
     const flag = { cancelled: false };
     this.running.set(importId, flag);
-    const spool = await SpoolWriter.create(join(ws.info.path, 'imports', `${randomUUID()}.spool`));
+    const spool = await SpoolWriter.create(newSpoolPath(ws.info.path));
     try {
       const outcome = await ingest(files, {
         plan,
@@ -151,7 +151,8 @@ export class DatasetsService implements ServiceImpl<Contract> {
       }
       const version = this.version(new DatasetStore(now.db), id);
       this.deps.events.emit('onChanged', { change: 'added', id: version.datasetId });
-      return { version, warnings: warnings(version) };
+      const encoding = outcome.encodingNotes.map((message): ImportWarning => ({ code: 'encoding', message }));
+      return { version, warnings: [...encoding, ...warnings(version)] };
     } finally {
       this.running.delete(importId);
       await spool.discard();
@@ -262,10 +263,9 @@ export class DatasetsService implements ServiceImpl<Contract> {
   }
 
   private async resolveFile(input: string, where: string): Promise<{ path: string; name: string; bytes: number }> {
+    checkPathText(input, where);
     const path = resolveFolderPath(input, this.pathBase);
-    const info = await stat(path).catch(() => null);
-    if (!info) throw new UserError(`The file ${path} does not exist.`, { code: 'dataset-file-missing', where, hint: 'Check the path; relative paths start at your home folder.' });
-    if (!info.isFile()) throw new UserError(`${path} is not a file.`, { code: 'dataset-file-missing', where, hint: 'Give a .jsonl or .csv file, not a folder.' });
+    const info = await checkUserFile(path, { where, maxBytes: MAX_DATA_FILE_BYTES, expected: 'a .jsonl or .csv file' });
     return { path, name: basename(path), bytes: info.size };
   }
 }

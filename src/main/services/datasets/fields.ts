@@ -20,6 +20,20 @@ export interface MappedRow {
 
 const ROLE_WORDS: Record<FieldRole, string> = { input: 'an input', reference: 'the reference', key: 'the key', label: 'the label', none: 'a' };
 
+/**
+ * Names a stored field may not have: JavaScript gives every object these (Object.prototype's own names, and
+ * "prototype"), so a field of that name would read as something it is not, or (for __proto__) rewrite the object's
+ * prototype. A file's column may have such a name; it is kept under another one.
+ */
+export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** The name the mapping step suggests for a column: its own, or for a reserved one "<name>_field". */
+export function safeFieldName(column: string): string {
+  if (!RESERVED_FIELD_NAMES.has(column)) return column;
+  const base = column.replace(/^_+|_+$/g, '');
+  return `${base === '' ? 'column' : base}_field`;
+}
+
 /** Checks the mapping as a whole; a mistake is a UserError at the mapping step. */
 export function planMapping(mapping: readonly FieldMapping[]): MappingPlan {
   const fail = (message: string, hint: string): never => {
@@ -28,6 +42,9 @@ export function planMapping(mapping: readonly FieldMapping[]): MappingPlan {
   const names = new Set<string>();
   const sources = new Set<string>();
   for (const f of mapping) {
+    if (RESERVED_FIELD_NAMES.has(f.name)) {
+      fail(`A field cannot be named "${f.name}": JavaScript reserves that name on every object.`, `Keep the column under another name, e.g. "${safeFieldName(f.name)}".`);
+    }
     if (names.has(f.name)) fail(`Two columns are both named "${f.name}".`, 'Give each kept column its own name.');
     if (sources.has(f.source)) fail(`The column "${f.source}" is kept twice.`, 'Keep each column once.');
     names.add(f.name);
@@ -46,9 +63,10 @@ export function planMapping(mapping: readonly FieldMapping[]): MappingPlan {
 
 /** Maps one record; a string is the reason it cannot be imported (the caller adds file and line). */
 export function mapRecord(plan: MappingPlan, record: Readonly<Record<string, unknown>>): MappedRow | string {
-  const data: Record<string, unknown> = {};
+  const data: Record<string, unknown> = {}; // stored names are never reserved (planMapping), so plain assignment is safe
   for (const f of plan.fields) {
-    const value = record[f.source];
+    // Own properties only: a row without a "constructor" column must not read Object's constructor.
+    const value = Object.hasOwn(record, f.source) ? record[f.source] : undefined;
     if (f.role !== 'none' && (value === undefined || value === null)) return `has no value for "${f.source}" (${ROLE_WORDS[f.role]} field)`;
     if ((f.role === 'reference' || f.role === 'label') && isEmpty(value)) return `has an empty ${f.role === 'reference' ? 'reference' : 'label'} "${f.source}"`;
     data[f.name] = value ?? null;

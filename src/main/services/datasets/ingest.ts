@@ -38,6 +38,8 @@ export interface IngestOutcome {
   /** The content hash's running state: fields and roles, then each row's split, key and content. */
   readonly contentHash: string;
   readonly problems: RowProblem[];
+  /** One per file converted from another encoding than UTF-8. */
+  readonly encodingNotes: string[];
 }
 
 export async function ingest(files: readonly IngestFile[], options: IngestOptions): Promise<IngestOutcome> {
@@ -48,13 +50,14 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
   const splits: SplitCounts = { train: 0, validation: 0, test: 0 };
   const problems: RowProblem[] = [];
   const sources: SourceFile[] = [];
+  const encodingNotes: string[] = [];
   const splitSource = split.kind === 'column' ? split.field : null;
   let rowCount = 0;
   let lastProgress = 0;
 
   for (const file of files) {
     const reader = openReader(file.path, file.format);
-    const problem = (line: number, reason: string) => problems.push({ file: file.name, line, reason });
+    const problem = (line: number, reason: string, hint?: string) => problems.push({ file: file.name, line, reason, ...(hint === undefined ? {} : { hint }) });
     let fileRows = 0;
     let headerChecked = false;
     const progress = (phase: ImportProgress['phase']) =>
@@ -62,7 +65,7 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
     for await (const item of reader.items()) {
       if (options.cancelled()) throw new CancelledError('The import was cancelled; nothing was imported.');
       if (item.kind === 'problem') {
-        problem(item.line, item.reason);
+        problem(item.line, item.reason, item.hint);
         if (item.fatal || problems.length >= MAX_PROBLEMS) break;
         continue;
       }
@@ -78,9 +81,10 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
       const mapped = mapRecord(plan, item.data);
       let given: SplitName | null = split.kind === 'given' ? file.split : null;
       if (splitSource !== null) {
-        given = splitFromValue(item.data[splitSource]);
+        const value = Object.hasOwn(item.data, splitSource) ? item.data[splitSource] : null;
+        given = splitFromValue(value);
         if (given === null) {
-          problem(item.line, `has ${JSON.stringify(item.data[splitSource] ?? null)} in the split column "${splitSource}" (expected train, validation or test)`);
+          problem(item.line, `has ${JSON.stringify(value ?? null)} in the split column "${splitSource}" (expected train, validation or test)`);
         }
       }
       if (typeof mapped === 'string') problem(item.line, mapped);
@@ -101,13 +105,15 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
       }
     }
     if (problems.length >= MAX_PROBLEMS) break;
+    const note = reader.encodingNote();
+    if (note !== null) encodingNotes.push(`${file.name}: ${note}`);
     progress('reading');
     sources.push({ path: file.path, name: file.name, bytes: file.bytes, sha256: reader.sha256(), format: file.format, split: file.split, rows: fileRows });
   }
   if (problems.length === 0 && rowCount === 0) {
     problems.push({ file: files[0]?.name ?? '', line: 1, reason: 'has no rows' });
   }
-  return { files: sources, types, rowCount, splits, contentHash: content.digest('hex'), problems };
+  return { files: sources, types, rowCount, splits, contentHash: content.digest('hex'), problems, encodingNotes };
 }
 
 function missingColumns(header: readonly string[], plan: MappingPlan, splitSource: string | null): string[] {

@@ -1,12 +1,15 @@
 // The mapping step's look at a file: its format, the first rows, the columns with inferred types, a row count
 // estimate and a suggested mapping (roles guessed from common column names). Reads only the start of the file.
 import type { ColumnInfo, FieldMapping, FieldRole, FieldType, FileInspection, RowProblem } from '../../../shared/contract/datasets';
-import { mergeType, typeOf } from './fields';
+import { mergeType, safeFieldName, typeOf } from './fields';
 import { detectFormat, openReader } from './readers';
 import { SPLIT_COLUMN_NAMES } from './splits';
 
 export const SAMPLE_ROWS = 50;
 const SAMPLE_PROBLEMS = 20;
+/** The look stops after this much of the file or this long, whichever comes first (the estimate says so). */
+const SAMPLE_MAX_BYTES = 8 * 1024 * 1024;
+const SAMPLE_MAX_MS = 20_000;
 
 const ROLE_GUESSES: readonly (readonly [FieldRole, readonly string[]])[] = [
   ['key', ['id', 'key', 'uid', 'uuid', 'row_id', 'example_id']],
@@ -24,13 +27,14 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
   const present = new Map<string, number>();
   let ended = true;
   let sampleBytes = 0;
+  const started = Date.now();
   for await (const item of reader.items()) {
     if (item.kind === 'problem') {
-      problems.push({ file: name, line: item.line, reason: item.reason });
+      problems.push({ file: name, line: item.line, reason: item.reason, ...(item.hint === undefined ? {} : { hint: item.hint }) });
       if (item.fatal || problems.length >= SAMPLE_PROBLEMS) break;
       continue;
     }
-    if (sample.length === SAMPLE_ROWS) {
+    if (sample.length === SAMPLE_ROWS || (sample.length > 0 && (reader.bytesRead() > SAMPLE_MAX_BYTES || Date.now() - started > SAMPLE_MAX_MS))) {
       ended = false;
       break;
     }
@@ -42,6 +46,7 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
     }
   }
   const names = reader.header() ?? [...types.keys()];
+  const note = reader.encodingNote();
   const columns: ColumnInfo[] = names.map((n) => ({ name: n, type: types.get(n) ?? (format === 'jsonl' ? 'null' : 'string'), present: present.get(n) ?? 0 }));
   const splitColumn = names.find((n) => SPLIT_COLUMN_NAMES.includes(n.toLowerCase())) ?? null;
   return {
@@ -53,6 +58,7 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
     rowEstimate: ended || sampleBytes === 0 ? sample.length : Math.round((bytes / sampleBytes) * sample.length),
     exact: ended,
     problems,
+    warnings: note === null ? [] : [{ code: 'encoding', message: note }],
     suggestedMapping: suggestMapping(names.filter((n) => n !== splitColumn)),
     splitColumn,
   };
@@ -77,5 +83,5 @@ export function suggestMapping(columns: readonly string[]): FieldMapping[] {
     const first = columns.find((c) => !roles.has(c));
     if (first !== undefined) roles.set(first, 'input');
   }
-  return columns.map((c) => ({ source: c, name: c, role: roles.get(c) ?? 'none' }));
+  return columns.map((c) => ({ source: c, name: safeFieldName(c), role: roles.get(c) ?? 'none' }));
 }

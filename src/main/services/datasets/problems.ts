@@ -17,7 +17,7 @@ export function rowProblemsError(problems: readonly RowProblem[], paths: Readonl
   const message = [`${line(first)}.${count} Nothing was imported.`, ...listed, ...tail].join('\n');
   return new UserError(message, {
     code: 'dataset-rows',
-    where: `${paths.get(first.file) ?? first.file}:${first.line}`,
-    hint: 'Fix these lines in the file (or change the field mapping), then import again.',
+    where: first.line > 0 ? `${paths.get(first.file) ?? first.file}:${first.line}` : (paths.get(first.file) ?? first.file),
+    hint: first.hint ?? 'Fix these lines in the file (or change the field mapping), then import again.',
   });
 }

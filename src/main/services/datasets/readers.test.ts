@@ -10,7 +10,7 @@ import { hashSplit, splitFromValue } from './splits';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-readers-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function read(name: string, text: string): Promise<ReadItem[]> {
+async function read(name: string, text: string | Buffer): Promise<ReadItem[]> {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   const items: ReadItem[] = [];
@@ -40,6 +40,43 @@ describe('readers', () => {
     expect(summary(closing)).toEqual([[2, { a: '1', b: '2' }], [3, 'has broken quoting: a closing quote is followed by more text (write a quote inside a quoted field as "")']]);
     const header = await read('header.csv', 'a,a\n1,2\n');
     expect(summary(header)).toEqual([[1, 'the header row names the column "a" twice']]);
+  });
+});
+
+describe('hostile data files', () => {
+  it('reads UTF-16 and Latin-1 files as text (the note says so) and names the line of a byte that is not text', async () => {
+    const file = path.join(dir, 'utf16.csv');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name,city\nJosé,Zürich\n', 'utf16le')]));
+    const reader = openReader(file, 'csv');
+    const items: ReadItem[] = [];
+    for await (const item of reader.items()) items.push(item);
+    expect(summary(items)).toEqual([[2, { name: 'José', city: 'Zürich' }]]);
+    expect(reader.encodingNote()).toMatch(/UTF-16 \(little-endian\)/);
+    expect(summary(await read('latin1.jsonl', Buffer.from('{"name": "François", "city": "Malmö, Skåne"}\n', 'latin1')))).toEqual([[1, { name: 'François', city: 'Malmö, Skåne' }]]);
+    const mixed = await read('mixed.jsonl', Buffer.concat([Buffer.from('{"a": "é"}\n{"a": "'), Buffer.from([0xff]), Buffer.from('"}\n')]));
+    expect(summary(mixed)).toEqual([[1, { a: 'é' }], [2, 'is not valid UTF-8 text']]);
+  });
+
+  it('says a JSON array (or one pretty-printed document) is not JSON Lines, with the hint', async () => {
+    const array = await read('array.json', '[\n  {"a": 1},\n  {"a": 2}\n]\n');
+    expect(array).toEqual([{ kind: 'problem', line: 0, reason: 'is a JSON array, not JSON Lines', fatal: true, hint: expect.stringMatching(/jq -c/) }]);
+    expect(summary(await read('oneline.jsonl', '[{"a": 1}, {"a": 2}]\n'))).toEqual([[0, 'is a JSON array, not JSON Lines']]);
+    expect(summary(await read('pretty.json', '{\n  "a": 1\n}\n'))).toEqual([[0, 'is one JSON document spread over several lines, not JSON Lines']]);
+  });
+
+  it('keeps a CSV column named __proto__ or constructor as an own field, leaving prototypes alone', async () => {
+    const items = await read('proto.csv', '__proto__,constructor,text\nx,y,z\n');
+    const row = items[0];
+    expect(row?.kind).toBe('row');
+    const data = row?.kind === 'row' ? row.data : {};
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect(Object.keys(data)).toEqual(['__proto__', 'constructor', 'text']);
+    expect(Object.getOwnPropertyDescriptor(data, '__proto__')?.value).toBe('x');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('refuses a binary file as a whole', async () => {
+    expect(summary(await read('sheet.csv', Buffer.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0, 0x14, 0])))).toEqual([[0, expect.stringMatching(/binary file/)]]);
   });
 });
 

@@ -1,9 +1,11 @@
 // The import's scratch file between its two passes: one line per checked row, written as the files stream in and
-// read back synchronously (in chunks) inside the database transaction. Lives in <workspace>/imports/ and is
-// deleted when the import ends, whatever the outcome.
+// read back synchronously (in chunks) inside the database transaction. Lives in <workspace>/imports/ as
+// <pid>-<uuid>.spool and is deleted when the import ends, whatever the outcome; one left by a killed app is removed
+// when the workspace is next opened (removeStaleSpools).
+import { randomUUID } from 'node:crypto';
 import { closeSync, createWriteStream, openSync, readSync, type WriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { SplitName } from '../../../shared/contract/datasets';
 
@@ -22,6 +24,52 @@ export type SpooledRecord = Omit<SpooledRow, 'data'> & { readonly data: string }
 
 const CHUNK_BYTES = 1024 * 1024;
 
+/** The folder of a workspace that holds spools. */
+export const IMPORTS_DIR = 'imports';
+
+/** Spools of imports running in this process (absolute paths): never stale. */
+const live = new Set<string>();
+
+/** A new spool's path: the pid tells a later sweep whether its writer may still be alive. */
+export function newSpoolPath(workspaceFolder: string): string {
+  return join(workspaceFolder, IMPORTS_DIR, `${process.pid}-${randomUUID()}.spool`);
+}
+
+/**
+ * Deletes spools whose import cannot be running: made by a process that is gone, by this one but no longer in use,
+ * or named in an older way. Returns how many files and bytes it removed. Failures to remove one are skipped.
+ */
+export async function removeStaleSpools(workspaceFolder: string): Promise<{ files: number; bytes: number }> {
+  const folder = join(workspaceFolder, IMPORTS_DIR);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  let files = 0;
+  let bytes = 0;
+  for (const name of names.filter((n) => n.endsWith('.spool'))) {
+    const file = join(folder, name);
+    if (live.has(file) || writerAlive(name)) continue;
+    const size = (await stat(file).catch(() => null))?.size ?? 0;
+    const removed = await rm(file, { force: true }).then(() => true, () => false);
+    if (removed) {
+      files++;
+      bytes += size;
+    }
+  }
+  return { files, bytes };
+}
+
+/** Whether the process named in a spool's file name runs (another app instance importing into this workspace). */
+function writerAlive(name: string): boolean {
+  const pid = Number(/^(\d+)-/.exec(name)?.[1] ?? NaN);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class SpoolWriter {
   private constructor(
     readonly file: string,
@@ -32,6 +80,7 @@ export class SpoolWriter {
     await mkdir(dirname(file), { recursive: true });
     const stream = createWriteStream(file, { flags: 'wx' });
     await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+    live.add(file);
     return new SpoolWriter(file, stream);
   }
 
@@ -60,6 +109,7 @@ export class SpoolWriter {
   async discard(): Promise<void> {
     await this.close().catch(() => undefined);
     await rm(this.file, { force: true });
+    live.delete(this.file);
   }
 }
 

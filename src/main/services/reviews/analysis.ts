@@ -4,6 +4,7 @@
 // with the verdicts; and the votes as FastChat battles or CSV. A vote's tags name what went wrong with the output(s)
 // judged worse: the loser, both on a tie or "both bad", the one output in single mode.
 import type { ReviewResults, Verdict, WinRate } from '../../../shared/contract/reviews';
+import { toCsv } from '../../../shared/csv-export';
 import { bradleyTerry, cohensKappa, krippendorffAlpha, wilsonInterval, type Battle } from '../../eval';
 import type { Assignment, Plan, Unit } from './plan';
 
@@ -203,13 +204,9 @@ export function exportRows(input: AnalysisInput): Record<string, string | number
   return rows;
 }
 
-export function toCsv(rows: readonly Record<string, string | number | boolean>[]): string {
-  const cols = ['question_id', 'model_a', 'model_b', 'winner', 'judge', 'tags', 'comment', 'ms', 'repeat', 'tstamp'];
-  const cell = (v: unknown): string => {
-    const s = String(v ?? '');
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+/** The votes as CSV; text cells (comments, names) neutralised against spreadsheet formula injection. */
+export function votesCsv(rows: readonly Record<string, string | number | boolean>[]): string {
+  return toCsv(['question_id', 'model_a', 'model_b', 'winner', 'judge', 'tags', 'comment', 'ms', 'repeat', 'tstamp'], rows);
 }
 
 /**

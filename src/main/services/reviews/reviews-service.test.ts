@@ -159,7 +159,9 @@ describe('reviews', () => {
         const item = await reviews.item({ roundId: round.id, itemId: entry.itemId }, ctx);
         const answer = String((item.input as { question: string }).question.match(/\d+/)?.[0]);
         const verdict = item.left === item.right ? 'tie' : item.left === answer ? 'left' : 'right';
-        await reviews.vote(VoteArg.parse({ roundId: round.id, itemId: entry.itemId, verdict, tags: verdict === 'tie' ? [] : ['wrong'] }), ctx);
+        // Ann's comments try spreadsheet formula injection; the CSV export must neutralise them.
+        const comment = reviewer === ann ? '=HYPERLINK("http://evil.example","click")' : '';
+        await reviews.vote(VoteArg.parse({ roundId: round.id, itemId: entry.itemId, verdict, tags: verdict === 'tie' ? [] : ['wrong'], comment }), ctx);
       }
     }
     await reviews.close({ id: round.id }, ctxOf(owner.id));
@@ -204,6 +206,9 @@ describe('reviews', () => {
     const csv = (await reviews.export({ id: round.id, format: 'csv' })).text.trim().split('\n');
     expect(csv[0]).toBe('question_id,model_a,model_b,winner,judge,tags,comment,ms,repeat,tstamp');
     expect(csv).toHaveLength(25);
+    const commented = csv.filter((line) => line.includes('HYPERLINK'));
+    expect(commented.length).toBeGreaterThan(0);
+    for (const line of commented) expect(line).toContain(`,"'=HYPERLINK(""http://evil.example"",""click"")",`);
   });
 
   it('ranks three or more specializations with Bradley-Terry', async () => {

@@ -16,7 +16,7 @@ import { DEFAULT_SPLIT, type DatasetLineage, type ImportDataset } from '../../..
 import { UserError } from '../../../shared/errors';
 import type { User } from '../../../shared/contract/users';
 import type { WorkspaceAccess } from '../workspace';
-import { analyse, exportRows, preferredOutputs, toCsv, type AnalysisInput } from './analysis';
+import { analyse, exportRows, preferredOutputs, votesCsv, type AnalysisInput } from './analysis';
 import { makePlan, type Assignment, type CandidateRow } from './plan';
 import { ReviewStore, type StoredRound } from './review-store';
 import { checkShareTarget, shareInterfaces, ShareServers, tokenHash, type OpenShareServerFn } from './share-servers';
@@ -118,7 +118,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const rows = exportRows(await this.analysisInput(round));
     const base = round.name.replace(/[^\w.-]+/g, '-').toLowerCase();
     return format === 'csv'
-      ? { fileName: `${base}-votes.csv`, text: toCsv(rows) }
+      ? { fileName: `${base}-votes.csv`, text: votesCsv(rows) }
       : { fileName: `${base}-battles.json`, text: JSON.stringify(rows.map(({ question_id, model_a, model_b, winner, judge, tstamp }) => ({ question_id, model_a, model_b, winner, judge, turn: 1, anony: true, tstamp })), null, 1) };
   }
 

@@ -72,7 +72,7 @@ async function prepareEmptyFolder(folder: string): Promise<string | undefined> {
   });
   if (entries === undefined) {
     try {
-      return (await fs.mkdir(folder, { recursive: true })) ?? undefined;
+      return await makeFolders(folder);
     } catch (error) {
       throw unwritable(folder, error);
     }
@@ -148,6 +148,22 @@ export async function openWorkspaceFolder(folder: string, migrations: readonly M
     db.close();
     throw error;
   }
+}
+
+/**
+ * mkdir -p one level at a time. Node's recursive mkdir retries forever where mkdir answers ENOENT for a parent that
+ * exists (as /proc does); here each level is tried once. Returns the top-most folder made.
+ */
+async function makeFolders(folder: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let probe = folder; ; probe = path.dirname(probe)) {
+    const exists = await fs.stat(probe).then(() => true, () => false);
+    if (exists) break;
+    missing.unshift(probe);
+    if (path.dirname(probe) === probe) break;
+  }
+  for (const level of missing) await fs.mkdir(level);
+  return missing[0];
 }
 
 function unwritable(folder: string, cause: unknown): UserError {

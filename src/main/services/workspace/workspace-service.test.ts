@@ -209,3 +209,38 @@ describe('WorkspaceService refusals', () => {
     expect((await rejection(service.open({ path: folder }))).code).toBe('workspace-corrupt');
   });
 });
+
+describe('hostile workspace locations', () => {
+  it.runIf(process.platform === 'linux').each(['/proc/dovetail-ws', '/sys/dovetail/ws', '/dev/dovetail-ws', '/proc/self/fd/0'])(
+    'refuses %s as a virtual file system, and the next call answers',
+    async (target) => {
+      const error = await rejection(service.create({ path: target, name: 'A' }));
+      expect(error).toMatchObject({ code: 'virtual-file-system', where: 'workspace.create: path' });
+      expect(error.message).toMatch(/holds views of the running system, not files/);
+      expect((await rejection(service.open({ path: target }))).code).toBe('virtual-file-system');
+      expect((await service.create({ path: 'ws', name: 'B' })).name).toBe('B');
+    },
+  );
+
+  it('refuses a path with a NUL character without touching the disk', async () => {
+    expect((await rejection(service.create({ path: 'ws\u0000x', name: 'A' }))).code).toBe('bad-path');
+    expect(fs.readdirSync(dir).sort()).toEqual(['home']);
+  });
+
+  it('gives up a call that hangs after its time limit, and later calls go ahead', async () => {
+    let release: () => void = () => undefined;
+    const hanging = new WorkspaceService({
+      appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined },
+      paths: { homeDir: dir, relativeTo: dir }, timeLimitMs: 300,
+      // Stands in for a file system that stops answering: the first open waits until released.
+      onOpened: (folder) => (folder.endsWith('stuck') ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()),
+    });
+    const stuck = await rejection(hanging.create({ path: 'stuck', name: 'Stuck' }));
+    expect(stuck.code).toBe('workspace-timeout');
+    expect((await hanging.create({ path: 'fine', name: 'Fine' })).name).toBe('Fine');
+    release();
+    await new Promise((resolve) => setImmediate(resolve)); // the late call's remaining steps run now
+    expect(await hanging.current()).toMatchObject({ name: 'Fine' }); // the late one never switches
+    await hanging.dispose();
+  });
+});

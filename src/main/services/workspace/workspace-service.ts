@@ -7,6 +7,7 @@ import type { RecentWorkspace, WorkspaceInfo, workspaceContract } from '../../..
 import { UserError } from '../../../shared/errors';
 import type { Blobs } from '../../platform/blobs';
 import { type Migration, type SqlDatabase, workspaceMigrations } from '../../platform/db';
+import { checkPathText, refuseVirtual } from '../../platform/files/user-files';
 import { type PathBase, canonicalPath, resolveFolderPath } from './layout';
 import { RecentList } from './recent-list';
 import { type OpenedFolder, createWorkspaceFolder, openWorkspaceFolder } from './workspace-folder';
@@ -37,6 +38,10 @@ export interface WorkspaceServiceDeps {
   readonly paths?: Partial<PathBase>;
   /** Told when the recent list cannot be saved; that never fails an open. Defaults to console.warn. */
   readonly onWarning?: (message: string, error: unknown) => void;
+  /** Runs after a workspace folder opened, before it becomes the active one (the datasets' stale spool sweep). */
+  readonly onOpened?: (folder: string) => Promise<unknown>;
+  /** How long create/open/close may take before the next call goes ahead (default 30 s). */
+  readonly timeLimitMs?: number;
   /** Tests only: a different schema, or deterministic ids. */
   readonly migrations?: readonly Migration[];
   readonly newId?: () => string;
@@ -71,8 +76,10 @@ export class WorkspaceService implements ServiceImpl<Contract>, WorkspaceAccess 
   }
 
   async create(arg: { path: string; name: string }, _ctx?: CallContext): Promise<WorkspaceInfo> {
-    return this.exclusive(async () => {
+    return this.exclusive('Creating the workspace', async (late) => {
+      checkPathText(arg.path, 'workspace.create: path');
       const folder = await canonicalPath(resolveFolderPath(arg.path, this.pathBase));
+      await refuseVirtual(folder, 'workspace.create: path', 'workspace');
       const opened = await createWorkspaceFolder(folder, {
         id: (this.deps.newId ?? randomUUID)(),
         name: arg.name,
@@ -83,23 +90,25 @@ export class WorkspaceService implements ServiceImpl<Contract>, WorkspaceAccess 
       // The folder may have been created just now; its canonical form is known only once it exists.
       const canonical = await canonicalPath(folder);
       const withPath = canonical === folder ? opened : { ...opened, info: { ...opened.info, path: canonical } };
-      return this.switchTo(withPath);
+      return this.switchTo(withPath, late);
     });
   }
 
   async open(arg: { path: string }, _ctx?: CallContext): Promise<WorkspaceInfo> {
-    return this.exclusive(async () => {
+    return this.exclusive('Opening the workspace', async (late) => {
+      checkPathText(arg.path, 'workspace.open: path');
       const folder = await canonicalPath(resolveFolderPath(arg.path, this.pathBase));
+      await refuseVirtual(folder, 'workspace.open: path', 'workspace');
       if (this.opened?.info.path === folder) {
         await this.remember(this.opened.info);
         return this.opened.info;
       }
-      return this.switchTo(await openWorkspaceFolder(folder, this.migrations));
+      return this.switchTo(await openWorkspaceFolder(folder, this.migrations), late);
     });
   }
 
   async close(_arg?: object, _ctx?: CallContext): Promise<null> {
-    return this.exclusive(async () => {
+    return this.exclusive('Closing the workspace', async () => {
       if (!this.opened) return null;
       this.closeCurrent();
       this.deps.events.emit('onChanged', null);
@@ -123,14 +132,24 @@ export class WorkspaceService implements ServiceImpl<Contract>, WorkspaceAccess 
 
   /** Closes the open workspace at shutdown (no event: the transports are going away too). */
   async dispose(): Promise<void> {
-    await this.exclusive(async () => this.closeCurrent());
+    await this.exclusive('Closing the workspace', async () => this.closeCurrent());
   }
 
   private get migrations(): readonly Migration[] {
     return this.deps.migrations ?? workspaceMigrations;
   }
 
-  private async switchTo(next: OpenedFolder): Promise<WorkspaceInfo> {
+  private async switchTo(next: OpenedFolder, late: () => boolean): Promise<WorkspaceInfo> {
+    try {
+      await this.deps.onOpened?.(next.info.path);
+    } catch (error) {
+      this.warn(`Could not tidy the workspace ${next.info.path}`, error);
+    }
+    // A call that ran past its time limit has been answered with an error already: it must not switch now.
+    if (late()) {
+      next.db.close();
+      throw new UserError('The workspace call ran past its time limit.', { code: 'workspace-timeout' });
+    }
     // The new workspace opened fully before the old one closes: a failed open leaves the user where they were.
     this.closeCurrent();
     this.opened = next;
@@ -149,13 +168,37 @@ export class WorkspaceService implements ServiceImpl<Contract>, WorkspaceAccess 
     try {
       await this.recentList.touch({ path: info.path, name: info.name, openedAt: this.deps.clock().toISOString() });
     } catch (error) {
-      const warn = this.deps.onWarning ?? ((message: string, cause: unknown) => console.warn(message, cause));
-      warn(`Could not save the recent workspaces list in ${this.deps.appDataDir}`, error);
+      this.warn(`Could not save the recent workspaces list in ${this.deps.appDataDir}`, error);
     }
   }
 
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
+  private warn(message: string, error: unknown): void {
+    (this.deps.onWarning ?? ((m: string, cause: unknown) => console.warn(m, cause)))(message, error);
+  }
+
+  /**
+   * Runs `fn` after the calls before it, with a time limit: one that hangs (a file system that never answers) is
+   * answered with a UserError when the limit passes and the queue moves on; `late()` then tells it not to switch.
+   */
+  private exclusive<T>(action: string, fn: (late: () => boolean) => Promise<T>): Promise<T> {
+    const limit = this.deps.timeLimitMs ?? 30_000;
+    const start = () => {
+      let timedOut = false;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(new UserError(`${action} took longer than ${Math.round(limit / 1000)} s and was given up.`, {
+            code: 'workspace-timeout',
+            hint: 'The folder may be on a disk or network share that does not answer. Choose a folder on a local disk.',
+          }));
+        }, limit);
+      });
+      const work = fn(() => timedOut);
+      work.catch(() => undefined); // its late failure, after the limit answered, is nobody's
+      return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+    };
+    const run = this.queue.then(start, start);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -17,6 +17,7 @@ const inspection: FileInspection = {
   rowEstimate: 2,
   exact: true,
   problems: [],
+  warnings: [],
   suggestedMapping: [
     { source: 'id', name: 'id', role: 'key' },
     { source: 'text', name: 'text', role: 'input' },
