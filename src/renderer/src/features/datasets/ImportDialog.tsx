@@ -112,9 +112,15 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
               <Typography variant="body2" color="text.secondary" data-testid="import-inspection">
                 {inspection.format.toUpperCase()} · {inspection.exact ? '' : 'about '}{inspection.rowEstimate.toLocaleString()} rows · {bytesText(inspection.bytes)}
               </Typography>
+              {inspection.warnings.map((w) => (
+                <Alert key={w.message} severity="info" data-testid={`import-inspection-warning-${w.code}`}>
+                  {w.message}
+                </Alert>
+              ))}
               {inspection.problems.length > 0 && (
                 <Alert severity="warning" data-testid="import-sample-problems">
-                  The first rows already have problems; the import will stop on them: {inspection.problems.slice(0, 3).map((p) => `line ${p.line} ${p.reason}`).join('; ')}
+                  The first rows already have problems; the import will stop on them: {inspection.problems.slice(0, 3).map(problemText).join('; ')}
+                  {inspection.problems[0]?.hint !== undefined && <Box sx={{ mt: 0.5 }}>{inspection.problems[0].hint}</Box>}
                 </Alert>
               )}
               <MappingTable mapping={form.mapping} sample={inspection.sample} onChange={(mapping) => patch({ mapping })} />
@@ -170,4 +176,9 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
       </DialogActions>
     </Dialog>
   );
+}
+
+/** "line 4 has broken quoting", or for a problem of the whole file (line 0) "the file is a JSON array ...". */
+function problemText(p: { line: number; reason: string }): string {
+  return p.line > 0 ? `line ${p.line} ${p.reason}` : `the file ${p.reason}`;
 }
