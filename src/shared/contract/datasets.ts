@@ -70,6 +70,12 @@ export const ColumnInfo = z.object({
 export type ColumnInfo = z.infer<typeof ColumnInfo>;
 
 /** line 0: the file as a whole (not text, a JSON array, too large). hint: what to do, when the reason needs one. */
+/**
+ * A row's fields as parsed. Not z.record: that copies the object and drops a "__proto__" key silently, and a file's
+ * column may have that name (the mapping step stores it under another).
+ */
+const RowData = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object of fields');
+
 export const RowProblem = z.object({ file: z.string(), line: count, reason: z.string(), hint: z.string().optional() });
 export type RowProblem = z.infer<typeof RowProblem>;
 
@@ -83,7 +89,7 @@ export const FileInspection = z.object({
   bytes: count,
   columns: z.array(ColumnInfo),
   /** The first rows (up to 50) as parsed, with their line numbers. */
-  sample: z.array(z.object({ line: count, data: z.record(z.string(), z.unknown()) })),
+  sample: z.array(z.object({ line: count, data: RowData })),
   /** Exact when the sample is the whole file, otherwise extrapolated from the sample's bytes per row. */
   rowEstimate: count,
   exact: z.boolean(),
@@ -183,7 +189,7 @@ export const DatasetRowView = z.object({
   split: SplitName,
   file: z.string(),
   line: count,
-  data: z.record(z.string(), z.unknown()),
+  data: RowData,
   /** idx of the first row with the same normalised inputs, or null. */
   duplicateOf: count.nullable(),
 });

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImportDataset } from '../../../shared/contract/datasets';
+import { datasetsContract, type FileInspection, type ImportDataset } from '../../../shared/contract/datasets';
+import { Dispatcher } from '../../api/dispatcher';
 import { UserError } from '../../../shared/errors';
 import { WorkspaceService } from '../workspace';
 import { DatasetsService } from './datasets-service';
@@ -71,6 +72,14 @@ describe('hostile files', () => {
     const rows = await service.rows({ versionId: kept.version.id, split: null, offset: 0, limit: 10, onlyDuplicates: false });
     expect(rows.rows[0]?.data).toEqual({ proto_field: { polluted: true }, constructor_field: 'c', text: 't' });
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('keeps a __proto__ column in the inspection sample through the contract check', async () => {
+    const file = put('proto-sample.jsonl', '{"__proto__": "kept", "text": "t"}\n');
+    const dispatcher = new Dispatcher({ datasets: datasetsContract }, { datasets: service }, { validateResults: true });
+    const response = await dispatcher.handle({ service: 'datasets', method: 'inspectFile', arg: { path: file } }, { transport: 'test' });
+    const sample = response.ok ? (response.result as FileInspection).sample[0]?.data : undefined;
+    expect(sample && Object.getOwnPropertyDescriptor(sample, '__proto__')?.value).toBe('kept');
   });
 
   it('does not read Object.prototype for a mapped column the row lacks', async () => {
