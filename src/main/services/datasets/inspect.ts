@@ -10,6 +10,9 @@ const SAMPLE_PROBLEMS = 20;
 /** The look stops after this much of the file or this long, whichever comes first (the estimate says so). */
 const SAMPLE_MAX_BYTES = 8 * 1024 * 1024;
 const SAMPLE_MAX_MS = 20_000;
+/** FieldMapping's limits on a source column's and a stored field's name. */
+const MAX_SOURCE_NAME = 200;
+const MAX_FIELD_NAME = 120;
 
 const ROLE_GUESSES: readonly (readonly [FieldRole, readonly string[]])[] = [
   ['key', ['id', 'key', 'uid', 'uuid', 'row_id', 'example_id']],
@@ -59,7 +62,8 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
     exact: ended,
     problems,
     warnings: note === null ? [] : [{ code: 'encoding', message: note }],
-    suggestedMapping: suggestMapping(names.filter((n) => n !== splitColumn)),
+    // A column named "" or longer than a mapping's source may be cannot be kept; the mapping step lists the others.
+    suggestedMapping: suggestMapping(names.filter((n) => n !== splitColumn && n.length > 0 && n.length <= MAX_SOURCE_NAME)),
     splitColumn,
   };
 }
@@ -83,5 +87,5 @@ export function suggestMapping(columns: readonly string[]): FieldMapping[] {
     const first = columns.find((c) => !roles.has(c));
     if (first !== undefined) roles.set(first, 'input');
   }
-  return columns.map((c) => ({ source: c, name: safeFieldName(c), role: roles.get(c) ?? 'none' }));
+  return columns.map((c) => ({ source: c, name: safeFieldName(c).slice(0, MAX_FIELD_NAME).trim() || 'field', role: roles.get(c) ?? 'none' }));
 }

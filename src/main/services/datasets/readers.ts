@@ -31,6 +31,8 @@ export interface RecordReader {
 export const MAX_DATA_FILE_BYTES = 8 * 1024 ** 3;
 /** A JSONL line or CSV record longer than this is refused, with its line number. */
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+/** Arrays and objects inside a JSONL row may nest this deep. */
+export const MAX_NESTING = 100;
 
 /** The format by extension, else by a look at the first bytes ('{' or '[' starts JSON; a tab-only header is TSV). */
 export async function detectFormat(path: string): Promise<DataFormat> {
@@ -111,6 +113,10 @@ async function* jsonlItems(source: TextSource): AsyncGenerator<ReadItem, void, u
         yield { kind: 'problem', line, reason: `is ${what}, not a JSON object`, fatal: false };
         continue;
       }
+      if (nestedDeeperThan(value, MAX_NESTING)) {
+        yield { kind: 'problem', line, reason: `nests values more than ${MAX_NESTING} levels deep`, fatal: false };
+        continue;
+      }
       // JSON.parse keeps a "__proto__" key as an own property; the mapping step decides what becomes of it.
       yield { kind: 'row', line, data: value as Record<string, unknown>, bytesEnd };
     }
@@ -118,6 +124,21 @@ async function* jsonlItems(source: TextSource): AsyncGenerator<ReadItem, void, u
     if (!(error instanceof TextReadFailure)) throw error;
     yield { kind: 'problem', line: error.line ?? last + 1, reason: error.reason, fatal: true, hint: error.hint };
   }
+}
+
+/**
+ * Whether arrays and objects nest deeper than `limit` (walked without recursion). JSON.parse takes any depth, but
+ * storing and hashing the row (JSON.stringify) would overflow the stack on a line of 100,000 brackets.
+ */
+function nestedDeeperThan(root: object, limit: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [value, depth] = item;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(value)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** The first line shows the file is one JSON document (an array, or an object over many lines), not JSON Lines. */
