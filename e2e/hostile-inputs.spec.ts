@@ -67,6 +67,9 @@ function generate(input: HostileInput, dir: string, server: DovetailServer): str
       return join(dir, 'nul\u0000.csv');
     case 'control-path':
       return join(dir, 'contr\nol.csv');
+    case 'workspace-under-file':
+      writeFileSync(join(dir, 'plain-file'), 'not a folder');
+      break;
     case 'workspace-nul':
       return join(server.workspacesDir, 'ws\u0000nul');
     default:

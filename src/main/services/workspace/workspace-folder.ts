@@ -60,9 +60,11 @@ export async function createWorkspaceFolder(folder: string, params: CreateParams
 
 /** Makes sure `folder` exists and is empty; returns the top-most folder it had to create (for cleanup), if any. */
 async function prepareEmptyFolder(folder: string): Promise<string | undefined> {
-  const entries = await meaningfulEntries(folder).catch((error: unknown) => {
+  const entries = await meaningfulEntries(folder).catch(async (error: unknown) => {
     if (isErrnoException(error) && error.code === 'ENOTDIR') {
-      throw new UserError('A file with that name already exists.', {
+      // ENOTDIR: the folder itself is a file, or a folder on the way to it is.
+      const itself = await fs.stat(folder).then((s) => s.isFile(), () => false);
+      throw new UserError(itself ? 'A file with that name already exists.' : 'A part of the path is a file, not a folder.', {
         code: 'not-a-folder',
         where: folder,
         hint: 'Choose a folder (or a new name) for the workspace.',
