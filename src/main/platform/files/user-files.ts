@@ -47,9 +47,10 @@ export function checkPathText(input: string, where: string): void {
 
 /** The virtual file system `absolute` lies on, or undefined for an ordinary one. Looks at the nearest existing folder. */
 export async function virtualFileSystem(absolute: string): Promise<string | undefined> {
-  if (process.platform === 'win32') return undefined;
+  // The roots and magic numbers are Linux's (macOS's statfs types are other numbers; /dev there is devfs, not files).
+  if (process.platform !== 'linux') return undefined;
   const root = VIRTUAL_ROOTS.find((r) => absolute === r || absolute.startsWith(`${r}/`));
-  if (root !== undefined && process.platform === 'linux') return root;
+  if (root !== undefined) return root;
   let probe = absolute;
   for (;;) {
     const type = await fs.statfs(probe).then((s) => s.type, () => undefined);
