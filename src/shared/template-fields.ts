@@ -1,7 +1,7 @@
 // The fields a Jinja template reads from its context, from @huggingface/jinja's parse tree (the parser the services
 // render with): loop and `set` variables, attribute names, filters, tests and Jinja globals left out. Shared so the
 // templates service (TemplateVersion.fields) and the Prompts screen (live, on an unsaved draft) agree.
-import { Template } from '@huggingface/jinja';
+import { parseTemplate } from './template-syntax';
 
 export type ParsedFields = { readonly ok: true; readonly fields: string[] } | { readonly ok: false; readonly message: string };
 
@@ -9,9 +9,9 @@ const GLOBALS = ['loop', 'range', 'namespace', 'raise_exception', 'true', 'false
 
 /** The fields of a template's source, or the parser's message when it does not parse. */
 export function readFields(source: string): ParsedFields {
-  let template: Template;
+  let template: { parsed: unknown };
   try {
-    template = new Template(source);
+    template = { parsed: parseTemplate(source) };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
@@ -19,8 +19,8 @@ export function readFields(source: string): ParsedFields {
 }
 
 /** The names a parsed template reads from its context, sorted. */
-export function templateFields(template: Template): string[] {
-  const parsed = (template as unknown as { parsed: unknown }).parsed;
+export function templateFields(template: { readonly parsed: unknown }): string[] {
+  const parsed = template.parsed;
   const used = new Set<string>();
   const bound = new Set<string>(GLOBALS);
   const bind = (node: unknown): void => {
