@@ -37,6 +37,7 @@ export default defineConfig({
           web: resolve('src/main/web.ts'),
           cli: resolve('src/main/cli.ts'),
           'engine-worker': resolve('src/main/host/engine-worker.ts'),
+          'render-worker': resolve('src/main/host/render-worker.ts'),
         },
       },
     },

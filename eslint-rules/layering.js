@@ -1,5 +1,6 @@
 // The layering rule (ARCHITECTURE.md, "Dependencies point down"): which folders and packages each folder of src/
-// may import. One table; `npm test` fails on any violation.
+// may import. One table; `npm test` fails on any violation. The Jinja interpreter has one owner too: everything else
+// may only parse templates, so no render path can skip the guarded renderer's limits.
 import { builtinModules } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 
@@ -21,6 +22,25 @@ const PACKAGE_OWNERS = {
   'onnxruntime-node': ['src/main/engine/runtime/'],
 };
 
+/** @huggingface/jinja: anyone may parse (parse, tokenize, types); only the guarded renderer may evaluate. */
+const JINJA = '@huggingface/jinja';
+const JINJA_PARSE_ONLY = new Set(['parse', 'tokenize']);
+const JINJA_OWNER = 'src/main/engine/templates/';
+const JINJA_MESSAGE = `Layering: only ${JINJA_OWNER} may use the Jinja interpreter (Template, Interpreter, Environment); render through the guarded renderer (services/templates/render.ts, engine/templates/guarded-render.ts). Elsewhere import only parse and tokenize.`;
+
+/** Whether an import of @huggingface/jinja brings in more than the parser (type-only imports bring nothing). */
+function importsInterpreter(node) {
+  if (node.importKind === 'type' || node.exportKind === 'type') return false;
+  if (node.type === 'ExportAllDeclaration' || node.type === 'ImportExpression') return true;
+  const specifiers = node.specifiers ?? [];
+  return specifiers.some((sp) => {
+    if (sp.importKind === 'type' || sp.exportKind === 'type') return false;
+    if (sp.type !== 'ImportSpecifier' && sp.type !== 'ExportSpecifier') return true; // default or namespace import
+    const name = sp.type === 'ImportSpecifier' ? sp.imported : sp.local;
+    return !JINJA_PARSE_ONLY.has(name.type === 'Identifier' ? name.name : name.value);
+  });
+}
+
 export const layering = {
   meta: {
     type: 'problem',
@@ -31,10 +51,13 @@ export const layering = {
     const file = relative(context.cwd, context.filename).split('\\').join('/');
     const layer = LAYERS.find((l) => file.startsWith(l.prefix));
     if (!layer) return {};
+    // Tests may render with the library directly (e.g. to show what an editor helper produces); no app path can.
+    const mayInterpret = file.startsWith(JINJA_OWNER) || /\.test\.tsx?$/.test(file);
     const check = (node, source) => {
       if (typeof source !== 'string') return;
       const problem = violation(file, layer, source, context.cwd);
       if (problem) context.report({ node, message: problem });
+      else if (source === JINJA && !mayInterpret && importsInterpreter(node)) context.report({ node, message: JINJA_MESSAGE });
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value),

@@ -37,4 +37,21 @@ describe('layering rule', () => {
     expect(lint('src/shared/a.ts', "import { join } from 'path';")[0]).toMatch(/runs without Node/);
     expect(lint('src/shared/a.ts', "export * from '../main/x';")[0]).toMatch(/shared code may import only/);
   });
+
+  it('lets only engine/templates use the Jinja interpreter; everyone may parse', () => {
+    for (const code of [
+      "import { Template } from '@huggingface/jinja';",
+      "import { Interpreter, parse } from '@huggingface/jinja';",
+      "import * as jinja from '@huggingface/jinja';",
+      "export { Environment } from '@huggingface/jinja';",
+      "const j = import('@huggingface/jinja');",
+    ]) {
+      expect(lint('src/main/services/templates/a.ts', code)[0]).toMatch(/only src\/main\/engine\/templates\/ may use the Jinja interpreter/);
+      expect(lint('src/renderer/src/a.ts', code)[0]).toMatch(/Jinja interpreter/);
+    }
+    expect(lint('src/main/engine/models/a.ts', "import { Template } from '@huggingface/jinja';")[0]).toMatch(/Jinja interpreter/);
+    expect(lint('src/main/engine/templates/guarded-render.ts', "import { Environment, Interpreter } from '@huggingface/jinja';")).toEqual([]);
+    expect(lint('src/shared/a.ts', "import { parse, tokenize } from '@huggingface/jinja';")).toEqual([]);
+    expect(lint('src/renderer/src/a.test.ts', "import { Template } from '@huggingface/jinja';")).toEqual([]);
+  });
 });

@@ -5,6 +5,8 @@ import { BugError, CancelledError } from '../shared/errors';
 import { AccessControl, permissionOf } from './api/access';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
+import { RenderHost } from './host/render-host';
+import { dirname, join } from 'node:path';
 import { startShareServer } from './host/review-share-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
@@ -35,6 +37,8 @@ export interface ComposeOptions {
   rendererDir?: string;
   /** The built engine worker (out/main/engine-worker.js). */
   engineWorkerScript: string;
+  /** The built render worker; by default render-worker.<ext> beside the engine worker (the build puts it there). */
+  renderWorkerScript?: string;
   /** A child process by default (see docs/decisions/0003); Electron passes its utilityProcess spawner. */
   spawnEngine?: SpawnEngine;
   folderPicker?: FolderPicker;
@@ -57,6 +61,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const engine = new EngineHost(options.engineWorkerScript, options.spawnEngine ?? spawnChildProcess, {
     onBug: (error) => log('error', 'Engine protocol error', error),
   });
+  const renderer = new RenderHost(options.renderWorkerScript ?? siblingScript(options.engineWorkerScript, 'render-worker'));
   // Services get their event sinks from the dispatcher, which needs the services: break the cycle with a late binding.
   const late: { dispatcher?: Dispatcher<Contract> } = {};
   const sink = <K extends keyof Contract & string>(service: K) => ({
@@ -102,11 +107,11 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const datasets = new DatasetsService({ workspace, events: sink('datasets'), clock, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}) });
   const users = new UsersService({ workspace, events: sink('users'), clock });
   const templates = new TemplatesService({
-    workspace, datasets, events: sink('templates'), clock, users, engine, models: generation, generation,
+    workspace, datasets, events: sink('templates'), clock, users, engine, models: generation, generation, renderer,
     adapters: { record: (id): AdapterRecord => adapters.record(id) }, // constructed below (it renders datasets through templates)
   });
   const adapters = new AdaptersService({
-    workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderDataset: datasetRenderer({ datasets, templates }),
+    workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderer, renderDataset: datasetRenderer({ datasets, templates }),
   });
   const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
   const experiments = new ExperimentsService({ workspace, engine, datasets, specializations, events: sink('experiments'), clock });
@@ -163,9 +168,15 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       engineService.dispose();
       generation.dispose();
       await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose()]);
-      await Promise.allSettled([workspace.dispose(), engine.dispose()]);
+      await Promise.allSettled([workspace.dispose(), engine.dispose(), renderer.dispose()]);
     },
   };
+}
+
+/** A worker script built beside another (engine-worker.js -> render-worker.js; .mjs in tests' bundles). */
+function siblingScript(script: string, name: string): string {
+  const ext = /\.[cm]?js$/.exec(script)?.[0] ?? '.js';
+  return join(dirname(script), `${name}${ext}`);
 }
 
 function defaultLog(level: 'warn' | 'error', message: string, error?: unknown): void {

@@ -19,6 +19,7 @@ interface Job {
   readonly id: number;
   readonly batch: RenderBatch;
   readonly signal: AbortSignal | undefined;
+  readonly onProgress: ((rowsDone: number) => void) | undefined;
   readonly resolve: (results: RowResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -33,8 +34,9 @@ export class RenderHost {
   private disposed = false;
   private readonly watchdogMs: number;
   private readonly memoryMb: number;
-  /** Workers started so far (tests read it to see that a stuck one was replaced). */
+  /** Workers started and terminated so far (tests read them to see that a stuck one was stopped and replaced). */
   started = 0;
+  terminated = 0;
 
   constructor(private readonly script: string, options: RenderHostOptions = {}) {
     // A row's own clock stops it after RENDER_LIMITS.timeMs; the watchdog is the backstop for what that clock cannot
@@ -47,11 +49,11 @@ export class RenderHost {
    * Renders the batch's rows in order; a row's failure is its result. Rejects with TemplateFailureError when the
    * template does not parse or the worker had to be stopped, and with CancelledError when `signal` aborts.
    */
-  render(batch: RenderBatch, signal?: AbortSignal): Promise<RowResult[]> {
+  render(batch: RenderBatch, signal?: AbortSignal, onProgress?: (rowsDone: number) => void): Promise<RowResult[]> {
     if (this.disposed) return Promise.reject(new CancelledError('The renderer is shut down'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, batch, signal, resolve, reject };
+      const job: Job = { id: this.nextId++, batch, signal, onProgress, resolve, reject };
       this.queue.push(job);
       signal?.addEventListener('abort', () => this.abort(job), { once: true });
       this.pump();
@@ -72,8 +74,8 @@ export class RenderHost {
       this.queue.splice(queued, 1);
       job.reject(new CancelledError());
     } else if (this.current?.job === job) {
-      this.finish(job, () => job.reject(new CancelledError()));
-      void this.stopWorker().then(() => this.pump()); // stopped for real: the thread ends mid-render
+      // Stopped for real: the thread ends mid-render, then the caller hears of it.
+      this.finish(job, () => this.restart(() => job.reject(new CancelledError())));
     }
   }
 
@@ -84,7 +86,10 @@ export class RenderHost {
     const worker = this.ensureWorker();
     const onMessage = (message: FromWorker): void => {
       if (message.id !== job.id) return;
-      if (message.kind === 'alive') return this.rearm();
+      if (message.kind === 'alive') {
+        this.rearm();
+        return job.onProgress?.(message.rowsDone);
+      }
       this.finish(job, () => (message.kind === 'done' ? job.resolve(message.results) : job.reject(new TemplateFailureError(message.failure))));
       this.pump();
     };
@@ -99,11 +104,16 @@ export class RenderHost {
   }
 
   private stuck(job: Job): void {
-    this.finish(job, () => job.reject(new TemplateFailureError({
+    const error = new TemplateFailureError({
       code: 'template-too-long', line: null, column: null, hint: STUCK_HINT,
       message: `The template was stopped: it ran for over ${Math.round(this.watchdogMs / 1000)} seconds without finishing`,
-    })));
-    void this.stopWorker().then(() => this.pump());
+    });
+    this.finish(job, () => this.restart(() => job.reject(error)));
+  }
+
+  /** Terminates the worker, then settles the job it was running and goes on with the queue on a fresh worker. */
+  private restart(settle: () => void): void {
+    void this.stopWorker().then(settle, settle).finally(() => this.pump());
   }
 
   private finish(job: Job, settle: () => void): void {
@@ -137,6 +147,8 @@ export class RenderHost {
   private async stopWorker(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    await worker.terminate();
+    this.terminated += 1;
   }
 }

@@ -5,7 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import { parseGuarded, renderGuarded, TemplateFailureError, type GuardedTemplate } from '../engine/templates/guarded-render';
 import type { FromWorker, RowResult, ToWorker } from './render-protocol';
 
-/** How often a long batch says it is still working, so the host's watchdog can tell slow from stuck. */
+/** How often a long batch says it is still working (and after its first row), so the host's watchdog can tell slow
+ * from stuck. */
 const HEARTBEAT_MS = 250;
 
 const port = parentPort;
@@ -38,7 +39,7 @@ port.on('message', ({ id, batch }: ToWorker) => {
       results.push({ ok: false, failure: error.failure });
       if (batch.stopOnError || error.failure.code === 'template-too-long') break;
     }
-    if (performance.now() - lastBeat > HEARTBEAT_MS) {
+    if (results.length === 1 || performance.now() - lastBeat > HEARTBEAT_MS) {
       lastBeat = performance.now();
       post({ id, kind: 'alive', rowsDone: results.length });
     }

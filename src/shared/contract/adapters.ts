@@ -115,6 +115,8 @@ export const TrainingEstimate = z.object({
   memoryBytes: count,
   /** The first rendered (prompt, target) pair, for the template preview. */
   preview: z.object({ prompt: z.string(), target: z.string() }).nullable(),
+  /** Names the prompt template reads that rows do not set (rendered as empty text), with their line and row count. */
+  warnings: z.array(z.string()).default([]),
 });
 export type TrainingEstimate = z.infer<typeof TrainingEstimate>;
 

@@ -143,6 +143,8 @@ export const TemplateCheckReport = z.object({
     /** The first 50 failing rows with the renderer's reason. */
     failures: z.array(RowRef.extend({ reason: z.string() })),
     failureCount: count,
+    /** Names the template reads that rows do not set (they render as empty text), with how many rows. */
+    warnings: z.array(z.string()).default([]),
   }),
   budget: z.object({
     outcome: CheckOutcome,
@@ -225,6 +227,8 @@ export const RenderedPrompt = z.object({
    */
   tokens: count.optional(),
   contextLength: count.optional(),
+  /** Names the template reads that this row does not set (rendered as empty text), with their line. */
+  warnings: z.array(z.string()).default([]),
 });
 export type RenderedPrompt = z.infer<typeof RenderedPrompt>;
 

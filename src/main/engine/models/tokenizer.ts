@@ -104,7 +104,7 @@ export class ModelTokenizer {
     };
     // transformers uses a huge sentinel (1e30) when there is no limit.
     this.modelMaxLength = c.model_max_length !== undefined && c.model_max_length < 1e12 ? c.model_max_length : null;
-    this.chatTemplate = pickTemplate(files.chatTemplateFile ?? null, c.chat_template ?? null);
+    this.chatTemplate = pickTemplate(files.chatTemplateFile ?? null, c.chat_template ?? null, files.where);
   }
 
   /** Token ids of text; addSpecialTokens applies the tokenizer's post-processor (e.g. a leading BOS). */
@@ -174,13 +174,14 @@ export async function loadTokenizer(folder: string): Promise<ModelTokenizer> {
   });
 }
 
-function pickTemplate(file: string | null, fromConfig: string | { name: string; template: string }[] | null): ChatTemplate | null {
-  if (file !== null) return new ChatTemplate(file, 'chat_template.jinja');
-  if (typeof fromConfig === 'string') return new ChatTemplate(fromConfig, 'tokenizer_config.json: chat_template');
+function pickTemplate(file: string | null, fromConfig: string | { name: string; template: string }[] | null, folder: string | undefined): ChatTemplate | null {
+  const at = (name: string): string => (folder ? join(folder, name) : name);
+  if (file !== null) return new ChatTemplate(file, at('chat_template.jinja'));
+  if (typeof fromConfig === 'string') return new ChatTemplate(fromConfig, `${at('tokenizer_config.json')}: chat_template`);
   if (Array.isArray(fromConfig)) {
     // A list of named templates: transformers uses "default" unless told otherwise.
     const chosen = fromConfig.find((t) => t.name === 'default') ?? fromConfig[0];
-    if (chosen) return new ChatTemplate(chosen.template, `tokenizer_config.json: chat_template "${chosen.name}"`);
+    if (chosen) return new ChatTemplate(chosen.template, `${at('tokenizer_config.json')}: chat_template "${chosen.name}"`);
   }
   return null;
 }

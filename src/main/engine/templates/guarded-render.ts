@@ -56,7 +56,7 @@ export function parseGuarded(source: string): GuardedTemplate {
   }
   const internal = findInternalAccess(parsed);
   if (internal !== null) {
-    const place = findName(source, internal);
+    const place = findName(source, internal, true);
     throw new TemplateFailureError({
       code: 'template-internal', ...place,
       message: `The template reads "${internal}", an internal attribute that templates may not use${place.line === null ? '' : ` (line ${place.line}, column ${place.column})`}`,

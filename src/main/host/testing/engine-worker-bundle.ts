@@ -1,5 +1,5 @@
-// Tests only: bundles src/main/host/engine-worker.ts into one ESM file for a child process or worker thread (they
-// need JavaScript). Dependencies stay external, so the file lives under node_modules/.cache where Node resolves them.
+// Tests only: bundles src/main/host/engine-worker.ts (and the render worker beside it, as the app's build does) into
+// ESM files for a child process or worker thread (they need JavaScript). Dependencies stay external, so the file lives under node_modules/.cache where Node resolves them.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export interface WorkerBundle {
   /** Absolute path of the bundled worker script. */
   readonly script: string;
+  /** The render worker, in the same folder (where compose.ts looks for it). */
+  readonly renderScript: string;
   remove(): void;
 }
 
@@ -19,21 +21,23 @@ export async function bundleEngineWorker(): Promise<WorkerBundle> {
   removeOrphans();
   const outDir = join(cacheDir, `engine-worker-${process.pid}-${Date.now()}`);
   mkdirSync(outDir, { recursive: true });
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    build: {
-      ssr: join(root, 'src/main/host/engine-worker.ts'), // SSR mode: Node target, node_modules and builtins external
-      outDir,
-      emptyOutDir: false,
-      minify: false,
-      sourcemap: 'inline',
-      rolldownOptions: { output: { format: 'es', entryFileNames: 'engine-worker.mjs', codeSplitting: false } },
-    },
-  });
+  for (const name of ['engine-worker', 'render-worker']) {
+    await build({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      build: {
+        ssr: join(root, `src/main/host/${name}.ts`), // SSR mode: Node target, node_modules and builtins external
+        outDir,
+        emptyOutDir: false,
+        minify: false,
+        sourcemap: 'inline',
+        rolldownOptions: { output: { format: 'es', entryFileNames: `${name}.mjs`, codeSplitting: false } },
+      },
+    });
+  }
   const script = join(outDir, 'engine-worker.mjs');
-  return { script, remove: () => rmSync(outDir, { recursive: true, force: true }) };
+  return { script, renderScript: join(outDir, 'render-worker.mjs'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
 /** Removes bundles left by test processes that have ended (vitest may end its workers without running exit hooks). */

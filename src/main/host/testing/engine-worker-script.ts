@@ -9,3 +9,12 @@ export async function engineWorkerScript(): Promise<string> {
   process.once('exit', () => bundle.remove()); // best effort; the next bundle removes those of ended processes
   return bundle.script;
 }
+
+/** The path of a runnable render worker (built with the engine worker). */
+export async function renderWorkerScript(): Promise<string> {
+  const provided = inject('renderWorkerScript') as string | undefined;
+  if (provided) return provided;
+  const bundle = await bundleEngineWorker();
+  process.once('exit', () => bundle.remove());
+  return bundle.renderScript;
+}

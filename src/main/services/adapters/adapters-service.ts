@@ -16,6 +16,7 @@ import { JobStore } from './job-store';
 import { TrainingRun, type Prepared } from './training-run';
 import type { RenderDataset } from './dataset-source';
 import { findBundledDatasetsDir, renderTrainingData } from './training-data';
+import type { TemplateRenderer } from '../templates';
 
 type Contract = typeof adaptersContract;
 
@@ -31,6 +32,8 @@ export interface AdaptersServiceDeps {
   readonly newId?: () => string;
   /** Renders a workspace dataset version (dataset-source.ts); without it, dataset sources are refused. */
   readonly renderDataset?: RenderDataset;
+  /** Renders the prompt template over file rows (the render worker's host). */
+  readonly renderer: TemplateRenderer;
 }
 
 const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
@@ -49,7 +52,7 @@ export class AdaptersService implements ServiceImpl<Contract> {
     const prepared = await this.prepare(spec, model);
     const measured = new JobStore(ws.db).all().find((j) => j.modelId === spec.modelId && j.state === 'completed' && j.progress !== null)?.progress?.tokensPerSecond ?? null;
     const first = prepared.pairs[0];
-    return { ...estimateRun(spec, prepared.facts, prepared.validation.length, measured), preview: first ? { prompt: first.prompt, target: first.target } : null };
+    return { ...estimateRun(spec, prepared.facts, prepared.validation.length, measured), preview: first ? { prompt: first.prompt, target: first.target } : null, warnings: prepared.warnings };
   }
 
   async startTraining(spec: TrainingSpec): Promise<TrainingJob> {
@@ -183,14 +186,14 @@ export class AdaptersService implements ServiceImpl<Contract> {
   }
 
   private async prepare(spec: TrainingSpec, model: ModelRecord): Promise<Prepared> {
-    const data = spec.data.kind === 'dataset' ? this.renderDataset(spec.data.datasetVersionId, spec) : await renderTrainingData(spec.data, spec.template, this.datasetsDir);
+    const data = spec.data.kind === 'dataset' ? await this.renderDataset(spec.data.datasetVersionId, spec) : await renderTrainingData(spec.data, spec.template, this.datasetsDir, this.deps.renderer);
     // A template version decides the chat setting, as it does when the adapter is served.
     const chat = data.chat ?? spec.template.chat;
     const out = await this.deps.engine.request('prepareTrainingData', {
       modelFolder: model.folder, pairs: data.pairs, validation: data.validation, chat, maxLength: spec.hyper.maxLength, numVirtualTokens: numVirtualTokens(spec),
     });
     const { pairs, validation, contentHash: _hash, ...facts } = out;
-    return { pairs, validation, facts, sourceId: data.sourceId, dataHash: data.contentHash, templateHash: data.templateHash };
+    return { pairs, validation, facts, sourceId: data.sourceId, dataHash: data.contentHash, templateHash: data.templateHash, warnings: data.warnings };
   }
 
   private renderDataset(datasetVersionId: string, spec: TrainingSpec) {

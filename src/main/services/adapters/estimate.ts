@@ -42,7 +42,7 @@ export function trainableParameters(spec: TrainingSpec, m: PreparedFacts['model'
   return lora + numVirtualTokens(spec) * C;
 }
 
-export function estimateRun(spec: TrainingSpec, p: PreparedFacts, validationRows: number, measured: number | null): Omit<TrainingEstimate, 'preview'> {
+export function estimateRun(spec: TrainingSpec, p: PreparedFacts, validationRows: number, measured: number | null): Omit<TrainingEstimate, 'preview' | 'warnings'> {
   const used = spec.hyper.dropTooLong ? p.rows - p.tooLong.length : p.rows;
   const steps = used > 0 ? totalSteps(spec, used) : 0;
   const meanTokens = p.rows > 0 ? p.tokens / Math.max(1, p.rows - p.tooLong.length) : 0;

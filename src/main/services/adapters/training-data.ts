@@ -1,7 +1,6 @@
-// The wizard's data layer until the datasets service (issue 6) replaces it: rows from a bundled demo dataset or a
-// JSONL file, rendered through the user's Jinja prompt template (@huggingface/jinja, as chat templates are) into
-// (prompt, target) pairs. A malformed row is a UserError naming the file and line. Nothing else reads datasets.
-import { Template } from '@huggingface/jinja';
+// The wizard's file data: rows from a bundled demo dataset or a JSONL file, rendered through the user's Jinja prompt
+// template into (prompt, target) pairs by the one guarded renderer (the render worker, in batches). A malformed row
+// is a UserError naming the file and line; names the template reads that rows lack come back as warnings.
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +9,7 @@ import type { TrainingDataSource, TrainingTemplate } from '../../../shared/contr
 import { UserError } from '../../../shared/errors';
 import { readUserText } from '../../platform/files/text-stream';
 import { checkPathText } from '../../platform/files/user-files';
+import { compile, renderRows, type CompiledTemplate, type RowToRender, type TemplateRenderer } from '../templates';
 
 /** This stand-in reads its file whole, so it takes files up to this size (the datasets service streams larger ones). */
 const MAX_TRAINING_FILE_BYTES = 256 * 1024 * 1024;
@@ -29,6 +29,8 @@ export interface RenderedData {
   templateHash: string;
   /** Set when the template version decides it (dataset sources). */
   chat?: boolean;
+  /** Names the template reads that rows do not set, each with how many rows (training still runs). */
+  warnings: string[];
 }
 
 /** The bundled datasets' default field mapping and template (from their data cards). */
@@ -50,15 +52,18 @@ export function findBundledDatasetsDir(start: string = dirname(fileURLToPath(imp
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory()) ?? null;
 }
 
-export async function renderTrainingData(source: Exclude<TrainingDataSource, { kind: 'dataset' }>, template: TrainingTemplate, datasetsDir: string | null): Promise<RenderedData> {
+export async function renderTrainingData(
+  source: Exclude<TrainingDataSource, { kind: 'dataset' }>, template: TrainingTemplate, datasetsDir: string | null, renderer: TemplateRenderer,
+): Promise<RenderedData> {
   const files = dataFiles(source, datasetsDir);
-  const compiled = compile(template.prompt);
+  const compiled = compile({ source: template.prompt, system: null, chat: template.chat }, 'template.prompt');
   const hash = createHash('sha256');
+  const warnings = new WarningTally();
   const read = async (path: string, limit: number | null): Promise<TrainingPair[]> => {
     checkPathText(path, 'adapters.train: data.path');
     const { text, bytes } = await readUserText(path, { where: path, maxBytes: MAX_TRAINING_FILE_BYTES, expected: 'a JSONL file with one JSON object per line' });
     hash.update(bytes);
-    return renderLines(text, path, template, compiled, limit);
+    return renderLines(text, path, template, compiled, limit, renderer, warnings);
   };
   const pairs = await read(files.train, template.maxRows);
   if (pairs.length === 0) throw new UserError(`${files.train} has no rows`, { code: 'train-data', where: files.train, hint: 'Give a JSONL file with one JSON object per line.' });
@@ -69,7 +74,21 @@ export async function renderTrainingData(source: Exclude<TrainingDataSource, { k
     sourceId: source.kind === 'bundled' ? `bundled:${source.dataset}` : source.path,
     contentHash: hash.digest('hex'),
     templateHash: createHash('sha256').update(JSON.stringify([template.prompt, template.inputField, template.outputField, template.chat])).digest('hex'),
+    warnings: warnings.list(pairs.length + validation.length),
   };
+}
+
+/** Counts each warning over the rows rendered, for one line per name. */
+export class WarningTally {
+  private readonly counts = new Map<string, number>();
+
+  add(messages: readonly string[]): void {
+    for (const m of messages) this.counts.set(m, (this.counts.get(m) ?? 0) + 1);
+  }
+
+  list(rows: number): string[] {
+    return [...this.counts].slice(0, 20).map(([m, n]) => (n === 1 && rows === 1 ? m : `${m} (${n} of ${rows} rows)`));
+  }
 }
 
 function dataFiles(source: Exclude<TrainingDataSource, { kind: 'dataset' }>, datasetsDir: string | null): { train: string; validation: string | null } {
@@ -78,19 +97,13 @@ function dataFiles(source: Exclude<TrainingDataSource, { kind: 'dataset' }>, dat
   return { train: join(datasetsDir, source.dataset, 'train.jsonl'), validation: join(datasetsDir, source.dataset, 'validation.jsonl') };
 }
 
-function compile(source: string): Template {
-  try {
-    return new Template(source);
-  } catch (error) {
-    throw new UserError(`The prompt template cannot be parsed: ${error instanceof Error ? error.message : String(error)}`, { code: 'train-template', where: 'template', hint: 'Check the {{ }} and {% %} blocks.' });
-  }
-}
-
 /** Parses JSONL and renders each row; `limit` rows at most. Blank lines are skipped (line numbers stay the file's). */
-export function renderLines(text: string, path: string, t: TrainingTemplate, template: Template, limit: number | null): TrainingPair[] {
-  const out: TrainingPair[] = [];
+export async function renderLines(
+  text: string, path: string, t: TrainingTemplate, compiled: CompiledTemplate, limit: number | null, renderer: TemplateRenderer, warnings: WarningTally,
+): Promise<TrainingPair[]> {
+  const rows: (RowToRender & { target: string })[] = [];
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length && (limit === null || out.length < limit); i++) {
+  for (let i = 0; i < lines.length && (limit === null || rows.length < limit); i++) {
     const line = lines[i] as string;
     if (line.trim() === '') continue;
     const where = `${path}:${i + 1}`;
@@ -107,13 +120,13 @@ export function renderLines(text: string, path: string, t: TrainingTemplate, tem
     const output = fields[t.outputField];
     if (typeof input !== 'string') throw fail(`has no text field "${t.inputField}" (the input field)`, 'Choose the field that holds the input, or fix the row.');
     if (typeof output !== 'string' || output === '') throw fail(`has no text field "${t.outputField}" (the output field)`, 'Choose the field that holds the expected output, or fix the row.');
-    let prompt: string;
-    try {
-      prompt = template.render({ ...fields, [t.outputField]: undefined, input }); // the target never leaks into the prompt
-    } catch (error) {
-      throw fail(`the prompt template failed: ${error instanceof Error ? error.message : String(error)}`, 'Check the field names the template uses.');
-    }
-    out.push({ prompt, target: output });
+    rows.push({ row: { ...fields, input }, examples: [], where: `line ${i + 1} of ${path}`, target: output });
   }
-  return out;
+  // The target never leaks into the prompt: the output field is the reference, unset when rendering.
+  const outcomes = await renderRows(renderer, compiled, { input: [t.inputField], reference: t.outputField }, rows, { stopOnError: true });
+  return outcomes.map((outcome, i) => {
+    if (!outcome.ok) throw outcome.error;
+    warnings.add(outcome.rendered.warnings);
+    return { prompt: outcome.rendered.text, target: rows[i]!.target };
+  });
 }

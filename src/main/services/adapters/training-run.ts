@@ -20,6 +20,8 @@ export interface Prepared {
   sourceId: string;
   dataHash: string;
   templateHash: string;
+  /** Names the template reads that rows do not set (the wizard shows them; training runs). */
+  warnings: string[];
 }
 
 export interface TrainingRunDeps {

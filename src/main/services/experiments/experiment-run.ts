@@ -7,7 +7,7 @@ import { canonicalDecodingSettings } from '../../../shared/decoding-settings';
 import { CancelledError, UserError } from '../../../shared/errors';
 import type { EngineHost } from '../../host/engine-host';
 import type { ResolvedSpecialization } from '../specializations';
-import { promptFor } from '../specializations';
+import { promptsFor } from '../specializations';
 import type { ExperimentExamples, Example } from './examples';
 import { ExperimentStore, type StoredOutput } from './experiment-store';
 import type { SqlDatabase } from '../../platform/db';
@@ -92,7 +92,7 @@ export class ExperimentRun {
 
   private async generate(cell: ResolvedSpecialization, batch: readonly Example[], key: ReturnType<typeof outputKey>): Promise<StoredOutput[]> {
     const roles = this.d.examples.facts.roles;
-    const prompts = batch.map((e) => promptFor(cell, e.data, roles, `row ${e.key}`).prompt);
+    const prompts = (await promptsFor(cell, batch.map((e) => ({ row: e.data, where: `row ${e.key}` })), roles, this.controller.signal)).map((p) => p.prompt);
     const result = await this.d.engine.request(
       'generate',
       {

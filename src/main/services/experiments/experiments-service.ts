@@ -127,7 +127,7 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     const cells = [];
     for (const [c, cell] of experiment.cells.entries()) {
       const resolved = await this.deps.specializations.resolve(cell.specializationId);
-      const { rendered } = promptFor(resolved, example.data, collected.examples.facts.roles, `row ${example.key}`);
+      const { rendered } = await promptFor(resolved, example.data, collected.examples.facts.roles, `row ${example.key}`);
       cells.push({ cell, prompt: rendered.text, system: rendered.system, chat: rendered.chat, output: row.outputs[c] as OutputRow['outputs'][number] });
     }
     return { exampleIdx: example.idx, key: example.key, input: row.input, reference: example.reference, cells };

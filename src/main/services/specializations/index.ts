@@ -1,2 +1,2 @@
 export { SpecializationsService, componentsOf, type SpecializationsServiceDeps } from './specializations-service';
-export { promptFor, resolveSpecialization, type ResolvedSpecialization } from './resolve';
+export { promptFor, promptsFor, resolveSpecialization, type ResolvedSpecialization } from './resolve';

@@ -8,7 +8,7 @@ import type { Specialization } from '../../../shared/contract/specializations';
 import type { DecodingOverrides } from '../../../shared/decoding-settings';
 import { UserError } from '../../../shared/errors';
 import type { AdapterFolderRef, GenerationPrompt } from '../../engine/generation-protocol';
-import { renderRow, type CompiledTemplate, type RenderedText, type RowRoles, type TemplatesService } from '../templates';
+import type { CompiledTemplate, RenderedRow, RowRoles, TemplatesService } from '../templates';
 
 export interface ResolvedSpecialization {
   spec: Specialization;
@@ -20,12 +20,14 @@ export interface ResolvedSpecialization {
   /** Virtual tokens the soft prompt adds to every call (0 without one). */
   softPromptTokens: number;
   decoding: DecodingOverrides;
+  /** Renders rows through the templates service (the render worker, batched). */
+  render: TemplatesService['render'];
 }
 
 export interface ResolveDeps {
   readonly models: { usableModel(id: string): Promise<ModelRecord> };
   readonly adapters: { record(id: string): AdapterRecord };
-  readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'demonstrationSetVersion'>;
+  readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'demonstrationSetVersion' | 'render'>;
 }
 
 export async function resolveSpecialization(spec: Specialization, deps: ResolveDeps): Promise<ResolvedSpecialization> {
@@ -54,15 +56,35 @@ export async function resolveSpecialization(spec: Specialization, deps: ResolveD
     adapterFolders: [...folders.values()],
     softPromptTokens,
     decoding: spec.decoding,
+    render: (compiled, roles, items, options) => deps.templates.render(compiled, roles, items, options),
   };
 }
 
-/** The generation prompt of one row: the rendered text as raw completion, or as a user turn of the chat template. */
-export function promptFor(r: ResolvedSpecialization, row: Record<string, unknown>, roles: RowRoles, where: string): { prompt: GenerationPrompt; rendered: RenderedText } {
-  const rendered = renderRow(r.template, row, roles, r.examplesFor(row), where);
-  if (!rendered.chat) return { prompt: { mode: 'raw', text: rendered.text }, rendered };
-  const messages = [...(rendered.system ? [{ role: 'system', content: rendered.system }] : []), { role: 'user', content: rendered.text }];
-  return { prompt: { mode: 'chat', messages }, rendered };
+export interface RowPrompt {
+  prompt: GenerationPrompt;
+  rendered: RenderedRow;
+}
+
+/**
+ * The generation prompts of rows (one render batch): the rendered text as raw completion, or as a user turn of the
+ * chat template. The first row that fails to render throws its UserError.
+ */
+export async function promptsFor(r: ResolvedSpecialization, rows: readonly { row: Record<string, unknown>; where: string }[], roles: RowRoles, signal?: AbortSignal): Promise<RowPrompt[]> {
+  const items = rows.map(({ row, where }) => ({ row, examples: r.examplesFor(row), where }));
+  const outcomes = await r.render(r.template, roles, items, { stopOnError: true, ...(signal ? { signal } : {}) });
+  return outcomes.map((outcome) => {
+    if (!outcome.ok) throw outcome.error;
+    const rendered = outcome.rendered;
+    if (!rendered.chat) return { prompt: { mode: 'raw', text: rendered.text }, rendered };
+    const messages = [...(rendered.system ? [{ role: 'system', content: rendered.system }] : []), { role: 'user', content: rendered.text }];
+    return { prompt: { mode: 'chat', messages }, rendered };
+  });
+}
+
+/** The generation prompt of one row. */
+export async function promptFor(r: ResolvedSpecialization, row: Record<string, unknown>, roles: RowRoles, where: string): Promise<RowPrompt> {
+  const [one] = await promptsFor(r, [{ row, where }], roles);
+  return one!;
 }
 
 async function virtualTokens(a: AdapterRecord): Promise<number> {

@@ -20,7 +20,7 @@ export interface SpecializationsServiceDeps {
   readonly workspace: WorkspaceAccess;
   readonly models: { get(arg: { id: string }): Promise<ModelRecord> };
   readonly adapters: { record(id: string): AdapterRecord };
-  readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'templateVersion' | 'demonstrationSetVersion'>;
+  readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'templateVersion' | 'demonstrationSetVersion' | 'render'>;
   readonly generation: Pick<GenerationService, 'launch' | 'usableModel'>;
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;
@@ -68,7 +68,7 @@ export class SpecializationsService implements ServiceImpl<Contract> {
   async try(arg: { specializationId: string; fields: Record<string, string> }): Promise<{ runId: string; prompt: string }> {
     const resolved = await this.resolve(arg.specializationId);
     const roles = { input: Object.keys(arg.fields), reference: null };
-    const { prompt, rendered } = promptFor(resolved, arg.fields, roles, 'the input');
+    const { prompt, rendered } = await promptFor(resolved, arg.fields, roles, 'the input');
     const { runId } = await this.deps.generation.launch(resolved.model, [prompt], resolved.decoding, resolved.adapterFolders);
     return { runId, prompt: rendered.text };
   }

@@ -12,8 +12,7 @@ import type { GenerationPrompt } from '../../engine/generation-protocol';
 import { generationPrompt } from './checks';
 import type { DatasetReader } from './dataset-reader';
 import { leaveOneOut, type LeaveOneOutRow, type PoolRow } from './demonstrations';
-import { renderRow } from './render';
-import type { CompiledTemplate } from './templates-service';
+import { renderRows, type CompiledTemplate, type RowToRender, type TemplateRenderer } from './render';
 
 export const ANALYTICS_NEW_TOKENS = 48;
 /** The engine takes at most 256 prompts per call. */
@@ -28,7 +27,7 @@ export interface AnalyticsInput {
   readonly examplesFor: (row: Record<string, unknown>) => PoolRow[];
 }
 
-export async function demonstrationAnalytics(input: AnalyticsInput, deps: { datasets: DatasetReader; engine: Pick<EngineHost, 'request'> }): Promise<DemonstrationAnalytics> {
+export async function demonstrationAnalytics(input: AnalyticsInput, deps: { datasets: DatasetReader; engine: Pick<EngineHost, 'request'>; renderer: TemplateRenderer }): Promise<DemonstrationAnalytics> {
   const facts = deps.datasets.versionFacts(input.set.datasetVersionId);
   if (facts.roles.reference === null) {
     throw new UserError(`${facts.name} v${facts.version} has no reference field to score outputs against`, { code: 'demos-analytics', where: 'demonstrationSetVersionId' });
@@ -36,20 +35,23 @@ export async function demonstrationAnalytics(input: AnalyticsInput, deps: { data
   const rows = deps.datasets.readRows(input.set.datasetVersionId, 'validation', { limit: input.sample });
   if (rows.length === 0) throw new UserError(`${facts.name} v${facts.version} has no validation rows`, { code: 'demos-analytics', where: 'demonstrationSetVersionId' });
 
-  // Prompts in order: per row, [all, without demo 0, without demo 1, ...].
-  const prompts: GenerationPrompt[] = [];
+  // Prompts in order: per row, [all, without demo 0, without demo 1, ...], rendered in one batch.
+  const toRender: RowToRender[] = [];
   const plan = rows.map((row) => {
     const picks = input.examplesFor(row.data);
     const variants = [picks, ...picks.map((_p, i) => picks.filter((_q, j) => j !== i))];
-    const start = prompts.length;
-    for (const examples of variants) {
-      prompts.push(generationPrompt(renderRow(input.compiled, row.data, facts.roles, examples.map((e) => e.data), `row ${row.idx + 1}`)));
-    }
+    const start = toRender.length;
+    for (const examples of variants) toRender.push({ row: row.data, examples: examples.map((e) => e.data), where: `row ${row.idx + 1}` });
     const ref = row.data[facts.roles.reference!];
     return { start, keys: picks.map((p) => p.key), reference: typeof ref === 'string' ? ref : ref === undefined || ref === null ? null : JSON.stringify(ref) };
   });
-  if (prompts.length > MAX_PROMPTS) {
-    throw new UserError(`The analysis needs ${prompts.length} generations, over the ${MAX_PROMPTS} of one run`, { code: 'demos-analytics', where: 'sample', hint: 'Use a smaller sample or fewer demonstrations.' });
+  if (toRender.length > MAX_PROMPTS) {
+    throw new UserError(`The analysis needs ${toRender.length} generations, over the ${MAX_PROMPTS} of one run`, { code: 'demos-analytics', where: 'sample', hint: 'Use a smaller sample or fewer demonstrations.' });
+  }
+  const prompts: GenerationPrompt[] = [];
+  for (const outcome of await renderRows(deps.renderer, input.compiled, facts.roles, toRender, { stopOnError: true })) {
+    if (!outcome.ok) throw outcome.error;
+    prompts.push(generationPrompt(outcome.rendered));
   }
   const out = await deps.engine.request('generate', {
     model: { folder: input.model.folder, contentHash: input.model.contentHash },

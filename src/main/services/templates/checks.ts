@@ -12,8 +12,7 @@ import { UserError } from '../../../shared/errors';
 import type { EngineHost } from '../../host/engine-host';
 import type { GenerationPrompt } from '../../engine/generation-protocol';
 import type { DatasetReader, ReaderRow } from './dataset-reader';
-import { renderRow, type RenderedText } from './render';
-import type { CompiledTemplate } from './templates-service';
+import { renderRows, type CompiledTemplate, type RenderedText, type TemplateRenderer } from './render';
 
 /** Tokens kept free for the answer when measuring the context budget. */
 export const ANSWER_RESERVE = 256;
@@ -35,6 +34,7 @@ export interface ChecksInput {
 export interface ChecksDeps {
   readonly datasets: DatasetReader;
   readonly engine: Pick<EngineHost, 'request'>;
+  readonly renderer: TemplateRenderer;
 }
 
 /** The prompt generation receives for a rendered row (as specializations' promptFor builds it). */
@@ -80,20 +80,21 @@ export async function runChecks(input: ChecksInput, deps: ChecksDeps): Promise<T
   }
   const rendered: { row: ReaderRow; text: RenderedText }[] = [];
   const failures: TemplateCheckReport['render']['failures'] = [];
+  const warnings = new Map<string, number>();
   let failureCount = 0;
   let stoppedAt: number | null = null;
-  for (const [i, row] of rows.entries()) {
-    try {
-      rendered.push({ row, text: renderRow(input.compiled, row.data, facts.roles, input.examplesFor(row.data), `row ${row.idx + 1}`) });
-    } catch (error) {
-      failureCount += 1;
-      if (failures.length < 50) failures.push({ rowIdx: row.idx, key: row.key, reason: error instanceof Error ? error.message : String(error) });
-      // A template stopped by the renderer's limits would spend them again on every row: one is enough to fail.
-      if (error instanceof UserError && error.code === 'template-too-long') {
-        stoppedAt = i + 1;
-        break;
-      }
+  // One batch; a row stopped by the renderer's limits ends it (every later row would spend them again).
+  const outcomes = await renderRows(deps.renderer, input.compiled, facts.roles, rows.map((row) => ({ row: row.data, examples: input.examplesFor(row.data), where: `row ${row.idx + 1}` })));
+  for (const [i, outcome] of outcomes.entries()) {
+    const row = rows[i]!;
+    if (outcome.ok) {
+      rendered.push({ row, text: outcome.rendered });
+      for (const w of outcome.rendered.warnings) warnings.set(w, (warnings.get(w) ?? 0) + 1);
+      continue;
     }
+    failureCount += 1;
+    if (failures.length < 50) failures.push({ rowIdx: row.idx, key: row.key, reason: outcome.error.message });
+    if (outcome.error.code === 'template-too-long') stoppedAt = i + 1;
   }
   const render: TemplateCheckReport['render'] = {
     outcome: failureCount === 0 ? 'passed' : 'failed',
@@ -101,6 +102,7 @@ export async function runChecks(input: ChecksInput, deps: ChecksDeps): Promise<T
       ? `Stopped at validation row ${stoppedAt} of ${rows.length}: the template ran over the renderer's limits.`
       : failureCount === 0 ? `All ${rows.length} validation rows render.` : `${failureCount} of ${rows.length} validation rows do not render.`,
     rows: rows.length, failures, failureCount,
+    warnings: [...warnings].slice(0, 20).map(([message, n]) => (n === 1 ? message : `${message} (${n} of ${rows.length} rows)`)),
   };
 
   const budget = await checkBudget(input, rendered, deps);

@@ -1,3 +1,6 @@
-export { TemplatesService, type CompiledTemplate, type TemplatesServiceDeps } from './templates-service';
-export { compileTemplate, renderRow, templateFields, hashTemplate, MAX_RENDERED_CHARS, type RenderedText, type RowRoles, type TemplateLike } from './render';
+export { TemplatesService, type TemplatesServiceDeps } from './templates-service';
+export {
+  compile, compileTemplate, failureError, renderRow, renderRows, templateFields, hashTemplate, MAX_RENDERED_CHARS,
+  type CompiledTemplate, type RenderedRow, type RenderedText, type RowOutcome, type RowRoles, type RowToRender, type TemplateLike, type TemplateRenderer,
+} from './render';
 export type { DatasetReader, ReaderRow, ReaderVersionFacts, SplitName } from './dataset-reader';

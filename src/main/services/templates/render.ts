@@ -1,21 +1,32 @@
-// Rendering a dataset row into the text a model is given, for training, experiments and previews alike (one place,
-// so what is trained is what is served). With a template: Jinja over the row's fields, the reference removed (the
-// expected answer must never reach the prompt) and `examples` = the demonstration rows (reference included). Without
-// one (an ablation cell with the template off): the input fields' values, one per line, after the demonstrations.
-// Rendering is guarded (guarded-render.ts): a step budget, a range() cap and an output cap stop hostile templates
-// synchronously, so training, experiments and previews share one safe renderer; internal attributes are refused.
-import type { Template } from '@huggingface/jinja';
+// Rendering dataset rows into the text a model is given, for training, experiments, previews and checks alike (one
+// place, so what is trained is what is served). With a template: Jinja over the row's fields, the reference removed
+// (the expected answer must never reach the prompt) and `examples` = the demonstration rows (reference included).
+// Without one (an ablation cell with the template off): the input fields' values, one per line, after the
+// demonstrations. Templates are parsed here (to validate and list fields; parsing evaluates nothing) and rendered in
+// the render worker (host/render-host.ts) in batches, with the guarded interpreter's limits.
 import { createHash } from 'node:crypto';
 import { UserError } from '../../../shared/errors';
-import { guardedParse, guardedRender, MAX_RENDERED_CHARS, RenderLimitError } from './guarded-render';
-export { MAX_RENDERED_CHARS };
+import { parseGuarded, RENDER_LIMITS, TemplateFailureError, type GuardedTemplate } from '../../engine/templates/guarded-render';
+import type { TemplateFailure } from '../../engine/templates/plain-errors';
+import type { RenderHost } from '../../host/render-host';
 export { templateFields } from '../../../shared/template-fields';
 
+export const MAX_RENDERED_CHARS = RENDER_LIMITS.outputChars;
+/** Rows per request to the render worker: one round trip per batch, while one message stays a few MB at most. */
+export const RENDER_BATCH_ROWS = 1000;
+
+/** What renders templates: the render host (tests may give one with other limits). */
+export type TemplateRenderer = Pick<RenderHost, 'render'>;
 
 export interface TemplateLike {
   source: string;
   system: string | null;
   chat: boolean;
+}
+
+export interface CompiledTemplate {
+  template: GuardedTemplate;
+  like: TemplateLike;
 }
 
 export interface RowRoles {
@@ -29,54 +40,104 @@ export interface RenderedText {
   chat: boolean;
 }
 
-export function compileTemplate(source: string, where = 'template'): Template {
+/** A rendered row with what the author should know: names the template read that the row does not set. */
+export interface RenderedRow extends RenderedText {
+  warnings: string[];
+}
+
+export interface RowToRender {
+  row: Record<string, unknown>;
+  examples: readonly Record<string, unknown>[];
+  /** Names the row in messages ("row 12"). */
+  where: string;
+}
+
+export type RowOutcome = { ok: true; rendered: RenderedRow } | { ok: false; error: UserError };
+
+/** Parses a template (no evaluation); a mistake is a UserError in plain words with line and column. */
+export function compileTemplate(source: string, where = 'template'): GuardedTemplate {
   try {
-    return guardedParse(source);
+    return parseGuarded(source);
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`The template cannot be parsed: ${error instanceof Error ? error.message : String(error)}`, {
-      code: 'template-syntax', where, hint: 'Check that every {{ has its }} and every {% for %} / {% if %} its {% endfor %} / {% endif %}.',
-    });
+    if (error instanceof TemplateFailureError) throw failureError(error.failure, `The template ${where === 'template' ? '' : `(${where}) `}cannot be used`, where);
+    throw error;
   }
+}
+
+export function compile(like: TemplateLike, where = 'template'): CompiledTemplate {
+  return { template: compileTemplate(like.source, where), like };
 }
 
 export function hashTemplate(t: TemplateLike): string {
   return createHash('sha256').update(JSON.stringify(['template/1', t.source, t.system, t.chat])).digest('hex');
 }
 
-/** Renders one row; `examples` are the demonstration rows (already resolved by the caller). */
-export function renderRow(
-  compiled: { template: Template; like: TemplateLike } | null,
+/**
+ * Renders rows in order, one worker round trip per RENDER_BATCH_ROWS. A failing row is its outcome; with
+ * `stopOnError` (or when a row hits a limit, which every later row would spend again) the outcomes end there.
+ */
+export async function renderRows(
+  renderer: TemplateRenderer,
+  compiled: CompiledTemplate | null,
+  roles: RowRoles,
+  items: readonly RowToRender[],
+  options: { stopOnError?: boolean; signal?: AbortSignal } = {},
+): Promise<RowOutcome[]> {
+  if (compiled === null) return items.map((item) => ({ ok: true, rendered: { ...plainText(item, roles), warnings: [] } }));
+  const hidden = roles.reference === null ? undefined : { [roles.reference]: `"${roles.reference}" is the reference (the expected answer), which never reaches a prompt` };
+  const outcomes: RowOutcome[] = [];
+  for (let start = 0; start < items.length; start += RENDER_BATCH_ROWS) {
+    const chunk = items.slice(start, start + RENDER_BATCH_ROWS);
+    const rows = chunk.map((item) => {
+      const context: Record<string, unknown> = { ...item.row, examples: item.examples.map((e) => ({ ...e })) };
+      if (roles.reference !== null) context[roles.reference] = undefined;
+      return context;
+    });
+    let results;
+    try {
+      results = await renderer.render({ source: compiled.like.source, rows, warnUndefined: true, ...(hidden ? { hidden } : {}), stopOnError: options.stopOnError ?? false }, options.signal);
+    } catch (error) {
+      // The worker was stopped (or the template does not parse): the row it was on is named when known.
+      if (error instanceof TemplateFailureError) throw failureError(error.failure, `The template was stopped on ${chunk[0]?.where ?? 'the first row'}${chunk.length > 1 ? ` or a later row of ${chunk.length}` : ''}`, chunk[0]?.where ?? 'template');
+      throw error;
+    }
+    for (const [i, result] of results.entries()) {
+      const item = chunk[i]!;
+      if (result.ok) outcomes.push({ ok: true, rendered: { text: result.text, system: compiled.like.system, chat: compiled.like.chat, warnings: result.warnings.map((w) => w.message) } });
+      else outcomes.push({ ok: false, error: failureError(result.failure, `The template ${result.failure.code === 'template-too-long' ? 'was stopped' : 'failed'} on ${item.where}`, item.where) });
+    }
+    if (results.length < chunk.length) break;
+  }
+  return outcomes;
+}
+
+/** Renders one row; a failure is thrown as its UserError. */
+export async function renderRow(
+  renderer: TemplateRenderer,
+  compiled: CompiledTemplate | null,
   row: Record<string, unknown>,
   roles: RowRoles,
   examples: readonly Record<string, unknown>[],
   where: string,
-): RenderedText {
-  if (compiled === null) {
-    // Demonstrations without a template: each example's inputs then its reference, a blank line between.
-    const inputs = (r: Record<string, unknown>): string[] => roles.input.map((f) => valueText(r[f])).filter((v) => v !== '');
-    const shots = examples.map((e) => [...inputs(e), ...(roles.reference === null ? [] : [valueText(e[roles.reference])])].join('\n'));
-    return { text: [...shots, inputs(row).join('\n')].join('\n\n'), system: null, chat: false };
-  }
-  const context: Record<string, unknown> = { ...row, examples: examples.map((e) => ({ ...e })) };
-  if (roles.reference !== null) context[roles.reference] = undefined;
-  let text: string;
-  try {
-    text = guardedRender(compiled.template, context);
-  } catch (error) {
-    if (error instanceof RenderLimitError) {
-      throw new UserError(`The template was stopped on ${where}: ${error.message}`, { code: error.code, where, hint: error.hint });
-    }
-    throw new UserError(`The template failed on ${where}: ${error instanceof Error ? error.message : String(error)}`, {
-      code: 'template-render', where, hint: 'Check the field names the template uses against the dataset.',
-    });
-  }
-  if (text.length > MAX_RENDERED_CHARS) {
-    throw new UserError(`The template rendered ${text.length.toLocaleString('en')} characters for ${where}, over the ${MAX_RENDERED_CHARS.toLocaleString('en')} allowed`, {
-      code: 'template-too-long', where, hint: 'Look for a loop that repeats without bound.',
-    });
-  }
-  return { text, system: compiled.like.system, chat: compiled.like.chat };
+  signal?: AbortSignal,
+): Promise<RenderedRow> {
+  const [outcome] = await renderRows(renderer, compiled, roles, [{ row, examples, where }], signal ? { signal } : {});
+  if (!outcome) throw new UserError(`Nothing was rendered for ${where}`, { code: 'template-render', where });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.rendered;
+}
+
+/** The UserError of a template failure: "<what>: <plain message>", with the code and hint the failure carries. */
+export function failureError(failure: TemplateFailure, what: string, where: string): UserError {
+  const place = failure.line === null ? where : `${where}, template line ${failure.line}`;
+  return new UserError(`${what}: ${failure.message}`, { code: failure.code, where: place, hint: failure.hint });
+}
+
+// Demonstrations without a template: each example's inputs then its reference, a blank line between.
+function plainText(item: RowToRender, roles: RowRoles): RenderedText {
+  const inputs = (r: Record<string, unknown>): string[] => roles.input.map((f) => valueText(r[f])).filter((v) => v !== '');
+  const shots = item.examples.map((e) => [...inputs(e), ...(roles.reference === null ? [] : [valueText(e[roles.reference])])].join('\n'));
+  return { text: [...shots, inputs(item.row).join('\n')].join('\n\n'), system: null, chat: false };
 }
 
 function valueText(value: unknown): string {

@@ -19,7 +19,7 @@ import { demonstrationAnalytics } from './analytics';
 import { countPromptTokens, generationPrompt, runChecks } from './checks';
 import type { DatasetReader } from './dataset-reader';
 import { selectDemonstrations } from './demonstrations';
-import { compileTemplate, hashTemplate, renderRow, templateFields, type RenderedText, type TemplateLike } from './render';
+import { compile, compileTemplate, hashTemplate, renderRow, renderRows, templateFields, type CompiledTemplate, type RenderedRow, type RowOutcome, type RowRoles, type RowToRender, type TemplateLike, type TemplateRenderer } from './render';
 import { TemplateStore } from './template-store';
 import { checkMove } from './workflow';
 
@@ -31,6 +31,8 @@ export interface TemplatesServiceDeps {
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;
   readonly newId?: () => string;
+  /** Where every template is rendered: the render worker's host (off the main thread, stoppable). */
+  readonly renderer: TemplateRenderer;
   /** Who saves and who moves versions through the workflow (absent in tests of other services: no author). */
   readonly users?: { currentUser(): User };
   /** For the checks and analytics, which measure and generate with a model (absent: those methods are refused). */
@@ -48,11 +50,6 @@ interface PreviewArg {
 
 /** Live runs decode greedily: the same row gives the same answer, so an edit's effect is what changes. */
 const RUN_DECODING = { do_sample: false } as const;
-
-export interface CompiledTemplate {
-  template: ReturnType<typeof compileTemplate>;
-  like: TemplateLike;
-}
 
 export class TemplatesService implements ServiceImpl<Contract> {
   constructor(private readonly deps: TemplatesServiceDeps) {}
@@ -89,7 +86,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
   }
 
   async preview(arg: PreviewArg): Promise<RenderedPrompt> {
-    const { rendered, reference } = this.renderPreview(arg);
+    const { rendered, reference } = await this.renderPreview(arg);
     if (arg.modelId === undefined) return { ...rendered, reference };
     const { engine, model } = await this.generator(arg.modelId);
     const tokens = await countPromptTokens(engine, model, rendered);
@@ -98,7 +95,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
 
   async run(arg: PreviewArg & { modelId: string; adapterId: string | null; maxNewTokens: number }): Promise<{ runId: string; prompt: string }> {
     if (!this.deps.generation) throw new BugError('templates: runs need the generation service');
-    const { rendered } = this.renderPreview(arg);
+    const { rendered } = await this.renderPreview(arg);
     const { model } = await this.generator(arg.modelId);
     const folders = arg.adapterId === null ? [] : [this.adapterFolder(arg.adapterId, model)];
     const { runId } = await this.deps.generation.launch(model, [generationPrompt(rendered)], { ...RUN_DECODING, max_new_tokens: arg.maxNewTokens }, folders);
@@ -115,15 +112,15 @@ export class TemplatesService implements ServiceImpl<Contract> {
     return { folder: a.folder, lora: a.method !== 'soft-prompt', softPrompt: a.method !== 'lora', baseContentHash: model.contentHash };
   }
 
-  private renderPreview(arg: PreviewArg): { rendered: RenderedText; reference: string | null } {
+  private async renderPreview(arg: PreviewArg): Promise<{ rendered: RenderedRow; reference: string | null }> {
     const facts = this.deps.datasets.versionFacts(arg.datasetVersionId);
     const [row] = this.deps.datasets.readRows(arg.datasetVersionId, null, { offset: arg.rowIdx, limit: 1 });
     if (!row) throw new UserError(`The dataset has no row ${arg.rowIdx + 1}`, { code: 'template-row', where: 'rowIdx' });
     let compiled: CompiledTemplate | null = null;
     if (arg.versionId !== undefined) compiled = this.compiled(arg.versionId);
-    else if (arg.source !== undefined) compiled = { template: compileTemplate(arg.source, 'source'), like: { source: arg.source, system: arg.system ?? null, chat: arg.chat ?? false } };
+    else if (arg.source !== undefined) compiled = compile({ source: arg.source, system: arg.system ?? null, chat: arg.chat ?? false }, 'source');
     const examples = arg.demonstrationSetVersionId === null ? [] : this.demonstrationRows(arg.demonstrationSetVersionId, row.data);
-    const rendered = renderRow(compiled, row.data, facts.roles, examples, `row ${arg.rowIdx + 1}`);
+    const rendered = await renderRow(this.deps.renderer, compiled, row.data, facts.roles, examples, `row ${arg.rowIdx + 1}`);
     const ref = facts.roles.reference === null ? null : row.data[facts.roles.reference];
     return { rendered, reference: typeof ref === 'string' ? ref : ref === undefined || ref === null ? null : JSON.stringify(ref) };
   }
@@ -179,7 +176,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
         reportId: this.newId(), versionId: version.id, compiled: this.compiled(version.id), datasetVersionId: arg.datasetVersionId, demonstrationSetVersionId: setId,
         examplesFor: (row) => (setId === null ? [] : this.demonstrationRows(setId, row)), model, now: this.deps.clock().toISOString(),
       },
-      { datasets: this.deps.datasets, engine },
+      { datasets: this.deps.datasets, engine, renderer: this.deps.renderer },
     );
     this.store.addCheckReport(report);
     this.deps.events.emit('onChanged', { kind: 'template', id: version.templateId });
@@ -196,7 +193,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
     const { engine, model } = await this.generator(arg.modelId);
     return demonstrationAnalytics(
       { compiled: this.compiled(arg.templateVersionId), set, model, sample: arg.sample, metric: arg.metric, examplesFor: (row) => this.demonstrationPicks(set, row) },
-      { datasets: this.deps.datasets, engine },
+      { datasets: this.deps.datasets, engine, renderer: this.deps.renderer },
     );
   }
 
@@ -226,7 +223,12 @@ export class TemplatesService implements ServiceImpl<Contract> {
 
   compiled(versionId: string): CompiledTemplate {
     const v = this.templateVersion(versionId);
-    return { template: compileTemplate(v.source, `template ${v.name} v${v.version}`), like: { source: v.source, system: v.system, chat: v.chat } };
+    return compile({ source: v.source, system: v.system, chat: v.chat }, `template ${v.name} v${v.version}`);
+  }
+
+  /** Renders rows in the render worker (batched; see render.ts renderRows): the way other services render prompts. */
+  render(compiled: CompiledTemplate | null, roles: RowRoles, items: readonly RowToRender[], options: { stopOnError?: boolean; signal?: AbortSignal } = {}): Promise<RowOutcome[]> {
+    return renderRows(this.deps.renderer, compiled, roles, items, options);
   }
 
   /**
