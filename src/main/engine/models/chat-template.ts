@@ -4,7 +4,7 @@
 // template goes through the guarded interpreter (engine/templates) with the same limits as prompt templates: a hostile
 // one stops in the engine worker with a UserError naming its file, never a hang or a crash.
 import { UserError } from '../../../shared/errors';
-import { parseGuarded, renderGuarded, TemplateFailureError, type GuardedTemplate } from '../templates/guarded-render';
+import { parseGuarded, RAISED, renderGuarded, TemplateFailureError, type GuardedTemplate } from '../templates/guarded-render';
 
 export interface ChatMessage {
   role: string; // "system" | "user" | "assistant" | "tool", as the template expects
@@ -67,7 +67,8 @@ export class ChatTemplate {
       const hint = f.code === 'template-render'
         ? 'Check the message roles and their order (many templates need alternating user and assistant turns), or use raw completion mode.'
         : `${f.hint} ${FIX_HINT}`;
-      throw new UserError(`The model's chat template (${this.where}) failed on this conversation: ${f.message}`, { where: this.where, hint, code: 'chat-template', cause: e });
+      const what = f.message.startsWith(RAISED) ? `refuses this conversation: ${f.message.slice(RAISED.length)}` : `failed on this conversation: ${f.message}`;
+      throw new UserError(`The model's chat template (${this.where}) ${what}`, { where: this.where, hint, code: 'chat-template', cause: e });
     }
   }
 }

@@ -112,8 +112,9 @@ describe('chat templates', () => {
       return null;
     })();
     expect(error).toBeInstanceOf(UserError);
-    expect(error?.message).toBe('The chat template failed on this conversation: Unknown role: robot');
-    expect(error?.where).toBe('tokenizer_config.json: chat_template');
+    const where = `${join(FOLDER, 'tokenizer_config.json')}: chat_template`;
+    expect(error?.message).toBe(`The model's chat template (${where}) refuses this conversation: Unknown role: robot`);
+    expect(error?.where).toBe(where);
   });
 
   it('handles models without a template, templates that do not parse, and lists of named templates', () => {

@@ -28,6 +28,9 @@ export class TemplateFailureError extends Error {
   }
 }
 
+/** How a template's own raise_exception("...") message is introduced. */
+export const RAISED = 'The template stopped itself: ';
+
 export interface TemplateWarning {
   readonly name: string;
   readonly line: number | null;
@@ -200,7 +203,7 @@ export function renderGuarded(template: GuardedTemplate, context: Record<string,
   const globals: Record<string, unknown> = {
     false: false, true: true, none: null, False: false, True: true, None: null,
     raise_exception: (message: unknown) => {
-      throw new TemplateFailureError({ code: 'template-render', message: `The template stopped itself: ${String(message)}`, hint: 'The template calls raise_exception for this input.', line: null, column: null });
+      throw new TemplateFailureError({ code: 'template-render', message: `${RAISED}${String(message)}`, hint: 'The template calls raise_exception for this input.', line: null, column: null });
     },
     range: (start: number, stop?: number, step = 1): number[] => {
       const [from, to] = stop === undefined ? [0, start] : [start, stop];

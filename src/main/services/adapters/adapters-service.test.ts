@@ -14,7 +14,8 @@ import { parseDecoderConfig } from '../../engine/models/config';
 import { readAdapterFolder } from '../../engine/train/adapter-folder';
 import { spawnChildProcess } from '../../host/engine-channel';
 import { EngineHost } from '../../host/engine-host';
-import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+import { RenderHost } from '../../host/render-host';
+import { engineWorkerScript, renderWorkerScript } from '../../host/testing/engine-worker-script';
 import { ModelsService } from '../models';
 import { WorkspaceService } from '../workspace';
 import { AdaptersService } from './adapters-service';
@@ -24,6 +25,7 @@ const MEMORISE = path.join(ENGINE, 'train/__fixtures__/memorise-llama');
 const REFERENCE = path.join(ENGINE, 'models/__fixtures__/reference/llama');
 
 let host: EngineHost;
+let renderer: RenderHost;
 let dir: string;
 let workspace: WorkspaceService;
 let models: ModelsService;
@@ -32,9 +34,10 @@ let progressEvents: number;
 
 beforeAll(async () => {
   host = new EngineHost(await engineWorkerScript(), spawnChildProcess, { threads: 1 });
+  renderer = new RenderHost(await renderWorkerScript());
   await host.start();
 }, 60_000);
-afterAll(() => host.dispose());
+afterAll(() => Promise.all([host.dispose(), renderer.dispose()]));
 
 beforeEach(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-adapters-')));
@@ -51,7 +54,7 @@ afterEach(async () => {
 
 function service(engine: EngineHost = host) {
   const impl = new AdaptersService({
-    workspace, engine, models, clock: () => new Date(), appVersion: 'test',
+    workspace, engine, models, clock: () => new Date(), appVersion: 'test', renderer,
     events: { emit: (event, payload) => (event === 'onJobChanged' ? jobEvents.push(payload as { jobId: string; state: string }) : event === 'onProgress' ? progressEvents++ : undefined) },
   });
   const dispatcher = new Dispatcher({ adapters: adaptersContract, models: modelsContract }, { adapters: impl, models }, { validateResults: true });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnChildProcess } from '../../host/engine-channel';
 import { EngineHost } from '../../host/engine-host';
-import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+import { RenderHost } from '../../host/render-host';
+import { engineWorkerScript, renderWorkerScript } from '../../host/testing/engine-worker-script';
 import { DatasetsService } from '../datasets';
 import { ModelsService } from '../models';
 import { TemplatesService } from '../templates';
@@ -21,19 +22,21 @@ let models: ModelsService;
 let datasets: DatasetsService;
 let templates: TemplatesService;
 let demo: DemoService;
+let renderer: RenderHost;
 
 beforeAll(async () => {
   host = new EngineHost(await engineWorkerScript(), spawnChildProcess, { threads: 1 });
+  renderer = new RenderHost(await renderWorkerScript());
   await host.start();
 });
-afterAll(() => host.dispose());
+afterAll(() => Promise.all([host.dispose(), renderer.dispose()]));
 
 beforeEach(() => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-demo-')));
   workspace = new WorkspaceService({ appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined } });
   models = new ModelsService({ workspace, engine: host, events: { emit: () => undefined }, clock: () => new Date(), paths: { homeDir: dir, relativeTo: dir } });
   datasets = new DatasetsService({ workspace, events: { emit: () => undefined }, clock: () => new Date() });
-  templates = new TemplatesService({ workspace, datasets, events: { emit: () => undefined }, clock: () => new Date() });
+  templates = new TemplatesService({ workspace, datasets, events: { emit: () => undefined }, clock: () => new Date(), renderer });
   demo = new DemoService({ workspace, models, datasets, templates, defaultParent: path.join(dir, 'Documents') });
 });
 afterEach(async () => {

@@ -49,7 +49,7 @@ describe('renderRow', () => {
     const error = await renderRow(host, failing, { message: 5 }, roles, [], 'row 7').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).where).toBe('row 7');
-    expect((error as UserError).message).toMatch(/^The template failed on row 7: /);
+    expect((error as UserError).message).toMatch(/^Row 7: Something is called like a function, but it is a name that is not set$/);
     const huge = compiled(`{% for i in range(${MAX_RENDERED_CHARS + 10}) %}x{% endfor %}`);
     await expect(renderRow(host, huge, { message: '' }, roles, [], 'row 1')).rejects.toThrow(/over the 200,000 allowed/);
   });

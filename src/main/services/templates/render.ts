@@ -98,13 +98,13 @@ export async function renderRows(
       results = await renderer.render({ source: compiled.like.source, rows, warnUndefined: true, ...(hidden ? { hidden } : {}), stopOnError: options.stopOnError ?? false }, options.signal);
     } catch (error) {
       // The worker was stopped (or the template does not parse): the row it was on is named when known.
-      if (error instanceof TemplateFailureError) throw failureError(error.failure, `The template was stopped on ${chunk[0]?.where ?? 'the first row'}${chunk.length > 1 ? ` or a later row of ${chunk.length}` : ''}`, chunk[0]?.where ?? 'template');
+      if (error instanceof TemplateFailureError) throw failureError(error.failure, `${capital(chunk[0]?.where ?? 'the first row')}${chunk.length > 1 ? ` (or a later row of ${chunk.length})` : ''}`, chunk[0]?.where ?? 'template');
       throw error;
     }
     for (const [i, result] of results.entries()) {
       const item = chunk[i]!;
       if (result.ok) outcomes.push({ ok: true, rendered: { text: result.text, system: compiled.like.system, chat: compiled.like.chat, warnings: result.warnings.map((w) => w.message) } });
-      else outcomes.push({ ok: false, error: failureError(result.failure, `The template ${result.failure.code === 'template-too-long' ? 'was stopped' : 'failed'} on ${item.where}`, item.where) });
+      else outcomes.push({ ok: false, error: failureError(result.failure, capital(item.where), item.where) });
     }
     if (results.length < chunk.length) break;
   }
@@ -127,10 +127,15 @@ export async function renderRow(
   return outcome.rendered;
 }
 
-/** The UserError of a template failure: "<what>: <plain message>", with the code and hint the failure carries. */
+/** The UserError of a template failure: "<what>: <plain message>" ("Row 7: There is no filter ..."), with the code and
+ * hint the failure carries. */
 export function failureError(failure: TemplateFailure, what: string, where: string): UserError {
   const place = failure.line === null ? where : `${where}, template line ${failure.line}`;
   return new UserError(`${what}: ${failure.message}`, { code: failure.code, where: place, hint: failure.hint });
+}
+
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 // Demonstrations without a template: each example's inputs then its reference, a blank line between.

@@ -1,10 +1,12 @@
 // The preview's token count and live run through the composed app (real dispatcher, services, SQLite and engine
 // worker with the bundled demo model): tokens against the context window, chat adding the chat template's tokens, a
 // run streaming its answer as generation events, cancel; and, over fakes, the adapter folders a run passes.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterRecord } from '../../../shared/contract/adapters';
 import type { Api, DemoWorkspace, GenerationFinished } from '../../../shared/contract';
 import type { ModelRecord } from '../../../shared/contract/models';
+import { RenderHost } from '../../host/render-host';
+import { renderWorkerScript } from '../../host/testing/engine-worker-script';
 import { useDemoApp } from '../../testing/demo-app';
 import type { DatasetReader } from './dataset-reader';
 import { TemplatesService } from './templates-service';
@@ -105,6 +107,13 @@ describe('templates.run', () => {
   }, 120_000);
 });
 
+let realHost: RenderHost | null = null;
+async function realRenderer(): Promise<RenderHost> {
+  realHost ??= new RenderHost(await renderWorkerScript());
+  return realHost;
+}
+afterAll(() => realHost?.dispose());
+
 describe('templates.run with an adapter (fakes)', () => {
   const model = { id: 'm1', name: 'Tiny', folder: '/models/tiny', contentHash: 'base-hash', contextLength: 2048, available: true } as ModelRecord;
   const adapter = (id: string, method: AdapterRecord['method'], modelId = 'm1') => ({ id, name: id, modelId, method, folder: `/adapters/${id}` }) as AdapterRecord;
@@ -114,7 +123,9 @@ describe('templates.run with an adapter (fakes)', () => {
     readRows: () => [{ idx: 0, key: 'k0', split: 'train', data: { q: 'Why?', a: 'Because.' } }],
   };
   const launches: unknown[][] = [];
+  const renderer = { render: async (...args: Parameters<RenderHost['render']>) => (await realRenderer()).render(...args) };
   const service = new TemplatesService({
+    renderer,
     workspace: { get active(): never { throw new Error('no workspace in this test'); } } as never,
     datasets,
     events: { emit: () => undefined },
