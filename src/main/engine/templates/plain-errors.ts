@@ -59,7 +59,7 @@ interface Explained {
 export const TEMPLATE_MESSAGES: readonly { pattern: RegExp; explain: (m: RegExpExecArray) => Explained }[] = [
   { pattern: /Parser Error: .*?\. (\w+) !== (\w+)\./, explain: (m) => ({ message: `Expected ${token(m[2]!)} here but found ${token(m[1]!)}`, hint: SYNTAX_HINT }) },
   { pattern: /Unexpected token(?: type)?: (\w+)/, explain: (m) => ({ message: `${cap(token(m[1]!))} is not expected here (something is missing before it)`, hint: SYNTAX_HINT }) },
-  { pattern: /Unexpected end of input/, explain: () => ({ message: 'The template ends inside a tag or a quoted text that is never closed', hint: 'Close every quote and every {{ }} / {% %}.' }) },
+  { pattern: /Unexpected end of input/, explain: () => ({ message: 'The template ends inside a tag or a quoted text that is never closed', hint: 'Check that every {{ has its }}, every {% its %}, and every quote its closing quote.' }) },
   { pattern: /Missing end of comment tag/, explain: () => ({ message: 'A comment opened with {# is never closed with #}', hint: 'Add #} after the comment.' }) },
   { pattern: /Unexpected character: (.)/, explain: (m) => ({ message: `The character "${m[1]}" cannot be used inside {{ }} or {% %}`, hint: 'Put plain text outside the tags, or quote it.' }) },
   { pattern: /Unknown statement(?: type)?[:,] (?:got )?(\S+)/, explain: (m) => ({ message: `"{% ${m[1]} %}" is not a template statement`, hint: 'Statements are for, if, elif, else, set, macro, call, filter and their end tags.' }) },
@@ -114,7 +114,9 @@ export function explainParseError(error: unknown, source: string): TemplateFailu
   // The locator's own findings ("{% if %} has no {% endif %}") are already plain; the parser's are translated.
   const own = diagnostic && !diagnostic.message.startsWith(raw) && /^\{%/.test(diagnostic.message) ? diagnostic.message : null;
   const explained = explainMessage(diagnostic?.message ?? raw) ?? explainMessage(raw);
-  const message = own ?? explained?.message ?? 'The template has a mistake in its tags';
+  // The locator's note on a tag that never closes ("(this {{ has no }})") says where the mistake starts.
+  const note = own === null ? (/ \(this \S+ has no \S+\)$/.exec(diagnostic?.message ?? '')?.[0] ?? '') : '';
+  const message = (own ?? explained?.message ?? 'The template has a mistake in its tags') + note;
   const hint = own !== null || !explained ? SYNTAX_HINT : explained.hint;
   const place = diagnostic ? { line: diagnostic.startLineNumber, column: diagnostic.startColumn } : { line: null, column: null };
   return { code: (own === null ? explained?.code : undefined) ?? 'template-syntax', message: `${message}${at(place)}`, hint, ...place };

@@ -93,7 +93,7 @@ export async function runChecks(input: ChecksInput, deps: ChecksDeps): Promise<T
       continue;
     }
     failureCount += 1;
-    if (failures.length < 50) failures.push({ rowIdx: row.idx, key: row.key, reason: outcome.error.message });
+    if (failures.length < 50) failures.push({ rowIdx: row.idx, key: row.key, reason: outcome.reason });
     if (outcome.error.code === 'template-too-long') stoppedAt = i + 1;
   }
   const render: TemplateCheckReport['render'] = {

@@ -52,14 +52,15 @@ export interface RowToRender {
   where: string;
 }
 
-export type RowOutcome = { ok: true; rendered: RenderedRow } | { ok: false; error: UserError };
+/** A failed row carries its UserError ("Row 7: ...") and the plain reason alone (for lists that name the row). */
+export type RowOutcome = { ok: true; rendered: RenderedRow } | { ok: false; error: UserError; reason: string };
 
 /** Parses a template (no evaluation); a mistake is a UserError in plain words with line and column. */
 export function compileTemplate(source: string, where = 'template'): GuardedTemplate {
   try {
     return parseGuarded(source);
   } catch (error) {
-    if (error instanceof TemplateFailureError) throw failureError(error.failure, `The template ${where === 'template' ? '' : `(${where}) `}cannot be used`, where);
+    if (error instanceof TemplateFailureError) throw failureError(error.failure, error.failure.code === 'template-syntax' ? 'The template cannot be parsed' : 'The template cannot be used', where);
     throw error;
   }
 }
@@ -104,7 +105,7 @@ export async function renderRows(
     for (const [i, result] of results.entries()) {
       const item = chunk[i]!;
       if (result.ok) outcomes.push({ ok: true, rendered: { text: result.text, system: compiled.like.system, chat: compiled.like.chat, warnings: result.warnings.map((w) => w.message) } });
-      else outcomes.push({ ok: false, error: failureError(result.failure, capital(item.where), item.where) });
+      else outcomes.push({ ok: false, error: failureError(result.failure, capital(item.where), item.where), reason: result.failure.message });
     }
     if (results.length < chunk.length) break;
   }

@@ -5,6 +5,7 @@ import { Box, Button, Checkbox, FormControlLabel, MenuItem, Stack, TextField, Ty
 import type { TemplateSummary, TrainingEstimate } from '../../../../shared/contract';
 import { useLoad, type Loaded } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { TemplateWarnings } from '../../components/TemplateWarnings';
 import { withInlinePrompt, type Choices, type WizardForm } from './wizard-form';
 
 const INLINE = '__inline__';
@@ -15,13 +16,15 @@ interface Props {
   choices: Choices;
   templates: Loaded<TemplateSummary[]>;
   preview: TrainingEstimate['preview'] | undefined;
+  /** Names the prompt reads that rows do not set (rendered as empty text). */
+  warnings: readonly string[] | undefined;
   busy: boolean;
   /** Changes the form; with refresh, renders the preview again for the changed form. */
   update: (change: (f: WizardForm) => WizardForm, refresh?: boolean) => void;
   onRefresh: () => void;
 }
 
-export function TemplateStep({ form, choices, templates, preview, busy, update, onRefresh }: Props) {
+export function TemplateStep({ form, choices, templates, preview, warnings, busy, update, onRefresh }: Props) {
   const list = templates.data ?? [];
   const saved = form.source === 'dataset' ? choices.template : null;
   const versions = useLoad((a) => (saved === null ? Promise.resolve([]) : a.templates.versions({ templateId: saved.templateId })), [saved?.templateId]);
@@ -73,6 +76,7 @@ export function TemplateStep({ form, choices, templates, preview, busy, update, 
         </>
       )}
       <Button variant="outlined" onClick={onRefresh} disabled={busy} sx={{ alignSelf: 'flex-start' }} data-testid="wizard-refresh-preview">Refresh preview</Button>
+      <TemplateWarnings warnings={warnings} testId="wizard-template-warnings" />
       {preview && (
         <Box data-testid="wizard-preview" sx={mono}>
           <b>prompt:</b> {preview.prompt}{'\n'}<b>target:</b> {preview.target}

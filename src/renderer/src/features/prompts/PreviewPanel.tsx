@@ -9,6 +9,7 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { DatasetVersion, DemonstrationSetVersion } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { TemplateWarnings } from '../../components/TemplateWarnings';
 import { checkFields, EXAMPLES_VARIABLE } from './template-text';
 import { TextBlock } from './TextBlock';
 import { DatasetVersionSelect } from './DatasetVersionSelect';
@@ -131,6 +132,7 @@ export function PreviewPanel(props: PreviewPanelProps) {
         <ErrorAlert error={preview.error} testId="preview-error" />
         {ready && fields !== null && preview.rendered && preview.error === undefined && (
           <Stack spacing={1.5}>
+            <TemplateWarnings warnings={preview.rendered.warnings} testId="preview-warnings" />
             {preview.rendered.chat && preview.rendered.system !== null && <TextBlock label="System message" text={preview.rendered.system} testId="preview-system" />}
             <TextBlock
               label={preview.rendered.chat ? "User turn (sent through the model's chat template)" : 'Completion text (the model continues it)'}

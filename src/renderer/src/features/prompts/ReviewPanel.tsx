@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { TEMPLATE_STATUS_LABELS, type TemplateCheckReport, type TemplateStatus, type TemplateVersion } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { TemplateWarnings } from '../../components/TemplateWarnings';
 import { DatasetVersionSelect } from './DatasetVersionSelect';
 import { shortDate } from './format';
 import { MOVE_LABELS, movesFrom, STATUS_COLORS } from './status';
@@ -156,6 +157,7 @@ function CheckReport({ report }: { report: TemplateCheckReport }) {
           ))}
         </Box>
       )}
+      <TemplateWarnings warnings={report.render.warnings} testId="check-render-warnings" />
       {line('Context budget', report.budget.outcome, report.budget.message, 'check-budget')}
       <Typography variant="caption" color="text.secondary" sx={{ pl: 3.5 }}>
         Counted with {report.budget.method.charAt(0).toLowerCase() + report.budget.method.slice(1)}
