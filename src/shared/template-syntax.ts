@@ -1,7 +1,5 @@
-// Where a template fails to parse, for the editor's inline marker and the renderer's error messages. @huggingface/jinja
-// (the parser the services render with) gives a message but no position, so the position is found by parsing smaller
-// pieces with the same parser: a tag that never closes, then each {{ expression }} alone, then each block statement
-// with its end tag (and the pairing of openers and end tags); when none of those is the culprit, the last line.
+// Where a template fails to parse, for the editor's inline marker and the renderer's error messages; parsing only
+// (tokenize + parse of @huggingface/jinja), nothing is evaluated.
 import { parse, tokenize } from '@huggingface/jinja';
 
 export interface TemplateDiagnostic {
@@ -71,7 +69,11 @@ function statementWord(inner: string): string {
   return inner.replace(/^-/, '').trim().split(/\s+/)[0] ?? '';
 }
 
-/** null when the template parses; otherwise the parser's message at the best position found. */
+/**
+ * null when the template parses; otherwise the parser's message at the best position found. The parser gives no
+ * position, so smaller pieces are parsed with it: a tag that never closes, then each {{ expression }} alone, then each
+ * block statement with its end tag (and the pairing of openers and end tags); failing those, the last line.
+ */
 export function templateDiagnostic(source: string): TemplateDiagnostic | null {
   const message = parses(source);
   if (message === null) return null;

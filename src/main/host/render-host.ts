@@ -1,7 +1,6 @@
-// The main-process owner of the render worker: every template render of the app comes here (services through
-// services/templates/render.ts, training data, previews, checks, experiments). Requests run one at a time on one
-// worker thread; a request that is cancelled, or that goes silent for longer than a render may take, gets its worker
-// terminated (stopped for real, whatever it was doing) and the next request a fresh one.
+// The main-process owner of the render worker, where every prompt template renders (services/templates/render.ts).
+// Requests run one at a time on one worker thread; one that is cancelled, or silent for longer than a render may take,
+// gets its worker terminated (stopped for real, whatever it was doing) and the next request a fresh one.
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../../shared/errors';
 import { RENDER_LIMITS, TemplateFailureError } from '../engine/templates/guarded-render';

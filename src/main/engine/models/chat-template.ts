@@ -1,8 +1,6 @@
-// Chat templates (the Jinja of tokenizer_config.json "chat_template" or chat_template.jinja) rendered the way
-// transformers' apply_chat_template does: messages, add_generation_prompt, tools, documents and the special tokens as
-// strings (bos_token, eos_token, ...), trim_blocks and lstrip_blocks on. A model folder is untrusted input, so the
-// template goes through the guarded interpreter (engine/templates) with the same limits as prompt templates: a hostile
-// one stops in the engine worker with a UserError naming its file, never a hang or a crash.
+// Chat templates (tokenizer_config.json "chat_template" or chat_template.jinja) rendered as transformers'
+// apply_chat_template does, through the guarded interpreter: a model folder is untrusted, so a hostile template stops
+// in the engine worker with a UserError naming its file, never a hang or a crash.
 import { UserError } from '../../../shared/errors';
 import { parseGuarded, RAISED, renderGuarded, TemplateFailureError, type GuardedTemplate } from '../templates/guarded-render';
 
@@ -23,7 +21,10 @@ export interface ChatTemplateOptions {
 
 const FIX_HINT = 'Use raw completion mode, or fix the template in a copy of the model folder.';
 
-/** A parsed chat template; parse errors are kept so a model with an unusable template still runs raw completions. */
+/**
+ * A parsed chat template; parse errors are kept so a model with an unusable template still runs raw completions.
+ * Rendered with messages, add_generation_prompt, tools, documents and the special tokens as strings (bos_token, ...).
+ */
 export class ChatTemplate {
   private readonly template: GuardedTemplate | null;
   /** Why the template could not be parsed (plain words, with line and column), or null. */

@@ -1,9 +1,6 @@
-// The one Jinja interpreter of the app (the layering lint rule lets no other file import it): @huggingface/jinja with
-// limits a hostile template cannot get round. A subclass counts evaluated nodes (the same template stops at the same
-// place on every machine; a clock backs it up on a slow one), range() is capped, lists built by `+` are capped and
-// charged, every string and block output is measured, and internal attribute names are refused when parsing. It is
-// synchronous: the render worker (host/render-worker.ts) and the engine worker (chat templates) run it off the main
-// thread, and the render worker is terminated when a render outlives its wall-clock limit or is cancelled.
+// The app's one Jinja interpreter (the lint rule lets no other file import it): @huggingface/jinja with limits a hostile
+// template cannot get round. Synchronous; the render worker (prompts) and the engine worker (chat templates) run it off
+// the main thread (decision 0011).
 import { Environment, Interpreter } from '@huggingface/jinja';
 import { parseTemplate } from '../../../shared/template-syntax';
 import { explainParseError, explainRenderError, findName, type TemplateFailure } from './plain-errors';
@@ -105,6 +102,9 @@ function optionalIdentifiers(program: Program): WeakSet<object> {
 }
 
 class LimitError extends Error {}
+
+// Evaluated nodes are counted (the same template stops at the same place on every machine) and a clock backs the count
+// up on a slow one; lists built by range() and `+` are capped and charged per item, since each is built in one step.
 
 class Budget {
   private steps = 0;

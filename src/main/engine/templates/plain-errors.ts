@@ -115,8 +115,9 @@ export function explainParseError(error: unknown, source: string): TemplateFailu
   const own = diagnostic && !diagnostic.message.startsWith(raw) && /^\{%/.test(diagnostic.message) ? diagnostic.message : null;
   const explained = explainMessage(diagnostic?.message ?? raw) ?? explainMessage(raw);
   // The locator's note on a tag that never closes ("(this {{ has no }})") says where the mistake starts.
-  const note = own === null ? (/ \(this \S+ has no \S+\)$/.exec(diagnostic?.message ?? '')?.[0] ?? '') : '';
-  const message = (own ?? explained?.message ?? 'The template has a mistake in its tags') + note;
+  const note = own === null ? / \(this (\S+) has no \S+\)$/.exec(diagnostic?.message ?? '') : null;
+  const base = own ?? explained?.message ?? 'The template has a mistake in its tags';
+  const message = note && !base.includes(note[1]!) ? `${base}${note[0]}` : base;
   const hint = own !== null || !explained ? SYNTAX_HINT : explained.hint;
   const place = diagnostic ? { line: diagnostic.startLineNumber, column: diagnostic.startColumn } : { line: null, column: null };
   return { code: (own === null ? explained?.code : undefined) ?? 'template-syntax', message: `${message}${at(place)}`, hint, ...place };

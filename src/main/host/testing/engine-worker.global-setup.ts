@@ -1,5 +1,5 @@
 // vitest globalSetup: builds the engine and render workers once per test run and hands their paths to tests as
-// inject('engineWorkerScript') / inject('renderWorkerScript'); removes it afterwards. Tests fall back to building it themselves without this.
+// inject('engineWorkerScript') / inject('renderWorkerScript'); removes them afterwards (tests build their own without).
 import type { TestProject } from 'vitest/node';
 import { bundleEngineWorker } from './engine-worker-bundle';
 

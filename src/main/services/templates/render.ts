@@ -1,9 +1,6 @@
 // Rendering dataset rows into the text a model is given, for training, experiments, previews and checks alike (one
-// place, so what is trained is what is served). With a template: Jinja over the row's fields, the reference removed
-// (the expected answer must never reach the prompt) and `examples` = the demonstration rows (reference included).
-// Without one (an ablation cell with the template off): the input fields' values, one per line, after the
-// demonstrations. Templates are parsed here (to validate and list fields; parsing evaluates nothing) and rendered in
-// the render worker (host/render-host.ts) in batches, with the guarded interpreter's limits.
+// place, so what is trained is what is served). Templates are parsed here (parsing evaluates nothing) and rendered in
+// batches by the render worker (host/render-host.ts) with the guarded interpreter's limits.
 import { createHash } from 'node:crypto';
 import { UserError } from '../../../shared/errors';
 import { parseGuarded, RENDER_LIMITS, TemplateFailureError, type GuardedTemplate } from '../../engine/templates/guarded-render';
@@ -74,7 +71,10 @@ export function hashTemplate(t: TemplateLike): string {
 }
 
 /**
- * Renders rows in order, one worker round trip per RENDER_BATCH_ROWS. A failing row is its outcome; with
+ * Renders rows in order, one worker round trip per RENDER_BATCH_ROWS. With a template: Jinja over the row's fields,
+ * the reference removed (the expected answer must never reach the prompt) and `examples` = the demonstration rows
+ * (reference included). Without one (an ablation cell with the template off): the input fields' values, one per
+ * line, after the demonstrations. A failing row is its outcome; with
  * `stopOnError` (or when a row hits a limit, which every later row would spend again) the outcomes end there.
  */
 export async function renderRows(
