@@ -28,6 +28,12 @@ const JINJA_PARSE_ONLY = new Set(['parse', 'tokenize']);
 const JINJA_OWNER = 'src/main/engine/templates/';
 const JINJA_MESSAGE = `Layering: only ${JINJA_OWNER} may use the Jinja interpreter (Template, Interpreter, Environment); render through the guarded renderer (services/templates/render.ts, engine/templates/guarded-render.ts). Elsewhere import only parse and tokenize.`;
 
+/** The guarded renderer evaluates templates: only the workers may load it (the engine worker's code and the render
+ * worker's entry); services parse through engine/templates/parse.ts and render through the render host. */
+const RENDERER_MODULE = 'src/main/engine/templates/guarded-render';
+const RENDERER_USERS = ['src/main/engine/', 'src/main/host/render-worker.ts'];
+const RENDERER_MESSAGE = `Layering: only ${RENDERER_USERS.join(', ')} may import the guarded renderer (it evaluates templates, which the main thread never does); parse with engine/templates/parse.ts and render through services/templates/render.ts.`;
+
 /** Whether an import of @huggingface/jinja brings in more than the parser (type-only imports bring nothing). */
 function importsInterpreter(node) {
   if (node.importKind === 'type' || node.exportKind === 'type') return false;
@@ -58,6 +64,9 @@ export const layering = {
       const problem = violation(file, layer, source, context.cwd);
       if (problem) context.report({ node, message: problem });
       else if (source === JINJA && !mayInterpret && importsInterpreter(node)) context.report({ node, message: JINJA_MESSAGE });
+      else if (!mayInterpret && !RENDERER_USERS.some((u) => file.startsWith(u)) && resolvesTo(file, source, context.cwd) === RENDERER_MODULE) {
+        context.report({ node, message: RENDERER_MESSAGE });
+      }
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value),
@@ -67,6 +76,12 @@ export const layering = {
     };
   },
 };
+
+/** The repo-relative module path (extension left off) a relative import names, or null for a package. */
+function resolvesTo(file, source, cwd) {
+  if (!source.startsWith('.')) return null;
+  return relative(cwd, resolve(dirname(resolve(cwd, file)), source.split('?')[0])).split('\\').join('/').replace(/\.[jt]sx?$/, '');
+}
 
 function violation(file, layer, source, cwd) {
   const bare = source.split('?')[0];

@@ -54,4 +54,13 @@ describe('layering rule', () => {
     expect(lint('src/shared/a.ts', "import { parse, tokenize } from '@huggingface/jinja';")).toEqual([]);
     expect(lint('src/renderer/src/a.test.ts', "import { Template } from '@huggingface/jinja';")).toEqual([]);
   });
+
+  it('lets only the workers load the guarded renderer; services parse and go through the render host', () => {
+    const message = /only src\/main\/engine\/, src\/main\/host\/render-worker.ts may import the guarded renderer/;
+    expect(lint('src/main/services/templates/a.ts', "import { renderGuarded } from '../../engine/templates/guarded-render';")[0]).toMatch(message);
+    expect(lint('src/main/host/render-host.ts', "import { renderGuarded } from '../engine/templates/guarded-render';")[0]).toMatch(message);
+    expect(lint('src/main/host/render-worker.ts', "import { renderGuarded } from '../engine/templates/guarded-render';")).toEqual([]);
+    expect(lint('src/main/engine/models/chat-template.ts', "import { renderGuarded } from '../templates/guarded-render';")).toEqual([]);
+    expect(lint('src/main/services/templates/a.ts', "import { parseGuarded } from '../../engine/templates/parse';")).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../shared/errors';
-import { TemplateFailureError } from '../engine/templates/guarded-render';
+import { TemplateFailureError } from '../engine/templates/parse';
 import { RenderHost } from './render-host';
 import { renderWorkerScript } from './testing/engine-worker-script';
 

@@ -3,7 +3,7 @@
 // gets its worker terminated (stopped for real, whatever it was doing) and the next request a fresh one.
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../../shared/errors';
-import { RENDER_LIMITS, TemplateFailureError } from '../engine/templates/guarded-render';
+import { RENDER_LIMITS, TemplateFailureError } from '../engine/templates/parse';
 import { explainRenderError } from '../engine/templates/plain-errors';
 import type { FromWorker, RenderBatch, RowResult, ToWorker } from './render-protocol';
 

@@ -3,7 +3,7 @@
 // batches by the render worker (host/render-host.ts) with the guarded interpreter's limits.
 import { createHash } from 'node:crypto';
 import { UserError } from '../../../shared/errors';
-import { parseGuarded, RENDER_LIMITS, TemplateFailureError, type GuardedTemplate } from '../../engine/templates/guarded-render';
+import { parseGuarded, RENDER_LIMITS, TemplateFailureError, type GuardedTemplate } from '../../engine/templates/parse';
 import type { TemplateFailure } from '../../engine/templates/plain-errors';
 import type { RenderHost } from '../../host/render-host';
 export { templateFields } from '../../../shared/template-fields';
