@@ -8,7 +8,7 @@ import { DecodingOverrides, DecodingSettings } from '../../shared/decoding-setti
 const count = z.number().int().nonnegative();
 const tokenId = z.number().int().nonnegative();
 
-/** A registered checkpoint folder; with contentHash, a folder whose files changed since is refused. */
+/** A registered checkpoint folder with the registry's content hash (weights included): what loaded state is keyed by. */
 export const ModelRef = z.object({ folder: z.string().min(1), contentHash: z.string().min(1).optional() }).strict();
 export type ModelRef = z.infer<typeof ModelRef>;
 

@@ -34,7 +34,8 @@ const count = z.number().int().nonnegative();
 /** What inspectModel learns from a checkpoint folder (headers and JSON only), plus the files it consists of. */
 export const ModelInspection = z.object({
   folder: z.string(),
-  contentHash: z.string(),
+  /** Config, tokenizer and safetensors headers only: equal for fine-tunes of one base; the registry hashes weights. */
+  headerHash: z.string(),
   parameters: count,
   bytesOnDisk: count,
   dtype: ModelDtype,

@@ -61,7 +61,10 @@ export const ModelRecord = z.object({
   name: z.string(),
   /** Absolute path of the checkpoint folder. */
   folder: z.string(),
-  /** sha256 over config, tokenizer files and safetensors headers: the model's identity. */
+  /**
+   * The model's identity: sha256 over every file's name, size and whole-file sha256 (weights included). Models added
+   * before weights were hashed keep their older header-only hash, unique within their workspace.
+   */
   contentHash: z.string(),
   architecture: z.string(),
   parameters: count,
@@ -75,6 +78,8 @@ export const ModelRecord = z.object({
   available: z.boolean(),
   /** Why it is not available (missing folder, changed file), null when it is. */
   unavailableReason: z.string().nullable(),
+  /** Only hashing the files again (`recheck`) can tell whether they still match: a large file's date changed. */
+  recheckable: z.boolean(),
 });
 export type ModelRecord = z.infer<typeof ModelRecord>;
 
@@ -94,13 +99,30 @@ export const ModelsChanged = z.object({
 });
 export type ModelsChanged = z.infer<typeof ModelsChanged>;
 
+/** Hashing a folder's files (add, recheck): bytes read so far of the bytes to read. */
+export const ModelHashProgress = z.object({
+  folder: z.string(),
+  /** The file being read, relative to the folder ('' once done). */
+  file: z.string(),
+  bytesDone: count,
+  bytesTotal: count,
+});
+export type ModelHashProgress = z.infer<typeof ModelHashProgress>;
+
 const byId = z.object({ id: ModelId }).strict();
 
 export const modelsContract = defineService(
   'models',
   {
-    /** Inspects the folder and registers it; the same model (content hash) added again returns the existing entry. */
+    /**
+     * Inspects the folder, hashes every file (weights included; onHashProgress while it reads, cancelHashing stops it)
+     * and registers it; the same model (content hash) added again returns the existing entry.
+     */
     add: method(z.object({ folder: FolderPath, name: ModelName.optional() }).strict(), ModelRecord),
+    /** Hashes a registered model's files again (onHashProgress; cancelHashing stops it) and says whether they match. */
+    recheck: method(byId, ModelRecord),
+    /** Stops the add or recheck hashing this folder (it then fails as cancelled); false when none is running. */
+    cancelHashing: method(z.object({ folder: FolderPath }).strict(), z.boolean()),
     list: method(z.object({}).strict(), z.array(ModelRecord)),
     get: method(byId, ModelRecord),
     /** Unregisters the model; the folder and its files are left as they are. */
@@ -111,5 +133,6 @@ export const modelsContract = defineService(
   },
   {
     onChanged: ModelsChanged,
+    onHashProgress: ModelHashProgress,
   },
 );

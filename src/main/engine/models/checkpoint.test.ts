@@ -43,7 +43,7 @@ describe('loadCheckpoint', () => {
     expect(c.contextLength).toBe(256);
     expect(c.generation_config).toBeNull();
     expect(c.eosTokenIds).toEqual([c.tokenizer.specialTokens.eos?.id]);
-    expect(c.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(c.headerHash).toMatch(/^[0-9a-f]{64}$/);
     expect(c.tokenizer.encode('the fox').length).toBeGreaterThan(1);
   });
 
@@ -67,17 +67,17 @@ describe('loadCheckpoint', () => {
 
   it('gives a stable content hash that changes with the config, tokenizer or weight layout', async () => {
     const folder = copy('tiny-llama-f32');
-    const first = (await loadCheckpoint(folder)).contentHash;
-    expect((await loadCheckpoint(folder)).contentHash).toBe(first);
-    expect((await loadCheckpoint(join(FIXTURES, 'tiny-llama-f32'))).contentHash).toBe(first); // path-independent
+    const first = (await loadCheckpoint(folder)).headerHash;
+    expect((await loadCheckpoint(folder)).headerHash).toBe(first);
+    expect((await loadCheckpoint(join(FIXTURES, 'tiny-llama-f32'))).headerHash).toBe(first); // path-independent
     const hashes = new Set([first]);
     for (const folderName of ['tiny-llama-f16', 'tiny-llama-sharded', 'tiny-qwen2-bf16']) {
-      hashes.add((await loadCheckpoint(join(FIXTURES, folderName))).contentHash);
+      hashes.add((await loadCheckpoint(join(FIXTURES, folderName))).headerHash);
     }
     expect(hashes.size).toBe(4);
     const config = join(folder, 'tokenizer_config.json');
     writeFileSync(config, readFileSync(config, 'utf-8').replace('"model_max_length": 256', '"model_max_length": 128'));
-    expect((await loadCheckpoint(folder)).contentHash).not.toBe(first);
+    expect((await loadCheckpoint(folder)).headerHash).not.toBe(first);
   });
 });
 

@@ -1,6 +1,6 @@
 // loadCheckpoint(folder): a Hugging Face Llama-family checkpoint folder -> config, weight index (checked against the
-// config), tokenizer, generation_config, a content hash and size facts. Reads JSON and safetensors headers only,
-// never the weight bytes, so it is fast for multi-GB models.
+// config), tokenizer, generation_config, a header hash and size facts. Reads JSON and safetensors headers only, never
+// the weight bytes, so it is fast for multi-GB models; the content identity (weights included) is the registry's.
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -37,7 +37,16 @@ export interface Checkpoint {
   weights: DecoderWeights;
   tokenizer: ModelTokenizer;
   generation_config: GenerationConfig | null;
-  /** sha256 (hex) over config.json, the tokenizer files and the safetensors headers and sizes; not the weight bytes. */
+  /**
+   * sha256 (hex) over config.json, the tokenizer files and the safetensors headers and sizes; not the weight bytes, so
+   * two fine-tunes of one base share it: a structure check, never an identity.
+   */
+  headerHash: string;
+  /**
+   * What sessions and loaded state are keyed by: the registry's content hash (whole files, weights included) when the
+   * caller gives it, else the header hash with each weight file's device, inode, size and mtime (never shared by two
+   * different files).
+   */
   contentHash: string;
   sizes: {
     /** Parameters the decoder uses (a tied lm_head counted once). */
@@ -60,7 +69,7 @@ export interface Checkpoint {
 
 const HASH_VERSION = 'dovetail-model-v1';
 
-export async function loadCheckpoint(modelFolder: string): Promise<Checkpoint> {
+export async function loadCheckpoint(modelFolder: string, options: { contentHash?: string | undefined } = {}): Promise<Checkpoint> {
   const folder = resolve(modelFolder);
   await checkFolder(folder);
 
@@ -107,6 +116,7 @@ export async function loadCheckpoint(modelFolder: string): Promise<Checkpoint> {
     ...(tokenizer.specialTokens.eos ? [tokenizer.specialTokens.eos.id] : []),
   ]);
 
+  const headerHash = hash.digest('hex');
   return {
     folder,
     config,
@@ -114,13 +124,23 @@ export async function loadCheckpoint(modelFolder: string): Promise<Checkpoint> {
     weights,
     tokenizer,
     generation_config: generationConfig,
-    contentHash: hash.digest('hex'),
+    headerHash,
+    contentHash: options.contentHash ?? (await localIdentity(headerHash, folder, tensors.files.map((f) => f.file))),
     sizes: { parameters, bytesOnDisk: tensors.files.reduce((a, f) => a + f.size, 0) },
     dtypes,
     dtype: present.length === 1 && present[0] ? present[0] : 'mixed',
     contextLength: config.max_position_embeddings,
     eosTokenIds: [...eos].sort((a, b) => a - b),
   };
+}
+
+async function localIdentity(headerHash: string, folder: string, files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256').update(`local\n${headerHash}\n`);
+  for (const file of [...files].sort()) {
+    const s = await stat(join(folder, file));
+    hash.update(`${file}\n${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}\n`);
+  }
+  return `local-${hash.digest('hex')}`;
 }
 
 async function checkFolder(folder: string): Promise<void> {

@@ -1,26 +1,23 @@
 // Reading the small files of a Hugging Face checkpoint folder (JSON, templates) with UserErrors that name the file,
-// and turning zod issues into "file: field: problem" messages. Node fs only; no tensor data is read here.
-import { readFile } from 'node:fs/promises';
+// and turning zod issues into "file: field: problem" messages. Node fs only; no tensor data is read here. Every read is
+// bounded and refuses what is not a regular file (bounded-read.ts).
 import { basename } from 'node:path';
 import { UserError } from '../../../shared/errors';
+import { READ_LIMITS, readBounded } from './bounded-read';
 
 export const CHECKPOINT_FILES_HINT =
   'A Hugging Face checkpoint folder holds config.json, model.safetensors (or model.safetensors.index.json and its ' +
   'shards), tokenizer.json and tokenizer_config.json, as written by save_pretrained.';
 
+/** Tokenizer files and templates may be large; every other small file of a checkpoint is JSON of a few KB. */
+function limitFor(path: string): number {
+  const name = basename(path);
+  return name === 'tokenizer.json' || name.endsWith('.jinja') || name.endsWith('.txt') ? READ_LIMITS.tokenizer : READ_LIMITS.json;
+}
+
 /** Reads a file's bytes, or null when it does not exist (other read failures are UserErrors naming the file). */
-export async function readOptionalFile(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw new UserError(`Cannot read ${basename(path)}: ${describe(error)}`, {
-      where: path,
-      hint: 'Check that the file is readable by your user account.',
-      code: 'model-file',
-      cause: error,
-    });
-  }
+export async function readOptionalFile(path: string, limit = limitFor(path)): Promise<Buffer | null> {
+  return readBounded(path, limit, 'model-file');
 }
 
 /** Reads a file that must exist. */

@@ -5,6 +5,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../../shared/errors';
+import { openRegular } from './bounded-read';
 import { describe, describeIssues, isNotFound, parseJsonBytes, readOptionalFile } from './files';
 
 export type TensorDtype = 'F32' | 'F16' | 'BF16';
@@ -76,15 +77,11 @@ function corrupt(path: string, message: string, hint?: string): UserError {
 
 /** Reads and validates one safetensors file's header (8-byte length, JSON, bounds, no overlaps, sizes, file length). */
 export async function readSafetensorsHeader(path: string): Promise<SafetensorsFile> {
-  let handle;
+  const opened = await openRegular(path, 'model-safetensors');
+  if (!opened) throw corrupt(path, 'file not found', 'Copy the missing weight file into the model folder.');
+  const { handle } = opened;
   try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if (isNotFound(error)) throw corrupt(path, 'file not found', 'Copy the missing weight file into the model folder.');
-    throw corrupt(path, `cannot open: ${describe(error)}`, 'Check that the file is readable by your user account.');
-  }
-  try {
-    const size = (await handle.stat()).size;
+    const size = opened.stats.size;
     if (size < 8) throw corrupt(path, `file is ${size} bytes, too short for a safetensors header`);
     const prefix = Buffer.alloc(8);
     await handle.read(prefix, 0, 8, 0);

@@ -1,7 +1,7 @@
 // Reads one tensor's bytes (or some of its rows) from a safetensors file with positional reads and converts them to
 // float32 (F16 and BF16 exactly). For tests and small tensors such as a few embedding rows; the engine itself never
 // copies base weights into JS (ONNX external data points into the files).
-import { open } from 'node:fs/promises';
+import { openRegular } from './bounded-read';
 import { endianness } from 'node:os';
 import { basename } from 'node:path';
 import { BugError, UserError } from '../../../shared/errors';
@@ -107,9 +107,11 @@ async function readRanges(info: TensorInfo, ranges: { target: number; offset: nu
     });
   let handle;
   try {
-    handle = await open(info.path, 'r');
+    const opened = await openRegular(info.path, 'model-safetensors');
+    if (!opened) throw fail('the file is missing');
+    handle = opened.handle;
   } catch (error) {
-    throw fail(describe(error), error);
+    throw error instanceof UserError ? error : fail(describe(error), error);
   }
   try {
     for (const range of ranges) {

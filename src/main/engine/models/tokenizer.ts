@@ -42,9 +42,17 @@ export interface TokenizerFiles {
   where?: string;
 }
 
+/** The tokenizer models @huggingface/tokenizers implements; another type would be guessed at from its fields. */
+export const TOKENIZER_MODEL_TYPES = ['BPE', 'WordPiece', 'Unigram'] as const;
+
 const TokenizerJson = z.looseObject({
   model: z.looseObject({
-    type: z.string().optional(),
+    type: z
+      .string()
+      .refine((t) => (TOKENIZER_MODEL_TYPES as readonly string[]).includes(t), {
+        error: (issue) => `"${String(issue.input)}" is not a tokenizer model Dovetail can run (${TOKENIZER_MODEL_TYPES.join(', ')})`,
+      })
+      .optional(),
     vocab: z.union([z.record(z.string(), z.number()), z.array(z.unknown())], {
       error: (issue) => (issue.input === undefined ? 'is missing (a tokenizer needs a vocabulary)' : 'must be an object or a list'),
     }),

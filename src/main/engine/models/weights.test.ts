@@ -84,14 +84,25 @@ describe('mapDecoderWeights', () => {
     expect(vocab.message).toMatch(/model\.embed_tokens\.weight is \[384, 16\], config\.json implies \[512, 16\]/);
   });
 
-  it('ignores rotary inv_freq buffers and lists other extra tensors as unused', async () => {
+  it('ignores rotary inv_freq buffers and refuses other extra tensors, naming them', async () => {
     const config = configOf('tiny-llama-f32');
     const index = await readTensorIndex(join(FIXTURES, 'tiny-llama-f32'));
     const extra = new Map(index.tensors);
     const some = index.tensors.get('model.norm.weight') as TensorInfo;
     extra.set('model.layers.0.self_attn.rotary_emb.inv_freq', { ...some, name: 'model.layers.0.self_attn.rotary_emb.inv_freq' });
     extra.set('score.weight', { ...some, name: 'score.weight' });
-    expect(mapDecoderWeights(config, extra).unused).toEqual(['score.weight']);
+    expect(catchUserError(() => mapDecoderWeights(config, extra)).message).toBe("The weights hold 1 tensor that config.json's architecture would ignore: score.weight.");
+    extra.delete('score.weight');
+    expect(mapDecoderWeights(config, extra).unused).toEqual([]);
+  });
+
+  it('refuses a Qwen2 checkpoint under a Llama config, naming the bias tensors and suggesting qwen2', async () => {
+    const index = await readTensorIndex(join(FIXTURES, 'tiny-qwen2-bf16'));
+    const qwen = configOf('tiny-qwen2-bf16');
+    const asLlama: DecoderConfig = { ...qwen, model_type: 'llama', architecture: 'LlamaForCausalLM', attention_bias: { q_proj: false, k_proj: false, v_proj: false, o_proj: false } };
+    const error = catchUserError(() => mapDecoderWeights(asLlama, index.tensors));
+    expect(error.message).toMatch(/^The weights hold 6 tensors that config\.json's architecture would ignore: model\.layers\.0\.self_attn\.k_proj\.bias, /);
+    expect(error.hint).toMatch(/"model_type": "qwen2"/);
   });
 
   it('expects the HF key set for a real shape (SmolLM2-135M: 30 layers, tied)', () => {

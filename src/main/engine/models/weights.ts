@@ -33,7 +33,7 @@ export interface DecoderWeights {
   /** lm_head.weight [V, C], or embed_tokens when tie_word_embeddings. */
   lm_head: TensorInfo;
   tied: boolean;
-  /** Tensors in the checkpoint that the decoder does not use (transformers would warn about them). */
+  /** Tensors the decoder does not use and that are harmless to skip (a tied model's stored lm_head copy). */
   unused: string[];
 }
 
@@ -129,6 +129,8 @@ export function mapDecoderWeights(
   });
   const used = new Set(expected.map((e) => e.name));
   const unused = [...tensors.keys()].filter((name) => !used.has(name) && !IGNORED.test(name)).sort();
+  const unexpected = unused.filter((name) => !(config.tie_word_embeddings && name === 'lm_head.weight'));
+  if (unexpected.length > 0) throw unexpectedTensors(config, unexpected, where);
   const embed = get('model.embed_tokens.weight');
   return {
     embed_tokens: embed,
@@ -138,6 +140,27 @@ export function mapDecoderWeights(
     tied: config.tie_word_embeddings,
     unused,
   };
+}
+
+/**
+ * Tensors the configured architecture would silently skip mean the config describes another model (a Qwen2 checkpoint
+ * under "model_type": "llama" would lose its q/k/v biases and generate garbage): refused, with the likely fix.
+ */
+function unexpectedTensors(config: DecoderConfig, names: string[], where: string): UserError {
+  const has = (re: RegExp): boolean => names.some((n) => re.test(n));
+  const qkvBias = has(/\.self_attn\.[qkv]_proj\.bias$/);
+  const hint = qkvBias && !has(/\.self_attn\.o_proj\.bias$/) && config.model_type !== 'qwen2'
+    ? `The q/k/v projection biases are Qwen2's: set "model_type": "qwen2" and "architectures": ["Qwen2ForCausalLM"] in config.json (it says "${config.model_type}").`
+    : qkvBias
+      ? 'The attention projections carry biases: set "attention_bias": true in config.json.'
+      : has(/\.mlp\.\w+_proj\.bias$/)
+        ? 'The MLP projections carry biases: set "mlp_bias": true in config.json.'
+        : `config.json ("model_type": "${config.model_type}") describes another architecture than the weights; use the config.json of the same checkpoint.`;
+  return new UserError(`The weights hold ${names.length} tensor${names.length === 1 ? '' : 's'} that config.json's architecture would ignore: ${listSome(names)}.`, {
+    where,
+    hint,
+    code: 'model-weights',
+  });
 }
 
 /** Every tensor the decoder uses, once (a tied lm_head is not counted twice). */

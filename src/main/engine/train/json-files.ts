@@ -1,8 +1,9 @@
 // Small-file reading for adapter folders: JSON with UserErrors that name the file, and zod issues as "field: problem".
 // Node fs only.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UserError } from '../../../shared/errors';
+import { READ_LIMITS, readBounded } from '../models/bounded-read';
 
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
@@ -12,14 +13,12 @@ export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A file's bytes, or null when it does not exist; other failures name the file. */
-export async function readOptional(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw new UserError(`Cannot read ${basename(path)}: ${describe(error)}`, { where: path, hint: 'Check that the file is readable by your user account.', code: 'adapter-file', cause: error });
-  }
+/**
+ * A file's bytes, or null when it does not exist; other failures name the file. Only regular files, at most the
+ * limit (JSON by default; weights pass READ_LIMITS.adapterWeights).
+ */
+export async function readOptional(path: string, limit: number = path.endsWith('.safetensors') ? READ_LIMITS.adapterWeights : READ_LIMITS.json): Promise<Buffer | null> {
+  return readBounded(path, limit, 'adapter-file');
 }
 
 /** Whether a file exists (false for a folder); other failures name the file. */

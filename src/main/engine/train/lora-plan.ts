@@ -75,6 +75,16 @@ export function resolveLoraPlan(lora: LoraConfigJson, model: DecoderConfig, path
   if (typeof targets === 'string' && lora.layers_to_transform != null) {
     fail('layers_to_transform', 'cannot be used when target_modules is a regex string (PEFT rejects it too)', 'Give target_modules as a list of names.');
   }
+  const named = lora.layers_to_transform == null ? [] : [lora.layers_to_transform].flat();
+  const outside = named.filter((layer) => layer >= model.num_hidden_layers);
+  if (outside.length > 0) {
+    // PEFT would adapt only the layers that exist: the adapter would silently lack what it was meant to change.
+    fail(
+      'layers_to_transform',
+      `names layer${outside.length === 1 ? '' : 's'} ${outside.join(', ')}, but this ${model.architecture} has ${model.num_hidden_layers} layers (0 to ${model.num_hidden_layers - 1})`,
+      'The adapter was made for a deeper model; use an adapter made for this base model.',
+    );
+  }
   const matches = nameMatcher(targets, path, 'target_modules');
   const excluded = lora.exclude_modules == null ? () => false : nameMatcher(lora.exclude_modules, path, 'exclude_modules');
   const inLayers = typeof targets === 'string' ? null : layerFilter(lora, path);

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../../shared/errors';
 import { tensor, type Tensor } from '../graph';
+import { assertFinite } from '../models/finite-check';
 import { loraFeatures, readSafetensorsHeader, readTensorF32, type DecoderConfig, type LoraAdapter, type LoraModule, type LoraWeights, type TensorDtype, type TensorInfo } from '../models';
 import { describe, fileExists, isNotFound, parseJson, readOptional } from './json-files';
 import { resolveLoraPlan, type LoraPlan } from './lora-plan';
@@ -51,6 +52,7 @@ export async function readPeftAdapter(adapterFolder: string, model: DecoderConfi
   }
   const config = parsePeftConfig(parseJson(configBytes, configPath, 'adapter-config'), configPath);
   const tensors = await readWeightsHeader(folder);
+  await assertFinite(tensors.tensors, 'adapter');
   return config.peft_type === 'LORA' ? readLora(folder, config, configPath, tensors, model) : readPromptTuning(folder, config, configPath, tensors, model);
 }
 

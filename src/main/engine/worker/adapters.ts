@@ -1,6 +1,5 @@
 // The worker's adapter methods: prepareTrainingData (chat-template rendering and token counts before a run, so the
 // service can estimate and report over-long rows) and inspectAdapter (read a PEFT folder, active check, vLLM check).
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../../../shared/errors';
@@ -10,6 +9,7 @@ import type { EngineMethods } from '../protocol';
 import { SessionCache } from '../runtime';
 import { checkVllmFolder, measureAdapterEffect, readAdapterFolder } from '../train';
 import { writeFolderAtomically, type FileToWrite } from '../train/atomic-folder';
+import { parseJson, readOptional } from '../train/json-files';
 import { tokenizePairs, type TrainingPair } from '../train/collate';
 import { lineageJson, type LineageInput } from '../train/lineage';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, LINEAGE_FILE, SOFT_PROMPT_SUBFOLDER } from '../train/peft-names';
@@ -76,7 +76,7 @@ async function peftFiles(folder: string): Promise<FileToWrite[]> {
   const out: FileToWrite[] = [];
   for (const dir of ['', `${SOFT_PROMPT_SUBFOLDER}/`]) {
     for (const name of [ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE]) {
-      const bytes = await readFile(join(folder, dir, name)).catch(() => null);
+      const bytes = await readOptional(join(folder, dir, name));
       if (bytes !== null) out.push({ path: `${dir}${name}`, bytes });
     }
   }
@@ -97,6 +97,8 @@ async function saveAdapter(p: z.output<typeof SaveAdapterParams>): Promise<{ fil
 }
 
 async function isPromptTuning(folder: string): Promise<boolean> {
-  const config = JSON.parse(await readFile(join(folder, ADAPTER_CONFIG_FILE), 'utf8')) as { peft_type?: unknown };
+  const path = join(folder, ADAPTER_CONFIG_FILE);
+  const bytes = await readOptional(path);
+  const config = (bytes === null ? {} : parseJson(bytes, path, 'adapter-config')) as { peft_type?: unknown };
   return config.peft_type === 'PROMPT_TUNING';
 }

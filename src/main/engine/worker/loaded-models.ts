@@ -58,7 +58,7 @@ export class LoadedModels {
     while (this.background.size > 0) await Promise.all(this.background);
   }
 
-  /** The model at ref.folder, loading it on a miss; refused when its content hash is not ref.contentHash. */
+  /** The model at ref.folder, loading it on a miss; loaded again when ref.contentHash (the registry's) is another. */
   async acquire(ref: ModelRef): Promise<ModelLease> {
     const started = performance.now();
     const folder = resolve(ref.folder);
@@ -73,7 +73,7 @@ export class LoadedModels {
     }
     const cached = entry !== undefined;
     if (!entry) {
-      entry = { folder, loading: this.load(folder), users: 0, lastUsed: 0 };
+      entry = { folder, loading: this.load(folder, ref.contentHash), users: 0, lastUsed: 0 };
       this.entries.set(folder, entry);
       const failed = entry;
       entry.loading.catch(() => this.entries.get(folder) === failed && this.entries.delete(folder));
@@ -91,7 +91,7 @@ export class LoadedModels {
     };
     try {
       const model = await held.loading;
-      checkHash(model.checkpoint, ref);
+      checkIdentity(model.checkpoint, ref);
       this.inBackground(this.evict());
       return { model, loadMs: cached ? 0 : performance.now() - started, release };
     } catch (error) {
@@ -120,8 +120,8 @@ export class LoadedModels {
     this.background.add(tracked);
   }
 
-  private async load(folder: string): Promise<LoadedModel> {
-    const checkpoint = await loadCheckpoint(folder);
+  private async load(folder: string, contentHash: string | undefined): Promise<LoadedModel> {
+    const checkpoint = await loadCheckpoint(folder, { contentHash });
     // Plain generation (no adapter) runs on the base-only session; the hooked one is made on first adapter use.
     const runner = await ModelRunner.open(checkpoint, this.sessions, undefined, { baseSession: true });
     return { checkpoint, runner };
@@ -150,11 +150,12 @@ export class LoadedModels {
   }
 }
 
-function checkHash(checkpoint: Checkpoint, ref: ModelRef): void {
+/** A model still in use under another identity cannot be reloaded under this request; it must wait its turn. */
+function checkIdentity(checkpoint: Checkpoint, ref: ModelRef): void {
   if (ref.contentHash === undefined || checkpoint.contentHash === ref.contentHash) return;
-  throw new UserError("The model's files have changed since it was added.", {
+  throw new UserError("The model's files have changed since it was loaded, and a run still uses the loaded copy.", {
     where: checkpoint.folder,
-    hint: 'Open Models and add the folder again, so that Dovetail knows which model it now holds.',
+    hint: 'Try again when the running generation or experiment has finished.',
     code: 'model-changed',
   });
 }

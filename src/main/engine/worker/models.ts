@@ -1,14 +1,20 @@
-// The worker's model methods: inspectModel loads a checkpoint folder (config, tokenizer, safetensors headers; never
-// the weights) off the main thread and reports the facts the Models screen and the registry keep.
+// The worker's model methods: inspectModel loads a checkpoint folder (config, tokenizer, safetensors headers), scans
+// the weights for NaN/Inf off the main thread and reports the facts the Models screen and the registry keep.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCheckpoint, type Checkpoint } from '../models';
+import { decoderTensors, loadCheckpoint, type Checkpoint } from '../models';
+import { assertFinite } from '../models/finite-check';
 import { TOKENIZER_FILES } from '../models/tokenizer';
 import type { EngineMethods, ModelInspection } from '../protocol';
 import type { HandlerTable } from './handler';
 
 export const modelHandlers: Pick<HandlerTable<EngineMethods>, 'inspectModel'> = {
-  inspectModel: async ({ folder }) => describeCheckpoint(await loadCheckpoint(folder)),
+  inspectModel: async ({ folder }) => {
+    const checkpoint = await loadCheckpoint(folder);
+    // Registration reads every weight once (NaN/Inf refused by file and tensor); loading for generation does not.
+    await assertFinite(decoderTensors(checkpoint.weights), 'model');
+    return describeCheckpoint(checkpoint);
+  },
 };
 
 /** Small files a checkpoint may read besides its weights; those present are part of its file list. */
@@ -24,7 +30,7 @@ export async function describeCheckpoint(c: Checkpoint): Promise<ModelInspection
   const bias = config.attention_bias;
   return {
     folder: c.folder,
-    contentHash: c.contentHash,
+    headerHash: c.headerHash,
     parameters: c.sizes.parameters,
     bytesOnDisk: c.sizes.bytesOnDisk,
     dtype: c.dtype,

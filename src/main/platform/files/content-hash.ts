@@ -106,6 +106,7 @@ export class ContentHasher {
           continue;
         }
         const base = done;
+        options.onProgress?.({ file: o.path, bytesDone: base, bytesTotal });
         const hash = await hashHandle(o.path, o.handle, o.stats, options, (n) => options.onProgress?.({ file: o.path, bytesDone: base + n, bytesTotal }));
         done += o.stats.size;
         this.cache.set(o.path, hash);

@@ -39,7 +39,7 @@ beforeEach(async () => {
   const service = new ModelsService({
     workspace,
     engine: host,
-    events: { emit: (_event, payload) => events.push(payload as ModelsChanged) },
+    events: { emit: (event, payload) => event === 'onChanged' && events.push(payload as ModelsChanged) },
     clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, ids)),
     paths: { homeDir: dir, relativeTo: dir },
     newId: () => `model-${++ids}`,

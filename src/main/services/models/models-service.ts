@@ -1,17 +1,18 @@
 // The model registry (modelsContract): Hugging Face checkpoint folders registered in the open workspace. The engine
-// worker inspects a folder (loadCheckpoint: JSON and safetensors headers); this service keeps the facts, identifies
-// models by content hash, and rechecks cheaply that each folder is still there and unchanged. Never touches the files.
+// worker inspects a folder (loadCheckpoint: JSON and safetensors headers); this service hashes every file whole
+// (streamed, with progress and cancel), identifies models by that content hash, and rechecks cheaply (stat) that each
+// folder is still there and unchanged. Never writes to the folder.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { basename } from 'node:path';
+import { basename, relative } from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { BundledModel, ModelRecord, modelsContract } from '../../../shared/contract/models';
-import { BugError, UserError } from '../../../shared/errors';
+import { BugError, CancelledError, UserError } from '../../../shared/errors';
 import type { EngineHost } from '../../host/engine-host';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { canonicalPath, resolveFolderPath, type PathBase } from '../workspace/layout';
 import { findBundledModelsDir, listBundledModels } from './bundled';
-import { FileDigests, type Availability } from './file-digests';
+import { ModelFiles, type Availability, type ModelFile } from './file-digests';
 import { ModelStore, type StoredModel } from './model-store';
 
 type Contract = typeof modelsContract;
@@ -29,7 +30,9 @@ export interface ModelsServiceDeps {
 }
 
 export class ModelsService implements ServiceImpl<Contract> {
-  private readonly digests = new FileDigests();
+  private readonly digests = new ModelFiles();
+  /** Hashing in progress per folder, for cancelHashing. */
+  private readonly hashing = new Map<string, AbortController>();
   private readonly pathBase: PathBase;
   private readonly bundledDir: string | null;
 
@@ -43,17 +46,11 @@ export class ModelsService implements ServiceImpl<Contract> {
     const workspace = this.deps.workspace.active; // fail before inspecting when no workspace is open
     const folder = await canonicalPath(resolveFolderPath(arg.folder, this.pathBase));
     const inspected = await this.deps.engine.request('inspectModel', { folder });
-    const files = await this.digests.describe(folder, inspected.files);
-    if ('changed' in files) {
-      throw new UserError(`${files.changed} changed while the model was being inspected.`, {
-        where: folder,
-        hint: 'Wait until copying or downloading into the folder has finished, then add the model again.',
-        code: 'model-changed',
-      });
-    }
+    const files = await this.withHashing(folder, (options) => this.digests.hash(folder, inspected.files, options));
+    const contentHash = ModelFiles.identity(files);
     const store = this.storeOf(this.sameWorkspace(workspace));
 
-    const existing = store.byContentHash(inspected.contentHash);
+    const existing = store.byContentHash(contentHash) ?? (await this.sameLegacyModel(store, inspected.headerHash, contentHash));
     if (existing) {
       const current = await this.availability(existing);
       if (current.available) return { ...publicPart(existing), ...availableNow() };
@@ -63,9 +60,10 @@ export class ModelsService implements ServiceImpl<Contract> {
       this.deps.events.emit('onChanged', { change: 'updated', id: existing.id });
       return { ...publicPart(existing), folder, ...availableNow() };
     }
-    const { files: _seen, folder: _inspected, ...facts } = inspected;
+    const { files: _seen, folder: _inspected, headerHash: _header, ...facts } = inspected;
     const model: StoredModel = {
       ...facts,
+      contentHash,
       id: (this.deps.newId ?? randomUUID)(),
       name: arg.name ?? basename(folder),
       folder,
@@ -75,12 +73,34 @@ export class ModelsService implements ServiceImpl<Contract> {
     };
     if (!store.insert(model)) {
       // Another add of the same model won the race; answer with its entry.
-      const winner = store.byContentHash(inspected.contentHash);
-      if (!winner) throw new BugError(`models insert of ${inspected.contentHash} neither inserted nor conflicted`);
+      const winner = store.byContentHash(contentHash);
+      if (!winner) throw new BugError(`models insert of ${contentHash} neither inserted nor conflicted`);
       return this.record(winner);
     }
     this.deps.events.emit('onChanged', { change: 'added', id: model.id });
     return { ...publicPart(model), ...availableNow() };
+  }
+
+  async recheck(arg: { id: string }): Promise<ModelRecord> {
+    const workspace = this.deps.workspace.active;
+    const model = this.find(this.storeOf(workspace), arg.id);
+    const cheap = await this.availability(model);
+    if (!cheap.available && !cheap.recheck && !model.files.some((f) => !f.signature)) return this.record(model);
+    const result = await this.withHashing(model.folder, (options) => this.digests.recheck(model.folder, model.files, options)).catch((error: unknown) => {
+      if (error instanceof UserError && error.code === 'file-unreadable') return { changed: error.where ?? model.folder };
+      throw error;
+    });
+    if ('changed' in result) return { ...publicPart(model), available: false, unavailableReason: `${result.changed} has changed since the model was added.`, recheckable: false };
+    this.storeOf(this.sameWorkspace(workspace)).relocate(model.id, model.folder, result);
+    this.deps.events.emit('onChanged', { change: 'updated', id: model.id });
+    return this.record({ ...model, files: result });
+  }
+
+  async cancelHashing(arg: { folder: string }): Promise<boolean> {
+    const folder = await canonicalPath(resolveFolderPath(arg.folder, this.pathBase));
+    const controller = this.hashing.get(folder);
+    controller?.abort();
+    return controller !== undefined;
   }
 
   async list(): Promise<ModelRecord[]> {
@@ -115,6 +135,37 @@ export class ModelsService implements ServiceImpl<Contract> {
         return { ...m, folder, modelId: store?.idsByFolder(folder)[0] ?? null };
       }),
     );
+  }
+
+  /** Runs one hashing of `folder` with progress events; a second one for the same folder waits for no one: refused. */
+  private async withHashing<T>(folder: string, work: (options: { signal: AbortSignal; onProgress: (p: { file: string; bytesDone: number; bytesTotal: number }) => void }) => Promise<T>): Promise<T> {
+    if (this.hashing.has(folder)) {
+      throw new UserError('This folder is being hashed already.', { where: folder, hint: 'Wait for the running add or re-check to finish.', code: 'model-busy' });
+    }
+    const controller = new AbortController();
+    this.hashing.set(folder, controller);
+    try {
+      return await work({
+        signal: controller.signal,
+        onProgress: (p) => this.deps.events.emit('onHashProgress', { folder, file: p.file === '' ? '' : relative(folder, p.file), bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
+      });
+    } catch (error) {
+      if (error instanceof CancelledError) throw new CancelledError('Hashing the model files was cancelled; nothing was registered or changed.');
+      throw error;
+    } finally {
+      this.hashing.delete(folder);
+    }
+  }
+
+  /**
+   * A model registered before weights were hashed has the header hash as its identity. It is this model only if its
+   * folder still holds the very same files (hashed now): fine-tunes of one base share headers, not weights.
+   */
+  private async sameLegacyModel(store: ModelStore, headerHash: string, contentHash: string): Promise<StoredModel | undefined> {
+    const legacy = store.byContentHash(headerHash);
+    if (!legacy || (await this.availability(legacy)).available !== true) return undefined;
+    const theirs = await this.withHashing(legacy.folder, (options) => this.digests.hash(legacy.folder, legacy.files, options)).catch(() => null);
+    return theirs !== null && ModelFiles.identity(theirs) === contentHash ? legacy : undefined;
   }
 
   private storeOf(workspace: ActiveWorkspace): ModelStore {
@@ -153,18 +204,18 @@ export class ModelsService implements ServiceImpl<Contract> {
   }
 
   private async record(model: StoredModel): Promise<ModelRecord> {
-    const { available, reason } = await this.availability(model);
-    return { ...publicPart(model), available, unavailableReason: reason };
+    const { available, reason, recheck } = await this.availability(model);
+    return { ...publicPart(model), available, unavailableReason: reason, recheckable: recheck };
   }
 }
 
-function publicPart(model: StoredModel): Omit<ModelRecord, 'available' | 'unavailableReason'> {
+function publicPart(model: StoredModel): Omit<ModelRecord, 'available' | 'unavailableReason' | 'recheckable'> {
   const { files: _files, ...rest } = model;
   return rest;
 }
 
-function availableNow(): Pick<ModelRecord, 'available' | 'unavailableReason'> {
-  return { available: true, unavailableReason: null };
+function availableNow(): Pick<ModelRecord, 'available' | 'unavailableReason' | 'recheckable'> {
+  return { available: true, unavailableReason: null, recheckable: false };
 }
 
 function notFound(id: string): UserError {
