@@ -33,7 +33,10 @@ const AVAILABLE: Availability = { available: true, reason: null, recheck: false 
 const gone = (reason: string): Availability => ({ available: false, reason, recheck: false });
 
 export class ModelFiles {
-  constructor(private readonly hasher: ContentHasher = new ContentHasher()) {}
+  constructor(
+    private readonly hasher: ContentHasher = new ContentHasher(),
+    private readonly inlineRecheckBytes = INLINE_RECHECK_BYTES,
+  ) {}
 
   /** Hashes each file whole; sizes must still be those the engine saw when it inspected the folder. */
   async hash(folder: string, files: readonly { name: string; size: number }[], options: HashOptions): Promise<ModelFile[]> {
@@ -74,7 +77,7 @@ export class ModelFiles {
       }
       const now = signatureOf(s);
       if (sameSignature(now, { size: file.size, ...file.signature }) || this.hasher.cached(path, now)?.sha256 === file.digest) continue;
-      if (s.size > INLINE_RECHECK_BYTES) {
+      if (s.size > this.inlineRecheckBytes) {
         return { available: false, reason: `${file.name} was modified on disk (its date changed) since Dovetail hashed it; re-check the model to hash it again.`, recheck: true };
       }
       if ((await this.hasher.hashFile(path)).sha256 !== file.digest) return changed;

@@ -12,7 +12,8 @@ import type { EngineHost } from '../../host/engine-host';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { canonicalPath, resolveFolderPath, type PathBase } from '../workspace/layout';
 import { findBundledModelsDir, listBundledModels } from './bundled';
-import { ModelFiles, type Availability, type ModelFile } from './file-digests';
+import { ContentHasher } from '../../platform/files/content-hash';
+import { ModelFiles, type Availability } from './file-digests';
 import { ModelStore, type StoredModel } from './model-store';
 
 type Contract = typeof modelsContract;
@@ -27,10 +28,12 @@ export interface ModelsServiceDeps {
   /** For `~` and relative folder paths, as in the workspace service. */
   readonly paths?: Partial<PathBase>;
   readonly newId?: () => string;
+  /** Files up to this size are re-hashed on the spot when their date changed; larger ones wait for `recheck`. */
+  readonly inlineRecheckBytes?: number;
 }
 
 export class ModelsService implements ServiceImpl<Contract> {
-  private readonly digests = new ModelFiles();
+  private readonly digests: ModelFiles;
   /** Hashing in progress per folder, for cancelHashing. */
   private readonly hashing = new Map<string, AbortController>();
   private readonly pathBase: PathBase;
@@ -40,6 +43,7 @@ export class ModelsService implements ServiceImpl<Contract> {
     const home = deps.paths?.homeDir ?? os.homedir();
     this.pathBase = { homeDir: home, relativeTo: deps.paths?.relativeTo ?? home };
     this.bundledDir = deps.bundledModelsDir === undefined ? findBundledModelsDir() : deps.bundledModelsDir;
+    this.digests = new ModelFiles(new ContentHasher(), deps.inlineRecheckBytes);
   }
 
   async add(arg: { folder: string; name?: string | undefined }): Promise<ModelRecord> {
@@ -97,8 +101,9 @@ export class ModelsService implements ServiceImpl<Contract> {
   }
 
   async cancelHashing(arg: { folder: string }): Promise<boolean> {
-    const folder = await canonicalPath(resolveFolderPath(arg.folder, this.pathBase));
-    const controller = this.hashing.get(folder);
+    // The path as given first (no await: a cancel lands before the next chunk is read), then with links resolved.
+    const resolved = resolveFolderPath(arg.folder, this.pathBase);
+    const controller = this.hashing.get(resolved) ?? this.hashing.get(await canonicalPath(resolved));
     controller?.abort();
     return controller !== undefined;
   }
