@@ -91,7 +91,7 @@ export const engineMethods = {
  */
 export const engineTestMethods = {
   crash: engineMethod({
-    params: z.object({ how: z.enum(['throw', 'exit']) }).strict(),
+    params: z.object({ how: z.enum(['throw', 'exit', 'spin']) }).strict(),
     result: z.never(),
   }),
 } satisfies Record<string, EngineMethod>;

@@ -5,6 +5,7 @@ import { UserError, toErrorShape } from '../../shared/errors';
 import { PROTOCOL_VERSION, WORKER_CONFIG_FLAG, WorkerConfig, engineMethods, engineTestMethods } from '../engine/protocol';
 import type { HandlerTable } from '../engine/worker/handler';
 import { routes, serveEngine, type WorkerPort } from '../engine/worker/serve';
+import { watchParent } from './parent-watchdog';
 
 /** Electron's process.parentPort, typed here so this file needs no electron import. */
 interface ElectronParentPort {
@@ -18,6 +19,8 @@ function connect(): WorkerPort {
     const port = parentPort;
     return { post: (m) => port.postMessage(m), onMessage: (l) => port.on('message', l), exit };
   }
+  // A process of its own from here on (a worker thread dies with its process): it must not outlive the app.
+  watchParent();
   const electronPort = (process as NodeJS.Process & { parentPort?: ElectronParentPort }).parentPort;
   if (electronPort) {
     return { post: (m) => electronPort.postMessage(m), onMessage: (l) => electronPort.on('message', (e) => l(e.data)), exit };
@@ -40,6 +43,7 @@ function readConfig(): WorkerConfig {
 const testHandlers: HandlerTable<typeof engineTestMethods> = {
   crash: async ({ how }) => {
     if (how === 'exit') process.exit(3);
+    if (how === 'spin') for (;;); // stuck in synchronous code: only the parent watchdog can end it
     setImmediate(() => {
       throw new Error('Crash requested by a test');
     });
