@@ -26,3 +26,13 @@ export function givenUpError(method: string | undefined, reason: string, crashes
     },
   );
 }
+
+/**
+ * The engine went away under a request (crash, restart, crash loop): not the job's fault. Training jobs and experiment
+ * runs both read as 'interrupted' then (and resume from their checkpoint or stored outputs), never 'failed'.
+ */
+export function isEngineInterruption(error: unknown): boolean {
+  return error instanceof UserError && error.code !== undefined && ENGINE_INTERRUPTIONS.has(error.code);
+}
+
+const ENGINE_INTERRUPTIONS = new Set(['engine-crashed', 'engine-restarted', 'engine-stopped']);

@@ -1,7 +1,7 @@
 // safetensors headers (single model.safetensors or model.safetensors.index.json + shards) -> a tensor index:
 // dtype, shape, file and absolute byte range of every tensor, for ONNX external data. Reads headers only, never
 // tensor bytes (tensor-data.ts reads those). Format: huggingface/safetensors README "Format"; checks follow tensor.rs.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../../shared/errors';

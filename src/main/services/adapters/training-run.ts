@@ -7,6 +7,7 @@ import type { EventSink } from '../../../shared/contract/define';
 import type { adaptersContract, JobState, TrainingJob } from '../../../shared/contract/adapters';
 import type { ModelRecord } from '../../../shared/contract/models';
 import { CancelledError, UserError } from '../../../shared/errors';
+import { isEngineInterruption } from '../../host/engine-errors';
 import type { EngineHost } from '../../host/engine-host';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { AdapterStore } from './adapter-store';
@@ -40,7 +41,6 @@ export interface TrainingRunDeps {
 }
 
 type Intent = 'pause' | 'cancel' | 'shutdown';
-const CRASHES = new Set(['engine-crashed', 'engine-restarted', 'engine-stopped']);
 
 export class TrainingRun {
   job: TrainingJob;
@@ -84,7 +84,7 @@ export class TrainingRun {
     }
     const user = error instanceof UserError ? error : null;
     const shape = { message: error instanceof Error ? error.message : String(error), code: user?.code ?? null, hint: user?.hint ?? null };
-    this.set({ state: user?.code !== undefined && CRASHES.has(user.code) ? 'interrupted' : 'failed', error: shape });
+    this.set({ state: isEngineInterruption(error) ? 'interrupted' : 'failed', error: shape });
   }
 
   private params() {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Experiment, ExperimentProgress, ExperimentState } from '../../../shared/contract/experiments';
 import { canonicalDecodingSettings } from '../../../shared/decoding-settings';
 import { CancelledError, UserError } from '../../../shared/errors';
+import { isEngineInterruption } from '../../host/engine-errors';
 import type { EngineHost } from '../../host/engine-host';
 import type { ResolvedSpecialization } from '../specializations';
 import { promptsFor } from '../specializations';
@@ -83,7 +84,7 @@ export class ExperimentRun {
     } catch (error) {
       const cancelled = error instanceof CancelledError || this.controller.signal.aborted;
       const user = error instanceof UserError ? error : null;
-      this.set(cancelled ? 'cancelled' : 'failed', this.experiment.progress, cancelled ? null : {
+      this.set(cancelled ? 'cancelled' : isEngineInterruption(error) ? 'interrupted' : 'failed', this.experiment.progress, cancelled ? null : {
         message: user ? user.message : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
         hint: user?.hint ?? null,
       });

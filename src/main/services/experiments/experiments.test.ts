@@ -1,9 +1,11 @@
 // Experiments end to end through the composed app (real dispatcher, services, SQLite and engine worker with the
 // bundled demo model): an ablation's cells, batched outputs stored as they come, cancel mid-run and resume without
 // recomputing, results with CIs and effects, the side-by-side rows and an example's rendered prompts.
+import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Api, DemoWorkspace, ExperimentProgress } from '../../../shared/contract';
 import type { ComposedApp } from '../../compose';
+import { WORKER_CONFIG_FLAG } from '../../engine/protocol';
 import { useDemoApp } from '../../testing/demo-app';
 
 const ctx = useDemoApp('experiments');
@@ -114,4 +116,38 @@ describe('experiments', () => {
     await expect(api.experiments.create({ name: 'x', datasetVersionId: version.id, split: 'test', design: { kind: 'compare', specializationIds: ['nope'] }, metrics: [{ kind: 'json_valid' }] }))
       .rejects.toThrow(/No specialization nope/);
   });
+
+  it('reads as interrupted after an engine crash, as a training job does, and resumes from its stored outputs', async () => {
+    const version = await triage();
+    const spec = await api.specializations.create({ name: 'Crash run', modelId: demo.modelIds[0] as string, decoding: { do_sample: false, max_new_tokens: 8 } });
+    const experiment = await api.experiments.create({
+      name: 'Crash', datasetVersionId: version.id, split: 'test', limit: 6, batchSize: 2,
+      design: { kind: 'compare', specializationIds: [spec.id] }, metrics: [{ kind: 'json_valid' }],
+    });
+    const off = api.experiments.onProgress(({ id, progress }) => {
+      if (id === experiment.id && progress.done === 2) killEngineWorker(); // as the OS's out-of-memory killer would
+    });
+    await api.experiments.run({ id: experiment.id });
+    const cut = await app.services.experiments.settled(experiment.id);
+    off();
+    expect(cut.state).toBe('interrupted');
+    expect(cut.error?.message).toMatch(/^The engine stopped unexpectedly while running generate/);
+    await api.experiments.run({ id: experiment.id });
+    const resumed = await app.services.experiments.settled(experiment.id);
+    expect(resumed).toMatchObject({ state: 'completed', progress: { done: 6, total: 6 } });
+    expect(resumed.progress?.reused).toBeGreaterThanOrEqual(2);
+  }, 240_000);
 });
+
+/** SIGKILLs this process's engine worker child (found by its config flag in /proc). */
+function killEngineWorker(): void {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(WORKER_CONFIG_FLAG)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+}
