@@ -46,6 +46,8 @@ export const AdapterFolderRef = z.object({
   softPrompt: z.boolean(),
   /** A folder whose lineage names another base model is refused. */
   baseContentHash: z.string().optional(),
+  /** The registry's content hash of the adapter (its files, weights included): what the worker caches its read by. */
+  contentHash: z.string().optional(),
 }).strict();
 export type AdapterFolderRef = z.infer<typeof AdapterFolderRef>;
 

@@ -1,6 +1,6 @@
-// Adapter folders read for generation (experiments run one specialization over many batches): kept by folder, the
-// most recent few, so a batch does not re-read and re-verify the safetensors. Workspace adapters are immutable once
-// registered; a folder whose files change is a new adapter to the service, with a new folder.
+// Adapter folders read for generation (experiments run one specialization over many batches): kept by folder and
+// content hash (the registry's, weights included), the most recent few, so a batch does not re-read and re-verify
+// the safetensors, and a folder whose files changed is read again.
 import type { DecoderConfig, Specialization } from '../models';
 import type { AdapterFolderRef } from '../generation-protocol';
 import { readAdapterFolder, type AdapterFolder } from '../train';
@@ -18,7 +18,7 @@ export class LoadedAdapters {
   }
 
   private async one(ref: AdapterFolderRef, model: DecoderConfig, modelHash: string): Promise<Specialization> {
-    const key = `${modelHash}\u0000${ref.folder}`;
+    const key = `${modelHash}\u0000${ref.folder}\u0000${ref.contentHash ?? ''}`;
     let read = this.folders.get(key);
     if (!read) {
       read = readAdapterFolder(ref.folder, model, ref.baseContentHash === undefined ? {} : { baseContentHash: ref.baseContentHash });

@@ -2,14 +2,16 @@
 // <workspace>/training/<job id>/ (pause = cancel keeping the checkpoint; a job found 'running' with no live run after
 // a restart is 'interrupted' and resumes from its checkpoint), and adapter versions in <workspace>/adapters/<id>/.
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { AdapterDetails, AdapterRecord, adaptersContract, TrainingEstimate, TrainingJob, TrainingSpec } from '../../../shared/contract/adapters';
 import type { ModelRecord } from '../../../shared/contract/models';
 import { UserError } from '../../../shared/errors';
+import { READ_LIMITS, readBounded } from '../../engine/models/bounded-read';
 import type { EngineHost } from '../../host/engine-host';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
+import { AdapterIdentity } from './adapter-identity';
 import { AdapterStore } from './adapter-store';
 import { estimateRun, numVirtualTokens } from './estimate';
 import { JobStore } from './job-store';
@@ -40,6 +42,7 @@ const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
 
 export class AdaptersService implements ServiceImpl<Contract> {
   private readonly runs = new Map<string, TrainingRun>();
+  private readonly identity = new AdapterIdentity();
   private readonly datasetsDir: string | null;
 
   constructor(private readonly deps: AdaptersServiceDeps) {
@@ -133,10 +136,19 @@ export class AdaptersService implements ServiceImpl<Contract> {
     return record;
   }
 
+  /**
+   * The adapter's content identity (whole-file sha256 of its weights and config, checked against the digests recorded
+   * when it was saved): what specializations and the engine's adapter cache key it by. Cached by file signature.
+   */
+  async contentHash(id: string): Promise<string> {
+    return this.identity.of(this.record(id).folder);
+  }
+
   async get(arg: { id: string }): Promise<AdapterDetails> {
     const adapter = new AdapterStore(this.deps.workspace.active.db).byId(arg.id);
     if (!adapter) throw adapterNotFound(arg.id);
-    const lineage = JSON.parse(await readFile(join(adapter.folder, 'dovetail_adapter.json'), 'utf8').catch(() => '{}')) as Record<string, unknown>;
+    const bytes = await readBounded(join(adapter.folder, 'dovetail_adapter.json'), READ_LIMITS.json, 'adapter-lineage').catch(() => null);
+    const lineage = JSON.parse(bytes?.toString('utf8') ?? '{}') as Record<string, unknown>;
     return { ...adapter, lineage };
   }
 

@@ -26,7 +26,7 @@ export interface ResolvedSpecialization {
 
 export interface ResolveDeps {
   readonly models: { usableModel(id: string): Promise<ModelRecord> };
-  readonly adapters: { record(id: string): AdapterRecord };
+  readonly adapters: { record(id: string): AdapterRecord; contentHash(id: string): Promise<string> };
   readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'demonstrationSetVersion' | 'render'>;
 }
 
@@ -36,12 +36,12 @@ export async function resolveSpecialization(spec: Specialization, deps: ResolveD
   let softPromptTokens = 0;
   if (spec.loraAdapterId !== null) {
     const a = deps.adapters.record(spec.loraAdapterId);
-    folders.set(a.id, { folder: a.folder, lora: true, softPrompt: false, baseContentHash: model.contentHash });
+    folders.set(a.id, { folder: a.folder, lora: true, softPrompt: false, baseContentHash: model.contentHash, contentHash: await deps.adapters.contentHash(a.id) });
   }
   if (spec.softPromptAdapterId !== null) {
     const a = deps.adapters.record(spec.softPromptAdapterId);
     const same = folders.get(a.id);
-    folders.set(a.id, { folder: a.folder, lora: same?.lora ?? false, softPrompt: true, baseContentHash: model.contentHash });
+    folders.set(a.id, { folder: a.folder, lora: same?.lora ?? false, softPrompt: true, baseContentHash: model.contentHash, contentHash: await deps.adapters.contentHash(a.id) });
     softPromptTokens = await virtualTokens(a);
   }
   const setId = spec.demonstrationSetVersionId;

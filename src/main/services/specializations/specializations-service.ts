@@ -19,7 +19,7 @@ type Contract = typeof specializationsContract;
 export interface SpecializationsServiceDeps {
   readonly workspace: WorkspaceAccess;
   readonly models: { get(arg: { id: string }): Promise<ModelRecord> };
-  readonly adapters: { record(id: string): AdapterRecord };
+  readonly adapters: { record(id: string): AdapterRecord; contentHash(id: string): Promise<string> };
   readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'templateVersion' | 'demonstrationSetVersion' | 'render'>;
   readonly generation: Pick<GenerationService, 'launch' | 'usableModel'>;
   readonly events: EventSink<Contract>;
@@ -49,9 +49,10 @@ export class SpecializationsService implements ServiceImpl<Contract> {
   /** Stores a bundle (or finds the stored one with the same hash); `derivedFrom` marks an ablation's cells. */
   async createDerived(arg: SpecializationParts & { name: string }, derivedFrom: string | null): Promise<Specialization> {
     const { name, ...parts } = arg;
-    const hash = await this.hash(parts);
+    const { hash, legacy } = await this.hash(parts);
     const store = this.store;
-    const existing = store.byHash(hash);
+    // A bundle stored before adapters were keyed by content has the id-keyed hash (ids name immutable folders).
+    const existing = store.byHash(hash) ?? (legacy === hash ? undefined : store.byHash(legacy));
     if (existing && existing.derivedFrom !== null && derivedFrom === null) {
       // The bundle exists only as an ablation's cell: created by name now, it becomes a specialization of its own.
       store.promote(existing.id, name);
@@ -83,15 +84,22 @@ export class SpecializationsService implements ServiceImpl<Contract> {
     return resolveSpecialization(this.specialization(id), { models: this.deps.generation, adapters: this.deps.adapters, templates: this.deps.templates });
   }
 
-  /** sha256 over what determines outputs: the model's content, each part's identity and content, the decoding. */
-  private async hash(parts: SpecializationParts): Promise<string> {
+  /**
+   * sha256 over what determines outputs: the model's and adapters' content hashes (weights included), the template
+   * and demonstrations' content, the decoding; `legacy` is the older form, with adapter ids, for stored bundles.
+   */
+  private async hash(parts: SpecializationParts): Promise<{ hash: string; legacy: string }> {
     const model = await this.deps.models.get({ id: parts.modelId });
     const lora = parts.loraAdapterId === null ? null : this.adapter(parts.loraAdapterId, model, 'lora');
     const soft = parts.softPromptAdapterId === null ? null : this.adapter(parts.softPromptAdapterId, model, 'softPrompt');
     const template = parts.templateVersionId === null ? null : this.deps.templates.templateVersion(parts.templateVersionId).contentHash;
     const demos = parts.demonstrationSetVersionId === null ? null : this.deps.templates.demonstrationSetVersion(parts.demonstrationSetVersionId).contentHash;
-    const canonical = JSON.stringify(['specialization/1', model.contentHash, lora?.id ?? null, soft?.id ?? null, template, demos, canonicalDecodingSettings(parts.decoding)]);
-    return createHash('sha256').update(canonical).digest('hex');
+    const decoding = canonicalDecodingSettings(parts.decoding);
+    const content = async (a: AdapterRecord | null): Promise<string | null> => (a === null ? null : this.deps.adapters.contentHash(a.id));
+    const sha = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+    const legacy = sha(['specialization/1', model.contentHash, lora?.id ?? null, soft?.id ?? null, template, demos, decoding]);
+    if (lora === null && soft === null) return { hash: legacy, legacy };
+    return { hash: sha(['specialization/2', model.contentHash, await content(lora), await content(soft), template, demos, decoding]), legacy };
   }
 
   private adapter(id: string, model: ModelRecord, part: 'lora' | 'softPrompt'): AdapterRecord {
