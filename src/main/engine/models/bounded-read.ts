@@ -45,13 +45,18 @@ export async function openRegular(path: string, code: string): Promise<OpenedFil
   const stats = await handle.stat();
   if (!stats.isFile()) {
     await handle.close();
-    throw new UserError(`${basename(path)} is ${kindOf(stats)}, not a regular file.`, {
-      where: path,
-      hint: 'Replace it (or the file its link points to) with the real file from the original checkpoint or adapter.',
-      code,
-    });
+    throw notRegularFile(path, stats, code);
   }
   return { handle, stats };
+}
+
+/** The error for a path that exists but is a FIFO, device, socket or folder where a file belongs. */
+export function notRegularFile(path: string, stats: Stats, code: string): UserError {
+  return new UserError(`${basename(path)} is ${kindOf(stats)}, not a regular file.`, {
+    where: path,
+    hint: 'Replace it (or the file its link points to) with the real file from the original checkpoint or adapter.',
+    code,
+  });
 }
 
 /** A regular file's bytes (at most `limit`), or null when it does not exist. */

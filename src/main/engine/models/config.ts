@@ -56,25 +56,30 @@ export interface DecoderConfig {
 }
 
 const positiveInt = z.number().int().positive();
+/**
+ * A size field with a ceiling far above any real checkpoint's (Gemma's vocab is 262,144; Llama 4's context 10M), so a
+ * hostile config.json cannot make the loader build billions of expected tensor names or RoPE positions.
+ */
+const size = (max: number) => positiveInt.max(max, `is larger than any model Dovetail can run (at most ${max})`);
 const tokenId = z.number().int().nonnegative();
 
 const RawConfig = z.looseObject({
   architectures: z.array(z.string()).nullish(),
   model_type: z.string().nullish(),
-  vocab_size: positiveInt,
-  hidden_size: positiveInt,
-  intermediate_size: positiveInt,
-  num_hidden_layers: positiveInt,
-  num_attention_heads: positiveInt,
-  num_key_value_heads: positiveInt.nullish(),
-  head_dim: positiveInt.nullish(),
+  vocab_size: size(4_194_304),
+  hidden_size: size(65_536),
+  intermediate_size: size(262_144),
+  num_hidden_layers: size(1_024),
+  num_attention_heads: size(1_024),
+  num_key_value_heads: size(1_024).nullish(),
+  head_dim: size(4_096).nullish(),
   hidden_act: z.string().nullish(),
   rms_norm_eps: z.number().positive().nullish(),
   rope_theta: z.number().positive().nullish(),
   rope_scaling: z.record(z.string(), z.unknown()).nullish(),
   rope_parameters: z.record(z.string(), z.unknown()).nullish(),
   partial_rotary_factor: z.number().nullish(),
-  max_position_embeddings: positiveInt.nullish(),
+  max_position_embeddings: size(16_777_216).nullish(),
   attention_bias: z.boolean().nullish(),
   mlp_bias: z.boolean().nullish(),
   tie_word_embeddings: z.boolean().nullish(),

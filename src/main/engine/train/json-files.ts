@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UserError } from '../../../shared/errors';
-import { READ_LIMITS, readBounded } from '../models/bounded-read';
+import { notRegularFile, READ_LIMITS, readBounded } from '../models/bounded-read';
 
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
@@ -21,11 +21,14 @@ export async function readOptional(path: string, limit: number = path.endsWith('
   return readBounded(path, limit, 'adapter-file');
 }
 
-/** Whether a file exists (false for a folder); other failures name the file. */
+/** Whether a file exists; something else under its name (FIFO, device, folder) and other failures name the file. */
 export async function fileExists(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    const stats = await stat(path);
+    if (!stats.isFile()) throw notRegularFile(path, stats, 'adapter-file');
+    return true;
   } catch (error) {
+    if (error instanceof UserError) throw error;
     if (isNotFound(error)) return false;
     throw new UserError(`Cannot read ${basename(path)}: ${describe(error)}`, { where: path, hint: 'Check that the file is readable by your user account.', code: 'adapter-file', cause: error });
   }
