@@ -1,11 +1,13 @@
 // Add a model by its folder (typed, or picked with the native dialog on desktop). The engine reads the folder's
-// config, tokenizer and weight headers, which takes a moment for large models, so the form shows that it is working.
-import { Box, Button, CircularProgress, Stack, TextField, Typography } from '@mui/material';
+// config, tokenizer and weights, and every file is hashed, which takes a while for large models: the form shows
+// the progress and can stop it.
+import { Box, Button, Stack, TextField, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import type { ModelRecord } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { FolderField } from '../../components/FolderField';
 import { formErrors } from '../../components/error-text';
+import { HashProgress } from './HashProgress';
 import { ModelErrorAlert } from './ModelErrorAlert';
 
 const FIELDS = ['folder', 'name'] as const;
@@ -78,22 +80,11 @@ export function AddModelForm({ onAdded, onCancel }: { onAdded: (model: ModelReco
             Cancel
           </Button>
         )}
-        {busy && <Inspecting />}
+        {busy && <HashProgress folder={folder} />}
       </Stack>
       <Box sx={{ mt: 2 }}>
         <ModelErrorAlert error={errors.rest} testId="model-add-error" />
       </Box>
     </Box>
-  );
-}
-
-export function Inspecting() {
-  return (
-    <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} data-testid="model-inspecting" role="status">
-      <CircularProgress size={18} />
-      <Typography variant="body2" color="text.secondary">
-        Reading the model's configuration, tokenizer and weight headers…
-      </Typography>
-    </Stack>
   );
 }

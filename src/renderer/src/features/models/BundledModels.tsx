@@ -4,7 +4,7 @@ import { Box, Button, Paper, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { BundledModel, ModelRecord } from '../../../../shared/contract';
 import { useApi } from '../../api';
-import { Inspecting } from './AddModelForm';
+import { HashProgress } from './HashProgress';
 import { ModelErrorAlert } from './ModelErrorAlert';
 
 export function BundledModels({ bundled, onAdded }: { bundled: readonly BundledModel[]; onAdded: (model: ModelRecord) => void }) {
@@ -50,7 +50,7 @@ function BundledModelCard({ model, onAdded }: { model: BundledModel; onAdded: (m
         <Button variant="contained" onClick={() => void add()} disabled={busy} data-testid="add-demo-model">
           Add the bundled demo model
         </Button>
-        {busy && <Inspecting />}
+        {busy && <HashProgress folder={model.folder} />}
       </Stack>
       <Box sx={{ mt: error === undefined ? 0 : 1.5 }}>
         <ModelErrorAlert error={error} testId="demo-model-error" />
