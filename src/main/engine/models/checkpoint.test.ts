@@ -81,6 +81,17 @@ describe('loadCheckpoint', () => {
   });
 });
 
+describe('loadCheckpoint identity', () => {
+  it('keys by the registry content hash when given, else by the files themselves (never shared by two copies)', async () => {
+    const a = await loadCheckpoint(copy('tiny-llama-f32'));
+    const b = await loadCheckpoint(copy('tiny-llama-f32'));
+    expect(a.headerHash).toBe(b.headerHash);
+    expect(a.contentHash).toMatch(/^local-[0-9a-f]{64}$/);
+    expect(a.contentHash).not.toBe(b.contentHash);
+    expect((await loadCheckpoint(a.folder, { contentHash: 'registry-hash' })).contentHash).toBe('registry-hash');
+  });
+});
+
 describe('loadCheckpoint errors', () => {
   it('names a missing folder, a file given as folder and missing files', async () => {
     const missing = await loadError(join(tmp, 'nope'));
