@@ -35,7 +35,7 @@ export interface HashOptions {
 }
 
 /** Read size: large enough that syscalls do not dominate, small enough that each hash step is a few ms. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
 
 export function signatureOf(stats: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>): FileSignature {
