@@ -57,7 +57,8 @@ export const PERMISSIONS: PermissionTable = {
   settings: { get: read(APP), update: write(APP), limits: read(APP) },
   demo: { openDemoWorkspace: write(APP) },
   models: {
-    add: write(STAFF), list: read(STAFF), get: read(STAFF), remove: write(EDITORS), rename: write(EDITORS), bundled: read(STAFF),
+    add: write(STAFF), recheck: write(STAFF), cancelHashing: write(STAFF), list: read(STAFF), get: read(STAFF), remove: write(EDITORS),
+    rename: write(EDITORS), bundled: read(STAFF),
   },
   generation: { prepare: read(STAFF), start: write(STAFF, 'generation'), cancel: write(STAFF) },
   adapters: {
