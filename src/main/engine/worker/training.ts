@@ -39,6 +39,8 @@ export const trainingHandlers: Pick<HandlerTable<EngineMethods>, 'train'> = {
     ];
     const scaling = p.lora ? loraScaling(p.lora.r, p.lora.lora_alpha, p.lora.use_rslora) : 0;
     const spec = { loraTargets: p.lora?.target_modules ?? [], softPrompt: n > 0, loraDropout: p.lora?.lora_dropout ?? 0 };
+    // runKey uses the header hash, stable across a copy or touch of the folder: the service has checked the model's
+    // files (whole-file digests) before it starts or resumes the job.
     const backend = await SessionBackend.create(checkpoint, { spec, loraScaling: scaling, threads: ctx.config.threads, folder: checkpoint.folder, seed: p.seed });
     try {
       const h = p.hyper;
@@ -46,7 +48,7 @@ export const trainingHandlers: Pick<HandlerTable<EngineMethods>, 'train'> = {
         seed: p.seed, epochs: h.epochs, maxSteps: h.maxSteps, batchSize: h.batchSize, gradientAccumulationSteps: h.gradientAccumulationSteps, lr: h.lr,
         schedule: h.schedule, warmupSteps: h.warmupSteps, adamw: { betas: h.betas, eps: h.eps, weightDecay: h.weightDecay }, maxGradNorm: h.maxGradNorm,
         evalEvery: h.evalEvery, patience: h.patience, checkpointEvery: h.checkpointEvery, checkpointFolder: join(p.checkpointFolder, 'checkpoints'),
-        numVirtualTokens: n, padId: padId(checkpoint), runKey: JSON.stringify({ model: checkpoint.contentHash, lora: p.lora, softPrompt: p.softPrompt }),
+        numVirtualTokens: n, padId: padId(checkpoint), runKey: JSON.stringify({ model: checkpoint.headerHash, lora: p.lora, softPrompt: p.softPrompt }),
       }, { progress: (x) => ctx.progress(x), checkpoint: () => ctx.checkpoint() });
       const adapterFolder = join(p.checkpointFolder, `adapter-step-${result.steps}`);
       await writeAdapter(adapterFolder, checkpoint, p, result.params);
