@@ -77,6 +77,9 @@ describe('ModelTokenizer', () => {
     expect(() => new ModelTokenizer({ tokenizerJson: { ...json, model: noVocab }, tokenizerConfig: config })).toThrow(/tokenizer\.json: model\.vocab: is missing/);
     expect(() => new ModelTokenizer({ tokenizerJson: json, tokenizerConfig: { ...config, bos_token: '<s>' } })).toThrow(/bos_token "<s>" is not in tokenizer\.json's vocabulary/);
     expect(() => new ModelTokenizer({ tokenizerJson: 'nope', tokenizerConfig: config })).toThrow(UserError);
+    // A type the library does not implement would be guessed at from its fields (as BPE): refused by name.
+    const wordLevel = { ...json, model: { ...(json as { model: object }).model, type: 'WordLevel' } };
+    expect(() => new ModelTokenizer({ tokenizerJson: wordLevel, tokenizerConfig: config })).toThrow(/^tokenizer\.json: model\.type: "WordLevel" is not a tokenizer model Dovetail can run \(BPE, WordPiece, Unigram\)$/);
   });
 });
 

@@ -182,6 +182,9 @@ describe('readPeftAdapter: PEFT target and pattern rules', () => {
     expect(wrong.message).toMatch(/layers\.0\..*does not target/);
     const none = await failure(await withWeights((j) => ((j.layers_to_transform = [0]), (j.layers_pattern = 'h')), loraTensors([0], LORA_MODULES)));
     expect(none.message).toMatch(/target_modules: selects no module of this model/);
+    const beyond = await failure(await withWeights((j) => (j.layers_to_transform = [1, 2, 9]), loraTensors([1], LORA_MODULES)));
+    expect(beyond.message).toBe(`adapter_config.json: layers_to_transform: names layers 2, 9, but this LlamaForCausalLM has ${config.num_hidden_layers} layers (0 to 1)`);
+    expect(beyond.where).toMatch(/adapter_config\.json: layers_to_transform$/);
   });
 
   it('rank_pattern and alpha_pattern: per-module ranks, scalings folded into B for the runner', async () => {
