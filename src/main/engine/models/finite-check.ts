@@ -15,8 +15,11 @@ export interface NonFinite {
   readonly value: 'NaN' | 'Inf';
 }
 
-/** The first NaN/Inf element of these tensors (in the order given), or null when all are finite. */
-export async function findNonFinite(tensors: readonly TensorInfo[]): Promise<NonFinite | null> {
+/**
+ * The first NaN/Inf element of these tensors (in the order given), or null when all are finite. `checkpoint` runs
+ * between chunks (the worker's cancel point).
+ */
+export async function findNonFinite(tensors: readonly TensorInfo[], checkpoint: () => Promise<void> = async () => undefined): Promise<NonFinite | null> {
   const buffer = new Uint8Array(CHUNK_BYTES);
   const byFile = new Map<string, TensorInfo[]>();
   for (const t of tensors) byFile.set(t.path, [...(byFile.get(t.path) ?? []), t]);
@@ -27,6 +30,7 @@ export async function findNonFinite(tensors: readonly TensorInfo[]): Promise<Non
       for (const t of list) {
         const width = DTYPE_BYTES[t.dtype];
         for (let done = 0; done < t.length; ) {
+          await checkpoint();
           const length = Math.min(CHUNK_BYTES, t.length - done);
           const { bytesRead } = await opened.handle.read(buffer, 0, length, t.offset + done);
           if (bytesRead < width) break; // truncation is the loader's finding
@@ -44,8 +48,8 @@ export async function findNonFinite(tensors: readonly TensorInfo[]): Promise<Non
 }
 
 /** Throws a UserError naming the file and tensor holding the first NaN/Inf. */
-export async function assertFinite(tensors: readonly TensorInfo[], what: 'model' | 'adapter'): Promise<void> {
-  const bad = await findNonFinite(tensors);
+export async function assertFinite(tensors: readonly TensorInfo[], what: 'model' | 'adapter', checkpoint?: () => Promise<void>): Promise<void> {
+  const bad = await findNonFinite(tensors, checkpoint);
   if (!bad) return;
   const { tensor, index, value } = bad;
   throw new UserError(`${basename(tensor.path)}: tensor "${tensor.name}" holds ${value} (element ${index} of [${tensor.shape.join(', ')}]).`, {

@@ -9,10 +9,11 @@ import type { EngineMethods, ModelInspection } from '../protocol';
 import type { HandlerTable } from './handler';
 
 export const modelHandlers: Pick<HandlerTable<EngineMethods>, 'inspectModel'> = {
-  inspectModel: async ({ folder }) => {
+  inspectModel: async ({ folder }, ctx) => {
     const checkpoint = await loadCheckpoint(folder);
-    // Registration reads every weight once (NaN/Inf refused by file and tensor); loading for generation does not.
-    await assertFinite(decoderTensors(checkpoint.weights), 'model');
+    // Registration reads every weight once (NaN/Inf refused by file and tensor; cancellable between chunks); loading
+    // for generation does not.
+    await assertFinite(decoderTensors(checkpoint.weights), 'model', () => ctx.checkpoint());
     return describeCheckpoint(checkpoint);
   },
 };

@@ -49,8 +49,11 @@ export class ModelsService implements ServiceImpl<Contract> {
   async add(arg: { folder: string; name?: string | undefined }): Promise<ModelRecord> {
     const workspace = this.deps.workspace.active; // fail before inspecting when no workspace is open
     const folder = await canonicalPath(resolveFolderPath(arg.folder, this.pathBase));
-    const inspected = await this.deps.engine.request('inspectModel', { folder });
-    const files = await this.withHashing(folder, (options) => this.digests.hash(folder, inspected.files, options));
+    // One cancellable operation: the engine's inspection (with its NaN/Inf scan of the weights), then the hashing.
+    const { inspected, files } = await this.withHashing(folder, async (options) => {
+      const found = await this.deps.engine.request('inspectModel', { folder }, { signal: options.signal });
+      return { inspected: found, files: await this.digests.hash(folder, found.files, options) };
+    });
     const contentHash = ModelFiles.identity(files);
     const store = this.storeOf(this.sameWorkspace(workspace));
 
