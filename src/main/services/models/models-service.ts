@@ -94,7 +94,7 @@ export class ModelsService implements ServiceImpl<Contract> {
     const cheap = await this.availability(model);
     if (!cheap.available && !cheap.recheck && !model.files.some((f) => !f.signature)) return this.record(model);
     const result = await this.withHashing(model.folder, (options) => this.digests.recheck(model.folder, model.files, options)).catch((error: unknown) => {
-      if (error instanceof UserError && error.code === 'file-unreadable') return { changed: error.where ?? model.folder };
+      if (error instanceof UserError && error.code === 'file-unreadable') return { changed: relative(model.folder, error.where ?? model.folder) };
       throw error;
     });
     if ('changed' in result) return { ...publicPart(model), available: false, unavailableReason: `${result.changed} has changed since the model was added.`, recheckable: false };
