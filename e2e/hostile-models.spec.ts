@@ -35,7 +35,7 @@ const CASES: { name: string; fixture: string; damage: (folder: string) => void; 
     damage: (f) => { rmSync(join(f, 'config.json')); symlinkSync('/dev/zero', join(f, 'config.json')); },
   },
   {
-    name: 'fifo-tokenizer', fixture: 'tiny-llama-f32', file: 'tokenizer.json', message: 'tokenizer.json is a named pipe, not a regular file.',
+    name: 'fifo-tokenizer', fixture: 'tiny-llama-f32', file: 'tokenizer.json', message: 'tokenizer.json is a named pipe (FIFO), not a regular file.',
     damage: (f) => { rmSync(join(f, 'tokenizer.json')); execFileSync('mkfifo', [join(f, 'tokenizer.json')]); },
   },
   {

@@ -29,7 +29,7 @@ describe('readBounded', () => {
     fs.mkdirSync(path.join(dir, 'folder.json'));
     const cases: [string, string][] = [
       ['big.json', 'big.json is 101 bytes, more than the 100 bytes such a file may have.'],
-      ['pipe.json', 'pipe.json is a named pipe, not a regular file.'],
+      ['pipe.json', 'pipe.json is a named pipe (FIFO), not a regular file.'],
       ['folder.json', 'folder.json is a folder, not a regular file.'],
     ];
     for (const [name, message] of cases) {

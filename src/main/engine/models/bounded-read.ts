@@ -86,7 +86,7 @@ export async function readBounded(path: string, limit: number, code: string): Pr
 }
 
 function kindOf(stats: Stats): string {
-  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)'; // as platform/files/user-files words it
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
   if (stats.isSocket()) return 'a socket';
   if (stats.isDirectory()) return 'a folder';

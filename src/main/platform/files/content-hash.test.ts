@@ -64,7 +64,7 @@ describe('ContentHasher', () => {
     execFileSync('mkfifo', [path.join(dir, 'fifo.safetensors')]);
     fs.symlinkSync('/dev/zero', path.join(dir, 'zero.safetensors'));
     const hasher = new ContentHasher();
-    for (const [name, kind] of [['fifo.safetensors', 'a named pipe'], ['zero.safetensors', 'a device']] as const) {
+    for (const [name, kind] of [['fifo.safetensors', 'a named pipe (FIFO)'], ['zero.safetensors', 'a device']] as const) {
       const error = await hasher.hashFile(path.join(dir, name)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
       expect(error).toMatchObject({ message: `${name} is ${kind}, not a regular file.`, where: path.join(dir, name), code: 'file-not-regular' });

@@ -6,6 +6,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CancelledError, UserError } from '../../../shared/errors';
+import { kindOf } from './user-files';
 
 /** What says "this file has not changed" without reading it; stored beside a digest to re-check it later. */
 export interface FileSignature {
@@ -73,8 +74,7 @@ export async function openRegularFile(path: string): Promise<{ handle: FileHandl
 }
 
 export function notRegular(path: string, stats: Stats): UserError {
-  const kind = stats.isFIFO() ? 'a named pipe' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : stats.isSocket() ? 'a socket' : 'not a regular file';
-  return new UserError(`${basename(path)} is ${kind}, not a regular file.`, {
+  return new UserError(`${basename(path)} is ${kindOf(stats)}, not a regular file.`, {
     where: path,
     hint: 'Replace it (or the file its link points to) with the real file from the original checkpoint or adapter.',
     code: 'file-not-regular',
