@@ -183,6 +183,7 @@ export const vjps = {
   Attention: inferenceOnly,
   GroupQueryAttention: inferenceOnly,
   SkipSimplifiedLayerNormalization: inferenceOnly,
+  MatMulNBits: inferenceOnly,
   Log: (c) => [c.g.op.Div(c.dY, c.x(0))], // dY / X
   /** Where(condition, X, Y): dX = Where(condition, dY, 0), dY' = Where(condition, 0, dY). */
   Where: (c) => {

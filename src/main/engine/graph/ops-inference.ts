@@ -1,7 +1,8 @@
 // Fused ops that only inference graphs use (no VJPs: training graphs keep the decomposed forms, which have them), so a
 // decode step runs far fewer nodes: ONNX Attention-23 (https://onnx.ai/onnx/operators/onnx__Attention.html) in its 3-D
 // form with a past cache, one node for what is otherwise about fifteen per layer; and ORT's
-// com.microsoft.SkipSimplifiedLayerNormalization, the residual Add and the RMSNorm after it in one node.
+// com.microsoft.SkipSimplifiedLayerNormalization, the residual Add and the RMSNorm after it in one node; and
+// com.microsoft.MatMulNBits, nn.Linear on block-quantized 8-bit or 4-bit weights.
 import { attr, type InferInput, type Value } from './ir';
 import { defineOp, fail, input, intAttr, requireDType, sameDType } from './op-def';
 import { broadcast } from './shape';
@@ -44,6 +45,18 @@ export interface GroupQueryAttentionArgs {
   kvHeads: number;
 }
 
+/** How MatMulNBits reads its quantized B: bits per weight, values per block, and the int8 compute switch. */
+export interface MatMulNBitsArgs {
+  /** Weight rows N (out features) and columns K (in features) of the [N, K] nn.Linear weight. */
+  N: number;
+  K: number;
+  bits: 4 | 8;
+  /** Values per scale along K (a power of two >= 16). */
+  blockSize: number;
+  /** 0: A in fp32 (exact up to float rounding against dequantize-then-MatMul); 4: A quantized to int8 per block. */
+  accuracyLevel: 0 | 4;
+}
+
 const same = (a: Dim | undefined, b: Dim | undefined): boolean => a === undefined || b === undefined || typeof a !== 'number' || typeof b !== 'number' || a === b;
 
 /**
@@ -69,6 +82,42 @@ function checkHeads(names: readonly [string, string, string, string], qkv: reado
 }
 
 export const inferenceOps = {
+  /**
+   * com.microsoft MatMulNBits (symmetric form, no zero_points: the implied zero point is 2^(bits-1)): Y [..., N] =
+   * A [..., K] x dequant(B)^T, where B [N, k_blocks, block_size * bits / 8] uint8 holds each row's blocks of
+   * block_size values (4-bit: two per byte, the first in the low nibble) and scales [N * k_blocks] one float per
+   * block: w = (q - 2^(bits-1)) * scale. The last block of a row is zero-padded when K is not a multiple.
+   */
+  MatMulNBits: defineOp({
+    since: 1,
+    domain: 'com.microsoft',
+    inputNames: ['A', 'B', 'scales'],
+    apply: (_ctx, a: Value, b: Value, scales: Value, q: MatMulNBitsArgs) => ({
+      inputs: [a, b, scales],
+      attrs: { K: attr.int(q.K), N: attr.int(q.N), bits: attr.int(q.bits), block_size: attr.int(q.blockSize), accuracy_level: attr.int(q.accuracyLevel) },
+    }),
+    infer: (inputs, attrs) => {
+      const a = input(inputs, 0, 'A');
+      const b = input(inputs, 1, 'B');
+      const scales = input(inputs, 2, 'scales');
+      requireDType('A', a, ['float32']);
+      requireDType('B', b, ['uint8']);
+      sameDType(a, scales);
+      const K = intAttr(attrs, 'K', 0);
+      const N = intAttr(attrs, 'N', 0);
+      const bits = intAttr(attrs, 'bits', 4);
+      const blockSize = intAttr(attrs, 'block_size', 0);
+      if (bits !== 4 && bits !== 8) fail(`bits must be 4 or 8, got ${bits}`);
+      if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) fail(`block_size must be a power of two >= 16, got ${blockSize}`);
+      if (K <= 0 || N <= 0) fail(`K and N must be positive, got K ${K}, N ${N}`);
+      const blocks = Math.ceil(K / blockSize);
+      const blob = (blockSize * bits) / 8;
+      if (b.shape.length !== 3 || !same(b.shape[0], N) || !same(b.shape[1], blocks) || !same(b.shape[2], blob)) fail(`B must be [${N}, ${blocks}, ${blob}] (N, k_blocks, block_size * bits / 8), got ${formatShape(b.shape)}`);
+      if (scales.shape.length !== 1 || !same(scales.shape[0], N * blocks)) fail(`scales must be [${N * blocks}] (N * k_blocks), got ${formatShape(scales.shape)}`);
+      if (a.shape.length < 2 || !same(a.shape.at(-1), K)) fail(`A must be [..., ${K}], got ${formatShape(a.shape)}`);
+      return [{ dtype: a.dtype, shape: [...a.shape.slice(0, -1), N] }];
+    },
+  }),
   /**
    * Y [B, S, H*D] = softmax(Q K^T / sqrt(D) + mask) V per head, query head h reading kv head floor(h / (H / Hkv))
    * (transformers' repeat_kv order), keys = past followed by the new ones. With a past, ORT's CPU kernel insists on

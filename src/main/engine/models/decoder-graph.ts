@@ -4,7 +4,7 @@
 import { BugError } from '../../../shared/errors';
 import { f32, i64, tensor, type GraphBuilder, type Value } from '../graph';
 import type { DecoderConfig } from './config';
-import { GraphWeights } from './graph-weights';
+import { GraphWeights, type QuantizedLinears } from './graph-weights';
 import { emitLoraDelta, type LoraHooks, type LoraModule } from './lora';
 import { ropeInverseFrequencies } from './rope';
 import type { DecoderLayerWeights, DecoderWeights, Linear } from './weights';
@@ -51,6 +51,8 @@ export interface DecoderOutputs {
 export interface DecoderModel {
   config: DecoderConfig;
   weights: DecoderWeights;
+  /** Linear weights a weight cache quantized (inference graphs only; training reads the weights as stored). */
+  quantized?: QuantizedLinears | null;
 }
 
 /** Emits the decoder forward into g; initializers come from `weights` (external data). */
@@ -116,9 +118,9 @@ export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: Decode
   return { hidden: out, present, added };
 }
 
-/** logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied), as FusedMatMul on the stored [V, C]. */
+/** logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied), on the stored [V, C] or its quantized codes. */
 export function emitLmHead(g: GraphBuilder, model: DecoderModel, hidden: Value, weights: GraphWeights): Value {
-  return g.scope('lm_head', () => g.op.FusedMatMul(hidden, weights.float(model.weights.lm_head)));
+  return g.scope('lm_head', () => weights.linear(hidden, model.weights.lm_head, 'lm_head.weight'));
 }
 
 /**
@@ -205,8 +207,7 @@ function emitGqaLengths(g: GraphBuilder, attentionMask: Value): GqaLengths {
 function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear): Value {
   const { g } = ctx;
   return g.scope(module, () => {
-    // x W^T on W as stored ([out, in], memory-mapped for F32): no folded transposed copy per session.
-    let y = g.op.FusedMatMul(x, ctx.weights.float(weights.weight));
+    let y = ctx.weights.linear(x, weights.weight);
     if (weights.bias) y = g.op.Add(y, ctx.weights.float(weights.bias));
     const hooks = ctx.lora;
     const pair = hooks?.layers[ctx.index]?.[module];

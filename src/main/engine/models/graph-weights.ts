@@ -1,7 +1,38 @@
 // Checkpoint tensors as graph initializers: ONNX external data pointing straight into the safetensors files at their
-// byte ranges (nothing copied), cast to float32 inside the graph for F16/BF16 (ORT folds the Cast at session creation).
+// byte ranges (nothing copied), cast to float32 inside the graph for F16/BF16 (ORT folds the Cast at session creation);
+// nn.Linear products on block-quantized weights (a weight cache's codes and scales) as com.microsoft.MatMulNBits.
 import type { DType, GraphBuilder, Value } from '../graph';
+import type { QuantBits } from './quantize';
 import type { TensorDtype, TensorInfo } from './safetensors';
+
+/** One linear weight [N, K] quantized block-wise (models/quantize.ts), as external data in a weight cache file. */
+export interface QuantizedLinearRef {
+  N: number;
+  K: number;
+  bits: QuantBits;
+  blockSize: number;
+  /** [N, k_blocks, blockSize * bits / 8] uint8 codes. */
+  codes: ExternalRange;
+  /** [N * k_blocks] float32 scales. */
+  scales: ExternalRange;
+}
+
+export interface ExternalRange {
+  /** File name relative to the session's external-data folder. */
+  file: string;
+  offset: number;
+  length: number;
+}
+
+/**
+ * Quantized linears by the weight key they replace ('lm_head.weight' also when the head is tied to the embeddings,
+ * whose Gather keeps reading the unquantized table), and the MatMulNBits accuracy level to run them at.
+ */
+export interface QuantizedLinears {
+  linears: ReadonlyMap<string, QuantizedLinearRef>;
+  /** 0: activations in fp32; 4: activations quantized to int8 per block (MLAS's int8 kernels). */
+  accuracyLevel: 0 | 4;
+}
 
 const GRAPH_DTYPE: Record<TensorDtype, DType> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
@@ -11,7 +42,24 @@ export class GraphWeights {
   private readonly f32 = new Map<string, Value>();
   private readonly transposed = new Map<string, Value>();
 
-  constructor(private readonly g: GraphBuilder) {}
+  constructor(
+    private readonly g: GraphBuilder,
+    private readonly quantized: QuantizedLinears | null = null,
+  ) {}
+
+  /**
+   * x [..., K] W^T -> [..., N] for an nn.Linear weight W [N, K]: MatMulNBits when the weight cache quantized it
+   * (`key`: the weight key it is filed under, e.g. 'lm_head.weight' for a tied head), else FusedMatMul(transB) on W
+   * as stored (memory-mapped for F32: no folded transposed copy per session).
+   */
+  linear(x: Value, info: TensorInfo, key = info.name): Value {
+    const q = this.quantized?.linears.get(key);
+    if (!q || !this.quantized) return this.g.op.FusedMatMul(x, this.float(info));
+    const kBlocks = Math.ceil(q.K / q.blockSize);
+    const codes = this.g.initializer(`${key}.codes`, { dtype: 'uint8', dims: [q.N, kBlocks, (q.blockSize * q.bits) / 8], location: q.codes.file, offset: q.codes.offset, length: q.codes.length });
+    const scales = this.g.initializer(`${key}.scales`, { dtype: 'float32', dims: [q.N * kBlocks], location: q.scales.file, offset: q.scales.offset, length: q.scales.length });
+    return this.g.op.MatMulNBits(x, codes, scales, { N: q.N, K: q.K, bits: q.bits, blockSize: q.blockSize, accuracyLevel: this.quantized.accuracyLevel });
+  }
 
   /** The tensor in its stored dtype (Gather takes bf16/f16 rows, then only the rows are cast). */
   stored(info: TensorInfo): Value {

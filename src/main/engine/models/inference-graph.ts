@@ -98,7 +98,7 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const lora = targets.length > 0 ? declareLoraInputs(g, config, targets) : null;
   const keep = g.input(NUM_LOGITS_TO_KEEP, 'int64', []);
 
-  const weights = new GraphWeights(g);
+  const weights = new GraphWeights(g, model.quantized ?? null);
   const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past, lora, attention, fusedNorms: true }, weights);
   const last: Value = g.scope('logits_to_keep', () =>
     g.op.Slice(out.hidden, g.op.Unsqueeze(g.op.Neg(keep), [0]), [SLICE_END], [1], DIMS.logits),

@@ -1,6 +1,7 @@
 // Runs a loaded checkpoint: builds its inference graph once, gets the session from the SessionCache (keyed by content
 // hash and graph kind), and offers a full-sequence forward (scoring) and a KV-cache step for generate().
 import { BugError } from '../../../shared/errors';
+import type { WeightFormat } from '../../../shared/weight-format';
 import type { Int64Tensor, StepFunction, StepInput } from '../generate';
 import { positionIds as defaultPositionIds } from '../generate';
 import { encodeModel, tensor, type Tensor } from '../graph';
@@ -39,8 +40,10 @@ export interface ForwardInputs {
 export interface RunnerModel extends DecoderModel {
   /** Checkpoint.contentHash: the session cache key. */
   contentHash: string;
-  /** Checkpoint.folder: where the external data (safetensors) lives. */
+  /** Checkpoint.folder, or a weight cache's folder: where the external data lives. */
   folder: string;
+  /** The weights' precision (a weight cache's format); 'stored' when absent. Part of the session's graph kind. */
+  weightFormat?: WeightFormat;
 }
 
 export interface RunnerOptions {
@@ -80,15 +83,15 @@ export class ModelRunner {
   }
 
   /** The graph kind (session cache key) for a LoRA target set; [] without soft prompt = the base-only kind. */
-  static kind(loraTargets: readonly LoraModule[], softPrompt: boolean, attention: AttentionKind): string {
-    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention}`;
+  static kind(loraTargets: readonly LoraModule[], softPrompt: boolean, attention: AttentionKind, weights: WeightFormat = 'stored'): string {
+    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention};weights=${weights}`;
   }
 
   /** Gets or creates the session(s); the cache owns them (release them there). */
   static async open(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[] = LORA_MODULES, options: RunnerOptions = {}): Promise<ModelRunner> {
     const attention = options.attention ?? DEFAULT_ATTENTION;
     if (options.baseSession) {
-      const base = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind([], false, attention) }, () => ({
+      const base = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind([], false, attention, model.weightFormat) }, () => ({
         model: encodeModel(buildInferenceGraph(model, { loraTargets: [], softPrompt: false, cacheOutputs: 'appended', attention })),
         externalDataFolder: model.folder,
       }));
@@ -98,7 +101,7 @@ export class ModelRunner {
   }
 
   private static hookedSession(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[], attention: AttentionKind): Promise<EngineSession> {
-    return sessions.get({ model: model.contentHash, kind: ModelRunner.kind(loraTargets, true, attention) }, () => ({
+    return sessions.get({ model: model.contentHash, kind: ModelRunner.kind(loraTargets, true, attention, model.weightFormat) }, () => ({
       model: encodeModel(buildInferenceGraph(model, { loraTargets, cacheOutputs: 'appended', attention })),
       externalDataFolder: model.folder,
     }));

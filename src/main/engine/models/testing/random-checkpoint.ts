@@ -15,12 +15,19 @@ export async function writeRandomCheckpoint(folder: string, configJson: object, 
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
+  const tensors = expectedWeights(config).map(({ name, shape }) => {
+    const count = shape.reduce((a, b) => a * b, 1);
+    return { name, shape, values: Float32Array.from({ length: count }, () => (name.endsWith('norm.weight') ? 1 : 0) + (random() - 0.5) * 0.2) };
+  });
+  await writeCheckpoint(folder, configJson, tensors, dtype);
+}
+
+/** Writes <folder>/config.json and <folder>/model.safetensors holding the given tensors (in order) as `dtype`. */
+export async function writeCheckpoint(folder: string, configJson: object, tensors: readonly { name: string; shape: readonly number[]; values: Float32Array }[], dtype: StoredDtype = 'F32'): Promise<void> {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   const blobs: Uint8Array[] = [];
   let offset = 0;
-  for (const { name, shape } of expectedWeights(config)) {
-    const count = shape.reduce((a, b) => a * b, 1);
-    const values = Float32Array.from({ length: count }, () => (name.endsWith('norm.weight') ? 1 : 0) + (random() - 0.5) * 0.2);
+  for (const { name, shape, values } of tensors) {
     const bytes = encode(values, dtype);
     header[name] = { dtype, shape, data_offsets: [offset, offset + bytes.length] };
     blobs.push(bytes);
@@ -35,7 +42,7 @@ export async function writeRandomCheckpoint(folder: string, configJson: object, 
 }
 
 function encode(values: Float32Array, dtype: StoredDtype): Uint8Array {
-  if (dtype === 'F32') return new Uint8Array(values.buffer);
+  if (dtype === 'F32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const bits = new Uint32Array(values.buffer);
   // BF16: the top half of the float32 (truncation is fine for random test weights); F16: via Math.f16round-free packing.
   const out = Uint16Array.from(bits, (b) => (dtype === 'BF16' ? b >>> 16 : toHalf(b)));
