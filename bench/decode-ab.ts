@@ -2,10 +2,13 @@
 // rounds, each round starting one setup further on (the machine's drift falls on all alike). Figures: median tok/s
 // (all rounds shown), CPU ms per token, and the median of each setup's per-round ratio to the first.
 //   node bench/run.mjs bench/decode-ab.ts --setups=decomposed,gqa --reps=10 [--batch=1 --prompt=1 --context=1000]
-//     [--model=DIR --plain-malloc]   (a setup is attention[:optimization], e.g. decomposed:basic; default model: the 135M shape)
+//     [--model=DIR --plain-malloc]   (a setup is attention[:optimization][@weights], e.g. decomposed:basic or
+//     decomposed@q4; weights: stored, q8, q4, or q8a0 / q4a0 for MatMulNBits at accuracy level 0 (fp32 activations);
+//     default model: the 135M shape)
 import { join } from 'node:path';
 import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
-import { loadCheckpoint, ModelRunner, type AttentionKind } from '../src/main/engine/models';
+import { loadCheckpoint, ModelRunner, type AttentionKind, type Checkpoint, type RunnerModel } from '../src/main/engine/models';
+import { openWeightCache } from '../src/main/engine/models/weight-cache';
 import { decodeRate } from './lib/engine-runs';
 import { BenchSessions, type BenchSessionOptions } from './lib/sessions';
 import { loadLine, median } from './lib/stats';
@@ -37,11 +40,30 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function setup(spec: string): { attention: AttentionKind; options: BenchSessionOptions } {
-  const [attention, optimization = 'all'] = spec.split(':');
+/** The checkpoint at a weight format: 'stored', or q8 / q4 (with 'a0': fp32 activations) from bench/.cache/weights. */
+async function withWeights(checkpoint: Checkpoint, weights: string): Promise<RunnerModel> {
+  if (weights === 'stored') return checkpoint;
+  const match = /^(q8|q4)(a0)?$/.exec(weights);
+  if (!match) throw new Error(`unknown weights ${weights} (stored, q8, q4, q8a0, q4a0)`);
+  const format = match[1] as 'q8' | 'q4';
+  let shown = -1;
+  const model = await openWeightCache(checkpoint, format, join(process.cwd(), 'bench/.cache/weights'), {
+    ...(match[2] ? { accuracyLevel: 0 as const } : {}),
+    onProgress: (p) => {
+      const percent = Math.floor((p.done / p.total) * 10) * 10;
+      if (percent !== shown) console.log(`  quantizing to ${format}: ${(shown = percent)}%`);
+    },
+  });
+  // A distinct session key per accuracy level (the graph differs).
+  return match[2] ? { ...model, contentHash: `${model.contentHash}-a0` } : model;
+}
+
+function setup(spec: string): { attention: AttentionKind; options: BenchSessionOptions; weights: string } {
+  const [head = '', weights = 'stored'] = spec.split('@');
+  const [attention, optimization = 'all'] = head.split(':');
   if (attention !== 'decomposed' && attention !== 'gqa' && attention !== 'onnx') throw new Error(`unknown attention ${attention} (decomposed, gqa, onnx)`);
   if (optimization !== 'all' && optimization !== 'basic' && optimization !== 'extended') throw new Error(`unknown optimization ${optimization}`);
-  return { attention, options: { threads: 2, spinning: true, optimization } }; // the app's default settings otherwise
+  return { attention, options: { threads: 2, spinning: true, optimization }, weights }; // the app's default settings otherwise
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -52,9 +74,9 @@ const checkpoint = await loadCheckpoint(folder);
 console.log(`bench/decode-ab: ${folder}, batch ${args.batch}, prompt ${args.prompt}, ${args.decode} tokens, ${args.reps} rounds; ${mallocLine()}; ${loadLine()}`);
 const runs = [];
 for (const spec of args.setups) {
-  const { attention, options } = setup(spec);
+  const { attention, options, weights } = setup(spec);
   const sessions = new BenchSessions(options);
-  const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: true, attention });
+  const runner = await ModelRunner.open(await withWeights(checkpoint, weights), sessions.asCache(), undefined, { baseSession: true, attention });
   await decodeRate(runner, args.batch, args.prompt, 4); // warm-up
   runs.push({ spec, sessions, runner, rates: [] as number[], cpu: [] as number[], ctx: [] as number[] });
 }

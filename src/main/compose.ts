@@ -1,5 +1,6 @@
 // The composition root: the only place services are constructed and wired (STYLE rule 3). Each entry (desktop
 // index.ts, browser-mode web.ts, headless cli.ts) calls composeApp with what differs between them.
+import { join } from 'node:path';
 import { contract, type Contract } from '../shared/contract';
 import { BugError, CancelledError } from '../shared/errors';
 import { AccessControl, permissionOf } from './api/access';
@@ -25,7 +26,7 @@ import { EngineService } from './services/engine/engine-service';
 import { DemoService } from './services/demo';
 import { GenerationService } from './services/generation';
 import { ModelsService } from './services/models';
-import { SettingsService, applyEngineSettings, engineConfig } from './services/settings';
+import { SettingsService, applyEngineSettings, engineConfig, weightSettings } from './services/settings';
 import { WorkspaceService } from './services/workspace';
 
 export interface ComposeOptions {
@@ -67,13 +68,16 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const sink = <K extends keyof Contract & string>(service: K) => ({
     emit: (event: string, payload: unknown) => (late.dispatcher?.sink(service) as { emit(e: string, p: unknown): void } | undefined)?.emit(event, payload),
   });
+  // Quantized copies of models' weights, per content hash: shared by every workspace that registers the model.
+  const weightCacheFolder = join(options.userDataDir, 'weight-cache');
   const settings = new SettingsService({
     userDataDir: options.userDataDir,
     events: sink('settings'),
     onWarning: (message) => log('warn', message),
-    apply: applyEngineSettings(engine),
+    apply: applyEngineSettings(engine, weightCacheFolder),
   });
   void engine.reconfigure(engineConfig(settings.current.engine)); // not launched yet: sets the first worker's config
+  engine.setWeights(weightSettings(settings.current.engine, weightCacheFolder));
   const workspace = new WorkspaceService({
     appDataDir: options.userDataDir,
     clock: () => new Date(),
@@ -100,6 +104,14 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     engine,
     events: sink('models'),
     clock: () => new Date(),
+    weights: {
+      cacheFolder: weightCacheFolder,
+      formatOf: (hash) => settings.current.engine.weightFormats[hash] ?? 'stored',
+      save: async (hash, format) => {
+        const { [hash]: _previous, ...others } = settings.current.engine.weightFormats;
+        await settings.update({ engine: { weightFormats: format === 'stored' ? others : { ...others, [hash]: format } } });
+      },
+    },
     ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
   });
   const generation = new GenerationService({ models, engine, events: sink('generation') });

@@ -9,6 +9,7 @@ import { ExecutionProvider } from '../../shared/contract/settings';
 import { ProviderOutcomeMessage, providerMethods } from './provider-protocol';
 import { trainingMethods } from './training-protocol';
 import { adapterMethods } from './adapter-protocol';
+import { WeightSettings, weightMethods } from './weights-protocol';
 
 /** Bumped when a message changes shape; host and worker come from one build, so a mismatch is a packaging bug. */
 export const PROTOCOL_VERSION = 1;
@@ -83,6 +84,8 @@ export const engineMethods = {
   ...adapterMethods,
   /** probeProviders, executionInfo (provider-protocol.ts). */
   ...providerMethods,
+  /** prepareWeights (weights-protocol.ts). */
+  ...weightMethods,
 } satisfies Record<string, EngineMethod>;
 
 /**
@@ -111,6 +114,8 @@ export const WorkerConfig = z.object({
   spinThreads: z.boolean(),
   /** Execution provider sessions are created on (CPU when it cannot start here); absent = CPU. */
   provider: ExecutionProvider.optional(),
+  /** Reduced-precision weights: the cache folder and each model's format by content hash (absent = as stored). */
+  weights: WeightSettings.optional(),
   testHooks: z.boolean(),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

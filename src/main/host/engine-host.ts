@@ -18,6 +18,7 @@ import {
   type Result,
   type WorkerConfig,
 } from '../engine/protocol';
+import type { WeightSettings } from '../engine/weights-protocol';
 import { crashedError, givenUpError, restartedError } from './engine-errors';
 import { spawnChildProcess, type ChannelExit, type EngineChannel, type SpawnEngine } from './engine-channel';
 import { DEFAULT_RESTART_POLICY, RestartPolicy, type RestartPolicyOptions } from './restart-policy';
@@ -98,6 +99,8 @@ export class EngineHost {
   private provider: string | null = null;
   private requestedProvider: string | null = null;
   private fallbackReason: string | null = null;
+  /** Weight formats per model and the cache folder, given to every worker at spawn (changed without a restart). */
+  private weights: WeightSettings = { cacheFolder: null, formats: {} };
   private lastEmitted = '';
 
   /**
@@ -198,6 +201,14 @@ export class EngineHost {
     return this.launched ? this.restart() : Promise.resolve();
   }
 
+  /**
+   * The weight settings the next worker starts with. No restart: the running worker learns a model's new format from
+   * prepareWeights, which also builds its cache with progress.
+   */
+  setWeights(weights: WeightSettings): void {
+    this.weights = { cacheFolder: weights.cacheFolder, formats: { ...weights.formats } };
+  }
+
   /** Kills the worker as a crash would (tests, and a last resort): in-flight requests fail, a new worker starts. */
   kill(): void {
     this.worker?.channel.kill();
@@ -279,7 +290,7 @@ export class EngineHost {
   private launch(phase: 'starting' | 'restarting', counted = false): void {
     if (phase === 'restarting' && !counted) this.restarts++;
     this.launched = true;
-    const config: WorkerConfig = { ...this.sessionConfig, testHooks: this.options.testHooks };
+    const config: WorkerConfig = { ...this.sessionConfig, weights: this.weights, testHooks: this.options.testHooks };
     let markExited = (): void => {};
     const exited = new Promise<void>((resolve) => (markExited = resolve));
     let channel: EngineChannel;

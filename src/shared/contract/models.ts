@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { defineService, method } from './define';
 import { FolderPath } from './workspace';
+import { WeightFormat } from '../weight-format';
 
 export const ModelId = z.string().trim().min(1).max(64);
 export const ModelName = z.string().trim().min(1, 'A name is required').max(120);
@@ -80,6 +81,8 @@ export const ModelRecord = z.object({
   unavailableReason: z.string().nullable(),
   /** Only hashing the files again (`recheck`) can tell whether they still match: a large file's date changed. */
   recheckable: z.boolean(),
+  /** The precision its linear weights run at (a setting of this user, per model: settings' engine.weightFormats). */
+  weightFormat: WeightFormat,
 });
 export type ModelRecord = z.infer<typeof ModelRecord>;
 
@@ -108,6 +111,9 @@ export const ModelHashProgress = z.object({
   bytesTotal: count,
 });
 export type ModelHashProgress = z.infer<typeof ModelHashProgress>;
+/** While setWeightFormat makes a model's 8-bit or 4-bit copy: source bytes read so far and in all. */
+export const WeightsProgress = z.object({ id: z.string(), format: WeightFormat, done: count, total: count });
+export type WeightsProgress = z.infer<typeof WeightsProgress>;
 
 const byId = z.object({ id: ModelId }).strict();
 
@@ -130,9 +136,15 @@ export const modelsContract = defineService(
     rename: method(z.object({ id: ModelId, name: ModelName }).strict(), ModelRecord),
     /** The models bundled with the app, for the "add the demo model" shortcut. */
     bundled: method(z.object({}).strict(), z.array(BundledModel)),
+    /**
+     * Runs the model at another weight precision from its next use: 'q8' / 'q4' make (or reuse) its quantized copy
+     * first, with onWeightsProgress; the setting is saved only once that copy exists.
+     */
+    setWeightFormat: method(z.object({ id: ModelId, format: WeightFormat }).strict(), ModelRecord),
   },
   {
     onChanged: ModelsChanged,
     onHashProgress: ModelHashProgress,
+    onWeightsProgress: WeightsProgress,
   },
 );

@@ -2,6 +2,7 @@
 // threads and thread spinning for now. Every field has a default, so a missing or damaged file still yields usable settings.
 import { z } from 'zod';
 import { defineService, method } from './define';
+import { WeightFormat } from '../weight-format';
 
 /** ONNX Runtime execution providers Dovetail can ask for (names as onnxruntime-node's backends spell them). */
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
@@ -36,18 +37,25 @@ const engineFields = {
    * programs for the cores and then makes decode slower. Training sessions never spin.
    */
   spinThreads: z.boolean(),
+  /**
+   * The weight precision per model, by content hash (models.setWeightFormat sets it once the quantized copy exists);
+   * models not named run as stored.
+   */
+  weightFormats: z.record(z.string().min(1), WeightFormat),
 };
 
-export const DEFAULT_ENGINE_SETTINGS = { executionProvider: 'cpu', threads: 0, spinThreads: true } as const satisfies {
+export const DEFAULT_ENGINE_SETTINGS = { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} } as const satisfies {
   executionProvider: ExecutionProvider;
   threads: number;
   spinThreads: boolean;
+  weightFormats: Record<string, WeightFormat>;
 };
 
 export const EngineSettings = z.object({
   executionProvider: engineFields.executionProvider.default(DEFAULT_ENGINE_SETTINGS.executionProvider),
   threads: engineFields.threads.default(DEFAULT_ENGINE_SETTINGS.threads),
   spinThreads: engineFields.spinThreads.default(DEFAULT_ENGINE_SETTINGS.spinThreads),
+  weightFormats: engineFields.weightFormats.default({}),
 });
 export type EngineSettings = z.infer<typeof EngineSettings>;
 

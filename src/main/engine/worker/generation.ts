@@ -12,11 +12,12 @@ import type { HandlerTable } from './handler';
 import { LoadedAdapters } from './loaded-adapters';
 import { LoadedModels } from './loaded-models';
 import { toSpecialization } from './specialization';
+import { weightsFor } from './weights';
 
 /** One cache per worker, made on first use with the worker's thread settings; ends with the worker process. */
 let cache: LoadedModels | undefined;
 function models(config: WorkerConfig): LoadedModels {
-  cache ??= new LoadedModels({ threads: config.threads, spinThreads: config.spinThreads });
+  cache ??= new LoadedModels({ threads: config.threads, spinThreads: config.spinThreads, weights: (hash) => weightsFor(config, hash) });
   return cache;
 }
 const adapters = new LoadedAdapters();

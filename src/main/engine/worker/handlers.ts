@@ -8,5 +8,6 @@ import type { HandlerTable } from './handler';
 import { modelHandlers } from './models';
 import { providerHandlers } from './providers';
 import { trainingHandlers } from './training';
+import { weightHandlers } from './weights';
 
-export const handlers: HandlerTable<EngineMethods> = { ...diagnostics, ...modelHandlers, ...generationHandlers, ...trainingHandlers, ...adapterHandlers, ...providerHandlers };
+export const handlers: HandlerTable<EngineMethods> = { ...diagnostics, ...modelHandlers, ...generationHandlers, ...trainingHandlers, ...adapterHandlers, ...providerHandlers, ...weightHandlers };

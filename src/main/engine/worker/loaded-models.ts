@@ -1,16 +1,24 @@
 // The worker's loaded models: checkpoint + ModelRunner per model folder, with their sessions in one SessionCache.
 // At most `capacity` models (2 by default: the one in use and the previous one, so switching back is instant) stay
-// loaded; the least recently used one is released when a third loads, never while a generation holds it.
+// loaded; the least recently used one is released when a third loads, never while a generation holds it. A model runs
+// at the weight format its settings name (a weight cache of 8-bit or 4-bit codes), reloaded when that changes.
 import { resolve } from 'node:path';
 import { UserError } from '../../../shared/errors';
+import type { WeightFormat } from '../../../shared/weight-format';
 import { loadCheckpoint, ModelRunner, type Checkpoint } from '../models';
+import { openWeightCache } from '../models/weight-cache';
 import { SessionCache } from '../runtime';
 import type { ModelRef } from '../generation-protocol';
 
 export interface LoadedModel {
   readonly checkpoint: Checkpoint;
   readonly runner: ModelRunner;
+  /** The precision its linear weights run at. */
+  readonly weightFormat: WeightFormat;
 }
+
+/** A model's weight format and cache folder, or null to run it as stored. */
+export type WeightsOf = (contentHash: string) => { format: Exclude<WeightFormat, 'stored'>; cacheFolder: string } | null;
 
 /** A model held for one request; release() lets the cache evict it again. */
 export interface ModelLease {
@@ -38,9 +46,12 @@ export class LoadedModels {
   /** Evictions running in the background (after a release), awaited by settled(). */
   private readonly background = new Set<Promise<void>>();
 
-  constructor(options: { threads: number; spinThreads?: boolean; capacity?: number }) {
+  private readonly weights: WeightsOf;
+
+  constructor(options: { threads: number; spinThreads?: boolean; capacity?: number; weights?: WeightsOf }) {
     this.sessions = new SessionCache({ threads: options.threads, spinThreads: options.spinThreads });
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
+    this.weights = options.weights ?? (() => null);
   }
 
   /** Models loaded or loading. */
@@ -63,10 +74,12 @@ export class LoadedModels {
     const started = performance.now();
     const folder = resolve(ref.folder);
     let entry = this.entries.get(folder);
-    if (entry && ref.contentHash !== undefined) {
+    if (entry) {
       const loaded = await entry.loading.catch(() => null);
-      // Changed on disk since it was loaded (the registry saw a new hash): load it again.
-      if (loaded && loaded.checkpoint.contentHash !== ref.contentHash && entry.users === 0) {
+      // Changed on disk since it was loaded (the registry saw a new hash), or set to another weight format: load it again.
+      const changed = loaded && ref.contentHash !== undefined && loaded.checkpoint.contentHash !== ref.contentHash;
+      const reformatted = loaded && loaded.weightFormat !== (this.weights(loaded.checkpoint.contentHash)?.format ?? 'stored');
+      if ((changed || reformatted) && entry.users === 0) {
         await this.drop(entry);
         entry = undefined;
       }
@@ -122,9 +135,11 @@ export class LoadedModels {
 
   private async load(folder: string, contentHash: string | undefined): Promise<LoadedModel> {
     const checkpoint = await loadCheckpoint(folder, { contentHash });
+    const weights = this.weights(checkpoint.contentHash);
+    const model = weights ? await openWeightCache(checkpoint, weights.format, weights.cacheFolder) : checkpoint;
     // Plain generation (no adapter) runs on the base-only session; the hooked one is made on first adapter use.
-    const runner = await ModelRunner.open(checkpoint, this.sessions, undefined, { baseSession: true });
-    return { checkpoint, runner };
+    const runner = await ModelRunner.open(model, this.sessions, undefined, { baseSession: true });
+    return { checkpoint, runner, weightFormat: weights?.format ?? 'stored' };
   }
 
   /** Drops the least recently used idle entries beyond capacity. */

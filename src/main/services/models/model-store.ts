@@ -7,7 +7,7 @@ import type { SqlDatabase } from '../../platform/db';
 import { ModelFile } from './file-digests';
 
 /** What is stored about a model; the record the contract returns adds availability. */
-export type StoredModel = Omit<ModelRecord, 'available' | 'unavailableReason' | 'recheckable'> & { files: ModelFile[] };
+export type StoredModel = Omit<ModelRecord, 'available' | 'unavailableReason' | 'recheckable' | 'weightFormat'> & { files: ModelFile[] };
 
 const Facts = z.object({ config: ModelConfigFacts, tokenizer: TokenizerFacts });
 const Files = z.array(ModelFile);

@@ -8,6 +8,7 @@ import { basename, relative } from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { BundledModel, ModelRecord, modelsContract } from '../../../shared/contract/models';
 import { BugError, CancelledError, UserError } from '../../../shared/errors';
+import type { WeightFormat } from '../../../shared/weight-format';
 import type { EngineHost } from '../../host/engine-host';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { canonicalPath, resolveFolderPath, type PathBase } from '../workspace/layout';
@@ -30,6 +31,15 @@ export interface ModelsServiceDeps {
   readonly newId?: () => string;
   /** Files up to this size are re-hashed on the spot when their date changed; larger ones wait for `recheck`. */
   readonly inlineRecheckBytes?: number;
+  /** This user's weight format per model (content hash) and where quantized copies are kept; absent: all as stored. */
+  readonly weights?: ModelWeightSettings;
+}
+
+export interface ModelWeightSettings {
+  /** The folder of quantized copies (in the user-data folder: shared by every workspace that has the model). */
+  readonly cacheFolder: string;
+  formatOf(contentHash: string): WeightFormat;
+  save(contentHash: string, format: WeightFormat): Promise<void>;
 }
 
 export class ModelsService implements ServiceImpl<Contract> {
@@ -60,12 +70,12 @@ export class ModelsService implements ServiceImpl<Contract> {
     const existing = store.byContentHash(contentHash) ?? (await this.sameLegacyModel(store, inspected.headerHash, contentHash));
     if (existing) {
       const current = await this.availability(existing);
-      if (current.available) return { ...publicPart(existing), ...availableNow() };
+      if (current.available) return { ...this.publicPart(existing), ...availableNow() };
       // The same model, but its registered folder has gone or changed (moved, or files rewritten): follow it here.
       this.sameWorkspace(workspace);
       store.relocate(existing.id, folder, files);
       this.deps.events.emit('onChanged', { change: 'updated', id: existing.id });
-      return { ...publicPart(existing), folder, ...availableNow() };
+      return { ...this.publicPart(existing), folder, ...availableNow() };
     }
     const { files: _seen, folder: _inspected, headerHash: _header, ...facts } = inspected;
     const model: StoredModel = {
@@ -85,7 +95,7 @@ export class ModelsService implements ServiceImpl<Contract> {
       return this.record(winner);
     }
     this.deps.events.emit('onChanged', { change: 'added', id: model.id });
-    return { ...publicPart(model), ...availableNow() };
+    return { ...this.publicPart(model), ...availableNow() };
   }
 
   async recheck(arg: { id: string }): Promise<ModelRecord> {
@@ -97,7 +107,7 @@ export class ModelsService implements ServiceImpl<Contract> {
       if (error instanceof UserError && error.code === 'file-unreadable') return { changed: relative(model.folder, error.where ?? model.folder) };
       throw error;
     });
-    if ('changed' in result) return { ...publicPart(model), available: false, unavailableReason: `${result.changed} has changed since the model was added.`, recheckable: false };
+    if ('changed' in result) return { ...this.publicPart(model), available: false, unavailableReason: `${result.changed} has changed since the model was added.`, recheckable: false };
     this.storeOf(this.sameWorkspace(workspace)).relocate(model.id, model.folder, result);
     this.deps.events.emit('onChanged', { change: 'updated', id: model.id });
     return this.record({ ...model, files: result });
@@ -176,6 +186,24 @@ export class ModelsService implements ServiceImpl<Contract> {
     return theirs !== null && ModelFiles.identity(theirs) === contentHash ? legacy : undefined;
   }
 
+  async setWeightFormat(arg: { id: string; format: WeightFormat }): Promise<ModelRecord> {
+    const weights = this.deps.weights;
+    if (!weights) throw new BugError('ModelsService.setWeightFormat without weight settings');
+    const model = this.find(this.storeOf(this.deps.workspace.active), arg.id);
+    const { available, reason } = await this.availability(model);
+    if (!available) {
+      throw new UserError(`"${model.name}" cannot be read now: ${reason ?? 'its folder changed'}.`, { where: model.folder, hint: 'Add the model folder again, then choose the format.', code: 'model-unavailable' });
+    }
+    await this.deps.engine.request(
+      'prepareWeights',
+      { folder: model.folder, contentHash: model.contentHash, format: arg.format, cacheFolder: weights.cacheFolder },
+      { onProgress: (p) => this.deps.events.emit('onWeightsProgress', { id: model.id, format: arg.format, done: p.done, total: p.total }) },
+    );
+    await weights.save(model.contentHash, arg.format);
+    this.deps.events.emit('onChanged', { change: 'updated', id: model.id });
+    return this.record(model);
+  }
+
   private storeOf(workspace: ActiveWorkspace): ModelStore {
     return new ModelStore(workspace.db);
   }
@@ -213,13 +241,13 @@ export class ModelsService implements ServiceImpl<Contract> {
 
   private async record(model: StoredModel): Promise<ModelRecord> {
     const { available, reason, recheck } = await this.availability(model);
-    return { ...publicPart(model), available, unavailableReason: reason, recheckable: recheck };
+    return { ...this.publicPart(model), available, unavailableReason: reason, recheckable: recheck };
   }
-}
 
-function publicPart(model: StoredModel): Omit<ModelRecord, 'available' | 'unavailableReason' | 'recheckable'> {
-  const { files: _files, ...rest } = model;
-  return rest;
+  private publicPart(model: StoredModel): Omit<ModelRecord, 'available' | 'unavailableReason' | 'recheckable'> {
+    const { files: _files, ...rest } = model;
+    return { ...rest, weightFormat: this.deps.weights?.formatOf(model.contentHash) ?? 'stored' };
+  }
 }
 
 function availableNow(): Pick<ModelRecord, 'available' | 'unavailableReason' | 'recheckable'> {

@@ -36,7 +36,7 @@ function compose(initial?: object) {
   if (initial) fs.writeFileSync(path.join(dir, SETTINGS_FILE), JSON.stringify(initial));
   const host = new EngineHost(script, spawnChildProcess);
   const statuses: EngineStatus[] = [];
-  const settings = new SettingsService({ userDataDir: dir, events: { emit: () => undefined }, maxThreads: 2, apply: applyEngineSettings(host) });
+  const settings = new SettingsService({ userDataDir: dir, events: { emit: () => undefined }, maxThreads: 2, apply: applyEngineSettings(host, path.join(dir, 'weight-cache')) });
   void host.reconfigure(engineConfig(settings.current.engine));
   const engine = new EngineService(host, { emit: (_event, status) => statuses.push(EngineStatus.parse(status)) });
   const dispatcher = new Dispatcher({ engine: engineContract, settings: settingsContract }, { engine, settings }, { validateResults: true });

@@ -10,7 +10,7 @@ import { SETTINGS_FILE } from './settings-file';
 import { SettingsService, type SettingsServiceOptions } from './settings-service';
 
 let dir = '';
-const DEFAULTS: Settings = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: true } };
+const DEFAULTS: Settings = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} } };
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-settings-'));

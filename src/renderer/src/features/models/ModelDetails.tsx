@@ -1,6 +1,6 @@
 // The selected model: what it is (architecture and tokenizer facts), where it lives, whether it is still there,
-// re-checking it (hashing its files again) when a large file's date changed, and rename/remove. Removing only
-// unregisters it; the folder stays on disk.
+// re-checking it (hashing its files again) when a large file's date changed, the precision its weights run at, and
+// rename/remove. Removing only unregisters it; the folder stays on disk.
 import { Alert, AlertTitle, Box, Button, Paper, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { ModelRecord } from '../../../../shared/contract';
@@ -10,6 +10,7 @@ import { HashProgress } from './HashProgress';
 import { ModelErrorAlert } from './ModelErrorAlert';
 import { architectureFacts, tokenizerFacts } from './model-facts';
 import { RemoveModelDialog, RenameModelDialog } from './ModelDialogs';
+import { WeightFormatPicker } from './WeightFormatPicker';
 
 export function ModelDetails({ model, onRenamed, onRemoved }: { model: ModelRecord; onRenamed: (m: ModelRecord) => void; onRemoved: () => void }) {
   const api = useApi();
@@ -66,6 +67,7 @@ export function ModelDetails({ model, onRenamed, onRemoved }: { model: ModelReco
           </span>
         </Typography>
       </Box>
+      <WeightFormatPicker model={model} onChanged={onRenamed} />
       <FactTable title="Architecture" facts={architectureFacts(model)} testId="model-architecture-facts" />
       <FactTable title="Tokenizer" facts={tokenizerFacts(model)} testId="model-tokenizer-facts" />
       <RenameModelDialog model={model} open={dialog === 'rename'} onClose={() => setDialog(null)} onRenamed={onRenamed} />
