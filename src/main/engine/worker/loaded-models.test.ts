@@ -1,5 +1,7 @@
 // The worker's loaded-model cache in-process (real ORT sessions): LRU of 2, held models never evicted, unload while
-// in use releases the sessions when the last request ends, failed loads are not cached.
+// in use releases the sessions when the last request ends, failed loads are not cached, a changed weight format reloads.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REFERENCE_ROOT } from '../models/testing/reference-fixtures';
@@ -41,5 +43,33 @@ describe('LoadedModels', () => {
     cache = new LoadedModels({ threads: 1 });
     await expect(cache.acquire({ folder: folder('no-such-model') })).rejects.toMatchObject({ code: 'model-folder' });
     expect(cache.size).toBe(0);
+  });
+});
+
+describe('LoadedModels weight formats', () => {
+  it('loads a model at its weight format, and again when the format changes', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'dovetail-loaded-weights-'));
+    try {
+      let format: 'q4' | null = null;
+      cache = new LoadedModels({ threads: 1, weights: () => (format ? { format, cacheFolder: root } : null) });
+      const ids = { data: BigInt64Array.from([5, 9, 20, 7], BigInt), dims: [1, 4] as [number, number] };
+      const plain = await cache.acquire({ folder: folder('llama') });
+      expect(plain.model.weightFormat).toBe('stored');
+      const before = await plain.model.runner.forward({ inputIds: ids });
+      plain.release();
+      format = 'q4';
+      const quantized = await cache.acquire({ folder: folder('llama') });
+      expect(quantized.loadMs).toBeGreaterThan(0);
+      expect(quantized.model.weightFormat).toBe('q4');
+      const after = await quantized.model.runner.forward({ inputIds: ids });
+      expect(after.dims).toEqual(before.dims);
+      expect(after.data.some((v, i) => Math.abs(v - (before.data[i] as number)) > 1e-4)).toBe(true);
+      quantized.release();
+      expect((await cache.acquire({ folder: folder('llama') })).loadMs).toBe(0); // same format: kept
+    } finally {
+      await cache?.dispose();
+      cache = undefined;
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

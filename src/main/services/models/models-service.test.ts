@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { modelsContract, type BundledModel, type ModelRecord, type ModelsChanged } from '../../../shared/contract/models';
+import { modelsContract, type BundledModel, type ModelRecord, type ModelsChanged, type WeightsProgress } from '../../../shared/contract/models';
+import type { WeightFormat } from '../../../shared/weight-format';
 import type { CallResponse } from '../../../shared/contract/wire';
 import { Dispatcher } from '../../api/dispatcher';
 import { spawnChildProcess } from '../../host/engine-channel';
@@ -22,6 +23,8 @@ let host: EngineHost;
 let dir: string;
 let workspace: WorkspaceService;
 let events: ModelsChanged[];
+let progress: WeightsProgress[];
+let formats: Map<string, WeightFormat>;
 let call: (method: string, arg?: unknown) => Promise<CallResponse>;
 let ids: number;
 
@@ -34,15 +37,22 @@ afterAll(() => host.dispose());
 beforeEach(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-models-')));
   events = [];
+  progress = [];
+  formats = new Map();
   ids = 0;
   workspace = new WorkspaceService({ appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined } });
   const service = new ModelsService({
     workspace,
     engine: host,
-    events: { emit: (event, payload) => event === 'onChanged' && events.push(payload as ModelsChanged) },
+    events: { emit: (event, payload) => (event === 'onWeightsProgress' ? progress.push(payload as WeightsProgress) : event === 'onChanged' && events.push(payload as ModelsChanged)) },
     clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, ids)),
     paths: { homeDir: dir, relativeTo: dir },
     newId: () => `model-${++ids}`,
+    weights: {
+      cacheFolder: path.join(dir, 'app-data', 'weight-cache'),
+      formatOf: (hash) => formats.get(hash) ?? 'stored',
+      save: async (hash, format) => void formats.set(hash, format),
+    },
   });
   const dispatcher = new Dispatcher({ models: modelsContract }, { models: service }, { validateResults: true });
   call = (method, arg = {}) => dispatcher.handle({ service: 'models', method, arg }, { transport: 'test' });
@@ -224,3 +234,39 @@ function dropVocab(file: string): void {
   delete json.model['vocab'];
   fs.writeFileSync(file, JSON.stringify(json));
 }
+
+describe('models.setWeightFormat', () => {
+  it('makes the quantized copy with progress, saves the choice, and the worker runs the model at it from the next use', async () => {
+    const demo = await ok('add', { folder: DEMO });
+    expect(demo.weightFormat).toBe('stored');
+    const generate = async () => host.request('generate', { model: { folder: demo.folder, contentHash: demo.contentHash }, prompts: [{ mode: 'ids', ids: [1, 2, 3] }], settings: { max_new_tokens: 3 } });
+    expect((await generate()).rows[0]?.tokenIds.length).toBeGreaterThan(0);
+
+    const q8 = await ok('setWeightFormat', { id: demo.id, format: 'q8' });
+    expect(q8.weightFormat).toBe('q8');
+    expect(formats.get(demo.contentHash)).toBe('q8');
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toMatchObject({ id: demo.id, format: 'q8' });
+    expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
+    expect(fs.existsSync(path.join(dir, 'app-data', 'weight-cache', demo.contentHash, 'q8', 'manifest.json'))).toBe(true);
+    expect(events.at(-1)).toEqual({ change: 'updated', id: demo.id });
+    expect((await ok<ModelRecord[]>('list'))[0]?.weightFormat).toBe('q8');
+    const quantized = await generate();
+    expect(quantized.loadMs).toBeGreaterThan(0); // loaded again, at 8-bit
+    expect(quantized.rows[0]?.tokenIds.length).toBeGreaterThan(0);
+
+    progress = [];
+    expect((await ok('setWeightFormat', { id: demo.id, format: 'stored' })).weightFormat).toBe('stored');
+    expect(progress).toEqual([]); // nothing to make
+    expect((await generate()).loadMs).toBeGreaterThan(0);
+  });
+
+  it('refuses a model whose folder has gone, and keeps the setting as it was', async () => {
+    const folder = copy('tiny-llama-f32');
+    const model = await ok('add', { folder });
+    fs.rmSync(folder, { recursive: true });
+    const error = await userError('setWeightFormat', { id: model.id, format: 'q4' });
+    expect(error.message).toMatch(/cannot be read now/);
+    expect(formats.size).toBe(0);
+  });
+});
