@@ -59,6 +59,7 @@ export const PERMISSIONS: PermissionTable = {
   models: {
     add: write(STAFF), recheck: write(STAFF), cancelHashing: write(STAFF), list: read(STAFF), get: read(STAFF), remove: write(EDITORS),
     rename: write(EDITORS), bundled: read(STAFF),
+    setWeightFormat: write(STAFF),
   },
   generation: { prepare: read(STAFF), start: write(STAFF, 'generation'), cancel: write(STAFF) },
   adapters: {
