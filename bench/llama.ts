@@ -1,7 +1,7 @@
 // bench/llama: Dovetail beside llama.cpp (node-llama-cpp's prebuilt CPU build) on the same checkpoint, per weight
 // format, in alternating rounds (each round runs both engines, starting with the other one than the round before), so
 // drift in a shared machine's speed falls on both. Prints each figure's median and the median of per-round ratios.
-//   npm run bench:setup && node bench/run.mjs bench/llama.ts [--formats=f32,f16,q8,q4 --rounds=5 --decode=32
+//   npm run bench:setup && node bench/run.mjs bench/llama.ts [--formats=q8,q4,f32,f16 --rounds=5 --decode=32
 //     --context=1000 --batch=8 --prefill=512 --threads=2 --model=DIR --plain-malloc]
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -38,7 +38,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { formats: ['f32', 'f16', 'q8', 'q4'], rounds: 5, decode: 32, context: 1000, batch: 8, prefill: 512, threads: 2, model: null, plainMalloc: false };
+  const a: Args = { formats: ['q8', 'q4', 'f32', 'f16'], rounds: 5, decode: 32, context: 1000, batch: 8, prefill: 512, threads: 2, model: null, plainMalloc: false };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'formats' && value) a.formats = value.split(',').map((f) => (f in FORMATS ? (f as Format) : fail(`unknown format ${f} (f32, f16, q8, q4)`)));
@@ -188,6 +188,9 @@ for (const format of args.formats) {
     const round = { dovetail: {}, llama: {} } as { dovetail: Figures; llama: Figures };
     for (const name of order) round[name] = await measure(engines[name].engine, args);
     rounds.push(round);
+    // Each round as it ends, so a run stopped early still has its figures.
+    const figures = Object.keys(round.dovetail).map((f) => `${f} ${(round.dovetail[f] as number).toFixed(1)}/${(round.llama[f] as number).toFixed(1)}`);
+    console.log(`  ${format} round ${r + 1} (Dovetail/llama.cpp tok/s): ${figures.join(', ')}; ${loadLine()}`);
   }
   console.log(`\n${format}: Dovetail ${spec.dovetail === 'stored' ? checkpoint.dtype : spec.dovetail} vs llama.cpp ${spec.gguf} (${loadLine()})`);
   for (const figure of Object.keys(rounds[0]?.dovetail ?? {})) {
