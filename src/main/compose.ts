@@ -1,6 +1,5 @@
 // The composition root: the only place services are constructed and wired (STYLE rule 3). Each entry (desktop
 // index.ts, browser-mode web.ts, headless cli.ts) calls composeApp with what differs between them.
-import { join } from 'node:path';
 import { contract, type Contract } from '../shared/contract';
 import { BugError, CancelledError } from '../shared/errors';
 import { AccessControl, permissionOf } from './api/access';
