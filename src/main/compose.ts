@@ -125,7 +125,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderer, renderDataset: datasetRenderer({ datasets, templates }),
   });
   const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
-  const experiments = new ExperimentsService({ workspace, engine, datasets, specializations, events: sink('experiments'), clock });
+  const experiments = new ExperimentsService({
+    workspace, engine, datasets, specializations, events: sink('experiments'), clock, weightFormatOf: (id) => models.weightFormatOf(id),
+  });
   const reviews = new ReviewsService({
     workspace, experiments, users, events: sink('reviews'), clock,
     examples: (experiment) => loadExamples(datasets, experiment.spec).examples,

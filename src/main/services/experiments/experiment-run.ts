@@ -1,6 +1,7 @@
 // One run of an experiment: for each cell, the examples without a stored output are generated in batches (one
 // engine `generate` per batch, the cell's adapters and template applied) and stored batch by batch, so a cancel or a
 // killed app loses at most the batch in flight and the next run starts where this one stopped.
+import type { WeightFormat } from '../../../shared/weight-format';
 import { createHash } from 'node:crypto';
 import type { Experiment, ExperimentProgress, ExperimentState } from '../../../shared/contract/experiments';
 import { canonicalDecodingSettings } from '../../../shared/decoding-settings';
@@ -26,10 +27,15 @@ export interface ExperimentRunDeps {
   onState: (experiment: Experiment) => void;
 }
 
-/** The key parts of a cell's outputs besides the example. */
-export function outputKey(cell: Pick<ResolvedSpecialization, 'spec'>): { specHash: string; decodingHash: string; seed: number } {
+/**
+ * The key parts of a cell's outputs besides the example. The weights' precision is part of what made an output: a
+ * model run at 8 or 4 bits keys its outputs apart from the same bundle at the stored precision (whose keys are
+ * unchanged, so outputs stored before weight formats existed are still found).
+ */
+export function outputKey(cell: Pick<ResolvedSpecialization, 'spec'>, weightFormat: WeightFormat): { specHash: string; decodingHash: string; seed: number } {
   const canonical = canonicalDecodingSettings(cell.spec.decoding);
-  return { specHash: cell.spec.hash, decodingHash: createHash('sha256').update(canonical).digest('hex'), seed: cell.spec.decoding.seed ?? 0 };
+  const specHash = weightFormat === 'stored' ? cell.spec.hash : `${cell.spec.hash}@${weightFormat}`;
+  return { specHash, decodingHash: createHash('sha256').update(canonical).digest('hex'), seed: cell.spec.decoding.seed ?? 0 };
 }
 
 export class ExperimentRun {
@@ -52,7 +58,7 @@ export class ExperimentRun {
     try {
       const { examples } = this.d.examples;
       const todo = this.d.cells.map((cell) => {
-        const key = outputKey(cell);
+        const key = outputKey(cell, cell.model.weightFormat);
         const stored = store.outputs(key.specHash, key.decodingHash, key.seed, examples.map((e) => e.hash));
         return { cell, key, missing: examples.filter((e) => !stored.has(e.hash)) };
       });

@@ -1,6 +1,7 @@
 // The experiments service (experimentsContract): creates experiments (an ablation creates its cell
 // specializations), runs them in the background (ExperimentRun), and reads results, outputs and examples from the
 // stored outputs. A run found 'running' with no live run (the app was killed) reads as 'interrupted'; `run` resumes.
+import type { WeightFormat } from '../../../shared/weight-format';
 import { randomUUID } from 'node:crypto';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { ExampleDetails, Experiment, ExperimentResults, ExperimentSpec, experimentsContract, OutputRow } from '../../../shared/contract/experiments';
@@ -28,6 +29,8 @@ export interface ExperimentsServiceDeps {
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;
   readonly newId?: () => string;
+  /** The precision a model's weights run at now (absent: always as stored). */
+  readonly weightFormatOf?: (modelId: string) => WeightFormat;
 }
 
 export class ExperimentsService implements ServiceImpl<Contract> {
@@ -153,7 +156,10 @@ export class ExperimentsService implements ServiceImpl<Contract> {
 
   private async collected(experiment: Experiment) {
     const examples = loadExamples(this.deps.datasets, experiment.spec);
-    const keys = experiment.cells.map((cell) => outputKey({ spec: this.deps.specializations.specialization(cell.specializationId) }));
+    const keys = experiment.cells.map((cell) => {
+      const spec = this.deps.specializations.specialization(cell.specializationId);
+      return outputKey({ spec }, this.deps.weightFormatOf?.(spec.modelId) ?? 'stored');
+    });
     return collectOutputs(this.store(), examples, keys);
   }
 

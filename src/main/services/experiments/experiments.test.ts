@@ -137,6 +137,30 @@ describe('experiments', () => {
     expect(resumed).toMatchObject({ state: 'completed', progress: { done: 6, total: 6 } });
     expect(resumed.progress?.reused).toBeGreaterThanOrEqual(2);
   }, 240_000);
+
+  it('keys outputs by the weights\' precision: a model switched to 8-bit generates anew, and back at full precision reuses', async () => {
+    const version = await triage();
+    const modelId = demo.modelIds[0] as string;
+    const spec = await api.specializations.create({ name: 'Precision run', modelId, decoding: { do_sample: false, max_new_tokens: 6 } });
+    const experiment = await api.experiments.create({
+      name: 'Precision', datasetVersionId: version.id, split: 'test', limit: 4, batchSize: 2,
+      design: { kind: 'compare', specializationIds: [spec.id] }, metrics: [{ kind: 'json_valid' }],
+    });
+    const run = async () => {
+      await api.experiments.run({ id: experiment.id });
+      return (await app.services.experiments.settled(experiment.id)).progress;
+    };
+    expect(await run()).toMatchObject({ done: 4, reused: 0 });
+    try {
+      await api.models.setWeightFormat({ id: modelId, format: 'q8' });
+      expect((await api.experiments.results({ id: experiment.id })).complete).toBe(false); // full-precision outputs are not 8-bit ones
+      expect(await run()).toMatchObject({ done: 4, reused: 0 });
+    } finally {
+      await api.models.setWeightFormat({ id: modelId, format: 'stored' });
+    }
+    expect((await api.experiments.results({ id: experiment.id })).complete).toBe(true);
+    expect(await run()).toMatchObject({ done: 4, reused: 4 });
+  }, 240_000);
 });
 
 /** SIGKILLs this process's engine worker child (found by its config flag in /proc). */

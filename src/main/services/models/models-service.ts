@@ -130,6 +130,12 @@ export class ModelsService implements ServiceImpl<Contract> {
     return this.record(this.find(this.storeOf(this.deps.workspace.active), arg.id));
   }
 
+  /** The precision a registered model's weights run at now (synchronous: experiments key their outputs by it). */
+  weightFormatOf(id: string): WeightFormat {
+    const model = this.find(this.storeOf(this.deps.workspace.active), id);
+    return this.deps.weights?.formatOf(model.contentHash) ?? 'stored';
+  }
+
   async remove(arg: { id: string }): Promise<null> {
     const store = this.storeOf(this.deps.workspace.active);
     if (!store.remove(arg.id)) throw notFound(arg.id);
