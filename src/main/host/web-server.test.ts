@@ -103,6 +103,24 @@ describe('browser-mode server', () => {
     socket.close();
   });
 
+  it('keeps a silent event socket open past the idle timeout (only silent HTTP connections are dropped)', async () => {
+    await server.close();
+    server = new WebServer(server['dispatcher'] as never, { rendererDir: join(dir, 'renderer'), limits: { idleTimeoutMs: 200, headersTimeoutMs: 200, requestTimeoutMs: 300, keepAliveTimeoutMs: 200 } });
+    base = new URL(await server.listen()).origin;
+    const socket = new WebSocket(`${base.replace('http', 'ws')}${HTTP_ROUTES.events}?${HTTP_ROUTES.tokenQuery}=${server.token}`);
+    await new Promise((done) => socket.on('open', done));
+    let closed = false;
+    socket.on('close', () => { closed = true; });
+    // Silence for ten idle timeouts, measured by the server's own idle rule on a plain connection beside it.
+    const idle = await import('node:net').then(({ connect }) => connect(Number(new URL(base).port), '127.0.0.1'));
+    for (let i = 0; i < 10; i++) await new Promise((done) => idle.once('close', done).once('error', done) && setTimeout(done, 200));
+    expect(closed).toBe(false);
+    const message = new Promise((done) => socket.on('message', (data) => done(JSON.parse(String(data)))));
+    await call('echo/say', { text: 'still here' });
+    expect(await message).toEqual({ service: 'echo', event: 'onSaid', payload: 'still here' });
+    socket.close();
+  });
+
   it('refuses the event socket to a page of another origin or a foreign Host, even with the token', async () => {
     const wsBase = base.replace('http', 'ws');
     const withToken = `${wsBase}${HTTP_ROUTES.events}?${HTTP_ROUTES.tokenQuery}=${server.token}`;
