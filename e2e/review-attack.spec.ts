@@ -4,6 +4,7 @@
 // revealed at close) to find the item ids in its stream, and by reading sides off any bit of the ids. Nothing beats
 // chance. A local reviewer with an open assignment is refused every call that could show who wrote an output.
 import type { APIRequestContext } from '@playwright/test';
+import { parse } from 'csv-parse/sync';
 import { Rng } from '../src/main/eval/stats/prng';
 import { expect, test } from './fixtures';
 import type { DovetailServer } from './fixtures/server';
@@ -115,9 +116,8 @@ test('a reviewer link reveals nothing about sides or swaps, and a local reviewer
   const names = await ok<{ id: string; name: string }[]>(request, server, 'specializations/list');
   const first = names.find((s) => s.id === cells[0])!.name;
   const leftIsFirst = new Map<string, boolean>();
-  for (const line of csv.trim().split('\n').slice(1)) {
-    const [, modelA, , , , , comment] = line.split(',');
-    leftIsFirst.set(comment!.replace(/^'/, ''), modelA === first); // the export neutralises a leading '-' against formula injection
+  for (const row of parse(csv, { columns: true }) as { model_a: string; comment: string }[]) {
+    leftIsFirst.set(row.comment.replace(/^'/, ''), row.model_a === first); // the export neutralises a leading '-'
   }
   expect(leftIsFirst.size).toBe(seen.length);
 

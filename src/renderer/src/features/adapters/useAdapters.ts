@@ -1,4 +1,5 @@
-// The Adapters screen's data: adapter versions, training jobs (live through onProgress/onJobChanged) and the models.
+// The Adapters screen's data: adapter versions, training jobs (live through onProgress/onJobChanged) and the models
+// (live through models.onChanged).
 import { useEffect } from 'react';
 import type { TrainingJob } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
@@ -9,9 +10,12 @@ export function useAdapters() {
   const jobs = useLoad((a) => a.adapters.jobs({}));
   const models = useLoad((a) => a.models.list({}));
   const { reload: reloadAdapters } = adapters;
+  const { reload: reloadModels } = models;
   const { reload: reloadJobs, set: setJobs } = jobs;
   const current = jobs.data;
   useEffect(() => api.adapters.onChanged(() => reloadAdapters()), [api, reloadAdapters]);
+  // A model added while this screen is open (the demo workspace registers its model after it opens) enables training.
+  useEffect(() => api.models.onChanged(() => reloadModels()), [api, reloadModels]);
   useEffect(() => api.adapters.onJobChanged(() => reloadJobs()), [api, reloadJobs]);
   useEffect(
     () =>
