@@ -3,19 +3,17 @@
 import { useEffect } from 'react';
 import type { TrainingJob } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
+import { useModelList } from '../models/useModels';
 
 export function useAdapters() {
   const api = useApi();
   const adapters = useLoad((a) => a.adapters.list({}));
   const jobs = useLoad((a) => a.adapters.jobs({}));
-  const models = useLoad((a) => a.models.list({}));
+  const models = useModelList();
   const { reload: reloadAdapters } = adapters;
-  const { reload: reloadModels } = models;
   const { reload: reloadJobs, set: setJobs } = jobs;
   const current = jobs.data;
   useEffect(() => api.adapters.onChanged(() => reloadAdapters()), [api, reloadAdapters]);
-  // A model added while this screen is open (the demo workspace registers its model after it opens) enables training.
-  useEffect(() => api.models.onChanged(() => reloadModels()), [api, reloadModels]);
   useEffect(() => api.adapters.onJobChanged(() => reloadJobs()), [api, reloadJobs]);
   useEffect(
     () =>

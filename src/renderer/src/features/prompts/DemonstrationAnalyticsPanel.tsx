@@ -7,6 +7,7 @@ import type { DemonstrationAnalytics, DemonstrationSetVersion } from '../../../.
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { ForestPlot } from '../../components/ForestPlot';
+import { useModelList } from '../models/useModels';
 
 export function DemonstrationAnalyticsPanel({ set }: { set: DemonstrationSetVersion }) {
   const [open, setOpen] = useState(false);
@@ -25,7 +26,7 @@ export function DemonstrationAnalyticsPanel({ set }: { set: DemonstrationSetVers
 function Analytics({ set }: { set: DemonstrationSetVersion }) {
   const api = useApi();
   const templates = useLoad((a) => a.templates.list({}), []);
-  const models = useLoad((a) => a.models.list({}), []);
+  const models = useModelList();
   const [templateId, setTemplateId] = useState('');
   const [modelId, setModelId] = useState('');
   const [sample, setSample] = useState(8);

@@ -18,6 +18,7 @@ import { ModelPickers, RunOutput, TokenBudget } from './PreviewRun';
 import { usePreview, type PreviewTemplate } from './usePreview';
 import { usePromptRun } from './usePromptRun';
 import type { DatasetOption } from './usePromptsData';
+import { useModelList } from '../models/useModels';
 
 export interface PreviewPanelProps {
   readonly options: readonly DatasetOption[];
@@ -61,7 +62,7 @@ export function PreviewPanel(props: PreviewPanelProps) {
     };
   }, [api, onRow, ready, datasetVersionId, rowIdx]);
   // The model that counts and answers: the first registered one unless another is chosen.
-  const models = useLoad((a) => a.models.list({}), []);
+  const models = useModelList();
   const adapters = useLoad((a) => a.adapters.list({}), []);
   const [modelPick, setModelPick] = useState('');
   const [adapterPick, setAdapterPick] = useState<string | null>(null);

@@ -13,6 +13,7 @@ import { DatasetVersionSelect } from './DatasetVersionSelect';
 import { shortDate } from './format';
 import { MOVE_LABELS, movesFrom, STATUS_COLORS } from './status';
 import type { DatasetOption } from './usePromptsData';
+import { useModelList } from '../models/useModels';
 
 export interface ReviewPanelProps {
   readonly version: TemplateVersion;
@@ -84,7 +85,7 @@ export function ReviewPanel({ version, datasets, datasetVersionId, onChanged }: 
 
 function Checks({ version, datasets, initialDatasetId }: { version: TemplateVersion; datasets: readonly DatasetOption[]; initialDatasetId: string | null }) {
   const api = useApi();
-  const models = useLoad((a) => a.models.list({}), []);
+  const models = useModelList();
   const last = useLoad((a) => a.templates.lastChecks({ versionId: version.id }), [version.id]);
   const [datasetId, setDatasetId] = useState<string | null>(initialDatasetId);
   const [modelId, setModelId] = useState<string>('');
