@@ -2,19 +2,20 @@
 // half-sent connections dropped (waiting on 'close'), the connection cap, an oversized body closing its connection,
 // and Host/Origin refused before any token is looked at.
 import { request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineService, method } from '../../shared/contract/define';
 import { Dispatcher } from '../api/dispatcher';
 import { ReviewShareServer } from './review-share-server';
+import { RawSockets, untilClosed } from './testing/raw-sockets';
 
 const reviews = defineService('reviews', { queue: method(z.object({ roundId: z.string() }).strict(), z.string()) }, {});
 const TOKEN = 'ann-token';
 let share: ReviewShareServer;
 let port: number;
 let looked = 0;
-const sockets: Socket[] = [];
+const sockets = new RawSockets();
 
 beforeEach(async () => {
   looked = 0;
@@ -26,23 +27,12 @@ beforeEach(async () => {
   port = (await share.listen()).port;
 });
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  sockets.destroyAll();
   await share.close();
 });
 
-function open(): Promise<Socket> {
-  return new Promise((done, fail) => {
-    const socket = connect(port, '127.0.0.1', () => done(socket));
-    socket.on('error', fail);
-    sockets.push(socket);
-  });
-}
+const open = (): Promise<Socket> => sockets.connect(port);
 
-function untilClosed(socket: Socket): Promise<string> {
-  let text = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  return new Promise((done) => socket.once('close', () => done(text)));
-}
 
 const call = (headers: Record<string, string>, body = '{"roundId":"r1"}') =>
   `POST /api/call/reviews/queue HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-dovetail-token: ${TOKEN}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`;

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import type { Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -15,13 +15,14 @@ import {
 } from './server-hardening';
 import { FailureThrottle } from '../platform/throttle';
 import { CERTIFICATE_FILE, workspaceCertificate } from './share-certificate';
+import { RawSockets, untilClosed } from './testing/raw-sockets';
 
 const TOKEN = 'right-token';
 let server: Server | undefined;
-const sockets: Socket[] = [];
+const sockets = new RawSockets();
 
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
+  sockets.destroyAll();
   if (server) await closeServer(server);
   server = undefined;
 });
@@ -48,20 +49,8 @@ async function start(options: HardenedServerOptions, throttle = new FailureThrot
   return listen(server, '127.0.0.1', 0);
 }
 
-function open(port: number): Promise<Socket> {
-  return new Promise((done, fail) => {
-    const socket = connect(port, '127.0.0.1', () => done(socket));
-    socket.on('error', fail);
-    sockets.push(socket);
-  });
-}
+const open = (port: number): Promise<Socket> => sockets.connect(port);
 
-/** Everything the server sent until it closed the socket. */
-function untilClosed(socket: Socket): Promise<string> {
-  let text = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  return new Promise((done) => socket.once('close', () => done(text)));
-}
 
 const long = { headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 60_000, idleTimeoutMs: 60_000 };
 

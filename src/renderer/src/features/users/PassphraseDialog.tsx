@@ -3,26 +3,15 @@
 import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { MIN_PASSPHRASE, type User } from '../../../../shared/contract';
-import { describeError } from '../../components/error-text';
+import { describeError, type ErrorText } from '../../components/error-text';
 
 export function SignInDialog({ user, onSubmit, onClose }: { user: User | null; onSubmit(passphrase: string): Promise<void>; onClose(): void }) {
   const [value, setValue] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, text, submit } = useSubmit(async () => {
+    await onSubmit(value);
+    setValue('');
+  });
   if (!user) return null;
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await onSubmit(value);
-      setValue('');
-      setError(undefined);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const text = error === undefined ? undefined : describeError(error);
   return (
     <Dialog open onClose={onClose} maxWidth="xs" fullWidth data-testid="passphrase-dialog">
       <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
@@ -50,23 +39,10 @@ export function SetPassphraseDialog({ user, own, onSubmit, onClose }: {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const needsCurrent = own && user?.protected === true;
+  const { busy, text, submit } = useSubmit(() => onSubmit({ ...(needsCurrent ? { current } : {}), next }));
   if (!user) return null;
-  const needsCurrent = own && user.protected;
   const mismatch = again !== '' && again !== next;
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await onSubmit({ ...(needsCurrent ? { current } : {}), next });
-      setError(undefined);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const text = error === undefined ? undefined : describeError(error);
   return (
     <Dialog open onClose={onClose} maxWidth="xs" fullWidth data-testid="set-passphrase-dialog">
       <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
@@ -99,4 +75,22 @@ export function SetPassphraseDialog({ user, own, onSubmit, onClose }: {
       </form>
     </Dialog>
   );
+}
+
+/** A form's submit: busy while it runs, the error it ended with (as shown under the field), none after a success. */
+function useSubmit(run: () => Promise<void>): { busy: boolean; text: ErrorText | undefined; submit(): Promise<void> } {
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    try {
+      await run();
+      setError(undefined);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, text: error === undefined ? undefined : describeError(error), submit };
 }
