@@ -2,7 +2,7 @@
 import { expect, test } from './fixtures';
 
 test('the status bar shows the engine ready and the self-test passes', async ({ app, page }) => {
-  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   await expect(page.getByTestId('engine-details')).toContainText('cpu');
 
   await page.getByTestId('engine-selftest').click();
@@ -12,9 +12,9 @@ test('the status bar shows the engine ready and the self-test passes', async ({ 
 });
 
 test('restarting the engine brings it back to ready with one more restart', async ({ app, page }) => {
-  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   await expect(page.getByTestId('engine-details')).toContainText('0 restarts');
   await page.getByTestId('engine-restart').click();
   await expect(page.getByTestId('engine-details')).toContainText('1 restart', { timeout: 30_000 });
-  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
 });

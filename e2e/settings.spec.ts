@@ -7,7 +7,7 @@ import { SettingsDialog } from './pages/settings-dialog';
 const CUDA_REASON = 'CUDA provider binaries are not installed: run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install';
 
 test('choosing CUDA without its binaries runs the engine on CPU and the status bar says why; CPU again clears it', async ({ app, page }) => {
-  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   const settings = new SettingsDialog(page);
   await settings.openWithGear();
   await expect(settings.provider).toContainText('CPU');
@@ -32,7 +32,7 @@ test('choosing CUDA without its binaries runs the engine on CPU and the status b
 
   // The choice survives a reload (it is saved), and switching back to CPU clears the fallback.
   await page.reload();
-  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   await expect(page.getByTestId('engine-fallback')).toBeVisible();
   await page.keyboard.press('Control+Comma');
   await expect(settings.dialog).toBeVisible();
@@ -48,7 +48,7 @@ test('choosing CUDA without its binaries runs the engine on CPU and the status b
 });
 
 test('the threads field accepts 0 to the core count and names the range otherwise', async ({ app, page }) => {
-  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   const settings = new SettingsDialog(page);
   await settings.openWithGear();
   await expect(settings.threads).toHaveValue('0');
@@ -66,7 +66,7 @@ test('the threads field accepts 0 to the core count and names the range otherwis
 });
 
 test('the thread spinning switch is on by default, and turning it off is saved across a reload', async ({ app, page }) => {
-  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   const settings = new SettingsDialog(page);
   await settings.openWithGear();
   await expect(settings.spinThreads).toBeChecked();
@@ -82,7 +82,7 @@ test('the thread spinning switch is on by default, and turning it off is saved a
   await expect(page.getByTestId('engine-details')).toContainText('1 restart');
 
   await page.reload();
-  await expect(app.engineState).toHaveText('Ready', { timeout: 30_000 });
+  await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   await settings.openWithGear();
   await expect(settings.spinThreads).not.toBeChecked();
   await expect(settings.apply).toBeDisabled();

@@ -1,7 +1,7 @@
 // "Train an adapter": data (a workspace dataset version or a JSONL file) -> template (saved or inline) with the
 // preview -> method and hyper-parameters (Advanced folded) -> estimate -> start.
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Step, StepLabel, Stepper, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ModelRecord, TrainingEstimate } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
@@ -28,6 +28,7 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
   const [estimate, setEstimate] = useState<TrainingEstimate | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const latest = useRef(0);
   const choicesOf = (f: WizardForm) => resolveChoices(f, datasets.data ?? [], templates.data ?? []);
   const choices = choicesOf(form);
   // While the workspace's datasets load, the default dataset is not known yet: Next waits without a message.
@@ -36,15 +37,19 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
 
   /** Estimates `f` (the preview and the numbers) and, when it succeeds, moves to `next`. */
   const run = async (next: number, f: WizardForm = form) => {
+    // Only the newest estimate counts: renders run off the main thread, so an older one can answer last.
+    const ticket = ++latest.current;
     setBusy(true);
     try {
-      if (next >= 1) setEstimate(await api.adapters.estimate(toSpec(f, choicesOf(f))));
+      const estimated = next >= 1 ? await api.adapters.estimate(toSpec(f, choicesOf(f))) : undefined;
+      if (ticket !== latest.current) return;
+      if (estimated) setEstimate(estimated);
       setError(undefined);
       setStep(next);
     } catch (e) {
-      setError(e);
+      if (ticket === latest.current) setError(e);
     } finally {
-      setBusy(false);
+      if (ticket === latest.current) setBusy(false);
     }
   };
   const update = (change: (f: WizardForm) => WizardForm, refresh = false) => {
