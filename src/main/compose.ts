@@ -15,6 +15,7 @@ import { datasetRenderer } from './services/adapters/dataset-source';
 import { DatasetsService, removeStaleSpools } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
+import { ReleasesService } from './services/releases';
 import { ReviewsService } from './services/reviews';
 import { SpecializationsService } from './services/specializations';
 import { TemplatesService } from './services/templates';
@@ -144,11 +145,30 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       return startShareServer(late.dispatcher as never, resolve, { ...request, ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}) });
     },
   });
+  const releases = new ReleasesService({
+    workspace,
+    specialization: (id) => specializations.specialization(id),
+    lineage: {
+      model: (id) => models.get({ id }),
+      adapter: (id) => adapters.record(id),
+      adapterHash: (id) => adapters.contentHash(id),
+      templateVersion: (id) => templates.templateVersion(id),
+      demonstrationSetVersion: (id) => templates.demonstrationSetVersion(id),
+    },
+    experiments,
+    reviews,
+    datasetName: async (versionId) => (await datasets.get({ versionId })).name,
+    templateStatus: (id) => templates.templateVersion(id).status,
+    userName: (id) => users.user(id)?.name,
+    appVersion: options.version,
+    events: sink('releases'),
+    clock,
+  });
   const dispatcher = new Dispatcher(
     contract,
     {
       app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }), adapters,
-      datasets, templates, specializations, experiments, users, reviews,
+      datasets, templates, specializations, experiments, users, reviews, releases,
     },
     {
       validateResults: true,

@@ -9,6 +9,7 @@ import { engineContract } from './engine';
 import { generationContract } from './generation';
 import { modelsContract } from './models';
 import { experimentsContract } from './experiments';
+import { releasesContract } from './releases';
 import { reviewsContract } from './reviews';
 import { settingsContract } from './settings';
 import { specializationsContract } from './specializations';
@@ -31,6 +32,7 @@ export const contract = {
   experiments: experimentsContract,
   users: usersContract,
   reviews: reviewsContract,
+  releases: releasesContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -55,4 +57,5 @@ export * from './specializations';
 export * from './experiments';
 export * from './users';
 export * from './reviews';
+export * from './releases';
 export type Bridge = BridgeOf<Contract>;

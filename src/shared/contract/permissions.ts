@@ -90,4 +90,9 @@ export const PERMISSIONS: PermissionTable = {
     queue: read(REVIEWER), item: read(REVIEWER), vote: write(REVIEWER), undo: write(REVIEWER),
     share: write(STAFF), revokeShare: write(STAFF), shareInterfaces: read(STAFF), toDataset: write(STAFF),
   },
+  releases: {
+    list: read(STAFF), get: read(STAFF), create: write(STAFF), attachEvidence: write(STAFF), approve: write(STAFF),
+    channels: read(STAFF), createChannel: write(ADMINS), setGates: write(ADMINS), check: read(STAFF),
+    promote: write(STAFF), rollback: write(STAFF), history: read(STAFF),
+  },
 };

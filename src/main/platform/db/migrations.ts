@@ -305,4 +305,65 @@ export const workspaceMigrations: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN passphrase TEXT;
     `,
   },
+  {
+    version: 10,
+    name: 'releases and channels',
+    // A release is immutable (triggers refuse UPDATE and DELETE): its frozen lineage manifest names every part with
+    // its content hash. Evidence and approvals are appended beside it. A channel points at one release; every move
+    // (promotion or rollback) is appended to channel_moves, which is what rollback reads.
+    up: `
+      CREATE TABLE releases (
+        id                TEXT PRIMARY KEY,
+        name              TEXT NOT NULL,
+        version           TEXT NOT NULL,
+        specialization_id TEXT NOT NULL REFERENCES specializations (id),
+        spec_hash         TEXT NOT NULL,
+        manifest          TEXT NOT NULL,
+        notes             TEXT NOT NULL,
+        author_id         TEXT,
+        author_name       TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        UNIQUE (name, version)
+      ) STRICT;
+      CREATE TRIGGER releases_immutable BEFORE UPDATE ON releases BEGIN SELECT RAISE(ABORT, 'a release is immutable'); END;
+      CREATE TRIGGER releases_kept BEFORE DELETE ON releases BEGIN SELECT RAISE(ABORT, 'a release is kept'); END;
+      CREATE TABLE release_evidence (
+        release_id TEXT NOT NULL REFERENCES releases (id),
+        seq        INTEGER NOT NULL,
+        snapshot   TEXT NOT NULL,
+        added_by   TEXT NOT NULL,
+        added_at   TEXT NOT NULL,
+        PRIMARY KEY (release_id, seq)
+      ) STRICT;
+      CREATE TABLE release_approvals (
+        release_id TEXT NOT NULL REFERENCES releases (id),
+        user_id    TEXT NOT NULL,
+        user_name  TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        PRIMARY KEY (release_id, user_id)
+      ) STRICT;
+      CREATE TABLE channels (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        release_id TEXT REFERENCES releases (id),
+        gates      TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE channel_moves (
+        channel_id      TEXT NOT NULL REFERENCES channels (id),
+        seq             INTEGER NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('promote', 'rollback')),
+        from_release_id TEXT,
+        to_release_id   TEXT,
+        actor_id        TEXT,
+        actor_name      TEXT NOT NULL,
+        at              TEXT NOT NULL,
+        PRIMARY KEY (channel_id, seq)
+      ) STRICT;
+      INSERT INTO channels (id, name, release_id, gates, created_at, updated_at)
+        SELECT 'channel-' || name, name, NULL, '{}', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        FROM (SELECT 'dev' AS name UNION ALL SELECT 'staging' UNION ALL SELECT 'production');
+    `,
+  },
 ];

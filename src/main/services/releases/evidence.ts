@@ -1,0 +1,47 @@
+// Evidence for a release, taken from an experiment's results or a closed review round's, for the release's own
+// specialization: the snapshot is stored, so a later change elsewhere does not rewrite what a promotion relied on.
+import type { ExperimentResults, Experiment } from '../../../shared/contract/experiments';
+import type { ExperimentEvidence, RoundEvidence } from '../../../shared/contract/releases';
+import type { ReviewResults, Round } from '../../../shared/contract/reviews';
+import { UserError } from '../../../shared/errors';
+
+export function experimentEvidence(experiment: Experiment, results: ExperimentResults, datasetName: string, spec: { id: string; name: string }): ExperimentEvidence {
+  const cell = results.cells.find((c) => c.cell.specializationId === spec.id);
+  if (!cell) {
+    throw new UserError(`The experiment "${experiment.name}" did not evaluate "${spec.name}"`, {
+      code: 'release-evidence', where: 'experimentIds', hint: 'Attach experiments that include this specialization (a comparison or its ablation).',
+    });
+  }
+  if (cell.n === 0) {
+    throw new UserError(`The experiment "${experiment.name}" has no results for "${spec.name}" yet`, { code: 'release-evidence', where: 'experimentIds', hint: 'Run it to the end first.' });
+  }
+  return {
+    kind: 'experiment', experimentId: experiment.id, name: experiment.name, datasetVersionId: experiment.spec.datasetVersionId, datasetName,
+    split: experiment.spec.split, n: cell.n,
+    metrics: cell.metrics.map((m) => ({ label: m.label, value: m.value, ci: m.ci, n: m.n, pass: m.pass })),
+    meanTotalMs: cell.meanTotalMs, meanTokensPerSecond: cell.meanTokensPerSecond,
+    verdict: results.ablation?.verdict ?? [],
+  };
+}
+
+/** A round's results count only once it is closed (before, they are refused to keep its reviewers blind). */
+export function requireClosed(round: Round): void {
+  if (round.state !== 'closed') {
+    throw new UserError(`The review round "${round.name}" is still open`, { code: 'release-evidence', where: 'roundIds', hint: 'Close the round first: its results count only once closed.' });
+  }
+}
+
+export function roundEvidence(round: Round, results: ReviewResults, spec: { id: string; name: string }): RoundEvidence {
+  requireClosed(round);
+  const own = results.specializations.find((s) => s.id === spec.id);
+  if (!own) {
+    throw new UserError(`The review round "${round.name}" did not judge "${spec.name}"`, { code: 'release-evidence', where: 'roundIds', hint: 'Attach a round whose experiment includes this specialization.' });
+  }
+  const against = results.winRates.flatMap((w) => {
+    if (w.a === own.name) return [{ name: w.b, n: w.n, rate: w.rateA, ci: w.ciA }];
+    if (w.b === own.name) return [{ name: w.a, n: w.n, rate: w.rateB, ci: w.ciB }];
+    return [];
+  });
+  const rank = results.bradleyTerry ? results.bradleyTerry.findIndex((s) => s.name === own.name) + 1 : 0;
+  return { kind: 'round', roundId: round.id, name: round.name, n: results.n, against, rank: rank > 0 ? rank : null };
+}

@@ -1,0 +1,1 @@
+export { ReleasesService, type ReleasesServiceDeps } from './releases-service';

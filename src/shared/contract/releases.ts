@@ -1,0 +1,154 @@
+// Releases and channels: a release freezes a specialization under a name and a semantic version, with the evidence
+// behind it; a channel (dev, staging, production, ...) points at one release, and moves only by a promotion that
+// passes the channel's gates or by a rollback, both recorded.
+import { z } from 'zod';
+import { LineageManifest } from '../lineage';
+import { defineService, method } from './define';
+import { Split } from './experiments';
+
+const Id = z.string().trim().min(1).max(64);
+const count = z.number().int().nonnegative();
+const Interval = z.tuple([z.number(), z.number()]);
+
+/** Semantic versions as npm reads them (1.0.0, 1.2.0-rc.1); checked again by the service with the semver parser. */
+export const ReleaseVersion = z.string().trim().min(5, 'A version like 1.0.0').max(64);
+export const ReleaseName = z.string().trim().min(1, 'A name is required').max(80).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'Letters, digits, space, dot, dash and underscore');
+export const ChannelName = z.string().trim().min(1, 'A name is required').max(40).regex(/^[a-z0-9][a-z0-9._-]*$/, 'Lower-case letters, digits, dot, dash and underscore');
+
+/** What an experiment said about the release's specialization when it was attached. */
+export const ExperimentEvidence = z.object({
+  kind: z.literal('experiment'),
+  experimentId: z.string(),
+  name: z.string(),
+  datasetVersionId: z.string(),
+  datasetName: z.string(),
+  split: Split,
+  /** Examples in the paired sample. */
+  n: count,
+  metrics: z.array(z.object({ label: z.string(), value: z.number().nullable(), ci: Interval.nullable(), n: count, pass: z.boolean().nullable() })),
+  meanTotalMs: z.number().nullable(),
+  meanTokensPerSecond: z.number().nullable(),
+  verdict: z.array(z.string()),
+});
+export type ExperimentEvidence = z.infer<typeof ExperimentEvidence>;
+
+/** A closed review round's result for the release's specialization against each other one in the round. */
+export const RoundEvidence = z.object({
+  kind: z.literal('round'),
+  roundId: z.string(),
+  name: z.string(),
+  n: count,
+  against: z.array(z.object({ name: z.string(), n: count, rate: z.number(), ci: Interval })),
+  /** Bradley-Terry rank of the release's specialization (1 = strongest; null: fewer than three in the round). */
+  rank: z.number().int().positive().nullable(),
+});
+export type RoundEvidence = z.infer<typeof RoundEvidence>;
+
+export const Evidence = z.discriminatedUnion('kind', [ExperimentEvidence, RoundEvidence]);
+export type Evidence = z.infer<typeof Evidence>;
+
+export const Approval = z.object({ userId: z.string(), name: z.string(), at: z.string() });
+
+export const Release = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  specializationId: z.string(),
+  specializationName: z.string(),
+  /** The specialization's content hash (model, adapters, template, demonstrations, decoding). */
+  specializationHash: z.string(),
+  manifest: LineageManifest,
+  notes: z.string(),
+  authorId: z.string().nullable(),
+  authorName: z.string(),
+  createdAt: z.string(),
+  /** Appended, never edited: attaching evidence does not change what the release contains. */
+  evidence: z.array(Evidence.and(z.object({ addedAt: z.string(), addedBy: z.string() }))),
+  approvals: z.array(Approval),
+});
+export type Release = z.infer<typeof Release>;
+
+export const MetricGate = z.object({
+  datasetVersionId: Id,
+  split: Split,
+  /** The metric's label as experiments show it ("exact match", "category accuracy"). */
+  metric: z.string().trim().min(1).max(120),
+  /** The measured value must reach this (0..1 for rates). */
+  min: z.number(),
+}).strict();
+export type MetricGate = z.infer<typeof MetricGate>;
+
+export const Gates = z.object({
+  /** Someone other than the release's author approved it. */
+  approvalByOther: z.boolean().default(false),
+  /** The release's template version is approved (a release without a template passes). */
+  approvedTemplate: z.boolean().default(false),
+  metrics: z.array(MetricGate).max(16).default([]),
+  /** Measured in the attached experiments until serving measures it. */
+  maxLatencyMs: z.number().positive().nullable().default(null),
+  minTokensPerSecond: z.number().positive().nullable().default(null),
+  /** A closed review round in which the release beats every other specialization (win-rate CI above 50%). */
+  reviewWin: z.boolean().default(false),
+}).strict();
+export type Gates = z.infer<typeof Gates>;
+export type GatesIn = z.input<typeof Gates>;
+
+export const GateCheck = z.object({ gate: z.string(), met: z.boolean(), detail: z.string() });
+export type GateCheck = z.infer<typeof GateCheck>;
+
+export const Channel = z.object({
+  id: z.string(),
+  name: z.string(),
+  releaseId: z.string().nullable(),
+  gates: Gates,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Channel = z.infer<typeof Channel>;
+
+export const ChannelMove = z.object({
+  seq: count,
+  channelId: z.string(),
+  kind: z.enum(['promote', 'rollback']),
+  fromReleaseId: z.string().nullable(),
+  toReleaseId: z.string().nullable(),
+  actorName: z.string(),
+  at: z.string(),
+});
+export type ChannelMove = z.infer<typeof ChannelMove>;
+
+export const CreateRelease = z.object({
+  specializationId: Id,
+  name: ReleaseName,
+  version: ReleaseVersion,
+  notes: z.string().max(4000).default(''),
+  experimentIds: z.array(Id).max(32).default([]),
+  roundIds: z.array(Id).max(32).default([]),
+}).strict();
+
+const byId = z.object({ id: Id }).strict();
+const onChannel = z.object({ channelId: Id }).strict();
+
+export const releasesContract = defineService(
+  'releases',
+  {
+    list: method(z.object({}).strict(), z.array(Release)),
+    get: method(byId, Release),
+    /** Freezes the specialization with its lineage; (name, version) is unique. */
+    create: method(CreateRelease, Release),
+    attachEvidence: method(z.object({ id: Id, experimentIds: z.array(Id).max(32).default([]), roundIds: z.array(Id).max(32).default([]) }).strict(), Release),
+    /** Records the signed-in profile's approval; an author cannot approve their own release. */
+    approve: method(byId, Release),
+    channels: method(z.object({}).strict(), z.array(Channel)),
+    createChannel: method(z.object({ name: ChannelName, gates: Gates.prefault({}) }).strict(), Channel),
+    setGates: method(z.object({ channelId: Id, gates: Gates }).strict(), Channel),
+    /** Every gate of the channel judged for this release, met or not, in plain words. */
+    check: method(z.object({ channelId: Id, releaseId: Id }).strict(), z.array(GateCheck)),
+    /** Moves the channel to the release; refused with every unmet gate listed. */
+    promote: method(z.object({ channelId: Id, releaseId: Id }).strict(), Channel),
+    /** Moves the channel back to the release it pointed at before its current one (no gates: it passed them then). */
+    rollback: method(onChannel, Channel),
+    history: method(onChannel, z.array(ChannelMove)),
+  },
+  { onChanged: z.object({ id: z.string() }) },
+);
