@@ -3,23 +3,11 @@
 // side: by replaying the plan's seeded generator (from small seeds, and from the round's own seed once it is
 // revealed at close) to find the item ids in its stream, and by reading sides off any bit of the ids. Nothing beats
 // chance. A local reviewer with an open assignment is refused every call that could show who wrote an output.
-import type { APIRequestContext } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { Rng } from '../src/main/eval/stats/prng';
 import { expect, test } from './fixtures';
-import type { DovetailServer } from './fixtures/server';
+import { apiOk as ok, apiReply as call, datasetVersionId, openDemo, runExperiment } from './fixtures/api';
 
-type Reply<T> = { ok: true; result: T } | { ok: false; error: { code?: string; message: string } };
-
-async function call<T>(request: APIRequestContext, server: DovetailServer, path: string, arg: unknown = {}): Promise<Reply<T>> {
-  const response = await request.post(`${server.origin}/api/call/${path}`, { data: arg, headers: { 'x-dovetail-token': server.token } });
-  return (await response.json()) as Reply<T>;
-}
-async function ok<T>(request: APIRequestContext, server: DovetailServer, path: string, arg: unknown = {}): Promise<T> {
-  const reply = await call<T>(request, server, path, arg);
-  if (!reply.ok) throw new Error(`${path} failed: ${JSON.stringify(reply.error)}`);
-  return reply.result;
-}
 
 const OWNER_PASS = 'owner passphrase';
 const ELI_PASS = 'eli passphrase';
@@ -28,22 +16,16 @@ const Z = 4.5;
 
 test('a reviewer link reveals nothing about sides or swaps, and a local reviewer cannot de-blind their round', async ({ app, page, server, request }) => {
   test.setTimeout(300_000);
-  await app.picker.expectVisible();
-  await page.getByTestId('demo-open').click();
-  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
-  await expect.poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets/list')).map((d) => d.name), { timeout: 60_000 }).toContain('WordNet supersense');
+  await openDemo(app, page, request, server);
 
   // An ablation of a template-only specialization: two cells (base model, template) on 120 test rows.
-  const datasets = await ok<{ name: string; versions: { id: string }[] }[]>(request, server, 'datasets/list');
-  const versionId = datasets.find((d) => d.name === 'WordNet supersense')!.versions[0]!.id;
+  const versionId = await datasetVersionId(request, server, 'WordNet supersense');
   const [model] = await ok<{ id: string }[]>(request, server, 'models/list');
   const template = await ok<{ id: string }>(request, server, 'templates/save', { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:' });
   const spec = await ok<{ id: string }>(request, server, 'specializations/create', { name: 'Supersense template', modelId: model!.id, templateVersionId: template.id, decoding: { max_new_tokens: 6 } });
-  const experiment = await ok<{ id: string }>(request, server, 'experiments/create', {
+  const experiment = await runExperiment(request, server, {
     name: 'Attack ablation', datasetVersionId: versionId, split: 'test', limit: 120, design: { kind: 'ablation', specializationId: spec.id }, metrics: [{ kind: 'exact_match' }],
   });
-  await ok(request, server, 'experiments/run', { id: experiment.id });
-  await expect.poll(async () => (await ok<{ state: string }>(request, server, 'experiments/get', { id: experiment.id })).state, { timeout: 200_000 }).toBe('completed');
   const cells = (await ok<{ cells: { specializationId: string }[] }>(request, server, 'experiments/get', { id: experiment.id })).cells.map((c) => c.specializationId);
 
   const [owner] = await ok<{ id: string }[]>(request, server, 'users/list');

@@ -3,7 +3,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import type { DovetailServer } from '../fixtures/server';
 import { WorkspacePicker } from './workspace-picker';
 
-/** The sections in navigation order (Ctrl+1..9) and the heading of each one's empty state. */
+/** The sections in navigation order (Ctrl+1..9, then 0) and the heading of each one's empty state. */
 export const SECTIONS = [
   { id: 'models', label: 'Models', empty: 'No models yet' },
   { id: 'datasets', label: 'Datasets', empty: 'No datasets yet' },
@@ -12,6 +12,7 @@ export const SECTIONS = [
   { id: 'playground', label: 'Playground', empty: 'Nothing to try yet' },
   { id: 'experiments', label: 'Experiments', empty: 'No experiments yet' },
   { id: 'review', label: 'Review', empty: 'No review rounds yet' },
+  { id: 'releases', label: 'Releases', empty: 'No releases yet' },
   { id: 'reports', label: 'Reports', empty: 'No reports yet' },
   { id: 'audit', label: 'Audit', empty: 'No changes recorded yet' },
 ] as const;

@@ -15,12 +15,12 @@ export function NavRail({ current, go, only }: { current: SectionId; go: (id: Se
             aria-current={section.id === current ? 'page' : undefined}
             onClick={() => go(section.id)}
             data-testid={`nav-${section.id}`}
-            title={`${section.label} (${MOD_KEY_LABEL}+${index + 1})`}
+            title={`${section.label} (${MOD_KEY_LABEL}+${(index + 1) % 10})`}
           >
             <ListItemIcon sx={{ minWidth: 40 }}>{section.icon}</ListItemIcon>
             <ListItemText primary={section.label} />
             <Box component="span" sx={{ color: 'text.disabled', fontSize: 12 }}>
-              {MOD_KEY_LABEL}+{index + 1}
+              {MOD_KEY_LABEL}+{(index + 1) % 10}
             </Box>
           </ListItemButton>
         )))}

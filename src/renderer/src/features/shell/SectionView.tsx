@@ -7,6 +7,7 @@ import { ExperimentsSection } from '../experiments/ExperimentsSection';
 import { ModelsSection } from '../models/ModelsSection';
 import { PlaygroundSection } from '../playground/PlaygroundSection';
 import { PromptsSection } from '../prompts/PromptsSection';
+import { ReleasesSection } from '../releases/ReleasesSection';
 import { ReviewSection } from '../review/ReviewSection';
 import type { Section } from './sections';
 
@@ -27,6 +28,8 @@ export function SectionView({ section }: { section: Section }) {
         <ExperimentsSection section={section} />
       ) : section.id === 'review' ? (
         <ReviewSection section={section} />
+      ) : section.id === 'releases' ? (
+        <ReleasesSection section={section} />
       ) : (
         <EmptyState
           icon={section.icon}

@@ -21,7 +21,7 @@ function Keys({ keys }: { keys: readonly string[] }) {
 
 export function ShortcutHelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const rows: [readonly string[], string][] = [
-    ...SECTIONS.map((section, index): [readonly string[], string] => [[MOD_KEY_LABEL, String(index + 1)], `Go to ${section.label}`]),
+    ...SECTIONS.map((section, index): [readonly string[], string] => [[MOD_KEY_LABEL, String((index + 1) % 10)], `Go to ${section.label}`]),
     [[MOD_KEY_LABEL, ','], 'Open settings'],
     [[MOD_KEY_LABEL, 'Enter'], 'Run the Playground prompt; submit a dialog; run Try live'],
     [['Esc'], 'Cancel the Playground or Try live run; close a drawer'],

@@ -1,9 +1,10 @@
-// The app's sections in navigation order (Ctrl/Cmd+1..9 follow this order) with what each will do, in the terms
+// The app's sections in navigation order (Ctrl/Cmd+1..9, then 0, follow this order) with what each will do, in the terms
 // of a domain expert. A section without its own screen yet shows its empty state.
 import AssessmentIcon from '@mui/icons-material/Assessment';
 import EditNoteIcon from '@mui/icons-material/EditNote';
 import HistoryIcon from '@mui/icons-material/History';
 import MemoryIcon from '@mui/icons-material/Memory';
+import NewReleasesIcon from '@mui/icons-material/NewReleases';
 import PlayCircleIcon from '@mui/icons-material/PlayCircle';
 import RateReviewIcon from '@mui/icons-material/RateReview';
 import ScienceIcon from '@mui/icons-material/Science';
@@ -19,6 +20,7 @@ export const SECTION_IDS = [
   'playground',
   'experiments',
   'review',
+  'releases',
   'reports',
   'audit',
 ] as const;
@@ -90,6 +92,14 @@ export const SECTIONS: readonly Section[] = [
     icon: <RateReviewIcon />,
     description:
       'Judge answers blind: see two anonymous answers to the same input, pick the better one or tag what went wrong. Which configuration wrote which answer is revealed only when the round closes.',
+  },
+  {
+    id: 'releases',
+    emptyTitle: 'No releases yet',
+    label: 'Releases',
+    icon: <NewReleasesIcon />,
+    description:
+      'Freeze a specialization that won its comparison as a versioned release with the evidence behind it, move it through channels such as dev, staging and production when it passes their gates, and roll back with one click.',
   },
   {
     id: 'reports',

@@ -1,4 +1,4 @@
-// App-wide keyboard shortcuts: Ctrl/Cmd+1..9 jump to sections, Ctrl/Cmd+, opens settings, "?" the shortcut help.
+// App-wide keyboard shortcuts: Ctrl/Cmd+1..9 and 0 (the tenth) jump to sections, Ctrl/Cmd+, opens settings, "?" the shortcut help.
 // Listens in the capture phase so editors (Monaco) cannot swallow the section shortcuts.
 import { useEffect } from 'react';
 import { SECTIONS, type SectionId } from './sections';
@@ -10,10 +10,10 @@ function isTyping(target: EventTarget | null): boolean {
   return target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"], .monaco-editor') !== null;
 }
 
-/** 1-based digit of a Digit/Numpad key regardless of keyboard layout, or null. */
+/** 1-based position named by a Digit/Numpad key regardless of keyboard layout (0 is the tenth), or null. */
 function digitOf(event: KeyboardEvent): number | null {
-  const match = /^(?:Digit|Numpad)([1-9])$/.exec(event.code) ?? /^([1-9])$/.exec(event.key);
-  return match?.[1] ? Number(match[1]) : null;
+  const match = /^(?:Digit|Numpad)([0-9])$/.exec(event.code) ?? /^([0-9])$/.exec(event.key);
+  return match?.[1] ? Number(match[1]) || 10 : null;
 }
 
 /** `canNavigate` is false while no workspace is open (there are no sections to jump to). */

@@ -3,7 +3,7 @@
 import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { MIN_PASSPHRASE, type User } from '../../../../shared/contract';
-import { describeError, type ErrorText } from '../../components/error-text';
+import { useSubmit } from '../../components/useSubmit';
 
 export function SignInDialog({ user, onSubmit, onClose }: { user: User | null; onSubmit(passphrase: string): Promise<void>; onClose(): void }) {
   const [value, setValue] = useState('');
@@ -75,22 +75,4 @@ export function SetPassphraseDialog({ user, own, onSubmit, onClose }: {
       </form>
     </Dialog>
   );
-}
-
-/** A form's submit: busy while it runs, the error it ended with (as shown under the field), none after a success. */
-function useSubmit(run: () => Promise<void>): { busy: boolean; text: ErrorText | undefined; submit(): Promise<void> } {
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await run();
-      setError(undefined);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, text: error === undefined ? undefined : describeError(error), submit };
 }

@@ -1,0 +1,97 @@
+// Shipping a specialization through channels in browser mode with the real engine: a release is made from a
+// finished comparison, goes to dev, is refused by production's gates with each reason shown, passes once another
+// person approves it, and a newer release that went to production is rolled back with one click.
+import { expect, test } from './fixtures';
+import { apiOk as ok, apiReply, datasetVersionId, openDemo, runExperiment } from './fixtures/api';
+import { UsersMenu } from './pages/users-menu';
+
+test('a release goes to dev, is refused by production until approved by someone else, and rolls back in one click', async ({ app, page, server, request }) => {
+  test.setTimeout(300_000);
+  await openDemo(app, page, request, server);
+
+  // Two specializations compared on 40 test rows: the evidence a release carries.
+  const versionId = await datasetVersionId(request, server, 'WordNet supersense');
+  const [model] = await ok<{ id: string }[]>(request, server, 'models/list');
+  const template = await ok<{ id: string }>(request, server, 'templates/save', { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:' });
+  const tuned = await ok<{ id: string }>(request, server, 'specializations/create', { name: 'Supersense tuned', modelId: model!.id, templateVersionId: template.id, decoding: { max_new_tokens: 6 } });
+  const plain = await ok<{ id: string }>(request, server, 'specializations/create', { name: 'Supersense plain', modelId: model!.id, decoding: { max_new_tokens: 6 } });
+  await runExperiment(request, server, {
+    name: 'Release check', datasetVersionId: versionId, split: 'test', limit: 40, design: { kind: 'compare', specializationIds: [plain.id, tuned.id] }, metrics: [{ kind: 'exact_match' }],
+  });
+
+  // The owner (an admin) protects their profile, adds an analyst who will approve, and gates production.
+  const users = new UsersMenu(page);
+  await users.setPassphrase('owner passphrase');
+  await users.addUser('Bea', 'analyst');
+  await app.nav('releases').click();
+  await page.getByTestId('release-new').click();
+  await page.getByTestId('release-spec').click();
+  await page.locator('[data-testid="release-spec-option"][data-name="Supersense tuned"]').click();
+  await expect(page.getByTestId('release-version')).toHaveValue('1.0.0');
+  await page.locator('[data-testid="evidence-experiment"][data-name="Release check"] input').check();
+  await page.getByTestId('release-create').click();
+  await expect(page.getByTestId('release-dialog')).toBeHidden();
+  const details = page.getByTestId('release-details');
+  await expect(details).toContainText('Supersense tuned 1.0.0');
+  await expect(details.getByTestId('release-part')).toHaveCount(3); // specialization, base model, template
+  await expect(details.getByTestId('release-evidence')).toContainText('Exact match');
+  await expect(details.getByTestId('release-evidence')).toContainText('n=40');
+
+  const channel = (name: string) => page.locator(`[data-testid="channel-card"][data-channel="${name}"]`);
+  await channel('production').getByTestId('channel-gates').click();
+  await page.getByTestId('gate-approval').locator('input').check();
+  await page.getByTestId('gates-save').click();
+  await expect(channel('production')).toContainText('approval by another person');
+
+  // dev has no gates.
+  await channel('dev').getByTestId('channel-promote').click();
+  await expect(page.getByTestId('promote-dialog')).toContainText('has no gates');
+  await page.getByTestId('promote-confirm').click();
+  await expect(channel('dev').getByTestId('channel-release')).toHaveText('Supersense tuned 1.0.0');
+
+  // production refuses: the author cannot be the approver.
+  await channel('production').getByTestId('channel-promote').click();
+  const unmet = page.locator('[data-testid="promote-check"][data-met="false"]');
+  await expect(unmet).toHaveCount(1);
+  await expect(unmet).toContainText('Needs an approval by someone other than its author, Owner');
+  await expect(page.getByTestId('promote-confirm')).toBeDisabled();
+  await page.keyboard.press('Escape');
+  const refused = await apiReply(request, server, 'releases/promote', { channelId: 'channel-production', releaseId: (await ok<{ id: string }[]>(request, server, 'releases/list'))[0]!.id });
+  expect(refused.ok ? 'promoted' : refused.error.message).toContain('1 gate not met');
+  await expect(details.getByTestId('release-approve')).toHaveCount(0);
+
+  // Bea approves; the owner promotes.
+  await users.signIn('Bea');
+  await details.getByTestId('release-approve').click();
+  await expect(details.getByTestId('release-approvals')).toContainText('Bea');
+  await users.signIn('Owner', 'owner passphrase');
+  await channel('production').getByTestId('channel-promote').click();
+  await expect(page.locator('[data-testid="promote-check"][data-met="true"]')).toContainText('Approved by Bea');
+  await page.getByTestId('promote-confirm').click();
+  await expect(channel('production').getByTestId('channel-release')).toHaveText('Supersense tuned 1.0.0');
+  await expect(channel('production').getByTestId('channel-rollback')).toBeDisabled();
+
+  // 1.1.0 (the plain specialization, approved by Bea) replaces it, and one click brings 1.0.0 back.
+  await page.getByTestId('release-new').click();
+  await page.getByTestId('release-spec').click();
+  await page.locator('[data-testid="release-spec-option"][data-name="Supersense plain"]').click();
+  await page.getByTestId('release-name').fill('Supersense tuned');
+  await expect(page.getByTestId('release-version')).toHaveValue('1.1.0');
+  await page.getByTestId('release-create').click();
+  await expect(details).toContainText('Supersense tuned 1.1.0');
+  await users.signIn('Bea');
+  await details.getByTestId('release-approve').click();
+  await expect(details.getByTestId('release-approvals')).toContainText('Bea');
+  await users.signIn('Owner', 'owner passphrase');
+  await channel('production').getByTestId('channel-promote').click();
+  await page.getByTestId('promote-release').click();
+  await page.locator('[data-testid="promote-release-option"][data-release="Supersense tuned 1.1.0"]').click();
+  await expect(page.locator('[data-testid="promote-check"][data-met="true"]')).toHaveCount(1);
+  await page.getByTestId('promote-confirm').click();
+  await expect(channel('production').getByTestId('channel-release')).toHaveText('Supersense tuned 1.1.0');
+  await channel('production').getByTestId('channel-rollback').click();
+  await expect(channel('production').getByTestId('channel-release')).toHaveText('Supersense tuned 1.0.0');
+  await channel('production').getByTestId('channel-history-toggle').click();
+  await expect(channel('production').getByTestId('channel-history')).toContainText('Rolled back to Supersense tuned 1.0.0');
+  await expect(channel('production').getByTestId('channel-history')).toContainText('from Supersense tuned 1.1.0 by Owner');
+});
