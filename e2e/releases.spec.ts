@@ -1,11 +1,12 @@
 // Shipping a specialization through channels in browser mode with the real engine: a release is made from a
 // finished comparison, goes to dev, is refused by production's gates with each reason shown, passes once another
-// person approves it, and a newer release that went to production is rolled back with one click.
+// person approves it, and a newer release that went to production is rolled back with one click; exported as a
+// bundle and imported into another workspace, it verifies and gives the same greedy outputs there.
 import { expect, test } from './fixtures';
 import { apiOk as ok, apiReply, datasetVersionId, openDemo, runExperiment } from './fixtures/api';
 import { UsersMenu } from './pages/users-menu';
 
-test('a release goes to dev, is refused by production until approved by someone else, and rolls back in one click', async ({ app, page, server, request }) => {
+test('a release goes to dev, is refused by production until approved by someone else, rolls back in one click, and its bundle verifies and runs the same in another workspace', async ({ app, page, server, request }) => {
   test.setTimeout(300_000);
   await openDemo(app, page, request, server);
 
@@ -15,7 +16,7 @@ test('a release goes to dev, is refused by production until approved by someone 
   const template = await ok<{ id: string }>(request, server, 'templates/save', { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:' });
   const tuned = await ok<{ id: string }>(request, server, 'specializations/create', { name: 'Supersense tuned', modelId: model!.id, templateVersionId: template.id, decoding: { max_new_tokens: 6 } });
   const plain = await ok<{ id: string }>(request, server, 'specializations/create', { name: 'Supersense plain', modelId: model!.id, decoding: { max_new_tokens: 6 } });
-  await runExperiment(request, server, {
+  const check = await runExperiment(request, server, {
     name: 'Release check', datasetVersionId: versionId, split: 'test', limit: 40, design: { kind: 'compare', specializationIds: [plain.id, tuned.id] }, metrics: [{ kind: 'exact_match' }],
   });
 
@@ -94,4 +95,35 @@ test('a release goes to dev, is refused by production until approved by someone 
   await channel('production').getByTestId('channel-history-toggle').click();
   await expect(channel('production').getByTestId('channel-history')).toContainText('Rolled back to Supersense tuned 1.0.0');
   await expect(channel('production').getByTestId('channel-history')).toContainText('from Supersense tuned 1.1.0 by Owner');
+
+  // 1.0.0 as a bundle, imported into another demo workspace: verified, and the same greedy outputs there.
+  await page.locator('[data-testid="release-row"][data-release="Supersense tuned 1.0.0"]').click();
+  await details.getByTestId('release-export').click();
+  const bundles = `${server.workspacesDir}/bundles`;
+  await page.getByTestId('export-bundle-folder').fill(bundles);
+  await page.getByTestId('export-bundle-confirm').click();
+  await expect(page.getByTestId('export-bundle-done')).toContainText(`${bundles}/Supersense-tuned-1.0.0`);
+  await page.keyboard.press('Escape');
+  const tunedOutputs = (await ok<{ rows: { outputs: { text: string | null }[] }[] }>(request, server, 'experiments/outputs', { id: check.id, limit: 40 })).rows.map((r) => r.outputs[1]?.text);
+
+  await ok(request, server, 'demo/openDemoWorkspace', { path: `${server.workspacesDir}/second-demo` });
+  await expect.poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets/list')).map((d) => d.name), { timeout: 60_000 }).toContain('WordNet supersense');
+  await users.signIn('Owner');
+  await app.nav('releases').click();
+  await page.getByTestId('release-import').click();
+  await page.getByTestId('import-bundle-folder').fill(`${bundles}/Supersense-tuned-1.0.0`);
+  await page.getByTestId('import-bundle-confirm').click();
+  await expect(page.getByTestId('import-bundle-done')).toContainText('files match the bundle');
+  await expect(page.getByTestId('import-bundle-done')).toContainText('same content hash as the exported one');
+  await page.keyboard.press('Escape');
+  await expect(details).toContainText('Supersense tuned 1.0.0');
+  await expect(details).toContainText('its evidence and approvals stay with that workspace');
+  const [imported] = await ok<{ specializationId: string }[]>(request, server, 'releases/list');
+  const there = await runExperiment(request, server, {
+    name: 'Imported check', datasetVersionId: await datasetVersionId(request, server, 'WordNet supersense'), split: 'test', limit: 40,
+    design: { kind: 'compare', specializationIds: [imported!.specializationId] }, metrics: [{ kind: 'exact_match' }],
+  });
+  const importedOutputs = (await ok<{ rows: { outputs: { text: string | null }[] }[] }>(request, server, 'experiments/outputs', { id: there.id, limit: 40 })).rows.map((r) => r.outputs[0]?.text);
+  expect(importedOutputs).toHaveLength(40);
+  expect(importedOutputs).toEqual(tunedOutputs);
 });

@@ -1,11 +1,12 @@
 // The composition root: the only place services are constructed and wired (STYLE rule 3). Each entry (desktop
 // index.ts, browser-mode web.ts, headless cli.ts) calls composeApp with what differs between them.
-import { contract, type Contract } from '../shared/contract';
+import { contract, ImportDataset, SaveTemplate, type Contract } from '../shared/contract';
 import { BugError, CancelledError } from '../shared/errors';
 import { AccessControl, permissionOf } from './api/access';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
 import { RenderHost } from './host/render-host';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { startShareServer } from './host/review-share-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
@@ -28,6 +29,7 @@ import { GenerationService } from './services/generation';
 import { ModelsService } from './services/models';
 import { SettingsService, applyEngineSettings, engineConfig, weightSettings } from './services/settings';
 import { WorkspaceService } from './services/workspace';
+import { resolveFolderPath } from './services/workspace/layout';
 
 export interface ComposeOptions {
   shell: 'desktop' | 'browser';
@@ -161,6 +163,35 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     templateStatus: (id) => templates.templateVersion(id).status,
     userName: (id) => users.user(id)?.name,
     appVersion: options.version,
+    bundles: {
+      resolvePath: (input) => resolveFolderPath(input, { homeDir: os.homedir(), relativeTo: options.relativeTo ?? os.homedir() }),
+      export: {
+        specialization: (id) => specializations.specialization(id),
+        model: (id) => models.get({ id }),
+        adapter: (id) => adapters.record(id),
+        adapterHash: (id) => adapters.contentHash(id),
+        templateVersion: (id) => templates.templateVersion(id),
+        demonstrationSetVersion: (id) => templates.demonstrationSetVersion(id),
+        datasetFacts: (id) => datasets.versionFacts(id),
+        datasetRows: (id, keys) => datasets.readRowsByKey(id, keys),
+      },
+      import: {
+        models: () => models.list(),
+        adapters: () => adapters.list(),
+        adapterHash: (id) => adapters.contentHash(id),
+        importAdapter: (arg) => adapters.importPeft(arg),
+        removeAdapter: async (id) => { await adapters.remove({ id }); },
+        templates: () => templates.list(),
+        saveTemplate: (arg) => templates.save(SaveTemplate.parse(arg)),
+        saveDemonstrations: (arg) => templates.saveDemonstrations(arg),
+        datasets: () => datasets.list(),
+        importDataset: async (arg) => {
+          const { version } = await datasets.import(ImportDataset.parse(arg));
+          return { versionId: version.id, datasetId: version.datasetId };
+        },
+        createSpecialization: (arg) => specializations.create(arg),
+      },
+    },
     events: sink('releases'),
     clock,
   });

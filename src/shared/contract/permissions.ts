@@ -93,6 +93,6 @@ export const PERMISSIONS: PermissionTable = {
   releases: {
     list: read(STAFF), get: read(STAFF), create: write(STAFF), attachEvidence: write(STAFF), approve: write(STAFF),
     channels: read(STAFF), createChannel: write(ADMINS), setGates: write(ADMINS), check: read(STAFF),
-    promote: write(STAFF), rollback: write(STAFF), history: read(STAFF),
+    promote: write(STAFF), rollback: write(STAFF), history: read(STAFF), exportBundle: read(STAFF), importBundle: write(STAFF),
   },
 };

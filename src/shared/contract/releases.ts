@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { LineageManifest } from '../lineage';
 import { defineService, method } from './define';
 import { Split } from './experiments';
+import { FolderPath } from './workspace';
 
 const Id = z.string().trim().min(1).max(64);
 const count = z.number().int().nonnegative();
@@ -126,6 +127,19 @@ export const CreateRelease = z.object({
   roundIds: z.array(Id).max(32).default([]),
 }).strict();
 
+export const BundleImport = z.object({
+  release: Release,
+  /** Files checked against the bundle's manifest. */
+  files: count,
+  parts: z.array(z.object({ kind: z.string(), name: z.string(), hash: z.string(), reused: z.boolean() })),
+  /** The specialization made here has the same content hash as the exported one (it differs only when the
+   * demonstrations' dataset had to be recreated from the bundle's rows). */
+  sameSpecialization: z.boolean(),
+  /** What the exporting workspace recorded, for reading only: it does not count for gates here. */
+  origin: z.object({ authorName: z.string(), createdAt: z.string(), appVersion: z.string(), evidence: z.number().int(), approvals: z.array(z.string()) }),
+});
+export type BundleImport = z.infer<typeof BundleImport>;
+
 const byId = z.object({ id: Id }).strict();
 const onChannel = z.object({ channelId: Id }).strict();
 
@@ -149,6 +163,10 @@ export const releasesContract = defineService(
     /** Moves the channel back to the release it pointed at before its current one (no gates: it passed them then). */
     rollback: method(onChannel, Channel),
     history: method(onChannel, z.array(ChannelMove)),
+    /** Writes the release as one folder (adapters, template, demonstrations, decoding, model reference, hashes). */
+    exportBundle: method(z.object({ id: Id, folder: FolderPath }).strict(), z.object({ folder: z.string(), files: count })),
+    /** Verifies a bundle folder against its manifest, then makes (or finds) each part and the release here. */
+    importBundle: method(z.object({ folder: FolderPath }).strict(), BundleImport),
   },
   { onChanged: z.object({ id: z.string() }) },
 );

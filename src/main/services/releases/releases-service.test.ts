@@ -14,7 +14,7 @@ import { UserError } from '../../../shared/errors';
 import { Database, workspaceMigrations } from '../../platform/db';
 import type { WorkspaceAccess } from '../workspace';
 import { SpecializationStore } from '../specializations/specialization-store';
-import { ReleasesService } from './releases-service';
+import { ReleasesService, type ReleasesServiceDeps } from './releases-service';
 
 const spec: Specialization = {
   id: 'spec-1', name: 'Triage tuned', modelId: 'model-1', loraAdapterId: null, softPromptAdapterId: null, templateVersionId: 'tv-1', demonstrationSetVersionId: null,
@@ -77,6 +77,7 @@ beforeEach(() => {
     templateStatus: () => templateStatus,
     userName: (id) => ({ 'u-alice': 'Alice', 'u-bob': 'Bob' })[id],
     appVersion: '9.9.9',
+    bundles: { resolvePath: (p: string) => p } as ReleasesServiceDeps['bundles'],
     events: { emit: () => undefined },
     clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, tick++)),
     newId: () => `id-${++ids}`,

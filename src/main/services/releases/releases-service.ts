@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import semver from 'semver';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { Experiment, ExperimentResults } from '../../../shared/contract/experiments';
-import type { Channel, ChannelMove, Evidence, GateCheck, Gates, Release, releasesContract } from '../../../shared/contract/releases';
+import type { BundleImport, Channel, ChannelMove, Evidence, GateCheck, Gates, Release, releasesContract } from '../../../shared/contract/releases';
 import type { ReviewResults, Round } from '../../../shared/contract/reviews';
 import type { Specialization } from '../../../shared/contract/specializations';
 import type { TemplateStatus } from '../../../shared/contract/templates';
@@ -12,6 +12,8 @@ import { UserError } from '../../../shared/errors';
 import { manifest, specializationObjects, type LineageSources } from '../lineage/specialization-lineage';
 import type { WorkspaceAccess } from '../workspace';
 import { experimentEvidence, requireClosed, roundEvidence } from './evidence';
+import { exportBundle, type ExportSources } from './bundle-export';
+import { importBundleParts, type ImportTargets } from './bundle-import';
 import { checkGates } from './gates';
 import { ReleaseStore, type Actor } from './release-store';
 
@@ -28,6 +30,7 @@ export interface ReleasesServiceDeps {
   /** The profile behind a call, by id (null: nobody). */
   readonly userName: (id: string) => string | undefined;
   readonly appVersion: string;
+  readonly bundles: { export: ExportSources; import: ImportTargets; resolvePath(input: string): string };
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;
   readonly newId?: () => string;
@@ -152,6 +155,39 @@ export class ReleasesService implements ServiceImpl<Contract> {
 
   async history({ channelId }: { channelId: string }): Promise<ChannelMove[]> {
     return this.store.moves(this.channel(channelId).id);
+  }
+
+  async exportBundle(arg: { id: string; folder: string }): Promise<{ folder: string; files: number }> {
+    return exportBundle(this.release(arg.id), this.deps.bundles.resolvePath(arg.folder), this.deps.bundles.export);
+  }
+
+  async importBundle(arg: { folder: string }, ctx: CallContext): Promise<BundleImport> {
+    const folder = this.deps.bundles.resolvePath(arg.folder);
+    const { bundle, specialization, files, parts } = await importBundleParts(folder, this.deps.bundles.import);
+    const { name, version } = bundle.release;
+    const origin = {
+      authorName: bundle.release.authorName, createdAt: bundle.release.createdAt, appVersion: bundle.lineage.appVersion,
+      evidence: bundle.release.evidence.length, approvals: bundle.release.approvals.map((a) => a.name),
+    };
+    const sameSpecialization = specialization.hash === bundle.release.specializationHash;
+    const existing = this.store.byNameVersion(name, version);
+    if (existing) {
+      if (existing.specializationHash !== specialization.hash) {
+        throw new UserError(`This workspace already has ${name} ${version} with other contents`, { code: 'release-exists', where: 'folder', hint: 'A release never changes: give the new one another version in the workspace that made it.' });
+      }
+      return { release: existing, files, parts, sameSpecialization, origin };
+    }
+    const actor = this.actor(ctx);
+    const id = (this.deps.newId ?? randomUUID)();
+    const at = this.deps.clock();
+    const objects = await specializationObjects(specialization, this.deps.lineage);
+    const notes = [bundle.release.notes, `Imported from a bundle made by ${origin.authorName} on ${origin.createdAt} with Dovetail ${origin.appVersion}; its evidence and approvals stay with that workspace.`].filter(Boolean).join('\n\n');
+    this.store.insert({
+      id, name, version, specializationId: specialization.id, specializationHash: specialization.hash, notes, authorId: actor.id, authorName: actor.name, createdAt: at.toISOString(),
+      manifest: manifest({ kind: 'release', id, name: `${name} ${version}` }, objects, { appVersion: this.deps.appVersion, actor, at }),
+    });
+    this.deps.events.emit('onChanged', { id });
+    return { release: this.release(id), files, parts, sameSpecialization, origin };
   }
 
   private async gates(channel: Channel, release: Release): Promise<GateCheck[]> {

@@ -1,6 +1,7 @@
 // The templates service (templatesContract): immutable template and demonstration-set versions with their authors and
 // review workflow, previews of a row (with its token count) and live runs of it, the checks before approval, demonstration analytics, and, for the services that
 // render prompts (specializations, experiments), compiled templates and demonstration rows resolved from their ids.
+import canonicalize from 'canonicalize';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AdapterRecord } from '../../../shared/contract/adapters';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
@@ -135,7 +136,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
     const store = this.store;
     if (arg.setId === undefined && arg.name === undefined) throw new UserError('Name the new demonstration set', { code: 'demos-name', where: 'name' });
     if (arg.setId !== undefined && !store.demonstrationSetExists(arg.setId)) throw notFound('demonstration set', arg.setId);
-    const known = new Set(this.deps.datasets.readRows(arg.datasetVersionId, 'train').map((r) => r.key));
+    const known = new Map(this.deps.datasets.readRows(arg.datasetVersionId, 'train').map((r) => [r.key, r.data]));
     const missing = arg.rowKeys.filter((k) => !known.has(k));
     if (missing.length > 0) {
       throw new UserError(`${missing.length} chosen examples are not rows of the dataset's training split: ${missing.slice(0, 5).join(', ')}`, {
@@ -144,9 +145,12 @@ export class TemplatesService implements ServiceImpl<Contract> {
     }
     const setId = arg.setId ?? this.newId();
     const id = this.newId();
-    // A fixed set hashes as it did before selection existed, so existing specializations keep their hashes.
-    const hashed = arg.selection.kind === 'fixed' ? ['demos/1', arg.datasetVersionId, arg.rowKeys] : ['demos/2', arg.datasetVersionId, arg.rowKeys, arg.selection];
-    const contentHash = createHash('sha256').update(JSON.stringify(hashed)).digest('hex');
+    // By content: the rows shown (key and fields), which field is the reference, and how they are picked, so the same
+    // set in another workspace (a release bundle's import) has the same hash. Versions saved before keep the hash
+    // they were stored with ('demos/1' and '/2' named the dataset version by id).
+    const reference = this.deps.datasets.versionFacts(arg.datasetVersionId).roles.reference;
+    const hashed = ['demos/3', reference, arg.rowKeys.map((k) => [k, known.get(k)]), arg.selection];
+    const contentHash = createHash('sha256').update(canonicalize(hashed) ?? '').digest('hex');
     store.addDemonstrationSet(
       { id, setId, datasetVersionId: arg.datasetVersionId, rowKeys: arg.rowKeys, selection: arg.selection, message: arg.message, contentHash, createdAt: this.deps.clock().toISOString() },
       arg.setId === undefined ? (arg.name ?? '') : null,

@@ -5,6 +5,7 @@ import type { Release } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
+import { ExportBundleDialog } from './BundleDialogs';
 import { EvidencePicker, type EvidenceChoice } from './EvidencePicker';
 import { evidenceLines, releaseLabel } from './format';
 
@@ -14,13 +15,16 @@ const KIND_LABELS: Record<string, string> = {
 
 export function ReleaseDetails({ release, userId }: { release: Release; userId: string | null }) {
   const api = useApi();
-  const [attaching, setAttaching] = useState(false);
+  const [dialog, setDialog] = useState<'attach' | 'export' | null>(null);
   const approve = useSubmit(async () => { await api.releases.approve({ id: release.id }); });
   const isAuthor = userId !== null && userId === release.authorId;
   const approved = release.approvals.some((a) => a.userId === userId);
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="release-details">
-      <Typography variant="h6" component="h3">{releaseLabel(release)}</Typography>
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+        <Typography variant="h6" component="h3">{releaseLabel(release)}</Typography>
+        <Button size="small" onClick={() => setDialog('export')} data-testid="release-export">Export bundle…</Button>
+      </Stack>
       <Typography variant="body2" color="text.secondary">By {release.authorName}, {new Date(release.createdAt).toLocaleString()} · Dovetail {release.manifest.appVersion}</Typography>
       {release.notes && <Typography sx={{ mt: 1, whiteSpace: 'pre-wrap' }}>{release.notes}</Typography>}
       <Typography variant="subtitle2" sx={{ mt: 2 }}>What it contains</Typography>
@@ -38,7 +42,7 @@ export function ReleaseDetails({ release, userId }: { release: Release; userId: 
       </Table>
       <Stack direction="row" sx={{ mt: 2, alignItems: 'center', justifyContent: 'space-between' }}>
         <Typography variant="subtitle2">Evidence</Typography>
-        <Button size="small" onClick={() => setAttaching(true)} data-testid="release-attach">Attach evidence…</Button>
+        <Button size="small" onClick={() => setDialog('attach')} data-testid="release-attach">Attach evidence…</Button>
       </Stack>
       {release.evidence.length === 0 && <Typography variant="body2" color="text.secondary">None attached.</Typography>}
       <List dense>
@@ -52,7 +56,8 @@ export function ReleaseDetails({ release, userId }: { release: Release; userId: 
       {isAuthor && <Alert severity="info" sx={{ mt: 1 }}>You made this release: someone else approves it.</Alert>}
       {!isAuthor && !approved && userId !== null && <Button sx={{ mt: 1 }} variant="outlined" disabled={approve.busy} onClick={() => void approve.submit()} data-testid="release-approve">Approve</Button>}
       <ErrorAlert error={approve.error} testId="release-approve-error" />
-      {attaching && <AttachDialog release={release} onClose={() => setAttaching(false)} />}
+      {dialog === 'attach' && <AttachDialog release={release} onClose={() => setDialog(null)} />}
+      {dialog === 'export' && <ExportBundleDialog release={release} onClose={() => setDialog(null)} />}
     </Paper>
   );
 }

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/ErrorReporter';
 import type { Section } from '../shell/sections';
 import { ChannelCard } from './ChannelCard';
 import { releaseLabel } from './format';
+import { ImportBundleDialog } from './BundleDialogs';
 import { NewReleaseDialog } from './NewReleaseDialog';
 import { ReleaseDetails } from './ReleaseDetails';
 
@@ -17,7 +18,7 @@ export function ReleasesSection({ section }: { section: Section }) {
   const releases = useLoad((a) => a.releases.list({}), []);
   const channels = useLoad((a) => a.releases.channels({}), []);
   const user = useLoad((a) => a.users.current({}), []);
-  const [creating, setCreating] = useState(false);
+  const [dialog, setDialogOpen] = useState<'new' | 'import' | null>(null);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
   const { reload: reloadReleases } = releases;
   const { reload: reloadChannels } = channels;
@@ -31,14 +32,25 @@ export function ReleasesSection({ section }: { section: Section }) {
   }
   const list = releases.data;
   const isAdmin = user.data?.role === 'admin';
-  const dialog = creating && <NewReleaseDialog releases={list} onClose={() => setCreating(false)} onCreated={(r) => { setCreating(false); setSelectedId(r.id); }} />;
+  const dialogs = (
+    <>
+      {dialog === 'new' && <NewReleaseDialog releases={list} onClose={() => setDialogOpen(null)} onCreated={(r) => { setDialogOpen(null); setSelectedId(r.id); }} />}
+      {dialog === 'import' && <ImportBundleDialog onClose={() => setDialogOpen(null)} onImported={(r) => setSelectedId(r.id)} />}
+    </>
+  );
+  const actions = (
+    <Stack direction="row" spacing={1}>
+      <Button onClick={() => setDialogOpen('import')} data-testid="release-import">Import bundle…</Button>
+      <Button variant="contained" onClick={() => setDialogOpen('new')} data-testid="release-new">New release</Button>
+    </Stack>
+  );
   if (list.length === 0) {
     return (
       <>
         <EmptyState icon={section.icon} title={section.emptyTitle} description={section.description} testId={`empty-${section.id}`}>
-          <Stack direction="row" sx={{ justifyContent: 'center', mt: 3 }}><Button variant="contained" onClick={() => setCreating(true)} data-testid="release-new">New release</Button></Stack>
+          <Stack direction="row" sx={{ justifyContent: 'center', mt: 3 }}>{actions}</Stack>
         </EmptyState>
-        {dialog}
+        {dialogs}
       </>
     );
   }
@@ -47,7 +59,7 @@ export function ReleasesSection({ section }: { section: Section }) {
     <Box sx={{ p: 2 }}>
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 1 }}>
         <Typography variant="h6" component="h2">Channels</Typography>
-        <Button variant="contained" onClick={() => setCreating(true)} data-testid="release-new">New release</Button>
+        {actions}
       </Stack>
       <Stack direction="row" spacing={2} sx={{ mb: 3, overflowX: 'auto', pb: 1 }}>
         {channels.data.map((c) => <ChannelCard key={c.id} channel={c} releases={list} isAdmin={isAdmin} />)}
@@ -72,7 +84,7 @@ export function ReleasesSection({ section }: { section: Section }) {
           <ReleaseDetails key={selected.id} release={selected} userId={user.data?.id ?? null} />
         </Box>
       </Box>
-      {dialog}
+      {dialogs}
     </Box>
   );
 }
