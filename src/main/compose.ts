@@ -129,7 +129,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
   const experiments = new ExperimentsService({
-    workspace, engine, datasets, specializations, events: sink('experiments'), clock, weightFormatOf: (id) => models.weightFormatOf(id),
+    workspace, engine, datasets, specializations, events: sink('experiments'), clock, weightFormatOf: (id) => models.weightFormatOf(id), appVersion: options.version, userName: (id) => users.user(id)?.name,
   });
   const reviews = new ReviewsService({
     workspace, experiments, users, events: sink('reviews'), clock,
@@ -150,13 +150,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const releases = new ReleasesService({
     workspace,
     specialization: (id) => specializations.specialization(id),
-    lineage: {
-      model: (id) => models.get({ id }),
-      adapter: (id) => adapters.record(id),
-      adapterHash: (id) => adapters.contentHash(id),
-      templateVersion: (id) => templates.templateVersion(id),
-      demonstrationSetVersion: (id) => templates.demonstrationSetVersion(id),
-    },
+    lineage: (id) => specializations.lineage(id),
     experiments,
     reviews,
     datasetName: async (versionId) => (await datasets.get({ versionId })).name,

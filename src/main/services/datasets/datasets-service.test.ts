@@ -11,6 +11,7 @@ import type { ErrorShape } from '../../../shared/errors';
 import { Dispatcher } from '../../api/dispatcher';
 import { WorkspaceService } from '../workspace';
 import { DatasetsService } from './datasets-service';
+import { recomputeDatasetHash } from './verify-content';
 
 const FIXTURES = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
 const QA_MAPPING = [
@@ -320,5 +321,16 @@ describe('lineage', () => {
     const error = await failure('import', { newName: 'Claimed', files: [{ path: file }], mapping: [...TEXT_MAPPING], lineage: { kind: 'review-round', roundId: 'r', roundName: 'r', experimentId: 'e' } });
     expect(error.kind).toBe('user');
     expect(tableCounts().versions).toBe(0);
+  });
+});
+
+describe('content verification', () => {
+  it('recomputes the stored hash from the rows, and a row changed in the database gives another', async () => {
+    const { version } = await importData({ newName: 'QA', files: [{ path: path.join(FIXTURES, 'qa.csv') }], mapping: [...QA_MAPPING] });
+    const db = workspace.active.db;
+    expect(recomputeDatasetHash(db, version.id)).toEqual({ computed: version.contentHash, stored: version.contentHash });
+    db.prepare("UPDATE dataset_rows SET data = json_set(data, '$.answer', 'edited') WHERE version_id = ? AND idx = 1").run(version.id);
+    expect(recomputeDatasetHash(db, version.id)?.computed).not.toBe(version.contentHash);
+    expect(recomputeDatasetHash(db, 'no-such-version')).toBeUndefined();
   });
 });

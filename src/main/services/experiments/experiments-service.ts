@@ -3,7 +3,7 @@
 // stored outputs. A run found 'running' with no live run (the app was killed) reads as 'interrupted'; `run` resumes.
 import type { WeightFormat } from '../../../shared/weight-format';
 import { randomUUID } from 'node:crypto';
-import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { ExampleDetails, Experiment, ExperimentResults, ExperimentSpec, experimentsContract, OutputRow } from '../../../shared/contract/experiments';
 import { METRIC_NEEDS_REFERENCE } from '../../../shared/metrics';
 import { UserError } from '../../../shared/errors';
@@ -17,7 +17,11 @@ import { loadExamples } from './examples';
 import { ExperimentRun, outputKey } from './experiment-run';
 import { ExperimentStore } from './experiment-store';
 import { collectOutputs, computeResults, outputRows } from './results';
-import { renderReport } from './report';
+import type { ReportDocument } from '../../../shared/report';
+import { manifest } from '../lineage/specialization-lineage';
+import { buildExperimentReport } from '../reports/experiment-report';
+import { experimentObjects } from '../reports/experiment-lineage';
+import { renderHtml } from '../reports/render-html';
 
 type Contract = typeof experimentsContract;
 
@@ -25,7 +29,10 @@ export interface ExperimentsServiceDeps {
   readonly workspace: WorkspaceAccess;
   readonly engine: Pick<EngineHost, 'request'>;
   readonly datasets: DatasetReader;
-  readonly specializations: Pick<SpecializationsService, 'specialization' | 'resolve' | 'createDerived'>;
+  readonly specializations: Pick<SpecializationsService, 'specialization' | 'resolve' | 'createDerived' | 'lineage'>;
+  /** For reports: this build's version and a profile's name by id. */
+  readonly appVersion?: string;
+  readonly userName?: (id: string) => string | undefined;
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;
   readonly newId?: () => string;
@@ -136,10 +143,25 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     return { exampleIdx: example.idx, key: example.key, input: row.input, reference: example.reference, cells };
   }
 
-  async report({ id, preface }: { id: string; preface: { title: string; lines: string[] }[] }): Promise<{ html: string }> {
+  async report({ id, preface }: { id: string; preface: { title: string; lines: string[] }[] }, ctx?: CallContext): Promise<{ html: string }> {
+    return { html: renderHtml(await this.reportDocument(id, preface, ctx)) };
+  }
+
+  /** The experiment's report as a document, with its lineage (who made it, when, and every part with its hash). */
+  async reportDocument(id: string, preface: readonly { title: string; lines: string[] }[], ctx?: CallContext): Promise<ReportDocument> {
     const experiment = this.find(id);
     const collected = await this.collected(experiment);
-    return { html: renderReport(experiment, computeResults(experiment, collected), outputRows(experiment, collected), { preface }) };
+    const results = computeResults(experiment, collected);
+    const facts = this.deps.datasets.versionFacts(experiment.spec.datasetVersionId);
+    const objects = await experimentObjects(experiment, results.n, { dataset: () => facts, specialization: (specId) => this.deps.specializations.lineage(specId) });
+    const userId = ctx?.userId ?? null;
+    const lineage = manifest({ kind: 'experiment', id, name: experiment.name }, objects, {
+      appVersion: this.deps.appVersion ?? 'unknown', actor: { id: userId, name: userId === null ? 'local user' : (this.deps.userName?.(userId) ?? userId) }, at: this.deps.clock(),
+    });
+    return buildExperimentReport({
+      experiment, results, rows: outputRows(experiment, collected), lineage, datasetName: `${facts.name} v${facts.version}`, preface,
+      specializationName: (specId) => this.deps.specializations.specialization(specId).name,
+    });
   }
 
   async remove({ id }: { id: string }): Promise<null> {

@@ -1,2 +1,1 @@
 export { ExperimentsService, type ExperimentsServiceDeps } from './experiments-service';
-export { renderReport, type ReportExtras } from './report';

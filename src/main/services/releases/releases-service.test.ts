@@ -13,6 +13,7 @@ import type { TemplateStatus } from '../../../shared/contract/templates';
 import { UserError } from '../../../shared/errors';
 import { Database, workspaceMigrations } from '../../platform/db';
 import type { WorkspaceAccess } from '../workspace';
+import { specializationObjects } from '../lineage/specialization-lineage';
 import { SpecializationStore } from '../specializations/specialization-store';
 import { ReleasesService, type ReleasesServiceDeps } from './releases-service';
 
@@ -64,13 +65,13 @@ beforeEach(() => {
   service = new ReleasesService({
     workspace: { active: { info: { id: 'ws', path: dir }, db } } as unknown as WorkspaceAccess,
     specialization: (id) => [base, spec].find((s) => s.id === id) ?? (() => { throw new UserError(`No specialization ${id}`); })(),
-    lineage: {
+    lineage: (id) => specializationObjects([base, spec].find((s) => s.id === id) as Specialization, {
       model: async () => ({ id: 'model-1', name: 'Demo 13M', contentHash: 'model-hash' }) as never,
       adapter: () => { throw new Error('no adapters here'); },
       adapterHash: async () => 'never',
       templateVersion: () => ({ id: 'tv-1', name: 'Triage', version: 3, contentHash: 'template-hash', status: templateStatus }) as never,
       demonstrationSetVersion: () => { throw new Error('no demonstrations here'); },
-    },
+    }),
     experiments: { get: async () => experiment, results: async () => results },
     reviews: { get: async () => round(roundState), results: async () => reviewResults },
     datasetName: async () => 'Support triage',

@@ -9,7 +9,8 @@ import type { ReviewResults, Round } from '../../../shared/contract/reviews';
 import type { Specialization } from '../../../shared/contract/specializations';
 import type { TemplateStatus } from '../../../shared/contract/templates';
 import { UserError } from '../../../shared/errors';
-import { manifest, specializationObjects, type LineageSources } from '../lineage/specialization-lineage';
+import type { LineageObject } from '../../../shared/lineage';
+import { manifest } from '../lineage/specialization-lineage';
 import type { WorkspaceAccess } from '../workspace';
 import { experimentEvidence, requireClosed, roundEvidence } from './evidence';
 import { exportBundle, type ExportSources } from './bundle-export';
@@ -22,7 +23,8 @@ type Contract = typeof releasesContract;
 export interface ReleasesServiceDeps {
   readonly workspace: WorkspaceAccess;
   readonly specialization: (id: string) => Specialization;
-  readonly lineage: LineageSources;
+  /** A specialization's lineage objects, each with its content hash. */
+  readonly lineage: (specializationId: string) => Promise<LineageObject[]>;
   readonly experiments: { get(arg: { id: string }): Promise<Experiment>; results(arg: { id: string }): Promise<ExperimentResults> };
   readonly reviews: { get(arg: { id: string }, ctx: CallContext): Promise<Round>; results(arg: { id: string }): Promise<ReviewResults> };
   readonly datasetName: (versionId: string) => Promise<string>;
@@ -67,7 +69,7 @@ export class ReleasesService implements ServiceImpl<Contract> {
     const actor = this.actor(ctx);
     const id = (this.deps.newId ?? randomUUID)();
     const evidence = await this.evidence(spec, arg.experimentIds, arg.roundIds, ctx);
-    const objects = await specializationObjects(spec, this.deps.lineage);
+    const objects = await this.deps.lineage(spec.id);
     const at = this.deps.clock();
     const frozen = manifest({ kind: 'release', id, name: `${arg.name} ${version}` }, objects, { appVersion: this.deps.appVersion, actor, at });
     const db = this.deps.workspace.active.db;
@@ -180,7 +182,7 @@ export class ReleasesService implements ServiceImpl<Contract> {
     const actor = this.actor(ctx);
     const id = (this.deps.newId ?? randomUUID)();
     const at = this.deps.clock();
-    const objects = await specializationObjects(specialization, this.deps.lineage);
+    const objects = await this.deps.lineage(specialization.id);
     const notes = [bundle.release.notes, `Imported from a bundle made by ${origin.authorName} on ${origin.createdAt} with Dovetail ${origin.appVersion}; its evidence and approvals stay with that workspace.`].filter(Boolean).join('\n\n');
     this.store.insert({
       id, name, version, specializationId: specialization.id, specializationHash: specialization.hash, notes, authorId: actor.id, authorName: actor.name, createdAt: at.toISOString(),

@@ -11,6 +11,8 @@ import { UserError } from '../../../shared/errors';
 import type { GenerationService } from '../generation';
 import type { TemplatesService } from '../templates';
 import type { WorkspaceAccess } from '../workspace';
+import type { LineageObject } from '../../../shared/lineage';
+import { specializationObjects } from '../lineage/specialization-lineage';
 import { promptFor, resolveSpecialization, type ResolvedSpecialization } from './resolve';
 import { SpecializationStore } from './specialization-store';
 
@@ -78,6 +80,18 @@ export class SpecializationsService implements ServiceImpl<Contract> {
     const s = this.store.byId(id);
     if (!s) throw new UserError(`No specialization ${id} in this workspace`, { code: 'not-found', where: id, hint: 'It may belong to another workspace; reload the list.' });
     return s;
+  }
+
+  /** The objects the specialization depends on, each with its content hash (the specialization first). */
+  lineage(id: string): Promise<LineageObject[]> {
+    const { models, adapters, templates } = this.deps;
+    return specializationObjects(this.specialization(id), {
+      model: (modelId) => models.get({ id: modelId }),
+      adapter: (adapterId) => adapters.record(adapterId),
+      adapterHash: (adapterId) => adapters.contentHash(adapterId),
+      templateVersion: (versionId) => templates.templateVersion(versionId),
+      demonstrationSetVersion: (versionId) => templates.demonstrationSetVersion(versionId),
+    });
   }
 
   resolve(id: string): Promise<ResolvedSpecialization> {
