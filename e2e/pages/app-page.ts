@@ -3,7 +3,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import type { DovetailServer } from '../fixtures/server';
 import { WorkspacePicker } from './workspace-picker';
 
-/** The sections in navigation order (Ctrl+1..9, then 0) and the heading of each one's empty state. */
+/** The sections in navigation order (Ctrl+1..9, then 0) and the heading each shows in a new workspace (its empty state). */
 export const SECTIONS = [
   { id: 'models', label: 'Models', empty: 'No models yet' },
   { id: 'datasets', label: 'Datasets', empty: 'No datasets yet' },
@@ -14,7 +14,8 @@ export const SECTIONS = [
   { id: 'review', label: 'Review', empty: 'No review rounds yet' },
   { id: 'releases', label: 'Releases', empty: 'No releases yet' },
   { id: 'reports', label: 'Reports', empty: 'No reports yet' },
-  { id: 'audit', label: 'Audit', empty: 'No changes recorded yet' },
+  // Never empty once a workspace exists: creating it is the log's first entry.
+  { id: 'audit', label: 'Audit', empty: 'Audit trail' },
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
 

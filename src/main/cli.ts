@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { contract } from '../shared/contract';
 import { UserError, fromErrorShape } from '../shared/errors';
 import { composeApp, type ComposedApp } from './compose';
+import { runAudit } from './headless/audit';
 import { runDemo } from './headless/demo';
 import { runEval } from './headless/eval';
 import { localClient } from './headless/local-client';
@@ -25,6 +26,7 @@ Usage:
                                                 (npm run cli -- demo [--quick] [--workspace DIR])
   npm run cli -- eval <experiment.json>         run an experiment; exit 1 when a threshold fails
                                                 [--report FILE.html]
+  npm run cli -- audit verify <workspace>       check a workspace's audit chain; exit 1 at a broken link
 Options:
   --user-data DIR   per-user folder (recent workspaces); default: the desktop app's
   --workspace DIR   open this workspace before the command (demo: the demo workspace folder)`;
@@ -61,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
         const report = stringFlag(args, 'report');
         return await runEval(localClient(composed.dispatcher), resolve(rest[0] ?? ''), { ...(report ? { report: resolve(report) } : {}), log });
       }
+      case 'audit':
+        return await runAudit(localClient(composed.dispatcher), rest[0], rest[1] ? resolve(rest[1]) : undefined, { log });
       case 'self-test':
         print(await call(composed, 'engine.selfTest', '{}'));
         return 0;

@@ -12,6 +12,7 @@ import { startShareServer } from './host/review-share-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
+import { AuditRecorder, AuditService } from './services/audit';
 import { datasetRenderer } from './services/adapters/dataset-source';
 import { DatasetsService, removeStaleSpools } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
@@ -193,7 +194,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     contract,
     {
       app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }), adapters,
-      datasets, templates, specializations, experiments, users, reviews, releases,
+      datasets, templates, specializations, experiments, users, reviews, releases, audit: new AuditService({ workspace, clock }),
     },
     {
       validateResults: true,
@@ -203,6 +204,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         signedIn: () => users.signedIn(),
         user: (id) => users.user(id),
         openReviews: (userId) => reviews.openReviews(userId),
+      }),
+      audit: new AuditRecorder({
+        permissions: permissionOf,
+        db: () => (workspace.isOpen() ? workspace.active.db : undefined),
+        userName: (id) => users.user(id)?.name,
+        clock,
       }),
     },
   );

@@ -91,6 +91,26 @@ describe('Dispatcher', () => {
     expect(bugs).toHaveLength(2);
   });
 
+  it('gives the audit hook the result of a successful call only, and reports a failed audit write as a bug', async () => {
+    const recorded: unknown[] = [];
+    const bugs: unknown[] = [];
+    let failWrite = false;
+    const audit = {
+      begin: (service: string, method: string, arg: unknown) => (result: unknown) => {
+        if (failWrite) throw new Error('disk full');
+        recorded.push({ call: `${service}.${method}`, arg, result });
+      },
+    };
+    const dispatcher = new Dispatcher(contract, { notes: { add: async () => ({ id: 7 }), broken: async () => ({ id: 1 }), fail: async () => { throw new UserError('no'); } } }, { audit, onBug: (e) => bugs.push(e) });
+    await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 'hi' } }, ctx);
+    await dispatcher.handle({ service: 'notes', method: 'fail', arg: { kind: 'user' } }, ctx);
+    expect(recorded).toEqual([{ call: 'notes.add', arg: { text: 'hi' }, result: { id: 7 } }]);
+    failWrite = true;
+    expect(await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 'again' } }, ctx)).toEqual({ ok: true, result: { id: 7 } });
+    expect(bugs).toHaveLength(1);
+    expect(String(bugs[0])).toContain('The audit entry of notes.add could not be written');
+  });
+
   it('treats a result outside the contract as a bug in main', async () => {
     const { dispatcher, bugs } = setup();
     const response = await dispatcher.handle({ service: 'notes', method: 'broken', arg: {} }, ctx);

@@ -20,6 +20,11 @@ export interface DispatcherOptions {
    * compose.ts; unit tests of a single service may leave it out). Throws a UserError to refuse.
    */
   access?: { authorize(service: string, method: string, arg: unknown, ctx: CallContext): CallContext };
+  /**
+   * The audit trail (compose.ts wires services/audit): `begin` runs before the service with the authorized context;
+   * the function it returns (state-changing calls only) is given the result once the call has succeeded.
+   */
+  audit?: { begin(service: string, method: string, arg: unknown, ctx: CallContext): ((result: unknown) => void) | undefined };
 }
 
 export class Dispatcher<C extends Record<string, ServiceSpec>> {
@@ -65,7 +70,9 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
       const impl = this.implementations[request.service] as Record<string, (a: unknown, c: CallContext) => Promise<unknown>>;
       const fn = impl[request.method];
       if (typeof fn !== 'function') throw new BugError(`No implementation for ${request.service}.${request.method}`);
+      const recordAudit = this.options.audit?.begin(request.service, request.method, arg.data, caller);
       const result = await fn.call(impl, arg.data, caller);
+      if (recordAudit) this.record(recordAudit, result, request);
       if (this.options.validateResults) {
         const checked = methodSpec.result.safeParse(result);
         if (!checked.success) {
@@ -78,6 +85,18 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
       const shape = toErrorShape(error);
       if (shape.kind === 'bug') this.options.onBug?.(error, request);
       return { ok: false, error: shape };
+    }
+  }
+
+  /**
+   * The change has happened by now, so a failure to write its audit entry is reported as a bug (the log then lacks the
+   * entry, which the answer to the caller cannot undo) rather than as a failure of the call.
+   */
+  private record(recordAudit: (result: unknown) => void, result: unknown, request: CallRequest): void {
+    try {
+      recordAudit(result);
+    } catch (error) {
+      this.options.onBug?.(new BugError(`The audit entry of ${request.service}.${request.method} could not be written`, { cause: error }), request);
     }
   }
 

@@ -1,6 +1,7 @@
 // The whole cross-process contract: one entry per service. Adding a service = one file + one line here.
 import { adaptersContract } from './adapters';
 import { appContract } from './app';
+import { auditContract } from './audit';
 import type { BridgeOf } from './bridge';
 import type { ApiOf } from './client';
 import { datasetsContract } from './datasets';
@@ -33,6 +34,7 @@ export const contract = {
   users: usersContract,
   reviews: reviewsContract,
   releases: releasesContract,
+  audit: auditContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -58,4 +60,5 @@ export * from './experiments';
 export * from './users';
 export * from './reviews';
 export * from './releases';
+export * from './audit';
 export type Bridge = BridgeOf<Contract>;

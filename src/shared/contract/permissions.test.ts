@@ -25,10 +25,10 @@ describe('the permission table', () => {
   it('marks reads as not state-changing and every create, save, run or remove as state-changing', () => {
     for (const [service, ms] of Object.entries(table)) {
       for (const [method, p] of Object.entries(ms)) {
-        if (/^(list|get|current|recent|status|info|versions|version|rows|results|outputs|jobs|job|queue|item|limits|bundled|lastChecks)$/.test(method)) {
+        if (/^(list|get|current|recent|status|info|versions|version|rows|results|outputs|jobs|job|queue|item|limits|bundled|lastChecks|verify|retention|previewRetention)$/.test(method)) {
           expect(p.mutates, `${service}.${method}`).toBe(false);
         }
-        if (/^(create|save|import|remove|start|startTraining|run|update|vote|undo|close|share|revokeShare|setRole|setPassphrase|setStatus)$/.test(method)) {
+        if (/^(create|save|import|remove|start|startTraining|run|update|vote|undo|close|share|revokeShare|setRole|setPassphrase|setStatus|setRetention|applyRetention)$/.test(method)) {
           expect(p.mutates, `${service}.${method}`).toBe(true);
         }
       }

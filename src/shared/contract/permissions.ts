@@ -95,4 +95,10 @@ export const PERMISSIONS: PermissionTable = {
     channels: read(STAFF), createChannel: write(ADMINS), setGates: write(ADMINS), check: read(STAFF),
     promote: write(STAFF), rollback: write(STAFF), history: read(STAFF), exportBundle: read(STAFF), importBundle: write(STAFF),
   },
+  // Exporting is a read: it writes nothing to the workspace, the file is saved by the caller.
+  // Verifying tells only whether the log is intact, which anyone with the folder could check: no profile needed (the CLI).
+  audit: {
+    list: read(STAFF), verify: read(WORKSPACE), export: read(STAFF),
+    retention: read(STAFF), setRetention: write(ADMINS), previewRetention: read(STAFF), applyRetention: write(ADMINS),
+  },
 };

@@ -366,4 +366,38 @@ export const workspaceMigrations: readonly Migration[] = [
         FROM (SELECT 'dev' AS name UNION ALL SELECT 'staging' UNION ALL SELECT 'production');
     `,
   },
+  {
+    version: 11,
+    name: 'audit log and retention',
+    // The hash-chained log of state-changing calls (services/audit): JSON columns hold canonical JSON, hash covers the
+    // entry with prev_hash. audit_head is moved in the same transaction as each append, so entries cut off the end
+    // of the log are noticed too. retention_policy: days to keep outputs, review comments and dataset rows (null:
+    // forever); a dataset version whose rows retention deleted keeps its record, with rows_purged_at set.
+    up: `
+      CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        method    TEXT NOT NULL,
+        args      TEXT NOT NULL,
+        objects   TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE INDEX audit_log_method ON audit_log (method);
+      CREATE TABLE audit_head (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        seq       INTEGER NOT NULL,
+        hash      TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE retention_policy (
+        singleton           INTEGER PRIMARY KEY CHECK (singleton = 1),
+        outputs_days        INTEGER,
+        review_comment_days INTEGER,
+        dataset_row_days    INTEGER
+      ) STRICT;
+      ALTER TABLE dataset_versions ADD COLUMN rows_purged_at TEXT;
+    `,
+  },
 ];

@@ -176,7 +176,7 @@ export class DatasetsService implements ServiceImpl<Contract> {
 
   async rows(arg: { versionId: string; split: SplitName | null; offset: number; limit: number; onlyDuplicates: boolean }): Promise<RowsPage> {
     const store = this.store();
-    this.version(store, arg.versionId, false); // a clear error for an unknown version
+    this.withRows(this.version(store, arg.versionId, false)); // a clear error for an unknown version or deleted rows
     return { total: store.countRows(arg.versionId, arg), rows: store.rows(arg.versionId, arg) };
   }
 
@@ -197,14 +197,14 @@ export class DatasetsService implements ServiceImpl<Contract> {
   /** Rows in dataset order (idx), of one split or all (null). */
   readRows(versionId: string, split: SplitName | null, options: { limit?: number; offset?: number } = {}): DatasetRow[] {
     const store = this.store();
-    this.version(store, versionId, false);
+    this.withRows(this.version(store, versionId, false));
     return store.rows(versionId, { split, offset: options.offset ?? 0, limit: options.limit ?? null });
   }
 
   /** The rows with these keys, in the order of `keys`; keys not in the version are left out. */
   readRowsByKey(versionId: string, keys: readonly string[]): DatasetRow[] {
     const store = this.store();
-    this.version(store, versionId, false);
+    this.withRows(this.version(store, versionId, false));
     return store.rowsByKeys(versionId, keys);
   }
 
@@ -213,6 +213,17 @@ export class DatasetsService implements ServiceImpl<Contract> {
     const store = this.store();
     const id = store.latestVersionIdByName(name);
     return id === undefined ? null : facts(this.version(store, id, false));
+  }
+
+  /** A version whose rows the workspace's retention policy deleted is refused by name instead of read as empty. */
+  private withRows(version: DatasetVersion): void {
+    const at = this.deps.workspace.active.db.prepare<{ at: string | null }>('SELECT rows_purged_at AS at FROM dataset_versions WHERE id = ?').get(version.id)?.at;
+    if (!at) return;
+    throw new UserError(`The rows of ${version.name} v${version.version} were deleted on ${at.slice(0, 10)} by the workspace's retention policy`, {
+      code: 'dataset-rows-deleted',
+      where: `datasets: ${version.id}`,
+      hint: 'Import the file again as a new version to use these rows.',
+    });
   }
 
   private store(): DatasetStore {

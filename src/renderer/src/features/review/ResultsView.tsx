@@ -8,23 +8,13 @@ import { BarChart } from '@mui/x-charts/BarChart';
 import { useState, type ReactNode } from 'react';
 import type { Rate, ReviewResults, RoundSummary } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
+import { downloadText } from '../../components/download';
 import { ErrorAlert, useReportError } from '../../components/ErrorReporter';
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const ci = (c: readonly [number, number] | null) => (c === null ? '' : ` (${pct(c[0])}-${pct(c[1])})`);
 const rateText = (r: Rate) => (r.rate === null ? `n/a (n = ${r.n})` : `${pct(r.rate)}${ci(r.ci)}, n = ${r.n}`);
 const num = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
-
-function download(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function Block({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
   return (
@@ -45,7 +35,7 @@ export function ResultsView({ round }: { round: RoundSummary }) {
   const exportAs = async (format: 'fastchat' | 'csv') => {
     try {
       const file = await api.reviews.export({ id: round.id, format });
-      download(file.fileName, file.text, format === 'csv' ? 'text/csv' : 'application/json');
+      downloadText(file.fileName, file.text, format === 'csv' ? 'text/csv' : 'application/json');
     } catch (error) {
       report(error);
     }

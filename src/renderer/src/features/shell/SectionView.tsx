@@ -2,6 +2,7 @@
 import { Box } from '@mui/material';
 import { EmptyState } from '../../components/EmptyState';
 import { AdaptersSection } from '../adapters/AdaptersSection';
+import { AuditSection } from '../audit/AuditSection';
 import { DatasetsSection } from '../datasets/DatasetsSection';
 import { ExperimentsSection } from '../experiments/ExperimentsSection';
 import { ModelsSection } from '../models/ModelsSection';
@@ -30,6 +31,8 @@ export function SectionView({ section }: { section: Section }) {
         <ReviewSection section={section} />
       ) : section.id === 'releases' ? (
         <ReleasesSection section={section} />
+      ) : section.id === 'audit' ? (
+        <AuditSection section={section} />
       ) : (
         <EmptyState
           icon={section.icon}
