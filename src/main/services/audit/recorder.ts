@@ -23,6 +23,7 @@ const HASHED: readonly { table: string; column: string }[] = [
   { table: 'template_versions', column: 'content_hash' },
   { table: 'demonstration_set_versions', column: 'content_hash' },
   { table: 'specializations', column: 'hash' },
+  { table: 'releases', column: 'spec_hash' },
 ];
 const HASH_QUERY = HASHED.map(({ table, column }) => `SELECT ${column} AS hash FROM ${table} WHERE id = @id`).join(' UNION ALL ');
 
