@@ -94,6 +94,9 @@ describe('access control', () => {
       expect(refusal(() => editor.authorize(service as string, method as string, {}, local)).code).toBe('review-blinded');
     }
     expect(editor.authorize('experiments', 'list', {}, local).userId).toBe('u-editor');
+    // The audit log lists other reviewers' votes: closed to them too; verifying it is not.
+    for (const method of ['list', 'export']) expect(refusal(() => editor.authorize('audit', method, {}, local)).message).toContain(`the audit log (audit.${method}) shows other reviewers' votes`);
+    expect(editor.authorize('audit', 'verify', {}, local).userId).toBe('u-editor');
     // Someone else, or the same person once the round is closed, is not held back.
     expect(control('u-analyst', { reviewing }).authorize('experiments', 'outputs', { id: 'exp-1' }, local).userId).toBe('u-analyst');
     expect(control('u-editor').authorize('generation', 'start', {}, local).userId).toBe('u-editor');

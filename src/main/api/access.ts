@@ -2,7 +2,7 @@
 // the permission table lets that actor in. Also keeps reviewers blind: while a person reviews an open round, calls
 // that could show which system wrote one of its outputs are refused to them here, whatever the caller's screen shows.
 import type { Actor, CallContext } from '../../shared/contract/define';
-import { PERMISSIONS, type Permission } from '../../shared/contract/permissions';
+import { PERMISSIONS, type Permission, type Reveals } from '../../shared/contract/permissions';
 import type { UserRole } from '../../shared/contract/users';
 import { BugError, UserError } from '../../shared/errors';
 
@@ -68,13 +68,17 @@ export class AccessControl {
     return user ? { kind: 'profile', userId: user.id, role: user.role } : { kind: 'app' };
   }
 
-  private keepBlind(reveals: 'experiment' | 'generation', arg: unknown, userId: string, name: string): void {
+  private keepBlind(reveals: Reveals, arg: unknown, userId: string, name: string): void {
     const rounds = this.deps.openReviews(userId);
     const experimentId = (arg as { id?: unknown } | null)?.id;
-    const round = reveals === 'generation' ? rounds[0] : rounds.find((r) => r.experimentId === experimentId);
+    const round = reveals === 'experiment' ? rounds.find((r) => r.experimentId === experimentId) : rounds[0];
     if (!round) return;
-    const what = reveals === 'generation' ? 'generating text' : "this experiment's outputs and scores";
-    throw new UserError(`You are reviewing "${round.name}" blind: ${what} (${name}) could tell you which system wrote an output, so it is refused until the round is closed`, {
+    const why = {
+      generation: `generating text (${name}) could tell you which system wrote an output`,
+      experiment: `this experiment's outputs and scores (${name}) could tell you which system wrote an output`,
+      votes: `the audit log (${name}) shows other reviewers' votes`,
+    }[reveals];
+    throw new UserError(`You are reviewing "${round.name}" blind: ${why}, so it is refused until the round is closed`, {
       code: 'review-blinded',
       hint: 'Finish your queue; the organiser closes the round, and then everything is open again.',
     });

@@ -19,10 +19,11 @@ export type Access =
 
 /**
  * What a call could show of an experiment's outputs, refused to a person while they review an open round blind:
- * `experiment` (outputs, scores or reports of the round's experiment, named by the argument `id`) or `generation`
- * (anything that generates text, which could reproduce an output and so tell which system wrote it).
+ * `experiment` (outputs, scores or reports of the round's experiment, named by the argument `id`), `generation`
+ * (anything that generates text, which could reproduce an output and so tell which system wrote it) or `votes` (the
+ * audit log, which lists other reviewers' votes and comments).
  */
-export type Reveals = 'experiment' | 'generation';
+export type Reveals = 'experiment' | 'generation' | 'votes';
 
 export interface Permission {
   readonly access: Access;
@@ -98,7 +99,7 @@ export const PERMISSIONS: PermissionTable = {
   // Exporting is a read: it writes nothing to the workspace, the file is saved by the caller.
   // Verifying tells only whether the log is intact, which anyone with the folder could check: no profile needed (the CLI).
   audit: {
-    list: read(STAFF), verify: read(WORKSPACE), export: read(STAFF),
+    list: read(STAFF, 'votes'), verify: read(WORKSPACE), export: read(STAFF, 'votes'),
     retention: read(STAFF), setRetention: write(ADMINS), previewRetention: read(STAFF), applyRetention: write(ADMINS),
   },
 };
