@@ -1,6 +1,7 @@
 // Engine methods around training that the adapters service needs besides `train`: rendering the prompts through the
 // model's chat template and measuring rows in tokens (before a run), and checking an adapter folder against a model.
 import { z } from 'zod';
+import { LORA_MODULES, type LoraModule } from '../../shared/lora';
 
 const count = z.number().int().nonnegative();
 const Pair = z.object({ prompt: z.string(), target: z.string() });
@@ -26,7 +27,11 @@ export const PrepareTrainingResult = z.object({
   maxLength: count,
   tooLong: z.array(z.object({ row: count, tokens: count })),
   contentHash: z.string(),
-  model: z.object({ parameters: count, hiddenSize: count, layers: count, vocabSize: count, intermediateSize: count, kvDim: count, bytesOnDisk: count }),
+  model: z.object({
+    parameters: count, hiddenSize: count, layers: count, vocabSize: count, intermediateSize: count, bytesOnDisk: count,
+    /** Per target module, LoRA parameters per unit of rank over all layers (engine models/lora.ts loraParametersPerRank). */
+    loraParametersPerRank: z.record(z.enum(LORA_MODULES), count) as z.ZodType<Record<LoraModule, number>>,
+  }),
 });
 
 export const InspectAdapterResult = z.object({

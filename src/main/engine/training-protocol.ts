@@ -1,16 +1,17 @@
 // The engine's `train` method (issue 4): a LoRA and/or soft prompt trained on rendered (prompt, target) pairs, with
 // progress events, cancel at step boundaries, and resume from the checkpoint folder. Spread into protocol.ts.
 import { z } from 'zod';
+import { LORA_MODULES, MAX_LORA_RANK, MAX_VIRTUAL_TOKENS } from '../../shared/lora';
 
 const positive = z.number().positive();
 const steps = z.number().int().min(1);
 const Pair = z.object({ prompt: z.string(), target: z.string() });
-const Module = z.enum(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']);
+const Module = z.enum(LORA_MODULES);
 
 export const TrainParams = z.object({
   modelFolder: z.string().min(1),
   lora: z.object({
-    r: steps.max(1024),
+    r: steps.max(MAX_LORA_RANK),
     lora_alpha: positive,
     target_modules: z.array(Module).min(1),
     use_rslora: z.boolean().default(false),
@@ -18,7 +19,7 @@ export const TrainParams = z.object({
     lora_dropout: z.number().min(0).lt(1).default(0),
   }).strict().nullable().default(null),
   softPrompt: z.object({
-    num_virtual_tokens: steps.max(512),
+    num_virtual_tokens: steps.max(MAX_VIRTUAL_TOKENS),
     prompt_tuning_init: z.enum(['RANDOM', 'TEXT']).default('RANDOM'),
     prompt_tuning_init_text: z.string().nullable().default(null),
     /** std of RANDOM init (PEFT's nn.Embedding default would be 1). */

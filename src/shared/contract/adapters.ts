@@ -1,6 +1,7 @@
 // The adapters service: training jobs (LoRA and/or soft prompt on rendered rows; estimate, pause, resume, cancel,
 // progress) and the registered adapter versions with their lineage, active-check and vLLM reports; PEFT import.
 import { z } from 'zod';
+import { DEFAULT_TARGET_MODULES, LORA_MODULES, MAX_LORA_RANK, MAX_VIRTUAL_TOKENS } from '../lora';
 import { defineService, method } from './define';
 import { ModelId } from './models';
 import { FolderPath } from './workspace';
@@ -10,7 +11,7 @@ const steps = z.number().int().min(1);
 const positive = z.number().positive();
 const Id = z.string().trim().min(1).max(64);
 
-export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+export { LORA_MODULES } from '../lora';
 export const BUNDLED_DATASETS = ['support-triage', 'wordnet-supersense'] as const;
 
 /**
@@ -48,16 +49,16 @@ export const TrainingMethod = z.enum(['lora', 'soft-prompt', 'both']);
 export type TrainingMethod = z.infer<typeof TrainingMethod>;
 
 export const LoraSettings = z.object({
-  r: steps.max(256).default(8),
+  r: steps.max(MAX_LORA_RANK).default(8),
   alpha: positive.default(16),
-  targets: z.array(z.enum(LORA_TARGETS)).min(1).default(['q_proj', 'v_proj']),
+  targets: z.array(z.enum(LORA_MODULES)).min(1).default([...DEFAULT_TARGET_MODULES]),
   rslora: z.boolean().default(false),
   /** PEFT lora_dropout on the LoRA input path during training (0: off). */
   dropout: z.number().min(0).lt(1).default(0),
 }).strict();
 
 export const SoftPromptSettings = z.object({
-  n: steps.max(256).default(8),
+  n: steps.max(MAX_VIRTUAL_TOKENS).default(8),
   init: z.enum(['random', 'text']).default('random'),
   initText: z.string().nullable().default(null),
 }).strict();

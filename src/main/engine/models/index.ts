@@ -37,6 +37,7 @@ export {
   declareLoraInputs,
   emitLoraDelta,
   LORA_MODULES,
+  loraParametersPerRank,
   LORA_SCALING,
   loraFeatures,
   LORA_DROPOUT_SCALE,

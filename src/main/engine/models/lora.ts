@@ -2,11 +2,10 @@
 // (lora_alpha / sqrt(r) with use_rslora). Rank 0 (empty A and B) turns a module's adapter off in the same session.
 import type { GraphBuilder, Value } from '../graph';
 import { tensor, type Tensor } from '../graph';
+import { LORA_MODULES, type LoraModule } from '../../../shared/lora';
 import type { DecoderConfig } from './config';
 
-/** PEFT target_modules of a Llama-family decoder layer. */
-export const LORA_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
-export type LoraModule = (typeof LORA_MODULES)[number];
+export { LORA_MODULES, type LoraModule };
 
 /** Graph input names: lora.{i}.{module}.A [r, in], lora.{i}.{module}.B [out, r]; one lora_scaling scalar. */
 export const loraInputName = (layer: number, module: LoraModule, part: 'A' | 'B'): string => `lora.${layer}.${module}.${part}`;
@@ -35,6 +34,19 @@ export function loraFeatures(config: DecoderConfig, module: LoraModule): { in: n
   };
   const [inF, outF] = table[module];
   return { in: inF, out: outF };
+}
+
+/**
+ * LoRA parameters per unit of rank of each module over all layers: L * (in + out), since A [r, in] and B [out, r].
+ * The training estimate multiplies by r, so it counts the very shapes the engine trains (head_dim included).
+ */
+export function loraParametersPerRank(config: DecoderConfig): Record<LoraModule, number> {
+  const sizes = {} as Record<LoraModule, number>;
+  for (const module of LORA_MODULES) {
+    const f = loraFeatures(config, module);
+    sizes[module] = config.num_hidden_layers * (f.in + f.out);
+  }
+  return sizes;
 }
 
 /** One module's adapter inside a graph: A [r, in] and B [out, r]. */

@@ -4,7 +4,7 @@ export { assertAdapterActive, defaultCanaries, measureAdapterEffect, DEFAULT_ADA
 export { readAdapterFolder, type AdapterFolder, type ReadAdapterOptions } from './adapter-folder';
 export { writeFolderAtomically, type FileToWrite } from './atomic-folder';
 export { checkLineageBase, Lineage, readLineage, verifyLineageFiles, type LineageInput } from './lineage';
-export { DEFAULT_TARGET_MODULES, resolveLoraPlan, type LoraModulePlan, type LoraPlan } from './lora-plan';
+export { resolveLoraPlan, type LoraModulePlan, type LoraPlan } from './lora-plan';
 export { LoraConfigJson, parsePeftConfig, PromptTuningConfigJson, SUPPORTED_PEFT_TYPES, type LoraHyperParameters, type PeftConfigJson, type PromptTuningOptions } from './peft-config';
 export { ADAPTER_BIN_FILE, ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, LINEAGE_FILE, loraKey, modulePath, PROMPT_EMBEDDINGS, SOFT_PROMPT_SUBFOLDER } from './peft-names';
 export { readPeftAdapter, type PeftAdapter, type PeftLora, type PeftPromptTuning } from './peft-read';

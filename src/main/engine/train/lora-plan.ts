@@ -2,12 +2,10 @@
 // (tuners_utils check_target_module_exists, get_pattern_key) applied to the module names of a Llama-family model.
 import { basename } from 'node:path';
 import { UserError } from '../../../shared/errors';
-import { LORA_MODULES, loraScaling, type DecoderConfig, type LoraModule } from '../models';
+import { DEFAULT_TARGET_MODULES, LORA_MODULES, type LoraModule } from '../../../shared/lora';
+import { loraScaling, type DecoderConfig } from '../models';
 import type { LoraConfigJson } from './peft-config';
 import { modelModuleNames, parseModulePath } from './peft-names';
-
-/** PEFT's default target_modules for llama, mistral and qwen2 (constants.py). */
-export const DEFAULT_TARGET_MODULES: readonly LoraModule[] = ['q_proj', 'v_proj'];
 
 export interface LoraModulePlan {
   r: number;

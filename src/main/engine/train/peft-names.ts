@@ -1,7 +1,7 @@
 // PEFT's on-disk names: the adapter folder's files, the tensor keys of adapter_model.safetensors and the module names
 // of a Llama-family LlamaForCausalLM that target_modules are resolved against (peft save_and_load.py, checkpoint.md).
 import type { DecoderConfig } from '../models';
-import { LORA_MODULES, type LoraModule } from '../models';
+import { LORA_MLP_MODULES as MLP_MODULES, LORA_MODULES, type LoraModule } from '../../../shared/lora';
 
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
 export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors';
@@ -16,8 +16,6 @@ export const SOFT_PROMPT_SUBFOLDER = 'prompt_tuning';
 export const PEFT_PREFIX = 'base_model.model.';
 /** Prompt tuning's one tensor: [num_virtual_tokens * num_transformer_submodules, token_dim]. */
 export const PROMPT_EMBEDDINGS = 'prompt_embeddings';
-
-const MLP_MODULES: readonly LoraModule[] = ['gate_proj', 'up_proj', 'down_proj'];
 
 /** HF module path of a projection: "model.layers.{i}.self_attn.q_proj" or "model.layers.{i}.mlp.up_proj". */
 export function modulePath(layer: number, module: LoraModule): string {

@@ -1,6 +1,7 @@
 // Why an adapter folder would not load in vLLM, per vLLM's PEFTHelper and LoRA loader rules (brief section 4.1-4.2):
 // required fields, bias, DoRA, modules_to_save, init, rank vs --max-lora-rank, tensor keys and dtypes; or "compatible".
 import { join } from 'node:path';
+import { LORA_MODULES } from '../../../shared/lora';
 import { readSafetensorsHeader } from '../models';
 import { fileExists, parseJson, readOptional } from './json-files';
 import { ADAPTER_BIN_FILE, ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from './peft-names';
@@ -8,8 +9,8 @@ import { ADAPTER_BIN_FILE, ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from './p
 /** vLLM's default --max-lora-rank, and the values the flag accepts. */
 export const VLLM_DEFAULT_MAX_LORA_RANK = 16;
 export const VLLM_MAX_LORA_RANKS = [1, 8, 16, 32, 64, 128, 256, 320, 512] as const;
-/** Projections vLLM adapts in Llama-family models (packed into qkv_proj and gate_up_proj there). */
-const VLLM_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+/** Projections vLLM adapts in Llama-family models (packed into qkv_proj and gate_up_proj there): the same seven. */
+const VLLM_MODULES: readonly string[] = LORA_MODULES;
 const VLLM_INITS = ['gaussian', 'eva', 'orthogonal', 'mica', 'lora_ga'];
 
 export interface VllmProblem {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 import type { SaveAdapterParams } from '../adapter-protocol';
-import { loadCheckpoint, LORA_MODULES, ModelRunner, type Checkpoint } from '../models';
+import { loadCheckpoint, LORA_MODULES, loraParametersPerRank, ModelRunner, type Checkpoint } from '../models';
 import type { EngineMethods } from '../protocol';
 import { SessionCache } from '../runtime';
 import { checkVllmFolder, measureAdapterEffect, readAdapterFolder } from '../train';
@@ -32,7 +32,7 @@ export const adapterHandlers: Pick<HandlerTable<EngineMethods>, 'prepareTraining
       pairs, validation, rows: pairs.length, tokens, targetTokens, maxRowTokens, maxLength, tooLong, contentHash: c.contentHash,
       model: {
         parameters: c.sizes.parameters, hiddenSize: cfg.hidden_size, layers: cfg.num_hidden_layers, vocabSize: cfg.vocab_size,
-        intermediateSize: cfg.intermediate_size, kvDim: cfg.num_key_value_heads * cfg.head_dim, bytesOnDisk: c.sizes.bytesOnDisk,
+        intermediateSize: cfg.intermediate_size, bytesOnDisk: c.sizes.bytesOnDisk, loraParametersPerRank: loraParametersPerRank(cfg),
       },
     };
   },

@@ -1,6 +1,7 @@
 // The numbers shown before a run: optimizer steps, trainable parameters, time (tokens/s measured by an earlier job
 // on this model, else a FLOP formula) and peak memory (a formula over the model's shapes). Pure functions.
 import type { TrainingEstimate, TrainingSpec } from '../../../shared/contract/adapters';
+import type { LoraModule } from '../../../shared/lora';
 
 export interface PreparedFacts {
   rows: number;
@@ -9,7 +10,11 @@ export interface PreparedFacts {
   maxRowTokens: number;
   maxLength: number;
   tooLong: { row: number; tokens: number }[];
-  model: { parameters: number; hiddenSize: number; layers: number; vocabSize: number; intermediateSize: number; kvDim: number; bytesOnDisk: number };
+  model: {
+    parameters: number; hiddenSize: number; layers: number; vocabSize: number; intermediateSize: number; bytesOnDisk: number;
+    /** The engine's LoRA shapes: per module, L * (in + out) (engine models/lora.ts loraParametersPerRank). */
+    loraParametersPerRank: Record<LoraModule, number>;
+  };
 }
 
 /**
@@ -34,12 +39,8 @@ export function totalSteps(spec: TrainingSpec, rows: number): number {
 }
 
 export function trainableParameters(spec: TrainingSpec, m: PreparedFacts['model']): number {
-  const C = m.hiddenSize;
-  const shapes: Record<string, [number, number]> = {
-    q_proj: [C, C], k_proj: [C, m.kvDim], v_proj: [C, m.kvDim], o_proj: [C, C], gate_proj: [C, m.intermediateSize], up_proj: [C, m.intermediateSize], down_proj: [m.intermediateSize, C],
-  };
-  const lora = spec.method === 'soft-prompt' ? 0 : m.layers * spec.lora.targets.reduce((s, t) => s + spec.lora.r * (shapes[t] as [number, number]).reduce((a, b) => a + b, 0), 0);
-  return lora + numVirtualTokens(spec) * C;
+  const lora = spec.method === 'soft-prompt' ? 0 : spec.lora.r * spec.lora.targets.reduce((s, t) => s + m.loraParametersPerRank[t], 0);
+  return lora + numVirtualTokens(spec) * m.hiddenSize;
 }
 
 export function estimateRun(spec: TrainingSpec, p: PreparedFacts, validationRows: number, measured: number | null): Omit<TrainingEstimate, 'preview' | 'warnings'> {

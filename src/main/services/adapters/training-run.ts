@@ -7,6 +7,7 @@ import type { EventSink } from '../../../shared/contract/define';
 import type { adaptersContract, JobState, TrainingJob } from '../../../shared/contract/adapters';
 import type { ModelRecord } from '../../../shared/contract/models';
 import { CancelledError, UserError } from '../../../shared/errors';
+import { toPeftLora } from '../../../shared/lora';
 import { isEngineInterruption } from '../../host/engine-errors';
 import type { EngineHost } from '../../host/engine-host';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
@@ -93,7 +94,7 @@ export class TrainingRun {
     const validation = this.d.prepared.validation;
     return {
       modelFolder: this.d.model.folder,
-      lora: spec.method === 'soft-prompt' ? null : { r: spec.lora.r, lora_alpha: spec.lora.alpha, target_modules: spec.lora.targets, use_rslora: spec.lora.rslora, lora_dropout: spec.lora.dropout },
+      lora: spec.method === 'soft-prompt' ? null : toPeftLora(spec.lora),
       softPrompt: spec.method === 'lora' ? null : { num_virtual_tokens: spec.softPrompt.n, prompt_tuning_init: spec.softPrompt.init === 'text' ? ('TEXT' as const) : ('RANDOM' as const), prompt_tuning_init_text: spec.softPrompt.initText },
       data: { pairs: this.d.prepared.pairs },
       validation: validation.length > 0 ? { pairs: validation } : null,
@@ -170,7 +171,7 @@ function hyperParameters(job: TrainingJob, steps: number): Record<string, string
   const lora = spec.method !== 'soft-prompt';
   const soft = spec.method !== 'lora';
   return {
-    method: spec.method, r: lora ? spec.lora.r : null, lora_alpha: lora ? spec.lora.alpha : null, target_modules: lora ? spec.lora.targets : [], use_rslora: lora ? spec.lora.rslora : null, lora_dropout: lora ? spec.lora.dropout : null,
+    method: spec.method, ...(lora ? toPeftLora(spec.lora) : { r: null, lora_alpha: null, target_modules: [], use_rslora: null, lora_dropout: null }),
     num_virtual_tokens: soft ? numVirtualTokens(spec) : null, prompt_tuning_init: soft ? spec.softPrompt.init : null, prompt_tuning_init_text: soft ? spec.softPrompt.initText : null,
     learning_rate: defaultLr(spec), epochs: h.epochs, max_steps: h.maxSteps, steps, batch_size: h.batchSize, gradient_accumulation_steps: h.gradientAccumulationSteps,
     warmup_steps: h.warmupSteps, schedule: h.schedule, weight_decay: h.weightDecay, max_grad_norm: h.maxGradNorm, max_length: h.maxLength, seed: h.seed,

@@ -1,7 +1,7 @@
 // The wizard's Method step: LoRA and/or soft prompt with their settings (LoRA rank, alpha, dropout; virtual tokens),
 // the epoch/step budget, and the Advanced hyper-parameters folded away.
 import { Accordion, AccordionDetails, AccordionSummary, MenuItem, Stack, TextField } from '@mui/material';
-import { LORA_TARGETS } from '../../../../shared/contract';
+import { LORA_MODULES } from '../../../../shared/contract';
 import { dropoutProblem, type WizardForm } from './wizard-form';
 
 type NumberKey = 'r' | 'alpha' | 'n' | 'epochs' | 'batchSize' | 'warmupSteps' | 'evalEvery' | 'checkpointEvery' | 'seed';
@@ -41,7 +41,7 @@ export function MethodStep({ form, update }: { form: WizardForm; update: (change
           <Stack spacing={2}>
             {lora && (
               <TextField select label="LoRA targets" size="small" value={form.targets} slotProps={{ select: { multiple: true } }} onChange={(e) => set('targets', e.target.value as unknown as string[])}>
-                {LORA_TARGETS.map((t) => <MenuItem key={t} value={t}>{t}</MenuItem>)}
+                {LORA_MODULES.map((t) => <MenuItem key={t} value={t}>{t}</MenuItem>)}
               </TextField>
             )}
             <Stack direction="row" spacing={2}>
