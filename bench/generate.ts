@@ -1,4 +1,4 @@
-// bench/generate (issue 3, item 8): prefill and decode tokens/s of the engine on a SmolLM2-135M-shaped Llama (f32,
+// bench/generate: prefill and decode tokens/s of the engine on a SmolLM2-135M-shaped Llama (f32,
 // random weights written on first run), beside the memory-bandwidth bound measured here and the PyTorch reference.
 // Not part of `npm test`. Run from the repository root: node bench/run.mjs bench/generate.ts [--flags] (README.md).
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// bench/train (issue 4, item 9): training tokens/s and peak RSS of LoRA (q, v), soft-prompt and joint training on a
+// bench/train: training tokens/s and peak RSS of LoRA (q, v), soft-prompt and joint training on a
 // SmolLM2-135M-shaped Llama (f32), each mode in its own process (so peak RSS is that mode's), beside PyTorch eager
 // (tools/bench/torch_train.py) and the compute bound (FLOPs per token vs a timed 1024^3 MatMul in ORT).
 // Not part of `npm test`. Run from the repository root: node bench/run.mjs bench/train.ts [--flags] (README.md).
@@ -234,7 +234,7 @@ async function main(): Promise<void> {
     );
   }
   if (a.rounds > 1) log(`tok/s: medians over ${a.rounds} rounds; /torch: median of the per-round ratios (each round runs Dovetail, then PyTorch); RSS: the highest round.`);
-  log('targets (issue 4): LoRA tok/s >= 1.5x torch; peak RSS <= torch. The machine is shared: compare ratios of one run.');
+  log('targets: LoRA tok/s >= 1.5x torch; peak RSS <= torch. The machine is shared: compare ratios of one run.');
   log(`end: ${loadLine()}`);
 }
 

@@ -1,4 +1,5 @@
-// The composition root: the only place services are constructed and wired (STYLE rule 3). Each entry (desktop
+// The composition root: the only place services are constructed and wired (docs/style.md:
+// dependencies come through constructors). Each entry (desktop
 // index.ts, browser-mode web.ts, headless cli.ts) calls composeApp with what differs between them.
 import { contract, ImportDataset, SaveTemplate, type Contract } from '../shared/contract';
 import { BugError, CancelledError } from '../shared/errors';

@@ -1,4 +1,4 @@
-// The three kinds of error (STYLE rule 8) and their wire shape, shared by every process and transport.
+// The three kinds of error (docs/style.md) and their wire shape, shared by every process and transport.
 // UserError: expected, shown to the user with a hint. BugError: an assertion failed. CancelledError: not a failure.
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
-"""Cross-checks the fixtures of make_reference.py against transformers and PEFT themselves (they are not installed
-here: run it on the GPU machine, see /work/.library/device). Prints the largest logit difference per case and whether
+"""Cross-checks the fixtures of make_reference.py against transformers and PEFT themselves (run it where
+transformers and PEFT are installed, e.g. a GPU machine). Prints the largest logit difference per case and whether
 the greedy tokens agree; exits 1 on a difference above 1e-4 or a token mismatch.
 
     python3 tools/reference/check_transformers.py

@@ -1,4 +1,4 @@
-// The engine's `train` method (issue 4): a LoRA and/or soft prompt trained on rendered (prompt, target) pairs, with
+// The engine's `train` method: a LoRA and/or soft prompt trained on rendered (prompt, target) pairs, with
 // progress events, cancel at step boundaries, and resume from the checkpoint folder. Spread into protocol.ts.
 import { z } from 'zod';
 import { LORA_MODULES, MAX_LORA_RANK, MAX_VIRTUAL_TOKENS } from '../../shared/lora';

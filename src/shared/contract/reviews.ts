@@ -1,4 +1,4 @@
-// Review rounds (issue 8): blinded human judgments of an experiment's outputs. Two kinds of method live here:
+// Review rounds: blinded human judgments of an experiment's outputs. Two kinds of method live here:
 // the organiser's (create, list, get, close, results, export), which may name specializations, and the reviewer's
 // (queue, item, vote, undo), whose results carry only opaque item ids and 'left'/'right' until the round is closed.
 import { z } from 'zod';

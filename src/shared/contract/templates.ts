@@ -1,4 +1,4 @@
-// Prompt templates (minimal here; the prompt studio of issue 7 builds on it) and demonstration sets. A template is
+// Prompt templates and demonstration sets. A template is
 // Jinja over a dataset row's fields (@huggingface/jinja, the renderer training and inference use); `examples` holds
 // the demonstration rows (empty when none are attached). Every save is an immutable, content-hashed version.
 import { z } from 'zod';

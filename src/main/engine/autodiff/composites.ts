@@ -1,4 +1,4 @@
-// Composite ops built from primitives (STYLE rule 4): they get no VJP of their own, autodiff goes through their
+// Composite ops built from primitives (docs/style.md, "each op is defined once"): they get no VJP of their own, autodiff goes through their
 // parts. A fused VJP is added only where a measurement shows the composite's backward matters.
 import type { GraphBuilder, Value } from '../graph';
 

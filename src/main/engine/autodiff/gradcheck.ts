@@ -1,4 +1,4 @@
-// Gradient checks (STYLE rule 5): the analytic gradients of the emitted backward graph against central finite
+// Gradient checks (docs/style.md, "every op has an oracle test"): the analytic gradients of the emitted backward graph against central finite
 // differences of the forward graph, both computed by onnxruntime, on inputs drawn from a seeded PRNG.
 import { BugError } from '../../../shared/errors';
 import { GraphBuilder, encodeModel, formatShape, tensor, type DType, type Graph, type Tensor, type Value } from '../graph';

@@ -1,5 +1,5 @@
 // The VJP table: op type -> vector-Jacobian product, written as builder calls that emit plain ONNX ops (ORT's
-// onnxruntime-node has no gradient kernels). Formulas after ORT's gradient_builder.cc (brief section 6); dY is the
+// onnxruntime-node has no gradient kernels). Formulas after ORT's orttraining/core/graph/gradient_builder.cc; dY is the
 // upstream gradient, dX the result. Shape-moving ops are in vjp-shape.ts.
 import { BugError } from '../../../shared/errors';
 import { i64, type GraphBuilder, type OpName, type Value } from '../graph';

@@ -1,5 +1,5 @@
 // Builds a Graph op by op, inferring each output's dtype and shape as it goes, so a mistake fails at the line
-// that made it with the shapes involved. Written by hand: no JS library builds typed ONNX graphs (STYLE rule 13).
+// that made it with the shapes involved. Written by hand: no JS library builds typed ONNX graphs.
 import { BugError } from '../../../shared/errors';
 import type { DType } from './dtype';
 import type { ExternalTensor, Graph, Initializer, InferInput, Node, Value } from './ir';

@@ -1,5 +1,5 @@
 // The graph as data: values, nodes, initializers and attributes. The builder produces it, the verifier checks it,
-// the writer turns it into an ONNX ModelProto, and (issue 4) autodiff walks it backwards.
+// the writer turns it into an ONNX ModelProto, and autodiff (../autodiff) walks it backwards.
 import type { DType } from './dtype';
 import type { Dim, Shape } from './shape';
 import type { Tensor } from './tensor';

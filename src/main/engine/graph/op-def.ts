@@ -1,5 +1,5 @@
 // How one ONNX operator is described to the builder: how a call becomes node inputs and attributes, and how its
-// output types follow from its inputs (shape inference). Issue 4 adds each op's vector-Jacobian product here.
+// output types follow from its inputs (shape inference). Each op's vector-Jacobian product is in ../autodiff/vjp*.ts.
 import { DTYPES, type DType } from './dtype';
 import type { Attr, Attrs, InferInput, Value, ValueType } from './ir';
 import { broadcast, formatShape, type Dim, type Shape } from './shape';

@@ -1,5 +1,6 @@
 // Sessions cached per (model content hash, graph kind), each created once (concurrent requests share the creation)
-// and released only when its owner says so: session creation is expensive and ORT leaks on churn (#25325).
+// and released only when its owner says so: session creation is expensive and ORT leaks on churn
+// (https://github.com/microsoft/onnxruntime/issues/25325).
 import { BugError } from '../../../shared/errors';
 import { EngineSession, type SessionOptions } from './session';
 

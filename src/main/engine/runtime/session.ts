@@ -1,4 +1,4 @@
-// An onnxruntime InferenceSession with one owner (STYLE rule 9): created from model bytes on the worker's execution
+// An onnxruntime InferenceSession with one owner (docs/style.md, "own every resource"): created from model bytes on the worker's execution
 // provider (CPU when that one fails, recorded), run with engine Tensors, released exactly once by dispose().
 import { InferenceSession, type Tensor as OrtTensor } from 'onnxruntime-node';
 import { BugError } from '../../../shared/errors';
@@ -99,7 +99,8 @@ export class EngineSession {
   }
 
   /**
-   * Runs the graph. Blocks this thread for the whole run (ORT #26968): call it only inside the engine worker.
+   * Runs the graph. Blocks this thread for the whole run (onnxruntime-node runs synchronously,
+   * https://github.com/microsoft/onnxruntime/issues/26968): call it only inside the engine worker.
    * `outputs` (default: all) names the outputs to return: ORT 1.30's binding copies each fetched output into a new
    * ArrayBuffer, so a caller that needs only the logits should not fetch the cache.
    */

@@ -1,5 +1,5 @@
 // Runs the training graphs in onnxruntime (through runtime/): one session for loss + gradients, one for validation
-// loss, both created once per run and disposed by their owner (STYLE rule 9). Feeds: a collated batch, the params and
+// loss, both created once per run and disposed by their owner. Feeds: a collated batch, the params and
 // the LoRA dropout masks (lora-dropout.ts).
 import { BugError } from '../../../shared/errors';
 import { encodeModel, tensor, type Tensor } from '../graph';

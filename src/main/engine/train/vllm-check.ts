@@ -1,4 +1,4 @@
-// Why an adapter folder would not load in vLLM, per vLLM's PEFTHelper and LoRA loader rules (brief section 4.1-4.2):
+// Why an adapter folder would not load in vLLM, per vLLM's PEFTHelper (vllm/lora/peft_helper.py) and LoRA loader rules:
 // required fields, bias, DoRA, modules_to_save, init, rank vs --max-lora-rank, tensor keys and dtypes; or "compatible".
 import { join } from 'node:path';
 import { LORA_MODULES } from '../../../shared/lora';

@@ -1,4 +1,4 @@
-// The Prompts screen (issue 6, item 2; the prompt studio of issue 7 builds on it): versioned prompt templates with
+// The Prompts screen: versioned prompt templates with
 // a live preview on dataset rows, and demonstration sets that templates show as `examples`. With no template yet it
 // says what the section is for and opens a new template at once.
 import { Box, Button, CircularProgress, Stack, Tab, Tabs, Typography } from '@mui/material';
