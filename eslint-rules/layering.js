@@ -12,8 +12,35 @@ const LAYERS = [
   { name: 'renderer', prefix: 'src/renderer/', folders: ['src/renderer/', 'src/shared/'], node: false },
   { name: 'preload', prefix: 'src/preload/', folders: ['src/preload/', 'src/shared/'], node: true },
   { name: 'engine', prefix: 'src/main/engine/', folders: ['src/main/engine/', 'src/shared/'], node: true },
+  // Inside main, platform < eval < services < api < host: a layer imports only its own and lower ones (and the engine);
+  // the entries (index.ts, web.ts, cli.ts, compose.ts, ipc/, headless/) sit on top.
+  { name: 'platform', inner: true, prefix: 'src/main/platform/', folders: ['src/main/platform/', 'src/shared/'], node: true },
+  { name: 'eval', inner: true, prefix: 'src/main/eval/', folders: ['src/main/eval/', 'src/main/platform/', 'src/shared/'], node: true },
+  {
+    name: 'services',
+    inner: true,
+    prefix: 'src/main/services/',
+    folders: ['src/main/services/', 'src/main/eval/', 'src/main/platform/', 'src/main/engine/', 'src/shared/'],
+    node: true,
+  },
+  {
+    name: 'api',
+    inner: true,
+    prefix: 'src/main/api/',
+    folders: ['src/main/api/', 'src/main/services/', 'src/main/eval/', 'src/main/platform/', 'src/main/engine/', 'src/shared/'],
+    node: true,
+  },
+  {
+    name: 'host',
+    inner: true,
+    prefix: 'src/main/host/',
+    folders: ['src/main/host/', 'src/main/api/', 'src/main/services/', 'src/main/eval/', 'src/main/platform/', 'src/main/engine/', 'src/shared/'],
+    node: true,
+  },
   { name: 'main', prefix: 'src/main/', folders: ['src/main/', 'src/shared/'], node: true },
 ];
+
+const MAIN = LAYERS.find((l) => l.name === 'main');
 
 /** Packages only certain folders may import. */
 const PACKAGE_OWNERS = {
@@ -55,14 +82,20 @@ export const layering = {
   },
   create(context) {
     const file = relative(context.cwd, context.filename).split('\\').join('/');
-    const layer = LAYERS.find((l) => file.startsWith(l.prefix));
-    if (!layer) return {};
+    const own = LAYERS.find((l) => file.startsWith(l.prefix));
+    if (!own) return {};
+    const testCode = isTestCode(file);
+    // Tests and their helpers wire whole slices of the app (a service over a real engine host and dispatcher), so
+    // inside main they may reach any layer; product code keeps to its own and lower layers.
+    const layer = own.inner && testCode ? MAIN : own;
     // Tests may render with the library directly (e.g. to show what an editor helper produces); no app path can.
     const mayInterpret = file.startsWith(JINJA_OWNER) || /\.test\.tsx?$/.test(file);
     const check = (node, source) => {
       if (typeof source !== 'string') return;
       const problem = violation(file, layer, source, context.cwd);
+      const helper = testCode ? undefined : testHelper(file, source, context.cwd);
       if (problem) context.report({ node, message: problem });
+      else if (helper) context.report({ node, message: helper });
       else if (source === JINJA && !mayInterpret && importsInterpreter(node)) context.report({ node, message: JINJA_MESSAGE });
       else if (!mayInterpret && !RENDERER_USERS.some((u) => file.startsWith(u)) && resolvesTo(file, source, context.cwd) === RENDERER_MODULE) {
         context.report({ node, message: RENDERER_MESSAGE });
@@ -76,6 +109,17 @@ export const layering = {
     };
   },
 };
+
+/** Test files and test helpers (a `testing/` folder, `*.test.ts`, e2e/): product code never imports them. */
+function isTestCode(path) {
+  return /\.test\.tsx?$/.test(path) || /\.test$/.test(path) || path.includes('/testing/') || path.startsWith('e2e/');
+}
+
+function testHelper(file, source, cwd) {
+  const target = resolvesTo(file, source, cwd);
+  if (target === null || !isTestCode(target)) return undefined;
+  return `Layering: product code may not import test code ('${source}' is ${target}); move what both need into product code.`;
+}
 
 /** The repo-relative module path (extension left off) a relative import names, or null for a package. */
 function resolvesTo(file, source, cwd) {

@@ -38,6 +38,33 @@ describe('layering rule', () => {
     expect(lint('src/shared/a.ts', "export * from '../main/x';")[0]).toMatch(/shared code may import only/);
   });
 
+  it('orders the layers inside main: platform < eval < services < api < host, entries on top', () => {
+    expect(lint('src/main/platform/a.ts', "import { S } from '../services/workspace/x';")[0]).toMatch(/platform code may import only/);
+    expect(lint('src/main/platform/a.ts', "import { m } from '../eval/metrics/x';")[0]).toMatch(/platform code may import only/);
+    expect(lint('src/main/eval/a.ts', "import { S } from '../services/x';")[0]).toMatch(/eval code may import only/);
+    expect(lint('src/main/eval/a.ts', "import { t } from '../platform/throttle';")).toEqual([]);
+    expect(lint('src/main/services/x/a.ts', "import { EngineHost } from '../../host/engine-host';")[0]).toMatch(/services code may import only/);
+    expect(lint('src/main/services/x/a.ts', "import { Dispatcher } from '../../api/dispatcher';")[0]).toMatch(/services code may import only/);
+    expect(lint('src/main/services/x/a.ts', "import { composeApp } from '../../compose';")[0]).toMatch(/services code may import only/);
+    expect(lint('src/main/services/x/a.ts', "import { EngineClient } from '../../engine/client';")).toEqual([]);
+    expect(lint('src/main/services/x/a.ts', "import { m } from '../../eval/metrics/x';")).toEqual([]);
+    expect(lint('src/main/api/a.ts', "import { W } from '../host/web-server';")[0]).toMatch(/api code may import only/);
+    expect(lint('src/main/host/a.ts', "import { Dispatcher } from '../api/dispatcher';")).toEqual([]);
+    expect(lint('src/main/host/a.ts', "import { composeApp } from '../compose';")[0]).toMatch(/host code may import only/);
+    expect(lint('src/main/compose.ts', "import { EngineHost } from './host/engine-host';")).toEqual([]);
+  });
+
+  it('lets tests wire any layer of main, and keeps test code out of product code', () => {
+    expect(lint('src/main/services/x/a.test.ts', "import { composeApp } from '../../compose';")).toEqual([]);
+    expect(lint('src/main/services/x/testing/h.ts', "import { Dispatcher } from '../../../api/dispatcher';")).toEqual([]);
+    expect(lint('src/main/engine/graph/a.test.ts', "import { S } from '../../services/x';")[0]).toMatch(/engine code may import only/);
+    expect(lint('src/main/compose.ts', "import { demo } from './testing/demo-app';")[0]).toMatch(/may not import test code/);
+    expect(lint('src/main/engine/graph/a.ts', "import { check } from './testing/check';")[0]).toMatch(/may not import test code/);
+    expect(lint('src/main/compose.ts', "import { x } from './api/dispatcher.test';")[0]).toMatch(/may not import test code/);
+    expect(lint('src/renderer/src/a.ts', "import { x } from './features/testing/page';")[0]).toMatch(/may not import test code/);
+    expect(lint('src/main/engine/graph/testing/h.ts', "import { check } from '../../autodiff/testing/check';")).toEqual([]);
+  });
+
   it('lets only engine/templates use the Jinja interpreter; everyone may parse', () => {
     for (const code of [
       "import { Template } from '@huggingface/jinja';",

@@ -18,17 +18,11 @@ import {
   type Result,
   type WorkerConfig,
 } from '../engine/protocol';
+import type { EngineControl, EngineSessionConfig, RequestOptions } from '../engine/client';
 import type { WeightSettings } from '../engine/weights-protocol';
-import { crashedError, givenUpError, restartedError } from './engine-errors';
+import { crashedError, givenUpError, restartedError } from '../engine/engine-errors';
 import { spawnChildProcess, type ChannelExit, type EngineChannel, type SpawnEngine } from './engine-channel';
 import { DEFAULT_RESTART_POLICY, RestartPolicy, type RestartPolicyOptions } from './restart-policy';
-
-/** What the worker's sessions are created with (the engine settings); changing it restarts the worker. */
-export interface EngineSessionConfig {
-  threads: number;
-  provider: ExecutionProvider;
-  spinThreads: boolean;
-}
 
 export interface EngineHostOptions {
   /** ORT intra-op threads per session; 0 = ORT's default (one per physical core). */
@@ -46,12 +40,6 @@ export interface EngineHostOptions {
   shutdownTimeoutMs?: number;
   /** Where protocol violations are reported (a logger); they mean host and worker are out of step. */
   onBug?: (error: unknown) => void;
-}
-
-export interface RequestOptions<G> {
-  onProgress?: (data: G) => void;
-  /** Aborting cancels the request at the worker's next step boundary; the promise then rejects with CancelledError. */
-  signal?: AbortSignal;
 }
 
 type Phase = 'stopped' | 'starting' | 'restarting' | 'running' | 'crashed';
@@ -79,7 +67,7 @@ interface WorkerHandle {
   markExited: () => void;
 }
 
-export class EngineHost {
+export class EngineHost implements EngineControl {
   private readonly options: Required<Omit<EngineHostOptions, 'restart'>>;
   private readonly policy: RestartPolicy;
   private readonly pending = new Map<number, Pending>();

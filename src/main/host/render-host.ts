@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../../shared/errors';
 import { RENDER_LIMITS, TemplateFailureError } from '../engine/templates/parse';
 import { explainRenderError } from '../engine/templates/plain-errors';
-import type { FromWorker, RenderBatch, RowResult, ToWorker } from './render-protocol';
+import type { FromWorker, RenderBatch, RowResult, ToWorker } from '../engine/templates/render-protocol';
+import type { TemplateRenderer } from '../services/templates/render';
 
 export interface RenderHostOptions {
   /** Silence (no row finished, no heartbeat) after which the worker is deemed stuck and terminated. */
@@ -25,7 +26,7 @@ interface Job {
 
 const STUCK_HINT = 'Look for a loop that never ends, a loop inside a loop over long lists, or a macro that calls itself.';
 
-export class RenderHost {
+export class RenderHost implements TemplateRenderer {
   private worker: Worker | null = null;
   private readonly queue: Job[] = [];
   private current: { job: Job; timer: NodeJS.Timeout; detach: () => void } | null = null;

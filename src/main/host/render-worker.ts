@@ -3,7 +3,7 @@
 // terminates this thread when a render runs past its wall-clock limit or is cancelled.
 import { parentPort } from 'node:worker_threads';
 import { parseGuarded, renderGuarded, TemplateFailureError, type GuardedTemplate } from '../engine/templates/guarded-render';
-import type { FromWorker, RowResult, ToWorker } from './render-protocol';
+import type { FromWorker, RowResult, ToWorker } from '../engine/templates/render-protocol';
 
 /** How often a long batch says it is still working (and after its first row), so the host's watchdog can tell slow
  * from stuck. */

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { toErrorShape, UserError } from '../../shared/errors';
 import { failure, readJsonBody, sendJson } from './http-responses';
 import type { FailureThrottle } from '../platform/throttle';
+import { isLoopback } from '../platform/addresses';
 
 
 export interface ServerLimits {
@@ -91,9 +92,6 @@ export async function closeServer(server: Server): Promise<void> {
 
 const WILDCARDS = new Set(['0.0.0.0', '::']);
 
-export function isLoopback(address: string): boolean {
-  return address === '::1' || address === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(address) || address === '::ffff:127.0.0.1';
-}
 
 /**
  * The Host (and Origin host) values a server bound to `address` answers: the literal address with its port, plus

@@ -9,7 +9,7 @@ import type { AdapterDetails, AdapterRecord, adaptersContract, TrainingEstimate,
 import type { ModelRecord } from '../../../shared/contract/models';
 import { UserError } from '../../../shared/errors';
 import { READ_LIMITS, readBounded } from '../../engine/models/bounded-read';
-import type { EngineHost } from '../../host/engine-host';
+import type { EngineClient } from '../../engine/client';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { AdapterIdentity } from './adapter-identity';
 import { AdapterStore } from './adapter-store';
@@ -24,7 +24,7 @@ type Contract = typeof adaptersContract;
 
 export interface AdaptersServiceDeps {
   readonly workspace: WorkspaceAccess;
-  readonly engine: Pick<EngineHost, 'request'>;
+  readonly engine: EngineClient;
   readonly models: { get(arg: { id: string }): Promise<ModelRecord> };
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;

@@ -8,8 +8,8 @@ import type { adaptersContract, JobState, TrainingJob } from '../../../shared/co
 import type { ModelRecord } from '../../../shared/contract/models';
 import { CancelledError, UserError } from '../../../shared/errors';
 import { toPeftLora } from '../../../shared/lora';
-import { isEngineInterruption } from '../../host/engine-errors';
-import type { EngineHost } from '../../host/engine-host';
+import { isEngineInterruption } from '../../engine/engine-errors';
+import type { EngineClient } from '../../engine/client';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { AdapterStore } from './adapter-store';
 import { defaultLr, numVirtualTokens, type PreparedFacts } from './estimate';
@@ -28,7 +28,7 @@ export interface Prepared {
 
 export interface TrainingRunDeps {
   readonly workspace: WorkspaceAccess;
-  readonly engine: Pick<EngineHost, 'request'>;
+  readonly engine: EngineClient;
   readonly events: EventSink<typeof adaptersContract>;
   readonly appVersion: string;
   readonly newId?: () => string;

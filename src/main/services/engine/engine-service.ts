@@ -1,14 +1,14 @@
-// The engine as the UI sees it (engineContract): status, restart, self-test and provider probe, over the EngineHost
-// that the composition root owns. Status changes go out as onStatus events.
+// The engine as the UI sees it (engineContract): status, restart, self-test and provider probe, over the engine host
+// (engine/client.ts EngineControl) that the composition root owns. Status changes go out as onStatus events.
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { EngineStatus, ProviderProbe, SelfTestResult, engineContract } from '../../../shared/contract/engine';
-import type { EngineHost } from '../../host/engine-host';
+import type { EngineControl } from '../../engine/client';
 
 export class EngineService implements ServiceImpl<typeof engineContract> {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly host: EngineHost,
+    private readonly host: EngineControl,
     events: EventSink<typeof engineContract>,
   ) {
     this.unsubscribe = host.onStatus((status) => events.emit('onStatus', status));

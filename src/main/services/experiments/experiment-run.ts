@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Experiment, ExperimentProgress, ExperimentState } from '../../../shared/contract/experiments';
 import { canonicalDecodingSettings } from '../../../shared/decoding-settings';
 import { CancelledError, UserError } from '../../../shared/errors';
-import { isEngineInterruption } from '../../host/engine-errors';
-import type { EngineHost } from '../../host/engine-host';
+import { isEngineInterruption } from '../../engine/engine-errors';
+import type { EngineClient } from '../../engine/client';
 import type { ResolvedSpecialization } from '../specializations';
 import { promptsFor } from '../specializations';
 import type { ExperimentExamples, Example } from './examples';
@@ -17,7 +17,7 @@ import type { SqlDatabase } from '../../platform/db';
 export interface ExperimentRunDeps {
   experiment: Experiment;
   db: SqlDatabase;
-  engine: Pick<EngineHost, 'request'>;
+  engine: EngineClient;
   examples: ExperimentExamples;
   /** The cells' specializations, resolved, in cell order. */
   cells: ResolvedSpecialization[];

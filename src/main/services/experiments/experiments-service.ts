@@ -7,7 +7,7 @@ import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contra
 import type { ExampleDetails, Experiment, ExperimentResults, ExperimentSpec, experimentsContract, OutputRow } from '../../../shared/contract/experiments';
 import { METRIC_NEEDS_REFERENCE } from '../../../shared/metrics';
 import { UserError } from '../../../shared/errors';
-import type { EngineHost } from '../../host/engine-host';
+import type { EngineClient } from '../../engine/client';
 import type { SpecializationsService } from '../specializations';
 import { promptFor } from '../specializations';
 import type { DatasetReader } from '../templates';
@@ -27,7 +27,7 @@ type Contract = typeof experimentsContract;
 
 export interface ExperimentsServiceDeps {
   readonly workspace: WorkspaceAccess;
-  readonly engine: Pick<EngineHost, 'request'>;
+  readonly engine: EngineClient;
   readonly datasets: DatasetReader;
   readonly specializations: Pick<SpecializationsService, 'specialization' | 'resolve' | 'createDerived' | 'lineage'>;
   /** For reports: this build's version and a profile's name by id. */

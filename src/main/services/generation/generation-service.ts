@@ -7,7 +7,7 @@ import type { GenerationResult, ModelDecodingDefaults, generationContract } from
 import type { ModelRecord, PlaygroundPrompt } from '../../../shared/contract';
 import type { DecodingOverrides } from '../../../shared/decoding-settings';
 import { UserError, toErrorShape } from '../../../shared/errors';
-import type { EngineHost } from '../../host/engine-host';
+import type { EngineClient } from '../../engine/client';
 import type { AdapterFolderRef, GenerationPrompt } from '../../engine/generation-protocol';
 
 type Contract = typeof generationContract;
@@ -15,7 +15,7 @@ type Contract = typeof generationContract;
 export interface GenerationServiceDeps {
   /** The model registry (ModelsService): ids to folders, with their availability checked. */
   readonly models: { get(arg: { id: string }): Promise<ModelRecord> };
-  readonly engine: Pick<EngineHost, 'request'>;
+  readonly engine: EngineClient;
   readonly events: EventSink<Contract>;
   readonly newRunId?: () => string;
   /** A uint32 seed for runs that name none (tests inject a fixed one). */

@@ -9,7 +9,7 @@ import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { BundledModel, ModelRecord, modelsContract } from '../../../shared/contract/models';
 import { BugError, CancelledError, UserError } from '../../../shared/errors';
 import type { WeightFormat } from '../../../shared/weight-format';
-import type { EngineHost } from '../../host/engine-host';
+import type { EngineClient } from '../../engine/client';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { canonicalPath, resolveFolderPath, type PathBase } from '../workspace/layout';
 import { findBundledModelsDir, listBundledModels } from './bundled';
@@ -21,7 +21,7 @@ type Contract = typeof modelsContract;
 
 export interface ModelsServiceDeps {
   readonly workspace: WorkspaceAccess;
-  readonly engine: Pick<EngineHost, 'request'>;
+  readonly engine: EngineClient;
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;
   /** resources/models; found next to the running code when not given (null: none bundled). */

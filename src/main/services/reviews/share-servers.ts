@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { ShareInterface } from '../../../shared/contract/reviews';
 import { UserError } from '../../../shared/errors';
-import { isLoopback } from '../../host/server-hardening';
+import { isLoopback } from '../../platform/addresses';
 
 export interface OpenShareServer {
   readonly port: number;

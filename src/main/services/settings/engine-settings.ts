@@ -2,7 +2,7 @@
 // change restarts the worker so every session is recreated with them (sessions are never switched in place).
 import type { EngineSettings, Settings } from '../../../shared/contract/settings';
 import type { WeightSettings } from '../../engine/weights-protocol';
-import type { EngineHost, EngineSessionConfig } from '../../host/engine-host';
+import type { EngineControl, EngineSessionConfig } from '../../engine/client';
 
 /** The worker config for these settings. */
 export function engineConfig(settings: EngineSettings): EngineSessionConfig {
@@ -18,7 +18,7 @@ export function weightSettings(settings: EngineSettings, cacheFolder: string): W
  * SettingsService's `apply` for the engine section: resolves when the restarted worker is ready. Weight formats need
  * no restart (models.setWeightFormat has told the running worker); the host keeps them for the next worker.
  */
-export function applyEngineSettings(host: EngineHost, weightCacheFolder: string): (next: Settings, previous: Settings) => Promise<void> {
+export function applyEngineSettings(host: EngineControl, weightCacheFolder: string): (next: Settings, previous: Settings) => Promise<void> {
   return async (next, previous) => {
     host.setWeights(weightSettings(next.engine, weightCacheFolder));
     const config = engineConfig(next.engine);

@@ -7,7 +7,7 @@ import type { DemonstrationAnalytics, DemonstrationSetVersion } from '../../../s
 import type { MetricSpec } from '../../../shared/metrics';
 import { UserError } from '../../../shared/errors';
 import { scoreExample } from '../../eval';
-import type { EngineHost } from '../../host/engine-host';
+import type { EngineClient } from '../../engine/client';
 import type { GenerationPrompt } from '../../engine/generation-protocol';
 import { generationPrompt } from './checks';
 import type { DatasetReader } from './dataset-reader';
@@ -27,7 +27,7 @@ export interface AnalyticsInput {
   readonly examplesFor: (row: Record<string, unknown>) => PoolRow[];
 }
 
-export async function demonstrationAnalytics(input: AnalyticsInput, deps: { datasets: DatasetReader; engine: Pick<EngineHost, 'request'>; renderer: TemplateRenderer }): Promise<DemonstrationAnalytics> {
+export async function demonstrationAnalytics(input: AnalyticsInput, deps: { datasets: DatasetReader; engine: EngineClient; renderer: TemplateRenderer }): Promise<DemonstrationAnalytics> {
   const facts = deps.datasets.versionFacts(input.set.datasetVersionId);
   if (facts.roles.reference === null) {
     throw new UserError(`${facts.name} v${facts.version} has no reference field to score outputs against`, { code: 'demos-analytics', where: 'demonstrationSetVersionId' });

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ModelRecord } from '../../../shared/contract/models';
 import type { TemplateCheckReport } from '../../../shared/contract/templates';
 import { UserError } from '../../../shared/errors';
-import type { EngineHost } from '../../host/engine-host';
+import type { EngineClient } from '../../engine/client';
 import type { GenerationPrompt } from '../../engine/generation-protocol';
 import type { DatasetReader, ReaderRow } from './dataset-reader';
 import { renderRows, type CompiledTemplate, type RenderedText, type TemplateRenderer } from './render';
@@ -33,7 +33,7 @@ export interface ChecksInput {
 
 export interface ChecksDeps {
   readonly datasets: DatasetReader;
-  readonly engine: Pick<EngineHost, 'request'>;
+  readonly engine: EngineClient;
   readonly renderer: TemplateRenderer;
 }
 
@@ -48,13 +48,13 @@ export function generationPrompt(rendered: RenderedText): GenerationPrompt {
  * count training uses, the chat template applied when `chat`, a system message folded into the user turn). Each row
  * counts its prompt plus the one EOS token appended to the empty target; rows over maxLength come back in tooLong.
  */
-export function measurePrompts(engine: Pick<EngineHost, 'request'>, model: ModelRecord, texts: readonly RenderedText[], chat: boolean, maxLength: number) {
+export function measurePrompts(engine: EngineClient, model: ModelRecord, texts: readonly RenderedText[], chat: boolean, maxLength: number) {
   const pairs = texts.map((t) => ({ prompt: chat && t.system ? `${t.system}\n\n${t.text}` : t.text, target: '' }));
   return engine.request('prepareTrainingData', { modelFolder: model.folder, pairs, validation: [], chat, maxLength, numVirtualTokens: 0 });
 }
 
 /** One rendered prompt's tokens (without the EOS measurePrompts adds: no limit, so the row is never left out). */
-export async function countPromptTokens(engine: Pick<EngineHost, 'request'>, model: ModelRecord, text: RenderedText): Promise<number> {
+export async function countPromptTokens(engine: EngineClient, model: ModelRecord, text: RenderedText): Promise<number> {
   const out = await measurePrompts(engine, model, [text], text.chat, Number.MAX_SAFE_INTEGER);
   return out.maxRowTokens - out.targetTokens;
 }

@@ -5,15 +5,17 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../../../shared/errors';
 import { parseGuarded, RENDER_LIMITS, TemplateFailureError, type GuardedTemplate } from '../../engine/templates/parse';
 import type { TemplateFailure } from '../../engine/templates/plain-errors';
-import type { RenderHost } from '../../host/render-host';
+import type { RenderBatch, RowResult } from '../../engine/templates/render-protocol';
 export { templateFields } from '../../../shared/template-fields';
 
 export const MAX_RENDERED_CHARS = RENDER_LIMITS.outputChars;
 /** Rows per request to the render worker: one round trip per batch, while one message stays a few MB at most. */
 export const RENDER_BATCH_ROWS = 1000;
 
-/** What renders templates: the render host (tests may give one with other limits). */
-export type TemplateRenderer = Pick<RenderHost, 'render'>;
+/** What renders templates: the render host (host/render-host.ts; tests may give one with other limits). */
+export interface TemplateRenderer {
+  render(batch: RenderBatch, signal?: AbortSignal, onProgress?: (rowsDone: number) => void): Promise<RowResult[]>;
+}
 
 export interface TemplateLike {
   source: string;

@@ -13,7 +13,7 @@ import type { User } from '../../../shared/contract/users';
 import type { MetricSpec } from '../../../shared/metrics';
 import { BugError, UserError } from '../../../shared/errors';
 import type { AdapterFolderRef } from '../../engine/generation-protocol';
-import type { EngineHost } from '../../host/engine-host';
+import type { EngineClient } from '../../engine/client';
 import type { GenerationService } from '../generation';
 import type { WorkspaceAccess } from '../workspace';
 import { demonstrationAnalytics } from './analytics';
@@ -37,7 +37,7 @@ export interface TemplatesServiceDeps {
   /** Who saves and who moves versions through the workflow (absent in tests of other services: no author). */
   readonly users?: { currentUser(): User };
   /** For the checks and analytics, which measure and generate with a model (absent: those methods are refused). */
-  readonly engine?: Pick<EngineHost, 'request'>;
+  readonly engine?: EngineClient;
   readonly models?: { usableModel(id: string): Promise<ModelRecord> };
   /** For live runs of a previewed row (absent: run is refused). */
   readonly generation?: Pick<GenerationService, 'launch'>;
@@ -206,7 +206,7 @@ export class TemplatesService implements ServiceImpl<Contract> {
     return this.deps.users.currentUser();
   }
 
-  private async generator(modelId: string): Promise<{ engine: Pick<EngineHost, 'request'>; model: ModelRecord }> {
+  private async generator(modelId: string): Promise<{ engine: EngineClient; model: ModelRecord }> {
     if (!this.deps.engine || !this.deps.models) throw new BugError('templates: checks, token counts and runs need the engine and the model registry');
     return { engine: this.deps.engine, model: await this.deps.models.usableModel(modelId) };
   }

@@ -1,7 +1,7 @@
 // Messages between the render host (main thread) and the render worker: one batch of rows over one template per
 // request, a result per row, and a heartbeat while a long batch runs (the host's watchdog listens for it).
-import type { TemplateFailure } from '../engine/templates/plain-errors';
-import type { RenderLimits, TemplateWarning } from '../engine/templates/parse';
+import type { TemplateFailure } from './plain-errors';
+import type { RenderLimits, TemplateWarning } from './parse';
 
 export interface RenderBatch {
   readonly source: string;
