@@ -141,7 +141,7 @@ describe('requests', () => {
     expect(out.nodes.some((n) => n.name.startsWith('/grad/Relu'))).toBe(false);
   });
 
-  it('refuses a non-scalar loss, a non-leaf or integer parameter, and an op without a VJP', () => {
+  it('refuses a non-scalar loss, a non-leaf or integer parameter, an unknown op and an inference-only op', () => {
     const { forward, x, ids, y } = graph();
     const z = forward.outputs[1]!;
     expect(() => buildBackward(forward, { loss: z, params: [x] })).toThrow(/the loss must be a float scalar, z is float32 \[2, 2\]/);
@@ -149,7 +149,14 @@ describe('requests', () => {
     expect(() => buildBackward(forward, { loss: y, params: [z] })).toThrow(/parameter z is not an input or initializer/);
     const forged: Graph = { ...forward, nodes: forward.nodes.map((n) => (n.op === 'Mul' ? { ...n, op: 'Erf' } : n)) };
     expect(() => buildBackward(forged, { loss: y, params: [x] })).toThrow(BugError);
-    expect(() => buildBackward(forged, { loss: y, params: [x] })).toThrow(/no VJP for Erf \(node \/Mul\)/);
+    expect(() => buildBackward(forged, { loss: y, params: [x] })).toThrow(/Erf \(node \/Mul\) is not an op of the graph builder/);
+    // Every op of the builder has a row (the compiler checks vjps against OpName); fused kernels say they have none.
+    const f = new GraphBuilder('fused');
+    const h = f.input('h', 'float32', [1, 2, 4]);
+    const normed = f.op.SkipSimplifiedLayerNormalization(h, h, f.initializer('gamma', f32([4], [1, 1, 1, 1])), 1e-6);
+    const fusedLoss = f.op.ReduceSum(normed, undefined, { keepdims: false });
+    f.output('loss', fusedLoss);
+    expect(() => buildBackward(f.build(), { loss: fusedLoss, params: [h] })).toThrow(/SkipSimplifiedLayerNormalization has no gradient \(inference only\)/);
   });
 
   it('differentiates float32 initializers: d sum(x·w) / dw[i, j] = sum_n x[n, i]', async () => {

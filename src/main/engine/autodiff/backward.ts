@@ -6,7 +6,7 @@ import { isFloat } from '../graph/dtype';
 import type { InferInput } from '../graph/ir';
 import { knownInts } from '../graph/op-def';
 import { isOpName, opDef } from '../graph/ops';
-import { NONE, type VjpContext } from './context';
+import { INFERENCE_ONLY, NONE, type VjpContext } from './context';
 import { checkGradient, scalar, shapeOf } from './emit';
 import { vjpOf } from './vjp';
 
@@ -58,8 +58,9 @@ export function buildBackward(forward: Graph, spec: BackwardSpec): Graph {
   for (const node of [...forward.nodes].reverse()) {
     if (!node.outputs.some(active)) continue;
     const entry = vjpOf(node.op);
-    if (entry === undefined) {
-      throw new BugError(`autodiff: no VJP for ${node.op} (node ${node.name}), which lies between the loss and a trainable parameter; add it to autodiff/vjp.ts`);
+    if (entry === undefined) throw new BugError(`autodiff: ${node.op} (node ${node.name}) is not an op of the graph builder`);
+    if (entry === INFERENCE_ONLY) {
+      throw new BugError(`autodiff: ${node.name}: ${node.op} has no gradient (inference only); build training graphs with the decomposed forms`);
     }
     if (entry === NONE) continue;
     g.scope(`${BACKWARD_SCOPE}${node.name}`, () => {

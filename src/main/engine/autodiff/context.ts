@@ -29,4 +29,9 @@ export type Vjp = (c: VjpContext) => readonly (Value | null)[];
 
 /** An op's row of the table: its VJP, or NONE when its outputs carry no gradient (shapes, comparisons, constants). */
 export const NONE = 'non-differentiable';
-export type VjpEntry = Vjp | typeof NONE;
+/**
+ * The row of an op that only inference graphs use (fused or quantized kernels): it has no gradient, and a training
+ * graph that puts one between the loss and a parameter is a bug (training builds the decomposed forms).
+ */
+export const INFERENCE_ONLY = 'inference-only';
+export type VjpEntry = Vjp | typeof NONE | typeof INFERENCE_ONLY;

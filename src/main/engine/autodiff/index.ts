@@ -2,6 +2,6 @@
 // forward graph, composite ops built from primitives, and the finite-difference gradient check.
 export { BACKWARD_SCOPE, buildBackward, gradName, type BackwardSpec } from './backward';
 export { silu } from './composites';
-export { NONE, type Vjp, type VjpContext, type VjpEntry } from './context';
+export { INFERENCE_ONLY, NONE, type Vjp, type VjpContext, type VjpEntry } from './context';
 export { gradcheck, randomTensor, SeededRandom, TOLERANCES, type GradcheckCase, type GradcheckResult, type ParamCheck, type Tolerance } from './gradcheck';
 export { vjpOf, vjps } from './vjp';

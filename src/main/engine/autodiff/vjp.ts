@@ -2,9 +2,9 @@
 // onnxruntime-node has no gradient kernels). Formulas after ORT's orttraining/core/graph/gradient_builder.cc; dY is the
 // upstream gradient, dX the result. Shape-moving ops are in vjp-shape.ts.
 import { BugError } from '../../../shared/errors';
-import { i64, type GraphBuilder, type OpName, type Value } from '../graph';
+import { i64, isOpName, type GraphBuilder, type OpName, type Value } from '../graph';
 import { axesOf, intAttr } from '../graph/op-def';
-import { NONE, type Vjp, type VjpContext, type VjpEntry } from './context';
+import { INFERENCE_ONLY, NONE, type Vjp, type VjpContext, type VjpEntry } from './context';
 import { scalar, shapeOf, transposeLast2, unbroadcast } from './emit';
 import { lossVjps } from './vjp-loss';
 import { shapeVjps } from './vjp-shape';
@@ -142,10 +142,6 @@ const rotaryEmbedding: Vjp = (c) => {
   return [g.op.RotaryEmbedding(c.dY, c.x(1), g.op.Neg(c.x(2)), intAttr(c.attrs, 'num_heads', 0)), null, null];
 };
 
-const inferenceOnly: Vjp = (c) => {
-  throw new BugError(`autodiff: ${c.node.name}: ${c.node.op} has no gradient; build training graphs with the decomposed forms`);
-};
-
 export const vjps = {
   ...shapeVjps,
   ...lossVjps,
@@ -180,10 +176,10 @@ export const vjps = {
   LogSoftmax: logSoftmax,
   RotaryEmbedding: rotaryEmbedding,
   /** Inference graphs only (graph/ops-inference.ts): training graphs keep the decomposed forms, which have VJPs. */
-  Attention: inferenceOnly,
-  GroupQueryAttention: inferenceOnly,
-  SkipSimplifiedLayerNormalization: inferenceOnly,
-  MatMulNBits: inferenceOnly,
+  Attention: INFERENCE_ONLY,
+  GroupQueryAttention: INFERENCE_ONLY,
+  SkipSimplifiedLayerNormalization: INFERENCE_ONLY,
+  MatMulNBits: INFERENCE_ONLY,
   Log: (c) => [c.g.op.Div(c.dY, c.x(0))], // dY / X
   /** Where(condition, X, Y): dX = Where(condition, dY, 0), dY' = Where(condition, 0, dY). */
   Where: (c) => {
@@ -213,9 +209,9 @@ export const vjps = {
   And: NONE,
   Not: NONE,
   Constant: NONE,
-} satisfies Partial<Record<OpName, VjpEntry>>;
+} satisfies Record<OpName, VjpEntry>;
 
-/** The table's row for an op, or undefined when no VJP is written yet (the reverse walk then names the node). */
+/** The table's row for an op; undefined only for a name that is not an op of the builder. */
 export function vjpOf(op: string): VjpEntry | undefined {
-  return Object.hasOwn(vjps, op) ? (vjps as Record<string, VjpEntry>)[op] : undefined;
+  return isOpName(op) ? vjps[op] : undefined;
 }

@@ -3,7 +3,7 @@ export { DEFAULT_OPSET, GraphBuilder, type OpCalls } from './builder';
 export { DTYPES, isDType, type DType, type TensorData } from './dtype';
 export { attr, type Attr, type Attrs, type ExternalTensor, type Graph, type Initializer, type Node, type Value } from './ir';
 export { ONNX_IR_VERSION, encodeModel, toModelProto, type WriteOptions } from './onnx-writer';
-export { ops, type OpName } from './ops';
+export { isOpName, ops, type OpName } from './ops';
 export { SLICE_END } from './ops-shape';
 export { canonicalDim } from './dims';
 export { formatShape, type Dim, type Shape } from './shape';
