@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { FinishReason, GeneratedRow } from '../../shared/contract/generation';
 import { DecodingOverrides, DecodingSettings } from '../../shared/decoding-settings';
+import { LORA_MODULES } from '../../shared/lora';
 
 const count = z.number().int().nonnegative();
 const tokenId = z.number().int().nonnegative();
@@ -29,13 +30,10 @@ export const FloatTensor = z.object({
 });
 export type FloatTensor = z.infer<typeof FloatTensor>;
 
-/** PEFT target_modules of a Llama-family layer (models/lora.ts LORA_MODULES; the worker checks they agree). */
-export const LORA_MODULE_NAMES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
-
 /** LoRA weights per layer [L] and module: A [r, in], B [out, r] (lora_A.weight / lora_B.weight), and the scaling. */
 export const AdapterTensors = z.object({
   scaling: z.number(),
-  layers: z.array(z.partialRecord(z.enum(LORA_MODULE_NAMES), z.object({ A: FloatTensor, B: FloatTensor }))),
+  layers: z.array(z.partialRecord(z.enum(LORA_MODULES), z.object({ A: FloatTensor, B: FloatTensor }))),
 });
 export type AdapterTensors = z.infer<typeof AdapterTensors>;
 

@@ -65,13 +65,6 @@ export function reshapeTo(g: GraphBuilder, v: Value, dims: readonly Dim[], sourc
   throw new BugError(`autodiff: cannot reshape ${formatShape(v.shape)} to ${formatShape(dims)} with dims known while building`);
 }
 
-/** Sum of dims (Concat offsets); undefined when the sum is not a valid dim. */
-export function sumDims(dims: readonly Dim[]): Dim | undefined {
-  let total: Dim | undefined = 0;
-  for (const d of dims) total = total === undefined ? undefined : addDims(total, d);
-  return total;
-}
-
 /** Swaps the last two dims (MatMul's transposes). */
 export function transposeLast2(g: GraphBuilder, x: Value): Value {
   const rank = x.shape.length;

@@ -24,11 +24,6 @@ export function blocksPerRow(K: number, blockSize = QUANT_BLOCK_SIZE): number {
   return Math.ceil(K / blockSize);
 }
 
-/** Bytes of the codes of one [N, K] matrix. */
-export function quantizedBytes(N: number, K: number, bits: QuantBits, blockSize = QUANT_BLOCK_SIZE): number {
-  return N * blocksPerRow(K, blockSize) * ((blockSize * bits) / 8);
-}
-
 /** Quantizes rows [N, K] (row-major float32) block by block along K; a short last block is zero-padded. */
 export function quantizeMatrix(w: Float32Array, N: number, K: number, bits: QuantBits, blockSize = QUANT_BLOCK_SIZE): QuantizedMatrix {
   if (w.length !== N * K) throw new BugError(`quantizeMatrix: ${w.length} values is not [${N}, ${K}]`);

@@ -3,11 +3,7 @@
 import { UserError } from '../../../shared/errors';
 import { tensor, type Tensor } from '../graph';
 import { LORA_MODULES, loraFeatures, type DecoderConfig, type LoraAdapter, type LoraModule, type LoraWeights, type Specialization } from '../models';
-import type { AdapterTensors, FloatTensor, LORA_MODULE_NAMES } from '../generation-protocol';
-
-/** Compile-time check: the protocol spells out the LoRA module names (it must not import graph code); they agree. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-export const LORA_MODULES_AGREE: Same<LoraModule, (typeof LORA_MODULE_NAMES)[number]> = true;
+import type { AdapterTensors, FloatTensor } from '../generation-protocol';
 
 export function toSpecialization(config: DecoderConfig, adapter: AdapterTensors | null, softPrompt: FloatTensor | null): Specialization {
   return {
