@@ -2,7 +2,7 @@
 // int64 values (static, or from Shape so symbolic dims stay exact), and the broadcast reduction (ORT's HandleBroadcasting).
 import { BugError } from '../../../shared/errors';
 import { formatShape, i64, tensor, type DType, type Dim, type GraphBuilder, type Value } from '../graph';
-import { addDims, canonicalDim, divideDims, subDims } from '../graph/dims';
+import { canonicalDim, divideDims, subDims } from '../graph/dims';
 import { isStatic } from '../graph/shape';
 
 /** A scalar constant of a float dtype (float16/bfloat16 through a Cast of a float32 constant, which ORT folds). */
