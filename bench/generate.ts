@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
   let torch: TorchFigures | null = null;
   if (args.torch && torchAvailable()) {
-    log('torch reference: running tools/bench/torch_generate.py ...');
+    log('torch reference: running tools/reference/torch_generate.py ...');
     const r = runTorch(ROOT, { model: folder, threads: args.threads, prefill: args.prefill, decode: args.decode, context: args.context, reps: args.reps });
     if (typeof r === 'string') log(r);
     else torch = r;

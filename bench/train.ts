@@ -1,6 +1,6 @@
 // bench/train: training tokens/s and peak RSS of LoRA (q, v), soft-prompt and joint training on a
 // SmolLM2-135M-shaped Llama (f32), each mode in its own process (so peak RSS is that mode's), beside PyTorch eager
-// (tools/bench/torch_train.py) and the compute bound (FLOPs per token vs a timed 1024^3 MatMul in ORT).
+// (tools/reference/torch_train.py) and the compute bound (FLOPs per token vs a timed 1024^3 MatMul in ORT).
 // Not part of `npm test`. Run from the repository root: node bench/run.mjs bench/train.ts [--flags] (README.md).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -139,7 +139,7 @@ function runDovetail(m: Mode, a: Args): ModeFigures | string {
 }
 
 function runTorch(folder: string, m: Mode, a: Args): ModeFigures | string {
-  const argv = [join(ROOT, 'tools/bench/torch_train.py'), '--model', folder, '--mode', m, ...forwardArgs(a)];
+  const argv = [join(ROOT, 'tools/reference/torch_train.py'), '--model', folder, '--mode', m, ...forwardArgs(a)];
   const r = spawnSync(PYTHON, argv, { encoding: 'utf8', timeout: 60 * 60_000, env: { ...process.env, OMP_NUM_THREADS: `${a.threads}` } });
   if (r.status !== 0) return `torch ${m} failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
   return lastJson(r.stdout);

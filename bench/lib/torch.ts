@@ -1,4 +1,4 @@
-// The PyTorch reference (tools/bench/torch_generate.py) as a subprocess, when Debian's torch is installed: same
+// The PyTorch reference (tools/reference/torch_generate.py) as a subprocess, when Debian's torch is installed: same
 // checkpoint, same token counts, same thread count. Returns null (with the reason) when it cannot run.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ export function torchAvailable(): boolean {
 }
 
 export function runTorch(root: string, args: { model: string; threads: number; prefill: number; decode: number; context: number; reps: number }): TorchFigures | string {
-  const script = join(root, 'tools/bench/torch_generate.py');
+  const script = join(root, 'tools/reference/torch_generate.py');
   const argv = [script, '--model', args.model, '--threads', `${args.threads}`, '--prefill', `${args.prefill}`, '--decode', `${args.decode}`, '--context', `${args.context}`, '--reps', `${args.reps}`];
   const r = spawnSync(PYTHON, argv, { encoding: 'utf8', timeout: 30 * 60_000, env: { ...referenceEnv(), OMP_NUM_THREADS: `${args.threads}` } });
   if (r.status !== 0) return `torch reference failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;

@@ -14,6 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))  # safetensors_io
 
 DEFAULT_MODEL = REPO / "resources" / "models" / "dovetail-wordnet-13m"
 MAX_FILE = 15 * 1024 * 1024

@@ -28,7 +28,7 @@ python3 tools/demo-model/pretrain.py --corpus "$W/corpus" --model "$W/model" --s
   --time-budget "$BUDGET" --compile --log "$OUT/train.log"
 echo "pretrained at $(( $(date +%s) - T0 ))s"
 python3 tools/demo-model/verify_hf.py --model "$W/model" --fixture "$W/greedy.json" 2>&1 | tee "$OUT/verify.log" || true
-python3 tools/reference-fixtures/make_tiny_llama.py --out "$W/tiny-llama" 2>&1 | tail -3 || true
+python3 tools/reference/make_peft_fixture.py --out "$W/tiny-llama" 2>&1 | tail -3 || true
 
 # at most 8 files come back, each under 16 MiB: shards apart, the rest in one tar
 OUT_ABS=$(cd "$OUT" && pwd)

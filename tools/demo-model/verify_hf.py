@@ -17,6 +17,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))  # safetensors_io
 from corpus_text import render_chat  # noqa: E402
 from llama import LlamaConfig, LlamaForCausalLM, greedy  # noqa: E402
 from safetensors_io import load_folder  # noqa: E402

@@ -21,7 +21,7 @@ sys.dont_write_bytecode = True
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from make_reference import MODELS, forward  # noqa: E402
-from make_tiny_llama import write_json, write_safetensors  # noqa: E402
+from make_model_fixtures import write_json, write_safetensors  # noqa: E402
 from make_train_reference import read_safetensors  # noqa: E402
 
 ROOT = HERE.parents[1]

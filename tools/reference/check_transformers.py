@@ -87,7 +87,8 @@ def main() -> int:
             diff = (got - expected[case["name"]]).abs().max().item()
             worst = max(worst, diff)
             same = tokens == case["greedy"]
-            print(f"{folder.name:12s} {case['name']:14s} max|diff| {diff:.2e} greedy {'same' if same else f'DIFFERENT {tokens} vs {case['greedy']}'}")
+            verdict = "same" if same else f"DIFFERENT {tokens} vs {case['greedy']}"
+            print(f"{folder.name:12s} {case['name']:14s} max|diff| {diff:.2e} greedy {verdict}")
             if diff > 1e-4 or not same:
                 bad.append(f"{folder.name}/{case['name']}")
     print(f"worst {worst:.2e}; {'all agree' if not bad else 'MISMATCH: ' + ', '.join(bad)}")

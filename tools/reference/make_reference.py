@@ -24,8 +24,8 @@ import torch
 
 sys.dont_write_bytecode = True
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools/fixtures"))
-from make_tiny_llama import rope_inv_freq, write_json, write_safetensors  # noqa: E402
+sys.path.insert(0, str(ROOT / "tools/reference"))
+from make_model_fixtures import rope_inv_freq, write_json, write_safetensors  # noqa: E402
 from tiny_tokenizer import make_tokenizer  # noqa: E402
 
 OUT = ROOT / "src/main/engine/models/__fixtures__/reference"

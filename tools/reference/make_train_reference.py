@@ -10,7 +10,6 @@ The forward is make_reference.py's (transformers' eager Llama, PEFT LoRA and pro
 from __future__ import annotations
 
 import json
-import struct
 import sys
 from pathlib import Path
 
@@ -20,7 +19,8 @@ sys.dont_write_bytecode = True
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from make_reference import MODELS, forward, peft_key  # noqa: E402
-from make_tiny_llama import write_json, write_safetensors  # noqa: E402
+from make_model_fixtures import write_json, write_safetensors  # noqa: E402
+from safetensors_io import read_file as read_safetensors  # noqa: E402
 
 ROOT = HERE.parents[1]
 REF = ROOT / "src/main/engine/models/__fixtures__/reference/llama"
@@ -33,18 +33,6 @@ ROWS = [  # (prompt ids, target ids): labels on the target part only
 SCALING = 2.0  # lora_alpha 8 / r 4
 
 
-def read_safetensors(path: Path) -> dict[str, torch.Tensor]:
-    raw = path.read_bytes()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8 : 8 + n])
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        assert info["dtype"] == "F32"
-        out[name] = torch.frombuffer(bytearray(raw[8 + n + a : 8 + n + b]), dtype=torch.float32).reshape(info["shape"]).clone()
-    return out
 
 
 def batch() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

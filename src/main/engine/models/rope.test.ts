@@ -1,5 +1,5 @@
 // RoPE inverse frequencies and cos/sin against transformers' formulas evaluated in torch float32
-// (tools/fixtures/make_tiny_llama.py writes __fixtures__/rope-reference.json).
+// (tools/reference/make_model_fixtures.py writes __fixtures__/rope-reference.json).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Llama3RopeScaling } from './config';

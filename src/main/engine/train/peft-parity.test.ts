@@ -1,4 +1,4 @@
-// The oracle: the real PEFT-saved LoRA and prompt-tuning adapters of the tiny Llama (tools/reference-fixtures),
+// The oracle: the real PEFT-saved LoRA and prompt-tuning adapters of the tiny Llama (__fixtures__/tiny-llama),
 // read by readPeftAdapter and run by ModelRunner, give transformers/PEFT's logits within 1e-4 (measured 4.7e-6).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

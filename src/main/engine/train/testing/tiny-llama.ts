@@ -1,4 +1,4 @@
-// Test helper: the tiny Llama of tools/reference-fixtures (copied to __fixtures__/tiny-llama) with its real
+// Test helper: the tiny Llama of __fixtures__/tiny-llama (tools/reference/make_peft_fixture.py) with its real
 // PEFT-saved LoRA and prompt-tuning adapters, and transformers/PEFT's logits (expected.safetensors) as float32.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

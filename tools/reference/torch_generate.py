@@ -8,7 +8,6 @@ import argparse
 import json
 import math
 import statistics
-import struct
 import sys
 import time
 from pathlib import Path
@@ -17,21 +16,10 @@ import torch
 import torch.nn.functional as F
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from safetensors_io import read_file as load_safetensors  # noqa: E402
 
 
-def load_safetensors(path: Path) -> dict[str, torch.Tensor]:
-    raw = path.read_bytes()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8 : 8 + n])
-    base = 8 + n
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        assert info["dtype"] == "F32", f"{name}: only F32 checkpoints"
-        a, b = info["data_offsets"]
-        out[name] = torch.frombuffer(bytearray(raw[base + a : base + b]), dtype=torch.float32).reshape(info["shape"])
-    return out
 
 
 class Llama:

@@ -4,7 +4,7 @@ oracle tests: base logits, logits with a LoRA adapter, logits with a prompt-tuni
 Untied lm_head, grouped-query attention (4 query heads, 2 kv heads), fp32 everywhere. Needs torch, transformers
 and peft (the GPU machine has them; it runs on the CPU). Seeded; the output folder is committed as produced.
 
-  python3 tools/reference-fixtures/make_tiny_llama.py --out tools/reference-fixtures/tiny-llama
+  python3 tools/reference/make_peft_fixture.py --out src/main/engine/train/__fixtures__/tiny-llama
 """
 from __future__ import annotations
 

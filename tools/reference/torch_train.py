@@ -11,7 +11,6 @@ import json
 import math
 import resource
 import statistics
-import struct
 import sys
 import time
 from pathlib import Path
@@ -20,23 +19,10 @@ import torch
 import torch.nn.functional as F
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from safetensors_io import read_file as load_safetensors  # noqa: E402
 
 
-def load_safetensors(path: Path) -> dict[str, torch.Tensor]:
-    """Views into one buffer read once (no second copy of the weights, so peak RSS counts them once)."""
-    buf = bytearray(path.stat().st_size)
-    with path.open("rb") as f:
-        f.readinto(buf)
-    (n,) = struct.unpack("<Q", buf[:8])
-    header = json.loads(bytes(buf[8 : 8 + n]))
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        assert info["dtype"] == "F32", f"{name}: only F32 checkpoints"
-        a, b = info["data_offsets"]
-        out[name] = torch.frombuffer(buf, dtype=torch.float32, count=(b - a) // 4, offset=8 + n + a).reshape(info["shape"])
-    return out
 
 
 class TrainLlama:

@@ -1,6 +1,7 @@
-"""Reads and writes safetensors files (and a sharded model.safetensors.index.json) with json + torch only.
+"""Reads and writes safetensors files (and a sharded model.safetensors.index.json) with json + torch only: the one
+safetensors helper of the PyTorch references (tools/reference) and the demo-model pipeline (tools/demo-model).
 
-Written by hand because Debian's python has no `safetensors` module, and check.py must run there; the format is
+Written by hand because Debian's python has no `safetensors` module, and the scripts must run there; the format is
 an 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}}, then raw bytes.
 """
 from __future__ import annotations
@@ -49,15 +50,19 @@ def read_header(path: Path) -> tuple[dict, int]:
 
 
 def read_file(path: Path) -> dict[str, torch.Tensor]:
+    """Every tensor as a view into one buffer read once (no second copy, so a benchmark's peak RSS counts it once)."""
     header, start = read_header(path)
-    data = Path(path).read_bytes()
+    buf = bytearray(Path(path).stat().st_size)
+    with open(path, "rb") as fh:
+        fh.readinto(buf)
     out = {}
     for name, info in header.items():
         if name == "__metadata__":
             continue
         b, e = info["data_offsets"]
-        buf = bytearray(data[start + b:start + e])
-        t = torch.frombuffer(buf, dtype=DTYPES[info["dtype"]]) if buf else torch.empty(0, dtype=DTYPES[info["dtype"]])
+        dtype = DTYPES[info["dtype"]]
+        count = (e - b) // torch.empty(0, dtype=dtype).element_size()
+        t = torch.frombuffer(buf, dtype=dtype, count=count, offset=start + b) if count else torch.empty(0, dtype=dtype)
         out[name] = t.reshape(info["shape"])
     return out
 
