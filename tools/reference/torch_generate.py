@@ -18,35 +18,17 @@ import torch.nn.functional as F
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from safetensors_io import read_file as load_safetensors  # noqa: E402
+from torch_llama import LlamaBase  # noqa: E402
 
 
-
-
-class Llama:
-    def __init__(self, cfg: dict, w: dict[str, torch.Tensor]):
-        self.C, self.H, self.KV = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"]
-        self.D = cfg.get("head_dim") or self.C // self.H
-        self.L, self.eps = cfg["num_hidden_layers"], cfg["rms_norm_eps"]
-        self.inv_freq = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, self.D, 2, dtype=torch.float32) / self.D))
-        self.w = w
-        self.lm_head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
-
-    def norm(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-        return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
-
-    def rope(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-        h = x.shape[-1] // 2
-        return x * cos + torch.cat((-x[..., h:], x[..., :h]), dim=-1) * sin
-
+class Llama(LlamaBase):
     def forward(self, ids: torch.Tensor, past: list | None) -> tuple[torch.Tensor, list]:
         """ids [B, T] -> last-position logits [B, V] and the grown cache (per layer [B, Hkv, P+T, D] key, value)."""
         B, T = ids.shape
         P = 0 if past is None else past[0][0].shape[2]
         G = self.H // self.KV
         x = F.embedding(ids, self.w["model.embed_tokens.weight"])
-        freqs = torch.arange(P, P + T, dtype=torch.float32)[:, None] * self.inv_freq[None]
-        emb = torch.cat((freqs, freqs), dim=-1)
-        cos, sin = emb.cos()[None, None], emb.sin()[None, None]  # [1, 1, T, D]
+        cos, sin = self.cos_sin(P, T)  # [1, 1, T, D]
         mask = None
         if T > 1:
             mask = torch.full((T, P + T), float("-inf")).triu(P + 1)

@@ -21,25 +21,13 @@ import torch.nn.functional as F
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from safetensors_io import read_file as load_safetensors  # noqa: E402
+from torch_llama import LlamaBase  # noqa: E402
 
 
-
-
-class TrainLlama:
+class TrainLlama(LlamaBase):
     def __init__(self, cfg: dict, w: dict[str, torch.Tensor], lora: dict[str, torch.Tensor] | None, scaling: float):
-        self.C, self.H, self.KV = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"]
-        self.D = cfg.get("head_dim") or self.C // self.H
-        self.L, self.eps = cfg["num_hidden_layers"], cfg["rms_norm_eps"]
-        self.inv_freq = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, self.D, 2, dtype=torch.float32) / self.D))
-        self.w, self.lora, self.scaling = w, lora, scaling
-        self.lm_head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
-
-    def norm(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-        return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
-
-    def rope(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-        h = x.shape[-1] // 2
-        return x * cos + torch.cat((-x[..., h:], x[..., :h]), dim=-1) * sin
+        super().__init__(cfg, w)
+        self.lora, self.scaling = lora, scaling
 
     def linear(self, h: torch.Tensor, prefix: str) -> torch.Tensor:
         y = F.linear(h, self.w[f"{prefix}.weight"])
@@ -54,9 +42,7 @@ class TrainLlama:
         if soft is not None:
             x = torch.cat((soft[None].expand(B, -1, -1), x), dim=1)
         S = x.shape[1]
-        freqs = torch.arange(S, dtype=torch.float32)[:, None] * self.inv_freq[None]
-        emb = torch.cat((freqs, freqs), dim=-1)
-        cos, sin = emb.cos()[None, None], emb.sin()[None, None]
+        cos, sin = self.cos_sin(0, S)
         mask = torch.full((S, S), float("-inf")).triu(1)
         G = self.H // self.KV
         for i in range(self.L):

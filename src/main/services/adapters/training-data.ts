@@ -1,18 +1,16 @@
-// The wizard's file data: rows from a bundled demo dataset or a JSONL file, rendered through the user's Jinja prompt
-// template into (prompt, target) pairs by the one guarded renderer (the render worker, in batches). A malformed row
-// is a UserError naming the file and line; names the template reads that rows lack come back as warnings.
+// The wizard's file data: rows from a bundled demo dataset or a JSONL file, read by the datasets service's streaming
+// JSONL reader (datasets/readers.ts: encoding, size and line caps, nesting limit) and rendered through the user's
+// Jinja prompt template into (prompt, target) pairs by the one guarded renderer (the render worker, in batches). A
+// malformed row is a UserError naming the file and line; names the template reads that rows lack come back as warnings.
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrainingDataSource, TrainingTemplate } from '../../../shared/contract/adapters';
 import { UserError } from '../../../shared/errors';
-import { readUserText } from '../../platform/files/text-stream';
 import { checkPathText } from '../../platform/files/user-files';
+import { MAX_DATA_FILE_BYTES, openReader } from '../datasets/readers';
 import { compile, renderRows, type CompiledTemplate, type RowToRender, type TemplateRenderer } from '../templates';
-
-/** This stand-in reads its file whole, so it takes files up to this size (the datasets service streams larger ones). */
-const MAX_TRAINING_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface TrainingPair {
   prompt: string;
@@ -24,7 +22,7 @@ export interface RenderedData {
   validation: TrainingPair[];
   /** Names the data for the lineage: "bundled:support-triage" or the file path. */
   sourceId: string;
-  /** sha256 of the training (and validation) file bytes. */
+  /** sha256 of the training file's bytes; with a validation file, sha256 of both files' sha256 (hex, in that order). */
   contentHash: string;
   templateHash: string;
   /** Set when the template version decides it (dataset sources). */
@@ -57,13 +55,13 @@ export async function renderTrainingData(
 ): Promise<RenderedData> {
   const files = dataFiles(source, datasetsDir);
   const compiled = compile({ source: template.prompt, system: null, chat: template.chat }, 'template.prompt');
-  const hash = createHash('sha256');
+  const fileHashes: string[] = [];
   const warnings = new WarningTally();
   const read = async (path: string, limit: number | null): Promise<TrainingPair[]> => {
     checkPathText(path, 'adapters.train: data.path');
-    const { text, bytes } = await readUserText(path, { where: path, maxBytes: MAX_TRAINING_FILE_BYTES, expected: 'a JSONL file with one JSON object per line' });
-    hash.update(bytes);
-    return renderLines(text, path, template, compiled, limit, renderer, warnings);
+    const { rows, sha256 } = await readRows(path, template, limit);
+    fileHashes.push(sha256);
+    return renderPairs(rows, template, compiled, renderer, warnings);
   };
   const pairs = await read(files.train, template.maxRows);
   if (pairs.length === 0) throw new UserError(`${files.train} has no rows`, { code: 'train-data', where: files.train, hint: 'Give a JSONL file with one JSON object per line.' });
@@ -72,7 +70,7 @@ export async function renderTrainingData(
     pairs,
     validation,
     sourceId: source.kind === 'bundled' ? `bundled:${source.dataset}` : source.path,
-    contentHash: hash.digest('hex'),
+    contentHash: fileHashes.length === 1 ? (fileHashes[0] as string) : createHash('sha256').update(fileHashes.join('')).digest('hex'),
     templateHash: createHash('sha256').update(JSON.stringify([template.prompt, template.inputField, template.outputField, template.chat])).digest('hex'),
     warnings: warnings.list(pairs.length + validation.length),
   };
@@ -97,32 +95,32 @@ function dataFiles(source: Exclude<TrainingDataSource, { kind: 'dataset' }>, dat
   return { train: join(datasetsDir, source.dataset, 'train.jsonl'), validation: join(datasetsDir, source.dataset, 'validation.jsonl') };
 }
 
-/** Parses JSONL and renders each row; `limit` rows at most. Blank lines are skipped (line numbers stay the file's). */
-export async function renderLines(
-  text: string, path: string, t: TrainingTemplate, compiled: CompiledTemplate, limit: number | null, renderer: TemplateRenderer, warnings: WarningTally,
-): Promise<TrainingPair[]> {
-  const rows: (RowToRender & { target: string })[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length && (limit === null || rows.length < limit); i++) {
-    const line = lines[i] as string;
-    if (line.trim() === '') continue;
-    const where = `${path}:${i + 1}`;
-    const fail = (message: string, hint: string): UserError => new UserError(`Line ${i + 1} of ${path}: ${message}`, { code: 'train-data', where, hint });
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch {
-      throw fail('is not valid JSON', 'Each line must be one JSON object, e.g. {"input": "...", "output": "..."}.');
-    }
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw fail('is not a JSON object', 'Each line must be one JSON object.');
-    const fields = row as Record<string, unknown>;
-    const input = fields[t.inputField];
-    const output = fields[t.outputField];
+type FileRow = RowToRender & { target: string };
+
+/**
+ * The first `limit` rows of a JSONL file through the datasets reader, each checked for the input and output fields;
+ * the whole file is read (its sha256 is the lineage's), blank lines skipped, line numbers the file's.
+ */
+async function readRows(path: string, t: TrainingTemplate, limit: number | null): Promise<{ rows: FileRow[]; sha256: string }> {
+  const rows: FileRow[] = [];
+  const reader = openReader(path, 'jsonl', MAX_DATA_FILE_BYTES);
+  for await (const item of reader.items()) {
+    if (limit !== null && rows.length >= limit) continue;
+    const where = item.line > 0 ? `${path}:${item.line}` : path;
+    const fail = (message: string, hint: string): UserError =>
+      new UserError(item.line > 0 ? `Line ${item.line} of ${path}: ${message}` : `${path}: ${message}`, { code: 'train-data', where, hint });
+    if (item.kind === 'problem') throw fail(item.reason, item.hint ?? 'Each line must be one JSON object, e.g. {"input": "...", "output": "..."}.');
+    const input = item.data[t.inputField];
+    const output = item.data[t.outputField];
     if (typeof input !== 'string') throw fail(`has no text field "${t.inputField}" (the input field)`, 'Choose the field that holds the input, or fix the row.');
     if (typeof output !== 'string' || output === '') throw fail(`has no text field "${t.outputField}" (the output field)`, 'Choose the field that holds the expected output, or fix the row.');
-    rows.push({ row: { ...fields, input }, examples: [], where: `line ${i + 1} of ${path}`, target: output });
+    rows.push({ row: { ...item.data, input }, examples: [], where: `line ${item.line} of ${path}`, target: output });
   }
-  // The target never leaks into the prompt: the output field is the reference, unset when rendering.
+  return { rows, sha256: reader.sha256() };
+}
+
+/** Renders the rows through the one renderer; the target never leaks into the prompt (the output field is unset). */
+async function renderPairs(rows: readonly FileRow[], t: TrainingTemplate, compiled: CompiledTemplate, renderer: TemplateRenderer, warnings: WarningTally): Promise<TrainingPair[]> {
   const outcomes = await renderRows(renderer, compiled, { input: [t.inputField], reference: t.outputField }, rows, { stopOnError: true });
   return outcomes.map((outcome, i) => {
     if (!outcome.ok) throw outcome.error;
