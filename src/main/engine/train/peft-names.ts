@@ -1,5 +1,6 @@
 // PEFT's on-disk names: the adapter folder's files, the tensor keys of adapter_model.safetensors and the module names
-// of a Llama-family LlamaForCausalLM that target_modules are resolved against (PEFT's utils/save_and_load.py and its developer guide checkpoint.md).
+// of a Llama-family LlamaForCausalLM that target_modules are resolved against (PEFT's utils/save_and_load.py and its
+// developer guide checkpoint.md).
 import type { DecoderConfig } from '../models';
 import { LORA_MLP_MODULES as MLP_MODULES, LORA_MODULES, type LoraModule } from '../../../shared/lora';
 
