@@ -50,7 +50,8 @@ describe('renderRow', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).where).toBe('row 7');
     expect((error as UserError).message).toMatch(/^Row 7: Something is called like a function, but it is a name that is not set$/);
-    const huge = compiled(`{% for i in range(${MAX_RENDERED_CHARS + 10}) %}x{% endfor %}`);
+    // 1,000 characters per step, so the output cap is reached in a few hundred steps, long before the render clock.
+    const huge = compiled(`{% for i in range(${MAX_RENDERED_CHARS / 1000 + 10}) %}${'x'.repeat(1000)}{% endfor %}`);
     await expect(renderRow(host, huge, { message: '' }, roles, [], 'row 1')).rejects.toThrow(/over the 200,000 allowed/);
   });
 });
