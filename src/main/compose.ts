@@ -128,6 +128,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   const adapters = new AdaptersService({
     workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderer, renderDataset: datasetRenderer({ datasets, templates }),
+    templates, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
   });
   const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
   const experiments = new ExperimentsService({

@@ -1,5 +1,5 @@
 // The adapters service: training jobs (LoRA and/or soft prompt on rendered rows; estimate, pause, resume, cancel,
-// progress) and the registered adapter versions with their lineage, active-check and vLLM reports; PEFT import.
+// progress) and the registered adapter versions with their lineage, active-check and vLLM reports; PEFT import and export.
 import { z } from 'zod';
 import { DEFAULT_TARGET_MODULES, LORA_MODULES, MAX_LORA_RANK, MAX_VIRTUAL_TOKENS } from '../lora';
 import { defineService, method } from './define';
@@ -187,6 +187,17 @@ export type AdapterDetails = z.infer<typeof AdapterDetails>;
 
 const byId = z.object({ id: Id }).strict();
 
+export const AdapterExport = z.object({
+  /** The folder or .zip written (absolute). */
+  path: z.string(),
+  format: z.enum(['folder', 'zip']),
+  /** Relative paths of the files in it. */
+  files: z.array(z.string()),
+  /** adapter_config.json's base_model_name_or_path. */
+  baseModelNameOrPath: z.string(),
+});
+export type AdapterExport = z.infer<typeof AdapterExport>;
+
 export const adaptersContract = defineService(
   'adapters',
   {
@@ -205,6 +216,12 @@ export const adaptersContract = defineService(
     get: method(byId, AdapterDetails),
     /** Reads a PEFT folder against the model, runs the adapter-active check, copies it into the workspace. */
     importPeft: method(z.object({ folder: FolderPath, modelId: ModelId, name: z.string().trim().min(1).max(120).optional() }).strict(), AdapterRecord),
+    /**
+     * Writes the adapter as a PEFT folder, or a .zip of one when `to` ends in .zip (either must not exist yet):
+     * adapter_config.json naming the base model's folder, the weights, the soft prompt in prompt_tuning/, a README.md
+     * model card and the lineage. Nothing is left behind when it fails.
+     */
+    export: method(z.object({ id: Id, to: FolderPath }).strict(), AdapterExport),
     /** Unregisters the adapter and deletes its copy in the workspace. */
     remove: method(byId, z.null()),
   },

@@ -65,7 +65,8 @@ export const PERMISSIONS: PermissionTable = {
   generation: { prepare: read(STAFF), start: write(STAFF, 'generation'), cancel: write(STAFF) },
   adapters: {
     estimate: read(STAFF), startTraining: write(EDITORS), pause: write(EDITORS), resume: write(EDITORS), cancel: write(EDITORS),
-    jobs: read(STAFF), job: read(STAFF), list: read(STAFF), get: read(STAFF), importPeft: write(EDITORS), remove: write(EDITORS),
+    jobs: read(STAFF), job: read(STAFF), list: read(STAFF), get: read(STAFF), importPeft: write(EDITORS), export: write(STAFF),
+    remove: write(EDITORS),
   },
   datasets: {
     inspectFile: read(STAFF), import: write(STAFF), cancelImport: write(STAFF), list: read(STAFF), get: read(STAFF), rows: read(STAFF),

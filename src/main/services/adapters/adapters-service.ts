@@ -3,14 +3,18 @@
 // a restart is 'interrupted' and resumes from its checkpoint), and adapter versions in <workspace>/adapters/<id>/.
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { AdapterDetails, AdapterRecord, adaptersContract, TrainingEstimate, TrainingJob, TrainingSpec } from '../../../shared/contract/adapters';
+import type { AdapterDetails, AdapterExport, AdapterRecord, adaptersContract, TrainingEstimate, TrainingJob, TrainingSpec } from '../../../shared/contract/adapters';
 import type { ModelRecord } from '../../../shared/contract/models';
 import { UserError } from '../../../shared/errors';
 import { READ_LIMITS, readBounded } from '../../engine/models/bounded-read';
 import type { EngineClient } from '../../engine/client';
+import { refuseVirtual } from '../../platform/files/user-files';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
+import { resolveFolderPath } from '../workspace/layout';
+import { exportAdapter } from './adapter-export';
 import { AdapterIdentity } from './adapter-identity';
 import { AdapterStore } from './adapter-store';
 import { estimateRun, numVirtualTokens } from './estimate';
@@ -36,6 +40,10 @@ export interface AdaptersServiceDeps {
   readonly renderDataset?: RenderDataset;
   /** Renders the prompt template over file rows (the render worker's host). */
   readonly renderer: TemplateRenderer;
+  /** Names a saved template version in an export's model card. */
+  readonly templates?: { templateVersion(id: string): { name: string; version: number; contentHash: string } };
+  /** What a relative export path is relative to (the CLI: its working directory); the home folder by default. */
+  readonly paths?: { readonly relativeTo?: string };
 }
 
 const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
@@ -175,6 +183,20 @@ export class AdaptersService implements ServiceImpl<Contract> {
     return record;
   }
 
+  async export(arg: { id: string; to: string }): Promise<AdapterExport> {
+    const adapter = this.record(arg.id);
+    const model = await this.deps.models.get({ id: adapter.modelId });
+    const to = resolveFolderPath(arg.to, { homeDir: homedir(), relativeTo: this.deps.paths?.relativeTo ?? homedir() });
+    await refuseVirtual(to, 'to', 'export');
+    const job = adapter.jobId === null ? undefined : new JobStore(this.deps.workspace.active.db).byId(adapter.jobId);
+    const templateVersionId = job?.spec.template.templateVersionId ?? null;
+    const lookup = this.deps.templates;
+    const template = templateVersionId === null || !lookup ? null : templateFacts(lookup, templateVersionId);
+    // PEFT loads the base from base_model_name_or_path: the registered folder (absolute) is where this machine has it.
+    const out = await exportAdapter({ adapter, to, baseModelPath: model.folder, baseModelName: model.name, template, appVersion: this.deps.appVersion });
+    return { ...out, baseModelNameOrPath: model.folder };
+  }
+
   async remove(arg: { id: string }): Promise<null> {
     const store = new AdapterStore(this.deps.workspace.active.db);
     const adapter = store.byId(arg.id);
@@ -241,6 +263,15 @@ export class AdaptersService implements ServiceImpl<Contract> {
 
   private now(): string {
     return this.deps.clock().toISOString();
+  }
+}
+
+function templateFacts(templates: NonNullable<AdaptersServiceDeps['templates']>, id: string): { name: string; version: number; contentHash: string } | null {
+  try {
+    const v = templates.templateVersion(id);
+    return { name: v.name, version: v.version, contentHash: v.contentHash };
+  } catch {
+    return null; // a template removed since training: the card keeps the hash from the lineage
   }
 }
 
