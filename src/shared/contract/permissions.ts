@@ -77,7 +77,9 @@ export const PERMISSIONS: PermissionTable = {
     run: write(STAFF, 'generation'), demonstrationSets: read(STAFF), saveDemonstrations: write(EDITORS), setStatus: write(EDITORS),
     checks: write(EDITORS, 'generation'), lastChecks: read(STAFF), demonstrationAnalytics: read(STAFF, 'generation'),
   },
-  specializations: { list: read(STAFF), get: read(STAFF), create: write(STAFF), try: write(STAFF, 'generation') },
+  specializations: { list: read(STAFF), get: read(STAFF), create: write(STAFF), try: write(STAFF, 'generation'),
+    tryParts: write(STAFF, 'generation'),
+  },
   experiments: {
     list: read(STAFF), get: read(STAFF), create: write(STAFF), run: write(STAFF), cancel: write(STAFF),
     results: read(STAFF, 'experiment'), outputs: read(STAFF, 'experiment'), example: read(STAFF, 'experiment'),

@@ -48,12 +48,21 @@ export type Specialization = z.infer<typeof Specialization>;
 
 export const CreateSpecialization = SpecializationParts.extend({ name: z.string().trim().min(1, 'A name is required').max(120) }).strict();
 
+/** Values of the dataset fields the template reads (without a template: the text sent as-is under `input`). */
+const TryFields = z.record(z.string(), z.string());
+
 export const TrySpecialization = z.object({
   specializationId: Id,
-  /** Values of the dataset fields the template reads (without a template: the text sent as-is under `input`). */
-  fields: z.record(z.string(), z.string()),
+  fields: TryFields,
+  /** Decoding for this run in place of the specialization's own (the Playground's settings); absent: its own. */
+  decoding: DecodingOverrides.optional(),
   /** Demonstration rows come from the set's dataset; nothing else is needed. */
 }).strict();
+
+/** A bundle that is not saved (the Playground's picks), checked as `create` checks one, run on one input. */
+export const TryParts = z.object({ parts: SpecializationParts, fields: TryFields }).strict();
+
+const TryStarted = z.object({ runId: RunId, prompt: z.string() });
 
 export const specializationsContract = defineService(
   'specializations',
@@ -66,7 +75,9 @@ export const specializationsContract = defineService(
      * Starts a streaming generation of the specialization on one input, for the live side-by-side Playground; its
      * tokens and result come as generation.onToken / generation.onFinished events of the returned run.
      */
-    try: method(TrySpecialization, z.object({ runId: RunId, prompt: z.string() })),
+    try: method(TrySpecialization, TryStarted),
+    /** The same for parts picked in the Playground without saving them (nothing is stored). */
+    tryParts: method(TryParts, TryStarted),
   },
   { onChanged: z.object({ id: z.string() }) },
 );

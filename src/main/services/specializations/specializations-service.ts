@@ -1,12 +1,12 @@
 // The specializations service (specializationsContract): content-hashed bundles of a model and its optional parts,
 // checked when created (each adapter made for this model and giving the part it is used for), and a live run of
-// one input for the side-by-side Playground.
+// one input, of a saved bundle or of parts picked in the Playground, for the live compare and the Playground.
 import { createHash, randomUUID } from 'node:crypto';
 import type { AdapterRecord } from '../../../shared/contract/adapters';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { ModelRecord } from '../../../shared/contract/models';
 import { COMPONENTS, type Component, type Specialization, type SpecializationParts, type specializationsContract } from '../../../shared/contract/specializations';
-import { canonicalDecodingSettings } from '../../../shared/decoding-settings';
+import { canonicalDecodingSettings, type DecodingOverrides } from '../../../shared/decoding-settings';
 import { UserError } from '../../../shared/errors';
 import type { GenerationService } from '../generation';
 import type { TemplatesService } from '../templates';
@@ -68,11 +68,24 @@ export class SpecializationsService implements ServiceImpl<Contract> {
     return spec;
   }
 
-  async try(arg: { specializationId: string; fields: Record<string, string> }): Promise<{ runId: string; prompt: string }> {
+  async try(arg: { specializationId: string; fields: Record<string, string>; decoding?: DecodingOverrides | undefined }): Promise<{ runId: string; prompt: string }> {
     const resolved = await this.resolve(arg.specializationId);
-    const roles = { input: Object.keys(arg.fields), reference: null };
-    const { prompt, rendered } = await promptFor(resolved, arg.fields, roles, 'the input');
-    const { runId } = await this.deps.generation.launch(resolved.model, [prompt], resolved.decoding, resolved.adapterFolders);
+    return this.launchTry(resolved, arg.fields, arg.decoding ?? resolved.decoding);
+  }
+
+  /** Runs unsaved parts: checked and hashed as `create` does (adapters of this model, giving their part, active). */
+  async tryParts(arg: { parts: SpecializationParts; fields: Record<string, string> }): Promise<{ runId: string; prompt: string }> {
+    const { hash } = await this.hash(arg.parts);
+    const spec: Specialization = { ...arg.parts, id: `unsaved-${hash.slice(0, 16)}`, name: 'Unsaved', hash, components: componentsOf(arg.parts), derivedFrom: null, createdAt: this.deps.clock().toISOString() };
+    const resolved = await resolveSpecialization(spec, this.resolveDeps());
+    return this.launchTry(resolved, arg.fields, resolved.decoding);
+  }
+
+  /** One input through the template renderer (the render worker, as experiments render), streamed by generation. */
+  private async launchTry(resolved: ResolvedSpecialization, fields: Record<string, string>, decoding: DecodingOverrides): Promise<{ runId: string; prompt: string }> {
+    const roles = { input: Object.keys(fields), reference: null };
+    const { prompt, rendered } = await promptFor(resolved, fields, roles, 'the input');
+    const { runId } = await this.deps.generation.launch(resolved.model, [prompt], decoding, resolved.adapterFolders);
     return { runId, prompt: rendered.text };
   }
 
@@ -95,7 +108,11 @@ export class SpecializationsService implements ServiceImpl<Contract> {
   }
 
   resolve(id: string): Promise<ResolvedSpecialization> {
-    return resolveSpecialization(this.specialization(id), { models: this.deps.generation, adapters: this.deps.adapters, templates: this.deps.templates });
+    return resolveSpecialization(this.specialization(id), this.resolveDeps());
+  }
+
+  private resolveDeps() {
+    return { models: this.deps.generation, adapters: this.deps.adapters, templates: this.deps.templates };
   }
 
   /**
