@@ -118,7 +118,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     },
     ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
   });
-  const generation = new GenerationService({ models, engine, events: sink('generation') });
+  const generation = new GenerationService({
+    models, engine, events: sink('generation'),
+    playground: { load: () => settings.playground(workspace.active.info.id), save: (value) => settings.savePlayground(workspace.active.info.id, value) },
+  });
   const clock = (): Date => new Date();
   const datasets = new DatasetsService({ workspace, events: sink('datasets'), clock, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}) });
   const users = new UsersService({ workspace, events: sink('users'), clock });

@@ -1,5 +1,6 @@
 // Generation from a registered model (the Playground, later experiments): start a run and get its id at once, follow
 // it through onToken events, get its results (or its error) in onFinished, cancel it. The seed is always recorded.
+// The Playground's picks and decoding settings are kept per workspace.
 import { z } from 'zod';
 import { DecodingOverrides, DecodingSettings } from '../decoding-settings';
 import { ErrorShape } from '../errors';
@@ -93,6 +94,24 @@ export const StartGeneration = z
   })
   .strict();
 
+const PartId = z.string().trim().min(1).max(64).nullable().default(null);
+
+/**
+ * What the Playground had picked, per workspace: a saved specialization (run as stored, with the decoding below), or
+ * a model with any of its parts; the prompt mode for a model without a template; the decoding settings it sends.
+ */
+export const PlaygroundSettings = z.object({
+  specializationId: PartId,
+  modelId: PartId,
+  loraAdapterId: PartId,
+  softPromptAdapterId: PartId,
+  templateVersionId: PartId,
+  demonstrationSetVersionId: PartId,
+  promptMode: z.enum(['chat', 'raw']).default('chat'),
+  decoding: DecodingOverrides.default({}),
+}).strict();
+export type PlaygroundSettings = z.infer<typeof PlaygroundSettings>;
+
 export const generationContract = defineService(
   'generation',
   {
@@ -102,6 +121,9 @@ export const generationContract = defineService(
     start: method(StartGeneration, z.object({ runId: RunId, seed: count })),
     /** Cancels a run: its rows end with finish reason 'cancelled' and keep their text. False when it had ended. */
     cancel: method(z.object({ runId: RunId }).strict(), z.object({ cancelled: z.boolean() })),
+    /** The open workspace's Playground settings as last saved (the defaults when none were). */
+    playgroundSettings: method(z.object({}).strict(), PlaygroundSettings),
+    savePlaygroundSettings: method(PlaygroundSettings, z.null()),
   },
   {
     onToken: TokenDelta,

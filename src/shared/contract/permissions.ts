@@ -62,7 +62,9 @@ export const PERMISSIONS: PermissionTable = {
     rename: write(EDITORS), bundled: read(STAFF),
     setWeightFormat: write(STAFF),
   },
-  generation: { prepare: read(STAFF), start: write(STAFF, 'generation'), cancel: write(STAFF) },
+  generation: {
+    prepare: read(STAFF), start: write(STAFF, 'generation'), cancel: write(STAFF), playgroundSettings: read(STAFF), savePlaygroundSettings: write(STAFF),
+  },
   adapters: {
     estimate: read(STAFF), startTraining: write(EDITORS), pause: write(EDITORS), resume: write(EDITORS), cancel: write(EDITORS),
     jobs: read(STAFF), job: read(STAFF), list: read(STAFF), get: read(STAFF), importPeft: write(EDITORS), export: write(STAFF),

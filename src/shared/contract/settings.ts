@@ -1,8 +1,10 @@
-// App-level settings of one user (not of a workspace), kept in the user-data folder: engine execution provider,
-// threads and thread spinning for now. Every field has a default, so a missing or damaged file still yields usable settings.
+// App-level settings of one user, kept in the user-data folder: engine execution provider, threads and thread
+// spinning, and the Playground's picks per workspace. Every field has a default, so a missing or damaged file still
+// yields usable settings.
 import { z } from 'zod';
 import { defineService, method } from './define';
 import { WeightFormat } from '../weight-format';
+import { PlaygroundSettings } from './generation';
 
 /** ONNX Runtime execution providers Dovetail can ask for (names as onnxruntime-node's backends spell them). */
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
@@ -59,9 +61,14 @@ export const EngineSettings = z.object({
 });
 export type EngineSettings = z.infer<typeof EngineSettings>;
 
+/** The Playground's settings of one workspace, with when they were saved (the oldest are dropped past a limit). */
+export const StoredPlaygroundSettings = PlaygroundSettings.extend({ savedAt: z.string() });
+
 /** Every setting; later sections (appearance, review, ...) are added beside `engine`, each with its defaults. */
 export const Settings = z.object({
   engine: EngineSettings.default({ ...DEFAULT_ENGINE_SETTINGS }),
+  /** By workspace id; written through generation.savePlaygroundSettings, not update(). */
+  playground: z.record(z.string().min(1), StoredPlaygroundSettings).default({}),
 });
 export type Settings = z.infer<typeof Settings>;
 

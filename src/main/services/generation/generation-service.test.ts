@@ -1,17 +1,21 @@
 // GenerationService through the dispatcher (validated arguments, results and events) with a real workspace, the
-// model registry and the real engine worker, on the bundled demo model.
+// model registry and the real engine worker, on the bundled demo model; the Playground settings kept per workspace
+// in the real settings file.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generationContract, modelsContract, type GenerationFinished, type ModelRecord, type TokenDelta } from '../../../shared/contract';
+import { generationContract, modelsContract, type GenerationFinished, type ModelRecord, type PlaygroundSettings, type TokenDelta } from '../../../shared/contract';
 import type { CallResponse, EventMessage } from '../../../shared/contract/wire';
 import { Dispatcher } from '../../api/dispatcher';
 import { spawnChildProcess } from '../../host/engine-channel';
 import { EngineHost } from '../../host/engine-host';
 import { engineWorkerScript } from '../../host/testing/engine-worker-script';
 import { ModelsService } from '../models';
+import { PlaygroundSettings as PlaygroundSettingsSchema } from '../../../shared/contract/generation';
+import { SettingsService } from '../settings';
+import { PLAYGROUND_WORKSPACES_KEPT } from '../settings/settings-service';
 import { WorkspaceService } from '../workspace';
 import { GenerationService } from './generation-service';
 
@@ -44,7 +48,9 @@ beforeEach(async () => {
   const sink = (name: 'models' | 'generation') => ({ emit: (event: string, payload: unknown) => late.d?.sink(name).emit(event as never, payload as never) });
   const models = new ModelsService({ workspace, engine: host, events: sink('models'), clock: () => new Date() });
   let runs = 0;
-  service = new GenerationService({ models, engine: host, events: sink('generation'), newRunId: () => `run-${++runs}`, randomSeed: () => 777 });
+  const settings = settingsAt(dir);
+  const playground = { load: () => settings.playground(workspace.active.info.id), save: (v: PlaygroundSettings) => settings.savePlayground(workspace.active.info.id, v) };
+  service = new GenerationService({ models, engine: host, events: sink('generation'), playground, newRunId: () => `run-${++runs}`, randomSeed: () => 777 });
   dispatcher = new Dispatcher({ models: modelsContract, generation: generationContract }, { models, generation: service }, { validateResults: true });
   late.d = dispatcher;
   dispatcher.subscribe((message) => {
@@ -59,6 +65,10 @@ afterEach(async () => {
   await workspace.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+function settingsAt(folder: string): SettingsService {
+  return new SettingsService({ userDataDir: path.join(folder, 'app-data'), events: { emit: () => undefined }, maxThreads: 1, onWarning: () => undefined });
+}
 
 function call(service: 'models' | 'generation', method: string, arg: unknown): Promise<CallResponse> {
   return dispatcher.handle({ service, method, arg }, { transport: 'test' });
@@ -157,5 +167,34 @@ describe('generation service', () => {
       ok: false,
       error: { kind: 'user', code: 'model-unavailable', where: folder },
     });
+  });
+
+  it('keeps the Playground settings per workspace in the settings file, and reads them back after a restart', async () => {
+    expect(await ok('generation', 'playgroundSettings', {})).toEqual({
+      specializationId: null, modelId: null, loraAdapterId: null, softPromptAdapterId: null, templateVersionId: null, demonstrationSetVersionId: null, promptMode: 'chat', decoding: {},
+    });
+    const picked = { modelId: model.id, loraAdapterId: 'adapter-1', templateVersionId: 'template-v2', promptMode: 'raw', decoding: { max_new_tokens: 24, do_sample: true, temperature: 0.7, stop_strings: ['\n'] } };
+    expect(await ok('generation', 'savePlaygroundSettings', picked)).toBeNull();
+    const first = workspace.active.info.id;
+    expect(await ok('generation', 'playgroundSettings', {})).toMatchObject(picked);
+    expect(await call('generation', 'savePlaygroundSettings', { ...picked, decoding: { top_p: 2 } })).toMatchObject({ ok: false, error: { kind: 'user', where: expect.stringContaining('decoding.top_p') } });
+
+    // Another workspace starts from the defaults; the first one's picks are still there when it is opened again.
+    await workspace.create({ path: path.join(dir, 'ws2'), name: 'Second' });
+    expect(await ok('generation', 'playgroundSettings', {})).toMatchObject({ modelId: null, decoding: {} });
+    await workspace.open({ path: path.join(dir, 'ws') });
+    expect(workspace.active.info.id).toBe(first);
+    expect(await ok('generation', 'playgroundSettings', {})).toMatchObject(picked);
+    expect(settingsAt(dir).playground(first)).toMatchObject(picked); // a new instance reads the file
+  });
+
+  it('keeps the Playground settings of the most recently saved workspaces only', async () => {
+    const settings = settingsAt(path.join(dir, 'many'));
+    for (let i = 0; i < 40; i++) await settings.savePlayground(`ws-${i}`, PlaygroundSettingsSchema.parse({ modelId: `m-${i}` }), new Date(Date.UTC(2026, 0, 1, 0, i)));
+    const kept = Object.keys((await settings.get()).playground).sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+    expect(kept).toHaveLength(PLAYGROUND_WORKSPACES_KEPT);
+    expect(kept[0]).toBe(`ws-${40 - PLAYGROUND_WORKSPACES_KEPT}`);
+    expect(settings.playground('ws-0').modelId).toBeNull();
+    expect(settings.playground('ws-39').modelId).toBe('m-39');
   });
 });

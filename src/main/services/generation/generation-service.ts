@@ -1,9 +1,10 @@
 // Generation from a registered model (generationContract): resolves the model id through the registry, runs the
 // engine's generate in the background, relays its tokens as onToken and its end as onFinished, cancels on request.
-// Runs are not stored; the seed (drawn at random when the caller gives none) is recorded in every result.
+// Runs are not stored; the seed (drawn at random when the caller gives none) is recorded in every result. The
+// Playground's settings are kept per workspace through `playground`.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { GenerationResult, ModelDecodingDefaults, generationContract } from '../../../shared/contract/generation';
+import type { GenerationResult, ModelDecodingDefaults, PlaygroundSettings, generationContract } from '../../../shared/contract/generation';
 import type { ModelRecord, PlaygroundPrompt } from '../../../shared/contract';
 import type { DecodingOverrides } from '../../../shared/decoding-settings';
 import { UserError, toErrorShape } from '../../../shared/errors';
@@ -17,6 +18,8 @@ export interface GenerationServiceDeps {
   readonly models: { get(arg: { id: string }): Promise<ModelRecord> };
   readonly engine: EngineClient;
   readonly events: EventSink<Contract>;
+  /** Where the open workspace's Playground settings are kept (the settings file, by workspace id). */
+  readonly playground: { load(): PlaygroundSettings; save(value: PlaygroundSettings): Promise<void> };
   readonly newRunId?: () => string;
   /** A uint32 seed for runs that name none (tests inject a fixed one). */
   readonly randomSeed?: () => number;
@@ -70,6 +73,15 @@ export class GenerationService implements ServiceImpl<Contract> {
       )
       .finally(() => this.runs.delete(runId));
     return { runId, seed };
+  }
+
+  async playgroundSettings(): Promise<PlaygroundSettings> {
+    return this.deps.playground.load();
+  }
+
+  async savePlaygroundSettings(value: PlaygroundSettings): Promise<null> {
+    await this.deps.playground.save(value);
+    return null;
   }
 
   async cancel({ runId }: { runId: string }): Promise<{ cancelled: boolean }> {

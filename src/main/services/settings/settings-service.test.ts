@@ -10,7 +10,7 @@ import { SETTINGS_FILE } from './settings-file';
 import { SettingsService, type SettingsServiceOptions } from './settings-service';
 
 let dir = '';
-const DEFAULTS: Settings = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} } };
+const DEFAULTS: Settings = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} }, playground: {} };
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-settings-'));
@@ -51,7 +51,7 @@ describe('SettingsService', () => {
   it('saves an update, announces it, applies it, and a new instance reads it back', async () => {
     const a = open();
     const result = await a.call('update', { engine: { executionProvider: 'cuda' } });
-    const cuda = { engine: { executionProvider: 'cuda', threads: 0, spinThreads: true, weightFormats: {} } };
+    const cuda = { engine: { executionProvider: 'cuda', threads: 0, spinThreads: true, weightFormats: {} }, playground: {} };
     expect(result).toEqual({ ok: true, result: cuda });
     expect(a.events).toEqual([cuda]);
     expect(a.applied).toEqual([[cuda, DEFAULTS]]);
@@ -59,7 +59,7 @@ describe('SettingsService', () => {
 
     await a.call('update', { engine: { threads: 2 } });
     const b = open();
-    expect(await b.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cuda', threads: 2, spinThreads: true, weightFormats: {} } } });
+    expect(await b.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cuda', threads: 2, spinThreads: true, weightFormats: {} }, playground: {} } });
     expect(b.warnings).toEqual([]);
     expect(fs.readdirSync(path.dirname(file()))).toEqual([SETTINGS_FILE]); // no temp files left by the atomic writes
   });
@@ -100,14 +100,14 @@ describe('SettingsService', () => {
     expect(await call('get', {})).toEqual({ ok: true, result: DEFAULTS });
     expect(warnings).toEqual([expect.stringContaining('is not valid JSON')]);
     await call('update', { engine: { threads: 1 } });
-    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} } });
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} }, playground: {} });
   });
 
   it('keeps the valid fields of a damaged file and names each field it replaced with its default', async () => {
     fs.mkdirSync(path.dirname(file()), { recursive: true });
     fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'quantum', threads: 2 }, future: true }));
     const a = open();
-    expect(await a.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} } } });
+    expect(await a.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} }, playground: {} } });
     expect(a.warnings).toEqual([expect.stringMatching(/engine\.executionProvider: .*using its default/)]);
 
     for (const content of ['[1, 2]', '"cpu"', 'null', JSON.stringify({ engine: 'fast' })]) {
@@ -122,7 +122,7 @@ describe('SettingsService', () => {
     fs.mkdirSync(path.dirname(file()), { recursive: true });
     fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'cpu', threads: 2 } }));
     const { call, warnings } = open();
-    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} } } });
+    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} }, playground: {} } });
     expect(warnings).toEqual([]);
   });
 
@@ -130,13 +130,13 @@ describe('SettingsService', () => {
     fs.mkdirSync(path.dirname(file()), { recursive: true });
     fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'cpu', threads: 1, spinThreads: 'no' } }));
     const { call, warnings } = open();
-    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} } } });
+    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} }, playground: {} } });
     expect(warnings).toEqual([expect.stringMatching(/engine\.spinThreads: .*using its default/)]);
   });
 
   it('saves spinThreads off, applies it, and a new instance reads it back', async () => {
     const a = open();
-    const off = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: false, weightFormats: {} } };
+    const off = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: false, weightFormats: {} }, playground: {} };
     expect(await a.call('update', { engine: { spinThreads: false } })).toEqual({ ok: true, result: off });
     expect(a.applied).toEqual([[off, DEFAULTS]]);
     expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, ...off });
@@ -158,16 +158,16 @@ describe('SettingsService', () => {
       { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
       { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} },
     ]);
-    expect(await service.get()).toEqual({ engine: { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} } });
+    expect(await service.get()).toEqual({ engine: { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} }, playground: {} });
   });
 
   it('keeps weight formats per model by content hash and rejects an unknown format, naming it', async () => {
     const { call } = open();
-    expect(await call('update', { engine: { weightFormats: { abc123: 'q4' } } })).toEqual({ ok: true, result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } } } });
+    expect(await call('update', { engine: { weightFormats: { abc123: 'q4' } } })).toEqual({ ok: true, result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, playground: {} } });
     const bad = await call('update', { engine: { weightFormats: { abc123: 'q3' } } });
     expect(bad.ok).toBe(false);
     expect(JSON.stringify(bad)).toMatch(/weightFormats/);
-    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } } } });
+    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, playground: {} } });
   });
 
   it('the schema fills every default, so later settings can be added beside engine', () => {

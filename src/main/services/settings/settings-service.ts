@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import { PlaygroundSettings } from '../../../shared/contract/generation';
 import { Settings, type SettingsLimits, type SettingsPatch, type settingsContract } from '../../../shared/contract/settings';
 import { UserError } from '../../../shared/errors';
 import { SETTINGS_FILE, readSettingsFile, writeSettingsFile } from './settings-file';
@@ -18,6 +19,9 @@ export interface SettingsServiceOptions {
   /** Puts saved settings into effect (the composition root restarts the engine); update() resolves after it. */
   readonly apply?: (next: Settings, previous: Settings) => Promise<void>;
 }
+
+/** Workspaces whose Playground settings are kept; saving for one more drops the least recently saved. */
+export const PLAYGROUND_WORKSPACES_KEPT = 32;
 
 export class SettingsService implements ServiceImpl<typeof settingsContract> {
   private readonly file: string;
@@ -52,7 +56,33 @@ export class SettingsService implements ServiceImpl<typeof settingsContract> {
   }
 
   update(patch: SettingsPatch): Promise<Settings> {
-    const run = this.queue.then(() => this.apply(patch));
+    return this.serially(() => this.apply(patch));
+  }
+
+  /** The Playground settings saved for a workspace, or its defaults. */
+  playground(workspaceId: string): PlaygroundSettings {
+    const stored = this.settings.playground[workspaceId];
+    if (!stored) return PlaygroundSettings.parse({});
+    const { savedAt: _at, ...value } = stored;
+    return structuredClone(value);
+  }
+
+  /** Saves a workspace's Playground settings (for the generation service; not a settings.update patch). */
+  savePlayground(workspaceId: string, value: PlaygroundSettings, now: Date = new Date()): Promise<void> {
+    return this.serially(async () => {
+      const kept = Object.entries(this.settings.playground)
+        .filter(([id]) => id !== workspaceId)
+        .sort(([, a], [, b]) => b.savedAt.localeCompare(a.savedAt))
+        .slice(0, PLAYGROUND_WORKSPACES_KEPT - 1);
+      const next = Settings.parse({ ...this.settings, playground: { ...Object.fromEntries(kept), [workspaceId]: { ...value, savedAt: now.toISOString() } } });
+      await writeSettingsFile(this.file, next);
+      this.settings = next;
+      this.options.events.emit('onChanged', next);
+    });
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
