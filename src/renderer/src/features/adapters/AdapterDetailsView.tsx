@@ -1,13 +1,17 @@
 // One adapter version: the active check, vLLM compatibility, lineage (base model, data, template, hyper-parameters,
-// final losses) and its loss curve.
-import { Alert, Box, Button, CircularProgress, Paper, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+// final losses) and its loss curve; "Try it" opens the Playground with it, Export writes it as a PEFT folder.
+import { Alert, Box, Button, CircularProgress, Paper, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { useState } from 'react';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { sectionHref } from '../shell/useSection';
+import { ExportDialog } from './ExportDialog';
 import { LossChart } from './LossChart';
 
 export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: () => void }) {
   const api = useApi();
   const details = useLoad((api) => api.adapters.get({ id }), [id]);
+  const [exporting, setExporting] = useState(false);
   const d = details.data;
   if (!d) return details.error ? <ErrorAlert error={details.error} /> : <CircularProgress aria-label="Loading the adapter" />;
   const lineage = d.lineage as { base_model?: { name?: string; content_hash?: string }; dataset?: { id: string; version: string } | null; template?: { version: string } | null; hyper_parameters?: Record<string, unknown> };
@@ -21,7 +25,12 @@ export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: (
   ];
   return (
     <Paper variant="outlined" sx={{ p: 2, flex: 1 }} data-testid="adapter-details">
-      <Typography variant="h6">{d.name}</Typography>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        <Typography variant="h6" sx={{ flex: 1 }}>{d.name}</Typography>
+        <Button variant="contained" size="small" href={sectionHref('playground', { adapter: id })} disabled={!d.check.active} data-testid="adapter-try">Try it</Button>
+        <Button variant="outlined" size="small" onClick={() => setExporting(true)} data-testid="adapter-export">Export</Button>
+      </Stack>
+      {exporting && <ExportDialog adapterId={id} name={d.name} onClose={() => setExporting(false)} />}
       <Alert severity={d.check.active ? 'success' : 'error'} sx={{ my: 1 }} data-testid="adapter-check">
         {d.check.active ? 'Active' : 'Inactive'}: max |Δlogit| {d.check.maxAbsDelta.toExponential(2)}, next token changed at {d.check.argmaxChanged} of {d.check.positions} canary positions.
       </Alert>

@@ -1,11 +1,13 @@
 // The specializations of the workspace: name, base model, parts (template vN, demonstrations, LoRA, soft prompt),
-// decoding and short hash. The cells an ablation derived are folded away unless asked for.
+// decoding, short hash and "Try it" (opens it in the Playground). The cells an ablation derived are folded away
+// unless asked for.
 import { Box, Button, Chip, CircularProgress, FormControlLabel, Paper, Stack, Switch, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
 import { useMemo, useState } from 'react';
 import type { AdapterRecord, DemonstrationSetVersion, ModelRecord, Specialization, TemplateVersion } from '../../../../shared/contract';
 import { useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { formatDate, shortHash } from './format';
+import { sectionHref } from '../shell/useSection';
 import { decodingSummary } from './specialization-form';
 import { useSpecializationParts } from './useExperimentsData';
 
@@ -103,6 +105,7 @@ export function SpecializationsPanel({ specializations, error, onNew }: { specia
                 <TableCell>Decoding</TableCell>
                 <TableCell>Hash</TableCell>
                 <TableCell>Created</TableCell>
+                <TableCell />
               </TableRow>
             </TableHead>
             <TableBody>
@@ -114,6 +117,7 @@ export function SpecializationsPanel({ specializations, error, onNew }: { specia
                   <TableCell sx={{ color: 'text.secondary' }}>{decodingSummary(s.decoding)}</TableCell>
                   <TableCell><Tooltip title={s.hash}><Box component="code" sx={{ fontSize: 12 }}>{shortHash(s.hash)}</Box></Tooltip></TableCell>
                   <TableCell sx={{ whiteSpace: 'nowrap', color: 'text.secondary' }}>{formatDate(s.createdAt)}</TableCell>
+                  <TableCell><Button size="small" href={sectionHref('playground', { specialization: s.id })} data-testid="specialization-try">Try it</Button></TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -1,5 +1,5 @@
 // The Playground's output: the text as it streams in, a progress line while the model works, then the run's stats
-// (tokens, speed, time to first token, why it stopped, the seed) or the error.
+// (tokens, speed, time to first token, why it stopped, the seed) or the error, and the prompt a template rendered.
 import { Alert, AlertTitle, Box, Chip, LinearProgress, Paper, Stack, Typography } from '@mui/material';
 import { UserError } from '../../../../shared/errors';
 import { ErrorAlert } from '../../components/ErrorReporter';
@@ -44,6 +44,16 @@ export function OutputPanel({ view }: { view: RunView }) {
         </Stack>
       )}
       {view.phase === 'failed' && <RunError error={view.error} />}
+      {view.prompt !== null && (
+        <Box component="details" sx={{ mt: 2 }} data-testid="playground-prompt">
+          <Typography component="summary" variant="caption" color="text.secondary" sx={{ cursor: 'pointer' }}>
+            The prompt the template rendered
+          </Typography>
+          <Typography component="pre" variant="body2" data-testid="playground-prompt-text" sx={{ m: 0, mt: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: 'monospace', bgcolor: 'action.hover', p: 1, borderRadius: 1 }}>
+            {view.prompt}
+          </Typography>
+        </Box>
+      )}
     </Paper>
   );
 }

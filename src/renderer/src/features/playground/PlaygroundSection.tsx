@@ -1,5 +1,6 @@
-// The Playground: pick a registered model, write a chat message or raw text, adjust decoding, run (Ctrl/Cmd+Enter)
-// and watch the answer stream in, cancel (Esc), read the stats. With no model yet, points to Models.
+// The Playground: pick a registered model (alone, or with adapters, a template and demonstrations, or a saved
+// specialization), write the input, adjust decoding, run (Ctrl/Cmd+Enter) and watch the answer stream in, cancel
+// (Esc), read the stats. With no model yet, points to Models.
 import { Box, CircularProgress } from '@mui/material';
 import { useSection } from '../shell/useSection';
 import type { Section } from '../shell/sections';

@@ -38,6 +38,12 @@ export function formFromDefaults(settings: DecodingSettings): DecodingForm {
   };
 }
 
+/** The form for a model's defaults with saved or a specialization's overrides on top (greedy unless they sample). */
+export function formFromOverrides(defaults: DecodingSettings, overrides: DecodingOverrides): DecodingForm {
+  const merged = formFromDefaults({ ...defaults, ...overrides });
+  return { ...merged, do_sample: overrides.do_sample ?? false, seed: overrides.seed === undefined ? '' : String(overrides.seed) };
+}
+
 /** The overrides to send, or the fields at fault. Sampling values are neither checked nor sent while greedy. */
 export function overridesFromForm(form: DecodingForm): { settings: DecodingOverrides } | { errors: FieldErrors } {
   const errors: FieldErrors = {};

@@ -1,9 +1,16 @@
-// One Playground run at a time: starts it, follows its onToken / onFinished events and cancels it (also when the
-// Playground closes). Events that arrive before start() has answered with the run id are held and replayed.
+// One Playground run at a time: starts it (a model's prompt through generation.start, or one input through a
+// specialization's template), follows its onToken / onFinished events and cancels it (also when the Playground
+// closes). Events that arrive before the start call has answered with the run id are held and replayed.
 import { useCallback, useState } from 'react';
-import type { GenerationResult, PlaygroundPrompt, DecodingOverrides } from '../../../../shared/contract';
-import { useApi } from '../../api';
+import type { GenerationResult } from '../../../../shared/contract';
 import { useRunStreams, withResult, withToken } from '../../api/run-streams';
+
+/** What a start call answers: the run id, and the seed (generation.start) or the rendered prompt (a specialization). */
+export interface RunStarted {
+  readonly runId: string;
+  readonly seed?: number;
+  readonly prompt?: string;
+}
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'finished' | 'failed';
 
@@ -11,6 +18,8 @@ export interface RunView {
   readonly phase: RunPhase;
   readonly runId: string | null;
   readonly seed: number | null;
+  /** The text the model was given, when a template rendered it. */
+  readonly prompt: string | null;
   /** The streamed text of the (single) prompt so far; the result's text once finished. */
   readonly text: string;
   readonly generatedTokens: number;
@@ -20,10 +29,9 @@ export interface RunView {
   readonly cancelling: boolean;
 }
 
-const IDLE: RunView = { phase: 'idle', runId: null, seed: null, text: '', generatedTokens: 0, result: null, error: undefined, cancelling: false };
+const IDLE: RunView = { phase: 'idle', runId: null, seed: null, prompt: null, text: '', generatedTokens: 0, result: null, error: undefined, cancelling: false };
 
 export function useGenerationRun() {
-  const api = useApi();
   const [view, setView] = useState<RunView>(IDLE);
   const streams = useRunStreams<null>((_run, update) => {
     if (update.kind === 'token') setView((v) => withToken(v, update.token));
@@ -32,15 +40,15 @@ export function useGenerationRun() {
   }, 'report');
 
   const start = useCallback(
-    async (arg: { modelId: string; prompts: PlaygroundPrompt[]; settings: DecodingOverrides }) => {
+    async (call: () => Promise<RunStarted>) => {
       if (!streams.begin()) return; // one run at a time
       setView({ ...IDLE, phase: 'starting' });
-      await streams.launch(null, () => api.generation.start(arg), {
-        started: ({ runId, seed }) => setView((v) => ({ ...v, phase: 'running', runId, seed })),
+      await streams.launch(null, call, {
+        started: ({ runId, seed, prompt }) => setView((v) => ({ ...v, phase: 'running', runId, seed: seed ?? null, prompt: prompt ?? null })),
         failed: (error) => setView({ ...IDLE, phase: 'failed', error }),
       });
     },
-    [api, streams],
+    [streams],
   );
 
   // While start() is in flight the run is cancelled once its id is known.
