@@ -1,4 +1,5 @@
-// Page object for the Adapters screen: the training wizard, the live job panel, the adapter list and details.
+// Page object for the Adapters screen: the training wizard, the live job panel, the adapter list and details, Try it
+// and Export.
 import type { Locator, Page } from '@playwright/test';
 
 export class AdaptersPage {
@@ -35,5 +36,18 @@ export class AdaptersPage {
   }
   get lineage(): Locator {
     return this.page.getByTestId('adapter-lineage');
+  }
+  /** "Try it" of the adapter shown: opens the Playground with it. */
+  get tryIt(): Locator {
+    return this.page.getByTestId('adapter-try');
+  }
+  /** Exports the adapter shown to `to` (a new folder, or a .zip) and resolves with the path the app reports. */
+  async exportTo(to: string): Promise<string> {
+    await this.page.getByTestId('adapter-export').click();
+    await this.page.getByTestId('export-to').fill(to);
+    await this.page.getByTestId('export-submit').click();
+    const done = this.page.getByTestId('export-done');
+    await done.waitFor();
+    return (await done.getAttribute('data-path')) ?? '';
   }
 }

@@ -1,4 +1,5 @@
-// Page object for the Playground: model picker, prompt, decoding settings, run / cancel, streamed output and stats.
+// Page object for the Playground: what runs (model, parts, specialization), prompt or template fields, decoding
+// settings, run / cancel, streamed output, stats and the rendered prompt.
 import type { Locator, Page } from '@playwright/test';
 
 export class PlaygroundPage {
@@ -40,6 +41,21 @@ export class PlaygroundPage {
     this.progress = this.root.getByTestId('playground-progress');
     this.stats = this.root.getByTestId('playground-stats');
     this.error = this.root.getByTestId('playground-error');
+  }
+
+  /** A pick (specialization, model, lora, soft-prompt, template, template-version, demonstrations) as shown. */
+  pick(name: string): Locator {
+    return this.root.getByTestId(`playground-${name}`);
+  }
+
+  /** The box of a template field, for specialized runs. */
+  field(name: string): Locator {
+    return this.root.getByTestId(`playground-field-${name}`);
+  }
+
+  /** The prompt a template rendered for the last run (inside a disclosure). */
+  get renderedPrompt(): Locator {
+    return this.root.getByTestId('playground-prompt-text');
   }
 
   setting(name: string): Locator {
