@@ -6,6 +6,9 @@ that PyTorch's logits match them. Not part of npm test (it needs torch, transfor
 
     node bench/run.mjs tools/reference/dovetail_export_logits.ts EXPORT /tmp/dovetail-logits.json
     python3 tools/reference/check_peft_export.py EXPORT --dovetail-logits /tmp/dovetail-logits.json
+    # the soft prompt of a LoRA + soft prompt export (prompt_tuning/):
+    node bench/run.mjs tools/reference/dovetail_export_logits.ts EXPORT /tmp/soft.json --soft-prompt
+    python3 tools/reference/check_peft_export.py EXPORT --subfolder prompt_tuning --dovetail-logits /tmp/soft.json
 """
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ import sys
 from pathlib import Path
 
 import torch
-from peft import AutoPeftModelForCausalLM, PeftConfig
-from transformers import AutoTokenizer
+from peft import AutoPeftModelForCausalLM, PeftConfig, PeftModel
+from transformers import AutoModelForCausalLM, AutoTokenizer
 
 sys.dont_write_bytecode = True
 
@@ -26,17 +29,23 @@ def main() -> None:
     ap.add_argument("folder", help="the exported adapter folder")
     ap.add_argument("--dovetail-logits", help="JSON written by dovetail_export_logits.ts for the same folder")
     ap.add_argument("--prompt", default="Triage this support message: I was charged twice for my subscription this month.")
+    ap.add_argument("--subfolder", default="", help="prompt_tuning: the soft prompt saved beside a LoRA")
     ap.add_argument("--tolerance", type=float, default=1e-3, help="largest |logit difference| accepted (float32)")
     a = ap.parse_args()
     folder = Path(a.folder)
 
-    config = PeftConfig.from_pretrained(folder)
+    sub = {"subfolder": a.subfolder} if a.subfolder else {}
+    config = PeftConfig.from_pretrained(folder, **sub)
     base = config.base_model_name_or_path
     print(f"peft_type {config.peft_type}, base_model_name_or_path {base}")
     if not base or not (Path(base) / "config.json").exists():
         sys.exit(f"base_model_name_or_path {base!r} is not a model folder on this machine")
 
-    model = AutoPeftModelForCausalLM.from_pretrained(folder, torch_dtype=torch.float32)
+    if a.subfolder:
+        # from_pretrained would look for the base model in the subfolder too: load the base, then the adapter on it.
+        model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32), folder, subfolder=a.subfolder)
+    else:
+        model = AutoPeftModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
     model.eval()
     print(f"loaded {type(model).__name__} over {type(model.get_base_model()).__name__}; active adapter {model.active_adapter}")
 
