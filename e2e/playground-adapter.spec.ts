@@ -1,11 +1,13 @@
 // From training to trying and shipping on the demo workspace: the wizard trains a LoRA with the saved template, its
 // "Try it" opens the Playground with the adapter and that template, an input streams an answer through them and the
 // picks survive a reload; Export writes a PEFT folder whose config names the base model, with PEFT's tensor names
-// and a model card.
+// and a model card. A saved specialization's "Try it" runs it as saved, with its decoding.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
+import { apiCall } from './fixtures/api-call';
 import { AdaptersPage } from './pages/adapters-page';
+import { ExperimentsPage } from './pages/experiments-page';
 import { PlaygroundPage } from './pages/playground-page';
 
 const RUN_TIMEOUT = 60_000; // the first run loads the model (and the adapter) on a shared two-core machine
@@ -82,4 +84,33 @@ test('a LoRA trained in the wizard is tried in the Playground with its template,
   expect(card).toContain('Support triage v1');
   expect(card).toContain('Triage as JSON v1');
   expect(card).toContain('- max_steps: 4');
+});
+
+test('a saved specialization\'s Try it runs it in the Playground as saved, with its template and decoding', async ({ app, page, server, request }) => {
+  test.setTimeout(180_000);
+  await app.picker.expectVisible();
+  await page.getByTestId('demo-open').click();
+  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
+  // The demo's template arrives with its datasets; the specialization is made through the API (as experiments.spec does).
+  await expect.poll(async () => (await apiCall<{ name: string }[]>(request, server, 'templates', 'list')).map((t) => t.name), { timeout: 60_000 }).toContain('Triage as JSON');
+  const [model] = await apiCall<{ id: string }[]>(request, server, 'models', 'list');
+  const templates = await apiCall<{ name: string; latest: { id: string } }[]>(request, server, 'templates', 'list');
+  const template = templates.find((t) => t.name === 'Triage as JSON')!;
+  await apiCall(request, server, 'specializations', 'create', { name: 'Triage prompt', modelId: model!.id, templateVersionId: template.latest.id, decoding: { max_new_tokens: 6, ignore_eos: true } });
+
+  await app.nav('experiments').click();
+  const experiments = new ExperimentsPage(page);
+  await experiments.tab('specializations').click();
+  await page.getByTestId('specialization-item').filter({ hasText: 'Triage prompt' }).getByTestId('specialization-try').click();
+
+  const playground = new PlaygroundPage(page);
+  await expect(playground.workbench).toHaveAttribute('data-run-kind', 'specialization');
+  await expect(playground.pick('specialization')).toHaveText('Triage prompt');
+  await expect(playground.decodingSummary).toHaveText('Greedy · up to 6 new tokens · ignoring end of text', { timeout: RUN_TIMEOUT });
+  await playground.field('message').fill('The app crashes when I open settings.');
+  await playground.field('message').press('Control+Enter');
+  await expect(playground.stats).toBeVisible({ timeout: RUN_TIMEOUT });
+  await expect(playground.stat('tokens')).toHaveText(/^6 tokens \(prompt \d+\)$/);
+  await page.getByTestId('playground-prompt').locator('summary').click();
+  await expect(playground.renderedPrompt).toContainText('The app crashes when I open settings.');
 });
