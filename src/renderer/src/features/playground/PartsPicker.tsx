@@ -69,7 +69,7 @@ export function PartsPicker({ picks, modelId, version, lists, disabled, onChange
         {select('playground-template', 'Prompt template', templateId,
           (id) => set('templateVersionId', lists.templates.find((t) => t.id === id)?.latest.id ?? NONE),
           [<MenuItem key={NONE} value={NONE}>None</MenuItem>, ...lists.templates.map((t) => <MenuItem key={t.id} value={t.id}>{t.name}</MenuItem>)],
-          'None: the input is sent as it is', saved)}
+          picks.templateVersionId === null ? 'None: the input is sent as it is' : undefined, saved)}
         {select('playground-template-version', 'Template version', picks.templateVersionId ?? NONE, (id) => set('templateVersionId', id),
           versions.map((v) => <MenuItem key={v.id} value={v.id}>v{v.version}{v.message ? ` · ${v.message}` : ''}</MenuItem>),
           undefined, saved || picks.templateVersionId === null)}
