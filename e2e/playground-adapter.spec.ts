@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
-import { apiCall } from './fixtures/api-call';
+import { apiOk, openDemo } from './fixtures/api';
 import { AdaptersPage } from './pages/adapters-page';
 import { ExperimentsPage } from './pages/experiments-page';
 import { PlaygroundPage } from './pages/playground-page';
@@ -88,15 +88,13 @@ test('a LoRA trained in the wizard is tried in the Playground with its template,
 
 test('a saved specialization\'s Try it runs it in the Playground as saved, with its template and decoding', async ({ app, page, server, request }) => {
   test.setTimeout(180_000);
-  await app.picker.expectVisible();
-  await page.getByTestId('demo-open').click();
-  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
-  // The demo's template arrives with its datasets; the specialization is made through the API (as experiments.spec does).
-  await expect.poll(async () => (await apiCall<{ name: string }[]>(request, server, 'templates', 'list')).map((t) => t.name), { timeout: 60_000 }).toContain('Triage as JSON');
-  const [model] = await apiCall<{ id: string }[]>(request, server, 'models', 'list');
-  const templates = await apiCall<{ name: string; latest: { id: string } }[]>(request, server, 'templates', 'list');
+  // The specialization is made through the API, as experiments.spec makes its own.
+  await openDemo(app, page, request, server);
+  await expect.poll(async () => (await apiOk<{ name: string }[]>(request, server, 'templates/list')).map((t) => t.name), { timeout: 60_000 }).toContain('Triage as JSON');
+  const [model] = await apiOk<{ id: string }[]>(request, server, 'models/list');
+  const templates = await apiOk<{ name: string; latest: { id: string } }[]>(request, server, 'templates/list');
   const template = templates.find((t) => t.name === 'Triage as JSON')!;
-  await apiCall(request, server, 'specializations', 'create', { name: 'Triage prompt', modelId: model!.id, templateVersionId: template.latest.id, decoding: { max_new_tokens: 6, ignore_eos: true } });
+  await apiOk(request, server, 'specializations/create', { name: 'Triage prompt', modelId: model!.id, templateVersionId: template.latest.id, decoding: { max_new_tokens: 6, ignore_eos: true } });
 
   await app.nav('experiments').click();
   const experiments = new ExperimentsPage(page);
