@@ -6,6 +6,8 @@ import { RE2 } from 're2-wasm';
 
 export interface LinearRegex {
   test(text: string): boolean;
+  /** Every non-overlapping match, as offsets into the text (at most `limit`). */
+  matches(text: string, limit?: number): { start: number; end: number }[];
 }
 
 const cache = new Map<string, LinearRegex | string>();
@@ -28,9 +30,22 @@ function compile(pattern: string, flags: string): LinearRegex | string {
   const source = flags.includes('y') ? `\\A(?:${pattern})` : pattern;
   try {
     const re = new RE2(source, re2Flags);
-    return { test: (text: string) => re.test(text) };
+    const global = new RE2(source, `${re2Flags}g`);
+    return { test: (text: string) => re.test(text), matches: (text, limit = 10_000) => allMatches(global, text, limit) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `the pattern cannot run on the linear-time matcher (${reason})`;
   }
+}
+
+function allMatches(re: RE2, text: string, limit: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null && out.length < limit; m = re.exec(text)) {
+    const start = m.index;
+    const end = start + (m[0] ?? '').length;
+    out.push({ start, end });
+    if (end === start) re.lastIndex = end + 1; // an empty match: step on, or exec finds it again
+  }
+  return out;
 }
