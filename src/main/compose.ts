@@ -19,6 +19,7 @@ import { DatasetsService, removeStaleSpools } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
 import { ReleasesService } from './services/releases';
+import { PrivacyService } from './services/privacy';
 import { ReviewsService } from './services/reviews';
 import { SpecializationsService } from './services/specializations';
 import { TemplatesService } from './services/templates';
@@ -123,8 +124,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     playground: { load: () => settings.playground(workspace.active.info.id), save: (value) => settings.savePlayground(workspace.active.info.id, value) },
   });
   const clock = (): Date => new Date();
-  const datasets = new DatasetsService({ workspace, events: sink('datasets'), clock, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}) });
+  const datasets = new DatasetsService({
+    workspace, events: sink('datasets'), clock, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+    // privacy is constructed below (it reads and writes versions through datasets)
+    privacyCheck: async (subject, rows): Promise<string | null> => (await privacy.guardRows('import', subject, rows, 'After the import, the version\'s Personal data panel lists them and redacts them.')).warning,
+  });
   const users = new UsersService({ workspace, events: sink('users'), clock });
+  const privacy: PrivacyService = new PrivacyService({ workspace, datasets, events: sink('privacy'), clock });
   const templates = new TemplatesService({
     workspace, datasets, events: sink('templates'), clock, users, engine, models: generation, generation, renderer,
     adapters: { record: (id): AdapterRecord => adapters.record(id) }, // constructed below (it renders datasets through templates)
@@ -199,7 +205,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     contract,
     {
       app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }), adapters,
-      datasets, templates, specializations, experiments, users, reviews, releases, audit: new AuditService({ workspace, clock }),
+      datasets, privacy, templates, specializations, experiments, users, reviews, releases, audit: new AuditService({ workspace, clock }),
     },
     {
       validateResults: true,

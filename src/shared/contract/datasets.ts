@@ -79,8 +79,11 @@ const RowData = z.custom<Record<string, unknown>>((v) => typeof v === 'object' &
 export const RowProblem = z.object({ file: z.string(), line: count, reason: z.string(), hint: z.string().optional() });
 export type RowProblem = z.infer<typeof RowProblem>;
 
-/** encoding: a file converted from UTF-16 or Latin-1 (check its letters); the others are about the rows. */
-export const ImportWarning = z.object({ code: z.enum(['leakage', 'duplicates', 'encoding']), message: z.string() });
+/**
+ * encoding: a file converted from UTF-16 or Latin-1 (check its letters); personal-data: what the privacy scan found
+ * in the rows (the version's Personal data panel shows and redacts it); the others are about the rows.
+ */
+export const ImportWarning = z.object({ code: z.enum(['leakage', 'duplicates', 'encoding', 'personal-data']), message: z.string() });
 export type ImportWarning = z.infer<typeof ImportWarning>;
 
 export const FileInspection = z.object({
@@ -133,14 +136,26 @@ export type SplitCounts = z.infer<typeof SplitCounts>;
 export const SplitLeak = z.object({ splits: z.tuple([SplitName, SplitName]), rows: count });
 export type SplitLeak = z.infer<typeof SplitLeak>;
 
-/** Where a version made by Dovetail came from (null for imported files): the review round whose preferred outputs it holds. */
-export const DatasetLineage = z.object({
-  kind: z.literal('review-round'),
-  roundId: z.string(),
-  /** As it was when the version was made (the round may be gone since). */
-  roundName: z.string(),
-  experimentId: z.string(),
-});
+/**
+ * Where a version made by Dovetail came from (null for imported files): the review round whose preferred outputs it
+ * holds, or the version it redacts (with how many distinct values and replacements).
+ */
+export const DatasetLineage = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('review-round'),
+    roundId: z.string(),
+    /** As it was when the version was made (the round may be gone since). */
+    roundName: z.string(),
+    experimentId: z.string(),
+  }),
+  z.object({
+    kind: z.literal('redaction'),
+    sourceVersionId: z.string(),
+    sourceVersion: count,
+    values: count,
+    replacements: count,
+  }),
+]);
 export type DatasetLineage = z.infer<typeof DatasetLineage>;
 
 export const DatasetVersion = z.object({

@@ -9,6 +9,7 @@ import { demoContract } from './demo';
 import { engineContract } from './engine';
 import { generationContract } from './generation';
 import { modelsContract } from './models';
+import { privacyContract } from './privacy';
 import { experimentsContract } from './experiments';
 import { releasesContract } from './releases';
 import { reviewsContract } from './reviews';
@@ -28,6 +29,7 @@ export const contract = {
   demo: demoContract,
   adapters: adaptersContract,
   datasets: datasetsContract,
+  privacy: privacyContract,
   templates: templatesContract,
   specializations: specializationsContract,
   experiments: experimentsContract,
@@ -54,6 +56,7 @@ export * from '../decoding-settings';
 export * from './demo';
 export * from './adapters';
 export * from './datasets';
+export * from './privacy';
 export * from './templates';
 export * from './specializations';
 export * from './experiments';

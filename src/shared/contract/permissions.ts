@@ -74,6 +74,9 @@ export const PERMISSIONS: PermissionTable = {
     inspectFile: read(STAFF), import: write(STAFF), cancelImport: write(STAFF), list: read(STAFF), get: read(STAFF), rows: read(STAFF),
     remove: write(EDITORS),
   },
+  privacy: {
+    scan: read(STAFF), cancelScan: read(STAFF), redact: write(EDITORS), policy: read(STAFF), setPolicy: write(ADMINS),
+  },
   templates: {
     list: read(STAFF), versions: read(STAFF), version: read(STAFF), save: write(EDITORS), preview: read(STAFF),
     run: write(STAFF, 'generation'), demonstrationSets: read(STAFF), saveDemonstrations: write(EDITORS), setStatus: write(EDITORS),

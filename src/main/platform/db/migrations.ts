@@ -400,4 +400,21 @@ export const workspaceMigrations: readonly Migration[] = [
       ALTER TABLE dataset_versions ADD COLUMN rows_purged_at TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'redaction lineage and privacy policy',
+    // A version made by redacting another names its source version (no foreign key, as with rounds: the record stays
+    // if the source is removed) with the redaction's counts. The privacy policy is one row per workspace: whether
+    // personal data found at import, training, sharing and export warns or blocks, and the workspace's own patterns.
+    up: `
+      ALTER TABLE dataset_versions ADD COLUMN source_version_id TEXT;
+      ALTER TABLE dataset_versions ADD COLUMN derivation TEXT;
+      CREATE TABLE privacy_policy (
+        singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+        on_finding TEXT NOT NULL CHECK (on_finding IN ('warn', 'block')),
+        patterns   TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   DatasetField,
+  DatasetLineage,
   DatasetRoles,
   SourceFile,
   SplitName,
@@ -36,6 +37,7 @@ interface VersionRow {
   source_round_id: string | null;
   source_round_name: string | null;
   source_experiment_id: string | null;
+  derivation: string | null;
 }
 
 interface RowRow {
@@ -50,7 +52,7 @@ interface RowRow {
 
 const VERSION_COLUMNS = `v.id, v.dataset_id, d.name, v.version, v.message, v.source, v.fields, v.roles, v.split_settings, v.row_count,
   v.duplicate_count, v.train_count, v.validation_count, v.test_count, v.content_hash, v.created_at, v.source_round_id, v.source_round_name,
-  v.source_experiment_id`;
+  v.source_experiment_id, v.derivation`;
 const Source = z.object({ files: z.array(SourceFile) });
 const Fields = z.array(DatasetField);
 
@@ -181,10 +183,19 @@ function fromVersionRow(row: VersionRow): Omit<DatasetVersion, 'leaks'> {
     splits: { train: row.train_count, validation: row.validation_count, test: row.test_count },
     contentHash: row.content_hash,
     createdAt: row.created_at,
-    lineage: row.source_round_id === null
-      ? null
-      : { kind: 'review-round', roundId: row.source_round_id, roundName: row.source_round_name ?? '', experimentId: row.source_experiment_id ?? '' },
+    lineage: lineageOf(row),
   };
+}
+
+function lineageOf(row: VersionRow): DatasetLineage | null {
+  if (row.derivation !== null) {
+    const parsed = DatasetLineage.safeParse(JSON.parse(row.derivation));
+    if (!parsed.success) throw new BugError(`The dataset_versions row ${row.id} has a derivation that does not match its schema`);
+    return parsed.data;
+  }
+  return row.source_round_id === null
+    ? null
+    : { kind: 'review-round', roundId: row.source_round_id, roundName: row.source_round_name ?? '', experimentId: row.source_experiment_id ?? '' };
 }
 
 function fromRowRow(row: RowRow): DatasetRowView {

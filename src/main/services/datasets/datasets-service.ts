@@ -28,7 +28,7 @@ import { MAX_PROBLEMS, ingest, type IngestFile } from './ingest';
 import { inspectFile } from './inspect';
 import { rowProblemsError } from './problems';
 import { MAX_DATA_FILE_BYTES, detectFormat } from './readers';
-import { SpoolWriter, newSpoolPath } from './spool';
+import { SpoolWriter, newSpoolPath, readSpool } from './spool';
 import { DuplicateKeysError, nameTaken, writeVersion } from './write-version';
 
 type Contract = typeof datasetsContract;
@@ -65,6 +65,11 @@ export interface DatasetsServiceDeps {
   /** For `~` and relative file paths, as in the workspace service. */
   readonly paths?: Partial<PathBase>;
   readonly newId?: () => string;
+  /**
+   * The personal-data check of an import's rows before they are written: a warning to return with the import, or a
+   * throw when the workspace's policy blocks (the privacy service's guardRows).
+   */
+  readonly privacyCheck?: (subject: string, rows: Iterable<{ idx: number; key: string; data: Record<string, unknown> }>) => Promise<string | null>;
 }
 
 export class DatasetsService implements ServiceImpl<Contract> {
@@ -125,6 +130,8 @@ export class DatasetsService implements ServiceImpl<Contract> {
       const paths = new Map(files.map((f) => [f.name, f.path]));
       if (outcome.problems.length > 0) throw rowProblemsError(outcome.problems, paths, outcome.problems.length >= MAX_PROBLEMS);
       await spool.close();
+      const subject = arg.newName ?? `a new version of ${store.datasetById(arg.datasetId ?? '')?.name ?? 'the dataset'}`;
+      const personal = (await this.deps.privacyCheck?.(subject, spooledRows(spool.file))) ?? null;
       const now = this.sameWorkspace(ws);
       if (flag.cancelled) throw new CancelledError('The import was cancelled; nothing was imported.');
       this.deps.events.emit('onImportProgress', { importId, phase: 'writing', file: files.at(-1)?.name ?? '', rowsRead: outcome.rowCount, bytesRead: 0, bytesTotal: 0 });
@@ -152,7 +159,8 @@ export class DatasetsService implements ServiceImpl<Contract> {
       const version = this.version(new DatasetStore(now.db), id);
       this.deps.events.emit('onChanged', { change: 'added', id: version.datasetId });
       const encoding = outcome.encodingNotes.map((message): ImportWarning => ({ code: 'encoding', message }));
-      return { version, warnings: [...encoding, ...warnings(version)] };
+      const privacy: ImportWarning[] = personal === null ? [] : [{ code: 'personal-data', message: personal }];
+      return { version, warnings: [...encoding, ...warnings(version), ...privacy] };
     } finally {
       this.running.delete(importId);
       await spool.discard();
@@ -279,6 +287,12 @@ export class DatasetsService implements ServiceImpl<Contract> {
     const info = await checkUserFile(path, { where, maxBytes: MAX_DATA_FILE_BYTES, expected: 'a .jsonl or .csv file' });
     return { path, name: basename(path), bytes: info.size };
   }
+}
+
+/** The spooled rows as the privacy check reads them (parsed one at a time). */
+function* spooledRows(file: string): Generator<{ idx: number; key: string; data: Record<string, unknown> }> {
+  let idx = 0;
+  for (const r of readSpool(file)) yield { idx: idx++, key: r.key, data: JSON.parse(r.data) as Record<string, unknown> };
 }
 
 function facts(v: DatasetVersion): DatasetVersionFacts {

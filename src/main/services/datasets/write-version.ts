@@ -37,9 +37,11 @@ export function writeVersion(db: SqlDatabase, v: NewVersion, spoolFile: string, 
     const version = (db.prepare<{ n: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS n FROM dataset_versions WHERE dataset_id = ?').get(datasetId)?.n ?? 1);
     db.prepare(
       `INSERT INTO dataset_versions (id, dataset_id, version, message, source, fields, roles, split_settings, row_count, duplicate_count,
-         train_count, validation_count, test_count, content_hash, created_at, source_round_id, source_round_name, source_experiment_id)
+         train_count, validation_count, test_count, content_hash, created_at, source_round_id, source_round_name, source_experiment_id,
+         source_version_id, derivation)
        VALUES (@id, @dataset_id, @version, @message, @source, @fields, @roles, @split_settings, @row_count, 0,
-         @train_count, @validation_count, @test_count, @content_hash, @created_at, @source_round_id, @source_round_name, @source_experiment_id)`,
+         @train_count, @validation_count, @test_count, @content_hash, @created_at, @source_round_id, @source_round_name, @source_experiment_id,
+         @source_version_id, @derivation)`,
     ).run({
       id: v.id,
       dataset_id: datasetId,
@@ -55,9 +57,11 @@ export function writeVersion(db: SqlDatabase, v: NewVersion, spoolFile: string, 
       test_count: v.splits.test,
       content_hash: v.contentHash,
       created_at: v.createdAt,
-      source_round_id: v.lineage?.roundId ?? null,
-      source_round_name: v.lineage?.roundName ?? null,
-      source_experiment_id: v.lineage?.experimentId ?? null,
+      source_round_id: v.lineage?.kind === 'review-round' ? v.lineage.roundId : null,
+      source_round_name: v.lineage?.kind === 'review-round' ? v.lineage.roundName : null,
+      source_experiment_id: v.lineage?.kind === 'review-round' ? v.lineage.experimentId : null,
+      source_version_id: v.lineage?.kind === 'redaction' ? v.lineage.sourceVersionId : null,
+      derivation: v.lineage?.kind === 'redaction' ? JSON.stringify(v.lineage) : null,
     });
 
     const insert = db.prepare(

@@ -58,10 +58,10 @@ export class Tally {
     }
   }
 
-  /** In the order given (the version's fields), then any other. */
+  /** In the order given (the version's fields), then the others in the order they were first seen. */
   fields(order: readonly string[]): FieldFindings[] {
     const rank = (f: string): number => (order.includes(f) ? order.indexOf(f) : order.length);
-    return [...this.byField.values()].sort((a, b) => rank(a.field) - rank(b.field) || a.field.localeCompare(b.field));
+    return [...this.byField.values()].sort((a, b) => rank(a.field) - rank(b.field)); // stable: others as first seen
   }
 
   private entry(field: string): FieldFindings {

@@ -47,10 +47,17 @@ export function VersionFacts({ version }: { version: DatasetVersion }) {
             <TableRow data-testid="dataset-fact-lineage">
               <TableCell component="th" scope="row" sx={{ color: 'text.secondary', width: 160 }}>Lineage</TableCell>
               <TableCell>
-                <Typography variant="body2">
-                  From review round &quot;{version.lineage.roundName}&quot; ·{' '}
-                  <Link href={sectionHref('review', { round: version.lineage.roundId })} data-testid="dataset-lineage-link">see its results</Link>
-                </Typography>
+                {version.lineage.kind === 'review-round' ? (
+                  <Typography variant="body2">
+                    From review round &quot;{version.lineage.roundName}&quot; ·{' '}
+                    <Link href={sectionHref('review', { round: version.lineage.roundId })} data-testid="dataset-lineage-link">see its results</Link>
+                  </Typography>
+                ) : (
+                  <Typography variant="body2">
+                    Redacted from version {version.lineage.sourceVersion}: {version.lineage.values} distinct value{version.lineage.values === 1 ? '' : 's'} replaced{' '}
+                    {version.lineage.replacements} time{version.lineage.replacements === 1 ? '' : 's'} by placeholders
+                  </Typography>
+                )}
               </TableCell>
             </TableRow>
           )}
