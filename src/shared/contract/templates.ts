@@ -165,6 +165,8 @@ export const TemplateCheckReport = z.object({
     maxNewTokens: count,
     leaked: z.array(RowRef.extend({ output: z.string() })),
   }),
+  /** Target leakage: fields the template reads that hold (part of) the reference. Absent in reports made before it existed. */
+  target: z.object({ outcome: CheckOutcome, message: z.string(), fields: z.array(z.string()) }).optional(),
 });
 export type TemplateCheckReport = z.infer<typeof TemplateCheckReport>;
 

@@ -4,7 +4,7 @@
 // the count training uses; a system message is counted inside the user turn, which differs from the real prompt by
 // the few tokens of one role header); (3) a leakage probe: a canary code is put in the system text (for a raw
 // template, in a first line) with an instruction never to reveal it, a small sample is generated greedily, and no
-// output may contain it.
+// output may contain it; (4) target leakage (target-leakage.ts): the template reads no field holding the answer.
 import { createHash } from 'node:crypto';
 import type { ModelRecord } from '../../../shared/contract/models';
 import type { TemplateCheckReport } from '../../../shared/contract/templates';
@@ -12,7 +12,8 @@ import { UserError } from '../../../shared/errors';
 import type { EngineClient } from '../../engine/client';
 import type { GenerationPrompt } from '../../engine/generation-protocol';
 import type { DatasetReader, ReaderRow } from './dataset-reader';
-import { renderRows, type CompiledTemplate, type RenderedText, type TemplateRenderer } from './render';
+import { checkTargetLeakage } from './target-leakage';
+import { renderRows, templateFields, type CompiledTemplate, type RenderedText, type TemplateRenderer } from './render';
 
 /** Tokens kept free for the answer when measuring the context budget. */
 export const ANSWER_RESERVE = 256;
@@ -107,11 +108,12 @@ export async function runChecks(input: ChecksInput, deps: ChecksDeps): Promise<T
 
   const budget = await checkBudget(input, rendered, deps);
   const leakage = await probeLeakage(input, rendered.slice(0, PROBE_ROWS), deps);
+  const target = checkTargetLeakage(templateFields(input.compiled.template), facts.roles, rows);
   return {
     id: input.reportId, versionId: input.versionId, datasetVersionId: input.datasetVersionId, modelId: input.model.id,
     demonstrationSetVersionId: input.demonstrationSetVersionId, ranAt: input.now,
-    passed: render.outcome === 'passed' && budget.outcome === 'passed' && leakage.outcome === 'passed',
-    render, budget, leakage,
+    passed: render.outcome === 'passed' && budget.outcome === 'passed' && leakage.outcome === 'passed' && target.outcome === 'passed',
+    render, budget, leakage, target,
   };
 }
 

@@ -123,6 +123,21 @@ describe('users and the review workflow', () => {
     await api.users.setCurrent({ id: owner.id, passphrase: OWNER_PASS });
   }, 120_000);
 
+  it('refuses approval of a template that reads part of the reference (target leakage), naming the field', async () => {
+    const leaking = await api.templates.save({ name: 'Leaky', source: `${SOURCE}{{ category }}` });
+    await api.templates.setStatus({ versionId: leaking.id, status: 'in-review' });
+    const report = await api.templates.checks({ versionId: leaking.id, datasetVersionId: await triageVersionId(), modelId: demo.modelIds[0] as string });
+    expect(report.target).toMatchObject({ outcome: 'failed', fields: ['category'] });
+    expect(report.render.outcome).toBe('passed');
+    expect(report.passed).toBe(false);
+    const rita = (await api.users.list({})).find((u) => u.name === 'Rita')!;
+    await api.users.setCurrent({ id: rita.id, passphrase: 'rita passphrase' });
+    const error = await refused(api.templates.setStatus({ versionId: leaking.id, status: 'approved' }), 'template-checks-failed');
+    expect(error.message).toContain('target leakage');
+    const owner = (await api.users.list({}))[0]!;
+    await api.users.setCurrent({ id: owner.id, passphrase: OWNER_PASS });
+  }, 120_000);
+
   it('stops checking a hostile template at its first row, with the reason', async () => {
     const hostile = await api.templates.save({ name: 'Hostile', source: '{% for i in range(1000000) %}{% for j in range(1000000) %}{% endfor %}{% endfor %}' });
     const started = Date.now();

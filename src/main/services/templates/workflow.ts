@@ -44,11 +44,11 @@ export function checkMove(version: TemplateVersion, to: TemplateStatus, actor: P
     throw new UserError(`Version ${version.version} has not been checked`, { code: 'template-unchecked', where, hint: 'Run the checks before approving.' });
   }
   if (!checks.passed) {
-    const failed = (['render', 'budget', 'leakage'] as const).filter((k) => checks[k].outcome === 'failed').map((k) => CHECK_NAMES[k]);
+    const failed = (['render', 'budget', 'leakage', 'target'] as const).filter((k) => checks[k]?.outcome === 'failed').map((k) => CHECK_NAMES[k]);
     throw new UserError(`Version ${version.version} failed its checks (${failed.join(', ')})`, {
       code: 'template-checks-failed', where, hint: 'Fix the template and save a new version, or run the checks again.',
     });
   }
 }
 
-export const CHECK_NAMES = { render: 'renders every validation row', budget: 'context budget', leakage: 'prompt-leakage probe' } as const;
+export const CHECK_NAMES = { render: 'renders every validation row', budget: 'context budget', leakage: 'prompt-leakage probe', target: 'target leakage' } as const;

@@ -164,6 +164,7 @@ function CheckReport({ report }: { report: TemplateCheckReport }) {
         Counted with {report.budget.method.charAt(0).toLowerCase() + report.budget.method.slice(1)}
       </Typography>
       {line('Prompt-leakage probe', report.leakage.outcome, report.leakage.message, 'check-leakage')}
+      {report.target && line('Reads no part of the answer (target leakage)', report.target.outcome, report.target.message, 'check-target')}
     </Stack>
   );
 }
