@@ -19,6 +19,7 @@ import { DatasetsService, removeStaleSpools } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
 import { ReleasesService } from './services/releases';
+import { OverlapIndex, trainedAdapters } from './services/guards';
 import { PrivacyService } from './services/privacy';
 import { ReviewsService } from './services/reviews';
 import { SpecializationsService } from './services/specializations';
@@ -135,13 +136,20 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     workspace, datasets, events: sink('templates'), clock, users, engine, models: generation, generation, renderer,
     adapters: { record: (id): AdapterRecord => adapters.record(id) }, // constructed below (it renders datasets through templates)
   });
-  const adapters = new AdaptersService({
+  const overlap = new OverlapIndex({ datasets });
+  const adapters: AdaptersService = new AdaptersService({
     workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderer, renderDataset: datasetRenderer({ datasets, templates }),
     templates, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+    trainingCheck: async (versionId, maxRows) => {
+      const personal = await privacy.guardVersion('training', versionId, 'train');
+      const overlaps = overlap.trainingWarnings(versionId, maxRows, await experiments.list());
+      return [...(personal.warning === null ? [] : [personal.warning]), ...overlaps];
+    },
   });
   const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
-  const experiments = new ExperimentsService({
+  const experiments: ExperimentsService = new ExperimentsService({
     workspace, engine, datasets, specializations, events: sink('experiments'), clock, weightFormatOf: (id) => models.weightFormatOf(id), appVersion: options.version, userName: (id) => users.user(id)?.name,
+    contamination: (experiment) => overlap.experimentWarnings(experiment, trainedAdapters(experiment, specializations, adapters)),
   });
   const reviews = new ReviewsService({
     workspace, experiments, users, events: sink('reviews'), clock,
@@ -154,6 +162,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       }
     },
     importDataset: (arg, lineage) => datasets.importWithLineage(arg, lineage),
+    privacyCheck: async (moment, subject, rows) =>
+      (await privacy.guardRows(moment, subject, rows, 'Redact the experiment\'s dataset (Datasets, Personal data panel) and run the experiment on the redacted version.')).warning,
     openShareServer: async (request, resolve) => {
       if (!late.dispatcher) throw new BugError('sharing before the dispatcher exists');
       return startShareServer(late.dispatcher as never, resolve, { ...request, ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}) });

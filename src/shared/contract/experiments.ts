@@ -135,6 +135,8 @@ export const ExperimentResults = z.object({
   ablation: Ablation.nullable(),
   /** Every thresholded metric passes in every cell that the verdict concerns (the last cell, or the full one). */
   passed: z.boolean().nullable(),
+  /** Adapters of its specializations trained on rows that repeat the evaluated ones (exact or near-duplicate). */
+  contamination: z.array(z.string()).optional(),
 });
 export type ExperimentResults = z.infer<typeof ExperimentResults>;
 

@@ -204,6 +204,8 @@ export const SharedLink = z.object({
   scheme: z.enum(['http', 'https']),
   /** SHA-256 fingerprint of the certificate reviewers' browsers will show (null: plain HTTP). */
   fingerprint256: z.string().nullable(),
+  /** Personal data found in what the link shows (the round's inputs and outputs), per the workspace's privacy policy. */
+  warnings: z.array(z.string()).default([]),
 });
 export type SharedLink = z.infer<typeof SharedLink>;
 
@@ -244,7 +246,7 @@ export const reviewsContract = defineService(
     /** Refused while the round is open. */
     results: method(byId, ReviewResults),
     /** Votes as FastChat battles (model_a, model_b, winner) in JSON, or as CSV; refused while open. */
-    export: method(z.object({ id: Id, format: z.enum(['fastchat', 'csv']) }).strict(), z.object({ fileName: z.string(), text: z.string() })),
+    export: method(z.object({ id: Id, format: z.enum(['fastchat', 'csv']) }).strict(), z.object({ fileName: z.string(), text: z.string(), warnings: z.array(z.string()).default([]) })),
     // Reviewer's methods: the current user's assignments, blinded.
     queue: method(z.object({ roundId: Id }).strict(), ReviewQueue),
     item: method(ItemRef, ReviewItem),
@@ -262,7 +264,12 @@ export const reviewsContract = defineService(
      * mode) becomes the reference of a row of a new dataset (or a new version of `datasetId`), with the round's id in
      * each row and in the version's message.
      */
-    toDataset: method(ToDatasetArg, z.object({ datasetVersionId: z.string(), datasetId: z.string(), rows: count })),
+    toDataset: method(ToDatasetArg, z.object({
+      datasetVersionId: z.string(), datasetId: z.string(), rows: count,
+      /** Rows drawn from an evaluation split (validation or test), kept in that split so training never takes them. */
+      heldOut: count.default(0),
+      warnings: z.array(z.string()).default([]),
+    })),
   },
   { onChanged: z.object({ id: z.string(), state: RoundState }) },
 );

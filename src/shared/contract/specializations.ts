@@ -70,7 +70,8 @@ export const specializationsContract = defineService(
     list: method(z.object({}).strict(), z.array(Specialization)),
     get: method(z.object({ id: Id }).strict(), Specialization),
     /** Stores the bundle, or returns the existing one with the same content hash (its name kept). */
-    create: method(CreateSpecialization, Specialization),
+    /** warnings: train/serve skew (an adapter trained with another template version than the one chosen). */
+    create: method(CreateSpecialization, Specialization.extend({ warnings: z.array(z.string()).default([]) })),
     /**
      * Starts a streaming generation of the specialization on one input, for the live side-by-side Playground; its
      * tokens and result come as generation.onToken / generation.onFinished events of the returned run.

@@ -44,6 +44,11 @@ export interface AdaptersServiceDeps {
   readonly templates?: { templateVersion(id: string): { name: string; version: number; contentHash: string } };
   /** What a relative export path is relative to (the CLI: its working directory); the home folder by default. */
   readonly paths?: { readonly relativeTo?: string };
+  /**
+   * Guards before training on a workspace dataset version: warnings (personal data, train rows that an experiment
+   * evaluates on), or a throw when the workspace's privacy policy blocks.
+   */
+  readonly trainingCheck?: (datasetVersionId: string, maxRows: number | null) => Promise<string[]>;
 }
 
 const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
@@ -63,7 +68,8 @@ export class AdaptersService implements ServiceImpl<Contract> {
     const prepared = await this.prepare(spec, model);
     const measured = new JobStore(ws.db).all().find((j) => j.modelId === spec.modelId && j.state === 'completed' && j.progress !== null)?.progress?.tokensPerSecond ?? null;
     const first = prepared.pairs[0];
-    return { ...estimateRun(spec, prepared.facts, prepared.validation.length, measured), preview: first ? { prompt: first.prompt, target: first.target } : null, warnings: prepared.warnings };
+    const guards = await this.guards(spec);
+    return { ...estimateRun(spec, prepared.facts, prepared.validation.length, measured), preview: first ? { prompt: first.prompt, target: first.target } : null, warnings: [...prepared.warnings, ...guards] };
   }
 
   async startTraining(spec: TrainingSpec): Promise<TrainingJob> {
@@ -74,6 +80,7 @@ export class AdaptersService implements ServiceImpl<Contract> {
     }
     const prepared = await this.prepare(spec, model);
     refuseTooLong(spec, prepared);
+    await this.guards(spec); // the wizard showed the warnings with the estimate; a blocking policy refuses here
     const now = this.now();
     const id = (this.deps.newId ?? randomUUID)();
     const job: TrainingJob = {
@@ -136,12 +143,29 @@ export class AdaptersService implements ServiceImpl<Contract> {
     return new AdapterStore(this.deps.workspace.active.db).all().map(({ history: _h, ...record }) => record);
   }
 
+  private async guards(spec: TrainingSpec): Promise<string[]> {
+    if (spec.data.kind !== 'dataset' || !this.deps.trainingCheck) return [];
+    return this.deps.trainingCheck(spec.data.datasetVersionId, spec.template.maxRows);
+  }
+
   /** A registered adapter (for the services that use adapters: specializations). */
   record(id: string): AdapterRecord {
     const adapter = new AdapterStore(this.deps.workspace.active.db).byId(id);
     if (!adapter) throw adapterNotFound(id);
     const { history: _h, ...record } = adapter;
     return record;
+  }
+
+  /**
+   * What a trained adapter was trained on, from its job's spec: the dataset version (null for files and bundled
+   * data), the row limit, and the template version (null: an inline prompt). Null for imported adapters.
+   */
+  trainedOn(id: string): { datasetVersionId: string | null; maxRows: number | null; templateVersionId: string | null } | null {
+    const jobId = this.record(id).jobId;
+    const job = jobId === null ? undefined : new JobStore(this.deps.workspace.active.db).byId(jobId);
+    if (!job) return null;
+    const data = job.spec.data;
+    return { datasetVersionId: data.kind === 'dataset' ? data.datasetVersionId : null, maxRows: job.spec.template.maxRows, templateVersionId: job.spec.template.templateVersionId };
   }
 
   /**

@@ -38,6 +38,8 @@ export interface ExperimentsServiceDeps {
   readonly newId?: () => string;
   /** The precision a model's weights run at now (absent: always as stored). */
   readonly weightFormatOf?: (modelId: string) => WeightFormat;
+  /** Warnings when an adapter in the experiment was trained on rows it evaluates (train/evaluation overlap). */
+  readonly contamination?: (experiment: Experiment) => string[];
 }
 
 export class ExperimentsService implements ServiceImpl<Contract> {
@@ -119,7 +121,8 @@ export class ExperimentsService implements ServiceImpl<Contract> {
 
   async results({ id }: { id: string }): Promise<ExperimentResults> {
     const experiment = this.find(id);
-    return computeResults(experiment, await this.collected(experiment));
+    const results = computeResults(experiment, await this.collected(experiment));
+    return { ...results, contamination: this.deps.contamination?.(experiment) ?? [] };
   }
 
   async outputs(arg: { id: string; offset: number; limit: number; filter: 'all' | 'disagreements' | 'failures' }): Promise<{ total: number; rows: OutputRow[] }> {

@@ -192,8 +192,11 @@ describe('reviews', () => {
     }
     // Closing the loop: the preferred (here: the correct) output of each decided item becomes a reference.
     const made = await reviews.toDataset({ id: round.id, newName: 'Preferred answers' }, ctxOf(owner.id));
-    expect(made).toEqual({ datasetVersionId: 'dv-new', datasetId: 'ds-new', rows: pair!.winsA / 2 });
+    // Drawn from the test split the experiment evaluates: every row stays in test (none reaches training), and says so.
+    expect(made).toEqual({ datasetVersionId: 'dv-new', datasetId: 'ds-new', rows: pair!.winsA / 2, heldOut: pair!.winsA / 2, warnings: [expect.stringMatching(/^All \d+ rows were drawn from the test split .* kept in the test split/)] });
     const [{ arg, lineage, text }] = imported as [{ arg: ImportDatasetArg; lineage: DatasetLineage; text: string }];
+    expect(arg.split).toEqual({ kind: 'given' });
+    expect(arg.files.map((f) => f.split)).toEqual(['test']);
     expect(arg.message).toContain(round.id);
     // The round is the new version's lineage (a field of the version, not only text in its rows and message).
     expect(lineage).toEqual({ kind: 'review-round', roundId: round.id, roundName: 'Round one', experimentId: experiment.id });

@@ -19,6 +19,7 @@ import type { WorkspaceAccess } from '../workspace';
 import { analyse, exportRows, preferredOutputs, votesCsv, type AnalysisInput } from './analysis';
 import { makePlan, type Assignment, type CandidateRow } from './plan';
 import { ReviewStore, type StoredRound } from './review-store';
+import { exportedRows, sharedRows, type RoundPrivacyCheck } from './round-privacy';
 import { checkShareTarget, shareInterfaces, ShareServers, tokenHash, type OpenShareServerFn } from './share-servers';
 
 type Contract = typeof reviewsContract;
@@ -40,6 +41,8 @@ export interface ReviewsServiceDeps {
   readonly resamples?: number;
   /** The datasets service's import with the round as the new version's lineage (closing the loop). */
   readonly importDataset?: (arg: ImportDatasetArg, lineage: DatasetLineage) => Promise<{ version: { id: string; datasetId: string } }>;
+  /** The personal-data check before a round is shared or exported (the privacy service's guard). */
+  readonly privacyCheck?: RoundPrivacyCheck;
   /** Starts the review-only server (host/review-share-server.ts) on an interface; absent: sharing off. */
   readonly openShareServer?: OpenShareServerFn;
   /** This machine's addresses (tests pass their own). */
@@ -112,14 +115,16 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return analyse(await this.analysisInput(this.closedRound(id)));
   }
 
-  async export({ id, format }: { id: string; format: 'fastchat' | 'csv' }): Promise<{ fileName: string; text: string }> {
+  async export({ id, format }: { id: string; format: 'fastchat' | 'csv' }): Promise<{ fileName: string; text: string; warnings: string[] }> {
     const round = this.closedRound(id);
     if (format === 'fastchat' && round.spec.mode !== 'pairwise') throw new UserError('FastChat battles need a pairwise round', { code: 'review-export', where: 'format', hint: 'Export CSV instead.' });
     const rows = exportRows(await this.analysisInput(round));
     const base = round.name.replace(/[^\w.-]+/g, '-').toLowerCase();
+    const warning = await this.deps.privacyCheck?.('export', `review round "${round.name}"`, exportedRows(round, this.store().votes(round.id).map((v) => v.comment)));
+    const warnings = warning ? [warning] : [];
     return format === 'csv'
-      ? { fileName: `${base}-votes.csv`, text: votesCsv(rows) }
-      : { fileName: `${base}-battles.json`, text: JSON.stringify(rows.map(({ question_id, model_a, model_b, winner, judge, tstamp }) => ({ question_id, model_a, model_b, winner, judge, turn: 1, anony: true, tstamp })), null, 1) };
+      ? { fileName: `${base}-votes.csv`, text: votesCsv(rows), warnings }
+      : { fileName: `${base}-battles.json`, warnings, text: JSON.stringify(rows.map(({ question_id, model_a, model_b, winner, judge, tstamp }) => ({ question_id, model_a, model_b, winner, judge, turn: 1, anony: true, tstamp })), null, 1) };
   }
 
   async queue({ roundId }: { roundId: string }, ctx: CallContext): Promise<ReviewQueue> {
@@ -169,6 +174,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
     if (!round.spec.reviewerIds.includes(arg.reviewerId)) throw new UserError('Only a reviewer of the round gets a link', { code: 'review-not-reviewer', where: 'reviewerId' });
     if (!this.shares) throw new UserError('Sharing is not available in this app', { code: 'review-share', hint: 'Use browser mode or the desktop app.' });
     const target = checkShareTarget(arg.host, arg.tls, (this.deps.interfaces ?? shareInterfaces)());
+    const warning = await this.deps.privacyCheck?.('share', `review round "${round.name}"`, sharedRows(round));
     // One server per interface; a later share on the same interface reuses it (and its port).
     const token = randomBytes(24).toString('base64url');
     const server = await this.shares.serve({ ...target, port: arg.port, workspaceDir: this.deps.workspace.active.info.path }, tokenHash(token));
@@ -180,7 +186,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const literal = target.host.includes(':') ? `[${target.host}]` : target.host;
     return {
       reviewerId: arg.reviewerId, token, host: target.host, port: server.port,
-      origin: `${server.scheme}://${literal}:${server.port}`, scheme: server.scheme, fingerprint256: server.fingerprint256,
+      origin: `${server.scheme}://${literal}:${server.port}`, scheme: server.scheme, fingerprint256: server.fingerprint256, warnings: warning ? [warning] : [],
     };
   }
 
@@ -197,7 +203,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return (this.deps.interfaces ?? shareInterfaces)();
   }
 
-  async toDataset(arg: { id: string; newName?: string | undefined; datasetId?: string | undefined }, ctx: CallContext): Promise<{ datasetVersionId: string; datasetId: string; rows: number }> {
+  async toDataset(arg: { id: string; newName?: string | undefined; datasetId?: string | undefined }, ctx: CallContext): Promise<{ datasetVersionId: string; datasetId: string; rows: number; heldOut: number; warnings: string[] }> {
     const round = this.closedRound(arg.id);
     this.organiser(ctx, 'make datasets from review rounds');
     const importDataset = this.deps.importDataset;
@@ -214,19 +220,27 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const file = join(folder, `${round.id}-preferred.jsonl`);
     writeFileSync(`${file}.tmp`, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     renameSync(`${file}.tmp`, file);
+    // Every unit was drawn from the split the experiment evaluates. Rows of an evaluation split stay in that split of
+    // the new dataset: training on them would make the experiment's (and any later) scores on them look better.
+    const { split } = (await this.deps.experiments.get({ id: round.experimentId })).spec;
+    const heldOut = split === 'train' ? 0 : rows.length;
+    const warnings = heldOut === 0 ? [] : [
+      `All ${rows.length} rows were drawn from the ${split} split the experiment evaluates on: they are kept in the ${split} split of the new dataset, ` +
+      'so no training run takes them (training on evaluation rows makes scores on them look better than they are).',
+    ];
     const result = await importDataset({
       ...(arg.datasetId === undefined ? { newName: arg.newName as string } : { datasetId: arg.datasetId }),
       message: `Preferred outputs of review round "${round.name}" (${round.id}), ${rows.length} items, closed ${round.closedAt ?? ''}`,
-      files: [{ path: file }],
+      files: [heldOut === 0 ? { path: file } : { path: file, split }],
       mapping: [
         ...inputs.map((name) => ({ source: name, name, role: 'input' as const })),
         { source: 'preferred_output', name: 'preferred_output', role: 'reference' as const },
         { source: 'review_round', name: 'review_round', role: 'none' as const },
         { source: 'example_key', name: 'example_key', role: 'none' as const },
       ],
-      split: DEFAULT_SPLIT,
+      split: heldOut === 0 ? DEFAULT_SPLIT : { kind: 'given' },
     }, { kind: 'review-round', roundId: round.id, roundName: round.name, experimentId: round.experimentId });
-    return { datasetVersionId: result.version.id, datasetId: result.version.datasetId, rows: rows.length };
+    return { datasetVersionId: result.version.id, datasetId: result.version.datasetId, rows: rows.length, heldOut, warnings };
   }
 
   /** The round and reviewer of a live token (by hash) of an open round in the open workspace. */

@@ -15,13 +15,19 @@ import type { LineageObject } from '../../../shared/lineage';
 import { specializationObjects } from '../lineage/specialization-lineage';
 import { promptFor, resolveSpecialization, type ResolvedSpecialization } from './resolve';
 import { SpecializationStore } from './specialization-store';
+import { templateSkewWarnings } from './template-skew';
 
 type Contract = typeof specializationsContract;
 
 export interface SpecializationsServiceDeps {
   readonly workspace: WorkspaceAccess;
   readonly models: { get(arg: { id: string }): Promise<ModelRecord> };
-  readonly adapters: { record(id: string): AdapterRecord; contentHash(id: string): Promise<string> };
+  readonly adapters: {
+    record(id: string): AdapterRecord;
+    contentHash(id: string): Promise<string>;
+    /** The template version a trained adapter was trained with (for the train/serve skew warning). */
+    trainedOn?(id: string): { templateVersionId: string | null } | null;
+  };
   readonly templates: Pick<TemplatesService, 'compiled' | 'demonstrationRows' | 'templateVersion' | 'demonstrationSetVersion' | 'render'>;
   readonly generation: Pick<GenerationService, 'launch' | 'usableModel'>;
   readonly events: EventSink<Contract>;
@@ -44,8 +50,15 @@ export class SpecializationsService implements ServiceImpl<Contract> {
     return this.specialization(id);
   }
 
-  async create(arg: SpecializationParts & { name: string }): Promise<Specialization> {
-    return this.createDerived(arg, null);
+  async create(arg: SpecializationParts & { name: string }): Promise<Specialization & { warnings: string[] }> {
+    const spec = await this.createDerived(arg, null);
+    const adapters = this.deps.adapters;
+    const warnings = templateSkewWarnings(spec, {
+      adapterName: (id) => adapters.record(id).name,
+      trainedWith: (id) => adapters.trainedOn?.(id)?.templateVersionId ?? null,
+      templateVersion: (id) => this.deps.templates.templateVersion(id),
+    });
+    return { ...spec, warnings };
   }
 
   /** Stores a bundle (or finds the stored one with the same hash); `derivedFrom` marks an ablation's cells. */
