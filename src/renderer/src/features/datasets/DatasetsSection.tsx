@@ -1,5 +1,6 @@
 // The Datasets screen: the workspace's datasets with their versions, the selected version's facts and rows (grid with
-// server-side pages, split and duplicate filters), Import (files -> mapping -> splits) and remove. Empty: says what to do.
+// server-side pages, split and duplicate filters), its Personal data panel, Import (files -> mapping -> splits) and
+// remove. Empty: says what to do. #/datasets?version=<id>&scan=1 opens a version and scans it (links from warnings).
 import { Alert, Box, Button, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, List, ListItemButton, ListItemText, ListSubheader, Paper, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { DatasetSummary, ImportResult, ImportWarning } from '../../../../shared/contract';
@@ -8,7 +9,9 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import type { Section } from '../shell/sections';
 import { dateText, shortHash } from './format';
+import { sectionParam } from '../shell/useSection';
 import { ImportDialog } from './ImportDialog';
+import { PrivacyPanel } from './PrivacyPanel';
 import { RowsGrid } from './RowsGrid';
 import { useDatasetList, useDatasetVersion } from './useDatasets';
 import { VersionFacts } from './VersionFacts';
@@ -16,7 +19,8 @@ import { VersionFacts } from './VersionFacts';
 export function DatasetsSection({ section }: { section: Section }) {
   const list = useDatasetList();
   const [importing, setImporting] = useState(false);
-  const [selectedVersionId, setSelectedVersionId] = useState<string | undefined>(undefined);
+  const [selectedVersionId, setSelectedVersionId] = useState<string | undefined>(() => sectionParam('version') ?? undefined);
+  const [scanRequested, setScanRequested] = useState(() => sectionParam('scan') === '1');
   const [warnings, setWarnings] = useState<ImportWarning[]>([]);
   const datasets = list.data;
 
@@ -55,13 +59,26 @@ export function DatasetsSection({ section }: { section: Section }) {
         {importButton}
       </Stack>
       {warnings.map((w) => (
-        <Alert key={w.message} severity="warning" sx={{ mb: 1 }} onClose={() => setWarnings((all) => all.filter((x) => x !== w))} data-testid={`import-warning-${w.code}`}>
+        <Alert
+          key={w.message} severity="warning" sx={{ mb: 1 }} onClose={() => setWarnings((all) => all.filter((x) => x !== w))} data-testid={`import-warning-${w.code}`}
+          action={w.code === 'personal-data' ? <Button color="inherit" size="small" onClick={() => setScanRequested(true)} data-testid="import-warning-scan">Show the scan</Button> : undefined}
+        >
           {w.message}
         </Alert>
       ))}
       <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start' }}>
         <DatasetList datasets={datasets} selectedId={selectedId} onSelect={setSelectedVersionId} />
-        {selectedId && <VersionPanel key={selectedId} versionId={selectedId} datasets={datasets} onRemoved={() => setSelectedVersionId(undefined)} />}
+        {selectedId && (
+          <VersionPanel
+            key={`${selectedId}-${scanRequested ? 'scan' : ''}`} versionId={selectedId} datasets={datasets} autoScan={scanRequested}
+            onRemoved={() => setSelectedVersionId(undefined)}
+            onRedacted={(id) => {
+              setScanRequested(false);
+              setSelectedVersionId(id);
+              list.reload();
+            }}
+          />
+        )}
       </Stack>
       {dialog}
     </Box>
@@ -89,7 +106,9 @@ function DatasetList({ datasets, selectedId, onSelect }: { datasets: DatasetSumm
   );
 }
 
-function VersionPanel({ versionId, datasets, onRemoved }: { versionId: string; datasets: DatasetSummary[]; onRemoved: () => void }) {
+function VersionPanel({ versionId, datasets, autoScan, onRemoved, onRedacted }: {
+  versionId: string; datasets: DatasetSummary[]; autoScan: boolean; onRemoved: () => void; onRedacted: (versionId: string) => void;
+}) {
   const api = useApi();
   const version = useDatasetVersion(versionId);
   const [confirming, setConfirming] = useState(false);
@@ -119,6 +138,7 @@ function VersionPanel({ versionId, datasets, onRemoved }: { versionId: string; d
       <Box sx={{ mt: 2 }}>
         <RowsGrid version={v} />
       </Box>
+      <PrivacyPanel version={v} autoScan={autoScan} onRedacted={onRedacted} />
       <Dialog open={confirming} onClose={() => setConfirming(false)} data-testid="dataset-remove-dialog">
         <DialogTitle>Remove {v.name}?</DialogTitle>
         <DialogContent>

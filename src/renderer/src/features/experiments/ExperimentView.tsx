@@ -121,7 +121,10 @@ export function ExperimentView({ experiment: e, datasetName, onRemoved }: { expe
         !started ? (
           <Typography color="text.secondary" sx={{ p: 2 }}>Run the experiment to see its results.</Typography>
         ) : results.data ? (
-          <ResultsView experiment={e} results={results.data} />
+          <>
+            {(results.data.contamination ?? []).map((w) => <Alert key={w} severity="warning" sx={{ mb: 1 }} data-testid="experiment-contamination">{w}</Alert>)}
+            <ResultsView experiment={e} results={results.data} />
+          </>
         ) : results.error ? (
           <ErrorAlert error={results.error} testId="results-error" />
         ) : (

@@ -1,7 +1,7 @@
 // The Experiments section: experiments (list, run, results, side by side), the specializations they evaluate, and
 // "Try live" (several specializations answering one input at once). Empty: says what is missing and offers it.
 import ScienceIcon from '@mui/icons-material/Science';
-import { Box, Button, Chip, CircularProgress, LinearProgress, List, ListItemButton, ListItemText, Paper, Stack, Tab, Tabs, Tooltip } from '@mui/material';
+import { Alert, Box, Button, Chip, CircularProgress, LinearProgress, List, ListItemButton, ListItemText, Paper, Stack, Tab, Tabs, Tooltip } from '@mui/material';
 import { useState } from 'react';
 import type { DatasetSummary, Experiment } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
@@ -32,6 +32,7 @@ export function ExperimentsSection({ section }: { section: Section }) {
   const [tab, setTab] = useState<TabId>('experiments');
   const [dialog, setDialog] = useState<'experiment' | 'specialization' | null>(null);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
+  const [skew, setSkew] = useState<string[]>([]);
   const list = experiments.data;
   const specs = specializations.data ?? [];
   const datasetList = datasets.data ?? [];
@@ -53,14 +54,19 @@ export function ExperimentsSection({ section }: { section: Section }) {
           onCreated={(e: Experiment) => { setDialog(null); setSelectedId(e.id); setTab('experiments'); experiments.reload(); specializations.reload(); }} />
       )}
       {dialog === 'specialization' && (
-        <NewSpecializationDialog onClose={() => setDialog(null)} onCreated={() => { setDialog(null); specializations.reload(); }} />
+        <NewSpecializationDialog onClose={() => setDialog(null)} onCreated={(created) => { setDialog(null); setSkew(created.warnings); specializations.reload(); }} />
       )}
     </>
   );
 
   let body;
   if (tab === 'specializations') {
-    body = <SpecializationsPanel specializations={specializations.data} error={specializations.error} onNew={() => setDialog('specialization')} />;
+    body = (
+      <>
+        {skew.map((w) => <Alert key={w} severity="warning" sx={{ mb: 1 }} onClose={() => setSkew([])} data-testid="specialization-warning">{w}</Alert>)}
+        <SpecializationsPanel specializations={specializations.data} error={specializations.error} onNew={() => setDialog('specialization')} />
+      </>
+    );
   } else if (tab === 'live') {
     body = specializations.data ? <TryLive specializations={specs} /> : <CircularProgress aria-label="Loading specializations" />;
   } else if (list === undefined) {

@@ -10,7 +10,7 @@ import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import { adaptersFor, emptySpecializationForm, specFieldOfWhere, toCreateSpecialization, type SpecErrors, type SpecializationForm } from './specialization-form';
 import { useSpecializationParts } from './useExperimentsData';
 
-export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (s: Specialization) => void }) {
+export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (s: Specialization & { warnings: string[] }) => void }) {
   const api = useApi();
   const { models, adapters, templates, demonstrations } = useSpecializationParts();
   const modelList = models.data ?? [];

@@ -29,12 +29,14 @@ export function ResultsView({ round }: { round: RoundSummary }) {
   const api = useApi();
   const report = useReportError();
   const results = useLoad((a) => a.reviews.results({ id: round.id }), [round.id]);
+  const [exportWarnings, setExportWarnings] = useState<string[]>([]);
   if (results.error) return <ErrorAlert error={results.error} testId="results-error" />;
   const r = results.data;
   if (!r) return <LinearProgress aria-label="Computing results" />;
   const exportAs = async (format: 'fastchat' | 'csv') => {
     try {
       const file = await api.reviews.export({ id: round.id, format });
+      setExportWarnings(file.warnings);
       downloadText(file.fileName, file.text, format === 'csv' ? 'text/csv' : 'application/json');
     } catch (error) {
       report(error);
@@ -47,6 +49,7 @@ export function ResultsView({ round }: { round: RoundSummary }) {
         {r.mode === 'pairwise' && <Button startIcon={<DownloadIcon />} onClick={() => void exportAs('fastchat')} data-testid="export-fastchat">FastChat JSON</Button>}
         <Button startIcon={<DownloadIcon />} onClick={() => void exportAs('csv')} data-testid="export-csv">CSV</Button>
       </Stack>
+      {exportWarnings.map((w) => <Alert key={w} severity="warning" data-testid="export-warning">{w}</Alert>)}
       {r.mode === 'pairwise' ? <WinRates r={r} /> : <PassRates r={r} />}
       {r.bradleyTerry && (
         <Block title="Bradley-Terry strengths (95% bootstrap CIs)" testId="bt-table">
@@ -153,10 +156,10 @@ function LoopBlock({ round }: { round: RoundSummary }) {
   const api = useApi();
   const report = useReportError();
   const [name, setName] = useState(`Preferred outputs of ${round.name}`);
-  const [made, setMade] = useState<number | null>(null);
+  const [made, setMade] = useState<{ rows: number; warnings: string[] } | null>(null);
   const make = async () => {
     try {
-      setMade((await api.reviews.toDataset({ id: round.id, newName: name })).rows);
+      setMade(await api.reviews.toDataset({ id: round.id, newName: name }));
     } catch (error) {
       report(error);
     }
@@ -167,7 +170,8 @@ function LoopBlock({ round }: { round: RoundSummary }) {
         <TextField size="small" label="New dataset" value={name} onChange={(e) => setName(e.target.value)} sx={{ flex: 1 }} slotProps={{ htmlInput: { 'data-testid': 'loop-name' } }} />
         <Button variant="outlined" disabled={name.trim() === ''} onClick={() => void make()} data-testid="loop-make">Make dataset from preferred outputs</Button>
       </Stack>
-      {made !== null && <Alert severity="success" sx={{ mt: 1 }} data-testid="loop-done">Dataset made with {made} rows; each names this round (see Datasets).</Alert>}
+      {made !== null && <Alert severity="success" sx={{ mt: 1 }} data-testid="loop-done">Dataset made with {made.rows} rows; each names this round (see Datasets).</Alert>}
+      {made?.warnings.map((w) => <Alert key={w} severity="warning" sx={{ mt: 1 }} data-testid="loop-warning">{w}</Alert>)}
     </Block>
   );
 }

@@ -67,6 +67,7 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
         </DialogActions>
       </Dialog>
       <Alert severity="info">Reviewers see outputs as left and right only; the results (and who made which output) appear once the round is closed.</Alert>
+      {[...new Set(Object.values(links).flatMap((l) => l?.warnings ?? []))].map((w) => <Alert key={w} severity="warning" data-testid="share-warning">{w}</Alert>)}
       <Table size="small" aria-label="Reviewer progress">
         <TableHead><TableRow><TableCell>Reviewer</TableCell><TableCell align="right">Done</TableCell><TableCell sx={{ width: '30%' }}>Progress</TableCell><TableCell>Link for another machine</TableCell></TableRow></TableHead>
         <TableBody>
