@@ -1,5 +1,6 @@
 // Page object for the Datasets screen: the import dialog (files, field mapping, splits, progress, errors), the
-// dataset list with versions, the version facts and the rows grid with its split and duplicate filters.
+// dataset list with versions, the version facts, the rows grid with its split and duplicate filters, and the
+// version's Personal data panel.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export class DatasetsPage {
@@ -18,6 +19,7 @@ export class DatasetsPage {
   readonly items: Locator;
   readonly details: Locator;
   readonly grid: Locator;
+  readonly privacy: Locator;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('section-datasets');
@@ -35,6 +37,12 @@ export class DatasetsPage {
     this.items = this.root.getByTestId('dataset-item');
     this.details = this.root.getByTestId('dataset-details');
     this.grid = this.root.getByTestId('dataset-rows');
+    this.privacy = this.root.getByTestId('privacy-panel');
+  }
+
+  /** The personal-data findings of one field in the scan report. */
+  privacyField(field: string): Locator {
+    return this.privacy.locator(`[data-testid="privacy-field"][data-field="${field}"]`);
   }
 
   item(name: string): Locator {

@@ -22,6 +22,16 @@ export const PII_KIND_LABELS: Record<PiiKind, string> = {
   custom: 'matches of your patterns',
 };
 
+const PII_KIND_LABEL_ONE: Record<PiiKind, string> = {
+  email: 'email address', phone: 'phone number', iban: 'IBAN', card: 'card number', ipv4: 'IPv4 address', ipv6: 'IPv6 address',
+  'national-id': 'national-ID-like number', custom: 'match of your patterns',
+};
+
+/** "1 IBAN", "3 IBANs". */
+export function piiCount(kind: PiiKind, n: number): string {
+  return `${n} ${n === 1 ? PII_KIND_LABEL_ONE[kind] : PII_KIND_LABELS[kind]}`;
+}
+
 export const ScanId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'A scan id is 1-64 letters, digits, - or _');
 
 /** A workspace's own pattern (RE2 syntax: no lookaround or back-references); its name becomes the placeholder's. */

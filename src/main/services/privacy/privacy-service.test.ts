@@ -115,7 +115,7 @@ describe('policy', () => {
     fs.writeFileSync(file, `${JSON.stringify({ id: '1', text: 'see TCK-123456', answer: 'x' })}\n`);
     const error = await failure('datasets', 'import', { newName: 'Tickets', files: [{ path: file }], mapping: MAPPING });
     expect(error).toMatchObject({ kind: 'user', code: 'personal-data-blocked' });
-    expect(error.message).toContain('1 matches of TICKET in text');
+    expect(error.message).toContain('1 match of TICKET in text');
     expect(workspace.active.db.prepare<{ n: number }>('SELECT COUNT(*) AS n FROM dataset_versions').get()?.n).toBe(0);
   });
 

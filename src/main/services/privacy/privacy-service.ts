@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { DatasetLineage, ImportDataset, SplitName } from '../../../shared/contract/datasets';
-import { PII_KINDS, PII_KIND_LABELS, type PiiKind, type PrivacyPolicy, type ScanReport, type privacyContract } from '../../../shared/contract/privacy';
+import { PII_KINDS, piiCount, type PiiKind, type PrivacyPolicy, type ScanReport, type privacyContract } from '../../../shared/contract/privacy';
 import { CancelledError, UserError } from '../../../shared/errors';
 import type { DatasetRow, DatasetVersionFacts } from '../datasets/datasets-service';
 import type { WorkspaceAccess } from '../workspace';
@@ -203,6 +203,6 @@ export function summary(report: ScanReport): string {
   const totals = new Map<string, number>();
   for (const f of report.fields) for (const [key, n] of Object.entries(f.counts)) totals.set(key, (totals.get(key) ?? 0) + n);
   const rank = (key: string): number => (key.startsWith('custom:') ? PII_KINDS.length : PII_KINDS.indexOf(key as PiiKind));
-  const parts = [...totals].sort((a, b) => rank(a[0]) - rank(b[0])).map(([key, n]) => `${n} ${key.startsWith('custom:') ? `matches of ${key.slice(7)}` : PII_KIND_LABELS[key as PiiKind]}`);
+  const parts = [...totals].sort((a, b) => rank(a[0]) - rank(b[0])).map(([key, n]) => (key.startsWith('custom:') ? `${n} match${n === 1 ? '' : 'es'} of ${key.slice(7)}` : piiCount(key as PiiKind, n)));
   return `${parts.join(', ')} in ${report.fields.map((f) => f.field).join(', ')}`;
 }
