@@ -87,7 +87,8 @@ function phoneValid(value: string, text: string, start: number, end: number): bo
   // 3-3-4 grouping. Other grouped digits (account numbers, a mistyped IBAN's tail) are not taken for phones.
   const groups = value.split(/[ ().\-/]+/).filter(Boolean);
   if (d.length > 12) return false;
-  if (value.startsWith('(')) return groups.length >= 2;
+  // "(555) 123-4567": the bracket closes after an area code; "(1873-1961" (a life span) is no phone number.
+  if (value.startsWith('(')) return /^\(\d{2,5}\)/.test(value) && groups.length >= 2;
   if (/^\d{3}[ .-]\d{3}[ .-]\d{4}$/.test(value)) return true;
   return d.startsWith('0') && d.length >= 9 && groups.every((g) => g.length <= 5 || groups.length === 1);
 }
