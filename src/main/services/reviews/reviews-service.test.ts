@@ -14,6 +14,8 @@ import { UserError } from '../../../shared/errors';
 import { Dispatcher } from '../../api/dispatcher';
 import { startShareServer } from '../../host/review-share-server';
 import { Database, workspaceMigrations } from '../../platform/db';
+import { DatasetsService } from '../datasets';
+import { PrivacyService } from '../privacy';
 import { UsersService } from '../users';
 import type { WorkspaceAccess } from '../workspace';
 import { ReviewsService, type ImportDatasetArg, type OpenShareServer } from './reviews-service';
@@ -46,6 +48,7 @@ let dir: string;
 let db: Database;
 let users: UsersService;
 let reviews: ReviewsService;
+let privacy: PrivacyService;
 let clock = 0;
 let imported: { arg: ImportDatasetArg; lineage: DatasetLineage; text: string }[] = [];
 
@@ -61,7 +64,9 @@ beforeEach(() => {
   const noEvents = { emit: () => undefined };
   let n = 0;
   users = new UsersService({ workspace, events: noEvents, clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, n++)) });
+  privacy = new PrivacyService({ workspace, datasets: new DatasetsService({ workspace, events: noEvents, clock: () => new Date() }), events: noEvents, clock: () => new Date() });
   reviews = new ReviewsService({
+    privacyCheck: async (moment, subject, rows) => (await privacy.guardRows(moment, subject, rows, 'Redact the dataset.')).warning,
     workspace, users, events: noEvents, clock: () => new Date(Date.UTC(2026, 0, 2) + clock++ * 1000), resamples: 200,
     experiments: {
       get: async ({ id }) => {
@@ -259,6 +264,25 @@ describe('roles', () => {
     // An analyst organises (the Review section offers it to every role but reviewer).
     const ana = await users.create({ name: 'Ana', role: 'analyst' });
     expect((await reviews.createRound({ ...spec, name: 'Analyst round' }, ctxOf(ana.id))).name).toBe('Analyst round');
+  });
+});
+
+describe('personal data in a round', () => {
+  it('warns when sharing and exporting under a warn policy, and refuses both under a block policy', async () => {
+    // The workspace's own pattern stands for personal data: the fixture's wrong outputs ("wrong 1 4") match it.
+    await privacy.setPolicy({ onFinding: 'block', patterns: [{ name: 'wrong', pattern: 'wrong [0-9]+ [0-9]+' }] });
+    const { owner, ann, round } = await setup();
+    const share = { roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 };
+    await expect(reviews.share(share, ctxOf(owner.id))).rejects.toThrow(/^Personal data in review round "Round one": \d+ matches of WRONG in output_[ab].*blocks sharing the round/);
+    await privacy.setPolicy({ onFinding: 'warn', patterns: [{ name: 'wrong', pattern: 'wrong [0-9]+ [0-9]+' }] });
+    const link = await reviews.share(share, ctxOf(owner.id));
+    expect(link.warnings).toEqual([expect.stringMatching(/^Personal data in review round "Round one": \d+ matches of WRONG in .*Redact the dataset\.$/)]);
+    await reviews.close({ id: round.id }, ctxOf(owner.id));
+    expect((await reviews.export({ id: round.id, format: 'csv' })).warnings).toHaveLength(1);
+    await privacy.setPolicy({ onFinding: 'block', patterns: [{ name: 'wrong', pattern: 'wrong [0-9]+ [0-9]+' }] });
+    await expect(reviews.export({ id: round.id, format: 'csv' })).rejects.toThrow(/blocks exporting/);
+    await privacy.setPolicy({ onFinding: 'warn', patterns: [] });
+    expect((await reviews.export({ id: round.id, format: 'csv' })).warnings).toEqual([]);
   });
 });
 
