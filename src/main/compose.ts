@@ -143,7 +143,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     trainingCheck: async (versionId, maxRows) => {
       const personal = await privacy.guardVersion('training', versionId, 'train');
       const overlaps = overlap.trainingWarnings(versionId, maxRows, await experiments.list());
-      return [...(personal.warning === null ? [] : [personal.warning]), ...overlaps];
+      return { warnings: [...(personal.warning === null ? [] : [personal.warning]), ...overlaps], personalData: personal.total };
     },
   });
   const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });

@@ -116,8 +116,13 @@ export const TrainingEstimate = z.object({
   memoryBytes: count,
   /** The first rendered (prompt, target) pair, for the template preview. */
   preview: z.object({ prompt: z.string(), target: z.string() }).nullable(),
-  /** Names the prompt template reads that rows do not set (rendered as empty text), with their line and row count. */
+  /**
+   * Names the prompt template reads that rows do not set (rendered as empty text), with their line and row count;
+   * personal data in the training rows; training rows that repeat rows an experiment evaluates.
+   */
   warnings: z.array(z.string()).default([]),
+  /** Where the personal data found in the training rows is listed (the version's Personal data panel); null: none. */
+  personalData: z.object({ datasetVersionId: z.string(), findings: count }).nullable().optional(),
 });
 export type TrainingEstimate = z.infer<typeof TrainingEstimate>;
 

@@ -48,7 +48,7 @@ export interface AdaptersServiceDeps {
    * Guards before training on a workspace dataset version: warnings (personal data, train rows that an experiment
    * evaluates on), or a throw when the workspace's privacy policy blocks.
    */
-  readonly trainingCheck?: (datasetVersionId: string, maxRows: number | null) => Promise<string[]>;
+  readonly trainingCheck?: (datasetVersionId: string, maxRows: number | null) => Promise<{ warnings: string[]; personalData: number }>;
 }
 
 const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
@@ -69,7 +69,11 @@ export class AdaptersService implements ServiceImpl<Contract> {
     const measured = new JobStore(ws.db).all().find((j) => j.modelId === spec.modelId && j.state === 'completed' && j.progress !== null)?.progress?.tokensPerSecond ?? null;
     const first = prepared.pairs[0];
     const guards = await this.guards(spec);
-    return { ...estimateRun(spec, prepared.facts, prepared.validation.length, measured), preview: first ? { prompt: first.prompt, target: first.target } : null, warnings: [...prepared.warnings, ...guards] };
+    return {
+      ...estimateRun(spec, prepared.facts, prepared.validation.length, measured), preview: first ? { prompt: first.prompt, target: first.target } : null,
+      warnings: [...prepared.warnings, ...guards.warnings],
+      personalData: spec.data.kind === 'dataset' && guards.personalData > 0 ? { datasetVersionId: spec.data.datasetVersionId, findings: guards.personalData } : null,
+    };
   }
 
   async startTraining(spec: TrainingSpec): Promise<TrainingJob> {
@@ -143,8 +147,8 @@ export class AdaptersService implements ServiceImpl<Contract> {
     return new AdapterStore(this.deps.workspace.active.db).all().map(({ history: _h, ...record }) => record);
   }
 
-  private async guards(spec: TrainingSpec): Promise<string[]> {
-    if (spec.data.kind !== 'dataset' || !this.deps.trainingCheck) return [];
+  private async guards(spec: TrainingSpec): Promise<{ warnings: string[]; personalData: number }> {
+    if (spec.data.kind !== 'dataset' || !this.deps.trainingCheck) return { warnings: [], personalData: 0 };
     return this.deps.trainingCheck(spec.data.datasetVersionId, spec.template.maxRows);
   }
 

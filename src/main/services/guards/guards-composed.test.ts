@@ -33,6 +33,7 @@ describe('guards before training', () => {
     expect(estimate.warnings).toContainEqual(expect.stringMatching(/^Personal data in Leaky train v1 \(train split\): 1 email address in message\./));
     expect(estimate.warnings).toContainEqual(expect.stringContaining('10 of 11 training rows (8 exact, 2 near-duplicates'));
     expect(estimate.warnings).toContainEqual(expect.stringContaining('test rows of Support triage v1 that experiment "Held out" evaluates on'));
+    expect(estimate.personalData).toEqual({ datasetVersionId: leaky.version.id, findings: 1 });
 
     await api.privacy.setPolicy({ onFinding: 'block', patterns: [] });
     await expect(api.adapters.startTraining(spec)).rejects.toMatchObject({ code: 'personal-data-blocked' });

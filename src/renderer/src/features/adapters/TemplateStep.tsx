@@ -1,11 +1,12 @@
 // The wizard's Template step: for a dataset source a saved template version (rendered exactly as experiments render
 // it) or an inline prompt over the row's fields by name; for a JSONL file the inline prompt with {{ input }}. The
 // preview is the estimate's first rendered (prompt, target) pair.
-import { Box, Button, Checkbox, FormControlLabel, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { Box, Button, Checkbox, FormControlLabel, Link, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import type { TemplateSummary, TrainingEstimate } from '../../../../shared/contract';
 import { useLoad, type Loaded } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { TemplateWarnings } from '../../components/TemplateWarnings';
+import { sectionHref } from '../shell/useSection';
 import { withInlinePrompt, type Choices, type WizardForm } from './wizard-form';
 
 const INLINE = '__inline__';
@@ -18,13 +19,15 @@ interface Props {
   preview: TrainingEstimate['preview'] | undefined;
   /** Names the prompt reads that rows do not set (rendered as empty text). */
   warnings: readonly string[] | undefined;
+  /** Personal data in the training rows: a link to the version's scan. */
+  personalData: TrainingEstimate['personalData'];
   busy: boolean;
   /** Changes the form; with refresh, renders the preview again for the changed form. */
   update: (change: (f: WizardForm) => WizardForm, refresh?: boolean) => void;
   onRefresh: () => void;
 }
 
-export function TemplateStep({ form, choices, templates, preview, warnings, busy, update, onRefresh }: Props) {
+export function TemplateStep({ form, choices, templates, preview, warnings, personalData, busy, update, onRefresh }: Props) {
   const list = templates.data ?? [];
   const saved = form.source === 'dataset' ? choices.template : null;
   const versions = useLoad((a) => (saved === null ? Promise.resolve([]) : a.templates.versions({ templateId: saved.templateId })), [saved?.templateId]);
@@ -77,6 +80,11 @@ export function TemplateStep({ form, choices, templates, preview, warnings, busy
       )}
       <Button variant="outlined" onClick={onRefresh} disabled={busy} sx={{ alignSelf: 'flex-start' }} data-testid="wizard-refresh-preview">Refresh preview</Button>
       <TemplateWarnings warnings={warnings} testId="wizard-template-warnings" />
+      {personalData && (
+        <Link href={sectionHref('datasets', { version: personalData.datasetVersionId, scan: '1' })} data-testid="wizard-personal-data-link">
+          See the {personalData.findings} personal-data findings and redact them
+        </Link>
+      )}
       {preview && (
         <Box data-testid="wizard-preview" sx={mono}>
           <b>prompt:</b> {preview.prompt}{'\n'}<b>target:</b> {preview.target}

@@ -79,7 +79,7 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
           ))}
         </Stepper>
         {step === 0 && <DataStep form={form} choices={choices} models={models} datasets={datasets} update={update} />}
-        {step === 1 && <TemplateStep form={form} choices={choices} templates={templates} preview={estimate?.preview} warnings={estimate?.warnings} busy={busy} update={update} onRefresh={() => void run(1)} />}
+        {step === 1 && <TemplateStep form={form} choices={choices} templates={templates} preview={estimate?.preview} warnings={estimate?.warnings} personalData={estimate?.personalData} busy={busy} update={update} onRefresh={() => void run(1)} />}
         {step === 2 && <MethodStep form={form} update={update} />}
         {step === 3 && estimate && (
           <Stack spacing={1} data-testid="wizard-estimate">
