@@ -38,6 +38,8 @@ export default defineConfig({
           cli: resolve('src/main/cli.ts'),
           'engine-worker': resolve('src/main/host/engine-worker.ts'),
           'render-worker': resolve('src/main/host/render-worker.ts'),
+          'scoring-worker': resolve('src/main/host/scoring-worker.ts'),
+          'import-writer-worker': resolve('src/main/host/import-writer-worker.ts'),
         },
       },
     },

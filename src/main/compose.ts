@@ -6,6 +6,8 @@ import { BugError, CancelledError } from '../shared/errors';
 import { AccessControl, permissionOf } from './api/access';
 import { Dispatcher } from './api/dispatcher';
 import { EngineHost } from './host/engine-host';
+import { ImportWriterHost } from './host/import-writer';
+import { ScoringHost } from './host/scoring-host';
 import { RenderHost } from './host/render-host';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,6 +48,10 @@ export interface ComposeOptions {
   engineWorkerScript: string;
   /** The built render worker; by default render-worker.<ext> beside the engine worker (the build puts it there). */
   renderWorkerScript?: string;
+  /** The built scoring worker; by default scoring-worker.<ext> beside the engine worker. */
+  scoringWorkerScript?: string;
+  /** The built import writer; by default import-writer-worker.<ext> beside the engine worker. */
+  importWriterScript?: string;
   /** A child process by default (see docs/decisions/0003); Electron passes its utilityProcess spawner. */
   spawnEngine?: SpawnEngine;
   folderPicker?: FolderPicker;
@@ -69,6 +75,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     onBug: (error) => log('error', 'Engine protocol error', error),
   });
   const renderer = new RenderHost(options.renderWorkerScript ?? siblingScript(options.engineWorkerScript, 'render-worker'));
+  const scoring = new ScoringHost(options.scoringWorkerScript ?? siblingScript(options.engineWorkerScript, 'scoring-worker'));
+  const importWriter = new ImportWriterHost(options.importWriterScript ?? siblingScript(options.engineWorkerScript, 'import-writer-worker'));
   // Services get their event sinks from the dispatcher, which needs the services: break the cycle with a late binding.
   const late: { dispatcher?: Dispatcher<Contract> } = {};
   const sink = <K extends keyof Contract & string>(service: K) => ({
@@ -126,7 +134,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   const clock = (): Date => new Date();
   const datasets = new DatasetsService({
-    workspace, events: sink('datasets'), clock, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+    workspace, events: sink('datasets'), clock, writer: importWriter, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
     // privacy is constructed below (it reads and writes versions through datasets)
     privacyCheck: async (subject, rows): Promise<string | null> => (await privacy.guardRows('import', subject, rows, 'After the import, the version\'s Personal data panel lists them and redacts them.')).warning,
   });
@@ -148,7 +156,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
   const experiments: ExperimentsService = new ExperimentsService({
-    workspace, engine, datasets, specializations, events: sink('experiments'), clock, weightFormatOf: (id) => models.weightFormatOf(id), appVersion: options.version, userName: (id) => users.user(id)?.name,
+    workspace, engine, datasets, specializations, events: sink('experiments'), clock, weightFormatOf: (id) => models.weightFormatOf(id), appVersion: options.version, userName: (id) => users.user(id)?.name, scoring,
     contamination: (experiment) => overlap.experimentWarnings(experiment, trainedAdapters(experiment, specializations, adapters)),
   });
   const reviews = new ReviewsService({
@@ -254,7 +262,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       engineService.dispose();
       generation.dispose();
       await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose()]);
-      await Promise.allSettled([workspace.dispose(), engine.dispose(), renderer.dispose()]);
+      await Promise.allSettled([workspace.dispose(), engine.dispose(), renderer.dispose(), scoring.dispose(), importWriter.dispose()]);
     },
   };
 }

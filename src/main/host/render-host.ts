@@ -53,9 +53,22 @@ export class RenderHost implements TemplateRenderer {
     if (this.disposed) return Promise.reject(new CancelledError('The renderer is shut down'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, batch, signal, onProgress, resolve, reject };
+      // The listener goes when the job settles: a long run passes one signal to many renders.
+      const onAbort = (): void => this.abort(job);
+      const detach = (): void => signal?.removeEventListener('abort', onAbort);
+      const job: Job = {
+        id: this.nextId++, batch, signal, onProgress,
+        resolve: (results) => {
+          detach();
+          resolve(results);
+        },
+        reject: (error) => {
+          detach();
+          reject(error);
+        },
+      };
       this.queue.push(job);
-      signal?.addEventListener('abort', () => this.abort(job), { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.pump();
     });
   }

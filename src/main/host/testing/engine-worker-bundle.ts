@@ -1,4 +1,4 @@
-// Tests only: bundles src/main/host/engine-worker.ts (and the render worker beside it, as the app's build does) into
+// Tests only: bundles src/main/host/engine-worker.ts (and the render, scoring and import writer workers beside it, as the app's build does) into
 // ESM files for a child process or worker thread (they need JavaScript). Dependencies stay external, so the file lives under node_modules/.cache where Node resolves them.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +12,9 @@ export interface WorkerBundle {
   readonly script: string;
   /** The render worker, in the same folder (where compose.ts looks for it). */
   readonly renderScript: string;
+  /** The scoring worker and the import writer, in the same folder too. */
+  readonly scoringScript: string;
+  readonly importWriterScript: string;
   remove(): void;
 }
 
@@ -21,7 +24,7 @@ export async function bundleEngineWorker(): Promise<WorkerBundle> {
   removeOrphans();
   const outDir = join(cacheDir, `engine-worker-${process.pid}-${Date.now()}`);
   mkdirSync(outDir, { recursive: true });
-  for (const name of ['engine-worker', 'render-worker']) {
+  for (const name of ['engine-worker', 'render-worker', 'scoring-worker', 'import-writer-worker']) {
     await build({
       configFile: false,
       root,
@@ -37,7 +40,7 @@ export async function bundleEngineWorker(): Promise<WorkerBundle> {
     });
   }
   const script = join(outDir, 'engine-worker.mjs');
-  return { script, renderScript: join(outDir, 'render-worker.mjs'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+  return { script, renderScript: join(outDir, 'render-worker.mjs'), scoringScript: join(outDir, 'scoring-worker.mjs'), importWriterScript: join(outDir, 'import-writer-worker.mjs'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
 /** Removes bundles left by test processes that have ended (vitest may end its workers without running exit hooks). */

@@ -18,3 +18,13 @@ export async function renderWorkerScript(): Promise<string> {
   process.once('exit', () => bundle.remove());
   return bundle.renderScript;
 }
+
+/** The path of a runnable scoring worker or import writer (built with the engine worker). */
+export async function taskWorkerScript(name: 'scoring' | 'importWriter'): Promise<string> {
+  const key = name === 'scoring' ? 'scoringWorkerScript' : 'importWriterScript';
+  const provided = inject(key) as string | undefined;
+  if (provided) return provided;
+  const bundle = await bundleEngineWorker();
+  process.once('exit', () => bundle.remove());
+  return name === 'scoring' ? bundle.scoringScript : bundle.importWriterScript;
+}

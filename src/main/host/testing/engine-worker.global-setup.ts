@@ -1,4 +1,4 @@
-// vitest globalSetup: builds the engine and render workers once per test run and hands their paths to tests as
+// vitest globalSetup: builds the engine, render, scoring and import writer workers once per test run and hands their paths to tests as
 // inject('engineWorkerScript') / inject('renderWorkerScript'); removes them afterwards (tests build their own without).
 import type { TestProject } from 'vitest/node';
 import { bundleEngineWorker } from './engine-worker-bundle';
@@ -7,6 +7,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     engineWorkerScript: string;
     renderWorkerScript: string;
+    scoringWorkerScript: string;
+    importWriterScript: string;
   }
 }
 
@@ -14,5 +16,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const bundle = await bundleEngineWorker();
   project.provide('engineWorkerScript', bundle.script);
   project.provide('renderWorkerScript', bundle.renderScript);
+  project.provide('scoringWorkerScript', bundle.scoringScript);
+  project.provide('importWriterScript', bundle.importWriterScript);
   return () => bundle.remove();
 }

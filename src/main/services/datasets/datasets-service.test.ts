@@ -1,6 +1,7 @@
 // DatasetsService through the dispatcher with a real workspace (better-sqlite3) in a temp folder: CSV and JSONL
 // imports with the field mapping, bad rows named by file and line with nothing imported, deterministic and
-// order-independent splits, duplicates and cross-split leakage, paging, versions, cancel, and a 50k-row stream.
+// order-independent splits, duplicates and cross-split leakage, paging, versions, cancel, a 50k-row stream, and the
+// write on the import writer's own thread and connection.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { datasetsContract, ImportDataset as ImportDatasetSchema, type DatasetSum
 import type { ErrorShape } from '../../../shared/errors';
 import { Dispatcher } from '../../api/dispatcher';
 import { WorkspaceService } from '../workspace';
+import { ImportWriterHost } from '../../host/import-writer';
+import { taskWorkerScript } from '../../host/testing/engine-worker-script';
 import { DatasetsService } from './datasets-service';
 import { recomputeDatasetHash } from './verify-content';
 
@@ -332,5 +335,34 @@ describe('content verification', () => {
     db.prepare("UPDATE dataset_rows SET data = json_set(data, '$.answer', 'edited') WHERE version_id = ? AND idx = 1").run(version.id);
     expect(recomputeDatasetHash(db, version.id)?.computed).not.toBe(version.contentHash);
     expect(recomputeDatasetHash(db, 'no-such-version')).toBeUndefined();
+  });
+});
+
+describe('import on the import writer worker', () => {
+  let writer: ImportWriterHost;
+  beforeEach(async () => {
+    writer = new ImportWriterHost(await taskWorkerScript('importWriter'));
+    service = new DatasetsService({ workspace, clock: () => new Date('2025-01-02T03:04:05Z'), events: { emit: () => undefined }, paths: { homeDir: dir, relativeTo: dir }, writer });
+    dispatcher = new Dispatcher({ datasets: datasetsContract }, { datasets: service }, { validateResults: true });
+  });
+  afterEach(() => writer.dispose());
+
+  it('writes the rows on its own connection, and the main connection reads them at once', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `k${i}`, text: `text ${i % 2900}`, output: `out ${i}` }));
+    const { version } = await importData({ newName: 'Threaded', files: [{ path: writeFile('t.jsonl', jsonl(rows)) }], mapping: [{ source: 'id', name: 'id', role: 'key' }, ...TEXT_MAPPING] });
+    expect(version).toMatchObject({ version: 1, rowCount: 3000, duplicateCount: 100 });
+    expect(tableCounts()).toEqual({ datasets: 1, versions: 1, rows: 3000 });
+    const [last] = service.readRows(version.id, null, { offset: 2999, limit: 1 });
+    expect(last).toMatchObject({ idx: 2999, key: 'k2999', data: { text: 'text 99' }, duplicateOf: 99 });
+    // A second version of the same dataset: the worker sees what it wrote before.
+    const again = await importData({ datasetId: version.datasetId, files: [{ path: writeFile('t2.jsonl', jsonl(rows.slice(0, 10))) }], mapping: [{ source: 'id', name: 'id', role: 'key' }, ...TEXT_MAPPING] });
+    expect(again.version.version).toBe(2);
+  });
+
+  it('refuses repeated keys with both lines, as the user sees them, and writes nothing', async () => {
+    const file = writeFile('keys.jsonl', jsonl([{ id: 'a', text: 'x', output: '1' }, { id: 'b', text: 'y', output: '2' }, { id: 'a', text: 'z', output: '3' }]));
+    const error = await failure('import', { newName: 'Keys', files: [{ path: file }], mapping: [{ source: 'id', name: 'id', role: 'key' }, ...TEXT_MAPPING] });
+    expect(error).toMatchObject({ kind: 'user', message: 'Line 3 of keys.jsonl repeats the key "a" (field "id") of line 1. Nothing was imported.' });
+    expectNothingImported();
   });
 });

@@ -3,7 +3,7 @@
 // one transaction: a bad row, a cancel or a crash leaves nothing behind. Versions are immutable once written.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type {
@@ -21,7 +21,7 @@ import type {
 import { CancelledError, UserError } from '../../../shared/errors';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { checkPathText, checkUserFile } from '../../platform/files/user-files';
-import { resolveFolderPath, type PathBase } from '../workspace/layout';
+import { DATABASE_FILE, resolveFolderPath, type PathBase } from '../workspace/layout';
 import { DatasetStore } from './dataset-store';
 import { planMapping } from './fields';
 import { MAX_PROBLEMS, ingest, type IngestFile } from './ingest';
@@ -29,7 +29,7 @@ import { inspectFile } from './inspect';
 import { rowProblemsError } from './problems';
 import { MAX_DATA_FILE_BYTES, detectFormat } from './readers';
 import { SpoolWriter, newSpoolPath, readSpool } from './spool';
-import { DuplicateKeysError, nameTaken, writeVersion } from './write-version';
+import { DuplicateKeysError, inThreadVersionWriter, nameTaken, type VersionWriter } from './write-version';
 
 type Contract = typeof datasetsContract;
 type ImportArg = z.output<typeof ImportDataset>;
@@ -70,6 +70,8 @@ export interface DatasetsServiceDeps {
    * throw when the workspace's policy blocks (the privacy service's guardRows).
    */
   readonly privacyCheck?: (subject: string, rows: Iterable<{ idx: number; key: string; data: Record<string, unknown> }>) => Promise<string | null>;
+  /** Where an import's rows are written (compose.ts: the import writer worker; absent: this thread's connection). */
+  readonly writer?: VersionWriter;
 }
 
 export class DatasetsService implements ServiceImpl<Contract> {
@@ -138,7 +140,8 @@ export class DatasetsService implements ServiceImpl<Contract> {
       const id = this.newId();
       const dataset = arg.datasetId !== undefined ? { existingId: arg.datasetId } : { newId: this.newId(), name: arg.newName ?? '' };
       try {
-        writeVersion(now.db, {
+        const target = { db: now.db, file: join(now.info.path, DATABASE_FILE) };
+        await (this.deps.writer ?? inThreadVersionWriter).write(target, {
           id,
           dataset,
           message: arg.message,

@@ -136,3 +136,28 @@ function repeatedKeys(db: SqlDatabase, versionId: string, keySource: string): Ro
   });
   return problems.sort((a, b) => a.idx - b.idx).slice(0, MAX_PROBLEMS).map(({ file, line, reason }) => ({ file, line, reason }));
 }
+
+/** What writes an import's second pass: the database file names the workspace for a writer on another thread. */
+export interface VersionWriter {
+  write(target: { readonly db: SqlDatabase; readonly file: string }, v: NewVersion, spoolFile: string, keySource: string | null): Promise<{ version: number; duplicateCount: number }>;
+}
+
+/** The write on the calling thread, through its connection: for tests and tools that have no built worker. */
+export const inThreadVersionWriter: VersionWriter = {
+  write: async (target, v, spoolFile, keySource) => writeVersion(target.db, v, spoolFile, keySource),
+};
+
+/** A writer task's answer: repeated keys come back as a value, so that their rows reach the user's message. */
+export type WriteOutcome = { readonly kind: 'written'; readonly version: number; readonly duplicateCount: number } | { readonly kind: 'duplicates'; readonly problems: RowProblem[] };
+
+export interface WriteTask { readonly file: string; readonly v: NewVersion; readonly spoolFile: string; readonly keySource: string | null }
+
+/** Runs a writer task on a connection of its own (the import writer worker's handler). */
+export function writeVersionTask(db: SqlDatabase, task: WriteTask): WriteOutcome {
+  try {
+    return { kind: 'written', ...writeVersion(db, task.v, task.spoolFile, task.keySource) };
+  } catch (error) {
+    if (error instanceof DuplicateKeysError) return { kind: 'duplicates', problems: error.problems };
+    throw error;
+  }
+}

@@ -16,7 +16,8 @@ import { ablationCells, compareCell } from './cells';
 import { loadExamples } from './examples';
 import { ExperimentRun, outputKey } from './experiment-run';
 import { ExperimentStore } from './experiment-store';
-import { collectOutputs, computeResults, outputRows } from './results';
+import { collectOutputs } from './results';
+import { inThreadScoring, type Scoring } from './scoring';
 import type { ReportDocument } from '../../../shared/report';
 import { manifest } from '../lineage/specialization-lineage';
 import { buildExperimentReport } from '../reports/experiment-report';
@@ -40,12 +41,18 @@ export interface ExperimentsServiceDeps {
   readonly weightFormatOf?: (modelId: string) => WeightFormat;
   /** Warnings when an adapter in the experiment was trained on rows it evaluates (train/evaluation overlap). */
   readonly contamination?: (experiment: Experiment) => string[];
+  /** Where results, output rows and reports are computed (compose.ts: the scoring worker; absent: this thread). */
+  readonly scoring?: Scoring;
 }
 
 export class ExperimentsService implements ServiceImpl<Contract> {
   private readonly runs = new Map<string, ExperimentRun>();
 
-  constructor(private readonly deps: ExperimentsServiceDeps) {}
+  private readonly scoring: Scoring;
+
+  constructor(private readonly deps: ExperimentsServiceDeps) {
+    this.scoring = deps.scoring ?? inThreadScoring;
+  }
 
   async list(): Promise<Experiment[]> {
     return this.store().all().map((e) => this.live(e));
@@ -121,13 +128,14 @@ export class ExperimentsService implements ServiceImpl<Contract> {
 
   async results({ id }: { id: string }): Promise<ExperimentResults> {
     const experiment = this.find(id);
-    const results = computeResults(experiment, await this.collected(experiment));
+    const results = await this.scoring.run({ kind: 'results', experiment, collected: await this.collected(experiment) });
     return { ...results, contamination: this.deps.contamination?.(experiment) ?? [] };
   }
 
   async outputs(arg: { id: string; offset: number; limit: number; filter: 'all' | 'disagreements' | 'failures' }): Promise<{ total: number; rows: OutputRow[] }> {
     const experiment = this.find(arg.id);
-    const rows = outputRows(experiment, await this.collected(experiment)).filter((r) => arg.filter === 'all' || (arg.filter === 'disagreements' ? r.disagree : r.failed));
+    const all = await this.scoring.run({ kind: 'outputRows', experiment, collected: await this.collected(experiment) });
+    const rows = all.filter((r) => arg.filter === 'all' || (arg.filter === 'disagreements' ? r.disagree : r.failed));
     return { total: rows.length, rows: rows.slice(arg.offset, arg.offset + arg.limit) };
   }
 
@@ -136,7 +144,7 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     const collected = await this.collected(experiment);
     const example = collected.examples.examples[arg.exampleIdx];
     if (!example) throw new UserError(`The experiment has no example ${arg.exampleIdx + 1}`, { code: 'not-found', where: 'exampleIdx' });
-    const row = outputRows(experiment, collected)[arg.exampleIdx] as OutputRow;
+    const row = (await this.scoring.run({ kind: 'outputRows', experiment, collected }))[arg.exampleIdx] as OutputRow;
     const cells = [];
     for (const [c, cell] of experiment.cells.entries()) {
       const resolved = await this.deps.specializations.resolve(cell.specializationId);
@@ -154,7 +162,7 @@ export class ExperimentsService implements ServiceImpl<Contract> {
   async reportDocument(id: string, preface: readonly { title: string; lines: string[] }[], ctx?: CallContext): Promise<ReportDocument> {
     const experiment = this.find(id);
     const collected = await this.collected(experiment);
-    const results = computeResults(experiment, collected);
+    const [results, rows] = await Promise.all([this.scoring.run({ kind: 'results', experiment, collected }), this.scoring.run({ kind: 'outputRows', experiment, collected })]);
     const facts = this.deps.datasets.versionFacts(experiment.spec.datasetVersionId);
     const objects = await experimentObjects(experiment, results.n, { dataset: () => facts, specialization: (specId) => this.deps.specializations.lineage(specId) });
     const userId = ctx?.userId ?? null;
@@ -162,7 +170,7 @@ export class ExperimentsService implements ServiceImpl<Contract> {
       appVersion: this.deps.appVersion ?? 'unknown', actor: { id: userId, name: userId === null ? 'local user' : (this.deps.userName?.(userId) ?? userId) }, at: this.deps.clock(),
     });
     return buildExperimentReport({
-      experiment, results, rows: outputRows(experiment, collected), lineage, datasetName: `${facts.name} v${facts.version}`, preface,
+      experiment, results, rows, lineage, datasetName: `${facts.name} v${facts.version}`, preface,
       specializationName: (specId) => this.deps.specializations.specialization(specId).name,
     });
   }
