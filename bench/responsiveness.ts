@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadLine } from './lib/stats';
 
-interface Args { rows: number; importRows: number; steps: number; intervalMs: number; phases: string[] }
+interface Args { rows: number; importRows: number; steps: number; intervalMs: number; phases: string[]; server: string }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { rows: 200, importRows: 50_000, steps: 16, intervalMs: 20, phases: ['idle', 'import', 'training', 'ablation'] };
+  const a: Args = { rows: 200, importRows: 50_000, steps: 16, intervalMs: 20, phases: ['idle', 'import', 'training', 'ablation'], server: 'out/main/web.js' };
   for (const arg of argv) {
     const [key, value = ''] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'rows') a.rows = Number(value);
@@ -19,6 +19,7 @@ function parseArgs(argv: string[]): Args {
     else if (key === 'steps') a.steps = Number(value);
     else if (key === 'interval') a.intervalMs = Number(value);
     else if (key === 'phases') a.phases = value.split(',');
+    else if (key === 'server') a.server = value;
     else throw new Error(`unknown flag ${arg}`);
   }
   return a;
@@ -26,8 +27,8 @@ function parseArgs(argv: string[]): Args {
 
 interface Server { origin: string; token: string; child: ChildProcess }
 
-async function startServer(userData: string): Promise<Server> {
-  const script = resolve('out/main/web.js');
+async function startServer(server: string, userData: string): Promise<Server> {
+  const script = resolve(server);
   if (!existsSync(script)) throw new Error('Build first: npm run build');
   const child = spawn(process.execPath, [script, '--port', '0', '--user-data', userData, '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let log = '';
@@ -121,7 +122,8 @@ interface Exp { id: string; state: string; progress: { done: number; total: numb
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const root = await mkdtemp(join(tmpdir(), 'dovetail-probe-'));
-  const server = await startServer(join(root, 'user-data'));
+  const server = await startServer(a.server, join(root, 'user-data'));
+  console.log(`Server: ${a.server}`);
   const call = caller(server);
   const lines: string[] = [];
   const print = (line: string) => {

@@ -1,4 +1,4 @@
-// bench/train: training tokens/s and peak RSS of LoRA (q, v), soft-prompt and joint training on a
+// bench/train: training tokens/s and peak RSS of LoRA (on q, v and on q, k, v, o), soft-prompt and joint training on a
 // SmolLM2-135M-shaped Llama (f32), each mode in its own process (so peak RSS is that mode's), beside PyTorch eager
 // (tools/reference/torch_train.py) and the compute bound (FLOPs per token vs a timed 1024^3 MatMul in ORT).
 // Not part of `npm test`. Run from the repository root: node bench/run.mjs bench/train.ts [--flags] (README.md).
@@ -18,14 +18,14 @@ import { accumulate } from '../src/main/engine/train/trainer';
 import { engineWorkerEnv } from '../src/main/host/worker-env';
 import { BenchSession } from './lib/sessions';
 import { loadLine, median, peakRssMiB, spread } from './lib/stats';
-import { torchAvailable } from './lib/torch';
+import { referencePython, torchVersion } from './lib/torch';
 
 const ROOT = process.cwd();
 const CACHE = join(ROOT, 'bench/.cache');
-const PYTHON = '/usr/bin/python3';
-const MODES = ['lora', 'soft', 'joint'] as const;
+/** lora: LoRA on q and v (PEFT's default for Llama); lora4: on q, k, v and o; joint: LoRA on q and v + soft prompt. */
+const MODES = ['lora', 'lora4', 'soft', 'joint'] as const;
 type Mode = (typeof MODES)[number];
-const TARGETS: LoraModule[] = ['q_proj', 'v_proj'];
+const targetsOf = (m: Mode): LoraModule[] => (m === 'soft' ? [] : m === 'lora4' ? ['q_proj', 'k_proj', 'v_proj', 'o_proj'] : ['q_proj', 'v_proj']);
 
 interface Args {
   threads: number;
@@ -63,7 +63,7 @@ function parseArgs(argv: string[]): Args {
     else if (key === 'modes' && value) a.modes = value.split(',').map(mode);
     else if (key === 'child' && value) a.child = mode(value);
     else if (key in a && value !== undefined && Number.isInteger(Number(value))) (a as unknown as Record<string, number>)[key] = Number(value);
-    else throw new Error(`unknown argument ${arg} (known: --threads=N --batch=N --seq=N --rank=N --alpha=N --virtual=N --warmup=N --steps=N --rounds=N --modes=lora,soft,joint --no-torch --plain-malloc)`);
+    else throw new Error(`unknown argument ${arg} (known: --threads=N --batch=N --seq=N --rank=N --alpha=N --virtual=N --warmup=N --steps=N --rounds=N --modes=lora,lora4,soft,joint --no-torch --plain-malloc)`);
   }
   return a;
 }
@@ -80,7 +80,8 @@ const forwardArgs = (a: Args): string[] => ['threads', 'batch', 'seq', 'rank', '
 async function child(folder: string, m: Mode, a: Args): Promise<void> {
   const checkpoint = await loadCheckpoint(folder);
   const lora = m !== 'soft';
-  const soft = m !== 'lora';
+  const soft = m === 'soft' || m === 'joint';
+  const TARGETS = targetsOf(m);
   const t0 = performance.now();
   const backend = await SessionBackend.create(checkpoint, { spec: { loraTargets: lora ? TARGETS : [], softPrompt: soft }, loraScaling: loraScaling(a.rank, a.alpha), threads: a.threads, folder: checkpoint.folder });
   const sessionSeconds = (performance.now() - t0) / 1000;
@@ -139,8 +140,8 @@ function runDovetail(m: Mode, a: Args): ModeFigures | string {
 }
 
 function runTorch(folder: string, m: Mode, a: Args): ModeFigures | string {
-  const argv = [join(ROOT, 'tools/reference/torch_train.py'), '--model', folder, '--mode', m, ...forwardArgs(a)];
-  const r = spawnSync(PYTHON, argv, { encoding: 'utf8', timeout: 60 * 60_000, env: { ...process.env, OMP_NUM_THREADS: `${a.threads}` } });
+  const argv = [join(ROOT, 'tools/reference/torch_train.py'), '--model', folder, '--mode', m === 'lora4' ? 'lora' : m, '--targets', targetsOf(m).join(','), ...forwardArgs(a)];
+  const r = spawnSync(referencePython(), argv, { encoding: 'utf8', timeout: 60 * 60_000, env: { ...process.env, OMP_NUM_THREADS: `${a.threads}` } });
   if (r.status !== 0) return `torch ${m} failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
   return lastJson(r.stdout);
 }
@@ -157,9 +158,10 @@ function flopsPerToken(c: DecoderConfig, m: Mode, a: Args): number {
   const kv = c.num_key_value_heads * D;
   const layer = C * q + 2 * C * kv + q * C + 3 * C * c.intermediate_size;
   const weights = c.num_hidden_layers * layer + C * c.vocab_size;
-  const S = a.seq + (m === 'lora' ? 0 : a.virtual);
+  const S = a.seq + (m === 'soft' || m === 'joint' ? a.virtual : 0);
   const attention = c.num_hidden_layers * 2 * 2 * S * q; // QK^T and PV, per position
-  const lora = m === 'soft' ? 0 : c.num_hidden_layers * a.rank * (2 * C + q + kv);
+  const sides: Record<string, number> = { q_proj: C + q, k_proj: C + kv, v_proj: C + kv, o_proj: q + C };
+  const lora = c.num_hidden_layers * a.rank * targetsOf(m).reduce((sum, t) => sum + (sides[t] ?? 0), 0);
   const perPosition = 2 * 2 * weights + 3 * attention + 3 * 2 * lora;
   return (perPosition * S) / a.seq;
 }
@@ -190,13 +192,14 @@ async function main(): Promise<void> {
   const folder = join(CACHE, 'smollm2-135m-f32');
   if (a.child) return child(folder, a.child, a);
   log(`bench/train: node ${process.version}, onnxruntime-node ${ortVersion()}, ${a.threads} threads, batch ${a.batch} x ${a.seq} tokens, f32, ${a.warmup} warm-up + ${a.steps} timed optimizer steps (tokens / median step time (per-step min-max))`);
-  log(`LoRA r ${a.rank} alpha ${a.alpha} on ${TARGETS.join(', ')}; soft prompt ${a.virtual} virtual tokens; start: ${loadLine()}`);
+  log(`LoRA r ${a.rank} alpha ${a.alpha} (lora, joint: q_proj, v_proj; lora4: q_proj, k_proj, v_proj, o_proj); soft prompt ${a.virtual} virtual tokens; start: ${loadLine()}`);
   const malloc = a.plainMalloc ? 'this process\'s' : `the engine worker's (GLIBC_TUNABLES=${engineWorkerEnv(process.env)['GLIBC_TUNABLES'] ?? 'unset'})`;
   log(`Dovetail runs with ${malloc} environment; PyTorch with this process's`);
   ensureBenchCheckpoint(folder, ROOT, log);
   const config = (await loadCheckpoint(folder)).config;
-  const torch = a.torch && torchAvailable();
-  if (a.torch && !torch) log('torch reference: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)');
+  const version = a.torch ? torchVersion() : null;
+  const torch = version !== null;
+  if (a.torch) log(torch ? `torch reference: ${referencePython()}, torch ${version}` : `torch reference: ${referencePython()} cannot import torch (set DOVETAIL_BENCH_PYTHON to a Python that can)`);
 
   const rows: { m: Mode; dt: ModeFigures | string; pt: ModeFigures | string | null; ratio: number | undefined; bound: number }[] = [];
   for (const m of a.modes) {
@@ -234,7 +237,7 @@ async function main(): Promise<void> {
     );
   }
   if (a.rounds > 1) log(`tok/s: medians over ${a.rounds} rounds; /torch: median of the per-round ratios (each round runs Dovetail, then PyTorch); RSS: the highest round.`);
-  log('targets: LoRA tok/s >= 1.5x torch; peak RSS <= torch. The machine is shared: compare ratios of one run.');
+  log('targets: LoRA and soft-prompt tok/s >= 2x torch 2.x; peak RSS <= torch. The machine is shared: compare ratios of one run.');
   log(`end: ${loadLine()}`);
 }
 

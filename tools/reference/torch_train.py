@@ -1,8 +1,8 @@
 """PyTorch eager reference for bench/train.ts: one training mode (LoRA on q and v, soft prompt, or both) on the same
 checkpoint, batch and step count, timed the same way; prints one JSON object on stdout (tokens/s, peak RSS of this
 process). Llama forward as transformers' modeling_llama (fp32, causal, GQA by repeat_kv), PEFT LoRA written by hand
-(x @ A.T @ B.T * alpha / r, B = 0 at init), prompt tuning as PeftModelForCausalLM (virtual embeddings first, labels
--100 there), HF-shifted mean cross-entropy, torch.optim.AdamW. Run with Debian's torch: /usr/bin/python3.
+on --targets (x @ A.T @ B.T * alpha / r, B = 0 at init), prompt tuning as PeftModelForCausalLM (virtual embeddings first, labels
+-100 there), HF-shifted mean cross-entropy, torch.optim.AdamW. Run with any torch (bench/train takes the Python from DOVETAIL_BENCH_PYTHON).
 """
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ def main() -> None:
     ap.add_argument("--virtual", type=int, default=20)
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--targets", default="q_proj,v_proj", help="LoRA target modules, comma-separated (q_proj,k_proj,v_proj,o_proj)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -87,10 +88,12 @@ def main() -> None:
     lora = None
     if a.mode in ("lora", "joint"):
         lora = {}
-        outs = {"q_proj": cfg["num_attention_heads"] * D, "v_proj": cfg["num_key_value_heads"] * D}
+        q, kv = cfg["num_attention_heads"] * D, cfg["num_key_value_heads"] * D
+        sizes = {"q_proj": (C, q), "k_proj": (C, kv), "v_proj": (C, kv), "o_proj": (q, C)}  # (in, out)
+        outs = {m: sizes[m] for m in a.targets.split(",")}
         for i in range(cfg["num_hidden_layers"]):
-            for m, out in outs.items():
-                A = ((torch.rand(a.rank, C) * 2 - 1) / math.sqrt(C)).requires_grad_(True)
+            for m, (fan_in, out) in outs.items():
+                A = ((torch.rand(a.rank, fan_in) * 2 - 1) / math.sqrt(fan_in)).requires_grad_(True)
                 B = torch.zeros(out, a.rank, requires_grad=True)
                 lora[f"model.layers.{i}.self_attn.{m}.A"], lora[f"model.layers.{i}.self_attn.{m}.B"] = A, B
                 params += [A, B]

@@ -12,6 +12,8 @@ import { hashSplit, splitFromValue } from './splits';
 
 export const MAX_PROBLEMS = 20;
 const PROGRESS_EVERY_MS = 200;
+/** Checking rows is synchronous between reads of a chunk (thousands of rows): the loop gives other calls a turn this often. */
+const YIELD_EVERY_MS = 10;
 
 export interface IngestFile {
   readonly path: string;
@@ -54,6 +56,7 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
   const splitSource = split.kind === 'column' ? split.field : null;
   let rowCount = 0;
   let lastProgress = 0;
+  let lastYield = performance.now();
 
   for (const file of files) {
     const reader = openReader(file.path, file.format);
@@ -102,6 +105,10 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
       if (now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = now();
         progress('reading');
+      }
+      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
     if (problems.length >= MAX_PROBLEMS) break;
