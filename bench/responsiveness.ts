@@ -44,7 +44,7 @@ async function startServer(server: string, userData: string): Promise<Server> {
 
 type Call = <T = unknown>(name: string, arg?: unknown) => Promise<T>;
 
-/** Connections the server closed under a request (keep-alive races on a busy machine); such a call is sent again. */
+/** Connections closed under a request (keep-alive races, the server's timeouts on a busy machine); the call is sent again. */
 let resets = 0;
 
 function caller(s: Server): Call {
@@ -56,7 +56,7 @@ function caller(s: Server): Call {
   };
   return async <T,>(name: string, arg: unknown = {}): Promise<T> => {
     const response = await post(name, arg).catch((error: unknown) => {
-      if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+      if (!['ECONNRESET', 'UND_ERR_SOCKET'].includes((error as { cause?: { code?: string } }).cause?.code ?? '')) throw error;
       resets++;
       return post(name, arg);
     });
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
       await call('experiments.results', { id: experiment.id });
     });
     await probe.stop();
-    console.log(`\nCheap-call latency (workspace.current over HTTP, one at a time, ${a.intervalMs} ms apart; ${resets} calls resent after a connection reset):`);
+    console.log(`\nCheap-call latency (workspace.current over HTTP, one at a time, ${a.intervalMs} ms apart; ${resets} calls resent after the connection closed under them):`);
     for (const line of lines) console.log(line);
   } finally {
     server.child.kill('SIGTERM');
