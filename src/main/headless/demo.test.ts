@@ -1,9 +1,12 @@
-// The headless main job, short form (`demo --quick`: a few training steps, 12 test rows) through the composed app:
-// it trains the joint adapter, runs the 2^3 ablation, writes the HTML summary, and a second run reuses everything.
+// The headless main job, short form (`demo --quick`: a few training steps, 12 test rows) through the composed app.
+// Pins the demo's structure, not its timing or accuracy: three adapters trained separately (joint, LoRA alone, soft
+// prompt alone), the 2^3 ablation of the joint one, the "prompt vs adapter vs both" comparison that reuses the
+// ablation's outputs, the HTML summary, and a second run that reuses everything.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_RECIPES } from '../../shared/demo-recipes';
 import { composeApp, type ComposedApp } from '../compose';
 import { engineWorkerScript } from '../host/testing/engine-worker-script';
 import { runDemo } from './demo';
@@ -21,24 +24,60 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it('trains, ablates and reports; a second run reuses the adapter and the outputs', async () => {
+it('trains the joint, LoRA-only and soft-prompt-only adapters, ablates, compares and reports; a second run reuses it all', async () => {
   const api = localClient(app.dispatcher);
   const lines: string[] = [];
   const workspace = path.join(dir, 'demo');
   const first = await runDemo(api, { workspace, quick: true, log: (...l) => lines.push(...l) });
+
+  // Three jobs, one per method, each with an adapter of its own, all from the dataset's one recipe.
+  const jobs = (await api.adapters.jobs({})).filter((j) => j.name.startsWith('Demo adapter') && j.name.endsWith('(quick)'));
+  expect(jobs.map((j) => j.spec.method).sort()).toEqual(['both', 'lora', 'soft-prompt']);
+  const adapterOf = (method: string): string => jobs.find((j) => j.spec.method === method)?.adapterId ?? 'missing';
+  expect(new Set(jobs.map((j) => j.adapterId)).size).toBe(3);
+  const recipe = DEMO_RECIPES['support-triage'];
+  for (const j of jobs) expect(j.spec.hyper.lr).toBe(recipe?.lr[j.spec.method]);
+  const adapters = await api.adapters.list({});
+  expect(adapters.find((a) => a.id === adapterOf('lora'))?.method).toBe('lora');
+  expect(adapters.find((a) => a.id === adapterOf('soft-prompt'))?.method).toBe('soft-prompt');
+
+  // The ablation takes the joint specialization apart: 8 cells, the full one with the joint adapter for both parts.
+  const experiments = await api.experiments.list({});
+  const ablation = experiments.find((e) => e.name === 'Demo ablation (quick)');
+  expect(ablation?.cells).toHaveLength(8);
+  expect(ablation?.progress).toMatchObject({ total: 96, done: 96 });
+  const specializations = await api.specializations.list({});
+  const spec = (id: string | undefined) => specializations.find((s) => s.id === id);
+  const full = spec(ablation?.cells.at(-1)?.specializationId);
+  expect(full).toMatchObject({ loraAdapterId: adapterOf('both'), softPromptAdapterId: adapterOf('both') });
+
+  // The comparison: template only, the LoRA trained alone, the soft prompt trained alone, both trained together.
+  const comparison = experiments.find((e) => e.name === 'Demo: prompt vs adapter vs both (quick)');
+  const parts = comparison?.cells.map((c) => spec(c.specializationId)).map((s) => [s?.loraAdapterId ?? null, s?.softPromptAdapterId ?? null, s?.templateVersionId !== null]);
+  expect(parts).toEqual([
+    [null, null, true],
+    [adapterOf('lora'), null, true],
+    [null, adapterOf('soft-prompt'), true],
+    [adapterOf('both'), adapterOf('both'), true],
+  ]);
+  // Template-only and joint outputs are the ablation's, reused by content: only the two new cells are generated.
+  expect(comparison?.progress).toMatchObject({ total: 48, done: 48, reused: 24 });
+  expect(first.comparison.cells.map((c) => c.n)).toEqual([12, 12, 12, 12]);
+
   const html = fs.readFileSync(first.reportPath, 'utf8');
   expect(html).toContain('Verdict');
   expect(html).toContain('<svg');
-  expect(html).toContain('How the adapter was trained');
+  expect(html).toContain('How the adapters were trained');
+  expect(html).toContain('Prompt vs adapter vs both');
   const text = lines.join('\n');
   expect(text).toMatch(/base \+ template \+ LoRA adapter \+ soft prompt/);
+  expect(text).toMatch(/template \+ LoRA trained alone/);
+  expect(text).toMatch(/template \+ soft prompt trained alone/);
   expect(text).toMatch(/Verdict:/);
-  const experiment = (await api.experiments.list({})).find((e) => e.name === 'Demo ablation (quick)');
-  expect(experiment?.cells).toHaveLength(8);
-  expect(experiment?.progress).toMatchObject({ total: 96, done: 96 });
 
   lines.length = 0;
   await runDemo(api, { workspace, quick: true, log: (...l) => lines.push(...l) });
-  expect(lines.join('\n')).toMatch(/Reusing the trained adapter/);
-  expect((await api.adapters.jobs({})).filter((j) => j.name === 'Demo adapter (quick)')).toHaveLength(1);
-}, 300_000);
+  expect(lines.filter((l) => l.startsWith('Reusing the trained adapter'))).toHaveLength(3);
+  expect((await api.adapters.jobs({})).filter((j) => j.name.endsWith('(quick)'))).toHaveLength(3);
+  expect((await api.experiments.list({})).filter((e) => e.name.endsWith('(quick)'))).toHaveLength(2);
+}, 600_000);

@@ -1,18 +1,22 @@
 // `npm run demo`: Dovetail's main job, headless, on the bundled demo model. Opens (or creates) the demo workspace,
-// trains a LoRA and a soft prompt together on the support-triage train split (rendered through the demo template),
-// runs the full ablation (template x LoRA x soft prompt) on the test split, prints the table with CIs and the
-// verdict, and writes a self-contained HTML summary. Every step is reused when already done, and a killed run
-// resumes where it stopped (training from its checkpoint, the ablation from its stored outputs).
+// trains three adapters on the support-triage train split with the dataset's recipe (src/shared/demo-recipes.ts):
+// a LoRA and a soft prompt together, a LoRA alone and a soft prompt alone. Then it runs the full ablation of the
+// joint specialization (template x LoRA x soft prompt) and a comparison of the parts trained on their own
+// ("prompt vs adapter vs both") on the test split, prints both tables with CIs and the verdict, and writes a
+// self-contained HTML summary. Every step is reused when already done, and a killed run resumes where it stopped.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Api, ExperimentSpecIn, TrainingJob, TrainingSpecIn } from '../../shared/contract';
-import { UserError } from '../../shared/errors';
+import type { Api, Experiment, ExperimentResults, ExperimentSpecIn } from '../../shared/contract';
+import type { MetricSpec } from '../../shared/metrics';
+import { DEMO_RECIPES } from '../../shared/demo-recipes';
+import { BugError, UserError } from '../../shared/errors';
 import { DEMO_TEMPLATES } from '../services/demo/demo-service';
+import { DEMO_METHODS, demoTrainingSpec, trainForDemo, type DemoTraining } from './demo-training';
 import { formatResults } from './print-results';
-import { waitForExperiment, waitForJob } from './wait';
+import { waitForExperiment } from './wait';
 
 export const DEMO_DATASET = 'Support triage';
-const DEMO_TEMPLATE = DEMO_TEMPLATES[0] as (typeof DEMO_TEMPLATES)[number];
+const RECIPE = DEMO_RECIPES['support-triage'];
 
 export interface DemoOptions {
   /** The demo workspace folder (default: the app's "Dovetail demo"). */
@@ -22,7 +26,24 @@ export interface DemoOptions {
   log: (...lines: string[]) => void;
 }
 
-export async function runDemo(api: Api, o: DemoOptions): Promise<{ reportPath: string; passed: boolean | null; significant: boolean }> {
+export interface DemoOutcome {
+  reportPath: string;
+  passed: boolean | null;
+  significant: boolean;
+  ablation: ExperimentResults;
+  /** Template only, then the LoRA and the soft prompt each trained alone, then both trained together. */
+  comparison: ExperimentResults;
+}
+
+const METRICS: MetricSpec[] = [
+  { kind: 'classification', field: 'category', name: 'Category accuracy' },
+  { kind: 'json_valid' },
+  { kind: 'json_fields', fields: ['category', 'priority'] },
+  { kind: 'classification', field: 'priority', name: 'Priority accuracy' },
+];
+
+export async function runDemo(api: Api, o: DemoOptions): Promise<DemoOutcome> {
+  if (RECIPE === undefined) throw new BugError('The support-triage dataset has no demo recipe');
   const t0 = performance.now();
   const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
   const demo = await api.demo.openDemoWorkspace(o.workspace === undefined ? {} : { path: o.workspace });
@@ -33,88 +54,73 @@ export async function runDemo(api: Api, o: DemoOptions): Promise<{ reportPath: s
   const version = dataset?.versions[0];
   if (!dataset || !version) throw new UserError(`The demo workspace has no "${DEMO_DATASET}" dataset`, { hint: 'Reinstall Dovetail: the bundled demo datasets are missing.' });
   o.log(`Dataset: ${dataset.name} v${version.version} (${version.rowCount} rows)`);
+  const bundled = DEMO_TEMPLATES.find((t) => t.name === RECIPE.template);
+  if (bundled === undefined) throw new BugError(`The demo recipe names the template "${RECIPE.template}", which is not bundled`);
+  const template = (await api.templates.list({})).find((t) => t.name === bundled.name)?.latest
+    ?? (await api.templates.save({ name: bundled.name, source: bundled.source, message: bundled.message }));
 
-  const template = (await api.templates.list({})).find((t) => t.name === DEMO_TEMPLATE.name)?.latest
-    ?? (await api.templates.save({ name: DEMO_TEMPLATE.name, source: DEMO_TEMPLATE.source, message: DEMO_TEMPLATE.message }));
+  // 1. Train (or reuse) the joint adapter and the two trained alone.
+  const parts = { modelId, datasetVersionId: version.id, templateVersionId: template.id, templateSource: bundled.source };
+  const trained: DemoTraining[] = [];
+  for (const method of DEMO_METHODS) trained.push(await trainForDemo(api, method, demoTrainingSpec(RECIPE, method, parts, o.quick), o.log));
+  o.log(`Adapters ready (${elapsed()})`);
+  const [joint, loraAlone, softAlone] = trained as [DemoTraining, DemoTraining, DemoTraining];
 
-  // 1. Train (or reuse) the joint LoRA + soft prompt adapter.
-  const spec: TrainingSpecIn = {
-    modelId,
-    name: o.quick ? 'Demo adapter (quick)' : 'Demo adapter: LoRA + soft prompt',
-    data: { kind: 'dataset', datasetVersionId: version.id },
-    template: { inputField: 'message', outputField: 'output', prompt: DEMO_TEMPLATE.source, templateVersionId: template.id, validationRows: 64 },
-    method: 'both',
-    lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] },
-    softPrompt: { n: 8, init: 'text', initText: 'Triage this support message as JSON.' },
-    hyper: { epochs: 1, batchSize: 8, lr: 2e-3, warmupSteps: 10, schedule: 'cosine', evalEvery: 50, checkpointEvery: 25, seed: 0, ...(o.quick ? { maxSteps: 6, evalEvery: 3, checkpointEvery: 3, warmupSteps: 1 } : {}) },
-  };
-  const job = await trainedJob(api, spec, o.log);
-  if (job.state !== 'completed' || job.adapterId === null) throw new UserError(`Training ended ${job.state}: ${job.error?.message ?? ''}`, { hint: job.error?.hint ?? 'Run npm run demo again to resume.' });
-  o.log(`Adapter ready (${elapsed()}): final loss ${job.progress?.loss?.toFixed(3) ?? '-'}, validation ${job.progress?.valLoss?.toFixed(3) ?? '-'}`);
+  // 2. The specializations: the joint one (taken apart by the ablation) and the template with each part trained alone.
+  const suffix = o.quick ? ' (quick)' : '';
+  const common = { modelId, templateVersionId: template.id, decoding: { do_sample: false, max_new_tokens: RECIPE.maxNewTokens, seed: 0 } };
+  const full = await api.specializations.create({ ...common, name: `Triage demo${suffix}`, loraAdapterId: joint.job.adapterId, softPromptAdapterId: joint.job.adapterId });
+  const templateOnly = await api.specializations.create({ ...common, name: `Triage demo: template only${suffix}` });
+  const loraOnly = await api.specializations.create({ ...common, name: `Triage demo: template + LoRA trained alone${suffix}`, loraAdapterId: loraAlone.job.adapterId });
+  const softOnly = await api.specializations.create({ ...common, name: `Triage demo: template + soft prompt trained alone${suffix}`, softPromptAdapterId: softAlone.job.adapterId });
 
-  // 2. The specialization and its ablation.
-  const full = await api.specializations.create({
-    name: o.quick ? 'Triage demo (quick)' : 'Triage demo', modelId, loraAdapterId: job.adapterId, softPromptAdapterId: job.adapterId, templateVersionId: template.id,
-    decoding: { do_sample: false, max_new_tokens: 64, seed: 0 },
-  });
-  const experimentSpec: ExperimentSpecIn = {
-    name: o.quick ? 'Demo ablation (quick)' : 'Demo ablation', datasetVersionId: version.id, split: 'test', limit: o.quick ? 12 : null,
-    design: { kind: 'ablation', specializationId: full.id }, seed: 0, batchSize: 32,
-    metrics: [
-      { kind: 'classification', field: 'category', name: 'Category accuracy' },
-      { kind: 'json_valid' },
-      { kind: 'json_fields', fields: ['category', 'priority'] },
-      { kind: 'classification', field: 'priority', name: 'Priority accuracy' },
-    ],
-  };
-  const existing = (await api.experiments.list({})).find((e) => e.name === experimentSpec.name && e.cells.at(-1)?.specializationId === full.id && e.spec.limit === (experimentSpec.limit ?? null));
-  const experiment = existing ?? (await api.experiments.create(experimentSpec));
-  if (experiment.state !== 'completed') {
-    o.log(`${existing ? 'Resuming' : 'Running'} the ablation: ${experiment.cells.length} cells x ${experiment.spec.limit ?? 'all'} test rows`);
-    await api.experiments.run({ id: experiment.id });
-  }
-  const ran = await waitForExperiment(api, experiment.id, 'Ablation');
-  if (ran.state !== 'completed') throw new UserError(`The ablation ended ${ran.state}: ${ran.error?.message ?? ''}`, { hint: ran.error?.hint ?? 'Run npm run demo again to resume.' });
+  const base = { datasetVersionId: version.id, split: 'test' as const, limit: o.quick ? 12 : null, seed: 0, batchSize: 32, metrics: METRICS };
+  const ablation = await runExperiment(api, { ...base, name: `Demo ablation${suffix}`, design: { kind: 'ablation', specializationId: full.id } }, o.log);
+  // Template-only and joint outputs are the ablation's (outputs are stored by content): only two cells are new.
+  const comparison = await runExperiment(api, { ...base, name: `Demo: prompt vs adapter vs both${suffix}`, design: { kind: 'compare', specializationIds: [templateOnly.id, loraOnly.id, softOnly.id, full.id] } }, o.log);
 
   // 3. Results.
-  const results = await api.experiments.results({ id: experiment.id });
-  o.log('', ...formatResults(results), '');
-  const p = job.progress;
-  const preface = [{
-    title: 'How the adapter was trained',
-    lines: [
-      `Base model: the bundled demo model; data: ${dataset.name} v${version.version}, train split (validation split for the validation loss)`,
-      `Template: ${template.name} v${template.version}, the same one the specialization is served with`,
-      `Method: a LoRA (r ${spec.lora?.r ?? '-'}, alpha ${spec.lora?.alpha ?? '-'}, on ${(spec.lora?.targets ?? []).join(', ')}) and a soft prompt (${spec.softPrompt?.n ?? '-'} virtual tokens) trained together`,
-      `Steps: ${p?.step ?? '-'} (batch ${spec.hyper?.batchSize ?? '-'}, seed ${spec.hyper?.seed ?? 0}); final training loss ${p?.loss?.toFixed(3) ?? '-'}, validation loss ${p?.valLoss?.toFixed(3) ?? '-'}`,
-      `Decoding: greedy, at most 64 new tokens; outputs stored per (specialization, example, decoding, seed) and reused on reruns`,
-    ],
-  }];
-  const { html } = await api.experiments.report({ id: experiment.id, preface });
+  const ablationResults = await api.experiments.results({ id: ablation.id });
+  const comparisonResults = await api.experiments.results({ id: comparison.id });
+  o.log('', 'Ablation of the jointly trained specialization (parts switched off):', '', ...formatResults(ablationResults), '');
+  o.log('Prompt vs adapter vs both (each adapter trained on its own, all with the template):', '', ...formatResults(comparisonResults), '');
+  const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
+  const preface = [
+    {
+      title: 'How the adapters were trained',
+      lines: [
+        `Base model: the bundled demo model; data: ${dataset.name} v${version.version}, train split (validation split for the validation loss)`,
+        `Template: ${template.name} v${template.version}, the same one the specializations are served with; target: the ${RECIPE.outputField} field`,
+        `LoRA r ${RECIPE.lora.r ?? '-'}, alpha ${RECIPE.lora.alpha ?? '-'}, on ${(RECIPE.lora.targets ?? []).join(', ')}; soft prompt of ${RECIPE.softPrompt.n ?? '-'} virtual tokens`,
+        ...trained.map((t) => `${t.spec.name ?? ''}: lr ${t.spec.hyper?.lr ?? '-'}, ${t.job.progress?.step ?? '-'} steps of batch ${t.spec.hyper?.batchSize ?? '-'} (seed ${t.spec.hyper?.seed ?? 0}); final training loss ${t.job.progress?.loss?.toFixed(3) ?? '-'}, validation loss ${t.job.progress?.valLoss?.toFixed(3) ?? '-'}`),
+        `Decoding: greedy, at most ${RECIPE.maxNewTokens} new tokens; outputs stored per (specialization, example, decoding, seed) and reused on reruns`,
+      ],
+    },
+    {
+      title: 'Prompt vs adapter vs both (each trained on its own)',
+      lines: comparisonResults.cells.map((c) => `${c.cell.label}: ${c.metrics[0]?.label ?? ''} ${pct(c.metrics[0]?.value)} (95% CI ${pct(c.metrics[0]?.ci?.[0])} to ${pct(c.metrics[0]?.ci?.[1])}), n ${c.n}`),
+    },
+  ];
+  const { html } = await api.experiments.report({ id: ablation.id, preface });
   const folder = join(demo.workspace.path, 'reports');
   await mkdir(folder, { recursive: true });
   const reportPath = join(folder, o.quick ? 'demo-summary-quick.html' : 'demo-summary.html');
   await writeFile(reportPath, html);
   o.log(`Summary: ${reportPath}`, `Done in ${elapsed()}.`);
-  const whole = results.ablation?.fullVsBase;
-  return { reportPath, passed: results.passed, significant: whole !== undefined && whole.ci[0] > 0 && whole.p < 0.05 };
+  const whole = ablationResults.ablation?.fullVsBase;
+  return { reportPath, passed: ablationResults.passed, significant: whole !== undefined && whole.ci[0] > 0 && whole.p < 0.05, ablation: ablationResults, comparison: comparisonResults };
 }
 
-async function trainedJob(api: Api, spec: TrainingSpecIn, log: (...lines: string[]) => void): Promise<TrainingJob> {
-  const jobs = (await api.adapters.jobs({})).filter((j) => j.name === spec.name && j.modelId === spec.modelId);
-  const done = jobs.find((j) => j.state === 'completed' && j.adapterId !== null);
-  if (done) {
-    log(`Reusing the trained adapter of job ${done.id.slice(0, 8)}`);
-    return done;
+/** The experiment of this name and cells, created when missing, run (or resumed) until complete. */
+async function runExperiment(api: Api, spec: ExperimentSpecIn, log: (...lines: string[]) => void): Promise<Experiment> {
+  const same = (e: Experiment): boolean => e.name === spec.name && e.spec.limit === (spec.limit ?? null) && JSON.stringify(e.spec.design) === JSON.stringify(spec.design);
+  const existing = (await api.experiments.list({})).find(same);
+  const experiment = existing ?? (await api.experiments.create(spec));
+  if (experiment.state !== 'completed') {
+    log(`${existing ? 'Resuming' : 'Running'} "${experiment.name}": ${experiment.cells.length} cells x ${experiment.spec.limit ?? 'all'} test rows`);
+    await api.experiments.run({ id: experiment.id });
   }
-  const resumable = jobs.find((j) => j.state === 'interrupted' || j.state === 'paused');
-  if (resumable) {
-    log(`Resuming training from step ${resumable.progress?.step ?? 0}`);
-    await api.adapters.resume({ id: resumable.id });
-    return waitForJob(api, resumable.id, 'Training');
-  }
-  const estimate = await api.adapters.estimate(spec);
-  log(`Training a LoRA and a soft prompt together: ${estimate.rows} rows, ${estimate.steps} steps, about ${Math.ceil(estimate.seconds / 60)} min`);
-  const job = await api.adapters.startTraining(spec);
-  return waitForJob(api, job.id, 'Training');
+  const ran = await waitForExperiment(api, experiment.id, spec.design.kind === 'ablation' ? 'Ablation' : 'Comparison');
+  if (ran.state !== 'completed') throw new UserError(`"${ran.name}" ended ${ran.state}: ${ran.error?.message ?? ''}`, { hint: ran.error?.hint ?? 'Run npm run demo again to resume.' });
+  return ran;
 }

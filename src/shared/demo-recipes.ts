@@ -1,0 +1,31 @@
+// The training recipe that works for a bundled demo dataset, as data and in this one place: `npm run demo` trains
+// with it, and the training wizard offers it as the defaults for that dataset. The figures behind each recipe, and
+// what was tried, are in decision 0019 (support-triage) and the dataset's data card.
+import type { z } from 'zod';
+import type { BUNDLED_DATASETS, HyperParameters, LoraSettings, SoftPromptSettings, TrainingMethod } from './contract/adapters';
+
+export interface DemoRecipe {
+  /** The demo prompt template (by name) the adapters are trained on and served with. */
+  template: string;
+  /** The dataset field the model learns to write (the target), also the reference the metrics compare with. */
+  outputField: string;
+  lora: z.input<typeof LoraSettings>;
+  softPrompt: z.input<typeof SoftPromptSettings>;
+  /** Shared by every method; the learning rate is per method (a soft prompt alone needs a larger one). */
+  hyper: Omit<z.input<typeof HyperParameters>, 'lr'>;
+  lr: Readonly<Record<TrainingMethod, number>>;
+  /** Greedy decoding budget: the longest reference's tokens plus a margin. */
+  maxNewTokens: number;
+}
+
+export const DEMO_RECIPES: Readonly<Partial<Record<(typeof BUNDLED_DATASETS)[number], DemoRecipe>>> = {
+  'support-triage': {
+    template: 'Triage as JSON',
+    outputField: 'output',
+    lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] },
+    softPrompt: { n: 8, init: 'text', initText: 'Triage this support message as JSON.' },
+    hyper: { epochs: 1, batchSize: 8, warmupSteps: 10, schedule: 'cosine', seed: 0 },
+    lr: { both: 2e-3, lora: 2e-3, 'soft-prompt': 3e-2 },
+    maxNewTokens: 64,
+  },
+};
