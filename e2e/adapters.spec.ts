@@ -17,7 +17,7 @@ test('the wizard trains a LoRA on a workspace dataset with a saved template and 
   // Data: the demo's datasets are offered, the first one chosen, with its splits and target.
   await expect(adapters.field('source')).toContainText('Support triage v1');
   await expect(adapters.field('dataset-facts')).toContainText(/train \d+ · validation \d+ · test \d+ rows/);
-  await expect(adapters.field('dataset-facts')).toContainText('"output"');
+  await expect(adapters.field('dataset-facts')).toContainText('"ticket"');
   await adapters.field('maxRows').fill('16');
   await adapters.next.click();
 

@@ -21,11 +21,11 @@ export interface DemoRecipe {
 export const DEMO_RECIPES: Readonly<Partial<Record<(typeof BUNDLED_DATASETS)[number], DemoRecipe>>> = {
   'support-triage': {
     template: 'Triage as JSON',
-    outputField: 'output',
-    lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] },
+    outputField: 'ticket',
+    lora: { r: 16, alpha: 32, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
     softPrompt: { n: 8, init: 'text', initText: 'Triage this support message as JSON.' },
     hyper: { epochs: 1, batchSize: 8, warmupSteps: 10, schedule: 'cosine', seed: 0 },
     lr: { both: 2e-3, lora: 2e-3, 'soft-prompt': 3e-2 },
-    maxNewTokens: 64,
+    maxNewTokens: 24,
   },
 };

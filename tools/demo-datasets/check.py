@@ -47,6 +47,8 @@ def main() -> int:
             ok = all(json.loads(r["output"]) == {k: r[k] for k in ("category", "priority", "summary")}
                      for s in SPLITS for r in rows[s])
             check(ok, f"{name}: output is the JSON of category, priority, summary")
+            ok = all(json.loads(r["ticket"]) == {k: r[k] for k in ("category", "priority")} for s in SPLITS for r in rows[s])
+            check(ok, f"{name}: ticket is the JSON of category, priority")
             train_t = {r["template"] for r in rows["train"]}
             check(not train_t & {r["template"] for r in rows["test"]}, f"{name}: test phrasings unseen in train")
             check(not train_t & {r["template"] for r in rows["validation"]},

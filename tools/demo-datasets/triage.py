@@ -1,5 +1,5 @@
 """Generates the support-ticket triage demo dataset: a customer message in, a JSON object out
-({"category", "priority", "summary"}). Plain python3, seeded: the same seed gives the same bytes.
+({"category", "priority", "summary"} in `output`, {"category", "priority"} in `ticket`). Plain python3, seeded: the same seed gives the same bytes.
 
 Test messages use core phrasings and urgency cues never seen in training (triage_templates.py says how they are
 split), so a model must generalise rather than recall. Priority follows one documented rule: the scenario's base
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from triage_extra import EXTRA_TRAIN_CORE  # noqa: E402
 from triage_templates import (CLOSINGS, CONTEXT, CUES, DISTRACTORS, GREETINGS, NAMES,  # noqa: E402
                               PRIORITIES, SCENARIOS, SLOTS)
 
@@ -24,9 +25,16 @@ TYPO_RATE = 0.3       # share of messages with typos
 TYPO_WORD_RATE = 0.08  # share of eligible words changed in such a message
 
 
-def core_templates(scenario: dict, split: str) -> list[str]:
+def core_templates(scenario: dict, split: str, extra: bool) -> list[str]:
     core = scenario["core"]
-    return {"train": core[:-3], "validation": core[-3:-2], "test": core[-2:]}[split]
+    more = EXTRA_TRAIN_CORE[scenario["id"]] if extra else []
+    return {"train": core[:-3] + more, "validation": core[-3:-2], "test": core[-2:]}[split]
+
+
+def template_name(scenario: dict, template: str) -> str:
+    if template in scenario["core"]:
+        return f"{scenario['id']}/{scenario['core'].index(template)}"
+    return f"{scenario['id']}/x{EXTRA_TRAIN_CORE[scenario['id']].index(template)}"
 
 
 def fill_slots(rng: random.Random) -> tuple[dict, dict]:
@@ -68,10 +76,10 @@ def cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def make_row(scenario: dict, split: str, rng: random.Random) -> dict:
+def make_row(scenario: dict, split: str, rng: random.Random, extra: bool) -> dict:
     msg_slots, norm_slots = fill_slots(rng)
-    t_index = rng.randrange(len(core_templates(scenario, split)))
-    template = core_templates(scenario, split)[t_index]
+    templates = core_templates(scenario, split, extra)
+    template = templates[rng.randrange(len(templates))]
     core = cap(template.format(**msg_slots))
     base = PRIORITIES.index(scenario["priority"])
     cue_kind = rng.choices(["none", "up", "down"], weights=[0.5, 0.25, 0.25])[0]
@@ -104,19 +112,21 @@ def make_row(scenario: dict, split: str, rng: random.Random) -> dict:
     return {
         "message": message,
         "output": json.dumps(label, ensure_ascii=False),
+        # The short framing the demo trains on: the two decisions, without the free-text summary.
+        "ticket": json.dumps({"category": label["category"], "priority": label["priority"]}),
         **label,
         "scenario": scenario["id"],
-        "template": f"{scenario['id']}/{scenario['core'].index(template)}",
+        "template": template_name(scenario, template),
         "cue": cue_kind,
         "typos": typos,
     }
 
 
-def generate(seed: int) -> dict[str, list[dict]]:
+def generate(seed: int, extra: bool, sizes: dict[str, int] = SIZES) -> dict[str, list[dict]]:
     out = {}
-    for split, n in SIZES.items():
+    for split, n in sizes.items():
         rng = random.Random(f"triage:{seed}:{split}")
-        rows = [make_row(SCENARIOS[i % len(SCENARIOS)], split, rng) for i in range(n)]
+        rows = [make_row(SCENARIOS[i % len(SCENARIOS)], split, rng, extra) for i in range(n)]
         rng.shuffle(rows)
         out[split] = [{"id": f"triage-{split}-{i:04d}", **r} for i, r in enumerate(rows)]
     return out
@@ -130,10 +140,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=20240501)
+    ap.add_argument("--train-rows", type=int, default=SIZES["train"])
+    ap.add_argument("--no-extra", action="store_true", help="train on the 5 core phrasings per scenario only")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for split, rows in generate(args.seed).items():
+    for split, rows in generate(args.seed, not args.no_extra, {**SIZES, "train": args.train_rows}).items():
         write_jsonl(out / f"{split}.jsonl", rows)
         print(f"{split}: {len(rows)} rows")
 

@@ -55,7 +55,7 @@ describe('DemoService', () => {
     expect(first.modelIds).toEqual([registered[0]?.id]);
     const triage = datasets.latestVersionByName('Support triage');
     expect(triage).toMatchObject({ version: 1, rowCount: 2700, splits: { train: 2000, validation: 300, test: 400 } });
-    expect(triage?.roles).toEqual({ input: ['message'], reference: 'output', key: 'id', label: 'category' });
+    expect(triage?.roles).toEqual({ input: ['message'], reference: 'ticket', key: 'id', label: 'category' });
     const supersense = datasets.latestVersionByName('WordNet supersense');
     expect(supersense).toMatchObject({ version: 1, rowCount: 4000, splits: { train: 3000, validation: 400, test: 600 } });
     expect(supersense?.roles).toEqual({ input: ['word', 'pos', 'definition'], reference: 'output', key: 'id', label: null });

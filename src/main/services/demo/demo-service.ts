@@ -19,7 +19,9 @@ const WORKSPACE_MARKER = 'dovetail-workspace.json';
 
 /** The bundled datasets (resources/datasets/<folder>) and their roles, from each folder's README.md data card. */
 export const DEMO_DATASETS: readonly { folder: string; name: string; roles: Readonly<Record<string, FieldRole>> }[] = [
-  { folder: 'support-triage', name: 'Support triage', roles: { id: 'key', message: 'input', output: 'reference', category: 'label' } },
+  // The reference is `ticket` (category and priority as JSON), the framing the demo recipe trains on; `output` adds a
+  // free-text summary, kept as a plain field (decision 0019).
+  { folder: 'support-triage', name: 'Support triage', roles: { id: 'key', message: 'input', ticket: 'reference', category: 'label' } },
   { folder: 'wordnet-supersense', name: 'WordNet supersense', roles: { id: 'key', word: 'input', pos: 'input', definition: 'input', output: 'reference' } },
 ];
 
