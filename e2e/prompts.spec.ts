@@ -10,7 +10,7 @@ test('write, break, fix and version a template, preview it on Support triage, an
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
   const versionId = await supportTriageVersion(request, server);
-  const rows = await callApi<{ rows: { data: { message: string; output: string } }[] }>(request, server, 'datasets/rows', { versionId, offset: 0, limit: 2 });
+  const rows = await callApi<{ rows: { data: { message: string; ticket: string } }[] }>(request, server, 'datasets/rows', { versionId, offset: 0, limit: 2 });
   const [row1, row2] = rows.rows.map((r) => r.data);
 
   await app.nav('prompts').click();
@@ -51,11 +51,11 @@ test('write, break, fix and version a template, preview it on Support triage, an
   await expect(prompts.previewRow).toHaveValue('1');
   await expect(prompts.previewText).toContainText('Reply with JSON only.');
   await expect(prompts.previewText).toContainText(firstLine(row1!.message));
-  await expect(prompts.previewReference).toHaveText(row1!.output);
+  await expect(prompts.previewReference).toHaveText(row1!.ticket);
   await prompts.previewNext.click();
   await expect(prompts.previewRow).toHaveValue('2');
   await expect(prompts.previewText).toContainText(firstLine(row2!.message));
-  await expect(prompts.previewReference).toHaveText(row2!.output);
+  await expect(prompts.previewReference).toHaveText(row2!.ticket);
 
   // Version 1, read-only, restored as version 3.
   await prompts.version(1).click();
@@ -85,8 +85,8 @@ test('write, break, fix and version a template, preview it on Support triage, an
   await prompts.insertExamples.click();
   await expect(prompts.editor.lines).toContainText('{% for ex in examples %}');
   await prompts.choose('preview-examples', 'Two triage examples v1');
-  await expect(prompts.previewText).toContainText(`Ticket: ${row2!.output}`);
-  await expect(prompts.previewText).toContainText(`Ticket: ${row1!.output}`);
+  await expect(prompts.previewText).toContainText(`Ticket: ${row2!.ticket}`);
+  await expect(prompts.previewText).toContainText(`Ticket: ${row1!.ticket}`);
 });
 
 function firstLine(text: string): string {
