@@ -1,6 +1,7 @@
 // First run: one click gives a new user a workspace with the bundled demo model registered (and, as those
 // features land, the demo datasets and prompt templates), so Dovetail does real work at once.
 import { z } from 'zod';
+import { NamedRecipe } from '../recipe';
 import { defineService, method } from './define';
 import { FolderPath, WorkspaceInfo } from './workspace';
 
@@ -16,4 +17,6 @@ export type DemoWorkspace = z.infer<typeof DemoWorkspace>;
 export const demoContract = defineService('demo', {
   /** Creates (or reopens) the demo workspace, by default "Dovetail demo" under the default workspace folder. */
   openDemoWorkspace: method(z.object({ path: FolderPath.optional() }).strict(), DemoWorkspace),
+  /** The bundled datasets' recipes (training settings that work on them, and their metrics), by dataset name. */
+  recipes: method(z.object({}).strict(), z.array(NamedRecipe)),
 });

@@ -56,7 +56,7 @@ export const PERMISSIONS: PermissionTable = {
   },
   engine: { status: read(APP), restart: write(APP), selfTest: read(APP), probeProviders: read(APP) },
   settings: { get: read(APP), update: write(APP), limits: read(APP) },
-  demo: { openDemoWorkspace: write(APP) },
+  demo: { openDemoWorkspace: write(APP), recipes: read(APP) },
   models: {
     add: write(STAFF), recheck: write(STAFF), cancelHashing: write(STAFF), list: read(STAFF), get: read(STAFF), remove: write(EDITORS),
     rename: write(EDITORS), bundled: read(STAFF),

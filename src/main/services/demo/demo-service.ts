@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { FieldRole } from '../../../shared/contract/datasets';
 import type { CallContext, ServiceImpl } from '../../../shared/contract/define';
 import type { demoContract, DemoWorkspace } from '../../../shared/contract/demo';
+import type { NamedRecipe } from '../../../shared/recipe';
 import { UserError } from '../../../shared/errors';
 import { findBundledDatasetsDir } from '../adapters/training-data';
 import type { DatasetsService } from '../datasets';
 import type { ModelsService } from '../models';
 import type { TemplatesService } from '../templates';
 import type { WorkspaceService } from '../workspace';
+import { readRecipes } from './recipes';
 
 export const DEMO_WORKSPACE_NAME = 'Dovetail demo';
 /** The marker every workspace folder has (see services/workspace/layout.ts). */
@@ -68,6 +70,10 @@ export class DemoService implements ServiceImpl<typeof demoContract> {
     const templates = new Set((await this.deps.templates.list()).map((t) => t.name));
     for (const t of DEMO_TEMPLATES) if (!templates.has(t.name)) await this.deps.templates.save({ name: t.name, source: t.source, system: null, chat: false, message: t.message });
     return { workspace, reopened, modelIds };
+  }
+
+  async recipes(): Promise<NamedRecipe[]> {
+    return readRecipes(this.datasetsDir, DEMO_DATASETS);
   }
 
   /** Imports each bundled dataset the workspace does not have yet (by name), with the splits its files give. */
