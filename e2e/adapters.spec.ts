@@ -33,7 +33,9 @@ test('the wizard trains a LoRA on a workspace dataset with a saved template and 
   await expect(page.getByTestId('wizard-preview')).toContainText('Triage this support message');
   await adapters.next.click();
 
-  // Method: a dropout out of range blocks Next; 0.1 is kept in the lineage.
+  // Settings: the recommended preset; under Advanced a dropout out of range blocks Next; 0.1 is kept in the lineage.
+  await expect(adapters.field('preset-balanced').getByRole('radio')).toBeChecked();
+  await adapters.field('advanced').click();
   await adapters.field('dropout').fill('1');
   await expect(adapters.next).toBeDisabled();
   await adapters.field('dropout').fill('0.1');
@@ -41,11 +43,15 @@ test('the wizard trains a LoRA on a workspace dataset with a saved template and 
   await adapters.next.click();
   await expect(page.getByTestId('wizard-estimate')).toContainText('Support triage v1 (train split); prompt: Triage as JSON v1');
   await expect(page.getByTestId('wizard-estimate')).toContainText('4 optimizer steps');
+  await expect(page.getByTestId('wizard-estimate')).toContainText('Adapter name: Support triage LoRA+soft 1');
+  await expect(page.getByTestId('wizard-time')).toHaveAttribute('data-source', 'calibrated', { timeout: 120_000 });
+  await expect(page.getByTestId('wizard-time')).toContainText(/About .+ \(an estimate; timed from 4 real steps on this machine/);
   await adapters.start.click();
 
   await expect(adapters.job).toBeVisible();
   await expect(adapters.jobChart).toHaveAttribute('data-points', /[1-9]/, { timeout: 60_000 });
   await expect(adapters.items).toHaveCount(1, { timeout: 120_000 });
+  await expect(adapters.items.first()).toContainText('Support triage LoRA+soft 1');
   await expect(adapters.job).toHaveCount(0);
   await expect(page.getByTestId('adapter-check')).toContainText('Active');
   await expect(adapters.lineage).toContainText('dataset:Support triage v1');

@@ -109,9 +109,14 @@ export const TrainingEstimate = z.object({
   tooLong: z.array(TooLongRow),
   steps: count,
   trainableParameters: count,
-  /** tokens/s used for the time estimate, and whether it was measured on this machine (an earlier job) or a formula. */
+  /**
+   * tokens/s used for the time estimate, and where it comes from: a few real steps of this very run just measured on
+   * this machine ('calibrated'), an earlier job on this model ('measured'), or a formula.
+   */
   tokensPerSecond: z.number(),
-  tokensPerSecondSource: z.enum(['measured', 'formula']),
+  tokensPerSecondSource: z.enum(['calibrated', 'measured', 'formula']),
+  /** The calibration behind a 'calibrated' estimate: its real steps, seconds per step, and the one-off start-up. */
+  calibration: z.object({ steps: count, stepSeconds: z.number(), setupSeconds: z.number() }).nullable().default(null),
   seconds: z.number(),
   memoryBytes: count,
   /** The first rendered (prompt, target) pair, for the template preview. */
@@ -208,6 +213,11 @@ export const adaptersContract = defineService(
   {
     /** Tokens, steps, time and memory of a run, the over-long rows, and a rendered preview row; starts nothing. */
     estimate: method(TrainingSpec, TrainingEstimate),
+    /**
+     * The estimate with its time calibrated: runs a few real training steps of this spec (nothing is kept) and times
+     * them; takes seconds, and holds the engine meanwhile.
+     */
+    calibrate: method(TrainingSpec, TrainingEstimate),
     /** Starts a training job and answers at once; progress comes as onProgress events. */
     startTraining: method(TrainingSpec, TrainingJob),
     /** Stops at the next step boundary keeping the checkpoint; resume continues from it. */

@@ -66,7 +66,7 @@ export const PERMISSIONS: PermissionTable = {
     prepare: read(STAFF), start: write(STAFF, 'generation'), cancel: write(STAFF), playgroundSettings: read(STAFF), savePlaygroundSettings: write(STAFF),
   },
   adapters: {
-    estimate: read(STAFF), startTraining: write(EDITORS), pause: write(EDITORS), resume: write(EDITORS), cancel: write(EDITORS),
+    estimate: read(STAFF), calibrate: read(EDITORS), startTraining: write(EDITORS), pause: write(EDITORS), resume: write(EDITORS), cancel: write(EDITORS),
     jobs: read(STAFF), job: read(STAFF), list: read(STAFF), get: read(STAFF), importPeft: write(EDITORS), export: write(STAFF),
     remove: write(EDITORS),
   },

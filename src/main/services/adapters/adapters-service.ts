@@ -17,9 +17,9 @@ import { resolveFolderPath } from '../workspace/layout';
 import { exportAdapter } from './adapter-export';
 import { AdapterIdentity } from './adapter-identity';
 import { AdapterStore } from './adapter-store';
-import { estimateRun, numVirtualTokens } from './estimate';
+import { CALIBRATION_STEPS, calibratedSeconds, calibrationOf, estimateRun, numVirtualTokens } from './estimate';
 import { JobStore } from './job-store';
-import { TrainingRun, type Prepared } from './training-run';
+import { TrainingRun, trainParams, type Prepared } from './training-run';
 import type { RenderDataset } from './dataset-source';
 import { findBundledDatasetsDir, renderTrainingData } from './training-data';
 import type { TemplateRenderer } from '../templates';
@@ -56,6 +56,8 @@ const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
 export class AdaptersService implements ServiceImpl<Contract> {
   private readonly runs = new Map<string, TrainingRun>();
   private readonly identity = new AdapterIdentity();
+  /** Calibrations of this app run, by what sets a step's time (model, data, method, sizes). */
+  private readonly calibrations = new Map<string, { steps: number; stepSeconds: number; setupSeconds: number }>();
   private readonly datasetsDir: string | null;
 
   constructor(private readonly deps: AdaptersServiceDeps) {
@@ -74,6 +76,33 @@ export class AdaptersService implements ServiceImpl<Contract> {
       warnings: [...prepared.warnings, ...guards.warnings],
       personalData: spec.data.kind === 'dataset' && guards.personalData > 0 ? { datasetVersionId: spec.data.datasetVersionId, findings: guards.personalData } : null,
     };
+  }
+
+  /** The estimate with its time measured: a few real steps of this run, timed here; the folder is removed after. */
+  async calibrate(spec: TrainingSpec): Promise<TrainingEstimate> {
+    const estimate = await this.estimate(spec);
+    const key = JSON.stringify([spec.modelId, spec.data, spec.template, spec.method, spec.lora, spec.softPrompt.n, spec.hyper.batchSize, spec.hyper.gradientAccumulationSteps, spec.hyper.maxLength]);
+    let calibration = this.calibrations.get(key);
+    if (calibration === undefined) {
+      const ws = this.deps.workspace.active;
+      const model = await this.model(spec.modelId);
+      const prepared = await this.prepare(spec, model);
+      refuseTooLong(spec, prepared);
+      const short: TrainingSpec = { ...spec, hyper: { ...spec.hyper, maxSteps: CALIBRATION_STEPS, evalEvery: null, checkpointEvery: null, warmupSteps: 0 } };
+      const folder = join(ws.info.path, 'training', `calibration-${(this.deps.newId ?? randomUUID)()}`);
+      const ends: number[] = [];
+      const started = performance.now();
+      try {
+        await this.deps.engine.request('train', trainParams(short, model.folder, { ...prepared, validation: [] }, folder), { onProgress: () => void ends.push(performance.now()) });
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+      calibration = calibrationOf(started, ends);
+      this.calibrations.set(key, calibration);
+    }
+    const seconds = calibratedSeconds(spec, estimate.steps, estimate.validationRows, calibration);
+    const tokensPerStep = estimate.steps > 0 ? (estimate.seconds * estimate.tokensPerSecond) / estimate.steps : 0;
+    return { ...estimate, seconds, tokensPerSecond: tokensPerStep / Math.max(calibration.stepSeconds, 1e-9), tokensPerSecondSource: 'calibrated', calibration };
   }
 
   async startTraining(spec: TrainingSpec): Promise<TrainingJob> {

@@ -5,7 +5,7 @@ import { TrainingSpec } from '../../../shared/contract/adapters';
 import { LORA_MODULES } from '../../../shared/lora';
 import { loraParametersPerRank, parseDecoderConfig, type DecoderModel } from '../../engine/models';
 import { initLora } from '../../engine/train/init';
-import { trainableParameters, type PreparedFacts } from './estimate';
+import { calibratedSeconds, calibrationOf, trainableParameters, type PreparedFacts } from './estimate';
 
 /** A Llama config with an explicit head_dim (as Gemma-style and some Qwen checkpoints have): 4 x 32 = 128 != 64. */
 const config = parseDecoderConfig({
@@ -40,5 +40,28 @@ describe('trainableParameters', () => {
     const engineCount = params.reduce((n, p) => n + p.data.length, 0);
     expect(engineCount).toBeGreaterThan(0);
     expect(trainableParameters(s, facts())).toBe(engineCount + 5 * config.hidden_size);
+  });
+});
+
+const spec = (hyper: object) => TrainingSpec.parse({ modelId: 'm', data: { kind: 'bundled', dataset: 'support-triage' }, template: { inputField: 'message', outputField: 'output', prompt: 'x' }, hyper });
+
+describe('estimate calibration', () => {
+  it('takes the step time from the steps after the first, and the first one\'s extra as start-up', () => {
+    // Started at 0; steps end at 5.5 s (start-up 5 s + 0.5 s), 6.0, 6.5, 7.0 s.
+    const c = calibrationOf(0, [5500, 6000, 6500, 7000]);
+    expect(c.steps).toBe(4);
+    expect(c.stepSeconds).toBeCloseTo(0.5);
+    expect(c.setupSeconds).toBeCloseTo(5);
+    expect(calibrationOf(0, [])).toEqual({ steps: 0, stepSeconds: 0, setupSeconds: 0 });
+    expect(calibrationOf(0, [2000])).toEqual({ steps: 1, stepSeconds: 2, setupSeconds: 0 });
+  });
+
+  it('adds start-up, every step and the validation passes at their interval', () => {
+    const c = { stepSeconds: 0.5, setupSeconds: 5 };
+    // 250 steps, validation every 50 (5 passes) of 64 rows in batches of 8 (8 forward batches at 0.35 of a step).
+    expect(calibratedSeconds(spec({ batchSize: 8, evalEvery: 50 }), 250, 64, c)).toBeCloseTo(5 + 125 + 5 * 8 * 0.5 * 0.35);
+    // A last partial interval still validates at the end; no validation rows, no passes.
+    expect(calibratedSeconds(spec({ batchSize: 8, evalEvery: 50 }), 260, 64, c)).toBeCloseTo(5 + 130 + 6 * 8 * 0.5 * 0.35);
+    expect(calibratedSeconds(spec({ batchSize: 8, evalEvery: 50 }), 250, 0, c)).toBeCloseTo(130);
   });
 });

@@ -1,5 +1,6 @@
-// The numbers shown before a run: optimizer steps, trainable parameters, time (tokens/s measured by an earlier job
-// on this model, else a FLOP formula) and peak memory (a formula over the model's shapes). Pure functions.
+// The numbers shown before a run: optimizer steps, trainable parameters, time (calibrated by a few real steps of the
+// run itself, else tokens/s of an earlier job on this model, else a FLOP formula) and peak memory (a formula over the
+// model's shapes). Pure functions.
 import type { TrainingEstimate, TrainingSpec } from '../../../shared/contract/adapters';
 import type { LoraModule } from '../../../shared/lora';
 
@@ -71,7 +72,31 @@ export function estimateRun(spec: TrainingSpec, p: PreparedFacts, validationRows
     trainableParameters: trainable,
     tokensPerSecond,
     tokensPerSecondSource: measured === null ? 'formula' : 'measured',
+    calibration: null,
     seconds: (steps * tokensPerStep) / Math.max(tokensPerSecond, 1e-9),
     memoryBytes,
   };
+}
+
+/** Real steps a calibration runs: the first may include one-off work (sessions), the rest give the step time. */
+export const CALIBRATION_STEPS = 4;
+/** A validation batch's share of a training step's time (forward only, against forward and backward). */
+const FORWARD_SHARE = 0.35;
+
+/** Seconds per step and one-off start-up from a calibration's clock: its start and the end of each step, in ms. */
+export function calibrationOf(startedMs: number, stepEndsMs: readonly number[]): { steps: number; stepSeconds: number; setupSeconds: number } {
+  const first = stepEndsMs[0];
+  const last = stepEndsMs.at(-1);
+  if (first === undefined || last === undefined) return { steps: 0, stepSeconds: 0, setupSeconds: 0 };
+  // With two or more steps the first one's extra (session creation, first allocations) is start-up, not step time.
+  const stepSeconds = stepEndsMs.length >= 2 ? (last - first) / 1000 / (stepEndsMs.length - 1) : (first - startedMs) / 1000;
+  return { steps: stepEndsMs.length, stepSeconds, setupSeconds: Math.max(0, (first - startedMs) / 1000 - stepSeconds) };
+}
+
+/** The whole run's seconds from a calibration: start-up, every step, and the validation passes at their interval. */
+export function calibratedSeconds(spec: TrainingSpec, steps: number, validationRows: number, c: { stepSeconds: number; setupSeconds: number }): number {
+  const h = spec.hyper;
+  const evals = validationRows > 0 && h.evalEvery !== null ? Math.floor(steps / h.evalEvery) + (steps % h.evalEvery === 0 ? 0 : 1) : 0;
+  const validationBatches = Math.ceil(validationRows / h.batchSize) / h.gradientAccumulationSteps;
+  return c.setupSeconds + steps * c.stepSeconds + evals * validationBatches * c.stepSeconds * FORWARD_SHARE;
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventSink } from '../../../shared/contract/define';
-import type { adaptersContract, JobState, TrainingJob } from '../../../shared/contract/adapters';
+import type { adaptersContract, JobState, TrainingJob, TrainingSpec } from '../../../shared/contract/adapters';
 import type { ModelRecord } from '../../../shared/contract/models';
 import { CancelledError, UserError } from '../../../shared/errors';
 import { toPeftLora } from '../../../shared/lora';
@@ -89,23 +89,7 @@ export class TrainingRun {
   }
 
   private params() {
-    const { spec } = this.job;
-    const h = spec.hyper;
-    const validation = this.d.prepared.validation;
-    return {
-      modelFolder: this.d.model.folder,
-      lora: spec.method === 'soft-prompt' ? null : toPeftLora(spec.lora),
-      softPrompt: spec.method === 'lora' ? null : { num_virtual_tokens: spec.softPrompt.n, prompt_tuning_init: spec.softPrompt.init === 'text' ? ('TEXT' as const) : ('RANDOM' as const), prompt_tuning_init_text: spec.softPrompt.initText },
-      data: { pairs: this.d.prepared.pairs },
-      validation: validation.length > 0 ? { pairs: validation } : null,
-      hyper: {
-        epochs: h.epochs, maxSteps: h.maxSteps, batchSize: h.batchSize, gradientAccumulationSteps: h.gradientAccumulationSteps, lr: defaultLr(spec), schedule: h.schedule,
-        warmupSteps: h.warmupSteps, weightDecay: h.weightDecay, maxGradNorm: h.maxGradNorm, maxLength: h.maxLength, dropTooLong: h.dropTooLong,
-        evalEvery: validation.length > 0 ? h.evalEvery : null, patience: h.patience, checkpointEvery: h.checkpointEvery,
-      },
-      checkpointFolder: this.d.folder,
-      seed: h.seed,
-    };
+    return trainParams(this.job.spec, this.d.model.folder, this.d.prepared, this.d.folder);
   }
 
   private progress(p: { step: number; totalSteps: number; epoch: number; loss: number; valLoss: number | null; lr: number; tokensPerSecond: number; etaSeconds: number; peakRssBytes: number }): void {
@@ -163,6 +147,26 @@ export class TrainingRun {
     }
     if (active.info.id === this.d.ws.info.id) new JobStore(active.db).update(this.job);
   }
+}
+
+/** The engine's `train` parameters for a spec over prepared rows (a job's run, or the estimate's calibration). */
+export function trainParams(spec: TrainingSpec, modelFolder: string, prepared: Prepared, checkpointFolder: string) {
+  const h = spec.hyper;
+  const validation = prepared.validation;
+  return {
+    modelFolder,
+    lora: spec.method === 'soft-prompt' ? null : toPeftLora(spec.lora),
+    softPrompt: spec.method === 'lora' ? null : { num_virtual_tokens: spec.softPrompt.n, prompt_tuning_init: spec.softPrompt.init === 'text' ? ('TEXT' as const) : ('RANDOM' as const), prompt_tuning_init_text: spec.softPrompt.initText },
+    data: { pairs: prepared.pairs },
+    validation: validation.length > 0 ? { pairs: validation } : null,
+    hyper: {
+      epochs: h.epochs, maxSteps: h.maxSteps, batchSize: h.batchSize, gradientAccumulationSteps: h.gradientAccumulationSteps, lr: defaultLr(spec), schedule: h.schedule,
+      warmupSteps: h.warmupSteps, weightDecay: h.weightDecay, maxGradNorm: h.maxGradNorm, maxLength: h.maxLength, dropTooLong: h.dropTooLong,
+      evalEvery: validation.length > 0 ? h.evalEvery : null, patience: h.patience, checkpointEvery: h.checkpointEvery,
+    },
+    checkpointFolder,
+    seed: h.seed,
+  };
 }
 
 function hyperParameters(job: TrainingJob, steps: number): Record<string, string | number | boolean | null | string[]> {

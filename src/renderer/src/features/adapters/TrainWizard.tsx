@@ -1,6 +1,7 @@
 // "Train an adapter": data (a workspace dataset version or a JSONL file) -> template (saved or inline) with the
-// preview -> method and hyper-parameters (Advanced folded) -> estimate -> start.
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Step, StepLabel, Stepper, Typography } from '@mui/material';
+// preview -> settings (a preset over the dataset's recipe; hyper-parameters under Advanced) -> estimate, first from
+// a formula, then calibrated by a few real steps on this machine -> start.
+import { Alert, Box, Button, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Step, StepLabel, Stepper, Typography } from '@mui/material';
 import { useRef, useState } from 'react';
 import type { ModelRecord, TrainingEstimate } from '../../../../shared/contract';
 import { useApi } from '../../api';
@@ -12,7 +13,7 @@ import { TemplateStep } from './TemplateStep';
 import { useWizardData } from './useWizardData';
 import { formProblem, initialForm, resolveChoices, toSpec, type Choices, type WizardForm } from './wizard-form';
 
-const STEPS = ['Data', 'Template', 'Method', 'Estimate'];
+const STEPS = ['Data', 'Template', 'Settings', 'Estimate'];
 
 function sourceLine(form: WizardForm, c: Choices): string {
   if (form.source === 'jsonl') return `Data: ${form.path}`;
@@ -20,19 +21,27 @@ function sourceLine(form: WizardForm, c: Choices): string {
   return `Data: ${data}; prompt: ${c.template ? `${c.template.name} v${c.template.version}` : 'inline template'}`;
 }
 
+function timeSource(e: TrainingEstimate): string {
+  if (e.tokensPerSecondSource === 'calibrated' && e.calibration) {
+    return `timed from ${e.calibration.steps} real steps on this machine just now, ${e.calibration.stepSeconds.toFixed(2)} s each, plus ${seconds(e.calibration.setupSeconds)} to start; a busy machine takes longer`;
+  }
+  return e.tokensPerSecondSource === 'measured' ? `from an earlier run on this machine, ${e.tokensPerSecond.toFixed(0)} tokens/s` : `a rough guess from the model's size, ${e.tokensPerSecond.toFixed(0)} tokens/s`;
+}
+
 export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecord[]; onClose: () => void; onStarted: () => void }) {
   const api = useApi();
-  const { datasets, templates } = useWizardData();
+  const { datasets, templates, recipes, names } = useWizardData();
   const [step, setStep] = useState(0);
   const [form, setForm] = useState<WizardForm>(() => initialForm(models[0]?.id ?? ''));
   const [estimate, setEstimate] = useState<TrainingEstimate | undefined>(undefined);
+  const [calibrating, setCalibrating] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const latest = useRef(0);
-  const choicesOf = (f: WizardForm) => resolveChoices(f, datasets.data ?? [], templates.data ?? []);
+  const choicesOf = (f: WizardForm) => resolveChoices(f, datasets.data ?? [], templates.data ?? [], recipes.data ?? []);
   const choices = choicesOf(form);
   // While the workspace's datasets load, the default dataset is not known yet: Next waits without a message.
-  const loading = form.source === 'dataset' && datasets.data === undefined && datasets.error === undefined;
+  const loading = form.source === 'dataset' && ((datasets.data === undefined && datasets.error === undefined) || (recipes.data === undefined && recipes.error === undefined));
   const problem = step < 3 && !loading ? formProblem(form, choices, step) : null;
 
   /** Estimates `f` (the preview and the numbers) and, when it succeeds, moves to `next`. */
@@ -41,15 +50,29 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
     const ticket = ++latest.current;
     setBusy(true);
     try {
-      const estimated = next >= 1 ? await api.adapters.estimate(toSpec(f, choicesOf(f))) : undefined;
+      const spec = toSpec(f, choicesOf(f));
+      const estimated = next >= 1 ? await api.adapters.estimate(spec) : undefined;
       if (ticket !== latest.current) return;
       if (estimated) setEstimate(estimated);
       setError(undefined);
       setStep(next);
+      if (next === 3) void calibrate(ticket, spec);
     } catch (e) {
       if (ticket === latest.current) setError(e);
     } finally {
       if (ticket === latest.current) setBusy(false);
+    }
+  };
+  /** The honest number: a few real steps of this run, timed; the formula's guess stays shown until it answers. */
+  const calibrate = async (ticket: number, spec: ReturnType<typeof toSpec>) => {
+    setCalibrating(true);
+    try {
+      const measured = await api.adapters.calibrate(spec);
+      if (ticket === latest.current) setEstimate(measured);
+    } catch (e) {
+      if (ticket === latest.current) setError(e);
+    } finally {
+      if (ticket === latest.current) setCalibrating(false);
     }
   };
   const update = (change: (f: WizardForm) => WizardForm, refresh = false) => {
@@ -60,7 +83,7 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
   const start = async () => {
     setBusy(true);
     try {
-      await api.adapters.startTraining(toSpec(form, choices));
+      await api.adapters.startTraining(toSpec(form, choices, names.data ?? []));
       onStarted();
     } catch (e) {
       setError(e);
@@ -80,13 +103,21 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
         </Stepper>
         {step === 0 && <DataStep form={form} choices={choices} models={models} datasets={datasets} update={update} />}
         {step === 1 && <TemplateStep form={form} choices={choices} templates={templates} preview={estimate?.preview} warnings={estimate?.warnings} personalData={estimate?.personalData} busy={busy} update={update} onRefresh={() => void run(1)} />}
-        {step === 2 && <MethodStep form={form} update={update} />}
+        {step === 2 && <MethodStep form={form} choices={choices} update={update} />}
         {step === 3 && estimate && (
           <Stack spacing={1} data-testid="wizard-estimate">
             <Typography>{sourceLine(form, choices)}</Typography>
             <Typography>{estimate.rows} rows ({estimate.tokens} tokens, longest {estimate.maxRowTokens}), {estimate.validationRows} validation rows</Typography>
             <Typography>{estimate.steps} optimizer steps, {estimate.trainableParameters.toLocaleString()} trainable parameters</Typography>
-            <Typography>About {seconds(estimate.seconds)} at {estimate.tokensPerSecond.toFixed(0)} tokens/s ({estimate.tokensPerSecondSource === 'measured' ? 'measured on this machine' : 'rough formula'}), about {bytes(estimate.memoryBytes)} of memory</Typography>
+            <Typography>Adapter name: {toSpec(form, choices, names.data ?? []).name}</Typography>
+            <Typography data-testid="wizard-time" data-source={estimate.tokensPerSecondSource}>
+              <strong>About {seconds(estimate.seconds)}</strong> (an estimate; {timeSource(estimate)}), about {bytes(estimate.memoryBytes)} of memory
+            </Typography>
+            {calibrating && (
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} data-testid="wizard-calibrating">
+                <CircularProgress size={16} /><Typography variant="body2">Timing a few real training steps on this machine for a better estimate…</Typography>
+              </Stack>
+            )}
             {estimate.tooLong.length > 0 && (
               <Alert severity="warning" data-testid="wizard-too-long">
                 {estimate.tooLong.length} rows are longer than {estimate.maxLength} tokens: rows {estimate.tooLong.slice(0, 10).map((r) => r.row + 1).join(', ')}{estimate.tooLong.length > 10 ? ', …' : ''}. Raise the maximum length or shorten them.

@@ -64,7 +64,7 @@ describe('the wizard defaults', () => {
 
 describe('toSpec', () => {
   it('maps a dataset source with a saved template version to a valid spec', () => {
-    const f = form({ maxRows: '16', maxSteps: '4', dropout: '0.1' });
+    const f = form({ maxRows: '16', preset: 'custom', maxSteps: '4', dropout: '0.1' });
     const spec = TrainingSpec.parse(toSpec(f, resolveChoices(f, [triage, wordnet], templates)));
     expect(spec.data).toEqual({ kind: 'dataset', datasetVersionId: 'tri' });
     expect(spec.template).toMatchObject({ templateVersionId: 't-tj-v2', prompt: triageJson.latest.source, inputField: 'message', outputField: 'output', maxRows: 16 });
@@ -92,7 +92,7 @@ describe('formProblem', () => {
     expect(formProblem(empty, resolveChoices(empty, [triage], templates), 0)).toBeNull();
     expect(formProblem(empty, resolveChoices(empty, [triage], templates), 1)).toMatch(/prompt/);
     expect(formProblem(form({ source: 'jsonl' }), resolveChoices(form(), [], []), 0)).toMatch(/JSONL/);
-    for (const bad of ['1', '-0.1', 'x']) expect(formProblem(form({ dropout: bad }), resolveChoices(form(), [triage], templates), 2)).toMatch(/dropout/);
-    expect(formProblem(form({ dropout: '0.5' }), resolveChoices(form(), [triage], templates), 2)).toBeNull();
+    for (const bad of ['1', '-0.1', 'x']) expect(formProblem(form({ preset: 'custom', dropout: bad }), resolveChoices(form(), [triage], templates), 2)).toMatch(/dropout/);
+    expect(formProblem(form({ preset: 'custom', dropout: '0.5' }), resolveChoices(form(), [triage], templates), 2)).toBeNull();
   });
 });

@@ -1,11 +1,16 @@
 // The wizard's form state, the defaults it derives from the workspace (dataset version, a saved template whose name
-// suggests the dataset) and its mapping to the contract's TrainingSpec (pure, so it is testable without a DOM).
+// suggests the dataset, its recipe's preset) and its mapping to the contract's TrainingSpec (pure, so it is testable
+// without a DOM).
 import type { DatasetVersion, TemplateSummary, TemplateVersion, TrainingSpecIn } from '../../../../shared/contract';
+import type { DatasetRecipe, NamedRecipe } from '../../../../shared/recipe';
+import { adapterName, presetSettings, type PresetId, type TrainingSettings } from './presets';
 
 /** How the rows of a dataset source become prompts: the suggested saved template, a chosen one, or an inline prompt. */
 export type TemplateChoice = { kind: 'default' } | { kind: 'saved'; version: TemplateVersion } | { kind: 'inline' };
 
-export interface WizardForm {
+/** The form: where the rows come from and how they are prompted, plus the training settings (used as edited only
+ * when `preset` is 'custom'). */
+export interface WizardForm extends TrainingSettings {
   modelId: string;
   source: 'dataset' | 'jsonl';
   /** null: the default dataset version (defaultDataset). */
@@ -20,22 +25,9 @@ export interface WizardForm {
   prompt: string;
   chat: boolean;
   maxRows: string;
-  method: 'lora' | 'soft-prompt' | 'both';
-  r: number;
-  alpha: number;
-  /** PEFT lora_dropout, as typed (0 <= p < 1). */
-  dropout: string;
-  targets: string[];
-  n: number;
-  lr: string;
-  epochs: number;
-  batchSize: number;
-  maxSteps: string;
-  warmupSteps: number;
+  /** A preset over the dataset's recipe, or 'custom': the training settings as edited under Advanced. */
+  preset: PresetId | 'custom';
   maxLength: string;
-  evalEvery: number;
-  checkpointEvery: number;
-  seed: number;
 }
 
 /** What the form's choices resolve to against the workspace's dataset versions and templates. */
@@ -44,14 +36,16 @@ export interface Choices {
   /** null: the inline prompt. */
   template: TemplateVersion | null;
   prompt: string;
+  /** The recipe of a bundled dataset (by name), null for others. */
+  recipe: DatasetRecipe | null;
 }
 
 export function initialForm(modelId: string): WizardForm {
   return {
     modelId, source: 'dataset', datasetVersionId: null, template: { kind: 'default' }, inlinePrompt: null,
     path: '', inputField: 'input', outputField: 'output', prompt: 'Input: {{ input }}\nOutput: ', chat: false, maxRows: '',
-    method: 'lora', r: 8, alpha: 16, dropout: '0', targets: ['q_proj', 'v_proj'],
-    n: 8, lr: '', epochs: 1, batchSize: 4, maxSteps: '', warmupSteps: 0, maxLength: '', evalEvery: 10, checkpointEvery: 10, seed: 0,
+    preset: 'balanced', method: 'both', r: 8, alpha: 16, dropout: '0', targets: ['q_proj', 'v_proj'],
+    n: 8, softInit: 'random', softInitText: '', validationRows: 64, lr: '0.002', epochs: 1, batchSize: 8, maxSteps: '', warmupSteps: 0, maxLength: '', evalEvery: 10, checkpointEvery: 10, seed: 0,
   };
 }
 
@@ -100,10 +94,30 @@ export function fieldsPrompt(dataset: DatasetVersion | null): string {
   return inputs.length === 0 ? '' : `${inputs.map((f) => `{{ ${f} }}`).join('\n')}\n`;
 }
 
-export function resolveChoices(f: WizardForm, datasets: readonly DatasetVersion[], templates: readonly TemplateSummary[]): Choices {
+export function resolveChoices(f: WizardForm, datasets: readonly DatasetVersion[], templates: readonly TemplateSummary[], recipes: readonly NamedRecipe[] = []): Choices {
   const dataset = f.datasetVersionId === null ? defaultDataset(datasets) : (datasets.find((v) => v.id === f.datasetVersionId) ?? null);
-  const template = f.template.kind === 'saved' ? f.template.version : f.template.kind === 'inline' ? null : (suggestTemplate(dataset, templates)?.latest ?? null);
-  return { dataset, template, prompt: f.inlinePrompt ?? fieldsPrompt(dataset) };
+  const recipe = f.source === 'dataset' ? (recipes.find((r) => r.dataset === dataset?.name)?.recipe ?? null) : null;
+  const named = recipe?.template ? templates.find((t) => t.name === recipe.template) : undefined;
+  const template = f.template.kind === 'saved' ? f.template.version : f.template.kind === 'inline' ? null : ((named ?? suggestTemplate(dataset, templates))?.latest ?? null);
+  return { dataset, template, prompt: f.inlinePrompt ?? fieldsPrompt(dataset), recipe };
+}
+
+/** The training settings the form stands for: its preset over the dataset's recipe, or the fields as edited. */
+export function settingsOf(f: WizardForm, c: Choices): TrainingSettings {
+  if (f.preset !== 'custom') return presetSettings(f.preset, c.recipe, c.dataset?.splits.train ?? 0);
+  const { method, r, alpha, dropout, targets, n, softInit, softInitText, lr, epochs, batchSize, maxSteps, warmupSteps, evalEvery, checkpointEvery, seed, validationRows } = f;
+  return { method, r, alpha, dropout, targets, n, softInit, softInitText, lr, epochs, batchSize, maxSteps, warmupSteps, evalEvery, checkpointEvery, seed, validationRows };
+}
+
+/** Editing one setting under Advanced turns the preset into 'custom', starting from what the preset gave. */
+export function withSetting<K extends keyof TrainingSettings>(f: WizardForm, c: Choices, key: K, value: TrainingSettings[K]): WizardForm {
+  return { ...f, ...settingsOf(f, c), [key]: value, preset: 'custom' };
+}
+
+/** What the adapter is named after: the dataset, or the JSONL file's name. */
+export function dataName(f: WizardForm, c: Choices): string {
+  if (f.source === 'jsonl') return f.path.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.jsonl$/i, '') ?? 'JSONL';
+  return c.dataset?.name ?? 'Adapter';
 }
 
 /** Choosing another dataset version lets the template follow it again (the suggestion for the new dataset). */
@@ -122,7 +136,7 @@ export function formProblem(f: WizardForm, c: Choices, step: number): string | n
   if (f.source === 'jsonl' && f.path.trim() === '') return 'Give the JSONL file path.';
   if (f.source === 'dataset' && c.dataset === null) return 'Choose a dataset version (import one on the Datasets screen), or use a JSONL file.';
   if (step >= 1 && f.source === 'dataset' && c.template === null && c.prompt.trim() === '') return 'Write the prompt template.';
-  if (step >= 2 && dropoutProblem(f.dropout) !== null) return 'The LoRA dropout must be at least 0 and below 1.';
+  if (step >= 2 && dropoutProblem(settingsOf(f, c).dropout) !== null) return 'The LoRA dropout must be at least 0 and below 1.';
   return null;
 }
 
@@ -133,10 +147,10 @@ export function dropoutProblem(s: string): string | null {
 
 const optionalInt = (s: string): number | null => (s.trim() === '' ? null : Math.max(1, Math.round(Number(s))));
 
-function dataAndTemplate(f: WizardForm, c: Choices): Pick<TrainingSpecIn, 'data' | 'template'> {
+function dataAndTemplate(f: WizardForm, c: Choices, validationRows: number): Pick<TrainingSpecIn, 'data' | 'template'> {
   const maxRows = optionalInt(f.maxRows);
   if (f.source === 'jsonl') {
-    return { data: { kind: 'jsonl', path: f.path }, template: { inputField: f.inputField, outputField: f.outputField, prompt: f.prompt, chat: f.chat, maxRows } };
+    return { data: { kind: 'jsonl', path: f.path }, template: { inputField: f.inputField, outputField: f.outputField, prompt: f.prompt, chat: f.chat, maxRows, validationRows } };
   }
   // The renderer reads fields by name and the target is the reference role; the two fields are kept for the lineage.
   const reference = c.dataset?.roles.reference ?? 'reference';
@@ -144,19 +158,22 @@ function dataAndTemplate(f: WizardForm, c: Choices): Pick<TrainingSpecIn, 'data'
   const template = c.template === null
     ? { prompt: c.prompt, chat: f.chat, templateVersionId: null }
     : { prompt: c.template.source, chat: c.template.chat, templateVersionId: c.template.id };
-  return { data: { kind: 'dataset', datasetVersionId: c.dataset?.id ?? '' }, template: { inputField, outputField: reference, ...template, maxRows } };
+  return { data: { kind: 'dataset', datasetVersionId: c.dataset?.id ?? '' }, template: { inputField, outputField: reference, ...template, maxRows, validationRows } };
 }
 
-export function toSpec(f: WizardForm, c: Choices): TrainingSpecIn {
+/** The spec the wizard starts; `taken` (the names of existing adapters and jobs) numbers its name. */
+export function toSpec(f: WizardForm, c: Choices, taken: readonly string[] = []): TrainingSpecIn {
+  const t = settingsOf(f, c);
   return {
     modelId: f.modelId,
-    ...dataAndTemplate(f, c),
-    method: f.method,
-    lora: { r: f.r, alpha: f.alpha, targets: f.targets as ('q_proj' | 'v_proj')[], dropout: f.dropout.trim() === '' ? 0 : Number(f.dropout) },
-    softPrompt: { n: f.n },
+    name: adapterName(dataName(f, c), t.method, taken),
+    ...dataAndTemplate(f, c, t.validationRows),
+    method: t.method,
+    lora: { r: t.r, alpha: t.alpha, targets: t.targets as ('q_proj' | 'v_proj')[], dropout: t.dropout.trim() === '' ? 0 : Number(t.dropout) },
+    softPrompt: t.softInit === 'text' && t.softInitText.trim() !== '' ? { n: t.n, init: 'text', initText: t.softInitText } : { n: t.n },
     hyper: {
-      lr: f.lr.trim() === '' ? null : Number(f.lr), epochs: f.epochs, batchSize: f.batchSize, maxSteps: optionalInt(f.maxSteps), warmupSteps: f.warmupSteps,
-      maxLength: optionalInt(f.maxLength), evalEvery: f.evalEvery, checkpointEvery: f.checkpointEvery, seed: f.seed,
+      lr: t.lr.trim() === '' ? null : Number(t.lr), epochs: t.epochs, batchSize: t.batchSize, maxSteps: optionalInt(t.maxSteps), warmupSteps: t.warmupSteps,
+      maxLength: optionalInt(f.maxLength), evalEvery: t.evalEvery, checkpointEvery: t.checkpointEvery, seed: t.seed,
     },
   };
 }
