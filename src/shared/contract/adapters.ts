@@ -191,6 +191,8 @@ export type AdapterRecord = z.infer<typeof AdapterRecord>;
 export const AdapterDetails = AdapterRecord.extend({
   /** dovetail_adapter.json as written (base model, data, template, hyper-parameters, final losses, file hashes). */
   lineage: z.record(z.string(), z.unknown()),
+  /** What a trained adapter was trained on in this workspace: the dataset version and saved template version (null: other sources, or imported). */
+  training: z.object({ datasetVersionId: z.string().nullable(), templateVersionId: z.string().nullable() }).nullable().default(null),
   history: LossHistory,
 });
 export type AdapterDetails = z.infer<typeof AdapterDetails>;

@@ -126,6 +126,32 @@ export const Ablation = z.object({
 });
 export type Ablation = z.infer<typeof Ablation>;
 
+/**
+ * Each cell against the base (a comparison's first cell when it has no adapter, or an ablation's all-off cell
+ * against its full one) on every metric: paired differences with bootstrap CIs, tests, Holm-corrected together.
+ */
+export const VersusBase = z.object({
+  base: z.string(),
+  rows: z.array(z.object({
+    cell: z.string(),
+    metric: count,
+    label: z.string(),
+    baseValue: z.number(),
+    value: z.number(),
+    /** value minus baseValue, with its 95% CI. */
+    estimate: z.number(),
+    ci: Interval,
+    p: z.number(),
+    pHolm: z.number(),
+    test: z.string(),
+    /** Holm p < 0.05 and the CI excludes 0. */
+    significant: z.boolean(),
+    /** Which way is better for this metric. */
+    direction: z.enum(['higher', 'lower']),
+  })),
+});
+export type VersusBase = z.infer<typeof VersusBase>;
+
 export const ExperimentResults = z.object({
   experimentId: z.string(),
   /** Examples with an output in every cell (the paired sample). */
@@ -133,6 +159,7 @@ export const ExperimentResults = z.object({
   complete: z.boolean(),
   cells: z.array(CellResult),
   ablation: Ablation.nullable(),
+  versusBase: VersusBase.nullable().default(null),
   /** Every thresholded metric passes in every cell that the verdict concerns (the last cell, or the full one). */
   passed: z.boolean().nullable(),
   /** Adapters of its specializations trained on rows that repeat the evaluated ones (exact or near-duplicate). */

@@ -214,7 +214,9 @@ export class AdaptersService implements ServiceImpl<Contract> {
     if (!adapter) throw adapterNotFound(arg.id);
     const bytes = await readBounded(join(adapter.folder, 'dovetail_adapter.json'), READ_LIMITS.json, 'adapter-lineage').catch(() => null);
     const lineage = JSON.parse(bytes?.toString('utf8') ?? '{}') as Record<string, unknown>;
-    return { ...adapter, lineage };
+    const spec = adapter.jobId === null ? undefined : new JobStore(this.deps.workspace.active.db).byId(adapter.jobId)?.spec;
+    const training = spec ? { datasetVersionId: spec.data.kind === 'dataset' ? spec.data.datasetVersionId : null, templateVersionId: spec.template.templateVersionId } : null;
+    return { ...adapter, lineage, training };
   }
 
   async importPeft(arg: { folder: string; modelId: string; name?: string | undefined }): Promise<AdapterRecord> {

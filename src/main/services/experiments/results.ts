@@ -8,6 +8,7 @@ import { aggregate, scoreExample, type ExampleScore } from '../../eval';
 import { ablationVerdict, bootstrapMeanCI, factorialAnalysis, mcnemarTest, pairedBootstrapDiffCI, pairedPermutationTest } from '../../eval';
 import type { ExperimentExamples } from './examples';
 import type { ExperimentStore, StoredOutput } from './experiment-store';
+import { versusBase } from './versus-base';
 
 export const RESAMPLES = 2000;
 
@@ -53,7 +54,8 @@ export function computeResults(experiment: Experiment, c: Collected): Experiment
   // The verdict concerns the full specialization (an ablation's last cell) or, for a comparison, every cell.
   const judged = experiment.spec.design.kind === 'ablation' ? cells.slice(-1) : cells;
   const thresholds = judged.flatMap((cell) => cell.metrics.map((m) => m.pass)).filter((p): p is boolean => p !== null);
-  return { experimentId: experiment.id, n: completeRows.filter(Boolean).length, complete, cells, ablation, passed: thresholds.length === 0 ? null : thresholds.every(Boolean) && complete };
+  const vsBase = complete ? versusBase(experiment, scores, RESAMPLES) : null;
+  return { experimentId: experiment.id, n: completeRows.filter(Boolean).length, complete, cells, ablation, versusBase: vsBase, passed: thresholds.length === 0 ? null : thresholds.every(Boolean) && complete };
 }
 
 function metricResult(m: MetricSpec, index: number, scored: readonly ExampleScore[], seed: number): MetricResult {

@@ -1,4 +1,5 @@
-// An experiment's results: the ablation's verdict first, then the charts (cell means with CIs; effects around zero),
+// An experiment's results: the verdict first (each cell against the base model, why an all-0% main metric may be,
+// the ablation's sentences), then the charts (cell means with CIs; effects around zero),
 // the per-cell metrics table, effects and comparisons, context cost, confusion matrices, latency and tokens.
 import { Alert, AlertTitle, Box, Chip, Stack, Typography } from '@mui/material';
 import type { Experiment, ExperimentResults } from '../../../../shared/contract';
@@ -6,6 +7,7 @@ import { METRIC_DIRECTION, type MetricSpec } from '../../../../shared/metrics';
 import { ConfusionMatrices } from './ConfusionMatrix';
 import { termLabel } from './format';
 import { CellMeansChart, EffectsChart } from './ResultCharts';
+import { VersusBasePanel } from './VersusBasePanel';
 import { ComparisonsTable, ContextTokensTable, CostTable, EffectsTable, MetricsTable, Section } from './ResultTables';
 
 export function ResultsView({ experiment, results }: { experiment: Experiment; results: ExperimentResults }) {
@@ -30,6 +32,7 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
         )}
         <Typography variant="caption" color="text.secondary">95% bootstrap CIs{ablation ? `, ${ablation.resamples.toLocaleString('en-US')} resamples, seed ${ablation.seed}` : ''}</Typography>
       </Stack>
+      <VersusBasePanel results={results} metrics={metrics} />
       {ablation && ablation.verdict.length > 0 && (
         <Alert severity="info" variant="outlined" icon={false} data-testid="ablation-verdict" sx={{ '& .MuiAlert-message': { width: '100%' } }}>
           <AlertTitle sx={{ fontWeight: 600 }}>Verdict on {ablation.metric} (n = {ablation.n})</AlertTitle>
