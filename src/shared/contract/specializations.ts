@@ -47,6 +47,7 @@ export const Specialization = SpecializationParts.extend({
 export type Specialization = z.infer<typeof Specialization>;
 
 export const CreateSpecialization = SpecializationParts.extend({ name: z.string().trim().min(1, 'A name is required').max(120) }).strict();
+export type CreateSpecializationIn = z.input<typeof CreateSpecialization>;
 
 /** Values of the dataset fields the template reads (without a template: the text sent as-is under `input`). */
 const TryFields = z.record(z.string(), z.string());

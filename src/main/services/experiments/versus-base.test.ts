@@ -26,7 +26,7 @@ describe('vs base', () => {
 
   it('gives each metric a paired difference with CI and Holm p: a real gain is significant, no change is not', () => {
     const n = 60;
-    const metrics: MetricSpec[] = [{ kind: 'classification', field: 'category', normalize: true }, { kind: 'json_valid' }];
+    const metrics: MetricSpec[] = [{ kind: 'classification', field: 'category' }, { kind: 'json_valid' }];
     const e = experiment([cell('base', ['template']), cell('tuned', ['template', 'lora', 'softPrompt'])], metrics);
     const gained = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 0));
     const vs = versusBase(e, [[scores(zeros(n)), scores(zeros(n))], [scores(zeros(n)), scores(gained)]], 500);

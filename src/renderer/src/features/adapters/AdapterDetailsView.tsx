@@ -1,17 +1,26 @@
-// One adapter version: the active check, vLLM compatibility, lineage (base model, data, template, hyper-parameters,
-// final losses) and its loss curve; "Try it" opens the Playground with it, Export writes it as a PEFT folder.
+// One adapter version: "Compare with the base model", the active check (explained in plain words), vLLM
+// compatibility, lineage (base model, data, template, hyper-parameters, final losses) and its loss curve; "Try it"
+// opens the Playground with it, Export writes it as a PEFT folder.
 import { Alert, Box, Button, CircularProgress, Paper, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { sectionHref } from '../shell/useSection';
 import { ExportDialog } from './ExportDialog';
+import { CompareWithBaseDialog } from './CompareWithBaseDialog';
 import { LossChart } from './LossChart';
+
+/** What "active" means, for someone who has never seen a logit. */
+const ACTIVE_HELP = 'Active means the adapter really changes what the model says: on a few test inputs, Dovetail compares the '
+  + 'model\'s scores for every possible next word with and without the adapter. Max |Δlogit| is the largest change of one such '
+  + 'score; "next token changed" counts the places where the most likely next word is now a different one. Active says nothing '
+  + 'about whether the change is for the better: compare with the base model to find out.';
 
 export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: () => void }) {
   const api = useApi();
   const details = useLoad((api) => api.adapters.get({ id }), [id]);
   const [exporting, setExporting] = useState(false);
+  const [comparing, setComparing] = useState(false);
   const d = details.data;
   if (!d) return details.error ? <ErrorAlert error={details.error} /> : <CircularProgress aria-label="Loading the adapter" />;
   const lineage = d.lineage as { base_model?: { name?: string; content_hash?: string }; dataset?: { id: string; version: string } | null; template?: { version: string } | null; hyper_parameters?: Record<string, unknown> };
@@ -27,12 +36,14 @@ export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: (
     <Paper variant="outlined" sx={{ p: 2, flex: 1 }} data-testid="adapter-details">
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Typography variant="h6" sx={{ flex: 1 }}>{d.name}</Typography>
-        <Button variant="contained" size="small" href={sectionHref('playground', { adapter: id })} disabled={!d.check.active} data-testid="adapter-try">Try it</Button>
+        <Button variant="contained" onClick={() => setComparing(true)} data-testid="adapter-compare-base">Compare with the base model</Button>
+        <Button variant="outlined" size="small" href={sectionHref('playground', { adapter: id })} disabled={!d.check.active} data-testid="adapter-try">Try it</Button>
         <Button variant="outlined" size="small" onClick={() => setExporting(true)} data-testid="adapter-export">Export</Button>
       </Stack>
       {exporting && <ExportDialog adapterId={id} name={d.name} onClose={() => setExporting(false)} />}
       <Alert severity={d.check.active ? 'success' : 'error'} sx={{ my: 1 }} data-testid="adapter-check">
         {d.check.active ? 'Active' : 'Inactive'}: max |Δlogit| {d.check.maxAbsDelta.toExponential(2)}, next token changed at {d.check.argmaxChanged} of {d.check.positions} canary positions.
+        <Typography variant="body2" sx={{ mt: 0.5 }} data-testid="adapter-check-help">{ACTIVE_HELP}</Typography>
       </Alert>
       <Alert severity={d.vllm.compatible ? 'info' : 'warning'} sx={{ mb: 1 }} data-testid="adapter-vllm">
         {d.vllm.compatible ? 'Loads in vLLM.' : `Not loadable in vLLM: ${d.vllm.problems.map((p) => p.message).join('; ')}`}
@@ -56,6 +67,9 @@ export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: (
       <Button color="error" sx={{ mt: 1 }} data-testid="adapter-remove" onClick={() => void api.adapters.remove({ id }).then(onRemoved, () => details.reload())}>
         Remove
       </Button>
+      {comparing && (
+        <CompareWithBaseDialog adapter={d} onClose={() => setComparing(false)} onStarted={(experimentId) => { window.location.hash = sectionHref('experiments', { experiment: experimentId }); }} />
+      )}
     </Paper>
   );
 }

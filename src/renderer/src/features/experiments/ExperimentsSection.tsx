@@ -7,6 +7,7 @@ import type { DatasetSummary, Experiment } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import type { Section } from '../shell/sections';
+import { sectionParam } from '../shell/useSection';
 import { STATE_COLOR, ExperimentView } from './ExperimentView';
 import { formatDate, percentDone } from './format';
 import { NewExperimentDialog } from './NewExperimentDialog';
@@ -31,7 +32,8 @@ export function ExperimentsSection({ section }: { section: Section }) {
   const datasets = useDatasets();
   const [tab, setTab] = useState<TabId>('experiments');
   const [dialog, setDialog] = useState<'experiment' | 'specialization' | null>(null);
-  const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
+  // Another screen may link to one experiment (#/experiments?experiment=<id>): "Compare with the base model".
+  const [selectedId, setSelectedId] = useState<string | undefined>(() => sectionParam('experiment') ?? undefined);
   const [skew, setSkew] = useState<string[]>([]);
   const list = experiments.data;
   const specs = specializations.data ?? [];

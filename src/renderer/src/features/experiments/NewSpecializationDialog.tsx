@@ -1,5 +1,5 @@
-// "New specialization": a base model plus optional LoRA, soft prompt, template version and demonstration set, and
-// its decoding (greedy unless sampling). The service's errors show at their field, or above the buttons with the hint.
+// "New specialization": a base model plus optional LoRA, soft prompt (a chosen adapter fills in the template it was
+// trained with), template version and demonstration set, and its decoding (greedy unless sampling). The service's errors show at their field, or above the buttons with the hint.
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, Switch, TextField, Typography } from '@mui/material';
 import { useState, type KeyboardEvent } from 'react';
 import type { Specialization } from '../../../../shared/contract';
@@ -7,7 +7,7 @@ import { UserError } from '../../../../shared/errors';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { MOD_KEY_LABEL } from '../shell/useShortcuts';
-import { adaptersFor, emptySpecializationForm, specFieldOfWhere, toCreateSpecialization, type SpecErrors, type SpecializationForm } from './specialization-form';
+import { adaptersFor, emptySpecializationForm, specFieldOfWhere, toCreateSpecialization, withAdapterDefaults, type SpecErrors, type SpecializationForm } from './specialization-form';
 import { useSpecializationParts } from './useExperimentsData';
 
 export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (s: Specialization & { warnings: string[] }) => void }) {
@@ -23,6 +23,17 @@ export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () =>
   const set = <K extends keyof SpecializationForm>(key: K, value: SpecializationForm[K]) => {
     setForm((f) => ({ ...f, modelId, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined }));
+  };
+  /** A chosen adapter brings the template it was trained with (when none is chosen yet). */
+  const chooseAdapter = (key: 'loraAdapterId' | 'softPromptAdapterId', id: string) => {
+    set(key, id);
+    const adapter = (adapters.data ?? []).find((a) => a.id === id);
+    if (!adapter) return;
+    void api.adapters.get({ id }).then(async (d) => {
+      const versionId = d.training?.templateVersionId ?? null;
+      const version = versionId === null ? null : await api.templates.version({ id: versionId });
+      setForm((f) => withAdapterDefaults({ ...f, modelId, [key]: id }, adapter, version ? { templateId: version.templateId, templateVersionId: version.id } : null));
+    }, () => undefined);
   };
   const loras = adaptersFor(adapters.data ?? [], modelId, 'lora');
   const softPrompts = adaptersFor(adapters.data ?? [], modelId, 'softPrompt');
@@ -69,12 +80,12 @@ export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () =>
             </TextField>
           </Stack>
           <Stack direction="row" spacing={2}>
-            <TextField select label="LoRA adapter" size="small" fullWidth value={form.loraAdapterId} onChange={(e) => set('loraAdapterId', e.target.value)}
+            <TextField select label="LoRA adapter" size="small" fullWidth value={form.loraAdapterId} onChange={(e) => chooseAdapter('loraAdapterId', e.target.value)}
               {...field('loraAdapterId', loras.length === 0 ? 'No LoRA adapters for this model yet (train one in Adapters)' : 'Adapters of this model with a LoRA part')} slotProps={selectTestId('spec-lora')}>
               <MenuItem value="">None</MenuItem>
               {loras.map((a) => <MenuItem key={a.id} value={a.id}>{a.name} ({a.method})</MenuItem>)}
             </TextField>
-            <TextField select label="Soft prompt" size="small" fullWidth value={form.softPromptAdapterId} onChange={(e) => set('softPromptAdapterId', e.target.value)}
+            <TextField select label="Soft prompt" size="small" fullWidth value={form.softPromptAdapterId} onChange={(e) => chooseAdapter('softPromptAdapterId', e.target.value)}
               {...field('softPromptAdapterId', softPrompts.length === 0 ? 'No soft prompts for this model yet' : 'Adapters of this model with a soft prompt')} slotProps={selectTestId('spec-soft-prompt')}>
               <MenuItem value="">None</MenuItem>
               {softPrompts.map((a) => <MenuItem key={a.id} value={a.id}>{a.name} ({a.method})</MenuItem>)}

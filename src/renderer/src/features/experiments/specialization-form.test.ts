@@ -1,11 +1,22 @@
 // The "New specialization" form: adapters per part, decoding overrides, conversion to CreateSpecialization.
 import { describe, expect, it } from 'vitest';
 import type { AdapterRecord } from '../../../../shared/contract';
-import { adaptersFor, decodingSummary, emptySpecializationForm, specFieldOfWhere, toCreateSpecialization } from './specialization-form';
+import { adaptersFor, decodingSummary, emptySpecializationForm, specFieldOfWhere, toCreateSpecialization, withAdapterDefaults } from './specialization-form';
 
 const adapter = (id: string, modelId: string, method: AdapterRecord['method']) => ({ id, modelId, method }) as AdapterRecord;
 
 describe('specialization form', () => {
+  it('fills an empty template with the one the chosen adapter was trained with, and its soft prompt when it has both parts', () => {
+    const trained = { templateId: 't', templateVersionId: 't-v2' };
+    const chosen = { ...emptySpecializationForm('m'), loraAdapterId: 'c' };
+    expect(withAdapterDefaults(chosen, adapter('c', 'm', 'both'), trained)).toMatchObject({ templateId: 't', templateVersionId: 't-v2', softPromptAdapterId: 'c' });
+    expect(withAdapterDefaults({ ...chosen, loraAdapterId: 'a' }, adapter('a', 'm', 'lora'), trained)).toMatchObject({ templateVersionId: 't-v2', softPromptAdapterId: '' });
+    // A template already chosen stays; an adapter trained without a saved template changes nothing.
+    const own = { ...chosen, templateId: 'u', templateVersionId: 'u-v1' };
+    expect(withAdapterDefaults(own, adapter('c', 'm', 'both'), trained)).toMatchObject({ templateId: 'u', templateVersionId: 'u-v1' });
+    expect(withAdapterDefaults(chosen, adapter('c', 'm', 'both'), null)).toMatchObject({ templateId: '', templateVersionId: '' });
+  });
+
   it('offers adapters of the chosen model that give the part', () => {
     const all = [adapter('a', 'm', 'lora'), adapter('b', 'm', 'soft-prompt'), adapter('c', 'm', 'both'), adapter('d', 'other', 'lora')];
     expect(adaptersFor(all, 'm', 'lora').map((a) => a.id)).toEqual(['a', 'c']);

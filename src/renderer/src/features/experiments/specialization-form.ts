@@ -106,3 +106,13 @@ export function decodingSummary(d: Partial<{ do_sample: boolean; max_new_tokens:
   if (stops > 0) parts.push(`${stops} stop string${stops === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
+
+/**
+ * Choosing an adapter fills an empty template with the one it was trained with (the prompt it was trained on is the
+ * one it works with), and an empty soft prompt with the same adapter when it has both parts.
+ */
+export function withAdapterDefaults(f: SpecializationForm, adapter: Pick<AdapterRecord, 'id' | 'method'>, trainedWith: { templateId: string; templateVersionId: string } | null): SpecializationForm {
+  const template = f.templateVersionId === '' && trainedWith ? trainedWith : { templateId: f.templateId, templateVersionId: f.templateVersionId };
+  const soft = f.softPromptAdapterId === '' && adapter.method === 'both' && f.loraAdapterId === adapter.id ? adapter.id : f.softPromptAdapterId;
+  return { ...f, ...template, softPromptAdapterId: soft };
+}

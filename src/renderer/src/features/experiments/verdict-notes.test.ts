@@ -3,7 +3,7 @@ import type { CellResult, ExperimentResults, VersusBase } from '../../../../shar
 import type { MetricSpec } from '../../../../shared/metrics';
 import { mainVersusBase, versusBaseLine, zeroExplanation } from './verdict-notes';
 
-const metrics: MetricSpec[] = [{ kind: 'classification', field: 'category', name: 'Category accuracy', normalize: true }, { kind: 'json_valid' }];
+const metrics: MetricSpec[] = [{ kind: 'classification', field: 'category', name: 'Category accuracy' }, { kind: 'json_valid' }];
 const cellResult = (label: string, values: number[]): CellResult => ({
   cell: { specializationId: label, label, components: [], mask: null }, n: 100,
   metrics: values.map((value, metric) => ({ metric, label: `m${metric}`, value, ci: [value, value], n: 100, pass: null })),
