@@ -10,12 +10,15 @@ import { PlaygroundSection } from '../playground/PlaygroundSection';
 import { PromptsSection } from '../prompts/PromptsSection';
 import { ReleasesSection } from '../releases/ReleasesSection';
 import { ReviewSection } from '../review/ReviewSection';
+import { StartSection } from '../start/StartSection';
 import type { Section } from './sections';
 
 export function SectionView({ section }: { section: Section }) {
   return (
     <Box component="main" data-testid={`section-${section.id}`} aria-label={section.label} sx={{ flex: 1, overflow: 'auto', pb: 6 }}>
-      {section.id === 'prompts' ? (
+      {section.id === 'start' ? (
+        <StartSection />
+      ) : section.id === 'prompts' ? (
         <PromptsSection section={section} />
       ) : section.id === 'models' ? (
         <ModelsSection section={section} />

@@ -1,7 +1,8 @@
-// The app's sections in navigation order (Ctrl/Cmd+1..9, then 0, follow this order) with what each will do, in the terms
-// of a domain expert. A section without its own screen yet shows its empty state.
+// The app's sections in navigation order (Ctrl/Cmd+1..9, then 0, follow this order after "Start here") with what
+// each will do, in the terms of a domain expert. A section without its own screen yet shows its empty state.
 import AssessmentIcon from '@mui/icons-material/Assessment';
 import EditNoteIcon from '@mui/icons-material/EditNote';
+import FlagIcon from '@mui/icons-material/Flag';
 import HistoryIcon from '@mui/icons-material/History';
 import MemoryIcon from '@mui/icons-material/Memory';
 import NewReleasesIcon from '@mui/icons-material/NewReleases';
@@ -13,6 +14,7 @@ import TuneIcon from '@mui/icons-material/Tune';
 import type { ReactElement } from 'react';
 
 export const SECTION_IDS = [
+  'start',
   'models',
   'datasets',
   'prompts',
@@ -37,6 +39,13 @@ export interface Section {
 }
 
 export const SECTIONS: readonly Section[] = [
+  {
+    id: 'start',
+    emptyTitle: 'Start here',
+    label: 'Start here',
+    icon: <FlagIcon />,
+    description: 'The main loop in four steps: train an adapter on your data, try it, compare it with the base model, and have its answers reviewed blind.',
+  },
   {
     id: 'models',
     emptyTitle: 'No models yet',
@@ -118,6 +127,9 @@ export const SECTIONS: readonly Section[] = [
       'Every change in this workspace: who made it, when and why, in a log that shows if anyone has tampered with it.',
   },
 ];
+
+/** The sections with a Ctrl/Cmd+digit shortcut (1..9, then 0): all but "Start here", so the shortcuts stay where they were. */
+export const NUMBERED_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s.id !== 'start');
 
 export function isSectionId(value: string): value is SectionId {
   return (SECTION_IDS as readonly string[]).includes(value);

@@ -1,7 +1,7 @@
 // App-wide keyboard shortcuts: Ctrl/Cmd+1..9 and 0 (the tenth) jump to sections, Ctrl/Cmd+, opens settings, "?" the shortcut help.
 // Listens in the capture phase so editors (Monaco) cannot swallow the section shortcuts.
 import { useEffect } from 'react';
-import { SECTIONS, type SectionId } from './sections';
+import { NUMBERED_SECTIONS, type SectionId } from './sections';
 
 export const IS_MAC = /Mac|iPhone|iPad/.test(navigator.userAgent);
 export const MOD_KEY_LABEL = IS_MAC ? '⌘' : 'Ctrl';
@@ -30,7 +30,7 @@ export function useShortcuts(options: { canNavigate: boolean; go: (id: SectionId
       }
       if (canNavigate && mod && !event.altKey && !event.shiftKey) {
         const digit = digitOf(event);
-        const section = digit === null ? undefined : SECTIONS[digit - 1];
+        const section = digit === null ? undefined : NUMBERED_SECTIONS[digit - 1];
         if (section) {
           event.preventDefault();
           event.stopPropagation();

@@ -1,13 +1,16 @@
-// First run: "Open the demo workspace" sets up a workspace with the bundled demo model in one click.
+// First run: "Open the demo workspace" sets up a workspace with the bundled demo model in one click, and opens it on
+// "Start here" (the main loop as a checklist) rather than the model's spec sheet.
 import { Alert, Box, Button, CircularProgress, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSection } from '../shell/useSection';
 import { useWorkspace } from './WorkspaceProvider';
 
 export function DemoWorkspaceCard() {
   const api = useApi();
   const workspace = useWorkspace();
+  const [, go] = useSection();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 
@@ -16,6 +19,7 @@ export function DemoWorkspaceCard() {
     setError(undefined);
     try {
       const demo = await api.demo.openDemoWorkspace({});
+      go('start');
       workspace.set(demo.workspace);
     } catch (failure) {
       setError(failure);
