@@ -5,6 +5,7 @@ import { WorkspacePicker } from './workspace-picker';
 
 /** The sections in navigation order (Ctrl+1..9, then 0) and the heading each shows in a new workspace (its empty state). */
 export const SECTIONS = [
+  { id: 'start', label: 'Start here', empty: 'Start here' },
   { id: 'models', label: 'Models', empty: 'No models yet' },
   { id: 'datasets', label: 'Datasets', empty: 'No datasets yet' },
   { id: 'prompts', label: 'Prompts', empty: 'No prompts yet' },
