@@ -133,10 +133,34 @@ describe('adapters: training', () => {
     const details = await ok<AdapterDetails>('get', { id: adapter!.id });
     expect(details.lineage).toMatchObject({ source: 'trained', base_model: { content_hash: model.contentHash }, dataset: { id: file }, hyper_parameters: { r: 2, learning_rate: 0.01, steps: 6 } });
     expect(details.history.train).toHaveLength(6);
+    // Trained on a file: no workspace dataset or saved template to compare on.
+    expect(details.training).toEqual({ datasetVersionId: null, templateVersionId: null });
     const config = parseDecoderConfig(JSON.parse(fs.readFileSync(path.join(MEMORISE, 'config.json'), 'utf8')), 'config.json');
     const read = await readAdapterFolder(adapter!.folder, config, { baseContentHash: model.contentHash });
     expect(read.lora?.config.r).toBe(2);
     expect(read.lineage?.final_losses?.step).toBe(6);
+  }, 120_000);
+
+  it('calibrates the estimate with real steps of the run, keeps nothing of them, and reuses the timing', async () => {
+    let trains = 0;
+    const counting = { request: (...args: Parameters<EngineHost['request']>) => { if (args[0] === 'train') trains++; return host.request(...args); } } as unknown as EngineHost;
+    const { ok } = service(counting);
+    const model = await addModel(MEMORISE);
+    const file = writeRows('rows.jsonl', [...ROWS, ...ROWS, ...ROWS]);
+    const calibrated = await ok<TrainingEstimate>('calibrate', spec(model.id, file, { epochs: 10 }));
+    expect(calibrated).toMatchObject({ rows: 12, steps: 60, tokensPerSecondSource: 'calibrated', calibration: { steps: 4 } });
+    expect(calibrated.calibration!.stepSeconds).toBeGreaterThan(0);
+    expect(calibrated.seconds).toBeGreaterThanOrEqual(60 * calibrated.calibration!.stepSeconds);
+    // Nothing of the calibration is left: no job, no adapter, no folder.
+    expect(await ok<TrainingJob[]>('jobs')).toEqual([]);
+    expect(await ok<AdapterRecord[]>('list')).toEqual([]);
+    expect(fs.readdirSync(path.join(dir, 'ws', 'training'))).toEqual([]);
+    expect(trains).toBe(1);
+    // More epochs of the same steps: the same timing, more steps, no second engine run.
+    const longer = await ok<TrainingEstimate>('calibrate', spec(model.id, file, { epochs: 20 }));
+    expect(longer.calibration).toEqual(calibrated.calibration);
+    expect(longer.steps).toBe(120);
+    expect(trains).toBe(1);
   }, 120_000);
 
   it('pause then resume ends exactly where an uninterrupted run with the same seed ends', async () => {
