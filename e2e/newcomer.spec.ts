@@ -7,10 +7,13 @@ import { AdaptersPage } from './pages/adapters-page';
 
 test('a newcomer trains with the defaults and sees a significant gain over the base model', async ({ app, page }) => {
   // Training and a 2 x 400-row comparison on a shared 2-core machine: minutes; every wait below is on a UI state.
-  test.setTimeout(30 * 60_000);
+  test.setTimeout(45 * 60_000);
   const t0 = Date.now();
   const marks: string[] = [];
-  const mark = (what: string) => marks.push(`${what}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const mark = (what: string) => {
+    marks.push(`${what}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    console.log(`newcomer: ${marks.at(-1) ?? ''}`);
+  };
 
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
@@ -61,6 +64,7 @@ test('a newcomer trains with the defaults and sees a significant gain over the b
   await expect(row).toHaveAttribute('data-significant', 'true');
   await expect(row).toContainText(/Support triage LoRA\+soft 1 \(Triage as JSON v1\) vs Base model .+: a significant gain\./);
   expect(Number(await row.getAttribute('data-ci-low'))).toBeGreaterThan(0);
+  await expect(page.getByTestId('verdict-help')).toContainText('where the true difference lies with 95% confidence');
   mark(`verdict: ${(await row.textContent())?.replace(/\s+/g, ' ')}`);
 
   // Start here ticks what was done.
@@ -69,6 +73,5 @@ test('a newcomer trains with the defaults and sees a significant gain over the b
   await expect(page.getByTestId('start-step-try')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('start-step-compare')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('start-step-review')).toHaveAttribute('data-state', 'todo');
-  console.log(`newcomer timings:\n  ${marks.join('\n  ')}`);
   await test.info().attach('timings', { body: marks.join('\n') });
 });

@@ -88,6 +88,9 @@ describe('experiments', () => {
     expect(results.ablation?.n).toBe(6);
     expect(results.ablation?.verdict.join(' ')).toMatch(/6 /);
     expect(results.ablation?.contextTokens.template).toBeGreaterThan(5);
+    // The direct vs-base rows: the full cell against the all-off one, on both metrics.
+    expect(results.versusBase?.base).toBe('base');
+    expect(results.versusBase?.rows.map((r) => [r.cell, r.label])).toEqual([['base + template', 'Valid JSON'], ['base + template', 'Classification accuracy (category)']]);
 
     expect(first.total).toBe(6);
     expect(first.rows[0]?.outputs).toHaveLength(2);
@@ -106,6 +109,7 @@ describe('experiments', () => {
     const report = await api.experiments.report({ id: experiment.id });
     expect(report.html).toContain('<svg');
     expect(report.html).toContain('Template ablation');
+    expect(report.html).toContain('Against the base model (base; paired, Holm-adjusted p)');
   }, 240_000);
 
   it('refuses an ablation of the base model alone and a metric that needs a missing reference', async () => {

@@ -40,6 +40,14 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
     ],
   });
   for (const p of input.preface ?? []) blocks.push({ type: 'text', title: p.title, lines: [...p.lines] });
+  if (r.versusBase) {
+    blocks.push({
+      type: 'table', id: 'versus-base', title: `Against the base model (${r.versusBase.base}; paired, Holm-adjusted p)`,
+      columns: ['Configuration', 'Metric', 'Base', 'Configuration value', 'Difference (points)', '95% CI', 'p (Holm)', 'Significant'],
+      rows: r.versusBase.rows.map((x) => [x.cell, x.label, pct(x.baseValue), pct(x.value), pts(x.estimate), interval(x.ci, pts), pValue(x.pHolm), x.significant ? 'yes' : 'no']),
+      note: null,
+    });
+  }
   const a = r.ablation;
   if (a) {
     blocks.push({ type: 'text', title: 'Verdict', lines: a.verdict });

@@ -5,6 +5,11 @@ import type { ExperimentResults } from '../../../../shared/contract';
 import type { MetricSpec } from '../../../../shared/metrics';
 import { mainVersusBase, versusBaseLine, zeroExplanation } from './verdict-notes';
 
+/** How to read the sentence above, for someone who has not met a confidence interval. */
+const VERDICT_HELP = 'Both answered the same rows, so each row is a fair head-to-head. The range in brackets is where the true '
+  + 'difference lies with 95% confidence; a gain is called significant only when that whole range is above zero and the '
+  + 'p-value, corrected for the number of metrics compared, is below 0.05. A wide range means more rows would tell more.';
+
 export function VersusBasePanel({ results, metrics }: { results: ExperimentResults; metrics: readonly MetricSpec[] }) {
   const main = metrics[0];
   const rows = mainVersusBase(results);
@@ -21,6 +26,9 @@ export function VersusBasePanel({ results, metrics }: { results: ExperimentResul
               {versusBaseLine(r, results.versusBase?.base ?? 'base', main)}
             </Typography>
           ))}
+          <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 0.5 }} data-testid="verdict-help">
+            {VERDICT_HELP}
+          </Typography>
         </Alert>
       )}
       {zero && (
