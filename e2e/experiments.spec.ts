@@ -54,6 +54,10 @@ test('an ablation runs with live progress and shows results, side by side output
   await expect(x.progressText).toContainText('16 / 16 outputs');
 
   await expect(x.verdict).toContainText('template');
+  // The direct row against the base model comes first, with its CI and how to read it.
+  await expect(page.getByTestId('verdict-vs-base-row')).toHaveCount(1);
+  await expect(page.getByTestId('verdict-vs-base-row')).toContainText(/^base \+ template vs base: .+ against .+, .+\(.+\)/);
+  await expect(page.getByTestId('verdict-help')).toBeVisible();
   await expect(x.cellMeansChart).toHaveAttribute('data-bars', '2');
   await expect(x.cellMeansChart.getByTestId('ci-whiskers')).toBeAttached();
   await expect(x.effectsChart).toHaveAttribute('data-bars', '1');
