@@ -159,7 +159,8 @@ export const ExperimentResults = z.object({
   complete: z.boolean(),
   cells: z.array(CellResult),
   ablation: Ablation.nullable(),
-  versusBase: VersusBase.nullable().default(null),
+  /** Absent or null: no base cell to judge against, or the run is incomplete. */
+  versusBase: VersusBase.nullable().optional(),
   /** Every thresholded metric passes in every cell that the verdict concerns (the last cell, or the full one). */
   passed: z.boolean().nullable(),
   /** Adapters of its specializations trained on rows that repeat the evaluated ones (exact or near-duplicate). */
