@@ -40,6 +40,7 @@ test('the wizard trains a LoRA on a workspace dataset with a saved template and 
   await expect(adapters.next).toBeDisabled();
   await adapters.field('dropout').fill('0.1');
   await adapters.field('maxSteps').fill('4');
+  await adapters.field('batchSize').fill('4');
   await adapters.next.click();
   await expect(page.getByTestId('wizard-estimate')).toContainText('Support triage v1 (train split); prompt: Triage as JSON v1');
   await expect(page.getByTestId('wizard-estimate')).toContainText('4 optimizer steps');
