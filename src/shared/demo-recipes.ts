@@ -3,6 +3,7 @@
 // what was tried, are in decision 0019 (support-triage) and the dataset's data card.
 import type { z } from 'zod';
 import type { BUNDLED_DATASETS, HyperParameters, LoraSettings, SoftPromptSettings, TrainingMethod } from './contract/adapters';
+import type { MetricSpec } from './metrics';
 
 export interface DemoRecipe {
   /** The demo prompt template (by name) the adapters are trained on and served with. */
@@ -16,6 +17,10 @@ export interface DemoRecipe {
   lr: Readonly<Record<TrainingMethod, number>>;
   /** Greedy decoding budget: the longest reference's tokens plus a margin. */
   maxNewTokens: number;
+  /** The metrics that judge it, the main one first (the demo's ablation, "Compare with the base model"). */
+  metrics: readonly MetricSpec[];
+  /** What the recipe was measured to give, in plain words (the wizard shows it beside the preset). */
+  note: string;
 }
 
 export const DEMO_RECIPES: Readonly<Partial<Record<(typeof BUNDLED_DATASETS)[number], DemoRecipe>>> = {
@@ -27,5 +32,12 @@ export const DEMO_RECIPES: Readonly<Partial<Record<(typeof BUNDLED_DATASETS)[num
     hyper: { epochs: 1, batchSize: 8, warmupSteps: 10, schedule: 'cosine', seed: 0 },
     lr: { both: 2e-3, lora: 2e-3, 'soft-prompt': 3e-2 },
     maxNewTokens: 24,
+    metrics: [
+      { kind: 'classification', field: 'category', name: 'Category accuracy' },
+      { kind: 'json_valid' },
+      { kind: 'json_fields', fields: ['category', 'priority'] },
+      { kind: 'classification', field: 'priority', name: 'Priority accuracy' },
+    ],
+    note: 'A LoRA (r 16 on every projection) and a soft prompt trained together for one epoch: 81.5% category accuracy (95% CI 78.0-85.3) on the test split, against 0% for the base model with the same template.',
   },
 };

@@ -1,6 +1,6 @@
-// A bundled dataset's recipe: the training settings known to work on it and the metrics that judge it (first =
-// main). Kept as data (resources/datasets/<folder>/recipe.json), read by `npm run demo`, the training wizard's
-// presets and "Compare with the base model", so a retuned recipe reaches all three.
+// A bundled dataset's recipe as the training wizard and "Compare with the base model" read it: the training settings
+// known to work on it and the metrics that judge it (first = main), made from `demo-recipes.ts`, the one place they
+// live (which `npm run demo` trains with), so a retuned recipe reaches all three.
 import { z } from 'zod';
 import { HyperParameters, LoraSettings, SoftPromptSettings, TrainingMethod } from './contract/adapters';
 import { MetricSpec } from './metrics';

@@ -35,12 +35,6 @@ export interface DemoOutcome {
   comparison: ExperimentResults;
 }
 
-const METRICS: MetricSpec[] = [
-  { kind: 'classification', field: 'category', name: 'Category accuracy' },
-  { kind: 'json_valid' },
-  { kind: 'json_fields', fields: ['category', 'priority'] },
-  { kind: 'classification', field: 'priority', name: 'Priority accuracy' },
-];
 
 export async function runDemo(api: Api, o: DemoOptions): Promise<DemoOutcome> {
   if (RECIPE === undefined) throw new BugError('The support-triage dataset has no demo recipe');
@@ -74,7 +68,7 @@ export async function runDemo(api: Api, o: DemoOptions): Promise<DemoOutcome> {
   const loraOnly = await api.specializations.create({ ...common, name: `Triage demo: template + LoRA trained alone${suffix}`, loraAdapterId: loraAlone.job.adapterId });
   const softOnly = await api.specializations.create({ ...common, name: `Triage demo: template + soft prompt trained alone${suffix}`, softPromptAdapterId: softAlone.job.adapterId });
 
-  const base = { datasetVersionId: version.id, split: 'test' as const, limit: o.quick ? 12 : null, seed: 0, batchSize: 32, metrics: METRICS };
+  const base = { datasetVersionId: version.id, split: 'test' as const, limit: o.quick ? 12 : null, seed: 0, batchSize: 32, metrics: [...RECIPE.metrics] };
   const ablation = await runExperiment(api, { ...base, name: `Demo ablation${suffix}`, design: { kind: 'ablation', specializationId: full.id } }, o.log);
   // Template-only and joint outputs are the ablation's (outputs are stored by content): only two cells are new.
   const comparison = await runExperiment(api, { ...base, name: `Demo: prompt vs adapter vs both${suffix}`, design: { kind: 'compare', specializationIds: [templateOnly.id, loraOnly.id, softOnly.id, full.id] } }, o.log);

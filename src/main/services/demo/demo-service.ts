@@ -13,7 +13,7 @@ import type { DatasetsService } from '../datasets';
 import type { ModelsService } from '../models';
 import type { TemplatesService } from '../templates';
 import type { WorkspaceService } from '../workspace';
-import { readRecipes } from './recipes';
+import { bundledRecipes } from './recipes';
 
 export const DEMO_WORKSPACE_NAME = 'Dovetail demo';
 /** The marker every workspace folder has (see services/workspace/layout.ts). */
@@ -73,7 +73,7 @@ export class DemoService implements ServiceImpl<typeof demoContract> {
   }
 
   async recipes(): Promise<NamedRecipe[]> {
-    return readRecipes(this.datasetsDir, DEMO_DATASETS);
+    return bundledRecipes(DEMO_DATASETS);
   }
 
   /** Imports each bundled dataset the workspace does not have yet (by name), with the splits its files give. */
