@@ -1,8 +1,10 @@
 // A template's history, newest first: number, status chip, author, message and date; picking one shows it (an older
-// one read-only). Ticking two versions and "Compare" opens Monaco's diff editor between them.
-import { Button, Checkbox, Chip, List, ListItem, ListItemButton, ListItemText, Paper, Stack, Typography } from '@mui/material';
+// one read-only). "Compare" opens Monaco's diff editor between the two versions ticked (the newest two when fewer
+// are ticked); with one version it stays off and says why.
+import { Button, Checkbox, Chip, List, ListItem, ListItemButton, ListItemText, Paper, Stack, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
 import { TEMPLATE_STATUS_LABELS, type TemplateVersion } from '../../../../shared/contract';
+import { comparePlan } from './compare-pair';
 import { DiffDialog } from './DiffDialog';
 import { shortDate } from './format';
 import { STATUS_COLORS } from './status';
@@ -12,18 +14,27 @@ export function VersionList({ versions, shownId, onPick }: { versions: readonly 
   const [ticked, setTicked] = useState<string[]>([]);
   const [comparing, setComparing] = useState(false);
   const toggle = (id: string) => setTicked((t) => (t.includes(id) ? t.filter((x) => x !== id) : [...t, id].slice(-2)));
-  // Older on the left, newer on the right.
-  const pair = versions.filter((v) => ticked.includes(v.id)).sort((a, b) => a.version - b.version);
+  const plan = comparePlan(versions, ticked);
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Typography variant="subtitle1" component="h2" sx={{ flex: 1 }}>
           History
         </Typography>
-        <Button size="small" disabled={pair.length !== 2} onClick={() => setComparing(true)} data-testid="template-compare">
-          Compare {pair.length === 2 ? `v${pair[0]!.version} and v${pair[1]!.version}` : 'two versions'}
-        </Button>
+        <Tooltip title={plan.ok ? 'Tick two versions to compare others.' : plan.reason}>
+          {/* A disabled button takes no pointer events: the span carries the tooltip. */}
+          <span>
+            <Button size="small" disabled={!plan.ok} onClick={() => setComparing(true)} data-testid="template-compare">
+              Compare {plan.ok ? `v${plan.original.version} and v${plan.modified.version}` : 'two versions'}
+            </Button>
+          </span>
+        </Tooltip>
       </Stack>
+      {!plan.ok && (
+        <Typography variant="caption" color="text.secondary" component="p" data-testid="template-compare-hint">
+          {plan.reason}
+        </Typography>
+      )}
       <List dense disablePadding data-testid="template-versions" aria-label="Template versions">
         {versions.map((v) => (
           <ListItem
@@ -62,7 +73,7 @@ export function VersionList({ versions, shownId, onPick }: { versions: readonly 
           </ListItem>
         ))}
       </List>
-      {comparing && pair.length === 2 && <DiffDialog original={pair[0]!} modified={pair[1]!} onClose={() => setComparing(false)} />}
+      {comparing && plan.ok && <DiffDialog original={plan.original} modified={plan.modified} onClose={() => setComparing(false)} />}
     </Paper>
   );
 }
