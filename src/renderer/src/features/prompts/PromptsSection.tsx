@@ -1,5 +1,5 @@
-// The Prompts screen: versioned prompt templates with
-// a live preview on dataset rows, and demonstration sets that templates show as `examples`. With no template yet it
+// The Prompts screen: versioned prompt templates with a live preview on dataset rows (by default a dataset whose
+// fields fit the template), and demonstration sets that templates show as `examples`. With no template yet it
 // says what the section is for and opens a new template at once.
 import { Box, Button, CircularProgress, Stack, Tab, Tabs, Typography } from '@mui/material';
 import { useMemo, useState } from 'react';
@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import type { Section } from '../shell/sections';
 import { DemonstrationSets } from './DemonstrationSets';
+import { previewDataset, type PreviewChoice } from './preview-dataset';
 import { TemplateList } from './TemplateList';
 import { TemplateWorkbench } from './TemplateWorkbench';
 import { datasetOptions, usePromptsData } from './usePromptsData';
@@ -15,13 +16,12 @@ import { datasetOptions, usePromptsData } from './usePromptsData';
 type Tab = 'templates' | 'sets';
 
 export function PromptsSection({ section }: { section: Section }) {
-  const { templates, sets, datasets } = usePromptsData();
+  const { templates, sets, datasets, newest } = usePromptsData();
   const [tab, setTab] = useState<Tab>('templates');
   // A template id, 'new', or null for the first template.
   const [selected, setSelected] = useState<string | null>(null);
-  const [chosenDatasetId, setChosenDatasetId] = useState<string | null>(null);
+  const [choice, setChoice] = useState<PreviewChoice>({ byTemplate: {}, last: null });
   const options = useMemo(() => datasetOptions(datasets.data ?? []), [datasets.data]);
-  const previewDatasetId = options.some((o) => o.versionId === chosenDatasetId) ? chosenDatasetId : (options[0]?.versionId ?? null);
   const list = templates.data;
 
   if (list === undefined) {
@@ -34,6 +34,9 @@ export function PromptsSection({ section }: { section: Section }) {
 
   const empty = list.length === 0;
   const current = selected === 'new' ? null : (list.find((t) => t.id === selected) ?? list[0] ?? null);
+  const templateKey = current?.id ?? 'new';
+  const previewDatasetId = previewDataset(templateKey, current ? current.latest.fields : null, choice, options.map((o) => o.versionId), newest.data ?? []);
+  const choose = (versionId: string) => setChoice((c) => ({ byTemplate: { ...c.byTemplate, [templateKey]: versionId }, last: versionId }));
   const saved = (v: TemplateVersion) => {
     // Shown at once; templates.onChanged reloads the list from the service too.
     const known = list.find((t) => t.id === v.templateId);
@@ -81,7 +84,7 @@ export function PromptsSection({ section }: { section: Section }) {
               latestId={current?.latest.id ?? null}
               datasets={options}
               previewDatasetId={previewDatasetId}
-              onPreviewDatasetChange={setChosenDatasetId}
+              onPreviewDatasetChange={choose}
               sets={sets.data ?? []}
               onSaved={saved}
             />
