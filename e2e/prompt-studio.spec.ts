@@ -103,9 +103,16 @@ test('guided mode composes a template; a set picks the most similar example per 
   // Guided mode: a starter from the library, composed and opened in the editor.
   await page.getByTestId('template-guided').click();
   await page.getByTestId('guided-starter-classification').click();
-  await expect(page.getByTestId('guided-source')).toContainText('Answer with exactly one of these labels: billing, bug, account, other.');
+  // The labels are the dataset's own (its label field, category), not an example list.
+  await expect(page.getByTestId('guided-source')).toContainText('Answer with exactly one of these labels: account, billing, feature_request, returns, shipping, technical.');
   await expect(page.getByTestId('guided-source')).toContainText('{% for ex in examples %}Message: {{ ex.message }}');
+  // The editor holds the dataset's starting template: opening asks before replacing it, and "Keep" keeps it.
   await page.getByTestId('guided-open').click();
+  await page.getByTestId('guided-keep').click();
+  await expect(page.getByTestId('guided-confirm')).toBeHidden();
+  await page.getByTestId('guided-open').click();
+  await page.getByTestId('guided-replace').click();
+  await expect(page.getByTestId('guided-dialog')).toBeHidden();
   await expect(prompts.editor.lines).toContainText('Classify the message into one category.');
   await prompts.name.fill('Guided triage');
   await prompts.save.click();

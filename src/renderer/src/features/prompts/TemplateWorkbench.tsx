@@ -212,7 +212,11 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
       </Paper>
       {guided && (
         <GuidedDialog
-          dataset={{ inputs: details?.roles.input ?? ['input'], reference: details ? details.roles.reference : 'output' }}
+          dataset={{
+            inputs: details?.roles.input ?? ['input'], reference: details ? details.roles.reference : 'output',
+            versionId: details?.id ?? null, name: details?.name ?? null, label: details?.roles.label ?? null,
+          }}
+          current={draft.source}
           onClose={() => setGuided(false)}
           onOpen={(source) => {
             setGuided(false);

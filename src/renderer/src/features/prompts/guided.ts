@@ -72,11 +72,11 @@ export interface Starter {
   readonly spec: GuidedSpec;
 }
 
-/** The library of starting templates (their fields come from the dataset chosen for the preview). */
+/** The library of starting templates (their fields, and labels, come from the dataset chosen for the preview). */
 export const STARTERS: readonly Starter[] = [
   {
     id: 'classification', title: 'Classification', description: 'Put each input in one of a few categories.',
-    spec: { instruction: 'Classify the message into one category.', format: { kind: 'label', labels: ['billing', 'bug', 'account', 'other'] }, constraints: ['If unsure, answer other.'], examples: true },
+    spec: { instruction: 'Classify the message into one category.', format: { kind: 'label', labels: ['billing', 'bug', 'account', 'other'] }, constraints: ['If unsure, answer with the closest label.'], examples: true },
   },
   {
     id: 'extraction', title: 'Extraction to JSON', description: 'Pull named facts out of text as a JSON object.',
