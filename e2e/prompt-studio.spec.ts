@@ -35,11 +35,16 @@ test('typo, inline error, fix, preview, two versions, diff, review and approval 
   await prompts.message.fill('First version');
   await prompts.save.click();
   await expect(prompts.versions).toHaveCount(1);
+  // One version: Compare is off and says why; with two it is on.
+  await expect(prompts.compare).toBeDisabled();
+  await expect(page.getByTestId('template-compare-hint')).toContainText('Save a second version');
   await prompts.editor.replace(SECOND);
   await prompts.message.fill('JSON only');
   await prompts.save.click();
   await expect(prompts.versions).toHaveCount(2);
   await expect(prompts.version(2)).toHaveAttribute('data-status', 'draft');
+  await expect(prompts.compare).toBeEnabled();
+  await expect(prompts.compare).toHaveText('Compare v1 and v2');
 
   // The diff editor between them.
   await prompts.tickVersion(1).check();

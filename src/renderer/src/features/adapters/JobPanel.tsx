@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { TrainingJob } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
-import { bytes, loss, seconds } from './format';
+import { jobStats } from './format';
 import { LossChart } from './LossChart';
 
 export function JobPanel({ job }: { job: TrainingJob }) {
@@ -31,7 +31,7 @@ export function JobPanel({ job }: { job: TrainingJob }) {
       {p && <LinearProgress variant="determinate" value={(100 * p.step) / Math.max(1, p.totalSteps)} sx={{ mb: 1 }} />}
       <Typography variant="body2" data-testid="job-stats">
         {p
-          ? `step ${p.step} / ${p.totalSteps} · loss ${loss(p.loss)}${p.valLoss === null ? '' : ` · validation loss ${loss(p.valLoss)}`} · lr ${p.lr.toExponential(1)} · ${p.tokensPerSecond.toFixed(0)} tokens/s · ETA ${seconds(p.etaSeconds)} · peak memory ${bytes(p.peakRssBytes)}`
+          ? jobStats(p)
           : 'Preparing the data and the model…'}
       </Typography>
       {job.state === 'interrupted' && <Alert severity="warning" sx={{ mt: 1 }}>Training stopped before it finished (the app or engine closed). Resume continues from the last checkpoint.</Alert>}

@@ -1,5 +1,6 @@
 // An output with the words that differ from its base (the reference or the first cell's output) highlighted, and
-// a tint for its primary score. Shared by the side-by-side grid and the example drawer.
+// a tint for its primary score. Shared by the side-by-side grid and the example drawer. An empty output reads
+// "(empty)", so that it is not mistaken for a cell not shown.
 import { Box } from '@mui/material';
 import { alpha, useTheme } from '@mui/material/styles';
 import { useMemo } from 'react';
@@ -19,6 +20,14 @@ export function DiffText({ base, text }: { base: string | null; text: string }) 
       )}
     </>
   );
+}
+
+/** An output as the grid shows it: "(empty…)" when the model ended at once, otherwise its words against the base. */
+export function OutputText({ base, text }: { base: string | null; text: string }) {
+  if (text.trim() === '') {
+    return <Box component="span" sx={{ color: 'text.disabled', fontStyle: 'italic' }} data-testid="output-empty">(empty: the model ended at once)</Box>;
+  }
+  return <DiffText base={base} text={text} />;
 }
 
 /** The background of an output scored `score` on the primary metric: green full marks, red none, amber between. */

@@ -1,6 +1,7 @@
 // "New specialization": a base model plus optional LoRA, soft prompt (a chosen adapter fills in the template it was
-// trained with), template version and demonstration set, and its decoding (greedy unless sampling). The service's errors show at their field, or above the buttons with the hint.
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, Switch, TextField, Typography } from '@mui/material';
+// trained with), template version and demonstration set, and its decoding (greedy unless sampling). The service's
+// errors show at their field, or above the buttons with the hint.
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { useState, type KeyboardEvent } from 'react';
 import type { Specialization } from '../../../../shared/contract';
 import { UserError } from '../../../../shared/errors';
@@ -9,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorReporter';
 import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import { adaptersFor, emptySpecializationForm, specFieldOfWhere, toCreateSpecialization, withAdapterDefaults, type SpecErrors, type SpecializationForm } from './specialization-form';
 import { useSpecializationParts } from './useExperimentsData';
+import { SampleSwitch } from './SampleSwitch';
 
 export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (s: Specialization & { warnings: string[] }) => void }) {
   const api = useApi();
@@ -109,8 +111,7 @@ export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () =>
           </TextField>
           <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1, p: 2 }}>
             <Typography variant="subtitle2" sx={{ mb: 1 }}>Decoding</Typography>
-            <FormControlLabel control={<Switch checked={form.doSample} onChange={(e) => set('doSample', e.target.checked)} slotProps={{ input: { 'data-testid': 'spec-sample' } as object }} />}
-              label="Sample (off: greedy, always the likeliest token; on: seeded, so runs repeat exactly)" />
+            <SampleSwitch checked={form.doSample} onChange={(on) => set('doSample', on)} />
             <Stack direction="row" spacing={2} sx={{ mt: 1 }}>
               <TextField label="Max new tokens" size="small" value={form.maxNewTokens} onChange={(e) => set('maxNewTokens', e.target.value)} {...field('maxNewTokens', "Blank: the model's default")} slotProps={testId('spec-max-new-tokens')} />
               {form.doSample && (

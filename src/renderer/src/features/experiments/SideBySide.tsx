@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import type { Experiment, OutputRow } from '../../../../shared/contract';
 import { useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
-import { DiffText, useScoreTint } from './DiffText';
+import { OutputText, useScoreTint } from './DiffText';
 import { ExampleDrawer } from './ExampleDrawer';
 import { formatValue } from './format';
 
@@ -59,9 +59,7 @@ export function SideBySide({ experiment, version }: { experiment: Experiment; ve
           return (
             <Tooltip title={out.score === null ? 'not scored' : `${primary ? formatValue(out.score, primary.kind) : out.score} on the primary metric`} placement="top-start">
               <Box sx={{ ...wrap, bgcolor: tint(out.score), px: 1, mx: -1, minHeight: '100%' }} data-testid="output-cell" data-score={out.score ?? ''}>
-                {out.text.trim() === ''
-                  ? <Box component="span" sx={{ color: 'text.disabled', fontStyle: 'italic' }} data-testid="output-empty">(empty: the model ended at once)</Box>
-                  : <DiffText base={baseOf(p.row, k)} text={out.text} />}
+                <OutputText base={baseOf(p.row, k)} text={out.text} />
               </Box>
             </Tooltip>
           );
