@@ -26,6 +26,8 @@ test('write, break, fix and version a template, preview it on Support triage, an
   // A template that does not parse: the service's error with its hint, and nothing saved.
   await prompts.name.fill('Triage prompt');
   await prompts.editor.replace('Triage: {{ message');
+  // The draft holds the broken text before Save is pressed (Save sends the draft, not the editor's screen).
+  await expect(prompts.unparsed).toBeVisible();
   await prompts.save.click();
   await expect(prompts.saveError).toContainText('The template cannot be parsed');
   await expect(prompts.saveError).toContainText('Check that every {{ has its }}');

@@ -22,6 +22,8 @@ export class PromptsPage {
   get save(): Locator { return this.id('template-save'); }
   get saveError(): Locator { return this.id('template-save-error'); }
   get saveStatus(): Locator { return this.id('template-save-status'); }
+  /** Shown while the editor's text does not parse (the draft the next save sends). */
+  get unparsed(): Locator { return this.id('template-unparsed'); }
   get insertExamples(): Locator { return this.id('template-insert-examples'); }
   get items(): Locator { return this.id('template-item'); }
   get versions(): Locator { return this.id('template-version'); }

@@ -1,8 +1,10 @@
 // The rendered prompt for one dataset row, from templates.preview: of a saved version, or of the editor's unsaved
-// text, with its token count when a model is chosen. Asked again a moment after the last change (not on every keystroke); an answer to an older request is dropped.
-import { useEffect, useState } from 'react';
+// text, with its token count when a model is chosen. Asked a moment after the last change (not on every keystroke),
+// one request at a time (latest-only.ts says why); an answer to an older request is dropped.
+import { useEffect, useMemo, useState } from 'react';
 import type { RenderedPrompt } from '../../../../shared/contract';
 import { useApi } from '../../api';
+import { latestOnly } from './latest-only';
 
 const SETTLE_MS = 250;
 
@@ -26,27 +28,25 @@ export interface PreviewState {
 export function usePreview(request: PreviewRequest | null): PreviewState {
   const api = useApi();
   const [state, setState] = useState<PreviewState>({ rendered: undefined, error: undefined, loading: false });
+  const queue = useMemo(
+    () => latestOnly(
+      (arg: PreviewRequest) => api.templates.preview({
+        ...arg.template, datasetVersionId: arg.datasetVersionId, rowIdx: arg.rowIdx, demonstrationSetVersionId: arg.demonstrationSetVersionId,
+        ...(arg.modelId ? { modelId: arg.modelId } : {}),
+      }),
+      (outcome) => setState(outcome.ok ? { rendered: outcome.value, error: undefined, loading: false } : { rendered: undefined, error: outcome.error, loading: false }),
+    ),
+    [api],
+  );
+  useEffect(() => () => queue.cancel(), [queue]);
   const key = request === null ? null : JSON.stringify(request);
   useEffect(() => {
+    // An answer to the request before this one is of no use any more (one still out is let finish, unseen).
+    queue.cancel();
     if (key === null) return;
-    const arg = JSON.parse(key) as PreviewRequest;
-    let current = true;
     setState((s) => ({ ...s, loading: true }));
-    const timer = setTimeout(() => {
-      api.templates
-        .preview({
-          ...arg.template, datasetVersionId: arg.datasetVersionId, rowIdx: arg.rowIdx, demonstrationSetVersionId: arg.demonstrationSetVersionId,
-          ...(arg.modelId ? { modelId: arg.modelId } : {}),
-        })
-        .then(
-          (rendered) => current && setState({ rendered, error: undefined, loading: false }),
-          (error: unknown) => current && setState({ rendered: undefined, error, loading: false }),
-        );
-    }, SETTLE_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [api, key]);
+    const timer = setTimeout(() => queue.ask(JSON.parse(key) as PreviewRequest), SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [queue, key]);
   return request === null ? { rendered: undefined, error: undefined, loading: false } : state;
 }
