@@ -1,6 +1,6 @@
 // The list of keyboard shortcuts, opened with "?" or from the top bar.
 import { Box, Dialog, DialogActions, DialogContent, DialogTitle, Button, Table, TableBody, TableCell, TableRow } from '@mui/material';
-import { NUMBERED_SECTIONS } from './sections';
+import { numberedSections, useSections } from './sections';
 import { MOD_KEY_LABEL } from './useShortcuts';
 
 function Keys({ keys }: { keys: readonly string[] }) {
@@ -20,8 +20,9 @@ function Keys({ keys }: { keys: readonly string[] }) {
 }
 
 export function ShortcutHelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const sections = useSections();
   const rows: [readonly string[], string][] = [
-    ...NUMBERED_SECTIONS.map((section, index): [readonly string[], string] => [[MOD_KEY_LABEL, String((index + 1) % 10)], `Go to ${section.label}`]),
+    ...numberedSections(sections).map((section, index): [readonly string[], string] => [[MOD_KEY_LABEL, String((index + 1) % 10)], `Go to ${section.label}`]),
     [[MOD_KEY_LABEL, ','], 'Open settings'],
     [[MOD_KEY_LABEL, 'Enter'], 'Run the Playground prompt; submit a dialog; run Try live'],
     [['Esc'], 'Cancel the Playground or Try live run; close a drawer'],

@@ -1,32 +1,11 @@
-// The app's sections in navigation order (Ctrl/Cmd+1..9, then 0, follow this order after "Start here") with what
-// each will do, in the terms of a domain expert. A section without its own screen yet shows its empty state.
-import AssessmentIcon from '@mui/icons-material/Assessment';
-import EditNoteIcon from '@mui/icons-material/EditNote';
-import FlagIcon from '@mui/icons-material/Flag';
-import HistoryIcon from '@mui/icons-material/History';
-import MemoryIcon from '@mui/icons-material/Memory';
-import NewReleasesIcon from '@mui/icons-material/NewReleases';
-import PlayCircleIcon from '@mui/icons-material/PlayCircle';
-import RateReviewIcon from '@mui/icons-material/RateReview';
-import ScienceIcon from '@mui/icons-material/Science';
-import TableChartIcon from '@mui/icons-material/TableChart';
-import TuneIcon from '@mui/icons-material/Tune';
-import type { ReactElement } from 'react';
+// The section registry's types and context. A feature registers its section (features/<name>/section.tsx: id,
+// order, label, icon, what it is for, its screen); the composition root assembles the list and provides it, and the
+// shell (navigation, Ctrl/Cmd+1..9 and 0 in `order`, the section view) reads it here. The shell imports no feature.
+import { createContext, useContext, type ComponentType, type ReactElement, type ReactNode } from 'react';
+import { BugError } from '../../../../shared/errors';
 
-export const SECTION_IDS = [
-  'start',
-  'models',
-  'datasets',
-  'prompts',
-  'adapters',
-  'playground',
-  'experiments',
-  'review',
-  'releases',
-  'reports',
-  'audit',
-] as const;
-export type SectionId = (typeof SECTION_IDS)[number];
+/** A section's address in the URL hash (#/prompts), and how other sections link to it. */
+export type SectionId = string;
 
 export interface Section {
   readonly id: SectionId;
@@ -38,99 +17,42 @@ export interface Section {
   readonly description: string;
 }
 
-export const SECTIONS: readonly Section[] = [
-  {
-    id: 'start',
-    emptyTitle: 'Start here',
-    label: 'Start here',
-    icon: <FlagIcon />,
-    description: 'The main loop in four steps: train an adapter on your data, try it, compare it with the base model, and have its answers reviewed blind.',
-  },
-  {
-    id: 'models',
-    emptyTitle: 'No models yet',
-    label: 'Models',
-    icon: <MemoryIcon />,
-    description:
-      'Add the base language models you want to specialize. Dovetail reads Hugging Face model folders (Llama, Qwen2, Mistral, SmolLM, TinyLlama) from your disk and everything stays on this computer.',
-  },
-  {
-    id: 'datasets',
-    emptyTitle: 'No datasets yet',
-    label: 'Datasets',
-    icon: <TableChartIcon />,
-    description:
-      'Import your own examples from JSONL or CSV files, say which columns are the input and the expected answer, and split them into training, validation and test sets that stay the same every time.',
-  },
-  {
-    id: 'prompts',
-    emptyTitle: 'No prompts yet',
-    label: 'Prompts',
-    icon: <EditNoteIcon />,
-    description:
-      'Write prompt templates that fill in fields from your datasets, add a few worked examples, and keep every version with its review status.',
-  },
-  {
-    id: 'adapters',
-    emptyTitle: 'No adapters yet',
-    label: 'Adapters',
-    icon: <TuneIcon />,
-    description:
-      'Teach a model your task by training a small adapter (LoRA) or a soft prompt on your own data, right here, or import one. Each version records what it was trained on and with which settings.',
-  },
-  {
-    id: 'playground',
-    emptyTitle: 'Nothing to try yet',
-    label: 'Playground',
-    icon: <PlayCircleIcon />,
-    description:
-      'Try a model with any mix of adapter, prompt and examples, and watch how its answers change as you change the settings.',
-  },
-  {
-    id: 'experiments',
-    emptyTitle: 'No experiments yet',
-    label: 'Experiments',
-    icon: <ScienceIcon />,
-    description:
-      'Compare configurations on a test set, with every score shown with its margin of error and sample size. An ablation shows how much the adapter, the prompt and the examples each contribute.',
-  },
-  {
-    id: 'review',
-    emptyTitle: 'No review rounds yet',
-    label: 'Review',
-    icon: <RateReviewIcon />,
-    description:
-      'Judge answers blind: see two anonymous answers to the same input, pick the better one or tag what went wrong. Which configuration wrote which answer is revealed only when the round closes.',
-  },
-  {
-    id: 'releases',
-    emptyTitle: 'No releases yet',
-    label: 'Releases',
-    icon: <NewReleasesIcon />,
-    description:
-      'Freeze a specialization that won its comparison as a versioned release with the evidence behind it, move it through channels such as dev, staging and production when it passes their gates, and roll back with one click.',
-  },
-  {
-    id: 'reports',
-    emptyTitle: 'No reports yet',
-    label: 'Reports',
-    icon: <AssessmentIcon />,
-    description:
-      'Export what an experiment or review round found as an HTML or PDF report to share, or as CSV and JSON for your own analysis.',
-  },
-  {
-    id: 'audit',
-    emptyTitle: 'No changes recorded yet',
-    label: 'Audit',
-    icon: <HistoryIcon />,
-    description:
-      'Every change in this workspace: who made it, when and why, in a log that shows if anyone has tampered with it.',
-  },
-];
+export interface SectionRegistration extends Section {
+  /** Place in the navigation, lowest first (gaps of 10 leave room between). */
+  readonly order: number;
+  /** The section's screen; absent: a section still to come, shown as its empty state. */
+  readonly component?: ComponentType<{ section: Section }>;
+  /** false: no Ctrl/Cmd+digit and never the section an unknown address opens (a guide such as "Start here"). */
+  readonly numbered?: boolean;
+}
 
-/** The sections with a Ctrl/Cmd+digit shortcut (1..9, then 0): all but "Start here", so the shortcuts stay where they were. */
-export const NUMBERED_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s.id !== 'start');
+/** The registrations in navigation order; two with one id are a bug. */
+export function assembleSections(registrations: readonly SectionRegistration[]): readonly SectionRegistration[] {
+  const ids = new Set<string>();
+  for (const r of registrations) {
+    if (ids.has(r.id)) throw new BugError(`two sections are registered as "${r.id}"`);
+    ids.add(r.id);
+  }
+  return [...registrations].sort((a, b) => a.order - b.order);
+}
 
-export function isSectionId(value: string): value is SectionId {
-  return (SECTION_IDS as readonly string[]).includes(value);
+const SectionsContext = createContext<readonly SectionRegistration[]>([]);
+
+export function SectionsProvider({ sections, children }: { sections: readonly SectionRegistration[]; children: ReactNode }) {
+  return <SectionsContext.Provider value={sections}>{children}</SectionsContext.Provider>;
+}
+
+export function useSections(): readonly SectionRegistration[] {
+  return useContext(SectionsContext);
+}
+
+/** The sections Ctrl/Cmd+1..9 and 0 reach, in order. */
+export function numberedSections(sections: readonly SectionRegistration[]): readonly SectionRegistration[] {
+  return sections.filter((s) => s.numbered !== false);
+}
+
+/** "Ctrl+3" for a numbered section, '' for one without a shortcut. */
+export function shortcutDigit(sections: readonly SectionRegistration[], id: SectionId): string {
+  const index = numberedSections(sections).findIndex((s) => s.id === id);
+  return index < 0 ? '' : String((index + 1) % 10);
 }

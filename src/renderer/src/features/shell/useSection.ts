@@ -2,13 +2,11 @@
 // browser's back button moves between sections. A section may take parameters after it (#/review?round=<id>), so
 // another section can link to one of its items.
 import { useCallback, useSyncExternalStore } from 'react';
-import { isSectionId, type SectionId } from './sections';
+import type { SectionId } from './sections';
 
-const DEFAULT_SECTION: SectionId = 'models';
-
+/** The section named by the address ('' when none; the shell opens the first registered one for an unknown id). */
 function readHash(): SectionId {
-  const id = window.location.hash.replace(/^#\/?/, '').split('?')[0] ?? '';
-  return isSectionId(id) ? id : DEFAULT_SECTION;
+  return window.location.hash.replace(/^#\/?/, '').split('?')[0] ?? '';
 }
 
 function subscribe(listener: () => void): () => void {

@@ -1,7 +1,7 @@
 // App-wide keyboard shortcuts: Ctrl/Cmd+1..9 and 0 (the tenth) jump to sections, Ctrl/Cmd+, opens settings, "?" the shortcut help.
 // Listens in the capture phase so editors (Monaco) cannot swallow the section shortcuts.
 import { useEffect } from 'react';
-import { NUMBERED_SECTIONS, type SectionId } from './sections';
+import { numberedSections, useSections, type SectionId } from './sections';
 
 export const IS_MAC = /Mac|iPhone|iPad/.test(navigator.userAgent);
 export const MOD_KEY_LABEL = IS_MAC ? '⌘' : 'Ctrl';
@@ -19,6 +19,7 @@ function digitOf(event: KeyboardEvent): number | null {
 /** `canNavigate` is false while no workspace is open (there are no sections to jump to). */
 export function useShortcuts(options: { canNavigate: boolean; go: (id: SectionId) => void; showHelp: () => void; openSettings: () => void }): void {
   const { canNavigate, go, showHelp, openSettings } = options;
+  const sections = useSections();
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       const mod = IS_MAC ? event.metaKey : event.ctrlKey;
@@ -30,7 +31,7 @@ export function useShortcuts(options: { canNavigate: boolean; go: (id: SectionId
       }
       if (canNavigate && mod && !event.altKey && !event.shiftKey) {
         const digit = digitOf(event);
-        const section = digit === null ? undefined : NUMBERED_SECTIONS[digit - 1];
+        const section = digit === null ? undefined : numberedSections(sections)[digit - 1];
         if (section) {
           event.preventDefault();
           event.stopPropagation();
@@ -45,5 +46,5 @@ export function useShortcuts(options: { canNavigate: boolean; go: (id: SectionId
     };
     window.addEventListener('keydown', onKeyDown, { capture: true });
     return () => window.removeEventListener('keydown', onKeyDown, { capture: true });
-  }, [canNavigate, go, showHelp, openSettings]);
+  }, [canNavigate, go, showHelp, openSettings, sections]);
 }

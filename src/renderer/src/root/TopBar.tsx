@@ -4,10 +4,10 @@ import KeyboardIcon from '@mui/icons-material/Keyboard';
 import LightModeIcon from '@mui/icons-material/LightMode';
 import SettingsIcon from '@mui/icons-material/Settings';
 import { AppBar, Box, IconButton, Toolbar, Tooltip, Typography } from '@mui/material';
-import { useThemeMode } from '../../theme/ThemeModeProvider';
-import { UserSwitcher } from '../users/UserSwitcher';
-import { WorkspaceMenu } from '../workspace/WorkspaceMenu';
-import { MOD_KEY_LABEL } from './useShortcuts';
+import { MOD_KEY_LABEL } from '../features/shell/useShortcuts';
+import { UserSwitcher } from '../features/users/UserSwitcher';
+import { WorkspaceMenu } from '../features/workspace/WorkspaceMenu';
+import { useThemeMode } from '../theme/ThemeModeProvider';
 
 export function TopBar({ showHelp, openSettings }: { showHelp: () => void; openSettings: () => void }) {
   const theme = useThemeMode();
