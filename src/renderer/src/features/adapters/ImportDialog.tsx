@@ -4,17 +4,13 @@ import { useState } from 'react';
 import type { ModelRecord } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 
 export function ImportDialog({ models, onClose, onImported }: { models: ModelRecord[]; onClose: () => void; onImported: (id: string) => void }) {
   const api = useApi();
   const [folder, setFolder] = useState('');
   const [modelId, setModelId] = useState(models[0]?.id ?? '');
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
-  const submit = () => {
-    setBusy(true);
-    api.adapters.importPeft({ folder, modelId }).then((a) => onImported(a.id), setError).finally(() => setBusy(false));
-  };
+  const { busy, error, submit } = useSubmit(async () => onImported((await api.adapters.importPeft({ folder, modelId })).id));
   return (
     <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="import-dialog">
       <DialogTitle>Import a PEFT adapter</DialogTitle>
@@ -29,7 +25,7 @@ export function ImportDialog({ models, onClose, onImported }: { models: ModelRec
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Close</Button>
-        <Button variant="contained" disabled={busy || !folder.trim() || !modelId} onClick={submit} data-testid="import-submit">Import</Button>
+        <Button variant="contained" disabled={busy || !folder.trim() || !modelId} onClick={() => void submit()} data-testid="import-submit">Import</Button>
       </DialogActions>
     </Dialog>
   );

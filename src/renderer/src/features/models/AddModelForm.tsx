@@ -9,6 +9,7 @@ import { FolderField } from '../../components/FolderField';
 import { formErrors } from '../../components/error-text';
 import { HashProgress } from './HashProgress';
 import { ModelErrorAlert } from './ModelErrorAlert';
+import { useSubmit } from '../../components/useSubmit';
 
 const FIELDS = ['folder', 'name'] as const;
 
@@ -16,27 +17,19 @@ export function AddModelForm({ onAdded, onCancel }: { onAdded: (model: ModelReco
   const api = useApi();
   const [folder, setFolder] = useState('');
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const action = useSubmit();
+  const { busy, error } = action;
   const errors = formErrors(error, 'models.add', FIELDS);
 
-  const add = async (path: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const add = (path: string) =>
+    action.submit(async () => {
       onAdded(await api.models.add({ folder: path, ...(name.trim() ? { name } : {}) }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void add(folder);
   };
-
 
   return (
     <Box component="form" noValidate onSubmit={submit} data-testid="add-model-form" sx={{ textAlign: 'left' }}>
@@ -53,11 +46,11 @@ export function AddModelForm({ onAdded, onCancel }: { onAdded: (model: ModelReco
         disabled={busy}
         onChange={(value) => {
           setFolder(value);
-          setError(undefined);
+          action.clear();
         }}
         error={errors.byField.folder}
         pickerTitle="Choose a model folder"
-        onError={setError}
+        onError={action.fail}
         testId="model-folder"
         browseTestId="model-browse"
       />

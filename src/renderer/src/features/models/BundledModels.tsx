@@ -1,11 +1,11 @@
 // The "Add the bundled demo model" shortcut: models that ship with Dovetail (resources/models) and are not yet
 // registered in this workspace, each added in one click.
 import { Box, Button, Paper, Stack, Typography } from '@mui/material';
-import { useState } from 'react';
 import type { BundledModel, ModelRecord } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { HashProgress } from './HashProgress';
 import { ModelErrorAlert } from './ModelErrorAlert';
+import { useSubmit } from '../../components/useSubmit';
 
 export function BundledModels({ bundled, onAdded }: { bundled: readonly BundledModel[]; onAdded: (model: ModelRecord) => void }) {
   const missing = bundled.filter((b) => b.modelId === null);
@@ -21,20 +21,12 @@ export function BundledModels({ bundled, onAdded }: { bundled: readonly BundledM
 
 function BundledModelCard({ model, onAdded }: { model: BundledModel; onAdded: (model: ModelRecord) => void }) {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit } = useSubmit();
 
-  const add = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const add = () =>
+    submit(async () => {
       onAdded(await api.models.add({ folder: model.folder }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Paper variant="outlined" sx={{ p: 2, textAlign: 'left' }} data-testid="bundled-model">

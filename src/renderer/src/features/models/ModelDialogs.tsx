@@ -1,10 +1,11 @@
 // Rename and remove (with confirmation) for one registered model.
 import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { ModelRecord } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { formErrors } from '../../components/error-text';
+import { useSubmit } from '../../components/useSubmit';
 
 interface DialogProps {
   readonly model: ModelRecord;
@@ -15,32 +16,21 @@ interface DialogProps {
 export function RenameModelDialog({ model, open, onClose, onRenamed }: DialogProps & { onRenamed: (m: ModelRecord) => void }) {
   const api = useApi();
   const [name, setName] = useState(model.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit, clear } = useSubmit(async () => {
+    onRenamed(await api.models.rename({ id: model.id, name }));
+    onClose();
+  });
   const errors = formErrors(error, 'models.rename', ['name'] as const);
   useEffect(() => {
     if (open) {
       setName(model.name);
-      setError(undefined);
+      clear();
     }
-  }, [open, model.name]);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      onRenamed(await api.models.rename({ id: model.id, name }));
-      onClose();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  }, [open, model.name, clear]);
 
   return (
     <Dialog open={open} onClose={onClose} maxWidth="xs" fullWidth data-testid="rename-dialog">
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form noValidate onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <DialogTitle>Rename model</DialogTitle>
         <DialogContent>
           <TextField
@@ -69,22 +59,11 @@ export function RenameModelDialog({ model, open, onClose, onRenamed }: DialogPro
 
 export function RemoveModelDialog({ model, open, onClose, onRemoved }: DialogProps & { onRemoved: () => void }) {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-
-  const remove = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.models.remove({ id: model.id });
-      onClose();
-      onRemoved();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit: remove } = useSubmit(async () => {
+    await api.models.remove({ id: model.id });
+    onClose();
+    onRemoved();
+  });
 
   return (
     <Dialog open={open} onClose={onClose} maxWidth="xs" fullWidth data-testid="remove-dialog">

@@ -8,6 +8,7 @@ import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { ForestPlot } from '../../components/ForestPlot';
 import { useModelList } from '../models/useModels';
+import { useSubmit } from '../../components/useSubmit';
 
 export function DemonstrationAnalyticsPanel({ set }: { set: DemonstrationSetVersion }) {
   const [open, setOpen] = useState(false);
@@ -30,8 +31,7 @@ function Analytics({ set }: { set: DemonstrationSetVersion }) {
   const [templateId, setTemplateId] = useState('');
   const [modelId, setModelId] = useState('');
   const [sample, setSample] = useState(8);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy: running, error, submit } = useSubmit();
   const [result, setResult] = useState<DemonstrationAnalytics | null>(null);
   // Each example is named by the start of its text (its row key when the row is not among the first 1,000).
   const trainRows = useLoad((a) => a.datasets.rows({ versionId: set.datasetVersionId, split: 'train', limit: 1000 }), [set.datasetVersionId]);
@@ -42,17 +42,9 @@ function Analytics({ set }: { set: DemonstrationSetVersion }) {
   const template = withExamples.find((t) => t.id === templateId) ?? withExamples[0];
   const model = usable.find((m) => m.id === modelId) ?? usable[0];
 
-  const run = async () => {
+  const run = () => {
     if (!template || !model) return;
-    setRunning(true);
-    setError(undefined);
-    try {
-      setResult(await api.templates.demonstrationAnalytics({ templateVersionId: template.latest.id, demonstrationSetVersionId: set.id, modelId: model.id, sample }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setRunning(false);
-    }
+    void submit(async () => setResult(await api.templates.demonstrationAnalytics({ templateVersionId: template.latest.id, demonstrationSetVersionId: set.id, modelId: model.id, sample })));
   };
 
   return (

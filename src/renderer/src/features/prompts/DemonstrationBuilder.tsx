@@ -14,6 +14,7 @@ import { DatasetVersionSelect } from './DatasetVersionSelect';
 import { MAX_DEMONSTRATIONS, movePick, pickOf, togglePick, type PickedRow } from './picks';
 import { SelectionField } from './SelectionField';
 import { useDatasetVersion, type DatasetOption } from './usePromptsData';
+import { useSubmit } from '../../components/useSubmit';
 
 const PAGE = 10;
 /** Rows read per call when finding the rows of an existing set, and how many calls at most. */
@@ -36,8 +37,7 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
   const [name, setName] = useState('');
   const [message, setMessage] = useState('');
   const [selection, setSelection] = useState<DemonstrationSelection>(base?.selection ?? { kind: 'fixed' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit, fail } = useSubmit();
   const dataset = useDatasetVersion(versionId);
   const roles = dataset.data?.roles;
   const page = useLoad((a) => (versionId === null ? Promise.resolve(null) : a.datasets.rows({ versionId, split: 'train', offset, limit: PAGE })), [versionId, offset]);
@@ -48,7 +48,7 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
   useEffect(() => {
     if (!base || !roles) return;
     let current = true;
-    void findRows(api, base.datasetVersionId, base.rowKeys, roles).then((found) => current && setPicks(found), (e: unknown) => current && setError(e));
+    void findRows(api, base.datasetVersionId, base.rowKeys, roles).then((found) => current && setPicks(found), (e: unknown) => current && fail(e));
     return () => {
       current = false;
     };
@@ -60,17 +60,9 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
     setPicks([]);
   };
 
-  const save = async () => {
+  const save = () => {
     if (versionId === null) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      onSaved(await api.templates.saveDemonstrations({ ...(base ? { setId: base.setId } : { name }), datasetVersionId: versionId, rowKeys: picks.map((p) => p.key), selection, message }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    void submit(async () => onSaved(await api.templates.saveDemonstrations({ ...(base ? { setId: base.setId } : { name }), datasetVersionId: versionId, rowKeys: picks.map((p) => p.key), selection, message })));
   };
 
   const total = page.data?.total ?? 0;

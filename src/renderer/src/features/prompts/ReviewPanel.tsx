@@ -14,6 +14,7 @@ import { shortDate } from './format';
 import { MOVE_LABELS, movesFrom, STATUS_COLORS } from './status';
 import type { DatasetOption } from './usePromptsData';
 import { useModelList } from '../models/useModels';
+import { useSubmit } from '../../components/useSubmit';
 
 export interface ReviewPanelProps {
   readonly version: TemplateVersion;
@@ -24,23 +25,15 @@ export interface ReviewPanelProps {
 
 export function ReviewPanel({ version, datasets, datasetVersionId, onChanged }: ReviewPanelProps) {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit, clear } = useSubmit();
   const [note, setNote] = useState('');
-  useEffect(() => setError(undefined), [version.id]);
+  useEffect(() => clear(), [version.id, clear]);
 
-  const move = async (to: TemplateStatus) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const move = (to: TemplateStatus) =>
+    submit(async () => {
       onChanged(await api.templates.setStatus({ versionId: version.id, status: to, note }));
       setNote('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="template-review">
@@ -89,23 +82,14 @@ function Checks({ version, datasets, initialDatasetId }: { version: TemplateVers
   const last = useLoad((a) => a.templates.lastChecks({ versionId: version.id }), [version.id]);
   const [datasetId, setDatasetId] = useState<string | null>(initialDatasetId);
   const [modelId, setModelId] = useState<string>('');
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy: running, error, submit } = useSubmit();
   const usable = (models.data ?? []).filter((m) => m.available);
   const chosenModel = usable.some((m) => m.id === modelId) ? modelId : (usable[0]?.id ?? '');
   const chosenDataset = datasetId ?? initialDatasetId;
 
-  const run = async () => {
+  const run = () => {
     if (chosenDataset === null || chosenModel === '') return;
-    setRunning(true);
-    setError(undefined);
-    try {
-      last.set(await api.templates.checks({ versionId: version.id, datasetVersionId: chosenDataset, modelId: chosenModel }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setRunning(false);
-    }
+    void submit(async () => last.set(await api.templates.checks({ versionId: version.id, datasetVersionId: chosenDataset, modelId: chosenModel })));
   };
 
   return (

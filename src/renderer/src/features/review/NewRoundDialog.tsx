@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { CreateRoundIn, Round } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 
 type SampleKind = 'random' | 'stratified' | 'disagreements';
 
@@ -25,30 +26,22 @@ export function NewRoundDialog({ onClose, onCreated }: { onClose(): void; onCrea
   const [mode, setMode] = useState<'pairwise' | 'single'>('pairwise');
   const [repeat, setRepeat] = useState('10');
   const [seed, setSeed] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useSubmit();
   const list = (experiments.data ?? []).filter((e) => e.state === 'completed');
   const experiment = list.find((e) => e.id === experimentId);
   const specName = (id: string, label: string) => specializations.data?.find((s) => s.id === id)?.name ?? label;
   const toggle = (xs: string[], x: string) => (xs.includes(x) ? xs.filter((y) => y !== x) : [...xs, x]);
 
-  const create = async () => {
-    setBusy(true);
-    setError(undefined);
-    const spec: CreateRoundIn = {
-      name: name.trim() || `Review of ${experiment?.name ?? 'experiment'}`, experimentId, specializationIds: cells, reviewerIds: reviewers,
-      itemsPerReviewer: Number(items), overlap: Number(overlap), mode, repeatShare: Number(repeat) / 100, ...(seed.trim() === '' ? {} : { seed: Number(seed) }),
-      tags: tags.split(',').map((t) => t.trim()).filter((t) => t !== ''),
-      sample: sample === 'stratified' ? { kind: 'stratified', field: field.trim() } : { kind: sample },
-    };
-    try {
+  const create = () =>
+    submit(async () => {
+      const spec: CreateRoundIn = {
+        name: name.trim() || `Review of ${experiment?.name ?? 'experiment'}`, experimentId, specializationIds: cells, reviewerIds: reviewers,
+        itemsPerReviewer: Number(items), overlap: Number(overlap), mode, repeatShare: Number(repeat) / 100, ...(seed.trim() === '' ? {} : { seed: Number(seed) }),
+        tags: tags.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+        sample: sample === 'stratified' ? { kind: 'stratified', field: field.trim() } : { kind: sample },
+      };
       onCreated(await api.reviews.createRound(spec));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="round-dialog">

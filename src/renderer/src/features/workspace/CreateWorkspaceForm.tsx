@@ -9,6 +9,7 @@ import { formErrors } from '../../components/error-text';
 import { useAppInfo } from '../app/AppInfoProvider';
 import { suggestFolder } from './folder-path';
 import { useWorkspace } from './WorkspaceProvider';
+import { useSubmit } from '../../components/useSubmit';
 
 const FIELDS = ['name', 'path'] as const;
 
@@ -18,22 +19,14 @@ export function CreateWorkspaceForm() {
   const workspace = useWorkspace();
   const [name, setName] = useState('');
   const [folder, setFolder] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const action = useSubmit(async () => workspace.set(await api.workspace.create({ name, path })));
+  const { busy, error } = action;
   const path = folder ?? suggestFolder(info.defaultWorkspaceParent, name, info.platform);
   const errors = formErrors(error, 'workspace.create', FIELDS);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      workspace.set(await api.workspace.create({ name, path }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    void action.submit();
   };
 
 
@@ -51,7 +44,7 @@ export function CreateWorkspaceForm() {
           value={name}
           onChange={(e) => {
             setName(e.target.value);
-            setError(undefined);
+            action.clear();
           }}
           error={errors.byField.name !== undefined}
           helperText={errors.byField.name ?? ' '}
@@ -62,11 +55,11 @@ export function CreateWorkspaceForm() {
           value={path}
           onChange={(value) => {
             setFolder(value);
-            setError(undefined);
+            action.clear();
           }}
           error={errors.byField.path}
           pickerTitle="Choose an empty folder for the new workspace"
-          onError={setError}
+          onError={action.fail}
           testId="create-path"
           browseTestId="create-browse"
         />

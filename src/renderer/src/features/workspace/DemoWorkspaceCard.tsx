@@ -1,32 +1,24 @@
 // First run: "Open the demo workspace" sets up a workspace with the bundled demo model in one click, and opens it on
 // "Start here" (the main loop as a checklist) rather than the model's spec sheet.
 import { Alert, Box, Button, CircularProgress, Stack, Typography } from '@mui/material';
-import { useState } from 'react';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSection } from '../shell/useSection';
 import { useWorkspace } from './WorkspaceProvider';
+import { useSubmit } from '../../components/useSubmit';
 
 export function DemoWorkspaceCard() {
   const api = useApi();
   const workspace = useWorkspace();
   const [, go] = useSection();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit } = useSubmit();
 
-  const open = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const open = () =>
+    submit(async () => {
       const demo = await api.demo.openDemoWorkspace({});
       go('start');
       workspace.set(demo.workspace);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Box data-testid="demo-workspace">

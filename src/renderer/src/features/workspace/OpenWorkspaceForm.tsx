@@ -6,6 +6,7 @@ import { FolderField } from '../../components/FolderField';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { formErrors } from '../../components/error-text';
 import { useWorkspace } from './WorkspaceProvider';
+import { useSubmit } from '../../components/useSubmit';
 
 const FIELDS = ['path'] as const;
 
@@ -13,27 +14,19 @@ export function OpenWorkspaceForm() {
   const api = useApi();
   const workspace = useWorkspace();
   const [path, setPath] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const action = useSubmit();
+  const { busy, error } = action;
   const errors = formErrors(error, 'workspace.open', FIELDS);
 
-  const open = async (folder: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const open = (folder: string) =>
+    action.submit(async () => {
       workspace.set(await api.workspace.open({ path: folder }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void open(path);
   };
-
 
   return (
     <Box component="form" noValidate onSubmit={submit} data-testid="open-workspace-form">
@@ -49,12 +42,12 @@ export function OpenWorkspaceForm() {
           value={path}
           onChange={(value) => {
             setPath(value);
-            setError(undefined);
+            action.clear();
           }}
           error={errors.byField.path}
           pickerTitle="Open a workspace folder"
           onPicked={(folder) => void open(folder)}
-          onError={setError}
+          onError={action.fail}
           testId="open-path"
           browseTestId="open-browse"
         />
