@@ -2,7 +2,7 @@
 // 1-16 specializations, or the ablation of one with its 2^k cells listed), metrics, seed and batch size.
 // Ctrl/Cmd+Enter creates and runs it.
 import { Alert, Autocomplete, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { DatasetSummary, Experiment, Specialization, Split } from '../../../../shared/contract';
 import { UserError } from '../../../../shared/errors';
 import { useApi, useLoad } from '../../api';
@@ -11,6 +11,7 @@ import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import { ablationPlan, emptyForm, fieldOfWhere, MAX_COMPARE, toExperimentSpec, type ExperimentForm, type FormErrors } from './experiment-form';
 import { presetDrafts, referenceShape, type MetricDraft } from './metric-drafts';
 import { MetricPicker } from './MetricPicker';
+import { useRunShortcuts } from '../../components/useRunShortcuts';
 
 const SPLITS: readonly Split[] = ['test', 'validation', 'train'];
 
@@ -87,12 +88,7 @@ export function NewExperimentDialog({ datasets, specializations, onClose, onCrea
       })
       .finally(() => setBusy(false));
   };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      submit(true);
-    }
-  };
+  const onKeyDown = useRunShortcuts({ run: () => submit(true) });
   const versions = datasets.flatMap((d) => d.versions.map((ver, i) => ({ id: ver.id, label: `${d.name} v${ver.version}${i === 0 ? '' : ' (older)'}`, rows: ver.rowCount })));
 
   return (

@@ -2,7 +2,7 @@
 // trained with), template version and demonstration set, and its decoding (greedy unless sampling). The service's
 // errors show at their field, or above the buttons with the hint.
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField, Typography } from '@mui/material';
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import type { Specialization } from '../../../../shared/contract';
 import { UserError } from '../../../../shared/errors';
 import { useApi, useLoad } from '../../api';
@@ -11,6 +11,7 @@ import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import { adaptersFor, emptySpecializationForm, specFieldOfWhere, toCreateSpecialization, withAdapterDefaults, type SpecErrors, type SpecializationForm } from './specialization-form';
 import { useSpecializationParts } from './useExperimentsData';
 import { SampleSwitch } from './SampleSwitch';
+import { useRunShortcuts } from '../../components/useRunShortcuts';
 
 export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (s: Specialization & { warnings: string[] }) => void }) {
   const api = useApi();
@@ -57,12 +58,7 @@ export function NewSpecializationDialog({ onClose, onCreated }: { onClose: () =>
       else setFailure(error);
     }).finally(() => setBusy(false));
   };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      submit();
-    }
-  };
+  const onKeyDown = useRunShortcuts({ run: submit });
   const field = (key: keyof SpecErrors, helper = ' ') => ({ error: errors[key] !== undefined, helperText: errors[key] ?? helper });
   const testId = (id: string) => ({ htmlInput: { 'data-testid': id } });
   const selectTestId = (id: string) => ({ select: { SelectDisplayProps: { 'data-testid': id } as object } });

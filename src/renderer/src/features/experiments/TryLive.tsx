@@ -1,7 +1,7 @@
 // "Try live": 2-4 specializations answer the same input at once, streaming side by side. The input has one box per
 // field the chosen templates read (one "input" box when none has a template). Ctrl/Cmd+Enter runs, Esc cancels.
 import { Autocomplete, Box, Button, Chip, Paper, Stack, TextField, Typography } from '@mui/material';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Specialization, TemplateVersion } from '../../../../shared/contract';
 import { useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
@@ -9,6 +9,7 @@ import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import { formatMs } from './format';
 import { PartChips, useSpecializationLookups } from './SpecializationsPanel';
 import { useLiveRuns, type LiveRun } from './useLiveRuns';
+import { useRunShortcuts } from '../../components/useRunShortcuts';
 
 const MAX_LIVE = 4;
 
@@ -37,21 +38,7 @@ export function TryLive({ specializations }: { specializations: readonly Special
     if (!canRun) return;
     start(chosen.map((s) => s.id), Object.fromEntries(fields.map((f) => [f, values[f] ?? ''])));
   };
-  const keys = useRef({ run, cancel, busy });
-  keys.current = { run, cancel, busy };
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault();
-        keys.current.run();
-      } else if (event.key === 'Escape' && keys.current.busy) {
-        event.preventDefault();
-        keys.current.cancel();
-      }
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
+  useRunShortcuts({ run, cancel, busy }, 'window');
 
   if (options.length < 2) {
     return (

@@ -5,7 +5,7 @@
 import NavigateBeforeIcon from '@mui/icons-material/NavigateBefore';
 import NavigateNextIcon from '@mui/icons-material/NavigateNext';
 import { Alert, Box, Chip, IconButton, LinearProgress, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material';
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { DatasetVersion, DemonstrationSetVersion } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
@@ -13,12 +13,12 @@ import { TemplateWarnings } from '../../components/TemplateWarnings';
 import { checkFields, EXAMPLES_VARIABLE } from './template-text';
 import { TextBlock } from './TextBlock';
 import { DatasetVersionSelect } from './DatasetVersionSelect';
-import { IS_MAC } from '../shell/useShortcuts';
 import { ModelPickers, RunOutput, TokenBudget } from './PreviewRun';
 import { usePreview, type PreviewTemplate } from './usePreview';
 import { usePromptRun } from './usePromptRun';
 import type { DatasetOption } from './usePromptsData';
 import { useModelList } from '../models/useModels';
+import { useRunShortcuts } from '../../components/useRunShortcuts';
 
 export interface PreviewPanelProps {
   readonly options: readonly DatasetOption[];
@@ -77,15 +77,7 @@ export function PreviewPanel(props: PreviewPanelProps) {
   const startRun = () => {
     if (canRun) void run.start({ ...request, modelId, adapterId });
   };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && (IS_MAC ? event.metaKey : event.ctrlKey)) {
-      event.preventDefault();
-      startRun();
-    } else if (event.key === 'Escape' && run.busy) {
-      event.preventDefault();
-      run.cancel();
-    }
-  };
+  const onKeyDown = useRunShortcuts({ run: startRun, cancel: run.cancel, busy: run.busy });
 
   return (
     <Paper variant="outlined" sx={{ p: 2, outline: 'none' }} data-testid="template-preview" tabIndex={-1} onKeyDown={onKeyDown}>
