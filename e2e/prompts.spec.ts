@@ -7,6 +7,9 @@ const FIXED = 'Triage this support message as JSON.\nMessage: {{ message }}\nTic
 const SECOND = 'Triage this support message. Reply with JSON only.\nMessage: {{ message }}\nTicket: ';
 
 test('write, break, fix and version a template, preview it on Support triage, and add a demonstration set', async ({ app, page, server, request }) => {
+  // Four flows in one test (versions, preview, restore, a demonstration set): on a busy 2-core machine the typing
+  // alone takes a minute.
+  test.setTimeout(240_000);
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
   const versionId = await supportTriageVersion(request, server);
