@@ -10,6 +10,7 @@ import type { Rate, ReviewResults, RoundSummary } from '../../../../shared/contr
 import { useApi, useLoad } from '../../api';
 import { downloadText } from '../../components/download';
 import { ErrorAlert, useReportError } from '../../components/ErrorReporter';
+import { StatisticsTable } from '../../components/StatisticsTable';
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const ci = (c: readonly [number, number] | null) => (c === null ? '' : ` (${pct(c[0])}-${pct(c[1])})`);
@@ -53,17 +54,12 @@ export function ResultsView({ round }: { round: RoundSummary }) {
       {r.mode === 'pairwise' ? <WinRates r={r} /> : <PassRates r={r} />}
       {r.bradleyTerry && (
         <Block title="Bradley-Terry strengths (95% bootstrap CIs)" testId="bt-table">
-          <Table size="small">
-            <TableHead><TableRow><TableCell>Specialization</TableCell><TableCell align="right">Elo-scale</TableCell><TableCell align="right">CI</TableCell><TableCell align="right">log-strength</TableCell></TableRow></TableHead>
-            <TableBody>
-              {r.bradleyTerry.map((p) => (
-                <TableRow key={p.name} data-testid="bt-row">
-                  <TableCell>{p.name}</TableCell><TableCell align="right">{p.elo.toFixed(0)}</TableCell>
-                  <TableCell align="right">{p.eloCi[0].toFixed(0)}-{p.eloCi[1].toFixed(0)}</TableCell><TableCell align="right">{p.strength.toFixed(2)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <StatisticsTable rows={r.bradleyTerry} rowKey={(p) => p.name} rowTestId="bt-row" columns={[
+            { header: 'Specialization', cell: (p) => p.name },
+            { header: 'Elo-scale', numeric: true, cell: (p) => p.elo.toFixed(0) },
+            { header: 'CI', numeric: true, cell: (p) => `${p.eloCi[0].toFixed(0)}-${p.eloCi[1].toFixed(0)}` },
+            { header: 'log-strength', numeric: true, cell: (p) => p.strength.toFixed(2) },
+          ]} />
         </Block>
       )}
       <Block title="Agreement between reviewers" testId="agreement">
@@ -107,21 +103,14 @@ export function ResultsView({ round }: { round: RoundSummary }) {
 function WinRates({ r }: { r: ReviewResults }) {
   return (
     <Block title="Win rates per pair (95% Wilson CIs)" testId="win-rates">
-      <Table size="small">
-        <TableHead>
-          <TableRow><TableCell>A</TableCell><TableCell>B</TableCell><TableCell align="right">n</TableCell><TableCell align="right">A wins</TableCell><TableCell align="right">B wins</TableCell><TableCell align="right">Ties / both bad</TableCell></TableRow>
-        </TableHead>
-        <TableBody>
-          {r.winRates.map((w) => (
-            <TableRow key={`${w.a}-${w.b}`} data-testid="win-rate-row">
-              <TableCell>{w.a}</TableCell><TableCell>{w.b}</TableCell><TableCell align="right">{w.n}</TableCell>
-              <TableCell align="right" data-testid="win-rate-a">{pct(w.rateA)}{ci(w.ciA)}</TableCell>
-              <TableCell align="right">{pct(w.rateB)}{ci(w.ciB)}</TableCell>
-              <TableCell align="right">{w.ties} / {w.bothBad}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <StatisticsTable rows={r.winRates} rowKey={(w) => `${w.a}-${w.b}`} rowTestId="win-rate-row" columns={[
+        { header: 'A', cell: (w) => w.a },
+        { header: 'B', cell: (w) => w.b },
+        { header: 'n', numeric: true, cell: (w) => w.n },
+        { header: 'A wins', numeric: true, cell: (w) => `${pct(w.rateA)}${ci(w.ciA)}`, testId: 'win-rate-a' },
+        { header: 'B wins', numeric: true, cell: (w) => `${pct(w.rateB)}${ci(w.ciB)}` },
+        { header: 'Ties / both bad', numeric: true, cell: (w) => `${w.ties} / ${w.bothBad}` },
+      ]} />
       {r.winRates.length > 0 && (
         <Box data-testid="win-rate-chart" data-bars={r.winRates.length}>
           <BarChart height={220} layout="horizontal"
