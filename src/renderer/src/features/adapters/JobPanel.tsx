@@ -1,17 +1,17 @@
 // A training job while it runs (or waits to resume): the live loss chart, step/ETA/tokens per second/peak memory,
 // and Pause / Resume / Cancel.
 import { Alert, Box, Button, LinearProgress, Paper, Stack, Typography } from '@mui/material';
-import { useState } from 'react';
 import type { TrainingJob } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import { jobStats } from './format';
 import { LossChart } from './LossChart';
 
 export function JobPanel({ job }: { job: TrainingJob }) {
   const api = useApi();
-  const [error, setError] = useState<unknown>(undefined);
-  const act = (call: () => Promise<unknown>) => () => void call().then(() => setError(undefined), setError);
+  const { error, submit } = useSubmit();
+  const act = (call: () => Promise<unknown>) => () => void submit(call);
   const p = job.progress;
   const live = job.state === 'running' || job.state === 'pausing' || job.state === 'checking';
   return (

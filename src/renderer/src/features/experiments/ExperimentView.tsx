@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../components/ErrorReporter';
 import { formatDate, percentDone, progressLine } from './format';
 import { ResultsView } from './ResultsView';
 import { SideBySide } from './SideBySide';
+import { useSubmit } from '../../components/useSubmit';
 
 const REFRESH_MS = 3000;
 
@@ -62,19 +63,14 @@ function designLine(e: Experiment): string {
 export function ExperimentView({ experiment: e, datasetName, onRemoved }: { experiment: Experiment; datasetName: string | undefined; onRemoved: () => void }) {
   const api = useApi();
   const [tab, setTab] = useState<'results' | 'outputs'>('results');
-  const [actionError, setActionError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: actionError, submit } = useSubmit();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const running = e.state === 'running';
   const version = useRefreshVersion(e.state, e.progress?.done ?? 0, REFRESH_MS);
   const started = e.progress !== null || e.state !== 'created';
   const results = useLoad((a) => (started ? a.experiments.results({ id: e.id }) : Promise.resolve(null)), [e.id, version, started]);
 
-  const act = (call: () => Promise<unknown>) => {
-    setBusy(true);
-    setActionError(undefined);
-    call().then(() => undefined, setActionError).finally(() => setBusy(false));
-  };
+  const act = (call: () => Promise<unknown>) => void submit(call);
   const p = e.progress;
   const resumable = e.state === 'interrupted' || e.state === 'cancelled' || e.state === 'failed';
 

@@ -17,6 +17,7 @@ import { insertExamplesLoop, readFields, startingName, startingTemplate } from '
 import { useDatasetVersion, type DatasetOption } from './usePromptsData';
 import type { PreviewTemplate } from './usePreview';
 import { VersionList } from './VersionList';
+import { useSubmit } from '../../components/useSubmit';
 
 export interface TemplateWorkbenchProps {
   /** null: a new template. */
@@ -62,9 +63,9 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
   const [draft, setDraft] = useState<TemplateDraft>(() => (latest ? draftOf(latest) : EMPTY_DRAFT));
   const [editorKey, setEditorKey] = useState(0);
   const [shownId, setShownId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saveError, setSaveError] = useState<unknown>(undefined);
-  const [restoreError, setRestoreError] = useState<unknown>(undefined);
+  const saving = useSubmit();
+  const restoring = useSubmit();
+  const busy = saving.busy || restoring.busy;
   const [notice, setNotice] = useState<string | null>(null);
   const dataset = useDatasetVersion(previewDatasetId);
   const shown = versions.find((v) => v.id === shownId && v.id !== latest?.id) ?? null;
@@ -99,7 +100,7 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
   const edit = (next: TemplateDraft) => {
     setDraft(next);
     setNotice(null);
-    setSaveError(undefined);
+    saving.clear();
   };
 
   const save = async () => {
@@ -108,9 +109,7 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
       setNotice(`Nothing to save: this is version ${latest?.version ?? ''}.`);
       return;
     }
-    setBusy(true);
-    setSaveError(undefined);
-    try {
+    await saving.submit(async () => {
       const saved = await api.templates.save({
         ...(templateId === null ? { name: draft.name } : { templateId }),
         source: draft.source,
@@ -122,31 +121,21 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
       setVersions([saved, ...versions]);
       setNotice(`Saved version ${saved.version}.`);
       onSaved(saved);
-    } catch (error) {
-      setSaveError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const restore = async (v: TemplateVersion) => {
     if (templateId === null) return;
-    setBusy(true);
-    setRestoreError(undefined);
-    try {
+    await restoring.submit(async () => {
       const saved = await api.templates.save({ templateId, source: v.source, system: v.system, chat: v.chat, message: `Restored version ${v.version}` });
       setVersions([saved, ...versions]);
       setDraft(draftOf(saved));
       setEditorKey((k) => k + 1);
       setShownId(null);
-      setSaveError(undefined);
+      saving.clear();
       setNotice(`Version ${v.version} restored as version ${saved.version}.`);
       onSaved(saved);
-    } catch (error) {
-      setRestoreError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   // Ctrl/Cmd+S anywhere on the screen, Monaco included (capture phase, before the editor sees the key).
@@ -188,7 +177,7 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
           </Alert>
         )}
         {shown ? (
-          <ReadOnlyVersion version={shown} restoring={busy} error={restoreError} onRestore={() => void restore(shown)} onBack={() => setShownId(null)} />
+          <ReadOnlyVersion version={shown} restoring={busy} error={restoring.error} onRestore={() => void restore(shown)} onBack={() => setShownId(null)} />
         ) : (
           <TemplateForm
             draft={draft}
@@ -199,7 +188,7 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
             parses={parsed.ok}
             dirty={dirty}
             saving={busy}
-            saveError={saveError}
+            saveError={saving.error}
             notice={notice}
             onSave={() => void save()}
             onInsertExamples={insertExamples}
