@@ -9,6 +9,8 @@ const FIRST = 'Triage this support message as JSON.\nMessage: {{ message }}\nTic
 const SECOND = 'Triage this support message. Reply with JSON only.\nMessage: {{ message }}\nTicket: ';
 
 test('typo, inline error, fix, preview, two versions, diff, review and approval by another user', async ({ app, page, server, request }) => {
+  // Several flows in one test (checks wait up to 90 s on their own); on a busy 2-core machine typing alone takes a minute.
+  test.setTimeout(240_000);
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
   await supportTriageVersion(request, server);
@@ -97,6 +99,8 @@ test('typo, inline error, fix, preview, two versions, diff, review and approval 
 });
 
 test('guided mode composes a template; a set picks the most similar example per input; analytics chart each example', async ({ app, page, server, request }) => {
+  // Several flows in one test (checks wait up to 90 s on their own); on a busy 2-core machine typing alone takes a minute.
+  test.setTimeout(240_000);
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
   await supportTriageVersion(request, server);
