@@ -7,7 +7,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Api, Experiment, ExperimentResults, ExperimentSpecIn } from '../../shared/contract';
-import type { MetricSpec } from '../../shared/metrics';
 import { DEMO_RECIPES } from '../../shared/demo-recipes';
 import { BugError, UserError } from '../../shared/errors';
 import { DEMO_TEMPLATES } from '../services/demo/demo-service';

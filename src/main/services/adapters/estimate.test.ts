@@ -43,7 +43,7 @@ describe('trainableParameters', () => {
   });
 });
 
-const spec = (hyper: object) => TrainingSpec.parse({ modelId: 'm', data: { kind: 'bundled', dataset: 'support-triage' }, template: { inputField: 'message', outputField: 'output', prompt: 'x' }, hyper });
+const hyperSpec = (hyper: object) => TrainingSpec.parse({ modelId: 'm', data: { kind: 'bundled', dataset: 'support-triage' }, template: { inputField: 'message', outputField: 'output', prompt: 'x' }, hyper });
 
 describe('estimate calibration', () => {
   it('takes the step time from the steps after the first, and the first one\'s extra as start-up', () => {
@@ -59,9 +59,9 @@ describe('estimate calibration', () => {
   it('adds start-up, every step and the validation passes at their interval', () => {
     const c = { stepSeconds: 0.5, setupSeconds: 5 };
     // 250 steps, validation every 50 (5 passes) of 64 rows in batches of 8 (8 forward batches at 0.35 of a step).
-    expect(calibratedSeconds(spec({ batchSize: 8, evalEvery: 50 }), 250, 64, c)).toBeCloseTo(5 + 125 + 5 * 8 * 0.5 * 0.35);
+    expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 250, 64, c)).toBeCloseTo(5 + 125 + 5 * 8 * 0.5 * 0.35);
     // A last partial interval still validates at the end; no validation rows, no passes.
-    expect(calibratedSeconds(spec({ batchSize: 8, evalEvery: 50 }), 260, 64, c)).toBeCloseTo(5 + 130 + 6 * 8 * 0.5 * 0.35);
-    expect(calibratedSeconds(spec({ batchSize: 8, evalEvery: 50 }), 250, 0, c)).toBeCloseTo(130);
+    expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 260, 64, c)).toBeCloseTo(5 + 130 + 6 * 8 * 0.5 * 0.35);
+    expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 250, 0, c)).toBeCloseTo(130);
   });
 });
