@@ -15,8 +15,10 @@ export function DemoWorkspaceCard() {
 
   const open = () =>
     submit(async () => {
-      const demo = await api.demo.openDemoWorkspace({});
+      // The address first: the workspace opens on it, and whatever the user opens while the demo datasets are still
+      // being imported is not taken away from them when the call returns.
       go('start');
+      const demo = await api.demo.openDemoWorkspace({});
       workspace.set(demo.workspace);
     });
 
