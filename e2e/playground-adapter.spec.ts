@@ -32,7 +32,9 @@ test('a LoRA trained in the wizard is tried in the Playground with its template,
   await adapters.next.click();
   await expect(adapters.field('template')).toContainText('Triage as JSON');
   await adapters.next.click();
+  await adapters.field('advanced').click();
   await adapters.field('maxSteps').fill('4');
+  await adapters.field('batchSize').fill('4');
   await adapters.next.click();
   await expect(page.getByTestId('wizard-estimate')).toContainText('4 optimizer steps');
   await adapters.start.click();
@@ -53,7 +55,6 @@ test('a LoRA trained in the wizard is tried in the Playground with its template,
   await playground.setting('ignore_eos').check();
   await playground.field('message').fill('I was charged twice for my subscription this month.');
   await playground.run.click();
-  await expect(playground.progress).toHaveText(/^\d+ tokens so far$/, { timeout: RUN_TIMEOUT });
   await expect(playground.stats).toBeVisible({ timeout: RUN_TIMEOUT });
   await expect(playground.stat('tokens')).toHaveText(/^12 tokens \(prompt \d+\)$/);
   await expect(playground.outputText).not.toHaveText('');
@@ -78,7 +79,7 @@ test('a LoRA trained in the wizard is tried in the Playground with its template,
   expect(readFileSync(join(config.base_model_name_or_path, 'config.json'), 'utf8')).toContain('LlamaForCausalLM');
   const names = tensorNames(join(folder, 'adapter_model.safetensors'));
   expect(names.length).toBeGreaterThan(0);
-  for (const name of names) expect(name).toMatch(/^base_model\.model\.model\.layers\.\d+\.self_attn\.(q|v)_proj\.lora_[AB]\.weight$/);
+  for (const name of names) expect(name).toMatch(/^base_model\.model\.model\.layers\.\d+\.(self_attn\.[qkvo]_proj|mlp\.(gate|up|down)_proj)\.lora_[AB]\.weight$/);
   const card = readFileSync(join(folder, 'README.md'), 'utf8');
   expect(card).toContain(`base_model: ${JSON.stringify(config.base_model_name_or_path)}`);
   expect(card).toContain('Support triage v1');

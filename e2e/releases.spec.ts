@@ -56,7 +56,7 @@ test('a release goes to dev, is refused by production until approved by someone 
   await expect(unmet).toHaveCount(1);
   await expect(unmet).toContainText('Needs an approval by someone other than its author, Owner');
   await expect(page.getByTestId('promote-confirm')).toBeDisabled();
-  await page.keyboard.press('Escape');
+  await page.getByTestId('promote-cancel').click();
   const refused = await apiReply(request, server, 'releases/promote', { channelId: 'channel-production', releaseId: (await ok<{ id: string }[]>(request, server, 'releases/list'))[0]!.id });
   expect(refused.ok ? 'promoted' : refused.error.message).toContain('1 gate not met');
   await expect(details.getByTestId('release-approve')).toHaveCount(0);
@@ -103,7 +103,7 @@ test('a release goes to dev, is refused by production until approved by someone 
   await page.getByTestId('export-bundle-folder').fill(bundles);
   await page.getByTestId('export-bundle-confirm').click();
   await expect(page.getByTestId('export-bundle-done')).toContainText(`${bundles}/Supersense-tuned-1.0.0`);
-  await page.keyboard.press('Escape');
+  await page.getByTestId('export-bundle-close').click();
   const tunedOutputs = (await ok<{ rows: { outputs: { text: string | null }[] }[] }>(request, server, 'experiments/outputs', { id: check.id, limit: 40 })).rows.map((r) => r.outputs[1]?.text);
 
   await ok(request, server, 'demo/openDemoWorkspace', { path: `${server.workspacesDir}/second-demo` });
@@ -115,7 +115,7 @@ test('a release goes to dev, is refused by production until approved by someone 
   await page.getByTestId('import-bundle-confirm').click();
   await expect(page.getByTestId('import-bundle-done')).toContainText('files match the bundle');
   await expect(page.getByTestId('import-bundle-done')).toContainText('same content hash as the exported one');
-  await page.keyboard.press('Escape');
+  await page.getByTestId('import-bundle-close').click();
   await expect(details).toContainText('Supersense tuned 1.0.0');
   await expect(details).toContainText('its evidence and approvals stay with that workspace');
   const [imported] = await ok<{ specializationId: string }[]>(request, server, 'releases/list');

@@ -30,7 +30,7 @@ export function ExportBundleDialog({ release, onClose }: { release: Release; onC
         </Stack>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>{written ? 'Close' : 'Cancel'}</Button>
+        <Button onClick={onClose} data-testid="export-bundle-close">{written ? 'Close' : 'Cancel'}</Button>
         {!written && <Button variant="contained" disabled={run.busy || folder.trim() === ''} onClick={() => void run.submit()} data-testid="export-bundle-confirm">Export</Button>}
       </DialogActions>
     </Dialog>
@@ -76,7 +76,7 @@ export function ImportBundleDialog({ onClose, onImported }: { onClose(): void; o
         </Stack>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>{result ? 'Close' : 'Cancel'}</Button>
+        <Button onClick={onClose} data-testid="import-bundle-close">{result ? 'Close' : 'Cancel'}</Button>
         {!result && <Button variant="contained" disabled={run.busy || folder.trim() === ''} onClick={() => void run.submit()} data-testid="import-bundle-confirm">Verify and import</Button>}
       </DialogActions>
     </Dialog>

@@ -44,7 +44,7 @@ export function PromoteDialog({ channel, releases, onClose }: { channel: Channel
         </Stack>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
+        <Button onClick={onClose} data-testid="promote-cancel">Cancel</Button>
         <Button variant="contained" disabled={promote.busy || releaseId === '' || checks.loading || unmet > 0} onClick={() => void promote.submit()} data-testid="promote-confirm">Promote</Button>
       </DialogActions>
     </Dialog>
