@@ -46,13 +46,8 @@ test('an endless template in the prompt editor gives the plain error while the a
 });
 
 test('an endless prompt in the training wizard gives the plain error while the app keeps answering', async ({ app, page, server, request }) => {
-  await app.picker.expectVisible();
-  await page.getByTestId('demo-open').click();
-  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
-  await app.nav('adapters').click();
   const adapters = new AdaptersPage(page);
-  await adapters.trainButton.click();
-  await adapters.field('maxRows').fill('16');
+  await adapters.openWizardOnDemo(app, 16);
   await adapters.next.click();
   await adapters.choose('template', 'Write a prompt here…');
 

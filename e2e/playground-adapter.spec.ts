@@ -22,13 +22,8 @@ function tensorNames(file: string): string[] {
 
 test('a LoRA trained in the wizard is tried in the Playground with its template, then exported for PEFT', async ({ app, page, server }) => {
   test.setTimeout(300_000);
-  await app.picker.expectVisible();
-  await page.getByTestId('demo-open').click();
-  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
-  await app.nav('adapters').click();
   const adapters = new AdaptersPage(page);
-  await adapters.trainButton.click();
-  await adapters.field('maxRows').fill('16');
+  await adapters.openWizardOnDemo(app, 16);
   await adapters.next.click();
   await expect(adapters.field('template')).toContainText('Triage as JSON');
   await adapters.next.click();

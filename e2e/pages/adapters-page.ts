@@ -1,9 +1,20 @@
 // Page object for the Adapters screen: the training wizard, the live job panel, the adapter list and details, Try it
 // and Export.
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { AppPage } from './app-page';
 
 export class AdaptersPage {
   constructor(private readonly page: Page) {}
+
+  /** From the start page: opens the demo workspace, then the wizard's Data step with its first `rows` training rows. */
+  async openWizardOnDemo(app: AppPage, rows: number): Promise<void> {
+    await app.picker.expectVisible();
+    await this.page.getByTestId('demo-open').click();
+    await expect(app.currentWorkspace).toHaveText('Dovetail demo');
+    await app.nav('adapters').click();
+    await this.trainButton.click();
+    await this.field('maxRows').fill(String(rows));
+  }
 
   get trainButton(): Locator {
     return this.page.getByTestId('adapters-train-open');
