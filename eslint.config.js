@@ -1,10 +1,23 @@
-// Lint: recommended JS/TS rules plus Dovetail's layering rule (eslint-rules/layering.js).
+// Lint: recommended JS/TS rules plus Dovetail's layering rule (eslint-rules/layering.js); layout is Prettier's
+// (eslint-config-prettier turns off the rules that would disagree with it).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 import { layering } from './eslint-rules/layering.js';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'bench/.cache/**', 'test-results/**', 'playwright-report/**', 'resources/**', '**/*.cjs', 'tools/**/*.py'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      'bench/.cache/**',
+      'test-results/**',
+      'playwright-report/**',
+      'resources/**',
+      '**/*.cjs',
+      'tools/**/*.py',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,4 +32,5 @@ export default tseslint.config(
     files: ['scripts/**', 'bin/**', 'eslint-rules/**', '*.config.js', 'tools/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  prettier,
 );
