@@ -17,7 +17,9 @@ function contentSecurityPolicy(): Plugin {
       serving = config.command === 'serve';
     },
     transformIndexHtml(html) {
-      const policy = serving ? CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") : CONTENT_SECURITY_POLICY;
+      const policy = serving
+        ? CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+        : CONTENT_SECURITY_POLICY;
       return html.replace('%DOVETAIL_CSP%', policy);
     },
   };

@@ -28,14 +28,26 @@ for (let round = 0; round < 3; round++) {
   await new ContentHasher().hashFile(file);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(timer);
-  console.log(`round ${round + 1}: ${mb} MiB in ${seconds.toFixed(2)} s = ${(mb / seconds).toFixed(0)} MiB/s; longest event-loop gap ${worstGap.toFixed(1)} ms`);
+  console.log(
+    `round ${round + 1}: ${mb} MiB in ${seconds.toFixed(2)} s = ${(mb / seconds).toFixed(0)} MiB/s; longest event-loop gap ${worstGap.toFixed(1)} ms`,
+  );
 }
 
 for (const dtype of ['F32', 'BF16'] as const) {
   // The pattern's bytes stay below 0x40: no all-ones exponent in either reading, so the scan reads every byte.
-  const tensor = { name: 'bench', dtype, shape: [(mb * 2 ** 20) / (dtype === 'F32' ? 4 : 2)], file: path.basename(file), path: path.resolve(file), offset: 0, length: mb * 2 ** 20 };
+  const tensor = {
+    name: 'bench',
+    dtype,
+    shape: [(mb * 2 ** 20) / (dtype === 'F32' ? 4 : 2)],
+    file: path.basename(file),
+    path: path.resolve(file),
+    offset: 0,
+    length: mb * 2 ** 20,
+  };
   const started = performance.now();
   const found = await findNonFinite([tensor]);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`NaN/Inf scan as ${dtype}: ${mb} MiB in ${seconds.toFixed(2)} s = ${(mb / seconds).toFixed(0)} MiB/s${found ? ` (found at ${found.index})` : ''}`);
+  console.log(
+    `NaN/Inf scan as ${dtype}: ${mb} MiB in ${seconds.toFixed(2)} s = ${(mb / seconds).toFixed(0)} MiB/s${found ? ` (found at ${found.index})` : ''}`,
+  );
 }

@@ -7,7 +7,13 @@
 //     default model: the 135M shape)
 import { join } from 'node:path';
 import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
-import { loadCheckpoint, ModelRunner, type AttentionKind, type Checkpoint, type RunnerModel } from '../src/main/engine/models';
+import {
+  loadCheckpoint,
+  ModelRunner,
+  type AttentionKind,
+  type Checkpoint,
+  type RunnerModel,
+} from '../src/main/engine/models';
 import { openWeightCache } from '../src/main/engine/models/weight-cache';
 import { decodeRate } from './lib/engine-runs';
 import { BenchSessions, type BenchSessionOptions } from './lib/sessions';
@@ -28,14 +34,30 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { setups: ['decomposed', 'gqa'], reps: 10, batch: 1, prompt: 1, decode: 32, context: 0, model: null, plainMalloc: false };
+  const a: Args = {
+    setups: ['decomposed', 'gqa'],
+    reps: 10,
+    batch: 1,
+    prompt: 1,
+    decode: 32,
+    context: 0,
+    model: null,
+    plainMalloc: false,
+  };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'setups' && value) a.setups = value.split(',');
     else if (key === 'model' && value) a.model = value;
     else if (key === 'plain-malloc') a.plainMalloc = true;
-    else if ((key === 'reps' || key === 'batch' || key === 'prompt' || key === 'decode' || key === 'context') && Number.isInteger(Number(value))) a[key] = Number(value);
-    else throw new Error(`unknown argument ${arg} (known: --setups=decomposed,gqa[:basic] --reps=N --batch=N --prompt=N --decode=N --context=N --model=DIR --plain-malloc)`);
+    else if (
+      (key === 'reps' || key === 'batch' || key === 'prompt' || key === 'decode' || key === 'context') &&
+      Number.isInteger(Number(value))
+    )
+      a[key] = Number(value);
+    else
+      throw new Error(
+        `unknown argument ${arg} (known: --setups=decomposed,gqa[:basic] --reps=N --batch=N --prompt=N --decode=N --context=N --model=DIR --plain-malloc)`,
+      );
   }
   return a;
 }
@@ -61,22 +83,30 @@ async function withWeights(checkpoint: Checkpoint, weights: string): Promise<Run
 function setup(spec: string): { attention: AttentionKind; options: BenchSessionOptions; weights: string } {
   const [head = '', weights = 'stored'] = spec.split('@');
   const [attention, optimization = 'all'] = head.split(':');
-  if (attention !== 'decomposed' && attention !== 'gqa' && attention !== 'onnx') throw new Error(`unknown attention ${attention} (decomposed, gqa, onnx)`);
-  if (optimization !== 'all' && optimization !== 'basic' && optimization !== 'extended') throw new Error(`unknown optimization ${optimization}`);
+  if (attention !== 'decomposed' && attention !== 'gqa' && attention !== 'onnx')
+    throw new Error(`unknown attention ${attention} (decomposed, gqa, onnx)`);
+  if (optimization !== 'all' && optimization !== 'basic' && optimization !== 'extended')
+    throw new Error(`unknown optimization ${optimization}`);
   return { attention, options: { threads: 2, spinning: true, optimization }, weights }; // the app's default settings otherwise
 }
 
 const args = parseArgs(process.argv.slice(2));
 const rerun = args.plainMalloc ? null : rerunInWorkerEnv('bench/decode-ab.ts', process.argv.slice(2));
 if (rerun !== null) process.exit(rerun);
-const folder = args.model ?? ensureBenchCheckpoint(join(process.cwd(), 'bench/.cache/smollm2-135m-f32'), process.cwd(), console.log);
+const folder =
+  args.model ?? ensureBenchCheckpoint(join(process.cwd(), 'bench/.cache/smollm2-135m-f32'), process.cwd(), console.log);
 const checkpoint = await loadCheckpoint(folder);
-console.log(`bench/decode-ab: ${folder}, batch ${args.batch}, prompt ${args.prompt}, ${args.decode} tokens, ${args.reps} rounds; ${mallocLine()}; ${loadLine()}`);
+console.log(
+  `bench/decode-ab: ${folder}, batch ${args.batch}, prompt ${args.prompt}, ${args.decode} tokens, ${args.reps} rounds; ${mallocLine()}; ${loadLine()}`,
+);
 const runs = [];
 for (const spec of args.setups) {
   const { attention, options, weights } = setup(spec);
   const sessions = new BenchSessions(options);
-  const runner = await ModelRunner.open(await withWeights(checkpoint, weights), sessions.asCache(), undefined, { baseSession: true, attention });
+  const runner = await ModelRunner.open(await withWeights(checkpoint, weights), sessions.asCache(), undefined, {
+    baseSession: true,
+    attention,
+  });
   await decodeRate(runner, args.batch, args.prompt, 4); // warm-up
   runs.push({ spec, sessions, runner, rates: [] as number[], cpu: [] as number[], ctx: [] as number[] });
 }
@@ -94,7 +124,9 @@ const first = runs[0]?.rates ?? [];
 for (const r of runs) {
   const paired = median(r.rates.map((x, i) => x / (first[i] as number)));
   const ctx = r.ctx.length ? `  ctx ${args.context}: ${median(r.ctx).toFixed(1)} tok/s` : '';
-  console.log(`${r.spec.padEnd(18)} ${median(r.rates).toFixed(1).padStart(8)} tok/s  /first ${paired.toFixed(3)}  cpu ${median(r.cpu).toFixed(2)} ms/token  [${r.rates.map((x) => x.toFixed(1)).join(' ')}]${ctx}`);
+  console.log(
+    `${r.spec.padEnd(18)} ${median(r.rates).toFixed(1).padStart(8)} tok/s  /first ${paired.toFixed(3)}  cpu ${median(r.cpu).toFixed(2)} ms/token  [${r.rates.map((x) => x.toFixed(1)).join(' ')}]${ctx}`,
+  );
   await r.sessions.dispose();
 }
 console.log(`end: ${loadLine()}`);

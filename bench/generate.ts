@@ -4,7 +4,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
-import { DEFAULT_ATTENTION, loadCheckpoint, ModelRunner, type AttentionKind, type Checkpoint } from '../src/main/engine/models';
+import {
+  DEFAULT_ATTENTION,
+  loadCheckpoint,
+  ModelRunner,
+  type AttentionKind,
+  type Checkpoint,
+} from '../src/main/engine/models';
 import { ortVersion, SessionCache } from '../src/main/engine/runtime';
 import { measureBandwidth } from './lib/bandwidth';
 import { decodeRate, prefillRate } from './lib/engine-runs';
@@ -36,15 +42,32 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { threads: 2, reps: 3, prefill: 512, decode: 32, context: 1000, torch: true, profile: false, variants: false, hooks: false, plainMalloc: false, attention: null };
+  const a: Args = {
+    threads: 2,
+    reps: 3,
+    prefill: 512,
+    decode: 32,
+    context: 1000,
+    torch: true,
+    profile: false,
+    variants: false,
+    hooks: false,
+    plainMalloc: false,
+    attention: null,
+  };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'no-torch') a.torch = false;
     else if (key === 'profile' || key === 'variants' || key === 'hooks') a[key] = true;
     else if (key === 'plain-malloc') a.plainMalloc = true;
-    else if (key === 'attention' && (value === 'gqa' || value === 'decomposed' || value === 'onnx')) a.attention = value;
-    else if (key in a && value !== undefined && Number.isInteger(Number(value))) (a as unknown as Record<string, number>)[key] = Number(value);
-    else throw new Error(`unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants --hooks --plain-malloc --attention=gqa|decomposed|onnx)`);
+    else if (key === 'attention' && (value === 'gqa' || value === 'decomposed' || value === 'onnx'))
+      a.attention = value;
+    else if (key in a && value !== undefined && Number.isInteger(Number(value)))
+      (a as unknown as Record<string, number>)[key] = Number(value);
+    else
+      throw new Error(
+        `unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants --hooks --plain-malloc --attention=gqa|decomposed|onnx)`,
+      );
   }
   return a;
 }
@@ -61,23 +84,36 @@ async function main(): Promise<void> {
     process.exitCode = rerun;
     return;
   }
-  log(`bench/generate: node ${process.version}, onnxruntime-node ${ortVersion()}, ${args.threads} threads, ${args.reps} reps (median (min-max)); ${mallocLine()}`);
+  log(
+    `bench/generate: node ${process.version}, onnxruntime-node ${ortVersion()}, ${args.threads} threads, ${args.reps} reps (median (min-max)); ${mallocLine()}`,
+  );
   log(`start: ${loadLine()}`);
   const folder = ensureBenchCheckpoint(join(CACHE, 'smollm2-135m-f32'), ROOT, log);
   const checkpoint = await loadCheckpoint(folder);
   const weightBytes = checkpoint.sizes.parameters * 4;
-  log(`model: ${checkpoint.sizes.parameters.toLocaleString('en')} parameters f32 (${(weightBytes / 1e6).toFixed(0)} MB streamed per decode step)`);
+  log(
+    `model: ${checkpoint.sizes.parameters.toLocaleString('en')} parameters f32 (${(weightBytes / 1e6).toFixed(0)} MB streamed per decode step)`,
+  );
 
   const bw = await measureBandwidth(args.threads);
   const bound = (bw.gbPerS * 1e9) / weightBytes;
-  log(`bandwidth: ${bw.gbPerS.toFixed(1)} GB/s read (${bw.threads} threads, memchr over 256 MiB each) -> decode bound b1 ${bound.toFixed(1)} tok/s; ${loadLine()}`);
+  log(
+    `bandwidth: ${bw.gbPerS.toFixed(1)} GB/s read (${bw.threads} threads, memchr over 256 MiB each) -> decode bound b1 ${bound.toFixed(1)} tok/s; ${loadLine()}`,
+  );
 
   const sessions = new SessionCache({ threads: args.threads, spinThreads: true }); // the app's default settings
   const t0 = performance.now();
   // The app's generation path (worker/loaded-models.ts): plain runs on the base-only session; --hooks: the hooked one.
-  const runner = await ModelRunner.open(checkpoint, sessions, undefined, { baseSession: !args.hooks, ...(args.attention ? { attention: args.attention } : {}) });
-  const graph = args.hooks ? 'LoRA hooks on all 7 modules, soft prompt, rank 0' : 'base-only, as the app runs a model without adapter';
-  log(`session: created in ${((performance.now() - t0) / 1000).toFixed(1)} s (app graph: ${graph}); peak RSS ${peakRssMiB().toFixed(0)} MiB`);
+  const runner = await ModelRunner.open(checkpoint, sessions, undefined, {
+    baseSession: !args.hooks,
+    ...(args.attention ? { attention: args.attention } : {}),
+  });
+  const graph = args.hooks
+    ? 'LoRA hooks on all 7 modules, soft prompt, rank 0'
+    : 'base-only, as the app runs a model without adapter';
+  log(
+    `session: created in ${((performance.now() - t0) / 1000).toFixed(1)} s (app graph: ${graph}); peak RSS ${peakRssMiB().toFixed(0)} MiB`,
+  );
   await decodeRate(runner, 1, 1, 4); // warm-up
   // The first prompt of a new length grows ORT's arena (fresh pages); the figure is the steady state after it.
   const cold = await prefillRate(runner, args.prefill);
@@ -94,12 +130,23 @@ async function main(): Promise<void> {
   let torch: TorchFigures | null = null;
   if (args.torch && torchAvailable()) {
     log('torch reference: running tools/reference/torch_generate.py ...');
-    const r = runTorch(ROOT, { model: folder, threads: args.threads, prefill: args.prefill, decode: args.decode, context: args.context, reps: args.reps });
+    const r = runTorch(ROOT, {
+      model: folder,
+      threads: args.threads,
+      prefill: args.prefill,
+      decode: args.decode,
+      context: args.context,
+      reps: args.reps,
+    });
     if (typeof r === 'string') log(r);
     else torch = r;
     log(`torch done; ${loadLine()}`);
   } else {
-    log(args.torch ? 'torch reference: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)' : 'torch reference: skipped');
+    log(
+      args.torch
+        ? 'torch reference: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)'
+        : 'torch reference: skipped',
+    );
   }
 
   const rows: [string, number, number | undefined, number | undefined, string][] = [
@@ -109,9 +156,13 @@ async function main(): Promise<void> {
     [`decode b1 ctx ${args.context}`, median(ctx), bound, torch?.decode_ctx_tok_s, ''],
   ];
   log();
-  log(`${'tok/s'.padEnd(22)}${'dovetail'.padStart(10)}${'bw bound'.padStart(10)}${'/bound'.padStart(8)}${`torch ${torch?.torch ?? '-'}`.padStart(18)}${'/torch'.padStart(8)}  target`);
+  log(
+    `${'tok/s'.padEnd(22)}${'dovetail'.padStart(10)}${'bw bound'.padStart(10)}${'/bound'.padStart(8)}${`torch ${torch?.torch ?? '-'}`.padStart(18)}${'/torch'.padStart(8)}  target`,
+  );
   for (const [name, value, b, t, target] of rows) {
-    log(`${name.padEnd(22)}${value.toFixed(1).padStart(10)}${(b?.toFixed(1) ?? '').padStart(10)}${ratio(value, b).padStart(8)}${(t?.toFixed(1) ?? '').padStart(18)}${ratio(value, t).padStart(8)}  ${target}`);
+    log(
+      `${name.padEnd(22)}${value.toFixed(1).padStart(10)}${(b?.toFixed(1) ?? '').padStart(10)}${ratio(value, b).padStart(8)}${(t?.toFixed(1) ?? '').padStart(18)}${ratio(value, t).padStart(8)}  ${target}`,
+    );
   }
   const slowdown = median(b1) / median(ctx);
   const torchSlowdown = torch ? ` (torch ${(torch.decode_b1_tok_s / torch.decode_ctx_tok_s).toFixed(2)}x)` : '';
@@ -146,12 +197,24 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
   const opened = [];
   for (const [name, options, graph] of cases) {
     const sessions = new BenchSessions(options);
-    const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: !graph.lora, attention: graph.attention });
+    const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, {
+      baseSession: !graph.lora,
+      attention: graph.attention,
+    });
     await decodeRate(runner, 1, 1, 4);
     opened.push({ name, sessions, runner, ctx0: [] as number[], ctxN: [] as number[] });
   }
-  const matmul = await BenchSession.create({ model: matmulOnlyModel(checkpoint), externalDataFolder: checkpoint.folder }, base);
-  const x = { x: { dtype: 'float32' as const, dims: [1, 1, checkpoint.config.hidden_size], data: new Float32Array(checkpoint.config.hidden_size).fill(0.1) } };
+  const matmul = await BenchSession.create(
+    { model: matmulOnlyModel(checkpoint), externalDataFolder: checkpoint.folder },
+    base,
+  );
+  const x = {
+    x: {
+      dtype: 'float32' as const,
+      dims: [1, 1, checkpoint.config.hidden_size],
+      data: new Float32Array(checkpoint.config.hidden_size).fill(0.1),
+    },
+  };
   for (let i = 0; i < 3; i++) await matmul.run(x);
   const mm: number[] = [];
   const measures = [
@@ -171,10 +234,14 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
   }
   const ceiling = median(mm);
   for (const v of opened) {
-    log(`  ${v.name.padEnd(34)} ${spread(v.ctx0).padStart(20)} (${ratio(median(v.ctx0), ceiling)} of matmul-only)  ctx ${args.context}: ${spread(v.ctxN).padStart(20)}`);
+    log(
+      `  ${v.name.padEnd(34)} ${spread(v.ctx0).padStart(20)} (${ratio(median(v.ctx0), ceiling)} of matmul-only)  ctx ${args.context}: ${spread(v.ctxN).padStart(20)}`,
+    );
     await v.sessions.dispose();
   }
-  log(`  ${'matmul-only graph (b1)'.padEnd(34)} ${spread(mm).padStart(20)} (${ratio(ceiling, bound)} of the bandwidth bound)  ${loadLine()}`);
+  log(
+    `  ${'matmul-only graph (b1)'.padEnd(34)} ${spread(mm).padStart(20)} (${ratio(ceiling, bound)} of the bandwidth bound)  ${loadLine()}`,
+  );
   await matmul.dispose();
 }
 
@@ -182,7 +249,10 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
 async function profile(checkpoint: Checkpoint, args: Args): Promise<void> {
   const prefix = join(CACHE, 'profile');
   const sessions = new BenchSessions({ threads: args.threads, spinning: true, profilePrefix: prefix });
-  const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, { baseSession: !args.hooks, ...(args.attention ? { attention: args.attention } : {}) });
+  const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, {
+    baseSession: !args.hooks,
+    ...(args.attention ? { attention: args.attention } : {}),
+  });
   const ctx0 = await decodeRate(runner, 1, 1, args.decode);
   const ctxN = await decodeRate(runner, 1, args.context, args.decode);
   await sessions.endProfiling();
@@ -201,7 +271,9 @@ async function profile(checkpoint: Checkpoint, args: Args): Promise<void> {
   for (const [name, phaseRuns, stepMs] of phases) {
     const s = summarise(events, phaseRuns);
     const kernels = [...s.byOp.values()].reduce((a, b) => a + b, 0);
-    log(`  decode b1 ${name}: step ${median(stepMs).toFixed(2)} ms in JS, model_run ${(s.runUs / 1000).toFixed(2)} ms, kernels ${(kernels / 1000).toFixed(2)} ms (${s.runs} runs)`);
+    log(
+      `  decode b1 ${name}: step ${median(stepMs).toFixed(2)} ms in JS, model_run ${(s.runUs / 1000).toFixed(2)} ms, kernels ${(kernels / 1000).toFixed(2)} ms (${s.runs} runs)`,
+    );
     log('   by op type:');
     for (const line of table(s.byOp, s.runUs)) log(line);
     log('   by part (summed over layers):');

@@ -38,14 +38,39 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { formats: ['q8', 'q4', 'f32', 'f16'], rounds: 5, decode: 32, context: 1000, batch: 8, prefill: 512, threads: 2, model: null, plainMalloc: false };
+  const a: Args = {
+    formats: ['q8', 'q4', 'f32', 'f16'],
+    rounds: 5,
+    decode: 32,
+    context: 1000,
+    batch: 8,
+    prefill: 512,
+    threads: 2,
+    model: null,
+    plainMalloc: false,
+  };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
-    if (key === 'formats' && value) a.formats = value.split(',').map((f) => (f in FORMATS ? (f as Format) : fail(`unknown format ${f} (f32, f16, q8, q4)`)));
+    if (key === 'formats' && value)
+      a.formats = value
+        .split(',')
+        .map((f) => (f in FORMATS ? (f as Format) : fail(`unknown format ${f} (f32, f16, q8, q4)`)));
     else if (key === 'model' && value) a.model = value;
     else if (key === 'plain-malloc') a.plainMalloc = true;
-    else if ((key === 'rounds' || key === 'decode' || key === 'context' || key === 'batch' || key === 'prefill' || key === 'threads') && Number.isInteger(Number(value))) a[key] = Number(value);
-    else fail(`unknown argument ${arg} (known: --formats=f32,f16,q8,q4 --rounds=N --decode=N --context=N --batch=N --prefill=N --threads=N --model=DIR --plain-malloc)`);
+    else if (
+      (key === 'rounds' ||
+        key === 'decode' ||
+        key === 'context' ||
+        key === 'batch' ||
+        key === 'prefill' ||
+        key === 'threads') &&
+      Number.isInteger(Number(value))
+    )
+      a[key] = Number(value);
+    else
+      fail(
+        `unknown argument ${arg} (known: --formats=f32,f16,q8,q4 --rounds=N --decode=N --context=N --batch=N --prefill=N --threads=N --model=DIR --plain-malloc)`,
+      );
   }
   return a;
 }
@@ -60,7 +85,10 @@ interface Engine {
   prefill(length: number): Promise<number>;
 }
 
-async function dovetail(model: RunnerModel, threads: number): Promise<{ engine: Engine; dispose: () => Promise<void> }> {
+async function dovetail(
+  model: RunnerModel,
+  threads: number,
+): Promise<{ engine: Engine; dispose: () => Promise<void> }> {
   const sessions = new BenchSessions({ threads, spinning: true }); // the app's default session options
   const runner = await ModelRunner.open(model, sessions.asCache(), undefined, { baseSession: true });
   return {
@@ -100,16 +128,32 @@ async function loadLlamaCpp(): Promise<{ getLlama(options: object): Promise<Llam
     fail('node-llama-cpp is not installed for the bench: run `npm run bench:setup` first');
   }
   // Node's own import, not the bench's module runner: node-llama-cpp is plain ESM and needs no transform.
-  const nativeImport = new Function('url', 'return import(url)') as (url: string) => Promise<{ getLlama(options: object): Promise<Llama> }>;
+  const nativeImport = new Function('url', 'return import(url)') as (
+    url: string,
+  ) => Promise<{ getLlama(options: object): Promise<Llama> }>;
   return nativeImport(pathToFileURL(entry).href);
 }
 
-async function llamaCpp(llama: Llama, gguf: string, args: Args): Promise<{ engine: Engine; dispose: () => Promise<void> }> {
+async function llamaCpp(
+  llama: Llama,
+  gguf: string,
+  args: Args,
+): Promise<{ engine: Engine; dispose: () => Promise<void> }> {
   const model = await llama.loadModel({ modelPath: gguf, gpuLayers: 0, useMmap: true });
   // One context with room for the batch's sequences and the long-context run; n_batch covers the prefill in one go.
-  const context = await model.createContext({ contextSize: Math.max(args.context + args.decode, args.prefill) * args.batch + 64, sequences: args.batch, batchSize: Math.max(args.prefill, args.context), threads: { ideal: args.threads, min: args.threads } });
+  const context = await model.createContext({
+    contextSize: Math.max(args.context + args.decode, args.prefill) * args.batch + 64,
+    sequences: args.batch,
+    batchSize: Math.max(args.prefill, args.context),
+    threads: { ideal: args.threads, min: args.threads },
+  });
   const sequences = Array.from({ length: args.batch }, () => context.getSequence());
-  const generateOn = async (seq: LlamaSequence, prompt: number[], tokens: number, times: number[] | null): Promise<void> => {
+  const generateOn = async (
+    seq: LlamaSequence,
+    prompt: number[],
+    tokens: number,
+    times: number[] | null,
+  ): Promise<void> => {
     let n = 0;
     for await (const _token of seq.evaluate(prompt, { temperature: 0 })) {
       times?.push(performance.now());
@@ -120,7 +164,13 @@ async function llamaCpp(llama: Llama, gguf: string, args: Args): Promise<{ engin
     engine: {
       decode: async (batch, contextLength, tokens) => {
         const times: number[][] = Array.from({ length: batch }, () => []);
-        await Promise.all(sequences.slice(0, batch).map((seq, b) => generateOn(seq, promptIds(Math.max(contextLength, 1), 11 + b), tokens, times[b] as number[])));
+        await Promise.all(
+          sequences
+            .slice(0, batch)
+            .map((seq, b) =>
+              generateOn(seq, promptIds(Math.max(contextLength, 1), 11 + b), tokens, times[b] as number[]),
+            ),
+        );
         await Promise.all(sequences.slice(0, batch).map((seq) => seq.clearHistory()));
         // Decode time: from the first token of the slowest row to the last token of any row (the prefill excluded).
         const start = Math.max(...times.map((t) => t[0] as number));
@@ -160,11 +210,14 @@ const args = parseArgs(process.argv.slice(2));
 const rerun = args.plainMalloc ? null : rerunInWorkerEnv('bench/llama.ts', process.argv.slice(2));
 if (rerun !== null) process.exit(rerun);
 const { getLlama } = await loadLlamaCpp();
-const folder = args.model ?? ensureBenchCheckpoint(join(process.cwd(), 'bench/.cache/smollm2-135m-f32'), process.cwd(), console.log);
+const folder =
+  args.model ?? ensureBenchCheckpoint(join(process.cwd(), 'bench/.cache/smollm2-135m-f32'), process.cwd(), console.log);
 const checkpoint = await loadCheckpoint(folder);
 const cache = join(process.cwd(), 'bench/.cache');
 mkdirSync(join(cache, 'gguf'), { recursive: true });
-console.log(`bench/llama: ${folder}, ${args.threads} threads, ${args.rounds} rounds per format; ${mallocLine()}; ${loadLine()}`);
+console.log(
+  `bench/llama: ${folder}, ${args.threads} threads, ${args.rounds} rounds per format; ${mallocLine()}; ${loadLine()}`,
+);
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error', maxThreads: args.threads });
 for (const format of args.formats) {
   const spec = FORMATS[format];
@@ -175,7 +228,8 @@ for (const format of args.formats) {
     const { renameSync } = await import('node:fs');
     renameSync(`${gguf}.partial`, gguf);
   }
-  const model = spec.dovetail === 'stored' ? checkpoint : await openWeightCache(checkpoint, spec.dovetail, join(cache, 'weights'));
+  const model =
+    spec.dovetail === 'stored' ? checkpoint : await openWeightCache(checkpoint, spec.dovetail, join(cache, 'weights'));
   const engines = { dovetail: await dovetail(model, args.threads), llama: await llamaCpp(llama, gguf, args) };
   // Warm-up: a short decode and one prefill of the measured length on each (first runs grow arenas and caches).
   for (const e of Object.values(engines)) {
@@ -189,15 +243,21 @@ for (const format of args.formats) {
     for (const name of order) round[name] = await measure(engines[name].engine, args);
     rounds.push(round);
     // Each round as it ends, so a run stopped early still has its figures.
-    const figures = Object.keys(round.dovetail).map((f) => `${f} ${(round.dovetail[f] as number).toFixed(1)}/${(round.llama[f] as number).toFixed(1)}`);
+    const figures = Object.keys(round.dovetail).map(
+      (f) => `${f} ${(round.dovetail[f] as number).toFixed(1)}/${(round.llama[f] as number).toFixed(1)}`,
+    );
     console.log(`  ${format} round ${r + 1} (Dovetail/llama.cpp tok/s): ${figures.join(', ')}; ${loadLine()}`);
   }
-  console.log(`\n${format}: Dovetail ${spec.dovetail === 'stored' ? checkpoint.dtype : spec.dovetail} vs llama.cpp ${spec.gguf} (${loadLine()})`);
+  console.log(
+    `\n${format}: Dovetail ${spec.dovetail === 'stored' ? checkpoint.dtype : spec.dovetail} vs llama.cpp ${spec.gguf} (${loadLine()})`,
+  );
   for (const figure of Object.keys(rounds[0]?.dovetail ?? {})) {
     const d = rounds.map((x) => x.dovetail[figure] as number);
     const l = rounds.map((x) => x.llama[figure] as number);
     const ratios = d.map((v, i) => v / (l[i] as number));
-    console.log(`  ${figure.padEnd(20)} Dovetail ${median(d).toFixed(1).padStart(7)} tok/s  llama.cpp ${median(l).toFixed(1).padStart(7)} tok/s  ratio ${median(ratios).toFixed(2)} [${ratios.map((x) => x.toFixed(2)).join(' ')}]`);
+    console.log(
+      `  ${figure.padEnd(20)} Dovetail ${median(d).toFixed(1).padStart(7)} tok/s  llama.cpp ${median(l).toFixed(1).padStart(7)} tok/s  ratio ${median(ratios).toFixed(2)} [${ratios.map((x) => x.toFixed(2)).join(' ')}]`,
+    );
   }
   await engines.dovetail.dispose();
   await engines.llama.dispose();

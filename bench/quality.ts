@@ -13,7 +13,10 @@ import { SessionCache } from '../src/main/engine/runtime';
 import type { WeightFormat } from '../src/shared/weight-format';
 
 const FORMATS: WeightFormat[] = ['stored', 'q8', 'q4'];
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<string, string>;
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<
+  string,
+  string
+>;
 const docsLimit = Number(args.docs ?? 400);
 const threads = Number(args.threads ?? 2);
 const cacheRoot = join(process.cwd(), 'bench/.cache/weights');
@@ -44,19 +47,33 @@ async function nll(runner: ModelRunner, docs: number[][]): Promise<{ sum: number
 }
 
 function jsonl(path: string): Record<string, string>[] {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, string>);
 }
 
 const demo = await loadCheckpoint(join(process.cwd(), 'resources/models/dovetail-wordnet-13m'));
 const texts = {
-  'support-triage test messages (unseen)': jsonl('resources/datasets/support-triage/test.jsonl').map((r) => r.message ?? ''),
-  'wordnet-supersense test definitions': jsonl('resources/datasets/wordnet-supersense/test.jsonl').map((r) => `${r.word ?? ''}: ${r.definition ?? ''}`),
+  'support-triage test messages (unseen)': jsonl('resources/datasets/support-triage/test.jsonl').map(
+    (r) => r.message ?? '',
+  ),
+  'wordnet-supersense test definitions': jsonl('resources/datasets/wordnet-supersense/test.jsonl').map(
+    (r) => `${r.word ?? ''}: ${r.definition ?? ''}`,
+  ),
 };
 console.log(`bench/quality: demo model ${demo.folder} (${demo.dtype}), ${threads} threads`);
 for (const [name, all] of Object.entries(texts)) {
-  const docs = all.slice(0, docsLimit).map((t) => demo.tokenizer.encode(t).slice(0, demo.contextLength)).filter((d) => d.length > 1);
+  const docs = all
+    .slice(0, docsLimit)
+    .map((t) => demo.tokenizer.encode(t).slice(0, demo.contextLength))
+    .filter((d) => d.length > 1);
   const results = new Map<WeightFormat, { sum: number; count: number }[]>();
-  for (const format of FORMATS) results.set(format, await nll(await ModelRunner.open(await at(demo, format), sessions, undefined, { baseSession: true }), docs));
+  for (const format of FORMATS)
+    results.set(
+      format,
+      await nll(await ModelRunner.open(await at(demo, format), sessions, undefined, { baseSession: true }), docs),
+    );
   const base = results.get('stored') ?? [];
   const perToken = (r: { sum: number; count: number }[]) => r.map((d) => d.sum / d.count);
   console.log(`\n${name}: ${docs.length} documents, ${base.reduce((a, d) => a + d.count, 0)} tokens`);
@@ -64,12 +81,16 @@ for (const [name, all] of Object.entries(texts)) {
     const r = results.get(format) ?? [];
     const ppl = Math.exp(r.reduce((a, d) => a + d.sum, 0) / r.reduce((a, d) => a + d.count, 0));
     const diff = format === 'stored' ? null : pairedBootstrapDiffCI(perToken(r), perToken(base), { seed: 1 });
-    const change = diff ? `  change ${diff.estimate.toFixed(4)} nats/token, 95% CI [${diff.ci[0].toFixed(4)}, ${diff.ci[1].toFixed(4)}]` : '';
+    const change = diff
+      ? `  change ${diff.estimate.toFixed(4)} nats/token, 95% CI [${diff.ci[0].toFixed(4)}, ${diff.ci[1].toFixed(4)}]`
+      : '';
     console.log(`  ${format.padEnd(7)} perplexity ${ppl.toFixed(3)}${change}`);
   }
 }
 
-console.log('\nlogits drift against transformers (reference fixtures, plain cases): max |logit - reference|, argmax agreement');
+console.log(
+  '\nlogits drift against transformers (reference fixtures, plain cases): max |logit - reference|, argmax agreement',
+);
 for (const name of ['llama', 'qwen2', 'mistral'] as const) {
   const folder = join(REFERENCE_ROOT, name);
   const checkpoint = await loadCheckpoint(folder);
@@ -86,13 +107,18 @@ for (const name of ['llama', 'qwen2', 'mistral'] as const) {
       const V = expected.dims[2] as number;
       for (const [b, prompt] of c.prompts.entries()) {
         // One row at a time without padding: the kept positions are then the prompt's own.
-        const logits = await runner.forward({ inputIds: { data: BigInt64Array.from(prompt, BigInt), dims: [1, prompt.length] } });
+        const logits = await runner.forward({
+          inputIds: { data: BigInt64Array.from(prompt, BigInt), dims: [1, prompt.length] },
+        });
         const pad = Math.max(...c.prompts.map((p) => p.length)) - prompt.length;
         for (const [k, position] of (c.positions[b] ?? []).entries()) {
           const p = position - pad;
           if (p < 0) continue;
           const got = logits.data.subarray(p * V, (p + 1) * V);
-          const want = expected.data.subarray((b * (c.positions[b]?.length ?? 0) + k) * V, (b * (c.positions[b]?.length ?? 0) + k + 1) * V);
+          const want = expected.data.subarray(
+            (b * (c.positions[b]?.length ?? 0) + k) * V,
+            (b * (c.positions[b]?.length ?? 0) + k + 1) * V,
+          );
           let argGot = 0;
           let argWant = 0;
           for (let v = 0; v < V; v++) {

@@ -8,10 +8,24 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadLine } from './lib/stats';
 
-interface Args { rows: number; importRows: number; steps: number; intervalMs: number; phases: string[]; server: string }
+interface Args {
+  rows: number;
+  importRows: number;
+  steps: number;
+  intervalMs: number;
+  phases: string[];
+  server: string;
+}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { rows: 200, importRows: 50_000, steps: 16, intervalMs: 20, phases: ['idle', 'import', 'training', 'ablation'], server: 'out/main/web.js' };
+  const a: Args = {
+    rows: 200,
+    importRows: 50_000,
+    steps: 16,
+    intervalMs: 20,
+    phases: ['idle', 'import', 'training', 'ablation'],
+    server: 'out/main/web.js',
+  };
   for (const arg of argv) {
     const [key, value = ''] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'rows') a.rows = Number(value);
@@ -25,12 +39,18 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-interface Server { origin: string; token: string; child: ChildProcess }
+interface Server {
+  origin: string;
+  token: string;
+  child: ChildProcess;
+}
 
 async function startServer(server: string, userData: string): Promise<Server> {
   const script = resolve(server);
   if (!existsSync(script)) throw new Error('Build first: npm run build');
-  const child = spawn(process.execPath, [script, '--port', '0', '--user-data', userData, '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, '--port', '0', '--user-data', userData, '--no-open'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let log = '';
   return new Promise((done, fail) => {
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -51,12 +71,15 @@ function caller(s: Server): Call {
   const post = (name: string, arg: unknown): Promise<Response> => {
     const [service, method] = name.split('.');
     return fetch(`${s.origin}/api/call/${service}/${method}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-dovetail-token': s.token }, body: JSON.stringify(arg),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-dovetail-token': s.token },
+      body: JSON.stringify(arg),
     });
   };
-  return async <T,>(name: string, arg: unknown = {}): Promise<T> => {
+  return async <T>(name: string, arg: unknown = {}): Promise<T> => {
     const response = await post(name, arg).catch((error: unknown) => {
-      if (!['ECONNRESET', 'UND_ERR_SOCKET'].includes((error as { cause?: { code?: string } }).cause?.code ?? '')) throw error;
+      if (!['ECONNRESET', 'UND_ERR_SOCKET'].includes((error as { cause?: { code?: string } }).cause?.code ?? ''))
+        throw error;
       resets++;
       return post(name, arg);
     });
@@ -116,8 +139,18 @@ async function until<T>(what: () => Promise<T>, done: (v: T) => boolean, everyMs
   }
 }
 
-interface Job { id: string; state: string; adapterId: string | null; error: { message: string } | null }
-interface Exp { id: string; state: string; progress: { done: number; total: number } | null; error: { message: string } | null }
+interface Job {
+  id: string;
+  state: string;
+  adapterId: string | null;
+  error: { message: string } | null;
+}
+interface Exp {
+  id: string;
+  state: string;
+  progress: { done: number; total: number } | null;
+  error: { message: string } | null;
+}
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
@@ -136,7 +169,9 @@ async function main(): Promise<void> {
     const modelId = demo.modelIds[0] as string;
     const datasets = await call<{ name: string; versions: { id: string }[] }[]>('datasets.list');
     const versionId = datasets.find((d) => d.name === 'Support triage')?.versions[0]?.id as string;
-    const template = (await call<{ name: string; latest: { id: string; source: string } }[]>('templates.list')).find((t) => t.name === 'Triage as JSON')?.latest;
+    const template = (await call<{ name: string; latest: { id: string; source: string } }[]>('templates.list')).find(
+      (t) => t.name === 'Triage as JSON',
+    )?.latest;
     if (!template) throw new Error('the demo template is missing');
 
     const probe = new Probe(call, a.intervalMs);
@@ -152,26 +187,58 @@ async function main(): Promise<void> {
 
     await phase('import', async () => {
       // The demo training rows repeated (with fresh ids) to --import-rows rows: a realistic large JSONL.
-      const source = (await readFile('resources/datasets/support-triage/train.jsonl', 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const source = (await readFile('resources/datasets/support-triage/train.jsonl', 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const out: string[] = [];
-      for (let i = 0; i < a.importRows; i++) out.push(JSON.stringify({ ...source[i % source.length], id: `probe-${i}` }));
+      for (let i = 0; i < a.importRows; i++)
+        out.push(JSON.stringify({ ...source[i % source.length], id: `probe-${i}` }));
       const file = join(root, 'import.jsonl');
       await writeFile(file, `${out.join('\n')}\n`);
       const { columns } = await call<{ columns: { name: string }[] }>('datasets.inspectFile', { path: file });
       const roles: Record<string, string> = { id: 'key', message: 'input', output: 'reference', category: 'label' };
-      await call('datasets.import', { newName: 'Probe import', files: [{ path: file }], mapping: columns.map((c) => ({ source: c.name, name: c.name, role: roles[c.name] ?? 'none' })) });
+      await call('datasets.import', {
+        newName: 'Probe import',
+        files: [{ path: file }],
+        mapping: columns.map((c) => ({ source: c.name, name: c.name, role: roles[c.name] ?? 'none' })),
+      });
     });
 
     let adapterId: string | null = null;
     await phase('training', async () => {
       const job = await call<Job>('adapters.startTraining', {
-        modelId, name: 'Probe adapter', data: { kind: 'dataset', datasetVersionId: versionId },
-        template: { inputField: 'message', outputField: 'output', prompt: template.source, templateVersionId: template.id, validationRows: 32 },
-        method: 'both', lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] }, softPrompt: { n: 8, init: 'text', initText: 'Triage this support message as JSON.' },
-        hyper: { epochs: 1, batchSize: 8, lr: 2e-3, warmupSteps: 2, schedule: 'cosine', evalEvery: 8, checkpointEvery: 8, seed: 0, maxSteps: a.steps },
+        modelId,
+        name: 'Probe adapter',
+        data: { kind: 'dataset', datasetVersionId: versionId },
+        template: {
+          inputField: 'message',
+          outputField: 'output',
+          prompt: template.source,
+          templateVersionId: template.id,
+          validationRows: 32,
+        },
+        method: 'both',
+        lora: { r: 8, alpha: 16, targets: ['q_proj', 'v_proj'] },
+        softPrompt: { n: 8, init: 'text', initText: 'Triage this support message as JSON.' },
+        hyper: {
+          epochs: 1,
+          batchSize: 8,
+          lr: 2e-3,
+          warmupSteps: 2,
+          schedule: 'cosine',
+          evalEvery: 8,
+          checkpointEvery: 8,
+          seed: 0,
+          maxSteps: a.steps,
+        },
       });
       // The Adapters screen reads the job list as progress arrives.
-      const ended = await until(() => call<Job[]>('adapters.jobs'), (jobs) => ['completed', 'failed', 'cancelled'].includes(jobs.find((j) => j.id === job.id)?.state ?? ''), 1000);
+      const ended = await until(
+        () => call<Job[]>('adapters.jobs'),
+        (jobs) => ['completed', 'failed', 'cancelled'].includes(jobs.find((j) => j.id === job.id)?.state ?? ''),
+        1000,
+      );
       const final = ended.find((j) => j.id === job.id) as Job;
       if (final.state !== 'completed') throw new Error(`training ${final.state}: ${final.error?.message ?? ''}`);
       adapterId = final.adapterId;
@@ -184,30 +251,51 @@ async function main(): Promise<void> {
       }
       if (adapterId === null) throw new Error('the ablation phase needs the training phase');
       const full = await call<{ id: string }>('specializations.create', {
-        name: 'Probe specialization', modelId, loraAdapterId: adapterId, softPromptAdapterId: adapterId, templateVersionId: template.id,
+        name: 'Probe specialization',
+        modelId,
+        loraAdapterId: adapterId,
+        softPromptAdapterId: adapterId,
+        templateVersionId: template.id,
         decoding: { do_sample: false, max_new_tokens: 48, seed: 0 },
       });
       const experiment = await call<Exp>('experiments.create', {
-        name: 'Probe ablation', datasetVersionId: versionId, split: 'test', limit: a.rows, design: { kind: 'ablation', specializationId: full.id }, seed: 0, batchSize: 16,
-        metrics: [{ kind: 'classification', field: 'category' }, { kind: 'json_valid' }, { kind: 'json_fields', fields: ['category', 'priority'] }, { kind: 'classification', field: 'priority' }],
+        name: 'Probe ablation',
+        datasetVersionId: versionId,
+        split: 'test',
+        limit: a.rows,
+        design: { kind: 'ablation', specializationId: full.id },
+        seed: 0,
+        batchSize: 16,
+        metrics: [
+          { kind: 'classification', field: 'category' },
+          { kind: 'json_valid' },
+          { kind: 'json_fields', fields: ['category', 'priority'] },
+          { kind: 'classification', field: 'priority' },
+        ],
       });
       await call('experiments.run', { id: experiment.id });
       // The experiment screen: its state as progress arrives, results and the first outputs page every 3 s.
       let lastRefresh = 0;
-      const ended = await until(async () => {
-        const e = await call<Exp>('experiments.get', { id: experiment.id });
-        if (performance.now() - lastRefresh > 3000) {
-          lastRefresh = performance.now();
-          await call('experiments.results', { id: experiment.id });
-          await call('experiments.outputs', { id: experiment.id, offset: 0, limit: 25, filter: 'all' });
-        }
-        return e;
-      }, (e) => e.state !== 'running', 500);
+      const ended = await until(
+        async () => {
+          const e = await call<Exp>('experiments.get', { id: experiment.id });
+          if (performance.now() - lastRefresh > 3000) {
+            lastRefresh = performance.now();
+            await call('experiments.results', { id: experiment.id });
+            await call('experiments.outputs', { id: experiment.id, offset: 0, limit: 25, filter: 'all' });
+          }
+          return e;
+        },
+        (e) => e.state !== 'running',
+        500,
+      );
       if (ended.state !== 'completed') throw new Error(`ablation ${ended.state}: ${ended.error?.message ?? ''}`);
       await call('experiments.results', { id: experiment.id });
     });
     await probe.stop();
-    console.log(`\nCheap-call latency (workspace.current over HTTP, one at a time, ${a.intervalMs} ms apart; ${resets} calls resent after the connection closed under them):`);
+    console.log(
+      `\nCheap-call latency (workspace.current over HTTP, one at a time, ${a.intervalMs} ms apart; ${resets} calls resent after the connection closed under them):`,
+    );
     for (const line of lines) console.log(line);
   } finally {
     server.child.kill('SIGTERM');

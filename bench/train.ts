@@ -25,7 +25,8 @@ const CACHE = join(ROOT, 'bench/.cache');
 /** lora: LoRA on q and v (PEFT's default for Llama); lora4: on q, k, v and o; joint: LoRA on q and v + soft prompt. */
 const MODES = ['lora', 'lora4', 'soft', 'joint'] as const;
 type Mode = (typeof MODES)[number];
-const targetsOf = (m: Mode): LoraModule[] => (m === 'soft' ? [] : m === 'lora4' ? ['q_proj', 'k_proj', 'v_proj', 'o_proj'] : ['q_proj', 'v_proj']);
+const targetsOf = (m: Mode): LoraModule[] =>
+  m === 'soft' ? [] : m === 'lora4' ? ['q_proj', 'k_proj', 'v_proj', 'o_proj'] : ['q_proj', 'v_proj'];
 
 interface Args {
   threads: number;
@@ -55,15 +56,33 @@ interface ModeFigures {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { threads: 2, batch: 8, seq: 128, rank: 8, alpha: 16, virtual: 20, warmup: 1, steps: 3, modes: [...MODES], torch: true, rounds: 1, child: null, plainMalloc: false };
+  const a: Args = {
+    threads: 2,
+    batch: 8,
+    seq: 128,
+    rank: 8,
+    alpha: 16,
+    virtual: 20,
+    warmup: 1,
+    steps: 3,
+    modes: [...MODES],
+    torch: true,
+    rounds: 1,
+    child: null,
+    plainMalloc: false,
+  };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
     if (key === 'no-torch') a.torch = false;
     else if (key === 'plain-malloc') a.plainMalloc = true;
     else if (key === 'modes' && value) a.modes = value.split(',').map(mode);
     else if (key === 'child' && value) a.child = mode(value);
-    else if (key in a && value !== undefined && Number.isInteger(Number(value))) (a as unknown as Record<string, number>)[key] = Number(value);
-    else throw new Error(`unknown argument ${arg} (known: --threads=N --batch=N --seq=N --rank=N --alpha=N --virtual=N --warmup=N --steps=N --rounds=N --modes=lora,lora4,soft,joint --no-torch --plain-malloc)`);
+    else if (key in a && value !== undefined && Number.isInteger(Number(value)))
+      (a as unknown as Record<string, number>)[key] = Number(value);
+    else
+      throw new Error(
+        `unknown argument ${arg} (known: --threads=N --batch=N --seq=N --rank=N --alpha=N --virtual=N --warmup=N --steps=N --rounds=N --modes=lora,lora4,soft,joint --no-torch --plain-malloc)`,
+      );
   }
   return a;
 }
@@ -74,7 +93,10 @@ function mode(s: string): Mode {
 }
 
 const log = (line = ''): void => console.log(line);
-const forwardArgs = (a: Args): string[] => ['threads', 'batch', 'seq', 'rank', 'alpha', 'virtual', 'warmup', 'steps'].map((k) => `--${k}=${(a as unknown as Record<string, number>)[k]}`);
+const forwardArgs = (a: Args): string[] =>
+  ['threads', 'batch', 'seq', 'rank', 'alpha', 'virtual', 'warmup', 'steps'].map(
+    (k) => `--${k}=${(a as unknown as Record<string, number>)[k]}`,
+  );
 
 /** One mode in this process: the app's SessionBackend, accumulate() and adamwStep() as train() runs them. */
 async function child(folder: string, m: Mode, a: Args): Promise<void> {
@@ -83,11 +105,17 @@ async function child(folder: string, m: Mode, a: Args): Promise<void> {
   const soft = m === 'soft' || m === 'joint';
   const TARGETS = targetsOf(m);
   const t0 = performance.now();
-  const backend = await SessionBackend.create(checkpoint, { spec: { loraTargets: lora ? TARGETS : [], softPrompt: soft }, loraScaling: loraScaling(a.rank, a.alpha), threads: a.threads, folder: checkpoint.folder });
+  const backend = await SessionBackend.create(checkpoint, {
+    spec: { loraTargets: lora ? TARGETS : [], softPrompt: soft },
+    loraScaling: loraScaling(a.rank, a.alpha),
+    threads: a.threads,
+    folder: checkpoint.folder,
+  });
   const sessionSeconds = (performance.now() - t0) / 1000;
   try {
     const params: Param[] = [];
-    if (soft) params.push(await initSoftPrompt(checkpoint, { kind: 'RANDOM', numVirtualTokens: a.virtual, std: 0.02 }, 1));
+    if (soft)
+      params.push(await initSoftPrompt(checkpoint, { kind: 'RANDOM', numVirtualTokens: a.virtual, std: 0.02 }, 1));
     if (lora) params.push(...initLora(checkpoint, { r: a.rank, targets: TARGETS }, 1));
     const batch = collate(randomRows(a.batch, a.seq, checkpoint.config.vocab_size), soft ? a.virtual : 0, 0);
     const state = adamwState(params);
@@ -100,7 +128,12 @@ async function child(folder: string, m: Mode, a: Args): Promise<void> {
     for (let i = 0; i < a.warmup; i++) await step();
     const seconds: number[] = [];
     for (let i = 0; i < a.steps; i++) seconds.push(await step());
-    const figures: ModeFigures = { tok_s: batch.tokens / median(seconds), tok_s_all: seconds.map((s) => batch.tokens / s), peak_rss_mib: peakRssMiB(), session_s: sessionSeconds };
+    const figures: ModeFigures = {
+      tok_s: batch.tokens / median(seconds),
+      tok_s_all: seconds.map((s) => batch.tokens / s),
+      peak_rss_mib: peakRssMiB(),
+      session_s: sessionSeconds,
+    };
     console.log(JSON.stringify(figures));
   } finally {
     await backend.dispose();
@@ -124,7 +157,12 @@ function randomRows(B: number, T: number, vocab: number): TokenizedRow[] {
 function pooled(rounds: ModeFigures[]): ModeFigures | string {
   const first = rounds[0];
   if (!first) return 'no round ran';
-  return { ...first, tok_s: median(rounds.map((r) => r.tok_s)), tok_s_all: rounds.flatMap((r) => r.tok_s_all), peak_rss_mib: Math.max(...rounds.map((r) => r.peak_rss_mib)) };
+  return {
+    ...first,
+    tok_s: median(rounds.map((r) => r.tok_s)),
+    tok_s_all: rounds.flatMap((r) => r.tok_s_all),
+    peak_rss_mib: Math.max(...rounds.map((r) => r.peak_rss_mib)),
+  };
 }
 
 function lastJson(stdout: string): ModeFigures {
@@ -134,15 +172,35 @@ function lastJson(stdout: string): ModeFigures {
 function runDovetail(m: Mode, a: Args): ModeFigures | string {
   // The child gets the engine worker's environment (the app's malloc tunables on Linux) unless --plain-malloc.
   const env = a.plainMalloc ? process.env : engineWorkerEnv(process.env);
-  const r = spawnSync(process.execPath, ['bench/run.mjs', 'bench/train.ts', `--child=${m}`, ...forwardArgs(a)], { encoding: 'utf8', timeout: 60 * 60_000, maxBuffer: 1 << 24, env });
-  if (r.status !== 0) return `dovetail ${m} failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`;
+  const r = spawnSync(process.execPath, ['bench/run.mjs', 'bench/train.ts', `--child=${m}`, ...forwardArgs(a)], {
+    encoding: 'utf8',
+    timeout: 60 * 60_000,
+    maxBuffer: 1 << 24,
+    env,
+  });
+  if (r.status !== 0)
+    return `dovetail ${m} failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`;
   return lastJson(r.stdout);
 }
 
 function runTorch(folder: string, m: Mode, a: Args): ModeFigures | string {
-  const argv = [join(ROOT, 'tools/reference/torch_train.py'), '--model', folder, '--mode', m === 'lora4' ? 'lora' : m, '--targets', targetsOf(m).join(','), ...forwardArgs(a)];
-  const r = spawnSync(referencePython(), argv, { encoding: 'utf8', timeout: 60 * 60_000, env: { ...process.env, OMP_NUM_THREADS: `${a.threads}` } });
-  if (r.status !== 0) return `torch ${m} failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
+  const argv = [
+    join(ROOT, 'tools/reference/torch_train.py'),
+    '--model',
+    folder,
+    '--mode',
+    m === 'lora4' ? 'lora' : m,
+    '--targets',
+    targetsOf(m).join(','),
+    ...forwardArgs(a),
+  ];
+  const r = spawnSync(referencePython(), argv, {
+    encoding: 'utf8',
+    timeout: 60 * 60_000,
+    env: { ...process.env, OMP_NUM_THREADS: `${a.threads}` },
+  });
+  if (r.status !== 0)
+    return `torch ${m} failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
   return lastJson(r.stdout);
 }
 
@@ -173,7 +231,11 @@ async function matmulPeak(threads: number): Promise<number> {
   g.output('c', g.op.MatMul(g.input('a', 'float32', [N, N]), g.input('b', 'float32', [N, N])));
   const session = await BenchSession.create({ model: encodeModel(g.build()) }, { threads });
   try {
-    const x = { dtype: 'float32' as const, dims: [N, N], data: Float32Array.from({ length: N * N }, (_, i) => ((i % 7) - 3) / 7) };
+    const x = {
+      dtype: 'float32' as const,
+      dims: [N, N],
+      data: Float32Array.from({ length: N * N }, (_, i) => ((i % 7) - 3) / 7),
+    };
     const times: number[] = [];
     for (let i = 0; i < 13; i++) {
       const t = performance.now();
@@ -191,21 +253,40 @@ async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const folder = join(CACHE, 'smollm2-135m-f32');
   if (a.child) return child(folder, a.child, a);
-  log(`bench/train: node ${process.version}, onnxruntime-node ${ortVersion()}, ${a.threads} threads, batch ${a.batch} x ${a.seq} tokens, f32, ${a.warmup} warm-up + ${a.steps} timed optimizer steps (tokens / median step time (per-step min-max))`);
-  log(`LoRA r ${a.rank} alpha ${a.alpha} (lora, joint: q_proj, v_proj; lora4: q_proj, k_proj, v_proj, o_proj); soft prompt ${a.virtual} virtual tokens; start: ${loadLine()}`);
-  const malloc = a.plainMalloc ? 'this process\'s' : `the engine worker's (GLIBC_TUNABLES=${engineWorkerEnv(process.env)['GLIBC_TUNABLES'] ?? 'unset'})`;
+  log(
+    `bench/train: node ${process.version}, onnxruntime-node ${ortVersion()}, ${a.threads} threads, batch ${a.batch} x ${a.seq} tokens, f32, ${a.warmup} warm-up + ${a.steps} timed optimizer steps (tokens / median step time (per-step min-max))`,
+  );
+  log(
+    `LoRA r ${a.rank} alpha ${a.alpha} (lora, joint: q_proj, v_proj; lora4: q_proj, k_proj, v_proj, o_proj); soft prompt ${a.virtual} virtual tokens; start: ${loadLine()}`,
+  );
+  const malloc = a.plainMalloc
+    ? "this process's"
+    : `the engine worker's (GLIBC_TUNABLES=${engineWorkerEnv(process.env)['GLIBC_TUNABLES'] ?? 'unset'})`;
   log(`Dovetail runs with ${malloc} environment; PyTorch with this process's`);
   ensureBenchCheckpoint(folder, ROOT, log);
   const config = (await loadCheckpoint(folder)).config;
   const version = a.torch ? torchVersion() : null;
   const torch = version !== null;
-  if (a.torch) log(torch ? `torch reference: ${referencePython()}, torch ${version}` : `torch reference: ${referencePython()} cannot import torch (set DOVETAIL_BENCH_PYTHON to a Python that can)`);
+  if (a.torch)
+    log(
+      torch
+        ? `torch reference: ${referencePython()}, torch ${version}`
+        : `torch reference: ${referencePython()} cannot import torch (set DOVETAIL_BENCH_PYTHON to a Python that can)`,
+    );
 
-  const rows: { m: Mode; dt: ModeFigures | string; pt: ModeFigures | string | null; ratio: number | undefined; bound: number }[] = [];
+  const rows: {
+    m: Mode;
+    dt: ModeFigures | string;
+    pt: ModeFigures | string | null;
+    ratio: number | undefined;
+    bound: number;
+  }[] = [];
   for (const m of a.modes) {
     // Measured again before each mode: on a shared machine the load (and so the reachable peak) drifts over the run.
     const peak = await matmulPeak(a.threads);
-    log(`matmul peak: ${peak.toFixed(0)} GFLOP/s (1024^3 MatMul in ORT, ${a.threads} threads, best of 10); ${loadLine()}`);
+    log(
+      `matmul peak: ${peak.toFixed(0)} GFLOP/s (1024^3 MatMul in ORT, ${a.threads} threads, best of 10); ${loadLine()}`,
+    );
     const dts: ModeFigures[] = [];
     const pts: ModeFigures[] = [];
     const ratios: number[] = [];
@@ -213,31 +294,50 @@ async function main(): Promise<void> {
     for (let round = 1; round <= a.rounds && failure === null; round++) {
       const tag = a.rounds > 1 ? ` (round ${round}/${a.rounds})` : '';
       const dt = runDovetail(m, a);
-      log(`dovetail ${m}${tag}: ${typeof dt === 'string' ? dt : `${dt.tok_s.toFixed(1)} ${spread(dt.tok_s_all).split(' ')[1]} tok/s, peak RSS ${dt.peak_rss_mib.toFixed(0)} MiB, sessions ${dt.session_s?.toFixed(1)} s`}; ${loadLine()}`);
+      log(
+        `dovetail ${m}${tag}: ${typeof dt === 'string' ? dt : `${dt.tok_s.toFixed(1)} ${spread(dt.tok_s_all).split(' ')[1]} tok/s, peak RSS ${dt.peak_rss_mib.toFixed(0)} MiB, sessions ${dt.session_s?.toFixed(1)} s`}; ${loadLine()}`,
+      );
       if (typeof dt === 'string') failure = dt;
       else dts.push(dt);
       const pt = torch ? runTorch(folder, m, a) : null;
-      if (pt) log(`torch ${m}${tag}: ${typeof pt === 'string' ? pt : `${pt.tok_s.toFixed(1)} ${spread(pt.tok_s_all).split(' ')[1]} tok/s, peak RSS ${pt.peak_rss_mib.toFixed(0)} MiB`}; ${loadLine()}`);
+      if (pt)
+        log(
+          `torch ${m}${tag}: ${typeof pt === 'string' ? pt : `${pt.tok_s.toFixed(1)} ${spread(pt.tok_s_all).split(' ')[1]} tok/s, peak RSS ${pt.peak_rss_mib.toFixed(0)} MiB`}; ${loadLine()}`,
+        );
       if (pt && typeof pt !== 'string') pts.push(pt);
       if (typeof dt !== 'string' && pt && typeof pt !== 'string') ratios.push(dt.tok_s / pt.tok_s);
     }
     const bound = (peak * 1e9) / flopsPerToken(config, m, a);
-    rows.push({ m, dt: failure ?? pooled(dts), pt: torch ? pooled(pts) : null, ratio: ratios.length > 0 ? median(ratios) : undefined, bound });
+    rows.push({
+      m,
+      dt: failure ?? pooled(dts),
+      pt: torch ? pooled(pts) : null,
+      ratio: ratios.length > 0 ? median(ratios) : undefined,
+      bound,
+    });
   }
 
   log();
-  log(`${'mode'.padEnd(8)}${'dovetail tok/s'.padStart(16)}${'torch tok/s'.padStart(13)}${'/torch'.padStart(8)}${'bound'.padStart(8)}${'/bound'.padStart(8)}${'RSS MiB'.padStart(9)}${'torch RSS'.padStart(11)}${'/torch'.padStart(8)}  GFLOP/tok`);
+  log(
+    `${'mode'.padEnd(8)}${'dovetail tok/s'.padStart(16)}${'torch tok/s'.padStart(13)}${'/torch'.padStart(8)}${'bound'.padStart(8)}${'/bound'.padStart(8)}${'RSS MiB'.padStart(9)}${'torch RSS'.padStart(11)}${'/torch'.padStart(8)}  GFLOP/tok`,
+  );
   for (const r of rows) {
     const d = typeof r.dt === 'string' ? null : r.dt;
     const p = r.pt === null || typeof r.pt === 'string' ? null : r.pt;
-    const x = (u: number | undefined, v: number | undefined): string => (u === undefined || v === undefined ? '' : `${(u / v).toFixed(2)}x`);
+    const x = (u: number | undefined, v: number | undefined): string =>
+      u === undefined || v === undefined ? '' : `${(u / v).toFixed(2)}x`;
     log(
       `${r.m.padEnd(8)}${(d?.tok_s.toFixed(1) ?? '-').padStart(16)}${(p?.tok_s.toFixed(1) ?? '-').padStart(13)}${(r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`).padStart(8)}${r.bound.toFixed(0).padStart(8)}${x(d?.tok_s, r.bound).padStart(8)}` +
         `${(d?.peak_rss_mib.toFixed(0) ?? '-').padStart(9)}${(p?.peak_rss_mib.toFixed(0) ?? '-').padStart(11)}${x(d?.peak_rss_mib, p?.peak_rss_mib).padStart(8)}  ${(flopsPerToken(config, r.m, a) / 1e9).toFixed(3)}`,
     );
   }
-  if (a.rounds > 1) log(`tok/s: medians over ${a.rounds} rounds; /torch: median of the per-round ratios (each round runs Dovetail, then PyTorch); RSS: the highest round.`);
-  log('targets: LoRA and soft-prompt tok/s >= 2x torch 2.x; peak RSS <= torch. The machine is shared: compare ratios of one run.');
+  if (a.rounds > 1)
+    log(
+      `tok/s: medians over ${a.rounds} rounds; /torch: median of the per-round ratios (each round runs Dovetail, then PyTorch); RSS: the highest round.`,
+    );
+  log(
+    'targets: LoRA and soft-prompt tok/s >= 2x torch 2.x; peak RSS <= torch. The machine is shared: compare ratios of one run.',
+  );
   log(`end: ${loadLine()}`);
 }
 

@@ -4,7 +4,10 @@
 import { expect, test } from './fixtures';
 import { AdaptersPage } from './pages/adapters-page';
 
-test('the wizard trains a LoRA on a workspace dataset with a saved template and lists it with its lineage', async ({ app, page }) => {
+test('the wizard trains a LoRA on a workspace dataset with a saved template and lists it with its lineage', async ({
+  app,
+  page,
+}) => {
   test.setTimeout(180_000);
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
@@ -42,11 +45,15 @@ test('the wizard trains a LoRA on a workspace dataset with a saved template and 
   await adapters.field('maxSteps').fill('4');
   await adapters.field('batchSize').fill('4');
   await adapters.next.click();
-  await expect(page.getByTestId('wizard-estimate')).toContainText('Support triage v1 (train split); prompt: Triage as JSON v1');
+  await expect(page.getByTestId('wizard-estimate')).toContainText(
+    'Support triage v1 (train split); prompt: Triage as JSON v1',
+  );
   await expect(page.getByTestId('wizard-estimate')).toContainText('4 optimizer steps');
   await expect(page.getByTestId('wizard-estimate')).toContainText('Adapter name: Support triage LoRA+soft 1');
   await expect(page.getByTestId('wizard-time')).toHaveAttribute('data-source', 'calibrated', { timeout: 120_000 });
-  await expect(page.getByTestId('wizard-time')).toContainText(/About .+ \(an estimate; timed from 4 real steps on this machine/);
+  await expect(page.getByTestId('wizard-time')).toContainText(
+    /About .+ \(an estimate; timed from 4 real steps on this machine/,
+  );
   await adapters.start.click();
 
   await expect(adapters.job).toBeVisible();

@@ -12,7 +12,10 @@ import { UsersMenu } from './pages/users-menu';
 
 const INSPECT_TIMEOUT = 60_000; // the engine worker may still be starting on a busy machine
 
-test('changes made in the app are listed, filtered, verified and exported; an edited entry is named', async ({ app, page }) => {
+test('changes made in the app are listed, filtered, verified and exported; an edited entry is named', async ({
+  app,
+  page,
+}) => {
   await app.createWorkspace('Audited');
   const users = new UsersMenu(page);
   await users.setPassphrase('owner passphrase');
@@ -25,7 +28,13 @@ test('changes made in the app are listed, filtered, verified and exported; an ed
 
   await app.nav('audit').click();
   const audit = new AuditPage(page);
-  await expect(audit.methods()).toHaveText(['models.rename', 'models.add', 'users.create', 'users.setPassphrase', 'workspace.create']);
+  await expect(audit.methods()).toHaveText([
+    'models.rename',
+    'models.add',
+    'users.create',
+    'users.setPassphrase',
+    'workspace.create',
+  ]);
   await expect(audit.row(5).getByTestId('audit-actor')).toHaveText('Owner');
   await expect(audit.row(1).getByTestId('audit-actor')).toHaveText('nobody (http)');
   await expect(audit.row(3)).toContainText('"passphrase":"[redacted]"');
@@ -44,8 +53,17 @@ test('changes made in the app are listed, filtered, verified and exported; an ed
   await audit.verify();
   await expect(audit.verifyResult).toContainText('The chain is intact: 5 entries');
 
-  const jsonl = readFileSync((await (await audit.export('jsonl')).path())!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; method: string; hash: string; prevHash: string });
-  expect(jsonl.map((e) => e.method)).toEqual(['workspace.create', 'users.setPassphrase', 'users.create', 'models.add', 'models.rename']);
+  const jsonl = readFileSync((await (await audit.export('jsonl')).path())!, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { seq: number; method: string; hash: string; prevHash: string });
+  expect(jsonl.map((e) => e.method)).toEqual([
+    'workspace.create',
+    'users.setPassphrase',
+    'users.create',
+    'models.add',
+    'models.rename',
+  ]);
   for (let i = 1; i < jsonl.length; i++) expect(jsonl[i]!.prevHash).toBe(jsonl[i - 1]!.hash);
   const csvDownload = await audit.export('csv');
   expect(csvDownload.suggestedFilename()).toMatch(/^Audited-audit-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -61,7 +79,9 @@ test('changes made in the app are listed, filtered, verified and exported; an ed
     db.close();
   }
   await audit.verify();
-  await expect(audit.verifyResult).toContainText('The chain is broken: Entry 3: its content was changed after it was written');
+  await expect(audit.verifyResult).toContainText(
+    'The chain is broken: Entry 3: its content was changed after it was written',
+  );
   await expect(audit.row(3)).toHaveAttribute('data-broken', 'true');
 });
 
@@ -96,7 +116,9 @@ test('a retention policy is previewed, applied and recorded in the log', async (
   await expect(audit.methods().first()).toHaveText('audit.applyRetention');
   await expect(audit.rows.first()).toContainText('"datasetRows":3');
   await audit.id('retention-preview').click();
-  await expect(audit.id('retention-preview-result')).toHaveText('Nothing is old enough to delete under the saved policy.');
+  await expect(audit.id('retention-preview-result')).toHaveText(
+    'Nothing is old enough to delete under the saved policy.',
+  );
   await audit.verify();
   await expect(audit.verifyResult).toContainText('The chain is intact');
 });

@@ -12,7 +12,8 @@ function requires(file: string, seen = new Set<string>()): string[] {
   const code = readFileSync(path, 'utf8');
   const found = new Set<string>();
   // require("x"), import("x"), and import/export statements at the start of a line (not prose in comments).
-  const pattern = /\brequire\(["']([^"']+)["']\)|\bimport\(["']([^"']+)["']\)|^\s*(?:import|export)(?=[\s{*])[^;'"]*?(?:from\s*)?["']([^"']+)["']/gm;
+  const pattern =
+    /\brequire\(["']([^"']+)["']\)|\bimport\(["']([^"']+)["']\)|^\s*(?:import|export)(?=[\s{*])[^;'"]*?(?:from\s*)?["']([^"']+)["']/gm;
   for (const match of code.matchAll(pattern)) {
     const name = match[1] ?? match[2] ?? match[3] ?? '';
     if (name.startsWith('.')) for (const inner of requires(join(dirname(path), name), seen)) found.add(inner);

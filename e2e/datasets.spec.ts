@@ -11,7 +11,10 @@ test.beforeEach(async ({ app }) => {
   await app.nav('datasets').click();
 });
 
-const ROWS = Array.from({ length: 60 }, (_, i) => `${i},"Question ${i}, please",${i % 2 === 0 ? 'even' : 'odd'},${i % 3},note ${i}`);
+const ROWS = Array.from(
+  { length: 60 },
+  (_, i) => `${i},"Question ${i}, please",${i % 2 === 0 ? 'even' : 'odd'},${i % 3},note ${i}`,
+);
 
 test('imports a CSV through the mapping step and shows its rows', async ({ page, server }) => {
   const file = join(server.workspacesDir, 'questions.csv');
@@ -61,7 +64,10 @@ test('imports a CSV through the mapping step and shows its rows', async ({ page,
 
 test('a CSV with broken quoting shows the line and reason, and adds no dataset', async ({ page, server }) => {
   const file = join(server.workspacesDir, 'broken.csv');
-  writeFileSync(file, 'id,question,answer\n1,fine,yes\n2,"also fine",yes\n3,"broken "quote" here,no\n4,never read,no\n');
+  writeFileSync(
+    file,
+    'id,question,answer\n1,fine,yes\n2,"also fine",yes\n3,"broken "quote" here,no\n4,never read,no\n',
+  );
   const datasets = new DatasetsPage(page);
   await datasets.chooseFile(file);
   await expect(datasets.dialog.getByTestId('import-sample-problems')).toContainText('line 4');

@@ -4,7 +4,10 @@ import { expect, test } from './fixtures';
 import { DatasetsPage } from './pages/datasets-page';
 import { ModelsPage } from './pages/models-page';
 
-test('"Open the demo workspace" gives a workspace with the demo model and datasets, and reopens it later', async ({ app, page }) => {
+test('"Open the demo workspace" gives a workspace with the demo model and datasets, and reopens it later', async ({
+  app,
+  page,
+}) => {
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
@@ -16,7 +19,9 @@ test('"Open the demo workspace" gives a workspace with the demo model and datase
   const datasets = new DatasetsPage(page);
   await expect(datasets.items).toHaveCount(2);
   await expect(datasets.item('Support triage').getByTestId('dataset-version-item')).toContainText('v1 · 2,700 rows');
-  await expect(datasets.item('WordNet supersense').getByTestId('dataset-version-item')).toContainText('v1 · 4,000 rows');
+  await expect(datasets.item('WordNet supersense').getByTestId('dataset-version-item')).toContainText(
+    'v1 · 4,000 rows',
+  );
   await datasets.item('Support triage').getByTestId('dataset-version-item').click();
   await expect(datasets.fact('splits')).toContainText('train 2,000 · validation 300 · test 400');
   await expect(datasets.fact('fields')).toContainText('message: string (input)');

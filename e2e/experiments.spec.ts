@@ -12,24 +12,50 @@ const RUN_TIMEOUT = 90_000; // two cells x 8 rows; the first run also starts the
 const TEMPLATE = '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:';
 
 /** One contract call over the HTTP API, as the page makes it; throws with the service's error. */
-async function call<T>(request: APIRequestContext, server: DovetailServer, service: string, method: string, arg: unknown = {}): Promise<T> {
-  const response = await request.post(`${server.origin}/api/call/${service}/${method}`, { data: arg, headers: { 'x-dovetail-token': server.token } });
+async function call<T>(
+  request: APIRequestContext,
+  server: DovetailServer,
+  service: string,
+  method: string,
+  arg: unknown = {},
+): Promise<T> {
+  const response = await request.post(`${server.origin}/api/call/${service}/${method}`, {
+    data: arg,
+    headers: { 'x-dovetail-token': server.token },
+  });
   const body = (await response.json()) as { ok: boolean; result: T; error?: unknown };
   if (!body.ok) throw new Error(`${service}.${method} failed: ${JSON.stringify(body.error)}`);
   return body.result;
 }
 
-test('an ablation runs with live progress and shows results, side by side outputs and one example in depth', async ({ app, page, server, request }) => {
+test('an ablation runs with live progress and shows results, side by side outputs and one example in depth', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   test.setTimeout(180_000);
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
 
   // The demo workspace opens first, then its datasets are imported: wait for the one this test uses.
-  await expect.poll(async () => (await call<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name), { timeout: 60_000 }).toContain('WordNet supersense');
+  await expect
+    .poll(async () => (await call<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name), {
+      timeout: 60_000,
+    })
+    .toContain('WordNet supersense');
   const [model] = await call<{ id: string }[]>(request, server, 'models', 'list');
-  const template = await call<{ id: string }>(request, server, 'templates', 'save', { name: 'Supersense', source: TEMPLATE });
-  await call(request, server, 'specializations', 'create', { name: 'Supersense template', modelId: model!.id, templateVersionId: template.id, decoding: { max_new_tokens: 6 } });
+  const template = await call<{ id: string }>(request, server, 'templates', 'save', {
+    name: 'Supersense',
+    source: TEMPLATE,
+  });
+  await call(request, server, 'specializations', 'create', {
+    name: 'Supersense template',
+    modelId: model!.id,
+    templateVersionId: template.id,
+    decoding: { max_new_tokens: 6 },
+  });
 
   await app.nav('experiments').click();
   const x = new ExperimentsPage(page);
@@ -56,7 +82,9 @@ test('an ablation runs with live progress and shows results, side by side output
   await expect(x.verdict).toContainText('template');
   // The direct row against the base model comes first, with its CI and how to read it.
   await expect(page.getByTestId('verdict-vs-base-row')).toHaveCount(1);
-  await expect(page.getByTestId('verdict-vs-base-row')).toContainText(/^base \+ template vs base: .+ against .+, .+\(.+\)/);
+  await expect(page.getByTestId('verdict-vs-base-row')).toContainText(
+    /^base \+ template vs base: .+ against .+, .+\(.+\)/,
+  );
   await expect(page.getByTestId('verdict-help')).toBeVisible();
   await expect(x.cellMeansChart).toHaveAttribute('data-bars', '2');
   await expect(x.cellMeansChart.getByTestId('ci-whiskers')).toBeAttached();

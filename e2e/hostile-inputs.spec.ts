@@ -3,7 +3,18 @@
 // HTTP API; each must give a clear UserError or warning (no Node error code, stack or "internal"), leave no dataset
 // or spool file half-written, and the app must answer a cheap call within 1 s afterwards. Two go through the UI too.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIRequestContext } from '@playwright/test';
@@ -12,7 +23,10 @@ import type { DovetailServer } from './fixtures/server';
 import { DatasetsPage } from './pages/datasets-page';
 
 const HOSTILE = fileURLToPath(new URL('./fixtures/hostile/', import.meta.url));
-const TEXT_MAPPING = [{ source: 'text', name: 'text', role: 'input' }, { source: 'output', name: 'output', role: 'reference' }];
+const TEXT_MAPPING = [
+  { source: 'text', name: 'text', role: 'input' },
+  { source: 'output', name: 'output', role: 'reference' },
+];
 const MIB = 1024 * 1024;
 
 interface HostileInput {
@@ -28,7 +42,9 @@ interface HostileInput {
   rowField?: { name: string; value: unknown };
 }
 
-type Response = { ok: true; result: unknown } | { ok: false; error: { kind: string; message: string; hint?: string; where?: string; code?: string } };
+type Response =
+  | { ok: true; result: unknown }
+  | { ok: false; error: { kind: string; message: string; hint?: string; where?: string; code?: string } };
 
 const inputs = (JSON.parse(readFileSync(join(HOSTILE, 'index.json'), 'utf8')) as { inputs: HostileInput[] }).inputs;
 
@@ -53,7 +69,8 @@ function generate(input: HostileInput, dir: string, server: DovetailServer): str
       truncateSync(target, 9 * 1024 * MIB);
       break;
     case 'huge-line':
-      if (!existsSync(target)) writeLong(target, '{"text": "a", "output": "x"}\n{"text": "', 20 * MIB, '", "output": "y"}\n');
+      if (!existsSync(target))
+        writeLong(target, '{"text": "a", "output": "x"}\n{"text": "', 20 * MIB, '", "output": "y"}\n');
       break;
     case 'huge-line-inspect':
       return join(dir, 'huge-line.jsonl'); // made by huge-line, which comes first in the index
@@ -94,7 +111,10 @@ function writeLong(target: string, head: string, length: number, tail: string): 
 function client(request: APIRequestContext, server: DovetailServer) {
   return async (method: string, arg: unknown): Promise<Response> => {
     const [service, name] = method.split('.');
-    const response = await request.post(`${server.origin}/api/call/${service}/${name}`, { data: arg as object, headers: { 'x-dovetail-token': server.token } });
+    const response = await request.post(`${server.origin}/api/call/${service}/${name}`, {
+      data: arg as object,
+      headers: { 'x-dovetail-token': server.token },
+    });
     return (await response.json()) as Response;
   };
 }
@@ -113,7 +133,10 @@ function expectClearError(response: Response, message: string): void {
   expect(shown).not.toMatch(/internal/i);
 }
 
-test('every hostile input gets a clear error or warning, nothing half-written, and the app keeps answering', async ({ server, request }) => {
+test('every hostile input gets a clear error or warning, nothing half-written, and the app keeps answering', async ({
+  server,
+  request,
+}) => {
   test.setTimeout(600_000);
   const call = client(request, server);
   const ws = join(server.workspacesDir, 'hostile-ws');
@@ -137,15 +160,27 @@ test('every hostile input gets a clear error or warning, nothing half-written, a
         expect((await call('workspace.close', {})).ok).toBe(true);
         expect((await call('workspace.open', { path: ws })).ok).toBe(true);
       } else if (input.call === 'datasets.import') {
-        const mapping = input.mapping === 'suggested' ? ((await call('datasets.inspectFile', { path })) as { result: { suggestedMapping: unknown[] } }).result.suggestedMapping : (input.mapping ?? TEXT_MAPPING);
-        const response = await call('datasets.import', { newName: `Hostile ${input.id}`, files: [{ path }], mapping, ...(input.split ? { split: input.split } : {}) });
+        const mapping =
+          input.mapping === 'suggested'
+            ? ((await call('datasets.inspectFile', { path })) as { result: { suggestedMapping: unknown[] } }).result
+                .suggestedMapping
+            : (input.mapping ?? TEXT_MAPPING);
+        const response = await call('datasets.import', {
+          newName: `Hostile ${input.id}`,
+          files: [{ path }],
+          mapping,
+          ...(input.split ? { split: input.split } : {}),
+        });
         if (input.expect === 'error') expectClearError(response, input.message);
         else {
           expect(response.ok, JSON.stringify(response).slice(0, 400)).toBe(true);
           const result = (response as { result: { version: { id: string }; warnings: { message: string }[] } }).result;
-          if (input.expect === 'warning') expect(result.warnings.map((w) => w.message).join('\n')).toContain(input.message);
+          if (input.expect === 'warning')
+            expect(result.warnings.map((w) => w.message).join('\n')).toContain(input.message);
           if (input.rowField) {
-            const rows = (await call('datasets.rows', { versionId: result.version.id })) as { result: { rows: { data: Record<string, unknown> }[] } };
+            const rows = (await call('datasets.rows', { versionId: result.version.id })) as {
+              result: { rows: { data: Record<string, unknown> }[] };
+            };
             expect(rows.result.rows[0]?.data[input.rowField.name]).toEqual(input.rowField.value);
           }
           datasets++;
@@ -153,7 +188,10 @@ test('every hostile input gets a clear error or warning, nothing half-written, a
       } else if (input.call === 'datasets.inspectFile') {
         const response = await call('datasets.inspectFile', { path });
         if (input.expect === 'error') expectClearError(response, input.message);
-        else expect((response as { result: { problems: { reason: string }[] } }).result.problems[0]?.reason).toContain(input.message);
+        else
+          expect((response as { result: { problems: { reason: string }[] } }).result.problems[0]?.reason).toContain(
+            input.message,
+          );
       } else {
         const arg = input.call === 'workspace.create' ? { path, name: 'Hostile elsewhere' } : { path };
         expectClearError(await call(input.call, arg), input.message);
@@ -176,16 +214,22 @@ test('the import dialog shows an encoding warning and names a JSON array as such
   const datasets = new DatasetsPage(page);
 
   await datasets.chooseFile(join(HOSTILE, 'utf16le-bom.csv'));
-  await expect(datasets.dialog.getByTestId('import-inspection-warning-encoding')).toContainText('encoded as UTF-16 (little-endian)');
+  await expect(datasets.dialog.getByTestId('import-inspection-warning-encoding')).toContainText(
+    'encoded as UTF-16 (little-endian)',
+  );
   await expect(datasets.mapping).toContainText('José in München');
   await datasets.name.fill('Converted');
   await datasets.submit.click();
   await expect(datasets.dialog).toBeHidden();
-  await expect(page.getByTestId('import-warning-encoding')).toContainText('utf16le-bom.csv: The file is encoded as UTF-16');
+  await expect(page.getByTestId('import-warning-encoding')).toContainText(
+    'utf16le-bom.csv: The file is encoded as UTF-16',
+  );
   await expect(datasets.item('Converted')).toBeVisible();
 
   await datasets.chooseFile(join(HOSTILE, 'json-array.json'));
-  await expect(datasets.dialog.getByTestId('import-sample-problems')).toContainText('the file is a JSON array, not JSON Lines');
+  await expect(datasets.dialog.getByTestId('import-sample-problems')).toContainText(
+    'the file is a JSON array, not JSON Lines',
+  );
   await expect(datasets.dialog.getByTestId('import-sample-problems')).toContainText('jq -c');
   await datasets.close.click();
   await expect(datasets.dialog).toBeHidden();

@@ -14,7 +14,10 @@ const INSPECT_TIMEOUT = 30_000; // the engine worker may still be starting
 function poisonTensor(file: string, tensor: string): void {
   const bytes = readFileSync(file);
   const headerLength = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { data_offsets: [number, number] }>;
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<
+    string,
+    { data_offsets: [number, number] }
+  >;
   const offset = 8 + headerLength + (header[tensor]?.data_offsets[0] ?? NaN);
   const fd = openSync(file, 'r+');
   const nan = Buffer.alloc(4);
@@ -29,22 +32,49 @@ function editJson(file: string, edit: (json: Record<string, unknown>) => void): 
   writeFileSync(file, JSON.stringify(json));
 }
 
-const CASES: { name: string; fixture: string; damage: (folder: string) => void; message: string | RegExp; file?: string }[] = [
+const CASES: {
+  name: string;
+  fixture: string;
+  damage: (folder: string) => void;
+  message: string | RegExp;
+  file?: string;
+}[] = [
   {
-    name: 'zero-config', fixture: 'tiny-llama-f32', file: 'config.json', message: 'config.json is a device, not a regular file.',
-    damage: (f) => { rmSync(join(f, 'config.json')); symlinkSync('/dev/zero', join(f, 'config.json')); },
+    name: 'zero-config',
+    fixture: 'tiny-llama-f32',
+    file: 'config.json',
+    message: 'config.json is a device, not a regular file.',
+    damage: (f) => {
+      rmSync(join(f, 'config.json'));
+      symlinkSync('/dev/zero', join(f, 'config.json'));
+    },
   },
   {
-    name: 'fifo-tokenizer', fixture: 'tiny-llama-f32', file: 'tokenizer.json', message: 'tokenizer.json is a named pipe (FIFO), not a regular file.',
-    damage: (f) => { rmSync(join(f, 'tokenizer.json')); execFileSync('mkfifo', [join(f, 'tokenizer.json')]); },
+    name: 'fifo-tokenizer',
+    fixture: 'tiny-llama-f32',
+    file: 'tokenizer.json',
+    message: 'tokenizer.json is a named pipe (FIFO), not a regular file.',
+    damage: (f) => {
+      rmSync(join(f, 'tokenizer.json'));
+      execFileSync('mkfifo', [join(f, 'tokenizer.json')]);
+    },
   },
   {
-    name: 'nan-weight', fixture: 'tiny-llama-f32', file: 'model.safetensors', message: /^model\.safetensors: tensor "model\.norm\.weight" holds NaN/,
+    name: 'nan-weight',
+    fixture: 'tiny-llama-f32',
+    file: 'model.safetensors',
+    message: /^model\.safetensors: tensor "model\.norm\.weight" holds NaN/,
     damage: (f) => poisonTensor(join(f, 'model.safetensors'), 'model.norm.weight'),
   },
   {
-    name: 'qwen-as-llama', fixture: 'tiny-qwen2-bf16', message: /^The weights hold 6 tensors that config\.json's architecture would ignore/,
-    damage: (f) => editJson(join(f, 'config.json'), (j) => { j['model_type'] = 'llama'; j['architectures'] = ['LlamaForCausalLM']; }),
+    name: 'qwen-as-llama',
+    fixture: 'tiny-qwen2-bf16',
+    message: /^The weights hold 6 tensors that config\.json's architecture would ignore/,
+    damage: (f) =>
+      editJson(join(f, 'config.json'), (j) => {
+        j['model_type'] = 'llama';
+        j['architectures'] = ['LlamaForCausalLM'];
+      }),
   },
 ];
 
@@ -53,7 +83,11 @@ test.beforeEach(async ({ app }) => {
   await app.nav('models').click();
 });
 
-test('hostile model folders are refused by name, nothing is registered, and the app keeps answering', async ({ page, server, request }) => {
+test('hostile model folders are refused by name, nothing is registered, and the app keeps answering', async ({
+  page,
+  server,
+  request,
+}) => {
   const models = new ModelsPage(page);
   for (const c of CASES) {
     const folder = join(server.workspacesDir, c.name);
@@ -65,6 +99,9 @@ test('hostile model folders are refused by name, nothing is registered, and the 
     await expect(models.items).toHaveCount(0);
   }
   // The app keeps answering: the call returns (the fixture's own timeout bounds it; no clock is raced here).
-  const response = await request.post(`${server.origin}/api/call/models/list`, { data: {}, headers: { 'x-dovetail-token': server.token } });
+  const response = await request.post(`${server.origin}/api/call/models/list`, {
+    data: {},
+    headers: { 'x-dovetail-token': server.token },
+  });
   expect(await response.json()).toEqual({ ok: true, result: [] });
 });

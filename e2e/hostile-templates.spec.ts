@@ -13,14 +13,23 @@ const STOPPED = /The template was stopped after (1,000,000 steps of work|running
 const JARGON = /!==|[A-Z][a-z]+Value\b|Parser Error|Maximum call stack|Invalid array length|Cannot read properties/;
 
 /** While a render is in flight: the server answers an API call within a second, and the page a user action. */
-async function expectAnswering(request: APIRequestContext, server: DovetailServer, uiAction: () => Promise<void>): Promise<void> {
+async function expectAnswering(
+  request: APIRequestContext,
+  server: DovetailServer,
+  uiAction: () => Promise<void>,
+): Promise<void> {
   const started = Date.now();
   await callApi(request, server, 'app/info', {});
   expect(Date.now() - started).toBeLessThan(1000);
   await uiAction();
 }
 
-test('an endless template in the prompt editor gives the plain error while the app keeps answering', async ({ app, page, server, request }) => {
+test('an endless template in the prompt editor gives the plain error while the app keeps answering', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
   await app.nav('prompts').click();
@@ -31,9 +40,13 @@ test('an endless template in the prompt editor gives the plain error while the a
 
   // A name the rows lack renders empty, with a warning that names it and its line.
   await prompts.editor.replace('Message: {{ message }}\nTone: {{ tone }}.');
-  await expect(page.getByTestId('preview-warnings')).toContainText('"tone" (line 2, column 10) is not set for this row');
+  await expect(page.getByTestId('preview-warnings')).toContainText(
+    '"tone" (line 2, column 10) is not set for this row',
+  );
 
-  const previewSent = page.waitForRequest((r) => r.url().includes('/api/call/templates/preview') && (r.postData() ?? '').includes('range(100000)'));
+  const previewSent = page.waitForRequest(
+    (r) => r.url().includes('/api/call/templates/preview') && (r.postData() ?? '').includes('range(100000)'),
+  );
   await prompts.editor.replace(ENDLESS);
   await previewSent;
   await expectAnswering(request, server, async () => {
@@ -45,7 +58,12 @@ test('an endless template in the prompt editor gives the plain error while the a
   await expect(error).not.toContainText(JARGON);
 });
 
-test('an endless prompt in the training wizard gives the plain error while the app keeps answering', async ({ app, page, server, request }) => {
+test('an endless prompt in the training wizard gives the plain error while the app keeps answering', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   const adapters = new AdaptersPage(page);
   await adapters.openWizardOnDemo(app, 16);
   await adapters.next.click();
@@ -53,7 +71,9 @@ test('an endless prompt in the training wizard gives the plain error while the a
 
   await adapters.field('prompt').fill('Ticket for: {{ message }} in {{ tone }}\n');
   await page.getByTestId('wizard-refresh-preview').click();
-  await expect(page.getByTestId('wizard-template-warnings')).toContainText(/"tone" \(line 1, column 33\) is not set for this row, so it rendered as empty text \(\d+ of \d+ rows\)/);
+  await expect(page.getByTestId('wizard-template-warnings')).toContainText(
+    /"tone" \(line 1, column 33\) is not set for this row, so it rendered as empty text \(\d+ of \d+ rows\)/,
+  );
 
   await adapters.field('prompt').fill(ENDLESS);
   const estimateSent = page.waitForRequest((r) => r.url().includes('/api/call/adapters/estimate'));

@@ -9,7 +9,11 @@ import { ModelsPage } from './pages/models-page';
 const FIXTURES = resolve('src/main/engine/models/__fixtures__');
 const INSPECT_TIMEOUT = 30_000; // the engine worker may still be starting
 
-test('a touched large file asks for a re-check, which hashes it again and makes the model usable', async ({ app, page, server }) => {
+test('a touched large file asks for a re-check, which hashes it again and makes the model usable', async ({
+  app,
+  page,
+  server,
+}) => {
   await app.createWorkspace('Recheck');
   await app.nav('models').click();
   const models = new ModelsPage(page);
@@ -26,7 +30,9 @@ test('a touched large file asks for a re-check, which hashes it again and makes 
   await app.nav('models').click();
   await models.item('Big tokenizer').click();
   const unavailable = models.details.getByTestId('model-unavailable');
-  await expect(unavailable).toContainText('tokenizer.json was modified on disk (its date changed) since Dovetail hashed it');
+  await expect(unavailable).toContainText(
+    'tokenizer.json was modified on disk (its date changed) since Dovetail hashed it',
+  );
   await unavailable.getByTestId('model-recheck').click();
   await expect(unavailable).toBeHidden({ timeout: INSPECT_TIMEOUT });
   await expect(models.details.getByTestId('model-details-name')).toHaveText('Big tokenizer');

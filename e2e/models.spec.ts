@@ -45,14 +45,19 @@ test('adds the bundled demo model in one click and shows its facts', async ({ pa
   expect(existsSync(resolve('resources/models', DEMO_MODEL, 'config.json'))).toBe(true);
 });
 
-test('a damaged folder shows the error naming the file, and a good one is added with its name', async ({ page, server }) => {
+test('a damaged folder shows the error naming the file, and a good one is added with its name', async ({
+  page,
+  server,
+}) => {
   const models = new ModelsPage(page);
   const broken = join(server.workspacesDir, 'broken-model');
   cpSync(join(FIXTURES, 'tiny-llama-f32'), broken, { recursive: true });
   unlinkSync(join(broken, 'tokenizer.json'));
 
   await models.addFolder(broken);
-  await expect(models.addErrorMessage).toHaveText('tokenizer.json is missing from the model folder.', { timeout: INSPECT_TIMEOUT });
+  await expect(models.addErrorMessage).toHaveText('tokenizer.json is missing from the model folder.', {
+    timeout: INSPECT_TIMEOUT,
+  });
   await expect(models.addError).toContainText('tokenizer.json');
   await expect(models.addErrorWhere).toHaveText(join(broken, 'tokenizer.json'));
   await expect(models.items).toHaveCount(0);

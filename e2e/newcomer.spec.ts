@@ -52,8 +52,12 @@ test('a newcomer trains with the defaults and sees a significant gain over the b
 
   // Compare with the base model: the plan and its time first, then the full test split.
   await page.getByTestId('adapter-compare-base').click();
-  await expect(page.getByTestId('compare-base-plan')).toContainText('400 test rows of Support triage v1 with the template Triage as JSON v1');
-  await expect(page.getByTestId('compare-base-estimate')).toContainText(/Time: about .+ for all 400 rows, about .+ for a quick check of the first 100: an estimate/);
+  await expect(page.getByTestId('compare-base-plan')).toContainText(
+    '400 test rows of Support triage v1 with the template Triage as JSON v1',
+  );
+  await expect(page.getByTestId('compare-base-estimate')).toContainText(
+    /Time: about .+ for all 400 rows, about .+ for a quick check of the first 100: an estimate/,
+  );
   await expect(page.getByTestId('compare-base-quick')).toBeEnabled();
   await page.getByTestId('compare-base-full').click();
 
@@ -62,7 +66,9 @@ test('a newcomer trains with the defaults and sees a significant gain over the b
   const row = page.getByTestId('verdict-vs-base-row');
   await expect(row).toHaveCount(1);
   await expect(row).toHaveAttribute('data-significant', 'true');
-  await expect(row).toContainText(/Support triage LoRA\+soft 1 \(Triage as JSON v1\) vs Base model .+: a significant gain\./);
+  await expect(row).toContainText(
+    /Support triage LoRA\+soft 1 \(Triage as JSON v1\) vs Base model .+: a significant gain\./,
+  );
   expect(Number(await row.getAttribute('data-ci-low'))).toBeGreaterThan(0);
   await expect(page.getByTestId('verdict-help')).toContainText('where the true difference lies with 95% confidence');
   mark(`verdict: ${(await row.textContent())?.replace(/\s+/g, ' ')}`);

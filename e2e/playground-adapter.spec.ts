@@ -20,7 +20,11 @@ function tensorNames(file: string): string[] {
   return Object.keys(header).filter((k) => k !== '__metadata__');
 }
 
-test('a LoRA trained in the wizard is tried in the Playground with its template, then exported for PEFT', async ({ app, page, server }) => {
+test('a LoRA trained in the wizard is tried in the Playground with its template, then exported for PEFT', async ({
+  app,
+  page,
+  server,
+}) => {
   test.setTimeout(300_000);
   const adapters = new AdaptersPage(page);
   await adapters.openWizardOnDemo(app, 16);
@@ -62,19 +66,28 @@ test('a LoRA trained in the wizard is tried in the Playground with its template,
   await page.reload();
   await expect(playground.workbench).toHaveAttribute('data-run-kind', 'parts');
   await expect(playground.pick('lora')).toHaveText(new RegExp(adapterName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  await expect(playground.decodingSummary).toHaveText('Greedy · up to 12 new tokens · ignoring end of text', { timeout: RUN_TIMEOUT });
+  await expect(playground.decodingSummary).toHaveText('Greedy · up to 12 new tokens · ignoring end of text', {
+    timeout: RUN_TIMEOUT,
+  });
 
   // Export: a PEFT folder that names the base model, PEFT's tensor names, a model card.
   await app.nav('adapters').click();
   const folder = await adapters.exportTo(join(server.workspacesDir, 'exports', 'triage-lora'));
   expect(folder).toBe(join(server.workspacesDir, 'exports', 'triage-lora'));
-  const config = JSON.parse(readFileSync(join(folder, 'adapter_config.json'), 'utf8')) as { peft_type: string; base_model_name_or_path: string; target_modules: string[] };
+  const config = JSON.parse(readFileSync(join(folder, 'adapter_config.json'), 'utf8')) as {
+    peft_type: string;
+    base_model_name_or_path: string;
+    target_modules: string[];
+  };
   expect(config.peft_type).toBe('LORA');
   expect(config.base_model_name_or_path).toMatch(/dovetail-wordnet-13m$/);
   expect(readFileSync(join(config.base_model_name_or_path, 'config.json'), 'utf8')).toContain('LlamaForCausalLM');
   const names = tensorNames(join(folder, 'adapter_model.safetensors'));
   expect(names.length).toBeGreaterThan(0);
-  for (const name of names) expect(name).toMatch(/^base_model\.model\.model\.layers\.\d+\.(self_attn\.[qkvo]_proj|mlp\.(gate|up|down)_proj)\.lora_[AB]\.weight$/);
+  for (const name of names)
+    expect(name).toMatch(
+      /^base_model\.model\.model\.layers\.\d+\.(self_attn\.[qkvo]_proj|mlp\.(gate|up|down)_proj)\.lora_[AB]\.weight$/,
+    );
   const card = readFileSync(join(folder, 'README.md'), 'utf8');
   expect(card).toContain(`base_model: ${JSON.stringify(config.base_model_name_or_path)}`);
   expect(card).toContain('Support triage v1');
@@ -82,25 +95,45 @@ test('a LoRA trained in the wizard is tried in the Playground with its template,
   expect(card).toContain('- max_steps: 4');
 });
 
-test('a saved specialization\'s Try it runs it in the Playground as saved, with its template and decoding', async ({ app, page, server, request }) => {
+test("a saved specialization's Try it runs it in the Playground as saved, with its template and decoding", async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   test.setTimeout(180_000);
   // The specialization is made through the API, as experiments.spec makes its own.
   await openDemo(app, page, request, server);
-  await expect.poll(async () => (await apiOk<{ name: string }[]>(request, server, 'templates/list')).map((t) => t.name), { timeout: 60_000 }).toContain('Triage as JSON');
+  await expect
+    .poll(async () => (await apiOk<{ name: string }[]>(request, server, 'templates/list')).map((t) => t.name), {
+      timeout: 60_000,
+    })
+    .toContain('Triage as JSON');
   const [model] = await apiOk<{ id: string }[]>(request, server, 'models/list');
   const templates = await apiOk<{ name: string; latest: { id: string } }[]>(request, server, 'templates/list');
   const template = templates.find((t) => t.name === 'Triage as JSON')!;
-  await apiOk(request, server, 'specializations/create', { name: 'Triage prompt', modelId: model!.id, templateVersionId: template.latest.id, decoding: { max_new_tokens: 6, ignore_eos: true } });
+  await apiOk(request, server, 'specializations/create', {
+    name: 'Triage prompt',
+    modelId: model!.id,
+    templateVersionId: template.latest.id,
+    decoding: { max_new_tokens: 6, ignore_eos: true },
+  });
 
   await app.nav('experiments').click();
   const experiments = new ExperimentsPage(page);
   await experiments.tab('specializations').click();
-  await page.getByTestId('specialization-item').filter({ hasText: 'Triage prompt' }).getByTestId('specialization-try').click();
+  await page
+    .getByTestId('specialization-item')
+    .filter({ hasText: 'Triage prompt' })
+    .getByTestId('specialization-try')
+    .click();
 
   const playground = new PlaygroundPage(page);
   await expect(playground.workbench).toHaveAttribute('data-run-kind', 'specialization');
   await expect(playground.pick('specialization')).toHaveText('Triage prompt');
-  await expect(playground.decodingSummary).toHaveText('Greedy · up to 6 new tokens · ignoring end of text', { timeout: RUN_TIMEOUT });
+  await expect(playground.decodingSummary).toHaveText('Greedy · up to 6 new tokens · ignoring end of text', {
+    timeout: RUN_TIMEOUT,
+  });
   await playground.field('message').fill('The app crashes when I open settings.');
   await playground.field('message').press('Control+Enter');
   await expect(playground.stats).toBeVisible({ timeout: RUN_TIMEOUT });

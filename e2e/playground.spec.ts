@@ -12,7 +12,10 @@ test.beforeEach(async ({ app }) => {
   await app.createWorkspace('Playground');
 });
 
-test('with no model it points to Models; with the demo model a greedy chat streams its answer and stats', async ({ app, page }) => {
+test('with no model it points to Models; with the demo model a greedy chat streams its answer and stats', async ({
+  app,
+  page,
+}) => {
   await app.nav('playground').click();
   const playground = new PlaygroundPage(page);
   await expect(playground.empty.getByRole('heading', { name: 'Nothing to try yet' })).toBeVisible();

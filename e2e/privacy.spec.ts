@@ -12,13 +12,20 @@ test.beforeEach(async ({ app }) => {
 });
 
 const PLANTED = [
-  { id: '1', text: 'Hi, I am ann.lee@example.com, card 4111 1111 1111 1111.', answer: 'Refund sent to GB82 WEST 1234 5698 7654 32.' },
+  {
+    id: '1',
+    text: 'Hi, I am ann.lee@example.com, card 4111 1111 1111 1111.',
+    answer: 'Refund sent to GB82 WEST 1234 5698 7654 32.',
+  },
   { id: '2', text: 'Call me on +44 20 7946 0958 or mail ann.lee@example.com', answer: 'We called +44 20 7946 0958.' },
   { id: '3', text: 'Login failed from 192.168.10.24 for bob@example.org', answer: 'Blocked 192.168.10.24.' },
   { id: '4', text: 'Nothing personal here, order 2024-11-03.', answer: 'Thanks.' },
 ];
 
-test('scans an imported dataset, shows counts per field and redacts it into a new version', async ({ page, server }) => {
+test('scans an imported dataset, shows counts per field and redacts it into a new version', async ({
+  page,
+  server,
+}) => {
   const file = join(server.workspacesDir, 'tickets.jsonl');
   writeFileSync(file, `${PLANTED.map((r) => JSON.stringify(r)).join('\n')}\n`);
   const datasets = new DatasetsPage(page);
@@ -29,7 +36,9 @@ test('scans an imported dataset, shows counts per field and redacts it into a ne
   await expect(datasets.dialog).toBeHidden();
 
   const warning = page.getByTestId('import-warning-personal-data');
-  await expect(warning).toContainText('Personal data in Tickets: 3 email addresses, 2 phone numbers, 1 IBAN, 1 card number, 2 IPv4 addresses in text, answer');
+  await expect(warning).toContainText(
+    'Personal data in Tickets: 3 email addresses, 2 phone numbers, 1 IBAN, 1 card number, 2 IPv4 addresses in text, answer',
+  );
   await warning.getByTestId('import-warning-scan').click();
 
   await expect(datasets.privacy.getByTestId('privacy-total')).toContainText('9 findings in 4 rows');
@@ -43,7 +52,9 @@ test('scans an imported dataset, shows counts per field and redacts it into a ne
 
   await datasets.privacy.getByTestId('privacy-redact').click();
   await expect(datasets.details.getByTestId('dataset-details-name')).toContainText('v2');
-  await expect(datasets.fact('lineage')).toContainText('Redacted from version 1: 6 distinct values replaced 9 times by placeholders');
+  await expect(datasets.fact('lineage')).toContainText(
+    'Redacted from version 1: 6 distinct values replaced 9 times by placeholders',
+  );
   await expect(datasets.grid).toContainText('Hi, I am <EMAIL_1>, card <CARD_1>.');
   await expect(datasets.grid).toContainText('Call me on <PHONE_1> or mail <EMAIL_1>');
   await expect(datasets.grid).not.toContainText('ann.lee@example.com');

@@ -4,7 +4,12 @@
 import { expect, test } from './fixtures';
 import { callApi, PromptsPage, supportTriageVersion } from './pages/prompts-page';
 
-test('preview a row, see its tokens against the context window, run it and see the streamed answer', async ({ app, page, server, request }) => {
+test('preview a row, see its tokens against the context window, run it and see the streamed answer', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
   await supportTriageVersion(request, server);

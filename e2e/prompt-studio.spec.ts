@@ -8,7 +8,12 @@ import { UsersMenu } from './pages/users-menu';
 const FIRST = 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ';
 const SECOND = 'Triage this support message. Reply with JSON only.\nMessage: {{ message }}\nTicket: ';
 
-test('typo, inline error, fix, preview, two versions, diff, review and approval by another user', async ({ app, page, server, request }) => {
+test('typo, inline error, fix, preview, two versions, diff, review and approval by another user', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   // Several flows in one test (checks wait up to 90 s on their own); on a busy 2-core machine typing alone takes a minute.
   test.setTimeout(240_000);
   await callApi(request, server, 'demo/openDemoWorkspace', {});
@@ -53,8 +58,12 @@ test('typo, inline error, fix, preview, two versions, diff, review and approval 
   await prompts.tickVersion(2).check();
   await prompts.compare.click();
   await expect(prompts.diffDialog.locator('.monaco-diff-editor')).toBeVisible({ timeout: 30_000 });
-  await expect(prompts.diffDialog.locator('.modified-in-monaco-diff-editor .view-lines:not(.line-delete)')).toContainText('Reply with JSON only.');
-  await expect(prompts.diffDialog.locator('.original-in-monaco-diff-editor .view-lines:not(.line-delete)')).toContainText('Triage this support message as JSON.');
+  await expect(
+    prompts.diffDialog.locator('.modified-in-monaco-diff-editor .view-lines:not(.line-delete)'),
+  ).toContainText('Reply with JSON only.');
+  await expect(
+    prompts.diffDialog.locator('.original-in-monaco-diff-editor .view-lines:not(.line-delete)'),
+  ).toContainText('Triage this support message as JSON.');
   await page.getByTestId('template-diff-close').click();
   await expect(prompts.diffDialog).toBeHidden();
 
@@ -98,7 +107,12 @@ test('typo, inline error, fix, preview, two versions, diff, review and approval 
   await expect(prompts.version(2)).toHaveAttribute('data-status', 'approved');
 });
 
-test('guided mode composes a template; a set picks the most similar example per input; analytics chart each example', async ({ app, page, server, request }) => {
+test('guided mode composes a template; a set picks the most similar example per input; analytics chart each example', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   // Several flows in one test (checks wait up to 90 s on their own); on a busy 2-core machine typing alone takes a minute.
   test.setTimeout(240_000);
   await callApi(request, server, 'demo/openDemoWorkspace', {});
@@ -113,7 +127,9 @@ test('guided mode composes a template; a set picks the most similar example per 
   await page.getByTestId('template-guided').click();
   await page.getByTestId('guided-starter-classification').click();
   // The labels are the dataset's own (its label field, category), not an example list.
-  await expect(page.getByTestId('guided-source')).toContainText('Answer with exactly one of these labels: account, billing, feature_request, returns, shipping, technical.');
+  await expect(page.getByTestId('guided-source')).toContainText(
+    'Answer with exactly one of these labels: account, billing, feature_request, returns, shipping, technical.',
+  );
   await expect(page.getByTestId('guided-source')).toContainText('{% for ex in examples %}Message: {{ ex.message }}');
   // The editor holds the dataset's starting template: opening asks before replacing it, and "Keep" keeps it.
   await page.getByTestId('guided-open').click();

@@ -6,14 +6,24 @@ import { callApi, PromptsPage, supportTriageVersion } from './pages/prompts-page
 const FIXED = 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ';
 const SECOND = 'Triage this support message. Reply with JSON only.\nMessage: {{ message }}\nTicket: ';
 
-test('write, break, fix and version a template, preview it on Support triage, and add a demonstration set', async ({ app, page, server, request }) => {
+test('write, break, fix and version a template, preview it on Support triage, and add a demonstration set', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   // Four flows in one test (versions, preview, restore, a demonstration set): on a busy 2-core machine the typing
   // alone takes a minute.
   test.setTimeout(240_000);
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
   const versionId = await supportTriageVersion(request, server);
-  const rows = await callApi<{ rows: { data: { message: string; ticket: string } }[] }>(request, server, 'datasets/rows', { versionId, offset: 0, limit: 2 });
+  const rows = await callApi<{ rows: { data: { message: string; ticket: string } }[] }>(
+    request,
+    server,
+    'datasets/rows',
+    { versionId, offset: 0, limit: 2 },
+  );
   const [row1, row2] = rows.rows.map((r) => r.data);
 
   await app.nav('prompts').click();
@@ -83,7 +93,9 @@ test('write, break, fix and version a template, preview it on Support triage, an
   await prompts.setName.fill('Two triage examples');
   await prompts.setMessage.fill('Shipping first');
   await prompts.saveSet.click();
-  await expect(prompts.sets.filter({ hasText: 'Two triage examples' })).toContainText('v1 · 2 examples from Support triage v1');
+  await expect(prompts.sets.filter({ hasText: 'Two triage examples' })).toContainText(
+    'v1 · 2 examples from Support triage v1',
+  );
 
   // The template shows them through the examples loop.
   await prompts.templatesTab.click();

@@ -6,18 +6,40 @@ import { expect, test } from './fixtures';
 import { apiOk as ok, apiReply, datasetVersionId, openDemo, runExperiment } from './fixtures/api';
 import { UsersMenu } from './pages/users-menu';
 
-test('a release goes to dev, is refused by production until approved by someone else, rolls back in one click, and its bundle verifies and runs the same in another workspace', async ({ app, page, server, request }) => {
+test('a release goes to dev, is refused by production until approved by someone else, rolls back in one click, and its bundle verifies and runs the same in another workspace', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   test.setTimeout(300_000);
   await openDemo(app, page, request, server);
 
   // Two specializations compared on 40 test rows: the evidence a release carries.
   const versionId = await datasetVersionId(request, server, 'WordNet supersense');
   const [model] = await ok<{ id: string }[]>(request, server, 'models/list');
-  const template = await ok<{ id: string }>(request, server, 'templates/save', { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:' });
-  const tuned = await ok<{ id: string }>(request, server, 'specializations/create', { name: 'Supersense tuned', modelId: model!.id, templateVersionId: template.id, decoding: { max_new_tokens: 6 } });
-  const plain = await ok<{ id: string }>(request, server, 'specializations/create', { name: 'Supersense plain', modelId: model!.id, decoding: { max_new_tokens: 6 } });
+  const template = await ok<{ id: string }>(request, server, 'templates/save', {
+    name: 'Supersense',
+    source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:',
+  });
+  const tuned = await ok<{ id: string }>(request, server, 'specializations/create', {
+    name: 'Supersense tuned',
+    modelId: model!.id,
+    templateVersionId: template.id,
+    decoding: { max_new_tokens: 6 },
+  });
+  const plain = await ok<{ id: string }>(request, server, 'specializations/create', {
+    name: 'Supersense plain',
+    modelId: model!.id,
+    decoding: { max_new_tokens: 6 },
+  });
   const check = await runExperiment(request, server, {
-    name: 'Release check', datasetVersionId: versionId, split: 'test', limit: 40, design: { kind: 'compare', specializationIds: [plain.id, tuned.id] }, metrics: [{ kind: 'exact_match' }],
+    name: 'Release check',
+    datasetVersionId: versionId,
+    split: 'test',
+    limit: 40,
+    design: { kind: 'compare', specializationIds: [plain.id, tuned.id] },
+    metrics: [{ kind: 'exact_match' }],
   });
 
   // The owner (an admin) protects their profile, adds an analyst who will approve, and gates production.
@@ -57,7 +79,10 @@ test('a release goes to dev, is refused by production until approved by someone 
   await expect(unmet).toContainText('Needs an approval by someone other than its author, Owner');
   await expect(page.getByTestId('promote-confirm')).toBeDisabled();
   await page.getByTestId('promote-cancel').click();
-  const refused = await apiReply(request, server, 'releases/promote', { channelId: 'channel-production', releaseId: (await ok<{ id: string }[]>(request, server, 'releases/list'))[0]!.id });
+  const refused = await apiReply(request, server, 'releases/promote', {
+    channelId: 'channel-production',
+    releaseId: (await ok<{ id: string }[]>(request, server, 'releases/list'))[0]!.id,
+  });
   expect(refused.ok ? 'promoted' : refused.error.message).toContain('1 gate not met');
   await expect(details.getByTestId('release-approve')).toHaveCount(0);
 
@@ -93,8 +118,12 @@ test('a release goes to dev, is refused by production until approved by someone 
   await channel('production').getByTestId('channel-rollback').click();
   await expect(channel('production').getByTestId('channel-release')).toHaveText('Supersense tuned 1.0.0');
   await channel('production').getByTestId('channel-history-toggle').click();
-  await expect(channel('production').getByTestId('channel-history')).toContainText('Rolled back to Supersense tuned 1.0.0');
-  await expect(channel('production').getByTestId('channel-history')).toContainText('from Supersense tuned 1.1.0 by Owner');
+  await expect(channel('production').getByTestId('channel-history')).toContainText(
+    'Rolled back to Supersense tuned 1.0.0',
+  );
+  await expect(channel('production').getByTestId('channel-history')).toContainText(
+    'from Supersense tuned 1.1.0 by Owner',
+  );
 
   // 1.0.0 as a bundle, imported into another demo workspace: verified, and the same greedy outputs there.
   await page.locator('[data-testid="release-row"][data-release="Supersense tuned 1.0.0"]').click();
@@ -104,10 +133,19 @@ test('a release goes to dev, is refused by production until approved by someone 
   await page.getByTestId('export-bundle-confirm').click();
   await expect(page.getByTestId('export-bundle-done')).toContainText(`${bundles}/Supersense-tuned-1.0.0`);
   await page.getByTestId('export-bundle-close').click();
-  const tunedOutputs = (await ok<{ rows: { outputs: { text: string | null }[] }[] }>(request, server, 'experiments/outputs', { id: check.id, limit: 40 })).rows.map((r) => r.outputs[1]?.text);
+  const tunedOutputs = (
+    await ok<{ rows: { outputs: { text: string | null }[] }[] }>(request, server, 'experiments/outputs', {
+      id: check.id,
+      limit: 40,
+    })
+  ).rows.map((r) => r.outputs[1]?.text);
 
   await ok(request, server, 'demo/openDemoWorkspace', { path: `${server.workspacesDir}/second-demo` });
-  await expect.poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets/list')).map((d) => d.name), { timeout: 60_000 }).toContain('WordNet supersense');
+  await expect
+    .poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets/list')).map((d) => d.name), {
+      timeout: 60_000,
+    })
+    .toContain('WordNet supersense');
   await users.signIn('Owner');
   await app.nav('releases').click();
   await page.getByTestId('release-import').click();
@@ -120,10 +158,19 @@ test('a release goes to dev, is refused by production until approved by someone 
   await expect(details).toContainText('its evidence and approvals stay with that workspace');
   const [imported] = await ok<{ specializationId: string }[]>(request, server, 'releases/list');
   const there = await runExperiment(request, server, {
-    name: 'Imported check', datasetVersionId: await datasetVersionId(request, server, 'WordNet supersense'), split: 'test', limit: 40,
-    design: { kind: 'compare', specializationIds: [imported!.specializationId] }, metrics: [{ kind: 'exact_match' }],
+    name: 'Imported check',
+    datasetVersionId: await datasetVersionId(request, server, 'WordNet supersense'),
+    split: 'test',
+    limit: 40,
+    design: { kind: 'compare', specializationIds: [imported!.specializationId] },
+    metrics: [{ kind: 'exact_match' }],
   });
-  const importedOutputs = (await ok<{ rows: { outputs: { text: string | null }[] }[] }>(request, server, 'experiments/outputs', { id: there.id, limit: 40 })).rows.map((r) => r.outputs[0]?.text);
+  const importedOutputs = (
+    await ok<{ rows: { outputs: { text: string | null }[] }[] }>(request, server, 'experiments/outputs', {
+      id: there.id,
+      limit: 40,
+    })
+  ).rows.map((r) => r.outputs[0]?.text);
   expect(importedOutputs).toHaveLength(40);
   expect(importedOutputs).toEqual(tunedOutputs);
 });

@@ -8,47 +8,90 @@ import { Rng } from '../src/main/eval/stats/prng';
 import { expect, test } from './fixtures';
 import { apiOk as ok, apiReply as call, datasetVersionId, openDemo, runExperiment } from './fixtures/api';
 
-
 const OWNER_PASS = 'owner passphrase';
 const ELI_PASS = 'eli passphrase';
 /** A deviation from 1/2 this many standard errors out has p < 1e-5: over ~100 strategies, no false alarm in practice. */
 const Z = 4.5;
 
-test('a reviewer link reveals nothing about sides or swaps, and a local reviewer cannot de-blind their round', async ({ app, page, server, request }) => {
+test('a reviewer link reveals nothing about sides or swaps, and a local reviewer cannot de-blind their round', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
   test.setTimeout(300_000);
   await openDemo(app, page, request, server);
 
   // An ablation of a template-only specialization: two cells (base model, template) on 120 test rows.
   const versionId = await datasetVersionId(request, server, 'WordNet supersense');
   const [model] = await ok<{ id: string }[]>(request, server, 'models/list');
-  const template = await ok<{ id: string }>(request, server, 'templates/save', { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:' });
-  const spec = await ok<{ id: string }>(request, server, 'specializations/create', { name: 'Supersense template', modelId: model!.id, templateVersionId: template.id, decoding: { max_new_tokens: 6 } });
-  const experiment = await runExperiment(request, server, {
-    name: 'Attack ablation', datasetVersionId: versionId, split: 'test', limit: 120, design: { kind: 'ablation', specializationId: spec.id }, metrics: [{ kind: 'exact_match' }],
+  const template = await ok<{ id: string }>(request, server, 'templates/save', {
+    name: 'Supersense',
+    source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:',
   });
-  const cells = (await ok<{ cells: { specializationId: string }[] }>(request, server, 'experiments/get', { id: experiment.id })).cells.map((c) => c.specializationId);
+  const spec = await ok<{ id: string }>(request, server, 'specializations/create', {
+    name: 'Supersense template',
+    modelId: model!.id,
+    templateVersionId: template.id,
+    decoding: { max_new_tokens: 6 },
+  });
+  const experiment = await runExperiment(request, server, {
+    name: 'Attack ablation',
+    datasetVersionId: versionId,
+    split: 'test',
+    limit: 120,
+    design: { kind: 'ablation', specializationId: spec.id },
+    metrics: [{ kind: 'exact_match' }],
+  });
+  const cells = (
+    await ok<{ cells: { specializationId: string }[] }>(request, server, 'experiments/get', { id: experiment.id })
+  ).cells.map((c) => c.specializationId);
 
   const [owner] = await ok<{ id: string }[]>(request, server, 'users/list');
   await ok(request, server, 'users/setPassphrase', { id: owner!.id, next: OWNER_PASS });
   const ann = await ok<{ id: string }>(request, server, 'users/create', { name: 'Ann', role: 'reviewer' });
-  const eli = await ok<{ id: string }>(request, server, 'users/create', { name: 'Eli', role: 'editor', passphrase: ELI_PASS });
+  const eli = await ok<{ id: string }>(request, server, 'users/create', {
+    name: 'Eli',
+    role: 'editor',
+    passphrase: ELI_PASS,
+  });
 
   // No seed given: a random one, secret while the round is open.
   const round = await ok<{ id: string; spec: { seed: number | null } }>(request, server, 'reviews/createRound', {
-    name: 'Attacked round', experimentId: experiment.id, specializationIds: cells, reviewerIds: [ann.id, eli.id], itemsPerReviewer: 60, overlap: 1, repeatShare: 0.25,
+    name: 'Attacked round',
+    experimentId: experiment.id,
+    specializationIds: cells,
+    reviewerIds: [ann.id, eli.id],
+    itemsPerReviewer: 60,
+    overlap: 1,
+    repeatShare: 0.25,
   });
   expect(round.spec.seed).toBeNull();
-  expect((await ok<{ spec: { seed: number | null } }>(request, server, 'reviews/get', { id: round.id })).spec.seed).toBeNull();
+  expect(
+    (await ok<{ spec: { seed: number | null } }>(request, server, 'reviews/get', { id: round.id })).spec.seed,
+  ).toBeNull();
 
   // Ann's link (on loopback), and everything it answers.
-  const link = await ok<{ token: string; host: string; port: number; scheme?: string }>(request, server, 'reviews/share', { roundId: round.id, reviewerId: ann.id, host: '127.0.0.1' });
+  const link = await ok<{ token: string; host: string; port: number; scheme?: string }>(
+    request,
+    server,
+    'reviews/share',
+    { roundId: round.id, reviewerId: ann.id, host: '127.0.0.1' },
+  );
   const base = `${link.scheme ?? 'http'}://127.0.0.1:${link.port}/api/call/reviews`;
   const viaLink = async <T>(method: string, body: unknown): Promise<T> => {
-    const response = await request.post(`${base}/${method}`, { data: body, headers: { 'x-dovetail-token': link.token }, ignoreHTTPSErrors: true });
+    const response = await request.post(`${base}/${method}`, {
+      data: body,
+      headers: { 'x-dovetail-token': link.token },
+      ignoreHTTPSErrors: true,
+    });
     expect(response.status(), `${method} through the link`).toBe(200);
     return ((await response.json()) as { result: T }).result;
   };
-  const queue = await viaLink<{ round: { reviewerIds: string[]; assigned: number }; items: { itemId: string }[] }>('queue', { roundId: round.id });
+  const queue = await viaLink<{ round: { reviewerIds: string[]; assigned: number }; items: { itemId: string }[] }>(
+    'queue',
+    { roundId: round.id },
+  );
   // Her view names no other reviewer and counts only her own judgments.
   expect(queue.round.reviewerIds).toEqual([ann.id]);
   expect(queue.round.assigned).toBe(queue.items.length);
@@ -68,7 +111,10 @@ test('a reviewer link reveals nothing about sides or swaps, and a local reviewer
     ['experiments/results', { id: experiment.id }],
     ['experiments/example', { id: experiment.id, exampleIdx: 0 }],
     ['experiments/report', { id: experiment.id }],
-    ['specializations/try', { specializationId: cells[1], fields: { word: 'dog', pos: 'noun', definition: 'a domestic animal' } }],
+    [
+      'specializations/try',
+      { specializationId: cells[1], fields: { word: 'dog', pos: 'noun', definition: 'a domestic animal' } },
+    ],
     ['generation/start', { modelId: model!.id, prompts: [{ mode: 'raw', text: 'dog (noun):' }] }],
     ['templates/run', { versionId: template.id, modelId: model!.id, datasetVersionId: versionId, rowIdx: 0 }],
     ['reviews/get', { id: round.id }],
@@ -78,9 +124,15 @@ test('a reviewer link reveals nothing about sides or swaps, and a local reviewer
   for (const [path, arg] of deblinding) {
     const reply = await call(request, server, path, arg);
     expect(reply.ok, `${path} answered a reviewer of an open round`).toBe(false);
-    if (!reply.ok) expect(['review-blinded', 'review-open'], `${path}: ${reply.error.message}`).toContain(reply.error.code);
+    if (!reply.ok)
+      expect(['review-blinded', 'review-open'], `${path}: ${reply.error.message}`).toContain(reply.error.code);
   }
-  const outputs = await call(request, server, 'experiments/outputs', { id: experiment.id, offset: 0, limit: 10, filter: 'all' });
+  const outputs = await call(request, server, 'experiments/outputs', {
+    id: experiment.id,
+    offset: 0,
+    limit: 10,
+    filter: 'all',
+  });
   expect(outputs.ok ? '' : outputs.error.message).toMatch(/reviewing "Attacked round" blind/);
   // Ann, a reviewer by role, reaches nothing but her queue in the app either.
   await ok(request, server, 'users/setCurrent', { id: ann.id });
@@ -130,7 +182,8 @@ test('a reviewer link reveals nothing about sides or swaps, and a local reviewer
   const accuracy = (guess: boolean[]): number => guess.filter((g, i) => g === truth[i]).length / n;
   const strategies: [string, boolean[]][] = [];
   const bytes = seen.map((s) => Buffer.from(s.id, 'base64url'));
-  for (let bit = 0; bit < 96; bit++) strategies.push([`bit ${bit}`, bytes.map((b) => ((b[bit >> 3] as number) >> (bit & 7)) % 2 === 1)]);
+  for (let bit = 0; bit < 96; bit++)
+    strategies.push([`bit ${bit}`, bytes.map((b) => ((b[bit >> 3] as number) >> (bit & 7)) % 2 === 1)]);
   const sorted = [...seen].sort((a, b) => a.id.localeCompare(b.id)).map((s) => s.id);
   strategies.push(['sort order', seen.map((s) => sorted.indexOf(s.id) < n / 2)]);
   strategies.push(['first character', seen.map((s) => s.id.charCodeAt(0) % 2 === 1)]);

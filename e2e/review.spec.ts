@@ -12,11 +12,26 @@ import type { DovetailServer } from './fixtures/server';
 import { DatasetsPage } from './pages/datasets-page';
 import { ReviewPage } from './pages/review-page';
 
-async function call<T>(request: APIRequestContext, server: DovetailServer, service: string, method: string, arg: unknown = {}): Promise<{ ok: boolean; result: T; error?: unknown }> {
-  const response = await request.post(`${server.origin}/api/call/${service}/${method}`, { data: arg, headers: { 'x-dovetail-token': server.token } });
+async function call<T>(
+  request: APIRequestContext,
+  server: DovetailServer,
+  service: string,
+  method: string,
+  arg: unknown = {},
+): Promise<{ ok: boolean; result: T; error?: unknown }> {
+  const response = await request.post(`${server.origin}/api/call/${service}/${method}`, {
+    data: arg,
+    headers: { 'x-dovetail-token': server.token },
+  });
   return (await response.json()) as { ok: boolean; result: T; error?: unknown };
 }
-async function ok<T>(request: APIRequestContext, server: DovetailServer, service: string, method: string, arg: unknown = {}): Promise<T> {
+async function ok<T>(
+  request: APIRequestContext,
+  server: DovetailServer,
+  service: string,
+  method: string,
+  arg: unknown = {},
+): Promise<T> {
   const body = await call<T>(request, server, service, method, arg);
   if (!body.ok) throw new Error(`${service}.${method} failed: ${JSON.stringify(body.error)}`);
   return body.result;
@@ -24,27 +39,61 @@ async function ok<T>(request: APIRequestContext, server: DovetailServer, service
 
 const OWNER_PASS = 'owner passphrase';
 
-test('two reviewers judge an overlapping round blind by keyboard; results appear only once it is closed', async ({ app, page, server, request, browser }) => {
+test('two reviewers judge an overlapping round blind by keyboard; results appear only once it is closed', async ({
+  app,
+  page,
+  server,
+  request,
+  browser,
+}) => {
   test.setTimeout(240_000);
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
-  await expect.poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name), { timeout: 60_000 }).toContain('WordNet supersense');
+  await expect
+    .poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name), {
+      timeout: 60_000,
+    })
+    .toContain('WordNet supersense');
 
   // An experiment with outputs: the ablation of a template-only specialization on 6 test rows.
   const datasets = await ok<{ name: string; versions: { id: string }[] }[]>(request, server, 'datasets', 'list');
   const versionId = datasets.find((d) => d.name === 'WordNet supersense')!.versions[0]!.id;
   const [model] = await ok<{ id: string }[]>(request, server, 'models', 'list');
-  const template = await ok<{ id: string }>(request, server, 'templates', 'save', { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:' });
-  const spec = await ok<{ id: string }>(request, server, 'specializations', 'create', { name: 'Supersense template', modelId: model!.id, templateVersionId: template.id, decoding: { max_new_tokens: 6 } });
+  const template = await ok<{ id: string }>(request, server, 'templates', 'save', {
+    name: 'Supersense',
+    source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:',
+  });
+  const spec = await ok<{ id: string }>(request, server, 'specializations', 'create', {
+    name: 'Supersense template',
+    modelId: model!.id,
+    templateVersionId: template.id,
+    decoding: { max_new_tokens: 6 },
+  });
   const experiment = await ok<{ id: string }>(request, server, 'experiments', 'create', {
-    name: 'Template ablation', datasetVersionId: versionId, split: 'test', limit: 6, design: { kind: 'ablation', specializationId: spec.id }, metrics: [{ kind: 'exact_match' }],
+    name: 'Template ablation',
+    datasetVersionId: versionId,
+    split: 'test',
+    limit: 6,
+    design: { kind: 'ablation', specializationId: spec.id },
+    metrics: [{ kind: 'exact_match' }],
   });
   await ok(request, server, 'experiments', 'run', { id: experiment.id });
-  await expect.poll(async () => (await ok<{ state: string }>(request, server, 'experiments', 'get', { id: experiment.id })).state, { timeout: 150_000 }).toBe('completed');
-  const cells = (await ok<{ cells: { specializationId: string; label: string }[] }>(request, server, 'experiments', 'get', { id: experiment.id })).cells;
+  await expect
+    .poll(
+      async () => (await ok<{ state: string }>(request, server, 'experiments', 'get', { id: experiment.id })).state,
+      { timeout: 150_000 },
+    )
+    .toBe('completed');
+  const cells = (
+    await ok<{ cells: { specializationId: string; label: string }[] }>(request, server, 'experiments', 'get', {
+      id: experiment.id,
+    })
+  ).cells;
   const all = await ok<{ id: string; name: string; hash: string }[]>(request, server, 'specializations', 'list');
-  const identities = all.filter((s) => cells.some((c) => c.specializationId === s.id)).flatMap((s) => [s.id, s.name, s.hash]);
+  const identities = all
+    .filter((s) => cells.some((c) => c.specializationId === s.id))
+    .flatMap((s) => [s.id, s.name, s.hash]);
   identities.push(...cells.map((c) => c.label).filter((l) => l.length > 6)); // 'base' alone is too common a word
   expect(identities.length).toBeGreaterThanOrEqual(6);
 
@@ -59,7 +108,14 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   // The owner creates the round: 2 reviewers x 3 items, overlap 2 -> 3 items each judged by both, 1 repeat each.
   const review = new ReviewPage(page);
   await app.nav('review').click();
-  await review.createRound({ name: 'Blind round', reviewers: ['Ann', 'Bob'], items: 3, overlap: 2, repeatPercent: 34, tags: 'wrong label, rambling' });
+  await review.createRound({
+    name: 'Blind round',
+    reviewers: ['Ann', 'Bob'],
+    items: 3,
+    overlap: 2,
+    repeatPercent: 34,
+    tags: 'wrong label, rambling',
+  });
   await expect(review.progress).toBeVisible();
   await expect(review.progress.getByTestId('reviewer-progress')).toHaveCount(2);
   const [round] = await ok<{ id: string }[]>(request, server, 'reviews', 'list');
@@ -69,7 +125,9 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   const settings = review.progress.getByTestId('share-settings');
   await expect(settings.getByTestId('share-interface')).toContainText('127.0.0.1');
   await expect(settings.getByTestId('share-https')).not.toBeChecked();
-  const lan = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  const lan = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
   if (lan !== undefined) {
     await settings.getByTestId('share-interface').click();
     await expect(page.getByTestId('share-interface-option').first()).toHaveAttribute('data-address', '127.0.0.1');
@@ -98,7 +156,11 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   expect(served).toBe(shown);
   const sharedOrigin = `https://${host}:${port}`;
   const shared = (route: string, body: unknown, withToken = true) =>
-    request.post(`${sharedOrigin}/api/call/${route}`, { data: body, headers: withToken ? { 'x-dovetail-token': token! } : {}, ignoreHTTPSErrors: true });
+    request.post(`${sharedOrigin}/api/call/${route}`, {
+      data: body,
+      headers: withToken ? { 'x-dovetail-token': token! } : {},
+      ignoreHTTPSErrors: true,
+    });
   const sharedQueue = await shared('reviews/queue', { roundId: round!.id });
   expect(sharedQueue.status()).toBe(200);
   expect(((await sharedQueue.json()) as { result: { items: unknown[] } }).result.items).toHaveLength(4);
@@ -109,14 +171,26 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   expect((await request.get(`${sharedOrigin}/api/events`, { ignoreHTTPSErrors: true })).status()).toBe(404);
   expect((await request.get(`${sharedOrigin}/`, { ignoreHTTPSErrors: true })).status()).toBe(200);
   // Plain HTTP is not served there.
-  expect(await request.get(`http://${host}:${port}/`).then((r) => r.status(), () => 'refused')).not.toBe(200);
+  expect(
+    await request.get(`http://${host}:${port}/`).then(
+      (r) => r.status(),
+      () => 'refused',
+    ),
+  ).not.toBe(200);
 
   // Portal mode: Ann opens her link at the other address (her browser accepts the self-signed certificate, as a
   // reviewer would after comparing the fingerprint) and judges her whole queue by keyboard in the React queue.
   const reviewerBrowser = await browser.newContext({ ignoreHTTPSErrors: true });
   const portal = await reviewerBrowser.newPage();
   const portalBodies: Promise<{ url: string; body: string }>[] = [];
-  portal.on('response', (r) => portalBodies.push(r.text().then((body) => ({ url: r.url(), body }), () => ({ url: r.url(), body: '' }))));
+  portal.on('response', (r) =>
+    portalBodies.push(
+      r.text().then(
+        (body) => ({ url: r.url(), body }),
+        () => ({ url: r.url(), body: '' }),
+      ),
+    ),
+  );
   await portal.goto(link);
   const annPortal = new ReviewPage(portal);
   await expect(annPortal.queue).toBeVisible();
@@ -141,7 +215,13 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   let reviewerPhase = false;
   const seen: Promise<{ url: string; body: string }>[] = [];
   page.on('response', (response) => {
-    if (reviewerPhase && response.url().includes('/api/')) seen.push(response.text().then((body) => ({ url: response.url(), body }), () => ({ url: response.url(), body: '' })));
+    if (reviewerPhase && response.url().includes('/api/'))
+      seen.push(
+        response.text().then(
+          (body) => ({ url: response.url(), body }),
+          () => ({ url: response.url(), body: '' }),
+        ),
+      );
   });
 
   // Ann's votes from the other machine arrived: in the app her queue is done.
@@ -190,11 +270,22 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   expect(csv.text).toMatch(/,Bob,rambling,Bob was here,/);
   await review.results.getByTestId('loop-make').click();
   await expect(review.results.getByTestId('loop-done')).toBeVisible();
-  await expect.poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name)).toContain('Preferred outputs of Blind round');
+  await expect
+    .poll(async () => (await ok<{ name: string }[]>(request, server, 'datasets', 'list')).map((d) => d.name))
+    .toContain('Preferred outputs of Blind round');
   // Lineage: the version names the round as a field, and the Datasets screen links back to the round's results.
-  const made = (await ok<{ name: string; versions: { id: string }[] }[]>(request, server, 'datasets', 'list')).find((d) => d.name === 'Preferred outputs of Blind round')!;
-  const madeVersion = await ok<{ lineage: unknown }>(request, server, 'datasets', 'get', { versionId: made.versions[0]!.id });
-  expect(madeVersion.lineage).toEqual({ kind: 'review-round', roundId: round!.id, roundName: 'Blind round', experimentId: experiment.id });
+  const made = (await ok<{ name: string; versions: { id: string }[] }[]>(request, server, 'datasets', 'list')).find(
+    (d) => d.name === 'Preferred outputs of Blind round',
+  )!;
+  const madeVersion = await ok<{ lineage: unknown }>(request, server, 'datasets', 'get', {
+    versionId: made.versions[0]!.id,
+  });
+  expect(madeVersion.lineage).toEqual({
+    kind: 'review-round',
+    roundId: round!.id,
+    roundName: 'Blind round',
+    experimentId: experiment.id,
+  });
   const datasetsPage = new DatasetsPage(page);
   await app.nav('datasets').click();
   await datasetsPage.item('Preferred outputs of Blind round').getByTestId('dataset-version-item').first().click();

@@ -4,9 +4,13 @@
 import { expect, test } from './fixtures';
 import { SettingsDialog } from './pages/settings-dialog';
 
-const CUDA_REASON = 'CUDA provider binaries are not installed: run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install';
+const CUDA_REASON =
+  'CUDA provider binaries are not installed: run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install';
 
-test('choosing CUDA without its binaries runs the engine on CPU and the status bar says why; CPU again clears it', async ({ app, page }) => {
+test('choosing CUDA without its binaries runs the engine on CPU and the status bar says why; CPU again clears it', async ({
+  app,
+  page,
+}) => {
   await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   const settings = new SettingsDialog(page);
   await settings.openWithGear();
@@ -65,7 +69,10 @@ test('the threads field accepts 0 to the core count and names the range otherwis
   await expect(settings.apply).toBeDisabled(); // saved: nothing left to apply
 });
 
-test('the thread spinning switch is on by default, and turning it off is saved across a reload', async ({ app, page }) => {
+test('the thread spinning switch is on by default, and turning it off is saved across a reload', async ({
+  app,
+  page,
+}) => {
   await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   const settings = new SettingsDialog(page);
   await settings.openWithGear();

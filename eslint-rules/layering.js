@@ -14,8 +14,20 @@ const LAYERS = [
   { name: 'engine', prefix: 'src/main/engine/', folders: ['src/main/engine/', 'src/shared/'], node: true },
   // Inside main, platform < eval < services < api < host: a layer imports only its own and lower ones (and the engine);
   // the entries (index.ts, web.ts, cli.ts, compose.ts, ipc/, headless/) sit on top.
-  { name: 'platform', inner: true, prefix: 'src/main/platform/', folders: ['src/main/platform/', 'src/shared/'], node: true },
-  { name: 'eval', inner: true, prefix: 'src/main/eval/', folders: ['src/main/eval/', 'src/main/platform/', 'src/shared/'], node: true },
+  {
+    name: 'platform',
+    inner: true,
+    prefix: 'src/main/platform/',
+    folders: ['src/main/platform/', 'src/shared/'],
+    node: true,
+  },
+  {
+    name: 'eval',
+    inner: true,
+    prefix: 'src/main/eval/',
+    folders: ['src/main/eval/', 'src/main/platform/', 'src/shared/'],
+    node: true,
+  },
   {
     name: 'services',
     inner: true,
@@ -27,14 +39,29 @@ const LAYERS = [
     name: 'api',
     inner: true,
     prefix: 'src/main/api/',
-    folders: ['src/main/api/', 'src/main/services/', 'src/main/eval/', 'src/main/platform/', 'src/main/engine/', 'src/shared/'],
+    folders: [
+      'src/main/api/',
+      'src/main/services/',
+      'src/main/eval/',
+      'src/main/platform/',
+      'src/main/engine/',
+      'src/shared/',
+    ],
     node: true,
   },
   {
     name: 'host',
     inner: true,
     prefix: 'src/main/host/',
-    folders: ['src/main/host/', 'src/main/api/', 'src/main/services/', 'src/main/eval/', 'src/main/platform/', 'src/main/engine/', 'src/shared/'],
+    folders: [
+      'src/main/host/',
+      'src/main/api/',
+      'src/main/services/',
+      'src/main/eval/',
+      'src/main/platform/',
+      'src/main/engine/',
+      'src/shared/',
+    ],
     node: true,
   },
   { name: 'main', prefix: 'src/main/', folders: ['src/main/', 'src/shared/'], node: true },
@@ -77,7 +104,10 @@ function importsInterpreter(node) {
 export const layering = {
   meta: {
     type: 'problem',
-    docs: { description: 'Enforce the layering of src/ (renderer -> shared; engine without electron/sqlite; one ORT importer)' },
+    docs: {
+      description:
+        'Enforce the layering of src/ (renderer -> shared; engine without electron/sqlite; one ORT importer)',
+    },
     schema: [],
   },
   create(context) {
@@ -96,8 +126,13 @@ export const layering = {
       const helper = testCode ? undefined : testHelper(file, source, context.cwd);
       if (problem) context.report({ node, message: problem });
       else if (helper) context.report({ node, message: helper });
-      else if (source === JINJA && !mayInterpret && importsInterpreter(node)) context.report({ node, message: JINJA_MESSAGE });
-      else if (!mayInterpret && !RENDERER_USERS.some((u) => file.startsWith(u)) && resolvesTo(file, source, context.cwd) === RENDERER_MODULE) {
+      else if (source === JINJA && !mayInterpret && importsInterpreter(node))
+        context.report({ node, message: JINJA_MESSAGE });
+      else if (
+        !mayInterpret &&
+        !RENDERER_USERS.some((u) => file.startsWith(u)) &&
+        resolvesTo(file, source, context.cwd) === RENDERER_MODULE
+      ) {
         context.report({ node, message: RENDERER_MESSAGE });
       }
     };
@@ -124,13 +159,18 @@ function testHelper(file, source, cwd) {
 /** The repo-relative module path (extension left off) a relative import names, or null for a package. */
 function resolvesTo(file, source, cwd) {
   if (!source.startsWith('.')) return null;
-  return relative(cwd, resolve(dirname(resolve(cwd, file)), source.split('?')[0])).split('\\').join('/').replace(/\.[jt]sx?$/, '');
+  return relative(cwd, resolve(dirname(resolve(cwd, file)), source.split('?')[0]))
+    .split('\\')
+    .join('/')
+    .replace(/\.[jt]sx?$/, '');
 }
 
 function violation(file, layer, source, cwd) {
   const bare = source.split('?')[0];
   if (bare.startsWith('.')) {
-    const target = relative(cwd, resolve(dirname(resolve(cwd, file)), bare)).split('\\').join('/');
+    const target = relative(cwd, resolve(dirname(resolve(cwd, file)), bare))
+      .split('\\')
+      .join('/');
     if (!layer.folders.some((folder) => `${target}/`.startsWith(folder) || target.startsWith(folder))) {
       return `Layering: ${layer.name} code may import only from ${layer.folders.join(', ')}; '${source}' is ${target}.`;
     }

@@ -22,12 +22,20 @@ export function ensureElectronSqlite(root, electronVersion) {
   cpSync(source, work, { recursive: true, filter: (path) => !path.includes(`${join(source, 'build')}`) });
   const result = spawnSync(
     process.execPath,
-    [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'],
+    [
+      nodeGyp,
+      'rebuild',
+      '--release',
+      `--target=${electronVersion}`,
+      '--runtime=electron',
+      '--dist-url=https://electronjs.org/headers',
+    ],
     { cwd: work, encoding: 'utf8' },
   );
   if (result.status !== 0 || !existsSync(binding)) {
     rmSync(target, { recursive: true, force: true });
-    const line = `${result.stderr ?? ''}`.split('\n').find((l) => /ERR!/.test(l)) ?? `node-gyp exited with ${result.status}`;
+    const line =
+      `${result.stderr ?? ''}`.split('\n').find((l) => /ERR!/.test(l)) ?? `node-gyp exited with ${result.status}`;
     return { ok: false, reason: line.trim() };
   }
   return { ok: true, path: binding };

@@ -45,8 +45,14 @@ function obtainElectron() {
   const install = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { encoding: 'utf8', timeout: 300_000 });
   const after = locate(pkgDir);
   if (after) return { ok: true, path: after, version };
-  const lastLine = `${install.stderr ?? ''}${install.stdout ?? ''}`.split('\n').map((l) => l.trim()).filter((l) => /error|fail/i.test(l))[0];
-  return { ok: false, reason: `Electron ${version} could not be downloaded: ${lastLine ?? `installer exited with ${install.status}`}` };
+  const lastLine = `${install.stderr ?? ''}${install.stdout ?? ''}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /error|fail/i.test(l))[0];
+  return {
+    ok: false,
+    reason: `Electron ${version} could not be downloaded: ${lastLine ?? `installer exited with ${install.status}`}`,
+  };
 }
 
 function locate(pkgDir) {

@@ -26,11 +26,17 @@ export async function measureBandwidth(threads: number, mibPerThread = 256, pass
   const barrier = new SharedArrayBuffer(8);
   const flag = new Int32Array(barrier);
   const bytes = mibPerThread * 1024 * 1024;
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER, { eval: true, workerData: { bytes, passes, barrier } }));
-  const done = workers.map((w) => new Promise<number>((resolve, reject) => {
-    w.once('message', (m: { ms: number }) => resolve(m.ms));
-    w.once('error', reject);
-  }));
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(WORKER, { eval: true, workerData: { bytes, passes, barrier } }),
+  );
+  const done = workers.map(
+    (w) =>
+      new Promise<number>((resolve, reject) => {
+        w.once('message', (m: { ms: number }) => resolve(m.ms));
+        w.once('error', reject);
+      }),
+  );
   while (Atomics.load(flag, 0) < threads) await new Promise((r) => setTimeout(r, 5));
   Atomics.store(flag, 1, 1);
   Atomics.notify(flag, 1);

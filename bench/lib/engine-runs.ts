@@ -15,7 +15,10 @@ export function promptIds(length: number, seed: number): number[] {
   });
 }
 
-const int64 = (values: number[], dims: [number, number]): Int64Tensor => ({ data: BigInt64Array.from(values, BigInt), dims });
+const int64 = (values: number[], dims: [number, number]): Int64Tensor => ({
+  data: BigInt64Array.from(values, BigInt),
+  dims,
+});
 
 /** Prefill tokens/s of one row of `length` tokens (one KV-cache step from an empty cache). */
 export async function prefillRate(runner: ModelRunner, length: number): Promise<number> {
@@ -25,8 +28,14 @@ export async function prefillRate(runner: ModelRunner, length: number): Promise<
   await step.step({
     step: 0,
     inputIds: int64(ids, [1, length]),
-    attentionMask: int64(ids.map(() => 1), [1, length]),
-    positionIds: int64(ids.map((_, i) => i), [1, length]),
+    attentionMask: int64(
+      ids.map(() => 1),
+      [1, length],
+    ),
+    positionIds: int64(
+      ids.map((_, i) => i),
+      [1, length],
+    ),
     pastLength: 0,
     finished: [false],
   });
@@ -43,7 +52,12 @@ export interface DecodeTiming {
 }
 
 /** Decode tokens/s of `batch` rows after a prompt of `context` tokens (>= 1), over `tokens` generated steps. */
-export async function decodeRate(runner: ModelRunner, batch: number, context: number, tokens: number): Promise<DecodeTiming> {
+export async function decodeRate(
+  runner: ModelRunner,
+  batch: number,
+  context: number,
+  tokens: number,
+): Promise<DecodeTiming> {
   const step = runner.createStep();
   const times: number[] = [];
   await generate({

@@ -16,7 +16,8 @@ export function matmulOnlyModel(checkpoint: Checkpoint): Uint8Array {
     x = g.op.Add(x, mm(q, layer.self_attn.o_proj));
     // k and v feed back too (so they are not pruned), padded to C when H*D = C and Hkv*D divides C.
     const reps = config.hidden_size / (k.shape.at(-1) as number);
-    if (Number.isInteger(reps) && reps >= 2) x = g.op.Add(x, g.op.Concat([k, v, ...Array.from({ length: reps - 2 }, () => k)], 2));
+    if (Number.isInteger(reps) && reps >= 2)
+      x = g.op.Add(x, g.op.Concat([k, v, ...Array.from({ length: reps - 2 }, () => k)], 2));
     x = g.op.Add(x, mm(g.op.Mul(mm(x, layer.mlp.gate_proj), mm(x, layer.mlp.up_proj)), layer.mlp.down_proj));
   }
   g.output('logits', g.op.MatMul(x, w.transposedFloat(weights.lm_head)));

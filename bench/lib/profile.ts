@@ -60,5 +60,8 @@ export function table(totals: Map<string, number>, runUs: number, limit = 14): s
   return [...totals.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
-    .map(([k, us]) => `    ${k.padEnd(34)} ${(us / 1000).toFixed(2).padStart(7)} ms ${((100 * us) / runUs).toFixed(1).padStart(5)}%`);
+    .map(
+      ([k, us]) =>
+        `    ${k.padEnd(34)} ${(us / 1000).toFixed(2).padStart(7)} ms ${((100 * us) / runUs).toFixed(1).padStart(5)}%`,
+    );
 }

@@ -31,7 +31,9 @@ export class BenchSession {
         session: {
           'intra_op.allow_spinning': spin,
           'inter_op.allow_spinning': spin,
-          ...(source.externalDataFolder ? { model_external_initializers_file_folder_path: source.externalDataFolder } : {}),
+          ...(source.externalDataFolder
+            ? { model_external_initializers_file_folder_path: source.externalDataFolder }
+            : {}),
         },
       },
     });
@@ -48,10 +50,12 @@ export class BenchSession {
 
   async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     const ort: Record<string, OrtTensor> = {};
-    for (const [name, t] of Object.entries(feeds)) ort[name] = new OrtTensor(t.dtype as 'float32', t.data as Float32Array, t.dims);
+    for (const [name, t] of Object.entries(feeds))
+      ort[name] = new OrtTensor(t.dtype as 'float32', t.data as Float32Array, t.dims);
     const results = await this.session.run(ort);
     const out: Record<string, Tensor> = {};
-    for (const [name, v] of Object.entries(results)) out[name] = { dtype: v.type, dims: v.dims, data: v.data } as unknown as Tensor;
+    for (const [name, v] of Object.entries(results))
+      out[name] = { dtype: v.type, dims: v.dims, data: v.data } as unknown as Tensor;
     return out;
   }
 
@@ -66,7 +70,10 @@ export class BenchSessions {
 
   constructor(private readonly options: BenchSessionOptions) {}
 
-  get(key: { model: string; kind: string }, build: () => SessionSource | Promise<SessionSource>): Promise<BenchSession> {
+  get(
+    key: { model: string; kind: string },
+    build: () => SessionSource | Promise<SessionSource>,
+  ): Promise<BenchSession> {
     const k = `${key.model}\n${key.kind}`;
     let s = this.sessions.get(k);
     if (!s) {

@@ -17,7 +17,9 @@ export async function repeat(reps: number, once: () => Promise<number>): Promise
 
 /** "load 5.71 6.62 7.15 on 2 cpus" (1, 5, 15 minutes). */
 export function loadLine(): string {
-  return `load ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cpus`;
+  return `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${cpus().length} cpus`;
 }
 
 /** Peak resident set size of this process so far, in MiB. */

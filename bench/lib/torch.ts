@@ -31,11 +31,33 @@ export function torchAvailable(): boolean {
   return torchVersion() !== null;
 }
 
-export function runTorch(root: string, args: { model: string; threads: number; prefill: number; decode: number; context: number; reps: number }): TorchFigures | string {
+export function runTorch(
+  root: string,
+  args: { model: string; threads: number; prefill: number; decode: number; context: number; reps: number },
+): TorchFigures | string {
   const script = join(root, 'tools/reference/torch_generate.py');
-  const argv = [script, '--model', args.model, '--threads', `${args.threads}`, '--prefill', `${args.prefill}`, '--decode', `${args.decode}`, '--context', `${args.context}`, '--reps', `${args.reps}`];
-  const r = spawnSync(referencePython(), argv, { encoding: 'utf8', timeout: 30 * 60_000, env: { ...referenceEnv(), OMP_NUM_THREADS: `${args.threads}` } });
-  if (r.status !== 0) return `torch reference failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
+  const argv = [
+    script,
+    '--model',
+    args.model,
+    '--threads',
+    `${args.threads}`,
+    '--prefill',
+    `${args.prefill}`,
+    '--decode',
+    `${args.decode}`,
+    '--context',
+    `${args.context}`,
+    '--reps',
+    `${args.reps}`,
+  ];
+  const r = spawnSync(referencePython(), argv, {
+    encoding: 'utf8',
+    timeout: 30 * 60_000,
+    env: { ...referenceEnv(), OMP_NUM_THREADS: `${args.threads}` },
+  });
+  if (r.status !== 0)
+    return `torch reference failed (${r.status ?? r.signal}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
   const last = r.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last) as TorchFigures;
 }

@@ -16,7 +16,10 @@ export function rerunInWorkerEnv(entry: string, argv: readonly string[]): number
   if (process.env[ORIGINAL] !== undefined) return null;
   const env = engineWorkerEnv(process.env);
   if (env['GLIBC_TUNABLES'] === process.env['GLIBC_TUNABLES']) return null;
-  const r = spawnSync(process.execPath, ['bench/run.mjs', entry, ...argv], { stdio: 'inherit', env: { ...env, [ORIGINAL]: process.env['GLIBC_TUNABLES'] ?? '' } });
+  const r = spawnSync(process.execPath, ['bench/run.mjs', entry, ...argv], {
+    stdio: 'inherit',
+    env: { ...env, [ORIGINAL]: process.env['GLIBC_TUNABLES'] ?? '' },
+  });
   return r.status ?? 1;
 }
 

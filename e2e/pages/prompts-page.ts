@@ -16,41 +16,109 @@ export class PromptsPage {
     return this.page.getByTestId(testId);
   }
 
-  get newTemplate(): Locator { return this.id('template-new'); }
-  get name(): Locator { return this.id('template-name'); }
-  get message(): Locator { return this.id('template-message'); }
-  get save(): Locator { return this.id('template-save'); }
-  get saveError(): Locator { return this.id('template-save-error'); }
-  get saveStatus(): Locator { return this.id('template-save-status'); }
+  get newTemplate(): Locator {
+    return this.id('template-new');
+  }
+  get name(): Locator {
+    return this.id('template-name');
+  }
+  get message(): Locator {
+    return this.id('template-message');
+  }
+  get save(): Locator {
+    return this.id('template-save');
+  }
+  get saveError(): Locator {
+    return this.id('template-save-error');
+  }
+  get saveStatus(): Locator {
+    return this.id('template-save-status');
+  }
   /** Shown while the editor's text does not parse (the draft the next save sends). */
-  get unparsed(): Locator { return this.id('template-unparsed'); }
-  get insertExamples(): Locator { return this.id('template-insert-examples'); }
-  get items(): Locator { return this.id('template-item'); }
-  get versions(): Locator { return this.id('template-version'); }
-  get readOnly(): Locator { return this.id('template-readonly'); }
-  get restore(): Locator { return this.id('template-restore'); }
-  get previewText(): Locator { return this.id('preview-text'); }
-  get previewReference(): Locator { return this.id('preview-reference'); }
-  get previewRow(): Locator { return this.id('preview-row'); }
-  get previewNext(): Locator { return this.id('preview-next'); }
-  get missingFields(): Locator { return this.id('preview-missing-fields'); }
-  get setsTab(): Locator { return this.id('prompts-tab-sets'); }
-  get templatesTab(): Locator { return this.id('prompts-tab-templates'); }
-  get newSet(): Locator { return this.id('demo-new'); }
-  get setName(): Locator { return this.id('demo-name'); }
-  get setMessage(): Locator { return this.id('demo-message'); }
-  get saveSet(): Locator { return this.id('demo-save'); }
-  get picks(): Locator { return this.id('demo-pick'); }
-  get sets(): Locator { return this.id('demo-set'); }
-  get editorError(): Locator { return this.id('template-editor-error'); }
-  get compare(): Locator { return this.id('template-compare'); }
-  get diffDialog(): Locator { return this.id('template-diff-dialog'); }
-  get status(): Locator { return this.id('template-status'); }
-  get statusError(): Locator { return this.id('template-status-error'); }
-  get statusHistory(): Locator { return this.id('template-status-history'); }
-  get runChecks(): Locator { return this.id('checks-run'); }
-  get checksReport(): Locator { return this.id('checks-report'); }
-  get currentUser(): Locator { return this.id('current-user'); }
+  get unparsed(): Locator {
+    return this.id('template-unparsed');
+  }
+  get insertExamples(): Locator {
+    return this.id('template-insert-examples');
+  }
+  get items(): Locator {
+    return this.id('template-item');
+  }
+  get versions(): Locator {
+    return this.id('template-version');
+  }
+  get readOnly(): Locator {
+    return this.id('template-readonly');
+  }
+  get restore(): Locator {
+    return this.id('template-restore');
+  }
+  get previewText(): Locator {
+    return this.id('preview-text');
+  }
+  get previewReference(): Locator {
+    return this.id('preview-reference');
+  }
+  get previewRow(): Locator {
+    return this.id('preview-row');
+  }
+  get previewNext(): Locator {
+    return this.id('preview-next');
+  }
+  get missingFields(): Locator {
+    return this.id('preview-missing-fields');
+  }
+  get setsTab(): Locator {
+    return this.id('prompts-tab-sets');
+  }
+  get templatesTab(): Locator {
+    return this.id('prompts-tab-templates');
+  }
+  get newSet(): Locator {
+    return this.id('demo-new');
+  }
+  get setName(): Locator {
+    return this.id('demo-name');
+  }
+  get setMessage(): Locator {
+    return this.id('demo-message');
+  }
+  get saveSet(): Locator {
+    return this.id('demo-save');
+  }
+  get picks(): Locator {
+    return this.id('demo-pick');
+  }
+  get sets(): Locator {
+    return this.id('demo-set');
+  }
+  get editorError(): Locator {
+    return this.id('template-editor-error');
+  }
+  get compare(): Locator {
+    return this.id('template-compare');
+  }
+  get diffDialog(): Locator {
+    return this.id('template-diff-dialog');
+  }
+  get status(): Locator {
+    return this.id('template-status');
+  }
+  get statusError(): Locator {
+    return this.id('template-status-error');
+  }
+  get statusHistory(): Locator {
+    return this.id('template-status-history');
+  }
+  get runChecks(): Locator {
+    return this.id('checks-run');
+  }
+  get checksReport(): Locator {
+    return this.id('checks-report');
+  }
+  get currentUser(): Locator {
+    return this.id('current-user');
+  }
 
   move(to: 'in-review' | 'approved' | 'draft' | 'deprecated'): Locator {
     return this.id(`template-move-${to}`);
@@ -71,7 +139,9 @@ export class PromptsPage {
   /** Picks an option of one of the screen's selects by the start of its text. */
   async choose(select: 'preview-dataset' | 'preview-examples' | 'demo-dataset', option: string): Promise<void> {
     await this.id(select).click();
-    await this.page.getByRole('option', { name: new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).click();
+    await this.page
+      .getByRole('option', { name: new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
+      .click();
     await expect(this.page.getByRole('listbox')).toBeHidden();
   }
 
@@ -82,8 +152,16 @@ export class PromptsPage {
 }
 
 /** One call of Dovetail's HTTP API with the server's token; a failure throws with the error envelope. */
-export async function callApi<T>(request: APIRequestContext, server: DovetailServer, path: `${string}/${string}`, arg: object): Promise<T> {
-  const response = await request.post(`${server.origin}/api/call/${path}`, { data: arg, headers: { 'x-dovetail-token': server.token } });
+export async function callApi<T>(
+  request: APIRequestContext,
+  server: DovetailServer,
+  path: `${string}/${string}`,
+  arg: object,
+): Promise<T> {
+  const response = await request.post(`${server.origin}/api/call/${path}`, {
+    data: arg,
+    headers: { 'x-dovetail-token': server.token },
+  });
   const body = (await response.json()) as { ok: boolean; result?: T; error?: unknown };
   if (!body.ok) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
   return body.result as T;

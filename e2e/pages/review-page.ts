@@ -23,13 +23,21 @@ export class ReviewPage {
   }
 
   /** Creates a round over every cell of the first completed experiment, for the named reviewers. */
-  async createRound(o: { name: string; reviewers: string[]; items: number; overlap: number; repeatPercent: number; tags: string }): Promise<void> {
+  async createRound(o: {
+    name: string;
+    reviewers: string[];
+    items: number;
+    overlap: number;
+    repeatPercent: number;
+    tags: string;
+  }): Promise<void> {
     await this.root.getByTestId('review-new').first().click();
     await expect(this.dialog).toBeVisible();
     await this.id('round-experiment').click();
     await this.page.getByTestId('round-experiment-option').first().click();
     for (const cell of await this.dialog.getByTestId('round-cell').all()) await cell.locator('input').check();
-    for (const name of o.reviewers) await this.dialog.locator(`[data-testid="round-reviewer"][data-user="${name}"] input`).check();
+    for (const name of o.reviewers)
+      await this.dialog.locator(`[data-testid="round-reviewer"][data-user="${name}"] input`).check();
     await this.id('round-items').fill(String(o.items));
     await this.id('round-overlap').fill(String(o.overlap));
     await this.id('round-repeat').fill(String(o.repeatPercent));

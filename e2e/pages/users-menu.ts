@@ -5,7 +5,9 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class UsersMenu {
   constructor(readonly page: Page) {}
 
-  get current(): Locator { return this.page.getByTestId('current-user'); }
+  get current(): Locator {
+    return this.page.getByTestId('current-user');
+  }
 
   private id(testId: string): Locator {
     return this.page.getByTestId(testId);

@@ -44,11 +44,15 @@ export class WorkspacePicker {
   }
 
   async openRecent(name: string): Promise<void> {
-    await this.recentItem(name).getByRole('button', { name: `Open ${name}` }).click();
+    await this.recentItem(name)
+      .getByRole('button', { name: `Open ${name}` })
+      .click();
   }
 
   async forgetRecent(name: string): Promise<void> {
-    await this.recentItem(name).getByRole('button', { name: `Forget ${name}` }).click();
+    await this.recentItem(name)
+      .getByRole('button', { name: `Forget ${name}` })
+      .click();
   }
 
   async expectVisible(): Promise<void> {

@@ -32,14 +32,21 @@ Options:
   --workspace DIR   open this workspace before the command (demo: the demo workspace folder)`;
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { 'user-data': 'string', workspace: 'string', help: 'boolean', quick: 'boolean', report: 'string' });
+  const args = parseArgs(argv, {
+    'user-data': 'string',
+    workspace: 'string',
+    help: 'boolean',
+    quick: 'boolean',
+    report: 'string',
+  });
   const [command, ...rest] = args.positional;
   if (!command || args.flags.has('help')) {
     console.log(USAGE);
     return command ? 0 : 2;
   }
   if (command === 'methods') {
-    for (const [service, spec] of Object.entries(contract)) for (const method of Object.keys(spec.methods)) console.log(`${service}.${method}`);
+    for (const [service, spec] of Object.entries(contract))
+      for (const method of Object.keys(spec.methods)) console.log(`${service}.${method}`);
     return 0;
   }
   const userData = stringFlag(args, 'user-data');
@@ -54,17 +61,26 @@ async function main(argv: string[]): Promise<number> {
     const workspace = stringFlag(args, 'workspace');
     const log = (...lines: string[]): void => lines.forEach((line) => console.log(line));
     if (command === 'demo') {
-      const outcome = await runDemo(localClient(composed.dispatcher), { ...(workspace ? { workspace: resolve(workspace) } : {}), quick: args.flags.has('quick'), log });
+      const outcome = await runDemo(localClient(composed.dispatcher), {
+        ...(workspace ? { workspace: resolve(workspace) } : {}),
+        quick: args.flags.has('quick'),
+        log,
+      });
       return outcome.passed === false ? 1 : 0;
     }
     if (workspace) await call(composed, 'workspace.open', JSON.stringify({ path: workspace }));
     switch (command) {
       case 'eval': {
         const report = stringFlag(args, 'report');
-        return await runEval(localClient(composed.dispatcher), resolve(rest[0] ?? ''), { ...(report ? { report: resolve(report) } : {}), log });
+        return await runEval(localClient(composed.dispatcher), resolve(rest[0] ?? ''), {
+          ...(report ? { report: resolve(report) } : {}),
+          log,
+        });
       }
       case 'audit':
-        return await runAudit(localClient(composed.dispatcher), rest[0], rest[1] ? resolve(rest[1]) : undefined, { log });
+        return await runAudit(localClient(composed.dispatcher), rest[0], rest[1] ? resolve(rest[1]) : undefined, {
+          log,
+        });
       case 'self-test':
         print(await call(composed, 'engine.selfTest', '{}'));
         return 0;
@@ -85,7 +101,10 @@ async function call(composed: ComposedApp, name: string, json: string): Promise<
   try {
     arg = JSON.parse(json);
   } catch {
-    throw new UserError(`The argument of ${name} is not valid JSON`, { where: 'argument', hint: `Quote it for the shell: '{"key":"value"}'` });
+    throw new UserError(`The argument of ${name} is not valid JSON`, {
+      where: 'argument',
+      hint: `Quote it for the shell: '{"key":"value"}'`,
+    });
   }
   const response = await composed.dispatcher.handle({ service, method, arg }, { transport: 'cli' });
   if (!response.ok) throw fromErrorShape(response.error);
@@ -100,7 +119,9 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UserError) {
-      console.error(`Error: ${error.message}${error.where ? ` [${error.where}]` : ''}${error.hint ? `\nHint: ${error.hint}` : ''}`);
+      console.error(
+        `Error: ${error.message}${error.where ? ` [${error.where}]` : ''}${error.hint ? `\nHint: ${error.hint}` : ''}`,
+      );
       process.exit(2);
     }
     console.error(error);

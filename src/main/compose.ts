@@ -74,13 +74,20 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const engine = new EngineHost(options.engineWorkerScript, options.spawnEngine ?? spawnChildProcess, {
     onBug: (error) => log('error', 'Engine protocol error', error),
   });
-  const renderer = new RenderHost(options.renderWorkerScript ?? siblingScript(options.engineWorkerScript, 'render-worker'));
-  const scoring = new ScoringHost(options.scoringWorkerScript ?? siblingScript(options.engineWorkerScript, 'scoring-worker'));
-  const importWriter = new ImportWriterHost(options.importWriterScript ?? siblingScript(options.engineWorkerScript, 'import-writer-worker'));
+  const renderer = new RenderHost(
+    options.renderWorkerScript ?? siblingScript(options.engineWorkerScript, 'render-worker'),
+  );
+  const scoring = new ScoringHost(
+    options.scoringWorkerScript ?? siblingScript(options.engineWorkerScript, 'scoring-worker'),
+  );
+  const importWriter = new ImportWriterHost(
+    options.importWriterScript ?? siblingScript(options.engineWorkerScript, 'import-writer-worker'),
+  );
   // Services get their event sinks from the dispatcher, which needs the services: break the cycle with a late binding.
   const late: { dispatcher?: Dispatcher<Contract> } = {};
   const sink = <K extends keyof Contract & string>(service: K) => ({
-    emit: (event: string, payload: unknown) => (late.dispatcher?.sink(service) as { emit(e: string, p: unknown): void } | undefined)?.emit(event, payload),
+    emit: (event: string, payload: unknown) =>
+      (late.dispatcher?.sink(service) as { emit(e: string, p: unknown): void } | undefined)?.emit(event, payload),
   });
   // Quantized copies of models' weights, per content hash: shared by every workspace that registers the model.
   const weightCacheFolder = join(options.userDataDir, 'weight-cache');
@@ -102,7 +109,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     // A spool left by an import that a killed app never finished.
     onOpened: async (folder) => {
       const removed = await removeStaleSpools(folder);
-      if (removed.files > 0) log('warn', `Removed ${removed.files} unfinished import file(s) (${removed.bytes} bytes) from ${folder}`);
+      if (removed.files > 0)
+        log('warn', `Removed ${removed.files} unfinished import file(s) (${removed.bytes} bytes) from ${folder}`);
     },
   });
   const app = new AppService({
@@ -123,44 +131,104 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       formatOf: (hash) => settings.current.engine.weightFormats[hash] ?? 'stored',
       save: async (hash, format) => {
         const { [hash]: _previous, ...others } = settings.current.engine.weightFormats;
-        await settings.update({ engine: { weightFormats: format === 'stored' ? others : { ...others, [hash]: format } } });
+        await settings.update({
+          engine: { weightFormats: format === 'stored' ? others : { ...others, [hash]: format } },
+        });
       },
     },
     ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
   });
   const generation = new GenerationService({
-    models, engine, events: sink('generation'),
-    playground: { load: () => settings.playground(workspace.active.info.id), save: (value) => settings.savePlayground(workspace.active.info.id, value) },
+    models,
+    engine,
+    events: sink('generation'),
+    playground: {
+      load: () => settings.playground(workspace.active.info.id),
+      save: (value) => settings.savePlayground(workspace.active.info.id, value),
+    },
   });
   const clock = (): Date => new Date();
   const datasets = new DatasetsService({
-    workspace, events: sink('datasets'), clock, writer: importWriter, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+    workspace,
+    events: sink('datasets'),
+    clock,
+    writer: importWriter,
+    ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
     // privacy is constructed below (it reads and writes versions through datasets)
-    privacyCheck: async (subject, rows): Promise<string | null> => (await privacy.guardRows('import', subject, rows, 'After the import, the version\'s Personal data panel lists them and redacts them.')).warning,
+    privacyCheck: async (subject, rows): Promise<string | null> =>
+      (
+        await privacy.guardRows(
+          'import',
+          subject,
+          rows,
+          "After the import, the version's Personal data panel lists them and redacts them.",
+        )
+      ).warning,
   });
   const users = new UsersService({ workspace, events: sink('users'), clock });
   const privacy: PrivacyService = new PrivacyService({ workspace, datasets, events: sink('privacy'), clock });
   const templates = new TemplatesService({
-    workspace, datasets, events: sink('templates'), clock, users, engine, models: generation, generation, renderer,
+    workspace,
+    datasets,
+    events: sink('templates'),
+    clock,
+    users,
+    engine,
+    models: generation,
+    generation,
+    renderer,
     adapters: { record: (id): AdapterRecord => adapters.record(id) }, // constructed below (it renders datasets through templates)
   });
   const overlap = new OverlapIndex({ datasets });
   const adapters: AdaptersService = new AdaptersService({
-    workspace, engine, models, events: sink('adapters'), clock, appVersion: options.version, renderer, renderDataset: datasetRenderer({ datasets, templates }),
-    templates, ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+    workspace,
+    engine,
+    models,
+    events: sink('adapters'),
+    clock,
+    appVersion: options.version,
+    renderer,
+    renderDataset: datasetRenderer({ datasets, templates }),
+    templates,
+    ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
     trainingCheck: async (versionId, maxRows) => {
       const personal = await privacy.guardVersion('training', versionId, 'train');
       const overlaps = overlap.trainingWarnings(versionId, maxRows, await experiments.list());
-      return { warnings: [...(personal.warning === null ? [] : [personal.warning]), ...overlaps], personalData: personal.total };
+      return {
+        warnings: [...(personal.warning === null ? [] : [personal.warning]), ...overlaps],
+        personalData: personal.total,
+      };
     },
   });
-  const specializations = new SpecializationsService({ workspace, models, adapters, templates, generation, events: sink('specializations'), clock });
+  const specializations = new SpecializationsService({
+    workspace,
+    models,
+    adapters,
+    templates,
+    generation,
+    events: sink('specializations'),
+    clock,
+  });
   const experiments: ExperimentsService = new ExperimentsService({
-    workspace, engine, datasets, specializations, events: sink('experiments'), clock, weightFormatOf: (id) => models.weightFormatOf(id), appVersion: options.version, userName: (id) => users.user(id)?.name, scoring,
-    contamination: (experiment) => overlap.experimentWarnings(experiment, trainedAdapters(experiment, specializations, adapters)),
+    workspace,
+    engine,
+    datasets,
+    specializations,
+    events: sink('experiments'),
+    clock,
+    weightFormatOf: (id) => models.weightFormatOf(id),
+    appVersion: options.version,
+    userName: (id) => users.user(id)?.name,
+    scoring,
+    contamination: (experiment) =>
+      overlap.experimentWarnings(experiment, trainedAdapters(experiment, specializations, adapters)),
   });
   const reviews = new ReviewsService({
-    workspace, experiments, users, events: sink('reviews'), clock,
+    workspace,
+    experiments,
+    users,
+    events: sink('reviews'),
+    clock,
     examples: (experiment) => loadExamples(datasets, experiment.spec).examples,
     specializationName: (id) => {
       try {
@@ -171,10 +239,20 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     },
     importDataset: (arg, lineage) => datasets.importWithLineage(arg, lineage),
     privacyCheck: async (moment, subject, rows) =>
-      (await privacy.guardRows(moment, subject, rows, 'Redact the experiment\'s dataset (Datasets, Personal data panel) and run the experiment on the redacted version.')).warning,
+      (
+        await privacy.guardRows(
+          moment,
+          subject,
+          rows,
+          "Redact the experiment's dataset (Datasets, Personal data panel) and run the experiment on the redacted version.",
+        )
+      ).warning,
     openShareServer: async (request, resolve) => {
       if (!late.dispatcher) throw new BugError('sharing before the dispatcher exists');
-      return startShareServer(late.dispatcher as never, resolve, { ...request, ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}) });
+      return startShareServer(late.dispatcher as never, resolve, {
+        ...request,
+        ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
+      });
     },
   });
   const releases = new ReleasesService({
@@ -188,7 +266,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     userName: (id) => users.user(id)?.name,
     appVersion: options.version,
     bundles: {
-      resolvePath: (input) => resolveFolderPath(input, { homeDir: os.homedir(), relativeTo: options.relativeTo ?? os.homedir() }),
+      resolvePath: (input) =>
+        resolveFolderPath(input, { homeDir: os.homedir(), relativeTo: options.relativeTo ?? os.homedir() }),
       export: {
         specialization: (id) => specializations.specialization(id),
         model: (id) => models.get({ id }),
@@ -204,7 +283,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         adapters: () => adapters.list(),
         adapterHash: (id) => adapters.contentHash(id),
         importAdapter: (arg) => adapters.importPeft(arg),
-        removeAdapter: async (id) => { await adapters.remove({ id }); },
+        removeAdapter: async (id) => {
+          await adapters.remove({ id });
+        },
         templates: () => templates.list(),
         saveTemplate: (arg) => templates.save(SaveTemplate.parse(arg)),
         saveDemonstrations: (arg) => templates.saveDemonstrations(arg),
@@ -222,8 +303,23 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const dispatcher = new Dispatcher(
     contract,
     {
-      app, workspace, engine: engineService, models, settings, generation, demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }), adapters,
-      datasets, privacy, templates, specializations, experiments, users, reviews, releases, audit: new AuditService({ workspace, clock }),
+      app,
+      workspace,
+      engine: engineService,
+      models,
+      settings,
+      generation,
+      demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }),
+      adapters,
+      datasets,
+      privacy,
+      templates,
+      specializations,
+      experiments,
+      users,
+      reviews,
+      releases,
+      audit: new AuditService({ workspace, clock }),
     },
     {
       validateResults: true,
@@ -262,7 +358,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       engineService.dispose();
       generation.dispose();
       await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose()]);
-      await Promise.allSettled([workspace.dispose(), engine.dispose(), renderer.dispose(), scoring.dispose(), importWriter.dispose()]);
+      await Promise.allSettled([
+        workspace.dispose(),
+        engine.dispose(),
+        renderer.dispose(),
+        scoring.dispose(),
+        importWriter.dispose(),
+      ]);
     },
   };
 }

@@ -41,12 +41,19 @@ if (!app.requestSingleInstanceLock()) {
       rendererDir: join(here, '../renderer'),
       spawnEngine: spawnUtilityProcess,
       folderPicker: async (title) => {
-        const options = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
-        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        const options = {
+          title,
+          properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[],
+        };
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
     });
-    bindIpc(ipcMain, composed.dispatcher as never, isTrustedSender, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+    bindIpc(ipcMain, composed.dispatcher as never, isTrustedSender, () =>
+      BrowserWindow.getAllWindows().map((w) => w.webContents),
+    );
     const devUrl = devRendererUrl(process.env, { packaged: app.isPackaged, devBuild: DEV_BUILD });
     mainWindow = createMainWindow({ preloadPath: preloadPath(here), ...(devUrl ? { devUrl } : {}) });
   });

@@ -13,7 +13,13 @@ import { APP_VERSION } from './version';
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { port: 'string', 'user-data': 'string', open: 'boolean', 'no-open': 'boolean', help: 'boolean' });
+  const args = parseArgs(process.argv.slice(2), {
+    port: 'string',
+    'user-data': 'string',
+    open: 'boolean',
+    'no-open': 'boolean',
+    help: 'boolean',
+  });
   if (args.flags.has('help')) {
     console.log('Usage: npm run web -- [--port N] [--user-data DIR] [--open]');
     return;
@@ -27,7 +33,10 @@ async function main(): Promise<void> {
     engineWorkerScript: join(here, 'engine-worker.js'),
     rendererDir,
   });
-  const server = new WebServer(composed.dispatcher as never, { rendererDir, port: intFlag(args, 'port', 0, 65535) ?? 0 });
+  const server = new WebServer(composed.dispatcher as never, {
+    rendererDir,
+    port: intFlag(args, 'port', 0, 65535) ?? 0,
+  });
   const url = await server.listen();
   console.log(`Dovetail (browser mode): ${url}`);
   if (args.flags.has('open') && !args.flags.has('no-open')) openInBrowser(url);
@@ -46,7 +55,9 @@ async function main(): Promise<void> {
 
 function openInBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  spawn(command, [url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+  spawn(command, [url], { stdio: 'ignore', detached: true })
+    .on('error', () => undefined)
+    .unref();
 }
 
 main().catch((error: unknown) => {

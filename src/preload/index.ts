@@ -14,7 +14,8 @@ const bridge: Record<string, Record<string, unknown>> = {};
 for (const [service, spec] of Object.entries(contract)) {
   const entry: Record<string, unknown> = {};
   for (const method of Object.keys(spec.methods)) {
-    entry[method] = (arg: unknown): Promise<CallResponse> => ipcRenderer.invoke(IPC_CHANNELS.call, { service, method, arg });
+    entry[method] = (arg: unknown): Promise<CallResponse> =>
+      ipcRenderer.invoke(IPC_CHANNELS.call, { service, method, arg });
   }
   for (const event of Object.keys(spec.events)) {
     entry[event] = (listener: Listener) => {

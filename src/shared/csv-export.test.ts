@@ -13,7 +13,13 @@ describe('csv export', () => {
   });
 
   it('leaves plain text, numbers and booleans as they are and quotes separators', () => {
-    expect([csvCell('fine'), csvCell(-3), csvCell(2.5), csvCell(true), csvCell(null)]).toEqual(['fine', '-3', '2.5', 'true', '']);
+    expect([csvCell('fine'), csvCell(-3), csvCell(2.5), csvCell(true), csvCell(null)]).toEqual([
+      'fine',
+      '-3',
+      '2.5',
+      'true',
+      '',
+    ]);
     expect(csvCell('a, "b"\nc')).toBe('"a, ""b""\nc"');
     expect(toCsv(['a', 'b'], [{ a: '=1', b: 2 }, { a: 'x' }])).toBe(`a,b\n"'=1",2\nx,\n`);
   });

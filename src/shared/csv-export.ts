@@ -14,6 +14,9 @@ export function csvCell(value: CsvValue): string {
 
 /** A CSV document: the header, then one line per row in the header's column order; ends with a newline. */
 export function toCsv(columns: readonly string[], rows: readonly Readonly<Record<string, CsvValue>>[]): string {
-  const lines = [columns.map(csvCell).join(','), ...rows.map((row) => columns.map((c) => csvCell(Object.hasOwn(row, c) ? row[c] : '')).join(','))];
+  const lines = [
+    columns.map(csvCell).join(','),
+    ...rows.map((row) => columns.map((c) => csvCell(Object.hasOwn(row, c) ? row[c] : '')).join(',')),
+  ];
   return `${lines.join('\n')}\n`;
 }

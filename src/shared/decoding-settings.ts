@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { UserError } from './errors';
 
 const UINT32_MAX = 0xffff_ffff;
-const tokenId = z.number({ error: 'must be a token id (a whole number)' }).int({ error: 'must be a token id (a whole number)' }).min(0, { error: 'must be a token id (0 or more)' });
+const tokenId = z
+  .number({ error: 'must be a token id (a whole number)' })
+  .int({ error: 'must be a token id (a whole number)' })
+  .min(0, { error: 'must be a token id (0 or more)' });
 
 export const DecodingSettings = z.strictObject({
   /** false: greedy (argmax); true: sample from the processed distribution with the seeded PRNG. */
@@ -16,7 +19,11 @@ export const DecodingSettings = z.strictObject({
     .max(100, { error: 'must be at most 100' })
     .default(1),
   /** Keep the k most likely tokens; 0 turns top-k off. HF's default is 50. */
-  top_k: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 (off) or more' }).default(50),
+  top_k: z
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 (off) or more' })
+    .default(50),
   /** Nucleus: keep the smallest set of most likely tokens whose probability adds up to top_p; 1 turns it off. */
   top_p: z
     .number({ error: 'must be a number' })
@@ -24,7 +31,11 @@ export const DecodingSettings = z.strictObject({
     .max(1, { error: 'must be greater than 0 and at most 1 (1 turns top-p off)' })
     .default(1),
   /** Drop tokens less likely than min_p times the most likely one; absent turns it off. */
-  min_p: z.number({ error: 'must be a number' }).min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }).optional(),
+  min_p: z
+    .number({ error: 'must be a number' })
+    .min(0, { error: 'must be between 0 and 1' })
+    .max(1, { error: 'must be between 0 and 1' })
+    .optional(),
   /** HF RepetitionPenaltyLogitsProcessor: > 1 discourages tokens already in the prompt or output; 1 is off. */
   repetition_penalty: z
     .number({ error: 'must be a number' })
@@ -38,7 +49,12 @@ export const DecodingSettings = z.strictObject({
     .max(1_000_000, { error: 'must be at most 1000000' })
     .default(256),
   /** Generation ends when the decoded text contains one of these; the text returned stops before it. */
-  stop_strings: z.array(z.string({ error: 'must be text' }).min(1, { error: 'must not be empty' }), { error: 'must be a list of strings' }).max(32, { error: 'at most 32 stop strings' }).default([]),
+  stop_strings: z
+    .array(z.string({ error: 'must be text' }).min(1, { error: 'must not be empty' }), {
+      error: 'must be a list of strings',
+    })
+    .max(32, { error: 'at most 32 stop strings' })
+    .default([]),
   /** PCG32 seed (uint32), recorded with every output so a sampled run can be replayed. */
   seed: z
     .number({ error: 'must be a whole number' })
@@ -47,7 +63,11 @@ export const DecodingSettings = z.strictObject({
     .max(UINT32_MAX, { error: 'must be a whole number from 0 to 4294967295' })
     .default(0),
   /** Ids that end generation, replacing the model's own (generation_config.json / tokenizer eos). */
-  eos_token_id: z.union([tokenId, z.array(tokenId).min(1, { error: 'must list at least one id' })], { error: 'must be a token id or a list of them' }).optional(),
+  eos_token_id: z
+    .union([tokenId, z.array(tokenId).min(1, { error: 'must list at least one id' })], {
+      error: 'must be a token id or a list of them',
+    })
+    .optional(),
   /** Keep generating through EOS until max_new_tokens or a stop string (vLLM's ignore_eos; for benchmarks). */
   ignore_eos: z.boolean({ error: 'must be true or false' }).default(false),
   /** Leave special tokens (e.g. <|im_end|>) out of the returned text, as HF pipelines do. */
@@ -64,7 +84,10 @@ export type DecodingSettingsInput = z.input<typeof DecodingSettings>;
  */
 export const DecodingOverrides = z.strictObject(
   Object.fromEntries(
-    Object.entries(DecodingSettings.shape).map(([key, schema]) => [key, (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional()]),
+    Object.entries(DecodingSettings.shape).map(([key, schema]) => [
+      key,
+      (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional(),
+    ]),
   ),
 ) as unknown as z.ZodType<Partial<DecodingSettings>, Partial<DecodingSettingsInput>>;
 export type DecodingOverrides = Partial<DecodingSettings>;
@@ -77,13 +100,17 @@ export function parseDecodingSettings(input: unknown, where = 'decoding settings
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   const lines = issues.slice(0, 5).map((issue) => {
-    if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${KNOWN})`;
+    if (issue.code === 'unrecognized_keys')
+      return `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${KNOWN})`;
     const field = issue.path.map(String).join('.');
     return field === '' ? issue.message : `${field}: ${issue.message}`;
   });
   if (issues.length > 5) lines.push(`and ${issues.length - 5} more`);
   const firstIssue = issues[0];
-  const first = firstIssue?.code === 'unrecognized_keys' ? (firstIssue.keys[0] ?? '') : (firstIssue?.path.map(String).join('.') ?? '');
+  const first =
+    firstIssue?.code === 'unrecognized_keys'
+      ? (firstIssue.keys[0] ?? '')
+      : (firstIssue?.path.map(String).join('.') ?? '');
   return fail(`Invalid decoding settings: ${lines.join('; ')}`, first === '' ? where : `${where}: ${first}`);
 }
 
@@ -101,8 +128,15 @@ function fail(message: string, where: string): never {
  */
 export function canonicalDecodingSettings(settings: DecodingSettingsInput | DecodingSettings): string {
   const s = parseDecodingSettings(settings);
-  const eos = s.eos_token_id === undefined ? undefined : [...new Set(typeof s.eos_token_id === 'number' ? [s.eos_token_id] : s.eos_token_id)].sort((a, b) => a - b);
-  const record: Record<string, unknown> = { ...s, stop_strings: [...new Set(s.stop_strings)].sort(), eos_token_id: eos };
+  const eos =
+    s.eos_token_id === undefined
+      ? undefined
+      : [...new Set(typeof s.eos_token_id === 'number' ? [s.eos_token_id] : s.eos_token_id)].sort((a, b) => a - b);
+  const record: Record<string, unknown> = {
+    ...s,
+    stop_strings: [...new Set(s.stop_strings)].sort(),
+    eos_token_id: eos,
+  };
   const entries = Object.keys(record)
     .sort()
     .filter((key) => record[key] !== undefined)

@@ -2,7 +2,13 @@
 // with it, and the training wizard offers it as the defaults for that dataset. The figures behind each recipe, and
 // what was tried, are in decision 0019 (support-triage) and the dataset's data card.
 import type { z } from 'zod';
-import type { BUNDLED_DATASETS, HyperParameters, LoraSettings, SoftPromptSettings, TrainingMethod } from './contract/adapters';
+import type {
+  BUNDLED_DATASETS,
+  HyperParameters,
+  LoraSettings,
+  SoftPromptSettings,
+  TrainingMethod,
+} from './contract/adapters';
 import type { MetricSpec } from './metrics';
 
 export interface DemoRecipe {

@@ -3,8 +3,16 @@ import { BugError, CancelledError, UserError, fromErrorShape, toErrorShape } fro
 
 describe('error shapes', () => {
   it('round-trips a UserError with its hint and location', () => {
-    const shape = toErrorShape(new UserError('Bad row', { hint: 'Fix the JSON', where: 'data.jsonl:12', code: 'parse' }));
-    expect(shape).toEqual({ kind: 'user', message: 'Bad row', hint: 'Fix the JSON', where: 'data.jsonl:12', code: 'parse' });
+    const shape = toErrorShape(
+      new UserError('Bad row', { hint: 'Fix the JSON', where: 'data.jsonl:12', code: 'parse' }),
+    );
+    expect(shape).toEqual({
+      kind: 'user',
+      message: 'Bad row',
+      hint: 'Fix the JSON',
+      where: 'data.jsonl:12',
+      code: 'parse',
+    });
     const back = fromErrorShape(shape);
     expect(back).toBeInstanceOf(UserError);
     expect((back as UserError).where).toBe('data.jsonl:12');

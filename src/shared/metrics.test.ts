@@ -11,7 +11,11 @@ function problem(input: unknown): string {
 describe('MetricSpec', () => {
   it('fills defaults', () => {
     expect(MetricSpec.parse({ kind: 'exact_match' })).toEqual({ kind: 'exact_match', normalize: true });
-    expect(MetricSpec.parse({ kind: 'regex', pattern: '^\\d+$' })).toEqual({ kind: 'regex', pattern: '^\\d+$', flags: '' });
+    expect(MetricSpec.parse({ kind: 'regex', pattern: '^\\d+$' })).toEqual({
+      kind: 'regex',
+      pattern: '^\\d+$',
+      flags: '',
+    });
   });
 
   it('accepts every kind', () => {
@@ -31,10 +35,16 @@ describe('MetricSpec', () => {
   });
 
   it('says why a regex does not compile', () => {
-    expect(problem({ kind: 'regex', pattern: '(unclosed' })).toMatch(/^pattern: is not a valid regular expression \(.*\)$/);
+    expect(problem({ kind: 'regex', pattern: '(unclosed' })).toMatch(
+      /^pattern: is not a valid regular expression \(.*\)$/,
+    );
     expect(problem({ kind: 'regex', pattern: 'a', flags: 'gg' })).toBe("pattern: flags 'gg' repeat a flag");
-    expect(problem({ kind: 'regex', pattern: 'a', flags: 'x' })).toBe('flags: may use only the flags d, g, i, m, s, u, v, y');
-    expect(problem({ kind: 'regex', pattern: 'foo(?=bar)' })).toMatch(/^pattern: uses lookahead or lookbehind, which the linear-time matcher does not support/);
+    expect(problem({ kind: 'regex', pattern: 'a', flags: 'x' })).toBe(
+      'flags: may use only the flags d, g, i, m, s, u, v, y',
+    );
+    expect(problem({ kind: 'regex', pattern: 'foo(?=bar)' })).toMatch(
+      /^pattern: uses lookahead or lookbehind, which the linear-time matcher does not support/,
+    );
     expect(problem({ kind: 'regex', pattern: '(?<!x)y' })).toMatch(/lookahead or lookbehind/);
     expect(problem({ kind: 'regex', pattern: '(a)\\1' })).toMatch(/^pattern: uses a back-reference/);
     expect(MetricSpec.safeParse({ kind: 'regex', pattern: '\\\\1' }).success).toBe(true); // an escaped backslash, then 1
@@ -43,7 +53,9 @@ describe('MetricSpec', () => {
   it('rejects unknown kinds, unknown keys and out-of-range thresholds with a clear message', () => {
     expect(problem({ kind: 'bleu' })).toMatch(/kind must be one of exact_match/);
     expect(problem({ kind: 'chrf', beta: 3 })).toMatch(/beta/);
-    expect(problem({ kind: 'exact_match', threshold: 80 })).toBe('threshold: must be between 0 and 1 (a fraction: 0.8 means 80%)');
+    expect(problem({ kind: 'exact_match', threshold: 80 })).toBe(
+      'threshold: must be between 0 and 1 (a fraction: 0.8 means 80%)',
+    );
     expect(problem({ kind: 'length', unit: 'words' })).toBe("unit: must be 'chars' or 'tokens'");
     expect(problem({ kind: 'json_fields', fields: [] })).toBe('fields: must name at least one field');
     expect(problem({ kind: 'json_fields', fields: ['a', 'a'] })).toBe('fields: must not repeat a field');
@@ -54,7 +66,9 @@ describe('MetricSpec', () => {
 
 describe('directions and thresholds', () => {
   it('only length is lower-is-better', () => {
-    const lower = Object.entries(METRIC_DIRECTION).filter(([, d]) => d === 'lower').map(([k]) => k);
+    const lower = Object.entries(METRIC_DIRECTION)
+      .filter(([, d]) => d === 'lower')
+      .map(([k]) => k);
     expect(lower).toEqual(['length']);
     expect(METRIC_NEEDS_REFERENCE.regex).toBe(false);
     expect(METRIC_NEEDS_REFERENCE.chrf).toBe(true);

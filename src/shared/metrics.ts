@@ -49,8 +49,14 @@ export const RegexSpec = z
      * JavaScript regular expression source; the output passes when it matches anywhere (anchor with ^ and $). Run by
      * a linear-time matcher (RE2), so lookaround and back-references are refused and no pattern can stall scoring.
      */
-    pattern: z.string({ error: 'must be text' }).min(1, { error: 'must not be empty' }).max(2000, { error: 'must be at most 2000 characters' }),
-    flags: z.string({ error: 'must be text' }).regex(REGEX_FLAGS, { error: 'may use only the flags d, g, i, m, s, u, v, y' }).default(''),
+    pattern: z
+      .string({ error: 'must be text' })
+      .min(1, { error: 'must not be empty' })
+      .max(2000, { error: 'must be at most 2000 characters' }),
+    flags: z
+      .string({ error: 'must be text' })
+      .regex(REGEX_FLAGS, { error: 'may use only the flags d, g, i, m, s, u, v, y' })
+      .default(''),
   })
   .superRefine((spec, ctx) => {
     const problem = regexProblem(spec.pattern, spec.flags);
@@ -93,7 +99,9 @@ export const ClassificationSpec = z.strictObject({
   field: fieldName.optional(),
   /** The label set (confusion-matrix rows); predictions outside it count in the "(other)" column. */
   labels: z
-    .array(z.string({ error: 'must be text' }).min(1, { error: 'must not be empty' }), { error: 'must be a list of labels' })
+    .array(z.string({ error: 'must be text' }).min(1, { error: 'must not be empty' }), {
+      error: 'must be a list of labels',
+    })
     .min(2, { error: 'must list at least two labels' })
     .max(200, { error: 'at most 200 labels' })
     .refine((labels) => new Set(labels).size === labels.length, { error: 'must not repeat a label' })
@@ -123,9 +131,21 @@ export const LengthSpec = z.strictObject({
 
 export const MetricSpec = z.discriminatedUnion(
   'kind',
-  [ExactMatchSpec, ContainsSpec, RegexSpec, JsonValidSpec, JsonSchemaSpec, JsonFieldsSpec, ClassificationSpec, ChrfSpec, RougeLSpec, LengthSpec],
+  [
+    ExactMatchSpec,
+    ContainsSpec,
+    RegexSpec,
+    JsonValidSpec,
+    JsonSchemaSpec,
+    JsonFieldsSpec,
+    ClassificationSpec,
+    ChrfSpec,
+    RougeLSpec,
+    LengthSpec,
+  ],
   {
-    error: "kind must be one of exact_match, contains, regex, json_valid, json_schema, json_fields, classification, chrf, rouge_l, length",
+    error:
+      'kind must be one of exact_match, contains, regex, json_valid, json_schema, json_fields, classification, chrf, rouge_l, length',
   },
 );
 /** A spec with defaults filled in (what scoring uses). */
@@ -225,5 +245,7 @@ function regexProblem(pattern: string, flags: string): string | undefined {
     return `is not a valid regular expression (${reason})`;
   }
   const unsupported = LINEAR_TIME_UNSUPPORTED.find(([construct]) => construct.test(pattern));
-  return unsupported === undefined ? undefined : `uses ${unsupported[1]}, which the linear-time matcher does not support (rewrite the pattern without it)`;
+  return unsupported === undefined
+    ? undefined
+    : `uses ${unsupported[1]}, which the linear-time matcher does not support (rewrite the pattern without it)`;
 }

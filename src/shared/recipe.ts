@@ -5,18 +5,20 @@ import { z } from 'zod';
 import { HyperParameters, LoraSettings, SoftPromptSettings, TrainingMethod } from './contract/adapters';
 import { MetricSpec } from './metrics';
 
-export const DatasetRecipe = z.object({
-  /** What the recipe was measured to give (shown as is, plain words). */
-  note: z.string().max(400).default(''),
-  method: TrainingMethod,
-  lora: LoraSettings.prefault({}),
-  softPrompt: SoftPromptSettings.prefault({}),
-  hyper: HyperParameters.prefault({}),
-  validationRows: z.number().int().nonnegative().max(10_000).default(32),
-  /** The saved template (by name) the adapter is trained and served with. */
-  template: z.string().min(1).nullable().default(null),
-  metrics: z.array(MetricSpec).min(1).max(16),
-}).strict();
+export const DatasetRecipe = z
+  .object({
+    /** What the recipe was measured to give (shown as is, plain words). */
+    note: z.string().max(400).default(''),
+    method: TrainingMethod,
+    lora: LoraSettings.prefault({}),
+    softPrompt: SoftPromptSettings.prefault({}),
+    hyper: HyperParameters.prefault({}),
+    validationRows: z.number().int().nonnegative().max(10_000).default(32),
+    /** The saved template (by name) the adapter is trained and served with. */
+    template: z.string().min(1).nullable().default(null),
+    metrics: z.array(MetricSpec).min(1).max(16),
+  })
+  .strict();
 export type DatasetRecipe = z.infer<typeof DatasetRecipe>;
 
 /** A bundled dataset's recipe as the API gives it: keyed by the dataset's name in the workspace. */

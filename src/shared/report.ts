@@ -17,48 +17,73 @@ const Cell = z.union([z.string(), z.number(), z.null()]);
 
 export const ReportBlock = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), title: z.string().nullable(), lines: z.array(z.string()) }).strict(),
-  z.object({
-    type: z.literal('table'),
-    /** A short name for the table's CSV file ("metrics-per-cell"). */
-    id: z.string().regex(/^[a-z0-9-]+$/),
-    title: z.string(),
-    columns: z.array(z.string()),
-    rows: z.array(z.array(Cell)),
-    note: z.string().nullable().default(null),
-  }).strict(),
-  z.object({
-    type: z.literal('intervals'),
-    title: z.string(),
-    /** percent: values in [0, 1] shown as %; points: differences of rates shown as percentage points. */
-    unit: z.enum(['percent', 'points', 'number']),
-    items: z.array(z.object({ label: z.string(), value: z.number(), ci: Interval.nullable(), n: z.number().int().nonnegative().nullable() }).strict()),
-  }).strict(),
-  z.object({
-    type: z.literal('lines'),
-    title: z.string(),
-    xLabel: z.string(),
-    yLabel: z.string(),
-    series: z.array(z.object({ name: z.string(), points: z.array(z.tuple([z.number(), z.number()])) }).strict()),
-  }).strict(),
-  z.object({
-    type: z.literal('examples'),
-    title: z.string(),
-    items: z.array(z.object({
+  z
+    .object({
+      type: z.literal('table'),
+      /** A short name for the table's CSV file ("metrics-per-cell"). */
+      id: z.string().regex(/^[a-z0-9-]+$/),
       title: z.string(),
-      expected: z.string().nullable(),
-      outputs: z.array(z.object({ label: z.string(), text: z.string().nullable(), score: z.number().nullable() }).strict()),
-    }).strict()),
-  }).strict(),
+      columns: z.array(z.string()),
+      rows: z.array(z.array(Cell)),
+      note: z.string().nullable().default(null),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('intervals'),
+      title: z.string(),
+      /** percent: values in [0, 1] shown as %; points: differences of rates shown as percentage points. */
+      unit: z.enum(['percent', 'points', 'number']),
+      items: z.array(
+        z
+          .object({
+            label: z.string(),
+            value: z.number(),
+            ci: Interval.nullable(),
+            n: z.number().int().nonnegative().nullable(),
+          })
+          .strict(),
+      ),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('lines'),
+      title: z.string(),
+      xLabel: z.string(),
+      yLabel: z.string(),
+      series: z.array(z.object({ name: z.string(), points: z.array(z.tuple([z.number(), z.number()])) }).strict()),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('examples'),
+      title: z.string(),
+      items: z.array(
+        z
+          .object({
+            title: z.string(),
+            expected: z.string().nullable(),
+            outputs: z.array(
+              z.object({ label: z.string(), text: z.string().nullable(), score: z.number().nullable() }).strict(),
+            ),
+          })
+          .strict(),
+      ),
+    })
+    .strict(),
 ]);
 export type ReportBlock = z.infer<typeof ReportBlock>;
 
-export const ReportDocument = z.object({
-  schema: z.literal(REPORT_SCHEMA),
-  kind: ReportKind,
-  title: z.string(),
-  subtitle: z.string().nullable(),
-  /** Everything the report's numbers depend on, with content hashes; `dovetail report verify` checks them. */
-  lineage: LineageManifest,
-  blocks: z.array(ReportBlock),
-}).strict();
+export const ReportDocument = z
+  .object({
+    schema: z.literal(REPORT_SCHEMA),
+    kind: ReportKind,
+    title: z.string(),
+    subtitle: z.string().nullable(),
+    /** Everything the report's numbers depend on, with content hashes; `dovetail report verify` checks them. */
+    lineage: LineageManifest,
+    blocks: z.array(ReportBlock),
+  })
+  .strict();
 export type ReportDocument = z.infer<typeof ReportDocument>;

@@ -3,7 +3,8 @@
 // templates service (TemplateVersion.fields) and the Prompts screen (live, on an unsaved draft) agree.
 import { parseTemplate } from './template-syntax';
 
-export type ParsedFields = { readonly ok: true; readonly fields: string[] } | { readonly ok: false; readonly message: string };
+export type ParsedFields =
+  { readonly ok: true; readonly fields: string[] } | { readonly ok: false; readonly message: string };
 
 const GLOBALS = ['loop', 'range', 'namespace', 'raise_exception', 'true', 'false', 'none', 'True', 'False', 'None'];
 
@@ -29,7 +30,11 @@ export function templateFields(template: { readonly parsed: unknown }): string[]
     if (n.type === 'Identifier' && typeof n.value === 'string') bound.add(n.value);
     else if (Array.isArray(n.value)) n.value.forEach(bind);
   };
-  const walk = (node: unknown, parentKey: string | null, parent: { type?: string; computed?: boolean } | null): void => {
+  const walk = (
+    node: unknown,
+    parentKey: string | null,
+    parent: { type?: string; computed?: boolean } | null,
+  ): void => {
     if (Array.isArray(node)) return node.forEach((c) => walk(c, parentKey, parent));
     if (!node || typeof node !== 'object') return;
     const n = node as Record<string, unknown> & { type?: string };
@@ -41,15 +46,17 @@ export function templateFields(template: { readonly parsed: unknown }): string[]
     }
     const isProperty = parent?.type === 'MemberExpression' && parentKey === 'property' && parent.computed !== true;
     // `x | upper`, `x | default('a')` and `x is defined` name a filter or test, not a field.
-    const isFilterOrTest = (parent?.type === 'FilterExpression' && parentKey === 'filter') || (parent?.type === 'TestExpression' && parentKey === 'test');
+    const isFilterOrTest =
+      (parent?.type === 'FilterExpression' && parentKey === 'filter') ||
+      (parent?.type === 'TestExpression' && parentKey === 'test');
     if (n.type === 'CallExpression' && parent?.type === 'FilterExpression' && parentKey === 'filter') {
       (n.args as unknown[] | undefined)?.forEach((a) => walk(a, 'args', n));
       return;
     }
     if (n.type === 'Identifier' && typeof n.value === 'string' && !isProperty && !isFilterOrTest) used.add(n.value);
-    for (const [key, child] of Object.entries(n)) if (key !== 'type' && child && typeof child === 'object') walk(child, key, n);
+    for (const [key, child] of Object.entries(n))
+      if (key !== 'type' && child && typeof child === 'object') walk(child, key, n);
   };
   walk(parsed, null, null);
   return [...used].filter((name) => !bound.has(name)).sort();
 }
-

@@ -81,7 +81,12 @@ export function templateDiagnostic(source: string): TemplateDiagnostic | null {
   const unclosed = tags.find((t) => t.end < 0);
   if (unclosed) {
     const lineEnd = source.indexOf('\n', unclosed.start);
-    return range(source, unclosed.start, lineEnd < 0 ? source.length : lineEnd, `${message} (this ${unclosed.kind} has no ${CLOSERS[unclosed.kind]})`);
+    return range(
+      source,
+      unclosed.start,
+      lineEnd < 0 ? source.length : lineEnd,
+      `${message} (this ${unclosed.kind} has no ${CLOSERS[unclosed.kind]})`,
+    );
   }
   for (const tag of tags) {
     if (tag.kind !== '{{') continue;
@@ -100,7 +105,14 @@ export function templateDiagnostic(source: string): TemplateDiagnostic | null {
     } else if (word.startsWith('end')) {
       const top = open.pop();
       if (!top || `end${top.word}` !== word) {
-        return range(source, tag.start, tag.end, top ? `{% ${word} %} closes a {% ${top.word} %}: expected {% end${top.word} %}` : `{% ${word} %} has no opening tag`);
+        return range(
+          source,
+          tag.start,
+          tag.end,
+          top
+            ? `{% ${word} %} closes a {% ${top.word} %}: expected {% end${top.word} %}`
+            : `{% ${word} %} has no opening tag`,
+        );
       }
     } else if (word === 'set' && !tag.inner.includes('=')) {
       open.push({ word, tag });
@@ -113,5 +125,11 @@ export function templateDiagnostic(source: string): TemplateDiagnostic | null {
   if (last) return range(source, last.tag.start, last.tag.end, `{% ${last.word} %} has no {% end${last.word} %}`);
   const lines = source.split('\n');
   const lastLine = lines.length;
-  return { message, startLineNumber: lastLine, startColumn: 1, endLineNumber: lastLine, endColumn: (lines[lastLine - 1]?.length ?? 0) + 1 };
+  return {
+    message,
+    startLineNumber: lastLine,
+    startColumn: 1,
+    endLineNumber: lastLine,
+    endColumn: (lines[lastLine - 1]?.length ?? 0) + 1,
+  };
 }

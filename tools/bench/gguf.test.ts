@@ -83,7 +83,9 @@ describe('GGUF blocks', () => {
       const byte = q4[2 + (i % 16)] as number;
       const code = i < 16 ? byte & 0x0f : byte >> 4; // value j in the low nibble, j + 16 in the high one
       // Half a step, except that codes stop at 15: a value near -max (the extreme's opposite side) is one step off.
-      expect(Math.abs((code - 8) * d4 - v)).toBeLessThanOrEqual(Math.abs(d4) * (Math.abs(v) > 7.5 * Math.abs(d4) ? 1 : 0.5) * (1 + 2 ** -10));
+      expect(Math.abs((code - 8) * d4 - v)).toBeLessThanOrEqual(
+        Math.abs(d4) * (Math.abs(v) > 7.5 * Math.abs(d4) ? 1 : 0.5) * (1 + 2 ** -10),
+      );
     });
   });
 });
@@ -98,7 +100,11 @@ describe('writeGguf', () => {
     expect(g.meta.get('general.architecture')).toBe('llama');
     expect(g.meta.get('general.file_type')).toBe(7);
     expect(g.meta.get('tokenizer.ggml.model')).toBe('gpt2');
-    const config = JSON.parse(await readFile(join(REFERENCE_ROOT, 'llama', 'config.json'), 'utf8')) as { vocab_size: number; num_hidden_layers: number; hidden_size: number };
+    const config = JSON.parse(await readFile(join(REFERENCE_ROOT, 'llama', 'config.json'), 'utf8')) as {
+      vocab_size: number;
+      num_hidden_layers: number;
+      hidden_size: number;
+    };
     const tokens = g.meta.get('tokenizer.ggml.tokens') as string[];
     const types = g.meta.get('tokenizer.ggml.token_type') as number[];
     expect(tokens).toHaveLength(config.vocab_size);
@@ -106,7 +112,9 @@ describe('writeGguf', () => {
     expect(types.filter((t) => t === 3).length).toBeGreaterThan(0); // specials are control tokens
     expect((g.meta.get('tokenizer.ggml.merges') as string[])[0]).toBe('h e');
     expect(g.meta.get('llama.block_count')).toBe(config.num_hidden_layers);
-    expect(g.table).toHaveLength(1 + 9 * config.num_hidden_layers + 1 + (g.table.some((t) => t.name === 'output.weight') ? 1 : 0));
+    expect(g.table).toHaveLength(
+      1 + 9 * config.num_hidden_layers + 1 + (g.table.some((t) => t.name === 'output.weight') ? 1 : 0),
+    );
     const embed = g.table.find((t) => t.name === 'token_embd.weight');
     expect(embed).toMatchObject({ ne: [config.hidden_size, config.vocab_size], type: 8 });
     expect(g.table.find((t) => t.name === 'blk.0.attn_norm.weight')?.type).toBe(0); // norms stay f32

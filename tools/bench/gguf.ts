@@ -55,7 +55,12 @@ class Bytes {
   }
 }
 
-type Meta = { key: string } & ({ type: 'u32' | 'i32' | 'f32'; value: number } | { type: 'string'; value: string } | { type: 'strings'; value: string[] } | { type: 'i32s'; value: number[] });
+type Meta = { key: string } & (
+  | { type: 'u32' | 'i32' | 'f32'; value: number }
+  | { type: 'string'; value: string }
+  | { type: 'strings'; value: string[] }
+  | { type: 'i32s'; value: number[] }
+);
 
 function writeMeta(out: Bytes, m: Meta): void {
   out.str(m.key);
@@ -167,7 +172,8 @@ function vocabulary(folder: string, rows: number): { tokens: string[]; types: nu
     model: { type: string; vocab: Record<string, number>; merges: (string | [string, string])[] };
     added_tokens?: { id: number; content: string; special: boolean }[];
   };
-  if (json.model.type !== 'BPE') throw new Error(`tokenizer.json is ${json.model.type}, the GGUF writer handles byte-level BPE only`);
+  if (json.model.type !== 'BPE')
+    throw new Error(`tokenizer.json is ${json.model.type}, the GGUF writer handles byte-level BPE only`);
   const tokens: string[] = [];
   const types: number[] = [];
   for (const [token, id] of Object.entries(json.model.vocab)) [tokens[id], types[id]] = [token, 1];
@@ -190,8 +196,19 @@ interface Entry {
 
 function entries(c: Checkpoint, type: GgufType): Entry[] {
   const { config, weights } = c;
-  const matrix = (name: string, info: TensorInfo, permuteHeads?: number): Entry => ({ name, ne: [info.shape[1] as number, info.shape[0] as number], type, info, ...(permuteHeads ? { permuteHeads } : {}) });
-  const vector = (name: string, info: TensorInfo): Entry => ({ name, ne: [info.shape[0] as number], type: 'f32', info });
+  const matrix = (name: string, info: TensorInfo, permuteHeads?: number): Entry => ({
+    name,
+    ne: [info.shape[1] as number, info.shape[0] as number],
+    type,
+    info,
+    ...(permuteHeads ? { permuteHeads } : {}),
+  });
+  const vector = (name: string, info: TensorInfo): Entry => ({
+    name,
+    ne: [info.shape[0] as number],
+    type: 'f32',
+    info,
+  });
   const list: Entry[] = [matrix('token_embd.weight', weights.embed_tokens)];
   weights.layers.forEach((l, i) => {
     const p = `blk.${i}`;
@@ -218,10 +235,20 @@ function byteSize(e: Entry): number {
 }
 
 /** Writes `<checkpoint folder>` as a GGUF of `type` to `path` (bias-free Llama only: what llama.cpp's llama arch reads). */
-export async function writeGguf(folder: string, type: GgufType, path: string, log: (line: string) => void = () => {}): Promise<void> {
+export async function writeGguf(
+  folder: string,
+  type: GgufType,
+  path: string,
+  log: (line: string) => void = () => {},
+): Promise<void> {
   const c = await loadCheckpoint(folder);
   const { config } = c;
-  if (config.architecture !== 'LlamaForCausalLM' || config.mlp_bias || Object.values(config.attention_bias).some(Boolean)) throw new Error('the GGUF writer handles bias-free LlamaForCausalLM checkpoints');
+  if (
+    config.architecture !== 'LlamaForCausalLM' ||
+    config.mlp_bias ||
+    Object.values(config.attention_bias).some(Boolean)
+  )
+    throw new Error('the GGUF writer handles bias-free LlamaForCausalLM checkpoints');
   const vocab = vocabulary(folder, config.vocab_size);
   const list = entries(c, type);
   const meta: Meta[] = [
@@ -244,8 +271,12 @@ export async function writeGguf(folder: string, type: GgufType, path: string, lo
     { key: 'tokenizer.ggml.tokens', type: 'strings', value: vocab.tokens },
     { key: 'tokenizer.ggml.token_type', type: 'i32s', value: vocab.types },
     { key: 'tokenizer.ggml.merges', type: 'strings', value: vocab.merges },
-    ...(c.tokenizer.specialTokens.bos ? [{ key: 'tokenizer.ggml.bos_token_id', type: 'u32' as const, value: c.tokenizer.specialTokens.bos.id }] : []),
-    ...(c.eosTokenIds[0] !== undefined ? [{ key: 'tokenizer.ggml.eos_token_id', type: 'u32' as const, value: c.eosTokenIds[0] }] : []),
+    ...(c.tokenizer.specialTokens.bos
+      ? [{ key: 'tokenizer.ggml.bos_token_id', type: 'u32' as const, value: c.tokenizer.specialTokens.bos.id }]
+      : []),
+    ...(c.eosTokenIds[0] !== undefined
+      ? [{ key: 'tokenizer.ggml.eos_token_id', type: 'u32' as const, value: c.eosTokenIds[0] }]
+      : []),
   ];
   const header = new Bytes().push(Buffer.from('GGUF', 'ascii')).u32(3).u64(list.length).u64(meta.length);
   for (const m of meta) writeMeta(header, m);
@@ -263,7 +294,8 @@ export async function writeGguf(folder: string, type: GgufType, path: string, lo
     writeSync(fd, Buffer.alloc((ALIGNMENT - (head.length % ALIGNMENT)) % ALIGNMENT));
     for (const [i, e] of list.entries()) {
       let values = await readTensorF32(e.info);
-      if (e.permuteHeads) values = permuteRows(values, e.info.shape[0] as number, e.info.shape[1] as number, e.permuteHeads);
+      if (e.permuteHeads)
+        values = permuteRows(values, e.info.shape[0] as number, e.info.shape[1] as number, e.permuteHeads);
       const bytes = encode(values, e.type);
       writeSync(fd, bytes);
       writeSync(fd, Buffer.alloc((ALIGNMENT - (bytes.length % ALIGNMENT)) % ALIGNMENT));

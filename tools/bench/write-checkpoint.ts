@@ -108,7 +108,8 @@ export function ensureBenchCheckpoint(folder: string, root: string, log: (line: 
     closeSync(fd);
   }
   writeFileSync(join(dir, 'config.json'), `${JSON.stringify(SMOLLM2_135M, null, 2)}\n`);
-  for (const name of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(root, TOKENIZER_FIXTURE, name), join(dir, name));
+  for (const name of ['tokenizer.json', 'tokenizer_config.json'])
+    copyFileSync(join(root, TOKENIZER_FIXTURE, name), join(dir, name));
   writeFileSync(join(dir, DONE), '');
   return dir;
 }

@@ -11,21 +11,40 @@ import { readAdapterFolder } from '../../src/main/engine/train/adapter-folder';
 
 const args = process.argv.slice(2);
 const softPromptOnly = args.includes('--soft-prompt');
-const [folder, out, prompt = 'Triage this support message: I was charged twice for my subscription this month.'] = args.filter((a) => a !== '--soft-prompt');
+const [folder, out, prompt = 'Triage this support message: I was charged twice for my subscription this month.'] =
+  args.filter((a) => a !== '--soft-prompt');
 if (!folder || !out) throw new Error('usage: dovetail_export_logits.ts <export folder> <out.json> ["prompt"]');
-const config = JSON.parse(await readFile(join(folder, 'adapter_config.json'), 'utf8')) as { base_model_name_or_path: string };
+const config = JSON.parse(await readFile(join(folder, 'adapter_config.json'), 'utf8')) as {
+  base_model_name_or_path: string;
+};
 const checkpoint = await loadCheckpoint(config.base_model_name_or_path);
 const adapter = await readAdapterFolder(folder, checkpoint.config);
 const sessions = new SessionCache({ threads: 1 });
 try {
-  const runner = await ModelRunner.open(checkpoint, sessions, adapter.loraTargets.length > 0 ? adapter.loraTargets : LORA_MODULES);
+  const runner = await ModelRunner.open(
+    checkpoint,
+    sessions,
+    adapter.loraTargets.length > 0 ? adapter.loraTargets : LORA_MODULES,
+  );
   const ids = checkpoint.tokenizer.encode(prompt);
   const inputIds = { data: BigInt64Array.from(ids, BigInt), dims: [1, ids.length] as [number, number] };
   // The root adapter only: a soft prompt in prompt_tuning/ is a second PEFT adapter that from_pretrained does not load.
-  const spec = adapter.lora && !softPromptOnly ? { adapter: adapter.specialization.adapter } : { softPrompt: adapter.specialization.softPrompt };
+  const spec =
+    adapter.lora && !softPromptOnly
+      ? { adapter: adapter.specialization.adapter }
+      : { softPrompt: adapter.specialization.softPrompt };
   const withAdapter = await runner.forward({ inputIds }, spec);
   const base = await runner.forward({ inputIds });
-  await writeFile(out, JSON.stringify({ prompt, input_ids: ids, dims: withAdapter.dims, logits: Array.from(withAdapter.data), base_logits: Array.from(base.data) }));
+  await writeFile(
+    out,
+    JSON.stringify({
+      prompt,
+      input_ids: ids,
+      dims: withAdapter.dims,
+      logits: Array.from(withAdapter.data),
+      base_logits: Array.from(base.data),
+    }),
+  );
   console.log(`wrote ${out}: ${ids.length} tokens, logits [${withAdapter.dims.join(', ')}]`);
 } finally {
   await sessions.dispose();

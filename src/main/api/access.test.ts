@@ -13,7 +13,10 @@ const USERS = [
   { id: 'u-reviewer', name: 'Rex', role: 'reviewer' as UserRole },
 ];
 
-function control(signedIn: string | undefined, opts: { open?: boolean; reviewing?: Record<string, { name: string; experimentId: string }[]> } = {}): AccessControl {
+function control(
+  signedIn: string | undefined,
+  opts: { open?: boolean; reviewing?: Record<string, { name: string; experimentId: string }[]> } = {},
+): AccessControl {
   const deps: AccessDeps = {
     workspaceOpen: () => opts.open ?? true,
     signedIn: () => USERS.find((u) => u.id === signedIn),
@@ -67,17 +70,29 @@ describe('access control', () => {
     expect(refusal(() => control(undefined).authorize('datasets', 'list', {}, local)).code).toBe('signed-out');
     expect(control(undefined).authorize('users', 'list', {}, local).actor).toEqual({ kind: 'app' });
     expect(control(undefined).authorize('app', 'info', {}, local).actor).toEqual({ kind: 'app' });
-    expect(refusal(() => control('u-admin', { open: false }).authorize('users', 'list', {}, local)).code).toBe('no-workspace');
+    expect(refusal(() => control('u-admin', { open: false }).authorize('users', 'list', {}, local)).code).toBe(
+      'no-workspace',
+    );
   });
 
-  it('lets a review link reach only its own round\'s reviewer methods, as its reviewer', () => {
+  it("lets a review link reach only its own round's reviewer methods, as its reviewer", () => {
     const link: CallContext = { transport: 'http', reviewerLink: { userId: 'u-reviewer', roundId: 'round-1' } };
     const ctx = control('u-admin').authorize('reviews', 'vote', { roundId: 'round-1' }, link);
     expect(ctx.actor).toEqual({ kind: 'link', userId: 'u-reviewer', roundId: 'round-1' });
     expect(ctx.userId).toBe('u-reviewer'); // not the admin signed in on the desktop
-    expect(refusal(() => control('u-admin').authorize('reviews', 'vote', { roundId: 'round-2' }, link)).message).toMatch(/another round/);
-    for (const [service, method] of [['reviews', 'results'], ['experiments', 'outputs'], ['users', 'list'], ['app', 'info']]) {
-      expect(refusal(() => control('u-admin').authorize(service as string, method as string, { roundId: 'round-1' }, link)).code).toBe('forbidden');
+    expect(
+      refusal(() => control('u-admin').authorize('reviews', 'vote', { roundId: 'round-2' }, link)).message,
+    ).toMatch(/another round/);
+    for (const [service, method] of [
+      ['reviews', 'results'],
+      ['experiments', 'outputs'],
+      ['users', 'list'],
+      ['app', 'info'],
+    ]) {
+      expect(
+        refusal(() => control('u-admin').authorize(service as string, method as string, { roundId: 'round-1' }, link))
+          .code,
+      ).toBe('forbidden');
     }
   });
 
@@ -90,20 +105,33 @@ describe('access control', () => {
       expect(error.message).toContain('"Blind round"');
     }
     expect(editor.authorize('experiments', 'outputs', { id: 'exp-2' }, local).userId).toBe('u-editor'); // another experiment
-    for (const [service, method] of [['generation', 'start'], ['specializations', 'try'], ['templates', 'run']]) {
-      expect(refusal(() => editor.authorize(service as string, method as string, {}, local)).code).toBe('review-blinded');
+    for (const [service, method] of [
+      ['generation', 'start'],
+      ['specializations', 'try'],
+      ['templates', 'run'],
+    ]) {
+      expect(refusal(() => editor.authorize(service as string, method as string, {}, local)).code).toBe(
+        'review-blinded',
+      );
     }
     expect(editor.authorize('experiments', 'list', {}, local).userId).toBe('u-editor');
     // The audit log lists other reviewers' votes: closed to them too; verifying it is not.
-    for (const method of ['list', 'export']) expect(refusal(() => editor.authorize('audit', method, {}, local)).message).toContain(`the audit log (audit.${method}) shows other reviewers' votes`);
+    for (const method of ['list', 'export'])
+      expect(refusal(() => editor.authorize('audit', method, {}, local)).message).toContain(
+        `the audit log (audit.${method}) shows other reviewers' votes`,
+      );
     expect(editor.authorize('audit', 'verify', {}, local).userId).toBe('u-editor');
     // Someone else, or the same person once the round is closed, is not held back.
-    expect(control('u-analyst', { reviewing }).authorize('experiments', 'outputs', { id: 'exp-1' }, local).userId).toBe('u-analyst');
+    expect(control('u-analyst', { reviewing }).authorize('experiments', 'outputs', { id: 'exp-1' }, local).userId).toBe(
+      'u-analyst',
+    );
     expect(control('u-editor').authorize('generation', 'start', {}, local).userId).toBe('u-editor');
   });
 
   it('refuses a method missing from the table as a bug, not as allowed', () => {
-    expect(() => control('u-admin').authorize('users', 'dropEverything', {}, local)).toThrow(/no entry in the permission table/);
+    expect(() => control('u-admin').authorize('users', 'dropEverything', {}, local)).toThrow(
+      /no entry in the permission table/,
+    );
     expect(() => control('u-admin').authorize('toString', 'call', {}, local)).toThrow(/no entry/);
   });
 });

@@ -26,10 +26,18 @@ export const permissionOf: PermissionLookup = (service, method) => {
   return methods && Object.hasOwn(methods, method) ? methods[method] : undefined;
 };
 
-const ROLE_NAMES: Record<UserRole, string> = { editor: 'an editor', reviewer: 'a reviewer', analyst: 'an analyst', admin: 'an admin' };
+const ROLE_NAMES: Record<UserRole, string> = {
+  editor: 'an editor',
+  reviewer: 'a reviewer',
+  analyst: 'an analyst',
+  admin: 'an admin',
+};
 
 export class AccessControl {
-  constructor(private readonly permissions: PermissionLookup, private readonly deps: AccessDeps) {}
+  constructor(
+    private readonly permissions: PermissionLookup,
+    private readonly deps: AccessDeps,
+  ) {}
 
   /** The call's context with its actor, or a UserError saying why this actor may not make this call. */
   authorize(service: string, method: string, arg: unknown, ctx: CallContext): CallContext {
@@ -38,23 +46,34 @@ export class AccessControl {
     const actor = this.actor(ctx);
     const name = `${service}.${method}`;
     if (actor.kind === 'link') {
-      if (permission.access.who !== 'reviewer') throw forbidden(`A review link reaches only the review queue, not ${name}`);
+      if (permission.access.who !== 'reviewer')
+        throw forbidden(`A review link reaches only the review queue, not ${name}`);
       const roundId = (arg as { roundId?: unknown } | null)?.roundId;
       if (roundId !== actor.roundId) throw forbidden('This review link is for another round');
     }
     const access = permission.access;
     if (access.who !== 'app' && !this.deps.workspaceOpen()) {
-      throw new UserError('Open a workspace first', { code: 'no-workspace', hint: 'Create or open a workspace on the start page.' });
+      throw new UserError('Open a workspace first', {
+        code: 'no-workspace',
+        hint: 'Create or open a workspace on the start page.',
+      });
     }
     if ((access.who === 'roles' || access.who === 'reviewer') && actor.kind === 'app') {
-      throw new UserError('Nobody is signed in', { code: 'signed-out', hint: 'Choose your profile in the top bar (a protected one asks for its passphrase).' });
+      throw new UserError('Nobody is signed in', {
+        code: 'signed-out',
+        hint: 'Choose your profile in the top bar (a protected one asks for its passphrase).',
+      });
     }
     if (access.who === 'roles' && actor.kind === 'profile' && !access.roles.includes(actor.role)) {
       const user = this.deps.user(actor.userId);
       const allowed = access.roles.map((r) => ROLE_NAMES[r]).join(' or ');
-      throw forbidden(`${user?.name ?? 'This profile'} is ${ROLE_NAMES[actor.role]}: ${name} needs ${allowed}`, 'Switch to a profile with that role in the top bar, or ask an admin.');
+      throw forbidden(
+        `${user?.name ?? 'This profile'} is ${ROLE_NAMES[actor.role]}: ${name} needs ${allowed}`,
+        'Switch to a profile with that role in the top bar, or ask an admin.',
+      );
     }
-    if (permission.reveals !== undefined && actor.kind !== 'app') this.keepBlind(permission.reveals, arg, actor.userId, name);
+    if (permission.reveals !== undefined && actor.kind !== 'app')
+      this.keepBlind(permission.reveals, arg, actor.userId, name);
     return { ...ctx, actor, ...(actor.kind === 'app' ? {} : { userId: actor.userId }) };
   }
 

@@ -48,7 +48,10 @@ describe('Dispatcher', () => {
   it('validates arguments and names the field', async () => {
     const { dispatcher } = setup();
     const response = await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: '' } }, ctx);
-    expect(response).toMatchObject({ ok: false, error: { kind: 'user', code: 'validation', where: 'notes.add: text' } });
+    expect(response).toMatchObject({
+      ok: false,
+      error: { kind: 'user', code: 'validation', where: 'notes.add: text' },
+    });
     if (!response.ok) expect(response.error.message).toContain('Text is required');
     const wrongType = await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 42 } }, ctx);
     expect(wrongType).toMatchObject({ ok: false, error: { code: 'validation' } });
@@ -67,14 +70,20 @@ describe('Dispatcher', () => {
       expect(await dispatcher.handle(request, ctx)).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     }
     expect(await dispatcher.handle('not an object', ctx)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await dispatcher.handle({ service: 'notes' }, ctx)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await dispatcher.handle({ service: 'notes' }, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
   });
 
   it('returns results and forwards events to subscribers', async () => {
     const { dispatcher } = setup();
     const events: unknown[] = [];
     const unsubscribe = dispatcher.subscribe((m) => events.push(m));
-    expect(await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 'hi' } }, ctx)).toEqual({ ok: true, result: { id: 1 } });
+    expect(await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 'hi' } }, ctx)).toEqual({
+      ok: true,
+      result: { id: 1 },
+    });
     unsubscribe();
     await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 'again' } }, ctx);
     expect(events).toEqual([{ service: 'notes', event: 'onAdded', payload: { id: 1 } }]);
@@ -86,8 +95,14 @@ describe('Dispatcher', () => {
       ok: false,
       error: { kind: 'user', message: 'No such note', hint: 'Pick another', where: 'notes.fail: kind' },
     });
-    expect(await dispatcher.handle({ service: 'notes', method: 'fail', arg: { kind: 'bug' } }, ctx)).toMatchObject({ ok: false, error: { kind: 'bug' } });
-    expect(await dispatcher.handle({ service: 'notes', method: 'fail', arg: { kind: 'throw' } }, ctx)).toMatchObject({ ok: false, error: { kind: 'bug', message: 'boom' } });
+    expect(await dispatcher.handle({ service: 'notes', method: 'fail', arg: { kind: 'bug' } }, ctx)).toMatchObject({
+      ok: false,
+      error: { kind: 'bug' },
+    });
+    expect(await dispatcher.handle({ service: 'notes', method: 'fail', arg: { kind: 'throw' } }, ctx)).toMatchObject({
+      ok: false,
+      error: { kind: 'bug', message: 'boom' },
+    });
     expect(bugs).toHaveLength(2);
   });
 
@@ -101,12 +116,27 @@ describe('Dispatcher', () => {
         recorded.push({ call: `${service}.${method}`, arg, result });
       },
     };
-    const dispatcher = new Dispatcher(contract, { notes: { add: async () => ({ id: 7 }), broken: async () => ({ id: 1 }), fail: async () => { throw new UserError('no'); } } }, { audit, onBug: (e) => bugs.push(e) });
+    const dispatcher = new Dispatcher(
+      contract,
+      {
+        notes: {
+          add: async () => ({ id: 7 }),
+          broken: async () => ({ id: 1 }),
+          fail: async () => {
+            throw new UserError('no');
+          },
+        },
+      },
+      { audit, onBug: (e) => bugs.push(e) },
+    );
     await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 'hi' } }, ctx);
     await dispatcher.handle({ service: 'notes', method: 'fail', arg: { kind: 'user' } }, ctx);
     expect(recorded).toEqual([{ call: 'notes.add', arg: { text: 'hi' }, result: { id: 7 } }]);
     failWrite = true;
-    expect(await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 'again' } }, ctx)).toEqual({ ok: true, result: { id: 7 } });
+    expect(await dispatcher.handle({ service: 'notes', method: 'add', arg: { text: 'again' } }, ctx)).toEqual({
+      ok: true,
+      result: { id: 7 },
+    });
     expect(bugs).toHaveLength(1);
     expect(String(bugs[0])).toContain('The audit entry of notes.add could not be written');
   });

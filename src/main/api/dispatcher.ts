@@ -24,7 +24,9 @@ export interface DispatcherOptions {
    * The audit trail (compose.ts wires services/audit): `begin` runs before the service with the authorized context;
    * the function it returns (state-changing calls only) is given the result once the call has succeeded.
    */
-  audit?: { begin(service: string, method: string, arg: unknown, ctx: CallContext): ((result: unknown) => void) | undefined };
+  audit?: {
+    begin(service: string, method: string, arg: unknown, ctx: CallContext): ((result: unknown) => void) | undefined;
+  };
 }
 
 export class Dispatcher<C extends Record<string, ServiceSpec>> {
@@ -40,7 +42,9 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
   async handle(raw: unknown, ctx: CallContext): Promise<CallResponse> {
     const parsedRequest = CallRequest.safeParse(raw);
     if (!parsedRequest.success) {
-      return failure(new UserError('Malformed request', { code: 'bad-request', hint: describeIssues(parsedRequest.error, 3) }));
+      return failure(
+        new UserError('Malformed request', { code: 'bad-request', hint: describeIssues(parsedRequest.error, 3) }),
+      );
     }
     const request = parsedRequest.data;
     const spec = Object.hasOwn(this.contract, request.service) ? this.contract[request.service] : undefined;
@@ -66,8 +70,13 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
       );
     }
     try {
-      const caller = this.options.access ? this.options.access.authorize(request.service, request.method, arg.data, ctx) : ctx;
-      const impl = this.implementations[request.service] as Record<string, (a: unknown, c: CallContext) => Promise<unknown>>;
+      const caller = this.options.access
+        ? this.options.access.authorize(request.service, request.method, arg.data, ctx)
+        : ctx;
+      const impl = this.implementations[request.service] as Record<
+        string,
+        (a: unknown, c: CallContext) => Promise<unknown>
+      >;
       const fn = impl[request.method];
       if (typeof fn !== 'function') throw new BugError(`No implementation for ${request.service}.${request.method}`);
       const recordAudit = this.options.audit?.begin(request.service, request.method, arg.data, caller);
@@ -76,7 +85,9 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
       if (this.options.validateResults) {
         const checked = methodSpec.result.safeParse(result);
         if (!checked.success) {
-          throw new BugError(`${request.service}.${request.method} returned a result outside the contract: ${describeIssues(checked.error, 3)}`);
+          throw new BugError(
+            `${request.service}.${request.method} returned a result outside the contract: ${describeIssues(checked.error, 3)}`,
+          );
         }
         return { ok: true, result: checked.data };
       }
@@ -96,7 +107,10 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
     try {
       recordAudit(result);
     } catch (error) {
-      this.options.onBug?.(new BugError(`The audit entry of ${request.service}.${request.method} could not be written`, { cause: error }), request);
+      this.options.onBug?.(
+        new BugError(`The audit entry of ${request.service}.${request.method} could not be written`, { cause: error }),
+        request,
+      );
     }
   }
 
@@ -128,4 +142,3 @@ export class Dispatcher<C extends Record<string, ServiceSpec>> {
 function failure(error: unknown): CallResponse {
   return { ok: false, error: toErrorShape(error) };
 }
-

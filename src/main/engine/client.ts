@@ -13,7 +13,11 @@ export interface RequestOptions<G> {
 
 /** Calls an engine method in the worker (validated both ways by the protocol table). */
 export interface EngineClient {
-  request<M extends EngineMethodName>(method: M, params: ParamsIn<M>, options?: RequestOptions<Progress<M>>): Promise<Result<M>>;
+  request<M extends EngineMethodName>(
+    method: M,
+    params: ParamsIn<M>,
+    options?: RequestOptions<Progress<M>>,
+  ): Promise<Result<M>>;
 }
 
 /** What the worker's sessions are created with (the engine settings); changing it restarts the worker. */

@@ -11,11 +11,20 @@ export function crashedError(method: string, reason: string): UserError {
 }
 
 export function restartedError(method: string): UserError {
-  return new UserError(`The engine was restarted while running ${method}`, { code: 'engine-restarted', where: `engine.${method}`, hint: 'Run it again.' });
+  return new UserError(`The engine was restarted while running ${method}`, {
+    code: 'engine-restarted',
+    where: `engine.${method}`,
+    hint: 'Run it again.',
+  });
 }
 
 /** After a crash loop: automatic restarts have stopped until the user restarts the engine. */
-export function givenUpError(method: string | undefined, reason: string, crashes: number, windowSeconds: number): UserError {
+export function givenUpError(
+  method: string | undefined,
+  reason: string,
+  crashes: number,
+  windowSeconds: number,
+): UserError {
   const running = method === undefined ? '' : ` while running ${method}`;
   return new UserError(
     `The engine stopped unexpectedly${running} (${reason}) and was not restarted: it stopped ${crashes} times within ${windowSeconds} s`,

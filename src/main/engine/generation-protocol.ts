@@ -15,7 +15,12 @@ export type ModelRef = z.infer<typeof ModelRef>;
 
 export const GenerationPrompt = z.discriminatedUnion('mode', [
   /** Rendered with the model's chat template (add_generation_prompt), encoded without special tokens. */
-  z.object({ mode: z.literal('chat'), messages: z.array(z.object({ role: z.string().min(1), content: z.string() })).min(1) }).strict(),
+  z
+    .object({
+      mode: z.literal('chat'),
+      messages: z.array(z.object({ role: z.string().min(1), content: z.string() })).min(1),
+    })
+    .strict(),
   /** Completion of the text as-is, encoded with the tokenizer's special tokens (as the HF pipeline does). */
   z.object({ mode: z.literal('raw'), text: z.string() }).strict(),
   /** Prompt token ids, for callers that tokenized already (evaluation, tests). */
@@ -26,7 +31,10 @@ export type GenerationPrompt = z.infer<typeof GenerationPrompt>;
 /** A float32 tensor as it crosses the process boundary (structured clone keeps a Float32Array). */
 export const FloatTensor = z.object({
   dims: z.array(count).readonly(),
-  data: z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'must be a Float32Array'), z.array(z.number())]),
+  data: z.union([
+    z.custom<Float32Array>((v) => v instanceof Float32Array, 'must be a Float32Array'),
+    z.array(z.number()),
+  ]),
 });
 export type FloatTensor = z.infer<typeof FloatTensor>;
 
@@ -38,15 +46,17 @@ export const AdapterTensors = z.object({
 export type AdapterTensors = z.infer<typeof AdapterTensors>;
 
 /** Which parts of an adapter folder a generation uses (worker/loaded-adapters.ts). */
-export const AdapterFolderRef = z.object({
-  folder: z.string().min(1),
-  lora: z.boolean(),
-  softPrompt: z.boolean(),
-  /** A folder whose lineage names another base model is refused. */
-  baseContentHash: z.string().optional(),
-  /** The registry's content hash of the adapter (its files, weights included): what the worker caches its read by. */
-  contentHash: z.string().optional(),
-}).strict();
+export const AdapterFolderRef = z
+  .object({
+    folder: z.string().min(1),
+    lora: z.boolean(),
+    softPrompt: z.boolean(),
+    /** A folder whose lineage names another base model is refused. */
+    baseContentHash: z.string().optional(),
+    /** The registry's content hash of the adapter (its files, weights included): what the worker caches its read by. */
+    contentHash: z.string().optional(),
+  })
+  .strict();
 export type AdapterFolderRef = z.infer<typeof AdapterFolderRef>;
 
 /** One streamed token of one row (generate/row.ts TokenEvent). */

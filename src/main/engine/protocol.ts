@@ -14,7 +14,11 @@ import { WeightSettings, weightMethods } from './weights-protocol';
 /** Bumped when a message changes shape; host and worker come from one build, so a mismatch is a packaging bug. */
 export const PROTOCOL_VERSION = 1;
 
-export interface EngineMethod<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, G extends z.ZodType = z.ZodType> {
+export interface EngineMethod<
+  P extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+  G extends z.ZodType = z.ZodType,
+> {
   readonly params: P;
   readonly result: R;
   /** Payload of progress events; z.never() for methods that send none. */
@@ -67,7 +71,13 @@ export const engineMethods = {
   }),
   /** Runs an MLP graph `runs` times with a progress event per run; cancellable between runs. For tests/diagnostics. */
   burn: engineMethod({
-    params: z.object({ size: size.default(256), layers: z.number().int().min(1).max(16).default(4), runs: z.number().int().min(1).max(100_000) }).strict(),
+    params: z
+      .object({
+        size: size.default(256),
+        layers: z.number().int().min(1).max(16).default(4),
+        runs: z.number().int().min(1).max(100_000),
+      })
+      .strict(),
     result: z.object({ runs: z.number().int(), milliseconds: z.number() }),
     progress: z.object({ run: z.number().int(), runs: z.number().int() }),
   }),
@@ -167,7 +177,10 @@ export type WorkerMessage = z.infer<typeof WorkerMessage>;
 export function invalidParams(method: string, error: z.ZodError): UserError {
   const issue = error.issues[0];
   const field = issue && issue.path.length > 0 ? `: ${issue.path.join('.')}` : '';
-  return new UserError(`Invalid parameters for engine.${method}: ${describeIssues(error, 3)}`, { code: 'validation', where: `engine.${method}${field}` });
+  return new UserError(`Invalid parameters for engine.${method}: ${describeIssues(error, 3)}`, {
+    code: 'validation',
+    where: `engine.${method}${field}`,
+  });
 }
 
 export { describeIssues };

@@ -18,7 +18,14 @@ export const weightMethods = {
    * read); the model is loaded again on its next use. The host keeps the formats, so a restarted worker has them too.
    */
   prepareWeights: {
-    params: z.object({ folder: z.string().min(1), contentHash: z.string().min(1), format: WeightFormat, cacheFolder: z.string().min(1) }).strict(),
+    params: z
+      .object({
+        folder: z.string().min(1),
+        contentHash: z.string().min(1),
+        format: WeightFormat,
+        cacheFolder: z.string().min(1),
+      })
+      .strict(),
     result: z.object({ format: WeightFormat, bytes: count }),
     progress: z.object({ done: count, total: count }),
   },

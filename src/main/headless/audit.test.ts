@@ -17,7 +17,13 @@ let api: Api;
 
 beforeAll(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-audit-cli-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+  app = composeApp({
+    shell: 'browser',
+    version: 'test',
+    userDataDir: path.join(dir, 'user'),
+    engineWorkerScript: await engineWorkerScript(),
+    log: () => undefined,
+  });
   api = localClient(app.dispatcher);
 }, 120_000);
 afterAll(async () => {
@@ -41,9 +47,14 @@ it('verifies a workspace named on the command line, and exits 1 naming an edited
   expect(lines[0]).toBe(`Audit chain of ${folder} is intact: 4 entries.`);
   expect(lines[1]).toMatch(/^Head: entry 4, hash [0-9a-f]{64}$/);
 
-  app.workspace.active.db.prepare("UPDATE audit_log SET actor = json_set(actor, '$.name', 'Someone else') WHERE seq = 2").run();
+  app.workspace.active.db
+    .prepare("UPDATE audit_log SET actor = json_set(actor, '$.name', 'Someone else') WHERE seq = 2")
+    .run();
   lines.length = 0;
   expect(await runAudit(api, 'verify', folder, { log })).toBe(1);
-  expect(lines).toEqual([`Audit chain of ${folder} is BROKEN after 1 intact entries.`, 'Entry 2: its content was changed after it was written (the hash does not match)']);
+  expect(lines).toEqual([
+    `Audit chain of ${folder} is BROKEN after 1 intact entries.`,
+    'Entry 2: its content was changed after it was written (the hash does not match)',
+  ]);
   await expect(runAudit(api, 'check', folder, { log })).rejects.toThrow(/Unknown audit action/);
 }, 120_000);

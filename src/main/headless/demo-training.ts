@@ -22,26 +22,50 @@ const METHOD_NAMES: Record<TrainingMethod, string> = {
 /** The demo trains these, in this order (the joint one first: the specialization the ablation takes apart). */
 export const DEMO_METHODS: readonly TrainingMethod[] = ['both', 'lora', 'soft-prompt'];
 
-export function demoTrainingSpec(recipe: DemoRecipe, method: TrainingMethod, parts: { modelId: string; datasetVersionId: string; templateVersionId: string; templateSource: string }, quick: boolean): TrainingSpecIn {
+export function demoTrainingSpec(
+  recipe: DemoRecipe,
+  method: TrainingMethod,
+  parts: { modelId: string; datasetVersionId: string; templateVersionId: string; templateSource: string },
+  quick: boolean,
+): TrainingSpecIn {
   return {
     modelId: parts.modelId,
     name: `Demo adapter: ${METHOD_NAMES[method]}${quick ? ' (quick)' : ''}`,
     data: { kind: 'dataset', datasetVersionId: parts.datasetVersionId },
-    template: { inputField: 'message', outputField: recipe.outputField, prompt: parts.templateSource, templateVersionId: parts.templateVersionId, validationRows: 64 },
+    template: {
+      inputField: 'message',
+      outputField: recipe.outputField,
+      prompt: parts.templateSource,
+      templateVersionId: parts.templateVersionId,
+      validationRows: 64,
+    },
     method,
     lora: recipe.lora,
     softPrompt: recipe.softPrompt,
     hyper: {
-      evalEvery: 100, checkpointEvery: 25, ...recipe.hyper, lr: recipe.lr[method],
+      evalEvery: 100,
+      checkpointEvery: 25,
+      ...recipe.hyper,
+      lr: recipe.lr[method],
       ...(quick ? { maxSteps: 4, evalEvery: 2, checkpointEvery: 2, warmupSteps: 1 } : {}),
     },
   };
 }
 
-export async function trainForDemo(api: Api, method: TrainingMethod, spec: TrainingSpecIn, log: (...lines: string[]) => void): Promise<DemoTraining> {
+export async function trainForDemo(
+  api: Api,
+  method: TrainingMethod,
+  spec: TrainingSpecIn,
+  log: (...lines: string[]) => void,
+): Promise<DemoTraining> {
   const job = await trainedJob(api, spec, log);
-  if (job.state !== 'completed' || job.adapterId === null) throw new UserError(`Training "${spec.name ?? ''}" ended ${job.state}: ${job.error?.message ?? ''}`, { hint: job.error?.hint ?? 'Run npm run demo again to resume.' });
-  log(`${spec.name ?? ''}: final loss ${job.progress?.loss?.toFixed(3) ?? '-'}, validation ${job.progress?.valLoss?.toFixed(3) ?? '-'}`);
+  if (job.state !== 'completed' || job.adapterId === null)
+    throw new UserError(`Training "${spec.name ?? ''}" ended ${job.state}: ${job.error?.message ?? ''}`, {
+      hint: job.error?.hint ?? 'Run npm run demo again to resume.',
+    });
+  log(
+    `${spec.name ?? ''}: final loss ${job.progress?.loss?.toFixed(3) ?? '-'}, validation ${job.progress?.valLoss?.toFixed(3) ?? '-'}`,
+  );
   return { method, spec, job: { ...job, adapterId: job.adapterId } };
 }
 
@@ -59,7 +83,9 @@ async function trainedJob(api: Api, spec: TrainingSpecIn, log: (...lines: string
     return waitForJob(api, resumable.id, 'Training');
   }
   const estimate = await api.adapters.estimate(spec);
-  log(`Training "${spec.name ?? ''}": ${estimate.rows} rows, ${estimate.steps} steps, about ${Math.ceil(estimate.seconds / 60)} min`);
+  log(
+    `Training "${spec.name ?? ''}": ${estimate.rows} rows, ${estimate.steps} steps, about ${Math.ceil(estimate.seconds / 60)} min`,
+  );
   const job = await api.adapters.startTraining(spec);
   return waitForJob(api, job.id, 'Training');
 }

@@ -17,7 +17,13 @@ let app: ComposedApp;
 
 beforeAll(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-demo-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+  app = composeApp({
+    shell: 'browser',
+    version: 'test',
+    userDataDir: path.join(dir, 'user'),
+    engineWorkerScript: await engineWorkerScript(),
+    log: () => undefined,
+  });
 });
 afterAll(async () => {
   await app.dispose();
@@ -31,7 +37,9 @@ it('trains the joint, LoRA-only and soft-prompt-only adapters, ablates, compares
   const first = await runDemo(api, { workspace, quick: true, log: (...l) => lines.push(...l) });
 
   // Three jobs, one per method, each with an adapter of its own, all from the dataset's one recipe.
-  const jobs = (await api.adapters.jobs({})).filter((j) => j.name.startsWith('Demo adapter') && j.name.endsWith('(quick)'));
+  const jobs = (await api.adapters.jobs({})).filter(
+    (j) => j.name.startsWith('Demo adapter') && j.name.endsWith('(quick)'),
+  );
   expect(jobs.map((j) => j.spec.method).sort()).toEqual(['both', 'lora', 'soft-prompt']);
   const adapterOf = (method: string): string => jobs.find((j) => j.spec.method === method)?.adapterId ?? 'missing';
   expect(new Set(jobs.map((j) => j.adapterId)).size).toBe(3);
@@ -53,7 +61,9 @@ it('trains the joint, LoRA-only and soft-prompt-only adapters, ablates, compares
 
   // The comparison: template only, the LoRA trained alone, the soft prompt trained alone, both trained together.
   const comparison = experiments.find((e) => e.name === 'Demo: prompt vs adapter vs both (quick)');
-  const parts = comparison?.cells.map((c) => spec(c.specializationId)).map((s) => [s?.loraAdapterId ?? null, s?.softPromptAdapterId ?? null, s?.templateVersionId !== null]);
+  const parts = comparison?.cells
+    .map((c) => spec(c.specializationId))
+    .map((s) => [s?.loraAdapterId ?? null, s?.softPromptAdapterId ?? null, s?.templateVersionId !== null]);
   expect(parts).toEqual([
     [null, null, true],
     [adapterOf('lora'), null, true],

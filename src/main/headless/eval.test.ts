@@ -17,11 +17,22 @@ let api: Api;
 
 beforeAll(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-eval-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+  app = composeApp({
+    shell: 'browser',
+    version: 'test',
+    userDataDir: path.join(dir, 'user'),
+    engineWorkerScript: await engineWorkerScript(),
+    log: () => undefined,
+  });
   api = localClient(app.dispatcher);
   const demo = await api.demo.openDemoWorkspace({ path: path.join(dir, 'ws') });
   const template = await api.templates.save({ name: 'Triage', source: 'Message: {{ message }}\nTicket: ' });
-  await api.specializations.create({ name: 'Templated', modelId: demo.modelIds[0] as string, templateVersionId: template.id, decoding: { max_new_tokens: 8 } });
+  await api.specializations.create({
+    name: 'Templated',
+    modelId: demo.modelIds[0] as string,
+    templateVersionId: template.id,
+    decoding: { max_new_tokens: 8 },
+  });
 }, 120_000);
 afterAll(async () => {
   await app.dispose();
@@ -42,15 +53,29 @@ it('exits 1 when a threshold fails and 0 when it passes, and writes the report',
   expect(await runEval(api, failing, { log })).toBe(1);
   expect(lines.join('\n')).toMatch(/Thresholds: FAIL/);
   const report = path.join(dir, 'report.html');
-  const passing = file('pass.json', { ...base, name: 'CI gate 2', metrics: [{ kind: 'length', unit: 'chars', threshold: 100_000 }] });
+  const passing = file('pass.json', {
+    ...base,
+    name: 'CI gate 2',
+    metrics: [{ kind: 'length', unit: 'chars', threshold: 100_000 }],
+  });
   expect(await runEval(api, passing, { log, report })).toBe(0);
   expect(fs.readFileSync(report, 'utf8')).toContain('CI gate 2');
 }, 120_000);
 
 it('names the file and the field when the experiment file is wrong', async () => {
-  const bad = file('bad.json', { name: 'x', dataset: 'Support triage', specializations: ['Templated'], metrics: [{ kind: 'nope' }] });
+  const bad = file('bad.json', {
+    name: 'x',
+    dataset: 'Support triage',
+    specializations: ['Templated'],
+    metrics: [{ kind: 'nope' }],
+  });
   await expect(runEval(api, bad, { log: () => undefined })).rejects.toThrow(UserError);
   await expect(runEval(api, file('broken.json', '{'), { log: () => undefined })).rejects.toThrow(/broken\.json/);
-  const unknown = file('unknown.json', { name: 'x', dataset: 'Nope', specializations: ['Templated'], metrics: [{ kind: 'json_valid' }] });
+  const unknown = file('unknown.json', {
+    name: 'x',
+    dataset: 'Nope',
+    specializations: ['Templated'],
+    metrics: [{ kind: 'json_valid' }],
+  });
   await expect(runEval(api, unknown, { log: () => undefined })).rejects.toThrow(/No dataset "Nope"/);
 });

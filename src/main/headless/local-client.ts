@@ -7,9 +7,10 @@ import type { Contract } from '../../shared/contract';
 export function localClient(dispatcher: Dispatcher<Contract>): Api {
   const transport: Transport = {
     call: (request) => dispatcher.handle(request, { transport: 'cli' }),
-    subscribe: (service, event, listener) => dispatcher.subscribe((m) => {
-      if (m.service === service && m.event === event) listener(m.payload);
-    }),
+    subscribe: (service, event, listener) =>
+      dispatcher.subscribe((m) => {
+        if (m.service === service && m.event === event) listener(m.payload);
+      }),
   };
   return createClient(contract, transport);
 }

@@ -2,24 +2,38 @@
 import type { ExperimentResults } from '../../shared/contract/experiments';
 
 const pct = (v: number | null): string => (v === null ? '   -  ' : (v * 100).toFixed(1).padStart(6));
-const interval = (c: readonly [number, number] | null): string => (c === null ? '' : `[${(c[0] * 100).toFixed(1)}, ${(c[1] * 100).toFixed(1)}]`);
+const interval = (c: readonly [number, number] | null): string =>
+  c === null ? '' : `[${(c[0] * 100).toFixed(1)}, ${(c[1] * 100).toFixed(1)}]`;
 
 export function formatResults(r: ExperimentResults): string[] {
   const lines: string[] = [];
   const width = Math.max(8, ...r.cells.map((c) => c.cell.label.length));
   const primary = r.cells[0]?.metrics[0]?.label ?? '';
-  lines.push(`${'cell'.padEnd(width)}  ${primary.slice(0, 28).padEnd(28)}  95% CI          n    ctx tok  ${r.cells[0]?.metrics.slice(1).map((m) => m.label.slice(0, 18).padEnd(18)).join(' ') ?? ''}`);
+  lines.push(
+    `${'cell'.padEnd(width)}  ${primary.slice(0, 28).padEnd(28)}  95% CI          n    ctx tok  ${
+      r.cells[0]?.metrics
+        .slice(1)
+        .map((m) => m.label.slice(0, 18).padEnd(18))
+        .join(' ') ?? ''
+    }`,
+  );
   for (const c of r.cells) {
     const [m0, ...rest] = c.metrics;
-    lines.push(`${c.cell.label.padEnd(width)}  ${pct(m0?.value ?? null).padEnd(28)}  ${interval(m0?.ci ?? null).padEnd(14)}  ${String(c.n).padStart(3)}  ${c.meanPromptTokens.toFixed(0).padStart(7)}  ${rest.map((m) => `${pct(m.value)}${m.pass === false ? ' FAIL' : ''}`.padEnd(18)).join(' ')}`);
+    lines.push(
+      `${c.cell.label.padEnd(width)}  ${pct(m0?.value ?? null).padEnd(28)}  ${interval(m0?.ci ?? null).padEnd(14)}  ${String(c.n).padStart(3)}  ${c.meanPromptTokens.toFixed(0).padStart(7)}  ${rest.map((m) => `${pct(m.value)}${m.pass === false ? ' FAIL' : ''}`.padEnd(18)).join(' ')}`,
+    );
   }
   if (r.ablation) {
     lines.push('', `Effects on ${r.ablation.metric} (points; 95% CI; Holm-adjusted p):`);
     for (const e of r.ablation.effects) {
-      lines.push(`  ${e.terms.join(' x ').padEnd(34)} ${(e.estimate * 100).toFixed(1).padStart(6)}  ${interval(e.ci).padEnd(16)} p=${e.pHolm < 0.001 ? '<0.001' : e.pHolm.toFixed(3)}  (${e.test})`);
+      lines.push(
+        `  ${e.terms.join(' x ').padEnd(34)} ${(e.estimate * 100).toFixed(1).padStart(6)}  ${interval(e.ci).padEnd(16)} p=${e.pHolm < 0.001 ? '<0.001' : e.pHolm.toFixed(3)}  (${e.test})`,
+      );
     }
     const w = r.ablation.fullVsBase;
-    lines.push(`  ${'full specialization vs base'.padEnd(34)} ${(w.estimate * 100).toFixed(1).padStart(6)}  ${interval(w.ci).padEnd(16)} p=${w.p < 0.001 ? '<0.001' : w.p.toFixed(3)}  (${w.test})`);
+    lines.push(
+      `  ${'full specialization vs base'.padEnd(34)} ${(w.estimate * 100).toFixed(1).padStart(6)}  ${interval(w.ci).padEnd(16)} p=${w.p < 0.001 ? '<0.001' : w.p.toFixed(3)}  (${w.test})`,
+    );
     lines.push('', 'Verdict:', ...r.ablation.verdict.map((v) => `  ${v}`));
   }
   if (r.passed !== null) lines.push('', `Thresholds: ${r.passed ? 'PASS' : 'FAIL'}`);

@@ -9,7 +9,15 @@ export interface Bar {
 
 export function progressBar(title: string, stream: NodeJS.WriteStream = process.stderr): Bar {
   if (stream.isTTY) {
-    const bar = new SingleBar({ format: `${title.padEnd(22)} {bar} {percentage}% | {value}/{total} | {detail}`, hideCursor: true, clearOnComplete: false, stream }, Presets.shades_classic);
+    const bar = new SingleBar(
+      {
+        format: `${title.padEnd(22)} {bar} {percentage}% | {value}/{total} | {detail}`,
+        hideCursor: true,
+        clearOnComplete: false,
+        stream,
+      },
+      Presets.shades_classic,
+    );
     let started = false;
     return {
       update(value, total, detail) {

@@ -8,7 +8,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function waitForJob(api: Api, jobId: string, title: string): Promise<TrainingJob> {
   const bar = progressBar(title);
   const off = api.adapters.onProgress(({ jobId: id, progress: p }) => {
-    if (id === jobId) bar.update(p.step, p.totalSteps, `loss ${p.loss?.toFixed(3) ?? '-'} val ${p.valLoss?.toFixed(3) ?? '-'} | ${p.tokensPerSecond.toFixed(0)} tok/s | ETA ${duration(p.etaSeconds)}`);
+    if (id === jobId)
+      bar.update(
+        p.step,
+        p.totalSteps,
+        `loss ${p.loss?.toFixed(3) ?? '-'} val ${p.valLoss?.toFixed(3) ?? '-'} | ${p.tokensPerSecond.toFixed(0)} tok/s | ETA ${duration(p.etaSeconds)}`,
+      );
   });
   try {
     for (;;) {
@@ -25,7 +30,12 @@ export async function waitForJob(api: Api, jobId: string, title: string): Promis
 export async function waitForExperiment(api: Api, id: string, title: string): Promise<Experiment> {
   const bar = progressBar(title);
   const off = api.experiments.onProgress(({ id: eid, progress: p }) => {
-    if (eid === id) bar.update(p.done, p.total, `${p.cell ?? ''} | ${p.rowsPerSecond?.toFixed(1) ?? '-'} rows/s | ETA ${duration(p.etaSeconds)}${p.reused > 0 ? ` | ${p.reused} reused` : ''}`);
+    if (eid === id)
+      bar.update(
+        p.done,
+        p.total,
+        `${p.cell ?? ''} | ${p.rowsPerSecond?.toFixed(1) ?? '-'} rows/s | ETA ${duration(p.etaSeconds)}${p.reused > 0 ? ` | ${p.reused} reused` : ''}`,
+      );
   });
   try {
     for (;;) {

@@ -50,7 +50,8 @@ export const spawnChildProcess: SpawnEngine = (workerScript, args) => {
     onMessage: (listener) => child.on('message', (message: unknown) => listener(message)),
     onExit: (listener) =>
       child.once('close', (code, signal) => {
-        const error = spawnError ?? (signal ? `killed by ${signal}` : code !== 0 ? lastErrorLine(stderrTail) : undefined);
+        const error =
+          spawnError ?? (signal ? `killed by ${signal}` : code !== 0 ? lastErrorLine(stderrTail) : undefined);
         listener(error === undefined ? { code } : { code, error });
       }),
     kill: () => void child.kill('SIGKILL'),
@@ -93,6 +94,8 @@ const FORCE_TERMINATE_MS = 30_000;
 /** The most telling line of a dead process's stderr: its last error, or undefined. */
 function lastErrorLine(stderr: string): string | undefined {
   const lines = stderr.split('\n').map((l) => l.trim());
-  const line = lines.reverse().find((l) => /Error\b|Error \[|^terminate called|^what\(\)|Aborted|FATAL/.test(l) && !l.startsWith('at '));
+  const line = lines
+    .reverse()
+    .find((l) => /Error\b|Error \[|^terminate called|^what\(\)|Aborted|FATAL/.test(l) && !l.startsWith('at '));
   return line?.slice(0, 300);
 }

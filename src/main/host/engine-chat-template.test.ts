@@ -29,9 +29,13 @@ function modelWith(name: string, template: string): string {
 }
 
 async function chatError(folder: string): Promise<UserError> {
-  const error = await host.request('generate', {
-    model: { folder }, prompts: [{ mode: 'chat', messages: [{ role: 'user', content: 'hello' }] }], settings: { do_sample: false, max_new_tokens: 2 },
-  }).catch((e: unknown) => e);
+  const error = await host
+    .request('generate', {
+      model: { folder },
+      prompts: [{ mode: 'chat', messages: [{ role: 'user', content: 'hello' }] }],
+      settings: { do_sample: false, max_new_tokens: 2 },
+    })
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(UserError);
   return error as UserError;
 }
@@ -52,9 +56,17 @@ describe('a hostile chat template in a model folder', () => {
     const error = await chatError(folder);
     const file = `${join(folder, 'tokenizer_config.json')}: chat_template`;
     expect(error.where).toBe(file);
-    expect(error.message).toMatch(new RegExp(`^The model's chat template \\(.*tokenizer_config\\.json: chat_template\\) failed on this conversation: The template was stopped after (1,000,000 steps of work|running for 5 seconds)`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The model's chat template \\(.*tokenizer_config\\.json: chat_template\\) failed on this conversation: The template was stopped after (1,000,000 steps of work|running for 5 seconds)`,
+      ),
+    );
     expect(error.message).not.toMatch(JARGON);
-    const raw = await host.request('generate', { model: { folder }, prompts: [{ mode: 'raw', text: 'dog' }], settings: { do_sample: false, max_new_tokens: 2 } });
+    const raw = await host.request('generate', {
+      model: { folder },
+      prompts: [{ mode: 'raw', text: 'dog' }],
+      settings: { do_sample: false, max_new_tokens: 2 },
+    });
     expect(raw.rows[0]!.generatedTokens).toBe(2);
     expect(host.status).toMatchObject({ state: 'ready', restarts: 0 });
   }, 120_000);
@@ -63,9 +75,16 @@ describe('a hostile chat template in a model folder', () => {
     const recursive = modelWith('recursive', readFileSync(join(HOSTILE, 'recursive-macro.jinja'), 'utf8'));
     expect((await chatError(recursive)).message).toMatch(/nests too deeply/);
     const range = modelWith('range', readFileSync(join(HOSTILE, 'huge-range.jinja'), 'utf8'));
-    const error = await host.request('prepareTrainingData', {
-      modelFolder: range, pairs: [{ prompt: 'p', target: 't' }], validation: [], chat: true, maxLength: 64, numVirtualTokens: 0,
-    }).catch((e: unknown) => e);
+    const error = await host
+      .request('prepareTrainingData', {
+        modelFolder: range,
+        pairs: [{ prompt: 'p', target: 't' }],
+        validation: [],
+        chat: true,
+        maxLength: 64,
+        numVirtualTokens: 0,
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toMatch(/range\(\) of 1,000,000,000 numbers/);
     expect(host.status).toMatchObject({ state: 'ready', restarts: 0 });

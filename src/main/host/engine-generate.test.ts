@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, UserError } from '../../shared/errors';
 import { loadCheckpoint } from '../engine/models';
-import { readLoraAdapter, readReference, readSoftPrompt, REFERENCE_ROOT, type Reference } from '../engine/models/testing/reference-fixtures';
+import {
+  readLoraAdapter,
+  readReference,
+  readSoftPrompt,
+  REFERENCE_ROOT,
+  type Reference,
+} from '../engine/models/testing/reference-fixtures';
 import type { ParamsIn, Progress } from '../engine/protocol';
 import { spawnChildProcess } from './engine-channel';
 import { EngineHost } from './engine-host';
@@ -14,8 +20,17 @@ import { engineWorkerScript } from './testing/engine-worker-script';
 
 const LLAMA = join(REFERENCE_ROOT, 'llama');
 const DEMO = join(import.meta.dirname, '../../../resources/models/dovetail-wordnet-13m');
-interface GreedyCase { kind: 'chat' | 'text'; messages?: { role: string; content: string }[]; prompt_text: string; input_ids: number[]; generated_ids: number[]; generated_text: string }
-const demoFixture = JSON.parse(readFileSync(join(import.meta.dirname, '../engine/models/__fixtures__/demo-model-greedy.json'), 'utf8')) as {
+interface GreedyCase {
+  kind: 'chat' | 'text';
+  messages?: { role: string; content: string }[];
+  prompt_text: string;
+  input_ids: number[];
+  generated_ids: number[];
+  generated_text: string;
+}
+const demoFixture = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../engine/models/__fixtures__/demo-model-greedy.json'), 'utf8'),
+) as {
   max_new_tokens: number;
   cases: GreedyCase[];
 };
@@ -35,7 +50,10 @@ type TokenEvent = Progress<'generate'>;
 
 async function run(params: Params, signal?: AbortSignal) {
   const events: TokenEvent[] = [];
-  const result = await host.request('generate', params, { onProgress: (e) => events.push(e), ...(signal ? { signal } : {}) });
+  const result = await host.request('generate', params, {
+    onProgress: (e) => events.push(e),
+    ...(signal ? { signal } : {}),
+  });
   return { result, events };
 }
 
@@ -45,10 +63,19 @@ const referenceCase = (name: string) => reference.cases.find((c) => c.name === n
 describe('generate on the reference fixture (tiny Llama)', () => {
   it('greedy tokens equal the PyTorch continuation, and the streamed deltas add up to the text', async () => {
     const c = referenceCase('b1-base');
-    const { result, events } = await run({ model: { folder: LLAMA }, prompts: [{ mode: 'ids', ids: c.prompts[0]! }], settings: greedy(reference.new_tokens) });
+    const { result, events } = await run({
+      model: { folder: LLAMA },
+      prompts: [{ mode: 'ids', ids: c.prompts[0]! }],
+      settings: greedy(reference.new_tokens),
+    });
     const row = result.rows[0]!;
     expect(row.tokenIds).toEqual(c.greedy[0]);
-    expect(row).toMatchObject({ finishReason: 'length', promptTokens: c.prompts[0]!.length, generatedTokens: reference.new_tokens, seed: 0 });
+    expect(row).toMatchObject({
+      finishReason: 'length',
+      promptTokens: c.prompts[0]!.length,
+      generatedTokens: reference.new_tokens,
+      seed: 0,
+    });
     expect(events.map((e) => e.delta).join('')).toBe(row.text);
     expect(events.flatMap((e) => (e.tokenId === null ? [] : [e.tokenId]))).toEqual(row.tokenIds);
     expect(events.at(-1)?.finishReason).toBe('length');
@@ -67,7 +94,12 @@ describe('generate on the reference fixture (tiny Llama)', () => {
       const alone = await run({ model: { folder: LLAMA }, prompts: [prompt], settings: greedy(reference.new_tokens) });
       expect(alone.result.rows[0]!.tokenIds).toEqual(result.rows[b]!.tokenIds);
       expect(alone.result.rows[0]!.text).toBe(result.rows[b]!.text);
-      expect(events.filter((e) => e.row === b).map((e) => e.delta).join('')).toBe(result.rows[b]!.text);
+      expect(
+        events
+          .filter((e) => e.row === b)
+          .map((e) => e.delta)
+          .join(''),
+      ).toBe(result.rows[b]!.text);
     }
   });
 
@@ -90,8 +122,14 @@ describe('generate on the reference fixture (tiny Llama)', () => {
   it('refuses an adapter shaped for another model, naming the tensor', async () => {
     const checkpoint = await loadCheckpoint(LLAMA);
     const layers = Array.from({ length: checkpoint.config.num_hidden_layers }, () => ({}));
-    layers[1] = { q_proj: { A: { dims: [2, 64], data: new Float32Array(128) }, B: { dims: [64, 2], data: new Float32Array(128) } } };
-    const failure = run({ model: { folder: LLAMA }, prompts: [{ mode: 'ids', ids: [1, 2] }], adapter: { scaling: 1, layers } });
+    layers[1] = {
+      q_proj: { A: { dims: [2, 64], data: new Float32Array(128) }, B: { dims: [64, 2], data: new Float32Array(128) } },
+    };
+    const failure = run({
+      model: { folder: LLAMA },
+      prompts: [{ mode: 'ids', ids: [1, 2] }],
+      adapter: { scaling: 1, layers },
+    });
     await expect(failure).rejects.toMatchObject({ code: 'adapter-shape', where: 'adapter: layer 1 q_proj A' });
   });
 
@@ -100,21 +138,35 @@ describe('generate on the reference fixture (tiny Llama)', () => {
     const messages = [{ role: 'user', content: 'hello there' }];
     const { result } = await run({
       model: { folder: LLAMA },
-      prompts: [{ mode: 'chat', messages }, { mode: 'raw', text: 'hello there' }],
+      prompts: [
+        { mode: 'chat', messages },
+        { mode: 'raw', text: 'hello there' },
+      ],
       settings: greedy(4),
     });
     expect(result.rows[0]!.promptTokens).toBe(checkpoint.tokenizer.encodePrompt({ mode: 'chat', messages }).length);
-    expect(result.rows[1]!.promptTokens).toBe(checkpoint.tokenizer.encodePrompt({ mode: 'raw', text: 'hello there' }).length);
+    expect(result.rows[1]!.promptTokens).toBe(
+      checkpoint.tokenizer.encodePrompt({ mode: 'raw', text: 'hello there' }).length,
+    );
   });
 
   it('names the bad setting, and loads a folder again when the registry names another content hash', async () => {
     const prompts = [{ mode: 'ids' as const, ids: [1, 2, 3] }];
-    await expect(run({ model: { folder: LLAMA }, prompts, settings: { top_p: 0 } })).rejects.toMatchObject({ where: 'engine.generate: settings.top_p' });
+    await expect(run({ model: { folder: LLAMA }, prompts, settings: { top_p: 0 } })).rejects.toMatchObject({
+      where: 'engine.generate: settings.top_p',
+    });
     // The registry's hash covers the weights, which the worker does not read whole: it trusts it and keys by it.
-    expect((await run({ model: { folder: LLAMA, contentHash: 'another-identity' }, prompts, settings: greedy(2) })).result.contentHash).toBe('another-identity');
+    expect(
+      (await run({ model: { folder: LLAMA, contentHash: 'another-identity' }, prompts, settings: greedy(2) })).result
+        .contentHash,
+    ).toBe('another-identity');
     // Without a hash the loaded copy serves.
-    expect((await run({ model: { folder: LLAMA }, prompts, settings: greedy(2) })).result.contentHash).toBe('another-identity');
-    await expect(run({ model: { folder: join(REFERENCE_ROOT, 'no-such-model') }, prompts })).rejects.toBeInstanceOf(UserError);
+    expect((await run({ model: { folder: LLAMA }, prompts, settings: greedy(2) })).result.contentHash).toBe(
+      'another-identity',
+    );
+    await expect(run({ model: { folder: join(REFERENCE_ROOT, 'no-such-model') }, prompts })).rejects.toBeInstanceOf(
+      UserError,
+    );
   });
 
   it('samples reproducibly with a recorded seed', async () => {
@@ -138,8 +190,15 @@ describe('generate on the bundled demo model', () => {
 
   it('greedy tokens equal what transformers generated (demo-model-greedy.json)', async () => {
     for (const c of demoFixture.cases) {
-      const prompt = c.kind === 'chat' ? { mode: 'chat' as const, messages: c.messages! } : { mode: 'raw' as const, text: c.prompt_text };
-      const { result, events } = await run({ model: { folder: DEMO }, prompts: [prompt], settings: { max_new_tokens: demoFixture.max_new_tokens } });
+      const prompt =
+        c.kind === 'chat'
+          ? { mode: 'chat' as const, messages: c.messages! }
+          : { mode: 'raw' as const, text: c.prompt_text };
+      const { result, events } = await run({
+        model: { folder: DEMO },
+        prompts: [prompt],
+        settings: { max_new_tokens: demoFixture.max_new_tokens },
+      });
       const row = result.rows[0]!;
       expect(row.promptTokens).toBe(c.input_ids.length);
       expect(row.tokenIds).toEqual(c.generated_ids);
@@ -154,7 +213,11 @@ describe('generate on the bundled demo model', () => {
     const events: TokenEvent[] = [];
     const result = await host.request(
       'generate',
-      { model: { folder: DEMO }, prompts: [{ mode: 'raw', text: 'A violin is' }], settings: { max_new_tokens: 480, ignore_eos: true } },
+      {
+        model: { folder: DEMO },
+        prompts: [{ mode: 'raw', text: 'A violin is' }],
+        settings: { max_new_tokens: 480, ignore_eos: true },
+      },
       {
         signal: controller.signal,
         onProgress: (e) => {
@@ -172,9 +235,16 @@ describe('generate on the bundled demo model', () => {
   });
 
   it('measures decode speed (for the record)', async () => {
-    const { result } = await run({ model: { folder: DEMO }, prompts: [{ mode: 'raw', text: 'A violin is' }], settings: { max_new_tokens: 200, ignore_eos: true }, stream: false });
+    const { result } = await run({
+      model: { folder: DEMO },
+      prompts: [{ mode: 'raw', text: 'A violin is' }],
+      settings: { max_new_tokens: 200, ignore_eos: true },
+      stream: false,
+    });
     const row = result.rows[0]!;
-    console.info(`demo model, batch 1, 1 thread: ${row.tokensPerSecond?.toFixed(0)} tok/s decode, ${row.timeToFirstTokenMs?.toFixed(1)} ms to first token`);
+    console.info(
+      `demo model, batch 1, 1 thread: ${row.tokensPerSecond?.toFixed(0)} tok/s decode, ${row.timeToFirstTokenMs?.toFixed(1)} ms to first token`,
+    );
     expect(row.generatedTokens).toBe(200);
   });
 
@@ -187,6 +257,8 @@ describe('generate on the bundled demo model', () => {
   it('a cancel before the request reaches the worker rejects with CancelledError', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(run({ model: { folder: DEMO }, prompts: [{ mode: 'raw', text: 'x' }] }, controller.signal)).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      run({ model: { folder: DEMO }, prompts: [{ mode: 'raw', text: 'x' }] }, controller.signal),
+    ).rejects.toBeInstanceOf(CancelledError);
   });
 });

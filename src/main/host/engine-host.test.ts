@@ -18,8 +18,16 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.dispose()));
 });
 
-function newHost(options: EngineHostOptions = {}, spawn: SpawnEngine = spawnChildProcess): { host: EngineHost; states: EngineState[] } {
-  const host = new EngineHost(script, spawn, { threads: 1, testHooks: true, restart: { initialDelayMs: 20 }, ...options });
+function newHost(
+  options: EngineHostOptions = {},
+  spawn: SpawnEngine = spawnChildProcess,
+): { host: EngineHost; states: EngineState[] } {
+  const host = new EngineHost(script, spawn, {
+    threads: 1,
+    testHooks: true,
+    restart: { initialDelayMs: 20 },
+    ...options,
+  });
   const states: EngineState[] = [];
   host.onStatus((s) => {
     if (states.at(-1) !== s.state) states.push(s.state);
@@ -45,13 +53,17 @@ function burnInFlight(host: EngineHost, options: { runs?: number; signal?: Abort
   let started!: () => void;
   const inFlight = new Promise<void>((resolve) => (started = resolve));
   const progress: number[] = [];
-  const result = host.request('burn', { size: 256, layers: 4, runs: options.runs ?? 10_000 }, {
-    onProgress: (p) => {
-      progress.push(p.run);
-      started();
+  const result = host.request(
+    'burn',
+    { size: 256, layers: 4, runs: options.runs ?? 10_000 },
+    {
+      onProgress: (p) => {
+        progress.push(p.run);
+        started();
+      },
+      ...(options.signal ? { signal: options.signal } : {}),
     },
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  );
   result.catch(() => {}); // the tests inspect the rejection later; it must not count as unhandled meanwhile
   return { result, inFlight, progress };
 }
@@ -67,7 +79,13 @@ describe.each(channels)('EngineHost over a %s', (_name, spawn, reasons) => {
   it('starts the worker, says which ORT and provider it runs, and answers ping', async () => {
     const { host: engine, states } = host();
     await engine.start();
-    expect(engine.status).toMatchObject({ state: 'ready', provider: 'cpu', ortVersion: '1.30.0', restarts: 0, pending: 0 });
+    expect(engine.status).toMatchObject({
+      state: 'ready',
+      provider: 'cpu',
+      ortVersion: '1.30.0',
+      restarts: 0,
+      pending: 0,
+    });
     await expect(engine.request('ping', {})).resolves.toMatchObject({ pong: true });
     expect(states).toEqual(['starting', 'ready', 'busy', 'ready']);
   });
@@ -76,7 +94,11 @@ describe.each(channels)('EngineHost over a %s', (_name, spawn, reasons) => {
     const { host: engine } = host();
     await engine.start();
     const progress: number[] = [];
-    const result = await engine.request('burn', { size: 384, layers: 4, runs: 40 }, { onProgress: (p) => progress.push(p.run) });
+    const result = await engine.request(
+      'burn',
+      { size: 384, layers: 4, runs: 40 },
+      { onProgress: (p) => progress.push(p.run) },
+    );
     expect(result.runs).toBe(40);
     expect(progress).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
@@ -125,11 +147,17 @@ describe.each(channels)('EngineHost over a %s', (_name, spawn, reasons) => {
     engine.kill();
     const error = await burn.result.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toBe(`The engine stopped unexpectedly while running burn (${reasons.killed}); it has been restarted`);
+    expect((error as UserError).message).toBe(
+      `The engine stopped unexpectedly while running burn (${reasons.killed}); it has been restarted`,
+    );
     expect((error as UserError).code).toBe('engine-crashed');
     await waitForStatus(engine, (s) => s.state === 'ready');
     expect(states).toEqual(['starting', 'ready', 'busy', 'crashed', 'restarting', 'ready']);
-    expect(engine.status).toMatchObject({ restarts: 1, pending: 0, lastError: `The engine stopped unexpectedly (${reasons.killed})` });
+    expect(engine.status).toMatchObject({
+      restarts: 1,
+      pending: 0,
+      lastError: `The engine stopped unexpectedly (${reasons.killed})`,
+    });
     await expect(engine.request('selfTest', { size: 8 })).resolves.toMatchObject({ ok: true });
   });
 
@@ -228,7 +256,9 @@ describe('EngineHost', () => {
   it('reports a worker that cannot start, with the reason', async () => {
     const host = new EngineHost('/nonexistent/engine-worker.mjs', spawnChildProcess, { restart: { maxCrashes: 0 } });
     hosts.push(host);
-    await expect(host.start()).rejects.toThrow(/The engine stopped unexpectedly \(it failed to start: .*Cannot find module '\/nonexistent/);
+    await expect(host.start()).rejects.toThrow(
+      /The engine stopped unexpectedly \(it failed to start: .*Cannot find module '\/nonexistent/,
+    );
     expect(host.status.state).toBe('crashed');
   });
 });

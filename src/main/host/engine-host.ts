@@ -140,13 +140,18 @@ export class EngineHost implements EngineControl {
     return this.whenReady();
   }
 
-  request<M extends EngineMethodName>(method: M, params: ParamsIn<M>, options: RequestOptions<Progress<M>> = {}): Promise<Result<M>> {
+  request<M extends EngineMethodName>(
+    method: M,
+    params: ParamsIn<M>,
+    options: RequestOptions<Progress<M>> = {},
+  ): Promise<Result<M>> {
     return this.call(method, engineMethods[method], params, options as RequestOptions<unknown>) as Promise<Result<M>>;
   }
 
   /** Test hook: makes the worker die by an uncaught exception or process.exit while a request is in flight. */
   crashForTest(how: 'throw' | 'exit'): Promise<never> {
-    if (!this.options.testHooks) return Promise.reject(new BugError('crashForTest needs an EngineHost built with testHooks'));
+    if (!this.options.testHooks)
+      return Promise.reject(new BugError('crashForTest needs an EngineHost built with testHooks'));
     return this.call('crash', engineTestMethods.crash, { how }, {}) as Promise<never>;
   }
 
@@ -182,7 +187,12 @@ export class EngineHost implements EngineControl {
   reconfigure(config: EngineSessionConfig): Promise<void> {
     if (this.disposed) return Promise.reject(new BugError('EngineHost.reconfigure after dispose'));
     const current = this.options;
-    if (config.threads === current.threads && config.provider === current.provider && config.spinThreads === current.spinThreads) return Promise.resolve();
+    if (
+      config.threads === current.threads &&
+      config.provider === current.provider &&
+      config.spinThreads === current.spinThreads
+    )
+      return Promise.resolve();
     this.options.threads = config.threads;
     this.options.provider = config.provider;
     this.options.spinThreads = config.spinThreads;
@@ -225,7 +235,12 @@ export class EngineHost implements EngineControl {
     this.statusListeners.clear();
   }
 
-  private call(method: string, spec: EngineMethod, params: unknown, options: RequestOptions<unknown>): Promise<unknown> {
+  private call(
+    method: string,
+    spec: EngineMethod,
+    params: unknown,
+    options: RequestOptions<unknown>,
+  ): Promise<unknown> {
     if (this.disposed) return Promise.reject(new BugError(`Engine request ${method} after dispose`));
     const parsed = spec.params.safeParse(params);
     if (!parsed.success) return Promise.reject(invalidParams(method, parsed.error));
@@ -290,7 +305,15 @@ export class EngineHost implements EngineControl {
       this.onCrash(`could not be started: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    const worker: WorkerHandle = { channel, hello: false, stopping: undefined, fatal: undefined, startTimer: undefined, exited, markExited };
+    const worker: WorkerHandle = {
+      channel,
+      hello: false,
+      stopping: undefined,
+      fatal: undefined,
+      startTimer: undefined,
+      exited,
+      markExited,
+    };
     this.worker = worker;
     worker.startTimer = setTimeout(() => {
       worker.fatal = `it did not start within ${Math.round(this.options.startTimeoutMs / 1000)} s`;
@@ -341,7 +364,11 @@ export class EngineHost implements EngineControl {
         }
         const result = p.spec.result.safeParse(message.result);
         this.settle(message.id, p, () =>
-          result.success ? p.resolve(result.data) : p.reject(new BugError(`${p.method} returned a result outside the protocol: ${describeIssues(result.error)}`)),
+          result.success
+            ? p.resolve(result.data)
+            : p.reject(
+                new BugError(`${p.method} returned a result outside the protocol: ${describeIssues(result.error)}`),
+              ),
         );
         return;
       }
@@ -349,7 +376,8 @@ export class EngineHost implements EngineControl {
         const p = this.pending.get(message.id);
         const data = p?.spec.progress.safeParse(message.data);
         if (!p || !data) return;
-        if (!data.success) this.options.onBug(new BugError(`${p.method} sent malformed progress: ${describeIssues(data.error)}`));
+        if (!data.success)
+          this.options.onBug(new BugError(`${p.method} sent malformed progress: ${describeIssues(data.error)}`));
         else p.onProgress?.(data.data);
         return;
       }

@@ -2,7 +2,13 @@
 // a child process or worker thread (plain Node) or an Electron utilityProcess; never imports electron.
 import { parentPort } from 'node:worker_threads';
 import { UserError, toErrorShape } from '../../shared/errors';
-import { PROTOCOL_VERSION, WORKER_CONFIG_FLAG, WorkerConfig, engineMethods, engineTestMethods } from '../engine/protocol';
+import {
+  PROTOCOL_VERSION,
+  WORKER_CONFIG_FLAG,
+  WorkerConfig,
+  engineMethods,
+  engineTestMethods,
+} from '../engine/protocol';
 import type { HandlerTable } from '../engine/worker/handler';
 import { routes, serveEngine, type WorkerPort } from '../engine/worker/serve';
 import { watchParent } from './parent-watchdog';
@@ -23,14 +29,20 @@ function connect(): WorkerPort {
   watchParent();
   const electronPort = (process as NodeJS.Process & { parentPort?: ElectronParentPort }).parentPort;
   if (electronPort) {
-    return { post: (m) => electronPort.postMessage(m), onMessage: (l) => electronPort.on('message', (e) => l(e.data)), exit };
+    return {
+      post: (m) => electronPort.postMessage(m),
+      onMessage: (l) => electronPort.on('message', (e) => l(e.data)),
+      exit,
+    };
   }
   const send = process.send?.bind(process);
   if (send) {
     process.on('disconnect', () => process.exit(0)); // the host is gone: never linger as an orphan holding memory
     return { post: (m) => void send(m), onMessage: (l) => process.on('message', l), exit };
   }
-  throw new Error('engine-worker must be started by the engine host (child process, worker thread or Electron utility process)');
+  throw new Error(
+    'engine-worker must be started by the engine host (child process, worker thread or Electron utility process)',
+  );
 }
 
 function readConfig(): WorkerConfig {
@@ -54,14 +66,20 @@ const testHandlers: HandlerTable<typeof engineTestMethods> = {
 /** Loaded dynamically so that a broken onnxruntime-node install reaches the host as a clear error, not a crash. */
 async function loadEngine() {
   try {
-    const [{ handlers }, runtime] = await Promise.all([import('../engine/worker/handlers'), import('../engine/runtime')]);
+    const [{ handlers }, runtime] = await Promise.all([
+      import('../engine/worker/handlers'),
+      import('../engine/runtime'),
+    ]);
     return { handlers, runtime };
   } catch (error) {
-    throw new UserError(`The engine could not load onnxruntime-node: ${error instanceof Error ? error.message : String(error)}`, {
-      code: 'engine-unavailable',
-      hint: 'Reinstall Dovetail. From source: run npm ci (see the README for the ONNX Runtime install setting).',
-      cause: error,
-    });
+    throw new UserError(
+      `The engine could not load onnxruntime-node: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        code: 'engine-unavailable',
+        hint: 'Reinstall Dovetail. From source: run npm ci (see the README for the ONNX Runtime install setting).',
+        cause: error,
+      },
+    );
   }
 }
 
@@ -73,7 +91,10 @@ async function main(): Promise<void> {
     const { executionTarget, listProviders, ortVersion } = runtime;
     // Probes the requested provider before hello, so the first status already says whether sessions fall back.
     const outcome = await executionTarget.configure(config.provider ?? 'cpu');
-    const table = new Map([...routes(engineMethods, handlers), ...(config.testHooks ? routes(engineTestMethods, testHandlers) : [])]);
+    const table = new Map([
+      ...routes(engineMethods, handlers),
+      ...(config.testHooks ? routes(engineTestMethods, testHandlers) : []),
+    ]);
     serveEngine(port, config, table);
     port.post({
       type: 'hello',
@@ -85,7 +106,14 @@ async function main(): Promise<void> {
       requestedProvider: outcome.requested,
       fallbackReason: outcome.fallbackReason,
     });
-    executionTarget.onChange((o) => port.post({ type: 'provider', requestedProvider: o.requested, provider: o.used, fallbackReason: o.fallbackReason }));
+    executionTarget.onChange((o) =>
+      port.post({
+        type: 'provider',
+        requestedProvider: o.requested,
+        provider: o.used,
+        fallbackReason: o.fallbackReason,
+      }),
+    );
   } catch (error) {
     port.post({ type: 'fatal', error: toErrorShape(error) });
     port.exit(1);

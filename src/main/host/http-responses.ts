@@ -19,12 +19,22 @@ export function failure(message: string, code: string, hint?: string): CallRespo
   return { ok: false, error: toErrorShape(new UserError(message, hint === undefined ? { code } : { code, hint })) };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: CallResponse, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: CallResponse,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(status, { ...securityHeaders(), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    ...securityHeaders(),
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -68,7 +78,12 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
       try {
         resolveBody(JSON.parse(text) as unknown);
       } catch {
-        reject(new UserError('The request body is not valid JSON', { code: 'bad-request', hint: 'Send the argument as a JSON object.' }));
+        reject(
+          new UserError('The request body is not valid JSON', {
+            code: 'bad-request',
+            hint: 'Send the argument as a JSON object.',
+          }),
+        );
       }
     };
     const onError = (error: Error) => {

@@ -53,7 +53,11 @@ describe.runIf(process.platform === 'linux')('engine worker parent watchdog', ()
     const parentScript = path.join(dir, 'parent.mjs');
     fs.writeFileSync(parentScript, PARENT);
     const config: WorkerConfig = { threads: 1, spinThreads: false, testHooks: true };
-    const parent = spawn(process.execPath, [parentScript, await engineWorkerScript(), `${WORKER_CONFIG_FLAG}${JSON.stringify(config)}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(
+      process.execPath,
+      [parentScript, await engineWorkerScript(), `${WORKER_CONFIG_FLAG}${JSON.stringify(config)}`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let workerPid = 0;
     cleanup.push(() => {
       parent.kill('SIGKILL');

@@ -24,7 +24,8 @@ interface Job {
   readonly reject: (error: unknown) => void;
 }
 
-const STUCK_HINT = 'Look for a loop that never ends, a loop inside a loop over long lists, or a macro that calls itself.';
+const STUCK_HINT =
+  'Look for a loop that never ends, a loop inside a loop over long lists, or a macro that calls itself.';
 
 export class RenderHost implements TemplateRenderer {
   private worker: Worker | null = null;
@@ -38,7 +39,10 @@ export class RenderHost implements TemplateRenderer {
   started = 0;
   terminated = 0;
 
-  constructor(private readonly script: string, options: RenderHostOptions = {}) {
+  constructor(
+    private readonly script: string,
+    options: RenderHostOptions = {},
+  ) {
     // A row's own clock stops it after RENDER_LIMITS.timeMs; the watchdog is the backstop for what that clock cannot
     // interrupt, so it waits well beyond it (a busy machine is slow, not stuck).
     this.watchdogMs = options.watchdogMs ?? 3 * RENDER_LIMITS.timeMs;
@@ -57,7 +61,10 @@ export class RenderHost implements TemplateRenderer {
       const onAbort = (): void => this.abort(job);
       const detach = (): void => signal?.removeEventListener('abort', onAbort);
       const job: Job = {
-        id: this.nextId++, batch, signal, onProgress,
+        id: this.nextId++,
+        batch,
+        signal,
+        onProgress,
         resolve: (results) => {
           detach();
           resolve(results);
@@ -77,7 +84,8 @@ export class RenderHost implements TemplateRenderer {
   async dispose(): Promise<void> {
     this.disposed = true;
     for (const job of this.queue.splice(0)) job.reject(new CancelledError('The renderer is shut down'));
-    if (this.current) this.finish(this.current.job, () => this.current!.job.reject(new CancelledError('The renderer is shut down')));
+    if (this.current)
+      this.finish(this.current.job, () => this.current!.job.reject(new CancelledError('The renderer is shut down')));
     await this.stopWorker();
   }
 
@@ -103,7 +111,9 @@ export class RenderHost implements TemplateRenderer {
         this.rearm();
         return job.onProgress?.(message.rowsDone);
       }
-      this.finish(job, () => (message.kind === 'done' ? job.resolve(message.results) : job.reject(new TemplateFailureError(message.failure))));
+      this.finish(job, () =>
+        message.kind === 'done' ? job.resolve(message.results) : job.reject(new TemplateFailureError(message.failure)),
+      );
       this.pump();
     };
     worker.on('message', onMessage);
@@ -118,7 +128,10 @@ export class RenderHost implements TemplateRenderer {
 
   private stuck(job: Job): void {
     const error = new TemplateFailureError({
-      code: 'template-too-long', line: null, column: null, hint: STUCK_HINT,
+      code: 'template-too-long',
+      line: null,
+      column: null,
+      hint: STUCK_HINT,
       message: `The template was stopped: it ran for over ${Math.round(this.watchdogMs / 1000)} seconds without finishing`,
     });
     this.finish(job, () => this.restart(() => job.reject(error)));
@@ -126,7 +139,9 @@ export class RenderHost implements TemplateRenderer {
 
   /** Terminates the worker, then settles the job it was running and goes on with the queue on a fresh worker. */
   private restart(settle: () => void): void {
-    void this.stopWorker().then(settle, settle).finally(() => this.pump());
+    void this.stopWorker()
+      .then(settle, settle)
+      .finally(() => this.pump());
   }
 
   private finish(job: Job, settle: () => void): void {
@@ -139,7 +154,11 @@ export class RenderHost implements TemplateRenderer {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: this.memoryMb }, stdout: false, stderr: false });
+    const worker = new Worker(this.script, {
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
+      stdout: false,
+      stderr: false,
+    });
     this.started += 1;
     worker.unref(); // an idle renderer never keeps the process alive
     // A worker that dies on its own (out of memory, a bug) fails what it was rendering; the next request starts anew.
@@ -147,7 +166,10 @@ export class RenderHost implements TemplateRenderer {
       if (this.worker !== worker) return;
       this.worker = null;
       const running = this.current?.job;
-      if (running) this.finish(running, () => running.reject(new TemplateFailureError(explainRenderError(error, running.batch.source))));
+      if (running)
+        this.finish(running, () =>
+          running.reject(new TemplateFailureError(explainRenderError(error, running.batch.source))),
+        );
       this.pump();
     });
     worker.on('exit', () => {

@@ -2,7 +2,12 @@
 // interpreter, off the main thread, so a template that is slow to stop delays no one but its own request; the host
 // terminates this thread when a render runs past its wall-clock limit or is cancelled.
 import { parentPort } from 'node:worker_threads';
-import { parseGuarded, renderGuarded, TemplateFailureError, type GuardedTemplate } from '../engine/templates/guarded-render';
+import {
+  parseGuarded,
+  renderGuarded,
+  TemplateFailureError,
+  type GuardedTemplate,
+} from '../engine/templates/guarded-render';
 import type { FromWorker, RowResult, ToWorker } from '../engine/templates/render-protocol';
 
 /** How often a long batch says it is still working (and after its first row), so the host's watchdog can tell slow
@@ -32,7 +37,11 @@ port.on('message', ({ id, batch }: ToWorker) => {
   let lastBeat = performance.now();
   for (const context of batch.rows) {
     try {
-      const out = renderGuarded(template, context, { warnUndefined: batch.warnUndefined, ...(batch.hidden ? { hidden: batch.hidden } : {}), ...(batch.limits ? { limits: batch.limits } : {}) });
+      const out = renderGuarded(template, context, {
+        warnUndefined: batch.warnUndefined,
+        ...(batch.hidden ? { hidden: batch.hidden } : {}),
+        ...(batch.limits ? { limits: batch.limits } : {}),
+      });
       results.push({ ok: true, text: out.text, warnings: out.warnings });
     } catch (error) {
       if (!(error instanceof TemplateFailureError)) throw error;

@@ -19,11 +19,29 @@ const sockets = new RawSockets();
 
 beforeEach(async () => {
   looked = 0;
-  const dispatcher = new Dispatcher({ reviews }, { reviews: { queue: async ({ roundId }, ctx) => `${roundId} for ${ctx.reviewerLink?.userId ?? '?'}` } });
-  share = new ReviewShareServer(dispatcher as never, (token) => {
-    looked += 1;
-    return token === TOKEN ? { roundId: 'r1', userId: 'ann' } : undefined;
-  }, { host: '127.0.0.1', port: 0, maxBodyBytes: 1024, limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, keepAliveTimeoutMs: 400, idleTimeoutMs: 1500, maxConnections: 4 } });
+  const dispatcher = new Dispatcher(
+    { reviews },
+    { reviews: { queue: async ({ roundId }, ctx) => `${roundId} for ${ctx.reviewerLink?.userId ?? '?'}` } },
+  );
+  share = new ReviewShareServer(
+    dispatcher as never,
+    (token) => {
+      looked += 1;
+      return token === TOKEN ? { roundId: 'r1', userId: 'ann' } : undefined;
+    },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      maxBodyBytes: 1024,
+      limits: {
+        headersTimeoutMs: 400,
+        requestTimeoutMs: 800,
+        keepAliveTimeoutMs: 400,
+        idleTimeoutMs: 1500,
+        maxConnections: 4,
+      },
+    },
+  );
   port = (await share.listen()).port;
 });
 afterEach(async () => {
@@ -33,9 +51,12 @@ afterEach(async () => {
 
 const open = (): Promise<Socket> => sockets.connect(port);
 
-
 const call = (headers: Record<string, string>, body = '{"roundId":"r1"}') =>
-  `POST /api/call/reviews/queue HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-dovetail-token: ${TOKEN}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`;
+  `POST /api/call/reviews/queue HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-dovetail-token: ${TOKEN}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${Object.entries(
+    headers,
+  )
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n${body}`;
 
 describe('review share server limits', () => {
   it('answers a reviewer call, then drops the idle keep-alive connection', async () => {
@@ -73,12 +94,25 @@ describe('review share server limits', () => {
   });
 
   it('refuses a foreign Host or Origin before looking at the token', async () => {
-    for (const headers of [{ host: `evil.example:${port}` }, { origin: 'http://evil.example' }, { origin: `https://127.0.0.1:${port}` }]) {
+    for (const headers of [
+      { host: `evil.example:${port}` },
+      { origin: 'http://evil.example' },
+      { origin: `https://127.0.0.1:${port}` },
+    ]) {
       const status = await new Promise<number>((done, fail) => {
-        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/call/reviews/queue', headers: { 'x-dovetail-token': TOKEN, ...headers } }, (res) => {
-          res.resume();
-          done(res.statusCode ?? 0);
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/call/reviews/queue',
+            headers: { 'x-dovetail-token': TOKEN, ...headers },
+          },
+          (res) => {
+            res.resume();
+            done(res.statusCode ?? 0);
+          },
+        );
         req.on('error', fail);
         req.end('{"roundId":"r1"}');
       });

@@ -13,7 +13,15 @@ import { toErrorShape } from '../../shared/errors';
 import type { Dispatcher } from '../api/dispatcher';
 import { failure, sendJson } from './http-responses';
 import {
-  AddressGuard, closeServer, createHardenedServer, listen, readBodyOrRefuse, refuseThrottled, remoteOf, type ServerLimits, type TlsCredentials,
+  AddressGuard,
+  closeServer,
+  createHardenedServer,
+  listen,
+  readBodyOrRefuse,
+  refuseThrottled,
+  remoteOf,
+  type ServerLimits,
+  type TlsCredentials,
 } from './server-hardening';
 import { FailureThrottle } from '../platform/throttle';
 import { workspaceCertificate } from './share-certificate';
@@ -45,9 +53,12 @@ export class ReviewShareServer {
     private readonly options: ReviewShareServerOptions,
   ) {
     this.throttle = options.throttle ?? new FailureThrottle();
-    this.server = createHardenedServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: toErrorShape(error) }));
-    }, { ...(options.limits ? { limits: options.limits } : {}), ...(options.tls ? { tls: options.tls } : {}) });
+    this.server = createHardenedServer(
+      (req, res) => {
+        this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: toErrorShape(error) }));
+      },
+      { ...(options.limits ? { limits: options.limits } : {}), ...(options.tls ? { tls: options.tls } : {}) },
+    );
   }
 
   get scheme(): 'http' | 'https' {
@@ -97,7 +108,11 @@ export class ReviewShareServer {
     const share = typeof header === 'string' && header !== '' ? this.resolveToken(header) : undefined;
     if (!share) {
       if (typeof header === 'string' && header !== '') this.throttle.fail(remoteOf(req)); // only a wrong token is a guess
-      sendJson(res, 401, failure('Missing, wrong or revoked review token', 'unauthorized', 'Ask the organiser for a new link.'));
+      sendJson(
+        res,
+        401,
+        failure('Missing, wrong or revoked review token', 'unauthorized', 'Ask the organiser for a new link.'),
+      );
       return;
     }
     const read = await readBodyOrRefuse(req, res, this.options.maxBodyBytes ?? 256 * 1024);
@@ -107,7 +122,14 @@ export class ReviewShareServer {
       sendJson(res, 403, failure('This token is for another round', 'forbidden'));
       return;
     }
-    sendJson(res, 200, await this.dispatcher.handle({ service: 'reviews', method, arg: body }, { transport: 'http', reviewerLink: { userId: share.userId, roundId: share.roundId } }));
+    sendJson(
+      res,
+      200,
+      await this.dispatcher.handle(
+        { service: 'reviews', method, arg: body },
+        { transport: 'http', reviewerLink: { userId: share.userId, roundId: share.roundId } },
+      ),
+    );
   }
 }
 
@@ -128,7 +150,15 @@ export async function startShareServer(
 ): Promise<StartedShareServer> {
   const { tls, workspaceDir, ...rest } = options;
   const certificate = tls ? await workspaceCertificate(workspaceDir) : undefined;
-  const server = new ReviewShareServer(dispatcher, resolveToken, { ...rest, ...(certificate ? { tls: certificate } : {}) });
+  const server = new ReviewShareServer(dispatcher, resolveToken, {
+    ...rest,
+    ...(certificate ? { tls: certificate } : {}),
+  });
   const address = await server.listen();
-  return { port: address.port, scheme: server.scheme, fingerprint256: certificate?.fingerprint256 ?? null, close: () => server.close() };
+  return {
+    port: address.port,
+    scheme: server.scheme,
+    fingerprint256: certificate?.fingerprint256 ?? null,
+    close: () => server.close(),
+  };
 }

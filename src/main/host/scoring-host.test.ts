@@ -11,8 +11,19 @@ import { taskWorkerScript } from './testing/engine-worker-script';
 
 const N = 60;
 const experiment = Experiment.parse({
-  id: 'e1', name: 'Scoring test', state: 'completed', progress: null, error: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
-  spec: { name: 'Scoring test', datasetVersionId: 'v1', design: { kind: 'ablation', specializationId: 's1' }, metrics: [{ kind: 'exact_match' }, { kind: 'length', unit: 'tokens' }] },
+  id: 'e1',
+  name: 'Scoring test',
+  state: 'completed',
+  progress: null,
+  error: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  spec: {
+    name: 'Scoring test',
+    datasetVersionId: 'v1',
+    design: { kind: 'ablation', specializationId: 's1' },
+    metrics: [{ kind: 'exact_match' }, { kind: 'length', unit: 'tokens' }],
+  },
   cells: [
     { specializationId: 's0', label: 'base', components: [], mask: 0 },
     { specializationId: 's1', label: 'base + template', components: ['template'], mask: 1 },
@@ -20,13 +31,38 @@ const experiment = Experiment.parse({
 });
 
 function output(cell: number, i: number, text: string): StoredOutput {
-  return { specHash: `s${cell}`, exampleHash: `h${i}`, decodingHash: 'd', seed: 0, text, finishReason: 'eos', promptTokens: 10 + cell * 5, generatedTokens: 3, timeToFirstTokenMs: 5, totalMs: 20, tokensPerSecond: 150 };
+  return {
+    specHash: `s${cell}`,
+    exampleHash: `h${i}`,
+    decodingHash: 'd',
+    seed: 0,
+    text,
+    finishReason: 'eos',
+    promptTokens: 10 + cell * 5,
+    generatedTokens: 3,
+    timeToFirstTokenMs: 5,
+    totalMs: 20,
+    tokensPerSecond: 150,
+  };
 }
 
 const collected: Collected = {
   examples: {
-    facts: { id: 'v1', name: 'Data', version: 1, contentHash: 'c', roles: { input: ['q'], reference: 'a', key: null, label: null }, splits: { train: 0, validation: 0, test: N } },
-    examples: Array.from({ length: N }, (_, i) => ({ idx: i, key: `k${i}`, hash: `h${i}`, data: { q: `question ${i}`, a: `answer ${i % 3}` }, reference: `answer ${i % 3}` })),
+    facts: {
+      id: 'v1',
+      name: 'Data',
+      version: 1,
+      contentHash: 'c',
+      roles: { input: ['q'], reference: 'a', key: null, label: null },
+      splits: { train: 0, validation: 0, test: N },
+    },
+    examples: Array.from({ length: N }, (_, i) => ({
+      idx: i,
+      key: `k${i}`,
+      hash: `h${i}`,
+      data: { q: `question ${i}`, a: `answer ${i % 3}` },
+      reference: `answer ${i % 3}`,
+    })),
   },
   // base is right on every third example, the template on two of three.
   outputs: [
@@ -43,7 +79,10 @@ afterAll(() => host.dispose());
 
 describe('ScoringHost', () => {
   it('answers what scoring on this thread answers', async () => {
-    const [results, rows] = await Promise.all([host.run({ kind: 'results', experiment, collected }), host.run({ kind: 'outputRows', experiment, collected })]);
+    const [results, rows] = await Promise.all([
+      host.run({ kind: 'results', experiment, collected }),
+      host.run({ kind: 'outputRows', experiment, collected }),
+    ]);
     expect(results).toEqual(await inThreadScoring.run({ kind: 'results', experiment, collected }));
     expect(results.complete).toBe(true);
     expect(results.ablation?.effects[0]?.estimate).toBeCloseTo(1 / 3, 6);

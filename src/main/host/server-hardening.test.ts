@@ -11,7 +11,14 @@ import type { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendJson } from './http-responses';
 import {
-  AddressGuard, closeServer, createHardenedServer, listen, readBodyOrRefuse, refuseThrottled, remoteOf, type HardenedServerOptions,
+  AddressGuard,
+  closeServer,
+  createHardenedServer,
+  listen,
+  readBodyOrRefuse,
+  refuseThrottled,
+  remoteOf,
+  type HardenedServerOptions,
 } from './server-hardening';
 import { FailureThrottle } from '../platform/throttle';
 import { CERTIFICATE_FILE, workspaceCertificate } from './share-certificate';
@@ -51,7 +58,6 @@ async function start(options: HardenedServerOptions, throttle = new FailureThrot
 
 const open = (port: number): Promise<Socket> => sockets.connect(port);
 
-
 const long = { headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 60_000, idleTimeoutMs: 60_000 };
 
 describe('timeouts', () => {
@@ -67,7 +73,9 @@ describe('timeouts', () => {
     const { port } = await start({ limits: { ...long, idleTimeoutMs: 300 } });
     const busy = await open(port);
     const answer = untilClosed(busy);
-    busy.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nx-hold: 1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}`);
+    busy.write(
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nx-hold: 1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}`,
+    );
     // A silent socket opened after it is dropped by the idle rule: the held request has been waiting at least as long.
     await untilClosed(await open(port));
     release();
@@ -86,7 +94,9 @@ describe('timeouts', () => {
     const { port } = await start({ limits: { ...long, headersTimeoutMs: 200, requestTimeoutMs: 400 } });
     const socket = await open(port);
     const closed = untilClosed(socket);
-    socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nContent-Length: 100\r\n\r\n{"half":`);
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nContent-Length: 100\r\n\r\n{"half":`,
+    );
     expect(await closed).toMatch(/^HTTP\/1\.1 408/);
   });
 
@@ -121,7 +131,9 @@ describe('connection cap', () => {
     });
     const again = await open(port);
     const reply = untilClosed(again);
-    again.end(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}`);
+    again.end(
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}`,
+    );
     expect(await reply).toMatch(/^HTTP\/1\.1 200/);
   });
 });
@@ -131,7 +143,9 @@ describe('request bodies', () => {
     const { port } = await start({ limits: long });
     const socket = await open(port);
     const closed = untilClosed(socket);
-    socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nContent-Length: 5000\r\n\r\n${'x'.repeat(2000)}`);
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nContent-Length: 5000\r\n\r\n${'x'.repeat(2000)}`,
+    );
     const text = await closed;
     expect(text).toMatch(/^HTTP\/1\.1 413/);
     expect(text.toLowerCase()).toContain('connection: close');
@@ -143,7 +157,9 @@ describe('request bodies', () => {
     const socket = await open(port);
     const closed = untilClosed(socket);
     const chunk = 'y'.repeat(800);
-    socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-token: ${TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    );
     socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
     expect(await closed).toMatch(/^HTTP\/1\.1 413/);
   });
@@ -152,7 +168,13 @@ describe('request bodies', () => {
 describe('failed tokens', () => {
   it('backs off per address: free tries, then doubling waits up to the cap, forgotten after a quiet spell', () => {
     let now = 0;
-    const throttle = new FailureThrottle({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 4000, forgetAfterMs: 60_000, clock: () => now });
+    const throttle = new FailureThrottle({
+      freeFailures: 2,
+      baseDelayMs: 1000,
+      maxDelayMs: 4000,
+      forgetAfterMs: 60_000,
+      clock: () => now,
+    });
     throttle.fail('a');
     throttle.fail('a');
     expect(throttle.waitMs('a')).toBe(0);
@@ -179,7 +201,8 @@ describe('failed tokens', () => {
 
   it('answers 429 with Retry-After once an address has used its free tries, even for the right token', async () => {
     const { port } = await start({ limits: long }, new FailureThrottle({ freeFailures: 2, baseDelayMs: 30_000 }));
-    const post = (token: string) => fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'x-token': token }, body: '{}' });
+    const post = (token: string) =>
+      fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'x-token': token }, body: '{}' });
     expect((await post('guess-1')).status).toBe(401);
     expect((await post('guess-2')).status).toBe(401);
     expect((await post('guess-3')).status).toBe(401);
@@ -195,8 +218,16 @@ describe('Host and Origin', () => {
 
   it('on loopback answers the address and localhost at the bound port only', () => {
     const guard = new AddressGuard('http', { address: '127.0.0.1', port: 4100, family: 'IPv4' }, lan);
-    expect(['127.0.0.1:4100', 'localhost:4100', 'LOCALHOST:4100'].map((h) => guard.hostAllowed(h))).toEqual([true, true, true]);
-    expect(['127.0.0.1:4101', 'evil.example:4100', '192.0.2.7:4100', '127.0.0.1', undefined].map((h) => guard.hostAllowed(h))).toEqual([false, false, false, false, false]);
+    expect(['127.0.0.1:4100', 'localhost:4100', 'LOCALHOST:4100'].map((h) => guard.hostAllowed(h))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      ['127.0.0.1:4101', 'evil.example:4100', '192.0.2.7:4100', '127.0.0.1', undefined].map((h) =>
+        guard.hostAllowed(h),
+      ),
+    ).toEqual([false, false, false, false, false]);
     expect(guard.originAllowed(undefined)).toBe(true);
     expect(guard.originAllowed('http://localhost:4100')).toBe(true);
     expect(guard.originAllowed('https://localhost:4100')).toBe(false); // another origin: the scheme differs
@@ -206,7 +237,12 @@ describe('Host and Origin', () => {
 
   it('on a chosen interface answers that address only; IPv6 in brackets; default ports as browsers send them', () => {
     const v4 = new AddressGuard('https', { address: '192.0.2.7', port: 443, family: 'IPv4' }, lan);
-    expect(['192.0.2.7', '192.0.2.7:443', 'localhost:443', '127.0.0.1:443'].map((h) => v4.hostAllowed(h))).toEqual([true, true, false, false]);
+    expect(['192.0.2.7', '192.0.2.7:443', 'localhost:443', '127.0.0.1:443'].map((h) => v4.hostAllowed(h))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(v4.originAllowed('https://192.0.2.7')).toBe(true);
     const v6 = new AddressGuard('https', { address: 'fd00::7', port: 9000, family: 'IPv6' }, lan);
     expect(v6.hostAllowed('[fd00::7]:9000')).toBe(true);
@@ -215,7 +251,11 @@ describe('Host and Origin', () => {
 
   it('on a wildcard answers every address of the machine', () => {
     const guard = new AddressGuard('http', { address: '0.0.0.0', port: 5000, family: 'IPv4' }, lan);
-    expect(['192.0.2.7:5000', '[fd00::7]:5000', '127.0.0.1:5000', 'localhost:5000', 'evil.example:5000'].map((h) => guard.hostAllowed(h))).toEqual([true, true, true, true, false]);
+    expect(
+      ['192.0.2.7:5000', '[fd00::7]:5000', '127.0.0.1:5000', 'localhost:5000', 'evil.example:5000'].map((h) =>
+        guard.hostAllowed(h),
+      ),
+    ).toEqual([true, true, true, true, false]);
   });
 });
 
@@ -229,18 +269,31 @@ describe('TLS mode', () => {
       expect((await workspaceCertificate(dir)).fingerprint256).toBe(certificate.fingerprint256);
       const { port } = await start({ limits: long, tls: certificate });
       const { status, fingerprint } = await new Promise<{ status: number; fingerprint: string }>((done, fail) => {
-        const req = httpsRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'x-token': TOKEN }, rejectUnauthorized: false }, (res) => {
-          const peer = (res.socket as TLSSocket).getPeerCertificate();
-          res.resume();
-          res.on('end', () => done({ status: res.statusCode ?? 0, fingerprint: peer.fingerprint256 }));
-        });
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/',
+            headers: { 'x-token': TOKEN },
+            rejectUnauthorized: false,
+          },
+          (res) => {
+            const peer = (res.socket as TLSSocket).getPeerCertificate();
+            res.resume();
+            res.on('end', () => done({ status: res.statusCode ?? 0, fingerprint: peer.fingerprint256 }));
+          },
+        );
         req.on('error', fail);
         req.end('{}');
       });
       expect(status).toBe(200);
       expect(fingerprint).toBe(certificate.fingerprint256);
       // Plain HTTP to the TLS port gets no answer from the app.
-      const plain = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.status, () => 'refused');
+      const plain = await fetch(`http://127.0.0.1:${port}/`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
       expect(plain).not.toBe(200);
     } finally {
       rmSync(dir, { recursive: true, force: true });

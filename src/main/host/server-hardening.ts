@@ -1,7 +1,13 @@
 // The one set of least-privilege controls for every HTTP server Dovetail runs (browser mode, the review share server,
 // any later one): header, request, keep-alive and idle timeouts; a connection cap; Host and Origin checks against the
 // addresses the server actually serves; throttling of failed tokens per remote address; optional TLS.
-import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { isIPv6 } from 'node:net';
@@ -11,7 +17,6 @@ import { toErrorShape, UserError } from '../../shared/errors';
 import { failure, readJsonBody, sendJson } from './http-responses';
 import type { FailureThrottle } from '../platform/throttle';
 import { isLoopback } from '../platform/addresses';
-
 
 export interface ServerLimits {
   /** Time a client has to send a request's headers (slow-header attacks). */
@@ -53,7 +58,10 @@ export function createHardenedServer(handler: RequestListener, options: Hardened
     requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node enforces the header and request timeouts in a periodic sweep: sweep often enough for the shorter one.
-    connectionsCheckingInterval: Math.max(25, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+    connectionsCheckingInterval: Math.max(
+      25,
+      Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4),
+    ),
   };
   const guarded: RequestListener = (req, res) => {
     // The idle rule is for silent clients, not for an answer being worked on: a long call writes nothing until it is
@@ -63,7 +71,16 @@ export function createHardenedServer(handler: RequestListener, options: Hardened
     handler(req, res);
   };
   const server: Server = options.tls
-    ? createHttpsServer({ ...base, key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: limits.headersTimeoutMs }, guarded)
+    ? createHttpsServer(
+        {
+          ...base,
+          key: options.tls.key,
+          cert: options.tls.cert,
+          minVersion: 'TLSv1.2',
+          handshakeTimeout: limits.headersTimeoutMs,
+        },
+        guarded,
+      )
     : createHttpServer(base, guarded);
   server.maxConnections = limits.maxConnections;
   // With no 'timeout' listener Node destroys a socket idle this long: before its first request or between requests.
@@ -92,7 +109,6 @@ export async function closeServer(server: Server): Promise<void> {
 
 const WILDCARDS = new Set(['0.0.0.0', '::']);
 
-
 /**
  * The Host (and Origin host) values a server bound to `address` answers: the literal address with its port, plus
  * `localhost` on loopback, plus every address of the machine when bound to a wildcard. Anything else is a DNS
@@ -101,7 +117,11 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
 export class AddressGuard {
   private readonly hosts: ReadonlySet<string>;
 
-  constructor(readonly scheme: 'http' | 'https', bound: AddressInfo, interfaces: NodeJS.Dict<readonly { address: string }[]> = networkInterfaces()) {
+  constructor(
+    readonly scheme: 'http' | 'https',
+    bound: AddressInfo,
+    interfaces: NodeJS.Dict<readonly { address: string }[]> = networkInterfaces(),
+  ) {
     const names = new Set<string>([bound.address]);
     if (isLoopback(bound.address)) names.add('localhost');
     if (WILDCARDS.has(bound.address)) {
@@ -144,13 +164,25 @@ export function refuseThrottled(throttle: FailureThrottle, req: IncomingMessage,
   const wait = throttle.waitMs(remoteOf(req));
   if (wait <= 0) return false;
   const seconds = Math.ceil(wait / 1000);
-  sendJson(res, 429, failure('Too many wrong tokens from this address', 'throttled', `Try again in ${seconds} s with the right link.`), { 'retry-after': String(seconds) });
+  sendJson(
+    res,
+    429,
+    failure('Too many wrong tokens from this address', 'throttled', `Try again in ${seconds} s with the right link.`),
+    { 'retry-after': String(seconds) },
+  );
   return true;
 }
 
 /** Refuses an upgrade (or any raw socket) with a bare status line, then closes it. */
-export function refuseSocket(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
-  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+export function refuseSocket(
+  socket: Duplex,
+  status: number,
+  reason: string,
+  headers: Record<string, string> = {},
+): void {
+  const lines = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${status} ${reason}\r\n${lines}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   (socket as Socket).destroySoon?.();
 }
@@ -159,12 +191,21 @@ export function refuseSocket(socket: Duplex, status: number, reason: string, hea
  * The request's JSON body, or undefined after answering: 413 and a closed connection for an oversized body (its
  * unread rest would otherwise be parsed as the next request on the keep-alive connection), 400 for bad JSON.
  */
-export async function readBodyOrRefuse(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ body: unknown } | undefined> {
+export async function readBodyOrRefuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+): Promise<{ body: unknown } | undefined> {
   try {
     return { body: await readJsonBody(req, limit) };
   } catch (error) {
     const tooLarge = error instanceof UserError && error.code === 'too-large';
-    sendJson(res, tooLarge ? 413 : 400, { ok: false, error: toErrorShape(error) }, tooLarge ? { connection: 'close' } : {});
+    sendJson(
+      res,
+      tooLarge ? 413 : 400,
+      { ok: false, error: toErrorShape(error) },
+      tooLarge ? { connection: 'close' } : {},
+    );
     return undefined;
   }
 }

@@ -27,7 +27,10 @@ export interface CertificateOptions {
 }
 
 /** The workspace's certificate, made on first use. */
-export async function workspaceCertificate(workspaceDir: string, options: CertificateOptions = {}): Promise<ShareCertificate> {
+export async function workspaceCertificate(
+  workspaceDir: string,
+  options: CertificateOptions = {},
+): Promise<ShareCertificate> {
   const now = (options.clock ?? (() => new Date()))();
   const file = join(workspaceDir, CERTIFICATE_FILE);
   const existing = await readCertificate(file, now);
@@ -71,19 +74,28 @@ async function readCertificate(file: string, now: Date): Promise<ShareCertificat
 }
 
 async function makeCertificate(now: Date, names: readonly string[]): Promise<ShareCertificate> {
-  const pems = await generate([{ name: 'commonName', value: 'Dovetail review share' }, { name: 'organizationName', value: 'Dovetail (self-signed)' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now.getTime() - 60_000),
-    notAfterDate: new Date(now.getTime() + VALID_DAYS * 86_400_000),
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: names.map((n) => (isIP(n) ? { type: 7 as const, ip: n } : { type: 2 as const, value: n })) },
+  const pems = await generate(
+    [
+      { name: 'commonName', value: 'Dovetail review share' },
+      { name: 'organizationName', value: 'Dovetail (self-signed)' },
     ],
-  });
+    {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now.getTime() - 60_000),
+      notAfterDate: new Date(now.getTime() + VALID_DAYS * 86_400_000),
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        {
+          name: 'subjectAltName',
+          altNames: names.map((n) => (isIP(n) ? { type: 7 as const, ip: n } : { type: 2 as const, value: n })),
+        },
+      ],
+    },
+  );
   const x509 = new X509Certificate(pems.cert);
   return { key: pems.private, cert: pems.cert, fingerprint256: x509.fingerprint256, validTo: x509.validTo };
 }

@@ -25,7 +25,12 @@ export interface StaticOptions {
   readonly appRoutes: boolean;
 }
 
-export async function serveStatic(rendererDir: string, pathname: string, res: ServerResponse, options: StaticOptions): Promise<void> {
+export async function serveStatic(
+  rendererDir: string,
+  pathname: string,
+  res: ServerResponse,
+  options: StaticOptions,
+): Promise<void> {
   const root = resolve(rendererDir);
   let relative: string;
   try {

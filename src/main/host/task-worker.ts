@@ -5,9 +5,14 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { BugError, CancelledError, fromErrorShape, toErrorShape, type ErrorShape } from '../../shared/errors';
 
-type Answer = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: ErrorShape };
+type Answer =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: ErrorShape };
 
-interface Pending { resolve: (value: unknown) => void; reject: (error: unknown) => void }
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
 
 export class TaskWorker<Task> {
   private worker: Worker | null = null;
@@ -16,7 +21,10 @@ export class TaskWorker<Task> {
   private disposed = false;
 
   /** name: what the worker does, for messages ("scoring"). */
-  constructor(private readonly script: string, private readonly name: string) {}
+  constructor(
+    private readonly script: string,
+    private readonly name: string,
+  ) {}
 
   run(task: Task): Promise<unknown> {
     if (this.disposed) return Promise.reject(new CancelledError(`The ${this.name} worker is shut down`));

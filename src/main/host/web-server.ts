@@ -13,7 +13,16 @@ import type { ServiceSpec } from '../../shared/contract/define';
 import type { Dispatcher } from '../api/dispatcher';
 import { failure, sendJson } from './http-responses';
 import {
-  AddressGuard, closeServer, createHardenedServer, listen, readBodyOrRefuse, refuseSocket, refuseThrottled, remoteOf, type ServerLimits, type TlsCredentials,
+  AddressGuard,
+  closeServer,
+  createHardenedServer,
+  listen,
+  readBodyOrRefuse,
+  refuseSocket,
+  refuseThrottled,
+  remoteOf,
+  type ServerLimits,
+  type TlsCredentials,
 } from './server-hardening';
 import { FailureThrottle } from '../platform/throttle';
 import { serveStatic } from './static-files';
@@ -55,15 +64,22 @@ export class WebServer {
     this.rendererDir = resolve(options.rendererDir);
     this.maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
     this.throttle = options.throttle ?? new FailureThrottle();
-    this.server = createHardenedServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: toErrorShape(error) }));
-    }, { ...(options.limits ? { limits: options.limits } : {}), ...(options.tls ? { tls: options.tls } : {}) });
+    this.server = createHardenedServer(
+      (req, res) => {
+        this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: toErrorShape(error) }));
+      },
+      { ...(options.limits ? { limits: options.limits } : {}), ...(options.tls ? { tls: options.tls } : {}) },
+    );
     this.sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       // The event socket carries every service's events: the same Host, Origin and token rules as a call (a page on
       // another site may open a WebSocket to loopback; only its Origin tells).
-      if (url.pathname !== HTTP_ROUTES.events || !this.guard?.hostAllowed(req.headers.host) || !this.guard.originAllowed(req.headers.origin)) {
+      if (
+        url.pathname !== HTTP_ROUTES.events ||
+        !this.guard?.hostAllowed(req.headers.host) ||
+        !this.guard.originAllowed(req.headers.origin)
+      ) {
         refuseSocket(socket, 403, 'Forbidden');
         return;
       }
@@ -147,7 +163,15 @@ export class WebServer {
     const header = req.headers[HTTP_ROUTES.tokenHeader];
     if (!this.tokenMatches(typeof header === 'string' ? header : null)) {
       if (header) this.throttle.fail(remoteOf(req)); // only a wrong token is a guess; a missing one tells nothing
-      sendJson(res, 401, failure('Missing or wrong access token', 'unauthorized', 'Open the address Dovetail printed, which carries the token.'));
+      sendJson(
+        res,
+        401,
+        failure(
+          'Missing or wrong access token',
+          'unauthorized',
+          'Open the address Dovetail printed, which carries the token.',
+        ),
+      );
       return;
     }
     const [service = '', method = '', ...extra] = rest.split('/');

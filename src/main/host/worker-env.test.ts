@@ -28,11 +28,15 @@ describe('engineWorkerEnv', () => {
   });
 
   it('changes nothing on other platforms', () => {
-    for (const platform of ['darwin', 'win32'] as const) expect(engineWorkerEnv({ PATH: 'x' }, platform)).toEqual({ PATH: 'x' });
+    for (const platform of ['darwin', 'win32'] as const)
+      expect(engineWorkerEnv({ PATH: 'x' }, platform)).toEqual({ PATH: 'x' });
   });
 
   it.runIf(process.platform === 'linux')('reaches a real child process, which starts normally with it', () => {
-    const seen = execFileSync(process.execPath, ['-e', 'process.stdout.write(process.env.GLIBC_TUNABLES ?? "")'], { env: engineWorkerEnv(process.env), encoding: 'utf8' });
+    const seen = execFileSync(process.execPath, ['-e', 'process.stdout.write(process.env.GLIBC_TUNABLES ?? "")'], {
+      env: engineWorkerEnv(process.env),
+      encoding: 'utf8',
+    });
     for (const entry of OURS) expect(seen.split(':')).toContain(entry);
   });
 });

@@ -12,7 +12,10 @@ export const WORKER_MALLOC_TUNABLES: Readonly<Record<string, string>> = {
 };
 
 /** The environment to start the engine worker with: `base` plus the malloc tunables on Linux. */
-export function engineWorkerEnv(base: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): NodeJS.ProcessEnv {
+export function engineWorkerEnv(
+  base: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): NodeJS.ProcessEnv {
   if (platform !== 'linux') return { ...base };
   const own = (base['GLIBC_TUNABLES'] ?? '').split(':').filter((entry) => entry.includes('='));
   const named = new Set(own.map((entry) => entry.slice(0, entry.indexOf('='))));

@@ -11,10 +11,21 @@ describe('external links', () => {
 
   it('refuses other schemes, hosts, look-alikes, credentials and ports', () => {
     for (const url of [
-      'http://huggingface.co/', 'file:///etc/passwd', 'smb://server/share', 'ms-msdt:/id', 'javascript:alert(1)', 'vscode://file/x',
-      'https://evil.example/', 'https://huggingface.co.evil.example/', 'https://evilgithub.com/', 'https://user:pw@github.com/',
-      'https://github.com:8443/', 'not a url', '',
-    ]) expect(externalUrlAllowed(url), url).toBe(false);
+      'http://huggingface.co/',
+      'file:///etc/passwd',
+      'smb://server/share',
+      'ms-msdt:/id',
+      'javascript:alert(1)',
+      'vscode://file/x',
+      'https://evil.example/',
+      'https://huggingface.co.evil.example/',
+      'https://evilgithub.com/',
+      'https://user:pw@github.com/',
+      'https://github.com:8443/',
+      'not a url',
+      '',
+    ])
+      expect(externalUrlAllowed(url), url).toBe(false);
   });
 });
 

@@ -28,7 +28,8 @@ export interface BuildFacts {
 /** The renderer URL from the environment when this is a development run, else undefined (the app:// origin). */
 export function devRendererUrl(env: NodeJS.ProcessEnv, build: BuildFacts): string | undefined {
   const raw = env.ELECTRON_RENDERER_URL;
-  if (raw === undefined || raw === '' || build.packaged || !build.devBuild || env.NODE_ENV === 'production') return undefined;
+  if (raw === undefined || raw === '' || build.packaged || !build.devBuild || env.NODE_ENV === 'production')
+    return undefined;
   try {
     const url = new URL(raw);
     const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname.toLowerCase());

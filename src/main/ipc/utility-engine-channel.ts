@@ -5,7 +5,11 @@ import type { ChannelExit, EngineChannel, SpawnEngine } from '../host/engine-cha
 import { engineWorkerEnv } from '../host/worker-env';
 
 export const spawnUtilityProcess: SpawnEngine = (workerScript, args) => {
-  const child = utilityProcess.fork(workerScript, [...args], { serviceName: 'Dovetail engine', stdio: 'inherit', env: engineWorkerEnv(process.env) });
+  const child = utilityProcess.fork(workerScript, [...args], {
+    serviceName: 'Dovetail engine',
+    stdio: 'inherit',
+    env: engineWorkerEnv(process.env),
+  });
   let error: string | undefined;
   child.on('error', (type, location) => {
     error = `${type} at ${location}`;

@@ -18,7 +18,12 @@ export function parseArgs(argv: readonly string[], known: Record<string, 'string
     const [rawName = '', inline] = arg.slice(2).split(/=(.*)/s, 2);
     const kind = known[rawName];
     if (!kind) {
-      throw new UserError(`Unknown option --${rawName}`, { where: `--${rawName}`, hint: `Known options: ${Object.keys(known).map((k) => `--${k}`).join(', ')}` });
+      throw new UserError(`Unknown option --${rawName}`, {
+        where: `--${rawName}`,
+        hint: `Known options: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      });
     }
     if (kind === 'boolean') {
       flags.set(rawName, true);

@@ -56,7 +56,9 @@ export class FailureThrottle {
     entry.count += 1;
     entry.last = now;
     const over = entry.count - this.options.freeFailures;
-    if (over > 0) entry.blockedUntil = now + Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(over - 1, 30));
+    if (over > 0)
+      entry.blockedUntil =
+        now + Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(over - 1, 30));
     this.entries.delete(remote); // re-inserted last: the Map's order is oldest first
     this.entries.set(remote, entry);
     while (this.entries.size > this.options.maxTracked) this.entries.delete(this.entries.keys().next().value as string);
@@ -64,7 +66,11 @@ export class FailureThrottle {
 
   private current(remote: string): Failures | undefined {
     const entry = this.entries.get(remote);
-    if (entry !== undefined && this.options.clock() - entry.last > this.options.forgetAfterMs && entry.blockedUntil <= this.options.clock()) {
+    if (
+      entry !== undefined &&
+      this.options.clock() - entry.last > this.options.forgetAfterMs &&
+      entry.blockedUntil <= this.options.clock()
+    ) {
       this.entries.delete(remote);
       return undefined;
     }

@@ -23,7 +23,13 @@ export function useDemoApp(prefix: string): DemoApp {
   const ctx = {} as DemoApp;
   beforeAll(async () => {
     ctx.dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `dovetail-${prefix}-`)));
-    ctx.app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(ctx.dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+    ctx.app = composeApp({
+      shell: 'browser',
+      version: 'test',
+      userDataDir: path.join(ctx.dir, 'user'),
+      engineWorkerScript: await engineWorkerScript(),
+      log: () => undefined,
+    });
     ctx.api = localClient(ctx.app.dispatcher);
     ctx.demo = await ctx.api.demo.openDemoWorkspace({ path: path.join(ctx.dir, 'ws') });
     ctx.triageVersionId = async () => {

@@ -16,6 +16,10 @@ if (!root) throw new Error('index.html has no #root element');
 const entry = connectEntry();
 createRoot(root).render(
   <StrictMode>
-    {entry.mode === 'portal' ? <PortalApp connection={entry.connection} roundId={entry.roundId} /> : <App connection={entry.connection} />}
+    {entry.mode === 'portal' ? (
+      <PortalApp connection={entry.connection} roundId={entry.roundId} />
+    ) : (
+      <App connection={entry.connection} />
+    )}
   </StrictMode>,
 );

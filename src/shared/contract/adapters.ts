@@ -21,78 +21,93 @@ export const BUNDLED_DATASETS = ['support-triage', 'wordnet-supersense'] as cons
 export const TrainingDataSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dataset'), datasetVersionId: Id }).strict(),
   z.object({ kind: z.literal('bundled'), dataset: z.enum(BUNDLED_DATASETS) }).strict(),
-  z.object({ kind: z.literal('jsonl'), path: FolderPath, validationPath: FolderPath.nullable().default(null) }).strict(),
+  z
+    .object({ kind: z.literal('jsonl'), path: FolderPath, validationPath: FolderPath.nullable().default(null) })
+    .strict(),
 ]);
 export type TrainingDataSource = z.infer<typeof TrainingDataSource>;
 
 /** Each row -> (prompt, target): `prompt` is Jinja over the row's fields (plus `input`), the target is the output field. */
-export const TrainingTemplate = z.object({
-  inputField: z.string().trim().min(1),
-  outputField: z.string().trim().min(1),
-  prompt: z.string().min(1),
-  /** Wrap the rendered prompt as a user turn in the model's chat template (with the generation prompt). */
-  chat: z.boolean().default(false),
-  /**
-   * A saved template version (dataset sources): its source and chat setting replace `prompt` and `chat`, and rows are
-   * rendered exactly as experiments render them (fields by name, `examples` empty), so the adapter is trained on
-   * the prompt it will be served with.
-   */
-  templateVersionId: Id.nullable().default(null),
-  /** Use only the first N training rows (null: all). */
-  maxRows: steps.nullable().default(null),
-  /** Validation rows used for the validation loss (from the validation split or file; 0: none). */
-  validationRows: count.max(10_000).default(32),
-}).strict();
+export const TrainingTemplate = z
+  .object({
+    inputField: z.string().trim().min(1),
+    outputField: z.string().trim().min(1),
+    prompt: z.string().min(1),
+    /** Wrap the rendered prompt as a user turn in the model's chat template (with the generation prompt). */
+    chat: z.boolean().default(false),
+    /**
+     * A saved template version (dataset sources): its source and chat setting replace `prompt` and `chat`, and rows are
+     * rendered exactly as experiments render them (fields by name, `examples` empty), so the adapter is trained on
+     * the prompt it will be served with.
+     */
+    templateVersionId: Id.nullable().default(null),
+    /** Use only the first N training rows (null: all). */
+    maxRows: steps.nullable().default(null),
+    /** Validation rows used for the validation loss (from the validation split or file; 0: none). */
+    validationRows: count.max(10_000).default(32),
+  })
+  .strict();
 export type TrainingTemplate = z.infer<typeof TrainingTemplate>;
 
 export const TrainingMethod = z.enum(['lora', 'soft-prompt', 'both']);
 export type TrainingMethod = z.infer<typeof TrainingMethod>;
 
-export const LoraSettings = z.object({
-  r: steps.max(MAX_LORA_RANK).default(8),
-  alpha: positive.default(16),
-  targets: z.array(z.enum(LORA_MODULES)).min(1).default([...DEFAULT_TARGET_MODULES]),
-  rslora: z.boolean().default(false),
-  /** PEFT lora_dropout on the LoRA input path during training (0: off). */
-  dropout: z.number().min(0).lt(1).default(0),
-}).strict();
+export const LoraSettings = z
+  .object({
+    r: steps.max(MAX_LORA_RANK).default(8),
+    alpha: positive.default(16),
+    targets: z
+      .array(z.enum(LORA_MODULES))
+      .min(1)
+      .default([...DEFAULT_TARGET_MODULES]),
+    rslora: z.boolean().default(false),
+    /** PEFT lora_dropout on the LoRA input path during training (0: off). */
+    dropout: z.number().min(0).lt(1).default(0),
+  })
+  .strict();
 
-export const SoftPromptSettings = z.object({
-  n: steps.max(MAX_VIRTUAL_TOKENS).default(8),
-  init: z.enum(['random', 'text']).default('random'),
-  initText: z.string().nullable().default(null),
-}).strict();
+export const SoftPromptSettings = z
+  .object({
+    n: steps.max(MAX_VIRTUAL_TOKENS).default(8),
+    init: z.enum(['random', 'text']).default('random'),
+    initText: z.string().nullable().default(null),
+  })
+  .strict();
 
 /** lr null: 2e-4 for LoRA alone, 3e-2 for a soft prompt alone, 1e-3 for both. */
-export const HyperParameters = z.object({
-  lr: positive.nullable().default(null),
-  epochs: steps.max(1000).default(1),
-  maxSteps: steps.nullable().default(null),
-  batchSize: steps.max(1024).default(4),
-  gradientAccumulationSteps: steps.max(1024).default(1),
-  warmupSteps: count.default(0),
-  schedule: z.enum(['constant', 'linear', 'cosine']).default('cosine'),
-  weightDecay: z.number().nonnegative().default(0.01),
-  maxGradNorm: positive.nullable().default(1),
-  maxLength: steps.nullable().default(null),
-  dropTooLong: z.boolean().default(false),
-  evalEvery: steps.nullable().default(10),
-  checkpointEvery: steps.nullable().default(10),
-  patience: steps.nullable().default(null),
-  seed: count.default(0),
-}).strict();
+export const HyperParameters = z
+  .object({
+    lr: positive.nullable().default(null),
+    epochs: steps.max(1000).default(1),
+    maxSteps: steps.nullable().default(null),
+    batchSize: steps.max(1024).default(4),
+    gradientAccumulationSteps: steps.max(1024).default(1),
+    warmupSteps: count.default(0),
+    schedule: z.enum(['constant', 'linear', 'cosine']).default('cosine'),
+    weightDecay: z.number().nonnegative().default(0.01),
+    maxGradNorm: positive.nullable().default(1),
+    maxLength: steps.nullable().default(null),
+    dropTooLong: z.boolean().default(false),
+    evalEvery: steps.nullable().default(10),
+    checkpointEvery: steps.nullable().default(10),
+    patience: steps.nullable().default(null),
+    seed: count.default(0),
+  })
+  .strict();
 export type HyperParameters = z.infer<typeof HyperParameters>;
 
-export const TrainingSpec = z.object({
-  modelId: ModelId,
-  data: TrainingDataSource,
-  template: TrainingTemplate,
-  method: TrainingMethod.default('lora'),
-  lora: LoraSettings.prefault({}),
-  softPrompt: SoftPromptSettings.prefault({}),
-  hyper: HyperParameters.prefault({}),
-  name: z.string().trim().min(1).max(120).nullable().default(null),
-}).strict();
+export const TrainingSpec = z
+  .object({
+    modelId: ModelId,
+    data: TrainingDataSource,
+    template: TrainingTemplate,
+    method: TrainingMethod.default('lora'),
+    lora: LoraSettings.prefault({}),
+    softPrompt: SoftPromptSettings.prefault({}),
+    hyper: HyperParameters.prefault({}),
+    name: z.string().trim().min(1).max(120).nullable().default(null),
+  })
+  .strict();
 export type TrainingSpec = z.infer<typeof TrainingSpec>;
 export type TrainingSpecIn = z.input<typeof TrainingSpec>;
 
@@ -131,7 +146,16 @@ export const TrainingEstimate = z.object({
 });
 export type TrainingEstimate = z.infer<typeof TrainingEstimate>;
 
-export const JobState = z.enum(['running', 'pausing', 'paused', 'interrupted', 'cancelled', 'failed', 'checking', 'completed']);
+export const JobState = z.enum([
+  'running',
+  'pausing',
+  'paused',
+  'interrupted',
+  'cancelled',
+  'failed',
+  'checking',
+  'completed',
+]);
 export type JobState = z.infer<typeof JobState>;
 
 export const TrainingProgress = z.object({
@@ -168,8 +192,17 @@ export const TrainingJob = z.object({
 });
 export type TrainingJob = z.infer<typeof TrainingJob>;
 
-export const AdapterCheck = z.object({ active: z.boolean(), maxAbsDelta: z.number(), argmaxChanged: count, positions: count, threshold: z.number() });
-export const VllmCompatibility = z.object({ compatible: z.boolean(), problems: z.array(z.object({ rule: z.string(), message: z.string() })) });
+export const AdapterCheck = z.object({
+  active: z.boolean(),
+  maxAbsDelta: z.number(),
+  argmaxChanged: count,
+  positions: count,
+  threshold: z.number(),
+});
+export const VllmCompatibility = z.object({
+  compatible: z.boolean(),
+  problems: z.array(z.object({ rule: z.string(), message: z.string() })),
+});
 
 export const AdapterRecord = z.object({
   id: Id,
@@ -192,7 +225,10 @@ export const AdapterDetails = AdapterRecord.extend({
   /** dovetail_adapter.json as written (base model, data, template, hyper-parameters, final losses, file hashes). */
   lineage: z.record(z.string(), z.unknown()),
   /** What a trained adapter was trained on in this workspace: the dataset version and saved template version (null: other sources, or imported). */
-  training: z.object({ datasetVersionId: z.string().nullable(), templateVersionId: z.string().nullable() }).nullable().default(null),
+  training: z
+    .object({ datasetVersionId: z.string().nullable(), templateVersionId: z.string().nullable() })
+    .nullable()
+    .default(null),
   history: LossHistory,
 });
 export type AdapterDetails = z.infer<typeof AdapterDetails>;
@@ -232,7 +268,10 @@ export const adaptersContract = defineService(
     list: method(z.object({}).strict(), z.array(AdapterRecord)),
     get: method(byId, AdapterDetails),
     /** Reads a PEFT folder against the model, runs the adapter-active check, copies it into the workspace. */
-    importPeft: method(z.object({ folder: FolderPath, modelId: ModelId, name: z.string().trim().min(1).max(120).optional() }).strict(), AdapterRecord),
+    importPeft: method(
+      z.object({ folder: FolderPath, modelId: ModelId, name: z.string().trim().min(1).max(120).optional() }).strict(),
+      AdapterRecord,
+    ),
     /**
      * Writes the adapter as a PEFT folder, or a .zip of one when `to` ends in .zip (either must not exist yet):
      * adapter_config.json naming the base model's folder, the weights, the soft prompt in prompt_tuning/, a README.md

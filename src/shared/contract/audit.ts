@@ -35,17 +35,19 @@ export const AuditEntry = z.object({
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 const text = z.string().trim().max(200);
-export const AuditFilter = z.object({
-  /** A profile's name or id (part of it, any case), or "nobody". */
-  actor: text.optional(),
-  /** A method or its beginning: "users.", "templates.save". */
-  method: text.optional(),
-  /** An object id a call touched (exactly). */
-  objectId: text.optional(),
-  /** ISO times, inclusive. */
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-}).strict();
+export const AuditFilter = z
+  .object({
+    /** A profile's name or id (part of it, any case), or "nobody". */
+    actor: text.optional(),
+    /** A method or its beginning: "users.", "templates.save". */
+    method: text.optional(),
+    /** An object id a call touched (exactly). */
+    objectId: text.optional(),
+    /** ISO times, inclusive. */
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
 export type AuditFilter = z.infer<typeof AuditFilter>;
 
 export const AuditPage = z.object({
@@ -72,14 +74,16 @@ const days = z.number().int().min(1).max(36_500).nullable();
 export const RetentionPolicy = z.object({ outputsDays: days, reviewCommentDays: days, datasetRowDays: days }).strict();
 export type RetentionPolicy = z.infer<typeof RetentionPolicy>;
 
-export const RetentionCounts = z.object({
-  /** Generated outputs (made again if an experiment runs again). */
-  outputs: z.number().int().nonnegative(),
-  /** Review votes whose comment is emptied (the verdict stays). */
-  reviewComments: z.number().int().nonnegative(),
-  /** Rows of dataset versions whose rows are deleted (the version's record, counts and hash stay). */
-  datasetRows: z.number().int().nonnegative(),
-}).strict();
+export const RetentionCounts = z
+  .object({
+    /** Generated outputs (made again if an experiment runs again). */
+    outputs: z.number().int().nonnegative(),
+    /** Review votes whose comment is emptied (the verdict stays). */
+    reviewComments: z.number().int().nonnegative(),
+    /** Rows of dataset versions whose rows are deleted (the version's record, counts and hash stay). */
+    datasetRows: z.number().int().nonnegative(),
+  })
+  .strict();
 export type RetentionCounts = z.infer<typeof RetentionCounts>;
 
 /** What applying the policy at `asOf` would delete. */
@@ -88,15 +92,29 @@ export const RetentionPreview = z.object({
   policy: RetentionPolicy,
   counts: RetentionCounts,
   /** The dataset versions whose rows would go. */
-  datasetVersions: z.array(z.object({ id: z.string(), name: z.string(), version: z.number().int(), rows: z.number().int() })),
+  datasetVersions: z.array(
+    z.object({ id: z.string(), name: z.string(), version: z.number().int(), rows: z.number().int() }),
+  ),
 });
 export type RetentionPreview = z.infer<typeof RetentionPreview>;
 
 export const auditContract = defineService('audit', {
-  list: method(z.object({ filter: AuditFilter.default({}), limit: z.number().int().min(1).max(1000).default(200), beforeSeq: z.number().int().positive().optional() }).strict(), AuditPage),
+  list: method(
+    z
+      .object({
+        filter: AuditFilter.default({}),
+        limit: z.number().int().min(1).max(1000).default(200),
+        beforeSeq: z.number().int().positive().optional(),
+      })
+      .strict(),
+    AuditPage,
+  ),
   verify: method(z.object({}).strict(), AuditVerification),
   /** Every entry matching the filter, oldest first, as JSON Lines (hashes included, so the file can be re-verified) or CSV. */
-  export: method(z.object({ filter: AuditFilter.default({}), format: z.enum(['jsonl', 'csv']) }).strict(), z.object({ fileName: z.string(), text: z.string(), count: z.number().int() })),
+  export: method(
+    z.object({ filter: AuditFilter.default({}), format: z.enum(['jsonl', 'csv']) }).strict(),
+    z.object({ fileName: z.string(), text: z.string(), count: z.number().int() }),
+  ),
   retention: method(z.object({}).strict(), RetentionPolicy),
   setRetention: method(RetentionPolicy, RetentionPolicy),
   /** What the saved policy would delete now (asOf: the time the preview is for). */
@@ -105,5 +123,8 @@ export const auditContract = defineService('audit', {
    * Deletes what the preview at `asOf` showed, refused when the counts differ from `expected` (the data changed since):
    * the audit entry of this call so records what was deleted.
    */
-  applyRetention: method(z.object({ asOf: z.iso.datetime({ offset: true }), expected: RetentionCounts }).strict(), RetentionCounts),
+  applyRetention: method(
+    z.object({ asOf: z.iso.datetime({ offset: true }), expected: RetentionCounts }).strict(),
+    RetentionCounts,
+  ),
 });

@@ -19,7 +19,10 @@ export function bridgeTransport<C extends Record<string, ServiceSpec>>(bridge: B
     async call({ service, method, arg }) {
       const fn = loose[service]?.[method];
       if (typeof fn !== 'function') {
-        return { ok: false, error: { kind: 'user', code: 'unknown-method', message: `Unknown method ${service}.${method}` } };
+        return {
+          ok: false,
+          error: { kind: 'user', code: 'unknown-method', message: `Unknown method ${service}.${method}` },
+        };
       }
       return (await fn(arg)) as CallResponse;
     },

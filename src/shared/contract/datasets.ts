@@ -59,7 +59,11 @@ export const SplitSettings = z.discriminatedUnion('kind', [
 ]);
 export type SplitSettings = z.infer<typeof SplitSettings>;
 
-export const DEFAULT_SPLIT: SplitSettings = { kind: 'hash', seed: 0, fractions: { train: 0.8, validation: 0.1, test: 0.1 } };
+export const DEFAULT_SPLIT: SplitSettings = {
+  kind: 'hash',
+  seed: 0,
+  fractions: { train: 0.8, validation: 0.1, test: 0.1 },
+};
 
 export const ColumnInfo = z.object({
   name: z.string(),
@@ -74,7 +78,10 @@ export type ColumnInfo = z.infer<typeof ColumnInfo>;
  * A row's fields as parsed. Not z.record: that copies the object and drops a "__proto__" key silently, and a file's
  * column may have that name (the mapping step stores it under another).
  */
-const RowData = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object of fields');
+const RowData = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'must be an object of fields',
+);
 
 export const RowProblem = z.object({ file: z.string(), line: count, reason: z.string(), hint: z.string().optional() });
 export type RowProblem = z.infer<typeof RowProblem>;
@@ -83,7 +90,10 @@ export type RowProblem = z.infer<typeof RowProblem>;
  * encoding: a file converted from UTF-16 or Latin-1 (check its letters); personal-data: what the privacy scan found
  * in the rows (the version's Personal data panel shows and redacts it); the others are about the rows.
  */
-export const ImportWarning = z.object({ code: z.enum(['leakage', 'duplicates', 'encoding', 'personal-data']), message: z.string() });
+export const ImportWarning = z.object({
+  code: z.enum(['leakage', 'duplicates', 'encoding', 'personal-data']),
+  message: z.string(),
+});
 export type ImportWarning = z.infer<typeof ImportWarning>;
 
 export const FileInspection = z.object({
@@ -224,7 +234,10 @@ export const ImportDataset = z
     datasetId: DatasetId.optional(),
     newName: DatasetName.optional(),
     message: z.string().trim().max(2000).default(''),
-    files: z.array(z.object({ path: DataFilePath, split: SplitName.optional() }).strict()).min(1, 'Add a file').max(64),
+    files: z
+      .array(z.object({ path: DataFilePath, split: SplitName.optional() }).strict())
+      .min(1, 'Add a file')
+      .max(64),
     mapping: z.array(FieldMapping).min(1, 'Keep at least one column'),
     split: SplitSettings.default(DEFAULT_SPLIT),
   })

@@ -36,7 +36,9 @@ export type Unsubscribe = () => void;
 
 /** What a caller sees: one promise-returning method per contract method, one `onX(listener)` per event. */
 export type ServiceClient<S extends ServiceSpec> = {
-  readonly [K in keyof S['methods']]: (arg: z.input<S['methods'][K]['arg']>) => Promise<z.output<S['methods'][K]['result']>>;
+  readonly [K in keyof S['methods']]: (
+    arg: z.input<S['methods'][K]['arg']>,
+  ) => Promise<z.output<S['methods'][K]['result']>>;
 } & {
   readonly [K in keyof S['events']]: (listener: (payload: z.output<S['events'][K]>) => void) => Unsubscribe;
 };

@@ -18,19 +18,21 @@ export const ExperimentDesign = z.discriminatedUnion('kind', [
 ]);
 export type ExperimentDesign = z.infer<typeof ExperimentDesign>;
 
-export const ExperimentSpec = z.object({
-  name: z.string().trim().min(1, 'A name is required').max(120),
-  datasetVersionId: Id,
-  split: Split.default('test'),
-  /** Use only the first N rows of the split (in dataset order); null: all. */
-  limit: z.number().int().min(1).nullable().default(null),
-  design: ExperimentDesign,
-  /** The first metric is the primary one (the ablation's effects and verdict are computed on it). */
-  metrics: z.array(MetricSpec).min(1, 'Choose at least one metric').max(16),
-  /** Seeds the bootstrap and permutation tests (generation seeds come from each specialization's decoding). */
-  seed: z.number().int().min(0).max(0xffff_ffff).default(0),
-  batchSize: z.number().int().min(1).max(256).default(32),
-}).strict();
+export const ExperimentSpec = z
+  .object({
+    name: z.string().trim().min(1, 'A name is required').max(120),
+    datasetVersionId: Id,
+    split: Split.default('test'),
+    /** Use only the first N rows of the split (in dataset order); null: all. */
+    limit: z.number().int().min(1).nullable().default(null),
+    design: ExperimentDesign,
+    /** The first metric is the primary one (the ablation's effects and verdict are computed on it). */
+    metrics: z.array(MetricSpec).min(1, 'Choose at least one metric').max(16),
+    /** Seeds the bootstrap and permutation tests (generation seeds come from each specialization's decoding). */
+    seed: z.number().int().min(0).max(0xffff_ffff).default(0),
+    batchSize: z.number().int().min(1).max(256).default(32),
+  })
+  .strict();
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
 export type ExperimentSpecIn = z.input<typeof ExperimentSpec>;
 
@@ -82,7 +84,9 @@ export const MetricResult = z.object({
   pass: z.boolean().nullable(),
   perField: z.record(z.string(), z.number()).optional(),
   macroF1: z.number().optional(),
-  confusion: z.object({ labels: z.array(z.string()), predicted: z.array(z.string()), matrix: z.array(z.array(count)) }).optional(),
+  confusion: z
+    .object({ labels: z.array(z.string()), predicted: z.array(z.string()), matrix: z.array(z.array(count)) })
+    .optional(),
 });
 export type MetricResult = z.infer<typeof MetricResult>;
 
@@ -115,7 +119,17 @@ export const Ablation = z.object({
   cells: z.array(z.object({ mask: count, components: z.array(Component), mean: z.number(), ci: Interval })),
   effects: z.array(Effect),
   /** full minus full-without-j, and only-j minus base, per component (paired; Holm-corrected together). */
-  comparisons: z.array(z.object({ label: z.string(), component: Component, estimate: z.number(), ci: Interval, p: z.number(), pHolm: z.number(), test: z.string() })),
+  comparisons: z.array(
+    z.object({
+      label: z.string(),
+      component: Component,
+      estimate: z.number(),
+      ci: Interval,
+      p: z.number(),
+      pHolm: z.number(),
+      test: z.string(),
+    }),
+  ),
   /** The whole specialization against the base model (all components on minus all off), paired. */
   fullVsBase: z.object({ estimate: z.number(), ci: Interval, p: z.number(), test: z.string() }),
   /** Mean context tokens each component adds to a call (soft prompt: its virtual tokens). */
@@ -132,23 +146,25 @@ export type Ablation = z.infer<typeof Ablation>;
  */
 export const VersusBase = z.object({
   base: z.string(),
-  rows: z.array(z.object({
-    cell: z.string(),
-    metric: count,
-    label: z.string(),
-    baseValue: z.number(),
-    value: z.number(),
-    /** value minus baseValue, with its 95% CI. */
-    estimate: z.number(),
-    ci: Interval,
-    p: z.number(),
-    pHolm: z.number(),
-    test: z.string(),
-    /** Holm p < 0.05 and the CI excludes 0. */
-    significant: z.boolean(),
-    /** Which way is better for this metric. */
-    direction: z.enum(['higher', 'lower']),
-  })),
+  rows: z.array(
+    z.object({
+      cell: z.string(),
+      metric: count,
+      label: z.string(),
+      baseValue: z.number(),
+      value: z.number(),
+      /** value minus baseValue, with its 95% CI. */
+      estimate: z.number(),
+      ci: Interval,
+      p: z.number(),
+      pHolm: z.number(),
+      test: z.string(),
+      /** Holm p < 0.05 and the CI excludes 0. */
+      significant: z.boolean(),
+      /** Which way is better for this metric. */
+      direction: z.enum(['higher', 'lower']),
+    }),
+  ),
 });
 export type VersusBase = z.infer<typeof VersusBase>;
 
@@ -193,25 +209,29 @@ export const OutputRow = z.object({
 });
 export type OutputRow = z.infer<typeof OutputRow>;
 
-export const OutputsQuery = z.object({
-  id: Id,
-  offset: count.default(0),
-  limit: z.number().int().min(1).max(500).default(50),
-  filter: z.enum(['all', 'disagreements', 'failures']).default('all'),
-}).strict();
+export const OutputsQuery = z
+  .object({
+    id: Id,
+    offset: count.default(0),
+    limit: z.number().int().min(1).max(500).default(50),
+    filter: z.enum(['all', 'disagreements', 'failures']).default('all'),
+  })
+  .strict();
 
 export const ExampleDetails = z.object({
   exampleIdx: count,
   key: z.string(),
   input: z.record(z.string(), z.unknown()),
   reference: z.string().nullable(),
-  cells: z.array(z.object({
-    cell: ExperimentCell,
-    prompt: z.string(),
-    system: z.string().nullable(),
-    chat: z.boolean(),
-    output: OutputCell,
-  })),
+  cells: z.array(
+    z.object({
+      cell: ExperimentCell,
+      prompt: z.string(),
+      system: z.string().nullable(),
+      chat: z.boolean(),
+      output: OutputCell,
+    }),
+  ),
 });
 export type ExampleDetails = z.infer<typeof ExampleDetails>;
 
@@ -232,11 +252,16 @@ export const experimentsContract = defineService(
     example: method(z.object({ id: Id, exampleIdx: count }).strict(), ExampleDetails),
     /** A self-contained HTML report (tables, charts as inline SVG, verdict), written to `path` or returned. */
     report: method(
-      z.object({
-        id: Id,
-        /** Sections shown before the results (e.g. how the adapter was trained), as plain-text lines. */
-        preface: z.array(z.object({ title: z.string().max(200), lines: z.array(z.string().max(2000)).max(100) })).max(10).default([]),
-      }).strict(),
+      z
+        .object({
+          id: Id,
+          /** Sections shown before the results (e.g. how the adapter was trained), as plain-text lines. */
+          preface: z
+            .array(z.object({ title: z.string().max(200), lines: z.array(z.string().max(2000)).max(100) }))
+            .max(10)
+            .default([]),
+        })
+        .strict(),
       z.object({ html: z.string() }),
     ),
     remove: method(byId, z.null()),

@@ -100,16 +100,18 @@ const PartId = z.string().trim().min(1).max(64).nullable().default(null);
  * What the Playground had picked, per workspace: a saved specialization (run as stored, with the decoding below), or
  * a model with any of its parts; the prompt mode for a model without a template; the decoding settings it sends.
  */
-export const PlaygroundSettings = z.object({
-  specializationId: PartId,
-  modelId: PartId,
-  loraAdapterId: PartId,
-  softPromptAdapterId: PartId,
-  templateVersionId: PartId,
-  demonstrationSetVersionId: PartId,
-  promptMode: z.enum(['chat', 'raw']).default('chat'),
-  decoding: DecodingOverrides.default({}),
-}).strict();
+export const PlaygroundSettings = z
+  .object({
+    specializationId: PartId,
+    modelId: PartId,
+    loraAdapterId: PartId,
+    softPromptAdapterId: PartId,
+    templateVersionId: PartId,
+    demonstrationSetVersionId: PartId,
+    promptMode: z.enum(['chat', 'raw']).default('chat'),
+    decoding: DecodingOverrides.default({}),
+  })
+  .strict();
 export type PlaygroundSettings = z.infer<typeof PlaygroundSettings>;
 
 export const generationContract = defineService(

@@ -6,7 +6,8 @@ import { z } from 'zod';
 export function pathTextProblem(path: string): string | undefined {
   if (path.includes('\u0000')) return 'contains a NUL character, which no file or folder name can hold';
   // Other control characters are legal on Linux but are almost always a paste accident; say so rather than fail later.
-  if ([...path].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return 'contains a control character (a tab or line break pasted with it?)';
+  if ([...path].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    return 'contains a control character (a tab or line break pasted with it?)';
   return undefined;
 }
 

@@ -23,8 +23,14 @@ export const PII_KIND_LABELS: Record<PiiKind, string> = {
 };
 
 const PII_KIND_LABEL_ONE: Record<PiiKind, string> = {
-  email: 'email address', phone: 'phone number', iban: 'IBAN', card: 'card number', ipv4: 'IPv4 address', ipv6: 'IPv6 address',
-  'national-id': 'national-ID-like number', custom: 'match of your patterns',
+  email: 'email address',
+  phone: 'phone number',
+  iban: 'IBAN',
+  card: 'card number',
+  ipv4: 'IPv4 address',
+  ipv6: 'IPv6 address',
+  'national-id': 'national-ID-like number',
+  custom: 'match of your patterns',
 };
 
 /** "1 IBAN", "3 IBANs". */
@@ -35,20 +41,33 @@ export function piiCount(kind: PiiKind, n: number): string {
 export const ScanId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'A scan id is 1-64 letters, digits, - or _');
 
 /** A workspace's own pattern (RE2 syntax: no lookaround or back-references); its name becomes the placeholder's. */
-export const UserPattern = z.object({
-  name: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'A pattern name is a letter then up to 31 letters, digits or _'),
-  pattern: z.string().min(1).max(500),
-}).strict();
+export const UserPattern = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'A pattern name is a letter then up to 31 letters, digits or _'),
+    pattern: z.string().min(1).max(500),
+  })
+  .strict();
 export type UserPattern = z.infer<typeof UserPattern>;
 
 /** warn: the four moments say what was found and go on; block: they refuse until the data is redacted. */
-export const PrivacyPolicy = z.object({
-  onFinding: z.enum(['warn', 'block']),
-  patterns: z.array(UserPattern).max(50),
-}).strict();
+export const PrivacyPolicy = z
+  .object({
+    onFinding: z.enum(['warn', 'block']),
+    patterns: z.array(UserPattern).max(50),
+  })
+  .strict();
 export type PrivacyPolicy = z.infer<typeof PrivacyPolicy>;
 
-export const PiiExample = z.object({ kind: PiiKind, label: z.string(), value: z.string(), rowIdx: count, rowKey: z.string() });
+export const PiiExample = z.object({
+  kind: PiiKind,
+  label: z.string(),
+  value: z.string(),
+  rowIdx: count,
+  rowKey: z.string(),
+});
 export type PiiExample = z.infer<typeof PiiExample>;
 
 export const FieldFindings = z.object({

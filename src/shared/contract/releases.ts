@@ -13,8 +13,18 @@ const Interval = z.tuple([z.number(), z.number()]);
 
 /** Semantic versions as npm reads them (1.0.0, 1.2.0-rc.1); checked again by the service with the semver parser. */
 export const ReleaseVersion = z.string().trim().min(5, 'A version like 1.0.0').max(64);
-export const ReleaseName = z.string().trim().min(1, 'A name is required').max(80).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'Letters, digits, space, dot, dash and underscore');
-export const ChannelName = z.string().trim().min(1, 'A name is required').max(40).regex(/^[a-z0-9][a-z0-9._-]*$/, 'Lower-case letters, digits, dot, dash and underscore');
+export const ReleaseName = z
+  .string()
+  .trim()
+  .min(1, 'A name is required')
+  .max(80)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'Letters, digits, space, dot, dash and underscore');
+export const ChannelName = z
+  .string()
+  .trim()
+  .min(1, 'A name is required')
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'Lower-case letters, digits, dot, dash and underscore');
 
 /** What an experiment said about the release's specialization when it was attached. */
 export const ExperimentEvidence = z.object({
@@ -26,7 +36,15 @@ export const ExperimentEvidence = z.object({
   split: Split,
   /** Examples in the paired sample. */
   n: count,
-  metrics: z.array(z.object({ label: z.string(), value: z.number().nullable(), ci: Interval.nullable(), n: count, pass: z.boolean().nullable() })),
+  metrics: z.array(
+    z.object({
+      label: z.string(),
+      value: z.number().nullable(),
+      ci: Interval.nullable(),
+      n: count,
+      pass: z.boolean().nullable(),
+    }),
+  ),
   meanTotalMs: z.number().nullable(),
   meanTokensPerSecond: z.number().nullable(),
   verdict: z.array(z.string()),
@@ -69,28 +87,32 @@ export const Release = z.object({
 });
 export type Release = z.infer<typeof Release>;
 
-export const MetricGate = z.object({
-  datasetVersionId: Id,
-  split: Split,
-  /** The metric's label as experiments show it ("exact match", "category accuracy"). */
-  metric: z.string().trim().min(1).max(120),
-  /** The measured value must reach this (0..1 for rates). */
-  min: z.number(),
-}).strict();
+export const MetricGate = z
+  .object({
+    datasetVersionId: Id,
+    split: Split,
+    /** The metric's label as experiments show it ("exact match", "category accuracy"). */
+    metric: z.string().trim().min(1).max(120),
+    /** The measured value must reach this (0..1 for rates). */
+    min: z.number(),
+  })
+  .strict();
 export type MetricGate = z.infer<typeof MetricGate>;
 
-export const Gates = z.object({
-  /** Someone other than the release's author approved it. */
-  approvalByOther: z.boolean().default(false),
-  /** The release's template version is approved (a release without a template passes). */
-  approvedTemplate: z.boolean().default(false),
-  metrics: z.array(MetricGate).max(16).default([]),
-  /** Measured in the attached experiments until serving measures it. */
-  maxLatencyMs: z.number().positive().nullable().default(null),
-  minTokensPerSecond: z.number().positive().nullable().default(null),
-  /** A closed review round in which the release beats every other specialization (win-rate CI above 50%). */
-  reviewWin: z.boolean().default(false),
-}).strict();
+export const Gates = z
+  .object({
+    /** Someone other than the release's author approved it. */
+    approvalByOther: z.boolean().default(false),
+    /** The release's template version is approved (a release without a template passes). */
+    approvedTemplate: z.boolean().default(false),
+    metrics: z.array(MetricGate).max(16).default([]),
+    /** Measured in the attached experiments until serving measures it. */
+    maxLatencyMs: z.number().positive().nullable().default(null),
+    minTokensPerSecond: z.number().positive().nullable().default(null),
+    /** A closed review round in which the release beats every other specialization (win-rate CI above 50%). */
+    reviewWin: z.boolean().default(false),
+  })
+  .strict();
 export type Gates = z.infer<typeof Gates>;
 export type GatesIn = z.input<typeof Gates>;
 
@@ -118,14 +140,16 @@ export const ChannelMove = z.object({
 });
 export type ChannelMove = z.infer<typeof ChannelMove>;
 
-export const CreateRelease = z.object({
-  specializationId: Id,
-  name: ReleaseName,
-  version: ReleaseVersion,
-  notes: z.string().max(4000).default(''),
-  experimentIds: z.array(Id).max(32).default([]),
-  roundIds: z.array(Id).max(32).default([]),
-}).strict();
+export const CreateRelease = z
+  .object({
+    specializationId: Id,
+    name: ReleaseName,
+    version: ReleaseVersion,
+    notes: z.string().max(4000).default(''),
+    experimentIds: z.array(Id).max(32).default([]),
+    roundIds: z.array(Id).max(32).default([]),
+  })
+  .strict();
 
 export const BundleImport = z.object({
   release: Release,
@@ -136,7 +160,13 @@ export const BundleImport = z.object({
    * demonstrations' dataset had to be recreated from the bundle's rows). */
   sameSpecialization: z.boolean(),
   /** What the exporting workspace recorded, for reading only: it does not count for gates here. */
-  origin: z.object({ authorName: z.string(), createdAt: z.string(), appVersion: z.string(), evidence: z.number().int(), approvals: z.array(z.string()) }),
+  origin: z.object({
+    authorName: z.string(),
+    createdAt: z.string(),
+    appVersion: z.string(),
+    evidence: z.number().int(),
+    approvals: z.array(z.string()),
+  }),
 });
 export type BundleImport = z.infer<typeof BundleImport>;
 
@@ -150,7 +180,12 @@ export const releasesContract = defineService(
     get: method(byId, Release),
     /** Freezes the specialization with its lineage; (name, version) is unique. */
     create: method(CreateRelease, Release),
-    attachEvidence: method(z.object({ id: Id, experimentIds: z.array(Id).max(32).default([]), roundIds: z.array(Id).max(32).default([]) }).strict(), Release),
+    attachEvidence: method(
+      z
+        .object({ id: Id, experimentIds: z.array(Id).max(32).default([]), roundIds: z.array(Id).max(32).default([]) })
+        .strict(),
+      Release,
+    ),
     /** Records the signed-in profile's approval; an author cannot approve their own release. */
     approve: method(byId, Release),
     channels: method(z.object({}).strict(), z.array(Channel)),
@@ -164,7 +199,10 @@ export const releasesContract = defineService(
     rollback: method(onChannel, Channel),
     history: method(onChannel, z.array(ChannelMove)),
     /** Writes the release as one folder (adapters, template, demonstrations, decoding, model reference, hashes). */
-    exportBundle: method(z.object({ id: Id, folder: FolderPath }).strict(), z.object({ folder: z.string(), files: count })),
+    exportBundle: method(
+      z.object({ id: Id, folder: FolderPath }).strict(),
+      z.object({ folder: z.string(), files: count }),
+    ),
     /** Verifies a bundle folder against its manifest, then makes (or finds) each part and the release here. */
     importBundle: method(z.object({ folder: FolderPath }).strict(), BundleImport),
   },

@@ -20,28 +20,30 @@ export const ReviewSample = z.discriminatedUnion('kind', [
 ]);
 export type ReviewSample = z.infer<typeof ReviewSample>;
 
-export const CreateRound = z.object({
-  name: z.string().trim().min(1, 'A name is required').max(120),
-  experimentId: Id,
-  /** Specializations of the experiment's cells to compare (2 or more). */
-  specializationIds: z.array(Id).min(2, 'Choose at least two specializations').max(16),
-  sample: ReviewSample.default({ kind: 'random' }),
-  reviewerIds: z.array(Id).min(1, 'Choose at least one reviewer').max(64),
-  /** Judgments each reviewer makes (before repeats); the number of items follows from it and the overlap. */
-  itemsPerReviewer: z.number().int().min(1).max(2000),
-  /** Each item is judged by at least this many reviewers. */
-  overlap: z.number().int().min(1).max(64).default(1),
-  /** Failure categories a reviewer may attach. */
-  tags: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
-  mode: ReviewMode.default('pairwise'),
-  /** Share of each reviewer's items shown again later with sides swapped (position bias, self-consistency). */
-  repeatShare: z.number().min(0).max(0.5).default(0.1),
-  /**
-   * The plan's seed (sampling, sides, order, repeats). Left out: a random one, recorded and kept secret until the round
-   * closes, since whoever knows it can rebuild every reviewer's plan.
-   */
-  seed: z.number().int().min(0).max(0xffff_ffff).optional(),
-}).strict();
+export const CreateRound = z
+  .object({
+    name: z.string().trim().min(1, 'A name is required').max(120),
+    experimentId: Id,
+    /** Specializations of the experiment's cells to compare (2 or more). */
+    specializationIds: z.array(Id).min(2, 'Choose at least two specializations').max(16),
+    sample: ReviewSample.default({ kind: 'random' }),
+    reviewerIds: z.array(Id).min(1, 'Choose at least one reviewer').max(64),
+    /** Judgments each reviewer makes (before repeats); the number of items follows from it and the overlap. */
+    itemsPerReviewer: z.number().int().min(1).max(2000),
+    /** Each item is judged by at least this many reviewers. */
+    overlap: z.number().int().min(1).max(64).default(1),
+    /** Failure categories a reviewer may attach. */
+    tags: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
+    mode: ReviewMode.default('pairwise'),
+    /** Share of each reviewer's items shown again later with sides swapped (position bias, self-consistency). */
+    repeatShare: z.number().min(0).max(0.5).default(0.1),
+    /**
+     * The plan's seed (sampling, sides, order, repeats). Left out: a random one, recorded and kept secret until the round
+     * closes, since whoever knows it can rebuild every reviewer's plan.
+     */
+    seed: z.number().int().min(0).max(0xffff_ffff).optional(),
+  })
+  .strict();
 export type CreateRound = z.infer<typeof CreateRound>;
 export type CreateRoundIn = z.input<typeof CreateRound>;
 
@@ -143,7 +145,13 @@ export const WinRate = z.object({
 });
 export type WinRate = z.infer<typeof WinRate>;
 
-export const Strength = z.object({ name: z.string(), strength: z.number(), ci: Interval, elo: z.number(), eloCi: Interval });
+export const Strength = z.object({
+  name: z.string(),
+  strength: z.number(),
+  ci: Interval,
+  elo: z.number(),
+  eloCi: Interval,
+});
 export const Rate = z.object({ rate: z.number().nullable(), ci: Interval.nullable(), n: count });
 export type Rate = z.infer<typeof Rate>;
 
@@ -167,14 +175,16 @@ export const ReviewResults = z.object({
   /** Single-output mode: pass rate per specialization. */
   passRates: z.array(z.object({ name: z.string() }).extend(Rate.shape)),
   agreement: Agreement,
-  perReviewer: z.array(z.object({
-    reviewerId: z.string(),
-    name: z.string(),
-    judgments: count,
-    /** Agreement with the other reviewers' majority on shared items (Cohen's kappa) and the raw share. */
-    kappa: z.number().nullable(),
-    agreeRate: Rate,
-  })),
+  perReviewer: z.array(
+    z.object({
+      reviewerId: z.string(),
+      name: z.string(),
+      judgments: count,
+      /** Agreement with the other reviewers' majority on shared items (Cohen's kappa) and the raw share. */
+      kappa: z.number().nullable(),
+      agreeRate: Rate,
+    }),
+  ),
   /** Share of decisive pairwise judgments that chose the left side (0.5 = no bias). */
   positionBias: Rate,
   /** Share of repeated items judged the same way (sides accounted for). */
@@ -188,17 +198,22 @@ export type ReviewResults = z.infer<typeof ReviewResults>;
 
 const byId = z.object({ id: Id }).strict();
 
-export const ShareArg = z.object({
-  roundId: Id,
-  reviewerId: Id,
-  /** The interface to listen on: one address of this machine (shareInterfaces); loopback unless the organiser picks. */
-  host: z.string().trim().min(1).max(64).default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(0),
-  /** HTTPS with the workspace's self-signed certificate; default on for any interface but loopback (required there). */
-  tls: z.boolean().optional(),
-}).strict();
+export const ShareArg = z
+  .object({
+    roundId: Id,
+    reviewerId: Id,
+    /** The interface to listen on: one address of this machine (shareInterfaces); loopback unless the organiser picks. */
+    host: z.string().trim().min(1).max(64).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(0),
+    /** HTTPS with the workspace's self-signed certificate; default on for any interface but loopback (required there). */
+    tls: z.boolean().optional(),
+  })
+  .strict();
 export const SharedLink = z.object({
-  reviewerId: z.string(), token: z.string(), host: z.string(), port: count,
+  reviewerId: z.string(),
+  token: z.string(),
+  host: z.string(),
+  port: count,
   /** What reviewers open, without the fragment: http(s)://<host>:<port> (IPv6 in brackets). */
   origin: z.string(),
   scheme: z.enum(['http', 'https']),
@@ -220,12 +235,18 @@ export const ShareInterface = z.object({
 });
 export type ShareInterface = z.infer<typeof ShareInterface>;
 
-export const ToDatasetArg = z.object({
-  id: Id,
-  /** A new dataset with this name, or a new version of datasetId: exactly one. */
-  newName: z.string().trim().min(1).max(120).optional(),
-  datasetId: Id.optional(),
-}).strict().refine((a) => (a.newName === undefined) !== (a.datasetId === undefined), { message: 'Give a new dataset name or choose a dataset', path: ['newName'] });
+export const ToDatasetArg = z
+  .object({
+    id: Id,
+    /** A new dataset with this name, or a new version of datasetId: exactly one. */
+    newName: z.string().trim().min(1).max(120).optional(),
+    datasetId: Id.optional(),
+  })
+  .strict()
+  .refine((a) => (a.newName === undefined) !== (a.datasetId === undefined), {
+    message: 'Give a new dataset name or choose a dataset',
+    path: ['newName'],
+  });
 
 /**
  * The reviewer's methods: the only ones a share token reaches (the share server answers nothing else) and the only
@@ -246,7 +267,10 @@ export const reviewsContract = defineService(
     /** Refused while the round is open. */
     results: method(byId, ReviewResults),
     /** Votes as FastChat battles (model_a, model_b, winner) in JSON, or as CSV; refused while open. */
-    export: method(z.object({ id: Id, format: z.enum(['fastchat', 'csv']) }).strict(), z.object({ fileName: z.string(), text: z.string(), warnings: z.array(z.string()).default([]) })),
+    export: method(
+      z.object({ id: Id, format: z.enum(['fastchat', 'csv']) }).strict(),
+      z.object({ fileName: z.string(), text: z.string(), warnings: z.array(z.string()).default([]) }),
+    ),
     // Reviewer's methods: the current user's assignments, blinded.
     queue: method(z.object({ roundId: Id }).strict(), ReviewQueue),
     item: method(ItemRef, ReviewItem),
@@ -264,12 +288,17 @@ export const reviewsContract = defineService(
      * mode) becomes the reference of a row of a new dataset (or a new version of `datasetId`), with the round's id in
      * each row and in the version's message.
      */
-    toDataset: method(ToDatasetArg, z.object({
-      datasetVersionId: z.string(), datasetId: z.string(), rows: count,
-      /** Rows drawn from an evaluation split (validation or test), kept in that split so training never takes them. */
-      heldOut: count.default(0),
-      warnings: z.array(z.string()).default([]),
-    })),
+    toDataset: method(
+      ToDatasetArg,
+      z.object({
+        datasetVersionId: z.string(),
+        datasetId: z.string(),
+        rows: count,
+        /** Rows drawn from an evaluation split (validation or test), kept in that split so training never takes them. */
+        heldOut: count.default(0),
+        warnings: z.array(z.string()).default([]),
+      }),
+    ),
   },
   { onChanged: z.object({ id: z.string(), state: RoundState }) },
 );

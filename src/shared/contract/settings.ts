@@ -46,7 +46,12 @@ const engineFields = {
   weightFormats: z.record(z.string().min(1), WeightFormat),
 };
 
-export const DEFAULT_ENGINE_SETTINGS = { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} } as const satisfies {
+export const DEFAULT_ENGINE_SETTINGS = {
+  executionProvider: 'cpu',
+  threads: 0,
+  spinThreads: true,
+  weightFormats: {},
+} as const satisfies {
   executionProvider: ExecutionProvider;
   threads: number;
   spinThreads: boolean;

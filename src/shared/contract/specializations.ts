@@ -21,17 +21,19 @@ export const COMPONENT_LABELS: Record<Component, string> = {
   softPrompt: 'soft prompt',
 };
 
-export const SpecializationParts = z.object({
-  modelId: ModelId,
-  /** An adapter with a LoRA part (method lora or both). */
-  loraAdapterId: Id.nullable().default(null),
-  /** An adapter with a soft-prompt part (method soft-prompt or both). */
-  softPromptAdapterId: Id.nullable().default(null),
-  templateVersionId: Id.nullable().default(null),
-  demonstrationSetVersionId: Id.nullable().default(null),
-  /** Overrides of the model's generation defaults (greedy unless do_sample). */
-  decoding: DecodingOverrides.default({}),
-}).strict();
+export const SpecializationParts = z
+  .object({
+    modelId: ModelId,
+    /** An adapter with a LoRA part (method lora or both). */
+    loraAdapterId: Id.nullable().default(null),
+    /** An adapter with a soft-prompt part (method soft-prompt or both). */
+    softPromptAdapterId: Id.nullable().default(null),
+    templateVersionId: Id.nullable().default(null),
+    demonstrationSetVersionId: Id.nullable().default(null),
+    /** Overrides of the model's generation defaults (greedy unless do_sample). */
+    decoding: DecodingOverrides.default({}),
+  })
+  .strict();
 export type SpecializationParts = z.infer<typeof SpecializationParts>;
 
 export const Specialization = SpecializationParts.extend({
@@ -46,19 +48,23 @@ export const Specialization = SpecializationParts.extend({
 });
 export type Specialization = z.infer<typeof Specialization>;
 
-export const CreateSpecialization = SpecializationParts.extend({ name: z.string().trim().min(1, 'A name is required').max(120) }).strict();
+export const CreateSpecialization = SpecializationParts.extend({
+  name: z.string().trim().min(1, 'A name is required').max(120),
+}).strict();
 export type CreateSpecializationIn = z.input<typeof CreateSpecialization>;
 
 /** Values of the dataset fields the template reads (without a template: the text sent as-is under `input`). */
 const TryFields = z.record(z.string(), z.string());
 
-export const TrySpecialization = z.object({
-  specializationId: Id,
-  fields: TryFields,
-  /** Decoding for this run in place of the specialization's own (the Playground's settings); absent: its own. */
-  decoding: DecodingOverrides.optional(),
-  /** Demonstration rows come from the set's dataset; nothing else is needed. */
-}).strict();
+export const TrySpecialization = z
+  .object({
+    specializationId: Id,
+    fields: TryFields,
+    /** Decoding for this run in place of the specialization's own (the Playground's settings); absent: its own. */
+    decoding: DecodingOverrides.optional(),
+    /** Demonstration rows come from the set's dataset; nothing else is needed. */
+  })
+  .strict();
 
 /** A bundle that is not saved (the Playground's picks), checked as `create` checks one, run on one input. */
 export const TryParts = z.object({ parts: SpecializationParts, fields: TryFields }).strict();

@@ -70,15 +70,17 @@ export type TemplateVersion = z.infer<typeof TemplateVersion>;
 export const TemplateSummary = z.object({ id: z.string(), name: z.string(), latest: TemplateVersion, versions: count });
 export type TemplateSummary = z.infer<typeof TemplateSummary>;
 
-export const SaveTemplate = z.object({
-  /** Absent: a new template named `name`. */
-  templateId: TemplateId.optional(),
-  name: Name.optional(),
-  source: z.string().min(1, 'The template is empty').max(100_000, 'Templates are limited to 100,000 characters'),
-  system: z.string().max(100_000).nullable().default(null),
-  chat: z.boolean().default(false),
-  message: z.string().trim().max(500).default(''),
-}).strict();
+export const SaveTemplate = z
+  .object({
+    /** Absent: a new template named `name`. */
+    templateId: TemplateId.optional(),
+    name: Name.optional(),
+    source: z.string().min(1, 'The template is empty').max(100_000, 'Templates are limited to 100,000 characters'),
+    system: z.string().max(100_000).nullable().default(null),
+    chat: z.boolean().default(false),
+    message: z.string().trim().max(500).default(''),
+  })
+  .strict();
 export type SaveTemplate = z.input<typeof SaveTemplate>;
 
 /**
@@ -88,7 +90,13 @@ export type SaveTemplate = z.input<typeof SaveTemplate>;
  */
 export const DemonstrationSelection = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fixed') }).strict(),
-  z.object({ kind: z.literal('random'), k: z.number().int().min(1).max(64), seed: z.number().int().min(0).max(0xffff_ffff) }).strict(),
+  z
+    .object({
+      kind: z.literal('random'),
+      k: z.number().int().min(1).max(64),
+      seed: z.number().int().min(0).max(0xffff_ffff),
+    })
+    .strict(),
   z.object({ kind: z.literal('similar'), k: z.number().int().min(1).max(64) }).strict(),
 ]);
 export type DemonstrationSelection = z.infer<typeof DemonstrationSelection>;
@@ -109,20 +117,24 @@ export const DemonstrationSetVersion = z.object({
 });
 export type DemonstrationSetVersion = z.infer<typeof DemonstrationSetVersion>;
 
-export const SaveDemonstrations = z.object({
-  setId: TemplateId.optional(),
-  name: Name.optional(),
-  datasetVersionId: z.string().min(1),
-  rowKeys: z.array(z.string().min(1)).min(1, 'Choose at least one example').max(64, 'At most 64 examples'),
-  selection: DemonstrationSelection.default({ kind: 'fixed' }),
-  message: z.string().trim().max(500).default(''),
-}).strict();
+export const SaveDemonstrations = z
+  .object({
+    setId: TemplateId.optional(),
+    name: Name.optional(),
+    datasetVersionId: z.string().min(1),
+    rowKeys: z.array(z.string().min(1)).min(1, 'Choose at least one example').max(64, 'At most 64 examples'),
+    selection: DemonstrationSelection.default({ kind: 'fixed' }),
+    message: z.string().trim().max(500).default(''),
+  })
+  .strict();
 
-export const SetStatus = z.object({
-  versionId: z.string().min(1),
-  status: TemplateStatus,
-  note: z.string().trim().max(500).default(''),
-}).strict();
+export const SetStatus = z
+  .object({
+    versionId: z.string().min(1),
+    status: TemplateStatus,
+    note: z.string().trim().max(500).default(''),
+  })
+  .strict();
 
 const CheckOutcome = z.enum(['passed', 'failed']);
 const RowRef = z.object({ rowIdx: count, key: z.string() });
@@ -170,21 +182,25 @@ export const TemplateCheckReport = z.object({
 });
 export type TemplateCheckReport = z.infer<typeof TemplateCheckReport>;
 
-export const RunChecks = z.object({
-  versionId: z.string().min(1),
-  datasetVersionId: z.string().min(1),
-  modelId: z.string().min(1),
-  demonstrationSetVersionId: z.string().nullable().default(null),
-}).strict();
+export const RunChecks = z
+  .object({
+    versionId: z.string().min(1),
+    datasetVersionId: z.string().min(1),
+    modelId: z.string().min(1),
+    demonstrationSetVersionId: z.string().nullable().default(null),
+  })
+  .strict();
 
-export const DemonstrationAnalyticsArg = z.object({
-  templateVersionId: z.string().min(1),
-  demonstrationSetVersionId: z.string().min(1),
-  /** Validation rows of the set's dataset version are the sample. */
-  modelId: z.string().min(1),
-  sample: z.number().int().min(1).max(32).default(8),
-  metric: MetricSpec.default({ kind: 'chrf' }),
-}).strict();
+export const DemonstrationAnalyticsArg = z
+  .object({
+    templateVersionId: z.string().min(1),
+    demonstrationSetVersionId: z.string().min(1),
+    /** Validation rows of the set's dataset version are the sample. */
+    modelId: z.string().min(1),
+    sample: z.number().int().min(1).max(32).default(8),
+    metric: MetricSpec.default({ kind: 'chrf' }),
+  })
+  .strict();
 
 /** Leave-one-out contribution of each demonstration: mean(score with all) - mean(score without it), paired by row. */
 export const DemonstrationAnalytics = z.object({
@@ -192,22 +208,26 @@ export const DemonstrationAnalytics = z.object({
   n: count,
   /** Mean score with every demonstration. */
   baseline: z.number(),
-  demos: z.array(z.object({ rowKey: z.string(), contribution: z.number(), n: count, ciLow: z.number(), ciHigh: z.number() })),
+  demos: z.array(
+    z.object({ rowKey: z.string(), contribution: z.number(), n: count, ciLow: z.number(), ciHigh: z.number() }),
+  ),
 });
 export type DemonstrationAnalytics = z.infer<typeof DemonstrationAnalytics>;
 
-export const RenderPreview = z.object({
-  /** A saved version, or an unsaved source (the editor's). */
-  versionId: z.string().optional(),
-  source: z.string().optional(),
-  system: z.string().nullable().optional(),
-  chat: z.boolean().optional(),
-  datasetVersionId: z.string().min(1),
-  rowIdx: count,
-  demonstrationSetVersionId: z.string().nullable().default(null),
-  /** With a model: the prompt's token count by its tokenizer and its context length come with the preview. */
-  modelId: z.string().min(1).optional(),
-}).strict();
+export const RenderPreview = z
+  .object({
+    /** A saved version, or an unsaved source (the editor's). */
+    versionId: z.string().optional(),
+    source: z.string().optional(),
+    system: z.string().nullable().optional(),
+    chat: z.boolean().optional(),
+    datasetVersionId: z.string().min(1),
+    rowIdx: count,
+    demonstrationSetVersionId: z.string().nullable().default(null),
+    /** With a model: the prompt's token count by its tokenizer and its context length come with the preview. */
+    modelId: z.string().min(1).optional(),
+  })
+  .strict();
 
 /** The preview's row generated by a model (greedy), optionally with one of its adapters (its LoRA and/or soft prompt). */
 export const RunPreview = RenderPreview.extend({

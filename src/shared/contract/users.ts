@@ -12,7 +12,10 @@ export type UserRole = z.infer<typeof UserRole>;
 export const PROTECTED_ROLES: readonly UserRole[] = ['admin', 'editor'];
 
 export const MIN_PASSPHRASE = 8;
-export const Passphrase = z.string().min(MIN_PASSPHRASE, `A passphrase has at least ${MIN_PASSPHRASE} characters`).max(1024);
+export const Passphrase = z
+  .string()
+  .min(MIN_PASSPHRASE, `A passphrase has at least ${MIN_PASSPHRASE} characters`)
+  .max(1024);
 
 export const User = z.object({
   id: z.string(),
@@ -24,12 +27,14 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
-export const CreateUser = z.object({
-  name: z.string().trim().min(1, 'A name is required').max(80, 'Names are limited to 80 characters'),
-  role: UserRole,
-  /** Required for admins and editors. */
-  passphrase: Passphrase.optional(),
-}).strict();
+export const CreateUser = z
+  .object({
+    name: z.string().trim().min(1, 'A name is required').max(80, 'Names are limited to 80 characters'),
+    role: UserRole,
+    /** Required for admins and editors. */
+    passphrase: Passphrase.optional(),
+  })
+  .strict();
 
 const Id = z.string().min(1).max(64);
 
@@ -49,7 +54,10 @@ export const usersContract = defineService(
      * Sets (or changes) a profile's passphrase: one's own with the current passphrase when there is one, or an admin
      * for another profile (a forgotten passphrase).
      */
-    setPassphrase: method(z.object({ id: Id, current: z.string().max(1024).optional(), next: Passphrase }).strict(), User),
+    setPassphrase: method(
+      z.object({ id: Id, current: z.string().max(1024).optional(), next: Passphrase }).strict(),
+      User,
+    ),
     /** Admins only; promoting to admin or editor needs the profile to have a passphrase; the last admin stays. */
     setRole: method(z.object({ id: Id, role: UserRole }).strict(), User),
   },

@@ -48,15 +48,25 @@ describe('pruning', () => {
       name: 'mlp-lora',
       build: (g) => {
         const x = g.input('x', F, [2, 3, 4]); // [B, T, C]
-        const w0 = g.initializer('layers.0.weight', { dtype: F, dims: [5, 4], data: new Float64Array(20).map((_, i) => Math.sin(i)) }); // [H, C]
+        const w0 = g.initializer('layers.0.weight', {
+          dtype: F,
+          dims: [5, 4],
+          data: new Float64Array(20).map((_, i) => Math.sin(i)),
+        }); // [H, C]
         const b0 = g.initializer('layers.0.bias', { dtype: F, dims: [5], data: new Float64Array(5).fill(0.1) });
-        const w1 = g.initializer('layers.1.weight', { dtype: F, dims: [6, 5], data: new Float64Array(30).map((_, i) => Math.cos(i)) }); // [V, H]
+        const w1 = g.initializer('layers.1.weight', {
+          dtype: F,
+          dims: [6, 5],
+          data: new Float64Array(30).map((_, i) => Math.cos(i)),
+        }); // [V, H]
         const A = g.input('lora.A', F, [2, 4]); // [r, C]
         const B = g.input('lora.B', F, [5, 2]); // [H, r]
         const scaling = g.input('lora_scaling', F, []);
         const h = g.scope('layers.0', () => {
           const base = g.op.Add(g.op.MatMul(x, g.op.Transpose(w0)), b0); // [B, T, H]
-          const delta = g.scope('lora', () => g.op.MatMul(g.op.Mul(g.op.MatMul(x, g.op.Transpose(A)), scaling), g.op.Transpose(B)));
+          const delta = g.scope('lora', () =>
+            g.op.MatMul(g.op.Mul(g.op.MatMul(x, g.op.Transpose(A)), scaling), g.op.Transpose(B)),
+          );
           return g.op.Tanh(g.op.Add(base, delta));
         });
         const logits = g.scope('layers.1', () => g.op.MatMul(h, g.op.Transpose(w1))); // [B, T, V]
@@ -103,20 +113,35 @@ describe('pruning', () => {
     const A = g.input('lora.A', 'float32', ['r', 4]);
     const B = g.input('lora.B', 'float32', [6, 'r']);
     const prompt = g.input('soft_prompt', 'float32', ['n', 4]);
-    const rows = g.op.Expand(g.op.Unsqueeze(prompt, [0]), g.op.Concat([g.op.Shape(x, 0, 1), g.constant({ dtype: 'int64', dims: [2], data: BigInt64Array.of(1n, 1n) })], 0));
+    const rows = g.op.Expand(
+      g.op.Unsqueeze(prompt, [0]),
+      g.op.Concat([g.op.Shape(x, 0, 1), g.constant({ dtype: 'int64', dims: [2], data: BigInt64Array.of(1n, 1n) })], 0),
+    );
     const h = g.op.Concat([rows, x], 1); // [B, n+T, 4]
     const y = g.op.MatMul(g.op.MatMul(h, g.op.Transpose(A)), g.op.Transpose(B)); // [B, n+T, 6]
     const loss = g.op.ReduceSum(g.op.Mul(y, y), undefined, { keepdims: false });
     g.output('loss', loss);
     const graph = buildBackward(g.build(), { loss, params: [A, B, prompt] });
     const shapes = Object.fromEntries(graph.outputs.map((v) => [v.name, v.shape]));
-    expect(shapes).toEqual({ loss: [], 'grad.lora.A': ['r', 4], 'grad.lora.B': [6, 'r'], 'grad.soft_prompt': ['n', 4] });
-    expect(graph.nodes.flatMap((n) => n.outputs).filter((v) => v.shape.some((d) => String(d).startsWith('unk__')))).toEqual([]);
+    expect(shapes).toEqual({
+      loss: [],
+      'grad.lora.A': ['r', 4],
+      'grad.lora.B': [6, 'r'],
+      'grad.soft_prompt': ['n', 4],
+    });
+    expect(
+      graph.nodes.flatMap((n) => n.outputs).filter((v) => v.shape.some((d) => String(d).startsWith('unk__'))),
+    ).toEqual([]);
   });
 });
 
 describe('requests', () => {
-  function graph(): { forward: Graph; x: ReturnType<GraphBuilder['input']>; ids: ReturnType<GraphBuilder['input']>; y: ReturnType<GraphBuilder['input']> } {
+  function graph(): {
+    forward: Graph;
+    x: ReturnType<GraphBuilder['input']>;
+    ids: ReturnType<GraphBuilder['input']>;
+    y: ReturnType<GraphBuilder['input']>;
+  } {
     const g = new GraphBuilder('requests');
     const x = g.input('x', 'float32', [3]);
     const unused = g.input('unused', 'float32', [2, 2]);
@@ -144,19 +169,27 @@ describe('requests', () => {
   it('refuses a non-scalar loss, a non-leaf or integer parameter, an unknown op and an inference-only op', () => {
     const { forward, x, ids, y } = graph();
     const z = forward.outputs[1]!;
-    expect(() => buildBackward(forward, { loss: z, params: [x] })).toThrow(/the loss must be a float scalar, z is float32 \[2, 2\]/);
+    expect(() => buildBackward(forward, { loss: z, params: [x] })).toThrow(
+      /the loss must be a float scalar, z is float32 \[2, 2\]/,
+    );
     expect(() => buildBackward(forward, { loss: y, params: [ids] })).toThrow(/parameter ids is int64/);
-    expect(() => buildBackward(forward, { loss: y, params: [z] })).toThrow(/parameter z is not an input or initializer/);
+    expect(() => buildBackward(forward, { loss: y, params: [z] })).toThrow(
+      /parameter z is not an input or initializer/,
+    );
     const forged: Graph = { ...forward, nodes: forward.nodes.map((n) => (n.op === 'Mul' ? { ...n, op: 'Erf' } : n)) };
     expect(() => buildBackward(forged, { loss: y, params: [x] })).toThrow(BugError);
-    expect(() => buildBackward(forged, { loss: y, params: [x] })).toThrow(/Erf \(node \/Mul\) is not an op of the graph builder/);
+    expect(() => buildBackward(forged, { loss: y, params: [x] })).toThrow(
+      /Erf \(node \/Mul\) is not an op of the graph builder/,
+    );
     // Every op of the builder has a row (the compiler checks vjps against OpName); fused kernels say they have none.
     const f = new GraphBuilder('fused');
     const h = f.input('h', 'float32', [1, 2, 4]);
     const normed = f.op.SkipSimplifiedLayerNormalization(h, h, f.initializer('gamma', f32([4], [1, 1, 1, 1])), 1e-6);
     const fusedLoss = f.op.ReduceSum(normed, undefined, { keepdims: false });
     f.output('loss', fusedLoss);
-    expect(() => buildBackward(f.build(), { loss: fusedLoss, params: [h] })).toThrow(/SkipSimplifiedLayerNormalization has no gradient \(inference only\)/);
+    expect(() => buildBackward(f.build(), { loss: fusedLoss, params: [h] })).toThrow(
+      /SkipSimplifiedLayerNormalization has no gradient \(inference only\)/,
+    );
   });
 
   it('differentiates float32 initializers: d sum(x·w) / dw[i, j] = sum_n x[n, i]', async () => {
@@ -165,7 +198,9 @@ describe('requests', () => {
     const x = g.input('x', 'float32', [2, 3]);
     const loss = g.op.ReduceSum(g.op.MatMul(x, w), undefined, { keepdims: false });
     g.output('loss', loss);
-    const session = await EngineSession.create(encodeModel(buildBackward(g.build(), { loss, params: [w] })), { threads: 1 });
+    const session = await EngineSession.create(encodeModel(buildBackward(g.build(), { loss, params: [w] })), {
+      threads: 1,
+    });
     try {
       const out = await session.run({ x: f32([2, 3], [1, 2, 3, 4, 5, 6]) });
       expect(Array.from(out[gradName('w')]!.data as Float32Array)).toEqual([5, 5, 7, 7, 9, 9]);

@@ -1,7 +1,16 @@
 // The reverse walk: from a scalar loss back to the trainable parameters, emitting each node's VJP (vjp.ts) only on
 // paths between them, summing the gradients of values used more than once; gradients become outputs "grad.<param>".
 import { BugError } from '../../../shared/errors';
-import { GraphBuilder, formatShape, verifyGraph, type Dim, type Graph, type Node, type Tensor, type Value } from '../graph';
+import {
+  GraphBuilder,
+  formatShape,
+  verifyGraph,
+  type Dim,
+  type Graph,
+  type Node,
+  type Tensor,
+  type Value,
+} from '../graph';
 import { isFloat } from '../graph/dtype';
 import type { InferInput } from '../graph/ir';
 import { knownInts } from '../graph/op-def';
@@ -53,14 +62,19 @@ export function buildBackward(forward: Graph, spec: BackwardSpec): Graph {
 
   g.scope(BACKWARD_SCOPE, () => {
     const seed = scalar(g, spec.loss.dtype, 1);
-    contributions.set(spec.loss, [spec.loss.shape.length === 0 ? seed : g.op.Expand(seed, spec.loss.shape as number[])]);
+    contributions.set(spec.loss, [
+      spec.loss.shape.length === 0 ? seed : g.op.Expand(seed, spec.loss.shape as number[]),
+    ]);
   });
   for (const node of [...forward.nodes].reverse()) {
     if (!node.outputs.some(active)) continue;
     const entry = vjpOf(node.op);
-    if (entry === undefined) throw new BugError(`autodiff: ${node.op} (node ${node.name}) is not an op of the graph builder`);
+    if (entry === undefined)
+      throw new BugError(`autodiff: ${node.op} (node ${node.name}) is not an op of the graph builder`);
     if (entry === INFERENCE_ONLY) {
-      throw new BugError(`autodiff: ${node.name}: ${node.op} has no gradient (inference only); build training graphs with the decomposed forms`);
+      throw new BugError(
+        `autodiff: ${node.name}: ${node.op} has no gradient (inference only); build training graphs with the decomposed forms`,
+      );
     }
     if (entry === NONE) continue;
     g.scope(`${BACKWARD_SCOPE}${node.name}`, () => {
@@ -94,7 +108,8 @@ export function buildBackward(forward: Graph, spec: BackwardSpec): Graph {
     });
   }
   g.scope(BACKWARD_SCOPE, () => {
-    for (const p of spec.params) g.output(gradName(p.name), gradientOf(p) ?? g.op.Expand(scalar(g, p.dtype, 0), shapeOf(g, importValue(p))));
+    for (const p of spec.params)
+      g.output(gradName(p.name), gradientOf(p) ?? g.op.Expand(scalar(g, p.dtype, 0), shapeOf(g, importValue(p))));
   });
   return merge(forward, g.build(), imported);
 }
@@ -104,15 +119,23 @@ function fail(node: Node, what: string): never {
 }
 
 function checkSpec(forward: Graph, { loss, params }: BackwardSpec): void {
-  const values = new Set<Value>([...forward.inputs, ...forward.initializers.map((i) => i.value), ...forward.nodes.flatMap((n) => n.outputs)]);
+  const values = new Set<Value>([
+    ...forward.inputs,
+    ...forward.initializers.map((i) => i.value),
+    ...forward.nodes.flatMap((n) => n.outputs),
+  ]);
   if (!values.has(loss)) throw new BugError(`autodiff: the loss ${loss.name} is not a value of graph ${forward.name}`);
   if (!isFloat(loss.dtype) || !loss.shape.every((d) => d === 1)) {
-    throw new BugError(`autodiff: the loss must be a float scalar, ${loss.name} is ${loss.dtype} ${formatShape(loss.shape)}`);
+    throw new BugError(
+      `autodiff: the loss must be a float scalar, ${loss.name} is ${loss.dtype} ${formatShape(loss.shape)}`,
+    );
   }
   const leaves = new Set<Value>([...forward.inputs, ...forward.initializers.map((i) => i.value)]);
   for (const p of params) {
-    if (!leaves.has(p)) throw new BugError(`autodiff: parameter ${p.name} is not an input or initializer of graph ${forward.name}`);
-    if (!isFloat(p.dtype)) throw new BugError(`autodiff: parameter ${p.name} is ${p.dtype}; only float values have gradients`);
+    if (!leaves.has(p))
+      throw new BugError(`autodiff: parameter ${p.name} is not an input or initializer of graph ${forward.name}`);
+    if (!isFloat(p.dtype))
+      throw new BugError(`autodiff: parameter ${p.name} is ${p.dtype}; only float values have gradients`);
   }
   if (new Set(params).size !== params.length) throw new BugError('autodiff: a parameter is listed twice');
   if (forward.nodes.some((n) => n.name.startsWith(`/${BACKWARD_SCOPE}/`))) {
@@ -157,7 +180,10 @@ function knownContents(forward: Graph): Map<Value, readonly Dim[]> {
     const value = node.attrs['value'];
     if (node.op === 'Constant' && value?.kind === 'tensor') constants.set(node.outputs[0] as Value, value.value);
     else if (isOpName(node.op)) {
-      const types = opDef(node.op).infer(node.inputs.map((v) => v && describe(v)), node.attrs);
+      const types = opDef(node.op).infer(
+        node.inputs.map((v) => v && describe(v)),
+        node.attrs,
+      );
       types.forEach((t, i) => t.value && known.set(node.outputs[i] as Value, t.value));
     }
     node.outputs.forEach(remember);

@@ -31,12 +31,24 @@ describe('decoder gradients', () => {
         const softPrompt = g.input('soft_prompt', 'float32', ['n', config.hidden_size]);
         const lora = declareLoraInputs(g, config, LORA_MODULES);
         const weights = new GraphWeights(g);
-        const out = emitDecoder(g, checkpoint, { inputIds, attentionMask, positionIds, softPrompt, past: null, lora }, weights);
+        const out = emitDecoder(
+          g,
+          checkpoint,
+          { inputIds, attentionMask, positionIds, softPrompt, past: null, lora },
+          weights,
+        );
         const logits = emitLmHead(g, checkpoint, out.hidden, weights); // [B, n+T, V]
         const w = g.input('w', 'float32', ['B', 'n+T', config.vocab_size]);
         const loss = g.op.ReduceSum(g.op.Mul(logits, w), undefined, { keepdims: false });
         const params = [softPrompt, ...lora.layers.flatMap((l) => Object.values(l).flatMap((p) => [p.A, p.B]))];
-        for (const p of params.slice(1)) feeds[p.name] = randomTensor('float32', p.shape.map((d) => (typeof d === 'number' ? d : r)), rng, -0.5, 0.5);
+        for (const p of params.slice(1))
+          feeds[p.name] = randomTensor(
+            'float32',
+            p.shape.map((d) => (typeof d === 'number' ? d : r)),
+            rng,
+            -0.5,
+            0.5,
+          );
         feeds['w'] = randomTensor('float32', [B, n + T, config.vocab_size], rng, -0.1, 0.1);
         return { output: loss, params };
       },

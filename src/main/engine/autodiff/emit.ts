@@ -46,7 +46,9 @@ function symbolicDim(g: GraphBuilder, dim: Dim, sources: readonly Value[]): Valu
       return g.op.Sub(base, g.constant(i64([1], [below as number])));
     }
   }
-  throw new BugError(`autodiff: cannot express the dim ${dim} from the shapes ${sources.map((v) => formatShape(v.shape)).join(', ')}`);
+  throw new BugError(
+    `autodiff: cannot express the dim ${dim} from the shapes ${sources.map((v) => formatShape(v.shape)).join(', ')}`,
+  );
 }
 
 /**
@@ -60,9 +62,18 @@ export function reshapeTo(g: GraphBuilder, v: Value, dims: readonly Dim[], sourc
   for (let i = 0; i < dims.length; i++) {
     const rest = dims.filter((_, j) => j !== i);
     if (divideDims(v.shape, rest) !== canonicalDim(dims[i] as Dim)) continue;
-    return g.op.Reshape(v, dimsValue(g, dims.map((d, j) => (j === i ? -1 : d)), [...sources, v]));
+    return g.op.Reshape(
+      v,
+      dimsValue(
+        g,
+        dims.map((d, j) => (j === i ? -1 : d)),
+        [...sources, v],
+      ),
+    );
   }
-  throw new BugError(`autodiff: cannot reshape ${formatShape(v.shape)} to ${formatShape(dims)} with dims known while building`);
+  throw new BugError(
+    `autodiff: cannot reshape ${formatShape(v.shape)} to ${formatShape(dims)} with dims known while building`,
+  );
 }
 
 /** Swaps the last two dims (MatMul's transposes). */
@@ -79,13 +90,20 @@ export function transposeLast2(g: GraphBuilder, x: Value): Value {
 export function unbroadcast(g: GraphBuilder, dY: Value, x: Value): Value {
   const out = dY.shape;
   const lead = out.length - x.shape.length;
-  if (lead < 0) throw new BugError(`autodiff: gradient ${formatShape(out)} has a lower rank than its input ${formatShape(x.shape)}`);
+  if (lead < 0)
+    throw new BugError(
+      `autodiff: gradient ${formatShape(out)} has a lower rank than its input ${formatShape(x.shape)}`,
+    );
   const axes: number[] = [];
   for (let i = 0; i < out.length; i++) {
     if (i < lead || (x.shape[i - lead] === 1 && out[i] !== 1)) axes.push(i);
   }
   let dX = axes.length > 0 ? g.op.ReduceSum(dY, axes) : dY; // keepdims: [1, ..., x dims]
-  if (lead > 0) dX = g.op.Squeeze(dX, Array.from({ length: lead }, (_, i) => i));
+  if (lead > 0)
+    dX = g.op.Squeeze(
+      dX,
+      Array.from({ length: lead }, (_, i) => i),
+    );
   return dX;
 }
 
@@ -93,6 +111,8 @@ export function unbroadcast(g: GraphBuilder, dY: Value, x: Value): Value {
 export function checkGradient(what: string, dX: Value, x: Value): void {
   const same = dX.shape.length === x.shape.length && dX.shape.every((d, i) => d === x.shape[i]);
   if (!same || dX.dtype !== x.dtype) {
-    throw new BugError(`autodiff: ${what} is ${dX.dtype} ${formatShape(dX.shape)}, its input ${x.name} is ${x.dtype} ${formatShape(x.shape)}`);
+    throw new BugError(
+      `autodiff: ${what} is ${dX.dtype} ${formatShape(dX.shape)}, its input ${x.name} is ${x.dtype} ${formatShape(x.shape)}`,
+    );
   }
 }

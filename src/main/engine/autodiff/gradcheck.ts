@@ -1,7 +1,16 @@
 // Gradient checks (docs/style.md, "every op has an oracle test"): the analytic gradients of the emitted backward graph against central finite
 // differences of the forward graph, both computed by onnxruntime, on inputs drawn from a seeded PRNG.
 import { BugError } from '../../../shared/errors';
-import { GraphBuilder, encodeModel, formatShape, tensor, type DType, type Graph, type Tensor, type Value } from '../graph';
+import {
+  GraphBuilder,
+  encodeModel,
+  formatShape,
+  tensor,
+  type DType,
+  type Graph,
+  type Tensor,
+  type Value,
+} from '../graph';
 import { isStatic, numel } from '../graph/shape';
 import { f16BitsToNumber } from '../models/tensor-data';
 import { EngineSession } from '../runtime';
@@ -62,20 +71,29 @@ export async function gradcheck(c: GradcheckCase): Promise<GradcheckResult> {
   const rng = new SeededRandom(c.seed ?? 1);
   const g = new GraphBuilder(`gradcheck.${c.name}`);
   const { output, params } = c.build(g);
-  const loss = output.shape.length === 0 ? output : g.op.ReduceSum(g.op.Mul(output, g.input('gradcheck.w', output.dtype, output.shape)), undefined, { keepdims: false });
+  const loss =
+    output.shape.length === 0
+      ? output
+      : g.op.ReduceSum(g.op.Mul(output, g.input('gradcheck.w', output.dtype, output.shape)), undefined, {
+          keepdims: false,
+        });
   g.output('loss', loss);
   const forward = g.build();
   const backward = buildBackward(forward, { loss, params });
 
   const fed = new Set(forward.inputs);
   const initializer = params.find((p) => !fed.has(p));
-  if (initializer) throw new BugError(`gradcheck ${c.name}: parameter ${initializer.name} must be a graph input (initializers cannot be perturbed)`);
+  if (initializer)
+    throw new BugError(
+      `gradcheck ${c.name}: parameter ${initializer.name} must be a graph input (initializers cannot be perturbed)`,
+    );
   const feeds: Record<string, Tensor> = {};
   for (const v of forward.inputs) {
     const given = c.feeds?.[v.name];
     if (given) feeds[v.name] = given;
     else if (isStatic(v.shape)) feeds[v.name] = randomTensor(v.dtype, v.shape, rng);
-    else throw new BugError(`gradcheck ${c.name}: input ${v.name} ${formatShape(v.shape)} needs a feed (symbolic dims)`);
+    else
+      throw new BugError(`gradcheck ${c.name}: input ${v.name} ${formatShape(v.shape)} needs a feed (symbolic dims)`);
   }
   const options = { threads: 1, ...(c.externalDataFolder ? { externalDataFolder: c.externalDataFolder } : {}) };
   const fwd = await EngineSession.create(encodeModel(forward), options);
@@ -109,7 +127,9 @@ async function compare(
     const grad = results[gradName(p.name)] as Tensor;
     const fed = feeds[p.name] as Tensor;
     if (grad.dtype !== fed.dtype || grad.dims.join() !== fed.dims.join()) {
-      failures.push(`${p.name}: gradient is ${grad.dtype} ${formatShape(grad.dims)}, parameter ${fed.dtype} ${formatShape(fed.dims)}`);
+      failures.push(
+        `${p.name}: gradient is ${grad.dtype} ${formatShape(grad.dims)}, parameter ${fed.dtype} ${formatShape(fed.dims)}`,
+      );
       continue;
     }
     const analytic = valuesOf(grad);
@@ -140,10 +160,16 @@ function toleranceFor(lossType: DType, paramType: DType, override: Partial<Toler
  * richardson: (4 D(h/2) - D(h)) / 3, which cancels the O(h²) error, so float32 losses can take a step large enough
  * to stay above their rounding noise.
  */
-async function finiteDifferences(x: Tensor, eps: number, richardson: boolean, lossOf: () => Promise<number>): Promise<Float64Array> {
+async function finiteDifferences(
+  x: Tensor,
+  eps: number,
+  richardson: boolean,
+  lossOf: () => Promise<number>,
+): Promise<Float64Array> {
   const data = x.data as Float64Array | Float32Array | Uint16Array;
   const out = new Float64Array(data.length);
-  const read = (i: number): number => (x.dtype === 'float16' ? f16BitsToNumber(data[i] as number) : (data[i] as number));
+  const read = (i: number): number =>
+    x.dtype === 'float16' ? f16BitsToNumber(data[i] as number) : (data[i] as number);
   const write = (i: number, v: number): void => void (data[i] = x.dtype === 'float16' ? f16Bits(v) : v);
   const central = async (i: number, center: number, h: number): Promise<number> => {
     write(i, center + h);

@@ -8,7 +8,6 @@ import { expectGradientsMatch as check } from './testing/expect-gradients';
 
 const F = 'float64';
 
-
 describe('gradient checks: loss and index ops', () => {
   it('SoftmaxCrossEntropyLoss with reduction sum, mean and none, labels repeated', async () => {
     for (const reduction of ['sum', 'mean', 'none'] as const) {

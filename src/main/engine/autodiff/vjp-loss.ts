@@ -24,7 +24,8 @@ const scatterElements: Vjp = (c) => {
   const { g } = c;
   const axis = intAttr(c.attrs, 'axis', 0);
   const reduction = stringAttr<ScatterReduction>(c.attrs, 'reduction', ['none', 'add', 'mul', 'max', 'min'], 'none');
-  if (reduction !== 'none' && reduction !== 'add') throw new BugError(`autodiff: ${c.node.name}: no gradient for ScatterElements with reduction '${reduction}'`);
+  if (reduction !== 'none' && reduction !== 'add')
+    throw new BugError(`autodiff: ${c.node.name}: no gradient for ScatterElements with reduction '${reduction}'`);
   const indices = c.x(1);
   let dData: Value | null = null;
   if (c.needs(0)) {
@@ -47,7 +48,8 @@ const gatherND: Vjp = (c) => {
 const scatterND: Vjp = (c) => {
   const { g } = c;
   const reduction = stringAttr<ScatterReduction>(c.attrs, 'reduction', ['none', 'add', 'mul', 'max', 'min'], 'none');
-  if (reduction !== 'none' && reduction !== 'add') throw new BugError(`autodiff: ${c.node.name}: no gradient for ScatterND with reduction '${reduction}'`);
+  if (reduction !== 'none' && reduction !== 'add')
+    throw new BugError(`autodiff: ${c.node.name}: no gradient for ScatterND with reduction '${reduction}'`);
   const indices = c.x(1);
   let dData: Value | null = null;
   if (c.needs(0)) {

@@ -7,7 +7,6 @@ import { expectGradientsMatch as check } from './testing/expect-gradients';
 
 const F = 'float64';
 
-
 describe('gradient checks: shape ops', () => {
   it('Gather along axis 0 (embedding rows, repeated and negative ids) and along axis 1', async () => {
     await check({
@@ -118,13 +117,23 @@ describe('gradient checks: shape ops', () => {
         const tokens = g.input('tokens', F, ['B', 'T', 4]); // [B, T, C]
         const w = g.input('w', F, [4, 4]);
         const batch = g.op.Shape(tokens, 0, 1); // [1] = [B]
-        const expanded = g.op.Expand(g.op.Unsqueeze(prompt, [0]), g.op.Concat([batch, g.constant(i64([2], [2, 4]))], 0)); // [B, P, C]
+        const expanded = g.op.Expand(
+          g.op.Unsqueeze(prompt, [0]),
+          g.op.Concat([batch, g.constant(i64([2], [2, 4]))], 0),
+        ); // [B, P, C]
         const h = g.op.Tanh(g.op.MatMul(g.op.Concat([expanded, tokens], 1), w)); // [B, T+2, C]
         const out = g.op.Slice(h, [2], [SLICE_END], [1]); // [B, T, C]
         expect(out.shape).toEqual(['B', 'T', 4]);
-        return { output: g.op.ReduceSum(g.op.Mul(out, out), undefined, { keepdims: false }), params: [prompt, tokens, w] };
+        return {
+          output: g.op.ReduceSum(g.op.Mul(out, out), undefined, { keepdims: false }),
+          params: [prompt, tokens, w],
+        };
       },
-      feeds: { tokens: randomTensor(F, [B, T, 4], rng), prompt: randomTensor(F, [2, 4], rng), w: randomTensor(F, [4, 4], rng) },
+      feeds: {
+        tokens: randomTensor(F, [B, T, 4], rng),
+        prompt: randomTensor(F, [2, 4], rng),
+        w: randomTensor(F, [4, 4], rng),
+      },
     });
   });
 });

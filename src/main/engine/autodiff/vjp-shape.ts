@@ -7,12 +7,14 @@ import { axesOf, intAttr } from '../graph/op-def';
 import { NONE, type Vjp, type VjpContext, type VjpEntry } from './context';
 import { dimsValue, int64Scalar, reshapeTo, scalar, unbroadcast } from './emit';
 
-const range = (from: number, to: number): number[] => Array.from({ length: Math.max(to - from, 0) }, (_, i) => from + i);
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: Math.max(to - from, 0) }, (_, i) => from + i);
 
 /** Constant axes of input i (Unsqueeze, Squeeze, Slice), normalized for a tensor of the given rank. */
 function constAxes(c: VjpContext, i: number, rank: number): number[] {
   const list = c.ints(i);
-  if (!list || list.some((a) => typeof a !== 'number')) throw new BugError(`autodiff: ${c.node.name} has axes unknown while building`);
+  if (!list || list.some((a) => typeof a !== 'number'))
+    throw new BugError(`autodiff: ${c.node.name} has axes unknown while building`);
   return axesOf(list as number[], rank, c.x(0).shape);
 }
 
@@ -31,7 +33,10 @@ const gather: Vjp = (c) => {
   const V = data.shape[axis] as Dim;
   const rest = data.shape.filter((_, i) => i !== axis); // [pre..., post...]
   // dY [pre..., I..., post...] -> [I..., pre..., post...], so the gathered rows come first.
-  const dY = axis === 0 ? c.dY : g.op.Transpose(c.dY, [...range(axis, axis + q), ...range(0, axis), ...range(axis + q, rank - 1 + q)]);
+  const dY =
+    axis === 0
+      ? c.dY
+      : g.op.Transpose(c.dY, [...range(axis, axis + q), ...range(0, axis), ...range(axis + q, rank - 1 + q)]);
   const vScalar = typeof V === 'number' ? int64Scalar(g, V) : g.op.Gather(g.op.Shape(data), int64Scalar(g, axis)); // []
   let idx = indices.dtype === 'int64' ? indices : g.op.Cast(indices, 'int64');
   idx = g.op.Where(g.op.Less(idx, int64Scalar(g, 0)), g.op.Add(idx, vScalar), idx); // negative indices count from the end
@@ -43,9 +48,14 @@ const gather: Vjp = (c) => {
 };
 
 /** An int64 value [a + b] from two pieces that are constants or known-content values. */
-function addInts(g: GraphBuilder, a: Value | readonly number[], b: Value | readonly number[]): Value | readonly number[] {
+function addInts(
+  g: GraphBuilder,
+  a: Value | readonly number[],
+  b: Value | readonly number[],
+): Value | readonly number[] {
   if (Array.isArray(a) && Array.isArray(b)) return a.map((v: number, i) => v + (b[i] as number));
-  const value = (v: Value | readonly number[]): Value => (Array.isArray(v) ? g.constant(i64([v.length], v)) : (v as Value));
+  const value = (v: Value | readonly number[]): Value =>
+    Array.isArray(v) ? g.constant(i64([v.length], v)) : (v as Value);
   return g.op.Add(value(a), value(b));
 }
 
@@ -73,14 +83,23 @@ function slicePadding(dim: Dim, start: Dim, end: Dim): { before: Dim; after: Dim
     return { before: s, after: dim - Math.max(clamp(end), s) };
   }
   const s = typeof start === 'number' && start < 0 ? addDims(dim, start) : start;
-  const e = typeof end === 'number' && end >= 2 ** 31 ? dim : typeof end === 'number' && end < 0 ? addDims(dim, end) : end;
+  const e =
+    typeof end === 'number' && end >= 2 ** 31 ? dim : typeof end === 'number' && end < 0 ? addDims(dim, end) : end;
   const after = e === undefined ? undefined : subDims(dim, e);
   return s === undefined || after === undefined ? undefined : { before: s, after };
 }
 
 /** v with `before` and `after` zeros concatenated along axis. */
 function padAxis(g: GraphBuilder, v: Value, axis: number, before: Dim, after: Dim, sources: readonly Value[]): Value {
-  const zeros = (length: Dim): Value => g.op.Expand(scalar(g, v.dtype, 0), dimsValue(g, v.shape.map((d, i) => (i === axis ? length : d)), [v, ...sources]));
+  const zeros = (length: Dim): Value =>
+    g.op.Expand(
+      scalar(g, v.dtype, 0),
+      dimsValue(
+        g,
+        v.shape.map((d, i) => (i === axis ? length : d)),
+        [v, ...sources],
+      ),
+    );
   const parts = [...(before === 0 ? [] : [zeros(before)]), v, ...(after === 0 ? [] : [zeros(after)])];
   return parts.length === 1 ? v : g.op.Concat(parts, axis);
 }
@@ -95,7 +114,10 @@ const slice: Vjp = (c) => {
   let dX = c.dY;
   axes.forEach((axis, k) => {
     const pad = slicePadding(x.shape[axis] as Dim, starts[k] as Dim, (ends[k] ?? SLICE_END) as Dim);
-    if (!pad) throw new BugError(`autodiff: ${c.node.name}: cannot place the slice ${starts[k]}:${ends[k]} of dim ${x.shape[axis]}`);
+    if (!pad)
+      throw new BugError(
+        `autodiff: ${c.node.name}: cannot place the slice ${starts[k]}:${ends[k]} of dim ${x.shape[axis]}`,
+      );
     dX = padAxis(c.g, dX, axis, pad.before, pad.after, [x]);
   });
   return [dX, null, null, null];

@@ -9,14 +9,17 @@ import { expectGradientsMatch as check } from './testing/expect-gradients';
 
 const F = 'float64';
 
-
 /** Values in [min, max) for inputs that need a domain (positive for Sqrt, Div, Pow). */
 function between(dims: readonly number[], min: number, max: number, seed = 7, dtype: DType = F): Tensor {
   return randomTensor(dtype, dims, new SeededRandom(seed), min, max);
 }
 
 /** Gradient of f(x) for a unary op on x [2, 3]. */
-function unaryCase(name: string, f: (g: GraphBuilder, x: Value) => Value, feeds?: Record<string, Tensor>): GradcheckCase {
+function unaryCase(
+  name: string,
+  f: (g: GraphBuilder, x: Value) => Value,
+  feeds?: Record<string, Tensor>,
+): GradcheckCase {
   return {
     name,
     build: (g) => {
@@ -28,7 +31,12 @@ function unaryCase(name: string, f: (g: GraphBuilder, x: Value) => Value, feeds?
 }
 
 /** Gradients of both operands of a binary op with broadcasting between shapes a and b. */
-function binaryCase(op: 'Add' | 'Sub' | 'Mul' | 'Div', a: number[], b: number[], feeds?: Record<string, Tensor>): GradcheckCase {
+function binaryCase(
+  op: 'Add' | 'Sub' | 'Mul' | 'Div',
+  a: number[],
+  b: number[],
+  feeds?: Record<string, Tensor>,
+): GradcheckCase {
   return {
     name: `${op} ${a} ${b}`,
     build: (g) => {
@@ -113,7 +121,8 @@ describe('gradient checks: elementwise binary ops with broadcasting', () => {
 
 describe('gradient checks: elementwise unary ops', () => {
   it('Exp, Tanh, Sigmoid, Neg, Identity, Sin, Cos', async () => {
-    for (const op of ['Exp', 'Tanh', 'Sigmoid', 'Neg', 'Identity', 'Sin', 'Cos'] as const) await check(unaryCase(op, (g, x) => g.op[op](x)));
+    for (const op of ['Exp', 'Tanh', 'Sigmoid', 'Neg', 'Identity', 'Sin', 'Cos'] as const)
+      await check(unaryCase(op, (g, x) => g.op[op](x)));
   });
   it('Relu (inputs away from the kink)', async () => {
     const x = between([2, 3], 0.1, 1);

@@ -11,7 +11,10 @@ import { shapeVjps } from './vjp-shape';
 
 /** Gradients of A and B for an elementwise binary op, reduced over the axes each was broadcast along. */
 function binary(dA: (c: VjpContext) => Value, dB: (c: VjpContext) => Value): Vjp {
-  return (c) => [c.needs(0) ? unbroadcast(c.g, dA(c), c.x(0)) : null, c.needs(1) ? unbroadcast(c.g, dB(c), c.x(1)) : null];
+  return (c) => [
+    c.needs(0) ? unbroadcast(c.g, dA(c), c.x(0)) : null,
+    c.needs(1) ? unbroadcast(c.g, dB(c), c.x(1)) : null,
+  ];
 }
 
 /** dX = dY * f(c) for an elementwise unary op. */
@@ -30,10 +33,15 @@ function reduceVjp(mean: boolean): Vjp {
     const x = c.x(0);
     const rank = x.shape.length;
     const listed = c.node.inputs[1] ? c.ints(1) : [];
-    if (!listed || listed.some((a) => typeof a !== 'number')) throw new BugError(`autodiff: ${c.node.name} has axes unknown while building`);
+    if (!listed || listed.some((a) => typeof a !== 'number'))
+      throw new BugError(`autodiff: ${c.node.name} has axes unknown while building`);
     const axes = listed.length > 0 ? axesOf(listed as number[], rank, x.shape) : x.shape.map((_, i) => i);
     let dY = c.dY;
-    if (intAttr(c.attrs, 'keepdims', 1) === 0 && axes.length > 0) dY = g.op.Unsqueeze(dY, [...axes].sort((p, q) => p - q));
+    if (intAttr(c.attrs, 'keepdims', 1) === 0 && axes.length > 0)
+      dY = g.op.Unsqueeze(
+        dY,
+        [...axes].sort((p, q) => p - q),
+      );
     const dX = g.op.Expand(dY, shapeOf(g, x));
     if (!mean) return [dX];
     return [g.op.Div(dX, reducedCount(g, x, axes))];
@@ -43,7 +51,12 @@ function reduceVjp(mean: boolean): Vjp {
 /** Number of elements averaged by ReduceMean, as a scalar of X's dtype (from Shape when dims are symbolic). */
 function reducedCount(g: GraphBuilder, x: Value, axes: readonly number[]): Value {
   const dims = axes.map((a) => x.shape[a]);
-  if (dims.every((d) => typeof d === 'number')) return scalar(g, x.dtype, (dims as number[]).reduce((n, d) => n * d, 1));
+  if (dims.every((d) => typeof d === 'number'))
+    return scalar(
+      g,
+      x.dtype,
+      (dims as number[]).reduce((n, d) => n * d, 1),
+    );
   const shape = g.op.Shape(x);
   const factors = axes.map((a) => g.op.Gather(shape, g.constant(i64([], [a]))));
   const count = factors.reduce((n, f) => g.op.Mul(n, f));
@@ -81,7 +94,8 @@ const matMul: Vjp = (c) => {
   }
   if (c.needs(1)) {
     if (b.shape.length === 2 && a.shape.length > 2) {
-      const rows = (v: Value): Value => g.op.Reshape(v, g.op.Concat([g.constant(i64([1], [-1])), g.op.Shape(v, -1)], 0));
+      const rows = (v: Value): Value =>
+        g.op.Reshape(v, g.op.Concat([g.constant(i64([1], [-1])), g.op.Shape(v, -1)], 0));
       dB = g.op.MatMul(g.op.Transpose(rows(a)), rows(dY)); // [K, rows] x [rows, N]
     } else {
       dB = unbroadcast(g, g.op.MatMul(transposedInput(c, 0, a), dY), b); // [..., K, N]
@@ -125,7 +139,8 @@ const logSoftmax: Vjp = (c) => {
 
 const pow: Vjp = (c) => {
   const { g } = c;
-  if (c.needs(1)) throw new BugError(`autodiff: ${c.node.name}: the gradient of Pow's exponent needs Log, which the builder lacks`);
+  if (c.needs(1))
+    throw new BugError(`autodiff: ${c.node.name}: the gradient of Pow's exponent needs Log, which the builder lacks`);
   const x = c.x(0);
   const p = c.x(1).dtype === x.dtype ? c.x(1) : g.op.Cast(c.x(1), x.dtype);
   const dX = g.op.Mul(c.dY, g.op.Mul(p, g.op.Pow(x, g.op.Sub(p, one(c, p))))); // dY·p·x^(p-1)
@@ -137,7 +152,8 @@ const pow: Vjp = (c) => {
  * so dX is dY rotated back: RotaryEmbedding(dY, cos, -sin). cos/sin come from positions and get no gradient.
  */
 const rotaryEmbedding: Vjp = (c) => {
-  if (c.needs(1) || c.needs(2)) throw new BugError(`autodiff: ${c.node.name}: no gradient for RotaryEmbedding's cos/sin caches`);
+  if (c.needs(1) || c.needs(2))
+    throw new BugError(`autodiff: ${c.node.name}: no gradient for RotaryEmbedding's cos/sin caches`);
   const { g } = c;
   return [g.op.RotaryEmbedding(c.dY, c.x(1), g.op.Neg(c.x(2)), intAttr(c.attrs, 'num_heads', 0)), null, null];
 };
@@ -197,7 +213,8 @@ export const vjps = {
   Cast: (c) => [c.g.op.Cast(c.dY, c.x(0).dtype)],
   Transpose: (c) => {
     const rank = c.dY.shape.length;
-    const perm = c.attrs['perm']?.kind === 'ints' ? c.attrs['perm'].value : Array.from({ length: rank }, (_, i) => rank - 1 - i);
+    const perm =
+      c.attrs['perm']?.kind === 'ints' ? c.attrs['perm'].value : Array.from({ length: rank }, (_, i) => rank - 1 - i);
     const inverse = new Array<number>(rank);
     perm.forEach((p, i) => (inverse[p] = i));
     return [c.g.op.Transpose(c.dY, inverse)];

@@ -34,7 +34,8 @@ export class CandidateSet {
 
   /** Loads every token of `row` [V] with a finite logit >= threshold (-Infinity: all not removed). */
   load(row: Float32Array, threshold = -Infinity): this {
-    if (row.length > this.capacity) throw new BugError(`candidate set of ${this.capacity} cannot hold a row of ${row.length}`);
+    if (row.length > this.capacity)
+      throw new BugError(`candidate set of ${this.capacity} cannot hold a row of ${row.length}`);
     let n = 0;
     let max = -Infinity;
     for (let i = 0; i < row.length; i++) {

@@ -11,7 +11,26 @@ import { FakeModel, hashedLogits, oneHot, scripted, type NextLogits } from './te
 import { FakeTokenizer } from './testing/fake-tokenizer';
 
 const tok = new FakeTokenizer(
-  ['<pad>', '</s>', '<s>', 'a', 'b', 'c', ' ', 'Hello', ' world', 'ST', 'OP', '!', [0xe2, 0x82], [0xac], 'x', 'y', 'z', '.'],
+  [
+    '<pad>',
+    '</s>',
+    '<s>',
+    'a',
+    'b',
+    'c',
+    ' ',
+    'Hello',
+    ' world',
+    'ST',
+    'OP',
+    '!',
+    [0xe2, 0x82],
+    [0xac],
+    'x',
+    'y',
+    'z',
+    '.',
+  ],
   new Set([0, 1, 2]),
 );
 const V = tok.vocabSize;
@@ -25,7 +44,12 @@ interface Run {
   model: FakeModel;
 }
 
-async function run(prompts: number[][], next: NextLogits, settings: DecodingSettingsInput, extra: Partial<GenerateOptions> = {}): Promise<Run> {
+async function run(
+  prompts: number[][],
+  next: NextLogits,
+  settings: DecodingSettingsInput,
+  extra: Partial<GenerateOptions> = {},
+): Promise<Run> {
   const model = new FakeModel(V, next);
   const events: TokenEvent[] = [];
   const results = await generate({
@@ -50,7 +74,11 @@ it('takes the real ModelTokenizer as its tokenizer (checked by tsc)', () => {
 
 describe('generate: one row', () => {
   it('follows the greedy picks and stops at EOS, which is kept in the ids but not in the text', async () => {
-    const { results, events } = await run([[BOS, tok.id('Hello')]], scripted(V, tok.ids(' world', '!', '</s>'), EOS), {});
+    const { results, events } = await run(
+      [[BOS, tok.id('Hello')]],
+      scripted(V, tok.ids(' world', '!', '</s>'), EOS),
+      {},
+    );
     expect(results[0]).toMatchObject({
       tokenIds: tok.ids(' world', '!', '</s>'),
       text: ' world!',
@@ -74,7 +102,12 @@ describe('generate: one row', () => {
   });
 
   it('stops at the context length (maxLength) and rejects prompts that fill it', async () => {
-    const { results } = await run([[BOS, 3, 4]], scripted(V, [], tok.id('a')), { max_new_tokens: 50 }, { maxLength: 5 });
+    const { results } = await run(
+      [[BOS, 3, 4]],
+      scripted(V, [], tok.id('a')),
+      { max_new_tokens: 50 },
+      { maxLength: 5 },
+    );
     expect(results[0]).toMatchObject({ generatedTokens: 2, finishReason: 'length' });
     const error = await run([[BOS, 3, 4]], scripted(V, [], 3), {}, { maxLength: 3 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
@@ -84,19 +117,29 @@ describe('generate: one row', () => {
   it('ends at a stop string split across tokens; the text and the stream exclude it', async () => {
     const script = tok.ids('a', 'ST', 'OP', 'b');
     const { results, events } = await run([[BOS]], scripted(V, script, EOS), { stop_strings: ['STOP'] });
-    expect(results[0]).toMatchObject({ text: 'a', finishReason: 'stop', stopString: 'STOP', tokenIds: tok.ids('a', 'ST', 'OP') });
+    expect(results[0]).toMatchObject({
+      text: 'a',
+      finishReason: 'stop',
+      stopString: 'STOP',
+      tokenIds: tok.ids('a', 'ST', 'OP'),
+    });
     expect(deltas(events)).toEqual(['a', '', '']); // "ST" was held back, never streamed
     expect(events.at(-1)?.finishReason).toBe('stop');
   });
 
   it('releases held-back text when it turns out not to be a stop string', async () => {
-    const { results, events } = await run([[BOS]], scripted(V, tok.ids('ST', 'a', '</s>'), EOS), { stop_strings: ['STOP'] });
+    const { results, events } = await run([[BOS]], scripted(V, tok.ids('ST', 'a', '</s>'), EOS), {
+      stop_strings: ['STOP'],
+    });
     expect(deltas(events)).toEqual(['', 'STa', '']);
     expect(results[0]).toMatchObject({ text: 'STa', finishReason: 'eos' });
   });
 
   it('flushes held-back text when the row ends for another reason', async () => {
-    const { results, events } = await run([[BOS]], scripted(V, tok.ids('a', 'ST'), EOS), { stop_strings: ['STOP'], max_new_tokens: 2 });
+    const { results, events } = await run([[BOS]], scripted(V, tok.ids('a', 'ST'), EOS), {
+      stop_strings: ['STOP'],
+      max_new_tokens: 2,
+    });
     expect(deltas(events)).toEqual(['a', 'ST']);
     expect(results[0]).toMatchObject({ text: 'aST', finishReason: 'length' });
   });
@@ -121,14 +164,25 @@ describe('generate: one row', () => {
     expect(custom.results[0]).toMatchObject({ text: 'ab', finishReason: 'eos', generatedTokens: 4 });
     const ignored = await run([[BOS]], scripted(V, script, EOS), { ignore_eos: true, max_new_tokens: 5 });
     expect(ignored.results[0]).toMatchObject({ text: 'ab.c', finishReason: 'length' });
-    const shown = await run([[BOS]], scripted(V, script, EOS), { ignore_eos: true, max_new_tokens: 5, skip_special_tokens: false });
+    const shown = await run([[BOS]], scripted(V, script, EOS), {
+      ignore_eos: true,
+      max_new_tokens: 5,
+      skip_special_tokens: false,
+    });
     expect(shown.results[0]?.text).toBe('a</s>b.c');
   });
 
   it('reports time to first token and total time from the injected clock', async () => {
     let clock = 1000;
     const model = new FakeModel(V, scripted(V, tok.ids('a', 'b', '</s>'), EOS), { onStep: () => (clock += 10) });
-    const [result] = await generate({ promptIds: [[BOS]], step: model.step, settings: {}, tokenizer: tok, eosTokenIds: [EOS], now: () => clock });
+    const [result] = await generate({
+      promptIds: [[BOS]],
+      step: model.step,
+      settings: {},
+      tokenizer: tok,
+      eosTokenIds: [EOS],
+      now: () => clock,
+    });
     expect(result).toMatchObject({ timeToFirstTokenMs: 10, totalMs: 30 });
   });
 
@@ -139,11 +193,23 @@ describe('generate: one row', () => {
   });
 
   it('treats a step that returns the wrong number of logits as a bug', async () => {
-    const ragged = generate({ promptIds: [[BOS], [BOS]], step: async () => new Float32Array(2 * V + 1), settings: {}, tokenizer: tok });
+    const ragged = generate({
+      promptIds: [[BOS], [BOS]],
+      step: async () => new Float32Array(2 * V + 1),
+      settings: {},
+      tokenizer: tok,
+    });
     await expect(ragged).rejects.toThrow(BugError);
     let calls = 0;
-    const changing = generate({ promptIds: [[BOS]], step: async () => new Float32Array(calls++ === 0 ? V : V + 1), settings: {}, tokenizer: tok });
-    await expect(changing).rejects.toThrow(/step 1: the model returned 19 logits for a batch of 1; expected \[B, V\] with V = 18/);
+    const changing = generate({
+      promptIds: [[BOS]],
+      step: async () => new Float32Array(calls++ === 0 ? V : V + 1),
+      settings: {},
+      tokenizer: tok,
+    });
+    await expect(changing).rejects.toThrow(
+      /step 1: the model returned 19 logits for a batch of 1; expected \[B, V\] with V = 18/,
+    );
   });
 });
 
@@ -201,7 +267,7 @@ describe('generate: batches', () => {
   });
 
   it('stops rows independently: a finished row is fed padding and its output is frozen', async () => {
-    const next: NextLogits = ({ step, row }) => oneHot(V, row === 0 ? [3, EOS][step] ?? 3 : 4);
+    const next: NextLogits = ({ step, row }) => oneHot(V, row === 0 ? ([3, EOS][step] ?? 3) : 4);
     const { results, events, model } = await run([[BOS], [BOS]], next, { max_new_tokens: 4 });
     expect(results[0]).toMatchObject({ tokenIds: [3, EOS], text: 'a', finishReason: 'eos' });
     expect(results[1]).toMatchObject({ tokenIds: [4, 4, 4, 4], text: 'bbbb', finishReason: 'length' });
@@ -251,7 +317,8 @@ describe('generate: cancellation', () => {
       },
     });
     expect(model.inputs.length).toBe(4);
-    for (const result of results) expect(result).toMatchObject({ finishReason: 'cancelled', generatedTokens: 4, text: 'abcST' });
+    for (const result of results)
+      expect(result).toMatchObject({ finishReason: 'cancelled', generatedTokens: 4, text: 'abcST' });
     // The closing event carries the held-back "ST" (not a stop string after all) and no token.
     expect(events.filter((e) => e.tokenId === null).map((e) => [e.row, e.delta, e.finishReason])).toEqual([
       [0, 'ST', 'cancelled'],
@@ -262,13 +329,25 @@ describe('generate: cancellation', () => {
   it('discards a step that finishes after the abort', async () => {
     const controller = new AbortController();
     const model = new FakeModel(V, next, { onStep: (input) => input.step === 2 && controller.abort() });
-    const [result] = await generate({ promptIds: [[BOS]], step: model.step, settings: {}, tokenizer: tok, signal: controller.signal });
+    const [result] = await generate({
+      promptIds: [[BOS]],
+      step: model.step,
+      settings: {},
+      tokenizer: tok,
+      signal: controller.signal,
+    });
     expect(result).toMatchObject({ finishReason: 'cancelled', tokenIds: tok.ids('a', 'b'), text: 'ab' });
   });
 
   it('calls no step when already aborted', async () => {
     const model = new FakeModel(V, next);
-    const [result] = await generate({ promptIds: [[BOS]], step: model.step, settings: {}, tokenizer: tok, signal: AbortSignal.abort() });
+    const [result] = await generate({
+      promptIds: [[BOS]],
+      step: model.step,
+      settings: {},
+      tokenizer: tok,
+      signal: AbortSignal.abort(),
+    });
     expect(model.inputs.length).toBe(0);
     expect(result).toMatchObject({ finishReason: 'cancelled', generatedTokens: 0, text: '', timeToFirstTokenMs: null });
   });
@@ -286,6 +365,8 @@ describe('generate: cancellation', () => {
         throw new Error('session lost');
       },
     });
-    await expect(generate({ promptIds: [[BOS]], step: failing.step, settings: {}, tokenizer: tok })).rejects.toThrow('session lost');
+    await expect(generate({ promptIds: [[BOS]], step: failing.step, settings: {}, tokenizer: tok })).rejects.toThrow(
+      'session lost',
+    );
   });
 });

@@ -83,7 +83,9 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
   if (options.seeds !== undefined && options.seeds.length !== prompts.length) {
     throw new BugError(`generate: ${options.seeds.length} seeds for ${prompts.length} prompts`);
   }
-  for (const seed of options.seeds ?? []) if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new BugError(`generate: seed ${seed} is not a uint32`);
+  for (const seed of options.seeds ?? [])
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff)
+      throw new BugError(`generate: seed ${seed} is not a uint32`);
   const criteria: TokenCriteria = {
     eosTokenIds: new Set(eosTokenIds(settings, options.eosTokenIds ?? [])),
     maxNewTokens: settings.max_new_tokens,
@@ -131,7 +133,13 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
   return rows.map((row) => result(row, startedAt));
 }
 
-function stepInput(step: number, inputIds: Int64Tensor, padLengths: number[], width: number, rows: RowState[]): StepInput {
+function stepInput(
+  step: number,
+  inputIds: Int64Tensor,
+  padLengths: number[],
+  width: number,
+  rows: RowState[],
+): StepInput {
   const mask = attentionMask(padLengths, width);
   const length = inputIds.dims[1];
   return {
@@ -157,7 +165,9 @@ async function runStep(step: StepFunction, input: StepInput): Promise<Float32Arr
 function vocabSize(logits: Float32Array, batch: number, step: number, expected: number | undefined): number {
   const vocab = logits.length / batch;
   if (!Number.isInteger(vocab) || vocab < 1 || (expected !== undefined && vocab !== expected)) {
-    throw new BugError(`generate step ${step}: the model returned ${logits.length} logits for a batch of ${batch}; expected [B, V]${expected === undefined ? '' : ` with V = ${expected}`}`);
+    throw new BugError(
+      `generate step ${step}: the model returned ${logits.length} logits for a batch of ${batch}; expected [B, V]${expected === undefined ? '' : ` with V = ${expected}`}`,
+    );
   }
   return vocab;
 }
@@ -172,25 +182,34 @@ function checkPrompts(prompts: readonly (readonly number[])[], maxLength: number
       });
     }
     if (maxLength !== undefined && prompt.length >= maxLength) {
-      throw new UserError(`Prompt ${b + 1} has ${prompt.length} tokens, but the model's context holds ${maxLength} (prompt and output together).`, {
-        where: `prompt ${b + 1}`,
-        hint: 'Shorten the prompt or use fewer demonstrations.',
-        code: 'context-length',
-      });
+      throw new UserError(
+        `Prompt ${b + 1} has ${prompt.length} tokens, but the model's context holds ${maxLength} (prompt and output together).`,
+        {
+          where: `prompt ${b + 1}`,
+          hint: 'Shorten the prompt or use fewer demonstrations.',
+          code: 'context-length',
+        },
+      );
     }
-    for (const id of prompt) if (!Number.isInteger(id) || id < 0) throw new BugError(`generate: prompt ${b + 1} holds ${id}, which is not a token id`);
+    for (const id of prompt)
+      if (!Number.isInteger(id) || id < 0)
+        throw new BugError(`generate: prompt ${b + 1} holds ${id}, which is not a token id`);
   });
 }
 
 function checkTokenIds(prompts: readonly (readonly number[])[], padTokenId: number, vocab: number): void {
-  if (!Number.isInteger(padTokenId) || padTokenId < 0 || padTokenId >= vocab) throw new BugError(`generate: pad token id ${padTokenId} is outside the model's vocabulary of ${vocab}`);
+  if (!Number.isInteger(padTokenId) || padTokenId < 0 || padTokenId >= vocab)
+    throw new BugError(`generate: pad token id ${padTokenId} is outside the model's vocabulary of ${vocab}`);
   prompts.forEach((prompt, b) => {
-    for (const id of prompt) if (id >= vocab) throw new BugError(`generate: prompt ${b + 1} holds token id ${id}, but the model's vocabulary has ${vocab}`);
+    for (const id of prompt)
+      if (id >= vocab)
+        throw new BugError(`generate: prompt ${b + 1} holds token id ${id}, but the model's vocabulary has ${vocab}`);
   });
 }
 
 function result(row: RowState, startedAt: number): GenerationResult {
-  if (row.finishReason === null || row.finishedAt === null) throw new BugError(`generate: row ${row.index} ended without a finish reason`);
+  if (row.finishReason === null || row.finishedAt === null)
+    throw new BugError(`generate: row ${row.index} ended without a finish reason`);
   return {
     tokenIds: row.tokenIds,
     text: row.text,

@@ -13,7 +13,10 @@ export interface Int64Tensor {
 export const PADDED_POSITION_ID = 1n;
 
 /** Left-pads ragged prompts to the longest: input_ids [B, T] with `padTokenId`, and each row's padding length [B]. */
-export function leftPad(prompts: readonly (readonly number[])[], padTokenId: number): { inputIds: Int64Tensor; padLengths: number[] } {
+export function leftPad(
+  prompts: readonly (readonly number[])[],
+  padTokenId: number,
+): { inputIds: Int64Tensor; padLengths: number[] } {
   const batch = prompts.length;
   const width = Math.max(0, ...prompts.map((p) => p.length));
   const data = new BigInt64Array(batch * width).fill(BigInt(padTokenId));
@@ -56,5 +59,7 @@ export function columnOf(tokenIds: readonly number[]): Int64Tensor {
 /** A matrix as nested arrays of numbers (for tests and messages). */
 export function toRows(tensor: Int64Tensor): number[][] {
   const [rows, columns] = tensor.dims;
-  return Array.from({ length: rows }, (_, r) => Array.from(tensor.data.subarray(r * columns, (r + 1) * columns), Number));
+  return Array.from({ length: rows }, (_, r) =>
+    Array.from(tensor.data.subarray(r * columns, (r + 1) * columns), Number),
+  );
 }

@@ -1,7 +1,16 @@
 // Logits processors and warpers against hand-computed HF results, and the partial-selection versions against a
 // full-sort reference on vocabulary-sized rows.
 import { describe, expect, it } from 'vitest';
-import { applyMinP, applyRepetitionPenalty, applyTemperature, applyTopK, applyTopP, argmax, sampleToken, softmax } from './logits';
+import {
+  applyMinP,
+  applyRepetitionPenalty,
+  applyTemperature,
+  applyTopK,
+  applyTopP,
+  argmax,
+  sampleToken,
+  softmax,
+} from './logits';
 import { Pcg32 } from './random';
 import { kthLargest } from './select';
 import { kept, referenceTopK, referenceTopP } from './testing/reference';

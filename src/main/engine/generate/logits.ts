@@ -13,7 +13,8 @@ export function applyRepetitionPenalty(logits: Float32Array, seenIds: Iterable<n
   const distinct = seenIds instanceof Set ? (seenIds as Set<number>) : new Set(seenIds);
   for (const id of distinct) {
     const score = logits[id];
-    if (score === undefined) throw new BugError(`repetition penalty: token id ${id} is outside the vocabulary of ${logits.length}`);
+    if (score === undefined)
+      throw new BugError(`repetition penalty: token id ${id} is outside the vocabulary of ${logits.length}`);
     logits[id] = score < 0 ? score * penalty : score / penalty;
   }
 }

@@ -13,7 +13,9 @@ describe('Pcg32', () => {
     const ints = Pcg32.fromSeed(0);
     expect(Array.from({ length: 4 }, () => ints.nextUint32())).toEqual([3231277110, 830052806, 1443187100, 2560220777]);
     const floats = Pcg32.fromSeed(1234);
-    expect(Array.from({ length: 3 }, () => floats.nextFloat())).toEqual([0.28382907493284404, 0.679103955204007, 0.9562027764635082]);
+    expect(Array.from({ length: 3 }, () => floats.nextFloat())).toEqual([
+      0.28382907493284404, 0.679103955204007, 0.9562027764635082,
+    ]);
   });
 
   it('repeats with the same seed and differs with another', () => {

@@ -57,7 +57,10 @@ export class RowState {
   ) {
     this.seen = new Set(prompt);
     this.random = Pcg32.fromSeed(seed);
-    this.decoder = tokenizer.createStreamDecoder({ skipSpecialTokens: options.skipSpecialTokens, context: prompt.slice(-DECODER_CONTEXT) });
+    this.decoder = tokenizer.createStreamDecoder({
+      skipSpecialTokens: options.skipSpecialTokens,
+      context: prompt.slice(-DECODER_CONTEXT),
+    });
     this.matcher = new StopStringMatcher(options.stopStrings);
   }
 

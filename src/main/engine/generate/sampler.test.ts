@@ -36,9 +36,15 @@ describe('Sampler: greedy', () => {
 
   it('rejects NaN and +Infinity logits with a BugError naming where', () => {
     const sampler = new Sampler(greedy, 3);
-    expect(() => sampler.next(Float32Array.from([1, Number.NaN, 0]), new Set(), Pcg32.fromSeed(0), 'step 2, row 1')).toThrow(BugError);
-    expect(() => sampler.next(Float32Array.from([1, Number.NaN, 0]), new Set(), Pcg32.fromSeed(0), 'step 2, row 1')).toThrow(/step 2, row 1: .*NaN.*token 1/);
-    expect(() => new Sampler(sampling({}), 2).next(Float32Array.from([Infinity, 0]), new Set(), Pcg32.fromSeed(0))).toThrow(BugError);
+    expect(() =>
+      sampler.next(Float32Array.from([1, Number.NaN, 0]), new Set(), Pcg32.fromSeed(0), 'step 2, row 1'),
+    ).toThrow(BugError);
+    expect(() =>
+      sampler.next(Float32Array.from([1, Number.NaN, 0]), new Set(), Pcg32.fromSeed(0), 'step 2, row 1'),
+    ).toThrow(/step 2, row 1: .*NaN.*token 1/);
+    expect(() =>
+      new Sampler(sampling({}), 2).next(Float32Array.from([Infinity, 0]), new Set(), Pcg32.fromSeed(0)),
+    ).toThrow(BugError);
   });
 });
 
@@ -58,7 +64,10 @@ describe('Sampler: sampling', () => {
         const row = randomRow(3000, 100 * n + trial, 12);
         const probs = referenceDistribution(row, settings);
         const u = Pcg32.fromSeed(trial).nextFloat();
-        expect(sampler.next(Float32Array.from(row), new Set(), Pcg32.fromSeed(trial)), `settings ${n}, trial ${trial}`).toBe(referenceDraw(probs, u));
+        expect(
+          sampler.next(Float32Array.from(row), new Set(), Pcg32.fromSeed(trial)),
+          `settings ${n}, trial ${trial}`,
+        ).toBe(referenceDraw(probs, u));
       }
     }
   });
@@ -86,8 +95,12 @@ describe('Sampler: sampling', () => {
     for (let i = 0; i < draws; i++) counts[sampler.next(Float32Array.from(row), new Set(), random)]!++;
     const kept = expected.map((p, id) => (p > 0 ? id : -1)).filter((id) => id >= 0);
     expect(kept).toEqual([0, 1, 2, 7]); // top-k 6 then top-p 0.9 over the tempered probabilities
-    for (let id = 0; id < row.length; id++) if (expected[id] === 0) expect(counts[id], `token ${id} was filtered out`).toBe(0);
-    const chiSquare = kept.reduce((sum, id) => sum + (counts[id]! - draws * expected[id]!) ** 2 / (draws * expected[id]!), 0);
+    for (let id = 0; id < row.length; id++)
+      if (expected[id] === 0) expect(counts[id], `token ${id} was filtered out`).toBe(0);
+    const chiSquare = kept.reduce(
+      (sum, id) => sum + (counts[id]! - draws * expected[id]!) ** 2 / (draws * expected[id]!),
+      0,
+    );
     expect(chiSquare).toBeLessThan(16.27); // chi-square with 3 degrees of freedom at p = 0.001
   });
 });

@@ -6,7 +6,10 @@ import { applyRepetitionPenalty, checkAndApplyTemperature, checkedArgmax } from 
 import type { Pcg32 } from './random';
 import type { DecodingSettings } from './settings';
 
-export type SamplingSettings = Pick<DecodingSettings, 'do_sample' | 'temperature' | 'top_k' | 'top_p' | 'min_p' | 'repetition_penalty'>;
+export type SamplingSettings = Pick<
+  DecodingSettings,
+  'do_sample' | 'temperature' | 'top_k' | 'top_p' | 'min_p' | 'repetition_penalty'
+>;
 
 export class Sampler {
   /** Scratch for the warpers, reused by every row and step (no V-sized garbage per token). */

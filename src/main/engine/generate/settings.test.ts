@@ -35,7 +35,9 @@ describe('DecodingSettings', () => {
     expect(topP.message).toContain('top_p: must be greater than 0 and at most 1 (1 turns top-p off)');
     expect(topP.where).toBe('decoding settings: top_p');
     expect(topP.code).toBe('decoding-settings');
-    expect(errorOf({ temperature: 0 }).message).toContain('temperature: must be greater than 0 (for deterministic output set do_sample to false instead)');
+    expect(errorOf({ temperature: 0 }).message).toContain(
+      'temperature: must be greater than 0 (for deterministic output set do_sample to false instead)',
+    );
     expect(errorOf({ seed: 2 ** 32 }).message).toContain('seed: must be a whole number from 0 to 4294967295');
     expect(errorOf({ seed: -1 }).message).toContain('seed:');
     expect(errorOf({ top_k: 1.5 }).message).toContain('top_k: must be a whole number');

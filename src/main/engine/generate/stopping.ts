@@ -13,7 +13,12 @@ export interface TokenCriteria {
 }
 
 /** The token-level reason a row ends after `tokenId`, its `generated`-th new token; null to go on. */
-export function tokenFinishReason(tokenId: number, generated: number, promptLength: number, criteria: TokenCriteria): 'eos' | 'length' | null {
+export function tokenFinishReason(
+  tokenId: number,
+  generated: number,
+  promptLength: number,
+  criteria: TokenCriteria,
+): 'eos' | 'length' | null {
   if (criteria.eosTokenIds.has(tokenId)) return 'eos';
   if (generated >= criteria.maxNewTokens) return 'length';
   if (criteria.maxLength !== null && promptLength + generated >= criteria.maxLength) return 'length';

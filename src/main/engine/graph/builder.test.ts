@@ -51,12 +51,22 @@ describe('GraphBuilder shape inference', () => {
   it('explains broadcast, symbolic, dtype, axis and permutation errors', () => {
     const g = new GraphBuilder('errors');
     const a = g.input('a', 'float32', ['B', 3, 4]);
-    expectShapeError(() => g.op.Add(a, g.input('b', 'float32', [5, 4])), 'do not broadcast', 'dim -2 is 3 in one and 5 in the other');
+    expectShapeError(
+      () => g.op.Add(a, g.input('b', 'float32', [5, 4])),
+      'do not broadcast',
+      'dim -2 is 3 in one and 5 in the other',
+    );
     expectShapeError(() => g.op.Mul(a, g.input('c', 'float32', ['T', 3, 4])), 'dim -3 is B in one and T in the other');
-    expectShapeError(() => g.op.Add(a, g.input('d', 'float16', [4])), 'input dtypes differ: float32 and float16 (insert a Cast)');
+    expectShapeError(
+      () => g.op.Add(a, g.input('d', 'float16', [4])),
+      'input dtypes differ: float32 and float16 (insert a Cast)',
+    );
     expectShapeError(() => g.op.Tanh(g.input('i', 'int64', [2])), 'X has dtype int64; allowed: float32');
     expectShapeError(() => g.op.ReduceSum(a, [3]), 'axis 3 is out of range for data [B, 3, 4] (rank 3)');
-    expectShapeError(() => g.op.Transpose(a, [0, 0, 1]), 'perm [0, 0, 1] is not a permutation of the 3 dims of [B, 3, 4]');
+    expectShapeError(
+      () => g.op.Transpose(a, [0, 0, 1]),
+      'perm [0, 0, 1] is not a permutation of the 3 dims of [B, 3, 4]',
+    );
   });
 
   it('rejects values from another graph, duplicate names and a second build', () => {
@@ -91,7 +101,10 @@ describe('verifier', () => {
     const node = graph.nodes[0];
     if (!node) throw new Error('no node');
     const forged = { ...graph, nodes: [{ ...node, outputs: [{ ...graph.outputs[0]!, shape: [3, 2] }] }] };
-    expect(findProblems(forged)).toEqual(['node /Relu (Relu): output y recorded as float32 [3, 2], op infers float32 [2, 3]', 'output y is never computed']);
+    expect(findProblems(forged)).toEqual([
+      'node /Relu (Relu): output y recorded as float32 [3, 2], op infers float32 [2, 3]',
+      'output y is never computed',
+    ]);
     expect(findProblems({ ...graph, outputs: [] })).toContain('the graph has no outputs');
   });
 });

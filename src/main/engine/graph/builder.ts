@@ -125,7 +125,9 @@ export class GraphBuilder implements ApplyContext {
     const def = opDef(op);
     const nodeName = this.nodeName(op);
     if (!def.domain && def.since > this.opset) {
-      throw new BugError(`${op} (${nodeName}) follows opset ${def.since} but graph ${this.name} targets opset ${this.opset}`);
+      throw new BugError(
+        `${op} (${nodeName}) follows opset ${def.since} but graph ${this.name} targets opset ${this.opset}`,
+      );
     }
     const { inputs, attrs = {}, dimNames = [] } = def.apply(this, ...args);
     inputs.forEach((v, i) => v && this.checkOwned(v, `${nodeName} input ${def.inputNames[i] ?? i}`));
@@ -181,12 +183,16 @@ export class GraphBuilder implements ApplyContext {
 
   private checkShape(name: string, shape: Shape): Shape {
     const bad = shape.find((d) => !isValidDim(d));
-    if (bad !== undefined) throw new BugError(`Graph ${this.name}: ${name} has an invalid dim ${JSON.stringify(bad)} in ${formatShape(shape)}`);
+    if (bad !== undefined)
+      throw new BugError(
+        `Graph ${this.name}: ${name} has an invalid dim ${JSON.stringify(bad)} in ${formatShape(shape)}`,
+      );
     return shape.map(canonicalDim);
   }
 
   private checkOwned(value: Value, where: string): void {
-    if (value.owner !== this) throw new BugError(`Graph ${this.name}: ${where} is ${value.name}, a value of another graph`);
+    if (value.owner !== this)
+      throw new BugError(`Graph ${this.name}: ${where} is ${value.name}, a value of another graph`);
   }
 
   private checkOpen(): void {
@@ -204,5 +210,7 @@ export function shapeError(
   const described = inputs
     .map((v, i) => `${inputNames[i] ?? `#${i}`} = ${v ? `${v.name} ${v.dtype} ${formatShape(v.shape)}` : '(omitted)'}`)
     .join('; ');
-  return new BugError(`Shape error at ${node} (${op}): ${reason}. Inputs: ${described || 'none'}`, { code: 'graph-shape' });
+  return new BugError(`Shape error at ${node} (${op}): ${reason}. Inputs: ${described || 'none'}`, {
+    code: 'graph-shape',
+  });
 }

@@ -38,7 +38,9 @@ export function formatDim(p: Poly): Dim | undefined {
     return value >= 0 ? value : undefined;
   }
   // Named terms sorted (positive first), the constant last: "T*3+n*3", "past_sequence_length-1".
-  terms.sort(([ka, ca], [kb, cb]) => (ka === '' ? 1 : kb === '' ? -1 : Math.sign(cb) - Math.sign(ca) || (ka < kb ? -1 : ka > kb ? 1 : 0)));
+  terms.sort(([ka, ca], [kb, cb]) =>
+    ka === '' ? 1 : kb === '' ? -1 : Math.sign(cb) - Math.sign(ca) || (ka < kb ? -1 : ka > kb ? 1 : 0),
+  );
   let text = '';
   for (const [key, coeff] of terms) {
     const magnitude = Math.abs(coeff);

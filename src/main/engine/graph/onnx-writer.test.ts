@@ -17,7 +17,10 @@ afterAll(async () => {
 const values = (t: Tensor | undefined): unknown[] => (t ? Array.from(t.data as ArrayLike<unknown>) : []);
 
 async function open(bytes: Uint8Array, externalDataFolder?: string): Promise<EngineSession> {
-  const session = await EngineSession.create(bytes, { threads: 1, ...(externalDataFolder ? { externalDataFolder } : {}) });
+  const session = await EngineSession.create(bytes, {
+    threads: 1,
+    ...(externalDataFolder ? { externalDataFolder } : {}),
+  });
   sessions.push(session);
   return session;
 }

@@ -104,7 +104,8 @@ export function knownNumbers(value: InferInput | null | undefined): number[] | u
 export function axesOf(axes: readonly number[], rank: number, shape: Shape, what = 'data'): number[] {
   return axes.map((raw) => {
     const a = raw < 0 ? raw + rank : raw;
-    if (!Number.isInteger(a) || a < 0 || a >= rank) fail(`axis ${raw} is out of range for ${what} ${formatShape(shape)} (rank ${rank})`);
+    if (!Number.isInteger(a) || a < 0 || a >= rank)
+      fail(`axis ${raw} is out of range for ${what} ${formatShape(shape)} (rank ${rank})`);
     return a;
   });
 }

@@ -18,7 +18,15 @@ function seeded(n: number, seed: number): Float32Array {
 }
 
 /** Reference attention for one batch row: query head h reads kv head floor(h / G), keys = past then new. */
-function reference(q: Float32Array, keys: Float32Array[][], values: Float32Array[][], bias: number[], H: number, Hkv: number, D: number): number[] {
+function reference(
+  q: Float32Array,
+  keys: Float32Array[][],
+  values: Float32Array[][],
+  bias: number[],
+  H: number,
+  Hkv: number,
+  D: number,
+): number[] {
   const out: number[] = [];
   for (let h = 0; h < H; h++) {
     const kv = Math.floor(h / (H / Hkv));
@@ -30,7 +38,8 @@ function reference(q: Float32Array, keys: Float32Array[][], values: Float32Array
     const max = Math.max(...scores);
     const e = scores.map((x) => Math.exp(x - max));
     const sum = e.reduce((a, b) => a + b, 0);
-    for (let d = 0; d < D; d++) out.push(e.reduce((acc, w, j) => acc + (w / sum) * ((values[kv] as Float32Array[])[j]?.[d] as number), 0));
+    for (let d = 0; d < D; d++)
+      out.push(e.reduce((acc, w, j) => acc + (w / sum) * ((values[kv] as Float32Array[])[j]?.[d] as number), 0));
   }
   return out;
 }
@@ -45,11 +54,25 @@ interface AttentionData {
 
 /** Random q/k/v for one new position and [1, Hkv, stride, D] past buffers. */
 function attentionData(H: number, Hkv: number, D: number, stride: number): AttentionData {
-  return { q: seeded(H * D, 1), k: seeded(Hkv * D, 2), v: seeded(Hkv * D, 3), pk: seeded(Hkv * stride * D, 4), pv: seeded(Hkv * stride * D, 5) };
+  return {
+    q: seeded(H * D, 1),
+    k: seeded(Hkv * D, 2),
+    v: seeded(Hkv * D, 3),
+    pk: seeded(Hkv * stride * D, 4),
+    pv: seeded(Hkv * stride * D, 5),
+  };
 }
 
 /** Feeds for one new position: q, k, v, the past buffers and the [1, 1, 1, P+1] bias under `biasName`. */
-function attentionFeeds(data: AttentionData, bias: number[], biasName: string, H: number, Hkv: number, D: number, stride: number): Record<string, Tensor> {
+function attentionFeeds(
+  data: AttentionData,
+  bias: number[],
+  biasName: string,
+  H: number,
+  Hkv: number,
+  D: number,
+  stride: number,
+): Record<string, Tensor> {
   return {
     q: tensor('float32', [1, 1, H * D], data.q),
     k: tensor('float32', [1, 1, Hkv * D], data.k),
@@ -61,13 +84,29 @@ function attentionFeeds(data: AttentionData, bias: number[], biasName: string, H
 }
 
 /** The reference output for one new position over the first P positions of the [1, Hkv, stride, D] past buffers. */
-function expectedAttention(data: AttentionData, bias: number[], H: number, Hkv: number, D: number, P: number, stride: number): number[] {
+function expectedAttention(
+  data: AttentionData,
+  bias: number[],
+  H: number,
+  Hkv: number,
+  D: number,
+  P: number,
+  stride: number,
+): number[] {
   const rows = (buffer: Float32Array, now: Float32Array, kv: number): Float32Array[] => [
     ...Array.from({ length: P }, (_, j) => buffer.subarray((kv * stride + j) * D, (kv * stride + j + 1) * D)),
     now.subarray(kv * D, (kv + 1) * D),
   ];
   const heads = Array.from({ length: Hkv }, (_, kv) => kv);
-  return reference(data.q, heads.map((kv) => rows(data.pk, data.k, kv)), heads.map((kv) => rows(data.pv, data.v, kv)), bias, H, Hkv, D);
+  return reference(
+    data.q,
+    heads.map((kv) => rows(data.pk, data.k, kv)),
+    heads.map((kv) => rows(data.pv, data.v, kv)),
+    bias,
+    H,
+    Hkv,
+    D,
+  );
 }
 
 describe('Attention-23 (3-D, with a past)', () => {
@@ -78,7 +117,10 @@ describe('Attention-23 (3-D, with a past)', () => {
     const k = g.input('k', 'float32', ['B', 1, Hkv * D]);
     const v = g.input('v', 'float32', ['B', 1, Hkv * D]);
     const mask = g.input('mask', 'float32', ['B', 1, 1, 'P+1']);
-    const past = { key: g.input('past_key', 'float32', ['B', Hkv, 'P', D]), value: g.input('past_value', 'float32', ['B', Hkv, 'P', D]) };
+    const past = {
+      key: g.input('past_key', 'float32', ['B', Hkv, 'P', D]),
+      value: g.input('past_value', 'float32', ['B', Hkv, 'P', D]),
+    };
     const y = g.op.Attention({ q, k, v, mask, past, heads: H, kvHeads: Hkv });
     const [, presentKey] = g.outputsOf(y);
     expect(y.shape).toEqual(['B', 1, H * D]);
@@ -97,9 +139,13 @@ describe('Attention-23 (3-D, with a past)', () => {
     const q = g.input('q', 'float32', ['B', 1, 32]);
     const k = g.input('k', 'float32', ['B', 1, 16]);
     const mask = g.input('mask', 'float32', ['B', 1, 1, 'K']);
-    expect(() => g.op.Attention({ q, k, v: k, mask, past: null, heads: 4, kvHeads: 3 })).toThrow(/q_num_heads 4 must be a positive multiple of kv_num_heads 3/);
+    expect(() => g.op.Attention({ q, k, v: k, mask, past: null, heads: 4, kvHeads: 3 })).toThrow(
+      /q_num_heads 4 must be a positive multiple of kv_num_heads 3/,
+    );
     const past = { key: g.input('pk', 'float32', ['B', 2, 'P', 4]), value: g.input('pv', 'float32', ['B', 2, 'P', 4]) };
-    expect(() => g.op.Attention({ q, k, v: k, mask, past, heads: 4, kvHeads: 2 })).toThrow(/past_key must be \[B, 2, P, 8\], got \[B, 2, P, 4\]/);
+    expect(() => g.op.Attention({ q, k, v: k, mask, past, heads: 4, kvHeads: 2 })).toThrow(
+      /past_key must be \[B, 2, P, 8\], got \[B, 2, P, 4\]/,
+    );
   });
 });
 
@@ -111,7 +157,10 @@ describe('GroupQueryAttention (com.microsoft, CPU kernel)', () => {
     const k = g.input('k', 'float32', ['B', 1, Hkv * D]);
     const v = g.input('v', 'float32', ['B', 1, Hkv * D]);
     const bias = g.input('bias', 'float32', ['B', 1, 1, 'K']);
-    const past = { key: g.input('past_key', 'float32', ['B', Hkv, 'capacity', D]), value: g.input('past_value', 'float32', ['B', Hkv, 'capacity', D]) };
+    const past = {
+      key: g.input('past_key', 'float32', ['B', Hkv, 'capacity', D]),
+      value: g.input('past_value', 'float32', ['B', Hkv, 'capacity', D]),
+    };
     const seqlensK = g.input('seqlens_k', 'int32', ['B']);
     const totalSequenceLength = g.input('total', 'int32', []);
     const y = g.op.GroupQueryAttention({ q, k, v, past, seqlensK, totalSequenceLength, bias, heads: H, kvHeads: Hkv });
@@ -138,8 +187,12 @@ describe('GroupQueryAttention (com.microsoft, CPU kernel)', () => {
     const past = { key: g.input('pk', 'float32', ['B', 2, 'P', 8]), value: g.input('pv', 'float32', ['B', 2, 'P', 8]) };
     const total = g.input('total', 'int32', []);
     const args = { q, k, v: k, past, totalSequenceLength: total, bias: null, heads: 4, kvHeads: 2 };
-    expect(() => g.op.GroupQueryAttention({ ...args, seqlensK: g.input('s64', 'int64', ['B']) })).toThrow(/seqlens_k has dtype int64; allowed: int32/);
-    expect(() => g.op.GroupQueryAttention({ ...args, seqlensK: g.input('s', 'int32', ['B']), kvHeads: 3 })).toThrow(/num_heads 4 must be a positive multiple of kv_num_heads 3/);
+    expect(() => g.op.GroupQueryAttention({ ...args, seqlensK: g.input('s64', 'int64', ['B']) })).toThrow(
+      /seqlens_k has dtype int64; allowed: int32/,
+    );
+    expect(() => g.op.GroupQueryAttention({ ...args, seqlensK: g.input('s', 'int32', ['B']), kvHeads: 3 })).toThrow(
+      /num_heads 4 must be a positive multiple of kv_num_heads 3/,
+    );
   });
 });
 
@@ -170,6 +223,8 @@ describe('SkipSimplifiedLayerNormalization', () => {
   it('refuses a gamma of the wrong width', () => {
     const g = new GraphBuilder('bad-norm');
     const x = g.input('x', 'float32', ['B', 'S', 6]);
-    expect(() => g.op.SkipSimplifiedLayerNormalization(x, x, g.input('gamma', 'float32', [5]), 1e-6)).toThrow(/gamma must be \[C\] = \[6\], got \[5\]/);
+    expect(() => g.op.SkipSimplifiedLayerNormalization(x, x, g.input('gamma', 'float32', [5]), 1e-6)).toThrow(
+      /gamma must be \[C\] = \[6\], got \[5\]/,
+    );
   });
 });

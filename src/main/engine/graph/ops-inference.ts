@@ -57,13 +57,20 @@ export interface MatMulNBitsArgs {
   accuracyLevel: 0 | 4;
 }
 
-const same = (a: Dim | undefined, b: Dim | undefined): boolean => a === undefined || b === undefined || typeof a !== 'number' || typeof b !== 'number' || a === b;
+const same = (a: Dim | undefined, b: Dim | undefined): boolean =>
+  a === undefined || b === undefined || typeof a !== 'number' || typeof b !== 'number' || a === b;
 
 /**
  * The checks Attention-23 and GroupQueryAttention share: heads, 3-D q/k/v of matching widths, [B, Hkv, P, D] past
  * buffers. Returns D (undefined when the query width is symbolic).
  */
-function checkHeads(names: readonly [string, string, string, string], qkv: readonly [InferInput, InferInput, InferInput], H: number, Hkv: number, past: readonly [InferInput, InferInput] | null): number | undefined {
+function checkHeads(
+  names: readonly [string, string, string, string],
+  qkv: readonly [InferInput, InferInput, InferInput],
+  H: number,
+  Hkv: number,
+  past: readonly [InferInput, InferInput] | null,
+): number | undefined {
   const [q, k, v] = qkv;
   if (H <= 0 || Hkv <= 0 || H % Hkv !== 0) fail(`${names[3]} ${H} must be a positive multiple of kv_num_heads ${Hkv}`);
   qkv.forEach((x, i) => {
@@ -71,12 +78,21 @@ function checkHeads(names: readonly [string, string, string, string], qkv: reado
   });
   const qHidden = q.shape[2];
   const D = typeof qHidden === 'number' ? qHidden / H : undefined;
-  if (D !== undefined && !Number.isInteger(D)) fail(`${names[0]}'s last dim ${qHidden} is not a multiple of ${names[3]} ${H}`);
+  if (D !== undefined && !Number.isInteger(D))
+    fail(`${names[0]}'s last dim ${qHidden} is not a multiple of ${names[3]} ${H}`);
   const kvHidden = D === undefined ? undefined : D * Hkv;
-  if (!same(k.shape[2], kvHidden) || !same(v.shape[2], kvHidden)) fail(`${names[1]} and ${names[2]} must be [B, S, ${kvHidden ?? 'Hkv*D'}], got ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
-  if (!same(k.shape[1], v.shape[1])) fail(`${names[1]} and ${names[2]} differ in length: ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
-  for (const [name, p] of [['past_key', past?.[0]], ['past_value', past?.[1]]] as const) {
-    if (p && (p.shape.length !== 4 || !same(p.shape[1], Hkv) || !same(p.shape[3], D))) fail(`${name} must be [B, ${Hkv}, P, ${D ?? 'D'}], got ${formatShape(p.shape)}`);
+  if (!same(k.shape[2], kvHidden) || !same(v.shape[2], kvHidden))
+    fail(
+      `${names[1]} and ${names[2]} must be [B, S, ${kvHidden ?? 'Hkv*D'}], got ${formatShape(k.shape)} and ${formatShape(v.shape)}`,
+    );
+  if (!same(k.shape[1], v.shape[1]))
+    fail(`${names[1]} and ${names[2]} differ in length: ${formatShape(k.shape)} and ${formatShape(v.shape)}`);
+  for (const [name, p] of [
+    ['past_key', past?.[0]],
+    ['past_value', past?.[1]],
+  ] as const) {
+    if (p && (p.shape.length !== 4 || !same(p.shape[1], Hkv) || !same(p.shape[3], D)))
+      fail(`${name} must be [B, ${Hkv}, P, ${D ?? 'D'}], got ${formatShape(p.shape)}`);
   }
   return D;
 }
@@ -94,7 +110,13 @@ export const inferenceOps = {
     inputNames: ['A', 'B', 'scales'],
     apply: (_ctx, a: Value, b: Value, scales: Value, q: MatMulNBitsArgs) => ({
       inputs: [a, b, scales],
-      attrs: { K: attr.int(q.K), N: attr.int(q.N), bits: attr.int(q.bits), block_size: attr.int(q.blockSize), accuracy_level: attr.int(q.accuracyLevel) },
+      attrs: {
+        K: attr.int(q.K),
+        N: attr.int(q.N),
+        bits: attr.int(q.bits),
+        block_size: attr.int(q.blockSize),
+        accuracy_level: attr.int(q.accuracyLevel),
+      },
     }),
     infer: (inputs, attrs) => {
       const a = input(inputs, 0, 'A');
@@ -108,12 +130,15 @@ export const inferenceOps = {
       const bits = intAttr(attrs, 'bits', 4);
       const blockSize = intAttr(attrs, 'block_size', 0);
       if (bits !== 4 && bits !== 8) fail(`bits must be 4 or 8, got ${bits}`);
-      if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) fail(`block_size must be a power of two >= 16, got ${blockSize}`);
+      if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0)
+        fail(`block_size must be a power of two >= 16, got ${blockSize}`);
       if (K <= 0 || N <= 0) fail(`K and N must be positive, got K ${K}, N ${N}`);
       const blocks = Math.ceil(K / blockSize);
       const blob = (blockSize * bits) / 8;
-      if (b.shape.length !== 3 || !same(b.shape[0], N) || !same(b.shape[1], blocks) || !same(b.shape[2], blob)) fail(`B must be [${N}, ${blocks}, ${blob}] (N, k_blocks, block_size * bits / 8), got ${formatShape(b.shape)}`);
-      if (scales.shape.length !== 1 || !same(scales.shape[0], N * blocks)) fail(`scales must be [${N * blocks}] (N * k_blocks), got ${formatShape(scales.shape)}`);
+      if (b.shape.length !== 3 || !same(b.shape[0], N) || !same(b.shape[1], blocks) || !same(b.shape[2], blob))
+        fail(`B must be [${N}, ${blocks}, ${blob}] (N, k_blocks, block_size * bits / 8), got ${formatShape(b.shape)}`);
+      if (scales.shape.length !== 1 || !same(scales.shape[0], N * blocks))
+        fail(`scales must be [${N * blocks}] (N * k_blocks), got ${formatShape(scales.shape)}`);
       if (a.shape.length < 2 || !same(a.shape.at(-1), K)) fail(`A must be [..., ${K}], got ${formatShape(a.shape)}`);
       return [{ dtype: a.dtype, shape: [...a.shape.slice(0, -1), N] }];
     },
@@ -139,15 +164,23 @@ export const inferenceOps = {
       const pastValue = inputs[5] ?? null;
       requireDType('Q', q, ['float32']);
       for (const other of [k, v, mask, pastKey, pastValue]) if (other) sameDType(q, other);
-      if ((pastKey === null) !== (pastValue === null)) fail('past_key and past_value must both be given or both omitted');
+      if ((pastKey === null) !== (pastValue === null))
+        fail('past_key and past_value must both be given or both omitted');
       const Hkv = intAttr(attrs, 'kv_num_heads', 0);
       const past = pastKey && pastValue ? ([pastKey, pastValue] as const) : null;
       const D = checkHeads(['Q', 'K', 'V', 'q_num_heads'], [q, k, v], intAttr(attrs, 'q_num_heads', 0), Hkv, past);
-      if (mask.shape.length < 2 || mask.shape.length > 4) fail(`attn_mask must have rank 2 to 4, got ${formatShape(mask.shape)}`);
-      if (!same(mask.shape.at(-2), q.shape[1]) && mask.shape.at(-2) !== 1) fail(`attn_mask ${formatShape(mask.shape)} does not cover the ${String(q.shape[1])} queries`);
+      if (mask.shape.length < 2 || mask.shape.length > 4)
+        fail(`attn_mask must have rank 2 to 4, got ${formatShape(mask.shape)}`);
+      if (!same(mask.shape.at(-2), q.shape[1]) && mask.shape.at(-2) !== 1)
+        fail(`attn_mask ${formatShape(mask.shape)} does not cover the ${String(q.shape[1])} queries`);
       const y = { dtype: q.dtype, shape: q.shape };
       if (!pastKey || !pastValue) return [y];
-      const present = [q.shape[0] as Dim, Hkv, addDims(pastKey.shape[2] as Dim, k.shape[1] as Dim) ?? UNKNOWN_DIM, D ?? (pastKey.shape[3] as Dim)];
+      const present = [
+        q.shape[0] as Dim,
+        Hkv,
+        addDims(pastKey.shape[2] as Dim, k.shape[1] as Dim) ?? UNKNOWN_DIM,
+        D ?? (pastKey.shape[3] as Dim),
+      ];
       return [y, { dtype: q.dtype, shape: present }, { dtype: q.dtype, shape: present }];
     },
   }),
@@ -161,7 +194,19 @@ export const inferenceOps = {
   GroupQueryAttention: defineOp({
     since: 1,
     domain: 'com.microsoft',
-    inputNames: ['query', 'key', 'value', 'past_key', 'past_value', 'seqlens_k', 'total_sequence_length', 'cos_cache', 'sin_cache', 'position_ids', 'attention_bias'],
+    inputNames: [
+      'query',
+      'key',
+      'value',
+      'past_key',
+      'past_value',
+      'seqlens_k',
+      'total_sequence_length',
+      'cos_cache',
+      'sin_cache',
+      'position_ids',
+      'attention_bias',
+    ],
     apply: (_ctx, a: GroupQueryAttentionArgs) => ({
       inputs: [a.q, a.k, a.v, a.past.key, a.past.value, a.seqlensK, a.totalSequenceLength, null, null, null, a.bias],
       attrs: { num_heads: attr.int(a.heads), kv_num_heads: attr.int(a.kvHeads) },
@@ -180,12 +225,21 @@ export const inferenceOps = {
       requireDType('seqlens_k', seqlens, ['int32']);
       requireDType('total_sequence_length', total, ['int32']);
       if (seqlens.shape.length !== 1) fail(`seqlens_k must be [B], got ${formatShape(seqlens.shape)}`);
-      if (total.shape.length > 1 || (total.shape.length === 1 && !same(total.shape[0], 1))) fail(`total_sequence_length must be a scalar, got ${formatShape(total.shape)}`);
+      if (total.shape.length > 1 || (total.shape.length === 1 && !same(total.shape[0], 1)))
+        fail(`total_sequence_length must be a scalar, got ${formatShape(total.shape)}`);
       const Hkv = intAttr(attrs, 'kv_num_heads', 0);
-      const D = checkHeads(['query', 'key', 'value', 'num_heads'], [q, k, v], intAttr(attrs, 'num_heads', 0), Hkv, [pastKey, pastValue]);
-      if (bias && bias.shape.length !== 4) fail(`attention_bias must be [B, 1, S, total], got ${formatShape(bias.shape)}`);
+      const D = checkHeads(['query', 'key', 'value', 'num_heads'], [q, k, v], intAttr(attrs, 'num_heads', 0), Hkv, [
+        pastKey,
+        pastValue,
+      ]);
+      if (bias && bias.shape.length !== 4)
+        fail(`attention_bias must be [B, 1, S, total], got ${formatShape(bias.shape)}`);
       const present = [q.shape[0] as Dim, Hkv, UNKNOWN_DIM, D ?? (pastKey.shape[3] as Dim)]; // max(total, P): data-dependent
-      return [{ dtype: q.dtype, shape: q.shape }, { dtype: q.dtype, shape: present }, { dtype: q.dtype, shape: present }];
+      return [
+        { dtype: q.dtype, shape: q.shape },
+        { dtype: q.dtype, shape: present },
+        { dtype: q.dtype, shape: present },
+      ];
     },
   }),
   /**
@@ -197,7 +251,10 @@ export const inferenceOps = {
     since: 1,
     domain: 'com.microsoft',
     inputNames: ['input', 'skip', 'gamma'],
-    apply: (_ctx, x: Value, skip: Value, gamma: Value, epsilon: number) => ({ inputs: [x, skip, gamma], attrs: { epsilon: attr.float(epsilon) } }),
+    apply: (_ctx, x: Value, skip: Value, gamma: Value, epsilon: number) => ({
+      inputs: [x, skip, gamma],
+      attrs: { epsilon: attr.float(epsilon) },
+    }),
     infer: (inputs) => {
       const x = input(inputs, 0, 'input');
       const skip = input(inputs, 1, 'skip');
@@ -206,8 +263,10 @@ export const inferenceOps = {
       sameDType(x, skip);
       sameDType(x, gamma);
       if (x.shape.length !== 3) fail(`input must be [B, S, C], got ${formatShape(x.shape)}`);
-      if (typeof broadcast(x.shape, skip.shape) === 'string' || skip.shape.length !== 3) fail(`skip ${formatShape(skip.shape)} must have input's shape ${formatShape(x.shape)}`);
-      if (gamma.shape.length !== 1 || !same(gamma.shape[0], x.shape[2])) fail(`gamma must be [C] = [${String(x.shape[2])}], got ${formatShape(gamma.shape)}`);
+      if (typeof broadcast(x.shape, skip.shape) === 'string' || skip.shape.length !== 3)
+        fail(`skip ${formatShape(skip.shape)} must have input's shape ${formatShape(x.shape)}`);
+      if (gamma.shape.length !== 1 || !same(gamma.shape[0], x.shape[2]))
+        fail(`gamma must be [C] = [${String(x.shape[2])}], got ${formatShape(gamma.shape)}`);
       const stats = { dtype: x.dtype, shape: [...x.shape.slice(0, 2), 1] as Dim[] };
       return [{ dtype: x.dtype, shape: x.shape }, stats, stats, { dtype: x.dtype, shape: x.shape }];
     },

@@ -12,7 +12,8 @@ export function stringAttr<S extends string>(attrs: Attrs, name: string, allowed
   const a = attrs[name];
   if (a === undefined) return fallback;
   if (a.kind !== 'string') fail(`attribute ${name} must be a string, got ${a.kind}`);
-  if (!(allowed as readonly string[]).includes(a.value)) fail(`attribute ${name} is '${a.value}'; allowed: ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(a.value))
+    fail(`attribute ${name} is '${a.value}'; allowed: ${allowed.join(', ')}`);
   return a.value as S;
 }
 
@@ -23,8 +24,10 @@ const LOSS_REDUCTIONS: readonly LossReduction[] = ['none', 'sum', 'mean'];
 function indexDepth(data: readonly Dim[], indices: readonly Dim[]): number {
   const k = indices[indices.length - 1];
   if (indices.length === 0) fail('indices must have rank >= 1');
-  if (typeof k !== 'number') fail(`the last dim of indices ${formatShape(indices)} must be static (it is the index depth)`);
-  if (k < 1 || k > data.length) fail(`indices ${formatShape(indices)} address ${k} dims, data ${formatShape(data)} has ${data.length}`);
+  if (typeof k !== 'number')
+    fail(`the last dim of indices ${formatShape(indices)} must be static (it is the index depth)`);
+  if (k < 1 || k > data.length)
+    fail(`indices ${formatShape(indices)} address ${k} dims, data ${formatShape(data)} has ${data.length}`);
   return k;
 }
 
@@ -33,14 +36,19 @@ export const lossOps = {
   GatherElements: defineOp({
     since: 13,
     inputNames: ['data', 'indices'],
-    apply: (_ctx, data: Value, indices: Value, axis: number = 0) => ({ inputs: [data, indices], attrs: { axis: attr.int(axis) } }),
+    apply: (_ctx, data: Value, indices: Value, axis: number = 0) => ({
+      inputs: [data, indices],
+      attrs: { axis: attr.int(axis) },
+    }),
     infer: (inputs, attrs) => {
       const data = input(inputs, 0, 'data');
       const indices = input(inputs, 1, 'indices');
       requireDType('indices', indices, ['int32', 'int64']);
       if (data.shape.length === 0) fail('data must have rank >= 1');
       if (indices.shape.length !== data.shape.length) {
-        fail(`indices ${formatShape(indices.shape)} must have the rank of data ${formatShape(data.shape)} (${data.shape.length})`);
+        fail(
+          `indices ${formatShape(indices.shape)} must have the rank of data ${formatShape(data.shape)} (${data.shape.length})`,
+        );
       }
       axesOf([intAttr(attrs, 'axis', 0)], data.shape.length, data.shape);
       return [{ dtype: data.dtype, shape: indices.shape }];
@@ -54,7 +62,14 @@ export const lossOps = {
   ScatterElements: defineOp({
     since: 18,
     inputNames: ['data', 'indices', 'updates'],
-    apply: (_ctx, data: Value, indices: Value, updates: Value, axis: number = 0, reduction: ScatterReduction = 'none') => ({
+    apply: (
+      _ctx,
+      data: Value,
+      indices: Value,
+      updates: Value,
+      axis: number = 0,
+      reduction: ScatterReduction = 'none',
+    ) => ({
       inputs: [data, indices, updates],
       attrs: { axis: attr.int(axis), reduction: attr.string(reduction) },
     }),
@@ -67,9 +82,12 @@ export const lossOps = {
       stringAttr(attrs, 'reduction', SCATTER_REDUCTIONS, 'none');
       if (data.shape.length === 0) fail('data must have rank >= 1');
       if (indices.shape.length !== data.shape.length) {
-        fail(`indices ${formatShape(indices.shape)} must have the rank of data ${formatShape(data.shape)} (${data.shape.length})`);
+        fail(
+          `indices ${formatShape(indices.shape)} must have the rank of data ${formatShape(data.shape)} (${data.shape.length})`,
+        );
       }
-      if (!sameShape(indices.shape, updates.shape)) fail(`updates ${formatShape(updates.shape)} must have the shape of indices ${formatShape(indices.shape)}`);
+      if (!sameShape(indices.shape, updates.shape))
+        fail(`updates ${formatShape(updates.shape)} must have the shape of indices ${formatShape(indices.shape)}`);
       axesOf([intAttr(attrs, 'axis', 0)], data.shape.length, data.shape);
       return [{ dtype: data.dtype, shape: data.shape }];
     },
@@ -85,7 +103,12 @@ export const lossOps = {
       const indices = input(inputs, 1, 'indices');
       requireDType('indices', indices, ['int64']);
       if (intAttr(attrs, 'batch_dims', 0) !== 0) fail('batch_dims other than 0 is not supported');
-      return [{ dtype: data.dtype, shape: [...indices.shape.slice(0, -1), ...data.shape.slice(indexDepth(data.shape, indices.shape))] }];
+      return [
+        {
+          dtype: data.dtype,
+          shape: [...indices.shape.slice(0, -1), ...data.shape.slice(indexDepth(data.shape, indices.shape))],
+        },
+      ];
     },
   }),
 
@@ -109,7 +132,9 @@ export const lossOps = {
       stringAttr(attrs, 'reduction', SCATTER_REDUCTIONS, 'none');
       const expected = [...indices.shape.slice(0, -1), ...data.shape.slice(indexDepth(data.shape, indices.shape))];
       if (!sameShape(updates.shape, expected)) {
-        fail(`updates ${formatShape(updates.shape)} must be ${formatShape(expected)} (indices ${formatShape(indices.shape)} without its last dim, then data ${formatShape(data.shape)} past the indexed dims)`);
+        fail(
+          `updates ${formatShape(updates.shape)} must be ${formatShape(expected)} (indices ${formatShape(indices.shape)} without its last dim, then data ${formatShape(data.shape)} past the indexed dims)`,
+        );
       }
       return [{ dtype: data.dtype, shape: data.shape }];
     },
@@ -136,7 +161,9 @@ export const lossOps = {
       const reduction = stringAttr(attrs, 'reduction', LOSS_REDUCTIONS, 'mean');
       if (scores.shape.length !== 2) fail(`scores must be [N, C], got ${formatShape(scores.shape)}`);
       if (labels.shape.length !== 1 || labels.shape[0] !== scores.shape[0]) {
-        fail(`labels must be [N] with N = ${scores.shape[0]} (the rows of scores ${formatShape(scores.shape)}), got ${formatShape(labels.shape)}`);
+        fail(
+          `labels must be [N] with N = ${scores.shape[0]} (the rows of scores ${formatShape(scores.shape)}), got ${formatShape(labels.shape)}`,
+        );
       }
       return [{ dtype: scores.dtype, shape: reduction === 'none' ? [scores.shape[0]!] : [] }];
     },

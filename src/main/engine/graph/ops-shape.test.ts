@@ -75,9 +75,17 @@ describe('onnxruntime agrees', () => {
     const a = g.input('a', 'float32', ['r', 2]); // LoRA A [r, in] with r = 0
     const b = g.input('b', 'float32', [3, 'r']);
     g.output('lora', g.op.MatMul(g.op.MatMul(x, g.op.Transpose(a)), g.op.Transpose(b))); // [2, 3] zeros
-    const out = await run(g, { x: f32([2, 2], [0, Math.log(3), 3, 4]), a: tensor('float32', [0, 2], new Float32Array(0)), b: tensor('float32', [3, 0], new Float32Array(0)) });
-    values(out['softmax']).forEach((v, i) => expect(v).toBeCloseTo([0.25, 0.75, 1 / (1 + Math.E), Math.E / (1 + Math.E)][i]!, 6));
-    values(out['rms']).forEach((v, i) => expect(v).toBeCloseTo([1 / Math.sqrt(Math.log(3) ** 2 / 2), 1 / Math.sqrt(12.5)][i]!, 6));
+    const out = await run(g, {
+      x: f32([2, 2], [0, Math.log(3), 3, 4]),
+      a: tensor('float32', [0, 2], new Float32Array(0)),
+      b: tensor('float32', [3, 0], new Float32Array(0)),
+    });
+    values(out['softmax']).forEach((v, i) =>
+      expect(v).toBeCloseTo([0.25, 0.75, 1 / (1 + Math.E), Math.E / (1 + Math.E)][i]!, 6),
+    );
+    values(out['rms']).forEach((v, i) =>
+      expect(v).toBeCloseTo([1 / Math.sqrt(Math.log(3) ** 2 / 2), 1 / Math.sqrt(12.5)][i]!, 6),
+    );
     values(out['trig']).forEach((v) => expect(v).toBeCloseTo(1, 6));
     expect(out['lora']?.dims).toEqual([2, 3]);
     expect(values(out['lora'])).toEqual([0, 0, 0, 0, 0, 0]);

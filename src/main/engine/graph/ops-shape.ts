@@ -34,7 +34,8 @@ function sliceLength(dim: Dim, start: Dim, end: Dim): Dim {
   }
   // Symbolic: assumes the indices fall inside the dim (the usual "last k" or "drop the first n" slices).
   const s = typeof start === 'number' && start < 0 ? addDims(dim, start) : start;
-  const e = typeof end === 'number' && end >= 2 ** 31 ? dim : typeof end === 'number' && end < 0 ? addDims(dim, end) : end;
+  const e =
+    typeof end === 'number' && end >= 2 ** 31 ? dim : typeof end === 'number' && end < 0 ? addDims(dim, end) : end;
   return (s !== undefined && e !== undefined && subDims(e, s)) || UNKNOWN_DIM;
 }
 
@@ -45,7 +46,10 @@ export const shapeOps = {
     inputNames: ['data'],
     apply: (_ctx, data: Value, start?: number, end?: number) => ({
       inputs: [data],
-      attrs: { ...(start === undefined ? {} : { start: attr.int(start) }), ...(end === undefined ? {} : { end: attr.int(end) }) },
+      attrs: {
+        ...(start === undefined ? {} : { start: attr.int(start) }),
+        ...(end === undefined ? {} : { end: attr.int(end) }),
+      },
     }),
     infer: (inputs, attrs) => {
       const data = input(inputs, 0, 'data');
@@ -59,7 +63,10 @@ export const shapeOps = {
   Gather: defineOp({
     since: 13,
     inputNames: ['data', 'indices'],
-    apply: (_ctx, data: Value, indices: Value, axis: number = 0) => ({ inputs: [data, indices], attrs: { axis: attr.int(axis) } }),
+    apply: (_ctx, data: Value, indices: Value, axis: number = 0) => ({
+      inputs: [data, indices],
+      attrs: { axis: attr.int(axis) },
+    }),
     infer: (inputs, attrs) => {
       const data = input(inputs, 0, 'data');
       const indices = input(inputs, 1, 'indices');
@@ -68,7 +75,10 @@ export const shapeOps = {
       const shape = [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice((axis as number) + 1)];
       const values = knownInts(data);
       const picks = knownNumbers(indices);
-      const value = values && picks && data.shape.length === 1 ? picks.map((i) => values[i < 0 ? i + values.length : i]) : undefined;
+      const value =
+        values && picks && data.shape.length === 1
+          ? picks.map((i) => values[i < 0 ? i + values.length : i])
+          : undefined;
       const known = value?.every((d) => d !== undefined) ? (value as Dim[]) : undefined;
       return [{ dtype: data.dtype, shape, ...(known ? { value: known } : {}) }];
     },
@@ -82,13 +92,18 @@ export const shapeOps = {
       const data = input(inputs, 0, 'data');
       const target = knownInts(input(inputs, 1, 'shape'));
       if (!target) fail('shape must be known while building (a constant, or computed from Shape)');
-      const out = target.map((d, i) => (d === 0 ? (data.shape[i] ?? fail(`shape[${i}] = 0 copies a dim that data ${formatShape(data.shape)} lacks`)) : d));
+      const out = target.map((d, i) =>
+        d === 0
+          ? (data.shape[i] ?? fail(`shape[${i}] = 0 copies a dim that data ${formatShape(data.shape)} lacks`))
+          : d,
+      );
       const inferred = out.indexOf(-1);
       if (out.some((d, i) => d === -1 && i !== inferred)) fail(`shape [${target.join(', ')}] has more than one -1`);
       if (inferred >= 0) {
         const rest = out.filter((_, i) => i !== inferred);
         const dim = divideDims(data.shape, rest);
-        if (dim === undefined) fail(`cannot infer the -1 in [${target.join(', ')}] from data ${formatShape(data.shape)}`);
+        if (dim === undefined)
+          fail(`cannot infer the -1 in [${target.join(', ')}] from data ${formatShape(data.shape)}`);
         out[inferred] = dim;
       } else if (divideDims(data.shape, out) !== 1) {
         fail(`data ${formatShape(data.shape)} cannot be reshaped to ${formatShape(out)}`);
@@ -110,7 +125,9 @@ export const shapeOps = {
       all.forEach((x, i) => {
         if (x.dtype !== first.dtype) fail(`inputs[${i}] is ${x.dtype}, inputs[0] is ${first.dtype}`);
         if (x.shape.length !== rank || x.shape.some((d, j) => j !== axis && d !== first.shape[j])) {
-          fail(`inputs[${i}] ${formatShape(x.shape)} does not match inputs[0] ${formatShape(first.shape)} outside axis ${axis}`);
+          fail(
+            `inputs[${i}] ${formatShape(x.shape)} does not match inputs[0] ${formatShape(first.shape)} outside axis ${axis}`,
+          );
         }
         length = length === undefined ? undefined : addDims(length, x.shape[axis] as Dim);
       });
@@ -124,7 +141,14 @@ export const shapeOps = {
   Slice: defineOp({
     since: 13,
     inputNames: ['data', 'starts', 'ends', 'axes'],
-    apply: (ctx, data: Value, starts: Value | readonly number[], ends: Value | readonly number[], axes: readonly number[], dimName?: string) => ({
+    apply: (
+      ctx,
+      data: Value,
+      starts: Value | readonly number[],
+      ends: Value | readonly number[],
+      axes: readonly number[],
+      dimName?: string,
+    ) => ({
       inputs: [data, ints(ctx, starts), ints(ctx, ends), ints(ctx, axes)],
       ...(dimName ? { dimNames: [dimName] } : {}),
     }),
@@ -145,7 +169,10 @@ export const shapeOps = {
       const values = knownInts(data);
       const s = starts?.[0];
       const e = ends?.[0];
-      const value = values && data.shape.length === 1 && typeof s === 'number' && typeof e === 'number' ? values.slice(s, e) : undefined;
+      const value =
+        values && data.shape.length === 1 && typeof s === 'number' && typeof e === 'number'
+          ? values.slice(s, e)
+          : undefined;
       return [{ dtype: data.dtype, shape, ...(value ? { value } : {}) }];
     },
   }),
@@ -203,7 +230,11 @@ export const shapeOps = {
     apply: (_ctx, start: Value, limit: Value, delta: Value) => ({ inputs: [start, limit, delta] }),
     infer: (inputs) => {
       const [start, limit, delta] = [0, 1, 2].map((i) => input(inputs, i, ['start', 'limit', 'delta'][i] as string));
-      for (const [name, x] of [['start', start], ['limit', limit], ['delta', delta]] as const) {
+      for (const [name, x] of [
+        ['start', start],
+        ['limit', limit],
+        ['delta', delta],
+      ] as const) {
         requireDType(name, x!, T.numeric);
         if (x!.shape.length !== 0) fail(`${name} must be a scalar, got ${formatShape(x!.shape)}`);
         if (x!.dtype !== start!.dtype) fail(`${name} is ${x!.dtype}, start is ${start!.dtype}`);
@@ -212,7 +243,8 @@ export const shapeOps = {
       const [l] = knownInts(limit) ?? [];
       const [d] = knownInts(delta) ?? [];
       let n: Dim = UNKNOWN_DIM;
-      if (typeof s === 'number' && typeof l === 'number' && typeof d === 'number') n = Math.max(Math.ceil((l - s) / d), 0);
+      if (typeof s === 'number' && typeof l === 'number' && typeof d === 'number')
+        n = Math.max(Math.ceil((l - s) / d), 0);
       else if (s !== undefined && l !== undefined && d === 1) n = subDims(l, s) ?? UNKNOWN_DIM;
       return [{ dtype: start!.dtype, shape: [n] }];
     },
@@ -220,7 +252,11 @@ export const shapeOps = {
 } satisfies Record<string, OpDef>;
 
 /** Known contents of an elementwise int64 result (Add, Sub, Mul of shape values), for data propagation. */
-export function combineKnown(a: readonly Dim[] | undefined, b: readonly Dim[] | undefined, op: 'Add' | 'Sub' | 'Mul'): Dim[] | undefined {
+export function combineKnown(
+  a: readonly Dim[] | undefined,
+  b: readonly Dim[] | undefined,
+  op: 'Add' | 'Sub' | 'Mul',
+): Dim[] | undefined {
   if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
   const n = Math.max(a.length, b.length);
   const out: Dim[] = [];

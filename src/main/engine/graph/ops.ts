@@ -78,7 +78,8 @@ function reduce(since: number): OpDef<[data: Value, axes?: readonly number[], op
         if (!axesInput.constant) fail('axes must be a constant so the output shape is known');
         for (const raw of axesInput.constant.data as BigInt64Array) {
           const axis = normalizeAxis(Number(raw), rank);
-          if (axis === undefined) fail(`axis ${raw} is out of range for data ${formatShape(data.shape)} (rank ${rank})`);
+          if (axis === undefined)
+            fail(`axis ${raw} is out of range for data ${formatShape(data.shape)} (rank ${rank})`);
           if (reduced.has(axis)) fail(`axis ${raw} is listed twice`);
           reduced.add(axis);
         }
@@ -174,7 +175,10 @@ export const ops = {
   RotaryEmbedding: defineOp({
     since: 23,
     inputNames: ['X', 'cos_cache', 'sin_cache'],
-    apply: (_ctx, x: Value, cos: Value, sin: Value, numHeads: number) => ({ inputs: [x, cos, sin], attrs: { num_heads: attr.int(numHeads) } }),
+    apply: (_ctx, x: Value, cos: Value, sin: Value, numHeads: number) => ({
+      inputs: [x, cos, sin],
+      attrs: { num_heads: attr.int(numHeads) },
+    }),
     infer: (inputs, attrs) => {
       const x = input(inputs, 0, 'X');
       const cos = input(inputs, 1, 'cos_cache');
@@ -185,12 +189,18 @@ export const ops = {
       const heads = intAttr(attrs, 'num_heads', 0);
       if (x.shape.length !== 3) fail(`X must be [B, S, H*D], got ${formatShape(x.shape)}`);
       const hidden = x.shape[2];
-      if (heads <= 0 || (typeof hidden === 'number' && hidden % heads !== 0)) fail(`num_heads ${heads} does not divide X's last dim in ${formatShape(x.shape)}`);
+      if (heads <= 0 || (typeof hidden === 'number' && hidden % heads !== 0))
+        fail(`num_heads ${heads} does not divide X's last dim in ${formatShape(x.shape)}`);
       const half = typeof hidden === 'number' ? hidden / heads / 2 : undefined;
-      for (const [name, c] of [['cos_cache', cos], ['sin_cache', sin]] as const) {
+      for (const [name, c] of [
+        ['cos_cache', cos],
+        ['sin_cache', sin],
+      ] as const) {
         const last = c.shape[2];
         if (c.shape.length !== 3 || (half !== undefined && typeof last === 'number' && last !== half)) {
-          fail(`${name} must be [B, S, D/2]${half !== undefined ? ` with D/2 = ${half}` : ''}, got ${formatShape(c.shape)}`);
+          fail(
+            `${name} must be [B, S, D/2]${half !== undefined ? ` with D/2 = ${half}` : ''}, got ${formatShape(c.shape)}`,
+          );
         }
       }
       return [{ dtype: x.dtype, shape: x.shape }];
@@ -250,11 +260,15 @@ export const ops = {
       const b = input(inputs, 1, 'B');
       requireDType('A', a, ['float32']);
       sameDType(a, b);
-      if (intAttr(attrs, 'transB', 0) !== 1 || intAttr(attrs, 'transA', 0) !== 0) fail('only transA = 0, transB = 1 is supported');
+      if (intAttr(attrs, 'transB', 0) !== 1 || intAttr(attrs, 'transA', 0) !== 0)
+        fail('only transA = 0, transB = 1 is supported');
       if (a.shape.length < 2 || b.shape.length !== 2) fail('A must have rank >= 2 and B rank 2 ([N, K])');
       const k1 = a.shape[a.shape.length - 1] as Dim;
       const k2 = b.shape[1] as Dim;
-      if (k1 !== k2) fail(`inner dimensions differ: A ${formatShape(a.shape)} has ${k1} columns, B ${formatShape(b.shape)} has ${k2} (transB)`);
+      if (k1 !== k2)
+        fail(
+          `inner dimensions differ: A ${formatShape(a.shape)} has ${k1} columns, B ${formatShape(b.shape)} has ${k2} (transB)`,
+        );
       return [{ dtype: a.dtype, shape: [...a.shape.slice(0, -1), b.shape[0] as Dim] }];
     },
   }),

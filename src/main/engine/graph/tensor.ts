@@ -27,7 +27,11 @@ export function f32(dims: readonly number[], values: ArrayLike<number>): Tensor<
 
 /** int64 tensor from numbers (ids, axes, shapes). */
 export function i64(dims: readonly number[], values: readonly number[]): Tensor<'int64'> {
-  return tensor('int64', dims, BigInt64Array.from(values, (v) => BigInt(v)));
+  return tensor(
+    'int64',
+    dims,
+    BigInt64Array.from(values, (v) => BigInt(v)),
+  );
 }
 
 /** Little-endian bytes of the tensor's elements (ONNX raw_data layout). */

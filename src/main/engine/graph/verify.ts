@@ -24,17 +24,21 @@ export function findProblems(graph: Graph): string[] {
   for (const { value, data } of graph.initializers) {
     define(value, `initializer ${value.name}`);
     if (!sameShape(value.shape, data.dims) || value.dtype !== data.dtype) {
-      problems.push(`initializer ${value.name}: value is ${value.dtype} ${formatShape(value.shape)} but data is ${data.dtype} ${formatShape(data.dims)}`);
+      problems.push(
+        `initializer ${value.name}: value is ${value.dtype} ${formatShape(value.shape)} but data is ${data.dtype} ${formatShape(data.dims)}`,
+      );
     }
     const expected = numel(data.dims) * DTYPES[data.dtype].bytes;
     if (isExternal(data)) {
-      if (data.length !== expected) problems.push(`initializer ${value.name}: external length ${data.length} bytes, shape needs ${expected}`);
+      if (data.length !== expected)
+        problems.push(`initializer ${value.name}: external length ${data.length} bytes, shape needs ${expected}`);
       if (data.location.startsWith('/') || data.location.split(/[\\/]/).includes('..')) {
         problems.push(`initializer ${value.name}: external location "${data.location}" must be relative, without ".."`);
       }
     } else {
       constants.set(value, data);
-      if (data.data.length !== numel(data.dims)) problems.push(`initializer ${value.name}: ${data.data.length} elements for ${formatShape(data.dims)}`);
+      if (data.data.length !== numel(data.dims))
+        problems.push(`initializer ${value.name}: ${data.data.length} elements for ${formatShape(data.dims)}`);
     }
   }
 
@@ -48,10 +52,13 @@ export function findProblems(graph: Graph): string[] {
       continue;
     }
     const def = opDef(node.op);
-    if (!def.domain && def.since > graph.opset) problems.push(`${where}: needs opset ${def.since}, graph has ${graph.opset}`);
+    if (!def.domain && def.since > graph.opset)
+      problems.push(`${where}: needs opset ${def.since}, graph has ${graph.opset}`);
     const missing = node.inputs.filter((v): v is Value => v !== null && !defined.has(v));
     if (missing.length > 0) {
-      problems.push(`${where}: uses ${missing.map((v) => v.name).join(', ')} before it is defined (or from another graph)`);
+      problems.push(
+        `${where}: uses ${missing.map((v) => v.name).join(', ')} before it is defined (or from another graph)`,
+      );
       continue;
     }
     const described: (InferInput | null)[] = node.inputs.map((v) => {
@@ -61,12 +68,15 @@ export function findProblems(graph: Graph): string[] {
     });
     try {
       const types = def.infer(described, node.attrs);
-      if (types.length !== node.outputs.length) problems.push(`${where}: ${node.outputs.length} outputs recorded, op gives ${types.length}`);
+      if (types.length !== node.outputs.length)
+        problems.push(`${where}: ${node.outputs.length} outputs recorded, op gives ${types.length}`);
       types.forEach((t, i) => {
         const out = node.outputs[i];
         if (out && t.value) known.set(out, t.value);
         if (out && (out.dtype !== t.dtype || !matchesInferred(out.shape, t.shape))) {
-          problems.push(`${where}: output ${out.name} recorded as ${out.dtype} ${formatShape(out.shape)}, op infers ${t.dtype} ${formatShape(t.shape)}`);
+          problems.push(
+            `${where}: output ${out.name} recorded as ${out.dtype} ${formatShape(out.shape)}, op infers ${t.dtype} ${formatShape(t.shape)}`,
+          );
         }
       });
     } catch (error) {

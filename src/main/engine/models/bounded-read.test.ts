@@ -33,9 +33,15 @@ describe('readBounded', () => {
       ['folder.json', 'folder.json is a folder, not a regular file.'],
     ];
     for (const [name, message] of cases) {
-      await expect(readBounded(path.join(dir, name), 100, 'model-file')).rejects.toMatchObject({ message, where: path.join(dir, name), code: 'model-file' });
+      await expect(readBounded(path.join(dir, name), 100, 'model-file')).rejects.toMatchObject({
+        message,
+        where: path.join(dir, name),
+        code: 'model-file',
+      });
     }
-    await expect(readBounded('/dev/zero', 100, 'model-file')).rejects.toMatchObject({ message: 'zero is a device, not a regular file.' });
+    await expect(readBounded('/dev/zero', 100, 'model-file')).rejects.toMatchObject({
+      message: 'zero is a device, not a regular file.',
+    });
   });
 });
 
@@ -46,14 +52,30 @@ describe('findNonFinite', () => {
     const bytes = Buffer.alloc(words.length * width);
     words.forEach((w, i) => (width === 4 ? bytes.writeUInt32LE(w, i * 4) : bytes.writeUInt16LE(w, i * 2)));
     fs.writeFileSync(file, bytes);
-    return { name: `t.${dtype}`, dtype, shape: [words.length], file: path.basename(file), path: file, offset: 0, length: bytes.length };
+    return {
+      name: `t.${dtype}`,
+      dtype,
+      shape: [words.length],
+      file: path.basename(file),
+      path: file,
+      offset: 0,
+      length: bytes.length,
+    };
   }
 
   it('finds NaN and Inf by bit pattern in F32, F16 and BF16, and nothing in finite data', async () => {
-    expect(await findNonFinite([tensorFile('F32', [0x3f800000, 0x7f800000])])).toMatchObject({ index: 1, value: 'Inf' });
-    expect(await findNonFinite([tensorFile('F16', [0x3c00, 0x3c00, 0x7e00])])).toMatchObject({ index: 2, value: 'NaN' });
+    expect(await findNonFinite([tensorFile('F32', [0x3f800000, 0x7f800000])])).toMatchObject({
+      index: 1,
+      value: 'Inf',
+    });
+    expect(await findNonFinite([tensorFile('F16', [0x3c00, 0x3c00, 0x7e00])])).toMatchObject({
+      index: 2,
+      value: 'NaN',
+    });
     expect(await findNonFinite([tensorFile('BF16', [0xff80])])).toMatchObject({ index: 0, value: 'Inf' });
     // The largest finite values of each dtype are not flagged.
-    expect(await findNonFinite([tensorFile('F32', [0x7f7fffff]), tensorFile('F16', [0x7bff]), tensorFile('BF16', [0x7f7f])])).toBeNull();
+    expect(
+      await findNonFinite([tensorFile('F32', [0x7f7fffff]), tensorFile('F16', [0x7bff]), tensorFile('BF16', [0x7f7f])]),
+    ).toBeNull();
   });
 });

@@ -66,11 +66,14 @@ export async function readBounded(path: string, limit: number, code: string): Pr
   const { handle, stats } = opened;
   try {
     if (stats.size > limit) {
-      throw new UserError(`${basename(path)} is ${formatBytes(stats.size)}, more than the ${formatBytes(limit)} such a file may have.`, {
-        where: path,
-        hint: 'This is not the file a checkpoint or adapter folder holds under this name; copy the original file.',
-        code,
-      });
+      throw new UserError(
+        `${basename(path)} is ${formatBytes(stats.size)}, more than the ${formatBytes(limit)} such a file may have.`,
+        {
+          where: path,
+          hint: 'This is not the file a checkpoint or adapter folder holds under this name; copy the original file.',
+          code,
+        },
+      );
     }
     const bytes = Buffer.alloc(stats.size);
     let done = 0;

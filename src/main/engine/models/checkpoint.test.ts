@@ -97,7 +97,9 @@ describe('loadCheckpoint errors', () => {
     const missing = await loadError(join(tmp, 'nope'));
     expect(missing.message).toBe('The model folder does not exist.');
     expect(missing.code).toBe('model-folder');
-    expect((await loadError(join(FIXTURES, 'tiny-llama-f32', 'config.json'))).message).toMatch(/is a file, not a folder/);
+    expect((await loadError(join(FIXTURES, 'tiny-llama-f32', 'config.json'))).message).toMatch(
+      /is a file, not a folder/,
+    );
 
     for (const [file, message] of [
       ['config.json', /^config\.json is missing from the model folder\.$/],
@@ -127,7 +129,9 @@ describe('loadCheckpoint errors', () => {
     const folder = copy('tiny-llama-f32');
     const weights = join(folder, 'model.safetensors');
     truncateSync(weights, readFileSync(weights).length - 100);
-    expect((await loadError(folder)).message).toMatch(/^model\.safetensors: tensor ".*" ends at byte \d+ but the file has \d+ bytes \(truncated\?\)$/);
+    expect((await loadError(folder)).message).toMatch(
+      /^model\.safetensors: tensor ".*" ends at byte \d+ but the file has \d+ bytes \(truncated\?\)$/,
+    );
 
     const sharded = copy('tiny-llama-sharded');
     unlinkSync(join(sharded, 'model-00002-of-00002.safetensors'));
@@ -139,14 +143,23 @@ describe('loadCheckpoint errors', () => {
     const configPath = join(folder, 'config.json');
     const config = JSON.parse(readFileSync(configPath, 'utf-8')) as Record<string, unknown>;
     writeFileSync(configPath, JSON.stringify({ ...config, intermediate_size: 48 }));
-    expect((await loadError(folder)).message).toMatch(/^The weights do not match config\.json \(wrong shape 6: model\.layers\.0\.mlp\.gate_proj\.weight is \[40, 16\], config\.json implies \[48, 16\]/);
+    expect((await loadError(folder)).message).toMatch(
+      /^The weights do not match config\.json \(wrong shape 6: model\.layers\.0\.mlp\.gate_proj\.weight is \[40, 16\], config\.json implies \[48, 16\]/,
+    );
 
     const tokenizerPath = join(folder, 'tokenizer.json');
     writeFileSync(configPath, JSON.stringify(config));
-    const tokenizer = JSON.parse(readFileSync(tokenizerPath, 'utf-8')) as { added_tokens: { id: number; content: string }[] };
-    tokenizer.added_tokens.push({ ...tokenizer.added_tokens[0], id: 400, content: '<|extra|>' } as { id: number; content: string });
+    const tokenizer = JSON.parse(readFileSync(tokenizerPath, 'utf-8')) as {
+      added_tokens: { id: number; content: string }[];
+    };
+    tokenizer.added_tokens.push({ ...tokenizer.added_tokens[0], id: 400, content: '<|extra|>' } as {
+      id: number;
+      content: string;
+    });
     writeFileSync(tokenizerPath, JSON.stringify(tokenizer));
-    expect((await loadError(folder)).message).toBe('tokenizer.json has token ids up to 400, but config.json vocab_size is 384.');
+    expect((await loadError(folder)).message).toBe(
+      'tokenizer.json has token ids up to 400, but config.json vocab_size is 384.',
+    );
   });
 
   it('reports an unsupported architecture from config.json', async () => {

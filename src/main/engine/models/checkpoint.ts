@@ -7,7 +7,15 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 import { parseDecoderConfig, type DecoderConfig } from './config';
-import { CHECKPOINT_FILES_HINT, describe, describeIssues, isNotFound, parseJsonBytes, readOptionalFile, readRequiredFile } from './files';
+import {
+  CHECKPOINT_FILES_HINT,
+  describe,
+  describeIssues,
+  isNotFound,
+  parseJsonBytes,
+  readOptionalFile,
+  readRequiredFile,
+} from './files';
 import { readTensorIndex, type TensorDtype, type TensorIndex } from './safetensors';
 import { loadTokenizer, TOKENIZER_FILES, type ModelTokenizer } from './tokenizer';
 import { decoderTensors, mapDecoderWeights, type DecoderWeights } from './weights';
@@ -69,7 +77,10 @@ export interface Checkpoint {
 
 const HASH_VERSION = 'dovetail-model-v1';
 
-export async function loadCheckpoint(modelFolder: string, options: { contentHash?: string | undefined } = {}): Promise<Checkpoint> {
+export async function loadCheckpoint(
+  modelFolder: string,
+  options: { contentHash?: string | undefined } = {},
+): Promise<Checkpoint> {
   const folder = resolve(modelFolder);
   await checkFolder(folder);
 
@@ -83,7 +94,11 @@ export async function loadCheckpoint(modelFolder: string, options: { contentHash
   if (tokenizer.vocabSize > config.vocab_size) {
     throw new UserError(
       `tokenizer.json has token ids up to ${tokenizer.vocabSize - 1}, but config.json vocab_size is ${config.vocab_size}.`,
-      { where: join(folder, 'tokenizer.json'), hint: 'The tokenizer belongs to another model; copy the tokenizer files from the same checkpoint.', code: 'model-tokenizer' },
+      {
+        where: join(folder, 'tokenizer.json'),
+        hint: 'The tokenizer belongs to another model; copy the tokenizer files from the same checkpoint.',
+        code: 'model-tokenizer',
+      },
     );
   }
   const generationConfig = await readGenerationConfig(folder);
@@ -125,7 +140,13 @@ export async function loadCheckpoint(modelFolder: string, options: { contentHash
     tokenizer,
     generation_config: generationConfig,
     headerHash,
-    contentHash: options.contentHash ?? (await localIdentity(headerHash, folder, tensors.files.map((f) => f.file))),
+    contentHash:
+      options.contentHash ??
+      (await localIdentity(
+        headerHash,
+        folder,
+        tensors.files.map((f) => f.file),
+      )),
     sizes: { parameters, bytesOnDisk: tensors.files.reduce((a, f) => a + f.size, 0) },
     dtypes,
     dtype: present.length === 1 && present[0] ? present[0] : 'mixed',
@@ -147,17 +168,26 @@ async function checkFolder(folder: string): Promise<void> {
   try {
     const s = await stat(folder);
     if (!s.isDirectory()) {
-      throw new UserError('The model path is a file, not a folder.', { where: folder, hint: CHECKPOINT_FILES_HINT, code: 'model-folder' });
+      throw new UserError('The model path is a file, not a folder.', {
+        where: folder,
+        hint: CHECKPOINT_FILES_HINT,
+        code: 'model-folder',
+      });
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
     const missing = isNotFound(error);
-    throw new UserError(missing ? 'The model folder does not exist.' : `The model folder cannot be read: ${describe(error)}`, {
-      where: folder,
-      hint: missing ? 'Choose the folder that holds config.json and the safetensors files.' : 'Check the folder permissions.',
-      code: 'model-folder',
-      cause: error,
-    });
+    throw new UserError(
+      missing ? 'The model folder does not exist.' : `The model folder cannot be read: ${describe(error)}`,
+      {
+        where: folder,
+        hint: missing
+          ? 'Choose the folder that holds config.json and the safetensors files.'
+          : 'Check the folder permissions.',
+        code: 'model-folder',
+        cause: error,
+      },
+    );
   }
 }
 

@@ -23,7 +23,13 @@ const llama32 = {
   num_key_value_heads: 8,
   pretraining_tp: 1,
   rms_norm_eps: 1e-5,
-  rope_scaling: { factor: 32.0, high_freq_factor: 4.0, low_freq_factor: 1.0, original_max_position_embeddings: 8192, rope_type: 'llama3' },
+  rope_scaling: {
+    factor: 32.0,
+    high_freq_factor: 4.0,
+    low_freq_factor: 1.0,
+    original_max_position_embeddings: 8192,
+    rope_type: 'llama3',
+  },
   rope_theta: 500000.0,
   tie_word_embeddings: true,
   torch_dtype: 'bfloat16',
@@ -135,7 +141,13 @@ describe('parseDecoderConfig', () => {
       torch_dtype: 'bfloat16',
       mlp_bias: false,
     });
-    expect(c.rope_scaling).toEqual({ rope_type: 'llama3', factor: 32, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 });
+    expect(c.rope_scaling).toEqual({
+      rope_type: 'llama3',
+      factor: 32,
+      low_freq_factor: 1,
+      high_freq_factor: 4,
+      original_max_position_embeddings: 8192,
+    });
     expect(c.attention_bias).toEqual({ q_proj: false, k_proj: false, v_proj: false, o_proj: false });
     expect(c.layer_types).toEqual(Array(16).fill('full_attention'));
   });
@@ -155,7 +167,12 @@ describe('parseDecoderConfig', () => {
   it('Qwen2 with use_sliding_window uses the window from max_window_layers on', () => {
     const c = parseDecoderConfig({ ...qwen25, use_sliding_window: true, sliding_window: 4096, max_window_layers: 20 });
     expect(c.sliding_window).toBe(4096);
-    expect(c.layer_types.slice(18, 22)).toEqual(['full_attention', 'full_attention', 'sliding_attention', 'sliding_attention']);
+    expect(c.layer_types.slice(18, 22)).toEqual([
+      'full_attention',
+      'full_attention',
+      'sliding_attention',
+      'sliding_attention',
+    ]);
   });
 
   it('reads Mistral with its sliding window, and with sliding_window null (v0.2+)', () => {
@@ -177,9 +194,26 @@ describe('parseDecoderConfig', () => {
   });
 
   it('applies transformers defaults: kv heads = heads, head_dim = hidden/heads, Llama attention_bias and mlp_bias', () => {
-    const minimal = { model_type: 'llama', vocab_size: 32000, hidden_size: 2048, intermediate_size: 5632, num_hidden_layers: 22, num_attention_heads: 32 };
+    const minimal = {
+      model_type: 'llama',
+      vocab_size: 32000,
+      hidden_size: 2048,
+      intermediate_size: 5632,
+      num_hidden_layers: 22,
+      num_attention_heads: 32,
+    };
     const c = parseDecoderConfig(minimal);
-    expect(c).toMatchObject({ architecture: 'LlamaForCausalLM', num_key_value_heads: 32, head_dim: 64, rope_theta: 10000, max_position_embeddings: 2048, rms_norm_eps: 1e-6, tie_word_embeddings: false, bos_token_id: null, eos_token_id: [] });
+    expect(c).toMatchObject({
+      architecture: 'LlamaForCausalLM',
+      num_key_value_heads: 32,
+      head_dim: 64,
+      rope_theta: 10000,
+      max_position_embeddings: 2048,
+      rms_norm_eps: 1e-6,
+      tie_word_embeddings: false,
+      bos_token_id: null,
+      eos_token_id: [],
+    });
     const biased = parseDecoderConfig({ ...minimal, attention_bias: true, mlp_bias: true });
     expect(biased.attention_bias).toEqual({ q_proj: true, k_proj: true, v_proj: true, o_proj: true });
     expect(biased.mlp_bias).toBe(true);
@@ -202,32 +236,75 @@ describe('parseDecoderConfig', () => {
 
 describe('parseDecoderConfig errors', () => {
   it('names an unsupported architecture', () => {
-    const e = expectUserError(() => parseDecoderConfig({ ...mistral, architectures: ['Gemma2ForCausalLM'], model_type: 'gemma2' }), /config\.json: architectures: Gemma2ForCausalLM is not supported/);
+    const e = expectUserError(
+      () => parseDecoderConfig({ ...mistral, architectures: ['Gemma2ForCausalLM'], model_type: 'gemma2' }),
+      /config\.json: architectures: Gemma2ForCausalLM is not supported/,
+    );
     expect(e.hint).toMatch(/LlamaForCausalLM/);
     expect(e.code).toBe('model-config');
-    expectUserError(() => parseDecoderConfig({ ...smollm2, architectures: undefined, model_type: 'phi3' }), /model_type: "phi3" is not supported/);
+    expectUserError(
+      () => parseDecoderConfig({ ...smollm2, architectures: undefined, model_type: 'phi3' }),
+      /model_type: "phi3" is not supported/,
+    );
     expectUserError(() => parseDecoderConfig({ hidden_size: 4 }), /architectures: is missing/);
     expectUserError(() => parseDecoderConfig([1, 2]), /expected a JSON object/);
   });
 
   it('rejects rope scaling types other than llama3, and incomplete llama3 scaling', () => {
-    expectUserError(() => parseDecoderConfig({ ...qwen25, rope_scaling: { type: 'yarn', factor: 4.0, original_max_position_embeddings: 32768 } }), /rope_scaling\.rope_type: rope_type "yarn" is not supported/);
-    expectUserError(() => parseDecoderConfig({ ...llama32, rope_scaling: { rope_type: 'linear', factor: 2.0 } }), /"linear" is not supported/);
-    expectUserError(() => parseDecoderConfig({ ...llama32, rope_scaling: { rope_type: 'llama3', factor: 8.0 } }), /rope_scaling\.low_freq_factor/);
-    expectUserError(() => parseDecoderConfig({ ...llama32, rope_scaling: { ...llama32.rope_scaling, high_freq_factor: 1.0 } }), /high_freq_factor: 1 must be greater than low_freq_factor/);
+    expectUserError(
+      () =>
+        parseDecoderConfig({
+          ...qwen25,
+          rope_scaling: { type: 'yarn', factor: 4.0, original_max_position_embeddings: 32768 },
+        }),
+      /rope_scaling\.rope_type: rope_type "yarn" is not supported/,
+    );
+    expectUserError(
+      () => parseDecoderConfig({ ...llama32, rope_scaling: { rope_type: 'linear', factor: 2.0 } }),
+      /"linear" is not supported/,
+    );
+    expectUserError(
+      () => parseDecoderConfig({ ...llama32, rope_scaling: { rope_type: 'llama3', factor: 8.0 } }),
+      /rope_scaling\.low_freq_factor/,
+    );
+    expectUserError(
+      () => parseDecoderConfig({ ...llama32, rope_scaling: { ...llama32.rope_scaling, high_freq_factor: 1.0 } }),
+      /high_freq_factor: 1 must be greater than low_freq_factor/,
+    );
   });
 
   it('names missing and inconsistent fields', () => {
     const { hidden_size: _h, ...noHidden } = mistral;
-    const missing = expectUserError(() => parseDecoderConfig(noHidden, '/models/m/config.json'), /config\.json: hidden_size: is missing/);
+    const missing = expectUserError(
+      () => parseDecoderConfig(noHidden, '/models/m/config.json'),
+      /config\.json: hidden_size: is missing/,
+    );
     expect(missing.where).toBe('/models/m/config.json: hidden_size');
-    expectUserError(() => parseDecoderConfig({ ...mistral, num_key_value_heads: 5 }), /num_key_value_heads: 5 does not divide num_attention_heads \(32\)/);
-    expectUserError(() => parseDecoderConfig({ ...smollm2, num_attention_heads: 7, num_key_value_heads: 7 }), /num_attention_heads: 7 does not divide hidden_size \(576\)/);
+    expectUserError(
+      () => parseDecoderConfig({ ...mistral, num_key_value_heads: 5 }),
+      /num_key_value_heads: 5 does not divide num_attention_heads \(32\)/,
+    );
+    expectUserError(
+      () => parseDecoderConfig({ ...smollm2, num_attention_heads: 7, num_key_value_heads: 7 }),
+      /num_attention_heads: 7 does not divide hidden_size \(576\)/,
+    );
     expectUserError(() => parseDecoderConfig({ ...smollm2, head_dim: 63 }), /head_dim: 63 is odd/);
-    expectUserError(() => parseDecoderConfig({ ...smollm2, hidden_act: 'gelu' }), /hidden_act: "gelu" is not supported/);
+    expectUserError(
+      () => parseDecoderConfig({ ...smollm2, hidden_act: 'gelu' }),
+      /hidden_act: "gelu" is not supported/,
+    );
     expectUserError(() => parseDecoderConfig({ ...mistral, vocab_size: -1 }), /vocab_size/);
-    expectUserError(() => parseDecoderConfig({ ...mistral, eos_token_id: 32000 }), /eos_token_id: 32000 is outside the vocabulary/);
-    expectUserError(() => parseDecoderConfig({ ...mistral, quantization_config: { quant_method: 'gptq' } }), /quantized checkpoints are not supported/);
-    expectUserError(() => parseDecoderConfig({ ...mistral, layer_types: ['full_attention'] }), /layer_types: has 1 entries but num_hidden_layers is 32/);
+    expectUserError(
+      () => parseDecoderConfig({ ...mistral, eos_token_id: 32000 }),
+      /eos_token_id: 32000 is outside the vocabulary/,
+    );
+    expectUserError(
+      () => parseDecoderConfig({ ...mistral, quantization_config: { quant_method: 'gptq' } }),
+      /quantized checkpoints are not supported/,
+    );
+    expectUserError(
+      () => parseDecoderConfig({ ...mistral, layer_types: ['full_attention'] }),
+      /layer_types: has 1 entries but num_hidden_layers is 32/,
+    );
   });
 });

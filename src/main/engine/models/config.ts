@@ -115,13 +115,25 @@ const DEFAULTS: Record<Architecture, { max_position_embeddings: number; sliding_
  */
 export function parseDecoderConfig(json: unknown, where = 'config.json'): DecoderConfig {
   const fail = (field: string, message: string, hint: string): never => {
-    throw new UserError(`config.json: ${field}: ${message}`, { where: `${where}: ${field}`, hint, code: 'model-config' });
+    throw new UserError(`config.json: ${field}: ${message}`, {
+      where: `${where}: ${field}`,
+      hint,
+      code: 'model-config',
+    });
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return fail('(top level)', 'expected a JSON object', 'config.json must be the model configuration saved by transformers.');
+    return fail(
+      '(top level)',
+      'expected a JSON object',
+      'config.json must be the model configuration saved by transformers.',
+    );
   }
   if ('quantization_config' in json) {
-    fail('quantization_config', 'quantized checkpoints are not supported', 'Use the unquantized (F32, F16 or BF16) checkpoint.');
+    fail(
+      'quantization_config',
+      'quantized checkpoints are not supported',
+      'Use the unquantized (F32, F16 or BF16) checkpoint.',
+    );
   }
   const architecture = detectArchitecture(json as Record<string, unknown>, fail);
   const parsed = RawConfig.safeParse(json);
@@ -140,28 +152,55 @@ export function parseDecoderConfig(json: unknown, where = 'config.json'): Decode
 
   const hiddenAct = raw.hidden_act ?? 'silu';
   if (hiddenAct !== 'silu') {
-    fail('hidden_act', `"${hiddenAct}" is not supported (Llama-family models use "silu")`, 'This checkpoint is not a standard Llama-family model.');
+    fail(
+      'hidden_act',
+      `"${hiddenAct}" is not supported (Llama-family models use "silu")`,
+      'This checkpoint is not a standard Llama-family model.',
+    );
   }
   const heads = raw.num_attention_heads;
   const kvHeads = raw.num_key_value_heads ?? heads;
   if (heads % kvHeads !== 0) {
-    fail('num_key_value_heads', `${kvHeads} does not divide num_attention_heads (${heads})`, 'Grouped-query attention needs num_attention_heads to be a multiple of num_key_value_heads.');
+    fail(
+      'num_key_value_heads',
+      `${kvHeads} does not divide num_attention_heads (${heads})`,
+      'Grouped-query attention needs num_attention_heads to be a multiple of num_key_value_heads.',
+    );
   }
   if (raw.head_dim == null && raw.hidden_size % heads !== 0) {
-    fail('num_attention_heads', `${heads} does not divide hidden_size (${raw.hidden_size}) and head_dim is not given`, 'Add head_dim to config.json, or check hidden_size and num_attention_heads.');
+    fail(
+      'num_attention_heads',
+      `${heads} does not divide hidden_size (${raw.hidden_size}) and head_dim is not given`,
+      'Add head_dim to config.json, or check hidden_size and num_attention_heads.',
+    );
   }
   const headDim = raw.head_dim ?? raw.hidden_size / heads;
-  if (headDim % 2 !== 0) fail('head_dim', `${headDim} is odd; rotary embeddings need an even head_dim`, 'Check head_dim, hidden_size and num_attention_heads.');
+  if (headDim % 2 !== 0)
+    fail(
+      'head_dim',
+      `${headDim} is odd; rotary embeddings need an even head_dim`,
+      'Check head_dim, hidden_size and num_attention_heads.',
+    );
   if (raw.partial_rotary_factor != null && raw.partial_rotary_factor !== 1) {
-    fail('partial_rotary_factor', `${raw.partial_rotary_factor} is not supported (only 1)`, 'Llama-family models rotate the whole head.');
+    fail(
+      'partial_rotary_factor',
+      `${raw.partial_rotary_factor} is not supported (only 1)`,
+      'Llama-family models rotate the whole head.',
+    );
   }
 
   const { rope_theta, rope_scaling } = parseRope(raw, fail);
   const maxPositions = raw.max_position_embeddings ?? defaults.max_position_embeddings;
   const layerTypes = parseLayerTypes(raw, architecture, fail);
-  const slidingWindow = layerTypes.includes('sliding_attention') ? (raw.sliding_window ?? defaults.sliding_window) : null;
+  const slidingWindow = layerTypes.includes('sliding_attention')
+    ? (raw.sliding_window ?? defaults.sliding_window)
+    : null;
   if (layerTypes.includes('sliding_attention') && slidingWindow === null) {
-    fail('sliding_window', 'is null but layer_types uses sliding_attention', 'Give sliding_window, or make every layer full_attention.');
+    fail(
+      'sliding_window',
+      'is null but layer_types uses sliding_attention',
+      'Give sliding_window, or make every layer full_attention.',
+    );
   }
 
   const eos = raw.eos_token_id == null ? [] : Array.isArray(raw.eos_token_id) ? raw.eos_token_id : [raw.eos_token_id];
@@ -171,7 +210,12 @@ export function parseDecoderConfig(json: unknown, where = 'config.json'): Decode
     ...eos.map((id): [string, number] => ['eos_token_id', id]),
   ];
   for (const [field, id] of tokenFields) {
-    if (id != null && id >= raw.vocab_size) fail(field, `${id} is outside the vocabulary (vocab_size ${raw.vocab_size})`, 'Check the token ids against vocab_size.');
+    if (id != null && id >= raw.vocab_size)
+      fail(
+        field,
+        `${id} is outside the vocabulary (vocab_size ${raw.vocab_size})`,
+        'Check the token ids against vocab_size.',
+      );
   }
 
   const bias = raw.attention_bias ?? false;
@@ -232,25 +276,42 @@ function parseRope(raw: RawConfig, fail: Fail): { rope_theta: number; rope_scali
   const params = raw.rope_parameters ?? null;
   const paramsTheta = params?.['rope_theta'];
   if (paramsTheta !== undefined && (typeof paramsTheta !== 'number' || !(paramsTheta > 0))) {
-    fail('rope_parameters.rope_theta', 'expected a positive number', 'Check the RoPE settings against the original checkpoint.');
+    fail(
+      'rope_parameters.rope_theta',
+      'expected a positive number',
+      'Check the RoPE settings against the original checkpoint.',
+    );
   }
   const rope_theta = (paramsTheta as number | undefined) ?? raw.rope_theta ?? 10000;
   const field = raw.rope_scaling != null ? 'rope_scaling' : 'rope_parameters';
   const scaling = raw.rope_scaling ?? params;
   if (scaling === null) return { rope_theta, rope_scaling: null };
   const type = scaling['rope_type'] ?? scaling['type'];
-  if (type === 'default' || (type === undefined && field === 'rope_parameters')) return { rope_theta, rope_scaling: null };
+  if (type === 'default' || (type === undefined && field === 'rope_parameters'))
+    return { rope_theta, rope_scaling: null };
   if (type !== 'llama3') {
     const name = type === undefined ? 'no rope_type' : `rope_type "${String(type)}"`;
-    fail(`${field}.rope_type`, `${name} is not supported`, 'Dovetail supports default RoPE and the "llama3" scaling of Llama 3.1/3.2.');
+    fail(
+      `${field}.rope_type`,
+      `${name} is not supported`,
+      'Dovetail supports default RoPE and the "llama3" scaling of Llama 3.1/3.2.',
+    );
   }
   const fields = Llama3Fields.safeParse(scaling);
   if (!fields.success) {
-    fail(`${field}.${firstIssuePath(fields.error)}`, describeIssues(fields.error), 'llama3 scaling needs factor, low_freq_factor, high_freq_factor and original_max_position_embeddings.');
+    fail(
+      `${field}.${firstIssuePath(fields.error)}`,
+      describeIssues(fields.error),
+      'llama3 scaling needs factor, low_freq_factor, high_freq_factor and original_max_position_embeddings.',
+    );
   }
   const f = fields.data as z.infer<typeof Llama3Fields>;
   if (f.high_freq_factor <= f.low_freq_factor) {
-    fail(`${field}.high_freq_factor`, `${f.high_freq_factor} must be greater than low_freq_factor (${f.low_freq_factor})`, 'Check the RoPE settings against the original checkpoint.');
+    fail(
+      `${field}.high_freq_factor`,
+      `${f.high_freq_factor} must be greater than low_freq_factor (${f.low_freq_factor})`,
+      'Check the RoPE settings against the original checkpoint.',
+    );
   }
   return { rope_theta, rope_scaling: { rope_type: 'llama3', ...f } };
 }
@@ -259,7 +320,11 @@ function parseLayerTypes(raw: RawConfig, architecture: Architecture, fail: Fail)
   const n = raw.num_hidden_layers;
   if (raw.layer_types != null) {
     if (raw.layer_types.length !== n) {
-      fail('layer_types', `has ${raw.layer_types.length} entries but num_hidden_layers is ${n}`, 'Give one entry per layer.');
+      fail(
+        'layer_types',
+        `has ${raw.layer_types.length} entries but num_hidden_layers is ${n}`,
+        'Give one entry per layer.',
+      );
     }
     return raw.layer_types.map((t, i) =>
       t === 'full_attention' || t === 'sliding_attention'
@@ -278,7 +343,8 @@ function parseLayerTypes(raw: RawConfig, architecture: Architecture, fail: Fail)
     }
     case 'Qwen2ForCausalLM': {
       // Qwen2: sliding only with use_sliding_window, and only for layers from max_window_layers on.
-      const on = raw.use_sliding_window === true && (raw.sliding_window ?? DEFAULTS.Qwen2ForCausalLM.sliding_window) != null;
+      const on =
+        raw.use_sliding_window === true && (raw.sliding_window ?? DEFAULTS.Qwen2ForCausalLM.sliding_window) != null;
       const from = raw.max_window_layers ?? 28;
       return Array.from({ length: n }, (_, i) => (on && i >= from ? 'sliding_attention' : 'full_attention'));
     }

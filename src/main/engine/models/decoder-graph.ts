@@ -56,7 +56,12 @@ export interface DecoderModel {
 }
 
 /** Emits the decoder forward into g; initializers come from `weights` (external data). */
-export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: DecoderInputs, weights = new GraphWeights(g)): DecoderOutputs {
+export function emitDecoder(
+  g: GraphBuilder,
+  model: DecoderModel,
+  inputs: DecoderInputs,
+  weights = new GraphWeights(g),
+): DecoderOutputs {
   const { config } = model;
   const tokens = g.scope('model/embed_tokens', () => {
     const rows = g.op.Gather(weights.stored(model.weights.embed_tokens), inputs.inputIds); // [B, T, C]
@@ -78,7 +83,8 @@ export function emitDecoder(g: GraphBuilder, model: DecoderModel, inputs: Decode
   }
   const rope = g.scope('model/rotary_emb', () => emitRope(g, config, positions));
   const attention = inputs.attention ?? 'decomposed';
-  if (attention === 'gqa' && !inputs.past) throw new BugError('GroupQueryAttention graphs need past_key_values buffers');
+  if (attention === 'gqa' && !inputs.past)
+    throw new BugError('GroupQueryAttention graphs need past_key_values buffers');
   const fusedNorms = inputs.fusedNorms === true;
   // Attention-23 and GQA broadcast one [B, 1, S, K] bias over the heads; the decomposed form wants the G*S query rows.
   const groups = attention === 'decomposed' ? config.num_attention_heads / config.num_key_value_heads : 1;
@@ -140,7 +146,10 @@ interface Rope {
 
 /** cos/sin of position * inv_freq (llama3 scaling folded into inv_freq), as LlamaRotaryEmbedding in float32. */
 function emitRope(g: GraphBuilder, config: DecoderConfig, positions: Value): Rope {
-  const invFreq = g.initializer('model.rotary_emb.inv_freq', f32([config.head_dim / 2], ropeInverseFrequencies(config))); // [D/2]
+  const invFreq = g.initializer(
+    'model.rotary_emb.inv_freq',
+    f32([config.head_dim / 2], ropeInverseFrequencies(config)),
+  ); // [D/2]
   const freqs = g.op.Mul(g.op.Unsqueeze(g.op.Cast(positions, 'float32'), [2]), invFreq); // [B, S, D/2]
   return { cos: g.op.Cos(freqs), sin: g.op.Sin(freqs) };
 }
@@ -159,7 +168,13 @@ function applyRope(g: GraphBuilder, x: Value, rope: Rope, heads: number): Value 
  * also mask keys at or beyond `sliding_window` positions back. Rows repeat G times to match the GQA query layout of
  * the decomposed attention (G = 1 for Attention-23, which broadcasts the bias over heads).
  */
-function emitMasks(g: GraphBuilder, config: DecoderConfig, hidden: Value, attentionMask: Value, groups: number): { full: Value; sliding: Value | null } {
+function emitMasks(
+  g: GraphBuilder,
+  config: DecoderConfig,
+  hidden: Value,
+  attentionMask: Value,
+  groups: number,
+): { full: Value; sliding: Value | null } {
   const zero = g.constant(i64([], [0]));
   const one = g.constant(i64([], [1]));
   const keys = g.op.Squeeze(g.op.Shape(attentionMask, 1, 2), [0]); // K
@@ -170,10 +185,16 @@ function emitMasks(g: GraphBuilder, config: DecoderConfig, hidden: Value, attent
   const causal = g.op.LessOrEqual(keyIndex, queryIndex); // [S, K]
   const bias = (allowed: Value): Value => {
     const b = g.op.Where(g.op.And(allowed, padding), g.constant(f32([], [0])), g.constant(f32([], [MASKED]))); // [B, 1, S, K]
-    return groups === 1 ? b : g.op.Concat(Array.from({ length: groups }, () => b), 2); // [B, 1, G*S, K]
+    return groups === 1
+      ? b
+      : g.op.Concat(
+          Array.from({ length: groups }, () => b),
+          2,
+        ); // [B, 1, G*S, K]
   };
   const full = bias(causal);
-  if (config.sliding_window === null || !config.layer_types.includes('sliding_attention')) return { full, sliding: null };
+  if (config.sliding_window === null || !config.layer_types.includes('sliding_attention'))
+    return { full, sliding: null };
   const window = g.op.Greater(keyIndex, g.op.Sub(queryIndex, g.constant(i64([], [config.sliding_window])))); // [S, K]
   return { full, sliding: bias(g.op.And(causal, window)) };
 }
@@ -213,7 +234,11 @@ function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear
     const pair = hooks?.layers[ctx.index]?.[module];
     const keep = hooks?.dropout?.masks[ctx.index]?.[module];
     const dropout = hooks?.dropout && keep ? { keep, scale: hooks.dropout.scale } : null;
-    if (hooks && pair) y = g.op.Add(y, g.scope('lora', () => emitLoraDelta(g, x, pair, hooks.scaling, dropout)));
+    if (hooks && pair)
+      y = g.op.Add(
+        y,
+        g.scope('lora', () => emitLoraDelta(g, x, pair, hooks.scaling, dropout)),
+      );
     return y;
   });
 }
@@ -242,9 +267,23 @@ function emitAttention(
   if (ctx.attention === 'gqa') {
     const lengths = ctx.lengths;
     if (!past || !lengths) throw new BugError('GroupQueryAttention needs the cache buffers and lengths');
-    const y = g.op.GroupQueryAttention({ q: q3, k: k3, v: v3, past, seqlensK: lengths.seqlensK, totalSequenceLength: lengths.total, bias: mask, heads: H, kvHeads: Hkv }); // [B, S, H*D]
+    const y = g.op.GroupQueryAttention({
+      q: q3,
+      k: k3,
+      v: v3,
+      past,
+      seqlensK: lengths.seqlensK,
+      totalSequenceLength: lengths.total,
+      bias: mask,
+      heads: H,
+      kvHeads: Hkv,
+    }); // [B, S, H*D]
     const [, key, value] = g.outputsOf(y); // [B, Hkv, max(K, capacity), D]: past then new; the runner keeps `added`
-    return { output: linear(ctx, y, 'o_proj', layer.self_attn.o_proj), present: { key: key as Value, value: value as Value }, added };
+    return {
+      output: linear(ctx, y, 'o_proj', layer.self_attn.o_proj),
+      present: { key: key as Value, value: value as Value },
+      added,
+    };
   }
   if (ctx.attention === 'onnx') {
     const y = g.op.Attention({ q: q3, k: k3, v: v3, mask, past, heads: H, kvHeads: Hkv }); // [B, S, H*D]

@@ -6,8 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from './index';
 
 const folder = join(import.meta.dirname, '../../../../resources/models/dovetail-wordnet-13m');
-interface GreedyCase { kind: 'chat' | 'raw'; messages?: { role: string; content: string }[]; prompt_text: string; input_ids: number[]; generated_ids: number[]; generated_text: string }
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__/demo-model-greedy.json'), 'utf8')) as { cases: GreedyCase[] };
+interface GreedyCase {
+  kind: 'chat' | 'raw';
+  messages?: { role: string; content: string }[];
+  prompt_text: string;
+  input_ids: number[];
+  generated_ids: number[];
+  generated_text: string;
+}
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__/demo-model-greedy.json'), 'utf8')) as {
+  cases: GreedyCase[];
+};
 
 describe('bundled demo model', () => {
   it('loads as a sharded F16 Llama with GQA', async () => {

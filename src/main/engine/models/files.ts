@@ -12,7 +12,9 @@ export const CHECKPOINT_FILES_HINT =
 /** Tokenizer files and templates may be large; every other small file of a checkpoint is JSON of a few KB. */
 function limitFor(path: string): number {
   const name = basename(path);
-  return name === 'tokenizer.json' || name.endsWith('.jinja') || name.endsWith('.txt') ? READ_LIMITS.tokenizer : READ_LIMITS.json;
+  return name === 'tokenizer.json' || name.endsWith('.jinja') || name.endsWith('.txt')
+    ? READ_LIMITS.tokenizer
+    : READ_LIMITS.json;
 }
 
 /** Reads a file's bytes, or null when it does not exist (other read failures are UserErrors naming the file). */
@@ -24,7 +26,11 @@ export async function readOptionalFile(path: string, limit = limitFor(path)): Pr
 export async function readRequiredFile(path: string, hint = CHECKPOINT_FILES_HINT): Promise<Buffer> {
   const bytes = await readOptionalFile(path);
   if (bytes === null) {
-    throw new UserError(`${basename(path)} is missing from the model folder.`, { where: path, hint, code: 'model-file' });
+    throw new UserError(`${basename(path)} is missing from the model folder.`, {
+      where: path,
+      hint,
+      code: 'model-file',
+    });
   }
   return bytes;
 }
@@ -43,8 +49,6 @@ export function parseJsonBytes(bytes: Uint8Array, path: string): unknown {
     });
   }
 }
-
-
 
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';

@@ -19,7 +19,10 @@ export interface NonFinite {
  * The first NaN/Inf element of these tensors (in the order given), or null when all are finite. `checkpoint` runs
  * between chunks (the worker's cancel point).
  */
-export async function findNonFinite(tensors: readonly TensorInfo[], checkpoint: () => Promise<void> = async () => undefined): Promise<NonFinite | null> {
+export async function findNonFinite(
+  tensors: readonly TensorInfo[],
+  checkpoint: () => Promise<void> = async () => undefined,
+): Promise<NonFinite | null> {
   const buffer = new Uint8Array(CHUNK_BYTES);
   const byFile = new Map<string, TensorInfo[]>();
   for (const t of tensors) byFile.set(t.path, [...(byFile.get(t.path) ?? []), t]);
@@ -29,7 +32,7 @@ export async function findNonFinite(tensors: readonly TensorInfo[], checkpoint: 
     try {
       for (const t of list) {
         const width = DTYPE_BYTES[t.dtype];
-        for (let done = 0; done < t.length; ) {
+        for (let done = 0; done < t.length;) {
           await checkpoint();
           const length = Math.min(CHUNK_BYTES, t.length - done);
           const { bytesRead } = await opened.handle.read(buffer, 0, length, t.offset + done);
@@ -48,18 +51,25 @@ export async function findNonFinite(tensors: readonly TensorInfo[], checkpoint: 
 }
 
 /** Throws a UserError naming the file and tensor holding the first NaN/Inf. */
-export async function assertFinite(tensors: readonly TensorInfo[], what: 'model' | 'adapter', checkpoint?: () => Promise<void>): Promise<void> {
+export async function assertFinite(
+  tensors: readonly TensorInfo[],
+  what: 'model' | 'adapter',
+  checkpoint?: () => Promise<void>,
+): Promise<void> {
   const bad = await findNonFinite(tensors, checkpoint);
   if (!bad) return;
   const { tensor, index, value } = bad;
-  throw new UserError(`${basename(tensor.path)}: tensor "${tensor.name}" holds ${value} (element ${index} of [${tensor.shape.join(', ')}]).`, {
-    where: tensor.path,
-    hint:
-      what === 'model'
-        ? 'The weights are damaged (or the checkpoint was saved after training diverged); download or copy the model again.'
-        : 'The adapter was saved after its training diverged (NaN/Inf weights); train it again with a lower learning rate, or export it again.',
-    code: what === 'model' ? 'model-nonfinite' : 'adapter-nonfinite',
-  });
+  throw new UserError(
+    `${basename(tensor.path)}: tensor "${tensor.name}" holds ${value} (element ${index} of [${tensor.shape.join(', ')}]).`,
+    {
+      where: tensor.path,
+      hint:
+        what === 'model'
+          ? 'The weights are damaged (or the checkpoint was saved after training diverged); download or copy the model again.'
+          : 'The adapter was saved after its training diverged (NaN/Inf weights); train it again with a lower learning rate, or export it again.',
+      code: what === 'model' ? 'model-nonfinite' : 'adapter-nonfinite',
+    },
+  );
 }
 
 function scan(dtype: TensorInfo['dtype'], bytes: Uint8Array): { index: number; value: 'NaN' | 'Inf' } | null {

@@ -56,9 +56,27 @@ export class GraphWeights {
     const q = this.quantized?.linears.get(key);
     if (!q || !this.quantized) return this.g.op.FusedMatMul(x, this.float(info));
     const kBlocks = Math.ceil(q.K / q.blockSize);
-    const codes = this.g.initializer(`${key}.codes`, { dtype: 'uint8', dims: [q.N, kBlocks, (q.blockSize * q.bits) / 8], location: q.codes.file, offset: q.codes.offset, length: q.codes.length });
-    const scales = this.g.initializer(`${key}.scales`, { dtype: 'float32', dims: [q.N * kBlocks], location: q.scales.file, offset: q.scales.offset, length: q.scales.length });
-    return this.g.op.MatMulNBits(x, codes, scales, { N: q.N, K: q.K, bits: q.bits, blockSize: q.blockSize, accuracyLevel: this.quantized.accuracyLevel });
+    const codes = this.g.initializer(`${key}.codes`, {
+      dtype: 'uint8',
+      dims: [q.N, kBlocks, (q.blockSize * q.bits) / 8],
+      location: q.codes.file,
+      offset: q.codes.offset,
+      length: q.codes.length,
+    });
+    const scales = this.g.initializer(`${key}.scales`, {
+      dtype: 'float32',
+      dims: [q.N * kBlocks],
+      location: q.scales.file,
+      offset: q.scales.offset,
+      length: q.scales.length,
+    });
+    return this.g.op.MatMulNBits(x, codes, scales, {
+      N: q.N,
+      K: q.K,
+      bits: q.bits,
+      blockSize: q.blockSize,
+      accuracyLevel: this.quantized.accuracyLevel,
+    });
   }
 
   /** The tensor in its stored dtype (Gather takes bf16/f16 rows, then only the rows are cast). */

@@ -2,7 +2,14 @@
 // templates), the Llama-family graphs built from them (inference with KV cache and LoRA / soft-prompt hooks) and the
 // ModelRunner that runs them through runtime/ (the only ORT importer).
 export { loadCheckpoint, GenerationConfig, type Checkpoint } from './checkpoint';
-export { parseDecoderConfig, SUPPORTED_ARCHITECTURES, type Architecture, type DecoderConfig, type LayerType, type Llama3RopeScaling } from './config';
+export {
+  parseDecoderConfig,
+  SUPPORTED_ARCHITECTURES,
+  type Architecture,
+  type DecoderConfig,
+  type LayerType,
+  type Llama3RopeScaling,
+} from './config';
 export { ropeCosSin, ropeInverseFrequencies, type RopeSettings } from './rope';
 export {
   DTYPE_BYTES,
@@ -15,11 +22,34 @@ export {
   type TensorInfo,
 } from './safetensors';
 export { f16BitsToNumber, readTensorF32, readTensorRowsF32, toFloat32 } from './tensor-data';
-export { decoderTensors, expectedWeights, mapDecoderWeights, type DecoderLayerWeights, type DecoderWeights, type ExpectedWeight, type Linear } from './weights';
-export { loadTokenizer, ModelTokenizer, type PromptInput, type SpecialToken, type SpecialTokens, type TokenizerFiles } from './tokenizer';
+export {
+  decoderTensors,
+  expectedWeights,
+  mapDecoderWeights,
+  type DecoderLayerWeights,
+  type DecoderWeights,
+  type ExpectedWeight,
+  type Linear,
+} from './weights';
+export {
+  loadTokenizer,
+  ModelTokenizer,
+  type PromptInput,
+  type SpecialToken,
+  type SpecialTokens,
+  type TokenizerFiles,
+} from './tokenizer';
 export { ChatTemplate, type ChatMessage, type ChatTemplateOptions } from './chat-template';
 export { StreamDecoder, type DecodeFn } from './stream-decoder';
-export { emitDecoder, emitLmHead, emitRmsNorm, type AttentionKind, type DecoderInputs, type DecoderModel, type DecoderOutputs } from './decoder-graph';
+export {
+  emitDecoder,
+  emitLmHead,
+  emitRmsNorm,
+  type AttentionKind,
+  type DecoderInputs,
+  type DecoderModel,
+  type DecoderOutputs,
+} from './decoder-graph';
 export { GraphWeights } from './graph-weights';
 export {
   addedName,
@@ -52,4 +82,12 @@ export {
   type LoraPair,
   type LoraWeights,
 } from './lora';
-export { DEFAULT_ATTENTION, KvStep, ModelRunner, type ForwardInputs, type RunnerModel, type RunnerOptions, type Specialization } from './model-runner';
+export {
+  DEFAULT_ATTENTION,
+  KvStep,
+  ModelRunner,
+  type ForwardInputs,
+  type RunnerModel,
+  type RunnerOptions,
+  type Specialization,
+} from './model-runner';

@@ -37,9 +37,17 @@ describe('inference graph inputs and outputs', () => {
     const graph = buildInferenceGraph(checkpoint, { loraTargets: ['q_proj', 'v_proj'] });
     const byName = new Map([...graph.inputs, ...graph.outputs].map((v) => [v.name, v.shape]));
     expect(byName.get('input_ids')).toEqual(['batch_size', 'sequence_length']);
-    expect(byName.get('attention_mask')).toEqual(['batch_size', 'num_virtual_tokens+past_sequence_length+sequence_length']);
+    expect(byName.get('attention_mask')).toEqual([
+      'batch_size',
+      'num_virtual_tokens+past_sequence_length+sequence_length',
+    ]);
     expect(byName.get(pastName(1, 'value'))).toEqual(['batch_size', 2, 'past_sequence_length', 8]);
-    expect(byName.get(presentName(1, 'key'))).toEqual(['batch_size', 2, 'num_virtual_tokens+past_sequence_length+sequence_length', 8]);
+    expect(byName.get(presentName(1, 'key'))).toEqual([
+      'batch_size',
+      2,
+      'num_virtual_tokens+past_sequence_length+sequence_length',
+      8,
+    ]);
     expect(byName.get('logits')).toEqual(['batch_size', 'logits_length', 384]);
     expect(byName.get('lora.0.q_proj.A')).toEqual(['r.0.q_proj', 16]);
     expect(byName.get('lora.1.v_proj.B')).toEqual([16, 'r.1.v_proj']);
@@ -72,14 +80,23 @@ describe('the full-sequence kind (no cache)', () => {
     const folder = join(REFERENCE_ROOT, 'llama');
     const checkpoint = await loadCheckpoint(folder);
     const reference = await readReference(folder);
-    const spec = { adapter: await readLoraAdapter(folder, checkpoint.config, reference.lora_scaling), softPrompt: await readSoftPrompt(folder) };
+    const spec = {
+      adapter: await readLoraAdapter(folder, checkpoint.config, reference.lora_scaling),
+      softPrompt: await readSoftPrompt(folder),
+    };
     const runner = await ModelRunner.open(checkpoint, sessions);
     const inputs = leftPadded(PROMPTS, 0);
     const expected = await runner.forward(inputs, spec);
     const graph = buildInferenceGraph(checkpoint, { kvCache: false });
     expect(graph.inputs.some((v) => v.name.startsWith('past_key_values'))).toBe(false);
-    const session = await sessions.get({ model: checkpoint.contentHash, kind: 'test-full-sequence' }, () => ({ model: encodeModel(graph), externalDataFolder: folder }));
-    const feeds = { ...runner.specFeeds(spec), ...runner.tokenFeeds(inputs.inputIds, inputs.attentionMask, positions([0, 3], 5, 5), 3, true, spec.softPrompt) };
+    const session = await sessions.get({ model: checkpoint.contentHash, kind: 'test-full-sequence' }, () => ({
+      model: encodeModel(graph),
+      externalDataFolder: folder,
+    }));
+    const feeds = {
+      ...runner.specFeeds(spec),
+      ...runner.tokenFeeds(inputs.inputIds, inputs.attentionMask, positions([0, 3], 5, 5), 3, true, spec.softPrompt),
+    };
     const out = await session.run({ ...feeds, num_logits_to_keep: tensor('int64', [], BigInt64Array.of(0n)) });
     expect(out['logits']?.dims).toEqual(expected.dims);
     expect(maxAbsDiff(out['logits']!.data as Float32Array, expected.data)).toBeLessThan(1e-5);
@@ -87,7 +104,10 @@ describe('the full-sequence kind (no cache)', () => {
 });
 
 describe('builds and runs for real configs (shrunk) and the tiny fixtures', () => {
-  const zoo: [string, StoredDtype][] = Object.keys(CONFIG_ZOO).map((name, i) => [name, (['F32', 'BF16', 'F16'] as const)[i % 3]!]);
+  const zoo: [string, StoredDtype][] = Object.keys(CONFIG_ZOO).map((name, i) => [
+    name,
+    (['F32', 'BF16', 'F16'] as const)[i % 3]!,
+  ]);
   it.each(zoo)('%s (%s weights)', async (name, dtype) => {
     const folder = await mkdtemp(join(tmpdir(), 'dovetail-zoo-'));
     scratch.push(folder);
@@ -106,7 +126,12 @@ describe('builds and runs for real configs (shrunk) and the tiny fixtures', () =
   });
 
   it('gives the same logits from one file and from shards, and close ones from F16', async () => {
-    const run = async (name: string) => (await (await ModelRunner.open(await loadCheckpoint(join(FIXTURES, name)), sessions)).forward(leftPadded(PROMPTS, 0))).data;
+    const run = async (name: string) =>
+      (
+        await (
+          await ModelRunner.open(await loadCheckpoint(join(FIXTURES, name)), sessions)
+        ).forward(leftPadded(PROMPTS, 0))
+      ).data;
     const f32 = await run('tiny-llama-f32');
     expect(maxAbsDiff(await run('tiny-llama-sharded'), f32)).toBe(0);
     expect(maxAbsDiff(await run('tiny-llama-f16'), f32)).toBeLessThan(0.05);
@@ -120,7 +145,10 @@ describe.each(['llama', 'mistral', 'qwen2'])('hooks and KV cache (%s reference c
     const checkpoint = await loadCheckpoint(folder);
     const runner = await ModelRunner.open(checkpoint, sessions);
     const reference = await readReference(folder);
-    const spec = { adapter: await readLoraAdapter(folder, checkpoint.config, reference.lora_scaling), softPrompt: await readSoftPrompt(folder) };
+    const spec = {
+      adapter: await readLoraAdapter(folder, checkpoint.config, reference.lora_scaling),
+      softPrompt: await readSoftPrompt(folder),
+    };
     const step = runner.createStep(spec);
     const rows = PROMPTS.map((p) => [...p]);
     let ids = leftPadded(rows, 0).inputIds; // [B, T] at the prefill, then [B, 1]
@@ -152,15 +180,26 @@ describe.each(['llama', 'mistral', 'qwen2'])('hooks and KV cache (%s reference c
     const empty: LoraAdapter = {
       scaling: 2,
       layers: Array.from({ length: config.num_hidden_layers }, () =>
-        Object.fromEntries(LORA_MODULES.map((m) => {
-          const f = loraFeatures(config, m);
-          return [m, { A: tensor('float32', [0, f.in], new Float32Array(0)), B: tensor('float32', [f.out, 0], new Float32Array(0)) }];
-        })),
+        Object.fromEntries(
+          LORA_MODULES.map((m) => {
+            const f = loraFeatures(config, m);
+            return [
+              m,
+              {
+                A: tensor('float32', [0, f.in], new Float32Array(0)),
+                B: tensor('float32', [f.out, 0], new Float32Array(0)),
+              },
+            ];
+          }),
+        ),
       ),
     };
     const inputs = leftPadded(PROMPTS, 0);
     const base = await runner.forward(inputs);
-    const hooked = await runner.forward(inputs, { adapter: empty, softPrompt: tensor('float32', [0, config.hidden_size], new Float32Array(0)) });
+    const hooked = await runner.forward(inputs, {
+      adapter: empty,
+      softPrompt: tensor('float32', [0, config.hidden_size], new Float32Array(0)),
+    });
     expect(hooked.dims).toEqual(base.dims);
     expect(maxAbsDiff(hooked.data, base.data)).toBe(0);
   });

@@ -76,7 +76,10 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const attention = options.attention ?? 'decomposed';
   const appended = cached && options.cacheOutputs === 'appended';
   // GQA reads the used prefix of each buffer itself (from seqlens_k); its present outputs are not graph outputs.
-  if (attention === 'gqa' && !appended) throw new BugError(`GroupQueryAttention graphs have the 'appended' cache kind, not '${options.cacheOutputs ?? 'present'}'`);
+  if (attention === 'gqa' && !appended)
+    throw new BugError(
+      `GroupQueryAttention graphs have the 'appended' cache kind, not '${options.cacheOutputs ?? 'present'}'`,
+    );
   const kvShape = [B, config.num_key_value_heads, appended ? DIMS.capacity : DIMS.past, config.head_dim];
   const pastInputs = cached
     ? Array.from({ length: config.num_hidden_layers }, (_, i) => ({
@@ -84,7 +87,8 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
         value: g.input(pastName(i, 'value'), 'float32', kvShape),
       }))
     : null;
-  const softPrompt = options.softPrompt === false ? null : g.input(SOFT_PROMPT, 'float32', [DIMS.virtual, config.hidden_size]);
+  const softPrompt =
+    options.softPrompt === false ? null : g.input(SOFT_PROMPT, 'float32', [DIMS.virtual, config.hidden_size]);
   let past = pastInputs;
   if (pastInputs && appended && attention !== 'gqa') {
     past = g.scope('past_key_values', () => {
@@ -99,7 +103,12 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const keep = g.input(NUM_LOGITS_TO_KEEP, 'int64', []);
 
   const weights = new GraphWeights(g, model.quantized ?? null);
-  const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past, lora, attention, fusedNorms: true }, weights);
+  const out = emitDecoder(
+    g,
+    model,
+    { inputIds, attentionMask, positionIds, softPrompt, past, lora, attention, fusedNorms: true },
+    weights,
+  );
   const last: Value = g.scope('logits_to_keep', () =>
     g.op.Slice(out.hidden, g.op.Unsqueeze(g.op.Neg(keep), [0]), [SLICE_END], [1], DIMS.logits),
   ); // [B, k, C]

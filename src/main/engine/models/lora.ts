@@ -8,7 +8,8 @@ import type { DecoderConfig } from './config';
 export { LORA_MODULES, type LoraModule };
 
 /** Graph input names: lora.{i}.{module}.A [r, in], lora.{i}.{module}.B [out, r]; one lora_scaling scalar. */
-export const loraInputName = (layer: number, module: LoraModule, part: 'A' | 'B'): string => `lora.${layer}.${module}.${part}`;
+export const loraInputName = (layer: number, module: LoraModule, part: 'A' | 'B'): string =>
+  `lora.${layer}.${module}.${part}`;
 export const LORA_SCALING = 'lora_scaling';
 
 /** PEFT's scaling: lora_alpha / r, or lora_alpha / sqrt(r) with rsLoRA (0 when r is 0). */
@@ -64,7 +65,8 @@ export interface LoraHooks {
 }
 
 /** Graph input name of a module's dropout keep mask: lora.{i}.{module}.dropout_mask, bool [B, S, in]. */
-export const loraDropoutMaskName = (layer: number, module: LoraModule): string => `lora.${layer}.${module}.dropout_mask`;
+export const loraDropoutMaskName = (layer: number, module: LoraModule): string =>
+  `lora.${layer}.${module}.dropout_mask`;
 /** Scalar input: 1 / (1 - lora_dropout) while training, 1 with all-true masks at validation (nn.Dropout's eval mode). */
 export const LORA_DROPOUT_SCALE = 'lora_dropout_scale';
 
@@ -75,10 +77,16 @@ export interface LoraDropoutHooks {
 }
 
 /** Declares the dropout keep masks, bool [B, S, in] with S the graph's sequence dim (virtual tokens included). */
-export function declareLoraDropoutInputs(g: GraphBuilder, config: DecoderConfig, targets: readonly LoraModule[], sequence: string): LoraDropoutHooks {
+export function declareLoraDropoutInputs(
+  g: GraphBuilder,
+  config: DecoderConfig,
+  targets: readonly LoraModule[],
+  sequence: string,
+): LoraDropoutHooks {
   const masks = Array.from({ length: config.num_hidden_layers }, (_, i) => {
     const layer: Partial<Record<LoraModule, Value>> = {};
-    for (const module of targets) layer[module] = g.input(loraDropoutMaskName(i, module), 'bool', ['B', sequence, loraFeatures(config, module).in]);
+    for (const module of targets)
+      layer[module] = g.input(loraDropoutMaskName(i, module), 'bool', ['B', sequence, loraFeatures(config, module).in]);
     return layer;
   });
   return { masks, scale: g.input(LORA_DROPOUT_SCALE, 'float32', []) };
@@ -105,7 +113,13 @@ export function declareLoraInputs(g: GraphBuilder, config: DecoderConfig, target
  * scaling * (dropout(x) A^T) B^T for x [..., in] -> [..., out]; the scale is applied on the small [..., r] product.
  * dropout(x) = x * keep / (1 - p) (PEFT's nn.Dropout on the LoRA path only) when a keep mask is given.
  */
-export function emitLoraDelta(g: GraphBuilder, x: Value, pair: LoraPair, scaling: Value, dropout: { keep: Value; scale: Value } | null = null): Value {
+export function emitLoraDelta(
+  g: GraphBuilder,
+  x: Value,
+  pair: LoraPair,
+  scaling: Value,
+  dropout: { keep: Value; scale: Value } | null = null,
+): Value {
   const input = dropout ? g.op.Mul(x, g.op.Mul(g.op.Cast(dropout.keep, 'float32'), dropout.scale)) : x;
   const down = g.op.MatMul(input, g.op.Transpose(pair.A)); // [..., r]
   return g.op.MatMul(g.op.Mul(down, scaling), g.op.Transpose(pair.B)); // [..., out]
@@ -124,7 +138,11 @@ export interface LoraAdapter {
 }
 
 /** Session feeds for the LoRA inputs: the adapter's tensors, and empty (rank-0) ones for modules it leaves out. */
-export function loraFeeds(config: DecoderConfig, targets: readonly LoraModule[], adapter: LoraAdapter | null): Record<string, Tensor> {
+export function loraFeeds(
+  config: DecoderConfig,
+  targets: readonly LoraModule[],
+  adapter: LoraAdapter | null,
+): Record<string, Tensor> {
   const feeds: Record<string, Tensor> = {};
   for (let i = 0; i < config.num_hidden_layers; i++) {
     for (const module of targets) {

@@ -33,8 +33,16 @@ describe('ModelRunner base-only session', () => {
     expect(sessions.has(hookedKey)).toBe(true);
     expect(maxAbsDiff(adapted.data, expected.lora_logits.data)).toBeLessThan(1e-4);
     const step = runner.createStep();
-    const logits = await step.step({ step: 0, inputIds: { data: inputIds.data.slice(0, 12), dims: [1, 12] }, attentionMask: { data: new BigInt64Array(12).fill(1n), dims: [1, 12] }, positionIds: { data: BigInt64Array.from({ length: 12 }, (_, i) => BigInt(i)), dims: [1, 12] }, pastLength: 0, finished: [false] });
-    expect(maxAbsDiff(logits, plain.data.slice(11 * model.config.vocab_size, 12 * model.config.vocab_size))).toBeLessThan(1e-4);
+    const logits = await step.step({
+      step: 0,
+      inputIds: { data: inputIds.data.slice(0, 12), dims: [1, 12] },
+      attentionMask: { data: new BigInt64Array(12).fill(1n), dims: [1, 12] },
+      positionIds: { data: BigInt64Array.from({ length: 12 }, (_, i) => BigInt(i)), dims: [1, 12] },
+      pastLength: 0,
+      finished: [false],
+    });
+    expect(
+      maxAbsDiff(logits, plain.data.slice(11 * model.config.vocab_size, 12 * model.config.vocab_size)),
+    ).toBeLessThan(1e-4);
   });
 });
-

@@ -83,28 +83,58 @@ export class ModelRunner {
   }
 
   /** The graph kind (session cache key) for a LoRA target set; [] without soft prompt = the base-only kind. */
-  static kind(loraTargets: readonly LoraModule[], softPrompt: boolean, attention: AttentionKind, weights: WeightFormat = 'stored'): string {
+  static kind(
+    loraTargets: readonly LoraModule[],
+    softPrompt: boolean,
+    attention: AttentionKind,
+    weights: WeightFormat = 'stored',
+  ): string {
     return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention};weights=${weights}`;
   }
 
   /** Gets or creates the session(s); the cache owns them (release them there). */
-  static async open(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[] = LORA_MODULES, options: RunnerOptions = {}): Promise<ModelRunner> {
+  static async open(
+    model: RunnerModel,
+    sessions: SessionCache,
+    loraTargets: readonly LoraModule[] = LORA_MODULES,
+    options: RunnerOptions = {},
+  ): Promise<ModelRunner> {
     const attention = options.attention ?? DEFAULT_ATTENTION;
     if (options.baseSession) {
-      const base = await sessions.get({ model: model.contentHash, kind: ModelRunner.kind([], false, attention, model.weightFormat) }, () => ({
-        model: encodeModel(buildInferenceGraph(model, { loraTargets: [], softPrompt: false, cacheOutputs: 'appended', attention })),
-        externalDataFolder: model.folder,
-      }));
+      const base = await sessions.get(
+        { model: model.contentHash, kind: ModelRunner.kind([], false, attention, model.weightFormat) },
+        () => ({
+          model: encodeModel(
+            buildInferenceGraph(model, { loraTargets: [], softPrompt: false, cacheOutputs: 'appended', attention }),
+          ),
+          externalDataFolder: model.folder,
+        }),
+      );
       return new ModelRunner(model, sessions, loraTargets, attention, base, null);
     }
-    return new ModelRunner(model, sessions, loraTargets, attention, null, await ModelRunner.hookedSession(model, sessions, loraTargets, attention));
+    return new ModelRunner(
+      model,
+      sessions,
+      loraTargets,
+      attention,
+      null,
+      await ModelRunner.hookedSession(model, sessions, loraTargets, attention),
+    );
   }
 
-  private static hookedSession(model: RunnerModel, sessions: SessionCache, loraTargets: readonly LoraModule[], attention: AttentionKind): Promise<EngineSession> {
-    return sessions.get({ model: model.contentHash, kind: ModelRunner.kind(loraTargets, true, attention, model.weightFormat) }, () => ({
-      model: encodeModel(buildInferenceGraph(model, { loraTargets, cacheOutputs: 'appended', attention })),
-      externalDataFolder: model.folder,
-    }));
+  private static hookedSession(
+    model: RunnerModel,
+    sessions: SessionCache,
+    loraTargets: readonly LoraModule[],
+    attention: AttentionKind,
+  ): Promise<EngineSession> {
+    return sessions.get(
+      { model: model.contentHash, kind: ModelRunner.kind(loraTargets, true, attention, model.weightFormat) },
+      () => ({
+        model: encodeModel(buildInferenceGraph(model, { loraTargets, cacheOutputs: 'appended', attention })),
+        externalDataFolder: model.folder,
+      }),
+    );
   }
 
   /** Whether runs with this specialization go to the base-only session. */
@@ -145,7 +175,13 @@ export class ModelRunner {
    */
   createStep(spec: Specialization = {}): KvStep {
     const plain = this.plain(spec);
-    return new KvStep(this, plain ? {} : this.specFeeds(spec), spec.softPrompt ?? null, () => this.sessionFor(spec), !plain);
+    return new KvStep(
+      this,
+      plain ? {} : this.specFeeds(spec),
+      spec.softPrompt ?? null,
+      () => this.sessionFor(spec),
+      !plain,
+    );
   }
 
   /** @internal LoRA inputs (rank 0 where the adapter has no module). */
@@ -155,13 +191,24 @@ export class ModelRunner {
     if (soft && (soft.dims.length !== 2 || soft.dims[1] !== C)) {
       throw new BugError(`soft prompt is [${soft.dims.join(', ')}], the model needs [n, ${C}]`);
     }
-    const missing = (spec.adapter?.layers ?? []).flatMap((l) => Object.keys(l).filter((m) => !this.loraTargets.includes(m as LoraModule)));
-    if (missing.length > 0) throw new BugError(`the session has no LoRA inputs for ${[...new Set(missing)].join(', ')}`);
+    const missing = (spec.adapter?.layers ?? []).flatMap((l) =>
+      Object.keys(l).filter((m) => !this.loraTargets.includes(m as LoraModule)),
+    );
+    if (missing.length > 0)
+      throw new BugError(`the session has no LoRA inputs for ${[...new Set(missing)].join(', ')}`);
     return loraFeeds(this.model.config, this.loraTargets, spec.adapter ?? null);
   }
 
   /** @internal input_ids, attention_mask (virtual tokens prepended), position_ids (+n), soft_prompt (when the graph has it). */
-  tokenFeeds(ids: Int64Tensor, mask: Int64Tensor, positions: Int64Tensor, n: number, first: boolean, soft: Tensor<'float32'> | null, softInput = true): Record<string, Tensor> {
+  tokenFeeds(
+    ids: Int64Tensor,
+    mask: Int64Tensor,
+    positions: Int64Tensor,
+    n: number,
+    first: boolean,
+    soft: Tensor<'float32'> | null,
+    softInput = true,
+  ): Record<string, Tensor> {
     const [batch, length] = ids.dims;
     const width = mask.dims[1];
     const fullMask = new BigInt64Array(batch * (n + width));
@@ -184,7 +231,8 @@ export class ModelRunner {
     const { num_key_value_heads: Hkv, head_dim: D, num_hidden_layers: L } = this.model.config;
     const feeds: Record<string, Tensor> = {};
     for (let i = 0; i < L; i++) {
-      for (const part of ['key', 'value'] as const) feeds[pastName(i, part)] = tensor('float32', [batch, Hkv, 0, D], new Float32Array(0));
+      for (const part of ['key', 'value'] as const)
+        feeds[pastName(i, part)] = tensor('float32', [batch, Hkv, 0, D], new Float32Array(0));
     }
     return feeds;
   }
@@ -217,11 +265,26 @@ export class KvStep {
     if (first) {
       this.reset();
     } else if (input.pastLength + n !== this.cached) {
-      throw new BugError(`KvStep: step ${input.step} says ${input.pastLength} past positions, the cache holds ${this.cached - n} (+${n} virtual)`);
+      throw new BugError(
+        `KvStep: step ${input.step} says ${input.pastLength} past positions, the cache holds ${this.cached - n} (+${n} virtual)`,
+      );
     }
-    const tokens = this.runner.tokenFeeds(input.inputIds, input.attentionMask, input.positionIds, n, first, this.softPrompt, this.softInput);
+    const tokens = this.runner.tokenFeeds(
+      input.inputIds,
+      input.attentionMask,
+      input.positionIds,
+      n,
+      first,
+      this.softPrompt,
+      this.softInput,
+    );
     const keep = { [NUM_LOGITS_TO_KEEP]: tensor('int64', [], BigInt64Array.of(1n)) };
-    const feeds = { ...this.spec, ...tokens, ...(first ? this.runner.emptyPast(batch) : this.pastFeeds(batch)), ...keep };
+    const feeds = {
+      ...this.spec,
+      ...tokens,
+      ...(first ? this.runner.emptyPast(batch) : this.pastFeeds(batch)),
+      ...keep,
+    };
     const out = await (await this.session()).run(feeds);
     this.append(batch, out);
     return (out[LOGITS] as Tensor<'float32'>).data;
@@ -238,8 +301,16 @@ export class KvStep {
     const { num_key_value_heads: Hkv, head_dim: D, num_hidden_layers: L } = this.runner.model.config;
     const feeds: Record<string, Tensor> = {};
     for (let i = 0; i < L; i++) {
-      feeds[pastName(i, 'key')] = tensor('float32', [batch, Hkv, this.capacity, D], this.buffers[2 * i] as Float32Array);
-      feeds[pastName(i, 'value')] = tensor('float32', [batch, Hkv, this.capacity, D], this.buffers[2 * i + 1] as Float32Array);
+      feeds[pastName(i, 'key')] = tensor(
+        'float32',
+        [batch, Hkv, this.capacity, D],
+        this.buffers[2 * i] as Float32Array,
+      );
+      feeds[pastName(i, 'value')] = tensor(
+        'float32',
+        [batch, Hkv, this.capacity, D],
+        this.buffers[2 * i + 1] as Float32Array,
+      );
     }
     return feeds;
   }
@@ -276,7 +347,9 @@ export class KvStep {
     this.buffers = Array.from({ length: 2 * L }, (_, j) => {
       const next = new Float32Array(rows * capacity * D);
       const old = this.buffers[j];
-      if (old) for (let r = 0; r < rows; r++) next.set(old.subarray(r * this.capacity * D, (r * this.capacity + this.cached) * D), r * capacity * D);
+      if (old)
+        for (let r = 0; r < rows; r++)
+          next.set(old.subarray(r * this.capacity * D, (r * this.capacity + this.cached) * D), r * capacity * D);
       return next;
     });
     this.capacity = capacity;

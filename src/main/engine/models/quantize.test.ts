@@ -16,7 +16,14 @@ function seeded(n: number, seed: number, scale = 1): Float32Array {
 }
 
 /** Y = A W^T two ways: MatMulNBits on the codes, and FusedMatMul on the dequantized weights. */
-async function both(a: Tensor<'float32'>, w: Float32Array, N: number, K: number, bits: QuantBits, accuracyLevel: 0 | 4): Promise<{ quantized: Float32Array; reference: Float32Array }> {
+async function both(
+  a: Tensor<'float32'>,
+  w: Float32Array,
+  N: number,
+  K: number,
+  bits: QuantBits,
+  accuracyLevel: 0 | 4,
+): Promise<{ quantized: Float32Array; reference: Float32Array }> {
   const q = quantizeMatrix(w, N, K, bits);
   const blocks = Math.ceil(K / q.blockSize);
   const g = new GraphBuilder('matmul-nbits');
@@ -44,7 +51,11 @@ describe('quantizeMatrix', () => {
     const firstBlock = w.subarray(0, 32);
     expect(q.scales[0]).toBeCloseTo(Math.max(...Array.from(firstBlock, Math.abs)) / 127, 7);
     const back = dequantizeMatrix(q);
-    w.forEach((v, i) => expect(Math.abs(v - (back[i] as number))).toBeLessThanOrEqual((q.scales[Math.floor(i / 32)] as number) / 2 + 1e-7));
+    w.forEach((v, i) =>
+      expect(Math.abs(v - (back[i] as number))).toBeLessThanOrEqual(
+        (q.scales[Math.floor(i / 32)] as number) / 2 + 1e-7,
+      ),
+    );
   });
 
   it('4-bit: the largest-magnitude value maps to code 0 exactly, two codes per byte (low nibble first)', () => {
@@ -91,7 +102,7 @@ describe('MatMulNBits (com.microsoft, CPU kernel)', () => {
     const a = tensor('float32', [1, 1, K], seeded(K, 4));
     const { quantized, reference } = await both(a, w, N, K, 4, 4);
     // Each of A's blocks rounds to 1/127 of its max (0.5): at most K * 0.5/127/2 * max|w| (0.1) per output.
-    expect(maxAbsDiff(quantized, reference)).toBeLessThan((K * 0.5) / 127 / 2 * 0.1);
+    expect(maxAbsDiff(quantized, reference)).toBeLessThan(((K * 0.5) / 127 / 2) * 0.1);
     expect(maxAbsDiff(quantized, reference)).toBeGreaterThan(0);
   });
 
@@ -99,9 +110,31 @@ describe('MatMulNBits (com.microsoft, CPU kernel)', () => {
     const g = new GraphBuilder('bad');
     const x = g.input('a', 'float32', ['B', 'T', 64]);
     const scales = g.input('s', 'float32', [32 * 2]);
-    const y = g.op.MatMulNBits(x, g.input('w', 'uint8', [32, 2, 16]), scales, { N: 32, K: 64, bits: 4, blockSize: 32, accuracyLevel: 0 });
+    const y = g.op.MatMulNBits(x, g.input('w', 'uint8', [32, 2, 16]), scales, {
+      N: 32,
+      K: 64,
+      bits: 4,
+      blockSize: 32,
+      accuracyLevel: 0,
+    });
     expect(y.shape).toEqual(['B', 'T', 32]);
-    expect(() => g.op.MatMulNBits(x, g.input('w8', 'uint8', [32, 2, 16]), scales, { N: 32, K: 64, bits: 8, blockSize: 32, accuracyLevel: 0 })).toThrow(/B must be \[32, 2, 32\]/);
-    expect(() => g.op.MatMulNBits(x, g.input('w3', 'uint8', [32, 4, 8]), scales, { N: 32, K: 64, bits: 4, blockSize: 16, accuracyLevel: 0 })).toThrow(/scales must be \[128\]/);
+    expect(() =>
+      g.op.MatMulNBits(x, g.input('w8', 'uint8', [32, 2, 16]), scales, {
+        N: 32,
+        K: 64,
+        bits: 8,
+        blockSize: 32,
+        accuracyLevel: 0,
+      }),
+    ).toThrow(/B must be \[32, 2, 32\]/);
+    expect(() =>
+      g.op.MatMulNBits(x, g.input('w3', 'uint8', [32, 4, 8]), scales, {
+        N: 32,
+        K: 64,
+        bits: 4,
+        blockSize: 16,
+        accuracyLevel: 0,
+      }),
+    ).toThrow(/scales must be \[128\]/);
   });
 });

@@ -25,7 +25,13 @@ export function blocksPerRow(K: number, blockSize = QUANT_BLOCK_SIZE): number {
 }
 
 /** Quantizes rows [N, K] (row-major float32) block by block along K; a short last block is zero-padded. */
-export function quantizeMatrix(w: Float32Array, N: number, K: number, bits: QuantBits, blockSize = QUANT_BLOCK_SIZE): QuantizedMatrix {
+export function quantizeMatrix(
+  w: Float32Array,
+  N: number,
+  K: number,
+  bits: QuantBits,
+  blockSize = QUANT_BLOCK_SIZE,
+): QuantizedMatrix {
   if (w.length !== N * K) throw new BugError(`quantizeMatrix: ${w.length} values is not [${N}, ${K}]`);
   const blocks = blocksPerRow(K, blockSize);
   const blob = (blockSize * bits) / 8;
@@ -54,7 +60,8 @@ export function quantizeMatrix(w: Float32Array, N: number, K: number, bits: Quan
       scales[n * blocks + b] = scale;
       const out = (n * blocks + b) * blob;
       if (bits === 8) data.set(codes, out);
-      else for (let i = 0; i < blob; i++) data[out + i] = (codes[2 * i] as number) | ((codes[2 * i + 1] as number) << 4);
+      else
+        for (let i = 0; i < blob; i++) data[out + i] = (codes[2 * i] as number) | ((codes[2 * i + 1] as number) << 4);
     }
   }
   return { N, K, bits, blockSize, data, scales };

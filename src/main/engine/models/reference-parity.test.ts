@@ -8,12 +8,23 @@ import { SessionCache } from '../runtime';
 import { loadCheckpoint, type Checkpoint } from './checkpoint';
 import { ModelRunner, type Specialization } from './model-runner';
 import { leftPadded, maxAbsDiff } from './testing/compare';
-import { readLoraAdapter, readReference, readSoftPrompt, REFERENCE_MODELS, REFERENCE_ROOT, type Reference } from './testing/reference-fixtures';
+import {
+  readLoraAdapter,
+  readReference,
+  readSoftPrompt,
+  REFERENCE_MODELS,
+  REFERENCE_ROOT,
+  type Reference,
+} from './testing/reference-fixtures';
 
 const sessions = new SessionCache({ threads: 1 });
 afterAll(() => sessions.dispose());
 
-const CASES = REFERENCE_MODELS.flatMap((name) => [[name, 'gqa'] as const, [name, 'decomposed'] as const, [name, 'onnx'] as const]);
+const CASES = REFERENCE_MODELS.flatMap((name) => [
+  [name, 'gqa'] as const,
+  [name, 'decomposed'] as const,
+  [name, 'onnx'] as const,
+]);
 
 describe.each(CASES)('reference parity: %s, %s attention', (name, attention) => {
   const folder = join(REFERENCE_ROOT, name);
@@ -28,31 +39,40 @@ describe.each(CASES)('reference parity: %s, %s attention', (name, attention) => 
     runner = await ModelRunner.open(checkpoint, sessions, undefined, { attention });
     const adapter = await readLoraAdapter(folder, checkpoint.config, reference.lora_scaling);
     const softPrompt = await readSoftPrompt(folder);
-    specs.set('base', {}).set('lora', { adapter }).set('soft', { softPrompt }).set('lora-soft', { adapter, softPrompt });
+    specs
+      .set('base', {})
+      .set('lora', { adapter })
+      .set('soft', { softPrompt })
+      .set('lora-soft', { adapter, softPrompt });
   });
 
-  it.each(['b1-base', 'b1-lora', 'b1-soft', 'b1-lora-soft', 'b3-base', 'b3-lora', 'b3-soft', 'b3-lora-soft'])('%s: logits and greedy tokens', async (caseName) => {
-    const c = reference.cases.find((x) => x.name === caseName)!;
-    const spec = specs.get(caseName.slice(3))!;
-    const { inputIds, attentionMask } = leftPadded(c.prompts, reference.pad_token_id);
-    const logits = await runner.forward({ inputIds, attentionMask }, spec); // [B, n+T, V]
-    const expected = reference.logits.get(caseName)!; // [B, KEEP, V]
-    const [, S, V] = logits.dims as [number, number, number];
-    const keep = expected.dims[1] as number;
-    const picked = new Float32Array(expected.data.length);
-    c.positions.forEach((positions, b) =>
-      positions.forEach((p, j) => picked.set(logits.data.subarray((b * S + p) * V, (b * S + p + 1) * V), (b * keep + j) * V)),
-    );
-    expect(maxAbsDiff(picked, expected.data)).toBeLessThan(1e-4); // measured: at most 1.2e-5
+  it.each(['b1-base', 'b1-lora', 'b1-soft', 'b1-lora-soft', 'b3-base', 'b3-lora', 'b3-soft', 'b3-lora-soft'])(
+    '%s: logits and greedy tokens',
+    async (caseName) => {
+      const c = reference.cases.find((x) => x.name === caseName)!;
+      const spec = specs.get(caseName.slice(3))!;
+      const { inputIds, attentionMask } = leftPadded(c.prompts, reference.pad_token_id);
+      const logits = await runner.forward({ inputIds, attentionMask }, spec); // [B, n+T, V]
+      const expected = reference.logits.get(caseName)!; // [B, KEEP, V]
+      const [, S, V] = logits.dims as [number, number, number];
+      const keep = expected.dims[1] as number;
+      const picked = new Float32Array(expected.data.length);
+      c.positions.forEach((positions, b) =>
+        positions.forEach((p, j) =>
+          picked.set(logits.data.subarray((b * S + p) * V, (b * S + p + 1) * V), (b * keep + j) * V),
+        ),
+      );
+      expect(maxAbsDiff(picked, expected.data)).toBeLessThan(1e-4); // measured: at most 1.2e-5
 
-    const step = runner.createStep(spec);
-    const results = await generate({
-      promptIds: c.prompts,
-      step: step.step,
-      settings: { do_sample: false, max_new_tokens: reference.new_tokens, ignore_eos: true },
-      tokenizer: checkpoint.tokenizer,
-      padTokenId: reference.pad_token_id,
-    });
-    expect(results.map((r) => r.tokenIds)).toEqual(c.greedy);
-  });
+      const step = runner.createStep(spec);
+      const results = await generate({
+        promptIds: c.prompts,
+        step: step.step,
+        settings: { do_sample: false, max_new_tokens: reference.new_tokens, ignore_eos: true },
+        tokenizer: checkpoint.tokenizer,
+        padTokenId: reference.pad_token_id,
+      });
+      expect(results.map((r) => r.tokenIds)).toEqual(c.greedy);
+    },
+  );
 });

@@ -16,7 +16,9 @@ interface RopeCase {
   sin: number[][]; // [P, D/2]
 }
 
-const cases = JSON.parse(readFileSync(new URL('./__fixtures__/rope-reference.json', import.meta.url), 'utf-8')) as RopeCase[];
+const cases = JSON.parse(
+  readFileSync(new URL('./__fixtures__/rope-reference.json', import.meta.url), 'utf-8'),
+) as RopeCase[];
 
 /** Distance in float32 units in the last place. */
 function ulps(a: number, b: number): number {
@@ -26,13 +28,16 @@ function ulps(a: number, b: number): number {
 }
 
 describe('ropeInverseFrequencies', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s matches torch (bit-exact here; 1 ulp allowed for pow)', (_name, c) => {
-    const inv = ropeInverseFrequencies(c);
-    expect(inv.length).toBe(c.head_dim / 2);
-    let worst = 0;
-    c.inv_freq.forEach((expected, i) => (worst = Math.max(worst, ulps(inv[i] ?? NaN, expected))));
-    expect(worst).toBeLessThanOrEqual(1);
-  });
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s matches torch (bit-exact here; 1 ulp allowed for pow)',
+    (_name, c) => {
+      const inv = ropeInverseFrequencies(c);
+      expect(inv.length).toBe(c.head_dim / 2);
+      let worst = 0;
+      c.inv_freq.forEach((expected, i) => (worst = Math.max(worst, ulps(inv[i] ?? NaN, expected))));
+      expect(worst).toBeLessThanOrEqual(1);
+    },
+  );
 
   it('the llama3 case of Llama 3.2 has all three regimes (kept, smoothed, divided by factor)', () => {
     const c = cases.find((x) => x.name.includes('Llama 3.2'));

@@ -56,13 +56,24 @@ describe('safetensors headers', () => {
   });
 
   it('accepts empty and scalar tensors', () => {
-    const header = Buffer.from(JSON.stringify({ e: { dtype: 'F16', shape: [0, 4], data_offsets: [0, 0] }, s: { dtype: 'F32', shape: [], data_offsets: [0, 4] } }));
+    const header = Buffer.from(
+      JSON.stringify({
+        e: { dtype: 'F16', shape: [0, 4], data_offsets: [0, 0] },
+        s: { dtype: 'F32', shape: [], data_offsets: [0, 4] },
+      }),
+    );
     const f = parseSafetensorsHeader('/x/s.safetensors', header, 8 + header.length + 4);
-    expect(f.tensors.map((t) => [t.name, t.length])).toEqual([['e', 0], ['s', 4]]);
+    expect(f.tensors.map((t) => [t.name, t.length])).toEqual([
+      ['e', 0],
+      ['s', 4],
+    ]);
   });
 
   it('rejects truncated files', async () => {
-    await expectCorrupt(build({ a, b }, 32).subarray(0, -1), /tensor "b" ends at byte \d+ but the file has \d+ bytes \(truncated\?\)/);
+    await expectCorrupt(
+      build({ a, b }, 32).subarray(0, -1),
+      /tensor "b" ends at byte \d+ but the file has \d+ bytes \(truncated\?\)/,
+    );
     await expectCorrupt(build({ a }, 24).subarray(0, 20), /header length \d+ runs past the end/);
     await expectCorrupt(Buffer.alloc(5), /too short for a safetensors header/);
   });
@@ -70,25 +81,40 @@ describe('safetensors headers', () => {
   it('rejects a bad header', async () => {
     await expectCorrupt(build({}, 0, '{"a": {"dtype": "F32", '), /header is not valid JSON/);
     await expectCorrupt(build({}, 0, '[1, 2]'), /not a JSON object/);
-    await expectCorrupt(Buffer.from('PK\u0003\u0004 this is a zip file of some length'), /implausible|runs past the end/);
+    await expectCorrupt(
+      Buffer.from('PK\u0003\u0004 this is a zip file of some length'),
+      /implausible|runs past the end/,
+    );
     await expectCorrupt(build({ a: { dtype: 'F32', shape: [2, 3] } }, 24), /tensor "a": data_offsets/);
     await expectCorrupt(build({ __metadata__: { format: 1 } }, 0), /__metadata__ must map strings to strings/);
   });
 
   it('rejects overlapping offsets, holes and extra bytes', async () => {
     await expectCorrupt(build({ a, b: { ...b, data_offsets: [20, 28] } }, 28), /tensor "b" overlaps tensor "a"/);
-    await expectCorrupt(build({ a, b: { ...b, data_offsets: [28, 36] } }, 36), /unused bytes 24\.\.28 before tensor "b"/);
+    await expectCorrupt(
+      build({ a, b: { ...b, data_offsets: [28, 36] } }, 36),
+      /unused bytes 24\.\.28 before tensor "b"/,
+    );
     await expectCorrupt(build({ a }, 30), /the tensors cover 24 data bytes but the file holds 30/);
     await expectCorrupt(build({ a: { ...a, data_offsets: [24, 0] } }, 24), /end before they begin/);
   });
 
   it('rejects sizes that do not match dtype x shape', async () => {
-    await expectCorrupt(build({ a: { ...a, shape: [2, 4] } }, 24), /tensor "a" F32 \[2, 4\] needs 32 bytes but data_offsets \[0, 24\] hold 24/);
+    await expectCorrupt(
+      build({ a: { ...a, shape: [2, 4] } }, 24),
+      /tensor "a" F32 \[2, 4\] needs 32 bytes but data_offsets \[0, 24\] hold 24/,
+    );
   });
 
   it('names tensors with unsupported or unknown dtypes', async () => {
-    await expectCorrupt(build({ q: { dtype: 'I8', shape: [8], data_offsets: [0, 8] } }, 8), /tensor "q" has dtype I8; Dovetail reads F32, F16 and BF16/);
-    await expectCorrupt(build({ q: { dtype: 'Q4_K', shape: [8], data_offsets: [0, 8] } }, 8), /tensor "q" has unknown dtype "Q4_K"/);
+    await expectCorrupt(
+      build({ q: { dtype: 'I8', shape: [8], data_offsets: [0, 8] } }, 8),
+      /tensor "q" has dtype I8; Dovetail reads F32, F16 and BF16/,
+    );
+    await expectCorrupt(
+      build({ q: { dtype: 'Q4_K', shape: [8], data_offsets: [0, 8] } }, 8),
+      /tensor "q" has unknown dtype "Q4_K"/,
+    );
   });
 });
 
@@ -106,7 +132,10 @@ describe('tensor index', () => {
     const single = await readTensorIndex(join(FIXTURES, 'tiny-llama-f32'));
     const sharded = await readTensorIndex(join(FIXTURES, 'tiny-llama-sharded'));
     expect(sharded.sharded).toBe(true);
-    expect(sharded.files.map((f) => f.file)).toEqual(['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
+    expect(sharded.files.map((f) => f.file)).toEqual([
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+    ]);
     expect([...sharded.tensors.keys()].sort()).toEqual([...single.tensors.keys()].sort());
     expect(sharded.tensors.get('lm_head.weight')?.file).toBe('model-00002-of-00002.safetensors');
     const fromShard = await readTensorF32(sharded.tensors.get('lm_head.weight') as TensorInfo);
@@ -118,12 +147,23 @@ describe('tensor index', () => {
     const folder = mkdtempSync(join(tmp, 'shards-'));
     const shard = build({ a }, 24);
     writeFileSync(join(folder, 'model-00001-of-00002.safetensors'), shard);
-    const index = { metadata: { total_size: 48 }, weight_map: { a: 'model-00001-of-00002.safetensors', c: 'model-00002-of-00002.safetensors' } };
+    const index = {
+      metadata: { total_size: 48 },
+      weight_map: { a: 'model-00001-of-00002.safetensors', c: 'model-00002-of-00002.safetensors' },
+    };
     writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify(index));
     await expect(readTensorIndex(folder)).rejects.toThrow(/model-00002-of-00002\.safetensors: file not found/);
-    writeFileSync(join(folder, 'model-00002-of-00002.safetensors'), build({ b }, 8, JSON.stringify({ b: { ...b, data_offsets: [0, 8] } })));
-    await expect(readTensorIndex(folder)).rejects.toThrow(/weight_map puts "c" in model-00002-of-00002\.safetensors, but that shard has no such tensor/);
-    writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: '../elsewhere.safetensors' } }));
+    writeFileSync(
+      join(folder, 'model-00002-of-00002.safetensors'),
+      build({ b }, 8, JSON.stringify({ b: { ...b, data_offsets: [0, 8] } })),
+    );
+    await expect(readTensorIndex(folder)).rejects.toThrow(
+      /weight_map puts "c" in model-00002-of-00002\.safetensors, but that shard has no such tensor/,
+    );
+    writeFileSync(
+      join(folder, 'model.safetensors.index.json'),
+      JSON.stringify({ weight_map: { a: '../elsewhere.safetensors' } }),
+    );
     await expect(readTensorIndex(folder)).rejects.toThrow(/not a plain file name/);
     writeFileSync(join(folder, 'model.safetensors.index.json'), '{"weight_map": ');
     await expect(readTensorIndex(folder)).rejects.toThrow(/model\.safetensors\.index\.json is not valid JSON/);
@@ -132,7 +172,9 @@ describe('tensor index', () => {
   it('says when there are no safetensors weights at all', async () => {
     const folder = mkdtempSync(join(tmp, 'empty-'));
     writeFileSync(join(folder, 'pytorch_model.bin'), 'x');
-    await expect(readTensorIndex(folder)).rejects.toThrow(/No weights: neither model\.safetensors nor model\.safetensors\.index\.json/);
+    await expect(readTensorIndex(folder)).rejects.toThrow(
+      /No weights: neither model\.safetensors nor model\.safetensors\.index\.json/,
+    );
   });
 });
 
@@ -194,6 +236,8 @@ describe('tensor data', () => {
     const path = writeTmp('later.safetensors', build({ a, b }, 32));
     const f = await readSafetensorsHeader(path);
     writeFileSync(path, readFileSync(path).subarray(0, f.size - 4));
-    await expect(readTensorF32(f.tensors[1] as TensorInfo)).rejects.toThrow(/cannot read tensor "b": the file ends at byte/);
+    await expect(readTensorF32(f.tensors[1] as TensorInfo)).rejects.toThrow(
+      /cannot read tensor "b": the file ends at byte/,
+    );
   });
 });

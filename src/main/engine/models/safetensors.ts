@@ -13,8 +13,28 @@ export const DTYPE_BYTES: Record<TensorDtype, number> = { F32: 4, F16: 2, BF16: 
 
 /** Every dtype safetensors defines (bits per element), so we can name the unsupported one. */
 const ALL_DTYPE_BITS: Record<string, number> = {
-  BOOL: 8, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8, F8_E4M3FNUZ: 8, F8_E5M2FNUZ: 8, F4: 4, F6_E2M3: 6,
-  F6_E3M2: 6, I16: 16, U16: 16, F16: 16, BF16: 16, I32: 32, U32: 32, F32: 32, C64: 64, F64: 64, I64: 64, U64: 64,
+  BOOL: 8,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  F8_E4M3FNUZ: 8,
+  F8_E5M2FNUZ: 8,
+  F4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  C64: 64,
+  F64: 64,
+  I64: 64,
+  U64: 64,
 };
 
 /** The reference reader's limit on the JSON header. */
@@ -86,8 +106,13 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsFi
     const prefix = Buffer.alloc(8);
     await handle.read(prefix, 0, 8, 0);
     const headerLength = prefix.readBigUInt64LE(0);
-    if (headerLength > BigInt(MAX_HEADER_BYTES)) throw corrupt(path, `header length ${headerLength} is implausible (limit ${MAX_HEADER_BYTES}); this is not a safetensors file`);
-    if (8n + headerLength > BigInt(size)) throw corrupt(path, `header length ${headerLength} runs past the end of the ${size}-byte file (truncated?)`);
+    if (headerLength > BigInt(MAX_HEADER_BYTES))
+      throw corrupt(
+        path,
+        `header length ${headerLength} is implausible (limit ${MAX_HEADER_BYTES}); this is not a safetensors file`,
+      );
+    if (8n + headerLength > BigInt(size))
+      throw corrupt(path, `header length ${headerLength} runs past the end of the ${size}-byte file (truncated?)`);
     const header = Buffer.alloc(Number(headerLength));
     const { bytesRead } = await handle.read(header, 0, header.length, 8);
     if (bytesRead !== header.length) throw corrupt(path, 'file ended while reading the header (truncated?)');
@@ -106,14 +131,16 @@ export function parseSafetensorsHeader(path: string, header: Uint8Array, fileSiz
   } catch {
     throw corrupt(path, 'header is not UTF-8 text; this is not a safetensors file');
   }
-  if (!text.trimStart().startsWith('{')) throw corrupt(path, 'header is not a JSON object; this is not a safetensors file');
+  if (!text.trimStart().startsWith('{'))
+    throw corrupt(path, 'header is not a JSON object; this is not a safetensors file');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw corrupt(path, `header is not valid JSON: ${describe(error)}`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw corrupt(path, 'header is not a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw corrupt(path, 'header is not a JSON object');
 
   const dataStart = 8 + header.length;
   const dataSize = fileSize - dataStart;
@@ -123,7 +150,8 @@ export function parseSafetensorsHeader(path: string, header: Uint8Array, fileSiz
   for (const [name, value] of Object.entries(json)) {
     if (name === '__metadata__') {
       const parsed = Metadata.safeParse(value);
-      if (!parsed.success) throw corrupt(path, `__metadata__ must map strings to strings (${describeIssues(parsed.error)})`);
+      if (!parsed.success)
+        throw corrupt(path, `__metadata__ must map strings to strings (${describeIssues(parsed.error)})`);
       metadata = parsed.data;
       continue;
     }
@@ -134,19 +162,38 @@ export function parseSafetensorsHeader(path: string, header: Uint8Array, fileSiz
     const bits = ALL_DTYPE_BITS[dtype];
     if (bits === undefined) throw corrupt(path, `tensor "${name}" has unknown dtype "${dtype}"`);
     if (!(dtype in DTYPE_BYTES)) {
-      throw corrupt(path, `tensor "${name}" has dtype ${dtype}; Dovetail reads F32, F16 and BF16 weights`, 'Use an unquantized F32, F16 or BF16 checkpoint.');
+      throw corrupt(
+        path,
+        `tensor "${name}" has dtype ${dtype}; Dovetail reads F32, F16 and BF16 weights`,
+        'Use an unquantized F32, F16 or BF16 checkpoint.',
+      );
     }
-    if (end < begin) throw corrupt(path, `tensor "${name}" has data_offsets [${begin}, ${end}] that end before they begin`);
+    if (end < begin)
+      throw corrupt(path, `tensor "${name}" has data_offsets [${begin}, ${end}] that end before they begin`);
     const elements = shape.reduce((a, b) => a * b, 1);
     const expected = (elements * bits) / 8;
     if (!Number.isSafeInteger(expected) || expected !== end - begin) {
-      throw corrupt(path, `tensor "${name}" ${dtype} [${shape.join(', ')}] needs ${expected} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+      throw corrupt(
+        path,
+        `tensor "${name}" ${dtype} [${shape.join(', ')}] needs ${expected} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
+      );
     }
     if (end > dataSize) {
-      throw corrupt(path, `tensor "${name}" ends at byte ${dataStart + end} but the file has ${fileSize} bytes (truncated?)`);
+      throw corrupt(
+        path,
+        `tensor "${name}" ends at byte ${dataStart + end} but the file has ${fileSize} bytes (truncated?)`,
+      );
     }
     ranges.push({ name, begin, end });
-    tensors.push({ name, dtype: dtype as TensorDtype, shape, file, path, offset: dataStart + begin, length: end - begin });
+    tensors.push({
+      name,
+      dtype: dtype as TensorDtype,
+      shape,
+      file,
+      path,
+      offset: dataStart + begin,
+      length: end - begin,
+    });
   }
   checkCoverage(path, ranges, dataSize);
   return { file, path, size: fileSize, header, metadata, tensors };
@@ -158,8 +205,10 @@ function checkCoverage(path: string, ranges: { name: string; begin: number; end:
   let cursor = 0;
   let previous = '';
   for (const r of ranges) {
-    if (r.begin < cursor) throw corrupt(path, `tensor "${r.name}" overlaps tensor "${previous}" (bytes ${r.begin} < ${cursor})`);
-    if (r.begin > cursor) throw corrupt(path, `unused bytes ${cursor}..${r.begin} before tensor "${r.name}" (the format allows no holes)`);
+    if (r.begin < cursor)
+      throw corrupt(path, `tensor "${r.name}" overlaps tensor "${previous}" (bytes ${r.begin} < ${cursor})`);
+    if (r.begin > cursor)
+      throw corrupt(path, `unused bytes ${cursor}..${r.begin} before tensor "${r.name}" (the format allows no holes)`);
     cursor = r.end;
     previous = r.name;
   }
@@ -183,11 +232,14 @@ export async function readTensorIndex(modelFolder: string): Promise<TensorIndex>
   } else {
     const indexBytes = await readOptionalFile(indexPath);
     if (indexBytes === null) {
-      throw new UserError(`No weights: neither ${SAFETENSORS_FILE} nor ${SAFETENSORS_INDEX_FILE} is in the model folder.`, {
-        where: folder,
-        hint: 'Dovetail reads safetensors weights. Convert PyTorch .bin checkpoints with transformers (save_pretrained(safe_serialization=True)).',
-        code: 'model-safetensors',
-      });
+      throw new UserError(
+        `No weights: neither ${SAFETENSORS_FILE} nor ${SAFETENSORS_INDEX_FILE} is in the model folder.`,
+        {
+          where: folder,
+          hint: 'Dovetail reads safetensors weights. Convert PyTorch .bin checkpoints with transformers (save_pretrained(safe_serialization=True)).',
+          code: 'model-safetensors',
+        },
+      );
     }
     files = await readShards(folder, indexPath, indexBytes);
     sharded = true;
@@ -196,7 +248,12 @@ export async function readTensorIndex(modelFolder: string): Promise<TensorIndex>
   for (const f of files) {
     for (const t of f.tensors) {
       const other = tensors.get(t.name);
-      if (other) throw corrupt(t.path, `tensor "${t.name}" is also in ${other.file}`, 'The shards overlap; copy the checkpoint again.');
+      if (other)
+        throw corrupt(
+          t.path,
+          `tensor "${t.name}" is also in ${other.file}`,
+          'The shards overlap; copy the checkpoint again.',
+        );
       tensors.set(t.name, t);
     }
   }
@@ -211,7 +268,11 @@ async function readShards(folder: string, indexPath: string, indexBytes: Uint8Ar
   if (shardNames.length === 0) throw corrupt(indexPath, 'weight_map is empty');
   for (const name of shardNames) {
     if (isAbsolute(name) || name.includes('/') || name.includes('\\') || name === '..' || name === '.') {
-      throw corrupt(indexPath, `shard "${name}" is not a plain file name in the model folder`, 'Shards must sit beside the index file.');
+      throw corrupt(
+        indexPath,
+        `shard "${name}" is not a plain file name in the model folder`,
+        'Shards must sit beside the index file.',
+      );
     }
   }
   const files = await Promise.all(shardNames.map((name) => readSafetensorsHeader(join(folder, name))));

@@ -44,7 +44,8 @@ function halfTable(): Float32Array {
 export function toFloat32(dtype: TensorDtype, source: Uint8Array): Float32Array {
   if (endianness() !== 'LE') throw new BugError('Dovetail reads safetensors on little-endian machines only');
   const width = DTYPE_BYTES[dtype];
-  if (source.byteLength % width !== 0) throw new BugError(`toFloat32: ${source.byteLength} bytes is not a whole number of ${dtype}`);
+  if (source.byteLength % width !== 0)
+    throw new BugError(`toFloat32: ${source.byteLength} bytes is not a whole number of ${dtype}`);
   // Typed-array views need element alignment; our own read buffers are aligned, anything else is copied once.
   const bytes = source.byteOffset % width === 0 ? source : source.slice();
   const count = bytes.byteLength / width;
@@ -97,7 +98,11 @@ export async function readTensorRowsF32(info: TensorInfo, rows: readonly number[
   return toFloat32(info.dtype, bytes);
 }
 
-async function readRanges(info: TensorInfo, ranges: { target: number; offset: number; length: number }[], into: Uint8Array): Promise<void> {
+async function readRanges(
+  info: TensorInfo,
+  ranges: { target: number; offset: number; length: number }[],
+  into: Uint8Array,
+): Promise<void> {
   const fail = (message: string, cause?: unknown): UserError =>
     new UserError(`${basename(info.path)}: cannot read tensor "${info.name}": ${message}`, {
       where: info.path,

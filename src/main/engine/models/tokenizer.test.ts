@@ -65,7 +65,17 @@ describe('ModelTokenizer', () => {
     const config = readJson('tokenizer_config.json') as Record<string, unknown>;
     const tok = new ModelTokenizer({
       tokenizerJson: readJson('tokenizer.json'),
-      tokenizerConfig: { ...config, eos_token: { __type: 'AddedToken', content: '<|end_of_text|>', lstrip: false, normalized: false, rstrip: false, single_word: false } },
+      tokenizerConfig: {
+        ...config,
+        eos_token: {
+          __type: 'AddedToken',
+          content: '<|end_of_text|>',
+          lstrip: false,
+          normalized: false,
+          rstrip: false,
+          single_word: false,
+        },
+      },
     });
     expect(tok.specialTokens.eos?.token).toBe('<|end_of_text|>');
   });
@@ -74,12 +84,18 @@ describe('ModelTokenizer', () => {
     const json = readJson('tokenizer.json') as { model: Record<string, unknown> };
     const config = readJson('tokenizer_config.json') as Record<string, unknown>;
     const { vocab: _v, ...noVocab } = json.model;
-    expect(() => new ModelTokenizer({ tokenizerJson: { ...json, model: noVocab }, tokenizerConfig: config })).toThrow(/tokenizer\.json: model\.vocab: is missing/);
-    expect(() => new ModelTokenizer({ tokenizerJson: json, tokenizerConfig: { ...config, bos_token: '<s>' } })).toThrow(/bos_token "<s>" is not in tokenizer\.json's vocabulary/);
+    expect(() => new ModelTokenizer({ tokenizerJson: { ...json, model: noVocab }, tokenizerConfig: config })).toThrow(
+      /tokenizer\.json: model\.vocab: is missing/,
+    );
+    expect(() => new ModelTokenizer({ tokenizerJson: json, tokenizerConfig: { ...config, bos_token: '<s>' } })).toThrow(
+      /bos_token "<s>" is not in tokenizer\.json's vocabulary/,
+    );
     expect(() => new ModelTokenizer({ tokenizerJson: 'nope', tokenizerConfig: config })).toThrow(UserError);
     // A type the library does not implement would be guessed at from its fields (as BPE): refused by name.
     const wordLevel = { ...json, model: { ...(json as { model: object }).model, type: 'WordLevel' } };
-    expect(() => new ModelTokenizer({ tokenizerJson: wordLevel, tokenizerConfig: config })).toThrow(/^tokenizer\.json: model\.type: "WordLevel" is not a tokenizer model Dovetail can run \(BPE, WordPiece, Unigram\)$/);
+    expect(() => new ModelTokenizer({ tokenizerJson: wordLevel, tokenizerConfig: config })).toThrow(
+      /^tokenizer\.json: model\.type: "WordLevel" is not a tokenizer model Dovetail can run \(BPE, WordPiece, Unigram\)$/,
+    );
   });
 });
 
@@ -89,7 +105,9 @@ describe('chat templates', () => {
     (_i, name, _g, c) => {
       const template = new ChatTemplate(reference.templates[name] ?? '', 'test');
       expect(template.error).toBeNull();
-      expect(template.render(c.messages, reference.special, { addGenerationPrompt: c.add_generation_prompt })).toBe(c.text);
+      expect(template.render(c.messages, reference.special, { addGenerationPrompt: c.add_generation_prompt })).toBe(
+        c.text,
+      );
     },
   );
 
@@ -126,16 +144,29 @@ describe('chat templates', () => {
     const base = new ModelTokenizer({ tokenizerJson: json, tokenizerConfig: { ...config, chat_template: undefined } });
     expect(base.chatTemplate).toBeNull();
     expect(() => base.renderChat([{ role: 'user', content: 'x' }])).toThrow(/no chat template/);
-    const broken = new ModelTokenizer({ tokenizerJson: json, tokenizerConfig: { ...config, chat_template: '{% for m in messages %}' } });
+    const broken = new ModelTokenizer({
+      tokenizerJson: json,
+      tokenizerConfig: { ...config, chat_template: '{% for m in messages %}' },
+    });
     expect(broken.chatTemplate?.error).toBeTruthy();
     expect(() => broken.renderChat([{ role: 'user', content: 'x' }])).toThrow(/cannot be parsed/);
     expect(broken.encodePrompt({ mode: 'raw', text: 'x' }).length).toBe(2);
     const named = new ModelTokenizer({
       tokenizerJson: json,
-      tokenizerConfig: { ...config, chat_template: [{ name: 'tool_use', template: 'T' }, { name: 'default', template: 'D{{ eos_token }}' }] },
+      tokenizerConfig: {
+        ...config,
+        chat_template: [
+          { name: 'tool_use', template: 'T' },
+          { name: 'default', template: 'D{{ eos_token }}' },
+        ],
+      },
     });
     expect(named.renderChat([])).toBe('D<|end_of_text|>');
-    const fromFile = new ModelTokenizer({ tokenizerJson: json, tokenizerConfig: config, chatTemplateFile: 'F{{ messages | length }}' });
+    const fromFile = new ModelTokenizer({
+      tokenizerJson: json,
+      tokenizerConfig: config,
+      chatTemplateFile: 'F{{ messages | length }}',
+    });
     expect(fromFile.renderChat([{ role: 'user', content: 'x' }])).toBe('F1');
   });
 });
@@ -169,7 +200,8 @@ describe('streaming decode', () => {
 
   it('flushes an incomplete character at the end as U+FFFD', () => {
     const bytes: Record<number, number[]> = { 1: [0x61], 2: [0xe6], 3: [0x97] };
-    const decode = (ids: readonly number[]): string => new TextDecoder().decode(new Uint8Array(ids.flatMap((id) => bytes[id] ?? [])));
+    const decode = (ids: readonly number[]): string =>
+      new TextDecoder().decode(new Uint8Array(ids.flatMap((id) => bytes[id] ?? [])));
     const stream = new StreamDecoder(decode);
     expect(stream.push(1)).toBe('a');
     expect(stream.push(2)).toBe('');
@@ -180,7 +212,11 @@ describe('streaming decode', () => {
   it('keeps the space a SentencePiece-style decoder strips from the first token of a window', () => {
     // Like Metaspace: every token starts with a space, and decode() strips the leading one.
     const vocab: Record<number, string> = { 1: ' Hello', 2: ' world', 3: '!' };
-    const decode = (ids: readonly number[]): string => ids.map((id) => vocab[id] ?? '').join('').replace(/^ /, '');
+    const decode = (ids: readonly number[]): string =>
+      ids
+        .map((id) => vocab[id] ?? '')
+        .join('')
+        .replace(/^ /, '');
     const stream = new StreamDecoder(decode);
     expect([1, 2, 3].map((id) => stream.push(id)).join('')).toBe('Hello world!');
   });

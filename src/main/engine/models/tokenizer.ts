@@ -9,7 +9,12 @@ import { ChatTemplate, type ChatMessage, type ChatTemplateOptions } from './chat
 import { describe, describeIssues, parseJsonBytes, readOptionalFile, readRequiredFile } from './files';
 import { StreamDecoder } from './stream-decoder';
 
-export const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja', 'special_tokens_map.json'] as const;
+export const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'chat_template.jinja',
+  'special_tokens_map.json',
+] as const;
 
 export interface SpecialToken {
   token: string;
@@ -25,8 +30,7 @@ export interface SpecialTokens {
 
 /** What to encode: a conversation through the chat template, or raw text as-is (completion mode). */
 export type PromptInput =
-  | { mode: 'chat'; messages: ChatMessage[]; options?: ChatTemplateOptions }
-  | { mode: 'raw'; text: string };
+  { mode: 'chat'; messages: ChatMessage[]; options?: ChatTemplateOptions } | { mode: 'raw'; text: string };
 
 export interface DecodeOptions {
   skipSpecialTokens?: boolean;
@@ -50,11 +54,13 @@ const TokenizerJson = z.looseObject({
     type: z
       .string()
       .refine((t) => (TOKENIZER_MODEL_TYPES as readonly string[]).includes(t), {
-        error: (issue) => `"${String(issue.input)}" is not a tokenizer model Dovetail can run (${TOKENIZER_MODEL_TYPES.join(', ')})`,
+        error: (issue) =>
+          `"${String(issue.input)}" is not a tokenizer model Dovetail can run (${TOKENIZER_MODEL_TYPES.join(', ')})`,
       })
       .optional(),
     vocab: z.union([z.record(z.string(), z.number()), z.array(z.unknown())], {
-      error: (issue) => (issue.input === undefined ? 'is missing (a tokenizer needs a vocabulary)' : 'must be an object or a list'),
+      error: (issue) =>
+        issue.input === undefined ? 'is missing (a tokenizer needs a vocabulary)' : 'must be an object or a list',
     }),
   }),
   added_tokens: z.array(z.looseObject({ id: z.number().int().nonnegative(), content: z.string() })).default([]),
@@ -101,7 +107,8 @@ export class ModelTokenizer {
       const token = typeof value === 'string' ? value : (value?.content ?? null);
       if (token === null) return null;
       const id = this.tokenizer.token_to_id(token);
-      if (id === undefined) throw tokenizerError(`tokenizer_config.json: ${field} "${token}" is not in tokenizer.json's vocabulary`, where);
+      if (id === undefined)
+        throw tokenizerError(`tokenizer_config.json: ${field} "${token}" is not in tokenizer.json's vocabulary`, where);
       return { token, id };
     };
     this.specialTokens = {
@@ -182,14 +189,20 @@ export async function loadTokenizer(folder: string): Promise<ModelTokenizer> {
   });
 }
 
-function pickTemplate(file: string | null, fromConfig: string | { name: string; template: string }[] | null, folder: string | undefined): ChatTemplate | null {
+function pickTemplate(
+  file: string | null,
+  fromConfig: string | { name: string; template: string }[] | null,
+  folder: string | undefined,
+): ChatTemplate | null {
   const at = (name: string): string => (folder ? join(folder, name) : name);
   if (file !== null) return new ChatTemplate(file, at('chat_template.jinja'));
-  if (typeof fromConfig === 'string') return new ChatTemplate(fromConfig, `${at('tokenizer_config.json')}: chat_template`);
+  if (typeof fromConfig === 'string')
+    return new ChatTemplate(fromConfig, `${at('tokenizer_config.json')}: chat_template`);
   if (Array.isArray(fromConfig)) {
     // A list of named templates: transformers uses "default" unless told otherwise.
     const chosen = fromConfig.find((t) => t.name === 'default') ?? fromConfig[0];
-    if (chosen) return new ChatTemplate(chosen.template, `${at('tokenizer_config.json')}: chat_template "${chosen.name}"`);
+    if (chosen)
+      return new ChatTemplate(chosen.template, `${at('tokenizer_config.json')}: chat_template "${chosen.name}"`);
   }
   return null;
 }

@@ -39,7 +39,10 @@ async function source(folder: string, configJson: object, hash: string): Promise
 type Cached = Awaited<ReturnType<typeof openWeightCache>>;
 
 /** The f32 weights [N, K] a quantized linear's codes and scales stand for, read back from the cache file. */
-function dequantizedFromCache(bytes: Uint8Array, q: ReturnType<Cached['quantized']['linears']['get']> & object): Float32Array {
+function dequantizedFromCache(
+  bytes: Uint8Array,
+  q: ReturnType<Cached['quantized']['linears']['get']> & object,
+): Float32Array {
   const data = bytes.slice(q.codes.offset, q.codes.offset + q.codes.length);
   const scales = new Float32Array(bytes.slice(q.scales.offset, q.scales.offset + q.scales.length).buffer);
   return dequantizeMatrix({ N: q.N, K: q.K, bits: q.bits, blockSize: q.blockSize, data, scales });
@@ -49,7 +52,12 @@ function dequantizedFromCache(bytes: Uint8Array, q: ReturnType<Cached['quantized
  * The same checkpoint with every quantized linear replaced by its dequantized f32 values, run as stored. A tied head is
  * quantized apart from the embedding table (which the Gather reads unquantized), so the reference unties it.
  */
-async function dequantizedReference(model: CacheSource & RunnerModel, quantized: Cached, configJson: object, folder: string): Promise<RunnerModel> {
+async function dequantizedReference(
+  model: CacheSource & RunnerModel,
+  quantized: Cached,
+  configJson: object,
+  folder: string,
+): Promise<RunnerModel> {
   const bytes = new Uint8Array(await readFile(join(quantized.folder, WEIGHTS_FILE)));
   const original = (await readTensorIndex(model.folder)).tensors;
   const head = quantized.quantized.linears.get('lm_head.weight');
@@ -58,7 +66,11 @@ async function dequantizedReference(model: CacheSource & RunnerModel, quantized:
   for (const { name, shape } of expectedWeights(parseDecoderConfig(untied))) {
     const q = quantized.quantized.linears.get(name);
     const info = original.get(name);
-    const values = q ? dequantizedFromCache(bytes, q) : info ? await readTensorF32(info) : head && dequantizedFromCache(bytes, head);
+    const values = q
+      ? dequantizedFromCache(bytes, q)
+      : info
+        ? await readTensorF32(info)
+        : head && dequantizedFromCache(bytes, head);
     if (!values) throw new Error(`no values for ${name}`);
     tensors.push({ name, shape, values });
   }
@@ -72,10 +84,18 @@ function randomAdapter(model: RunnerModel, rank: number): LoraAdapter {
   return {
     scaling: 2,
     layers: Array.from({ length: model.config.num_hidden_layers }, () =>
-      Object.fromEntries(LORA_MODULES.map((m) => {
-        const f = loraFeatures(model.config, m);
-        return [m, { A: tensor('float32', [rank, f.in], Float32Array.from({ length: rank * f.in }, next)), B: tensor('float32', [f.out, rank], Float32Array.from({ length: f.out * rank }, next)) }];
-      })),
+      Object.fromEntries(
+        LORA_MODULES.map((m) => {
+          const f = loraFeatures(model.config, m);
+          return [
+            m,
+            {
+              A: tensor('float32', [rank, f.in], Float32Array.from({ length: rank * f.in }, next)),
+              B: tensor('float32', [f.out, rank], Float32Array.from({ length: f.out * rank }, next)),
+            },
+          ];
+        }),
+      ),
     ),
   };
 }
@@ -84,7 +104,12 @@ const inputIds = { data: BigInt64Array.from([5, 17, 42, 7, 99, 3, 250, 11], BigI
 
 describe('openWeightCache', () => {
   // SmolLM2-135M's shape: tied head, hidden 72 (the last block of each row padded); TinyLlama's: untied head.
-  for (const [name, bits] of [['SmolLM2-135M', 'q4'], ['TinyLlama', 'q8'], ['SmolLM2-135M', 'q8'], ['TinyLlama', 'q4']] as const) {
+  for (const [name, bits] of [
+    ['SmolLM2-135M', 'q4'],
+    ['TinyLlama', 'q8'],
+    ['SmolLM2-135M', 'q8'],
+    ['TinyLlama', 'q4'],
+  ] as const) {
     it(`${name} at ${bits}, accuracy level 0: logits equal the dequantized f32 model's, with LoRA and soft prompt`, async () => {
       const configJson = CONFIG_ZOO[name] as object;
       const folder = await mkdtemp(join(root, 'model-'));
@@ -92,7 +117,12 @@ describe('openWeightCache', () => {
       const model = await source(folder, configJson, `${name}-${bits}-hash`);
       const quantized = await openWeightCache(model, bits, join(root, 'cache'), { accuracyLevel: 0 });
       expect(quantized.quantized.linears.size).toBe(7 * model.config.num_hidden_layers + 1);
-      const reference = await dequantizedReference(model, quantized, configJson, await mkdtemp(join(root, 'reference-')));
+      const reference = await dequantizedReference(
+        model,
+        quantized,
+        configJson,
+        await mkdtemp(join(root, 'reference-')),
+      );
       const [q, r] = await Promise.all([ModelRunner.open(quantized, sessions), ModelRunner.open(reference, sessions)]);
       const plain = await q.forward({ inputIds });
       expect(maxAbsDiff(plain.data, (await r.forward({ inputIds })).data)).toBeLessThan(1e-4);
@@ -100,7 +130,14 @@ describe('openWeightCache', () => {
       const original = await ModelRunner.open(model, sessions);
       expect(maxAbsDiff(plain.data, (await original.forward({ inputIds })).data)).toBeGreaterThan(1e-4);
       // ...and adapters on top of it (f32) act as on the dequantized model.
-      const spec = { adapter: randomAdapter(model, 4), softPrompt: tensor('float32', [3, model.config.hidden_size], Float32Array.from({ length: 3 * model.config.hidden_size }, (_, i) => Math.sin(i) * 0.1)) };
+      const spec = {
+        adapter: randomAdapter(model, 4),
+        softPrompt: tensor(
+          'float32',
+          [3, model.config.hidden_size],
+          Float32Array.from({ length: 3 * model.config.hidden_size }, (_, i) => Math.sin(i) * 0.1),
+        ),
+      };
       const adapted = await q.forward({ inputIds }, spec);
       expect(adapted.dims).toEqual([1, 3 + 8, model.config.vocab_size]); // virtual positions first
       expect(maxAbsDiff(adapted.data, (await r.forward({ inputIds }, spec)).data)).toBeLessThan(1e-4);
@@ -119,7 +156,10 @@ describe('openWeightCache', () => {
     expect(progress.length).toBeGreaterThan(5);
     expect(fast.quantized.accuracyLevel).toBe(4);
     const exact = await openWeightCache(model, 'q8', cacheRoot, { accuracyLevel: 0 });
-    const [a, b] = await Promise.all([ModelRunner.open(fast, sessions), ModelRunner.open({ ...exact, contentHash: 'reuse-hash-exact' }, sessions)]);
+    const [a, b] = await Promise.all([
+      ModelRunner.open(fast, sessions),
+      ModelRunner.open({ ...exact, contentHash: 'reuse-hash-exact' }, sessions),
+    ]);
     const drift = maxAbsDiff((await a.forward({ inputIds })).data, (await b.forward({ inputIds })).data);
     expect(drift).toBeGreaterThan(0);
     expect(drift).toBeLessThan(0.05);
@@ -152,6 +192,8 @@ describe('openWeightCache', () => {
     const seen: number[] = [];
     const rebuilt = await openWeightCache(model, 'q4', cacheRoot, { onProgress: (p) => seen.push(p.done) });
     expect(seen.length).toBeGreaterThan(0);
-    expect((await (await ModelRunner.open(rebuilt, sessions)).forward({ inputIds })).data.every(Number.isFinite)).toBe(true);
+    expect((await (await ModelRunner.open(rebuilt, sessions)).forward({ inputIds })).data.every(Number.isFinite)).toBe(
+      true,
+    );
   });
 });

@@ -39,7 +39,17 @@ const Manifest = z.object({
   sourceFiles: z.array(z.object({ file: z.string(), size: z.number(), mtimeMs: z.number() })),
   /** Tensors copied as stored (embeddings, norms, biases): name -> range in weights.bin. */
   copied: z.record(z.string(), Range),
-  quantized: z.record(z.string(), z.object({ N: z.number().int(), K: z.number().int(), bits: z.union([z.literal(4), z.literal(8)]), blockSize: z.number().int(), codes: Range, scales: Range })),
+  quantized: z.record(
+    z.string(),
+    z.object({
+      N: z.number().int(),
+      K: z.number().int(),
+      bits: z.union([z.literal(4), z.literal(8)]),
+      blockSize: z.number().int(),
+      codes: Range,
+      scales: Range,
+    }),
+  ),
 });
 type Manifest = z.infer<typeof Manifest>;
 
@@ -50,7 +60,9 @@ export interface WeightCacheProgress {
 }
 
 /** What a cache is made from: a checkpoint's config, weight map and files (Checkpoint has them all). */
-export type CacheSource = Pick<Checkpoint, 'contentHash' | 'config' | 'weights'> & { tensors: Pick<Checkpoint['tensors'], 'files'> };
+export type CacheSource = Pick<Checkpoint, 'contentHash' | 'config' | 'weights'> & {
+  tensors: Pick<Checkpoint['tensors'], 'files'>;
+};
 
 /** The folder of one checkpoint's cache in one format. */
 export function weightCacheFolder(root: string, contentHash: string, format: QuantizedWeightFormat): string {
@@ -69,8 +81,15 @@ export async function openWeightCache(
 ): Promise<RunnerModel & { quantized: QuantizedLinears }> {
   const folder = weightCacheFolder(root, checkpoint.contentHash, format);
   let manifest = await readManifest(folder);
-  if (manifest && manifest.contentHash === checkpoint.contentHash && manifest.format === format && !(await sourceStillMatches(checkpoint, manifest, folder))) manifest = null;
-  if (!manifest || manifest.contentHash !== checkpoint.contentHash || manifest.format !== format) manifest = await buildCache(checkpoint, format, folder, options.onProgress);
+  if (
+    manifest &&
+    manifest.contentHash === checkpoint.contentHash &&
+    manifest.format === format &&
+    !(await sourceStillMatches(checkpoint, manifest, folder))
+  )
+    manifest = null;
+  if (!manifest || manifest.contentHash !== checkpoint.contentHash || manifest.format !== format)
+    manifest = await buildCache(checkpoint, format, folder, options.onProgress);
   return cachedModel(checkpoint, manifest, folder, format, options.accuracyLevel ?? ACCURACY_LEVEL[format]);
 }
 
@@ -84,16 +103,25 @@ async function readManifest(folder: string): Promise<Manifest | null> {
 }
 
 async function sourceStats(checkpoint: CacheSource): Promise<Manifest['sourceFiles']> {
-  return Promise.all(checkpoint.tensors.files.map(async (f) => {
-    const s = await stat(f.path);
-    return { file: f.file, size: s.size, mtimeMs: s.mtimeMs };
-  }));
+  return Promise.all(
+    checkpoint.tensors.files.map(async (f) => {
+      const s = await stat(f.path);
+      return { file: f.file, size: s.size, mtimeMs: s.mtimeMs };
+    }),
+  );
 }
 
 /** Cheap check on file sizes and times; when they moved (a copy, a touch), the bytes decide. */
 async function sourceStillMatches(checkpoint: CacheSource, manifest: Manifest, folder: string): Promise<boolean> {
   const now = await sourceStats(checkpoint);
-  const same = now.length === manifest.sourceFiles.length && now.every((f, i) => f.file === manifest.sourceFiles[i]?.file && f.size === manifest.sourceFiles[i]?.size && f.mtimeMs === manifest.sourceFiles[i]?.mtimeMs);
+  const same =
+    now.length === manifest.sourceFiles.length &&
+    now.every(
+      (f, i) =>
+        f.file === manifest.sourceFiles[i]?.file &&
+        f.size === manifest.sourceFiles[i]?.size &&
+        f.mtimeMs === manifest.sourceFiles[i]?.mtimeMs,
+    );
   if (same) return true;
   const hash = createHash('sha256');
   for (const t of decoderTensors(checkpoint.weights)) hash.update(await readSourceBytes(t));
@@ -105,15 +133,25 @@ async function sourceStillMatches(checkpoint: CacheSource, manifest: Manifest, f
 /** Linear weights the format quantizes: the seven projections of every layer and the head. */
 function linearKeys(weights: DecoderWeights): Map<string, TensorInfo> {
   const keys = new Map<string, TensorInfo>();
-  for (const layer of weights.layers) for (const l of [...Object.values(layer.self_attn), ...Object.values(layer.mlp)]) keys.set(l.weight.name, l.weight);
+  for (const layer of weights.layers)
+    for (const l of [...Object.values(layer.self_attn), ...Object.values(layer.mlp)]) keys.set(l.weight.name, l.weight);
   keys.set('lm_head.weight', weights.lm_head);
   return keys;
 }
 
-async function buildCache(checkpoint: CacheSource, format: QuantizedWeightFormat, folder: string, onProgress?: (p: WeightCacheProgress) => void): Promise<Manifest> {
+async function buildCache(
+  checkpoint: CacheSource,
+  format: QuantizedWeightFormat,
+  folder: string,
+  onProgress?: (p: WeightCacheProgress) => void,
+): Promise<Manifest> {
   const bits = BITS[format];
   const linears = linearKeys(checkpoint.weights);
-  const quantizedNames = new Set([...linears.entries()].filter(([key]) => key !== 'lm_head.weight' || !checkpoint.weights.tied).map(([, t]) => t.name));
+  const quantizedNames = new Set(
+    [...linears.entries()]
+      .filter(([key]) => key !== 'lm_head.weight' || !checkpoint.weights.tied)
+      .map(([, t]) => t.name),
+  );
   const sources = decoderTensors(checkpoint.weights);
   const total = sources.reduce((a, t) => a + t.length, 0);
   await rm(folder, { recursive: true, force: true });
@@ -121,7 +159,15 @@ async function buildCache(checkpoint: CacheSource, format: QuantizedWeightFormat
   const partial = join(folder, `${WEIGHTS_FILE}.partial`);
   const out = await open(partial, 'w');
   const hash = createHash('sha256');
-  const manifest: Manifest = { version: CACHE_VERSION, format, contentHash: checkpoint.contentHash, sourceSha256: '', sourceFiles: await sourceStats(checkpoint), copied: {}, quantized: {} };
+  const manifest: Manifest = {
+    version: CACHE_VERSION,
+    format,
+    contentHash: checkpoint.contentHash,
+    sourceSha256: '',
+    sourceFiles: await sourceStats(checkpoint),
+    copied: {},
+    quantized: {},
+  };
   let position = 0;
   const append = async (bytes: Uint8Array): Promise<z.infer<typeof Range>> => {
     const padding = (64 - (position % 64)) % 64; // aligned starts: ORT maps external data in place
@@ -149,7 +195,8 @@ async function buildCache(checkpoint: CacheSource, format: QuantizedWeightFormat
       } else {
         manifest.copied[info.name] = await append(bytes);
         // A tied head reads the embeddings: its quantized copy sits beside the table the Gather keeps reading.
-        if (checkpoint.weights.tied && info === checkpoint.weights.lm_head) await quantize('lm_head.weight', info, await readTensorF32(info));
+        if (checkpoint.weights.tied && info === checkpoint.weights.lm_head)
+          await quantize('lm_head.weight', info, await readTensorF32(info));
       }
       done += info.length;
       onProgress?.({ done, total });
@@ -166,13 +213,23 @@ async function buildCache(checkpoint: CacheSource, format: QuantizedWeightFormat
 async function readSourceBytes(info: TensorInfo): Promise<Uint8Array> {
   const bytes = new Uint8Array(info.length);
   const handle = await open(info.path, 'r').catch((error: unknown) => {
-    throw new UserError(`Cannot read ${info.file} to make a reduced-precision copy.`, { where: info.path, hint: 'The model folder moved or its files changed; add the model again.', code: 'model-safetensors', cause: error });
+    throw new UserError(`Cannot read ${info.file} to make a reduced-precision copy.`, {
+      where: info.path,
+      hint: 'The model folder moved or its files changed; add the model again.',
+      code: 'model-safetensors',
+      cause: error,
+    });
   });
   try {
     let done = 0;
     while (done < info.length) {
       const { bytesRead } = await handle.read(bytes, done, info.length - done, info.offset + done);
-      if (bytesRead === 0) throw new UserError(`${info.file} ends before tensor "${info.name}".`, { where: info.path, hint: 'The weight file was truncated; copy the checkpoint again.', code: 'model-safetensors' });
+      if (bytesRead === 0)
+        throw new UserError(`${info.file} ends before tensor "${info.name}".`, {
+          where: info.path,
+          hint: 'The weight file was truncated; copy the checkpoint again.',
+          code: 'model-safetensors',
+        });
       done += bytesRead;
     }
   } finally {
@@ -182,14 +239,26 @@ async function readSourceBytes(info: TensorInfo): Promise<Uint8Array> {
 }
 
 /** The checkpoint's model with every tensor read from the cache folder (copied ones as stored, linears as codes). */
-function cachedModel(checkpoint: CacheSource, manifest: Manifest, folder: string, format: QuantizedWeightFormat, accuracyLevel: 0 | 4): RunnerModel & { quantized: QuantizedLinears } {
+function cachedModel(
+  checkpoint: CacheSource,
+  manifest: Manifest,
+  folder: string,
+  format: QuantizedWeightFormat,
+  accuracyLevel: 0 | 4,
+): RunnerModel & { quantized: QuantizedLinears } {
   const moved = (t: TensorInfo): TensorInfo => {
     const range = manifest.copied[t.name];
     // Quantized-only tensors are never read as floats (GraphWeights.linear takes the codes): keep the source entry.
-    return range ? { ...t, file: WEIGHTS_FILE, path: join(folder, WEIGHTS_FILE), offset: range.offset, length: range.length } : t;
+    return range
+      ? { ...t, file: WEIGHTS_FILE, path: join(folder, WEIGHTS_FILE), offset: range.offset, length: range.length }
+      : t;
   };
   const w = checkpoint.weights;
-  const linear = <L extends { weight: TensorInfo; bias: TensorInfo | null }>(l: L): L => ({ ...l, weight: moved(l.weight), bias: l.bias ? moved(l.bias) : null });
+  const linear = <L extends { weight: TensorInfo; bias: TensorInfo | null }>(l: L): L => ({
+    ...l,
+    weight: moved(l.weight),
+    bias: l.bias ? moved(l.bias) : null,
+  });
   const weights: DecoderWeights = {
     ...w,
     embed_tokens: moved(w.embed_tokens),
@@ -198,12 +267,38 @@ function cachedModel(checkpoint: CacheSource, manifest: Manifest, folder: string
     layers: w.layers.map((layer) => ({
       input_layernorm: moved(layer.input_layernorm),
       post_attention_layernorm: moved(layer.post_attention_layernorm),
-      self_attn: { q_proj: linear(layer.self_attn.q_proj), k_proj: linear(layer.self_attn.k_proj), v_proj: linear(layer.self_attn.v_proj), o_proj: linear(layer.self_attn.o_proj) },
-      mlp: { gate_proj: linear(layer.mlp.gate_proj), up_proj: linear(layer.mlp.up_proj), down_proj: linear(layer.mlp.down_proj) },
+      self_attn: {
+        q_proj: linear(layer.self_attn.q_proj),
+        k_proj: linear(layer.self_attn.k_proj),
+        v_proj: linear(layer.self_attn.v_proj),
+        o_proj: linear(layer.self_attn.o_proj),
+      },
+      mlp: {
+        gate_proj: linear(layer.mlp.gate_proj),
+        up_proj: linear(layer.mlp.up_proj),
+        down_proj: linear(layer.mlp.down_proj),
+      },
     })),
   };
   const linears = new Map<string, QuantizedLinearRef>(
-    Object.entries(manifest.quantized).map(([key, q]) => [key, { N: q.N, K: q.K, bits: q.bits, blockSize: q.blockSize, codes: { file: WEIGHTS_FILE, ...q.codes }, scales: { file: WEIGHTS_FILE, ...q.scales } }]),
+    Object.entries(manifest.quantized).map(([key, q]) => [
+      key,
+      {
+        N: q.N,
+        K: q.K,
+        bits: q.bits,
+        blockSize: q.blockSize,
+        codes: { file: WEIGHTS_FILE, ...q.codes },
+        scales: { file: WEIGHTS_FILE, ...q.scales },
+      },
+    ]),
   );
-  return { config: checkpoint.config, weights, contentHash: checkpoint.contentHash, folder, quantized: { linears, accuracyLevel }, weightFormat: format };
+  return {
+    config: checkpoint.config,
+    weights,
+    contentHash: checkpoint.contentHash,
+    folder,
+    quantized: { linears, accuracyLevel },
+    weightFormat: format,
+  };
 }

@@ -78,8 +78,15 @@ describe('mapDecoderWeights', () => {
   it('reports biases the config requires (Llama attention_bias) and a wrong vocabulary size', async () => {
     const config = configOf('tiny-llama-f32');
     const index = await readTensorIndex(join(FIXTURES, 'tiny-llama-f32'));
-    const biased = catchUserError(() => mapDecoderWeights({ ...config, attention_bias: { q_proj: true, k_proj: true, v_proj: true, o_proj: true } }, index.tensors));
-    expect(biased.message).toMatch(/^The weights do not match config\.json \(missing 8: model\.layers\.0\.self_attn\.q_proj\.bias, model\.layers\.0\.self_attn\.k_proj\.bias, /);
+    const biased = catchUserError(() =>
+      mapDecoderWeights(
+        { ...config, attention_bias: { q_proj: true, k_proj: true, v_proj: true, o_proj: true } },
+        index.tensors,
+      ),
+    );
+    expect(biased.message).toMatch(
+      /^The weights do not match config\.json \(missing 8: model\.layers\.0\.self_attn\.q_proj\.bias, model\.layers\.0\.self_attn\.k_proj\.bias, /,
+    );
     const vocab = catchUserError(() => mapDecoderWeights({ ...config, vocab_size: 512 }, index.tensors));
     expect(vocab.message).toMatch(/model\.embed_tokens\.weight is \[384, 16\], config\.json implies \[512, 16\]/);
   });
@@ -89,9 +96,14 @@ describe('mapDecoderWeights', () => {
     const index = await readTensorIndex(join(FIXTURES, 'tiny-llama-f32'));
     const extra = new Map(index.tensors);
     const some = index.tensors.get('model.norm.weight') as TensorInfo;
-    extra.set('model.layers.0.self_attn.rotary_emb.inv_freq', { ...some, name: 'model.layers.0.self_attn.rotary_emb.inv_freq' });
+    extra.set('model.layers.0.self_attn.rotary_emb.inv_freq', {
+      ...some,
+      name: 'model.layers.0.self_attn.rotary_emb.inv_freq',
+    });
     extra.set('score.weight', { ...some, name: 'score.weight' });
-    expect(catchUserError(() => mapDecoderWeights(config, extra)).message).toBe("The weights hold 1 tensor that config.json's architecture would ignore: score.weight.");
+    expect(catchUserError(() => mapDecoderWeights(config, extra)).message).toBe(
+      "The weights hold 1 tensor that config.json's architecture would ignore: score.weight.",
+    );
     extra.delete('score.weight');
     expect(mapDecoderWeights(config, extra).unused).toEqual([]);
   });
@@ -99,16 +111,29 @@ describe('mapDecoderWeights', () => {
   it('refuses a Qwen2 checkpoint under a Llama config, naming the bias tensors and suggesting qwen2', async () => {
     const index = await readTensorIndex(join(FIXTURES, 'tiny-qwen2-bf16'));
     const qwen = configOf('tiny-qwen2-bf16');
-    const asLlama: DecoderConfig = { ...qwen, model_type: 'llama', architecture: 'LlamaForCausalLM', attention_bias: { q_proj: false, k_proj: false, v_proj: false, o_proj: false } };
+    const asLlama: DecoderConfig = {
+      ...qwen,
+      model_type: 'llama',
+      architecture: 'LlamaForCausalLM',
+      attention_bias: { q_proj: false, k_proj: false, v_proj: false, o_proj: false },
+    };
     const error = catchUserError(() => mapDecoderWeights(asLlama, index.tensors));
-    expect(error.message).toMatch(/^The weights hold 6 tensors that config\.json's architecture would ignore: model\.layers\.0\.self_attn\.k_proj\.bias, /);
+    expect(error.message).toMatch(
+      /^The weights hold 6 tensors that config\.json's architecture would ignore: model\.layers\.0\.self_attn\.k_proj\.bias, /,
+    );
     expect(error.hint).toMatch(/"model_type": "qwen2"/);
   });
 
   it('expects the HF key set for a real shape (SmolLM2-135M: 30 layers, tied)', () => {
     const config = parseDecoderConfig({
-      architectures: ['LlamaForCausalLM'], hidden_size: 576, intermediate_size: 1536, num_attention_heads: 9, num_hidden_layers: 30,
-      num_key_value_heads: 3, vocab_size: 49152, tie_word_embeddings: true,
+      architectures: ['LlamaForCausalLM'],
+      hidden_size: 576,
+      intermediate_size: 1536,
+      num_attention_heads: 9,
+      num_hidden_layers: 30,
+      num_key_value_heads: 3,
+      vocab_size: 49152,
+      tie_word_embeddings: true,
     });
     const expected = expectedWeights(config);
     expect(expected).toHaveLength(1 + 30 * 9 + 1);

@@ -90,7 +90,8 @@ export function mapDecoderWeights(
   for (const { name, shape } of expected) {
     const t = tensors.get(name);
     if (!t) missing.push(name);
-    else if (!sameShape(t.shape, shape)) mismatched.push(`${name} is [${t.shape.join(', ')}], config.json implies [${shape.join(', ')}]`);
+    else if (!sameShape(t.shape, shape))
+      mismatched.push(`${name} is [${t.shape.join(', ')}], config.json implies [${shape.join(', ')}]`);
   }
   if (missing.length > 0 || mismatched.length > 0) {
     const parts: string[] = [];
@@ -107,7 +108,10 @@ export function mapDecoderWeights(
   }
   const get = (name: string): TensorInfo => tensors.get(name) as TensorInfo;
   const opt = (name: string): TensorInfo | null => tensors.get(name) ?? null;
-  const linear = (prefix: string, bias: boolean): Linear => ({ weight: get(`${prefix}.weight`), bias: bias ? get(`${prefix}.bias`) : null });
+  const linear = (prefix: string, bias: boolean): Linear => ({
+    weight: get(`${prefix}.weight`),
+    bias: bias ? get(`${prefix}.bias`) : null,
+  });
   const b = config.attention_bias;
   const layers = Array.from({ length: config.num_hidden_layers }, (_, i): DecoderLayerWeights => {
     const p = `model.layers.${i}`;
@@ -149,18 +153,22 @@ export function mapDecoderWeights(
 function unexpectedTensors(config: DecoderConfig, names: string[], where: string): UserError {
   const has = (re: RegExp): boolean => names.some((n) => re.test(n));
   const qkvBias = has(/\.self_attn\.[qkv]_proj\.bias$/);
-  const hint = qkvBias && !has(/\.self_attn\.o_proj\.bias$/) && config.model_type !== 'qwen2'
-    ? `The q/k/v projection biases are Qwen2's: set "model_type": "qwen2" and "architectures": ["Qwen2ForCausalLM"] in config.json (it says "${config.model_type}").`
-    : qkvBias
-      ? 'The attention projections carry biases: set "attention_bias": true in config.json.'
-      : has(/\.mlp\.\w+_proj\.bias$/)
-        ? 'The MLP projections carry biases: set "mlp_bias": true in config.json.'
-        : `config.json ("model_type": "${config.model_type}") describes another architecture than the weights; use the config.json of the same checkpoint.`;
-  return new UserError(`The weights hold ${names.length} tensor${names.length === 1 ? '' : 's'} that config.json's architecture would ignore: ${listSome(names)}.`, {
-    where,
-    hint,
-    code: 'model-weights',
-  });
+  const hint =
+    qkvBias && !has(/\.self_attn\.o_proj\.bias$/) && config.model_type !== 'qwen2'
+      ? `The q/k/v projection biases are Qwen2's: set "model_type": "qwen2" and "architectures": ["Qwen2ForCausalLM"] in config.json (it says "${config.model_type}").`
+      : qkvBias
+        ? 'The attention projections carry biases: set "attention_bias": true in config.json.'
+        : has(/\.mlp\.\w+_proj\.bias$/)
+          ? 'The MLP projections carry biases: set "mlp_bias": true in config.json.'
+          : `config.json ("model_type": "${config.model_type}") describes another architecture than the weights; use the config.json of the same checkpoint.`;
+  return new UserError(
+    `The weights hold ${names.length} tensor${names.length === 1 ? '' : 's'} that config.json's architecture would ignore: ${listSome(names)}.`,
+    {
+      where,
+      hint,
+      code: 'model-weights',
+    },
+  );
 }
 
 /** Every tensor the decoder uses, once (a tied lm_head is not counted twice). */
@@ -181,5 +189,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 function listSome(items: string[], limit = 8): string {
-  return items.length <= limit ? items.join(', ') : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
+  return items.length <= limit
+    ? items.join(', ')
+    : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
 }

@@ -33,7 +33,11 @@ export class ExecutionTarget {
 
   get outcome(): ProviderOutcome {
     const fallbackReason = this.unusable ?? this.lastFallback;
-    return { requested: this.requested, used: fallbackReason === null ? this.requested : DEFAULT_PROVIDER, fallbackReason };
+    return {
+      requested: this.requested,
+      used: fallbackReason === null ? this.requested : DEFAULT_PROVIDER,
+      fallbackReason,
+    };
   }
 
   /** The provider a new session tries first. */

@@ -29,19 +29,28 @@ describe('probeProviders', () => {
     }
   });
 
-  it.runIf(onLinuxX64)('on Linux x64 without the CUDA download: CUDA unavailable with the install command', async () => {
-    expect(await probeProvider('cuda')).toEqual({
-      name: 'cuda',
-      label: 'CUDA',
-      available: false,
-      reason: `CUDA provider binaries are not installed: ${CUDA_INSTALL_HINT}`,
-    });
-    expect(CUDA_INSTALL_HINT).toBe('run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install');
-    expect((await probeProvider('dml')).reason).toBe('DirectML is not in onnxruntime-node 1.30.0 for linux-x64 (it ships for Windows)');
-    expect((await probeProvider('coreml')).reason).toBe('CoreML is not in onnxruntime-node 1.30.0 for linux-x64 (it ships for macOS)');
-    const webgpu = await probeProvider('webgpu');
-    if (!webgpu.available) expect(webgpu.reason).toMatch(/^WebGPU could not start: .+/); // no GPU or Vulkan here
-  });
+  it.runIf(onLinuxX64)(
+    'on Linux x64 without the CUDA download: CUDA unavailable with the install command',
+    async () => {
+      expect(await probeProvider('cuda')).toEqual({
+        name: 'cuda',
+        label: 'CUDA',
+        available: false,
+        reason: `CUDA provider binaries are not installed: ${CUDA_INSTALL_HINT}`,
+      });
+      expect(CUDA_INSTALL_HINT).toBe(
+        'run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install',
+      );
+      expect((await probeProvider('dml')).reason).toBe(
+        'DirectML is not in onnxruntime-node 1.30.0 for linux-x64 (it ships for Windows)',
+      );
+      expect((await probeProvider('coreml')).reason).toBe(
+        'CoreML is not in onnxruntime-node 1.30.0 for linux-x64 (it ships for macOS)',
+      );
+      const webgpu = await probeProvider('webgpu');
+      if (!webgpu.available) expect(webgpu.reason).toMatch(/^WebGPU could not start: .+/); // no GPU or Vulkan here
+    },
+  );
 
   it('reduces ORT messages to what they say', () => {
     const webgpu =
@@ -59,7 +68,11 @@ describe.runIf(onLinuxX64)('sessions on an unavailable provider', () => {
     const outcomes: unknown[] = [];
     target.onChange((o) => outcomes.push(o));
     const outcome = await target.configure('cuda');
-    expect(outcome).toEqual({ requested: 'cuda', used: 'cpu', fallbackReason: `CUDA provider binaries are not installed: ${CUDA_INSTALL_HINT}` });
+    expect(outcome).toEqual({
+      requested: 'cuda',
+      used: 'cpu',
+      fallbackReason: `CUDA provider binaries are not installed: ${CUDA_INSTALL_HINT}`,
+    });
     expect(outcomes).toEqual([outcome]);
 
     const session = await EngineSession.create(reluModel(), { threads: 1, target });
@@ -84,7 +97,11 @@ describe.runIf(onLinuxX64)('sessions on an unavailable provider', () => {
     const target = new Unprobed();
     const session = await EngineSession.create(reluModel(), { threads: 1, target });
     expect(session.provider).toBe('cpu');
-    expect(target.outcome).toEqual({ requested: 'cpu', used: 'cpu', fallbackReason: expect.stringMatching(/^CUDA could not create this session: /) });
+    expect(target.outcome).toEqual({
+      requested: 'cpu',
+      used: 'cpu',
+      fallbackReason: expect.stringMatching(/^CUDA could not create this session: /),
+    });
     await session.dispose();
   });
 

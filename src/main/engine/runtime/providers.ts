@@ -36,7 +36,8 @@ const SHIPPED_ON: Readonly<Record<ExecutionProvider, string>> = {
   webgpu: 'Windows, macOS and Linux x64',
 };
 
-export const CUDA_INSTALL_HINT = 'run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install';
+export const CUDA_INSTALL_HINT =
+  'run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install';
 
 export function ortVersion(): string {
   return env.versions.node ?? env.versions.common;
@@ -55,14 +56,17 @@ export async function probeProvider(name: ExecutionProvider): Promise<ProviderPr
   const unavailable = (reason: string): ProviderProbe => ({ name, label, available: false, reason });
   const listed = listProviders().find((p) => p.name === name);
   if (!listed) {
-    return unavailable(`${label} is not in onnxruntime-node ${ortVersion()} for ${process.platform}-${process.arch} (it ships for ${SHIPPED_ON[name]})`);
+    return unavailable(
+      `${label} is not in onnxruntime-node ${ortVersion()} for ${process.platform}-${process.arch} (it ships for ${SHIPPED_ON[name]})`,
+    );
   }
   try {
     const session = await InferenceSession.create(probeModel(), { executionProviders: [name], logSeverityLevel: 4 });
     await session.release();
     return { name, label, available: true, reason: null };
   } catch (error) {
-    if (!listed.bundled && !providerLibraryInstalled(name)) return unavailable(`${label} provider binaries are not installed: ${installHint(name)}`);
+    if (!listed.bundled && !providerLibraryInstalled(name))
+      return unavailable(`${label} provider binaries are not installed: ${installHint(name)}`);
     return unavailable(`${label} could not start: ${describeOrtError(error)}${startHint(name)}`);
   }
 }
@@ -98,7 +102,8 @@ function installHint(name: ExecutionProvider): string {
 }
 
 function startHint(name: ExecutionProvider): string {
-  if (name === 'webgpu' && process.platform === 'linux') return ' (WebGPU on Linux needs a Vulkan driver: libvulkan1 and a GPU driver)';
+  if (name === 'webgpu' && process.platform === 'linux')
+    return ' (WebGPU on Linux needs a Vulkan driver: libvulkan1 and a GPU driver)';
   if (name === 'cuda') return ' (needs an NVIDIA GPU with its driver, CUDA 12 and cuDNN 9)';
   return '';
 }
@@ -108,7 +113,8 @@ function providerLibraryInstalled(name: ExecutionProvider): boolean {
   try {
     const dist = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
     const bin = join(dist, '..', 'bin', 'napi-v6', process.platform, process.arch);
-    const file = process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : `libonnxruntime_providers_${name}.so`;
+    const file =
+      process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : `libonnxruntime_providers_${name}.so`;
     return existsSync(join(bin, file));
   } catch {
     return false; // the package layout is not as expected: report as not installed, with the install command

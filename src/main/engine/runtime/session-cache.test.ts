@@ -19,7 +19,10 @@ describe('SessionCache', () => {
       builds++;
       return { model: reluModel() };
     };
-    const [a, b] = await Promise.all([cache.get({ model: 'm1', kind: 'inference' }, build), cache.get({ model: 'm1', kind: 'inference' }, build)]);
+    const [a, b] = await Promise.all([
+      cache.get({ model: 'm1', kind: 'inference' }, build),
+      cache.get({ model: 'm1', kind: 'inference' }, build),
+    ]);
     expect(a).toBe(b);
     expect(builds).toBe(1);
     const c = await cache.get({ model: 'm1', kind: 'training' }, build);
@@ -41,7 +44,9 @@ describe('SessionCache', () => {
 
   it('does not cache a failed creation', async () => {
     const cache = new SessionCache({ threads: 1 });
-    await expect(cache.get({ model: 'bad', kind: 'inference' }, () => ({ model: new Uint8Array([1, 2, 3]) }))).rejects.toThrow();
+    await expect(
+      cache.get({ model: 'bad', kind: 'inference' }, () => ({ model: new Uint8Array([1, 2, 3]) })),
+    ).rejects.toThrow();
     expect(cache.size).toBe(0);
     await cache.dispose();
   });

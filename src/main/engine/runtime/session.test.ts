@@ -12,15 +12,26 @@ function spinning(options: SessionOptions): unknown {
 
 describe('sessionOptionsFor', () => {
   it('spins the intra-op pool of a fast (inference) session only when asked', () => {
-    expect(spinning({ threads: 1, spinThreads: true })).toMatchObject({ 'intra_op.allow_spinning': '1', 'inter_op.allow_spinning': '0' });
-    expect(spinning({ threads: 1, memory: 'fast', spinThreads: true })).toMatchObject({ 'intra_op.allow_spinning': '1' });
-    expect(spinning({ threads: 1, spinThreads: false })).toMatchObject({ 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' });
+    expect(spinning({ threads: 1, spinThreads: true })).toMatchObject({
+      'intra_op.allow_spinning': '1',
+      'inter_op.allow_spinning': '0',
+    });
+    expect(spinning({ threads: 1, memory: 'fast', spinThreads: true })).toMatchObject({
+      'intra_op.allow_spinning': '1',
+    });
+    expect(spinning({ threads: 1, spinThreads: false })).toMatchObject({
+      'intra_op.allow_spinning': '0',
+      'inter_op.allow_spinning': '0',
+    });
     expect(spinning({ threads: 1 })).toMatchObject({ 'intra_op.allow_spinning': '0' });
   });
 
   it('never spins a lean (training) session, whatever the setting', () => {
     for (const spinThreads of [true, false, undefined]) {
-      expect(spinning({ threads: 1, memory: 'lean', spinThreads })).toMatchObject({ 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' });
+      expect(spinning({ threads: 1, memory: 'lean', spinThreads })).toMatchObject({
+        'intra_op.allow_spinning': '0',
+        'inter_op.allow_spinning': '0',
+      });
     }
   });
 

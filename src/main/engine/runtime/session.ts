@@ -37,7 +37,10 @@ export function allowsSpinning(options: Pick<SessionOptions, 'spinThreads' | 'me
 }
 
 /** The ORT options a session is created with (exported so the worker can report what its sessions get). */
-export function sessionOptionsFor(options: SessionOptions, provider: ExecutionProvider): InferenceSession.SessionOptions {
+export function sessionOptionsFor(
+  options: SessionOptions,
+  provider: ExecutionProvider,
+): InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
     intraOpNumThreads: options.threads,
@@ -55,7 +58,9 @@ export function sessionOptionsFor(options: SessionOptions, provider: ExecutionPr
         'intra_op.allow_spinning': allowsSpinning(options) ? '1' : '0',
         'inter_op.allow_spinning': '0',
         ...(options.memory === 'lean' ? { disable_prepacking: '1' } : {}),
-        ...(options.externalDataFolder ? { model_external_initializers_file_folder_path: options.externalDataFolder } : {}),
+        ...(options.externalDataFolder
+          ? { model_external_initializers_file_folder_path: options.externalDataFolder }
+          : {}),
       },
     },
   };
@@ -78,7 +83,8 @@ export class EngineSession {
   static async create(model: Uint8Array, options: SessionOptions): Promise<EngineSession> {
     const target = options.target ?? executionTarget;
     const provider = target.preferred;
-    if (provider === DEFAULT_PROVIDER) return new EngineSession(await InferenceSession.create(model, sessionOptionsFor(options, provider)), provider);
+    if (provider === DEFAULT_PROVIDER)
+      return new EngineSession(await InferenceSession.create(model, sessionOptionsFor(options, provider)), provider);
     let failure: unknown;
     try {
       return new EngineSession(await InferenceSession.create(model, sessionOptionsFor(options, provider)), provider);

@@ -18,7 +18,9 @@ export function toOrt(t: Tensor): OrtTensor {
 export function fromOrt(name: string, t: OrtTensor): Tensor {
   const dtype: string = t.type;
   if (!isDType(dtype) || dtype === 'bfloat16') {
-    throw new UserError(`Output ${name} has element type ${dtype}, which Dovetail does not read`, { code: 'unsupported-dtype' });
+    throw new UserError(`Output ${name} has element type ${dtype}, which Dovetail does not read`, {
+      code: 'unsupported-dtype',
+    });
   }
   return tensor(dtype, t.dims, t.data as TensorData);
 }

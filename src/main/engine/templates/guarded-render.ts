@@ -3,9 +3,24 @@
 // engine worker (chat templates) run it off the main thread (decision 0011).
 import { Environment, Interpreter } from '@huggingface/jinja';
 import { explainRenderError, findName } from './plain-errors';
-import { RAISED, RENDER_LIMITS, TemplateFailureError, type GuardedTemplate, type RenderLimits, type TemplateWarning } from './parse';
+import {
+  RAISED,
+  RENDER_LIMITS,
+  TemplateFailureError,
+  type GuardedTemplate,
+  type RenderLimits,
+  type TemplateWarning,
+} from './parse';
 
-export { RAISED, RENDER_LIMITS, TemplateFailureError, parseGuarded, type GuardedTemplate, type RenderLimits, type TemplateWarning } from './parse';
+export {
+  RAISED,
+  RENDER_LIMITS,
+  TemplateFailureError,
+  parseGuarded,
+  type GuardedTemplate,
+  type RenderLimits,
+  type TemplateWarning,
+} from './parse';
 
 type Node = { type?: string; [key: string]: unknown };
 
@@ -26,23 +41,30 @@ class Budget {
   charge(n: number): void {
     this.steps += n;
     if (this.steps > this.limits.steps) {
-      throw new LimitError(`The template was stopped after ${this.limits.steps.toLocaleString('en')} steps of work (it would run for a very long time)`);
+      throw new LimitError(
+        `The template was stopped after ${this.limits.steps.toLocaleString('en')} steps of work (it would run for a very long time)`,
+      );
     }
     if (this.steps >= this.nextClockCheck) {
       this.nextClockCheck = this.steps + 1024;
-      if (performance.now() > this.deadline) throw new LimitError(`The template was stopped after running for ${this.limits.timeMs / 1000} seconds`);
+      if (performance.now() > this.deadline)
+        throw new LimitError(`The template was stopped after running for ${this.limits.timeMs / 1000} seconds`);
     }
   }
 
   list(length: number, what: string): void {
     if (length > this.limits.listItems) {
-      throw new LimitError(`${what} of ${length.toLocaleString('en')} items is over the ${this.limits.listItems.toLocaleString('en')} a template may build`);
+      throw new LimitError(
+        `${what} of ${length.toLocaleString('en')} items is over the ${this.limits.listItems.toLocaleString('en')} a template may build`,
+      );
     }
     this.charge(length);
   }
 
   output(chars: number): LimitError {
-    return new LimitError(`The template's text grew to ${chars.toLocaleString('en')} characters, over the ${this.limits.outputChars.toLocaleString('en')} allowed`);
+    return new LimitError(
+      `The template's text grew to ${chars.toLocaleString('en')} characters, over the ${this.limits.outputChars.toLocaleString('en')} allowed`,
+    );
   }
 }
 
@@ -53,20 +75,30 @@ class GuardedInterpreter extends Interpreter {
   private appended = 0;
   readonly unset = new Set<string>();
 
-  constructor(env: Environment, private readonly budget: Budget, private readonly optional: WeakSet<object> | null) {
+  constructor(
+    env: Environment,
+    private readonly budget: Budget,
+    private readonly optional: WeakSet<object> | null,
+  ) {
     super(env);
     // evaluateBlock is private in the library's types but an ordinary method: an own property takes its place.
-    (this as unknown as { evaluateBlock: GuardedInterpreter['guardedBlock'] }).evaluateBlock = (statements, environment) => this.guardedBlock(statements, environment);
+    (this as unknown as { evaluateBlock: GuardedInterpreter['guardedBlock'] }).evaluateBlock = (
+      statements,
+      environment,
+    ) => this.guardedBlock(statements, environment);
   }
 
   override evaluate(statement: Statement, environment: Environment): ReturnType<Interpreter['evaluate']> {
     this.budget.charge(1);
     const result = super.evaluate(statement, environment) as unknown as Value;
     const node = statement as unknown as Node;
-    if (typeof result.value === 'string' && result.value.length > this.budget.limits.outputChars) throw this.budget.output(result.value.length);
+    if (typeof result.value === 'string' && result.value.length > this.budget.limits.outputChars)
+      throw this.budget.output(result.value.length);
     // `a + a` doubles a list in one step: charge its length and cap it.
-    if (node.type === 'BinaryExpression' && Array.isArray(result.value)) this.budget.list(result.value.length, 'A list');
-    if (this.optional && node.type === 'Identifier' && result.type === 'UndefinedValue' && !this.optional.has(node)) this.unset.add(String(node.value));
+    if (node.type === 'BinaryExpression' && Array.isArray(result.value))
+      this.budget.list(result.value.length, 'A list');
+    if (this.optional && node.type === 'Identifier' && result.type === 'UndefinedValue' && !this.optional.has(node))
+      this.unset.add(String(node.value));
     return result as unknown as ReturnType<Interpreter['evaluate']>;
   }
 
@@ -82,11 +114,15 @@ class GuardedInterpreter extends Interpreter {
         const text = last.toString();
         this.appended += text.length;
         // Nested blocks append their children's text again: all appends together are bounded too.
-        if (this.appended > 20 * max || result.length + text.length > max) throw this.budget.output(result.length + text.length);
+        if (this.appended > 20 * max || result.length + text.length > max)
+          throw this.budget.output(result.length + text.length);
         result += text;
       }
     }
-    return this.evaluate({ type: 'StringLiteral', value: result } as unknown as Statement, environment) as unknown as Value;
+    return this.evaluate(
+      { type: 'StringLiteral', value: result } as unknown as Statement,
+      environment,
+    ) as unknown as Value;
   }
 }
 
@@ -106,12 +142,27 @@ export interface Rendered {
 }
 
 /** Renders with the guards; any failure is a TemplateFailureError in plain words. */
-export function renderGuarded(template: GuardedTemplate, context: Record<string, unknown>, options: RenderOptions = {}): Rendered {
+export function renderGuarded(
+  template: GuardedTemplate,
+  context: Record<string, unknown>,
+  options: RenderOptions = {},
+): Rendered {
   const budget = new Budget({ ...RENDER_LIMITS, ...options.limits });
   const globals: Record<string, unknown> = {
-    false: false, true: true, none: null, False: false, True: true, None: null,
+    false: false,
+    true: true,
+    none: null,
+    False: false,
+    True: true,
+    None: null,
     raise_exception: (message: unknown) => {
-      throw new TemplateFailureError({ code: 'template-render', message: `${RAISED}${String(message)}`, hint: 'The template calls raise_exception for this input.', line: null, column: null });
+      throw new TemplateFailureError({
+        code: 'template-render',
+        message: `${RAISED}${String(message)}`,
+        hint: 'The template calls raise_exception for this input.',
+        line: null,
+        column: null,
+      });
     },
     range: (start: number, stop?: number, step = 1): number[] => {
       const [from, to] = stop === undefined ? [0, start] : [start, stop];
@@ -132,7 +183,13 @@ export function renderGuarded(template: GuardedTemplate, context: Record<string,
   } catch (error) {
     if (error instanceof TemplateFailureError) throw error;
     if (error instanceof LimitError) {
-      throw new TemplateFailureError({ code: 'template-too-long', message: error.message, hint: 'Look for a loop that never ends, a loop inside a loop over long lists, or a macro that calls itself.', line: null, column: null });
+      throw new TemplateFailureError({
+        code: 'template-too-long',
+        message: error.message,
+        hint: 'Look for a loop that never ends, a loop inside a loop over long lists, or a macro that calls itself.',
+        line: null,
+        column: null,
+      });
     }
     throw new TemplateFailureError(explainRenderError(error, template.source));
   }
@@ -143,8 +200,9 @@ export function renderGuarded(template: GuardedTemplate, context: Record<string,
 function unsetWarning(source: string, name: string, why: string | undefined): TemplateWarning {
   const { line, column } = findName(source, name);
   const where = line === null ? '' : ` (line ${line}, column ${column})`;
-  const message = why === undefined
-    ? `"${name}"${where} is not set for this row, so it rendered as empty text`
-    : `"${name}"${where} rendered as empty text: ${why}`;
+  const message =
+    why === undefined
+      ? `"${name}"${where} is not set for this row, so it rendered as empty text`
+      : `"${name}"${where} rendered as empty text: ${why}`;
   return { name, line, message };
 }

@@ -8,8 +8,9 @@ import { parseGuarded, renderGuarded, TemplateFailureError } from './guarded-ren
 import { JARGON } from './plain-errors';
 
 const dir = join(__dirname, 'fixtures', 'hostile');
-const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { templates: { file: string; code: string; message: string }[] };
-
+const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
+  templates: { file: string; code: string; message: string }[];
+};
 
 function failureOf(source: string): TemplateFailureError {
   try {
@@ -23,7 +24,9 @@ function failureOf(source: string): TemplateFailureError {
 
 describe('hostile template corpus', () => {
   it('indexes every fixture, and holds at least 15', () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.jinja')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.jinja'))
+      .sort();
     expect(index.templates.map((t) => t.file).sort()).toEqual(files);
     expect(files.length).toBeGreaterThanOrEqual(15);
   });

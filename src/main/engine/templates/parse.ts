@@ -14,7 +14,12 @@ export interface RenderLimits {
   readonly listItems: number;
 }
 
-export const RENDER_LIMITS: RenderLimits = { steps: 1_000_000, timeMs: 5_000, outputChars: 200_000, listItems: 1_000_000 };
+export const RENDER_LIMITS: RenderLimits = {
+  steps: 1_000_000,
+  timeMs: 5_000,
+  outputChars: 200_000,
+  listItems: 1_000_000,
+};
 
 /** A template that failed, explained (plain-errors.ts); crosses worker boundaries as its `failure`. */
 export class TemplateFailureError extends Error {
@@ -56,7 +61,8 @@ export function parseGuarded(source: string): GuardedTemplate {
   if (internal !== null) {
     const place = findName(source, internal, true);
     throw new TemplateFailureError({
-      code: 'template-internal', ...place,
+      code: 'template-internal',
+      ...place,
       message: `The template reads "${internal}", an internal attribute that templates may not use${place.line === null ? '' : ` (line ${place.line}, column ${place.column})`}`,
       hint: "Templates read the row's fields (and `examples`); remove the attribute.",
     });
@@ -65,7 +71,9 @@ export function parseGuarded(source: string): GuardedTemplate {
 }
 
 function children(n: Node): unknown[] {
-  return Object.entries(n).filter(([key, child]) => key !== 'type' && child && typeof child === 'object').map(([, child]) => child);
+  return Object.entries(n)
+    .filter(([key, child]) => key !== 'type' && child && typeof child === 'object')
+    .map(([, child]) => child);
 }
 
 function walk(node: unknown, visit: (n: Node) => boolean | void): boolean {
@@ -80,7 +88,8 @@ function findInternalAccess(program: Program): string | null {
   walk(program, (n) => {
     if (n.type !== 'MemberExpression') return false;
     const property = n.property as Node | undefined;
-    const name = property && (property.type === 'Identifier' || property.type === 'StringLiteral') ? property.value : undefined;
+    const name =
+      property && (property.type === 'Identifier' || property.type === 'StringLiteral') ? property.value : undefined;
     if (typeof name === 'string' && INTERNAL.test(name)) found = name;
     return found !== null;
   });
@@ -89,12 +98,15 @@ function findInternalAccess(program: Program): string | null {
 
 function optionalIdentifiers(program: Program): WeakSet<object> {
   const optional = new WeakSet<object>();
-  const nameOf = (n: Node | undefined): unknown => (n?.type === 'CallExpression' ? (n.callee as Node | undefined)?.value : n?.value);
+  const nameOf = (n: Node | undefined): unknown =>
+    n?.type === 'CallExpression' ? (n.callee as Node | undefined)?.value : n?.value;
   walk(program, (n) => {
     const operand = n.operand as Node | undefined;
     if (operand?.type !== 'Identifier') return;
-    if (n.type === 'TestExpression' && ['defined', 'undefined', 'none'].includes(String(nameOf(n.test as Node)))) optional.add(operand);
-    if (n.type === 'FilterExpression' && ['default', 'd'].includes(String(nameOf(n.filter as Node)))) optional.add(operand);
+    if (n.type === 'TestExpression' && ['defined', 'undefined', 'none'].includes(String(nameOf(n.test as Node))))
+      optional.add(operand);
+    if (n.type === 'FilterExpression' && ['default', 'd'].includes(String(nameOf(n.filter as Node))))
+      optional.add(operand);
   });
   return optional;
 }

@@ -1,12 +1,25 @@
 // The table of interpreter messages -> plain explanations: the messages seen from @huggingface/jinja and from
 // JavaScript beneath it, each translated without jargon, and parse errors placed at their line and column.
 import { describe, expect, it } from 'vitest';
-import { explainMessage, explainParseError, explainRenderError, findName, JARGON, TEMPLATE_MESSAGES } from './plain-errors';
+import {
+  explainMessage,
+  explainParseError,
+  explainRenderError,
+  findName,
+  JARGON,
+  TEMPLATE_MESSAGES,
+} from './plain-errors';
 
 /** Raw messages as the interpreter or JavaScript gives them, with what the author must read instead. */
 const SEEN: [raw: string, plain: RegExp][] = [
-  ['Parser Error: Expected closing expression token. CloseCurlyBracket !== CloseExpression.', /^Expected "}}" here but found "}"$/],
-  ['Parser Error: Expected closing statement token. CloseExpression !== CloseStatement.', /^Expected "%}" here but found "}}"$/],
+  [
+    'Parser Error: Expected closing expression token. CloseCurlyBracket !== CloseExpression.',
+    /^Expected "}}" here but found "}"$/,
+  ],
+  [
+    'Parser Error: Expected closing statement token. CloseExpression !== CloseStatement.',
+    /^Expected "%}" here but found "}}"$/,
+  ],
   ['Invalid array length', /list too long to hold/],
   ['Invalid string length', /text too long to hold/],
   ['Maximum call stack size exceeded', /nests too deeply/],
@@ -20,11 +33,17 @@ const SEEN: [raw: string, plain: RegExp][] = [
   ['Cannot perform operation + on undefined values', /"\+" is applied to a name that is not set/],
   ['Cannot perform operation on null values', /empty value \(none\)/],
   ['Cannot apply filter "upper" to type: IntegerValue', /"upper" cannot be applied to a whole number/],
-  ['Unknown StringValue filter: shout', /^The filter "shout" cannot be applied to text \(or no filter has that name\)$/],
+  [
+    'Unknown StringValue filter: shout',
+    /^The filter "shout" cannot be applied to text \(or no filter has that name\)$/,
+  ],
   ['Unknown NumericValue filter: upper', /^The filter "upper" cannot be applied to a number/],
   ['Unknown filter: Program', /no filter called "Program"/],
   ['Unknown test: bright', /no test called "bright"/],
-  ['Cannot call something that is not a function: got UndefinedValue', /called like a function, but it is a name that is not set/],
+  [
+    'Cannot call something that is not a function: got UndefinedValue',
+    /called like a function, but it is a name that is not set/,
+  ],
   ['Unknown operator "-" between StringValue and IntegerValue', /"-" cannot combine text and a whole number/],
   ['Cannot compare ArrayValue with StringValue', /A list cannot be compared with text/],
   ['Expected iterable or object type in for loop: got IntegerValue', /for loop goes over a whole number/],
@@ -50,7 +69,15 @@ describe('TEMPLATE_MESSAGES', () => {
     const covered = TEMPLATE_MESSAGES.filter((row) => SEEN.some(([raw]) => row.pattern.test(raw)));
     // Rows for the rarer messages (out of memory, zero range step, powers, unpacking, duplicate parameters) are tested
     // through explainMessage in the cases below.
-    for (const raw of ['ERR_WORKER_OUT_OF_MEMORY', 'range() step must not be zero', 'Exponentiation result is not a finite real number', 'Cannot unpack non-iterable type: IntegerValue', 'Duplicate parameter name: a', 'Unknown operator "not" for ArrayValue', 'Expected identifier following macro statement']) {
+    for (const raw of [
+      'ERR_WORKER_OUT_OF_MEMORY',
+      'range() step must not be zero',
+      'Exponentiation result is not a finite real number',
+      'Cannot unpack non-iterable type: IntegerValue',
+      'Duplicate parameter name: a',
+      'Unknown operator "not" for ArrayValue',
+      'Expected identifier following macro statement',
+    ]) {
       expect(explainMessage(raw)?.message).not.toMatch(JARGON);
       covered.push(...TEMPLATE_MESSAGES.filter((row) => row.pattern.test(raw)));
     }
@@ -61,8 +88,16 @@ describe('TEMPLATE_MESSAGES', () => {
 describe('placing errors', () => {
   it('puts a parse error at its line and column', () => {
     const source = 'Message: {{ message }}\nData: {{ {"a": 1 }}';
-    const f = explainParseError(new Error('Parser Error: Expected closing expression token. CloseCurlyBracket !== CloseExpression.'), source);
-    expect(f).toMatchObject({ code: 'template-syntax', line: 2, column: 7, message: 'Expected "}}" here but found "}" (line 2, column 7)' });
+    const f = explainParseError(
+      new Error('Parser Error: Expected closing expression token. CloseCurlyBracket !== CloseExpression.'),
+      source,
+    );
+    expect(f).toMatchObject({
+      code: 'template-syntax',
+      line: 2,
+      column: 7,
+      message: 'Expected "}}" here but found "}" (line 2, column 7)',
+    });
   });
 
   it('places a render error at the first use of the name it is about', () => {
@@ -77,6 +112,8 @@ describe('placing errors', () => {
   });
 
   it('says what an unknown message is without hiding it', () => {
-    expect(explainRenderError(new Error('something new'), '{{ x }}').message).toBe('The template could not be rendered (something new)');
+    expect(explainRenderError(new Error('something new'), '{{ x }}').message).toBe(
+      'The template could not be rendered (something new)',
+    );
   });
 });

@@ -31,7 +31,13 @@ export function adamwState(params: readonly Param[]): AdamWState {
  * One step in place (torch's single-tensor path): p *= 1 - lr*wd; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²;
  * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
  */
-export function adamwStep(params: readonly Param[], grads: Grads, state: AdamWState, lr: number, options: AdamWOptions): void {
+export function adamwStep(
+  params: readonly Param[],
+  grads: Grads,
+  state: AdamWState,
+  lr: number,
+  options: AdamWOptions,
+): void {
   const [b1, b2] = options.betas;
   state.step += 1;
   const t = state.step;
@@ -42,7 +48,8 @@ export function adamwStep(params: readonly Param[], grads: Grads, state: AdamWSt
     const g = grads.get(p.name);
     const m = state.expAvg.get(p.name);
     const v = state.expAvgSq.get(p.name);
-    if (!g || !m || !v || g.length !== p.data.length) throw new BugError(`AdamW: no gradient or state of the right size for ${p.name}`);
+    if (!g || !m || !v || g.length !== p.data.length)
+      throw new BugError(`AdamW: no gradient or state of the right size for ${p.name}`);
     const x = p.data;
     for (let i = 0; i < x.length; i++) {
       const gi = g[i] as number;

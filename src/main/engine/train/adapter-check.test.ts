@@ -22,13 +22,25 @@ beforeAll(async () => {
 
 /** The same adapter with every B replaced: zeros (PEFT's initialisation) or NaN. */
 function withB(adapter: LoraAdapter, value: number): LoraAdapter {
-  return { scaling: adapter.scaling, layers: adapter.layers.map((l) => Object.fromEntries(Object.entries(l).map(([m, w]) => [m, { A: w.A, B: tensor('float32', w.B.dims, new Float32Array(w.B.data.length).fill(value)) }]))) };
+  return {
+    scaling: adapter.scaling,
+    layers: adapter.layers.map((l) =>
+      Object.fromEntries(
+        Object.entries(l).map(([m, w]) => [
+          m,
+          { A: w.A, B: tensor('float32', w.B.dims, new Float32Array(w.B.data.length).fill(value)) },
+        ]),
+      ),
+    ),
+  };
 }
 
 describe('adapter-active check', () => {
   it('the real PEFT LoRA is active and changes argmax tokens', async () => {
     const report = await assertAdapterActive(runner, { adapter: lora.adapter });
-    console.log(`real LoRA: max |Δlogit| ${report.maxAbsDelta.toFixed(3)}, argmax changed at ${report.argmaxChanged}/${report.positions}`);
+    console.log(
+      `real LoRA: max |Δlogit| ${report.maxAbsDelta.toFixed(3)}, argmax changed at ${report.argmaxChanged}/${report.positions}`,
+    );
     expect(report.active).toBe(true);
     expect(report.positions).toBe(36);
     expect(report.argmaxChanged).toBeGreaterThan(0);

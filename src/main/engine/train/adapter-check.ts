@@ -44,7 +44,11 @@ function argmax(row: Float32Array): number {
 }
 
 /** Runs each canary with and without `spec` and measures the change of the token positions' logits. */
-export async function measureAdapterEffect(runner: ModelRunner, spec: Specialization, options: AdapterCheckOptions = {}): Promise<AdapterCheckReport> {
+export async function measureAdapterEffect(
+  runner: ModelRunner,
+  spec: Specialization,
+  options: AdapterCheckOptions = {},
+): Promise<AdapterCheckReport> {
   const V = runner.model.config.vocab_size;
   const canaries = options.canaries ?? defaultCanaries(V);
   const threshold = options.threshold ?? DEFAULT_ADAPTER_THRESHOLD;
@@ -69,7 +73,11 @@ export async function measureAdapterEffect(runner: ModelRunner, spec: Specializa
 }
 
 /** measureAdapterEffect, refusing an inactive adapter with UserError 'adapter-inactive'. */
-export async function assertAdapterActive(runner: ModelRunner, spec: Specialization, options: AdapterCheckOptions & { name?: string } = {}): Promise<AdapterCheckReport> {
+export async function assertAdapterActive(
+  runner: ModelRunner,
+  spec: Specialization,
+  options: AdapterCheckOptions & { name?: string } = {},
+): Promise<AdapterCheckReport> {
   const report = await measureAdapterEffect(runner, spec, options);
   if (!report.finite) {
     throw new UserError('The adapter makes the model output NaN or infinite logits.', {
@@ -79,11 +87,14 @@ export async function assertAdapterActive(runner: ModelRunner, spec: Specializat
     });
   }
   if (!report.active) {
-    throw new UserError(`The adapter changes nothing: max |Δlogit| ${report.maxAbsDelta.toExponential(2)} over ${report.positions} canary positions (threshold ${report.threshold}).`, {
-      where: options.name,
-      hint: 'A LoRA whose lora_B weights are all zero (as freshly initialised) or with lora_alpha 0 has no effect. Train it for more steps or with a higher learning rate, or import the trained weights.',
-      code: 'adapter-inactive',
-    });
+    throw new UserError(
+      `The adapter changes nothing: max |Δlogit| ${report.maxAbsDelta.toExponential(2)} over ${report.positions} canary positions (threshold ${report.threshold}).`,
+      {
+        where: options.name,
+        hint: 'A LoRA whose lora_B weights are all zero (as freshly initialised) or with lora_alpha 0 has no effect. Train it for more steps or with a higher learning rate, or import the trained weights.',
+        code: 'adapter-inactive',
+      },
+    );
   }
   return report;
 }

@@ -25,7 +25,11 @@ export interface ReadAdapterOptions {
   baseContentHash?: string;
 }
 
-export async function readAdapterFolder(adapterFolder: string, model: DecoderConfig, options: ReadAdapterOptions = {}): Promise<AdapterFolder> {
+export async function readAdapterFolder(
+  adapterFolder: string,
+  model: DecoderConfig,
+  options: ReadAdapterOptions = {},
+): Promise<AdapterFolder> {
   const folder = resolve(adapterFolder);
   const root = await readPeftAdapter(folder, model);
   let softPrompt = root.kind === 'prompt_tuning' ? root : null;
@@ -34,7 +38,11 @@ export async function readAdapterFolder(adapterFolder: string, model: DecoderCon
   if (lora && (await fileExists(join(sub, ADAPTER_CONFIG_FILE)))) {
     const second = await readPeftAdapter(sub, model);
     if (second.kind !== 'prompt_tuning') {
-      throw new UserError(`${SOFT_PROMPT_SUBFOLDER}/${ADAPTER_CONFIG_FILE} must hold a PROMPT_TUNING adapter.`, { where: join(sub, ADAPTER_CONFIG_FILE), hint: 'Dovetail keeps the LoRA at the root and the soft prompt in prompt_tuning/.', code: 'adapter-config' });
+      throw new UserError(`${SOFT_PROMPT_SUBFOLDER}/${ADAPTER_CONFIG_FILE} must hold a PROMPT_TUNING adapter.`, {
+        where: join(sub, ADAPTER_CONFIG_FILE),
+        hint: 'Dovetail keeps the LoRA at the root and the soft prompt in prompt_tuning/.',
+        code: 'adapter-config',
+      });
     }
     softPrompt = second;
   }

@@ -20,7 +20,10 @@ export function trainedLora(params: readonly Param[], layers: number, h: Omit<Tr
   return { ...h, layers: weights };
 }
 
-export function trainedSoftPrompt(params: readonly Param[], init: Omit<TrainedSoftPrompt, 'embeddings'>): TrainedSoftPrompt | null {
+export function trainedSoftPrompt(
+  params: readonly Param[],
+  init: Omit<TrainedSoftPrompt, 'embeddings'>,
+): TrainedSoftPrompt | null {
   const p = params.find((q) => q.name === TRAIN_NAMES.softPrompt);
   return p ? { ...init, embeddings: tensor('float32', p.dims, p.data) } : null;
 }

@@ -45,7 +45,11 @@ export async function writeFolderAtomically(target: string, files: readonly File
     }
   }
   if (await exists(folder)) {
-    throw new UserError(`${basename(folder)} already exists; adapter versions are never overwritten.`, { where: folder, hint: 'Choose a new folder name, or delete the old folder first.', code: 'adapter-exists' });
+    throw new UserError(`${basename(folder)} already exists; adapter versions are never overwritten.`, {
+      where: folder,
+      hint: 'Choose a new folder name, or delete the old folder first.',
+      code: 'adapter-exists',
+    });
   }
   const parent = dirname(folder);
   await mkdir(parent, { recursive: true });
@@ -61,7 +65,12 @@ export async function writeFolderAtomically(target: string, files: readonly File
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     if (error instanceof UserError || error instanceof BugError) throw error;
-    throw new UserError(`Cannot write ${basename(folder)}: ${describe(error)}`, { where: folder, hint: 'Check free disk space and that the folder is writable.', code: 'adapter-write', cause: error });
+    throw new UserError(`Cannot write ${basename(folder)}: ${describe(error)}`, {
+      where: folder,
+      hint: 'Check free disk space and that the folder is writable.',
+      code: 'adapter-write',
+      cause: error,
+    });
   }
   await syncFolder(parent);
 }
@@ -72,6 +81,11 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (isNotFound(error)) return false;
-    throw new UserError(`Cannot check ${basename(path)}: ${describe(error)}`, { where: path, hint: 'Check the folder permissions.', code: 'adapter-write', cause: error });
+    throw new UserError(`Cannot check ${basename(path)}: ${describe(error)}`, {
+      where: path,
+      hint: 'Check the folder permissions.',
+      code: 'adapter-write',
+      cause: error,
+    });
   }
 }

@@ -53,7 +53,10 @@ export async function saveCheckpoint(folder: string, c: TrainingCheckpoint): Pro
   const temp = join(folder, `.${LATEST}.tmp`);
   await writeFile(temp, JSON.stringify({ checkpoint: name }));
   await rename(temp, join(folder, LATEST));
-  const old = (await readdir(folder)).filter((f) => /^step-\d+$/.test(f)).sort().slice(0, -KEEP);
+  const old = (await readdir(folder))
+    .filter((f) => /^step-\d+$/.test(f))
+    .sort()
+    .slice(0, -KEEP);
   for (const f of old) await rm(join(folder, f), { recursive: true, force: true });
 }
 
@@ -67,7 +70,10 @@ export async function loadLatestCheckpoint(folder: string): Promise<TrainingChec
   }
   const dir = join(folder, latest);
   try {
-    const state = JSON.parse(await readFile(join(dir, STATE), 'utf8')) as LoopState & { adamStep: number; params: { name: string; dims: number[] }[] };
+    const state = JSON.parse(await readFile(join(dir, STATE), 'utf8')) as LoopState & {
+      adamStep: number;
+      params: { name: string; dims: number[] }[];
+    };
     const file = await readSafetensorsHeader(join(dir, TENSORS));
     const read = async (key: string): Promise<Float32Array> => {
       const info = file.tensors.find((t) => t.name === key);
@@ -84,10 +90,13 @@ export async function loadLatestCheckpoint(folder: string): Promise<TrainingChec
     const { adamStep: _adamStep, params: _params, ...loop } = state;
     return { loop, params, adam };
   } catch (error) {
-    throw new UserError(`The training checkpoint ${dir} cannot be read: ${error instanceof Error ? error.message : String(error)}`, {
-      where: dir,
-      code: 'train-checkpoint',
-      hint: 'Delete the checkpoint folder to start the run again from the beginning.',
-    });
+    throw new UserError(
+      `The training checkpoint ${dir} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        where: dir,
+        code: 'train-checkpoint',
+        hint: 'Delete the checkpoint folder to start the run again from the beginning.',
+      },
+    );
   }
 }

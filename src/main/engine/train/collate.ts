@@ -43,12 +43,19 @@ export interface TooLongRow {
  * Prompt encoded with the tokenizer's special tokens (BOS, as transformers does for raw text), target without, then EOS.
  * Rows longer than maxLength are not cut: they are returned in tooLong, and left out of rows.
  */
-export function tokenizePairs(tokenizer: TextEncoder, pairs: readonly TrainingPair[], options: TokenizeOptions): { rows: TokenizedRow[]; tooLong: TooLongRow[] } {
+export function tokenizePairs(
+  tokenizer: TextEncoder,
+  pairs: readonly TrainingPair[],
+  options: TokenizeOptions,
+): { rows: TokenizedRow[]; tooLong: TooLongRow[] } {
   const rows: TokenizedRow[] = [];
   const tooLong: TooLongRow[] = [];
   pairs.forEach((pair, row) => {
     const prompt = tokenizer.encode(pair.prompt, { addSpecialTokens: true });
-    const target = [...tokenizer.encode(pair.target, { addSpecialTokens: false }), ...(options.eosTokenId === null ? [] : [options.eosTokenId])];
+    const target = [
+      ...tokenizer.encode(pair.target, { addSpecialTokens: false }),
+      ...(options.eosTokenId === null ? [] : [options.eosTokenId]),
+    ];
     const tokens = options.numVirtualTokens + prompt.length + target.length;
     if (tokens > options.maxLength) tooLong.push({ row, tokens });
     else rows.push({ row, ids: [...prompt, ...target], labels: [...prompt.map(() => IGNORE_INDEX), ...target] });
@@ -87,7 +94,8 @@ export function collate(rows: readonly TokenizedRow[], numVirtualTokens: number,
   const targetRows: number[] = [];
   const targetIds: number[] = [];
   rows.forEach((r, b) => {
-    if (r.labels.length !== r.ids.length) throw new BugError(`collate: row ${r.row} has ${r.ids.length} ids and ${r.labels.length} labels`);
+    if (r.labels.length !== r.ids.length)
+      throw new BugError(`collate: row ${r.row} has ${r.ids.length} ids and ${r.labels.length} labels`);
     for (let i = 0; i < n; i++) mask.push(1);
     for (let t = 0; t < T; t++) {
       const real = t < r.ids.length;

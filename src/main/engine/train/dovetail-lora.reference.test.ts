@@ -10,7 +10,13 @@ import { loadCheckpoint, ModelRunner, readSafetensorsHeader, readTensorF32, type
 import { SessionCache } from '../runtime';
 import { ADAPTER_WEIGHTS_FILE, loraKey } from './peft-names';
 import { readPeftAdapter, type PeftLora } from './peft-read';
-import { DOVETAIL_LORA, DOVETAIL_LORA_ADAPTER, DOVETAIL_LORA_HYPER, REFERENCE_LLAMA, trainDovetailLora } from './testing/dovetail-lora';
+import {
+  DOVETAIL_LORA,
+  DOVETAIL_LORA_ADAPTER,
+  DOVETAIL_LORA_HYPER,
+  REFERENCE_LLAMA,
+  trainDovetailLora,
+} from './testing/dovetail-lora';
 
 const sessions = new SessionCache({ threads: 1 });
 afterAll(() => sessions.dispose());
@@ -40,10 +46,13 @@ describe('a LoRA trained by Dovetail, loaded in PyTorch (fixture)', () => {
     lora = (await readPeftAdapter(DOVETAIL_LORA_ADAPTER, checkpoint.config)) as PeftLora;
     runner = await ModelRunner.open(checkpoint, sessions, lora.plan.targets);
     const json = JSON.parse(await readFile(join(DOVETAIL_LORA, 'expected.json'), 'utf8')) as { input_ids: number[][] };
-    inputIds = { data: BigInt64Array.from(json.input_ids.flat(), BigInt), dims: [json.input_ids.length, json.input_ids[0]!.length] as [number, number] };
+    inputIds = {
+      data: BigInt64Array.from(json.input_ids.flat(), BigInt),
+      dims: [json.input_ids.length, json.input_ids[0]!.length] as [number, number],
+    };
   });
 
-  it('Dovetail\'s logits with the adapter equal PyTorch\'s within 1e-4', async () => {
+  it("Dovetail's logits with the adapter equal PyTorch's within 1e-4", async () => {
     expect(lora.kind).toBe('lora');
     expect(lora.plan.targets).toEqual(DOVETAIL_LORA_HYPER.target_modules);
     const withLora = await runner.forward({ inputIds }, { adapter: lora.adapter });
@@ -55,7 +64,7 @@ describe('a LoRA trained by Dovetail, loaded in PyTorch (fixture)', () => {
     expect(maxAbsDiff(withLora.data, base.data)).toBeGreaterThan(0.5); // the trained adapter changes the logits
   });
 
-  it('the committed adapter is what Dovetail\'s trainer produces (re-trained here, same seed)', async () => {
+  it("the committed adapter is what Dovetail's trainer produces (re-trained here, same seed)", async () => {
     const trained = await trainDovetailLora();
     const header = await readSafetensorsHeader(join(DOVETAIL_LORA_ADAPTER, ADAPTER_WEIGHTS_FILE));
     let worst = 0;

@@ -39,10 +39,17 @@ export async function initSoftPrompt(model: DecoderModel, init: SoftPromptInit, 
   const C = model.config.hidden_size;
   if (init.kind === 'RANDOM') {
     const rng = trainingRng(seed, 2);
-    return { name: TRAIN_NAMES.softPrompt, dims: [n, C], data: Float32Array.from({ length: n * C }, () => normal(rng) * init.std) };
+    return {
+      name: TRAIN_NAMES.softPrompt,
+      dims: [n, C],
+      data: Float32Array.from({ length: n * C }, () => normal(rng) * init.std),
+    };
   }
   if (init.tokenIds.length === 0) {
-    throw new UserError('The soft prompt init text has no tokens', { code: 'train-soft-prompt-init', hint: 'Give a non-empty prompt_tuning_init_text, or use RANDOM init.' });
+    throw new UserError('The soft prompt init text has no tokens', {
+      code: 'train-soft-prompt-init',
+      hint: 'Give a non-empty prompt_tuning_init_text, or use RANDOM init.',
+    });
   }
   const ids = Array.from({ length: n }, (_, i) => init.tokenIds[i % init.tokenIds.length] as number);
   const rows = await readTensorRowsF32(model.weights.embed_tokens, ids); // [n, C]

@@ -17,7 +17,10 @@ export function describe(error: unknown): string {
  * A file's bytes, or null when it does not exist; other failures name the file. Only regular files, at most the
  * limit (JSON by default; weights pass READ_LIMITS.adapterWeights).
  */
-export async function readOptional(path: string, limit: number = path.endsWith('.safetensors') ? READ_LIMITS.adapterWeights : READ_LIMITS.json): Promise<Buffer | null> {
+export async function readOptional(
+  path: string,
+  limit: number = path.endsWith('.safetensors') ? READ_LIMITS.adapterWeights : READ_LIMITS.json,
+): Promise<Buffer | null> {
   return readBounded(path, limit, 'adapter-file');
 }
 
@@ -30,7 +33,12 @@ export async function fileExists(path: string): Promise<boolean> {
   } catch (error) {
     if (error instanceof UserError) throw error;
     if (isNotFound(error)) return false;
-    throw new UserError(`Cannot read ${basename(path)}: ${describe(error)}`, { where: path, hint: 'Check that the file is readable by your user account.', code: 'adapter-file', cause: error });
+    throw new UserError(`Cannot read ${basename(path)}: ${describe(error)}`, {
+      where: path,
+      hint: 'Check that the file is readable by your user account.',
+      code: 'adapter-file',
+      cause: error,
+    });
   }
 }
 
@@ -39,7 +47,12 @@ export function parseJson(bytes: Uint8Array, path: string, code: string): unknow
   try {
     return JSON.parse(new TextDecoder('utf-8').decode(bytes)) as unknown;
   } catch (error) {
-    throw new UserError(`${basename(path)} is not valid JSON: ${describe(error)}`, { where: path, hint: 'The file is damaged or incomplete; export the adapter again.', code, cause: error });
+    throw new UserError(`${basename(path)} is not valid JSON: ${describe(error)}`, {
+      where: path,
+      hint: 'The file is damaged or incomplete; export the adapter again.',
+      code,
+      cause: error,
+    });
   }
 }
 

@@ -9,7 +9,10 @@ import { LINEAGE_FILE } from './peft-names';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
 const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
-const versionRef = z.object({ id: z.string().min(1), version: z.union([z.string().min(1), z.number().int().nonnegative()]) });
+const versionRef = z.object({
+  id: z.string().min(1),
+  version: z.union([z.string().min(1), z.number().int().nonnegative()]),
+});
 
 export const Lineage = z.object({
   format: z.literal('dovetail-adapter'),
@@ -24,7 +27,9 @@ export const Lineage = z.object({
   template: versionRef.nullable(),
   /** r, lora_alpha, learning_rate, epochs, seed, ... as the trainer used them. */
   hyper_parameters: z.record(z.string(), z.union([scalar, z.array(scalar)])),
-  final_losses: z.object({ step: z.number().int().nonnegative(), train: z.number().nullable(), validation: z.number().nullable() }).nullable(),
+  final_losses: z
+    .object({ step: z.number().int().nonnegative(), train: z.number().nullable(), validation: z.number().nullable() })
+    .nullable(),
   created_at: z.iso.datetime({ offset: true }),
   app_version: z.string().min(1),
   /** sha256 of each file the writer produced, by relative path (the sidecar excluded). */
@@ -40,11 +45,19 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** The sidecar's JSON for files already encoded; validates the caller's part (a bad field is a bug upstream). */
-export function lineageJson(input: LineageInput, method: Lineage['method'], files: Readonly<Record<string, Uint8Array>>): Lineage {
+export function lineageJson(
+  input: LineageInput,
+  method: Lineage['method'],
+  files: Readonly<Record<string, Uint8Array>>,
+): Lineage {
   const hashes = Object.fromEntries(Object.entries(files).map(([path, bytes]) => [path, sha256Hex(bytes)]));
   const parsed = Lineage.safeParse({ format: 'dovetail-adapter', format_version: 1, ...input, method, files: hashes });
   if (!parsed.success) {
-    throw new UserError(`${LINEAGE_FILE}: ${describeIssues(parsed.error)}`, { where: `${LINEAGE_FILE}: ${firstIssuePath(parsed.error)}`, hint: 'The training record is incomplete; this is a Dovetail bug, please report it.', code: 'adapter-lineage' });
+    throw new UserError(`${LINEAGE_FILE}: ${describeIssues(parsed.error)}`, {
+      where: `${LINEAGE_FILE}: ${firstIssuePath(parsed.error)}`,
+      hint: 'The training record is incomplete; this is a Dovetail bug, please report it.',
+      code: 'adapter-lineage',
+    });
   }
   return parsed.data;
 }
@@ -56,7 +69,11 @@ export async function readLineage(folder: string): Promise<Lineage | null> {
   if (bytes === null) return null;
   const parsed = Lineage.safeParse(parseJson(bytes, path, 'adapter-lineage'));
   if (!parsed.success) {
-    throw new UserError(`${basename(path)}: ${describeIssues(parsed.error)}`, { where: `${path}: ${firstIssuePath(parsed.error)}`, hint: 'Restore the file from a backup, or delete it to import the folder as a plain PEFT adapter.', code: 'adapter-lineage' });
+    throw new UserError(`${basename(path)}: ${describeIssues(parsed.error)}`, {
+      where: `${path}: ${firstIssuePath(parsed.error)}`,
+      hint: 'Restore the file from a backup, or delete it to import the folder as a plain PEFT adapter.',
+      code: 'adapter-lineage',
+    });
   }
   return parsed.data;
 }
@@ -80,10 +97,13 @@ export async function verifyLineageFiles(folder: string, lineage: Lineage): Prom
 /** An adapter runs only on the base model it was trained on (same content hash). */
 export function checkLineageBase(lineage: Lineage, folder: string, baseContentHash: string): void {
   if (lineage.base_model.content_hash !== baseContentHash) {
-    throw new UserError(`This adapter was trained on another base model${lineage.base_model.name ? ` (${lineage.base_model.name})` : ''}.`, {
-      where: join(folder, LINEAGE_FILE),
-      hint: `Use it with the model whose content hash is ${lineage.base_model.content_hash.slice(0, 12)}…`,
-      code: 'adapter-base-mismatch',
-    });
+    throw new UserError(
+      `This adapter was trained on another base model${lineage.base_model.name ? ` (${lineage.base_model.name})` : ''}.`,
+      {
+        where: join(folder, LINEAGE_FILE),
+        hint: `Use it with the model whose content hash is ${lineage.base_model.content_hash.slice(0, 12)}…`,
+        code: 'adapter-base-mismatch',
+      },
+    );
   }
 }

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradcheck, randomTensor, SeededRandom } from '../autodiff';
 import { encodeModel, tensor, type Tensor } from '../graph';
-import { loadCheckpoint, LORA_DROPOUT_SCALE, LORA_SCALING, loraDropoutMaskName, type Checkpoint, type LoraModule } from '../models';
+import {
+  loadCheckpoint,
+  LORA_DROPOUT_SCALE,
+  LORA_SCALING,
+  loraDropoutMaskName,
+  type Checkpoint,
+  type LoraModule,
+} from '../models';
 import { collate, IGNORE_INDEX } from './collate';
 import { loraDropoutMasks } from './lora-dropout';
 import { initLora } from './init';
@@ -29,7 +36,12 @@ describe('LoRA dropout', () => {
     const rng = new SeededRandom(7);
     const batch = collate(rows, n, 0);
     const [B, S] = batch.attentionMask.dims as [number, number];
-    const masks = loraDropoutMasks({ config: checkpoint.config, targets: TARGETS, p: 0.5, seed: 3 }, { step: 4, microBatch: 1 }, B, S);
+    const masks = loraDropoutMasks(
+      { config: checkpoint.config, targets: TARGETS, p: 0.5, seed: 3 },
+      { step: 4, microBatch: 1 },
+      B,
+      S,
+    );
     const feeds: Record<string, Tensor> = {
       ...batchFeeds(batch, 1 / batch.targets),
       [LORA_SCALING]: tensor('float32', [], Float32Array.of(2)),
@@ -39,8 +51,19 @@ describe('LoRA dropout', () => {
       name: 'training with lora_dropout 0.5',
       externalDataFolder: checkpoint.folder,
       build: (g) => {
-        const { loss, params } = emitTrainingLoss(g, checkpoint, { loraTargets: TARGETS, softPrompt: true, loraDropout: 0.5 });
-        for (const p of params) feeds[p.name] = randomTensor('float32', p.shape.map((d) => (typeof d === 'number' ? d : p.name === TRAIN_NAMES.softPrompt ? n : 2)), rng, -0.5, 0.5);
+        const { loss, params } = emitTrainingLoss(g, checkpoint, {
+          loraTargets: TARGETS,
+          softPrompt: true,
+          loraDropout: 0.5,
+        });
+        for (const p of params)
+          feeds[p.name] = randomTensor(
+            'float32',
+            p.shape.map((d) => (typeof d === 'number' ? d : p.name === TRAIN_NAMES.softPrompt ? n : 2)),
+            rng,
+            -0.5,
+            0.5,
+          );
         return { output: loss, params };
       },
       feeds,
@@ -51,15 +74,25 @@ describe('LoRA dropout', () => {
 
   it('dropout 0 builds exactly the graph without dropout', () => {
     const plain = encodeModel(buildTrainingGraphs(checkpoint, { loraTargets: TARGETS, softPrompt: false }).training);
-    const zero = encodeModel(buildTrainingGraphs(checkpoint, { loraTargets: TARGETS, softPrompt: false, loraDropout: 0 }).training);
+    const zero = encodeModel(
+      buildTrainingGraphs(checkpoint, { loraTargets: TARGETS, softPrompt: false, loraDropout: 0 }).training,
+    );
     expect(Buffer.from(zero).equals(Buffer.from(plain))).toBe(true);
   });
 
   it('changes training gradients, leaves validation loss as without dropout', async () => {
     const batch = collate(rows, 0, 0);
-    const params = initLora(checkpoint, { r: 2, targets: TARGETS }, 1).map((p) => (p.name.endsWith('.B') ? { ...p, data: p.data.map((_, i) => Math.sin(i) * 0.1) } : p));
+    const params = initLora(checkpoint, { r: 2, targets: TARGETS }, 1).map((p) =>
+      p.name.endsWith('.B') ? { ...p, data: p.data.map((_, i) => Math.sin(i) * 0.1) } : p,
+    );
     const make = (loraDropout: number): Promise<SessionBackend> =>
-      SessionBackend.create(checkpoint, { spec: { loraTargets: TARGETS, softPrompt: false, loraDropout }, loraScaling: 2, threads: 1, folder: checkpoint.folder, seed: 9 });
+      SessionBackend.create(checkpoint, {
+        spec: { loraTargets: TARGETS, softPrompt: false, loraDropout },
+        loraScaling: 2,
+        threads: 1,
+        folder: checkpoint.folder,
+        seed: 9,
+      });
     const [plain, dropped] = [await make(0), await make(0.3)];
     try {
       expect(await dropped.loss(batch, params, 1)).toBeCloseTo(await plain.loss(batch, params, 1), 5);

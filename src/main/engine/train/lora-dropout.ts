@@ -25,7 +25,10 @@ const DROPOUT_STREAM = 0x6c6f_7261_2d64_7270n;
 
 /** Keep masks bool [B, S, in] for every layer and target module (true = kept, with probability 1 - p), and the scale. */
 export function loraDropoutMasks(o: LoraDropoutOptions, key: DropoutKey, B: number, S: number): Record<string, Tensor> {
-  const rng = new Pcg32((BigInt(o.seed >>> 0) << 32n) | BigInt(key.step >>> 0), DROPOUT_STREAM + BigInt(key.microBatch >>> 0));
+  const rng = new Pcg32(
+    (BigInt(o.seed >>> 0) << 32n) | BigInt(key.step >>> 0),
+    DROPOUT_STREAM + BigInt(key.microBatch >>> 0),
+  );
   const threshold = Math.min(Math.round(o.p * 2 ** 32), 2 ** 32 - 1);
   const masks: Record<string, Tensor> = { [LORA_DROPOUT_SCALE]: tensor('float32', [], Float32Array.of(1 / (1 - o.p))) };
   for (let i = 0; i < o.config.num_hidden_layers; i++) {
@@ -42,7 +45,12 @@ export function loraDropoutMasks(o: LoraDropoutOptions, key: DropoutKey, B: numb
 }
 
 /** All-true masks and scale 1: no dropout (validation, nn.Dropout in eval mode). */
-export function loraKeepAll(config: DecoderConfig, targets: readonly LoraModule[], B: number, S: number): Record<string, Tensor> {
+export function loraKeepAll(
+  config: DecoderConfig,
+  targets: readonly LoraModule[],
+  B: number,
+  S: number,
+): Record<string, Tensor> {
   const masks: Record<string, Tensor> = { [LORA_DROPOUT_SCALE]: tensor('float32', [], Float32Array.of(1)) };
   const shared = new Map<number, Tensor<'bool'>>();
   for (let i = 0; i < config.num_hidden_layers; i++) {

@@ -51,8 +51,12 @@ function layerFilter(config: LoraConfigJson, path: string): ((name: string) => b
   const wanted = config.layers_to_transform;
   if (wanted == null || (Array.isArray(wanted) && wanted.length === 0)) return null;
   const layers = new Set(Array.isArray(wanted) ? wanted : [wanted]);
-  const patterns = config.layers_pattern == null || config.layers_pattern.length === 0 ? null : [config.layers_pattern].flat();
-  const res = patterns === null ? [/^.*\.[^.]*\.(\d+)\./] : patterns.map((p) => regex(p, (s) => `^.*\\.${s}\\.(\\d+)\\.`, path, 'layers_pattern'));
+  const patterns =
+    config.layers_pattern == null || config.layers_pattern.length === 0 ? null : [config.layers_pattern].flat();
+  const res =
+    patterns === null
+      ? [/^.*\.[^.]*\.(\d+)\./]
+      : patterns.map((p) => regex(p, (s) => `^.*\\.${s}\\.(\\d+)\\.`, path, 'layers_pattern'));
   return (name) => {
     for (const re of res) {
       const m = re.exec(name);
@@ -71,7 +75,11 @@ export function resolveLoraPlan(lora: LoraConfigJson, model: DecoderConfig, path
   const allLinear = spec === 'all-linear' || (Array.isArray(spec) && spec.length === 1 && spec[0] === 'all-linear');
   const targets = allLinear ? LORA_MODULES : spec;
   if (typeof targets === 'string' && lora.layers_to_transform != null) {
-    fail('layers_to_transform', 'cannot be used when target_modules is a regex string (PEFT rejects it too)', 'Give target_modules as a list of names.');
+    fail(
+      'layers_to_transform',
+      'cannot be used when target_modules is a regex string (PEFT rejects it too)',
+      'Give target_modules as a list of names.',
+    );
   }
   const named = lora.layers_to_transform == null ? [] : [lora.layers_to_transform].flat();
   const outside = named.filter((layer) => layer >= model.num_hidden_layers);
@@ -84,21 +92,33 @@ export function resolveLoraPlan(lora: LoraConfigJson, model: DecoderConfig, path
     );
   }
   const matches = nameMatcher(targets, path, 'target_modules');
-  const excluded = lora.exclude_modules == null ? () => false : nameMatcher(lora.exclude_modules, path, 'exclude_modules');
+  const excluded =
+    lora.exclude_modules == null ? () => false : nameMatcher(lora.exclude_modules, path, 'exclude_modules');
   const inLayers = typeof targets === 'string' ? null : layerFilter(lora, path);
 
   const names = modelModuleNames(model);
   if (Array.isArray(targets)) {
     for (const t of targets) {
       if (!names.some((n) => n === t || n.endsWith(`.${t}`))) {
-        fail('target_modules', `"${t}" matches no module of this ${model.architecture} (its projections are ${LORA_MODULES.join(', ')})`, 'The adapter was trained for another architecture; use an adapter made for this base model.');
+        fail(
+          'target_modules',
+          `"${t}" matches no module of this ${model.architecture} (its projections are ${LORA_MODULES.join(', ')})`,
+          'The adapter was trained for another architecture; use an adapter made for this base model.',
+        );
       }
     }
   }
 
-  const ranks = Object.entries(lora.rank_pattern ?? {}).map(([key, r]) => [regex(key, (s) => `^(?:.*\\.)?(?:${s})$`, path, 'rank_pattern'), r] as const);
-  const alphas = Object.entries(lora.alpha_pattern ?? {}).map(([key, a]) => [regex(key, (s) => `^(?:.*\\.)?(?:${s})$`, path, 'alpha_pattern'), a] as const);
-  const layers: Partial<Record<LoraModule, LoraModulePlan>>[] = Array.from({ length: model.num_hidden_layers }, () => ({}));
+  const ranks = Object.entries(lora.rank_pattern ?? {}).map(
+    ([key, r]) => [regex(key, (s) => `^(?:.*\\.)?(?:${s})$`, path, 'rank_pattern'), r] as const,
+  );
+  const alphas = Object.entries(lora.alpha_pattern ?? {}).map(
+    ([key, a]) => [regex(key, (s) => `^(?:.*\\.)?(?:${s})$`, path, 'alpha_pattern'), a] as const,
+  );
+  const layers: Partial<Record<LoraModule, LoraModulePlan>>[] = Array.from(
+    { length: model.num_hidden_layers },
+    () => ({}),
+  );
   const used = new Set<LoraModule>();
   for (const name of names) {
     if (!matches(name) || excluded(name)) continue;
@@ -106,16 +126,33 @@ export function resolveLoraPlan(lora: LoraConfigJson, model: DecoderConfig, path
     if (inLayers && !isExact && !inLayers(name)) continue;
     const at = parseModulePath(name);
     if (at === null) {
-      fail('target_modules', `selects "${name}", which Dovetail cannot adapt (LoRA runs on the projections ${LORA_MODULES.join(', ')})`, 'Retrain targeting only the attention and MLP projections (LoRA on embeddings or lm_head is not supported).', 'adapter-unsupported');
+      fail(
+        'target_modules',
+        `selects "${name}", which Dovetail cannot adapt (LoRA runs on the projections ${LORA_MODULES.join(', ')})`,
+        'Retrain targeting only the attention and MLP projections (LoRA on embeddings or lm_head is not supported).',
+        'adapter-unsupported',
+      );
     } else {
       const r = ranks.find(([re]) => re.test(name))?.[1] ?? lora.r;
       const alpha = alphas.find(([re]) => re.test(name))?.[1] ?? lora.lora_alpha;
-      (layers[at.layer] as Partial<Record<LoraModule, LoraModulePlan>>)[at.module] = { r, lora_alpha: alpha, scaling: loraScaling(r, alpha, lora.use_rslora) };
+      (layers[at.layer] as Partial<Record<LoraModule, LoraModulePlan>>)[at.module] = {
+        r,
+        lora_alpha: alpha,
+        scaling: loraScaling(r, alpha, lora.use_rslora),
+      };
       used.add(at.module);
     }
   }
   if (used.size === 0) {
-    fail('target_modules', 'selects no module of this model (check layers_to_transform, layers_pattern and exclude_modules)', 'Use an adapter made for this base model.');
+    fail(
+      'target_modules',
+      'selects no module of this model (check layers_to_transform, layers_pattern and exclude_modules)',
+      'Use an adapter made for this base model.',
+    );
   }
-  return { layers, targets: LORA_MODULES.filter((m) => used.has(m)), scaling: loraScaling(lora.r, lora.lora_alpha, lora.use_rslora) };
+  return {
+    layers,
+    targets: LORA_MODULES.filter((m) => used.has(m)),
+    scaling: loraScaling(lora.r, lora.lora_alpha, lora.use_rslora),
+  };
 }

@@ -19,7 +19,12 @@ export interface CrossEntropyInputs {
  * SoftmaxCrossEntropyLoss: no one-hot [N, V] is built, and its VJP (autodiff/vjp-loss.ts) keeps only the logits and
  * one gradient-sized [N, V] tensor alive (LogSoftmax times a one-hot mask peaked ~380 MiB higher at 8 x 128 tokens).
  */
-export function emitMaskedCrossEntropy(g: GraphBuilder, model: DecoderModel, weights: GraphWeights, inputs: CrossEntropyInputs): Value {
+export function emitMaskedCrossEntropy(
+  g: GraphBuilder,
+  model: DecoderModel,
+  weights: GraphWeights,
+  inputs: CrossEntropyInputs,
+): Value {
   const { hidden_size: C } = model.config;
   return g.scope('loss', () => {
     const flat = g.op.Reshape(inputs.hidden, [-1, C]); // [B*S, C]

@@ -66,20 +66,37 @@ export const SUPPORTED_PEFT_TYPES = ['LORA', 'PROMPT_TUNING'] as const;
 const BASE_MUTATING_INITS = /^(pissa.*|olora|corda|loftq)$/;
 
 function unsupported(path: string, field: string, message: string, hint: string): UserError {
-  return new UserError(`${basename(path)}: ${field}: ${message}`, { where: `${path}: ${field}`, hint, code: 'adapter-unsupported' });
+  return new UserError(`${basename(path)}: ${field}: ${message}`, {
+    where: `${path}: ${field}`,
+    hint,
+    code: 'adapter-unsupported',
+  });
 }
 
 /** Validates adapter_config.json for the two supported peft_types and everything that would change the math. */
 export function parsePeftConfig(json: unknown, path: string): PeftConfigJson {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new UserError(`${basename(path)}: expected a JSON object`, { where: path, hint: 'adapter_config.json is written by PEFT save_pretrained.', code: 'adapter-config' });
+    throw new UserError(`${basename(path)}: expected a JSON object`, {
+      where: path,
+      hint: 'adapter_config.json is written by PEFT save_pretrained.',
+      code: 'adapter-config',
+    });
   }
   const peftType = (json as { peft_type?: unknown }).peft_type;
   if (peftType === undefined) {
-    throw new UserError(`${basename(path)}: peft_type is missing`, { where: `${path}: peft_type`, hint: 'PEFT needs at least peft_type ("LORA" or "PROMPT_TUNING").', code: 'adapter-config' });
+    throw new UserError(`${basename(path)}: peft_type is missing`, {
+      where: `${path}: peft_type`,
+      hint: 'PEFT needs at least peft_type ("LORA" or "PROMPT_TUNING").',
+      code: 'adapter-config',
+    });
   }
   if (!SUPPORTED_PEFT_TYPES.includes(peftType as never)) {
-    throw unsupported(path, 'peft_type', `"${String(peftType)}" is not supported; Dovetail runs ${SUPPORTED_PEFT_TYPES.join(' and ')} adapters`, 'Train or export the adapter as a LoRA (LoraConfig) or prompt tuning (PromptTuningConfig).');
+    throw unsupported(
+      path,
+      'peft_type',
+      `"${String(peftType)}" is not supported; Dovetail runs ${SUPPORTED_PEFT_TYPES.join(' and ')} adapters`,
+      'Train or export the adapter as a LoRA (LoraConfig) or prompt tuning (PromptTuningConfig).',
+    );
   }
   const schema = peftType === 'LORA' ? LoraConfigJson : PromptTuningConfigJson;
   const parsed = schema.safeParse(json);
@@ -99,10 +116,20 @@ export function parsePeftConfig(json: unknown, path: string): PeftConfigJson {
 
 function checkCommon(config: PeftConfigJson, path: string): void {
   if (config.task_type != null && config.task_type !== 'CAUSAL_LM') {
-    throw unsupported(path, 'task_type', `"${config.task_type}" is not supported; Dovetail serves causal language models`, 'Use an adapter trained with task_type "CAUSAL_LM".');
+    throw unsupported(
+      path,
+      'task_type',
+      `"${config.task_type}" is not supported; Dovetail serves causal language models`,
+      'Use an adapter trained with task_type "CAUSAL_LM".',
+    );
   }
   if (config.modules_to_save != null && config.modules_to_save.length > 0) {
-    throw unsupported(path, 'modules_to_save', `[${config.modules_to_save.join(', ')}] are fully trained copies of base modules, which Dovetail does not load`, 'Retrain without modules_to_save, or merge the adapter into the model with PEFT merge_and_unload().');
+    throw unsupported(
+      path,
+      'modules_to_save',
+      `[${config.modules_to_save.join(', ')}] are fully trained copies of base modules, which Dovetail does not load`,
+      'Retrain without modules_to_save, or merge the adapter into the model with PEFT merge_and_unload().',
+    );
   }
 }
 
@@ -110,23 +137,49 @@ function checkLora(config: LoraConfigJson, path: string): void {
   const reject = (field: string, message: string, hint: string): never => {
     throw unsupported(path, field, message, hint);
   };
-  if (config.bias !== 'none') reject('bias', `"${config.bias}" trains base-layer biases; Dovetail supports bias "none" only`, 'Retrain with bias="none" (vLLM requires it too).');
-  if (config.use_dora) reject('use_dora', 'DoRA adapters are not supported', 'Retrain without use_dora, or merge the adapter into the model with PEFT.');
+  if (config.bias !== 'none')
+    reject(
+      'bias',
+      `"${config.bias}" trains base-layer biases; Dovetail supports bias "none" only`,
+      'Retrain with bias="none" (vLLM requires it too).',
+    );
+  if (config.use_dora)
+    reject(
+      'use_dora',
+      'DoRA adapters are not supported',
+      'Retrain without use_dora, or merge the adapter into the model with PEFT.',
+    );
   if (config.lora_bias) reject('lora_bias', 'LoRA biases are not supported', 'Retrain with lora_bias=false.');
   if (config.use_qalora) reject('use_qalora', 'QA-LoRA adapters are not supported', 'Retrain without use_qalora.');
-  for (const field of ['layer_replication', 'target_parameters', 'trainable_token_indices', 'alora_invocation_tokens', 'use_bdlora'] as const) {
+  for (const field of [
+    'layer_replication',
+    'target_parameters',
+    'trainable_token_indices',
+    'alora_invocation_tokens',
+    'use_bdlora',
+  ] as const) {
     const value = config[field];
-    if (value != null && value !== false) reject(field, 'is set; Dovetail does not support this PEFT feature', `Retrain without ${field}.`);
+    if (value != null && value !== false)
+      reject(field, 'is set; Dovetail does not support this PEFT feature', `Retrain without ${field}.`);
   }
   const init = config.init_lora_weights;
   if (typeof init === 'string' && BASE_MUTATING_INITS.test(init)) {
-    reject('init_lora_weights', `"${init}" rewrites the base weights, so the adapter only works with that modified base model`, 'Convert it to a plain LoRA with PEFT (save_pretrained with path_initial_model_for_weight_conversion).');
+    reject(
+      'init_lora_weights',
+      `"${init}" rewrites the base weights, so the adapter only works with that modified base model`,
+      'Convert it to a plain LoRA with PEFT (save_pretrained with path_initial_model_for_weight_conversion).',
+    );
   }
 }
 
 function checkPromptTuning(config: PromptTuningConfigJson, path: string): void {
   if ((config.num_transformer_submodules ?? 1) !== 1) {
-    throw unsupported(path, 'num_transformer_submodules', `${config.num_transformer_submodules} (encoder-decoder prompt tuning) is not supported`, 'Decoder-only models use num_transformer_submodules 1.');
+    throw unsupported(
+      path,
+      'num_transformer_submodules',
+      `${config.num_transformer_submodules} (encoder-decoder prompt tuning) is not supported`,
+      'Decoder-only models use num_transformer_submodules 1.',
+    );
   }
 }
 

@@ -41,14 +41,22 @@ export function parseLoraKey(key: string): ParsedKey {
   const m = LORA_KEY.exec(key);
   if (m) {
     const [, layer, block, module, part] = m as unknown as [string, string, string, string, 'A' | 'B'];
-    if ((LORA_MODULES as readonly string[]).includes(module) && (block === 'mlp') === MLP_MODULES.includes(module as LoraModule)) {
+    if (
+      (LORA_MODULES as readonly string[]).includes(module) &&
+      (block === 'mlp') === MLP_MODULES.includes(module as LoraModule)
+    ) {
       return { kind: 'lora', layer: Number(layer), module: module as LoraModule, part };
     }
     return { kind: 'unknown' };
   }
-  if (key.endsWith('.lora_magnitude_vector') || key.includes('.lora_magnitude_vector.')) return { kind: 'unsupported', reason: 'DoRA (use_dora) magnitude vectors' };
+  if (key.endsWith('.lora_magnitude_vector') || key.includes('.lora_magnitude_vector.'))
+    return { kind: 'unsupported', reason: 'DoRA (use_dora) magnitude vectors' };
   if (/\.lora_embedding_[AB]$/.test(key)) return { kind: 'unsupported', reason: 'LoRA on the embedding layer' };
-  if (key.includes('.modules_to_save.') || !key.includes('lora_')) return { kind: 'unsupported', reason: 'fully trained copies of base weights (modules_to_save, bias or embeddings)' };
+  if (key.includes('.modules_to_save.') || !key.includes('lora_'))
+    return {
+      kind: 'unsupported',
+      reason: 'fully trained copies of base weights (modules_to_save, bias or embeddings)',
+    };
   if (key.endsWith('.bias')) return { kind: 'unsupported', reason: 'LoRA biases (lora_bias)' };
   return { kind: 'unknown' };
 }

@@ -8,7 +8,13 @@ import { loadCheckpoint, LORA_MODULES, ModelRunner, readSafetensorsHeader, readT
 import { SessionCache } from '../runtime';
 import { readAdapterFolder } from './adapter-folder';
 import { readPeftAdapter, type PeftLora, type PeftPromptTuning } from './peft-read';
-import { TINY_LORA, TINY_SOFT_PROMPT, tinyLlamaExpected, tinyLlamaModel, type TinyLlamaExpected } from './testing/tiny-llama';
+import {
+  TINY_LORA,
+  TINY_SOFT_PROMPT,
+  tinyLlamaExpected,
+  tinyLlamaModel,
+  type TinyLlamaExpected,
+} from './testing/tiny-llama';
 
 const sessions = new SessionCache({ threads: 1 });
 afterAll(() => sessions.dispose());
@@ -70,14 +76,20 @@ describe.each(['llama', 'qwen2', 'mistral', 'qwen2-bf16'])('reference fixture %s
   it('b1-lora-soft logits within 1e-4', async () => {
     const folder = join(REFERENCE_ROOT, name);
     const checkpoint = await loadCheckpoint(folder);
-    const json = JSON.parse(await readFile(join(folder, 'expected.json'), 'utf8')) as { lora_scaling: number; cases: { name: string; prompts: number[][]; positions: number[][] }[] };
+    const json = JSON.parse(await readFile(join(folder, 'expected.json'), 'utf8')) as {
+      lora_scaling: number;
+      cases: { name: string; prompts: number[][]; positions: number[][] }[];
+    };
     const lora = (await readPeftAdapter(join(folder, 'lora'), checkpoint.config)) as PeftLora;
     const soft = (await readPeftAdapter(join(folder, 'soft-prompt'), checkpoint.config)) as PeftPromptTuning;
     expect(lora.adapter.scaling).toBeCloseTo(json.lora_scaling, 12);
     const runner = await ModelRunner.open(checkpoint, sessions, lora.plan.targets);
     const c = json.cases.find((x) => x.name === 'b1-lora-soft')!;
     const prompt = c.prompts[0]!;
-    const logits = await runner.forward({ inputIds: { data: BigInt64Array.from(prompt, BigInt), dims: [1, prompt.length] } }, { adapter: lora.adapter, softPrompt: soft.softPrompt });
+    const logits = await runner.forward(
+      { inputIds: { data: BigInt64Array.from(prompt, BigInt), dims: [1, prompt.length] } },
+      { adapter: lora.adapter, softPrompt: soft.softPrompt },
+    );
     const header = await readSafetensorsHeader(join(folder, 'expected.safetensors'));
     const info = header.tensors.find((t) => t.name === 'b1-lora-soft')!;
     const expected = await readTensorF32(info); // [1, KEEP, V]

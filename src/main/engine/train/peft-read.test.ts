@@ -31,7 +31,11 @@ async function variant(source: string, edit: (json: Record<string, unknown>) => 
 }
 
 /** LoRA tensors for the given layers and modules, rank per module, filled with a simple ramp. */
-function loraTensors(layers: number[], modules: readonly LoraModule[], rank: (m: LoraModule) => number = () => 4): TensorToWrite[] {
+function loraTensors(
+  layers: number[],
+  modules: readonly LoraModule[],
+  rank: (m: LoraModule) => number = () => 4,
+): TensorToWrite[] {
   return layers.flatMap((i) =>
     modules.flatMap((m) => {
       const f = loraFeatures(config, m);
@@ -66,7 +70,11 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
     const noConfig = await variant(TINY_LORA);
     await rm(join(noConfig, 'adapter_config.json'));
     const e1 = await failure(noConfig);
-    expect([e1.code, e1.message, e1.where]).toEqual(['adapter-file', 'adapter_config.json is missing from the adapter folder.', join(noConfig, 'adapter_config.json')]);
+    expect([e1.code, e1.message, e1.where]).toEqual([
+      'adapter-file',
+      'adapter_config.json is missing from the adapter folder.',
+      join(noConfig, 'adapter_config.json'),
+    ]);
     const bad = await variant(TINY_LORA);
     await writeFile(join(bad, 'adapter_config.json'), '{"peft_type": "LORA",');
     const e2 = await failure(bad);
@@ -79,7 +87,9 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
     expect(e1.message).toBe('adapter_config.json: peft_type is missing');
     const e2 = await failure(await variant(TINY_LORA, (j) => (j.peft_type = 'PREFIX_TUNING')));
     expect(e2.code).toBe('adapter-unsupported');
-    expect(e2.message).toBe('adapter_config.json: peft_type: "PREFIX_TUNING" is not supported; Dovetail runs LORA and PROMPT_TUNING adapters');
+    expect(e2.message).toBe(
+      'adapter_config.json: peft_type: "PREFIX_TUNING" is not supported; Dovetail runs LORA and PROMPT_TUNING adapters',
+    );
     expect(e2.where).toMatch(/adapter_config\.json: peft_type$/);
   });
 
@@ -122,26 +132,48 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
     const folder = await withWeights(() => {}, tensors);
     const e = await failure(folder);
     expect(e.code).toBe('adapter-weights');
-    expect(e.message).toBe('adapter_model.safetensors: base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight: shape [4, 32], expected [4, 64] (A is [r, in_features] with r = 4)');
-    expect(e.where).toBe(`${join(folder, 'adapter_model.safetensors')}: base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight`);
+    expect(e.message).toBe(
+      'adapter_model.safetensors: base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight: shape [4, 32], expected [4, 64] (A is [r, in_features] with r = 4)',
+    );
+    expect(e.where).toBe(
+      `${join(folder, 'adapter_model.safetensors')}: base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight`,
+    );
   });
 
   it('keys the config does not target, missing keys, unknown and unsupported keys, layers beyond the model', async () => {
     const onlyQ = await failure(await variant(TINY_LORA, (j) => (j.target_modules = ['q_proj'])));
-    expect(onlyQ.message).toMatch(/^adapter_model\.safetensors: base_model\.model\.(model\.layers\.\d\.\w+\.\w+)\.lora_[AB]\.weight: adapter_config\.json does not target \1$/);
+    expect(onlyQ.message).toMatch(
+      /^adapter_model\.safetensors: base_model\.model\.(model\.layers\.\d\.\w+\.\w+)\.lora_[AB]\.weight: adapter_config\.json does not target \1$/,
+    );
     const missing = await failure(await withWeights(() => {}, loraTensors([0], LORA_MODULES)));
-    expect(missing.message).toMatch(/model\.layers\.1\.self_attn\.q_proj\.lora_A\.weight: is missing, but adapter_config\.json targets this module/);
-    const extra = { name: 'base_model.model.model.layers.0.mlp.c_fc.lora_A.weight', shape: [1], data: new Float32Array(1) };
-    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], LORA_MODULES), extra]))).message).toMatch(/c_fc\.lora_A\.weight: is not a LoRA key/);
-    const dora = { name: 'base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector', shape: [64], data: new Float32Array(64) };
-    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], LORA_MODULES), dora]))).code).toBe('adapter-unsupported');
+    expect(missing.message).toMatch(
+      /model\.layers\.1\.self_attn\.q_proj\.lora_A\.weight: is missing, but adapter_config\.json targets this module/,
+    );
+    const extra = {
+      name: 'base_model.model.model.layers.0.mlp.c_fc.lora_A.weight',
+      shape: [1],
+      data: new Float32Array(1),
+    };
+    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], LORA_MODULES), extra]))).message).toMatch(
+      /c_fc\.lora_A\.weight: is not a LoRA key/,
+    );
+    const dora = {
+      name: 'base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector',
+      shape: [64],
+      data: new Float32Array(64),
+    };
+    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], LORA_MODULES), dora]))).code).toBe(
+      'adapter-unsupported',
+    );
     const deep = await failure(await withWeights(() => {}, loraTensors([0, 1, 2], LORA_MODULES)));
     expect(deep.message).toMatch(/layers\.2\..*layer 2 does not exist; the model has 2 layers/);
   });
 
   it('target_modules that match nothing, or match modules Dovetail cannot adapt', async () => {
     const e1 = await failure(await variant(TINY_LORA, (j) => (j.target_modules = ['q_proj', 'c_attn'])));
-    expect(e1.message).toBe('adapter_config.json: target_modules: "c_attn" matches no module of this LlamaForCausalLM (its projections are q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)');
+    expect(e1.message).toBe(
+      'adapter_config.json: target_modules: "c_attn" matches no module of this LlamaForCausalLM (its projections are q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)',
+    );
     const e2 = await failure(await variant(TINY_LORA, (j) => (j.target_modules = ['q_proj', 'lm_head'])));
     expect([e2.code, e2.message]).toEqual(['adapter-unsupported', expect.stringContaining('selects "lm_head"')]);
     const e3 = await failure(await variant(TINY_LORA, (j) => (j.target_modules = '(')));
@@ -152,9 +184,17 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
     const e1 = await failure(await variant(TINY_SOFT_PROMPT, (j) => (j.token_dim = 32)));
     expect(e1.message).toBe("adapter_config.json: token_dim: 32, but the base model's hidden_size is 64");
     const e2 = await failure(await variant(TINY_SOFT_PROMPT, (j) => (j.num_virtual_tokens = 5)));
-    expect(e2.message).toBe('adapter_model.safetensors: prompt_embeddings: shape [4, 64], expected [5, 64] (num_virtual_tokens x token_dim)');
+    expect(e2.message).toBe(
+      'adapter_model.safetensors: prompt_embeddings: shape [4, 64], expected [5, 64] (num_virtual_tokens x token_dim)',
+    );
     const stray = await variant(TINY_SOFT_PROMPT);
-    await writeFile(join(stray, 'adapter_model.safetensors'), encodeSafetensors([{ name: 'prompt_encoder.default.embedding.weight', shape: [4, 64], data: new Float32Array(256) }], 'F32'));
+    await writeFile(
+      join(stray, 'adapter_model.safetensors'),
+      encodeSafetensors(
+        [{ name: 'prompt_encoder.default.embedding.weight', shape: [4, 64], data: new Float32Array(256) }],
+        'F32',
+      ),
+    );
     expect((await failure(stray)).message).toMatch(/prompt_encoder\.default\.embedding\.weight: unexpected tensor/);
   });
 });
@@ -163,33 +203,61 @@ describe('readPeftAdapter: PEFT target and pattern rules', () => {
   const lora = async (folder: string): Promise<PeftLora> => (await readPeftAdapter(folder, config)) as PeftLora;
 
   it('regex target_modules, all-linear, default targets, exclude_modules', async () => {
-    const regex = await lora(await withWeights((j) => (j.target_modules = '.*\\.(q_proj|v_proj)'), loraTensors([0, 1], ['q_proj', 'v_proj'])));
+    const regex = await lora(
+      await withWeights((j) => (j.target_modules = '.*\\.(q_proj|v_proj)'), loraTensors([0, 1], ['q_proj', 'v_proj'])),
+    );
     expect(regex.plan.targets).toEqual(['q_proj', 'v_proj']);
     const all = await lora(await variant(TINY_LORA, (j) => (j.target_modules = 'all-linear')));
     expect(all.plan.targets).toEqual([...LORA_MODULES]);
-    const byDefault = await lora(await withWeights((j) => (j.target_modules = null), loraTensors([0, 1], ['q_proj', 'v_proj'])));
+    const byDefault = await lora(
+      await withWeights((j) => (j.target_modules = null), loraTensors([0, 1], ['q_proj', 'v_proj'])),
+    );
     expect(byDefault.plan.targets).toEqual(['q_proj', 'v_proj']);
-    const excluded = await lora(await withWeights((j) => (j.exclude_modules = ['model.layers.0.self_attn.q_proj']), loraTensors([0, 1], LORA_MODULES).filter((t) => !t.name.includes('layers.0.self_attn.q_proj'))));
+    const excluded = await lora(
+      await withWeights(
+        (j) => (j.exclude_modules = ['model.layers.0.self_attn.q_proj']),
+        loraTensors([0, 1], LORA_MODULES).filter((t) => !t.name.includes('layers.0.self_attn.q_proj')),
+      ),
+    );
     expect(excluded.plan.layers[0]?.q_proj).toBeUndefined();
     expect(excluded.adapter.layers[1]?.q_proj).toBeDefined();
   });
 
   it('layers_to_transform and layers_pattern', async () => {
-    const one = await lora(await withWeights((j) => ((j.layers_to_transform = [1]), (j.layers_pattern = 'layers')), loraTensors([1], LORA_MODULES)));
+    const one = await lora(
+      await withWeights(
+        (j) => ((j.layers_to_transform = [1]), (j.layers_pattern = 'layers')),
+        loraTensors([1], LORA_MODULES),
+      ),
+    );
     expect(Object.keys(one.adapter.layers[0] ?? {})).toEqual([]);
     expect(Object.keys(one.adapter.layers[1] ?? {})).toHaveLength(7);
-    const wrong = await failure(await withWeights((j) => (j.layers_to_transform = 1), loraTensors([0, 1], LORA_MODULES)));
+    const wrong = await failure(
+      await withWeights((j) => (j.layers_to_transform = 1), loraTensors([0, 1], LORA_MODULES)),
+    );
     expect(wrong.message).toMatch(/layers\.0\..*does not target/);
-    const none = await failure(await withWeights((j) => ((j.layers_to_transform = [0]), (j.layers_pattern = 'h')), loraTensors([0], LORA_MODULES)));
+    const none = await failure(
+      await withWeights(
+        (j) => ((j.layers_to_transform = [0]), (j.layers_pattern = 'h')),
+        loraTensors([0], LORA_MODULES),
+      ),
+    );
     expect(none.message).toMatch(/target_modules: selects no module of this model/);
-    const beyond = await failure(await withWeights((j) => (j.layers_to_transform = [1, 2, 9]), loraTensors([1], LORA_MODULES)));
-    expect(beyond.message).toBe(`adapter_config.json: layers_to_transform: names layers 2, 9, but this LlamaForCausalLM has ${config.num_hidden_layers} layers (0 to 1)`);
+    const beyond = await failure(
+      await withWeights((j) => (j.layers_to_transform = [1, 2, 9]), loraTensors([1], LORA_MODULES)),
+    );
+    expect(beyond.message).toBe(
+      `adapter_config.json: layers_to_transform: names layers 2, 9, but this LlamaForCausalLM has ${config.num_hidden_layers} layers (0 to 1)`,
+    );
     expect(beyond.where).toMatch(/adapter_config\.json: layers_to_transform$/);
   });
 
   it('rank_pattern and alpha_pattern: per-module ranks, scalings folded into B for the runner', async () => {
     const rank = (m: LoraModule): number => (m === 'v_proj' ? 2 : 4);
-    const folder = await withWeights((j) => ((j.rank_pattern = { v_proj: 2 }), (j.alpha_pattern = { 'layers\\.1\\.self_attn\\.q_proj': 16 })), loraTensors([0, 1], LORA_MODULES, rank));
+    const folder = await withWeights(
+      (j) => ((j.rank_pattern = { v_proj: 2 }), (j.alpha_pattern = { 'layers\\.1\\.self_attn\\.q_proj': 16 })),
+      loraTensors([0, 1], LORA_MODULES, rank),
+    );
     const a = await lora(folder);
     expect(a.plan.layers[0]?.v_proj).toEqual({ r: 2, lora_alpha: 8, scaling: 4 });
     expect(a.plan.layers[1]?.q_proj).toEqual({ r: 4, lora_alpha: 16, scaling: 4 });

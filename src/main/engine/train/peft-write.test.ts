@@ -11,7 +11,13 @@ import { readAdapterFolder } from './adapter-folder';
 import { writeFolderAtomically } from './atomic-folder';
 import type { LineageInput } from './lineage';
 import { readPeftAdapter, type PeftLora, type PeftPromptTuning } from './peft-read';
-import { encodePeftLora, encodePeftPromptTuning, writeAdapterFolder, type TrainedLora, type TrainedSoftPrompt } from './peft-write';
+import {
+  encodePeftLora,
+  encodePeftPromptTuning,
+  writeAdapterFolder,
+  type TrainedLora,
+  type TrainedSoftPrompt,
+} from './peft-write';
 import { TINY_LORA, TINY_SOFT_PROMPT, tinyLlamaModel } from './testing/tiny-llama';
 
 const HASH = 'a'.repeat(64);
@@ -20,7 +26,14 @@ const lineage: LineageInput = {
   base_model: { content_hash: HASH, name: 'tiny-llama' },
   dataset: { id: 'ds-1', version: 3 },
   template: { id: 'prompt-7', version: 2 },
-  hyper_parameters: { r: 4, lora_alpha: 8, learning_rate: 2e-4, epochs: 3, target_modules: ['q_proj', 'v_proj'], seed: 1 },
+  hyper_parameters: {
+    r: 4,
+    lora_alpha: 8,
+    learning_rate: 2e-4,
+    epochs: 3,
+    target_modules: ['q_proj', 'v_proj'],
+    seed: 1,
+  },
   final_losses: { step: 120, train: 0.41, validation: 0.52 },
   created_at: '2026-11-29T01:50:00.000Z',
   app_version: '0.1.0',
@@ -53,7 +66,8 @@ describe('the files match what PEFT writes', () => {
     const peft = JSON.parse(await readFile(join(TINY_LORA, 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
     for (const [key, value] of Object.entries(ours)) {
       expect(key in peft, `PEFT 0.21 writes ${key}`).toBe(true);
-      if (key === 'target_modules') expect([...(value as string[])].sort()).toEqual([...(peft[key] as string[])].sort());
+      if (key === 'target_modules')
+        expect([...(value as string[])].sort()).toEqual([...(peft[key] as string[])].sort());
       else expect(value, key).toEqual(peft[key]);
     }
     expect(Object.keys(ours)).toEqual(Object.keys(ours).sort()); // sorted, as PEFT's to_json_string
@@ -63,7 +77,10 @@ describe('the files match what PEFT writes', () => {
     const { config: json, weights } = encodePeftPromptTuning(soft, { model: config });
     expect(Buffer.from(weights).equals(await readFile(join(TINY_SOFT_PROMPT, 'adapter_model.safetensors')))).toBe(true);
     const ours = JSON.parse(new TextDecoder().decode(json)) as Record<string, unknown>;
-    const peft = JSON.parse(await readFile(join(TINY_SOFT_PROMPT, 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
+    const peft = JSON.parse(await readFile(join(TINY_SOFT_PROMPT, 'adapter_config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     for (const [key, value] of Object.entries(ours)) expect(value, key).toEqual(peft[key]);
   });
 
@@ -86,9 +103,18 @@ describe('the files match what PEFT writes', () => {
 describe('write -> read round trip', () => {
   it('LoRA + soft prompt: identical tensors, lineage with file hashes', async () => {
     const folder = next();
-    const written = await writeAdapterFolder(folder, { lora, softPrompt: { ...soft, prompt_tuning_init: 'TEXT', prompt_tuning_init_text: 'Classify:' }, lineage }, { model: config, baseModelNameOrPath: 'org/tiny' });
+    const written = await writeAdapterFolder(
+      folder,
+      { lora, softPrompt: { ...soft, prompt_tuning_init: 'TEXT', prompt_tuning_init_text: 'Classify:' }, lineage },
+      { model: config, baseModelNameOrPath: 'org/tiny' },
+    );
     expect(written.method).toBe('lora+soft_prompt');
-    expect(Object.keys(written.files).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'prompt_tuning/adapter_config.json', 'prompt_tuning/adapter_model.safetensors']);
+    expect(Object.keys(written.files).sort()).toEqual([
+      'adapter_config.json',
+      'adapter_model.safetensors',
+      'prompt_tuning/adapter_config.json',
+      'prompt_tuning/adapter_model.safetensors',
+    ]);
     const back = await readAdapterFolder(folder, config, { baseContentHash: HASH });
     expect(back.lineage).toEqual(written);
     expect(back.loraTargets).toEqual([...LORA_MODULES]);
@@ -107,9 +133,17 @@ describe('write -> read round trip', () => {
   it('a soft prompt alone is a PEFT folder at the root', async () => {
     const folder = next();
     await writeAdapterFolder(folder, { softPrompt: soft, lineage }, { model: config });
-    expect((await readdir(folder)).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'dovetail_adapter.json']);
+    expect((await readdir(folder)).sort()).toEqual([
+      'adapter_config.json',
+      'adapter_model.safetensors',
+      'dovetail_adapter.json',
+    ]);
     const back = await readAdapterFolder(folder, config);
-    expect([back.lineage?.method, back.lora, back.softPrompt?.softPrompt]).toEqual(['soft_prompt', null, soft.embeddings]);
+    expect([back.lineage?.method, back.lora, back.softPrompt?.softPrompt]).toEqual([
+      'soft_prompt',
+      null,
+      soft.embeddings,
+    ]);
   });
 
   it('lineage: another base model and modified files are refused', async () => {
@@ -120,7 +154,10 @@ describe('write -> read round trip', () => {
     const bytes = await readFile(join(folder, 'adapter_config.json'), 'utf8');
     await writeFile(join(folder, 'adapter_config.json'), bytes.replace('"lora_dropout": 0', '"lora_dropout": 0.1'));
     const modified = await readAdapterFolder(folder, config).catch((e: unknown) => e);
-    expect([(modified as UserError).code, (modified as UserError).message]).toEqual(['adapter-modified', 'adapter_config.json changed since dovetail_adapter.json recorded it.']);
+    expect([(modified as UserError).code, (modified as UserError).message]).toEqual([
+      'adapter-modified',
+      'adapter_config.json changed since dovetail_adapter.json recorded it.',
+    ]);
     await writeFile(join(folder, 'dovetail_adapter.json'), '{"format": "dovetail-adapter"}');
     const bad = await readAdapterFolder(folder, config).catch((e: unknown) => e);
     expect((bad as UserError).code).toBe('adapter-lineage');
@@ -132,7 +169,9 @@ describe('atomic writes', () => {
     const folder = next();
     await writeAdapterFolder(folder, { lora, lineage }, { model: config });
     const before = await readFile(join(folder, 'adapter_model.safetensors'));
-    const e = await writeAdapterFolder(folder, { softPrompt: soft, lineage }, { model: config }).catch((x: unknown) => x);
+    const e = await writeAdapterFolder(folder, { softPrompt: soft, lineage }, { model: config }).catch(
+      (x: unknown) => x,
+    );
     expect((e as UserError).code).toBe('adapter-exists');
     expect((await readFile(join(folder, 'adapter_model.safetensors'))).equals(before)).toBe(true);
   });
@@ -142,7 +181,10 @@ describe('atomic writes', () => {
     const target = join(parent, 'adapter');
     const bytes = new Uint8Array(1024);
     // The second file cannot be created (its parent is a file): the first was already written in the temp folder.
-    const e = await writeFolderAtomically(target, [{ path: 'a', bytes }, { path: 'a/b', bytes }]).catch((x: unknown) => x);
+    const e = await writeFolderAtomically(target, [
+      { path: 'a', bytes },
+      { path: 'a/b', bytes },
+    ]).catch((x: unknown) => x);
     expect((e as UserError).code).toBe('adapter-write');
     expect(await readdir(parent)).toEqual([]);
   });
@@ -150,9 +192,28 @@ describe('atomic writes', () => {
   it('non-finite trained values are refused before anything is written', async () => {
     const folder = next();
     const B = lora.layers[0]?.q_proj?.B;
-    const broken = { ...lora, layers: [{ ...lora.layers[0], q_proj: { A: lora.layers[0]?.q_proj?.A as never, B: tensor('float32', B?.dims ?? [], (B?.data as Float32Array).map((x, i) => (i === 3 ? NaN : x))) } }, lora.layers[1] ?? {}] };
+    const broken = {
+      ...lora,
+      layers: [
+        {
+          ...lora.layers[0],
+          q_proj: {
+            A: lora.layers[0]?.q_proj?.A as never,
+            B: tensor(
+              'float32',
+              B?.dims ?? [],
+              (B?.data as Float32Array).map((x, i) => (i === 3 ? NaN : x)),
+            ),
+          },
+        },
+        lora.layers[1] ?? {},
+      ],
+    };
     const e = await writeAdapterFolder(folder, { lora: broken, lineage }, { model: config }).catch((x: unknown) => x);
-    expect([(e as UserError).code, (e as UserError).where]).toEqual(['adapter-nonfinite', 'base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight']);
+    expect([(e as UserError).code, (e as UserError).where]).toEqual([
+      'adapter-nonfinite',
+      'base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight',
+    ]);
     await expect(readdir(folder)).rejects.toThrow(/ENOENT/);
   });
 });

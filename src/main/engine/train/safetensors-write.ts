@@ -50,16 +50,22 @@ function encodeData(data: Float32Array, dtype: WriteDtype): Uint8Array {
 }
 
 /** The whole file. Tensors are stored in name order; metadata values must be strings (PEFT writes {"format": "pt"}). */
-export function encodeSafetensors(tensors: readonly TensorToWrite[], dtype: WriteDtype, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+export function encodeSafetensors(
+  tensors: readonly TensorToWrite[],
+  dtype: WriteDtype,
+  metadata: Record<string, string> = { format: 'pt' },
+): Uint8Array {
   if (endianness() !== 'LE') throw new BugError('Dovetail writes safetensors on little-endian machines only');
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const header: Record<string, unknown> = { __metadata__: metadata };
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const t of sorted) {
-    if (t.name === '__metadata__' || t.name in header) throw new BugError(`safetensors: duplicate or reserved tensor name "${t.name}"`);
+    if (t.name === '__metadata__' || t.name in header)
+      throw new BugError(`safetensors: duplicate or reserved tensor name "${t.name}"`);
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new BugError(`safetensors: ${t.name} [${t.shape.join(', ')}] needs ${count} values, got ${t.data.length}`);
+    if (count !== t.data.length)
+      throw new BugError(`safetensors: ${t.name} [${t.shape.join(', ')}] needs ${count} values, got ${t.data.length}`);
     const bytes = encodeData(t.data, dtype);
     header[t.name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes.byteLength] };
     chunks.push(bytes);

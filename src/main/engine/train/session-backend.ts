@@ -13,7 +13,12 @@ import { batchFeeds, buildTrainingGraphs, gradName, TRAIN_NAMES, type TrainingGr
 /** What the trainer needs from an engine: loss (and gradients) of one micro-batch at the given parameters. */
 export interface TrainingBackend {
   /** loss = lossWeight * summed token losses, and its gradient for every parameter. */
-  lossAndGrads(batch: Batch, params: readonly Param[], lossWeight: number, key?: DropoutKey): Promise<{ loss: number; grads: Map<string, Float32Array> }>;
+  lossAndGrads(
+    batch: Batch,
+    params: readonly Param[],
+    lossWeight: number,
+    key?: DropoutKey,
+  ): Promise<{ loss: number; grads: Map<string, Float32Array> }>;
   /** loss only (validation: no dropout). */
   loss(batch: Batch, params: readonly Param[], lossWeight: number): Promise<number>;
   dispose(): Promise<void>;
@@ -45,14 +50,24 @@ export class SessionBackend implements TrainingBackend {
     const session = { threads: options.threads, externalDataFolder: options.folder, memory: 'lean' as const };
     const training = await EngineSession.create(encodeModel(graphs.training), session);
     try {
-      return new SessionBackend(training, await EngineSession.create(encodeModel(graphs.forward), session), options, model.config);
+      return new SessionBackend(
+        training,
+        await EngineSession.create(encodeModel(graphs.forward), session),
+        options,
+        model.config,
+      );
     } catch (error) {
       await training.dispose();
       throw error;
     }
   }
 
-  async lossAndGrads(batch: Batch, params: readonly Param[], lossWeight: number, key: DropoutKey = { step: 0, microBatch: 0 }): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
+  async lossAndGrads(
+    batch: Batch,
+    params: readonly Param[],
+    lossWeight: number,
+    key: DropoutKey = { step: 0, microBatch: 0 },
+  ): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
     const out = await this.training.run(this.feeds(batch, params, lossWeight, key));
     const grads = new Map<string, Float32Array>();
     for (const p of params) {
@@ -73,18 +88,29 @@ export class SessionBackend implements TrainingBackend {
   }
 
   /** key: which dropout masks to draw; null = none dropped (validation). */
-  private feeds(batch: Batch, params: readonly Param[], lossWeight: number, key: DropoutKey | null): Record<string, Tensor> {
+  private feeds(
+    batch: Batch,
+    params: readonly Param[],
+    lossWeight: number,
+    key: DropoutKey | null,
+  ): Record<string, Tensor> {
     const feeds: Record<string, Tensor> = {
       ...batchFeeds(batch, lossWeight),
     };
-    if (this.options.spec.loraTargets.length > 0) feeds[LORA_SCALING] = tensor('float32', [], Float32Array.of(this.options.loraScaling));
+    if (this.options.spec.loraTargets.length > 0)
+      feeds[LORA_SCALING] = tensor('float32', [], Float32Array.of(this.options.loraScaling));
     for (const p of params) feeds[p.name] = paramTensor(p);
     const { spec } = this.options;
     const p = spec.loraDropout ?? 0;
     if (p > 0 && spec.loraTargets.length > 0) {
       const [B, S] = batch.attentionMask.dims as [number, number]; // S = n + T
       const masks = key
-        ? loraDropoutMasks({ config: this.config, targets: spec.loraTargets, p, seed: this.options.seed ?? 0 }, key, B, S)
+        ? loraDropoutMasks(
+            { config: this.config, targets: spec.loraTargets, p, seed: this.options.seed ?? 0 },
+            key,
+            B,
+            S,
+          )
         : loraKeepAll(this.config, spec.loraTargets, B, S);
       Object.assign(feeds, masks);
     }
@@ -93,6 +119,7 @@ export class SessionBackend implements TrainingBackend {
 }
 
 function scalarOf(t: Tensor | undefined): number {
-  if (!t || t.dtype !== 'float32' || t.data.length !== 1) throw new BugError('training graph: loss is not a float32 scalar');
+  if (!t || t.dtype !== 'float32' || t.data.length !== 1)
+    throw new BugError('training graph: loss is not a float32 scalar');
   return t.data[0] as number;
 }

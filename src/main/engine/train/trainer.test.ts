@@ -18,13 +18,36 @@ const MEMORISE = join(import.meta.dirname, '__fixtures__', 'memorise-llama');
 const TARGETS: LoraModule[] = ['q_proj', 'v_proj'];
 
 /** prompt ids then target ids, labels on the target only. */
-const row = (i: number, prompt: number[], target: number[]): TokenizedRow => ({ row: i, ids: [...prompt, ...target], labels: [...prompt.map(() => IGNORE_INDEX), ...target] });
-const ROWS = [row(0, [352, 10, 11], [40, 41, 353]), row(1, [352, 12], [50, 51, 52, 53, 353]), row(2, [352, 13, 14, 15], [60, 353]), row(3, [352, 16], [70, 71, 72, 353])];
+const row = (i: number, prompt: number[], target: number[]): TokenizedRow => ({
+  row: i,
+  ids: [...prompt, ...target],
+  labels: [...prompt.map(() => IGNORE_INDEX), ...target],
+});
+const ROWS = [
+  row(0, [352, 10, 11], [40, 41, 353]),
+  row(1, [352, 12], [50, 51, 52, 53, 353]),
+  row(2, [352, 13, 14, 15], [60, 353]),
+  row(3, [352, 16], [70, 71, 72, 353]),
+];
 
 const options = (over: Partial<TrainerOptions> = {}): TrainerOptions => ({
-  seed: 7, epochs: 3, maxSteps: null, batchSize: 2, gradientAccumulationSteps: 1, lr: 1e-2, schedule: 'cosine', warmupSteps: 1,
-  adamw: ADAMW_DEFAULTS, maxGradNorm: 1, evalEvery: null, patience: null, checkpointEvery: null, checkpointFolder: null,
-  numVirtualTokens: 0, padId: 0, ...over,
+  seed: 7,
+  epochs: 3,
+  maxSteps: null,
+  batchSize: 2,
+  gradientAccumulationSteps: 1,
+  lr: 1e-2,
+  schedule: 'cosine',
+  warmupSteps: 1,
+  adamw: ADAMW_DEFAULTS,
+  maxGradNorm: 1,
+  evalEvery: null,
+  patience: null,
+  checkpointEvery: null,
+  checkpointFolder: null,
+  numVirtualTokens: 0,
+  padId: 0,
+  ...over,
 });
 
 describe('trainer', () => {
@@ -33,16 +56,24 @@ describe('trainer', () => {
   let folder: string;
   beforeAll(async () => {
     checkpoint = await loadCheckpoint(FIXTURE);
-    backend = await SessionBackend.create(checkpoint, { spec: { loraTargets: TARGETS, softPrompt: false }, loraScaling: loraScaling(4, 8), threads: 1, folder: checkpoint.folder });
+    backend = await SessionBackend.create(checkpoint, {
+      spec: { loraTargets: TARGETS, softPrompt: false },
+      loraScaling: loraScaling(4, 8),
+      threads: 1,
+      folder: checkpoint.folder,
+    });
     folder = await mkdtemp(join(tmpdir(), 'dovetail-train-'));
   });
   afterAll(async () => {
     await backend.dispose();
     await rm(folder, { recursive: true, force: true });
   });
-  const lora = (): ReturnType<typeof initLora> => initLora(checkpoint, { r: 4, targets: TARGETS }, 3).map((p) => (p.name.endsWith('.B') ? { ...p, data: p.data.map((_, i) => Math.sin(i) * 0.1) } : p));
+  const lora = (): ReturnType<typeof initLora> =>
+    initLora(checkpoint, { r: 4, targets: TARGETS }, 3).map((p) =>
+      p.name.endsWith('.B') ? { ...p, data: p.data.map((_, i) => Math.sin(i) * 0.1) } : p,
+    );
 
-  it('2 micro-batches of 1 give the gradient of 1 batch of 2 (mean over the step\'s target tokens)', async () => {
+  it("2 micro-batches of 1 give the gradient of 1 batch of 2 (mean over the step's target tokens)", async () => {
     const params = lora();
     const [a, b] = [ROWS[0]!, ROWS[1]!]; // 3 and 5 targets: a mean per micro-batch would weigh them differently
     const one = await accumulate(backend, [collate([a, b], 0, 0)], params);
@@ -81,22 +112,42 @@ describe('trainer', () => {
   });
 
   it('early stopping after `patience` validations without improvement', async () => {
-    const result = await train(backend, lora(), ROWS, [ROWS[0]!], options({ lr: 5, epochs: 20, evalEvery: 1, patience: 2, maxGradNorm: null }));
+    const result = await train(
+      backend,
+      lora(),
+      ROWS,
+      [ROWS[0]!],
+      options({ lr: 5, epochs: 20, evalEvery: 1, patience: 2, maxGradNorm: null }),
+    );
     expect(result.stoppedEarly).toBe(true);
     expect(result.steps).toBeLessThan(40);
   });
 
   it('a rank-4 LoRA on every module memorises 4 rows in 30 steps (loss falls by a large factor)', async () => {
     const model = await loadCheckpoint(MEMORISE);
-    const all = await SessionBackend.create(model, { spec: { loraTargets: LORA_MODULES, softPrompt: false }, loraScaling: loraScaling(4, 8), threads: 1, folder: model.folder });
+    const all = await SessionBackend.create(model, {
+      spec: { loraTargets: LORA_MODULES, softPrompt: false },
+      loraScaling: loraScaling(4, 8),
+      threads: 1,
+      folder: model.folder,
+    });
     try {
       const progress: number[] = [];
-      const result = await train(all, initLora(model, { r: 4, targets: LORA_MODULES }, 1), ROWS, ROWS, options({ epochs: 30, batchSize: 4, lr: 3e-2, warmupSteps: 3, evalEvery: 10 }), {
-        progress: (p) => progress.push(p.tokensPerSecond),
-      });
+      const result = await train(
+        all,
+        initLora(model, { r: 4, targets: LORA_MODULES }, 1),
+        ROWS,
+        ROWS,
+        options({ epochs: 30, batchSize: 4, lr: 3e-2, warmupSteps: 3, evalEvery: 10 }),
+        {
+          progress: (p) => progress.push(p.tokensPerSecond),
+        },
+      );
       const first = result.losses[0]!.loss;
       const last = result.valLosses.at(-1)!.loss;
-      console.log(`memorise: loss ${first.toFixed(3)} -> ${result.losses.at(-1)!.loss.toFixed(4)}, validation ${last.toFixed(4)}, ${progress.at(-1)!.toFixed(0)} tokens/s`);
+      console.log(
+        `memorise: loss ${first.toFixed(3)} -> ${result.losses.at(-1)!.loss.toFixed(4)}, validation ${last.toFixed(4)}, ${progress.at(-1)!.toFixed(0)} tokens/s`,
+      );
       expect(result.steps).toBe(30);
       expect(last).toBeLessThan(first / 20);
     } finally {
@@ -104,7 +155,7 @@ describe('trainer', () => {
     }
   });
 
-  it('soft prompt TEXT init tiles the text\'s token embeddings to n rows', async () => {
+  it("soft prompt TEXT init tiles the text's token embeddings to n rows", async () => {
     const p = await initSoftPrompt(checkpoint, { kind: 'TEXT', numVirtualTokens: 5, tokenIds: [7, 9] }, 1);
     const C = checkpoint.config.hidden_size;
     expect(p.dims).toEqual([5, C]);

@@ -74,7 +74,14 @@ export interface TrainingResult {
  * step), so summed micro-batch gradients equal the gradient of the mean over every target token of the step, exactly
  * what one batch holding all those rows gives (2 micro-batches of 1 == 1 batch of 2).
  */
-export async function train(backend: TrainingBackend, initial: readonly Param[], rows: readonly TokenizedRow[], validation: readonly TokenizedRow[], o: TrainerOptions, hooks: TrainerHooks = {}): Promise<TrainingResult> {
+export async function train(
+  backend: TrainingBackend,
+  initial: readonly Param[],
+  rows: readonly TokenizedRow[],
+  validation: readonly TokenizedRow[],
+  o: TrainerOptions,
+  hooks: TrainerHooks = {},
+): Promise<TrainingResult> {
   if (rows.length === 0) throw new BugError('train: no training rows');
   const batchesPerEpoch = Math.ceil(rows.length / o.batchSize);
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / o.gradientAccumulationSteps);
@@ -82,17 +89,38 @@ export async function train(backend: TrainingBackend, initial: readonly Param[],
   // A checkpoint resumes only the run that wrote it: same settings and the same tokenized rows (their hash).
   const data = createHash('sha256');
   for (const row of rows) data.update(Int32Array.from([...row.ids, -2, ...row.labels, -3]));
-  const fingerprint = JSON.stringify({ ...o, checkpointFolder: null, evalEvery: null, patience: null, checkpointEvery: null, rows: rows.length, data: data.digest('hex') });
+  const fingerprint = JSON.stringify({
+    ...o,
+    checkpointFolder: null,
+    evalEvery: null,
+    patience: null,
+    checkpointEvery: null,
+    rows: rows.length,
+    data: data.digest('hex'),
+  });
   const saved = o.checkpointFolder ? await loadLatestCheckpoint(o.checkpointFolder) : null;
   if (saved && saved.loop.fingerprint !== fingerprint) {
-    throw new UserError('The saved checkpoint belongs to a run with other settings or other training data, so it cannot be resumed', {
-      code: 'train-resume-mismatch', where: o.checkpointFolder ?? undefined, hint: 'The data or the template changed since the run started. Cancel this job and start a new one.',
-    });
+    throw new UserError(
+      'The saved checkpoint belongs to a run with other settings or other training data, so it cannot be resumed',
+      {
+        code: 'train-resume-mismatch',
+        where: o.checkpointFolder ?? undefined,
+        hint: 'The data or the template changed since the run started. Cancel this job and start a new one.',
+      },
+    );
   }
   const resumedFrom = saved ? saved.loop.step : null;
   const params = saved ? saved.params : cloneParams(initial);
   const adam = saved ? saved.adam : adamwState(params);
-  const loop: LoopState = saved?.loop ?? { step: 0, fingerprint, rng: { seed: o.seed, epoch: 0 }, losses: [], valLosses: [], bestValLoss: null, evalsWithoutImprovement: 0 };
+  const loop: LoopState = saved?.loop ?? {
+    step: 0,
+    fingerprint,
+    rng: { seed: o.seed, epoch: 0 },
+    losses: [],
+    valLosses: [],
+    bestValLoss: null,
+    evalsWithoutImprovement: 0,
+  };
   const valBatches = microBatches(validation, o.batchSize).map((b) => collate(b, o.numVirtualTokens, o.padId));
   const save = async (): Promise<void> => {
     if (o.checkpointFolder) await saveCheckpoint(o.checkpointFolder, { loop, params, adam });
@@ -120,7 +148,8 @@ export async function train(backend: TrainingBackend, initial: readonly Param[],
     loop.losses.push({ step: loop.step, loss, lr });
 
     let valLoss: number | null = null;
-    const evalNow = o.evalEvery !== null && valBatches.length > 0 && (loop.step % o.evalEvery === 0 || loop.step === totalSteps);
+    const evalNow =
+      o.evalEvery !== null && valBatches.length > 0 && (loop.step % o.evalEvery === 0 || loop.step === totalSteps);
     if (evalNow) {
       valLoss = await validationLoss(backend, valBatches, params);
       loop.valLosses.push({ step: loop.step, loss: valLoss });
@@ -156,14 +185,27 @@ export async function train(backend: TrainingBackend, initial: readonly Param[],
     }
   }
   await save();
-  return { params, steps: loop.step, losses: loop.losses, valLosses: loop.valLosses, stoppedEarly, resumedFrom, peakRssBytes: peakRss };
+  return {
+    params,
+    steps: loop.step,
+    losses: loop.losses,
+    valLosses: loop.valLosses,
+    stoppedEarly,
+    resumedFrom,
+    peakRssBytes: peakRss,
+  };
 }
 
 /**
  * Loss and summed gradients of one optimizer step's micro-batches, weighted by the step's target-token count. `step`
  * (0-based) and the micro-batch index pick the LoRA dropout masks, so a resumed step draws the same ones.
  */
-export async function accumulate(backend: TrainingBackend, batches: readonly Batch[], params: readonly Param[], step = 0): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
+export async function accumulate(
+  backend: TrainingBackend,
+  batches: readonly Batch[],
+  params: readonly Param[],
+  step = 0,
+): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
   const targets = batches.reduce((s, b) => s + b.targets, 0);
   const grads = new Map(params.map((p) => [p.name, new Float32Array(p.data.length)]));
   let loss = 0;
@@ -180,7 +222,11 @@ export async function accumulate(backend: TrainingBackend, batches: readonly Bat
 }
 
 /** Mean token loss over every validation target. */
-async function validationLoss(backend: TrainingBackend, batches: readonly Batch[], params: readonly Param[]): Promise<number> {
+async function validationLoss(
+  backend: TrainingBackend,
+  batches: readonly Batch[],
+  params: readonly Param[],
+): Promise<number> {
   const targets = batches.reduce((s, b) => s + b.targets, 0);
   let loss = 0;
   for (const b of batches) if (b.targets > 0) loss += await backend.loss(b, params, 1 / targets);

@@ -3,7 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LORA_MODULES, loadCheckpoint, loraInputName, readSafetensorsHeader, readTensorF32, type Checkpoint } from '../models';
+import {
+  LORA_MODULES,
+  loadCheckpoint,
+  loraInputName,
+  readSafetensorsHeader,
+  readTensorF32,
+  type Checkpoint,
+} from '../models';
 import { ADAMW_DEFAULTS } from './adamw';
 import { collate, IGNORE_INDEX, type TokenizedRow } from './collate';
 import type { Param } from './params';
@@ -36,7 +43,8 @@ function peftNames(checkpoint: Checkpoint, lora: boolean, soft: boolean): Map<st
   if (soft) names.set(TRAIN_NAMES.softPrompt, PROMPT_EMBEDDINGS);
   if (lora) {
     for (let i = 0; i < checkpoint.config.num_hidden_layers; i++) {
-      for (const m of LORA_MODULES) for (const part of ['A', 'B'] as const) names.set(loraInputName(i, m, part), loraKey(i, m, part));
+      for (const m of LORA_MODULES)
+        for (const part of ['A', 'B'] as const) names.set(loraInputName(i, m, part), loraKey(i, m, part));
     }
   }
   return names;
@@ -57,10 +65,17 @@ describe('training graph vs PyTorch', () => {
   let checkpoint: Checkpoint;
   let peft: Map<string, { dims: number[]; data: Float32Array }>;
   let ref: Map<string, { dims: number[]; data: Float32Array }>;
-  const rows: TokenizedRow[] = expected.rows.map((r, row) => ({ row, ids: [...r.prompt, ...r.target], labels: [...r.prompt.map(() => IGNORE_INDEX), ...r.target] }));
+  const rows: TokenizedRow[] = expected.rows.map((r, row) => ({
+    row,
+    ids: [...r.prompt, ...r.target],
+    labels: [...r.prompt.map(() => IGNORE_INDEX), ...r.target],
+  }));
   beforeAll(async () => {
     checkpoint = await loadCheckpoint(MODEL);
-    peft = new Map([...(await tensors(join(MODEL, 'lora', 'adapter_model.safetensors'))), ...(await tensors(join(MODEL, 'soft-prompt', 'adapter_model.safetensors')))]);
+    peft = new Map([
+      ...(await tensors(join(MODEL, 'lora', 'adapter_model.safetensors'))),
+      ...(await tensors(join(MODEL, 'soft-prompt', 'adapter_model.safetensors'))),
+    ]);
     ref = await tensors(join(REF, 'expected.safetensors'));
   });
   const paramsOf = (names: Map<string, string>): Param[] =>
@@ -73,7 +88,12 @@ describe('training graph vs PyTorch', () => {
     it(`${c.name}: loss and gradients within 1e-4 relative`, async () => {
       const names = peftNames(checkpoint, c.lora, c.soft_prompt);
       const spec = { loraTargets: c.lora ? LORA_MODULES : [], softPrompt: c.soft_prompt };
-      const backend = await SessionBackend.create(checkpoint, { spec, loraScaling: expected.lora_scaling, threads: 1, folder: checkpoint.folder });
+      const backend = await SessionBackend.create(checkpoint, {
+        spec,
+        loraScaling: expected.lora_scaling,
+        threads: 1,
+        folder: checkpoint.folder,
+      });
       try {
         const n = c.soft_prompt ? 3 : 0;
         const batch = collate(rows, n, expected.pad_token_id);
@@ -85,7 +105,9 @@ describe('training graph vs PyTorch', () => {
           worst = Math.max(worst, relativeError(grads.get(name)!, want.data));
         }
         expect(worst).toBeLessThan(1e-4);
-        console.log(`${c.name}: loss ${loss} (torch ${c.loss}), worst gradient error ${worst.toExponential(2)} of the tensor's max`);
+        console.log(
+          `${c.name}: loss ${loss} (torch ${c.loss}), worst gradient error ${worst.toExponential(2)} of the tensor's max`,
+        );
       } finally {
         await backend.dispose();
       }
@@ -94,17 +116,38 @@ describe('training graph vs PyTorch', () => {
 
   it('5 AdamW steps on LoRA + soft prompt give torch.optim.AdamW parameters within 1e-4', async () => {
     const names = peftNames(checkpoint, true, true);
-    const backend = await SessionBackend.create(checkpoint, { spec: { loraTargets: LORA_MODULES, softPrompt: true }, loraScaling: expected.lora_scaling, threads: 1, folder: checkpoint.folder });
+    const backend = await SessionBackend.create(checkpoint, {
+      spec: { loraTargets: LORA_MODULES, softPrompt: true },
+      loraScaling: expected.lora_scaling,
+      threads: 1,
+      folder: checkpoint.folder,
+    });
     const a = expected.adamw;
     try {
       const result = await train(backend, paramsOf(names), rows, [], {
-        seed: 1, epochs: a.steps, maxSteps: null, batchSize: 2, gradientAccumulationSteps: 1, lr: a.lr, schedule: 'constant', warmupSteps: 0,
-        adamw: { ...ADAMW_DEFAULTS, betas: a.betas, eps: a.eps, weightDecay: a.weight_decay }, maxGradNorm: null, evalEvery: null, patience: null,
-        checkpointEvery: null, checkpointFolder: null, numVirtualTokens: 3, padId: expected.pad_token_id,
+        seed: 1,
+        epochs: a.steps,
+        maxSteps: null,
+        batchSize: 2,
+        gradientAccumulationSteps: 1,
+        lr: a.lr,
+        schedule: 'constant',
+        warmupSteps: 0,
+        adamw: { ...ADAMW_DEFAULTS, betas: a.betas, eps: a.eps, weightDecay: a.weight_decay },
+        maxGradNorm: null,
+        evalEvery: null,
+        patience: null,
+        checkpointEvery: null,
+        checkpointFolder: null,
+        numVirtualTokens: 3,
+        padId: expected.pad_token_id,
       });
-      result.losses.forEach((l, i) => expect(Math.abs(l.loss - (a.losses[i] as number)) / (a.losses[i] as number)).toBeLessThan(1e-4));
+      result.losses.forEach((l, i) =>
+        expect(Math.abs(l.loss - (a.losses[i] as number)) / (a.losses[i] as number)).toBeLessThan(1e-4),
+      );
       let worst = 0;
-      for (const p of result.params) worst = Math.max(worst, relativeError(p.data, ref.get(`adamw/${names.get(p.name)!}`)!.data));
+      for (const p of result.params)
+        worst = Math.max(worst, relativeError(p.data, ref.get(`adamw/${names.get(p.name)!}`)!.data));
       console.log(`AdamW x5: worst parameter error ${worst.toExponential(2)} of the tensor's max`);
       expect(worst).toBeLessThan(1e-4);
     } finally {

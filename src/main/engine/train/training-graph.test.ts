@@ -29,7 +29,14 @@ async function check(checkpoint: Checkpoint, targets: readonly LoraModule[], n: 
     externalDataFolder: checkpoint.folder,
     build: (g) => {
       const { loss, params } = emitTrainingLoss(g, checkpoint, { loraTargets: targets, softPrompt: n > 0 });
-      for (const p of params) feeds[p.name] = randomTensor('float32', p.shape.map((d) => (typeof d === 'number' ? d : p.name === TRAIN_NAMES.softPrompt ? n : 2)), rng, -0.5, 0.5);
+      for (const p of params)
+        feeds[p.name] = randomTensor(
+          'float32',
+          p.shape.map((d) => (typeof d === 'number' ? d : p.name === TRAIN_NAMES.softPrompt ? n : 2)),
+          rng,
+          -0.5,
+          0.5,
+        );
       return { output: loss, params };
     },
     feeds,

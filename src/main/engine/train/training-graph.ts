@@ -3,7 +3,15 @@
 import { BugError } from '../../../shared/errors';
 import { buildBackward, gradName } from '../autodiff';
 import { GraphBuilder, tensor, type Graph, type Tensor, type Value } from '../graph';
-import { declareLoraDropoutInputs, declareLoraInputs, emitDecoder, GraphWeights, LORA_MODULES, type DecoderModel, type LoraModule } from '../models';
+import {
+  declareLoraDropoutInputs,
+  declareLoraInputs,
+  emitDecoder,
+  GraphWeights,
+  LORA_MODULES,
+  type DecoderModel,
+  type LoraModule,
+} from '../models';
 import type { Batch } from './collate';
 import { emitMaskedCrossEntropy } from './loss';
 
@@ -63,8 +71,13 @@ export function buildTrainingGraphs(model: DecoderModel, spec: TrainingGraphSpec
 }
 
 /** Declares the training inputs in g and emits the loss; returns it with the trainable inputs (no outputs added). */
-export function emitTrainingLoss(g: GraphBuilder, model: DecoderModel, spec: TrainingGraphSpec): { loss: Value; params: Value[] } {
-  if (spec.loraTargets.length === 0 && !spec.softPrompt) throw new BugError('training graph: nothing to train (no LoRA targets, no soft prompt)');
+export function emitTrainingLoss(
+  g: GraphBuilder,
+  model: DecoderModel,
+  spec: TrainingGraphSpec,
+): { loss: Value; params: Value[] } {
+  if (spec.loraTargets.length === 0 && !spec.softPrompt)
+    throw new BugError('training graph: nothing to train (no LoRA targets, no soft prompt)');
   const unknown = spec.loraTargets.find((m) => !LORA_MODULES.includes(m));
   if (unknown) throw new BugError(`training graph: ${unknown} is not a LoRA target module`);
   const { config } = model;
@@ -78,7 +91,8 @@ export function emitTrainingLoss(g: GraphBuilder, model: DecoderModel, spec: Tra
   const lora = spec.loraTargets.length > 0 ? declareLoraInputs(g, config, spec.loraTargets) : null;
   const p = spec.loraDropout ?? 0;
   if (!(p >= 0 && p < 1)) throw new BugError(`training graph: lora_dropout ${p} is outside [0, 1)`);
-  if (lora && p > 0) lora.dropout = declareLoraDropoutInputs(g, config, spec.loraTargets, spec.softPrompt ? 'n+T' : 'T');
+  if (lora && p > 0)
+    lora.dropout = declareLoraDropoutInputs(g, config, spec.loraTargets, spec.softPrompt ? 'n+T' : 'T');
   const weights = new GraphWeights(g);
   const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past: null, lora }, weights);
   const loss = emitMaskedCrossEntropy(g, model, weights, { hidden: out.hidden, targetRows, targetIds, lossWeight });

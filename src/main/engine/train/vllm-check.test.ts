@@ -11,14 +11,23 @@ import { checkVllmCompatibility, checkVllmFolder, type TensorHeader } from './vl
 
 let root: string;
 let tensors: TensorHeader[];
-const base = { peft_type: 'LORA', r: 8, lora_alpha: 16, target_modules: ['q_proj', 'v_proj'], bias: 'none', modules_to_save: null, use_dora: false };
+const base = {
+  peft_type: 'LORA',
+  r: 8,
+  lora_alpha: 16,
+  target_modules: ['q_proj', 'v_proj'],
+  bias: 'none',
+  modules_to_save: null,
+  use_dora: false,
+};
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'dovetail-vllm-'));
   tensors = (await readSafetensorsHeader(join(TINY_LORA, 'adapter_model.safetensors'))).tensors;
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const rules = (config: Record<string, unknown>, t: TensorHeader[] = []): string[] => checkVllmCompatibility(config, t).problems.map((p) => p.rule);
+const rules = (config: Record<string, unknown>, t: TensorHeader[] = []): string[] =>
+  checkVllmCompatibility(config, t).problems.map((p) => p.rule);
 
 describe('checkVllmCompatibility', () => {
   it('PEFT-saved and Dovetail-written LoRAs are compatible', async () => {
@@ -26,8 +35,21 @@ describe('checkVllmCompatibility', () => {
     const config = (await tinyLlamaModel()).config;
     const peft = (await readPeftAdapter(TINY_LORA, config)) as PeftLora;
     const folder = join(root, 'ours');
-    const lineage = { source: 'trained', base_model: { content_hash: 'c'.repeat(64), name: null }, dataset: null, template: null, hyper_parameters: {}, final_losses: null, created_at: '2026-11-29T00:00:00Z', app_version: '0.1.0' } as const;
-    await writeAdapterFolder(folder, { lora: { r: 4, lora_alpha: 8, target_modules: LORA_MODULES, layers: peft.weights }, lineage }, { model: config, dtype: 'F16' });
+    const lineage = {
+      source: 'trained',
+      base_model: { content_hash: 'c'.repeat(64), name: null },
+      dataset: null,
+      template: null,
+      hyper_parameters: {},
+      final_losses: null,
+      created_at: '2026-11-29T00:00:00Z',
+      app_version: '0.1.0',
+    } as const;
+    await writeAdapterFolder(
+      folder,
+      { lora: { r: 4, lora_alpha: 8, target_modules: LORA_MODULES, layers: peft.weights }, lineage },
+      { model: config, dtype: 'F16' },
+    );
     expect(await checkVllmFolder(folder)).toEqual({ compatible: true, problems: [] });
   });
 
@@ -52,10 +74,20 @@ describe('checkVllmCompatibility', () => {
 
   it('rank limits: r, rank_pattern and the tensors against --max-lora-rank', () => {
     const r32 = checkVllmCompatibility({ ...base, r: 32 }, []);
-    expect(r32.problems).toEqual([{ rule: 'rank', where: 'r', message: "rank 32 exceeds the server's --max-lora-rank 16; start vLLM with --max-lora-rank 32" }]);
+    expect(r32.problems).toEqual([
+      {
+        rule: 'rank',
+        where: 'r',
+        message: "rank 32 exceeds the server's --max-lora-rank 16; start vLLM with --max-lora-rank 32",
+      },
+    ]);
     expect(checkVllmCompatibility({ ...base, r: 32 }, [], 64).compatible).toBe(true);
     expect(rules({ ...base, rank_pattern: { q_proj: 24 } })).toEqual(['rank']);
-    expect(rules(base, [{ name: 'base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight', dtype: 'F32', shape: [20, 64] }])).toEqual(['rank']);
+    expect(
+      rules(base, [
+        { name: 'base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight', dtype: 'F32', shape: [20, 64] },
+      ]),
+    ).toEqual(['rank']);
     expect(checkVllmCompatibility({ ...base, r: 1024 }, [], 16).problems[0]?.message).toMatch(/vLLM's largest \(512\)/);
   });
 
@@ -65,9 +97,13 @@ describe('checkVllmCompatibility', () => {
     expect(rules(base, [key('base_model.model.model.embed_tokens.lora_embedding_A')])).toEqual(['embedding']);
     expect(rules(base, [key('base_model.model.lm_head.weight')])).toEqual(['embedding']);
     expect(rules(base, [key('base_model.model.model.layers.0.mlp.c_fc.lora_A.weight')])).toEqual(['module']);
-    expect(rules(base, [key('base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector')])).toEqual(['dora']);
+    expect(rules(base, [key('base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector')])).toEqual([
+      'dora',
+    ]);
     expect(rules(base, [key('base_model.model.model.layers.0.self_attn.q_proj.lora_B.bias')])).toEqual(['bias']);
-    expect(rules(base, [{ ...key('base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight'), dtype: 'I8' }])).toEqual(['dtype']);
+    expect(
+      rules(base, [{ ...key('base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight'), dtype: 'I8' }]),
+    ).toEqual(['dtype']);
   });
 
   it('folders without weights', async () => {

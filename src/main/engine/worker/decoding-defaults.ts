@@ -5,7 +5,14 @@ import { DecodingSettings, parseDecodingSettings, type DecodingOverrides } from 
 import type { Checkpoint } from '../models';
 
 type Mapped = 'do_sample' | 'temperature' | 'top_k' | 'top_p' | 'repetition_penalty' | 'max_new_tokens';
-const MAPPED: readonly Mapped[] = ['do_sample', 'temperature', 'top_k', 'top_p', 'repetition_penalty', 'max_new_tokens'];
+const MAPPED: readonly Mapped[] = [
+  'do_sample',
+  'temperature',
+  'top_k',
+  'top_p',
+  'repetition_penalty',
+  'max_new_tokens',
+];
 
 export function decodingDefaults(checkpoint: Pick<Checkpoint, 'generation_config' | 'eosTokenIds'>): DecodingOverrides {
   const config = checkpoint.generation_config ?? {};
@@ -21,7 +28,10 @@ export function decodingDefaults(checkpoint: Pick<Checkpoint, 'generation_config
 }
 
 /** The settings a generation uses: the model's defaults, then the caller's overrides; errors name the field. */
-export function resolveSettings(checkpoint: Pick<Checkpoint, 'generation_config' | 'eosTokenIds'>, overrides: DecodingOverrides): DecodingSettings {
+export function resolveSettings(
+  checkpoint: Pick<Checkpoint, 'generation_config' | 'eosTokenIds'>,
+  overrides: DecodingOverrides,
+): DecodingSettings {
   const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return parseDecodingSettings({ ...decodingDefaults(checkpoint), ...given });
 }

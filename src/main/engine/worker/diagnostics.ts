@@ -16,7 +16,10 @@ export const diagnostics: Pick<HandlerTable<EngineMethods>, 'ping' | 'selfTest' 
     const started = performance.now();
     const weights = mlpWeights(spec);
     const x = mlpInput(spec, size); // x: [n, n]
-    const session = await EngineSession.create(encodeModel(buildMlpGraph(spec, weights)), { threads: ctx.config.threads, spinThreads: ctx.config.spinThreads });
+    const session = await EngineSession.create(encodeModel(buildMlpGraph(spec, weights)), {
+      threads: ctx.config.threads,
+      spinThreads: ctx.config.spinThreads,
+    });
     const provider = session.provider;
     let out;
     const runStarted = performance.now();
@@ -56,7 +59,10 @@ export const diagnostics: Pick<HandlerTable<EngineMethods>, 'ping' | 'selfTest' 
   burn: async ({ size, layers, runs }, ctx) => {
     const spec = { size, layers };
     const x = mlpInput(spec, size); // x: [n, n]
-    const session = await EngineSession.create(encodeModel(buildMlpGraph(spec, mlpWeights(spec))), { threads: ctx.config.threads, spinThreads: ctx.config.spinThreads });
+    const session = await EngineSession.create(encodeModel(buildMlpGraph(spec, mlpWeights(spec))), {
+      threads: ctx.config.threads,
+      spinThreads: ctx.config.spinThreads,
+    });
     const started = performance.now();
     try {
       for (let run = 1; run <= runs; run++) {

@@ -17,7 +17,11 @@ import { weightsFor } from './weights';
 /** One cache per worker, made on first use with the worker's thread settings; ends with the worker process. */
 let cache: LoadedModels | undefined;
 function models(config: WorkerConfig): LoadedModels {
-  cache ??= new LoadedModels({ threads: config.threads, spinThreads: config.spinThreads, weights: (hash) => weightsFor(config, hash) });
+  cache ??= new LoadedModels({
+    threads: config.threads,
+    spinThreads: config.spinThreads,
+    weights: (hash) => weightsFor(config, hash),
+  });
   return cache;
 }
 const adapters = new LoadedAdapters();
@@ -48,9 +52,10 @@ export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' |
       const { checkpoint, runner } = lease.model;
       const settings = resolveSettings(checkpoint, params.settings);
       const promptIds = params.prompts.map((prompt, b) => encodePrompt(checkpoint, prompt, b, params.prompts.length));
-      const spec = params.adapterFolders.length > 0
-        ? await adapters.specialization(params.adapterFolders, checkpoint.config, checkpoint.contentHash)
-        : toSpecialization(checkpoint.config, params.adapter, params.softPrompt);
+      const spec =
+        params.adapterFolders.length > 0
+          ? await adapters.specialization(params.adapterFolders, checkpoint.config, checkpoint.contentHash)
+          : toSpecialization(checkpoint.config, params.adapter, params.softPrompt);
       const kv = runner.createStep(spec);
       // A cancel lands between steps: checkpoint() throws CancelledError, which generate() turns into partial rows.
       const step: StepFunction = async (input) => {
@@ -65,7 +70,9 @@ export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' |
         tokenizer: checkpoint.tokenizer,
         eosTokenIds: checkpoint.eosTokenIds,
         maxLength: checkpoint.contextLength,
-        ...(padTokenId !== undefined && padTokenId !== null && padTokenId < checkpoint.config.vocab_size ? { padTokenId } : {}),
+        ...(padTokenId !== undefined && padTokenId !== null && padTokenId < checkpoint.config.vocab_size
+          ? { padTokenId }
+          : {}),
         ...(params.seeds ? { seeds: params.seeds } : {}),
         ...(params.stream ? { onToken: (event) => ctx.progress(event) } : {}),
       });
@@ -97,11 +104,16 @@ function encodePrompt(checkpoint: Checkpoint, prompt: GenerationPrompt, b: numbe
 }
 
 function optional(error: UserError): { hint?: string; where?: string; code?: string } {
-  return Object.fromEntries(Object.entries({ hint: error.hint, where: error.where, code: error.code }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ hint: error.hint, where: error.where, code: error.code }).filter(([, v]) => v !== undefined),
+  );
 }
 
 function withRate(row: GenerationResult): GeneratedRow {
   const first = row.timeToFirstTokenMs;
   const decodeMs = first === null ? 0 : row.totalMs - first;
-  return { ...row, tokensPerSecond: row.generatedTokens >= 2 && decodeMs > 0 ? ((row.generatedTokens - 1) * 1000) / decodeMs : null };
+  return {
+    ...row,
+    tokensPerSecond: row.generatedTokens >= 2 && decodeMs > 0 ? ((row.generatedTokens - 1) * 1000) / decodeMs : null,
+  };
 }

@@ -10,4 +10,12 @@ import { providerHandlers } from './providers';
 import { trainingHandlers } from './training';
 import { weightHandlers } from './weights';
 
-export const handlers: HandlerTable<EngineMethods> = { ...diagnostics, ...modelHandlers, ...generationHandlers, ...trainingHandlers, ...adapterHandlers, ...providerHandlers, ...weightHandlers };
+export const handlers: HandlerTable<EngineMethods> = {
+  ...diagnostics,
+  ...modelHandlers,
+  ...generationHandlers,
+  ...trainingHandlers,
+  ...adapterHandlers,
+  ...providerHandlers,
+  ...weightHandlers,
+};

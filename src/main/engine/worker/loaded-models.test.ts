@@ -14,7 +14,8 @@ afterEach(() => cache?.dispose());
 describe('LoadedModels', () => {
   it('keeps the two most recently used models and releases the third one back', async () => {
     cache = new LoadedModels({ threads: 1 });
-    for (const name of ['llama', 'qwen2', 'llama', 'mistral']) (await cache.acquire({ folder: folder(name) })).release();
+    for (const name of ['llama', 'qwen2', 'llama', 'mistral'])
+      (await cache.acquire({ folder: folder(name) })).release();
     await cache.settled();
     expect(cache.size).toBe(2);
     expect(cache.sessionCount).toBe(2);

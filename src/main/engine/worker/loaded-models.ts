@@ -18,7 +18,9 @@ export interface LoadedModel {
 }
 
 /** A model's weight format and cache folder, or null to run it as stored. */
-export type WeightsOf = (contentHash: string) => { format: Exclude<WeightFormat, 'stored'>; cacheFolder: string } | null;
+export type WeightsOf = (
+  contentHash: string,
+) => { format: Exclude<WeightFormat, 'stored'>; cacheFolder: string } | null;
 
 /** A model held for one request; release() lets the cache evict it again. */
 export interface ModelLease {
@@ -78,7 +80,8 @@ export class LoadedModels {
       const loaded = await entry.loading.catch(() => null);
       // Changed on disk since it was loaded (the registry saw a new hash), or set to another weight format: load it again.
       const changed = loaded && ref.contentHash !== undefined && loaded.checkpoint.contentHash !== ref.contentHash;
-      const reformatted = loaded && loaded.weightFormat !== (this.weights(loaded.checkpoint.contentHash)?.format ?? 'stored');
+      const reformatted =
+        loaded && loaded.weightFormat !== (this.weights(loaded.checkpoint.contentHash)?.format ?? 'stored');
       if ((changed || reformatted) && entry.users === 0) {
         await this.drop(entry);
         entry = undefined;
@@ -158,7 +161,14 @@ export class LoadedModels {
     if (!loaded) return;
     const hash = loaded.checkpoint.contentHash;
     // Two folders with the same content share sessions: release them only when no other entry uses that hash.
-    const shared = await Promise.all([...this.entries.values()].map((e) => e.loading.then((m) => m.checkpoint.contentHash === hash, () => false)));
+    const shared = await Promise.all(
+      [...this.entries.values()].map((e) =>
+        e.loading.then(
+          (m) => m.checkpoint.contentHash === hash,
+          () => false,
+        ),
+      ),
+    );
     if (shared.some(Boolean)) return;
     if (entry.users > 0) return; // the last request's release() comes back here
     await this.sessions.releaseModel(hash);

@@ -59,7 +59,11 @@ export function buildMlpGraph(spec: MlpSpec, weights: MlpWeights): Graph {
 }
 
 /** The same arithmetic in float64 JS for one input row: returns y[row] and s[row]. */
-export function mlpReferenceRow(spec: MlpSpec, weights: MlpWeights, xRow: Float32Array): { y: Float64Array; s: number } {
+export function mlpReferenceRow(
+  spec: MlpSpec,
+  weights: MlpWeights,
+  xRow: Float32Array,
+): { y: Float64Array; s: number } {
   const n = spec.size;
   let h = Float64Array.from(xRow);
   for (let l = 0; l < spec.layers; l++) {

@@ -23,7 +23,9 @@ const SMALL_FILES = ['config.json', 'generation_config.json', ...TOKENIZER_FILES
 
 export async function describeCheckpoint(c: Checkpoint): Promise<ModelInspection> {
   const { config, tokenizer } = c;
-  const small = await Promise.all(SMALL_FILES.map(async (name) => ({ name, size: await sizeOf(join(c.folder, name)) })));
+  const small = await Promise.all(
+    SMALL_FILES.map(async (name) => ({ name, size: await sizeOf(join(c.folder, name)) })),
+  );
   const files = [
     ...small.filter((f): f is { name: string; size: number } => f.size !== null),
     ...c.tensors.files.map((f) => ({ name: f.file, size: f.size })),

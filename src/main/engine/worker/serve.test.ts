@@ -60,7 +60,12 @@ describe('serveEngine', () => {
     await w.until(() => w.responses().length === 2);
     expect(w.responses()).toEqual([
       { type: 'response', id: 1, ok: false, error: expect.objectContaining({ kind: 'user', code: 'unknown-method' }) },
-      { type: 'response', id: 2, ok: false, error: expect.objectContaining({ kind: 'user', code: 'validation', where: 'engine.count: to' }) },
+      {
+        type: 'response',
+        id: 2,
+        ok: false,
+        error: expect.objectContaining({ kind: 'user', code: 'validation', where: 'engine.count: to' }),
+      },
     ]);
   });
 
@@ -70,7 +75,12 @@ describe('serveEngine', () => {
     await w.until(() => w.sent.length >= 2);
     w.deliver({ type: 'cancel', id: 7 });
     await w.until(() => w.responses().length === 1);
-    expect(w.responses()[0]).toEqual({ type: 'response', id: 7, ok: false, error: { kind: 'cancelled', message: 'count was cancelled' } });
+    expect(w.responses()[0]).toEqual({
+      type: 'response',
+      id: 7,
+      ok: false,
+      error: { kind: 'cancelled', message: 'count was cancelled' },
+    });
     expect(w.sent.length).toBeLessThan(100);
   });
 
@@ -81,6 +91,8 @@ describe('serveEngine', () => {
     w.deliver({ type: 'shutdown' });
     await w.until(() => w.exits.length === 1);
     expect(w.exits).toEqual([0]);
-    expect(w.responses()).toEqual([expect.objectContaining({ id: 1, ok: false, error: expect.objectContaining({ kind: 'cancelled' }) })]);
+    expect(w.responses()).toEqual([
+      expect.objectContaining({ id: 1, ok: false, error: expect.objectContaining({ kind: 'cancelled' }) }),
+    ]);
   });
 });

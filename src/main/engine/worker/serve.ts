@@ -75,7 +75,8 @@ export function serveEngine(port: WorkerPort, config: WorkerConfig, table: Route
       },
     };
     jobs.set(id, job);
-    job.done = route.handler(parsed.data, ctx)
+    job.done = route
+      .handler(parsed.data, ctx)
       .then(
         (result) => respond(id, { result }),
         (error: unknown) => respond(id, { error }),

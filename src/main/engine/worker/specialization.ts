@@ -2,10 +2,22 @@
 // into ModelRunner's Specialization after checking every shape against the model: A [r, in], B [out, r], soft [n, C].
 import { UserError } from '../../../shared/errors';
 import { tensor, type Tensor } from '../graph';
-import { LORA_MODULES, loraFeatures, type DecoderConfig, type LoraAdapter, type LoraModule, type LoraWeights, type Specialization } from '../models';
+import {
+  LORA_MODULES,
+  loraFeatures,
+  type DecoderConfig,
+  type LoraAdapter,
+  type LoraModule,
+  type LoraWeights,
+  type Specialization,
+} from '../models';
 import type { AdapterTensors, FloatTensor } from '../generation-protocol';
 
-export function toSpecialization(config: DecoderConfig, adapter: AdapterTensors | null, softPrompt: FloatTensor | null): Specialization {
+export function toSpecialization(
+  config: DecoderConfig,
+  adapter: AdapterTensors | null,
+  softPrompt: FloatTensor | null,
+): Specialization {
   return {
     adapter: adapter === null ? null : toAdapter(config, adapter),
     softPrompt: softPrompt === null ? null : f32(softPrompt, [null, config.hidden_size], 'soft prompt'),
@@ -39,7 +51,10 @@ function f32(t: FloatTensor, expected: readonly (number | null)[], where: string
   const size = t.dims.reduce((a, b) => a * b, 1);
   if (!fits || t.data.length !== size) {
     const want = expected.map((d) => d ?? 'n').join(', ');
-    throw shapeError(`${where} is [${t.dims.join(', ')}] with ${t.data.length} values; the model needs [${want}].`, where);
+    throw shapeError(
+      `${where} is [${t.dims.join(', ')}] with ${t.data.length} values; the model needs [${want}].`,
+      where,
+    );
   }
   return tensor('float32', t.dims, t.data instanceof Float32Array ? t.data : Float32Array.from(t.data));
 }

@@ -19,7 +19,10 @@ function current(config: WorkerConfig): WeightSettings {
 }
 
 /** The format a model runs at now and the cache folder for it (null: as stored, or no cache folder configured). */
-export function weightsFor(config: WorkerConfig, contentHash: string): { format: Exclude<WeightFormat, 'stored'>; cacheFolder: string } | null {
+export function weightsFor(
+  config: WorkerConfig,
+  contentHash: string,
+): { format: Exclude<WeightFormat, 'stored'>; cacheFolder: string } | null {
   const s = current(config);
   const format = s.formats[contentHash] ?? 'stored';
   return format === 'stored' || s.cacheFolder === null ? null : { format, cacheFolder: s.cacheFolder };
@@ -32,7 +35,11 @@ export const weightHandlers: Pick<HandlerTable<EngineMethods>, 'prepareWeights'>
       // The registry's hash (of the whole files) is the model's identity; the loader checks the structure against it.
       const checkpoint = await loadCheckpoint(folder, { contentHash });
       if (checkpoint.contentHash !== contentHash) {
-        throw new UserError("The model's files have changed since it was added.", { where: folder, hint: 'Open Models and add the folder again.', code: 'model-changed' });
+        throw new UserError("The model's files have changed since it was added.", {
+          where: folder,
+          hint: 'Open Models and add the folder again.',
+          code: 'model-changed',
+        });
       }
       const model = await openWeightCache(checkpoint, format, cacheFolder, { onProgress: (p) => ctx.progress(p) });
       bytes = (await stat(join(model.folder, WEIGHTS_FILE))).size;

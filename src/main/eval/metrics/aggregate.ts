@@ -14,7 +14,9 @@ export function aggregate(spec: MetricSpec, examples: readonly ExampleScore[]): 
   if (spec.kind === 'json_fields') result.perField = fieldAccuracies(spec.fields, examples);
   if (spec.kind === 'classification') {
     const pairs = examples.flatMap((e) =>
-      e.score !== null && e.detail?.expected !== undefined ? [{ expected: e.detail.expected, predicted: e.detail.predicted ?? '' }] : [],
+      e.score !== null && e.detail?.expected !== undefined
+        ? [{ expected: e.detail.expected, predicted: e.detail.predicted ?? '' }]
+        : [],
     );
     const confusion = confusionMatrix(pairs, spec.labels);
     result.confusion = confusion;
@@ -28,7 +30,11 @@ function fieldAccuracies(fields: readonly string[], examples: readonly ExampleSc
   for (const field of fields) {
     const outcomes = examples.flatMap((e) => (e.detail?.fields?.[field] === undefined ? [] : [e.detail.fields[field]]));
     const correct = outcomes.filter(Boolean).length;
-    perField[field] = { correct, n: outcomes.length, accuracy: outcomes.length === 0 ? null : correct / outcomes.length };
+    perField[field] = {
+      correct,
+      n: outcomes.length,
+      accuracy: outcomes.length === 0 ? null : correct / outcomes.length,
+    };
   }
   return perField;
 }

@@ -20,9 +20,16 @@ describe('confusionMatrix and macroF1', () => {
     //   dog : dog dog cat fish       -> [1, 2, 0, 1]   (fish is outside the label set)
     //   bird: bird bird              -> [0, 0, 2, 0]
     const data = pairs([
-      ['cat', 'cat'], ['cat', 'cat'], ['cat', 'cat'], ['cat', 'dog'],
-      ['dog', 'dog'], ['dog', 'dog'], ['dog', 'cat'], ['dog', 'fish'],
-      ['bird', 'bird'], ['bird', 'bird'],
+      ['cat', 'cat'],
+      ['cat', 'cat'],
+      ['cat', 'cat'],
+      ['cat', 'dog'],
+      ['dog', 'dog'],
+      ['dog', 'dog'],
+      ['dog', 'cat'],
+      ['dog', 'fish'],
+      ['bird', 'bird'],
+      ['bird', 'bird'],
     ]);
     const confusion = confusionMatrix(data, ['Cat', 'Dog', 'Bird']);
     expect(confusion).toEqual({
@@ -42,13 +49,23 @@ describe('confusionMatrix and macroF1', () => {
   });
 
   it('derives sorted labels from the references and appends unknown references to spec labels', () => {
-    const data = pairs([['b', 'a'], ['a', 'a'], ['c', 'c']]);
+    const data = pairs([
+      ['b', 'a'],
+      ['a', 'a'],
+      ['c', 'c'],
+    ]);
     expect(confusionMatrix(data).labels).toEqual(['a', 'b', 'c']);
     expect(confusionMatrix(data, ['a', 'b']).labels).toEqual(['a', 'b', 'c']);
   });
 
   it('leaves out classes that never occur, and is null with no data', () => {
-    const confusion = confusionMatrix(pairs([['a', 'a'], ['a', 'a']]), ['a', 'b']);
+    const confusion = confusionMatrix(
+      pairs([
+        ['a', 'a'],
+        ['a', 'a'],
+      ]),
+      ['a', 'b'],
+    );
     expect(macroF1(confusion)).toBe(1);
     expect(macroF1(confusionMatrix([], ['a', 'b']))).toBeNull();
   });

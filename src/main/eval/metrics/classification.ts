@@ -32,7 +32,10 @@ export interface Confusion {
  * reference label outside them (sorted), so no example is dropped; without spec labels, the distinct references
  * sorted. A prediction that is not a row label counts in the OTHER_LABEL column.
  */
-export function confusionMatrix(pairs: readonly { expected: string; predicted: string }[], specLabels?: readonly string[]): Confusion {
+export function confusionMatrix(
+  pairs: readonly { expected: string; predicted: string }[],
+  specLabels?: readonly string[],
+): Confusion {
   const labels = [...(specLabels ?? [])];
   const index = new Map<string, number>();
   labels.forEach((label, i) => index.set(normalizeText(label), i));

@@ -24,7 +24,9 @@ export function scoreJsonSchema(schema: Record<string, unknown>, output: string)
   const parsed = parseJsonOutput(output);
   if (!parsed.ok) return { score: 0, detail: { errors: [parsed.error] } };
   if (validate(parsed.value)) return { score: 1 };
-  const errors = (validate.errors ?? []).slice(0, MAX_ERRORS).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+  const errors = (validate.errors ?? [])
+    .slice(0, MAX_ERRORS)
+    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
   return { score: 0, detail: { errors } };
 }
 
@@ -35,7 +37,8 @@ export function scoreJsonSchema(schema: Record<string, unknown>, output: string)
  */
 export function scoreJsonFields(fields: readonly string[], output: string, reference: string): ExampleScore {
   const ref = parseJsonOutput(reference);
-  if (!ref.ok || !isJsonObject(ref.value)) return { score: null, detail: { errors: ['reference is not a JSON object'] } };
+  if (!ref.ok || !isJsonObject(ref.value))
+    return { score: null, detail: { errors: ['reference is not a JSON object'] } };
   const out = parseJsonOutput(output);
   const outObject = out.ok && isJsonObject(out.value) ? out.value : undefined;
   const result: Record<string, boolean> = {};
@@ -65,16 +68,23 @@ export function compileSchema(schema: Record<string, unknown>): ValidateFunction
   if (cached) return cached;
   const draft = typeof schema.$schema === 'string' ? schema.$schema : '';
   const options = { strict: false, validateFormats: false, allErrors: true };
-  const ajv = draft.includes('2020-12') ? new Ajv2020(options) : draft.includes('2019-09') ? new Ajv2019(options) : new Ajv(options);
+  const ajv = draft.includes('2020-12')
+    ? new Ajv2020(options)
+    : draft.includes('2019-09')
+      ? new Ajv2019(options)
+      : new Ajv(options);
   try {
     const validate = ajv.compile(schema);
     compiled.set(schema, validate);
     return validate;
   } catch (error) {
-    throw new UserError(`The JSON schema of the metric is invalid: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: 'Check the schema against json-schema.org (draft-07 unless $schema names 2019-09 or 2020-12).',
-      where: 'metric.schema',
-      code: 'invalid-json-schema',
-    });
+    throw new UserError(
+      `The JSON schema of the metric is invalid: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        hint: 'Check the schema against json-schema.org (draft-07 unless $schema names 2019-09 or 2020-12).',
+        where: 'metric.schema',
+        code: 'invalid-json-schema',
+      },
+    );
   }
 }

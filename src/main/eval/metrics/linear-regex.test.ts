@@ -5,7 +5,8 @@ import { MetricSpec } from '../../../shared/metrics';
 import { linearRegex } from './linear-regex';
 import { scoreExample } from './score';
 
-const score = (pattern: string, output: string, flags = '') => scoreExample(MetricSpec.parse({ kind: 'regex', pattern, flags }), { output, reference: null });
+const score = (pattern: string, output: string, flags = '') =>
+  scoreExample(MetricSpec.parse({ kind: 'regex', pattern, flags }), { output, reference: null });
 
 describe('regex metric on a linear-time engine', () => {
   it('scores (a+)+$ and (x+x+)+y against long non-matching outputs without stalling', () => {

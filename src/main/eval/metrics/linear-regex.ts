@@ -31,7 +31,10 @@ function compile(pattern: string, flags: string): LinearRegex | string {
   try {
     const re = new RE2(source, re2Flags);
     const global = new RE2(source, `${re2Flags}g`);
-    return { test: (text: string) => re.test(text), matches: (text, limit = 10_000) => allMatches(global, text, limit) };
+    return {
+      test: (text: string) => re.test(text),
+      matches: (text, limit = 10_000) => allMatches(global, text, limit),
+    };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `the pattern cannot run on the linear-time matcher (${reason})`;

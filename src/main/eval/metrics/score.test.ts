@@ -33,10 +33,12 @@ describe('scoreExample: text metrics', () => {
 
   it('chrf and rouge_l need a reference and report precision and recall', () => {
     expect(score({ kind: 'chrf' }, 'ab', 'abc')).toBeCloseTo(7 / 11, 15);
-    expect(scoreExample(spec({ kind: 'rouge_l' }), { output: 'The cat!', reference: 'the cat is on the mat' })).toEqual({
-      score: 0.5,
-      detail: { precision: 1, recall: 1 / 3 },
-    });
+    expect(scoreExample(spec({ kind: 'rouge_l' }), { output: 'The cat!', reference: 'the cat is on the mat' })).toEqual(
+      {
+        score: 0.5,
+        detail: { precision: 1, recall: 1 / 3 },
+      },
+    );
     expect(score({ kind: 'rouge_l' }, 'x', null)).toBeNull();
   });
 
@@ -58,7 +60,11 @@ describe('scoreExample: JSON metrics', () => {
   it('json_schema checks conformance and reports the violations', () => {
     const schemaSpec = spec({
       kind: 'json_schema',
-      schema: { type: 'object', required: ['name', 'age'], properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } } },
+      schema: {
+        type: 'object',
+        required: ['name', 'age'],
+        properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } },
+      },
     });
     expect(scoreExample(schemaSpec, { output: '{"name": "Ada", "age": 36}', reference: null })).toEqual({ score: 1 });
     const bad = scoreExample(schemaSpec, { output: '{"name": 5, "age": -1}', reference: null });
@@ -68,7 +74,12 @@ describe('scoreExample: JSON metrics', () => {
   });
 
   it('json_schema understands draft 2020-12, ignores formats and rejects an invalid schema with a UserError', () => {
-    const modern = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'array', prefixItems: [{ type: 'number' }], items: false };
+    const modern = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'array',
+      prefixItems: [{ type: 'number' }],
+      items: false,
+    };
     expect(score({ kind: 'json_schema', schema: modern }, '[1]')).toBe(1);
     expect(score({ kind: 'json_schema', schema: modern }, '[1, 2]')).toBe(0);
     expect(score({ kind: 'json_schema', schema: { type: 'string', format: 'email' } }, '"not an email"')).toBe(1);
@@ -79,7 +90,10 @@ describe('scoreExample: JSON metrics', () => {
     const fields = spec({ kind: 'json_fields', fields: ['name', 'address.city', 'zip'] });
     const reference = '{"name": "Ada Lovelace", "address": {"city": "London"}, "zip": 12345}';
     // name matches after normalisation, city is wrong, zip matches as text ("12345"): 2 of 3
-    const result = scoreExample(fields, { output: '{"name": "ada lovelace.", "address": {"city": "Paris"}, "zip": "12345"}', reference });
+    const result = scoreExample(fields, {
+      output: '{"name": "ada lovelace.", "address": {"city": "Paris"}, "zip": "12345"}',
+      reference,
+    });
     expect(result.score).toBeCloseTo(2 / 3, 15);
     expect(result.detail?.fields).toEqual({ name: true, 'address.city': false, zip: true });
     // A field missing from the reference is not scored.
@@ -114,7 +128,10 @@ describe('aggregate', () => {
     ].map((e) => scoreExample(fields, e));
     const result = aggregate(fields, run);
     expect(result.value).toBeCloseTo((0.5 + 1 + 0.5) / 3, 15);
-    expect(result.perField).toEqual({ a: { correct: 2, n: 3, accuracy: 2 / 3 }, b: { correct: 1, n: 2, accuracy: 0.5 } });
+    expect(result.perField).toEqual({
+      a: { correct: 2, n: 3, accuracy: 2 / 3 },
+      b: { correct: 1, n: 2, accuracy: 0.5 },
+    });
   });
 
   it('gives classification accuracy, the confusion matrix and macro-F1', () => {
@@ -130,7 +147,14 @@ describe('aggregate', () => {
     const result = aggregate(cls, run);
     expect(result.value).toBeCloseTo(2 / 5, 15);
     // rows pos, neg; columns pos, neg, (other)
-    expect(result.confusion).toEqual({ labels: ['pos', 'neg'], columns: ['pos', 'neg', '(other)'], matrix: [[1, 1, 0], [0, 1, 2]] });
+    expect(result.confusion).toEqual({
+      labels: ['pos', 'neg'],
+      columns: ['pos', 'neg', '(other)'],
+      matrix: [
+        [1, 1, 0],
+        [0, 1, 2],
+      ],
+    });
     // pos: TP 1, FP 0, FN 1 -> 2/3; neg: TP 1, FP 1, FN 2 -> 2/5; macro = (2/3 + 2/5) / 2 = 8/15
     expect(result.macroF1).toBeCloseTo(8 / 15, 15);
   });

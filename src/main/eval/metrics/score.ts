@@ -13,7 +13,8 @@ import type { ExampleInput, ExampleScore } from './types';
 /** Scores one example; `spec` is a parsed MetricSpec (defaults filled). */
 export function scoreExample(spec: MetricSpec, example: ExampleInput): ExampleScore {
   const { output, reference } = example;
-  if (METRIC_NEEDS_REFERENCE[spec.kind] && reference === null) return { score: null, detail: { errors: ['no reference'] } };
+  if (METRIC_NEEDS_REFERENCE[spec.kind] && reference === null)
+    return { score: null, detail: { errors: ['no reference'] } };
   const ref = reference ?? '';
   switch (spec.kind) {
     case 'exact_match':
@@ -22,7 +23,9 @@ export function scoreExample(spec: MetricSpec, example: ExampleInput): ExampleSc
       return binary(spec.normalize ? normalizeText(output).includes(normalizeText(ref)) : output.includes(ref));
     case 'regex': {
       const matcher = linearRegex(spec.pattern, spec.flags);
-      return typeof matcher === 'string' ? { score: null, detail: { errors: [matcher] } } : binary(matcher.test(output));
+      return typeof matcher === 'string'
+        ? { score: null, detail: { errors: [matcher] } }
+        : binary(matcher.test(output));
     }
     case 'json_valid':
       return scoreJsonValid(output);
@@ -32,7 +35,8 @@ export function scoreExample(spec: MetricSpec, example: ExampleInput): ExampleSc
       return scoreJsonFields(spec.fields, output, ref);
     case 'classification': {
       const expected = readLabel(ref, spec.field);
-      if (expected === undefined) return { score: null, detail: { errors: [`reference has no field '${spec.field}'`] } };
+      if (expected === undefined)
+        return { score: null, detail: { errors: [`reference has no field '${spec.field}'`] } };
       const predicted = readLabel(output, spec.field) ?? '';
       return { score: predicted === expected ? 1 : 0, detail: { expected, predicted } };
     }

@@ -8,7 +8,10 @@ import { assert } from '../../../shared/errors';
  * agreement expected from each rater's label frequencies. NaN when p_e = 1 (both raters always use one label).
  */
 export function cohensKappa(rater1: readonly string[], rater2: readonly string[]): number {
-  assert(rater1.length === rater2.length && rater1.length > 0, "Cohen's kappa needs two equally long, non-empty rating lists");
+  assert(
+    rater1.length === rater2.length && rater1.length > 0,
+    "Cohen's kappa needs two equally long, non-empty rating lists",
+  );
   const n = rater1.length;
   const counts1 = new Map<string, number>();
   const counts2 = new Map<string, number>();
@@ -33,7 +36,10 @@ export function cohensKappa(rater1: readonly string[], rater2: readonly string[]
  * `units[u][r]` is rater r's value for unit u, null when missing. NaN when nothing is pairable or only one value
  * occurs (no expected disagreement).
  */
-export function krippendorffAlpha(units: readonly (readonly (string | null)[])[], level: 'nominal' = 'nominal'): number {
+export function krippendorffAlpha(
+  units: readonly (readonly (string | null)[])[],
+  level: 'nominal' = 'nominal',
+): number {
   assert(level === 'nominal', 'only the nominal level is implemented');
   const coincidence = new Map<string, Map<string, number>>();
   const add = (c: string, k: string, w: number) => {

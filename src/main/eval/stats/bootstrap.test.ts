@@ -5,7 +5,10 @@ import { Rng } from './prng';
 /** Standard normal draws by Box-Muller from the seeded generator. */
 function normals(n: number, seed: number): number[] {
   const rng = new Rng(seed, 99);
-  return Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat()));
+  return Array.from(
+    { length: n },
+    () => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat()),
+  );
 }
 
 describe('bootstrapMeanCI', () => {

@@ -32,7 +32,11 @@ export function bootstrapMeanCI(values: readonly number[], options: BootstrapOpt
 }
 
 /** CI of mean(a) - mean(b) over paired examples (a[i] and b[i] are the same example under two conditions). */
-export function pairedBootstrapDiffCI(a: readonly number[], b: readonly number[], options: BootstrapOptions): BootstrapResult {
+export function pairedBootstrapDiffCI(
+  a: readonly number[],
+  b: readonly number[],
+  options: BootstrapOptions,
+): BootstrapResult {
   assert(a.length === b.length, 'paired samples must have the same length');
   return bootstrapMeanCI(
     a.map((v, i) => v - (b[i] as number)),
@@ -49,7 +53,10 @@ export function bootstrapMeansCI(series: readonly (readonly number[])[], options
   const level = options.level ?? DEFAULT_LEVEL;
   const n = series[0]?.length ?? 0;
   assert(n > 0 && series.every((s) => s.length === n), 'bootstrap needs equal-length, non-empty series');
-  assert(Number.isInteger(resamples) && resamples >= 1 && level > 0 && level < 1, 'bootstrap needs resamples >= 1 and 0 < level < 1');
+  assert(
+    Number.isInteger(resamples) && resamples >= 1 && level > 0 && level < 1,
+    'bootstrap needs resamples >= 1 and 0 < level < 1',
+  );
   const rng = new Rng(options.seed, options.stream ?? 0);
   const means = series.map(() => new Float64Array(resamples));
   const sums = new Float64Array(series.length);
@@ -57,13 +64,20 @@ export function bootstrapMeansCI(series: readonly (readonly number[])[], options
     sums.fill(0);
     for (let draw = 0; draw < n; draw++) {
       const i = rng.nextInt(n);
-      for (let s = 0; s < series.length; s++) sums[s] = (sums[s] as number) + ((series[s] as readonly number[])[i] as number);
+      for (let s = 0; s < series.length; s++)
+        sums[s] = (sums[s] as number) + ((series[s] as readonly number[])[i] as number);
     }
     for (let s = 0; s < series.length; s++) (means[s] as Float64Array)[r] = (sums[s] as number) / n;
   }
   const alpha = (1 - level) / 2;
   return series.map((values, s) => {
     const sorted = (means[s] as Float64Array).sort();
-    return { estimate: mean(values), ci: [quantileSorted(sorted, alpha), quantileSorted(sorted, 1 - alpha)], level, resamples, seed: options.seed };
+    return {
+      estimate: mean(values),
+      ci: [quantileSorted(sorted, alpha), quantileSorted(sorted, 1 - alpha)],
+      level,
+      resamples,
+      seed: options.seed,
+    };
   });
 }

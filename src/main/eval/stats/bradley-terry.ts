@@ -62,18 +62,27 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
   const resamples = options.resamples ?? 1000;
   const level = options.level ?? 0.95;
   const prior = options.prior ?? 1;
-  assert(battles.length > 0 && battles.every((b) => b.a !== b.b), 'Bradley-Terry needs battles between two different players');
-  assert(prior >= 0 && resamples >= 1 && level > 0 && level < 1, 'Bradley-Terry needs prior >= 0, resamples >= 1, 0 < level < 1');
+  assert(
+    battles.length > 0 && battles.every((b) => b.a !== b.b),
+    'Bradley-Terry needs battles between two different players',
+  );
+  assert(
+    prior >= 0 && resamples >= 1 && level > 0 && level < 1,
+    'Bradley-Terry needs prior >= 0, resamples >= 1, 0 < level < 1',
+  );
   const names = [...new Set(battles.flatMap((b) => [b.a, b.b]))].sort();
   const index = new Map(names.map((name, i) => [name, i]));
   const coded = battles.map((b) => ({ a: index.get(b.a) as number, b: index.get(b.b) as number, winner: b.winner }));
 
   const all = tally(coded, names.length);
   if (prior === 0 && !stronglyConnected(all)) {
-    throw new UserError('Bradley-Terry strengths are not defined for these battles: some player never won or never lost against the rest.', {
-      hint: 'Collect more comparisons, or use a prior above 0 to shrink strengths toward equal.',
-      code: 'bradley-terry-undefined',
-    });
+    throw new UserError(
+      'Bradley-Terry strengths are not defined for these battles: some player never won or never lost against the rest.',
+      {
+        hint: 'Collect more comparisons, or use a prior above 0 to shrink strengths toward equal.',
+        code: 'bradley-terry-undefined',
+      },
+    );
   }
   const fit = fitMM(all, prior);
 
@@ -83,7 +92,10 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
     let counts = tally(resample(coded, rng), names.length);
     // Without a prior a resample may have no MLE; draw again (at most 100 times) rather than report infinities.
     for (let tries = 0; prior === 0 && !stronglyConnected(counts); tries++) {
-      if (tries >= 100) throw new UserError('Too few battles to bootstrap Bradley-Terry strengths without a prior.', { hint: 'Use a prior above 0.' });
+      if (tries >= 100)
+        throw new UserError('Too few battles to bootstrap Bradley-Terry strengths without a prior.', {
+          hint: 'Use a prior above 0.',
+        });
       counts = tally(resample(coded, rng), names.length);
     }
     const refit = fitMM(counts, prior, fit.strengths);
@@ -99,7 +111,16 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
     return { name, strength, ci, elo: toElo(strength), eloCi: [toElo(ci[0]), toElo(ci[1])], ...record };
   });
   players.sort((x, y) => y.strength - x.strength || x.name.localeCompare(y.name));
-  return { players, battles: battles.length, iterations: fit.iterations, converged: fit.converged, seed: options.seed, resamples, level, prior };
+  return {
+    players,
+    battles: battles.length,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    seed: options.seed,
+    resamples,
+    level,
+    prior,
+  };
 }
 
 function toElo(strength: number): number {
@@ -126,7 +147,8 @@ function tally(battles: readonly { a: number; b: number; winner: Battle['winner'
   const square = () => Array.from({ length: players }, () => new Array<number>(players).fill(0));
   const [games, points] = [square(), square()];
   const record = Array.from({ length: players }, (): PlayerRecord => ({ wins: 0, losses: 0, ties: 0 }));
-  const add = (m: number[][], i: number, j: number, v: number) => ((m[i] as number[])[j] = ((m[i] as number[])[j] as number) + v);
+  const add = (m: number[][], i: number, j: number, v: number) =>
+    ((m[i] as number[])[j] = ((m[i] as number[])[j] as number) + v);
   for (const { a, b, winner } of battles) {
     add(games, a, b, 1);
     add(games, b, a, 1);
@@ -175,7 +197,11 @@ function stronglyConnected({ points }: Tally): boolean {
 }
 
 /** Hunter's MM, cyclic over players; strengths returned as centred logs. */
-function fitMM(tallied: Tally, prior: number, start?: readonly number[]): { strengths: number[]; iterations: number; converged: boolean } {
+function fitMM(
+  tallied: Tally,
+  prior: number,
+  start?: readonly number[],
+): { strengths: number[]; iterations: number; converged: boolean } {
   const { score, games } = tallied;
   const n = score.length;
   const pi = start ? start.map((s) => Math.exp(s)) : new Array<number>(n).fill(1);

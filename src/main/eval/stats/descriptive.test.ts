@@ -9,7 +9,7 @@ describe('wilsonInterval', () => {
     expect(hi).toBeCloseTo(0.943319, 6);
   });
 
-  it("reproduces Newcombe (1998, Stat Med 17:857) Table II, method 3 (score interval)", () => {
+  it('reproduces Newcombe (1998, Stat Med 17:857) Table II, method 3 (score interval)', () => {
     const cases: [number, number, number, number][] = [
       [81, 263, 0.2553, 0.3662],
       [15, 148, 0.0624, 0.1605],
@@ -41,7 +41,13 @@ describe('mean and quantileSorted', () => {
     expect(() => mean([])).toThrow();
     // numpy.quantile([1, 2, 3, 4], [0, 0.25, 0.5, 0.9, 1]) = [1, 1.75, 2.5, 3.7, 4]
     const sorted = [1, 2, 3, 4];
-    expect([0, 0.25, 0.5, 0.9, 1].map((p) => quantileSorted(sorted, p))).toEqual([1, 1.75, 2.5, expect.closeTo(3.7, 12), 4]);
+    expect([0, 0.25, 0.5, 0.9, 1].map((p) => quantileSorted(sorted, p))).toEqual([
+      1,
+      1.75,
+      2.5,
+      expect.closeTo(3.7, 12),
+      4,
+    ]);
     expect(quantileSorted([7], 0.3)).toBe(7);
   });
 });

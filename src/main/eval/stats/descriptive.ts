@@ -27,7 +27,10 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
  * Wald interval it stays inside [0, 1] and keeps its coverage near 0 and 1. n = 0 gives [0, 1].
  */
 export function wilsonInterval(successes: number, n: number, z = 1.96): [number, number] {
-  assert(Number.isInteger(successes) && Number.isInteger(n) && successes >= 0 && successes <= n, 'wilsonInterval needs 0 <= successes <= n');
+  assert(
+    Number.isInteger(successes) && Number.isInteger(n) && successes >= 0 && successes <= n,
+    'wilsonInterval needs 0 <= successes <= n',
+  );
   if (n === 0) return [0, 1];
   const p = successes / n;
   const z2 = z * z;

@@ -33,8 +33,14 @@ export function checkDesign(input: FactorialInput): Design {
   assert(new Set(input.components).size === k, 'component names must be distinct');
   const y: (readonly number[])[] = [];
   for (let mask = 0; mask < 2 ** k; mask++) {
-    const scores = input.cells instanceof Map ? input.cells.get(mask) : (input.cells as Readonly<Record<number, readonly number[]>>)[mask];
-    assert(scores !== undefined, `cell ${mask} (${onComponents(input.components, mask).join(' + ') || 'none'}) has no scores`);
+    const scores =
+      input.cells instanceof Map
+        ? input.cells.get(mask)
+        : (input.cells as Readonly<Record<number, readonly number[]>>)[mask];
+    assert(
+      scores !== undefined,
+      `cell ${mask} (${onComponents(input.components, mask).join(' + ') || 'none'}) has no scores`,
+    );
     y.push(scores);
   }
   const n = (y[0] as readonly number[]).length;

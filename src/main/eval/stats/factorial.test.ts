@@ -76,11 +76,27 @@ describe('factorialAnalysis', () => {
     const noise = Array.from({ length: 40 * 8 }, () => rng.nextFloat() - 0.5);
     // Centre each term's deltas so they sum to 0 exactly in expectation; estimates then equal gamma up to rounding.
     const raw = (i: number, term: number) => (noise[term * 40 + i] as number) * 0.2;
-    const centre = Array.from({ length: 8 }, (_, term) => Array.from({ length: 40 }, (_, i) => raw(i, term)).reduce((s, v) => s + v, 0) / 40);
+    const centre = Array.from(
+      { length: 8 },
+      (_, term) => Array.from({ length: 40 }, (_, i) => raw(i, term)).reduce((s, v) => s + v, 0) / 40,
+    );
     const cells = constructed(3, 40, gamma, (i, term) => raw(i, term) - (centre[term] as number));
-    const analysis = factorialAnalysis({ components: ['adapter', 'soft', 'template'], cells, binary: false, seed: 3, permutations: 2000, resamples: 500 });
+    const analysis = factorialAnalysis({
+      components: ['adapter', 'soft', 'template'],
+      cells,
+      binary: false,
+      seed: 3,
+      permutations: 2000,
+      resamples: 500,
+    });
     expect(analysis.effects.map((e) => e.terms.join('+'))).toEqual([
-      'adapter', 'soft', 'template', 'adapter+soft', 'adapter+template', 'soft+template', 'adapter+soft+template',
+      'adapter',
+      'soft',
+      'template',
+      'adapter+soft',
+      'adapter+template',
+      'soft+template',
+      'adapter+soft+template',
     ]);
     const expected = [0.3, -0.1, 0.05, 0.2, 0, -0.05, 0.1];
     analysis.effects.forEach((e, t) => expect(e.estimate).toBeCloseTo(expected[t] as number, 12));
@@ -103,7 +119,10 @@ describe('factorialAnalysis', () => {
     const on = off.map((v) => (v === 1 ? (rng.nextFloat() < 0.95 ? 1 : 0) : rng.nextFloat() < 0.4 ? 1 : 0));
     const input = { components: ['adapter'], cells: { 0: off, 1: on }, binary: true, seed: 42 };
     const analysis = factorialAnalysis(input);
-    const direct = mcnemarTest(on.map((v) => v === 1), off.map((v) => v === 1));
+    const direct = mcnemarTest(
+      on.map((v) => v === 1),
+      off.map((v) => v === 1),
+    );
     expect(analysis.mcnemar).toEqual(direct);
     expect(analysis.effects).toHaveLength(1);
     expect(analysis.effects[0]).toMatchObject({ terms: ['adapter'], test: 'mcnemar', p: direct.p, pHolm: direct.p });
@@ -116,10 +135,18 @@ describe('factorialAnalysis', () => {
   });
 
   it('rejects a design with a missing cell, ragged cells or non-binary scores', () => {
-    expect(() => factorialAnalysis({ components: ['A', 'B'], cells: { 0: [1], 1: [1], 2: [1] }, binary: true, seed: 0 })).toThrow(/cell 3/);
-    expect(() => factorialAnalysis({ components: ['A'], cells: { 0: [1, 0], 1: [1] }, binary: true, seed: 0 })).toThrow(/same/);
-    expect(() => factorialAnalysis({ components: ['A'], cells: { 0: [0.5], 1: [1] }, binary: true, seed: 0 })).toThrow(/0 or 1/);
-    expect(() => factorialAnalysis({ components: ['A', 'B', 'C', 'D', 'E'], cells: {}, binary: true, seed: 0 })).toThrow(/1 to 4/);
+    expect(() =>
+      factorialAnalysis({ components: ['A', 'B'], cells: { 0: [1], 1: [1], 2: [1] }, binary: true, seed: 0 }),
+    ).toThrow(/cell 3/);
+    expect(() => factorialAnalysis({ components: ['A'], cells: { 0: [1, 0], 1: [1] }, binary: true, seed: 0 })).toThrow(
+      /same/,
+    );
+    expect(() => factorialAnalysis({ components: ['A'], cells: { 0: [0.5], 1: [1] }, binary: true, seed: 0 })).toThrow(
+      /0 or 1/,
+    );
+    expect(() =>
+      factorialAnalysis({ components: ['A', 'B', 'C', 'D', 'E'], cells: {}, binary: true, seed: 0 }),
+    ).toThrow(/1 to 4/);
   });
 });
 

@@ -107,16 +107,38 @@ export function factorialAnalysis(input: FactorialInput): FactorialAnalysis {
     const { ci } = boot[t] as { ci: [number, number] };
     if (mcnemar) return { term, estimate: mean(e), ci, p: mcnemar.p, test: 'mcnemar' as PairedTest };
     const flip = signFlipTest(e, { seed: input.seed, resamples: permutations, stream: term });
-    return { term, estimate: flip.estimate, ci, p: flip.p, test: (flip.exact ? 'sign-flip' : 'permutation') as PairedTest };
+    return {
+      term,
+      estimate: flip.estimate,
+      ci,
+      p: flip.p,
+      test: (flip.exact ? 'sign-flip' : 'permutation') as PairedTest,
+    };
   });
   const adjusted = holm(raw.map((r) => r.p));
   const effects = raw.map((r, t): FactorialEffect => {
-    const effect: FactorialEffect = { terms: onComponents(input.components, r.term), mask: r.term, estimate: r.estimate, ci: r.ci, p: r.p, pHolm: adjusted[t] as number, test: r.test };
+    const effect: FactorialEffect = {
+      terms: onComponents(input.components, r.term),
+      mask: r.term,
+      estimate: r.estimate,
+      ci: r.ci,
+      p: r.p,
+      pHolm: adjusted[t] as number,
+      test: r.test,
+    };
     if (popcount(r.term) === 2) {
       effect.simpleEffects = simpleSeries.flatMap((s, i) => {
         if (s.pair !== r.term) return [];
         const { ci } = boot[terms.length + i] as { ci: [number, number] };
-        return [{ component: input.components[s.component] as string, given: input.components[s.given] as string, givenOn: s.givenOn, estimate: mean(s.values), ci }];
+        return [
+          {
+            component: input.components[s.component] as string,
+            given: input.components[s.given] as string,
+            givenOn: s.givenOn,
+            estimate: mean(s.values),
+            ci,
+          },
+        ];
       });
     }
     return effect;

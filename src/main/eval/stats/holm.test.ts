@@ -19,7 +19,8 @@ describe('holm', () => {
     const raw = [0.001, 0.2, 0.012, 0.04, 0.011, 0.5];
     const adjusted = holm(raw);
     const byRaw = raw.map((p, i) => [p, adjusted[i] as number]).sort((x, y) => (x[0] as number) - (y[0] as number));
-    for (let i = 1; i < byRaw.length; i++) expect((byRaw[i] as number[])[1]).toBeGreaterThanOrEqual((byRaw[i - 1] as number[])[1] as number);
+    for (let i = 1; i < byRaw.length; i++)
+      expect((byRaw[i] as number[])[1]).toBeGreaterThanOrEqual((byRaw[i - 1] as number[])[1] as number);
     adjusted.forEach((p, i) => expect(p).toBeGreaterThanOrEqual(raw[i] as number));
   });
 });

@@ -31,7 +31,11 @@ export interface PermutationResult {
   seed: number;
 }
 
-export function pairedPermutationTest(a: readonly number[], b: readonly number[], options: PermutationOptions): PermutationResult {
+export function pairedPermutationTest(
+  a: readonly number[],
+  b: readonly number[],
+  options: PermutationOptions,
+): PermutationResult {
   assert(a.length === b.length, 'paired samples must have the same length');
   return signFlipTest(
     a.map((v, i) => v - (b[i] as number)),
@@ -59,7 +63,8 @@ export function signFlipTest(d: readonly number[], options: PermutationOptions):
     return { estimate: total / n, p: extreme / assignments, exact: true, resamples: assignments, seed: options.seed };
   }
   const lattice = latticeP(d);
-  if (lattice !== undefined) return { estimate: total / n, p: lattice, exact: true, resamples: 2 ** n, seed: options.seed };
+  if (lattice !== undefined)
+    return { estimate: total / n, p: lattice, exact: true, resamples: 2 ** n, seed: options.seed };
   const resamples = options.resamples ?? DEFAULT_PERMUTATIONS;
   const rng = new Rng(options.seed, options.stream ?? 0);
   let extreme = 0;
@@ -86,7 +91,8 @@ const MAX_LATTICE_WORK = 50_000_000;
  */
 function latticeP(d: readonly number[]): number | undefined {
   let scale = 0;
-  for (let m = 0; m <= MAX_LATTICE_BITS && scale === 0; m++) if (d.every((v) => Number.isInteger(v * 2 ** m))) scale = 2 ** m;
+  for (let m = 0; m <= MAX_LATTICE_BITS && scale === 0; m++)
+    if (d.every((v) => Number.isInteger(v * 2 ** m))) scale = 2 ** m;
   if (scale === 0) return undefined;
   const v = d.map((x) => Math.abs(Math.round(x * scale)));
   const range = v.reduce((s, x) => s + x, 0);

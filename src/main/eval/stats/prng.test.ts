@@ -5,7 +5,9 @@ describe('Rng (xoshiro128**)', () => {
   it('reproduces the reference implementation from state {1, 2, 3, 4}', () => {
     // xoshiro128starstar.c next() from s = {1, 2, 3, 4}: 11520 = rotl(2 * 5, 7) * 9, then the rest.
     const rng = Rng.fromState([1, 2, 3, 4]);
-    expect(Array.from({ length: 6 }, () => rng.nextUint32())).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492]);
+    expect(Array.from({ length: 6 }, () => rng.nextUint32())).toEqual([
+      11520, 0, 5927040, 70819200, 2031721883, 1637235492,
+    ]);
   });
 
   it('is deterministic per (seed, stream) and differs across them', () => {

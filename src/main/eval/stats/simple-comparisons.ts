@@ -61,8 +61,18 @@ export function simpleComparisons(input: FactorialInput): SimpleComparison[] {
       );
       return { ...pair, estimate, ci, p: mcnemar.p, test: 'mcnemar' as const, mcnemar };
     }
-    const permutation = pairedPermutationTest(a, b, { seed: input.seed, resamples: input.permutations, stream: PERMUTATION_STREAM + index });
-    return { ...pair, estimate, ci, p: permutation.p, test: permutation.exact ? ('sign-flip' as const) : ('permutation' as const) };
+    const permutation = pairedPermutationTest(a, b, {
+      seed: input.seed,
+      resamples: input.permutations,
+      stream: PERMUTATION_STREAM + index,
+    });
+    return {
+      ...pair,
+      estimate,
+      ci,
+      p: permutation.p,
+      test: permutation.exact ? ('sign-flip' as const) : ('permutation' as const),
+    };
   });
   const adjusted = holm(compared.map((c) => c.p));
   return compared.map((c, i) => ({ ...c, pHolm: adjusted[i] as number }));

@@ -7,7 +7,13 @@ import { ablationVerdict, isSignificant } from './verdict';
 
 const labels = { adapter: 'the adapter', soft: 'the soft prompt', template: 'the template' };
 
-function effect(terms: string[], estimate: number, ci: [number, number], pHolm: number, extra: Partial<FactorialEffect> = {}): FactorialEffect {
+function effect(
+  terms: string[],
+  estimate: number,
+  ci: [number, number],
+  pHolm: number,
+  extra: Partial<FactorialEffect> = {},
+): FactorialEffect {
   return { terms, mask: 0, estimate, ci, p: pHolm, pHolm, test: 'permutation', ...extra };
 }
 
@@ -17,14 +23,35 @@ function drop(component: string, estimate: number, ci: [number, number], pHolm: 
 
 /** A hand-made two-component analysis (adapter = bit 0, template = bit 1), so each sentence can be checked exactly. */
 function twoComponents(effects: FactorialEffect[], comparisons: SimpleComparison[] = []): FactorialAnalysis {
-  const cells = [0.51, 0.82, 0.52, 0.83].map((mean, mask) => ({ mask, on: [], mean, ci: [mean, mean] as [number, number] }));
-  return { components: ['adapter', 'template'], n: 300, binary: true, cells, cellCi: 'wilson', effects, comparisons, seed: 1, resamples: 2000, permutations: 10000, level: 0.95 };
+  const cells = [0.51, 0.82, 0.52, 0.83].map((mean, mask) => ({
+    mask,
+    on: [],
+    mean,
+    ci: [mean, mean] as [number, number],
+  }));
+  return {
+    components: ['adapter', 'template'],
+    n: 300,
+    binary: true,
+    cells,
+    cellCi: 'wilson',
+    effects,
+    comparisons,
+    seed: 1,
+    resamples: 2000,
+    permutations: 10000,
+    level: 0.95,
+  };
 }
 
 describe('ablationVerdict', () => {
   it('names the carrier, what adds nothing on top, the tokens saved, and the sample size once', () => {
     const analysis = twoComponents(
-      [effect(['adapter'], 0.31, [0.27, 0.35], 0.0001), effect(['template'], 0.012, [-0.02, 0.04], 0.4), effect(['adapter', 'template'], 0.002, [-0.01, 0.015], 0.8)],
+      [
+        effect(['adapter'], 0.31, [0.27, 0.35], 0.0001),
+        effect(['template'], 0.012, [-0.02, 0.04], 0.4),
+        effect(['adapter', 'template'], 0.002, [-0.01, 0.015], 0.8),
+      ],
       [drop('template', 0.01, [-0.02, 0.04], 0.5)],
     );
     expect(ablationVerdict(analysis, { labels, unit: 'pts', contextTokens: { template: 212 } })).toEqual([
@@ -40,7 +67,13 @@ describe('ablationVerdict', () => {
   it('describes a significant interaction through the simple effects', () => {
     const simpleEffects = [
       { component: 'template', given: 'adapter', givenOn: true, estimate: 0.12, ci: [0.07, 0.17] as [number, number] },
-      { component: 'template', given: 'adapter', givenOn: false, estimate: -0.04, ci: [-0.09, 0.01] as [number, number] },
+      {
+        component: 'template',
+        given: 'adapter',
+        givenOn: false,
+        estimate: -0.04,
+        ci: [-0.09, 0.01] as [number, number],
+      },
       { component: 'adapter', given: 'template', givenOn: true, estimate: 0.39, ci: [0.33, 0.45] as [number, number] },
       { component: 'adapter', given: 'template', givenOn: false, estimate: 0.23, ci: [0.17, 0.29] as [number, number] },
     ];
@@ -52,15 +85,25 @@ describe('ablationVerdict', () => {
       ],
       [drop('template', 0.12, [0.07, 0.17], 0.001)],
     );
-    const sentences = ablationVerdict(analysis, { labels: { adapter: 'the adapter', template: 'the soft prompt' }, unit: 'pts', contextTokens: { template: 20 } });
+    const sentences = ablationVerdict(analysis, {
+      labels: { adapter: 'the adapter', template: 'the soft prompt' },
+      unit: 'pts',
+      contextTokens: { template: 20 },
+    });
     expect(sentences).toContain('The soft prompt also helps (+4 pts, 95% CI 1 to 7, p = 0.012).');
-    expect(sentences).toContain('The soft prompt helps only with the adapter (interaction +8 pts, 95% CI 3 to 12, p = 0.003; +12 pts with it, -4 pts without).');
+    expect(sentences).toContain(
+      'The soft prompt helps only with the adapter (interaction +8 pts, 95% CI 3 to 12, p = 0.003; +12 pts with it, -4 pts without).',
+    );
     expect(sentences).toContain('The soft prompt costs 20 context tokens per call.');
     expect(sentences.some((s) => s.startsWith('No interaction'))).toBe(false);
   });
 
   it('never claims a gain whose CI spans 0, even with a small p', () => {
-    const analysis = twoComponents([effect(['adapter'], 0.05, [-0.01, 0.1], 0.01), effect(['template'], -0.06, [-0.1, -0.02], 0.02), effect(['adapter', 'template'], 0, [-0.01, 0.01], 1)]);
+    const analysis = twoComponents([
+      effect(['adapter'], 0.05, [-0.01, 0.1], 0.01),
+      effect(['template'], -0.06, [-0.1, -0.02], 0.02),
+      effect(['adapter', 'template'], 0, [-0.01, 0.01], 1),
+    ]);
     expect(isSignificant(analysis.effects[0] as FactorialEffect)).toBe(false);
     const sentences = ablationVerdict(analysis, { labels, unit: 'pts' });
     expect(sentences).toContain('The adapter adds nothing significant on top (+5 pts, 95% CI -1 to 10).');
@@ -69,10 +112,16 @@ describe('ablationVerdict', () => {
   });
 
   it('reads lower-is-better metrics in plain units', () => {
-    const analysis = twoComponents([effect(['adapter'], -42.5, [-50.25, -35], 0.0004), effect(['template'], 3, [-1, 7], 0.3), effect(['adapter', 'template'], 0, [-2, 2], 1)]);
+    const analysis = twoComponents([
+      effect(['adapter'], -42.5, [-50.25, -35], 0.0004),
+      effect(['template'], 3, [-1, 7], 0.3),
+      effect(['adapter', 'template'], 0, [-2, 2], 1),
+    ]);
     analysis.cells = analysis.cells.map((c, i) => ({ ...c, mean: [180, 140, 182, 138][i] as number }));
     const sentences = ablationVerdict(analysis, { labels, unit: '', direction: 'lower' });
-    expect(sentences[0]).toBe('On 300 test examples, the score is 138 with the adapter and the template together, and 180 with none of them.');
+    expect(sentences[0]).toBe(
+      'On 300 test examples, the score is 138 with the adapter and the template together, and 180 with none of them.',
+    );
     expect(sentences[1]).toBe('The adapter carries the improvement (-42.5, 95% CI -50.3 to -35.0, p < 0.001).');
     expect(sentences[2]).toBe('The template adds nothing significant on top (+3.00, 95% CI -1.00 to 7.00).');
   });

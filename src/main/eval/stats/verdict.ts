@@ -27,7 +27,9 @@ export function ablationVerdict(analysis: FactorialAnalysis, options: VerdictOpt
   const k = analysis.components.length;
   const sentences = [overview(analysis, f)];
 
-  const mains = analysis.effects.filter((e) => e.terms.length === 1).sort((a, b) => f.better(b.estimate) - f.better(a.estimate));
+  const mains = analysis.effects
+    .filter((e) => e.terms.length === 1)
+    .sort((a, b) => f.better(b.estimate) - f.better(a.estimate));
   let carrierNamed = false;
   for (const effect of mains) {
     const component = effect.terms[0] as string;
@@ -49,7 +51,9 @@ export function ablationVerdict(analysis: FactorialAnalysis, options: VerdictOpt
   const significant = interactions.filter(isSignificant).sort((a, b) => Math.abs(b.estimate) - Math.abs(a.estimate));
   for (const effect of significant) sentences.push(interactionSentence(effect, analysis, f));
   if (interactions.length > 0 && significant.length === 0) {
-    sentences.push('No interaction between the components is significant: the data are consistent with their effects adding up.');
+    sentences.push(
+      'No interaction between the components is significant: the data are consistent with their effects adding up.',
+    );
   }
 
   for (const component of analysis.components) {
@@ -57,7 +61,11 @@ export function ablationVerdict(analysis: FactorialAnalysis, options: VerdictOpt
     if (tokens === undefined || tokens <= 0) continue;
     const main = mains.find((e) => e.terms[0] === component) as FactorialEffect;
     const count = `${Math.round(tokens)} context token${Math.round(tokens) === 1 ? '' : 's'} per call`;
-    sentences.push(isSignificant(main) && f.better(main.estimate) > 0 ? `${cap(f.label(component))} costs ${count}.` : `Dropping ${f.label(component)} saves ${count}.`);
+    sentences.push(
+      isSignificant(main) && f.better(main.estimate) > 0
+        ? `${cap(f.label(component))} costs ${count}.`
+        : `Dropping ${f.label(component)} saves ${count}.`,
+    );
   }
 
   sentences.push(
@@ -79,7 +87,8 @@ function overview(analysis: FactorialAnalysis, f: Format): string {
 }
 
 function notSignificant(label: string, effect: FactorialEffect, drop: SimpleComparison | undefined, f: Format): string {
-  if (drop === undefined || !isSignificant(drop)) return `${cap(label)} adds nothing significant on top (${f.brief(drop ?? effect)}).`;
+  if (drop === undefined || !isSignificant(drop))
+    return `${cap(label)} adds nothing significant on top (${f.brief(drop ?? effect)}).`;
   return `${cap(label)} makes no significant difference on average (${f.brief(effect)}), but in the full setup it is worth ${f.full(drop)}.`;
 }
 
@@ -93,7 +102,10 @@ function interactionSentence(effect: FactorialEffect, analysis: FactorialAnalysi
   const main = (c: string) => analysis.effects.find((e) => e.terms.length === 1 && e.terms[0] === c)?.estimate ?? 0;
   const [x, y] = effect.terms as [string, string];
   const [helper, carrier] = f.better(main(x)) <= f.better(main(y)) ? [x, y] : [y, x];
-  const find = (on: boolean) => effect.simpleEffects?.find((s) => s.component === helper && s.given === carrier && s.givenOn === on) as SimpleEffect;
+  const find = (on: boolean) =>
+    effect.simpleEffects?.find(
+      (s) => s.component === helper && s.given === carrier && s.givenOn === on,
+    ) as SimpleEffect;
   const [withIt, without] = [find(true), find(false)];
   const helps = (s: SimpleEffect) => (f.direction === 'higher' ? s.ci[0] > 0 : s.ci[1] < 0);
   const detail = `${stats}; ${f.diff(withIt.estimate)} with it, ${f.diff(without.estimate)} without`;
@@ -109,7 +121,11 @@ function dropComparison(analysis: FactorialAnalysis, component: string): SimpleC
 }
 
 function testName(test: string | undefined): string {
-  return test === 'mcnemar' ? "McNemar's test" : test === 'sign-flip' ? 'exact sign-flip test' : 'sign-flip permutation test';
+  return test === 'mcnemar'
+    ? "McNemar's test"
+    : test === 'sign-flip'
+      ? 'exact sign-flip test'
+      : 'sign-flip permutation test';
 }
 
 /** Number formatting in the analysis's unit and direction. */

@@ -40,7 +40,13 @@ export async function bundleEngineWorker(): Promise<WorkerBundle> {
     });
   }
   const script = join(outDir, 'engine-worker.mjs');
-  return { script, renderScript: join(outDir, 'render-worker.mjs'), scoringScript: join(outDir, 'scoring-worker.mjs'), importWriterScript: join(outDir, 'import-writer-worker.mjs'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+  return {
+    script,
+    renderScript: join(outDir, 'render-worker.mjs'),
+    scoringScript: join(outDir, 'scoring-worker.mjs'),
+    importWriterScript: join(outDir, 'import-writer-worker.mjs'),
+    remove: () => rmSync(outDir, { recursive: true, force: true }),
+  };
 }
 
 /** Removes bundles left by test processes that have ended (vitest may end its workers without running exit hooks). */

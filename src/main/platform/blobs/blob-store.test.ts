@@ -61,13 +61,15 @@ describe('BlobStore', () => {
 
   it('refuses content that does not match the expected hash, leaving nothing behind', async () => {
     const store = await BlobStore.open(root);
-    const error = await store.put(Buffer.from('tampered'), { expectedSha256: sha(Buffer.from('original')) }).catch((e: unknown) => e);
+    const error = await store
+      .put(Buffer.from('tampered'), { expectedSha256: sha(Buffer.from('original')) })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).code).toBe('blob-hash-mismatch');
     expect(files()).toEqual([]);
-    expect(await store.put(Buffer.from('original'), { expectedSha256: sha(Buffer.from('original')).toUpperCase() })).toBe(
-      sha(Buffer.from('original')),
-    );
+    expect(
+      await store.put(Buffer.from('original'), { expectedSha256: sha(Buffer.from('original')).toUpperCase() }),
+    ).toBe(sha(Buffer.from('original')));
   });
 
   it('removes the temp file when the source stream fails midway', async () => {
@@ -94,7 +96,9 @@ describe('BlobStore', () => {
 
   it('rejects string chunks and malformed digests as bugs', async () => {
     const store = await BlobStore.open(root);
-    await expect(store.put(Readable.from(['text'], { objectMode: true }) as AsyncIterable<Uint8Array>)).rejects.toBeInstanceOf(BugError);
+    await expect(
+      store.put(Readable.from(['text'], { objectMode: true }) as AsyncIterable<Uint8Array>),
+    ).rejects.toBeInstanceOf(BugError);
     expect(files()).toEqual([]);
     expect(() => store.path('../../etc/passwd')).toThrow(BugError);
   });

@@ -113,7 +113,8 @@ export class BlobStore implements Blobs {
       handle = await fs.open(temp, 'wx');
       for await (const chunk of chunks) {
         if (options.signal?.aborted) throw new CancelledError('Storing the file was cancelled');
-        if (!(chunk instanceof Uint8Array)) throw new BugError('Blob sources must yield bytes (a stream with an encoding yields strings)');
+        if (!(chunk instanceof Uint8Array))
+          throw new BugError('Blob sources must yield bytes (a stream with an encoding yields strings)');
         hash.update(chunk);
         await handle.write(chunk);
       }

@@ -67,7 +67,12 @@ function checkWithSqlite(file: string, checks: FileChecks): { userVersion: numbe
   const sidecars = [`${file}-wal`, `${file}-shm`].filter((sidecar) => !fs.existsSync(sidecar));
   let connection: BetterSqlite3.Database | undefined;
   try {
-    connection = new BetterSqlite3(file, { ...nativeBindingOption(), readonly: true, fileMustExist: true, timeout: checks.timeoutMs });
+    connection = new BetterSqlite3(file, {
+      ...nativeBindingOption(),
+      readonly: true,
+      fileMustExist: true,
+      timeout: checks.timeoutMs,
+    });
     const userVersion = Number(connection.pragma('user_version', { simple: true }));
     if (userVersion > checks.latestVersion) {
       throw new UserError('This workspace database was saved by a newer version of Dovetail.', {
@@ -80,7 +85,12 @@ function checkWithSqlite(file: string, checks: FileChecks): { userVersion: numbe
     const problems = (connection.pragma('quick_check(3)') as { quick_check: string }[])
       .map((row) => row.quick_check)
       .filter((line) => line !== 'ok')
-      .map((line) => line.replace(/\*\*\* in database \w+ \*\*\*/, '').replace(/\s+/g, ' ').trim());
+      .map((line) =>
+        line
+          .replace(/\*\*\* in database \w+ \*\*\*/, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
     if (problems.length > 0) throw corrupt(file, `The database is damaged: ${problems.join('; ')}`);
     return { userVersion };
   } catch (error) {

@@ -37,7 +37,9 @@ function makeDatabase(migrations: readonly Migration[] = notesMigrations): void 
 }
 
 function snapshot(): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name)).toString('base64')]));
+  return Object.fromEntries(
+    fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name)).toString('base64')]),
+  );
 }
 
 function caught(fn: () => unknown): unknown {
@@ -134,7 +136,11 @@ describe('Database', () => {
         }),
       ).toThrow('inner');
     });
-    expect(db.prepare('SELECT body FROM note ORDER BY id').all()).toEqual([{ body: 'a' }, { body: 'b' }, { body: 'd' }]);
+    expect(db.prepare('SELECT body FROM note ORDER BY id').all()).toEqual([
+      { body: 'a' },
+      { body: 'b' },
+      { body: 'd' },
+    ]);
     db.close();
   });
 
@@ -244,7 +250,9 @@ describe('workspace migrations', () => {
   it('create the workspace meta table as a single-row STRICT table', () => {
     const db = Database.create(file, { migrations: workspaceMigrations });
     expect(db.schemaVersion).toBe(workspaceMigrations.length);
-    const insert = db.prepare('INSERT INTO workspace (singleton, id, name, created_at, app_version) VALUES (?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO workspace (singleton, id, name, created_at, app_version) VALUES (?, ?, ?, ?, ?)',
+    );
     insert.run(1, 'id-1', 'Demo', '2026-01-01T00:00:00.000Z', '0.1.0');
     expect(() => insert.run(2, 'id-2', 'Other', 'x', 'y')).toThrow(/CHECK/);
     expect(() => insert.run(1, 'id-3', 'Dup', 'x', 'y')).toThrow(/UNIQUE|PRIMARY KEY/);

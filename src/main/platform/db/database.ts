@@ -57,7 +57,11 @@ export class Database implements MigrationTarget {
   static open(file: string, options: DatabaseOptions): Database {
     const latestVersion = validateMigrations(options.migrations);
     const timeoutMs = options.busyTimeoutMs ?? 5000;
-    checkDatabaseFile(file, { applicationId: options.applicationId ?? DOVETAIL_APPLICATION_ID, latestVersion, timeoutMs });
+    checkDatabaseFile(file, {
+      applicationId: options.applicationId ?? DOVETAIL_APPLICATION_ID,
+      latestVersion,
+      timeoutMs,
+    });
     let raw: BetterSqlite3.Database;
     try {
       raw = new BetterSqlite3(file, { ...nativeBindingOption(), fileMustExist: true, timeout: timeoutMs });

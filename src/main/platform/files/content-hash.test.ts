@@ -32,7 +32,11 @@ describe('ContentHasher', () => {
     const out = await new ContentHasher().hashFiles(files, { onProgress: (p) => progress.push(p) });
     expect(out.map((h) => h.sha256)).toEqual([sha(big), sha(small)]);
     expect(out.map((h) => h.size)).toEqual([big.length, small.length]);
-    expect(progress.at(-1)).toEqual({ file: '', bytesDone: big.length + small.length, bytesTotal: big.length + small.length });
+    expect(progress.at(-1)).toEqual({
+      file: '',
+      bytesDone: big.length + small.length,
+      bytesTotal: big.length + small.length,
+    });
   });
 
   it('reads a file again only when its size, mtime or inode changed', async () => {
@@ -56,7 +60,11 @@ describe('ContentHasher', () => {
   it('stops with CancelledError when the signal aborts', async () => {
     const file = write('big.bin', new Uint8Array(20 * 1024 * 1024));
     const controller = new AbortController();
-    const hashing = new ContentHasher().hashFile(file, { onProgress: () => controller.abort(), signal: controller.signal, progressEvery: 1 });
+    const hashing = new ContentHasher().hashFile(file, {
+      onProgress: () => controller.abort(),
+      signal: controller.signal,
+      progressEvery: 1,
+    });
     await expect(hashing).rejects.toBeInstanceOf(CancelledError);
   });
 
@@ -64,16 +72,26 @@ describe('ContentHasher', () => {
     execFileSync('mkfifo', [path.join(dir, 'fifo.safetensors')]);
     fs.symlinkSync('/dev/zero', path.join(dir, 'zero.safetensors'));
     const hasher = new ContentHasher();
-    for (const [name, kind] of [['fifo.safetensors', 'a named pipe (FIFO)'], ['zero.safetensors', 'a device']] as const) {
+    for (const [name, kind] of [
+      ['fifo.safetensors', 'a named pipe (FIFO)'],
+      ['zero.safetensors', 'a device'],
+    ] as const) {
       const error = await hasher.hashFile(path.join(dir, name)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
-      expect(error).toMatchObject({ message: `${name} is ${kind}, not a regular file.`, where: path.join(dir, name), code: 'file-not-regular' });
+      expect(error).toMatchObject({
+        message: `${name} is ${kind}, not a regular file.`,
+        where: path.join(dir, name),
+        code: 'file-not-regular',
+      });
     }
     await expect(hasher.hashFile('/dev/urandom')).rejects.toMatchObject({ code: 'file-not-regular' });
   });
 
   it('combines named digests in order under a version tag', () => {
-    const parts = [{ name: 'a', size: 1, sha256: 'x' }, { name: 'b', size: 2, sha256: 'y' }];
+    const parts = [
+      { name: 'a', size: 1, sha256: 'x' },
+      { name: 'b', size: 2, sha256: 'y' },
+    ];
     expect(combineDigests('v1', parts)).not.toBe(combineDigests('v1', [...parts].reverse()));
     expect(combineDigests('v1', parts)).not.toBe(combineDigests('v2', parts));
     expect(combineDigests('v1', parts)).toMatch(/^[0-9a-f]{64}$/);

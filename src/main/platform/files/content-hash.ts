@@ -58,12 +58,20 @@ export async function openRegularFile(path: string): Promise<{ handle: FileHandl
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new UserError(code === 'ENOENT' ? `${basename(path)} is missing.` : `Cannot read ${basename(path)}: ${(error as Error).message}`, {
-      where: path,
-      hint: code === 'ENOENT' ? 'Check that the folder still holds all its files.' : 'Check that the file is readable by your user account.',
-      code: 'file-unreadable',
-      cause: error,
-    });
+    throw new UserError(
+      code === 'ENOENT'
+        ? `${basename(path)} is missing.`
+        : `Cannot read ${basename(path)}: ${(error as Error).message}`,
+      {
+        where: path,
+        hint:
+          code === 'ENOENT'
+            ? 'Check that the folder still holds all its files.'
+            : 'Check that the file is readable by your user account.',
+        code: 'file-unreadable',
+        cause: error,
+      },
+    );
   }
   const stats = await handle.stat();
   if (!stats.isFile()) {
@@ -107,7 +115,9 @@ export class ContentHasher {
         }
         const base = done;
         options.onProgress?.({ file: o.path, bytesDone: base, bytesTotal });
-        const hash = await hashHandle(o.path, o.handle, o.stats, options, (n) => options.onProgress?.({ file: o.path, bytesDone: base + n, bytesTotal }));
+        const hash = await hashHandle(o.path, o.handle, o.stats, options, (n) =>
+          options.onProgress?.({ file: o.path, bytesDone: base + n, bytesTotal }),
+        );
         done += o.stats.size;
         this.cache.set(o.path, hash);
         out.push(hash);
@@ -126,7 +136,13 @@ export class ContentHasher {
   }
 }
 
-async function hashHandle(path: string, handle: FileHandle, stats: Stats, options: HashOptions, progress: (bytes: number) => void): Promise<FileHash> {
+async function hashHandle(
+  path: string,
+  handle: FileHandle,
+  stats: Stats,
+  options: HashOptions,
+  progress: (bytes: number) => void,
+): Promise<FileHash> {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, stats.size)));
   let position = 0;
@@ -157,7 +173,10 @@ async function hashHandle(path: string, handle: FileHandle, stats: Stats, option
 }
 
 /** One digest over named parts (name, size and sha256 of each, in the order given), under a version tag. */
-export function combineDigests(version: string, parts: readonly { name: string; size: number; sha256: string }[]): string {
+export function combineDigests(
+  version: string,
+  parts: readonly { name: string; size: number; sha256: string }[],
+): string {
   const hash = createHash('sha256').update(`${version}\n`);
   for (const p of parts) hash.update(`${p.name}\n${p.size}\n${p.sha256}\n`);
   return hash.digest('hex');

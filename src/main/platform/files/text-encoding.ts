@@ -23,9 +23,15 @@ export interface EncodingRefused {
 /** How many bytes of the file's start to look at. */
 export const SNIFF_BYTES = 64 * 1024;
 
-export const SAVE_AS_UTF8 = 'Open the file in a text editor and save it with the encoding "UTF-8" (in Excel: Save As > "CSV UTF-8").';
+export const SAVE_AS_UTF8 =
+  'Open the file in a text editor and save it with the encoding "UTF-8" (in Excel: Save As > "CSV UTF-8").';
 
-const LABELS: Record<TextEncoding, string> = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 (little-endian)', 'utf-16be': 'UTF-16 (big-endian)', 'windows-1252': 'Windows-1252 (Latin-1)' };
+const LABELS: Record<TextEncoding, string> = {
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16 (little-endian)',
+  'utf-16be': 'UTF-16 (big-endian)',
+  'windows-1252': 'Windows-1252 (Latin-1)',
+};
 
 /** chardet names read as Windows-1252 (a superset of ISO-8859-1 in its printable range). */
 const LATIN1_NAMES = new Set(['ISO-8859-1', 'windows-1252']);
@@ -36,7 +42,10 @@ const SURE = 50;
 export function sniffEncoding(head: Uint8Array): EncodingFound | EncodingRefused {
   const b = head;
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return found('utf-8', 3, false);
-  if ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) || (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff)) {
+  if (
+    (b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) ||
+    (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff)
+  ) {
     return refused('UTF-32');
   }
   if (b[0] === 0xff && b[1] === 0xfe) return found('utf-16le', 2, true);
@@ -44,7 +53,11 @@ export function sniffEncoding(head: Uint8Array): EncodingFound | EncodingRefused
   const utf16 = utf16WithoutBom(b);
   if (utf16 !== undefined) return found(utf16, 0, true);
   if (b.includes(0)) {
-    return { ok: false, reason: 'holds NUL bytes: it looks like a binary file (a spreadsheet, an archive, a database), not text', hint: 'Export the data as CSV or JSON Lines first, then import that file.' };
+    return {
+      ok: false,
+      reason: 'holds NUL bytes: it looks like a binary file (a spreadsheet, an archive, a database), not text',
+      hint: 'Export the data as CSV or JSON Lines first, then import that file.',
+    };
   }
   // Mostly valid UTF-8 beside a few invalid bytes: a UTF-8 file with damage or a pasted-in part in another encoding.
   // It is read as UTF-8, so the read stops at the line of the first bad byte and says so.
@@ -106,10 +119,16 @@ function hasUtf8Sequences(b: Uint8Array): boolean {
 }
 
 function found(encoding: TextEncoding, bomBytes: number, converted: boolean): EncodingFound {
-  const note = converted ? `The file is encoded as ${LABELS[encoding]}; Dovetail converted it to UTF-8. Check accented and non-Latin letters in the preview.` : null;
+  const note = converted
+    ? `The file is encoded as ${LABELS[encoding]}; Dovetail converted it to UTF-8. Check accented and non-Latin letters in the preview.`
+    : null;
   return { ok: true, encoding, bomBytes, note };
 }
 
 function refused(name: string): EncodingRefused {
-  return { ok: false, reason: `is encoded as ${name}, which Dovetail does not read (it reads UTF-8, UTF-16 and Latin-1)`, hint: SAVE_AS_UTF8 };
+  return {
+    ok: false,
+    reason: `is encoded as ${name}, which Dovetail does not read (it reads UTF-8, UTF-16 and Latin-1)`,
+    hint: SAVE_AS_UTF8,
+  };
 }

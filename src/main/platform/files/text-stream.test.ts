@@ -16,7 +16,11 @@ function file(name: string, content: string | Buffer): string {
   return target;
 }
 
-async function readLines(target: string, maxChars = 1000, maxBytes = 1e9): Promise<{ lines: string[]; failure?: TextReadFailure; lastLine: number }> {
+async function readLines(
+  target: string,
+  maxChars = 1000,
+  maxBytes = 1e9,
+): Promise<{ lines: string[]; failure?: TextReadFailure; lastLine: number }> {
   const source = await openTextSource(target, { maxBytes });
   if (!source.ok) throw new Error(source.reason);
   const out: string[] = [];
@@ -45,7 +49,10 @@ describe('text streams', () => {
 
   it('stops at a byte that is not UTF-8, after the lines before it', async () => {
     const head = Array.from({ length: 200 }, (_, i) => `{"n": ${i}, "word": "déjà"}`).join('\n');
-    const target = file('bad-byte.jsonl', Buffer.concat([Buffer.from(`${head}\n{"n": "caf`), Buffer.from([0xe9]), Buffer.from('"}\n{"n": 1}\n')]));
+    const target = file(
+      'bad-byte.jsonl',
+      Buffer.concat([Buffer.from(`${head}\n{"n": "caf`), Buffer.from([0xe9]), Buffer.from('"}\n{"n": 1}\n')]),
+    );
     const read = await readLines(target);
     expect(read.lines).toHaveLength(200);
     expect(read.failure?.reason).toBe('is not valid UTF-8 text');
@@ -66,9 +73,19 @@ describe('text streams', () => {
   });
 
   it('readUserText reads a small file whole and refuses a folder, a FIFO-free binary and a file over its limit', async () => {
-    expect((await readUserText(file('ok.json', '{"a": 1}'), { where: 'test', maxBytes: 100, expected: 'JSON' })).text).toBe('{"a": 1}');
-    await expect(readUserText(dir, { where: 'test', maxBytes: 100, expected: 'JSON' })).rejects.toThrow(/is a folder, not a regular file/);
-    await expect(readUserText(file('bin.dat', Buffer.from([1, 0, 2, 0, 0, 0, 3])), { where: 'test', maxBytes: 100, expected: 'JSON' })).rejects.toThrow(/binary file/);
+    expect(
+      (await readUserText(file('ok.json', '{"a": 1}'), { where: 'test', maxBytes: 100, expected: 'JSON' })).text,
+    ).toBe('{"a": 1}');
+    await expect(readUserText(dir, { where: 'test', maxBytes: 100, expected: 'JSON' })).rejects.toThrow(
+      /is a folder, not a regular file/,
+    );
+    await expect(
+      readUserText(file('bin.dat', Buffer.from([1, 0, 2, 0, 0, 0, 3])), {
+        where: 'test',
+        maxBytes: 100,
+        expected: 'JSON',
+      }),
+    ).rejects.toThrow(/binary file/);
     const big = readUserText(file('big.json', 'x'.repeat(200)), { where: 'test', maxBytes: 100, expected: 'JSON' });
     await expect(big).rejects.toBeInstanceOf(UserError);
     await expect(big).rejects.toThrow(/is 200 bytes, over the limit of 100 bytes/);

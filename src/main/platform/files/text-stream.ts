@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
-import { SAVE_AS_UTF8, SNIFF_BYTES, encodingLabel, sniffEncoding, type EncodingFound, type EncodingRefused } from './text-encoding';
+import {
+  SAVE_AS_UTF8,
+  SNIFF_BYTES,
+  encodingLabel,
+  sniffEncoding,
+  type EncodingFound,
+  type EncodingRefused,
+} from './text-encoding';
 import { UserError } from '../../../shared/errors';
 import { checkUserFile, formatBytes, type FileCheck } from './user-files';
 
@@ -74,7 +81,10 @@ export async function openTextSource(path: string, options: TextSourceOptions): 
           bytes += chunk.length;
           hash.update(chunk);
           if (bytes > options.maxBytes) {
-            throw new TextReadFailure(`grew past the limit of ${formatBytes(options.maxBytes)} while being read`, 'Import a copy of the file that is no longer being written.');
+            throw new TextReadFailure(
+              `grew past the limit of ${formatBytes(options.maxBytes)} while being read`,
+              'Import a copy of the file that is no longer being written.',
+            );
           }
           yield* decode(decoder, chunk, encoding, false);
         }
@@ -87,7 +97,10 @@ export async function openTextSource(path: string, options: TextSourceOptions): 
 }
 
 /** Splits decoded text into lines (\n or \r\n); a line longer than maxChars fails with its number. */
-export async function* lines(chunks: AsyncIterable<string>, maxChars: number): AsyncGenerator<{ text: string; line: number }, void, undefined> {
+export async function* lines(
+  chunks: AsyncIterable<string>,
+  maxChars: number,
+): AsyncGenerator<{ text: string; line: number }, void, undefined> {
   let line = 1;
   let pending: string[] = [];
   let pendingLength = 0;
@@ -125,7 +138,12 @@ function tooLong(line: number, maxChars: number): TextReadFailure {
  * Decodes strictly. At a bad byte it yields the text before it (as a lenient decoder reads the chunk up to its first
  * replacement character), then throws: the caller's line count then points at the line that holds the byte.
  */
-function* decode(decoder: TextDecoder, chunk: Uint8Array, encoding: EncodingFound, end: boolean): Generator<string, void, undefined> {
+function* decode(
+  decoder: TextDecoder,
+  chunk: Uint8Array,
+  encoding: EncodingFound,
+  end: boolean,
+): Generator<string, void, undefined> {
   let text: string;
   try {
     text = decoder.decode(chunk, { stream: !end });
@@ -133,7 +151,10 @@ function* decode(decoder: TextDecoder, chunk: Uint8Array, encoding: EncodingFoun
     const lenient = new TextDecoder(encoding.encoding).decode(chunk);
     const bad = lenient.indexOf('\uFFFD');
     if (bad > 0) yield lenient.slice(0, bad);
-    throw new TextReadFailure(`is not valid ${encodingLabel(encoding.encoding)} text`, `The file mixes encodings or is damaged. ${SAVE_AS_UTF8}`);
+    throw new TextReadFailure(
+      `is not valid ${encodingLabel(encoding.encoding)} text`,
+      `The file mixes encodings or is damaged. ${SAVE_AS_UTF8}`,
+    );
   }
   if (text !== '') yield text;
 }
@@ -141,7 +162,16 @@ function* decode(decoder: TextDecoder, chunk: Uint8Array, encoding: EncodingFoun
 async function withStallLimit<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TextReadFailure(`gave no data for ${Math.round(ms / 1000)} s`, 'Copy the file to a local disk and import the copy.')), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new TextReadFailure(
+            `gave no data for ${Math.round(ms / 1000)} s`,
+            'Copy the file to a local disk and import the copy.',
+          ),
+        ),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, stalled]);
@@ -154,7 +184,10 @@ async function withStallLimit<T>(promise: Promise<T>, ms: number): Promise<T> {
  * A small user-named text file read whole (an experiment file, a training JSONL): checked (regular file, size, not
  * /proc), read up to the cap however the file changes meanwhile, and decoded as sniffed. Refusals are UserErrors.
  */
-export async function readUserText(path: string, check: FileCheck): Promise<{ text: string; bytes: Buffer; note: string | null }> {
+export async function readUserText(
+  path: string,
+  check: FileCheck,
+): Promise<{ text: string; bytes: Buffer; note: string | null }> {
   await checkUserFile(path, check);
   const handle = await open(path, 'r');
   let bytes: Buffer;
@@ -170,13 +203,26 @@ export async function readUserText(path: string, check: FileCheck): Promise<{ te
     await handle.close();
   }
   if (bytes.length > check.maxBytes) {
-    throw new UserError(`${path} grew past the limit of ${formatBytes(check.maxBytes)} while being read.`, { code: 'file-too-large', where: check.where, hint: 'Use a copy of the file that is no longer being written.' });
+    throw new UserError(`${path} grew past the limit of ${formatBytes(check.maxBytes)} while being read.`, {
+      code: 'file-too-large',
+      where: check.where,
+      hint: 'Use a copy of the file that is no longer being written.',
+    });
   }
   const encoding = sniffEncoding(bytes.subarray(0, SNIFF_BYTES));
-  if (!encoding.ok) throw new UserError(`${path} ${encoding.reason}.`, { code: 'file-encoding', where: check.where, hint: encoding.hint });
+  if (!encoding.ok)
+    throw new UserError(`${path} ${encoding.reason}.`, {
+      code: 'file-encoding',
+      where: check.where,
+      hint: encoding.hint,
+    });
   try {
     return { text: new TextDecoder(encoding.encoding, { fatal: true }).decode(bytes), bytes, note: encoding.note };
   } catch {
-    throw new UserError(`${path} is not valid ${encodingLabel(encoding.encoding)} text.`, { code: 'file-encoding', where: check.where, hint: SAVE_AS_UTF8 });
+    throw new UserError(`${path} is not valid ${encodingLabel(encoding.encoding)} text.`, {
+      code: 'file-encoding',
+      where: check.where,
+      hint: SAVE_AS_UTF8,
+    });
   }
 }

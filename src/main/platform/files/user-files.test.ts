@@ -13,7 +13,10 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const check = { where: 'test: path', maxBytes: 1024 * 1024, expected: 'a .jsonl or .csv file' };
 
 async function refusal(target: string, maxBytes = check.maxBytes): Promise<UserError> {
-  const error: unknown = await checkUserFile(target, { ...check, maxBytes }).then(() => null, (e: unknown) => e);
+  const error: unknown = await checkUserFile(target, { ...check, maxBytes }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof UserError)) throw new Error(`expected a UserError for ${target}, got ${String(error)}`);
   expect(error.message).not.toMatch(/\bE[A-Z]{3,}\b/); // no ENOENT, EISDIR ... in what the user reads
   expect(error.where).toBe('test: path');
@@ -64,6 +67,10 @@ describe('checkPathText', () => {
   });
 
   it('formats sizes for people', () => {
-    expect([formatBytes(512), formatBytes(2048), formatBytes(8 * 1024 ** 3)]).toEqual(['512 bytes', '2.0 KiB', '8.0 GiB']);
+    expect([formatBytes(512), formatBytes(2048), formatBytes(8 * 1024 ** 3)]).toEqual([
+      '512 bytes',
+      '2.0 KiB',
+      '8.0 GiB',
+    ]);
   });
 });

@@ -41,7 +41,11 @@ export interface FileCheck {
 export function checkPathText(input: string, where: string): void {
   const problem = pathTextProblem(input);
   if (problem !== undefined) {
-    throw new UserError(`The path ${problem}.`, { code: 'bad-path', where, hint: 'Type the path again, or pick the file or folder with the chooser.' });
+    throw new UserError(`The path ${problem}.`, {
+      code: 'bad-path',
+      where,
+      hint: 'Type the path again, or pick the file or folder with the chooser.',
+    });
   }
 }
 
@@ -53,7 +57,10 @@ export async function virtualFileSystem(absolute: string): Promise<string | unde
   if (root !== undefined) return root;
   let probe = absolute;
   for (;;) {
-    const type = await fs.statfs(probe).then((s) => s.type, () => undefined);
+    const type = await fs.statfs(probe).then(
+      (s) => s.type,
+      () => undefined,
+    );
     if (type !== undefined) return VIRTUAL_FS_TYPES.get(type);
     const parent = path.dirname(probe);
     if (parent === probe) return undefined;
@@ -65,11 +72,14 @@ export async function virtualFileSystem(absolute: string): Promise<string | unde
 export async function refuseVirtual(absolute: string, where: string, what: string): Promise<void> {
   const fsName = await virtualFileSystem(absolute);
   if (fsName === undefined) return;
-  throw new UserError(`${absolute} is on a system folder (${fsName}) that holds views of the running system, not files; it cannot hold a ${what}.`, {
-    code: 'virtual-file-system',
-    where,
-    hint: `Choose a place in your home folder or on a data disk instead.`,
-  });
+  throw new UserError(
+    `${absolute} is on a system folder (${fsName}) that holds views of the running system, not files; it cannot hold a ${what}.`,
+    {
+      code: 'virtual-file-system',
+      where,
+      hint: `Choose a place in your home folder or on a data disk instead.`,
+    },
+  );
 }
 
 /** Stats a user-named file: it must exist, be a regular file (symlinks followed) of at most maxBytes, off /proc etc. */
@@ -122,11 +132,21 @@ export function formatBytes(bytes: number): string {
 function statError(absolute: string, check: FileCheck, error: unknown): UserError {
   const code = isErrnoException(error) ? error.code : undefined;
   const [message, hint] =
-    code === 'ENOENT' ? [`The file ${absolute} does not exist.`, 'Check the path; relative paths start at your home folder.']
-    : code === 'EACCES' || code === 'EPERM' ? [`You do not have permission to read ${absolute}.`, 'Check the file\'s permissions.']
-    : code === 'ENOTDIR' ? [`A part of the path ${absolute} is a file, not a folder.`, 'Check the path.']
-    : code === 'ELOOP' ? [`${absolute} is a link that points back at itself.`, 'Give the file the link was meant to point at.']
-    : code === 'ENAMETOOLONG' ? [`The path ${absolute} is too long.`, 'Move the file to a shorter path.']
-    : [`${absolute} cannot be read.`, 'Check the path and that the file is readable.'];
-  return new UserError(message, { code: code === 'ENOENT' ? 'file-missing' : 'file-unreadable', where: check.where, hint, cause: error });
+    code === 'ENOENT'
+      ? [`The file ${absolute} does not exist.`, 'Check the path; relative paths start at your home folder.']
+      : code === 'EACCES' || code === 'EPERM'
+        ? [`You do not have permission to read ${absolute}.`, "Check the file's permissions."]
+        : code === 'ENOTDIR'
+          ? [`A part of the path ${absolute} is a file, not a folder.`, 'Check the path.']
+          : code === 'ELOOP'
+            ? [`${absolute} is a link that points back at itself.`, 'Give the file the link was meant to point at.']
+            : code === 'ENAMETOOLONG'
+              ? [`The path ${absolute} is too long.`, 'Move the file to a shorter path.']
+              : [`${absolute} cannot be read.`, 'Check the path and that the file is readable.'];
+  return new UserError(message, {
+    code: code === 'ENOENT' ? 'file-missing' : 'file-unreadable',
+    where: check.where,
+    hint,
+    cause: error,
+  });
 }

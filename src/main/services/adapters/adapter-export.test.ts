@@ -27,28 +27,62 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function adapter(folder: string, method: AdapterRecord['method'] = 'lora'): AdapterRecord {
   return {
-    id: 'a1', name: 'Triage LoRA', modelId: 'm1', baseContentHash: 'df400fbe963bdecd75b983d0affba8ea221e4083e62d4c431ffc321e52169853', method, source: 'trained', folder, jobId: 'j1',
-    finalLoss: 4.64, finalValLoss: null, check: { active: true, maxAbsDelta: 0.5, argmaxChanged: 3, positions: 16, threshold: 1e-4 }, vllm: { compatible: true, problems: [] }, createdAt: '2026-12-07T10:00:00.000Z',
+    id: 'a1',
+    name: 'Triage LoRA',
+    modelId: 'm1',
+    baseContentHash: 'df400fbe963bdecd75b983d0affba8ea221e4083e62d4c431ffc321e52169853',
+    method,
+    source: 'trained',
+    folder,
+    jobId: 'j1',
+    finalLoss: 4.64,
+    finalValLoss: null,
+    check: { active: true, maxAbsDelta: 0.5, argmaxChanged: 3, positions: 16, threshold: 1e-4 },
+    vllm: { compatible: true, problems: [] },
+    createdAt: '2026-12-07T10:00:00.000Z',
   };
 }
 
 function request(a: AdapterRecord, to: string): ExportRequest {
-  return { adapter: a, to, baseModelPath: REFERENCE, baseModelName: 'reference/llama', template: { name: 'Triage as JSON', version: 2, contentHash: 'ab'.repeat(32) }, appVersion: 'test' };
+  return {
+    adapter: a,
+    to,
+    baseModelPath: REFERENCE,
+    baseModelName: 'reference/llama',
+    template: { name: 'Triage as JSON', version: 2, contentHash: 'ab'.repeat(32) },
+    appVersion: 'test',
+  };
 }
 
-const json = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+const json = (file: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 
 describe('exportAdapter', () => {
   it('writes a PEFT folder that names the base model, keeps the weights and their PEFT names, and carries a model card', async () => {
     const to = path.join(dir, 'out', 'triage-lora');
     const result = await exportAdapter(request(adapter(DOVETAIL_LORA), to));
 
-    expect(result).toEqual({ path: to, format: 'folder', files: ['adapter_config.json', 'adapter_model.safetensors', 'README.md', 'dovetail_adapter.json'] });
-    expect(json(path.join(to, 'adapter_config.json'))).toMatchObject({ peft_type: 'LORA', base_model_name_or_path: REFERENCE, r: 4, lora_alpha: 8 });
-    expect(fs.readFileSync(path.join(to, 'adapter_model.safetensors')).equals(fs.readFileSync(path.join(DOVETAIL_LORA, 'adapter_model.safetensors')))).toBe(true);
+    expect(result).toEqual({
+      path: to,
+      format: 'folder',
+      files: ['adapter_config.json', 'adapter_model.safetensors', 'README.md', 'dovetail_adapter.json'],
+    });
+    expect(json(path.join(to, 'adapter_config.json'))).toMatchObject({
+      peft_type: 'LORA',
+      base_model_name_or_path: REFERENCE,
+      r: 4,
+      lora_alpha: 8,
+    });
+    expect(
+      fs
+        .readFileSync(path.join(to, 'adapter_model.safetensors'))
+        .equals(fs.readFileSync(path.join(DOVETAIL_LORA, 'adapter_model.safetensors'))),
+    ).toBe(true);
     const names = (await readSafetensorsHeader(path.join(to, 'adapter_model.safetensors'))).tensors.map((t) => t.name);
     expect(names).toContain('base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight');
-    expect(names.every((n) => /^base_model\.model\.model\.layers\.\d+\.self_attn\.[qv]_proj\.lora_[AB]\.weight$/.test(n))).toBe(true);
+    expect(
+      names.every((n) => /^base_model\.model\.model\.layers\.\d+\.self_attn\.[qv]_proj\.lora_[AB]\.weight$/.test(n)),
+    ).toBe(true);
 
     const card = fs.readFileSync(path.join(to, 'README.md'), 'utf8');
     expect(card).toMatch(/^---\nbase_model: ".*reference\/llama"\nlibrary_name: peft\n/);
@@ -71,9 +105,20 @@ describe('exportAdapter', () => {
     const result = await exportAdapter(request(adapter(DOVETAIL_LORA), to));
     expect(result.format).toBe('zip');
     const entries = unzipSync(fs.readFileSync(to));
-    expect(Object.keys(entries).sort()).toEqual(['README.md', 'adapter_config.json', 'adapter_model.safetensors', 'dovetail_adapter.json']);
-    expect(Buffer.from(entries['adapter_model.safetensors']!).equals(fs.readFileSync(path.join(DOVETAIL_LORA, 'adapter_model.safetensors')))).toBe(true);
-    expect(JSON.parse(new TextDecoder().decode(entries['adapter_config.json']))).toMatchObject({ base_model_name_or_path: REFERENCE });
+    expect(Object.keys(entries).sort()).toEqual([
+      'README.md',
+      'adapter_config.json',
+      'adapter_model.safetensors',
+      'dovetail_adapter.json',
+    ]);
+    expect(
+      Buffer.from(entries['adapter_model.safetensors']!).equals(
+        fs.readFileSync(path.join(DOVETAIL_LORA, 'adapter_model.safetensors')),
+      ),
+    ).toBe(true);
+    expect(JSON.parse(new TextDecoder().decode(entries['adapter_config.json']))).toMatchObject({
+      base_model_name_or_path: REFERENCE,
+    });
     expect(fs.readdirSync(dir)).toEqual(['triage-lora.zip']);
   });
 
@@ -86,9 +131,20 @@ describe('exportAdapter', () => {
     }
     const to = path.join(dir, 'export');
     const result = await exportAdapter(request(adapter(source, 'both'), to));
-    expect(result.files).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'prompt_tuning/adapter_config.json', 'prompt_tuning/adapter_model.safetensors', 'README.md']);
-    expect(json(path.join(to, 'prompt_tuning', 'adapter_config.json'))).toMatchObject({ peft_type: 'PROMPT_TUNING', base_model_name_or_path: REFERENCE });
-    expect(fs.readFileSync(path.join(to, 'README.md'), 'utf8')).toContain('Not recorded (an adapter imported from a PEFT folder)');
+    expect(result.files).toEqual([
+      'adapter_config.json',
+      'adapter_model.safetensors',
+      'prompt_tuning/adapter_config.json',
+      'prompt_tuning/adapter_model.safetensors',
+      'README.md',
+    ]);
+    expect(json(path.join(to, 'prompt_tuning', 'adapter_config.json'))).toMatchObject({
+      peft_type: 'PROMPT_TUNING',
+      base_model_name_or_path: REFERENCE,
+    });
+    expect(fs.readFileSync(path.join(to, 'README.md'), 'utf8')).toContain(
+      'Not recorded (an adapter imported from a PEFT folder)',
+    );
   });
 
   it('never overwrites, and leaves nothing behind when the source is broken', async () => {
@@ -96,7 +152,9 @@ describe('exportAdapter', () => {
     fs.mkdirSync(existing);
     await expect(exportAdapter(request(adapter(DOVETAIL_LORA), existing))).rejects.toThrow(UserError);
     fs.writeFileSync(path.join(dir, 'taken.zip'), 'old');
-    await expect(exportAdapter(request(adapter(DOVETAIL_LORA), path.join(dir, 'taken.zip')))).rejects.toThrow(/already exists/);
+    await expect(exportAdapter(request(adapter(DOVETAIL_LORA), path.join(dir, 'taken.zip')))).rejects.toThrow(
+      /already exists/,
+    );
     expect(fs.readFileSync(path.join(dir, 'taken.zip'), 'utf8')).toBe('old');
 
     const broken = path.join(dir, 'broken');

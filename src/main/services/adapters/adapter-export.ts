@@ -11,7 +11,12 @@ import { UserError } from '../../../shared/errors';
 import { writeFolderAtomically, type FileToWrite } from '../../engine/train/atomic-folder';
 import { parseJson, readOptional } from '../../engine/train/json-files';
 import { lineageJson, readLineage, type Lineage } from '../../engine/train/lineage';
-import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, LINEAGE_FILE, SOFT_PROMPT_SUBFOLDER } from '../../engine/train/peft-names';
+import {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  LINEAGE_FILE,
+  SOFT_PROMPT_SUBFOLDER,
+} from '../../engine/train/peft-names';
 import { peftJson } from '../../engine/train/peft-write';
 import { fsyncDirectory } from '../../platform/files/atomic';
 import { modelCard, type CardFacts } from './model-card';
@@ -45,13 +50,22 @@ export async function exportFiles(r: ExportRequest): Promise<FileToWrite[]> {
     if (config === null) continue;
     const weights = await readOptional(join(source, dir, ADAPTER_WEIGHTS_FILE));
     if (weights === null) throw missing(join(source, dir, ADAPTER_WEIGHTS_FILE));
-    peft.push({ path: `${dir}${ADAPTER_CONFIG_FILE}`, bytes: withBaseModel(parseJson(config, configPath, 'adapter-config'), r.baseModelPath) });
+    peft.push({
+      path: `${dir}${ADAPTER_CONFIG_FILE}`,
+      bytes: withBaseModel(parseJson(config, configPath, 'adapter-config'), r.baseModelPath),
+    });
     peft.push({ path: `${dir}${ADAPTER_WEIGHTS_FILE}`, bytes: weights });
   }
   if (peft.length === 0) throw missing(join(source, ADAPTER_CONFIG_FILE));
   const lineage = await readLineage(source);
   const card: CardFacts = {
-    adapter: r.adapter, baseModelPath: r.baseModelPath, baseModelName: r.baseModelName, baseContentHash: r.adapter.baseContentHash, lineage, template: r.template, appVersion: r.appVersion,
+    adapter: r.adapter,
+    baseModelPath: r.baseModelPath,
+    baseModelName: r.baseModelName,
+    baseContentHash: r.adapter.baseContentHash,
+    lineage,
+    template: r.template,
+    appVersion: r.appVersion,
   };
   const files = [...peft, { path: MODEL_CARD_FILE, bytes: new TextEncoder().encode(modelCard(card)) }];
   if (lineage !== null) files.push({ path: LINEAGE_FILE, bytes: sidecar(lineage, peft) });
@@ -84,10 +98,16 @@ function sidecar(lineage: Lineage, peft: readonly FileToWrite[]): Uint8Array {
 /** Creates the .zip (which must not exist) through a temporary file renamed into place. */
 async function writeZipAtomically(target: string, files: readonly FileToWrite[]): Promise<void> {
   if (await exists(target)) {
-    throw new UserError(`${basename(target)} already exists; an export never overwrites a file.`, { code: 'export-exists', where: target, hint: 'Choose another name, or delete the old file first.' });
+    throw new UserError(`${basename(target)} already exists; an export never overwrites a file.`, {
+      code: 'export-exists',
+      where: target,
+      hint: 'Choose another name, or delete the old file first.',
+    });
   }
   // Weights are stored as they are (floats barely compress); the small text files are deflated.
-  const entries: Zippable = Object.fromEntries(files.map((f) => [f.path, [f.bytes, { level: f.path.endsWith('.safetensors') ? 0 : 6 }]]));
+  const entries: Zippable = Object.fromEntries(
+    files.map((f) => [f.path, [f.bytes, { level: f.path.endsWith('.safetensors') ? 0 : 6 }]]),
+  );
   const bytes = zipSync(entries, { mtime: new Date() });
   const temp = join(dirname(target), `.${basename(target)}.tmp-${randomBytes(6).toString('hex')}`);
   try {
@@ -103,16 +123,26 @@ async function writeZipAtomically(target: string, files: readonly FileToWrite[])
   } catch (error) {
     await rm(temp, { force: true });
     throw new UserError(`Cannot write ${basename(target)}: ${error instanceof Error ? error.message : String(error)}`, {
-      code: 'export-write', where: target, hint: 'Check that the folder exists, is writable and has free space.', cause: error,
+      code: 'export-write',
+      where: target,
+      hint: 'Check that the folder exists, is writable and has free space.',
+      cause: error,
     });
   }
   await fsyncDirectory(dirname(target));
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function missing(path: string): UserError {
-  return new UserError(`The adapter's ${basename(path)} is missing.`, { code: 'adapter-missing', where: path, hint: 'The adapter folder in the workspace was changed; import the adapter again.' });
+  return new UserError(`The adapter's ${basename(path)} is missing.`, {
+    code: 'adapter-missing',
+    where: path,
+    hint: 'The adapter folder in the workspace was changed; import the adapter again.',
+  });
 }

@@ -17,12 +17,25 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 function adapterFolder(name: string, weights: Uint8Array): string {
   const folder = path.join(dir, name);
   fs.mkdirSync(folder);
-  const files = { 'adapter_config.json': new TextEncoder().encode('{"peft_type":"LORA","r":2}'), 'adapter_model.safetensors': weights };
+  const files = {
+    'adapter_config.json': new TextEncoder().encode('{"peft_type":"LORA","r":2}'),
+    'adapter_model.safetensors': weights,
+  };
   for (const [file, bytes] of Object.entries(files)) fs.writeFileSync(path.join(folder, file), bytes);
-  const lineage = lineageJson({
-    source: 'imported', base_model: { content_hash: 'a'.repeat(64), name: null }, dataset: null, template: null,
-    hyper_parameters: {}, final_losses: null, created_at: '2026-01-01T00:00:00.000Z', app_version: 'test',
-  }, 'lora', files);
+  const lineage = lineageJson(
+    {
+      source: 'imported',
+      base_model: { content_hash: 'a'.repeat(64), name: null },
+      dataset: null,
+      template: null,
+      hyper_parameters: {},
+      final_losses: null,
+      created_at: '2026-01-01T00:00:00.000Z',
+      app_version: 'test',
+    },
+    'lora',
+    files,
+  );
   fs.writeFileSync(path.join(folder, 'dovetail_adapter.json'), JSON.stringify(lineage));
   return folder;
 }
@@ -42,9 +55,16 @@ describe('AdapterIdentity', () => {
     const weights = path.join(folder, 'adapter_model.safetensors');
     fs.writeFileSync(weights, new Uint8Array([9, 2, 3, 4]));
     fs.utimesSync(weights, new Date(), new Date(Date.now() + 10_000));
-    await expect(identity.of(folder)).rejects.toMatchObject({ message: 'adapter_model.safetensors changed since dovetail_adapter.json recorded it.', code: 'adapter-modified', where: weights });
+    await expect(identity.of(folder)).rejects.toMatchObject({
+      message: 'adapter_model.safetensors changed since dovetail_adapter.json recorded it.',
+      code: 'adapter-modified',
+      where: weights,
+    });
     fs.rmSync(weights);
     fs.symlinkSync('/dev/zero', weights);
-    await expect(identity.of(folder)).rejects.toMatchObject({ message: 'adapter_model.safetensors is a device, not a regular file.', code: 'file-not-regular' });
+    await expect(identity.of(folder)).rejects.toMatchObject({
+      message: 'adapter_model.safetensors is a device, not a regular file.',
+      code: 'file-not-regular',
+    });
   });
 });

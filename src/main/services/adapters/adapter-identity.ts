@@ -23,7 +23,10 @@ export class AdapterIdentity {
       });
     }
     const names = Object.keys(lineage.files).sort();
-    const hashes = await this.hasher.hashFiles(names.map((n) => join(folder, n)), options);
+    const hashes = await this.hasher.hashFiles(
+      names.map((n) => join(folder, n)),
+      options,
+    );
     const parts = names.map((name, i) => {
       const h = hashes[i];
       if (!h || h.sha256 !== lineage.files[name]) {

@@ -1,6 +1,13 @@
 // The adapters table (migration 3): registered adapter versions; the PEFT files live in <workspace>/adapters/<id>/.
 import { z } from 'zod';
-import { AdapterCheck, LossHistory, TrainingMethod, VllmCompatibility, type AdapterRecord, type LossHistory as History } from '../../../shared/contract/adapters';
+import {
+  AdapterCheck,
+  LossHistory,
+  TrainingMethod,
+  VllmCompatibility,
+  type AdapterRecord,
+  type LossHistory as History,
+} from '../../../shared/contract/adapters';
 import { BugError } from '../../../shared/errors';
 import type { SqlDatabase } from '../../platform/db';
 
@@ -22,7 +29,8 @@ interface Row {
   created_at: string;
 }
 
-const COLUMNS = 'id, name, model_id, base_content_hash, method, source, folder, job_id, final_loss, final_val_loss, reports, history, created_at';
+const COLUMNS =
+  'id, name, model_id, base_content_hash, method, source, folder, job_id, final_loss, final_val_loss, reports, history, created_at';
 const Reports = z.object({ check: AdapterCheck, vllm: VllmCompatibility });
 const Source = z.enum(['trained', 'imported']);
 
@@ -40,10 +48,25 @@ export class AdapterStore {
 
   insert(a: StoredAdapter): void {
     const row: Row = {
-      id: a.id, name: a.name, model_id: a.modelId, base_content_hash: a.baseContentHash, method: a.method, source: a.source, folder: a.folder, job_id: a.jobId,
-      final_loss: a.finalLoss, final_val_loss: a.finalValLoss, reports: JSON.stringify({ check: a.check, vllm: a.vllm }), history: JSON.stringify(a.history), created_at: a.createdAt,
+      id: a.id,
+      name: a.name,
+      model_id: a.modelId,
+      base_content_hash: a.baseContentHash,
+      method: a.method,
+      source: a.source,
+      folder: a.folder,
+      job_id: a.jobId,
+      final_loss: a.finalLoss,
+      final_val_loss: a.finalValLoss,
+      reports: JSON.stringify({ check: a.check, vllm: a.vllm }),
+      history: JSON.stringify(a.history),
+      created_at: a.createdAt,
     };
-    this.db.prepare(`INSERT INTO adapters (${COLUMNS}) VALUES (@id, @name, @model_id, @base_content_hash, @method, @source, @folder, @job_id, @final_loss, @final_val_loss, @reports, @history, @created_at)`).run(row as unknown as Record<string, string | number | null>);
+    this.db
+      .prepare(
+        `INSERT INTO adapters (${COLUMNS}) VALUES (@id, @name, @model_id, @base_content_hash, @method, @source, @folder, @job_id, @final_loss, @final_val_loss, @reports, @history, @created_at)`,
+      )
+      .run(row as unknown as Record<string, string | number | null>);
   }
 
   remove(id: string): boolean {
@@ -56,9 +79,22 @@ function fromRow(r: Row): StoredAdapter {
   const history = LossHistory.safeParse(JSON.parse(r.history));
   const method = TrainingMethod.safeParse(r.method);
   const source = Source.safeParse(r.source);
-  if (!reports.success || !history.success || !method.success || !source.success) throw new BugError(`The adapters row ${r.id} does not match its schema`);
+  if (!reports.success || !history.success || !method.success || !source.success)
+    throw new BugError(`The adapters row ${r.id} does not match its schema`);
   return {
-    id: r.id, name: r.name, modelId: r.model_id, baseContentHash: r.base_content_hash, method: method.data, source: source.data, folder: r.folder, jobId: r.job_id,
-    finalLoss: r.final_loss, finalValLoss: r.final_val_loss, check: reports.data.check, vllm: reports.data.vllm, history: history.data, createdAt: r.created_at,
+    id: r.id,
+    name: r.name,
+    modelId: r.model_id,
+    baseContentHash: r.base_content_hash,
+    method: method.data,
+    source: source.data,
+    folder: r.folder,
+    jobId: r.job_id,
+    finalLoss: r.final_loss,
+    finalValLoss: r.final_val_loss,
+    check: reports.data.check,
+    vllm: reports.data.vllm,
+    history: history.data,
+    createdAt: r.created_at,
   };
 }

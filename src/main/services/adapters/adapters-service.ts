@@ -6,7 +6,15 @@ import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { AdapterDetails, AdapterExport, AdapterRecord, adaptersContract, TrainingEstimate, TrainingJob, TrainingSpec } from '../../../shared/contract/adapters';
+import type {
+  AdapterDetails,
+  AdapterExport,
+  AdapterRecord,
+  adaptersContract,
+  TrainingEstimate,
+  TrainingJob,
+  TrainingSpec,
+} from '../../../shared/contract/adapters';
 import type { ModelRecord } from '../../../shared/contract/models';
 import { UserError } from '../../../shared/errors';
 import { READ_LIMITS, readBounded } from '../../engine/models/bounded-read';
@@ -48,7 +56,10 @@ export interface AdaptersServiceDeps {
    * Guards before training on a workspace dataset version: warnings (personal data, train rows that an experiment
    * evaluates on), or a throw when the workspace's privacy policy blocks.
    */
-  readonly trainingCheck?: (datasetVersionId: string, maxRows: number | null) => Promise<{ warnings: string[]; personalData: number }>;
+  readonly trainingCheck?: (
+    datasetVersionId: string,
+    maxRows: number | null,
+  ) => Promise<{ warnings: string[]; personalData: number }>;
 }
 
 const LIVE_STATES = new Set(['running', 'pausing', 'checking']);
@@ -68,32 +79,57 @@ export class AdaptersService implements ServiceImpl<Contract> {
     const ws = this.deps.workspace.active;
     const model = await this.model(spec.modelId);
     const prepared = await this.prepare(spec, model);
-    const measured = new JobStore(ws.db).all().find((j) => j.modelId === spec.modelId && j.state === 'completed' && j.progress !== null)?.progress?.tokensPerSecond ?? null;
+    const measured =
+      new JobStore(ws.db)
+        .all()
+        .find((j) => j.modelId === spec.modelId && j.state === 'completed' && j.progress !== null)?.progress
+        ?.tokensPerSecond ?? null;
     const first = prepared.pairs[0];
     const guards = await this.guards(spec);
     return {
-      ...estimateRun(spec, prepared.facts, prepared.validation.length, measured), preview: first ? { prompt: first.prompt, target: first.target } : null,
+      ...estimateRun(spec, prepared.facts, prepared.validation.length, measured),
+      preview: first ? { prompt: first.prompt, target: first.target } : null,
       warnings: [...prepared.warnings, ...guards.warnings],
-      personalData: spec.data.kind === 'dataset' && guards.personalData > 0 ? { datasetVersionId: spec.data.datasetVersionId, findings: guards.personalData } : null,
+      personalData:
+        spec.data.kind === 'dataset' && guards.personalData > 0
+          ? { datasetVersionId: spec.data.datasetVersionId, findings: guards.personalData }
+          : null,
     };
   }
 
   /** The estimate with its time measured: a few real steps of this run, timed here; the folder is removed after. */
   async calibrate(spec: TrainingSpec): Promise<TrainingEstimate> {
     const estimate = await this.estimate(spec);
-    const key = JSON.stringify([spec.modelId, spec.data, spec.template, spec.method, spec.lora, spec.softPrompt.n, spec.hyper.batchSize, spec.hyper.gradientAccumulationSteps, spec.hyper.maxLength]);
+    const key = JSON.stringify([
+      spec.modelId,
+      spec.data,
+      spec.template,
+      spec.method,
+      spec.lora,
+      spec.softPrompt.n,
+      spec.hyper.batchSize,
+      spec.hyper.gradientAccumulationSteps,
+      spec.hyper.maxLength,
+    ]);
     let calibration = this.calibrations.get(key);
     if (calibration === undefined) {
       const ws = this.deps.workspace.active;
       const model = await this.model(spec.modelId);
       const prepared = await this.prepare(spec, model);
       refuseTooLong(spec, prepared);
-      const short: TrainingSpec = { ...spec, hyper: { ...spec.hyper, maxSteps: CALIBRATION_STEPS, evalEvery: null, checkpointEvery: null, warmupSteps: 0 } };
+      const short: TrainingSpec = {
+        ...spec,
+        hyper: { ...spec.hyper, maxSteps: CALIBRATION_STEPS, evalEvery: null, checkpointEvery: null, warmupSteps: 0 },
+      };
       const folder = join(ws.info.path, 'training', `calibration-${(this.deps.newId ?? randomUUID)()}`);
       const ends: number[] = [];
       const started = performance.now();
       try {
-        await this.deps.engine.request('train', trainParams(short, model.folder, { ...prepared, validation: [] }, folder), { onProgress: () => void ends.push(performance.now()) });
+        await this.deps.engine.request(
+          'train',
+          trainParams(short, model.folder, { ...prepared, validation: [] }, folder),
+          { onProgress: () => void ends.push(performance.now()) },
+        );
       } finally {
         await rm(folder, { recursive: true, force: true });
       }
@@ -102,14 +138,23 @@ export class AdaptersService implements ServiceImpl<Contract> {
     }
     const seconds = calibratedSeconds(spec, estimate.steps, estimate.validationRows, calibration);
     const tokensPerStep = estimate.steps > 0 ? (estimate.seconds * estimate.tokensPerSecond) / estimate.steps : 0;
-    return { ...estimate, seconds, tokensPerSecond: tokensPerStep / Math.max(calibration.stepSeconds, 1e-9), tokensPerSecondSource: 'calibrated', calibration };
+    return {
+      ...estimate,
+      seconds,
+      tokensPerSecond: tokensPerStep / Math.max(calibration.stepSeconds, 1e-9),
+      tokensPerSecondSource: 'calibrated',
+      calibration,
+    };
   }
 
   async startTraining(spec: TrainingSpec): Promise<TrainingJob> {
     const ws = this.deps.workspace.active;
     const model = await this.model(spec.modelId);
     if (spec.method !== 'lora' && spec.softPrompt.init === 'text' && !spec.softPrompt.initText?.trim()) {
-      throw new UserError('Give the text the soft prompt starts from, or choose random initialisation.', { code: 'train-init-text', where: 'softPrompt.initText' });
+      throw new UserError('Give the text the soft prompt starts from, or choose random initialisation.', {
+        code: 'train-init-text',
+        where: 'softPrompt.initText',
+      });
     }
     const prepared = await this.prepare(spec, model);
     refuseTooLong(spec, prepared);
@@ -117,8 +162,17 @@ export class AdaptersService implements ServiceImpl<Contract> {
     const now = this.now();
     const id = (this.deps.newId ?? randomUUID)();
     const job: TrainingJob = {
-      id, name: spec.name ?? `${model.name} ${spec.method} ${now.slice(0, 16).replace('T', ' ')}`, modelId: model.id, state: 'running', spec,
-      progress: null, history: { train: [], validation: [] }, error: null, adapterId: null, createdAt: now, updatedAt: now,
+      id,
+      name: spec.name ?? `${model.name} ${spec.method} ${now.slice(0, 16).replace('T', ' ')}`,
+      modelId: model.id,
+      state: 'running',
+      spec,
+      progress: null,
+      history: { train: [], validation: [] },
+      error: null,
+      adapterId: null,
+      createdAt: now,
+      updatedAt: now,
     };
     new JobStore(ws.db).insert(job);
     this.launch(ws, job, model, prepared);
@@ -135,7 +189,10 @@ export class AdaptersService implements ServiceImpl<Contract> {
     const ws = this.deps.workspace.active;
     const job = this.find(ws, arg.id);
     if (job.state !== 'paused' && job.state !== 'interrupted') {
-      throw new UserError(`This training job is ${job.state}; only a paused or interrupted job can be resumed.`, { code: 'job-state', where: `adapters: ${job.id}` });
+      throw new UserError(`This training job is ${job.state}; only a paused or interrupted job can be resumed.`, {
+        code: 'job-state',
+        where: `adapters: ${job.id}`,
+      });
     }
     const model = await this.model(job.modelId);
     const prepared = await this.prepare(job.spec, model);
@@ -193,12 +250,18 @@ export class AdaptersService implements ServiceImpl<Contract> {
    * What a trained adapter was trained on, from its job's spec: the dataset version (null for files and bundled
    * data), the row limit, and the template version (null: an inline prompt). Null for imported adapters.
    */
-  trainedOn(id: string): { datasetVersionId: string | null; maxRows: number | null; templateVersionId: string | null } | null {
+  trainedOn(
+    id: string,
+  ): { datasetVersionId: string | null; maxRows: number | null; templateVersionId: string | null } | null {
     const jobId = this.record(id).jobId;
     const job = jobId === null ? undefined : new JobStore(this.deps.workspace.active.db).byId(jobId);
     if (!job) return null;
     const data = job.spec.data;
-    return { datasetVersionId: data.kind === 'dataset' ? data.datasetVersionId : null, maxRows: job.spec.template.maxRows, templateVersionId: job.spec.template.templateVersionId };
+    return {
+      datasetVersionId: data.kind === 'dataset' ? data.datasetVersionId : null,
+      maxRows: job.spec.template.maxRows,
+      templateVersionId: job.spec.template.templateVersionId,
+    };
   }
 
   /**
@@ -212,30 +275,69 @@ export class AdaptersService implements ServiceImpl<Contract> {
   async get(arg: { id: string }): Promise<AdapterDetails> {
     const adapter = new AdapterStore(this.deps.workspace.active.db).byId(arg.id);
     if (!adapter) throw adapterNotFound(arg.id);
-    const bytes = await readBounded(join(adapter.folder, 'dovetail_adapter.json'), READ_LIMITS.json, 'adapter-lineage').catch(() => null);
+    const bytes = await readBounded(
+      join(adapter.folder, 'dovetail_adapter.json'),
+      READ_LIMITS.json,
+      'adapter-lineage',
+    ).catch(() => null);
     const lineage = JSON.parse(bytes?.toString('utf8') ?? '{}') as Record<string, unknown>;
-    const spec = adapter.jobId === null ? undefined : new JobStore(this.deps.workspace.active.db).byId(adapter.jobId)?.spec;
-    const training = spec ? { datasetVersionId: spec.data.kind === 'dataset' ? spec.data.datasetVersionId : null, templateVersionId: spec.template.templateVersionId } : null;
+    const spec =
+      adapter.jobId === null ? undefined : new JobStore(this.deps.workspace.active.db).byId(adapter.jobId)?.spec;
+    const training = spec
+      ? {
+          datasetVersionId: spec.data.kind === 'dataset' ? spec.data.datasetVersionId : null,
+          templateVersionId: spec.template.templateVersionId,
+        }
+      : null;
     return { ...adapter, lineage, training };
   }
 
   async importPeft(arg: { folder: string; modelId: string; name?: string | undefined }): Promise<AdapterRecord> {
     const ws = this.deps.workspace.active;
     const model = await this.model(arg.modelId);
-    const inspected = await this.deps.engine.request('inspectAdapter', { modelFolder: model.folder, adapterFolder: arg.folder, baseContentHash: model.contentHash });
+    const inspected = await this.deps.engine.request('inspectAdapter', {
+      modelFolder: model.folder,
+      adapterFolder: arg.folder,
+      baseContentHash: model.contentHash,
+    });
     if (!inspected.check.active) throw inactive(inspected.check.maxAbsDelta, arg.folder);
     const id = (this.deps.newId ?? randomUUID)();
     const folder = join(ws.info.path, 'adapters', id);
     const hyper = {
-      method: inspected.method, r: inspected.lora?.r ?? null, lora_alpha: inspected.lora?.alpha ?? null, target_modules: inspected.lora?.targets ?? [],
-      use_rslora: inspected.lora?.rslora ?? null, num_virtual_tokens: inspected.softPrompt?.n ?? null, imported_from: arg.folder,
+      method: inspected.method,
+      r: inspected.lora?.r ?? null,
+      lora_alpha: inspected.lora?.alpha ?? null,
+      target_modules: inspected.lora?.targets ?? [],
+      use_rslora: inspected.lora?.rslora ?? null,
+      num_virtual_tokens: inspected.softPrompt?.n ?? null,
+      imported_from: arg.folder,
     };
     const now = this.now();
-    const lineage = { source: 'imported', base_model: { content_hash: model.contentHash, name: model.name }, dataset: null, template: null, hyper_parameters: hyper, final_losses: null, created_at: now, app_version: this.deps.appVersion };
+    const lineage = {
+      source: 'imported',
+      base_model: { content_hash: model.contentHash, name: model.name },
+      dataset: null,
+      template: null,
+      hyper_parameters: hyper,
+      final_losses: null,
+      created_at: now,
+      app_version: this.deps.appVersion,
+    };
     await this.deps.engine.request('saveAdapter', { from: arg.folder, to: folder, lineage });
     const record: AdapterRecord = {
-      id, name: arg.name ?? arg.folder.split(/[\\/]/).filter(Boolean).pop() ?? 'imported adapter', modelId: model.id, baseContentHash: model.contentHash, method: inspected.method,
-      source: 'imported', folder, jobId: null, finalLoss: null, finalValLoss: null, check: inspected.check, vllm: inspected.vllm, createdAt: now,
+      id,
+      name: arg.name ?? arg.folder.split(/[\\/]/).filter(Boolean).pop() ?? 'imported adapter',
+      modelId: model.id,
+      baseContentHash: model.contentHash,
+      method: inspected.method,
+      source: 'imported',
+      folder,
+      jobId: null,
+      finalLoss: null,
+      finalValLoss: null,
+      check: inspected.check,
+      vllm: inspected.vllm,
+      createdAt: now,
     };
     new AdapterStore(ws.db).insert({ ...record, history: { train: [], validation: [] } });
     this.deps.events.emit('onChanged', { change: 'added', id });
@@ -252,7 +354,14 @@ export class AdaptersService implements ServiceImpl<Contract> {
     const lookup = this.deps.templates;
     const template = templateVersionId === null || !lookup ? null : templateFacts(lookup, templateVersionId);
     // PEFT loads the base from base_model_name_or_path: the registered folder (absolute) is where this machine has it.
-    const out = await exportAdapter({ adapter, to, baseModelPath: model.folder, baseModelName: model.name, template, appVersion: this.deps.appVersion });
+    const out = await exportAdapter({
+      adapter,
+      to,
+      baseModelPath: model.folder,
+      baseModelName: model.name,
+      template,
+      appVersion: this.deps.appVersion,
+    });
     return { ...out, baseModelNameOrPath: model.folder };
   }
 
@@ -273,36 +382,69 @@ export class AdaptersService implements ServiceImpl<Contract> {
   }
 
   private launch(ws: ActiveWorkspace, job: TrainingJob, model: ModelRecord, prepared: Prepared): void {
-    const run = new TrainingRun({ ...this.deps, ws, job, model, prepared, folder: this.trainingFolder(ws, job.id), now: () => this.now() });
+    const run = new TrainingRun({
+      ...this.deps,
+      ws,
+      job,
+      model,
+      prepared,
+      folder: this.trainingFolder(ws, job.id),
+      now: () => this.now(),
+    });
     this.runs.set(job.id, run);
     void run.done.finally(() => this.runs.delete(job.id));
   }
 
   private async prepare(spec: TrainingSpec, model: ModelRecord): Promise<Prepared> {
-    const data = spec.data.kind === 'dataset' ? await this.renderDataset(spec.data.datasetVersionId, spec) : await renderTrainingData(spec.data, spec.template, this.datasetsDir, this.deps.renderer);
+    const data =
+      spec.data.kind === 'dataset'
+        ? await this.renderDataset(spec.data.datasetVersionId, spec)
+        : await renderTrainingData(spec.data, spec.template, this.datasetsDir, this.deps.renderer);
     // A template version decides the chat setting, as it does when the adapter is served.
     const chat = data.chat ?? spec.template.chat;
     const out = await this.deps.engine.request('prepareTrainingData', {
-      modelFolder: model.folder, pairs: data.pairs, validation: data.validation, chat, maxLength: spec.hyper.maxLength, numVirtualTokens: numVirtualTokens(spec),
+      modelFolder: model.folder,
+      pairs: data.pairs,
+      validation: data.validation,
+      chat,
+      maxLength: spec.hyper.maxLength,
+      numVirtualTokens: numVirtualTokens(spec),
     });
     const { pairs, validation, contentHash: _hash, ...facts } = out;
-    return { pairs, validation, facts, sourceId: data.sourceId, dataHash: data.contentHash, templateHash: data.templateHash, warnings: data.warnings };
+    return {
+      pairs,
+      validation,
+      facts,
+      sourceId: data.sourceId,
+      dataHash: data.contentHash,
+      templateHash: data.templateHash,
+      warnings: data.warnings,
+    };
   }
 
   private renderDataset(datasetVersionId: string, spec: TrainingSpec) {
-    if (!this.deps.renderDataset) throw new UserError('Datasets are not available here', { code: 'train-data', where: 'data' });
+    if (!this.deps.renderDataset)
+      throw new UserError('Datasets are not available here', { code: 'train-data', where: 'data' });
     return this.deps.renderDataset(datasetVersionId, spec.template);
   }
 
   private async model(id: string): Promise<ModelRecord> {
     const model = await this.deps.models.get({ id });
-    if (!model.available) throw new UserError(`The model ${model.name} is not available: ${model.unavailableReason ?? ''}`, { code: 'model-unavailable', where: model.folder });
+    if (!model.available)
+      throw new UserError(`The model ${model.name} is not available: ${model.unavailableReason ?? ''}`, {
+        code: 'model-unavailable',
+        where: model.folder,
+      });
     return model;
   }
 
   private find(ws: ActiveWorkspace, id: string): TrainingJob {
     const job = new JobStore(ws.db).byId(id);
-    if (!job) throw new UserError('This training job is not in the open workspace.', { code: 'job-not-found', where: `adapters: ${id}` });
+    if (!job)
+      throw new UserError('This training job is not in the open workspace.', {
+        code: 'job-not-found',
+        where: `adapters: ${id}`,
+      });
     return this.current(ws, job);
   }
 
@@ -325,7 +467,10 @@ export class AdaptersService implements ServiceImpl<Contract> {
   }
 }
 
-function templateFacts(templates: NonNullable<AdaptersServiceDeps['templates']>, id: string): { name: string; version: number; contentHash: string } | null {
+function templateFacts(
+  templates: NonNullable<AdaptersServiceDeps['templates']>,
+  id: string,
+): { name: string; version: number; contentHash: string } | null {
   try {
     const v = templates.templateVersion(id);
     return { name: v.name, version: v.version, contentHash: v.contentHash };
@@ -337,23 +482,42 @@ function templateFacts(templates: NonNullable<AdaptersServiceDeps['templates']>,
 function refuseTooLong(spec: TrainingSpec, prepared: Prepared): void {
   const { tooLong, maxLength } = prepared.facts;
   if (tooLong.length === 0 || spec.hyper.dropTooLong) return;
-  const list = tooLong.slice(0, 10).map((r) => `row ${r.row + 1} (${r.tokens} tokens)`).join(', ');
-  throw new UserError(`${tooLong.length} training rows are longer than ${maxLength} tokens: ${list}${tooLong.length > 10 ? ', ...' : ''}`, {
-    code: 'train-too-long', where: 'data', hint: 'Shorten those rows, raise the maximum length, or choose to leave long rows out.',
-  });
+  const list = tooLong
+    .slice(0, 10)
+    .map((r) => `row ${r.row + 1} (${r.tokens} tokens)`)
+    .join(', ');
+  throw new UserError(
+    `${tooLong.length} training rows are longer than ${maxLength} tokens: ${list}${tooLong.length > 10 ? ', ...' : ''}`,
+    {
+      code: 'train-too-long',
+      where: 'data',
+      hint: 'Shorten those rows, raise the maximum length, or choose to leave long rows out.',
+    },
+  );
 }
 
 export function inactive(maxAbsDelta: number, where: string): UserError {
-  return new UserError(`The adapter is inactive: it changes nothing (max |Δlogit| ${maxAbsDelta.toExponential(2)} on the canary inputs).`, {
-    code: 'adapter-inactive', where,
-    hint: 'A LoRA whose lora_B weights are all zero (as freshly initialised) has no effect. Train it for more steps or with a higher learning rate.',
-  });
+  return new UserError(
+    `The adapter is inactive: it changes nothing (max |Δlogit| ${maxAbsDelta.toExponential(2)} on the canary inputs).`,
+    {
+      code: 'adapter-inactive',
+      where,
+      hint: 'A LoRA whose lora_B weights are all zero (as freshly initialised) has no effect. Train it for more steps or with a higher learning rate.',
+    },
+  );
 }
 
 function notRunning(id: string, what: string): UserError {
-  return new UserError(`This training job is not running, so it cannot be ${what}.`, { code: 'job-state', where: `adapters: ${id}` });
+  return new UserError(`This training job is not running, so it cannot be ${what}.`, {
+    code: 'job-state',
+    where: `adapters: ${id}`,
+  });
 }
 
 function adapterNotFound(id: string): UserError {
-  return new UserError('This adapter is not registered in the open workspace.', { code: 'adapter-not-found', where: `adapters: ${id}`, hint: 'Reload the list.' });
+  return new UserError('This adapter is not registered in the open workspace.', {
+    code: 'adapter-not-found',
+    where: `adapters: ${id}`,
+    hint: 'Reload the list.',
+  });
 }

@@ -9,28 +9,43 @@ import { calibratedSeconds, calibrationOf, trainableParameters, type PreparedFac
 
 /** A Llama config with an explicit head_dim (as Gemma-style and some Qwen checkpoints have): 4 x 32 = 128 != 64. */
 const config = parseDecoderConfig({
-  architectures: ['LlamaForCausalLM'], vocab_size: 100, hidden_size: 64, intermediate_size: 96,
-  num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 32,
+  architectures: ['LlamaForCausalLM'],
+  vocab_size: 100,
+  hidden_size: 64,
+  intermediate_size: 96,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  head_dim: 32,
 });
 
 function facts(): PreparedFacts['model'] {
   return {
-    parameters: 1, hiddenSize: config.hidden_size, layers: config.num_hidden_layers, vocabSize: config.vocab_size,
-    intermediateSize: config.intermediate_size, bytesOnDisk: 0, loraParametersPerRank: loraParametersPerRank(config),
+    parameters: 1,
+    hiddenSize: config.hidden_size,
+    layers: config.num_hidden_layers,
+    vocabSize: config.vocab_size,
+    intermediateSize: config.intermediate_size,
+    bytesOnDisk: 0,
+    loraParametersPerRank: loraParametersPerRank(config),
   };
 }
 
 function spec(method: 'lora' | 'both', r: number, targets: (typeof LORA_MODULES)[number][]): TrainingSpec {
   return TrainingSpec.parse({
-    modelId: 'm', data: { kind: 'bundled', dataset: 'support-triage' }, template: { inputField: 'i', outputField: 'o', prompt: '{{ input }}' },
-    method, lora: { r, targets }, softPrompt: { n: 5 },
+    modelId: 'm',
+    data: { kind: 'bundled', dataset: 'support-triage' },
+    template: { inputField: 'i', outputField: 'o', prompt: '{{ input }}' },
+    method,
+    lora: { r, targets },
+    softPrompt: { n: 5 },
   });
 }
 
 describe('trainableParameters', () => {
   it('counts q_proj and o_proj at heads x head_dim, k/v at kv heads x head_dim (HF LlamaAttention shapes)', () => {
     // q: 64 -> 128, k/v: 64 -> 64, o: 128 -> 64, gate/up: 64 -> 96, down: 96 -> 64; per layer, A [r, in] + B [out, r].
-    const perLayer = (64 + 128) + (64 + 64) + (64 + 64) + (128 + 64) + (64 + 96) + (64 + 96) + (96 + 64);
+    const perLayer = 64 + 128 + (64 + 64) + (64 + 64) + (128 + 64) + (64 + 96) + (64 + 96) + (96 + 64);
     expect(trainableParameters(spec('lora', 4, [...LORA_MODULES]), facts())).toBe(2 * 4 * perLayer);
   });
 
@@ -43,10 +58,16 @@ describe('trainableParameters', () => {
   });
 });
 
-const hyperSpec = (hyper: object) => TrainingSpec.parse({ modelId: 'm', data: { kind: 'bundled', dataset: 'support-triage' }, template: { inputField: 'message', outputField: 'output', prompt: 'x' }, hyper });
+const hyperSpec = (hyper: object) =>
+  TrainingSpec.parse({
+    modelId: 'm',
+    data: { kind: 'bundled', dataset: 'support-triage' },
+    template: { inputField: 'message', outputField: 'output', prompt: 'x' },
+    hyper,
+  });
 
 describe('estimate calibration', () => {
-  it('takes the step time from the steps after the first, and the first one\'s extra as start-up', () => {
+  it("takes the step time from the steps after the first, and the first one's extra as start-up", () => {
     // Started at 0; steps end at 5.5 s (start-up 5 s + 0.5 s), 6.0, 6.5, 7.0 s.
     const c = calibrationOf(0, [5500, 6000, 6500, 7000]);
     expect(c.steps).toBe(4);
@@ -59,9 +80,13 @@ describe('estimate calibration', () => {
   it('adds start-up, every step and the validation passes at their interval', () => {
     const c = { stepSeconds: 0.5, setupSeconds: 5 };
     // 250 steps, validation every 50 (5 passes) of 64 rows in batches of 8 (8 forward batches at 0.35 of a step).
-    expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 250, 64, c)).toBeCloseTo(5 + 125 + 5 * 8 * 0.5 * 0.35);
+    expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 250, 64, c)).toBeCloseTo(
+      5 + 125 + 5 * 8 * 0.5 * 0.35,
+    );
     // A last partial interval still validates at the end; no validation rows, no passes.
-    expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 260, 64, c)).toBeCloseTo(5 + 130 + 6 * 8 * 0.5 * 0.35);
+    expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 260, 64, c)).toBeCloseTo(
+      5 + 130 + 6 * 8 * 0.5 * 0.35,
+    );
     expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 250, 0, c)).toBeCloseTo(130);
   });
 });

@@ -12,7 +12,12 @@ export interface PreparedFacts {
   maxLength: number;
   tooLong: { row: number; tokens: number }[];
   model: {
-    parameters: number; hiddenSize: number; layers: number; vocabSize: number; intermediateSize: number; bytesOnDisk: number;
+    parameters: number;
+    hiddenSize: number;
+    layers: number;
+    vocabSize: number;
+    intermediateSize: number;
+    bytesOnDisk: number;
     /** The engine's LoRA shapes: per module, L * (in + out) (engine models/lora.ts loraParametersPerRank). */
     loraParametersPerRank: Record<LoraModule, number>;
   };
@@ -40,11 +45,19 @@ export function totalSteps(spec: TrainingSpec, rows: number): number {
 }
 
 export function trainableParameters(spec: TrainingSpec, m: PreparedFacts['model']): number {
-  const lora = spec.method === 'soft-prompt' ? 0 : spec.lora.r * spec.lora.targets.reduce((s, t) => s + m.loraParametersPerRank[t], 0);
+  const lora =
+    spec.method === 'soft-prompt'
+      ? 0
+      : spec.lora.r * spec.lora.targets.reduce((s, t) => s + m.loraParametersPerRank[t], 0);
   return lora + numVirtualTokens(spec) * m.hiddenSize;
 }
 
-export function estimateRun(spec: TrainingSpec, p: PreparedFacts, validationRows: number, measured: number | null): Omit<TrainingEstimate, 'preview' | 'warnings'> {
+export function estimateRun(
+  spec: TrainingSpec,
+  p: PreparedFacts,
+  validationRows: number,
+  measured: number | null,
+): Omit<TrainingEstimate, 'preview' | 'warnings'> {
   const used = spec.hyper.dropTooLong ? p.rows - p.tooLong.length : p.rows;
   const steps = used > 0 ? totalSteps(spec, used) : 0;
   const meanTokens = p.rows > 0 ? p.tokens / Math.max(1, p.rows - p.tooLong.length) : 0;
@@ -84,19 +97,31 @@ export const CALIBRATION_STEPS = 4;
 const FORWARD_SHARE = 0.35;
 
 /** Seconds per step and one-off start-up from a calibration's clock: its start and the end of each step, in ms. */
-export function calibrationOf(startedMs: number, stepEndsMs: readonly number[]): { steps: number; stepSeconds: number; setupSeconds: number } {
+export function calibrationOf(
+  startedMs: number,
+  stepEndsMs: readonly number[],
+): { steps: number; stepSeconds: number; setupSeconds: number } {
   const first = stepEndsMs[0];
   const last = stepEndsMs.at(-1);
   if (first === undefined || last === undefined) return { steps: 0, stepSeconds: 0, setupSeconds: 0 };
   // With two or more steps the first one's extra (session creation, first allocations) is start-up, not step time.
-  const stepSeconds = stepEndsMs.length >= 2 ? (last - first) / 1000 / (stepEndsMs.length - 1) : (first - startedMs) / 1000;
+  const stepSeconds =
+    stepEndsMs.length >= 2 ? (last - first) / 1000 / (stepEndsMs.length - 1) : (first - startedMs) / 1000;
   return { steps: stepEndsMs.length, stepSeconds, setupSeconds: Math.max(0, (first - startedMs) / 1000 - stepSeconds) };
 }
 
 /** The whole run's seconds from a calibration: start-up, every step, and the validation passes at their interval. */
-export function calibratedSeconds(spec: TrainingSpec, steps: number, validationRows: number, c: { stepSeconds: number; setupSeconds: number }): number {
+export function calibratedSeconds(
+  spec: TrainingSpec,
+  steps: number,
+  validationRows: number,
+  c: { stepSeconds: number; setupSeconds: number },
+): number {
   const h = spec.hyper;
-  const evals = validationRows > 0 && h.evalEvery !== null ? Math.floor(steps / h.evalEvery) + (steps % h.evalEvery === 0 ? 0 : 1) : 0;
+  const evals =
+    validationRows > 0 && h.evalEvery !== null
+      ? Math.floor(steps / h.evalEvery) + (steps % h.evalEvery === 0 ? 0 : 1)
+      : 0;
   const validationBatches = Math.ceil(validationRows / h.batchSize) / h.gradientAccumulationSteps;
   return c.setupSeconds + steps * c.stepSeconds + evals * validationBatches * c.stepSeconds * FORWARD_SHARE;
 }

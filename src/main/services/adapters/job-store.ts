@@ -1,6 +1,13 @@
 // The training_jobs table (migration 3): rows in, typed jobs out (JSON columns checked by zod on read).
 import type { z } from 'zod';
-import { JobError, JobState, LossHistory, TrainingProgress, TrainingSpec, type TrainingJob } from '../../../shared/contract/adapters';
+import {
+  JobError,
+  JobState,
+  LossHistory,
+  TrainingProgress,
+  TrainingSpec,
+  type TrainingJob,
+} from '../../../shared/contract/adapters';
 import { BugError } from '../../../shared/errors';
 import type { SqlDatabase } from '../../platform/db';
 
@@ -33,14 +40,28 @@ export class JobStore {
   }
 
   insert(job: TrainingJob): void {
-    this.db.prepare(`INSERT INTO training_jobs (${COLUMNS}) VALUES (@id, @name, @model_id, @state, @spec, @progress, @history, @error, @adapter_id, @created_at, @updated_at)`).run(toRow(job) as unknown as Record<string, string | null>);
+    this.db
+      .prepare(
+        `INSERT INTO training_jobs (${COLUMNS}) VALUES (@id, @name, @model_id, @state, @spec, @progress, @history, @error, @adapter_id, @created_at, @updated_at)`,
+      )
+      .run(toRow(job) as unknown as Record<string, string | null>);
   }
 
   update(job: TrainingJob): void {
     const r = toRow(job);
     this.db
-      .prepare('UPDATE training_jobs SET state = @state, progress = @progress, history = @history, error = @error, adapter_id = @adapter_id, updated_at = @updated_at WHERE id = @id')
-      .run({ id: r.id, state: r.state, progress: r.progress, history: r.history, error: r.error, adapter_id: r.adapter_id, updated_at: r.updated_at });
+      .prepare(
+        'UPDATE training_jobs SET state = @state, progress = @progress, history = @history, error = @error, adapter_id = @adapter_id, updated_at = @updated_at WHERE id = @id',
+      )
+      .run({
+        id: r.id,
+        state: r.state,
+        progress: r.progress,
+        history: r.history,
+        error: r.error,
+        adapter_id: r.adapter_id,
+        updated_at: r.updated_at,
+      });
   }
 }
 

@@ -4,7 +4,10 @@ import type { AdapterRecord } from '../../../shared/contract/adapters';
 import type { Lineage } from '../../engine/train/lineage';
 
 export interface CardFacts {
-  readonly adapter: Pick<AdapterRecord, 'name' | 'method' | 'source' | 'createdAt' | 'finalLoss' | 'finalValLoss' | 'check'>;
+  readonly adapter: Pick<
+    AdapterRecord,
+    'name' | 'method' | 'source' | 'createdAt' | 'finalLoss' | 'finalValLoss' | 'check'
+  >;
   /** What adapter_config.json names as base_model_name_or_path. */
   readonly baseModelPath: string;
   readonly baseModelName: string;
@@ -58,9 +61,16 @@ export function modelCard(f: CardFacts): string {
     '',
     '## Training settings',
     '',
-    ...(Object.keys(hyper).length === 0 ? ['- Not recorded.'] : Object.entries(hyper).filter(([k]) => k !== 'prompt_template').map(([k, v]) => `- ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)),
+    ...(Object.keys(hyper).length === 0
+      ? ['- Not recorded.']
+      : Object.entries(hyper)
+          .filter(([k]) => k !== 'prompt_template')
+          .map(([k, v]) => `- ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)),
     ...(lineage?.final_losses
-      ? ['', `Final losses after step ${lineage.final_losses.step}: train ${num(lineage.final_losses.train)}, validation ${num(lineage.final_losses.validation)}.`]
+      ? [
+          '',
+          `Final losses after step ${lineage.final_losses.step}: train ${num(lineage.final_losses.train)}, validation ${num(lineage.final_losses.validation)}.`,
+        ]
       : []),
     '',
     '## Checks',
@@ -85,7 +95,8 @@ function templateLines(f: CardFacts): string[] {
   const hyper = f.lineage?.hyper_parameters ?? {};
   const prompt = typeof hyper.prompt_template === 'string' ? hyper.prompt_template : null;
   const out: string[] = [];
-  if (f.template) out.push(`- Template: ${f.template.name} v${f.template.version}`, `- Content hash: \`${f.template.contentHash}\``);
+  if (f.template)
+    out.push(`- Template: ${f.template.name} v${f.template.version}`, `- Content hash: \`${f.template.contentHash}\``);
   else if (f.lineage?.template) out.push(`- Content hash: \`${String(f.lineage.template.version)}\``);
   else out.push('- Not recorded.');
   if (prompt !== null && f.template === null) out.push('', 'Prompt (Jinja):', '', '```jinja', prompt, '```');

@@ -32,9 +32,20 @@ export interface RenderedData {
 }
 
 /** The bundled datasets' default field mapping and template (from their data cards). */
-export const BUNDLED_DEFAULTS: Record<'support-triage' | 'wordnet-supersense', Pick<TrainingTemplate, 'inputField' | 'outputField' | 'prompt'>> = {
-  'support-triage': { inputField: 'message', outputField: 'output', prompt: 'Triage this support message as JSON.\nMessage: {{ input }}\nTicket: ' },
-  'wordnet-supersense': { inputField: 'definition', outputField: 'output', prompt: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense: ' },
+export const BUNDLED_DEFAULTS: Record<
+  'support-triage' | 'wordnet-supersense',
+  Pick<TrainingTemplate, 'inputField' | 'outputField' | 'prompt'>
+> = {
+  'support-triage': {
+    inputField: 'message',
+    outputField: 'output',
+    prompt: 'Triage this support message as JSON.\nMessage: {{ input }}\nTicket: ',
+  },
+  'wordnet-supersense': {
+    inputField: 'definition',
+    outputField: 'output',
+    prompt: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense: ',
+  },
 };
 
 export function findBundledDatasetsDir(start: string = dirname(fileURLToPath(import.meta.url))): string | null {
@@ -51,7 +62,10 @@ export function findBundledDatasetsDir(start: string = dirname(fileURLToPath(imp
 }
 
 export async function renderTrainingData(
-  source: Exclude<TrainingDataSource, { kind: 'dataset' }>, template: TrainingTemplate, datasetsDir: string | null, renderer: TemplateRenderer,
+  source: Exclude<TrainingDataSource, { kind: 'dataset' }>,
+  template: TrainingTemplate,
+  datasetsDir: string | null,
+  renderer: TemplateRenderer,
 ): Promise<RenderedData> {
   const files = dataFiles(source, datasetsDir);
   const compiled = compile({ source: template.prompt, system: null, chat: template.chat }, 'template.prompt');
@@ -64,14 +78,27 @@ export async function renderTrainingData(
     return renderPairs(rows, template, compiled, renderer, warnings);
   };
   const pairs = await read(files.train, template.maxRows);
-  if (pairs.length === 0) throw new UserError(`${files.train} has no rows`, { code: 'train-data', where: files.train, hint: 'Give a JSONL file with one JSON object per line.' });
-  const validation = files.validation === null || template.validationRows === 0 ? [] : await read(files.validation, template.validationRows);
+  if (pairs.length === 0)
+    throw new UserError(`${files.train} has no rows`, {
+      code: 'train-data',
+      where: files.train,
+      hint: 'Give a JSONL file with one JSON object per line.',
+    });
+  const validation =
+    files.validation === null || template.validationRows === 0
+      ? []
+      : await read(files.validation, template.validationRows);
   return {
     pairs,
     validation,
     sourceId: source.kind === 'bundled' ? `bundled:${source.dataset}` : source.path,
-    contentHash: fileHashes.length === 1 ? (fileHashes[0] as string) : createHash('sha256').update(fileHashes.join('')).digest('hex'),
-    templateHash: createHash('sha256').update(JSON.stringify([template.prompt, template.inputField, template.outputField, template.chat])).digest('hex'),
+    contentHash:
+      fileHashes.length === 1
+        ? (fileHashes[0] as string)
+        : createHash('sha256').update(fileHashes.join('')).digest('hex'),
+    templateHash: createHash('sha256')
+      .update(JSON.stringify([template.prompt, template.inputField, template.outputField, template.chat]))
+      .digest('hex'),
     warnings: warnings.list(pairs.length + validation.length),
   };
 }
@@ -89,10 +116,20 @@ export class WarningTally {
   }
 }
 
-function dataFiles(source: Exclude<TrainingDataSource, { kind: 'dataset' }>, datasetsDir: string | null): { train: string; validation: string | null } {
+function dataFiles(
+  source: Exclude<TrainingDataSource, { kind: 'dataset' }>,
+  datasetsDir: string | null,
+): { train: string; validation: string | null } {
   if (source.kind === 'jsonl') return { train: source.path, validation: source.validationPath };
-  if (datasetsDir === null) throw new UserError('The bundled datasets are missing from this installation.', { code: 'train-data', hint: 'Reinstall Dovetail, or give a JSONL file.' });
-  return { train: join(datasetsDir, source.dataset, 'train.jsonl'), validation: join(datasetsDir, source.dataset, 'validation.jsonl') };
+  if (datasetsDir === null)
+    throw new UserError('The bundled datasets are missing from this installation.', {
+      code: 'train-data',
+      hint: 'Reinstall Dovetail, or give a JSONL file.',
+    });
+  return {
+    train: join(datasetsDir, source.dataset, 'train.jsonl'),
+    validation: join(datasetsDir, source.dataset, 'validation.jsonl'),
+  };
 }
 
 type FileRow = RowToRender & { target: string };
@@ -101,27 +138,55 @@ type FileRow = RowToRender & { target: string };
  * The first `limit` rows of a JSONL file through the datasets reader, each checked for the input and output fields;
  * the whole file is read (its sha256 is the lineage's), blank lines skipped, line numbers the file's.
  */
-async function readRows(path: string, t: TrainingTemplate, limit: number | null): Promise<{ rows: FileRow[]; sha256: string }> {
+async function readRows(
+  path: string,
+  t: TrainingTemplate,
+  limit: number | null,
+): Promise<{ rows: FileRow[]; sha256: string }> {
   const rows: FileRow[] = [];
   const reader = openReader(path, 'jsonl', MAX_DATA_FILE_BYTES);
   for await (const item of reader.items()) {
     if (limit !== null && rows.length >= limit) continue;
     const where = item.line > 0 ? `${path}:${item.line}` : path;
     const fail = (message: string, hint: string): UserError =>
-      new UserError(item.line > 0 ? `Line ${item.line} of ${path}: ${message}` : `${path}: ${message}`, { code: 'train-data', where, hint });
-    if (item.kind === 'problem') throw fail(item.reason, item.hint ?? 'Each line must be one JSON object, e.g. {"input": "...", "output": "..."}.');
+      new UserError(item.line > 0 ? `Line ${item.line} of ${path}: ${message}` : `${path}: ${message}`, {
+        code: 'train-data',
+        where,
+        hint,
+      });
+    if (item.kind === 'problem')
+      throw fail(
+        item.reason,
+        item.hint ?? 'Each line must be one JSON object, e.g. {"input": "...", "output": "..."}.',
+      );
     const input = item.data[t.inputField];
     const output = item.data[t.outputField];
-    if (typeof input !== 'string') throw fail(`has no text field "${t.inputField}" (the input field)`, 'Choose the field that holds the input, or fix the row.');
-    if (typeof output !== 'string' || output === '') throw fail(`has no text field "${t.outputField}" (the output field)`, 'Choose the field that holds the expected output, or fix the row.');
+    if (typeof input !== 'string')
+      throw fail(
+        `has no text field "${t.inputField}" (the input field)`,
+        'Choose the field that holds the input, or fix the row.',
+      );
+    if (typeof output !== 'string' || output === '')
+      throw fail(
+        `has no text field "${t.outputField}" (the output field)`,
+        'Choose the field that holds the expected output, or fix the row.',
+      );
     rows.push({ row: { ...item.data, input }, examples: [], where: `line ${item.line} of ${path}`, target: output });
   }
   return { rows, sha256: reader.sha256() };
 }
 
 /** Renders the rows through the one renderer; the target never leaks into the prompt (the output field is unset). */
-async function renderPairs(rows: readonly FileRow[], t: TrainingTemplate, compiled: CompiledTemplate, renderer: TemplateRenderer, warnings: WarningTally): Promise<TrainingPair[]> {
-  const outcomes = await renderRows(renderer, compiled, { input: [t.inputField], reference: t.outputField }, rows, { stopOnError: true });
+async function renderPairs(
+  rows: readonly FileRow[],
+  t: TrainingTemplate,
+  compiled: CompiledTemplate,
+  renderer: TemplateRenderer,
+  warnings: WarningTally,
+): Promise<TrainingPair[]> {
+  const outcomes = await renderRows(renderer, compiled, { input: [t.inputField], reference: t.outputField }, rows, {
+    stopOnError: true,
+  });
   return outcomes.map((outcome, i) => {
     if (!outcome.ok) throw outcome.error;
     warnings.add(outcome.rendered.warnings);

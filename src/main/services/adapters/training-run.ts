@@ -65,7 +65,10 @@ export class TrainingRun {
 
   private async run(): Promise<void> {
     try {
-      const result = await this.d.engine.request('train', this.params(), { signal: this.controller.signal, onProgress: (p) => this.progress(p) });
+      const result = await this.d.engine.request('train', this.params(), {
+        signal: this.controller.signal,
+        onProgress: (p) => this.progress(p),
+      });
       this.set({ state: 'checking' });
       const adapterId = await this.register(result.adapterFolder, result.steps);
       await rm(this.d.folder, { recursive: true, force: true });
@@ -84,7 +87,11 @@ export class TrainingRun {
       return;
     }
     const user = error instanceof UserError ? error : null;
-    const shape = { message: error instanceof Error ? error.message : String(error), code: user?.code ?? null, hint: user?.hint ?? null };
+    const shape = {
+      message: error instanceof Error ? error.message : String(error),
+      code: user?.code ?? null,
+      hint: user?.hint ?? null,
+    };
     this.set({ state: isEngineInterruption(error) ? 'interrupted' : 'failed', error: shape });
   }
 
@@ -92,8 +99,28 @@ export class TrainingRun {
     return trainParams(this.job.spec, this.d.model.folder, this.d.prepared, this.d.folder);
   }
 
-  private progress(p: { step: number; totalSteps: number; epoch: number; loss: number; valLoss: number | null; lr: number; tokensPerSecond: number; etaSeconds: number; peakRssBytes: number }): void {
-    const progress = { step: p.step, totalSteps: p.totalSteps, epoch: p.epoch, loss: p.loss, valLoss: p.valLoss, lr: p.lr, tokensPerSecond: p.tokensPerSecond, etaSeconds: p.etaSeconds, peakRssBytes: Math.round(p.peakRssBytes) };
+  private progress(p: {
+    step: number;
+    totalSteps: number;
+    epoch: number;
+    loss: number;
+    valLoss: number | null;
+    lr: number;
+    tokensPerSecond: number;
+    etaSeconds: number;
+    peakRssBytes: number;
+  }): void {
+    const progress = {
+      step: p.step,
+      totalSteps: p.totalSteps,
+      epoch: p.epoch,
+      loss: p.loss,
+      valLoss: p.valLoss,
+      lr: p.lr,
+      tokensPerSecond: p.tokensPerSecond,
+      etaSeconds: p.etaSeconds,
+      peakRssBytes: Math.round(p.peakRssBytes),
+    };
     // A resumed run repeats the steps after its checkpoint: their earlier points are replaced.
     const train = [...this.job.history.train.filter((x) => x.step < p.step), { step: p.step, loss: p.loss }];
     const earlier = this.job.history.validation.filter((x) => x.step < p.step);
@@ -110,22 +137,47 @@ export class TrainingRun {
     const last = this.job.history.train.at(-1);
     const lastVal = this.job.history.validation.at(-1);
     const lineage = {
-      source: 'trained', base_model: { content_hash: this.d.model.contentHash, name: this.d.model.name },
-      dataset: { id: this.d.prepared.sourceId, version: this.d.prepared.dataHash }, template: { id: 'prompt-template', version: this.d.prepared.templateHash },
-      hyper_parameters: hyperParameters(this.job, steps), final_losses: { step: steps, train: last?.loss ?? null, validation: lastVal?.loss ?? null },
-      created_at: this.d.now(), app_version: this.d.appVersion,
+      source: 'trained',
+      base_model: { content_hash: this.d.model.contentHash, name: this.d.model.name },
+      dataset: { id: this.d.prepared.sourceId, version: this.d.prepared.dataHash },
+      template: { id: 'prompt-template', version: this.d.prepared.templateHash },
+      hyper_parameters: hyperParameters(this.job, steps),
+      final_losses: { step: steps, train: last?.loss ?? null, validation: lastVal?.loss ?? null },
+      created_at: this.d.now(),
+      app_version: this.d.appVersion,
     };
     await this.d.engine.request('saveAdapter', { from: trainedFolder, to: folder, lineage });
-    const inspected = await this.d.engine.request('inspectAdapter', { modelFolder: this.d.model.folder, adapterFolder: folder, baseContentHash: this.d.model.contentHash });
+    const inspected = await this.d.engine.request('inspectAdapter', {
+      modelFolder: this.d.model.folder,
+      adapterFolder: folder,
+      baseContentHash: this.d.model.contentHash,
+    });
     if (!inspected.check.active) {
       await rm(folder, { recursive: true, force: true });
-      throw new UserError(`The trained adapter is inactive: it changes nothing (max |Δlogit| ${inspected.check.maxAbsDelta.toExponential(2)} on the canary inputs).`, {
-        code: 'adapter-inactive', where: `training job ${this.job.id}`, hint: 'Train for more steps or with a higher learning rate.',
-      });
+      throw new UserError(
+        `The trained adapter is inactive: it changes nothing (max |Δlogit| ${inspected.check.maxAbsDelta.toExponential(2)} on the canary inputs).`,
+        {
+          code: 'adapter-inactive',
+          where: `training job ${this.job.id}`,
+          hint: 'Train for more steps or with a higher learning rate.',
+        },
+      );
     }
     new AdapterStore(this.d.ws.db).insert({
-      id, name: this.job.name, modelId: this.d.model.id, baseContentHash: this.d.model.contentHash, method: spec.method, source: 'trained', folder, jobId: this.job.id,
-      finalLoss: last?.loss ?? null, finalValLoss: lastVal?.loss ?? null, check: inspected.check, vllm: inspected.vllm, history: this.job.history, createdAt: this.d.now(),
+      id,
+      name: this.job.name,
+      modelId: this.d.model.id,
+      baseContentHash: this.d.model.contentHash,
+      method: spec.method,
+      source: 'trained',
+      folder,
+      jobId: this.job.id,
+      finalLoss: last?.loss ?? null,
+      finalValLoss: lastVal?.loss ?? null,
+      check: inspected.check,
+      vllm: inspected.vllm,
+      history: this.job.history,
+      createdAt: this.d.now(),
     });
     this.d.events.emit('onChanged', { change: 'added', id });
     return id;
@@ -156,13 +208,31 @@ export function trainParams(spec: TrainingSpec, modelFolder: string, prepared: P
   return {
     modelFolder,
     lora: spec.method === 'soft-prompt' ? null : toPeftLora(spec.lora),
-    softPrompt: spec.method === 'lora' ? null : { num_virtual_tokens: spec.softPrompt.n, prompt_tuning_init: spec.softPrompt.init === 'text' ? ('TEXT' as const) : ('RANDOM' as const), prompt_tuning_init_text: spec.softPrompt.initText },
+    softPrompt:
+      spec.method === 'lora'
+        ? null
+        : {
+            num_virtual_tokens: spec.softPrompt.n,
+            prompt_tuning_init: spec.softPrompt.init === 'text' ? ('TEXT' as const) : ('RANDOM' as const),
+            prompt_tuning_init_text: spec.softPrompt.initText,
+          },
     data: { pairs: prepared.pairs },
     validation: validation.length > 0 ? { pairs: validation } : null,
     hyper: {
-      epochs: h.epochs, maxSteps: h.maxSteps, batchSize: h.batchSize, gradientAccumulationSteps: h.gradientAccumulationSteps, lr: defaultLr(spec), schedule: h.schedule,
-      warmupSteps: h.warmupSteps, weightDecay: h.weightDecay, maxGradNorm: h.maxGradNorm, maxLength: h.maxLength, dropTooLong: h.dropTooLong,
-      evalEvery: validation.length > 0 ? h.evalEvery : null, patience: h.patience, checkpointEvery: h.checkpointEvery,
+      epochs: h.epochs,
+      maxSteps: h.maxSteps,
+      batchSize: h.batchSize,
+      gradientAccumulationSteps: h.gradientAccumulationSteps,
+      lr: defaultLr(spec),
+      schedule: h.schedule,
+      warmupSteps: h.warmupSteps,
+      weightDecay: h.weightDecay,
+      maxGradNorm: h.maxGradNorm,
+      maxLength: h.maxLength,
+      dropTooLong: h.dropTooLong,
+      evalEvery: validation.length > 0 ? h.evalEvery : null,
+      patience: h.patience,
+      checkpointEvery: h.checkpointEvery,
     },
     checkpointFolder,
     seed: h.seed,
@@ -175,10 +245,29 @@ function hyperParameters(job: TrainingJob, steps: number): Record<string, string
   const lora = spec.method !== 'soft-prompt';
   const soft = spec.method !== 'lora';
   return {
-    method: spec.method, ...(lora ? toPeftLora(spec.lora) : { r: null, lora_alpha: null, target_modules: [], use_rslora: null, lora_dropout: null }),
-    num_virtual_tokens: soft ? numVirtualTokens(spec) : null, prompt_tuning_init: soft ? spec.softPrompt.init : null, prompt_tuning_init_text: soft ? spec.softPrompt.initText : null,
-    learning_rate: defaultLr(spec), epochs: h.epochs, max_steps: h.maxSteps, steps, batch_size: h.batchSize, gradient_accumulation_steps: h.gradientAccumulationSteps,
-    warmup_steps: h.warmupSteps, schedule: h.schedule, weight_decay: h.weightDecay, max_grad_norm: h.maxGradNorm, max_length: h.maxLength, seed: h.seed,
-    input_field: spec.template.inputField, output_field: spec.template.outputField, prompt_template: spec.template.prompt, chat_template: spec.template.chat, max_rows: spec.template.maxRows,
+    method: spec.method,
+    ...(lora
+      ? toPeftLora(spec.lora)
+      : { r: null, lora_alpha: null, target_modules: [], use_rslora: null, lora_dropout: null }),
+    num_virtual_tokens: soft ? numVirtualTokens(spec) : null,
+    prompt_tuning_init: soft ? spec.softPrompt.init : null,
+    prompt_tuning_init_text: soft ? spec.softPrompt.initText : null,
+    learning_rate: defaultLr(spec),
+    epochs: h.epochs,
+    max_steps: h.maxSteps,
+    steps,
+    batch_size: h.batchSize,
+    gradient_accumulation_steps: h.gradientAccumulationSteps,
+    warmup_steps: h.warmupSteps,
+    schedule: h.schedule,
+    weight_decay: h.weightDecay,
+    max_grad_norm: h.maxGradNorm,
+    max_length: h.maxLength,
+    seed: h.seed,
+    input_field: spec.template.inputField,
+    output_field: spec.template.outputField,
+    prompt_template: spec.template.prompt,
+    chat_template: spec.template.chat,
+    max_rows: spec.template.maxRows,
   };
 }

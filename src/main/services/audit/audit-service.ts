@@ -1,6 +1,14 @@
 // The audit service (auditContract): reads the open workspace's audit log (entries are written by the dispatcher's
 // hook, recorder.ts, never through the contract) and keeps its retention policy (retention.ts).
-import type { AuditFilter, AuditPage, AuditVerification, RetentionCounts, RetentionPolicy, RetentionPreview, auditContract } from '../../../shared/contract/audit';
+import type {
+  AuditFilter,
+  AuditPage,
+  AuditVerification,
+  RetentionCounts,
+  RetentionPolicy,
+  RetentionPreview,
+  auditContract,
+} from '../../../shared/contract/audit';
 import type { ServiceImpl } from '../../../shared/contract/define';
 import type { WorkspaceAccess } from '../workspace';
 import { exportEntries, listEntries, matchingEntries, verifyLog } from './audit-log';
@@ -11,7 +19,15 @@ type Contract = typeof auditContract;
 export class AuditService implements ServiceImpl<Contract> {
   constructor(private readonly deps: { readonly workspace: WorkspaceAccess; readonly clock: () => Date }) {}
 
-  async list({ filter, limit, beforeSeq }: { filter: AuditFilter; limit: number; beforeSeq?: number | undefined }): Promise<AuditPage> {
+  async list({
+    filter,
+    limit,
+    beforeSeq,
+  }: {
+    filter: AuditFilter;
+    limit: number;
+    beforeSeq?: number | undefined;
+  }): Promise<AuditPage> {
     return listEntries(this.deps.workspace.active.db, filter, limit, beforeSeq);
   }
 
@@ -19,7 +35,13 @@ export class AuditService implements ServiceImpl<Contract> {
     return verifyLog(this.deps.workspace.active.db);
   }
 
-  async export({ filter, format }: { filter: AuditFilter; format: 'jsonl' | 'csv' }): Promise<{ fileName: string; text: string; count: number }> {
+  async export({
+    filter,
+    format,
+  }: {
+    filter: AuditFilter;
+    format: 'jsonl' | 'csv';
+  }): Promise<{ fileName: string; text: string; count: number }> {
     const { info, db } = this.deps.workspace.active;
     const { text, count } = exportEntries(matchingEntries(db, filter), format);
     const stamp = this.deps.clock().toISOString().slice(0, 10);

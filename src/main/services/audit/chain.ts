@@ -62,17 +62,33 @@ export class ChainWalk {
   next(row: StoredRow): boolean {
     if (this.broken) return false;
     if (row.seq !== this.expectedSeq) {
-      const missing = row.seq > this.expectedSeq ? `entr${row.seq - this.expectedSeq === 1 ? 'y' : 'ies'} ${range(this.expectedSeq, row.seq - 1)} ${row.seq - this.expectedSeq === 1 ? 'is' : 'are'} missing (deleted)` : `out of order after ${this.expectedSeq - 1}`;
+      const missing =
+        row.seq > this.expectedSeq
+          ? `entr${row.seq - this.expectedSeq === 1 ? 'y' : 'ies'} ${range(this.expectedSeq, row.seq - 1)} ${row.seq - this.expectedSeq === 1 ? 'is' : 'are'} missing (deleted)`
+          : `out of order after ${this.expectedSeq - 1}`;
       return this.fail(row.seq > this.expectedSeq ? this.expectedSeq : row.seq, missing);
     }
-    if (row.prevHash !== this.prev) return this.fail(row.seq, `its link to entry ${row.seq - 1} is broken (previous hash ${short(row.prevHash)}, entry ${row.seq - 1} hashes to ${short(this.prev)})`);
+    if (row.prevHash !== this.prev)
+      return this.fail(
+        row.seq,
+        `its link to entry ${row.seq - 1} is broken (previous hash ${short(row.prevHash)}, entry ${row.seq - 1} hashes to ${short(this.prev)})`,
+      );
     let fields: ChainedFields;
     try {
-      fields = { seq: row.seq, at: row.at, actor: JSON.parse(row.actor), method: row.method, args: JSON.parse(row.args), objects: JSON.parse(row.objects), prevHash: row.prevHash };
+      fields = {
+        seq: row.seq,
+        at: row.at,
+        actor: JSON.parse(row.actor),
+        method: row.method,
+        args: JSON.parse(row.args),
+        objects: JSON.parse(row.objects),
+        prevHash: row.prevHash,
+      };
     } catch {
       return this.fail(row.seq, 'its stored content is not valid JSON any more (edited)');
     }
-    if (entryHash(fields) !== row.hash) return this.fail(row.seq, 'its content was changed after it was written (the hash does not match)');
+    if (entryHash(fields) !== row.hash)
+      return this.fail(row.seq, 'its content was changed after it was written (the hash does not match)');
     this.prev = row.hash;
     this.expectedSeq += 1;
     this.checked += 1;
@@ -87,8 +103,13 @@ export class ChainWalk {
       if (last > 0) this.fail(last, 'the record of the last entry is missing (edited)');
       return;
     }
-    if (recorded.seq > last) this.fail(last + 1, `entr${recorded.seq - last === 1 ? 'y' : 'ies'} ${range(last + 1, recorded.seq)} ${recorded.seq - last === 1 ? 'is' : 'are'} missing from the end (deleted)`);
-    else if (recorded.seq < last || recorded.hash !== this.prev) this.fail(recorded.seq, 'the record of the last entry does not match the log (edited)');
+    if (recorded.seq > last)
+      this.fail(
+        last + 1,
+        `entr${recorded.seq - last === 1 ? 'y' : 'ies'} ${range(last + 1, recorded.seq)} ${recorded.seq - last === 1 ? 'is' : 'are'} missing from the end (deleted)`,
+      );
+    else if (recorded.seq < last || recorded.hash !== this.prev)
+      this.fail(recorded.seq, 'the record of the last entry does not match the log (edited)');
   }
 
   private fail(seq: number, problem: string): false {

@@ -21,7 +21,13 @@ let modelHash: string;
 
 beforeAll(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-audit-app-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+  app = composeApp({
+    shell: 'browser',
+    version: 'test',
+    userDataDir: path.join(dir, 'user'),
+    engineWorkerScript: await engineWorkerScript(),
+    log: () => undefined,
+  });
   api = localClient(app.dispatcher);
   await api.workspace.create({ path: path.join(dir, 'ws'), name: 'Audited' });
   const owner = (await api.users.current({}))!;
@@ -42,7 +48,14 @@ afterAll(async () => {
 
 describe('the audit recorder', () => {
   it('records each successful state-changing call, in order, and no reads or refusals', () => {
-    expect(entries.map((e) => e.method)).toEqual(['workspace.create', 'users.setPassphrase', 'users.create', 'users.setCurrent', 'models.add', 'models.rename']);
+    expect(entries.map((e) => e.method)).toEqual([
+      'workspace.create',
+      'users.setPassphrase',
+      'users.create',
+      'users.setCurrent',
+      'models.add',
+      'models.rename',
+    ]);
   });
 
   it('says who made each change', () => {
@@ -53,7 +66,9 @@ describe('the audit recorder', () => {
 
   it('keeps the arguments without secrets', () => {
     expect(entries[2]!.args).toEqual({ name: 'Rita', role: 'editor', passphrase: '[redacted]' });
-    const stored = app.workspace.active.db.prepare<{ text: string }>("SELECT group_concat(args || actor || objects, ' ') AS text FROM audit_log").get()!.text;
+    const stored = app.workspace.active.db
+      .prepare<{ text: string }>("SELECT group_concat(args || actor || objects, ' ') AS text FROM audit_log")
+      .get()!.text;
     expect(stored).not.toMatch(/owner passphrase|rita passphrase/);
     expect(stored).toContain('[redacted]');
   });
@@ -63,12 +78,22 @@ describe('the audit recorder', () => {
     expect(add!.objects).toEqual([{ id: expect.any(String), after: modelHash }]);
     expect(rename!.objects).toEqual([{ id: add!.objects[0]!.id, before: modelHash, after: modelHash }]);
     expect(rename!.args).toEqual({ id: add!.objects[0]!.id, name: 'Tiny' });
-    expect(idsIn({ id: 'a', roundId: 'b', adapterIds: ['c'], name: 'n', nested: { id: 'x' } })).toEqual(['a', 'b', 'c']);
+    expect(idsIn({ id: 'a', roundId: 'b', adapterIds: ['c'], name: 'n', nested: { id: 'x' } })).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
   });
 
   it('verifies, and names the entry edited directly in SQLite', async () => {
-    expect(await api.audit.verify({})).toMatchObject({ ok: true, checked: 6, head: { seq: 6, hash: entries[5]!.hash } });
-    app.workspace.active.db.prepare("UPDATE audit_log SET args = json_set(args, '$.role', 'admin') WHERE seq = 3").run();
+    expect(await api.audit.verify({})).toMatchObject({
+      ok: true,
+      checked: 6,
+      head: { seq: 6, hash: entries[5]!.hash },
+    });
+    app.workspace.active.db
+      .prepare("UPDATE audit_log SET args = json_set(args, '$.role', 'admin') WHERE seq = 3")
+      .run();
     expect(await api.audit.verify({})).toMatchObject({ ok: false, broken: { seq: 3 } });
   });
 });

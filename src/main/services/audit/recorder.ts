@@ -25,7 +25,9 @@ const HASHED: readonly { table: string; column: string }[] = [
   { table: 'specializations', column: 'hash' },
   { table: 'releases', column: 'spec_hash' },
 ];
-const HASH_QUERY = HASHED.map(({ table, column }) => `SELECT ${column} AS hash FROM ${table} WHERE id = @id`).join(' UNION ALL ');
+const HASH_QUERY = HASHED.map(({ table, column }) => `SELECT ${column} AS hash FROM ${table} WHERE id = @id`).join(
+  ' UNION ALL ',
+);
 
 const MAX_ID = 200;
 
@@ -42,8 +44,18 @@ export class AuditRecorder {
       if (!db) return; // closed (workspace.close) or never open (settings with no workspace): nothing to write to
       const ids = [...new Set([...named, ...idsIn(result)])];
       const after = hashes(db, ids);
-      const objects: AuditObject[] = ids.map((id) => ({ id, ...optional('before', before.get(id)), ...optional('after', after.get(id)) }));
-      appendEntry(db, { at: this.deps.clock().toISOString(), actor: this.actor(ctx), method: `${service}.${method}`, args: redactArgs(service, method, arg), objects });
+      const objects: AuditObject[] = ids.map((id) => ({
+        id,
+        ...optional('before', before.get(id)),
+        ...optional('after', after.get(id)),
+      }));
+      appendEntry(db, {
+        at: this.deps.clock().toISOString(),
+        actor: this.actor(ctx),
+        method: `${service}.${method}`,
+        args: redactArgs(service, method, arg),
+        objects,
+      });
     };
   }
 
@@ -52,7 +64,10 @@ export class AuditRecorder {
     if (!actor || actor.kind === 'app') return { kind: 'nobody', transport: ctx.transport };
     const name = this.deps.userName(actor.userId);
     return {
-      kind: actor.kind, userId: actor.userId, ...optional('name', name), transport: ctx.transport,
+      kind: actor.kind,
+      userId: actor.userId,
+      ...optional('name', name),
+      transport: ctx.transport,
       ...(actor.kind === 'link' ? { roundId: actor.roundId } : {}),
     };
   }
@@ -64,7 +79,8 @@ export function idsIn(value: unknown): string[] {
   const ids: string[] = [];
   for (const [key, item] of Object.entries(value)) {
     if ((key === 'id' || key.endsWith('Id')) && typeof item === 'string') ids.push(item);
-    else if (key.endsWith('Ids') && Array.isArray(item)) ids.push(...item.filter((x): x is string => typeof x === 'string'));
+    else if (key.endsWith('Ids') && Array.isArray(item))
+      ids.push(...item.filter((x): x is string => typeof x === 'string'));
   }
   return ids.filter((id) => id.length > 0 && id.length <= MAX_ID);
 }

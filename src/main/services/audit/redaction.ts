@@ -34,7 +34,12 @@ function clean(value: unknown, secret: (key: string, depth: number) => boolean, 
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (item === undefined) continue;
-      Object.defineProperty(out, wellFormed(key), { value: secret(key, depth) ? REDACTED : clean(item, secret, depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, wellFormed(key), {
+        value: secret(key, depth) ? REDACTED : clean(item, secret, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

@@ -16,7 +16,13 @@ let api: Api;
 
 beforeAll(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-retention-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+  app = composeApp({
+    shell: 'browser',
+    version: 'test',
+    userDataDir: path.join(dir, 'user'),
+    engineWorkerScript: await engineWorkerScript(),
+    log: () => undefined,
+  });
   api = localClient(app.dispatcher);
   await api.workspace.create({ path: path.join(dir, 'ws'), name: 'Retention' });
 }, 120_000);
@@ -31,7 +37,10 @@ const ago = (days: number): string => new Date(Date.now() - days * DAY).toISOStr
 it('previews, refuses a stale preview, deletes exactly what it showed and records it', async () => {
   const file = path.join(dir, 'rows.jsonl');
   fs.writeFileSync(file, ['a', 'b', 'c'].map((x) => JSON.stringify({ text: x, output: x.toUpperCase() })).join('\n'));
-  const mapping = [{ source: 'text', name: 'text', role: 'input' as const }, { source: 'output', name: 'output', role: 'reference' as const }];
+  const mapping = [
+    { source: 'text', name: 'text', role: 'input' as const },
+    { source: 'output', name: 'output', role: 'reference' as const },
+  ];
   const old = await api.datasets.import({ newName: 'Old', files: [{ path: file }], mapping });
   const fresh = await api.datasets.import({ newName: 'Fresh', files: [{ path: file }], mapping });
   const db = app.workspace.active.db;
@@ -54,16 +63,30 @@ it('previews, refuses a stale preview, deletes exactly what it showed and record
   expect(preview.counts).toEqual({ outputs: 2, reviewComments: 1, datasetRows: 3 });
   expect(preview.datasetVersions).toEqual([{ id: old.version.id, name: 'Old', version: 1, rows: 3 }]);
 
-  await expect(api.audit.applyRetention({ asOf: preview.asOf, expected: { ...preview.counts, outputs: 1 } })).rejects.toThrow(/changed since the preview: nothing was deleted/);
-  await expect(api.audit.applyRetention({ asOf: new Date(Date.now() + DAY).toISOString(), expected: preview.counts })).rejects.toThrow(/time still to come/);
+  await expect(
+    api.audit.applyRetention({ asOf: preview.asOf, expected: { ...preview.counts, outputs: 1 } }),
+  ).rejects.toThrow(/changed since the preview: nothing was deleted/);
+  await expect(
+    api.audit.applyRetention({ asOf: new Date(Date.now() + DAY).toISOString(), expected: preview.counts }),
+  ).rejects.toThrow(/time still to come/);
   expect(db.prepare<{ n: number }>('SELECT count(*) AS n FROM outputs').get()!.n).toBe(3);
 
   expect(await api.audit.applyRetention({ asOf: preview.asOf, expected: preview.counts })).toEqual(preview.counts);
   expect(db.prepare<{ spec_hash: string }>('SELECT spec_hash FROM outputs').all()).toEqual([{ spec_hash: 'new' }]);
-  expect(db.prepare<{ item_id: string; comment: string; verdict: string }>('SELECT item_id, comment, verdict FROM review_votes ORDER BY seq').all()).toEqual([
-    { item_id: 'i1', comment: '', verdict: 'left' }, { item_id: 'i2', comment: '', verdict: 'left' }, { item_id: 'i3', comment: 'recent remark', verdict: 'left' },
+  expect(
+    db
+      .prepare<{ item_id: string; comment: string; verdict: string }>(
+        'SELECT item_id, comment, verdict FROM review_votes ORDER BY seq',
+      )
+      .all(),
+  ).toEqual([
+    { item_id: 'i1', comment: '', verdict: 'left' },
+    { item_id: 'i2', comment: '', verdict: 'left' },
+    { item_id: 'i3', comment: 'recent remark', verdict: 'left' },
   ]);
-  await expect(api.datasets.rows({ versionId: old.version.id })).rejects.toThrow(/The rows of Old v1 were deleted on \d{4}-\d{2}-\d{2} by the workspace's retention policy/);
+  await expect(api.datasets.rows({ versionId: old.version.id })).rejects.toThrow(
+    /The rows of Old v1 were deleted on \d{4}-\d{2}-\d{2} by the workspace's retention policy/,
+  );
   expect((await api.datasets.rows({ versionId: fresh.version.id })).total).toBe(3);
   expect((await api.datasets.get({ versionId: old.version.id })).contentHash).toBe(old.version.contentHash);
   // Applied again, nothing is left to delete.

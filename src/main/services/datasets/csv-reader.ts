@@ -22,7 +22,13 @@ export async function* csvRecords(
   // destroys the stream, and the records it had buffered before the bad one would be lost with it.
   const queue: CsvRecord[] = [];
   const parser = parse({
-    bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true, raw: true, max_record_size: maxChars,
+    bom: true,
+    delimiter,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+    raw: true,
+    max_record_size: maxChars,
     on_record: (record) => {
       queue.push(record as unknown as CsvRecord);
       return null;
@@ -70,7 +76,8 @@ export async function* csvRecords(
     } catch (error) {
       if (!(error instanceof TextReadFailure)) throw error;
       yield* drain();
-      if (!stop) yield { kind: 'problem', line: error.line ?? next, reason: error.reason, fatal: true, hint: error.hint };
+      if (!stop)
+        yield { kind: 'problem', line: error.line ?? next, reason: error.reason, fatal: true, hint: error.hint };
       return;
     }
     if (!stop && !failure) {
@@ -110,13 +117,21 @@ function headerProblem(record: string[]): string | null {
 }
 
 /** `next`: the line after the last good record, where the bad one starts (blank lines aside). */
-function csvErrorAt(error: CsvError & { lines?: number }, next: number, maxChars: number): { line: number; reason: string; hint?: string } {
+function csvErrorAt(
+  error: CsvError & { lines?: number },
+  next: number,
+  maxChars: number,
+): { line: number; reason: string; hint?: string } {
   const at = Math.max(next, error.lines ?? next);
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return { line: next, reason: 'has broken quoting: a quoted field that starts here is never closed' };
     case 'CSV_INVALID_CLOSING_QUOTE':
-      return { line: at, reason: 'has broken quoting: a closing quote is followed by more text (write a quote inside a quoted field as "")' };
+      return {
+        line: at,
+        reason:
+          'has broken quoting: a closing quote is followed by more text (write a quote inside a quoted field as "")',
+      };
     case 'INVALID_OPENING_QUOTE':
       return { line: at, reason: 'has broken quoting: a quote inside a field that does not start with one' };
     case 'CSV_MAX_RECORD_SIZE':

@@ -67,9 +67,21 @@ export class DatasetStore {
   constructor(private readonly db: SqlDatabase) {}
 
   summaries(): DatasetSummary[] {
-    const datasets = this.db.prepare<{ id: string; name: string; created_at: string }>('SELECT id, name, created_at FROM datasets ORDER BY name COLLATE NOCASE, id').all();
+    const datasets = this.db
+      .prepare<{ id: string; name: string; created_at: string }>(
+        'SELECT id, name, created_at FROM datasets ORDER BY name COLLATE NOCASE, id',
+      )
+      .all();
     const versions = this.db
-      .prepare<{ id: string; dataset_id: string; version: number; message: string; row_count: number; content_hash: string; created_at: string }>(
+      .prepare<{
+        id: string;
+        dataset_id: string;
+        version: number;
+        message: string;
+        row_count: number;
+        content_hash: string;
+        created_at: string;
+      }>(
         'SELECT id, dataset_id, version, message, row_count, content_hash, created_at FROM dataset_versions ORDER BY version DESC',
       )
       .all();
@@ -79,7 +91,14 @@ export class DatasetStore {
       createdAt: d.created_at,
       versions: versions
         .filter((v) => v.dataset_id === d.id)
-        .map((v) => ({ id: v.id, version: v.version, message: v.message, rowCount: v.row_count, contentHash: v.content_hash, createdAt: v.created_at })),
+        .map((v) => ({
+          id: v.id,
+          version: v.version,
+          message: v.message,
+          rowCount: v.row_count,
+          contentHash: v.content_hash,
+          createdAt: v.created_at,
+        })),
     }));
   }
 
@@ -93,13 +112,19 @@ export class DatasetStore {
 
   /** withLeaks: also count cross-split duplicates (a join over the duplicate rows; the screen wants it, reads do not). */
   version(versionId: string, withLeaks = true): DatasetVersion | undefined {
-    const row = this.db.prepare<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?`).get(versionId);
+    const row = this.db
+      .prepare<VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?`,
+      )
+      .get(versionId);
     return row && { ...fromVersionRow(row), leaks: withLeaks ? this.leaks(row.id) : [] };
   }
 
   latestVersionIdByName(name: string): string | undefined {
     return this.db
-      .prepare<{ id: string }>('SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? ORDER BY v.version DESC LIMIT 1')
+      .prepare<{ id: string }>(
+        'SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? ORDER BY v.version DESC LIMIT 1',
+      )
       .get(name)?.id;
   }
 
@@ -115,29 +140,42 @@ export class DatasetStore {
     const order = SplitName.options;
     const merged = new Map<string, SplitLeak>();
     for (const { a, b, n } of rows) {
-      const pair = [SplitName.parse(a), SplitName.parse(b)].sort((x, y) => order.indexOf(x) - order.indexOf(y)) as [SplitName, SplitName];
+      const pair = [SplitName.parse(a), SplitName.parse(b)].sort((x, y) => order.indexOf(x) - order.indexOf(y)) as [
+        SplitName,
+        SplitName,
+      ];
       const id = pair.join('/');
       merged.set(id, { splits: pair, rows: (merged.get(id)?.rows ?? 0) + n });
     }
-    return [...merged.values()].sort((x, y) => order.indexOf(x.splits[1]) - order.indexOf(y.splits[1]) || order.indexOf(x.splits[0]) - order.indexOf(y.splits[0]));
+    return [...merged.values()].sort(
+      (x, y) =>
+        order.indexOf(x.splits[1]) - order.indexOf(y.splits[1]) ||
+        order.indexOf(x.splits[0]) - order.indexOf(y.splits[0]),
+    );
   }
 
   rows(versionId: string, query: RowQuery): DatasetRowView[] {
     const { where, args } = rowFilter(versionId, query);
     const limit = query.limit ?? -1; // SQLite: a negative LIMIT means none
     return this.db
-      .prepare<RowRow>(`SELECT idx, key, split, file, line, data, duplicate_of FROM dataset_rows r WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`)
+      .prepare<RowRow>(
+        `SELECT idx, key, split, file, line, data, duplicate_of FROM dataset_rows r WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`,
+      )
       .all(...args, limit, query.offset)
       .map(fromRowRow);
   }
 
   countRows(versionId: string, query: RowQuery): number {
     const { where, args } = rowFilter(versionId, query);
-    return this.db.prepare<{ n: number }>(`SELECT COUNT(*) AS n FROM dataset_rows r WHERE ${where}`).get(...args)?.n ?? 0;
+    return (
+      this.db.prepare<{ n: number }>(`SELECT COUNT(*) AS n FROM dataset_rows r WHERE ${where}`).get(...args)?.n ?? 0
+    );
   }
 
   rowsByKeys(versionId: string, keys: readonly string[]): DatasetRowView[] {
-    const statement = this.db.prepare<RowRow>('SELECT idx, key, split, file, line, data, duplicate_of FROM dataset_rows WHERE version_id = ? AND key = ?');
+    const statement = this.db.prepare<RowRow>(
+      'SELECT idx, key, split, file, line, data, duplicate_of FROM dataset_rows WHERE version_id = ? AND key = ?',
+    );
     return keys.flatMap((key) => statement.all(versionId, key).map(fromRowRow));
   }
 
@@ -155,7 +193,9 @@ function rowFilter(versionId: string, query: RowQuery): { where: string; args: S
   }
   if (query.onlyDuplicates) {
     // Both sides of each duplicate group: the repeats and the first row they repeat.
-    clauses.push('EXISTS (SELECT 1 FROM dataset_rows d WHERE d.version_id = r.version_id AND d.input_hash = r.input_hash AND d.idx <> r.idx)');
+    clauses.push(
+      'EXISTS (SELECT 1 FROM dataset_rows d WHERE d.version_id = r.version_id AND d.input_hash = r.input_hash AND d.idx <> r.idx)',
+    );
   }
   return { where: clauses.join(' AND '), args };
 }
@@ -190,17 +230,32 @@ function fromVersionRow(row: VersionRow): Omit<DatasetVersion, 'leaks'> {
 function lineageOf(row: VersionRow): DatasetLineage | null {
   if (row.derivation !== null) {
     const parsed = DatasetLineage.safeParse(JSON.parse(row.derivation));
-    if (!parsed.success) throw new BugError(`The dataset_versions row ${row.id} has a derivation that does not match its schema`);
+    if (!parsed.success)
+      throw new BugError(`The dataset_versions row ${row.id} has a derivation that does not match its schema`);
     return parsed.data;
   }
   return row.source_round_id === null
     ? null
-    : { kind: 'review-round', roundId: row.source_round_id, roundName: row.source_round_name ?? '', experimentId: row.source_experiment_id ?? '' };
+    : {
+        kind: 'review-round',
+        roundId: row.source_round_id,
+        roundName: row.source_round_name ?? '',
+        experimentId: row.source_experiment_id ?? '',
+      };
 }
 
 function fromRowRow(row: RowRow): DatasetRowView {
   const split = SplitName.safeParse(row.split);
   const data: unknown = JSON.parse(row.data);
-  if (!split.success || data === null || typeof data !== 'object' || Array.isArray(data)) throw new BugError(`The dataset row ${row.idx} does not match its schema`);
-  return { idx: row.idx, key: row.key, split: split.data, file: row.file, line: row.line, data: data as Record<string, unknown>, duplicateOf: row.duplicate_of };
+  if (!split.success || data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new BugError(`The dataset row ${row.idx} does not match its schema`);
+  return {
+    idx: row.idx,
+    key: row.key,
+    split: split.data,
+    file: row.file,
+    line: row.line,
+    data: data as Record<string, unknown>,
+    duplicateOf: row.duplicate_of,
+  };
 }

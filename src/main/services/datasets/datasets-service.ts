@@ -69,7 +69,10 @@ export interface DatasetsServiceDeps {
    * The personal-data check of an import's rows before they are written: a warning to return with the import, or a
    * throw when the workspace's policy blocks (the privacy service's guardRows).
    */
-  readonly privacyCheck?: (subject: string, rows: Iterable<{ idx: number; key: string; data: Record<string, unknown> }>) => Promise<string | null>;
+  readonly privacyCheck?: (
+    subject: string,
+    rows: Iterable<{ idx: number; key: string; data: Record<string, unknown> }>,
+  ) => Promise<string | null>;
   /** Where an import's rows are written (compose.ts: the import writer worker; absent: this thread's connection). */
   readonly writer?: VersionWriter;
 }
@@ -111,13 +114,19 @@ export class DatasetsService implements ServiceImpl<Contract> {
       const unsplit = arg.files.findIndex((f) => f.split === undefined);
       if (unsplit >= 0) {
         throw new UserError(`Say which split the file ${arg.files[unsplit]?.path ?? ''} holds.`, {
-          code: 'dataset-split', where: `datasets.import: files.${unsplit}.split`, hint: 'With "splits given by file", every file needs its split; or split by hash instead.',
+          code: 'dataset-split',
+          where: `datasets.import: files.${unsplit}.split`,
+          hint: 'With "splits given by file", every file needs its split; or split by hash instead.',
         });
       }
     }
     const files = await this.ingestFiles(arg.files);
     const importId = arg.importId ?? this.newId();
-    if (this.running.has(importId)) throw new UserError('An import with this id is already running.', { code: 'import-running', hint: 'Wait for it to finish.' });
+    if (this.running.has(importId))
+      throw new UserError('An import with this id is already running.', {
+        code: 'import-running',
+        hint: 'Wait for it to finish.',
+      });
     const flag = { cancelled: false };
     this.running.set(importId, flag);
     const spool = await SpoolWriter.create(newSpoolPath(ws.info.path));
@@ -130,33 +139,54 @@ export class DatasetsService implements ServiceImpl<Contract> {
         onProgress: (p) => this.deps.events.emit('onImportProgress', { importId, ...p }),
       });
       const paths = new Map(files.map((f) => [f.name, f.path]));
-      if (outcome.problems.length > 0) throw rowProblemsError(outcome.problems, paths, outcome.problems.length >= MAX_PROBLEMS);
+      if (outcome.problems.length > 0)
+        throw rowProblemsError(outcome.problems, paths, outcome.problems.length >= MAX_PROBLEMS);
       await spool.close();
-      const subject = arg.newName ?? `a new version of ${store.datasetById(arg.datasetId ?? '')?.name ?? 'the dataset'}`;
+      const subject =
+        arg.newName ?? `a new version of ${store.datasetById(arg.datasetId ?? '')?.name ?? 'the dataset'}`;
       const personal = (await this.deps.privacyCheck?.(subject, spooledRows(spool.file))) ?? null;
       const now = this.sameWorkspace(ws);
       if (flag.cancelled) throw new CancelledError('The import was cancelled; nothing was imported.');
-      this.deps.events.emit('onImportProgress', { importId, phase: 'writing', file: files.at(-1)?.name ?? '', rowsRead: outcome.rowCount, bytesRead: 0, bytesTotal: 0 });
+      this.deps.events.emit('onImportProgress', {
+        importId,
+        phase: 'writing',
+        file: files.at(-1)?.name ?? '',
+        rowsRead: outcome.rowCount,
+        bytesRead: 0,
+        bytesTotal: 0,
+      });
       const id = this.newId();
-      const dataset = arg.datasetId !== undefined ? { existingId: arg.datasetId } : { newId: this.newId(), name: arg.newName ?? '' };
+      const dataset =
+        arg.datasetId !== undefined ? { existingId: arg.datasetId } : { newId: this.newId(), name: arg.newName ?? '' };
       try {
         const target = { db: now.db, file: join(now.info.path, DATABASE_FILE) };
-        await (this.deps.writer ?? inThreadVersionWriter).write(target, {
-          id,
-          dataset,
-          message: arg.message,
-          files: outcome.files,
-          fields: plan.fields.map((f) => ({ name: f.name, source: f.source, type: outcome.types.get(f.name) ?? 'null', role: f.role })),
-          roles: plan.roles,
-          split: arg.split,
-          rowCount: outcome.rowCount,
-          splits: outcome.splits,
-          contentHash: outcome.contentHash,
-          createdAt: this.deps.clock().toISOString(),
-          lineage,
-        }, spool.file, plan.fields.find((f) => f.role === 'key')?.source ?? null);
+        await (this.deps.writer ?? inThreadVersionWriter).write(
+          target,
+          {
+            id,
+            dataset,
+            message: arg.message,
+            files: outcome.files,
+            fields: plan.fields.map((f) => ({
+              name: f.name,
+              source: f.source,
+              type: outcome.types.get(f.name) ?? 'null',
+              role: f.role,
+            })),
+            roles: plan.roles,
+            split: arg.split,
+            rowCount: outcome.rowCount,
+            splits: outcome.splits,
+            contentHash: outcome.contentHash,
+            createdAt: this.deps.clock().toISOString(),
+            lineage,
+          },
+          spool.file,
+          plan.fields.find((f) => f.role === 'key')?.source ?? null,
+        );
       } catch (error) {
-        if (error instanceof DuplicateKeysError) throw rowProblemsError(error.problems, paths, error.problems.length >= MAX_PROBLEMS);
+        if (error instanceof DuplicateKeysError)
+          throw rowProblemsError(error.problems, paths, error.problems.length >= MAX_PROBLEMS);
         throw error;
       }
       const version = this.version(new DatasetStore(now.db), id);
@@ -185,7 +215,13 @@ export class DatasetsService implements ServiceImpl<Contract> {
     return this.version(this.store(), arg.versionId);
   }
 
-  async rows(arg: { versionId: string; split: SplitName | null; offset: number; limit: number; onlyDuplicates: boolean }): Promise<RowsPage> {
+  async rows(arg: {
+    versionId: string;
+    split: SplitName | null;
+    offset: number;
+    limit: number;
+    onlyDuplicates: boolean;
+  }): Promise<RowsPage> {
     const store = this.store();
     this.withRows(this.version(store, arg.versionId, false)); // a clear error for an unknown version or deleted rows
     return { total: store.countRows(arg.versionId, arg), rows: store.rows(arg.versionId, arg) };
@@ -206,7 +242,11 @@ export class DatasetsService implements ServiceImpl<Contract> {
   }
 
   /** Rows in dataset order (idx), of one split or all (null). */
-  readRows(versionId: string, split: SplitName | null, options: { limit?: number; offset?: number } = {}): DatasetRow[] {
+  readRows(
+    versionId: string,
+    split: SplitName | null,
+    options: { limit?: number; offset?: number } = {},
+  ): DatasetRow[] {
     const store = this.store();
     this.withRows(this.version(store, versionId, false));
     return store.rows(versionId, { split, offset: options.offset ?? 0, limit: options.limit ?? null });
@@ -228,13 +268,18 @@ export class DatasetsService implements ServiceImpl<Contract> {
 
   /** A version whose rows the workspace's retention policy deleted is refused by name instead of read as empty. */
   private withRows(version: DatasetVersion): void {
-    const at = this.deps.workspace.active.db.prepare<{ at: string | null }>('SELECT rows_purged_at AS at FROM dataset_versions WHERE id = ?').get(version.id)?.at;
+    const at = this.deps.workspace.active.db
+      .prepare<{ at: string | null }>('SELECT rows_purged_at AS at FROM dataset_versions WHERE id = ?')
+      .get(version.id)?.at;
     if (!at) return;
-    throw new UserError(`The rows of ${version.name} v${version.version} were deleted on ${at.slice(0, 10)} by the workspace's retention policy`, {
-      code: 'dataset-rows-deleted',
-      where: `datasets: ${version.id}`,
-      hint: 'Import the file again as a new version to use these rows.',
-    });
+    throw new UserError(
+      `The rows of ${version.name} v${version.version} were deleted on ${at.slice(0, 10)} by the workspace's retention policy`,
+      {
+        code: 'dataset-rows-deleted',
+        where: `datasets: ${version.id}`,
+        hint: 'Import the file again as a new version to use these rows.',
+      },
+    );
   }
 
   private store(): DatasetStore {
@@ -270,7 +315,9 @@ export class DatasetsService implements ServiceImpl<Contract> {
   }
 
   private async ingestFiles(files: ImportArg['files']): Promise<IngestFile[]> {
-    const resolved = await Promise.all(files.map((f, i) => this.resolveFile(f.path, `datasets.import: files.${i}.path`)));
+    const resolved = await Promise.all(
+      files.map((f, i) => this.resolveFile(f.path, `datasets.import: files.${i}.path`)),
+    );
     const names = resolved.map((f) => f.name);
     return Promise.all(
       resolved.map(async (f, i) => ({
@@ -295,7 +342,8 @@ export class DatasetsService implements ServiceImpl<Contract> {
 /** The spooled rows as the privacy check reads them (parsed one at a time). */
 function* spooledRows(file: string): Generator<{ idx: number; key: string; data: Record<string, unknown> }> {
   let idx = 0;
-  for (const r of readSpool(file)) yield { idx: idx++, key: r.key, data: JSON.parse(r.data) as Record<string, unknown> };
+  for (const r of readSpool(file))
+    yield { idx: idx++, key: r.key, data: JSON.parse(r.data) as Record<string, unknown> };
 }
 
 function facts(v: DatasetVersion): DatasetVersionFacts {
@@ -320,7 +368,10 @@ function warnings(v: DatasetVersion): ImportWarning[] {
   }));
   if (v.duplicateCount > 0) {
     const one = v.duplicateCount === 1;
-    out.push({ code: 'duplicates', message: `${v.duplicateCount} row${one ? '' : 's'} repeat${one ? 's' : ''} the input of an earlier row; ${one ? 'it is' : 'they are'} kept and marked as ${one ? 'a duplicate' : 'duplicates'}.` });
+    out.push({
+      code: 'duplicates',
+      message: `${v.duplicateCount} row${one ? '' : 's'} repeat${one ? 's' : ''} the input of an earlier row; ${one ? 'it is' : 'they are'} kept and marked as ${one ? 'a duplicate' : 'duplicates'}.`,
+    });
   }
   return out;
 }

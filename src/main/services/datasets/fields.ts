@@ -18,14 +18,23 @@ export interface MappedRow {
   readonly inputHash: string;
 }
 
-const ROLE_WORDS: Record<FieldRole, string> = { input: 'an input', reference: 'the reference', key: 'the key', label: 'the label', none: 'a' };
+const ROLE_WORDS: Record<FieldRole, string> = {
+  input: 'an input',
+  reference: 'the reference',
+  key: 'the key',
+  label: 'the label',
+  none: 'a',
+};
 
 /**
  * Names a stored field may not have: JavaScript gives every object these (Object.prototype's own names, and
  * "prototype"), so a field of that name would read as something it is not, or (for __proto__) rewrite the object's
  * prototype. A file's column may have such a name; it is kept under another one.
  */
-export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+]);
 
 /** The name the mapping step suggests for a column: its own, or for a reserved one "<name>_field". */
 export function safeFieldName(column: string): string {
@@ -43,7 +52,10 @@ export function planMapping(mapping: readonly FieldMapping[]): MappingPlan {
   const sources = new Set<string>();
   for (const f of mapping) {
     if (RESERVED_FIELD_NAMES.has(f.name)) {
-      fail(`A field cannot be named "${f.name}": JavaScript reserves that name on every object.`, `Keep the column under another name, e.g. "${safeFieldName(f.name)}".`);
+      fail(
+        `A field cannot be named "${f.name}": JavaScript reserves that name on every object.`,
+        `Keep the column under another name, e.g. "${safeFieldName(f.name)}".`,
+      );
     }
     if (names.has(f.name)) fail(`Two columns are both named "${f.name}".`, 'Give each kept column its own name.');
     if (sources.has(f.source)) fail(`The column "${f.source}" is kept twice.`, 'Keep each column once.');
@@ -52,13 +64,18 @@ export function planMapping(mapping: readonly FieldMapping[]): MappingPlan {
   }
   const withRole = (role: FieldRole) => mapping.filter((f) => f.role === role).map((f) => f.name);
   const input = withRole('input');
-  if (input.length === 0) fail('No column has the input role.', 'Mark at least one column as input: the text the model is shown.');
+  if (input.length === 0)
+    fail('No column has the input role.', 'Mark at least one column as input: the text the model is shown.');
   const single = (role: 'reference' | 'key' | 'label'): string | null => {
     const list = withRole(role);
-    if (list.length > 1) fail(`Only one column can be ${ROLE_WORDS[role]}; ${list.join(', ')} are.`, `Keep the role on one column.`);
+    if (list.length > 1)
+      fail(`Only one column can be ${ROLE_WORDS[role]}; ${list.join(', ')} are.`, `Keep the role on one column.`);
     return list[0] ?? null;
   };
-  return { fields: mapping, roles: { input, reference: single('reference'), key: single('key'), label: single('label') } };
+  return {
+    fields: mapping,
+    roles: { input, reference: single('reference'), key: single('key'), label: single('label') },
+  };
 }
 
 /** Maps one record; a string is the reason it cannot be imported (the caller adds file and line). */
@@ -67,14 +84,17 @@ export function mapRecord(plan: MappingPlan, record: Readonly<Record<string, unk
   for (const f of plan.fields) {
     // Own properties only: a row without a "constructor" column must not read Object's constructor.
     const value = Object.hasOwn(record, f.source) ? record[f.source] : undefined;
-    if (f.role !== 'none' && (value === undefined || value === null)) return `has no value for "${f.source}" (${ROLE_WORDS[f.role]} field)`;
-    if ((f.role === 'reference' || f.role === 'label') && isEmpty(value)) return `has an empty ${f.role === 'reference' ? 'reference' : 'label'} "${f.source}"`;
+    if (f.role !== 'none' && (value === undefined || value === null))
+      return `has no value for "${f.source}" (${ROLE_WORDS[f.role]} field)`;
+    if ((f.role === 'reference' || f.role === 'label') && isEmpty(value))
+      return `has an empty ${f.role === 'reference' ? 'reference' : 'label'} "${f.source}"`;
     data[f.name] = value ?? null;
   }
   let key: string | null = null;
   if (plan.roles.key !== null) {
     const value = data[plan.roles.key];
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return `has a key "${keySource(plan)}" that is not text or a number`;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      return `has a key "${keySource(plan)}" that is not text or a number`;
     key = String(value).trim();
     if (key === '') return `has an empty key "${keySource(plan)}"`;
   }
@@ -97,7 +117,8 @@ export function typeOf(value: unknown): FieldType {
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'object') return typeof value as FieldType;
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'object')
+    return typeof value as FieldType;
   return 'mixed';
 }
 

@@ -3,7 +3,15 @@
 // Nothing touches the database here: the second pass (write-version.ts) inserts the spool in one
 // transaction, because a SQLite transaction cannot stay open across the awaits of reading a stream.
 import { createHash } from 'node:crypto';
-import type { FieldType, ImportProgress, RowProblem, SourceFile, SplitCounts, SplitName, SplitSettings } from '../../../shared/contract/datasets';
+import type {
+  FieldType,
+  ImportProgress,
+  RowProblem,
+  SourceFile,
+  SplitCounts,
+  SplitName,
+  SplitSettings,
+} from '../../../shared/contract/datasets';
 import { BugError, CancelledError } from '../../../shared/errors';
 import { mapRecord, mergeType, typeOf, type MappingPlan } from './fields';
 import { openReader } from './readers';
@@ -47,7 +55,9 @@ export interface IngestOutcome {
 export async function ingest(files: readonly IngestFile[], options: IngestOptions): Promise<IngestOutcome> {
   const { plan, split, spool } = options;
   const now = options.now ?? Date.now;
-  const content = createHash('sha256').update(JSON.stringify({ fields: plan.fields.map((f) => [f.name, f.role]), roles: plan.roles }));
+  const content = createHash('sha256').update(
+    JSON.stringify({ fields: plan.fields.map((f) => [f.name, f.role]), roles: plan.roles }),
+  );
   const types = new Map<string, FieldType>();
   const splits: SplitCounts = { train: 0, validation: 0, test: 0 };
   const problems: RowProblem[] = [];
@@ -60,11 +70,18 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
 
   for (const file of files) {
     const reader = openReader(file.path, file.format);
-    const problem = (line: number, reason: string, hint?: string) => problems.push({ file: file.name, line, reason, ...(hint === undefined ? {} : { hint }) });
+    const problem = (line: number, reason: string, hint?: string) =>
+      problems.push({ file: file.name, line, reason, ...(hint === undefined ? {} : { hint }) });
     let fileRows = 0;
     let headerChecked = false;
     const progress = (phase: ImportProgress['phase']) =>
-      options.onProgress({ phase, file: file.name, rowsRead: rowCount, bytesRead: reader.bytesRead(), bytesTotal: file.bytes });
+      options.onProgress({
+        phase,
+        file: file.name,
+        rowsRead: rowCount,
+        bytesRead: reader.bytesRead(),
+        bytesTotal: file.bytes,
+      });
     for await (const item of reader.items()) {
       if (options.cancelled()) throw new CancelledError('The import was cancelled; nothing was imported.');
       if (item.kind === 'problem') {
@@ -87,7 +104,10 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
         const value = Object.hasOwn(item.data, splitSource) ? item.data[splitSource] : null;
         given = splitFromValue(value);
         if (given === null) {
-          problem(item.line, `has ${JSON.stringify(value ?? null)} in the split column "${splitSource}" (expected train, validation or test)`);
+          problem(
+            item.line,
+            `has ${JSON.stringify(value ?? null)} in the split column "${splitSource}" (expected train, validation or test)`,
+          );
         }
       }
       if (typeof mapped === 'string') problem(item.line, mapped);
@@ -96,9 +116,18 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
       const key = mapped.key ?? mapped.rowHash.slice(0, 16);
       const rowSplit = split.kind === 'hash' ? hashSplit(split.seed, key, split.fractions) : given;
       if (rowSplit === null) throw new BugError('a row without a split passed the checks');
-      for (const [name, value] of Object.entries(mapped.data)) types.set(name, mergeType(types.get(name), typeOf(value)));
+      for (const [name, value] of Object.entries(mapped.data))
+        types.set(name, mergeType(types.get(name), typeOf(value)));
       content.update(`${rowSplit}\u0000${key}\u0000${mapped.rowHash}\n`);
-      await spool.write({ key, split: rowSplit, file: file.name, line: item.line, rowHash: mapped.rowHash, inputHash: mapped.inputHash, data: mapped.data });
+      await spool.write({
+        key,
+        split: rowSplit,
+        file: file.name,
+        line: item.line,
+        rowHash: mapped.rowHash,
+        inputHash: mapped.inputHash,
+        data: mapped.data,
+      });
       splits[rowSplit]++;
       rowCount++;
       fileRows++;
@@ -115,7 +144,15 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
     const note = reader.encodingNote();
     if (note !== null) encodingNotes.push(`${file.name}: ${note}`);
     progress('reading');
-    sources.push({ path: file.path, name: file.name, bytes: file.bytes, sha256: reader.sha256(), format: file.format, split: file.split, rows: fileRows });
+    sources.push({
+      path: file.path,
+      name: file.name,
+      bytes: file.bytes,
+      sha256: reader.sha256(),
+      format: file.format,
+      split: file.split,
+      rows: fileRows,
+    });
   }
   if (problems.length === 0 && rowCount === 0) {
     problems.push({ file: files[0]?.name ?? '', line: 1, reason: 'has no rows' });

@@ -1,6 +1,13 @@
 // The mapping step's look at a file: its format, the first rows, the columns with inferred types, a row count
 // estimate and a suggested mapping (roles guessed from common column names). Reads only the start of the file.
-import type { ColumnInfo, FieldMapping, FieldRole, FieldType, FileInspection, RowProblem } from '../../../shared/contract/datasets';
+import type {
+  ColumnInfo,
+  FieldMapping,
+  FieldRole,
+  FieldType,
+  FileInspection,
+  RowProblem,
+} from '../../../shared/contract/datasets';
 import { mergeType, safeFieldName, typeOf } from './fields';
 import { detectFormat, openReader } from './readers';
 import { SPLIT_COLUMN_NAMES } from './splits';
@@ -33,11 +40,19 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
   const started = Date.now();
   for await (const item of reader.items()) {
     if (item.kind === 'problem') {
-      problems.push({ file: name, line: item.line, reason: item.reason, ...(item.hint === undefined ? {} : { hint: item.hint }) });
+      problems.push({
+        file: name,
+        line: item.line,
+        reason: item.reason,
+        ...(item.hint === undefined ? {} : { hint: item.hint }),
+      });
       if (item.fatal || problems.length >= SAMPLE_PROBLEMS) break;
       continue;
     }
-    if (sample.length === SAMPLE_ROWS || (sample.length > 0 && (reader.bytesRead() > SAMPLE_MAX_BYTES || Date.now() - started > SAMPLE_MAX_MS))) {
+    if (
+      sample.length === SAMPLE_ROWS ||
+      (sample.length > 0 && (reader.bytesRead() > SAMPLE_MAX_BYTES || Date.now() - started > SAMPLE_MAX_MS))
+    ) {
       ended = false;
       break;
     }
@@ -50,7 +65,11 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
   }
   const names = reader.header() ?? [...types.keys()];
   const note = reader.encodingNote();
-  const columns: ColumnInfo[] = names.map((n) => ({ name: n, type: types.get(n) ?? (format === 'jsonl' ? 'null' : 'string'), present: present.get(n) ?? 0 }));
+  const columns: ColumnInfo[] = names.map((n) => ({
+    name: n,
+    type: types.get(n) ?? (format === 'jsonl' ? 'null' : 'string'),
+    present: present.get(n) ?? 0,
+  }));
   const splitColumn = names.find((n) => SPLIT_COLUMN_NAMES.includes(n.toLowerCase())) ?? null;
   return {
     path,
@@ -63,7 +82,9 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
     problems,
     warnings: note === null ? [] : [{ code: 'encoding', message: note }],
     // A column named "" or longer than a mapping's source may be cannot be kept; the mapping step lists the others.
-    suggestedMapping: suggestMapping(names.filter((n) => n !== splitColumn && n.length > 0 && n.length <= MAX_SOURCE_NAME)),
+    suggestedMapping: suggestMapping(
+      names.filter((n) => n !== splitColumn && n.length > 0 && n.length <= MAX_SOURCE_NAME),
+    ),
     splitColumn,
   };
 }
@@ -87,5 +108,9 @@ export function suggestMapping(columns: readonly string[]): FieldMapping[] {
     const first = columns.find((c) => !roles.has(c));
     if (first !== undefined) roles.set(first, 'input');
   }
-  return columns.map((c) => ({ source: c, name: safeFieldName(c).slice(0, MAX_FIELD_NAME).trim() || 'field', role: roles.get(c) ?? 'none' }));
+  return columns.map((c) => ({
+    source: c,
+    name: safeFieldName(c).slice(0, MAX_FIELD_NAME).trim() || 'field',
+    role: roles.get(c) ?? 'none',
+  }));
 }

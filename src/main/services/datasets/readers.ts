@@ -12,7 +12,13 @@ import { csvRecords } from './csv-reader';
 export type ReadItem =
   | { readonly kind: 'row'; readonly line: number; readonly data: Record<string, unknown>; readonly bytesEnd: number }
   /** fatal: the reader cannot go on in this file (broken quoting, a bad header, not text). line 0: the whole file. */
-  | { readonly kind: 'problem'; readonly line: number; readonly reason: string; readonly fatal: boolean; readonly hint?: string };
+  | {
+      readonly kind: 'problem';
+      readonly line: number;
+      readonly reason: string;
+      readonly fatal: boolean;
+      readonly hint?: string;
+    };
 
 export interface RecordReader {
   readonly format: DataFormat;
@@ -136,7 +142,8 @@ function nestedDeeperThan(root: object, limit: number): boolean {
     const [value, depth] = item;
     if (value === null || typeof value !== 'object') continue;
     if (depth > limit) return true;
-    for (const child of Object.values(value)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Object.values(value))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return false;
 }
@@ -148,7 +155,13 @@ function wholeFileShape(text: string): ReadItem | null {
     return { kind: 'problem', line: 0, reason: 'is a JSON array, not JSON Lines', fatal: true, hint: JSON_ARRAY_HINT };
   }
   if (start.trimEnd() === '{') {
-    return { kind: 'problem', line: 0, reason: 'is one JSON document spread over several lines, not JSON Lines', fatal: true, hint: 'JSON Lines holds one JSON object per line, each complete on its line.' };
+    return {
+      kind: 'problem',
+      line: 0,
+      reason: 'is one JSON document spread over several lines, not JSON Lines',
+      fatal: true,
+      hint: 'JSON Lines holds one JSON object per line, each complete on its line.',
+    };
   }
   return null;
 }

@@ -48,7 +48,10 @@ export async function removeStaleSpools(workspaceFolder: string): Promise<{ file
     const file = join(folder, name);
     if (live.has(file) || writerAlive(name)) continue;
     const size = (await stat(file).catch(() => null))?.size ?? 0;
-    const removed = await rm(file, { force: true }).then(() => true, () => false);
+    const removed = await rm(file, { force: true }).then(
+      () => true,
+      () => false,
+    );
     if (removed) {
       files++;
       bytes += size;
@@ -102,7 +105,9 @@ export class SpoolWriter {
 
   async close(): Promise<void> {
     if (this.stream.closed) return;
-    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   }
 
   /** Closes (if open) and deletes the file. */
@@ -136,6 +141,13 @@ export function* readSpool(file: string): Generator<SpooledRecord> {
 
 function parseLine(line: string): SpooledRecord {
   const tab = line.indexOf('\t');
-  const [key, split, file, lineNumber, rowHash, inputHash] = JSON.parse(line.slice(0, tab)) as [string, SplitName, string, number, string, string];
+  const [key, split, file, lineNumber, rowHash, inputHash] = JSON.parse(line.slice(0, tab)) as [
+    string,
+    SplitName,
+    string,
+    number,
+    string,
+    string,
+  ];
   return { key, split, file, line: lineNumber, rowHash, inputHash, data: line.slice(tab + 1) };
 }

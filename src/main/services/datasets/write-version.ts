@@ -1,7 +1,15 @@
 // Import, second pass: one write transaction that creates the dataset (or takes the next version number of an
 // existing one), inserts the spooled rows in order, checks keys are unique, marks duplicates and stores the counts.
 // Any failure rolls everything back, so a failed import leaves no dataset, version or row behind.
-import type { DatasetField, DatasetLineage, DatasetRoles, RowProblem, SourceFile, SplitCounts, SplitSettings } from '../../../shared/contract/datasets';
+import type {
+  DatasetField,
+  DatasetLineage,
+  DatasetRoles,
+  RowProblem,
+  SourceFile,
+  SplitCounts,
+  SplitSettings,
+} from '../../../shared/contract/datasets';
 import { BugError, UserError } from '../../../shared/errors';
 import type { SqlDatabase } from '../../platform/db';
 import { MAX_PROBLEMS } from './ingest';
@@ -31,10 +39,18 @@ export class DuplicateKeysError extends Error {
 }
 
 /** keySource: the key's column in the files, for messages. */
-export function writeVersion(db: SqlDatabase, v: NewVersion, spoolFile: string, keySource: string | null): { version: number; duplicateCount: number } {
+export function writeVersion(
+  db: SqlDatabase,
+  v: NewVersion,
+  spoolFile: string,
+  keySource: string | null,
+): { version: number; duplicateCount: number } {
   return db.transaction(() => {
     const datasetId = ensureDataset(db, v);
-    const version = (db.prepare<{ n: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS n FROM dataset_versions WHERE dataset_id = ?').get(datasetId)?.n ?? 1);
+    const version =
+      db
+        .prepare<{ n: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS n FROM dataset_versions WHERE dataset_id = ?')
+        .get(datasetId)?.n ?? 1;
     db.prepare(
       `INSERT INTO dataset_versions (id, dataset_id, version, message, source, fields, roles, split_settings, row_count, duplicate_count,
          train_count, validation_count, test_count, content_hash, created_at, source_round_id, source_round_name, source_experiment_id,
@@ -68,8 +84,10 @@ export function writeVersion(db: SqlDatabase, v: NewVersion, spoolFile: string, 
       'INSERT INTO dataset_rows (version_id, idx, key, split, file, line, data, row_hash, input_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     let idx = 0;
-    for (const r of readSpool(spoolFile)) insert.run(v.id, idx++, r.key, r.split, r.file, r.line, r.data, r.rowHash, r.inputHash);
-    if (idx !== v.rowCount) throw new BugError(`the import spool held ${idx} rows, the first pass counted ${v.rowCount}`);
+    for (const r of readSpool(spoolFile))
+      insert.run(v.id, idx++, r.key, r.split, r.file, r.line, r.data, r.rowHash, r.inputHash);
+    if (idx !== v.rowCount)
+      throw new BugError(`the import spool held ${idx} rows, the first pass counted ${v.rowCount}`);
 
     if (keySource !== null) {
       const repeated = repeatedKeys(db, v.id, keySource);
@@ -107,7 +125,11 @@ function ensureDataset(db: SqlDatabase, v: NewVersion): string {
     return v.dataset.existingId;
   }
   if (db.prepare('SELECT 1 FROM datasets WHERE name = ?').get(v.dataset.name)) throw nameTaken(v.dataset.name);
-  db.prepare('INSERT INTO datasets (id, name, created_at) VALUES (?, ?, ?)').run(v.dataset.newId, v.dataset.name, v.createdAt);
+  db.prepare('INSERT INTO datasets (id, name, created_at) VALUES (?, ?, ?)').run(
+    v.dataset.newId,
+    v.dataset.name,
+    v.createdAt,
+  );
   return v.dataset.newId;
 }
 
@@ -122,9 +144,13 @@ export function nameTaken(name: string): UserError {
 function repeatedKeys(db: SqlDatabase, versionId: string, keySource: string): RowProblem[] {
   // Two simple steps: a join of the grouped keys back to the rows makes SQLite's planner scan the table per row.
   const keys = db
-    .prepare<{ key: string }>(`SELECT key FROM dataset_rows WHERE version_id = ? GROUP BY key HAVING COUNT(*) > 1 LIMIT ${MAX_PROBLEMS}`)
+    .prepare<{ key: string }>(
+      `SELECT key FROM dataset_rows WHERE version_id = ? GROUP BY key HAVING COUNT(*) > 1 LIMIT ${MAX_PROBLEMS}`,
+    )
     .all(versionId);
-  const rowsOf = db.prepare<{ idx: number; file: string; line: number }>('SELECT idx, file, line FROM dataset_rows WHERE version_id = ? AND key = ? ORDER BY idx');
+  const rowsOf = db.prepare<{ idx: number; file: string; line: number }>(
+    'SELECT idx, file, line FROM dataset_rows WHERE version_id = ? AND key = ? ORDER BY idx',
+  );
   const problems = keys.flatMap(({ key }) => {
     const [first, ...repeats] = rowsOf.all(versionId, key);
     return repeats.map((r) => ({
@@ -134,12 +160,20 @@ function repeatedKeys(db: SqlDatabase, versionId: string, keySource: string): Ro
       reason: `repeats the key ${JSON.stringify(key)} (field "${keySource}") of line ${first?.line ?? 0}${first?.file === r.file ? '' : ` of ${first?.file ?? ''}`}`,
     }));
   });
-  return problems.sort((a, b) => a.idx - b.idx).slice(0, MAX_PROBLEMS).map(({ file, line, reason }) => ({ file, line, reason }));
+  return problems
+    .sort((a, b) => a.idx - b.idx)
+    .slice(0, MAX_PROBLEMS)
+    .map(({ file, line, reason }) => ({ file, line, reason }));
 }
 
 /** What writes an import's second pass: the database file names the workspace for a writer on another thread. */
 export interface VersionWriter {
-  write(target: { readonly db: SqlDatabase; readonly file: string }, v: NewVersion, spoolFile: string, keySource: string | null): Promise<{ version: number; duplicateCount: number }>;
+  write(
+    target: { readonly db: SqlDatabase; readonly file: string },
+    v: NewVersion,
+    spoolFile: string,
+    keySource: string | null,
+  ): Promise<{ version: number; duplicateCount: number }>;
 }
 
 /** The write on the calling thread, through its connection: for tests and tools that have no built worker. */
@@ -148,9 +182,16 @@ export const inThreadVersionWriter: VersionWriter = {
 };
 
 /** A writer task's answer: repeated keys come back as a value, so that their rows reach the user's message. */
-export type WriteOutcome = { readonly kind: 'written'; readonly version: number; readonly duplicateCount: number } | { readonly kind: 'duplicates'; readonly problems: RowProblem[] };
+export type WriteOutcome =
+  | { readonly kind: 'written'; readonly version: number; readonly duplicateCount: number }
+  | { readonly kind: 'duplicates'; readonly problems: RowProblem[] };
 
-export interface WriteTask { readonly file: string; readonly v: NewVersion; readonly spoolFile: string; readonly keySource: string | null }
+export interface WriteTask {
+  readonly file: string;
+  readonly v: NewVersion;
+  readonly spoolFile: string;
+  readonly keySource: string | null;
+}
 
 /** Runs a writer task on a connection of its own (the import writer worker's handler). */
 export function writeVersionTask(db: SqlDatabase, task: WriteTask): WriteOutcome {

@@ -33,10 +33,27 @@ afterAll(() => Promise.all([host.dispose(), renderer.dispose()]));
 
 beforeEach(() => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-demo-')));
-  workspace = new WorkspaceService({ appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined } });
-  models = new ModelsService({ workspace, engine: host, events: { emit: () => undefined }, clock: () => new Date(), paths: { homeDir: dir, relativeTo: dir } });
+  workspace = new WorkspaceService({
+    appDataDir: path.join(dir, 'app-data'),
+    clock: () => new Date(),
+    appVersion: 'test',
+    events: { emit: () => undefined },
+  });
+  models = new ModelsService({
+    workspace,
+    engine: host,
+    events: { emit: () => undefined },
+    clock: () => new Date(),
+    paths: { homeDir: dir, relativeTo: dir },
+  });
   datasets = new DatasetsService({ workspace, events: { emit: () => undefined }, clock: () => new Date() });
-  templates = new TemplatesService({ workspace, datasets, events: { emit: () => undefined }, clock: () => new Date(), renderer });
+  templates = new TemplatesService({
+    workspace,
+    datasets,
+    events: { emit: () => undefined },
+    clock: () => new Date(),
+    renderer,
+  });
   demo = new DemoService({ workspace, models, datasets, templates, defaultParent: path.join(dir, 'Documents') });
 });
 afterEach(async () => {
@@ -57,10 +74,26 @@ describe('DemoService', () => {
     expect(triage).toMatchObject({ version: 1, rowCount: 2700, splits: { train: 2000, validation: 300, test: 400 } });
     expect(triage?.roles).toEqual({ input: ['message'], reference: 'ticket', key: 'id', label: 'category' });
     const supersense = datasets.latestVersionByName('WordNet supersense');
-    expect(supersense).toMatchObject({ version: 1, rowCount: 4000, splits: { train: 3000, validation: 400, test: 600 } });
-    expect(supersense?.roles).toEqual({ input: ['word', 'pos', 'definition'], reference: 'output', key: 'id', label: null });
-    expect(datasets.readRows(triage?.id ?? '', 'test', { limit: 1 })[0]).toMatchObject({ key: 'triage-test-0000', file: 'test.jsonl', line: 1 });
-    expect((await templates.list()).map((t) => [t.name, t.latest.fields])).toEqual([['Supersense', ['definition', 'pos', 'word']], ['Triage as JSON', ['message']]]);
+    expect(supersense).toMatchObject({
+      version: 1,
+      rowCount: 4000,
+      splits: { train: 3000, validation: 400, test: 600 },
+    });
+    expect(supersense?.roles).toEqual({
+      input: ['word', 'pos', 'definition'],
+      reference: 'output',
+      key: 'id',
+      label: null,
+    });
+    expect(datasets.readRows(triage?.id ?? '', 'test', { limit: 1 })[0]).toMatchObject({
+      key: 'triage-test-0000',
+      file: 'test.jsonl',
+      line: 1,
+    });
+    expect((await templates.list()).map((t) => [t.name, t.latest.fields])).toEqual([
+      ['Supersense', ['definition', 'pos', 'word']],
+      ['Triage as JSON', ['message']],
+    ]);
 
     await workspace.close();
     const second = await demo.openDemoWorkspace({}, ctx);
@@ -68,7 +101,10 @@ describe('DemoService', () => {
     expect(second.workspace.id).toBe(first.workspace.id);
     expect(second.modelIds).toEqual(first.modelIds);
     expect(await models.list()).toHaveLength(1);
-    expect((await datasets.list()).map((d) => [d.name, d.versions.length])).toEqual([['Support triage', 1], ['WordNet supersense', 1]]);
+    expect((await datasets.list()).map((d) => [d.name, d.versions.length])).toEqual([
+      ['Support triage', 1],
+      ['WordNet supersense', 1],
+    ]);
     expect((await templates.list()).map((t) => t.versions)).toEqual([1, 1]);
   });
 

@@ -23,14 +23,30 @@ const WORKSPACE_MARKER = 'dovetail-workspace.json';
 export const DEMO_DATASETS: readonly { folder: string; name: string; roles: Readonly<Record<string, FieldRole>> }[] = [
   // The reference is `ticket` (category and priority as JSON), the framing the demo recipe trains on; `output` adds a
   // free-text summary, kept as a plain field (decision 0019).
-  { folder: 'support-triage', name: 'Support triage', roles: { id: 'key', message: 'input', ticket: 'reference', category: 'label' } },
-  { folder: 'wordnet-supersense', name: 'WordNet supersense', roles: { id: 'key', word: 'input', pos: 'input', definition: 'input', output: 'reference' } },
+  {
+    folder: 'support-triage',
+    name: 'Support triage',
+    roles: { id: 'key', message: 'input', ticket: 'reference', category: 'label' },
+  },
+  {
+    folder: 'wordnet-supersense',
+    name: 'WordNet supersense',
+    roles: { id: 'key', word: 'input', pos: 'input', definition: 'input', output: 'reference' },
+  },
 ];
 
 /** The demo prompt templates (saved once, by name): the triage one is what `npm run demo` trains and serves with. */
 export const DEMO_TEMPLATES: readonly { name: string; source: string; message: string }[] = [
-  { name: 'Triage as JSON', source: 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ', message: 'Bundled demo template for Support triage' },
-  { name: 'Supersense', source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense: ', message: 'Bundled demo template for WordNet supersense' },
+  {
+    name: 'Triage as JSON',
+    source: 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ',
+    message: 'Bundled demo template for Support triage',
+  },
+  {
+    name: 'Supersense',
+    source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense: ',
+    message: 'Bundled demo template for WordNet supersense',
+  },
 ];
 
 export interface DemoServiceDeps {
@@ -65,10 +81,19 @@ export class DemoService implements ServiceImpl<typeof demoContract> {
       });
     }
     const modelIds: string[] = [];
-    for (const model of bundled) modelIds.push(model.modelId ?? (await this.deps.models.add({ folder: model.folder, name: model.name })).id);
+    for (const model of bundled)
+      modelIds.push(model.modelId ?? (await this.deps.models.add({ folder: model.folder, name: model.name })).id);
     await this.importDemoDatasets();
     const templates = new Set((await this.deps.templates.list()).map((t) => t.name));
-    for (const t of DEMO_TEMPLATES) if (!templates.has(t.name)) await this.deps.templates.save({ name: t.name, source: t.source, system: null, chat: false, message: t.message });
+    for (const t of DEMO_TEMPLATES)
+      if (!templates.has(t.name))
+        await this.deps.templates.save({
+          name: t.name,
+          source: t.source,
+          system: null,
+          chat: false,
+          message: t.message,
+        });
     return { workspace, reopened, modelIds };
   }
 
@@ -85,15 +110,13 @@ export class DemoService implements ServiceImpl<typeof demoContract> {
       if (!existsSync(folder)) continue;
       const file = (split: 'train' | 'validation' | 'test') => ({ path: join(folder, `${split}.jsonl`), split });
       const { columns } = await this.deps.datasets.inspectFile({ path: file('train').path });
-      await this.deps.datasets.import(
-        {
-          newName: dataset.name,
-          message: `Bundled demo data (${dataset.folder}; see its README.md)`,
-          files: [file('train'), file('validation'), file('test')],
-          mapping: columns.map((c) => ({ source: c.name, name: c.name, role: dataset.roles[c.name] ?? 'none' })),
-          split: { kind: 'given' },
-        },
-      );
+      await this.deps.datasets.import({
+        newName: dataset.name,
+        message: `Bundled demo data (${dataset.folder}; see its README.md)`,
+        files: [file('train'), file('validation'), file('test')],
+        mapping: columns.map((c) => ({ source: c.name, name: c.name, role: dataset.roles[c.name] ?? 'none' })),
+        split: { kind: 'given' },
+      });
     }
   }
 }

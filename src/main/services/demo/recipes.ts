@@ -9,7 +9,14 @@ export function bundledRecipes(datasets: readonly { folder: string; name: string
     const r = DEMO_RECIPES[d.folder as keyof typeof DEMO_RECIPES];
     if (r === undefined) return [];
     const recipe = DatasetRecipe.parse({
-      note: r.note, method: 'both', lora: r.lora, softPrompt: r.softPrompt, hyper: { ...r.hyper, lr: r.lr.both }, validationRows: 64, template: r.template, metrics: r.metrics,
+      note: r.note,
+      method: 'both',
+      lora: r.lora,
+      softPrompt: r.softPrompt,
+      hyper: { ...r.hyper, lr: r.lr.both },
+      validationRows: 64,
+      template: r.template,
+      metrics: r.metrics,
     });
     return [{ dataset: d.name, recipe }];
   });

@@ -22,10 +22,16 @@ afterEach(async () => {
 function compose() {
   const host = new EngineHost(script, spawnChildProcess, { threads: 1 });
   const events: EventMessage[] = [];
-  const service = new EngineService(host, { emit: (event, payload) => events.push({ service: 'engine', event, payload }) });
+  const service = new EngineService(host, {
+    emit: (event, payload) => events.push({ service: 'engine', event, payload }),
+  });
   const dispatcher = new Dispatcher({ engine: engineContract }, { engine: service }, { validateResults: true });
-  cleanups.push(() => host.dispose(), () => service.dispose());
-  const call = (method: string, arg: unknown) => dispatcher.handle({ service: 'engine', method, arg }, { transport: 'test' });
+  cleanups.push(
+    () => host.dispose(),
+    () => service.dispose(),
+  );
+  const call = (method: string, arg: unknown) =>
+    dispatcher.handle({ service: 'engine', method, arg }, { transport: 'test' });
   return { host, call, events };
 }
 
@@ -43,7 +49,10 @@ describe('EngineService', () => {
     const { host, call, events } = compose();
     await host.start();
     const status = await call('status', {});
-    expect(status).toEqual({ ok: true, result: expect.objectContaining({ state: 'ready', ortVersion: '1.30.0', provider: 'cpu' }) });
+    expect(status).toEqual({
+      ok: true,
+      result: expect.objectContaining({ state: 'ready', ortVersion: '1.30.0', provider: 'cpu' }),
+    });
     const restarted = await call('restart', {});
     expect(restarted).toEqual({ ok: true, result: expect.objectContaining({ state: 'ready', restarts: 1 }) });
     const states = events.map((e) => EngineStatus.parse(e.payload).state);
@@ -54,6 +63,9 @@ describe('EngineService', () => {
   it('rejects a self-test size outside the contract before it reaches the engine', async () => {
     const { call } = compose();
     const response = await call('selfTest', { size: 4096 });
-    expect(response).toMatchObject({ ok: false, error: { kind: 'user', code: 'validation', where: 'engine.selfTest: size' } });
+    expect(response).toMatchObject({
+      ok: false,
+      error: { kind: 'user', code: 'validation', where: 'engine.selfTest: size' },
+    });
   });
 });

@@ -1,7 +1,12 @@
 // An ablation's 2^k cells: from one specialization with k components (template, demonstrations, LoRA, soft prompt),
 // every subset switched on. Cell masks use bit j for the specialization's j-th component (in COMPONENTS order).
 // Each cell is a stored specialization of its own (derived from the full one), so its outputs are cached by hash.
-import { COMPONENT_LABELS, type Component, type Specialization, type SpecializationParts } from '../../../shared/contract/specializations';
+import {
+  COMPONENT_LABELS,
+  type Component,
+  type Specialization,
+  type SpecializationParts,
+} from '../../../shared/contract/specializations';
 import type { ExperimentCell } from '../../../shared/contract/experiments';
 
 export interface CellPlan {

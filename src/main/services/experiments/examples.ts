@@ -18,7 +18,10 @@ export interface ExperimentExamples {
   examples: Example[];
 }
 
-export function loadExamples(datasets: DatasetReader, spec: Pick<ExperimentSpec, 'datasetVersionId' | 'split' | 'limit'>): ExperimentExamples {
+export function loadExamples(
+  datasets: DatasetReader,
+  spec: Pick<ExperimentSpec, 'datasetVersionId' | 'split' | 'limit'>,
+): ExperimentExamples {
   const facts = datasets.versionFacts(spec.datasetVersionId);
   const rows = datasets.readRows(spec.datasetVersionId, spec.split, spec.limit === null ? {} : { limit: spec.limit });
   return { facts, examples: rows.map((row, i) => toExample(row, i, facts)) };
@@ -26,8 +29,16 @@ export function loadExamples(datasets: DatasetReader, spec: Pick<ExperimentSpec,
 
 function toExample(row: ReaderRow, idx: number, facts: ReaderVersionFacts): Example {
   const ref = facts.roles.reference === null ? undefined : row.data[facts.roles.reference];
-  const hash = createHash('sha256').update(stableJson(['example/1', facts.roles.input, row.data])).digest('hex');
-  return { idx, key: row.key, hash, data: row.data, reference: ref === undefined || ref === null ? null : typeof ref === 'string' ? ref : JSON.stringify(ref) };
+  const hash = createHash('sha256')
+    .update(stableJson(['example/1', facts.roles.input, row.data]))
+    .digest('hex');
+  return {
+    idx,
+    key: row.key,
+    hash,
+    data: row.data,
+    reference: ref === undefined || ref === null ? null : typeof ref === 'string' ? ref : JSON.stringify(ref),
+  };
 }
 
 /** JSON with object keys sorted at every level (one spelling per value, for hashing). */
@@ -35,7 +46,11 @@ export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return `{${Object.keys(record).sort().filter((k) => record[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(record[k])}`).join(',')}}`;
+    return `{${Object.keys(record)
+      .sort()
+      .filter((k) => record[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson(record[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -32,10 +32,17 @@ export interface ExperimentRunDeps {
  * model run at 8 or 4 bits keys its outputs apart from the same bundle at the stored precision (whose keys are
  * unchanged, so outputs stored before weight formats existed are still found).
  */
-export function outputKey(cell: Pick<ResolvedSpecialization, 'spec'>, weightFormat: WeightFormat): { specHash: string; decodingHash: string; seed: number } {
+export function outputKey(
+  cell: Pick<ResolvedSpecialization, 'spec'>,
+  weightFormat: WeightFormat,
+): { specHash: string; decodingHash: string; seed: number } {
   const canonical = canonicalDecodingSettings(cell.spec.decoding);
   const specHash = weightFormat === 'stored' ? cell.spec.hash : `${cell.spec.hash}@${weightFormat}`;
-  return { specHash, decodingHash: createHash('sha256').update(canonical).digest('hex'), seed: cell.spec.decoding.seed ?? 0 };
+  return {
+    specHash,
+    decodingHash: createHash('sha256').update(canonical).digest('hex'),
+    seed: cell.spec.decoding.seed ?? 0,
+  };
 }
 
 export class ExperimentRun {
@@ -59,7 +66,12 @@ export class ExperimentRun {
       const { examples } = this.d.examples;
       const todo = this.d.cells.map((cell) => {
         const key = outputKey(cell, cell.model.weightFormat);
-        const stored = store.outputs(key.specHash, key.decodingHash, key.seed, examples.map((e) => e.hash));
+        const stored = store.outputs(
+          key.specHash,
+          key.decodingHash,
+          key.seed,
+          examples.map((e) => e.hash),
+        );
         return { cell, key, missing: examples.filter((e) => !stored.has(e.hash)) };
       });
       const total = examples.length * this.d.cells.length;
@@ -90,16 +102,35 @@ export class ExperimentRun {
     } catch (error) {
       const cancelled = error instanceof CancelledError || this.controller.signal.aborted;
       const user = error instanceof UserError ? error : null;
-      this.set(cancelled ? 'cancelled' : isEngineInterruption(error) ? 'interrupted' : 'failed', this.experiment.progress, cancelled ? null : {
-        message: user ? user.message : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-        hint: user?.hint ?? null,
-      });
+      this.set(
+        cancelled ? 'cancelled' : isEngineInterruption(error) ? 'interrupted' : 'failed',
+        this.experiment.progress,
+        cancelled
+          ? null
+          : {
+              message: user
+                ? user.message
+                : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+              hint: user?.hint ?? null,
+            },
+      );
     }
   }
 
-  private async generate(cell: ResolvedSpecialization, batch: readonly Example[], key: ReturnType<typeof outputKey>): Promise<StoredOutput[]> {
+  private async generate(
+    cell: ResolvedSpecialization,
+    batch: readonly Example[],
+    key: ReturnType<typeof outputKey>,
+  ): Promise<StoredOutput[]> {
     const roles = this.d.examples.facts.roles;
-    const prompts = (await promptsFor(cell, batch.map((e) => ({ row: e.data, where: `row ${e.key}` })), roles, this.controller.signal)).map((p) => p.prompt);
+    const prompts = (
+      await promptsFor(
+        cell,
+        batch.map((e) => ({ row: e.data, where: `row ${e.key}` })),
+        roles,
+        this.controller.signal,
+      )
+    ).map((p) => p.prompt);
     const result = await this.d.engine.request(
       'generate',
       {
@@ -111,7 +142,8 @@ export class ExperimentRun {
       },
       { signal: this.controller.signal },
     );
-    if (result.rows.some((r) => r.finishReason === 'cancelled')) throw new CancelledError('The experiment was cancelled');
+    if (result.rows.some((r) => r.finishReason === 'cancelled'))
+      throw new CancelledError('The experiment was cancelled');
     return result.rows.map((r, b) => ({
       ...key,
       exampleHash: (batch[b] as Example).hash,

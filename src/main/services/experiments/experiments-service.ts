@@ -4,7 +4,14 @@
 import type { WeightFormat } from '../../../shared/weight-format';
 import { randomUUID } from 'node:crypto';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { ExampleDetails, Experiment, ExperimentResults, ExperimentSpec, experimentsContract, OutputRow } from '../../../shared/contract/experiments';
+import type {
+  ExampleDetails,
+  Experiment,
+  ExperimentResults,
+  ExperimentSpec,
+  experimentsContract,
+  OutputRow,
+} from '../../../shared/contract/experiments';
 import { METRIC_NEEDS_REFERENCE } from '../../../shared/metrics';
 import { UserError } from '../../../shared/errors';
 import type { EngineClient } from '../../engine/client';
@@ -55,7 +62,9 @@ export class ExperimentsService implements ServiceImpl<Contract> {
   }
 
   async list(): Promise<Experiment[]> {
-    return this.store().all().map((e) => this.live(e));
+    return this.store()
+      .all()
+      .map((e) => this.live(e));
   }
 
   async get({ id }: { id: string }): Promise<Experiment> {
@@ -65,26 +74,58 @@ export class ExperimentsService implements ServiceImpl<Contract> {
   async create(spec: ExperimentSpec): Promise<Experiment> {
     const { facts, examples } = loadExamples(this.deps.datasets, spec);
     if (examples.length === 0) {
-      throw new UserError(`The ${spec.split} split of ${facts.name} v${facts.version} has no rows`, { code: 'experiment-empty', where: 'split', hint: 'Choose another split, or re-import the dataset with a split that has rows.' });
+      throw new UserError(`The ${spec.split} split of ${facts.name} v${facts.version} has no rows`, {
+        code: 'experiment-empty',
+        where: 'split',
+        hint: 'Choose another split, or re-import the dataset with a split that has rows.',
+      });
     }
     const needsReference = spec.metrics.find((m) => METRIC_NEEDS_REFERENCE[m.kind]);
     if (needsReference && facts.roles.reference === null) {
-      throw new UserError(`The metric ${needsReference.kind} compares with the expected output, and ${facts.name} has no reference field`, { code: 'experiment-reference', where: 'metrics', hint: 'Import the dataset with a reference field, or choose metrics that need none (regex, JSON validity, length).' });
+      throw new UserError(
+        `The metric ${needsReference.kind} compares with the expected output, and ${facts.name} has no reference field`,
+        {
+          code: 'experiment-reference',
+          where: 'metrics',
+          hint: 'Import the dataset with a reference field, or choose metrics that need none (regex, JSON validity, length).',
+        },
+      );
     }
     let cells: Experiment['cells'];
     if (spec.design.kind === 'compare') {
       cells = spec.design.specializationIds.map((id) => compareCell(this.deps.specializations.specialization(id)));
     } else {
       const full = this.deps.specializations.specialization(spec.design.specializationId);
-      if (full.components.length === 0) throw new UserError(`"${full.name}" has no components to ablate: it is the base model alone`, { code: 'experiment-ablation', where: 'design.specializationId', hint: 'Choose a specialization with a template, demonstrations or adapters.' });
+      if (full.components.length === 0)
+        throw new UserError(`"${full.name}" has no components to ablate: it is the base model alone`, {
+          code: 'experiment-ablation',
+          where: 'design.specializationId',
+          hint: 'Choose a specialization with a template, demonstrations or adapters.',
+        });
       cells = [];
       for (const plan of ablationCells(full)) {
-        const s = plan.mask === (1 << full.components.length) - 1 ? full : await this.deps.specializations.createDerived({ ...plan.parts, name: `${full.name}: ${plan.label}` }, full.id);
+        const s =
+          plan.mask === (1 << full.components.length) - 1
+            ? full
+            : await this.deps.specializations.createDerived(
+                { ...plan.parts, name: `${full.name}: ${plan.label}` },
+                full.id,
+              );
         cells.push({ specializationId: s.id, label: plan.label, components: plan.components, mask: plan.mask });
       }
     }
     const now = this.deps.clock().toISOString();
-    const experiment: Experiment = { id: (this.deps.newId ?? randomUUID)(), name: spec.name, spec, cells, state: 'created', progress: null, error: null, createdAt: now, updatedAt: now };
+    const experiment: Experiment = {
+      id: (this.deps.newId ?? randomUUID)(),
+      name: spec.name,
+      spec,
+      cells,
+      state: 'created',
+      progress: null,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.store().insert(experiment);
     this.deps.events.emit('onChanged', { id: experiment.id, state: experiment.state });
     return experiment;
@@ -93,7 +134,8 @@ export class ExperimentsService implements ServiceImpl<Contract> {
   async run({ id }: { id: string }): Promise<Experiment> {
     const ws = this.deps.workspace.active;
     const experiment = this.find(id);
-    if (this.runs.has(id)) throw new UserError(`"${experiment.name}" is running already`, { code: 'experiment-running', where: id });
+    if (this.runs.has(id))
+      throw new UserError(`"${experiment.name}" is running already`, { code: 'experiment-running', where: id });
     const examples = loadExamples(this.deps.datasets, experiment.spec);
     const cells = [];
     for (const cell of experiment.cells) cells.push(await this.deps.specializations.resolve(cell.specializationId));
@@ -128,11 +170,20 @@ export class ExperimentsService implements ServiceImpl<Contract> {
 
   async results({ id }: { id: string }): Promise<ExperimentResults> {
     const experiment = this.find(id);
-    const results = await this.scoring.run({ kind: 'results', experiment, collected: await this.collected(experiment) });
+    const results = await this.scoring.run({
+      kind: 'results',
+      experiment,
+      collected: await this.collected(experiment),
+    });
     return { ...results, contamination: this.deps.contamination?.(experiment) ?? [] };
   }
 
-  async outputs(arg: { id: string; offset: number; limit: number; filter: 'all' | 'disagreements' | 'failures' }): Promise<{ total: number; rows: OutputRow[] }> {
+  async outputs(arg: {
+    id: string;
+    offset: number;
+    limit: number;
+    filter: 'all' | 'disagreements' | 'failures';
+  }): Promise<{ total: number; rows: OutputRow[] }> {
     const experiment = this.find(arg.id);
     const all = await this.scoring.run({ kind: 'outputRows', experiment, collected: await this.collected(experiment) });
     const rows = all.filter((r) => arg.filter === 'all' || (arg.filter === 'disagreements' ? r.disagree : r.failed));
@@ -143,40 +194,76 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     const experiment = this.find(arg.id);
     const collected = await this.collected(experiment);
     const example = collected.examples.examples[arg.exampleIdx];
-    if (!example) throw new UserError(`The experiment has no example ${arg.exampleIdx + 1}`, { code: 'not-found', where: 'exampleIdx' });
+    if (!example)
+      throw new UserError(`The experiment has no example ${arg.exampleIdx + 1}`, {
+        code: 'not-found',
+        where: 'exampleIdx',
+      });
     const row = (await this.scoring.run({ kind: 'outputRows', experiment, collected }))[arg.exampleIdx] as OutputRow;
     const cells = [];
     for (const [c, cell] of experiment.cells.entries()) {
       const resolved = await this.deps.specializations.resolve(cell.specializationId);
-      const { rendered } = await promptFor(resolved, example.data, collected.examples.facts.roles, `row ${example.key}`);
-      cells.push({ cell, prompt: rendered.text, system: rendered.system, chat: rendered.chat, output: row.outputs[c] as OutputRow['outputs'][number] });
+      const { rendered } = await promptFor(
+        resolved,
+        example.data,
+        collected.examples.facts.roles,
+        `row ${example.key}`,
+      );
+      cells.push({
+        cell,
+        prompt: rendered.text,
+        system: rendered.system,
+        chat: rendered.chat,
+        output: row.outputs[c] as OutputRow['outputs'][number],
+      });
     }
     return { exampleIdx: example.idx, key: example.key, input: row.input, reference: example.reference, cells };
   }
 
-  async report({ id, preface }: { id: string; preface: { title: string; lines: string[] }[] }, ctx?: CallContext): Promise<{ html: string }> {
+  async report(
+    { id, preface }: { id: string; preface: { title: string; lines: string[] }[] },
+    ctx?: CallContext,
+  ): Promise<{ html: string }> {
     return { html: renderHtml(await this.reportDocument(id, preface, ctx)) };
   }
 
   /** The experiment's report as a document, with its lineage (who made it, when, and every part with its hash). */
-  async reportDocument(id: string, preface: readonly { title: string; lines: string[] }[], ctx?: CallContext): Promise<ReportDocument> {
+  async reportDocument(
+    id: string,
+    preface: readonly { title: string; lines: string[] }[],
+    ctx?: CallContext,
+  ): Promise<ReportDocument> {
     const experiment = this.find(id);
     const collected = await this.collected(experiment);
-    const [results, rows] = await Promise.all([this.scoring.run({ kind: 'results', experiment, collected }), this.scoring.run({ kind: 'outputRows', experiment, collected })]);
+    const [results, rows] = await Promise.all([
+      this.scoring.run({ kind: 'results', experiment, collected }),
+      this.scoring.run({ kind: 'outputRows', experiment, collected }),
+    ]);
     const facts = this.deps.datasets.versionFacts(experiment.spec.datasetVersionId);
-    const objects = await experimentObjects(experiment, results.n, { dataset: () => facts, specialization: (specId) => this.deps.specializations.lineage(specId) });
+    const objects = await experimentObjects(experiment, results.n, {
+      dataset: () => facts,
+      specialization: (specId) => this.deps.specializations.lineage(specId),
+    });
     const userId = ctx?.userId ?? null;
     const lineage = manifest({ kind: 'experiment', id, name: experiment.name }, objects, {
-      appVersion: this.deps.appVersion ?? 'unknown', actor: { id: userId, name: userId === null ? 'local user' : (this.deps.userName?.(userId) ?? userId) }, at: this.deps.clock(),
+      appVersion: this.deps.appVersion ?? 'unknown',
+      actor: { id: userId, name: userId === null ? 'local user' : (this.deps.userName?.(userId) ?? userId) },
+      at: this.deps.clock(),
     });
     return buildExperimentReport({
-      experiment, results, rows, lineage, datasetName: `${facts.name} v${facts.version}`, preface,
+      experiment,
+      results,
+      rows,
+      lineage,
+      datasetName: `${facts.name} v${facts.version}`,
+      preface,
       specializationName: (specId) => this.deps.specializations.specialization(specId).name,
     });
   }
 
   async remove({ id }: { id: string }): Promise<null> {
-    if (this.runs.has(id)) throw new UserError('Cancel the run before removing the experiment', { code: 'experiment-running', where: id });
+    if (this.runs.has(id))
+      throw new UserError('Cancel the run before removing the experiment', { code: 'experiment-running', where: id });
     if (!this.store().remove(id)) throw notFound(id);
     this.deps.events.emit('onChanged', { id, state: 'cancelled' });
     return null;
@@ -215,5 +302,9 @@ export class ExperimentsService implements ServiceImpl<Contract> {
 }
 
 function notFound(id: string): UserError {
-  return new UserError(`No experiment ${id} in this workspace`, { code: 'not-found', where: id, hint: 'It may have been removed; reload the list.' });
+  return new UserError(`No experiment ${id} in this workspace`, {
+    code: 'not-found',
+    where: id,
+    hint: 'It may have been removed; reload the list.',
+  });
 }

@@ -26,19 +26,44 @@ async function triage() {
 describe('experiments', () => {
   it('runs an ablation in batches, resumes after a cancel without recomputing, and reports effects with CIs', async () => {
     const version = await triage();
-    const template = await api.templates.save({ name: 'Triage', source: 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ', message: 'first' });
+    const template = await api.templates.save({
+      name: 'Triage',
+      source: 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ',
+      message: 'first',
+    });
     const modelId = demo.modelIds[0] as string;
-    const full = await api.specializations.create({ name: 'Template only', modelId, templateVersionId: template.id, decoding: { do_sample: false, max_new_tokens: 16 } });
+    const full = await api.specializations.create({
+      name: 'Template only',
+      modelId,
+      templateVersionId: template.id,
+      decoding: { do_sample: false, max_new_tokens: 16 },
+    });
     expect(full.components).toEqual(['template']);
     // The same bundle again is the same specialization (content hash).
-    expect((await api.specializations.create({ name: 'Again', modelId, templateVersionId: template.id, decoding: { max_new_tokens: 16, do_sample: false } })).id).toBe(full.id);
+    expect(
+      (
+        await api.specializations.create({
+          name: 'Again',
+          modelId,
+          templateVersionId: template.id,
+          decoding: { max_new_tokens: 16, do_sample: false },
+        })
+      ).id,
+    ).toBe(full.id);
 
     const experiment = await api.experiments.create({
-      name: 'Template ablation', datasetVersionId: version.id, split: 'test', limit: 6, batchSize: 2,
+      name: 'Template ablation',
+      datasetVersionId: version.id,
+      split: 'test',
+      limit: 6,
+      batchSize: 2,
       design: { kind: 'ablation', specializationId: full.id },
       metrics: [{ kind: 'json_valid' }, { kind: 'classification', field: 'category' }],
     });
-    expect(experiment.cells.map((c) => [c.label, c.mask])).toEqual([['base', 0], ['base + template', 1]]);
+    expect(experiment.cells.map((c) => [c.label, c.mask])).toEqual([
+      ['base', 0],
+      ['base + template', 1],
+    ]);
     expect(experiment.cells[1]?.specializationId).toBe(full.id);
 
     // Cancel after the first stored batch.
@@ -70,7 +95,9 @@ describe('experiments', () => {
     await api.experiments.run({ id: experiment.id });
     const again = await app.services.experiments.settled(experiment.id);
     expect(again.progress).toMatchObject({ done: 12, total: 12, reused: 12 });
-    expect((await api.experiments.outputs({ id: experiment.id, offset: 0, limit: 50, filter: 'all' })).rows).toEqual(first.rows);
+    expect((await api.experiments.outputs({ id: experiment.id, offset: 0, limit: 50, filter: 'all' })).rows).toEqual(
+      first.rows,
+    );
 
     const results = await api.experiments.results({ id: experiment.id });
     expect(results).toMatchObject({ n: 6, complete: true });
@@ -90,7 +117,10 @@ describe('experiments', () => {
     expect(results.ablation?.contextTokens.template).toBeGreaterThan(5);
     // The direct vs-base rows: the full cell against the all-off one, on both metrics.
     expect(results.versusBase?.base).toBe('base');
-    expect(results.versusBase?.rows.map((r) => [r.cell, r.label])).toEqual([['base + template', 'Valid JSON'], ['base + template', 'Classification accuracy (category)']]);
+    expect(results.versusBase?.rows.map((r) => [r.cell, r.label])).toEqual([
+      ['base + template', 'Valid JSON'],
+      ['base + template', 'Classification accuracy (category)'],
+    ]);
 
     expect(first.total).toBe(6);
     expect(first.rows[0]?.outputs).toHaveLength(2);
@@ -103,7 +133,11 @@ describe('experiments', () => {
     // Creating a cell's bundle by name makes it a specialization of its own (no longer hidden as a cell).
     const baseCell = await api.specializations.get({ id: experiment.cells[0]?.specializationId as string });
     expect(baseCell.derivedFrom).toBe(full.id);
-    const promoted = await api.specializations.create({ name: 'Base model', modelId, decoding: { do_sample: false, max_new_tokens: 16 } });
+    const promoted = await api.specializations.create({
+      name: 'Base model',
+      modelId,
+      decoding: { do_sample: false, max_new_tokens: 16 },
+    });
     expect(promoted).toMatchObject({ id: baseCell.id, name: 'Base model', derivedFrom: null });
 
     const report = await api.experiments.report({ id: experiment.id });
@@ -115,18 +149,40 @@ describe('experiments', () => {
   it('refuses an ablation of the base model alone and a metric that needs a missing reference', async () => {
     const version = await triage();
     const base = await api.specializations.create({ name: 'Base', modelId: demo.modelIds[0] as string });
-    await expect(api.experiments.create({ name: 'x', datasetVersionId: version.id, design: { kind: 'ablation', specializationId: base.id }, metrics: [{ kind: 'json_valid' }] }))
-      .rejects.toThrow(/no components to ablate/);
-    await expect(api.experiments.create({ name: 'x', datasetVersionId: version.id, split: 'test', design: { kind: 'compare', specializationIds: ['nope'] }, metrics: [{ kind: 'json_valid' }] }))
-      .rejects.toThrow(/No specialization nope/);
+    await expect(
+      api.experiments.create({
+        name: 'x',
+        datasetVersionId: version.id,
+        design: { kind: 'ablation', specializationId: base.id },
+        metrics: [{ kind: 'json_valid' }],
+      }),
+    ).rejects.toThrow(/no components to ablate/);
+    await expect(
+      api.experiments.create({
+        name: 'x',
+        datasetVersionId: version.id,
+        split: 'test',
+        design: { kind: 'compare', specializationIds: ['nope'] },
+        metrics: [{ kind: 'json_valid' }],
+      }),
+    ).rejects.toThrow(/No specialization nope/);
   });
 
   it('reads as interrupted after an engine crash, as a training job does, and resumes from its stored outputs', async () => {
     const version = await triage();
-    const spec = await api.specializations.create({ name: 'Crash run', modelId: demo.modelIds[0] as string, decoding: { do_sample: false, max_new_tokens: 8 } });
+    const spec = await api.specializations.create({
+      name: 'Crash run',
+      modelId: demo.modelIds[0] as string,
+      decoding: { do_sample: false, max_new_tokens: 8 },
+    });
     const experiment = await api.experiments.create({
-      name: 'Crash', datasetVersionId: version.id, split: 'test', limit: 6, batchSize: 2,
-      design: { kind: 'compare', specializationIds: [spec.id] }, metrics: [{ kind: 'json_valid' }],
+      name: 'Crash',
+      datasetVersionId: version.id,
+      split: 'test',
+      limit: 6,
+      batchSize: 2,
+      design: { kind: 'compare', specializationIds: [spec.id] },
+      metrics: [{ kind: 'json_valid' }],
     });
     const off = api.experiments.onProgress(({ id, progress }) => {
       if (id === experiment.id && progress.done === 2) killEngineWorker(); // as the OS's out-of-memory killer would
@@ -142,13 +198,22 @@ describe('experiments', () => {
     expect(resumed.progress?.reused).toBeGreaterThanOrEqual(2);
   }, 240_000);
 
-  it('keys outputs by the weights\' precision: a model switched to 8-bit generates anew, and back at full precision reuses', async () => {
+  it("keys outputs by the weights' precision: a model switched to 8-bit generates anew, and back at full precision reuses", async () => {
     const version = await triage();
     const modelId = demo.modelIds[0] as string;
-    const spec = await api.specializations.create({ name: 'Precision run', modelId, decoding: { do_sample: false, max_new_tokens: 6 } });
+    const spec = await api.specializations.create({
+      name: 'Precision run',
+      modelId,
+      decoding: { do_sample: false, max_new_tokens: 6 },
+    });
     const experiment = await api.experiments.create({
-      name: 'Precision', datasetVersionId: version.id, split: 'test', limit: 4, batchSize: 2,
-      design: { kind: 'compare', specializationIds: [spec.id] }, metrics: [{ kind: 'json_valid' }],
+      name: 'Precision',
+      datasetVersionId: version.id,
+      split: 'test',
+      limit: 4,
+      batchSize: 2,
+      design: { kind: 'compare', specializationIds: [spec.id] },
+      metrics: [{ kind: 'json_valid' }],
     });
     const run = async () => {
       await api.experiments.run({ id: experiment.id });
@@ -173,7 +238,8 @@ function killEngineWorker(): void {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(WORKER_CONFIG_FLAG)) process.kill(Number(pid), 'SIGKILL');
+      if (ppid === process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(WORKER_CONFIG_FLAG))
+        process.kill(Number(pid), 'SIGKILL');
     } catch {
       // gone meanwhile, or not ours to read
     }

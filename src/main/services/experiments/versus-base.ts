@@ -3,7 +3,14 @@
 // when the main one is flat.
 import type { Experiment, VersusBase } from '../../../shared/contract/experiments';
 import { METRIC_BINARY, METRIC_DIRECTION, metricLabel, type MetricSpec } from '../../../shared/metrics';
-import { holm, isSignificant, mcnemarTest, pairedBootstrapDiffCI, pairedPermutationTest, type ExampleScore } from '../../eval';
+import {
+  holm,
+  isSignificant,
+  mcnemarTest,
+  pairedBootstrapDiffCI,
+  pairedPermutationTest,
+  type ExampleScore,
+} from '../../eval';
 
 const ADAPTER_PARTS = new Set(['lora', 'softPrompt', 'demonstrations']);
 
@@ -20,7 +27,11 @@ export function baseAndOthers(experiment: Experiment): { base: number; others: n
 }
 
 /** scores[metric][cell][example] as results.ts computes them. */
-export function versusBase(experiment: Experiment, scores: readonly (readonly (ExampleScore | null)[])[][], resamples: number): VersusBase | null {
+export function versusBase(
+  experiment: Experiment,
+  scores: readonly (readonly (ExampleScore | null)[])[][],
+  resamples: number,
+): VersusBase | null {
   const plan = baseAndOthers(experiment);
   if (!plan) return null;
   const { metrics, seed } = experiment.spec;
@@ -36,10 +47,23 @@ export function versusBase(experiment: Experiment, scores: readonly (readonly (E
       const y = rows.map((i) => b[i]?.score as number);
       const binary = METRIC_BINARY[m.kind];
       const diff = pairedBootstrapDiffCI(x, y, { seed, resamples, stream: 400 + mi });
-      const test = binary ? mcnemarTest(x.map((v) => v === 1), y.map((v) => v === 1)) : pairedPermutationTest(x, y, { seed, stream: 500 + mi });
+      const test = binary
+        ? mcnemarTest(
+            x.map((v) => v === 1),
+            y.map((v) => v === 1),
+          )
+        : pairedPermutationTest(x, y, { seed, stream: 500 + mi });
       raw.push({
-        cell: experiment.cells[k]?.label ?? '', metric: mi, label: metricLabel(m), baseValue: mean(y), value: mean(x), estimate: diff.estimate, ci: diff.ci, p: test.p,
-        test: binary ? 'mcnemar' : 'permutation', direction: METRIC_DIRECTION[m.kind],
+        cell: experiment.cells[k]?.label ?? '',
+        metric: mi,
+        label: metricLabel(m),
+        baseValue: mean(y),
+        value: mean(x),
+        estimate: diff.estimate,
+        ci: diff.ci,
+        p: test.p,
+        test: binary ? 'mcnemar' : 'permutation',
+        direction: METRIC_DIRECTION[m.kind],
       });
     }
   });

@@ -4,7 +4,12 @@
 // Playground's settings are kept per workspace through `playground`.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { GenerationResult, ModelDecodingDefaults, PlaygroundSettings, generationContract } from '../../../shared/contract/generation';
+import type {
+  GenerationResult,
+  ModelDecodingDefaults,
+  PlaygroundSettings,
+  generationContract,
+} from '../../../shared/contract/generation';
 import type { ModelRecord, PlaygroundPrompt } from '../../../shared/contract';
 import type { DecodingOverrides } from '../../../shared/decoding-settings';
 import { UserError, toErrorShape } from '../../../shared/errors';
@@ -35,10 +40,19 @@ export class GenerationService implements ServiceImpl<Contract> {
   async prepare({ modelId }: { modelId: string }): Promise<ModelDecodingDefaults> {
     const model = await this.usableModel(modelId);
     const info = await this.deps.engine.request('loadModel', { folder: model.folder, contentHash: model.contentHash });
-    return { modelId, settings: info.defaults, hasChatTemplate: info.hasChatTemplate, contextLength: info.contextLength };
+    return {
+      modelId,
+      settings: info.defaults,
+      hasChatTemplate: info.hasChatTemplate,
+      contextLength: info.contextLength,
+    };
   }
 
-  async start(arg: { modelId: string; prompts: PlaygroundPrompt[]; settings: DecodingOverrides }): Promise<{ runId: string; seed: number }> {
+  async start(arg: {
+    modelId: string;
+    prompts: PlaygroundPrompt[];
+    settings: DecodingOverrides;
+  }): Promise<{ runId: string; seed: number }> {
     const model = await this.usableModel(arg.modelId);
     return this.launch(model, arg.prompts, arg.settings, []);
   }
@@ -47,7 +61,12 @@ export class GenerationService implements ServiceImpl<Contract> {
    * Starts a run of prompts already rendered by a caller in main (a specialization's template and adapters), with the
    * same onToken / onFinished events as `start`.
    */
-  async launch(model: ModelRecord, prompts: GenerationPrompt[], settings: DecodingOverrides, adapterFolders: AdapterFolderRef[]): Promise<{ runId: string; seed: number }> {
+  async launch(
+    model: ModelRecord,
+    prompts: GenerationPrompt[],
+    settings: DecodingOverrides,
+    adapterFolders: AdapterFolderRef[],
+  ): Promise<{ runId: string; seed: number }> {
     const seed = settings.seed ?? (this.deps.randomSeed ?? defaultSeed)();
     const runId = (this.deps.newRunId ?? randomUUID)();
     const controller = new AbortController();
@@ -58,15 +77,29 @@ export class GenerationService implements ServiceImpl<Contract> {
     this.deps.engine
       .request(
         'generate',
-        { model: { folder: model.folder, contentHash: model.contentHash }, prompts, settings: { ...settings, seed }, adapterFolders },
+        {
+          model: { folder: model.folder, contentHash: model.contentHash },
+          prompts,
+          settings: { ...settings, seed },
+          adapterFolders,
+        },
         {
           signal: controller.signal,
-          onProgress: (e) => events.emit('onToken', { runId, row: e.row, delta: e.delta, generatedTokens: e.generatedTokens }),
+          onProgress: (e) =>
+            events.emit('onToken', { runId, row: e.row, delta: e.delta, generatedTokens: e.generatedTokens }),
         },
       )
       .then(
         (out) => {
-          const result: GenerationResult = { modelId: model.id, contentHash: out.contentHash, settings: out.settings, seed, rows: out.rows, loadMs: out.loadMs, totalMs: now() - startedAt };
+          const result: GenerationResult = {
+            modelId: model.id,
+            contentHash: out.contentHash,
+            settings: out.settings,
+            seed,
+            rows: out.rows,
+            loadMs: out.loadMs,
+            totalMs: now() - startedAt,
+          };
           events.emit('onFinished', { runId, ok: true, result });
         },
         (error: unknown) => events.emit('onFinished', { runId, ok: false, error: toErrorShape(error) }),
@@ -99,16 +132,19 @@ export class GenerationService implements ServiceImpl<Contract> {
   async usableModel(id: string): Promise<ModelRecord> {
     const model = await this.deps.models.get({ id });
     if (!model.available) {
-      throw new UserError(`The model "${model.name}" cannot be used now: ${model.unavailableReason ?? 'its folder is not available'}.`, {
-        where: model.folder,
-        hint: 'Open Models to see what changed; put the folder back or add the model again.',
-        code: 'model-unavailable',
-      });
+      throw new UserError(
+        `The model "${model.name}" cannot be used now: ${model.unavailableReason ?? 'its folder is not available'}.`,
+        {
+          where: model.folder,
+          hint: 'Open Models to see what changed; put the folder back or add the model again.',
+          code: 'model-unavailable',
+        },
+      );
     }
     return model;
   }
 }
 
 function defaultSeed(): number {
-  return randomInt(0, 2 ** 32) // uint32, max exclusive;
+  return randomInt(0, 2 ** 32); // uint32, max exclusive;
 }

@@ -12,7 +12,9 @@ export interface TrainedAdapterSource {
 
 /** Every adapter of the experiment's cells that was trained here on a dataset version, once each. */
 export function trainedAdapters(
-  experiment: Experiment, specializations: { specialization(id: string): Specialization }, adapters: TrainedAdapterSource,
+  experiment: Experiment,
+  specializations: { specialization(id: string): Specialization },
+  adapters: TrainedAdapterSource,
 ): { name: string; datasetVersionId: string; maxRows: number | null }[] {
   const ids = new Set<string>();
   for (const cell of experiment.cells) {
@@ -27,7 +29,9 @@ export function trainedAdapters(
   return [...ids].flatMap((id) => {
     try {
       const source = adapters.trainedOn(id);
-      return source?.datasetVersionId ? [{ name: adapters.record(id).name, datasetVersionId: source.datasetVersionId, maxRows: source.maxRows }] : [];
+      return source?.datasetVersionId
+        ? [{ name: adapters.record(id).name, datasetVersionId: source.datasetVersionId, maxRows: source.maxRows }]
+        : [];
     } catch {
       return []; // an adapter removed since
     }

@@ -7,7 +7,15 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../../shared/errors';
-import { combineDigests, ContentHasher, notRegular, openRegularFile, sameSignature, signatureOf, type HashOptions } from '../../platform/files/content-hash';
+import {
+  combineDigests,
+  ContentHasher,
+  notRegular,
+  openRegularFile,
+  sameSignature,
+  signatureOf,
+  type HashOptions,
+} from '../../platform/files/content-hash';
 import { isErrnoException } from '../../platform/files/atomic';
 
 export const ModelFile = z.object({
@@ -27,8 +35,7 @@ const INLINE_RECHECK_BYTES = 32 * 1024 * 1024;
 const MAX_HEADER_BYTES = 100_000_000;
 
 export type Availability =
-  | { available: true; reason: null; recheck: false }
-  | { available: false; reason: string; recheck: boolean };
+  { available: true; reason: null; recheck: false } | { available: false; reason: string; recheck: boolean };
 const AVAILABLE: Availability = { available: true, reason: null, recheck: false };
 const gone = (reason: string): Availability => ({ available: false, reason, recheck: false });
 
@@ -39,9 +46,16 @@ export class ModelFiles {
   ) {}
 
   /** Hashes each file whole; sizes must still be those the engine saw when it inspected the folder. */
-  async hash(folder: string, files: readonly { name: string; size: number }[], options: HashOptions): Promise<ModelFile[]> {
+  async hash(
+    folder: string,
+    files: readonly { name: string; size: number }[],
+    options: HashOptions,
+  ): Promise<ModelFile[]> {
     const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name));
-    const hashes = await this.hasher.hashFiles(sorted.map((f) => join(folder, f.name)), options);
+    const hashes = await this.hasher.hashFiles(
+      sorted.map((f) => join(folder, f.name)),
+      options,
+    );
     return sorted.map((f, i) => {
       const h = hashes[i];
       if (!h || h.size !== f.size) {
@@ -57,7 +71,10 @@ export class ModelFiles {
 
   /** The model's content identity: every file's name, size and whole-file sha256. */
   static identity(files: readonly ModelFile[]): string {
-    return combineDigests(MODEL_HASH_VERSION, files.map((f) => ({ name: f.name, size: f.size, sha256: f.digest })));
+    return combineDigests(
+      MODEL_HASH_VERSION,
+      files.map((f) => ({ name: f.name, size: f.size, sha256: f.digest })),
+    );
   }
 
   /** Whether the folder still holds the same files: a stat each, a re-read only of small files whose stat changed. */
@@ -66,7 +83,9 @@ export class ModelFiles {
     if (!folderStat?.isDirectory()) return gone(`The folder ${folder} is missing or cannot be read.`);
     for (const file of files) {
       const path = join(folder, file.name);
-      const s = await stat(path).catch((error: unknown) => (isErrnoException(error) && ['ENOENT', 'ENOTDIR'].includes(error.code ?? '') ? null : Promise.reject(error)));
+      const s = await stat(path).catch((error: unknown) =>
+        isErrnoException(error) && ['ENOENT', 'ENOTDIR'].includes(error.code ?? '') ? null : Promise.reject(error),
+      );
       if (!s) return gone(`${file.name} is missing from the model folder.`);
       if (!s.isFile()) return gone(notRegular(path, s).message);
       const changed = gone(`${file.name} has changed since the model was added.`);
@@ -76,9 +95,17 @@ export class ModelFiles {
         continue;
       }
       const now = signatureOf(s);
-      if (sameSignature(now, { size: file.size, ...file.signature }) || this.hasher.cached(path, now)?.sha256 === file.digest) continue;
+      if (
+        sameSignature(now, { size: file.size, ...file.signature }) ||
+        this.hasher.cached(path, now)?.sha256 === file.digest
+      )
+        continue;
       if (s.size > this.inlineRecheckBytes) {
-        return { available: false, reason: `${file.name} was modified on disk (its date changed) since Dovetail hashed it; re-check the model to hash it again.`, recheck: true };
+        return {
+          available: false,
+          reason: `${file.name} was modified on disk (its date changed) since Dovetail hashed it; re-check the model to hash it again.`,
+          recheck: true,
+        };
       }
       if ((await this.hasher.hashFile(path)).sha256 !== file.digest) return changed;
     }
@@ -89,13 +116,18 @@ export class ModelFiles {
    * Hashes every file again: the entries with their new signatures when all match (legacy entries are upgraded to
    * whole-file digests after their old digest matched), or the name of the first file that differs.
    */
-  async recheck(folder: string, files: readonly ModelFile[], options: HashOptions): Promise<ModelFile[] | { changed: string }> {
+  async recheck(
+    folder: string,
+    files: readonly ModelFile[],
+    options: HashOptions,
+  ): Promise<ModelFile[] | { changed: string }> {
     for (const file of files) {
       if (file.signature) continue;
       const path = join(folder, file.name);
       const { handle, stats } = await openRegularFile(path);
       await handle.close();
-      if (stats.size !== file.size || (await legacyDigest(path, stats.size)) !== file.digest) return { changed: file.name };
+      if (stats.size !== file.size || (await legacyDigest(path, stats.size)) !== file.digest)
+        return { changed: file.name };
     }
     const fresh = await this.hash(folder, files, options).catch((error: unknown) => {
       if (error instanceof UserError && error.code === 'model-changed') return null;
@@ -104,7 +136,8 @@ export class ModelFiles {
     if (!fresh) return { changed: files[0]?.name ?? folder };
     for (const file of files) {
       const now = fresh.find((f) => f.name === file.name);
-      if (!now || now.size !== file.size || (file.signature && now.digest !== file.digest)) return { changed: file.name };
+      if (!now || now.size !== file.size || (file.signature && now.digest !== file.digest))
+        return { changed: file.name };
     }
     return fresh;
   }

@@ -19,7 +19,13 @@ let baseModelId: string;
 
 beforeAll(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-hostile-')));
-  app = composeApp({ shell: 'browser', version: 'test', userDataDir: path.join(dir, 'user'), engineWorkerScript: await engineWorkerScript(), log: () => undefined });
+  app = composeApp({
+    shell: 'browser',
+    version: 'test',
+    userDataDir: path.join(dir, 'user'),
+    engineWorkerScript: await engineWorkerScript(),
+    log: () => undefined,
+  });
   api = localClient(app.dispatcher);
   await api.workspace.create({ path: path.join(dir, 'ws'), name: 'Hostile inputs' });
   baseModelId = (await api.models.add({ folder: ADAPTER_BASE })).id;
@@ -56,7 +62,9 @@ describe('hostile model and adapter inputs', () => {
       const models = (await api.models.list({})).length;
       const adapters = (await api.adapters.list({})).length;
       const onDisk = adaptersFolder();
-      const error = await (c.kind === 'model' ? api.models.add({ folder }) : api.adapters.importPeft({ folder, modelId: baseModelId })).then(
+      const error = await (
+        c.kind === 'model' ? api.models.add({ folder }) : api.adapters.importPeft({ folder, modelId: baseModelId })
+      ).then(
         () => null,
         (e: unknown) => e,
       );

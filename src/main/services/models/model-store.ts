@@ -7,7 +7,9 @@ import type { SqlDatabase } from '../../platform/db';
 import { ModelFile } from './file-digests';
 
 /** What is stored about a model; the record the contract returns adds availability. */
-export type StoredModel = Omit<ModelRecord, 'available' | 'unavailableReason' | 'recheckable' | 'weightFormat'> & { files: ModelFile[] };
+export type StoredModel = Omit<ModelRecord, 'available' | 'unavailableReason' | 'recheckable' | 'weightFormat'> & {
+  files: ModelFile[];
+};
 
 const Facts = z.object({ config: ModelConfigFacts, tokenizer: TokenizerFacts });
 const Files = z.array(ModelFile);
@@ -27,7 +29,8 @@ interface Row {
   added_at: string;
 }
 
-const COLUMNS = 'id, name, folder, content_hash, architecture, parameters, bytes_on_disk, dtype, context_length, facts, files, added_at';
+const COLUMNS =
+  'id, name, folder, content_hash, architecture, parameters, bytes_on_disk, dtype, context_length, facts, files, added_at';
 
 export class ModelStore {
   constructor(private readonly db: SqlDatabase) {}
@@ -47,7 +50,10 @@ export class ModelStore {
   }
 
   idsByFolder(folder: string): string[] {
-    return this.db.prepare<{ id: string }>('SELECT id FROM models WHERE folder = ? ORDER BY added_at').all(folder).map((r) => r.id);
+    return this.db
+      .prepare<{ id: string }>('SELECT id FROM models WHERE folder = ? ORDER BY added_at')
+      .all(folder)
+      .map((r) => r.id);
   }
 
   /** Inserts unless a model with the same content hash exists; returns whether it inserted. */

@@ -46,7 +46,16 @@ describe('model identity', () => {
 
   it('reports hashing progress over every file the model reads, weights included', async () => {
     await h.ok('add', { folder: DEMO });
-    const files = ['config.json', 'generation_config.json', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors', 'model.safetensors.index.json', 'tokenizer.json', 'tokenizer_config.json'];
+    const files = [
+      'config.json',
+      'generation_config.json',
+      'model-00001-of-00003.safetensors',
+      'model-00002-of-00003.safetensors',
+      'model-00003-of-00003.safetensors',
+      'model.safetensors.index.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ];
     const total = files.reduce((a, f) => a + fs.statSync(path.join(DEMO, f)).size, 0);
     expect(new Set(h.progress.map((p) => p.file))).toEqual(new Set([...files, '']));
     expect(h.progress.at(-1)).toEqual({ folder: fs.realpathSync(DEMO), file: '', bytesDone: total, bytesTotal: total });
@@ -58,7 +67,10 @@ describe('model identity', () => {
     h.onProgress = (p) => {
       if (p.file.endsWith('.safetensors')) void h.call('cancelHashing', { folder });
     };
-    expect(await h.error('add', { folder })).toMatchObject({ kind: 'cancelled', message: 'Hashing the model files was cancelled; nothing was registered or changed.' });
+    expect(await h.error('add', { folder })).toMatchObject({
+      kind: 'cancelled',
+      message: 'Hashing the model files was cancelled; nothing was registered or changed.',
+    });
     expect(h.rows()).toBe(0);
     expect(h.changes).toEqual([]);
     expect(await h.ok<boolean>('cancelHashing', { folder })).toBe(false);
@@ -70,13 +82,22 @@ describe('model identity', () => {
     const weights = path.join(folder, 'model.safetensors');
     const later = new Date(Date.now() + 60_000);
     fs.utimesSync(weights, later, later);
-    expect(await h.ok('get', { id: model.id })).toMatchObject({ available: false, recheckable: true, unavailableReason: 'model.safetensors was modified on disk (its date changed) since Dovetail hashed it; re-check the model to hash it again.' });
+    expect(await h.ok('get', { id: model.id })).toMatchObject({
+      available: false,
+      recheckable: true,
+      unavailableReason:
+        'model.safetensors was modified on disk (its date changed) since Dovetail hashed it; re-check the model to hash it again.',
+    });
     expect(await h.ok('recheck', { id: model.id })).toMatchObject({ available: true, recheckable: false });
     expect(await h.ok('get', { id: model.id })).toMatchObject({ available: true });
 
     retouch(weights, 0.25);
     expect(await h.ok('get', { id: model.id })).toMatchObject({ available: false, recheckable: true });
-    expect(await h.ok('recheck', { id: model.id })).toMatchObject({ available: false, recheckable: false, unavailableReason: 'model.safetensors has changed since the model was added.' });
+    expect(await h.ok('recheck', { id: model.id })).toMatchObject({
+      available: false,
+      recheckable: false,
+      unavailableReason: 'model.safetensors has changed since the model was added.',
+    });
   });
 
   it('keeps a model registered with the older header-only hash, and tells it from a fine-tune', async () => {
@@ -85,26 +106,39 @@ describe('model identity', () => {
     const headerHash = await makeLegacy(h, added);
     expect(await h.ok('get', { id: added.id })).toMatchObject({ contentHash: headerHash, available: true });
     // The same folder again is the legacy entry (its files hashed now equal); a fine-tune is a new model.
-    expect(await h.ok('add', { folder: h.copy(folder, 'old-copy') })).toMatchObject({ id: added.id, contentHash: headerHash });
+    expect(await h.ok('add', { folder: h.copy(folder, 'old-copy') })).toMatchObject({
+      id: added.id,
+      contentHash: headerHash,
+    });
     const tuned = h.copy(folder, 'tuned');
     retouch(path.join(tuned, 'model.safetensors'), 0.5);
     expect(await h.ok('add', { folder: tuned })).toMatchObject({ id: 'model-2' });
     // A re-check upgrades the legacy entry's digests to whole files; its identity stays.
     expect(await h.ok('recheck', { id: added.id })).toMatchObject({ available: true, contentHash: headerHash });
-    const files = JSON.parse((h.workspace.active.db.prepare('SELECT files FROM models WHERE id = ?').get(added.id) as { files: string }).files) as { signature?: unknown }[];
+    const files = JSON.parse(
+      (h.workspace.active.db.prepare('SELECT files FROM models WHERE id = ?').get(added.id) as { files: string }).files,
+    ) as { signature?: unknown }[];
     expect(files.every((f) => f.signature !== undefined)).toBe(true);
   });
 });
 
 /** Rewrites a row as the registry wrote it before weights were hashed; returns its header-only hash. */
 async function makeLegacy(h: ModelsHarness, model: ModelRecord): Promise<string> {
-  const files = ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].filter((f) => fs.existsSync(path.join(model.folder, f)));
+  const files = [
+    'config.json',
+    'generation_config.json',
+    'model.safetensors',
+    'tokenizer.json',
+    'tokenizer_config.json',
+  ].filter((f) => fs.existsSync(path.join(model.folder, f)));
   const legacy = files.map((name) => {
     const bytes = fs.readFileSync(path.join(model.folder, name));
     const part = name.endsWith('.safetensors') ? bytes.subarray(0, 8 + Number(bytes.readBigUInt64LE(0))) : bytes;
     return { name, size: bytes.length, digest: createHash('sha256').update(part).digest('hex') };
   });
   const { headerHash } = await loadCheckpoint(model.folder);
-  h.workspace.active.db.prepare('UPDATE models SET content_hash = ?, files = ? WHERE id = ?').run(headerHash, JSON.stringify(legacy), model.id);
+  h.workspace.active.db
+    .prepare('UPDATE models SET content_hash = ?, files = ? WHERE id = ?')
+    .run(headerHash, JSON.stringify(legacy), model.id);
   return headerHash;
 }

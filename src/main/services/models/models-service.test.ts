@@ -5,7 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { modelsContract, type BundledModel, type ModelRecord, type ModelsChanged, type WeightsProgress } from '../../../shared/contract/models';
+import {
+  modelsContract,
+  type BundledModel,
+  type ModelRecord,
+  type ModelsChanged,
+  type WeightsProgress,
+} from '../../../shared/contract/models';
 import type { WeightFormat } from '../../../shared/weight-format';
 import type { CallResponse } from '../../../shared/contract/wire';
 import { Dispatcher } from '../../api/dispatcher';
@@ -40,11 +46,21 @@ beforeEach(async () => {
   progress = [];
   formats = new Map();
   ids = 0;
-  workspace = new WorkspaceService({ appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined } });
+  workspace = new WorkspaceService({
+    appDataDir: path.join(dir, 'app-data'),
+    clock: () => new Date(),
+    appVersion: 'test',
+    events: { emit: () => undefined },
+  });
   const service = new ModelsService({
     workspace,
     engine: host,
-    events: { emit: (event, payload) => (event === 'onWeightsProgress' ? progress.push(payload as WeightsProgress) : event === 'onChanged' && events.push(payload as ModelsChanged)) },
+    events: {
+      emit: (event, payload) =>
+        event === 'onWeightsProgress'
+          ? progress.push(payload as WeightsProgress)
+          : event === 'onChanged' && events.push(payload as ModelsChanged),
+    },
     clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, ids)),
     paths: { homeDir: dir, relativeTo: dir },
     newId: () => `model-${++ids}`,
@@ -71,7 +87,8 @@ async function ok<T = ModelRecord>(method: string, arg?: unknown): Promise<T> {
 
 async function userError(method: string, arg?: unknown) {
   const response = await call(method, arg);
-  if (response.ok || response.error.kind !== 'user') throw new Error(`expected a user error, got ${JSON.stringify(response)}`);
+  if (response.ok || response.error.kind !== 'user')
+    throw new Error(`expected a user error, got ${JSON.stringify(response)}`);
   return response.error;
 }
 
@@ -114,7 +131,11 @@ describe('models.add', () => {
       rope_scaling: null,
       tie_word_embeddings: true,
     });
-    expect(model.tokenizer).toMatchObject({ vocabSize: 8192, hasChatTemplate: true, specialTokens: { eos: { token: '<|im_end|>', id: 2 } } });
+    expect(model.tokenizer).toMatchObject({
+      vocabSize: 8192,
+      hasChatTemplate: true,
+      specialTokens: { eos: { token: '<|im_end|>', id: 2 } },
+    });
     expect(events).toEqual([{ change: 'added', id: 'model-1' }]);
     expect(await ok('get', { id: model.id })).toEqual(model);
     expect(await ok('list')).toEqual([model]);
@@ -132,21 +153,51 @@ describe('models.add', () => {
 
   it('adds F32, F16 and sharded fixtures as separate models with their own hashes', async () => {
     const added = [];
-    for (const fixture of ['tiny-llama-f32', 'tiny-llama-f16', 'tiny-llama-sharded']) added.push(await ok('add', { folder: path.join(FIXTURES, fixture) }));
+    for (const fixture of ['tiny-llama-f32', 'tiny-llama-f16', 'tiny-llama-sharded'])
+      added.push(await ok('add', { folder: path.join(FIXTURES, fixture) }));
     expect(added.map((m) => m.dtype)).toEqual(['F32', 'F16', 'F32']);
     expect(new Set(added.map((m) => m.contentHash)).size).toBe(3);
     expect(added[0]?.config.rope_scaling).toMatchObject({ rope_type: 'llama3' });
-    expect((await ok<ModelRecord[]>('list')).map((m) => m.name)).toEqual(['tiny-llama-f32', 'tiny-llama-f16', 'tiny-llama-sharded']);
+    expect((await ok<ModelRecord[]>('list')).map((m) => m.name)).toEqual([
+      'tiny-llama-f32',
+      'tiny-llama-f16',
+      'tiny-llama-sharded',
+    ]);
   });
 });
 
 describe('models.add with a bad folder', () => {
   const damage: [string, (folder: string) => void, RegExp, string][] = [
-    ['a truncated safetensors file', (f) => truncate(path.join(f, 'model.safetensors'), 100), /^model\.safetensors: tensor ".*" ends at byte \d+ but the file has \d+ bytes \(truncated\?\)$/, 'model.safetensors'],
-    ['no tokenizer.json', (f) => fs.unlinkSync(path.join(f, 'tokenizer.json')), /^tokenizer\.json is missing from the model folder\.$/, 'tokenizer.json'],
-    ['an unsupported architecture', (f) => editConfig(f, { architectures: ['GPT2LMHeadModel'] }), /^config\.json: architectures: GPT2LMHeadModel is not supported$/, 'config.json: architectures'],
-    ['weights that do not match config.json', (f) => editConfig(f, { hidden_size: 32 }), /^The weights do not match config\.json/, ''],
-    ['a tokenizer without a vocabulary', (f) => dropVocab(path.join(f, 'tokenizer.json')), /^tokenizer\.json: model\.vocab: is missing/, ''],
+    [
+      'a truncated safetensors file',
+      (f) => truncate(path.join(f, 'model.safetensors'), 100),
+      /^model\.safetensors: tensor ".*" ends at byte \d+ but the file has \d+ bytes \(truncated\?\)$/,
+      'model.safetensors',
+    ],
+    [
+      'no tokenizer.json',
+      (f) => fs.unlinkSync(path.join(f, 'tokenizer.json')),
+      /^tokenizer\.json is missing from the model folder\.$/,
+      'tokenizer.json',
+    ],
+    [
+      'an unsupported architecture',
+      (f) => editConfig(f, { architectures: ['GPT2LMHeadModel'] }),
+      /^config\.json: architectures: GPT2LMHeadModel is not supported$/,
+      'config.json: architectures',
+    ],
+    [
+      'weights that do not match config.json',
+      (f) => editConfig(f, { hidden_size: 32 }),
+      /^The weights do not match config\.json/,
+      '',
+    ],
+    [
+      'a tokenizer without a vocabulary',
+      (f) => dropVocab(path.join(f, 'tokenizer.json')),
+      /^tokenizer\.json: model\.vocab: is missing/,
+      '',
+    ],
   ];
 
   for (const [what, breakIt, message, where] of damage) {
@@ -163,7 +214,10 @@ describe('models.add with a bad folder', () => {
   }
 
   it('says when the folder does not exist, and when no workspace is open', async () => {
-    expect(await userError('add', { folder: path.join(dir, 'nowhere') })).toMatchObject({ message: 'The model folder does not exist.', code: 'model-folder' });
+    expect(await userError('add', { folder: path.join(dir, 'nowhere') })).toMatchObject({
+      message: 'The model folder does not exist.',
+      code: 'model-folder',
+    });
     await workspace.close({});
     expect(await userError('add', { folder: DEMO })).toMatchObject({ code: 'no-workspace' });
     expect(await userError('list')).toMatchObject({ code: 'no-workspace' });
@@ -175,7 +229,10 @@ describe('models availability, rename and remove', () => {
     const folder = copy('tiny-llama-f16', 'llama');
     const model = await ok('add', { folder });
     fs.renameSync(folder, path.join(dir, 'moved'));
-    expect(await ok('get', { id: model.id })).toMatchObject({ available: false, unavailableReason: `The folder ${folder} is missing or cannot be read.` });
+    expect(await ok('get', { id: model.id })).toMatchObject({
+      available: false,
+      unavailableReason: `The folder ${folder} is missing or cannot be read.`,
+    });
 
     const relocated = await ok('add', { folder: path.join(dir, 'moved') });
     expect(relocated).toMatchObject({ id: model.id, folder: path.join(dir, 'moved'), available: true });
@@ -184,19 +241,31 @@ describe('models availability, rename and remove', () => {
     const generation = path.join(dir, 'moved', 'generation_config.json');
     const original = fs.readFileSync(generation, 'utf-8');
     fs.writeFileSync(generation, original.replace('0.7', '0.8')); // same size, new bytes
-    expect(await ok('get', { id: model.id })).toMatchObject({ available: false, unavailableReason: 'generation_config.json has changed since the model was added.' });
+    expect(await ok('get', { id: model.id })).toMatchObject({
+      available: false,
+      unavailableReason: 'generation_config.json has changed since the model was added.',
+    });
     fs.writeFileSync(generation, original);
     expect(await ok('get', { id: model.id })).toMatchObject({ available: true });
     fs.unlinkSync(path.join(dir, 'moved', 'tokenizer_config.json'));
-    expect((await ok<ModelRecord[]>('list'))[0]).toMatchObject({ available: false, unavailableReason: 'tokenizer_config.json is missing from the model folder.' });
+    expect((await ok<ModelRecord[]>('list'))[0]).toMatchObject({
+      available: false,
+      unavailableReason: 'tokenizer_config.json is missing from the model folder.',
+    });
   });
 
   it('renames, and removes without touching the folder', async () => {
     const folder = copy('tiny-llama-f32', 'llama');
     const before = fs.readdirSync(folder).sort();
     const model = await ok('add', { folder });
-    expect(await ok('rename', { id: model.id, name: '  Support model  ' })).toMatchObject({ id: model.id, name: 'Support model' });
-    expect(await userError('rename', { id: model.id, name: ' ' })).toMatchObject({ code: 'validation', where: 'models.rename: name' });
+    expect(await ok('rename', { id: model.id, name: '  Support model  ' })).toMatchObject({
+      id: model.id,
+      name: 'Support model',
+    });
+    expect(await userError('rename', { id: model.id, name: ' ' })).toMatchObject({
+      code: 'validation',
+      where: 'models.rename: name',
+    });
     expect(await ok<null>('remove', { id: model.id })).toBeNull();
     expect(await ok<ModelRecord[]>('list')).toEqual([]);
     expect(fs.readdirSync(folder).sort()).toEqual(before);
@@ -239,7 +308,12 @@ describe('models.setWeightFormat', () => {
   it('makes the quantized copy with progress, saves the choice, and the worker runs the model at it from the next use', async () => {
     const demo = await ok('add', { folder: DEMO });
     expect(demo.weightFormat).toBe('stored');
-    const generate = async () => host.request('generate', { model: { folder: demo.folder, contentHash: demo.contentHash }, prompts: [{ mode: 'ids', ids: [1, 2, 3] }], settings: { max_new_tokens: 3 } });
+    const generate = async () =>
+      host.request('generate', {
+        model: { folder: demo.folder, contentHash: demo.contentHash },
+        prompts: [{ mode: 'ids', ids: [1, 2, 3] }],
+        settings: { max_new_tokens: 3 },
+      });
     expect((await generate()).rows[0]?.tokenIds.length).toBeGreaterThan(0);
 
     const q8 = await ok('setWeightFormat', { id: demo.id, format: 'q8' });
@@ -248,7 +322,9 @@ describe('models.setWeightFormat', () => {
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toMatchObject({ id: demo.id, format: 'q8' });
     expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
-    expect(fs.existsSync(path.join(dir, 'app-data', 'weight-cache', demo.contentHash, 'q8', 'manifest.json'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'app-data', 'weight-cache', demo.contentHash, 'q8', 'manifest.json'))).toBe(
+      true,
+    );
     expect(events.at(-1)).toEqual({ change: 'updated', id: demo.id });
     expect((await ok<ModelRecord[]>('list'))[0]?.weightFormat).toBe('q8');
     const quantized = await generate();

@@ -67,7 +67,8 @@ export class ModelsService implements ServiceImpl<Contract> {
     const contentHash = ModelFiles.identity(files);
     const store = this.storeOf(this.sameWorkspace(workspace));
 
-    const existing = store.byContentHash(contentHash) ?? (await this.sameLegacyModel(store, inspected.headerHash, contentHash));
+    const existing =
+      store.byContentHash(contentHash) ?? (await this.sameLegacyModel(store, inspected.headerHash, contentHash));
     if (existing) {
       const current = await this.availability(existing);
       if (current.available) return { ...this.publicPart(existing), ...availableNow() };
@@ -103,11 +104,20 @@ export class ModelsService implements ServiceImpl<Contract> {
     const model = this.find(this.storeOf(workspace), arg.id);
     const cheap = await this.availability(model);
     if (!cheap.available && !cheap.recheck && !model.files.some((f) => !f.signature)) return this.record(model);
-    const result = await this.withHashing(model.folder, (options) => this.digests.recheck(model.folder, model.files, options)).catch((error: unknown) => {
-      if (error instanceof UserError && error.code === 'file-unreadable') return { changed: relative(model.folder, error.where ?? model.folder) };
+    const result = await this.withHashing(model.folder, (options) =>
+      this.digests.recheck(model.folder, model.files, options),
+    ).catch((error: unknown) => {
+      if (error instanceof UserError && error.code === 'file-unreadable')
+        return { changed: relative(model.folder, error.where ?? model.folder) };
       throw error;
     });
-    if ('changed' in result) return { ...this.publicPart(model), available: false, unavailableReason: `${result.changed} has changed since the model was added.`, recheckable: false };
+    if ('changed' in result)
+      return {
+        ...this.publicPart(model),
+        available: false,
+        unavailableReason: `${result.changed} has changed since the model was added.`,
+        recheckable: false,
+      };
     this.storeOf(this.sameWorkspace(workspace)).relocate(model.id, model.folder, result);
     this.deps.events.emit('onChanged', { change: 'updated', id: model.id });
     return this.record({ ...model, files: result });
@@ -162,19 +172,36 @@ export class ModelsService implements ServiceImpl<Contract> {
   }
 
   /** Runs one hashing of `folder` with progress events; a second one for the same folder waits for no one: refused. */
-  private async withHashing<T>(folder: string, work: (options: { signal: AbortSignal; onProgress: (p: { file: string; bytesDone: number; bytesTotal: number }) => void }) => Promise<T>): Promise<T> {
+  private async withHashing<T>(
+    folder: string,
+    work: (options: {
+      signal: AbortSignal;
+      onProgress: (p: { file: string; bytesDone: number; bytesTotal: number }) => void;
+    }) => Promise<T>,
+  ): Promise<T> {
     if (this.hashing.has(folder)) {
-      throw new UserError('This folder is being hashed already.', { where: folder, hint: 'Wait for the running add or re-check to finish.', code: 'model-busy' });
+      throw new UserError('This folder is being hashed already.', {
+        where: folder,
+        hint: 'Wait for the running add or re-check to finish.',
+        code: 'model-busy',
+      });
     }
     const controller = new AbortController();
     this.hashing.set(folder, controller);
     try {
       return await work({
         signal: controller.signal,
-        onProgress: (p) => this.deps.events.emit('onHashProgress', { folder, file: p.file === '' ? '' : relative(folder, p.file), bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
+        onProgress: (p) =>
+          this.deps.events.emit('onHashProgress', {
+            folder,
+            file: p.file === '' ? '' : relative(folder, p.file),
+            bytesDone: p.bytesDone,
+            bytesTotal: p.bytesTotal,
+          }),
       });
     } catch (error) {
-      if (error instanceof CancelledError) throw new CancelledError('Hashing the model files was cancelled; nothing was registered or changed.');
+      if (error instanceof CancelledError)
+        throw new CancelledError('Hashing the model files was cancelled; nothing was registered or changed.');
       throw error;
     } finally {
       this.hashing.delete(folder);
@@ -185,10 +212,16 @@ export class ModelsService implements ServiceImpl<Contract> {
    * A model registered before weights were hashed has the header hash as its identity. It is this model only if its
    * folder still holds the very same files (hashed now): fine-tunes of one base share headers, not weights.
    */
-  private async sameLegacyModel(store: ModelStore, headerHash: string, contentHash: string): Promise<StoredModel | undefined> {
+  private async sameLegacyModel(
+    store: ModelStore,
+    headerHash: string,
+    contentHash: string,
+  ): Promise<StoredModel | undefined> {
     const legacy = store.byContentHash(headerHash);
     if (!legacy || (await this.availability(legacy)).available !== true) return undefined;
-    const theirs = await this.withHashing(legacy.folder, (options) => this.digests.hash(legacy.folder, legacy.files, options)).catch(() => null);
+    const theirs = await this.withHashing(legacy.folder, (options) =>
+      this.digests.hash(legacy.folder, legacy.files, options),
+    ).catch(() => null);
     return theirs !== null && ModelFiles.identity(theirs) === contentHash ? legacy : undefined;
   }
 
@@ -198,12 +231,24 @@ export class ModelsService implements ServiceImpl<Contract> {
     const model = this.find(this.storeOf(this.deps.workspace.active), arg.id);
     const { available, reason } = await this.availability(model);
     if (!available) {
-      throw new UserError(`"${model.name}" cannot be read now: ${reason ?? 'its folder changed'}.`, { where: model.folder, hint: 'Add the model folder again, then choose the format.', code: 'model-unavailable' });
+      throw new UserError(`"${model.name}" cannot be read now: ${reason ?? 'its folder changed'}.`, {
+        where: model.folder,
+        hint: 'Add the model folder again, then choose the format.',
+        code: 'model-unavailable',
+      });
     }
     await this.deps.engine.request(
       'prepareWeights',
       { folder: model.folder, contentHash: model.contentHash, format: arg.format, cacheFolder: weights.cacheFolder },
-      { onProgress: (p) => this.deps.events.emit('onWeightsProgress', { id: model.id, format: arg.format, done: p.done, total: p.total }) },
+      {
+        onProgress: (p) =>
+          this.deps.events.emit('onWeightsProgress', {
+            id: model.id,
+            format: arg.format,
+            done: p.done,
+            total: p.total,
+          }),
+      },
     );
     await weights.save(model.contentHash, arg.format);
     this.deps.events.emit('onChanged', { change: 'updated', id: model.id });

@@ -27,14 +27,16 @@ describe('planted personal data', () => {
 
   it('finds every planted value with its kind (recall 100% on the planted set)', () => {
     const found = new Map<string, PiiKind>();
-    for (const row of rows) for (const text of Object.values(row)) for (const f of detect(text)) found.set(f.value, f.kind);
+    for (const row of rows)
+      for (const text of Object.values(row)) for (const f of detect(text)) found.set(f.value, f.kind);
     const missed = planted.filter((p) => found.get(p.value) !== p.kind);
     expect(missed).toEqual([]);
     expect(planted.length).toBeGreaterThanOrEqual(40 * 8);
   });
 
   it('does not take near-misses (wrong checksum, out-of-range octet, a date, a version string) for personal data', () => {
-    const text = 'Card 4111 1111 1111 1112, IBAN GB82 WEST 1234 5698 7654 33, host 300.1.2.3, on 2024-03-15, version 1.2.3 and ratio 3.14159265.';
+    const text =
+      'Card 4111 1111 1111 1112, IBAN GB82 WEST 1234 5698 7654 33, host 300.1.2.3, on 2024-03-15, version 1.2.3 and ratio 3.14159265.';
     expect(detect(text)).toEqual([]);
   });
 
@@ -56,7 +58,9 @@ describe('planted personal data', () => {
     expect(errors).toEqual([expect.stringContaining('Pattern "look"')]);
     const findings = detect(`é ticket TCK-123456 and ${'a'.repeat(50_000)}!`, matchers);
     expect(findings.map((f) => [f.label, f.value])).toEqual([['TICKET', 'TCK-123456']]);
-    expect(new Redactor(matchers).redactText('see TCK-123456, TCK-123456 and TCK-000001')).toBe('see <TICKET_1>, <TICKET_1> and <TICKET_2>');
+    expect(new Redactor(matchers).redactText('see TCK-123456, TCK-123456 and TCK-000001')).toBe(
+      'see <TICKET_1>, <TICKET_1> and <TICKET_2>',
+    );
   });
 });
 

@@ -52,8 +52,24 @@ export function ibanValid(iban: string): boolean {
 
 /** Lengths of the common countries' IBANs (others: 15-34 characters). */
 const IBAN_LENGTHS: Record<string, number> = {
-  AT: 20, BE: 16, CH: 21, CZ: 24, DE: 22, DK: 18, ES: 24, FI: 18, FR: 27, GB: 22, IE: 22, IT: 27, LU: 20, NL: 18, NO: 15,
-  PL: 28, PT: 25, SE: 24,
+  AT: 20,
+  BE: 16,
+  CH: 21,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  ES: 24,
+  FI: 18,
+  FR: 27,
+  GB: 22,
+  IE: 22,
+  IT: 27,
+  LU: 20,
+  NL: 18,
+  NO: 15,
+  PL: 28,
+  PT: 25,
+  SE: 24,
 };
 
 /** Issuer prefixes of the card schemes people paste (Visa, Mastercard, Amex, Discover, JCB, Diners). */
@@ -74,7 +90,12 @@ function cardIssuer(d: string): boolean {
 function bounded(text: string, start: number, end: number, joiners: RegExp): boolean {
   const before = text[start - 1] ?? ' ';
   const after = text[end] ?? ' ';
-  return !/[\p{L}\p{N}_]/u.test(before) && !/[\p{L}\p{N}_]/u.test(after) && !joiners.test(before) && !(joiners.test(after) && /[\p{L}\p{N}]/u.test(text[end + 1] ?? ''));
+  return (
+    !/[\p{L}\p{N}_]/u.test(before) &&
+    !/[\p{L}\p{N}_]/u.test(after) &&
+    !joiners.test(before) &&
+    !(joiners.test(after) && /[\p{L}\p{N}]/u.test(text[end + 1] ?? ''))
+  );
 }
 
 function phoneValid(value: string, text: string, start: number, end: number): boolean {
@@ -101,23 +122,28 @@ function ssnValid(value: string): boolean {
 /** In priority order: an earlier detector's finding hides any later candidate overlapping it. */
 const DETECTORS: readonly Detector[] = [
   {
-    kind: 'email', label: 'EMAIL',
+    kind: 'email',
+    label: 'EMAIL',
     // Anchored at the @: the local part (at most 64) and the domain (at most 253) are bounded.
-    candidates: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}/g,
+    candidates:
+      /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}/g,
     valid: (v, text, s) => !/[.]$/.test(v.split('@')[0] ?? '') && !/[A-Za-z0-9._%+-]/.test(text[s - 1] ?? ''),
   },
   {
-    kind: 'iban', label: 'IBAN',
+    kind: 'iban',
+    label: 'IBAN',
     candidates: /[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}/g,
     valid: (v, text, s, e) => bounded(text, s, e, /[-]/) && ibanValid(v),
     // A candidate that ran on into the next word ("... 7654 32 EUR"): the longest prefix that is a valid IBAN.
     shorter: (v) => {
-      for (let end = v.length - 1; end >= 15; end--) if (v[end - 1] !== ' ' && (v[end] === ' ') && ibanValid(v.slice(0, end))) return end;
+      for (let end = v.length - 1; end >= 15; end--)
+        if (v[end - 1] !== ' ' && v[end] === ' ' && ibanValid(v.slice(0, end))) return end;
       return 0;
     },
   },
   {
-    kind: 'card', label: 'CARD',
+    kind: 'card',
+    label: 'CARD',
     candidates: /\d(?:[ -]?\d){12,18}/g,
     valid: (v, text, s, e) => {
       const d = digitsOf(v);
@@ -125,23 +151,33 @@ const DETECTORS: readonly Detector[] = [
     },
   },
   {
-    kind: 'national-id', label: 'NATIONAL_ID',
+    kind: 'national-id',
+    label: 'NATIONAL_ID',
     // US social security numbers (dashed) and UK National Insurance numbers.
     candidates: /\d{3}-\d{2}-\d{4}|[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]/g,
-    valid: (v, text, s, e) => bounded(text, s, e, /[-]/) && (/^\d/.test(v) ? ssnValid(v) : !/^(BG|GB|NK|KN|TN|NT|ZZ)/.test(v)),
+    valid: (v, text, s, e) =>
+      bounded(text, s, e, /[-]/) && (/^\d/.test(v) ? ssnValid(v) : !/^(BG|GB|NK|KN|TN|NT|ZZ)/.test(v)),
   },
   {
-    kind: 'ipv4', label: 'IP',
+    kind: 'ipv4',
+    label: 'IP',
     candidates: /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g,
-    valid: (v, text, s, e) => bounded(text, s, e, /[.]/) && v.split('.').every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0')),
+    valid: (v, text, s, e) =>
+      bounded(text, s, e, /[.]/) && v.split('.').every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0')),
   },
   {
-    kind: 'ipv6', label: 'IP',
+    kind: 'ipv6',
+    label: 'IP',
     candidates: /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}/g,
-    valid: (v, text, s, e) => bounded(text, s, e, /[:]/) && /[0-9A-Fa-f]/.test(v) && (v.includes('::') || v.split(':').length === 8) && isIPv6(v),
+    valid: (v, text, s, e) =>
+      bounded(text, s, e, /[:]/) &&
+      /[0-9A-Fa-f]/.test(v) &&
+      (v.includes('::') || v.split(':').length === 8) &&
+      isIPv6(v),
   },
   {
-    kind: 'phone', label: 'PHONE',
+    kind: 'phone',
+    label: 'PHONE',
     candidates: /\+?\(?\d[\d ().\-/]{6,22}\d/g,
     valid: phoneValid,
   },
@@ -166,13 +202,15 @@ export function detect(text: string, patterns: readonly PatternMatcher[] = []): 
       if (d.valid(m[0], text, start, end)) found.push({ kind: d.kind, label: d.label, start, end, value: m[0] });
       else {
         const length = d.shorter?.(m[0]) ?? 0;
-        if (length > 0) found.push({ kind: d.kind, label: d.label, start, end: start + length, value: m[0].slice(0, length) });
+        if (length > 0)
+          found.push({ kind: d.kind, label: d.label, start, end: start + length, value: m[0].slice(0, length) });
       }
     }
   }
   for (const p of patterns) {
     for (const { start, end } of p.matches(text)) {
-      if (end > start && !taken(start, end)) found.push({ kind: 'custom', label: p.name.toUpperCase(), start, end, value: text.slice(start, end) });
+      if (end > start && !taken(start, end))
+        found.push({ kind: 'custom', label: p.name.toUpperCase(), start, end, value: text.slice(start, end) });
     }
   }
   return found.sort((a, b) => a.start - b.start);

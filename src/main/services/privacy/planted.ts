@@ -9,7 +9,8 @@ export interface Planted {
 }
 
 type Rng = () => number;
-const digits = (rng: Rng, n: number): string => Array.from({ length: n }, () => String(Math.floor(rng() * 10))).join('');
+const digits = (rng: Rng, n: number): string =>
+  Array.from({ length: n }, () => String(Math.floor(rng() * 10))).join('');
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 
 function luhnComplete(body: string): string {
@@ -52,19 +53,39 @@ function plant(kind: PiiKind, rng: Rng): string {
         `06 ${digits(rng, 2)} ${digits(rng, 2)} ${digits(rng, 2)} ${digits(rng, 2)}`,
       ]);
     case 'iban': {
-      const iban = pick(rng, [ibanFor('DE', digits(rng, 18)), ibanFor('GB', `WEST${digits(rng, 14)}`), ibanFor('FR', digits(rng, 23)), ibanFor('NL', `ABNA${digits(rng, 10)}`)]);
+      const iban = pick(rng, [
+        ibanFor('DE', digits(rng, 18)),
+        ibanFor('GB', `WEST${digits(rng, 14)}`),
+        ibanFor('FR', digits(rng, 23)),
+        ibanFor('NL', `ABNA${digits(rng, 10)}`),
+      ]);
       return rng() < 0.5 ? iban : group4(iban);
     }
     case 'card': {
-      const card = pick(rng, [luhnComplete(`4${digits(rng, 14)}`), luhnComplete(`5${1 + Math.floor(rng() * 5)}${digits(rng, 13)}`), luhnComplete(`37${digits(rng, 12)}`)]);
+      const card = pick(rng, [
+        luhnComplete(`4${digits(rng, 14)}`),
+        luhnComplete(`5${1 + Math.floor(rng() * 5)}${digits(rng, 13)}`),
+        luhnComplete(`37${digits(rng, 12)}`),
+      ]);
       return rng() < 0.5 || card.length !== 16 ? card : group4(card);
     }
     case 'ipv4':
-      return [1 + Math.floor(rng() * 223), Math.floor(rng() * 256), Math.floor(rng() * 256), 1 + Math.floor(rng() * 254)].join('.');
+      return [
+        1 + Math.floor(rng() * 223),
+        Math.floor(rng() * 256),
+        Math.floor(rng() * 256),
+        1 + Math.floor(rng() * 254),
+      ].join('.');
     case 'ipv6':
-      return pick(rng, [`2001:db8:${digits(rng, 2)}::${digits(rng, 3)}`, `fe80::${Math.floor(rng() * 65535).toString(16)}:${Math.floor(rng() * 65535).toString(16)}:1`, `2001:0db8:85a3:0000:0000:8a2e:0370:${digits(rng, 4)}`]);
+      return pick(rng, [
+        `2001:db8:${digits(rng, 2)}::${digits(rng, 3)}`,
+        `fe80::${Math.floor(rng() * 65535).toString(16)}:${Math.floor(rng() * 65535).toString(16)}:1`,
+        `2001:0db8:85a3:0000:0000:8a2e:0370:${digits(rng, 4)}`,
+      ]);
     case 'national-id':
-      return rng() < 0.5 ? `${100 + Math.floor(rng() * 500)}-${10 + Math.floor(rng() * 89)}-${1000 + Math.floor(rng() * 8999)}` : `${pick(rng, ['AB', 'CE', 'JK', 'PR'])}${digits(rng, 6)}${pick(rng, ['A', 'B', 'C', 'D'])}`;
+      return rng() < 0.5
+        ? `${100 + Math.floor(rng() * 500)}-${10 + Math.floor(rng() * 89)}-${1000 + Math.floor(rng() * 8999)}`
+        : `${pick(rng, ['AB', 'CE', 'JK', 'PR'])}${digits(rng, 6)}${pick(rng, ['A', 'B', 'C', 'D'])}`;
     case 'custom':
       return '';
   }

@@ -10,7 +10,11 @@ export const DEFAULT_POLICY: PrivacyPolicy = { onFinding: 'warn', patterns: [] }
 const Patterns = z.array(UserPattern);
 
 export function readPolicy(db: SqlDatabase): PrivacyPolicy {
-  const row = db.prepare<{ on_finding: string; patterns: string }>('SELECT on_finding, patterns FROM privacy_policy WHERE singleton = 1').get();
+  const row = db
+    .prepare<{ on_finding: string; patterns: string }>(
+      'SELECT on_finding, patterns FROM privacy_policy WHERE singleton = 1',
+    )
+    .get();
   if (!row) return DEFAULT_POLICY;
   const patterns = Patterns.safeParse(JSON.parse(row.patterns));
   const onFinding = PrivacyPolicy.shape.onFinding.safeParse(row.on_finding);

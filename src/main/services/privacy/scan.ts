@@ -49,7 +49,13 @@ export class Tally {
           this.total++;
           hitRow = true;
           if (entry.examples.filter((e) => e.kind === f.kind && e.label === f.label).length < EXAMPLES_PER_KIND) {
-            entry.examples.push({ kind: f.kind, label: f.label, value: f.value, rowIdx: row.idx, rowKey: row.key } satisfies PiiExample);
+            entry.examples.push({
+              kind: f.kind,
+              label: f.label,
+              value: f.value,
+              rowIdx: row.idx,
+              rowKey: row.key,
+            } satisfies PiiExample);
           }
         }
         return text;
@@ -129,6 +135,12 @@ function walkStrings(value: unknown, edit: (text: string) => string, depth = 0):
   if (depth > 100 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => walkStrings(v, edit, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: walkStrings(v, edit, depth + 1), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(value))
+    Object.defineProperty(out, k, {
+      value: walkStrings(v, edit, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }

@@ -16,7 +16,12 @@ export async function sha256File(file: string): Promise<string> {
 /** Every entry under `root` as a '/'-separated relative path with its kind. */
 async function entries(root: string): Promise<{ rel: string; file: boolean }[]> {
   const found = await fs.readdir(root, { recursive: true, withFileTypes: true });
-  return found.map((e) => ({ rel: path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'), file: e.isFile(), dir: e.isDirectory() }))
+  return found
+    .map((e) => ({
+      rel: path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'),
+      file: e.isFile(),
+      dir: e.isDirectory(),
+    }))
     .filter((e) => !e.dir)
     .map(({ rel, file }) => ({ rel, file }));
 }
@@ -39,10 +44,19 @@ export async function verifyBundle(root: string): Promise<number> {
   try {
     raw = await fs.readFile(where, 'utf8');
   } catch {
-    throw new UserError(`${root} is not a release bundle: it has no ${MANIFEST_FILE}`, { code: 'bundle-invalid', where: 'folder', hint: 'Choose the folder that Export bundle wrote (it holds bundle.json and manifest.json).' });
+    throw new UserError(`${root} is not a release bundle: it has no ${MANIFEST_FILE}`, {
+      code: 'bundle-invalid',
+      where: 'folder',
+      hint: 'Choose the folder that Export bundle wrote (it holds bundle.json and manifest.json).',
+    });
   }
   const parsed = BundleManifest.safeParse(safeJson(raw));
-  if (!parsed.success) throw new UserError(`${where} is not a bundle manifest this version reads`, { code: 'bundle-invalid', where: MANIFEST_FILE, hint: 'Export the bundle again with this version of Dovetail.' });
+  if (!parsed.success)
+    throw new UserError(`${where} is not a bundle manifest this version reads`, {
+      code: 'bundle-invalid',
+      where: MANIFEST_FILE,
+      hint: 'Export the bundle again with this version of Dovetail.',
+    });
   const listed = new Map(parsed.data.files.map((f) => [f.path, f]));
   for (const e of await entries(root)) {
     if (e.rel === MANIFEST_FILE) continue;
@@ -50,7 +64,8 @@ export async function verifyBundle(root: string): Promise<number> {
     if (!listed.has(e.rel)) throw tampered(e.rel, 'is not listed in the manifest');
   }
   for (const f of parsed.data.files) {
-    if (f.path.split('/').some((part) => part === '..' || part === '') || path.isAbsolute(f.path)) throw tampered(f.path, 'names a place outside the bundle');
+    if (f.path.split('/').some((part) => part === '..' || part === '') || path.isAbsolute(f.path))
+      throw tampered(f.path, 'names a place outside the bundle');
     const abs = path.join(root, ...f.path.split('/'));
     const stat = await fs.lstat(abs).catch(() => undefined);
     if (!stat?.isFile()) throw tampered(f.path, 'is missing');
@@ -61,7 +76,11 @@ export async function verifyBundle(root: string): Promise<number> {
 }
 
 function tampered(file: string, what: string): UserError {
-  return new UserError(`The bundle's file ${file} ${what}`, { code: 'bundle-tampered', where: file, hint: 'The bundle was changed after it was exported: export it again from the workspace that made it.' });
+  return new UserError(`The bundle's file ${file} ${what}`, {
+    code: 'bundle-tampered',
+    where: file,
+    hint: 'The bundle was changed after it was exported: export it again from the workspace that made it.',
+  });
 }
 
 function safeJson(text: string): unknown {

@@ -9,19 +9,28 @@ import type { Api, BundleImport, Release } from '../../../shared/contract';
 import { useDemoApp } from '../../testing/demo-app';
 
 const demo = useDemoApp('bundles');
-const TEMPLATE = 'Examples:\n{% for e in examples %}{{ e.message }} -> {{ e.output }}\n{% endfor %}Message: {{ message }}\nJSON:';
+const TEMPLATE =
+  'Examples:\n{% for e in examples %}{{ e.message }} -> {{ e.output }}\n{% endfor %}Message: {{ message }}\nJSON:';
 
 async function waitForJob(api: Api, jobId: string): Promise<string> {
   for (;;) {
     const job = await api.adapters.job({ id: jobId });
     if (job.state === 'completed') return job.adapterId ?? '';
-    if (['failed', 'cancelled', 'interrupted'].includes(job.state)) throw new Error(`training ended ${job.state}: ${JSON.stringify(job.error)}`);
+    if (['failed', 'cancelled', 'interrupted'].includes(job.state))
+      throw new Error(`training ended ${job.state}: ${JSON.stringify(job.error)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 async function outputsOf(api: Api, specializationId: string, datasetVersionId: string): Promise<(string | null)[]> {
-  const e = await api.experiments.create({ name: `outputs ${specializationId}`, datasetVersionId, split: 'test', limit: 6, design: { kind: 'compare', specializationIds: [specializationId] }, metrics: [{ kind: 'exact_match' }] });
+  const e = await api.experiments.create({
+    name: `outputs ${specializationId}`,
+    datasetVersionId,
+    split: 'test',
+    limit: 6,
+    design: { kind: 'compare', specializationIds: [specializationId] },
+    metrics: [{ kind: 'exact_match' }],
+  });
   await api.experiments.run({ id: e.id });
   for (;;) {
     const state = (await api.experiments.get({ id: e.id })).state;
@@ -40,15 +49,41 @@ describe('release bundles', () => {
     if (!model) throw new Error('no model');
     const template = await api.templates.save({ name: 'Bundle triage', source: TEMPLATE });
     const rows = await api.datasets.rows({ versionId: triage, split: 'train', limit: 2 });
-    const demos = await api.templates.saveDemonstrations({ name: 'Two examples', datasetVersionId: triage, rowKeys: rows.rows.map((r) => r.key) });
+    const demos = await api.templates.saveDemonstrations({
+      name: 'Two examples',
+      datasetVersionId: triage,
+      rowKeys: rows.rows.map((r) => r.key),
+    });
     const job = await api.adapters.startTraining({
-      modelId: model.id, data: { kind: 'dataset', datasetVersionId: triage }, method: 'lora', name: 'Bundle LoRA',
-      template: { inputField: 'message', outputField: 'output', prompt: TEMPLATE, templateVersionId: template.id, maxRows: 16, validationRows: 0 },
+      modelId: model.id,
+      data: { kind: 'dataset', datasetVersionId: triage },
+      method: 'lora',
+      name: 'Bundle LoRA',
+      template: {
+        inputField: 'message',
+        outputField: 'output',
+        prompt: TEMPLATE,
+        templateVersionId: template.id,
+        maxRows: 16,
+        validationRows: 0,
+      },
       hyper: { lr: 5e-3, maxSteps: 4, batchSize: 4, evalEvery: null, checkpointEvery: null },
     });
     const adapterId = await waitForJob(api, job.id);
-    const spec = await api.specializations.create({ name: 'Bundled triage', modelId: model.id, loraAdapterId: adapterId, templateVersionId: template.id, demonstrationSetVersionId: demos.id, decoding: { max_new_tokens: 12 } });
-    const release: Release = await api.releases.create({ specializationId: spec.id, name: 'triage', version: '1.0.0', notes: 'shipped' });
+    const spec = await api.specializations.create({
+      name: 'Bundled triage',
+      modelId: model.id,
+      loraAdapterId: adapterId,
+      templateVersionId: template.id,
+      demonstrationSetVersionId: demos.id,
+      decoding: { max_new_tokens: 12 },
+    });
+    const release: Release = await api.releases.create({
+      specializationId: spec.id,
+      name: 'triage',
+      version: '1.0.0',
+      notes: 'shipped',
+    });
     const before = await outputsOf(api, spec.id, triage);
     expect(before.filter((t) => t !== null && t.length > 0)).toHaveLength(6);
 
@@ -56,7 +91,12 @@ describe('release bundles', () => {
     fs.mkdirSync(out);
     const exported = await api.releases.exportBundle({ id: release.id, folder: out });
     expect(path.basename(exported.folder)).toBe('triage-1.0.0');
-    expect(fs.readdirSync(exported.folder).sort()).toEqual(['adapters', 'bundle.json', 'demonstrations.jsonl', 'manifest.json']);
+    expect(fs.readdirSync(exported.folder).sort()).toEqual([
+      'adapters',
+      'bundle.json',
+      'demonstrations.jsonl',
+      'manifest.json',
+    ]);
     expect(fs.readdirSync(out)).toEqual(['triage-1.0.0']); // no staging folder left behind
     await expect(api.releases.exportBundle({ id: release.id, folder: out })).rejects.toThrow(/already exists/);
 
@@ -71,10 +111,14 @@ describe('release bundles', () => {
     const bytes = fs.readFileSync(weights);
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
     fs.writeFileSync(weights, bytes);
-    await expect(api.releases.importBundle({ folder: changed })).rejects.toThrow('adapters/lora/adapter_model.safetensors does not match its sha256');
+    await expect(api.releases.importBundle({ folder: changed })).rejects.toThrow(
+      'adapters/lora/adapter_model.safetensors does not match its sha256',
+    );
     const extra = copy('extra');
     fs.writeFileSync(path.join(extra, 'notes.txt'), 'hello');
-    await expect(api.releases.importBundle({ folder: extra })).rejects.toThrow('notes.txt is not listed in the manifest');
+    await expect(api.releases.importBundle({ folder: extra })).rejects.toThrow(
+      'notes.txt is not listed in the manifest',
+    );
     const missing = copy('missing');
     fs.rmSync(path.join(missing, 'demonstrations.jsonl'));
     await expect(api.releases.importBundle({ folder: missing })).rejects.toThrow('demonstrations.jsonl is missing');
@@ -84,7 +128,12 @@ describe('release bundles', () => {
     const imported: BundleImport = await api.releases.importBundle({ folder: exported.folder });
     expect(imported.sameSpecialization).toBe(true);
     expect(imported.release.specializationHash).toBe(release.specializationHash);
-    expect(imported.parts.map((p) => [p.kind, p.reused])).toEqual([['model', true], ['adapter', false], ['template', false], ['demonstrations', true]]);
+    expect(imported.parts.map((p) => [p.kind, p.reused])).toEqual([
+      ['model', true],
+      ['adapter', false],
+      ['template', false],
+      ['demonstrations', true],
+    ]);
     expect(imported.origin.evidence).toBe(0);
     expect(imported.release.evidence).toEqual([]);
     const second = (await api.datasets.list({})).find((d) => d.name === 'Support triage')?.versions[0]?.id ?? '';

@@ -5,21 +5,38 @@ import type { ExperimentEvidence, RoundEvidence } from '../../../shared/contract
 import type { ReviewResults, Round } from '../../../shared/contract/reviews';
 import { UserError } from '../../../shared/errors';
 
-export function experimentEvidence(experiment: Experiment, results: ExperimentResults, datasetName: string, spec: { id: string; name: string }): ExperimentEvidence {
+export function experimentEvidence(
+  experiment: Experiment,
+  results: ExperimentResults,
+  datasetName: string,
+  spec: { id: string; name: string },
+): ExperimentEvidence {
   const cell = results.cells.find((c) => c.cell.specializationId === spec.id);
   if (!cell) {
     throw new UserError(`The experiment "${experiment.name}" did not evaluate "${spec.name}"`, {
-      code: 'release-evidence', where: 'experimentIds', hint: 'Attach experiments that include this specialization (a comparison or its ablation).',
+      code: 'release-evidence',
+      where: 'experimentIds',
+      hint: 'Attach experiments that include this specialization (a comparison or its ablation).',
     });
   }
   if (cell.n === 0) {
-    throw new UserError(`The experiment "${experiment.name}" has no results for "${spec.name}" yet`, { code: 'release-evidence', where: 'experimentIds', hint: 'Run it to the end first.' });
+    throw new UserError(`The experiment "${experiment.name}" has no results for "${spec.name}" yet`, {
+      code: 'release-evidence',
+      where: 'experimentIds',
+      hint: 'Run it to the end first.',
+    });
   }
   return {
-    kind: 'experiment', experimentId: experiment.id, name: experiment.name, datasetVersionId: experiment.spec.datasetVersionId, datasetName,
-    split: experiment.spec.split, n: cell.n,
+    kind: 'experiment',
+    experimentId: experiment.id,
+    name: experiment.name,
+    datasetVersionId: experiment.spec.datasetVersionId,
+    datasetName,
+    split: experiment.spec.split,
+    n: cell.n,
     metrics: cell.metrics.map((m) => ({ label: m.label, value: m.value, ci: m.ci, n: m.n, pass: m.pass })),
-    meanTotalMs: cell.meanTotalMs, meanTokensPerSecond: cell.meanTokensPerSecond,
+    meanTotalMs: cell.meanTotalMs,
+    meanTokensPerSecond: cell.meanTokensPerSecond,
     verdict: results.ablation?.verdict ?? [],
   };
 }
@@ -27,7 +44,11 @@ export function experimentEvidence(experiment: Experiment, results: ExperimentRe
 /** A round's results count only once it is closed (before, they are refused to keep its reviewers blind). */
 export function requireClosed(round: Round): void {
   if (round.state !== 'closed') {
-    throw new UserError(`The review round "${round.name}" is still open`, { code: 'release-evidence', where: 'roundIds', hint: 'Close the round first: its results count only once closed.' });
+    throw new UserError(`The review round "${round.name}" is still open`, {
+      code: 'release-evidence',
+      where: 'roundIds',
+      hint: 'Close the round first: its results count only once closed.',
+    });
   }
 }
 
@@ -35,7 +56,11 @@ export function roundEvidence(round: Round, results: ReviewResults, spec: { id: 
   requireClosed(round);
   const own = results.specializations.find((s) => s.id === spec.id);
   if (!own) {
-    throw new UserError(`The review round "${round.name}" did not judge "${spec.name}"`, { code: 'release-evidence', where: 'roundIds', hint: 'Attach a round whose experiment includes this specialization.' });
+    throw new UserError(`The review round "${round.name}" did not judge "${spec.name}"`, {
+      code: 'release-evidence',
+      where: 'roundIds',
+      hint: 'Attach a round whose experiment includes this specialization.',
+    });
   }
   const against = results.winRates.flatMap((w) => {
     if (w.a === own.name) return [{ name: w.b, n: w.n, rate: w.rateA, ci: w.ciA }];

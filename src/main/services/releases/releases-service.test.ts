@@ -18,30 +18,111 @@ import { SpecializationStore } from '../specializations/specialization-store';
 import { ReleasesService, type ReleasesServiceDeps } from './releases-service';
 
 const spec: Specialization = {
-  id: 'spec-1', name: 'Triage tuned', modelId: 'model-1', loraAdapterId: null, softPromptAdapterId: null, templateVersionId: 'tv-1', demonstrationSetVersionId: null,
-  decoding: {}, hash: 'spec-hash-1', components: ['template'], derivedFrom: null, createdAt: '2026-01-01T00:00:00.000Z',
+  id: 'spec-1',
+  name: 'Triage tuned',
+  modelId: 'model-1',
+  loraAdapterId: null,
+  softPromptAdapterId: null,
+  templateVersionId: 'tv-1',
+  demonstrationSetVersionId: null,
+  decoding: {},
+  hash: 'spec-hash-1',
+  components: ['template'],
+  derivedFrom: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
 };
-const base: Specialization = { ...spec, id: 'spec-0', name: 'Base', templateVersionId: null, hash: 'spec-hash-0', components: [] };
+const base: Specialization = {
+  ...spec,
+  id: 'spec-0',
+  name: 'Base',
+  templateVersionId: null,
+  hash: 'spec-hash-0',
+  components: [],
+};
 
 const experiment: Experiment = {
-  id: 'exp-1', name: 'Triage check',
-  spec: { name: 'Triage check', datasetVersionId: 'dv-1', split: 'test', limit: null, design: { kind: 'compare', specializationIds: [base.id, spec.id] }, metrics: [{ kind: 'exact_match' } as Experiment['spec']['metrics'][number]], seed: 0, batchSize: 8 },
+  id: 'exp-1',
+  name: 'Triage check',
+  spec: {
+    name: 'Triage check',
+    datasetVersionId: 'dv-1',
+    split: 'test',
+    limit: null,
+    design: { kind: 'compare', specializationIds: [base.id, spec.id] },
+    metrics: [{ kind: 'exact_match' } as Experiment['spec']['metrics'][number]],
+    seed: 0,
+    batchSize: 8,
+  },
   cells: [base, spec].map((s) => ({ specializationId: s.id, label: s.name, components: s.components, mask: null })),
-  state: 'completed', progress: null, error: null, createdAt: '', updatedAt: '',
+  state: 'completed',
+  progress: null,
+  error: null,
+  createdAt: '',
+  updatedAt: '',
 };
 const cell = (s: Specialization, value: number): ExperimentResults['cells'][number] => ({
-  cell: { specializationId: s.id, label: s.name, components: s.components, mask: null }, n: 100,
+  cell: { specializationId: s.id, label: s.name, components: s.components, mask: null },
+  n: 100,
   metrics: [{ metric: 0, label: 'exact match', value, ci: [value - 0.08, value + 0.08], n: 100, pass: null }],
-  meanPromptTokens: 40, meanOutputTokens: 5, meanTimeToFirstTokenMs: 20, meanTotalMs: 120, meanTokensPerSecond: 41,
+  meanPromptTokens: 40,
+  meanOutputTokens: 5,
+  meanTimeToFirstTokenMs: 20,
+  meanTotalMs: 120,
+  meanTokensPerSecond: 41,
 });
-const results: ExperimentResults = { experimentId: 'exp-1', n: 100, complete: true, cells: [cell(base, 0.1), cell(spec, 0.62)], ablation: null, passed: null };
+const results: ExperimentResults = {
+  experimentId: 'exp-1',
+  n: 100,
+  complete: true,
+  cells: [cell(base, 0.1), cell(spec, 0.62)],
+  ablation: null,
+  passed: null,
+};
 
 const round = (state: 'open' | 'closed'): Round => ({
-  id: 'round-1', name: 'Blind triage', mode: 'pairwise', state, tags: [], reviewerIds: [], assigned: 40, done: 40, createdAt: '', closedAt: null,
-  spec: { experimentId: 'exp-1', specializationIds: [base.id, spec.id] } as Round['spec'], experimentName: 'Triage check',
-  specializations: [{ id: base.id, name: base.name }, { id: spec.id, name: spec.name }], units: 40, perReviewer: [],
+  id: 'round-1',
+  name: 'Blind triage',
+  mode: 'pairwise',
+  state,
+  tags: [],
+  reviewerIds: [],
+  assigned: 40,
+  done: 40,
+  createdAt: '',
+  closedAt: null,
+  spec: { experimentId: 'exp-1', specializationIds: [base.id, spec.id] } as Round['spec'],
+  experimentName: 'Triage check',
+  specializations: [
+    { id: base.id, name: base.name },
+    { id: spec.id, name: spec.name },
+  ],
+  units: 40,
+  perReviewer: [],
 });
-const reviewResults = { roundId: 'round-1', n: 40, specializations: [{ id: base.id, name: base.name }, { id: spec.id, name: spec.name }], winRates: [{ a: 'Base', b: 'Triage tuned', n: 40, winsA: 6, winsB: 30, ties: 4, bothBad: 0, rateA: 0.15, ciA: [0.07, 0.29], rateB: 0.75, ciB: [0.6, 0.86] }], bradleyTerry: null } as unknown as ReviewResults;
+const reviewResults = {
+  roundId: 'round-1',
+  n: 40,
+  specializations: [
+    { id: base.id, name: base.name },
+    { id: spec.id, name: spec.name },
+  ],
+  winRates: [
+    {
+      a: 'Base',
+      b: 'Triage tuned',
+      n: 40,
+      winsA: 6,
+      winsB: 30,
+      ties: 4,
+      bothBad: 0,
+      rateA: 0.15,
+      ciA: [0.07, 0.29],
+      rateB: 0.75,
+      ciB: [0.6, 0.86],
+    },
+  ],
+  bradleyTerry: null,
+} as unknown as ReviewResults;
 
 let dir: string;
 let db: Database;
@@ -64,14 +145,24 @@ beforeEach(() => {
   let ids = 0;
   service = new ReleasesService({
     workspace: { active: { info: { id: 'ws', path: dir }, db } } as unknown as WorkspaceAccess,
-    specialization: (id) => [base, spec].find((s) => s.id === id) ?? (() => { throw new UserError(`No specialization ${id}`); })(),
-    lineage: (id) => specializationObjects([base, spec].find((s) => s.id === id) as Specialization, {
-      model: async () => ({ id: 'model-1', name: 'Demo 13M', contentHash: 'model-hash' }) as never,
-      adapter: () => { throw new Error('no adapters here'); },
-      adapterHash: async () => 'never',
-      templateVersion: () => ({ id: 'tv-1', name: 'Triage', version: 3, contentHash: 'template-hash', status: templateStatus }) as never,
-      demonstrationSetVersion: () => { throw new Error('no demonstrations here'); },
-    }),
+    specialization: (id) =>
+      [base, spec].find((s) => s.id === id) ??
+      (() => {
+        throw new UserError(`No specialization ${id}`);
+      })(),
+    lineage: (id) =>
+      specializationObjects([base, spec].find((s) => s.id === id) as Specialization, {
+        model: async () => ({ id: 'model-1', name: 'Demo 13M', contentHash: 'model-hash' }) as never,
+        adapter: () => {
+          throw new Error('no adapters here');
+        },
+        adapterHash: async () => 'never',
+        templateVersion: () =>
+          ({ id: 'tv-1', name: 'Triage', version: 3, contentHash: 'template-hash', status: templateStatus }) as never,
+        demonstrationSetVersion: () => {
+          throw new Error('no demonstrations here');
+        },
+      }),
     experiments: { get: async () => experiment, results: async () => results },
     reviews: { get: async () => round(roundState), results: async () => reviewResults },
     datasetName: async () => 'Support triage',
@@ -91,44 +182,118 @@ afterEach(() => {
 });
 
 async function refusal(p: Promise<unknown>): Promise<UserError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserError);
   return error as UserError;
 }
 
 describe('releases', () => {
   it('freezes the specialization with its lineage and evidence; the database refuses edits and deletions', async () => {
-    const r = await service.create({ specializationId: spec.id, name: 'triage', version: '1.0.0', notes: 'first', experimentIds: ['exp-1'], roundIds: [] }, alice);
+    const r = await service.create(
+      {
+        specializationId: spec.id,
+        name: 'triage',
+        version: '1.0.0',
+        notes: 'first',
+        experimentIds: ['exp-1'],
+        roundIds: [],
+      },
+      alice,
+    );
     expect(r.authorName).toBe('Alice');
     expect(r.specializationHash).toBe('spec-hash-1');
-    expect(r.manifest.objects.map((o) => [o.kind, o.hash])).toEqual([['specialization', 'spec-hash-1'], ['model', 'model-hash'], ['templateVersion', 'template-hash']]);
+    expect(r.manifest.objects.map((o) => [o.kind, o.hash])).toEqual([
+      ['specialization', 'spec-hash-1'],
+      ['model', 'model-hash'],
+      ['templateVersion', 'template-hash'],
+    ]);
     expect(r.manifest.appVersion).toBe('9.9.9');
     expect(r.evidence).toHaveLength(1);
-    expect(r.evidence[0]).toMatchObject({ kind: 'experiment', datasetName: 'Support triage', n: 100, metrics: [{ label: 'exact match', value: 0.62 }] });
+    expect(r.evidence[0]).toMatchObject({
+      kind: 'experiment',
+      datasetName: 'Support triage',
+      n: 100,
+      metrics: [{ label: 'exact match', value: 0.62 }],
+    });
     expect(() => db.prepare('UPDATE releases SET notes = ? WHERE id = ?').run('changed', r.id)).toThrow(/immutable/);
     expect(() => db.prepare('DELETE FROM releases WHERE id = ?').run(r.id)).toThrow(/kept/);
   });
 
   it('takes only semantic versions, each above the newest of that name', async () => {
-    expect((await refusal(service.create({ specializationId: spec.id, name: 'triage', version: 'one', notes: '', experimentIds: [], roundIds: [] }, alice))).where).toBe('version');
-    await service.create({ specializationId: spec.id, name: 'triage', version: '1.2.0', notes: '', experimentIds: [], roundIds: [] }, alice);
-    const lower = await refusal(service.create({ specializationId: spec.id, name: 'triage', version: '1.1.9', notes: '', experimentIds: [], roundIds: [] }, alice));
+    expect(
+      (
+        await refusal(
+          service.create(
+            { specializationId: spec.id, name: 'triage', version: 'one', notes: '', experimentIds: [], roundIds: [] },
+            alice,
+          ),
+        )
+      ).where,
+    ).toBe('version');
+    await service.create(
+      { specializationId: spec.id, name: 'triage', version: '1.2.0', notes: '', experimentIds: [], roundIds: [] },
+      alice,
+    );
+    const lower = await refusal(
+      service.create(
+        { specializationId: spec.id, name: 'triage', version: '1.1.9', notes: '', experimentIds: [], roundIds: [] },
+        alice,
+      ),
+    );
     expect(lower.message).toContain('1.2.0');
     expect(lower.hint).toContain('1.3.0');
   });
 
   it('refuses evidence that does not concern the release: an open round, an experiment without its cell', async () => {
     roundState = 'open';
-    expect((await refusal(service.create({ specializationId: spec.id, name: 't', version: '1.0.0', notes: '', experimentIds: [], roundIds: ['round-1'] }, alice))).message).toContain('still open');
+    expect(
+      (
+        await refusal(
+          service.create(
+            {
+              specializationId: spec.id,
+              name: 't',
+              version: '1.0.0',
+              notes: '',
+              experimentIds: [],
+              roundIds: ['round-1'],
+            },
+            alice,
+          ),
+        )
+      ).message,
+    ).toContain('still open');
     const other = { ...results, cells: [cell(base, 0.1)] };
     const svc = service as unknown as { deps: { experiments: { results: () => Promise<ExperimentResults> } } };
     svc.deps.experiments.results = async () => other;
-    expect((await refusal(service.create({ specializationId: spec.id, name: 't', version: '1.0.0', notes: '', experimentIds: ['exp-1'], roundIds: [] }, alice))).message).toContain('did not evaluate');
+    expect(
+      (
+        await refusal(
+          service.create(
+            {
+              specializationId: spec.id,
+              name: 't',
+              version: '1.0.0',
+              notes: '',
+              experimentIds: ['exp-1'],
+              roundIds: [],
+            },
+            alice,
+          ),
+        )
+      ).message,
+    ).toContain('did not evaluate');
     expect(await service.list()).toEqual([]);
   });
 
   it('an author cannot approve their own release', async () => {
-    const r = await service.create({ specializationId: spec.id, name: 'triage', version: '1.0.0', notes: '', experimentIds: [], roundIds: [] }, alice);
+    const r = await service.create(
+      { specializationId: spec.id, name: 'triage', version: '1.0.0', notes: '', experimentIds: [], roundIds: [] },
+      alice,
+    );
     expect((await refusal(service.approve({ id: r.id }, alice))).code).toBe('release-self-approval');
     expect((await service.approve({ id: r.id }, bob)).approvals.map((a) => a.name)).toEqual(['Bob']);
   });
@@ -144,10 +309,37 @@ describe('channels', () => {
     if (!production) throw new Error('no production channel');
     await service.setGates({
       channelId: production.id,
-      gates: { approvalByOther: true, approvedTemplate: true, metrics: [{ datasetVersionId: 'dv-1', split: 'test', metric: 'exact match', min: 0.6 }], maxLatencyMs: 200, minTokensPerSecond: null, reviewWin: true },
+      gates: {
+        approvalByOther: true,
+        approvedTemplate: true,
+        metrics: [{ datasetVersionId: 'dv-1', split: 'test', metric: 'exact match', min: 0.6 }],
+        maxLatencyMs: 200,
+        minTokensPerSecond: null,
+        reviewWin: true,
+      },
     });
-    const v1 = await service.create({ specializationId: base.id, name: 'triage', version: '1.0.0', notes: '', experimentIds: ['exp-1'], roundIds: [] }, alice);
-    const v2 = await service.create({ specializationId: spec.id, name: 'triage', version: '1.1.0', notes: '', experimentIds: ['exp-1'], roundIds: [] }, alice);
+    const v1 = await service.create(
+      {
+        specializationId: base.id,
+        name: 'triage',
+        version: '1.0.0',
+        notes: '',
+        experimentIds: ['exp-1'],
+        roundIds: [],
+      },
+      alice,
+    );
+    const v2 = await service.create(
+      {
+        specializationId: spec.id,
+        name: 'triage',
+        version: '1.1.0',
+        notes: '',
+        experimentIds: ['exp-1'],
+        roundIds: [],
+      },
+      alice,
+    );
 
     const refused = await refusal(service.promote({ channelId: production.id, releaseId: v2.id }, alice));
     expect(refused.code).toBe('gates-unmet');
@@ -157,7 +349,10 @@ describe('channels', () => {
     expect(refused.message).toContain('Blind review: No closed review round is attached');
     const checks = await service.check({ channelId: production.id, releaseId: v2.id });
     expect(checks.find((c) => c.gate === 'exact match on Support triage (test)')).toMatchObject({ met: true });
-    expect(checks.find((c) => c.gate === 'Latency')).toMatchObject({ met: true, detail: expect.stringContaining('120.0 ms per call') });
+    expect(checks.find((c) => c.gate === 'Latency')).toMatchObject({
+      met: true,
+      detail: expect.stringContaining('120.0 ms per call'),
+    });
 
     await service.approve({ id: v2.id }, bob);
     templateStatus = 'approved';
@@ -177,12 +372,33 @@ describe('channels', () => {
     await service.promote({ channelId: dev.id, releaseId: v2.id }, bob);
     expect((await service.rollback({ channelId: dev.id }, bob)).releaseId).toBe(v1.id);
     expect((await service.promote({ channelId: dev.id, releaseId: v2.id }, bob)).releaseId).toBe(v2.id);
-    expect((await service.history({ channelId: dev.id })).map((m) => [m.kind, m.fromReleaseId, m.toReleaseId, m.actorName])).toEqual([
-      ['promote', v1.id, v2.id, 'Bob'], ['rollback', v2.id, v1.id, 'Bob'], ['promote', v1.id, v2.id, 'Bob'], ['promote', null, v1.id, 'Alice'],
+    expect(
+      (await service.history({ channelId: dev.id })).map((m) => [m.kind, m.fromReleaseId, m.toReleaseId, m.actorName]),
+    ).toEqual([
+      ['promote', v1.id, v2.id, 'Bob'],
+      ['rollback', v2.id, v1.id, 'Bob'],
+      ['promote', v1.id, v2.id, 'Bob'],
+      ['promote', null, v1.id, 'Alice'],
     ]);
   });
 
   it('gates are set by name once: a second channel with the same name is refused', async () => {
-    expect((await refusal(service.createChannel({ name: 'dev', gates: { approvalByOther: false, approvedTemplate: false, metrics: [], maxLatencyMs: null, minTokensPerSecond: null, reviewWin: false } }))).code).toBe('channel-exists');
+    expect(
+      (
+        await refusal(
+          service.createChannel({
+            name: 'dev',
+            gates: {
+              approvalByOther: false,
+              approvedTemplate: false,
+              metrics: [],
+              maxLatencyMs: null,
+              minTokensPerSecond: null,
+              reviewWin: false,
+            },
+          }),
+        )
+      ).code,
+    ).toBe('channel-exists');
   });
 });

@@ -4,7 +4,16 @@ import { randomUUID } from 'node:crypto';
 import semver from 'semver';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { Experiment, ExperimentResults } from '../../../shared/contract/experiments';
-import type { BundleImport, Channel, ChannelMove, Evidence, GateCheck, Gates, Release, releasesContract } from '../../../shared/contract/releases';
+import type {
+  BundleImport,
+  Channel,
+  ChannelMove,
+  Evidence,
+  GateCheck,
+  Gates,
+  Release,
+  releasesContract,
+} from '../../../shared/contract/releases';
 import type { ReviewResults, Round } from '../../../shared/contract/reviews';
 import type { Specialization } from '../../../shared/contract/specializations';
 import type { TemplateStatus } from '../../../shared/contract/templates';
@@ -25,8 +34,14 @@ export interface ReleasesServiceDeps {
   readonly specialization: (id: string) => Specialization;
   /** A specialization's lineage objects, each with its content hash. */
   readonly lineage: (specializationId: string) => Promise<LineageObject[]>;
-  readonly experiments: { get(arg: { id: string }): Promise<Experiment>; results(arg: { id: string }): Promise<ExperimentResults> };
-  readonly reviews: { get(arg: { id: string }, ctx: CallContext): Promise<Round>; results(arg: { id: string }): Promise<ReviewResults> };
+  readonly experiments: {
+    get(arg: { id: string }): Promise<Experiment>;
+    results(arg: { id: string }): Promise<ExperimentResults>;
+  };
+  readonly reviews: {
+    get(arg: { id: string }, ctx: CallContext): Promise<Round>;
+    results(arg: { id: string }): Promise<ReviewResults>;
+  };
   readonly datasetName: (versionId: string) => Promise<string>;
   readonly templateStatus: (templateVersionId: string) => TemplateStatus;
   /** The profile behind a call, by id (null: nobody). */
@@ -53,17 +68,39 @@ export class ReleasesService implements ServiceImpl<Contract> {
     return this.release(id);
   }
 
-  async create(arg: { specializationId: string; name: string; version: string; notes: string; experimentIds: string[]; roundIds: string[] }, ctx: CallContext): Promise<Release> {
+  async create(
+    arg: {
+      specializationId: string;
+      name: string;
+      version: string;
+      notes: string;
+      experimentIds: string[];
+      roundIds: string[];
+    },
+    ctx: CallContext,
+  ): Promise<Release> {
     const version = semver.valid(arg.version);
     if (version === null) {
-      throw new UserError(`"${arg.version}" is not a semantic version`, { code: 'release-version', where: 'version', hint: 'Write major.minor.patch, such as 1.0.0 or 1.1.0-rc.1.' });
+      throw new UserError(`"${arg.version}" is not a semantic version`, {
+        code: 'release-version',
+        where: 'version',
+        hint: 'Write major.minor.patch, such as 1.0.0 or 1.1.0-rc.1.',
+      });
     }
     const store = this.store;
-    const newest = store.versionsOf(arg.name).filter((v) => semver.valid(v) !== null).sort(semver.rcompare)[0];
+    const newest = store
+      .versionsOf(arg.name)
+      .filter((v) => semver.valid(v) !== null)
+      .sort(semver.rcompare)[0];
     if (newest !== undefined && !semver.gt(version, newest)) {
-      throw new UserError(`"${arg.name}" already has version ${newest}; a new release needs a higher version than ${version}`, {
-        code: 'release-version', where: 'version', hint: `Try ${semver.inc(newest, 'minor') ?? newest}.`,
-      });
+      throw new UserError(
+        `"${arg.name}" already has version ${newest}; a new release needs a higher version than ${version}`,
+        {
+          code: 'release-version',
+          where: 'version',
+          hint: `Try ${semver.inc(newest, 'minor') ?? newest}.`,
+        },
+      );
     }
     const spec = this.deps.specialization(arg.specializationId);
     const actor = this.actor(ctx);
@@ -71,20 +108,47 @@ export class ReleasesService implements ServiceImpl<Contract> {
     const evidence = await this.evidence(spec, arg.experimentIds, arg.roundIds, ctx);
     const objects = await this.deps.lineage(spec.id);
     const at = this.deps.clock();
-    const frozen = manifest({ kind: 'release', id, name: `${arg.name} ${version}` }, objects, { appVersion: this.deps.appVersion, actor, at });
+    const frozen = manifest({ kind: 'release', id, name: `${arg.name} ${version}` }, objects, {
+      appVersion: this.deps.appVersion,
+      actor,
+      at,
+    });
     const db = this.deps.workspace.active.db;
     db.transaction(() => {
-      store.insert({ id, name: arg.name, version, specializationId: spec.id, specializationHash: spec.hash, manifest: frozen, notes: arg.notes, authorId: actor.id, authorName: actor.name, createdAt: at.toISOString() });
+      store.insert({
+        id,
+        name: arg.name,
+        version,
+        specializationId: spec.id,
+        specializationHash: spec.hash,
+        manifest: frozen,
+        notes: arg.notes,
+        authorId: actor.id,
+        authorName: actor.name,
+        createdAt: at.toISOString(),
+      });
       store.addEvidence(id, evidence, actor.name, at.toISOString());
     });
     this.deps.events.emit('onChanged', { id });
     return this.release(id);
   }
 
-  async attachEvidence(arg: { id: string; experimentIds: string[]; roundIds: string[] }, ctx: CallContext): Promise<Release> {
+  async attachEvidence(
+    arg: { id: string; experimentIds: string[]; roundIds: string[] },
+    ctx: CallContext,
+  ): Promise<Release> {
     const release = this.release(arg.id);
-    const evidence = await this.evidence(this.deps.specialization(release.specializationId), arg.experimentIds, arg.roundIds, ctx);
-    if (evidence.length === 0) throw new UserError('Choose an experiment or a review round to attach', { code: 'release-evidence', where: 'experimentIds' });
+    const evidence = await this.evidence(
+      this.deps.specialization(release.specializationId),
+      arg.experimentIds,
+      arg.roundIds,
+      ctx,
+    );
+    if (evidence.length === 0)
+      throw new UserError('Choose an experiment or a review round to attach', {
+        code: 'release-evidence',
+        where: 'experimentIds',
+      });
     this.store.addEvidence(release.id, evidence, this.actor(ctx).name, this.deps.clock().toISOString());
     this.deps.events.emit('onChanged', { id: release.id });
     return this.release(release.id);
@@ -93,9 +157,16 @@ export class ReleasesService implements ServiceImpl<Contract> {
   async approve({ id }: { id: string }, ctx: CallContext): Promise<Release> {
     const release = this.release(id);
     const actor = this.actor(ctx);
-    if (actor.id === null) throw new UserError('Sign in to approve a release', { code: 'signed-out', hint: 'Choose your profile in the top bar.' });
+    if (actor.id === null)
+      throw new UserError('Sign in to approve a release', {
+        code: 'signed-out',
+        hint: 'Choose your profile in the top bar.',
+      });
     if (actor.id === release.authorId) {
-      throw new UserError(`You made ${release.name} ${release.version}: an approval must come from someone else`, { code: 'release-self-approval', hint: 'Ask another editor, analyst or admin to approve it.' });
+      throw new UserError(`You made ${release.name} ${release.version}: an approval must come from someone else`, {
+        code: 'release-self-approval',
+        hint: 'Ask another editor, analyst or admin to approve it.',
+      });
     }
     this.store.approve(id, { id: actor.id, name: actor.name }, this.deps.clock().toISOString());
     this.deps.events.emit('onChanged', { id });
@@ -108,9 +179,21 @@ export class ReleasesService implements ServiceImpl<Contract> {
 
   async createChannel(arg: { name: string; gates: Gates }): Promise<Channel> {
     const store = this.store;
-    if (store.channelByName(arg.name)) throw new UserError(`There is already a channel "${arg.name}"`, { code: 'channel-exists', where: 'name', hint: 'Choose another name.' });
+    if (store.channelByName(arg.name))
+      throw new UserError(`There is already a channel "${arg.name}"`, {
+        code: 'channel-exists',
+        where: 'name',
+        hint: 'Choose another name.',
+      });
     const at = this.deps.clock().toISOString();
-    const channel: Channel = { id: (this.deps.newId ?? randomUUID)(), name: arg.name, releaseId: null, gates: arg.gates, createdAt: at, updatedAt: at };
+    const channel: Channel = {
+      id: (this.deps.newId ?? randomUUID)(),
+      name: arg.name,
+      releaseId: null,
+      gates: arg.gates,
+      createdAt: at,
+      updatedAt: at,
+    };
     store.insertChannel(channel);
     this.deps.events.emit('onChanged', { id: channel.id });
     return channel;
@@ -130,15 +213,29 @@ export class ReleasesService implements ServiceImpl<Contract> {
   async promote(arg: { channelId: string; releaseId: string }, ctx: CallContext): Promise<Channel> {
     const channel = this.channel(arg.channelId);
     const release = this.release(arg.releaseId);
-    if (channel.releaseId === release.id) throw new UserError(`${channel.name} already serves ${release.name} ${release.version}`, { code: 'channel-unchanged' });
+    if (channel.releaseId === release.id)
+      throw new UserError(`${channel.name} already serves ${release.name} ${release.version}`, {
+        code: 'channel-unchanged',
+      });
     const unmet = (await this.gates(channel, release)).filter((g) => !g.met);
     if (unmet.length > 0) {
       const list = unmet.map((g) => `- ${g.gate}: ${g.detail}`).join('\n');
-      throw new UserError(`${release.name} ${release.version} cannot go to ${channel.name}: ${unmet.length} gate${unmet.length === 1 ? '' : 's'} not met\n${list}`, {
-        code: 'gates-unmet', hint: 'Attach the evidence or approval each gate asks for, then promote again.',
-      });
+      throw new UserError(
+        `${release.name} ${release.version} cannot go to ${channel.name}: ${unmet.length} gate${unmet.length === 1 ? '' : 's'} not met\n${list}`,
+        {
+          code: 'gates-unmet',
+          hint: 'Attach the evidence or approval each gate asks for, then promote again.',
+        },
+      );
     }
-    this.store.move(channel.id, 'promote', channel.releaseId, release.id, this.actor(ctx), this.deps.clock().toISOString());
+    this.store.move(
+      channel.id,
+      'promote',
+      channel.releaseId,
+      release.id,
+      this.actor(ctx),
+      this.deps.clock().toISOString(),
+    );
     this.deps.events.emit('onChanged', { id: channel.id });
     return this.channel(channel.id);
   }
@@ -146,9 +243,14 @@ export class ReleasesService implements ServiceImpl<Contract> {
   async rollback({ channelId }: { channelId: string }, ctx: CallContext): Promise<Channel> {
     const channel = this.channel(channelId);
     const store = this.store;
-    const cameFrom = store.moves(channel.id).find((m) => m.kind === 'promote' && m.toReleaseId === channel.releaseId)?.fromReleaseId ?? null;
+    const cameFrom =
+      store.moves(channel.id).find((m) => m.kind === 'promote' && m.toReleaseId === channel.releaseId)?.fromReleaseId ??
+      null;
     if (channel.releaseId === null || cameFrom === null) {
-      throw new UserError(`${channel.name} has no earlier release to go back to`, { code: 'rollback-none', hint: 'Promote the release you want instead.' });
+      throw new UserError(`${channel.name} has no earlier release to go back to`, {
+        code: 'rollback-none',
+        hint: 'Promote the release you want instead.',
+      });
     }
     store.move(channel.id, 'rollback', channel.releaseId, cameFrom, this.actor(ctx), this.deps.clock().toISOString());
     this.deps.events.emit('onChanged', { id: channel.id });
@@ -168,14 +270,21 @@ export class ReleasesService implements ServiceImpl<Contract> {
     const { bundle, specialization, files, parts } = await importBundleParts(folder, this.deps.bundles.import);
     const { name, version } = bundle.release;
     const origin = {
-      authorName: bundle.release.authorName, createdAt: bundle.release.createdAt, appVersion: bundle.lineage.appVersion,
-      evidence: bundle.release.evidence.length, approvals: bundle.release.approvals.map((a) => a.name),
+      authorName: bundle.release.authorName,
+      createdAt: bundle.release.createdAt,
+      appVersion: bundle.lineage.appVersion,
+      evidence: bundle.release.evidence.length,
+      approvals: bundle.release.approvals.map((a) => a.name),
     };
     const sameSpecialization = specialization.hash === bundle.release.specializationHash;
     const existing = this.store.byNameVersion(name, version);
     if (existing) {
       if (existing.specializationHash !== specialization.hash) {
-        throw new UserError(`This workspace already has ${name} ${version} with other contents`, { code: 'release-exists', where: 'folder', hint: 'A release never changes: give the new one another version in the workspace that made it.' });
+        throw new UserError(`This workspace already has ${name} ${version} with other contents`, {
+          code: 'release-exists',
+          where: 'folder',
+          hint: 'A release never changes: give the new one another version in the workspace that made it.',
+        });
       }
       return { release: existing, files, parts, sameSpecialization, origin };
     }
@@ -183,10 +292,27 @@ export class ReleasesService implements ServiceImpl<Contract> {
     const id = (this.deps.newId ?? randomUUID)();
     const at = this.deps.clock();
     const objects = await this.deps.lineage(specialization.id);
-    const notes = [bundle.release.notes, `Imported from a bundle made by ${origin.authorName} on ${origin.createdAt} with Dovetail ${origin.appVersion}; its evidence and approvals stay with that workspace.`].filter(Boolean).join('\n\n');
+    const notes = [
+      bundle.release.notes,
+      `Imported from a bundle made by ${origin.authorName} on ${origin.createdAt} with Dovetail ${origin.appVersion}; its evidence and approvals stay with that workspace.`,
+    ]
+      .filter(Boolean)
+      .join('\n\n');
     this.store.insert({
-      id, name, version, specializationId: specialization.id, specializationHash: specialization.hash, notes, authorId: actor.id, authorName: actor.name, createdAt: at.toISOString(),
-      manifest: manifest({ kind: 'release', id, name: `${name} ${version}` }, objects, { appVersion: this.deps.appVersion, actor, at }),
+      id,
+      name,
+      version,
+      specializationId: specialization.id,
+      specializationHash: specialization.hash,
+      notes,
+      authorId: actor.id,
+      authorName: actor.name,
+      createdAt: at.toISOString(),
+      manifest: manifest({ kind: 'release', id, name: `${name} ${version}` }, objects, {
+        appVersion: this.deps.appVersion,
+        actor,
+        at,
+      }),
     });
     this.deps.events.emit('onChanged', { id });
     return { release: this.release(id), files, parts, sameSpecialization, origin };
@@ -195,18 +321,31 @@ export class ReleasesService implements ServiceImpl<Contract> {
   private async gates(channel: Channel, release: Release): Promise<GateCheck[]> {
     const spec = this.deps.specialization(release.specializationId);
     const names = new Map<string, string>();
-    for (const g of channel.gates.metrics) names.set(g.datasetVersionId, await this.deps.datasetName(g.datasetVersionId).catch(() => g.datasetVersionId));
+    for (const g of channel.gates.metrics)
+      names.set(g.datasetVersionId, await this.deps.datasetName(g.datasetVersionId).catch(() => g.datasetVersionId));
     return checkGates(release, channel.gates, {
       templateStatus: spec.templateVersionId === null ? null : this.deps.templateStatus(spec.templateVersionId),
       datasetName: (id) => names.get(id) ?? id,
     });
   }
 
-  private async evidence(spec: Specialization, experimentIds: readonly string[], roundIds: readonly string[], ctx: CallContext): Promise<Evidence[]> {
+  private async evidence(
+    spec: Specialization,
+    experimentIds: readonly string[],
+    roundIds: readonly string[],
+    ctx: CallContext,
+  ): Promise<Evidence[]> {
     const out: Evidence[] = [];
     for (const id of new Set(experimentIds)) {
       const experiment = await this.deps.experiments.get({ id });
-      out.push(experimentEvidence(experiment, await this.deps.experiments.results({ id }), await this.deps.datasetName(experiment.spec.datasetVersionId), spec));
+      out.push(
+        experimentEvidence(
+          experiment,
+          await this.deps.experiments.results({ id }),
+          await this.deps.datasetName(experiment.spec.datasetVersionId),
+          spec,
+        ),
+      );
     }
     for (const id of new Set(roundIds)) {
       const round = await this.deps.reviews.get({ id }, ctx);
@@ -223,13 +362,23 @@ export class ReleasesService implements ServiceImpl<Contract> {
 
   private release(id: string): Release {
     const r = this.store.release(id);
-    if (!r) throw new UserError(`No release ${id} in this workspace`, { code: 'not-found', where: id, hint: 'Reload the list of releases.' });
+    if (!r)
+      throw new UserError(`No release ${id} in this workspace`, {
+        code: 'not-found',
+        where: id,
+        hint: 'Reload the list of releases.',
+      });
     return r;
   }
 
   private channel(id: string): Channel {
     const c = this.store.channel(id);
-    if (!c) throw new UserError(`No channel ${id} in this workspace`, { code: 'not-found', where: id, hint: 'Reload the list of channels.' });
+    if (!c)
+      throw new UserError(`No channel ${id} in this workspace`, {
+        code: 'not-found',
+        where: id,
+        hint: 'Reload the list of channels.',
+      });
     return c;
   }
 }

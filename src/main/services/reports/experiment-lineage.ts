@@ -4,15 +4,43 @@ import type { Experiment } from '../../../shared/contract/experiments';
 import type { LineageObject } from '../../../shared/lineage';
 
 export interface ExperimentLineageSources {
-  dataset(versionId: string): { id: string; name: string; version: number; contentHash: string; splits: Record<'train' | 'validation' | 'test', number> };
+  dataset(versionId: string): {
+    id: string;
+    name: string;
+    version: number;
+    contentHash: string;
+    splits: Record<'train' | 'validation' | 'test', number>;
+  };
   specialization(id: string): Promise<LineageObject[]>;
 }
 
-export async function experimentObjects(e: Experiment, n: number, sources: ExperimentLineageSources): Promise<LineageObject[]> {
+export async function experimentObjects(
+  e: Experiment,
+  n: number,
+  sources: ExperimentLineageSources,
+): Promise<LineageObject[]> {
   const d = sources.dataset(e.spec.datasetVersionId);
   const objects: LineageObject[] = [
-    { kind: 'experiment', id: e.id, name: e.name, hash: null, detail: { design: e.spec.design.kind, seed: e.spec.seed, created: e.createdAt, finished: e.updatedAt, metrics: e.spec.metrics.map((m) => m.kind).join(', ') } },
-    { kind: 'datasetVersion', id: d.id, name: `${d.name} v${d.version}`, hash: d.contentHash, detail: { split: e.spec.split, 'rows in split': d.splits[e.spec.split], 'rows used': n } },
+    {
+      kind: 'experiment',
+      id: e.id,
+      name: e.name,
+      hash: null,
+      detail: {
+        design: e.spec.design.kind,
+        seed: e.spec.seed,
+        created: e.createdAt,
+        finished: e.updatedAt,
+        metrics: e.spec.metrics.map((m) => m.kind).join(', '),
+      },
+    },
+    {
+      kind: 'datasetVersion',
+      id: d.id,
+      name: `${d.name} v${d.version}`,
+      hash: d.contentHash,
+      detail: { split: e.spec.split, 'rows in split': d.splits[e.spec.split], 'rows used': n },
+    },
   ];
   const seen = new Set(objects.map((o) => `${o.kind}:${o.id}`));
   for (const cell of e.cells) {

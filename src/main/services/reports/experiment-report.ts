@@ -20,7 +20,8 @@ export interface ExperimentReportInput {
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const pts = (v: number): string => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}`;
-const interval = (c: readonly [number, number] | null, f: (v: number) => string): string => (c === null ? '—' : `${f(c[0])} to ${f(c[1])}`);
+const interval = (c: readonly [number, number] | null, f: (v: number) => string): string =>
+  c === null ? '—' : `${f(c[0])} to ${f(c[1])}`;
 const pValue = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 export function componentsLabel(components: readonly Component[]): string {
@@ -29,38 +30,94 @@ export function componentsLabel(components: readonly Component[]): string {
 
 export function buildExperimentReport(input: ExperimentReportInput): ReportDocument {
   const { experiment: e, results: r } = input;
-  const label = (cell: ExperimentCell): string => (cell.mask === null ? input.specializationName(cell.specializationId) : componentsLabel(cell.components));
+  const label = (cell: ExperimentCell): string =>
+    cell.mask === null ? input.specializationName(cell.specializationId) : componentsLabel(cell.components);
   const blocks: ReportBlock[] = [];
   blocks.push({
-    type: 'text', title: null,
+    type: 'text',
+    title: null,
     lines: [
       `${e.spec.design.kind === 'ablation' ? 'Ablation' : 'Comparison'} on ${input.datasetName}, ${e.spec.split} split${e.spec.limit === null ? '' : ` (first ${e.spec.limit} rows)`}: ${r.n} paired examples, ${e.cells.length} configurations.`,
       `Bootstrap and permutation seed ${e.spec.seed}; ${r.complete ? 'every output present' : 'incomplete: some outputs are missing'}.`,
-      ...(r.passed === null ? [] : [`Thresholds: ${r.passed ? 'every thresholded metric passes' : 'at least one thresholded metric fails'} (see the metrics table).`]),
+      ...(r.passed === null
+        ? []
+        : [
+            `Thresholds: ${r.passed ? 'every thresholded metric passes' : 'at least one thresholded metric fails'} (see the metrics table).`,
+          ]),
     ],
   });
   for (const p of input.preface ?? []) blocks.push({ type: 'text', title: p.title, lines: [...p.lines] });
   if (r.versusBase) {
     blocks.push({
-      type: 'table', id: 'versus-base', title: `Against the base model (${r.versusBase.base}; paired, Holm-adjusted p)`,
-      columns: ['Configuration', 'Metric', 'Base', 'Configuration value', 'Difference (points)', '95% CI', 'p (Holm)', 'Significant'],
-      rows: r.versusBase.rows.map((x) => [x.cell, x.label, pct(x.baseValue), pct(x.value), pts(x.estimate), interval(x.ci, pts), pValue(x.pHolm), x.significant ? 'yes' : 'no']),
+      type: 'table',
+      id: 'versus-base',
+      title: `Against the base model (${r.versusBase.base}; paired, Holm-adjusted p)`,
+      columns: [
+        'Configuration',
+        'Metric',
+        'Base',
+        'Configuration value',
+        'Difference (points)',
+        '95% CI',
+        'p (Holm)',
+        'Significant',
+      ],
+      rows: r.versusBase.rows.map((x) => [
+        x.cell,
+        x.label,
+        pct(x.baseValue),
+        pct(x.value),
+        pts(x.estimate),
+        interval(x.ci, pts),
+        pValue(x.pHolm),
+        x.significant ? 'yes' : 'no',
+      ]),
       note: null,
     });
   }
   const a = r.ablation;
   if (a) {
     blocks.push({ type: 'text', title: 'Verdict', lines: a.verdict });
-    blocks.push({ type: 'intervals', title: `${a.metric} per configuration (mean, 95% bootstrap CI, n = ${a.n})`, unit: 'percent', items: a.cells.map((c) => ({ label: componentsLabel(c.components), value: c.mean, ci: c.ci, n: a.n })) });
-    blocks.push({ type: 'intervals', title: `Effects on ${a.metric} (95% CI)`, unit: 'points', items: a.effects.map((x) => ({ label: x.terms.join(' × '), value: x.estimate, ci: x.ci, n: a.n })) });
     blocks.push({
-      type: 'table', id: 'effects', title: `Effects and interactions on ${a.metric}`, columns: ['Effect', 'Estimate (points)', '95% CI', 'p', 'p (Holm)', 'Test'],
-      rows: a.effects.map((x) => [x.terms.join(' × '), pts(x.estimate), interval(x.ci, pts), pValue(x.p), pValue(x.pHolm), x.test]), note: `n = ${a.n} paired examples; ${a.resamples} resamples, seed ${a.seed}.`,
+      type: 'intervals',
+      title: `${a.metric} per configuration (mean, 95% bootstrap CI, n = ${a.n})`,
+      unit: 'percent',
+      items: a.cells.map((c) => ({ label: componentsLabel(c.components), value: c.mean, ci: c.ci, n: a.n })),
     });
     blocks.push({
-      type: 'table', id: 'comparisons', title: 'Paired comparisons', columns: ['Comparison', 'Difference (points)', '95% CI', 'p (Holm)', 'Test'],
+      type: 'intervals',
+      title: `Effects on ${a.metric} (95% CI)`,
+      unit: 'points',
+      items: a.effects.map((x) => ({ label: x.terms.join(' × '), value: x.estimate, ci: x.ci, n: a.n })),
+    });
+    blocks.push({
+      type: 'table',
+      id: 'effects',
+      title: `Effects and interactions on ${a.metric}`,
+      columns: ['Effect', 'Estimate (points)', '95% CI', 'p', 'p (Holm)', 'Test'],
+      rows: a.effects.map((x) => [
+        x.terms.join(' × '),
+        pts(x.estimate),
+        interval(x.ci, pts),
+        pValue(x.p),
+        pValue(x.pHolm),
+        x.test,
+      ]),
+      note: `n = ${a.n} paired examples; ${a.resamples} resamples, seed ${a.seed}.`,
+    });
+    blocks.push({
+      type: 'table',
+      id: 'comparisons',
+      title: 'Paired comparisons',
+      columns: ['Comparison', 'Difference (points)', '95% CI', 'p (Holm)', 'Test'],
       rows: [
-        ['full specialization vs base model (unadjusted p)', pts(a.fullVsBase.estimate), interval(a.fullVsBase.ci, pts), pValue(a.fullVsBase.p), a.fullVsBase.test],
+        [
+          'full specialization vs base model (unadjusted p)',
+          pts(a.fullVsBase.estimate),
+          interval(a.fullVsBase.ci, pts),
+          pValue(a.fullVsBase.p),
+          a.fullVsBase.test,
+        ],
         ...a.comparisons.map((x) => [x.label, pts(x.estimate), interval(x.ci, pts), pValue(x.pHolm), x.test]),
       ],
       note: null,
@@ -68,28 +125,79 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
   }
   const metricNames = r.cells[0]?.metrics.map((m) => m.label) ?? [];
   blocks.push({
-    type: 'table', id: 'metrics-per-cell', title: 'Metrics per configuration',
-    columns: ['Configuration', 'n', ...metricNames.flatMap((m) => [m, `${m} 95% CI`, `${m} threshold`]), 'Prompt tokens', 'Output tokens', 'Latency (ms)', 'Tokens/s'],
+    type: 'table',
+    id: 'metrics-per-cell',
+    title: 'Metrics per configuration',
+    columns: [
+      'Configuration',
+      'n',
+      ...metricNames.flatMap((m) => [m, `${m} 95% CI`, `${m} threshold`]),
+      'Prompt tokens',
+      'Output tokens',
+      'Latency (ms)',
+      'Tokens/s',
+    ],
     rows: r.cells.map((c) => [
-      label(c.cell), c.n,
-      ...c.metrics.flatMap((m) => [pct(m.value), interval(m.ci, pct), m.pass === null ? 'none' : m.pass ? 'pass' : 'FAIL']),
-      round(c.meanPromptTokens), round(c.meanOutputTokens), c.meanTotalMs === null ? null : round(c.meanTotalMs), c.meanTokensPerSecond === null ? null : round(c.meanTokensPerSecond),
+      label(c.cell),
+      c.n,
+      ...c.metrics.flatMap((m) => [
+        pct(m.value),
+        interval(m.ci, pct),
+        m.pass === null ? 'none' : m.pass ? 'pass' : 'FAIL',
+      ]),
+      round(c.meanPromptTokens),
+      round(c.meanOutputTokens),
+      c.meanTotalMs === null ? null : round(c.meanTotalMs),
+      c.meanTokensPerSecond === null ? null : round(c.meanTokensPerSecond),
     ]),
     note: null,
   });
   for (const [i, name] of metricNames.entries()) {
     if (a && i === 0) continue;
-    blocks.push({ type: 'intervals', title: `${name} per configuration (95% CI)`, unit: 'percent', items: r.cells.flatMap((c) => { const m = c.metrics[i]; return m && m.value !== null ? [{ label: label(c.cell), value: m.value, ci: m.ci, n: m.n }] : []; }) });
+    blocks.push({
+      type: 'intervals',
+      title: `${name} per configuration (95% CI)`,
+      unit: 'percent',
+      items: r.cells.flatMap((c) => {
+        const m = c.metrics[i];
+        return m && m.value !== null ? [{ label: label(c.cell), value: m.value, ci: m.ci, n: m.n }] : [];
+      }),
+    });
   }
   const disagree = input.rows.filter((x) => x.disagree);
-  const worst = [...input.rows].sort((x, y) => minScore(x) - minScore(y)).filter((x) => x.failed).slice(0, 5);
+  const worst = [...input.rows]
+    .sort((x, y) => minScore(x) - minScore(y))
+    .filter((x) => x.failed)
+    .slice(0, 5);
   const example = (row: OutputRow) => ({
-    title: Object.values(row.input).map(String).join(' | ').slice(0, 200), expected: row.reference,
-    outputs: row.outputs.map((o, k) => ({ label: e.cells[k] ? label(e.cells[k]) : `#${k + 1}`, text: o.text, score: o.score })),
+    title: Object.values(row.input).map(String).join(' | ').slice(0, 200),
+    expected: row.reference,
+    outputs: row.outputs.map((o, k) => ({
+      label: e.cells[k] ? label(e.cells[k]) : `#${k + 1}`,
+      text: o.text,
+      score: o.score,
+    })),
   });
-  if (worst.length > 0) blocks.push({ type: 'examples', title: `Worst examples (${worst.length} of ${input.rows.filter((x) => x.failed).length} with a failure)`, items: worst.map(example) });
-  if (disagree.length > 0) blocks.push({ type: 'examples', title: `Where the configurations disagree (${Math.min(12, disagree.length)} of ${disagree.length})`, items: disagree.slice(0, 12).map(example) });
-  return { schema: REPORT_SCHEMA, kind: 'experiment', title: e.name, subtitle: `${e.spec.design.kind === 'ablation' ? 'Ablation' : 'Comparison'} · ${input.datasetName} (${e.spec.split})`, lineage: input.lineage, blocks };
+  if (worst.length > 0)
+    blocks.push({
+      type: 'examples',
+      title: `Worst examples (${worst.length} of ${input.rows.filter((x) => x.failed).length} with a failure)`,
+      items: worst.map(example),
+    });
+  if (disagree.length > 0)
+    blocks.push({
+      type: 'examples',
+      title: `Where the configurations disagree (${Math.min(12, disagree.length)} of ${disagree.length})`,
+      items: disagree.slice(0, 12).map(example),
+    });
+  return {
+    schema: REPORT_SCHEMA,
+    kind: 'experiment',
+    title: e.name,
+    subtitle: `${e.spec.design.kind === 'ablation' ? 'Ablation' : 'Comparison'} · ${input.datasetName} (${e.spec.split})`,
+    lineage: input.lineage,
+    blocks,
+  };
 }
 
 function minScore(row: OutputRow): number {

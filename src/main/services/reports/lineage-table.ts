@@ -2,16 +2,26 @@
 import type { LineageManifest } from '../../../shared/lineage';
 
 const KIND_LABELS: Record<string, string> = {
-  model: 'Model', adapter: 'Adapter', templateVersion: 'Template', demonstrationSetVersion: 'Demonstrations', datasetVersion: 'Dataset',
-  specialization: 'Specialization', experiment: 'Experiment', reviewRound: 'Review round', release: 'Release',
+  model: 'Model',
+  adapter: 'Adapter',
+  templateVersion: 'Template',
+  demonstrationSetVersion: 'Demonstrations',
+  datasetVersion: 'Dataset',
+  specialization: 'Specialization',
+  experiment: 'Experiment',
+  reviewRound: 'Review round',
+  release: 'Release',
 };
 
 export const LINEAGE_COLUMNS = ['Part', 'Name', 'Details', 'Content hash (sha256)'];
 
 export function lineageRows(lineage: LineageManifest): string[][] {
   return lineage.objects.map((o) => [
-    KIND_LABELS[o.kind] ?? o.kind, o.name,
-    Object.entries(o.detail).map(([k, v]) => `${k}: ${String(v)}`).join('; '),
+    KIND_LABELS[o.kind] ?? o.kind,
+    o.name,
+    Object.entries(o.detail)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join('; '),
     o.hash ?? '—',
   ]);
 }

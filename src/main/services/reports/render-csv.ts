@@ -5,10 +5,15 @@ import type { ReportDocument } from '../../../shared/report';
 import { LINEAGE_COLUMNS, lineageRows } from './lineage-table';
 
 export function renderCsv(doc: ReportDocument): { fileName: string; text: string }[] {
-  const tables = doc.blocks.flatMap((b) => (b.type === 'table' ? [{ id: b.id, columns: b.columns, rows: b.rows }] : []));
+  const tables = doc.blocks.flatMap((b) =>
+    b.type === 'table' ? [{ id: b.id, columns: b.columns, rows: b.rows }] : [],
+  );
   tables.push({ id: 'lineage', columns: LINEAGE_COLUMNS, rows: lineageRows(doc.lineage) });
   return tables.map((t) => ({
     fileName: `${t.id}.csv`,
-    text: toCsv(t.columns, t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null])))),
+    text: toCsv(
+      t.columns,
+      t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null]))),
+    ),
   }));
 }

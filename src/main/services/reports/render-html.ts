@@ -20,7 +20,15 @@ function block(b: ReportBlock): string {
     case 'lines':
       return `<h2>${esc(b.title)}</h2><figure>${linesSvg(b)}</figure>`;
     case 'examples':
-      return `<h2>${esc(b.title)}</h2>${b.items.map((item) => `<details open><summary>${esc(item.title)}</summary>${item.expected === null ? '' : `<p><b>Expected:</b> <code>${esc(item.expected)}</code></p>`}${table(['Configuration', 'Output', 'Score'], item.outputs.map((o) => [o.label, o.text ?? '(none)', o.score === null ? null : o.score.toFixed(2)]))}</details>`).join('')}`;
+      return `<h2>${esc(b.title)}</h2>${b.items
+        .map(
+          (item) =>
+            `<details open><summary>${esc(item.title)}</summary>${item.expected === null ? '' : `<p><b>Expected:</b> <code>${esc(item.expected)}</code></p>`}${table(
+              ['Configuration', 'Output', 'Score'],
+              item.outputs.map((o) => [o.label, o.text ?? '(none)', o.score === null ? null : o.score.toFixed(2)]),
+            )}</details>`,
+        )
+        .join('')}`;
   }
 }
 

@@ -40,7 +40,12 @@ export function canonical(verdict: Verdict, swap: boolean): Label {
   return verdict;
 }
 
-interface Judged { assignment: Assignment; unit: Unit; vote: StoredVote; label: Label }
+interface Judged {
+  assignment: Assignment;
+  unit: Unit;
+  vote: StoredVote;
+  label: Label;
+}
 
 function rate(successes: number, n: number): { rate: number | null; ci: [number, number] | null; n: number } {
   return n === 0 ? { rate: null, ci: null, n } : { rate: successes / n, ci: wilsonInterval(successes, n), n };
@@ -55,7 +60,13 @@ export function analyse(input: AnalysisInput): ReviewResults {
   for (const queue of Object.values(plan.queues)) {
     for (const assignment of queue) {
       const vote = byItem.get(assignment.id);
-      if (vote) all.push({ assignment, unit: plan.units[assignment.unit] as Unit, vote, label: canonical(vote.verdict, assignment.swap) });
+      if (vote)
+        all.push({
+          assignment,
+          unit: plan.units[assignment.unit] as Unit,
+          vote,
+          label: canonical(vote.verdict, assignment.swap),
+        });
     }
   }
   const firsts = all.filter((j) => j.assignment.repeatOf === null);
@@ -73,29 +84,44 @@ export function analyse(input: AnalysisInput): ReviewResults {
       const [a, b] = key.split('\u0000') as [string, string];
       const [first, second] = order.indexOf(a) <= order.indexOf(b) ? [a, b] : [b, a];
       const n = list.length;
-      const wins = (id: string) => list.filter((j) => (j.label === 'a' && j.unit.a === id) || (j.label === 'b' && j.unit.b === id)).length;
+      const wins = (id: string) =>
+        list.filter((j) => (j.label === 'a' && j.unit.a === id) || (j.label === 'b' && j.unit.b === id)).length;
       const winsA = wins(first);
       const winsB = wins(second);
       winRates.push({
-        a: name(first), b: name(second), n, winsA, winsB, ties: list.filter((j) => j.label === 'tie').length, bothBad: list.filter((j) => j.label === 'both-bad').length,
-        rateA: winsA / n, ciA: wilsonInterval(winsA, n), rateB: winsB / n, ciB: wilsonInterval(winsB, n),
+        a: name(first),
+        b: name(second),
+        n,
+        winsA,
+        winsB,
+        ties: list.filter((j) => j.label === 'tie').length,
+        bothBad: list.filter((j) => j.label === 'both-bad').length,
+        rateA: winsA / n,
+        ciA: wilsonInterval(winsA, n),
+        rateB: winsB / n,
+        ciB: wilsonInterval(winsB, n),
       });
     }
   }
 
   let strengths: ReviewResults['bradleyTerry'] = null;
   if (input.mode === 'pairwise' && names.size >= 3 && firsts.length > 0) {
-    const battles: Battle[] = firsts.map((j) => ({ a: name(j.unit.a), b: name(j.unit.b as string), winner: j.label === 'a' ? 'a' : j.label === 'b' ? 'b' : 'tie' }));
+    const battles: Battle[] = firsts.map((j) => ({
+      a: name(j.unit.a),
+      b: name(j.unit.b as string),
+      winner: j.label === 'a' ? 'a' : j.label === 'b' ? 'b' : 'tie',
+    }));
     const bt = bradleyTerry(battles, { seed: input.seed, resamples: input.resamples ?? 1000 });
     strengths = bt.players.map((p) => ({ name: p.name, strength: p.strength, ci: p.ci, elo: p.elo, eloCi: p.eloCi }));
   }
 
-  const passRates = input.mode === 'single'
-    ? [...names.keys()].map((id) => {
-      const list = firsts.filter((j) => j.unit.a === id);
-      return { name: name(id), ...rate(list.filter((j) => j.label === 'pass').length, list.length) };
-    })
-    : [];
+  const passRates =
+    input.mode === 'single'
+      ? [...names.keys()].map((id) => {
+          const list = firsts.filter((j) => j.unit.a === id);
+          return { name: name(id), ...rate(list.filter((j) => j.label === 'pass').length, list.length) };
+        })
+      : [];
 
   // Agreement on first showings: unit -> reviewer -> label.
   const reviewers = Object.keys(plan.queues);
@@ -107,11 +133,17 @@ export function analyse(input: AnalysisInput): ReviewResults {
   }
   const shared = [...perUnit.values()].filter((m) => m.size >= 2);
   let agreementValue: number | null = null;
-  const method = reviewers.length === 2 ? 'cohen-kappa' as const : 'krippendorff-alpha' as const;
+  const method = reviewers.length === 2 ? ('cohen-kappa' as const) : ('krippendorff-alpha' as const);
   if (shared.length > 0) {
-    agreementValue = method === 'cohen-kappa'
-      ? finite(cohensKappa(shared.map((m) => m.get(reviewers[0] as string) as string), shared.map((m) => m.get(reviewers[1] as string) as string)))
-      : finite(krippendorffAlpha(shared.map((m) => reviewers.map((r) => m.get(r) ?? null))));
+    agreementValue =
+      method === 'cohen-kappa'
+        ? finite(
+            cohensKappa(
+              shared.map((m) => m.get(reviewers[0] as string) as string),
+              shared.map((m) => m.get(reviewers[1] as string) as string),
+            ),
+          )
+        : finite(krippendorffAlpha(shared.map((m) => reviewers.map((r) => m.get(r) ?? null))));
   }
   const perReviewer = reviewers.map((reviewerId) => {
     const mine: string[] = [];
@@ -124,8 +156,11 @@ export function analyse(input: AnalysisInput): ReviewResults {
     }
     const agree = mine.filter((l, i) => l === others[i]).length;
     return {
-      reviewerId, name: input.reviewerNames.get(reviewerId) ?? reviewerId, judgments: firsts.filter((j) => j.vote.reviewerId === reviewerId).length,
-      kappa: mine.length === 0 ? null : finite(cohensKappa(mine, others)), agreeRate: rate(agree, mine.length),
+      reviewerId,
+      name: input.reviewerNames.get(reviewerId) ?? reviewerId,
+      judgments: firsts.filter((j) => j.vote.reviewerId === reviewerId).length,
+      kappa: mine.length === 0 ? null : finite(cohensKappa(mine, others)),
+      agreeRate: rate(agree, mine.length),
     };
   });
 
@@ -139,7 +174,12 @@ export function analyse(input: AnalysisInput): ReviewResults {
 
   const tagCounts = new Map<string, Record<string, number>>([...names.keys()].map((id) => [id, {}]));
   for (const j of firsts) {
-    const blamed = input.mode === 'single' || j.label === 'tie' || j.label === 'both-bad' ? [j.unit.a, j.unit.b] : j.label === 'a' ? [j.unit.b] : [j.unit.a];
+    const blamed =
+      input.mode === 'single' || j.label === 'tie' || j.label === 'both-bad'
+        ? [j.unit.a, j.unit.b]
+        : j.label === 'a'
+          ? [j.unit.b]
+          : [j.unit.a];
     for (const id of blamed) {
       if (id === null) continue;
       const counts = tagCounts.get(id) ?? {};
@@ -171,7 +211,10 @@ export function analyse(input: AnalysisInput): ReviewResults {
     positionBias: rate(decisive.filter((j) => j.vote.verdict === 'left').length, decisive.length),
     selfConsistency: rate(consistent.filter(Boolean).length, consistent.length),
     tags: [...tagCounts].map(([id, counts]) => ({ name: name(id), counts })),
-    metricAgreement: { metric: input.metric.label, ...rate(metricVerdicts.filter(Boolean).length, metricVerdicts.length) },
+    metricAgreement: {
+      metric: input.metric.label,
+      ...rate(metricVerdicts.filter(Boolean).length, metricVerdicts.length),
+    },
     seed: input.seed,
   };
 }
@@ -193,11 +236,27 @@ export function exportRows(input: AnalysisInput): Record<string, string | number
       if (!vote) continue;
       const unit = input.plan.units[assignment.unit] as Unit;
       const [left, right] = assignment.swap ? [unit.b, unit.a] : [unit.a, unit.b];
-      const winner = vote.verdict === 'left' ? 'model_a' : vote.verdict === 'right' ? 'model_b' : vote.verdict === 'tie' ? 'tie' : vote.verdict === 'both-bad' ? 'tie (bothbad)' : vote.verdict;
+      const winner =
+        vote.verdict === 'left'
+          ? 'model_a'
+          : vote.verdict === 'right'
+            ? 'model_b'
+            : vote.verdict === 'tie'
+              ? 'tie'
+              : vote.verdict === 'both-bad'
+                ? 'tie (bothbad)'
+                : vote.verdict;
       rows.push({
-        question_id: `${input.roundId}:${unit.key}`, model_a: input.names.get(left as string) ?? (left as string), model_b: right === null ? '' : (input.names.get(right) ?? right),
-        winner, judge: input.reviewerNames.get(vote.reviewerId) ?? vote.reviewerId, tags: vote.tags.join(';'), comment: vote.comment, ms: vote.ms,
-        repeat: assignment.repeatOf !== null, tstamp: Date.parse(vote.at) / 1000,
+        question_id: `${input.roundId}:${unit.key}`,
+        model_a: input.names.get(left as string) ?? (left as string),
+        model_b: right === null ? '' : (input.names.get(right) ?? right),
+        winner,
+        judge: input.reviewerNames.get(vote.reviewerId) ?? vote.reviewerId,
+        tags: vote.tags.join(';'),
+        comment: vote.comment,
+        ms: vote.ms,
+        repeat: assignment.repeatOf !== null,
+        tstamp: Date.parse(vote.at) / 1000,
       });
     }
   }
@@ -206,14 +265,21 @@ export function exportRows(input: AnalysisInput): Record<string, string | number
 
 /** The votes as CSV; text cells (comments, names) neutralised against spreadsheet formula injection. */
 export function votesCsv(rows: readonly Record<string, string | number | boolean>[]): string {
-  return toCsv(['question_id', 'model_a', 'model_b', 'winner', 'judge', 'tags', 'comment', 'ms', 'repeat', 'tstamp'], rows);
+  return toCsv(
+    ['question_id', 'model_a', 'model_b', 'winner', 'judge', 'tags', 'comment', 'ms', 'repeat', 'tstamp'],
+    rows,
+  );
 }
 
 /**
  * The preferred output per unit from first showings (closing the loop): pairwise, the side more reviewers chose
  * (ties, "both bad" and equal splits give none); single mode, an output most reviewers passed.
  */
-export function preferredOutputs(plan: Plan, votes: readonly StoredVote[], mode: 'pairwise' | 'single'): { unit: Unit; text: string }[] {
+export function preferredOutputs(
+  plan: Plan,
+  votes: readonly StoredVote[],
+  mode: 'pairwise' | 'single',
+): { unit: Unit; text: string }[] {
   const byItem = new Map(votes.map((v) => [v.itemId, v]));
   const tally = new Map<number, { a: number; b: number; pass: number; fail: number }>();
   for (const queue of Object.values(plan.queues)) {
@@ -235,4 +301,3 @@ export function preferredOutputs(plan: Plan, votes: readonly StoredVote[], mode:
   }
   return out;
 }
-

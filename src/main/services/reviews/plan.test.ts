@@ -9,23 +9,45 @@ const SPECS = ['s1', 's2', 's3'];
 
 function rows(n: number): CandidateRow[] {
   return Array.from({ length: n }, (_, i) => ({
-    exampleIdx: i, key: `k${i}`, input: { q: `question ${i}` }, stratum: i % 4 === 0 ? 'rare' : 'common',
+    exampleIdx: i,
+    key: `k${i}`,
+    input: { q: `question ${i}` },
+    stratum: i % 4 === 0 ? 'rare' : 'common',
     // s1 and s2 agree on even rows.
-    outputs: { s1: { text: `a${i}`, score: 1 }, s2: { text: i % 2 === 0 ? `a${i}` : `b${i}`, score: 0 }, s3: { text: `c${i}`, score: 0.5 } },
+    outputs: {
+      s1: { text: `a${i}`, score: 1 },
+      s2: { text: i % 2 === 0 ? `a${i}` : `b${i}`, score: 0 },
+      s3: { text: `c${i}`, score: 0.5 },
+    },
   }));
 }
 
-const spec = (over: Partial<CreateRound> = {}): CreateRound & { seed: number } => CreateRound.parse({
-  name: 'r', experimentId: 'e', specializationIds: SPECS, reviewerIds: ['u1', 'u2', 'u3'], itemsPerReviewer: 10, overlap: 2, seed: 7, ...over,
-}) as CreateRound & { seed: number };
+const spec = (over: Partial<CreateRound> = {}): CreateRound & { seed: number } =>
+  CreateRound.parse({
+    name: 'r',
+    experimentId: 'e',
+    specializationIds: SPECS,
+    reviewerIds: ['u1', 'u2', 'u3'],
+    itemsPerReviewer: 10,
+    overlap: 2,
+    seed: 7,
+    ...over,
+  }) as CreateRound & { seed: number };
 
 /** The plan with item ids replaced by their place in each queue: what the seed decides. */
 function structure(plan: Plan): unknown {
   return {
     units: plan.units,
-    queues: Object.fromEntries(Object.entries(plan.queues).map(([r, q]) => [r, q.map((a) => ({
-      unit: a.unit, swap: a.swap, repeatOf: a.repeatOf === null ? null : q.findIndex((x) => x.id === a.repeatOf),
-    }))])),
+    queues: Object.fromEntries(
+      Object.entries(plan.queues).map(([r, q]) => [
+        r,
+        q.map((a) => ({
+          unit: a.unit,
+          swap: a.swap,
+          repeatOf: a.repeatOf === null ? null : q.findIndex((x) => x.id === a.repeatOf),
+        })),
+      ]),
+    ),
   };
 }
 
@@ -50,13 +72,19 @@ describe('sampling', () => {
     const picked = sampleRows(rows(20), s, 100, new Rng(4));
     expect(picked).toHaveLength(10);
     expect(picked.every((r) => r.exampleIdx % 2 === 1)).toBe(true);
-    const same: CandidateRow[] = rows(4).map((r) => ({ ...r, outputs: { ...r.outputs, s2: r.outputs.s1 as CandidateRow['outputs'][string] } }));
+    const same: CandidateRow[] = rows(4).map((r) => ({
+      ...r,
+      outputs: { ...r.outputs, s2: r.outputs.s1 as CandidateRow['outputs'][string] },
+    }));
     expect(() => sampleRows(same, s, 4, new Rng(4))).toThrow(/never disagree/);
   });
 
   it('skips examples without an output of every chosen specialization', () => {
     const r = rows(6);
-    r[0] = { ...(r[0] as CandidateRow), outputs: { ...(r[0] as CandidateRow).outputs, s3: { text: null, score: null } } };
+    r[0] = {
+      ...(r[0] as CandidateRow),
+      outputs: { ...(r[0] as CandidateRow).outputs, s3: { text: null, score: null } },
+    };
     expect(sampleRows(r, spec(), 10, new Rng(5)).map((x) => x.key)).not.toContain('k0');
   });
 });
@@ -82,7 +110,9 @@ describe('assignment', () => {
     expect(byUnit.size).toBe(15);
     // Every pair of the three specializations is judged; both sides occur.
     expect(new Set(plan.units.map((u) => `${u.a}-${u.b}`)).size).toBe(3);
-    const swaps = Object.values(plan.queues).flat().map((a) => a.swap);
+    const swaps = Object.values(plan.queues)
+      .flat()
+      .map((a) => a.swap);
     expect(swaps).toContain(true);
     expect(swaps).toContain(false);
     expect(structure(makePlan(rows(40), spec({ repeatShare: 0.2 })))).toEqual(structure(plan));
@@ -91,8 +121,14 @@ describe('assignment', () => {
   it('draws item ids outside the seeded stream: the same seed gives the same plan under new, unrelated ids', () => {
     const a = makePlan(rows(40), spec({ repeatShare: 0.2 }));
     const b = makePlan(rows(40), spec({ repeatShare: 0.2 }));
-    const idsA = Object.values(a.queues).flat().map((x) => x.id);
-    const idsB = new Set(Object.values(b.queues).flat().map((x) => x.id));
+    const idsA = Object.values(a.queues)
+      .flat()
+      .map((x) => x.id);
+    const idsB = new Set(
+      Object.values(b.queues)
+        .flat()
+        .map((x) => x.id),
+    );
     expect(idsA.filter((id) => idsB.has(id))).toEqual([]);
     expect(new Set(idsA).size).toBe(idsA.length);
     // 96 random bits each, and none of them is a word of the plan's own generator.
@@ -107,7 +143,9 @@ describe('assignment', () => {
     const plan = makePlan(rows(40), spec({ overlap: 3, repeatShare: 0 }));
     const units = Object.values(plan.queues).map((q) => q.map((a) => a.unit).join(','));
     expect(new Set(units).size).toBe(3);
-    const ids = Object.values(plan.queues).flat().map((a) => a.id);
+    const ids = Object.values(plan.queues)
+      .flat()
+      .map((a) => a.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.every((id) => /^[\w-]{16}$/.test(id))).toBe(true);
   });

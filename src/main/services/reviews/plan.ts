@@ -61,15 +61,29 @@ export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
 }
 
 /** The examples to judge, in a seeded order. */
-export function sampleRows(rows: readonly CandidateRow[], spec: Pick<CreateRound, 'sample' | 'specializationIds'>, n: number, rng: Rng): CandidateRow[] {
+export function sampleRows(
+  rows: readonly CandidateRow[],
+  spec: Pick<CreateRound, 'sample' | 'specializationIds'>,
+  n: number,
+  rng: Rng,
+): CandidateRow[] {
   let eligible = rows.filter((r) => spec.specializationIds.every((id) => typeof r.outputs[id]?.text === 'string'));
   if (spec.sample.kind === 'disagreements') {
-    eligible = eligible.filter((r) => new Set(spec.specializationIds.map((id) => norm(r.outputs[id]?.text ?? ''))).size > 1);
+    eligible = eligible.filter(
+      (r) => new Set(spec.specializationIds.map((id) => norm(r.outputs[id]?.text ?? ''))).size > 1,
+    );
   }
   if (eligible.length === 0) {
-    throw new UserError(spec.sample.kind === 'disagreements' ? 'The chosen specializations never disagree on this experiment' : 'The chosen specializations have no outputs in common yet', {
-      code: 'review-empty', where: 'sample', hint: spec.sample.kind === 'disagreements' ? 'Sample at random instead.' : 'Run the experiment first.',
-    });
+    throw new UserError(
+      spec.sample.kind === 'disagreements'
+        ? 'The chosen specializations never disagree on this experiment'
+        : 'The chosen specializations have no outputs in common yet',
+      {
+        code: 'review-empty',
+        where: 'sample',
+        hint: spec.sample.kind === 'disagreements' ? 'Sample at random instead.' : 'Run the experiment first.',
+      },
+    );
   }
   const take = Math.min(n, eligible.length);
   if (spec.sample.kind !== 'stratified') return shuffle(eligible, rng).slice(0, take);
@@ -99,18 +113,29 @@ export function sampleRows(rows: readonly CandidateRow[], spec: Pick<CreateRound
  */
 export const newItemId = (): string => randomBytes(12).toString('base64url');
 
-export function makePlan(rows: readonly CandidateRow[], spec: CreateRound & { seed: number }, itemId: () => string = newItemId): Plan {
+export function makePlan(
+  rows: readonly CandidateRow[],
+  spec: CreateRound & { seed: number },
+  itemId: () => string = newItemId,
+): Plan {
   const reviewers = spec.reviewerIds;
-  if (new Set(reviewers).size !== reviewers.length) throw new UserError('A reviewer is listed twice', { code: 'review-reviewers', where: 'reviewerIds' });
+  if (new Set(reviewers).size !== reviewers.length)
+    throw new UserError('A reviewer is listed twice', { code: 'review-reviewers', where: 'reviewerIds' });
   if (spec.overlap > reviewers.length) {
-    throw new UserError(`An overlap of ${spec.overlap} needs at least ${spec.overlap} reviewers; the round has ${reviewers.length}`, { code: 'review-overlap', where: 'overlap', hint: 'Add reviewers or lower the overlap.' });
+    throw new UserError(
+      `An overlap of ${spec.overlap} needs at least ${spec.overlap} reviewers; the round has ${reviewers.length}`,
+      { code: 'review-overlap', where: 'overlap', hint: 'Add reviewers or lower the overlap.' },
+    );
   }
   const rng = new Rng(spec.seed, 8);
   const specs = spec.specializationIds;
   const unitsWanted = Math.max(1, Math.floor((reviewers.length * spec.itemsPerReviewer) / spec.overlap));
   const units: Unit[] = [];
   if (spec.mode === 'pairwise') {
-    const pairs = shuffle(specs.flatMap((a, i) => specs.slice(i + 1).map((b) => [a, b] as const)), rng);
+    const pairs = shuffle(
+      specs.flatMap((a, i) => specs.slice(i + 1).map((b) => [a, b] as const)),
+      rng,
+    );
     sampleRows(rows, spec, unitsWanted, rng).forEach((r, i) => {
       const [a, b] = pairs[i % pairs.length] as readonly [string, string];
       units.push(unitOf(r, a, b));
@@ -119,7 +144,10 @@ export function makePlan(rows: readonly CandidateRow[], spec: CreateRound & { se
     const examples = sampleRows(rows, spec, Math.ceil(unitsWanted / specs.length), rng);
     for (const r of examples) for (const a of specs) units.push(unitOf(r, a, null));
   }
-  const order = shuffle(units.map((_, i) => i), rng);
+  const order = shuffle(
+    units.map((_, i) => i),
+    rng,
+  );
   const ids = new Set<string>();
   const newId = (): string => {
     for (;;) {
@@ -134,7 +162,13 @@ export function makePlan(rows: readonly CandidateRow[], spec: CreateRound & { se
   order.forEach((unit, u) => {
     for (let j = 0; j < spec.overlap; j++) {
       const reviewerId = reviewers[(u * spec.overlap + j) % reviewers.length] as string;
-      (firsts.get(reviewerId) as Assignment[]).push({ id: newId(), reviewerId, unit, swap: spec.mode === 'pairwise' && rng.nextInt(2) === 1, repeatOf: null });
+      (firsts.get(reviewerId) as Assignment[]).push({
+        id: newId(),
+        reviewerId,
+        unit,
+        swap: spec.mode === 'pairwise' && rng.nextInt(2) === 1,
+        repeatOf: null,
+      });
     }
   });
   const queues: Record<string, Assignment[]> = {};
@@ -146,7 +180,13 @@ export function makePlan(rows: readonly CandidateRow[], spec: CreateRound & { se
       const at = queue.indexOf(original);
       const from = Math.min(queue.length, at + 2);
       const pos = from + rng.nextInt(queue.length - from + 1);
-      queue.splice(pos, 0, { id: newId(), reviewerId, unit: original.unit, swap: spec.mode === 'pairwise' ? !original.swap : false, repeatOf: original.id });
+      queue.splice(pos, 0, {
+        id: newId(),
+        reviewerId,
+        unit: original.unit,
+        swap: spec.mode === 'pairwise' ? !original.swap : false,
+        repeatOf: original.id,
+      });
     }
     queues[reviewerId] = queue;
   }
@@ -157,7 +197,14 @@ function unitOf(r: CandidateRow, a: string, b: string | null): Unit {
   const oa = r.outputs[a];
   const ob = b === null ? null : r.outputs[b];
   return {
-    exampleIdx: r.exampleIdx, key: r.key, input: r.input, a, b,
-    textA: oa?.text ?? '', textB: b === null ? null : (ob?.text ?? ''), scoreA: oa?.score ?? null, scoreB: ob?.score ?? null,
+    exampleIdx: r.exampleIdx,
+    key: r.key,
+    input: r.input,
+    a,
+    b,
+    textA: oa?.text ?? '',
+    textB: b === null ? null : (ob?.text ?? ''),
+    scoreA: oa?.score ?? null,
+    scoreB: ob?.score ?? null,
   };
 }

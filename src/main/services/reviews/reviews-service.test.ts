@@ -28,20 +28,46 @@ const SPECS = [
 const FORBIDDEN = SPECS.flatMap((s) => [s.id, s.name, s.label, s.hash]);
 
 const experiment: Experiment = {
-  id: 'exp-1', name: 'Fixture experiment',
-  spec: { name: 'Fixture experiment', datasetVersionId: 'dv', split: 'test', limit: null, design: { kind: 'compare', specializationIds: SPECS.map((s) => s.id) }, metrics: [{ kind: 'exact_match' } as Experiment['spec']['metrics'][number]], seed: 0, batchSize: 8 },
+  id: 'exp-1',
+  name: 'Fixture experiment',
+  spec: {
+    name: 'Fixture experiment',
+    datasetVersionId: 'dv',
+    split: 'test',
+    limit: null,
+    design: { kind: 'compare', specializationIds: SPECS.map((s) => s.id) },
+    metrics: [{ kind: 'exact_match' } as Experiment['spec']['metrics'][number]],
+    seed: 0,
+    batchSize: 8,
+  },
   cells: SPECS.map((s) => ({ specializationId: s.id, label: s.label, components: [], mask: null })),
-  state: 'completed', progress: null, error: null, createdAt: '', updatedAt: '',
+  state: 'completed',
+  progress: null,
+  error: null,
+  createdAt: '',
+  updatedAt: '',
 };
 
 // Alpha is right (score 1) everywhere; Bravo on even rows; Charlie never.
 const outputRows: OutputRow[] = Array.from({ length: 30 }, (_, i) => ({
-  exampleIdx: i, key: `row-${i}`, input: { question: `What is ${i}?` }, reference: `${i}`,
+  exampleIdx: i,
+  key: `row-${i}`,
+  input: { question: `What is ${i}?` },
+  reference: `${i}`,
   outputs: SPECS.map((_, c) => {
     const right = c === 0 || (c === 1 && i % 2 === 0);
-    return { text: right ? `${i}` : `wrong ${c} ${i}`, score: right ? 1 : 0, finishReason: 'stop', promptTokens: 3, generatedTokens: 2, timeToFirstTokenMs: 1, totalMs: 2 };
+    return {
+      text: right ? `${i}` : `wrong ${c} ${i}`,
+      score: right ? 1 : 0,
+      finishReason: 'stop',
+      promptTokens: 3,
+      generatedTokens: 2,
+      timeToFirstTokenMs: 1,
+      totalMs: 2,
+    };
   }),
-  disagree: true, failed: true,
+  disagree: true,
+  failed: true,
 }));
 
 let dir: string;
@@ -64,10 +90,20 @@ beforeEach(() => {
   const noEvents = { emit: () => undefined };
   let n = 0;
   users = new UsersService({ workspace, events: noEvents, clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, n++)) });
-  privacy = new PrivacyService({ workspace, datasets: new DatasetsService({ workspace, events: noEvents, clock: () => new Date() }), events: noEvents, clock: () => new Date() });
+  privacy = new PrivacyService({
+    workspace,
+    datasets: new DatasetsService({ workspace, events: noEvents, clock: () => new Date() }),
+    events: noEvents,
+    clock: () => new Date(),
+  });
   reviews = new ReviewsService({
-    privacyCheck: async (moment, subject, rows) => (await privacy.guardRows(moment, subject, rows, 'Redact the dataset.')).warning,
-    workspace, users, events: noEvents, clock: () => new Date(Date.UTC(2026, 0, 2) + clock++ * 1000), resamples: 200,
+    privacyCheck: async (moment, subject, rows) =>
+      (await privacy.guardRows(moment, subject, rows, 'Redact the dataset.')).warning,
+    workspace,
+    users,
+    events: noEvents,
+    clock: () => new Date(Date.UTC(2026, 0, 2) + clock++ * 1000),
+    resamples: 200,
     experiments: {
       get: async ({ id }) => {
         if (id !== experiment.id) throw new Error('no such experiment');
@@ -75,14 +111,19 @@ beforeEach(() => {
       },
       outputs: async () => ({ total: outputRows.length, rows: outputRows }),
     },
-    examples: () => outputRows.map((r) => ({ data: { ...r.input, topic: r.exampleIdx % 3 === 0 ? 'maths' : 'other' } })),
+    examples: () =>
+      outputRows.map((r) => ({ data: { ...r.input, topic: r.exampleIdx % 3 === 0 ? 'maths' : 'other' } })),
     specializationName: (id) => SPECS.find((s) => s.id === id)?.name,
     importDataset: async (arg, lineage) => {
       imported.push({ arg, lineage, text: fs.readFileSync(arg.files[0]!.path, 'utf8') });
       return { version: { id: 'dv-new', datasetId: 'ds-new' } };
     },
     openShareServer: async (request, resolve): Promise<OpenShareServer> =>
-      startShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never, resolve, { ...request, rendererDir: path.join(dir, 'renderer') }),
+      startShareServer(
+        new Dispatcher({ reviews: reviewsContract }, { reviews }, { validateResults: true }) as never,
+        resolve,
+        { ...request, rendererDir: path.join(dir, 'renderer') },
+      ),
   });
 });
 afterEach(async () => {
@@ -96,10 +137,21 @@ async function setup(over: Record<string, unknown> = {}) {
   await users.setPassphrase({ id: owner.id, next: 'owner passphrase' });
   const ann = await users.create({ name: 'Ann', role: 'reviewer' });
   const bob = await users.create({ name: 'Bob', role: 'reviewer' });
-  const round = await reviews.createRound(CreateRound.parse({
-    name: 'Round one', experimentId: experiment.id, specializationIds: SPECS.slice(0, 2).map((s) => s.id), reviewerIds: [ann.id, bob.id],
-    itemsPerReviewer: 10, overlap: 2, tags: ['wrong', 'verbose'], repeatShare: 0.2, seed: 11, ...over,
-  }), ctxOf(owner.id));
+  const round = await reviews.createRound(
+    CreateRound.parse({
+      name: 'Round one',
+      experimentId: experiment.id,
+      specializationIds: SPECS.slice(0, 2).map((s) => s.id),
+      reviewerIds: [ann.id, bob.id],
+      itemsPerReviewer: 10,
+      overlap: 2,
+      tags: ['wrong', 'verbose'],
+      repeatShare: 0.2,
+      seed: 11,
+      ...over,
+    }),
+    ctxOf(owner.id),
+  );
   return { owner, ann, bob, round };
 }
 const ctxOf = (userId: string): CallContext => ({ transport: 'test', userId });
@@ -123,7 +175,17 @@ describe('reviews', () => {
         const item = await reviews.item({ roundId: round.id, itemId: entry.itemId }, ctx);
         expectBlind(item);
         expect(item.position).toBe(i);
-        expectBlind(await reviews.vote(VoteArg.parse({ roundId: round.id, itemId: entry.itemId, verdict: i % 2 ? 'left' : 'right', tags: ['wrong'] }), ctx));
+        expectBlind(
+          await reviews.vote(
+            VoteArg.parse({
+              roundId: round.id,
+              itemId: entry.itemId,
+              verdict: i % 2 ? 'left' : 'right',
+              tags: ['wrong'],
+            }),
+            ctx,
+          ),
+        );
       }
       expectBlind(await reviews.undo({ roundId: round.id }, ctx));
       expectBlind(await reviews.queue({ roundId: round.id }, ctx));
@@ -139,10 +201,17 @@ describe('reviews', () => {
     await expect(reviews.queue({ roundId: round.id }, ctxOf(owner.id))).rejects.toThrow(/not a reviewer/);
     const queue = await reviews.queue({ roundId: round.id }, ctx);
     const [first, second] = queue.items as unknown as [{ itemId: string }, { itemId: string }];
-    await reviews.vote(VoteArg.parse({ roundId: round.id, itemId: first.itemId, verdict: 'tie', comment: 'close call', ms: 1200 }), ctx);
+    await reviews.vote(
+      VoteArg.parse({ roundId: round.id, itemId: first.itemId, verdict: 'tie', comment: 'close call', ms: 1200 }),
+      ctx,
+    );
     await reviews.vote(VoteArg.parse({ roundId: round.id, itemId: second.itemId, verdict: 'left' }), ctx);
-    await expect(reviews.vote(VoteArg.parse({ roundId: round.id, itemId: second.itemId, verdict: 'pass' }), ctx)).rejects.toThrow(/not a verdict/);
-    await expect(reviews.vote(VoteArg.parse({ roundId: round.id, itemId: second.itemId, verdict: 'left', tags: ['nope'] }), ctx)).rejects.toThrow(/tags/);
+    await expect(
+      reviews.vote(VoteArg.parse({ roundId: round.id, itemId: second.itemId, verdict: 'pass' }), ctx),
+    ).rejects.toThrow(/not a verdict/);
+    await expect(
+      reviews.vote(VoteArg.parse({ roundId: round.id, itemId: second.itemId, verdict: 'left', tags: ['nope'] }), ctx),
+    ).rejects.toThrow(/tags/);
     expect((await reviews.queue({ roundId: round.id }, ctx)).done).toBe(2);
     const undone = (await reviews.undo({ roundId: round.id }, ctx)) as ReviewItem;
     expect(undone.itemId).toBe(second.itemId);
@@ -166,11 +235,22 @@ describe('reviews', () => {
         const verdict = item.left === item.right ? 'tie' : item.left === answer ? 'left' : 'right';
         // Ann's comments try spreadsheet formula injection; the CSV export must neutralise them.
         const comment = reviewer === ann ? '=HYPERLINK("http://evil.example","click")' : '';
-        await reviews.vote(VoteArg.parse({ roundId: round.id, itemId: entry.itemId, verdict, tags: verdict === 'tie' ? [] : ['wrong'], comment }), ctx);
+        await reviews.vote(
+          VoteArg.parse({
+            roundId: round.id,
+            itemId: entry.itemId,
+            verdict,
+            tags: verdict === 'tie' ? [] : ['wrong'],
+            comment,
+          }),
+          ctx,
+        );
       }
     }
     await reviews.close({ id: round.id }, ctxOf(owner.id));
-    await expect(reviews.vote(VoteArg.parse({ roundId: round.id, itemId: 'x', verdict: 'left' }), ctxOf(ann.id))).rejects.toThrow(/closed/);
+    await expect(
+      reviews.vote(VoteArg.parse({ roundId: round.id, itemId: 'x', verdict: 'left' }), ctxOf(ann.id)),
+    ).rejects.toThrow(/closed/);
     const r = await reviews.results({ id: round.id });
     expect(r.n).toBe(20);
     const [pair] = r.winRates;
@@ -189,7 +269,11 @@ describe('reviews', () => {
     expect(r.metricAgreement).toMatchObject({ rate: 1, n: pair!.winsA });
     expect(r.bradleyTerry).toBeNull();
 
-    const battles = JSON.parse((await reviews.export({ id: round.id, format: 'fastchat' })).text) as { model_a: string; model_b: string; winner: string }[];
+    const battles = JSON.parse((await reviews.export({ id: round.id, format: 'fastchat' })).text) as {
+      model_a: string;
+      model_b: string;
+      winner: string;
+    }[];
     expect(battles).toHaveLength(24);
     for (const b of battles) {
       expect(['model_a', 'model_b', 'tie']).toContain(b.winner);
@@ -198,13 +282,24 @@ describe('reviews', () => {
     // Closing the loop: the preferred (here: the correct) output of each decided item becomes a reference.
     const made = await reviews.toDataset({ id: round.id, newName: 'Preferred answers' }, ctxOf(owner.id));
     // Drawn from the test split the experiment evaluates: every row stays in test (none reaches training), and says so.
-    expect(made).toEqual({ datasetVersionId: 'dv-new', datasetId: 'ds-new', rows: pair!.winsA / 2, heldOut: pair!.winsA / 2, warnings: [expect.stringMatching(/^All \d+ rows were drawn from the test split .* kept in the test split/)] });
+    expect(made).toEqual({
+      datasetVersionId: 'dv-new',
+      datasetId: 'ds-new',
+      rows: pair!.winsA / 2,
+      heldOut: pair!.winsA / 2,
+      warnings: [expect.stringMatching(/^All \d+ rows were drawn from the test split .* kept in the test split/)],
+    });
     const [{ arg, lineage, text }] = imported as [{ arg: ImportDatasetArg; lineage: DatasetLineage; text: string }];
     expect(arg.split).toEqual({ kind: 'given' });
     expect(arg.files.map((f) => f.split)).toEqual(['test']);
     expect(arg.message).toContain(round.id);
     // The round is the new version's lineage (a field of the version, not only text in its rows and message).
-    expect(lineage).toEqual({ kind: 'review-round', roundId: round.id, roundName: 'Round one', experimentId: experiment.id });
+    expect(lineage).toEqual({
+      kind: 'review-round',
+      roundId: round.id,
+      roundName: 'Round one',
+      experimentId: experiment.id,
+    });
     expect(arg.mapping.find((m) => m.role === 'reference')?.name).toBe('preferred_output');
     for (const line of text.trim().split('\n')) {
       const row = JSON.parse(line) as { question: string; preferred_output: string; review_round: string };
@@ -220,13 +315,22 @@ describe('reviews', () => {
   });
 
   it('ranks three or more specializations with Bradley-Terry', async () => {
-    const { owner, ann, bob, round } = await setup({ specializationIds: SPECS.map((s) => s.id), itemsPerReviewer: 15, repeatShare: 0 });
+    const { owner, ann, bob, round } = await setup({
+      specializationIds: SPECS.map((s) => s.id),
+      itemsPerReviewer: 15,
+      repeatShare: 0,
+    });
     for (const reviewer of [ann, bob]) {
       const ctx = ctxOf(reviewer.id);
       for (const entry of (await reviews.queue({ roundId: round.id }, ctx)).items) {
         const item = await reviews.item({ roundId: round.id, itemId: entry.itemId }, ctx);
         // Prefer the shorter output: the reference answer < "wrong 1 i" ties with "wrong 2 i" by length -> tie.
-        const verdict = item.left.length === (item.right ?? '').length ? 'tie' : item.left.length < (item.right ?? '').length ? 'left' : 'right';
+        const verdict =
+          item.left.length === (item.right ?? '').length
+            ? 'tie'
+            : item.left.length < (item.right ?? '').length
+              ? 'left'
+              : 'right';
         await reviews.vote(VoteArg.parse({ roundId: round.id, itemId: entry.itemId, verdict }), ctx);
       }
     }
@@ -243,15 +347,27 @@ describe('roles', () => {
   it('refuses organiser actions to a reviewer, naming the role, with a hint', async () => {
     const { owner, ann, round } = await setup();
     const asAnn = ctxOf(ann.id);
-    const spec = CreateRound.parse({ name: 'Mine', experimentId: experiment.id, specializationIds: SPECS.slice(0, 2).map((s) => s.id), reviewerIds: [ann.id], itemsPerReviewer: 2 });
+    const spec = CreateRound.parse({
+      name: 'Mine',
+      experimentId: experiment.id,
+      specializationIds: SPECS.slice(0, 2).map((s) => s.id),
+      reviewerIds: [ann.id],
+      itemsPerReviewer: 2,
+    });
     const attempts: [string, () => Promise<unknown>][] = [
       ['create review rounds', () => reviews.createRound(spec, asAnn)],
-      ['share review rounds', () => reviews.share({ roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 }, asAnn)],
+      [
+        'share review rounds',
+        () => reviews.share({ roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 }, asAnn),
+      ],
       ['revoke review links', () => reviews.revokeShare({ roundId: round.id, reviewerId: ann.id }, asAnn)],
       ['close review rounds', () => reviews.close({ id: round.id }, asAnn)],
     ];
     for (const [action, attempt] of attempts) {
-      const error = await attempt().then(() => null, (e: unknown) => e);
+      const error = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error, action).toBeInstanceOf(UserError);
       expect((error as UserError).code).toBe('forbidden');
       expect((error as UserError).message).toBe(`Ann is a reviewer: reviewers cannot ${action}`);
@@ -259,7 +375,9 @@ describe('roles', () => {
     }
     expect((await reviews.list()).map((r) => r.name)).toEqual(['Round one']);
     await reviews.close({ id: round.id }, ctxOf(owner.id));
-    await expect(reviews.toDataset({ id: round.id, newName: 'Nope' }, asAnn)).rejects.toThrow('Ann is a reviewer: reviewers cannot make datasets from review rounds');
+    await expect(reviews.toDataset({ id: round.id, newName: 'Nope' }, asAnn)).rejects.toThrow(
+      'Ann is a reviewer: reviewers cannot make datasets from review rounds',
+    );
     expect(imported).toEqual([]);
     // An analyst organises (the Review section offers it to every role but reviewer).
     const ana = await users.create({ name: 'Ana', role: 'analyst' });
@@ -273,10 +391,16 @@ describe('personal data in a round', () => {
     await privacy.setPolicy({ onFinding: 'block', patterns: [{ name: 'wrong', pattern: 'wrong [0-9]+ [0-9]+' }] });
     const { owner, ann, round } = await setup();
     const share = { roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 };
-    await expect(reviews.share(share, ctxOf(owner.id))).rejects.toThrow(/^Personal data in review round "Round one": \d+ matches of WRONG in output_[ab].*blocks sharing the round/);
+    await expect(reviews.share(share, ctxOf(owner.id))).rejects.toThrow(
+      /^Personal data in review round "Round one": \d+ matches of WRONG in output_[ab].*blocks sharing the round/,
+    );
     await privacy.setPolicy({ onFinding: 'warn', patterns: [{ name: 'wrong', pattern: 'wrong [0-9]+ [0-9]+' }] });
     const link = await reviews.share(share, ctxOf(owner.id));
-    expect(link.warnings).toEqual([expect.stringMatching(/^Personal data in review round "Round one": \d+ matches of WRONG in .*Redact the dataset\.$/)]);
+    expect(link.warnings).toEqual([
+      expect.stringMatching(
+        /^Personal data in review round "Round one": \d+ matches of WRONG in .*Redact the dataset\.$/,
+      ),
+    ]);
     await reviews.close({ id: round.id }, ctxOf(owner.id));
     expect((await reviews.export({ id: round.id, format: 'csv' })).warnings).toHaveLength(1);
     await privacy.setPolicy({ onFinding: 'block', patterns: [{ name: 'wrong', pattern: 'wrong [0-9]+ [0-9]+' }] });
@@ -287,14 +411,26 @@ describe('personal data in a round', () => {
 });
 
 describe('sharing a round', () => {
-  it('answers only the review calls of one round, as the token\'s reviewer, until the token is revoked', async () => {
+  it("answers only the review calls of one round, as the token's reviewer, until the token is revoked", async () => {
     const { owner, ann, bob, round } = await setup();
-    await expect(reviews.share({ roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 }, ctxOf(ann.id))).rejects.toThrow(/cannot share/);
-    const link = await reviews.share({ roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 }, ctxOf(owner.id));
-    const bobs = await reviews.share({ roundId: round.id, reviewerId: bob.id, host: '127.0.0.1', port: 0 }, ctxOf(owner.id));
+    await expect(
+      reviews.share({ roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 }, ctxOf(ann.id)),
+    ).rejects.toThrow(/cannot share/);
+    const link = await reviews.share(
+      { roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 },
+      ctxOf(owner.id),
+    );
+    const bobs = await reviews.share(
+      { roundId: round.id, reviewerId: bob.id, host: '127.0.0.1', port: 0 },
+      ctxOf(owner.id),
+    );
     expect(bobs.port).toBe(link.port);
     const post = async (route: string, body: unknown, token?: string) => {
-      const res = await fetch(`http://127.0.0.1:${link.port}/api/call/${route}`, { method: 'POST', body: JSON.stringify(body), headers: token ? { 'x-dovetail-token': token } : {} });
+      const res = await fetch(`http://127.0.0.1:${link.port}/api/call/${route}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: token ? { 'x-dovetail-token': token } : {},
+      });
       return { status: res.status, text: await res.text() };
     };
     const queue = await post('reviews/queue', { roundId: round.id }, link.token);
@@ -303,7 +439,9 @@ describe('sharing a round', () => {
     const answer = JSON.parse(queue.text) as { ok: boolean; result: { items: { itemId: string }[] } };
     expect(answer.ok).toBe(true);
     // The queue is Ann's (the token's reviewer), whoever the app's current user is.
-    expect(answer.result.items.map((i) => i.itemId)).toEqual((await reviews.queue({ roundId: round.id }, ctxOf(ann.id))).items.map((i) => i.itemId));
+    expect(answer.result.items.map((i) => i.itemId)).toEqual(
+      (await reviews.queue({ roundId: round.id }, ctxOf(ann.id))).items.map((i) => i.itemId),
+    );
     const itemId = answer.result.items[0]!.itemId;
     expect((await post('reviews/vote', { roundId: round.id, itemId, verdict: 'left' }, link.token)).status).toBe(200);
     expect((await reviews.queue({ roundId: round.id }, ctxOf(ann.id))).done).toBe(1);
@@ -311,7 +449,14 @@ describe('sharing a round', () => {
     expect((await post('reviews/queue', { roundId: round.id })).status).toBe(401);
     expect((await post('reviews/queue', { roundId: round.id }, 'not-a-token')).status).toBe(401);
     expect((await post('reviews/queue', { roundId: 'another-round' }, link.token)).status).toBe(403);
-    for (const route of ['reviews/results', 'reviews/get', 'reviews/list', 'experiments/list', 'users/list', 'app/info']) {
+    for (const route of [
+      'reviews/results',
+      'reviews/get',
+      'reviews/list',
+      'experiments/list',
+      'users/list',
+      'app/info',
+    ]) {
       expect((await post(route, { id: round.id }, link.token)).status, route).toBe(404);
     }
     // The renderer's files (portal mode) are public, with the app's CSP; nothing else is served or upgraded.
@@ -321,18 +466,40 @@ describe('sharing a round', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await fetch(`http://127.0.0.1:${link.port}/assets/index-abc.js`)).headers.get('content-type')).toMatch(/javascript/);
-    for (const route of ['/review', '/assets/missing.js', '/%2e%2e/ws.sqlite', '/ws.sqlite', '/api/events', '/api/call/reviews/queue']) {
+    expect((await fetch(`http://127.0.0.1:${link.port}/assets/index-abc.js`)).headers.get('content-type')).toMatch(
+      /javascript/,
+    );
+    for (const route of [
+      '/review',
+      '/assets/missing.js',
+      '/%2e%2e/ws.sqlite',
+      '/ws.sqlite',
+      '/api/events',
+      '/api/call/reviews/queue',
+    ]) {
       expect((await fetch(`http://127.0.0.1:${link.port}${route}`)).status, route).toBe(404);
     }
-    const upgrade = await fetch(`http://127.0.0.1:${link.port}/api/events`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } }).then((r) => r.status, () => 'refused');
+    const upgrade = await fetch(`http://127.0.0.1:${link.port}/api/events`, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    }).then(
+      (r) => r.status,
+      () => 'refused',
+    );
     expect(upgrade).not.toBe(101);
 
     await reviews.revokeShare({ roundId: round.id, reviewerId: ann.id }, ctxOf(owner.id));
     expect((await post('reviews/queue', { roundId: round.id }, link.token)).status).toBe(401);
     expect((await post('reviews/queue', { roundId: round.id }, bobs.token)).status).toBe(200);
     // A new link replaces the old; closing the round ends every link, and the server with them.
-    const again = await reviews.share({ roundId: round.id, reviewerId: bob.id, host: '127.0.0.1', port: 0 }, ctxOf(owner.id));
+    const again = await reviews.share(
+      { roundId: round.id, reviewerId: bob.id, host: '127.0.0.1', port: 0 },
+      ctxOf(owner.id),
+    );
     expect((await post('reviews/queue', { roundId: round.id }, bobs.token)).status).toBe(401);
     expect((await post('reviews/queue', { roundId: round.id }, again.token)).status).toBe(200);
     await reviews.close({ id: round.id }, ctxOf(owner.id));

@@ -9,7 +9,18 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type { Experiment, OutputRow } from '../../../shared/contract/experiments';
-import type { CreateRound, ReviewItem, ReviewQueue, ReviewResults, reviewsContract, Round, RoundSummary, SharedLink, ShareInterface, VoteArg } from '../../../shared/contract/reviews';
+import type {
+  CreateRound,
+  ReviewItem,
+  ReviewQueue,
+  ReviewResults,
+  reviewsContract,
+  Round,
+  RoundSummary,
+  SharedLink,
+  ShareInterface,
+  VoteArg,
+} from '../../../shared/contract/reviews';
 import { METRIC_BINARY, METRIC_DIRECTION, metricLabel, type MetricSpec } from '../../../shared/metrics';
 import type { z } from 'zod';
 import { DEFAULT_SPLIT, type DatasetLineage, type ImportDataset } from '../../../shared/contract/datasets';
@@ -28,7 +39,12 @@ export interface ReviewsServiceDeps {
   readonly workspace: WorkspaceAccess;
   readonly experiments: {
     get(arg: { id: string }): Promise<Experiment>;
-    outputs(arg: { id: string; offset: number; limit: number; filter: 'all' | 'disagreements' | 'failures' }): Promise<{ total: number; rows: OutputRow[] }>;
+    outputs(arg: {
+      id: string;
+      offset: number;
+      limit: number;
+      filter: 'all' | 'disagreements' | 'failures';
+    }): Promise<{ total: number; rows: OutputRow[] }>;
   };
   /** For the stratification field (outputs carry only the input fields). */
   readonly examples: (experiment: Experiment) => readonly { data: Record<string, unknown> }[];
@@ -40,7 +56,10 @@ export interface ReviewsServiceDeps {
   /** Bootstrap resamples of the Bradley-Terry CIs (tests lower it). */
   readonly resamples?: number;
   /** The datasets service's import with the round as the new version's lineage (closing the loop). */
-  readonly importDataset?: (arg: ImportDatasetArg, lineage: DatasetLineage) => Promise<{ version: { id: string; datasetId: string } }>;
+  readonly importDataset?: (
+    arg: ImportDatasetArg,
+    lineage: DatasetLineage,
+  ) => Promise<{ version: { id: string; datasetId: string } }>;
   /** The personal-data check before a round is shared or exported (the privacy service's guard). */
   readonly privacyCheck?: RoundPrivacyCheck;
   /** Starts the review-only server (host/review-share-server.ts) on an interface; absent: sharing off. */
@@ -66,15 +85,33 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const experiment = await this.deps.experiments.get({ id: spec.experimentId });
     const cellIds = experiment.cells.map((c) => c.specializationId);
     const missing = spec.specializationIds.find((id) => !cellIds.includes(id));
-    if (missing !== undefined) throw new UserError(`Specialization ${missing} is not a cell of "${experiment.name}"`, { code: 'review-specialization', where: 'specializationIds' });
-    if (new Set(spec.specializationIds).size !== spec.specializationIds.length) throw new UserError('A specialization is listed twice', { code: 'review-specialization', where: 'specializationIds' });
-    for (const id of spec.reviewerIds) if (!this.deps.users.user(id)) throw new UserError(`No user ${id} in this workspace`, { code: 'not-found', where: 'reviewerIds' });
+    if (missing !== undefined)
+      throw new UserError(`Specialization ${missing} is not a cell of "${experiment.name}"`, {
+        code: 'review-specialization',
+        where: 'specializationIds',
+      });
+    if (new Set(spec.specializationIds).size !== spec.specializationIds.length)
+      throw new UserError('A specialization is listed twice', {
+        code: 'review-specialization',
+        where: 'specializationIds',
+      });
+    for (const id of spec.reviewerIds)
+      if (!this.deps.users.user(id))
+        throw new UserError(`No user ${id} in this workspace`, { code: 'not-found', where: 'reviewerIds' });
     // A seed nobody chose is drawn from the CSPRNG and stays secret until the round closes (see `full`).
     const seeded = { ...spec, seed: spec.seed ?? randomInt(0, 0x1_0000_0000) };
     const plan = makePlan(await this.candidates(experiment, seeded), seeded);
     const now = this.deps.clock().toISOString();
     const round: StoredRound = {
-      id: (this.deps.newId ?? randomUUID)(), name: spec.name, experimentId: experiment.id, state: 'open', spec: seeded, plan, createdBy: caller.id, createdAt: now, closedAt: null,
+      id: (this.deps.newId ?? randomUUID)(),
+      name: spec.name,
+      experimentId: experiment.id,
+      state: 'open',
+      spec: seeded,
+      plan,
+      createdBy: caller.id,
+      createdAt: now,
+      closedAt: null,
     };
     this.store().insert(round);
     this.deps.events.emit('onChanged', { id: round.id, state: round.state });
@@ -84,14 +121,22 @@ export class ReviewsService implements ServiceImpl<Contract> {
   async list(_arg: unknown = {}, ctx: CallContext = { transport: 'test' }): Promise<RoundSummary[]> {
     const store = this.store();
     const caller = this.caller(ctx);
-    return store.all()
+    return store
+      .all()
       .filter((r) => caller.role !== 'reviewer' || r.spec.reviewerIds.includes(caller.id))
-      .map((r) => (r.state === 'open' && r.spec.reviewerIds.includes(caller.id) ? this.reviewerSummary(r, store, caller.id) : this.summary(r, store)));
+      .map((r) =>
+        r.state === 'open' && r.spec.reviewerIds.includes(caller.id)
+          ? this.reviewerSummary(r, store, caller.id)
+          : this.summary(r, store),
+      );
   }
 
   /** The open rounds this person reviews in (the dispatcher keeps them blind while these are open). */
   openReviews(userId: string): { name: string; experimentId: string }[] {
-    return this.store().all().filter((r) => r.state === 'open' && r.spec.reviewerIds.includes(userId)).map((r) => ({ name: r.name, experimentId: r.experimentId }));
+    return this.store()
+      .all()
+      .filter((r) => r.state === 'open' && r.spec.reviewerIds.includes(userId))
+      .map((r) => ({ name: r.name, experimentId: r.experimentId }));
   }
 
   async get({ id }: { id: string }, ctx: CallContext): Promise<Round> {
@@ -115,16 +160,53 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return analyse(await this.analysisInput(this.closedRound(id)));
   }
 
-  async export({ id, format }: { id: string; format: 'fastchat' | 'csv' }): Promise<{ fileName: string; text: string; warnings: string[] }> {
+  async export({
+    id,
+    format,
+  }: {
+    id: string;
+    format: 'fastchat' | 'csv';
+  }): Promise<{ fileName: string; text: string; warnings: string[] }> {
     const round = this.closedRound(id);
-    if (format === 'fastchat' && round.spec.mode !== 'pairwise') throw new UserError('FastChat battles need a pairwise round', { code: 'review-export', where: 'format', hint: 'Export CSV instead.' });
+    if (format === 'fastchat' && round.spec.mode !== 'pairwise')
+      throw new UserError('FastChat battles need a pairwise round', {
+        code: 'review-export',
+        where: 'format',
+        hint: 'Export CSV instead.',
+      });
     const rows = exportRows(await this.analysisInput(round));
     const base = round.name.replace(/[^\w.-]+/g, '-').toLowerCase();
-    const warning = await this.deps.privacyCheck?.('export', `review round "${round.name}"`, exportedRows(round, this.store().votes(round.id).map((v) => v.comment)));
+    const warning = await this.deps.privacyCheck?.(
+      'export',
+      `review round "${round.name}"`,
+      exportedRows(
+        round,
+        this.store()
+          .votes(round.id)
+          .map((v) => v.comment),
+      ),
+    );
     const warnings = warning ? [warning] : [];
     return format === 'csv'
       ? { fileName: `${base}-votes.csv`, text: votesCsv(rows), warnings }
-      : { fileName: `${base}-battles.json`, warnings, text: JSON.stringify(rows.map(({ question_id, model_a, model_b, winner, judge, tstamp }) => ({ question_id, model_a, model_b, winner, judge, turn: 1, anony: true, tstamp })), null, 1) };
+      : {
+          fileName: `${base}-battles.json`,
+          warnings,
+          text: JSON.stringify(
+            rows.map(({ question_id, model_a, model_b, winner, judge, tstamp }) => ({
+              question_id,
+              model_a,
+              model_b,
+              winner,
+              judge,
+              turn: 1,
+              anony: true,
+              tstamp,
+            })),
+            null,
+            1,
+          ),
+        };
   }
 
   async queue({ roundId }: { roundId: string }, ctx: CallContext): Promise<ReviewQueue> {
@@ -133,7 +215,12 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const queue = this.queueOf(round, ctx);
     const voted = new Set(store.votes(roundId).map((v) => v.itemId));
     const items = queue.map((a) => ({ itemId: a.id, done: voted.has(a.id) }));
-    return { round: this.reviewerSummary(round, store, (queue[0] as Assignment).reviewerId), items, done: items.filter((i) => i.done).length, next: items.find((i) => !i.done)?.itemId ?? null };
+    return {
+      round: this.reviewerSummary(round, store, (queue[0] as Assignment).reviewerId),
+      items,
+      done: items.filter((i) => i.done).length,
+      next: items.find((i) => !i.done)?.itemId ?? null,
+    };
   }
 
   async item({ roundId, itemId }: { roundId: string; itemId: string }, ctx: CallContext): Promise<ReviewItem> {
@@ -143,18 +230,32 @@ export class ReviewsService implements ServiceImpl<Contract> {
 
   async vote(arg: VoteArg, ctx: CallContext): Promise<ReviewItem> {
     const round = this.find(arg.roundId);
-    if (round.state !== 'open') throw new UserError(`"${round.name}" is closed`, { code: 'review-closed', hint: 'Votes are taken only while a round is open.' });
+    if (round.state !== 'open')
+      throw new UserError(`"${round.name}" is closed`, {
+        code: 'review-closed',
+        hint: 'Votes are taken only while a round is open.',
+      });
     const queue = this.queueOf(round, ctx);
     const assignment = queue.find((a) => a.id === arg.itemId);
     if (!assignment) throw notAssigned();
     const pairwise = round.spec.mode === 'pairwise';
     if (pairwise !== ['left', 'right', 'tie', 'both-bad'].includes(arg.verdict)) {
-      throw new UserError(`"${arg.verdict}" is not a verdict of a ${round.spec.mode} round`, { code: 'review-verdict', where: 'verdict' });
+      throw new UserError(`"${arg.verdict}" is not a verdict of a ${round.spec.mode} round`, {
+        code: 'review-verdict',
+        where: 'verdict',
+      });
     }
     const unknownTag = arg.tags.find((t) => !round.spec.tags.includes(t));
-    if (unknownTag !== undefined) throw new UserError(`"${unknownTag}" is not one of this round's tags`, { code: 'review-tag', where: 'tags' });
+    if (unknownTag !== undefined)
+      throw new UserError(`"${unknownTag}" is not one of this round's tags`, { code: 'review-tag', where: 'tags' });
     this.store().putVote(round.id, {
-      itemId: assignment.id, reviewerId: assignment.reviewerId, verdict: arg.verdict, tags: [...new Set(arg.tags)], comment: arg.comment, ms: arg.ms, at: this.deps.clock().toISOString(),
+      itemId: assignment.id,
+      reviewerId: assignment.reviewerId,
+      verdict: arg.verdict,
+      tags: [...new Set(arg.tags)],
+      comment: arg.comment,
+      ms: arg.ms,
+      at: this.deps.clock().toISOString(),
     });
     return this.blindItem(round, queue, assignment.id);
   }
@@ -167,17 +268,31 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return itemId === undefined ? null : this.blindItem(round, queue, itemId);
   }
 
-  async share(arg: { roundId: string; reviewerId: string; host: string; port: number; tls?: boolean | undefined }, ctx: CallContext): Promise<SharedLink> {
+  async share(
+    arg: { roundId: string; reviewerId: string; host: string; port: number; tls?: boolean | undefined },
+    ctx: CallContext,
+  ): Promise<SharedLink> {
     const round = this.find(arg.roundId);
     this.organiser(ctx, 'share review rounds');
     if (round.state !== 'open') throw new UserError(`"${round.name}" is closed`, { code: 'review-closed' });
-    if (!round.spec.reviewerIds.includes(arg.reviewerId)) throw new UserError('Only a reviewer of the round gets a link', { code: 'review-not-reviewer', where: 'reviewerId' });
-    if (!this.shares) throw new UserError('Sharing is not available in this app', { code: 'review-share', hint: 'Use browser mode or the desktop app.' });
+    if (!round.spec.reviewerIds.includes(arg.reviewerId))
+      throw new UserError('Only a reviewer of the round gets a link', {
+        code: 'review-not-reviewer',
+        where: 'reviewerId',
+      });
+    if (!this.shares)
+      throw new UserError('Sharing is not available in this app', {
+        code: 'review-share',
+        hint: 'Use browser mode or the desktop app.',
+      });
     const target = checkShareTarget(arg.host, arg.tls, (this.deps.interfaces ?? shareInterfaces)());
     const warning = await this.deps.privacyCheck?.('share', `review round "${round.name}"`, sharedRows(round));
     // One server per interface; a later share on the same interface reuses it (and its port).
     const token = randomBytes(24).toString('base64url');
-    const server = await this.shares.serve({ ...target, port: arg.port, workspaceDir: this.deps.workspace.active.info.path }, tokenHash(token));
+    const server = await this.shares.serve(
+      { ...target, port: arg.port, workspaceDir: this.deps.workspace.active.info.path },
+      tokenHash(token),
+    );
     try {
       this.store().issueShare(round.id, arg.reviewerId, tokenHash(token), this.deps.clock().toISOString());
     } finally {
@@ -185,8 +300,14 @@ export class ReviewsService implements ServiceImpl<Contract> {
     }
     const literal = target.host.includes(':') ? `[${target.host}]` : target.host;
     return {
-      reviewerId: arg.reviewerId, token, host: target.host, port: server.port,
-      origin: `${server.scheme}://${literal}:${server.port}`, scheme: server.scheme, fingerprint256: server.fingerprint256, warnings: warning ? [warning] : [],
+      reviewerId: arg.reviewerId,
+      token,
+      host: target.host,
+      port: server.port,
+      origin: `${server.scheme}://${literal}:${server.port}`,
+      scheme: server.scheme,
+      fingerprint256: server.fingerprint256,
+      warnings: warning ? [warning] : [],
     };
   }
 
@@ -203,16 +324,29 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return (this.deps.interfaces ?? shareInterfaces)();
   }
 
-  async toDataset(arg: { id: string; newName?: string | undefined; datasetId?: string | undefined }, ctx: CallContext): Promise<{ datasetVersionId: string; datasetId: string; rows: number; heldOut: number; warnings: string[] }> {
+  async toDataset(
+    arg: { id: string; newName?: string | undefined; datasetId?: string | undefined },
+    ctx: CallContext,
+  ): Promise<{ datasetVersionId: string; datasetId: string; rows: number; heldOut: number; warnings: string[] }> {
     const round = this.closedRound(arg.id);
     this.organiser(ctx, 'make datasets from review rounds');
     const importDataset = this.deps.importDataset;
-    if (!importDataset) throw new UserError('Datasets cannot be made from rounds in this app', { code: 'review-dataset' });
+    if (!importDataset)
+      throw new UserError('Datasets cannot be made from rounds in this app', { code: 'review-dataset' });
     const rows = preferredOutputs(round.plan, this.store().votes(round.id), round.spec.mode).map((p) => ({
-      ...p.unit.input, preferred_output: p.text, review_round: round.id, example_key: p.unit.key,
+      ...p.unit.input,
+      preferred_output: p.text,
+      review_round: round.id,
+      example_key: p.unit.key,
     }));
-    if (rows.length === 0) throw new UserError(`No item of "${round.name}" has a preferred output`, { code: 'review-dataset', hint: 'Ties, "both bad" and split verdicts give none.' });
-    const inputs = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => !['preferred_output', 'review_round', 'example_key'].includes(k));
+    if (rows.length === 0)
+      throw new UserError(`No item of "${round.name}" has a preferred output`, {
+        code: 'review-dataset',
+        hint: 'Ties, "both bad" and split verdicts give none.',
+      });
+    const inputs = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter(
+      (k) => !['preferred_output', 'review_round', 'example_key'].includes(k),
+    );
     // Write-then-rename: the import reads a complete file or none.
     const ws = this.deps.workspace.active;
     const folder = join(ws.info.path, 'reviews');
@@ -224,23 +358,35 @@ export class ReviewsService implements ServiceImpl<Contract> {
     // the new dataset: training on them would make the experiment's (and any later) scores on them look better.
     const { split } = (await this.deps.experiments.get({ id: round.experimentId })).spec;
     const heldOut = split === 'train' ? 0 : rows.length;
-    const warnings = heldOut === 0 ? [] : [
-      `All ${rows.length} rows were drawn from the ${split} split the experiment evaluates on: they are kept in the ${split} split of the new dataset, ` +
-      'so no training run takes them (training on evaluation rows makes scores on them look better than they are).',
-    ];
-    const result = await importDataset({
-      ...(arg.datasetId === undefined ? { newName: arg.newName as string } : { datasetId: arg.datasetId }),
-      message: `Preferred outputs of review round "${round.name}" (${round.id}), ${rows.length} items, closed ${round.closedAt ?? ''}`,
-      files: [heldOut === 0 ? { path: file } : { path: file, split }],
-      mapping: [
-        ...inputs.map((name) => ({ source: name, name, role: 'input' as const })),
-        { source: 'preferred_output', name: 'preferred_output', role: 'reference' as const },
-        { source: 'review_round', name: 'review_round', role: 'none' as const },
-        { source: 'example_key', name: 'example_key', role: 'none' as const },
-      ],
-      split: heldOut === 0 ? DEFAULT_SPLIT : { kind: 'given' },
-    }, { kind: 'review-round', roundId: round.id, roundName: round.name, experimentId: round.experimentId });
-    return { datasetVersionId: result.version.id, datasetId: result.version.datasetId, rows: rows.length, heldOut, warnings };
+    const warnings =
+      heldOut === 0
+        ? []
+        : [
+            `All ${rows.length} rows were drawn from the ${split} split the experiment evaluates on: they are kept in the ${split} split of the new dataset, ` +
+              'so no training run takes them (training on evaluation rows makes scores on them look better than they are).',
+          ];
+    const result = await importDataset(
+      {
+        ...(arg.datasetId === undefined ? { newName: arg.newName as string } : { datasetId: arg.datasetId }),
+        message: `Preferred outputs of review round "${round.name}" (${round.id}), ${rows.length} items, closed ${round.closedAt ?? ''}`,
+        files: [heldOut === 0 ? { path: file } : { path: file, split }],
+        mapping: [
+          ...inputs.map((name) => ({ source: name, name, role: 'input' as const })),
+          { source: 'preferred_output', name: 'preferred_output', role: 'reference' as const },
+          { source: 'review_round', name: 'review_round', role: 'none' as const },
+          { source: 'example_key', name: 'example_key', role: 'none' as const },
+        ],
+        split: heldOut === 0 ? DEFAULT_SPLIT : { kind: 'given' },
+      },
+      { kind: 'review-round', roundId: round.id, roundName: round.name, experimentId: round.experimentId },
+    );
+    return {
+      datasetVersionId: result.version.id,
+      datasetId: result.version.datasetId,
+      rows: rows.length,
+      heldOut,
+      warnings,
+    };
   }
 
   /** The round and reviewer of a live token (by hash) of an open round in the open workspace. */
@@ -270,10 +416,19 @@ export class ReviewsService implements ServiceImpl<Contract> {
     if (!assignment) throw notAssigned();
     const unit = round.plan.units[assignment.unit];
     if (!unit) throw notAssigned();
-    const vote = this.store().votes(round.id).find((v) => v.itemId === itemId);
+    const vote = this.store()
+      .votes(round.id)
+      .find((v) => v.itemId === itemId);
     const [left, right] = assignment.swap ? [unit.textB, unit.textA] : [unit.textA, unit.textB];
     return {
-      roundId: round.id, itemId, position, total: queue.length, mode: round.spec.mode, input: unit.input, left: left ?? '', right,
+      roundId: round.id,
+      itemId,
+      position,
+      total: queue.length,
+      mode: round.spec.mode,
+      input: unit.input,
+      left: left ?? '',
+      right,
       vote: vote ? { verdict: vote.verdict, tags: vote.tags, comment: vote.comment, ms: vote.ms } : null,
     };
   }
@@ -281,7 +436,11 @@ export class ReviewsService implements ServiceImpl<Contract> {
   private queueOf(round: StoredRound, ctx: CallContext): Assignment[] {
     const caller = this.caller(ctx);
     const queue = round.plan.queues[caller.id];
-    if (!queue || queue.length === 0) throw new UserError(`${caller.name} is not a reviewer of "${round.name}"`, { code: 'review-not-reviewer', hint: 'Switch to one of the round\'s reviewers.' });
+    if (!queue || queue.length === 0)
+      throw new UserError(`${caller.name} is not a reviewer of "${round.name}"`, {
+        code: 'review-not-reviewer',
+        hint: "Switch to one of the round's reviewers.",
+      });
     return queue;
   }
 
@@ -289,13 +448,19 @@ export class ReviewsService implements ServiceImpl<Contract> {
     if (round.state === 'closed') return;
     const caller = this.caller(ctx);
     if (caller.role === 'reviewer' || round.spec.reviewerIds.includes(caller.id)) {
-      throw new UserError(`"${round.name}" is blinded for its reviewers until it is closed`, { code: 'review-blinded' });
+      throw new UserError(`"${round.name}" is blinded for its reviewers until it is closed`, {
+        code: 'review-blinded',
+      });
     }
   }
 
   private closedRound(id: string): StoredRound {
     const round = this.find(id);
-    if (round.state !== 'closed') throw new UserError(`Results of "${round.name}" are shown once the round is closed`, { code: 'review-open', hint: 'Close the round first; reviewers stay blind until then.' });
+    if (round.state !== 'closed')
+      throw new UserError(`Results of "${round.name}" are shown once the round is closed`, {
+        code: 'review-open',
+        hint: 'Close the round first; reviewers stay blind until then.',
+      });
     return round;
   }
 
@@ -305,34 +470,64 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const higher = METRIC_DIRECTION[primary.kind] === 'higher';
     const reviewerNames = new Map(round.spec.reviewerIds.map((id) => [id, this.deps.users.user(id)?.name ?? id]));
     return {
-      roundId: round.id, mode: round.spec.mode, seed: round.spec.seed ?? 0, plan: round.plan, votes: this.store().votes(round.id),
-      names: this.names(round, experiment), reviewerNames, resamples: this.deps.resamples ?? 1000,
+      roundId: round.id,
+      mode: round.spec.mode,
+      seed: round.spec.seed ?? 0,
+      plan: round.plan,
+      votes: this.store().votes(round.id),
+      names: this.names(round, experiment),
+      reviewerNames,
+      resamples: this.deps.resamples ?? 1000,
       metric: {
         label: metricLabel(primary),
-        better: (a, b) => (a === b ? null : (a > b) === higher ? 'a' : 'b'),
-        pass: (s) => (METRIC_BINARY[primary.kind] ? s >= 1 : primary.threshold === undefined ? null : higher ? s >= primary.threshold : s <= primary.threshold),
+        better: (a, b) => (a === b ? null : a > b === higher ? 'a' : 'b'),
+        pass: (s) =>
+          METRIC_BINARY[primary.kind]
+            ? s >= 1
+            : primary.threshold === undefined
+              ? null
+              : higher
+                ? s >= primary.threshold
+                : s <= primary.threshold,
       },
     };
   }
 
   private names(round: StoredRound, experiment?: Experiment): Map<string, string> {
-    return new Map(round.spec.specializationIds.map((id) => [id, this.deps.specializationName(id) ?? experiment?.cells.find((c) => c.specializationId === id)?.label ?? id]));
+    return new Map(
+      round.spec.specializationIds.map((id) => [
+        id,
+        this.deps.specializationName(id) ?? experiment?.cells.find((c) => c.specializationId === id)?.label ?? id,
+      ]),
+    );
   }
 
   private async candidates(experiment: Experiment, spec: CreateRound): Promise<CandidateRow[]> {
-    const { rows } = await this.deps.experiments.outputs({ id: experiment.id, offset: 0, limit: Number.MAX_SAFE_INTEGER, filter: 'all' });
+    const { rows } = await this.deps.experiments.outputs({
+      id: experiment.id,
+      offset: 0,
+      limit: Number.MAX_SAFE_INTEGER,
+      filter: 'all',
+    });
     const col = new Map(experiment.cells.map((c, i) => [c.specializationId, i]));
     const data = spec.sample.kind === 'stratified' ? this.deps.examples(experiment) : [];
     const field = spec.sample.kind === 'stratified' ? spec.sample.field : null;
-    if (field !== null && !data.some((d) => field in d.data)) throw new UserError(`The dataset has no field "${field}"`, { code: 'review-field', where: 'sample.field' });
+    if (field !== null && !data.some((d) => field in d.data))
+      throw new UserError(`The dataset has no field "${field}"`, { code: 'review-field', where: 'sample.field' });
     return rows.map((r) => {
       const value = field === null ? undefined : data[r.exampleIdx]?.data[field];
       return {
-        exampleIdx: r.exampleIdx, key: r.key, input: r.input, stratum: value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value),
-        outputs: Object.fromEntries(spec.specializationIds.map((id) => {
-          const o = r.outputs[col.get(id) as number];
-          return [id, { text: o?.text ?? null, score: o?.score ?? null }];
-        })),
+        exampleIdx: r.exampleIdx,
+        key: r.key,
+        input: r.input,
+        stratum:
+          value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value),
+        outputs: Object.fromEntries(
+          spec.specializationIds.map((id) => {
+            const o = r.outputs[col.get(id) as number];
+            return [id, { text: o?.text ?? null, score: o?.score ?? null }];
+          }),
+        ),
       };
     });
   }
@@ -348,15 +543,26 @@ export class ReviewsService implements ServiceImpl<Contract> {
   private summary(r: StoredRound, store: ReviewStore): RoundSummary {
     const done = [...store.doneCounts(r.id).values()].reduce((s, v) => s + v, 0);
     return {
-      id: r.id, name: r.name, mode: r.spec.mode, state: r.state, tags: r.spec.tags, reviewerIds: r.spec.reviewerIds,
-      assigned: Object.values(r.plan.queues).reduce((s, q) => s + q.length, 0), done, createdAt: r.createdAt, closedAt: r.closedAt,
+      id: r.id,
+      name: r.name,
+      mode: r.spec.mode,
+      state: r.state,
+      tags: r.spec.tags,
+      reviewerIds: r.spec.reviewerIds,
+      assigned: Object.values(r.plan.queues).reduce((s, q) => s + q.length, 0),
+      done,
+      createdAt: r.createdAt,
+      closedAt: r.closedAt,
     };
   }
 
   /** A reviewer's view of a round: no other reviewer's id or progress. */
   private reviewerSummary(r: StoredRound, store: ReviewStore, reviewerId: string): RoundSummary {
     return {
-      ...this.summary(r, store), reviewerIds: [reviewerId], assigned: r.plan.queues[reviewerId]?.length ?? 0, done: store.doneCounts(r.id).get(reviewerId) ?? 0,
+      ...this.summary(r, store),
+      reviewerIds: [reviewerId],
+      assigned: r.plan.queues[reviewerId]?.length ?? 0,
+      done: store.doneCounts(r.id).get(reviewerId) ?? 0,
     };
   }
 
@@ -364,9 +570,16 @@ export class ReviewsService implements ServiceImpl<Contract> {
     const store = this.store();
     const done = store.doneCounts(r.id);
     return {
-      ...this.summary(r, store), spec: { ...r.spec, seed: r.state === 'closed' ? (r.spec.seed ?? 0) : null }, experimentName, units: r.plan.units.length,
+      ...this.summary(r, store),
+      spec: { ...r.spec, seed: r.state === 'closed' ? (r.spec.seed ?? 0) : null },
+      experimentName,
+      units: r.plan.units.length,
       specializations: [...this.names(r)].map(([id, name]) => ({ id, name })),
-      perReviewer: r.spec.reviewerIds.map((reviewerId) => ({ reviewerId, assigned: r.plan.queues[reviewerId]?.length ?? 0, done: done.get(reviewerId) ?? 0 })),
+      perReviewer: r.spec.reviewerIds.map((reviewerId) => ({
+        reviewerId,
+        assigned: r.plan.queues[reviewerId]?.length ?? 0,
+        done: done.get(reviewerId) ?? 0,
+      })),
     };
   }
 
@@ -374,7 +587,10 @@ export class ReviewsService implements ServiceImpl<Contract> {
   private organiser(ctx: CallContext, action: string): User {
     const caller = this.caller(ctx);
     if (caller.role === 'reviewer') {
-      throw new UserError(`${caller.name} is a reviewer: reviewers cannot ${action}`, { code: 'forbidden', hint: 'Switch to an editor, analyst or admin in the top bar.' });
+      throw new UserError(`${caller.name} is a reviewer: reviewers cannot ${action}`, {
+        code: 'forbidden',
+        hint: 'Switch to an editor, analyst or admin in the top bar.',
+      });
     }
     return caller;
   }
@@ -391,7 +607,12 @@ export class ReviewsService implements ServiceImpl<Contract> {
 
   private find(id: string): StoredRound {
     const round = this.store().byId(id);
-    if (!round) throw new UserError(`No review round ${id} in this workspace`, { code: 'not-found', where: id, hint: 'It may have been removed; reload the list.' });
+    if (!round)
+      throw new UserError(`No review round ${id} in this workspace`, {
+        code: 'not-found',
+        where: id,
+        hint: 'It may have been removed; reload the list.',
+      });
     return round;
   }
 

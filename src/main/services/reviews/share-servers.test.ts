@@ -27,12 +27,27 @@ const INTERFACES: ShareInterface[] = [
 ];
 const specs = ['spec-a', 'spec-b'];
 const experiment = {
-  id: 'exp-1', name: 'Fixture', spec: { metrics: [{ kind: 'exact_match' }] },
+  id: 'exp-1',
+  name: 'Fixture',
+  spec: { metrics: [{ kind: 'exact_match' }] },
   cells: specs.map((id) => ({ specializationId: id, label: id, components: [], mask: null })),
 } as unknown as Experiment;
 const rows = Array.from({ length: 6 }, (_, i) => ({
-  exampleIdx: i, key: `row-${i}`, input: { q: `${i}?` }, reference: `${i}`, disagree: true, failed: false,
-  outputs: specs.map((s) => ({ text: `${s} says ${i}`, score: 1, finishReason: 'stop', promptTokens: 1, generatedTokens: 1, timeToFirstTokenMs: 1, totalMs: 1 })),
+  exampleIdx: i,
+  key: `row-${i}`,
+  input: { q: `${i}?` },
+  reference: `${i}`,
+  disagree: true,
+  failed: false,
+  outputs: specs.map((s) => ({
+    text: `${s} says ${i}`,
+    score: 1,
+    finishReason: 'stop',
+    promptTokens: 1,
+    generatedTokens: 1,
+    timeToFirstTokenMs: 1,
+    totalMs: 1,
+  })),
 }));
 
 let dir: string;
@@ -51,9 +66,15 @@ beforeEach(() => {
   opened = [];
   users = new UsersService({ workspace, events, clock: () => new Date() });
   reviews = new ReviewsService({
-    workspace, users, events, clock: () => new Date(), resamples: 10, interfaces: () => INTERFACES,
+    workspace,
+    users,
+    events,
+    clock: () => new Date(),
+    resamples: 10,
+    interfaces: () => INTERFACES,
     experiments: { get: async () => experiment, outputs: async () => ({ total: rows.length, rows: rows as never }) },
-    examples: () => [], specializationName: () => undefined,
+    examples: () => [],
+    specializationName: () => undefined,
     openShareServer: async (request, resolve) => {
       opened.push(request);
       return startShareServer(new Dispatcher({ reviews: reviewsContract }, { reviews }) as never, resolve, request);
@@ -74,36 +95,67 @@ async function setup() {
   const owner = ctxOf(me.id);
   const ann = await users.create({ name: 'Ann', role: 'reviewer' });
   const bob = await users.create({ name: 'Bob', role: 'reviewer' });
-  const round = await reviews.createRound(CreateRound.parse({ name: 'R', experimentId: 'exp-1', specializationIds: specs, reviewerIds: [ann.id, bob.id], itemsPerReviewer: 2 }), owner);
+  const round = await reviews.createRound(
+    CreateRound.parse({
+      name: 'R',
+      experimentId: 'exp-1',
+      specializationIds: specs,
+      reviewerIds: [ann.id, bob.id],
+      itemsPerReviewer: 2,
+    }),
+    owner,
+  );
   return { owner, ann, bob, round };
 }
 
 /** One reviewer call over HTTP(S) as a reviewer's browser would make it; answers the status and the peer's fingerprint. */
-function post(origin: string, body: unknown, token: string, headers: Record<string, string> = {}): Promise<{ status: number; fingerprint: string | null }> {
+function post(
+  origin: string,
+  body: unknown,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; fingerprint: string | null }> {
   const url = new URL(`${origin}/api/call/reviews/queue`);
   if (url.protocol === 'http:') {
-    return fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'x-dovetail-token': token, ...headers } }).then((r) => ({ status: r.status, fingerprint: null }));
+    return fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'x-dovetail-token': token, ...headers },
+    }).then((r) => ({ status: r.status, fingerprint: null }));
   }
   return new Promise((done, fail) => {
-    const req = httpsRequest(url, { method: 'POST', rejectUnauthorized: false, headers: { 'x-dovetail-token': token, ...headers } }, (res) => {
-      const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
-      res.resume();
-      res.on('end', () => done({ status: res.statusCode ?? 0, fingerprint }));
-    });
+    const req = httpsRequest(
+      url,
+      { method: 'POST', rejectUnauthorized: false, headers: { 'x-dovetail-token': token, ...headers } },
+      (res) => {
+        const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+        res.resume();
+        res.on('end', () => done({ status: res.statusCode ?? 0, fingerprint }));
+      },
+    );
     req.on('error', fail);
     req.end(JSON.stringify(body));
   });
 }
 
 /** Resolves with the connection error's code (the port has no listener), or 'connected'. */
-const reach = (origin: string) => fetch(origin).then(() => 'connected', (error: { cause?: { code?: string } }) => error.cause?.code ?? 'failed');
+const reach = (origin: string) =>
+  fetch(origin).then(
+    () => 'connected',
+    (error: { cause?: { code?: string } }) => error.cause?.code ?? 'failed',
+  );
 
 describe('review share servers', () => {
   it('bind loopback over plain HTTP by default, and nowhere else', async () => {
     const { owner, ann, round } = await setup();
     const link = await reviews.share(ShareArg.parse({ roundId: round.id, reviewerId: ann.id }), owner);
     expect(opened).toEqual([expect.objectContaining({ host: '127.0.0.1', tls: false })]);
-    expect(link).toMatchObject({ host: '127.0.0.1', scheme: 'http', fingerprint256: null, origin: `http://127.0.0.1:${link.port}` });
+    expect(link).toMatchObject({
+      host: '127.0.0.1',
+      scheme: 'http',
+      fingerprint256: null,
+      origin: `http://127.0.0.1:${link.port}`,
+    });
     expect((await post(link.origin, { roundId: round.id }, link.token)).status).toBe(200);
     expect(await reach(`http://${LAN}:${link.port}/`)).toBe('ECONNREFUSED');
   });
@@ -118,20 +170,32 @@ describe('review share servers', () => {
     expect(await reach(`http://127.0.0.1:${link.port}/`)).toBe('ECONNREFUSED');
     // The key and certificate live in the workspace, owner-only, and are reused for the next link.
     if (process.platform !== 'win32') expect(fs.statSync(path.join(dir, CERTIFICATE_FILE)).mode & 0o777).toBe(0o600);
-    expect((await reviews.share({ roundId: round.id, reviewerId: bob.id, host: LAN, port: 0 }, owner)).fingerprint256).toBe(link.fingerprint256);
+    expect(
+      (await reviews.share({ roundId: round.id, reviewerId: bob.id, host: LAN, port: 0 }, owner)).fingerprint256,
+    ).toBe(link.fingerprint256);
     // Host and Origin must name this server; a token issued for loopback is not accepted here.
-    expect((await post(link.origin, { roundId: round.id }, link.token, { host: `evil.example:${link.port}` })).status).toBe(403);
-    expect((await post(link.origin, { roundId: round.id }, link.token, { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await post(link.origin, { roundId: round.id }, link.token, { origin: `http://${LAN}:${link.port}` })).status).toBe(403);
+    expect(
+      (await post(link.origin, { roundId: round.id }, link.token, { host: `evil.example:${link.port}` })).status,
+    ).toBe(403);
+    expect(
+      (await post(link.origin, { roundId: round.id }, link.token, { origin: 'https://evil.example' })).status,
+    ).toBe(403);
+    expect(
+      (await post(link.origin, { roundId: round.id }, link.token, { origin: `http://${LAN}:${link.port}` })).status,
+    ).toBe(403);
     const local = await reviews.share({ roundId: round.id, reviewerId: ann.id, host: '127.0.0.1', port: 0 }, owner);
     expect((await post(link.origin, { roundId: round.id }, local.token)).status).toBe(401);
   });
 
-  it('refuse plain HTTP off loopback, wildcards and addresses that are not this machine\'s', async () => {
+  it("refuse plain HTTP off loopback, wildcards and addresses that are not this machine's", async () => {
     const { owner, ann, round } = await setup();
-    await expect(reviews.share({ roundId: round.id, reviewerId: ann.id, host: LAN, port: 0, tls: false }, owner)).rejects.toMatchObject({ where: 'tls' });
+    await expect(
+      reviews.share({ roundId: round.id, reviewerId: ann.id, host: LAN, port: 0, tls: false }, owner),
+    ).rejects.toMatchObject({ where: 'tls' });
     for (const host of ['0.0.0.0', '::', '203.0.113.9']) {
-      await expect(reviews.share({ roundId: round.id, reviewerId: ann.id, host, port: 0 }, owner)).rejects.toMatchObject({ where: 'host', message: `${host} is not an address of this machine` });
+      await expect(
+        reviews.share({ roundId: round.id, reviewerId: ann.id, host, port: 0 }, owner),
+      ).rejects.toMatchObject({ where: 'host', message: `${host} is not an address of this machine` });
     }
     expect(opened).toEqual([]);
   });
@@ -185,6 +249,10 @@ describe('shareInterfaces', () => {
       ],
       lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true, netmask: '', mac: '', cidr: null }],
     });
-    expect(listed.map((i) => `${i.name} ${i.address} ${i.loopback}`)).toEqual(['lo 127.0.0.1 true', 'eth0 192.0.2.2 false', 'eth0 fd00::2 false']);
+    expect(listed.map((i) => `${i.name} ${i.address} ${i.loopback}`)).toEqual([
+      'lo 127.0.0.1 true',
+      'eth0 192.0.2.2 false',
+      'eth0 fd00::2 false',
+    ]);
   });
 });

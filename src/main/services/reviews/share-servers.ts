@@ -23,7 +23,10 @@ export interface ShareServerRequest {
 }
 
 /** Starts a review-only server (host/review-share-server.ts startShareServer) that answers the tokens `resolve` knows. */
-export type OpenShareServerFn = (request: ShareServerRequest, resolve: (token: string) => { roundId: string; userId: string } | undefined) => Promise<OpenShareServer>;
+export type OpenShareServerFn = (
+  request: ShareServerRequest,
+  resolve: (token: string) => { roundId: string; userId: string } | undefined,
+) => Promise<OpenShareServer>;
 
 /** The round and reviewer of a live token hash (revoked, unknown or closed round: undefined). */
 export type LiveShare = (tokenHash: string) => { roundId: string; userId: string } | undefined;
@@ -39,7 +42,10 @@ interface Entry {
 export class ShareServers {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly open: OpenShareServerFn, private readonly live: LiveShare) {}
+  constructor(
+    private readonly open: OpenShareServerFn,
+    private readonly live: LiveShare,
+  ) {}
 
   /**
    * The server on `request.host` (started if needed) that will accept `hash`; the hash is admitted before the server
@@ -49,7 +55,9 @@ export class ShareServers {
     let entry = this.entries.get(request.host);
     if (entry && entry.tls !== request.tls) {
       throw new UserError(`Links on ${request.host} are served over ${entry.tls ? 'HTTPS' : 'HTTP'} already`, {
-        code: 'review-share', where: 'tls', hint: 'Revoke those links first, or share with the same setting.',
+        code: 'review-share',
+        where: 'tls',
+        hint: 'Revoke those links first, or share with the same setting.',
       });
     }
     if (!entry) {
@@ -69,9 +77,15 @@ export class ShareServers {
     try {
       return await entry.server;
     } catch (error) {
-      throw new UserError(`Cannot listen on ${request.host}: ${error instanceof Error ? error.message : String(error)}`, {
-        code: 'review-share', where: 'host', hint: 'Choose another interface or port (the port may be in use).', cause: error,
-      });
+      throw new UserError(
+        `Cannot listen on ${request.host}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          code: 'review-share',
+          where: 'host',
+          hint: 'Choose another interface or port (the port may be in use).',
+          cause: error,
+        },
+      );
     }
   }
 
@@ -82,7 +96,12 @@ export class ShareServers {
       for (const hash of entry.hashes) if (this.live(hash) === undefined) entry.hashes.delete(hash);
       if (entry.hashes.size === 0) {
         this.entries.delete(host);
-        closing.push(entry.server.then((s) => s.close(), () => undefined));
+        closing.push(
+          entry.server.then(
+            (s) => s.close(),
+            () => undefined,
+          ),
+        );
       }
     }
     await Promise.all(closing);
@@ -102,25 +121,37 @@ export class ShareServers {
 
 /** This machine's addresses, loopback first; link-local IPv6 (which needs a zone in every link) is left out. */
 export function shareInterfaces(raw: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): ShareInterface[] {
-  const list = Object.entries(raw).flatMap(([name, infos]) => (infos ?? [])
-    .filter((i) => !(i.family === 'IPv6' && i.address.toLowerCase().startsWith('fe80:')))
-    .map((i) => ({ address: i.address, name, family: i.family, loopback: i.internal || isLoopback(i.address) })));
-  return list.sort((a, b) => Number(b.loopback) - Number(a.loopback) || (a.family === b.family ? 0 : a.family === 'IPv4' ? -1 : 1));
+  const list = Object.entries(raw).flatMap(([name, infos]) =>
+    (infos ?? [])
+      .filter((i) => !(i.family === 'IPv6' && i.address.toLowerCase().startsWith('fe80:')))
+      .map((i) => ({ address: i.address, name, family: i.family, loopback: i.internal || isLoopback(i.address) })),
+  );
+  return list.sort(
+    (a, b) => Number(b.loopback) - Number(a.loopback) || (a.family === b.family ? 0 : a.family === 'IPv4' ? -1 : 1),
+  );
 }
 
 /** The interface and scheme a share asks for, checked: an address of this machine; plain HTTP on loopback only. */
-export function checkShareTarget(host: string, tls: boolean | undefined, interfaces: readonly ShareInterface[]): { host: string; tls: boolean } {
+export function checkShareTarget(
+  host: string,
+  tls: boolean | undefined,
+  interfaces: readonly ShareInterface[],
+): { host: string; tls: boolean } {
   const known = interfaces.find((i) => i.address.toLowerCase() === host.toLowerCase());
   if (!known) {
     const offered = interfaces.map((i) => i.address).join(', ');
     throw new UserError(`${host} is not an address of this machine`, {
-      code: 'review-share', where: 'host', hint: `Choose one of: ${offered}. Every interface at once (0.0.0.0) is not offered.`,
+      code: 'review-share',
+      where: 'host',
+      hint: `Choose one of: ${offered}. Every interface at once (0.0.0.0) is not offered.`,
     });
   }
   const secure = tls ?? !known.loopback;
   if (!secure && !known.loopback) {
     throw new UserError('Plain HTTP is offered on loopback only', {
-      code: 'review-share', where: 'tls', hint: 'Share over HTTPS on this interface: other machines on its network can reach it.',
+      code: 'review-share',
+      where: 'tls',
+      hint: 'Share over HTTPS on this interface: other machines on its network can reach it.',
     });
   }
   return { host: known.address, tls: secure };

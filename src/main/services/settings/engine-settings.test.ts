@@ -18,7 +18,8 @@ import { applyEngineSettings, engineConfig } from './engine-settings';
 
 let script = '';
 const cleanups: (() => Promise<void> | void)[] = [];
-const CUDA_REASON = 'CUDA provider binaries are not installed: run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install';
+const CUDA_REASON =
+  'CUDA provider binaries are not installed: run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install';
 const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
 beforeAll(async () => {
@@ -36,11 +37,23 @@ function compose(initial?: object) {
   if (initial) fs.writeFileSync(path.join(dir, SETTINGS_FILE), JSON.stringify(initial));
   const host = new EngineHost(script, spawnChildProcess);
   const statuses: EngineStatus[] = [];
-  const settings = new SettingsService({ userDataDir: dir, events: { emit: () => undefined }, maxThreads: 2, apply: applyEngineSettings(host, path.join(dir, 'weight-cache')) });
+  const settings = new SettingsService({
+    userDataDir: dir,
+    events: { emit: () => undefined },
+    maxThreads: 2,
+    apply: applyEngineSettings(host, path.join(dir, 'weight-cache')),
+  });
   void host.reconfigure(engineConfig(settings.current.engine));
   const engine = new EngineService(host, { emit: (_event, status) => statuses.push(EngineStatus.parse(status)) });
-  const dispatcher = new Dispatcher({ engine: engineContract, settings: settingsContract }, { engine, settings }, { validateResults: true });
-  cleanups.push(() => host.dispose(), () => engine.dispose());
+  const dispatcher = new Dispatcher(
+    { engine: engineContract, settings: settingsContract },
+    { engine, settings },
+    { validateResults: true },
+  );
+  cleanups.push(
+    () => host.dispose(),
+    () => engine.dispose(),
+  );
   const call = async (service: 'engine' | 'settings', method: string, arg: unknown = {}) => {
     const response = await dispatcher.handle({ service, method, arg }, { transport: 'test' });
     if (!response.ok) throw new Error(`${service}.${method}: ${response.error.message}`);
@@ -53,9 +66,22 @@ describe.runIf(onLinuxX64)('engine settings', () => {
   it('runs sessions on CPU with the reason when CUDA is requested, and back on CPU without a fallback after switching', async () => {
     const { host, call, statuses } = compose({ version: 1, engine: { executionProvider: 'cuda', threads: 1 } });
     await host.start();
-    expect(EngineStatus.parse(await call('engine', 'status'))).toMatchObject({ state: 'ready', requestedProvider: 'cuda', provider: 'cpu', fallbackReason: CUDA_REASON });
+    expect(EngineStatus.parse(await call('engine', 'status'))).toMatchObject({
+      state: 'ready',
+      requestedProvider: 'cuda',
+      provider: 'cpu',
+      fallbackReason: CUDA_REASON,
+    });
     expect(await call('engine', 'selfTest', { size: 8 })).toMatchObject({ ok: true, provider: 'cpu' });
-    expect(await host.request('executionInfo', {})).toEqual({ requestedProvider: 'cuda', provider: 'cpu', fallbackReason: CUDA_REASON, threads: 1, intraOpNumThreads: 1, spinThreads: true, intraOpAllowSpinning: true });
+    expect(await host.request('executionInfo', {})).toEqual({
+      requestedProvider: 'cuda',
+      provider: 'cpu',
+      fallbackReason: CUDA_REASON,
+      threads: 1,
+      intraOpNumThreads: 1,
+      spinThreads: true,
+      intraOpAllowSpinning: true,
+    });
 
     const probes = ProviderProbe.array().parse(await call('engine', 'probeProviders'));
     expect(probes.find((p) => p.name === 'cpu')).toMatchObject({ available: true });
@@ -63,7 +89,13 @@ describe.runIf(onLinuxX64)('engine settings', () => {
 
     const restartsBefore = host.status.restarts;
     await call('settings', 'update', { engine: { executionProvider: 'cpu', threads: 2 } });
-    expect(host.status).toMatchObject({ state: 'ready', requestedProvider: 'cpu', provider: 'cpu', fallbackReason: null, restarts: restartsBefore + 1 });
+    expect(host.status).toMatchObject({
+      state: 'ready',
+      requestedProvider: 'cpu',
+      provider: 'cpu',
+      fallbackReason: null,
+      restarts: restartsBefore + 1,
+    });
     expect(await host.request('executionInfo', {})).toMatchObject({ threads: 2, intraOpNumThreads: 2 });
     expect(statuses.map((s) => s.state)).toContain('restarting');
     expect(statuses.at(-1)).toMatchObject({ state: 'ready', provider: 'cpu', fallbackReason: null });
@@ -77,7 +109,11 @@ describe.runIf(onLinuxX64)('engine settings', () => {
     expect(host.status.restarts).toBe(0);
     await call('settings', 'update', { engine: { threads: 1 } });
     expect(host.status).toMatchObject({ state: 'ready', restarts: 1 });
-    expect(await host.request('executionInfo', {})).toMatchObject({ threads: 1, intraOpNumThreads: 1, provider: 'cpu' });
+    expect(await host.request('executionInfo', {})).toMatchObject({
+      threads: 1,
+      intraOpNumThreads: 1,
+      provider: 'cpu',
+    });
   });
 
   it('restarts the worker when spinning is switched, and its inference sessions get it', async () => {
@@ -103,9 +139,19 @@ describe.runIf(onLinuxX64)('engine settings', () => {
 
   it('refuses an unknown provider at every boundary: settings.update and the worker config', async () => {
     const { dispatcher } = compose();
-    const response = await dispatcher.handle({ service: 'settings', method: 'update', arg: { engine: { executionProvider: 'rocm' } } }, { transport: 'test' });
-    expect(response).toMatchObject({ ok: false, error: { kind: 'user', code: 'validation', where: 'settings.update: engine.executionProvider' } });
-    expect(WorkerConfig.safeParse({ threads: 0, spinThreads: true, provider: 'cpu', testHooks: false }).success).toBe(true);
-    expect(WorkerConfig.safeParse({ threads: 0, spinThreads: true, provider: 'rocm', testHooks: false }).success).toBe(false);
+    const response = await dispatcher.handle(
+      { service: 'settings', method: 'update', arg: { engine: { executionProvider: 'rocm' } } },
+      { transport: 'test' },
+    );
+    expect(response).toMatchObject({
+      ok: false,
+      error: { kind: 'user', code: 'validation', where: 'settings.update: engine.executionProvider' },
+    });
+    expect(WorkerConfig.safeParse({ threads: 0, spinThreads: true, provider: 'cpu', testHooks: false }).success).toBe(
+      true,
+    );
+    expect(WorkerConfig.safeParse({ threads: 0, spinThreads: true, provider: 'rocm', testHooks: false }).success).toBe(
+      false,
+    );
   });
 });

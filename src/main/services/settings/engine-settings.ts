@@ -18,12 +18,18 @@ export function weightSettings(settings: EngineSettings, cacheFolder: string): W
  * SettingsService's `apply` for the engine section: resolves when the restarted worker is ready. Weight formats need
  * no restart (models.setWeightFormat has told the running worker); the host keeps them for the next worker.
  */
-export function applyEngineSettings(host: EngineControl, weightCacheFolder: string): (next: Settings, previous: Settings) => Promise<void> {
+export function applyEngineSettings(
+  host: EngineControl,
+  weightCacheFolder: string,
+): (next: Settings, previous: Settings) => Promise<void> {
   return async (next, previous) => {
     host.setWeights(weightSettings(next.engine, weightCacheFolder));
     const config = engineConfig(next.engine);
     const before = engineConfig(previous.engine);
-    const changed = config.threads !== before.threads || config.provider !== before.provider || config.spinThreads !== before.spinThreads;
+    const changed =
+      config.threads !== before.threads ||
+      config.provider !== before.provider ||
+      config.spinThreads !== before.spinThreads;
     if (changed) await host.reconfigure(config);
   };
 }

@@ -17,7 +17,8 @@ export function readSettingsFile(file: string, warn: Warn): Settings {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if (!(isErrnoException(error) && error.code === 'ENOENT')) warn(`Could not read ${file} (${describe(error)}); using default settings.`);
+    if (!(isErrnoException(error) && error.code === 'ENOENT'))
+      warn(`Could not read ${file} (${describe(error)}); using default settings.`);
     return Settings.parse({});
   }
   let raw: unknown;
@@ -54,7 +55,10 @@ function without(value: unknown, at: z.core.$ZodIssue['path']): unknown {
   if (at.length === 0) return {};
   const [head, ...rest] = at;
   if (!isObject(value) || head === undefined || typeof head === 'symbol' || !(head in value)) return value;
-  if (Array.isArray(value)) return rest.length === 0 ? value.filter((_, i) => i !== Number(head)) : value.map((v, i) => (i === Number(head) ? without(v, rest) : v));
+  if (Array.isArray(value))
+    return rest.length === 0
+      ? value.filter((_, i) => i !== Number(head))
+      : value.map((v, i) => (i === Number(head) ? without(v, rest) : v));
   const copy: Record<string, unknown> = { ...value };
   const key = String(head);
   if (rest.length === 0) delete copy[key];

@@ -10,7 +10,10 @@ import { SETTINGS_FILE } from './settings-file';
 import { SettingsService, type SettingsServiceOptions } from './settings-service';
 
 let dir = '';
-const DEFAULTS: Settings = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} }, playground: {} };
+const DEFAULTS: Settings = {
+  engine: { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} },
+  playground: {},
+};
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-settings-'));
@@ -33,7 +36,8 @@ function open(options: Partial<SettingsServiceOptions> = {}) {
     ...options,
   });
   const dispatcher = new Dispatcher({ settings: settingsContract }, { settings: service }, { validateResults: true });
-  const call = (method: string, arg: unknown) => dispatcher.handle({ service: 'settings', method, arg }, { transport: 'test' });
+  const call = (method: string, arg: unknown) =>
+    dispatcher.handle({ service: 'settings', method, arg }, { transport: 'test' });
   return { service, call, events, warnings, applied };
 }
 
@@ -51,7 +55,10 @@ describe('SettingsService', () => {
   it('saves an update, announces it, applies it, and a new instance reads it back', async () => {
     const a = open();
     const result = await a.call('update', { engine: { executionProvider: 'cuda' } });
-    const cuda = { engine: { executionProvider: 'cuda', threads: 0, spinThreads: true, weightFormats: {} }, playground: {} };
+    const cuda = {
+      engine: { executionProvider: 'cuda', threads: 0, spinThreads: true, weightFormats: {} },
+      playground: {},
+    };
     expect(result).toEqual({ ok: true, result: cuda });
     expect(a.events).toEqual([cuda]);
     expect(a.applied).toEqual([[cuda, DEFAULTS]]);
@@ -59,14 +66,23 @@ describe('SettingsService', () => {
 
     await a.call('update', { engine: { threads: 2 } });
     const b = open();
-    expect(await b.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cuda', threads: 2, spinThreads: true, weightFormats: {} }, playground: {} } });
+    expect(await b.call('get', {})).toEqual({
+      ok: true,
+      result: {
+        engine: { executionProvider: 'cuda', threads: 2, spinThreads: true, weightFormats: {} },
+        playground: {},
+      },
+    });
     expect(b.warnings).toEqual([]);
     expect(fs.readdirSync(path.dirname(file()))).toEqual([SETTINGS_FILE]); // no temp files left by the atomic writes
   });
 
   it('does not save, announce or apply an update that changes nothing', async () => {
     const { call, events, applied } = open();
-    expect(await call('update', { engine: { executionProvider: 'cpu', threads: 0 } })).toEqual({ ok: true, result: DEFAULTS });
+    expect(await call('update', { engine: { executionProvider: 'cpu', threads: 0 } })).toEqual({
+      ok: true,
+      result: DEFAULTS,
+    });
     expect(events).toEqual([]);
     expect(applied).toEqual([]);
     expect(fs.existsSync(file())).toBe(false);
@@ -86,9 +102,15 @@ describe('SettingsService', () => {
     ];
     for (const [arg, where] of cases) {
       const response = await call('update', arg);
-      expect(response, JSON.stringify(arg)).toMatchObject({ ok: false, error: { kind: 'user', code: 'validation', where } });
+      expect(response, JSON.stringify(arg)).toMatchObject({
+        ok: false,
+        error: { kind: 'user', code: 'validation', where },
+      });
     }
-    expect(await call('update', { engine: { threads: 5 } })).toMatchObject({ ok: false, error: { message: expect.stringContaining('1 to 4') } });
+    expect(await call('update', { engine: { threads: 5 } })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('1 to 4') },
+    });
     expect(await call('get', {})).toEqual({ ok: true, result: DEFAULTS });
     expect(events).toEqual([]);
   });
@@ -100,14 +122,27 @@ describe('SettingsService', () => {
     expect(await call('get', {})).toEqual({ ok: true, result: DEFAULTS });
     expect(warnings).toEqual([expect.stringContaining('is not valid JSON')]);
     await call('update', { engine: { threads: 1 } });
-    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} }, playground: {} });
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({
+      version: 1,
+      engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
+      playground: {},
+    });
   });
 
   it('keeps the valid fields of a damaged file and names each field it replaced with its default', async () => {
     fs.mkdirSync(path.dirname(file()), { recursive: true });
-    fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'quantum', threads: 2 }, future: true }));
+    fs.writeFileSync(
+      file(),
+      JSON.stringify({ version: 1, engine: { executionProvider: 'quantum', threads: 2 }, future: true }),
+    );
     const a = open();
-    expect(await a.call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} }, playground: {} } });
+    expect(await a.call('get', {})).toEqual({
+      ok: true,
+      result: {
+        engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} },
+        playground: {},
+      },
+    });
     expect(a.warnings).toEqual([expect.stringMatching(/engine\.executionProvider: .*using its default/)]);
 
     for (const content of ['[1, 2]', '"cpu"', 'null', JSON.stringify({ engine: 'fast' })]) {
@@ -122,21 +157,39 @@ describe('SettingsService', () => {
     fs.mkdirSync(path.dirname(file()), { recursive: true });
     fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'cpu', threads: 2 } }));
     const { call, warnings } = open();
-    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} }, playground: {} } });
+    expect(await call('get', {})).toEqual({
+      ok: true,
+      result: {
+        engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} },
+        playground: {},
+      },
+    });
     expect(warnings).toEqual([]);
   });
 
   it('replaces a spinThreads that is not a boolean with its default, with a warning, keeping the other fields', async () => {
     fs.mkdirSync(path.dirname(file()), { recursive: true });
-    fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'cpu', threads: 1, spinThreads: 'no' } }));
+    fs.writeFileSync(
+      file(),
+      JSON.stringify({ version: 1, engine: { executionProvider: 'cpu', threads: 1, spinThreads: 'no' } }),
+    );
     const { call, warnings } = open();
-    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} }, playground: {} } });
+    expect(await call('get', {})).toEqual({
+      ok: true,
+      result: {
+        engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
+        playground: {},
+      },
+    });
     expect(warnings).toEqual([expect.stringMatching(/engine\.spinThreads: .*using its default/)]);
   });
 
   it('saves spinThreads off, applies it, and a new instance reads it back', async () => {
     const a = open();
-    const off = { engine: { executionProvider: 'cpu', threads: 0, spinThreads: false, weightFormats: {} }, playground: {} };
+    const off = {
+      engine: { executionProvider: 'cpu', threads: 0, spinThreads: false, weightFormats: {} },
+      playground: {},
+    };
     expect(await a.call('update', { engine: { spinThreads: false } })).toEqual({ ok: true, result: off });
     expect(a.applied).toEqual([[off, DEFAULTS]]);
     expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, ...off });
@@ -153,21 +206,33 @@ describe('SettingsService', () => {
 
   it('applies quick successive updates in order, each seeing the previous one', async () => {
     const { service, applied } = open();
-    await Promise.all([service.update({ engine: { threads: 1 } }), service.update({ engine: { executionProvider: 'webgpu' } })]);
+    await Promise.all([
+      service.update({ engine: { threads: 1 } }),
+      service.update({ engine: { executionProvider: 'webgpu' } }),
+    ]);
     expect(applied.map(([next]) => next.engine)).toEqual([
       { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
       { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} },
     ]);
-    expect(await service.get()).toEqual({ engine: { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} }, playground: {} });
+    expect(await service.get()).toEqual({
+      engine: { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} },
+      playground: {},
+    });
   });
 
   it('keeps weight formats per model by content hash and rejects an unknown format, naming it', async () => {
     const { call } = open();
-    expect(await call('update', { engine: { weightFormats: { abc123: 'q4' } } })).toEqual({ ok: true, result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, playground: {} } });
+    expect(await call('update', { engine: { weightFormats: { abc123: 'q4' } } })).toEqual({
+      ok: true,
+      result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, playground: {} },
+    });
     const bad = await call('update', { engine: { weightFormats: { abc123: 'q3' } } });
     expect(bad.ok).toBe(false);
     expect(JSON.stringify(bad)).toMatch(/weightFormats/);
-    expect(await call('get', {})).toEqual({ ok: true, result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, playground: {} } });
+    expect(await call('get', {})).toEqual({
+      ok: true,
+      result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, playground: {} },
+    });
   });
 
   it('the schema fills every default, so later settings can be added beside engine', () => {

@@ -4,7 +4,12 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import { PlaygroundSettings } from '../../../shared/contract/generation';
-import { Settings, type SettingsLimits, type SettingsPatch, type settingsContract } from '../../../shared/contract/settings';
+import {
+  Settings,
+  type SettingsLimits,
+  type SettingsPatch,
+  type settingsContract,
+} from '../../../shared/contract/settings';
 import { UserError } from '../../../shared/errors';
 import { SETTINGS_FILE, readSettingsFile, writeSettingsFile } from './settings-file';
 
@@ -36,7 +41,9 @@ export class SettingsService implements ServiceImpl<typeof settingsContract> {
     const warn = options.onWarning ?? ((message: string) => console.warn(`[settings] ${message}`));
     const loaded = readSettingsFile(this.file, warn);
     if (loaded.engine.threads > this.maxThreads) {
-      warn(`${this.file}: engine.threads: ${loaded.engine.threads} is more than this machine's ${this.maxThreads} cores; using automatic.`);
+      warn(
+        `${this.file}: engine.threads: ${loaded.engine.threads} is more than this machine's ${this.maxThreads} cores; using automatic.`,
+      );
       loaded.engine.threads = 0;
     }
     this.settings = loaded;
@@ -74,7 +81,10 @@ export class SettingsService implements ServiceImpl<typeof settingsContract> {
         .filter(([id]) => id !== workspaceId)
         .sort(([, a], [, b]) => b.savedAt.localeCompare(a.savedAt))
         .slice(0, PLAYGROUND_WORKSPACES_KEPT - 1);
-      const next = Settings.parse({ ...this.settings, playground: { ...Object.fromEntries(kept), [workspaceId]: { ...value, savedAt: now.toISOString() } } });
+      const next = Settings.parse({
+        ...this.settings,
+        playground: { ...Object.fromEntries(kept), [workspaceId]: { ...value, savedAt: now.toISOString() } },
+      });
       await writeSettingsFile(this.file, next);
       this.settings = next;
       this.options.events.emit('onChanged', next);
@@ -90,11 +100,14 @@ export class SettingsService implements ServiceImpl<typeof settingsContract> {
   private async apply(patch: SettingsPatch): Promise<Settings> {
     const threads = patch.engine?.threads;
     if (threads !== undefined && threads > this.maxThreads) {
-      throw new UserError(`Threads must be 0 (automatic) or 1 to ${this.maxThreads}, this machine's logical cores; got ${threads}`, {
-        code: 'validation',
-        where: 'settings.update: engine.threads',
-        hint: `Choose a number from 0 to ${this.maxThreads}.`,
-      });
+      throw new UserError(
+        `Threads must be 0 (automatic) or 1 to ${this.maxThreads}, this machine's logical cores; got ${threads}`,
+        {
+          code: 'validation',
+          where: 'settings.update: engine.threads',
+          hint: `Choose a number from 0 to ${this.maxThreads}.`,
+        },
+      );
     }
     const previous = this.settings;
     const next = Settings.parse({ ...previous, engine: { ...previous.engine, ...patch.engine } });

@@ -36,12 +36,24 @@ export async function resolveSpecialization(spec: Specialization, deps: ResolveD
   let softPromptTokens = 0;
   if (spec.loraAdapterId !== null) {
     const a = deps.adapters.record(spec.loraAdapterId);
-    folders.set(a.id, { folder: a.folder, lora: true, softPrompt: false, baseContentHash: model.contentHash, contentHash: await deps.adapters.contentHash(a.id) });
+    folders.set(a.id, {
+      folder: a.folder,
+      lora: true,
+      softPrompt: false,
+      baseContentHash: model.contentHash,
+      contentHash: await deps.adapters.contentHash(a.id),
+    });
   }
   if (spec.softPromptAdapterId !== null) {
     const a = deps.adapters.record(spec.softPromptAdapterId);
     const same = folders.get(a.id);
-    folders.set(a.id, { folder: a.folder, lora: same?.lora ?? false, softPrompt: true, baseContentHash: model.contentHash, contentHash: await deps.adapters.contentHash(a.id) });
+    folders.set(a.id, {
+      folder: a.folder,
+      lora: same?.lora ?? false,
+      softPrompt: true,
+      baseContentHash: model.contentHash,
+      contentHash: await deps.adapters.contentHash(a.id),
+    });
     softPromptTokens = await virtualTokens(a);
   }
   const setId = spec.demonstrationSetVersionId;
@@ -69,32 +81,53 @@ export interface RowPrompt {
  * The generation prompts of rows (one render batch): the rendered text as raw completion, or as a user turn of the
  * chat template. The first row that fails to render throws its UserError.
  */
-export async function promptsFor(r: ResolvedSpecialization, rows: readonly { row: Record<string, unknown>; where: string }[], roles: RowRoles, signal?: AbortSignal): Promise<RowPrompt[]> {
+export async function promptsFor(
+  r: ResolvedSpecialization,
+  rows: readonly { row: Record<string, unknown>; where: string }[],
+  roles: RowRoles,
+  signal?: AbortSignal,
+): Promise<RowPrompt[]> {
   const items = rows.map(({ row, where }) => ({ row, examples: r.examplesFor(row), where }));
   const outcomes = await r.render(r.template, roles, items, { stopOnError: true, ...(signal ? { signal } : {}) });
   return outcomes.map((outcome) => {
     if (!outcome.ok) throw outcome.error;
     const rendered = outcome.rendered;
     if (!rendered.chat) return { prompt: { mode: 'raw', text: rendered.text }, rendered };
-    const messages = [...(rendered.system ? [{ role: 'system', content: rendered.system }] : []), { role: 'user', content: rendered.text }];
+    const messages = [
+      ...(rendered.system ? [{ role: 'system', content: rendered.system }] : []),
+      { role: 'user', content: rendered.text },
+    ];
     return { prompt: { mode: 'chat', messages }, rendered };
   });
 }
 
 /** The generation prompt of one row. */
-export async function promptFor(r: ResolvedSpecialization, row: Record<string, unknown>, roles: RowRoles, where: string): Promise<RowPrompt> {
+export async function promptFor(
+  r: ResolvedSpecialization,
+  row: Record<string, unknown>,
+  roles: RowRoles,
+  where: string,
+): Promise<RowPrompt> {
   const [one] = await promptsFor(r, [{ row, where }], roles);
   return one!;
 }
 
 async function virtualTokens(a: AdapterRecord): Promise<number> {
-  const configs = a.method === 'both' ? [join(a.folder, 'prompt_tuning', 'adapter_config.json')] : [join(a.folder, 'adapter_config.json')];
+  const configs =
+    a.method === 'both'
+      ? [join(a.folder, 'prompt_tuning', 'adapter_config.json')]
+      : [join(a.folder, 'adapter_config.json')];
   for (const path of configs) {
     try {
       const n = (JSON.parse(await readFile(path, 'utf8')) as { num_virtual_tokens?: unknown }).num_virtual_tokens;
       if (typeof n === 'number') return n;
     } catch (error) {
-      throw new UserError(`Cannot read the soft prompt's configuration of adapter "${a.name}"`, { code: 'adapter-missing', where: path, hint: 'The adapter folder may have been moved or deleted; import it again.', cause: error });
+      throw new UserError(`Cannot read the soft prompt's configuration of adapter "${a.name}"`, {
+        code: 'adapter-missing',
+        where: path,
+        hint: 'The adapter folder may have been moved or deleted; import it again.',
+        cause: error,
+      });
     }
   }
   return 0;

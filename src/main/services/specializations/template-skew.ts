@@ -9,8 +9,13 @@ export interface SkewDeps {
   readonly templateVersion: (id: string) => { name: string; version: number };
 }
 
-export function templateSkewWarnings(spec: Pick<Specialization, 'loraAdapterId' | 'softPromptAdapterId' | 'templateVersionId'>, deps: SkewDeps): string[] {
-  const adapters = [...new Set([spec.loraAdapterId, spec.softPromptAdapterId].filter((id): id is string => id !== null))];
+export function templateSkewWarnings(
+  spec: Pick<Specialization, 'loraAdapterId' | 'softPromptAdapterId' | 'templateVersionId'>,
+  deps: SkewDeps,
+): string[] {
+  const adapters = [
+    ...new Set([spec.loraAdapterId, spec.softPromptAdapterId].filter((id): id is string => id !== null)),
+  ];
   const label = (id: string): string => {
     const v = deps.templateVersion(id);
     return `template "${v.name}" version ${v.version}`;
@@ -21,7 +26,7 @@ export function templateSkewWarnings(spec: Pick<Specialization, 'loraAdapterId' 
     const served = spec.templateVersionId === null ? 'no template' : label(spec.templateVersionId);
     return [
       `Train/serve skew: the adapter "${deps.adapterName(adapterId)}" was trained with ${label(trained)}, and this specialization uses ${served}. ` +
-      'Its prompts differ from the ones the adapter learned; use the same version, or train the adapter again with this one.',
+        'Its prompts differ from the ones the adapter learned; use the same version, or train the adapter again with this one.',
     ];
   });
 }

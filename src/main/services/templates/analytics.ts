@@ -27,13 +27,23 @@ export interface AnalyticsInput {
   readonly examplesFor: (row: Record<string, unknown>) => PoolRow[];
 }
 
-export async function demonstrationAnalytics(input: AnalyticsInput, deps: { datasets: DatasetReader; engine: EngineClient; renderer: TemplateRenderer }): Promise<DemonstrationAnalytics> {
+export async function demonstrationAnalytics(
+  input: AnalyticsInput,
+  deps: { datasets: DatasetReader; engine: EngineClient; renderer: TemplateRenderer },
+): Promise<DemonstrationAnalytics> {
   const facts = deps.datasets.versionFacts(input.set.datasetVersionId);
   if (facts.roles.reference === null) {
-    throw new UserError(`${facts.name} v${facts.version} has no reference field to score outputs against`, { code: 'demos-analytics', where: 'demonstrationSetVersionId' });
+    throw new UserError(`${facts.name} v${facts.version} has no reference field to score outputs against`, {
+      code: 'demos-analytics',
+      where: 'demonstrationSetVersionId',
+    });
   }
   const rows = deps.datasets.readRows(input.set.datasetVersionId, 'validation', { limit: input.sample });
-  if (rows.length === 0) throw new UserError(`${facts.name} v${facts.version} has no validation rows`, { code: 'demos-analytics', where: 'demonstrationSetVersionId' });
+  if (rows.length === 0)
+    throw new UserError(`${facts.name} v${facts.version} has no validation rows`, {
+      code: 'demos-analytics',
+      where: 'demonstrationSetVersionId',
+    });
 
   // Prompts in order: per row, [all, without demo 0, without demo 1, ...], rendered in one batch.
   const toRender: RowToRender[] = [];
@@ -41,12 +51,21 @@ export async function demonstrationAnalytics(input: AnalyticsInput, deps: { data
     const picks = input.examplesFor(row.data);
     const variants = [picks, ...picks.map((_p, i) => picks.filter((_q, j) => j !== i))];
     const start = toRender.length;
-    for (const examples of variants) toRender.push({ row: row.data, examples: examples.map((e) => e.data), where: `row ${row.idx + 1}` });
+    for (const examples of variants)
+      toRender.push({ row: row.data, examples: examples.map((e) => e.data), where: `row ${row.idx + 1}` });
     const ref = row.data[facts.roles.reference!];
-    return { start, keys: picks.map((p) => p.key), reference: typeof ref === 'string' ? ref : ref === undefined || ref === null ? null : JSON.stringify(ref) };
+    return {
+      start,
+      keys: picks.map((p) => p.key),
+      reference: typeof ref === 'string' ? ref : ref === undefined || ref === null ? null : JSON.stringify(ref),
+    };
   });
   if (toRender.length > MAX_PROMPTS) {
-    throw new UserError(`The analysis needs ${toRender.length} generations, over the ${MAX_PROMPTS} of one run`, { code: 'demos-analytics', where: 'sample', hint: 'Use a smaller sample or fewer demonstrations.' });
+    throw new UserError(`The analysis needs ${toRender.length} generations, over the ${MAX_PROMPTS} of one run`, {
+      code: 'demos-analytics',
+      where: 'sample',
+      hint: 'Use a smaller sample or fewer demonstrations.',
+    });
   }
   const prompts: GenerationPrompt[] = [];
   for (const outcome of await renderRows(deps.renderer, input.compiled, facts.roles, toRender, { stopOnError: true })) {
@@ -60,7 +79,8 @@ export async function demonstrationAnalytics(input: AnalyticsInput, deps: { data
     adapterFolders: [],
     stream: false,
   });
-  const score = (i: number, reference: string | null): number => scoreExample(input.metric, { output: out.rows[i]!.text, reference }).score ?? 0;
+  const score = (i: number, reference: string | null): number =>
+    scoreExample(input.metric, { output: out.rows[i]!.text, reference }).score ?? 0;
   const looRows: LeaveOneOutRow[] = plan.map((p) => ({
     all: score(p.start, p.reference),
     without: new Map(p.keys.map((key, i) => [key, score(p.start + 1 + i, p.reference)])),

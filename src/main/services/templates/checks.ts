@@ -41,7 +41,13 @@ export interface ChecksDeps {
 /** The prompt generation receives for a rendered row (as specializations' promptFor builds it). */
 export function generationPrompt(rendered: RenderedText): GenerationPrompt {
   if (!rendered.chat) return { mode: 'raw', text: rendered.text };
-  return { mode: 'chat', messages: [...(rendered.system ? [{ role: 'system', content: rendered.system }] : []), { role: 'user', content: rendered.text }] };
+  return {
+    mode: 'chat',
+    messages: [
+      ...(rendered.system ? [{ role: 'system', content: rendered.system }] : []),
+      { role: 'user', content: rendered.text },
+    ],
+  };
 }
 
 /**
@@ -49,9 +55,22 @@ export function generationPrompt(rendered: RenderedText): GenerationPrompt {
  * count training uses, the chat template applied when `chat`, a system message folded into the user turn). Each row
  * counts its prompt plus the one EOS token appended to the empty target; rows over maxLength come back in tooLong.
  */
-export function measurePrompts(engine: EngineClient, model: ModelRecord, texts: readonly RenderedText[], chat: boolean, maxLength: number) {
+export function measurePrompts(
+  engine: EngineClient,
+  model: ModelRecord,
+  texts: readonly RenderedText[],
+  chat: boolean,
+  maxLength: number,
+) {
   const pairs = texts.map((t) => ({ prompt: chat && t.system ? `${t.system}\n\n${t.text}` : t.text, target: '' }));
-  return engine.request('prepareTrainingData', { modelFolder: model.folder, pairs, validation: [], chat, maxLength, numVirtualTokens: 0 });
+  return engine.request('prepareTrainingData', {
+    modelFolder: model.folder,
+    pairs,
+    validation: [],
+    chat,
+    maxLength,
+    numVirtualTokens: 0,
+  });
 }
 
 /** One rendered prompt's tokens (without the EOS measurePrompts adds: no limit, so the row is never left out). */
@@ -76,7 +95,9 @@ export async function runChecks(input: ChecksInput, deps: ChecksDeps): Promise<T
   const rows = deps.datasets.readRows(input.datasetVersionId, 'validation');
   if (rows.length === 0) {
     throw new UserError(`${facts.name} v${facts.version} has no validation rows to check the template on`, {
-      code: 'template-checks-data', where: 'datasetVersionId', hint: 'Choose a dataset version with a validation split.',
+      code: 'template-checks-data',
+      where: 'datasetVersionId',
+      hint: 'Choose a dataset version with a validation split.',
     });
   }
   const rendered: { row: ReaderRow; text: RenderedText }[] = [];
@@ -85,7 +106,12 @@ export async function runChecks(input: ChecksInput, deps: ChecksDeps): Promise<T
   let failureCount = 0;
   let stoppedAt: number | null = null;
   // One batch; a row stopped by the renderer's limits ends it (every later row would spend them again).
-  const outcomes = await renderRows(deps.renderer, input.compiled, facts.roles, rows.map((row) => ({ row: row.data, examples: input.examplesFor(row.data), where: `row ${row.idx + 1}` })));
+  const outcomes = await renderRows(
+    deps.renderer,
+    input.compiled,
+    facts.roles,
+    rows.map((row) => ({ row: row.data, examples: input.examplesFor(row.data), where: `row ${row.idx + 1}` })),
+  );
   for (const [i, outcome] of outcomes.entries()) {
     const row = rows[i]!;
     if (outcome.ok) {
@@ -99,50 +125,96 @@ export async function runChecks(input: ChecksInput, deps: ChecksDeps): Promise<T
   }
   const render: TemplateCheckReport['render'] = {
     outcome: failureCount === 0 ? 'passed' : 'failed',
-    message: stoppedAt !== null
-      ? `Stopped at validation row ${stoppedAt} of ${rows.length}: the template ran over the renderer's limits.`
-      : failureCount === 0 ? `All ${rows.length} validation rows render.` : `${failureCount} of ${rows.length} validation rows do not render.`,
-    rows: rows.length, failures, failureCount,
-    warnings: [...warnings].slice(0, 20).map(([message, n]) => (n === 1 ? message : `${message} (${n} of ${rows.length} rows)`)),
+    message:
+      stoppedAt !== null
+        ? `Stopped at validation row ${stoppedAt} of ${rows.length}: the template ran over the renderer's limits.`
+        : failureCount === 0
+          ? `All ${rows.length} validation rows render.`
+          : `${failureCount} of ${rows.length} validation rows do not render.`,
+    rows: rows.length,
+    failures,
+    failureCount,
+    warnings: [...warnings]
+      .slice(0, 20)
+      .map(([message, n]) => (n === 1 ? message : `${message} (${n} of ${rows.length} rows)`)),
   };
 
   const budget = await checkBudget(input, rendered, deps);
   const leakage = await probeLeakage(input, rendered.slice(0, PROBE_ROWS), deps);
   const target = checkTargetLeakage(templateFields(input.compiled.template), facts.roles, rows);
   return {
-    id: input.reportId, versionId: input.versionId, datasetVersionId: input.datasetVersionId, modelId: input.model.id,
-    demonstrationSetVersionId: input.demonstrationSetVersionId, ranAt: input.now,
-    passed: render.outcome === 'passed' && budget.outcome === 'passed' && leakage.outcome === 'passed' && target.outcome === 'passed',
-    render, budget, leakage, target,
+    id: input.reportId,
+    versionId: input.versionId,
+    datasetVersionId: input.datasetVersionId,
+    modelId: input.model.id,
+    demonstrationSetVersionId: input.demonstrationSetVersionId,
+    ranAt: input.now,
+    passed:
+      render.outcome === 'passed' &&
+      budget.outcome === 'passed' &&
+      leakage.outcome === 'passed' &&
+      target.outcome === 'passed',
+    render,
+    budget,
+    leakage,
+    target,
   };
 }
 
-async function checkBudget(input: ChecksInput, rendered: readonly { row: ReaderRow; text: RenderedText }[], deps: ChecksDeps): Promise<TemplateCheckReport['budget']> {
+async function checkBudget(
+  input: ChecksInput,
+  rendered: readonly { row: ReaderRow; text: RenderedText }[],
+  deps: ChecksDeps,
+): Promise<TemplateCheckReport['budget']> {
   const contextLength = input.model.contextLength;
   const reserve = Math.min(ANSWER_RESERVE, Math.floor(contextLength / 2));
-  const method = "The model's tokenizer (chat template applied when chat is on; a system message counted inside the user turn).";
+  const method =
+    "The model's tokenizer (chat template applied when chat is on; a system message counted inside the user turn).";
   const base = { method, contextLength, reserve };
-  if (rendered.length === 0) return { ...base, outcome: 'failed', message: 'No row rendered, so none could be measured.', maxPromptTokens: 0, overBudget: [] };
+  if (rendered.length === 0)
+    return {
+      ...base,
+      outcome: 'failed',
+      message: 'No row rendered, so none could be measured.',
+      maxPromptTokens: 0,
+      overBudget: [],
+    };
   const limit = contextLength - reserve;
   // The target is empty; the count includes the one EOS token training appends, which stands in for the answer's first.
-  const out = await measurePrompts(deps.engine, input.model, rendered.map((r) => r.text), input.compiled.like.chat, limit);
-  const overBudget = out.tooLong.map((t) => ({ rowIdx: rendered[t.row]!.row.idx, key: rendered[t.row]!.row.key, tokens: t.tokens }));
+  const out = await measurePrompts(
+    deps.engine,
+    input.model,
+    rendered.map((r) => r.text),
+    input.compiled.like.chat,
+    limit,
+  );
+  const overBudget = out.tooLong.map((t) => ({
+    rowIdx: rendered[t.row]!.row.idx,
+    key: rendered[t.row]!.row.key,
+    tokens: t.tokens,
+  }));
   const maxPromptTokens = Math.max(out.maxRowTokens, ...overBudget.map((o) => o.tokens));
   return {
     ...base,
     outcome: overBudget.length === 0 ? 'passed' : 'failed',
-    message: overBudget.length === 0
-      ? `The longest prompt is ${maxPromptTokens} tokens, within ${limit} (context ${contextLength} less ${reserve} for the answer).`
-      : `${overBudget.length} prompts are longer than ${limit} tokens (context ${contextLength} less ${reserve} for the answer).`,
+    message:
+      overBudget.length === 0
+        ? `The longest prompt is ${maxPromptTokens} tokens, within ${limit} (context ${contextLength} less ${reserve} for the answer).`
+        : `${overBudget.length} prompts are longer than ${limit} tokens (context ${contextLength} less ${reserve} for the answer).`,
     maxPromptTokens,
     overBudget: overBudget.slice(0, 50),
   };
 }
 
-async function probeLeakage(input: ChecksInput, sample: readonly { row: ReaderRow; text: RenderedText }[], deps: ChecksDeps): Promise<TemplateCheckReport['leakage']> {
+async function probeLeakage(
+  input: ChecksInput,
+  sample: readonly { row: ReaderRow; text: RenderedText }[],
+  deps: ChecksDeps,
+): Promise<TemplateCheckReport['leakage']> {
   const canary = canaryFor(input.versionId);
   const base = { canary, sample: sample.length, maxNewTokens: PROBE_NEW_TOKENS };
-  if (sample.length === 0) return { ...base, outcome: 'failed', message: 'No row rendered, so the probe could not run.', leaked: [] };
+  if (sample.length === 0)
+    return { ...base, outcome: 'failed', message: 'No row rendered, so the probe could not run.', leaked: [] };
   const out = await deps.engine.request('generate', {
     model: { folder: input.model.folder, contentHash: input.model.contentHash },
     prompts: sample.map(({ text }) => generationPrompt(withCanary(text, canary))),
@@ -157,9 +229,10 @@ async function probeLeakage(input: ChecksInput, sample: readonly { row: ReaderRo
   return {
     ...base,
     outcome: leaked.length === 0 ? 'passed' : 'failed',
-    message: leaked.length === 0
-      ? `No output of ${sample.length} sampled rows (greedy, ${PROBE_NEW_TOKENS} new tokens) reveals the canary.`
-      : `${leaked.length} of ${sample.length} outputs reveal the canary put in the system text.`,
+    message:
+      leaked.length === 0
+        ? `No output of ${sample.length} sampled rows (greedy, ${PROBE_NEW_TOKENS} new tokens) reveals the canary.`
+        : `${leaked.length} of ${sample.length} outputs reveal the canary put in the system text.`,
     leaked,
   };
 }

@@ -12,11 +12,17 @@ const pool = [
 
 describe('selectDemonstrations', () => {
   it('fixed keeps the set order', () => {
-    expect(selectDemonstrations({ kind: 'fixed' }, pool, null, ['message']).map((p) => p.key)).toEqual(['a', 'b', 'c', 'd']);
+    expect(selectDemonstrations({ kind: 'fixed' }, pool, null, ['message']).map((p) => p.key)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
   });
 
   it('random draws k distinct rows, the same for a seed and for every input', () => {
-    const pick = (seed: number, input: Record<string, unknown> | null) => selectDemonstrations({ kind: 'random', k: 2, seed }, pool, input, ['message']).map((p) => p.key);
+    const pick = (seed: number, input: Record<string, unknown> | null) =>
+      selectDemonstrations({ kind: 'random', k: 2, seed }, pool, input, ['message']).map((p) => p.key);
     const first = pick(7, null);
     expect(first).toHaveLength(2);
     expect(new Set(first).size).toBe(2);
@@ -26,7 +32,8 @@ describe('selectDemonstrations', () => {
   });
 
   it('similar takes the k rows sharing the most words with the input, ties in set order', () => {
-    const keys = (message: string, k: number) => selectDemonstrations({ kind: 'similar', k }, pool, { message }, ['message']).map((p) => p.key);
+    const keys = (message: string, k: number) =>
+      selectDemonstrations({ kind: 'similar', k }, pool, { message }, ['message']).map((p) => p.key);
     expect(keys('wrong invoice again', 2)).toEqual(['a', 'c']);
     expect(keys('password reset', 1)).toEqual(['d']);
     expect(keys('zzz', 2)).toEqual(['a', 'b']);
@@ -42,8 +49,20 @@ describe('selectDemonstrations', () => {
 describe('leaveOneOut', () => {
   it('averages score with all minus score without each demonstration, over the rows that had it', () => {
     const rows = [
-      { all: 1, without: new Map([['a', 0], ['b', 1]]) },
-      { all: 0.5, without: new Map([['a', 0.5], ['b', 1]]) },
+      {
+        all: 1,
+        without: new Map([
+          ['a', 0],
+          ['b', 1],
+        ]),
+      },
+      {
+        all: 0.5,
+        without: new Map([
+          ['a', 0.5],
+          ['b', 1],
+        ]),
+      },
       { all: 1, without: new Map([['a', 0]]) },
     ];
     const result = leaveOneOut(['a', 'b', 'c'], rows);

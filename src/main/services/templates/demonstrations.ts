@@ -12,10 +12,12 @@ export interface PoolRow {
 
 /** Lower-cased word tokens (letters and digits, any script) of the input fields' values. */
 export function inputTokens(data: Record<string, unknown>, inputFields: readonly string[]): Set<string> {
-  const text = inputFields.map((f) => {
-    const v = data[f];
-    return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
-  }).join(' ');
+  const text = inputFields
+    .map((f) => {
+      const v = data[f];
+      return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
+    })
+    .join(' ');
   return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
 }
 
@@ -27,7 +29,12 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
 }
 
 /** The demonstrations an input gets, in the order they are shown. `input` is needed only by `similar`. */
-export function selectDemonstrations(selection: DemonstrationSelection, pool: readonly PoolRow[], input: Record<string, unknown> | null, inputFields: readonly string[]): PoolRow[] {
+export function selectDemonstrations(
+  selection: DemonstrationSelection,
+  pool: readonly PoolRow[],
+  input: Record<string, unknown> | null,
+  inputFields: readonly string[],
+): PoolRow[] {
   switch (selection.kind) {
     case 'fixed':
       return [...pool];
@@ -70,7 +77,11 @@ export interface DemoContribution {
 }
 
 /** Leave-one-out contribution of each demonstration, in `keys` order, with a paired bootstrap CI (seeded). */
-export function leaveOneOut(keys: readonly string[], rows: readonly LeaveOneOutRow[], seed = 1): { baseline: number; n: number; demos: DemoContribution[] } {
+export function leaveOneOut(
+  keys: readonly string[],
+  rows: readonly LeaveOneOutRow[],
+  seed = 1,
+): { baseline: number; n: number; demos: DemoContribution[] } {
   const demos = keys.map((rowKey) => {
     const withIt = rows.filter((r) => r.without.has(rowKey));
     const a = withIt.map((r) => r.all);

@@ -59,7 +59,12 @@ export function compileTemplate(source: string, where = 'template'): GuardedTemp
   try {
     return parseGuarded(source);
   } catch (error) {
-    if (error instanceof TemplateFailureError) throw failureError(error.failure, error.failure.code === 'template-syntax' ? 'The template cannot be parsed' : 'The template cannot be used', where);
+    if (error instanceof TemplateFailureError)
+      throw failureError(
+        error.failure,
+        error.failure.code === 'template-syntax' ? 'The template cannot be parsed' : 'The template cannot be used',
+        where,
+      );
     throw error;
   }
 }
@@ -69,7 +74,9 @@ export function compile(like: TemplateLike, where = 'template'): CompiledTemplat
 }
 
 export function hashTemplate(t: TemplateLike): string {
-  return createHash('sha256').update(JSON.stringify(['template/1', t.source, t.system, t.chat])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(['template/1', t.source, t.system, t.chat]))
+    .digest('hex');
 }
 
 /**
@@ -86,8 +93,14 @@ export async function renderRows(
   items: readonly RowToRender[],
   options: { stopOnError?: boolean; signal?: AbortSignal } = {},
 ): Promise<RowOutcome[]> {
-  if (compiled === null) return items.map((item) => ({ ok: true, rendered: { ...plainText(item, roles), warnings: [] } }));
-  const hidden = roles.reference === null ? undefined : { [roles.reference]: `"${roles.reference}" is the reference (the expected answer), which never reaches a prompt` };
+  if (compiled === null)
+    return items.map((item) => ({ ok: true, rendered: { ...plainText(item, roles), warnings: [] } }));
+  const hidden =
+    roles.reference === null
+      ? undefined
+      : {
+          [roles.reference]: `"${roles.reference}" is the reference (the expected answer), which never reaches a prompt`,
+        };
   const outcomes: RowOutcome[] = [];
   for (let start = 0; start < items.length; start += RENDER_BATCH_ROWS) {
     const chunk = items.slice(start, start + RENDER_BATCH_ROWS);
@@ -98,16 +111,44 @@ export async function renderRows(
     });
     let results;
     try {
-      results = await renderer.render({ source: compiled.like.source, rows, warnUndefined: true, ...(hidden ? { hidden } : {}), stopOnError: options.stopOnError ?? false }, options.signal);
+      results = await renderer.render(
+        {
+          source: compiled.like.source,
+          rows,
+          warnUndefined: true,
+          ...(hidden ? { hidden } : {}),
+          stopOnError: options.stopOnError ?? false,
+        },
+        options.signal,
+      );
     } catch (error) {
       // The worker was stopped (or the template does not parse): the row it was on is named when known.
-      if (error instanceof TemplateFailureError) throw failureError(error.failure, `${capital(chunk[0]?.where ?? 'the first row')}${chunk.length > 1 ? ` (or a later row of ${chunk.length})` : ''}`, chunk[0]?.where ?? 'template');
+      if (error instanceof TemplateFailureError)
+        throw failureError(
+          error.failure,
+          `${capital(chunk[0]?.where ?? 'the first row')}${chunk.length > 1 ? ` (or a later row of ${chunk.length})` : ''}`,
+          chunk[0]?.where ?? 'template',
+        );
       throw error;
     }
     for (const [i, result] of results.entries()) {
       const item = chunk[i]!;
-      if (result.ok) outcomes.push({ ok: true, rendered: { text: result.text, system: compiled.like.system, chat: compiled.like.chat, warnings: result.warnings.map((w) => w.message) } });
-      else outcomes.push({ ok: false, error: failureError(result.failure, capital(item.where), item.where), reason: result.failure.message });
+      if (result.ok)
+        outcomes.push({
+          ok: true,
+          rendered: {
+            text: result.text,
+            system: compiled.like.system,
+            chat: compiled.like.chat,
+            warnings: result.warnings.map((w) => w.message),
+          },
+        });
+      else
+        outcomes.push({
+          ok: false,
+          error: failureError(result.failure, capital(item.where), item.where),
+          reason: result.failure.message,
+        });
     }
     if (results.length < chunk.length) break;
   }
@@ -143,8 +184,11 @@ function capital(text: string): string {
 
 // Demonstrations without a template: each example's inputs then its reference, a blank line between.
 function plainText(item: RowToRender, roles: RowRoles): RenderedText {
-  const inputs = (r: Record<string, unknown>): string[] => roles.input.map((f) => valueText(r[f])).filter((v) => v !== '');
-  const shots = item.examples.map((e) => [...inputs(e), ...(roles.reference === null ? [] : [valueText(e[roles.reference])])].join('\n'));
+  const inputs = (r: Record<string, unknown>): string[] =>
+    roles.input.map((f) => valueText(r[f])).filter((v) => v !== '');
+  const shots = item.examples.map((e) =>
+    [...inputs(e), ...(roles.reference === null ? [] : [valueText(e[roles.reference])])].join('\n'),
+  );
   return { text: [...shots, inputs(item.row).join('\n')].join('\n\n'), system: null, chat: false };
 }
 

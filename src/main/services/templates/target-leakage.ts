@@ -11,7 +11,11 @@ export interface LeakageRoles {
   readonly label: string | null;
 }
 
-export function checkTargetLeakage(fields: readonly string[], roles: LeakageRoles, rows: readonly { data: Record<string, unknown> }[]): NonNullable<TemplateCheckReport['target']> {
+export function checkTargetLeakage(
+  fields: readonly string[],
+  roles: LeakageRoles,
+  rows: readonly { data: Record<string, unknown> }[],
+): NonNullable<TemplateCheckReport['target']> {
   if (roles.reference === null) {
     return { outcome: 'passed', message: 'The dataset has no reference field: nothing to leak.', fields: [] };
   }
@@ -22,22 +26,26 @@ export function checkTargetLeakage(fields: readonly string[], roles: LeakageRole
   for (const field of fields) {
     if (field === reference) leaks.push({ field, reason: 'it is the reference (the expected answer)' });
     else if (field === roles.label) leaks.push({ field, reason: 'it is the label, which the reference states' });
-    else if (referenceKeys.has(field)) leaks.push({ field, reason: `the reference is a JSON object with a "${field}" key` });
+    else if (referenceKeys.has(field))
+      leaks.push({ field, reason: `the reference is a JSON object with a "${field}" key` });
     else {
       const withValue = rows.filter((r) => textOf(r.data[field]).trim().length >= 2);
       const inside = withValue.filter((r) => refText(r).includes(textOf(r.data[field]).trim())).length;
       if (withValue.length > 0 && inside / withValue.length >= CONTAINED_SHARE) {
-        leaks.push({ field, reason: `its value is found in the reference in ${inside} of ${withValue.length} validation rows` });
+        leaks.push({
+          field,
+          reason: `its value is found in the reference in ${inside} of ${withValue.length} validation rows`,
+        });
       }
     }
   }
   return leaks.length === 0
     ? { outcome: 'passed', message: `The template reads no part of the reference "${reference}".`, fields: [] }
     : {
-      outcome: 'failed',
-      message: `The template reads ${leaks.map((l) => `"${l.field}" (${l.reason})`).join(', ')}: outputs would copy the answer, so scores would not hold on new inputs.`,
-      fields: leaks.map((l) => l.field),
-    };
+        outcome: 'failed',
+        message: `The template reads ${leaks.map((l) => `"${l.field}" (${l.reason})`).join(', ')}: outputs would copy the answer, so scores would not hold on new inputs.`,
+        fields: leaks.map((l) => l.field),
+      };
 }
 
 function textOf(value: unknown): string {

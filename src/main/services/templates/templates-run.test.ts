@@ -86,7 +86,13 @@ describe('templates.run', () => {
     const modelId = demo.modelIds[0] as string;
     // Whether the cancel lands before the first token depends on how busy the machine is; both ends are a cancel,
     // never a failure: before any token, a 'cancelled' error and no rows; after, the text so far, marked cancelled.
-    const started = await api.templates.run({ source: SOURCE, datasetVersionId, rowIdx: 0, modelId, maxNewTokens: 4096 });
+    const started = await api.templates.run({
+      source: SOURCE,
+      datasetVersionId,
+      rowIdx: 0,
+      modelId,
+      maxNewTokens: 4096,
+    });
     const finished = finishedOf(started.runId);
     expect(await api.generation.cancel({ runId: started.runId })).toEqual({ cancelled: true });
     const end = await finished;
@@ -103,7 +109,9 @@ describe('templates.run', () => {
     await api.generation.cancel({ runId: (await early).runId });
     const e = await earlyEnd;
     expect(e.ok ? e.result.rows[0]!.finishReason : e.error.kind).toBe('cancelled');
-    await expect(api.templates.run({ source: SOURCE, datasetVersionId, rowIdx: 1_000_000, modelId })).rejects.toThrow(/has no row 1000001/);
+    await expect(api.templates.run({ source: SOURCE, datasetVersionId, rowIdx: 1_000_000, modelId })).rejects.toThrow(
+      /has no row 1000001/,
+    );
   }, 120_000);
 });
 
@@ -115,18 +123,46 @@ async function realRenderer(): Promise<RenderHost> {
 afterAll(() => realHost?.dispose());
 
 describe('templates.run with an adapter (fakes)', () => {
-  const model = { id: 'm1', name: 'Tiny', folder: '/models/tiny', contentHash: 'base-hash', contextLength: 2048, available: true } as ModelRecord;
-  const adapter = (id: string, method: AdapterRecord['method'], modelId = 'm1') => ({ id, name: id, modelId, method, folder: `/adapters/${id}` }) as AdapterRecord;
-  const records = new Map([adapter('a-lora', 'lora'), adapter('a-soft', 'soft-prompt'), adapter('a-both', 'both'), adapter('a-other', 'lora', 'm2')].map((a) => [a.id, a]));
+  const model = {
+    id: 'm1',
+    name: 'Tiny',
+    folder: '/models/tiny',
+    contentHash: 'base-hash',
+    contextLength: 2048,
+    available: true,
+  } as ModelRecord;
+  const adapter = (id: string, method: AdapterRecord['method'], modelId = 'm1') =>
+    ({ id, name: id, modelId, method, folder: `/adapters/${id}` }) as AdapterRecord;
+  const records = new Map(
+    [
+      adapter('a-lora', 'lora'),
+      adapter('a-soft', 'soft-prompt'),
+      adapter('a-both', 'both'),
+      adapter('a-other', 'lora', 'm2'),
+    ].map((a) => [a.id, a]),
+  );
   const datasets: DatasetReader = {
-    versionFacts: (id) => ({ id, name: 'd', version: 1, contentHash: 'h', roles: { input: ['q'], reference: 'a', key: null, label: null }, splits: { train: 1, validation: 0, test: 0 } }),
+    versionFacts: (id) => ({
+      id,
+      name: 'd',
+      version: 1,
+      contentHash: 'h',
+      roles: { input: ['q'], reference: 'a', key: null, label: null },
+      splits: { train: 1, validation: 0, test: 0 },
+    }),
     readRows: () => [{ idx: 0, key: 'k0', split: 'train', data: { q: 'Why?', a: 'Because.' } }],
   };
   const launches: unknown[][] = [];
-  const renderer = { render: async (...args: Parameters<RenderHost['render']>) => (await realRenderer()).render(...args) };
+  const renderer = {
+    render: async (...args: Parameters<RenderHost['render']>) => (await realRenderer()).render(...args),
+  };
   const service = new TemplatesService({
     renderer,
-    workspace: { get active(): never { throw new Error('no workspace in this test'); } } as never,
+    workspace: {
+      get active(): never {
+        throw new Error('no workspace in this test');
+      },
+    } as never,
     datasets,
     events: { emit: () => undefined },
     clock: () => new Date(0),
@@ -146,14 +182,27 @@ describe('templates.run with an adapter (fakes)', () => {
       },
     },
   });
-  const arg = { source: 'Q: {{ q }} A: {{ a }}', chat: false, datasetVersionId: 'dv', rowIdx: 0, demonstrationSetVersionId: null, modelId: 'm1', maxNewTokens: 128 };
+  const arg = {
+    source: 'Q: {{ q }} A: {{ a }}',
+    chat: false,
+    datasetVersionId: 'dv',
+    rowIdx: 0,
+    demonstrationSetVersionId: null,
+    modelId: 'm1',
+    maxNewTokens: 128,
+  };
 
   it('passes the parts each adapter has, greedy decoding and the rendered prompt (reference left out)', async () => {
     expect(await service.run({ ...arg, adapterId: null })).toEqual({ runId: 'run-1', prompt: 'Q: Why? A: ' });
     await service.run({ ...arg, adapterId: 'a-lora' });
     await service.run({ ...arg, adapterId: 'a-soft' });
     await service.run({ ...arg, adapterId: 'a-both' });
-    expect(launches[0]).toEqual([model, [{ mode: 'raw', text: 'Q: Why? A: ' }], { do_sample: false, max_new_tokens: 128 }, []]);
+    expect(launches[0]).toEqual([
+      model,
+      [{ mode: 'raw', text: 'Q: Why? A: ' }],
+      { do_sample: false, max_new_tokens: 128 },
+      [],
+    ]);
     const folders = launches.slice(1).map((l) => l[3]);
     expect(folders).toEqual([
       [{ folder: '/adapters/a-lora', lora: true, softPrompt: false, baseContentHash: 'base-hash' }],

@@ -16,7 +16,11 @@ let workspace: WorkspaceAccess;
 const events: (string | null)[] = [];
 const service = (): UsersService => {
   let n = 0;
-  return new UsersService({ workspace, events: { emit: (_e, p) => events.push(p.currentId) }, clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, n++)) });
+  return new UsersService({
+    workspace,
+    events: { emit: (_e, p) => events.push(p.currentId) },
+    clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, n++)),
+  });
 };
 
 beforeEach(() => {
@@ -31,7 +35,10 @@ afterEach(() => {
 });
 
 async function code(call: Promise<unknown>): Promise<string | undefined> {
-  const error = await call.then(() => null, (e: unknown) => e);
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserError);
   return (error as UserError).code;
 }
@@ -64,7 +71,8 @@ describe('the users service', () => {
 
     await users.setCurrent({ id: rex.id }); // open profile: no passphrase asked
     expect(await code(users.setCurrent({ id: rita.id }))).toBe('passphrase-needed');
-    for (let i = 0; i <= PASSPHRASE_FREE_GUESSES; i++) expect(await code(users.setCurrent({ id: rita.id, passphrase: `guess ${i}` }))).toBe('passphrase-wrong');
+    for (let i = 0; i <= PASSPHRASE_FREE_GUESSES; i++)
+      expect(await code(users.setCurrent({ id: rita.id, passphrase: `guess ${i}` }))).toBe('passphrase-wrong');
     // Now even the right one waits: guessing is slow.
     expect(await code(users.setCurrent({ id: rita.id, passphrase: 'rita passphrase' }))).toBe('passphrase-throttled');
     expect((await users.current())?.name).toBe('Rex');
@@ -77,7 +85,7 @@ describe('the users service', () => {
     const owner = (await users.current())!;
     await users.setPassphrase({ id: owner.id, next: 'owner passphrase' });
     expect((await users.current())?.id).toBe(owner.id); // setting it does not sign the owner out
-    expect((await service().current())).toBeNull(); // a new app instance: only protected profiles
+    expect(await service().current()).toBeNull(); // a new app instance: only protected profiles
     expect(await code(Promise.resolve().then(() => service().currentUser()))).toBe('signed-out');
     const rex = await users.create({ name: 'Rex', role: 'reviewer' });
     expect((await service().current())?.id).toBe(rex.id); // not the admin
@@ -100,7 +108,9 @@ describe('the users service', () => {
     // Ana is not an admin: she can set her own passphrase but nobody else's, and manages nobody.
     await users.setCurrent({ id: ana.id });
     await users.setPassphrase({ id: ana.id, next: 'ana passphrase' });
-    expect(await code(users.setPassphrase({ id: ana.id, next: 'another one', current: 'wrong one' }))).toBe('passphrase-wrong');
+    expect(await code(users.setPassphrase({ id: ana.id, next: 'another one', current: 'wrong one' }))).toBe(
+      'passphrase-wrong',
+    );
     expect(await code(users.setPassphrase({ id: owner.id, next: 'taken over!' }))).toBe('forbidden');
     expect(await code(users.create({ name: 'Mal', role: 'reviewer' }))).toBe('forbidden');
     expect(await code(users.setRole({ id: ana.id, role: 'admin' }))).toBe('forbidden');

@@ -24,9 +24,20 @@ export interface UsersServiceDeps {
 export const OWNER_NAME = 'Owner';
 export const PASSPHRASE_FREE_GUESSES = 3;
 
-interface UserRow { id: string; name: string; role: string; created_at: string; passphrase: string | null }
+interface UserRow {
+  id: string;
+  name: string;
+  role: string;
+  created_at: string;
+  passphrase: string | null;
+}
 
-const ROLE_WORDS: Record<UserRole, string> = { admin: 'Admins', editor: 'Editors (who approve templates)', analyst: 'Analysts', reviewer: 'Reviewers' };
+const ROLE_WORDS: Record<UserRole, string> = {
+  admin: 'Admins',
+  editor: 'Editors (who approve templates)',
+  analyst: 'Analysts',
+  reviewer: 'Reviewers',
+};
 
 export class UsersService implements ServiceImpl<Contract> {
   /** workspace id -> the signed-in profile's id (null: signed out) on this app instance. */
@@ -40,18 +51,41 @@ export class UsersService implements ServiceImpl<Contract> {
     return this.all().map(toUser);
   }
 
-  async create(arg: { name: string; role: UserRole; passphrase?: string | undefined }, ctx?: CallContext): Promise<User> {
+  async create(
+    arg: { name: string; role: UserRole; passphrase?: string | undefined },
+    ctx?: CallContext,
+  ): Promise<User> {
     this.protectedAdmin(ctx, 'add users');
     const db = this.db;
     if (db.prepare('SELECT 1 FROM users WHERE lower(name) = lower(?)').get(arg.name) !== undefined) {
-      throw new UserError(`There is already a user named "${arg.name}"`, { code: 'user-name', where: 'name', hint: 'Choose another name.' });
+      throw new UserError(`There is already a user named "${arg.name}"`, {
+        code: 'user-name',
+        where: 'name',
+        hint: 'Choose another name.',
+      });
     }
     if (PROTECTED_ROLES.includes(arg.role) && arg.passphrase === undefined) {
-      throw new UserError(`${ROLE_WORDS[arg.role]} need a passphrase`, { code: 'passphrase-required', where: 'passphrase', hint: 'Give the new profile a passphrase of 8 characters or more.' });
+      throw new UserError(`${ROLE_WORDS[arg.role]} need a passphrase`, {
+        code: 'passphrase-required',
+        where: 'passphrase',
+        hint: 'Give the new profile a passphrase of 8 characters or more.',
+      });
     }
     const hash = arg.passphrase === undefined ? null : await hashPassphrase(arg.passphrase);
-    const row: UserRow = { id: (this.deps.newId ?? randomUUID)(), name: arg.name, role: arg.role, created_at: this.deps.clock().toISOString(), passphrase: hash };
-    db.prepare('INSERT INTO users (id, name, role, created_at, passphrase) VALUES (?, ?, ?, ?, ?)').run(row.id, row.name, row.role, row.created_at, row.passphrase);
+    const row: UserRow = {
+      id: (this.deps.newId ?? randomUUID)(),
+      name: arg.name,
+      role: arg.role,
+      created_at: this.deps.clock().toISOString(),
+      passphrase: hash,
+    };
+    db.prepare('INSERT INTO users (id, name, role, created_at, passphrase) VALUES (?, ?, ?, ?, ?)').run(
+      row.id,
+      row.name,
+      row.role,
+      row.created_at,
+      row.passphrase,
+    );
     return toUser(row);
   }
 
@@ -74,7 +108,10 @@ export class UsersService implements ServiceImpl<Contract> {
     return null;
   }
 
-  async setPassphrase(arg: { id: string; current?: string | undefined; next: string }, ctx?: CallContext): Promise<User> {
+  async setPassphrase(
+    arg: { id: string; current?: string | undefined; next: string },
+    ctx?: CallContext,
+  ): Promise<User> {
     const caller = this.caller(ctx);
     const target = this.row(arg.id);
     if (caller.id === target.id) {
@@ -95,11 +132,17 @@ export class UsersService implements ServiceImpl<Contract> {
     const target = this.row(arg.id);
     if (PROTECTED_ROLES.includes(arg.role) && target.passphrase === null) {
       throw new UserError(`${target.name} has no passphrase; ${ROLE_WORDS[arg.role].toLowerCase()} need one`, {
-        code: 'passphrase-required', where: 'role', hint: `Set a passphrase for ${target.name} first (Users, then Set passphrase).`,
+        code: 'passphrase-required',
+        where: 'role',
+        hint: `Set a passphrase for ${target.name} first (Users, then Set passphrase).`,
       });
     }
     if (target.role === 'admin' && arg.role !== 'admin' && this.all().filter((u) => u.role === 'admin').length === 1) {
-      throw new UserError(`${target.name} is the only admin`, { code: 'last-admin', where: 'role', hint: 'Make another profile an admin first.' });
+      throw new UserError(`${target.name} is the only admin`, {
+        code: 'last-admin',
+        where: 'role',
+        hint: 'Make another profile an admin first.',
+      });
     }
     this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(arg.role, target.id);
     this.deps.events.emit('onChanged', { currentId: this.signedInRow()?.id ?? null });
@@ -109,7 +152,8 @@ export class UsersService implements ServiceImpl<Contract> {
   /** The signed-in profile, for the services that record who did something (synchronous). */
   currentUser(): User {
     const row = this.signedInRow();
-    if (!row) throw new UserError('Nobody is signed in', { code: 'signed-out', hint: 'Choose your profile in the top bar.' });
+    if (!row)
+      throw new UserError('Nobody is signed in', { code: 'signed-out', hint: 'Choose your profile in the top bar.' });
     return toUser(row);
   }
 
@@ -139,14 +183,26 @@ export class UsersService implements ServiceImpl<Contract> {
     const key = `${this.workspaceId}:${row.id}`;
     const wait = this.throttle.waitMs(key);
     if (wait > 0) {
-      throw new UserError(`Too many wrong passphrases for ${row.name}`, { code: 'passphrase-throttled', where: field, hint: `Try again in ${Math.ceil(wait / 1000)} s.` });
+      throw new UserError(`Too many wrong passphrases for ${row.name}`, {
+        code: 'passphrase-throttled',
+        where: field,
+        hint: `Try again in ${Math.ceil(wait / 1000)} s.`,
+      });
     }
     if (given === undefined || given === '') {
-      throw new UserError(`${row.name} is protected by a passphrase`, { code: 'passphrase-needed', where: field, hint: 'Type the passphrase of this profile.' });
+      throw new UserError(`${row.name} is protected by a passphrase`, {
+        code: 'passphrase-needed',
+        where: field,
+        hint: 'Type the passphrase of this profile.',
+      });
     }
     if (!(await verifyPassphrase(given, row.passphrase ?? ''))) {
       this.throttle.fail(key);
-      throw new UserError(`Wrong passphrase for ${row.name}`, { code: 'passphrase-wrong', where: field, hint: 'Check the keyboard layout and Caps Lock.' });
+      throw new UserError(`Wrong passphrase for ${row.name}`, {
+        code: 'passphrase-wrong',
+        where: field,
+        hint: 'Check the keyboard layout and Caps Lock.',
+      });
     }
     this.throttle.succeeded(key);
   }
@@ -154,10 +210,15 @@ export class UsersService implements ServiceImpl<Contract> {
   /** The caller, when an admin with a passphrase (admins manage users only from a protected profile). */
   private protectedAdmin(ctx: CallContext | undefined, action: string): UserRow {
     const caller = this.callerRow(ctx);
-    if (caller.role !== 'admin') throw new UserError(`Only admins can ${action}`, { code: 'forbidden', hint: 'Switch to an admin profile in the top bar.' });
+    if (caller.role !== 'admin')
+      throw new UserError(`Only admins can ${action}`, {
+        code: 'forbidden',
+        hint: 'Switch to an admin profile in the top bar.',
+      });
     if (caller.passphrase === null) {
       throw new UserError(`Protect ${caller.name} with a passphrase before you ${action}`, {
-        code: 'passphrase-required', hint: 'Without one, anyone at this computer could act as this admin. Set it from the user menu.',
+        code: 'passphrase-required',
+        hint: 'Without one, anyone at this computer could act as this admin. Set it from the user menu.',
       });
     }
     return caller;
@@ -170,13 +231,19 @@ export class UsersService implements ServiceImpl<Contract> {
   private callerRow(ctx: CallContext | undefined): UserRow {
     if (ctx?.userId !== undefined) return this.row(ctx.userId);
     const row = this.signedInRow();
-    if (!row) throw new UserError('Nobody is signed in', { code: 'signed-out', hint: 'Choose your profile in the top bar.' });
+    if (!row)
+      throw new UserError('Nobody is signed in', { code: 'signed-out', hint: 'Choose your profile in the top bar.' });
     return row;
   }
 
   private row(id: string): UserRow {
     const row = this.all().find((u) => u.id === id);
-    if (!row) throw new UserError(`No user ${id} in this workspace`, { code: 'not-found', where: 'id', hint: 'Reload the list of users.' });
+    if (!row)
+      throw new UserError(`No user ${id} in this workspace`, {
+        code: 'not-found',
+        where: 'id',
+        hint: 'Reload the list of users.',
+      });
     return row;
   }
 
@@ -191,12 +258,18 @@ export class UsersService implements ServiceImpl<Contract> {
   /** Every user row, oldest first; creates the Owner admin when the workspace has none yet. */
   private all(): UserRow[] {
     const db = this.db;
-    const read = () => db.prepare<UserRow>('SELECT id, name, role, created_at, passphrase FROM users ORDER BY created_at, rowid').all();
+    const read = () =>
+      db.prepare<UserRow>('SELECT id, name, role, created_at, passphrase FROM users ORDER BY created_at, rowid').all();
     let rows = read();
     if (rows.length === 0) {
       db.transaction(() => {
         if (read().length > 0) return;
-        db.prepare('INSERT INTO users (id, name, role, created_at) VALUES (?, ?, ?, ?)').run((this.deps.newId ?? randomUUID)(), OWNER_NAME, 'admin', this.deps.clock().toISOString());
+        db.prepare('INSERT INTO users (id, name, role, created_at) VALUES (?, ?, ?, ?)').run(
+          (this.deps.newId ?? randomUUID)(),
+          OWNER_NAME,
+          'admin',
+          this.deps.clock().toISOString(),
+        );
       });
       rows = read();
     }
@@ -205,7 +278,13 @@ export class UsersService implements ServiceImpl<Contract> {
 }
 
 function toUser(r: UserRow): User {
-  const parsed = User.safeParse({ id: r.id, name: r.name, role: r.role, protected: r.passphrase !== null, createdAt: r.created_at });
+  const parsed = User.safeParse({
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    protected: r.passphrase !== null,
+    createdAt: r.created_at,
+  });
   if (!parsed.success) throw new BugError(`user ${r.id} does not match its schema`);
   return parsed.data;
 }

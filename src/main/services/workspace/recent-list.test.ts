@@ -88,7 +88,10 @@ describe('recent workspaces', () => {
   it('keeps the good entries of a hand-edited file', async () => {
     fs.mkdirSync(appData);
     const good = { path: path.join(dir, 'x'), name: 'X', openedAt: '2026-01-01T00:00:00.000Z' };
-    const file = { version: 1, workspaces: [good, { path: 'relative/path', name: 'R', openedAt: 'x' }, { name: 'no path' }, good] };
+    const file = {
+      version: 1,
+      workspaces: [good, { path: 'relative/path', name: 'R', openedAt: 'x' }, { name: 'no path' }, good],
+    };
     fs.writeFileSync(path.join(appData, RECENT_FILE), JSON.stringify(file));
     expect(await service.recent({})).toEqual([{ ...good, exists: false }]);
   });

@@ -43,7 +43,13 @@ export async function createWorkspaceFolder(folder: string, params: CreateParams
     });
     const blobs = await BlobStore.open(path.join(folder, BLOBS_DIR));
     await writeMarker(folder);
-    const info = { id: params.id, name: params.name, path: folder, createdAt: params.createdAt, schemaVersion: db.schemaVersion };
+    const info = {
+      id: params.id,
+      name: params.name,
+      path: folder,
+      createdAt: params.createdAt,
+      schemaVersion: db.schemaVersion,
+    };
     return { info, db, blobs };
   } catch (error) {
     db?.close();
@@ -63,12 +69,18 @@ async function prepareEmptyFolder(folder: string): Promise<string | undefined> {
   const entries = await meaningfulEntries(folder).catch(async (error: unknown) => {
     if (isErrnoException(error) && error.code === 'ENOTDIR') {
       // ENOTDIR: the folder itself is a file, or a folder on the way to it is.
-      const itself = await fs.stat(folder).then((s) => s.isFile(), () => false);
-      throw new UserError(itself ? 'A file with that name already exists.' : 'A part of the path is a file, not a folder.', {
-        code: 'not-a-folder',
-        where: folder,
-        hint: 'Choose a folder (or a new name) for the workspace.',
-      });
+      const itself = await fs.stat(folder).then(
+        (s) => s.isFile(),
+        () => false,
+      );
+      throw new UserError(
+        itself ? 'A file with that name already exists.' : 'A part of the path is a file, not a folder.',
+        {
+          code: 'not-a-folder',
+          where: folder,
+          hint: 'Choose a folder (or a new name) for the workspace.',
+        },
+      );
     }
     throw unwritable(folder, error);
   });
@@ -144,7 +156,13 @@ export async function openWorkspaceFolder(folder: string, migrations: readonly M
     }
     // A sync tool may drop an empty blobs/ folder; recreating it is safe once the checks above passed.
     const blobs = await BlobStore.open(path.join(folder, BLOBS_DIR));
-    const info = { id: row.id, name: row.name, path: folder, createdAt: row.created_at, schemaVersion: db.schemaVersion };
+    const info = {
+      id: row.id,
+      name: row.name,
+      path: folder,
+      createdAt: row.created_at,
+      schemaVersion: db.schemaVersion,
+    };
     return { info, db, blobs };
   } catch (error) {
     db.close();
@@ -159,7 +177,10 @@ export async function openWorkspaceFolder(folder: string, migrations: readonly M
 async function makeFolders(folder: string): Promise<string | undefined> {
   const missing: string[] = [];
   for (let probe = folder; ; probe = path.dirname(probe)) {
-    const exists = await fs.stat(probe).then(() => true, () => false);
+    const exists = await fs.stat(probe).then(
+      () => true,
+      () => false,
+    );
     if (exists) break;
     missing.unshift(probe);
     if (path.dirname(probe) === probe) break;

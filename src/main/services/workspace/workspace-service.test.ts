@@ -64,8 +64,15 @@ describe('WorkspaceService create/open/close', () => {
   it('creates a workspace, reopens it with the same id, and emits onChanged each time', async () => {
     const created = await service.create({ path: 'projects/ws', name: 'Support bot' });
     const folder = path.join(dir, 'projects', 'ws');
-    expect(created).toMatchObject({ name: 'Support bot', path: folder, createdAt: '2026-01-01T00:00:00.000Z', schemaVersion: workspaceMigrations.length });
-    expect(fs.readdirSync(folder).sort()).toEqual(['blobs', DATABASE_FILE, `${DATABASE_FILE}-shm`, `${DATABASE_FILE}-wal`, MARKER_FILE].sort());
+    expect(created).toMatchObject({
+      name: 'Support bot',
+      path: folder,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      schemaVersion: workspaceMigrations.length,
+    });
+    expect(fs.readdirSync(folder).sort()).toEqual(
+      ['blobs', DATABASE_FILE, `${DATABASE_FILE}-shm`, `${DATABASE_FILE}-wal`, MARKER_FILE].sort(),
+    );
     expect(await service.current({})).toEqual(created);
 
     expect(await service.close({})).toBeNull();
@@ -211,7 +218,9 @@ describe('WorkspaceService refusals', () => {
 });
 
 describe('hostile workspace locations', () => {
-  it.runIf(process.platform === 'linux').each(['/proc/dovetail-ws', '/sys/dovetail/ws', '/dev/dovetail-ws', '/proc/self/fd/0'])(
+  it
+    .runIf(process.platform === 'linux')
+    .each(['/proc/dovetail-ws', '/sys/dovetail/ws', '/dev/dovetail-ws', '/proc/self/fd/0'])(
     'refuses %s as a virtual file system, and the next call answers',
     async (target) => {
       const error = await rejection(service.create({ path: target, name: 'A' }));
@@ -230,10 +239,15 @@ describe('hostile workspace locations', () => {
   it('gives up a call that hangs after its time limit, and later calls go ahead', async () => {
     let release: () => void = () => undefined;
     const hanging = new WorkspaceService({
-      appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined },
-      paths: { homeDir: dir, relativeTo: dir }, timeLimitMs: 300,
+      appDataDir: path.join(dir, 'app-data'),
+      clock: () => new Date(),
+      appVersion: 'test',
+      events: { emit: () => undefined },
+      paths: { homeDir: dir, relativeTo: dir },
+      timeLimitMs: 300,
       // Stands in for a file system that stops answering: the first open waits until released.
-      onOpened: (folder) => (folder.endsWith('stuck') ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()),
+      onOpened: (folder) =>
+        folder.endsWith('stuck') ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve(),
     });
     const stuck = await rejection(hanging.create({ path: 'stuck', name: 'Stuck' }));
     expect(stuck.code).toBe('workspace-timeout');

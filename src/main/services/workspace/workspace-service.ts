@@ -188,10 +188,12 @@ export class WorkspaceService implements ServiceImpl<Contract>, WorkspaceAccess 
       const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           timedOut = true;
-          reject(new UserError(`${action} took longer than ${Math.round(limit / 1000)} s and was given up.`, {
-            code: 'workspace-timeout',
-            hint: 'The folder may be on a disk or network share that does not answer. Choose a folder on a local disk.',
-          }));
+          reject(
+            new UserError(`${action} took longer than ${Math.round(limit / 1000)} s and was given up.`, {
+              code: 'workspace-timeout',
+              hint: 'The folder may be on a disk or network share that does not answer. Choose a folder on a local disk.',
+            }),
+          );
         }, limit);
       });
       const work = fn(() => timedOut);

@@ -131,11 +131,17 @@ export async function httpCall({ service, method, arg }: CallRequest, token: str
   try {
     body = await response.json();
   } catch {
-    return failure({ kind: 'bug', message: `The server answered ${service}.${method} with HTTP ${response.status} and no readable response.` });
+    return failure({
+      kind: 'bug',
+      message: `The server answered ${service}.${method} with HTTP ${response.status} and no readable response.`,
+    });
   }
   const parsed = CallResponse.safeParse(body);
   if (!parsed.success) {
-    return failure({ kind: 'bug', message: `The server answered ${service}.${method} with an unexpected response (HTTP ${response.status}).` });
+    return failure({
+      kind: 'bug',
+      message: `The server answered ${service}.${method} with an unexpected response (HTTP ${response.status}).`,
+    });
   }
   return parsed.data;
 }

@@ -34,7 +34,11 @@ export function connectApi(): ApiConnection {
   }
   const token = takeToken(window.location, window.history, window.sessionStorage);
   const transport = new HttpTransport({ origin: window.location, token });
-  return { api: createClient(contract, transport), connection: transport.connection, dispose: () => transport.dispose() };
+  return {
+    api: createClient(contract, transport),
+    connection: transport.connection,
+    dispose: () => transport.dispose(),
+  };
 }
 
 export type { Api } from '../../../shared/contract';

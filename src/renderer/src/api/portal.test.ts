@@ -9,13 +9,19 @@ function fakes(href: string) {
   const replaced: string[] = [];
   const url = new URL(href);
   const location = { href, hash: url.hash, pathname: url.pathname, search: url.search } as Location;
-  const history = { state: null, replaceState: (_s: unknown, _t: string, to: string) => replaced.push(to) } as unknown as History;
-  const storage = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) } as Storage;
+  const history = {
+    state: null,
+    replaceState: (_s: unknown, _t: string, to: string) => replaced.push(to),
+  } as unknown as History;
+  const storage = {
+    getItem: (k: string) => stored.get(k) ?? null,
+    setItem: (k: string, v: string) => void stored.set(k, v),
+  } as Storage;
   return { location, history, storage, replaced };
 }
 
 describe('takePortal', () => {
-  it('reads round and token from the fragment the organiser\'s link carries, and strips the fragment', () => {
+  it("reads round and token from the fragment the organiser's link carries, and strips the fragment", () => {
     const f = fakes(`http://10.0.0.5:4711/${portalFragment({ roundId: 'r-1', token: 'tok_en-9' })}`);
     expect(takePortal(f.location, f.history, f.storage)).toEqual({ roundId: 'r-1', token: 'tok_en-9' });
     expect(f.replaced).toEqual(['/']);
@@ -29,7 +35,11 @@ describe('takePortal', () => {
   });
 
   it('is null for the app itself, including its section addresses', () => {
-    for (const href of ['http://127.0.0.1:5000/', 'http://127.0.0.1:5000/#/review?round=r-1', 'http://127.0.0.1:5000/#round=r-1']) {
+    for (const href of [
+      'http://127.0.0.1:5000/',
+      'http://127.0.0.1:5000/#/review?round=r-1',
+      'http://127.0.0.1:5000/#round=r-1',
+    ]) {
       const f = fakes(href);
       expect(takePortal(f.location, f.history, f.storage)).toBeNull();
       expect(f.replaced).toEqual([]);
@@ -45,10 +55,23 @@ describe('PortalTransport', () => {
       return { ok: true, result: null };
     });
     for (const method of ['queue', 'item', 'vote', 'undo']) {
-      expect(await transport.call({ service: 'reviews', method, arg: { roundId: 'r' } })).toEqual({ ok: true, result: null });
+      expect(await transport.call({ service: 'reviews', method, arg: { roundId: 'r' } })).toEqual({
+        ok: true,
+        result: null,
+      });
     }
-    expect(sent.map(([r, t]) => `${r.method}:${t}`)).toEqual(['queue:share-token', 'item:share-token', 'vote:share-token', 'undo:share-token']);
-    for (const [service, method] of [['reviews', 'results'], ['reviews', 'list'], ['experiments', 'list'], ['users', 'current']]) {
+    expect(sent.map(([r, t]) => `${r.method}:${t}`)).toEqual([
+      'queue:share-token',
+      'item:share-token',
+      'vote:share-token',
+      'undo:share-token',
+    ]);
+    for (const [service, method] of [
+      ['reviews', 'results'],
+      ['reviews', 'list'],
+      ['experiments', 'list'],
+      ['users', 'current'],
+    ]) {
       const answer = await transport.call({ service: service!, method: method!, arg: {} });
       expect(answer).toMatchObject({ ok: false, error: { kind: 'user', code: 'portal-only-review' } });
     }

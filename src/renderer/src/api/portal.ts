@@ -2,7 +2,14 @@
 // another machine. The link's fragment, which browsers never send to a server, carries the round and the reviewer's
 // token; it is taken once, kept for the tab (reloads work) and removed from the address bar. The client it builds
 // sends the token in the token header and calls only the reviewer methods: no events, no other service.
-import { REVIEWER_METHODS, contract, createClient, type CallRequest, type CallResponse, type Transport } from '../../../shared/contract';
+import {
+  REVIEWER_METHODS,
+  contract,
+  createClient,
+  type CallRequest,
+  type CallResponse,
+  type Transport,
+} from '../../../shared/contract';
 import { alwaysOpen } from './connection';
 import { httpCall } from './http-transport';
 import type { ApiConnection } from './index';
@@ -34,7 +41,9 @@ export function takePortal(location: Location, history: History, storage: Storag
   if (kept === null) return null;
   try {
     const parsed = JSON.parse(kept) as Partial<PortalLink>;
-    return typeof parsed.roundId === 'string' && typeof parsed.token === 'string' ? { roundId: parsed.roundId, token: parsed.token } : null;
+    return typeof parsed.roundId === 'string' && typeof parsed.token === 'string'
+      ? { roundId: parsed.roundId, token: parsed.token }
+      : null;
   } catch {
     return null;
   }
@@ -42,13 +51,21 @@ export function takePortal(location: Location, history: History, storage: Storag
 
 /** Calls the share server as the link's reviewer; anything but a reviewer method is refused here, before the network. */
 export class PortalTransport implements Transport {
-  constructor(private readonly token: string, private readonly send: (request: CallRequest, token: string) => Promise<CallResponse> = httpCall) {}
+  constructor(
+    private readonly token: string,
+    private readonly send: (request: CallRequest, token: string) => Promise<CallResponse> = httpCall,
+  ) {}
 
   call(request: CallRequest): Promise<CallResponse> {
     if (request.service !== 'reviews' || !(REVIEWER_METHODS as readonly string[]).includes(request.method)) {
       return Promise.resolve({
         ok: false,
-        error: { kind: 'user', code: 'portal-only-review', message: `${request.service}.${request.method} is not available in a shared review`, hint: 'Open Dovetail itself for everything else.' },
+        error: {
+          kind: 'user',
+          code: 'portal-only-review',
+          message: `${request.service}.${request.method} is not available in a shared review`,
+          hint: 'Open Dovetail itself for everything else.',
+        },
       });
     }
     return this.send(request, this.token);
@@ -61,5 +78,9 @@ export class PortalTransport implements Transport {
 }
 
 export function connectPortal(link: PortalLink): ApiConnection {
-  return { api: createClient(contract, new PortalTransport(link.token)), connection: alwaysOpen, dispose: () => undefined };
+  return {
+    api: createClient(contract, new PortalTransport(link.token)),
+    connection: alwaysOpen,
+    dispose: () => undefined,
+  };
 }

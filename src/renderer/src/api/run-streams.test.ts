@@ -12,11 +12,15 @@ function fakeGeneration(cancelFails = false) {
   return {
     cancelled,
     listeners: () => tokenListeners.size + finishedListeners.size,
-    token: (runId: string, delta: string, generatedTokens: number, row = 0) => tokenListeners.forEach((l) => l({ runId, row, delta, generatedTokens })),
+    token: (runId: string, delta: string, generatedTokens: number, row = 0) =>
+      tokenListeners.forEach((l) => l({ runId, row, delta, generatedTokens })),
     finish: (f: GenerationFinished) => finishedListeners.forEach((l) => l(f)),
     generation: {
       onToken: (l: (t: TokenDelta) => void) => (tokenListeners.add(l), () => void tokenListeners.delete(l)),
-      onFinished: (l: (f: GenerationFinished) => void) => (finishedListeners.add(l), () => void finishedListeners.delete(l)),
+      onFinished: (l: (f: GenerationFinished) => void) => (
+        finishedListeners.add(l),
+        () => void finishedListeners.delete(l)
+      ),
       cancel: async ({ runId }: { runId: string }) => {
         cancelled.push(runId);
         if (cancelFails) throw new Error('link down');
@@ -29,7 +33,11 @@ function fakeGeneration(cancelFails = false) {
 function setup(cancelFailures: CancelFailures = 'report', cancelFails = false) {
   const fake = fakeGeneration(cancelFails);
   const updates: [string, RunUpdate][] = [];
-  const streams = new RunStreams<string>(fake.generation as never, (key, update) => updates.push([key, update]), cancelFailures);
+  const streams = new RunStreams<string>(
+    fake.generation as never,
+    (key, update) => updates.push([key, update]),
+    cancelFailures,
+  );
   const stop = streams.listen();
   return { fake, updates, streams, stop };
 }
@@ -43,21 +51,46 @@ function deferred<T>() {
 }
 
 const row = (text: string, generatedTokens: number): GeneratedRow => ({
-  text, tokenIds: [], finishReason: 'eos', stopString: null, promptTokens: 3, generatedTokens, seed: 1, timeToFirstTokenMs: 1, totalMs: 2, tokensPerSecond: null,
+  text,
+  tokenIds: [],
+  finishReason: 'eos',
+  stopString: null,
+  promptTokens: 3,
+  generatedTokens,
+  seed: 1,
+  timeToFirstTokenMs: 1,
+  totalMs: 2,
+  tokensPerSecond: null,
 });
-const result = (rows: GeneratedRow[]) => ({ modelId: 'm', contentHash: 'h', settings: {}, seed: 1, rows, loadMs: 0, totalMs: 2 }) as unknown as GenerationResult;
+const result = (rows: GeneratedRow[]) =>
+  ({
+    modelId: 'm',
+    contentHash: 'h',
+    settings: {},
+    seed: 1,
+    rows,
+    loadMs: 0,
+    totalMs: 2,
+  }) as unknown as GenerationResult;
 
 describe('RunStreams', () => {
-  it('routes each run\'s tokens and end to the key that launched it, and ignores other runs', async () => {
+  it("routes each run's tokens and end to the key that launched it, and ignores other runs", async () => {
     const { fake, updates, streams } = setup();
     expect(streams.begin()).toBe(true);
     const on = { started: () => undefined, failed: () => undefined };
-    await Promise.all([streams.launch('a', async () => ({ runId: 'r1' }), on), streams.launch('b', async () => ({ runId: 'r2' }), on)]);
+    await Promise.all([
+      streams.launch('a', async () => ({ runId: 'r1' }), on),
+      streams.launch('b', async () => ({ runId: 'r2' }), on),
+    ]);
     fake.token('r2', 'Hi', 1);
     fake.token('r1', 'Yo', 1);
     fake.token('elsewhere', 'x', 1);
     fake.finish({ runId: 'r1', ok: true, result: result([row('Yo', 1)]) });
-    expect(updates.map(([key, u]) => [key, u.kind])).toEqual([['b', 'token'], ['a', 'token'], ['a', 'finished']]);
+    expect(updates.map(([key, u]) => [key, u.kind])).toEqual([
+      ['b', 'token'],
+      ['a', 'token'],
+      ['a', 'finished'],
+    ]);
     expect(streams.active).toBe(true);
     fake.finish({ runId: 'r2', ok: false, error: { kind: 'user', message: 'Too long', where: 'prompt' } });
     const failed = updates.at(-1)?.[1];
@@ -70,7 +103,10 @@ describe('RunStreams', () => {
     const call = deferred<{ runId: string }>();
     const started: string[] = [];
     streams.begin();
-    const launched = streams.launch('a', () => call.promise, { started: ({ runId }) => started.push(runId), failed: () => undefined });
+    const launched = streams.launch('a', () => call.promise, {
+      started: ({ runId }) => started.push(runId),
+      failed: () => undefined,
+    });
     fake.token('r1', 'He', 1);
     fake.token('other', '??', 1);
     fake.token('r1', 'llo', 2);
@@ -106,8 +142,17 @@ describe('RunStreams', () => {
     const { streams } = setup();
     const failures: unknown[] = [];
     streams.begin();
-    await streams.launch('a', () => Promise.reject(new UserError('No model')), { started: () => undefined, failed: (e) => failures.push(e) });
-    await streams.launch('b', () => { throw new UserError('Thrown at once'); }, { started: () => undefined, failed: (e) => failures.push(e) });
+    await streams.launch('a', () => Promise.reject(new UserError('No model')), {
+      started: () => undefined,
+      failed: (e) => failures.push(e),
+    });
+    await streams.launch(
+      'b',
+      () => {
+        throw new UserError('Thrown at once');
+      },
+      { started: () => undefined, failed: (e) => failures.push(e) },
+    );
     expect(failures.map((e) => (e as Error).message)).toEqual(['No model', 'Thrown at once']);
     expect(streams.active).toBe(false);
   });
@@ -175,8 +220,12 @@ describe('RunStreams', () => {
 describe('withToken and withResult', () => {
   const running = { phase: 'running', text: 'Hel', generatedTokens: 2, extra: 7 };
 
-  it('appends row 0\'s delta while running, and leaves the view as it is otherwise', () => {
-    expect(withToken(running, { runId: 'r', row: 0, delta: 'lo', generatedTokens: 3 })).toEqual({ ...running, text: 'Hello', generatedTokens: 3 });
+  it("appends row 0's delta while running, and leaves the view as it is otherwise", () => {
+    expect(withToken(running, { runId: 'r', row: 0, delta: 'lo', generatedTokens: 3 })).toEqual({
+      ...running,
+      text: 'Hello',
+      generatedTokens: 3,
+    });
     expect(withToken(running, { runId: 'r', row: 1, delta: 'lo', generatedTokens: 3 })).toBe(running);
     const starting = { ...running, phase: 'starting' };
     expect(withToken(starting, { runId: 'r', row: 0, delta: 'lo', generatedTokens: 3 })).toBe(starting);

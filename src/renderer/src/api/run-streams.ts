@@ -72,7 +72,11 @@ export class RunStreams<K> {
   }
 
   /** Launches one run for `key` in the round begin() opened; settles once it has started or failed to. */
-  async launch<T extends { readonly runId: string }>(key: K, call: () => Promise<T>, on: LaunchHandlers<T>): Promise<void> {
+  async launch<T extends { readonly runId: string }>(
+    key: K,
+    call: () => Promise<T>,
+    on: LaunchHandlers<T>,
+  ): Promise<void> {
     this.launching++;
     try {
       let value: T;
@@ -121,7 +125,10 @@ export class RunStreams<K> {
     }
     const f = event.payload;
     this.owners.delete(f.runId);
-    this.onUpdate(key, f.ok ? { kind: 'finished', result: f.result } : { kind: 'failed', error: fromErrorShape(f.error) });
+    this.onUpdate(
+      key,
+      f.ok ? { kind: 'finished', result: f.result } : { kind: 'failed', error: fromErrorShape(f.error) },
+    );
   }
 
   private cancelRun(runId: string, failures: CancelFailures): void {
@@ -150,7 +157,10 @@ export function withResult<V extends Streamed>(view: V, result: GenerationResult
 }
 
 /** RunStreams for a component: listening while it is mounted, cancelling its runs when it unmounts. */
-export function useRunStreams<K>(onUpdate: (key: K, update: RunUpdate) => void, cancelFailures: CancelFailures): RunStreams<K> {
+export function useRunStreams<K>(
+  onUpdate: (key: K, update: RunUpdate) => void,
+  cancelFailures: CancelFailures,
+): RunStreams<K> {
   const api = useApi();
   const onUpdateRef = useRef(onUpdate);
   onUpdateRef.current = onUpdate;

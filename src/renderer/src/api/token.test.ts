@@ -6,7 +6,10 @@ function fakes(href: string) {
   const stored = new Map<string, string>();
   const replaced: string[] = [];
   const location = { href } as Location;
-  const history = { state: null, replaceState: (_s: unknown, _t: string, url: string) => replaced.push(url) } as unknown as History;
+  const history = {
+    state: null,
+    replaceState: (_s: unknown, _t: string, url: string) => replaced.push(url),
+  } as unknown as History;
   const storage = {
     getItem: (k: string) => stored.get(k) ?? null,
     setItem: (k: string, v: string) => void stored.set(k, v),

@@ -30,7 +30,12 @@ export function ErrorReporter({ children }: { children: ReactNode }) {
   return (
     <ReportContext.Provider value={report}>
       {children}
-      <Snackbar key={shown?.key} open={shown !== null} onClose={close} anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}>
+      <Snackbar
+        key={shown?.key}
+        open={shown !== null}
+        onClose={close}
+        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
+      >
         <Alert severity="error" variant="filled" onClose={close} data-testid="error-snackbar" sx={{ maxWidth: 640 }}>
           <AlertTitle>{shown?.title}</AlertTitle>
           {shown?.detail}

@@ -47,7 +47,10 @@ export function FolderField(props: FolderFieldProps) {
         onChange={(e) => props.onChange(e.target.value)}
         error={props.error !== undefined}
         helperText={props.error ?? ' '}
-        slotProps={{ htmlInput: { 'data-testid': props.testId }, formHelperText: { 'data-testid': `${props.testId}-error` } as object }}
+        slotProps={{
+          htmlInput: { 'data-testid': props.testId },
+          formHelperText: { 'data-testid': `${props.testId}-error` } as object,
+        }}
       />
       {info.canPickFolder && (
         <Button onClick={() => void browse()} disabled={props.disabled} sx={{ mt: 1 }} data-testid={props.browseTestId}>

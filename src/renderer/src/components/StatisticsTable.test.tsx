@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { markup, textOf } from '../testing/markup';
 import { StatisticsTable, type StatColumn } from './StatisticsTable';
 
-interface Row { name: string; estimate: number; ci: [number, number]; n: number; p: number }
+interface Row {
+  name: string;
+  estimate: number;
+  ci: [number, number];
+  n: number;
+  p: number;
+}
 const rows: Row[] = [
   { name: 'LoRA', estimate: 0.44, ci: [0.34, 0.54], n: 100, p: 0.001 },
   { name: 'Soft prompt', estimate: 0.02, ci: [-0.03, 0.07], n: 100, p: 0.4 },
@@ -16,10 +22,14 @@ const columns: StatColumn<Row>[] = [
 ];
 
 describe('StatisticsTable', () => {
-  const element = <StatisticsTable rows={rows} columns={columns} rowKey={(r) => r.name} testId="effects" rowTestId="effect-row" />;
+  const element = (
+    <StatisticsTable rows={rows} columns={columns} rowKey={(r) => r.name} testId="effects" rowTestId="effect-row" />
+  );
 
   it('shows a header and one row per estimate with its interval and n', () => {
-    expect(textOf(element)).toBe('Effect Estimate 95% CI n p LoRA 0.44 [0.34, 0.54] 100 0.001 Soft prompt 0.02 [-0.03, 0.07] 100 0.400');
+    expect(textOf(element)).toBe(
+      'Effect Estimate 95% CI n p LoRA 0.44 [0.34, 0.54] 100 0.001 Soft prompt 0.02 [-0.03, 0.07] 100 0.400',
+    );
     expect(markup(element).match(/data-testid="effect-row"/g)).toHaveLength(2);
   });
 

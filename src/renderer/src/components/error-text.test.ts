@@ -19,19 +19,31 @@ describe('describeError', () => {
   });
 
   it('shows anything else as a bug with its message', () => {
-    expect(describeError(new BugError('index out of range'))).toEqual({ title: 'Something went wrong', detail: 'index out of range', isBug: true });
+    expect(describeError(new BugError('index out of range'))).toEqual({
+      title: 'Something went wrong',
+      detail: 'index out of range',
+      isBug: true,
+    });
     expect(describeError(new TypeError('x is undefined')).isBug).toBe(true);
   });
 });
 
 describe('formErrors', () => {
   it('puts a validation error at the field it names, with only the validation message', () => {
-    expect(formErrors(validation, 'workspace.create', ['name', 'path'])).toEqual({ byField: { name: 'A name is required' }, rest: undefined });
+    expect(formErrors(validation, 'workspace.create', ['name', 'path'])).toEqual({
+      byField: { name: 'A name is required' },
+      rest: undefined,
+    });
   });
 
   it('keeps the hint of other user errors at a field', () => {
-    const error = new UserError('This folder is not empty.', { where: 'workspace.create: path', hint: 'Choose an empty folder.' });
-    expect(formErrors(error, 'workspace.create', ['name', 'path']).byField).toEqual({ path: 'This folder is not empty. Choose an empty folder.' });
+    const error = new UserError('This folder is not empty.', {
+      where: 'workspace.create: path',
+      hint: 'Choose an empty folder.',
+    });
+    expect(formErrors(error, 'workspace.create', ['name', 'path']).byField).toEqual({
+      path: 'This folder is not empty. Choose an empty folder.',
+    });
   });
 
   it('leaves errors for other methods, other fields, or no field to the form', () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runShortcut } from './useRunShortcuts';
 
-const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+const key = (
+  k: string,
+  mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {},
+) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
 
 describe('runShortcut', () => {
   it('runs on Ctrl+Enter or Cmd+Enter, not on Enter alone or with other modifiers', () => {

@@ -20,7 +20,10 @@ export function runShortcut(event: Keys, actions: Pick<RunActions, 'cancel' | 'b
   return null;
 }
 
-export function useRunShortcuts(actions: RunActions, scope: 'window' | 'element' = 'element'): (event: ReactKeyboardEvent) => void {
+export function useRunShortcuts(
+  actions: RunActions,
+  scope: 'window' | 'element' = 'element',
+): (event: ReactKeyboardEvent) => void {
   const current = useRef(actions);
   current.current = actions;
   const handle = useRef((event: Keys & { preventDefault(): void }) => {

@@ -8,7 +8,17 @@ import { useThemeMode } from '../theme/ThemeModeProvider';
 import './monaco-setup';
 import { TEMPLATE_LANGUAGE_ID } from './template-language';
 
-export default function TemplateDiff({ original, modified, height = 320, testId }: { original: string; modified: string; height?: number; testId?: string }) {
+export default function TemplateDiff({
+  original,
+  modified,
+  height = 320,
+  testId,
+}: {
+  original: string;
+  modified: string;
+  height?: number;
+  testId?: string;
+}) {
   const { mode } = useThemeMode();
   const models = useRef<{ dispose(): void }[]>([]);
   const onMount: DiffOnMount = (editor) => {
@@ -34,7 +44,15 @@ export default function TemplateDiff({ original, modified, height = 320, testId 
         onMount={onMount}
         keepCurrentOriginalModel
         keepCurrentModifiedModel
-        options={{ readOnly: true, originalEditable: false, renderSideBySide: true, minimap: { enabled: false }, wordWrap: 'on', scrollBeyondLastLine: false, automaticLayout: true }}
+        options={{
+          readOnly: true,
+          originalEditable: false,
+          renderSideBySide: true,
+          minimap: { enabled: false },
+          wordWrap: 'on',
+          scrollBeyondLastLine: false,
+          automaticLayout: true,
+        }}
       />
     </Box>
   );

@@ -26,7 +26,16 @@ export interface TemplateEditorProps {
 const MARKER_OWNER = 'dovetail-template';
 const SETTLE_MS = 200;
 
-export default function TemplateEditor({ initialValue, onChange, ariaLabel, height = 240, testId, fields = [], row = null, reference = null }: TemplateEditorProps) {
+export default function TemplateEditor({
+  initialValue,
+  onChange,
+  ariaLabel,
+  height = 240,
+  testId,
+  fields = [],
+  row = null,
+  reference = null,
+}: TemplateEditorProps) {
   const { mode } = useThemeMode();
   const [model, setModel] = useState<ReturnType<Parameters<OnMount>[0]['getModel']>>(null);
   const [diagnostic, setDiagnostic] = useState<TemplateDiagnostic | null>(() => templateDiagnostic(initialValue));
@@ -47,12 +56,19 @@ export default function TemplateEditor({ initialValue, onChange, ariaLabel, heig
 
   useEffect(() => {
     if (!model || model.isDisposed()) return;
-    monaco.editor.setModelMarkers(model, MARKER_OWNER, diagnostic ? [{ ...diagnostic, severity: monaco.MarkerSeverity.Error, source: 'template parser' }] : []);
+    monaco.editor.setModelMarkers(
+      model,
+      MARKER_OWNER,
+      diagnostic ? [{ ...diagnostic, severity: monaco.MarkerSeverity.Error, source: 'template parser' }] : [],
+    );
   }, [model, diagnostic]);
 
   return (
     <Box>
-      <Box data-testid={testId} sx={{ border: 1, borderColor: diagnostic ? 'error.main' : 'divider', borderRadius: 1, overflow: 'hidden' }}>
+      <Box
+        data-testid={testId}
+        sx={{ border: 1, borderColor: diagnostic ? 'error.main' : 'divider', borderRadius: 1, overflow: 'hidden' }}
+      >
         <Editor
           height={height}
           language={TEMPLATE_LANGUAGE_ID}
@@ -83,7 +99,14 @@ export default function TemplateEditor({ initialValue, onChange, ariaLabel, heig
         />
       </Box>
       {diagnostic && (
-        <Typography variant="caption" color="error" component="p" role="alert" data-testid={testId ? `${testId}-error` : undefined} sx={{ mt: 0.5 }}>
+        <Typography
+          variant="caption"
+          color="error"
+          component="p"
+          role="alert"
+          data-testid={testId ? `${testId}-error` : undefined}
+          sx={{ mt: 0.5 }}
+        >
           Line {diagnostic.startLineNumber}, column {diagnostic.startColumn}: {diagnostic.message}
         </Typography>
       )}

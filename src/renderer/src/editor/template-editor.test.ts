@@ -15,13 +15,29 @@ describe('templateDiagnostic', () => {
   });
 
   it('marks a tag that never closes, to the end of its line', () => {
-    expect(templateDiagnostic('A\nTriage: {{ message\nB')).toMatchObject({ startLineNumber: 2, startColumn: 9, endLineNumber: 2, endColumn: 19 });
+    expect(templateDiagnostic('A\nTriage: {{ message\nB')).toMatchObject({
+      startLineNumber: 2,
+      startColumn: 9,
+      endLineNumber: 2,
+      endColumn: 19,
+    });
   });
 
   it('marks an unclosed block and a mismatched end tag', () => {
-    expect(templateDiagnostic('x\n{% for ex in examples %}\n{{ ex }}')).toMatchObject({ startLineNumber: 2, startColumn: 1, message: expect.stringMatching(/no \{% endfor %\}/) });
-    expect(templateDiagnostic('{% if a %}x{% endfor %}')).toMatchObject({ startColumn: 12, message: expect.stringMatching(/expected \{% endif %\}/) });
-    expect(templateDiagnostic('{% for in xs %}{% endfor %}')).toMatchObject({ startLineNumber: 1, startColumn: 1, endColumn: 16 });
+    expect(templateDiagnostic('x\n{% for ex in examples %}\n{{ ex }}')).toMatchObject({
+      startLineNumber: 2,
+      startColumn: 1,
+      message: expect.stringMatching(/no \{% endfor %\}/),
+    });
+    expect(templateDiagnostic('{% if a %}x{% endfor %}')).toMatchObject({
+      startColumn: 12,
+      message: expect.stringMatching(/expected \{% endif %\}/),
+    });
+    expect(templateDiagnostic('{% for in xs %}{% endfor %}')).toMatchObject({
+      startLineNumber: 1,
+      startColumn: 1,
+      endColumn: 16,
+    });
   });
 });
 
@@ -32,7 +48,9 @@ describe('completionsAt', () => {
   it('offers fields, examples and helpers inside a tag, filters after |, fields after ex.', () => {
     expect(insideTag('Hi {{ me')).toBe(true);
     expect(insideTag('Hi {{ me }} ')).toBe(false);
-    expect(labels('Hi {{ me')).toEqual(expect.arrayContaining(['message', 'category', 'examples', 'loop', 'range', 'for']));
+    expect(labels('Hi {{ me')).toEqual(
+      expect.arrayContaining(['message', 'category', 'examples', 'loop', 'range', 'for']),
+    );
     expect(labels('{{ message | up')).toEqual(expect.arrayContaining(['upper', 'lower', 'default', 'tojson']));
     expect(labels('{{ message | up')).not.toContain('message');
     expect(labels('{% for ex in examples %}{{ ex.')).toEqual(['message', 'category']);

@@ -23,8 +23,32 @@ export function setTemplateContext(modelUri: string, context: TemplateContext | 
 export const TEMPLATE_LANGUAGE_ID = 'dovetail-template';
 
 const KEYWORDS = [
-  'if', 'elif', 'else', 'endif', 'for', 'in', 'endfor', 'set', 'endset', 'macro', 'endmacro', 'call', 'endcall',
-  'filter', 'endfilter', 'not', 'and', 'or', 'is', 'true', 'false', 'none', 'True', 'False', 'None', 'loop',
+  'if',
+  'elif',
+  'else',
+  'endif',
+  'for',
+  'in',
+  'endfor',
+  'set',
+  'endset',
+  'macro',
+  'endmacro',
+  'call',
+  'endcall',
+  'filter',
+  'endfilter',
+  'not',
+  'and',
+  'or',
+  'is',
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+  'loop',
 ];
 
 function insideTag(close: RegExp): Monaco.languages.IMonarchLanguageRule[] {
@@ -44,7 +68,12 @@ export function registerTemplateLanguage(monaco: typeof Monaco): void {
   // No auto-closing: people type "{{ name }}" by hand and an editor that adds braces gets in the way.
   monaco.languages.setLanguageConfiguration(TEMPLATE_LANGUAGE_ID, {
     comments: { blockComment: ['{#', '#}'] },
-    brackets: [['{{', '}}'], ['{%', '%}'], ['(', ')'], ['[', ']']],
+    brackets: [
+      ['{{', '}}'],
+      ['{%', '%}'],
+      ['(', ')'],
+      ['[', ']'],
+    ],
     autoClosingPairs: [],
     surroundingPairs: [],
     folding: {
@@ -65,9 +94,19 @@ export function registerTemplateLanguage(monaco: typeof Monaco): void {
     triggerCharacters: ['{', ' ', '|', '.'],
     provideCompletionItems(model, position) {
       const context = contexts.get(model.uri.toString());
-      const before = model.getValueInRange({ startLineNumber: 1, startColumn: 1, endLineNumber: position.lineNumber, endColumn: position.column });
+      const before = model.getValueInRange({
+        startLineNumber: 1,
+        startColumn: 1,
+        endLineNumber: position.lineNumber,
+        endColumn: position.column,
+      });
       const word = model.getWordUntilPosition(position);
-      const range = { startLineNumber: position.lineNumber, endLineNumber: position.lineNumber, startColumn: word.startColumn, endColumn: word.endColumn };
+      const range = {
+        startLineNumber: position.lineNumber,
+        endLineNumber: position.lineNumber,
+        startColumn: word.startColumn,
+        endColumn: word.endColumn,
+      };
       const suggestions = completionsAt(before, context?.fields ?? []).map((c, i) => ({
         label: c.label,
         kind: kinds[c.kind],
@@ -75,7 +114,9 @@ export function registerTemplateLanguage(monaco: typeof Monaco): void {
         detail: c.detail,
         range,
         sortText: String(i).padStart(3, '0'),
-        ...(c.kind === 'snippet' ? { insertTextRules: monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet } : {}),
+        ...(c.kind === 'snippet'
+          ? { insertTextRules: monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet }
+          : {}),
       }));
       return { suggestions };
     },
@@ -90,7 +131,12 @@ export function registerTemplateLanguage(monaco: typeof Monaco): void {
       if (text === null) return null;
       return {
         contents: [{ value: text }],
-        range: { startLineNumber: position.lineNumber, endLineNumber: position.lineNumber, startColumn: word.startColumn, endColumn: word.endColumn },
+        range: {
+          startLineNumber: position.lineNumber,
+          endLineNumber: position.lineNumber,
+          startColumn: word.startColumn,
+          endColumn: word.endColumn,
+        },
       };
     },
   });

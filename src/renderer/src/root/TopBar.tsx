@@ -22,7 +22,12 @@ export function TopBar({ showHelp, openSettings }: { showHelp: () => void; openS
         <Box sx={{ flex: 1 }} />
         <UserSwitcher />
         <Tooltip title="Keyboard shortcuts (?)">
-          <IconButton color="inherit" onClick={showHelp} aria-label="Keyboard shortcuts" data-testid="shortcut-help-button">
+          <IconButton
+            color="inherit"
+            onClick={showHelp}
+            aria-label="Keyboard shortcuts"
+            data-testid="shortcut-help-button"
+          >
             <KeyboardIcon />
           </IconButton>
         </Tooltip>
@@ -32,7 +37,13 @@ export function TopBar({ showHelp, openSettings }: { showHelp: () => void; openS
           </IconButton>
         </Tooltip>
         <Tooltip title={`Switch to ${next} theme`}>
-          <IconButton color="inherit" onClick={theme.toggle} aria-label={`Switch to ${next} theme`} data-testid="theme-toggle" data-mode={theme.mode}>
+          <IconButton
+            color="inherit"
+            onClick={theme.toggle}
+            aria-label={`Switch to ${next} theme`}
+            data-testid="theme-toggle"
+            data-mode={theme.mode}
+          >
             {theme.mode === 'dark' ? <LightModeIcon /> : <DarkModeIcon />}
           </IconButton>
         </Tooltip>

@@ -25,4 +25,16 @@ const PLANNED: readonly SectionRegistration[] = [
   },
 ];
 
-export const SECTIONS = assembleSections([startSection, modelsSection, datasetsSection, promptsSection, adaptersSection, playgroundSection, experimentsSection, reviewSection, releasesSection, auditSection, ...PLANNED]);
+export const SECTIONS = assembleSections([
+  startSection,
+  modelsSection,
+  datasetsSection,
+  promptsSection,
+  adaptersSection,
+  playgroundSection,
+  experimentsSection,
+  reviewSection,
+  releasesSection,
+  auditSection,
+  ...PLANNED,
+]);

@@ -36,7 +36,9 @@ export class FakeModel {
       this.columns = 0;
     }
     if (input.pastLength !== this.columns || width !== this.columns + length) {
-      throw new Error(`fake model: past ${input.pastLength}, mask width ${width}, but the cache holds ${this.columns} and T = ${length}`);
+      throw new Error(
+        `fake model: past ${input.pastLength}, mask width ${width}, but the cache holds ${this.columns} and T = ${length}`,
+      );
     }
     const logits = new Float32Array(batch * this.vocab);
     for (let b = 0; b < batch; b++) {
@@ -46,10 +48,12 @@ export class FakeModel {
         const position = input.positionIds.data[b * length + t]!;
         const token = Number(input.inputIds.data[b * length + t]!);
         if (bit === 1n) {
-          if (position !== BigInt(history.length)) throw new Error(`fake model: row ${b} position ${position}, expected ${history.length}`);
+          if (position !== BigInt(history.length))
+            throw new Error(`fake model: row ${b} position ${position}, expected ${history.length}`);
           history.push(token);
         } else {
-          if (history.length > 0) throw new Error(`fake model: row ${b} has padding after real tokens (not left padding)`);
+          if (history.length > 0)
+            throw new Error(`fake model: row ${b} has padding after real tokens (not left padding)`);
           if (position !== PADDED_POSITION_ID) throw new Error(`fake model: row ${b} padded position ${position}`);
         }
       }

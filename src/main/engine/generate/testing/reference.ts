@@ -54,7 +54,10 @@ export function referenceSoftmax(logits: ArrayLike<number>): number[] {
 }
 
 /** The probabilities HF's sampling chain gives: temperature, top-k, top-p, min-p, softmax (float64, full sorts). */
-export function referenceDistribution(logits: Float32Array, s: { temperature: number; top_k: number; top_p: number; min_p?: number }): number[] {
+export function referenceDistribution(
+  logits: Float32Array,
+  s: { temperature: number; top_k: number; top_p: number; min_p?: number },
+): number[] {
   let row: Float32Array = Float32Array.from(logits, (l) => l / s.temperature);
   if (s.top_k > 0) row = referenceTopK(row, s.top_k);
   if (s.top_p < 1) row = referenceTopP(row, s.top_p);

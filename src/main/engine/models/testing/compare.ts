@@ -1,7 +1,10 @@
 // Test helpers for model outputs: left-padded int64 batches and the largest absolute difference of two arrays.
 import { attentionMask, leftPad, type Int64Tensor } from '../../generate';
 
-export function leftPadded(prompts: readonly (readonly number[])[], padTokenId: number): { inputIds: Int64Tensor; attentionMask: Int64Tensor } {
+export function leftPadded(
+  prompts: readonly (readonly number[])[],
+  padTokenId: number,
+): { inputIds: Int64Tensor; attentionMask: Int64Tensor } {
   const { inputIds, padLengths } = leftPad(prompts, padTokenId);
   return { inputIds, attentionMask: attentionMask(padLengths, inputIds.dims[1]) };
 }

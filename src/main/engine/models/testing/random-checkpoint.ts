@@ -8,7 +8,12 @@ import { expectedWeights } from '../weights';
 export type StoredDtype = 'F32' | 'F16' | 'BF16';
 
 /** Writes <folder>/config.json and <folder>/model.safetensors; weights ~ U(-0.1, 0.1), norms ~ 1. */
-export async function writeRandomCheckpoint(folder: string, configJson: object, dtype: StoredDtype = 'F32', seed = 1): Promise<void> {
+export async function writeRandomCheckpoint(
+  folder: string,
+  configJson: object,
+  dtype: StoredDtype = 'F32',
+  seed = 1,
+): Promise<void> {
   const config = parseDecoderConfig(configJson);
   let state = seed >>> 0;
   const random = (): number => {
@@ -17,13 +22,25 @@ export async function writeRandomCheckpoint(folder: string, configJson: object, 
   };
   const tensors = expectedWeights(config).map(({ name, shape }) => {
     const count = shape.reduce((a, b) => a * b, 1);
-    return { name, shape, values: Float32Array.from({ length: count }, () => (name.endsWith('norm.weight') ? 1 : 0) + (random() - 0.5) * 0.2) };
+    return {
+      name,
+      shape,
+      values: Float32Array.from(
+        { length: count },
+        () => (name.endsWith('norm.weight') ? 1 : 0) + (random() - 0.5) * 0.2,
+      ),
+    };
   });
   await writeCheckpoint(folder, configJson, tensors, dtype);
 }
 
 /** Writes <folder>/config.json and <folder>/model.safetensors holding the given tensors (in order) as `dtype`. */
-export async function writeCheckpoint(folder: string, configJson: object, tensors: readonly { name: string; shape: readonly number[]; values: Float32Array }[], dtype: StoredDtype = 'F32'): Promise<void> {
+export async function writeCheckpoint(
+  folder: string,
+  configJson: object,
+  tensors: readonly { name: string; shape: readonly number[]; values: Float32Array }[],
+  dtype: StoredDtype = 'F32',
+): Promise<void> {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   const blobs: Uint8Array[] = [];
   let offset = 0;

@@ -42,7 +42,8 @@ async function readF32(info: TensorInfo): Promise<Tensor<'float32'>> {
 export async function readReference(folder: string): Promise<Reference> {
   const json = JSON.parse(await readFile(join(folder, 'expected.json'), 'utf8')) as Omit<Reference, 'logits'>;
   const logits = new Map<string, Tensor<'float32'>>();
-  for (const [name, info] of await tensorsOf(join(folder, 'expected.safetensors'))) logits.set(name, await readF32(info));
+  for (const [name, info] of await tensorsOf(join(folder, 'expected.safetensors')))
+    logits.set(name, await readF32(info));
   return { ...json, logits };
 }
 

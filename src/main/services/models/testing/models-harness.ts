@@ -4,7 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelsContract, type ModelHashProgress, type ModelRecord, type ModelsChanged } from '../../../../shared/contract/models';
+import {
+  modelsContract,
+  type ModelHashProgress,
+  type ModelRecord,
+  type ModelsChanged,
+} from '../../../../shared/contract/models';
 import type { CallResponse } from '../../../../shared/contract/wire';
 import type { ErrorShape } from '../../../../shared/errors';
 import { Dispatcher } from '../../../api/dispatcher';
@@ -32,10 +37,18 @@ export interface ModelsHarness {
   dispose(): Promise<void>;
 }
 
-export async function modelsHarness(engine: EngineHost, options: { inlineRecheckBytes?: number } = {}): Promise<ModelsHarness> {
+export async function modelsHarness(
+  engine: EngineHost,
+  options: { inlineRecheckBytes?: number } = {},
+): Promise<ModelsHarness> {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-models-')));
   let ids = 0;
-  const workspace = new WorkspaceService({ appDataDir: path.join(dir, 'app-data'), clock: () => new Date(), appVersion: 'test', events: { emit: () => undefined } });
+  const workspace = new WorkspaceService({
+    appDataDir: path.join(dir, 'app-data'),
+    clock: () => new Date(),
+    appVersion: 'test',
+    events: { emit: () => undefined },
+  });
   const harness: ModelsHarness = {
     dir,
     workspace,
@@ -50,7 +63,8 @@ export async function modelsHarness(engine: EngineHost, options: { inlineRecheck
     },
     async error(method, arg) {
       const response = await harness.call(method, arg);
-      if (response.ok) throw new Error(`expected ${method} to fail, got ${JSON.stringify(response.result).slice(0, 200)}`);
+      if (response.ok)
+        throw new Error(`expected ${method} to fail, got ${JSON.stringify(response.result).slice(0, 200)}`);
       return response.error;
     },
     rows: () => (workspace.active.db.prepare('SELECT count(*) AS n FROM models').get() as { n: number }).n,

@@ -1,6 +1,15 @@
 // Export an adapter as a PEFT folder (or a .zip when the name ends in .zip): adapter_config.json naming the base
 // model, the weights, a README.md model card and the lineage. Shows where it went, or why it could not.
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
+import {
+  Alert,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  TextField,
+} from '@mui/material';
 import { useState } from 'react';
 import type { AdapterExport } from '../../../../shared/contract';
 import { useApi } from '../../api';
@@ -15,17 +24,29 @@ export function ExportDialog({ adapterId, name, onClose }: { adapterId: string; 
   const submit = () => {
     setBusy(true);
     setError(undefined);
-    api.adapters.export({ id: adapterId, to }).then(setDone, setError).finally(() => setBusy(false));
+    api.adapters
+      .export({ id: adapterId, to })
+      .then(setDone, setError)
+      .finally(() => setBusy(false));
   };
   return (
     <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="export-dialog">
       <DialogTitle>Export {name}</DialogTitle>
       <DialogContent>
         <DialogContentText sx={{ mb: 2 }}>
-          A PEFT adapter folder that AutoPeftModelForCausalLM and vLLM load, with a model card. End the name in .zip for one file.
+          A PEFT adapter folder that AutoPeftModelForCausalLM and vLLM load, with a model card. End the name in .zip for
+          one file.
         </DialogContentText>
-        <TextField label="New folder or .zip file" size="small" fullWidth autoFocus value={to} onChange={(e) => setTo(e.target.value)} disabled={busy || done !== null}
-          slotProps={{ htmlInput: { 'data-testid': 'export-to' } }} />
+        <TextField
+          label="New folder or .zip file"
+          size="small"
+          fullWidth
+          autoFocus
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          disabled={busy || done !== null}
+          slotProps={{ htmlInput: { 'data-testid': 'export-to' } }}
+        />
         {done && (
           <Alert severity="success" sx={{ mt: 2 }} data-testid="export-done" data-path={done.path}>
             Exported to {done.path} ({done.files.join(', ')}). Its base model: {done.baseModelNameOrPath}
@@ -35,7 +56,11 @@ export function ExportDialog({ adapterId, name, onClose }: { adapterId: string; 
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Close</Button>
-        {done === null && <Button variant="contained" disabled={busy || !to.trim()} onClick={submit} data-testid="export-submit">Export</Button>}
+        {done === null && (
+          <Button variant="contained" disabled={busy || !to.trim()} onClick={submit} data-testid="export-submit">
+            Export
+          </Button>
+        )}
       </DialogActions>
     </Dialog>
   );

@@ -18,24 +18,42 @@ export function JobPanel({ job }: { job: TrainingJob }) {
     <Paper variant="outlined" sx={{ p: 2, mb: 2 }} data-testid="job-panel" data-state={job.state}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1 }}>
         <Typography variant="h6" sx={{ flex: 1 }}>
-          {job.name} <Typography component="span" color="text.secondary" data-testid="job-state">({job.state})</Typography>
+          {job.name}{' '}
+          <Typography component="span" color="text.secondary" data-testid="job-state">
+            ({job.state})
+          </Typography>
         </Typography>
-        {job.state === 'running' && <Button onClick={act(() => api.adapters.pause({ id: job.id }))} data-testid="job-pause">Pause</Button>}
+        {job.state === 'running' && (
+          <Button onClick={act(() => api.adapters.pause({ id: job.id }))} data-testid="job-pause">
+            Pause
+          </Button>
+        )}
         {(job.state === 'paused' || job.state === 'interrupted') && (
-          <Button variant="contained" onClick={act(() => api.adapters.resume({ id: job.id }))} data-testid="job-resume">Resume</Button>
+          <Button variant="contained" onClick={act(() => api.adapters.resume({ id: job.id }))} data-testid="job-resume">
+            Resume
+          </Button>
         )}
         {(live || job.state === 'paused' || job.state === 'interrupted') && job.state !== 'checking' && (
-          <Button color="error" onClick={act(() => api.adapters.cancel({ id: job.id }))} data-testid="job-cancel">Cancel</Button>
+          <Button color="error" onClick={act(() => api.adapters.cancel({ id: job.id }))} data-testid="job-cancel">
+            Cancel
+          </Button>
         )}
       </Stack>
       {p && <LinearProgress variant="determinate" value={(100 * p.step) / Math.max(1, p.totalSteps)} sx={{ mb: 1 }} />}
       <Typography variant="body2" data-testid="job-stats">
-        {p
-          ? jobStats(p)
-          : 'Preparing the data and the model…'}
+        {p ? jobStats(p) : 'Preparing the data and the model…'}
       </Typography>
-      {job.state === 'interrupted' && <Alert severity="warning" sx={{ mt: 1 }}>Training stopped before it finished (the app or engine closed). Resume continues from the last checkpoint.</Alert>}
-      {job.error && <Alert severity="error" sx={{ mt: 1 }} data-testid="job-error">{job.error.message}{job.error.hint ? ` ${job.error.hint}` : ''}</Alert>}
+      {job.state === 'interrupted' && (
+        <Alert severity="warning" sx={{ mt: 1 }}>
+          Training stopped before it finished (the app or engine closed). Resume continues from the last checkpoint.
+        </Alert>
+      )}
+      {job.error && (
+        <Alert severity="error" sx={{ mt: 1 }} data-testid="job-error">
+          {job.error.message}
+          {job.error.hint ? ` ${job.error.hint}` : ''}
+        </Alert>
+      )}
       <ErrorAlert error={error} />
       <Box sx={{ mt: 1 }}>
         <LossChart history={job.history} testId="job-loss-chart" />

@@ -12,14 +12,18 @@ export function LossChart({ history, testId }: { history: LossHistory; testId: s
   return (
     <Box data-testid={testId} data-points={history.train.length}>
       {steps.length === 0 ? (
-        <Typography color="text.secondary" sx={{ p: 2 }}>No loss recorded yet.</Typography>
+        <Typography color="text.secondary" sx={{ p: 2 }}>
+          No loss recorded yet.
+        </Typography>
       ) : (
         <LineChart
           height={240}
           xAxis={[{ data: steps, label: 'step', scaleType: 'linear' }]}
           series={[
             { data: at(history.train), label: 'train loss', showMark: false, connectNulls: true },
-            ...(history.validation.length > 0 ? [{ data: at(history.validation), label: 'validation loss', connectNulls: true }] : []),
+            ...(history.validation.length > 0
+              ? [{ data: at(history.validation), label: 'validation loss', connectNulls: true }]
+              : []),
           ]}
           skipAnimation
         />

@@ -10,7 +10,13 @@ import { sectionHref } from '../shell/useSection';
 import { withInlinePrompt, type Choices, type WizardForm } from './wizard-form';
 
 const INLINE = '__inline__';
-const mono = { fontFamily: 'monospace', whiteSpace: 'pre-wrap', bgcolor: 'action.hover', p: 1.5, borderRadius: 1 } as const;
+const mono = {
+  fontFamily: 'monospace',
+  whiteSpace: 'pre-wrap',
+  bgcolor: 'action.hover',
+  p: 1.5,
+  borderRadius: 1,
+} as const;
 
 interface Props {
   form: WizardForm;
@@ -27,11 +33,24 @@ interface Props {
   onRefresh: () => void;
 }
 
-export function TemplateStep({ form, choices, templates, preview, warnings, personalData, busy, update, onRefresh }: Props) {
+export function TemplateStep({
+  form,
+  choices,
+  templates,
+  preview,
+  warnings,
+  personalData,
+  busy,
+  update,
+  onRefresh,
+}: Props) {
   const list = templates.data ?? [];
   const saved = form.source === 'dataset' ? choices.template : null;
-  const versions = useLoad((a) => (saved === null ? Promise.resolve([]) : a.templates.versions({ templateId: saved.templateId })), [saved?.templateId]);
-  const versionOptions = saved === null ? [] : (versions.data?.some((v) => v.id === saved.id) ? versions.data : [saved]);
+  const versions = useLoad(
+    (a) => (saved === null ? Promise.resolve([]) : a.templates.versions({ templateId: saved.templateId })),
+    [saved?.templateId],
+  );
+  const versionOptions = saved === null ? [] : versions.data?.some((v) => v.id === saved.id) ? versions.data : [saved];
   const chooseTemplate = (id: string) => {
     if (id === INLINE) return update((f) => withInlinePrompt(f, choices), true);
     const t = list.find((x) => x.id === id);
@@ -46,13 +65,35 @@ export function TemplateStep({ form, choices, templates, preview, warnings, pers
     <Stack spacing={2}>
       {form.source === 'dataset' && (
         <Stack direction="row" spacing={2}>
-          <TextField select label="Prompt" size="small" value={saved?.templateId ?? INLINE} onChange={(e) => chooseTemplate(e.target.value)} data-testid="wizard-template" sx={{ flex: 2 }}>
-            {list.map((t) => <MenuItem key={t.id} value={t.id}>{t.name}</MenuItem>)}
+          <TextField
+            select
+            label="Prompt"
+            size="small"
+            value={saved?.templateId ?? INLINE}
+            onChange={(e) => chooseTemplate(e.target.value)}
+            data-testid="wizard-template"
+            sx={{ flex: 2 }}
+          >
+            {list.map((t) => (
+              <MenuItem key={t.id} value={t.id}>
+                {t.name}
+              </MenuItem>
+            ))}
             <MenuItem value={INLINE}>Write a prompt here…</MenuItem>
           </TextField>
           {saved && (
-            <TextField select label="Version" size="small" value={saved.id} onChange={(e) => chooseVersion(e.target.value)} data-testid="wizard-template-version" sx={{ flex: 1 }}>
-              {versionOptions.map((v) => <MenuItem key={v.id} value={v.id}>{`v${v.version} · ${v.createdAt.slice(0, 10)}`}</MenuItem>)}
+            <TextField
+              select
+              label="Version"
+              size="small"
+              value={saved.id}
+              onChange={(e) => chooseVersion(e.target.value)}
+              data-testid="wizard-template-version"
+              sx={{ flex: 1 }}
+            >
+              {versionOptions.map((v) => (
+                <MenuItem key={v.id} value={v.id}>{`v${v.version} · ${v.createdAt.slice(0, 10)}`}</MenuItem>
+              ))}
             </TextField>
           )}
         </Stack>
@@ -61,33 +102,71 @@ export function TemplateStep({ form, choices, templates, preview, warnings, pers
       {saved ? (
         <Box data-testid="wizard-template-source">
           <Typography variant="caption" color="text.secondary">
-            {saved.name} v{saved.version}{saved.chat ? ', sent through the model\'s chat template' : ', raw completion text'}{saved.message ? `: ${saved.message}` : ''}
+            {saved.name} v{saved.version}
+            {saved.chat ? ", sent through the model's chat template" : ', raw completion text'}
+            {saved.message ? `: ${saved.message}` : ''}
           </Typography>
           <Box sx={mono}>{saved.source}</Box>
         </Box>
       ) : (
         <>
           <TextField
-            label={form.source === 'dataset' ? "Prompt template (Jinja over the row's fields by name)" : "Prompt template (Jinja; the row's fields and {{ input }})"}
-            helperText={form.source === 'dataset' && choices.dataset ? `Fields: ${fields.join(', ')}. The reference field "${choices.dataset.roles.reference}" is the target and never reaches the prompt.` : undefined}
-            multiline minRows={3}
+            label={
+              form.source === 'dataset'
+                ? "Prompt template (Jinja over the row's fields by name)"
+                : "Prompt template (Jinja; the row's fields and {{ input }})"
+            }
+            helperText={
+              form.source === 'dataset' && choices.dataset
+                ? `Fields: ${fields.join(', ')}. The reference field "${choices.dataset.roles.reference}" is the target and never reaches the prompt.`
+                : undefined
+            }
+            multiline
+            minRows={3}
             value={form.source === 'dataset' ? choices.prompt : form.prompt}
-            onChange={(e) => { const v = e.target.value; update((f) => (f.source === 'dataset' ? { ...f, inlinePrompt: v } : { ...f, prompt: v })); }}
+            onChange={(e) => {
+              const v = e.target.value;
+              update((f) => (f.source === 'dataset' ? { ...f, inlinePrompt: v } : { ...f, prompt: v }));
+            }}
             slotProps={{ htmlInput: { 'data-testid': 'wizard-prompt' } }}
           />
-          <FormControlLabel control={<Checkbox checked={form.chat} onChange={(e) => { const c = e.target.checked; update((f) => ({ ...f, chat: c })); }} />} label="Wrap the prompt in the model's chat template" />
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={form.chat}
+                onChange={(e) => {
+                  const c = e.target.checked;
+                  update((f) => ({ ...f, chat: c }));
+                }}
+              />
+            }
+            label="Wrap the prompt in the model's chat template"
+          />
         </>
       )}
-      <Button variant="outlined" onClick={onRefresh} disabled={busy} sx={{ alignSelf: 'flex-start' }} data-testid="wizard-refresh-preview">Refresh preview</Button>
+      <Button
+        variant="outlined"
+        onClick={onRefresh}
+        disabled={busy}
+        sx={{ alignSelf: 'flex-start' }}
+        data-testid="wizard-refresh-preview"
+      >
+        Refresh preview
+      </Button>
       <TemplateWarnings warnings={warnings} testId="wizard-template-warnings" />
       {personalData && (
-        <Link href={sectionHref('datasets', { version: personalData.datasetVersionId, scan: '1' })} data-testid="wizard-personal-data-link">
+        <Link
+          href={sectionHref('datasets', { version: personalData.datasetVersionId, scan: '1' })}
+          data-testid="wizard-personal-data-link"
+        >
           See the {personalData.findings} personal-data findings and redact them
         </Link>
       )}
       {preview && (
         <Box data-testid="wizard-preview" sx={mono}>
-          <b>prompt:</b> {preview.prompt}{'\n'}<b>target:</b> {preview.target}
+          <b>prompt:</b> {preview.prompt}
+          {'\n'}
+          <b>target:</b> {preview.target}
         </Box>
       )}
     </Stack>

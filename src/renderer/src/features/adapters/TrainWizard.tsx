@@ -1,7 +1,21 @@
 // "Train an adapter": data (a workspace dataset version or a JSONL file) -> template (saved or inline) with the
 // preview -> settings (a preset over the dataset's recipe; hyper-parameters under Advanced) -> estimate, first from
 // a formula, then calibrated by a few real steps on this machine -> start.
-import { Alert, Box, Button, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Step, StepLabel, Stepper, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  CircularProgress,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Stack,
+  Step,
+  StepLabel,
+  Stepper,
+  Typography,
+} from '@mui/material';
 import { useRef, useState } from 'react';
 import type { ModelRecord, TrainingEstimate } from '../../../../shared/contract';
 import { useApi } from '../../api';
@@ -25,10 +39,20 @@ function timeSource(e: TrainingEstimate): string {
   if (e.tokensPerSecondSource === 'calibrated' && e.calibration) {
     return `timed from ${e.calibration.steps} real steps on this machine just now, ${e.calibration.stepSeconds.toFixed(2)} s each, plus ${seconds(e.calibration.setupSeconds)} to start; a busy machine takes longer`;
   }
-  return e.tokensPerSecondSource === 'measured' ? `from an earlier run on this machine, ${e.tokensPerSecond.toFixed(0)} tokens/s` : `a rough guess from the model's size, ${e.tokensPerSecond.toFixed(0)} tokens/s`;
+  return e.tokensPerSecondSource === 'measured'
+    ? `from an earlier run on this machine, ${e.tokensPerSecond.toFixed(0)} tokens/s`
+    : `a rough guess from the model's size, ${e.tokensPerSecond.toFixed(0)} tokens/s`;
 }
 
-export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecord[]; onClose: () => void; onStarted: () => void }) {
+export function TrainWizard({
+  models,
+  onClose,
+  onStarted,
+}: {
+  models: ModelRecord[];
+  onClose: () => void;
+  onStarted: () => void;
+}) {
   const api = useApi();
   const { datasets, templates, recipes, names } = useWizardData();
   const [step, setStep] = useState(0);
@@ -41,7 +65,10 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
   const choicesOf = (f: WizardForm) => resolveChoices(f, datasets.data ?? [], templates.data ?? [], recipes.data ?? []);
   const choices = choicesOf(form);
   // While the workspace's datasets load, the default dataset is not known yet: Next waits without a message.
-  const loading = form.source === 'dataset' && ((datasets.data === undefined && datasets.error === undefined) || (recipes.data === undefined && recipes.error === undefined));
+  const loading =
+    form.source === 'dataset' &&
+    ((datasets.data === undefined && datasets.error === undefined) ||
+      (recipes.data === undefined && recipes.error === undefined));
   const problem = step < 3 && !loading ? formProblem(form, choices, step) : null;
 
   /** Estimates `f` (the preview and the numbers) and, when it succeeds, moves to `next`. */
@@ -98,41 +125,92 @@ export function TrainWizard({ models, onClose, onStarted }: { models: ModelRecor
       <DialogContent>
         <Stepper activeStep={step} sx={{ mb: 3 }}>
           {STEPS.map((s) => (
-            <Step key={s}><StepLabel>{s}</StepLabel></Step>
+            <Step key={s}>
+              <StepLabel>{s}</StepLabel>
+            </Step>
           ))}
         </Stepper>
         {step === 0 && <DataStep form={form} choices={choices} models={models} datasets={datasets} update={update} />}
-        {step === 1 && <TemplateStep form={form} choices={choices} templates={templates} preview={estimate?.preview} warnings={estimate?.warnings} personalData={estimate?.personalData} busy={busy} update={update} onRefresh={() => void run(1)} />}
+        {step === 1 && (
+          <TemplateStep
+            form={form}
+            choices={choices}
+            templates={templates}
+            preview={estimate?.preview}
+            warnings={estimate?.warnings}
+            personalData={estimate?.personalData}
+            busy={busy}
+            update={update}
+            onRefresh={() => void run(1)}
+          />
+        )}
         {step === 2 && <MethodStep form={form} choices={choices} update={update} />}
         {step === 3 && estimate && (
           <Stack spacing={1} data-testid="wizard-estimate">
             <Typography>{sourceLine(form, choices)}</Typography>
-            <Typography>{estimate.rows} rows ({estimate.tokens} tokens, longest {estimate.maxRowTokens}), {estimate.validationRows} validation rows</Typography>
-            <Typography>{estimate.steps} optimizer steps, {estimate.trainableParameters.toLocaleString()} trainable parameters</Typography>
+            <Typography>
+              {estimate.rows} rows ({estimate.tokens} tokens, longest {estimate.maxRowTokens}),{' '}
+              {estimate.validationRows} validation rows
+            </Typography>
+            <Typography>
+              {estimate.steps} optimizer steps, {estimate.trainableParameters.toLocaleString()} trainable parameters
+            </Typography>
             <Typography>Adapter name: {toSpec(form, choices, names.data ?? []).name}</Typography>
             <Typography data-testid="wizard-time" data-source={estimate.tokensPerSecondSource}>
-              <strong>About {seconds(estimate.seconds)}</strong> (an estimate; {timeSource(estimate)}), about {bytes(estimate.memoryBytes)} of memory
+              <strong>About {seconds(estimate.seconds)}</strong> (an estimate; {timeSource(estimate)}), about{' '}
+              {bytes(estimate.memoryBytes)} of memory
             </Typography>
             {calibrating && (
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} data-testid="wizard-calibrating">
-                <CircularProgress size={16} /><Typography variant="body2">Timing a few real training steps on this machine for a better estimate…</Typography>
+                <CircularProgress size={16} />
+                <Typography variant="body2">
+                  Timing a few real training steps on this machine for a better estimate…
+                </Typography>
               </Stack>
             )}
             {estimate.tooLong.length > 0 && (
               <Alert severity="warning" data-testid="wizard-too-long">
-                {estimate.tooLong.length} rows are longer than {estimate.maxLength} tokens: rows {estimate.tooLong.slice(0, 10).map((r) => r.row + 1).join(', ')}{estimate.tooLong.length > 10 ? ', …' : ''}. Raise the maximum length or shorten them.
+                {estimate.tooLong.length} rows are longer than {estimate.maxLength} tokens: rows{' '}
+                {estimate.tooLong
+                  .slice(0, 10)
+                  .map((r) => r.row + 1)
+                  .join(', ')}
+                {estimate.tooLong.length > 10 ? ', …' : ''}. Raise the maximum length or shorten them.
               </Alert>
             )}
           </Stack>
         )}
-        <Box sx={{ mt: 2 }}><ErrorAlert error={error} testId="wizard-error" /></Box>
+        <Box sx={{ mt: 2 }}>
+          <ErrorAlert error={error} testId="wizard-error" />
+        </Box>
       </DialogContent>
       <DialogActions>
-        {problem && <Typography variant="body2" color="text.secondary" sx={{ flex: 1, px: 2 }} data-testid="wizard-problem">{problem}</Typography>}
+        {problem && (
+          <Typography variant="body2" color="text.secondary" sx={{ flex: 1, px: 2 }} data-testid="wizard-problem">
+            {problem}
+          </Typography>
+        )}
         <Button onClick={onClose}>Close</Button>
-        {step > 0 && <Button onClick={() => setStep(step - 1)} disabled={busy}>Back</Button>}
-        {step < 3 && <Button variant="contained" onClick={() => void run(step + 1)} disabled={busy || loading || problem !== null} data-testid="wizard-next">Next</Button>}
-        {step === 3 && <Button variant="contained" onClick={() => void start()} disabled={busy} data-testid="wizard-start">Start training</Button>}
+        {step > 0 && (
+          <Button onClick={() => setStep(step - 1)} disabled={busy}>
+            Back
+          </Button>
+        )}
+        {step < 3 && (
+          <Button
+            variant="contained"
+            onClick={() => void run(step + 1)}
+            disabled={busy || loading || problem !== null}
+            data-testid="wizard-next"
+          >
+            Next
+          </Button>
+        )}
+        {step === 3 && (
+          <Button variant="contained" onClick={() => void start()} disabled={busy} data-testid="wizard-start">
+            Start training
+          </Button>
+        )}
       </DialogActions>
     </Dialog>
   );

@@ -6,9 +6,21 @@ import type { DatasetRecipe } from '../../../../shared/recipe';
 export type PresetId = 'quick' | 'balanced' | 'thorough';
 
 export const PRESETS: readonly { id: PresetId; label: string; help: string }[] = [
-  { id: 'quick', label: 'Quick', help: 'Half an epoch of the recommended settings: a first look in about half the time; expect a smaller gain.' },
-  { id: 'balanced', label: 'Balanced (recommended)', help: 'The recommended settings: a LoRA and a soft prompt trained together for one epoch.' },
-  { id: 'thorough', label: 'Thorough', help: 'Two epochs of the recommended settings: about twice the time, for when Balanced is not enough.' },
+  {
+    id: 'quick',
+    label: 'Quick',
+    help: 'Half an epoch of the recommended settings: a first look in about half the time; expect a smaller gain.',
+  },
+  {
+    id: 'balanced',
+    label: 'Balanced (recommended)',
+    help: 'The recommended settings: a LoRA and a soft prompt trained together for one epoch.',
+  },
+  {
+    id: 'thorough',
+    label: 'Thorough',
+    help: 'Two epochs of the recommended settings: about twice the time, for when Balanced is not enough.',
+  },
 ];
 
 /** The settings a preset fills in (the form's training fields, as numbers and text as the form holds them). */
@@ -38,18 +50,46 @@ export interface TrainingSettings {
  * 2e-4 learned next to nothing there in one epoch; with a soft prompt at 2e-3, batch 8, it did).
  */
 export const GENERIC_SETTINGS: TrainingSettings = {
-  method: 'both', r: 8, alpha: 16, dropout: '0', targets: ['q_proj', 'v_proj'], n: 8, softInit: 'random', softInitText: '',
-  lr: '0.002', epochs: 1, batchSize: 8, maxSteps: '', warmupSteps: 10, evalEvery: 50, checkpointEvery: 25, seed: 0, validationRows: 64,
+  method: 'both',
+  r: 8,
+  alpha: 16,
+  dropout: '0',
+  targets: ['q_proj', 'v_proj'],
+  n: 8,
+  softInit: 'random',
+  softInitText: '',
+  lr: '0.002',
+  epochs: 1,
+  batchSize: 8,
+  maxSteps: '',
+  warmupSteps: 10,
+  evalEvery: 50,
+  checkpointEvery: 25,
+  seed: 0,
+  validationRows: 64,
 };
 
 export function recipeSettings(recipe: DatasetRecipe | null): TrainingSettings {
   if (recipe === null) return GENERIC_SETTINGS;
   const h = recipe.hyper;
   return {
-    method: recipe.method, r: recipe.lora.r, alpha: recipe.lora.alpha, dropout: String(recipe.lora.dropout), targets: [...recipe.lora.targets],
-    n: recipe.softPrompt.n, softInit: recipe.softPrompt.init, softInitText: recipe.softPrompt.initText ?? '',
-    lr: h.lr === null ? '' : String(h.lr), epochs: h.epochs, batchSize: h.batchSize, maxSteps: h.maxSteps === null ? '' : String(h.maxSteps),
-    warmupSteps: h.warmupSteps, evalEvery: h.evalEvery ?? 50, checkpointEvery: h.checkpointEvery ?? 25, seed: h.seed, validationRows: recipe.validationRows,
+    method: recipe.method,
+    r: recipe.lora.r,
+    alpha: recipe.lora.alpha,
+    dropout: String(recipe.lora.dropout),
+    targets: [...recipe.lora.targets],
+    n: recipe.softPrompt.n,
+    softInit: recipe.softPrompt.init,
+    softInitText: recipe.softPrompt.initText ?? '',
+    lr: h.lr === null ? '' : String(h.lr),
+    epochs: h.epochs,
+    batchSize: h.batchSize,
+    maxSteps: h.maxSteps === null ? '' : String(h.maxSteps),
+    warmupSteps: h.warmupSteps,
+    evalEvery: h.evalEvery ?? 50,
+    checkpointEvery: h.checkpointEvery ?? 25,
+    seed: h.seed,
+    validationRows: recipe.validationRows,
   };
 }
 
@@ -59,10 +99,19 @@ export function presetSettings(preset: PresetId, recipe: DatasetRecipe | null, t
   if (preset === 'balanced') return base;
   if (preset === 'thorough') return { ...base, epochs: base.epochs * 2, maxSteps: '' };
   const halfEpoch = Math.max(1, Math.ceil(Math.max(1, trainRows) / base.batchSize / 2));
-  return { ...base, epochs: 1, maxSteps: String(halfEpoch), warmupSteps: Math.min(base.warmupSteps, Math.ceil(halfEpoch / 10)) };
+  return {
+    ...base,
+    epochs: 1,
+    maxSteps: String(halfEpoch),
+    warmupSteps: Math.min(base.warmupSteps, Math.ceil(halfEpoch / 10)),
+  };
 }
 
-const METHOD_NAMES: Record<TrainingSettings['method'], string> = { lora: 'LoRA', 'soft-prompt': 'soft prompt', both: 'LoRA+soft' };
+const METHOD_NAMES: Record<TrainingSettings['method'], string> = {
+  lora: 'LoRA',
+  'soft-prompt': 'soft prompt',
+  both: 'LoRA+soft',
+};
 
 /** "Support triage LoRA+soft 1": named after the data and method, numbered past the names already taken. */
 export function adapterName(data: string, method: TrainingSettings['method'], taken: readonly string[]): string {

@@ -21,8 +21,14 @@ export function useAdapters() {
         if (!current) return;
         const next = current.map((j): TrainingJob => {
           if (j.id !== jobId) return j;
-          const train = [...j.history.train.filter((x) => x.step < progress.step), ...(progress.loss === null ? [] : [{ step: progress.step, loss: progress.loss }])];
-          const validation = [...j.history.validation.filter((x) => x.step < progress.step), ...(progress.valLoss === null ? [] : [{ step: progress.step, loss: progress.valLoss }])];
+          const train = [
+            ...j.history.train.filter((x) => x.step < progress.step),
+            ...(progress.loss === null ? [] : [{ step: progress.step, loss: progress.loss }]),
+          ];
+          const validation = [
+            ...j.history.validation.filter((x) => x.step < progress.step),
+            ...(progress.valLoss === null ? [] : [{ step: progress.step, loss: progress.valLoss }]),
+          ];
           return { ...j, progress, history: { train, validation } };
         });
         if (next.some((j) => j.id === jobId)) setJobs(next);

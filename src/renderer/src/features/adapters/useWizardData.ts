@@ -14,10 +14,16 @@ export function useWizardData() {
   });
   const templates = useLoad((a) => a.templates.list({}));
   const recipes = useLoad((a) => a.demo.recipes({}));
-  const names = useLoad(async (a) => [...(await a.adapters.list({})).map((x) => x.name), ...(await a.adapters.jobs({})).map((j) => j.name)]);
+  const names = useLoad(async (a) => [
+    ...(await a.adapters.list({})).map((x) => x.name),
+    ...(await a.adapters.jobs({})).map((j) => j.name),
+  ]);
   const { reload: reloadDatasets } = datasets;
   const { reload: reloadTemplates } = templates;
   useEffect(() => api.datasets.onChanged(() => reloadDatasets()), [api, reloadDatasets]);
-  useEffect(() => api.templates.onChanged(({ kind }) => (kind === 'template' ? reloadTemplates() : undefined)), [api, reloadTemplates]);
+  useEffect(
+    () => api.templates.onChanged(({ kind }) => (kind === 'template' ? reloadTemplates() : undefined)),
+    [api, reloadTemplates],
+  );
   return { datasets, templates, recipes, names };
 }

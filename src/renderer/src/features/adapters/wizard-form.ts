@@ -42,10 +42,36 @@ export interface Choices {
 
 export function initialForm(modelId: string): WizardForm {
   return {
-    modelId, source: 'dataset', datasetVersionId: null, template: { kind: 'default' }, inlinePrompt: null,
-    path: '', inputField: 'input', outputField: 'output', prompt: 'Input: {{ input }}\nOutput: ', chat: false, maxRows: '',
-    preset: 'balanced', method: 'both', r: 8, alpha: 16, dropout: '0', targets: ['q_proj', 'v_proj'],
-    n: 8, softInit: 'random', softInitText: '', validationRows: 64, lr: '0.002', epochs: 1, batchSize: 8, maxSteps: '', warmupSteps: 0, maxLength: '', evalEvery: 10, checkpointEvery: 10, seed: 0,
+    modelId,
+    source: 'dataset',
+    datasetVersionId: null,
+    template: { kind: 'default' },
+    inlinePrompt: null,
+    path: '',
+    inputField: 'input',
+    outputField: 'output',
+    prompt: 'Input: {{ input }}\nOutput: ',
+    chat: false,
+    maxRows: '',
+    preset: 'balanced',
+    method: 'both',
+    r: 8,
+    alpha: 16,
+    dropout: '0',
+    targets: ['q_proj', 'v_proj'],
+    n: 8,
+    softInit: 'random',
+    softInitText: '',
+    validationRows: 64,
+    lr: '0.002',
+    epochs: 1,
+    batchSize: 8,
+    maxSteps: '',
+    warmupSteps: 0,
+    maxLength: '',
+    evalEvery: 10,
+    checkpointEvery: 10,
+    seed: 0,
   };
 }
 
@@ -63,14 +89,22 @@ export function splitCounts(v: DatasetVersion): string {
   return `train ${v.splits.train} · validation ${v.splits.validation} · test ${v.splits.test}`;
 }
 
-const words = (name: string): string[] => name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 4);
-const related = (a: string, b: string): boolean => a === b || (a.length >= 5 && b.startsWith(a)) || (b.length >= 5 && a.startsWith(b));
+const words = (name: string): string[] =>
+  name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 4);
+const related = (a: string, b: string): boolean =>
+  a === b || (a.length >= 5 && b.startsWith(a)) || (b.length >= 5 && a.startsWith(b));
 
 /**
  * The saved template whose name shares the most words with the dataset's ("Triage as JSON" for "Support triage"),
  * ties to the one that reads only the dataset's fields, then list order; with no name in common, the first.
  */
-export function suggestTemplate(dataset: DatasetVersion | null, templates: readonly TemplateSummary[]): TemplateSummary | null {
+export function suggestTemplate(
+  dataset: DatasetVersion | null,
+  templates: readonly TemplateSummary[],
+): TemplateSummary | null {
   if (templates.length === 0) return null;
   if (dataset === null) return templates[0] ?? null;
   const datasetWords = words(dataset.name);
@@ -94,29 +128,90 @@ export function fieldsPrompt(dataset: DatasetVersion | null): string {
   return inputs.length === 0 ? '' : `${inputs.map((f) => `{{ ${f} }}`).join('\n')}\n`;
 }
 
-export function resolveChoices(f: WizardForm, datasets: readonly DatasetVersion[], templates: readonly TemplateSummary[], recipes: readonly NamedRecipe[] = []): Choices {
-  const dataset = f.datasetVersionId === null ? defaultDataset(datasets) : (datasets.find((v) => v.id === f.datasetVersionId) ?? null);
+export function resolveChoices(
+  f: WizardForm,
+  datasets: readonly DatasetVersion[],
+  templates: readonly TemplateSummary[],
+  recipes: readonly NamedRecipe[] = [],
+): Choices {
+  const dataset =
+    f.datasetVersionId === null
+      ? defaultDataset(datasets)
+      : (datasets.find((v) => v.id === f.datasetVersionId) ?? null);
   const recipe = f.source === 'dataset' ? (recipes.find((r) => r.dataset === dataset?.name)?.recipe ?? null) : null;
   const named = recipe?.template ? templates.find((t) => t.name === recipe.template) : undefined;
-  const template = f.template.kind === 'saved' ? f.template.version : f.template.kind === 'inline' ? null : ((named ?? suggestTemplate(dataset, templates))?.latest ?? null);
+  const template =
+    f.template.kind === 'saved'
+      ? f.template.version
+      : f.template.kind === 'inline'
+        ? null
+        : ((named ?? suggestTemplate(dataset, templates))?.latest ?? null);
   return { dataset, template, prompt: f.inlinePrompt ?? fieldsPrompt(dataset), recipe };
 }
 
 /** The training settings the form stands for: its preset over the dataset's recipe, or the fields as edited. */
 export function settingsOf(f: WizardForm, c: Choices): TrainingSettings {
   if (f.preset !== 'custom') return presetSettings(f.preset, c.recipe, c.dataset?.splits.train ?? 0);
-  const { method, r, alpha, dropout, targets, n, softInit, softInitText, lr, epochs, batchSize, maxSteps, warmupSteps, evalEvery, checkpointEvery, seed, validationRows } = f;
-  return { method, r, alpha, dropout, targets, n, softInit, softInitText, lr, epochs, batchSize, maxSteps, warmupSteps, evalEvery, checkpointEvery, seed, validationRows };
+  const {
+    method,
+    r,
+    alpha,
+    dropout,
+    targets,
+    n,
+    softInit,
+    softInitText,
+    lr,
+    epochs,
+    batchSize,
+    maxSteps,
+    warmupSteps,
+    evalEvery,
+    checkpointEvery,
+    seed,
+    validationRows,
+  } = f;
+  return {
+    method,
+    r,
+    alpha,
+    dropout,
+    targets,
+    n,
+    softInit,
+    softInitText,
+    lr,
+    epochs,
+    batchSize,
+    maxSteps,
+    warmupSteps,
+    evalEvery,
+    checkpointEvery,
+    seed,
+    validationRows,
+  };
 }
 
 /** Editing one setting under Advanced turns the preset into 'custom', starting from what the preset gave. */
-export function withSetting<K extends keyof TrainingSettings>(f: WizardForm, c: Choices, key: K, value: TrainingSettings[K]): WizardForm {
+export function withSetting<K extends keyof TrainingSettings>(
+  f: WizardForm,
+  c: Choices,
+  key: K,
+  value: TrainingSettings[K],
+): WizardForm {
   return { ...f, ...settingsOf(f, c), [key]: value, preset: 'custom' };
 }
 
 /** What the adapter is named after: the dataset, or the JSONL file's name. */
 export function dataName(f: WizardForm, c: Choices): string {
-  if (f.source === 'jsonl') return f.path.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.jsonl$/i, '') ?? 'JSONL';
+  if (f.source === 'jsonl')
+    return (
+      f.path
+        .split(/[\\/]/)
+        .filter(Boolean)
+        .pop()
+        ?.replace(/\.jsonl$/i, '') ?? 'JSONL'
+    );
   return c.dataset?.name ?? 'Adapter';
 }
 
@@ -127,16 +222,24 @@ export function withDataset(f: WizardForm, datasetVersionId: string): WizardForm
 
 /** Switching to an inline prompt starts from the template shown until then. */
 export function withInlinePrompt(f: WizardForm, c: Choices): WizardForm {
-  return { ...f, template: { kind: 'inline' }, inlinePrompt: f.inlinePrompt ?? c.template?.source ?? c.prompt, chat: c.template?.chat ?? f.chat };
+  return {
+    ...f,
+    template: { kind: 'inline' },
+    inlinePrompt: f.inlinePrompt ?? c.template?.source ?? c.prompt,
+    chat: c.template?.chat ?? f.chat,
+  };
 }
 
 /** Why the wizard cannot leave `step` (0 Data, 1 Template, 2 Method) yet, or null. */
 export function formProblem(f: WizardForm, c: Choices, step: number): string | null {
   if (f.modelId === '') return 'Choose a base model.';
   if (f.source === 'jsonl' && f.path.trim() === '') return 'Give the JSONL file path.';
-  if (f.source === 'dataset' && c.dataset === null) return 'Choose a dataset version (import one on the Datasets screen), or use a JSONL file.';
-  if (step >= 1 && f.source === 'dataset' && c.template === null && c.prompt.trim() === '') return 'Write the prompt template.';
-  if (step >= 2 && dropoutProblem(settingsOf(f, c).dropout) !== null) return 'The LoRA dropout must be at least 0 and below 1.';
+  if (f.source === 'dataset' && c.dataset === null)
+    return 'Choose a dataset version (import one on the Datasets screen), or use a JSONL file.';
+  if (step >= 1 && f.source === 'dataset' && c.template === null && c.prompt.trim() === '')
+    return 'Write the prompt template.';
+  if (step >= 2 && dropoutProblem(settingsOf(f, c).dropout) !== null)
+    return 'The LoRA dropout must be at least 0 and below 1.';
   return null;
 }
 
@@ -150,15 +253,29 @@ const optionalInt = (s: string): number | null => (s.trim() === '' ? null : Math
 function dataAndTemplate(f: WizardForm, c: Choices, validationRows: number): Pick<TrainingSpecIn, 'data' | 'template'> {
   const maxRows = optionalInt(f.maxRows);
   if (f.source === 'jsonl') {
-    return { data: { kind: 'jsonl', path: f.path }, template: { inputField: f.inputField, outputField: f.outputField, prompt: f.prompt, chat: f.chat, maxRows, validationRows } };
+    return {
+      data: { kind: 'jsonl', path: f.path },
+      template: {
+        inputField: f.inputField,
+        outputField: f.outputField,
+        prompt: f.prompt,
+        chat: f.chat,
+        maxRows,
+        validationRows,
+      },
+    };
   }
   // The renderer reads fields by name and the target is the reference role; the two fields are kept for the lineage.
   const reference = c.dataset?.roles.reference ?? 'reference';
   const inputField = c.dataset?.roles.input[0] ?? reference;
-  const template = c.template === null
-    ? { prompt: c.prompt, chat: f.chat, templateVersionId: null }
-    : { prompt: c.template.source, chat: c.template.chat, templateVersionId: c.template.id };
-  return { data: { kind: 'dataset', datasetVersionId: c.dataset?.id ?? '' }, template: { inputField, outputField: reference, ...template, maxRows, validationRows } };
+  const template =
+    c.template === null
+      ? { prompt: c.prompt, chat: f.chat, templateVersionId: null }
+      : { prompt: c.template.source, chat: c.template.chat, templateVersionId: c.template.id };
+  return {
+    data: { kind: 'dataset', datasetVersionId: c.dataset?.id ?? '' },
+    template: { inputField, outputField: reference, ...template, maxRows, validationRows },
+  };
 }
 
 /** The spec the wizard starts; `taken` (the names of existing adapters and jobs) numbers its name. */
@@ -169,11 +286,26 @@ export function toSpec(f: WizardForm, c: Choices, taken: readonly string[] = [])
     name: adapterName(dataName(f, c), t.method, taken),
     ...dataAndTemplate(f, c, t.validationRows),
     method: t.method,
-    lora: { r: t.r, alpha: t.alpha, targets: t.targets as ('q_proj' | 'v_proj')[], dropout: t.dropout.trim() === '' ? 0 : Number(t.dropout) },
-    softPrompt: t.softInit === 'text' && t.softInitText.trim() !== '' ? { n: t.n, init: 'text', initText: t.softInitText } : { n: t.n },
+    lora: {
+      r: t.r,
+      alpha: t.alpha,
+      targets: t.targets as ('q_proj' | 'v_proj')[],
+      dropout: t.dropout.trim() === '' ? 0 : Number(t.dropout),
+    },
+    softPrompt:
+      t.softInit === 'text' && t.softInitText.trim() !== ''
+        ? { n: t.n, init: 'text', initText: t.softInitText }
+        : { n: t.n },
     hyper: {
-      lr: t.lr.trim() === '' ? null : Number(t.lr), epochs: t.epochs, batchSize: t.batchSize, maxSteps: optionalInt(t.maxSteps), warmupSteps: t.warmupSteps,
-      maxLength: optionalInt(f.maxLength), evalEvery: t.evalEvery, checkpointEvery: t.checkpointEvery, seed: t.seed,
+      lr: t.lr.trim() === '' ? null : Number(t.lr),
+      epochs: t.epochs,
+      batchSize: t.batchSize,
+      maxSteps: optionalInt(t.maxSteps),
+      warmupSteps: t.warmupSteps,
+      maxLength: optionalInt(f.maxLength),
+      evalEvery: t.evalEvery,
+      checkpointEvery: t.checkpointEvery,
+      seed: t.seed,
     },
   };
 }

@@ -5,13 +5,21 @@ import { EMPTY_FILTER, type FilterDraft } from './audit-filter';
 export function AuditFilters({ draft, onChange }: { draft: FilterDraft; onChange: (next: FilterDraft) => void }) {
   const field = (key: keyof FilterDraft, label: string, helper?: string) => (
     <TextField
-      size="small" label={label} value={draft[key]} onChange={(e) => onChange({ ...draft, [key]: e.target.value })}
-      slotProps={{ htmlInput: { 'data-testid': `audit-filter-${key}` } }} {...(helper ? { helperText: helper } : {})}
+      size="small"
+      label={label}
+      value={draft[key]}
+      onChange={(e) => onChange({ ...draft, [key]: e.target.value })}
+      slotProps={{ htmlInput: { 'data-testid': `audit-filter-${key}` } }}
+      {...(helper ? { helperText: helper } : {})}
     />
   );
   const time = (key: 'from' | 'to', label: string) => (
     <TextField
-      size="small" type="datetime-local" label={label} value={draft[key]} onChange={(e) => onChange({ ...draft, [key]: e.target.value })}
+      size="small"
+      type="datetime-local"
+      label={label}
+      value={draft[key]}
+      onChange={(e) => onChange({ ...draft, [key]: e.target.value })}
       slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': `audit-filter-${key}` } }}
     />
   );
@@ -22,7 +30,9 @@ export function AuditFilters({ draft, onChange }: { draft: FilterDraft; onChange
       {field('objectId', 'Object id')}
       {time('from', 'From')}
       {time('to', 'To')}
-      <Button onClick={() => onChange(EMPTY_FILTER)} data-testid="audit-filter-clear">Clear</Button>
+      <Button onClick={() => onChange(EMPTY_FILTER)} data-testid="audit-filter-clear">
+        Clear
+      </Button>
     </Stack>
   );
 }

@@ -52,13 +52,26 @@ export function AuditSection({ section }: { section: Section }) {
     page.reload();
   };
 
-  if (page.error !== undefined && page.data === undefined) return <Box sx={{ p: 3 }}><ErrorAlert error={page.error} testId="audit-error" /></Box>;
+  if (page.error !== undefined && page.data === undefined)
+    return (
+      <Box sx={{ p: 3 }}>
+        <ErrorAlert error={page.error} testId="audit-error" />
+      </Box>
+    );
   if (page.data === undefined) return <LinearProgress aria-label="Loading the audit log" />;
   const extra = older.key === key ? older.entries : [];
   const entries = [...page.data.entries, ...extra];
   const total = page.data.total;
   const filtered = key !== '{}';
-  if (total === 0 && !filtered) return <EmptyState icon={section.icon} title={section.emptyTitle} description={section.description} testId="empty-audit" />;
+  if (total === 0 && !filtered)
+    return (
+      <EmptyState
+        icon={section.icon}
+        title={section.emptyTitle}
+        description={section.description}
+        testId="empty-audit"
+      />
+    );
   const loadOlder = () =>
     act(async () => {
       const last = entries[entries.length - 1];
@@ -70,11 +83,37 @@ export function AuditSection({ section }: { section: Section }) {
   return (
     <Box sx={{ p: 3, maxWidth: 1400, mx: 'auto' }} data-testid="audit-screen">
       <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mb: 1, flexWrap: 'wrap' }}>
-        <Typography variant="h5" component="h1" sx={{ flex: 1 }}>Audit trail</Typography>
-        <Button startIcon={<RefreshIcon />} onClick={refresh} disabled={busy} data-testid="audit-refresh">Refresh</Button>
-        <Button variant="contained" startIcon={<VerifiedIcon />} onClick={() => void verify()} disabled={busy} data-testid="audit-verify">Verify chain</Button>
-        <Button startIcon={<DownloadIcon />} onClick={() => void exportAs('jsonl')} disabled={busy} data-testid="audit-export-jsonl">JSON Lines</Button>
-        <Button startIcon={<DownloadIcon />} onClick={() => void exportAs('csv')} disabled={busy} data-testid="audit-export-csv">CSV</Button>
+        <Typography variant="h5" component="h1" sx={{ flex: 1 }}>
+          Audit trail
+        </Typography>
+        <Button startIcon={<RefreshIcon />} onClick={refresh} disabled={busy} data-testid="audit-refresh">
+          Refresh
+        </Button>
+        <Button
+          variant="contained"
+          startIcon={<VerifiedIcon />}
+          onClick={() => void verify()}
+          disabled={busy}
+          data-testid="audit-verify"
+        >
+          Verify chain
+        </Button>
+        <Button
+          startIcon={<DownloadIcon />}
+          onClick={() => void exportAs('jsonl')}
+          disabled={busy}
+          data-testid="audit-export-jsonl"
+        >
+          JSON Lines
+        </Button>
+        <Button
+          startIcon={<DownloadIcon />}
+          onClick={() => void exportAs('csv')}
+          disabled={busy}
+          data-testid="audit-export-csv"
+        >
+          CSV
+        </Button>
       </Stack>
       <Typography color="text.secondary" sx={{ mb: 2 }}>
         Every change in this workspace, newest first. Each entry carries the hash of the one before, so an edited or
@@ -89,7 +128,9 @@ export function AuditSection({ section }: { section: Section }) {
       </Typography>
       <AuditTable entries={entries} brokenSeq={verification?.broken?.seq} />
       {entries.length < total && (
-        <Button onClick={() => void loadOlder()} disabled={busy} sx={{ mt: 1 }} data-testid="audit-older">Show older entries</Button>
+        <Button onClick={() => void loadOlder()} disabled={busy} sx={{ mt: 1 }} data-testid="audit-older">
+          Show older entries
+        </Button>
       )}
     </Box>
   );
@@ -99,14 +140,16 @@ function VerificationAlert({ result }: { result: AuditVerification }) {
   if (!result.ok) {
     return (
       <Alert severity="error" sx={{ mb: 2 }} data-testid="audit-verify-result">
-        The chain is broken: {result.broken?.problem ?? 'unknown problem'}. {result.checked} entries before it are intact.
+        The chain is broken: {result.broken?.problem ?? 'unknown problem'}. {result.checked} entries before it are
+        intact.
       </Alert>
     );
   }
   return (
     <Alert severity="success" sx={{ mb: 2 }} data-testid="audit-verify-result">
-      The chain is intact: {result.checked} entries. Head: entry {result.head.seq}, hash <code>{result.head.hash}</code>. Note the
-      head somewhere else: a later check whose chain does not continue from it shows that the whole log was rewritten.
+      The chain is intact: {result.checked} entries. Head: entry {result.head.seq}, hash <code>{result.head.hash}</code>
+      . Note the head somewhere else: a later check whose chain does not continue from it shows that the whole log was
+      rewritten.
     </Alert>
   );
 }

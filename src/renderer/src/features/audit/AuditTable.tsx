@@ -10,21 +10,39 @@ export function AuditTable({ entries, brokenSeq }: { entries: readonly AuditEntr
     <Table size="small" data-testid="audit-table">
       <TableHead>
         <TableRow>
-          <TableCell>#</TableCell><TableCell>When</TableCell><TableCell>Who</TableCell><TableCell>Action</TableCell><TableCell>Objects</TableCell><TableCell>Arguments</TableCell>
+          <TableCell>#</TableCell>
+          <TableCell>When</TableCell>
+          <TableCell>Who</TableCell>
+          <TableCell>Action</TableCell>
+          <TableCell>Objects</TableCell>
+          <TableCell>Arguments</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {entries.map((e) => (
-          <TableRow key={e.seq} data-testid="audit-row" data-seq={e.seq} data-broken={e.seq === brokenSeq ? 'true' : undefined} selected={e.seq === brokenSeq} sx={e.seq === brokenSeq ? { outline: '2px solid', outlineColor: 'error.main' } : undefined}>
+          <TableRow
+            key={e.seq}
+            data-testid="audit-row"
+            data-seq={e.seq}
+            data-broken={e.seq === brokenSeq ? 'true' : undefined}
+            selected={e.seq === brokenSeq}
+            sx={e.seq === brokenSeq ? { outline: '2px solid', outlineColor: 'error.main' } : undefined}
+          >
             <TableCell>{e.seq}</TableCell>
             <TableCell sx={{ whiteSpace: 'nowrap' }}>{new Date(e.at).toLocaleString()}</TableCell>
             <TableCell data-testid="audit-actor">{actorLabel(e.actor)}</TableCell>
-            <TableCell data-testid="audit-method"><code>{e.method}</code></TableCell>
+            <TableCell data-testid="audit-method">
+              <code>{e.method}</code>
+            </TableCell>
             <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>
-              {e.objects.map((o) => <div key={o.id}>{objectLabel(o)}</div>)}
+              {e.objects.map((o) => (
+                <div key={o.id}>{objectLabel(o)}</div>
+              ))}
             </TableCell>
             <TableCell sx={{ fontFamily: 'monospace', fontSize: 12, wordBreak: 'break-all' }}>
-              <Tooltip title={argsSummary(e.args, 2000)}><span>{argsSummary(e.args)}</span></Tooltip>
+              <Tooltip title={argsSummary(e.args, 2000)}>
+                <span>{argsSummary(e.args)}</span>
+              </Tooltip>
             </TableCell>
           </TableRow>
         ))}

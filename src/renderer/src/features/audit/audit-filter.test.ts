@@ -5,7 +5,11 @@ import { EMPTY_FILTER, argsSummary, toFilter } from './audit-filter';
 describe('the audit filter form', () => {
   it('leaves blank fields out and trims the others', () => {
     expect(toFilter(EMPTY_FILTER)).toEqual({});
-    expect(toFilter({ ...EMPTY_FILTER, actor: ' Rita ', method: 'users.', objectId: 'm1' })).toEqual({ actor: 'Rita', method: 'users.', objectId: 'm1' });
+    expect(toFilter({ ...EMPTY_FILTER, actor: ' Rita ', method: 'users.', objectId: 'm1' })).toEqual({
+      actor: 'Rita',
+      method: 'users.',
+      objectId: 'm1',
+    });
   });
 
   it('turns local times into ISO times, "to" including its whole minute, and drops unreadable ones', () => {

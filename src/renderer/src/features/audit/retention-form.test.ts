@@ -11,7 +11,9 @@ describe('the retention form', () => {
 
   it('names the box that is not a whole number of days in range', () => {
     for (const bad of ['0', '1.5', '-3', 'ten', '36501']) {
-      expect(policyFromDraft({ outputsDays: '', reviewCommentDays: bad, datasetRowDays: '' })).toMatch(/^Review comments \(days\): a whole number/);
+      expect(policyFromDraft({ outputsDays: '', reviewCommentDays: bad, datasetRowDays: '' })).toMatch(
+        /^Review comments \(days\): a whole number/,
+      );
     }
   });
 });

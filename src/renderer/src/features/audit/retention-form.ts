@@ -3,11 +3,19 @@ import type { RetentionPolicy } from '../../../../shared/contract';
 
 export type PolicyDraft = { [K in keyof RetentionPolicy]: string };
 
-export const RETENTION_LABELS: Record<keyof RetentionPolicy, string> = { outputsDays: 'Outputs (days)', reviewCommentDays: 'Review comments (days)', datasetRowDays: 'Dataset rows (days)' };
+export const RETENTION_LABELS: Record<keyof RetentionPolicy, string> = {
+  outputsDays: 'Outputs (days)',
+  reviewCommentDays: 'Review comments (days)',
+  datasetRowDays: 'Dataset rows (days)',
+};
 
 export function policyToDraft(policy: RetentionPolicy): PolicyDraft {
   const text = (days: number | null): string => (days === null ? '' : String(days));
-  return { outputsDays: text(policy.outputsDays), reviewCommentDays: text(policy.reviewCommentDays), datasetRowDays: text(policy.datasetRowDays) };
+  return {
+    outputsDays: text(policy.outputsDays),
+    reviewCommentDays: text(policy.reviewCommentDays),
+    datasetRowDays: text(policy.datasetRowDays),
+  };
 }
 
 /** The policy, or a sentence naming the first box that is not a whole number of days from 1 to 36,500. */
@@ -20,7 +28,8 @@ export function policyFromDraft(draft: PolicyDraft): RetentionPolicy | string {
       continue;
     }
     const days = Number(text);
-    if (!/^\d+$/.test(text) || days < 1 || days > 36_500) return `${RETENTION_LABELS[key]}: a whole number of days from 1 to 36,500, or blank to keep for ever`;
+    if (!/^\d+$/.test(text) || days < 1 || days > 36_500)
+      return `${RETENTION_LABELS[key]}: a whole number of days from 1 to 36,500, or blank to keep for ever`;
     policy[key] = days;
   }
   return policy as RetentionPolicy;

@@ -1,7 +1,23 @@
 // The Datasets screen: the workspace's datasets with their versions, the selected version's facts and rows (grid with
 // server-side pages, split and duplicate filters), its Personal data panel, Import (files -> mapping -> splits) and
 // remove. Empty: says what to do. #/datasets?version=<id>&scan=1 opens a version and scans it (links from warnings).
-import { Alert, Box, Button, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, List, ListItemButton, ListItemText, ListSubheader, Paper, Stack, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  CircularProgress,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  List,
+  ListItemButton,
+  ListItemText,
+  ListSubheader,
+  Paper,
+  Stack,
+  Typography,
+} from '@mui/material';
 import { useState } from 'react';
 import type { DatasetSummary, ImportResult, ImportWarning } from '../../../../shared/contract';
 import { useApi } from '../../api';
@@ -19,7 +35,9 @@ import { VersionFacts } from './VersionFacts';
 export function DatasetsSection({ section }: { section: Section }) {
   const list = useDatasetList();
   const [importing, setImporting] = useState(false);
-  const [selectedVersionId, setSelectedVersionId] = useState<string | undefined>(() => sectionParam('version') ?? undefined);
+  const [selectedVersionId, setSelectedVersionId] = useState<string | undefined>(
+    () => sectionParam('version') ?? undefined,
+  );
   const [scanRequested, setScanRequested] = useState(() => sectionParam('scan') === '1');
   const [warnings, setWarnings] = useState<ImportWarning[]>([]);
   const datasets = list.data;
@@ -30,7 +48,9 @@ export function DatasetsSection({ section }: { section: Section }) {
     setWarnings(result.warnings);
     list.reload();
   };
-  const dialog = importing && <ImportDialog datasets={datasets ?? []} onClose={() => setImporting(false)} onImported={imported} />;
+  const dialog = importing && (
+    <ImportDialog datasets={datasets ?? []} onClose={() => setImporting(false)} onImported={imported} />
+  );
   const importButton = (
     <Button variant="contained" onClick={() => setImporting(true)} data-testid="datasets-import-open">
       Import dataset
@@ -38,18 +58,33 @@ export function DatasetsSection({ section }: { section: Section }) {
   );
 
   if (datasets === undefined) {
-    return <Box sx={{ p: 3 }}>{list.error !== undefined ? <ErrorAlert error={list.error} testId="datasets-error" /> : <CircularProgress aria-label="Loading datasets" />}</Box>;
+    return (
+      <Box sx={{ p: 3 }}>
+        {list.error !== undefined ? (
+          <ErrorAlert error={list.error} testId="datasets-error" />
+        ) : (
+          <CircularProgress aria-label="Loading datasets" />
+        )}
+      </Box>
+    );
   }
   if (datasets.length === 0) {
     return (
-      <EmptyState icon={section.icon} title={section.emptyTitle} description={section.description} testId="empty-datasets">
+      <EmptyState
+        icon={section.icon}
+        title={section.emptyTitle}
+        description={section.description}
+        testId="empty-datasets"
+      >
         <Box sx={{ mt: 3 }}>{importButton}</Box>
         {dialog}
       </EmptyState>
     );
   }
   const allVersions = datasets.flatMap((d) => d.versions);
-  const selectedId = allVersions.some((v) => v.id === selectedVersionId) ? selectedVersionId : datasets[0]?.versions[0]?.id;
+  const selectedId = allVersions.some((v) => v.id === selectedVersionId)
+    ? selectedVersionId
+    : datasets[0]?.versions[0]?.id;
   return (
     <Box sx={{ p: 3, maxWidth: 1600, mx: 'auto' }} data-testid="datasets-screen">
       <Stack direction="row" sx={{ alignItems: 'center', mb: 2 }}>
@@ -60,8 +95,23 @@ export function DatasetsSection({ section }: { section: Section }) {
       </Stack>
       {warnings.map((w) => (
         <Alert
-          key={w.message} severity="warning" sx={{ mb: 1 }} onClose={() => setWarnings((all) => all.filter((x) => x !== w))} data-testid={`import-warning-${w.code}`}
-          action={w.code === 'personal-data' ? <Button color="inherit" size="small" onClick={() => setScanRequested(true)} data-testid="import-warning-scan">Show the scan</Button> : undefined}
+          key={w.message}
+          severity="warning"
+          sx={{ mb: 1 }}
+          onClose={() => setWarnings((all) => all.filter((x) => x !== w))}
+          data-testid={`import-warning-${w.code}`}
+          action={
+            w.code === 'personal-data' ? (
+              <Button
+                color="inherit"
+                size="small"
+                onClick={() => setScanRequested(true)}
+                data-testid="import-warning-scan"
+              >
+                Show the scan
+              </Button>
+            ) : undefined
+          }
         >
           {w.message}
         </Alert>
@@ -70,7 +120,10 @@ export function DatasetsSection({ section }: { section: Section }) {
         <DatasetList datasets={datasets} selectedId={selectedId} onSelect={setSelectedVersionId} />
         {selectedId && (
           <VersionPanel
-            key={`${selectedId}-${scanRequested ? 'scan' : ''}`} versionId={selectedId} datasets={datasets} autoScan={scanRequested}
+            key={`${selectedId}-${scanRequested ? 'scan' : ''}`}
+            versionId={selectedId}
+            datasets={datasets}
+            autoScan={scanRequested}
             onRemoved={() => setSelectedVersionId(undefined)}
             onRedacted={(id) => {
               setScanRequested(false);
@@ -85,7 +138,15 @@ export function DatasetsSection({ section }: { section: Section }) {
   );
 }
 
-function DatasetList({ datasets, selectedId, onSelect }: { datasets: DatasetSummary[]; selectedId: string | undefined; onSelect: (id: string) => void }) {
+function DatasetList({
+  datasets,
+  selectedId,
+  onSelect,
+}: {
+  datasets: DatasetSummary[];
+  selectedId: string | undefined;
+  onSelect: (id: string) => void;
+}) {
   return (
     <Paper variant="outlined" sx={{ width: 300, flexShrink: 0 }}>
       <List dense data-testid="dataset-list" aria-label="Datasets">
@@ -95,8 +156,17 @@ function DatasetList({ datasets, selectedId, onSelect }: { datasets: DatasetSumm
               {d.name}
             </ListSubheader>
             {d.versions.map((v) => (
-              <ListItemButton key={v.id} selected={v.id === selectedId} onClick={() => onSelect(v.id)} sx={{ pl: 3 }} data-testid="dataset-version-item">
-                <ListItemText primary={`v${v.version} · ${v.rowCount.toLocaleString()} rows`} secondary={`${dateText(v.createdAt)} · ${shortHash(v.contentHash)}${v.message ? ` · ${v.message}` : ''}`} />
+              <ListItemButton
+                key={v.id}
+                selected={v.id === selectedId}
+                onClick={() => onSelect(v.id)}
+                sx={{ pl: 3 }}
+                data-testid="dataset-version-item"
+              >
+                <ListItemText
+                  primary={`v${v.version} · ${v.rowCount.toLocaleString()} rows`}
+                  secondary={`${dateText(v.createdAt)} · ${shortHash(v.contentHash)}${v.message ? ` · ${v.message}` : ''}`}
+                />
               </ListItemButton>
             ))}
           </Box>
@@ -106,8 +176,18 @@ function DatasetList({ datasets, selectedId, onSelect }: { datasets: DatasetSumm
   );
 }
 
-function VersionPanel({ versionId, datasets, autoScan, onRemoved, onRedacted }: {
-  versionId: string; datasets: DatasetSummary[]; autoScan: boolean; onRemoved: () => void; onRedacted: (versionId: string) => void;
+function VersionPanel({
+  versionId,
+  datasets,
+  autoScan,
+  onRemoved,
+  onRedacted,
+}: {
+  versionId: string;
+  datasets: DatasetSummary[];
+  autoScan: boolean;
+  onRemoved: () => void;
+  onRedacted: (versionId: string) => void;
 }) {
   const api = useApi();
   const version = useDatasetVersion(versionId);
@@ -115,7 +195,15 @@ function VersionPanel({ versionId, datasets, autoScan, onRemoved, onRedacted }: 
   const [error, setError] = useState<unknown>(undefined);
   const v = version.data;
   if (!v) {
-    return <Box sx={{ flex: 1 }}>{version.error !== undefined ? <ErrorAlert error={version.error} /> : <CircularProgress aria-label="Loading the version" />}</Box>;
+    return (
+      <Box sx={{ flex: 1 }}>
+        {version.error !== undefined ? (
+          <ErrorAlert error={version.error} />
+        ) : (
+          <CircularProgress aria-label="Loading the version" />
+        )}
+      </Box>
+    );
   }
   const versions = datasets.find((d) => d.id === v.datasetId)?.versions.length ?? 1;
   const remove = () => {
@@ -128,7 +216,10 @@ function VersionPanel({ versionId, datasets, autoScan, onRemoved, onRedacted }: 
     <Paper variant="outlined" sx={{ flex: 1, minWidth: 0, p: 2 }} data-testid="dataset-details">
       <Stack direction="row" sx={{ alignItems: 'center', mb: 1 }}>
         <Typography variant="h6" component="h2" sx={{ flex: 1 }} data-testid="dataset-details-name">
-          {v.name} <Typography component="span" color="text.secondary">v{v.version}</Typography>
+          {v.name}{' '}
+          <Typography component="span" color="text.secondary">
+            v{v.version}
+          </Typography>
         </Typography>
         <Button color="error" onClick={() => setConfirming(true)} data-testid="dataset-remove">
           Remove dataset
@@ -143,7 +234,8 @@ function VersionPanel({ versionId, datasets, autoScan, onRemoved, onRedacted }: 
         <DialogTitle>Remove {v.name}?</DialogTitle>
         <DialogContent>
           <Typography>
-            Its {versions === 1 ? 'version' : `${versions} versions`} and all rows leave this workspace. The files it was imported from stay as they are.
+            Its {versions === 1 ? 'version' : `${versions} versions`} and all rows leave this workspace. The files it
+            was imported from stay as they are.
           </Typography>
           <ErrorAlert error={error} />
         </DialogContent>

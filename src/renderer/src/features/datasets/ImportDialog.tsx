@@ -1,8 +1,34 @@
 // "Import a dataset": files -> field mapping, splits and target -> import with a progress bar (cancellable). A bad
 // file or row shows the server's error with its line number; nothing is imported then.
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, LinearProgress, MenuItem, Radio, RadioGroup, Stack, Step, StepLabel, Stepper, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  LinearProgress,
+  MenuItem,
+  Radio,
+  RadioGroup,
+  Stack,
+  Step,
+  StepLabel,
+  Stepper,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useEffect, useRef, useState } from 'react';
-import { SPLITS, type DatasetSummary, type FileInspection, type ImportProgress, type ImportResult, type SplitName } from '../../../../shared/contract';
+import {
+  SPLITS,
+  type DatasetSummary,
+  type FileInspection,
+  type ImportProgress,
+  type ImportResult,
+  type SplitName,
+} from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { isCancelled } from '../../components/error-text';
 import { bytesText } from './format';
@@ -30,9 +56,13 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const importId = useRef<string | null>(null);
   const patch = (p: Partial<ImportForm>) => setForm((f) => ({ ...f, ...p }));
-  const setFile = (index: number, p: Partial<ImportForm['files'][number]>) => setForm((f) => ({ ...f, files: f.files.map((x, i) => (i === index ? { ...x, ...p } : x)) }));
+  const setFile = (index: number, p: Partial<ImportForm['files'][number]>) =>
+    setForm((f) => ({ ...f, files: f.files.map((x, i) => (i === index ? { ...x, ...p } : x)) }));
 
-  useEffect(() => api.datasets.onImportProgress((p) => (p.importId === importId.current ? setProgress(p) : undefined)), [api]);
+  useEffect(
+    () => api.datasets.onImportProgress((p) => (p.importId === importId.current ? setProgress(p) : undefined)),
+    [api],
+  );
 
   const inspect = async () => {
     const first = form.files.find((f) => f.path.trim() !== '');
@@ -83,8 +113,20 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
         slotProps={{ htmlInput: { 'data-testid': `import-file-${i}` } }}
       />
       {inspection && form.splitKind === 'given' && (
-        <TextField select label="Split" size="small" value={f.split} onChange={(e) => setFile(i, { split: e.target.value as SplitName })} sx={{ minWidth: 140 }} slotProps={{ select: { SelectDisplayProps: { 'data-testid': `import-file-split-${i}` } as object } }}>
-          {SPLITS.map((s) => <MenuItem key={s} value={s}>{s}</MenuItem>)}
+        <TextField
+          select
+          label="Split"
+          size="small"
+          value={f.split}
+          onChange={(e) => setFile(i, { split: e.target.value as SplitName })}
+          sx={{ minWidth: 140 }}
+          slotProps={{ select: { SelectDisplayProps: { 'data-testid': `import-file-split-${i}` } as object } }}
+        >
+          {SPLITS.map((s) => (
+            <MenuItem key={s} value={s}>
+              {s}
+            </MenuItem>
+          ))}
         </TextField>
       )}
     </Stack>
@@ -95,14 +137,23 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
       <DialogTitle>Import a dataset</DialogTitle>
       <DialogContent>
         <Stepper activeStep={inspection ? 1 : 0} sx={{ mb: 2 }}>
-          <Step><StepLabel>Files</StepLabel></Step>
-          <Step><StepLabel>Fields and splits</StepLabel></Step>
+          <Step>
+            <StepLabel>Files</StepLabel>
+          </Step>
+          <Step>
+            <StepLabel>Fields and splits</StepLabel>
+          </Step>
         </Stepper>
         <Stack spacing={2}>
           <Stack spacing={1}>
             {fileFields}
             <Box>
-              <Button size="small" disabled={busy} onClick={() => patch({ files: [...form.files, { path: '', split: '' }] })} data-testid="import-add-file">
+              <Button
+                size="small"
+                disabled={busy}
+                onClick={() => patch({ files: [...form.files, { path: '', split: '' }] })}
+                data-testid="import-add-file"
+              >
                 Add another file
               </Button>
             </Box>
@@ -110,7 +161,8 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
           {inspection && (
             <>
               <Typography variant="body2" color="text.secondary" data-testid="import-inspection">
-                {inspection.format.toUpperCase()} · {inspection.exact ? '' : 'about '}{inspection.rowEstimate.toLocaleString()} rows · {bytesText(inspection.bytes)}
+                {inspection.format.toUpperCase()} · {inspection.exact ? '' : 'about '}
+                {inspection.rowEstimate.toLocaleString()} rows · {bytesText(inspection.bytes)}
               </Typography>
               {inspection.warnings.map((w) => (
                 <Alert key={w.message} severity="info" data-testid={`import-inspection-warning-${w.code}`}>
@@ -119,26 +171,67 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
               ))}
               {inspection.problems.length > 0 && (
                 <Alert severity="warning" data-testid="import-sample-problems">
-                  The first rows already have problems; the import will stop on them: {inspection.problems.slice(0, 3).map(problemText).join('; ')}
-                  {inspection.problems[0]?.hint !== undefined && <Box sx={{ mt: 0.5 }}>{inspection.problems[0].hint}</Box>}
+                  The first rows already have problems; the import will stop on them:{' '}
+                  {inspection.problems.slice(0, 3).map(problemText).join('; ')}
+                  {inspection.problems[0]?.hint !== undefined && (
+                    <Box sx={{ mt: 0.5 }}>{inspection.problems[0].hint}</Box>
+                  )}
                 </Alert>
               )}
-              <MappingTable mapping={form.mapping} sample={inspection.sample} onChange={(mapping) => patch({ mapping })} />
+              <MappingTable
+                mapping={form.mapping}
+                sample={inspection.sample}
+                onChange={(mapping) => patch({ mapping })}
+              />
               <SplitSettingsForm form={form} columns={inspection.columns.map((c) => c.name)} onChange={patch} />
               <Stack spacing={1}>
-                <RadioGroup row value={form.target} onChange={(e) => patch({ target: e.target.value as ImportForm['target'] })}>
+                <RadioGroup
+                  row
+                  value={form.target}
+                  onChange={(e) => patch({ target: e.target.value as ImportForm['target'] })}
+                >
                   <FormControlLabel value="new" control={<Radio />} label="New dataset" />
-                  <FormControlLabel value="version" control={<Radio />} label="New version of a dataset" disabled={datasets.length === 0} />
+                  <FormControlLabel
+                    value="version"
+                    control={<Radio />}
+                    label="New version of a dataset"
+                    disabled={datasets.length === 0}
+                  />
                 </RadioGroup>
                 <Stack direction="row" spacing={1.5}>
                   {form.target === 'new' ? (
-                    <TextField label="Dataset name" size="small" value={form.newName} onChange={(e) => patch({ newName: e.target.value })} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { 'data-testid': 'import-name' } }} />
+                    <TextField
+                      label="Dataset name"
+                      size="small"
+                      value={form.newName}
+                      onChange={(e) => patch({ newName: e.target.value })}
+                      sx={{ minWidth: 280 }}
+                      slotProps={{ htmlInput: { 'data-testid': 'import-name' } }}
+                    />
                   ) : (
-                    <TextField select label="Dataset" size="small" value={form.datasetId} onChange={(e) => patch({ datasetId: e.target.value })} sx={{ minWidth: 280 }}>
-                      {datasets.map((d) => <MenuItem key={d.id} value={d.id}>{d.name}</MenuItem>)}
+                    <TextField
+                      select
+                      label="Dataset"
+                      size="small"
+                      value={form.datasetId}
+                      onChange={(e) => patch({ datasetId: e.target.value })}
+                      sx={{ minWidth: 280 }}
+                    >
+                      {datasets.map((d) => (
+                        <MenuItem key={d.id} value={d.id}>
+                          {d.name}
+                        </MenuItem>
+                      ))}
                     </TextField>
                   )}
-                  <TextField label="Message (what changed, where it came from)" size="small" fullWidth value={form.message} onChange={(e) => patch({ message: e.target.value })} slotProps={{ htmlInput: { 'data-testid': 'import-message' } }} />
+                  <TextField
+                    label="Message (what changed, where it came from)"
+                    size="small"
+                    fullWidth
+                    value={form.message}
+                    onChange={(e) => patch({ message: e.target.value })}
+                    slotProps={{ htmlInput: { 'data-testid': 'import-message' } }}
+                  />
                 </Stack>
               </Stack>
             </>
@@ -154,24 +247,58 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
               value={progress.bytesTotal === 0 ? 0 : (100 * progress.bytesRead) / progress.bytesTotal}
             />
             <Typography variant="caption" color="text.secondary">
-              {progress.phase === 'writing' ? `Saving ${progress.rowsRead.toLocaleString()} rows…` : `Read ${progress.rowsRead.toLocaleString()} rows (${progress.file})…`}
+              {progress.phase === 'writing'
+                ? `Saving ${progress.rowsRead.toLocaleString()} rows…`
+                : `Read ${progress.rowsRead.toLocaleString()} rows (${progress.file})…`}
             </Typography>
           </Box>
         )}
-        {problem && <Typography variant="body2" color="warning.main" data-testid="import-form-problem">{problem}</Typography>}
+        {problem && (
+          <Typography variant="body2" color="warning.main" data-testid="import-form-problem">
+            {problem}
+          </Typography>
+        )}
         <ImportErrorPanel error={error} testId="import-error" />
       </Stack>
       <DialogActions>
         {busy && inspection ? (
-          <Button onClick={cancel} data-testid="import-cancel">Cancel import</Button>
+          <Button onClick={cancel} data-testid="import-cancel">
+            Cancel import
+          </Button>
         ) : (
-          <Button onClick={onClose} data-testid="import-close">Close</Button>
+          <Button onClick={onClose} data-testid="import-close">
+            Close
+          </Button>
         )}
-        {inspection && <Button disabled={busy} onClick={() => { setInspection(null); setError(undefined); }}>Back</Button>}
+        {inspection && (
+          <Button
+            disabled={busy}
+            onClick={() => {
+              setInspection(null);
+              setError(undefined);
+            }}
+          >
+            Back
+          </Button>
+        )}
         {inspection ? (
-          <Button variant="contained" disabled={busy || problem !== null} onClick={() => void start()} data-testid="import-submit">Import</Button>
+          <Button
+            variant="contained"
+            disabled={busy || problem !== null}
+            onClick={() => void start()}
+            data-testid="import-submit"
+          >
+            Import
+          </Button>
         ) : (
-          <Button variant="contained" disabled={busy || form.files.every((f) => f.path.trim() === '')} onClick={() => void inspect()} data-testid="import-next">Next: fields</Button>
+          <Button
+            variant="contained"
+            disabled={busy || form.files.every((f) => f.path.trim() === '')}
+            onClick={() => void inspect()}
+            data-testid="import-next"
+          >
+            Next: fields
+          </Button>
         )}
       </DialogActions>
     </Dialog>

@@ -25,7 +25,12 @@ export function ImportErrorPanel({ error, testId }: { error: unknown; testId: st
         </Typography>
       )}
       {error.where && (
-        <Typography variant="caption" component="p" sx={{ mt: 1, fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid={`${testId}-where`}>
+        <Typography
+          variant="caption"
+          component="p"
+          sx={{ mt: 1, fontFamily: 'monospace', wordBreak: 'break-all' }}
+          data-testid={`${testId}-where`}
+        >
           {error.where}
         </Typography>
       )}

@@ -1,6 +1,16 @@
 // The field-mapping step: one row per detected column with keep, the stored name, the inferred type, the role, and
 // the first sample values so the user sees what each column holds.
-import { Checkbox, MenuItem, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import {
+  Checkbox,
+  MenuItem,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
 import type { FieldRole, FileInspection } from '../../../../shared/contract';
 import type { MappingEntry } from './import-form';
 
@@ -19,7 +29,8 @@ export interface MappingTableProps {
 }
 
 export function MappingTable({ mapping, sample, onChange }: MappingTableProps) {
-  const update = (index: number, patch: Partial<MappingEntry>) => onChange(mapping.map((m, i) => (i === index ? { ...m, ...patch } : m)));
+  const update = (index: number, patch: Partial<MappingEntry>) =>
+    onChange(mapping.map((m, i) => (i === index ? { ...m, ...patch } : m)));
   return (
     <Table size="small" data-testid="mapping-table" aria-label="Field mapping">
       <TableHead>
@@ -36,11 +47,25 @@ export function MappingTable({ mapping, sample, onChange }: MappingTableProps) {
         {mapping.map((m, i) => (
           <TableRow key={m.source} data-testid={`mapping-row-${m.source}`}>
             <TableCell padding="checkbox">
-              <Checkbox checked={m.keep} onChange={(e) => update(i, { keep: e.target.checked })} slotProps={{ input: { 'aria-label': `Keep ${m.source}`, ...{ 'data-testid': `mapping-keep-${m.source}` } } }} />
+              <Checkbox
+                checked={m.keep}
+                onChange={(e) => update(i, { keep: e.target.checked })}
+                slotProps={{
+                  input: { 'aria-label': `Keep ${m.source}`, ...{ 'data-testid': `mapping-keep-${m.source}` } },
+                }}
+              />
             </TableCell>
             <TableCell sx={{ fontFamily: 'monospace' }}>{m.source}</TableCell>
             <TableCell>
-              <TextField size="small" value={m.name} disabled={!m.keep} onChange={(e) => update(i, { name: e.target.value })} slotProps={{ htmlInput: { 'aria-label': `Name of ${m.source}`, 'data-testid': `mapping-name-${m.source}` } }} />
+              <TextField
+                size="small"
+                value={m.name}
+                disabled={!m.keep}
+                onChange={(e) => update(i, { name: e.target.value })}
+                slotProps={{
+                  htmlInput: { 'aria-label': `Name of ${m.source}`, 'data-testid': `mapping-name-${m.source}` },
+                }}
+              />
             </TableCell>
             <TableCell>{m.type}</TableCell>
             <TableCell>
@@ -51,7 +76,10 @@ export function MappingTable({ mapping, sample, onChange }: MappingTableProps) {
                 disabled={!m.keep}
                 onChange={(e) => update(i, { role: e.target.value as FieldRole })}
                 sx={{ minWidth: 200 }}
-                slotProps={{ htmlInput: { 'aria-label': `Role of ${m.source}` }, select: { SelectDisplayProps: { 'data-testid': `mapping-role-${m.source}` } as object } }}
+                slotProps={{
+                  htmlInput: { 'aria-label': `Role of ${m.source}` },
+                  select: { SelectDisplayProps: { 'data-testid': `mapping-role-${m.source}` } as object },
+                }}
               >
                 {ROLES.map((r) => (
                   <MenuItem key={r.value} value={r.value} data-testid={`role-option-${r.value}`}>

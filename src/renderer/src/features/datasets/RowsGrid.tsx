@@ -15,7 +15,13 @@ export function RowsGrid({ version }: { version: DatasetVersion }) {
   const [split, setSplit] = useState<SplitName | null>(null);
   const [onlyDuplicates, setOnlyDuplicates] = useState(false);
   const [pagination, setPagination] = useState<GridPaginationModel>({ page: 0, pageSize: 25 });
-  const rows = useRowsPage({ versionId: version.id, split, onlyDuplicates, page: pagination.page, pageSize: pagination.pageSize });
+  const rows = useRowsPage({
+    versionId: version.id,
+    split,
+    onlyDuplicates,
+    page: pagination.page,
+    pageSize: pagination.pageSize,
+  });
   const filter = (next: { split?: SplitName | null; onlyDuplicates?: boolean }) => {
     if (next.split !== undefined) setSplit(next.split);
     if (next.onlyDuplicates !== undefined) setOnlyDuplicates(next.onlyDuplicates);
@@ -26,17 +32,21 @@ export function RowsGrid({ version }: { version: DatasetVersion }) {
     () => [
       { field: 'idx', headerName: '#', width: 70, type: 'number' },
       { field: 'split', headerName: 'Split', width: 100 },
-      ...version.fields.map(
-        (f): GridColDef<DatasetRowView> => ({
-          field: `data:${f.name}`,
-          headerName: f.role === 'none' ? f.name : `${f.name} (${f.role})`,
-          flex: f.role === 'input' || f.role === 'reference' ? 2 : 1,
-          minWidth: f.role === 'input' || f.role === 'reference' ? 260 : 120,
-          valueGetter: (_value, row) => cellText(row.data[f.name]),
-        }),
-      ),
+      ...version.fields.map((f): GridColDef<DatasetRowView> => ({
+        field: `data:${f.name}`,
+        headerName: f.role === 'none' ? f.name : `${f.name} (${f.role})`,
+        flex: f.role === 'input' || f.role === 'reference' ? 2 : 1,
+        minWidth: f.role === 'input' || f.role === 'reference' ? 260 : 120,
+        valueGetter: (_value, row) => cellText(row.data[f.name]),
+      })),
       { field: 'source', headerName: 'File:line', width: 150, valueGetter: (_value, row) => `${row.file}:${row.line}` },
-      { field: 'duplicateOf', headerName: 'Repeats #', width: 100, type: 'number', valueGetter: (_value, row) => row.duplicateOf ?? undefined },
+      {
+        field: 'duplicateOf',
+        headerName: 'Repeats #',
+        width: 100,
+        type: 'number',
+        valueGetter: (_value, row) => row.duplicateOf ?? undefined,
+      },
     ],
     [version.fields],
   );
@@ -44,9 +54,20 @@ export function RowsGrid({ version }: { version: DatasetVersion }) {
   return (
     <Box data-testid="dataset-rows">
       <Stack direction="row" spacing={1} sx={{ mb: 1, flexWrap: 'wrap' }}>
-        <Chip label={`All ${version.rowCount.toLocaleString()}`} color={split === null ? 'primary' : 'default'} onClick={() => filter({ split: null })} data-testid="split-chip-all" />
+        <Chip
+          label={`All ${version.rowCount.toLocaleString()}`}
+          color={split === null ? 'primary' : 'default'}
+          onClick={() => filter({ split: null })}
+          data-testid="split-chip-all"
+        />
         {SPLITS.map((s) => (
-          <Chip key={s} label={`${s} ${version.splits[s].toLocaleString()}`} color={split === s ? 'primary' : 'default'} onClick={() => filter({ split: s })} data-testid={`split-chip-${s}`} />
+          <Chip
+            key={s}
+            label={`${s} ${version.splits[s].toLocaleString()}`}
+            color={split === s ? 'primary' : 'default'}
+            onClick={() => filter({ split: s })}
+            data-testid={`split-chip-${s}`}
+          />
         ))}
         <Chip
           label={`Duplicates ${version.duplicateCount.toLocaleString()}`}

@@ -27,16 +27,35 @@ export function SplitSettingsForm({ form, columns, onChange }: SplitSettingsForm
         Splits
       </Typography>
       <RadioGroup row value={form.splitKind} onChange={(e) => onChange({ splitKind: e.target.value as SplitKind })}>
-        <FormControlLabel value="hash" control={<Radio slotProps={{ input: { 'data-testid': 'split-kind-hash' } as object }} />} label="By hash of each row's key" />
-        <FormControlLabel value="given" control={<Radio slotProps={{ input: { 'data-testid': 'split-kind-given' } as object }} />} label="Each file is a split" />
-        <FormControlLabel value="column" control={<Radio slotProps={{ input: { 'data-testid': 'split-kind-column' } as object }} />} label="A column names the split" />
+        <FormControlLabel
+          value="hash"
+          control={<Radio slotProps={{ input: { 'data-testid': 'split-kind-hash' } as object }} />}
+          label="By hash of each row's key"
+        />
+        <FormControlLabel
+          value="given"
+          control={<Radio slotProps={{ input: { 'data-testid': 'split-kind-given' } as object }} />}
+          label="Each file is a split"
+        />
+        <FormControlLabel
+          value="column"
+          control={<Radio slotProps={{ input: { 'data-testid': 'split-kind-column' } as object }} />}
+          label="A column names the split"
+        />
       </RadioGroup>
       {form.splitKind === 'hash' && (
         <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }}>
           {percent('train', 'Train')}
           {percent('validation', 'Validation')}
           {percent('test', 'Test')}
-          <TextField label="Seed" size="small" value={form.seed} onChange={(e) => onChange({ seed: e.target.value })} sx={{ width: 100 }} slotProps={{ htmlInput: { 'data-testid': 'split-seed' } }} />
+          <TextField
+            label="Seed"
+            size="small"
+            value={form.seed}
+            onChange={(e) => onChange({ seed: e.target.value })}
+            sx={{ width: 100 }}
+            slotProps={{ htmlInput: { 'data-testid': 'split-seed' } }}
+          />
           <Typography variant="body2" color="text.secondary">
             The same key always lands in the same split for the same seed.
           </Typography>
@@ -48,7 +67,15 @@ export function SplitSettingsForm({ form, columns, onChange }: SplitSettingsForm
         </Typography>
       )}
       {form.splitKind === 'column' && (
-        <TextField select label="Split column" size="small" value={form.splitColumn} onChange={(e) => onChange({ splitColumn: e.target.value })} sx={{ maxWidth: 280 }} helperText="Values: train, validation (or dev, valid, val), test">
+        <TextField
+          select
+          label="Split column"
+          size="small"
+          value={form.splitColumn}
+          onChange={(e) => onChange({ splitColumn: e.target.value })}
+          sx={{ maxWidth: 280 }}
+          helperText="Values: train, validation (or dev, valid, val), test"
+        >
           {columns.map((c) => (
             <MenuItem key={c} value={c}>
               {c}

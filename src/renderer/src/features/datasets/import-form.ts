@@ -71,7 +71,12 @@ export function withInspection(form: ImportForm, inspection: FileInspection): Im
     newName: form.newName === '' || form.newName === form.suggestedName ? nameFromPath(inspection.path) : form.newName,
     suggestedName: nameFromPath(inspection.path),
     // A split column chosen for an earlier file does not carry over to a file without it.
-    splitKind: inspection.splitColumn !== null ? 'column' : form.splitKind === 'column' && !names.has(form.splitColumn) ? 'hash' : form.splitKind,
+    splitKind:
+      inspection.splitColumn !== null
+        ? 'column'
+        : form.splitKind === 'column' && !names.has(form.splitColumn)
+          ? 'hash'
+          : form.splitKind,
     splitColumn: inspection.splitColumn ?? (names.has(form.splitColumn) ? form.splitColumn : ''),
   };
 }
@@ -79,7 +84,10 @@ export function withInspection(form: ImportForm, inspection: FileInspection): Im
 /** "~/data/support_tickets.v2.csv" -> "support tickets v2". */
 export function nameFromPath(path: string): string {
   const file = path.split(/[\\/]/).pop() ?? path;
-  return file.replace(/\.(jsonl|ndjson|json|csv|tsv|txt)$/i, '').replace(/[_.-]+/g, ' ').trim();
+  return file
+    .replace(/\.(jsonl|ndjson|json|csv|tsv|txt)$/i, '')
+    .replace(/[_.-]+/g, ' ')
+    .trim();
 }
 
 /** What is wrong with the form before it can be sent (the server checks again); null when nothing. */
@@ -113,7 +121,15 @@ export function toImportArg(form: ImportForm, importId: string): ImportDataset {
     .map((f) => ({ path: f.path.trim(), ...(form.splitKind === 'given' && f.split !== '' ? { split: f.split } : {}) }));
   const split: ImportDataset['split'] =
     form.splitKind === 'hash'
-      ? { kind: 'hash', seed: Number(form.seed), fractions: { train: Number(form.train) / 100, validation: Number(form.validation) / 100, test: Number(form.test) / 100 } }
+      ? {
+          kind: 'hash',
+          seed: Number(form.seed),
+          fractions: {
+            train: Number(form.train) / 100,
+            validation: Number(form.validation) / 100,
+            test: Number(form.test) / 100,
+          },
+        }
       : form.splitKind === 'given'
         ? { kind: 'given' }
         : { kind: 'column', field: form.splitColumn };

@@ -28,7 +28,14 @@ export interface RowsQuery {
 
 export function useRowsPage(q: RowsQuery): Loaded<RowsPage> {
   return useLoad(
-    (a) => a.datasets.rows({ versionId: q.versionId, split: q.split, onlyDuplicates: q.onlyDuplicates, offset: q.page * q.pageSize, limit: q.pageSize }),
+    (a) =>
+      a.datasets.rows({
+        versionId: q.versionId,
+        split: q.split,
+        onlyDuplicates: q.onlyDuplicates,
+        offset: q.page * q.pageSize,
+        limit: q.pageSize,
+      }),
     [q.versionId, q.split, q.onlyDuplicates, q.page, q.pageSize],
   );
 }

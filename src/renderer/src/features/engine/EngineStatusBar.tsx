@@ -18,14 +18,15 @@ const STATE_TEXT: Record<EngineState, string> = {
   stopped: 'Stopped',
 };
 
-const STATE_COLOR: Record<EngineState, 'success.main' | 'warning.main' | 'error.main' | 'info.main' | 'text.disabled'> = {
-  starting: 'info.main',
-  ready: 'success.main',
-  busy: 'warning.main',
-  crashed: 'error.main',
-  restarting: 'info.main',
-  stopped: 'text.disabled',
-};
+const STATE_COLOR: Record<EngineState, 'success.main' | 'warning.main' | 'error.main' | 'info.main' | 'text.disabled'> =
+  {
+    starting: 'info.main',
+    ready: 'success.main',
+    busy: 'warning.main',
+    crashed: 'error.main',
+    restarting: 'info.main',
+    stopped: 'text.disabled',
+  };
 
 function details(status: EngineStatus): string {
   const parts = [status.provider ? `provider ${status.provider}` : null];
@@ -40,7 +41,14 @@ function FallbackNote({ status, reason }: { status: EngineStatus; reason: string
   const requested = status.requestedProvider ? providerLabel(status.requestedProvider) : 'The chosen provider';
   return (
     <Tooltip title={`${requested} was chosen in Settings but cannot be used here: ${reason}`}>
-      <Typography variant="caption" color="warning.main" noWrap className="engine-fallback" data-testid="engine-fallback" sx={{ minWidth: 0 }}>
+      <Typography
+        variant="caption"
+        color="warning.main"
+        noWrap
+        className="engine-fallback"
+        data-testid="engine-fallback"
+        sx={{ minWidth: 0 }}
+      >
         {providerLabel(status.provider ?? 'cpu')} (fallback: {reason})
       </Typography>
     </Tooltip>

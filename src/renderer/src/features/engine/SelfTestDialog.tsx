@@ -1,6 +1,17 @@
 // Runs the engine self-test (a small graph built in code, run in the worker, checked against plain JS) and
 // shows the outcome, so a user can tell whether local inference works on this machine.
-import { Alert, AlertTitle, Box, Button, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, Typography } from '@mui/material';
+import {
+  Alert,
+  AlertTitle,
+  Box,
+  Button,
+  CircularProgress,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Typography,
+} from '@mui/material';
 import { useEffect, useState } from 'react';
 import type { SelfTestResult } from '../../../../shared/contract';
 import { useApi } from '../../api';
@@ -37,7 +48,11 @@ export function SelfTestDialog({ open, onClose }: { open: boolean; onClose: () =
           </Box>
         )}
         {run.state === 'done' && (
-          <Alert severity={run.result.ok ? 'success' : 'error'} data-testid="selftest-result" data-ok={String(run.result.ok)}>
+          <Alert
+            severity={run.result.ok ? 'success' : 'error'}
+            data-testid="selftest-result"
+            data-ok={String(run.result.ok)}
+          >
             <AlertTitle>
               {run.result.ok ? 'Self-test passed' : 'Self-test failed'} in {run.result.milliseconds.toFixed(1)} ms on{' '}
               {run.result.provider}

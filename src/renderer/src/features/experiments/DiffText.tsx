@@ -8,12 +8,22 @@ import { scoreTone } from './format';
 import { outputSegments } from './word-diff';
 
 export function DiffText({ base, text }: { base: string | null; text: string }) {
-  const segments = useMemo(() => (base === null ? [{ kind: 'same' as const, text }] : outputSegments(base, text)), [base, text]);
+  const segments = useMemo(
+    () => (base === null ? [{ kind: 'same' as const, text }] : outputSegments(base, text)),
+    [base, text],
+  );
   return (
     <>
       {segments.map((s, i) =>
         s.kind === 'added' ? (
-          <Box key={i} component="mark" sx={{ bgcolor: (t) => alpha(t.palette.warning.main, 0.3), color: 'inherit', borderRadius: 0.5 }} data-testid="diff-added">{s.text}</Box>
+          <Box
+            key={i}
+            component="mark"
+            sx={{ bgcolor: (t) => alpha(t.palette.warning.main, 0.3), color: 'inherit', borderRadius: 0.5 }}
+            data-testid="diff-added"
+          >
+            {s.text}
+          </Box>
         ) : (
           <span key={i}>{s.text}</span>
         ),
@@ -25,7 +35,11 @@ export function DiffText({ base, text }: { base: string | null; text: string }) 
 /** An output as the grid shows it: "(empty…)" when the model ended at once, otherwise its words against the base. */
 export function OutputText({ base, text }: { base: string | null; text: string }) {
   if (text.trim() === '') {
-    return <Box component="span" sx={{ color: 'text.disabled', fontStyle: 'italic' }} data-testid="output-empty">(empty: the model ended at once)</Box>;
+    return (
+      <Box component="span" sx={{ color: 'text.disabled', fontStyle: 'italic' }} data-testid="output-empty">
+        (empty: the model ended at once)
+      </Box>
+    );
   }
   return <DiffText base={base} text={text} />;
 }
@@ -36,7 +50,12 @@ export function useScoreTint(): (score: number | null) => string | undefined {
   return (score) => {
     const tone = scoreTone(score);
     if (tone === null) return undefined;
-    const color = tone === 'pass' ? theme.palette.success.main : tone === 'fail' ? theme.palette.error.main : theme.palette.warning.main;
+    const color =
+      tone === 'pass'
+        ? theme.palette.success.main
+        : tone === 'fail'
+          ? theme.palette.error.main
+          : theme.palette.warning.main;
     return alpha(color, theme.palette.mode === 'dark' ? 0.22 : 0.12);
   };
 }

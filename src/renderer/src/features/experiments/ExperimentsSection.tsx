@@ -1,7 +1,22 @@
 // The Experiments section: experiments (list, run, results, side by side), the specializations they evaluate, and
 // "Try live" (several specializations answering one input at once). Empty: says what is missing and offers it.
 import ScienceIcon from '@mui/icons-material/Science';
-import { Alert, Box, Button, Chip, CircularProgress, LinearProgress, List, ListItemButton, ListItemText, Paper, Stack, Tab, Tabs, Tooltip } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Chip,
+  CircularProgress,
+  LinearProgress,
+  List,
+  ListItemButton,
+  ListItemText,
+  Paper,
+  Stack,
+  Tab,
+  Tabs,
+  Tooltip,
+} from '@mui/material';
 import { useState } from 'react';
 import type { DatasetSummary, Experiment } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
@@ -40,23 +55,52 @@ export function ExperimentsSection({ section }: { section: Section }) {
   const datasetList = datasets.data ?? [];
   const ownSpecs = specs.filter((s) => s.derivedFrom === null);
   const canCreate = ownSpecs.length > 0 && datasetList.length > 0;
-  const whyNot = ownSpecs.length === 0 ? 'Create a specialization first' : datasetList.length === 0 ? 'Import a dataset first (Datasets)' : '';
+  const whyNot =
+    ownSpecs.length === 0
+      ? 'Create a specialization first'
+      : datasetList.length === 0
+        ? 'Import a dataset first (Datasets)'
+        : '';
 
   const newExperiment = (
     <Tooltip title={whyNot}>
       <span>
-        <Button variant="contained" disabled={!canCreate} onClick={() => setDialog('experiment')} data-testid="experiments-new">New experiment</Button>
+        <Button
+          variant="contained"
+          disabled={!canCreate}
+          onClick={() => setDialog('experiment')}
+          data-testid="experiments-new"
+        >
+          New experiment
+        </Button>
       </span>
     </Tooltip>
   );
   const dialogs = (
     <>
       {dialog === 'experiment' && (
-        <NewExperimentDialog datasets={datasetList} specializations={specs} onClose={() => setDialog(null)}
-          onCreated={(e: Experiment) => { setDialog(null); setSelectedId(e.id); setTab('experiments'); experiments.reload(); specializations.reload(); }} />
+        <NewExperimentDialog
+          datasets={datasetList}
+          specializations={specs}
+          onClose={() => setDialog(null)}
+          onCreated={(e: Experiment) => {
+            setDialog(null);
+            setSelectedId(e.id);
+            setTab('experiments');
+            experiments.reload();
+            specializations.reload();
+          }}
+        />
       )}
       {dialog === 'specialization' && (
-        <NewSpecializationDialog onClose={() => setDialog(null)} onCreated={(created) => { setDialog(null); setSkew(created.warnings); specializations.reload(); }} />
+        <NewSpecializationDialog
+          onClose={() => setDialog(null)}
+          onCreated={(created) => {
+            setDialog(null);
+            setSkew(created.warnings);
+            specializations.reload();
+          }}
+        />
       )}
     </>
   );
@@ -65,22 +109,64 @@ export function ExperimentsSection({ section }: { section: Section }) {
   if (tab === 'specializations') {
     body = (
       <>
-        {skew.map((w) => <Alert key={w} severity="warning" sx={{ mb: 1 }} onClose={() => setSkew([])} data-testid="specialization-warning">{w}</Alert>)}
-        <SpecializationsPanel specializations={specializations.data} error={specializations.error} onNew={() => setDialog('specialization')} />
+        {skew.map((w) => (
+          <Alert
+            key={w}
+            severity="warning"
+            sx={{ mb: 1 }}
+            onClose={() => setSkew([])}
+            data-testid="specialization-warning"
+          >
+            {w}
+          </Alert>
+        ))}
+        <SpecializationsPanel
+          specializations={specializations.data}
+          error={specializations.error}
+          onNew={() => setDialog('specialization')}
+        />
       </>
     );
   } else if (tab === 'live') {
-    body = specializations.data ? <TryLive specializations={specs} /> : <CircularProgress aria-label="Loading specializations" />;
+    body = specializations.data ? (
+      <TryLive specializations={specs} />
+    ) : (
+      <CircularProgress aria-label="Loading specializations" />
+    );
   } else if (list === undefined) {
-    body = experiments.error ? <ErrorAlert error={experiments.error} /> : <Box sx={{ display: 'grid', placeItems: 'center', p: 6 }}><CircularProgress aria-label="Loading experiments" /></Box>;
+    body = experiments.error ? (
+      <ErrorAlert error={experiments.error} />
+    ) : (
+      <Box sx={{ display: 'grid', placeItems: 'center', p: 6 }}>
+        <CircularProgress aria-label="Loading experiments" />
+      </Box>
+    );
   } else if (list.length === 0) {
-    const next = ownSpecs.length === 0
-      ? ' Start with a specialization: a base model with the template, examples or adapters you want to measure.'
-      : datasetList.length === 0 ? ' Import a dataset with the expected answers in Datasets, then come back.' : ' Everything is ready: create the first experiment.';
+    const next =
+      ownSpecs.length === 0
+        ? ' Start with a specialization: a base model with the template, examples or adapters you want to measure.'
+        : datasetList.length === 0
+          ? ' Import a dataset with the expected answers in Datasets, then come back.'
+          : ' Everything is ready: create the first experiment.';
     body = (
-      <EmptyState icon={section.icon} title={section.emptyTitle} description={`${section.description}${next}`} testId={`empty-${section.id}`}>
+      <EmptyState
+        icon={section.icon}
+        title={section.emptyTitle}
+        description={`${section.description}${next}`}
+        testId={`empty-${section.id}`}
+      >
         <Stack direction="row" spacing={1} sx={{ justifyContent: 'center', mt: 3 }}>
-          {ownSpecs.length === 0 ? <Button variant="contained" onClick={() => setDialog('specialization')} data-testid="experiments-new-specialization">New specialization</Button> : newExperiment}
+          {ownSpecs.length === 0 ? (
+            <Button
+              variant="contained"
+              onClick={() => setDialog('specialization')}
+              data-testid="experiments-new-specialization"
+            >
+              New specialization
+            </Button>
+          ) : (
+            newExperiment
+          )}
         </Stack>
       </EmptyState>
     );
@@ -91,20 +177,42 @@ export function ExperimentsSection({ section }: { section: Section }) {
         <Paper variant="outlined" sx={{ width: 260, flexShrink: 0 }}>
           <List dense data-testid="experiment-list">
             {list.map((e) => (
-              <ListItemButton key={e.id} selected={e.id === selected?.id} onClick={() => setSelectedId(e.id)} data-testid="experiment-item" sx={{ display: 'block' }}>
+              <ListItemButton
+                key={e.id}
+                selected={e.id === selected?.id}
+                onClick={() => setSelectedId(e.id)}
+                data-testid="experiment-item"
+                sx={{ display: 'block' }}
+              >
                 <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                  <ListItemText primary={e.name} secondary={`${e.spec.design.kind === 'ablation' ? 'ablation' : 'comparison'} · ${e.cells.length} cells · ${formatDate(e.createdAt)}`}
-                    slotProps={{ primary: { noWrap: true, title: e.name } }} />
+                  <ListItemText
+                    primary={e.name}
+                    secondary={`${e.spec.design.kind === 'ablation' ? 'ablation' : 'comparison'} · ${e.cells.length} cells · ${formatDate(e.createdAt)}`}
+                    slotProps={{ primary: { noWrap: true, title: e.name } }}
+                  />
                   <Chip size="small" color={STATE_COLOR[e.state]} label={e.state} />
                 </Stack>
-                {e.state === 'running' && <LinearProgress variant={e.progress ? 'determinate' : 'indeterminate'} value={percentDone(e.progress)} sx={{ mt: 0.5 }} />}
+                {e.state === 'running' && (
+                  <LinearProgress
+                    variant={e.progress ? 'determinate' : 'indeterminate'}
+                    value={percentDone(e.progress)}
+                    sx={{ mt: 0.5 }}
+                  />
+                )}
               </ListItemButton>
             ))}
           </List>
         </Paper>
         {selected && (
-          <ExperimentView key={selected.id} experiment={selected} datasetName={datasetNameOf(datasetList, selected.spec.datasetVersionId)}
-            onRemoved={() => { setSelectedId(undefined); experiments.reload(); }} />
+          <ExperimentView
+            key={selected.id}
+            experiment={selected}
+            datasetName={datasetNameOf(datasetList, selected.spec.datasetVersionId)}
+            onRemoved={() => {
+              setSelectedId(undefined);
+              experiments.reload();
+            }}
+          />
         )}
       </Stack>
     );
@@ -115,8 +223,16 @@ export function ExperimentsSection({ section }: { section: Section }) {
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2, borderBottom: 1, borderColor: 'divider' }}>
         <ScienceIcon color="action" />
         <Tabs value={tab} onChange={(_e, v: TabId) => setTab(v)} sx={{ flex: 1 }} aria-label="Experiments views">
-          <Tab value="experiments" label={`Experiments${list && list.length > 0 ? ` (${list.length})` : ''}`} data-testid="tab-experiments" />
-          <Tab value="specializations" label={`Specializations${ownSpecs.length > 0 ? ` (${ownSpecs.length})` : ''}`} data-testid="tab-specializations" />
+          <Tab
+            value="experiments"
+            label={`Experiments${list && list.length > 0 ? ` (${list.length})` : ''}`}
+            data-testid="tab-experiments"
+          />
+          <Tab
+            value="specializations"
+            label={`Specializations${ownSpecs.length > 0 ? ` (${ownSpecs.length})` : ''}`}
+            data-testid="tab-specializations"
+          />
           <Tab value="live" label="Try live" data-testid="tab-live" />
         </Tabs>
         {tab === 'experiments' && list !== undefined && list.length > 0 && newExperiment}

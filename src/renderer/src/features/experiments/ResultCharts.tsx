@@ -50,7 +50,17 @@ function chartHeight(n: number): number {
 }
 
 /** Cell means with 95% CIs; a dashed line at the threshold when the metric has one. */
-export function CellMeansChart({ bars, kind, metric, threshold }: { bars: readonly Bar[]; kind: MetricKind; metric: string; threshold: number | undefined }) {
+export function CellMeansChart({
+  bars,
+  kind,
+  metric,
+  threshold,
+}: {
+  bars: readonly Bar[];
+  kind: MetricKind;
+  metric: string;
+  threshold: number | undefined;
+}) {
   const theme = useTheme();
   const scale = scaleOf(kind).factor;
   const top = Math.max(...bars.flatMap((b) => [b.value ?? 0, b.ci?.[1] ?? 0]), threshold ?? 0);
@@ -80,7 +90,14 @@ export function CellMeansChart({ bars, kind, metric, threshold }: { bars: readon
       >
         <Whiskers bars={bars} scale={scale} color={theme.palette.text.primary} />
         {threshold !== undefined && (
-          <ChartsReferenceLine x={threshold * scale} axisId={VALUE_AXIS} label="threshold" labelAlign="end" labelStyle={{ fontSize: 11 }} lineStyle={{ strokeDasharray: '4 4', stroke: theme.palette.warning.main }} />
+          <ChartsReferenceLine
+            x={threshold * scale}
+            axisId={VALUE_AXIS}
+            label="threshold"
+            labelAlign="end"
+            labelStyle={{ fontSize: 11 }}
+            lineStyle={{ strokeDasharray: '4 4', stroke: theme.palette.warning.main }}
+          />
         )}
       </BarChart>
     </Box>
@@ -88,10 +105,25 @@ export function CellMeansChart({ bars, kind, metric, threshold }: { bars: readon
 }
 
 /** Effects (main effects and interactions) with 95% CIs, around zero: green helps, red hurts (for higher-is-better). */
-export function EffectsChart({ bars, kind, higherIsBetter }: { bars: readonly Bar[]; kind: MetricKind; higherIsBetter: boolean }) {
+export function EffectsChart({
+  bars,
+  kind,
+  higherIsBetter,
+}: {
+  bars: readonly Bar[];
+  kind: MetricKind;
+  higherIsBetter: boolean;
+}) {
   const theme = useTheme();
   const scale = scaleOf(kind).factor;
-  const reach = niceMax(Math.max(1e-3, ...bars.flatMap((b) => [Math.abs(b.value ?? 0), Math.abs(b.ci?.[0] ?? 0), Math.abs(b.ci?.[1] ?? 0)])) * scale * 1.05);
+  const reach = niceMax(
+    Math.max(
+      1e-3,
+      ...bars.flatMap((b) => [Math.abs(b.value ?? 0), Math.abs(b.ci?.[0] ?? 0), Math.abs(b.ci?.[1] ?? 0)]),
+    ) *
+      scale *
+      1.05,
+  );
   const good = theme.palette.success.main;
   const bad = theme.palette.error.main;
   if (bars.length === 0) return <Typography color="text.secondary">No effects to show.</Typography>;
@@ -109,7 +141,9 @@ export function EffectsChart({ bars, kind, higherIsBetter }: { bars: readonly Ba
             colorGetter: ({ value }) => ((value ?? 0) >= 0 === higherIsBetter ? good : bad),
             valueFormatter: (_v, { dataIndex }) => {
               const b = bars[dataIndex];
-              return b && b.value !== null ? `${formatEffect(b.value, kind)}${b.ci ? ` ${formatInterval(b.ci, kind)}` : ''}` : null;
+              return b && b.value !== null
+                ? `${formatEffect(b.value, kind)}${b.ci ? ` ${formatInterval(b.ci, kind)}` : ''}`
+                : null;
             },
           },
         ]}

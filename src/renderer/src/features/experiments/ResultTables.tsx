@@ -5,13 +5,38 @@ import type { ReactNode } from 'react';
 import { COMPONENT_LABELS, type Ablation, type CellResult, type Component } from '../../../../shared/contract';
 import type { MetricSpec } from '../../../../shared/metrics';
 import { StatisticsTable, type StatColumn } from '../../components/StatisticsTable';
-import { formatEffect, formatInterval, formatMs, formatNumber, formatP, formatValue, metricUnit, termLabel } from './format';
+import {
+  formatEffect,
+  formatInterval,
+  formatMs,
+  formatNumber,
+  formatP,
+  formatValue,
+  metricUnit,
+  termLabel,
+} from './format';
 
-export function Section({ title, children, testId, note }: { title: string; children: ReactNode; testId?: string; note?: string }) {
+export function Section({
+  title,
+  children,
+  testId,
+  note,
+}: {
+  title: string;
+  children: ReactNode;
+  testId?: string;
+  note?: string;
+}) {
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid={testId}>
-      <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 500 }}>{title}</Typography>
-      {note && <Typography variant="caption" color="text.secondary" component="p" sx={{ mb: 1 }}>{note}</Typography>}
+      <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 500 }}>
+        {title}
+      </Typography>
+      {note && (
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ mb: 1 }}>
+          {note}
+        </Typography>
+      )}
       <Box sx={{ mt: note ? 0 : 1 }}>{children}</Box>
     </Paper>
   );
@@ -21,7 +46,16 @@ const num = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as cons
 
 export function PassChip({ pass }: { pass: boolean | null }) {
   if (pass === null) return null;
-  return <Chip size="small" color={pass ? 'success' : 'error'} label={pass ? 'pass' : 'fail'} sx={{ ml: 1 }} data-testid="pass-chip" data-pass={pass} />;
+  return (
+    <Chip
+      size="small"
+      color={pass ? 'success' : 'error'}
+      label={pass ? 'pass' : 'fail'}
+      sx={{ ml: 1 }}
+      data-testid="pass-chip"
+      data-pass={pass}
+    />
+  );
 }
 
 export function MetricsTable({ cells, metrics }: { cells: readonly CellResult[]; metrics: readonly MetricSpec[] }) {
@@ -38,7 +72,9 @@ export function MetricsTable({ cells, metrics }: { cells: readonly CellResult[];
         testId: 'metric-value',
         header: (
           <>
-            {m0.label}{unit ? ` (${unit})` : ''}{i === 0 && <Chip size="small" label="primary" sx={{ ml: 1 }} />}
+            {m0.label}
+            {unit ? ` (${unit})` : ''}
+            {i === 0 && <Chip size="small" label="primary" sx={{ ml: 1 }} />}
             {threshold !== undefined && spec && (
               <Typography variant="caption" color="text.secondary" component="div">
                 threshold {spec.kind === 'length' ? `≤ ${threshold}` : `≥ ${formatValue(threshold, spec.kind)}`}
@@ -51,13 +87,25 @@ export function MetricsTable({ cells, metrics }: { cells: readonly CellResult[];
           if (!m) return null;
           return (
             <>
-              <Tooltip title={`n = ${m.n}${m.macroF1 !== undefined ? ` · macro-F1 ${formatValue(m.macroF1, kind)}` : ''}`}>
-                <span>{formatValue(m.value, kind)}{m.ci && <Box component="span" sx={{ color: 'text.secondary' }}> {formatInterval(m.ci, kind)}</Box>}</span>
+              <Tooltip
+                title={`n = ${m.n}${m.macroF1 !== undefined ? ` · macro-F1 ${formatValue(m.macroF1, kind)}` : ''}`}
+              >
+                <span>
+                  {formatValue(m.value, kind)}
+                  {m.ci && (
+                    <Box component="span" sx={{ color: 'text.secondary' }}>
+                      {' '}
+                      {formatInterval(m.ci, kind)}
+                    </Box>
+                  )}
+                </span>
               </Tooltip>
               <PassChip pass={m.pass} />
               {m.perField && (
                 <Typography variant="caption" color="text.secondary" component="div">
-                  {Object.entries(m.perField).map(([f, v]) => `${f} ${formatValue(v, kind)}`).join(' · ')}
+                  {Object.entries(m.perField)
+                    .map(([f, v]) => `${f} ${formatValue(v, kind)}`)
+                    .join(' · ')}
                 </Typography>
               )}
             </>
@@ -67,13 +115,31 @@ export function MetricsTable({ cells, metrics }: { cells: readonly CellResult[];
     }),
     { header: 'n', numeric: true, cell: (c) => c.n },
   ];
-  return <StatisticsTable rows={cells} columns={columns} rowKey={(c) => c.cell.specializationId} testId="metrics-table" rowTestId="metrics-row" />;
+  return (
+    <StatisticsTable
+      rows={cells}
+      columns={columns}
+      rowKey={(c) => c.cell.specializationId}
+      testId="metrics-table"
+      rowTestId="metrics-row"
+    />
+  );
 }
 
-type Tested = { readonly estimate: number; readonly ci: readonly [number, number]; readonly p: number; readonly pHolm: number; readonly test: string };
+type Tested = {
+  readonly estimate: number;
+  readonly ci: readonly [number, number];
+  readonly p: number;
+  readonly pHolm: number;
+  readonly test: string;
+};
 
 /** Estimate, 95% CI, p and Holm p (bold when significant at 0.05), and the test: the columns of effects and comparisons. */
-function testedColumns<R extends Tested>(first: StatColumn<R>, estimate: string, kind: MetricSpec['kind']): StatColumn<R>[] {
+function testedColumns<R extends Tested>(
+  first: StatColumn<R>,
+  estimate: string,
+  kind: MetricSpec['kind'],
+): StatColumn<R>[] {
   return [
     first,
     { header: estimate, numeric: true, cell: (r) => formatEffect(r.estimate, kind) },
@@ -88,15 +154,40 @@ export function EffectsTable({ ablation, kind }: { ablation: Ablation; kind: Met
   type Effect = Ablation['effects'][number];
   const first: StatColumn<Effect> = {
     header: 'Effect',
-    cell: (e) => <>{termLabel(e.terms)}{e.terms.length > 1 && <Typography variant="caption" color="text.secondary"> interaction</Typography>}</>,
+    cell: (e) => (
+      <>
+        {termLabel(e.terms)}
+        {e.terms.length > 1 && (
+          <Typography variant="caption" color="text.secondary">
+            {' '}
+            interaction
+          </Typography>
+        )}
+      </>
+    ),
   };
-  return <StatisticsTable rows={ablation.effects} columns={testedColumns(first, 'Estimate', kind)} rowKey={(e) => e.terms.join('+')} testId="effects-table" rowTestId="effect-row" />;
+  return (
+    <StatisticsTable
+      rows={ablation.effects}
+      columns={testedColumns(first, 'Estimate', kind)}
+      rowKey={(e) => e.terms.join('+')}
+      testId="effects-table"
+      rowTestId="effect-row"
+    />
+  );
 }
 
 export function ComparisonsTable({ ablation, kind }: { ablation: Ablation; kind: MetricSpec['kind'] }) {
   type Comparison = Ablation['comparisons'][number];
   const first: StatColumn<Comparison> = { header: 'Comparison', cell: (c) => c.label };
-  return <StatisticsTable rows={ablation.comparisons} columns={testedColumns(first, 'Difference', kind)} rowKey={(c) => c.label} testId="comparisons-table" />;
+  return (
+    <StatisticsTable
+      rows={ablation.comparisons}
+      columns={testedColumns(first, 'Difference', kind)}
+      rowKey={(c) => c.label}
+      testId="comparisons-table"
+    />
+  );
 }
 
 export function ContextTokensTable({ tokens }: { tokens: Ablation['contextTokens'] }) {
@@ -107,7 +198,10 @@ export function ContextTokensTable({ tokens }: { tokens: Ablation['contextTokens
         {entries.map(([c, n]) => (
           <TableRow key={c}>
             <TableCell>{COMPONENT_LABELS[c]}</TableCell>
-            <TableCell align="right" sx={num}>{n >= 0 ? '+' : ''}{formatNumber(n)} tokens per call</TableCell>
+            <TableCell align="right" sx={num}>
+              {n >= 0 ? '+' : ''}
+              {formatNumber(n)} tokens per call
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

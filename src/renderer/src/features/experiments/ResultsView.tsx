@@ -16,41 +16,86 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
   if (!primary) return null;
   const ablation = results.ablation;
   const labels = uniqueLabels(results.cells.map((c) => c.cell.label));
-  const cellBars = results.cells.map((c, k) => ({ label: labels[k] ?? c.cell.label, value: c.metrics[0]?.value ?? null, ci: c.metrics[0]?.ci ?? null }));
+  const cellBars = results.cells.map((c, k) => ({
+    label: labels[k] ?? c.cell.label,
+    value: c.metrics[0]?.value ?? null,
+    ci: c.metrics[0]?.ci ?? null,
+  }));
   const effectBars = (ablation?.effects ?? []).map((e) => ({ label: termLabel(e.terms), value: e.estimate, ci: e.ci }));
-  const classification = metrics.map((m, i) => ({ m, i })).filter(({ m, i }) => m.kind === 'classification' && results.cells.some((c) => c.metrics[i]?.confusion));
-  const total = experiment.progress?.total === undefined ? null : experiment.progress.total / Math.max(1, experiment.cells.length);
+  const classification = metrics
+    .map((m, i) => ({ m, i }))
+    .filter(({ m, i }) => m.kind === 'classification' && results.cells.some((c) => c.metrics[i]?.confusion));
+  const total =
+    experiment.progress?.total === undefined ? null : experiment.progress.total / Math.max(1, experiment.cells.length);
   return (
     <Stack spacing={2} data-testid="results">
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="body2" data-testid="results-n">
-          n = {results.n} paired example{results.n === 1 ? '' : 's'}{total !== null && !results.complete ? ` of ${total}` : ''}
+          n = {results.n} paired example{results.n === 1 ? '' : 's'}
+          {total !== null && !results.complete ? ` of ${total}` : ''}
         </Typography>
-        {!results.complete && <Chip size="small" color="warning" variant="outlined" label="incomplete: results so far" />}
-        {results.passed !== null && (
-          <Chip size="small" color={results.passed ? 'success' : 'error'} label={results.passed ? 'meets every threshold' : 'misses a threshold'} data-testid="results-passed" />
+        {!results.complete && (
+          <Chip size="small" color="warning" variant="outlined" label="incomplete: results so far" />
         )}
-        <Typography variant="caption" color="text.secondary">95% bootstrap CIs{ablation ? `, ${ablation.resamples.toLocaleString('en-US')} resamples, seed ${ablation.seed}` : ''}</Typography>
+        {results.passed !== null && (
+          <Chip
+            size="small"
+            color={results.passed ? 'success' : 'error'}
+            label={results.passed ? 'meets every threshold' : 'misses a threshold'}
+            data-testid="results-passed"
+          />
+        )}
+        <Typography variant="caption" color="text.secondary">
+          95% bootstrap CIs
+          {ablation ? `, ${ablation.resamples.toLocaleString('en-US')} resamples, seed ${ablation.seed}` : ''}
+        </Typography>
       </Stack>
       <VersusBasePanel results={results} metrics={metrics} />
       {ablation && ablation.verdict.length > 0 && (
-        <Alert severity="info" variant="outlined" icon={false} data-testid="ablation-verdict" sx={{ '& .MuiAlert-message': { width: '100%' } }}>
-          <AlertTitle sx={{ fontWeight: 600 }}>Verdict on {ablation.metric} (n = {ablation.n})</AlertTitle>
+        <Alert
+          severity="info"
+          variant="outlined"
+          icon={false}
+          data-testid="ablation-verdict"
+          sx={{ '& .MuiAlert-message': { width: '100%' } }}
+        >
+          <AlertTitle sx={{ fontWeight: 600 }}>
+            Verdict on {ablation.metric} (n = {ablation.n})
+          </AlertTitle>
           {ablation.verdict.map((sentence) => (
-            <Typography key={sentence} variant="body1" sx={{ mb: 0.5 }}>{sentence}</Typography>
+            <Typography key={sentence} variant="body1" sx={{ mb: 0.5 }}>
+              {sentence}
+            </Typography>
           ))}
         </Alert>
       )}
       {experiment.spec.design.kind === 'ablation' && !ablation && (
-        <Alert severity="info">The effects and the verdict appear once every cell has answered at least two examples.</Alert>
+        <Alert severity="info">
+          The effects and the verdict appear once every cell has answered at least two examples.
+        </Alert>
       )}
       <Box sx={{ display: 'grid', gridTemplateColumns: ablation ? { xs: '1fr', xl: '1fr 1fr' } : '1fr', gap: 2 }}>
-        <Section title={`Cell means: ${results.cells[0]?.metrics[0]?.label ?? ''}`} note="Bars: the mean; whiskers: its 95% CI.">
-          <CellMeansChart bars={cellBars} kind={primary.kind} metric={results.cells[0]?.metrics[0]?.label ?? ''} threshold={primary.threshold} />
+        <Section
+          title={`Cell means: ${results.cells[0]?.metrics[0]?.label ?? ''}`}
+          note="Bars: the mean; whiskers: its 95% CI."
+        >
+          <CellMeansChart
+            bars={cellBars}
+            kind={primary.kind}
+            metric={results.cells[0]?.metrics[0]?.label ?? ''}
+            threshold={primary.threshold}
+          />
         </Section>
         {ablation && (
-          <Section title="Effects" note="Main effects and interactions with 95% CIs; a CI crossing zero means no clear effect.">
-            <EffectsChart bars={effectBars} kind={primary.kind} higherIsBetter={METRIC_DIRECTION[primary.kind] === 'higher'} />
+          <Section
+            title="Effects"
+            note="Main effects and interactions with 95% CIs; a CI crossing zero means no clear effect."
+          >
+            <EffectsChart
+              bars={effectBars}
+              kind={primary.kind}
+              higherIsBetter={METRIC_DIRECTION[primary.kind] === 'higher'}
+            />
           </Section>
         )}
       </Box>
@@ -59,15 +104,24 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
       </Section>
       {ablation && (
         <>
-          <Section title="Effects and interactions" note={`On ${ablation.metric}; p-values Holm-corrected together (bold: Holm p < 0.05).`}>
+          <Section
+            title="Effects and interactions"
+            note={`On ${ablation.metric}; p-values Holm-corrected together (bold: Holm p < 0.05).`}
+          >
             <EffectsTable ablation={ablation} kind={primary.kind} />
           </Section>
           {ablation.comparisons.length > 0 && (
-            <Section title="Paired comparisons" note="Full minus full-without-each part, and each part alone minus the base.">
+            <Section
+              title="Paired comparisons"
+              note="Full minus full-without-each part, and each part alone minus the base."
+            >
               <ComparisonsTable ablation={ablation} kind={primary.kind} />
             </Section>
           )}
-          <Section title="Context cost" note="Mean prompt tokens each part adds to a call (a soft prompt: its virtual tokens).">
+          <Section
+            title="Context cost"
+            note="Mean prompt tokens each part adds to a call (a soft prompt: its virtual tokens)."
+          >
             <ContextTokensTable tokens={ablation.contextTokens} />
           </Section>
         </>

@@ -29,7 +29,8 @@ export function SideBySide({ experiment, version }: { experiment: Experiment; ve
   const [open, setOpen] = useState<number | null>(null);
   const tint = useScoreTint();
   const outputs = useLoad(
-    (a) => a.experiments.outputs({ id: experiment.id, offset: page.page * page.pageSize, limit: page.pageSize, filter }),
+    (a) =>
+      a.experiments.outputs({ id: experiment.id, offset: page.page * page.pageSize, limit: page.pageSize, filter }),
     [experiment.id, page.page, page.pageSize, filter, version],
   );
   // useLoad keeps the last page while the next loads, so the count (and the pager) does not jump.
@@ -42,9 +43,30 @@ export function SideBySide({ experiment, version }: { experiment: Experiment; ve
       return k === 0 ? null : (row.outputs[0]?.text ?? null);
     };
     return [
-      { field: 'exampleIdx', headerName: '#', width: 56, sortable: false, valueGetter: (_v, row) => row.exampleIdx + 1 },
-      { field: 'input', headerName: 'Input', flex: 1.4, minWidth: 180, sortable: false, valueGetter: (_v, row) => inputText(row.input), renderCell: (p) => <Box sx={wrap}>{p.value as string}</Box> },
-      { field: 'reference', headerName: 'Reference', flex: 1, minWidth: 110, sortable: false, renderCell: (p) => <Box sx={{ ...wrap, color: 'text.secondary' }}>{p.row.reference ?? '—'}</Box> },
+      {
+        field: 'exampleIdx',
+        headerName: '#',
+        width: 56,
+        sortable: false,
+        valueGetter: (_v, row) => row.exampleIdx + 1,
+      },
+      {
+        field: 'input',
+        headerName: 'Input',
+        flex: 1.4,
+        minWidth: 180,
+        sortable: false,
+        valueGetter: (_v, row) => inputText(row.input),
+        renderCell: (p) => <Box sx={wrap}>{p.value as string}</Box>,
+      },
+      {
+        field: 'reference',
+        headerName: 'Reference',
+        flex: 1,
+        minWidth: 110,
+        sortable: false,
+        renderCell: (p) => <Box sx={{ ...wrap, color: 'text.secondary' }}>{p.row.reference ?? '—'}</Box>,
+      },
       ...experiment.cells.map((cell, k): GridColDef<OutputRow> => ({
         field: `cell${k}`,
         headerName: cell.label,
@@ -57,8 +79,19 @@ export function SideBySide({ experiment, version }: { experiment: Experiment; ve
           const out = p.row.outputs[k];
           if (!out || out.text === null) return <Box sx={{ ...wrap, color: 'text.disabled' }}>not generated yet</Box>;
           return (
-            <Tooltip title={out.score === null ? 'not scored' : `${primary ? formatValue(out.score, primary.kind) : out.score} on the primary metric`} placement="top-start">
-              <Box sx={{ ...wrap, bgcolor: tint(out.score), px: 1, mx: -1, minHeight: '100%' }} data-testid="output-cell" data-score={out.score ?? ''}>
+            <Tooltip
+              title={
+                out.score === null
+                  ? 'not scored'
+                  : `${primary ? formatValue(out.score, primary.kind) : out.score} on the primary metric`
+              }
+              placement="top-start"
+            >
+              <Box
+                sx={{ ...wrap, bgcolor: tint(out.score), px: 1, mx: -1, minHeight: '100%' }}
+                data-testid="output-cell"
+                data-score={out.score ?? ''}
+              >
                 <OutputText base={baseOf(p.row, k)} text={out.text} />
               </Box>
             </Tooltip>
@@ -71,16 +104,40 @@ export function SideBySide({ experiment, version }: { experiment: Experiment; ve
   return (
     <Box data-testid="side-by-side">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 1, flexWrap: 'wrap', rowGap: 1 }}>
-        <ToggleButtonGroup exclusive size="small" value={filter} onChange={(_e, v: Filter | null) => { setFilter(v ?? 'all'); setPage((p) => ({ ...p, page: 0 })); }}>
-          <ToggleButton value="disagreements" data-testid="filter-disagreements">Disagreements only</ToggleButton>
-          <ToggleButton value="failures" data-testid="filter-failures">Failures only</ToggleButton>
+        <ToggleButtonGroup
+          exclusive
+          size="small"
+          value={filter}
+          onChange={(_e, v: Filter | null) => {
+            setFilter(v ?? 'all');
+            setPage((p) => ({ ...p, page: 0 }));
+          }}
+        >
+          <ToggleButton value="disagreements" data-testid="filter-disagreements">
+            Disagreements only
+          </ToggleButton>
+          <ToggleButton value="failures" data-testid="filter-failures">
+            Failures only
+          </ToggleButton>
         </ToggleButtonGroup>
-        <ToggleButtonGroup exclusive size="small" value={diffBase} onChange={(_e, v: DiffBase | null) => v && setDiffBase(v)}>
+        <ToggleButtonGroup
+          exclusive
+          size="small"
+          value={diffBase}
+          onChange={(_e, v: DiffBase | null) => v && setDiffBase(v)}
+        >
           <ToggleButton value="reference">Diff against reference</ToggleButton>
           <ToggleButton value="first">against first cell</ToggleButton>
         </ToggleButtonGroup>
-        <Typography variant="body2" color="text.secondary" sx={{ flex: 1, textAlign: 'right' }} data-testid="side-by-side-count">
-          {outputs.data ? `${outputs.data.total.toLocaleString('en-US')} example${outputs.data.total === 1 ? '' : 's'}${filter === 'all' ? '' : ` (${filter === 'disagreements' ? 'cells disagree' : 'some cell fails'})`}` : ' '}
+        <Typography
+          variant="body2"
+          color="text.secondary"
+          sx={{ flex: 1, textAlign: 'right' }}
+          data-testid="side-by-side-count"
+        >
+          {outputs.data
+            ? `${outputs.data.total.toLocaleString('en-US')} example${outputs.data.total === 1 ? '' : 's'}${filter === 'all' ? '' : ` (${filter === 'disagreements' ? 'cells disagree' : 'some cell fails'})`}`
+            : ' '}
         </Typography>
       </Stack>
       <ErrorAlert error={outputs.error} />
@@ -104,7 +161,9 @@ export function SideBySide({ experiment, version }: { experiment: Experiment; ve
           disableColumnMenu
           density="compact"
           sx={{ '& .MuiDataGrid-row': { cursor: 'pointer' }, '& .MuiDataGrid-cell': { alignItems: 'flex-start' } }}
-          localeText={{ noRowsLabel: filter === 'all' ? 'No outputs yet: run the experiment.' : 'No examples match this filter.' }}
+          localeText={{
+            noRowsLabel: filter === 'all' ? 'No outputs yet: run the experiment.' : 'No examples match this filter.',
+          }}
         />
       </Box>
       {open !== null && <ExampleDrawer experiment={experiment} exampleIdx={open} onClose={() => setOpen(null)} />}

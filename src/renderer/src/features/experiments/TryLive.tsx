@@ -25,10 +25,18 @@ export function TryLive({ specializations }: { specializations: readonly Special
   // Until the user picks, the first two specializations (also when they arrive after the tab opened).
   const [picked, setPicked] = useState<string[] | null>(null);
   const chosenIds = picked ?? options.slice(0, 2).map((s) => s.id);
-  const chosen = chosenIds.map((id) => options.find((s) => s.id === id)).filter((s): s is Specialization => s !== undefined);
+  const chosen = chosenIds
+    .map((id) => options.find((s) => s.id === id))
+    .filter((s): s is Specialization => s !== undefined);
   const lookups = useSpecializationLookups(chosen);
   const templateIds = chosen.map((s) => s.templateVersionId ?? '').join(',');
-  const versions = useLoad((a) => Promise.all(chosen.map((s) => (s.templateVersionId === null ? null : a.templates.version({ id: s.templateVersionId })))), [templateIds]);
+  const versions = useLoad(
+    (a) =>
+      Promise.all(
+        chosen.map((s) => (s.templateVersionId === null ? null : a.templates.version({ id: s.templateVersionId }))),
+      ),
+    [templateIds],
+  );
   const fields = useMemo(() => liveFields(versions.data ?? []), [versions.data]);
   const [values, setValues] = useState<Record<string, string>>({});
   const { runs, start, cancel, busy } = useLiveRuns();
@@ -36,7 +44,10 @@ export function TryLive({ specializations }: { specializations: readonly Special
 
   const run = () => {
     if (!canRun) return;
-    start(chosen.map((s) => s.id), Object.fromEntries(fields.map((f) => [f, values[f] ?? ''])));
+    start(
+      chosen.map((s) => s.id),
+      Object.fromEntries(fields.map((f) => [f, values[f] ?? ''])),
+    );
   };
   useRunShortcuts({ run, cancel, busy }, 'window');
 
@@ -44,30 +55,64 @@ export function TryLive({ specializations }: { specializations: readonly Special
     return (
       <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }} data-testid="try-live-empty">
         <Typography variant="subtitle1">Two specializations are needed to compare live</Typography>
-        <Typography color="text.secondary" sx={{ mt: 1 }}>Create them in the Specializations tab: for example the base model alone and the same model with your template.</Typography>
+        <Typography color="text.secondary" sx={{ mt: 1 }}>
+          Create them in the Specializations tab: for example the base model alone and the same model with your
+          template.
+        </Typography>
       </Paper>
     );
   }
   return (
     <Box data-testid="try-live">
       <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
-        <Autocomplete multiple size="small" options={options} getOptionLabel={(s) => s.name} value={chosen}
-          onChange={(_e, v) => setPicked(v.slice(0, MAX_LIVE).map((s) => s.id))} getOptionDisabled={() => chosen.length >= MAX_LIVE} disabled={busy}
-          renderInput={(params) => <TextField {...params} label={`Specializations (2-${MAX_LIVE})`} helperText={chosen.length < 2 ? 'Choose at least two' : ' '} />}
-          data-testid="try-live-specializations" />
+        <Autocomplete
+          multiple
+          size="small"
+          options={options}
+          getOptionLabel={(s) => s.name}
+          value={chosen}
+          onChange={(_e, v) => setPicked(v.slice(0, MAX_LIVE).map((s) => s.id))}
+          getOptionDisabled={() => chosen.length >= MAX_LIVE}
+          disabled={busy}
+          renderInput={(params) => (
+            <TextField
+              {...params}
+              label={`Specializations (2-${MAX_LIVE})`}
+              helperText={chosen.length < 2 ? 'Choose at least two' : ' '}
+            />
+          )}
+          data-testid="try-live-specializations"
+        />
         <Stack spacing={1.5} sx={{ mt: 1 }}>
           {fields.map((f, i) => (
-            <TextField key={f} label={f} multiline minRows={fields.length === 1 ? 3 : 1} maxRows={8} autoFocus={i === 0} value={values[f] ?? ''} onChange={(e) => setValues((v) => ({ ...v, [f]: e.target.value }))}
-              slotProps={{ htmlInput: { 'data-testid': `try-field-${f}` } }} />
+            <TextField
+              key={f}
+              label={f}
+              multiline
+              minRows={fields.length === 1 ? 3 : 1}
+              maxRows={8}
+              autoFocus={i === 0}
+              value={values[f] ?? ''}
+              onChange={(e) => setValues((v) => ({ ...v, [f]: e.target.value }))}
+              slotProps={{ htmlInput: { 'data-testid': `try-field-${f}` } }}
+            />
           ))}
         </Stack>
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mt: 2 }}>
-          <Button variant="contained" onClick={run} disabled={!canRun} data-testid="try-run">Run all</Button>
-          <Button onClick={cancel} disabled={!busy} data-testid="try-cancel">Cancel</Button>
-          <Typography variant="caption" color="text.secondary">{MOD_KEY_LABEL}+Enter runs · Esc cancels</Typography>
+          <Button variant="contained" onClick={run} disabled={!canRun} data-testid="try-run">
+            Run all
+          </Button>
+          <Button onClick={cancel} disabled={!busy} data-testid="try-cancel">
+            Cancel
+          </Button>
+          <Typography variant="caption" color="text.secondary">
+            {MOD_KEY_LABEL}+Enter runs · Esc cancels
+          </Typography>
         </Stack>
       </Paper>
-      <Box sx={{ display: 'grid', gridTemplateColumns: `repeat(${Math.max(2, chosen.length)}, minmax(0, 1fr))`, gap: 2 }}>
+      <Box
+        sx={{ display: 'grid', gridTemplateColumns: `repeat(${Math.max(2, chosen.length)}, minmax(0, 1fr))`, gap: 2 }}
+      >
         {chosen.map((s) => (
           <LiveAnswer key={s.id} spec={s} run={runs[s.id]} chips={<PartChips spec={s} lookups={lookups} />} />
         ))}
@@ -78,19 +123,56 @@ export function TryLive({ specializations }: { specializations: readonly Special
 
 function LiveAnswer({ spec, run, chips }: { spec: Specialization; run: LiveRun | undefined; chips: ReactNode }) {
   const row = run?.row ?? null;
-  const status = !run ? ' ' : run.phase === 'starting' ? 'starting…' : run.phase === 'running' ? `${run.generatedTokens} tokens…` : run.phase === 'failed' ? 'failed'
-    : `${row?.generatedTokens ?? run.generatedTokens} tokens · first token ${formatMs(row?.timeToFirstTokenMs)} · total ${formatMs(row?.totalMs)}${row?.finishReason ? ` · ended: ${row.finishReason}` : ''}`;
+  const status = !run
+    ? ' '
+    : run.phase === 'starting'
+      ? 'starting…'
+      : run.phase === 'running'
+        ? `${run.generatedTokens} tokens…`
+        : run.phase === 'failed'
+          ? 'failed'
+          : `${row?.generatedTokens ?? run.generatedTokens} tokens · first token ${formatMs(row?.timeToFirstTokenMs)} · total ${formatMs(row?.totalMs)}${row?.finishReason ? ` · ended: ${row.finishReason}` : ''}`;
   return (
-    <Paper variant="outlined" sx={{ p: 1.5, display: 'flex', flexDirection: 'column', minHeight: 220 }} data-testid="try-answer" data-phase={run?.phase ?? 'idle'}>
-      <Typography variant="subtitle2" noWrap title={spec.name}>{spec.name}</Typography>
+    <Paper
+      variant="outlined"
+      sx={{ p: 1.5, display: 'flex', flexDirection: 'column', minHeight: 220 }}
+      data-testid="try-answer"
+      data-phase={run?.phase ?? 'idle'}
+    >
+      <Typography variant="subtitle2" noWrap title={spec.name}>
+        {spec.name}
+      </Typography>
       <Box sx={{ my: 0.5 }}>{chips}</Box>
-      <Box sx={{ flex: 1, fontFamily: 'monospace', fontSize: 13, whiteSpace: 'pre-wrap', wordBreak: 'break-word', bgcolor: 'action.hover', borderRadius: 1, p: 1, minHeight: 120 }} data-testid="try-output">
+      <Box
+        sx={{
+          flex: 1,
+          fontFamily: 'monospace',
+          fontSize: 13,
+          whiteSpace: 'pre-wrap',
+          wordBreak: 'break-word',
+          bgcolor: 'action.hover',
+          borderRadius: 1,
+          p: 1,
+          minHeight: 120,
+        }}
+        data-testid="try-output"
+      >
         {run?.text ?? ''}
-        {run?.phase === 'running' && <Box component="span" sx={{ opacity: 0.5 }}>▍</Box>}
+        {run?.phase === 'running' && (
+          <Box component="span" sx={{ opacity: 0.5 }}>
+            ▍
+          </Box>
+        )}
       </Box>
-      {run?.phase === 'failed' && <Box sx={{ mt: 1 }}><ErrorAlert error={run.error} testId="try-error" /></Box>}
+      {run?.phase === 'failed' && (
+        <Box sx={{ mt: 1 }}>
+          <ErrorAlert error={run.error} testId="try-error" />
+        </Box>
+      )}
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 1, minHeight: 24 }}>
-        <Typography variant="caption" color="text.secondary" sx={{ flex: 1 }}>{status}</Typography>
+        <Typography variant="caption" color="text.secondary" sx={{ flex: 1 }}>
+          {status}
+        </Typography>
         {run?.prompt && <Chip size="small" variant="outlined" label="prompt" title={run.prompt} />}
       </Stack>
     </Paper>

@@ -6,9 +6,10 @@ import type { MetricSpec } from '../../../../shared/metrics';
 import { mainVersusBase, versusBaseLine, zeroExplanation } from './verdict-notes';
 
 /** How to read the sentence above, for someone who has not met a confidence interval. */
-const VERDICT_HELP = 'Both answered the same rows, so each row is a fair head-to-head. The range in brackets is where the true '
-  + 'difference lies with 95% confidence; a gain is called significant only when that whole range is above zero and the '
-  + 'p-value, corrected for the number of metrics compared, is below 0.05. A wide range means more rows would tell more.';
+const VERDICT_HELP =
+  'Both answered the same rows, so each row is a fair head-to-head. The range in brackets is where the true ' +
+  'difference lies with 95% confidence; a gain is called significant only when that whole range is above zero and the ' +
+  'p-value, corrected for the number of metrics compared, is below 0.05. A wide range means more rows would tell more.';
 
 export function VersusBasePanel({ results, metrics }: { results: ExperimentResults; metrics: readonly MetricSpec[] }) {
   const main = metrics[0];
@@ -19,14 +20,31 @@ export function VersusBasePanel({ results, metrics }: { results: ExperimentResul
   return (
     <>
       {rows.length > 0 && (
-        <Alert severity={gain ? 'success' : 'info'} variant="outlined" data-testid="verdict-vs-base" data-significant={String(gain)}>
+        <Alert
+          severity={gain ? 'success' : 'info'}
+          variant="outlined"
+          data-testid="verdict-vs-base"
+          data-significant={String(gain)}
+        >
           <AlertTitle sx={{ fontWeight: 600 }}>Against the base model, on {rows[0]?.label}</AlertTitle>
           {rows.map((r) => (
-            <Typography key={r.cell} variant="body1" data-testid="verdict-vs-base-row" data-ci-low={r.ci[0]} data-significant={String(r.significant)}>
+            <Typography
+              key={r.cell}
+              variant="body1"
+              data-testid="verdict-vs-base-row"
+              data-ci-low={r.ci[0]}
+              data-significant={String(r.significant)}
+            >
               {versusBaseLine(r, results.versusBase?.base ?? 'base', main)}
             </Typography>
           ))}
-          <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 0.5 }} data-testid="verdict-help">
+          <Typography
+            variant="caption"
+            color="text.secondary"
+            component="p"
+            sx={{ mt: 0.5 }}
+            data-testid="verdict-help"
+          >
             {VERDICT_HELP}
           </Typography>
         </Alert>
@@ -35,13 +53,23 @@ export function VersusBasePanel({ results, metrics }: { results: ExperimentResul
         <Alert severity="warning" data-testid="verdict-zero">
           <AlertTitle>Every cell scored 0% on {results.cells[0]?.metrics[0]?.label}. Why this may be:</AlertTitle>
           <ul style={{ margin: 0, paddingLeft: 20 }}>
-            {zero.reasons.map((r) => <li key={r}><Typography variant="body2">{r}</Typography></li>)}
+            {zero.reasons.map((r) => (
+              <li key={r}>
+                <Typography variant="body2">{r}</Typography>
+              </li>
+            ))}
           </ul>
           {zero.gains.length > 0 && (
             <>
-              <Typography variant="body2" sx={{ mt: 1, fontWeight: 600 }}>Significant gains on the other metrics:</Typography>
+              <Typography variant="body2" sx={{ mt: 1, fontWeight: 600 }}>
+                Significant gains on the other metrics:
+              </Typography>
               <ul style={{ margin: 0, paddingLeft: 20 }} data-testid="verdict-zero-gains">
-                {zero.gains.map((g) => <li key={g}><Typography variant="body2">{g}</Typography></li>)}
+                {zero.gains.map((g) => (
+                  <li key={g}>
+                    <Typography variant="body2">{g}</Typography>
+                  </li>
+                ))}
               </ul>
             </>
           )}

@@ -16,14 +16,27 @@ describe('ablationPlan', () => {
 });
 
 describe('toExperimentSpec', () => {
-  const filled = { ...emptyForm(), name: ' Triage ablation ', datasetVersionId: 'v1', design: 'ablation' as const, ablationId: 's1', limit: '8', metrics: [draftOf('exact_match', { threshold: '70' }), draftOf('chrf')] };
+  const filled = {
+    ...emptyForm(),
+    name: ' Triage ablation ',
+    datasetVersionId: 'v1',
+    design: 'ablation' as const,
+    ablationId: 's1',
+    limit: '8',
+    metrics: [draftOf('exact_match', { threshold: '70' }), draftOf('chrf')],
+  };
 
   it('builds the spec with defaults and the first metric first', () => {
     expect(toExperimentSpec(filled, 100)).toEqual({
       spec: {
-        name: 'Triage ablation', datasetVersionId: 'v1', split: 'test', limit: 8,
+        name: 'Triage ablation',
+        datasetVersionId: 'v1',
+        split: 'test',
+        limit: 8,
         design: { kind: 'ablation', specializationId: 's1' },
-        metrics: [{ kind: 'exact_match', threshold: 0.7 }, { kind: 'chrf' }], seed: 0, batchSize: 32,
+        metrics: [{ kind: 'exact_match', threshold: 0.7 }, { kind: 'chrf' }],
+        seed: 0,
+        batchSize: 32,
       },
     });
   });
@@ -32,8 +45,13 @@ describe('toExperimentSpec', () => {
     const out = toExperimentSpec({ ...emptyForm(), limit: 'x', seed: '-1', batchSize: '999' }, 0);
     expect(out).toEqual({
       errors: {
-        name: 'A name is required', dataset: 'Choose a dataset', split: 'The test split has no rows', limit: 'Enter a whole number from 1 to 10,000,000',
-        design: 'Choose at least one specialization', metrics: 'Choose at least one metric', seed: 'Enter a whole number from 0 to 4,294,967,295',
+        name: 'A name is required',
+        dataset: 'Choose a dataset',
+        split: 'The test split has no rows',
+        limit: 'Enter a whole number from 1 to 10,000,000',
+        design: 'Choose at least one specialization',
+        metrics: 'Choose at least one metric',
+        seed: 'Enter a whole number from 0 to 4,294,967,295',
         batchSize: 'Enter a whole number from 1 to 256',
       },
     });

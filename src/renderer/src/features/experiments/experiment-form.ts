@@ -1,6 +1,13 @@
 // The "New experiment" form (pure): its state, the ablation plan it previews, and the conversion to the contract's
 // ExperimentSpec with each problem reported at its field.
-import { COMPONENT_LABELS, COMPONENTS, ExperimentSpec, type Component, type ExperimentSpecIn, type Split } from '../../../../shared/contract';
+import {
+  COMPONENT_LABELS,
+  COMPONENTS,
+  ExperimentSpec,
+  type Component,
+  type ExperimentSpecIn,
+  type Split,
+} from '../../../../shared/contract';
 import type { MetricSpecInput } from '../../../../shared/metrics';
 import { specOf, type MetricDraft } from './metric-drafts';
 
@@ -24,16 +31,33 @@ export type FormErrors = Partial<Record<FormField, string>> & { metricAt?: Recor
 export const MAX_COMPARE = 16;
 
 export function emptyForm(): ExperimentForm {
-  return { name: '', datasetVersionId: '', split: 'test', limit: '', design: 'compare', compareIds: [], ablationId: '', metrics: [], seed: '0', batchSize: '32' };
+  return {
+    name: '',
+    datasetVersionId: '',
+    split: 'test',
+    limit: '',
+    design: 'compare',
+    compareIds: [],
+    ablationId: '',
+    metrics: [],
+    seed: '0',
+    batchSize: '32',
+  };
 }
 
 /** The cells an ablation of a specialization with these components creates, in mask order (bit j = j-th component). */
-export function ablationPlan(components: readonly Component[]): { mask: number; components: Component[]; label: string }[] {
+export function ablationPlan(
+  components: readonly Component[],
+): { mask: number; components: Component[]; label: string }[] {
   const ordered = COMPONENTS.filter((c) => components.includes(c));
   const cells = [];
   for (let mask = 0; mask < 1 << ordered.length; mask++) {
     const on = ordered.filter((_, j) => (mask & (1 << j)) !== 0);
-    cells.push({ mask, components: on, label: on.length === 0 ? 'base' : `base + ${on.map((c) => COMPONENT_LABELS[c]).join(' + ')}` });
+    cells.push({
+      mask,
+      components: on,
+      label: on.length === 0 ? 'base' : `base + ${on.map((c) => COMPONENT_LABELS[c]).join(' + ')}`,
+    });
   }
   return cells;
 }
@@ -47,7 +71,10 @@ function wholeNumber(text: string, min: number, max: number): number | string {
 }
 
 /** The spec to send, or the fields at fault. `splitRows` is the chosen split's row count when known. */
-export function toExperimentSpec(f: ExperimentForm, splitRows?: number): { spec: ExperimentSpecIn } | { errors: FormErrors } {
+export function toExperimentSpec(
+  f: ExperimentForm,
+  splitRows?: number,
+): { spec: ExperimentSpecIn } | { errors: FormErrors } {
   const errors: FormErrors = {};
   if (f.name.trim() === '') errors.name = 'A name is required';
   if (f.datasetVersionId === '') errors.dataset = 'Choose a dataset';
@@ -63,7 +90,8 @@ export function toExperimentSpec(f: ExperimentForm, splitRows?: number): { spec:
       ? { kind: 'compare' as const, specializationIds: [...f.compareIds] }
       : { kind: 'ablation' as const, specializationId: f.ablationId };
   if (f.design === 'compare' && f.compareIds.length === 0) errors.design = 'Choose at least one specialization';
-  if (f.design === 'compare' && f.compareIds.length > MAX_COMPARE) errors.design = `At most ${MAX_COMPARE} specializations`;
+  if (f.design === 'compare' && f.compareIds.length > MAX_COMPARE)
+    errors.design = `At most ${MAX_COMPARE} specializations`;
   if (f.design === 'ablation' && f.ablationId === '') errors.design = 'Choose the specialization to ablate';
   const metrics: MetricSpecInput[] = [];
   const metricAt: Record<number, string> = {};
@@ -79,7 +107,16 @@ export function toExperimentSpec(f: ExperimentForm, splitRows?: number): { spec:
   const batchSize = wholeNumber(f.batchSize, 1, 256);
   if (typeof batchSize === 'string') errors.batchSize = batchSize;
   if (Object.keys(errors).length > 0 || typeof seed === 'string' || typeof batchSize === 'string') return { errors };
-  const spec: ExperimentSpecIn = { name: f.name.trim(), datasetVersionId: f.datasetVersionId, split: f.split, limit, design, metrics, seed, batchSize };
+  const spec: ExperimentSpecIn = {
+    name: f.name.trim(),
+    datasetVersionId: f.datasetVersionId,
+    split: f.split,
+    limit,
+    design,
+    metrics,
+    seed,
+    batchSize,
+  };
   const parsed = ExperimentSpec.safeParse(spec);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

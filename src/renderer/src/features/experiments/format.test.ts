@@ -1,6 +1,18 @@
 // How experiment numbers read.
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatEffect, formatEffectWithCI, formatMs, formatP, formatValue, formatWithCI, percentDone, progressLine, scoreTone, termLabel } from './format';
+import {
+  formatDuration,
+  formatEffect,
+  formatEffectWithCI,
+  formatMs,
+  formatP,
+  formatValue,
+  formatWithCI,
+  percentDone,
+  progressLine,
+  scoreTone,
+  termLabel,
+} from './format';
 
 describe('experiment number formatting', () => {
   it('shows fraction metrics as percentages with one decimal and their CI', () => {
@@ -37,7 +49,9 @@ describe('experiment number formatting', () => {
   it('describes a run in one line', () => {
     const p = { done: 12, total: 32, reused: 8, rowsPerSecond: 3.24, etaSeconds: 6.2, cell: 'base' };
     expect(progressLine(p, true)).toBe('12 / 32 outputs · 8 reused · 3.2 rows/s · ETA 6 s');
-    expect(progressLine({ ...p, rowsPerSecond: null, etaSeconds: null, reused: 0 }, true)).toBe('12 / 32 outputs · measuring speed…');
+    expect(progressLine({ ...p, rowsPerSecond: null, etaSeconds: null, reused: 0 }, true)).toBe(
+      '12 / 32 outputs · measuring speed…',
+    );
     expect(progressLine(p, false)).toBe('12 / 32 outputs · 8 reused');
     expect(percentDone(p)).toBe(37.5);
     expect(percentDone(null)).toBe(0);

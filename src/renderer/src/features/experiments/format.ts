@@ -42,7 +42,11 @@ export function formatValue(value: number | null | undefined, kind: MetricKind):
 }
 
 /** "72.1 (68.0-76.3)"; with a negative bound the range reads "(−8.0 to 1.2)" so the minus sign is not lost. */
-export function formatWithCI(value: number | null | undefined, ci: readonly [number, number] | null | undefined, kind: MetricKind): string {
+export function formatWithCI(
+  value: number | null | undefined,
+  ci: readonly [number, number] | null | undefined,
+  kind: MetricKind,
+): string {
   const v = formatValue(value, kind);
   if (!ci) return v;
   return `${v} ${formatInterval(ci, kind)}`;

@@ -6,7 +6,12 @@ const triage = (category: string, priority: string, summary: string) => JSON.str
 
 describe('metric presets', () => {
   it('suggests classification on a class-like field, validity and fields for JSON references', () => {
-    const refs = [triage('billing', 'low', 'Invoice copy'), triage('returns', 'urgent', 'Refund missing'), triage('billing', 'high', 'Card declined'), triage('returns', 'low', 'Label')];
+    const refs = [
+      triage('billing', 'low', 'Invoice copy'),
+      triage('returns', 'urgent', 'Refund missing'),
+      triage('billing', 'high', 'Card declined'),
+      triage('returns', 'low', 'Label'),
+    ];
     const shape = referenceShape(refs);
     expect(shape).toEqual({ kind: 'json', keys: ['category', 'priority', 'summary'], classKey: 'category' });
     expect(presetDrafts(shape).map((d) => [d.kind, d.field, d.fields])).toEqual([
@@ -29,14 +34,20 @@ describe('metric presets', () => {
 
 describe('specOf', () => {
   it('turns a percentage threshold into a fraction', () => {
-    expect(specOf(draftOf('exact_match', { threshold: '72.5' }))).toEqual({ spec: { kind: 'exact_match', threshold: 0.725 } });
-    expect(specOf(draftOf('length', { threshold: '40', unit: 'chars' }))).toEqual({ spec: { kind: 'length', threshold: 40, unit: 'chars' } });
+    expect(specOf(draftOf('exact_match', { threshold: '72.5' }))).toEqual({
+      spec: { kind: 'exact_match', threshold: 0.725 },
+    });
+    expect(specOf(draftOf('length', { threshold: '40', unit: 'chars' }))).toEqual({
+      spec: { kind: 'length', threshold: 40, unit: 'chars' },
+    });
     expect(specOf(draftOf('chrf', { threshold: '0.45' }))).toEqual({ spec: { kind: 'chrf', threshold: 0.45 } });
     expect(specOf(draftOf('chrf', { threshold: '45' }))).toEqual({ error: 'The threshold is a score from 0 to 1' });
   });
 
   it('reports bad values in words', () => {
-    expect(specOf(draftOf('exact_match', { threshold: '120' }))).toEqual({ error: 'The threshold is a percentage from 0 to 100' });
+    expect(specOf(draftOf('exact_match', { threshold: '120' }))).toEqual({
+      error: 'The threshold is a percentage from 0 to 100',
+    });
     expect(specOf(draftOf('json_fields', { fields: '' }))).toEqual({ error: 'fields must name at least one field' });
     expect('error' in specOf(draftOf('regex', { pattern: '(' }))).toBe(true);
   });

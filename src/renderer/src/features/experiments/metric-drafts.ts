@@ -20,13 +20,21 @@ export interface MetricDraft {
 }
 
 export const METRIC_KINDS: readonly { kind: MetricKind; label: string; help: string }[] = [
-  { kind: 'exact_match', label: 'Exact match', help: 'The output equals the reference (after trimming, case and spacing).' },
+  {
+    kind: 'exact_match',
+    label: 'Exact match',
+    help: 'The output equals the reference (after trimming, case and spacing).',
+  },
   { kind: 'contains', label: 'Contains reference', help: 'The reference occurs in the output.' },
   { kind: 'chrf', label: 'chrF', help: 'Character n-gram overlap with the reference (0-1).' },
   { kind: 'rouge_l', label: 'ROUGE-L', help: 'Longest common word sequence with the reference (0-1).' },
   { kind: 'json_valid', label: 'Valid JSON', help: 'The output parses as JSON.' },
   { kind: 'json_fields', label: 'JSON fields', help: 'Named fields of the output JSON equal the reference’s.' },
-  { kind: 'classification', label: 'Classification', help: 'Accuracy of a label (a JSON field or the whole text), with a confusion matrix.' },
+  {
+    kind: 'classification',
+    label: 'Classification',
+    help: 'Accuracy of a label (a JSON field or the whole text), with a confusion matrix.',
+  },
   { kind: 'regex', label: 'Regular expression', help: 'The output matches a pattern (no reference needed).' },
   { kind: 'length', label: 'Length', help: 'Average output length (lower is better).' },
 ];
@@ -35,7 +43,11 @@ export function draftOf(kind: MetricKind, over: Partial<MetricDraft> = {}): Metr
   return { kind, threshold: '', fields: '', field: '', labels: '', pattern: '', unit: 'tokens', ...over };
 }
 
-const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 /** The spec a draft stands for, or why it cannot be one (keyed by the draft's field). */
 export function specOf(d: MetricDraft): { spec: MetricSpecInput } | { error: string } {
@@ -64,7 +76,12 @@ export function specOf(d: MetricDraft): { spec: MetricSpecInput } | { error: str
       break;
     case 'classification': {
       const labels = list(d.labels);
-      raw = { kind: 'classification', ...base, ...(d.field.trim() === '' ? {} : { field: d.field.trim() }), ...(labels.length === 0 ? {} : { labels }) };
+      raw = {
+        kind: 'classification',
+        ...base,
+        ...(d.field.trim() === '' ? {} : { field: d.field.trim() }),
+        ...(labels.length === 0 ? {} : { labels }),
+      };
       break;
     }
     case 'regex':

@@ -16,7 +16,17 @@ describe('side by side output', () => {
 });
 
 describe('training header', () => {
-  const p: TrainingProgress = { step: 3, totalSteps: 10, epoch: 0, loss: 2.5, valLoss: null, lr: 0.002, tokensPerSecond: 120, etaSeconds: 30, peakRssBytes: 2 ** 30 };
+  const p: TrainingProgress = {
+    step: 3,
+    totalSteps: 10,
+    epoch: 0,
+    loss: 2.5,
+    valLoss: null,
+    lr: 0.002,
+    tokensPerSecond: 120,
+    etaSeconds: 30,
+    peakRssBytes: 2 ** 30,
+  };
   it('omits validation until a validation loss exists', () => {
     expect(jobStats(p)).toBe('step 3 / 10 · loss 2.5000 · lr 2.0e-3 · 120 tokens/s · ETA 30 s · peak memory 1.0 GiB');
     expect(jobStats(p)).not.toContain('validation');

@@ -1,6 +1,11 @@
 // The "New specialization" form (pure): parts and decoding as the dialog holds them, which adapters fit which part,
 // and the conversion to the contract's CreateSpecialization (greedy unless sampling is on; blank = model default).
-import { DecodingOverrides, type AdapterRecord, type DecodingSettingsInput, type SpecializationParts } from '../../../../shared/contract';
+import {
+  DecodingOverrides,
+  type AdapterRecord,
+  type DecodingSettingsInput,
+  type SpecializationParts,
+} from '../../../../shared/contract';
 
 export interface SpecializationForm {
   readonly name: string;
@@ -21,22 +26,56 @@ export interface SpecializationForm {
   readonly stopStrings: string;
 }
 
-export type SpecField = 'name' | 'modelId' | 'loraAdapterId' | 'softPromptAdapterId' | 'templateVersionId' | 'demonstrationSetVersionId' | 'maxNewTokens' | 'temperature' | 'topP' | 'seed' | 'stopStrings';
+export type SpecField =
+  | 'name'
+  | 'modelId'
+  | 'loraAdapterId'
+  | 'softPromptAdapterId'
+  | 'templateVersionId'
+  | 'demonstrationSetVersionId'
+  | 'maxNewTokens'
+  | 'temperature'
+  | 'topP'
+  | 'seed'
+  | 'stopStrings';
 export type SpecErrors = Partial<Record<SpecField, string>>;
 
 export function emptySpecializationForm(modelId: string): SpecializationForm {
   return {
-    name: '', modelId, loraAdapterId: '', softPromptAdapterId: '', templateId: '', templateVersionId: '', demonstrationSetVersionId: '',
-    doSample: false, maxNewTokens: '', temperature: '0.7', topP: '0.95', seed: '0', stopStrings: '',
+    name: '',
+    modelId,
+    loraAdapterId: '',
+    softPromptAdapterId: '',
+    templateId: '',
+    templateVersionId: '',
+    demonstrationSetVersionId: '',
+    doSample: false,
+    maxNewTokens: '',
+    temperature: '0.7',
+    topP: '0.95',
+    seed: '0',
+    stopStrings: '',
   };
 }
 
 /** Adapters of this model that give a LoRA part (lora, both) or a soft-prompt part (soft-prompt, both). */
-export function adaptersFor(adapters: readonly AdapterRecord[], modelId: string, part: 'lora' | 'softPrompt'): AdapterRecord[] {
-  return adapters.filter((a) => a.modelId === modelId && (part === 'lora' ? a.method !== 'soft-prompt' : a.method !== 'lora'));
+export function adaptersFor(
+  adapters: readonly AdapterRecord[],
+  modelId: string,
+  part: 'lora' | 'softPrompt',
+): AdapterRecord[] {
+  return adapters.filter(
+    (a) => a.modelId === modelId && (part === 'lora' ? a.method !== 'soft-prompt' : a.method !== 'lora'),
+  );
 }
 
-const DECODING_FIELD: Record<string, SpecField> = { max_new_tokens: 'maxNewTokens', temperature: 'temperature', top_p: 'topP', seed: 'seed', stop_strings: 'stopStrings' };
+const DECODING_FIELD: Record<string, SpecField> = {
+  max_new_tokens: 'maxNewTokens',
+  temperature: 'temperature',
+  top_p: 'topP',
+  seed: 'seed',
+  stop_strings: 'stopStrings',
+};
 
 export function decodingOf(f: SpecializationForm): { decoding: DecodingOverrides } | { errors: SpecErrors } {
   const errors: SpecErrors = {};
@@ -54,7 +93,10 @@ export function decodingOf(f: SpecializationForm): { decoding: DecodingOverrides
     num(f.topP, 'topP', 'top_p');
     num(f.seed, 'seed', 'seed');
   }
-  const stops = f.stopStrings.split('\n').map((s) => s.replace(/\\n/g, '\n')).filter((s) => s !== '');
+  const stops = f.stopStrings
+    .split('\n')
+    .map((s) => s.replace(/\\n/g, '\n'))
+    .filter((s) => s !== '');
   if (stops.length > 0) raw.stop_strings = stops;
   const parsed = DecodingOverrides.safeParse(raw);
   if (!parsed.success) {
@@ -68,7 +110,9 @@ export function decodingOf(f: SpecializationForm): { decoding: DecodingOverrides
   return { decoding: parsed.data };
 }
 
-export function toCreateSpecialization(f: SpecializationForm): { arg: SpecializationParts & { name: string } } | { errors: SpecErrors } {
+export function toCreateSpecialization(
+  f: SpecializationForm,
+): { arg: SpecializationParts & { name: string } } | { errors: SpecErrors } {
   const errors: SpecErrors = {};
   if (f.name.trim() === '') errors.name = 'A name is required';
   if (f.modelId === '') errors.modelId = 'Choose a base model';
@@ -94,13 +138,31 @@ export function specFieldOfWhere(where: string | undefined): SpecField | undefin
   if (where === undefined) return undefined;
   const path = where.replace(/^specializations\.create: /, '').split('.');
   if (path[0] === 'decoding') return DECODING_FIELD[path[1] ?? ''];
-  const known: SpecField[] = ['name', 'modelId', 'loraAdapterId', 'softPromptAdapterId', 'templateVersionId', 'demonstrationSetVersionId'];
+  const known: SpecField[] = [
+    'name',
+    'modelId',
+    'loraAdapterId',
+    'softPromptAdapterId',
+    'templateVersionId',
+    'demonstrationSetVersionId',
+  ];
   return known.find((k) => k === path[0]);
 }
 
 /** A one-line summary of decoding overrides: "greedy · 64 new tokens · 1 stop string". */
-export function decodingSummary(d: Partial<{ do_sample: boolean; max_new_tokens: number; temperature: number; top_p: number; seed: number; stop_strings: string[] }>): string {
-  const parts = [d.do_sample ? `sampling (T ${d.temperature ?? 1}, top-p ${d.top_p ?? 1}, seed ${d.seed ?? 0})` : 'greedy'];
+export function decodingSummary(
+  d: Partial<{
+    do_sample: boolean;
+    max_new_tokens: number;
+    temperature: number;
+    top_p: number;
+    seed: number;
+    stop_strings: string[];
+  }>,
+): string {
+  const parts = [
+    d.do_sample ? `sampling (T ${d.temperature ?? 1}, top-p ${d.top_p ?? 1}, seed ${d.seed ?? 0})` : 'greedy',
+  ];
   parts.push(d.max_new_tokens === undefined ? 'default length' : `${d.max_new_tokens} new tokens`);
   const stops = d.stop_strings?.length ?? 0;
   if (stops > 0) parts.push(`${stops} stop string${stops === 1 ? '' : 's'}`);
@@ -111,8 +173,18 @@ export function decodingSummary(d: Partial<{ do_sample: boolean; max_new_tokens:
  * Choosing an adapter fills an empty template with the one it was trained with (the prompt it was trained on is the
  * one it works with), and an empty soft prompt with the same adapter when it has both parts.
  */
-export function withAdapterDefaults(f: SpecializationForm, adapter: Pick<AdapterRecord, 'id' | 'method'>, trainedWith: { templateId: string; templateVersionId: string } | null): SpecializationForm {
-  const template = f.templateVersionId === '' && trainedWith ? trainedWith : { templateId: f.templateId, templateVersionId: f.templateVersionId };
-  const soft = f.softPromptAdapterId === '' && adapter.method === 'both' && f.loraAdapterId === adapter.id ? adapter.id : f.softPromptAdapterId;
+export function withAdapterDefaults(
+  f: SpecializationForm,
+  adapter: Pick<AdapterRecord, 'id' | 'method'>,
+  trainedWith: { templateId: string; templateVersionId: string } | null,
+): SpecializationForm {
+  const template =
+    f.templateVersionId === '' && trainedWith
+      ? trainedWith
+      : { templateId: f.templateId, templateVersionId: f.templateVersionId };
+  const soft =
+    f.softPromptAdapterId === '' && adapter.method === 'both' && f.loraAdapterId === adapter.id
+      ? adapter.id
+      : f.softPromptAdapterId;
   return { ...f, ...template, softPromptAdapterId: soft };
 }

@@ -10,13 +10,18 @@ export function useExperiments() {
   const [progress, setProgress] = useState<Record<string, ExperimentProgress>>({});
   const { reload } = experiments;
   useEffect(() => api.experiments.onChanged(() => reload()), [api, reload]);
-  useEffect(() => api.experiments.onProgress(({ id, progress: p }) => setProgress((all) => ({ ...all, [id]: p }))), [api]);
+  useEffect(
+    () => api.experiments.onProgress(({ id, progress: p }) => setProgress((all) => ({ ...all, [id]: p }))),
+    [api],
+  );
   // The newest progress wins: an event newer than the list, or the list's own once reloaded after the run.
   const list = useMemo(
     () =>
       experiments.data?.map((e): Experiment => {
         const live = progress[e.id];
-        return live && e.state === 'running' && (e.progress === null || live.done >= e.progress.done) ? { ...e, progress: live } : e;
+        return live && e.state === 'running' && (e.progress === null || live.done >= e.progress.done)
+          ? { ...e, progress: live }
+          : e;
       }),
     [experiments.data, progress],
   );

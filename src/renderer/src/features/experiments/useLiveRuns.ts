@@ -19,7 +19,14 @@ export interface LiveRun {
   readonly error: unknown;
 }
 
-const STARTING: LiveRun = { phase: 'starting', text: '', generatedTokens: 0, prompt: null, row: null, error: undefined };
+const STARTING: LiveRun = {
+  phase: 'starting',
+  text: '',
+  generatedTokens: 0,
+  prompt: null,
+  row: null,
+  error: undefined,
+};
 
 export function useLiveRuns() {
   const api = useApi();
@@ -30,7 +37,8 @@ export function useLiveRuns() {
       if (!r) return all;
       let next: LiveRun;
       if (update.kind === 'token') next = withToken(r, update.token);
-      else if (update.kind === 'finished') next = { ...withResult(r, update.result), phase: 'finished', row: update.result.rows[0] ?? null };
+      else if (update.kind === 'finished')
+        next = { ...withResult(r, update.result), phase: 'finished', row: update.result.rows[0] ?? null };
       else next = { ...r, phase: 'failed', error: update.error };
       return next === r ? all : { ...all, [specId]: next };
     });
@@ -44,8 +52,13 @@ export function useLiveRuns() {
       setRuns(Object.fromEntries(specIds.map((id) => [id, STARTING])));
       for (const specializationId of specIds) {
         void streams.launch(specializationId, () => api.specializations.try({ specializationId, fields }), {
-          started: ({ prompt }) => setRuns((all) => ({ ...all, [specializationId]: { ...(all[specializationId] ?? STARTING), phase: 'running', prompt } })),
-          failed: (error) => setRuns((all) => ({ ...all, [specializationId]: { ...STARTING, phase: 'failed', error } })),
+          started: ({ prompt }) =>
+            setRuns((all) => ({
+              ...all,
+              [specializationId]: { ...(all[specializationId] ?? STARTING), phase: 'running', prompt },
+            })),
+          failed: (error) =>
+            setRuns((all) => ({ ...all, [specializationId]: { ...STARTING, phase: 'failed', error } })),
         });
       }
     },

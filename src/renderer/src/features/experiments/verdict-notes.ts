@@ -13,7 +13,9 @@ export function versusBaseLine(r: Row, base: string, metric: MetricSpec): string
   const unit = METRIC_BINARY[metric.kind] ? ' pts' : '';
   const value = (v: number) => `${formatValue(v, metric.kind)}${metricUnit(metric.kind) === '%' ? '%' : ''}`;
   const verdict = r.significant
-    ? (better(r) ? 'a significant gain' : 'significantly worse')
+    ? better(r)
+      ? 'a significant gain'
+      : 'significantly worse'
     : 'no clear difference (the 95% CI includes 0)';
   return `${r.cell} vs ${base}: ${value(r.value)} against ${value(r.baseValue)}, ${formatEffectWithCI(r.estimate, r.ci, metric.kind)}${unit}, p (Holm) ${formatP(r.pHolm)}: ${verdict}.`;
 }
@@ -39,17 +41,26 @@ export function zeroExplanation(results: ExperimentResults, metrics: readonly Me
   const jsonIndex = metrics.findIndex((m) => m.kind === 'json_valid');
   const bestJson = jsonIndex < 0 ? null : Math.max(...scored.map((c) => c.metrics[jsonIndex]?.value ?? 0));
   if (main.kind === 'classification' && main.field) {
-    reasons.push(`It reads the "${main.field}" field of an answer written as JSON: an answer that is not JSON, or has no "${main.field}", counts as wrong however close it is.`);
+    reasons.push(
+      `It reads the "${main.field}" field of an answer written as JSON: an answer that is not JSON, or has no "${main.field}", counts as wrong however close it is.`,
+    );
   } else if (main.kind === 'json_fields' || main.kind === 'json_schema') {
     reasons.push('It reads the answer as JSON: an answer that is not valid JSON scores 0.');
   } else if (main.kind === 'exact_match') {
-    reasons.push('It counts only answers identical to the expected one (after trimming and case): a near miss scores 0.');
+    reasons.push(
+      'It counts only answers identical to the expected one (after trimming and case): a near miss scores 0.',
+    );
   }
-  if (bestJson !== null) reasons.push(`The best cell wrote valid JSON in ${formatValue(bestJson, 'json_valid')}% of its answers.`);
-  reasons.push('The model has not learned the answer format yet. A base model without an adapter usually scores 0 here; an adapter trained too briefly or with too low a learning rate (a LoRA alone at 2e-4 for one epoch) may too. Train with the recommended Balanced preset (LoRA + soft prompt, learning rate 2e-3, batch 8).');
+  if (bestJson !== null)
+    reasons.push(`The best cell wrote valid JSON in ${formatValue(bestJson, 'json_valid')}% of its answers.`);
+  reasons.push(
+    'The model has not learned the answer format yet. A base model without an adapter usually scores 0 here; an adapter trained too briefly or with too low a learning rate (a LoRA alone at 2e-4 for one epoch) may too. Train with the recommended Balanced preset (LoRA + soft prompt, learning rate 2e-3, batch 8).',
+  );
   reasons.push('Open "Side by side" to see what the answers look like.');
   const gains = (results.versusBase?.rows ?? [])
     .filter((r) => r.metric !== 0 && r.significant && better(r))
-    .map((r) => `${r.label}: ${versusBaseLine(r, results.versusBase?.base ?? 'base', metrics[r.metric] as MetricSpec)}`);
+    .map(
+      (r) => `${r.label}: ${versusBaseLine(r, results.versusBase?.base ?? 'base', metrics[r.metric] as MetricSpec)}`,
+    );
   return { reasons, gains };
 }

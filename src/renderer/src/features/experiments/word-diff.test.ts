@@ -28,7 +28,10 @@ describe('wordDiff', () => {
   });
 
   it('diffs JSON outputs field by field', () => {
-    const segs = outputSegments('{"category": "billing", "priority": "low"}', '{"category": "billing", "priority": "high"}');
+    const segs = outputSegments(
+      '{"category": "billing", "priority": "low"}',
+      '{"category": "billing", "priority": "high"}',
+    );
     expect(segs).toEqual([
       { kind: 'same', text: '{"category": "billing", "priority": ' },
       { kind: 'added', text: '"high"}' },
@@ -41,6 +44,9 @@ describe('wordDiff', () => {
 
   it('compares very long texts as a whole', () => {
     const long = Array.from({ length: 1000 }, (_, i) => `w${i}`).join(' ');
-    expect(wordDiff(long, `${long} x`)).toEqual([{ kind: 'removed', text: long }, { kind: 'added', text: `${long} x` }]);
+    expect(wordDiff(long, `${long} x`)).toEqual([
+      { kind: 'removed', text: long },
+      { kind: 'added', text: `${long} x` },
+    ]);
   });
 });

@@ -24,7 +24,12 @@ export function wordDiff(base: string, output: string): DiffSegment[] {
   const a = tokenize(base);
   const b = tokenize(output);
   if (a.length * b.length > MAX_CELLS) {
-    return base === output ? merge([{ kind: 'same', text: output }]) : merge([{ kind: 'removed', text: base }, { kind: 'added', text: output }]);
+    return base === output
+      ? merge([{ kind: 'same', text: output }])
+      : merge([
+          { kind: 'removed', text: base },
+          { kind: 'added', text: output },
+        ]);
   }
   // lcs[i][j]: length of the LCS of a[i..] and b[j..] (by words, whitespace ignored).
   const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
@@ -32,7 +37,10 @@ export function wordDiff(base: string, output: string): DiffSegment[] {
     const row = lcs[i] as Uint32Array;
     const next = lcs[i + 1] as Uint32Array;
     for (let j = b.length - 1; j >= 0; j--) {
-      row[j] = word(a[i] as string) === word(b[j] as string) ? (next[j + 1] as number) + 1 : Math.max(next[j] as number, row[j + 1] as number);
+      row[j] =
+        word(a[i] as string) === word(b[j] as string)
+          ? (next[j + 1] as number) + 1
+          : Math.max(next[j] as number, row[j + 1] as number);
     }
   }
   const out: DiffSegment[] = [];
@@ -45,7 +53,7 @@ export function wordDiff(base: string, output: string): DiffSegment[] {
       out.push({ kind: 'same', text: bj });
       i++;
       j++;
-    } else if ((lcs[i + 1] as Uint32Array)[j] as number >= ((lcs[i] as Uint32Array)[j + 1] as number)) {
+    } else if (((lcs[i + 1] as Uint32Array)[j] as number) >= ((lcs[i] as Uint32Array)[j + 1] as number)) {
       out.push({ kind: 'removed', text: ai });
       i++;
     } else {

@@ -65,7 +65,12 @@ export function AddModelForm({ onAdded, onCancel }: { onAdded: (model: ModelReco
         slotProps={{ htmlInput: { 'data-testid': 'model-name' } }}
       />
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mt: 2 }}>
-        <Button type="submit" variant="contained" disabled={busy || folder.trim() === ''} data-testid="model-add-submit">
+        <Button
+          type="submit"
+          variant="contained"
+          disabled={busy || folder.trim() === ''}
+          data-testid="model-add-submit"
+        >
           Add model
         </Button>
         {onCancel && (

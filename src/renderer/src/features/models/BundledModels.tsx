@@ -7,7 +7,13 @@ import { HashProgress } from './HashProgress';
 import { ModelErrorAlert } from './ModelErrorAlert';
 import { useSubmit } from '../../components/useSubmit';
 
-export function BundledModels({ bundled, onAdded }: { bundled: readonly BundledModel[]; onAdded: (model: ModelRecord) => void }) {
+export function BundledModels({
+  bundled,
+  onAdded,
+}: {
+  bundled: readonly BundledModel[];
+  onAdded: (model: ModelRecord) => void;
+}) {
   const missing = bundled.filter((b) => b.modelId === null);
   if (missing.length === 0) return null;
   return (

@@ -15,7 +15,11 @@ export function HashProgress({ folder }: { folder: string }) {
   const percent = progress && progress.bytesTotal > 0 ? (100 * progress.bytesDone) / progress.bytesTotal : null;
   return (
     <Box sx={{ flex: 1, minWidth: 240 }} data-testid="model-inspecting" role="status">
-      <LinearProgress variant={percent === null ? 'indeterminate' : 'determinate'} value={percent ?? 0} data-testid="model-hash-progress" />
+      <LinearProgress
+        variant={percent === null ? 'indeterminate' : 'determinate'}
+        value={percent ?? 0}
+        data-testid="model-hash-progress"
+      />
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 0.5 }}>
         <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }}>
           {progress === null

@@ -12,7 +12,15 @@ import { architectureFacts, tokenizerFacts } from './model-facts';
 import { RemoveModelDialog, RenameModelDialog } from './ModelDialogs';
 import { WeightFormatPicker } from './WeightFormatPicker';
 
-export function ModelDetails({ model, onRenamed, onRemoved }: { model: ModelRecord; onRenamed: (m: ModelRecord) => void; onRemoved: () => void }) {
+export function ModelDetails({
+  model,
+  onRenamed,
+  onRemoved,
+}: {
+  model: ModelRecord;
+  onRenamed: (m: ModelRecord) => void;
+  onRemoved: () => void;
+}) {
   const api = useApi();
   const [dialog, setDialog] = useState<'rename' | 'remove' | null>(null);
   const [rechecking, setRechecking] = useState(false);
@@ -29,9 +37,19 @@ export function ModelDetails({ model, onRenamed, onRemoved }: { model: ModelReco
     }
   };
   return (
-    <Paper variant="outlined" sx={{ flex: 1, p: 2, minWidth: 0 }} data-testid="model-details" aria-label={`Details of ${model.name}`}>
+    <Paper
+      variant="outlined"
+      sx={{ flex: 1, p: 2, minWidth: 0 }}
+      data-testid="model-details"
+      aria-label={`Details of ${model.name}`}
+    >
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <Typography variant="h6" component="h2" sx={{ flex: 1, overflowWrap: 'anywhere' }} data-testid="model-details-name">
+        <Typography
+          variant="h6"
+          component="h2"
+          sx={{ flex: 1, overflowWrap: 'anywhere' }}
+          data-testid="model-details-name"
+        >
           {model.name}
         </Typography>
         <Button onClick={() => setDialog('rename')} data-testid="model-rename">
@@ -44,7 +62,8 @@ export function ModelDetails({ model, onRenamed, onRemoved }: { model: ModelReco
       {!model.available && (
         <Alert severity="warning" sx={{ mt: 1 }} data-testid="model-unavailable">
           <AlertTitle>This model cannot be used right now</AlertTitle>
-          {model.unavailableReason} {model.recheckable ? '' : 'Put the folder back, or add the model again from where it is now.'}
+          {model.unavailableReason}{' '}
+          {model.recheckable ? '' : 'Put the folder back, or add the model again from where it is now.'}
           {model.recheckable && !rechecking && (
             <Box sx={{ mt: 1 }}>
               <Button size="small" variant="outlined" onClick={() => void recheck()} data-testid="model-recheck">
@@ -57,7 +76,12 @@ export function ModelDetails({ model, onRenamed, onRemoved }: { model: ModelReco
       )}
       {recheckError !== undefined && <ModelErrorAlert error={recheckError} testId="model-recheck-error" />}
       <Box sx={{ mt: 1 }}>
-        <Typography variant="body2" color="text.secondary" sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }} data-testid="model-folder-path">
+        <Typography
+          variant="body2"
+          color="text.secondary"
+          sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}
+          data-testid="model-folder-path"
+        >
           {model.folder}
         </Typography>
         <Typography variant="caption" color="text.secondary" component="p">
@@ -70,8 +94,18 @@ export function ModelDetails({ model, onRenamed, onRemoved }: { model: ModelReco
       <WeightFormatPicker model={model} onChanged={onRenamed} />
       <FactTable title="Architecture" facts={architectureFacts(model)} testId="model-architecture-facts" />
       <FactTable title="Tokenizer" facts={tokenizerFacts(model)} testId="model-tokenizer-facts" />
-      <RenameModelDialog model={model} open={dialog === 'rename'} onClose={() => setDialog(null)} onRenamed={onRenamed} />
-      <RemoveModelDialog model={model} open={dialog === 'remove'} onClose={() => setDialog(null)} onRemoved={onRemoved} />
+      <RenameModelDialog
+        model={model}
+        open={dialog === 'rename'}
+        onClose={() => setDialog(null)}
+        onRenamed={onRenamed}
+      />
+      <RemoveModelDialog
+        model={model}
+        open={dialog === 'remove'}
+        onClose={() => setDialog(null)}
+        onRemoved={onRemoved}
+      />
     </Paper>
   );
 }

@@ -13,7 +13,12 @@ interface DialogProps {
   readonly onClose: () => void;
 }
 
-export function RenameModelDialog({ model, open, onClose, onRenamed }: DialogProps & { onRenamed: (m: ModelRecord) => void }) {
+export function RenameModelDialog({
+  model,
+  open,
+  onClose,
+  onRenamed,
+}: DialogProps & { onRenamed: (m: ModelRecord) => void }) {
   const api = useApi();
   const [name, setName] = useState(model.name);
   const { busy, error, submit, clear } = useSubmit(async () => {
@@ -30,7 +35,13 @@ export function RenameModelDialog({ model, open, onClose, onRenamed }: DialogPro
 
   return (
     <Dialog open={open} onClose={onClose} maxWidth="xs" fullWidth data-testid="rename-dialog">
-      <form noValidate onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
         <DialogTitle>Rename model</DialogTitle>
         <DialogContent>
           <TextField
@@ -59,7 +70,11 @@ export function RenameModelDialog({ model, open, onClose, onRenamed }: DialogPro
 
 export function RemoveModelDialog({ model, open, onClose, onRemoved }: DialogProps & { onRemoved: () => void }) {
   const api = useApi();
-  const { busy, error, submit: remove } = useSubmit(async () => {
+  const {
+    busy,
+    error,
+    submit: remove,
+  } = useSubmit(async () => {
     await api.models.remove({ id: model.id });
     onClose();
     onRemoved();
@@ -77,7 +92,13 @@ export function RemoveModelDialog({ model, open, onClose, onRemoved }: DialogPro
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button color="error" variant="contained" onClick={() => void remove()} disabled={busy} data-testid="remove-confirm">
+        <Button
+          color="error"
+          variant="contained"
+          onClick={() => void remove()}
+          disabled={busy}
+          data-testid="remove-confirm"
+        >
           Remove
         </Button>
       </DialogActions>

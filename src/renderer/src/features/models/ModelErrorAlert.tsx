@@ -11,7 +11,12 @@ export function ModelErrorAlert({ error, testId }: { error: unknown; testId: str
       <AlertTitle data-testid={`${testId}-message`}>{error.message}</AlertTitle>
       {error.hint && <Typography variant="body2">{error.hint}</Typography>}
       {error.where && (
-        <Typography variant="caption" component="p" sx={{ mt: 1, fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid={`${testId}-where`}>
+        <Typography
+          variant="caption"
+          component="p"
+          sx={{ mt: 1, fontFamily: 'monospace', wordBreak: 'break-all' }}
+          data-testid={`${testId}-where`}
+        >
           {error.where}
         </Typography>
       )}

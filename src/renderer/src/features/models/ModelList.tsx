@@ -8,7 +8,15 @@ export function modelSummary(m: ModelRecord): string {
   return `${m.architecture} · ${formatParameters(m.parameters)} parameters · ${formatBytes(m.bytesOnDisk)} · ${m.dtype} · ${formatCount(m.contextLength)} tokens context`;
 }
 
-export function ModelList({ models, selectedId, onSelect }: { models: readonly ModelRecord[]; selectedId: string | undefined; onSelect: (id: string) => void }) {
+export function ModelList({
+  models,
+  selectedId,
+  onSelect,
+}: {
+  models: readonly ModelRecord[];
+  selectedId: string | undefined;
+  onSelect: (id: string) => void;
+}) {
   return (
     <Paper variant="outlined" sx={{ width: 380, flexShrink: 0, alignSelf: 'flex-start' }}>
       <List disablePadding data-testid="model-list" aria-label="Models">
@@ -25,7 +33,9 @@ export function ModelList({ models, selectedId, onSelect }: { models: readonly M
               primary={
                 <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                   <span data-testid="model-item-name">{m.name}</span>
-                  {!m.available && <Chip size="small" color="warning" label="Unavailable" data-testid="model-item-unavailable" />}
+                  {!m.available && (
+                    <Chip size="small" color="warning" label="Unavailable" data-testid="model-item-unavailable" />
+                  )}
                 </Stack>
               }
               secondary={<span data-testid="model-item-summary">{modelSummary(m)}</span>}

@@ -45,7 +45,12 @@ export function ModelsSection({ section }: { section: Section }) {
 
   if (list.length === 0) {
     return (
-      <EmptyState icon={section.icon} title={section.emptyTitle} description={`${section.description} ${EMPTY_HINT}`} testId="empty-models">
+      <EmptyState
+        icon={section.icon}
+        title={section.emptyTitle}
+        description={`${section.description} ${EMPTY_HINT}`}
+        testId="empty-models"
+      >
         <Stack spacing={2} sx={{ mt: 4 }}>
           <BundledModels bundled={demos} onAdded={added} />
           <Paper variant="outlined" sx={{ p: 2 }}>
@@ -80,7 +85,12 @@ export function ModelsSection({ section }: { section: Section }) {
       <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start' }}>
         <ModelList models={list} selectedId={selected?.id} onSelect={setSelectedId} />
         {selected && (
-          <ModelDetails key={selected.id} model={selected} onRenamed={() => models.reload()} onRemoved={() => setSelectedId(undefined)} />
+          <ModelDetails
+            key={selected.id}
+            model={selected}
+            onRenamed={() => models.reload()}
+            onRemoved={() => setSelectedId(undefined)}
+          />
         )}
       </Stack>
     </Box>

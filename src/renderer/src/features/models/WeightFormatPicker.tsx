@@ -62,7 +62,9 @@ export function WeightFormatPicker({ model, onChanged }: { model: ModelRecord; o
       </Typography>
       {busy !== null && busy !== 'stored' && (
         <Box sx={{ mt: 1 }} data-testid="weight-format-progress">
-          <Typography variant="caption">Making the {WEIGHT_FORMAT_LABELS[busy]} copy{progress === null ? '' : `: ${Math.floor(progress)}%`}</Typography>
+          <Typography variant="caption">
+            Making the {WEIGHT_FORMAT_LABELS[busy]} copy{progress === null ? '' : `: ${Math.floor(progress)}%`}
+          </Typography>
           <LinearProgress variant={progress === null ? 'indeterminate' : 'determinate'} value={progress ?? 0} />
         </Box>
       )}

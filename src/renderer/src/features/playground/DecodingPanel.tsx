@@ -1,7 +1,17 @@
 // The decoding settings, collapsed to a one-line summary: greedy or sampling (temperature, top-k, top-p), repetition
 // penalty, max new tokens, stop strings, seed, and "ignore end of text". Bad values show at their field.
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
-import { Accordion, AccordionDetails, AccordionSummary, Box, Button, FormControlLabel, Switch, TextField, Typography } from '@mui/material';
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Box,
+  Button,
+  FormControlLabel,
+  Switch,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useState, type ChangeEvent } from 'react';
 import { summary, type DecodingField, type DecodingForm, type FieldErrors } from './decoding-form';
 
@@ -22,10 +32,27 @@ interface NumberFieldSpec {
 }
 
 const NUMBER_FIELDS: readonly NumberFieldSpec[] = [
-  { field: 'temperature', label: 'Temperature', help: 'Above 1 more varied, below 1 more predictable.', step: 0.1, sampling: true },
+  {
+    field: 'temperature',
+    label: 'Temperature',
+    help: 'Above 1 more varied, below 1 more predictable.',
+    step: 0.1,
+    sampling: true,
+  },
   { field: 'top_k', label: 'Top-k', help: 'Sample among the k likeliest tokens; 0 is off.', step: 1, sampling: true },
-  { field: 'top_p', label: 'Top-p', help: 'Sample among the likeliest tokens that add up to p; 1 is off.', step: 0.05, sampling: true },
-  { field: 'repetition_penalty', label: 'Repetition penalty', help: 'Above 1 discourages repeating tokens; 1 is off.', step: 0.05 },
+  {
+    field: 'top_p',
+    label: 'Top-p',
+    help: 'Sample among the likeliest tokens that add up to p; 1 is off.',
+    step: 0.05,
+    sampling: true,
+  },
+  {
+    field: 'repetition_penalty',
+    label: 'Repetition penalty',
+    help: 'Above 1 discourages repeating tokens; 1 is off.',
+    step: 0.05,
+  },
   { field: 'max_new_tokens', label: 'Max new tokens', help: 'The answer stops at this length.', step: 1 },
 ];
 
@@ -36,7 +63,13 @@ export function DecodingPanel({ form, errors, disabled, onChange, onReset }: Dec
   const [open, setOpen] = useState(false);
 
   return (
-    <Accordion disableGutters variant="outlined" expanded={open || hasErrors} onChange={(_e, expanded) => setOpen(expanded)} data-testid="decoding-panel">
+    <Accordion
+      disableGutters
+      variant="outlined"
+      expanded={open || hasErrors}
+      onChange={(_e, expanded) => setOpen(expanded)}
+      data-testid="decoding-panel"
+    >
       <AccordionSummary expandIcon={<ExpandMoreIcon />} aria-controls="decoding-settings" data-testid="decoding-toggle">
         <Box>
           <Typography variant="subtitle2">Decoding settings</Typography>
@@ -48,11 +81,25 @@ export function DecodingPanel({ form, errors, disabled, onChange, onReset }: Dec
       <AccordionDetails id="decoding-settings">
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, alignItems: 'center' }}>
           <FormControlLabel
-            control={<Switch checked={form.do_sample} onChange={set('do_sample')} disabled={disabled} slotProps={{ input: { 'data-testid': 'setting-do_sample' } as object }} />}
+            control={
+              <Switch
+                checked={form.do_sample}
+                onChange={set('do_sample')}
+                disabled={disabled}
+                slotProps={{ input: { 'data-testid': 'setting-do_sample' } as object }}
+              />
+            }
             label="Sample (off: greedy, always the likeliest token)"
           />
           <FormControlLabel
-            control={<Switch checked={form.ignore_eos} onChange={set('ignore_eos')} disabled={disabled} slotProps={{ input: { 'data-testid': 'setting-ignore_eos' } as object }} />}
+            control={
+              <Switch
+                checked={form.ignore_eos}
+                onChange={set('ignore_eos')}
+                disabled={disabled}
+                slotProps={{ input: { 'data-testid': 'setting-ignore_eos' } as object }}
+              />
+            }
             label="Ignore end of text"
           />
         </Box>
@@ -68,7 +115,10 @@ export function DecodingPanel({ form, errors, disabled, onChange, onReset }: Dec
               disabled={disabled || (spec.sampling === true && !form.do_sample)}
               error={errors[spec.field] !== undefined}
               helperText={errors[spec.field] ?? spec.help}
-              slotProps={{ htmlInput: { step: spec.step, 'data-testid': `setting-${spec.field}` }, formHelperText: { 'data-testid': `setting-${spec.field}-help` } as object }}
+              slotProps={{
+                htmlInput: { step: spec.step, 'data-testid': `setting-${spec.field}` },
+                formHelperText: { 'data-testid': `setting-${spec.field}-help` } as object,
+              }}
             />
           ))}
           <TextField
@@ -80,7 +130,10 @@ export function DecodingPanel({ form, errors, disabled, onChange, onReset }: Dec
             placeholder="random"
             error={errors.seed !== undefined}
             helperText={errors.seed ?? 'Blank: a new one each run (shown with the result).'}
-            slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'setting-seed' }, formHelperText: { 'data-testid': 'setting-seed-help' } as object }}
+            slotProps={{
+              htmlInput: { inputMode: 'numeric', 'data-testid': 'setting-seed' },
+              formHelperText: { 'data-testid': 'setting-seed-help' } as object,
+            }}
           />
           <TextField
             label="Stop strings"

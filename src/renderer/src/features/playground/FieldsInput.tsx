@@ -16,7 +16,9 @@ export function FieldsInput({ fields, values, template, disabled, onChange }: Fi
   return (
     <Stack spacing={1.5} data-testid="playground-fields">
       <Typography variant="body2" color="text.secondary">
-        {template ? `The template ${template.name} v${template.version} fills in ${fields.length === 1 ? 'this field' : 'these fields'}.` : 'No template: the input is sent as it is.'}
+        {template
+          ? `The template ${template.name} v${template.version} fills in ${fields.length === 1 ? 'this field' : 'these fields'}.`
+          : 'No template: the input is sent as it is.'}
       </Typography>
       {fields.map((f, i) => (
         <TextField

@@ -10,7 +10,13 @@ export function OutputPanel({ view }: { view: RunView }) {
   const row = view.result?.rows[0];
   const working = view.phase === 'starting' || view.phase === 'running';
   return (
-    <Paper variant="outlined" sx={{ p: 2, minHeight: 160 }} data-testid="playground-output" aria-live="polite" aria-busy={working}>
+    <Paper
+      variant="outlined"
+      sx={{ p: 2, minHeight: 160 }}
+      data-testid="playground-output"
+      aria-live="polite"
+      aria-busy={working}
+    >
       {working && <LinearProgress sx={{ mb: 1.5 }} aria-label="Generating" />}
       {view.phase === 'idle' && (
         <Typography color="text.secondary" data-testid="playground-output-empty">
@@ -23,9 +29,17 @@ export function OutputPanel({ view }: { view: RunView }) {
         </Typography>
       )}
       {(view.text !== '' || view.phase === 'running' || view.phase === 'finished') && (
-        <Typography component="pre" data-testid="playground-output-text" sx={{ m: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: 'inherit' }}>
+        <Typography
+          component="pre"
+          data-testid="playground-output-text"
+          sx={{ m: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: 'inherit' }}
+        >
           {view.text}
-          {view.phase === 'running' && <Box component="span" aria-hidden sx={{ opacity: 0.5 }}>▍</Box>}
+          {view.phase === 'running' && (
+            <Box component="span" aria-hidden sx={{ opacity: 0.5 }}>
+              ▍
+            </Box>
+          )}
         </Typography>
       )}
       {view.phase === 'running' && (
@@ -40,7 +54,9 @@ export function OutputPanel({ view }: { view: RunView }) {
           <Stat testId="stat-ttft" label={`first token ${formatMs(row.timeToFirstTokenMs)}`} />
           <Stat testId="stat-finish" label={`stopped: ${finishReasonText(row)}`} reason={row.finishReason} />
           <Stat testId="stat-seed" label={`seed ${view.result.seed}`} />
-          {view.result.loadMs > 0 && <Stat testId="stat-load" label={`model loaded in ${formatMs(view.result.loadMs)}`} />}
+          {view.result.loadMs > 0 && (
+            <Stat testId="stat-load" label={`model loaded in ${formatMs(view.result.loadMs)}`} />
+          )}
         </Stack>
       )}
       {view.phase === 'failed' && <RunError error={view.error} />}
@@ -49,7 +65,21 @@ export function OutputPanel({ view }: { view: RunView }) {
           <Typography component="summary" variant="caption" color="text.secondary" sx={{ cursor: 'pointer' }}>
             The prompt the template rendered
           </Typography>
-          <Typography component="pre" variant="body2" data-testid="playground-prompt-text" sx={{ m: 0, mt: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: 'monospace', bgcolor: 'action.hover', p: 1, borderRadius: 1 }}>
+          <Typography
+            component="pre"
+            variant="body2"
+            data-testid="playground-prompt-text"
+            sx={{
+              m: 0,
+              mt: 1,
+              whiteSpace: 'pre-wrap',
+              wordBreak: 'break-word',
+              fontFamily: 'monospace',
+              bgcolor: 'action.hover',
+              p: 1,
+              borderRadius: 1,
+            }}
+          >
             {view.prompt}
           </Typography>
         </Box>
@@ -59,7 +89,15 @@ export function OutputPanel({ view }: { view: RunView }) {
 }
 
 function Stat({ label, testId, reason }: { label: string; testId: string; reason?: string }) {
-  return <Chip size="small" variant="outlined" label={label} data-testid={testId} {...(reason ? { 'data-reason': reason } : {})} />;
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      label={label}
+      data-testid={testId}
+      {...(reason ? { 'data-reason': reason } : {})}
+    />
+  );
 }
 
 function RunError({ error }: { error: unknown }) {

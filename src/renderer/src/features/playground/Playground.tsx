@@ -12,7 +12,14 @@ import { ErrorAlert } from '../../components/ErrorReporter';
 import { liveFields } from '../experiments/TryLive';
 import { useSpecializationParts, useSpecializations } from '../experiments/useExperimentsData';
 import { DecodingPanel } from './DecodingPanel';
-import { fieldOfServerError, formFromDefaults, formFromOverrides, overridesFromForm, type DecodingForm, type FieldErrors } from './decoding-form';
+import {
+  fieldOfServerError,
+  formFromDefaults,
+  formFromOverrides,
+  overridesFromForm,
+  type DecodingForm,
+  type FieldErrors,
+} from './decoding-form';
 import { FieldsInput } from './FieldsInput';
 import { OutputPanel } from './OutputPanel';
 import { PartsPicker } from './PartsPicker';
@@ -27,7 +34,15 @@ const FALLBACK_FORM = formFromDefaults(parseDecodingSettings({}));
 export function Playground({ models }: { models: readonly ModelRecord[] }) {
   const { initial, error, save } = usePlaygroundSettings();
   if (initial === undefined) {
-    return <Box sx={{ display: 'grid', placeItems: 'center', p: 6 }}>{error === undefined ? <CircularProgress aria-label="Loading the Playground" /> : <ErrorAlert error={error} testId="playground-settings-error" />}</Box>;
+    return (
+      <Box sx={{ display: 'grid', placeItems: 'center', p: 6 }}>
+        {error === undefined ? (
+          <CircularProgress aria-label="Loading the Playground" />
+        ) : (
+          <ErrorAlert error={error} testId="playground-settings-error" />
+        )}
+      </Box>
+    );
   }
   return <Workbench models={models} initial={initial} save={save} />;
 }
@@ -38,20 +53,40 @@ interface FormState {
   readonly value: DecodingForm;
 }
 
-function Workbench({ models, initial, save }: { models: readonly ModelRecord[]; initial: Picks; save: (picks: Picks) => void }) {
+function Workbench({
+  models,
+  initial,
+  save,
+}: {
+  models: readonly ModelRecord[];
+  initial: Picks;
+  save: (picks: Picks) => void;
+}) {
   const api = useApi();
   const specializations = useSpecializations();
   const { adapters, templates, demonstrations } = useSpecializationParts();
   const [chosen, setChosen] = useState<Picks>(initial);
   const spec = specializations.data?.find((s) => s.id === chosen.specializationId) ?? null;
-  const model = models.find((m) => m.id === (spec?.modelId ?? chosen.modelId)) ?? models.find((m) => m.available) ?? models[0]!;
-  const picks = withoutStale(chosen, { specializations: specializations.data, adapters: adapters.data, demonstrations: demonstrations.data }, model.id);
+  const model =
+    models.find((m) => m.id === (spec?.modelId ?? chosen.modelId)) ?? models.find((m) => m.available) ?? models[0]!;
+  const picks = withoutStale(
+    chosen,
+    { specializations: specializations.data, adapters: adapters.data, demonstrations: demonstrations.data },
+    model.id,
+  );
   const kind = runKind(picks);
 
   const prepared = useLoad((a) => a.generation.prepare({ modelId: model.id }), [model.id]);
-  const version = useLoad((a) => (picks.templateVersionId === null ? Promise.resolve(null) : a.templates.version({ id: picks.templateVersionId })), [picks.templateVersionId]);
+  const version = useLoad(
+    (a) =>
+      picks.templateVersionId === null ? Promise.resolve(null) : a.templates.version({ id: picks.templateVersionId }),
+    [picks.templateVersionId],
+  );
   const templateId = version.data?.templateId ?? null;
-  const versions = useLoad((a) => (templateId === null ? Promise.resolve([]) : a.templates.versions({ templateId })), [templateId]);
+  const versions = useLoad(
+    (a) => (templateId === null ? Promise.resolve([]) : a.templates.versions({ templateId })),
+    [templateId],
+  );
   const fields = useMemo(() => liveFields([version.data ?? null]), [version.data]);
   const [values, setValues] = useState<Record<string, string>>({});
 
@@ -85,8 +120,11 @@ function Workbench({ models, initial, save }: { models: readonly ModelRecord[]; 
   const prompt = promptOf(effectiveDraft);
   const hasInput = kind === 'model' ? prompt !== null : fields.some((f) => (values[f] ?? '').trim() !== '');
   const canRun = !busy && hasInput && model.available;
-  const serverField = view.phase === 'failed' && view.error instanceof UserError ? fieldOfServerError(view.error.where) : undefined;
-  const errors: FieldErrors = serverField ? { ...localErrors, [serverField]: view.error instanceof UserError ? view.error.message : '' } : localErrors;
+  const serverField =
+    view.phase === 'failed' && view.error instanceof UserError ? fieldOfServerError(view.error.where) : undefined;
+  const errors: FieldErrors = serverField
+    ? { ...localErrors, [serverField]: view.error instanceof UserError ? view.error.message : '' }
+    : localErrors;
 
   const run = () => {
     if (!canRun) return;
@@ -98,9 +136,12 @@ function Workbench({ models, initial, save }: { models: readonly ModelRecord[]; 
     setLocalErrors({});
     const input = Object.fromEntries(fields.map((f) => [f, values[f] ?? '']));
     const { specializationId } = picks;
-    if (kind === 'model' && prompt !== null) void start(() => api.generation.start({ modelId: model.id, prompts: [prompt], settings: out.settings }));
-    else if (specializationId !== null) void start(() => api.specializations.try({ specializationId, fields: input, decoding: out.settings }));
-    else void start(() => api.specializations.tryParts({ parts: partsOf(picks, model.id, out.settings), fields: input }));
+    if (kind === 'model' && prompt !== null)
+      void start(() => api.generation.start({ modelId: model.id, prompts: [prompt], settings: out.settings }));
+    else if (specializationId !== null)
+      void start(() => api.specializations.try({ specializationId, fields: input, decoding: out.settings }));
+    else
+      void start(() => api.specializations.tryParts({ parts: partsOf(picks, model.id, out.settings), fields: input }));
   };
 
   return (
@@ -116,14 +157,28 @@ function Workbench({ models, initial, save }: { models: readonly ModelRecord[]; 
           picks={picks}
           modelId={model.id}
           version={version.data ?? null}
-          lists={{ models, specializations: specializations.data ?? [], adapters: adapters.data ?? [], templates: templates.data ?? [], versions: versions.data ?? [], demonstrations: demonstrations.data ?? [] }}
+          lists={{
+            models,
+            specializations: specializations.data ?? [],
+            adapters: adapters.data ?? [],
+            templates: templates.data ?? [],
+            versions: versions.data ?? [],
+            demonstrations: demonstrations.data ?? [],
+          }}
           disabled={busy}
           onChange={setChosen}
         />
       </Paper>
       {!model.available && (
         <Box sx={{ mb: 2 }}>
-          <ErrorAlert error={new UserError(`This model cannot be used now: ${model.unavailableReason ?? 'its folder is missing'}.`, { hint: 'Open Models to see what changed.' })} testId="playground-model-unavailable" />
+          <ErrorAlert
+            error={
+              new UserError(`This model cannot be used now: ${model.unavailableReason ?? 'its folder is missing'}.`, {
+                hint: 'Open Models to see what changed.',
+              })
+            }
+            testId="playground-model-unavailable"
+          />
         </Box>
       )}
       {prepared.error !== undefined && (
@@ -136,7 +191,13 @@ function Workbench({ models, initial, save }: { models: readonly ModelRecord[]; 
           {kind === 'model' ? (
             <PromptEditor draft={effectiveDraft} chatAvailable={chatAvailable} disabled={busy} onChange={setDraft} />
           ) : (
-            <FieldsInput fields={fields} values={values} disabled={busy} template={version.data ?? null} onChange={setValues} />
+            <FieldsInput
+              fields={fields}
+              values={values}
+              disabled={busy}
+              template={version.data ?? null}
+              onChange={setValues}
+            />
           )}
         </Paper>
         <DecodingPanel
@@ -147,7 +208,9 @@ function Workbench({ models, initial, save }: { models: readonly ModelRecord[]; 
             setForm({ ...form, value });
             setLocalErrors({});
           }}
-          onReset={() => defaults && setForm({ basis, value: formFromOverrides(defaults.settings, spec?.decoding ?? {}) })}
+          onReset={() =>
+            defaults && setForm({ basis, value: formFromOverrides(defaults.settings, spec?.decoding ?? {}) })
+          }
         />
         <RunControls run={run} cancel={cancel} busy={busy} canRun={canRun} cancelling={view.cancelling} />
         <OutputPanel view={serverField ? { ...view, phase: 'idle' } : view} />
@@ -157,7 +220,18 @@ function Workbench({ models, initial, save }: { models: readonly ModelRecord[]; 
 }
 
 function ModelStatus({ loading, ready }: { loading: boolean; ready: boolean }) {
-  if (loading) return <Chip size="small" label="Loading model…" data-testid="playground-model-status" data-state="loading" />;
-  if (ready) return <Chip size="small" color="success" variant="outlined" label="Model ready" data-testid="playground-model-status" data-state="ready" />;
+  if (loading)
+    return <Chip size="small" label="Loading model…" data-testid="playground-model-status" data-state="loading" />;
+  if (ready)
+    return (
+      <Chip
+        size="small"
+        color="success"
+        variant="outlined"
+        label="Model ready"
+        data-testid="playground-model-status"
+        data-state="ready"
+      />
+    );
   return null;
 }

@@ -6,7 +6,15 @@ import { EmptyState } from '../../components/EmptyState';
 import { BundledModels } from '../models/BundledModels';
 import type { Section } from '../shell/sections';
 
-export function PlaygroundEmpty({ section, bundled, onOpenModels }: { section: Section; bundled: readonly BundledModel[]; onOpenModels: () => void }) {
+export function PlaygroundEmpty({
+  section,
+  bundled,
+  onOpenModels,
+}: {
+  section: Section;
+  bundled: readonly BundledModel[];
+  onOpenModels: () => void;
+}) {
   return (
     <EmptyState
       icon={section.icon}

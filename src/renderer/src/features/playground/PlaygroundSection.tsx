@@ -16,10 +16,15 @@ export function PlaygroundSection({ section }: { section: Section }) {
   if (list === undefined) {
     return (
       <Box sx={{ display: 'grid', placeItems: 'center', p: 6 }}>
-        {models.error === undefined ? <CircularProgress aria-label="Loading models" /> : <ErrorAlert error={models.error} testId="playground-models-error" />}
+        {models.error === undefined ? (
+          <CircularProgress aria-label="Loading models" />
+        ) : (
+          <ErrorAlert error={models.error} testId="playground-models-error" />
+        )}
       </Box>
     );
   }
-  if (list.length === 0) return <PlaygroundEmpty section={section} bundled={bundled.data ?? []} onOpenModels={() => go('models')} />;
+  if (list.length === 0)
+    return <PlaygroundEmpty section={section} bundled={bundled.data ?? []} onOpenModels={() => go('models')} />;
   return <Playground models={list} />;
 }

@@ -23,7 +23,17 @@ export function promptOf(draft: PromptDraft): PlaygroundPrompt | null {
   return { mode: 'chat', messages: [...system, { role: 'user', content: draft.message }] };
 }
 
-export function PromptEditor({ draft, chatAvailable, disabled, onChange }: { draft: PromptDraft; chatAvailable: boolean; disabled: boolean; onChange: (draft: PromptDraft) => void }) {
+export function PromptEditor({
+  draft,
+  chatAvailable,
+  disabled,
+  onChange,
+}: {
+  draft: PromptDraft;
+  chatAvailable: boolean;
+  disabled: boolean;
+  onChange: (draft: PromptDraft) => void;
+}) {
   const mode = chatAvailable ? draft.mode : 'raw';
   return (
     <Stack spacing={2}>
@@ -35,7 +45,13 @@ export function PromptEditor({ draft, chatAvailable, disabled, onChange }: { dra
         aria-label="Prompt mode"
         disabled={disabled}
       >
-        <Tooltip title={chatAvailable ? 'Messages, formatted with the model\u2019s chat template' : 'This model has no chat template (a base model)'}>
+        <Tooltip
+          title={
+            chatAvailable
+              ? 'Messages, formatted with the model\u2019s chat template'
+              : 'This model has no chat template (a base model)'
+          }
+        >
           <span>
             <ToggleButton value="chat" disabled={disabled || !chatAvailable} data-testid="prompt-mode-chat">
               Chat

@@ -41,7 +41,11 @@ export function formFromDefaults(settings: DecodingSettings): DecodingForm {
 /** The form for a model's defaults with saved or a specialization's overrides on top (greedy unless they sample). */
 export function formFromOverrides(defaults: DecodingSettings, overrides: DecodingOverrides): DecodingForm {
   const merged = formFromDefaults({ ...defaults, ...overrides });
-  return { ...merged, do_sample: overrides.do_sample ?? false, seed: overrides.seed === undefined ? '' : String(overrides.seed) };
+  return {
+    ...merged,
+    do_sample: overrides.do_sample ?? false,
+    seed: overrides.seed === undefined ? '' : String(overrides.seed),
+  };
 }
 
 /** The overrides to send, or the fields at fault. Sampling values are neither checked nor sent while greedy. */
@@ -74,7 +78,9 @@ export function overridesFromForm(form: DecodingForm): { settings: DecodingOverr
 
 /** One line on what the settings do, for the collapsed panel: "Greedy · up to 256 new tokens". */
 export function summary(form: DecodingForm): string {
-  const how = form.do_sample ? `Sampling (temperature ${form.temperature}, top-k ${form.top_k}, top-p ${form.top_p})` : 'Greedy';
+  const how = form.do_sample
+    ? `Sampling (temperature ${form.temperature}, top-k ${form.top_k}, top-p ${form.top_p})`
+    : 'Greedy';
   const parts = [how, `up to ${form.max_new_tokens} new tokens`];
   if (form.repetition_penalty.trim() !== '1') parts.push(`repetition penalty ${form.repetition_penalty}`);
   const stops = form.stop_strings.split('\n').filter((s) => s !== '').length;

@@ -1,11 +1,22 @@
 // What the Playground runs (pure): the model alone (a chat or raw prompt), a saved specialization, or a model with
 // parts picked here; the picks a "Try it" of an adapter or a specialization opens with; ids that no longer exist.
-import type { AdapterRecord, DecodingOverrides, PlaygroundSettings, Specialization, SpecializationParts } from '../../../../shared/contract';
+import type {
+  AdapterRecord,
+  DecodingOverrides,
+  PlaygroundSettings,
+  Specialization,
+  SpecializationParts,
+} from '../../../../shared/contract';
 
 export type Picks = PlaygroundSettings;
 
 export type PickKey = 'loraAdapterId' | 'softPromptAdapterId' | 'templateVersionId' | 'demonstrationSetVersionId';
-export const PART_KEYS: readonly PickKey[] = ['loraAdapterId', 'softPromptAdapterId', 'templateVersionId', 'demonstrationSetVersionId'];
+export const PART_KEYS: readonly PickKey[] = [
+  'loraAdapterId',
+  'softPromptAdapterId',
+  'templateVersionId',
+  'demonstrationSetVersionId',
+];
 
 /** How a run starts: the model's prompt (generation.start), or one input through specializations.try / tryParts. */
 export type RunKind = 'model' | 'specialization' | 'parts';
@@ -16,7 +27,11 @@ export function runKind(p: Picks): RunKind {
 }
 
 /** An adapter's "Try it": its model, its LoRA and/or soft prompt, the template version it was trained with. */
-export function picksForAdapter(a: Pick<AdapterRecord, 'id' | 'modelId' | 'method'>, templateVersionId: string | null, current: Picks): Picks {
+export function picksForAdapter(
+  a: Pick<AdapterRecord, 'id' | 'modelId' | 'method'>,
+  templateVersionId: string | null,
+  current: Picks,
+): Picks {
   return {
     ...current,
     specializationId: null,
@@ -65,14 +80,18 @@ export interface Known {
  * does not fit the model; a list not loaded yet leaves its picks as they are.
  */
 export function withoutStale(p: Picks, known: Known, modelId: string): Picks {
-  const has = (list: readonly { id: string }[] | undefined, id: string | null) => id === null || list === undefined || list.some((x) => x.id === id);
-  const adapterFits = (id: string | null) => id === null || known.adapters === undefined || known.adapters.some((a) => a.id === id && a.modelId === modelId);
+  const has = (list: readonly { id: string }[] | undefined, id: string | null) =>
+    id === null || list === undefined || list.some((x) => x.id === id);
+  const adapterFits = (id: string | null) =>
+    id === null || known.adapters === undefined || known.adapters.some((a) => a.id === id && a.modelId === modelId);
   const next: Picks = {
     ...p,
     specializationId: has(known.specializations, p.specializationId) ? p.specializationId : null,
     loraAdapterId: adapterFits(p.loraAdapterId) ? p.loraAdapterId : null,
     softPromptAdapterId: adapterFits(p.softPromptAdapterId) ? p.softPromptAdapterId : null,
-    demonstrationSetVersionId: has(known.demonstrations, p.demonstrationSetVersionId) ? p.demonstrationSetVersionId : null,
+    demonstrationSetVersionId: has(known.demonstrations, p.demonstrationSetVersionId)
+      ? p.demonstrationSetVersionId
+      : null,
   };
   return PART_KEYS.every((k) => next[k] === p[k]) && next.specializationId === p.specializationId ? p : next;
 }

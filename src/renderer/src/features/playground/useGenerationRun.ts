@@ -29,13 +29,29 @@ export interface RunView {
   readonly cancelling: boolean;
 }
 
-const IDLE: RunView = { phase: 'idle', runId: null, seed: null, prompt: null, text: '', generatedTokens: 0, result: null, error: undefined, cancelling: false };
+const IDLE: RunView = {
+  phase: 'idle',
+  runId: null,
+  seed: null,
+  prompt: null,
+  text: '',
+  generatedTokens: 0,
+  result: null,
+  error: undefined,
+  cancelling: false,
+};
 
 export function useGenerationRun() {
   const [view, setView] = useState<RunView>(IDLE);
   const streams = useRunStreams<null>((_run, update) => {
     if (update.kind === 'token') setView((v) => withToken(v, update.token));
-    else if (update.kind === 'finished') setView((v) => ({ ...withResult(v, update.result), phase: 'finished', result: update.result, cancelling: false }));
+    else if (update.kind === 'finished')
+      setView((v) => ({
+        ...withResult(v, update.result),
+        phase: 'finished',
+        result: update.result,
+        cancelling: false,
+      }));
     else setView((v) => ({ ...v, phase: 'failed', error: update.error, cancelling: false }));
   }, 'report');
 
@@ -44,7 +60,8 @@ export function useGenerationRun() {
       if (!streams.begin()) return; // one run at a time
       setView({ ...IDLE, phase: 'starting' });
       await streams.launch(null, call, {
-        started: ({ runId, seed, prompt }) => setView((v) => ({ ...v, phase: 'running', runId, seed: seed ?? null, prompt: prompt ?? null })),
+        started: ({ runId, seed, prompt }) =>
+          setView((v) => ({ ...v, phase: 'running', runId, seed: seed ?? null, prompt: prompt ?? null })),
         failed: (error) => setView({ ...IDLE, phase: 'failed', error }),
       });
     },

@@ -16,7 +16,8 @@ async function initialPicks(api: Api): Promise<Picks> {
   const adapterId = sectionParam('adapter');
   if (specializationId === null && adapterId === null) return saved;
   window.history.replaceState(null, '', '#/playground');
-  if (specializationId !== null) return picksForSpecialization(await api.specializations.get({ id: specializationId }), saved);
+  if (specializationId !== null)
+    return picksForSpecialization(await api.specializations.get({ id: specializationId }), saved);
   const adapter = (await api.adapters.list({})).find((a) => a.id === adapterId);
   if (!adapter) return saved;
   // The template version it was trained with, when it was trained here on a saved one.

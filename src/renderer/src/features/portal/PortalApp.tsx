@@ -32,14 +32,28 @@ function PortalShell({ roundId }: { roundId: string }) {
     <Box data-testid="portal" sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
       <AppBar position="static" color="default" elevation={0}>
         <Toolbar variant="dense" sx={{ gap: 2 }}>
-          <Typography variant="subtitle1" component="h1" sx={{ fontWeight: 500 }}>Dovetail review</Typography>
-          <Typography variant="subtitle1" color="text.secondary" sx={{ flex: 1 }} data-testid="portal-round">{round?.name ?? ''}</Typography>
-          {queue.data && <Typography variant="body2" data-testid="portal-progress">{queue.data.done} / {queue.data.items.length} judged</Typography>}
+          <Typography variant="subtitle1" component="h1" sx={{ fontWeight: 500 }}>
+            Dovetail review
+          </Typography>
+          <Typography variant="subtitle1" color="text.secondary" sx={{ flex: 1 }} data-testid="portal-round">
+            {round?.name ?? ''}
+          </Typography>
+          {queue.data && (
+            <Typography variant="body2" data-testid="portal-progress">
+              {queue.data.done} / {queue.data.items.length} judged
+            </Typography>
+          )}
         </Toolbar>
       </AppBar>
       <Box sx={{ p: 2, maxWidth: 1400, mx: 'auto' }}>
         {/* The queue is mounted once: reloading the bar's progress must not reset the reviewer's place. */}
-        {round ? <QueueView round={round} onProgress={onProgress} /> : queue.error ? <ErrorAlert error={queue.error} testId="portal-error" /> : <LinearProgress aria-label="Loading the round" />}
+        {round ? (
+          <QueueView round={round} onProgress={onProgress} />
+        ) : queue.error ? (
+          <ErrorAlert error={queue.error} testId="portal-error" />
+        ) : (
+          <LinearProgress aria-label="Loading the round" />
+        )}
       </Box>
     </Box>
   );

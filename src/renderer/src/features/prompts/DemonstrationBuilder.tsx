@@ -4,7 +4,21 @@
 import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
 import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import CloseIcon from '@mui/icons-material/Close';
-import { Box, Button, Checkbox, CircularProgress, IconButton, List, ListItem, ListItemIcon, ListItemText, Paper, Stack, TextField, Typography } from '@mui/material';
+import {
+  Box,
+  Button,
+  Checkbox,
+  CircularProgress,
+  IconButton,
+  List,
+  ListItem,
+  ListItemIcon,
+  ListItemText,
+  Paper,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useEffect, useState } from 'react';
 import type { DatasetRoles, DemonstrationSelection, DemonstrationSetVersion } from '../../../../shared/contract';
 import { useApi, useLoad, type Api } from '../../api';
@@ -40,7 +54,11 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
   const { busy, error, submit, fail } = useSubmit();
   const dataset = useDatasetVersion(versionId);
   const roles = dataset.data?.roles;
-  const page = useLoad((a) => (versionId === null ? Promise.resolve(null) : a.datasets.rows({ versionId, split: 'train', offset, limit: PAGE })), [versionId, offset]);
+  const page = useLoad(
+    (a) =>
+      versionId === null ? Promise.resolve(null) : a.datasets.rows({ versionId, split: 'train', offset, limit: PAGE }),
+    [versionId, offset],
+  );
   const errors = formErrors(error, 'templates.saveDemonstrations', ['name', 'message'] as const);
   const nameError = errors.byField.name;
 
@@ -48,7 +66,10 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
   useEffect(() => {
     if (!base || !roles) return;
     let current = true;
-    void findRows(api, base.datasetVersionId, base.rowKeys, roles).then((found) => current && setPicks(found), (e: unknown) => current && fail(e));
+    void findRows(api, base.datasetVersionId, base.rowKeys, roles).then(
+      (found) => current && setPicks(found),
+      (e: unknown) => current && fail(e),
+    );
     return () => {
       current = false;
     };
@@ -62,7 +83,17 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
 
   const save = () => {
     if (versionId === null) return;
-    void submit(async () => onSaved(await api.templates.saveDemonstrations({ ...(base ? { setId: base.setId } : { name }), datasetVersionId: versionId, rowKeys: picks.map((p) => p.key), selection, message })));
+    void submit(async () =>
+      onSaved(
+        await api.templates.saveDemonstrations({
+          ...(base ? { setId: base.setId } : { name }),
+          datasetVersionId: versionId,
+          rowKeys: picks.map((p) => p.key),
+          selection,
+          message,
+        }),
+      ),
+    );
   };
 
   const total = page.data?.total ?? 0;
@@ -84,18 +115,36 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
             slotProps={{ htmlInput: { 'data-testid': 'demo-name' } }}
           />
         )}
-        <DatasetVersionSelect options={options} value={versionId} onChange={chooseVersion} label="Dataset" testId="demo-dataset" disabled={base !== null} />
+        <DatasetVersionSelect
+          options={options}
+          value={versionId}
+          onChange={chooseVersion}
+          label="Dataset"
+          testId="demo-dataset"
+          disabled={base !== null}
+        />
       </Stack>
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }}>
         <Box sx={{ flex: '3 1 420px', minWidth: 0 }}>
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1 }}>
             <Typography variant="subtitle2" sx={{ flex: 1 }} data-testid="demo-rows-range">
-              Training rows {total === 0 ? 0 : offset + 1}–{Math.min(offset + PAGE, total)} of {total.toLocaleString('en-US')}
+              Training rows {total === 0 ? 0 : offset + 1}–{Math.min(offset + PAGE, total)} of{' '}
+              {total.toLocaleString('en-US')}
             </Typography>
-            <Button size="small" onClick={() => setOffset(Math.max(0, offset - PAGE))} disabled={offset === 0} data-testid="demo-rows-prev">
+            <Button
+              size="small"
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+              disabled={offset === 0}
+              data-testid="demo-rows-prev"
+            >
               Previous
             </Button>
-            <Button size="small" onClick={() => setOffset(offset + PAGE)} disabled={offset + PAGE >= total} data-testid="demo-rows-next">
+            <Button
+              size="small"
+              onClick={() => setOffset(offset + PAGE)}
+              disabled={offset + PAGE >= total}
+              data-testid="demo-rows-next"
+            >
               Next
             </Button>
           </Stack>
@@ -117,7 +166,11 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
                         slotProps={{ input: { 'aria-label': `Use row ${row.idx + 1} as an example` } }}
                       />
                     </ListItemIcon>
-                    <ListItemText primary={pick.input} secondary={pick.reference} slotProps={{ primary: { noWrap: true }, secondary: { noWrap: true } }} />
+                    <ListItemText
+                      primary={pick.input}
+                      secondary={pick.reference}
+                      slotProps={{ primary: { noWrap: true }, secondary: { noWrap: true } }}
+                    />
                   </ListItem>
                 );
               })}
@@ -136,20 +189,38 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
                 data-row-key={p.key}
                 secondaryAction={
                   <>
-                    <IconButton size="small" aria-label="Move up" disabled={i === 0} onClick={() => setPicks(movePick(picks, i, -1))}>
+                    <IconButton
+                      size="small"
+                      aria-label="Move up"
+                      disabled={i === 0}
+                      onClick={() => setPicks(movePick(picks, i, -1))}
+                    >
                       <ArrowUpwardIcon fontSize="small" />
                     </IconButton>
-                    <IconButton size="small" aria-label="Move down" disabled={i === picks.length - 1} onClick={() => setPicks(movePick(picks, i, 1))}>
+                    <IconButton
+                      size="small"
+                      aria-label="Move down"
+                      disabled={i === picks.length - 1}
+                      onClick={() => setPicks(movePick(picks, i, 1))}
+                    >
                       <ArrowDownwardIcon fontSize="small" />
                     </IconButton>
-                    <IconButton size="small" aria-label="Remove" onClick={() => setPicks(picks.filter((x) => x.key !== p.key))}>
+                    <IconButton
+                      size="small"
+                      aria-label="Remove"
+                      onClick={() => setPicks(picks.filter((x) => x.key !== p.key))}
+                    >
                       <CloseIcon fontSize="small" />
                     </IconButton>
                   </>
                 }
                 sx={{ pr: 14 }}
               >
-                <ListItemText primary={`${i + 1}. ${p.input || p.key}`} secondary={p.reference} slotProps={{ primary: { noWrap: true }, secondary: { noWrap: true } }} />
+                <ListItemText
+                  primary={`${i + 1}. ${p.input || p.key}`}
+                  secondary={p.reference}
+                  slotProps={{ primary: { noWrap: true }, secondary: { noWrap: true } }}
+                />
               </ListItem>
             ))}
           </List>
@@ -167,7 +238,12 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
           sx={{ flex: 1 }}
           slotProps={{ htmlInput: { 'data-testid': 'demo-message', maxLength: 500 } }}
         />
-        <Button variant="contained" onClick={() => void save()} disabled={busy || picks.length === 0 || versionId === null} data-testid="demo-save">
+        <Button
+          variant="contained"
+          onClick={() => void save()}
+          disabled={busy || picks.length === 0 || versionId === null}
+          data-testid="demo-save"
+        >
           Save set
         </Button>
         <Button onClick={onCancel} disabled={busy}>
@@ -182,7 +258,12 @@ export function DemonstrationBuilder({ options, base, onSaved, onCancel }: Demon
 }
 
 /** The rows with these keys in the training split, in the keys' order; a key not found stays, shown by its key. */
-async function findRows(api: Api, versionId: string, keys: readonly string[], roles: DatasetRoles): Promise<PickedRow[]> {
+async function findRows(
+  api: Api,
+  versionId: string,
+  keys: readonly string[],
+  roles: DatasetRoles,
+): Promise<PickedRow[]> {
   const found = new Map<string, PickedRow>();
   const wanted = new Set(keys);
   for (let i = 0, total = Infinity; i < SCAN_PAGES && i * SCAN_PAGE < total && found.size < wanted.size; i++) {

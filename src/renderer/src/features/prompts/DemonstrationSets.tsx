@@ -10,7 +10,15 @@ import { shortDate } from './format';
 import { selectionText } from './SelectionField';
 import type { DatasetOption } from './usePromptsData';
 
-export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly DemonstrationSetVersion[]; options: readonly DatasetOption[]; onSaved: () => void }) {
+export function DemonstrationSets({
+  sets,
+  options,
+  onSaved,
+}: {
+  sets: readonly DemonstrationSetVersion[];
+  options: readonly DatasetOption[];
+  onSaved: () => void;
+}) {
   // null: no builder; 'new': a new set; otherwise the set version a new version starts from.
   const [building, setBuilding] = useState<'new' | DemonstrationSetVersion | null>(null);
   const groups = groupBySet(sets);
@@ -21,7 +29,12 @@ export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly D
         <Typography variant="h6" component="h2" sx={{ flex: 1 }}>
           Demonstration sets
         </Typography>
-        <Button variant="contained" onClick={() => setBuilding('new')} disabled={building !== null || options.length === 0} data-testid="demo-new">
+        <Button
+          variant="contained"
+          onClick={() => setBuilding('new')}
+          disabled={building !== null || options.length === 0}
+          data-testid="demo-new"
+        >
           New demonstration set
         </Button>
       </Stack>
@@ -41,7 +54,9 @@ export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly D
       )}
       {groups.length === 0 ? (
         <Typography color="text.secondary" data-testid="demo-sets-empty">
-          {options.length === 0 ? 'No demonstration sets yet. Import a dataset first: examples come from its training split.' : 'No demonstration sets yet.'}
+          {options.length === 0
+            ? 'No demonstration sets yet. Import a dataset first: examples come from its training split.'
+            : 'No demonstration sets yet.'}
         </Typography>
       ) : (
         <Paper variant="outlined">
@@ -52,7 +67,12 @@ export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly D
                   <Typography variant="subtitle1" sx={{ flex: 1 }} data-testid="demo-set-name">
                     {latest.name}
                   </Typography>
-                  <Button size="small" onClick={() => setBuilding(latest)} disabled={building !== null} data-testid="demo-set-new-version">
+                  <Button
+                    size="small"
+                    onClick={() => setBuilding(latest)}
+                    disabled={building !== null}
+                    data-testid="demo-set-new-version"
+                  >
                     New version
                   </Button>
                 </Stack>
@@ -60,7 +80,8 @@ export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly D
                   {[latest, ...older].map((v) => (
                     <Box component="li" key={v.id} data-testid="demo-set-version" sx={{ py: 0.25 }}>
                       <Typography variant="body2">
-                        v{v.version} · {v.rowKeys.length} example{v.rowKeys.length === 1 ? '' : 's'} from {datasetLabel(v.datasetVersionId)}
+                        v{v.version} · {v.rowKeys.length} example{v.rowKeys.length === 1 ? '' : 's'} from{' '}
+                        {datasetLabel(v.datasetVersionId)}
                         {v.selection.kind === 'fixed' ? '' : ` · per input: ${selectionText(v.selection)}`}
                       </Typography>
                       <Typography variant="caption" color="text.secondary">
@@ -80,8 +101,12 @@ export function DemonstrationSets({ sets, options, onSaved }: { sets: readonly D
 }
 
 /** Versions grouped by set, each group newest first (the service orders by set name, then version descending). */
-function groupBySet(sets: readonly DemonstrationSetVersion[]): [DemonstrationSetVersion, ...DemonstrationSetVersion[]][] {
+function groupBySet(
+  sets: readonly DemonstrationSetVersion[],
+): [DemonstrationSetVersion, ...DemonstrationSetVersion[]][] {
   const groups = new Map<string, DemonstrationSetVersion[]>();
   for (const v of sets) groups.set(v.setId, [...(groups.get(v.setId) ?? []), v]);
-  return [...groups.values()].map((g) => g.sort((a, b) => b.version - a.version) as [DemonstrationSetVersion, ...DemonstrationSetVersion[]]);
+  return [...groups.values()].map(
+    (g) => g.sort((a, b) => b.version - a.version) as [DemonstrationSetVersion, ...DemonstrationSetVersion[]],
+  );
 }

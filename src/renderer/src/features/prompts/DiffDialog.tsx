@@ -1,11 +1,28 @@
 // Two template versions side by side in Monaco's diff editor (source, and the system message when either has one).
-import { Box, Button, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, Typography } from '@mui/material';
+import {
+  Box,
+  Button,
+  CircularProgress,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Typography,
+} from '@mui/material';
 import { lazy, Suspense } from 'react';
 import type { TemplateVersion } from '../../../../shared/contract';
 
 const TemplateDiff = lazy(() => import('../../editor/TemplateDiff'));
 
-export function DiffDialog({ original, modified, onClose }: { original: TemplateVersion; modified: TemplateVersion; onClose: () => void }) {
+export function DiffDialog({
+  original,
+  modified,
+  onClose,
+}: {
+  original: TemplateVersion;
+  modified: TemplateVersion;
+  onClose: () => void;
+}) {
   const systems = original.system !== null || modified.system !== null;
   return (
     <Dialog open onClose={onClose} maxWidth="lg" fullWidth data-testid="template-diff-dialog">
@@ -20,7 +37,12 @@ export function DiffDialog({ original, modified, onClose }: { original: Template
               <Typography variant="subtitle2" sx={{ mb: 1 }}>
                 System message
               </Typography>
-              <TemplateDiff original={original.system ?? ''} modified={modified.system ?? ''} testId="template-diff-system" height={140} />
+              <TemplateDiff
+                original={original.system ?? ''}
+                modified={modified.system ?? ''}
+                testId="template-diff-system"
+                height={140}
+              />
             </Box>
           )}
         </Suspense>

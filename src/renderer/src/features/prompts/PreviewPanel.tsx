@@ -4,7 +4,18 @@
 // row (PreviewRun.tsx).
 import NavigateBeforeIcon from '@mui/icons-material/NavigateBefore';
 import NavigateNextIcon from '@mui/icons-material/NavigateNext';
-import { Alert, Box, Chip, IconButton, LinearProgress, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Chip,
+  IconButton,
+  LinearProgress,
+  MenuItem,
+  Paper,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useEffect, useState } from 'react';
 import type { DatasetVersion, DemonstrationSetVersion } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
@@ -70,7 +81,10 @@ export function PreviewPanel(props: PreviewPanelProps) {
   const modelId = usable.some((m) => m.id === modelPick) ? modelPick : (usable[0]?.id ?? '');
   const ofModel = (adapters.data ?? []).filter((a) => a.modelId === modelId);
   const adapterId = ofModel.some((a) => a.id === adapterPick) ? adapterPick : null;
-  const request = ready && fields !== null ? { template, datasetVersionId, rowIdx, demonstrationSetVersionId: chosenSet?.id ?? null } : null;
+  const request =
+    ready && fields !== null
+      ? { template, datasetVersionId, rowIdx, demonstrationSetVersionId: chosenSet?.id ?? null }
+      : null;
   const preview = usePreview(request && { ...request, modelId: modelId === '' ? null : modelId });
   const run = usePromptRun();
   const canRun = request !== null && modelId !== '' && !run.busy;
@@ -80,21 +94,49 @@ export function PreviewPanel(props: PreviewPanelProps) {
   const onKeyDown = useRunShortcuts({ run: startRun, cancel: run.cancel, busy: run.busy });
 
   return (
-    <Paper variant="outlined" sx={{ p: 2, outline: 'none' }} data-testid="template-preview" tabIndex={-1} onKeyDown={onKeyDown}>
+    <Paper
+      variant="outlined"
+      sx={{ p: 2, outline: 'none' }}
+      data-testid="template-preview"
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+    >
       <Typography variant="subtitle1" component="h2" sx={{ mb: 1.5 }}>
         Preview
       </Typography>
       <Stack spacing={1.5}>
-        <DatasetVersionSelect options={options} value={datasetVersionId} onChange={onDatasetChange} label="Dataset" testId="preview-dataset" />
+        <DatasetVersionSelect
+          options={options}
+          value={datasetVersionId}
+          onChange={onDatasetChange}
+          label="Dataset"
+          testId="preview-dataset"
+        />
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-          <IconButton aria-label="Previous row" onClick={() => goTo(rowIdx - 1)} disabled={!ready || rowIdx === 0} data-testid="preview-prev">
+          <IconButton
+            aria-label="Previous row"
+            onClick={() => goTo(rowIdx - 1)}
+            disabled={!ready || rowIdx === 0}
+            data-testid="preview-prev"
+          >
             <NavigateBeforeIcon />
           </IconButton>
-          <RowNumberField key={`${datasetVersionId ?? ''}:${rowIdx}`} value={rowIdx + 1} max={rowCount} disabled={!ready} onCommit={(n) => goTo(n - 1)} />
+          <RowNumberField
+            key={`${datasetVersionId ?? ''}:${rowIdx}`}
+            value={rowIdx + 1}
+            max={rowCount}
+            disabled={!ready}
+            onCommit={(n) => goTo(n - 1)}
+          />
           <Typography variant="body2" color="text.secondary" data-testid="preview-row-count">
             of {rowCount.toLocaleString('en-US')}
           </Typography>
-          <IconButton aria-label="Next row" onClick={() => goTo(rowIdx + 1)} disabled={!ready || rowIdx >= rowCount - 1} data-testid="preview-next">
+          <IconButton
+            aria-label="Next row"
+            onClick={() => goTo(rowIdx + 1)}
+            disabled={!ready || rowIdx >= rowCount - 1}
+            data-testid="preview-next"
+          >
             <NavigateNextIcon />
           </IconButton>
         </Stack>
@@ -105,7 +147,10 @@ export function PreviewPanel(props: PreviewPanelProps) {
           value={chosenSet?.id ?? ''}
           onChange={(e) => setSetVersionId(e.target.value === '' ? null : e.target.value)}
           helperText={`A demonstration set, given to the template as ${EXAMPLES_VARIABLE}.`}
-          slotProps={{ select: { displayEmpty: true, SelectDisplayProps: { 'data-testid': 'preview-examples' } as object }, inputLabel: { shrink: true } }}
+          slotProps={{
+            select: { displayEmpty: true, SelectDisplayProps: { 'data-testid': 'preview-examples' } as object },
+            inputLabel: { shrink: true },
+          }}
         >
           <MenuItem value="">None</MenuItem>
           {sets.map((s) => (
@@ -115,7 +160,15 @@ export function PreviewPanel(props: PreviewPanelProps) {
           ))}
         </TextField>
         {dataset && fields && <FieldCheck fields={fields} dataset={dataset} hasExamples={chosenSet !== null} />}
-        <ModelPickers models={usable} modelId={modelId} onModel={setModelPick} adapters={ofModel} adapterId={adapterId} onAdapter={setAdapterPick} disabled={run.busy} />
+        <ModelPickers
+          models={usable}
+          modelId={modelId}
+          onModel={setModelPick}
+          adapters={ofModel}
+          adapterId={adapterId}
+          onAdapter={setAdapterPick}
+          disabled={run.busy}
+        />
         {fields === null && (
           <Typography variant="body2" color="text.secondary" data-testid="preview-unparsed">
             The template does not parse yet; the preview follows as soon as it does.
@@ -126,16 +179,26 @@ export function PreviewPanel(props: PreviewPanelProps) {
         {ready && fields !== null && preview.rendered && preview.error === undefined && (
           <Stack spacing={1.5}>
             <TemplateWarnings warnings={preview.rendered.warnings} testId="preview-warnings" />
-            {preview.rendered.chat && preview.rendered.system !== null && <TextBlock label="System message" text={preview.rendered.system} testId="preview-system" />}
+            {preview.rendered.chat && preview.rendered.system !== null && (
+              <TextBlock label="System message" text={preview.rendered.system} testId="preview-system" />
+            )}
             <TextBlock
-              label={preview.rendered.chat ? "User turn (sent through the model's chat template)" : 'Completion text (the model continues it)'}
+              label={
+                preview.rendered.chat
+                  ? "User turn (sent through the model's chat template)"
+                  : 'Completion text (the model continues it)'
+              }
               text={preview.rendered.text}
               testId="preview-text"
             />
             {preview.rendered.tokens !== undefined && preview.rendered.contextLength !== undefined && (
               <TokenBudget tokens={preview.rendered.tokens} contextLength={preview.rendered.contextLength} />
             )}
-            <TextBlock label="Reference (the expected output)" text={preview.rendered.reference ?? '(this dataset has no reference)'} testId="preview-reference" />
+            <TextBlock
+              label="Reference (the expected output)"
+              text={preview.rendered.reference ?? '(this dataset has no reference)'}
+              testId="preview-reference"
+            />
           </Stack>
         )}
         <RunOutput view={run.view} canRun={canRun} onRun={startRun} onCancel={run.cancel} />
@@ -145,7 +208,17 @@ export function PreviewPanel(props: PreviewPanelProps) {
 }
 
 /** A row number that is taken when the field is left or Enter is pressed, not on every keystroke. */
-function RowNumberField({ value, max, disabled, onCommit }: { value: number; max: number; disabled: boolean; onCommit: (n: number) => void }) {
+function RowNumberField({
+  value,
+  max,
+  disabled,
+  onCommit,
+}: {
+  value: number;
+  max: number;
+  disabled: boolean;
+  onCommit: (n: number) => void;
+}) {
   const [text, setText] = useState(String(value));
   const commit = () => {
     const n = Number(text);
@@ -169,7 +242,15 @@ function RowNumberField({ value, max, disabled, onCommit }: { value: number; max
   );
 }
 
-function FieldCheck({ fields, dataset, hasExamples }: { fields: readonly string[]; dataset: DatasetVersion; hasExamples: boolean }) {
+function FieldCheck({
+  fields,
+  dataset,
+  hasExamples,
+}: {
+  fields: readonly string[];
+  dataset: DatasetVersion;
+  hasExamples: boolean;
+}) {
   const check = checkFields(fields, { fields: dataset.fields.map((f) => f.name), roles: dataset.roles });
   const shown = fields.filter((f) => f !== EXAMPLES_VARIABLE);
   return (
@@ -184,19 +265,26 @@ function FieldCheck({ fields, dataset, hasExamples }: { fields: readonly string[
           </Typography>
         )}
         {shown.map((f) => (
-          <Chip key={f} size="small" label={f} color={check.missing.includes(f) ? 'warning' : 'default'} variant="outlined" />
+          <Chip
+            key={f}
+            size="small"
+            label={f}
+            color={check.missing.includes(f) ? 'warning' : 'default'}
+            variant="outlined"
+          />
         ))}
       </Stack>
       {check.missing.length > 0 && (
         <Alert severity="warning" sx={{ mt: 1 }} data-testid="preview-missing-fields">
-          {dataset.name} v{dataset.version} has no field {check.missing.join(', ')}: {check.missing.length === 1 ? 'it renders' : 'they render'} empty. Its
-          fields are {dataset.fields.map((f) => f.name).join(', ')}.
+          {dataset.name} v{dataset.version} has no field {check.missing.join(', ')}:{' '}
+          {check.missing.length === 1 ? 'it renders' : 'they render'} empty. Its fields are{' '}
+          {dataset.fields.map((f) => f.name).join(', ')}.
         </Alert>
       )}
       {check.reference !== null && (
         <Alert severity="info" sx={{ mt: 1 }} data-testid="preview-reference-used">
-          {check.reference} is the expected output: it is left out of prompts, so it renders empty here. Show it in examples
-          as ex.{check.reference}.
+          {check.reference} is the expected output: it is left out of prompts, so it renders empty here. Show it in
+          examples as ex.{check.reference}.
         </Alert>
       )}
       {check.usesExamples && !hasExamples && (

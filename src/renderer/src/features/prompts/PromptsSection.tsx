@@ -27,7 +27,11 @@ export function PromptsSection({ section }: { section: Section }) {
   if (list === undefined) {
     return (
       <Box sx={{ display: 'grid', placeItems: 'center', p: 6 }}>
-        {templates.error !== undefined ? <ErrorAlert error={templates.error} testId="templates-error" /> : <CircularProgress aria-label="Loading templates" />}
+        {templates.error !== undefined ? (
+          <ErrorAlert error={templates.error} testId="templates-error" />
+        ) : (
+          <CircularProgress aria-label="Loading templates" />
+        )}
       </Box>
     );
   }
@@ -35,14 +39,23 @@ export function PromptsSection({ section }: { section: Section }) {
   const empty = list.length === 0;
   const current = selected === 'new' ? null : (list.find((t) => t.id === selected) ?? list[0] ?? null);
   const templateKey = current?.id ?? 'new';
-  const previewDatasetId = previewDataset(templateKey, current ? current.latest.fields : null, choice, options.map((o) => o.versionId), newest.data ?? []);
-  const choose = (versionId: string) => setChoice((c) => ({ byTemplate: { ...c.byTemplate, [templateKey]: versionId }, last: versionId }));
+  const previewDatasetId = previewDataset(
+    templateKey,
+    current ? current.latest.fields : null,
+    choice,
+    options.map((o) => o.versionId),
+    newest.data ?? [],
+  );
+  const choose = (versionId: string) =>
+    setChoice((c) => ({ byTemplate: { ...c.byTemplate, [templateKey]: versionId }, last: versionId }));
   const saved = (v: TemplateVersion) => {
     // Shown at once; templates.onChanged reloads the list from the service too.
     const known = list.find((t) => t.id === v.templateId);
     const next: TemplateSummary[] = known
       ? list.map((t) => (t.id === v.templateId ? { ...t, latest: v, versions: t.versions + 1 } : t))
-      : [...list, { id: v.templateId, name: v.name, latest: v, versions: 1 }].sort((a, b) => a.name.localeCompare(b.name));
+      : [...list, { id: v.templateId, name: v.name, latest: v, versions: 1 }].sort((a, b) =>
+          a.name.localeCompare(b.name),
+        );
     templates.set(next);
     setSelected(v.templateId);
   };
@@ -71,7 +84,12 @@ export function PromptsSection({ section }: { section: Section }) {
         <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start' }}>
           {!empty && (
             <Stack spacing={1.5} sx={{ flexShrink: 0 }}>
-              <Button variant="contained" onClick={() => setSelected('new')} disabled={current === null} data-testid="template-new">
+              <Button
+                variant="contained"
+                onClick={() => setSelected('new')}
+                disabled={current === null}
+                data-testid="template-new"
+              >
                 New template
               </Button>
               <TemplateList templates={list} selectedId={current?.id ?? null} onSelect={setSelected} />

@@ -5,7 +5,13 @@ import { ErrorAlert } from '../../components/ErrorReporter';
 import { shortDate } from './format';
 import { TextBlock } from './TextBlock';
 
-export function ReadOnlyVersion(props: { version: TemplateVersion; restoring: boolean; error: unknown; onRestore: () => void; onBack: () => void }) {
+export function ReadOnlyVersion(props: {
+  version: TemplateVersion;
+  restoring: boolean;
+  error: unknown;
+  onRestore: () => void;
+  onBack: () => void;
+}) {
   const { version: v, restoring, error, onRestore, onBack } = props;
   return (
     <Stack spacing={2} data-testid="template-readonly">
@@ -14,9 +20,13 @@ export function ReadOnlyVersion(props: { version: TemplateVersion; restoring: bo
       </Alert>
       <TextBlock label="Template" text={v.source} testId="template-readonly-source" maxHeight={400} />
       <Typography variant="body2">
-        {v.chat ? "Chat: sent as a user turn through the model's chat template." : 'Raw completion: the model continues the text.'}
+        {v.chat
+          ? "Chat: sent as a user turn through the model's chat template."
+          : 'Raw completion: the model continues the text.'}
       </Typography>
-      {v.chat && v.system !== null && <TextBlock label="System message" text={v.system} testId="template-readonly-system" />}
+      {v.chat && v.system !== null && (
+        <TextBlock label="System message" text={v.system} testId="template-readonly-system" />
+      )}
       <Stack direction="row" spacing={0.5} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="body2" color="text.secondary" sx={{ mr: 0.5 }}>
           Fields used:

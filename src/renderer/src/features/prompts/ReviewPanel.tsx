@@ -5,7 +5,12 @@ import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import ErrorIcon from '@mui/icons-material/Error';
 import { Alert, Box, Button, Chip, LinearProgress, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { TEMPLATE_STATUS_LABELS, type TemplateCheckReport, type TemplateStatus, type TemplateVersion } from '../../../../shared/contract';
+import {
+  TEMPLATE_STATUS_LABELS,
+  type TemplateCheckReport,
+  type TemplateStatus,
+  type TemplateVersion,
+} from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { TemplateWarnings } from '../../components/TemplateWarnings';
@@ -41,7 +46,11 @@ export function ReviewPanel({ version, datasets, datasetVersionId, onChanged }: 
         <Typography variant="subtitle1" component="h2" sx={{ flex: 1 }}>
           Review of version {version.version}
         </Typography>
-        <Chip label={TEMPLATE_STATUS_LABELS[version.status]} color={STATUS_COLORS[version.status]} data-testid="template-status" />
+        <Chip
+          label={TEMPLATE_STATUS_LABELS[version.status]}
+          color={STATUS_COLORS[version.status]}
+          data-testid="template-status"
+        />
       </Stack>
       <Typography variant="body2" color="text.secondary">
         Written by {version.authorName ?? 'an unknown author'} on {shortDate(version.createdAt)}.
@@ -58,10 +67,23 @@ export function ReviewPanel({ version, datasets, datasetVersionId, onChanged }: 
       )}
       {movesFrom(version.status).length > 0 && (
         <Stack spacing={1} sx={{ mt: 1.5 }}>
-          <TextField size="small" label="Note (optional)" value={note} onChange={(e) => setNote(e.target.value)} slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'template-status-note' } }} />
+          <TextField
+            size="small"
+            label="Note (optional)"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'template-status-note' } }}
+          />
           <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
             {movesFrom(version.status).map((to) => (
-              <Button key={to} size="small" variant={to === 'approved' || to === 'in-review' ? 'contained' : 'outlined'} disabled={busy} onClick={() => void move(to)} data-testid={`template-move-${to}`}>
+              <Button
+                key={to}
+                size="small"
+                variant={to === 'approved' || to === 'in-review' ? 'contained' : 'outlined'}
+                disabled={busy}
+                onClick={() => void move(to)}
+                data-testid={`template-move-${to}`}
+              >
                 {MOVE_LABELS[to]}
               </Button>
             ))}
@@ -71,12 +93,22 @@ export function ReviewPanel({ version, datasets, datasetVersionId, onChanged }: 
       <Box sx={{ mt: 1 }}>
         <ErrorAlert error={error} testId="template-status-error" />
       </Box>
-      {version.status !== 'deprecated' && <Checks version={version} datasets={datasets} initialDatasetId={datasetVersionId} />}
+      {version.status !== 'deprecated' && (
+        <Checks version={version} datasets={datasets} initialDatasetId={datasetVersionId} />
+      )}
     </Paper>
   );
 }
 
-function Checks({ version, datasets, initialDatasetId }: { version: TemplateVersion; datasets: readonly DatasetOption[]; initialDatasetId: string | null }) {
+function Checks({
+  version,
+  datasets,
+  initialDatasetId,
+}: {
+  version: TemplateVersion;
+  datasets: readonly DatasetOption[];
+  initialDatasetId: string | null;
+}) {
   const api = useApi();
   const models = useModelList();
   const last = useLoad((a) => a.templates.lastChecks({ versionId: version.id }), [version.id]);
@@ -89,7 +121,11 @@ function Checks({ version, datasets, initialDatasetId }: { version: TemplateVers
 
   const run = () => {
     if (chosenDataset === null || chosenModel === '') return;
-    void submit(async () => last.set(await api.templates.checks({ versionId: version.id, datasetVersionId: chosenDataset, modelId: chosenModel })));
+    void submit(async () =>
+      last.set(
+        await api.templates.checks({ versionId: version.id, datasetVersionId: chosenDataset, modelId: chosenModel }),
+      ),
+    );
   };
 
   return (
@@ -98,16 +134,36 @@ function Checks({ version, datasets, initialDatasetId }: { version: TemplateVers
         Checks before approval
       </Typography>
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
-        <DatasetVersionSelect options={datasets} value={chosenDataset} onChange={setDatasetId} label="Validation rows of" testId="checks-dataset" />
-        <TextField select size="small" label="Model" value={chosenModel} onChange={(e) => setModelId(e.target.value)} sx={{ minWidth: 180 }} disabled={usable.length === 0}
-          helperText={usable.length === 0 ? 'Add a model in Models first.' : undefined} slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'checks-model' } as object } }}>
+        <DatasetVersionSelect
+          options={datasets}
+          value={chosenDataset}
+          onChange={setDatasetId}
+          label="Validation rows of"
+          testId="checks-dataset"
+        />
+        <TextField
+          select
+          size="small"
+          label="Model"
+          value={chosenModel}
+          onChange={(e) => setModelId(e.target.value)}
+          sx={{ minWidth: 180 }}
+          disabled={usable.length === 0}
+          helperText={usable.length === 0 ? 'Add a model in Models first.' : undefined}
+          slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'checks-model' } as object } }}
+        >
           {usable.map((m) => (
             <MenuItem key={m.id} value={m.id}>
               {m.name}
             </MenuItem>
           ))}
         </TextField>
-        <Button variant="outlined" onClick={() => void run()} disabled={running || chosenDataset === null || chosenModel === ''} data-testid="checks-run">
+        <Button
+          variant="outlined"
+          onClick={() => void run()}
+          disabled={running || chosenDataset === null || chosenModel === ''}
+          data-testid="checks-run"
+        >
           Run checks
         </Button>
       </Stack>
@@ -121,7 +177,11 @@ function Checks({ version, datasets, initialDatasetId }: { version: TemplateVers
 function CheckReport({ report }: { report: TemplateCheckReport }) {
   const line = (name: string, outcome: 'passed' | 'failed', message: string, testId: string) => (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }} data-testid={testId} data-outcome={outcome}>
-      {outcome === 'passed' ? <CheckCircleIcon color="success" fontSize="small" /> : <ErrorIcon color="error" fontSize="small" />}
+      {outcome === 'passed' ? (
+        <CheckCircleIcon color="success" fontSize="small" />
+      ) : (
+        <ErrorIcon color="error" fontSize="small" />
+      )}
       <Typography variant="body2">
         <strong>{name}:</strong> {message}
       </Typography>
@@ -130,7 +190,8 @@ function CheckReport({ report }: { report: TemplateCheckReport }) {
   return (
     <Stack spacing={0.75} sx={{ mt: 1.5 }} data-testid="checks-report" data-passed={report.passed}>
       <Alert severity={report.passed ? 'success' : 'error'} sx={{ py: 0 }}>
-        {report.passed ? 'All checks passed' : 'A check failed: approval is refused until the checks pass'} ({shortDate(report.ranAt)})
+        {report.passed ? 'All checks passed' : 'A check failed: approval is refused until the checks pass'} (
+        {shortDate(report.ranAt)})
       </Alert>
       {line('Renders every validation row', report.render.outcome, report.render.message, 'check-render')}
       {report.render.failures.length > 0 && (
@@ -148,7 +209,13 @@ function CheckReport({ report }: { report: TemplateCheckReport }) {
         Counted with {report.budget.method.charAt(0).toLowerCase() + report.budget.method.slice(1)}
       </Typography>
       {line('Prompt-leakage probe', report.leakage.outcome, report.leakage.message, 'check-leakage')}
-      {report.target && line('Reads no part of the answer (target leakage)', report.target.outcome, report.target.message, 'check-target')}
+      {report.target &&
+        line(
+          'Reads no part of the answer (target leakage)',
+          report.target.outcome,
+          report.target.message,
+          'check-target',
+        )}
     </Stack>
   );
 }

@@ -14,24 +14,60 @@ export function selectionText(s: DemonstrationSelection): string {
   }
 }
 
-export function SelectionField({ value, onChange, max }: { value: DemonstrationSelection; onChange: (s: DemonstrationSelection) => void; max: number }) {
+export function SelectionField({
+  value,
+  onChange,
+  max,
+}: {
+  value: DemonstrationSelection;
+  onChange: (s: DemonstrationSelection) => void;
+  max: number;
+}) {
   const k = value.kind === 'fixed' ? Math.min(3, Math.max(1, max)) : value.k;
   const setKind = (kind: DemonstrationSelection['kind']) =>
-    onChange(kind === 'fixed' ? { kind } : kind === 'random' ? { kind, k, seed: value.kind === 'random' ? value.seed : 1 } : { kind, k });
-  const number = (text: string, min: number, top: number) => Math.max(min, Math.min(top, Math.floor(Number(text) || min)));
+    onChange(
+      kind === 'fixed'
+        ? { kind }
+        : kind === 'random'
+          ? { kind, k, seed: value.kind === 'random' ? value.seed : 1 }
+          : { kind, k },
+    );
+  const number = (text: string, min: number, top: number) =>
+    Math.max(min, Math.min(top, Math.floor(Number(text) || min)));
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }} data-testid="demo-selection">
-      <TextField select size="small" label="Per input, show" value={value.kind} onChange={(e) => setKind(e.target.value as DemonstrationSelection['kind'])} sx={{ minWidth: 220 }}
-        slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'demo-selection-kind' } as object } }}>
+      <TextField
+        select
+        size="small"
+        label="Per input, show"
+        value={value.kind}
+        onChange={(e) => setKind(e.target.value as DemonstrationSelection['kind'])}
+        sx={{ minWidth: 220 }}
+        slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'demo-selection-kind' } as object } }}
+      >
         <MenuItem value="fixed">All, in this order</MenuItem>
         <MenuItem value="random">k at random (seeded)</MenuItem>
         <MenuItem value="similar">The k most similar</MenuItem>
       </TextField>
       {value.kind !== 'fixed' && (
-        <TextField size="small" type="number" label="k" value={value.k} sx={{ width: 80 }} onChange={(e) => onChange({ ...value, k: number(e.target.value, 1, 64) })} />
+        <TextField
+          size="small"
+          type="number"
+          label="k"
+          value={value.k}
+          sx={{ width: 80 }}
+          onChange={(e) => onChange({ ...value, k: number(e.target.value, 1, 64) })}
+        />
       )}
       {value.kind === 'random' && (
-        <TextField size="small" type="number" label="Seed" value={value.seed} sx={{ width: 110 }} onChange={(e) => onChange({ ...value, seed: number(e.target.value, 0, 0xffff_ffff) })} />
+        <TextField
+          size="small"
+          type="number"
+          label="Seed"
+          value={value.seed}
+          sx={{ width: 110 }}
+          onChange={(e) => onChange({ ...value, seed: number(e.target.value, 0, 0xffff_ffff) })}
+        />
       )}
     </Stack>
   );

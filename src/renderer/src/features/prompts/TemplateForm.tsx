@@ -1,7 +1,19 @@
 // The editable template: name (a new template only), the Jinja source in the Monaco TemplateEditor, the chat switch
 // and system message, a version message and "Save version" (Ctrl/Cmd+S, bound by the workbench). A save error from
 // the service (a parse error with its hint, a missing name) shows here; nothing is saved then.
-import { Alert, AlertTitle, Box, Button, Chip, CircularProgress, FormControlLabel, Stack, Switch, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  AlertTitle,
+  Box,
+  Button,
+  Chip,
+  CircularProgress,
+  FormControlLabel,
+  Stack,
+  Switch,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { lazy, Suspense } from 'react';
 import { UserError } from '../../../../shared/errors';
 import { ErrorAlert } from '../../components/ErrorReporter';
@@ -45,7 +57,24 @@ export interface TemplateFormProps {
 }
 
 export function TemplateForm(props: TemplateFormProps) {
-  const { draft, onChange, isNew, editorKey, fields, parses, dirty, saving, saveError, notice, onSave, onInsertExamples, onGuided, datasetFields, reference, row } = props;
+  const {
+    draft,
+    onChange,
+    isNew,
+    editorKey,
+    fields,
+    parses,
+    dirty,
+    saving,
+    saveError,
+    notice,
+    onSave,
+    onInsertExamples,
+    onGuided,
+    datasetFields,
+    reference,
+    row,
+  } = props;
   const part = saveErrorPart(saveError);
   const nameError = part === 'name' && saveError instanceof UserError ? fieldErrorText(saveError) : undefined;
   const set = <K extends keyof TemplateDraft>(key: K, value: TemplateDraft[K]) => onChange({ ...draft, [key]: value });
@@ -75,7 +104,13 @@ export function TemplateForm(props: TemplateFormProps) {
           row={row ?? null}
         />
       </Suspense>
-      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', minHeight: 32 }} data-testid="template-fields">
+      <Stack
+        direction="row"
+        spacing={1}
+        useFlexGap
+        sx={{ alignItems: 'center', flexWrap: 'wrap', minHeight: 32 }}
+        data-testid="template-fields"
+      >
         <Typography variant="body2" color="text.secondary">
           Fields used:
         </Typography>
@@ -86,7 +121,15 @@ export function TemplateForm(props: TemplateFormProps) {
         ) : (
           fields.map((field) => <Chip key={field} label={field} size="small" />)
         )}
-        {!parses && <Chip size="small" color="warning" variant="outlined" label="not parsed yet" data-testid="template-unparsed" />}
+        {!parses && (
+          <Chip
+            size="small"
+            color="warning"
+            variant="outlined"
+            label="not parsed yet"
+            data-testid="template-unparsed"
+          />
+        )}
         <Box sx={{ flex: 1 }} />
         {onGuided && (
           <Button size="small" onClick={onGuided} data-testid="template-guided">
@@ -107,11 +150,20 @@ export function TemplateForm(props: TemplateFormProps) {
       )}
       <Box>
         <FormControlLabel
-          control={<Switch checked={draft.chat} onChange={(e) => set('chat', e.target.checked)} slotProps={{ input: { 'aria-label': 'Chat' } }} data-testid="template-chat" />}
+          control={
+            <Switch
+              checked={draft.chat}
+              onChange={(e) => set('chat', e.target.checked)}
+              slotProps={{ input: { 'aria-label': 'Chat' } }}
+              data-testid="template-chat"
+            />
+          }
           label="Chat"
         />
         <Typography variant="caption" color="text.secondary" component="p">
-          {draft.chat ? "On: the text is sent as a user turn through the model's chat template." : 'Off: raw completion, the model continues the text as it is.'}
+          {draft.chat
+            ? "On: the text is sent as a user turn through the model's chat template."
+            : 'Off: raw completion, the model continues the text as it is.'}
         </Typography>
       </Box>
       <TextField
@@ -135,12 +187,25 @@ export function TemplateForm(props: TemplateFormProps) {
           sx={{ flex: 1 }}
           slotProps={{ htmlInput: { 'data-testid': 'template-message', maxLength: 500 } }}
         />
-        <Button variant="contained" onClick={onSave} disabled={saving || (!isNew && !dirty)} data-testid="template-save" sx={{ mt: 0.25 }}>
+        <Button
+          variant="contained"
+          onClick={onSave}
+          disabled={saving || (!isNew && !dirty)}
+          data-testid="template-save"
+          sx={{ mt: 0.25 }}
+        >
           Save version
         </Button>
       </Stack>
       <Typography variant="caption" color="text.secondary" data-testid="template-save-status" role="status">
-        {saving ? 'Saving…' : (notice ?? (isNew ? `${MOD_KEY_LABEL}+S saves the first version.` : dirty ? `Unsaved changes. ${MOD_KEY_LABEL}+S saves a new version.` : 'No changes since the latest version.'))}
+        {saving
+          ? 'Saving…'
+          : (notice ??
+            (isNew
+              ? `${MOD_KEY_LABEL}+S saves the first version.`
+              : dirty
+                ? `Unsaved changes. ${MOD_KEY_LABEL}+S saves a new version.`
+                : 'No changes since the latest version.'))}
       </Typography>
     </Stack>
   );

@@ -3,7 +3,15 @@ import { List, ListItemButton, ListItemText, Paper } from '@mui/material';
 import { TEMPLATE_STATUS_LABELS, type TemplateSummary } from '../../../../shared/contract';
 import { shortDate } from './format';
 
-export function TemplateList({ templates, selectedId, onSelect }: { templates: readonly TemplateSummary[]; selectedId: string | null; onSelect: (id: string) => void }) {
+export function TemplateList({
+  templates,
+  selectedId,
+  onSelect,
+}: {
+  templates: readonly TemplateSummary[];
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+}) {
   return (
     <Paper variant="outlined" sx={{ width: 240, flexShrink: 0, alignSelf: 'flex-start' }}>
       <List disablePadding data-testid="template-list" aria-label="Templates">
@@ -20,7 +28,8 @@ export function TemplateList({ templates, selectedId, onSelect }: { templates: r
               primary={<span data-testid="template-item-name">{t.name}</span>}
               secondary={
                 <span data-testid="template-item-summary">
-                  v{t.latest.version} · {t.latest.message || 'no message'} · {shortDate(t.latest.createdAt)} · {TEMPLATE_STATUS_LABELS[t.latest.status]}
+                  v{t.latest.version} · {t.latest.message || 'no message'} · {shortDate(t.latest.createdAt)} ·{' '}
+                  {TEMPLATE_STATUS_LABELS[t.latest.status]}
                 </span>
               }
             />

@@ -33,14 +33,25 @@ export interface TemplateWorkbenchProps {
 
 export function TemplateWorkbench(props: TemplateWorkbenchProps) {
   const { templateId, latestId } = props;
-  const versions = useLoad((a) => (templateId === null ? Promise.resolve([]) : a.templates.versions({ templateId })), [templateId]);
+  const versions = useLoad(
+    (a) => (templateId === null ? Promise.resolve([]) : a.templates.versions({ templateId })),
+    [templateId],
+  );
   const { reload } = versions;
   const known = versions.data?.[0]?.id ?? null;
   useEffect(() => {
     if (latestId !== null && known !== null && latestId !== known) reload();
   }, [latestId, known, reload]);
   if (versions.data === undefined) {
-    return <Box sx={{ p: 3 }}>{versions.error !== undefined ? <ErrorAlert error={versions.error} testId="template-versions-error" /> : <CircularProgress aria-label="Loading the template" />}</Box>;
+    return (
+      <Box sx={{ p: 3 }}>
+        {versions.error !== undefined ? (
+          <ErrorAlert error={versions.error} testId="template-versions-error" />
+        ) : (
+          <CircularProgress aria-label="Loading the template" />
+        )}
+      </Box>
+    );
   }
   return <Workbench {...props} versions={versions.data} setVersions={versions.set} />;
 }
@@ -56,8 +67,11 @@ function systemOf(d: TemplateDraft): string | null {
   return d.chat && d.system.trim() !== '' ? d.system : null;
 }
 
-function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]; setVersions: (v: TemplateVersion[]) => void }) {
-  const { templateId, versions, setVersions, datasets, previewDatasetId, onPreviewDatasetChange, sets, onSaved } = props;
+function Workbench(
+  props: TemplateWorkbenchProps & { versions: TemplateVersion[]; setVersions: (v: TemplateVersion[]) => void },
+) {
+  const { templateId, versions, setVersions, datasets, previewDatasetId, onPreviewDatasetChange, sets, onSaved } =
+    props;
   const api = useApi();
   const latest = versions[0] ?? null;
   const [draft, setDraft] = useState<TemplateDraft>(() => (latest ? draftOf(latest) : EMPTY_DRAFT));
@@ -96,7 +110,11 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
     setEditorKey((k) => k + 1);
   }, [templateId, details]);
 
-  const dirty = latest === null || draft.source !== latest.source || draft.chat !== latest.chat || systemOf(draft) !== latest.system;
+  const dirty =
+    latest === null ||
+    draft.source !== latest.source ||
+    draft.chat !== latest.chat ||
+    systemOf(draft) !== latest.system;
   const edit = (next: TemplateDraft) => {
     setDraft(next);
     setNotice(null);
@@ -127,7 +145,13 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
   const restore = async (v: TemplateVersion) => {
     if (templateId === null) return;
     await restoring.submit(async () => {
-      const saved = await api.templates.save({ templateId, source: v.source, system: v.system, chat: v.chat, message: `Restored version ${v.version}` });
+      const saved = await api.templates.save({
+        templateId,
+        source: v.source,
+        system: v.system,
+        chat: v.chat,
+        message: `Restored version ${v.version}`,
+      });
       setVersions([saved, ...versions]);
       setDraft(draftOf(saved));
       setEditorKey((k) => k + 1);
@@ -159,25 +183,51 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
     setEditorKey((k) => k + 1);
   };
 
-  const previewTemplate: PreviewTemplate = shown ? { versionId: shown.id } : { source: draft.source, system: systemOf(draft), chat: draft.chat };
+  const previewTemplate: PreviewTemplate = shown
+    ? { versionId: shown.id }
+    : { source: draft.source, system: systemOf(draft), chat: draft.chat };
   const previewFields = shown ? shown.fields : parsed.ok ? parsed.fields : null;
 
   return (
-    <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }} data-testid="template-workbench">
+    <Stack
+      direction="row"
+      spacing={2}
+      useFlexGap
+      sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }}
+      data-testid="template-workbench"
+    >
       <Paper variant="outlined" sx={{ p: 2, flex: '1 1 400px', minWidth: 0 }}>
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 2 }}>
-          <Typography variant="h6" component="h2" sx={{ flex: 1, overflowWrap: 'anywhere' }} data-testid="template-title">
+          <Typography
+            variant="h6"
+            component="h2"
+            sx={{ flex: 1, overflowWrap: 'anywhere' }}
+            data-testid="template-title"
+          >
             {latest ? latest.name : 'New template'}
           </Typography>
-          {latest && <Chip size="small" label={`${versions.length} version${versions.length === 1 ? '' : 's'}`} variant="outlined" />}
+          {latest && (
+            <Chip
+              size="small"
+              label={`${versions.length} version${versions.length === 1 ? '' : 's'}`}
+              variant="outlined"
+            />
+          )}
         </Stack>
         {!shown && latest && latest.status !== 'draft' && (
           <Alert severity="info" sx={{ mb: 2 }} data-testid="template-new-draft-note">
-            Version {latest.version} is {latest.status === 'in-review' ? 'in review' : latest.status}: saving your changes makes version {latest.version + 1}, a new draft.
+            Version {latest.version} is {latest.status === 'in-review' ? 'in review' : latest.status}: saving your
+            changes makes version {latest.version + 1}, a new draft.
           </Alert>
         )}
         {shown ? (
-          <ReadOnlyVersion version={shown} restoring={busy} error={restoring.error} onRestore={() => void restore(shown)} onBack={() => setShownId(null)} />
+          <ReadOnlyVersion
+            version={shown}
+            restoring={busy}
+            error={restoring.error}
+            onRestore={() => void restore(shown)}
+            onBack={() => setShownId(null)}
+          />
         ) : (
           <TemplateForm
             draft={draft}
@@ -202,8 +252,11 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
       {guided && (
         <GuidedDialog
           dataset={{
-            inputs: details?.roles.input ?? ['input'], reference: details ? details.roles.reference : 'output',
-            versionId: details?.id ?? null, name: details?.name ?? null, label: details?.roles.label ?? null,
+            inputs: details?.roles.input ?? ['input'],
+            reference: details ? details.roles.reference : 'output',
+            versionId: details?.id ?? null,
+            name: details?.name ?? null,
+            label: details?.roles.label ?? null,
           }}
           current={draft.source}
           onClose={() => setGuided(false)}
@@ -234,7 +287,13 @@ function Workbench(props: TemplateWorkbenchProps & { versions: TemplateVersion[]
             onChanged={(v) => setVersions(versions.map((x) => (x.id === v.id ? v : x)))}
           />
         )}
-        {versions.length > 0 && <VersionList versions={versions} shownId={shown?.id ?? null} onPick={(v) => setShownId(v.id === latest?.id ? null : v.id)} />}
+        {versions.length > 0 && (
+          <VersionList
+            versions={versions}
+            shownId={shown?.id ?? null}
+            onPick={(v) => setShownId(v.id === latest?.id ? null : v.id)}
+          />
+        )}
       </Stack>
     </Stack>
   );

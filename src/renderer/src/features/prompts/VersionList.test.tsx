@@ -6,8 +6,21 @@ import { VersionList } from './VersionList';
 
 function version(n: number): TemplateVersion {
   return {
-    id: `v${n}`, templateId: 't', name: 'Triage', version: n, source: `v${n}`, system: null, chat: false, message: `m${n}`, fields: [],
-    contentHash: `h${n}`, createdAt: '2026-12-07T10:00:00Z', status: 'draft', author: null, authorName: null, history: [],
+    id: `v${n}`,
+    templateId: 't',
+    name: 'Triage',
+    version: n,
+    source: `v${n}`,
+    system: null,
+    chat: false,
+    message: `m${n}`,
+    fields: [],
+    contentHash: `h${n}`,
+    createdAt: '2026-12-07T10:00:00Z',
+    status: 'draft',
+    author: null,
+    authorName: null,
+    history: [],
   };
 }
 
@@ -15,9 +28,13 @@ const compareButton = (html: string) => /<button[^>]*data-testid="template-compa
 
 describe('VersionList compare', () => {
   it('is on with two versions and nothing ticked, comparing the newest two', () => {
-    const html = markup(<VersionList versions={[version(3), version(2), version(1)]} shownId={null} onPick={() => {}} />);
+    const html = markup(
+      <VersionList versions={[version(3), version(2), version(1)]} shownId={null} onPick={() => {}} />,
+    );
     expect(compareButton(html)).not.toContain('disabled');
-    expect(textOf(<VersionList versions={[version(3), version(2), version(1)]} shownId={null} onPick={() => {}} />)).toContain('Compare v2 and v3');
+    expect(
+      textOf(<VersionList versions={[version(3), version(2), version(1)]} shownId={null} onPick={() => {}} />),
+    ).toContain('Compare v2 and v3');
   });
 
   it('is off with one version and says why', () => {

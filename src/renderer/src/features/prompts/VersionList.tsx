@@ -1,7 +1,19 @@
 // A template's history, newest first: number, status chip, author, message and date; picking one shows it (an older
 // one read-only). "Compare" opens Monaco's diff editor between the two versions ticked (the newest two when fewer
 // are ticked); with one version it stays off and says why.
-import { Button, Checkbox, Chip, List, ListItem, ListItemButton, ListItemText, Paper, Stack, Tooltip, Typography } from '@mui/material';
+import {
+  Button,
+  Checkbox,
+  Chip,
+  List,
+  ListItem,
+  ListItemButton,
+  ListItemText,
+  Paper,
+  Stack,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import { useState } from 'react';
 import { TEMPLATE_STATUS_LABELS, type TemplateVersion } from '../../../../shared/contract';
 import { comparePlan } from './compare-pair';
@@ -9,7 +21,15 @@ import { DiffDialog } from './DiffDialog';
 import { shortDate } from './format';
 import { STATUS_COLORS } from './status';
 
-export function VersionList({ versions, shownId, onPick }: { versions: readonly TemplateVersion[]; shownId: string | null; onPick: (version: TemplateVersion) => void }) {
+export function VersionList({
+  versions,
+  shownId,
+  onPick,
+}: {
+  versions: readonly TemplateVersion[];
+  shownId: string | null;
+  onPick: (version: TemplateVersion) => void;
+}) {
   const latestId = versions[0]?.id;
   const [ticked, setTicked] = useState<string[]>([]);
   const [comparing, setComparing] = useState(false);
@@ -63,7 +83,12 @@ export function VersionList({ versions, shownId, onPick }: { versions: readonly 
                 primary={
                   <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                     <span>Version {v.version}</span>
-                    <Chip size="small" label={TEMPLATE_STATUS_LABELS[v.status]} color={STATUS_COLORS[v.status]} data-testid="template-version-status" />
+                    <Chip
+                      size="small"
+                      label={TEMPLATE_STATUS_LABELS[v.status]}
+                      color={STATUS_COLORS[v.status]}
+                      data-testid="template-version-status"
+                    />
                     {v.id === latestId && <Chip size="small" label="latest" variant="outlined" />}
                   </Stack>
                 }
@@ -73,7 +98,9 @@ export function VersionList({ versions, shownId, onPick }: { versions: readonly 
           </ListItem>
         ))}
       </List>
-      {comparing && plan.ok && <DiffDialog original={plan.original} modified={plan.modified} onClose={() => setComparing(false)} />}
+      {comparing && plan.ok && (
+        <DiffDialog original={plan.original} modified={plan.modified} onClose={() => setComparing(false)} />
+      )}
     </Paper>
   );
 }

@@ -8,7 +8,8 @@ export type ComparePlan =
 
 /** versions: newest first (as templates.versions gives them); ticked: ids in the order ticked. */
 export function comparePlan(versions: readonly TemplateVersion[], ticked: readonly string[]): ComparePlan {
-  if (versions.length < 2) return { ok: false, reason: 'Save a second version of this template to compare two versions.' };
+  if (versions.length < 2)
+    return { ok: false, reason: 'Save a second version of this template to compare two versions.' };
   const chosen = versions.filter((v) => ticked.includes(v.id));
   const others = versions.filter((v) => !ticked.includes(v.id));
   const pair = [...chosen, ...others].slice(0, 2).sort((a, b) => a.version - b.version);

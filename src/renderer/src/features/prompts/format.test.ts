@@ -11,8 +11,12 @@ describe('prompts formatting', () => {
 
   it('places save errors at the name or the source', () => {
     expect(saveErrorPart(new UserError('Name the new template', { where: 'name' }))).toBe('name');
-    expect(saveErrorPart(new UserError('Invalid argument', { code: 'validation', where: 'templates.save: name' }))).toBe('name');
-    expect(saveErrorPart(new UserError('The template cannot be parsed: x', { code: 'template-syntax', where: 'source' }))).toBe('source');
+    expect(
+      saveErrorPart(new UserError('Invalid argument', { code: 'validation', where: 'templates.save: name' })),
+    ).toBe('name');
+    expect(
+      saveErrorPart(new UserError('The template cannot be parsed: x', { code: 'template-syntax', where: 'source' })),
+    ).toBe('source');
     expect(saveErrorPart(new UserError('No template t'))).toBeNull();
     expect(saveErrorPart(new BugError('boom'))).toBeNull();
   });

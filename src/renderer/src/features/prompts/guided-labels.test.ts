@@ -11,12 +11,18 @@ const triageRows = [
 
 describe('labelValues', () => {
   it("takes the label field's distinct values, sorted", () => {
-    expect(labelValues(triageRows, { label: 'category', reference: 'output' })).toEqual({ field: 'category', values: ['account', 'billing', 'shipping'] });
+    expect(labelValues(triageRows, { label: 'category', reference: 'output' })).toEqual({
+      field: 'category',
+      values: ['account', 'billing', 'shipping'],
+    });
   });
 
   it('falls back to a reference that holds a few short classes, and not to free text or JSON', () => {
     const rows = [{ s: 'noun.food' }, { s: 'verb.motion' }, { s: 'noun.food' }];
-    expect(labelValues(rows, { label: null, reference: 's' })).toEqual({ field: 's', values: ['noun.food', 'verb.motion'] });
+    expect(labelValues(rows, { label: null, reference: 's' })).toEqual({
+      field: 's',
+      values: ['noun.food', 'verb.motion'],
+    });
     expect(labelValues(triageRows, { label: null, reference: 'output' })).toBeNull();
     const many = Array.from({ length: 60 }, (_v, i) => ({ s: `answer ${i}` }));
     expect(labelValues(many, { label: null, reference: 's' })).toBeNull();
@@ -28,7 +34,10 @@ describe('labelValues', () => {
 describe('withLabels', () => {
   const classification = STARTERS.find((s) => s.id === 'classification')!.spec;
   it("puts the dataset's labels into a classification starter", () => {
-    expect(withLabels(classification, { field: 'category', values: ['account', 'billing'] }).format).toEqual({ kind: 'label', labels: ['account', 'billing'] });
+    expect(withLabels(classification, { field: 'category', values: ['account', 'billing'] }).format).toEqual({
+      kind: 'label',
+      labels: ['account', 'billing'],
+    });
     expect(withLabels(classification, null)).toBe(classification);
     const rewriting = STARTERS.find((s) => s.id === 'rewriting')!.spec;
     expect(withLabels(rewriting, { field: 'category', values: ['a', 'b'] })).toBe(rewriting);

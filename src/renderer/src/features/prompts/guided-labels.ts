@@ -13,7 +13,10 @@ export interface LabelValues {
 const MAX_CLASSES = 50;
 const MAX_LABEL_CHARS = 60;
 
-export function labelValues(rows: readonly Readonly<Record<string, unknown>>[], roles: { readonly label: string | null; readonly reference: string | null }): LabelValues | null {
+export function labelValues(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  roles: { readonly label: string | null; readonly reference: string | null },
+): LabelValues | null {
   for (const field of [roles.label, roles.reference]) {
     if (field === null) continue;
     const values = new Set<string>();
@@ -21,7 +24,9 @@ export function labelValues(rows: readonly Readonly<Record<string, unknown>>[], 
     for (const row of rows) {
       const v = row[field];
       if (v === undefined || v === null) continue;
-      const text = (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '').trim();
+      const text = (
+        typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''
+      ).trim();
       // A list separator or a JSON document is no label.
       if (text === '' || text.length > MAX_LABEL_CHARS || text.includes(',') || /^[[{]/.test(text)) {
         classes = false;

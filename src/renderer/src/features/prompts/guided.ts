@@ -75,19 +75,47 @@ export interface Starter {
 /** The library of starting templates (their fields, and labels, come from the dataset chosen for the preview). */
 export const STARTERS: readonly Starter[] = [
   {
-    id: 'classification', title: 'Classification', description: 'Put each input in one of a few categories.',
-    spec: { instruction: 'Classify the message into one category.', format: { kind: 'label', labels: ['billing', 'bug', 'account', 'other'] }, constraints: ['If unsure, answer with the closest label.'], examples: true },
+    id: 'classification',
+    title: 'Classification',
+    description: 'Put each input in one of a few categories.',
+    spec: {
+      instruction: 'Classify the message into one category.',
+      format: { kind: 'label', labels: ['billing', 'bug', 'account', 'other'] },
+      constraints: ['If unsure, answer with the closest label.'],
+      examples: true,
+    },
   },
   {
-    id: 'extraction', title: 'Extraction to JSON', description: 'Pull named facts out of text as a JSON object.',
-    spec: { instruction: 'Extract the facts from the text.', format: { kind: 'json', fields: ['name', 'date', 'amount'] }, constraints: ['Use null for a fact the text does not give.'], examples: true },
+    id: 'extraction',
+    title: 'Extraction to JSON',
+    description: 'Pull named facts out of text as a JSON object.',
+    spec: {
+      instruction: 'Extract the facts from the text.',
+      format: { kind: 'json', fields: ['name', 'date', 'amount'] },
+      constraints: ['Use null for a fact the text does not give.'],
+      examples: true,
+    },
   },
   {
-    id: 'rewriting', title: 'Rewriting', description: 'Rewrite text in another tone, length or style.',
-    spec: { instruction: 'Rewrite the text in a friendly, plain style.', format: { kind: 'free' }, constraints: ['Keep every fact.', 'Keep it under 80 words.'], examples: false },
+    id: 'rewriting',
+    title: 'Rewriting',
+    description: 'Rewrite text in another tone, length or style.',
+    spec: {
+      instruction: 'Rewrite the text in a friendly, plain style.',
+      format: { kind: 'free' },
+      constraints: ['Keep every fact.', 'Keep it under 80 words.'],
+      examples: false,
+    },
   },
   {
-    id: 'qa', title: 'Question answering', description: 'Answer a question from a given context.',
-    spec: { instruction: 'Answer the question using only the context.', format: { kind: 'free' }, constraints: ["If the context does not say, answer: I don't know."], examples: false },
+    id: 'qa',
+    title: 'Question answering',
+    description: 'Answer a question from a given context.',
+    spec: {
+      instruction: 'Answer the question using only the context.',
+      format: { kind: 'free' },
+      constraints: ["If the context does not say, answer: I don't know."],
+      examples: false,
+    },
   },
 ];

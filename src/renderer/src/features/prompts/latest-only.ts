@@ -17,7 +17,10 @@ export function latestOnly<A, R>(run: (arg: A) => Promise<R>, deliver: (outcome:
   const start = (arg: A, asked: number) => {
     busy = true;
     run(arg)
-      .then((value): Outcome<R> => ({ ok: true, value }), (error: unknown): Outcome<R> => ({ ok: false, error }))
+      .then(
+        (value): Outcome<R> => ({ ok: true, value }),
+        (error: unknown): Outcome<R> => ({ ok: false, error }),
+      )
       .then((outcome) => {
         busy = false;
         if (queued !== null) {

@@ -26,7 +26,10 @@ describe('demonstration picks', () => {
   it('shows a row as its inputs and its reference on one line each', () => {
     const data = { message: 'Hello\n  there', output: { category: 'billing' }, id: 'x' };
     expect(pickOf({ key: 'x', idx: 4, data }, { input: ['message'], reference: 'output' })).toEqual({
-      key: 'x', idx: 4, input: 'Hello there', reference: '{"category":"billing"}',
+      key: 'x',
+      idx: 4,
+      input: 'Hello there',
+      reference: '{"category":"billing"}',
     });
     expect(cellText(null)).toBe('');
   });

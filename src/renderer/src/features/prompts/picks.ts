@@ -31,11 +31,17 @@ export function cellText(value: unknown): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-export function pickOf(row: { key: string; idx: number; data: Record<string, unknown> }, roles: { input: readonly string[]; reference: string | null }): PickedRow {
+export function pickOf(
+  row: { key: string; idx: number; data: Record<string, unknown> },
+  roles: { input: readonly string[]; reference: string | null },
+): PickedRow {
   return {
     key: row.key,
     idx: row.idx,
-    input: roles.input.map((f) => cellText(row.data[f])).filter((t) => t !== '').join(' · '),
+    input: roles.input
+      .map((f) => cellText(row.data[f]))
+      .filter((t) => t !== '')
+      .join(' · '),
     reference: roles.reference === null ? '' : cellText(row.data[roles.reference]),
   };
 }

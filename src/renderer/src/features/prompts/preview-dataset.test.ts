@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { previewDataset, type DatasetCandidate } from './preview-dataset';
 
 const roles = (input: string[], reference: string | null) => ({ input, reference });
-const wordnet: DatasetCandidate = { versionId: 'wn', shape: { fields: ['id', 'sentence', 'word', 'supersense'], roles: roles(['sentence', 'word'], 'supersense') } };
-const triage: DatasetCandidate = { versionId: 'st', shape: { fields: ['id', 'message', 'output', 'category'], roles: roles(['message'], 'output') } };
+const wordnet: DatasetCandidate = {
+  versionId: 'wn',
+  shape: { fields: ['id', 'sentence', 'word', 'supersense'], roles: roles(['sentence', 'word'], 'supersense') },
+};
+const triage: DatasetCandidate = {
+  versionId: 'st',
+  shape: { fields: ['id', 'message', 'output', 'category'], roles: roles(['message'], 'output') },
+};
 const known = ['wn', 'st'];
 const none = { byTemplate: {}, last: null };
 
@@ -14,12 +20,16 @@ describe('previewDataset', () => {
   });
 
   it('keeps what the user chose for the template, even a dataset that does not fit', () => {
-    expect(previewDataset('t1', ['message'], { byTemplate: { t1: 'wn' }, last: 'wn' }, known, [wordnet, triage])).toBe('wn');
+    expect(previewDataset('t1', ['message'], { byTemplate: { t1: 'wn' }, last: 'wn' }, known, [wordnet, triage])).toBe(
+      'wn',
+    );
   });
 
   it('prefers the last chosen version when it fits too', () => {
     const triage2: DatasetCandidate = { ...triage, versionId: 'st2' };
-    expect(previewDataset('t1', ['message'], { byTemplate: {}, last: 'st2' }, [...known, 'st2'], [wordnet, triage, triage2])).toBe('st2');
+    expect(
+      previewDataset('t1', ['message'], { byTemplate: {}, last: 'st2' }, [...known, 'st2'], [wordnet, triage, triage2]),
+    ).toBe('st2');
   });
 
   it('takes the one that lacks the fewest fields when none fits, and the first listed without any known fields', () => {

@@ -19,7 +19,13 @@ export interface PreviewChoice {
  * templateFields: what the template reads (null for a new template, which follows the dataset instead);
  * known: the version ids offered; candidates: the versions whose fields are known, in the order offered.
  */
-export function previewDataset(templateKey: string, templateFields: readonly string[] | null, choice: PreviewChoice, known: readonly string[], candidates: readonly DatasetCandidate[]): string | null {
+export function previewDataset(
+  templateKey: string,
+  templateFields: readonly string[] | null,
+  choice: PreviewChoice,
+  known: readonly string[],
+  candidates: readonly DatasetCandidate[],
+): string | null {
   const mine = choice.byTemplate[templateKey];
   if (mine !== undefined && known.includes(mine)) return mine;
   const last = choice.last !== null && known.includes(choice.last) ? choice.last : null;

@@ -1,15 +1,30 @@
 // The Prompts screen's template helpers: fields read, checks against a dataset, starting templates, examples loop.
 import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
-import { checkFields, fieldLabel, insertExamplesLoop, readFields, startingName, startingTemplate } from './template-text';
+import {
+  checkFields,
+  fieldLabel,
+  insertExamplesLoop,
+  readFields,
+  startingName,
+  startingTemplate,
+} from './template-text';
 
-const triage = { name: 'Support triage', fields: ['id', 'message', 'output'], roles: { input: ['message'], reference: 'output' } };
+const triage = {
+  name: 'Support triage',
+  fields: ['id', 'message', 'output'],
+  roles: { input: ['message'], reference: 'output' },
+};
 
 describe('readFields', () => {
   it('lists the context names a template reads, not loop variables, properties or globals', () => {
-    const source = '{% for ex in examples %}{{ ex.message }} {{ loop.index }}{% endfor %}{% set n = 2 %}{{ message | upper }} {{ meta["k"] }} {{ n }}{{ tone | default(style) }}{% if extra is defined %}{% endif %}';
+    const source =
+      '{% for ex in examples %}{{ ex.message }} {{ loop.index }}{% endfor %}{% set n = 2 %}{{ message | upper }} {{ meta["k"] }} {{ n }}{{ tone | default(style) }}{% if extra is defined %}{% endif %}';
     expect(readFields(source)).toEqual({ ok: true, fields: ['examples', 'extra', 'message', 'meta', 'style', 'tone'] });
-    expect(readFields('Summarize for {{ audience }}: {{ document }}')).toEqual({ ok: true, fields: ['audience', 'document'] });
+    expect(readFields('Summarize for {{ audience }}: {{ document }}')).toEqual({
+      ok: true,
+      fields: ['audience', 'document'],
+    });
   });
 
   it('says why a template does not parse', () => {
@@ -21,7 +36,11 @@ describe('readFields', () => {
 
 describe('checkFields', () => {
   it('finds fields the dataset lacks and the reference read outside the examples', () => {
-    expect(checkFields(['examples', 'message', 'output', 'tone'], triage)).toEqual({ missing: ['tone'], reference: 'output', usesExamples: true });
+    expect(checkFields(['examples', 'message', 'output', 'tone'], triage)).toEqual({
+      missing: ['tone'],
+      reference: 'output',
+      usesExamples: true,
+    });
     expect(checkFields(['message'], triage)).toEqual({ missing: [], reference: null, usesExamples: false });
   });
 });
@@ -33,9 +52,17 @@ describe('starting templates', () => {
   });
 
   it('falls back to labelled input lines for any other dataset', () => {
-    const other = { name: 'Clauses', fields: ['clause_text', 'risk'], roles: { input: ['clause_text', 'not valid'], reference: 'risk' } };
-    expect(startingTemplate(other)).toBe('Write the risk for this Clauses example.\nClause text: {{ clause_text }}\nRisk: ');
-    expect(startingTemplate({ ...other, roles: { input: ['clause_text'], reference: null } })).toBe('Answer for this Clauses example.\nClause text: {{ clause_text }}\nAnswer: ');
+    const other = {
+      name: 'Clauses',
+      fields: ['clause_text', 'risk'],
+      roles: { input: ['clause_text', 'not valid'], reference: 'risk' },
+    };
+    expect(startingTemplate(other)).toBe(
+      'Write the risk for this Clauses example.\nClause text: {{ clause_text }}\nRisk: ',
+    );
+    expect(startingTemplate({ ...other, roles: { input: ['clause_text'], reference: null } })).toBe(
+      'Answer for this Clauses example.\nClause text: {{ clause_text }}\nAnswer: ',
+    );
     expect(fieldLabel('customerMessage')).toBe('Customer message');
   });
 });
@@ -54,8 +81,14 @@ describe('insertExamplesLoop', () => {
   });
 
   it('puts the reference on its own line after a field, and loops over the inputs when there are no fields', () => {
-    expect(insertExamplesLoop('{{ message }}', triage)).toBe('{% for ex in examples %}{{ ex.message }}\n{{ ex.output }}\n\n{% endfor %}{{ message }}');
-    expect(insertExamplesLoop('Classify.', triage)).toBe('Classify.\n{% for ex in examples %}Message: {{ ex.message }}\nOutput: {{ ex.output }}\n\n{% endfor %}');
-    expect(insertExamplesLoop('', null)).toBe('{% for ex in examples %}Input: {{ ex.input }}\nOutput: {{ ex.output }}\n\n{% endfor %}');
+    expect(insertExamplesLoop('{{ message }}', triage)).toBe(
+      '{% for ex in examples %}{{ ex.message }}\n{{ ex.output }}\n\n{% endfor %}{{ message }}',
+    );
+    expect(insertExamplesLoop('Classify.', triage)).toBe(
+      'Classify.\n{% for ex in examples %}Message: {{ ex.message }}\nOutput: {{ ex.output }}\n\n{% endfor %}',
+    );
+    expect(insertExamplesLoop('', null)).toBe(
+      '{% for ex in examples %}Input: {{ ex.input }}\nOutput: {{ ex.output }}\n\n{% endfor %}',
+    );
   });
 });

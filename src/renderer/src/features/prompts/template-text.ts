@@ -36,7 +36,11 @@ const IDENTIFIER = /^[A-Za-z_]\w*$/;
 
 /** "customer_message" -> "Customer message". */
 export function fieldLabel(name: string): string {
-  const words = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim().toLowerCase();
+  const words = name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
   return words === '' ? name : words[0]!.toUpperCase() + words.slice(1);
 }
 
@@ -49,7 +53,11 @@ interface Starter {
 
 /** Worded starting points for the datasets the demo workspace ships, by normalised dataset name. */
 const KNOWN_STARTERS: Readonly<Record<string, Starter>> = {
-  supporttriage: { inputs: ['message'], instruction: 'Triage this support message as JSON.', labels: { message: 'Message', output: 'Ticket' } },
+  supporttriage: {
+    inputs: ['message'],
+    instruction: 'Triage this support message as JSON.',
+    labels: { message: 'Message', output: 'Ticket' },
+  },
   wordnetsupersense: {
     inputs: ['word', 'pos', 'definition'],
     instruction: 'Name the WordNet supersense of this word sense.',
@@ -67,7 +75,9 @@ export function startingTemplate(dataset: DatasetShape): string {
   const fits = known !== undefined && known.inputs.every((f) => inputs.includes(f));
   const label = (f: string) => (fits ? known.labels[f] : undefined) ?? fieldLabel(f);
   const ref = dataset.roles.reference;
-  const instruction = fits ? known.instruction : `${ref === null ? 'Answer' : `Write the ${fieldLabel(ref).toLowerCase()}`} for this ${dataset.name} example.`;
+  const instruction = fits
+    ? known.instruction
+    : `${ref === null ? 'Answer' : `Write the ${fieldLabel(ref).toLowerCase()}`} for this ${dataset.name} example.`;
   const lines = inputs.map((f) => `${label(f)}: {{ ${f} }}`);
   return [instruction, ...lines, `${ref === null ? 'Answer' : label(ref)}: `].join('\n');
 }
@@ -95,7 +105,9 @@ export function insertExamplesLoop(source: string, dataset: Pick<DatasetShape, '
     return source === '' || source.endsWith('\n') ? `${source}${loop}` : `${source}\n${loop}`;
   }
   const part = lines.slice(first);
-  const body = part.map((line) => line.replace(/\{\{(-?)\s*([A-Za-z_]\w*)/g, (_m, dash: string, name: string) => `{{${dash} ex.${name}`));
+  const body = part.map((line) =>
+    line.replace(/\{\{(-?)\s*([A-Za-z_]\w*)/g, (_m, dash: string, name: string) => `{{${dash} ex.${name}`),
+  );
   if (reference !== null && IDENTIFIER.test(reference)) {
     const last = body[body.length - 1] ?? '';
     const answer = `{{ ex.${reference} }}`;

@@ -8,7 +8,8 @@ import { latestOnly } from './latest-only';
 
 const SETTLE_MS = 250;
 
-export type PreviewTemplate = { readonly versionId: string } | { readonly source: string; readonly system: string | null; readonly chat: boolean };
+export type PreviewTemplate =
+  { readonly versionId: string } | { readonly source: string; readonly system: string | null; readonly chat: boolean };
 
 export interface PreviewRequest {
   readonly template: PreviewTemplate;
@@ -29,13 +30,23 @@ export function usePreview(request: PreviewRequest | null): PreviewState {
   const api = useApi();
   const [state, setState] = useState<PreviewState>({ rendered: undefined, error: undefined, loading: false });
   const queue = useMemo(
-    () => latestOnly(
-      (arg: PreviewRequest) => api.templates.preview({
-        ...arg.template, datasetVersionId: arg.datasetVersionId, rowIdx: arg.rowIdx, demonstrationSetVersionId: arg.demonstrationSetVersionId,
-        ...(arg.modelId ? { modelId: arg.modelId } : {}),
-      }),
-      (outcome) => setState(outcome.ok ? { rendered: outcome.value, error: undefined, loading: false } : { rendered: undefined, error: outcome.error, loading: false }),
-    ),
+    () =>
+      latestOnly(
+        (arg: PreviewRequest) =>
+          api.templates.preview({
+            ...arg.template,
+            datasetVersionId: arg.datasetVersionId,
+            rowIdx: arg.rowIdx,
+            demonstrationSetVersionId: arg.demonstrationSetVersionId,
+            ...(arg.modelId ? { modelId: arg.modelId } : {}),
+          }),
+        (outcome) =>
+          setState(
+            outcome.ok
+              ? { rendered: outcome.value, error: undefined, loading: false }
+              : { rendered: undefined, error: outcome.error, loading: false },
+          ),
+      ),
     [api],
   );
   useEffect(() => () => queue.cancel(), [queue]);

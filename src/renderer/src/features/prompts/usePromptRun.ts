@@ -29,9 +29,15 @@ export function usePromptRun() {
   const [view, setView] = useState<PromptRunView>(IDLE);
   const streams = useRunStreams<null>((_run, update) => {
     if (update.kind === 'token') setView((v) => withToken(v, update.token));
-    else if (update.kind === 'failed') setView((v) => (update.error instanceof CancelledError ? { ...v, phase: 'cancelled' } : { ...v, phase: 'failed', error: update.error }));
+    else if (update.kind === 'failed')
+      setView((v) =>
+        update.error instanceof CancelledError
+          ? { ...v, phase: 'cancelled' }
+          : { ...v, phase: 'failed', error: update.error },
+      );
     // A run that ends on its own just after Esc still reads as stopped.
-    else setView((v) => ({ ...withResult(v, update.result), phase: streams.cancelRequested ? 'cancelled' : 'finished' }));
+    else
+      setView((v) => ({ ...withResult(v, update.result), phase: streams.cancelRequested ? 'cancelled' : 'finished' }));
   }, 'report');
 
   const start = useCallback(
@@ -40,9 +46,15 @@ export function usePromptRun() {
       setView({ ...IDLE, phase: 'starting' });
       await streams.launch(
         null,
-        () => api.templates.run({
-          ...r.template, datasetVersionId: r.datasetVersionId, rowIdx: r.rowIdx, demonstrationSetVersionId: r.demonstrationSetVersionId, modelId: r.modelId, adapterId: r.adapterId,
-        }),
+        () =>
+          api.templates.run({
+            ...r.template,
+            datasetVersionId: r.datasetVersionId,
+            rowIdx: r.rowIdx,
+            demonstrationSetVersionId: r.demonstrationSetVersionId,
+            modelId: r.modelId,
+            adapterId: r.adapterId,
+          }),
         {
           started: ({ runId }) => setView((v) => ({ ...v, phase: 'running', runId })),
           failed: (error) => setView({ ...IDLE, phase: 'failed', error }),

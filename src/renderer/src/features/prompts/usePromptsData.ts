@@ -2,7 +2,12 @@
 // dataset versions (through datasets.onChanged) with the fields of each dataset's newest version, and one dataset
 // version's fields and roles for previews and checks.
 import { useEffect } from 'react';
-import type { DatasetSummary, DatasetVersion, DemonstrationSetVersion, TemplateSummary } from '../../../../shared/contract';
+import type {
+  DatasetSummary,
+  DatasetVersion,
+  DemonstrationSetVersion,
+  TemplateSummary,
+} from '../../../../shared/contract';
 import { useApi, useLoad, type Loaded } from '../../api';
 import { useWorkspace } from '../workspace/WorkspaceProvider';
 import type { DatasetCandidate } from './preview-dataset';
@@ -16,7 +21,9 @@ export interface DatasetOption {
 
 /** Every version of every dataset, each dataset's newest first (the order datasets.list gives). */
 export function datasetOptions(datasets: readonly DatasetSummary[]): DatasetOption[] {
-  return datasets.flatMap((d) => d.versions.map((v) => ({ versionId: v.id, label: `${d.name} v${v.version}`, rowCount: v.rowCount })));
+  return datasets.flatMap((d) =>
+    d.versions.map((v) => ({ versionId: v.id, label: `${d.name} v${v.version}`, rowCount: v.rowCount })),
+  );
 }
 
 export interface PromptsData {
@@ -36,11 +43,18 @@ export function usePromptsData(): PromptsData {
   const { reload: reloadTemplates } = templates;
   const { reload: reloadSets } = sets;
   const { reload: reloadDatasets } = datasets;
-  useEffect(() => api.templates.onChanged((e) => (e.kind === 'template' ? reloadTemplates() : reloadSets())), [api, reloadTemplates, reloadSets]);
+  useEffect(
+    () => api.templates.onChanged((e) => (e.kind === 'template' ? reloadTemplates() : reloadSets())),
+    [api, reloadTemplates, reloadSets],
+  );
   useEffect(() => api.datasets.onChanged(() => reloadDatasets()), [api, reloadDatasets]);
   const newest = useLoad(
-    (a) => Promise.all((datasets.data ?? []).flatMap((d) => (d.versions[0] ? [a.datasets.get({ versionId: d.versions[0].id })] : [])))
-      .then((versions) => versions.map((v) => ({ versionId: v.id, shape: { fields: v.fields.map((f) => f.name), roles: v.roles } }))),
+    (a) =>
+      Promise.all(
+        (datasets.data ?? []).flatMap((d) => (d.versions[0] ? [a.datasets.get({ versionId: d.versions[0].id })] : [])),
+      ).then((versions) =>
+        versions.map((v) => ({ versionId: v.id, shape: { fields: v.fields.map((f) => f.name), roles: v.roles } })),
+      ),
     [datasets.data],
   );
   return { templates, sets, datasets, newest };

@@ -1,5 +1,18 @@
 // A channel's gates (admins): what a release must show before it may go to this channel.
-import { Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, IconButton, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  IconButton,
+  MenuItem,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import DeleteIcon from '@mui/icons-material/Delete';
 import { useState } from 'react';
 import type { Channel, MetricGate, Split } from '../../../../shared/contract';
@@ -7,7 +20,12 @@ import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
 
-interface MetricDraft { datasetVersionId: string; split: Split; metric: string; minPercent: string }
+interface MetricDraft {
+  datasetVersionId: string;
+  split: Split;
+  metric: string;
+  minPercent: string;
+}
 
 export function GatesDialog({ channel, onClose }: { channel: Channel; onClose(): void }) {
   const api = useApi();
@@ -18,14 +36,27 @@ export function GatesDialog({ channel, onClose }: { channel: Channel; onClose():
   const [reviewWin, setReviewWin] = useState(g.reviewWin);
   const [latency, setLatency] = useState(g.maxLatencyMs === null ? '' : String(g.maxLatencyMs));
   const [speed, setSpeed] = useState(g.minTokensPerSecond === null ? '' : String(g.minTokensPerSecond));
-  const [metrics, setMetrics] = useState<MetricDraft[]>(g.metrics.map((m) => ({ ...m, minPercent: String(m.min * 100) })));
-  const versions = (datasets.data ?? []).flatMap((d) => d.versions.map((v) => ({ id: v.id, label: `${d.name} v${v.version}` })));
-  const edit = (i: number, patch: Partial<MetricDraft>) => setMetrics(metrics.map((m, j) => (j === i ? { ...m, ...patch } : m)));
+  const [metrics, setMetrics] = useState<MetricDraft[]>(
+    g.metrics.map((m) => ({ ...m, minPercent: String(m.min * 100) })),
+  );
+  const versions = (datasets.data ?? []).flatMap((d) =>
+    d.versions.map((v) => ({ id: v.id, label: `${d.name} v${v.version}` })),
+  );
+  const edit = (i: number, patch: Partial<MetricDraft>) =>
+    setMetrics(metrics.map((m, j) => (j === i ? { ...m, ...patch } : m)));
   const save = useSubmit(async () => {
     const gates = {
-      approvalByOther, approvedTemplate, reviewWin,
-      maxLatencyMs: latency.trim() === '' ? null : Number(latency), minTokensPerSecond: speed.trim() === '' ? null : Number(speed),
-      metrics: metrics.map((m): MetricGate => ({ datasetVersionId: m.datasetVersionId, split: m.split, metric: m.metric.trim(), min: Number(m.minPercent) / 100 })),
+      approvalByOther,
+      approvedTemplate,
+      reviewWin,
+      maxLatencyMs: latency.trim() === '' ? null : Number(latency),
+      minTokensPerSecond: speed.trim() === '' ? null : Number(speed),
+      metrics: metrics.map((m): MetricGate => ({
+        datasetVersionId: m.datasetVersionId,
+        split: m.split,
+        metric: m.metric.trim(),
+        min: Number(m.minPercent) / 100,
+      })),
     };
     await api.releases.setGates({ channelId: channel.id, gates });
     onClose();
@@ -35,34 +66,128 @@ export function GatesDialog({ channel, onClose }: { channel: Channel; onClose():
       <DialogTitle>Gates of {channel.name}</DialogTitle>
       <DialogContent>
         <Stack spacing={1.5} sx={{ pt: 1 }}>
-          <FormControlLabel control={<Checkbox checked={approvalByOther} onChange={(e) => setApprovalByOther(e.target.checked)} data-testid="gate-approval" />} label="Approved by someone other than its author" />
-          <FormControlLabel control={<Checkbox checked={approvedTemplate} onChange={(e) => setApprovedTemplate(e.target.checked)} data-testid="gate-template" />} label="Its template version is approved" />
-          <FormControlLabel control={<Checkbox checked={reviewWin} onChange={(e) => setReviewWin(e.target.checked)} data-testid="gate-review" />} label="Won a closed blind review round against every other specialization in it (win-rate 95% CI above 50%)" />
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={approvalByOther}
+                onChange={(e) => setApprovalByOther(e.target.checked)}
+                data-testid="gate-approval"
+              />
+            }
+            label="Approved by someone other than its author"
+          />
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={approvedTemplate}
+                onChange={(e) => setApprovedTemplate(e.target.checked)}
+                data-testid="gate-template"
+              />
+            }
+            label="Its template version is approved"
+          />
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={reviewWin}
+                onChange={(e) => setReviewWin(e.target.checked)}
+                data-testid="gate-review"
+              />
+            }
+            label="Won a closed blind review round against every other specialization in it (win-rate 95% CI above 50%)"
+          />
           <Stack direction="row" spacing={1}>
-            <TextField label="Latency at most (ms per call)" type="number" value={latency} onChange={(e) => setLatency(e.target.value)} placeholder="no limit" slotProps={{ htmlInput: { 'data-testid': 'gate-latency', min: 1 } }} />
-            <TextField label="Speed at least (tokens/s)" type="number" value={speed} onChange={(e) => setSpeed(e.target.value)} placeholder="no limit" slotProps={{ htmlInput: { 'data-testid': 'gate-speed', min: 1 } }} />
+            <TextField
+              label="Latency at most (ms per call)"
+              type="number"
+              value={latency}
+              onChange={(e) => setLatency(e.target.value)}
+              placeholder="no limit"
+              slotProps={{ htmlInput: { 'data-testid': 'gate-latency', min: 1 } }}
+            />
+            <TextField
+              label="Speed at least (tokens/s)"
+              type="number"
+              value={speed}
+              onChange={(e) => setSpeed(e.target.value)}
+              placeholder="no limit"
+              slotProps={{ htmlInput: { 'data-testid': 'gate-speed', min: 1 } }}
+            />
           </Stack>
-          <Typography variant="subtitle2">Metric thresholds (measured in an experiment attached to the release)</Typography>
+          <Typography variant="subtitle2">
+            Metric thresholds (measured in an experiment attached to the release)
+          </Typography>
           {metrics.map((m, i) => (
             <Stack key={i} direction="row" spacing={1} sx={{ alignItems: 'center' }} data-testid="gate-metric">
-              <TextField select label="Dataset" value={m.datasetVersionId} onChange={(e) => edit(i, { datasetVersionId: e.target.value })} sx={{ minWidth: 200 }} slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'gate-metric-dataset' } as object } }}>
-                {versions.map((v) => <MenuItem key={v.id} value={v.id} data-testid="gate-metric-dataset-option">{v.label}</MenuItem>)}
+              <TextField
+                select
+                label="Dataset"
+                value={m.datasetVersionId}
+                onChange={(e) => edit(i, { datasetVersionId: e.target.value })}
+                sx={{ minWidth: 200 }}
+                slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'gate-metric-dataset' } as object } }}
+              >
+                {versions.map((v) => (
+                  <MenuItem key={v.id} value={v.id} data-testid="gate-metric-dataset-option">
+                    {v.label}
+                  </MenuItem>
+                ))}
               </TextField>
-              <TextField select label="Split" value={m.split} onChange={(e) => edit(i, { split: e.target.value as Split })} sx={{ minWidth: 120 }}>
-                {(['test', 'validation', 'train'] as const).map((s) => <MenuItem key={s} value={s}>{s}</MenuItem>)}
+              <TextField
+                select
+                label="Split"
+                value={m.split}
+                onChange={(e) => edit(i, { split: e.target.value as Split })}
+                sx={{ minWidth: 120 }}
+              >
+                {(['test', 'validation', 'train'] as const).map((s) => (
+                  <MenuItem key={s} value={s}>
+                    {s}
+                  </MenuItem>
+                ))}
               </TextField>
-              <TextField label="Metric (as experiments name it)" value={m.metric} onChange={(e) => edit(i, { metric: e.target.value })} slotProps={{ htmlInput: { 'data-testid': 'gate-metric-name' } }} />
-              <TextField label="At least (%)" type="number" value={m.minPercent} onChange={(e) => edit(i, { minPercent: e.target.value })} sx={{ width: 120 }} slotProps={{ htmlInput: { 'data-testid': 'gate-metric-min' } }} />
-              <IconButton aria-label="Remove this threshold" onClick={() => setMetrics(metrics.filter((_, j) => j !== i))}><DeleteIcon /></IconButton>
+              <TextField
+                label="Metric (as experiments name it)"
+                value={m.metric}
+                onChange={(e) => edit(i, { metric: e.target.value })}
+                slotProps={{ htmlInput: { 'data-testid': 'gate-metric-name' } }}
+              />
+              <TextField
+                label="At least (%)"
+                type="number"
+                value={m.minPercent}
+                onChange={(e) => edit(i, { minPercent: e.target.value })}
+                sx={{ width: 120 }}
+                slotProps={{ htmlInput: { 'data-testid': 'gate-metric-min' } }}
+              />
+              <IconButton
+                aria-label="Remove this threshold"
+                onClick={() => setMetrics(metrics.filter((_, j) => j !== i))}
+              >
+                <DeleteIcon />
+              </IconButton>
             </Stack>
           ))}
-          <Button sx={{ alignSelf: 'flex-start' }} onClick={() => setMetrics([...metrics, { datasetVersionId: versions[0]?.id ?? '', split: 'test', metric: '', minPercent: '50' }])} data-testid="gate-metric-add">Add a threshold</Button>
+          <Button
+            sx={{ alignSelf: 'flex-start' }}
+            onClick={() =>
+              setMetrics([
+                ...metrics,
+                { datasetVersionId: versions[0]?.id ?? '', split: 'test', metric: '', minPercent: '50' },
+              ])
+            }
+            data-testid="gate-metric-add"
+          >
+            Add a threshold
+          </Button>
           <ErrorAlert error={save.error} testId="gates-error" />
         </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" disabled={save.busy} onClick={() => void save.submit()} data-testid="gates-save">Save gates</Button>
+        <Button variant="contained" disabled={save.busy} onClick={() => void save.submit()} data-testid="gates-save">
+          Save gates
+        </Button>
       </DialogActions>
     </Dialog>
   );

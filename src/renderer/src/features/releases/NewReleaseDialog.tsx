@@ -8,7 +8,15 @@ import { useSubmit } from '../../components/useSubmit';
 import { EvidencePicker, type EvidenceChoice } from './EvidencePicker';
 import { nextVersion } from './format';
 
-export function NewReleaseDialog({ releases, onClose, onCreated }: { releases: readonly Release[]; onClose(): void; onCreated(r: Release): void }) {
+export function NewReleaseDialog({
+  releases,
+  onClose,
+  onCreated,
+}: {
+  releases: readonly Release[];
+  onClose(): void;
+  onCreated(r: Release): void;
+}) {
   const api = useApi();
   const specializations = useLoad((a) => a.specializations.list({}), []);
   const [specializationId, setSpecializationId] = useState('');
@@ -28,29 +36,80 @@ export function NewReleaseDialog({ releases, onClose, onCreated }: { releases: r
     }
   };
   const create = useSubmit(async () => {
-    onCreated(await api.releases.create({ specializationId, name: name.trim(), version: version.trim() || nextVersion(releases, name.trim()), notes, ...evidence }));
+    onCreated(
+      await api.releases.create({
+        specializationId,
+        name: name.trim(),
+        version: version.trim() || nextVersion(releases, name.trim()),
+        notes,
+        ...evidence,
+      }),
+    );
   });
   return (
     <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="release-dialog">
       <DialogTitle>New release</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ pt: 1 }}>
-          <TextField select label="Specialization" value={specializationId} onChange={(e) => pick(e.target.value)} slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'release-spec' } as object } }}
-            helperText="Its model, adapters, template, demonstrations and decoding are frozen with their content hashes.">
-            {own.map((s) => <MenuItem key={s.id} value={s.id} data-testid="release-spec-option" data-name={s.name}>{s.name}</MenuItem>)}
+          <TextField
+            select
+            label="Specialization"
+            value={specializationId}
+            onChange={(e) => pick(e.target.value)}
+            slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'release-spec' } as object } }}
+            helperText="Its model, adapters, template, demonstrations and decoding are frozen with their content hashes."
+          >
+            {own.map((s) => (
+              <MenuItem key={s.id} value={s.id} data-testid="release-spec-option" data-name={s.name}>
+                {s.name}
+              </MenuItem>
+            ))}
           </TextField>
           <Stack direction="row" spacing={1}>
-            <TextField label="Name" value={name} onChange={(e) => { setName(e.target.value); setVersion(nextVersion(releases, e.target.value.trim())); }} sx={{ flex: 2 }} slotProps={{ htmlInput: { 'data-testid': 'release-name' } }} />
-            <TextField label="Version" value={version} onChange={(e) => setVersion(e.target.value)} placeholder="1.0.0" sx={{ flex: 1 }} helperText="major.minor.patch" slotProps={{ htmlInput: { 'data-testid': 'release-version' } }} />
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+                setVersion(nextVersion(releases, e.target.value.trim()));
+              }}
+              sx={{ flex: 2 }}
+              slotProps={{ htmlInput: { 'data-testid': 'release-name' } }}
+            />
+            <TextField
+              label="Version"
+              value={version}
+              onChange={(e) => setVersion(e.target.value)}
+              placeholder="1.0.0"
+              sx={{ flex: 1 }}
+              helperText="major.minor.patch"
+              slotProps={{ htmlInput: { 'data-testid': 'release-version' } }}
+            />
           </Stack>
-          <TextField label="Notes" value={notes} onChange={(e) => setNotes(e.target.value)} multiline minRows={2} slotProps={{ htmlInput: { 'data-testid': 'release-notes' } }} />
-          {specializationId !== '' && <EvidencePicker specializationId={specializationId} value={evidence} onChange={setEvidence} />}
+          <TextField
+            label="Notes"
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+            multiline
+            minRows={2}
+            slotProps={{ htmlInput: { 'data-testid': 'release-notes' } }}
+          />
+          {specializationId !== '' && (
+            <EvidencePicker specializationId={specializationId} value={evidence} onChange={setEvidence} />
+          )}
           <ErrorAlert error={create.error} testId="release-error" />
         </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" disabled={create.busy || specializationId === '' || name.trim() === ''} onClick={() => void create.submit()} data-testid="release-create">Create release</Button>
+        <Button
+          variant="contained"
+          disabled={create.busy || specializationId === '' || name.trim() === ''}
+          onClick={() => void create.submit()}
+          data-testid="release-create"
+        >
+          Create release
+        </Button>
       </DialogActions>
     </Dialog>
   );

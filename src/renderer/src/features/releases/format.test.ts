@@ -10,9 +10,25 @@ describe('releases wording', () => {
   });
 
   it('says each gate and each piece of evidence with its CI and sample size', () => {
-    expect(gatesSummary({ approvalByOther: true, approvedTemplate: false, metrics: [{ datasetVersionId: 'd', split: 'test', metric: 'exact match', min: 0.8 }], maxLatencyMs: 300, minTokensPerSecond: null, reviewWin: true }))
-      .toBe('Gates: approval by another person, exact match >= 80.0%, latency <= 300 ms, won a blind review');
-    expect(evidenceLines({ kind: 'round', roundId: 'r', name: 'Blind', n: 40, against: [{ name: 'Base', n: 40, rate: 0.75, ci: [0.6, 0.86] }], rank: null }))
-      .toEqual(['Review round "Blind" (40 judgments)', 'won 75.0% against Base (95% CI 60.0%-86.0%, n=40)']);
+    expect(
+      gatesSummary({
+        approvalByOther: true,
+        approvedTemplate: false,
+        metrics: [{ datasetVersionId: 'd', split: 'test', metric: 'exact match', min: 0.8 }],
+        maxLatencyMs: 300,
+        minTokensPerSecond: null,
+        reviewWin: true,
+      }),
+    ).toBe('Gates: approval by another person, exact match >= 80.0%, latency <= 300 ms, won a blind review');
+    expect(
+      evidenceLines({
+        kind: 'round',
+        roundId: 'r',
+        name: 'Blind',
+        n: 40,
+        against: [{ name: 'Base', n: 40, rate: 0.75, ci: [0.6, 0.86] }],
+        rank: null,
+      }),
+    ).toEqual(['Review round "Blind" (40 judgments)', 'won 75.0% against Base (95% CI 60.0%-86.0%, n=40)']);
   });
 });

@@ -11,12 +11,31 @@ export function percent(v: number | null): string {
 
 export function evidenceLines(e: Evidence): string[] {
   if (e.kind === 'experiment') {
-    const metrics = e.metrics.map((m) => `${m.label} ${percent(m.value)}${m.ci ? ` (95% CI ${percent(m.ci[0])}-${percent(m.ci[1])})` : ''}, n=${m.n}`);
-    const speed = [e.meanTotalMs === null ? null : `${e.meanTotalMs.toFixed(0)} ms per call`, e.meanTokensPerSecond === null ? null : `${e.meanTokensPerSecond.toFixed(1)} tokens/s`].filter(Boolean).join(', ');
-    return [`Experiment "${e.name}" on ${e.datasetName} (${e.split})`, ...metrics, ...(speed ? [speed] : []), ...e.verdict];
+    const metrics = e.metrics.map(
+      (m) =>
+        `${m.label} ${percent(m.value)}${m.ci ? ` (95% CI ${percent(m.ci[0])}-${percent(m.ci[1])})` : ''}, n=${m.n}`,
+    );
+    const speed = [
+      e.meanTotalMs === null ? null : `${e.meanTotalMs.toFixed(0)} ms per call`,
+      e.meanTokensPerSecond === null ? null : `${e.meanTokensPerSecond.toFixed(1)} tokens/s`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return [
+      `Experiment "${e.name}" on ${e.datasetName} (${e.split})`,
+      ...metrics,
+      ...(speed ? [speed] : []),
+      ...e.verdict,
+    ];
   }
-  const against = e.against.map((a) => `won ${percent(a.rate)} against ${a.name} (95% CI ${percent(a.ci[0])}-${percent(a.ci[1])}, n=${a.n})`);
-  return [`Review round "${e.name}" (${e.n} judgments)`, ...against, ...(e.rank === null ? [] : [`Bradley-Terry rank ${e.rank}`])];
+  const against = e.against.map(
+    (a) => `won ${percent(a.rate)} against ${a.name} (95% CI ${percent(a.ci[0])}-${percent(a.ci[1])}, n=${a.n})`,
+  );
+  return [
+    `Review round "${e.name}" (${e.n} judgments)`,
+    ...against,
+    ...(e.rank === null ? [] : [`Bradley-Terry rank ${e.rank}`]),
+  ];
 }
 
 export function gatesSummary(g: Gates): string {

@@ -19,14 +19,35 @@ export function SyncedOutputs({ left, right, diff }: { left: string; right: stri
     syncing.current = true;
     target.scrollTop = ratio * (target.scrollHeight - target.clientHeight);
   };
-  const sides = right === null ? [{ label: 'Output', text: left, other: null }] : [{ label: 'Left', text: left, other: right }, { label: 'Right', text: right, other: left }];
+  const sides =
+    right === null
+      ? [{ label: 'Output', text: left, other: null }]
+      : [
+          { label: 'Left', text: left, other: right },
+          { label: 'Right', text: right, other: left },
+        ];
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: `repeat(${sides.length}, 1fr)`, gap: 1.5 }}>
       {sides.map((s, i) => (
         <Paper key={s.label} variant="outlined" sx={{ display: 'flex', flexDirection: 'column', minWidth: 0 }}>
-          <Typography variant="overline" sx={{ px: 1.5, pt: 0.5 }}>{s.label}</Typography>
-          <Box ref={panes[i as 0 | 1]} onScroll={onScroll(i as 0 | 1)} data-testid={`output-${s.label.toLowerCase()}`}
-            sx={{ px: 1.5, pb: 1.5, maxHeight: '50vh', overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: 'monospace', fontSize: 14 }}>
+          <Typography variant="overline" sx={{ px: 1.5, pt: 0.5 }}>
+            {s.label}
+          </Typography>
+          <Box
+            ref={panes[i as 0 | 1]}
+            onScroll={onScroll(i as 0 | 1)}
+            data-testid={`output-${s.label.toLowerCase()}`}
+            sx={{
+              px: 1.5,
+              pb: 1.5,
+              maxHeight: '50vh',
+              overflow: 'auto',
+              whiteSpace: 'pre-wrap',
+              wordBreak: 'break-word',
+              fontFamily: 'monospace',
+              fontSize: 14,
+            }}
+          >
             <DiffText base={diff ? s.other : null} text={s.text} />
           </Box>
         </Paper>

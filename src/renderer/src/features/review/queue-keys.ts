@@ -2,8 +2,7 @@
 import type { ReviewMode, Verdict } from '../../../../shared/contract';
 
 export type QueueAction =
-  | { kind: 'vote'; verdict: Verdict }
-  | { kind: 'tags' | 'comment' | 'undo' | 'next' | 'previous' | 'diff' };
+  { kind: 'vote'; verdict: Verdict } | { kind: 'tags' | 'comment' | 'undo' | 'next' | 'previous' | 'diff' };
 
 export const VERDICT_KEYS: Readonly<Record<ReviewMode, readonly { key: string; verdict: Verdict; label: string }[]>> = {
   pairwise: [
@@ -19,7 +18,12 @@ export const VERDICT_KEYS: Readonly<Record<ReviewMode, readonly { key: string; v
 };
 
 const OTHER: Readonly<Record<string, QueueAction>> = {
-  t: { kind: 'tags' }, c: { kind: 'comment' }, u: { kind: 'undo' }, j: { kind: 'next' }, k: { kind: 'previous' }, d: { kind: 'diff' },
+  t: { kind: 'tags' },
+  c: { kind: 'comment' },
+  u: { kind: 'undo' },
+  j: { kind: 'next' },
+  k: { kind: 'previous' },
+  d: { kind: 'diff' },
 };
 
 /** The action of a plain key press (modifiers excluded by the caller), or null. */

@@ -1,6 +1,17 @@
 // Engine settings: execution provider (with each one's probe result), threads and thread spinning. Apply saves them, which restarts
 // the engine worker (sessions are recreated); the section shows the restart and then where sessions really run.
-import { Alert, Box, Button, FormControlLabel, FormHelperText, LinearProgress, Stack, Switch, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  FormControlLabel,
+  FormHelperText,
+  LinearProgress,
+  Stack,
+  Switch,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useEffect, useState } from 'react';
 import { providerLabel, type EngineStatus, type ExecutionProvider } from '../../../../shared/contract';
 import { useApi, useLive, useLoad } from '../../api';
@@ -36,14 +47,20 @@ export function EngineSettingsSection() {
   const maxThreads = limits.maxThreads;
   const threadCount = Number(threads);
   const threadsValid = /^\d+$/.test(threads.trim()) && threadCount <= maxThreads;
-  const changed = provider !== settings.engine.executionProvider || threadCount !== settings.engine.threads || spinThreads !== settings.engine.spinThreads;
+  const changed =
+    provider !== settings.engine.executionProvider ||
+    threadCount !== settings.engine.threads ||
+    spinThreads !== settings.engine.spinThreads;
   const applying = apply.state === 'applying';
   const selected = probes.data?.find((p) => p.name === provider);
 
   const onApply = async () => {
     setApply({ state: 'applying' });
     try {
-      saved.set([await api.settings.update({ engine: { executionProvider: provider, threads: threadCount, spinThreads } }), limits]);
+      saved.set([
+        await api.settings.update({ engine: { executionProvider: provider, threads: threadCount, spinThreads } }),
+        limits,
+      ]);
       setApply({ state: 'applied' });
     } catch (error) {
       setApply({ state: 'failed', error });
@@ -69,7 +86,11 @@ export function EngineSettingsSection() {
           onChange={(event) => setThreads(event.target.value)}
           disabled={applying}
           error={!threadsValid}
-          helperText={threadsValid ? `0 = automatic (one per physical core), or 1 to ${maxThreads}` : `Enter a whole number from 0 to ${maxThreads}`}
+          helperText={
+            threadsValid
+              ? `0 = automatic (one per physical core), or 1 to ${maxThreads}`
+              : `Enter a whole number from 0 to ${maxThreads}`
+          }
           slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'settings-threads' } }}
         />
         <Box>
@@ -90,7 +111,12 @@ export function EngineSettingsSection() {
           </FormHelperText>
         </Box>
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
-          <Button variant="contained" onClick={() => void onApply()} disabled={!changed || !threadsValid || applying} data-testid="settings-apply">
+          <Button
+            variant="contained"
+            onClick={() => void onApply()}
+            disabled={!changed || !threadsValid || applying}
+            data-testid="settings-apply"
+          >
             Apply
           </Button>
           <Typography variant="body2" color="text.secondary">

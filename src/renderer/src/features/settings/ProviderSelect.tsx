@@ -2,7 +2,12 @@
 // stay selectable (the engine then runs on CPU and says why), so a user can prepare a setting for a later driver.
 import { Box, CircularProgress, ListItemText, MenuItem, TextField, Typography } from '@mui/material';
 import type { HTMLAttributes } from 'react';
-import { EXECUTION_PROVIDERS, providerLabel, type ExecutionProvider, type ProviderProbe } from '../../../../shared/contract';
+import {
+  EXECUTION_PROVIDERS,
+  providerLabel,
+  type ExecutionProvider,
+  type ProviderProbe,
+} from '../../../../shared/contract';
 
 interface Props {
   value: ExecutionProvider;
@@ -24,7 +29,9 @@ export function ProviderSelect({ value, onChange, probes, disabled }: Props) {
       onChange={(event) => onChange(event.target.value as ExecutionProvider)}
       slotProps={{
         select: {
-          renderValue: (selected) => <ProviderName name={selected as string} probe={probeOf(selected as string)} probing={!probes} />,
+          renderValue: (selected) => (
+            <ProviderName name={selected as string} probe={probeOf(selected as string)} probing={!probes} />
+          ),
           SelectDisplayProps: { 'data-testid': 'settings-provider' } as HTMLAttributes<HTMLDivElement>,
         },
       }}
@@ -32,11 +39,20 @@ export function ProviderSelect({ value, onChange, probes, disabled }: Props) {
       {EXECUTION_PROVIDERS.map((name) => {
         const probe = probeOf(name);
         return (
-          <MenuItem key={name} value={name} data-testid={`provider-option-${name}`} data-available={probe ? String(probe.available) : 'unknown'}>
+          <MenuItem
+            key={name}
+            value={name}
+            data-testid={`provider-option-${name}`}
+            data-available={probe ? String(probe.available) : 'unknown'}
+          >
             <ListItemText
               primary={providerLabel(name)}
               secondary={!probe ? 'Checking…' : probe.available ? 'Available' : probe.reason}
-              slotProps={{ secondary: { sx: { whiteSpace: 'normal', color: probe?.available ? 'success.main' : 'text.secondary' } } }}
+              slotProps={{
+                secondary: {
+                  sx: { whiteSpace: 'normal', color: probe?.available ? 'success.main' : 'text.secondary' },
+                },
+              }}
             />
           </MenuItem>
         );

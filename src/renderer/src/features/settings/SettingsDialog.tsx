@@ -5,7 +5,14 @@ import { EngineSettingsSection } from './EngineSettingsSection';
 
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
-    <Dialog open={open} onClose={onClose} data-testid="settings-dialog" aria-labelledby="settings-title" maxWidth="sm" fullWidth>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      data-testid="settings-dialog"
+      aria-labelledby="settings-title"
+      maxWidth="sm"
+      fullWidth
+    >
       <DialogTitle id="settings-title">Settings</DialogTitle>
       <DialogContent>{open && <EngineSettingsSection />}</DialogContent>
       <DialogActions>

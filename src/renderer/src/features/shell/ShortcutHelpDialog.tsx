@@ -1,5 +1,16 @@
 // The list of keyboard shortcuts, opened with "?" or from the top bar.
-import { Box, Dialog, DialogActions, DialogContent, DialogTitle, Button, Table, TableBody, TableCell, TableRow } from '@mui/material';
+import {
+  Box,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableRow,
+} from '@mui/material';
 import { numberedSections, useSections } from './sections';
 import { MOD_KEY_LABEL } from './useShortcuts';
 
@@ -10,7 +21,15 @@ function Keys({ keys }: { keys: readonly string[] }) {
         <Box
           component="kbd"
           key={key}
-          sx={{ px: 0.75, py: 0.25, border: 1, borderColor: 'divider', borderRadius: 1, fontFamily: 'inherit', fontSize: 13 }}
+          sx={{
+            px: 0.75,
+            py: 0.25,
+            border: 1,
+            borderColor: 'divider',
+            borderRadius: 1,
+            fontFamily: 'inherit',
+            fontSize: 13,
+          }}
         >
           {key}
         </Box>
@@ -22,7 +41,10 @@ function Keys({ keys }: { keys: readonly string[] }) {
 export function ShortcutHelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const sections = useSections();
   const rows: [readonly string[], string][] = [
-    ...numberedSections(sections).map((section, index): [readonly string[], string] => [[MOD_KEY_LABEL, String((index + 1) % 10)], `Go to ${section.label}`]),
+    ...numberedSections(sections).map((section, index): [readonly string[], string] => [
+      [MOD_KEY_LABEL, String((index + 1) % 10)],
+      `Go to ${section.label}`,
+    ]),
     [[MOD_KEY_LABEL, ','], 'Open settings'],
     [[MOD_KEY_LABEL, 'Enter'], 'Run the Playground prompt; submit a dialog; run Try live'],
     [['Esc'], 'Cancel the Playground or Try live run; close a drawer'],

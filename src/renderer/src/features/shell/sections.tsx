@@ -38,7 +38,13 @@ export function assembleSections(registrations: readonly SectionRegistration[]):
 
 const SectionsContext = createContext<readonly SectionRegistration[]>([]);
 
-export function SectionsProvider({ sections, children }: { sections: readonly SectionRegistration[]; children: ReactNode }) {
+export function SectionsProvider({
+  sections,
+  children,
+}: {
+  sections: readonly SectionRegistration[];
+  children: ReactNode;
+}) {
   return <SectionsContext.Provider value={sections}>{children}</SectionsContext.Provider>;
 }
 

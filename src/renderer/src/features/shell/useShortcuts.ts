@@ -7,7 +7,10 @@ export const IS_MAC = /Mac|iPhone|iPad/.test(navigator.userAgent);
 export const MOD_KEY_LABEL = IS_MAC ? '⌘' : 'Ctrl';
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"], .monaco-editor') !== null;
+  return (
+    target instanceof Element &&
+    target.closest('input, textarea, select, [contenteditable="true"], .monaco-editor') !== null
+  );
 }
 
 /** 1-based position named by a Digit/Numpad key regardless of keyboard layout (0 is the tenth), or null. */
@@ -17,7 +20,12 @@ function digitOf(event: KeyboardEvent): number | null {
 }
 
 /** `canNavigate` is false while no workspace is open (there are no sections to jump to). */
-export function useShortcuts(options: { canNavigate: boolean; go: (id: SectionId) => void; showHelp: () => void; openSettings: () => void }): void {
+export function useShortcuts(options: {
+  canNavigate: boolean;
+  go: (id: SectionId) => void;
+  showHelp: () => void;
+  openSettings: () => void;
+}): void {
   const { canNavigate, go, showHelp, openSettings } = options;
   const sections = useSections();
   useEffect(() => {

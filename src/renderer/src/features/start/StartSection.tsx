@@ -2,7 +2,17 @@
 // workspace's state (kept fresh by the services' change events) with a button to where it is done.
 import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import RadioButtonUncheckedIcon from '@mui/icons-material/RadioButtonUnchecked';
-import { Box, Button, CircularProgress, List, ListItem, ListItemIcon, ListItemText, Paper, Typography } from '@mui/material';
+import {
+  Box,
+  Button,
+  CircularProgress,
+  List,
+  ListItem,
+  ListItemIcon,
+  ListItemText,
+  Paper,
+  Typography,
+} from '@mui/material';
 import { useEffect } from 'react';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
@@ -14,15 +24,22 @@ export function StartSection() {
   const [, go] = useSection();
   const facts = useLoad(async (a): Promise<WorkspaceFacts> => {
     const [adapters, jobs, specializations, experiments, rounds] = await Promise.all([
-      a.adapters.list({}), a.adapters.jobs({}), a.specializations.list({}), a.experiments.list({}), a.reviews.list({}).catch(() => []),
+      a.adapters.list({}),
+      a.adapters.jobs({}),
+      a.specializations.list({}),
+      a.experiments.list({}),
+      a.reviews.list({}).catch(() => []),
     ]);
     return { adapters, jobs, specializations, experiments, rounds };
   });
   const { reload } = facts;
   useEffect(() => {
     const offs = [
-      api.adapters.onChanged(() => reload()), api.adapters.onJobChanged(() => reload()), api.specializations.onChanged(() => reload()),
-      api.experiments.onChanged(() => reload()), api.reviews.onChanged(() => reload()),
+      api.adapters.onChanged(() => reload()),
+      api.adapters.onJobChanged(() => reload()),
+      api.specializations.onChanged(() => reload()),
+      api.experiments.onChanged(() => reload()),
+      api.reviews.onChanged(() => reload()),
     ];
     return () => offs.forEach((off) => off());
   }, [api, reload]);
@@ -30,20 +47,43 @@ export function StartSection() {
   const next = steps?.find((s) => s.state !== 'done');
   return (
     <Box sx={{ p: 3, maxWidth: 860, mx: 'auto' }} data-testid="start-here">
-      <Typography variant="h5" component="h1">Start here</Typography>
+      <Typography variant="h5" component="h1">
+        Start here
+      </Typography>
       <Typography color="text.secondary" sx={{ mt: 1, mb: 2 }}>
-        Dovetail teaches a small language model on this computer a task from your own examples, then measures honestly whether it got better.
-        This demo workspace has a small model, two example datasets and their prompts ready. The main loop:
+        Dovetail teaches a small language model on this computer a task from your own examples, then measures honestly
+        whether it got better. This demo workspace has a small model, two example datasets and their prompts ready. The
+        main loop:
       </Typography>
       <ErrorAlert error={facts.error} />
-      {!steps ? <CircularProgress aria-label="Loading the checklist" /> : (
+      {!steps ? (
+        <CircularProgress aria-label="Loading the checklist" />
+      ) : (
         <Paper variant="outlined">
           <List data-testid="start-checklist">
             {steps.map((s, k) => (
-              <ListItem key={s.id} data-testid={`start-step-${s.id}`} data-state={s.state}
-                secondaryAction={<Button variant={s === next ? 'contained' : 'text'} onClick={() => go(s.section)} data-testid={`start-go-${s.id}`}>{s.state === 'done' ? 'Open' : 'Go'}</Button>}>
+              <ListItem
+                key={s.id}
+                data-testid={`start-step-${s.id}`}
+                data-state={s.state}
+                secondaryAction={
+                  <Button
+                    variant={s === next ? 'contained' : 'text'}
+                    onClick={() => go(s.section)}
+                    data-testid={`start-go-${s.id}`}
+                  >
+                    {s.state === 'done' ? 'Open' : 'Go'}
+                  </Button>
+                }
+              >
                 <ListItemIcon>
-                  {s.state === 'done' ? <CheckCircleIcon color="success" aria-label="done" /> : s.state === 'running' ? <CircularProgress size={22} aria-label="in progress" /> : <RadioButtonUncheckedIcon color="disabled" aria-label="to do" />}
+                  {s.state === 'done' ? (
+                    <CheckCircleIcon color="success" aria-label="done" />
+                  ) : s.state === 'running' ? (
+                    <CircularProgress size={22} aria-label="in progress" />
+                  ) : (
+                    <RadioButtonUncheckedIcon color="disabled" aria-label="to do" />
+                  )}
                 </ListItemIcon>
                 <ListItemText primary={`${k + 1}. ${s.title}`} secondary={s.how} sx={{ pr: 10 }} />
               </ListItem>

@@ -11,6 +11,7 @@ export const startSection: SectionRegistration = {
   label: 'Start here',
   icon: <FlagIcon />,
   emptyTitle: 'Start here',
-  description: 'The main loop in four steps: train an adapter on your data, try it, compare it with the base model, and have its answers reviewed blind.',
+  description:
+    'The main loop in four steps: train an adapter on your data, try it, compare it with the base model, and have its answers reviewed blind.',
   component: StartSection,
 };

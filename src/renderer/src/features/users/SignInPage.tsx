@@ -14,13 +14,25 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (user: User) => void })
   return (
     <Box sx={{ flex: 1, display: 'grid', placeItems: 'center' }} data-testid="sign-in-page">
       <Paper sx={{ p: 4, minWidth: 360 }}>
-        <Typography variant="h5" component="h1" gutterBottom>Who is working?</Typography>
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>Choose your profile in this workspace.</Typography>
+        <Typography variant="h5" component="h1" gutterBottom>
+          Who is working?
+        </Typography>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+          Choose your profile in this workspace.
+        </Typography>
         {users.error !== undefined && <ErrorAlert error={users.error} />}
         <Stack spacing={1}>
           {(users.data ?? []).map((u) => (
-            <Button key={u.id} variant="outlined" startIcon={<PersonIcon />} endIcon={u.protected ? <LockIcon aria-label="protected" /> : undefined}
-              onClick={() => signIn.choose(u)} data-testid="sign-in-user" data-user={u.name} sx={{ justifyContent: 'flex-start', textTransform: 'none' }}>
+            <Button
+              key={u.id}
+              variant="outlined"
+              startIcon={<PersonIcon />}
+              endIcon={u.protected ? <LockIcon aria-label="protected" /> : undefined}
+              onClick={() => signIn.choose(u)}
+              data-testid="sign-in-user"
+              data-user={u.name}
+              sx={{ justifyContent: 'flex-start', textTransform: 'none' }}
+            >
               {u.name} ({u.role})
             </Button>
           ))}

@@ -28,7 +28,14 @@ function Switcher() {
   const [dialog, setDialog] = useState<'add' | 'manage' | 'passphrase' | null>(null);
   const { reload: reloadCurrent } = current;
   const { reload: reloadUsers } = users;
-  useEffect(() => api.users.onChanged(() => { reloadCurrent(); reloadUsers(); }), [api, reloadCurrent, reloadUsers]);
+  useEffect(
+    () =>
+      api.users.onChanged(() => {
+        reloadCurrent();
+        reloadUsers();
+      }),
+    [api, reloadCurrent, reloadUsers],
+  );
   const signIn = useSignIn((user) => current.set(user));
   if (current.data === undefined) return null;
   const me = current.data;
@@ -37,41 +44,114 @@ function Switcher() {
 
   return (
     <>
-      <Button color="inherit" startIcon={<PersonIcon />} onClick={(e) => { users.reload(); setAnchor(e.currentTarget); }} data-testid="current-user" aria-haspopup="menu" sx={{ textTransform: 'none' }}>
+      <Button
+        color="inherit"
+        startIcon={<PersonIcon />}
+        onClick={(e) => {
+          users.reload();
+          setAnchor(e.currentTarget);
+        }}
+        data-testid="current-user"
+        aria-haspopup="menu"
+        sx={{ textTransform: 'none' }}
+      >
         {me?.name ?? 'Sign in'}
       </Button>
       <Menu anchorEl={anchor} open={anchor !== null} onClose={close}>
         {me && !me.protected && me.role === 'admin' && (
           <Alert severity="warning" sx={{ mx: 1, mb: 1, maxWidth: 320 }} data-testid="unprotected-admin">
-            {me.name} is an admin without a passphrase: anyone at this computer can act as {me.name}. Set one to add users and change roles.
+            {me.name} is an admin without a passphrase: anyone at this computer can act as {me.name}. Set one to add
+            users and change roles.
           </Alert>
         )}
         {(users.data ?? []).map((u) => (
-          <MenuItem key={u.id} selected={u.id === me?.id} onClick={() => { close(); signIn.choose(u); }} data-testid="user-option" data-user={u.name}>
+          <MenuItem
+            key={u.id}
+            selected={u.id === me?.id}
+            onClick={() => {
+              close();
+              signIn.choose(u);
+            }}
+            data-testid="user-option"
+            data-user={u.name}
+          >
             <ListItemText primary={u.name} secondary={u.role} />
-            {u.protected && <ListItemIcon sx={{ ml: 1 }}><LockIcon fontSize="small" aria-label="protected by a passphrase" /></ListItemIcon>}
+            {u.protected && (
+              <ListItemIcon sx={{ ml: 1 }}>
+                <LockIcon fontSize="small" aria-label="protected by a passphrase" />
+              </ListItemIcon>
+            )}
           </MenuItem>
         ))}
         <Divider />
         {me && (
-          <MenuItem onClick={() => { close(); setDialog('passphrase'); }} data-testid="user-set-passphrase">
+          <MenuItem
+            onClick={() => {
+              close();
+              setDialog('passphrase');
+            }}
+            data-testid="user-set-passphrase"
+          >
             {me.protected ? 'Change my passphrase…' : 'Set a passphrase…'}
           </MenuItem>
         )}
-        {isAdmin && <MenuItem onClick={() => { close(); setDialog('manage'); }} data-testid="user-manage">Manage users…</MenuItem>}
-        {isAdmin && <MenuItem onClick={() => { close(); setDialog('add'); }} data-testid="user-add">Add a user…</MenuItem>}
+        {isAdmin && (
+          <MenuItem
+            onClick={() => {
+              close();
+              setDialog('manage');
+            }}
+            data-testid="user-manage"
+          >
+            Manage users…
+          </MenuItem>
+        )}
+        {isAdmin && (
+          <MenuItem
+            onClick={() => {
+              close();
+              setDialog('add');
+            }}
+            data-testid="user-add"
+          >
+            Add a user…
+          </MenuItem>
+        )}
         {me && (
-          <MenuItem onClick={() => { close(); void api.users.signOut({}).then(() => current.set(null), report); }} data-testid="user-sign-out">
+          <MenuItem
+            onClick={() => {
+              close();
+              void api.users.signOut({}).then(() => current.set(null), report);
+            }}
+            data-testid="user-sign-out"
+          >
             Sign out
           </MenuItem>
         )}
       </Menu>
       {signIn.dialog}
-      {dialog === 'add' && <AddUserDialog onClose={() => setDialog(null)} onAdded={() => { setDialog(null); users.reload(); }} />}
-      {dialog === 'manage' && <ManageUsersDialog onClose={() => { setDialog(null); users.reload(); }} />}
+      {dialog === 'add' && (
+        <AddUserDialog
+          onClose={() => setDialog(null)}
+          onAdded={() => {
+            setDialog(null);
+            users.reload();
+          }}
+        />
+      )}
+      {dialog === 'manage' && (
+        <ManageUsersDialog
+          onClose={() => {
+            setDialog(null);
+            users.reload();
+          }}
+        />
+      )}
       {dialog === 'passphrase' && me && (
         <SetPassphraseDialog
-          user={me} own onClose={() => setDialog(null)}
+          user={me}
+          own
+          onClose={() => setDialog(null)}
           onSubmit={async (arg) => {
             current.set(await api.users.setPassphrase({ id: me.id, ...arg }));
             setDialog(null);

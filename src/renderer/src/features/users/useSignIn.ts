@@ -16,14 +16,17 @@ export function useSignIn(onSignedIn: (user: User) => void): { choose(user: User
     }
     api.users.setCurrent({ id: user.id }).then(onSignedIn, report);
   };
-  const dialog = asking === null ? null : createElement(SignInDialog, {
-    user: asking,
-    onClose: () => setAsking(null),
-    onSubmit: async (passphrase: string) => {
-      const user = await api.users.setCurrent({ id: asking.id, passphrase });
-      setAsking(null);
-      onSignedIn(user);
-    },
-  });
+  const dialog =
+    asking === null
+      ? null
+      : createElement(SignInDialog, {
+          user: asking,
+          onClose: () => setAsking(null),
+          onSubmit: async (passphrase: string) => {
+            const user = await api.users.setCurrent({ id: asking.id, passphrase });
+            setAsking(null);
+            onSignedIn(user);
+          },
+        });
   return { choose, dialog };
 }

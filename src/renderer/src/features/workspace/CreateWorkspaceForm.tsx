@@ -29,7 +29,6 @@ export function CreateWorkspaceForm() {
     void action.submit();
   };
 
-
   return (
     <Box component="form" noValidate onSubmit={submit} data-testid="create-workspace-form">
       <Typography variant="h6" component="h2">
@@ -48,7 +47,10 @@ export function CreateWorkspaceForm() {
           }}
           error={errors.byField.name !== undefined}
           helperText={errors.byField.name ?? ' '}
-          slotProps={{ htmlInput: { 'data-testid': 'create-name' }, formHelperText: { 'data-testid': 'create-name-error' } as object }}
+          slotProps={{
+            htmlInput: { 'data-testid': 'create-name' },
+            formHelperText: { 'data-testid': 'create-name-error' } as object,
+          }}
         />
         <FolderField
           label="Folder"

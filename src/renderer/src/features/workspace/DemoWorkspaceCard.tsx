@@ -28,7 +28,13 @@ export function DemoWorkspaceCard() {
         severity="info"
         icon={false}
         action={
-          <Button variant="contained" onClick={() => void open()} disabled={busy} data-testid="demo-open" sx={{ whiteSpace: 'nowrap' }}>
+          <Button
+            variant="contained"
+            onClick={() => void open()}
+            disabled={busy}
+            data-testid="demo-open"
+            sx={{ whiteSpace: 'nowrap' }}
+          >
             {busy ? <CircularProgress size={20} color="inherit" /> : 'Open the demo workspace'}
           </Button>
         }

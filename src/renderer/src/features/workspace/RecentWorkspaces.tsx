@@ -1,7 +1,17 @@
 // Workspaces opened before, newest first. A folder that has gone is shown greyed out; any entry can be forgotten.
 import DeleteIcon from '@mui/icons-material/Delete';
 import FolderIcon from '@mui/icons-material/Folder';
-import { Box, IconButton, List, ListItem, ListItemButton, ListItemIcon, ListItemText, Tooltip, Typography } from '@mui/material';
+import {
+  Box,
+  IconButton,
+  List,
+  ListItem,
+  ListItemButton,
+  ListItemIcon,
+  ListItemText,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import { useState } from 'react';
 import type { RecentWorkspace } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
@@ -54,7 +64,12 @@ export function RecentWorkspaces() {
             data-testid="recent-item"
             secondaryAction={
               <Tooltip title="Forget (the folder is not deleted)">
-                <IconButton edge="end" aria-label={`Forget ${item.name}`} onClick={() => void forget(item)} data-testid="recent-forget">
+                <IconButton
+                  edge="end"
+                  aria-label={`Forget ${item.name}`}
+                  onClick={() => void forget(item)}
+                  data-testid="recent-forget"
+                >
                   <DeleteIcon />
                 </IconButton>
               </Tooltip>
@@ -66,7 +81,9 @@ export function RecentWorkspaces() {
               </ListItemIcon>
               <ListItemText
                 primary={item.name}
-                secondary={item.exists ? `${item.path} · ${whenOpened(item.openedAt)}` : `${item.path} · folder not found`}
+                secondary={
+                  item.exists ? `${item.path} · ${whenOpened(item.openedAt)}` : `${item.path} · folder not found`
+                }
               />
             </ListItemButton>
           </ListItem>

@@ -25,8 +25,8 @@ export function WorkspacePickerPage() {
           Choose a workspace
         </Typography>
         <Typography color="text.secondary" sx={{ mt: 1, mb: 3 }}>
-          A workspace is a folder that keeps everything for one project together: models, datasets, prompts,
-          adapters, experiments and reviews.
+          A workspace is a folder that keeps everything for one project together: models, datasets, prompts, adapters,
+          experiments and reviews.
         </Typography>
         <PickerContent />
       </Paper>
