@@ -8,6 +8,7 @@ import { composeApp, type ComposedApp } from './compose';
 import { runAudit } from './headless/audit';
 import { runDemo } from './headless/demo';
 import { runEval } from './headless/eval';
+import { runReport } from './headless/report';
 import { localClient } from './headless/local-client';
 import { parseArgs, stringFlag } from './platform/args';
 import { defaultUserDataDir } from './platform/paths';
@@ -27,6 +28,12 @@ Usage:
   npm run cli -- eval <experiment.json>         run an experiment; exit 1 when a threshold fails
                                                 [--report FILE.html]
   npm run cli -- audit verify <workspace>       check a workspace's audit chain; exit 1 at a broken link
+  npm run cli -- report <kind> <name> --format pdf|html|csv|json --out FILE
+                                                a report from stored results (kinds: experiment, review,
+                                                training, release, release-comparison [--against NAME])
+  npm run cli -- report verify <id|title|FILE.json>
+                                                check a report's content hashes against the workspace;
+                                                exit 1 naming what changed
 Options:
   --user-data DIR   per-user folder (recent workspaces); default: the desktop app's
   --workspace DIR   open this workspace before the command (demo: the demo workspace folder)`;
@@ -38,6 +45,9 @@ async function main(argv: string[]): Promise<number> {
     help: 'boolean',
     quick: 'boolean',
     report: 'string',
+    format: 'string',
+    out: 'string',
+    against: 'string',
   });
   const [command, ...rest] = args.positional;
   if (!command || args.flags.has('help')) {
@@ -81,6 +91,16 @@ async function main(argv: string[]): Promise<number> {
         return await runAudit(localClient(composed.dispatcher), rest[0], rest[1] ? resolve(rest[1]) : undefined, {
           log,
         });
+      case 'report': {
+        const out = stringFlag(args, 'out');
+        return await runReport(localClient(composed.dispatcher), {
+          positional: rest,
+          format: stringFlag(args, 'format'),
+          out: out ? resolve(out) : undefined,
+          against: stringFlag(args, 'against'),
+          log,
+        });
+      }
       case 'self-test':
         print(await call(composed, 'engine.selfTest', '{}'));
         return 0;

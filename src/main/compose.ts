@@ -21,6 +21,8 @@ import { DatasetsService, removeStaleSpools } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
 import { ReleasesService } from './services/releases';
+import { ExperimentReportSource, manifestHash, ReportsService } from './services/reports';
+import { recomputeDatasetHash } from './services/datasets/verify-content';
 import { OverlapIndex, trainedAdapters } from './services/guards';
 import { PrivacyService } from './services/privacy';
 import { ReviewsService } from './services/reviews';
@@ -300,6 +302,37 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events: sink('releases'),
     clock,
   });
+  const reports = new ReportsService({
+    workspace,
+    sources: [
+      new ExperimentReportSource({
+        list: () => experiments.list(),
+        reportDocument: (id, ctx) => experiments.reportDocument(id, [], ctx),
+      }),
+    ],
+    currentHash: async (kind, id) => {
+      switch (kind) {
+        case 'datasetVersion':
+          return recomputeDatasetHash(workspace.active.db, id)?.computed;
+        case 'model':
+          return (await models.get({ id })).contentHash;
+        case 'adapter':
+          return adapters.contentHash(id);
+        case 'templateVersion':
+          return templates.templateVersion(id).contentHash;
+        case 'demonstrationSetVersion':
+          return templates.demonstrationSetVersion(id).contentHash;
+        case 'specialization':
+          return specializations.specialization(id).hash;
+        case 'release':
+          return manifestHash((await releases.get({ id })).manifest);
+        default:
+          return undefined;
+      }
+    },
+    events: sink('reports'),
+    clock,
+  });
   const dispatcher = new Dispatcher(
     contract,
     {
@@ -320,6 +353,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       reviews,
       releases,
       audit: new AuditService({ workspace, clock }),
+      reports,
     },
     {
       validateResults: true,

@@ -4,7 +4,7 @@
 // joint specialization (template x LoRA x soft prompt) and a comparison of the parts trained on their own
 // ("prompt vs adapter vs both") on the test split, prints both tables with CIs and the verdict, and writes a
 // self-contained HTML summary. Every step is reused when already done, and a killed run resumes where it stopped.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Api, Experiment, ExperimentResults, ExperimentSpecIn } from '../../shared/contract';
 import { DEMO_RECIPES } from '../../shared/demo-recipes';
@@ -12,6 +12,7 @@ import { BugError, UserError } from '../../shared/errors';
 import { DEMO_TEMPLATES } from '../services/demo/demo-service';
 import { DEMO_METHODS, demoTrainingSpec, trainForDemo, type DemoTraining } from './demo-training';
 import { formatResults } from './print-results';
+import { writeReport } from './report';
 import { waitForExperiment } from './wait';
 
 export const DEMO_DATASET = 'Support triage';
@@ -161,12 +162,14 @@ export async function runDemo(api: Api, o: DemoOptions): Promise<DemoOutcome> {
       ),
     },
   ];
-  const { html } = await api.experiments.report({ id: ablation.id, preface });
+  const report = await api.reports.generate({ kind: 'experiment', subject: ablation.id, notes: preface });
   const folder = join(demo.workspace.path, 'reports');
   await mkdir(folder, { recursive: true });
-  const reportPath = join(folder, o.quick ? 'demo-summary-quick.html' : 'demo-summary.html');
-  await writeFile(reportPath, html);
-  o.log(`Summary: ${reportPath}`, `Done in ${elapsed()}.`);
+  const stem = join(folder, o.quick ? 'demo-summary-quick' : 'demo-summary');
+  const reportPath = `${stem}.html`;
+  await writeReport(api, report.id, reportPath);
+  await writeReport(api, report.id, `${stem}.pdf`);
+  o.log(`Summary: ${reportPath} (and ${stem}.pdf)`, `Done in ${elapsed()}.`);
   const whole = ablationResults.ablation?.fullVsBase;
   return {
     reportPath,

@@ -1,7 +1,6 @@
 // `dovetail eval <experiment.json>`: runs an experiment headless and exits non-zero when a threshold fails (for CI
 // pipelines). The file names things as people do (dataset and specializations by name or id); an experiment with
 // the same name and spec is reused, so a re-run only computes missing outputs.
-import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ExperimentSpec, type Api, type ExperimentSpecIn } from '../../shared/contract';
 import { MetricSpec } from '../../shared/metrics';
@@ -9,6 +8,7 @@ import { UserError } from '../../shared/errors';
 import { describeIssues } from '../../shared/zod-issues';
 import { readUserText } from '../platform/files/text-stream';
 import { formatResults } from './print-results';
+import { writeReport } from './report';
 import { waitForExperiment } from './wait';
 
 export const EvalFile = z
@@ -98,7 +98,8 @@ export async function runEval(
   const results = await api.experiments.results({ id: experiment.id });
   o.log(...formatResults(results));
   if (o.report) {
-    await writeFile(o.report, (await api.experiments.report({ id: experiment.id })).html);
+    const record = await api.reports.generate({ kind: 'experiment', subject: experiment.id });
+    await writeReport(api, record.id, o.report);
     o.log(`Report: ${o.report}`);
   }
   return results.passed === false ? 1 : 0;

@@ -12,6 +12,7 @@ import { modelsContract } from './models';
 import { privacyContract } from './privacy';
 import { experimentsContract } from './experiments';
 import { releasesContract } from './releases';
+import { reportsContract } from './reports';
 import { reviewsContract } from './reviews';
 import { settingsContract } from './settings';
 import { specializationsContract } from './specializations';
@@ -37,6 +38,7 @@ export const contract = {
   reviews: reviewsContract,
   releases: releasesContract,
   audit: auditContract,
+  reports: reportsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -64,4 +66,5 @@ export * from './users';
 export * from './reviews';
 export * from './releases';
 export * from './audit';
+export * from './reports';
 export type Bridge = BridgeOf<Contract>;

@@ -204,4 +204,17 @@ export const PERMISSIONS: PermissionTable = {
     previewRetention: read(STAFF),
     applyRetention: write(ADMINS),
   },
+  // A report can quote review votes and comments, so reading one reveals votes. Generating one writes a row (and is
+  // audited); verifying tells only whether hashes still match, like the audit chain's check: no profile needed.
+  reports: {
+    subjects: read(STAFF),
+    generate: write(STAFF, 'votes'),
+    list: read(STAFF),
+    get: read(STAFF, 'votes'),
+    regenerate: write(STAFF, 'votes'),
+    export: read(STAFF, 'votes'),
+    verify: read(WORKSPACE),
+    verifyManifest: read(WORKSPACE),
+    remove: write(STAFF),
+  },
 };

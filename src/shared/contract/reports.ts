@@ -1,6 +1,7 @@
 // Reports: every report produced in the workspace, stored as its document (so it re-renders in any format and can be
 // verified later), listed by kind, re-generated from stored results, exported as HTML, PDF, CSV or JSON.
 import { z } from 'zod';
+import { LineageManifest } from '../lineage';
 import { ReportDocument, ReportFormat, ReportKind } from '../report';
 import { defineService, method } from './define';
 
@@ -59,6 +60,12 @@ export type ReportFile = z.infer<typeof ReportFile>;
 
 const id = z.string().min(1);
 
+/** A section the caller adds before the results (the demo's "how the adapters were trained"). */
+export const ReportNote = z
+  .object({ title: z.string().trim().min(1).max(200), lines: z.array(z.string().max(2000)).max(50) })
+  .strict();
+export type ReportNote = z.infer<typeof ReportNote>;
+
 export const reportsContract = defineService(
   'reports',
   {
@@ -66,7 +73,15 @@ export const reportsContract = defineService(
     subjects: method(z.object({ kind: ReportKind }).strict(), z.array(ReportSubject)),
     /** Builds a report from stored results and keeps it; `against` is the second release of a comparison. */
     generate: method(
-      z.object({ kind: ReportKind, subject: id, against: id.nullable().default(null) }).strict(),
+      z
+        .object({
+          kind: ReportKind,
+          /** An id, or the name people gave it (the CLI passes names). */
+          subject: id,
+          against: id.nullable().default(null),
+          notes: z.array(ReportNote).max(10).default([]),
+        })
+        .strict(),
       ReportRecord,
     ),
     list: method(z.object({ kind: ReportKind.nullable().default(null) }).strict(), z.array(ReportRecord)),
@@ -76,6 +91,8 @@ export const reportsContract = defineService(
     export: method(z.object({ id, format: ReportFormat }).strict(), ReportFile),
     /** Checks every content hash of the report's lineage against the workspace as it is now. */
     verify: method(z.object({ id }).strict(), ReportVerification),
+    /** The same check for a lineage read from a report file (its JSON export) rather than a stored report. */
+    verifyManifest: method(z.object({ lineage: LineageManifest }).strict(), ReportVerification),
     remove: method(z.object({ id }).strict(), z.null()),
   },
   { onChanged: z.object({ id: z.string() }).strict() },

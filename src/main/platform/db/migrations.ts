@@ -417,4 +417,28 @@ export const workspaceMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 13,
+    name: 'reports',
+    // Every report produced, kept as its document (canonical JSON, checked by zod on read) so it re-renders in any
+    // format and its lineage can be verified later. subject/against name what it reports on as they were named then; notes are the
+    // caller's own sections (the demo's training summary), kept so a re-generated report has them too.
+    up: `
+      CREATE TABLE reports (
+        id            TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        subject_id    TEXT NOT NULL,
+        subject_name  TEXT NOT NULL,
+        against_id    TEXT,
+        against_name  TEXT,
+        author        TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        manifest_hash TEXT NOT NULL,
+        notes         TEXT NOT NULL,
+        document      TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX reports_by_kind ON reports (kind, created_at);
+    `,
+  },
 ];

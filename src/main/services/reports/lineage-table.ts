@@ -1,7 +1,7 @@
 // The lineage of a report as a table (every object with its content hash), the same in HTML, PDF and CSV.
 import type { LineageManifest } from '../../../shared/lineage';
 
-const KIND_LABELS: Record<string, string> = {
+export const KIND_LABELS: Record<string, string> = {
   model: 'Model',
   adapter: 'Adapter',
   templateVersion: 'Template',

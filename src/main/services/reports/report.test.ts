@@ -13,6 +13,7 @@ import { manifest } from '../lineage/specialization-lineage';
 import { buildExperimentReport } from './experiment-report';
 import { renderCsv } from './render-csv';
 import { renderHtml } from './render-html';
+import { renderPdf } from './render-pdf';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../../../docs/schemas/report.schema.json', import.meta.url));
 const names: Record<string, string> = { 'spec-0001': 'Plain model', 'spec-0002': 'Triage tuned' };
@@ -149,5 +150,14 @@ describe('experiment report', () => {
       ['Plain model', '50', '10.0%', '0.0% to 20.0%', 'FAIL'],
       ['Triage tuned', '50', '62.0%', '52.0% to 72.0%', 'pass'],
     ]);
+  });
+
+  it('renders a PDF with the bundled fonts, a page count in the footer and no external resource', async () => {
+    const pdf = await renderPdf(doc);
+    if (process.env['KEEP_REPORT_PDF']) fs.writeFileSync(process.env['KEEP_REPORT_PDF'], pdf);
+    const text = pdf.toString('latin1');
+    expect(text.startsWith('%PDF-')).toBe(true);
+    expect(text.match(/\/Type \/Page\b/g)?.length).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/\/FontName \/[A-Z]{6}\+Roboto/); // embedded (subset), not a system font
   });
 });
