@@ -3,38 +3,26 @@
 // one dataset row changed in SQLite makes `report verify` exit 1 naming the dataset, for the stored report and for
 // its JSON export alike.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Api } from '../../shared/contract';
 import { ReportDocument } from '../../shared/report';
 import { UserError } from '../../shared/errors';
-import { composeApp, type ComposedApp } from '../compose';
-import { engineWorkerScript } from '../host/testing/engine-worker-script';
+import { useDemoApp } from '../testing/demo-app';
 import { runEval } from './eval';
-import { localClient } from './local-client';
 import { runReport } from './report';
 
+const ctx = useDemoApp('report-cli');
 let dir: string;
-let app: ComposedApp;
 let api: Api;
 
 beforeAll(async () => {
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-report-cli-')));
-  app = composeApp({
-    shell: 'browser',
-    version: 'test',
-    userDataDir: path.join(dir, 'user'),
-    engineWorkerScript: await engineWorkerScript(),
-    log: () => undefined,
-  });
-  api = localClient(app.dispatcher);
-  const demo = await api.demo.openDemoWorkspace({ path: path.join(dir, 'ws') });
+  ({ dir, api } = ctx);
   const template = await api.templates.save({ name: 'Triage', source: 'Message: {{ message }}\nTicket: ' });
   await api.specializations.create({
     name: 'Templated',
-    modelId: demo.modelIds[0] as string,
+    modelId: ctx.demo.modelIds[0] as string,
     templateVersionId: template.id,
     decoding: { max_new_tokens: 8 },
   });
@@ -52,10 +40,6 @@ beforeAll(async () => {
   );
   expect(await runEval(api, spec, { log: () => undefined })).toBe(0);
 }, 180_000);
-afterAll(async () => {
-  await app.dispose();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 const run = async (positional: string[], flags: { format?: string; out?: string } = {}) => {
   const lines: string[] = [];
@@ -98,7 +82,7 @@ it('verifies a report against the workspace and fails, naming the dataset, once 
   expect(ok.lines[0]).toMatch(/^The report matches this workspace: \d+ parts with the same content hash\.$/);
   expect((await run(['verify', json])).code).toBe(0);
 
-  app.workspace.active.db
+  ctx.app.workspace.active.db
     .prepare("UPDATE dataset_rows SET data = json_set(data, '$.message', 'changed after the report') WHERE rowid = 1")
     .run();
   for (const which of ['Triage check', json]) {
