@@ -94,7 +94,8 @@ test('an ablation runs with live progress and shows results, side by side output
   await expect(x.view.getByTestId('effect-row')).toHaveCount(1);
   const download = page.waitForEvent('download');
   await x.button('experiment-export').click();
-  expect((await download).suggestedFilename()).toMatch(/report\.html$/);
+  await page.getByTestId('experiment-export-html').click();
+  expect((await download).suggestedFilename()).toMatch(/\.html$/);
 
   await x.tab('outputs').click();
   await expect(x.gridCount).toHaveText('8 examples');

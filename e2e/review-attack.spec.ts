@@ -110,7 +110,7 @@ test('a reviewer link reveals nothing about sides or swaps, and a local reviewer
     ['experiments/outputs', { id: experiment.id, offset: 0, limit: 10, filter: 'all' }],
     ['experiments/results', { id: experiment.id }],
     ['experiments/example', { id: experiment.id, exampleIdx: 0 }],
-    ['experiments/report', { id: experiment.id }],
+    ['reports/generate', { kind: 'experiment', subject: experiment.id }],
     [
       'specializations/try',
       { specializationId: cells[1], fields: { word: 'dog', pos: 'noun', definition: 'a domestic animal' } },

@@ -118,7 +118,7 @@ describe('access control', () => {
     // The audit log lists other reviewers' votes: closed to them too; verifying it is not.
     for (const method of ['list', 'export'])
       expect(refusal(() => editor.authorize('audit', method, {}, local)).message).toContain(
-        `the audit log (audit.${method}) shows other reviewers' votes`,
+        `audit.${method} can show other reviewers' votes and comments`,
       );
     expect(editor.authorize('audit', 'verify', {}, local).userId).toBe('u-editor');
     // Someone else, or the same person once the round is closed, is not held back.

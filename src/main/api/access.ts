@@ -95,7 +95,7 @@ export class AccessControl {
     const why = {
       generation: `generating text (${name}) could tell you which system wrote an output`,
       experiment: `this experiment's outputs and scores (${name}) could tell you which system wrote an output`,
-      votes: `the audit log (${name}) shows other reviewers' votes`,
+      votes: `${name} can show other reviewers' votes and comments`,
     }[reveals];
     throw new UserError(`You are reviewing "${round.name}" blind: ${why}, so it is refused until the round is closed`, {
       code: 'review-blinded',

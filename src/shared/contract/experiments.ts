@@ -250,20 +250,6 @@ export const experimentsContract = defineService(
     results: method(byId, ExperimentResults),
     outputs: method(OutputsQuery, z.object({ total: count, rows: z.array(OutputRow) })),
     example: method(z.object({ id: Id, exampleIdx: count }).strict(), ExampleDetails),
-    /** A self-contained HTML report (tables, charts as inline SVG, verdict), written to `path` or returned. */
-    report: method(
-      z
-        .object({
-          id: Id,
-          /** Sections shown before the results (e.g. how the adapter was trained), as plain-text lines. */
-          preface: z
-            .array(z.object({ title: z.string().max(200), lines: z.array(z.string().max(2000)).max(100) }))
-            .max(10)
-            .default([]),
-        })
-        .strict(),
-      z.object({ html: z.string() }),
-    ),
     remove: method(byId, z.null()),
   },
   {

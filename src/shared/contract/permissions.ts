@@ -149,7 +149,6 @@ export const PERMISSIONS: PermissionTable = {
     results: read(STAFF, 'experiment'),
     outputs: read(STAFF, 'experiment'),
     example: read(STAFF, 'experiment'),
-    report: read(STAFF, 'experiment'),
     remove: write(STAFF),
   },
   users: {

@@ -29,7 +29,6 @@ import type { ReportDocument } from '../../../shared/report';
 import { manifest } from '../lineage/specialization-lineage';
 import { buildExperimentReport } from '../reports/experiment-report';
 import { experimentObjects } from '../reports/experiment-lineage';
-import { renderHtml } from '../reports/render-html';
 
 type Contract = typeof experimentsContract;
 
@@ -218,13 +217,6 @@ export class ExperimentsService implements ServiceImpl<Contract> {
       });
     }
     return { exampleIdx: example.idx, key: example.key, input: row.input, reference: example.reference, cells };
-  }
-
-  async report(
-    { id, preface }: { id: string; preface: { title: string; lines: string[] }[] },
-    ctx?: CallContext,
-  ): Promise<{ html: string }> {
-    return { html: renderHtml(await this.reportDocument(id, preface, ctx)) };
   }
 
   /** The experiment's report as a document, with its lineage (who made it, when, and every part with its hash). */

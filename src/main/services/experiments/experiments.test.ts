@@ -140,10 +140,11 @@ describe('experiments', () => {
     });
     expect(promoted).toMatchObject({ id: baseCell.id, name: 'Base model', derivedFrom: null });
 
-    const report = await api.experiments.report({ id: experiment.id });
-    expect(report.html).toContain('<svg');
-    expect(report.html).toContain('Template ablation');
-    expect(report.html).toContain('Against the base model (base; paired, Holm-adjusted p)');
+    const record = await api.reports.generate({ kind: 'experiment', subject: experiment.id });
+    const html = (await api.reports.export({ id: record.id, format: 'html' })).data;
+    expect(html).toContain('<svg');
+    expect(html).toContain('Template ablation');
+    expect(html).toContain('Against the base model (base; paired, Holm-adjusted p)');
   }, 240_000);
 
   it('refuses an ablation of the base model alone and a metric that needs a missing reference', async () => {

@@ -4,6 +4,8 @@
 import { COMPONENT_LABELS, type Component } from '../../../shared/contract/specializations';
 import type { Experiment, ExperimentCell, ExperimentResults, OutputRow } from '../../../shared/contract/experiments';
 import type { LineageManifest } from '../../../shared/lineage';
+import { formatEffect, formatValue } from '../../../shared/metric-format';
+import { METRIC_BINARY, type MetricKind } from '../../../shared/metrics';
 import { REPORT_SCHEMA, type ReportBlock, type ReportDocument } from '../../../shared/report';
 
 export interface ExperimentReportInput {
@@ -18,10 +20,19 @@ export interface ExperimentReportInput {
   preface?: readonly { title: string; lines: string[] }[];
 }
 
-const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
-const pts = (v: number): string => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}`;
+/** A metric's value as the app shows it ("72.1%", "0.721", "12.3"), and a difference ("+4.2 pts", "+0.031"). */
+const valueOf =
+  (kind: MetricKind) =>
+  (v: number | null): string =>
+    v === null ? '—' : `${formatValue(v, kind)}${METRIC_BINARY[kind] ? '%' : ''}`;
+const diffOf =
+  (kind: MetricKind) =>
+  (v: number): string =>
+    `${formatEffect(v, kind)}${METRIC_BINARY[kind] ? ' pts' : ''}`;
 const interval = (c: readonly [number, number] | null, f: (v: number) => string): string =>
   c === null ? '—' : `${f(c[0])} to ${f(c[1])}`;
+const chartUnit = (kind: MetricKind, difference: boolean) =>
+  METRIC_BINARY[kind] ? (difference ? ('points' as const) : ('percent' as const)) : ('number' as const);
 const pValue = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 export function componentsLabel(components: readonly Component[]): string {
@@ -32,6 +43,8 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
   const { experiment: e, results: r } = input;
   const label = (cell: ExperimentCell): string =>
     cell.mask === null ? input.specializationName(cell.specializationId) : componentsLabel(cell.components);
+  const kindOf = (metric: number): MetricKind => e.spec.metrics[metric]?.kind ?? 'exact_match';
+  const primary = kindOf(0);
   const blocks: ReportBlock[] = [];
   blocks.push({
     type: 'text',
@@ -57,7 +70,7 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
         'Metric',
         'Base',
         'Configuration value',
-        'Difference (points)',
+        'Difference',
         '95% CI',
         'p (Holm)',
         'Significant',
@@ -65,10 +78,10 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
       rows: r.versusBase.rows.map((x) => [
         x.cell,
         x.label,
-        pct(x.baseValue),
-        pct(x.value),
-        pts(x.estimate),
-        interval(x.ci, pts),
+        valueOf(kindOf(x.metric))(x.baseValue),
+        valueOf(kindOf(x.metric))(x.value),
+        diffOf(kindOf(x.metric))(x.estimate),
+        interval(x.ci, diffOf(kindOf(x.metric))),
         pValue(x.pHolm),
         x.significant ? 'yes' : 'no',
       ]),
@@ -81,24 +94,24 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
     blocks.push({
       type: 'intervals',
       title: `${a.metric} per configuration (mean, 95% bootstrap CI, n = ${a.n})`,
-      unit: 'percent',
+      unit: chartUnit(primary, false),
       items: a.cells.map((c) => ({ label: componentsLabel(c.components), value: c.mean, ci: c.ci, n: a.n })),
     });
     blocks.push({
       type: 'intervals',
       title: `Effects on ${a.metric} (95% CI)`,
-      unit: 'points',
+      unit: chartUnit(primary, true),
       items: a.effects.map((x) => ({ label: x.terms.join(' × '), value: x.estimate, ci: x.ci, n: a.n })),
     });
     blocks.push({
       type: 'table',
       id: 'effects',
       title: `Effects and interactions on ${a.metric}`,
-      columns: ['Effect', 'Estimate (points)', '95% CI', 'p', 'p (Holm)', 'Test'],
+      columns: ['Effect', 'Estimate', '95% CI', 'p', 'p (Holm)', 'Test'],
       rows: a.effects.map((x) => [
         x.terms.join(' × '),
-        pts(x.estimate),
-        interval(x.ci, pts),
+        diffOf(primary)(x.estimate),
+        interval(x.ci, diffOf(primary)),
         pValue(x.p),
         pValue(x.pHolm),
         x.test,
@@ -109,16 +122,22 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
       type: 'table',
       id: 'comparisons',
       title: 'Paired comparisons',
-      columns: ['Comparison', 'Difference (points)', '95% CI', 'p (Holm)', 'Test'],
+      columns: ['Comparison', 'Difference', '95% CI', 'p (Holm)', 'Test'],
       rows: [
         [
           'full specialization vs base model (unadjusted p)',
-          pts(a.fullVsBase.estimate),
-          interval(a.fullVsBase.ci, pts),
+          diffOf(primary)(a.fullVsBase.estimate),
+          interval(a.fullVsBase.ci, diffOf(primary)),
           pValue(a.fullVsBase.p),
           a.fullVsBase.test,
         ],
-        ...a.comparisons.map((x) => [x.label, pts(x.estimate), interval(x.ci, pts), pValue(x.pHolm), x.test]),
+        ...a.comparisons.map((x) => [
+          x.label,
+          diffOf(primary)(x.estimate),
+          interval(x.ci, diffOf(primary)),
+          pValue(x.pHolm),
+          x.test,
+        ]),
       ],
       note: null,
     });
@@ -140,9 +159,9 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
     rows: r.cells.map((c) => [
       label(c.cell),
       c.n,
-      ...c.metrics.flatMap((m) => [
-        pct(m.value),
-        interval(m.ci, pct),
+      ...c.metrics.flatMap((m, i) => [
+        valueOf(kindOf(i))(m.value),
+        interval(m.ci, valueOf(kindOf(i))),
         m.pass === null ? 'none' : m.pass ? 'pass' : 'FAIL',
       ]),
       round(c.meanPromptTokens),
@@ -157,7 +176,7 @@ export function buildExperimentReport(input: ExperimentReportInput): ReportDocum
     blocks.push({
       type: 'intervals',
       title: `${name} per configuration (95% CI)`,
-      unit: 'percent',
+      unit: chartUnit(kindOf(i), false),
       items: r.cells.flatMap((c) => {
         const m = c.metrics[i];
         return m && m.value !== null ? [{ label: label(c.cell), value: m.value, ci: m.ci, n: m.n }] : [];

@@ -1,4 +1,4 @@
-// The experiment (and ablation) report kind: subjects are finished experiments; a name on the command line finds one.
+// The experiment (and ablation) report kind: subjects are experiments that have run (a partial run's report says so); a name on the command line finds one.
 import type { CallContext } from '../../../shared/contract/define';
 import type { Experiment } from '../../../shared/contract/experiments';
 import type { ReportSubject } from '../../../shared/contract/reports';
@@ -18,7 +18,7 @@ export class ExperimentReportSource implements ReportSource {
 
   async subjects(): Promise<ReportSubject[]> {
     return (await this.deps.list())
-      .filter((e) => e.state === 'completed')
+      .filter((e) => e.state !== 'created') // a report of a partial run says which outputs are missing
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
       .map((e) => ({ id: e.id, name: e.name }));
   }

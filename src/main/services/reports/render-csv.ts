@@ -2,7 +2,7 @@
 // PDF show, text neutralised against formula injection.
 import { toCsv } from '../../../shared/csv-export';
 import type { ReportDocument } from '../../../shared/report';
-import { LINEAGE_COLUMNS, lineageRows } from './lineage-table';
+import { LINEAGE_COLUMNS, lineageRows } from '../../../shared/lineage-table';
 
 export function renderCsv(doc: ReportDocument): { fileName: string; text: string }[] {
   const tables = doc.blocks.flatMap((b) =>

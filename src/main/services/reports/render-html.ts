@@ -1,8 +1,8 @@
 // A report document as one self-contained HTML page: no scripts, no external files (charts are inline SVG), a strict
 // CSP, and print styles so that the browser's "Save as PDF" gives a readable document too.
 import type { ReportBlock, ReportDocument } from '../../../shared/report';
-import { escapeXml as esc, intervalsSvg, linesSvg } from './charts-svg';
-import { LINEAGE_COLUMNS, lineageRows, madeLine } from './lineage-table';
+import { escapeXml as esc, intervalsSvg, linesSvg } from '../../../shared/report-charts';
+import { LINEAGE_COLUMNS, lineageRows, madeLine } from '../../../shared/lineage-table';
 
 function table(head: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
   const cell = (c: string | number | null) => `<td>${esc(c === null ? '—' : String(c))}</td>`;

@@ -4,10 +4,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pdfmake from 'pdfmake';
-import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces';
+import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
 import type { ReportBlock, ReportDocument } from '../../../shared/report';
-import { intervalsSvg, linesSvg } from './charts-svg';
-import { LINEAGE_COLUMNS, lineageRows, madeLine } from './lineage-table';
+import { intervalsSvg, linesSvg } from '../../../shared/report-charts';
+import { LINEAGE_COLUMNS, lineageRows, madeLine } from '../../../shared/lineage-table';
 
 const FOOTNOTE =
   'Made by Dovetail. Rates are means over paired examples with 95% percentile-bootstrap intervals; p-values are paired tests, Holm-corrected within the analysis.';
@@ -30,7 +30,34 @@ function useBundledFonts(): void {
   fontsReady = true;
 }
 
-const cellText = (c: string | number | null): string => (c === null ? '—' : String(c));
+/** Long unbroken runs (JSON, ids) get zero-width break opportunities, so a cell wraps instead of leaving the page. */
+const breakable = (text: string): string => text.replace(/[^\s]{28}(?=[^\s])/g, (run) => `${run}\u200b`);
+const cellText = (c: string | number | null): string => (c === null ? '—' : breakable(String(c)));
+
+/** The lineage: a row per part, its content hash whole under its details (a reader copies it to check). */
+function lineageTable(doc: ReportDocument): Content {
+  return {
+    table: {
+      headerRows: 1,
+      dontBreakRows: true,
+      widths: [70, 130, '*'],
+      body: [
+        [
+          { text: LINEAGE_COLUMNS[0] as string, style: 'th' },
+          { text: LINEAGE_COLUMNS[1] as string, style: 'th' },
+          { text: `${LINEAGE_COLUMNS[2] as string}; ${LINEAGE_COLUMNS[3] as string}`, style: 'th' },
+        ],
+        ...lineageRows(doc.lineage).map((r): TableCell[] => [
+          { text: cellText(r[0] ?? null) },
+          { text: cellText(r[1] ?? null) },
+          { stack: [{ text: cellText(r[2] || null) }, { text: r[3] ?? '—', style: 'hash' }] },
+        ]),
+      ],
+    },
+    layout: 'lightHorizontalLines',
+    style: 'table',
+  };
+}
 
 function table(columns: readonly string[], rows: readonly (readonly (string | number | null)[])[]): Content {
   return {
@@ -103,7 +130,7 @@ export function pdfDefinition(doc: ReportDocument): TDocumentDefinitions {
         text: `${madeLine(doc.lineage)} \`dovetail report verify\` checks these hashes against a workspace.`,
         style: 'meta',
       },
-      table(LINEAGE_COLUMNS, lineageRows(doc.lineage)),
+      lineageTable(doc),
       { text: FOOTNOTE, style: 'note', margin: [0, 16, 0, 0] },
     ],
     footer: (page, pages) => ({
@@ -113,8 +140,10 @@ export function pdfDefinition(doc: ReportDocument): TDocumentDefinitions {
       ],
       margin: [40, 16, 40, 0],
     }),
-    // A heading never ends a page: it moves to the next one with what follows it.
-    pageBreakBefore: (node, queries) => node.headlineLevel === 1 && queries.getFollowingNodesOnPage().length === 0,
+    // A heading never ends a page: near the foot of one it moves to the next with what follows it.
+    pageBreakBefore: (node, queries) =>
+      node.headlineLevel === 1 &&
+      (queries.getFollowingNodesOnPage().length === 0 || node.startPosition.verticalRatio > 0.82),
     defaultStyle: { font: 'Roboto', fontSize: 9, lineHeight: 1.2 },
     styles: {
       h1: { fontSize: 18, bold: true, margin: [0, 0, 0, 6] },
@@ -127,6 +156,7 @@ export function pdfDefinition(doc: ReportDocument): TDocumentDefinitions {
       meta: { color: '#555555', margin: [0, 0, 0, 6] },
       note: { color: '#555555', fontSize: 8 },
       footer: { color: '#777777', fontSize: 8 },
+      hash: { color: '#555555', fontSize: 7 },
     },
   };
 }

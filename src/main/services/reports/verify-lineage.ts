@@ -3,7 +3,7 @@
 // fails the check and the problem names the object.
 import type { ReportCheck, ReportVerification } from '../../../shared/contract/reports';
 import type { LineageKind, LineageManifest } from '../../../shared/lineage';
-import { KIND_LABELS } from './lineage-table';
+import { KIND_LABELS } from '../../../shared/lineage-table';
 
 /** The object's content hash now; undefined when the workspace no longer has it. */
 export type CurrentHash = (kind: LineageKind, id: string) => Promise<string | undefined>;

@@ -1,7 +1,6 @@
 // One experiment: what it compares, its run (state, progress with done/total, reused outputs, rows/s and ETA;
 // Run / Resume / Cancel; failures with their hint), and its results and side-by-side outputs. Results refresh while
 // it runs, at most every few seconds, and once more when it ends.
-import DownloadIcon from '@mui/icons-material/Download';
 import {
   Alert,
   AlertTitle,
@@ -25,6 +24,7 @@ import type { Experiment, ExperimentState } from '../../../../shared/contract';
 import { metricLabel } from '../../../../shared/metrics';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { ExportReportMenu } from '../../components/ExportReportMenu';
 import { formatDate, percentDone, progressLine } from './format';
 import { ResultsView } from './ResultsView';
 import { SideBySide } from './SideBySide';
@@ -57,17 +57,6 @@ function useRefreshVersion(state: string, done: number, ms: number): number {
     return () => clearTimeout(timer);
   }, [state, done, ms]);
   return version;
-}
-
-function download(name: string, html: string): void {
-  const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'experiment'}-report.html`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function designLine(e: Experiment): string {
@@ -143,14 +132,7 @@ export function ExperimentView({
               Cancel
             </Button>
           )}
-          <Button
-            startIcon={<DownloadIcon />}
-            disabled={busy || !started}
-            onClick={() => act(async () => download(e.name, (await api.experiments.report({ id: e.id })).html))}
-            data-testid="experiment-export"
-          >
-            Export report
-          </Button>
+          <ExportReportMenu kind="experiment" subjectId={e.id} disabled={busy || !started} testId="experiment-export" />
           {!running && (
             <Button
               color="inherit"

@@ -1,6 +1,6 @@
-// The report's charts as standalone SVG (inline in the HTML report, embedded in the PDF): horizontal bars with 95% CI
-// whiskers and the value written beside each, and line charts (loss curves).
-import type { ReportBlock } from '../../../shared/report';
+// The report's charts as standalone SVG (inline in the HTML report, embedded in the PDF, an image in the app):
+// horizontal bars with 95% CI whiskers and the value written beside each, and line charts (loss curves).
+import type { ReportBlock } from './report';
 
 type Intervals = Extract<ReportBlock, { type: 'intervals' }>;
 type Lines = Extract<ReportBlock, { type: 'lines' }>;
@@ -11,7 +11,8 @@ export const escapeXml = (s: string): string =>
 export function formatValue(v: number, unit: Intervals['unit']): string {
   if (unit === 'percent') return `${(v * 100).toFixed(1)}%`;
   if (unit === 'points') return `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
-  return v.toFixed(2);
+  // Fractions (chrF, ROUGE-L) read with three decimals as in the app; counts (lengths) with one.
+  return Math.abs(v) < 10 ? v.toFixed(3) : v.toFixed(1);
 }
 
 export function intervalsSvg(block: Intervals): string {

@@ -1,5 +1,5 @@
 // The lineage of a report as a table (every object with its content hash), the same in HTML, PDF and CSV.
-import type { LineageManifest } from '../../../shared/lineage';
+import type { LineageManifest } from './lineage';
 
 export const KIND_LABELS: Record<string, string> = {
   model: 'Model',
