@@ -99,12 +99,15 @@ describe('access control', () => {
   it('keeps a reviewer of an open round blind: no outputs of its experiment and no generation, whatever their role', () => {
     const reviewing = { 'u-editor': [{ name: 'Blind round', experimentId: 'exp-1' }] };
     const editor = control('u-editor', { reviewing });
-    for (const method of ['outputs', 'results', 'example', 'report']) {
+    for (const method of ['outputs', 'results', 'example']) {
       const error = refusal(() => editor.authorize('experiments', method, { id: 'exp-1' }, local));
       expect(error.code).toBe('review-blinded');
       expect(error.message).toContain('"Blind round"');
     }
     expect(editor.authorize('experiments', 'outputs', { id: 'exp-2' }, local).userId).toBe('u-editor'); // another experiment
+    // Reports can quote outputs and votes of any experiment or round: refused while any round is open to this person.
+    for (const method of ['generate', 'get', 'export', 'regenerate'])
+      expect(refusal(() => editor.authorize('reports', method, { id: 'r-1' }, local)).code).toBe('review-blinded');
     for (const [service, method] of [
       ['generation', 'start'],
       ['specializations', 'try'],
