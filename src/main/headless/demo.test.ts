@@ -79,6 +79,11 @@ it('trains the joint, LoRA-only and soft-prompt-only adapters, ablates, compares
   expect(html).toContain('<svg');
   expect(html).toContain('How the adapters were trained');
   expect(html).toContain('Prompt vs adapter vs both');
+  // The same report as PDF beside it, and listed in the workspace's reports with the demo's own sections.
+  expect(fs.readFileSync(first.reportPath.replace(/\.html$/, '.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  const [record] = await api.reports.list({ kind: 'experiment' });
+  const { document } = await api.reports.get({ id: record!.id });
+  expect(document.blocks.map((b) => (b.type === 'text' ? b.title : null))).toContain('How the adapters were trained');
   const text = lines.join('\n');
   expect(text).toMatch(/base \+ template \+ LoRA adapter \+ soft prompt/);
   expect(text).toMatch(/template \+ LoRA trained alone/);
