@@ -80,7 +80,12 @@ it('trains the joint, LoRA-only and soft-prompt-only adapters, ablates, compares
   expect(html).toContain('How the adapters were trained');
   expect(html).toContain('Prompt vs adapter vs both');
   // The same report as PDF beside it, and listed in the workspace's reports with the demo's own sections.
-  expect(fs.readFileSync(first.reportPath.replace(/\.html$/, '.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  expect(
+    fs
+      .readFileSync(first.reportPath.replace(/\.html$/, '.pdf'))
+      .subarray(0, 5)
+      .toString(),
+  ).toBe('%PDF-');
   const [record] = await api.reports.list({ kind: 'experiment' });
   const { document } = await api.reports.get({ id: record!.id });
   expect(document.blocks.map((b) => (b.type === 'text' ? b.title : null))).toContain('How the adapters were trained');
