@@ -9,6 +9,7 @@ import { runAudit } from './headless/audit';
 import { runDemo } from './headless/demo';
 import { runEval } from './headless/eval';
 import { runReport } from './headless/report';
+import { runServe } from './headless/serve';
 import { localClient } from './headless/local-client';
 import { parseArgs, stringFlag } from './platform/args';
 import { defaultUserDataDir } from './platform/paths';
@@ -34,6 +35,9 @@ Usage:
   npm run cli -- report verify <id|title|FILE.json>
                                                 check a report's content hashes against the workspace;
                                                 exit 1 naming what changed
+  npm run cli -- serve --workspace DIR          serve its releases on an OpenAI-compatible endpoint until Ctrl+C
+                                                [--host 127.0.0.1] [--port 8089] [--allow-network]
+                                                [--new-key NAME] (prints a new API key, shown once)
 Options:
   --user-data DIR   per-user folder (recent workspaces); default: the desktop app's
   --workspace DIR   open this workspace before the command (demo: the demo workspace folder)`;
@@ -48,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
     format: 'string',
     out: 'string',
     against: 'string',
+    host: 'string',
+    port: 'string',
+    'allow-network': 'boolean',
+    'new-key': 'string',
   });
   const [command, ...rest] = args.positional;
   if (!command || args.flags.has('help')) {
@@ -91,6 +99,18 @@ async function main(argv: string[]): Promise<number> {
         return await runAudit(localClient(composed.dispatcher), rest[0], rest[1] ? resolve(rest[1]) : undefined, {
           log,
         });
+      case 'serve': {
+        const port = stringFlag(args, 'port');
+        const host = stringFlag(args, 'host');
+        const newKey = stringFlag(args, 'new-key');
+        return await runServe(localClient(composed.dispatcher), {
+          ...(host ? { host } : {}),
+          ...(port ? { port: Number(port) } : {}),
+          allowNetwork: args.flags.has('allow-network'),
+          ...(newKey ? { newKey } : {}),
+          log,
+        });
+      }
       case 'report': {
         const out = stringFlag(args, 'out');
         return await runReport(localClient(composed.dispatcher), {

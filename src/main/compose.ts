@@ -12,6 +12,7 @@ import { RenderHost } from './host/render-host';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { startShareServer } from './host/review-share-server';
+import { startServingServer } from './host/serving-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
@@ -26,6 +27,7 @@ import { recomputeDatasetHash } from './services/datasets/verify-content';
 import { OverlapIndex, trainedAdapters } from './services/guards';
 import { PrivacyService } from './services/privacy';
 import { ReviewsService } from './services/reviews';
+import { ServingService } from './services/serving';
 import { SpecializationsService } from './services/specializations';
 import { TemplatesService } from './services/templates';
 import type { AdapterRecord } from '../shared/contract/adapters';
@@ -67,7 +69,11 @@ export interface ComposedApp {
   readonly workspace: WorkspaceService;
   readonly engine: EngineHost;
   /** For the headless main job (cli.ts), which waits on runs that the contract only starts. */
-  readonly services: { readonly experiments: ExperimentsService; readonly adapters: AdaptersService };
+  readonly services: {
+    readonly experiments: ExperimentsService;
+    readonly adapters: AdaptersService;
+    readonly serving: ServingService;
+  };
   dispose(): Promise<void>;
 }
 
@@ -333,6 +339,17 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events: sink('reports'),
     clock,
   });
+  const serving = new ServingService({
+    workspace,
+    engine,
+    releases,
+    resolve: (id) => specializations.resolve(id),
+    templateFields: (id) => templates.templateVersion(id).fields.filter((f) => f !== 'examples'),
+    openServer: startServingServer,
+    userName: (id) => users.user(id)?.name,
+    events: sink('serving'),
+    clock,
+  });
   const dispatcher = new Dispatcher(
     contract,
     {
@@ -354,6 +371,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       releases,
       audit: new AuditService({ workspace, clock }),
       reports,
+      serving,
     },
     {
       validateResults: true,
@@ -375,7 +393,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   late.dispatcher = dispatcher;
   // Links belong to a workspace: when another one opens (or none), its share servers have nothing left to serve.
   const unsubscribeShares = dispatcher.subscribe((message) => {
-    if (message.service === 'workspace' && message.event === 'onChanged') void reviews.pruneShares();
+    if (message.service === 'workspace' && message.event === 'onChanged') {
+      void reviews.pruneShares();
+      void serving.workspaceChanged(); // the endpoint serves one workspace's releases
+    }
   });
   // A shutdown before the worker said hello (a quick CLI command) cancels the start: not a failure.
   void engine.start().catch((error: unknown) => {
@@ -386,12 +407,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     dispatcher,
     workspace,
     engine,
-    services: { experiments, adapters },
+    services: { experiments, adapters, serving },
     async dispose() {
       unsubscribeShares();
       engineService.dispose();
       generation.dispose();
-      await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose()]);
+      await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose(), serving.dispose()]);
       await Promise.allSettled([
         workspace.dispose(),
         engine.dispose(),

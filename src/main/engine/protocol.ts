@@ -56,7 +56,12 @@ export const engineMethods = {
   /** Liveness: answered between steps even while a long job runs. */
   ping: engineMethod({
     params: z.object({}).strict(),
-    result: z.object({ pong: z.literal(true), uptimeMs: z.number() }),
+    result: z.object({
+      pong: z.literal(true),
+      uptimeMs: z.number(),
+      /** The worker process's resident memory (the serving figures show it). */
+      rssBytes: count.optional(),
+    }),
   }),
   /** A small MLP built in code, run by ORT and checked against the same arithmetic in JS. */
   selfTest: engineMethod({

@@ -25,6 +25,16 @@ export function sendJson(
   body: CallResponse,
   headers: Record<string, string> = {},
 ): void {
+  sendJsonValue(res, status, body, headers);
+}
+
+/** Any JSON value with the security headers, uncached (the serving endpoint answers OpenAI's shapes). */
+export function sendJsonValue(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -14,6 +14,7 @@ import { experimentsContract } from './experiments';
 import { releasesContract } from './releases';
 import { reportsContract } from './reports';
 import { reviewsContract } from './reviews';
+import { servingContract } from './serving';
 import { settingsContract } from './settings';
 import { specializationsContract } from './specializations';
 import { templatesContract } from './templates';
@@ -39,6 +40,7 @@ export const contract = {
   releases: releasesContract,
   audit: auditContract,
   reports: reportsContract,
+  serving: servingContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -67,4 +69,5 @@ export * from './reviews';
 export * from './releases';
 export * from './audit';
 export * from './reports';
+export * from './serving';
 export type Bridge = BridgeOf<Contract>;

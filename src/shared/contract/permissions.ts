@@ -216,4 +216,19 @@ export const PERMISSIONS: PermissionTable = {
     verifyManifest: read(WORKSPACE),
     remove: write(STAFF),
   },
+  // The endpoint answers API keys, not profiles: who may open it to other programs, and hand out keys, is an admin.
+  serving: {
+    status: read(STAFF),
+    start: write(ADMINS),
+    stop: write(ADMINS),
+    models: read(STAFF),
+    keys: read(ADMINS),
+    createKey: write(ADMINS),
+    revokeKey: write(ADMINS),
+    requests: read(STAFF),
+    summary: read(STAFF),
+    exportCsv: read(STAFF),
+    logSettings: read(STAFF),
+    setLogSettings: write(ADMINS),
+  },
 };

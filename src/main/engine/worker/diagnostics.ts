@@ -9,7 +9,7 @@ import { buildMlpGraph, mlpInput, mlpReferenceRow, mlpWeights } from './mlp';
 const TOLERANCE = 1e-4; // relative to max(1, |reference|); float32 ORT against float64 JS
 
 export const diagnostics: Pick<HandlerTable<EngineMethods>, 'ping' | 'selfTest' | 'burn'> = {
-  ping: async () => ({ pong: true, uptimeMs: performance.now() }),
+  ping: async () => ({ pong: true, uptimeMs: performance.now(), rssBytes: process.memoryUsage().rss }),
 
   selfTest: async ({ size, layers }, ctx) => {
     const spec = { size, layers };

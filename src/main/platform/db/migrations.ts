@@ -441,4 +441,50 @@ export const workspaceMigrations: readonly Migration[] = [
       CREATE INDEX reports_by_kind ON reports (kind, created_at);
     `,
   },
+  {
+    version: 14,
+    name: 'serving keys and request log',
+    // API keys of the local endpoint are kept as sha256 hashes of 192-bit random secrets (a fast hash suffices for
+    // secrets that cannot be guessed; passphrases, which can, get scrypt); revoking stamps the row. Every request the
+    // endpoint answered is one row of counts and timings, text only when the log settings keep it.
+    up: `
+      CREATE TABLE serving_keys (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        prefix       TEXT NOT NULL,
+        hash         TEXT NOT NULL UNIQUE,
+        created_at   TEXT NOT NULL,
+        created_by   TEXT NOT NULL,
+        revoked_at   TEXT,
+        last_used_at TEXT
+      ) STRICT;
+      CREATE TABLE serving_requests (
+        id                TEXT PRIMARY KEY,
+        at                TEXT NOT NULL,
+        endpoint          TEXT NOT NULL,
+        model             TEXT,
+        release_id        TEXT,
+        channel           TEXT,
+        stream            INTEGER NOT NULL,
+        status            INTEGER NOT NULL,
+        outcome           TEXT NOT NULL CHECK (outcome IN ('ok', 'cancelled', 'error')),
+        error_class       TEXT,
+        prompt_tokens     INTEGER,
+        completion_tokens INTEGER,
+        queue_ms          REAL,
+        ttft_ms           REAL,
+        total_ms          REAL NOT NULL,
+        tokens_per_second REAL,
+        batch_size        INTEGER,
+        prompt            TEXT,
+        completion        TEXT
+      ) STRICT;
+      CREATE INDEX serving_requests_at ON serving_requests (at);
+      CREATE TABLE serving_log_settings (
+        singleton      INTEGER PRIMARY KEY CHECK (singleton = 1),
+        record_text    INTEGER NOT NULL,
+        retention_days INTEGER
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,0 +1,2 @@
+export { ServingService, type ServingServiceDeps } from './serving-service';
+export type { OpenServingServer, ServerRequest, ServingBackend, StartedServer } from './backend';
