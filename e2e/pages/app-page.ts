@@ -17,6 +17,8 @@ export const SECTIONS = [
   { id: 'reports', label: 'Reports', empty: 'No reports yet' },
   // Never empty once a workspace exists: creating it is the log's first entry.
   { id: 'audit', label: 'Audit', empty: 'Audit trail' },
+  // After the ten sections Ctrl/Cmd+digit reaches.
+  { id: 'observability', label: 'Observability', empty: 'No requests served yet' },
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
 

@@ -5,6 +5,7 @@ import { datasetsSection } from '../features/datasets/section';
 import { promptsSection } from '../features/prompts/section';
 import { adaptersSection } from '../features/adapters/section';
 import { auditSection } from '../features/audit/section';
+import { observabilitySection } from '../features/observability/section';
 import { playgroundSection } from '../features/playground/section';
 import { experimentsSection } from '../features/experiments/section';
 import { releasesSection } from '../features/releases/section';
@@ -25,4 +26,5 @@ export const SECTIONS = assembleSections([
   releasesSection,
   reportsSection,
   auditSection,
+  observabilitySection,
 ]);
