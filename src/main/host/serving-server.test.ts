@@ -2,7 +2,8 @@
 // workspace (real services, render worker, engine and SQLite): two releases of the demo model and a channel listed;
 // chat and completions, streamed and not, agree with each other and with the same specialization run in the app
 // (greedy); a wrong key, an unknown model, an oversized body and a full queue each get OpenAI's error shape; waiting
-// requests of one release share an engine run; every request is recorded and counted in /metrics.
+// requests of one release share an engine run; every request is recorded and counted in /metrics; text is logged
+// only when turned on.
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { GenerationFinished } from '../../shared/contract';
@@ -243,5 +244,26 @@ describe('the serving endpoint', () => {
     await expect(api.serving.start({ host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ code: 'serving-network' });
     const stopped = await api.serving.stop({});
     expect(stopped.running).toBe(false);
+  });
+  it('keeps prompt and completion text only while the log settings say so, and forgets it when turned off', async () => {
+    const { api } = ctx;
+    const { client } = await served();
+    await api.serving.setLogSettings({ recordText: true, retentionDays: 7 });
+    const answer = await client.chat.completions.create({
+      model: 'triage@1.0.0',
+      messages: [{ role: 'user', content: 'Please keep this text.' }],
+      temperature: 0,
+    });
+    const [kept] = await api.serving.requests({ limit: 1 });
+    expect(kept?.prompt).toContain('Message: Please keep this text.');
+    expect(kept?.completion).toBe(answer.choices[0]?.message.content);
+    expect(await api.serving.setLogSettings({ recordText: false, retentionDays: 7 })).toEqual({
+      recordText: false,
+      retentionDays: 7,
+    });
+    const [forgotten] = await api.serving.requests({ limit: 1 });
+    expect(forgotten?.id).toBe(kept?.id);
+    expect(forgotten?.prompt).toBeNull();
+    expect(forgotten?.completion).toBeNull();
   });
 });
