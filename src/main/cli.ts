@@ -38,6 +38,8 @@ Usage:
   npm run cli -- serve --workspace DIR          serve its releases on an OpenAI-compatible endpoint until Ctrl+C
                                                 [--host 127.0.0.1] [--port 8089] [--allow-network]
                                                 [--new-key NAME] (prints a new API key, shown once)
+                                                [--max-tokens 512] [--max-concurrent 4] [--max-queue 32]
+                                                [--no-batching]
 Options:
   --user-data DIR   per-user folder (recent workspaces); default: the desktop app's
   --workspace DIR   open this workspace before the command (demo: the demo workspace folder)`;
@@ -56,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
     port: 'string',
     'allow-network': 'boolean',
     'new-key': 'string',
+    'max-tokens': 'string',
+    'max-concurrent': 'string',
+    'max-queue': 'string',
+    'no-batching': 'boolean',
   });
   const [command, ...rest] = args.positional;
   if (!command || args.flags.has('help')) {
@@ -100,6 +106,10 @@ async function main(argv: string[]): Promise<number> {
           log,
         });
       case 'serve': {
+        const numberFlag = (flag: string, key: string): Record<string, number> => {
+          const value = stringFlag(args, flag);
+          return value === undefined ? {} : { [key]: Number(value) };
+        };
         const port = stringFlag(args, 'port');
         const host = stringFlag(args, 'host');
         const newKey = stringFlag(args, 'new-key');
@@ -108,6 +118,12 @@ async function main(argv: string[]): Promise<number> {
           ...(port ? { port: Number(port) } : {}),
           allowNetwork: args.flags.has('allow-network'),
           ...(newKey ? { newKey } : {}),
+          limits: {
+            ...numberFlag('max-tokens', 'maxTokens'),
+            ...numberFlag('max-concurrent', 'maxConcurrent'),
+            ...numberFlag('max-queue', 'maxQueue'),
+            ...(args.flags.has('no-batching') ? { batching: false } : {}),
+          },
           log,
         });
       }

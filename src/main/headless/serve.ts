@@ -8,6 +8,8 @@ export interface ServeOptions {
   port?: number;
   allowNetwork: boolean;
   newKey?: string;
+  /** Overrides of the endpoint's limits (checked by the contract, which names a bad one). */
+  limits?: Record<string, number | boolean>;
   log: (...lines: string[]) => void;
   /** Resolves when serving should end; default: the first SIGINT or SIGTERM. */
   until?: Promise<void>;
@@ -30,12 +32,14 @@ export async function runServe(api: Api, options: ServeOptions): Promise<number>
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     allowNetwork: options.allowNetwork,
+    limits: options.limits ?? {},
   });
   if (status.warning) options.log(`Warning: ${status.warning}`);
   const models = await api.serving.models({});
   options.log(
     `Serving ${models.length} model id(s) at ${status.baseUrl} (Ctrl+C stops):`,
     ...models.map((m) => `  ${m.id}`),
+    ...(models.length === 0 ? ['  (none yet: make a release in the Releases section; it is served at once)'] : []),
   );
   await (options.until ?? signalled());
   await api.serving.stop({});

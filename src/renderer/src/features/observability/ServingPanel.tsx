@@ -17,11 +17,37 @@ export function ServingPanel({ status, onStatus }: { status: ServingStatus; onSt
   const [port, setPort] = useState('8089');
   const [allowNetwork, setAllowNetwork] = useState(false);
   const [batching, setBatching] = useState(true);
+  const [limits, setLimits] = useState({ maxTokens: '512', maxConcurrent: '4', maxQueue: '32', maxBodyKiB: '256' });
+  const limit = (key: keyof typeof limits, label: string, helperText: string) => (
+    <TextField
+      label={label}
+      size="small"
+      type="number"
+      value={limits[key]}
+      onChange={(e) => setLimits({ ...limits, [key]: e.target.value })}
+      helperText={helperText}
+      sx={{ width: 170 }}
+      slotProps={{ htmlInput: { min: 0, 'data-testid': `serving-limit-${key}` } }}
+    />
+  );
   const submit = useSubmit();
   const offLoopback = !LOOPBACK.test(host.trim());
   const start = () =>
     submit.submit(async () =>
-      onStatus(await api.serving.start({ host: host.trim(), port: Number(port), allowNetwork, limits: { batching } })),
+      onStatus(
+        await api.serving.start({
+          host: host.trim(),
+          port: Number(port),
+          allowNetwork,
+          limits: {
+            batching,
+            maxTokens: Number(limits.maxTokens),
+            maxConcurrent: Number(limits.maxConcurrent),
+            maxQueue: Number(limits.maxQueue),
+            maxBodyBytes: Number(limits.maxBodyKiB) * 1024,
+          },
+        }),
+      ),
     );
   const stop = () => submit.submit(async () => onStatus(await api.serving.stop({})));
 
@@ -75,6 +101,10 @@ export function ServingPanel({ status, onStatus }: { status: ServingStatus; onSt
             helperText="0: any free port"
             slotProps={{ htmlInput: { 'data-testid': 'serving-port', min: 0, max: 65535 } }}
           />
+          {limit('maxTokens', 'Max tokens', 'per request')}
+          {limit('maxConcurrent', 'Engine runs', 'at once')}
+          {limit('maxQueue', 'Queue', 'waiting; more get 429')}
+          {limit('maxBodyKiB', 'Body (KiB)', 'larger gets 413')}
           <FormControlLabel
             control={<Switch checked={batching} onChange={(e) => setBatching(e.target.checked)} />}
             label="Batch waiting requests"
