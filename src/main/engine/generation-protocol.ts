@@ -119,6 +119,8 @@ export const generationMethods = {
       settings: DecodingSettings,
       contentHash: z.string(),
       loadMs: z.number(),
+      /** The worker process's largest resident set size seen during this call (sampled at every step), in bytes. */
+      peakRssBytes: count.optional(),
     }),
     progress: TokenEvent,
   },

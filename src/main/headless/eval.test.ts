@@ -79,3 +79,39 @@ it('names the file and the field when the experiment file is wrong', async () =>
   });
   await expect(runEval(api, unknown, { log: () => undefined })).rejects.toThrow(/No dataset "Nope"/);
 });
+
+it('exits 1 when a performance budget is missed, naming the limit, and 0 when it holds', async () => {
+  const lines: string[] = [];
+  const log = (...l: string[]): void => void lines.push(...l);
+  const base = {
+    dataset: 'Support triage',
+    limit: 4,
+    specializations: ['Templated'],
+    batchSize: 4,
+    metrics: [{ kind: 'length', unit: 'chars', threshold: 100_000 }],
+  };
+  // The context-token limit is deterministic: every rendered prompt is longer than 2 tokens.
+  const tight = file('tight.json', { ...base, name: 'Budget gate', budget: { maxContextTokens: 2 } });
+  expect(await runEval(api, tight, { log })).toBe(1);
+  const text = lines.join('\n');
+  expect(text).toMatch(/Thresholds: PASS/);
+  expect(text).toMatch(/Budget: FAIL/);
+  expect(text).toMatch(/Context tokens FAIL: \d+ tokens over 4 calls; needs at most 2 tokens/);
+
+  const roomy = file('roomy.json', {
+    ...base,
+    name: 'Budget gate 2',
+    budget: { maxContextTokens: 100_000, maxMemoryMiB: 1_000_000, p95LatencyMs: 3_600_000 },
+  });
+  lines.length = 0;
+  expect(await runEval(api, roomy, { log })).toBe(0);
+  expect(lines.join('\n')).toMatch(/Budget: PASS/);
+  // Memory was measured in the engine worker while it generated (the same outputs, reused by content).
+  const experiment = (await api.experiments.list({})).find((e) => e.name === 'Budget gate 2');
+  const results = await api.experiments.results({ id: experiment?.id ?? '' });
+  const figures = results.cells[0]?.performance;
+  expect(figures?.n).toBe(4);
+  expect(figures?.peakMemoryBytes).toBeGreaterThan(10 * 1024 * 1024);
+  expect(figures?.p95TimeToFirstTokenMs).toBeGreaterThan(0);
+  expect(results.cells[0]?.budget.map((b) => b.name)).toEqual(['p95 latency', 'Context tokens', 'Memory']);
+}, 120_000);

@@ -1,8 +1,9 @@
-// `dovetail eval <experiment.json>`: runs an experiment headless and exits non-zero when a threshold fails (for CI
-// pipelines). The file names things as people do (dataset and specializations by name or id); an experiment with
+// `dovetail eval <experiment.json>`: runs an experiment headless and exits non-zero when a threshold or a limit of its
+// performance budget fails (for CI pipelines). The file names things as people do (dataset and specializations by name or id); an experiment with
 // the same name and spec is reused, so a re-run only computes missing outputs.
 import { z } from 'zod';
 import { ExperimentSpec, type Api, type ExperimentSpecIn } from '../../shared/contract';
+import { PerformanceBudget } from '../../shared/budget';
 import { MetricSpec } from '../../shared/metrics';
 import { UserError } from '../../shared/errors';
 import { describeIssues } from '../../shared/zod-issues';
@@ -24,6 +25,8 @@ export const EvalFile = z
     metrics: z.array(MetricSpec).min(1),
     seed: z.number().int().min(0).default(0),
     batchSize: z.number().int().min(1).max(256).default(32),
+    /** p95 latency / time to first token, tokens/s, context tokens, memory: judged like thresholds. */
+    budget: PerformanceBudget.nullable().default(null),
   })
   .strict();
 
@@ -82,6 +85,7 @@ export async function runEval(
     metrics: f.metrics,
     seed: f.seed,
     batchSize: f.batchSize,
+    budget: f.budget,
     design: f.ablation
       ? { kind: 'ablation', specializationId: ids[0] as string }
       : { kind: 'compare', specializationIds: ids },
@@ -102,5 +106,5 @@ export async function runEval(
     await writeReport(api, record.id, o.report);
     o.log(`Report: ${o.report}`);
   }
-  return results.passed === false ? 1 : 0;
+  return results.passed === false || results.budgetPassed === false ? 1 : 0;
 }

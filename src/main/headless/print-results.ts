@@ -37,5 +37,10 @@ export function formatResults(r: ExperimentResults): string[] {
     lines.push('', 'Verdict:', ...r.ablation.verdict.map((v) => `  ${v}`));
   }
   if (r.passed !== null) lines.push('', `Thresholds: ${r.passed ? 'PASS' : 'FAIL'}`);
+  if (r.budgetPassed !== null) {
+    lines.push('', `Budget: ${r.budgetPassed ? 'PASS' : 'FAIL'}`);
+    for (const c of r.cells)
+      for (const b of c.budget) lines.push(`  ${c.cell.label}: ${b.name} ${b.met ? 'ok' : 'FAIL'}: ${b.detail}`);
+  }
   return lines;
 }

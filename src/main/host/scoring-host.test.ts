@@ -43,6 +43,7 @@ function output(cell: number, i: number, text: string): StoredOutput {
     timeToFirstTokenMs: 5,
     totalMs: 20,
     tokensPerSecond: 150,
+    peakRssBytes: null,
   };
 }
 

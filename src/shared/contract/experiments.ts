@@ -2,6 +2,7 @@
 // decoding settings, seed), so a re-run computes only what is missing and a killed run resumes where it stopped.
 // An ablation expands one specialization into all 2^k cells of its k components and reports effects with CIs.
 import { z } from 'zod';
+import { BudgetCheck, PerformanceBudget, PerformanceFigures } from '../budget';
 import { MetricSpec } from '../metrics';
 import { defineService, method } from './define';
 import { Component } from './specializations';
@@ -31,6 +32,8 @@ export const ExperimentSpec = z
     /** Seeds the bootstrap and permutation tests (generation seeds come from each specialization's decoding). */
     seed: z.number().int().min(0).max(0xffff_ffff).default(0),
     batchSize: z.number().int().min(1).max(256).default(32),
+    /** Performance limits judged like thresholds on the cells the verdict concerns; null: none. */
+    budget: PerformanceBudget.nullable().default(null),
   })
   .strict();
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
@@ -99,6 +102,10 @@ export const CellResult = z.object({
   meanTimeToFirstTokenMs: z.number().nullable(),
   meanTotalMs: z.number().nullable(),
   meanTokensPerSecond: z.number().nullable(),
+  /** p95 latency and time to first token, speed, longest context and the engine's peak memory over the cell's outputs. */
+  performance: PerformanceFigures,
+  /** The experiment's budget judged on this cell (empty without a budget). */
+  budget: z.array(BudgetCheck),
 });
 export type CellResult = z.infer<typeof CellResult>;
 
@@ -179,6 +186,8 @@ export const ExperimentResults = z.object({
   versusBase: VersusBase.nullable().optional(),
   /** Every thresholded metric passes in every cell that the verdict concerns (the last cell, or the full one). */
   passed: z.boolean().nullable(),
+  /** Every budget limit holds in every cell the verdict concerns; null without a budget. */
+  budgetPassed: z.boolean().nullable(),
   /** Adapters of its specializations trained on rows that repeat the evaluated ones (exact or near-duplicate). */
   contamination: z.array(z.string()).optional(),
 });

@@ -57,10 +57,14 @@ export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' |
           ? await adapters.specialization(params.adapterFolders, checkpoint.config, checkpoint.contentHash)
           : toSpecialization(checkpoint.config, params.adapter, params.softPrompt);
       const kv = runner.createStep(spec);
+      // Resident memory after each step: the KV cache and ORT's buffers peak during decoding, not before or after.
+      let peakRssBytes = process.memoryUsage.rss();
       // A cancel lands between steps: checkpoint() throws CancelledError, which generate() turns into partial rows.
       const step: StepFunction = async (input) => {
         await ctx.checkpoint();
-        return kv.step(input);
+        const out = await kv.step(input);
+        peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+        return out;
       };
       const padTokenId = checkpoint.generation_config?.pad_token_id ?? checkpoint.tokenizer.specialTokens.pad?.id;
       const rows = await generate({
@@ -77,7 +81,13 @@ export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' |
         ...(params.stream ? { onToken: (event) => ctx.progress(event) } : {}),
       });
       kv.reset();
-      return { rows: rows.map(withRate), settings, contentHash: checkpoint.contentHash, loadMs: lease.loadMs };
+      return {
+        rows: rows.map(withRate),
+        settings,
+        contentHash: checkpoint.contentHash,
+        loadMs: lease.loadMs,
+        peakRssBytes,
+      };
     } finally {
       lease.release();
     }

@@ -487,4 +487,13 @@ export const workspaceMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 15,
+    name: 'engine memory per output',
+    // The engine worker's peak resident memory while it generated the output's batch (bytes), for memory budgets.
+    // Null for outputs stored before it was recorded: a memory budget then reads as not measured.
+    up: `
+      ALTER TABLE outputs ADD COLUMN peak_rss_bytes INTEGER;
+    `,
+  },
 ];

@@ -155,6 +155,7 @@ export class ExperimentRun {
       timeToFirstTokenMs: r.timeToFirstTokenMs,
       totalMs: r.totalMs,
       tokensPerSecond: r.tokensPerSecond,
+      peakRssBytes: result.peakRssBytes ?? null,
     }));
   }
 

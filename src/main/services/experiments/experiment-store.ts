@@ -41,6 +41,8 @@ export interface StoredOutput extends OutputKey {
   timeToFirstTokenMs: number | null;
   totalMs: number;
   tokensPerSecond: number | null;
+  /** The engine worker's peak resident memory while generating this output's batch; null when not recorded. */
+  peakRssBytes: number | null;
 }
 
 interface OutputRow {
@@ -55,6 +57,7 @@ interface OutputRow {
   ttft_ms: number | null;
   total_ms: number;
   tokens_per_s: number | null;
+  peak_rss_bytes: number | null;
 }
 
 export class ExperimentStore {
@@ -115,8 +118,8 @@ export class ExperimentStore {
 
   insertOutputs(outputs: readonly StoredOutput[], createdAt: string): void {
     const statement = this.db.prepare(
-      `INSERT OR REPLACE INTO outputs (spec_hash, example_hash, decoding_hash, seed, text, finish_reason, prompt_tokens, generated_tokens, ttft_ms, total_ms, tokens_per_s, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO outputs (spec_hash, example_hash, decoding_hash, seed, text, finish_reason, prompt_tokens, generated_tokens, ttft_ms, total_ms, tokens_per_s, peak_rss_bytes, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
       for (const o of outputs) {
@@ -132,6 +135,7 @@ export class ExperimentStore {
           o.timeToFirstTokenMs,
           o.totalMs,
           o.tokensPerSecond,
+          o.peakRssBytes,
           createdAt,
         );
       }
@@ -173,5 +177,6 @@ function outputFromRow(r: OutputRow): StoredOutput {
     timeToFirstTokenMs: r.ttft_ms,
     totalMs: r.total_ms,
     tokensPerSecond: r.tokens_per_s,
+    peakRssBytes: r.peak_rss_bytes,
   };
 }

@@ -9,6 +9,7 @@ import type {
   MetricResult,
   OutputRow,
 } from '../../../shared/contract/experiments';
+import { checkBudget, hasBudget, performanceFigures } from '../../../shared/budget';
 import { COMPONENT_LABELS, type Component } from '../../../shared/contract/specializations';
 import { METRIC_BINARY, METRIC_DIRECTION, metricLabel, type MetricSpec } from '../../../shared/metrics';
 import { aggregate, scoreExample, type ExampleScore } from '../../eval';
@@ -86,14 +87,19 @@ export function computeResults(experiment: Experiment, c: Collected): Experiment
       meanTimeToFirstTokenMs: mean(outs.flatMap((o) => (o.timeToFirstTokenMs === null ? [] : [o.timeToFirstTokenMs]))),
       meanTotalMs: mean(outs.map((o) => o.totalMs)),
       meanTokensPerSecond: mean(outs.flatMap((o) => (o.tokensPerSecond === null ? [] : [o.tokensPerSecond]))),
+      performance: performanceFigures(outs),
+      budget: [],
     };
   });
+  const budget = experiment.spec.budget;
+  if (hasBudget(budget)) for (const cell of cells) cell.budget = checkBudget(budget, cell.performance);
   const complete = completeRows.every(Boolean) && n > 0;
   const ablation =
     experiment.spec.design.kind === 'ablation' && complete ? ablationOf(experiment, scores[0] ?? [], cells) : null;
   // The verdict concerns the full specialization (an ablation's last cell) or, for a comparison, every cell.
   const judged = experiment.spec.design.kind === 'ablation' ? cells.slice(-1) : cells;
   const thresholds = judged.flatMap((cell) => cell.metrics.map((m) => m.pass)).filter((p): p is boolean => p !== null);
+  const limits = judged.flatMap((cell) => cell.budget.map((b) => b.met));
   const vsBase = complete ? versusBase(experiment, scores, RESAMPLES) : null;
   return {
     experimentId: experiment.id,
@@ -103,6 +109,7 @@ export function computeResults(experiment: Experiment, c: Collected): Experiment
     ablation,
     versusBase: vsBase,
     passed: thresholds.length === 0 ? null : thresholds.every(Boolean) && complete,
+    budgetPassed: limits.length === 0 ? null : limits.every(Boolean) && complete,
   };
 }
 

@@ -52,6 +52,7 @@ const experiment: Experiment = {
     metrics: [{ kind: 'exact_match' } as Experiment['spec']['metrics'][number]],
     seed: 0,
     batchSize: 8,
+    budget: null,
   },
   cells: [base, spec].map((s) => ({ specializationId: s.id, label: s.name, components: s.components, mask: null })),
   state: 'completed',
@@ -69,6 +70,15 @@ const cell = (s: Specialization, value: number): ExperimentResults['cells'][numb
   meanTimeToFirstTokenMs: 20,
   meanTotalMs: 120,
   meanTokensPerSecond: 41,
+  performance: {
+    n: 100,
+    p95LatencyMs: 150,
+    p95TimeToFirstTokenMs: 30,
+    meanTokensPerSecond: 41,
+    maxContextTokens: 60,
+    peakMemoryBytes: 300 * 1024 * 1024,
+  },
+  budget: [],
 });
 const results: ExperimentResults = {
   experimentId: 'exp-1',
@@ -77,6 +87,7 @@ const results: ExperimentResults = {
   cells: [cell(base, 0.1), cell(spec, 0.62)],
   ablation: null,
   passed: null,
+  budgetPassed: null,
 };
 
 const round = (state: 'open' | 'closed'): Round => ({

@@ -29,6 +29,7 @@ const experiment: Experiment = {
     metrics: [{ kind: 'exact_match' } as Experiment['spec']['metrics'][number]],
     seed: 7,
     batchSize: 8,
+    budget: null,
   },
   cells: Object.keys(names).map((id) => ({ specializationId: id, label: `cell-${id}`, components: [], mask: null })),
   state: 'completed',
@@ -46,6 +47,15 @@ const cell = (id: string, value: number): ExperimentResults['cells'][number] => 
   meanTimeToFirstTokenMs: 20,
   meanTotalMs: 120,
   meanTokensPerSecond: 41,
+  performance: {
+    n: 100,
+    p95LatencyMs: 150,
+    p95TimeToFirstTokenMs: 30,
+    meanTokensPerSecond: 41,
+    maxContextTokens: 60,
+    peakMemoryBytes: 300 * 1024 * 1024,
+  },
+  budget: [],
 });
 const results: ExperimentResults = {
   experimentId: 'exp-0001',
@@ -54,6 +64,7 @@ const results: ExperimentResults = {
   cells: [cell('spec-0001', 0.1), cell('spec-0002', 0.62)],
   ablation: null,
   passed: false,
+  budgetPassed: null,
 };
 const rows: OutputRow[] = [
   {

@@ -39,6 +39,7 @@ const experiment: Experiment = {
     metrics: [{ kind: 'exact_match' } as Experiment['spec']['metrics'][number]],
     seed: 0,
     batchSize: 8,
+    budget: null,
   },
   cells: SPECS.map((s) => ({ specializationId: s.id, label: s.label, components: [], mask: null })),
   state: 'completed',
