@@ -57,6 +57,18 @@ interface Line {
 const ms = (v: number): string => `${v.toFixed(0)} ms`;
 const MIB = 1024 * 1024;
 
+/** The budget's limits in short words ("p95 latency <= 300 ms"), in the budget's order. */
+export function budgetSummary(budget: PerformanceBudget): string[] {
+  const b = budget;
+  return [
+    b.p95LatencyMs === null ? null : `p95 latency <= ${b.p95LatencyMs} ms`,
+    b.p95TimeToFirstTokenMs === null ? null : `p95 time to first token <= ${b.p95TimeToFirstTokenMs} ms`,
+    b.minTokensPerSecond === null ? null : `>= ${b.minTokensPerSecond} tokens/s`,
+    b.maxContextTokens === null ? null : `context <= ${b.maxContextTokens} tokens`,
+    b.maxMemoryMiB === null ? null : `memory <= ${b.maxMemoryMiB} MiB`,
+  ].filter((p): p is string => p !== null);
+}
+
 /** One check per limit the budget sets, in the budget's order; a figure nobody measured misses its limit. */
 export function checkBudget(budget: PerformanceBudget, f: PerformanceFigures): BudgetCheck[] {
   const lines: Line[] = [

@@ -186,6 +186,7 @@ export const PERMISSIONS: PermissionTable = {
     createChannel: write(ADMINS),
     setGates: write(ADMINS),
     check: read(STAFF),
+    budget: read(STAFF),
     promote: write(STAFF),
     rollback: write(STAFF),
     history: read(STAFF),

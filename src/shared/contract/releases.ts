@@ -2,6 +2,7 @@
 // behind it; a channel (dev, staging, production, ...) points at one release, and moves only by a promotion that
 // passes the channel's gates or by a rollback, both recorded.
 import { z } from 'zod';
+import { BudgetCheck, PerformanceBudget, PerformanceFigures } from '../budget';
 import { LineageManifest } from '../lineage';
 import { defineService, method } from './define';
 import { Split } from './experiments';
@@ -47,6 +48,8 @@ export const ExperimentEvidence = z.object({
   ),
   meanTotalMs: z.number().nullable(),
   meanTokensPerSecond: z.number().nullable(),
+  /** The cell's performance figures; absent in evidence attached before they were recorded. */
+  performance: PerformanceFigures.optional(),
   verdict: z.array(z.string()),
 });
 export type ExperimentEvidence = z.infer<typeof ExperimentEvidence>;
@@ -106,15 +109,28 @@ export const Gates = z
     /** The release's template version is approved (a release without a template passes). */
     approvedTemplate: z.boolean().default(false),
     metrics: z.array(MetricGate).max(16).default([]),
-    /** Measured in the attached experiments until serving measures it. */
-    maxLatencyMs: z.number().positive().nullable().default(null),
-    minTokensPerSecond: z.number().positive().nullable().default(null),
+    /** Judged on the newest attached experiment that measured the release's performance; null: no budget. */
+    budget: PerformanceBudget.nullable().default(null),
     /** A closed review round in which the release beats every other specialization (win-rate CI above 50%). */
     reviewWin: z.boolean().default(false),
   })
   .strict();
 export type Gates = z.infer<typeof Gates>;
 export type GatesIn = z.input<typeof Gates>;
+
+/**
+ * A channel's budget against what its current release showed: the experiment evidence (what promotion judged) and,
+ * where a serving source is connected, the figures of the requests it served.
+ */
+export const ChannelBudget = z.object({
+  channelId: z.string(),
+  budget: PerformanceBudget.nullable(),
+  releaseId: z.string().nullable(),
+  evidence: z.object({ name: z.string(), figures: PerformanceFigures, checks: z.array(BudgetCheck) }).nullable(),
+  /** null: nothing served this release yet, or no serving source is connected. */
+  serving: z.object({ since: z.string(), figures: PerformanceFigures, checks: z.array(BudgetCheck) }).nullable(),
+});
+export type ChannelBudget = z.infer<typeof ChannelBudget>;
 
 export const GateCheck = z.object({ gate: z.string(), met: z.boolean(), detail: z.string() });
 export type GateCheck = z.infer<typeof GateCheck>;
@@ -193,6 +209,8 @@ export const releasesContract = defineService(
     setGates: method(z.object({ channelId: Id, gates: Gates }).strict(), Channel),
     /** Every gate of the channel judged for this release, met or not, in plain words. */
     check: method(z.object({ channelId: Id, releaseId: Id }).strict(), z.array(GateCheck)),
+    /** The channel's performance budget against its current release's evidence and served requests. */
+    budget: method(onChannel, ChannelBudget),
     /** Moves the channel to the release; refused with every unmet gate listed. */
     promote: method(z.object({ channelId: Id, releaseId: Id }).strict(), Channel),
     /** Moves the channel back to the release it pointed at before its current one (no gates: it passed them then). */

@@ -37,6 +37,7 @@ export function experimentEvidence(
     metrics: cell.metrics.map((m) => ({ label: m.label, value: m.value, ci: m.ci, n: m.n, pass: m.pass })),
     meanTotalMs: cell.meanTotalMs,
     meanTokensPerSecond: cell.meanTokensPerSecond,
+    performance: cell.performance,
     verdict: results.ablation?.verdict ?? [],
   };
 }

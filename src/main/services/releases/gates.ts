@@ -2,6 +2,7 @@
 // unmet, and the refusal lists them all. Pure: the service gathers what the gates read.
 import type { ExperimentEvidence, GateCheck, Gates, Release, RoundEvidence } from '../../../shared/contract/releases';
 import type { TemplateStatus } from '../../../shared/contract/templates';
+import { checkBudget, hasBudget, type PerformanceBudget } from '../../../shared/budget';
 
 export interface GateFacts {
   /** The status of the release's template version; null when it has none. */
@@ -69,45 +70,27 @@ export function checkGates(release: Release, gates: Gates, facts: GateFacts): Ga
       detail: `${formatValue(value)}${ci} in "${found.e.name}"; ${met ? 'reaches' : 'below'} the threshold ${formatValue(gate.min)}`,
     });
   }
-  if (gates.maxLatencyMs !== null)
-    checks.push(
-      budget(
-        'Latency',
-        experiments.find((e) => e.meanTotalMs !== null),
-        gates.maxLatencyMs,
-        'max',
-      ),
-    );
-  if (gates.minTokensPerSecond !== null)
-    checks.push(
-      budget(
-        'Speed',
-        experiments.find((e) => e.meanTokensPerSecond !== null),
-        gates.minTokensPerSecond,
-        'min',
-      ),
-    );
+  if (hasBudget(gates.budget)) checks.push(...budgetGates(gates.budget, experiments));
   if (gates.reviewWin) checks.push(reviewGate(rounds));
   return checks;
 }
 
-function budget(
-  gate: 'Latency' | 'Speed',
-  e: ExperimentEvidence | undefined,
-  limit: number,
-  kind: 'max' | 'min',
-): GateCheck {
-  const unit = gate === 'Latency' ? 'ms per call' : 'tokens/s';
-  const wanted = kind === 'max' ? `at most ${limit} ${unit}` : `at least ${limit} ${unit}`;
-  const value = e === undefined ? null : gate === 'Latency' ? e.meanTotalMs : e.meanTokensPerSecond;
-  if (e === undefined || value === null)
-    return { gate, met: false, detail: `No attached experiment measured it; needs ${wanted}` };
-  const met = kind === 'max' ? value <= limit : value >= limit;
-  return {
-    gate,
-    met,
-    detail: `${value.toFixed(1)} ${unit} (mean over ${e.n} examples in "${e.name}"); needs ${wanted}`,
-  };
+/** Each limit of the budget as a gate, judged on the newest attached experiment that measured performance. */
+function budgetGates(budget: PerformanceBudget, experiments: readonly ExperimentEvidence[]): GateCheck[] {
+  const measured = experiments.find((e) => e.performance !== undefined);
+  if (measured?.performance === undefined)
+    return [
+      {
+        gate: 'Performance budget',
+        met: false,
+        detail: 'No attached experiment measured latency, speed, context and memory; attach one run with this version',
+      },
+    ];
+  return checkBudget(budget, measured.performance).map((c) => ({
+    gate: c.name,
+    met: c.met,
+    detail: `${c.detail} (in "${measured.name}")`,
+  }));
 }
 
 function reviewGate(rounds: readonly RoundEvidence[]): GateCheck {

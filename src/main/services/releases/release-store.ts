@@ -208,7 +208,7 @@ export class ReleaseStore {
 }
 
 function channelOf(r: ChannelRow): Channel {
-  const gates = Gates.safeParse(JSON.parse(r.gates));
+  const gates = Gates.safeParse(legacyGates(JSON.parse(r.gates)));
   if (!gates.success) throw new BugError(`The channel ${r.name} has gates that do not match their schema`);
   return {
     id: r.id,
@@ -218,4 +218,16 @@ function channelOf(r: ChannelRow): Channel {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+/**
+ * Channels saved before budgets had a mean-latency and a speed limit: they become the budget's p95 latency (the
+ * stricter reading of the same limit) and minimum tokens/s.
+ */
+function legacyGates(stored: unknown): unknown {
+  if (typeof stored !== 'object' || stored === null || !('maxLatencyMs' in stored || 'minTokensPerSecond' in stored))
+    return stored;
+  const { maxLatencyMs, minTokensPerSecond, ...rest } = stored as Record<string, unknown>;
+  if (maxLatencyMs == null && minTokensPerSecond == null) return rest;
+  return { ...rest, budget: { p95LatencyMs: maxLatencyMs ?? null, minTokensPerSecond: minTokensPerSecond ?? null } };
 }

@@ -324,8 +324,13 @@ describe('channels', () => {
         approvalByOther: true,
         approvedTemplate: true,
         metrics: [{ datasetVersionId: 'dv-1', split: 'test', metric: 'exact match', min: 0.6 }],
-        maxLatencyMs: 200,
-        minTokensPerSecond: null,
+        budget: {
+          p95LatencyMs: 200,
+          p95TimeToFirstTokenMs: null,
+          minTokensPerSecond: null,
+          maxContextTokens: null,
+          maxMemoryMiB: null,
+        },
         reviewWin: true,
       },
     });
@@ -360,9 +365,9 @@ describe('channels', () => {
     expect(refused.message).toContain('Blind review: No closed review round is attached');
     const checks = await service.check({ channelId: production.id, releaseId: v2.id });
     expect(checks.find((c) => c.gate === 'exact match on Support triage (test)')).toMatchObject({ met: true });
-    expect(checks.find((c) => c.gate === 'Latency')).toMatchObject({
+    expect(checks.find((c) => c.gate === 'p95 latency')).toMatchObject({
       met: true,
-      detail: expect.stringContaining('120.0 ms per call'),
+      detail: '150 ms over 100 calls; needs at most 200 ms (in "Triage check")',
     });
 
     await service.approve({ id: v2.id }, bob);
@@ -403,13 +408,87 @@ describe('channels', () => {
               approvalByOther: false,
               approvedTemplate: false,
               metrics: [],
-              maxLatencyMs: null,
-              minTokensPerSecond: null,
+              budget: null,
               reviewWin: false,
             },
           }),
         )
       ).code,
     ).toBe('channel-exists');
+  });
+});
+
+describe('channel budgets', () => {
+  const budget = {
+    p95LatencyMs: 100,
+    p95TimeToFirstTokenMs: null,
+    minTokensPerSecond: 20,
+    maxContextTokens: null,
+    maxMemoryMiB: 256,
+  };
+
+  it('refuse a release whose evidence misses a limit, naming each, and show it against the served figures', async () => {
+    const staging = (await service.channels()).find((c) => c.name === 'staging');
+    if (!staging) throw new Error('no staging channel');
+    await service.setGates({
+      channelId: staging.id,
+      gates: { approvalByOther: false, approvedTemplate: false, metrics: [], budget, reviewWin: false },
+    });
+    const v1 = await service.create(
+      {
+        specializationId: spec.id,
+        name: 'triage',
+        version: '1.0.0',
+        notes: '',
+        experimentIds: ['exp-1'],
+        roundIds: [],
+      },
+      alice,
+    );
+    const refused = await refusal(service.promote({ channelId: staging.id, releaseId: v1.id }, alice));
+    expect(refused.message).toContain('2 gates not met');
+    expect(refused.message).toContain('p95 latency: 150 ms over 100 calls; needs at most 100 ms (in "Triage check")');
+    expect(refused.message).toContain('Memory: 300 MiB over 100 calls; needs at most 256 MiB');
+    expect(refused.message).not.toContain('Speed');
+
+    // Once the limits are met the release goes; the budget view shows its evidence and, unconnected, no serving.
+    await service.setGates({
+      channelId: staging.id,
+      gates: {
+        approvalByOther: false,
+        approvedTemplate: false,
+        metrics: [],
+        budget: { ...budget, p95LatencyMs: 200, maxMemoryMiB: 512 },
+        reviewWin: false,
+      },
+    });
+    await service.promote({ channelId: staging.id, releaseId: v1.id }, alice);
+    const view = await service.budget({ channelId: staging.id });
+    expect(view.releaseId).toBe(v1.id);
+    expect(view.evidence?.checks.every((c) => c.met)).toBe(true);
+    expect(view.serving).toBeNull();
+  });
+
+  it('read channels saved with the former latency and speed limits as a budget', async () => {
+    const dev = (await service.channels()).find((c) => c.name === 'dev');
+    if (!dev) throw new Error('no dev channel');
+    const old = { approvalByOther: false, approvedTemplate: false, metrics: [], reviewWin: false };
+    db.prepare('UPDATE channels SET gates = ? WHERE id = ?').run(
+      JSON.stringify({ ...old, maxLatencyMs: 300, minTokensPerSecond: null }),
+      dev.id,
+    );
+    const read = (await service.channels()).find((c) => c.id === dev.id);
+    expect(read?.gates.budget).toEqual({
+      p95LatencyMs: 300,
+      p95TimeToFirstTokenMs: null,
+      minTokensPerSecond: null,
+      maxContextTokens: null,
+      maxMemoryMiB: null,
+    });
+    db.prepare('UPDATE channels SET gates = ? WHERE id = ?').run(
+      JSON.stringify({ ...old, maxLatencyMs: null, minTokensPerSecond: null }),
+      dev.id,
+    );
+    expect((await service.channels()).find((c) => c.id === dev.id)?.gates.budget).toBeNull();
   });
 });

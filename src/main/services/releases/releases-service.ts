@@ -7,6 +7,7 @@ import type { Experiment, ExperimentResults } from '../../../shared/contract/exp
 import type {
   BundleImport,
   Channel,
+  ChannelBudget,
   ChannelMove,
   Evidence,
   GateCheck,
@@ -25,6 +26,7 @@ import { experimentEvidence, requireClosed, roundEvidence } from './evidence';
 import { exportBundle, type ExportSources } from './bundle-export';
 import { importBundleParts, type ImportTargets } from './bundle-import';
 import { checkGates } from './gates';
+import { channelBudget, type ServingFigures } from './channel-budget';
 import { ReleaseStore, type Actor } from './release-store';
 
 type Contract = typeof releasesContract;
@@ -49,6 +51,8 @@ export interface ReleasesServiceDeps {
   readonly appVersion: string;
   readonly bundles: { export: ExportSources; import: ImportTargets; resolvePath(input: string): string };
   readonly events: EventSink<Contract>;
+  /** The serving side's figures per release, shown against a channel's budget; absent until serving is connected. */
+  readonly serving?: ServingFigures;
   readonly clock: () => Date;
   readonly newId?: () => string;
 }
@@ -208,6 +212,15 @@ export class ReleasesService implements ServiceImpl<Contract> {
 
   async check(arg: { channelId: string; releaseId: string }): Promise<GateCheck[]> {
     return this.gates(this.channel(arg.channelId), this.release(arg.releaseId));
+  }
+
+  async budget(arg: { channelId: string }): Promise<ChannelBudget> {
+    const channel = this.channel(arg.channelId);
+    return channelBudget(
+      channel,
+      channel.releaseId === null ? null : this.release(channel.releaseId),
+      this.deps.serving,
+    );
   }
 
   async promote(arg: { channelId: string; releaseId: string }, ctx: CallContext): Promise<Channel> {

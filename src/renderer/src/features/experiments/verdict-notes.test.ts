@@ -23,6 +23,15 @@ const cellResult = (label: string, values: number[]): CellResult => ({
   meanTimeToFirstTokenMs: null,
   meanTotalMs: null,
   meanTokensPerSecond: null,
+  performance: {
+    n: 100,
+    p95LatencyMs: null,
+    p95TimeToFirstTokenMs: null,
+    meanTokensPerSecond: null,
+    maxContextTokens: null,
+    peakMemoryBytes: null,
+  },
+  budget: [],
 });
 type Row = VersusBase['rows'][number];
 const row = (metric: number, over: Partial<Row>): Row => ({
@@ -48,6 +57,7 @@ const results = (cells: CellResult[], rows: Row[]): ExperimentResults => ({
   ablation: null,
   versusBase: { base: 'Base model', rows },
   passed: null,
+  budgetPassed: null,
 });
 
 describe('verdict notes', () => {

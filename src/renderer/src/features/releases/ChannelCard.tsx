@@ -18,6 +18,7 @@ import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
 import { gatesSummary, releaseLabel } from './format';
+import { ChannelBudgetView } from './ChannelBudgetView';
 import { GatesDialog } from './GatesDialog';
 import { PromoteDialog } from './PromoteDialog';
 
@@ -68,6 +69,7 @@ export function ChannelCard({
           label={gatesSummary(channel.gates)}
           title={gatesSummary(channel.gates)}
         />
+        <ChannelBudgetView channel={channel} />
         <ErrorAlert error={rollback.error} testId="channel-error" />
         <Collapse in={showHistory}>
           <List dense data-testid="channel-history">

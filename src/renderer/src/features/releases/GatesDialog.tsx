@@ -17,6 +17,8 @@ import DeleteIcon from '@mui/icons-material/Delete';
 import { useState } from 'react';
 import type { Channel, MetricGate, Split } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
+import { BudgetFields } from '../../components/BudgetFields';
+import { budgetDraft, budgetFromDraft } from '../../components/budget-draft';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
 
@@ -34,8 +36,7 @@ export function GatesDialog({ channel, onClose }: { channel: Channel; onClose():
   const [approvalByOther, setApprovalByOther] = useState(g.approvalByOther);
   const [approvedTemplate, setApprovedTemplate] = useState(g.approvedTemplate);
   const [reviewWin, setReviewWin] = useState(g.reviewWin);
-  const [latency, setLatency] = useState(g.maxLatencyMs === null ? '' : String(g.maxLatencyMs));
-  const [speed, setSpeed] = useState(g.minTokensPerSecond === null ? '' : String(g.minTokensPerSecond));
+  const [budget, setBudget] = useState(budgetDraft(g.budget));
   const [metrics, setMetrics] = useState<MetricDraft[]>(
     g.metrics.map((m) => ({ ...m, minPercent: String(m.min * 100) })),
   );
@@ -49,8 +50,7 @@ export function GatesDialog({ channel, onClose }: { channel: Channel; onClose():
       approvalByOther,
       approvedTemplate,
       reviewWin,
-      maxLatencyMs: latency.trim() === '' ? null : Number(latency),
-      minTokensPerSecond: speed.trim() === '' ? null : Number(speed),
+      budget: budgetFromDraft(budget),
       metrics: metrics.map((m): MetricGate => ({
         datasetVersionId: m.datasetVersionId,
         split: m.split,
@@ -96,24 +96,10 @@ export function GatesDialog({ channel, onClose }: { channel: Channel; onClose():
             }
             label="Won a closed blind review round against every other specialization in it (win-rate 95% CI above 50%)"
           />
-          <Stack direction="row" spacing={1}>
-            <TextField
-              label="Latency at most (ms per call)"
-              type="number"
-              value={latency}
-              onChange={(e) => setLatency(e.target.value)}
-              placeholder="no limit"
-              slotProps={{ htmlInput: { 'data-testid': 'gate-latency', min: 1 } }}
-            />
-            <TextField
-              label="Speed at least (tokens/s)"
-              type="number"
-              value={speed}
-              onChange={(e) => setSpeed(e.target.value)}
-              placeholder="no limit"
-              slotProps={{ htmlInput: { 'data-testid': 'gate-speed', min: 1 } }}
-            />
-          </Stack>
+          <Typography variant="subtitle2">
+            Performance budget (measured in the newest attached experiment; empty: no limit)
+          </Typography>
+          <BudgetFields value={budget} onChange={setBudget} />
           <Typography variant="subtitle2">
             Metric thresholds (measured in an experiment attached to the release)
           </Typography>

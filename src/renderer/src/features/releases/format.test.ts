@@ -15,11 +15,18 @@ describe('releases wording', () => {
         approvalByOther: true,
         approvedTemplate: false,
         metrics: [{ datasetVersionId: 'd', split: 'test', metric: 'exact match', min: 0.8 }],
-        maxLatencyMs: 300,
-        minTokensPerSecond: null,
+        budget: {
+          p95LatencyMs: 300,
+          p95TimeToFirstTokenMs: null,
+          minTokensPerSecond: null,
+          maxContextTokens: 512,
+          maxMemoryMiB: null,
+        },
         reviewWin: true,
       }),
-    ).toBe('Gates: approval by another person, exact match >= 80.0%, latency <= 300 ms, won a blind review');
+    ).toBe(
+      'Gates: approval by another person, exact match >= 80.0%, p95 latency <= 300 ms, context <= 512 tokens, won a blind review',
+    );
     expect(
       evidenceLines({
         kind: 'round',

@@ -1,4 +1,5 @@
 // Wording of releases, evidence and gates for the Releases section.
+import { budgetSummary } from '../../../../shared/budget';
 import type { Evidence, Gates, Release } from '../../../../shared/contract';
 
 export function releaseLabel(r: Pick<Release, 'name' | 'version'>): string {
@@ -43,8 +44,7 @@ export function gatesSummary(g: Gates): string {
     g.approvalByOther ? 'approval by another person' : null,
     g.approvedTemplate ? 'approved template' : null,
     ...g.metrics.map((m) => `${m.metric} >= ${percent(m.min)}`),
-    g.maxLatencyMs === null ? null : `latency <= ${g.maxLatencyMs} ms`,
-    g.minTokensPerSecond === null ? null : `>= ${g.minTokensPerSecond} tokens/s`,
+    ...(g.budget === null ? [] : budgetSummary(g.budget)),
     g.reviewWin ? 'won a blind review' : null,
   ].filter((p): p is string => p !== null);
   return parts.length === 0 ? 'No gates' : `Gates: ${parts.join(', ')}`;
