@@ -22,6 +22,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DatasetSummary, Experiment, Specialization, Split } from '../../../../shared/contract';
 import { UserError } from '../../../../shared/errors';
 import { useApi, useLoad } from '../../api';
+import { BudgetFields } from '../../components/BudgetFields';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import {
@@ -348,6 +349,13 @@ export function NewExperimentDialog({ datasets, specializations, onClose, onCrea
               slotProps={{ htmlInput: { inputMode: 'numeric' } }}
             />
           </Stack>
+          <Typography variant="subtitle2">Performance budget (optional; judged like a threshold)</Typography>
+          <BudgetFields value={form.budget} onChange={(b) => set('budget', b)} />
+          {errors.budget !== undefined && (
+            <Typography variant="caption" color="error" data-testid="budget-error">
+              {errors.budget}
+            </Typography>
+          )}
           {chosen.length === 0 && <Alert severity="info">Create a specialization first (Specializations tab).</Alert>}
           <ErrorAlert error={failure} testId="experiment-error" />
         </Stack>

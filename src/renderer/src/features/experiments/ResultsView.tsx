@@ -1,12 +1,13 @@
 // An experiment's results: the verdict first (each cell against the base model, why an all-0% main metric may be,
 // the ablation's sentences), then the charts (cell means with CIs; effects around zero),
-// the per-cell metrics table, effects and comparisons, context cost, confusion matrices, latency and tokens.
+// the per-cell metrics table with the performance figures and budget beside it, effects and comparisons, context cost, confusion matrices, latency and tokens.
 import { Alert, AlertTitle, Box, Chip, Stack, Typography } from '@mui/material';
 import type { Experiment, ExperimentResults } from '../../../../shared/contract';
 import { METRIC_DIRECTION, type MetricSpec } from '../../../../shared/metrics';
 import { ConfusionMatrices } from './ConfusionMatrix';
 import { termLabel } from './format';
 import { CellMeansChart, EffectsChart } from './ResultCharts';
+import { BudgetTable } from './BudgetTable';
 import { VersusBasePanel } from './VersusBasePanel';
 import { ComparisonsTable, ContextTokensTable, CostTable, EffectsTable, MetricsTable, Section } from './ResultTables';
 
@@ -36,6 +37,14 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
         </Typography>
         {!results.complete && (
           <Chip size="small" color="warning" variant="outlined" label="incomplete: results so far" />
+        )}
+        {results.budgetPassed !== null && (
+          <Chip
+            size="small"
+            color={results.budgetPassed ? 'success' : 'error'}
+            label={results.budgetPassed ? 'within the performance budget' : 'misses the performance budget'}
+            data-testid="results-budget"
+          />
         )}
         {results.passed !== null && (
           <Chip
@@ -101,6 +110,13 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
       </Box>
       <Section title="Metrics per cell" testId="metrics-section" note="Value with its 95% CI; hover for n.">
         <MetricsTable cells={results.cells} metrics={metrics} />
+      </Section>
+      <Section
+        title={experiment.spec.budget ? 'Performance budget per cell' : 'Performance per cell'}
+        testId="budget-section"
+        note="p95 over the cell's calls; speed: mean tokens/s after the first token; memory: the engine's peak while generating."
+      >
+        <BudgetTable cells={results.cells} budget={experiment.spec.budget} />
       </Section>
       {ablation && (
         <>

@@ -41,6 +41,24 @@ describe('toExperimentSpec', () => {
     });
   });
 
+  it('carries a performance budget when a limit is typed, and names the budget when a limit is not a number above 0', () => {
+    const budget = { ...emptyForm().budget, p95LatencyMs: '500', maxContextTokens: ' 512 ' };
+    const out = toExperimentSpec({ ...filled, budget }, 100);
+    expect('spec' in out && out.spec.budget).toEqual({
+      p95LatencyMs: 500,
+      p95TimeToFirstTokenMs: null,
+      minTokensPerSecond: null,
+      maxContextTokens: 512,
+      maxMemoryMiB: null,
+    });
+    expect(toExperimentSpec({ ...filled, budget: { ...budget, maxMemoryMiB: '-1' } }, 100)).toEqual({
+      errors: { budget: 'Each limit is a number above 0, or empty for no limit' },
+    });
+    expect(toExperimentSpec({ ...filled, budget: { ...budget, minTokensPerSecond: 'fast' } }, 100)).toEqual({
+      errors: { budget: 'Each limit is a number above 0, or empty for no limit' },
+    });
+  });
+
   it('reports every missing or bad field', () => {
     const out = toExperimentSpec({ ...emptyForm(), limit: 'x', seed: '-1', batchSize: '999' }, 0);
     expect(out).toEqual({

@@ -9,6 +9,7 @@ import {
   type Split,
 } from '../../../../shared/contract';
 import type { MetricSpecInput } from '../../../../shared/metrics';
+import { budgetDraft, budgetFromDraft, type BudgetDraft } from '../../components/budget-draft';
 import { specOf, type MetricDraft } from './metric-drafts';
 
 export interface ExperimentForm {
@@ -23,9 +24,11 @@ export interface ExperimentForm {
   readonly metrics: readonly MetricDraft[];
   readonly seed: string;
   readonly batchSize: string;
+  /** The performance budget's limits as typed ('' = no limit). */
+  readonly budget: BudgetDraft;
 }
 
-export type FormField = 'name' | 'dataset' | 'split' | 'limit' | 'design' | 'metrics' | 'seed' | 'batchSize';
+export type FormField = 'name' | 'dataset' | 'split' | 'limit' | 'design' | 'metrics' | 'seed' | 'batchSize' | 'budget';
 export type FormErrors = Partial<Record<FormField, string>> & { metricAt?: Record<number, string> };
 
 export const MAX_COMPARE = 16;
@@ -42,6 +45,7 @@ export function emptyForm(): ExperimentForm {
     metrics: [],
     seed: '0',
     batchSize: '32',
+    budget: budgetDraft(null),
   };
 }
 
@@ -106,6 +110,9 @@ export function toExperimentSpec(
   if (typeof seed === 'string') errors.seed = seed;
   const batchSize = wholeNumber(f.batchSize, 1, 256);
   if (typeof batchSize === 'string') errors.batchSize = batchSize;
+  const budget = budgetFromDraft(f.budget);
+  if (budget !== null && Object.values(budget).some((v) => v !== null && !(Number(v) > 0)))
+    errors.budget = 'Each limit is a number above 0, or empty for no limit';
   if (Object.keys(errors).length > 0 || typeof seed === 'string' || typeof batchSize === 'string') return { errors };
   const spec: ExperimentSpecIn = {
     name: f.name.trim(),
@@ -116,6 +123,7 @@ export function toExperimentSpec(
     metrics,
     seed,
     batchSize,
+    ...(budget === null ? {} : { budget }),
   };
   const parsed = ExperimentSpec.safeParse(spec);
   if (!parsed.success) {
@@ -150,6 +158,8 @@ function fieldOfPath(path: readonly string[]): FormField {
       return 'seed';
     case 'batchSize':
       return 'batchSize';
+    case 'budget':
+      return 'budget';
     default:
       return 'name';
   }
