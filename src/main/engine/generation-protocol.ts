@@ -1,4 +1,4 @@
-// The engine methods that serve generation (loadModel, unloadModel, generate), entered in protocol.ts's table.
+// The engine methods that serve generation (loadModel, unloadModel, countTokens, generate), entered in protocol.ts's table.
 // Prompts are chats, raw text or token ids; a specialization (LoRA A/B, soft prompt) arrives as float arrays in the
 // shapes ModelRunner feeds (models/lora.ts). A row's result is the contract's GeneratedRow.
 import { z } from 'zod';
@@ -89,6 +89,12 @@ export const generationMethods = {
   unloadModel: {
     params: z.object({ folder: z.string().min(1).optional() }).strict(),
     result: z.object({ unloaded: count }),
+    progress: z.never(),
+  },
+  /** Prompt lengths in tokens as generate would encode them (chat template, special tokens), without generating. */
+  countTokens: {
+    params: z.object({ model: ModelRef, prompts: z.array(GenerationPrompt).min(1).max(1000) }).strict(),
+    result: z.object({ counts: z.array(count) }),
     progress: z.never(),
   },
   /**

@@ -244,6 +244,24 @@ export const ExampleDetails = z.object({
 });
 export type ExampleDetails = z.infer<typeof ExampleDetails>;
 
+/**
+ * What each part of a specialization adds to a call, in prompt tokens, averaged over some rows of a dataset split:
+ * the input alone, the template's own text (with any chat wrapping it asks for), the demonstrations, the soft prompt's
+ * virtual tokens. They add up to `meanTotal`, what a call costs on average; `longest` is the largest call, what a
+ * budget's maximum context tokens judges.
+ */
+export const ContextCost = z.object({
+  specializationId: z.string(),
+  rows: count,
+  input: z.number(),
+  template: z.number(),
+  demonstrations: z.number(),
+  softPrompt: count,
+  meanTotal: z.number(),
+  longest: count,
+});
+export type ContextCost = z.infer<typeof ContextCost>;
+
 const byId = z.object({ id: Id }).strict();
 
 export const experimentsContract = defineService(
@@ -260,6 +278,18 @@ export const experimentsContract = defineService(
     outputs: method(OutputsQuery, z.object({ total: count, rows: z.array(OutputRow) })),
     example: method(z.object({ id: Id, exampleIdx: count }).strict(), ExampleDetails),
     remove: method(byId, z.null()),
+    /** Tokens each part of a specialization adds to a call, measured on the first rows of a dataset split. */
+    contextCost: method(
+      z
+        .object({
+          specializationId: Id,
+          datasetVersionId: Id,
+          split: Split.default('test'),
+          rows: z.number().int().min(1).max(200).default(20),
+        })
+        .strict(),
+      ContextCost,
+    ),
   },
   {
     onProgress: z.object({ id: z.string(), progress: ExperimentProgress }),

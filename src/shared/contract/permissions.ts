@@ -150,6 +150,7 @@ export const PERMISSIONS: PermissionTable = {
     outputs: read(STAFF, 'experiment'),
     example: read(STAFF, 'experiment'),
     remove: write(STAFF),
+    contextCost: read(STAFF),
   },
   users: {
     list: read(WORKSPACE),

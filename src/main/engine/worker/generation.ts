@@ -26,7 +26,10 @@ function models(config: WorkerConfig): LoadedModels {
 }
 const adapters = new LoadedAdapters();
 
-export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' | 'unloadModel' | 'generate'> = {
+export const generationHandlers: Pick<
+  HandlerTable<EngineMethods>,
+  'loadModel' | 'unloadModel' | 'countTokens' | 'generate'
+> = {
   loadModel: async (ref, ctx) => {
     const lease = await models(ctx.config).acquire(ref);
     try {
@@ -44,6 +47,16 @@ export const generationHandlers: Pick<HandlerTable<EngineMethods>, 'loadModel' |
   },
 
   unloadModel: async ({ folder }, ctx) => ({ unloaded: await models(ctx.config).unload(folder) }),
+
+  countTokens: async (params, ctx) => {
+    const lease = await models(ctx.config).acquire(params.model);
+    try {
+      const { checkpoint } = lease.model;
+      return { counts: params.prompts.map((p, b) => encodePrompt(checkpoint, p, b, params.prompts.length).length) };
+    } finally {
+      lease.release();
+    }
+  },
 
   generate: async (params, ctx) => {
     const lease = await models(ctx.config).acquire(params.model);

@@ -5,6 +5,7 @@ import type { WeightFormat } from '../../../shared/weight-format';
 import { randomUUID } from 'node:crypto';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type {
+  ContextCost,
   ExampleDetails,
   Experiment,
   ExperimentResults,
@@ -23,6 +24,7 @@ import { ablationCells, compareCell } from './cells';
 import { loadExamples } from './examples';
 import { ExperimentRun, outputKey } from './experiment-run';
 import { ExperimentStore } from './experiment-store';
+import { measureContextCost } from './context-cost';
 import { collectOutputs } from './results';
 import { inThreadScoring, type Scoring } from './scoring';
 import type { ReportDocument } from '../../../shared/report';
@@ -259,6 +261,23 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     if (!this.store().remove(id)) throw notFound(id);
     this.deps.events.emit('onChanged', { id, state: 'cancelled' });
     return null;
+  }
+
+  async contextCost(arg: {
+    specializationId: string;
+    datasetVersionId: string;
+    split: ExperimentSpec['split'];
+    rows: number;
+  }): Promise<ContextCost> {
+    const { facts, examples } = loadExamples(this.deps.datasets, { ...arg, limit: arg.rows });
+    if (examples.length === 0)
+      throw new UserError(`The ${arg.split} split of ${facts.name} v${facts.version} has no rows`, {
+        code: 'experiment-empty',
+        where: 'split',
+        hint: 'Choose another split or dataset.',
+      });
+    const resolved = await this.deps.specializations.resolve(arg.specializationId);
+    return measureContextCost(resolved, examples, facts.roles, this.deps.engine);
   }
 
   async dispose(): Promise<void> {
