@@ -71,6 +71,9 @@ test('an ablation runs with live progress and shows results, side by side output
   // Text references: exact match (primary), chrF, ROUGE-L.
   await expect(x.dialog.getByTestId('metric-row')).toHaveCount(3);
   await expect(x.field('experiment-name')).toHaveValue('Ablation of Supersense template on WordNet supersense (test)');
+  // A performance budget: no prompt fits in 2 tokens; the engine's memory fits in 100,000 MiB.
+  await x.field('budget-maxContextTokens').fill('2');
+  await x.field('budget-maxMemoryMiB').fill('100000');
   await x.field('experiment-limit').press('Control+Enter');
 
   await expect(x.dialog).toBeHidden();
@@ -92,6 +95,24 @@ test('an ablation runs with live progress and shows results, side by side output
   await expect(x.view.getByTestId('metrics-row')).toHaveCount(2);
   await expect(x.view.getByTestId('metric-value').first()).toHaveText(/^\d+\.\d( \(\d+\.\d-\d+\.\d\))?/);
   await expect(x.view.getByTestId('effect-row')).toHaveCount(1);
+  // The budget beside the quality metrics: judged per cell and limit, missed as a whole.
+  await expect(x.view.getByTestId('results-budget')).toHaveText('misses the performance budget');
+  const budgetRows = x.view.getByTestId('budget-row');
+  await expect(budgetRows).toHaveCount(2);
+  for (const row of await budgetRows.all()) {
+    await expect(row.getByTestId('budget-maxContextTokens')).toContainText(/\d+ tokens/);
+    await expect(row.getByTestId('budget-maxContextTokens').getByTestId('budget-chip')).toHaveAttribute(
+      'data-met',
+      'false',
+    );
+    await expect(row.getByTestId('budget-maxMemoryMiB')).toContainText(/\d+ MiB/);
+    await expect(row.getByTestId('budget-maxMemoryMiB').getByTestId('budget-chip')).toHaveAttribute('data-met', 'true');
+  }
+  // Context cost per component: the template adds tokens in the templated cell only.
+  const costRows = x.view.getByTestId('context-cost-row');
+  await expect(costRows).toHaveCount(2);
+  await expect(costRows.nth(0).getByTestId('cost-template')).toHaveText('+0.0');
+  await expect(costRows.nth(1).getByTestId('cost-template')).not.toHaveText('+0.0');
   const download = page.waitForEvent('download');
   await x.button('experiment-export').click();
   await page.getByTestId('experiment-export-html').click();
@@ -115,6 +136,12 @@ test('an ablation runs with live progress and shows results, side by side output
   await x.tab('specializations').click();
   await expect(x.root.getByTestId('specialization-item')).toHaveCount(1);
   await expect(x.root.getByTestId('part-template')).toHaveText('template v1');
+  await x.root.getByTestId('specialization-cost').click();
+  const cost = page.getByTestId('context-cost-dialog');
+  await expect(cost.getByTestId('context-cost-row')).toHaveCount(1);
+  await expect(cost.getByTestId('cost-template')).not.toHaveText('+0.0');
+  await page.keyboard.press('Escape');
+  await expect(cost).toBeHidden();
 
   // Try live needs two specializations (the ablation's cells are not offered); the second comes from the dialog.
   await x.tab('live').click();

@@ -8,6 +8,7 @@ import { ConfusionMatrices } from './ConfusionMatrix';
 import { termLabel } from './format';
 import { CellMeansChart, EffectsChart } from './ResultCharts';
 import { BudgetTable } from './BudgetTable';
+import { CellContextCosts } from './ContextCostTable';
 import { VersusBasePanel } from './VersusBasePanel';
 import { ComparisonsTable, ContextTokensTable, CostTable, EffectsTable, MetricsTable, Section } from './ResultTables';
 
@@ -147,6 +148,13 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
           <ConfusionMatrices cells={results.cells} metric={i} />
         </Section>
       ))}
+      <Section
+        title="Context cost per component"
+        testId="context-cost-section"
+        note="Tokens each part adds to a call, on the first 20 rows of this split; a soft prompt adds its virtual tokens."
+      >
+        <CellContextCosts experiment={experiment} />
+      </Section>
       <Section title="Latency and tokens per cell" note="Means per example.">
         <CostTable cells={results.cells} />
       </Section>

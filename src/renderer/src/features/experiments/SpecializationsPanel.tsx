@@ -1,5 +1,5 @@
 // The specializations of the workspace: name, base model, parts (template vN, demonstrations, LoRA, soft prompt),
-// decoding, short hash and "Try it" (opens it in the Playground). The cells an ablation derived are folded away
+// decoding, short hash, "Try it" (opens it in the Playground) and its context cost per component. The cells an ablation derived are folded away
 // unless asked for.
 import {
   Box,
@@ -28,6 +28,7 @@ import type {
 } from '../../../../shared/contract';
 import { useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { ContextCostDialog } from './ContextCostDialog';
 import { formatDate, shortHash } from './format';
 import { sectionHref } from '../shell/useSection';
 import { decodingSummary } from './specialization-form';
@@ -108,6 +109,7 @@ export function SpecializationsPanel({
   onNew: () => void;
 }) {
   const [showCells, setShowCells] = useState(false);
+  const [costOf, setCostOf] = useState<Specialization | null>(null);
   const all = specializations ?? [];
   const lookups = useSpecializationLookups(all);
   if (specializations === undefined) {
@@ -190,12 +192,24 @@ export function SpecializationsPanel({
                     >
                       Try it
                     </Button>
+                    <Button size="small" onClick={() => setCostOf(s)} data-testid="specialization-cost">
+                      Context cost
+                    </Button>
                   </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
         </Paper>
+      )}
+      {costOf && (
+        <ContextCostDialog
+          spec={costOf}
+          preferredVersionId={
+            lookups.demonstrations.find((d) => d.id === costOf.demonstrationSetVersionId)?.datasetVersionId ?? null
+          }
+          onClose={() => setCostOf(null)}
+        />
       )}
     </Box>
   );
