@@ -66,6 +66,29 @@ test('a release goes to dev, is refused by production until approved by someone 
   await page.getByTestId('gates-save').click();
   await expect(channel('production')).toContainText('approval by another person');
 
+  // staging carries a performance budget: no prompt fits in 2 tokens, so the release's measured context misses it.
+  await channel('staging').getByTestId('channel-gates').click();
+  await page.getByTestId('budget-maxContextTokens').fill('2');
+  await page.getByTestId('gates-save').click();
+  await expect(channel('staging')).toContainText('context <= 2 tokens');
+  await channel('staging').getByTestId('channel-promote').click();
+  const overBudget = page.locator('[data-testid="promote-check"][data-met="false"]');
+  await expect(overBudget).toHaveCount(1);
+  await expect(overBudget).toContainText(/Context tokens.*\d+ tokens over 40 calls; needs at most 2 tokens/);
+  await expect(page.getByTestId('promote-confirm')).toBeDisabled();
+  await page.getByTestId('promote-cancel').click();
+  // Within a roomier budget it goes, and the card shows the budget against the release's measured figures.
+  await channel('staging').getByTestId('channel-gates').click();
+  await page.getByTestId('budget-maxContextTokens').fill('100000');
+  await page.getByTestId('gates-save').click();
+  await channel('staging').getByTestId('channel-promote').click();
+  await page.getByTestId('promote-confirm').click();
+  await expect(channel('staging').getByTestId('channel-release')).toHaveText('Supersense tuned 1.0.0');
+  const budget = channel('staging').getByTestId('channel-budget');
+  await expect(budget.getByTestId('channel-budget-evidence')).toHaveAttribute('data-met', 'true');
+  await expect(budget).toContainText('as measured in "Release check"');
+  await expect(budget).toContainText('Not served yet');
+
   // dev has no gates.
   await channel('dev').getByTestId('channel-promote').click();
   await expect(page.getByTestId('promote-dialog')).toContainText('has no gates');
