@@ -39,7 +39,9 @@ export function formatResults(r: ExperimentResults): string[] {
   if (r.passed !== null) lines.push('', `Thresholds: ${r.passed ? 'PASS' : 'FAIL'}`);
   if (r.budgetPassed !== null) {
     lines.push('', `Budget: ${r.budgetPassed ? 'PASS' : 'FAIL'}`);
-    for (const c of r.cells)
+    // As the verdict: an ablation is judged on its full specialization (the last cell), a comparison on every cell.
+    const judged = r.cells.some((c) => c.cell.mask !== null) ? r.cells.slice(-1) : r.cells;
+    for (const c of judged)
       for (const b of c.budget) lines.push(`  ${c.cell.label}: ${b.name} ${b.met ? 'ok' : 'FAIL'}: ${b.detail}`);
   }
   return lines;
