@@ -1,6 +1,6 @@
 // `dovetail eval <experiment.json>`: runs an experiment headless and exits non-zero when a threshold or a limit of its
-// performance budget fails (for CI pipelines). The file names things as people do (dataset and specializations by name or id); an experiment with
-// the same name and spec is reused, so a re-run only computes missing outputs.
+// performance budget fails (for CI pipelines). The file names things as people do (dataset and specializations by
+// name or id); an experiment with the same name and spec is reused, so a re-run only computes missing outputs.
 import { z } from 'zod';
 import { ExperimentSpec, type Api, type ExperimentSpecIn } from '../../shared/contract';
 import { PerformanceBudget } from '../../shared/budget';
