@@ -74,6 +74,7 @@ test('screenshots of an ablation: results, side by side, an example, the dialog 
     limit: 16,
     design: { kind: 'ablation', specializationId: spec.id },
     metrics: [{ kind: 'chrf', threshold: 0.2 }, { kind: 'exact_match' }, { kind: 'rouge_l' }],
+    budget: { p95LatencyMs: 2000, maxContextTokens: 40, maxMemoryMiB: 4096 },
   });
   await call(request, server, 'experiments', 'run', { id: experiment.id });
   await expect(x.state).toHaveText('completed', { timeout: 120_000 });
@@ -81,6 +82,9 @@ test('screenshots of an ablation: results, side by side, an example, the dialog 
   await page.screenshot({ path: `${DIR}/experiments-results.png` });
   await x.view.getByTestId('metrics-section').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${DIR}/experiments-results-tables.png` });
+  await x.view.getByTestId('budget-section').scrollIntoViewIfNeeded();
+  await expect(x.view.getByTestId('context-cost-row')).toHaveCount(2);
+  await page.screenshot({ path: `${DIR}/experiments-results-budget.png` });
   await x.view.getByTestId('cost-table').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${DIR}/experiments-results-cost.png` });
   await x.tab('outputs').click();

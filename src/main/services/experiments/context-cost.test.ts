@@ -35,6 +35,7 @@ it('gives the tokens the input, the template and the demonstrations each add, su
     modelId,
     templateVersionId: withShots.id,
     demonstrationSetVersionId: shots.id,
+    decoding: { max_new_tokens: 2 },
   });
   const where = { datasetVersionId: version.id, split: 'test' as const, rows: 8 };
   const [a, b, c] = await Promise.all(
@@ -53,4 +54,19 @@ it('gives the tokens the input, the template and the demonstrations each add, su
     expect(cost.meanTotal).toBeCloseTo(cost.input + cost.template + cost.demonstrations + cost.softPrompt, 10);
     expect(cost.longest).toBeGreaterThanOrEqual(cost.meanTotal);
   }
+
+  // The same rows generated: what a call measured is what the parts add up to, and the longest is the budget's figure.
+  const experiment = await api.experiments.create({
+    name: 'Context check',
+    datasetVersionId: version.id,
+    limit: 8,
+    batchSize: 8,
+    design: { kind: 'compare', specializationIds: [shown.id] },
+    metrics: [{ kind: 'json_valid' }],
+  });
+  await api.experiments.run({ id: experiment.id });
+  expect((await ctx.app.services.experiments.settled(experiment.id)).state).toBe('completed');
+  const cell = (await api.experiments.results({ id: experiment.id })).cells[0];
+  expect(cell?.meanPromptTokens).toBeCloseTo(c?.meanTotal ?? NaN, 10);
+  expect(cell?.performance.maxContextTokens).toBe(c?.longest);
 }, 120_000);

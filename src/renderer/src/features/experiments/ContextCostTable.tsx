@@ -44,15 +44,21 @@ export function ContextCostTable({ rows }: { rows: readonly LabelledCost[] }) {
   );
 }
 
-/** Each cell's context cost, measured on the first 20 rows of the experiment's split. */
+/** Each cell's context cost, on the experiment's own rows (at most 200, the most the method counts at once). */
 export function CellContextCosts({ experiment }: { experiment: Experiment }) {
   const { datasetVersionId, split } = experiment.spec;
+  const rows = Math.min(200, experiment.spec.limit ?? 200);
   const costs = useLoad(
     (a) =>
       Promise.all(
         experiment.cells.map(async (c) => ({
           label: c.label,
-          cost: await a.experiments.contextCost({ specializationId: c.specializationId, datasetVersionId, split }),
+          cost: await a.experiments.contextCost({
+            specializationId: c.specializationId,
+            datasetVersionId,
+            split,
+            rows,
+          }),
         })),
       ),
     [experiment.id],

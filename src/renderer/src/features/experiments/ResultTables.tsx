@@ -1,8 +1,8 @@
 // The results' tables: per cell and metric the value with its 95% CI, n and pass/fail; the ablation's effects and
-// paired comparisons (estimate, CI, p, Holm p, test); the context tokens each component costs; latency and tokens.
-import { Box, Chip, Paper, Table, TableBody, TableCell, TableRow, Tooltip, Typography } from '@mui/material';
+// paired comparisons (estimate, CI, p, Holm p, test); latency and tokens.
+import { Box, Chip, Paper, Tooltip, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
-import { COMPONENT_LABELS, type Ablation, type CellResult, type Component } from '../../../../shared/contract';
+import type { Ablation, CellResult } from '../../../../shared/contract';
 import type { MetricSpec } from '../../../../shared/metrics';
 import { StatisticsTable, type StatColumn } from '../../components/StatisticsTable';
 import {
@@ -41,8 +41,6 @@ export function Section({
     </Paper>
   );
 }
-
-const num = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const;
 
 export function PassChip({ pass }: { pass: boolean | null }) {
   if (pass === null) return null;
@@ -187,25 +185,6 @@ export function ComparisonsTable({ ablation, kind }: { ablation: Ablation; kind:
       rowKey={(c) => c.label}
       testId="comparisons-table"
     />
-  );
-}
-
-export function ContextTokensTable({ tokens }: { tokens: Ablation['contextTokens'] }) {
-  const entries = Object.entries(tokens) as [Component, number][];
-  return (
-    <Table size="small" data-testid="context-tokens">
-      <TableBody>
-        {entries.map(([c, n]) => (
-          <TableRow key={c}>
-            <TableCell>{COMPONENT_LABELS[c]}</TableCell>
-            <TableCell align="right" sx={num}>
-              {n >= 0 ? '+' : ''}
-              {formatNumber(n)} tokens per call
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
   );
 }
 

@@ -10,7 +10,7 @@ import { CellMeansChart, EffectsChart } from './ResultCharts';
 import { BudgetTable } from './BudgetTable';
 import { CellContextCosts } from './ContextCostTable';
 import { VersusBasePanel } from './VersusBasePanel';
-import { ComparisonsTable, ContextTokensTable, CostTable, EffectsTable, MetricsTable, Section } from './ResultTables';
+import { ComparisonsTable, CostTable, EffectsTable, MetricsTable, Section } from './ResultTables';
 
 export function ResultsView({ experiment, results }: { experiment: Experiment; results: ExperimentResults }) {
   const metrics = experiment.spec.metrics as MetricSpec[];
@@ -135,12 +135,6 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
               <ComparisonsTable ablation={ablation} kind={primary.kind} />
             </Section>
           )}
-          <Section
-            title="Context cost"
-            note="Mean prompt tokens each part adds to a call (a soft prompt: its virtual tokens)."
-          >
-            <ContextTokensTable tokens={ablation.contextTokens} />
-          </Section>
         </>
       )}
       {classification.map(({ i }) => (
@@ -151,7 +145,7 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
       <Section
         title="Context cost per component"
         testId="context-cost-section"
-        note="Tokens each part adds to a call, on the first 20 rows of this split; a soft prompt adds its virtual tokens."
+        note="Tokens each part adds to a call, counted on this experiment's rows (at most 200); a soft prompt adds its virtual tokens."
       >
         <CellContextCosts experiment={experiment} />
       </Section>
