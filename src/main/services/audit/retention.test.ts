@@ -46,7 +46,11 @@ it('previews, refuses a stale preview, deletes exactly what it showed and record
   const db = app.workspace.active.db;
   // Arrange ages directly: an old dataset version, outputs and votes of several ages.
   db.prepare('UPDATE dataset_versions SET created_at = ? WHERE id = ?').run(ago(400), old.version.id);
-  const output = db.prepare("INSERT INTO outputs VALUES (?, 'e', 'd', 0, 'text', 'eos', 1, 1, NULL, 1, NULL, ?)");
+  const output = db.prepare(
+    `INSERT INTO outputs (spec_hash, example_hash, decoding_hash, seed, text, finish_reason, prompt_tokens,
+       generated_tokens, ttft_ms, total_ms, tokens_per_s, created_at)
+     VALUES (?, 'e', 'd', 0, 'text', 'eos', 1, 1, NULL, 1, NULL, ?)`,
+  );
   output.run('old-1', ago(40));
   output.run('old-2', ago(31));
   output.run('new', ago(1));
