@@ -263,7 +263,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       });
     },
   });
-  const releases = new ReleasesService({
+  const releases: ReleasesService = new ReleasesService({
     workspace,
     specialization: (id) => specializations.specialization(id),
     lineage: (id) => specializations.lineage(id),
@@ -305,6 +305,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         createSpecialization: (arg) => specializations.create(arg),
       },
     },
+    // Serving is made after releases; the figures are only asked for once both exist.
+    serving: { figuresFor: (id) => serving.figuresFor(id) },
     events: sink('releases'),
     clock,
   });
@@ -339,7 +341,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events: sink('reports'),
     clock,
   });
-  const serving = new ServingService({
+  const serving: ServingService = new ServingService({
     workspace,
     engine,
     releases,

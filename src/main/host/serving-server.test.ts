@@ -227,6 +227,16 @@ describe('the serving endpoint', () => {
     expect(summary.engineMemoryBytes).toBeGreaterThan(0);
     const csv = await ctx.api.serving.exportCsv({});
     expect(csv.text.split('\n')[0]).toContain('ttftMs');
+
+    // The channel serving triage@1.0.0 shows what the endpoint measured for it against its budget.
+    const production = (await ctx.api.releases.channels({})).find((c) => c.name === 'production')!;
+    await ctx.api.releases.setGates({ channelId: production.id, gates: { budget: { p95LatencyMs: 600_000 } } });
+    const budget = await ctx.api.releases.budget({ channelId: production.id });
+    const all = await ctx.api.serving.requests({ limit: 1000 });
+    const answered = all.filter((r) => r.releaseId === production.releaseId && r.outcome === 'ok');
+    expect(answered.length).toBeGreaterThan(0);
+    expect(budget.serving?.figures.n).toBe(answered.length);
+    expect(budget.serving?.checks.map((c) => c.met)).toEqual([true]);
   });
 
   it('refuses a revoked key, keeps the new key out of the audit log, and binds off loopback only when told', async () => {

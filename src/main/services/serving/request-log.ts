@@ -88,6 +88,14 @@ export class RequestLog {
     }
   }
 
+  /** The answered requests of one release, oldest first (what its served figures are computed from). */
+  answered(releaseId: string): ServedRequest[] {
+    return this.db
+      .prepare<RequestRow>("SELECT * FROM serving_requests WHERE release_id = ? AND outcome = 'ok' ORDER BY at, id")
+      .all(releaseId)
+      .map(toRequest);
+  }
+
   /** Requests at or after `since`, newest first. */
   list(since: string, limit: number): ServedRequest[] {
     return this.db

@@ -1,6 +1,7 @@
 // The serving service (servingContract): starts and stops the OpenAI-compatible endpoint over the open workspace's
 // releases, manages its API keys, and keeps what each request recorded. The HTTP side is host/serving-server.ts,
 // opened through `openServer`; it calls back into `backend` (keys, models, completions, records).
+import { performanceFigures, type PerformanceFigures } from '../../../shared/budget';
 import { randomUUID } from 'node:crypto';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type {
@@ -200,6 +201,26 @@ export class ServingService implements ServiceImpl<Contract> {
 
   async requests(arg: { since?: string | undefined; limit: number }): Promise<ServedRequest[]> {
     return this.log.list(this.since(arg.since), arg.limit);
+  }
+
+  /**
+   * What the endpoint measured for a release over the requests it answered (kept by the log's retention), for a
+   * channel's budget; null when it has answered none. The worker's memory is not recorded per request.
+   */
+  async figuresFor(releaseId: string): Promise<{ since: string; figures: PerformanceFigures } | null> {
+    const answered = this.log.answered(releaseId);
+    const first = answered[0];
+    if (!first) return null;
+    const figures = performanceFigures(
+      answered.map((r) => ({
+        totalMs: r.totalMs,
+        timeToFirstTokenMs: r.ttftMs,
+        tokensPerSecond: r.tokensPerSecond,
+        promptTokens: r.promptTokens ?? 0,
+        peakRssBytes: null,
+      })),
+    );
+    return { since: first.at, figures };
   }
 
   async summary(arg: { since?: string | undefined; bucketSeconds: number }): Promise<ServingSummary> {
