@@ -24,6 +24,7 @@ import { loadExamples } from './services/experiments/examples';
 import { ReleasesService } from './services/releases';
 import { ExperimentReportSource, manifestHash, ReportsService } from './services/reports';
 import { recomputeDatasetHash } from './services/datasets/verify-content';
+import { ProjectsService } from './services/projects';
 import { OverlapIndex, trainedAdapters } from './services/guards';
 import { PrivacyService } from './services/privacy';
 import { ReviewsService } from './services/reviews';
@@ -352,6 +353,17 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events: sink('serving'),
     clock,
   });
+  const projects = new ProjectsService({
+    workspace,
+    experiments,
+    specializations,
+    adapters,
+    templates,
+    datasets,
+    userName: (id) => users.user(id)?.name,
+    events: sink('projects'),
+    clock,
+  });
   const dispatcher = new Dispatcher(
     contract,
     {
@@ -371,6 +383,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       users,
       reviews,
       releases,
+      projects,
       audit: new AuditService({ workspace, clock }),
       reports,
       serving,

@@ -10,6 +10,7 @@ import { engineContract } from './engine';
 import { generationContract } from './generation';
 import { modelsContract } from './models';
 import { privacyContract } from './privacy';
+import { projectsContract } from './projects';
 import { experimentsContract } from './experiments';
 import { releasesContract } from './releases';
 import { reportsContract } from './reports';
@@ -38,6 +39,7 @@ export const contract = {
   users: usersContract,
   reviews: reviewsContract,
   releases: releasesContract,
+  projects: projectsContract,
   audit: auditContract,
   reports: reportsContract,
   serving: servingContract,
@@ -67,6 +69,7 @@ export * from './experiments';
 export * from './users';
 export * from './reviews';
 export * from './releases';
+export * from './projects';
 export * from './audit';
 export * from './reports';
 export * from './serving';

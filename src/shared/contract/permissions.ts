@@ -194,6 +194,20 @@ export const PERMISSIONS: PermissionTable = {
     exportBundle: read(STAFF),
     importBundle: write(STAFF),
   },
+  // runNext starts training (editors' right, as adapters.startTraining) or an experiment run.
+  projects: {
+    list: read(STAFF),
+    get: read(STAFF),
+    create: write(STAFF),
+    update: write(STAFF),
+    setStage: write(STAFF),
+    moveStage: write(STAFF),
+    proposal: read(STAFF),
+    runNext: write(EDITORS),
+    recommend: read(STAFF),
+    decide: write(STAFF),
+    decisions: read(STAFF),
+  },
   // Exporting is a read: it writes nothing to the workspace, the file is saved by the caller.
   // Verifying tells only whether the log is intact, which anyone with the folder could check: no profile needed (the CLI).
   audit: {

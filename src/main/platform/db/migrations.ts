@@ -496,4 +496,37 @@ export const workspaceMigrations: readonly Migration[] = [
       ALTER TABLE outputs ADD COLUMN peak_rss_bytes INTEGER;
     `,
   },
+  {
+    version: 16,
+    name: 'specialization projects and their decisions',
+    // A project's spec, stages and best-so-far are JSON (zod-checked on read). A decision is recorded once, with its
+    // evidence and the sha256 of its canonical JSON, and the database refuses to change or delete it, so a release
+    // can cite it by id and hash.
+    up: `
+      CREATE TABLE projects (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        spec       TEXT NOT NULL,
+        stages     TEXT NOT NULL,
+        best       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE project_decisions (
+        id          TEXT PRIMARY KEY,
+        project_id  TEXT NOT NULL REFERENCES projects (id),
+        option      TEXT NOT NULL CHECK (option IN ('prompt', 'adapter', 'both')),
+        decided_by  TEXT NOT NULL,
+        evidence    TEXT NOT NULL,
+        hash        TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        decided_at  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX project_decisions_project ON project_decisions (project_id, decided_at);
+      CREATE TRIGGER project_decisions_immutable BEFORE UPDATE ON project_decisions
+        BEGIN SELECT RAISE(ABORT, 'a recorded decision is immutable'); END;
+      CREATE TRIGGER project_decisions_kept BEFORE DELETE ON project_decisions
+        BEGIN SELECT RAISE(ABORT, 'a recorded decision is kept'); END;
+    `,
+  },
 ];

@@ -1,0 +1,1 @@
+export { ProjectsService, type ProjectsServiceDeps } from './projects-service';
