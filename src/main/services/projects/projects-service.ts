@@ -34,7 +34,7 @@ import type { TemplatesService } from '../templates';
 import type { WorkspaceAccess } from '../workspace';
 import { recommend } from './decide';
 import { ProjectStore } from './project-store';
-import { currentStage, propose, type Plan } from './propose';
+import { propose, type Plan } from './propose';
 import { adapterCosts, promptVariantSource, sideCells } from './project-parts';
 
 type Contract = typeof projectsContract;

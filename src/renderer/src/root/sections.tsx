@@ -12,10 +12,12 @@ import { releasesSection } from '../features/releases/section';
 import { reportsSection } from '../features/reports/section';
 import { reviewSection } from '../features/review/section';
 import { startSection } from '../features/start/section';
+import { projectsSection } from '../features/projects/section';
 import { assembleSections } from '../features/shell/sections';
 
 export const SECTIONS = assembleSections([
   startSection,
+  projectsSection,
   modelsSection,
   datasetsSection,
   promptsSection,
