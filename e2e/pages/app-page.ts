@@ -5,7 +5,8 @@ import { WorkspacePicker } from './workspace-picker';
 
 /** The sections in navigation order (Ctrl+1..9, then 0) and the heading each shows in a new workspace (its empty state). */
 export const SECTIONS = [
-  { id: 'start', label: 'Start here', empty: 'Start here' },
+  { id: 'start', label: 'Start here', empty: 'Start here', numbered: false },
+  { id: 'projects', label: 'Projects', empty: 'Projects', numbered: false },
   { id: 'models', label: 'Models', empty: 'No models yet' },
   { id: 'datasets', label: 'Datasets', empty: 'No datasets yet' },
   { id: 'prompts', label: 'Prompts', empty: 'No prompts yet' },
@@ -18,7 +19,7 @@ export const SECTIONS = [
   // Never empty once a workspace exists: creating it is the log's first entry.
   { id: 'audit', label: 'Audit', empty: 'Audit trail' },
   // After the ten sections Ctrl/Cmd+digit reaches.
-  { id: 'observability', label: 'Observability', empty: 'No requests served yet' },
+  { id: 'observability', label: 'Observability', empty: 'No requests served yet', numbered: false },
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
 

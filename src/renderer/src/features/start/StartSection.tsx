@@ -91,6 +91,15 @@ export function StartSection() {
           </List>
         </Paper>
       )}
+      <Paper variant="outlined" sx={{ mt: 2, p: 2, display: 'flex', alignItems: 'center', gap: 2 }}>
+        <Typography sx={{ flex: 1 }}>
+          To be guided through the whole method (a baseline, a better prompt, a small adapter, both together, and a
+          decision on which to ship with its costs), start a project.
+        </Typography>
+        <Button variant="outlined" onClick={() => go('projects')} data-testid="start-go-projects">
+          Projects
+        </Button>
+      </Paper>
     </Box>
   );
 }

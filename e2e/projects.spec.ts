@@ -1,0 +1,88 @@
+// A newcomer follows a project's stages on the demo workspace from the baseline to a decision without leaving the
+// guided path (one button per step), and the decision panel explains its recommendation with the costs measured in
+// the same runs. Kept modest: 40 rows per experiment and a 10-step adapter. Screenshots of the stepper and the
+// decision panel go to test-results/screenshots.
+import { expect, test } from './fixtures';
+import { ProjectsPage } from './pages/projects-page';
+
+const DIR = 'test-results/screenshots';
+
+test('a newcomer goes from the baseline to a recorded decision with its costs', async ({ app, page }) => {
+  // Five experiments and a short training on a shared machine: minutes; every wait is on what the page shows.
+  test.setTimeout(30 * 60_000);
+  const RUN = 10 * 60_000;
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await app.picker.expectVisible();
+  await page.getByTestId('demo-open').click();
+  await expect(app.currentWorkspace).toHaveText('Dovetail demo');
+  await page.getByTestId('start-go-projects').click();
+
+  const projects = new ProjectsPage(page);
+  await expect(projects.form).toBeVisible();
+  await projects.choose('Dataset', /^Support triage/);
+  await expect(projects.form.getByLabel('Baseline prompt')).toContainText('Triage as JSON');
+  await projects.fill('project-name', 'Triage tickets');
+  await projects.fill('project-rows', '40');
+  await projects.fill('project-steps', '10');
+  await projects.fill('project-categories', 'invalid JSON, wrong priority');
+  await page.getByTestId('project-create').click();
+
+  await expect(projects.stepper).toBeVisible();
+  await expect(page.getByTestId('project-view')).toContainText('known failures: invalid JSON, wrong priority');
+  // Baseline: the base model alone, then with the baseline prompt; its change comes with a 95% interval.
+  await projects.press('run', RUN);
+  await projects.press('advance', RUN);
+  await expect(projects.stage('baseline')).toHaveAttribute('data-status', 'done');
+  await expect(projects.stage('baseline').getByTestId('project-run-table')).toContainText('95% CI');
+  // Prompt refinement: the same prompt with demonstrations.
+  await projects.press('run', RUN);
+  await projects.press('advance', RUN);
+  await expect(projects.stage('prompt')).toHaveAttribute('data-status', 'done');
+  // Adapter: a small one trained on the best prompt, then compared with the prompt alone.
+  await expect(projects.proposal).toContainText('Train a small adapter (LoRA, rank 4, 10 steps)');
+  await projects.press('run', RUN);
+  await expect(projects.proposal).toContainText('Compare the best prompt with and without the adapter', {
+    timeout: RUN,
+  });
+  await projects.press('run', RUN);
+  await projects.press('advance', RUN);
+  await expect(projects.stage('adapter')).toHaveAttribute('data-status', 'done');
+  await page.screenshot({ path: `${DIR}/projects-stepper.png`, fullPage: true });
+  // Prompt + adapter: every combination measured on the same rows.
+  await projects.press('run', RUN);
+  await projects.press('advance', RUN);
+  await expect(projects.stage('hybrid')).toHaveAttribute('data-status', 'done');
+
+  // The decision: which option, which criterion decided it, and the measured costs of each option.
+  await expect(projects.proposal).toHaveAttribute('data-action', 'decide', { timeout: RUN });
+  await expect(projects.recommendation).toBeVisible({ timeout: RUN });
+  const decidedBy = await projects.recommendation.getAttribute('data-decided-by');
+  expect(['budget', 'escalation', 'combination', 'cost']).toContain(decidedBy);
+  await expect(page.getByTestId('decision-decided-by')).toContainText('decided by');
+  await expect(page.getByTestId('decision-explanation')).toContainText('against the threshold 80.0%');
+  await expect(page.getByTestId('decision-explanation')).toContainText('95% CI');
+  const options = page.getByTestId('decision-option');
+  await expect(options).toHaveCount(3);
+  await expect(options.nth(0)).toContainText('Prompt only');
+  await expect(options.nth(1)).toContainText('Adapter only');
+  await expect(options.nth(2)).toContainText('Prompt + adapter');
+  // Costs from the same runs: context tokens and latency per call for every option, training time for the adapter.
+  for (let i = 0; i < 3; i++) {
+    expect(Number(await options.nth(i).getByTestId('decision-cost-context').textContent())).toBeGreaterThan(0);
+    await expect(options.nth(i).getByTestId('decision-cost-latency')).toContainText(/\d+ ms/);
+  }
+  await expect(options.nth(1).getByTestId('decision-cost-training')).toContainText(/\d+ s/);
+  await projects.decision.screenshot({ path: `${DIR}/projects-decision.png` });
+
+  // Editing a criterion changes what is recommended only through the rule: a 100-point margin never escalates.
+  await page.getByTestId('decision-escalationMargin').fill('100');
+  await expect(projects.recommendation).toHaveAttribute('data-option', 'prompt');
+  await expect(projects.recommendation).toHaveAttribute('data-decided-by', 'escalation');
+  await page.getByTestId('decision-escalationMargin').fill('5');
+  await expect(projects.recommendation).toHaveAttribute('data-decided-by', decidedBy ?? '');
+  await page.getByTestId('decision-record').click();
+  await expect(page.getByTestId('project-finished')).toBeVisible();
+  await expect(page.getByTestId('decision-recorded-item')).toHaveCount(1);
+  await expect(page.getByTestId('decision-recorded-item')).toContainText(/decided by .+ sha256 [0-9a-f]{12}/);
+  await projects.stepper.screenshot({ path: `${DIR}/projects-finished.png` });
+});
