@@ -57,6 +57,13 @@ describe('the prompt / adapter / both decision', () => {
     expect(r.bothVsAdapter.p).toBeLessThan(0.001);
   });
 
+  it('warns when even the recommended option surely misses the threshold', () => {
+    // Adapter 50%, both 52%: escalation, then the adapter alone, which is itself far below 80%.
+    const r = recommend(input(40, 100, 104));
+    expect(r.option).toBe('adapter');
+    expect(r.explanation.at(-1)).toMatch(/^Even Adapter only misses the threshold \(95% CI/);
+  });
+
   it('keeps the cheaper adapter when both gains too little to be sure (cost)', () => {
     // Adapter 85%, both 86%: 2 examples apart, a gain whose interval includes 0.
     const r = recommend(input(80, 170, 172));
@@ -64,6 +71,7 @@ describe('the prompt / adapter / both decision', () => {
     expect(r.decidedBy).toBe('cost');
     expect(r.bothVsAdapter.ci[0]).toBeLessThan(0.02);
     expect(r.explanation.at(-1)).toContain('100 fewer context tokens per call');
+    expect(r.explanation.join(' ')).not.toContain('misses the threshold (95% CI');
   });
 
   it('rules out an option over a budget, which then decides (budget)', () => {

@@ -89,7 +89,7 @@ export function recommend(input: DecideInput): Recommendation {
   const done = (option: DecisionOption, decidedBy: DecisionCriterion): Recommendation => ({
     option,
     decidedBy,
-    explanation,
+    explanation: [...explanation, ...shortOfThreshold(option)],
     metric: input.metric,
     threshold: input.threshold,
     n: analysis.n,
@@ -101,6 +101,17 @@ export function recommend(input: DecideInput): Recommendation {
     budgets,
     experimentId: input.experimentId,
   });
+
+  // Not a criterion: a plain warning when even the recommended option surely misses the threshold.
+  const shortOfThreshold = (option: DecisionOption): string[] => {
+    const e = evidence(option);
+    const surelyShort = s > 0 ? e.ci[1] < input.threshold : e.ci[0] > input.threshold;
+    return surelyShort
+      ? [
+          `Even ${OPTION_LABELS[option]} misses the threshold (95% CI ${range(e.ci)}): improve it (more training steps, a larger adapter, a better prompt) before shipping.`,
+        ]
+      : [];
+  };
 
   // 1. Budgets rule out options first (when enforced): a cheaper option that breaks one cannot be chosen.
   for (const o of options)
