@@ -1,7 +1,7 @@
 // The form that starts a project: task, data, the main metric's threshold, rows per experiment, budgets and failure
 // categories, prefilled from the workspace and the dataset's recipe (new-project.ts).
 import { Box, Button, MenuItem, Paper, TextField, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Project, ProjectSpecIn } from '../../../../shared/contract';
 import { metricLabel } from '../../../../shared/metrics';
 import { useApi, useLoad } from '../../api';
@@ -24,6 +24,16 @@ export function NewProjectForm({ onCreated }: { onCreated: (p: Project) => void 
     templates: await a.templates.list({}),
     recipes: await a.demo.recipes({}),
   }));
+  // The demo workspace imports its datasets and templates after it opens: follow them as they arrive.
+  const { reload } = choices;
+  useEffect(() => {
+    const offs = [
+      api.datasets.onChanged(() => reload()),
+      api.templates.onChanged(() => reload()),
+      api.models.onChanged(() => reload()),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [api, reload]);
   const [datasetId, setDatasetId] = useState<string | undefined>(undefined);
   const [edits, setEdits] = useState<Partial<ProjectSpecIn>>({});
   const [budgets, setBudgets] = useState<Record<string, string>>({});
