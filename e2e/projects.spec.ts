@@ -1,6 +1,6 @@
 // A newcomer follows a project's stages on the demo workspace from the baseline to a decision without leaving the
 // guided path (one button per step), and the decision panel explains its recommendation with the costs measured in
-// the same runs. Kept modest: 40 rows per experiment and a 60-step adapter. Screenshots of the stepper and the
+// the same runs. Kept modest: 40 rows per experiment and a 10-step adapter. Screenshots of the stepper and the
 // decision panel go to test-results/screenshots.
 import { expect, test } from './fixtures';
 import { ProjectsPage } from './pages/projects-page';
@@ -23,7 +23,7 @@ test('a newcomer goes from the baseline to a recorded decision with its costs', 
   await expect(projects.form.getByLabel('Baseline prompt')).toContainText('Triage as JSON');
   await projects.fill('project-name', 'Triage tickets');
   await projects.fill('project-rows', '40');
-  await projects.fill('project-steps', '60');
+  await projects.fill('project-steps', '10');
   await projects.fill('project-categories', 'invalid JSON, wrong priority');
   await page.getByTestId('project-create').click();
 
@@ -39,7 +39,7 @@ test('a newcomer goes from the baseline to a recorded decision with its costs', 
   await projects.press('advance', RUN);
   await expect(projects.stage('prompt')).toHaveAttribute('data-status', 'done');
   // Adapter: a small one trained on the best prompt, then compared with the prompt alone.
-  await expect(projects.proposal).toContainText('Train a small adapter (LoRA, rank 4, 60 steps)');
+  await expect(projects.proposal).toContainText('Train a small adapter (LoRA, rank 4, 10 steps)');
   await projects.press('run', RUN);
   await expect(projects.proposal).toContainText('Compare the best prompt with and without the adapter', {
     timeout: RUN,

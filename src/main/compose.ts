@@ -271,6 +271,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     experiments,
     reviews,
     datasetName: async (versionId) => (await datasets.get({ versionId })).name,
+    // The projects service is made below; a decision is looked up only when a call cites one.
+    decision: (id) => projects.decision(id),
     templateStatus: (id) => templates.templateVersion(id).status,
     userName: (id) => users.user(id)?.name,
     appVersion: options.version,

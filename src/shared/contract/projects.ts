@@ -161,8 +161,9 @@ export type OptionCosts = z.infer<typeof OptionCosts>;
 
 export const OptionEvidence = z.object({
   option: DecisionOption,
-  /** The ablation cell it is (its label there). */
+  /** The ablation cell it is (its label there) and that cell's specialization (what a release of it freezes). */
   cell: z.string(),
+  specializationId: z.string(),
   mean: z.number(),
   ci: Interval,
   costs: OptionCosts,

@@ -66,7 +66,25 @@ export const RoundEvidence = z.object({
 });
 export type RoundEvidence = z.infer<typeof RoundEvidence>;
 
-export const Evidence = z.discriminatedUnion('kind', [ExperimentEvidence, RoundEvidence]);
+/** A recorded prompt/adapter decision of a project whose chosen option is the release's specialization. */
+export const DecisionEvidence = z.object({
+  kind: z.literal('decision'),
+  decisionId: z.string(),
+  projectId: z.string(),
+  /** prompt, adapter or both, and the criterion that decided it. */
+  option: z.string(),
+  decidedBy: z.string(),
+  /** sha256 of the recorded decision's canonical JSON (its id and hash are what a release cites). */
+  hash: z.string(),
+  metric: z.string(),
+  mean: z.number(),
+  ci: Interval,
+  explanation: z.array(z.string()),
+  decidedAt: z.string(),
+});
+export type DecisionEvidence = z.infer<typeof DecisionEvidence>;
+
+export const Evidence = z.discriminatedUnion('kind', [ExperimentEvidence, RoundEvidence, DecisionEvidence]);
 export type Evidence = z.infer<typeof Evidence>;
 
 export const Approval = z.object({ userId: z.string(), name: z.string(), at: z.string() });
@@ -164,6 +182,7 @@ export const CreateRelease = z
     notes: z.string().max(4000).default(''),
     experimentIds: z.array(Id).max(32).default([]),
     roundIds: z.array(Id).max(32).default([]),
+    decisionIds: z.array(Id).max(32).default([]),
   })
   .strict();
 
@@ -198,7 +217,12 @@ export const releasesContract = defineService(
     create: method(CreateRelease, Release),
     attachEvidence: method(
       z
-        .object({ id: Id, experimentIds: z.array(Id).max(32).default([]), roundIds: z.array(Id).max(32).default([]) })
+        .object({
+          id: Id,
+          experimentIds: z.array(Id).max(32).default([]),
+          roundIds: z.array(Id).max(32).default([]),
+          decisionIds: z.array(Id).max(32).default([]),
+        })
         .strict(),
       Release,
     ),

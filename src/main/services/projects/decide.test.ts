@@ -27,7 +27,11 @@ function input(prompt: number, adapter: number, both: number, over: Partial<Deci
     metric: 'Category accuracy',
     threshold: 0.8,
     seed: 7,
-    cells: { prompt: 'template + demonstrations', adapter: 'LoRA', both: 'all' },
+    cells: {
+      prompt: { label: 'template + demonstrations', specializationId: 's-p' },
+      adapter: { label: 'LoRA', specializationId: 's-a' },
+      both: { label: 'all', specializationId: 's-b' },
+    },
     costs: { prompt: costs(120, 200, false), adapter: costs(30, 150, true), both: costs(130, 230, true) },
     criteria: CRITERIA,
     budgets: NO_BUDGETS,

@@ -25,8 +25,8 @@ export interface DecideInput {
   metric: string;
   threshold: number;
   seed: number;
-  /** The ablation cell label of each option. */
-  cells: Record<DecisionOption, string>;
+  /** The ablation cell (label and specialization) of each option. */
+  cells: Record<DecisionOption, { label: string; specializationId: string }>;
   costs: Record<DecisionOption, OptionCosts>;
   criteria: DecisionCriteria;
   budgets: ProjectBudgets;
@@ -65,7 +65,8 @@ export function recommend(input: DecideInput): Recommendation {
   const mask: Record<DecisionOption, number> = { prompt: 1, adapter: 2, both: 3 };
   const options: OptionEvidence[] = OPTIONS.map((option) => ({
     option,
-    cell: input.cells[option],
+    cell: input.cells[option].label,
+    specializationId: input.cells[option].specializationId,
     mean: cellOf(mask[option]).mean,
     ci: cellOf(mask[option]).ci,
     costs: input.costs[option],

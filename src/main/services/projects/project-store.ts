@@ -60,6 +60,11 @@ export class ProjectStore {
       .run(d.id, d.projectId, d.option, d.decidedBy, JSON.stringify(d), d.hash, d.actor, d.decidedAt);
   }
 
+  decision(id: string): Decision | undefined {
+    const row = this.db.prepare<DecisionRow>('SELECT evidence FROM project_decisions WHERE id = ?').get(id);
+    return row && Decision.parse(JSON.parse(row.evidence));
+  }
+
   decisions(projectId: string): Decision[] {
     return this.db
       .prepare<DecisionRow>('SELECT evidence FROM project_decisions WHERE project_id = ? ORDER BY decided_at DESC, id')

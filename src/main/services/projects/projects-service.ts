@@ -214,7 +214,11 @@ export class ProjectsService implements ServiceImpl<Contract> {
       metric: metricLabel(primary),
       threshold: primary.threshold,
       seed: experiment.spec.seed,
-      cells: { prompt: cells.prompt.cell.label, adapter: cells.adapter.cell.label, both: cells.both.cell.label },
+      cells: {
+        prompt: { label: cells.prompt.cell.label, specializationId: cells.prompt.cell.specializationId },
+        adapter: { label: cells.adapter.cell.label, specializationId: cells.adapter.cell.specializationId },
+        both: { label: cells.both.cell.label, specializationId: cells.both.cell.specializationId },
+      },
       costs: { prompt: cost('prompt'), adapter: cost('adapter'), both: cost('both') },
       criteria: criteria ?? p.spec.criteria,
       budgets: p.spec.budgets,
@@ -244,6 +248,18 @@ export class ProjectsService implements ServiceImpl<Contract> {
     });
     this.changed(id);
     return decision;
+  }
+
+  /** A recorded decision by id (the releases service cites it as evidence). */
+  decision(id: string): Decision {
+    const found = this.store().decision(id);
+    if (!found)
+      throw new UserError(`No recorded decision ${id} in this workspace`, {
+        code: 'not-found',
+        where: 'decisionIds',
+        hint: "Record the decision in its project's Decision stage first.",
+      });
+    return found;
   }
 
   async decisions({ id }: { id: string }): Promise<Decision[]> {

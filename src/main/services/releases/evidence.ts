@@ -1,7 +1,9 @@
-// Evidence for a release, taken from an experiment's results or a closed review round's, for the release's own
+// Evidence for a release, taken from an experiment's results, a closed review round's or a project's recorded
+// decision, for the release's own
 // specialization: the snapshot is stored, so a later change elsewhere does not rewrite what a promotion relied on.
 import type { ExperimentResults, Experiment } from '../../../shared/contract/experiments';
-import type { ExperimentEvidence, RoundEvidence } from '../../../shared/contract/releases';
+import type { Decision } from '../../../shared/contract/projects';
+import type { DecisionEvidence, ExperimentEvidence, RoundEvidence } from '../../../shared/contract/releases';
 import type { ReviewResults, Round } from '../../../shared/contract/reviews';
 import { UserError } from '../../../shared/errors';
 
@@ -70,4 +72,33 @@ export function roundEvidence(round: Round, results: ReviewResults, spec: { id: 
   });
   const rank = results.bradleyTerry ? results.bradleyTerry.findIndex((s) => s.name === own.name) + 1 : 0;
   return { kind: 'round', roundId: round.id, name: round.name, n: results.n, against, rank: rank > 0 ? rank : null };
+}
+
+/** A recorded decision counts only when the option it chose is the release's specialization (same content hash). */
+export function decisionEvidence(
+  d: Decision,
+  spec: { id: string; name: string; hash: string },
+  hashOf: (specializationId: string) => string,
+): DecisionEvidence {
+  const chosen = d.options.find((o) => o.option === d.option);
+  if (!chosen || hashOf(chosen.specializationId) !== spec.hash) {
+    throw new UserError(`The decision chose "${chosen?.cell ?? d.option}", not "${spec.name}"`, {
+      code: 'release-evidence',
+      where: 'decisionIds',
+      hint: 'Cite a decision on the release of the option it recommended.',
+    });
+  }
+  return {
+    kind: 'decision',
+    decisionId: d.id,
+    projectId: d.projectId,
+    option: d.option,
+    decidedBy: d.decidedBy,
+    hash: d.hash,
+    metric: d.metric,
+    mean: chosen.mean,
+    ci: chosen.ci,
+    explanation: d.explanation,
+    decidedAt: d.decidedAt,
+  };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../shared/contract/define';
 import type { Experiment, ExperimentResults } from '../../../shared/contract/experiments';
+import type { Decision } from '../../../shared/contract/projects';
 import type { ReviewResults, Round } from '../../../shared/contract/reviews';
 import type { Specialization } from '../../../shared/contract/specializations';
 import type { TemplateStatus } from '../../../shared/contract/templates';
@@ -177,6 +178,11 @@ beforeEach(() => {
     experiments: { get: async () => experiment, results: async () => results },
     reviews: { get: async () => round(roundState), results: async () => reviewResults },
     datasetName: async () => 'Support triage',
+    decision: (id) => {
+      const found = [decisionFor(spec, 'd-1'), decisionFor(base, 'd-2')].find((d) => d.id === id);
+      if (!found) throw new UserError(`No recorded decision ${id}`);
+      return found;
+    },
     templateStatus: () => templateStatus,
     userName: (id) => ({ 'u-alice': 'Alice', 'u-bob': 'Bob' })[id],
     appVersion: '9.9.9',
@@ -192,6 +198,40 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** A recorded project decision that chose `chosen` (both sides on). */
+function decisionFor(chosen: Specialization, id: string): Decision {
+  const costs = {
+    contextTokens: 60,
+    latencyMs: 100,
+    tokensPerSecond: 50,
+    memoryBytes: null,
+    trainingSeconds: 90,
+    diskBytes: 1,
+  };
+  return {
+    id,
+    projectId: 'p-1',
+    option: 'both',
+    decidedBy: 'combination',
+    explanation: ['Prompt + adapter against the adapter alone: 20.0 points.'],
+    metric: 'Exact match',
+    threshold: 0.8,
+    n: 40,
+    options: [
+      { option: 'both', cell: 'all', specializationId: chosen.id, mean: 0.9, ci: [0.8, 0.95], costs, overBudget: [] },
+    ],
+    interaction: { estimate: 0, ci: [0, 0], p: 1 },
+    bothVsAdapter: { estimate: 0.2, ci: [0.1, 0.3], p: 0.001 },
+    bothVsPrompt: { estimate: 0.5, ci: [0.4, 0.6], p: 0.001 },
+    criteria: { escalationMargin: 0.05, minCombinationGain: 0.02, enforceBudgets: true },
+    budgets: { contextTokens: null, latencyMs: null, memoryBytes: null, trainingSeconds: null },
+    experimentId: 'exp-1',
+    hash: 'f'.repeat(64),
+    decidedAt: '2026-01-01T00:00:00.000Z',
+    actor: 'Alice',
+  };
+}
+
 async function refusal(p: Promise<unknown>): Promise<UserError> {
   const error = await p.then(
     () => undefined,
@@ -202,6 +242,33 @@ async function refusal(p: Promise<unknown>): Promise<UserError> {
 }
 
 describe('releases', () => {
+  it('cite a recorded project decision that chose their specialization, and refuse one that chose another', async () => {
+    const r = await service.create(
+      {
+        specializationId: spec.id,
+        name: 'triage',
+        version: '1.0.0',
+        notes: '',
+        experimentIds: [],
+        roundIds: [],
+        decisionIds: ['d-1'],
+      },
+      alice,
+    );
+    expect(r.evidence[0]).toMatchObject({
+      kind: 'decision',
+      decisionId: 'd-1',
+      option: 'both',
+      hash: 'f'.repeat(64),
+      mean: 0.9,
+    });
+    const other = await refusal(
+      service.attachEvidence({ id: r.id, experimentIds: [], roundIds: [], decisionIds: ['d-2'] }, alice),
+    );
+    expect(other.where).toBe('decisionIds');
+    expect(other.message).toBe('The decision chose "all", not "Triage tuned"');
+  });
+
   it('freezes the specialization with its lineage and evidence; the database refuses edits and deletions', async () => {
     const r = await service.create(
       {

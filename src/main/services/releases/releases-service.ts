@@ -15,14 +15,15 @@ import type {
   Release,
   releasesContract,
 } from '../../../shared/contract/releases';
+import type { Decision } from '../../../shared/contract/projects';
 import type { ReviewResults, Round } from '../../../shared/contract/reviews';
 import type { Specialization } from '../../../shared/contract/specializations';
 import type { TemplateStatus } from '../../../shared/contract/templates';
-import { UserError } from '../../../shared/errors';
+import { BugError, UserError } from '../../../shared/errors';
 import type { LineageObject } from '../../../shared/lineage';
 import { manifest } from '../lineage/specialization-lineage';
 import type { WorkspaceAccess } from '../workspace';
-import { experimentEvidence, requireClosed, roundEvidence } from './evidence';
+import { decisionEvidence, experimentEvidence, requireClosed, roundEvidence } from './evidence';
 import { exportBundle, type ExportSources } from './bundle-export';
 import { importBundleParts, type ImportTargets } from './bundle-import';
 import { checkGates } from './gates';
@@ -45,6 +46,8 @@ export interface ReleasesServiceDeps {
     results(arg: { id: string }): Promise<ReviewResults>;
   };
   readonly datasetName: (versionId: string) => Promise<string>;
+  /** A project's recorded prompt/adapter decision by id (absent: decisions cannot be cited). */
+  readonly decision?: (id: string) => Decision;
   readonly templateStatus: (templateVersionId: string) => TemplateStatus;
   /** The profile behind a call, by id (null: nobody). */
   readonly userName: (id: string) => string | undefined;
@@ -80,6 +83,7 @@ export class ReleasesService implements ServiceImpl<Contract> {
       notes: string;
       experimentIds: string[];
       roundIds: string[];
+      decisionIds?: string[] | undefined;
     },
     ctx: CallContext,
   ): Promise<Release> {
@@ -109,7 +113,7 @@ export class ReleasesService implements ServiceImpl<Contract> {
     const spec = this.deps.specialization(arg.specializationId);
     const actor = this.actor(ctx);
     const id = (this.deps.newId ?? randomUUID)();
-    const evidence = await this.evidence(spec, arg.experimentIds, arg.roundIds, ctx);
+    const evidence = await this.evidence(spec, arg, ctx);
     const objects = await this.deps.lineage(spec.id);
     const at = this.deps.clock();
     const frozen = manifest({ kind: 'release', id, name: `${arg.name} ${version}` }, objects, {
@@ -138,18 +142,13 @@ export class ReleasesService implements ServiceImpl<Contract> {
   }
 
   async attachEvidence(
-    arg: { id: string; experimentIds: string[]; roundIds: string[] },
+    arg: { id: string; experimentIds: string[]; roundIds: string[]; decisionIds?: string[] | undefined },
     ctx: CallContext,
   ): Promise<Release> {
     const release = this.release(arg.id);
-    const evidence = await this.evidence(
-      this.deps.specialization(release.specializationId),
-      arg.experimentIds,
-      arg.roundIds,
-      ctx,
-    );
+    const evidence = await this.evidence(this.deps.specialization(release.specializationId), arg, ctx);
     if (evidence.length === 0)
-      throw new UserError('Choose an experiment or a review round to attach', {
+      throw new UserError('Choose an experiment, a review round or a decision to attach', {
         code: 'release-evidence',
         where: 'experimentIds',
       });
@@ -344,10 +343,10 @@ export class ReleasesService implements ServiceImpl<Contract> {
 
   private async evidence(
     spec: Specialization,
-    experimentIds: readonly string[],
-    roundIds: readonly string[],
+    ids: { experimentIds: readonly string[]; roundIds: readonly string[]; decisionIds?: readonly string[] | undefined },
     ctx: CallContext,
   ): Promise<Evidence[]> {
+    const { experimentIds, roundIds, decisionIds = [] } = ids;
     const out: Evidence[] = [];
     for (const id of new Set(experimentIds)) {
       const experiment = await this.deps.experiments.get({ id });
@@ -364,6 +363,10 @@ export class ReleasesService implements ServiceImpl<Contract> {
       const round = await this.deps.reviews.get({ id }, ctx);
       requireClosed(round);
       out.push(roundEvidence(round, await this.deps.reviews.results({ id }), spec));
+    }
+    for (const id of new Set(decisionIds)) {
+      if (!this.deps.decision) throw new BugError('decisions cited without the projects service wired');
+      out.push(decisionEvidence(this.deps.decision(id), spec, (specId) => this.deps.specialization(specId).hash));
     }
     return out;
   }

@@ -29,6 +29,13 @@ export function evidenceLines(e: Evidence): string[] {
       ...e.verdict,
     ];
   }
+  if (e.kind === 'decision') {
+    return [
+      `Decision: ${e.option} (decided by ${e.decidedBy}; sha256 ${e.hash.slice(0, 12)}…)`,
+      `${e.metric} ${percent(e.mean)} (95% CI ${percent(e.ci[0])}-${percent(e.ci[1])})`,
+      ...e.explanation,
+    ];
+  }
   const against = e.against.map(
     (a) => `won ${percent(a.rate)} against ${a.name} (95% CI ${percent(a.ci[0])}-${percent(a.ci[1])}, n=${a.n})`,
   );
