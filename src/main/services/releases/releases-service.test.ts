@@ -243,16 +243,9 @@ async function refusal(p: Promise<unknown>): Promise<UserError> {
 
 describe('releases', () => {
   it('cite a recorded project decision that chose their specialization, and refuse one that chose another', async () => {
+    const cited = { experimentIds: [], roundIds: [], decisionIds: ['d-1'] };
     const r = await service.create(
-      {
-        specializationId: spec.id,
-        name: 'triage',
-        version: '1.0.0',
-        notes: '',
-        experimentIds: [],
-        roundIds: [],
-        decisionIds: ['d-1'],
-      },
+      { specializationId: spec.id, name: 'triage', version: '1.0.0', notes: '', ...cited },
       alice,
     );
     expect(r.evidence[0]).toMatchObject({
