@@ -87,5 +87,6 @@ test('a newcomer goes from the baseline to a recorded decision with its costs', 
   await expect(page.getByTestId('project-finished')).toBeVisible();
   await expect(page.getByTestId('decision-recorded-item')).toHaveCount(1);
   await expect(page.getByTestId('decision-recorded-item')).toContainText(/decided by .+ sha256 [0-9a-f]{12}/);
+  await page.setViewportSize({ width: 1440, height: 2400 });
   await projects.stepper.screenshot({ path: `${DIR}/projects-finished.png` });
 });
