@@ -1,10 +1,12 @@
-// Picks the evidence for a release: finished experiments that evaluated the specialization, and closed review rounds.
+// Picks the evidence for a release: finished experiments that evaluated the specialization, closed review rounds, and
+// projects' recorded decisions that chose it.
 import { Checkbox, FormControlLabel, FormGroup, FormLabel, Typography } from '@mui/material';
 import { useLoad } from '../../api';
 
 export interface EvidenceChoice {
   experimentIds: string[];
   roundIds: string[];
+  decisionIds?: string[];
 }
 
 export function EvidencePicker({
@@ -18,6 +20,17 @@ export function EvidencePicker({
 }) {
   const experiments = useLoad((a) => a.experiments.list({}), []);
   const rounds = useLoad((a) => a.reviews.list({}), []);
+  const decisions = useLoad(
+    async (a) => {
+      const projects = await a.projects.list({});
+      const all = await Promise.all(projects.map((p) => a.projects.decisions({ id: p.id })));
+      return all
+        .flat()
+        .filter((d) => d.options.some((o) => o.option === d.option && o.specializationId === specializationId));
+    },
+    [specializationId],
+  );
+  const cited = value.decisionIds ?? [];
   const usable = (experiments.data ?? []).filter(
     (e) => e.state === 'completed' && e.cells.some((c) => c.specializationId === specializationId),
   );
@@ -26,7 +39,7 @@ export function EvidencePicker({
   return (
     <FormGroup>
       <FormLabel>Evidence</FormLabel>
-      {usable.length === 0 && closed.length === 0 && (
+      {usable.length === 0 && closed.length === 0 && (decisions.data ?? []).length === 0 && (
         <Typography variant="body2" color="text.secondary">
           No finished experiment evaluated this specialization yet, and no review round is closed.
         </Typography>
@@ -55,6 +68,19 @@ export function EvidencePicker({
               onChange={() => onChange({ ...value, roundIds: toggle(value.roundIds, r.id) })}
               data-testid="evidence-round"
               data-name={r.name}
+            />
+          }
+        />
+      ))}
+      {(decisions.data ?? []).map((d) => (
+        <FormControlLabel
+          key={d.id}
+          label={`Decision: ${d.option}, decided by ${d.decidedBy} (${new Date(d.decidedAt).toLocaleDateString()})`}
+          control={
+            <Checkbox
+              checked={cited.includes(d.id)}
+              onChange={() => onChange({ ...value, decisionIds: toggle(cited, d.id) })}
+              data-testid="evidence-decision"
             />
           }
         />

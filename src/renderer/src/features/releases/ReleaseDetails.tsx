@@ -153,7 +153,10 @@ function AttachDialog({ release, onClose }: { release: Release; onClose(): void 
         <Button onClick={onClose}>Cancel</Button>
         <Button
           variant="contained"
-          disabled={attach.busy || evidence.experimentIds.length + evidence.roundIds.length === 0}
+          disabled={
+            attach.busy ||
+            evidence.experimentIds.length + evidence.roundIds.length + (evidence.decisionIds ?? []).length === 0
+          }
           onClick={() => void attach.submit()}
           data-testid="attach-confirm"
         >
