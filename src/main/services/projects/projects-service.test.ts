@@ -175,6 +175,15 @@ function results(e: Experiment): ExperimentResults {
       meanTimeToFirstTokenMs: 5,
       meanTotalMs: 100,
       meanTokensPerSecond: 100,
+      performance: {
+        n: N,
+        p95LatencyMs: 100,
+        p95TimeToFirstTokenMs: 5,
+        meanTokensPerSecond: 100,
+        maxContextTokens: 20 + 40 * Number(cell.components.includes('demonstrations')),
+        peakMemoryBytes: null,
+      },
+      budget: [],
     })),
     ablation: null,
     versusBase: {
@@ -195,6 +204,7 @@ function results(e: Experiment): ExperimentResults {
       })),
     },
     passed: null,
+    budgetPassed: null,
   };
 }
 
