@@ -1,6 +1,7 @@
 """Checks the committed demo model folder on a machine without transformers (Debian's python3-torch is enough):
 config, weight names, shapes and dtypes against the config, shard sizes, tokenizer files, and greedy generation
-with llama.py against the fixture that transformers produced (src/main/engine/models/__fixtures__/demo-model-greedy.json).
+with tools/reference/torch_llama.py against the fixture that transformers produced
+(src/main/engine/models/__fixtures__/demo-model-greedy.json).
 
   python3 tools/demo-model/check.py            # exits 1 if any check fails
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))  # safetensors_io
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))  # torch_llama, safetensors_io
 
 DEFAULT_MODEL = REPO / "resources" / "models" / "dovetail-wordnet-13m"
 MAX_FILE = 15 * 1024 * 1024
@@ -98,7 +99,7 @@ def main() -> int:
 
     if not args.no_generate:
         import torch
-        from llama import LlamaConfig, LlamaForCausalLM, greedy
+        from torch_llama import LlamaConfig, LlamaForCausalLM, greedy
         from safetensors_io import load_folder
 
         torch.set_num_threads(max(1, torch.get_num_threads()))

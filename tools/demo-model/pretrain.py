@@ -20,8 +20,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))  # safetensors_io
-from llama import LlamaConfig, LlamaForCausalLM, greedy  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))  # torch_llama, safetensors_io
+from torch_llama import LlamaConfig, LlamaForCausalLM, greedy  # noqa: E402
 from safetensors_io import load_folder, save_sharded  # noqa: E402
 
 EOT, IM_START, IM_END = 0, 1, 2

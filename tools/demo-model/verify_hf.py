@@ -2,7 +2,7 @@
 greedy-generation fixture that the app's tests compare with.
 
 Checks: AutoTokenizer gives the same ids as tokenizers and round-trips text; apply_chat_template gives the text the
-corpus was written with; LlamaForCausalLM's logits equal llama.py's; greedy generation is the same in both.
+corpus was written with; LlamaForCausalLM's logits equal tools/reference/torch_llama.py's; greedy generation is the same in both.
 Needs transformers (the GPU machine has it); runs on the CPU in fp32 so the fixture is what a CPU engine sees.
 
   python3 tools/demo-model/verify_hf.py --model work/model --fixture work/greedy.json
@@ -17,9 +17,9 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))  # safetensors_io
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))  # torch_llama, safetensors_io
 from corpus_text import render_chat  # noqa: E402
-from llama import LlamaConfig, LlamaForCausalLM, greedy  # noqa: E402
+from torch_llama import LlamaConfig, LlamaForCausalLM, greedy  # noqa: E402
 from safetensors_io import load_folder  # noqa: E402
 
 TEXTS = [
@@ -83,7 +83,7 @@ def main() -> None:
         a = hf(ids).logits.float()
         b = ours(ids)
     diff = float((a - b).abs().max())
-    check(diff < 1e-3, f"logits: transformers vs llama.py max |diff| {diff:.2e}")
+    check(diff < 1e-3, f"logits: transformers vs torch_llama.py max |diff| {diff:.2e}")
 
     eos = [2, 0]
     cases = []

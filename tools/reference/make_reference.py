@@ -1,20 +1,13 @@
-"""Writes tiny random Llama-family checkpoints, PEFT adapters for them, and what a PyTorch reference computes, into
-src/main/engine/models/__fixtures__/reference/ (committed; the engine's parity tests read them and CI needs no torch).
+"""Writes tiny random Llama-family checkpoints, PEFT adapters for them, and what transformers and PEFT compute for
+them, into src/main/engine/models/__fixtures__/reference/ (committed; the engine's parity tests read them and CI needs
+no torch). The reference is hf_reference.py: the written folders loaded by transformers (eager, float32) and PEFT.
 
-Run with Debian's torch (not the pyenv python3 on PATH):
-    apt-get install -y python3-torch libopenblas0-pthread python3-regex python3-jinja2
-    /usr/bin/python3 tools/reference/make_reference.py
-transformers and PEFT are not installed here, so the forward below follows transformers' modeling_llama /
-modeling_qwen2 / modeling_mistral line by line (eager attention: RMSNorm in fp32, rotate_half RoPE, repeat_kv GQA,
-causal + padding mask with dtype-min, sliding window), LoRA follows peft.tuners.lora.Linear.forward
-(result + lora_B(lora_A(dropout(x))) * scaling, scaling = lora_alpha / r or / sqrt(r) with use_rslora), and the soft
-prompt is prepended as PeftModelForCausalLM does for PROMPT_TUNING (virtual tokens first, always attended).
-Positions: virtual tokens take 0..n-1 and each row's real tokens n + cumsum(attention_mask) - 1, as transformers'
-generate() counts them for a left-padded batch (PEFT itself drops position_ids; for an unpadded row the two agree).
-Deterministic: the same torch version writes the same bytes.
+    python3 tools/reference/make_reference.py [--out DIR]   # a Python with torch, transformers and PEFT
+Deterministic: the same torch version writes the same bytes (logits of another version differ by ~1e-5).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
@@ -25,7 +18,8 @@ import torch
 sys.dont_write_bytecode = True
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools/reference"))
-from make_model_fixtures import rope_inv_freq, write_json, write_safetensors  # noqa: E402
+from hf_reference import greedy, left_padded, load_model, logits as reference_logits  # noqa: E402
+from make_model_fixtures import write_json, write_safetensors  # noqa: E402
 from tiny_tokenizer import make_tokenizer  # noqa: E402
 
 OUT = ROOT / "src/main/engine/models/__fixtures__/reference"
@@ -110,102 +104,10 @@ def random_lora(cfg: dict, w: dict, r: int, targets: list[str], seed: int) -> di
     return out
 
 
-# --------------------------------------------------------------------------------------------------------------------
-# The reference forward (transformers' eager path, float32)
-
-
-def rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
-    input_dtype = x.dtype
-    x = x.to(torch.float32)
-    variance = x.pow(2).mean(-1, keepdim=True)
-    x = x * torch.rsqrt(variance + eps)
-    return weight * x.to(input_dtype)
-
-
-def rotate_half(x: torch.Tensor) -> torch.Tensor:
-    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2 :]
-    return torch.cat((-x2, x1), dim=-1)
-
-
-def forward(cfg: dict, w: dict, ids: torch.Tensor, mask: torch.Tensor, lora: dict | None, scaling: float, soft: torch.Tensor | None) -> torch.Tensor:
-    """ids, mask [B, T] (left padding) -> logits [B, n + T, V]."""
-    B, T = ids.shape
-    C, H, KV = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"]
-    D = cfg.get("head_dim") or C // H
-    eps = cfg["rms_norm_eps"]
-    x = torch.nn.functional.embedding(ids, w["model.embed_tokens.weight"].float())  # [B, T, C]
-    positions = mask.long().cumsum(-1) - 1
-    positions = positions.masked_fill(mask == 0, 1)
-    n = 0
-    if soft is not None:  # PeftModelForCausalLM, PROMPT_TUNING: cat((prompts, inputs_embeds), dim=1), mask of ones
-        n = soft.shape[0]
-        x = torch.cat((soft[None].expand(B, -1, -1), x), dim=1)
-        mask = torch.cat((torch.ones(B, n, dtype=mask.dtype), mask), dim=1)
-        positions = torch.cat((torch.arange(n)[None].expand(B, -1), positions + n), dim=1)
-    S = x.shape[1]
-    inv_freq = rope_inv_freq(D, cfg["rope_theta"], cfg.get("rope_scaling"))
-    freqs = (inv_freq[None, :, None].float().expand(B, -1, 1) @ positions[:, None, :].float()).transpose(1, 2)
-    emb = torch.cat((freqs, freqs), dim=-1)
-    cos, sin = emb.cos()[:, None], emb.sin()[:, None]  # [B, 1, S, D]
-    q_idx, kv_idx = torch.arange(S)[:, None], torch.arange(S)[None, :]
-    allowed = (kv_idx <= q_idx)[None] & mask.bool()[:, None, :]  # [B, S, S]
-    if cfg["model_type"] == "mistral":
-        allowed = allowed & (kv_idx > q_idx - cfg["sliding_window"])[None]
-    bias = torch.zeros(B, 1, S, S).masked_fill(~allowed[:, None], torch.finfo(torch.float32).min)
-
-    def linear(h: torch.Tensor, layer: int, module: str) -> torch.Tensor:
-        prefix = f"model.layers.{layer}.{'mlp' if module in MLP else 'self_attn'}.{module}"
-        y = h @ w[f"{prefix}.weight"].float().T
-        if f"{prefix}.bias" in w:
-            y = y + w[f"{prefix}.bias"].float()
-        if lora is not None and peft_key(layer, module, "A") in lora:
-            y = y + (h @ lora[peft_key(layer, module, "A")].T) @ lora[peft_key(layer, module, "B")].T * scaling
-        return y
-
-    for i in range(cfg["num_hidden_layers"]):
-        residual = x
-        h = rms_norm(x, w[f"model.layers.{i}.input_layernorm.weight"].float(), eps)
-        q = linear(h, i, "q_proj").view(B, S, H, D).transpose(1, 2)
-        k = linear(h, i, "k_proj").view(B, S, KV, D).transpose(1, 2)
-        v = linear(h, i, "v_proj").view(B, S, KV, D).transpose(1, 2)
-        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
-        k = k[:, :, None].expand(B, KV, H // KV, S, D).reshape(B, H, S, D)  # repeat_kv
-        v = v[:, :, None].expand(B, KV, H // KV, S, D).reshape(B, H, S, D)
-        scores = torch.matmul(q, k.transpose(2, 3)) * D**-0.5 + bias
-        probs = torch.nn.functional.softmax(scores, dim=-1, dtype=torch.float32)
-        attn = torch.matmul(probs, v).transpose(1, 2).reshape(B, S, H * D)
-        x = residual + linear(attn, i, "o_proj")
-        h = rms_norm(x, w[f"model.layers.{i}.post_attention_layernorm.weight"].float(), eps)
-        gate = linear(h, i, "gate_proj")
-        x = x + linear(torch.nn.functional.silu(gate) * linear(h, i, "up_proj"), i, "down_proj")
-    x = rms_norm(x, w["model.norm.weight"].float(), eps)
-    head = w["model.embed_tokens.weight"] if cfg["tie_word_embeddings"] else w["lm_head.weight"]
-    return x @ head.float().T
-
-
-def greedy(cfg: dict, w: dict, prompts: list[list[int]], pad: int, lora, scaling, soft) -> tuple[torch.Tensor, list[list[int]], list[list[int]]]:
-    """Left-pads, returns (logits of the padded prompt [B, n+T, V], kept positions per row, NEW_TOKENS greedy ids per row),
-    recomputing the whole sequence every step (no cache), so cached decoding in the engine is checked against it."""
-    T = max(len(p) for p in prompts)
-    ids = torch.tensor([[pad] * (T - len(p)) + p for p in prompts])
-    mask = torch.tensor([[0] * (T - len(p)) + [1] * len(p) for p in prompts])
-    with torch.no_grad():
-        logits = forward(cfg, w, ids, mask, lora, scaling, soft)
-        out: list[list[int]] = [[] for _ in prompts]
-        cur_ids, cur_mask, step_logits = ids, mask, logits
-        for _ in range(NEW_TOKENS):
-            nxt = step_logits[:, -1].argmax(-1)
-            for b, t in enumerate(nxt.tolist()):
-                out[b].append(t)
-            cur_ids = torch.cat((cur_ids, nxt[:, None]), dim=1)
-            cur_mask = torch.cat((cur_mask, torch.ones(len(prompts), 1, dtype=mask.dtype)), dim=1)
-            step_logits = forward(cfg, w, cur_ids, cur_mask, lora, scaling, soft)
-    n = 0 if soft is None else soft.shape[0]
-    kept = [[n + T - KEEP + j for j in range(KEEP)] for _ in prompts]
-    return logits, kept, out
-
-
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=OUT, help="the fixture folder (default: the committed one)")
+    out_root = ap.parse_args().out
     torch.manual_seed(0)
     tok_json, tok_config, _ = make_tokenizer()
     pad = next(t["id"] for t in tok_json["added_tokens"] if t["content"] == "<|pad|>")
@@ -219,7 +121,7 @@ def main() -> None:
         w = random_weights(MODELS[base], seed=100 + list(MODELS).index(base))
         if name.endswith("bf16"):
             w = {n: t.bfloat16() for n, t in w.items()}  # stored bf16; the forward reads them as float32
-        folder = OUT / name
+        folder = out_root / name
         (folder / "lora").mkdir(parents=True, exist_ok=True)
         (folder / "soft-prompt").mkdir(parents=True, exist_ok=True)
         write_json(folder / "config.json", cfg)
@@ -240,13 +142,19 @@ def main() -> None:
             "peft_type": "PROMPT_TUNING", "task_type": "CAUSAL_LM", "num_virtual_tokens": N_VIRTUAL, "token_dim": cfg["hidden_size"],
             "num_transformer_submodules": 1, "prompt_tuning_init": "RANDOM", "base_model_name_or_path": None,
         })
+        models = {False: load_model(folder), True: load_model(folder, folder / "lora")}
         cases, logits_out = [], {}
         for batch_name, prompts in batches.items():
-            for variant, (lo, sp) in {"base": (None, None), "lora": (lora, None), "soft": (None, soft), "lora-soft": (lora, soft)}.items():
-                logits, kept, tokens = greedy(cfg, w, prompts, pad, lo, scaling, sp)
+            ids, mask = left_padded(prompts, pad)
+            for variant, (lo, sp) in {"base": (False, None), "lora": (True, None), "soft": (False, soft), "lora-soft": (True, soft)}.items():
+                n = 0 if sp is None else sp.shape[0]
+                with torch.no_grad():
+                    logits = reference_logits(models[lo], ids, mask, sp)  # [B, n+T, V]
+                tokens = greedy(models[lo], prompts, pad, sp, NEW_TOKENS)
+                kept = [[n + ids.shape[1] - KEEP + j for j in range(KEEP)] for _ in prompts]
                 case = f"{batch_name}-{variant}"
                 logits_out[case] = torch.stack([logits[b, kept[b]] for b in range(len(prompts))]).contiguous()  # [rows, KEEP, V]
-                cases.append({"name": case, "prompts": prompts, "lora": lo is not None, "soft_prompt": sp is not None, "positions": kept, "greedy": tokens})
+                cases.append({"name": case, "prompts": prompts, "lora": lo, "soft_prompt": sp is not None, "positions": kept, "greedy": tokens})
         write_safetensors(folder / "expected.safetensors", logits_out)
         write_json(folder / "expected.json", {
             "about": "Reference of tools/reference/make_reference.py: per case, prompts (left-padded with pad_token_id), the padded "
@@ -256,7 +164,7 @@ def main() -> None:
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
         total += size
         print(f"{name}: {size} bytes")
-    print(f"wrote {OUT.relative_to(ROOT)}: {total} bytes, torch {torch.__version__}")
+    print(f"wrote {out_root}: {total} bytes, torch {torch.__version__}")
 
 
 if __name__ == "__main__":

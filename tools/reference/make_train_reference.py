@@ -4,11 +4,13 @@ the masked causal-LM loss (labels -100 ignored, HF shift, mean over target token
 LoRA A/B and soft prompt (LoRA only, soft prompt only, both), the parameters after 5 torch.optim.AdamW steps on the
 joint case, and a small AdamW case on hand-chosen numbers; plus memorise-llama/ (the same model, lm_head x 8).
 
-    /usr/bin/python3 tools/reference/make_train_reference.py
-The forward is make_reference.py's (transformers' eager Llama, PEFT LoRA and prompt tuning), right-padded here.
+    python3 tools/reference/make_train_reference.py [--out DIR]   # a Python with torch, transformers and PEFT
+The model is hf_reference.py's (transformers' eager Llama with the PEFT LoRA, the soft prompt as inputs_embeds),
+right-padded here.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -18,7 +20,7 @@ import torch
 sys.dont_write_bytecode = True
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_reference import MODELS, forward, peft_key  # noqa: E402
+from hf_reference import load_model, logits as reference_logits, lora_parameters  # noqa: E402
 from make_model_fixtures import write_json, write_safetensors  # noqa: E402
 from safetensors_io import read_file as read_safetensors  # noqa: E402
 
@@ -30,9 +32,7 @@ ROWS = [  # (prompt ids, target ids): labels on the target part only
     ([281, 223, 112], [59, 209, 151]),
     ([16, 349], [0, 333]),
 ]
-SCALING = 2.0  # lora_alpha 8 / r 4
-
-
+SCALING = 2.0  # lora_alpha 8 / r 4 of the reference llama's adapter
 
 
 def batch() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -46,10 +46,10 @@ def batch() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return torch.tensor(ids), torch.tensor(mask), torch.tensor(labels)
 
 
-def loss_of(cfg, w, lora, soft) -> torch.Tensor:
+def loss_of(model, soft) -> torch.Tensor:
     """transformers' causal-LM loss as PeftModelForCausalLM computes it (labels prefixed with -100 per virtual token)."""
     ids, mask, labels = batch()
-    logits = forward(cfg, w, ids, mask, lora, SCALING, soft)  # [B, n+T, V]
+    logits = reference_logits(model, ids, mask, soft)  # [B, n+T, V]
     if soft is not None:
         labels = torch.cat((torch.full((labels.shape[0], soft.shape[0]), -100), labels), dim=1)
     shift_logits = logits[:, :-1].reshape(-1, logits.shape[-1])
@@ -57,10 +57,18 @@ def loss_of(cfg, w, lora, soft) -> torch.Tensor:
     return torch.nn.functional.cross_entropy(shift_logits, shift_labels, ignore_index=-100, reduction="mean")
 
 
-def write_memorise_model() -> None:
+def model_with(use_lora: bool):
+    """The reference llama, with its PEFT LoRA trainable or without one; base weights frozen."""
+    if use_lora:
+        model = load_model(REF, REF / "lora", trainable=True)
+        return model, lora_parameters(model)
+    return load_model(REF).requires_grad_(False), None
+
+
+def write_memorise_model(out: Path) -> None:
     """The reference llama with lm_head x 8: a random lm_head of row norm 1 over a 32-dim normed hidden state caps every
     logit near 6, so no adapter can push a token's probability near 1; x 8 lifts that cap for the memorisation test."""
-    folder = OUT.parent / "memorise-llama"
+    folder = out.parent / "memorise-llama"
     folder.mkdir(parents=True, exist_ok=True)
     w = read_safetensors(REF / "model.safetensors")
     w["lm_head.weight"] = w["lm_head.weight"] * 8
@@ -70,18 +78,18 @@ def write_memorise_model() -> None:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=OUT, help="the fixture folder (default: the committed one)")
+    out = ap.parse_args().out
     torch.manual_seed(0)
-    write_memorise_model()
-    cfg = MODELS["llama"]
-    w = read_safetensors(REF / "model.safetensors")
-    lora0 = read_safetensors(REF / "lora/adapter_model.safetensors")
+    write_memorise_model(out)
     soft0 = read_safetensors(REF / "soft-prompt/adapter_model.safetensors")["prompt_embeddings"]
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     cases, tensors = [], {}
     for name, use_lora, use_soft in (("lora", True, False), ("soft", False, True), ("lora-soft", True, True)):
-        lora = {k: v.clone().requires_grad_(True) for k, v in lora0.items()} if use_lora else None
+        model, lora = model_with(use_lora)
         soft = soft0.clone().requires_grad_(True) if use_soft else None
-        loss = loss_of(cfg, w, lora, soft)
+        loss = loss_of(model, soft)
         loss.backward()
         if lora:
             for k, v in lora.items():
@@ -90,14 +98,14 @@ def main() -> None:
             tensors[f"{name}/grad/prompt_embeddings"] = soft.grad.contiguous()
         cases.append({"name": name, "lora": use_lora, "soft_prompt": use_soft, "loss": loss.item()})
     # 5 AdamW steps on the joint case.
-    lora = {k: v.clone().requires_grad_(True) for k, v in lora0.items()}
+    model, lora = model_with(True)
     soft = soft0.clone().requires_grad_(True)
     adamw = {"lr": 1e-2, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.01, "steps": 5}
     opt = torch.optim.AdamW([soft, *lora.values()], lr=adamw["lr"], betas=tuple(adamw["betas"]), eps=adamw["eps"], weight_decay=adamw["weight_decay"])
     step_losses = []
     for _ in range(adamw["steps"]):
         opt.zero_grad()
-        loss = loss_of(cfg, w, lora, soft)
+        loss = loss_of(model, soft)
         loss.backward()
         opt.step()
         step_losses.append(loss.item())
@@ -114,8 +122,8 @@ def main() -> None:
         opt.step()
         small["after"].append(x.tolist())
     ids, mask, labels = batch()
-    write_safetensors(OUT / "expected.safetensors", tensors)
-    write_json(OUT / "expected.json", {
+    write_safetensors(out / "expected.safetensors", tensors)
+    write_json(out / "expected.json", {
         "about": "make_train_reference.py: loss and gradients (expected.safetensors '<case>/grad/<peft key>') of the reference llama "
                  "checkpoint with its PEFT LoRA and soft prompt on a right-padded batch; params after AdamW steps ('adamw/<key>').",
         "torch": torch.__version__, "pad_token_id": PAD, "lora_scaling": SCALING,

@@ -18,17 +18,19 @@ import torch.nn.functional as F
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from safetensors_io import read_file as load_safetensors  # noqa: E402
-from torch_llama import LlamaBase  # noqa: E402
+from torch_llama import LlamaWeights, apply_rope, rope_cos_sin  # noqa: E402
 
 
-class Llama(LlamaBase):
+class Llama(LlamaWeights):
+    """torch_llama's pieces with the KV cache handled here."""
+
     def forward(self, ids: torch.Tensor, past: list | None) -> tuple[torch.Tensor, list]:
         """ids [B, T] -> last-position logits [B, V] and the grown cache (per layer [B, Hkv, P+T, D] key, value)."""
         B, T = ids.shape
         P = 0 if past is None else past[0][0].shape[2]
         G = self.H // self.KV
         x = F.embedding(ids, self.w["model.embed_tokens.weight"])
-        cos, sin = self.cos_sin(P, T)  # [1, 1, T, D]
+        cos, sin = rope_cos_sin(self.cfg, T, start=P)  # [T, D]
         mask = None
         if T > 1:
             mask = torch.full((T, P + T), float("-inf")).triu(P + 1)
@@ -39,7 +41,7 @@ class Llama(LlamaBase):
             q = F.linear(h, self.w[f"{p}.self_attn.q_proj.weight"]).view(B, T, self.H, self.D).transpose(1, 2)
             k = F.linear(h, self.w[f"{p}.self_attn.k_proj.weight"]).view(B, T, self.KV, self.D).transpose(1, 2)
             v = F.linear(h, self.w[f"{p}.self_attn.v_proj.weight"]).view(B, T, self.KV, self.D).transpose(1, 2)
-            q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
+            q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
             if past is not None:
                 k = torch.cat((past[i][0], k), dim=2)
                 v = torch.cat((past[i][1], v), dim=2)

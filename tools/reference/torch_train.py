@@ -21,10 +21,12 @@ import torch.nn.functional as F
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from safetensors_io import read_file as load_safetensors  # noqa: E402
-from torch_llama import LlamaBase  # noqa: E402
+from torch_llama import LlamaWeights, apply_rope, rope_cos_sin  # noqa: E402
 
 
-class TrainLlama(LlamaBase):
+class TrainLlama(LlamaWeights):
+    """torch_llama's pieces with the LoRA applied in linear()."""
+
     def __init__(self, cfg: dict, w: dict[str, torch.Tensor], lora: dict[str, torch.Tensor] | None, scaling: float):
         super().__init__(cfg, w)
         self.lora, self.scaling = lora, scaling
@@ -42,7 +44,7 @@ class TrainLlama(LlamaBase):
         if soft is not None:
             x = torch.cat((soft[None].expand(B, -1, -1), x), dim=1)
         S = x.shape[1]
-        cos, sin = self.cos_sin(0, S)
+        cos, sin = rope_cos_sin(self.cfg, S)  # [S, D]
         mask = torch.full((S, S), float("-inf")).triu(1)
         G = self.H // self.KV
         for i in range(self.L):
@@ -51,7 +53,7 @@ class TrainLlama(LlamaBase):
             q = self.linear(h, f"{p}.self_attn.q_proj").view(B, S, self.H, self.D).transpose(1, 2)
             k = self.linear(h, f"{p}.self_attn.k_proj").view(B, S, self.KV, self.D).transpose(1, 2)
             v = self.linear(h, f"{p}.self_attn.v_proj").view(B, S, self.KV, self.D).transpose(1, 2)
-            q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
+            q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
             k = k[:, :, None].expand(B, self.KV, G, S, self.D).reshape(B, self.H, S, self.D)
             v = v[:, :, None].expand(B, self.KV, G, S, self.D).reshape(B, self.H, S, self.D)
             scores = q @ k.transpose(2, 3) / math.sqrt(self.D) + mask
