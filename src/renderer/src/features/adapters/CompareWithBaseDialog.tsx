@@ -19,6 +19,7 @@ import type { AdapterDetails } from '../../../../shared/contract';
 import type { MetricSpecInput } from '../../../../shared/metrics';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import { presetDrafts, referenceShape, specOf } from '../experiments/metric-drafts';
 import { seconds } from './format';
 import { compareEstimate, comparePlan, compareSplit, QUICK_ROWS } from './compare-plan';
@@ -32,8 +33,7 @@ interface Props {
 export function CompareWithBaseDialog({ adapter, onClose, onStarted }: Props) {
   const api = useApi();
   const [baseModelId, setBaseModelId] = useState(adapter.modelId);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit } = useSubmit();
   const training = adapter.training;
   const facts = useLoad(
     async (a) => {
@@ -92,11 +92,9 @@ export function CompareWithBaseDialog({ adapter, onClose, onStarted }: Props) {
           ? "No metric fits this dataset's references: use New experiment on the Experiments screen."
           : null;
 
-  const start = async (isQuick: boolean) => {
-    if (!f?.dataset || !f.template || !baseModel) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+  const start = (isQuick: boolean) =>
+    submit(async () => {
+      if (!f?.dataset || !f.template || !baseModel) return;
       const plan = comparePlan({
         adapter,
         baseModel,
@@ -110,11 +108,7 @@ export function CompareWithBaseDialog({ adapter, onClose, onStarted }: Props) {
       const experiment = await api.experiments.create(plan.experiment(base.id, tuned.id));
       await api.experiments.run({ id: experiment.id });
       onStarted(experiment.id);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
 
   const time = (e: ReturnType<typeof estimate>) => (e ? `about ${seconds(e.seconds)}` : '');
   return (

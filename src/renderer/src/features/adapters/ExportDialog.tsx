@@ -14,21 +14,13 @@ import { useState } from 'react';
 import type { AdapterExport } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 
 export function ExportDialog({ adapterId, name, onClose }: { adapterId: string; name: string; onClose: () => void }) {
   const api = useApi();
   const [to, setTo] = useState(`~/Dovetail exports/${name.replace(/[\\/:*?"<>|]+/g, '-')}`);
-  const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState<AdapterExport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = () => {
-    setBusy(true);
-    setError(undefined);
-    api.adapters
-      .export({ id: adapterId, to })
-      .then(setDone, setError)
-      .finally(() => setBusy(false));
-  };
+  const { busy, error, submit } = useSubmit(async () => setDone(await api.adapters.export({ id: adapterId, to })));
   return (
     <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="export-dialog">
       <DialogTitle>Export {name}</DialogTitle>
@@ -57,7 +49,12 @@ export function ExportDialog({ adapterId, name, onClose }: { adapterId: string; 
       <DialogActions>
         <Button onClick={onClose}>Close</Button>
         {done === null && (
-          <Button variant="contained" disabled={busy || !to.trim()} onClick={submit} data-testid="export-submit">
+          <Button
+            variant="contained"
+            disabled={busy || !to.trim()}
+            onClick={() => void submit()}
+            data-testid="export-submit"
+          >
             Export
           </Button>
         )}

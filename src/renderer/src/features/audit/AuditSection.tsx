@@ -10,7 +10,8 @@ import type { AuditEntry, AuditVerification } from '../../../../shared/contract'
 import { useApi, useLoad } from '../../api';
 import { downloadText } from '../../components/download';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorAlert, useReportError } from '../../components/ErrorReporter';
+import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import type { Section } from '../shell/sections';
 import { AuditFilters } from './AuditFilters';
 import { AuditTable } from './AuditTable';
@@ -21,28 +22,17 @@ const PAGE = 200;
 
 export function AuditSection({ section }: { section: Section }) {
   const api = useApi();
-  const report = useReportError();
   const [draft, setDraft] = useState<FilterDraft>(EMPTY_FILTER);
   const filter = useMemo(() => toFilter(draft), [draft]);
   const key = JSON.stringify(filter);
   const [older, setOlder] = useState<{ key: string; entries: AuditEntry[] }>({ key, entries: [] });
   const page = useLoad((a) => a.audit.list({ filter, limit: PAGE }), [key]);
   const [verification, setVerification] = useState<AuditVerification | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useSubmit();
 
-  const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await fn();
-    } catch (error) {
-      report(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const verify = () => act(async () => setVerification(await api.audit.verify({})));
+  const verify = () => submit(async () => setVerification(await api.audit.verify({})));
   const exportAs = (format: 'jsonl' | 'csv') =>
-    act(async () => {
+    submit(async () => {
       const file = await api.audit.export({ filter, format });
       downloadText(file.fileName, file.text, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
     });
@@ -73,7 +63,7 @@ export function AuditSection({ section }: { section: Section }) {
       />
     );
   const loadOlder = () =>
-    act(async () => {
+    submit(async () => {
       const last = entries[entries.length - 1];
       if (!last) return;
       const next = await api.audit.list({ filter, limit: PAGE, beforeSeq: last.seq });
@@ -119,6 +109,7 @@ export function AuditSection({ section }: { section: Section }) {
         Every change in this workspace, newest first. Each entry carries the hash of the one before, so an edited or
         deleted entry breaks the chain. Exports contain the entries that match the filter.
       </Typography>
+      <ErrorAlert error={error} testId="audit-action-error" />
       {verification && <VerificationAlert result={verification} />}
       <RetentionPanel onApplied={refresh} />
       <AuditFilters draft={draft} onChange={setDraft} />

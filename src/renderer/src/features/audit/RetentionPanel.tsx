@@ -1,39 +1,32 @@
 // Retention in the Audit section: how many days outputs, review comments and dataset rows are kept (blank: for ever;
 // admins change it), a preview of what applying the policy now would delete, and Apply, which deletes exactly that
 // preview (main refuses it if the data changed since) and is itself recorded in the log.
-import { Alert, Button, Paper, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Paper, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import type { RetentionPolicy, RetentionPreview } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
-import { useReportError } from '../../components/ErrorReporter';
+import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import { RETENTION_LABELS, policyFromDraft, policyToDraft, type PolicyDraft } from './retention-form';
 
 const FIELDS = Object.entries(RETENTION_LABELS).map(([key, label]) => ({ key: key as keyof PolicyDraft, label }));
 
 export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
   const api = useApi();
-  const report = useReportError();
   const saved = useLoad((a) => a.audit.retention({}), []);
   const [draft, setDraft] = useState<PolicyDraft | undefined>(undefined);
   const [preview, setPreview] = useState<RetentionPreview | undefined>(undefined);
   const [done, setDone] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useSubmit();
   useEffect(() => {
     if (saved.data) setDraft(policyToDraft(saved.data));
   }, [saved.data]);
   if (!draft) return null;
   const parsed = policyFromDraft(draft);
 
-  const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
+  const act = (fn: () => Promise<void>) => {
     setDone(undefined);
-    try {
-      await fn();
-    } catch (error) {
-      report(error);
-    } finally {
-      setBusy(false);
-    }
+    return submit(fn);
   };
   const save = (policy: RetentionPolicy) =>
     act(async () => {
@@ -123,6 +116,11 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
         <Alert severity="success" sx={{ mt: 1.5 }} data-testid="retention-done">
           {done}
         </Alert>
+      )}
+      {error !== undefined && (
+        <Box sx={{ mt: 1.5 }}>
+          <ErrorAlert error={error} testId="retention-error" />
+        </Box>
       )}
     </Paper>
   );

@@ -30,7 +30,7 @@ import {
   type SplitName,
 } from '../../../../shared/contract';
 import { useApi } from '../../api';
-import { isCancelled } from '../../components/error-text';
+import { useSubmit } from '../../components/useSubmit';
 import { bytesText } from './format';
 import { formProblem, initialForm, toImportArg, withInspection, type ImportForm } from './import-form';
 import { ImportErrorPanel } from './ImportErrorPanel';
@@ -51,8 +51,7 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
   const api = useApi();
   const [form, setForm] = useState<ImportForm>(initialForm);
   const [inspection, setInspection] = useState<FileInspection | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit, fail, clear } = useSubmit(); // a cancelled import's error shows nothing
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const importId = useRef<string | null>(null);
   const patch = (p: Partial<ImportForm>) => setForm((f) => ({ ...f, ...p }));
@@ -66,36 +65,26 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
 
   const inspect = async () => {
     const first = form.files.find((f) => f.path.trim() !== '');
-    if (!first) return setError(new Error('Give at least one file.'));
-    setBusy(true);
-    try {
+    if (!first) return fail(new Error('Give at least one file.'));
+    await submit(async () => {
       const result = await api.datasets.inspectFile({ path: first.path.trim() });
       setInspection(result);
       setForm((f) => withInspection(f, result));
-      setError(undefined);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const start = async () => {
-    const id = newImportId();
-    importId.current = id;
-    setBusy(true);
-    setError(undefined);
-    setProgress(null);
-    try {
-      onImported(await api.datasets.import(toImportArg(form, id)));
-    } catch (e) {
-      setError(isCancelled(e) ? undefined : e);
-    } finally {
-      importId.current = null;
-      setBusy(false);
+  const start = () =>
+    submit(async () => {
+      const id = newImportId();
+      importId.current = id;
       setProgress(null);
-    }
-  };
+      try {
+        onImported(await api.datasets.import(toImportArg(form, id)));
+      } finally {
+        importId.current = null;
+        setProgress(null);
+      }
+    });
   const cancel = () => {
     if (importId.current) void api.datasets.cancelImport({ importId: importId.current });
   };
@@ -275,7 +264,7 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
             disabled={busy}
             onClick={() => {
               setInspection(null);
-              setError(undefined);
+              clear();
             }}
           >
             Back

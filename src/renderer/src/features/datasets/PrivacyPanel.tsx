@@ -31,6 +31,7 @@ import {
 import { useApi } from '../../api';
 import { useLoad } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 
 const kindLabel = (key: string): string =>
   key.startsWith('custom:') ? `pattern ${key.slice(7)}` : PII_KIND_LABELS[key as PiiKind];
@@ -47,30 +48,22 @@ export function PrivacyPanel({
   const api = useApi();
   const [report, setReport] = useState<ScanReport | null>(null);
   const [progress, setProgress] = useState<ScanProgress | null>(null);
-  const [busy, setBusy] = useState<'scan' | 'redact' | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit } = useSubmit();
   const scanId = useRef('');
   const panel = useRef<HTMLDivElement>(null);
 
   useEffect(() => api.privacy.onScanProgress((p) => (p.scanId === scanId.current ? setProgress(p) : undefined)), [api]);
 
-  const run = async (what: 'scan' | 'redact') => {
-    scanId.current = `${what}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    setBusy(what);
-    setProgress(null);
-    setError(undefined);
-    try {
+  const run = (what: 'scan' | 'redact') =>
+    submit(async () => {
+      scanId.current = `${what}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      setProgress(null);
       if (what === 'scan') setReport(await api.privacy.scan({ versionId: version.id, scanId: scanId.current }));
       else {
         // The new version opens in its own panel; its facts name the source version and the counts (lineage).
         onRedacted((await api.privacy.redact({ versionId: version.id, scanId: scanId.current })).datasetVersionId);
       }
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
   const started = useRef(false);
   useEffect(() => {
     if (!autoScan || started.current) return;
@@ -85,19 +78,19 @@ export function PrivacyPanel({
         <Typography variant="subtitle1" component="h3" sx={{ flex: 1 }}>
           Personal data
         </Typography>
-        <Button variant="outlined" disabled={busy !== null} onClick={() => void run('scan')} data-testid="privacy-scan">
+        <Button variant="outlined" disabled={busy} onClick={() => void run('scan')} data-testid="privacy-scan">
           Scan
         </Button>
         <Button
           variant="contained"
-          disabled={busy !== null || report === null || report.total === 0}
+          disabled={busy || report === null || report.total === 0}
           onClick={() => void run('redact')}
           data-testid="privacy-redact"
         >
           Redact into a new version
         </Button>
       </Stack>
-      {busy !== null && (
+      {busy && (
         <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }} data-testid="privacy-progress">
           <LinearProgress
             sx={{ flex: 1 }}
@@ -121,7 +114,7 @@ export function PrivacyPanel({
       )}
       <ErrorAlert error={error} testId="privacy-error" />
       {report && <Findings report={report} />}
-      {!report && busy === null && (
+      {!report && !busy && (
         <Typography variant="body2" color="text.secondary">
           Finds email addresses, phone numbers, IBANs and card numbers (checksums checked), IP addresses,
           national-ID-like numbers and your patterns in every text field.
@@ -212,18 +205,14 @@ function PolicyForm() {
   const api = useApi();
   const loaded = useLoad((a) => a.privacy.policy({}), []);
   const [text, setText] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, submit } = useSubmit();
   const policy = loaded.data;
   if (!policy) return null;
-  const save = async (next: PrivacyPolicy) => {
-    setError(undefined);
-    try {
+  const save = (next: PrivacyPolicy) =>
+    submit(async () => {
       loaded.set(await api.privacy.setPolicy(next));
       setText(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
+    });
   const parsed = (text ?? patternsText(policy))
     .split('\n')
     .map((l) => l.trim())

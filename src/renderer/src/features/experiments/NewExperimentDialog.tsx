@@ -24,6 +24,7 @@ import { UserError } from '../../../../shared/errors';
 import { useApi, useLoad } from '../../api';
 import { BudgetFields } from '../../components/BudgetFields';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import {
   ablationPlan,
@@ -70,8 +71,7 @@ export function NewExperimentDialog({ datasets, specializations, onClose, onCrea
   const [nameTouched, setNameTouched] = useState(false);
   const [metricsTouched, setMetricsTouched] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({});
-  const [failure, setFailure] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: failure, submit: send } = useSubmit();
   const chosen = specializations.filter((s) => s.derivedFrom === null);
   const version = useLoad(
     (a) =>
@@ -120,18 +120,17 @@ export function NewExperimentDialog({ datasets, specializations, onClose, onCrea
       return;
     }
     setErrors({});
-    setFailure(undefined);
-    setBusy(true);
-    api.experiments
-      .create(out.spec)
-      .then(async (e) => (run ? api.experiments.run({ id: e.id }) : e))
-      .then(onCreated, (error: unknown) => {
+    void send(async () => {
+      try {
+        const created = await api.experiments.create(out.spec);
+        onCreated(run ? await api.experiments.run({ id: created.id }) : created);
+      } catch (error) {
+        // An error naming a field of the form is shown at that field; the rest under the form.
         const field = error instanceof UserError ? fieldOfWhere(error.where) : undefined;
-        if (field && error instanceof UserError)
-          setErrors({ [field]: error.hint ? `${error.message}. ${error.hint}` : error.message });
-        else setFailure(error);
-      })
-      .finally(() => setBusy(false));
+        if (!field || !(error instanceof UserError)) throw error;
+        setErrors({ [field]: error.hint ? `${error.message}. ${error.hint}` : error.message });
+      }
+    });
   };
   const onKeyDown = useRunShortcuts({ run: () => submit(true) });
   const versions = datasets.flatMap((d) =>

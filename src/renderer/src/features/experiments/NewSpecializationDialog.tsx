@@ -19,6 +19,7 @@ import type { Specialization } from '../../../../shared/contract';
 import { UserError } from '../../../../shared/errors';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import { MOD_KEY_LABEL } from '../shell/useShortcuts';
 import {
   adaptersFor,
@@ -46,8 +47,7 @@ export function NewSpecializationDialog({
   const [form, setForm] = useState<SpecializationForm>(() => emptySpecializationForm(''));
   const modelId = form.modelId || (modelList.find((m) => m.available)?.id ?? modelList[0]?.id ?? '');
   const [errors, setErrors] = useState<SpecErrors>({});
-  const [failure, setFailure] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: failure, submit: send } = useSubmit();
   const versions = useLoad(
     (a) => (form.templateId === '' ? Promise.resolve([]) : a.templates.versions({ templateId: form.templateId })),
     [form.templateId],
@@ -91,17 +91,16 @@ export function NewSpecializationDialog({
       setErrors(out.errors);
       return;
     }
-    setBusy(true);
-    setFailure(undefined);
-    api.specializations
-      .create(out.arg)
-      .then(onCreated, (error: unknown) => {
+    void send(async () => {
+      try {
+        onCreated(await api.specializations.create(out.arg));
+      } catch (error) {
+        // An error naming a field of the form is shown at that field; the rest under the form.
         const field = error instanceof UserError ? specFieldOfWhere(error.where) : undefined;
-        if (field && error instanceof UserError)
-          setErrors({ [field]: error.hint ? `${error.message}. ${error.hint}` : error.message });
-        else setFailure(error);
-      })
-      .finally(() => setBusy(false));
+        if (!field || !(error instanceof UserError)) throw error;
+        setErrors({ [field]: error.hint ? `${error.message}. ${error.hint}` : error.message });
+      }
+    });
   };
   const onKeyDown = useRunShortcuts({ run: submit });
   const field = (key: keyof SpecErrors, helper = ' ') => ({

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { ModelRecord } from '../../../../shared/contract';
 import { WEIGHT_FORMAT_LABELS, WEIGHT_FORMATS, WeightFormat } from '../../../../shared/weight-format';
 import { useApi } from '../../api';
+import { useSubmit } from '../../components/useSubmit';
 import { ModelErrorAlert } from './ModelErrorAlert';
 
 const HELP: Record<WeightFormat, string> = {
@@ -15,9 +16,10 @@ const HELP: Record<WeightFormat, string> = {
 
 export function WeightFormatPicker({ model, onChanged }: { model: ModelRecord; onChanged: (m: ModelRecord) => void }) {
   const api = useApi();
-  const [busy, setBusy] = useState<WeightFormat | null>(null);
+  const [target, setTarget] = useState<WeightFormat>(model.weightFormat);
   const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit } = useSubmit();
+  const pending = busy ? target : null; // the format being made
   useEffect(
     () =>
       api.models.onWeightsProgress((p) => {
@@ -26,22 +28,16 @@ export function WeightFormatPicker({ model, onChanged }: { model: ModelRecord; o
     [api, model.id],
   );
 
-  const choose = async (format: WeightFormat) => {
-    setBusy(format);
-    setProgress(null);
-    setError(undefined);
-    try {
+  const choose = (format: WeightFormat) =>
+    submit(async () => {
+      setTarget(format);
+      setProgress(null);
       onChanged(await api.models.setWeightFormat({ id: model.id, format }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
 
   return (
     <Box sx={{ mt: 2 }} data-testid="weight-format">
-      <FormControl size="small" sx={{ minWidth: 300 }} disabled={busy !== null || !model.available}>
+      <FormControl size="small" sx={{ minWidth: 300 }} disabled={busy || !model.available}>
         <InputLabel id={`weights-${model.id}`}>Weights</InputLabel>
         <Select
           labelId={`weights-${model.id}`}
@@ -58,12 +54,12 @@ export function WeightFormatPicker({ model, onChanged }: { model: ModelRecord; o
         </Select>
       </FormControl>
       <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }} data-testid="weight-format-help">
-        {HELP[busy ?? model.weightFormat]}
+        {HELP[pending ?? model.weightFormat]}
       </Typography>
-      {busy !== null && busy !== 'stored' && (
+      {pending !== null && pending !== 'stored' && (
         <Box sx={{ mt: 1 }} data-testid="weight-format-progress">
           <Typography variant="caption">
-            Making the {WEIGHT_FORMAT_LABELS[busy]} copy{progress === null ? '' : `: ${Math.floor(progress)}%`}
+            Making the {WEIGHT_FORMAT_LABELS[pending]} copy{progress === null ? '' : `: ${Math.floor(progress)}%`}
           </Typography>
           <LinearProgress variant={progress === null ? 'indeterminate' : 'determinate'} value={progress ?? 0} />
         </Box>

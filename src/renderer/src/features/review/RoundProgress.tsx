@@ -23,6 +23,7 @@ import { useState } from 'react';
 import type { RoundSummary, SharedLink } from '../../../../shared/contract';
 import { portalFragment, useApi, useLoad } from '../../api';
 import { ErrorAlert, useReportError } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import { ShareSettings, type ShareTarget } from './ShareSettings';
 
 export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClosed(): void }) {
@@ -30,7 +31,10 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
   const report = useReportError();
   const full = useLoad((a) => a.reviews.get({ id: round.id }), [round.id, round.done]);
   const users = useLoad((a) => a.users.list({}), []);
-  const [busy, setBusy] = useState(false);
+  const closing = useSubmit(async () => {
+    await api.reviews.close({ id: round.id });
+    onClosed();
+  });
   const [confirming, setConfirming] = useState(false);
   const [target, setTarget] = useState<ShareTarget | null>(null);
   const [links, setLinks] = useState<Record<string, SharedLink | null>>({});
@@ -38,17 +42,9 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
   const r = full.data;
   if (!r) return <LinearProgress aria-label="Loading the round" />;
   const nameOf = (id: string) => users.data?.find((u) => u.id === id)?.name ?? id;
-  const close = async () => {
+  const close = () => {
     setConfirming(false);
-    setBusy(true);
-    try {
-      await api.reviews.close({ id: round.id });
-      onClosed();
-    } catch (error) {
-      report(error);
-    } finally {
-      setBusy(false);
-    }
+    void closing.submit();
   };
   const share = async (reviewerId: string, revoke: boolean) => {
     try {
@@ -77,10 +73,16 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
             overlap {r.spec.overlap}, seed {r.spec.seed ?? 'secret until closed'}
           </Typography>
         </Box>
-        <Button variant="contained" disabled={busy} onClick={() => setConfirming(true)} data-testid="round-close">
+        <Button
+          variant="contained"
+          disabled={closing.busy}
+          onClick={() => setConfirming(true)}
+          data-testid="round-close"
+        >
           Close round
         </Button>
       </Stack>
+      <ErrorAlert error={closing.error} testId="round-close-error" />
       <Dialog open={confirming} onClose={() => setConfirming(false)} data-testid="round-close-dialog">
         <DialogTitle>Close "{r.name}"?</DialogTitle>
         <DialogContent>
@@ -93,7 +95,7 @@ export function RoundProgress({ round, onClosed }: { round: RoundSummary; onClos
           <Button onClick={() => setConfirming(false)} autoFocus>
             Keep it open
           </Button>
-          <Button color="warning" variant="contained" onClick={() => void close()} data-testid="round-close-confirm">
+          <Button color="warning" variant="contained" onClick={close} data-testid="round-close-confirm">
             Close the round
           </Button>
         </DialogActions>
