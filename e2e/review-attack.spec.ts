@@ -10,7 +10,9 @@ import { apiOk as ok, apiReply as call, datasetVersionId, openDemo, runExperimen
 
 const OWNER_PASS = 'owner passphrase';
 const ELI_PASS = 'eli passphrase';
-/** A deviation from 1/2 this many standard errors out has p < 1e-5: over ~100 strategies, no false alarm in practice. */
+/**
+ * A deviation from 1/2 this many standard errors out has p < 1e-5: over ~100 strategies, no false alarm in practice.
+ */
 const Z = 4.5;
 
 test('a reviewer link reveals nothing about sides or swaps, and a local reviewer cannot de-blind their round', async ({

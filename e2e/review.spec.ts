@@ -1,9 +1,10 @@
 // Blind review in browser mode with the real engine and the demo workspace: an ablation's outputs (made through the
 // API, as the Experiments section would), a round created in the UI for two reviewers with overlap; Ann works through
 // her queue by keyboard alone in portal mode (the share link served over HTTPS on another address of this machine,
-// chosen in the share settings, whose certificate fingerprint the page shows), Bob in the app (as its current user); results refused while the round is open and shown once the organiser closes it, and the
-// preferred outputs become a dataset version whose lineage names the round. Every HTTP response a reviewer's page
-// receives is scanned raw for the specializations' ids, names, hashes and cell labels.
+// chosen in the share settings, whose certificate fingerprint the page shows), Bob in the app (as its current user);
+// results refused while the round is open and shown once the organiser closes it, and the preferred outputs become a
+// dataset version whose lineage names the round. Every HTTP response a reviewer's page receives is scanned raw for the
+// specializations' ids, names, hashes and cell labels.
 import os from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import type { APIRequestContext } from '@playwright/test';

@@ -1,6 +1,6 @@
-// The layering rule (docs/architecture.md, "Layering"; docs/design.md, "Dependencies point down"): which folders and packages each folder of src/
-// may import. One table; `npm test` fails on any violation. The Jinja interpreter has one owner too: everything else
-// may only parse templates, so no render path can skip the guarded renderer's limits.
+// The layering rule (docs/architecture.md, "Layering"; docs/design.md, "Dependencies point down"): which folders and
+// packages each folder of src/ may import. One table; `npm test` fails on any violation. The Jinja interpreter has one
+// owner too: everything else may only parse templates, so no render path can skip the guarded renderer's limits.
 import { builtinModules } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 

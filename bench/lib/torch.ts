@@ -1,5 +1,5 @@
-// The PyTorch reference (tools/reference/torch_generate.py) as a subprocess, when the reference Python can import torch:
-// same checkpoint, same token counts, same thread count. Returns null (with the reason) when it cannot run.
+// The PyTorch reference (tools/reference/torch_generate.py) as a subprocess, when the reference Python can import
+// torch: same checkpoint, same token counts, same thread count. Returns null (with the reason) when it cannot run.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { referenceEnv } from './worker-env';

@@ -3,7 +3,9 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import type { DovetailServer } from '../fixtures/server';
 import { WorkspacePicker } from './workspace-picker';
 
-/** The sections in navigation order (Ctrl+1..9, then 0) and the heading each shows in a new workspace (its empty state). */
+/**
+ * The sections in navigation order (Ctrl+1..9, then 0) and the heading each shows in a new workspace (its empty state).
+ */
 export const SECTIONS = [
   { id: 'start', label: 'Start here', empty: 'Start here', numbered: false },
   { id: 'projects', label: 'Projects', empty: 'Projects', numbered: false },

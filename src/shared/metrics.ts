@@ -3,7 +3,9 @@
 // since json_schema needs ajv). Scores are fractions in [0, 1], except `length`, which is a raw count.
 import { z } from 'zod';
 
-/** Which way is better for a metric's aggregate: a run passes when aggregate >= threshold ('higher') or <= ('lower'). */
+/**
+ * Which way is better for a metric's aggregate: a run passes when aggregate >= threshold ('higher') or <= ('lower').
+ */
 export type MetricDirection = 'higher' | 'lower';
 
 const REGEX_FLAGS = /^[dgimsuvy]*$/;

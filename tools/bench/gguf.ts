@@ -234,7 +234,9 @@ function byteSize(e: Entry): number {
   return e.type === 'f32' ? n * 4 : e.type === 'f16' ? n * 2 : e.type === 'q8_0' ? (n / QK) * 34 : (n / QK) * 18;
 }
 
-/** Writes `<checkpoint folder>` as a GGUF of `type` to `path` (bias-free Llama only: what llama.cpp's llama arch reads). */
+/**
+ * Writes `<checkpoint folder>` as a GGUF of `type` to `path` (bias-free Llama only: what llama.cpp's llama arch reads).
+ */
 export async function writeGguf(
   folder: string,
   type: GgufType,

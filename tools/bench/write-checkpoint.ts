@@ -32,7 +32,10 @@ export const SMOLLM2_135M = {
   vocab_size: 49152,
 } as const;
 
-/** The tiny byte-level BPE written by tools/reference/make_model_fixtures.py (352 tokens + specials): any vocab <= vocab_size loads. */
+/**
+ * The tiny byte-level BPE written by tools/reference/make_model_fixtures.py (352 tokens + specials): any vocab <=
+ * vocab_size loads.
+ */
 const TOKENIZER_FIXTURE = 'src/main/engine/models/__fixtures__/reference/llama';
 const DONE = '.complete';
 

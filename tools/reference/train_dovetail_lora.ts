@@ -1,6 +1,7 @@
-// Writes the Dovetail-trained LoRA fixture: trains it with the app's trainer (src/main/engine/train/testing/dovetail-lora.ts)
-// and writes the PEFT folder with writeAdapterFolder into src/main/engine/train/__fixtures__/dovetail-lora/adapter/,
-// replacing it. Then tools/reference/check_dovetail_lora.py --write (torch, transformers, PEFT) adds PyTorch's logits.
+// Writes the Dovetail-trained LoRA fixture: trains it with the app's trainer
+// (src/main/engine/train/testing/dovetail-lora.ts) and writes the PEFT folder with writeAdapterFolder into
+// src/main/engine/train/__fixtures__/dovetail-lora/adapter/, replacing it. Then tools/reference/check_dovetail_lora.py
+// --write (torch, transformers, PEFT) adds PyTorch's logits.
 //   node bench/run.mjs tools/reference/train_dovetail_lora.ts
 import { rm } from 'node:fs/promises';
 import {

@@ -36,7 +36,10 @@ export const PrepareTrainingResult = z.object({
     vocabSize: count,
     intermediateSize: count,
     bytesOnDisk: count,
-    /** Per target module, LoRA parameters per unit of rank over all layers (engine models/lora.ts loraParametersPerRank). */
+    /**
+     * Per target module, LoRA parameters per unit of rank over all layers (engine models/lora.ts
+     * loraParametersPerRank).
+     */
     loraParametersPerRank: z.record(z.enum(LORA_MODULES), count) as z.ZodType<Record<LoraModule, number>>,
   }),
 });

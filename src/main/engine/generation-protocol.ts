@@ -9,7 +9,9 @@ import { LORA_MODULES } from '../../shared/lora';
 const count = z.number().int().nonnegative();
 const tokenId = z.number().int().nonnegative();
 
-/** A registered checkpoint folder with the registry's content hash (weights included): what loaded state is keyed by. */
+/**
+ * A registered checkpoint folder with the registry's content hash (weights included): what loaded state is keyed by.
+ */
 export const ModelRef = z.object({ folder: z.string().min(1), contentHash: z.string().min(1).optional() }).strict();
 export type ModelRef = z.infer<typeof ModelRef>;
 
@@ -106,7 +108,9 @@ export const generationMethods = {
       .object({
         model: ModelRef,
         prompts: z.array(GenerationPrompt).min(1).max(256),
-        /** Overrides of the model's own defaults (generation_config.json); validated in the worker to name the field. */
+        /**
+         * Overrides of the model's own defaults (generation_config.json); validated in the worker to name the field.
+         */
         settings: DecodingOverrides.default({}),
         /** [B] per-row seeds (e.g. several samples of one prompt); default settings.seed for every row. */
         seeds: z.array(z.number().int().min(0).max(0xffff_ffff)).optional(),

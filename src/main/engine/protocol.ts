@@ -86,7 +86,9 @@ export const engineMethods = {
     result: z.object({ runs: z.number().int(), milliseconds: z.number() }),
     progress: z.object({ run: z.number().int(), runs: z.number().int() }),
   }),
-  /** Loads a checkpoint folder's config, tokenizer and safetensors headers (never the weights) and reports its facts. */
+  /**
+   * Loads a checkpoint folder's config, tokenizer and safetensors headers (never the weights) and reports its facts.
+   */
   inspectModel: engineMethod({
     params: z.object({ folder: z.string().min(1) }).strict(),
     result: ModelInspection,

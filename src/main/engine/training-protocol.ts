@@ -17,7 +17,9 @@ export const TrainParams = z
         lora_alpha: positive,
         target_modules: z.array(Module).min(1),
         use_rslora: z.boolean().default(false),
-        /** PEFT's lora_dropout on the LoRA input path while training (seeded per step; off at validation and inference). */
+        /**
+         * PEFT's lora_dropout on the LoRA input path while training (seeded per step; off at validation and inference).
+         */
         lora_dropout: z.number().min(0).lt(1).default(0),
       })
       .strict()
@@ -91,7 +93,10 @@ export const TrainResult = z.object({
   resumedFrom: z.number().int().nullable(),
   /** Rows left out for being longer than maxLength (dropTooLong). */
   tooLong: z.array(z.object({ row: z.number().int(), tokens: z.number().int() })),
-  /** PEFT adapter folder written at the end (LoRA at its root, a soft prompt alone at its root, or in prompt_tuning/ with a LoRA). */
+  /**
+   * PEFT adapter folder written at the end (LoRA at its root, a soft prompt alone at its root, or in prompt_tuning/
+   * with a LoRA).
+   */
   adapterFolder: z.string(),
   peakRssBytes: z.number(),
 });
@@ -103,6 +108,8 @@ const method = <P extends z.ZodType, R extends z.ZodType, G extends z.ZodType>(s
 }): { params: P; result: R; progress: G } => spec;
 
 export const trainingMethods = {
-  /** Trains a LoRA and/or soft prompt; progress per optimizer step; cancellable; a rerun resumes from the checkpoint. */
+  /**
+   * Trains a LoRA and/or soft prompt; progress per optimizer step; cancellable; a rerun resumes from the checkpoint.
+   */
   train: method({ params: TrainParams, result: TrainResult, progress: TrainProgress }),
 };

@@ -1,5 +1,6 @@
 // The adapters service: training jobs (LoRA and/or soft prompt on rendered rows; estimate, pause, resume, cancel,
-// progress) and the registered adapter versions with their lineage, active-check and vLLM reports; PEFT import and export.
+// progress) and the registered adapter versions with their lineage, active-check and vLLM reports; PEFT import and
+// export.
 import { z } from 'zod';
 import { DEFAULT_TARGET_MODULES, LORA_MODULES, MAX_LORA_RANK, MAX_VIRTUAL_TOKENS } from '../lora';
 import { defineService, method } from './define';
@@ -27,7 +28,9 @@ export const TrainingDataSource = z.discriminatedUnion('kind', [
 ]);
 export type TrainingDataSource = z.infer<typeof TrainingDataSource>;
 
-/** Each row -> (prompt, target): `prompt` is Jinja over the row's fields (plus `input`), the target is the output field. */
+/**
+ * Each row -> (prompt, target): `prompt` is Jinja over the row's fields (plus `input`), the target is the output field.
+ */
 export const TrainingTemplate = z
   .object({
     inputField: z.string().trim().min(1),
@@ -224,7 +227,10 @@ export type AdapterRecord = z.infer<typeof AdapterRecord>;
 export const AdapterDetails = AdapterRecord.extend({
   /** dovetail_adapter.json as written (base model, data, template, hyper-parameters, final losses, file hashes). */
   lineage: z.record(z.string(), z.unknown()),
-  /** What a trained adapter was trained on in this workspace: the dataset version and saved template version (null: other sources, or imported). */
+  /**
+   * What a trained adapter was trained on in this workspace: the dataset version and saved template version (null:
+   * other sources, or imported).
+   */
   training: z
     .object({ datasetVersionId: z.string().nullable(), templateVersionId: z.string().nullable() })
     .nullable()

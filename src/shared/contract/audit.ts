@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { defineService, method } from './define';
 
-/** Who made a change: a signed-in profile, a reviewer through a share link, or nobody (no profile; `transport` says from where). */
+/**
+ * Who made a change: a signed-in profile, a reviewer through a share link, or nobody (no profile; `transport` says from
+ * where).
+ */
 export const AuditActor = z.object({
   kind: z.enum(['profile', 'link', 'nobody']),
   userId: z.string().optional(),
@@ -110,7 +113,10 @@ export const auditContract = defineService('audit', {
     AuditPage,
   ),
   verify: method(z.object({}).strict(), AuditVerification),
-  /** Every entry matching the filter, oldest first, as JSON Lines (hashes included, so the file can be re-verified) or CSV. */
+  /**
+   * Every entry matching the filter, oldest first, as JSON Lines (hashes included, so the file can be re-verified) or
+   * CSV.
+   */
   export: method(
     z.object({ filter: AuditFilter.default({}), format: z.enum(['jsonl', 'csv']) }).strict(),
     z.object({ fileName: z.string(), text: z.string(), count: z.number().int() }),

@@ -209,7 +209,8 @@ export const PERMISSIONS: PermissionTable = {
     decisions: read(STAFF),
   },
   // Exporting is a read: it writes nothing to the workspace, the file is saved by the caller.
-  // Verifying tells only whether the log is intact, which anyone with the folder could check: no profile needed (the CLI).
+  // Verifying tells only whether the log is intact, which anyone with the folder could check: no profile needed (the
+  // CLI).
   audit: {
     list: read(STAFF, 'votes'),
     verify: read(WORKSPACE),

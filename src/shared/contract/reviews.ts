@@ -38,8 +38,8 @@ export const CreateRound = z
     /** Share of each reviewer's items shown again later with sides swapped (position bias, self-consistency). */
     repeatShare: z.number().min(0).max(0.5).default(0.1),
     /**
-     * The plan's seed (sampling, sides, order, repeats). Left out: a random one, recorded and kept secret until the round
-     * closes, since whoever knows it can rebuild every reviewer's plan.
+     * The plan's seed (sampling, sides, order, repeats). Left out: a random one, recorded and kept secret until the
+     * round closes, since whoever knows it can rebuild every reviewer's plan.
      */
     seed: z.number().int().min(0).max(0xffff_ffff).optional(),
   })
@@ -202,10 +202,14 @@ export const ShareArg = z
   .object({
     roundId: Id,
     reviewerId: Id,
-    /** The interface to listen on: one address of this machine (shareInterfaces); loopback unless the organiser picks. */
+    /**
+     * The interface to listen on: one address of this machine (shareInterfaces); loopback unless the organiser picks.
+     */
     host: z.string().trim().min(1).max(64).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(0),
-    /** HTTPS with the workspace's self-signed certificate; default on for any interface but loopback (required there). */
+    /**
+     * HTTPS with the workspace's self-signed certificate; default on for any interface but loopback (required there).
+     */
     tls: z.boolean().optional(),
   })
   .strict();
@@ -219,7 +223,9 @@ export const SharedLink = z.object({
   scheme: z.enum(['http', 'https']),
   /** SHA-256 fingerprint of the certificate reviewers' browsers will show (null: plain HTTP). */
   fingerprint256: z.string().nullable(),
-  /** Personal data found in what the link shows (the round's inputs and outputs), per the workspace's privacy policy. */
+  /**
+   * Personal data found in what the link shows (the round's inputs and outputs), per the workspace's privacy policy.
+   */
   warnings: z.array(z.string()).default([]),
 });
 export type SharedLink = z.infer<typeof SharedLink>;
@@ -294,7 +300,9 @@ export const reviewsContract = defineService(
         datasetVersionId: z.string(),
         datasetId: z.string(),
         rows: count,
-        /** Rows drawn from an evaluation split (validation or test), kept in that split so training never takes them. */
+        /**
+         * Rows drawn from an evaluation split (validation or test), kept in that split so training never takes them.
+         */
         heldOut: count.default(0),
         warnings: z.array(z.string()).default([]),
       }),

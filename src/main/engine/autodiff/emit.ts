@@ -1,5 +1,6 @@
 // Small emitters the VJP rules share, written as builder calls on the backward builder: scalar constants, shapes as
-// int64 values (static, or from Shape so symbolic dims stay exact), and the broadcast reduction (ORT's HandleBroadcasting).
+// int64 values (static, or from Shape so symbolic dims stay exact), and the broadcast reduction (ORT's
+// HandleBroadcasting).
 import { BugError } from '../../../shared/errors';
 import { formatShape, i64, tensor, type DType, type Dim, type GraphBuilder, type Value } from '../graph';
 import { canonicalDim, divideDims, subDims } from '../graph/dims';

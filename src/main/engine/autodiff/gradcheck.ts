@@ -1,5 +1,6 @@
-// Gradient checks (docs/style.md, "every op has an oracle test"): the analytic gradients of the emitted backward graph against central finite
-// differences of the forward graph, both computed by onnxruntime, on inputs drawn from a seeded PRNG.
+// Gradient checks (docs/style.md, "every op has an oracle test"): the analytic gradients of the emitted backward graph
+// against central finite differences of the forward graph, both computed by onnxruntime, on inputs drawn from a seeded
+// PRNG.
 import { BugError } from '../../../shared/errors';
 import {
   GraphBuilder,
@@ -65,7 +66,8 @@ export interface GradcheckResult {
 
 /**
  * Checks d(loss)/d(param) for every parameter element. A non-scalar output y is reduced to the scalar
- * loss = sum(y * w) with a random cotangent w (input "gradcheck.w"), so the check covers a full vector-Jacobian product.
+ * loss = sum(y * w) with a random cotangent w (input "gradcheck.w"), so the check covers a full vector-Jacobian
+ * product.
  */
 export async function gradcheck(c: GradcheckCase): Promise<GradcheckResult> {
   const rng = new SeededRandom(c.seed ?? 1);

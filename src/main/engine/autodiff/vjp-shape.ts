@@ -1,5 +1,6 @@
-// VJPs of the shape-moving ops (graph/ops-shape.ts): Gather (ScatterND into zeros), Reshape, Concat (Slice of dY), Slice
-// (dY padded back with zeros by Concat), Unsqueeze/Squeeze, Expand (broadcast reduction). Part of the table in vjp.ts.
+// VJPs of the shape-moving ops (graph/ops-shape.ts): Gather (ScatterND into zeros), Reshape, Concat (Slice of dY),
+// Slice (dY padded back with zeros by Concat), Unsqueeze/Squeeze, Expand (broadcast reduction). Part of the table in
+// vjp.ts.
 import { BugError } from '../../../shared/errors';
 import { SLICE_END, i64, type Dim, type GraphBuilder, type OpName, type Value } from '../graph';
 import { addDims, subDims } from '../graph/dims';

@@ -1,7 +1,9 @@
 // Partial selection for the logits warpers: the k-th largest logit of a row without sorting the vocabulary (a
 // bounded min-heap of values, O(V log k); most of the V entries are rejected by one comparison with the heap's root).
 
-/** The k-th largest finite value of `values` [V]; -Infinity when fewer than k are finite or k < 1 (NaN never counts). */
+/**
+ * The k-th largest finite value of `values` [V]; -Infinity when fewer than k are finite or k < 1 (NaN never counts).
+ */
 export function kthLargest(values: Float32Array, k: number): number {
   const capacity = Math.min(Math.floor(k), values.length);
   if (capacity < 1) return -Infinity;

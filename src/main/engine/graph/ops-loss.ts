@@ -1,5 +1,6 @@
 // Ops of the cross-entropy loss and of index-driven gradients (SoftmaxCrossEntropyLoss; GatherElements/ScatterElements
-// and GatherND/ScatterND, each pair the other's VJP), after the ONNX spec: the loss and the Gather VJP build no one-hot.
+// and GatherND/ScatterND, each pair the other's VJP), after the ONNX spec: the loss and the Gather VJP build no
+// one-hot.
 import { attr, type Attrs, type Value } from './ir';
 import { T, axesOf, defineOp, fail, input, intAttr, requireDType, sameDType } from './op-def';
 import { formatShape, sameShape, type Dim } from './shape';
@@ -20,7 +21,10 @@ export function stringAttr<S extends string>(attrs: Attrs, name: string, allowed
 const SCATTER_REDUCTIONS: readonly ScatterReduction[] = ['none', 'add', 'mul', 'max', 'min'];
 const LOSS_REDUCTIONS: readonly LossReduction[] = ['none', 'sum', 'mean'];
 
-/** k, the number of data dims each index tuple of GatherND/ScatterND addresses: indices' last dim, static, <= rank(data). */
+/**
+ * k, the number of data dims each index tuple of GatherND/ScatterND addresses: indices' last dim, static, <=
+ * rank(data).
+ */
 function indexDepth(data: readonly Dim[], indices: readonly Dim[]): number {
   const k = indices[indices.length - 1];
   if (indices.length === 0) fail('indices must have rank >= 1');
@@ -57,7 +61,8 @@ export const lossOps = {
 
   /**
    * A copy of data with updates written (reduction 'none') or combined ('add', 'mul', 'max', 'min') at the positions
-   * indices give along `axis`: output[indices[i][j]][j] op= updates[i][j] for axis 0. indices and updates share a shape.
+   * indices give along `axis`: output[indices[i][j]][j] op= updates[i][j] for axis 0. indices and updates share a
+   * shape.
    */
   ScatterElements: defineOp({
     since: 18,
@@ -93,7 +98,9 @@ export const lossOps = {
     },
   }),
 
-  /** Slices of data addressed by the last dim of indices (batch_dims 0): [I..., k] picks -> [I..., data dims from k]. */
+  /**
+   * Slices of data addressed by the last dim of indices (batch_dims 0): [I..., k] picks -> [I..., data dims from k].
+   */
   GatherND: defineOp({
     since: 13,
     inputNames: ['data', 'indices'],

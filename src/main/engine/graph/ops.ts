@@ -247,8 +247,8 @@ export const ops = {
 
   /**
    * nn.Linear's x·Wᵀ without a transposed copy of W: com.microsoft FusedMatMul (ORT's contrib op, CPU float) with
-   * transB = 1, A [..., K] and a 2-D B [N, K] (the weight as stored) -> [..., N]. A Transpose(W) would be constant-folded
-   * by ORT into a second, anonymous copy of every weight per session.
+   * transB = 1, A [..., K] and a 2-D B [N, K] (the weight as stored) -> [..., N]. A Transpose(W) would be
+   * constant-folded by ORT into a second, anonymous copy of every weight per session.
    */
   FusedMatMul: defineOp({
     since: 1,

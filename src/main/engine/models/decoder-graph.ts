@@ -124,7 +124,9 @@ export function emitDecoder(
   return { hidden: out, present, added };
 }
 
-/** logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied), on the stored [V, C] or its quantized codes. */
+/**
+ * logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied), on the stored [V, C] or its quantized codes.
+ */
 export function emitLmHead(g: GraphBuilder, model: DecoderModel, hidden: Value, weights: GraphWeights): Value {
   return g.scope('lm_head', () => weights.linear(hidden, model.weights.lm_head, 'lm_head.weight'));
 }

@@ -54,7 +54,8 @@ export interface InferenceGraphOptions {
   /**
    * 'decomposed' (default): the training graph's attention; 'onnx': one Attention-23 node per layer, kept for
    * comparison (bench/generate --variants: no faster at context 0, slower at 1,000 on ORT 1.30's CPU kernel);
-   * 'gqa': one com.microsoft.GroupQueryAttention per layer ('appended' cache kind only; a bench variant, decision 0007).
+   * 'gqa': one com.microsoft.GroupQueryAttention per layer ('appended' cache kind only; a bench variant, decision
+   * 0007).
    */
   attention?: AttentionKind;
 }

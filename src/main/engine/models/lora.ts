@@ -67,7 +67,9 @@ export interface LoraHooks {
 /** Graph input name of a module's dropout keep mask: lora.{i}.{module}.dropout_mask, bool [B, S, in]. */
 export const loraDropoutMaskName = (layer: number, module: LoraModule): string =>
   `lora.${layer}.${module}.dropout_mask`;
-/** Scalar input: 1 / (1 - lora_dropout) while training, 1 with all-true masks at validation (nn.Dropout's eval mode). */
+/**
+ * Scalar input: 1 / (1 - lora_dropout) while training, 1 with all-true masks at validation (nn.Dropout's eval mode).
+ */
 export const LORA_DROPOUT_SCALE = 'lora_dropout_scale';
 
 /** Keep masks per layer and module (true = kept) and the inverted-dropout scale input. */

@@ -199,7 +199,10 @@ export class ModelRunner {
     return loraFeeds(this.model.config, this.loraTargets, spec.adapter ?? null);
   }
 
-  /** @internal input_ids, attention_mask (virtual tokens prepended), position_ids (+n), soft_prompt (when the graph has it). */
+  /**
+   * @internal input_ids, attention_mask (virtual tokens prepended), position_ids (+n), soft_prompt (when the graph has
+   * it).
+   */
   tokenFeeds(
     ids: Int64Tensor,
     mask: Int64Tensor,

@@ -1,5 +1,6 @@
-// An onnxruntime InferenceSession with one owner (docs/style.md, "own every resource"): created from model bytes on the worker's execution
-// provider (CPU when that one fails, recorded), run with engine Tensors, released exactly once by dispose().
+// An onnxruntime InferenceSession with one owner (docs/style.md, "own every resource"): created from model bytes on the
+// worker's execution provider (CPU when that one fails, recorded), run with engine Tensors, released exactly once by
+// dispose().
 import { InferenceSession, type Tensor as OrtTensor } from 'onnxruntime-node';
 import { BugError } from '../../../shared/errors';
 import type { Tensor } from '../graph/tensor';
@@ -78,7 +79,8 @@ export class EngineSession {
 
   /**
    * Creates the session on the target's provider. When that fails, it is created on CPU and the fallback recorded
-   * (ORT's ['x', 'cpu'] would throw instead); when CPU fails too, the model itself is at fault and CPU's error is thrown.
+   * (ORT's ['x', 'cpu'] would throw instead); when CPU fails too, the model itself is at fault and CPU's error is
+   * thrown.
    */
   static async create(model: Uint8Array, options: SessionOptions): Promise<EngineSession> {
     const target = options.target ?? executionTarget;

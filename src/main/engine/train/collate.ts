@@ -1,5 +1,6 @@
 // Data collation: rendered (prompt, target) pairs -> token ids with labels on the target part only (-100 elsewhere),
-// right-padded batches with attention masks, and the HF-shifted target rows the loss reads. Over-long rows are reported.
+// right-padded batches with attention masks, and the HF-shifted target rows the loss reads. Over-long rows are
+// reported.
 import { BugError } from '../../../shared/errors';
 import { i64, type Tensor } from '../graph';
 
@@ -40,8 +41,8 @@ export interface TooLongRow {
 }
 
 /**
- * Prompt encoded with the tokenizer's special tokens (BOS, as transformers does for raw text), target without, then EOS.
- * Rows longer than maxLength are not cut: they are returned in tooLong, and left out of rows.
+ * Prompt encoded with the tokenizer's special tokens (BOS, as transformers does for raw text), target without, then
+ * EOS. Rows longer than maxLength are not cut: they are returned in tooLong, and left out of rows.
  */
 export function tokenizePairs(
   tokenizer: TextEncoder,

@@ -12,7 +12,9 @@ export interface LoraInit {
 }
 
 export type SoftPromptInit =
-  /** N(0, std) rows. PEFT's RANDOM uses nn.Embedding's N(0, 1); a std near the embedding table's scale trains better. */
+  /**
+   * N(0, std) rows. PEFT's RANDOM uses nn.Embedding's N(0, 1); a std near the embedding table's scale trains better.
+   */
   | { kind: 'RANDOM'; numVirtualTokens: number; std: number }
   /** The text's token ids tiled or truncated to n, looked up in embed_tokens (PEFT's TEXT init). */
   | { kind: 'TEXT'; numVirtualTokens: number; tokenIds: readonly number[] };

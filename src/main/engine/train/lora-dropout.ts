@@ -23,7 +23,9 @@ export interface LoraDropoutOptions {
 /** PCG32 stream selector of dropout masks ("lora-drp" in ASCII), apart from the shuffling and init streams. */
 const DROPOUT_STREAM = 0x6c6f_7261_2d64_7270n;
 
-/** Keep masks bool [B, S, in] for every layer and target module (true = kept, with probability 1 - p), and the scale. */
+/**
+ * Keep masks bool [B, S, in] for every layer and target module (true = kept, with probability 1 - p), and the scale.
+ */
 export function loraDropoutMasks(o: LoraDropoutOptions, key: DropoutKey, B: number, S: number): Record<string, Tensor> {
   const rng = new Pcg32(
     (BigInt(o.seed >>> 0) << 32n) | BigInt(key.step >>> 0),

@@ -18,7 +18,9 @@ export const LoraConfigJson = z.looseObject({
   lora_alpha: z.number().finite().default(8),
   lora_dropout: z.number().min(0).max(1).default(0),
   use_rslora: z.boolean().default(false),
-  /** A list of name suffixes, a full-match regex, "all-linear", or null (the model type's default, q_proj and v_proj). */
+  /**
+   * A list of name suffixes, a full-match regex, "all-linear", or null (the model type's default, q_proj and v_proj).
+   */
   target_modules: names.nullish(),
   exclude_modules: names.nullish(),
   bias: z.string().default('none'),

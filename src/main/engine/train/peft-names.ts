@@ -10,7 +10,10 @@ export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors';
 export const ADAPTER_BIN_FILE = 'adapter_model.bin';
 /** Dovetail's lineage sidecar, beside PEFT's files (PEFT and vLLM ignore it). */
 export const LINEAGE_FILE = 'dovetail_adapter.json';
-/** When LoRA and a soft prompt are saved together: the LoRA at the root, the soft prompt here (PEFT's layout for a second adapter). */
+/**
+ * When LoRA and a soft prompt are saved together: the LoRA at the root, the soft prompt here (PEFT's layout for a
+ * second adapter).
+ */
 export const SOFT_PROMPT_SUBFOLDER = 'prompt_tuning';
 
 /** The PeftModel -> LoraModel wrapper prefix; the HF module path follows ("model.layers.0..."). */

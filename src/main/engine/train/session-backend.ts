@@ -45,8 +45,8 @@ export class SessionBackend implements TrainingBackend {
 
   static async create(model: DecoderModel, options: SessionBackendOptions): Promise<SessionBackend> {
     const graphs = buildTrainingGraphs(model, options.spec);
-    // Lean sessions: the frozen weights stay memory-mapped (FusedMatMul reads them as stored), so the validation session
-    // shares the training session's pages instead of holding its own copies.
+    // Lean sessions: the frozen weights stay memory-mapped (FusedMatMul reads them as stored), so the validation
+    // session shares the training session's pages instead of holding its own copies.
     const session = { threads: options.threads, externalDataFolder: options.folder, memory: 'lean' as const };
     const training = await EngineSession.create(encodeModel(graphs.training), session);
     try {

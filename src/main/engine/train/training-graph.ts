@@ -1,5 +1,6 @@
 // The training graph of a Llama-family checkpoint: the inference forward (models/decoder-graph.ts, full sequence, no
-// KV cache), the masked cross-entropy (loss.ts) and its backward (autodiff) for the LoRA A/B and soft-prompt inputs only.
+// KV cache), the masked cross-entropy (loss.ts) and its backward (autodiff) for the LoRA A/B and soft-prompt inputs
+// only.
 import { BugError } from '../../../shared/errors';
 import { buildBackward, gradName } from '../autodiff';
 import { GraphBuilder, tensor, type Graph, type Tensor, type Value } from '../graph';
@@ -59,8 +60,8 @@ export interface TrainingGraphs {
 /**
  * Inputs: input_ids [B, T], attention_mask [B, n+T] (1 = token; right padding), position_ids [B, T] (n + t),
  * target_rows [N], target_ids [N], loss_weight [], soft_prompt [n, C], lora.{i}.{module}.A [r, in] / .B [out, r],
- * lora_scaling []; with lora_dropout > 0 also lora.{i}.{module}.dropout_mask [B, n+T, in] bool and lora_dropout_scale [].
- * Outputs: loss [] (and grad.<param> in `training`).
+ * lora_scaling []; with lora_dropout > 0 also lora.{i}.{module}.dropout_mask [B, n+T, in] bool and lora_dropout_scale
+ * []. Outputs: loss [] (and grad.<param> in `training`).
  */
 export function buildTrainingGraphs(model: DecoderModel, spec: TrainingGraphSpec): TrainingGraphs {
   const g = new GraphBuilder(`${model.config.architecture}-training`);

@@ -11,7 +11,9 @@ export interface BootstrapOptions {
   resamples?: number;
   /** Confidence level (default 0.95). */
   level?: number;
-  /** PRNG stream under the seed (default 0); analyses running several bootstraps under one seed use distinct streams. */
+  /**
+   * PRNG stream under the seed (default 0); analyses running several bootstraps under one seed use distinct streams.
+   */
   stream?: number;
 }
 

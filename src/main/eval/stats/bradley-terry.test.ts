@@ -28,8 +28,8 @@ describe('bradleyTerry', () => {
 
   it('recovers known strengths exactly when the counts equal their expectations', () => {
     // π = 1, 2, 4 for p, q, r. With 15 battles per pair the expected wins are whole numbers:
-    // q vs p: 2/3 -> 10-5; r vs p: 4/5 -> 12-3; r vs q: 2/3 -> 10-5. The likelihood equations W_i = Σ_j N_ij π_i/(π_i+π_j)
-    // then hold at the truth, so the MLE is ln π centred: (-ln 2, 0, ln 2).
+    // q vs p: 2/3 -> 10-5; r vs p: 4/5 -> 12-3; r vs q: 2/3 -> 10-5. The likelihood equations W_i = Σ_j N_ij
+    // π_i/(π_i+π_j) then hold at the truth, so the MLE is ln π centred: (-ln 2, 0, ln 2).
     const all = [...battles('q', 'p', 10, 5), ...battles('r', 'p', 12, 3), ...battles('r', 'q', 10, 5)];
     const result = bradleyTerry(all, { seed: 2, prior: 0, resamples: 200 });
     expect(result.converged).toBe(true);

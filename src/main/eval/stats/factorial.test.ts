@@ -57,7 +57,8 @@ describe('factorialAnalysis', () => {
 
   it('matches the textbook contrast on cell means: main effect = average of the two simple differences', () => {
     // Cell means with A = bit 0, B = bit 1: m00 = 0.5, m01(A) = 0.7, m10(B) = 0.6, m11 = 0.9
-    // A: ((0.9 - 0.6) + (0.7 - 0.5)) / 2 = 0.25; B: ((0.9 - 0.7) + (0.6 - 0.5)) / 2 = 0.15; AB: ((0.3) - (0.2)) / 2 = 0.05
+    // A: ((0.9 - 0.6) + (0.7 - 0.5)) / 2 = 0.25; B: ((0.9 - 0.7) + (0.6 - 0.5)) / 2 = 0.15;
+    // AB: ((0.3) - (0.2)) / 2 = 0.05
     const cells = { 0: [0.5, 0.5], 1: [0.7, 0.7], 2: [0.6, 0.6], 3: [0.9, 0.9] };
     const analysis = factorialAnalysis({ components: ['A', 'B'], cells, binary: false, seed: 2 });
     const estimates = analysis.effects.map((e) => e.estimate);

@@ -10,8 +10,8 @@
 //   examples;  p: the paired sign-flip test of e_i(T) against 0 (exact when n <= 16 or the scores are 0/1, see
 //   permutation.ts), or McNemar between the two cells when k = 1 and scores are binary;
 //   pHolm: Holm across all 2^k - 1 effects of the analysis.
-// Cell CIs are paired percentile-bootstrap intervals (the issue's choice; a cell at 0% or 100% gets a zero-width
-// interval, so per-cell tables also show n, and wilsonInterval is there for single proportions).
+// Cell CIs are paired percentile-bootstrap intervals (the effects' resampled examples; a cell at 0% or 100% gets a
+// zero-width interval, so per-cell tables also show n, and wilsonInterval is there for single proportions).
 import { bootstrapMeansCI, DEFAULT_LEVEL, DEFAULT_RESAMPLES } from './bootstrap';
 import { mean } from './descriptive';
 import { checkDesign, onComponents, popcount } from './factorial-input';

@@ -63,7 +63,9 @@ export class Rng {
     return this.nextUint32() / 4_294_967_296;
   }
 
-  /** Uniform integer in [0, n) by multiply-shift (Lemire); the bias, at most n / 2^32, is far below resampling noise. */
+  /**
+   * Uniform integer in [0, n) by multiply-shift (Lemire); the bias, at most n / 2^32, is far below resampling noise.
+   */
   nextInt(n: number): number {
     return Math.floor((this.nextUint32() * n) / 4_294_967_296);
   }

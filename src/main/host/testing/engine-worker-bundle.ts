@@ -1,5 +1,6 @@
-// Tests only: bundles src/main/host/engine-worker.ts (and the render, scoring and import writer workers beside it, as the app's build does) into
-// ESM files for a child process or worker thread (they need JavaScript). Dependencies stay external, so the file lives under node_modules/.cache where Node resolves them.
+// Tests only: bundles src/main/host/engine-worker.ts (and the render, scoring and import writer workers beside it, as
+// the app's build does) into ESM files for a child process or worker thread (they need JavaScript). Dependencies stay
+// external, so the file lives under node_modules/.cache where Node resolves them.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,5 +1,6 @@
-// vitest globalSetup: builds the engine, render, scoring and import writer workers once per test run and hands their paths to tests as
-// inject('engineWorkerScript') / inject('renderWorkerScript'); removes them afterwards (tests build their own without).
+// vitest globalSetup: builds the engine, render, scoring and import writer workers once per test run and hands their
+// paths to tests as inject('engineWorkerScript') / inject('renderWorkerScript'); removes them afterwards (tests build
+// their own without).
 import type { TestProject } from 'vitest/node';
 import { bundleEngineWorker } from './engine-worker-bundle';
 

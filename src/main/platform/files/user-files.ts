@@ -49,7 +49,9 @@ export function checkPathText(input: string, where: string): void {
   }
 }
 
-/** The virtual file system `absolute` lies on, or undefined for an ordinary one. Looks at the nearest existing folder. */
+/**
+ * The virtual file system `absolute` lies on, or undefined for an ordinary one. Looks at the nearest existing folder.
+ */
 export async function virtualFileSystem(absolute: string): Promise<string | undefined> {
   // The roots and magic numbers are Linux's (macOS's statfs types are other numbers; /dev there is devfs, not files).
   if (process.platform !== 'linux') return undefined;

@@ -18,7 +18,10 @@ export interface ChainedFields {
   readonly prevHash: string;
 }
 
-/** The one canonical text of a JSON value (sorted keys, shortest numbers, fixed escapes); lone surrogates never reach it. */
+/**
+ * The one canonical text of a JSON value (sorted keys, shortest numbers, fixed escapes); lone surrogates never reach
+ * it.
+ */
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new BugError('canonicalJson: the value has no JSON form');
@@ -47,7 +50,9 @@ export interface ChainBreak {
   readonly problem: string;
 }
 
-/** Incremental verifier: feed rows in seq order, then `end` with the head the log recorded. Stops at the first break. */
+/**
+ * Incremental verifier: feed rows in seq order, then `end` with the head the log recorded. Stops at the first break.
+ */
 export class ChainWalk {
   private expectedSeq = 1;
   private prev = GENESIS_HASH;

@@ -110,7 +110,9 @@ export class DatasetStore {
     return this.db.prepare<{ id: string; name: string }>('SELECT id, name FROM datasets WHERE name = ?').get(name);
   }
 
-  /** withLeaks: also count cross-split duplicates (a join over the duplicate rows; the screen wants it, reads do not). */
+  /**
+   * withLeaks: also count cross-split duplicates (a join over the duplicate rows; the screen wants it, reads do not).
+   */
   version(versionId: string, withLeaks = true): DatasetVersion | undefined {
     const row = this.db
       .prepare<VersionRow>(

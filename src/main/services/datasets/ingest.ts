@@ -20,7 +20,10 @@ import { hashSplit, splitFromValue } from './splits';
 
 export const MAX_PROBLEMS = 20;
 const PROGRESS_EVERY_MS = 200;
-/** Checking rows is synchronous between reads of a chunk (thousands of rows): the loop gives other calls a turn this often. */
+/**
+ * Checking rows is synchronous between reads of a chunk (thousands of rows): the loop gives other calls a turn this
+ * often.
+ */
 const YIELD_EVERY_MS = 10;
 
 export interface IngestFile {

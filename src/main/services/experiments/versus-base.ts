@@ -14,7 +14,10 @@ import {
 
 const ADAPTER_PARTS = new Set(['lora', 'softPrompt', 'demonstrations']);
 
-/** The base cell and the cells judged against it: an ablation's all-off and full cells; a comparison's first (adapter-free) cell and the rest. */
+/**
+ * The base cell and the cells judged against it: an ablation's all-off and full cells; a comparison's first
+ * (adapter-free) cell and the rest.
+ */
 export function baseAndOthers(experiment: Experiment): { base: number; others: number[] } | null {
   const cells = experiment.cells;
   if (experiment.spec.design.kind === 'ablation') {

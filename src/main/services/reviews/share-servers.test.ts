@@ -108,7 +108,9 @@ async function setup() {
   return { owner, ann, bob, round };
 }
 
-/** One reviewer call over HTTP(S) as a reviewer's browser would make it; answers the status and the peer's fingerprint. */
+/**
+ * One reviewer call over HTTP(S) as a reviewer's browser would make it; answers the status and the peer's fingerprint.
+ */
 function post(
   origin: string,
   body: unknown,

@@ -22,7 +22,9 @@ export interface ShareServerRequest {
   readonly workspaceDir: string;
 }
 
-/** Starts a review-only server (host/review-share-server.ts startShareServer) that answers the tokens `resolve` knows. */
+/**
+ * Starts a review-only server (host/review-share-server.ts startShareServer) that answers the tokens `resolve` knows.
+ */
 export type OpenShareServerFn = (
   request: ShareServerRequest,
   resolve: (token: string) => { roundId: string; userId: string } | undefined,

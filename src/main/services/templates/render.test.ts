@@ -1,6 +1,7 @@
 // renderRows/renderRow: the one renderer of prompts (training, experiments, previews, checks), through the real render
 // worker: fields by name, the reference kept out of the prompt (and named when a template reads it), demonstrations as
-// `examples`, the no-template form, unset names warned about, parse and render errors in plain words, runaway output cut.
+// `examples`, the no-template form, unset names warned about, parse and render errors in plain words, runaway output
+// cut.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../shared/errors';
 import { RenderHost } from '../../host/render-host';

@@ -83,7 +83,9 @@ export class TemplateStore {
     return row && this.withHistory(row);
   }
 
-  /** Sets a version's status and appends the change, in one transaction; `expected` guards against a concurrent move. */
+  /**
+   * Sets a version's status and appends the change, in one transaction; `expected` guards against a concurrent move.
+   */
   changeStatus(
     versionId: string,
     expected: TemplateStatus,

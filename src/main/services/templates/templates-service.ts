@@ -1,6 +1,7 @@
 // The templates service (templatesContract): immutable template and demonstration-set versions with their authors and
-// review workflow, previews of a row (with its token count) and live runs of it, the checks before approval, demonstration analytics, and, for the services that
-// render prompts (specializations, experiments), compiled templates and demonstration rows resolved from their ids.
+// review workflow, previews of a row (with its token count) and live runs of it, the checks before approval,
+// demonstration analytics, and, for the services that render prompts (specializations, experiments), compiled templates
+// and demonstration rows resolved from their ids.
 import canonicalize from 'canonicalize';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AdapterRecord } from '../../../shared/contract/adapters';

@@ -1,7 +1,7 @@
-// The review workflow of template versions: whether a move (the table is TEMPLATE_STATUS_MOVES in the contract) is allowed. Versions never change
-// content, so "editing an approved version" is a save, which always makes a new draft. Approving or deprecating needs
-// an editor or admin (enforced here, not only in the UI); approving also needs someone other than the author and a
-// passing check report. The service supplies the facts, this file decides.
+// The review workflow of template versions: whether a move (the table is TEMPLATE_STATUS_MOVES in the contract) is
+// allowed. Versions never change content, so "editing an approved version" is a save, which always makes a new draft.
+// Approving or deprecating needs an editor or admin (enforced here, not only in the UI); approving also needs someone
+// other than the author and a passing check report. The service supplies the facts, this file decides.
 import {
   TEMPLATE_STATUS_LABELS as STATUS_LABELS,
   TEMPLATE_STATUS_MOVES as STATUS_MOVES,

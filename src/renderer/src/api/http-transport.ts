@@ -111,7 +111,9 @@ export class HttpTransport implements Transport {
   }
 }
 
-/** One call as POST {apiPrefix}{service}/{method} with the token header; network and format failures become envelopes. */
+/**
+ * One call as POST {apiPrefix}{service}/{method} with the token header; network and format failures become envelopes.
+ */
 export async function httpCall({ service, method, arg }: CallRequest, token: string | null): Promise<CallResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers[HTTP_ROUTES.tokenHeader] = token;

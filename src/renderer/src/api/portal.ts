@@ -49,7 +49,9 @@ export function takePortal(location: Location, history: History, storage: Storag
   }
 }
 
-/** Calls the share server as the link's reviewer; anything but a reviewer method is refused here, before the network. */
+/**
+ * Calls the share server as the link's reviewer; anything but a reviewer method is refused here, before the network.
+ */
 export class PortalTransport implements Transport {
   constructor(
     private readonly token: string,

@@ -7,7 +7,9 @@ export interface Submit {
   readonly busy: boolean;
   readonly error: unknown;
   readonly text: ErrorText | undefined;
-  /** Runs the hook's action, or `action` when given: true when it succeeded, false when it failed or one was running. */
+  /**
+   * Runs the hook's action, or `action` when given: true when it succeeded, false when it failed or one was running.
+   */
   submit(action?: () => Promise<unknown>): Promise<boolean>;
   clear(): void;
   /** Shows an error that arose outside the action (e.g. a folder picker's). */

@@ -1,7 +1,8 @@
 // What the template editor offers as you type (pure, so it is unit-tested without Monaco): after `|` the filters
 // @huggingface/jinja implements; after `ex.` (a demonstration in `{% for ex in examples %}`) the dataset's fields;
 // inside {{ }} or {% %} the dataset's fields, `examples`, `loop` and the helpers; just after a `{` outside a tag,
-// snippets that open an expression or a block (nothing elsewhere in plain text: prose is typed undisturbed). And the hover text of a field: its value in the preview row.
+// snippets that open an expression or a block (nothing elsewhere in plain text: prose is typed undisturbed). And the
+// hover text of a field: its value in the preview row.
 
 export type CompletionKind = 'field' | 'filter' | 'helper' | 'keyword' | 'snippet';
 

@@ -47,7 +47,10 @@ export async function readReference(folder: string): Promise<Reference> {
   return { ...json, logits };
 }
 
-/** The PEFT LoRA adapter in <folder>/lora (keys base_model.model.model.layers.{i}.{self_attn|mlp}.{module}.lora_A.weight). */
+/**
+ * The PEFT LoRA adapter in <folder>/lora (keys
+ * base_model.model.model.layers.{i}.{self_attn|mlp}.{module}.lora_A.weight).
+ */
 export async function readLoraAdapter(folder: string, config: DecoderConfig, scaling: number): Promise<LoraAdapter> {
   const tensors = await tensorsOf(join(folder, 'lora', 'adapter_model.safetensors'));
   const layers: LoraAdapter['layers'] = [];

@@ -27,7 +27,9 @@ export interface TinyLlamaExpected {
   soft_prompt_logits: Tensor<'float32'>; // [2, 16, 128], the 4 virtual positions first
 }
 
-/** expected.safetensors' F32 tensors (its I64 ones are read from expected.json; the models reader takes floats only). */
+/**
+ * expected.safetensors' F32 tensors (its I64 ones are read from expected.json; the models reader takes floats only).
+ */
 export async function tinyLlamaExpected(): Promise<TinyLlamaExpected> {
   const json = JSON.parse(await readFile(join(TINY_LLAMA, 'expected.json'), 'utf8')) as { input_ids: number[][] };
   const bytes = await readFile(join(TINY_LLAMA, 'expected.safetensors'));

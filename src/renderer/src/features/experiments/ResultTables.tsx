@@ -132,7 +132,9 @@ type Tested = {
   readonly test: string;
 };
 
-/** Estimate, 95% CI, p and Holm p (bold when significant at 0.05), and the test: the columns of effects and comparisons. */
+/**
+ * Estimate, 95% CI, p and Holm p (bold when significant at 0.05), and the test: the columns of effects and comparisons.
+ */
 function testedColumns<R extends Tested>(
   first: StatColumn<R>,
   estimate: string,

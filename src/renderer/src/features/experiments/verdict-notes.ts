@@ -8,7 +8,9 @@ type Row = VersusBase['rows'][number];
 
 const better = (r: Row): boolean => (r.direction === 'higher' ? r.estimate > 0 : r.estimate < 0);
 
-/** "Support triage LoRA+soft 1 vs the base model on Category accuracy: 44.0% against 0.0%, +44.0 (34.0-54.0) pts, ..." */
+/**
+ * "Support triage LoRA+soft 1 vs the base model on Category accuracy: 44.0% against 0.0%, +44.0 (34.0-54.0) pts, ..."
+ */
 export function versusBaseLine(r: Row, base: string, metric: MetricSpec): string {
   const unit = METRIC_BINARY[metric.kind] ? ' pts' : '';
   const value = (v: number) => `${formatValue(v, metric.kind)}${metricUnit(metric.kind) === '%' ? '%' : ''}`;

@@ -9,7 +9,9 @@ import { picksForAdapter, picksForSpecialization, type Picks } from './playgroun
 
 const SAVE_AFTER_MS = 400;
 
-/** The saved picks with the address's "Try it" applied; the address then loses its parameter (a reload keeps the picks). */
+/**
+ * The saved picks with the address's "Try it" applied; the address then loses its parameter (a reload keeps the picks).
+ */
 async function initialPicks(api: Api): Promise<Picks> {
   const saved = await api.generation.playgroundSettings({});
   const specializationId = sectionParam('specialization');

@@ -36,7 +36,9 @@ export interface TemplateFormProps {
   readonly draft: TemplateDraft;
   readonly onChange: (draft: TemplateDraft) => void;
   readonly isNew: boolean;
-  /** Changes when the source is replaced from outside (restore, examples loop, starting template): the editor reloads. */
+  /**
+   * Changes when the source is replaced from outside (restore, examples loop, starting template): the editor reloads.
+   */
   readonly editorKey: number;
   /** What the draft reads, from the last version of it that parsed. */
   readonly fields: readonly string[];

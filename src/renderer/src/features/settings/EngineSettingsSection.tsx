@@ -1,5 +1,6 @@
-// Engine settings: execution provider (with each one's probe result), threads and thread spinning. Apply saves them, which restarts
-// the engine worker (sessions are recreated); the section shows the restart and then where sessions really run.
+// Engine settings: execution provider (with each one's probe result), threads and thread spinning. Apply saves them,
+// which restarts the engine worker (sessions are recreated); the section shows the restart and then where sessions
+// really run.
 import {
   Alert,
   Box,

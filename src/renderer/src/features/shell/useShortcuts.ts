@@ -1,5 +1,5 @@
-// App-wide keyboard shortcuts: Ctrl/Cmd+1..9 and 0 (the tenth) jump to sections, Ctrl/Cmd+, opens settings, "?" the shortcut help.
-// Listens in the capture phase so editors (Monaco) cannot swallow the section shortcuts.
+// App-wide keyboard shortcuts: Ctrl/Cmd+1..9 and 0 (the tenth) jump to sections, Ctrl/Cmd+, opens settings, "?" the
+// shortcut help. Listens in the capture phase so editors (Monaco) cannot swallow the section shortcuts.
 import { useEffect } from 'react';
 import { numberedSections, useSections, type SectionId } from './sections';
 

@@ -5,7 +5,9 @@ export function separatorFor(platform: string): string {
   return platform === 'win32' ? '\\' : '/';
 }
 
-/** parent + the name with characters that folder names cannot hold replaced, e.g. "/home/ana/Documents/Contracts QA". */
+/**
+ * parent + the name with characters that folder names cannot hold replaced, e.g. "/home/ana/Documents/Contracts QA".
+ */
 export function suggestFolder(parent: string, name: string, platform: string): string {
   const sep = separatorFor(platform);
   const base = parent.endsWith(sep) ? parent : `${parent}${sep}`;
