@@ -1,9 +1,16 @@
-// Unit tests live next to the code (*.test.ts). End-to-end tests are Playwright's (e2e/), not vitest's.
+// Unit tests live next to the code (*.test.ts), the benchmarks' own beside them. End-to-end tests are Playwright's
+// (e2e/), not vitest's.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tools/**/*.test.ts', 'eslint-rules/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'src/**/*.test.tsx',
+      'bench/**/*.test.ts',
+      'tools/**/*.test.ts',
+      'eslint-rules/**/*.test.ts',
+    ],
     environment: 'node',
     pool: 'forks',
     globalSetup: ['src/main/host/testing/engine-worker.global-setup.ts'],

@@ -10,11 +10,12 @@ import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
 import {
   loadCheckpoint,
   ModelRunner,
-  type AttentionKind,
+  type AttentionBuilder,
   type Checkpoint,
   type RunnerModel,
 } from '../src/main/engine/models';
 import { openWeightCache } from '../src/main/engine/models/weight-cache';
+import { attentionNamed } from './lib/attention-variants';
 import { decodeRate } from './lib/engine-runs';
 import { BenchSessions, type BenchSessionOptions } from './lib/sessions';
 import { loadLine, median } from './lib/stats';
@@ -80,11 +81,10 @@ async function withWeights(checkpoint: Checkpoint, weights: string): Promise<Run
   return match[2] ? { ...model, contentHash: `${model.contentHash}-a0` } : model;
 }
 
-function setup(spec: string): { attention: AttentionKind; options: BenchSessionOptions; weights: string } {
+function setup(spec: string): { attention: AttentionBuilder; options: BenchSessionOptions; weights: string } {
   const [head = '', weights = 'stored'] = spec.split('@');
-  const [attention, optimization = 'all'] = head.split(':');
-  if (attention !== 'decomposed' && attention !== 'gqa' && attention !== 'onnx')
-    throw new Error(`unknown attention ${attention} (decomposed, gqa, onnx)`);
+  const [name = '', optimization = 'all'] = head.split(':');
+  const attention = attentionNamed(name);
   if (optimization !== 'all' && optimization !== 'basic' && optimization !== 'extended')
     throw new Error(`unknown optimization ${optimization}`);
   return { attention, options: { threads: 2, spinning: true, optimization }, weights }; // the app's default settings otherwise

@@ -8,10 +8,11 @@ import {
   DEFAULT_ATTENTION,
   loadCheckpoint,
   ModelRunner,
-  type AttentionKind,
+  type AttentionBuilder,
   type Checkpoint,
 } from '../src/main/engine/models';
 import { ortVersion, SessionCache } from '../src/main/engine/runtime';
+import { attentionNamed, gqaAttention, onnxAttention } from './lib/attention-variants';
 import { measureBandwidth } from './lib/bandwidth';
 import { decodeRate, prefillRate } from './lib/engine-runs';
 import { matmulOnlyModel } from './lib/matmul-graph';
@@ -38,7 +39,7 @@ interface Args {
   /** Run in this process's environment, not the engine worker's (host/worker-env.ts). */
   plainMalloc: boolean;
   /** The graph's attention for the main figures and the profile (null: the app's, DEFAULT_ATTENTION). */
-  attention: AttentionKind | null;
+  attention: AttentionBuilder | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -60,8 +61,7 @@ function parseArgs(argv: string[]): Args {
     if (key === 'no-torch') a.torch = false;
     else if (key === 'profile' || key === 'variants' || key === 'hooks') a[key] = true;
     else if (key === 'plain-malloc') a.plainMalloc = true;
-    else if (key === 'attention' && (value === 'gqa' || value === 'decomposed' || value === 'onnx'))
-      a.attention = value;
+    else if (key === 'attention' && value !== undefined) a.attention = attentionNamed(value);
     else if (key in a && value !== undefined && Number.isInteger(Number(value)))
       (a as unknown as Record<string, number>)[key] = Number(value);
     else
@@ -185,10 +185,10 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
   const base: BenchSessionOptions = { threads: args.threads, spinning: true }; // as the app's default settings
   const app = DEFAULT_ATTENTION;
   // [label, session options, runner options]; the first is the app's own setup (base-only session, as SessionCache).
-  const cases: [string, BenchSessionOptions, { lora: boolean; attention: AttentionKind }][] = [
-    [`app (base-only, ${app} attention)`, base, { lora: false, attention: app }],
-    ['GroupQueryAttention', base, { lora: false, attention: 'gqa' }],
-    ['Attention-23', base, { lora: false, attention: 'onnx' }],
+  const cases: [string, BenchSessionOptions, { lora: boolean; attention: AttentionBuilder }][] = [
+    [`app (base-only, ${app.name} attention)`, base, { lora: false, attention: app }],
+    ['GroupQueryAttention', base, { lora: false, attention: gqaAttention }],
+    ['Attention-23', base, { lora: false, attention: onnxAttention }],
     ['spin threads off (setting)', { ...base, spinning: false }, { lora: false, attention: app }],
     ['LoRA inputs on 7 modules (rank 0)', base, { lora: true, attention: app }],
     ['optimization basic', { ...base, optimization: 'basic' }, { lora: false, attention: app }],

@@ -69,6 +69,9 @@ const LAYERS = [
 
 const MAIN = LAYERS.find((l) => l.name === 'main');
 
+/** Folders of the repository that are not the product: src/ (tests included) may not import from them. */
+const OUTSIDE_PRODUCT = ['bench/', 'tools/'];
+
 /** Packages only certain folders may import. */
 const PACKAGE_OWNERS = {
   electron: ['src/main/index.ts', 'src/main/ipc/', 'src/preload/'],
@@ -171,6 +174,9 @@ function violation(file, layer, source, cwd) {
     const target = relative(cwd, resolve(dirname(resolve(cwd, file)), bare))
       .split('\\')
       .join('/');
+    if (OUTSIDE_PRODUCT.some((folder) => target.startsWith(folder))) {
+      return `Layering: src/ never imports ${OUTSIDE_PRODUCT.join(' or ')} ('${source}' is ${target}); benchmarks and scripts plug into the app through its interfaces (e.g. RunnerOptions.attention), not the other way round.`;
+    }
     if (!layer.folders.some((folder) => `${target}/`.startsWith(folder) || target.startsWith(folder))) {
       return `Layering: ${layer.name} code may import only from ${layer.folders.join(', ')}; '${source}' is ${target}.`;
     }

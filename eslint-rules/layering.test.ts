@@ -37,6 +37,18 @@ describe('layering rule', () => {
     expect(lint('src/main/engine/runtime/a.ts', "import * as ort from 'onnxruntime-node';")).toEqual([]);
   });
 
+  it('keeps bench/ and tools/ out of src/, tests included', () => {
+    expect(
+      lint('src/main/engine/models/a.ts', "import { gqa } from '../../../../bench/lib/attention-variants';")[0],
+    ).toMatch(/src\/ never imports bench\/ or tools\//);
+    expect(
+      lint('src/main/engine/models/a.test.ts', "import { w } from '../../../../tools/bench/write-checkpoint';")[0],
+    ).toMatch(/never imports/);
+    expect(lint('src/main/services/x/a.test.ts', "import { x } from '../../../../bench/lib/stats';")[0]).toMatch(
+      /never imports/,
+    );
+  });
+
   it('lets only the Electron layer import electron and keeps shared environment-free', () => {
     expect(lint('src/main/services/a.ts', "import { app } from 'electron';")).toHaveLength(1);
     expect(lint('src/main/ipc/a.ts', "import { app } from 'electron';")).toEqual([]);

@@ -1,8 +1,8 @@
 // The Llama-family decoder forward (LlamaForCausalLM, Qwen2ForCausalLM, MistralForCausalLM), emitted into a
 // GraphBuilder once for every graph kind: inference with a KV cache (past given) and full-sequence training (no past).
 // Follows transformers' modeling_llama: RMSNorm in fp32, rotate_half RoPE, GQA, causal + padding mask, SiLU MLP.
-import { BugError } from '../../../shared/errors';
-import { f32, i64, tensor, type GraphBuilder, type Value } from '../graph';
+import { f32, i64, type GraphBuilder, type Value } from '../graph';
+import { decomposedAttention, type AttentionBuilder, type KeyValue } from './attention';
 import type { DecoderConfig } from './config';
 import { GraphWeights, type QuantizedLinears } from './graph-weights';
 import { emitLoraDelta, type LoraHooks, type LoraModule } from './lora';
@@ -20,32 +20,25 @@ export interface DecoderInputs {
   positionIds: Value;
   /** [n, C] float32 virtual-token embeddings put before the token embeddings (n may be 0), or null. */
   softPrompt: Value | null;
-  /** Per layer [B, Hkv, P, D] key and value caches, or null for a full-sequence graph (training, scoring). */
-  past: { key: Value; value: Value }[] | null;
-  lora: LoraHooks | null;
   /**
-   * 'decomposed' (default): attention from MatMul/Softmax nodes, which have VJPs (training graphs need this).
-   * 'onnx': one Attention-23 node per layer (inference only; measured no faster at context 0 and slower at 1,000).
-   * 'gqa': one com.microsoft.GroupQueryAttention node per layer (inference with a cache only): `past` are the
-   * caller's [B, Hkv, capacity, D] buffers whole, of which the kernel reads the first K - S positions per row.
+   * Per layer [B, Hkv, P, D] key and value caches (whole capacity buffers when the attention reads them itself), or
+   * null for a full-sequence graph (training, scoring).
    */
-  attention?: AttentionKind;
+  past: KeyValue[] | null;
+  lora: LoraHooks | null;
+  /** The layers' attention; default decomposedAttention (the only one with VJPs, so training graphs need it). */
+  attention?: AttentionBuilder;
   /** Residual Add + RMSNorm as one SkipSimplifiedLayerNormalization (inference only: it has no VJP). Default false. */
   fusedNorms?: boolean;
 }
 
-export type AttentionKind = 'decomposed' | 'onnx' | 'gqa';
-
 export interface DecoderOutputs {
   /** [B, n + T, C] after the final norm (model.norm), virtual positions first. */
   hidden: Value;
-  /**
-   * Per layer [B, Hkv, K, D]: past followed by this call's keys and values (present.{i}.key / .value); with 'gqa',
-   * [B, Hkv, max(K, capacity), D] (positions past K zero).
-   */
-  present: { key: Value; value: Value }[];
+  /** Per layer [B, Hkv, K, D]: past followed by this call's keys and values (present.{i}.key / .value). */
+  present: KeyValue[];
   /** Per layer [B, n + T, Hkv*D]: this call's keys and values only, as projected (what a runner-held cache appends). */
-  added: { key: Value; value: Value }[];
+  added: KeyValue[];
 }
 
 export interface DecoderModel {
@@ -82,16 +75,15 @@ export function emitDecoder(
     }));
   }
   const rope = g.scope('model/rotary_emb', () => emitRope(g, config, positions));
-  const attention = inputs.attention ?? 'decomposed';
-  if (attention === 'gqa' && !inputs.past)
-    throw new BugError('GroupQueryAttention graphs need past_key_values buffers');
+  const attention = inputs.attention ?? decomposedAttention;
   const fusedNorms = inputs.fusedNorms === true;
-  // Attention-23 and GQA broadcast one [B, 1, S, K] bias over the heads; the decomposed form wants the G*S query rows.
-  const groups = attention === 'decomposed' ? config.num_attention_heads / config.num_key_value_heads : 1;
+  const groups = attention.maskGroups(config);
   const masks = g.scope('model/mask', () => emitMasks(g, config, hidden, inputs.attentionMask, groups));
-  const lengths = attention === 'gqa' ? g.scope('model/mask', () => emitGqaLengths(g, inputs.attentionMask)) : null;
-  const present: { key: Value; value: Value }[] = [];
-  const added: { key: Value; value: Value }[] = [];
+  const prepared = attention.prepare
+    ? g.scope('model/mask', () => attention.prepare?.(g, inputs.attentionMask))
+    : undefined;
+  const present: KeyValue[] = [];
+  const added: KeyValue[] = [];
   // The residual stream is `hidden` plus a pending addend; the fused form adds it inside the next norm (one node).
   let pending: Value | null = null;
   const norm = (scope: string, weight: Value): Value =>
@@ -109,7 +101,7 @@ export function emitDecoder(
     });
   model.weights.layers.forEach((layer, i) => {
     g.scope(`model/layers.${i}`, () => {
-      const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora, attention, lengths };
+      const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora, attention, prepared };
       const mask = config.layer_types[i] === 'sliding_attention' ? (masks.sliding ?? masks.full) : masks.full;
       const normed = norm('input_layernorm', weights.float(layer.input_layernorm));
       const attn = g.scope('self_attn', () => emitAttention(ctx, normed, mask, inputs.past?.[i] ?? null));
@@ -167,8 +159,8 @@ function applyRope(g: GraphBuilder, x: Value, rope: Rope, heads: number): Value 
 /**
  * Additive attention biases [B, 1, G*S, K] (0 = attend, dtype-min = masked), one per attention kind: causal with
  * bottom-right alignment (the S queries are the last S of the K keys) and attention_mask padding; sliding windows
- * also mask keys at or beyond `sliding_window` positions back. Rows repeat G times to match the GQA query layout of
- * the decomposed attention (G = 1 for Attention-23, which broadcasts the bias over heads).
+ * also mask keys at or beyond `sliding_window` positions back. Rows repeat `groups` times to match the attention's
+ * query layout (the decomposed form's G*S rows; 1 for kernels that broadcast the bias over heads).
  */
 function emitMasks(
   g: GraphBuilder,
@@ -209,21 +201,9 @@ interface LayerContext {
   index: number;
   rope: Rope;
   lora: LoraHooks | null;
-  attention: AttentionKind;
-  /** GQA's seqlens_k and total_sequence_length (attention 'gqa' only). */
-  lengths: GqaLengths | null;
-}
-
-interface GqaLengths {
-  seqlensK: Value; // [B] int32: K - 1 for every row (left padding is masked by the bias, not by a shorter length)
-  total: Value; // [] int32: K
-}
-
-/** K = attention_mask's width (past + virtual + new keys), as GroupQueryAttention wants it. */
-function emitGqaLengths(g: GraphBuilder, attentionMask: Value): GqaLengths {
-  const total = g.op.Cast(g.op.Squeeze(g.op.Shape(attentionMask, 1, 2), [0]), 'int32'); // []
-  const batch = g.op.Shape(attentionMask, 0, 1); // [1] = B
-  return { seqlensK: g.op.Expand(g.op.Sub(total, g.constant(tensor('int32', [], Int32Array.of(1)))), batch), total };
+  attention: AttentionBuilder;
+  /** What the attention's prepare() emitted for the graph. */
+  prepared: unknown;
 }
 
 /** nn.Linear (x W^T + b) plus the module's LoRA delta when the graph has a hook for it. */
@@ -245,67 +225,20 @@ function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear
   });
 }
 
-/**
- * Grouped-query attention: one GroupQueryAttention or Attention-23 node (ctx.attention), or decomposed without
- * copying K/V per head (the G query
- * heads of a kv head become G*S rows).
- */
+/** q/k/v projections with RoPE, the builder's attention, o_proj. */
 function emitAttention(
   ctx: LayerContext,
   x: Value,
   mask: Value,
-  past: { key: Value; value: Value } | null,
-): { output: Value; present: { key: Value; value: Value }; added: { key: Value; value: Value } } {
+  past: KeyValue | null,
+): { output: Value; present: KeyValue; added: KeyValue } {
   const { g, config, layer } = ctx;
-  const H = config.num_attention_heads;
-  const Hkv = config.num_key_value_heads;
-  const D = config.head_dim;
-  const G = H / Hkv;
-  const q3 = applyRope(g, linear(ctx, x, 'q_proj', layer.self_attn.q_proj), ctx.rope, H); // [B, S, H*D]
-  const k3 = applyRope(g, linear(ctx, x, 'k_proj', layer.self_attn.k_proj), ctx.rope, Hkv); // [B, S, Hkv*D]
-  const v3 = linear(ctx, x, 'v_proj', layer.self_attn.v_proj); // [B, S, Hkv*D]
-  const heads = (t: Value): Value => g.op.Transpose(g.op.Reshape(t, [0, 0, Hkv, D]), [0, 2, 1, 3]); // [B, Hkv, S, D]
-  const added = { key: k3, value: v3 }; // [B, S, Hkv*D]: the runner lays them out in its cache (no Transpose nodes)
-  if (ctx.attention === 'gqa') {
-    const lengths = ctx.lengths;
-    if (!past || !lengths) throw new BugError('GroupQueryAttention needs the cache buffers and lengths');
-    const y = g.op.GroupQueryAttention({
-      q: q3,
-      k: k3,
-      v: v3,
-      past,
-      seqlensK: lengths.seqlensK,
-      totalSequenceLength: lengths.total,
-      bias: mask,
-      heads: H,
-      kvHeads: Hkv,
-    }); // [B, S, H*D]
-    const [, key, value] = g.outputsOf(y); // [B, Hkv, max(K, capacity), D]: past then new; the runner keeps `added`
-    return {
-      output: linear(ctx, y, 'o_proj', layer.self_attn.o_proj),
-      present: { key: key as Value, value: value as Value },
-      added,
-    };
-  }
-  if (ctx.attention === 'onnx') {
-    const y = g.op.Attention({ q: q3, k: k3, v: v3, mask, past, heads: H, kvHeads: Hkv }); // [B, S, H*D]
-    const [, key, value] = g.outputsOf(y); // present_key / present_value [B, Hkv, K, D] when there is a past
-    const present = past && key && value ? { key, value } : { key: heads(k3), value: heads(v3) };
-    return { output: linear(ctx, y, 'o_proj', layer.self_attn.o_proj), present, added };
-  }
-  let key = heads(k3);
-  let value = heads(v3);
-  if (past) {
-    key = g.op.Concat([past.key, key], 2); // [B, Hkv, K, D]
-    value = g.op.Concat([past.value, value], 2);
-  }
-  // Query head h = kv * G + g (repeat_kv's order): [B, S, Hkv, G, D] -> [B, Hkv, G, S, D] -> [B, Hkv, G*S, D].
-  const grouped = g.op.Reshape(g.op.Transpose(g.op.Reshape(q3, [0, 0, Hkv, G, D]), [0, 2, 3, 1, 4]), [0, 0, -1, D]);
-  const scaled = g.op.Mul(grouped, g.constant(f32([], [1 / Math.sqrt(D)])));
-  const scores = g.op.Add(g.op.MatMul(scaled, g.op.Transpose(key, [0, 1, 3, 2])), mask); // [B, Hkv, G*S, K]
-  const context = g.op.MatMul(g.op.Softmax(scores, -1), value); // [B, Hkv, G*S, D]
-  const merged = g.op.Reshape(g.op.Transpose(g.op.Reshape(context, [0, 0, G, -1, D]), [0, 3, 1, 2, 4]), [0, 0, -1]); // [B, S, H*D]
-  return { output: linear(ctx, merged, 'o_proj', layer.self_attn.o_proj), present: { key, value }, added };
+  const q = applyRope(g, linear(ctx, x, 'q_proj', layer.self_attn.q_proj), ctx.rope, config.num_attention_heads); // [B, S, H*D]
+  const k = applyRope(g, linear(ctx, x, 'k_proj', layer.self_attn.k_proj), ctx.rope, config.num_key_value_heads); // [B, S, Hkv*D]
+  const v = linear(ctx, x, 'v_proj', layer.self_attn.v_proj); // [B, S, Hkv*D]
+  const { context, present } = ctx.attention.emit({ g, config, q, k, v, mask, past, prepared: ctx.prepared });
+  // added: [B, S, Hkv*D] as projected; the runner lays them out in its cache (no Transpose nodes)
+  return { output: linear(ctx, context, 'o_proj', layer.self_attn.o_proj), present, added: { key: k, value: v } };
 }
 
 /** down(silu(gate(x)) * up(x)). */

@@ -45,11 +45,17 @@ export {
   emitDecoder,
   emitLmHead,
   emitRmsNorm,
-  type AttentionKind,
   type DecoderInputs,
   type DecoderModel,
   type DecoderOutputs,
 } from './decoder-graph';
+export {
+  decomposedAttention,
+  splitHeads,
+  type AttentionBuilder,
+  type AttentionInputs,
+  type KeyValue,
+} from './attention';
 export { GraphWeights } from './graph-weights';
 export {
   addedName,

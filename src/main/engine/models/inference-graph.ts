@@ -3,7 +3,8 @@
 // adapter configuration. Decoding asks for the last position's logits only (num_logits_to_keep = 1).
 import { GraphBuilder, SLICE_END, type Graph, type Value } from '../graph';
 import { BugError } from '../../../shared/errors';
-import { emitDecoder, emitLmHead, type AttentionKind, type DecoderModel } from './decoder-graph';
+import { decomposedAttention, type AttentionBuilder } from './attention';
+import { emitDecoder, emitLmHead, type DecoderModel } from './decoder-graph';
 import { GraphWeights } from './graph-weights';
 import { declareLoraInputs, LORA_MODULES, type LoraModule } from './lora';
 
@@ -52,12 +53,10 @@ export interface InferenceGraphOptions {
    */
   cacheOutputs?: 'present' | 'appended';
   /**
-   * 'decomposed' (default): the training graph's attention; 'onnx': one Attention-23 node per layer, kept for
-   * comparison (bench/generate --variants: no faster at context 0, slower at 1,000 on ORT 1.30's CPU kernel);
-   * 'gqa': one com.microsoft.GroupQueryAttention per layer ('appended' cache kind only; a bench variant, decision
-   * 0007).
+   * The layers' attention (default decomposedAttention, the training graph's); one that reads the cache buffers itself
+   * needs the 'appended' cache kind.
    */
-  attention?: AttentionKind;
+  attention?: AttentionBuilder;
 }
 
 /**
@@ -74,12 +73,12 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const inputIds = g.input(INPUT_IDS, 'int64', [B, DIMS.sequence]);
   const attentionMask = g.input(ATTENTION_MASK, 'int64', [B, cached ? DIMS.total : DIMS.uncached]);
   const positionIds = g.input(POSITION_IDS, 'int64', [B, DIMS.sequence]);
-  const attention = options.attention ?? 'decomposed';
+  const attention = options.attention ?? decomposedAttention;
   const appended = cached && options.cacheOutputs === 'appended';
-  // GQA reads the used prefix of each buffer itself (from seqlens_k); its present outputs are not graph outputs.
-  if (attention === 'gqa' && !appended)
+  // Such an attention reads the used prefix of each buffer itself; its present outputs are not graph outputs.
+  if (attention.readsCacheBuffers && !appended)
     throw new BugError(
-      `GroupQueryAttention graphs have the 'appended' cache kind, not '${options.cacheOutputs ?? 'present'}'`,
+      `${attention.name} attention graphs have the 'appended' cache kind, not '${options.cacheOutputs ?? 'present'}'`,
     );
   const kvShape = [B, config.num_key_value_heads, appended ? DIMS.capacity : DIMS.past, config.head_dim];
   const pastInputs = cached
@@ -91,7 +90,7 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const softPrompt =
     options.softPrompt === false ? null : g.input(SOFT_PROMPT, 'float32', [DIMS.virtual, config.hidden_size]);
   let past = pastInputs;
-  if (pastInputs && appended && attention !== 'gqa') {
+  if (pastInputs && appended && !attention.readsCacheBuffers) {
     past = g.scope('past_key_values', () => {
       // P = K - T - n: the used prefix of each buffer, from the mask's width.
       let used = g.op.Sub(g.op.Shape(attentionMask, 1, 2), g.op.Shape(inputIds, 1, 2)); // [1]

@@ -6,7 +6,8 @@ import type { Int64Tensor, StepFunction, StepInput } from '../generate';
 import { positionIds as defaultPositionIds } from '../generate';
 import { encodeModel, tensor, type Tensor } from '../graph';
 import type { EngineSession, SessionCache } from '../runtime';
-import type { AttentionKind, DecoderModel } from './decoder-graph';
+import { decomposedAttention, type AttentionBuilder } from './attention';
+import type { DecoderModel } from './decoder-graph';
 import {
   addedName,
   ATTENTION_MASK,
@@ -54,18 +55,15 @@ export interface RunnerOptions {
    * one hooked session serves everything (rank-0 LoRA inputs for the base model).
    */
   baseSession?: boolean;
-  /**
-   * The inference graph's attention (default DEFAULT_ATTENTION); 'gqa' (com.microsoft.GroupQueryAttention, head size a
-   * multiple of 8) and 'onnx' (Attention-23) exist for benchmark comparisons.
-   */
-  attention?: AttentionKind;
+  /** The inference graph's attention (default DEFAULT_ATTENTION); benchmarks plug in their variants here. */
+  attention?: AttentionBuilder;
 }
 
 /**
- * The app's attention: the decomposed form. GroupQueryAttention (one node per layer) and Attention-23 are parity-tested
- * variants that measured no faster on the 2-core machine (decisions 0006, 0007); bench/generate --variants times them.
+ * The app's attention: the decomposed form. The one-node variants (GroupQueryAttention, Attention-23) measured no
+ * faster on the 2-core machine (decisions 0006, 0007) and live in bench/lib/attention-variants.ts.
  */
-export const DEFAULT_ATTENTION: AttentionKind = 'decomposed';
+export const DEFAULT_ATTENTION: AttentionBuilder = decomposedAttention;
 
 export class ModelRunner {
   private hooked: Promise<EngineSession> | null;
@@ -74,7 +72,7 @@ export class ModelRunner {
     readonly model: RunnerModel,
     private readonly sessions: SessionCache,
     readonly loraTargets: readonly LoraModule[],
-    readonly attention: AttentionKind,
+    readonly attention: AttentionBuilder,
     /** The base-only session, or null when spec-less runs use the hooked one. */
     private readonly base: EngineSession | null,
     hooked: EngineSession | null,
@@ -86,10 +84,10 @@ export class ModelRunner {
   static kind(
     loraTargets: readonly LoraModule[],
     softPrompt: boolean,
-    attention: AttentionKind,
+    attention: AttentionBuilder,
     weights: WeightFormat = 'stored',
   ): string {
-    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention};weights=${weights}`;
+    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention.name};weights=${weights}`;
   }
 
   /** Gets or creates the session(s); the cache owns them (release them there). */
@@ -126,7 +124,7 @@ export class ModelRunner {
     model: RunnerModel,
     sessions: SessionCache,
     loraTargets: readonly LoraModule[],
-    attention: AttentionKind,
+    attention: AttentionBuilder,
   ): Promise<EngineSession> {
     return sessions.get(
       { model: model.contentHash, kind: ModelRunner.kind(loraTargets, true, attention, model.weightFormat) },
