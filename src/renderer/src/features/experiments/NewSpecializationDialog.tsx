@@ -109,6 +109,31 @@ export function NewSpecializationDialog({
   });
   const testId = (id: string) => ({ htmlInput: { 'data-testid': id } });
   const selectTestId = (id: string) => ({ select: { SelectDisplayProps: { 'data-testid': id } as object } });
+  const adapterSelect = (
+    key: 'loraAdapterId' | 'softPromptAdapterId',
+    label: string,
+    list: typeof loras,
+    help: string,
+    testId: string,
+  ) => (
+    <TextField
+      select
+      label={label}
+      size="small"
+      fullWidth
+      value={form[key]}
+      onChange={(e) => chooseAdapter(key, e.target.value)}
+      {...field(key, help)}
+      slotProps={selectTestId(testId)}
+    >
+      <MenuItem value="">None</MenuItem>
+      {list.map((a) => (
+        <MenuItem key={a.id} value={a.id}>
+          {a.name} ({a.method})
+        </MenuItem>
+      ))}
+    </TextField>
+  );
 
   return (
     <Dialog open onClose={onClose} maxWidth="md" fullWidth onKeyDown={onKeyDown} data-testid="specialization-dialog">
@@ -151,50 +176,24 @@ export function NewSpecializationDialog({
             </TextField>
           </Stack>
           <Stack direction="row" spacing={2}>
-            <TextField
-              select
-              label="LoRA adapter"
-              size="small"
-              fullWidth
-              value={form.loraAdapterId}
-              onChange={(e) => chooseAdapter('loraAdapterId', e.target.value)}
-              {...field(
-                'loraAdapterId',
-                loras.length === 0
-                  ? 'No LoRA adapters for this model yet (train one in Adapters)'
-                  : 'Adapters of this model with a LoRA part',
-              )}
-              slotProps={selectTestId('spec-lora')}
-            >
-              <MenuItem value="">None</MenuItem>
-              {loras.map((a) => (
-                <MenuItem key={a.id} value={a.id}>
-                  {a.name} ({a.method})
-                </MenuItem>
-              ))}
-            </TextField>
-            <TextField
-              select
-              label="Soft prompt"
-              size="small"
-              fullWidth
-              value={form.softPromptAdapterId}
-              onChange={(e) => chooseAdapter('softPromptAdapterId', e.target.value)}
-              {...field(
-                'softPromptAdapterId',
-                softPrompts.length === 0
-                  ? 'No soft prompts for this model yet'
-                  : 'Adapters of this model with a soft prompt',
-              )}
-              slotProps={selectTestId('spec-soft-prompt')}
-            >
-              <MenuItem value="">None</MenuItem>
-              {softPrompts.map((a) => (
-                <MenuItem key={a.id} value={a.id}>
-                  {a.name} ({a.method})
-                </MenuItem>
-              ))}
-            </TextField>
+            {adapterSelect(
+              'loraAdapterId',
+              'LoRA adapter',
+              loras,
+              loras.length === 0
+                ? 'No LoRA adapters for this model yet (train one in Adapters)'
+                : 'Adapters of this model with a LoRA part',
+              'spec-lora',
+            )}
+            {adapterSelect(
+              'softPromptAdapterId',
+              'Soft prompt',
+              softPrompts,
+              softPrompts.length === 0
+                ? 'No soft prompts for this model yet'
+                : 'Adapters of this model with a soft prompt',
+              'spec-soft-prompt',
+            )}
           </Stack>
           <Stack direction="row" spacing={2}>
             <TextField
