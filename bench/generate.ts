@@ -144,7 +144,8 @@ async function main(): Promise<void> {
   } else {
     log(
       args.torch
-        ? 'torch reference: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)'
+        ? 'torch reference: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch ' +
+            'libopenblas0-pthread)'
         : 'torch reference: skipped',
     );
   }

@@ -337,7 +337,8 @@ async function main(): Promise<void> {
       `tok/s: medians over ${a.rounds} rounds; /torch: median of the per-round ratios (each round runs Dovetail, then PyTorch); RSS: the highest round.`,
     );
   log(
-    'targets: LoRA and soft-prompt tok/s >= 2x torch 2.x; peak RSS <= torch. The machine is shared: compare ratios of one run.',
+    'targets: LoRA and soft-prompt tok/s >= 2x torch 2.x; peak RSS <= torch. The machine is shared: compare ratios ' +
+      'of one run.',
   );
   log(`end: ${loadLine()}`);
 }

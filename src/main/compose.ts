@@ -186,7 +186,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     models: generation,
     generation,
     renderer,
-    adapters: { record: (id): AdapterRecord => adapters.record(id) }, // constructed below (it renders datasets through templates)
+    // constructed below (it renders datasets through templates)
+    adapters: { record: (id): AdapterRecord => adapters.record(id) },
   });
   const overlap = new OverlapIndex({ datasets });
   const adapters: AdaptersService = new AdaptersService({

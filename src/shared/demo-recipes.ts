@@ -44,6 +44,8 @@ export const DEMO_RECIPES: Readonly<Partial<Record<(typeof BUNDLED_DATASETS)[num
       { kind: 'json_fields', fields: ['category', 'priority'] },
       { kind: 'classification', field: 'priority', name: 'Priority accuracy' },
     ],
-    note: 'A LoRA (r 16 on every projection) and a soft prompt trained together for one epoch: 81.5% category accuracy (95% CI 78.0-85.3) on the test split, against 0% for the base model with the same template.',
+    note:
+      'A LoRA (r 16 on every projection) and a soft prompt trained together for one epoch: 81.5% category ' +
+      'accuracy (95% CI 78.0-85.3) on the test split, against 0% for the base model with the same template.',
   },
 };

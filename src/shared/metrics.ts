@@ -147,7 +147,8 @@ export const MetricSpec = z.discriminatedUnion(
   ],
   {
     error:
-      'kind must be one of exact_match, contains, regex, json_valid, json_schema, json_fields, classification, chrf, rouge_l, length',
+      'kind must be one of exact_match, contains, regex, json_valid, json_schema, json_fields, classification, ' +
+      'chrf, rouge_l, length',
   },
 );
 /** A spec with defaults filled in (what scoring uses). */

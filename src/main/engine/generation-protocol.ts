@@ -117,8 +117,10 @@ export const generationMethods = {
         adapter: AdapterTensors.nullable().default(null),
         /** [n, C] virtual-token embeddings (PEFT prompt_embeddings). */
         softPrompt: FloatTensor.nullable().default(null),
-        /** Adapter folders (PEFT + Dovetail layout) read by the worker, instead of `adapter` / `softPrompt` tensors: one
-         * giving the LoRA and one the soft prompt, or one giving both. */
+        /**
+         * Adapter folders (PEFT + Dovetail layout) read by the worker, instead of `adapter` / `softPrompt` tensors:
+         * one giving the LoRA and one the soft prompt, or one giving both.
+         */
         adapterFolders: z.array(AdapterFolderRef).max(2).default([]),
         stream: z.boolean().default(true),
       })

@@ -30,7 +30,8 @@ export async function runAudit(
   o.log(
     `Audit chain of ${current.path} is intact: ${result.checked} entries.`,
     `Head: entry ${result.head.seq}, hash ${result.head.hash}`,
-    'Keep the head elsewhere: a later head must continue from it (a rewrite of the whole log by someone with the file is only caught that way).',
+    'Keep the head elsewhere: a later head must continue from it (a rewrite of the whole log by someone with the ' +
+      'file is only caught that way).',
   );
   return 0;
 }

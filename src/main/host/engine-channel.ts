@@ -1,6 +1,5 @@
 // The pipe between the engine host and its worker, whatever carries it: a child process or a worker thread (plain
-// Node, here) or an Electron utilityProcess (src/main/ipc/utility-engine-channel.ts). Messages are cloned, never
-// shared.
+// Node, here) or an Electron utilityProcess (src/main/ipc/utility-engine-channel.ts). Messages are cloned, not shared.
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { HostMessage } from '../engine/protocol';

@@ -108,7 +108,8 @@ export class ReviewShareServer {
     const header = req.headers[HTTP_ROUTES.tokenHeader];
     const share = typeof header === 'string' && header !== '' ? this.resolveToken(header) : undefined;
     if (!share) {
-      if (typeof header === 'string' && header !== '') this.throttle.fail(remoteOf(req)); // only a wrong token is a guess
+      // only a wrong token is a guess
+      if (typeof header === 'string' && header !== '') this.throttle.fail(remoteOf(req));
       sendJson(
         res,
         401,

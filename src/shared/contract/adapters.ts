@@ -1,6 +1,5 @@
 // The adapters service: training jobs (LoRA and/or soft prompt on rendered rows; estimate, pause, resume, cancel,
-// progress) and the registered adapter versions with their lineage, active-check and vLLM reports; PEFT import and
-// export.
+// progress) and the registered adapter versions with lineage, active-check and vLLM reports; PEFT import and export.
 import { z } from 'zod';
 import { DEFAULT_TARGET_MODULES, LORA_MODULES, MAX_LORA_RANK, MAX_VIRTUAL_TOKENS } from '../lora';
 import { defineService, method } from './define';

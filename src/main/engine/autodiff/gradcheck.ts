@@ -1,6 +1,5 @@
 // Gradient checks (docs/style.md, "every op has an oracle test"): the analytic gradients of the emitted backward graph
-// against central finite differences of the forward graph, both computed by onnxruntime, on inputs drawn from a seeded
-// PRNG.
+// against central finite differences of the forward graph, both run by onnxruntime, on inputs from a seeded PRNG.
 import { BugError } from '../../../shared/errors';
 import {
   GraphBuilder,

@@ -1,6 +1,5 @@
 // VJPs of the shape-moving ops (graph/ops-shape.ts): Gather (ScatterND into zeros), Reshape, Concat (Slice of dY),
-// Slice (dY padded back with zeros by Concat), Unsqueeze/Squeeze, Expand (broadcast reduction). Part of the table in
-// vjp.ts.
+// Slice (dY padded back with zeros by Concat), Unsqueeze/Squeeze, Expand (broadcast reduction). Part of vjp.ts's table.
 import { BugError } from '../../../shared/errors';
 import { SLICE_END, i64, type Dim, type GraphBuilder, type OpName, type Value } from '../graph';
 import { addDims, subDims } from '../graph/dims';
@@ -40,7 +39,8 @@ const gather: Vjp = (c) => {
       : g.op.Transpose(c.dY, [...range(axis, axis + q), ...range(0, axis), ...range(axis + q, rank - 1 + q)]);
   const vScalar = typeof V === 'number' ? int64Scalar(g, V) : g.op.Gather(g.op.Shape(data), int64Scalar(g, axis)); // []
   let idx = indices.dtype === 'int64' ? indices : g.op.Cast(indices, 'int64');
-  idx = g.op.Where(g.op.Less(idx, int64Scalar(g, 0)), g.op.Add(idx, vScalar), idx); // negative indices count from the end
+  // negative indices count from the end
+  idx = g.op.Where(g.op.Less(idx, int64Scalar(g, 0)), g.op.Add(idx, vScalar), idx);
   const zeros = g.op.Expand(scalar(g, dY.dtype, 0), dimsValue(g, [V, ...rest], [data])); // [V, pre..., post...]
   const dData = g.op.ScatterND(zeros, g.op.Unsqueeze(idx, [-1]), dY, 'add'); // [V, pre..., post...]
   if (axis === 0) return [dData, null];

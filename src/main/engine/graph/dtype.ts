@@ -1,6 +1,5 @@
 // Element types of graph values and tensors, named as onnxruntime's JS API names them, with their ONNX
-// TensorProto.DataType codes. bfloat16 exists only inside graphs: it cannot cross the JS boundary (ORT has no bf16
-// tensor).
+// TensorProto.DataType codes. bfloat16 exists only inside graphs: ORT's JS API has no bf16 tensor to cross with.
 export const DTYPES = {
   float32: { onnx: 1, bytes: 4, float: true },
   uint8: { onnx: 2, bytes: 1, float: false },

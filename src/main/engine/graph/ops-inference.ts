@@ -234,7 +234,8 @@ export const inferenceOps = {
       ]);
       if (bias && bias.shape.length !== 4)
         fail(`attention_bias must be [B, 1, S, total], got ${formatShape(bias.shape)}`);
-      const present = [q.shape[0] as Dim, Hkv, UNKNOWN_DIM, D ?? (pastKey.shape[3] as Dim)]; // max(total, P): data-dependent
+      // present [B, Hkv, max(total, P), D]: the third dim is data-dependent
+      const present = [q.shape[0] as Dim, Hkv, UNKNOWN_DIM, D ?? (pastKey.shape[3] as Dim)];
       return [
         { dtype: q.dtype, shape: q.shape },
         { dtype: q.dtype, shape: present },

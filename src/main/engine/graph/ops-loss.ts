@@ -1,6 +1,5 @@
 // Ops of the cross-entropy loss and of index-driven gradients (SoftmaxCrossEntropyLoss; GatherElements/ScatterElements
-// and GatherND/ScatterND, each pair the other's VJP), after the ONNX spec: the loss and the Gather VJP build no
-// one-hot.
+// and GatherND/ScatterND, each pair the other's VJP), after the ONNX spec: no one-hot in the loss or Gather's VJP.
 import { attr, type Attrs, type Value } from './ir';
 import { T, axesOf, defineOp, fail, input, intAttr, requireDType, sameDType } from './op-def';
 import { formatShape, sameShape, type Dim } from './shape';

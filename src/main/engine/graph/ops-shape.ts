@@ -1,6 +1,5 @@
 // Shape-moving ops of the op table (Shape, Gather, Reshape, Concat, Slice, Unsqueeze, Squeeze, Expand, Range), after
-// the ONNX spec. Small int64 results carry their (possibly symbolic) contents, so shapes computed in the graph stay
-// known.
+// the ONNX spec. Small int64 results carry their (possibly symbolic) contents, so shapes computed in graphs stay known.
 import { attr, type Value } from './ir';
 import { addDims, divideDims, subDims } from './dims';
 import {

@@ -81,7 +81,8 @@ export class ChatTemplate {
       // The template's own raise_exception('...') says what it needs of the conversation.
       const hint =
         f.code === 'template-render'
-          ? 'Check the message roles and their order (many templates need alternating user and assistant turns), or use raw completion mode.'
+          ? 'Check the message roles and their order (many templates need alternating user and assistant turns), or ' +
+            'use raw completion mode.'
           : `${f.hint} ${FIX_HINT}`;
       const what = f.message.startsWith(RAISED)
         ? `refuses this conversation: ${f.message.slice(RAISED.length)}`

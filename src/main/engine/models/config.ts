@@ -144,7 +144,8 @@ export function parseDecoderConfig(json: unknown, where = 'config.json'): Decode
       field,
       missing ? 'is missing' : describeIssues(parsed.error),
       'Compare config.json with the original checkpoint; every LlamaForCausalLM, Qwen2ForCausalLM and ' +
-        'MistralForCausalLM config has vocab_size, hidden_size, intermediate_size, num_hidden_layers and num_attention_heads.',
+        'MistralForCausalLM config has vocab_size, hidden_size, intermediate_size, num_hidden_layers and ' +
+        'num_attention_heads.',
     );
   }
   const raw = parsed.data as RawConfig;

@@ -68,7 +68,8 @@ export function emitDecoder(
     ({ hidden, positions } = g.scope('soft_prompt', () => {
       const batch = g.op.Shape(inputs.inputIds, 0, 1); // [1] = B
       const n = g.op.Shape(soft, 0, 1); // [1] = n
-      const rows = g.op.Expand(g.op.Unsqueeze(soft, [0]), g.op.Concat([batch, g.op.Constant(i64([2], [1, 1]))], 0)); // [B, n, C]
+      // rows [B, n, C]: the virtual tokens for every row
+      const rows = g.op.Expand(g.op.Unsqueeze(soft, [0]), g.op.Concat([batch, g.op.Constant(i64([2], [1, 1]))], 0));
       const range = g.op.Range(g.constant(i64([], [0])), g.op.Squeeze(n, [0]), g.constant(i64([], [1]))); // [n]
       const softPositions = g.op.Expand(g.op.Unsqueeze(range, [0]), g.op.Concat([batch, n], 0)); // [B, n]
       return { hidden: g.op.Concat([rows, tokens], 1), positions: g.op.Concat([softPositions, inputs.positionIds], 1) };
@@ -178,7 +179,8 @@ function emitMasks(
   const padding = g.op.Unsqueeze(g.op.Cast(attentionMask, 'bool'), [1, 2]); // [B, 1, 1, K]
   const causal = g.op.LessOrEqual(keyIndex, queryIndex); // [S, K]
   const bias = (allowed: Value): Value => {
-    const b = g.op.Where(g.op.And(allowed, padding), g.constant(f32([], [0])), g.constant(f32([], [MASKED]))); // [B, 1, S, K]
+    // b [B, 1, S, K]
+    const b = g.op.Where(g.op.And(allowed, padding), g.constant(f32([], [0])), g.constant(f32([], [MASKED])));
     return groups === 1
       ? b
       : g.op.Concat(
@@ -232,13 +234,14 @@ function emitAttention(
   mask: Value,
   past: KeyValue | null,
 ): { output: Value; present: KeyValue; added: KeyValue } {
-  const { g, config, layer } = ctx;
-  const q = applyRope(g, linear(ctx, x, 'q_proj', layer.self_attn.q_proj), ctx.rope, config.num_attention_heads); // [B, S, H*D]
-  const k = applyRope(g, linear(ctx, x, 'k_proj', layer.self_attn.k_proj), ctx.rope, config.num_key_value_heads); // [B, S, Hkv*D]
-  const v = linear(ctx, x, 'v_proj', layer.self_attn.v_proj); // [B, S, Hkv*D]
+  const { g, config } = ctx;
+  const attn = ctx.layer.self_attn;
+  const q = applyRope(g, linear(ctx, x, 'q_proj', attn.q_proj), ctx.rope, config.num_attention_heads); // [B, S, H*D]
+  const k = applyRope(g, linear(ctx, x, 'k_proj', attn.k_proj), ctx.rope, config.num_key_value_heads); // [B, S, Hkv*D]
+  const v = linear(ctx, x, 'v_proj', attn.v_proj); // [B, S, Hkv*D]
   const { context, present } = ctx.attention.emit({ g, config, q, k, v, mask, past, prepared: ctx.prepared });
   // added: [B, S, Hkv*D] as projected; the runner lays them out in its cache (no Transpose nodes)
-  return { output: linear(ctx, context, 'o_proj', layer.self_attn.o_proj), present, added: { key: k, value: v } };
+  return { output: linear(ctx, context, 'o_proj', attn.o_proj), present, added: { key: k, value: v } };
 }
 
 /** down(silu(gate(x)) * up(x)). */

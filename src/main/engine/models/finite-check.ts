@@ -65,8 +65,10 @@ export async function assertFinite(
       where: tensor.path,
       hint:
         what === 'model'
-          ? 'The weights are damaged (or the checkpoint was saved after training diverged); download or copy the model again.'
-          : 'The adapter was saved after its training diverged (NaN/Inf weights); train it again with a lower learning rate, or export it again.',
+          ? 'The weights are damaged (or the checkpoint was saved after training diverged); download or copy the ' +
+            'model again.'
+          : 'The adapter was saved after its training diverged (NaN/Inf weights); train it again with a lower ' +
+            'learning rate, or export it again.',
       code: what === 'model' ? 'model-nonfinite' : 'adapter-nonfinite',
     },
   );

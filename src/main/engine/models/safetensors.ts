@@ -236,7 +236,9 @@ export async function readTensorIndex(modelFolder: string): Promise<TensorIndex>
         `No weights: neither ${SAFETENSORS_FILE} nor ${SAFETENSORS_INDEX_FILE} is in the model folder.`,
         {
           where: folder,
-          hint: 'Dovetail reads safetensors weights. Convert PyTorch .bin checkpoints with transformers (save_pretrained(safe_serialization=True)).',
+          hint:
+            'Dovetail reads safetensors weights. Convert PyTorch .bin checkpoints with transformers ' +
+            '(save_pretrained(safe_serialization=True)).',
           code: 'model-safetensors',
         },
       );

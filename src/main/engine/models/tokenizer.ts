@@ -176,7 +176,8 @@ export async function loadTokenizer(folder: string): Promise<ModelTokenizer> {
     const path = join(folder, name);
     const hint =
       name === 'tokenizer.json'
-        ? 'Dovetail needs the fast tokenizer file tokenizer.json (tokenizer.model alone is not enough); save the tokenizer with transformers AutoTokenizer.save_pretrained.'
+        ? 'Dovetail needs the fast tokenizer file tokenizer.json (tokenizer.model alone is not enough); save the ' +
+          'tokenizer with transformers AutoTokenizer.save_pretrained.'
         : 'tokenizer_config.json holds the special tokens and chat template; copy it from the original checkpoint.';
     return parseJsonBytes(await readRequiredFile(path, hint), path);
   };

@@ -101,8 +101,10 @@ export function mapDecoderWeights(
       where,
       hint:
         missing.length > 0 && mismatched.length === 0 && missing.every((n) => n === 'lm_head.weight')
-          ? 'lm_head.weight is missing: if the model ties its embeddings, config.json should say "tie_word_embeddings": true.'
-          : 'config.json and the safetensors files come from different checkpoints, or a file is incomplete; copy the checkpoint again.',
+          ? 'lm_head.weight is missing: if the model ties its embeddings, config.json should say ' +
+            '"tie_word_embeddings": true.'
+          : 'config.json and the safetensors files come from different checkpoints, or a file is incomplete; copy ' +
+            'the checkpoint again.',
       code: 'model-weights',
     });
   }

@@ -73,7 +73,8 @@ export async function probeProvider(name: ExecutionProvider): Promise<ProviderPr
 
 export async function probeProviders(): Promise<ProviderProbe[]> {
   const probes: ProviderProbe[] = [];
-  for (const name of EXECUTION_PROVIDERS) probes.push(await probeProvider(name)); // one at a time: GPU drivers dislike races
+  // one at a time: GPU drivers dislike races
+  for (const name of EXECUTION_PROVIDERS) probes.push(await probeProvider(name));
   return probes;
 }
 

@@ -1,5 +1,5 @@
-// An onnxruntime InferenceSession with one owner (docs/style.md, "own every resource"): created from model bytes on the
-// worker's execution provider (CPU when that one fails, recorded), run with engine Tensors, released exactly once by
+// An onnxruntime InferenceSession with one owner (docs/style.md, "own every resource"): created from model bytes on
+// the worker's execution provider (CPU when that one fails, recorded), run with engine Tensors, released once by
 // dispose().
 import { InferenceSession, type Tensor as OrtTensor } from 'onnxruntime-node';
 import { BugError } from '../../../shared/errors';

@@ -91,7 +91,9 @@ export async function assertAdapterActive(
       `The adapter changes nothing: max |Δlogit| ${report.maxAbsDelta.toExponential(2)} over ${report.positions} canary positions (threshold ${report.threshold}).`,
       {
         where: options.name,
-        hint: 'A LoRA whose lora_B weights are all zero (as freshly initialised) or with lora_alpha 0 has no effect. Train it for more steps or with a higher learning rate, or import the trained weights.',
+        hint:
+          'A LoRA whose lora_B weights are all zero (as freshly initialised) or with lora_alpha 0 has no ' +
+          'effect. Train it for more steps or with a higher learning rate, or import the trained weights.',
         code: 'adapter-inactive',
       },
     );

@@ -1,6 +1,5 @@
 // Data collation: rendered (prompt, target) pairs -> token ids with labels on the target part only (-100 elsewhere),
-// right-padded batches with attention masks, and the HF-shifted target rows the loss reads. Over-long rows are
-// reported.
+// right-padded batches with attention masks, the HF-shifted target rows the loss reads. Over-long rows are reported.
 import { BugError } from '../../../shared/errors';
 import { i64, type Tensor } from '../graph';
 

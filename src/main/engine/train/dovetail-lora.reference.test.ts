@@ -1,8 +1,7 @@
 // A LoRA trained in Dovetail on the tiny model loads in the PyTorch reference and gives the same logits, checked
 // through a fixture so CI needs no torch: __fixtures__/dovetail-lora/adapter/ is the PEFT folder Dovetail's
 // trainer wrote (tools/reference/train_dovetail_lora.ts), expected.safetensors is PyTorch's logits with it loaded
-// (tools/reference/check_dovetail_lora.py). Here: Dovetail's logits with that folder match them, and re-training gives
-// it.
+// (tools/reference/check_dovetail_lora.py). Here: Dovetail's logits with that folder match them; re-training gives it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

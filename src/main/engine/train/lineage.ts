@@ -87,7 +87,9 @@ export async function verifyLineageFiles(folder: string, lineage: Lineage): Prom
     if (actual !== expected) {
       throw new UserError(`${rel} ${bytes === null ? 'is missing' : 'changed'} since ${LINEAGE_FILE} recorded it.`, {
         where: path,
-        hint: 'The adapter folder was modified after it was saved; restore it, or delete dovetail_adapter.json to import it as a plain PEFT adapter.',
+        hint:
+          'The adapter folder was modified after it was saved; restore it, or delete dovetail_adapter.json to ' +
+          'import it as a plain PEFT adapter.',
         code: 'adapter-modified',
       });
     }

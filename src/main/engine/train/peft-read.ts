@@ -106,8 +106,10 @@ async function readWeightsHeader(folder: string): Promise<{ path: string; tensor
         {
           where: join(folder, ADAPTER_BIN_FILE),
           hint:
-            'Convert it once in Python: PeftModel.from_pretrained(base_model, folder).save_pretrained(out_folder) writes safetensors, ' +
-            'or: from safetensors.torch import save_file; save_file(torch.load("adapter_model.bin"), "adapter_model.safetensors", metadata={"format": "pt"}).',
+            'Convert it once in Python: PeftModel.from_pretrained(base_model, folder).save_pretrained(out_folder) ' +
+            'writes safetensors, ' +
+            'or: from safetensors.torch import save_file; save_file(torch.load("adapter_model.bin"), ' +
+            '"adapter_model.safetensors", metadata={"format": "pt"}).',
           code: 'adapter-bin',
         },
       );
@@ -161,7 +163,8 @@ async function readLora(
       throw weightsError(
         path,
         info.name,
-        'is not a LoRA key of a Llama-family model (expected base_model.model.model.layers.{i}.{self_attn|mlp}.{module}.lora_{A|B}.weight)',
+        'is not a LoRA key of a Llama-family model (expected ' +
+          'base_model.model.model.layers.{i}.{self_attn|mlp}.{module}.lora_{A|B}.weight)',
         'Use an adapter saved by PEFT for this architecture.',
       );
     if (key.layer >= model.num_hidden_layers)

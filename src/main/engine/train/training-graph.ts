@@ -1,6 +1,5 @@
 // The training graph of a Llama-family checkpoint: the inference forward (models/decoder-graph.ts, full sequence, no
-// KV cache), the masked cross-entropy (loss.ts) and its backward (autodiff) for the LoRA A/B and soft-prompt inputs
-// only.
+// KV cache), the masked cross-entropy (loss.ts) and its backward (autodiff) for the LoRA A/B and soft prompt only.
 import { BugError } from '../../../shared/errors';
 import { buildBackward, gradName } from '../autodiff';
 import { GraphBuilder, tensor, type Graph, type Tensor, type Value } from '../graph';

@@ -1,6 +1,5 @@
 // The worker's loaded-model cache in-process (real ORT sessions): LRU of 2, held models never evicted, unload while
-// in use releases the sessions when the last request ends, failed loads are not cached, a changed weight format
-// reloads.
+// in use releases the sessions when the last request ends, failed loads are not cached, a new weight format reloads.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -77,7 +77,8 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
   const all = tally(coded, names.length);
   if (prior === 0 && !stronglyConnected(all)) {
     throw new UserError(
-      'Bradley-Terry strengths are not defined for these battles: some player never won or never lost against the rest.',
+      'Bradley-Terry strengths are not defined for these battles: some player never won or never lost against the ' +
+        'rest.',
       {
         hint: 'Collect more comparisons, or use a prior above 0 to shrink strengths toward equal.',
         code: 'bradley-terry-undefined',

@@ -421,8 +421,8 @@ export const workspaceMigrations: readonly Migration[] = [
     version: 13,
     name: 'reports',
     // Every report produced, kept as its document (canonical JSON, checked by zod on read) so it re-renders in any
-    // format and its lineage can be verified later. subject/against name what it reports on as they were named then; notes are the
-    // caller's own sections (the demo's training summary), kept so a re-generated report has them too.
+    // format and its lineage can be verified later. subject/against name what it reports on as they were named then;
+    // notes are the caller's own sections (the demo's training summary), kept so a re-generated report has them too.
     up: `
       CREATE TABLE reports (
         id            TEXT PRIMARY KEY,

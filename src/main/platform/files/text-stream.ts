@@ -129,7 +129,8 @@ export async function* lines(
 function tooLong(line: number, maxChars: number): TextReadFailure {
   return new TextReadFailure(
     `is longer than ${formatBytes(maxChars)} (reading stopped there)`,
-    'Each line must hold one record. Check that the file is JSON Lines (one JSON object per line) and not one huge value.',
+    'Each line must hold one record. Check that the file is JSON Lines (one JSON object per line) and not one huge ' +
+      'value.',
     line,
   );
 }

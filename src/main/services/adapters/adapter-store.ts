@@ -30,7 +30,8 @@ interface Row {
 }
 
 const COLUMNS =
-  'id, name, model_id, base_content_hash, method, source, folder, job_id, final_loss, final_val_loss, reports, history, created_at';
+  'id, name, model_id, base_content_hash, method, source, folder, job_id, final_loss, final_val_loss, reports, ' +
+  'history, created_at';
 const Reports = z.object({ check: AdapterCheck, vllm: VllmCompatibility });
 const Source = z.enum(['trained', 'imported']);
 

@@ -502,7 +502,9 @@ export function inactive(maxAbsDelta: number, where: string): UserError {
     {
       code: 'adapter-inactive',
       where,
-      hint: 'A LoRA whose lora_B weights are all zero (as freshly initialised) has no effect. Train it for more steps or with a higher learning rate.',
+      hint:
+        'A LoRA whose lora_B weights are all zero (as freshly initialised) has no effect. Train it for more ' +
+        'steps or with a higher learning rate.',
     },
   );
 }

@@ -51,7 +51,8 @@ export class JobStore {
     const r = toRow(job);
     this.db
       .prepare(
-        'UPDATE training_jobs SET state = @state, progress = @progress, history = @history, error = @error, adapter_id = @adapter_id, updated_at = @updated_at WHERE id = @id',
+        'UPDATE training_jobs SET state = @state, progress = @progress, history = @history, error = @error, ' +
+          'adapter_id = @adapter_id, updated_at = @updated_at WHERE id = @id',
       )
       .run({
         id: r.id,

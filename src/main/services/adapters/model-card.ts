@@ -84,7 +84,8 @@ export function modelCard(f: CardFacts): string {
     'model = AutoPeftModelForCausalLM.from_pretrained("path/to/this/folder")',
     '```',
     '',
-    'The base model is loaded from base_model_name_or_path; edit it in adapter_config.json if the model lives elsewhere.',
+    'The base model is loaded from base_model_name_or_path; edit it in adapter_config.json if the model lives ' +
+      'elsewhere.',
     'dovetail_adapter.json holds the same lineage for Dovetail (PEFT and vLLM ignore it).',
     '',
   ];

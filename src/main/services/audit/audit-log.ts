@@ -51,7 +51,8 @@ export function appendEntry(db: SqlDatabase, draft: AuditDraft): AuditEntry {
       entry.hash,
     );
     db.prepare(
-      'INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+      'INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE ' +
+        'SET seq = excluded.seq, hash = excluded.hash',
     ).run(seq, entry.hash);
     return entry;
   });

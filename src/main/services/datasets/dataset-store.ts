@@ -82,7 +82,8 @@ export class DatasetStore {
         content_hash: string;
         created_at: string;
       }>(
-        'SELECT id, dataset_id, version, message, row_count, content_hash, created_at FROM dataset_versions ORDER BY version DESC',
+        'SELECT id, dataset_id, version, message, row_count, content_hash, created_at FROM dataset_versions ' +
+          'ORDER BY version DESC',
       )
       .all();
     return datasets.map((d) => ({
@@ -125,7 +126,8 @@ export class DatasetStore {
   latestVersionIdByName(name: string): string | undefined {
     return this.db
       .prepare<{ id: string }>(
-        'SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? ORDER BY v.version DESC LIMIT 1',
+        'SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? ' +
+          'ORDER BY v.version DESC LIMIT 1',
       )
       .get(name)?.id;
   }
@@ -196,7 +198,8 @@ function rowFilter(versionId: string, query: RowQuery): { where: string; args: S
   if (query.onlyDuplicates) {
     // Both sides of each duplicate group: the repeats and the first row they repeat.
     clauses.push(
-      'EXISTS (SELECT 1 FROM dataset_rows d WHERE d.version_id = r.version_id AND d.input_hash = r.input_hash AND d.idx <> r.idx)',
+      'EXISTS (SELECT 1 FROM dataset_rows d WHERE d.version_id = r.version_id AND d.input_hash = r.input_hash ' +
+        'AND d.idx <> r.idx)',
     );
   }
   return { where: clauses.join(' AND '), args };

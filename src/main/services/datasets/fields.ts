@@ -80,7 +80,8 @@ export function planMapping(mapping: readonly FieldMapping[]): MappingPlan {
 
 /** Maps one record; a string is the reason it cannot be imported (the caller adds file and line). */
 export function mapRecord(plan: MappingPlan, record: Readonly<Record<string, unknown>>): MappedRow | string {
-  const data: Record<string, unknown> = {}; // stored names are never reserved (planMapping), so plain assignment is safe
+  // stored names are never reserved (planMapping), so plain assignment is safe
+  const data: Record<string, unknown> = {};
   for (const f of plan.fields) {
     // Own properties only: a row without a "constructor" column must not read Object's constructor.
     const value = Object.hasOwn(record, f.source) ? record[f.source] : undefined;

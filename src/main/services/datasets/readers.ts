@@ -90,7 +90,8 @@ export function openReader(path: string, format: DataFormat, maxBytes = MAX_DATA
 }
 
 const JSON_ARRAY_HINT =
-  'JSON Lines holds one JSON object per line. Convert the array first, for example with `jq -c ".[]" data.json > data.jsonl`, then import the .jsonl file.';
+  'JSON Lines holds one JSON object per line. Convert the array first, for example with `jq -c ".[]" data.json > ' +
+  'data.jsonl`, then import the .jsonl file.';
 
 async function* jsonlItems(source: TextSource): AsyncGenerator<ReadItem, void, undefined> {
   let bytesEnd = 0;

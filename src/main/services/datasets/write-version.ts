@@ -81,7 +81,8 @@ export function writeVersion(
     });
 
     const insert = db.prepare(
-      'INSERT INTO dataset_rows (version_id, idx, key, split, file, line, data, row_hash, input_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO dataset_rows (version_id, idx, key, split, file, line, data, row_hash, input_hash) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     let idx = 0;
     for (const r of readSpool(spoolFile))

@@ -1,6 +1,5 @@
 // The demo workspace through the real workspace store, models registry, datasets service and engine worker: created
-// once with the bundled model registered and the bundled datasets imported, reopened (not duplicated) on the next
-// click.
+// once with the bundled model and datasets, reopened (not duplicated) on the next click.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

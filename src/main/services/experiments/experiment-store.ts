@@ -107,7 +107,8 @@ export class ExperimentStore {
   ): Map<string, StoredOutput> {
     const out = new Map<string, StoredOutput>();
     const statement = this.db.prepare<OutputRow>(
-      'SELECT * FROM outputs WHERE spec_hash = ? AND decoding_hash = ? AND seed = ? AND example_hash IN (SELECT value FROM json_each(?))',
+      'SELECT * FROM outputs WHERE spec_hash = ? AND decoding_hash = ? AND seed = ? AND example_hash ' +
+        'IN (SELECT value FROM json_each(?))',
     );
     for (let i = 0; i < exampleHashes.length; i += 5000) {
       for (const r of statement.all(specHash, decodingHash, seed, JSON.stringify(exampleHashes.slice(i, i + 5000))))

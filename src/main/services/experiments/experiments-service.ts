@@ -88,7 +88,9 @@ export class ExperimentsService implements ServiceImpl<Contract> {
         {
           code: 'experiment-reference',
           where: 'metrics',
-          hint: 'Import the dataset with a reference field, or choose metrics that need none (regex, JSON validity, length).',
+          hint:
+            'Import the dataset with a reference field, or choose metrics that need none (regex, JSON validity, ' +
+            'length).',
         },
       );
     }

@@ -30,7 +30,8 @@ interface Row {
 }
 
 const COLUMNS =
-  'id, name, folder, content_hash, architecture, parameters, bytes_on_disk, dtype, context_length, facts, files, added_at';
+  'id, name, folder, content_hash, architecture, parameters, bytes_on_disk, dtype, context_length, facts, files, ' +
+  'added_at';
 
 export class ModelStore {
   constructor(private readonly db: SqlDatabase) {}

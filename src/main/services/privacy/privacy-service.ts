@@ -73,7 +73,9 @@ export class PrivacyService implements ServiceImpl<Contract> {
       throw new UserError(errors[0] ?? 'A pattern cannot run', {
         code: 'privacy-pattern',
         where: 'privacy.setPolicy: patterns',
-        hint: 'Patterns run on RE2 (linear time): rewrite lookaround and back-references with plain groups and classes.',
+        hint:
+          'Patterns run on RE2 (linear time): rewrite lookaround and back-references with plain groups and ' +
+          'classes.',
       });
     }
     const names = arg.patterns.map((p) => p.name.toUpperCase());

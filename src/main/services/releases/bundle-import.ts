@@ -65,7 +65,9 @@ export async function importBundleParts(folder: string, targets: ImportTargets):
       {
         code: 'bundle-model',
         where: 'model',
-        hint: 'Add the same model folder in Models (its files must be byte for byte the same), then import the bundle again.',
+        hint:
+          'Add the same model folder in Models (its files must be byte for byte the same), then import the ' +
+          'bundle again.',
       },
     );
   }

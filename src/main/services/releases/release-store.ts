@@ -74,7 +74,8 @@ export class ReleaseStore {
   insert(r: NewRelease): void {
     this.db
       .prepare(
-        'INSERT INTO releases (id, name, version, specialization_id, spec_hash, manifest, notes, author_id, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO releases (id, name, version, specialization_id, spec_hash, manifest, notes, author_id, ' +
+          'author_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         r.id,
@@ -149,7 +150,8 @@ export class ReleaseStore {
           .get(channelId)?.n ?? 0;
       this.db
         .prepare(
-          'INSERT INTO channel_moves (channel_id, seq, kind, from_release_id, to_release_id, actor_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO channel_moves (channel_id, seq, kind, from_release_id, to_release_id, actor_id, actor_name, ' +
+            'at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(channelId, seq, kind, from, to, actor.id, actor.name, at);
       this.db.prepare('UPDATE channels SET release_id = ?, updated_at = ? WHERE id = ?').run(to, at, channelId);

@@ -10,7 +10,8 @@ import { intervalsSvg, linesSvg } from '../../../shared/report-charts';
 import { LINEAGE_COLUMNS, lineageRows, madeLine } from '../../../shared/lineage-table';
 
 const FOOTNOTE =
-  'Made by Dovetail. Rates are means over paired examples with 95% percentile-bootstrap intervals; p-values are paired tests, Holm-corrected within the analysis.';
+  'Made by Dovetail. Rates are means over paired examples with 95% percentile-bootstrap intervals; p-values are ' +
+  'paired tests, Holm-corrected within the analysis.';
 
 let fontsReady = false;
 function useBundledFonts(): void {

@@ -45,7 +45,8 @@ export class ReviewStore {
   insert(r: StoredRound): void {
     this.db
       .prepare(
-        'INSERT INTO review_rounds (id, name, experiment_id, state, spec, plan, created_by, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO review_rounds (id, name, experiment_id, state, spec, plan, created_by, created_at, closed_at) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         r.id,
@@ -112,7 +113,8 @@ export class ReviewStore {
       ).s;
       this.db
         .prepare(
-          'INSERT OR REPLACE INTO review_votes (round_id, item_id, reviewer_id, verdict, tags, comment, ms, at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT OR REPLACE INTO review_votes (round_id, item_id, reviewer_id, verdict, tags, comment, ms, at, ' +
+            'seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(roundId, v.itemId, v.reviewerId, v.verdict, JSON.stringify(v.tags), v.comment, v.ms, v.at, seq);
     });
@@ -138,7 +140,8 @@ export class ReviewStore {
       this.revokeShares(roundId, reviewerId, at);
       this.db
         .prepare(
-          'INSERT INTO review_shares (token_hash, round_id, reviewer_id, created_at, revoked_at) VALUES (?, ?, ?, ?, NULL)',
+          'INSERT INTO review_shares (token_hash, round_id, reviewer_id, created_at, revoked_at) ' +
+            'VALUES (?, ?, ?, ?, NULL)',
         )
         .run(tokenHash, roundId, reviewerId, at);
     });

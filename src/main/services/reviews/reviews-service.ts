@@ -363,7 +363,8 @@ export class ReviewsService implements ServiceImpl<Contract> {
         ? []
         : [
             `All ${rows.length} rows were drawn from the ${split} split the experiment evaluates on: they are kept in the ${split} split of the new dataset, ` +
-              'so no training run takes them (training on evaluation rows makes scores on them look better than they are).',
+              'so no training run takes them (training on evaluation rows makes scores on them look better than ' +
+              'they are).',
           ];
     const result = await importDataset(
       {

@@ -1,6 +1,5 @@
 // Engine settings end to end in main: settings.update restarts a real worker with the new provider, threads and
-// spinning; a provider that cannot start here (CUDA without its download) gives CPU sessions and a status that says
-// why.
+// spinning; a provider that cannot start here (CUDA without its download) gives CPU sessions and a status saying why.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

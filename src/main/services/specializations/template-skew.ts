@@ -26,7 +26,8 @@ export function templateSkewWarnings(
     const served = spec.templateVersionId === null ? 'no template' : label(spec.templateVersionId);
     return [
       `Train/serve skew: the adapter "${deps.adapterName(adapterId)}" was trained with ${label(trained)}, and this specialization uses ${served}. ` +
-        'Its prompts differ from the ones the adapter learned; use the same version, or train the adapter again with this one.',
+        'Its prompts differ from the ones the adapter learned; use the same version, or train the adapter again ' +
+        'with this one.',
     ];
   });
 }

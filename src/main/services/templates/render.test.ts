@@ -1,7 +1,6 @@
 // renderRows/renderRow: the one renderer of prompts (training, experiments, previews, checks), through the real render
-// worker: fields by name, the reference kept out of the prompt (and named when a template reads it), demonstrations as
-// `examples`, the no-template form, unset names warned about, parse and render errors in plain words, runaway output
-// cut.
+// worker: fields by name, the reference kept out of the prompt (named when a template reads it), demonstrations as
+// `examples`, the no-template form, unset names warned about, errors in plain words, runaway output cut.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../shared/errors';
 import { RenderHost } from '../../host/render-host';

@@ -105,7 +105,8 @@ export class TemplateStore {
           .get(versionId)?.n ?? 0) + 1;
       this.db
         .prepare(
-          'INSERT INTO template_status_changes (version_id, seq, from_status, to_status, user_id, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO template_status_changes (version_id, seq, from_status, to_status, user_id, note, at) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
         .run(versionId, seq, expected, to, userId, note, at);
     });
@@ -114,7 +115,8 @@ export class TemplateStore {
   addCheckReport(report: TemplateCheckReport): void {
     this.db
       .prepare(
-        'INSERT INTO template_checks (id, version_id, dataset_version_id, passed, report, ran_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO template_checks (id, version_id, dataset_version_id, passed, report, ran_at) ' +
+          'VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run(
         report.id,

@@ -191,7 +191,9 @@ export class WorkspaceService implements ServiceImpl<Contract>, WorkspaceAccess 
           reject(
             new UserError(`${action} took longer than ${Math.round(limit / 1000)} s and was given up.`, {
               code: 'workspace-timeout',
-              hint: 'The folder may be on a disk or network share that does not answer. Choose a folder on a local disk.',
+              hint:
+                'The folder may be on a disk or network share that does not answer. Choose a folder on a local ' +
+                'disk.',
             }),
           );
         }, limit);

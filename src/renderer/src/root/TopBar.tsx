@@ -1,5 +1,4 @@
-// The top bar: app name, the open workspace (switch/close), the current user, keyboard help, settings and the theme
-// toggle.
+// The top bar: app name, the open workspace (switch/close), the current user, keyboard help, settings, theme toggle.
 import DarkModeIcon from '@mui/icons-material/DarkMode';
 import KeyboardIcon from '@mui/icons-material/Keyboard';
 import LightModeIcon from '@mui/icons-material/LightMode';

@@ -1,6 +1,5 @@
 // Real Hugging Face configs shrunk to tiny dims (vocab, hidden, layers, heads) while keeping what shapes the graph:
-// GQA ratio, head_dim given or derived, q/k/v bias, tied embeddings, rope_theta and llama3 rope_scaling, sliding
-// window.
+// GQA ratio, head_dim given or derived, q/k/v bias, tied embeddings, rope_theta, llama3 rope_scaling, sliding window.
 const tiny = { vocab_size: 256, num_hidden_layers: 2, max_position_embeddings: 512 };
 
 export const CONFIG_ZOO: Record<string, object> = {

@@ -26,7 +26,8 @@ import { LossChart } from './LossChart';
 const ACTIVE_HELP =
   'Active means the adapter really changes what the model says: on a few test inputs, Dovetail compares the ' +
   "model's scores for every possible next word with and without the adapter. Max |Δlogit| is the largest change of one such " +
-  'score; "next token changed" counts the places where the most likely next word is now a different one. Active says nothing ' +
+  'score; "next token changed" counts the places where the most likely next word is now a different one. Active ' +
+  'says nothing ' +
   'about whether the change is for the better: compare with the base model to find out.';
 
 export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: () => void }) {

@@ -85,9 +85,11 @@ export function CompareWithBaseDialog({ adapter, onClose, onStarted }: Props) {
   const missing = !f
     ? null
     : !f.dataset
-      ? 'This adapter was not trained on a dataset of this workspace, so there is no test split to compare on: use New experiment on the Experiments screen.'
+      ? 'This adapter was not trained on a dataset of this workspace, so there is no test split to compare on: use ' +
+        'New experiment on the Experiments screen.'
       : !f.template
-        ? 'This adapter was not trained with a saved template: save its prompt as a template, then compare on the Experiments screen.'
+        ? 'This adapter was not trained with a saved template: save its prompt as a template, then compare on the ' +
+          'Experiments screen.'
         : f.metrics.length === 0
           ? "No metric fits this dataset's references: use New experiment on the Experiments screen."
           : null;

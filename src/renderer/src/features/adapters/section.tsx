@@ -10,6 +10,7 @@ export const adaptersSection: SectionRegistration = {
   icon: <TuneIcon />,
   emptyTitle: 'No adapters yet',
   description:
-    'Teach a model your task by training a small adapter (LoRA) or a soft prompt on your own data, right here, or import one. Each version records what it was trained on and with which settings.',
+    'Teach a model your task by training a small adapter (LoRA) or a soft prompt on your own data, right here, or ' +
+    'import one. Each version records what it was trained on and with which settings.',
   component: AdaptersSection,
 };

@@ -101,9 +101,12 @@ export function MappingTable({ mapping, sample, onChange }: MappingTableProps) {
 }
 
 function preview(sample: FileInspection['sample'], column: string): string {
-  return sample
-    .slice(0, 3)
-    .map((s) => (Object.hasOwn(s.data, column) ? s.data[column] : null)) // own only: a "constructor" column may be absent
-    .map((v) => (typeof v === 'string' ? v : JSON.stringify(v ?? null)))
-    .join(' · ');
+  return (
+    sample
+      .slice(0, 3)
+      // own only: a "constructor" column may be absent
+      .map((s) => (Object.hasOwn(s.data, column) ? s.data[column] : null))
+      .map((v) => (typeof v === 'string' ? v : JSON.stringify(v ?? null)))
+      .join(' · ')
+  );
 }

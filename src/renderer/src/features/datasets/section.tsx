@@ -10,6 +10,7 @@ export const datasetsSection: SectionRegistration = {
   icon: <TableChartIcon />,
   emptyTitle: 'No datasets yet',
   description:
-    'Import your own examples from JSONL or CSV files, say which columns are the input and the expected answer, and split them into training, validation and test sets that stay the same every time.',
+    'Import your own examples from JSONL or CSV files, say which columns are the input and the expected answer, and ' +
+    'split them into training, validation and test sets that stay the same every time.',
   component: DatasetsSection,
 };

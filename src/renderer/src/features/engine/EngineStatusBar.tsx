@@ -1,6 +1,5 @@
 // The status bar: the engine worker's state as it changes (engine.status + engine.onStatus), a CPU fallback and its
-// reason when the chosen provider could not be used, restart and self-test actions, and which shell and version this
-// is.
+// reason when the chosen provider could not be used, restart and self-test actions, the shell and the version.
 import CircleIcon from '@mui/icons-material/Circle';
 import { Box, Button, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';

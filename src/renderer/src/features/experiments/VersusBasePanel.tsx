@@ -8,7 +8,8 @@ import { mainVersusBase, versusBaseLine, zeroExplanation } from './verdict-notes
 /** How to read the sentence above, for someone who has not met a confidence interval. */
 const VERDICT_HELP =
   'Both answered the same rows, so each row is a fair head-to-head. The range in brackets is where the true ' +
-  'difference lies with 95% confidence; a gain is called significant only when that whole range is above zero and the ' +
+  'difference lies with 95% confidence; a gain is called significant only when that whole range is above zero and ' +
+  'the ' +
   'p-value, corrected for the number of metrics compared, is below 0.05. A wide range means more rows would tell more.';
 
 export function VersusBasePanel({ results, metrics }: { results: ExperimentResults; metrics: readonly MetricSpec[] }) {

@@ -10,6 +10,7 @@ export const experimentsSection: SectionRegistration = {
   icon: <ScienceIcon />,
   emptyTitle: 'No experiments yet',
   description:
-    'Compare configurations on a test set, with every score shown with its margin of error and sample size. An ablation shows how much the adapter, the prompt and the examples each contribute.',
+    'Compare configurations on a test set, with every score shown with its margin of error and sample size. An ' +
+    'ablation shows how much the adapter, the prompt and the examples each contribute.',
   component: ExperimentsSection,
 };

@@ -56,7 +56,9 @@ export function zeroExplanation(results: ExperimentResults, metrics: readonly Me
   if (bestJson !== null)
     reasons.push(`The best cell wrote valid JSON in ${formatValue(bestJson, 'json_valid')}% of its answers.`);
   reasons.push(
-    'The model has not learned the answer format yet. A base model without an adapter usually scores 0 here; an adapter trained too briefly or with too low a learning rate (a LoRA alone at 2e-4 for one epoch) may too. Train with the recommended Balanced preset (LoRA + soft prompt, learning rate 2e-3, batch 8).',
+    'The model has not learned the answer format yet. A base model without an adapter usually scores 0 here; an ' +
+      'adapter trained too briefly or with too low a learning rate (a LoRA alone at 2e-4 for one epoch) may too. ' +
+      'Train with the recommended Balanced preset (LoRA + soft prompt, learning rate 2e-3, batch 8).',
   );
   reasons.push('Open "Side by side" to see what the answers look like.');
   const gains = (results.versusBase?.rows ?? [])

@@ -13,7 +13,8 @@ import { ModelList } from './ModelList';
 import { useModels } from './useModels';
 
 const EMPTY_HINT =
-  'Start with the small demo model that comes with Dovetail, or enter the folder of a model you have downloaded from Hugging Face.';
+  'Start with the small demo model that comes with Dovetail, or enter the folder of a model you have downloaded ' +
+  'from Hugging Face.';
 
 export function ModelsSection({ section }: { section: Section }) {
   const { models, bundled } = useModels();

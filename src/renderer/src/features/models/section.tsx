@@ -10,6 +10,7 @@ export const modelsSection: SectionRegistration = {
   icon: <MemoryIcon />,
   emptyTitle: 'No models yet',
   description:
-    'Add the base language models you want to specialize. Dovetail reads Hugging Face model folders (Llama, Qwen2, Mistral, SmolLM, TinyLlama) from your disk and everything stays on this computer.',
+    'Add the base language models you want to specialize. Dovetail reads Hugging Face model folders (Llama, Qwen2, ' +
+    'Mistral, SmolLM, TinyLlama) from your disk and everything stays on this computer.',
   component: ModelsSection,
 };

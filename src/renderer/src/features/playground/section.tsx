@@ -10,6 +10,7 @@ export const playgroundSection: SectionRegistration = {
   icon: <PlayCircleIcon />,
   emptyTitle: 'Nothing to try yet',
   description:
-    'Try a model with any mix of adapter, prompt and examples, and watch how its answers change as you change the settings.',
+    'Try a model with any mix of adapter, prompt and examples, and watch how its answers change as you change the ' +
+    'settings.',
   component: PlaygroundSection,
 };

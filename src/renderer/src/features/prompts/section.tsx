@@ -10,6 +10,7 @@ export const promptsSection: SectionRegistration = {
   icon: <EditNoteIcon />,
   emptyTitle: 'No prompts yet',
   description:
-    'Write prompt templates that fill in fields from your datasets, add a few worked examples, and keep every version with its review status.',
+    'Write prompt templates that fill in fields from your datasets, add a few worked examples, and keep every ' +
+    'version with its review status.',
   component: PromptsSection,
 };

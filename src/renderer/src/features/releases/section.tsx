@@ -10,6 +10,8 @@ export const releasesSection: SectionRegistration = {
   icon: <NewReleasesIcon />,
   emptyTitle: 'No releases yet',
   description:
-    'Freeze a specialization that won its comparison as a versioned release with the evidence behind it, move it through channels such as dev, staging and production when it passes their gates, and roll back with one click.',
+    'Freeze a specialization that won its comparison as a versioned release with the evidence behind it, move it ' +
+    'through channels such as dev, staging and production when it passes their gates, and roll back with one ' +
+    'click.',
   component: ReleasesSection,
 };

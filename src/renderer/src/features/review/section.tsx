@@ -10,6 +10,7 @@ export const reviewSection: SectionRegistration = {
   icon: <RateReviewIcon />,
   emptyTitle: 'No review rounds yet',
   description:
-    'Judge answers blind: see two anonymous answers to the same input, pick the better one or tag what went wrong. Which configuration wrote which answer is revealed only when the round closes.',
+    'Judge answers blind: see two anonymous answers to the same input, pick the better one or tag what went wrong. ' +
+    'Which configuration wrote which answer is revealed only when the round closes.',
   component: ReviewSection,
 };

@@ -1,6 +1,5 @@
 // Engine settings: execution provider (with each one's probe result), threads and thread spinning. Apply saves them,
-// which restarts the engine worker (sessions are recreated); the section shows the restart and then where sessions
-// really run.
+// which restarts the engine worker (sessions are recreated); the section shows the restart, then where sessions run.
 import {
   Alert,
   Box,

@@ -31,7 +31,9 @@ export function checklist(f: WorkspaceFacts): ChecklistStep[] {
       title: 'Train an adapter',
       section: 'adapters',
       state: f.adapters.length > 0 ? 'done' : training ? 'running' : 'todo',
-      how: 'Adapters → Train an adapter. The defaults train on Support triage with the recommended Balanced preset; the wizard times a few steps first and tells you how long it will take (a few minutes here).',
+      how:
+        'Adapters → Train an adapter. The defaults train on Support triage with the recommended Balanced preset; ' +
+        'the wizard times a few steps first and tells you how long it will take (a few minutes here).',
     },
     {
       id: 'try',
@@ -51,14 +53,18 @@ export function checklist(f: WorkspaceFacts): ChecklistStep[] {
         : compared.some((e) => e.state === 'running')
           ? 'running'
           : 'todo',
-      how: 'On the adapter, "Compare with the base model": both answer the test rows, and the verdict says how much better the adapter is, with a 95% confidence interval.',
+      how:
+        'On the adapter, "Compare with the base model": both answer the test rows, and the verdict says how much ' +
+        'better the adapter is, with a 95% confidence interval.',
     },
     {
       id: 'review',
       title: 'Have the answers reviewed blind',
       section: 'review',
       state: f.rounds.length > 0 ? 'done' : 'todo',
-      how: 'Review → a new round over the comparison: people judge pairs of anonymous answers, and you see which system they prefer only when the round closes.',
+      how:
+        'Review → a new round over the comparison: people judge pairs of anonymous answers, and you see which ' +
+        'system they prefer only when the round closes.',
     },
   ];
 }

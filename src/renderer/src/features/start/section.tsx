@@ -12,6 +12,7 @@ export const startSection: SectionRegistration = {
   icon: <FlagIcon />,
   emptyTitle: 'Start here',
   description:
-    'The main loop in four steps: train an adapter on your data, try it, compare it with the base model, and have its answers reviewed blind.',
+    'The main loop in four steps: train an adapter on your data, try it, compare it with the base model, and have ' +
+    'its answers reviewed blind.',
   component: StartSection,
 };
