@@ -5,23 +5,21 @@ import { MIN_PASSPHRASE, PROTECTED_ROLES, USER_ROLES, type User, type UserRole }
 import { UserError } from '../../../../shared/errors';
 import { useApi } from '../../api';
 import { fieldErrorText } from '../../components/error-text';
+import { useSubmit } from '../../components/useSubmit';
 
 export function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (user: User) => void }) {
   const api = useApi();
   const [name, setName] = useState('');
   const [role, setRole] = useState<UserRole>('reviewer');
   const [passphrase, setPassphrase] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
   const needsPassphrase = PROTECTED_ROLES.includes(role);
-  const add = async () => {
-    try {
-      const user = await api.users.create({ name, role, ...(passphrase === '' ? {} : { passphrase }) });
-      setError(undefined);
-      onAdded(user);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const {
+    busy,
+    error,
+    submit: add,
+  } = useSubmit(async () =>
+    onAdded(await api.users.create({ name, role, ...(passphrase === '' ? {} : { passphrase }) })),
+  );
   const message = error instanceof UserError ? fieldErrorText(error) : error === undefined ? undefined : String(error);
   return (
     <Dialog open onClose={onClose} maxWidth="xs" fullWidth>
@@ -78,7 +76,7 @@ export function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdd
           <Button
             type="submit"
             variant="contained"
-            disabled={name.trim() === '' || (needsPassphrase && passphrase.length < MIN_PASSPHRASE)}
+            disabled={busy || name.trim() === '' || (needsPassphrase && passphrase.length < MIN_PASSPHRASE)}
             data-testid="user-create"
           >
             Add

@@ -19,22 +19,22 @@ import { useState } from 'react';
 import { USER_ROLES, type User, type UserRole } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import { SetPassphraseDialog } from './PassphraseDialog';
 
 export function ManageUsersDialog({ onClose }: { onClose: () => void }) {
   const api = useApi();
   const users = useLoad((a) => a.users.list({}), []);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, submit } = useSubmit();
   const [resetting, setResetting] = useState<User | null>(null);
-  const setRole = async (user: User, role: UserRole) => {
-    try {
-      await api.users.setRole({ id: user.id, role });
-      setError(undefined);
-    } catch (e) {
-      setError(e);
-    }
-    users.reload();
-  };
+  const setRole = (user: User, role: UserRole) =>
+    submit(async () => {
+      try {
+        await api.users.setRole({ id: user.id, role });
+      } finally {
+        users.reload();
+      }
+    });
   return (
     <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="manage-users">
       <DialogTitle>Users of this workspace</DialogTitle>
@@ -57,6 +57,7 @@ export function ManageUsersDialog({ onClose }: { onClose: () => void }) {
                     select
                     size="small"
                     value={u.role}
+                    disabled={busy}
                     onChange={(e) => void setRole(u, e.target.value as UserRole)}
                     aria-label={`Role of ${u.name}`}
                     slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'manage-user-role' } as object } }}

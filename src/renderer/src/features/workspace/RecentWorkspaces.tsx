@@ -12,10 +12,10 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material';
-import { useState } from 'react';
 import type { RecentWorkspace } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { useSubmit } from '../../components/useSubmit';
 import { useWorkspace } from './WorkspaceProvider';
 
 function whenOpened(iso: string): string {
@@ -27,19 +27,12 @@ export function RecentWorkspaces() {
   const api = useApi();
   const workspace = useWorkspace();
   const recent = useLoad((a) => a.workspace.recent({}), [workspace.current?.path]);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, submit } = useSubmit();
 
-  const run = async (action: () => Promise<void>) => {
-    setError(undefined);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  const open = (item: RecentWorkspace) => run(async () => workspace.set(await api.workspace.open({ path: item.path })));
+  const open = (item: RecentWorkspace) =>
+    submit(async () => workspace.set(await api.workspace.open({ path: item.path })));
   const forget = (item: RecentWorkspace) =>
-    run(async () => {
+    submit(async () => {
       await api.workspace.forgetRecent({ path: item.path });
       recent.reload();
     });
