@@ -262,8 +262,7 @@ async function profile(checkpoint: Checkpoint, args: Args): Promise<void> {
   const events = readTrace(trace);
   const runs = modelRuns(events);
   const n = args.decode;
-  // Runs: [prefill, n decode steps] for context 0, then the same for `context`; the first decode step of each is
-  // dropped.
+  // Runs: [prefill, n decode steps] for context 0, then the same for `context`; each first decode step is dropped.
   const phases: [string, typeof runs, number[]][] = [
     ['ctx 0', runs.slice(2, 1 + n), ctx0.stepMs.slice(1)],
     [`ctx ${args.context}`, runs.slice(n + 3, 2 * n + 2), ctxN.stepMs.slice(1)],

@@ -64,10 +64,7 @@ async function startServer(server: string, userData: string): Promise<Server> {
 
 type Call = <T = unknown>(name: string, arg?: unknown) => Promise<T>;
 
-/**
- * Connections closed under a request (keep-alive races, the server's timeouts on a busy machine); the call is sent
- * again.
- */
+/** Connections closed under a request (keep-alive races, a busy machine's server timeouts): the call is sent again. */
 let resets = 0;
 
 function caller(s: Server): Call {

@@ -207,8 +207,7 @@ function runTorch(folder: string, m: Mode, a: Args): ModeFigures | string {
 /**
  * Training FLOPs per real token: forward 2 * (matmul weights) + attention (QK^T and PV over the full S x S, as the
  * graph computes it before masking), backward only input gradients through frozen weights (another 2 * weights; no
- * dW) plus 2x the attention products; LoRA's own products are counted 3x. Soft prompt: S = n + T positions per T
- * tokens.
+ * dW) plus 2x the attention products; LoRA's own products are counted 3x. Soft prompt: S = n + T positions per T.
  */
 function flopsPerToken(c: DecoderConfig, m: Mode, a: Args): number {
   const D = c.head_dim ?? c.hidden_size / c.num_attention_heads;

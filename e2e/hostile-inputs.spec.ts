@@ -153,8 +153,7 @@ test('every hostile input gets a clear error or warning, nothing half-written, a
     await test.step(`${input.id}: ${input.kind}`, async () => {
       const path = input.file !== undefined ? join(HOSTILE, input.file) : generate(input, generated, server);
       if (input.expect === 'swept') {
-        // What six killed imports left (941 MB in the report), in small: spools of a dead process and of the old
-        // naming.
+        // What six killed imports left (941 MB in the report), in small: spools of a dead process and old names.
         mkdirSync(imports, { recursive: true });
         writeLong(join(imports, '99999999-killed.spool'), '', 2 * MIB, '');
         writeFileSync(join(imports, 'old-naming.spool'), 'x');

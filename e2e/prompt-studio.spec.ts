@@ -14,8 +14,7 @@ test('typo, inline error, fix, preview, two versions, diff, review and approval 
   server,
   request,
 }) => {
-  // Several flows in one test (checks wait up to 90 s on their own); on a busy 2-core machine typing alone takes a
-  // minute.
+  // Several flows in one test (checks wait up to 90 s on their own); typing alone takes a minute on a busy 2-core box.
   test.setTimeout(240_000);
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
@@ -114,8 +113,7 @@ test('guided mode composes a template; a set picks the most similar example per 
   server,
   request,
 }) => {
-  // Several flows in one test (checks wait up to 90 s on their own); on a busy 2-core machine typing alone takes a
-  // minute.
+  // Several flows in one test (checks wait up to 90 s on their own); typing alone takes a minute on a busy 2-core box.
   test.setTimeout(240_000);
   await callApi(request, server, 'demo/openDemoWorkspace', {});
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');

@@ -94,8 +94,8 @@ export const TrainResult = z.object({
   /** Rows left out for being longer than maxLength (dropTooLong). */
   tooLong: z.array(z.object({ row: z.number().int(), tokens: z.number().int() })),
   /**
-   * PEFT adapter folder written at the end (LoRA at its root, a soft prompt alone at its root, or in prompt_tuning/
-   * with a LoRA).
+   * The PEFT adapter folder written at the end: a LoRA or a lone soft prompt at its root; with both, the soft
+   * prompt goes in prompt_tuning/.
    */
   adapterFolder: z.string(),
   peakRssBytes: z.number(),

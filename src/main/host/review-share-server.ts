@@ -89,8 +89,7 @@ export class ReviewShareServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const api = url.pathname === '/api' || url.pathname.startsWith('/api/');
     if (!api && (req.method === 'GET' || req.method === 'HEAD') && this.options.rendererDir !== undefined) {
-      // The app's files are public and the token is in the link's fragment, so these answers need none and hold no
-      // data.
+      // The app's files are public and the token is in the link's fragment: these answers need none and hold no data.
       await serveStatic(this.options.rendererDir, url.pathname, res, { appRoutes: false });
       return;
     }

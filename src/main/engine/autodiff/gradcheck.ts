@@ -65,8 +65,7 @@ export interface GradcheckResult {
 
 /**
  * Checks d(loss)/d(param) for every parameter element. A non-scalar output y is reduced to the scalar
- * loss = sum(y * w) with a random cotangent w (input "gradcheck.w"), so the check covers a full vector-Jacobian
- * product.
+ * loss = sum(y * w) with a random cotangent w (input "gradcheck.w"): the check covers a whole vector-Jacobian product.
  */
 export async function gradcheck(c: GradcheckCase): Promise<GradcheckResult> {
   const rng = new SeededRandom(c.seed ?? 1);

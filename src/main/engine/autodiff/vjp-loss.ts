@@ -18,8 +18,7 @@ const gatherElements: Vjp = (c) => {
 
 /**
  * ScatterElements(data, indices, updates, axis, reduction): dUpdates = GatherElements(dY, indices) for 'none' and
- * 'add'; dData = dY for 'add', and dY with the overwritten positions zeroed for 'none'. 'mul', 'max', 'min' have no
- * VJP.
+ * 'add'; dData = dY for 'add', and dY with the overwritten positions zeroed for 'none'. No VJP for 'mul', 'max', 'min'.
  */
 const scatterElements: Vjp = (c) => {
   const { g } = c;
@@ -63,8 +62,7 @@ const scatterND: Vjp = (c) => {
 /**
  * SoftmaxCrossEntropyLoss(scores [N, C], labels [N]): dScores = (softmax(scores) - onehot(labels)) * w, with w = dY
  * ('sum'), dY / N ('mean') or dY per row ('none'). The one-hot is never built: -w is scatter-added at each row's label
- * onto softmax * w, so the backward holds no [N, C] tensor besides the scores and that one (ORT runs the scatter in
- * place).
+ * onto softmax * w, so the backward holds no [N, C] tensor but the scores and that one (ORT scatters in place).
  */
 const softmaxCrossEntropyLoss: Vjp = (c) => {
   if (!c.needs(0)) return [null, null];

@@ -20,10 +20,7 @@ export function stringAttr<S extends string>(attrs: Attrs, name: string, allowed
 const SCATTER_REDUCTIONS: readonly ScatterReduction[] = ['none', 'add', 'mul', 'max', 'min'];
 const LOSS_REDUCTIONS: readonly LossReduction[] = ['none', 'sum', 'mean'];
 
-/**
- * k, the number of data dims each index tuple of GatherND/ScatterND addresses: indices' last dim, static, <=
- * rank(data).
- */
+/** k, the data dims each index tuple of GatherND/ScatterND addresses: indices' last dim, static, <= rank(data). */
 function indexDepth(data: readonly Dim[], indices: readonly Dim[]): number {
   const k = indices[indices.length - 1];
   if (indices.length === 0) fail('indices must have rank >= 1');
@@ -60,8 +57,7 @@ export const lossOps = {
 
   /**
    * A copy of data with updates written (reduction 'none') or combined ('add', 'mul', 'max', 'min') at the positions
-   * indices give along `axis`: output[indices[i][j]][j] op= updates[i][j] for axis 0. indices and updates share a
-   * shape.
+   * indices give along `axis`: output[indices[i][j]][j] op= updates[i][j] for axis 0 (indices, updates: one shape).
    */
   ScatterElements: defineOp({
     since: 18,

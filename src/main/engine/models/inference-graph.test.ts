@@ -154,8 +154,7 @@ describe.each(['llama', 'mistral', 'qwen2'])('hooks and KV cache (%s reference c
     let ids = leftPadded(rows, 0).inputIds; // [B, T] at the prefill, then [B, 1]
     const pads = rows.map((r) => ids.dims[1] - r.length);
     let width = ids.dims[1];
-    // 40 steps: past the sliding window (4) and past KvStep's first buffer capacity (prefill + 32), within 64
-    // positions.
+    // 40 steps: past the sliding window (4) and KvStep's first buffer capacity (prefill + 32), within 64 positions.
     for (let s = 0; s < 40; s++) {
       const length = ids.dims[1];
       const cached = await step.step({

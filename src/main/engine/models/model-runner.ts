@@ -197,10 +197,7 @@ export class ModelRunner {
     return loraFeeds(this.model.config, this.loraTargets, spec.adapter ?? null);
   }
 
-  /**
-   * @internal input_ids, attention_mask (virtual tokens prepended), position_ids (+n), soft_prompt (when the graph has
-   * it).
-   */
+  /** @internal input_ids, attention_mask (virtual tokens first), position_ids (+n), soft_prompt if in the graph. */
   tokenFeeds(
     ids: Int64Tensor,
     mask: Int64Tensor,

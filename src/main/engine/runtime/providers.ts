@@ -78,10 +78,7 @@ export async function probeProviders(): Promise<ProviderProbe[]> {
   return probes;
 }
 
-/**
- * ORT's message without its source path and assertion text, e.g. "Failed to get a WebGPU adapter: No supported
- * adapters".
- */
+/** ORT's message without source path and assertion, e.g. "Failed to get a WebGPU adapter: No supported adapters". */
 export function describeOrtError(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).trim();
   const afterAssertion = /\bwas false\.\s*(.+)$/s.exec(message)?.[1];

@@ -21,10 +21,7 @@ export class SessionCache {
   private readonly sessions = new Map<string, Promise<EngineSession>>();
   private disposed = false;
 
-  /**
-   * Sessions are created on `options.target`'s provider (the worker's by default), falling back to CPU as recorded
-   * there.
-   */
+  /** Sessions are created on `options.target`'s provider (default the worker's), falling back to CPU as it records. */
   constructor(private readonly options: Pick<SessionOptions, 'threads' | 'spinThreads' | 'target'>) {}
 
   get size(): number {

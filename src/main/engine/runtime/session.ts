@@ -11,10 +11,7 @@ import { fromOrt, toOrt } from './tensors';
 export interface SessionOptions {
   /** Intra-op threads for this session; 0 = ORT's default (one per physical core). Each session has its own pool. */
   threads: number;
-  /**
-   * Idle intra-op threads spin between runs instead of sleeping (ignored for 'lean' sessions, which never spin).
-   * Default false.
-   */
+  /** Idle intra-op threads spin between runs instead of sleeping ('lean' sessions never spin). Default false. */
   spinThreads?: boolean;
   /** Folder that external-data locations are relative to (e.g. the Hugging Face checkpoint folder). */
   externalDataFolder?: string;
@@ -79,8 +76,7 @@ export class EngineSession {
 
   /**
    * Creates the session on the target's provider. When that fails, it is created on CPU and the fallback recorded
-   * (ORT's ['x', 'cpu'] would throw instead); when CPU fails too, the model itself is at fault and CPU's error is
-   * thrown.
+   * (ORT's ['x', 'cpu'] would throw instead); when CPU fails too, the model is at fault and CPU's error is thrown.
    */
   static async create(model: Uint8Array, options: SessionOptions): Promise<EngineSession> {
     const target = options.target ?? executionTarget;

@@ -78,8 +78,7 @@ export class LoadedModels {
     let entry = this.entries.get(folder);
     if (entry) {
       const loaded = await entry.loading.catch(() => null);
-      // Changed on disk since it was loaded (the registry saw a new hash), or set to another weight format: load it
-      // again.
+      // Changed on disk since loaded (the registry saw a new hash), or set to another weight format: load it again.
       const changed = loaded && ref.contentHash !== undefined && loaded.checkpoint.contentHash !== ref.contentHash;
       const reformatted =
         loaded && loaded.weightFormat !== (this.weights(loaded.checkpoint.contentHash)?.format ?? 'stored');

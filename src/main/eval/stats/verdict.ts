@@ -98,8 +98,7 @@ function interactionSentence(effect: FactorialEffect, analysis: FactorialAnalysi
     const order = effect.terms.length === 3 ? 'three' : 'four';
     return `The ${order}-way interaction of ${list(effect.terms.map((t) => f.label(t)))} is significant (${stats}): read the cell means, since the main effects alone do not describe the results.`;
   }
-  // Phrase it as the weaker component's effect depending on the stronger one ("the soft prompt helps only with the
-  // adapter").
+  // Phrase it as the weaker part's effect depending on the stronger ("the soft prompt helps only with the adapter").
   const main = (c: string) => analysis.effects.find((e) => e.terms.length === 1 && e.terms[0] === c)?.estimate ?? 0;
   const [x, y] = effect.terms as [string, string];
   const [helper, carrier] = f.better(main(x)) <= f.better(main(y)) ? [x, y] : [y, x];

@@ -81,10 +81,7 @@ export async function exportAdapter(r: ExportRequest): Promise<ExportResult> {
   return { path: r.to, format: zip ? 'zip' : 'folder', files: files.map((f) => f.path) };
 }
 
-/**
- * adapter_config.json with base_model_name_or_path (and a text-initialised soft prompt's tokenizer) pointing at the
- * base.
- */
+/** adapter_config.json with base_model_name_or_path (and a text-initialised soft prompt's tokenizer) set to base. */
 function withBaseModel(config: unknown, baseModelPath: string): Uint8Array {
   const c: Record<string, unknown> = { ...(config as Record<string, unknown>), base_model_name_or_path: baseModelPath };
   if (c.peft_type === 'PROMPT_TUNING' && c.prompt_tuning_init === 'TEXT') c.tokenizer_name_or_path = baseModelPath;

@@ -18,10 +18,7 @@ export interface ChainedFields {
   readonly prevHash: string;
 }
 
-/**
- * The one canonical text of a JSON value (sorted keys, shortest numbers, fixed escapes); lone surrogates never reach
- * it.
- */
+/** The one canonical text of a JSON value (sorted keys, shortest numbers, fixed escapes); never a lone surrogate. */
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new BugError('canonicalJson: the value has no JSON form');

@@ -96,8 +96,7 @@ it('previews, refuses a stale preview, deletes exactly what it showed and record
   // Applied again, nothing is left to delete.
   expect((await api.audit.previewRetention({})).counts).toEqual({ outputs: 0, reviewComments: 0, datasetRows: 0 });
 
-  // The stand-in round has no real spec, which reading the log (it checks the caller is not reviewing blind) would
-  // parse.
+  // The stand-in round has no real spec, which reading the log parses (to check the caller is not reviewing blind).
   db.prepare("DELETE FROM review_rounds WHERE id = 'r1'").run();
   const log = (await api.audit.list({ filter: { method: 'audit.' } })).entries.reverse();
   expect(log.map((e) => [e.method, e.args])).toEqual([

@@ -20,10 +20,7 @@ import { hashSplit, splitFromValue } from './splits';
 
 export const MAX_PROBLEMS = 20;
 const PROGRESS_EVERY_MS = 200;
-/**
- * Checking rows is synchronous between reads of a chunk (thousands of rows): the loop gives other calls a turn this
- * often.
- */
+/** Rows are checked synchronously between reads of a chunk (thousands of rows): other calls get a turn this often. */
 const YIELD_EVERY_MS = 10;
 
 export interface IngestFile {

@@ -22,8 +22,7 @@ describe('guards before training', () => {
       metrics: [{ kind: 'exact_match' }],
     });
 
-    // Ten test rows copied into a training file (two of them re-cased and stripped of punctuation), plus one with an
-    // email.
+    // Ten test rows copied into a training file (two re-cased and stripped of punctuation), plus one with an email.
     const test = (await api.datasets.rows({ versionId: triage, split: 'test', limit: 10 })).rows.map((r) => r.data);
     const rows = test.map((r, i) => ({
       message:

@@ -8,10 +8,7 @@ export interface ReportSource {
   readonly kind: ReportKind;
   /** Every subject of this kind in the open workspace, newest first. */
   subjects(): Promise<ReportSubject[]>;
-  /**
-   * A subject by id, or by the name people gave it; a UserError naming the kind and the name when none or several
-   * match.
-   */
+  /** A subject by id or by the name people gave it; a UserError naming kind and name when none or several match. */
   resolve(idOrName: string): Promise<ReportSubject>;
   /** The report's document, lineage included; `against` is the second subject of a comparison (null otherwise). */
   build(subjectId: string, ctx: CallContext | undefined, against: string | null): Promise<ReportDocument>;

@@ -43,8 +43,8 @@ export class UsersService implements ServiceImpl<Contract> {
   /** workspace id -> the signed-in profile's id (null: signed out) on this app instance. */
   private readonly currentByWorkspace = new Map<string, string | null>();
   /**
-   * Wrong passphrases per profile: after three, each further wrong one makes the next try wait 1 s, 2 s, 4 s ... up to
-   * 5 minutes.
+   * Wrong passphrases per profile: after three, each further wrong one makes the next try wait 1 s, 2 s, 4 s ... up
+   * to 5 minutes.
    */
   private readonly throttle = new FailureThrottle({ freeFailures: PASSPHRASE_FREE_GUESSES, maxDelayMs: 5 * 60_000 });
 

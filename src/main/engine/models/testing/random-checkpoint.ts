@@ -61,8 +61,7 @@ export async function writeCheckpoint(
 function encode(values: Float32Array, dtype: StoredDtype): Uint8Array {
   if (dtype === 'F32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const bits = new Uint32Array(values.buffer);
-  // BF16: the top half of the float32 (truncation is fine for random test weights); F16: via Math.f16round-free
-  // packing.
+  // BF16: the top half of the float32 (truncating is fine for random test weights); F16: packed without Math.f16round.
   const out = Uint16Array.from(bits, (b) => (dtype === 'BF16' ? b >>> 16 : toHalf(b)));
   return new Uint8Array(out.buffer);
 }

@@ -110,8 +110,7 @@ export function QueueView({ round, onProgress }: { round: RoundSummary; onProgre
 
   const vote = useCallback(
     async (verdict: Verdict, extra?: { tags: string[]; comment: string }) => {
-      // Until the item at the queue position has loaded, the one on screen is the previous one: a key must not re-vote
-      // it.
+      // Until the item at the queue position has loaded, the previous one is on screen: a key must not re-vote it.
       if (!item || !queue || item.itemId !== queue.items[index]?.itemId) return;
       const ms = Date.now() - shownAt.current;
       const body = extra ?? draft;
