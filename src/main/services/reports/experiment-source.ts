@@ -1,4 +1,5 @@
-// The experiment (and ablation) report kind: subjects are experiments that have run (a partial run's report says so); a name on the command line finds one.
+// The experiment (and ablation) report kind: subjects are experiments that have run (a partial run's report says so);
+// a name on the command line finds one.
 import type { CallContext } from '../../../shared/contract/define';
 import type { Experiment } from '../../../shared/contract/experiments';
 import type { ReportSubject } from '../../../shared/contract/reports';

@@ -10,6 +10,7 @@ export const reportsSection: SectionRegistration = {
   icon: <AssessmentIcon />,
   emptyTitle: 'No reports yet',
   description:
-    'Reports of experiments, review rounds, training runs and releases, with the lineage of every number, to hand over as PDF or HTML or to analyse as CSV and JSON.',
+    'Reports of experiments, review rounds, training runs and releases, with the lineage of every number, to hand ' +
+    'over as PDF or HTML or to analyse as CSV and JSON.',
   component: ReportsSection,
 };
