@@ -32,7 +32,8 @@ export class EndpointError extends Error {
 export const unauthorized = (): EndpointError =>
   new EndpointError(401, {
     message:
-      'Missing, wrong or revoked API key. Send it as "Authorization: Bearer <key>"; keys are made in the Observability section or with dovetail serve --new-key.',
+      'Missing, wrong or revoked API key. Send it as "Authorization: Bearer <key>"; keys are made in the ' +
+      'Observability section or with dovetail serve --new-key.',
     type: 'invalid_request_error',
     param: null,
     code: 'invalid_api_key',

@@ -12,6 +12,7 @@ export const observabilitySection: SectionRegistration = {
   numbered: false,
   emptyTitle: 'No requests served yet',
   description:
-    'Serve your releases to other programs over the OpenAI API, then watch latency, time to first token, throughput and errors per release.',
+    'Serve your releases to other programs over the OpenAI API, then watch latency, time to first token, throughput ' +
+    'and errors per release.',
   component: ObservabilitySection,
 };
