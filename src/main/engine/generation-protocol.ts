@@ -1,4 +1,4 @@
-// The engine methods that serve generation (loadModel, unloadModel, countTokens, generate), entered in protocol.ts's table.
+// The engine methods that serve generation (loadModel, unloadModel, countTokens, generate), in protocol.ts's table.
 // Prompts are chats, raw text or token ids; a specialization (LoRA A/B, soft prompt) arrives as float arrays in the
 // shapes ModelRunner feeds (models/lora.ts). A row's result is the contract's GeneratedRow.
 import { z } from 'zod';

@@ -102,7 +102,7 @@ export const CellResult = z.object({
   meanTimeToFirstTokenMs: z.number().nullable(),
   meanTotalMs: z.number().nullable(),
   meanTokensPerSecond: z.number().nullable(),
-  /** p95 latency and time to first token, speed, longest context and the engine's peak memory over the cell's outputs. */
+  /** Over the cell's outputs: p95 latency and time to first token, speed, longest context, the engine's peak memory. */
   performance: PerformanceFigures,
   /** The experiment's budget judged on this cell (empty without a budget). */
   budget: z.array(BudgetCheck),

@@ -1,6 +1,6 @@
 // An experiment's results: the verdict first (each cell against the base model, why an all-0% main metric may be,
-// the ablation's sentences), then the charts (cell means with CIs; effects around zero),
-// the per-cell metrics table with the performance figures and budget beside it, effects and comparisons, context cost, confusion matrices, latency and tokens.
+// the ablation's sentences), then the charts (cell means with CIs; effects around zero), the per-cell metrics with the
+// performance figures and budget beside them, effects, comparisons, context cost, confusion matrices, latency, tokens.
 import { Alert, AlertTitle, Box, Chip, Stack, Typography } from '@mui/material';
 import type { Experiment, ExperimentResults } from '../../../../shared/contract';
 import { METRIC_DIRECTION, type MetricSpec } from '../../../../shared/metrics';

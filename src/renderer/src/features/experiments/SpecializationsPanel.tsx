@@ -1,6 +1,6 @@
 // The specializations of the workspace: name, base model, parts (template vN, demonstrations, LoRA, soft prompt),
-// decoding, short hash, "Try it" (opens it in the Playground) and its context cost per component. The cells an ablation derived are folded away
-// unless asked for.
+// decoding, short hash, "Try it" (opens it in the Playground) and its context cost per component. The cells an
+// ablation derived are folded away unless asked for.
 import {
   Box,
   Button,
