@@ -17,6 +17,7 @@ import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
 import { AuditRecorder, AuditService } from './services/audit';
+import { RobustnessService } from './services/robustness';
 import { datasetRenderer } from './services/adapters/dataset-source';
 import { DatasetsService, removeStaleSpools } from './services/datasets';
 import { ExperimentsService } from './services/experiments';
@@ -63,6 +64,8 @@ export interface ComposeOptions {
   /** Relative paths typed by the user resolve against this (the CLI passes the current directory). */
   relativeTo?: string;
   log?: (level: 'warn' | 'error', message: string, error?: unknown) => void;
+  /** Start releases' drift audits that are due when a workspace opens (default true; headless commands pass false). */
+  scheduledAudits?: boolean;
 }
 
 export interface ComposedApp {
@@ -74,6 +77,7 @@ export interface ComposedApp {
     readonly experiments: ExperimentsService;
     readonly adapters: AdaptersService;
     readonly serving: ServingService;
+    readonly robustness: RobustnessService;
   };
   dispose(): Promise<void>;
 }
@@ -367,6 +371,17 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events: sink('projects'),
     clock,
   });
+  const robustness = new RobustnessService({
+    workspace,
+    experiments,
+    datasets,
+    importDataset: (arg, lineage) => datasets.importWithLineage(ImportDataset.parse(arg), lineage),
+    release: (id) => releases.get({ id }),
+    weightFormatOf: (id) => models.weightFormatOf(specializations.specialization(id).modelId),
+    reviewTags: (id) => reviews.tagsOf(id),
+    events: sink('robustness'),
+    clock,
+  });
   const dispatcher = new Dispatcher(
     contract,
     {
@@ -387,6 +402,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       reviews,
       releases,
       projects,
+      robustness,
       audit: new AuditService({ workspace, clock }),
       reports,
       serving,
@@ -414,6 +430,11 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     if (message.service === 'workspace' && message.event === 'onChanged') {
       void reviews.pruneShares();
       void serving.workspaceChanged(); // the endpoint serves one workspace's releases
+      // Audits whose schedule is due start when their workspace opens (not in headless commands).
+      if (options.scheduledAudits !== false && workspace.isOpen())
+        void robustness.drift
+          .runDue()
+          .catch((error: unknown) => log('warn', 'A scheduled drift audit did not start', error));
     }
   });
   // A shutdown before the worker said hello (a quick CLI command) cancels the start: not a failure.
@@ -425,12 +446,14 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     dispatcher,
     workspace,
     engine,
-    services: { experiments, adapters, serving },
+    services: { experiments, adapters, serving, robustness },
     async dispose() {
       unsubscribeShares();
       engineService.dispose();
       generation.dispose();
       await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose(), serving.dispose()]);
+      // After the experiments: their runs are cancelled, so audits following them settle at once.
+      await robustness.dispose();
       await Promise.allSettled([
         workspace.dispose(),
         engine.dispose(),

@@ -238,7 +238,7 @@ const LINEAR_TIME_UNSUPPORTED: readonly (readonly [RegExp, string])[] = [
 ];
 
 /** Why a pattern/flags pair does not compile, in words a user can act on; undefined when it compiles. */
-function regexProblem(pattern: string, flags: string): string | undefined {
+export function regexProblem(pattern: string, flags: string): string | undefined {
   if (!REGEX_FLAGS.test(flags)) return undefined; // the flags field reports it (zod runs this refinement anyway)
   if (new Set(flags).size !== flags.length) return `flags '${flags}' repeat a flag`;
   try {

@@ -165,6 +165,16 @@ export const DatasetLineage = z.discriminatedUnion('kind', [
     values: count,
     replacements: count,
   }),
+  z.object({
+    kind: z.literal('robustness-probe'),
+    sourceVersionId: z.string(),
+    sourceVersion: count,
+    split: SplitName,
+    limit: count.nullable(),
+    seed: count,
+    /** The perturbation kinds, each applied to every source row. */
+    kinds: z.array(z.string()),
+  }),
 ]);
 export type DatasetLineage = z.infer<typeof DatasetLineage>;
 

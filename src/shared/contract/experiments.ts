@@ -34,6 +34,11 @@ export const ExperimentSpec = z
     batchSize: z.number().int().min(1).max(256).default(32),
     /** Performance limits judged like thresholds on the cells the verdict concerns; null: none. */
     budget: PerformanceBudget.nullable().default(null),
+    /**
+     * Generate every output anew and keep them apart under this tag, never reusing stored outputs nor lending these
+     * to other experiments (drift audits: what the specialization gives now, not what it gave once).
+     */
+    fresh: z.string().trim().min(1).max(80).optional(),
   })
   .strict();
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;

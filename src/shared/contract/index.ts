@@ -15,6 +15,7 @@ import { experimentsContract } from './experiments';
 import { releasesContract } from './releases';
 import { reportsContract } from './reports';
 import { reviewsContract } from './reviews';
+import { robustnessContract } from './robustness';
 import { servingContract } from './serving';
 import { settingsContract } from './settings';
 import { specializationsContract } from './specializations';
@@ -40,6 +41,7 @@ export const contract = {
   reviews: reviewsContract,
   releases: releasesContract,
   projects: projectsContract,
+  robustness: robustnessContract,
   audit: auditContract,
   reports: reportsContract,
   serving: servingContract,
@@ -70,6 +72,7 @@ export * from './users';
 export * from './reviews';
 export * from './releases';
 export * from './projects';
+export * from './robustness';
 export * from './audit';
 export * from './reports';
 export * from './serving';

@@ -208,6 +208,21 @@ export const PERMISSIONS: PermissionTable = {
     decide: write(STAFF),
     decisions: read(STAFF),
   },
+  // Failure modes, probes and audits show outputs of experiments: not to a reviewer while blind (probes and audits
+  // generate text too).
+  robustness: {
+    rules: read(STAFF),
+    saveRules: write(EDITORS),
+    failureModes: read(STAFF, 'experiment'),
+    probes: read(STAFF),
+    startProbe: write(STAFF, 'generation'),
+    probeResults: read(STAFF, 'generation'),
+    auditSets: read(STAFF),
+    setAuditSet: write(STAFF, 'generation'),
+    startAudit: write(STAFF, 'generation'),
+    audits: read(STAFF),
+    audit: read(STAFF, 'generation'),
+  },
   // Exporting is a read: it writes nothing to the workspace, the file is saved by the caller.
   // Verifying tells only whether the log is intact, which anyone with the folder could check: no profile needed (the
   // CLI).

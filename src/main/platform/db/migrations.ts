@@ -529,4 +529,46 @@ export const workspaceMigrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'a recorded decision is kept'); END;
     `,
   },
+  {
+    version: 17,
+    name: 'failure rules, robustness probes and drift audits',
+    // The workspace's failure rules (one JSON list); probes name the dataset version of their variants and the two
+    // experiments (clean, perturbed) that ran them; a release's audit set (one per release, replaced when changed;
+    // releases themselves stay immutable) names the experiment holding its recorded outputs and the weight format they
+    // were made at (outputs are keyed by it); each drift audit keeps its outcome once computed.
+    up: `
+      CREATE TABLE failure_rules (
+        singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+        rules      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE robustness_probes (
+        id                  TEXT PRIMARY KEY,
+        spec                TEXT NOT NULL,
+        variants_version_id TEXT NOT NULL,
+        clean_experiment_id TEXT NOT NULL,
+        probe_experiment_id TEXT NOT NULL,
+        created_at          TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE release_audit_sets (
+        release_id             TEXT PRIMARY KEY REFERENCES releases (id),
+        spec                   TEXT NOT NULL,
+        baseline_experiment_id TEXT NOT NULL,
+        recorded_format        TEXT NOT NULL,
+        created_at             TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE drift_audits (
+        id            TEXT PRIMARY KEY,
+        release_id    TEXT NOT NULL REFERENCES releases (id),
+        experiment_id TEXT NOT NULL,
+        trigger       TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        state         TEXT NOT NULL,
+        flags         TEXT NOT NULL,
+        comparison    TEXT,
+        error         TEXT
+      ) STRICT;
+      CREATE INDEX drift_audits_release ON drift_audits (release_id, started_at);
+    `,
+  },
 ];

@@ -76,8 +76,10 @@ export function writeVersion(
       source_round_id: v.lineage?.kind === 'review-round' ? v.lineage.roundId : null,
       source_round_name: v.lineage?.kind === 'review-round' ? v.lineage.roundName : null,
       source_experiment_id: v.lineage?.kind === 'review-round' ? v.lineage.experimentId : null,
-      source_version_id: v.lineage?.kind === 'redaction' ? v.lineage.sourceVersionId : null,
-      derivation: v.lineage?.kind === 'redaction' ? JSON.stringify(v.lineage) : null,
+      source_version_id:
+        v.lineage?.kind === 'redaction' || v.lineage?.kind === 'robustness-probe' ? v.lineage.sourceVersionId : null,
+      derivation:
+        v.lineage?.kind === 'redaction' || v.lineage?.kind === 'robustness-probe' ? JSON.stringify(v.lineage) : null,
     });
 
     const insert = db.prepare(

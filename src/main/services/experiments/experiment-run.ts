@@ -30,14 +30,17 @@ export interface ExperimentRunDeps {
 /**
  * The key parts of a cell's outputs besides the example. The weights' precision is part of what made an output: a
  * model run at 8 or 4 bits keys its outputs apart from the same bundle at the stored precision (whose keys are
- * unchanged, so outputs stored before weight formats existed are still found).
+ * unchanged, so outputs stored before weight formats existed are still found). A `fresh` experiment's tag keys its
+ * outputs apart from every other experiment's.
  */
 export function outputKey(
   cell: Pick<ResolvedSpecialization, 'spec'>,
   weightFormat: WeightFormat,
+  fresh?: string,
 ): { specHash: string; decodingHash: string; seed: number } {
   const canonical = canonicalDecodingSettings(cell.spec.decoding);
-  const specHash = weightFormat === 'stored' ? cell.spec.hash : `${cell.spec.hash}@${weightFormat}`;
+  const stored = weightFormat === 'stored' ? cell.spec.hash : `${cell.spec.hash}@${weightFormat}`;
+  const specHash = fresh === undefined ? stored : `${stored}#fresh:${fresh}`;
   return {
     specHash,
     decodingHash: createHash('sha256').update(canonical).digest('hex'),
@@ -65,7 +68,7 @@ export class ExperimentRun {
     try {
       const { examples } = this.d.examples;
       const todo = this.d.cells.map((cell) => {
-        const key = outputKey(cell, cell.model.weightFormat);
+        const key = outputKey(cell, cell.model.weightFormat, this.d.experiment.spec.fresh);
         const stored = store.outputs(
           key.specHash,
           key.decodingHash,

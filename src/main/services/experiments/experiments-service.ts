@@ -25,7 +25,7 @@ import { loadExamples } from './examples';
 import { ExperimentRun, outputKey } from './experiment-run';
 import { ExperimentStore } from './experiment-store';
 import { measureContextCost } from './context-cost';
-import { collectOutputs } from './results';
+import { collectOutputs, type Collected } from './results';
 import { inThreadScoring, type Scoring } from './scoring';
 import type { ReportDocument } from '../../../shared/report';
 import { manifest } from '../lineage/specialization-lineage';
@@ -257,6 +257,15 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     });
   }
 
+  /**
+   * An experiment with its stored outputs, for other services' analyses (failure modes, probes, drift audits);
+   * `weightFormat` reads the outputs made at that precision instead of the models' current one.
+   */
+  async stored(id: string, weightFormat?: WeightFormat): Promise<{ experiment: Experiment; collected: Collected }> {
+    const experiment = this.find(id);
+    return { experiment, collected: await this.collected(experiment, weightFormat) };
+  }
+
   async remove({ id }: { id: string }): Promise<null> {
     if (this.runs.has(id))
       throw new UserError('Cancel the run before removing the experiment', { code: 'experiment-running', where: id });
@@ -287,11 +296,12 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     await Promise.allSettled([...this.runs.values()].map((r) => r.done));
   }
 
-  private async collected(experiment: Experiment) {
+  private async collected(experiment: Experiment, weightFormat?: WeightFormat) {
     const examples = loadExamples(this.deps.datasets, experiment.spec);
     const keys = experiment.cells.map((cell) => {
       const spec = this.deps.specializations.specialization(cell.specializationId);
-      return outputKey({ spec }, this.deps.weightFormatOf?.(spec.modelId) ?? 'stored');
+      const format = weightFormat ?? this.deps.weightFormatOf?.(spec.modelId) ?? 'stored';
+      return outputKey({ spec }, format, experiment.spec.fresh);
     });
     return collectOutputs(this.store(), examples, keys);
   }

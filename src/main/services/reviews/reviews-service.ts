@@ -455,6 +455,38 @@ export class ReviewsService implements ServiceImpl<Contract> {
     }
   }
 
+  /**
+   * Reviewers' tags on an experiment's outputs, from its closed rounds (open rounds stay blind): a single-output vote's
+   * tags belong to its output; a pairwise vote's to the output not preferred (both for a tie or "both bad").
+   */
+  tagsOf(experimentId: string): { specializationId: string; exampleIdx: number; tag: string }[] {
+    const out: { specializationId: string; exampleIdx: number; tag: string }[] = [];
+    const store = this.store();
+    for (const round of store.all()) {
+      if (round.experimentId !== experimentId || round.state !== 'closed') continue;
+      const assignments = new Map(Object.values(round.plan.queues).flatMap((q) => q.map((a) => [a.id, a] as const)));
+      for (const vote of store.votes(round.id)) {
+        const assignment = assignments.get(vote.itemId);
+        const unit = assignment === undefined ? undefined : round.plan.units[assignment.unit];
+        if (!assignment || !unit || vote.tags.length === 0) continue;
+        const left = assignment.swap ? unit.b : unit.a;
+        const right = assignment.swap ? unit.a : unit.b;
+        const tagged =
+          unit.b === null
+            ? [unit.a]
+            : vote.verdict === 'left'
+              ? [right]
+              : vote.verdict === 'right'
+                ? [left]
+                : [left, right];
+        for (const specializationId of tagged)
+          if (specializationId !== null)
+            for (const tag of vote.tags) out.push({ specializationId, exampleIdx: unit.exampleIdx, tag });
+      }
+    }
+    return out;
+  }
+
   private closedRound(id: string): StoredRound {
     const round = this.find(id);
     if (round.state !== 'closed')

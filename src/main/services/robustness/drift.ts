@@ -1,0 +1,147 @@
+// A drift audit's comparison: the release's recorded outputs on its audit set against the outputs it gives now, on
+// the same examples. Quality per metric (McNemar for pass/fail metrics, else a paired bootstrap CI of the mean
+// difference), each failure category (McNemar on having it), latency (paired bootstrap on total ms) and how many
+// outputs changed. Drift fails the audit: a metric worse or a category more frequent at p < 0.05. Warnings: outputs
+// that changed at all (greedy decoding of an unchanged release gives the same text), latency up by half or more.
+import type { DriftComparison, DriftFlag, FailureRule } from '../../../shared/contract/robustness';
+import { METRIC_BINARY, METRIC_DIRECTION, metricLabel, type MetricSpec } from '../../../shared/metrics';
+import { mcnemarTest, pairedBootstrapDiffCI, scoreExample } from '../../eval';
+import type { StoredOutput } from '../experiments/experiment-store';
+import type { Collected } from '../experiments/results';
+import { categorize } from './categories';
+
+export const DRIFT_ALPHA = 0.05;
+/** Latency flagged when the mean rises by this fraction with the CI above zero. */
+export const LATENCY_RISE = 0.5;
+const RESAMPLES = 2000;
+const EXAMPLES = 5;
+
+const norm = (t: string): string => t.trim().replace(/\s+/g, ' ');
+
+export function compareRuns(
+  recorded: Collected,
+  now: Collected,
+  metrics: readonly MetricSpec[],
+  rules: readonly FailureRule[],
+  seed: number,
+): { comparison: DriftComparison; flags: DriftFlag[] } {
+  const nowByHash = new Map(now.examples.examples.map((e, i) => [e.hash, now.outputs[0]?.[i] ?? null]));
+  const pairs: { key: string; reference: string | null; a: StoredOutput; b: StoredOutput }[] = [];
+  recorded.examples.examples.forEach((e, i) => {
+    const a = recorded.outputs[0]?.[i];
+    const b = nowByHash.get(e.hash);
+    if (a && b) pairs.push({ key: e.key, reference: e.reference, a, b });
+  });
+  const flags: DriftFlag[] = [];
+  const score = (m: MetricSpec, o: StoredOutput, ref: string | null) =>
+    scoreExample(m, { output: o.text, reference: ref, outputTokens: o.generatedTokens }).score;
+
+  const metricRows = metrics.map((m, k) => {
+    const scored = pairs
+      .map((p) => [score(m, p.a, p.reference), score(m, p.b, p.reference)] as const)
+      .filter((s): s is readonly [number, number] => s[0] !== null && s[1] !== null);
+    const label = metricLabel(m);
+    if (scored.length === 0) return { label, recorded: null, now: null, diff: null, ci: null, p: null, test: 'none' };
+    const before = scored.map((s) => s[0]);
+    const after = scored.map((s) => s[1]);
+    const boot =
+      scored.length >= 2 ? pairedBootstrapDiffCI(after, before, { seed, resamples: RESAMPLES, stream: 700 + k }) : null;
+    const binary = METRIC_BINARY[m.kind];
+    const p = binary
+      ? mcnemarTest(
+          after.map((v) => v >= 1),
+          before.map((v) => v >= 1),
+        ).p
+      : null;
+    const diff = mean(after) - mean(before);
+    const worse = METRIC_DIRECTION[m.kind] === 'higher' ? diff < 0 : diff > 0;
+    const significant = binary ? (p ?? 1) < DRIFT_ALPHA : boot !== null && (boot.ci[0] > 0 || boot.ci[1] < 0);
+    if (worse && significant)
+      flags.push({
+        severity: 'drift',
+        aspect: 'quality',
+        message: `${label} fell from ${fmt(mean(before))} to ${fmt(mean(after))} on ${scored.length} examples${p === null ? ` (95% CI of the change ${fmt(boot?.ci[0] ?? 0)} to ${fmt(boot?.ci[1] ?? 0)})` : ` (McNemar p=${p.toPrecision(2)})`}.`,
+      });
+    return {
+      label,
+      recorded: mean(before),
+      now: mean(after),
+      diff,
+      ci: boot?.ci ?? null,
+      p,
+      test: binary ? 'mcnemar' : 'paired bootstrap',
+    };
+  });
+
+  const catsOf = (o: StoredOutput, ref: string | null) =>
+    new Set(
+      categorize(
+        { text: o.text, reference: ref, generatedTokens: o.generatedTokens, finishReason: o.finishReason },
+        metrics,
+        rules,
+      ).map((c) => c.name),
+    );
+  const cats = pairs.map((p) => ({ a: catsOf(p.a, p.reference), b: catsOf(p.b, p.reference) }));
+  const names = [...new Set(cats.flatMap((c) => [...c.a, ...c.b]))].sort();
+  const categories = names.map((category) => {
+    const before = cats.map((c) => c.a.has(category));
+    const after = cats.map((c) => c.b.has(category));
+    const p = mcnemarTest(after, before).p;
+    const recordedCount = before.filter(Boolean).length;
+    const nowCount = after.filter(Boolean).length;
+    if (nowCount > recordedCount && p < DRIFT_ALPHA)
+      flags.push({
+        severity: 'drift',
+        aspect: 'failure-category',
+        message: `"${category}" rose from ${recordedCount} to ${nowCount} of ${pairs.length} outputs (McNemar p=${p.toPrecision(2)}).`,
+      });
+    return { category, recorded: recordedCount, now: nowCount, p };
+  });
+
+  const before = pairs.map((p) => p.a.totalMs);
+  const after = pairs.map((p) => p.b.totalMs);
+  const latencyCi =
+    pairs.length >= 2 ? pairedBootstrapDiffCI(after, before, { seed, resamples: RESAMPLES, stream: 799 }).ci : null;
+  const recordedMs = pairs.length === 0 ? null : mean(before);
+  const nowMs = pairs.length === 0 ? null : mean(after);
+  if (
+    recordedMs !== null &&
+    nowMs !== null &&
+    latencyCi !== null &&
+    nowMs > recordedMs * (1 + LATENCY_RISE) &&
+    latencyCi[0] > 0
+  )
+    flags.push({
+      severity: 'warning',
+      aspect: 'latency',
+      message: `Calls take ${nowMs.toFixed(0)} ms on average, against ${recordedMs.toFixed(0)} ms recorded.`,
+    });
+
+  const changed = pairs.filter((p) => norm(p.a.text) !== norm(p.b.text));
+  if (changed.length > 0)
+    flags.push({
+      severity: 'warning',
+      aspect: 'outputs',
+      message: `${changed.length} of ${pairs.length} outputs differ from the recorded ones.`,
+    });
+  return {
+    comparison: {
+      n: pairs.length,
+      notes: [],
+      metrics: metricRows,
+      categories,
+      latency: { recordedMs, nowMs, ci: latencyCi },
+      changedOutputs: changed.length,
+      examples: changed.slice(0, EXAMPLES).map((p) => ({ key: p.key, recorded: p.a.text, now: p.b.text })),
+    },
+    flags,
+  };
+}
+
+function mean(v: readonly number[]): number {
+  return v.length === 0 ? 0 : v.reduce((s, x) => s + x, 0) / v.length;
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) <= 1 ? `${(v * 100).toFixed(1)}%` : v.toFixed(2);
+}

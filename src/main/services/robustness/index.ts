@@ -1,0 +1,1 @@
+export { RobustnessService, type RobustnessServiceDeps } from './robustness-service';
