@@ -9,6 +9,7 @@ import { runAudit } from './headless/audit';
 import { runDemo } from './headless/demo';
 import { runEval } from './headless/eval';
 import { runReport } from './headless/report';
+import { runDriftAudit, runProbe } from './headless/robustness';
 import { runServe } from './headless/serve';
 import { localClient } from './headless/local-client';
 import { parseArgs, stringFlag } from './platform/args';
@@ -40,6 +41,9 @@ Usage:
                                                 [--new-key NAME] (prints a new API key, shown once)
                                                 [--max-tokens 512] [--max-concurrent 4] [--max-queue 32]
                                                 [--no-batching]
+  npm run cli -- probe <probe.json>             robustness probe: perturbed inputs, consistency table
+  npm run cli -- audit-drift <release>          re-run a release's audit set; exit 1 on drift
+                                                (release: id, name@version or name; --strict: also on warnings)
 Options:
   --user-data DIR   per-user folder (recent workspaces); default: the desktop app's
   --workspace DIR   open this workspace before the command (demo: the demo workspace folder)`;
@@ -62,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     'max-concurrent': 'string',
     'max-queue': 'string',
     'no-batching': 'boolean',
+    strict: 'boolean',
   });
   const [command, ...rest] = args.positional;
   if (!command || args.flags.has('help')) {
@@ -80,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
     userDataDir: userData ? resolve(userData) : defaultUserDataDir(),
     engineWorkerScript: join(here, 'engine-worker.js'),
     relativeTo: process.cwd(),
+    // A headless command does its own work only: no audit starts because its schedule is due.
+    scheduledAudits: false,
   });
   try {
     const workspace = stringFlag(args, 'workspace');
@@ -137,6 +144,13 @@ async function main(argv: string[]): Promise<number> {
           log,
         });
       }
+      case 'probe':
+        return await runProbe(localClient(composed.dispatcher), resolve(rest[0] ?? ''), { log });
+      case 'audit-drift':
+        return await runDriftAudit(localClient(composed.dispatcher), rest[0], {
+          strict: args.flags.has('strict'),
+          log,
+        });
       case 'self-test':
         print(await call(composed, 'engine.selfTest', '{}'));
         return 0;

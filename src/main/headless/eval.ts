@@ -35,46 +35,9 @@ export async function runEval(
   path: string,
   o: { report?: string; log: (...lines: string[]) => void },
 ): Promise<number> {
-  const { text } = await readUserText(path, {
-    where: path,
-    maxBytes: 4 * 1024 * 1024,
-    expected: 'an experiment file (JSON)',
-  });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`Cannot read ${path} as JSON: ${error instanceof Error ? error.message : String(error)}`, {
-      where: path,
-      hint: 'Give an experiment file; see README (dovetail eval).',
-    });
-  }
-  const parsed = EvalFile.safeParse(raw);
-  if (!parsed.success)
-    throw new UserError(`${path} is not a valid experiment file: ${describeIssues(parsed.error)}`, {
-      where: path,
-      code: 'validation',
-    });
-  const f = parsed.data;
-  const datasets = await api.datasets.list({});
-  const version = datasets
-    .flatMap((d) => d.versions.map((v, i) => ({ d, v, latest: i === 0 })))
-    .find(({ d, v, latest }) => v.id === f.dataset || (latest && d.name === f.dataset))?.v;
-  if (!version)
-    throw new UserError(`No dataset "${f.dataset}" in this workspace`, {
-      where: `${path}: dataset`,
-      hint: `Known: ${datasets.map((d) => d.name).join(', ') || 'none'}`,
-    });
-  const all = await api.specializations.list({});
-  const ids = f.specializations.map((s) => {
-    const found = all.find((x) => x.id === s) ?? all.find((x) => x.name === s);
-    if (!found)
-      throw new UserError(`No specialization "${s}" in this workspace`, {
-        where: `${path}: specializations`,
-        hint: 'Create it in the app or with `call specializations.create`.',
-      });
-    return found.id;
-  });
+  const f = await readJsonFile(path, EvalFile, 'an experiment file', 'see README (dovetail eval)');
+  const version = await datasetVersionNamed(api, f.dataset, path);
+  const ids = await specializationsNamed(api, f.specializations, path);
   if (f.ablation && ids.length !== 1)
     throw new UserError('An ablation takes exactly one specialization', { where: `${path}: specializations` });
   const spec: ExperimentSpecIn = {
@@ -107,4 +70,58 @@ export async function runEval(
     o.log(`Report: ${o.report}`);
   }
   return results.passed === false || results.budgetPassed === false ? 1 : 0;
+}
+
+/** A dataset version by its id, or a dataset's latest version by the dataset's name. */
+export async function datasetVersionNamed(api: Api, name: string, path: string): Promise<{ id: string }> {
+  const datasets = await api.datasets.list({});
+  const version = datasets
+    .flatMap((d) => d.versions.map((v, i) => ({ d, v, latest: i === 0 })))
+    .find(({ d, v, latest }) => v.id === name || (latest && d.name === name))?.v;
+  if (!version)
+    throw new UserError(`No dataset "${name}" in this workspace`, {
+      where: `${path}: dataset`,
+      hint: `Known: ${datasets.map((d) => d.name).join(', ') || 'none'}`,
+    });
+  return version;
+}
+
+/** Specializations by id or name. */
+export async function specializationsNamed(api: Api, names: readonly string[], path: string): Promise<string[]> {
+  const all = await api.specializations.list({});
+  return names.map((s) => {
+    const found = all.find((x) => x.id === s) ?? all.find((x) => x.name === s);
+    if (!found)
+      throw new UserError(`No specialization "${s}" in this workspace`, {
+        where: `${path}: specializations`,
+        hint: 'Create it in the app or with `call specializations.create`.',
+      });
+    return found.id;
+  });
+}
+
+/** A JSON file of a headless command, read under the user-file checks and validated; errors name the file. */
+export async function readJsonFile<T extends z.ZodType>(
+  path: string,
+  schema: T,
+  what: string,
+  help: string,
+): Promise<z.output<T>> {
+  const { text } = await readUserText(path, { where: path, maxBytes: 4 * 1024 * 1024, expected: `${what} (JSON)` });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`Cannot read ${path} as JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      where: path,
+      hint: `Give ${what}; ${help}.`,
+    });
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new UserError(`${path} is not a valid ${what.replace(/^an? /, '')}: ${describeIssues(parsed.error)}`, {
+      where: path,
+      code: 'validation',
+    });
+  return parsed.data;
 }

@@ -125,7 +125,7 @@ export const ProbeRow = z.object({
   specializationId: z.string(),
   label: z.string(),
   kind: PerturbationKind,
-  /** Same (normalised) output as on the clean input. */
+  /** The same answer as on the clean input (the primary metric's label or fields, else the normalised text). */
   consistency: Rate,
   /** Primary metric passes on the variants, and on the same rows clean. */
   accuracy: Rate,
@@ -200,7 +200,13 @@ export const DriftComparison = z.object({
     }),
   ),
   categories: z.array(z.object({ category: z.string(), recorded: count, now: count, p: z.number() })),
-  latency: z.object({ recordedMs: z.number().nullable(), nowMs: z.number().nullable(), ci: Interval.nullable() }),
+  /** Decode time per generated token after the first (a fresh worker's loading is not the release's latency). */
+  latency: z.object({
+    recordedMsPerToken: z.number().nullable(),
+    nowMsPerToken: z.number().nullable(),
+    n: count,
+    ci: Interval.nullable(),
+  }),
   changedOutputs: count,
   /** Examples whose output changed (the first few). */
   examples: z.array(z.object({ key: z.string(), recorded: z.string(), now: z.string() })),

@@ -1,8 +1,8 @@
 // A drift audit's comparison: the release's recorded outputs on its audit set against the outputs it gives now, on
-// the same examples. Quality per metric (McNemar for pass/fail metrics, else a paired bootstrap CI of the mean
-// difference), each failure category (McNemar on having it), latency (paired bootstrap on total ms) and how many
-// outputs changed. Drift fails the audit: a metric worse or a category more frequent at p < 0.05. Warnings: outputs
-// that changed at all (greedy decoding of an unchanged release gives the same text), latency up by half or more.
+// the same examples. Quality per metric (McNemar for pass/fail metrics, else a paired bootstrap CI), each failure
+// category (McNemar on having it), latency (paired bootstrap on decode ms per token) and how many outputs changed.
+// Drift fails the audit: a metric worse or a category more frequent at p < 0.05. Warnings: outputs that changed at
+// all (greedy decoding of an unchanged release gives the same text), latency up by half or more.
 import type { DriftComparison, DriftFlag, FailureRule } from '../../../shared/contract/robustness';
 import { METRIC_BINARY, METRIC_DIRECTION, metricLabel, type MetricSpec } from '../../../shared/metrics';
 import { mcnemarTest, pairedBootstrapDiffCI, scoreExample } from '../../eval';
@@ -98,12 +98,21 @@ export function compareRuns(
     return { category, recorded: recordedCount, now: nowCount, p };
   });
 
-  const before = pairs.map((p) => p.a.totalMs);
-  const after = pairs.map((p) => p.b.totalMs);
+  // Decode time per token after the first: the first call of a run also loads the model and adapters into a fresh
+  // worker, which would read as a slower release when it is only a cold start.
+  const decode = (o: StoredOutput): number | null =>
+    o.timeToFirstTokenMs === null || o.generatedTokens < 2
+      ? null
+      : (o.totalMs - o.timeToFirstTokenMs) / (o.generatedTokens - 1);
+  const timed = pairs
+    .map((p) => [decode(p.a), decode(p.b)] as const)
+    .filter((t): t is readonly [number, number] => t[0] !== null && t[1] !== null);
+  const before = timed.map((t) => t[0]);
+  const after = timed.map((t) => t[1]);
   const latencyCi =
-    pairs.length >= 2 ? pairedBootstrapDiffCI(after, before, { seed, resamples: RESAMPLES, stream: 799 }).ci : null;
-  const recordedMs = pairs.length === 0 ? null : mean(before);
-  const nowMs = pairs.length === 0 ? null : mean(after);
+    timed.length >= 2 ? pairedBootstrapDiffCI(after, before, { seed, resamples: RESAMPLES, stream: 799 }).ci : null;
+  const recordedMs = timed.length === 0 ? null : mean(before);
+  const nowMs = timed.length === 0 ? null : mean(after);
   if (
     recordedMs !== null &&
     nowMs !== null &&
@@ -114,7 +123,7 @@ export function compareRuns(
     flags.push({
       severity: 'warning',
       aspect: 'latency',
-      message: `Calls take ${nowMs.toFixed(0)} ms on average, against ${recordedMs.toFixed(0)} ms recorded.`,
+      message: `Each generated token takes ${nowMs.toFixed(1)} ms on average, against ${recordedMs.toFixed(1)} ms recorded.`,
     });
 
   const changed = pairs.filter((p) => norm(p.a.text) !== norm(p.b.text));
@@ -130,7 +139,7 @@ export function compareRuns(
       notes: [],
       metrics: metricRows,
       categories,
-      latency: { recordedMs, nowMs, ci: latencyCi },
+      latency: { recordedMsPerToken: recordedMs, nowMsPerToken: nowMs, n: timed.length, ci: latencyCi },
       changedOutputs: changed.length,
       examples: changed.slice(0, EXAMPLES).map((p) => ({ key: p.key, recorded: p.a.text, now: p.b.text })),
     },

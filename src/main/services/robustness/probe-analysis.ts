@@ -1,11 +1,12 @@
 // A probe's variants and their analysis. Variants: each source row once per kind, its input fields perturbed, the
 // kind and the source row's key kept beside them. Analysis: per specialization and kind, consistency (the same
-// normalised output as on the clean row) and accuracy on the variants against the same rows clean, Wilson 95% CIs,
+// answer as on the clean row, as the accuracy measure reads it) and accuracy on the variants against the same rows clean, Wilson 95% CIs,
 // McNemar on the paired accuracy; findings in plain sentences with examples. Pure.
 import type { ExperimentCell } from '../../../shared/contract/experiments';
 import type { PerturbationKind, ProbeRow } from '../../../shared/contract/robustness';
 import type { MetricSpec } from '../../../shared/metrics';
-import { mcnemarTest, wilsonInterval } from '../../eval';
+import { mcnemarTest, normalizeText, wilsonInterval } from '../../eval';
+import { readLabel } from '../../eval/metrics/classification';
 import type { Collected } from '../experiments/results';
 import type { ReaderRow } from '../templates';
 import { passed } from './failure-modes';
@@ -39,7 +40,16 @@ export function variantRows(
   );
 }
 
-const norm = (t: string): string => t.trim().replace(/\s+/g, ' ');
+/**
+ * The answer in an output, as the accuracy measure reads it: a classification's label, a json_fields metric's
+ * fields, else the normalised text (case, spacing, surrounding quotes and punctuation aside). Two outputs with the
+ * same answer are consistent even when their wording differs elsewhere.
+ */
+export function answerOf(m: MetricSpec, text: string): string {
+  if (m.kind === 'classification') return readLabel(text, m.field) ?? '';
+  if (m.kind === 'json_fields') return JSON.stringify(m.fields.map((f) => readLabel(text, f) ?? null));
+  return normalizeText(text);
+}
 
 function rate(k: number, n: number): ProbeRow['consistency'] {
   return { k, n, rate: n === 0 ? null : k / n, ci: n === 0 ? null : wilsonInterval(k, n) };
@@ -70,7 +80,7 @@ export function analyzeProbe(
         const base = j === undefined ? null : clean.outputs[c]?.[j];
         if (j === undefined || !out || !base) return;
         n++;
-        const consistent = norm(out.text) === norm(base.text);
+        const consistent = answerOf(primary, out.text) === answerOf(primary, base.text);
         if (consistent) same++;
         else if (examples.length < EXAMPLES_PER_ROW) {
           const source = clean.examples.examples[j]?.data ?? {};

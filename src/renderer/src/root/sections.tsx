@@ -11,6 +11,7 @@ import { experimentsSection } from '../features/experiments/section';
 import { releasesSection } from '../features/releases/section';
 import { reportsSection } from '../features/reports/section';
 import { reviewSection } from '../features/review/section';
+import { robustnessSection } from '../features/robustness/section';
 import { startSection } from '../features/start/section';
 import { projectsSection } from '../features/projects/section';
 import { assembleSections } from '../features/shell/sections';
@@ -24,6 +25,7 @@ export const SECTIONS = assembleSections([
   adaptersSection,
   playgroundSection,
   experimentsSection,
+  robustnessSection,
   reviewSection,
   releasesSection,
   reportsSection,

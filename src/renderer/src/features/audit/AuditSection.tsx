@@ -13,6 +13,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
 import type { Section } from '../shell/sections';
+import { DriftAuditList } from '../robustness/DriftPanel';
 import { AuditFilters } from './AuditFilters';
 import { AuditTable } from './AuditTable';
 import { RetentionPanel } from './RetentionPanel';
@@ -111,6 +112,7 @@ export function AuditSection({ section }: { section: Section }) {
       </Typography>
       <ErrorAlert error={error} testId="audit-action-error" />
       {verification && <VerificationAlert result={verification} />}
+      <DriftAuditList />
       <RetentionPanel onApplied={refresh} />
       <AuditFilters draft={draft} onChange={setDraft} />
       <Typography variant="body2" color="text.secondary" sx={{ my: 1 }} data-testid="audit-count">

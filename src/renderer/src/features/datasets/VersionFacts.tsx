@@ -77,6 +77,13 @@ export function VersionFacts({ version }: { version: DatasetVersion }) {
                       see its results
                     </Link>
                   </Typography>
+                ) : version.lineage.kind === 'robustness-probe' ? (
+                  <Typography variant="body2">
+                    Robustness probe variants ({version.lineage.kinds.join(', ')}) of the {version.lineage.split} split
+                    of version {version.lineage.sourceVersion}
+                    {version.lineage.limit === null ? '' : `, first ${version.lineage.limit} rows`}, seed{' '}
+                    {version.lineage.seed}
+                  </Typography>
                 ) : (
                   <Typography variant="body2">
                     Redacted from version {version.lineage.sourceVersion}: {version.lineage.values} distinct value

@@ -23,6 +23,7 @@ import type { Release } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
+import { DriftPanel } from '../robustness/DriftPanel';
 import { ExportBundleDialog } from './BundleDialogs';
 import { EvidencePicker, type EvidenceChoice } from './EvidencePicker';
 import { evidenceLines, releaseLabel } from './format';
@@ -126,6 +127,7 @@ export function ReleaseDetails({ release, userId }: { release: Release; userId: 
         </Button>
       )}
       <ErrorAlert error={approve.error} testId="release-approve-error" />
+      <DriftPanel release={release} />
       {dialog === 'attach' && <AttachDialog release={release} onClose={() => setDialog(null)} />}
       {dialog === 'export' && <ExportBundleDialog release={release} onClose={() => setDialog(null)} />}
     </Paper>
