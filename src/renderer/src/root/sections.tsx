@@ -11,7 +11,6 @@ import { experimentsSection } from '../features/experiments/section';
 import { releasesSection } from '../features/releases/section';
 import { reportsSection } from '../features/reports/section';
 import { reviewSection } from '../features/review/section';
-import { robustnessSection } from '../features/robustness/section';
 import { startSection } from '../features/start/section';
 import { projectsSection } from '../features/projects/section';
 import { assembleSections } from '../features/shell/sections';
@@ -25,7 +24,6 @@ export const SECTIONS = assembleSections([
   adaptersSection,
   playgroundSection,
   experimentsSection,
-  robustnessSection,
   reviewSection,
   releasesSection,
   reportsSection,

@@ -28,6 +28,7 @@ import { ExportReportMenu } from '../../components/ExportReportMenu';
 import { formatDate, percentDone, progressLine } from './format';
 import { ResultsView } from './ResultsView';
 import { SideBySide } from './SideBySide';
+import { FailureModesTab } from '../robustness/FailureModesTab';
 import { useSubmit } from '../../components/useSubmit';
 
 const REFRESH_MS = 3000;
@@ -79,7 +80,7 @@ export function ExperimentView({
   onRemoved: () => void;
 }) {
   const api = useApi();
-  const [tab, setTab] = useState<'results' | 'outputs'>('results');
+  const [tab, setTab] = useState<'results' | 'outputs' | 'failures'>('results');
   const { busy, error: actionError, submit } = useSubmit();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const running = e.state === 'running';
@@ -190,12 +191,14 @@ export function ExperimentView({
       </Paper>
       <Tabs
         value={tab}
-        onChange={(_e, v: 'results' | 'outputs') => setTab(v)}
+        onChange={(_e, v: 'results' | 'outputs' | 'failures') => setTab(v)}
         sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}
       >
         <Tab value="results" label="Results" data-testid="tab-results" />
         <Tab value="outputs" label="Side by side" data-testid="tab-outputs" />
+        <Tab value="failures" label="Failure modes" data-testid="tab-failures" />
       </Tabs>
+      {tab === 'failures' && <FailureModesTab experiment={e} />}
       {tab === 'results' ? (
         !started ? (
           <Typography color="text.secondary" sx={{ p: 2 }}>
@@ -215,9 +218,9 @@ export function ExperimentView({
         ) : (
           <CircularProgress aria-label="Loading results" />
         )
-      ) : (
+      ) : tab === 'outputs' ? (
         <SideBySide experiment={e} version={version} />
-      )}
+      ) : null}
       <Dialog open={confirmRemove} onClose={() => setConfirmRemove(false)}>
         <DialogTitle>Remove “{e.name}”?</DialogTitle>
         <DialogContent>

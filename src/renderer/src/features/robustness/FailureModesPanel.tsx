@@ -17,8 +17,8 @@ const SOURCES: Record<Category['source'], string> = {
   output: 'generation',
 };
 
-export function FailureModesPanel({ experimentId }: { experimentId: string }) {
-  const modes = useLoad((a) => a.robustness.failureModes({ id: experimentId }), [experimentId]);
+export function FailureModesPanel({ experimentId, reloadKey }: { experimentId: string; reloadKey: number }) {
+  const modes = useLoad((a) => a.robustness.failureModes({ id: experimentId }), [experimentId, reloadKey]);
   if (modes.error !== undefined) return <ErrorAlert error={modes.error} testId="failure-modes-error" />;
   if (modes.data === undefined) return null;
   return (

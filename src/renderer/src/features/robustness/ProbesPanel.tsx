@@ -20,7 +20,7 @@ export function ProbesPanel({ reloadKey }: { reloadKey: number }) {
       </Typography>
       {!probe ? (
         <Typography variant="body2" color="text.secondary">
-          No probe yet: probe an experiment above.
+          No probe yet: probe this experiment's specializations above.
         </Typography>
       ) : (
         <>

@@ -7,7 +7,7 @@ import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
 
-export function RulesPanel() {
+export function RulesPanel({ onChanged }: { onChanged(): void }) {
   const api = useApi();
   const rules = useLoad((a) => a.robustness.rules({}), []);
   const [name, setName] = useState('');
@@ -20,11 +20,13 @@ export function RulesPanel() {
     setName('');
     setValue('');
     rules.reload();
+    onChanged();
   });
   const remove = (i: number) =>
     void save.submit(async () => {
       await api.robustness.saveRules({ rules: (rules.data ?? []).filter((_, k) => k !== i) });
       rules.reload();
+      onChanged();
     });
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="failure-rules">
