@@ -267,6 +267,10 @@ describe('reviews', () => {
     expect(r.positionBias.rate).toBeLessThan(1);
     expect(r.tags.find((t) => t.name === 'Bravo Secret Bundle')?.counts.wrong).toBe(pair!.winsA);
     expect(r.tags.find((t) => t.name === 'Alpha Secret Bundle')?.counts.wrong).toBeUndefined();
+    // The same tags as failure categories: each on the output not preferred (Bravo's), by example.
+    const tagged = reviews.tagsOf(experiment.id);
+    expect(tagged.length).toBeGreaterThanOrEqual(pair!.winsA);
+    expect(new Set(tagged.map((t) => `${t.specializationId}:${t.tag}`))).toEqual(new Set(['spec-bravo-0002:wrong']));
     expect(r.metricAgreement).toMatchObject({ rate: 1, n: pair!.winsA });
     expect(r.bradleyTerry).toBeNull();
 

@@ -52,7 +52,13 @@ export function DriftPanel({ release }: { release: Release }) {
             {set.everyDays === null ? 'on demand' : `every ${set.everyDays} days`}
             {set.due ? ' (due)' : ''}; recorded with weights {set.recordedFormat}.
           </Typography>
-          <Button size="small" variant="outlined" disabled={run.busy} onClick={() => void run.submit()}>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={run.busy}
+            onClick={() => void run.submit()}
+            data-testid="drift-audit-now"
+          >
             {run.busy ? 'Auditing…' : 'Audit now'}
           </Button>
         </Stack>
@@ -81,7 +87,13 @@ export function DriftPanel({ release }: { release: Release }) {
             value={everyDays}
             onChange={(e) => setEveryDays(e.target.value.replace(/\D/g, ''))}
           />
-          <Button size="small" variant="outlined" disabled={attach.busy} onClick={() => void attach.submit()}>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={attach.busy}
+            onClick={() => void attach.submit()}
+            data-testid="drift-set-audit-set"
+          >
             Set audit set
           </Button>
         </Stack>
@@ -100,7 +112,7 @@ function AuditOutcome({ audit }: { audit: DriftAudit }) {
   return (
     <Stack sx={{ mt: 1 }} data-testid="drift-audit">
       <Stack direction="row" sx={{ gap: 1, alignItems: 'center' }}>
-        <Chip size="small" color={state.color} label={state.label} />
+        <Chip size="small" color={state.color} label={state.label} data-testid="drift-audit-state" />
         <Typography variant="body2">
           {new Date(audit.startedAt).toLocaleString()} ({audit.trigger})
           {c

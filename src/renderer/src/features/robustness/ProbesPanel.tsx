@@ -1,9 +1,9 @@
 // The workspace's robustness probes, newest first; the chosen one's consistency table (same answer as on the clean
 // input) and accuracy on the variants against the same rows clean, with Wilson 95% CIs, its findings and examples.
 import { MenuItem, Paper, TextField, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ProbeRow } from '../../../../shared/contract';
-import { useLoad } from '../../api';
+import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { StatisticsTable } from '../../components/StatisticsTable';
 import { rateText } from './format';
@@ -46,7 +46,22 @@ export function ProbesPanel({ reloadKey }: { reloadKey: number }) {
 }
 
 function ProbeTable({ id, reloadKey }: { id: string; reloadKey: number }) {
-  const results = useLoad((a) => a.robustness.probeResults({ id }), [id, reloadKey]);
+  const api = useApi();
+  // The probe's two experiments run in the background: read the table again whenever one of them changes state.
+  const [runs, setRuns] = useState(0);
+  const results = useLoad((a) => a.robustness.probeResults({ id }), [id, reloadKey, runs]);
+  const probe = results.data?.probe;
+  const clean = probe?.cleanExperimentId;
+  const probed = probe?.probeExperimentId;
+  useEffect(() => {
+    if (clean === undefined) return undefined;
+    const off = api.experiments.onChanged(({ id: changed }) => {
+      if (changed === clean || changed === probed) setRuns((n) => n + 1);
+    });
+    // Once more now: a run may have ended between the first read and this subscription.
+    setRuns((n) => n + 1);
+    return off;
+  }, [api, clean, probed]);
   if (results.error !== undefined) return <ErrorAlert error={results.error} testId="probe-error" />;
   if (results.data === undefined) return null;
   const r = results.data;
