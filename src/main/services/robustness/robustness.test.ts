@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Api, DemoWorkspace, Specialization } from '../../../shared/contract';
 import type { ComposedApp } from '../../compose';
+import { runDriftAudit } from '../../headless/robustness';
 import { useDemoApp } from '../../testing/demo-app';
 import { perturb } from './perturb';
 
@@ -176,8 +177,15 @@ describe('drift audits', () => {
         'drift',
         passed.state,
       ]);
+      // The CLI for CI pipelines: exit 1 on drift, naming the metric that fell.
+      const lines: string[] = [];
+      const log = (...l: string[]): void => void lines.push(...l);
+      expect(await runDriftAudit(api, 'Triage@1.0.0', { strict: false, log })).toBe(1);
+      expect(lines.join('\n')).toMatch(/DRIFT \(quality\): Exact match \(verbatim\) fell from 100\.0%/);
     } finally {
       await api.models.setWeightFormat({ id: modelId, format: 'stored' });
     }
+    // Back at the stored weights the release gives its recorded answers again: exit 0.
+    expect(await runDriftAudit(api, release.id, { strict: false, log: () => undefined })).toBe(0);
   }, 600_000);
 });
