@@ -34,6 +34,7 @@ export interface DriftAuditsDeps {
 
 export class DriftAudits {
   private readonly pending = new Map<string, Promise<DriftAudit>>();
+  private dueRun: Promise<DriftAudit[]> | undefined;
 
   constructor(private readonly deps: DriftAuditsDeps) {}
 
@@ -115,11 +116,16 @@ export class DriftAudits {
     return this.follow(audit, set);
   }
 
-  /** Starts the audits whose schedule is due (at app start). */
-  async runDue(): Promise<DriftAudit[]> {
-    const started: DriftAudit[] = [];
-    for (const set of this.sets().filter((s) => s.due)) started.push(await this.start(set.releaseId, 'schedule'));
-    return started;
+  /** Starts the audits whose schedule is due (at app start); a second call while one runs joins it. */
+  runDue(): Promise<DriftAudit[]> {
+    this.dueRun ??= (async () => {
+      const started: DriftAudit[] = [];
+      for (const set of this.sets().filter((s) => s.due)) started.push(await this.start(set.releaseId, 'schedule'));
+      return started;
+    })().finally(() => {
+      this.dueRun = undefined;
+    });
+    return this.dueRun;
   }
 
   async dispose(): Promise<void> {
