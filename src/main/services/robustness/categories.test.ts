@@ -86,6 +86,7 @@ describe('failureModes', () => {
           timeToFirstTokenMs: null,
           totalMs: 1,
           tokensPerSecond: null,
+          peakRssBytes: null,
         })),
       ),
     };
