@@ -275,7 +275,13 @@ export const reviewsContract = defineService(
     /** Votes as FastChat battles (model_a, model_b, winner) in JSON, or as CSV; refused while open. */
     export: method(
       z.object({ id: Id, format: z.enum(['fastchat', 'csv']) }).strict(),
-      z.object({ fileName: z.string(), text: z.string(), warnings: z.array(z.string()).default([]) }),
+      z.object({
+        fileName: z.string(),
+        text: z.string(),
+        warnings: z.array(z.string()).default([]),
+        /** The round's lineage manifest, to save beside the file as <fileName>.lineage.json (null: not available). */
+        lineage: z.object({ fileName: z.string(), text: z.string() }).nullable().default(null),
+      }),
     ),
     // Reviewer's methods: the current user's assignments, blinded.
     queue: method(z.object({ roundId: Id }).strict(), ReviewQueue),

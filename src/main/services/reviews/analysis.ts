@@ -226,10 +226,38 @@ function majority(labels: readonly string[]): string {
   return [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? '';
 }
 
+/** One vote as reports quote it (names, not ids). */
+export interface ReviewJudgment {
+  judge: string;
+  modelA: string;
+  /** Empty in single-output rounds. */
+  modelB: string;
+  /** FastChat's words: model_a, model_b, tie, tie (bothbad); pass or fail in single-output rounds. */
+  winner: string;
+  tags: string[];
+  comment: string;
+  repeat: boolean;
+  at: string;
+}
+
+/** One vote as exported, in the CSV's column order. */
+export type ExportRow = {
+  question_id: string;
+  model_a: string;
+  model_b: string;
+  winner: string;
+  judge: string;
+  tags: string;
+  comment: string;
+  ms: number;
+  repeat: boolean;
+  tstamp: number;
+};
+
 /** One row per vote: the left output is model_a (FastChat's convention: model_a is side A). */
-export function exportRows(input: AnalysisInput): Record<string, string | number | boolean>[] {
+export function exportRows(input: AnalysisInput): ExportRow[] {
   const byItem = new Map(input.votes.map((v) => [v.itemId, v]));
-  const rows: Record<string, string | number | boolean>[] = [];
+  const rows: ExportRow[] = [];
   for (const queue of Object.values(input.plan.queues)) {
     for (const assignment of queue) {
       const vote = byItem.get(assignment.id);

@@ -26,8 +26,9 @@ import type { z } from 'zod';
 import { DEFAULT_SPLIT, type DatasetLineage, type ImportDataset } from '../../../shared/contract/datasets';
 import { UserError } from '../../../shared/errors';
 import type { User } from '../../../shared/contract/users';
+import type { LineageManifest } from '../../../shared/lineage';
 import type { WorkspaceAccess } from '../workspace';
-import { analyse, exportRows, preferredOutputs, votesCsv, type AnalysisInput } from './analysis';
+import { analyse, exportRows, preferredOutputs, votesCsv, type AnalysisInput, type ReviewJudgment } from './analysis';
 import { makePlan, type Assignment, type CandidateRow } from './plan';
 import { ReviewStore, type StoredRound } from './review-store';
 import { exportedRows, sharedRows, type RoundPrivacyCheck } from './round-privacy';
@@ -66,6 +67,8 @@ export interface ReviewsServiceDeps {
   readonly openShareServer?: OpenShareServerFn;
   /** This machine's addresses (tests pass their own). */
   readonly interfaces?: () => ShareInterface[];
+  /** A closed round's lineage manifest (the report kinds'), written beside its exports; absent: no sidecar. */
+  readonly lineage?: (roundId: string, ctx: CallContext | undefined) => Promise<LineageManifest>;
 }
 
 export type { OpenShareServer } from './share-servers';
@@ -160,13 +163,41 @@ export class ReviewsService implements ServiceImpl<Contract> {
     return analyse(await this.analysisInput(this.closedRound(id)));
   }
 
-  async export({
-    id,
-    format,
-  }: {
-    id: string;
-    format: 'fastchat' | 'csv';
-  }): Promise<{ fileName: string; text: string; warnings: string[] }> {
+  /** Closed rounds (whose results may be shown), for reports. */
+  closedRounds(): { id: string; name: string; closedAt: string | null }[] {
+    return this.store()
+      .all()
+      .filter((r) => r.state === 'closed')
+      .map((r) => ({ id: r.id, name: r.name, closedAt: r.closedAt }));
+  }
+
+  /** A closed round's votes as its export writes them (names, not ids), for reports to quote comments from. */
+  async judgments(id: string): Promise<ReviewJudgment[]> {
+    return exportRows(await this.analysisInput(this.closedRound(id))).map((r) => ({
+      judge: r.judge,
+      modelA: r.model_a,
+      modelB: r.model_b,
+      winner: r.winner,
+      tags: r.tags === '' ? [] : r.tags.split(';'),
+      comment: r.comment,
+      repeat: r.repeat,
+      at: new Date(r.tstamp * 1000).toISOString(),
+    }));
+  }
+
+  /**
+   * The votes as FastChat battles (a JSON array, as FastChat's Elo analysis reads it) or CSV, byte for byte as before;
+   * the round's lineage goes in a sidecar file beside it, since a header inside either would break their readers.
+   */
+  async export(
+    { id, format }: { id: string; format: 'fastchat' | 'csv' },
+    ctx?: CallContext,
+  ): Promise<{
+    fileName: string;
+    text: string;
+    warnings: string[];
+    lineage: { fileName: string; text: string } | null;
+  }> {
     const round = this.closedRound(id);
     if (format === 'fastchat' && round.spec.mode !== 'pairwise')
       throw new UserError('FastChat battles need a pairwise round', {
@@ -187,11 +218,17 @@ export class ReviewsService implements ServiceImpl<Contract> {
       ),
     );
     const warnings = warning ? [warning] : [];
+    const fileName = format === 'csv' ? `${base}-votes.csv` : `${base}-battles.json`;
+    const manifest = await this.deps.lineage?.(round.id, ctx);
+    const lineage = manifest
+      ? { fileName: `${fileName}.lineage.json`, text: lineageSidecar(fileName, manifest) }
+      : null;
     return format === 'csv'
-      ? { fileName: `${base}-votes.csv`, text: votesCsv(rows), warnings }
+      ? { fileName, text: votesCsv(rows), warnings, lineage }
       : {
-          fileName: `${base}-battles.json`,
+          fileName,
           warnings,
+          lineage,
           text: JSON.stringify(
             rows.map(({ question_id, model_a, model_b, winner, judge, tstamp }) => ({
               question_id,
@@ -652,6 +689,11 @@ export class ReviewsService implements ServiceImpl<Contract> {
   private store(): ReviewStore {
     return new ReviewStore(this.deps.workspace.active.db);
   }
+}
+
+/** The sidecar: which file it describes, then the round's lineage manifest. */
+export function lineageSidecar(describes: string, manifest: LineageManifest): string {
+  return JSON.stringify({ schema: 'dovetail.review-export-lineage/1', describes, lineage: manifest }, null, 1) + '\n';
 }
 
 function notAssigned(): UserError {

@@ -55,6 +55,8 @@ export function ResultsView({ round }: { round: RoundSummary }) {
       const file = await api.reviews.export({ id: round.id, format });
       setExportWarnings(file.warnings);
       downloadText(file.fileName, file.text, format === 'csv' ? 'text/csv' : 'application/json');
+      // The lineage travels beside the file: a header inside it would break FastChat's and spreadsheets' readers.
+      if (file.lineage) downloadText(file.lineage.fileName, file.lineage.text, 'application/json');
     } catch (error) {
       report(error);
     }
