@@ -88,7 +88,7 @@ export class ReleaseReportSource implements ReportSource {
       const facts = await this.deps.datasetFacts(e.datasetVersionId).catch(() => null);
       objects.push(
         facts
-          ? datasetObject(facts, e.split, e.n, `evidence of ${releaseLabel(release)}`)
+          ? datasetObject(facts, e.split, e.n, "a release's evidence")
           : {
               kind: 'datasetVersion',
               id: e.datasetVersionId,

@@ -89,7 +89,6 @@ export function buildTrainingReport(input: TrainingReportInput): ReportDocument 
       ['Saved', a.createdAt],
       ['Wall time (start to saved adapter, pauses included)', Number.isFinite(seconds) ? duration(seconds) : '—'],
       ['Steps', p ? `${p.step} of ${p.totalSteps}` : '—'],
-      ['Epochs', p ? p.epoch : '—'],
       ['Training speed (tokens per second, last step)', p ? Math.round(p.tokensPerSecond) : '—'],
       ['Peak memory of the engine (MiB)', p ? Math.round(p.peakRssBytes / 2 ** 20) : '—'],
       ['Learning rate at the last step', p ? p.lr.toExponential(2) : '—'],
