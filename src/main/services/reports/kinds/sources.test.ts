@@ -268,6 +268,17 @@ describe('report kinds over the demo workspace', () => {
     ]);
     expect(trainingDoc.lineage.objects[3]?.hash).toBe(template.contentHash);
 
+    // An imported adapter has no training run here: not a subject, and asking for it says why.
+    const imported = await api.adapters.importPeft({
+      folder: app.services.adapters.record(adapterId).folder,
+      modelId: model.id,
+      name: 'Imported LoRA',
+    });
+    expect((await trainingSource.subjects()).map((s) => s.id)).not.toContain(imported.id);
+    await expect(trainingSource.resolve('Imported LoRA')).rejects.toThrow(
+      'The adapter "Imported LoRA" was imported: it has no training run in this workspace',
+    );
+
     // Two releases with evidence, promoted through a gated channel and rolled back.
     const first = await api.releases.create({
       specializationId: prompted.id,
