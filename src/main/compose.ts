@@ -24,6 +24,7 @@ import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
 import { ReleasesService } from './services/releases';
 import { ExperimentReportSource, manifestHash, ReportsService } from './services/reports';
+import { createReportKinds } from './services/reports/kinds';
 import { recomputeDatasetHash } from './services/datasets/verify-content';
 import { ProjectsService } from './services/projects';
 import { OverlapIndex, trainedAdapters } from './services/guards';
@@ -268,6 +269,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
       });
     },
+    lineage: (id, ctx) => reportKinds.reviewLineage(id, ctx), // constructed below (it reads rounds through reviews)
   });
   const releases: ReleasesService = new ReleasesService({
     workspace,
@@ -318,6 +320,20 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events: sink('releases'),
     clock,
   });
+  const reportKinds = createReportKinds({
+    appVersion: options.version,
+    userName: (id) => users.user(id)?.name,
+    clock,
+    datasetFacts: async (id) => datasets.versionFacts(id),
+    trainedOn: (id) => adapters.trainedOn(id),
+    specializationLineage: (id) => specializations.lineage(id),
+    reviews,
+    experiment: (id) => experiments.get({ id }),
+    adapters,
+    model: (id) => models.get({ id }),
+    templateVersion: async (id) => templates.templateVersion(id),
+    releases,
+  });
   const reports = new ReportsService({
     workspace,
     sources: [
@@ -325,6 +341,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         list: () => experiments.list(),
         reportDocument: (id, ctx) => experiments.reportDocument(id, [], ctx),
       }),
+      ...reportKinds.sources,
     ],
     currentHash: async (kind, id) => {
       switch (kind) {

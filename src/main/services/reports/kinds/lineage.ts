@@ -1,8 +1,6 @@
 // Lineage shared by the report kinds: a dataset version with its split and rows, adapters with what they were trained
-// on, each object once, the manifest with who made the report and when; and finding a subject by id or name.
+// on, each object once, and the manifest with who made the report and when.
 import type { CallContext } from '../../../../shared/contract/define';
-import type { ReportSubject } from '../../../../shared/contract/reports';
-import { UserError } from '../../../../shared/errors';
 import type { LineageManifest, LineageObject } from '../../../../shared/lineage';
 import { manifest, type ManifestSubject } from '../../lineage/specialization-lineage';
 import type { DatasetFacts, LineageDeps, MadeBy } from './deps';
@@ -72,31 +70,5 @@ export function reportManifest(
     appVersion: made.appVersion,
     actor: { id, name: id === null ? 'local user' : (made.userName(id) ?? id) },
     at: made.clock(),
-  });
-}
-
-/** A subject by id, else by its name (case-insensitive); a UserError naming the kind when none or several match. */
-export function findSubject(what: string, subjects: readonly ReportSubject[], idOrName: string): ReportSubject {
-  const byId = subjects.find((s) => s.id === idOrName);
-  if (byId) return byId;
-  const wanted = idOrName.trim().toLowerCase();
-  const named = subjects.filter((s) => s.name.toLowerCase() === wanted);
-  if (named.length === 1) return named[0] as ReportSubject;
-  if (named.length > 1)
-    throw new UserError(`${named.length} ${what}s are called "${idOrName}"`, {
-      code: 'report-subject',
-      where: idOrName,
-      hint: `Give the id of the one you mean: ${named.map((s) => s.id).join(', ')}.`,
-    });
-  throw new UserError(`No ${what} "${idOrName}" to report on`, {
-    code: 'report-subject',
-    where: idOrName,
-    hint:
-      subjects.length === 0
-        ? `This workspace has none yet.`
-        : `Choose one of: ${subjects
-            .slice(0, 10)
-            .map((s) => s.name)
-            .join(', ')}${subjects.length > 10 ? ', ...' : ''}.`,
   });
 }

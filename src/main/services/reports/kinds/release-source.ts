@@ -7,8 +7,10 @@ import { UserError } from '../../../../shared/errors';
 import type { LineageObject } from '../../../../shared/lineage';
 import type { ReportDocument } from '../../../../shared/report';
 import type { ReportSource } from '../report-source';
+import { manifestHash } from '../reports-service';
 import type { ReleaseKindDeps } from './deps';
-import { datasetObject, findSubject, reportManifest, withTrainingData } from './lineage';
+import { resolveSubject } from '../resolve-subject';
+import { datasetObject, reportManifest, withTrainingData } from './lineage';
 import { buildReleaseComparison } from './release-comparison-report';
 import { buildReleaseReport, releaseLabel } from './release-report';
 
@@ -30,7 +32,7 @@ export class ReleaseReportSource implements ReportSource {
     const byName = releases.filter((r) => r.name.toLowerCase() === idOrName.trim().toLowerCase());
     if (byName.length === 1 && !subjects.some((s) => s.id === idOrName))
       return { id: (byName[0] as Release).id, name: releaseLabel(byName[0] as Release) };
-    return findSubject('release', subjects, idOrName);
+    return resolveSubject('release', idOrName, subjects);
   }
 
   async build(
@@ -74,8 +76,13 @@ export class ReleaseReportSource implements ReportSource {
         kind: 'release',
         id: release.id,
         name: releaseLabel(release),
-        hash: release.specializationHash,
-        detail: { author: release.authorName, created: release.createdAt, approvals: release.approvals.length },
+        hash: manifestHash(release.manifest), // what verification recomputes: the frozen manifest's hash
+        detail: {
+          specialization: release.specializationHash,
+          author: release.authorName,
+          created: release.createdAt,
+          approvals: release.approvals.length,
+        },
       },
       ...(await withTrainingData(release.manifest.objects, this.deps)),
     ];

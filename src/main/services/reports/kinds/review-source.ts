@@ -7,7 +7,8 @@ import type { ReportDocument } from '../../../../shared/report';
 import { experimentObjects } from '../experiment-lineage';
 import type { ReportSource } from '../report-source';
 import type { ReviewKindDeps } from './deps';
-import { findSubject, reportManifest, withTrainingData } from './lineage';
+import { resolveSubject } from '../resolve-subject';
+import { reportManifest, withTrainingData } from './lineage';
 import { buildReviewReport } from './review-report';
 
 const CLI: CallContext = { transport: 'cli' };
@@ -25,7 +26,7 @@ export class ReviewReportSource implements ReportSource {
   }
 
   async resolve(idOrName: string): Promise<ReportSubject> {
-    return findSubject('closed review round', await this.subjects(), idOrName);
+    return resolveSubject('closed review round', idOrName, await this.subjects());
   }
 
   async build(subjectId: string, ctx: CallContext | undefined): Promise<ReportDocument> {

@@ -170,9 +170,9 @@ describe('report kinds over the demo workspace', () => {
     await api.users.setCurrent({ id: owner.id, passphrase: PASS });
     const ownerCtx: CallContext = { transport: 'test', userId: owner.id };
 
-    // A second reviews service over the same workspace: the one compose.ts will give the lineage sidecar.
+    // A second reviews service over the same workspace, without the lineage compose.ts gives the app's: its methods
+    // outside the contract feed the kinds here, and its export is what the app wrote before the sidecar.
     const users = await api.users.list({});
-    const late: { kinds?: ReturnType<typeof createReportKinds> } = {}; // the kinds need this service, and it their lineage
     const reviews = new ReviewsService({
       workspace: app.workspace,
       experiments: app.services.experiments,
@@ -181,17 +181,15 @@ describe('report kinds over the demo workspace', () => {
       users: { currentUser: () => owner, user: (id) => users.find((u) => u.id === id) },
       events: { emit: () => undefined },
       clock: () => new Date(),
-      lineage: (id, ctx) => (late.kinds as ReturnType<typeof createReportKinds>).reviewLineage(id, ctx),
     });
     const kinds = createReportKinds(await depsOf(api, reviews));
-    late.kinds = kinds;
     const [reviewSource, trainingSource, releaseSource, comparisonSource] = kinds.sources;
     if (!reviewSource || !trainingSource || !releaseSource || !comparisonSource) throw new Error('four sources');
     expect(kinds.sources.map((s) => s.kind)).toEqual(['review', 'training', 'release', 'release-comparison']);
 
     // An open round is no subject (its results would unblind its reviewers).
     expect(await reviewSource.subjects()).toEqual([]);
-    await expect(reviewSource.resolve('Triage blind check')).rejects.toThrow(/No closed review round "Triage/);
+    await expect(reviewSource.resolve('Triage blind check')).rejects.toThrow(/No closed review round named "Triage/);
     await api.reviews.close({ id: round.id });
     expect(await reviewSource.resolve('triage blind CHECK')).toEqual({ id: round.id, name: 'Triage blind check' });
 
@@ -224,8 +222,8 @@ describe('report kinds over the demo workspace', () => {
     );
 
     // The FastChat export: the same bytes with or without the sidecar; the sidecar names the file and the lineage.
-    const plain = await api.reviews.export({ id: round.id, format: 'fastchat' });
-    const withSidecar = await reviews.export({ id: round.id, format: 'fastchat' }, ownerCtx);
+    const plain = await reviews.export({ id: round.id, format: 'fastchat' });
+    const withSidecar = await api.reviews.export({ id: round.id, format: 'fastchat' });
     expect(plain.lineage).toBeNull();
     expect(withSidecar.text).toBe(plain.text);
     const battles = JSON.parse(withSidecar.text) as Record<string, unknown>[];
@@ -243,6 +241,9 @@ describe('report kinds over the demo workspace', () => {
     const sidecar = JSON.parse(withSidecar.lineage?.text ?? '{}') as { describes: string; lineage: unknown };
     expect(sidecar.describes).toBe('triage-blind-check-battles.json');
     expect(sidecar.lineage).toMatchObject({ subject: reviewLineage.subject, objects: reviewLineage.objects });
+    const csv = await api.reviews.export({ id: round.id, format: 'csv' });
+    expect(csv.text).toBe((await reviews.export({ id: round.id, format: 'csv' })).text);
+    expect(csv.lineage?.fileName).toBe('triage-blind-check-votes.csv.lineage.json');
 
     // The training run.
     expect(await trainingSource.subjects()).toContainEqual({ id: adapterId, name: 'Triage LoRA' });
@@ -339,6 +340,19 @@ describe('report kinds over the demo workspace', () => {
     expect(table(comparison, 'differences').map((r) => [r['Metric'], r['Same experiment']])).toEqual([
       ['Exact match', 'yes'],
     ]);
+    // Through the app's reports service: each kind is generated, verifies against the workspace, and prints.
+    const made = [
+      ['review', round.id, null],
+      ['training', adapterId, null],
+      ['release', first.id, null],
+      ['release-comparison', first.id, second.id],
+    ] as const;
+    for (const [kind, subject, against] of made) {
+      const record = await api.reports.generate({ kind, subject, against });
+      expect(await api.reports.verify({ id: record.id }), kind).toMatchObject({ ok: true, problems: [] });
+      const pdf = await api.reports.export({ id: record.id, format: 'pdf' });
+      expect(Buffer.from(pdf.data, 'base64').subarray(0, 5).toString(), kind).toBe('%PDF-');
+    }
     for (const doc of [reviewDoc, trainingDoc, releaseDoc, comparison])
       expect(JSON.stringify(doc.blocks)).not.toContain(adapterId);
   }, 900_000);

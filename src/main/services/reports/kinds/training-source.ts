@@ -9,7 +9,8 @@ import type { LineageObject } from '../../../../shared/lineage';
 import type { ReportDocument } from '../../../../shared/report';
 import type { ReportSource } from '../report-source';
 import type { TrainingKindDeps } from './deps';
-import { datasetObject, findSubject, reportManifest } from './lineage';
+import { resolveSubject } from '../resolve-subject';
+import { datasetObject, reportManifest } from './lineage';
 import { buildTrainingReport, type TrainingReportInput } from './training-report';
 
 export class TrainingReportSource implements ReportSource {
@@ -34,7 +35,7 @@ export class TrainingReportSource implements ReportSource {
         where: idOrName,
         hint: 'Its model card (dovetail_adapter.json) says how it was trained, if the folder had one.',
       });
-    return findSubject('trained adapter', await this.subjects(), idOrName);
+    return resolveSubject('trained adapter', idOrName, await this.subjects());
   }
 
   async build(subjectId: string, ctx: CallContext | undefined): Promise<ReportDocument> {
