@@ -25,14 +25,15 @@ export class ReleaseReportSource implements ReportSource {
       .map((r) => ({ id: r.id, name: releaseLabel(r) }));
   }
 
-  /** By id, by "name version", or by name alone when only one version has it. */
+  /** By id, by "name version" or "name@version" (the CLI's --against), or by name alone when one version has it. */
   async resolve(idOrName: string): Promise<ReportSubject> {
     const subjects = await this.subjects();
+    if (subjects.some((s) => s.id === idOrName)) return resolveSubject('release', idOrName, subjects);
+    const wanted = idOrName.trim().replace(/^(.+?)@(\d\S*)$/, '$1 $2');
     const releases = await this.deps.releases.list();
-    const byName = releases.filter((r) => r.name.toLowerCase() === idOrName.trim().toLowerCase());
-    if (byName.length === 1 && !subjects.some((s) => s.id === idOrName))
-      return { id: (byName[0] as Release).id, name: releaseLabel(byName[0] as Release) };
-    return resolveSubject('release', idOrName, subjects);
+    const byName = releases.filter((r) => r.name.toLowerCase() === wanted.toLowerCase());
+    if (byName.length === 1) return { id: (byName[0] as Release).id, name: releaseLabel(byName[0] as Release) };
+    return resolveSubject('release', wanted, subjects);
   }
 
   async build(

@@ -302,7 +302,8 @@ describe('report kinds over the demo workspace', () => {
     await api.releases.promote({ channelId: channel.id, releaseId: second.id });
     await api.releases.rollback({ channelId: channel.id });
 
-    await expect(releaseSource.resolve('triage')).rejects.toThrow(UserError);
+    await expect(releaseSource.resolve('triage')).rejects.toThrow(UserError); // two versions have that name
+    expect(await releaseSource.resolve('triage@1.1.0')).toEqual({ id: second.id, name: 'triage 1.1.0' });
     const releaseDoc = ReportDocument.parse(
       await releaseSource.build((await releaseSource.resolve('triage 1.0.0')).id, ownerCtx, null),
     );
