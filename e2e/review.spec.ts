@@ -3,11 +3,12 @@
 // her queue by keyboard alone in portal mode (the share link served over HTTPS on another address of this machine,
 // chosen in the share settings, whose certificate fingerprint the page shows), Bob in the app (as its current user);
 // results refused while the round is open and shown once the organiser closes it, and the preferred outputs become a
-// dataset version whose lineage names the round. Every HTTP response a reviewer's page receives is scanned raw for the
-// specializations' ids, names, hashes and cell labels.
+// dataset version whose lineage names the round; the FastChat export downloads with its lineage sidecar. Every HTTP
+// response a reviewer's page receives is scanned raw for the specializations' ids, names, hashes and cell labels.
+import fs from 'node:fs';
 import os from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, Download } from '@playwright/test';
 import { expect, test } from './fixtures';
 import type { DovetailServer } from './fixtures/server';
 import { DatasetsPage } from './pages/datasets-page';
@@ -294,9 +295,21 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   await datasetsPage.fact('lineage').getByTestId('dataset-lineage-link').click();
   await expect(app.nav('review')).toHaveAttribute('aria-current', 'page');
   await expect(review.results).toBeVisible();
-  const download = page.waitForEvent('download');
+  // The battles download as FastChat reads them, and their lineage beside them as a second file.
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
   await review.results.getByTestId('export-fastchat').click();
-  expect((await download).suggestedFilename()).toBe('blind-round-battles.json');
+  await expect
+    .poll(() => downloads.map((d) => d.suggestedFilename()))
+    .toEqual(['blind-round-battles.json', 'blind-round-battles.json.lineage.json']);
+  const battles = JSON.parse(await fs.promises.readFile(await downloads[0]!.path(), 'utf8')) as unknown[];
+  expect(Array.isArray(battles) && battles.length).toBeGreaterThan(0);
+  const sidecar = JSON.parse(await fs.promises.readFile(await downloads[1]!.path(), 'utf8')) as {
+    describes: string;
+    lineage: { objects: { kind: string; name: string; hash: string | null }[] };
+  };
+  expect(sidecar.describes).toBe('blind-round-battles.json');
+  expect(sidecar.lineage.objects.find((o) => o.kind === 'datasetVersion')?.hash).toMatch(/^[0-9a-f]{64}$/);
 });
 
 /**
