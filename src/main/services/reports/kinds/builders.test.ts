@@ -142,6 +142,32 @@ describe('review round report', () => {
     ]);
   });
 
+  it('shows pass rates, not win rates or position bias, for a single-output round', () => {
+    const single = buildReviewReport({
+      round: { ...round, mode: 'single', spec: { ...round.spec, mode: 'single' } },
+      results: {
+        ...results,
+        mode: 'single',
+        winRates: [],
+        bradleyTerry: null,
+        passRates: [{ name: 'Triage tuned', rate: 0.8, ci: [0.58, 0.92], n: 20 }],
+        positionBias: { rate: null, ci: null, n: 0 },
+      },
+      judgments: [{ ...judgments[1]!, modelB: '', winner: 'fail' }],
+      lineage: lineage('reviewRound', round.name),
+    });
+    ReportDocument.parse(single);
+    expect(single.blocks.some((b) => b.type === 'table' && ['win-rates', 'bradley-terry'].includes(b.id))).toBe(false);
+    expect(single.blocks.find((b) => b.type === 'intervals')).toMatchObject({
+      title: 'Pass rate per specialization (95% Wilson interval)',
+      items: [{ label: 'Triage tuned', value: 0.8, ci: [0.58, 0.92], n: 20 }],
+    });
+    expect(csvOf(single, 'reliability').map((r) => r['Measure'])).not.toContainEqual(
+      expect.stringMatching(/Position bias/),
+    );
+    expect(csvOf(single, 'comments')[0]).toMatchObject({ Compared: 'Triage tuned', Verdict: 'fail' });
+  });
+
   it('quotes non-empty comments once each, tagged first, newest first', () => {
     expect(selectComments(judgments, 10).map((j) => j.comment)).toEqual([
       'b invents a category',
