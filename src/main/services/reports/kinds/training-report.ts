@@ -1,5 +1,5 @@
-// The training run report as a document: the data and template it learned from, its settings, the loss curves
-// (training and validation), the check that the saved adapter changes the model's output, and its time and speed.
+// The training run report as a document: the data and template it learned from, the loss curves (training and
+// validation), the check that the saved adapter changes the model's output, its settings, and its time and speed.
 // Built from the training job and the adapter record as stored; nothing is re-measured.
 import type { AdapterRecord, TrainingJob } from '../../../../shared/contract/adapters';
 import type { LineageManifest } from '../../../../shared/lineage';
@@ -47,14 +47,6 @@ export function buildTrainingReport(input: TrainingReportInput): ReportDocument 
       ],
       note: `Input field "${spec.template.inputField}", target field "${spec.template.outputField}"${spec.template.chat ? ', wrapped in the model’s chat template' : ''}. Full hashes are in the lineage table.`,
     },
-    {
-      type: 'table',
-      id: 'settings',
-      title: 'Settings',
-      columns: ['Setting', 'Value'],
-      rows: settings(job),
-      note: null,
-    },
   ];
   if (job.history.train.length > 0)
     blocks.push({
@@ -78,6 +70,14 @@ export function buildTrainingReport(input: TrainingReportInput): ReportDocument 
     type: 'text',
     title: 'Is the adapter active?',
     lines: activeCheck(a.check),
+  });
+  blocks.push({
+    type: 'table',
+    id: 'settings',
+    title: 'Settings',
+    columns: ['Setting', 'Value'],
+    rows: settings(job),
+    note: null,
   });
   blocks.push({
     type: 'table',
