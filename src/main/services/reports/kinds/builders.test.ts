@@ -253,6 +253,7 @@ describe('training run report', () => {
       ['Validation', 2],
     ]);
     const time = Object.fromEntries(csvOf(doc, 'time-and-speed').map((r) => [r['Measure'], r['Value']]));
+    expect(time['Started']).toBe('2026-12-01 10:00 UTC');
     expect(time['Wall time (start to saved adapter, pauses included)']).toBe('2 min 05 s');
     expect(time['Training speed (tokens per second, last step)']).toBe('812');
     expect(renderHtml(doc)).toMatch(/<svg[^>]*aria-label="Loss per step/);

@@ -21,3 +21,10 @@ export function duration(seconds: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** A stored ISO time as people read it: "2026-12-07 17:17 UTC" (the lineage keeps the exact time). */
+export function when(iso: string | null): string {
+  if (iso === null) return '—';
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime()) ? iso : `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -6,7 +6,7 @@ import type { LineageManifest, LineageObject } from '../../../../shared/lineage'
 import { REPORT_SCHEMA, type ReportBlock, type ReportDocument } from '../../../../shared/report';
 import { formatValue } from '../../releases/gates';
 import { evidenceBlocks, releaseLabel } from './release-report';
-import { short } from './format';
+import { short, when } from './format';
 
 export interface ReleaseComparisonInput {
   a: Release;
@@ -47,7 +47,7 @@ export function buildReleaseComparison(input: ReleaseComparisonInput): ReportDoc
       type: 'text',
       title: null,
       lines: [
-        `${la} ("${a.specializationName}", made ${a.createdAt} by ${a.authorName}) against ${lb} ("${b.specializationName}", made ${b.createdAt} by ${b.authorName}).`,
+        `${la} ("${a.specializationName}", made ${when(a.createdAt)} by ${a.authorName}) against ${lb} ("${b.specializationName}", made ${when(b.createdAt)} by ${b.authorName}).`,
         a.specializationHash === b.specializationHash
           ? 'Both releases freeze the same specialization content: they behave the same.'
           : `They differ in: ${differing.join(', ') || 'the specialization hash only'}.`,

@@ -5,7 +5,7 @@ import type { LineageManifest } from '../../../../shared/lineage';
 import { REPORT_SCHEMA, type ReportBlock, type ReportDocument } from '../../../../shared/report';
 import { formatValue } from '../../releases/gates';
 import { lineageRows } from '../lineage-table';
-import { interval, pct } from './format';
+import { interval, pct, when } from './format';
 
 export interface ReleaseReportInput {
   release: Release;
@@ -28,10 +28,10 @@ export function buildReleaseReport(input: ReleaseReportInput): ReportDocument {
       type: 'text',
       title: null,
       lines: [
-        `Release ${releaseLabel(r)} of the specialization "${r.specializationName}" (content hash ${r.specializationHash}), made by ${r.authorName} on ${r.createdAt}.`,
+        `Release ${releaseLabel(r)} of the specialization "${r.specializationName}" (content hash ${r.specializationHash}), made by ${r.authorName} on ${when(r.createdAt)}.`,
         r.approvals.length === 0
           ? 'Not approved by anyone yet.'
-          : `Approved by ${r.approvals.map((a) => `${a.name} (${a.at})`).join(', ')}.`,
+          : `Approved by ${r.approvals.map((a) => `${a.name} (${when(a.at)})`).join(', ')}.`,
         serving.length === 0 ? 'No channel serves it now.' : `Served now by: ${serving.join(', ')}.`,
         ...(r.notes.trim() === '' ? [] : [`Notes: ${r.notes.trim()}`]),
       ],
@@ -42,7 +42,7 @@ export function buildReleaseReport(input: ReleaseReportInput): ReportDocument {
       title: 'What is in it (frozen when the release was made)',
       columns: ['Part', 'Name', 'Details', 'Content hash (sha256)'],
       rows: lineageRows(r.manifest),
-      note: `Frozen by ${r.manifest.actor.name} on ${r.manifest.createdAt} with Dovetail ${r.manifest.appVersion}.`,
+      note: `Frozen by ${r.manifest.actor.name} on ${when(r.manifest.createdAt)} with Dovetail ${r.manifest.appVersion}.`,
     },
     ...evidenceBlocks([{ label: null, release: r }]),
   ];
@@ -73,7 +73,7 @@ export function buildReleaseReport(input: ReleaseReportInput): ReportDocument {
             m.fromReleaseId === null ? '—' : input.releaseLabel(m.fromReleaseId),
             m.toReleaseId === null ? '—' : input.releaseLabel(m.toReleaseId),
             m.actorName,
-            m.at,
+            when(m.at),
           ]),
           note: null,
         },
@@ -118,7 +118,7 @@ export function evidenceBlocks(releases: readonly { label: string | null; releas
           m.ci === null ? '—' : `${formatValue(m.ci[0])} to ${formatValue(m.ci[1])}`,
           m.n,
           m.pass === null ? 'none' : m.pass ? 'pass' : 'FAIL',
-          `${e.addedAt} by ${e.addedBy}`,
+          `${when(e.addedAt)} by ${e.addedBy}`,
         ]),
       ),
       note: null,
@@ -153,7 +153,7 @@ export function evidenceBlocks(releases: readonly { label: string | null; releas
           pct(a.rate),
           interval(a.ci, pct),
           e.rank ?? '—',
-          `${e.addedAt} by ${e.addedBy}`,
+          `${when(e.addedAt)} by ${e.addedBy}`,
         ]),
       ),
       note: null,

@@ -5,7 +5,7 @@ import type { ReviewResults, Round } from '../../../../shared/contract/reviews';
 import type { LineageManifest } from '../../../../shared/lineage';
 import { REPORT_SCHEMA, type ReportBlock, type ReportDocument } from '../../../../shared/report';
 import type { ReviewJudgment } from '../../reviews/analysis';
-import { interval, num, pct, plural } from './format';
+import { interval, num, pct, plural, when } from './format';
 
 export type { ReviewJudgment };
 
@@ -30,8 +30,8 @@ export function buildReviewReport(input: ReviewReportInput): ReportDocument {
         `${round.mode === 'pairwise' ? 'Pairwise' : 'Single-output'} blind review of "${round.experimentName}": ${plural(round.units, 'item')}, ${plural(round.spec.reviewerIds.length, 'reviewer')}, overlap ${round.spec.overlap}, ${plural(r.n, 'first judgment')} (repeats count only towards self-consistency).`,
         `Compared: ${r.specializations.map((s) => s.name).join(', ')}.`,
         round.state === 'closed'
-          ? `Opened ${round.createdAt}, closed ${round.closedAt ?? '—'}; sides and order drawn with seed ${r.seed}.`
-          : `Still open (opened ${round.createdAt}): the results below may change.`,
+          ? `Opened ${when(round.createdAt)}, closed ${when(round.closedAt)}; sides and order drawn with seed ${r.seed}.`
+          : `Still open (opened ${when(round.createdAt)}): the results below may change.`,
       ],
     },
   ];

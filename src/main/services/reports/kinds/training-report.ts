@@ -4,7 +4,7 @@
 import type { AdapterRecord, TrainingJob } from '../../../../shared/contract/adapters';
 import type { LineageManifest } from '../../../../shared/lineage';
 import { REPORT_SCHEMA, type ReportBlock, type ReportDocument } from '../../../../shared/report';
-import { duration, num, short } from './format';
+import { duration, num, short, when } from './format';
 
 export interface TrainingReportInput {
   adapter: AdapterRecord;
@@ -31,7 +31,7 @@ export function buildTrainingReport(input: TrainingReportInput): ReportDocument 
       type: 'text',
       title: null,
       lines: [
-        `${METHODS[a.method]} adapter "${a.name}" trained on ${input.modelName} from ${input.data.name}, ${p ? `${p.step} steps` : 'steps unknown'}; saved ${a.createdAt}.`,
+        `${METHODS[a.method]} adapter "${a.name}" trained on ${input.modelName} from ${input.data.name}, ${p ? `${p.step} steps` : 'steps unknown'}; saved ${when(a.createdAt)}.`,
         `Final training loss ${num(a.finalLoss)}${a.finalValLoss === null ? '' : `, validation loss ${num(a.finalValLoss)}`}.`,
       ],
     },
@@ -85,8 +85,8 @@ export function buildTrainingReport(input: TrainingReportInput): ReportDocument 
     title: 'Time and speed',
     columns: ['Measure', 'Value'],
     rows: [
-      ['Started', job.createdAt],
-      ['Saved', a.createdAt],
+      ['Started', when(job.createdAt)],
+      ['Saved', when(a.createdAt)],
       ['Wall time (start to saved adapter, pauses included)', Number.isFinite(seconds) ? duration(seconds) : '—'],
       ['Steps', p ? `${p.step} of ${p.totalSteps}` : '—'],
       ['Training speed (tokens per second, last step)', p ? Math.round(p.tokensPerSecond) : '—'],
