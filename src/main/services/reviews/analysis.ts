@@ -226,8 +226,10 @@ function majority(labels: readonly string[]): string {
   return [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? '';
 }
 
-/** One vote as reports quote it (names, not ids). */
+/** One vote with names, not ids: what exports write and reports quote. */
 export interface ReviewJudgment {
+  /** FastChat's question_id: the round and the example's key. */
+  questionId: string;
   judge: string;
   modelA: string;
   /** Empty in single-output rounds. */
@@ -236,6 +238,7 @@ export interface ReviewJudgment {
   winner: string;
   tags: string[];
   comment: string;
+  ms: number;
   repeat: boolean;
   at: string;
 }
@@ -254,10 +257,10 @@ export type ExportRow = {
   tstamp: number;
 };
 
-/** One row per vote: the left output is model_a (FastChat's convention: model_a is side A). */
-export function exportRows(input: AnalysisInput): ExportRow[] {
+/** One judgment per vote, sides as shown: the left output is model_a (FastChat's convention: model_a is side A). */
+export function judgmentsOf(input: AnalysisInput): ReviewJudgment[] {
   const byItem = new Map(input.votes.map((v) => [v.itemId, v]));
-  const rows: ExportRow[] = [];
+  const out: ReviewJudgment[] = [];
   for (const queue of Object.values(input.plan.queues)) {
     for (const assignment of queue) {
       const vote = byItem.get(assignment.id);
@@ -274,21 +277,37 @@ export function exportRows(input: AnalysisInput): ExportRow[] {
               : vote.verdict === 'both-bad'
                 ? 'tie (bothbad)'
                 : vote.verdict;
-      rows.push({
-        question_id: `${input.roundId}:${unit.key}`,
-        model_a: input.names.get(left as string) ?? (left as string),
-        model_b: right === null ? '' : (input.names.get(right) ?? right),
+      out.push({
+        questionId: `${input.roundId}:${unit.key}`,
+        modelA: input.names.get(left as string) ?? (left as string),
+        modelB: right === null ? '' : (input.names.get(right) ?? right),
         winner,
         judge: input.reviewerNames.get(vote.reviewerId) ?? vote.reviewerId,
-        tags: vote.tags.join(';'),
+        tags: vote.tags,
         comment: vote.comment,
         ms: vote.ms,
         repeat: assignment.repeatOf !== null,
-        tstamp: Date.parse(vote.at) / 1000,
+        at: vote.at,
       });
     }
   }
-  return rows;
+  return out;
+}
+
+/** One export row per vote, in the CSV's column order. */
+export function exportRows(input: AnalysisInput): ExportRow[] {
+  return judgmentsOf(input).map((j) => ({
+    question_id: j.questionId,
+    model_a: j.modelA,
+    model_b: j.modelB,
+    winner: j.winner,
+    judge: j.judge,
+    tags: j.tags.join(';'),
+    comment: j.comment,
+    ms: j.ms,
+    repeat: j.repeat,
+    tstamp: Date.parse(j.at) / 1000,
+  }));
 }
 
 /** The votes as CSV; text cells (comments, names) neutralised against spreadsheet formula injection. */

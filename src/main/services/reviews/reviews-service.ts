@@ -28,7 +28,15 @@ import { UserError } from '../../../shared/errors';
 import type { User } from '../../../shared/contract/users';
 import type { LineageManifest } from '../../../shared/lineage';
 import type { WorkspaceAccess } from '../workspace';
-import { analyse, exportRows, preferredOutputs, votesCsv, type AnalysisInput, type ReviewJudgment } from './analysis';
+import {
+  analyse,
+  exportRows,
+  judgmentsOf,
+  preferredOutputs,
+  votesCsv,
+  type AnalysisInput,
+  type ReviewJudgment,
+} from './analysis';
 import { makePlan, type Assignment, type CandidateRow } from './plan';
 import { ReviewStore, type StoredRound } from './review-store';
 import { exportedRows, sharedRows, type RoundPrivacyCheck } from './round-privacy';
@@ -173,16 +181,7 @@ export class ReviewsService implements ServiceImpl<Contract> {
 
   /** A closed round's votes as its export writes them (names, not ids), for reports to quote comments from. */
   async judgments(id: string): Promise<ReviewJudgment[]> {
-    return exportRows(await this.analysisInput(this.closedRound(id))).map((r) => ({
-      judge: r.judge,
-      modelA: r.model_a,
-      modelB: r.model_b,
-      winner: r.winner,
-      tags: r.tags === '' ? [] : r.tags.split(';'),
-      comment: r.comment,
-      repeat: r.repeat,
-      at: new Date(r.tstamp * 1000).toISOString(),
-    }));
+    return judgmentsOf(await this.analysisInput(this.closedRound(id)));
   }
 
   /**

@@ -99,12 +99,14 @@ describe('review round report', () => {
     seed: 42,
   };
   const judgment = (comment: string, tags: string[], at: string): ReviewJudgment => ({
+    questionId: `${round.id}:row-${at}`,
     judge: 'Ana',
     modelA: 'Triage tuned',
     modelB: 'Plain model',
     winner: 'model_a',
     tags,
     comment,
+    ms: 900,
     repeat: false,
     at,
   });
