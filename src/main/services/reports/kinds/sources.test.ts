@@ -342,14 +342,16 @@ describe('report kinds over the demo workspace', () => {
       ['Exact match', 'yes'],
     ]);
     // Through the app's reports service: each kind is generated, verifies against the workspace, and prints.
+    // By the names people use on the command line.
     const made = [
-      ['review', round.id, null],
-      ['training', adapterId, null],
-      ['release', first.id, null],
-      ['release-comparison', first.id, second.id],
+      ['review', 'Triage blind check', null],
+      ['training', 'Triage LoRA', null],
+      ['release', 'triage@1.0.0', null],
+      ['release-comparison', 'triage@1.0.0', 'triage@1.1.0'],
     ] as const;
     for (const [kind, subject, against] of made) {
       const record = await api.reports.generate({ kind, subject, against });
+      expect(record.against?.name ?? null, kind).toBe(against === null ? null : 'triage 1.1.0');
       expect(await api.reports.verify({ id: record.id }), kind).toMatchObject({ ok: true, problems: [] });
       const pdf = await api.reports.export({ id: record.id, format: 'pdf' });
       expect(Buffer.from(pdf.data, 'base64').subarray(0, 5).toString(), kind).toBe('%PDF-');
