@@ -4,7 +4,7 @@ import type { ChannelMove, GateCheck, Release } from '../../../../shared/contrac
 import type { LineageManifest } from '../../../../shared/lineage';
 import { REPORT_SCHEMA, type ReportBlock, type ReportDocument } from '../../../../shared/report';
 import { formatValue } from '../../releases/gates';
-import { lineageRows } from '../lineage-table';
+import { lineageRows } from '../../../../shared/lineage-table';
 import { interval, pct, when } from './format';
 
 export interface ReleaseReportInput {
