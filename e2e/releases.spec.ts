@@ -1,7 +1,9 @@
 // Shipping a specialization through channels in browser mode with the real engine: a release is made from a
 // finished comparison, goes to dev, is refused by production's gates with each reason shown, passes once another
 // person approves it, and a newer release that went to production is rolled back with one click; exported as a
-// bundle and imported into another workspace, it verifies and gives the same greedy outputs there.
+// bundle and imported into another workspace, it verifies and gives the same greedy outputs there; its report lists
+// the channels' history.
+import fs from 'node:fs';
 import { expect, test } from './fixtures';
 import { apiOk as ok, apiReply, datasetVersionId, openDemo, runExperiment } from './fixtures/api';
 import { UsersMenu } from './pages/users-menu';
@@ -150,6 +152,23 @@ test('a release goes to dev, is refused by production until approved by someone 
 
   // 1.0.0 as a bundle, imported into another demo workspace: verified, and the same greedy outputs there.
   await page.locator('[data-testid="release-row"][data-release="Supersense tuned 1.0.0"]').click();
+  // Its report: contents, gates and the production channel's history, by release names.
+  const reportDownload = page.waitForEvent('download');
+  await details.getByTestId('release-export-report').click();
+  await page.getByTestId('release-export-report-json').click();
+  const report = JSON.parse(await fs.promises.readFile(await (await reportDownload).path(), 'utf8')) as {
+    kind: string;
+    title: string;
+    blocks: { type: string; id?: string; rows?: (string | number | null)[][] }[];
+  };
+  expect([report.kind, report.title]).toEqual(['release', 'Supersense tuned 1.0.0']);
+  const history = report.blocks.find((b) => b.id === 'channel-history')?.rows ?? [];
+  expect(history.map((r) => [r[0], r[1], r[3]])).toEqual([
+    ['dev', 'promotion', 'Supersense tuned 1.0.0'],
+    ['production', 'promotion', 'Supersense tuned 1.0.0'],
+    ['production', 'promotion', 'Supersense tuned 1.1.0'],
+    ['production', 'rollback', 'Supersense tuned 1.0.0'],
+  ]);
   await details.getByTestId('release-export').click();
   const bundles = `${server.workspacesDir}/bundles`;
   await page.getByTestId('export-bundle-folder').fill(bundles);

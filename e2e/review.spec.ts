@@ -310,6 +310,18 @@ test('two reviewers judge an overlapping round blind by keyboard; results appear
   };
   expect(sidecar.describes).toBe('blind-round-battles.json');
   expect(sidecar.lineage.objects.find((o) => o.kind === 'datasetVersion')?.hash).toMatch(/^[0-9a-f]{64}$/);
+  // The round's report, made from its page: the same win rates the page shows, by specialization names.
+  downloads.length = 0;
+  await review.results.getByTestId('review-export-report').click();
+  await page.getByTestId('review-export-report-json').click();
+  await expect.poll(() => downloads.length).toBe(1);
+  const report = JSON.parse(await fs.promises.readFile(await downloads[0]!.path(), 'utf8')) as {
+    kind: string;
+    title: string;
+    blocks: { type: string; id?: string; rows?: (string | number | null)[][] }[];
+  };
+  expect([report.kind, report.title]).toEqual(['review', 'Blind round']);
+  expect(JSON.stringify(report.blocks.find((b) => b.id === 'win-rates')?.rows)).toContain('Supersense template');
 });
 
 /**

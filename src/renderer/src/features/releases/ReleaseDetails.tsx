@@ -22,6 +22,7 @@ import { useState } from 'react';
 import type { Release } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { ExportReportMenu } from '../../components/ExportReportMenu';
 import { useSubmit } from '../../components/useSubmit';
 import { DriftPanel } from '../robustness/DriftPanel';
 import { ExportBundleDialog } from './BundleDialogs';
@@ -50,9 +51,12 @@ export function ReleaseDetails({ release, userId }: { release: Release; userId: 
         <Typography variant="h6" component="h3">
           {releaseLabel(release)}
         </Typography>
-        <Button size="small" onClick={() => setDialog('export')} data-testid="release-export">
-          Export bundle…
-        </Button>
+        <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
+          <ExportReportMenu kind="release" subjectId={release.id} testId="release-export-report" />
+          <Button size="small" onClick={() => setDialog('export')} data-testid="release-export">
+            Export bundle…
+          </Button>
+        </Stack>
       </Stack>
       <Typography variant="body2" color="text.secondary">
         By {release.authorName}, {new Date(release.createdAt).toLocaleString()} · Dovetail {release.manifest.appVersion}

@@ -24,6 +24,7 @@ import type { Rate, ReviewResults, RoundSummary } from '../../../../shared/contr
 import { useApi, useLoad } from '../../api';
 import { downloadText } from '../../components/download';
 import { ErrorAlert, useReportError } from '../../components/ErrorReporter';
+import { ExportReportMenu } from '../../components/ExportReportMenu';
 import { StatisticsTable } from '../../components/StatisticsTable';
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
@@ -75,6 +76,7 @@ export function ResultsView({ round }: { round: RoundSummary }) {
         <Button startIcon={<DownloadIcon />} onClick={() => void exportAs('csv')} data-testid="export-csv">
           CSV
         </Button>
+        <ExportReportMenu kind="review" subjectId={round.id} testId="review-export-report" />
       </Stack>
       {exportWarnings.map((w) => (
         <Alert key={w} severity="warning" data-testid="export-warning">
