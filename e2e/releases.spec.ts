@@ -152,7 +152,7 @@ test('a release goes to dev, is refused by production until approved by someone 
 
   // 1.0.0 as a bundle, imported into another demo workspace: verified, and the same greedy outputs there.
   await page.locator('[data-testid="release-row"][data-release="Supersense tuned 1.0.0"]').click();
-  // Its report: contents, gates and the production channel's history, by release names.
+  // Its report: contents, gates and the history of every channel it has been on, by release names.
   const reportDownload = page.waitForEvent('download');
   await details.getByTestId('release-export-report').click();
   await page.getByTestId('release-export-report-json').click();
@@ -164,6 +164,7 @@ test('a release goes to dev, is refused by production until approved by someone 
   expect([report.kind, report.title]).toEqual(['release', 'Supersense tuned 1.0.0']);
   const history = report.blocks.find((b) => b.id === 'channel-history')?.rows ?? [];
   expect(history.map((r) => [r[0], r[1], r[3]])).toEqual([
+    ['staging', 'promotion', 'Supersense tuned 1.0.0'],
     ['dev', 'promotion', 'Supersense tuned 1.0.0'],
     ['production', 'promotion', 'Supersense tuned 1.0.0'],
     ['production', 'promotion', 'Supersense tuned 1.1.0'],
