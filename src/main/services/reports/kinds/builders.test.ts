@@ -360,6 +360,38 @@ describe('release reports', () => {
       'Same experiment': 'yes',
     });
     expect(csvOf(doc, 'evidence-metrics').map((r) => r['Release'])).toEqual(['triage 1.0.0', 'triage 1.1.0']);
+    const decided = buildReleaseReport({
+      release: {
+        ...b,
+        evidence: [
+          {
+            kind: 'decision',
+            decisionId: 'decision-id-1',
+            projectId: 'project-id-1',
+            option: 'adapter (higher mean)',
+            decidedBy: 'Ben',
+            hash: H('e'),
+            metric: 'Exact match',
+            mean: 0.62,
+            ci: [0.52, 0.72],
+            explanation: [],
+            decidedAt: '2026-12-03T00:00:00.000Z',
+            addedAt: '2026-12-03T00:00:00.000Z',
+            addedBy: 'Ana',
+          },
+        ],
+      },
+      gates: [],
+      history: [],
+      releaseLabel: () => 'triage 1.1.0',
+      lineage: lineage('release', 'triage 1.1.0'),
+    });
+    expect(csvOf(decided, 'evidence-decisions')[0]).toMatchObject({
+      'Option chosen': 'adapter (higher mean)',
+      Mean: '62.0%',
+      'Decided by': 'Ben, 2026-12-03 00:00 UTC',
+      'Decision hash (sha256)': H('e'),
+    });
     const other = { ...b, evidence: b.evidence.map((e) => ({ ...e, datasetVersionId: 'dv-id-2' })) };
     expect(sharedMeasurements(a, other)).toEqual([]);
   });

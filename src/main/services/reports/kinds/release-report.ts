@@ -98,8 +98,11 @@ export function evidenceBlocks(releases: readonly { label: string | null; releas
   const rounds = releases.flatMap(({ label, release }) =>
     release.evidence.flatMap((e) => (e.kind === 'round' ? [{ label, e }] : [])),
   );
+  const decisions = releases.flatMap(({ label, release }) =>
+    release.evidence.flatMap((e) => (e.kind === 'decision' ? [{ label, e }] : [])),
+  );
   const blocks: ReportBlock[] = [];
-  if (experiments.length === 0 && rounds.length === 0)
+  if (experiments.length === 0 && rounds.length === 0 && decisions.length === 0)
     return [{ type: 'text', title: 'Evidence', lines: ['No evidence is attached.'] }];
   if (experiments.length > 0) {
     blocks.push({
@@ -156,6 +159,23 @@ export function evidenceBlocks(releases: readonly { label: string | null; releas
           `${when(e.addedAt)} by ${e.addedBy}`,
         ]),
       ),
+      note: null,
+    });
+  if (decisions.length > 0)
+    blocks.push({
+      type: 'table',
+      id: 'evidence-decisions',
+      title: "Evidence: projects' recorded prompt/adapter decisions",
+      columns: [...col, 'Option chosen', 'Metric', 'Mean', '95% CI', 'Decided by', 'Decision hash (sha256)'],
+      rows: decisions.map(({ label, e }) => [
+        ...lead(label),
+        e.option,
+        e.metric,
+        formatValue(e.mean),
+        `${formatValue(e.ci[0])} to ${formatValue(e.ci[1])}`,
+        `${e.decidedBy}, ${when(e.decidedAt)}`,
+        e.hash,
+      ]),
       note: null,
     });
   return blocks;

@@ -88,6 +88,7 @@ export class ReleaseReportSource implements ReportSource {
       ...(await withTrainingData(release.manifest.objects, this.deps)),
     ];
     for (const e of release.evidence) {
+      if (e.kind === 'decision') continue; // a project's decision: its hash is shown with the evidence
       if (e.kind === 'round') {
         objects.push({ kind: 'reviewRound', id: e.roundId, name: e.name, hash: null, detail: { judgments: e.n } });
         continue;
