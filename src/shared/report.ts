@@ -87,3 +87,16 @@ export const ReportDocument = z
   })
   .strict();
 export type ReportDocument = z.infer<typeof ReportDocument>;
+
+/** The closing line of a report: how its numbers were made, for the kinds whose numbers are estimates. */
+export function reportFootnote(kind: ReportKind): string {
+  const how: Partial<Record<ReportKind, string>> = {
+    experiment:
+      ' Rates are means over paired examples with 95% percentile-bootstrap intervals; p-values are paired tests, ' +
+      'Holm-corrected within the analysis.',
+    review: ' Win rates carry 95% Wilson intervals; Bradley-Terry strengths carry bootstrap intervals over the votes.',
+    'release-comparison':
+      ' Differences are one stored estimate minus the other, each with its own interval: not a paired test.',
+  };
+  return `Made by Dovetail.${how[kind] ?? ''}`;
+}

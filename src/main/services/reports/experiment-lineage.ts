@@ -2,6 +2,7 @@
 // hash and row count, and every part of every configuration compared, each once.
 import type { Experiment } from '../../../shared/contract/experiments';
 import type { LineageObject } from '../../../shared/lineage';
+import { metricLabel } from '../../../shared/metrics';
 
 export interface ExperimentLineageSources {
   dataset(versionId: string): {
@@ -31,7 +32,7 @@ export async function experimentObjects(
         seed: e.spec.seed,
         created: e.createdAt,
         finished: e.updatedAt,
-        metrics: e.spec.metrics.map((m) => m.kind).join(', '),
+        metrics: e.spec.metrics.map((m) => metricLabel(m)).join(', '),
       },
     },
     {

@@ -1,6 +1,6 @@
 // A report document as one self-contained HTML page: no scripts, no external files (charts are inline SVG), a strict
 // CSP, and print styles so that the browser's "Save as PDF" gives a readable document too.
-import type { ReportBlock, ReportDocument } from '../../../shared/report';
+import { reportFootnote, type ReportBlock, type ReportDocument } from '../../../shared/report';
 import { escapeXml as esc, intervalsSvg, linesSvg } from '../../../shared/report-charts';
 import { LINEAGE_COLUMNS, lineageRows, madeLine } from '../../../shared/lineage-table';
 
@@ -40,7 +40,7 @@ export function renderHtml(doc: ReportDocument): string {
     `<h2>Lineage</h2><p class="meta">${esc(madeLine(doc.lineage))} <code>dovetail report verify</code> checks these hashes against a workspace.</p>`,
     table(LINEAGE_COLUMNS, lineageRows(doc.lineage)),
   ].join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${esc(doc.title)}</title><style>${CSS}</style></head><body>${body}<footer>Made by Dovetail. Rates are means over paired examples with 95% percentile-bootstrap intervals; p-values are paired tests, Holm-corrected within the analysis.</footer></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${esc(doc.title)}</title><style>${CSS}</style></head><body>${body}<footer>${esc(reportFootnote(doc.kind))}</footer></body></html>`;
 }
 
 const CSS = `body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}

@@ -5,13 +5,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pdfmake from 'pdfmake';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
-import type { ReportBlock, ReportDocument } from '../../../shared/report';
+import { reportFootnote, type ReportBlock, type ReportDocument } from '../../../shared/report';
 import { intervalsSvg, linesSvg } from '../../../shared/report-charts';
 import { LINEAGE_COLUMNS, lineageRows, madeLine } from '../../../shared/lineage-table';
-
-const FOOTNOTE =
-  'Made by Dovetail. Rates are means over paired examples with 95% percentile-bootstrap intervals; p-values are ' +
-  'paired tests, Holm-corrected within the analysis.';
 
 let fontsReady = false;
 function useBundledFonts(): void {
@@ -132,7 +128,7 @@ export function pdfDefinition(doc: ReportDocument): TDocumentDefinitions {
         style: 'meta',
       },
       lineageTable(doc),
-      { text: FOOTNOTE, style: 'note', margin: [0, 16, 0, 0] },
+      { text: reportFootnote(doc.kind), style: 'note', margin: [0, 16, 0, 0] },
     ],
     footer: (page, pages) => ({
       columns: [
