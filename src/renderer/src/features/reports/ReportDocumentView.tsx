@@ -11,9 +11,14 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
+import type { SxProps, Theme } from '@mui/material';
 import type { ReportBlock, ReportDocument } from '../../../../shared/report';
 import { LINEAGE_COLUMNS, lineageRows, madeLine } from '../../../../shared/lineage-table';
 import { intervalsSvg, linesSvg } from '../../../../shared/report-charts';
+
+/** Numbers and short labels stay on one line (the table scrolls sideways); long text wraps anywhere. */
+const cellSx = (value: string | number | null): SxProps<Theme> =>
+  String(value ?? '').length <= 24 ? { whiteSpace: 'nowrap' } : { overflowWrap: 'anywhere', minWidth: 160 };
 
 function SimpleTable({
   columns,
@@ -38,7 +43,7 @@ function SimpleTable({
           {rows.map((r, i) => (
             <TableRow key={i}>
               {columns.map((c, j) => (
-                <TableCell key={c} sx={{ wordBreak: 'break-word' }}>
+                <TableCell key={c} sx={cellSx(r[j] ?? null)}>
                   {r[j] ?? '—'}
                 </TableCell>
               ))}
