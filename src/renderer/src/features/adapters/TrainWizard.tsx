@@ -64,11 +64,11 @@ export function TrainWizard({
   const latest = useRef(0);
   const choicesOf = (f: WizardForm) => resolveChoices(f, datasets.data ?? [], templates.data ?? [], recipes.data ?? []);
   const choices = choicesOf(form);
-  // While the workspace's datasets load, the default dataset is not known yet: Next waits without a message.
-  const loading =
-    form.source === 'dataset' &&
-    ((datasets.data === undefined && datasets.error === undefined) ||
-      (recipes.data === undefined && recipes.error === undefined));
+  // While the workspace's datasets, recipes and templates load, the defaults (dataset, preset, suggested template) are
+  // not known yet: Next waits without a message, so the preview is never rendered without the template it will show.
+  const pending = (loaded: { data?: unknown; error?: unknown }) =>
+    loaded.data === undefined && loaded.error === undefined;
+  const loading = form.source === 'dataset' && (pending(datasets) || pending(recipes) || pending(templates));
   const problem = step < 3 && !loading ? formProblem(form, choices, step) : null;
 
   /** Estimates `f` (the preview and the numbers) and, when it succeeds, moves to `next`. */
