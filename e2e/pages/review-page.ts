@@ -30,6 +30,8 @@ export class ReviewPage {
     overlap: number;
     repeatPercent: number;
     tags: string;
+    /** The plan's seed; left out, the round draws a random one. */
+    seed?: number;
   }): Promise<void> {
     await this.root.getByTestId('review-new').first().click();
     await expect(this.dialog).toBeVisible();
@@ -42,6 +44,7 @@ export class ReviewPage {
     await this.id('round-overlap').fill(String(o.overlap));
     await this.id('round-repeat').fill(String(o.repeatPercent));
     await this.id('round-tags').fill(o.tags);
+    if (o.seed !== undefined) await this.id('round-seed').fill(String(o.seed));
     await this.id('round-name').fill(o.name);
     await this.id('round-create').click();
     await expect(this.dialog).toBeHidden();
