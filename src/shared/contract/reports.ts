@@ -58,7 +58,7 @@ export const ReportFile = z
   .strict();
 export type ReportFile = z.infer<typeof ReportFile>;
 
-const id = z.string().min(1);
+const id = z.string().min(1).max(500);
 
 /** A section the caller adds before the results (the demo's "how the adapters were trained"). */
 export const ReportNote = z
