@@ -57,8 +57,11 @@ test('a long raw run streams token by token and Esc cancels it, keeping the text
 
   // Esc as soon as the first token shows: expect() polls with growing gaps (up to 1 s), long enough for the demo model
   // to finish all 480 tokens, so the page itself watches for streaming, every animation frame.
+  // A function, not a string: Playwright evals a string predicate again on every frame, outside the protocol call, and
+  // the app's CSP refused that eval once on a busy machine; a function is evaluated once and then only called.
   await page.waitForFunction(
-    `/^[1-9]\\d* tokens so far$/.test(document.querySelector('[data-testid="playground-progress"]')?.textContent ?? '')`,
+    () =>
+      /^[1-9]\d* tokens so far$/.test(document.querySelector('[data-testid="playground-progress"]')?.textContent ?? ''),
     undefined,
     { polling: 'raf', timeout: RUN_TIMEOUT },
   );

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
 import type { Api } from '../../../shared/contract';
 import { useApi, useConnection } from './context';
+import { Freshness } from './freshness';
 
 export interface Loaded<T> {
   /** The last value loaded; kept while a reload is in flight so views do not flicker. */
@@ -33,15 +34,20 @@ export function useLive<T>(
   loadRef.current = load;
   const subscribeRef = useRef(subscribe);
   subscribeRef.current = subscribe;
+  const freshness = useRef(new Freshness());
 
   useEffect(() => {
     let current = true;
     setLoading(true);
+    const mark = freshness.current.mark();
     loadRef.current(api).then(
       (value) => {
         if (!current) return;
-        setData(value);
-        setError(undefined);
+        // An event or a call's result that arrived while the load was in flight is newer than what it read.
+        if (freshness.current.loadIsCurrent(mark)) {
+          setData(value);
+          setError(undefined);
+        }
         setLoading(false);
       },
       (failure: unknown) => {
@@ -60,6 +66,7 @@ export function useLive<T>(
     const listen = subscribeRef.current;
     if (!listen) return;
     return listen(api, (value) => {
+      freshness.current.pushed();
       setData(value);
       setError(undefined);
     });
@@ -67,6 +74,7 @@ export function useLive<T>(
 
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const set = useCallback((value: T) => {
+    freshness.current.pushed();
     setData(value);
     setError(undefined);
   }, []);
