@@ -2,6 +2,7 @@
 // real one, the JSON valid against the schema, the CSV a zip of the tables), verified against the workspace, and then
 // one dataset row changed in SQLite makes `report verify` exit 1 naming the dataset, for the stored report and for
 // its JSON export alike.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
@@ -92,3 +93,12 @@ it('verifies a report against the workspace and fails, naming the dataset, once 
   }
   await expect(run(['verify', 'No such report'])).rejects.toThrow(/No report "No such report"/);
 }, 120_000);
+
+it('refuses to verify a .json path that is a folder or a named pipe, naming the path, without reading it', async () => {
+  const folder = path.join(dir, 'folder.json');
+  fs.mkdirSync(folder);
+  await expect(run(['verify', folder])).rejects.toThrow(/folder\.json is a folder, not a regular file/);
+  const fifo = path.join(dir, 'pipe.json');
+  execFileSync('mkfifo', [fifo]);
+  await expect(run(['verify', fifo])).rejects.toThrow(/pipe\.json is a named pipe/);
+});

@@ -2,12 +2,16 @@
 // it; `dovetail report verify <report>` checks a report (a stored one by id or title, or a JSON export) against the
 // workspace and exits 1 naming every object whose content changed since.
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { Api, ReportFile, ReportVerification } from '../../shared/contract';
 import { UserError } from '../../shared/errors';
 import { LineageManifest } from '../../shared/lineage';
 import { REPORT_FORMATS, REPORT_KINDS, ReportFormat, ReportKind } from '../../shared/report';
 import { writeFileAtomic } from '../platform/files/atomic';
+import { checkUserFile } from '../platform/files/user-files';
+
+/** A report's JSON export holds its lineage and tables, far below this; anything larger is not one. */
+const MAX_REPORT_JSON_BYTES = 64 * 1024 * 1024;
 
 export interface ReportCommand {
   /** Either a kind and its subject, or "verify" and the report. */
@@ -78,7 +82,13 @@ async function verifyStored(api: Api, which: string): Promise<ReportVerification
   return api.reports.verify({ id: (matches[0] as (typeof matches)[number]).id });
 }
 
-async function verifyFile(api: Api, path: string): Promise<ReportVerification> {
+async function verifyFile(api: Api, given: string): Promise<ReportVerification> {
+  const path = resolve(given);
+  await checkUserFile(path, {
+    where: 'report verify',
+    maxBytes: MAX_REPORT_JSON_BYTES,
+    expected: 'the JSON export of a report',
+  });
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));

@@ -1,39 +1,15 @@
 // A channel's performance budget over the composed app on the demo model: an experiment measures a specialization
 // (real engine worker, real database), a release carries that evidence, and a promotion is refused while the
 // release's measured figures miss the budget, then passes once the budget allows them.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Api } from '../../../shared/contract';
+import { expect, it } from 'vitest';
 import { UserError } from '../../../shared/errors';
-import { composeApp, type ComposedApp } from '../../compose';
 import { waitForExperiment } from '../../headless/wait';
-import { localClient } from '../../headless/local-client';
-import { engineWorkerScript } from '../../host/testing/engine-worker-script';
+import { useDemoApp } from '../../testing/demo-app';
 
-let dir: string;
-let app: ComposedApp;
-let api: Api;
-
-beforeAll(async () => {
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dovetail-budget-gate-')));
-  app = composeApp({
-    shell: 'browser',
-    version: 'test',
-    userDataDir: path.join(dir, 'user'),
-    engineWorkerScript: await engineWorkerScript(),
-    log: () => undefined,
-  });
-  api = localClient(app.dispatcher);
-}, 120_000);
-afterAll(async () => {
-  await app.dispose();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const ctx = useDemoApp('budget-gate');
 
 it('refuses a promotion whose release misses the channel budget, naming the limit, and passes within it', async () => {
-  const demo = await api.demo.openDemoWorkspace({ path: path.join(dir, 'ws') });
+  const { api, demo } = ctx;
   const template = await api.templates.save({ name: 'Triage', source: 'Message: {{ message }}\nTicket: ' });
   const spec = await api.specializations.create({
     name: 'Templated',
@@ -41,10 +17,9 @@ it('refuses a promotion whose release misses the channel budget, naming the limi
     templateVersionId: template.id,
     decoding: { max_new_tokens: 8 },
   });
-  const dataset = (await api.datasets.list({})).find((d) => d.name === 'Support triage');
   const experiment = await api.experiments.create({
     name: 'Speed check',
-    datasetVersionId: dataset?.versions[0]?.id ?? '',
+    datasetVersionId: await ctx.triageVersionId(),
     limit: 4,
     batchSize: 4,
     design: { kind: 'compare', specializationIds: [spec.id] },

@@ -3,7 +3,7 @@
 // without a DOM).
 import type { DatasetVersion, TemplateSummary, TemplateVersion, TrainingSpecIn } from '../../../../shared/contract';
 import type { DatasetRecipe, NamedRecipe } from '../../../../shared/recipe';
-import { adapterName, presetSettings, type PresetId, type TrainingSettings } from './presets';
+import { adapterName, GENERIC_SETTINGS, presetSettings, type PresetId, type TrainingSettings } from './presets';
 
 /** How the rows of a dataset source become prompts: the suggested saved template, a chosen one, or an inline prompt. */
 export type TemplateChoice = { kind: 'default' } | { kind: 'saved'; version: TemplateVersion } | { kind: 'inline' };
@@ -152,44 +152,10 @@ export function resolveChoices(
 /** The training settings the form stands for: its preset over the dataset's recipe, or the fields as edited. */
 export function settingsOf(f: WizardForm, c: Choices): TrainingSettings {
   if (f.preset !== 'custom') return presetSettings(f.preset, c.recipe, c.dataset?.splits.train ?? 0);
-  const {
-    method,
-    r,
-    alpha,
-    dropout,
-    targets,
-    n,
-    softInit,
-    softInitText,
-    lr,
-    epochs,
-    batchSize,
-    maxSteps,
-    warmupSteps,
-    evalEvery,
-    checkpointEvery,
-    seed,
-    validationRows,
-  } = f;
-  return {
-    method,
-    r,
-    alpha,
-    dropout,
-    targets,
-    n,
-    softInit,
-    softInitText,
-    lr,
-    epochs,
-    batchSize,
-    maxSteps,
-    warmupSteps,
-    evalEvery,
-    checkpointEvery,
-    seed,
-    validationRows,
-  };
+  // GENERIC_SETTINGS is a whole TrainingSettings (the type checks it), so its keys are every training setting.
+  const settings: Partial<Record<keyof TrainingSettings, unknown>> = {};
+  for (const key of Object.keys(GENERIC_SETTINGS) as (keyof TrainingSettings)[]) settings[key] = f[key];
+  return settings as TrainingSettings;
 }
 
 /** Editing one setting under Advanced turns the preset into 'custom', starting from what the preset gave. */
