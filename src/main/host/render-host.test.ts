@@ -1,8 +1,10 @@
 // The render worker and its host, for real (a worker thread running the bundled render-worker): hostile templates are
 // stopped off the main thread while the main thread keeps answering; a cancelled render and a render that goes silent
 // past the watchdog get their thread terminated and the next render a fresh one; a batch costs one round trip.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../shared/errors';
 import { TemplateFailureError } from '../engine/templates/parse';
@@ -110,6 +112,26 @@ describe('RenderHost', () => {
       { ok: true, text: 'ok', warnings: [] },
     ]);
     await own.dispose();
+  });
+
+  it('does not count a slow worker start against the watchdog (a busy machine is slow, not stuck)', async () => {
+    // The thread blocks for 1.5 s before it loads the renderer: five times the watchdog.
+    const dir = mkdtempSync(join(tmpdir(), 'dovetail-render-start-'));
+    const slow = join(dir, 'slow-render-worker.mjs');
+    writeFileSync(
+      slow,
+      `const until = Date.now() + 1500; while (Date.now() < until) {}\nawait import(${JSON.stringify(pathToFileURL(script).href)});\n`,
+    );
+    const own = new RenderHost(slow, { watchdogMs: 300 });
+    try {
+      expect(await own.render({ source: 'ok', rows: [{}], warnUndefined: false })).toEqual([
+        { ok: true, text: 'ok', warnings: [] },
+      ]);
+      expect(own.terminated).toBe(0);
+    } finally {
+      await own.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ends a worker that runs out of memory, saying so, and carries on', async () => {

@@ -11,6 +11,8 @@ import type { TemplateRenderer } from '../services/templates/render';
 export interface RenderHostOptions {
   /** Silence (no row finished, no heartbeat) after which the worker is deemed stuck and terminated. */
   readonly watchdogMs?: number;
+  /** Time a worker has to take up a batch (start its thread, load the renderer) before the watchdog counts. */
+  readonly startMs?: number;
   /** V8 heap of the worker; a render that needs more ends the worker (reported as a memory limit). */
   readonly memoryMb?: number;
 }
@@ -34,6 +36,7 @@ export class RenderHost implements TemplateRenderer {
   private nextId = 1;
   private disposed = false;
   private readonly watchdogMs: number;
+  private readonly startMs: number;
   private readonly memoryMb: number;
   /** Workers started and terminated so far (tests read them to see that a stuck one was stopped and replaced). */
   started = 0;
@@ -46,6 +49,8 @@ export class RenderHost implements TemplateRenderer {
     // A row's own clock stops it after RENDER_LIMITS.timeMs; the watchdog is the backstop for what that clock cannot
     // interrupt, so it waits well beyond it (a busy machine is slow, not stuck).
     this.watchdogMs = options.watchdogMs ?? 3 * RENDER_LIMITS.timeMs;
+    // Starting a thread and loading the renderer is not the template's time; on a loaded machine it takes seconds.
+    this.startMs = Math.max(this.watchdogMs, options.startMs ?? 60_000);
     this.memoryMb = options.memoryMb ?? 512;
   }
 
@@ -107,9 +112,9 @@ export class RenderHost implements TemplateRenderer {
     const worker = this.ensureWorker();
     const onMessage = (message: FromWorker): void => {
       if (message.id !== job.id) return;
-      if (message.kind === 'alive') {
-        this.rearm();
-        return job.onProgress?.(message.rowsDone);
+      if (message.kind === 'started' || message.kind === 'alive') {
+        this.rearm(job);
+        return message.kind === 'alive' ? job.onProgress?.(message.rowsDone) : undefined;
       }
       this.finish(job, () =>
         message.kind === 'done' ? job.resolve(message.results) : job.reject(new TemplateFailureError(message.failure)),
@@ -117,13 +122,16 @@ export class RenderHost implements TemplateRenderer {
       this.pump();
     };
     worker.on('message', onMessage);
-    const timer = setTimeout(() => this.stuck(job), this.watchdogMs);
+    const timer = setTimeout(() => this.stuck(job), this.startMs);
     this.current = { job, timer, detach: () => worker.off('message', onMessage) };
     worker.postMessage({ id: job.id, batch: job.batch } satisfies ToWorker);
   }
 
-  private rearm(): void {
-    this.current?.timer.refresh();
+  /** The job's worker spoke: the watchdog counts its silence from now. */
+  private rearm(job: Job): void {
+    if (this.current?.job !== job) return;
+    clearTimeout(this.current.timer);
+    this.current.timer = setTimeout(() => this.stuck(job), this.watchdogMs);
   }
 
   private stuck(job: Job): void {

@@ -26,6 +26,7 @@ function parsed(source: string): GuardedTemplate {
 
 port.on('message', ({ id, batch }: ToWorker) => {
   const post = (message: FromWorker): void => port.postMessage(message);
+  post({ id, kind: 'started' });
   let template: GuardedTemplate;
   try {
     template = parsed(batch.source);

@@ -25,4 +25,6 @@ export type FromWorker =
   | { readonly id: number; readonly kind: 'done'; readonly results: RowResult[] }
   /** The template does not parse: no row was rendered. */
   | { readonly id: number; readonly kind: 'unparsable'; readonly failure: TemplateFailure }
-  | { readonly id: number; readonly kind: 'alive'; readonly rowsDone: number };
+  | { readonly id: number; readonly kind: 'alive'; readonly rowsDone: number }
+  /** The worker has the batch: its silence counts from here, not from a start that a busy machine makes slow. */
+  | { readonly id: number; readonly kind: 'started' };
