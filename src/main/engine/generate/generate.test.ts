@@ -240,6 +240,25 @@ describe('generate: batches', () => {
     });
   }
 
+  it('decodes each row with its own settings (rowSettings) as it decodes alone', async () => {
+    const own: DecodingSettingsInput[] = [
+      { max_new_tokens: 12, repetition_penalty: 1.3 },
+      { do_sample: true, temperature: 0.9, top_k: 8, top_p: 0.95, seed: 11, max_new_tokens: 12 },
+      { max_new_tokens: 3, ignore_eos: true },
+      { do_sample: true, temperature: 1.4, top_k: 0, seed: 5, max_new_tokens: 9, stop_strings: ['c'] },
+    ];
+    const batched = await run(prompts, model, { max_new_tokens: 1 }, { rowSettings: own });
+    for (const [b, prompt] of prompts.entries()) {
+      const alone = await run([prompt], model, own[b]!);
+      const { tokenIds, text, finishReason, seed } = alone.results[0]!;
+      expect(batched.results[b], `row ${b}`).toMatchObject({ tokenIds, text, finishReason, seed });
+      expect(deltas(batched.events, b).join('')).toBe(batched.results[b]?.text);
+    }
+    expect(batched.results[2]).toMatchObject({ generatedTokens: 3, finishReason: 'length' });
+    await expect(run(prompts, model, {}, { rowSettings: own.slice(1) })).rejects.toThrow(BugError);
+    await expect(run(prompts, model, {}, { rowSettings: [...own.slice(1), { top_p: 2 }] })).rejects.toThrow(UserError);
+  });
+
   it('feeds the model left-padded input_ids, the attention mask and position ids of transformers', async () => {
     const next = scripted(V, tok.ids('a', 'b'), EOS);
     const { model } = await run([[BOS, 3, 4], [BOS]], next, { max_new_tokens: 2 });

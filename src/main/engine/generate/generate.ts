@@ -34,6 +34,11 @@ export interface GenerateOptions {
   promptIds: readonly (readonly number[])[];
   step: StepFunction;
   settings: DecodingSettingsInput | DecodingSettings;
+  /**
+   * [B] each row's own decoding (max_new_tokens, stop strings, sampling, seed, eos...), in place of `settings` for
+   * that row; a batch of rows that differ (the serving endpoint's) decodes each row as it would alone.
+   */
+  rowSettings?: readonly (DecodingSettingsInput | DecodingSettings)[];
   tokenizer: GenerationTokenizer;
   /** The model's end ids (Checkpoint.eosTokenIds); settings.eos_token_id replaces them, ignore_eos drops them. */
   eosTokenIds?: readonly number[];
@@ -41,7 +46,7 @@ export interface GenerateOptions {
   padTokenId?: number;
   /** Context length (max_position_embeddings): a row ends with 'length' when prompt + generated reaches it. */
   maxLength?: number;
-  /** [B] per-row seeds (e.g. n samples of one prompt); default: settings.seed for every row. */
+  /** [B] per-row seeds (e.g. n samples of one prompt); default: each row's settings.seed. */
   seeds?: readonly number[];
   /** Checked between steps; on abort, unfinished rows end with finishReason 'cancelled' (no error is thrown). */
   signal?: AbortSignal;
@@ -76,8 +81,8 @@ export interface GenerationResult {
 export async function generate(options: GenerateOptions): Promise<GenerationResult[]> {
   const now = options.now ?? (() => performance.now());
   const startedAt = now();
-  const settings = parseDecodingSettings(options.settings);
   const prompts = options.promptIds;
+  const settings = rowSettingsOf(options, prompts.length);
   checkPrompts(prompts, options.maxLength);
   if (prompts.length === 0) return [];
   if (options.seeds !== undefined && options.seeds.length !== prompts.length) {
@@ -86,25 +91,25 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
   for (const seed of options.seeds ?? [])
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff)
       throw new BugError(`generate: seed ${seed} is not a uint32`);
-  const criteria: TokenCriteria = {
-    eosTokenIds: new Set(eosTokenIds(settings, options.eosTokenIds ?? [])),
-    maxNewTokens: settings.max_new_tokens,
+  const criteria: TokenCriteria[] = settings.map((s) => ({
+    eosTokenIds: new Set(eosTokenIds(s, options.eosTokenIds ?? [])),
+    maxNewTokens: s.max_new_tokens,
     maxLength: options.maxLength ?? null,
-  };
+  }));
   const padTokenId = options.padTokenId ?? options.eosTokenIds?.[0] ?? 0;
-  const rows = prompts.map(
-    (prompt, b) =>
-      new RowState(b, prompt, options.seeds?.[b] ?? settings.seed, options.tokenizer, {
-        skipSpecialTokens: settings.skip_special_tokens,
-        stopStrings: settings.stop_strings,
-      }),
-  );
+  const rows = prompts.map((prompt, b) => {
+    const own = settings[b] as DecodingSettings;
+    return new RowState(b, prompt, options.seeds?.[b] ?? own.seed, options.tokenizer, {
+      skipSpecialTokens: own.skip_special_tokens,
+      stopStrings: own.stop_strings,
+    });
+  });
   const { inputIds, padLengths } = leftPad(prompts, padTokenId);
   const promptWidth = inputIds.dims[1];
   // Not `onToken?.(row.accept(...))`: optional chaining would skip the call inside when there is no listener.
   const emit = (event: TokenEvent): void => options.onToken?.(event);
   let input = stepInput(0, inputIds, padLengths, promptWidth, rows);
-  let sampler: Sampler | null = null;
+  let samplers: Sampler[] | null = null; // [B], rows of equal sampling settings share one
   let scratch = new Float32Array(0); // [V] one row's logits while its processors run
 
   for (let step = 0; ; step++) {
@@ -114,23 +119,54 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
       for (const row of rows) if (!row.finished) emit(row.cancel(now()));
       break;
     }
-    const vocab = vocabSize(logits, rows.length, step, sampler?.vocabSize);
-    if (sampler === null) {
+    const vocab = vocabSize(logits, rows.length, step, samplers?.[0]?.vocabSize);
+    if (samplers === null) {
       checkTokenIds(prompts, padTokenId, vocab);
-      sampler = new Sampler(settings, vocab);
+      samplers = samplersFor(settings, vocab);
       scratch = new Float32Array(vocab);
     }
     for (const row of rows) {
       if (row.finished) continue;
       scratch.set(logits.subarray(row.index * vocab, (row.index + 1) * vocab));
+      const sampler = samplers[row.index] as Sampler;
       const id = sampler.next(scratch, row.seen, row.random, `generate step ${step}, row ${row.index}`);
-      emit(row.accept(id, criteria, now()));
+      emit(row.accept(id, criteria[row.index] as TokenCriteria, now()));
     }
     if (rows.every((row) => row.finished)) break;
     const next = columnOf(rows.map((row) => (row.finished ? padTokenId : row.tokenIds[row.tokenIds.length - 1]!)));
     input = stepInput(step + 1, next, padLengths, promptWidth + step + 1, rows);
   }
   return rows.map((row) => result(row, startedAt));
+}
+
+/** [B] each row's parsed settings: its own when rowSettings is given, else the batch's. */
+function rowSettingsOf(options: GenerateOptions, batch: number): DecodingSettings[] {
+  if (options.rowSettings === undefined) {
+    const settings = parseDecodingSettings(options.settings);
+    return Array.from({ length: batch }, () => settings);
+  }
+  if (options.rowSettings.length !== batch)
+    throw new BugError(`generate: ${options.rowSettings.length} row settings for ${batch} prompts`);
+  return options.rowSettings.map((s) => parseDecodingSettings(s));
+}
+
+/** [B] samplers; rows whose sampling settings are equal share one (and its V-sized scratch). */
+function samplersFor(settings: readonly DecodingSettings[], vocab: number): Sampler[] {
+  const byKey = new Map<string, Sampler>();
+  return settings.map((s) => {
+    const picked = {
+      do_sample: s.do_sample,
+      temperature: s.temperature,
+      top_k: s.top_k,
+      top_p: s.top_p,
+      min_p: s.min_p,
+      repetition_penalty: s.repetition_penalty,
+    };
+    const key = JSON.stringify(picked);
+    let sampler = byKey.get(key);
+    if (!sampler) byKey.set(key, (sampler = new Sampler(picked, vocab)));
+    return sampler;
+  });
 }
 
 function stepInput(

@@ -5,7 +5,7 @@ import { f32, i64, type GraphBuilder, type Value } from '../graph';
 import { decomposedAttention, type AttentionBuilder, type KeyValue } from './attention';
 import type { DecoderConfig } from './config';
 import { GraphWeights, type QuantizedLinears } from './graph-weights';
-import { emitLoraDelta, type LoraHooks, type LoraModule } from './lora';
+import { emitLoraDelta, emitRowLoraDelta, type LoraHooks, type LoraModule } from './lora';
 import { ropeInverseFrequencies } from './rope';
 import type { DecoderLayerWeights, DecoderWeights, Linear } from './weights';
 
@@ -18,8 +18,13 @@ export interface DecoderInputs {
   attentionMask: Value;
   /** [B, T] int64 positions of the new tokens; with a soft prompt they count its n virtual tokens (first = n). */
   positionIds: Value;
-  /** [n, C] float32 virtual-token embeddings put before the token embeddings (n may be 0), or null. */
+  /**
+   * [n, C] float32 virtual-token embeddings put before the token embeddings (n may be 0), or null. Per row (with
+   * softPromptPositions): [B, n, C], each row's own virtual tokens, left-padded to the batch's longest.
+   */
   softPrompt: Value | null;
+  /** Per-row soft prompts only: [B, n] int64 positions of each row's virtual tokens (its padding masked out). */
+  softPromptPositions?: Value;
   /**
    * Per layer [B, Hkv, P, D] key and value caches (whole capacity buffers when the attention reads them itself), or
    * null for a full-sequence graph (training, scoring).
@@ -62,7 +67,14 @@ export function emitDecoder(
   });
   let hidden = tokens;
   let positions = inputs.positionIds; // [B, T]
-  if (inputs.softPrompt) {
+  if (inputs.softPrompt && inputs.softPromptPositions) {
+    const soft = inputs.softPrompt; // [B, n, C]
+    const softPositions = inputs.softPromptPositions; // [B, n]
+    ({ hidden, positions } = g.scope('soft_prompt', () => ({
+      hidden: g.op.Concat([soft, tokens], 1), // [B, n + T, C]
+      positions: g.op.Concat([softPositions, inputs.positionIds], 1), // [B, n + T]
+    })));
+  } else if (inputs.softPrompt) {
     // PEFT prompt tuning: the n virtual tokens go first, at positions 0..n-1, always attended.
     const soft = inputs.softPrompt;
     ({ hidden, positions } = g.scope('soft_prompt', () => {
@@ -218,10 +230,15 @@ function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear
     const pair = hooks?.layers[ctx.index]?.[module];
     const keep = hooks?.dropout?.masks[ctx.index]?.[module];
     const dropout = hooks?.dropout && keep ? { keep, scale: hooks.dropout.scale } : null;
+    const rowIndex = hooks?.rowIndex;
     if (hooks && pair)
       y = g.op.Add(
         y,
-        g.scope('lora', () => emitLoraDelta(g, x, pair, hooks.scaling, dropout)),
+        g.scope('lora', () =>
+          rowIndex
+            ? emitRowLoraDelta(g, x, pair, hooks.scaling, rowIndex)
+            : emitLoraDelta(g, x, pair, hooks.scaling, dropout),
+        ),
       );
     return y;
   });

@@ -6,7 +6,7 @@ import { BugError } from '../../../shared/errors';
 import { decomposedAttention, type AttentionBuilder } from './attention';
 import { emitDecoder, emitLmHead, type DecoderModel } from './decoder-graph';
 import { GraphWeights } from './graph-weights';
-import { declareLoraInputs, LORA_MODULES, type LoraModule } from './lora';
+import { declareLoraInputs, declareRowLoraInputs, LORA_MODULES, type LoraModule } from './lora';
 
 /** Symbolic dims, named as Optimum names them (transformers.js fills "batch_size" and sets other past dims to 0). */
 export const DIMS = {
@@ -26,6 +26,8 @@ export const INPUT_IDS = 'input_ids';
 export const ATTENTION_MASK = 'attention_mask';
 export const POSITION_IDS = 'position_ids';
 export const SOFT_PROMPT = 'soft_prompt';
+/** Per-row graphs: int64 [B, n], the positions of each row's virtual tokens. */
+export const SOFT_PROMPT_POSITION_IDS = 'soft_prompt_position_ids';
 /** int64 scalar: logits for the last k positions; 0 = every position (transformers.js passes 0 by default). */
 export const NUM_LOGITS_TO_KEEP = 'num_logits_to_keep';
 export const LOGITS = 'logits';
@@ -57,11 +59,19 @@ export interface InferenceGraphOptions {
    * needs the 'appended' cache kind.
    */
   attention?: AttentionBuilder;
+  /**
+   * The per-row kind: every row of a batch carries its own adapter and soft prompt. LoRA inputs are the batch's K
+   * distinct adapters stacked (A [K, r, in], B [K, out, r], lora_scaling [K]) with lora_index [B]; soft_prompt is
+   * [B, n, C] (each row's, left-padded to the longest, its padding masked by attention_mask) with
+   * soft_prompt_position_ids [B, n]. Default false: one adapter and one soft prompt [n, C] for the whole batch.
+   */
+  perRow?: boolean;
 }
 
 /**
  * Inputs: input_ids [B, T], attention_mask [B, P+n+T], position_ids [B, T], past_key_values.{i}.key/.value
- * [B, Hkv, P, D], soft_prompt [n, C], lora.{i}.{module}.A/.B, lora_scaling [], num_logits_to_keep [].
+ * [B, Hkv, P, D], soft_prompt [n, C], lora.{i}.{module}.A/.B, lora_scaling [], num_logits_to_keep [] (per row:
+ * see InferenceGraphOptions.perRow).
  * Outputs: logits [B, k, V] (k = num_logits_to_keep, or n+T when 0), present.{i}.key/.value [B, Hkv, P+n+T, D].
  */
 export function buildInferenceGraph(model: DecoderModel, options: InferenceGraphOptions = {}): Graph {
@@ -87,26 +97,46 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
         value: g.input(pastName(i, 'value'), 'float32', kvShape),
       }))
     : null;
+  const perRow = options.perRow === true;
   const softPrompt =
-    options.softPrompt === false ? null : g.input(SOFT_PROMPT, 'float32', [DIMS.virtual, config.hidden_size]);
+    options.softPrompt === false
+      ? null
+      : g.input(
+          SOFT_PROMPT,
+          'float32',
+          perRow ? [B, DIMS.virtual, config.hidden_size] : [DIMS.virtual, config.hidden_size],
+        );
+  const softPromptPositions =
+    softPrompt && perRow ? g.input(SOFT_PROMPT_POSITION_IDS, 'int64', [B, DIMS.virtual]) : undefined;
   let past = pastInputs;
   if (pastInputs && appended && !attention.readsCacheBuffers) {
     past = g.scope('past_key_values', () => {
       // P = K - T - n: the used prefix of each buffer, from the mask's width.
       let used = g.op.Sub(g.op.Shape(attentionMask, 1, 2), g.op.Shape(inputIds, 1, 2)); // [1]
-      if (softPrompt) used = g.op.Sub(used, g.op.Shape(softPrompt, 0, 1));
+      if (softPrompt) used = g.op.Sub(used, perRow ? g.op.Shape(softPrompt, 1, 2) : g.op.Shape(softPrompt, 0, 1));
       const prefix = (buffer: Value): Value => g.op.Slice(buffer, [0], used, [2], DIMS.past); // [B, Hkv, P, D]
       return pastInputs.map((p) => ({ key: prefix(p.key), value: prefix(p.value) }));
     });
   }
-  const lora = targets.length > 0 ? declareLoraInputs(g, config, targets) : null;
+  const declare = perRow ? declareRowLoraInputs : declareLoraInputs;
+  const lora = targets.length > 0 ? declare(g, config, targets, B) : null;
   const keep = g.input(NUM_LOGITS_TO_KEEP, 'int64', []);
 
   const weights = new GraphWeights(g, model.quantized ?? null);
   const out = emitDecoder(
     g,
     model,
-    { inputIds, attentionMask, positionIds, softPrompt, past, lora, attention, fusedNorms: true },
+    {
+      inputIds,
+      attentionMask,
+      positionIds,
+      softPrompt,
+      ...(softPromptPositions ? { softPromptPositions } : {}),
+      past,
+      lora,
+      attention,
+      fusedNorms: true,
+    },
     weights,
   );
   const last: Value = g.scope('logits_to_keep', () =>

@@ -56,10 +56,16 @@ export interface LoraPair {
   B: Value;
 }
 
-/** The LoRA hooks of a graph: per layer, per targeted module, and the shared scaling scalar. */
+/**
+ * The LoRA hooks of a graph: per layer, per targeted module, and the scaling. One adapter for the whole batch: A [r,
+ * in], B [out, r], scaling []. Per row (`rowIndex` set): the K adapters of a batch stacked, A [K, r, in], B [K, out,
+ * r], scaling [K], and each row's adapter in rowIndex [B].
+ */
 export interface LoraHooks {
   layers: Partial<Record<LoraModule, LoraPair>>[]; // [L]
-  scaling: Value; // [] float32
+  scaling: Value; // [] float32, or [K] per row
+  /** Per-row graphs only: int64 [B], the index into the K stacked adapters of each row. */
+  rowIndex?: Value;
   /** Training only: PEFT's lora_dropout on each module's LoRA input, as keep masks fed per run (null: no dropout). */
   dropout?: LoraDropoutHooks | null;
 }
@@ -109,6 +115,52 @@ export function declareLoraInputs(g: GraphBuilder, config: DecoderConfig, target
     return pairs;
   });
   return { layers, scaling: g.input(LORA_SCALING, 'float32', []) };
+}
+
+/** Graph input of the per-row kind: each row's adapter, int64 [B] into the K stacked adapters. */
+export const LORA_INDEX = 'lora_index';
+
+/**
+ * Declares the per-row LoRA inputs: lora.{i}.{module}.A [K, r, in] and .B [K, out, r] (K adapters, each padded with
+ * zeros to the batch's largest rank r of that module, which leaves its product unchanged), lora_scaling [K] and
+ * lora_index [B].
+ */
+export function declareRowLoraInputs(
+  g: GraphBuilder,
+  config: DecoderConfig,
+  targets: readonly LoraModule[],
+  batch: string,
+): LoraHooks {
+  const K = 'num_adapters';
+  const layers = Array.from({ length: config.num_hidden_layers }, (_, i) => {
+    const pairs: Partial<Record<LoraModule, LoraPair>> = {};
+    for (const module of targets) {
+      const f = loraFeatures(config, module);
+      const r = `r.${i}.${module}`;
+      pairs[module] = {
+        A: g.input(loraInputName(i, module, 'A'), 'float32', [K, r, f.in]),
+        B: g.input(loraInputName(i, module, 'B'), 'float32', [K, f.out, r]),
+      };
+    }
+    return pairs;
+  });
+  return {
+    layers,
+    scaling: g.input(LORA_SCALING, 'float32', [K]),
+    rowIndex: g.input(LORA_INDEX, 'int64', [batch]),
+  };
+}
+
+/**
+ * The per-row delta for x [B, S, in] -> [B, S, out]: row b uses adapter rowIndex[b], gathered from the stacked A [K,
+ * r, in] and B [K, out, r]; scaling[rowIndex[b]] applies on the small [B, S, r] product, as in emitLoraDelta.
+ */
+export function emitRowLoraDelta(g: GraphBuilder, x: Value, pair: LoraPair, scaling: Value, rowIndex: Value): Value {
+  const A = g.op.Gather(pair.A, rowIndex, 0); // [B, r, in]
+  const B = g.op.Gather(pair.B, rowIndex, 0); // [B, out, r]
+  const scale = g.op.Unsqueeze(g.op.Gather(scaling, rowIndex, 0), [1, 2]); // [B, 1, 1]
+  const down = g.op.MatMul(x, g.op.Transpose(A, [0, 2, 1])); // [B, S, r]
+  return g.op.MatMul(g.op.Mul(down, scale), g.op.Transpose(B, [0, 2, 1])); // [B, S, out]
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   SOFT_PROMPT,
 } from './inference-graph';
 import { LORA_MODULES, loraFeeds, type LoraAdapter, type LoraModule } from './lora';
+import { RowSoftPrompts, rowLoraFeeds } from './row-specializations';
 
 /** What a run applies on top of the base model; both optional, and neither needs a new session. */
 export interface Specialization {
@@ -67,6 +68,7 @@ export const DEFAULT_ATTENTION: AttentionBuilder = decomposedAttention;
 
 export class ModelRunner {
   private hooked: Promise<EngineSession> | null;
+  private perRow: Promise<EngineSession> | null = null;
 
   private constructor(
     readonly model: RunnerModel,
@@ -80,14 +82,18 @@ export class ModelRunner {
     this.hooked = hooked ? Promise.resolve(hooked) : null;
   }
 
-  /** The graph kind (session cache key) for a LoRA target set; [] without soft prompt = the base-only kind. */
+  /**
+   * The graph kind (session cache key) for a LoRA target set; [] without soft prompt = the base-only kind; perRow =
+   * the kind whose rows each carry their own adapter and soft prompt.
+   */
   static kind(
     loraTargets: readonly LoraModule[],
     softPrompt: boolean,
     attention: AttentionBuilder,
     weights: WeightFormat = 'stored',
+    perRow = false,
   ): string {
-    return `inference;lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention.name};weights=${weights}`;
+    return `inference${perRow ? '-rows' : ''};lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention.name};weights=${weights}`;
   }
 
   /** Gets or creates the session(s); the cache owns them (release them there). */
@@ -125,11 +131,12 @@ export class ModelRunner {
     sessions: SessionCache,
     loraTargets: readonly LoraModule[],
     attention: AttentionBuilder,
+    perRow = false,
   ): Promise<EngineSession> {
     return sessions.get(
-      { model: model.contentHash, kind: ModelRunner.kind(loraTargets, true, attention, model.weightFormat) },
+      { model: model.contentHash, kind: ModelRunner.kind(loraTargets, true, attention, model.weightFormat, perRow) },
       () => ({
-        model: encodeModel(buildInferenceGraph(model, { loraTargets, cacheOutputs: 'appended', attention })),
+        model: encodeModel(buildInferenceGraph(model, { loraTargets, cacheOutputs: 'appended', attention, perRow })),
         externalDataFolder: model.folder,
       }),
     );
@@ -148,6 +155,15 @@ export class ModelRunner {
       this.hooked.catch(() => (this.hooked = null)); // a failed creation is retried next time
     }
     return this.hooked;
+  }
+
+  /** @internal The per-row session, created on the first batch whose rows differ. */
+  rowSession(): Promise<EngineSession> {
+    if (!this.perRow) {
+      this.perRow = ModelRunner.hookedSession(this.model, this.sessions, this.loraTargets, this.attention, true);
+      this.perRow.catch(() => (this.perRow = null)); // a failed creation is retried next time
+    }
+    return this.perRow;
   }
 
   /** Full-sequence forward with an empty cache: logits [B, k, V] (k = logitsToKeep, or n + T). */
@@ -169,16 +185,43 @@ export class ModelRunner {
 
   /**
    * A KV-cache step function for generate(): step 0 is the prefill (with the soft prompt, if any), later steps feed
-   * one token per row and the cache of the previous step. One KvStep serves one generate() call at a time.
+   * one token per row and the cache of the previous step. One KvStep serves one generate() call at a time. Given one
+   * specialization per row [B], rows that share one adapter and soft prompt run as one specialization; rows that
+   * differ run on the per-row session, each with its own.
    */
-  createStep(spec: Specialization = {}): KvStep {
-    const plain = this.plain(spec);
+  createStep(spec: Specialization | readonly Specialization[] = {}): KvStep {
+    if (Array.isArray(spec)) return this.createRowStep(spec as readonly Specialization[]);
+    const one = spec as Specialization;
+    const plain = this.plain(one);
+    const soft = one.softPrompt ?? null;
     return new KvStep(
       this,
-      plain ? {} : this.specFeeds(spec),
-      spec.softPrompt ?? null,
-      () => this.sessionFor(spec),
-      !plain,
+      plain ? {} : this.specFeeds(one),
+      {
+        virtual: soft?.dims[0] ?? 0,
+        feeds: (ids, mask, positions, first) =>
+          this.tokenFeeds(ids, mask, positions, soft?.dims[0] ?? 0, first, soft, !plain),
+      },
+      () => this.sessionFor(one),
+    );
+  }
+
+  private createRowStep(specs: readonly Specialization[]): KvStep {
+    const first = specs[0] ?? {};
+    const same = specs.every(
+      (s) => (s.adapter ?? null) === (first.adapter ?? null) && (s.softPrompt ?? null) === (first.softPrompt ?? null),
+    );
+    if (same) return this.createStep(first);
+    for (const s of specs) this.specFeeds(s); // checks each row's shapes and modules
+    const adapters = specs.map((s) => s.adapter ?? null);
+    return new KvStep(
+      this,
+      rowLoraFeeds(this.model.config, this.loraTargets, adapters),
+      new RowSoftPrompts(
+        specs.map((s) => s.softPrompt ?? null),
+        this.model.config.hidden_size,
+      ),
+      () => this.rowSession(),
     );
   }
 
@@ -236,6 +279,14 @@ export class ModelRunner {
   }
 }
 
+/** A step's token inputs: input_ids, attention_mask and position_ids with the virtual tokens, the soft prompt feeds. */
+export interface TokenFeeder {
+  /** Virtual positions the prefill puts in the cache (n, or the longest soft prompt of a per-row batch). */
+  readonly virtual: number;
+  /** ids [B, T], mask [B, W] and positions [B, T] over the tokens; `first` at the prefill. */
+  feeds(ids: Int64Tensor, mask: Int64Tensor, positions: Int64Tensor, first: boolean): Record<string, Tensor>;
+}
+
 /**
  * The KV cache of one generation, held here in growing buffers (per layer and part [B, Hkv, capacity, D], the first
  * `cached` positions used) and fed whole as past_key_values each step: ORT reads inputs in place, and the graph
@@ -249,16 +300,15 @@ export class KvStep {
 
   constructor(
     private readonly runner: ModelRunner,
+    /** The run's constant feeds (LoRA). */
     private readonly spec: Record<string, Tensor>,
-    private readonly softPrompt: Tensor<'float32'> | null,
+    private readonly tokens: TokenFeeder,
     private readonly session: () => Promise<EngineSession>,
-    /** Whether the session's graph has the soft_prompt input (not the base-only kind). */
-    private readonly softInput: boolean,
   ) {}
 
   readonly step: StepFunction = async (input: StepInput): Promise<Float32Array> => {
     const [batch] = input.inputIds.dims;
-    const n = this.softPrompt?.dims[0] ?? 0;
+    const n = this.tokens.virtual;
     const first = input.step === 0;
     if (first) {
       this.reset();
@@ -267,15 +317,7 @@ export class KvStep {
         `KvStep: step ${input.step} says ${input.pastLength} past positions, the cache holds ${this.cached - n} (+${n} virtual)`,
       );
     }
-    const tokens = this.runner.tokenFeeds(
-      input.inputIds,
-      input.attentionMask,
-      input.positionIds,
-      n,
-      first,
-      this.softPrompt,
-      this.softInput,
-    );
+    const tokens = this.tokens.feeds(input.inputIds, input.attentionMask, input.positionIds, first);
     const keep = { [NUM_LOGITS_TO_KEEP]: tensor('int64', [], BigInt64Array.of(1n)) };
     const feeds = {
       ...this.spec,
