@@ -61,6 +61,15 @@ export const AdapterFolderRef = z
   .strict();
 export type AdapterFolderRef = z.infer<typeof AdapterFolderRef>;
 
+/** One row's own decoding overrides and adapter folders (generate's `rows`). */
+export const GenerationRow = z
+  .object({
+    settings: DecodingOverrides.default({}),
+    adapterFolders: z.array(AdapterFolderRef).max(2).default([]),
+  })
+  .strict();
+export type GenerationRow = z.infer<typeof GenerationRow>;
+
 /** One streamed token of one row (generate/row.ts TokenEvent). */
 export const TokenEvent = z.object({
   row: count,
@@ -122,6 +131,12 @@ export const generationMethods = {
          * one giving the LoRA and one the soft prompt, or one giving both.
          */
         adapterFolders: z.array(AdapterFolderRef).max(2).default([]),
+        /**
+         * [B] per-row decoding and adapters, for a batch whose rows differ (the serving endpoint's): row b decodes
+         * with the model's defaults under `settings` under its own `settings`, and applies its own adapter folders in
+         * place of `adapterFolders` (none: the base model). Not with the `adapter` / `softPrompt` tensors.
+         */
+        rows: z.array(GenerationRow).min(1).max(256).optional(),
         stream: z.boolean().default(true),
       })
       .strict(),

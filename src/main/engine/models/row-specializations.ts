@@ -1,6 +1,6 @@
 // Feeds of the per-row inference graph (InferenceGraphOptions.perRow), for a batch whose rows carry different
 // adapters and soft prompts. The K distinct adapters are stacked, each module padded with zeros to the largest rank of
-// the batch (zero rows of A and columns of B only add exact zeros); each row's soft prompt is left-padded to the
+// the batch, at least 1 (zero rows of A and columns of B only add exact zeros); each row's soft prompt is left-padded to the
 // longest, the padding masked by attention_mask, so a row attends to exactly what it attends to alone.
 import { BugError } from '../../../shared/errors';
 import type { Int64Tensor } from '../generate';
@@ -26,7 +26,8 @@ export function rowLoraFeeds(
     for (const module of targets) {
       const f = loraFeatures(config, module);
       const pairs = distinct.map((adapter) => adapter?.layers[i]?.[module] ?? null);
-      const r = Math.max(0, ...pairs.map((p) => p?.A.dims[0] ?? 0));
+      // At least rank 1: ORT's batched MatMul over an inner dim of 0 returned garbage (NaN), not zeros.
+      const r = Math.max(1, ...pairs.map((p) => p?.A.dims[0] ?? 0));
       const A = new Float32Array(K * r * f.in); // [K, r, in]
       const B = new Float32Array(K * f.out * r); // [K, out, r]
       pairs.forEach((pair, k) => {

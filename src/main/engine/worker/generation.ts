@@ -4,9 +4,10 @@
 import { BugError, UserError } from '../../../shared/errors';
 import { generate, type GenerationResult, type StepFunction } from '../generate';
 import type { GeneratedRow } from '../../../shared/contract/generation';
+import type { DecodingSettings } from '../../../shared/decoding-settings';
 import type { GenerationPrompt } from '../generation-protocol';
-import type { Checkpoint } from '../models';
-import type { EngineMethods, WorkerConfig } from '../protocol';
+import type { Checkpoint, Specialization } from '../models';
+import type { EngineMethods, Params, WorkerConfig } from '../protocol';
 import { resolveSettings } from './decoding-defaults';
 import type { HandlerTable } from './handler';
 import { LoadedAdapters } from './loaded-adapters';
@@ -25,6 +26,7 @@ function models(config: WorkerConfig): LoadedModels {
   return cache;
 }
 const adapters = new LoadedAdapters();
+type GenerateParams = Params<'generate'>;
 
 export const generationHandlers: Pick<
   HandlerTable<EngineMethods>,
@@ -65,10 +67,12 @@ export const generationHandlers: Pick<
       const { checkpoint, runner } = lease.model;
       const settings = resolveSettings(checkpoint, params.settings);
       const promptIds = params.prompts.map((prompt, b) => encodePrompt(checkpoint, prompt, b, params.prompts.length));
+      const rows = params.rows ? await perRow(params, checkpoint) : null;
       const spec =
-        params.adapterFolders.length > 0
+        rows?.specs ??
+        (params.adapterFolders.length > 0
           ? await adapters.specialization(params.adapterFolders, checkpoint.config, checkpoint.contentHash)
-          : toSpecialization(checkpoint.config, params.adapter, params.softPrompt);
+          : toSpecialization(checkpoint.config, params.adapter, params.softPrompt));
       const kv = runner.createStep(spec);
       // Resident memory after each step: the KV cache and ORT's buffers peak during decoding, not before or after.
       let peakRssBytes = process.memoryUsage.rss();
@@ -80,10 +84,11 @@ export const generationHandlers: Pick<
         return out;
       };
       const padTokenId = checkpoint.generation_config?.pad_token_id ?? checkpoint.tokenizer.specialTokens.pad?.id;
-      const rows = await generate({
+      const results = await generate({
         promptIds,
         step,
         settings,
+        ...(rows ? { rowSettings: rows.settings } : {}),
         tokenizer: checkpoint.tokenizer,
         eosTokenIds: checkpoint.eosTokenIds,
         maxLength: checkpoint.contextLength,
@@ -95,7 +100,7 @@ export const generationHandlers: Pick<
       });
       kv.reset();
       return {
-        rows: rows.map(withRate),
+        rows: results.map(withRate),
         settings,
         contentHash: checkpoint.contentHash,
         loadMs: lease.loadMs,
@@ -106,6 +111,34 @@ export const generationHandlers: Pick<
     }
   },
 };
+
+/** Each row's specialization (from its adapter folders) and settings (defaults, the batch's, the row's own). */
+async function perRow(
+  params: GenerateParams,
+  checkpoint: Checkpoint,
+): Promise<{ specs: Specialization[]; settings: DecodingSettings[] }> {
+  const rows = params.rows ?? [];
+  if (rows.length !== params.prompts.length)
+    throw new BugError(`generate: ${rows.length} rows for ${params.prompts.length} prompts`);
+  if (params.adapter !== null || params.softPrompt !== null || params.adapterFolders.length > 0)
+    throw new BugError('generate: per-row adapters come with rows, not with adapter, softPrompt or adapterFolders');
+  const specs = await Promise.all(
+    rows.map((row) =>
+      row.adapterFolders.length > 0
+        ? adapters.specialization(row.adapterFolders, checkpoint.config, checkpoint.contentHash)
+        : {},
+    ),
+  );
+  const settings = rows.map((row, b) => {
+    try {
+      return resolveSettings(checkpoint, { ...params.settings, ...row.settings });
+    } catch (error) {
+      if (!(error instanceof UserError) || rows.length === 1) throw error;
+      throw new UserError(`Row ${b + 1}: ${error.message}`, { ...optional(error), cause: error });
+    }
+  });
+  return { specs, settings };
+}
 
 function encodePrompt(checkpoint: Checkpoint, prompt: GenerationPrompt, b: number, batch: number): number[] {
   switch (prompt.mode) {

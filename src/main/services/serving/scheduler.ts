@@ -1,8 +1,8 @@
 // The endpoint's scheduler: a bounded queue in front of the engine, at most `maxConcurrent` engine runs at once. With
-// batching on, waiting requests that share a batch key (one release's model and adapters, the same decoding settings
-// but the seed, which the engine takes per row) go to the engine as one batched `generate` of up to `maxBatch` rows,
-// one run per key at a time; requests of different keys run as separate engine runs side by side (the engine runs
-// one adapter set per call). With batching off every request is its own run.
+// batching on, waiting requests that share a batch key (one base model at one weight format) go to the engine as one
+// batched `generate` of up to `maxBatch` rows, one run per key at a time; each row keeps its own release (adapters and
+// soft prompt) and decoding (max_tokens, stop, temperature, top_p, seed), which the engine applies per row. With
+// batching off every request is its own run.
 import type { GeneratedRow } from '../../../shared/contract/generation';
 import type { DecodingOverrides } from '../../../shared/decoding-settings';
 import { CancelledError, UserError } from '../../../shared/errors';
@@ -17,11 +17,11 @@ export interface SchedulerLimits {
 }
 
 export interface GenerationJob {
-  /** Jobs with equal keys may share an engine run. */
+  /** Jobs with equal keys (the base model) may share an engine run. */
   readonly key: string;
   readonly model: ModelRef;
   readonly prompt: GenerationPrompt;
-  /** Decoding without the seed. */
+  /** Decoding without the seed; the row's own in a shared run. */
   readonly settings: DecodingOverrides;
   readonly seed: number;
   readonly adapterFolders: AdapterFolderRef[];
@@ -122,7 +122,7 @@ export class Scheduler {
 
   private async run(batch: Waiting[]): Promise<void> {
     const key = batch[0]!.job.key;
-    const { model, settings, adapterFolders } = batch[0]!.job;
+    const { model } = batch[0]!.job;
     this.active += batch.length;
     this.runs++;
     if (this.limits.batching) this.busyKeys.add(key);
@@ -141,9 +141,8 @@ export class Scheduler {
         {
           model,
           prompts: batch.map((w) => w.job.prompt),
-          settings,
           seeds: batch.map((w) => w.job.seed),
-          adapterFolders,
+          rows: batch.map((w) => ({ settings: w.job.settings, adapterFolders: w.job.adapterFolders })),
           stream: true,
         },
         {

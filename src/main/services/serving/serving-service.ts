@@ -344,7 +344,7 @@ export class ServingService implements ServiceImpl<Contract> {
           const { model, adapterFolders } = target.resolved;
           const ref = { folder: model.folder, contentHash: model.contentHash };
           const out = await scheduler.submit({
-            key: JSON.stringify([ref, adapterFolders, prepared.settings]),
+            key: JSON.stringify(ref), // the base model: releases and decoding may differ within a run
             model: ref,
             prompt: prepared.prompt,
             settings: prepared.settings,
