@@ -6,8 +6,8 @@
 // only when turned on.
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import type { GenerationFinished } from '../../shared/contract';
 import { useDemoApp } from '../testing/demo-app';
+import { triedText } from '../testing/try-specialization';
 
 const ctx = useDemoApp('serving');
 const TEMPLATE = 'Triage this support message as JSON.\nMessage: {{ message }}\nTicket: ';
@@ -59,20 +59,8 @@ async function served(limits: Record<string, number | boolean> = {}): Promise<Se
 }
 
 /** The text of a specialization run through specializations.try (the Playground's path). */
-async function tried(specializationId: string, message: string): Promise<string> {
-  const ended = new Map<string, GenerationFinished>();
-  const waiters = new Map<string, (f: GenerationFinished) => void>();
-  const off = ctx.api.generation.onFinished((f) => (waiters.get(f.runId)?.(f), ended.set(f.runId, f)));
-  try {
-    const { runId } = await ctx.api.specializations.try({ specializationId, fields: { message } });
-    const finished =
-      ended.get(runId) ?? (await new Promise<GenerationFinished>((resolve) => waiters.set(runId, resolve)));
-    if (!finished.ok) throw new Error(finished.error.message);
-    return finished.result.rows[0]?.text ?? '';
-  } finally {
-    off();
-  }
-}
+const tried = (specializationId: string, message: string): Promise<string> =>
+  triedText(ctx.api, specializationId, { message });
 
 async function errorOf(call: () => Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
   try {
