@@ -142,7 +142,7 @@ export const generationMethods = {
       .strict(),
     result: z.object({
       rows: z.array(GeneratedRow),
-      /** The settings used: the model's defaults, the overrides on top. */
+      /** The settings used: the model's defaults, the overrides on top (with `rows`, each row's own go further). */
       settings: DecodingSettings,
       contentHash: z.string(),
       loadMs: z.number(),

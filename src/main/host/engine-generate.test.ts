@@ -1,10 +1,12 @@
 // The engine's generate / loadModel / unloadModel methods through the real EngineHost and worker (onnxruntime-node):
 // exact greedy tokens against the PyTorch reference fixture and against transformers on the bundled demo model,
-// streaming, ragged batches, LoRA + soft prompt, cancellation, defaults from generation_config.json, errors.
-import { readFileSync } from 'node:fs';
+// streaming, ragged batches, LoRA + soft prompt, rows with their own adapters and decoding, cancellation, defaults
+// from generation_config.json, errors.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, UserError } from '../../shared/errors';
+import { BugError, CancelledError, UserError } from '../../shared/errors';
 import { loadCheckpoint } from '../engine/models';
 import {
   readLoraAdapter,
@@ -15,6 +17,7 @@ import {
 } from '../engine/models/testing/reference-fixtures';
 import type { ParamsIn, Progress } from '../engine/protocol';
 import { spawnChildProcess } from './engine-channel';
+import { writeDemoAdapters } from '../testing/demo-adapters';
 import { EngineHost } from './engine-host';
 import { engineWorkerScript } from './testing/engine-worker-script';
 
@@ -205,6 +208,42 @@ describe('generate on the bundled demo model', () => {
       expect(row.finishReason).toBe(c.generated_ids.length < demoFixture.max_new_tokens ? 'eos' : 'length');
       expect(row.text).toBe(c.generated_text.replace('<|im_end|>', ''));
       expect(events.map((e) => e.delta).join('')).toBe(row.text);
+    }
+  });
+
+  it('rows: each row its own adapter folders and decoding, generating what it generates alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dovetail-rows-'));
+    try {
+      const folders = writeDemoAdapters(dir);
+      const lora = [{ folder: folders.lora, lora: true, softPrompt: false }];
+      const soft = [{ folder: folders.soft, lora: false, softPrompt: true }];
+      const rows = [
+        { adapterFolders: lora, settings: { max_new_tokens: 8 } },
+        { adapterFolders: soft, settings: { do_sample: true, temperature: 0.9, max_new_tokens: 6, seed: 3 } },
+        { adapterFolders: [], settings: { max_new_tokens: 4 } },
+      ];
+      const prompts = ['A violin is', 'The river', 'My invoice'].map((text) => ({ mode: 'raw' as const, text }));
+      const { result } = await run({ model: { folder: DEMO }, prompts, rows, settings: { ignore_eos: true } });
+      for (const [b, row] of rows.entries()) {
+        const alone = await run({
+          model: { folder: DEMO },
+          prompts: [prompts[b]!],
+          adapterFolders: row.adapterFolders,
+          settings: { ignore_eos: true, ...row.settings },
+        });
+        expect(result.rows[b], `row ${b}`).toMatchObject({
+          tokenIds: alone.result.rows[0]!.tokenIds,
+          text: alone.result.rows[0]!.text,
+        });
+      }
+      expect(result.rows.map((r) => r.generatedTokens)).toEqual([8, 6, 4]);
+      const bad = run({ model: { folder: DEMO }, prompts, rows: rows.slice(1) });
+      await expect(bad).rejects.toBeInstanceOf(BugError);
+      await expect(
+        run({ model: { folder: DEMO }, prompts: [prompts[0]!], rows: [{ settings: { top_p: 0 } }] }),
+      ).rejects.toMatchObject({ where: 'engine.generate: rows.0.settings.top_p' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
