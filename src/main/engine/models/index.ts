@@ -88,9 +88,9 @@ export {
   type LoraPair,
   type LoraWeights,
 } from './lora';
+export { KvStep, type TokenFeeder } from './kv-step';
 export {
   DEFAULT_ATTENTION,
-  KvStep,
   ModelRunner,
   type ForwardInputs,
   type RunnerModel,
