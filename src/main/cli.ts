@@ -6,6 +6,7 @@ import { contract } from '../shared/contract';
 import { UserError, fromErrorShape } from '../shared/errors';
 import { composeApp, type ComposedApp } from './compose';
 import { runAudit } from './headless/audit';
+import { runAddHub } from './headless/hub';
 import { runDemo } from './headless/demo';
 import { runEval } from './headless/eval';
 import { runReport } from './headless/report';
@@ -41,6 +42,8 @@ Usage:
                                                 [--new-key NAME] (prints a new API key, shown once)
                                                 [--max-tokens 512] [--max-concurrent 4] [--max-queue 32]
                                                 [--no-batching]
+  npm run cli -- models add-hub <owner/name>   download a model from the Hugging Face Hub, verify it and add it
+                                                to --workspace [--revision R] [--name N] (run again to resume)
   npm run cli -- probe <probe.json>             robustness probe: perturbed inputs, consistency table
   npm run cli -- audit-drift <release>          re-run a release's audit set; exit 1 on drift
                                                 (release: id, name@version or name; --strict: also on warnings)
@@ -67,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
     'max-queue': 'string',
     'no-batching': 'boolean',
     strict: 'boolean',
+    revision: 'string',
+    name: 'string',
   });
   const [command, ...rest] = args.positional;
   if (!command || args.flags.has('help')) {
@@ -144,6 +149,16 @@ async function main(argv: string[]): Promise<number> {
           log,
         });
       }
+      case 'models':
+        if (rest[0] !== 'add-hub' || !rest[1])
+          throw new UserError('Usage: models add-hub <owner/name> [--revision R] [--name N]', {
+            hint: 'For example: npm run cli -- models add-hub HuggingFaceTB/SmolLM2-135M-Instruct --workspace ./ws',
+          });
+        return await runAddHub(localClient(composed.dispatcher), rest[1], {
+          revision: stringFlag(args, 'revision'),
+          name: stringFlag(args, 'name'),
+          log,
+        });
       case 'probe':
         return await runProbe(localClient(composed.dispatcher), resolve(rest[0] ?? ''), { log });
       case 'audit-drift':

@@ -40,6 +40,7 @@ import { EngineService } from './services/engine/engine-service';
 import { DemoService } from './services/demo';
 import { GenerationService } from './services/generation';
 import { ModelsService } from './services/models';
+import { HubService, TokenStore, fileKeyCipher, type SecretCipher } from './services/hub';
 import { SettingsService, applyEngineSettings, engineConfig, weightSettings } from './services/settings';
 import { WorkspaceService } from './services/workspace';
 import { resolveFolderPath } from './services/workspace/layout';
@@ -65,6 +66,8 @@ export interface ComposeOptions {
   /** Relative paths typed by the user resolve against this (the CLI passes the current directory). */
   relativeTo?: string;
   log?: (level: 'warn' | 'error', message: string, error?: unknown) => void;
+  /** Encrypts the Hub access token with the OS keychain's key (Electron's safeStorage); else a key file. */
+  secretCipher?: SecretCipher;
   /** Start releases' drift audits that are due when a workspace opens (default true; headless commands pass false). */
   scheduledAudits?: boolean;
 }
@@ -79,6 +82,7 @@ export interface ComposedApp {
     readonly adapters: AdaptersService;
     readonly serving: ServingService;
     readonly robustness: RobustnessService;
+    readonly hub: HubService;
   };
   dispose(): Promise<void>;
 }
@@ -151,6 +155,16 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       },
     },
     ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+  });
+  const hub = new HubService({
+    userDataDir: options.userDataDir,
+    settings: () => settings.current.hub,
+    tokens: new TokenStore(options.userDataDir, options.secretCipher ?? fileKeyCipher(options.userDataDir), (message) =>
+      log('warn', message),
+    ),
+    events: sink('hub'),
+    register: (folder, name) => models.add({ folder, name }),
+    warn: (message) => log('warn', message),
   });
   const generation = new GenerationService({
     models,
@@ -406,6 +420,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       workspace,
       engine: engineService,
       models,
+      hub,
       settings,
       generation,
       demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }),
@@ -463,12 +478,18 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     dispatcher,
     workspace,
     engine,
-    services: { experiments, adapters, serving, robustness },
+    services: { experiments, adapters, serving, robustness, hub },
     async dispose() {
       unsubscribeShares();
       engineService.dispose();
       generation.dispose();
-      await Promise.allSettled([adapters.dispose(), experiments.dispose(), reviews.dispose(), serving.dispose()]);
+      await Promise.allSettled([
+        adapters.dispose(),
+        experiments.dispose(),
+        reviews.dispose(),
+        serving.dispose(),
+        hub.dispose(),
+      ]);
       // After the experiments: their runs are cancelled, so audits following them settle at once.
       await robustness.dispose();
       await Promise.allSettled([

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { composeApp, type ComposedApp } from './compose';
 import { registerAppScheme, serveRenderer } from './ipc/app-protocol';
 import { bindIpc } from './ipc/ipc-binding';
+import { keychainCipher } from './ipc/safe-storage-cipher';
 import { spawnUtilityProcess } from './ipc/utility-engine-channel';
 import { devRendererUrl } from './ipc/url-policy';
 import { createMainWindow, hardenSessions, isTrustedSender, preloadPath } from './ipc/window';
@@ -33,11 +34,13 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     hardenSessions();
     serveRenderer(join(here, '../renderer'));
+    const cipher = keychainCipher();
     composed = composeApp({
       shell: 'desktop',
       version: APP_VERSION,
       userDataDir: app.getPath('userData'),
       engineWorkerScript: join(here, 'engine-worker.js'),
+      ...(cipher ? { secretCipher: cipher } : {}),
       rendererDir: join(here, '../renderer'),
       spawnEngine: spawnUtilityProcess,
       folderPicker: async (title) => {

@@ -8,6 +8,7 @@ import { datasetsContract } from './datasets';
 import { demoContract } from './demo';
 import { engineContract } from './engine';
 import { generationContract } from './generation';
+import { hubContract } from './hub';
 import { modelsContract } from './models';
 import { privacyContract } from './privacy';
 import { projectsContract } from './projects';
@@ -28,6 +29,7 @@ export const contract = {
   workspace: workspaceContract,
   engine: engineContract,
   models: modelsContract,
+  hub: hubContract,
   settings: settingsContract,
   generation: generationContract,
   demo: demoContract,
@@ -58,6 +60,7 @@ export * from './app';
 export * from './workspace';
 export * from './engine';
 export * from './models';
+export * from './hub';
 export * from './settings';
 export * from './generation';
 export * from '../decoding-settings';

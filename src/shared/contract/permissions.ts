@@ -81,6 +81,17 @@ export const PERMISSIONS: PermissionTable = {
     bundled: read(STAFF),
     setWeightFormat: write(STAFF),
   },
+  // Downloads land in this user's folder and are added to the open workspace as models are.
+  hub: {
+    status: read(APP),
+    setToken: write(APP),
+    clearToken: write(APP),
+    download: write(STAFF),
+    pause: write(STAFF),
+    resume: write(STAFF),
+    cancel: write(STAFF),
+    jobs: read(STAFF),
+  },
   generation: {
     prepare: read(STAFF),
     start: write(STAFF, 'generation'),

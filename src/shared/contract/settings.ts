@@ -66,12 +66,32 @@ export const EngineSettings = z.object({
 });
 export type EngineSettings = z.infer<typeof EngineSettings>;
 
+/** Where models are downloaded from (hub service): the Hub's address, offline mode and a proxy. */
+const hubFields = {
+  /** The Hub's base URL (a mirror or an enterprise Hub may serve the same layout). */
+  endpoint: z.url({ protocol: /^https?$/, error: 'The Hub address must be an http(s) URL' }).max(2048),
+  /** Never touch the network for models: downloads are refused, copies already downloaded still register. */
+  offline: z.boolean(),
+  /** An http(s) proxy every Hub request goes through ('' = none). */
+  proxy: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'The proxy must be an http(s) URL' }).max(2048)]),
+};
+
+export const DEFAULT_HUB_SETTINGS = { endpoint: 'https://huggingface.co', offline: false, proxy: '' } as const;
+
+export const HubSettings = z.object({
+  endpoint: hubFields.endpoint.default(DEFAULT_HUB_SETTINGS.endpoint),
+  offline: hubFields.offline.default(DEFAULT_HUB_SETTINGS.offline),
+  proxy: hubFields.proxy.default(DEFAULT_HUB_SETTINGS.proxy),
+});
+export type HubSettings = z.infer<typeof HubSettings>;
+
 /** The Playground's settings of one workspace, with when they were saved (the oldest are dropped past a limit). */
 export const StoredPlaygroundSettings = PlaygroundSettings.extend({ savedAt: z.string() });
 
 /** Every setting; later sections (appearance, review, ...) are added beside `engine`, each with its defaults. */
 export const Settings = z.object({
   engine: EngineSettings.default({ ...DEFAULT_ENGINE_SETTINGS }),
+  hub: HubSettings.default({ ...DEFAULT_HUB_SETTINGS }),
   /** By workspace id; written through generation.savePlaygroundSettings, not update(). */
   playground: z.record(z.string().min(1), StoredPlaygroundSettings).default({}),
 });
@@ -81,6 +101,7 @@ export type Settings = z.infer<typeof Settings>;
 export const SettingsPatch = z
   .object({
     engine: z.object(engineFields).partial().strict().optional(),
+    hub: z.object(hubFields).partial().strict().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -11,6 +11,7 @@ export type SecretTable = {
 
 /** Per method, the top-level arguments that are secret. */
 export const SECRET_ARGS: SecretTable = {
+  hub: { setToken: ['token'] },
   users: { create: ['passphrase'], setCurrent: ['passphrase'], setPassphrase: ['current', 'next'] },
   // The plan's seed stays hidden until the round closes: in the log it would tell a reader the sides and order.
   reviews: { createRound: ['seed'] },

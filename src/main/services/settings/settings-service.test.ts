@@ -12,6 +12,7 @@ import { SettingsService, type SettingsServiceOptions } from './settings-service
 let dir = '';
 const DEFAULTS: Settings = {
   engine: { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} },
+  hub: { endpoint: 'https://huggingface.co', offline: false, proxy: '' },
   playground: {},
 };
 
@@ -57,6 +58,7 @@ describe('SettingsService', () => {
     const result = await a.call('update', { engine: { executionProvider: 'cuda' } });
     const cuda = {
       engine: { executionProvider: 'cuda', threads: 0, spinThreads: true, weightFormats: {} },
+      hub: DEFAULTS.hub,
       playground: {},
     };
     expect(result).toEqual({ ok: true, result: cuda });
@@ -70,6 +72,7 @@ describe('SettingsService', () => {
       ok: true,
       result: {
         engine: { executionProvider: 'cuda', threads: 2, spinThreads: true, weightFormats: {} },
+        hub: DEFAULTS.hub,
         playground: {},
       },
     });
@@ -125,6 +128,7 @@ describe('SettingsService', () => {
     expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({
       version: 1,
       engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
+      hub: DEFAULTS.hub,
       playground: {},
     });
   });
@@ -140,6 +144,7 @@ describe('SettingsService', () => {
       ok: true,
       result: {
         engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} },
+        hub: DEFAULTS.hub,
         playground: {},
       },
     });
@@ -161,6 +166,7 @@ describe('SettingsService', () => {
       ok: true,
       result: {
         engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} },
+        hub: DEFAULTS.hub,
         playground: {},
       },
     });
@@ -178,6 +184,7 @@ describe('SettingsService', () => {
       ok: true,
       result: {
         engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
+        hub: DEFAULTS.hub,
         playground: {},
       },
     });
@@ -188,6 +195,7 @@ describe('SettingsService', () => {
     const a = open();
     const off = {
       engine: { executionProvider: 'cpu', threads: 0, spinThreads: false, weightFormats: {} },
+      hub: DEFAULTS.hub,
       playground: {},
     };
     expect(await a.call('update', { engine: { spinThreads: false } })).toEqual({ ok: true, result: off });
@@ -216,6 +224,7 @@ describe('SettingsService', () => {
     ]);
     expect(await service.get()).toEqual({
       engine: { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} },
+      hub: DEFAULTS.hub,
       playground: {},
     });
   });
@@ -224,14 +233,14 @@ describe('SettingsService', () => {
     const { call } = open();
     expect(await call('update', { engine: { weightFormats: { abc123: 'q4' } } })).toEqual({
       ok: true,
-      result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, playground: {} },
+      result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, hub: DEFAULTS.hub, playground: {} },
     });
     const bad = await call('update', { engine: { weightFormats: { abc123: 'q3' } } });
     expect(bad.ok).toBe(false);
     expect(JSON.stringify(bad)).toMatch(/weightFormats/);
     expect(await call('get', {})).toEqual({
       ok: true,
-      result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, playground: {} },
+      result: { engine: { ...DEFAULTS.engine, weightFormats: { abc123: 'q4' } }, hub: DEFAULTS.hub, playground: {} },
     });
   });
 

@@ -110,7 +110,11 @@ export class SettingsService implements ServiceImpl<typeof settingsContract> {
       );
     }
     const previous = this.settings;
-    const next = Settings.parse({ ...previous, engine: { ...previous.engine, ...patch.engine } });
+    const next = Settings.parse({
+      ...previous,
+      engine: { ...previous.engine, ...patch.engine },
+      hub: { ...previous.hub, ...patch.hub },
+    });
     if (JSON.stringify(next) === JSON.stringify(previous)) return this.current;
     await writeSettingsFile(this.file, next);
     this.settings = next;

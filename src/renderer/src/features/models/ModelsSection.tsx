@@ -1,13 +1,14 @@
-// The Models screen: the workspace's registered base models with their facts, adding one by folder or the bundled
-// demo model in one click, rename and remove. With no models yet it says what to do and offers both ways to add.
+// The Models screen: the workspace's registered base models with their facts, adding one by folder, from the Hugging
+// Face Hub (downloads listed with their progress) or the bundled demo model, rename and remove.
 import { Box, Button, CircularProgress, Paper, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { ModelRecord } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import type { Section } from '../shell/sections';
-import { AddModelForm } from './AddModelForm';
+import { AddModelPanel } from './AddModelPanel';
 import { BundledModels } from './BundledModels';
+import { DownloadList } from './DownloadList';
 import { ModelDetails } from './ModelDetails';
 import { ModelList } from './ModelList';
 import { useModels } from './useModels';
@@ -20,6 +21,8 @@ export function ModelsSection({ section }: { section: Section }) {
   const { models, bundled } = useModels();
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
   const [adding, setAdding] = useState(false);
+  const [downloads, setDownloads] = useState(0);
+  const downloadStarted = () => setDownloads((n) => n + 1);
   const list = models.data;
   const demos = bundled.data ?? [];
 
@@ -55,8 +58,9 @@ export function ModelsSection({ section }: { section: Section }) {
         <Stack spacing={2} sx={{ mt: 4 }}>
           <BundledModels bundled={demos} onAdded={added} />
           <Paper variant="outlined" sx={{ p: 2 }}>
-            <AddModelForm onAdded={added} />
+            <AddModelPanel onAdded={added} onDownloadStarted={downloadStarted} />
           </Paper>
+          <DownloadList refresh={downloads} />
         </Stack>
       </EmptyState>
     );
@@ -77,9 +81,12 @@ export function ModelsSection({ section }: { section: Section }) {
       </Stack>
       {adding && (
         <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
-          <AddModelForm onAdded={added} onCancel={() => setAdding(false)} />
+          <AddModelPanel onAdded={added} onDownloadStarted={downloadStarted} onCancel={() => setAdding(false)} />
         </Paper>
       )}
+      <Box sx={{ mb: 2 }}>
+        <DownloadList refresh={downloads} />
+      </Box>
       <Box sx={{ mb: 2 }}>
         <BundledModels bundled={demos} onAdded={added} />
       </Box>

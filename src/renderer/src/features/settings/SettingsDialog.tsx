@@ -1,7 +1,8 @@
 // The Settings dialog (gear in the top bar, Ctrl/Cmd+,): app-level settings of this user, one section per area.
-// Only the engine section exists so far; later sections go below it.
+// The engine section, then the Hugging Face Hub's (downloads: address, proxy, offline mode, access token).
 import { Button, Dialog, DialogActions, DialogContent, DialogTitle } from '@mui/material';
 import { EngineSettingsSection } from './EngineSettingsSection';
+import { HubSettingsSection } from './HubSettingsSection';
 
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
@@ -14,7 +15,10 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
       fullWidth
     >
       <DialogTitle id="settings-title">Settings</DialogTitle>
-      <DialogContent>{open && <EngineSettingsSection />}</DialogContent>
+      <DialogContent>
+        {open && <EngineSettingsSection />}
+        {open && <HubSettingsSection />}
+      </DialogContent>
       <DialogActions>
         <Button onClick={onClose} data-testid="settings-close">
           Close
