@@ -1,4 +1,5 @@
-// Page object for the Models section: the list, the add form, the bundled demo shortcut and the details panel.
+// Page object for the Models section: the list, the add form (folder or Hub), Hub downloads, the bundled demo
+// shortcut and the details panel.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export const DEMO_MODEL = 'dovetail-wordnet-13m';
@@ -46,6 +47,19 @@ export class ModelsPage {
     await this.folder.fill(folder);
     if (name !== undefined) await this.name.fill(name);
     await this.submit.click();
+  }
+
+  /** Starts a download from the Hub by repo id (opening the add form and its Hub tab as needed). */
+  async downloadFromHub(repo: string): Promise<void> {
+    if (await this.openAddForm.isVisible()) await this.openAddForm.click();
+    await this.root.getByTestId('add-model-from-hub').click();
+    await this.root.getByTestId('hub-repo').fill(repo);
+    await this.root.getByTestId('hub-download-submit').click();
+  }
+
+  /** A Hub download's row in the Downloads list. */
+  download(repo: string): Locator {
+    return this.root.locator(`[data-testid="hub-download"][data-repo="${repo}"]`);
   }
 
   async rename(name: string): Promise<void> {

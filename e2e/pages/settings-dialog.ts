@@ -1,4 +1,5 @@
-// Page object for the Settings dialog's engine section: provider choice with probe results, threads, spinning, Apply.
+// Page object for the Settings dialog: the engine section (provider choice with probe results, threads, spinning,
+// Apply) and the Hugging Face Hub section's address.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export class SettingsDialog {
@@ -39,6 +40,13 @@ export class SettingsDialog {
     if (!(await this.option(name).isVisible())) await this.openProviders();
     await this.option(name).click();
     await expect(this.option(name)).toBeHidden();
+  }
+
+  /** Points model downloads at another Hub address (the Hugging Face Hub section) and saves it. */
+  async setHubAddress(url: string): Promise<void> {
+    await this.page.getByTestId('hub-endpoint').fill(url);
+    await this.page.getByTestId('hub-settings-save').click();
+    await expect(this.page.getByTestId('hub-settings-saved')).toBeVisible();
   }
 
   async close(): Promise<void> {
