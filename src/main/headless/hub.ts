@@ -17,7 +17,13 @@ export async function runAddHub(api: Api, repo: string, options: AddHubOptions):
   let jobId: string | null = null;
   const ended = new Promise<void>((resolve) => {
     const stopProgress = api.hub.onProgress((p) => {
-      if (p.jobId === jobId) bar.update(Math.round(p.bytesDone / 1e6), Math.round(p.bytesTotal / 1e6), `MB ${p.file}`);
+      if (p.jobId !== jobId || p.bytesTotal === 0) return;
+      const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+      bar.update(
+        Math.floor((100 * p.bytesDone) / p.bytesTotal),
+        100,
+        `% ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB ${p.file}`,
+      );
     });
     const stopChanges = api.hub.onJobChanged((change) => {
       if (change.jobId !== jobId || !ENDED.includes(change.state)) return;

@@ -4,7 +4,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DownloadJob, DownloadState } from '../../../shared/contract/hub';
+import type { DownloadState } from '../../../shared/contract/hub';
+import { DownloadJob } from '../../../shared/contract/hub';
 import { removeQuietly, writeJsonAtomic } from '../../platform/files/atomic';
 
 export const StoredFile = z.object({
