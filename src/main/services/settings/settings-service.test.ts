@@ -229,6 +229,24 @@ describe('SettingsService', () => {
     });
   });
 
+  it('saves the Hub settings and refuses an address or proxy that is not an http(s) URL, naming the field', async () => {
+    const { call } = open();
+    const hub = { endpoint: 'http://127.0.0.1:9999', offline: true, proxy: 'http://proxy.local:3128' };
+    expect(await call('update', { hub })).toEqual({
+      ok: true,
+      result: { engine: DEFAULTS.engine, hub, playground: {} },
+    });
+    for (const [field, value] of [
+      ['endpoint', 'file:///etc'],
+      ['proxy', 'socks5://x:1'],
+    ] as const) {
+      const bad = await call('update', { hub: { [field]: value } });
+      expect(bad.ok).toBe(false);
+      expect(JSON.stringify(bad)).toContain(`hub.${field}`);
+    }
+    expect(await call('get', {})).toMatchObject({ ok: true, result: { hub } });
+  });
+
   it('keeps weight formats per model by content hash and rejects an unknown format, naming it', async () => {
     const { call } = open();
     expect(await call('update', { engine: { weightFormats: { abc123: 'q4' } } })).toEqual({
