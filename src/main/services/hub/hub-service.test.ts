@@ -174,7 +174,8 @@ describe('HubService', () => {
     expect(hub.requests.some((r) => r.path.startsWith('/cdn/'))).toBe(false);
 
     const svc = service();
-    const paused = await svc.pause({ id: (await svc.download({ repo: 'dovetail/tiny' })).id });
+    // Paused as soon as it started (the abort lands before the run's first request): kept, nothing registered.
+    const paused = await svc.pause({ id: (await svc.download({ repo: 'dovetail/demo' })).id });
     expect(paused.state).toBe('paused');
     expect(registered).toEqual([]);
     expect((await finished(svc, await svc.resume({ id: paused.id }))).state).toBe('completed');

@@ -122,8 +122,9 @@ export class HubService implements ServiceImpl<Contract> {
     const job = await this.find(arg.id);
     const run = this.running.get(job.id);
     if (!run || job.state !== 'running') return this.view(job);
-    await this.update(job.id, { state: 'pausing' });
+    // Abort first, before any await: the run must not slip past its last check while this call writes a state.
     run.controller.abort('pause');
+    this.deps.events.emit('onJobChanged', { jobId: job.id, state: 'pausing' });
     await run.done;
     return this.view(await this.find(job.id));
   }
@@ -181,6 +182,7 @@ export class HubService implements ServiceImpl<Contract> {
     try {
       const hub: HubConnection = { endpoint, token: await this.deps.tokens.get(), fetch: connection.fetch };
       let job = await this.find(id);
+      if (signal.aborted) throw new CancelledError();
       if (job.state === 'running') {
         if (job.commit === null) job = await this.resolve(job, hub);
         await this.checkDiskSpace(job);
@@ -190,6 +192,7 @@ export class HubService implements ServiceImpl<Contract> {
         }
         job = await this.update(id, { state: 'verifying' });
       }
+      if (signal.aborted) throw new CancelledError(); // paused or cancelled after the last file: register nothing
       await this.update(id, { state: 'registering' });
       const model = await this.deps.register(job.folder, job.name);
       await this.update(id, { state: 'completed', modelId: model.id });
