@@ -13,6 +13,8 @@ export interface BenchSessionOptions {
   spinning?: boolean;
   /** Writes an ORT profile trace with this path prefix (a JSON file, named by ORT with a timestamp). */
   profilePrefix?: string;
+  /** The app's training sessions' 'lean' memory options (runtime/session.ts): no prepacking, arena or memory pattern. */
+  lean?: boolean;
 }
 
 /** The EngineSession surface that ModelRunner uses. */
@@ -26,11 +28,13 @@ export class BenchSession {
       intraOpNumThreads: o.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: o.optimization ?? 'all',
+      ...(o.lean ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
       ...(o.profilePrefix ? { enableProfiling: true, profileFilePrefix: o.profilePrefix } : {}),
       extra: {
         session: {
           'intra_op.allow_spinning': spin,
           'inter_op.allow_spinning': spin,
+          ...(o.lean ? { disable_prepacking: '1' } : {}),
           ...(source.externalDataFolder
             ? { model_external_initializers_file_folder_path: source.externalDataFolder }
             : {}),

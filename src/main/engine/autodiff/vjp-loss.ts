@@ -62,23 +62,25 @@ const scatterND: Vjp = (c) => {
 /**
  * SoftmaxCrossEntropyLoss(scores [N, C], labels [N]): dScores = (softmax(scores) - onehot(labels)) * w, with w = dY
  * ('sum'), dY / N ('mean') or dY per row ('none'). The one-hot is never built: -w is scatter-added at each row's label
- * onto softmax * w, so the backward holds no [N, C] tensor but the scores and that one (ORT scatters in place).
+ * onto softmax * w, so the backward holds no [N, C] tensor but log_prob and that one (ORT scatters in place).
  */
 const softmaxCrossEntropyLoss: Vjp = (c) => {
   if (!c.needs(0)) return [null, null];
   const { g } = c;
-  const scores = c.x(0);
+  // Only log_prob (output 1) is read, not the scores: they can be freed once the forward is done.
+  const logProb = c.y(1);
   const labels = c.x(1);
   const reduction = stringAttr<LossReduction>(c.attrs, 'reduction', ['none', 'sum', 'mean'], 'mean');
-  const rows = dimsValue(g, [scores.shape[0]!, 1], [scores]); // [N, 1]
+  const rows = dimsValue(g, [logProb.shape[0]!, 1], [logProb]); // [N, 1]
   let w: Value; // [] or [N, 1]
   if (reduction === 'none') w = g.op.Unsqueeze(c.dY, [1]);
   else if (reduction === 'sum') w = c.dY;
   else {
-    const n = g.op.Cast(g.op.Shape(scores, 0, 1), scores.dtype); // [1]
+    const n = g.op.Cast(g.op.Shape(logProb, 0, 1), logProb.dtype); // [1]
     w = g.op.Div(c.dY, g.op.Squeeze(n, [0]));
   }
-  const scaled = g.op.Mul(g.op.Softmax(scores, 1), w); // [N, C]
+  // softmax = exp(log_prob), the forward's second output: one pass where Softmax recomputed max, sum and division.
+  const scaled = g.op.Mul(g.op.Exp(logProb), w); // [N, C]
   const minusW = g.op.Expand(g.op.Neg(w), rows); // [N, 1]
   return [g.op.ScatterElements(scaled, g.op.Unsqueeze(labels, [1]), minusW, 1, 'add'), null];
 };

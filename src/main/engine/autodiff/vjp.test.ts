@@ -94,6 +94,26 @@ describe('gradient checks: elementwise binary ops with broadcasting', () => {
       feeds: { x: between([2, 3], 0.5, 2) },
     });
   });
+  it('RMSNormalization: input and scale, rows of one and of two axes', async () => {
+    await check({
+      name: 'RMSNormalization',
+      build: (g) => {
+        const x = g.input('x', F, [2, 3, 5]);
+        const s = g.input('s', F, [5]);
+        return { output: g.op.RMSNormalization(x, s, 1e-5), params: [x, s] };
+      },
+      feeds: { x: between([2, 3, 5], -2, 2), s: between([5], 0.5, 1.5) },
+    });
+    await check({
+      name: 'RMSNormalization input only',
+      build: (g) => {
+        const x = g.input('x', F, [4, 6]);
+        const s = g.input('s', F, [6]);
+        return { output: g.op.RMSNormalization(x, s, 1e-6), params: [x] };
+      },
+      feeds: { x: between([4, 6], -2, 2), s: between([6], 0.5, 1.5) },
+    });
+  });
   it('Pow: refuses to differentiate the exponent (needs Log)', async () => {
     const result = gradcheck({
       name: 'Pow exponent',

@@ -2,7 +2,8 @@
 // decode step runs far fewer nodes: ONNX Attention-23 (https://onnx.ai/onnx/operators/onnx__Attention.html) in its 3-D
 // form with a past cache, one node for what is otherwise about fifteen per layer; and ORT's
 // com.microsoft.SkipSimplifiedLayerNormalization, the residual Add and the RMSNorm after it in one node; and
-// com.microsoft.MatMulNBits, nn.Linear on block-quantized 8-bit or 4-bit weights.
+// com.microsoft.MatMulNBits, nn.Linear on block-quantized 8-bit or 4-bit weights; com.microsoft.DynamicQuantizeMatMul,
+// a product on int8 weights with per-column scales (activations quantized per call; MLAS's QGEMM, AMX where present).
 import { attr, type InferInput, type Value } from './ir';
 import { defineOp, fail, input, intAttr, requireDType, sameDType } from './op-def';
 import { broadcast } from './shape';
@@ -141,6 +142,30 @@ export const inferenceOps = {
         fail(`scales must be [${N * blocks}] (N * k_blocks), got ${formatShape(scales.shape)}`);
       if (a.shape.length < 2 || !same(a.shape.at(-1), K)) fail(`A must be [..., ${K}], got ${formatShape(a.shape)}`);
       return [{ dtype: a.dtype, shape: [...a.shape.slice(0, -1), N] }];
+    },
+  }),
+  /**
+   * com.microsoft DynamicQuantizeMatMul: Y [..., N] = A [..., K] x (B [K, N] int8 * b_scale [N]), A quantized to uint8
+   * per call (per tensor, asymmetric), B symmetric (no zero point).
+   */
+  DynamicQuantizeMatMul: defineOp({
+    since: 1,
+    domain: 'com.microsoft',
+    inputNames: ['A', 'B', 'b_scale'],
+    apply: (_ctx, a: Value, b: Value, scale: Value) => ({ inputs: [a, b, scale] }),
+    infer: (inputs) => {
+      const a = input(inputs, 0, 'A');
+      const b = input(inputs, 1, 'B');
+      const scale = input(inputs, 2, 'b_scale');
+      requireDType('A', a, ['float32']);
+      requireDType('B', b, ['int8']);
+      sameDType(a, scale);
+      if (b.shape.length !== 2) fail(`B must be [K, N], got ${formatShape(b.shape)}`);
+      if (a.shape.length < 2 || !same(a.shape.at(-1), b.shape[0]))
+        fail(`A must be [..., ${String(b.shape[0])}], got ${formatShape(a.shape)}`);
+      if (scale.shape.length !== 1 || !same(scale.shape[0], b.shape[1]))
+        fail(`b_scale must be [${String(b.shape[1])}] (N), got ${formatShape(scale.shape)}`);
+      return [{ dtype: a.dtype, shape: [...a.shape.slice(0, -1), b.shape[1] as Dim] }];
     },
   }),
   /**

@@ -167,7 +167,11 @@ export const lossOps = {
           `labels must be [N] with N = ${scores.shape[0]} (the rows of scores ${formatShape(scores.shape)}), got ${formatShape(labels.shape)}`,
         );
       }
-      return [{ dtype: scores.dtype, shape: reduction === 'none' ? [scores.shape[0]!] : [] }];
+      // Second output log_prob [N, C]: log softmax(scores), which the kernel computes anyway; the VJP reads it.
+      return [
+        { dtype: scores.dtype, shape: reduction === 'none' ? [scores.shape[0]!] : [] },
+        { dtype: scores.dtype, shape: scores.shape },
+      ];
     },
   }),
 };

@@ -273,6 +273,29 @@ export const ops = {
     },
   }),
 
+  /**
+   * RMSNormalization-23 over the last axis: Y = X / sqrt(mean(X^2) + epsilon) * scale [C] (transformers' LlamaRMSNorm
+   * in fp32; stash_type float). One kernel where the decomposed Pow/ReduceMean/Add/Sqrt/Div/Mul form keeps five
+   * [..., C] intermediates alive for its backward.
+   */
+  RMSNormalization: defineOp({
+    since: 23,
+    inputNames: ['X', 'scale'],
+    apply: (_ctx, x: Value, scale: Value, epsilon: number) => ({
+      inputs: [x, scale],
+      attrs: { axis: attr.int(-1), epsilon: attr.float(epsilon) },
+    }),
+    infer: (inputs, attrs) => {
+      const x = input(inputs, 0, 'X');
+      const scale = input(inputs, 1, 'scale');
+      requireDType('X', x, ['float32', 'float64']);
+      sameDType(x, scale);
+      if (intAttr(attrs, 'axis', -1) !== -1) fail('only axis = -1 is supported');
+      if (x.shape.length < 1 || scale.shape.length !== 1 || scale.shape[0] !== x.shape.at(-1))
+        fail(`scale must be [${String(x.shape.at(-1))}] (X's last dim), got ${formatShape(scale.shape)}`);
+      return [{ dtype: x.dtype, shape: x.shape }];
+    },
+  }),
   /** Sums over `axes` (all axes when omitted). */
   ReduceSum: reduce(13),
   /** Mean over `axes` (RMSNorm's mean of squares). */

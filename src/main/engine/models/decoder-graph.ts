@@ -35,6 +35,11 @@ export interface DecoderInputs {
   attention?: AttentionBuilder;
   /** Residual Add + RMSNorm as one SkipSimplifiedLayerNormalization (inference only: it has no VJP). Default false. */
   fusedNorms?: boolean;
+  /**
+   * RMSNorm as one RMSNormalization-23 node, whose VJP recomputes only [..., 1] statistics (training graphs); default
+   * false: the Pow/ReduceMean/Div form that ORT fuses for inference and that other runtimes read.
+   */
+  normOp?: boolean;
 }
 
 export interface DecoderOutputs {
@@ -99,13 +104,15 @@ export function emitDecoder(
   const added: KeyValue[] = [];
   // The residual stream is `hidden` plus a pending addend; the fused form adds it inside the next norm (one node).
   let pending: Value | null = null;
+  const rmsNorm = (x: Value, weight: Value): Value =>
+    inputs.normOp ? g.op.RMSNormalization(x, weight, config.rms_norm_eps) : emitRmsNorm(g, config, x, weight);
   const norm = (scope: string, weight: Value): Value =>
     g.scope(scope, () => {
-      if (!pending) return emitRmsNorm(g, config, hidden, weight);
+      if (!pending) return rmsNorm(hidden, weight);
       if (!fusedNorms) {
         hidden = g.op.Add(hidden, pending);
         pending = null;
-        return emitRmsNorm(g, config, hidden, weight);
+        return rmsNorm(hidden, weight);
       }
       const normed = g.op.SkipSimplifiedLayerNormalization(hidden, pending, weight, config.rms_norm_eps);
       hidden = g.outputsOf(normed)[3] as Value; // input + skip, the next residual

@@ -94,7 +94,12 @@ export function emitTrainingLoss(
   if (lora && p > 0)
     lora.dropout = declareLoraDropoutInputs(g, config, spec.loraTargets, spec.softPrompt ? 'n+T' : 'T');
   const weights = new GraphWeights(g);
-  const out = emitDecoder(g, model, { inputIds, attentionMask, positionIds, softPrompt, past: null, lora }, weights);
+  const out = emitDecoder(
+    g,
+    model,
+    { inputIds, attentionMask, positionIds, softPrompt, past: null, lora, normOp: true },
+    weights,
+  );
   const loss = emitMaskedCrossEntropy(g, model, weights, { hidden: out.hidden, targetRows, targetIds, lossWeight });
   const loraParams = lora?.layers.flatMap((l) => spec.loraTargets.flatMap((m) => [l[m]!.A, l[m]!.B])) ?? [];
   return { loss, params: [...(softPrompt ? [softPrompt] : []), ...loraParams] };
