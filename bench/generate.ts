@@ -10,8 +10,11 @@ import {
   ModelRunner,
   type AttentionBuilder,
   type Checkpoint,
+  type RunnerModel,
 } from '../src/main/engine/models';
+import { openWeightCache } from '../src/main/engine/models/weight-cache';
 import { ortVersion, SessionCache } from '../src/main/engine/runtime';
+import { WeightFormat } from '../src/shared/weight-format';
 import { attentionNamed, gqaAttention, onnxAttention } from './lib/attention-variants';
 import { measureBandwidth } from './lib/bandwidth';
 import { decodeRate, prefillRate } from './lib/engine-runs';
@@ -40,6 +43,8 @@ interface Args {
   plainMalloc: boolean;
   /** The graph's attention for the main figures and the profile (null: the app's, DEFAULT_ATTENTION). */
   attention: AttentionBuilder | null;
+  /** The weight format of the main figures and the profile: as stored, or the weight cache's q8 / q4 copy. */
+  weights: WeightFormat;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -55,6 +60,7 @@ function parseArgs(argv: string[]): Args {
     hooks: false,
     plainMalloc: false,
     attention: null,
+    weights: 'stored',
   };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
@@ -62,11 +68,12 @@ function parseArgs(argv: string[]): Args {
     else if (key === 'profile' || key === 'variants' || key === 'hooks') a[key] = true;
     else if (key === 'plain-malloc') a.plainMalloc = true;
     else if (key === 'attention' && value !== undefined) a.attention = attentionNamed(value);
+    else if (key === 'weights' && value !== undefined) a.weights = WeightFormat.parse(value);
     else if (key in a && value !== undefined && Number.isInteger(Number(value)))
       (a as unknown as Record<string, number>)[key] = Number(value);
     else
       throw new Error(
-        `unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants --hooks --plain-malloc --attention=gqa|decomposed|onnx)`,
+        `unknown argument ${arg} (known: --threads=N --reps=N --prefill=N --decode=N --context=N --no-torch --profile --variants --hooks --plain-malloc --attention=gqa|decomposed|onnx --weights=stored|q8|q4)`,
       );
   }
   return a;
@@ -90,9 +97,11 @@ async function main(): Promise<void> {
   log(`start: ${loadLine()}`);
   const folder = ensureBenchCheckpoint(join(CACHE, 'smollm2-135m-f32'), ROOT, log);
   const checkpoint = await loadCheckpoint(folder);
-  const weightBytes = checkpoint.sizes.parameters * 4;
+  const model: RunnerModel =
+    args.weights === 'stored' ? checkpoint : await openWeightCache(checkpoint, args.weights, join(CACHE, 'weights'));
+  const weightBytes = streamedBytes(checkpoint, args.weights);
   log(
-    `model: ${checkpoint.sizes.parameters.toLocaleString('en')} parameters f32 (${(weightBytes / 1e6).toFixed(0)} MB streamed per decode step)`,
+    `model: ${checkpoint.sizes.parameters.toLocaleString('en')} parameters, weights ${args.weights} (${(weightBytes / 1e6).toFixed(0)} MB streamed per decode step)`,
   );
 
   const bw = await measureBandwidth(args.threads);
@@ -104,7 +113,7 @@ async function main(): Promise<void> {
   const sessions = new SessionCache({ threads: args.threads, spinThreads: true }); // the app's default settings
   const t0 = performance.now();
   // The app's generation path (worker/loaded-models.ts): plain runs on the base-only session; --hooks: the hooked one.
-  const runner = await ModelRunner.open(checkpoint, sessions, undefined, {
+  const runner = await ModelRunner.open(model, sessions, undefined, {
     baseSession: !args.hooks,
     ...(args.attention ? { attention: args.attention } : {}),
   });
@@ -171,7 +180,7 @@ async function main(): Promise<void> {
   log(`peak RSS ${peakRssMiB().toFixed(0)} MiB; end: ${loadLine()}`);
 
   if (args.variants) await variants(checkpoint, args, bound);
-  if (args.profile) await profile(checkpoint, args);
+  if (args.profile) await profile(model, args);
 }
 
 /**
@@ -246,8 +255,27 @@ async function variants(checkpoint: Checkpoint, args: Args, bound: number): Prom
   await matmul.dispose();
 }
 
+/**
+ * Bytes a decode step reads: every parameter as f32 for stored weights (the tied head reads the embedding table);
+ * quantized, the nn.Linear weights and the head at 1 + 4/32 (q8) or 0.5 + 4/32 (q4) bytes per value (codes and one
+ * f32 scale per 32), the norms as f32, the embedding table's gathered rows not counted.
+ */
+function streamedBytes(checkpoint: Checkpoint, weights: WeightFormat): number {
+  if (weights === 'stored') return checkpoint.sizes.parameters * 4;
+  const c = checkpoint.config;
+  const D = c.head_dim;
+  const linear =
+    c.num_hidden_layers *
+      (c.hidden_size * (c.num_attention_heads + 2 * c.num_key_value_heads) * D +
+        c.num_attention_heads * D * c.hidden_size +
+        3 * c.hidden_size * c.intermediate_size) +
+    c.vocab_size * c.hidden_size;
+  const norms = (2 * c.num_hidden_layers + 1) * c.hidden_size;
+  return linear * ((weights === 'q8' ? 1 : 0.5) + 4 / 32) + norms * 4;
+}
+
 /** ORT profile of decode steps at context 0 and at `context`: kernel time by op type and by model part. */
-async function profile(checkpoint: Checkpoint, args: Args): Promise<void> {
+async function profile(checkpoint: RunnerModel, args: Args): Promise<void> {
   const prefix = join(CACHE, 'profile');
   const sessions = new BenchSessions({ threads: args.threads, spinning: true, profilePrefix: prefix });
   const runner = await ModelRunner.open(checkpoint, sessions.asCache(), undefined, {

@@ -2,7 +2,8 @@
 // format, in alternating rounds (each round runs both engines, starting with the other one than the round before), so
 // drift in a shared machine's speed falls on both. Prints each figure's median and the median of per-round ratios.
 //   npm run bench:setup && node bench/run.mjs bench/llama.ts [--formats=q8,q4,f32,f16 --rounds=5 --decode=32
-//     --context=1000 --batch=8 --prefill=512 --threads=2 --model=DIR --plain-malloc]
+//     --context=1000 --batch=8 --prefill=512 --threads=2 --model=DIR --plain-malloc --spin=on|off|both --busy=0|1|both]
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -35,6 +36,10 @@ interface Args {
   threads: number;
   model: string | null;
   plainMalloc: boolean;
+  /** Dovetail's sessions spinning (the app's default, engine.spinThreads), not spinning, or both side by side. */
+  spin: 'on' | 'off' | 'both';
+  /** Competing CPU-bound processes during the measurements: none, one, or both cases in every round. */
+  busy: '0' | '1' | 'both';
 }
 
 function parseArgs(argv: string[]): Args {
@@ -48,6 +53,8 @@ function parseArgs(argv: string[]): Args {
     threads: 2,
     model: null,
     plainMalloc: false,
+    spin: 'on',
+    busy: '0',
   };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=') as [string, string | undefined];
@@ -57,6 +64,8 @@ function parseArgs(argv: string[]): Args {
         .map((f) => (f in FORMATS ? (f as Format) : fail(`unknown format ${f} (f32, f16, q8, q4)`)));
     else if (key === 'model' && value) a.model = value;
     else if (key === 'plain-malloc') a.plainMalloc = true;
+    else if (key === 'spin' && (value === 'on' || value === 'off' || value === 'both')) a.spin = value;
+    else if (key === 'busy' && (value === '0' || value === '1' || value === 'both')) a.busy = value;
     else if (
       (key === 'rounds' ||
         key === 'decode' ||
@@ -69,7 +78,7 @@ function parseArgs(argv: string[]): Args {
       a[key] = Number(value);
     else
       fail(
-        `unknown argument ${arg} (known: --formats=f32,f16,q8,q4 --rounds=N --decode=N --context=N --batch=N --prefill=N --threads=N --model=DIR --plain-malloc)`,
+        `unknown argument ${arg} (known: --formats=f32,f16,q8,q4 --rounds=N --decode=N --context=N --batch=N --prefill=N --threads=N --model=DIR --plain-malloc --spin=on|off|both --busy=0|1|both)`,
       );
   }
   return a;
@@ -88,8 +97,9 @@ interface Engine {
 async function dovetail(
   model: RunnerModel,
   threads: number,
+  spinning = true,
 ): Promise<{ engine: Engine; dispose: () => Promise<void> }> {
-  const sessions = new BenchSessions({ threads, spinning: true }); // the app's default session options
+  const sessions = new BenchSessions({ threads, spinning }); // spinning: the app's default session options
   const runner = await ModelRunner.open(model, sessions.asCache(), undefined, { baseSession: true });
   return {
     engine: {
@@ -194,6 +204,13 @@ async function llamaCpp(
   };
 }
 
+/** n CPU-bound processes (a Node busy loop each) at the bench's own priority, killed by the caller. */
+function startBusy(n: number): ChildProcess[] {
+  return Array.from({ length: n }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore', detached: false }),
+  );
+}
+
 /** The measured figures of one round, by name. */
 type Figures = Record<string, number>;
 
@@ -230,37 +247,71 @@ for (const format of args.formats) {
   }
   const model =
     spec.dovetail === 'stored' ? checkpoint : await openWeightCache(checkpoint, spec.dovetail, join(cache, 'weights'));
-  const engines = { dovetail: await dovetail(model, args.threads), llama: await llamaCpp(llama, gguf, args) };
+  // Dovetail is 'dovetail' at the --spin setting; with --spin=both, 'dovetail' spins and 'dovetail-nospin' does not.
+  const engines: Record<string, { engine: Engine; dispose: () => Promise<void> }> = {
+    dovetail: await dovetail(model, args.threads, args.spin !== 'off'),
+    ...(args.spin === 'both' ? { 'dovetail-nospin': await dovetail(model, args.threads, false) } : {}),
+    llama: await llamaCpp(llama, gguf, args),
+  };
+  const names = Object.keys(engines);
   // Warm-up: a short decode and one prefill of the measured length on each (first runs grow arenas and caches).
   for (const e of Object.values(engines)) {
     await e.engine.decode(1, 1, 4);
     if (args.prefill > 0) await e.engine.prefill(args.prefill);
   }
-  const rounds: { dovetail: Figures; llama: Figures }[] = [];
+  // Per round and load case (busy: competing CPU-bound processes), every engine's figures: engine -> figure -> tok/s.
+  const cases = args.busy === 'both' ? [0, 1] : [Number(args.busy)];
+  const rounds: Map<number, Record<string, Figures>[]> = new Map(cases.map((b) => [b, []]));
   for (let r = 0; r < args.rounds; r++) {
-    const order = r % 2 === 0 ? (['dovetail', 'llama'] as const) : (['llama', 'dovetail'] as const);
-    const round = { dovetail: {}, llama: {} } as { dovetail: Figures; llama: Figures };
-    for (const name of order) round[name] = await measure(engines[name].engine, args);
-    rounds.push(round);
-    // Each round as it ends, so a run stopped early still has its figures.
-    const figures = Object.keys(round.dovetail).map(
-      (f) => `${f} ${(round.dovetail[f] as number).toFixed(1)}/${(round.llama[f] as number).toFixed(1)}`,
-    );
-    console.log(`  ${format} round ${r + 1} (Dovetail/llama.cpp tok/s): ${figures.join(', ')}; ${loadLine()}`);
+    for (const busy of r % 2 === 0 ? cases : [...cases].reverse()) {
+      const order = names.map((_, i) => names[(i + r) % names.length] as string);
+      const round: Record<string, Figures> = {};
+      const competitors = startBusy(busy);
+      try {
+        for (const name of order) round[name] = await measure((engines[name] as { engine: Engine }).engine, args);
+      } finally {
+        for (const c of competitors) c.kill();
+      }
+      rounds.get(busy)?.push(round);
+      // Each round as it ends, so a run stopped early still has its figures.
+      const figures = Object.keys(round['dovetail'] ?? {}).map(
+        (f) => `${f} ${names.map((n) => (round[n]?.[f] as number).toFixed(1)).join('/')}`,
+      );
+      console.log(
+        `  ${format} round ${r + 1}${busy ? ', 1 busy process' : ''} (${names.join('/')} tok/s): ${figures.join(', ')}; ${loadLine()}`,
+      );
+    }
   }
-  console.log(
-    `\n${format}: Dovetail ${spec.dovetail === 'stored' ? checkpoint.dtype : spec.dovetail} vs llama.cpp ${spec.gguf} (${loadLine()})`,
-  );
-  for (const figure of Object.keys(rounds[0]?.dovetail ?? {})) {
-    const d = rounds.map((x) => x.dovetail[figure] as number);
-    const l = rounds.map((x) => x.llama[figure] as number);
-    const ratios = d.map((v, i) => v / (l[i] as number));
+  for (const busy of cases) {
+    const rs = rounds.get(busy) ?? [];
     console.log(
-      `  ${figure.padEnd(20)} Dovetail ${median(d).toFixed(1).padStart(7)} tok/s  llama.cpp ${median(l).toFixed(1).padStart(7)} tok/s  ratio ${median(ratios).toFixed(2)} [${ratios.map((x) => x.toFixed(2)).join(' ')}]`,
+      `\n${format}${busy ? ' with 1 busy process' : ''}: Dovetail ${spec.dovetail === 'stored' ? checkpoint.dtype : spec.dovetail} vs llama.cpp ${spec.gguf} (${loadLine()})`,
     );
+    for (const figure of Object.keys(rs[0]?.['dovetail'] ?? {})) {
+      const l = rs.map((x) => x['llama']?.[figure] as number);
+      for (const name of names.filter((n) => n !== 'llama')) {
+        const d = rs.map((x) => x[name]?.[figure] as number);
+        const ratios = d.map((v, i) => v / (l[i] as number));
+        console.log(
+          `  ${`${figure}${name === 'dovetail' ? '' : ` (${name})`}`.padEnd(28)} Dovetail ${median(d).toFixed(1).padStart(7)} tok/s  llama.cpp ${median(l).toFixed(1).padStart(7)} tok/s  ratio ${median(ratios).toFixed(2)} [${ratios.map((x) => x.toFixed(2)).join(' ')}]`,
+        );
+      }
+    }
   }
-  await engines.dovetail.dispose();
-  await engines.llama.dispose();
+  if (cases.length === 2) {
+    // Degradation under one competing process: each engine's busy figure over its idle one, paired by round.
+    console.log(`\n${format}: busy / idle, median of per-round ratios (1.00 = no slowdown)`);
+    const idle = rounds.get(0) ?? [];
+    const busy = rounds.get(1) ?? [];
+    for (const figure of Object.keys(idle[0]?.['dovetail'] ?? {}))
+      for (const name of names) {
+        const ratios = busy.map((b, i) => (b[name]?.[figure] as number) / (idle[i]?.[name]?.[figure] as number));
+        console.log(
+          `  ${figure.padEnd(20)} ${name.padEnd(16)} ${median(ratios).toFixed(2)} [${ratios.map((x) => x.toFixed(2)).join(' ')}]`,
+        );
+      }
+  }
+  for (const e of Object.values(engines)) await e.dispose();
 }
 await llama.dispose();
 console.log(`\nend: ${loadLine()}`);
