@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { BudgetCheck, PerformanceBudget, PerformanceFigures } from '../budget';
 import { MetricSpec } from '../metrics';
+import { WeightFormat } from '../weight-format';
 import { defineService, method } from './define';
 import { Component } from './specializations';
 
@@ -54,6 +55,11 @@ export const ExperimentCell = z.object({
   components: z.array(Component),
   /** Bit j set = COMPONENTS-order component j of the ablation on; null for compare designs. */
   mask: count.nullable(),
+  /**
+   * The precision the cell's model ran at in the latest run (its outputs are read at it); absent before a run, and
+   * for experiments run before formats were recorded (read at the model's current format).
+   */
+  weightFormat: WeightFormat.optional(),
 });
 export type ExperimentCell = z.infer<typeof ExperimentCell>;
 

@@ -54,7 +54,13 @@ export class ExperimentRun {
   private readonly controller = new AbortController();
 
   constructor(private readonly d: ExperimentRunDeps) {
-    this.experiment = d.experiment;
+    // Each cell records the precision its model runs at now, so results and lineage read the outputs made at it even
+    // after the model's format changes.
+    this.experiment = {
+      ...d.experiment,
+      cells: d.experiment.cells.map((c, i) => ({ ...c, weightFormat: d.cells[i]?.model.weightFormat ?? 'stored' })),
+    };
+    new ExperimentStore(d.db).updateCells(this.experiment.id, this.experiment.cells);
     this.done = this.run();
   }
 

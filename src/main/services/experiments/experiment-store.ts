@@ -94,6 +94,11 @@ export class ExperimentStore {
       .run(e.state, e.progress && JSON.stringify(e.progress), e.error && JSON.stringify(e.error), e.updatedAt, e.id);
   }
 
+  /** The cells as a run starts (each with the weight format its outputs are made at). */
+  updateCells(id: string, cells: Experiment['cells']): void {
+    this.db.prepare('UPDATE experiments SET cells = ? WHERE id = ?').run(JSON.stringify(cells), id);
+  }
+
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM experiments WHERE id = ?').run(id).changes === 1;
   }

@@ -259,7 +259,8 @@ export class ExperimentsService implements ServiceImpl<Contract> {
 
   /**
    * An experiment with its stored outputs, for other services' analyses (failure modes, probes, drift audits);
-   * `weightFormat` reads the outputs made at that precision instead of the models' current one.
+   * `weightFormat` reads the outputs made at that precision instead of the one each cell recorded (or, for a cell
+   * run before formats were recorded, its model's current one).
    */
   async stored(id: string, weightFormat?: WeightFormat): Promise<{ experiment: Experiment; collected: Collected }> {
     const experiment = this.find(id);
@@ -300,7 +301,7 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     const examples = loadExamples(this.deps.datasets, experiment.spec);
     const keys = experiment.cells.map((cell) => {
       const spec = this.deps.specializations.specialization(cell.specializationId);
-      const format = weightFormat ?? this.deps.weightFormatOf?.(spec.modelId) ?? 'stored';
+      const format = weightFormat ?? cell.weightFormat ?? this.deps.weightFormatOf?.(spec.modelId) ?? 'stored';
       return outputKey({ spec }, format, experiment.spec.fresh);
     });
     return collectOutputs(this.store(), examples, keys);

@@ -199,7 +199,7 @@ describe('experiments', () => {
     expect(resumed.progress?.reused).toBeGreaterThanOrEqual(2);
   }, 240_000);
 
-  it("keys outputs by the weights' precision: a model switched to 8-bit generates anew, and back at full precision reuses", async () => {
+  it("keys outputs by the weights' precision and records it: results read the precision the run used; a model switched to 8-bit generates anew, and back at full precision reuses", async () => {
     const version = await triage();
     const modelId = demo.modelIds[0] as string;
     const spec = await api.specializations.create({
@@ -220,16 +220,30 @@ describe('experiments', () => {
       await api.experiments.run({ id: experiment.id });
       return (await app.services.experiments.settled(experiment.id)).progress;
     };
+    const formats = async () => (await api.experiments.get({ id: experiment.id })).cells.map((c) => c.weightFormat);
+    expect(await formats()).toEqual([undefined]);
     expect(await run()).toMatchObject({ done: 4, reused: 0 });
+    expect(await formats()).toEqual(['stored']);
+    const lineageWeights = async () =>
+      (await app.services.experiments.reportDocument(experiment.id, [])).lineage.objects.find(
+        (o) => o.kind === 'experiment',
+      )?.detail['weights'];
     try {
       await api.models.setWeightFormat({ id: modelId, format: 'q8' });
-      expect((await api.experiments.results({ id: experiment.id })).complete).toBe(false); // full-precision outputs are not 8-bit ones
-      expect(await run()).toMatchObject({ done: 4, reused: 0 });
+      // Until it runs again, the experiment's results are those of the precision it ran at.
+      const before = await api.experiments.results({ id: experiment.id });
+      expect(before.complete).toBe(true);
+      expect(before.cells[0]?.cell.weightFormat).toBe('stored');
+      expect(await run()).toMatchObject({ done: 4, reused: 0 }); // full-precision outputs are not 8-bit ones
+      expect(await formats()).toEqual(['q8']);
+      expect(await lineageWeights()).toBe('8-bit');
     } finally {
       await api.models.setWeightFormat({ id: modelId, format: 'stored' });
     }
-    expect((await api.experiments.results({ id: experiment.id })).complete).toBe(true);
+    expect((await api.experiments.results({ id: experiment.id })).cells[0]?.cell.weightFormat).toBe('q8');
     expect(await run()).toMatchObject({ done: 4, reused: 4 });
+    expect(await formats()).toEqual(['stored']);
+    expect(await lineageWeights()).toBe('as stored');
   }, 240_000);
 });
 

@@ -3,6 +3,7 @@
 import type { Experiment } from '../../../shared/contract/experiments';
 import type { LineageObject } from '../../../shared/lineage';
 import { metricLabel } from '../../../shared/metrics';
+import { describeWeightFormats } from '../../../shared/weight-format';
 
 export interface ExperimentLineageSources {
   dataset(versionId: string): {
@@ -33,6 +34,7 @@ export async function experimentObjects(
         created: e.createdAt,
         finished: e.updatedAt,
         metrics: e.spec.metrics.map((m) => metricLabel(m)).join(', '),
+        weights: describeWeightFormats(e.cells),
       },
     },
     {

@@ -4,6 +4,7 @@
 import { Alert, AlertTitle, Box, Chip, Stack, Typography } from '@mui/material';
 import type { Experiment, ExperimentResults } from '../../../../shared/contract';
 import { METRIC_DIRECTION, type MetricSpec } from '../../../../shared/metrics';
+import { describeWeightFormats } from '../../../../shared/weight-format';
 import { ConfusionMatrices } from './ConfusionMatrix';
 import { termLabel } from './format';
 import { CellMeansChart, EffectsChart } from './ResultCharts';
@@ -55,6 +56,12 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
             data-testid="results-passed"
           />
         )}
+        <Chip
+          size="small"
+          variant="outlined"
+          label={`weights: ${describeWeightFormats(results.cells.map((c) => c.cell))}`}
+          data-testid="results-weights"
+        />
         <Typography variant="caption" color="text.secondary">
           95% bootstrap CIs
           {ablation ? `, ${ablation.resamples.toLocaleString('en-US')} resamples, seed ${ablation.seed}` : ''}
