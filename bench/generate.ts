@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     `bandwidth: ${bw.gbPerS.toFixed(1)} GB/s read (${bw.threads} threads, memchr over 256 MiB each) -> decode bound b1 ${bound.toFixed(1)} tok/s; ${loadLine()}`,
   );
 
-  const sessions = new SessionCache({ threads: args.threads, spinThreads: true }); // the app's default settings
+  const sessions = new SessionCache({ threads: args.threads, spinThreads: true }); // engine.spinThreads on (the bench's figures; the app's default is off, --variants' "no spinning")
   const t0 = performance.now();
   // The app's generation path (worker/loaded-models.ts): plain runs on the base-only session; --hooks: the hooked one.
   const runner = await ModelRunner.open(model, sessions, undefined, {
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
 async function variants(checkpoint: Checkpoint, args: Args, bound: number): Promise<void> {
   log();
   log(`variants (decode b1 tok/s, ctx 0 and ctx ${args.context}; all sessions open, ${args.reps} round-robin rounds):`);
-  const base: BenchSessionOptions = { threads: args.threads, spinning: true }; // as the app's default settings
+  const base: BenchSessionOptions = { threads: args.threads, spinning: true }; // spinning on, as the main figures
   const app = DEFAULT_ATTENTION;
   // [label, session options, runner options]; the first is the app's own setup (base-only session, as SessionCache).
   const cases: [string, BenchSessionOptions, { lora: boolean; attention: AttentionBuilder }][] = [

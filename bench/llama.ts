@@ -36,7 +36,7 @@ interface Args {
   threads: number;
   model: string | null;
   plainMalloc: boolean;
-  /** Dovetail's sessions spinning (the app's default, engine.spinThreads), not spinning, or both side by side. */
+  /** Dovetail's sessions spinning (engine.spinThreads on, the bench's default as in its recorded figures), not spinning (the app's default), or both side by side. */
   spin: 'on' | 'off' | 'both';
   /** Competing CPU-bound processes during the measurements: none, one, or both cases in every round. */
   busy: '0' | '1' | 'both';
@@ -99,7 +99,7 @@ async function dovetail(
   threads: number,
   spinning = true,
 ): Promise<{ engine: Engine; dispose: () => Promise<void> }> {
-  const sessions = new BenchSessions({ threads, spinning }); // spinning: the app's default session options
+  const sessions = new BenchSessions({ threads, spinning }); // the app's session options, engine.spinThreads as given
   const runner = await ModelRunner.open(model, sessions.asCache(), undefined, { baseSession: true });
   return {
     engine: {

@@ -69,18 +69,18 @@ test('the threads field accepts 0 to the core count and names the range otherwis
   await expect(settings.apply).toBeDisabled(); // saved: nothing left to apply
 });
 
-test('the thread spinning switch is on by default, and turning it off is saved across a reload', async ({
+test('the thread spinning switch is off by default, and turning it on is saved across a reload', async ({
   app,
   page,
 }) => {
   await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   const settings = new SettingsDialog(page);
   await settings.openWithGear();
-  await expect(settings.spinThreads).toBeChecked();
-  await expect(settings.dialog).toContainText('turn off when other programs keep the processor busy');
+  await expect(settings.spinThreads).not.toBeChecked();
+  await expect(settings.dialog).toContainText('much slower while other programs keep the processor busy');
   await expect(settings.apply).toBeDisabled();
 
-  await settings.spinThreads.uncheck();
+  await settings.spinThreads.check();
   await expect(settings.apply).toBeEnabled();
   await settings.apply.click();
   await expect(settings.applied).toHaveAttribute('data-fallback', 'false', { timeout: 60_000 });
@@ -91,6 +91,6 @@ test('the thread spinning switch is on by default, and turning it off is saved a
   await page.reload();
   await expect(app.engineState).toHaveText('Ready', { timeout: 90_000 });
   await settings.openWithGear();
-  await expect(settings.spinThreads).not.toBeChecked();
+  await expect(settings.spinThreads).toBeChecked();
   await expect(settings.apply).toBeDisabled();
 });

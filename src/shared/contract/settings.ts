@@ -49,7 +49,7 @@ const engineFields = {
 export const DEFAULT_ENGINE_SETTINGS = {
   executionProvider: 'cpu',
   threads: 0,
-  spinThreads: true,
+  spinThreads: false,
   weightFormats: {},
 } as const satisfies {
   executionProvider: ExecutionProvider;

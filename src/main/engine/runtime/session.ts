@@ -46,7 +46,7 @@ export function sessionOptionsFor(
     graphOptimizationLevel: 'all',
     ...(options.memory === 'lean' ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
     extra: {
-      // Inference spins when asked (the engine setting, on by default): decode runs are short with short gaps
+      // Inference spins when asked (the engine setting, off by default): decode runs are short with short gaps
       // between them, and a pool whose threads are still hot starts the next step sooner (135M model, batch 1, idle
       // 2-core machine: about 60 against 42 tok/s); ORT stops spinning within milliseconds once runs stop. While other
       // programs keep the cores busy, spinning competes with them and makes decode slower, hence the switch. Training

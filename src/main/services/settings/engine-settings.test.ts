@@ -79,8 +79,8 @@ describe.runIf(onLinuxX64)('engine settings', () => {
       fallbackReason: CUDA_REASON,
       threads: 1,
       intraOpNumThreads: 1,
-      spinThreads: true,
-      intraOpAllowSpinning: true,
+      spinThreads: false,
+      intraOpAllowSpinning: false,
     });
 
     const probes = ProviderProbe.array().parse(await call('engine', 'probeProviders'));
@@ -104,7 +104,7 @@ describe.runIf(onLinuxX64)('engine settings', () => {
   it('restarts only when the engine settings change', async () => {
     const { host, call } = compose();
     await host.start();
-    expect(host.sessionConfig).toEqual({ threads: 0, provider: 'cpu', spinThreads: true });
+    expect(host.sessionConfig).toEqual({ threads: 0, provider: 'cpu', spinThreads: false });
     await call('settings', 'update', { engine: { threads: 0 } });
     expect(host.status.restarts).toBe(0);
     await call('settings', 'update', { engine: { threads: 1 } });
@@ -119,22 +119,23 @@ describe.runIf(onLinuxX64)('engine settings', () => {
   it('restarts the worker when spinning is switched, and its inference sessions get it', async () => {
     const { host, call } = compose();
     await host.start();
-    expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: true, intraOpAllowSpinning: true });
-    await call('settings', 'update', { engine: { spinThreads: false } });
-    expect(host.status).toMatchObject({ state: 'ready', restarts: 1 });
-    expect(host.sessionConfig).toEqual({ threads: 0, provider: 'cpu', spinThreads: false });
+    // Off by default: spinning slows decode while other programs keep the processor busy.
     expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: false, intraOpAllowSpinning: false });
-    await call('settings', 'update', { engine: { spinThreads: false } });
-    expect(host.status.restarts).toBe(1);
     await call('settings', 'update', { engine: { spinThreads: true } });
-    expect(host.status).toMatchObject({ state: 'ready', restarts: 2 });
+    expect(host.status).toMatchObject({ state: 'ready', restarts: 1 });
+    expect(host.sessionConfig).toEqual({ threads: 0, provider: 'cpu', spinThreads: true });
     expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: true, intraOpAllowSpinning: true });
+    await call('settings', 'update', { engine: { spinThreads: true } });
+    expect(host.status.restarts).toBe(1);
+    await call('settings', 'update', { engine: { spinThreads: false } });
+    expect(host.status).toMatchObject({ state: 'ready', restarts: 2 });
+    expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: false, intraOpAllowSpinning: false });
   });
 
-  it('starts the first worker with spinning off when the saved settings say so', async () => {
-    const { host } = compose({ version: 1, engine: { spinThreads: false } });
+  it('starts the first worker with spinning on when the saved settings say so', async () => {
+    const { host } = compose({ version: 1, engine: { spinThreads: true } });
     await host.start();
-    expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: false, intraOpAllowSpinning: false });
+    expect(await host.request('executionInfo', {})).toMatchObject({ spinThreads: true, intraOpAllowSpinning: true });
   });
 
   it('refuses an unknown provider at every boundary: settings.update and the worker config', async () => {

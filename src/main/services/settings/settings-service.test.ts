@@ -11,7 +11,7 @@ import { SettingsService, type SettingsServiceOptions } from './settings-service
 
 let dir = '';
 const DEFAULTS: Settings = {
-  engine: { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} },
+  engine: { executionProvider: 'cpu', threads: 0, spinThreads: false, weightFormats: {} },
   hub: { endpoint: 'https://huggingface.co', offline: false, proxy: '' },
   playground: {},
 };
@@ -57,7 +57,7 @@ describe('SettingsService', () => {
     const a = open();
     const result = await a.call('update', { engine: { executionProvider: 'cuda' } });
     const cuda = {
-      engine: { executionProvider: 'cuda', threads: 0, spinThreads: true, weightFormats: {} },
+      engine: { executionProvider: 'cuda', threads: 0, spinThreads: false, weightFormats: {} },
       hub: DEFAULTS.hub,
       playground: {},
     };
@@ -71,7 +71,7 @@ describe('SettingsService', () => {
     expect(await b.call('get', {})).toEqual({
       ok: true,
       result: {
-        engine: { executionProvider: 'cuda', threads: 2, spinThreads: true, weightFormats: {} },
+        engine: { executionProvider: 'cuda', threads: 2, spinThreads: false, weightFormats: {} },
         hub: DEFAULTS.hub,
         playground: {},
       },
@@ -127,7 +127,7 @@ describe('SettingsService', () => {
     await call('update', { engine: { threads: 1 } });
     expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({
       version: 1,
-      engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
+      engine: { executionProvider: 'cpu', threads: 1, spinThreads: false, weightFormats: {} },
       hub: DEFAULTS.hub,
       playground: {},
     });
@@ -143,7 +143,7 @@ describe('SettingsService', () => {
     expect(await a.call('get', {})).toEqual({
       ok: true,
       result: {
-        engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} },
+        engine: { executionProvider: 'cpu', threads: 2, spinThreads: false, weightFormats: {} },
         hub: DEFAULTS.hub,
         playground: {},
       },
@@ -158,14 +158,14 @@ describe('SettingsService', () => {
     }
   });
 
-  it('reads a file written before spinThreads existed with spinning on, without a warning', async () => {
+  it('reads a file written before spinThreads existed with spinning off (the default), without a warning', async () => {
     fs.mkdirSync(path.dirname(file()), { recursive: true });
     fs.writeFileSync(file(), JSON.stringify({ version: 1, engine: { executionProvider: 'cpu', threads: 2 } }));
     const { call, warnings } = open();
     expect(await call('get', {})).toEqual({
       ok: true,
       result: {
-        engine: { executionProvider: 'cpu', threads: 2, spinThreads: true, weightFormats: {} },
+        engine: { executionProvider: 'cpu', threads: 2, spinThreads: false, weightFormats: {} },
         hub: DEFAULTS.hub,
         playground: {},
       },
@@ -183,7 +183,7 @@ describe('SettingsService', () => {
     expect(await call('get', {})).toEqual({
       ok: true,
       result: {
-        engine: { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
+        engine: { executionProvider: 'cpu', threads: 1, spinThreads: false, weightFormats: {} },
         hub: DEFAULTS.hub,
         playground: {},
       },
@@ -191,17 +191,17 @@ describe('SettingsService', () => {
     expect(warnings).toEqual([expect.stringMatching(/engine\.spinThreads: .*using its default/)]);
   });
 
-  it('saves spinThreads off, applies it, and a new instance reads it back', async () => {
+  it('saves spinThreads on, applies it, and a new instance reads it back', async () => {
     const a = open();
-    const off = {
-      engine: { executionProvider: 'cpu', threads: 0, spinThreads: false, weightFormats: {} },
+    const on = {
+      engine: { executionProvider: 'cpu', threads: 0, spinThreads: true, weightFormats: {} },
       hub: DEFAULTS.hub,
       playground: {},
     };
-    expect(await a.call('update', { engine: { spinThreads: false } })).toEqual({ ok: true, result: off });
-    expect(a.applied).toEqual([[off, DEFAULTS]]);
-    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, ...off });
-    expect(await open().call('get', {})).toEqual({ ok: true, result: off });
+    expect(await a.call('update', { engine: { spinThreads: true } })).toEqual({ ok: true, result: on });
+    expect(a.applied).toEqual([[on, DEFAULTS]]);
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toEqual({ version: 1, ...on });
+    expect(await open().call('get', {})).toEqual({ ok: true, result: on });
   });
 
   it('uses automatic threads when the file asks for more than this machine has', async () => {
@@ -219,11 +219,11 @@ describe('SettingsService', () => {
       service.update({ engine: { executionProvider: 'webgpu' } }),
     ]);
     expect(applied.map(([next]) => next.engine)).toEqual([
-      { executionProvider: 'cpu', threads: 1, spinThreads: true, weightFormats: {} },
-      { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} },
+      { executionProvider: 'cpu', threads: 1, spinThreads: false, weightFormats: {} },
+      { executionProvider: 'webgpu', threads: 1, spinThreads: false, weightFormats: {} },
     ]);
     expect(await service.get()).toEqual({
-      engine: { executionProvider: 'webgpu', threads: 1, spinThreads: true, weightFormats: {} },
+      engine: { executionProvider: 'webgpu', threads: 1, spinThreads: false, weightFormats: {} },
       hub: DEFAULTS.hub,
       playground: {},
     });

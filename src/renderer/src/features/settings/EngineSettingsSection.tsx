@@ -30,7 +30,7 @@ export function EngineSettingsSection() {
   );
   const [provider, setProvider] = useState<ExecutionProvider>('cpu');
   const [threads, setThreads] = useState('0');
-  const [spinThreads, setSpinThreads] = useState(true);
+  const [spinThreads, setSpinThreads] = useState(false);
   const [apply, setApply] = useState<Apply>({ state: 'idle' });
 
   const [settings, limits] = saved.data ?? [];
@@ -107,7 +107,8 @@ export function EngineSettingsSection() {
             }
           />
           <FormHelperText id="settings-spin-threads-help" sx={{ mt: 0 }}>
-            Faster generation on an idle machine; turn off when other programs keep the processor busy.
+            Faster generation on an idle machine; much slower while other programs keep the processor busy (off by
+            default).
           </FormHelperText>
         </Box>
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
