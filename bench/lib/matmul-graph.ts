@@ -9,7 +9,10 @@ export function matmulOnlyModel(checkpoint: Checkpoint): Uint8Array {
   const w = new GraphWeights(g);
   let x = g.input('x', 'float32', ['batch_size', 1, config.hidden_size]); // [B, 1, C]
   for (const layer of weights.layers) {
-    const mm = (v: typeof x, info: typeof layer.mlp.up_proj) => g.op.MatMul(v, w.transposedFloat(info.weight));
+    const mm = (v: typeof x, info: typeof layer.mlp.up_proj) => {
+      if (!info) throw new Error('the matmul-only graph needs separate projections (a Llama-family model)');
+      return g.op.MatMul(v, w.transposedFloat(info.weight));
+    };
     const q = mm(x, layer.self_attn.q_proj);
     const k = mm(x, layer.self_attn.k_proj);
     const v = mm(x, layer.self_attn.v_proj);

@@ -2,15 +2,54 @@
 // target (PEFT's target_modules names), the limits on rank and virtual tokens, and the one mapping from the
 // contract's settings to PEFT's LoraConfig field names. Pure data, no Node.
 
-/** PEFT target_modules of a Llama-family decoder layer (attention, then MLP projections). */
-export const LORA_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+/**
+ * Every projection an adapter may target, under PEFT's target_modules names: a decoder layer's attention, then its
+ * MLP. Phi-3 fuses q, k and v into qkv_proj and gate and up into gate_up_proj; the other architectures keep them apart.
+ */
+export const LORA_MODULES = [
+  'q_proj',
+  'k_proj',
+  'v_proj',
+  'qkv_proj',
+  'o_proj',
+  'gate_proj',
+  'up_proj',
+  'gate_up_proj',
+  'down_proj',
+] as const;
 export type LoraModule = (typeof LORA_MODULES)[number];
 
 /** The projections under a layer's `mlp` (the others are under `self_attn`). */
-export const LORA_MLP_MODULES: readonly LoraModule[] = ['gate_proj', 'up_proj', 'down_proj'];
+export const LORA_MLP_MODULES: readonly LoraModule[] = ['gate_proj', 'up_proj', 'gate_up_proj', 'down_proj'];
 
-/** PEFT's default target_modules for llama, mistral and qwen2 (constants.py). */
+/** A layer's projections in Llama, Qwen2/3, Mistral and Gemma 2/3. */
+export const SEPARATE_PROJECTIONS: readonly LoraModule[] = [
+  'q_proj',
+  'k_proj',
+  'v_proj',
+  'o_proj',
+  'gate_proj',
+  'up_proj',
+  'down_proj',
+];
+/** A layer's projections in Phi-3 / 3.5 (Phi3ForCausalLM). */
+export const FUSED_PROJECTIONS: readonly LoraModule[] = ['qkv_proj', 'o_proj', 'gate_up_proj', 'down_proj'];
+
+/** The projections a model of this architecture (config.json's class name) has, in layer order. */
+export function loraModulesOf(architecture: string): readonly LoraModule[] {
+  return architecture === 'Phi3ForCausalLM' ? FUSED_PROJECTIONS : SEPARATE_PROJECTIONS;
+}
+
+/** PEFT's default target_modules for llama, mistral, qwen2, qwen3, gemma2 and gemma3_text (constants.py). */
 export const DEFAULT_TARGET_MODULES: readonly LoraModule[] = ['q_proj', 'v_proj'];
+
+/**
+ * The targets a new adapter starts with: PEFT's default, or for Phi-3 (which PEFT has no default for) the fused
+ * attention projection, which holds q and v.
+ */
+export function defaultTargetModules(architecture: string): readonly LoraModule[] {
+  return architecture === 'Phi3ForCausalLM' ? ['qkv_proj'] : DEFAULT_TARGET_MODULES;
+}
 
 /** Largest LoRA rank Dovetail trains (vLLM's largest --max-lora-rank choice below it is 256 as well). */
 export const MAX_LORA_RANK = 256;

@@ -212,16 +212,20 @@ function entries(c: Checkpoint, type: GgufType): Entry[] {
   const list: Entry[] = [matrix('token_embd.weight', weights.embed_tokens)];
   weights.layers.forEach((l, i) => {
     const p = `blk.${i}`;
+    const a = l.self_attn;
+    const m = l.mlp;
+    if (!a.q_proj || !a.k_proj || !a.v_proj || !a.o_proj || !m.gate_proj || !m.up_proj || !m.down_proj)
+      throw new Error('the GGUF writer takes Llama-family checkpoints (separate projections) only');
     list.push(
       vector(`${p}.attn_norm.weight`, l.input_layernorm),
-      matrix(`${p}.attn_q.weight`, l.self_attn.q_proj.weight, config.num_attention_heads),
-      matrix(`${p}.attn_k.weight`, l.self_attn.k_proj.weight, config.num_key_value_heads),
-      matrix(`${p}.attn_v.weight`, l.self_attn.v_proj.weight),
-      matrix(`${p}.attn_output.weight`, l.self_attn.o_proj.weight),
+      matrix(`${p}.attn_q.weight`, a.q_proj.weight, config.num_attention_heads),
+      matrix(`${p}.attn_k.weight`, a.k_proj.weight, config.num_key_value_heads),
+      matrix(`${p}.attn_v.weight`, a.v_proj.weight),
+      matrix(`${p}.attn_output.weight`, a.o_proj.weight),
       vector(`${p}.ffn_norm.weight`, l.post_attention_layernorm),
-      matrix(`${p}.ffn_gate.weight`, l.mlp.gate_proj.weight),
-      matrix(`${p}.ffn_up.weight`, l.mlp.up_proj.weight),
-      matrix(`${p}.ffn_down.weight`, l.mlp.down_proj.weight),
+      matrix(`${p}.ffn_gate.weight`, m.gate_proj.weight),
+      matrix(`${p}.ffn_up.weight`, m.up_proj.weight),
+      matrix(`${p}.ffn_down.weight`, m.down_proj.weight),
     );
   });
   list.push(vector('output_norm.weight', weights.norm));

@@ -24,14 +24,15 @@ export const ModelConfigFacts = z.object({
   head_dim: count, // D
   rms_norm_eps: z.number(),
   rope_theta: z.number(),
-  /** Only "llama3" scaling is supported; null for plain RoPE. */
+  /** The RoPE scaling of the full-attention layers (llama3, linear or longrope); null for plain RoPE. */
   rope_scaling: z
     .object({
-      rope_type: z.literal('llama3'),
+      rope_type: z.enum(['llama3', 'linear', 'longrope']),
       factor: z.number(),
-      low_freq_factor: z.number(),
-      high_freq_factor: z.number(),
-      original_max_position_embeddings: count,
+      /** The pretraining context the scaling extends (llama3, longrope); null for linear. */
+      original_max_position_embeddings: count.nullable().default(null),
+      low_freq_factor: z.number().optional(),
+      high_freq_factor: z.number().optional(),
     })
     .nullable(),
   max_position_embeddings: count,

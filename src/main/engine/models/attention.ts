@@ -4,6 +4,7 @@
 // benchmarks (bench/lib/attention-variants.ts, decisions 0006 and 0007) and plug in here.
 import { f32, type GraphBuilder, type Value } from '../graph';
 import type { DecoderConfig } from './config';
+import { emitSoftcap } from './decoder-parts';
 
 export interface KeyValue {
   key: Value;
@@ -69,8 +70,11 @@ export const decomposedAttention: AttentionBuilder = {
     }
     // [B, S, Hkv, G, D] -> [B, Hkv, G, S, D] -> [B, Hkv, G*S, D]
     const grouped = g.op.Reshape(g.op.Transpose(g.op.Reshape(q, [0, 0, Hkv, G, D]), [0, 2, 3, 1, 4]), [0, 0, -1, D]);
-    const scaled = g.op.Mul(grouped, g.constant(f32([], [1 / Math.sqrt(D)])));
-    const scores = g.op.Add(g.op.MatMul(scaled, g.op.Transpose(key, [0, 1, 3, 2])), mask); // [B, Hkv, G*S, K]
+    // q k^T / sqrt(query_pre_attn_scalar) (head_dim except for Gemma), Gemma 2's soft-capping, then the mask bias
+    const scaled = g.op.Mul(grouped, g.constant(f32([], [1 / Math.sqrt(config.query_pre_attn_scalar)])));
+    const raw = g.op.MatMul(scaled, g.op.Transpose(key, [0, 1, 3, 2])); // [B, Hkv, G*S, K]
+    const cap = config.attn_logit_softcapping;
+    const scores = g.op.Add(cap === null ? raw : emitSoftcap(g, raw, cap), mask);
     const context = g.op.MatMul(g.op.Softmax(scores, -1), value); // [B, Hkv, G*S, D]
     // [B, Hkv, G, S, D] -> [B, S, Hkv, G, D] -> [B, S, H*D]
     const merged = g.op.Reshape(g.op.Transpose(g.op.Reshape(context, [0, 0, G, -1, D]), [0, 3, 1, 2, 4]), [0, 0, -1]);

@@ -1,13 +1,17 @@
-// The Llama-family decoder forward (LlamaForCausalLM, Qwen2ForCausalLM, MistralForCausalLM), emitted into a
-// GraphBuilder once for every graph kind: inference with a KV cache (past given) and full-sequence training (no past).
-// Follows transformers' modeling_llama: RMSNorm in fp32, rotate_half RoPE, GQA, causal + padding mask, SiLU MLP.
+// The decoder forward of every supported architecture, emitted into a GraphBuilder once for every graph kind:
+// inference with a KV cache (past given) and full-sequence training (no past). Follows transformers' modeling_llama
+// (RMSNorm in fp32, rotate_half RoPE, GQA, causal + padding mask, SiLU MLP) and what the config adds: Qwen3/Gemma 3
+// q/k norms, Phi-3's fused projections, Gemma's scaled embeddings, sandwich norms, GeGLU and soft-capping.
+import { BugError } from '../../../shared/errors';
 import { f32, i64, type GraphBuilder, type Value } from '../graph';
 import { decomposedAttention, type AttentionBuilder, type KeyValue } from './attention';
 import type { DecoderConfig } from './config';
+import { emitActivation, emitRmsNorm, emitRopes, emitSoftcap, normScale, type Rope } from './decoder-parts';
 import { GraphWeights, type QuantizedLinears } from './graph-weights';
 import { emitLoraDelta, emitRowLoraDelta, type LoraHooks, type LoraModule } from './lora';
-import { ropeInverseFrequencies } from './rope';
 import type { DecoderLayerWeights, DecoderWeights, Linear } from './weights';
+
+export { emitRmsNorm } from './decoder-parts';
 
 /** The dtype-min bias HF adds at masked positions: finite, so fully masked (padding) rows stay NaN-free. */
 const MASKED = -3.4028234663852886e38;
@@ -68,7 +72,10 @@ export function emitDecoder(
   const { config } = model;
   const tokens = g.scope('model/embed_tokens', () => {
     const rows = g.op.Gather(weights.stored(model.weights.embed_tokens), inputs.inputIds); // [B, T, C]
-    return rows.dtype === 'float32' ? rows : g.op.Cast(rows, 'float32');
+    const float = rows.dtype === 'float32' ? rows : g.op.Cast(rows, 'float32');
+    // Gemma's scaled embedding module: token rows only (a soft prompt is concatenated after it, unscaled)
+    const m = config.embedding_multiplier;
+    return m === 1 ? float : g.op.Mul(float, g.constant(f32([], [m])));
   });
   let hidden = tokens;
   let positions = inputs.positionIds; // [B, T]
@@ -92,7 +99,7 @@ export function emitDecoder(
       return { hidden: g.op.Concat([rows, tokens], 1), positions: g.op.Concat([softPositions, inputs.positionIds], 1) };
     }));
   }
-  const rope = g.scope('model/rotary_emb', () => emitRope(g, config, positions));
+  const ropes = g.scope('model/rotary_emb', () => emitRopes(g, config, positions));
   const attention = inputs.attention ?? decomposedAttention;
   const fusedNorms = inputs.fusedNorms === true;
   const groups = attention.maskGroups(config);
@@ -104,32 +111,49 @@ export function emitDecoder(
   const added: KeyValue[] = [];
   // The residual stream is `hidden` plus a pending addend; the fused form adds it inside the next norm (one node).
   let pending: Value | null = null;
-  const rmsNorm = (x: Value, weight: Value): Value =>
-    inputs.normOp ? g.op.RMSNormalization(x, weight, config.rms_norm_eps) : emitRmsNorm(g, config, x, weight);
-  const norm = (scope: string, weight: Value): Value =>
+  // One RMSNormalization node where the caller asks for it (training graphs), else the Pow form ORT fuses itself.
+  const rmsNorm = (x: Value, stored: Value): Value =>
+    inputs.normOp
+      ? g.op.RMSNormalization(x, normScale(g, config, stored), config.rms_norm_eps)
+      : emitRmsNorm(g, config, x, stored);
+  // The residual add and the norm of the next block (the fused form in one node).
+  const norm = (scope: string, stored: Value): Value =>
     g.scope(scope, () => {
-      if (!pending) return rmsNorm(hidden, weight);
+      if (!pending) return rmsNorm(hidden, stored);
       if (!fusedNorms) {
         hidden = g.op.Add(hidden, pending);
         pending = null;
-        return rmsNorm(hidden, weight);
+        return rmsNorm(hidden, stored);
       }
-      const normed = g.op.SkipSimplifiedLayerNormalization(hidden, pending, weight, config.rms_norm_eps);
+      const gamma = normScale(g, config, stored);
+      const normed = g.op.SkipSimplifiedLayerNormalization(hidden, pending, gamma, config.rms_norm_eps);
       hidden = g.outputsOf(normed)[3] as Value; // input + skip, the next residual
       pending = null;
       return normed;
     });
+  // Gemma's post-norms: a block's output normed before it joins the residual stream.
+  const postNorm = (scope: string, x: Value, stored: TensorInfoOrNull): Value =>
+    g.scope(scope, () => rmsNorm(x, weights.float(required(stored, scope))));
   model.weights.layers.forEach((layer, i) => {
     g.scope(`model/layers.${i}`, () => {
+      const kind = config.layer_types[i] ?? 'full_attention';
+      const rope = ropes[kind];
       const ctx: LayerContext = { g, config, weights, layer, index: i, rope, lora: inputs.lora, attention, prepared };
-      const mask = config.layer_types[i] === 'sliding_attention' ? (masks.sliding ?? masks.full) : masks.full;
+      const mask = kind === 'sliding_attention' ? (masks.sliding ?? masks.full) : masks.full;
       const normed = norm('input_layernorm', weights.float(layer.input_layernorm));
       const attn = g.scope('self_attn', () => emitAttention(ctx, normed, mask, inputs.past?.[i] ?? null));
       present.push(attn.present);
       added.push(attn.added);
-      pending = attn.output;
-      const post = norm('post_attention_layernorm', weights.float(layer.post_attention_layernorm));
-      pending = g.scope('mlp', () => emitMlp(ctx, post));
+      if (config.sandwich_norms) {
+        pending = postNorm('post_attention_layernorm', attn.output, layer.post_attention_layernorm);
+        const pre = norm('pre_feedforward_layernorm', weights.float(required(layer.pre_feedforward_layernorm, 'pre')));
+        const mlp = g.scope('mlp', () => emitMlp(ctx, pre));
+        pending = postNorm('post_feedforward_layernorm', mlp, layer.post_feedforward_layernorm);
+      } else {
+        pending = attn.output;
+        const post = norm('post_attention_layernorm', weights.float(layer.post_attention_layernorm));
+        pending = g.scope('mlp', () => emitMlp(ctx, post));
+      }
     });
   });
   const out = norm('model/norm', weights.float(model.weights.norm));
@@ -137,35 +161,15 @@ export function emitDecoder(
 }
 
 /**
- * logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied), on the stored [V, C] or its quantized codes.
+ * logits [..., V] = hidden [..., C] lm_head^T (embed_tokens^T when tied), on the stored [V, C] or its quantized codes;
+ * Gemma 2 then soft-caps them: cap * tanh(logits / cap).
  */
 export function emitLmHead(g: GraphBuilder, model: DecoderModel, hidden: Value, weights: GraphWeights): Value {
-  return g.scope('lm_head', () => weights.linear(hidden, model.weights.lm_head, 'lm_head.weight'));
-}
-
-/**
- * transformers' LlamaRMSNorm in fp32: weight * x / sqrt(mean(x^2) + eps). Written as Pow -> ReduceMean -> Add ->
- * Sqrt -> Div -> Mul(weight), the form ORT's SimplifiedLayerNormFusion turns into one node (Mul(x, x) or a
- * Reciprocal are not recognised).
- */
-export function emitRmsNorm(g: GraphBuilder, config: DecoderConfig, x: Value, weight: Value): Value {
-  const variance = g.op.ReduceMean(g.op.Pow(x, g.constant(f32([], [2]))), [-1]); // [..., 1]
-  return g.op.Mul(weight, g.op.Div(x, g.op.Sqrt(g.op.Add(variance, g.constant(f32([], [config.rms_norm_eps]))))));
-}
-
-interface Rope {
-  cos: Value; // [B, S, D/2]
-  sin: Value; // [B, S, D/2]
-}
-
-/** cos/sin of position * inv_freq (llama3 scaling folded into inv_freq), as LlamaRotaryEmbedding in float32. */
-function emitRope(g: GraphBuilder, config: DecoderConfig, positions: Value): Rope {
-  const invFreq = g.initializer(
-    'model.rotary_emb.inv_freq',
-    f32([config.head_dim / 2], ropeInverseFrequencies(config)),
-  ); // [D/2]
-  const freqs = g.op.Mul(g.op.Unsqueeze(g.op.Cast(positions, 'float32'), [2]), invFreq); // [B, S, D/2]
-  return { cos: g.op.Cos(freqs), sin: g.op.Sin(freqs) };
+  return g.scope('lm_head', () => {
+    const logits = weights.linear(hidden, model.weights.lm_head, 'lm_head.weight');
+    const cap = model.config.final_logit_softcapping;
+    return cap === null ? logits : emitSoftcap(g, logits, cap);
+  });
 }
 
 /**
@@ -214,6 +218,13 @@ function emitMasks(
   return { full, sliding: bias(g.op.And(causal, window)) };
 }
 
+type TensorInfoOrNull = DecoderLayerWeights['q_norm'];
+
+function required<T>(value: T | null | undefined, what: string): T {
+  if (value == null) throw new BugError(`decoder weights lack ${what} that the config requires`);
+  return value;
+}
+
 interface LayerContext {
   g: GraphBuilder;
   config: DecoderConfig;
@@ -251,6 +262,38 @@ function linear(ctx: LayerContext, x: Value, module: LoraModule, weights: Linear
   });
 }
 
+/** q, k and v [B, S, h*D]: three projections, or slices of Phi-3's fused qkv_proj [B, S, (H + 2 Hkv) D]. */
+function emitQkv(ctx: LayerContext, x: Value): { q: Value; k: Value; v: Value } {
+  const { g, config } = ctx;
+  const attn = ctx.layer.self_attn;
+  if (!config.fused_projections) {
+    return {
+      q: linear(ctx, x, 'q_proj', required(attn.q_proj, 'q_proj')),
+      k: linear(ctx, x, 'k_proj', required(attn.k_proj, 'k_proj')),
+      v: linear(ctx, x, 'v_proj', required(attn.v_proj, 'v_proj')),
+    };
+  }
+  const qkv = linear(ctx, x, 'qkv_proj', required(attn.qkv_proj, 'qkv_proj'));
+  const q = config.num_attention_heads * config.head_dim;
+  const kv = config.num_key_value_heads * config.head_dim;
+  return {
+    q: g.op.Slice(qkv, [0], [q], [-1]),
+    k: g.op.Slice(qkv, [q], [q + kv], [-1]),
+    v: g.op.Slice(qkv, [q + kv], [q + 2 * kv], [-1]),
+  };
+}
+
+/** Qwen3 / Gemma 3: RMSNorm over each head's D values of x [B, S, h*D] (q_norm, k_norm), before RoPE. */
+function headNorm(ctx: LayerContext, x: Value, heads: number, stored: TensorInfoOrNull, name: string): Value {
+  const { g, config } = ctx;
+  if (!config.qk_norm) return x;
+  return g.scope(name, () => {
+    const perHead = g.op.Reshape(x, [0, 0, heads, config.head_dim]); // [B, S, h, D]
+    const normed = emitRmsNorm(g, config, perHead, ctx.weights.float(required(stored, name)));
+    return g.op.Reshape(normed, [0, 0, heads * config.head_dim]);
+  });
+}
+
 /** q/k/v projections with RoPE, the builder's attention, o_proj. */
 function emitAttention(
   ctx: LayerContext,
@@ -258,20 +301,33 @@ function emitAttention(
   mask: Value,
   past: KeyValue | null,
 ): { output: Value; present: KeyValue; added: KeyValue } {
-  const { g, config } = ctx;
-  const attn = ctx.layer.self_attn;
-  const q = applyRope(g, linear(ctx, x, 'q_proj', attn.q_proj), ctx.rope, config.num_attention_heads); // [B, S, H*D]
-  const k = applyRope(g, linear(ctx, x, 'k_proj', attn.k_proj), ctx.rope, config.num_key_value_heads); // [B, S, Hkv*D]
-  const v = linear(ctx, x, 'v_proj', attn.v_proj); // [B, S, Hkv*D]
+  const { g, config, layer } = ctx;
+  const H = config.num_attention_heads;
+  const Hkv = config.num_key_value_heads;
+  const qkv = emitQkv(ctx, x);
+  const q = applyRope(g, headNorm(ctx, qkv.q, H, layer.q_norm, 'q_norm'), ctx.rope, H); // [B, S, H*D]
+  const k = applyRope(g, headNorm(ctx, qkv.k, Hkv, layer.k_norm, 'k_norm'), ctx.rope, Hkv); // [B, S, Hkv*D]
+  const v = qkv.v; // [B, S, Hkv*D]
   const { context, present } = ctx.attention.emit({ g, config, q, k, v, mask, past, prepared: ctx.prepared });
   // added: [B, S, Hkv*D] as projected; the runner lays them out in its cache (no Transpose nodes)
-  return { output: linear(ctx, context, 'o_proj', attn.o_proj), present, added: { key: k, value: v } };
+  const output = linear(ctx, context, 'o_proj', required(layer.self_attn.o_proj, 'o_proj'));
+  return { output, present, added: { key: k, value: v } };
 }
 
-/** down(silu(gate(x)) * up(x)). */
+/** down(act(gate(x)) * up(x)); Phi-3's fused gate_up_proj holds gate then up. */
 function emitMlp(ctx: LayerContext, x: Value): Value {
-  const { g, layer } = ctx;
-  const gate = linear(ctx, x, 'gate_proj', layer.mlp.gate_proj);
-  const silu = g.op.Mul(gate, g.op.Sigmoid(gate));
-  return linear(ctx, g.op.Mul(silu, linear(ctx, x, 'up_proj', layer.mlp.up_proj)), 'down_proj', layer.mlp.down_proj);
+  const { g, config, layer } = ctx;
+  let gate: Value;
+  let up: Value;
+  if (config.fused_projections) {
+    const I = config.intermediate_size;
+    const both = linear(ctx, x, 'gate_up_proj', required(layer.mlp.gate_up_proj, 'gate_up_proj')); // [B, S, 2I]
+    gate = g.op.Slice(both, [0], [I], [-1]);
+    up = g.op.Slice(both, [I], [2 * I], [-1]);
+  } else {
+    gate = linear(ctx, x, 'gate_proj', required(layer.mlp.gate_proj, 'gate_proj'));
+    up = linear(ctx, x, 'up_proj', required(layer.mlp.up_proj, 'up_proj'));
+  }
+  const hidden = g.op.Mul(emitActivation(g, config, gate), up);
+  return linear(ctx, hidden, 'down_proj', required(layer.mlp.down_proj, 'down_proj'));
 }

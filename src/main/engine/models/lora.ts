@@ -2,10 +2,15 @@
 // (lora_alpha / sqrt(r) with use_rslora). Rank 0 (empty A and B) turns a module's adapter off in the same session.
 import type { GraphBuilder, Value } from '../graph';
 import { tensor, type Tensor } from '../graph';
-import { LORA_MODULES, type LoraModule } from '../../../shared/lora';
+import { LORA_MODULES, loraModulesOf, type LoraModule } from '../../../shared/lora';
 import type { DecoderConfig } from './config';
 
 export { LORA_MODULES, type LoraModule };
+
+/** The projections of this model's layers (Phi-3: qkv_proj, o_proj, gate_up_proj, down_proj; else the seven). */
+export function loraModules(config: Pick<DecoderConfig, 'architecture'>): readonly LoraModule[] {
+  return loraModulesOf(config.architecture);
+}
 
 /** Graph input names: lora.{i}.{module}.A [r, in], lora.{i}.{module}.B [out, r]; one lora_scaling scalar. */
 export const loraInputName = (layer: number, module: LoraModule, part: 'A' | 'B'): string =>
@@ -28,9 +33,11 @@ export function loraFeatures(config: DecoderConfig, module: LoraModule): { in: n
     q_proj: [C, q],
     k_proj: [C, kv],
     v_proj: [C, kv],
+    qkv_proj: [C, q + 2 * kv],
     o_proj: [q, C],
     gate_proj: [C, I],
     up_proj: [C, I],
+    gate_up_proj: [C, 2 * I],
     down_proj: [I, C],
   };
   const [inF, outF] = table[module];
@@ -38,12 +45,13 @@ export function loraFeatures(config: DecoderConfig, module: LoraModule): { in: n
 }
 
 /**
- * LoRA parameters per unit of rank of each module over all layers: L * (in + out), since A [r, in] and B [out, r].
- * The training estimate multiplies by r, so it counts the very shapes the engine trains (head_dim included).
+ * LoRA parameters per unit of rank of each of the model's modules over all layers: L * (in + out), since A [r, in] and
+ * B [out, r]. The training estimate multiplies by r, so it counts the very shapes the engine trains (head_dim, fused
+ * projections included).
  */
-export function loraParametersPerRank(config: DecoderConfig): Record<LoraModule, number> {
-  const sizes = {} as Record<LoraModule, number>;
-  for (const module of LORA_MODULES) {
+export function loraParametersPerRank(config: DecoderConfig): Partial<Record<LoraModule, number>> {
+  const sizes: Partial<Record<LoraModule, number>> = {};
+  for (const module of loraModules(config)) {
     const f = loraFeatures(config, module);
     sizes[module] = config.num_hidden_layers * (f.in + f.out);
   }

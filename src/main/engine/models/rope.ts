@@ -1,24 +1,31 @@
-// RoPE inverse frequencies and cos/sin tables exactly as transformers computes them in float32
-// (modeling_rope_utils: _compute_default_rope_parameters, _compute_llama3_parameters; LlamaRotaryEmbedding.forward).
-// Each step is rounded to float32 in torch's order, so the tables match PyTorch to about one ulp.
+// RoPE inverse frequencies and cos/sin tables exactly as transformers computes them in float32 (modeling_rope_utils:
+// the default, llama3, linear and longrope parameters; LlamaRotaryEmbedding.forward). Each step is rounded to
+// float32 in torch's order, so the tables match PyTorch to about one ulp.
 import type { DecoderConfig } from './config';
 
 const f32 = Math.fround;
 
 export type RopeSettings = Pick<DecoderConfig, 'head_dim' | 'rope_theta' | 'rope_scaling'>;
 
-/** inv_freq [D/2]: 1 / theta^(2i/D), then the llama3 rescaling when rope_scaling says so. */
-export function ropeInverseFrequencies(config: RopeSettings): Float32Array {
+/**
+ * inv_freq [D/2]: 1 / theta^(2i/D), rescaled as rope_scaling says (llama3, linear), or for longrope divided by
+ * short_factor, or by long_factor when `long` (the graph picks between the two by the largest position).
+ */
+export function ropeInverseFrequencies(config: RopeSettings, long = false): Float32Array {
   const dim = config.head_dim;
   const base = f32(config.rope_theta);
+  const scaling = config.rope_scaling;
+  const ext = scaling?.rope_type === 'longrope' ? (long ? scaling.long_factor : scaling.short_factor) : null;
   const invFreq = new Float32Array(dim / 2);
   for (let i = 0; i < invFreq.length; i++) {
     // torch: 1.0 / (base ** (arange(0, dim, 2).float() / dim)); "1.0 / t" is reciprocal(t) in float32.
+    // longrope: 1.0 / (ext_factors * base ** (...)).
     const exponent = f32((2 * i) / dim);
-    invFreq[i] = f32(1 / f32(Math.pow(base, exponent)));
+    const power = f32(Math.pow(base, exponent));
+    invFreq[i] = f32(1 / (ext ? f32(f32(ext[i] ?? 1) * power) : power));
   }
-  const scaling = config.rope_scaling;
-  if (scaling === null) return invFreq;
+  if (scaling === null || scaling.rope_type === 'longrope') return invFreq;
+  if (scaling.rope_type === 'linear') return invFreq.map((v) => f32(v / f32(scaling.factor)));
 
   const factor = f32(scaling.factor);
   const low = scaling.low_freq_factor;
@@ -45,7 +52,8 @@ export function ropeInverseFrequencies(config: RopeSettings): Float32Array {
 
 /**
  * cos and sin tables [P, D/2] for positions 0..P-1 (the half-width form ONNX RotaryEmbedding takes as cos_cache and
- * sin_cache; transformers concatenates the two halves to [P, D]). attention_scaling is 1 for default and llama3 RoPE.
+ * sin_cache; transformers concatenates the two halves to [P, D]). attention_scaling is 1 except for longrope, whose
+ * attention_factor the graph multiplies in.
  */
 export function ropeCosSin(invFreq: Float32Array, positions: number): { cos: Float32Array; sin: Float32Array } {
   const half = invFreq.length;

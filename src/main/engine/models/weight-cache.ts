@@ -14,7 +14,7 @@ import type { RunnerModel } from './model-runner';
 import { QUANT_BLOCK_SIZE, quantizeMatrix, type QuantBits } from './quantize';
 import type { TensorInfo } from './safetensors';
 import { readTensorF32 } from './tensor-data';
-import { decoderTensors, type DecoderWeights } from './weights';
+import { decoderTensors, layerLinears, type DecoderWeights } from './weights';
 
 /** Bumped when the file layout or the quantization scheme changes: older caches are rebuilt. */
 const CACHE_VERSION = 1;
@@ -130,11 +130,10 @@ async function sourceStillMatches(checkpoint: CacheSource, manifest: Manifest, f
   return true;
 }
 
-/** Linear weights the format quantizes: the seven projections of every layer and the head. */
+/** Linear weights the format quantizes: the projections of every layer and the head. */
 function linearKeys(weights: DecoderWeights): Map<string, TensorInfo> {
   const keys = new Map<string, TensorInfo>();
-  for (const layer of weights.layers)
-    for (const l of [...Object.values(layer.self_attn), ...Object.values(layer.mlp)]) keys.set(l.weight.name, l.weight);
+  for (const layer of weights.layers) for (const l of layerLinears(layer)) keys.set(l.weight.name, l.weight);
   keys.set('lm_head.weight', weights.lm_head);
   return keys;
 }
@@ -267,17 +266,12 @@ function cachedModel(
     layers: w.layers.map((layer) => ({
       input_layernorm: moved(layer.input_layernorm),
       post_attention_layernorm: moved(layer.post_attention_layernorm),
-      self_attn: {
-        q_proj: linear(layer.self_attn.q_proj),
-        k_proj: linear(layer.self_attn.k_proj),
-        v_proj: linear(layer.self_attn.v_proj),
-        o_proj: linear(layer.self_attn.o_proj),
-      },
-      mlp: {
-        gate_proj: linear(layer.mlp.gate_proj),
-        up_proj: linear(layer.mlp.up_proj),
-        down_proj: linear(layer.mlp.down_proj),
-      },
+      q_norm: layer.q_norm && moved(layer.q_norm),
+      k_norm: layer.k_norm && moved(layer.k_norm),
+      pre_feedforward_layernorm: layer.pre_feedforward_layernorm && moved(layer.pre_feedforward_layernorm),
+      post_feedforward_layernorm: layer.post_feedforward_layernorm && moved(layer.post_feedforward_layernorm),
+      self_attn: mapValues(layer.self_attn, linear),
+      mlp: mapValues(layer.mlp, linear),
     })),
   };
   const linears = new Map<string, QuantizedLinearRef>(
@@ -301,4 +295,8 @@ function cachedModel(
     quantized: { linears, accuracyLevel },
     weightFormat: format,
   };
+}
+
+function mapValues<K extends string, V>(record: Partial<Record<K, V>>, f: (v: V) => V): Partial<Record<K, V>> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v as V)])) as Partial<Record<K, V>>;
 }

@@ -28,12 +28,12 @@ describe('mapDecoderWeights', () => {
     const index = await readTensorIndex(join(FIXTURES, 'tiny-llama-f32'));
     const w = mapDecoderWeights(config, index.tensors);
     expect(w.layers).toHaveLength(2);
-    expect(w.layers[1]?.self_attn.q_proj.weight.name).toBe('model.layers.1.self_attn.q_proj.weight');
-    expect(w.layers[0]?.self_attn.q_proj.weight.shape).toEqual([32, 16]); // [H*D, C]
-    expect(w.layers[0]?.self_attn.k_proj.weight.shape).toEqual([16, 16]); // [kvH*D, C]
-    expect(w.layers[0]?.self_attn.o_proj.weight.shape).toEqual([16, 32]); // [C, H*D]
-    expect(w.layers[0]?.mlp.down_proj.weight.shape).toEqual([16, 40]); // [C, I]
-    expect(w.layers[0]?.self_attn.q_proj.bias).toBeNull();
+    expect(w.layers[1]?.self_attn.q_proj?.weight.name).toBe('model.layers.1.self_attn.q_proj.weight');
+    expect(w.layers[0]?.self_attn.q_proj?.weight.shape).toEqual([32, 16]); // [H*D, C]
+    expect(w.layers[0]?.self_attn.k_proj?.weight.shape).toEqual([16, 16]); // [kvH*D, C]
+    expect(w.layers[0]?.self_attn.o_proj?.weight.shape).toEqual([16, 32]); // [C, H*D]
+    expect(w.layers[0]?.mlp.down_proj?.weight.shape).toEqual([16, 40]); // [C, I]
+    expect(w.layers[0]?.self_attn.q_proj?.bias).toBeNull();
     expect(w.tied).toBe(false);
     expect(w.lm_head.name).toBe('lm_head.weight');
     expect(w.unused).toEqual([]);
@@ -46,8 +46,8 @@ describe('mapDecoderWeights', () => {
     const w = mapDecoderWeights(config, index.tensors);
     expect(w.tied).toBe(true);
     expect(w.lm_head).toBe(w.embed_tokens);
-    expect(w.layers[0]?.self_attn.k_proj.bias?.shape).toEqual([8]); // [kvH*D]
-    expect(w.layers[0]?.self_attn.o_proj.bias).toBeNull();
+    expect(w.layers[0]?.self_attn.k_proj?.bias?.shape).toEqual([8]); // [kvH*D]
+    expect(w.layers[0]?.self_attn.o_proj?.bias).toBeNull();
     expect(decoderTensors(w)).toHaveLength(index.tensors.size);
   });
 

@@ -2,7 +2,8 @@
 // the weights for NaN/Inf off the main thread and reports the facts the Models screen and the registry keep.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decoderTensors, loadCheckpoint, type Checkpoint } from '../models';
+import type { ModelConfigFacts } from '../../../shared/contract';
+import { decoderTensors, loadCheckpoint, type Checkpoint, type DecoderConfig } from '../models';
 import { assertFinite } from '../models/finite-check';
 import { TOKENIZER_FILES } from '../models/tokenizer';
 import type { EngineMethods, ModelInspection } from '../protocol';
@@ -50,7 +51,7 @@ export async function describeCheckpoint(c: Checkpoint): Promise<ModelInspection
       head_dim: config.head_dim,
       rms_norm_eps: config.rms_norm_eps,
       rope_theta: config.rope_theta,
-      rope_scaling: config.rope_scaling,
+      rope_scaling: ropeScalingFacts(config),
       max_position_embeddings: config.max_position_embeddings,
       tie_word_embeddings: config.tie_word_embeddings,
       attention_bias: bias.q_proj || bias.k_proj || bias.v_proj || bias.o_proj,
@@ -75,4 +76,14 @@ async function sizeOf(path: string): Promise<number | null> {
   } catch {
     return null; // absent: optional files only; required ones were read by loadCheckpoint just now
   }
+}
+
+/** The scaling as the contract lists it (longrope's per-dimension factors stay in the engine). */
+function ropeScalingFacts(config: DecoderConfig): ModelConfigFacts['rope_scaling'] {
+  const s = config.rope_scaling;
+  if (s === null) return null;
+  if (s.rope_type === 'linear') return { rope_type: 'linear', factor: s.factor, original_max_position_embeddings: null };
+  if (s.rope_type === 'longrope')
+    return { rope_type: 'longrope', factor: s.factor, original_max_position_embeddings: s.original_max_position_embeddings };
+  return s;
 }

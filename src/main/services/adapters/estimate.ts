@@ -19,7 +19,7 @@ export interface PreparedFacts {
     intermediateSize: number;
     bytesOnDisk: number;
     /** The engine's LoRA shapes: per module, L * (in + out) (engine models/lora.ts loraParametersPerRank). */
-    loraParametersPerRank: Record<LoraModule, number>;
+    loraParametersPerRank: Partial<Record<LoraModule, number>>;
   };
 }
 
@@ -48,7 +48,7 @@ export function trainableParameters(spec: TrainingSpec, m: PreparedFacts['model'
   const lora =
     spec.method === 'soft-prompt'
       ? 0
-      : spec.lora.r * spec.lora.targets.reduce((s, t) => s + m.loraParametersPerRank[t], 0);
+      : spec.lora.r * spec.lora.targets.reduce((s, t) => s + (m.loraParametersPerRank[t] ?? 0), 0);
   return lora + numVirtualTokens(spec) * m.hiddenSize;
 }
 
