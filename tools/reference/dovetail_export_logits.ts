@@ -5,7 +5,7 @@
 //   node bench/run.mjs tools/reference/dovetail_export_logits.ts <export folder> <out.json> ["prompt"] [--soft-prompt]
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCheckpoint, ModelRunner, LORA_MODULES } from '../../src/main/engine/models';
+import { loadCheckpoint, ModelRunner, loraModules } from '../../src/main/engine/models';
 import { SessionCache } from '../../src/main/engine/runtime';
 import { readAdapterFolder } from '../../src/main/engine/train/adapter-folder';
 
@@ -24,7 +24,7 @@ try {
   const runner = await ModelRunner.open(
     checkpoint,
     sessions,
-    adapter.loraTargets.length > 0 ? adapter.loraTargets : LORA_MODULES,
+    adapter.loraTargets.length > 0 ? adapter.loraTargets : loraModules(checkpoint.config),
   );
   const ids = checkpoint.tokenizer.encode(prompt);
   const inputIds = { data: BigInt64Array.from(ids, BigInt), dims: [1, ids.length] as [number, number] };

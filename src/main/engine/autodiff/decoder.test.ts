@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { i64, tensor } from '../graph';
-import { declareLoraInputs, emitDecoder, emitLmHead, GraphWeights, loadCheckpoint, LORA_MODULES } from '../models';
+import { declareLoraInputs, emitDecoder, emitLmHead, GraphWeights, loadCheckpoint, SEPARATE_PROJECTIONS } from '../models';
 import { gradcheck, randomTensor, SeededRandom } from './gradcheck';
 
 const FIXTURE = join(import.meta.dirname, '..', 'models', '__fixtures__', 'tiny-llama-f32');
@@ -29,7 +29,7 @@ describe('decoder gradients', () => {
         const attentionMask = g.input('attention_mask', 'int64', ['B', 'n+T']);
         const positionIds = g.input('position_ids', 'int64', ['B', 'T']);
         const softPrompt = g.input('soft_prompt', 'float32', ['n', config.hidden_size]);
-        const lora = declareLoraInputs(g, config, LORA_MODULES);
+        const lora = declareLoraInputs(g, config, SEPARATE_PROJECTIONS);
         const weights = new GraphWeights(g);
         const out = emitDecoder(
           g,

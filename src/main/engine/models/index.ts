@@ -73,6 +73,8 @@ export {
   declareLoraInputs,
   emitLoraDelta,
   LORA_MODULES,
+  loraModules,
+  SEPARATE_PROJECTIONS,
   loraParametersPerRank,
   LORA_SCALING,
   loraFeatures,

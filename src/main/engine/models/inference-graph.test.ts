@@ -9,7 +9,7 @@ import { SessionCache } from '../runtime';
 import { loadCheckpoint } from './checkpoint';
 import { parseDecoderConfig } from './config';
 import { addedName, buildInferenceGraph, pastName, presentName } from './inference-graph';
-import { LORA_MODULES, loraFeatures, type LoraAdapter } from './lora';
+import { SEPARATE_PROJECTIONS, loraFeatures, type LoraAdapter } from './lora';
 import { ModelRunner, type RunnerModel } from './model-runner';
 import { readTensorIndex } from './safetensors';
 import { CONFIG_ZOO } from './testing/config-zoo';
@@ -181,7 +181,7 @@ describe.each(['llama', 'mistral', 'qwen2'])('hooks and KV cache (%s reference c
       scaling: 2,
       layers: Array.from({ length: config.num_hidden_layers }, () =>
         Object.fromEntries(
-          LORA_MODULES.map((m) => {
+          SEPARATE_PROJECTIONS.map((m) => {
             const f = loraFeatures(config, m);
             return [
               m,

@@ -6,7 +6,7 @@ import { BugError } from '../../../shared/errors';
 import { decomposedAttention, type AttentionBuilder } from './attention';
 import { emitDecoder, emitLmHead, type DecoderModel } from './decoder-graph';
 import { GraphWeights } from './graph-weights';
-import { declareLoraInputs, declareRowLoraInputs, LORA_MODULES, type LoraModule } from './lora';
+import { declareLoraInputs, declareRowLoraInputs, loraModules, type LoraModule } from './lora';
 
 /** Symbolic dims, named as Optimum names them (transformers.js fills "batch_size" and sets other past dims to 0). */
 export const DIMS = {
@@ -76,7 +76,7 @@ export interface InferenceGraphOptions {
  */
 export function buildInferenceGraph(model: DecoderModel, options: InferenceGraphOptions = {}): Graph {
   const { config } = model;
-  const targets = options.loraTargets ?? LORA_MODULES;
+  const targets = options.loraTargets ?? loraModules(config);
   const cached = options.kvCache !== false;
   const g = new GraphBuilder(`${config.architecture}-${cached ? 'inference' : 'full-sequence'}`);
   const B = DIMS.batch;

@@ -2,10 +2,10 @@
 // (lora_alpha / sqrt(r) with use_rslora). Rank 0 (empty A and B) turns a module's adapter off in the same session.
 import type { GraphBuilder, Value } from '../graph';
 import { tensor, type Tensor } from '../graph';
-import { LORA_MODULES, loraModulesOf, type LoraModule } from '../../../shared/lora';
+import { LORA_MODULES, loraModulesOf, SEPARATE_PROJECTIONS, type LoraModule } from '../../../shared/lora';
 import type { DecoderConfig } from './config';
 
-export { LORA_MODULES, type LoraModule };
+export { LORA_MODULES, SEPARATE_PROJECTIONS, type LoraModule };
 
 /** The projections of this model's layers (Phi-3: qkv_proj, o_proj, gate_up_proj, down_proj; else the seven). */
 export function loraModules(config: Pick<DecoderConfig, 'architecture'>): readonly LoraModule[] {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SessionCache } from '../runtime';
 import { tinyLlamaExpected, tinyLlamaModel, TINY_LORA } from '../train/testing/tiny-llama';
 import { readPeftAdapter } from '../train/peft-read';
-import { LORA_MODULES } from './lora';
+import { SEPARATE_PROJECTIONS } from './lora';
 import { ModelRunner } from './model-runner';
 
 const sessions = new SessionCache({ threads: 1 });
@@ -21,8 +21,8 @@ describe('ModelRunner base-only session', () => {
     const model = await tinyLlamaModel();
     const expected = await tinyLlamaExpected();
     const inputIds = { data: BigInt64Array.from(expected.inputIds.flat(), BigInt), dims: [2, 12] as [number, number] };
-    const runner = await ModelRunner.open(model, sessions, LORA_MODULES, { baseSession: true });
-    const hookedKey = { model: model.contentHash, kind: ModelRunner.kind(LORA_MODULES, true, runner.attention) };
+    const runner = await ModelRunner.open(model, sessions, SEPARATE_PROJECTIONS, { baseSession: true });
+    const hookedKey = { model: model.contentHash, kind: ModelRunner.kind(SEPARATE_PROJECTIONS, true, runner.attention) };
     expect(sessions.has(hookedKey)).toBe(false);
     const plain = await runner.forward({ inputIds });
     expect(maxAbsDiff(plain.data, expected.logits.data)).toBeLessThan(1e-4);

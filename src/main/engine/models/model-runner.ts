@@ -19,7 +19,7 @@ import {
   POSITION_IDS,
   SOFT_PROMPT,
 } from './inference-graph';
-import { LORA_MODULES, loraFeeds, type LoraAdapter, type LoraModule } from './lora';
+import { loraFeeds, loraModules, type LoraAdapter, type LoraModule } from './lora';
 import { KvStep } from './kv-step';
 import { RowSoftPrompts, rowLoraFeeds } from './row-specializations';
 
@@ -101,7 +101,7 @@ export class ModelRunner {
   static async open(
     model: RunnerModel,
     sessions: SessionCache,
-    loraTargets: readonly LoraModule[] = LORA_MODULES,
+    loraTargets: readonly LoraModule[] = loraModules(model.config),
     options: RunnerOptions = {},
   ): Promise<ModelRunner> {
     const attention = options.attention ?? DEFAULT_ATTENTION;

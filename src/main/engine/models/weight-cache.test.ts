@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCache } from '../runtime';
 import { tensor } from '../graph';
 import { parseDecoderConfig } from './config';
-import { LORA_MODULES, loraFeatures, type LoraAdapter } from './lora';
+import { SEPARATE_PROJECTIONS, loraFeatures, type LoraAdapter } from './lora';
 import { ModelRunner, type RunnerModel } from './model-runner';
 import { dequantizeMatrix } from './quantize';
 import { readTensorIndex } from './safetensors';
@@ -85,7 +85,7 @@ function randomAdapter(model: RunnerModel, rank: number): LoraAdapter {
     scaling: 2,
     layers: Array.from({ length: model.config.num_hidden_layers }, () =>
       Object.fromEntries(
-        LORA_MODULES.map((m) => {
+        SEPARATE_PROJECTIONS.map((m) => {
           const f = loraFeatures(model.config, m);
           return [
             m,

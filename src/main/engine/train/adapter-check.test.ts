@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../shared/errors';
 import { tensor } from '../graph';
-import { LORA_MODULES, ModelRunner, type LoraAdapter } from '../models';
+import { SEPARATE_PROJECTIONS, ModelRunner, type LoraAdapter } from '../models';
 import { SessionCache } from '../runtime';
 import { assertAdapterActive, defaultCanaries, measureAdapterEffect } from './adapter-check';
 import { readPeftAdapter, type PeftLora, type PeftPromptTuning } from './peft-read';
@@ -16,7 +16,7 @@ let runner: ModelRunner;
 let lora: PeftLora;
 beforeAll(async () => {
   const model = await tinyLlamaModel();
-  runner = await ModelRunner.open(model, sessions, LORA_MODULES);
+  runner = await ModelRunner.open(model, sessions, SEPARATE_PROJECTIONS);
   lora = (await readPeftAdapter(TINY_LORA, model.config)) as PeftLora;
 });
 

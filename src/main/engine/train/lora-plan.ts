@@ -2,7 +2,7 @@
 // (tuners_utils check_target_module_exists, get_pattern_key) applied to the module names of a Llama-family model.
 import { basename } from 'node:path';
 import { UserError } from '../../../shared/errors';
-import { DEFAULT_TARGET_MODULES, LORA_MODULES, type LoraModule } from '../../../shared/lora';
+import { defaultTargetModules, loraModulesOf, type LoraModule } from '../../../shared/lora';
 import { loraScaling, type DecoderConfig } from '../models';
 import type { LoraConfigJson } from './peft-config';
 import { modelModuleNames, parseModulePath } from './peft-names';
@@ -71,9 +71,10 @@ export function resolveLoraPlan(lora: LoraConfigJson, model: DecoderConfig, path
   const fail = (field: string, message: string, hint: string, code = 'adapter-config'): never => {
     throw new UserError(`${basename(path)}: ${field}: ${message}`, { where: `${path}: ${field}`, hint, code });
   };
-  const spec = lora.target_modules ?? DEFAULT_TARGET_MODULES;
+  const modules = loraModulesOf(model.architecture);
+  const spec = lora.target_modules ?? defaultTargetModules(model.architecture);
   const allLinear = spec === 'all-linear' || (Array.isArray(spec) && spec.length === 1 && spec[0] === 'all-linear');
-  const targets = allLinear ? LORA_MODULES : spec;
+  const targets = allLinear ? modules : spec;
   if (typeof targets === 'string' && lora.layers_to_transform != null) {
     fail(
       'layers_to_transform',
@@ -102,7 +103,7 @@ export function resolveLoraPlan(lora: LoraConfigJson, model: DecoderConfig, path
       if (!names.some((n) => n === t || n.endsWith(`.${t}`))) {
         fail(
           'target_modules',
-          `"${t}" matches no module of this ${model.architecture} (its projections are ${LORA_MODULES.join(', ')})`,
+          `"${t}" matches no module of this ${model.architecture} (its projections are ${modules.join(', ')})`,
           'The adapter was trained for another architecture; use an adapter made for this base model.',
         );
       }
@@ -128,7 +129,7 @@ export function resolveLoraPlan(lora: LoraConfigJson, model: DecoderConfig, path
     if (at === null) {
       fail(
         'target_modules',
-        `selects "${name}", which Dovetail cannot adapt (LoRA runs on the projections ${LORA_MODULES.join(', ')})`,
+        `selects "${name}", which Dovetail cannot adapt (LoRA runs on the projections ${modules.join(', ')})`,
         'Retrain targeting only the attention and MLP projections (LoRA on embeddings or lm_head is not supported).',
         'adapter-unsupported',
       );
@@ -152,7 +153,7 @@ export function resolveLoraPlan(lora: LoraConfigJson, model: DecoderConfig, path
   }
   return {
     layers,
-    targets: LORA_MODULES.filter((m) => used.has(m)),
+    targets: modules.filter((m) => used.has(m)),
     scaling: loraScaling(lora.r, lora.lora_alpha, lora.use_rslora),
   };
 }

@@ -1,8 +1,8 @@
 // PEFT's on-disk names: the adapter folder's files, the tensor keys of adapter_model.safetensors and the module names
-// of a Llama-family LlamaForCausalLM that target_modules are resolved against (PEFT's utils/save_and_load.py and its
+// of a supported *ForCausalLM that target_modules are resolved against (PEFT's utils/save_and_load.py and its
 // developer guide checkpoint.md).
 import type { DecoderConfig } from '../models';
-import { LORA_MLP_MODULES as MLP_MODULES, LORA_MODULES, type LoraModule } from '../../../shared/lora';
+import { LORA_MLP_MODULES as MLP_MODULES, LORA_MODULES, loraModulesOf, type LoraModule } from '../../../shared/lora';
 
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
 export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors';
@@ -65,18 +65,22 @@ export function parseLoraKey(key: string): ParsedKey {
 }
 
 /**
- * The module names PEFT matches target_modules against (named_modules() of LlamaForCausalLM, Qwen2ForCausalLM,
- * MistralForCausalLM), containers included so a regex that hits one is reported rather than ignored.
+ * The module names PEFT matches target_modules against (named_modules() of the architecture's *ForCausalLM), containers
+ * and norms included so a regex that hits one is reported rather than ignored.
  */
 export function modelModuleNames(config: DecoderConfig): string[] {
   const names = ['model', 'model.embed_tokens', 'model.layers'];
+  const projections = loraModulesOf(config.architecture);
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const layer = `model.layers.${i}`;
     names.push(layer, `${layer}.self_attn`);
-    for (const m of ['q_proj', 'k_proj', 'v_proj', 'o_proj'] as const) names.push(modulePath(i, m));
+    for (const m of projections.filter((p) => !MLP_MODULES.includes(p))) names.push(modulePath(i, m));
+    if (config.qk_norm) names.push(`${layer}.self_attn.q_norm`, `${layer}.self_attn.k_norm`);
     names.push(`${layer}.mlp`);
-    for (const m of MLP_MODULES) names.push(modulePath(i, m));
+    for (const m of projections.filter((p) => MLP_MODULES.includes(p))) names.push(modulePath(i, m));
     names.push(`${layer}.mlp.act_fn`, `${layer}.input_layernorm`, `${layer}.post_attention_layernorm`);
+    if (config.sandwich_norms)
+      names.push(`${layer}.pre_feedforward_layernorm`, `${layer}.post_feedforward_layernorm`);
   }
   names.push('model.norm', 'model.rotary_emb', 'lm_head');
   return names;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Int64Tensor } from '../generate';
-import { loadCheckpoint, LORA_MODULES, ModelRunner, readSafetensorsHeader, readTensorF32 } from '../models';
+import { loadCheckpoint, SEPARATE_PROJECTIONS, ModelRunner, readSafetensorsHeader, readTensorF32 } from '../models';
 import { SessionCache } from '../runtime';
 import { readAdapterFolder } from './adapter-folder';
 import { readPeftAdapter, type PeftLora, type PeftPromptTuning } from './peft-read';
@@ -33,7 +33,7 @@ describe('PEFT parity on the tiny Llama', () => {
 
   beforeAll(async () => {
     const model = await tinyLlamaModel();
-    runner = await ModelRunner.open(model, sessions, LORA_MODULES);
+    runner = await ModelRunner.open(model, sessions, SEPARATE_PROJECTIONS);
     expected = await tinyLlamaExpected();
     inputIds = { data: BigInt64Array.from(expected.inputIds.flat(), BigInt), dims: [2, 12] };
   });
@@ -47,7 +47,7 @@ describe('PEFT parity on the tiny Llama', () => {
     const lora = await readPeftAdapter(TINY_LORA, runner.model.config);
     expect(lora.kind).toBe('lora');
     if (lora.kind !== 'lora') return;
-    expect(lora.plan.targets).toEqual([...LORA_MODULES]);
+    expect(lora.plan.targets).toEqual([...SEPARATE_PROJECTIONS]);
     expect(lora.adapter.scaling).toBe(2); // lora_alpha 8 / r 4
     const logits = await runner.forward({ inputIds }, { adapter: lora.adapter });
     const error = maxAbsDiff(logits.data, expected.lora_logits.data);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../shared/errors';
-import { LORA_MODULES, loraFeatures, type DecoderConfig, type LoraModule } from '../models';
+import { SEPARATE_PROJECTIONS, loraFeatures, type DecoderConfig, type LoraModule } from '../models';
 import { readPeftAdapter, type PeftLora } from './peft-read';
 import { loraKey } from './peft-names';
 import { encodeSafetensors, type TensorToWrite } from './safetensors-write';
@@ -126,7 +126,7 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
   });
 
   it('a wrong shape names the key and the expected shape', async () => {
-    const tensors = loraTensors([0, 1], LORA_MODULES);
+    const tensors = loraTensors([0, 1], SEPARATE_PROJECTIONS);
     const q = tensors.findIndex((t) => t.name === loraKey(1, 'q_proj', 'A'));
     tensors[q] = { name: loraKey(1, 'q_proj', 'A'), shape: [4, 32], data: new Float32Array(128) };
     const folder = await withWeights(() => {}, tensors);
@@ -145,7 +145,7 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
     expect(onlyQ.message).toMatch(
       /^adapter_model\.safetensors: base_model\.model\.(model\.layers\.\d\.\w+\.\w+)\.lora_[AB]\.weight: adapter_config\.json does not target \1$/,
     );
-    const missing = await failure(await withWeights(() => {}, loraTensors([0], LORA_MODULES)));
+    const missing = await failure(await withWeights(() => {}, loraTensors([0], SEPARATE_PROJECTIONS)));
     expect(missing.message).toMatch(
       /model\.layers\.1\.self_attn\.q_proj\.lora_A\.weight: is missing, but adapter_config\.json targets this module/,
     );
@@ -154,7 +154,7 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
       shape: [1],
       data: new Float32Array(1),
     };
-    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], LORA_MODULES), extra]))).message).toMatch(
+    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], SEPARATE_PROJECTIONS), extra]))).message).toMatch(
       /c_fc\.lora_A\.weight: is not a LoRA key/,
     );
     const dora = {
@@ -162,10 +162,10 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
       shape: [64],
       data: new Float32Array(64),
     };
-    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], LORA_MODULES), dora]))).code).toBe(
+    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], SEPARATE_PROJECTIONS), dora]))).code).toBe(
       'adapter-unsupported',
     );
-    const deep = await failure(await withWeights(() => {}, loraTensors([0, 1, 2], LORA_MODULES)));
+    const deep = await failure(await withWeights(() => {}, loraTensors([0, 1, 2], SEPARATE_PROJECTIONS)));
     expect(deep.message).toMatch(/layers\.2\..*layer 2 does not exist; the model has 2 layers/);
   });
 
@@ -208,7 +208,7 @@ describe('readPeftAdapter: PEFT target and pattern rules', () => {
     );
     expect(regex.plan.targets).toEqual(['q_proj', 'v_proj']);
     const all = await lora(await variant(TINY_LORA, (j) => (j.target_modules = 'all-linear')));
-    expect(all.plan.targets).toEqual([...LORA_MODULES]);
+    expect(all.plan.targets).toEqual([...SEPARATE_PROJECTIONS]);
     const byDefault = await lora(
       await withWeights((j) => (j.target_modules = null), loraTensors([0, 1], ['q_proj', 'v_proj'])),
     );
@@ -216,7 +216,7 @@ describe('readPeftAdapter: PEFT target and pattern rules', () => {
     const excluded = await lora(
       await withWeights(
         (j) => (j.exclude_modules = ['model.layers.0.self_attn.q_proj']),
-        loraTensors([0, 1], LORA_MODULES).filter((t) => !t.name.includes('layers.0.self_attn.q_proj')),
+        loraTensors([0, 1], SEPARATE_PROJECTIONS).filter((t) => !t.name.includes('layers.0.self_attn.q_proj')),
       ),
     );
     expect(excluded.plan.layers[0]?.q_proj).toBeUndefined();
@@ -227,24 +227,24 @@ describe('readPeftAdapter: PEFT target and pattern rules', () => {
     const one = await lora(
       await withWeights(
         (j) => ((j.layers_to_transform = [1]), (j.layers_pattern = 'layers')),
-        loraTensors([1], LORA_MODULES),
+        loraTensors([1], SEPARATE_PROJECTIONS),
       ),
     );
     expect(Object.keys(one.adapter.layers[0] ?? {})).toEqual([]);
     expect(Object.keys(one.adapter.layers[1] ?? {})).toHaveLength(7);
     const wrong = await failure(
-      await withWeights((j) => (j.layers_to_transform = 1), loraTensors([0, 1], LORA_MODULES)),
+      await withWeights((j) => (j.layers_to_transform = 1), loraTensors([0, 1], SEPARATE_PROJECTIONS)),
     );
     expect(wrong.message).toMatch(/layers\.0\..*does not target/);
     const none = await failure(
       await withWeights(
         (j) => ((j.layers_to_transform = [0]), (j.layers_pattern = 'h')),
-        loraTensors([0], LORA_MODULES),
+        loraTensors([0], SEPARATE_PROJECTIONS),
       ),
     );
     expect(none.message).toMatch(/target_modules: selects no module of this model/);
     const beyond = await failure(
-      await withWeights((j) => (j.layers_to_transform = [1, 2, 9]), loraTensors([1], LORA_MODULES)),
+      await withWeights((j) => (j.layers_to_transform = [1, 2, 9]), loraTensors([1], SEPARATE_PROJECTIONS)),
     );
     expect(beyond.message).toBe(
       `adapter_config.json: layers_to_transform: names layers 2, 9, but this LlamaForCausalLM has ${config.num_hidden_layers} layers (0 to 1)`,
@@ -256,7 +256,7 @@ describe('readPeftAdapter: PEFT target and pattern rules', () => {
     const rank = (m: LoraModule): number => (m === 'v_proj' ? 2 : 4);
     const folder = await withWeights(
       (j) => ((j.rank_pattern = { v_proj: 2 }), (j.alpha_pattern = { 'layers\\.1\\.self_attn\\.q_proj': 16 })),
-      loraTensors([0, 1], LORA_MODULES, rank),
+      loraTensors([0, 1], SEPARATE_PROJECTIONS, rank),
     );
     const a = await lora(folder);
     expect(a.plan.layers[0]?.v_proj).toEqual({ r: 2, lora_alpha: 8, scaling: 4 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserError } from '../../../shared/errors';
 import { tensor } from '../graph';
-import { f16BitsToNumber, LORA_MODULES, readSafetensorsHeader, type DecoderConfig } from '../models';
+import { f16BitsToNumber, SEPARATE_PROJECTIONS, readSafetensorsHeader, type DecoderConfig } from '../models';
 import { readAdapterFolder } from './adapter-folder';
 import { writeFolderAtomically } from './atomic-folder';
 import type { LineageInput } from './lineage';
@@ -53,7 +53,7 @@ beforeAll(async () => {
   config = (await tinyLlamaModel()).config;
   peftLora = (await readPeftAdapter(TINY_LORA, config)) as PeftLora;
   peftSoft = (await readPeftAdapter(TINY_SOFT_PROMPT, config)) as PeftPromptTuning;
-  lora = { r: 4, lora_alpha: 8, target_modules: LORA_MODULES, layers: peftLora.weights };
+  lora = { r: 4, lora_alpha: 8, target_modules: SEPARATE_PROJECTIONS, layers: peftLora.weights };
   soft = { embeddings: peftSoft.softPrompt };
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -117,9 +117,9 @@ describe('write -> read round trip', () => {
     ]);
     const back = await readAdapterFolder(folder, config, { baseContentHash: HASH });
     expect(back.lineage).toEqual(written);
-    expect(back.loraTargets).toEqual([...LORA_MODULES]);
+    expect(back.loraTargets).toEqual([...SEPARATE_PROJECTIONS]);
     for (let i = 0; i < config.num_hidden_layers; i++) {
-      for (const m of LORA_MODULES) {
+      for (const m of SEPARATE_PROJECTIONS) {
         expect(back.lora?.weights[i]?.[m]?.A).toEqual(lora.layers[i]?.[m]?.A);
         expect(back.lora?.weights[i]?.[m]?.B).toEqual(lora.layers[i]?.[m]?.B);
       }

@@ -2,7 +2,7 @@
 // PEFT's save_pretrained writes it, adapter_model.safetensors with PEFT's keys) plus dovetail_adapter.json, atomically.
 import { BugError, UserError } from '../../../shared/errors';
 import type { Tensor } from '../graph';
-import { LORA_MODULES, loraFeatures, type DecoderConfig, type LoraModule, type LoraWeights } from '../models';
+import { loraFeatures, loraModules, type DecoderConfig, type LoraModule, type LoraWeights } from '../models';
 import { writeFolderAtomically, type FileToWrite } from './atomic-folder';
 import { lineageJson, type Lineage, type LineageInput } from './lineage';
 import {
@@ -85,10 +85,11 @@ export function encodePeftLora(
   options: PeftWriteOptions,
 ): { config: Uint8Array; weights: Uint8Array } {
   const { model } = options;
-  const targets = LORA_MODULES.filter((m) => lora.target_modules.includes(m));
+  const modules = loraModules(model);
+  const targets = modules.filter((m) => lora.target_modules.includes(m));
   if (targets.length === 0 || targets.length !== new Set(lora.target_modules).size)
     throw new BugError(
-      `LoRA target_modules [${lora.target_modules.join(', ')}] must be a non-empty subset of ${LORA_MODULES.join(', ')}`,
+      `LoRA target_modules [${lora.target_modules.join(', ')}] must be a non-empty subset of ${modules.join(', ')}`,
     );
   if (lora.layers.length !== model.num_hidden_layers)
     throw new BugError(`LoRA has ${lora.layers.length} layers, the model ${model.num_hidden_layers}`);

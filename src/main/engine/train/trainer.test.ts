@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../shared/errors';
-import { loadCheckpoint, LORA_MODULES, loraScaling, type Checkpoint, type LoraModule } from '../models';
+import { loadCheckpoint, SEPARATE_PROJECTIONS, loraScaling, type Checkpoint, type LoraModule } from '../models';
 import { ADAMW_DEFAULTS } from './adamw';
 import { collate, IGNORE_INDEX, type TokenizedRow } from './collate';
 import { initLora, initSoftPrompt } from './init';
@@ -126,7 +126,7 @@ describe('trainer', () => {
   it('a rank-4 LoRA on every module memorises 4 rows in 30 steps (loss falls by a large factor)', async () => {
     const model = await loadCheckpoint(MEMORISE);
     const all = await SessionBackend.create(model, {
-      spec: { loraTargets: LORA_MODULES, softPrompt: false },
+      spec: { loraTargets: SEPARATE_PROJECTIONS, softPrompt: false },
       loraScaling: loraScaling(4, 8),
       threads: 1,
       folder: model.folder,
@@ -135,7 +135,7 @@ describe('trainer', () => {
       const progress: number[] = [];
       const result = await train(
         all,
-        initLora(model, { r: 4, targets: LORA_MODULES }, 1),
+        initLora(model, { r: 4, targets: SEPARATE_PROJECTIONS }, 1),
         ROWS,
         ROWS,
         options({ epochs: 30, batchSize: 4, lr: 3e-2, warmupSteps: 3, evalEvery: 10 }),

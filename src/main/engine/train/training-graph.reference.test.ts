@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  LORA_MODULES,
+  SEPARATE_PROJECTIONS,
   loadCheckpoint,
   loraInputName,
   readSafetensorsHeader,
@@ -43,7 +43,7 @@ function peftNames(checkpoint: Checkpoint, lora: boolean, soft: boolean): Map<st
   if (soft) names.set(TRAIN_NAMES.softPrompt, PROMPT_EMBEDDINGS);
   if (lora) {
     for (let i = 0; i < checkpoint.config.num_hidden_layers; i++) {
-      for (const m of LORA_MODULES)
+      for (const m of SEPARATE_PROJECTIONS)
         for (const part of ['A', 'B'] as const) names.set(loraInputName(i, m, part), loraKey(i, m, part));
     }
   }
@@ -87,7 +87,7 @@ describe('training graph vs PyTorch', () => {
   for (const c of expected.cases) {
     it(`${c.name}: loss and gradients within 1e-4 relative`, async () => {
       const names = peftNames(checkpoint, c.lora, c.soft_prompt);
-      const spec = { loraTargets: c.lora ? LORA_MODULES : [], softPrompt: c.soft_prompt };
+      const spec = { loraTargets: c.lora ? SEPARATE_PROJECTIONS : [], softPrompt: c.soft_prompt };
       const backend = await SessionBackend.create(checkpoint, {
         spec,
         loraScaling: expected.lora_scaling,
@@ -117,7 +117,7 @@ describe('training graph vs PyTorch', () => {
   it('5 AdamW steps on LoRA + soft prompt give torch.optim.AdamW parameters within 1e-4', async () => {
     const names = peftNames(checkpoint, true, true);
     const backend = await SessionBackend.create(checkpoint, {
-      spec: { loraTargets: LORA_MODULES, softPrompt: true },
+      spec: { loraTargets: SEPARATE_PROJECTIONS, softPrompt: true },
       loraScaling: expected.lora_scaling,
       threads: 1,
       folder: checkpoint.folder,

@@ -8,7 +8,7 @@ import {
   declareLoraInputs,
   emitDecoder,
   GraphWeights,
-  LORA_MODULES,
+  loraModules,
   type DecoderModel,
   type LoraModule,
 } from '../models';
@@ -78,9 +78,9 @@ export function emitTrainingLoss(
 ): { loss: Value; params: Value[] } {
   if (spec.loraTargets.length === 0 && !spec.softPrompt)
     throw new BugError('training graph: nothing to train (no LoRA targets, no soft prompt)');
-  const unknown = spec.loraTargets.find((m) => !LORA_MODULES.includes(m));
-  if (unknown) throw new BugError(`training graph: ${unknown} is not a LoRA target module`);
   const { config } = model;
+  const unknown = spec.loraTargets.find((m) => !loraModules(config).includes(m));
+  if (unknown) throw new BugError(`training graph: ${unknown} is not a projection of this ${config.architecture}`);
   const inputIds = g.input(TRAIN_NAMES.inputIds, 'int64', ['B', 'T']);
   const attentionMask = g.input(TRAIN_NAMES.attentionMask, 'int64', ['B', spec.softPrompt ? 'n+T' : 'T']);
   const positionIds = g.input(TRAIN_NAMES.positionIds, 'int64', ['B', 'T']);

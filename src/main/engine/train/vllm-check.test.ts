@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LORA_MODULES, readSafetensorsHeader } from '../models';
+import { SEPARATE_PROJECTIONS, readSafetensorsHeader } from '../models';
 import { readPeftAdapter, type PeftLora } from './peft-read';
 import { writeAdapterFolder } from './peft-write';
 import { TINY_LORA, TINY_SOFT_PROMPT, tinyLlamaModel } from './testing/tiny-llama';
@@ -47,7 +47,7 @@ describe('checkVllmCompatibility', () => {
     } as const;
     await writeAdapterFolder(
       folder,
-      { lora: { r: 4, lora_alpha: 8, target_modules: LORA_MODULES, layers: peft.weights }, lineage },
+      { lora: { r: 4, lora_alpha: 8, target_modules: SEPARATE_PROJECTIONS, layers: peft.weights }, lineage },
       { model: config, dtype: 'F16' },
     );
     expect(await checkVllmFolder(folder)).toEqual({ compatible: true, problems: [] });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 import type { SaveAdapterParams } from '../adapter-protocol';
-import { loadCheckpoint, LORA_MODULES, loraParametersPerRank, ModelRunner, type Checkpoint } from '../models';
+import { loadCheckpoint, loraModules, loraParametersPerRank, ModelRunner, type Checkpoint } from '../models';
 import type { EngineMethods } from '../protocol';
 import { SessionCache } from '../runtime';
 import { checkVllmFolder, measureAdapterEffect, readAdapterFolder } from '../train';
@@ -68,7 +68,7 @@ export const adapterHandlers: Pick<
       const runner = await ModelRunner.open(
         c,
         sessions,
-        folder.loraTargets.length > 0 ? folder.loraTargets : LORA_MODULES,
+        folder.loraTargets.length > 0 ? folder.loraTargets : loraModules(c.config),
       );
       const check = await measureAdapterEffect(runner, folder.specialization);
       const vllm = await checkVllmFolder(folder.folder);

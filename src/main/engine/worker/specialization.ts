@@ -4,6 +4,7 @@ import { UserError } from '../../../shared/errors';
 import { tensor, type Tensor } from '../graph';
 import {
   LORA_MODULES,
+  loraModules,
   loraFeatures,
   type DecoderConfig,
   type LoraAdapter,
@@ -31,7 +32,9 @@ function toAdapter(config: DecoderConfig, adapter: AdapterTensors): LoraAdapter 
   }
   const layers = adapter.layers.map((layer, i) => {
     const out: Partial<Record<LoraModule, LoraWeights>> = {};
-    for (const module of LORA_MODULES) {
+    const extra = LORA_MODULES.find((m) => layer[m] && !loraModules(config).includes(m));
+    if (extra) throw shapeError(`${extra} is not a projection of this ${config.architecture}.`, `adapter: layer ${i}`);
+    for (const module of loraModules(config)) {
       const pair = layer[module];
       if (!pair) continue;
       const f = loraFeatures(config, module);

@@ -2,7 +2,7 @@
 // attention width (heads x head_dim) differs from hidden_size.
 import { describe, expect, it } from 'vitest';
 import { TrainingSpec } from '../../../shared/contract/adapters';
-import { LORA_MODULES } from '../../../shared/lora';
+import { SEPARATE_PROJECTIONS } from '../../../shared/lora';
 import { loraParametersPerRank, parseDecoderConfig, type DecoderModel } from '../../engine/models';
 import { initLora } from '../../engine/train/init';
 import { calibratedSeconds, calibrationOf, trainableParameters, type PreparedFacts } from './estimate';
@@ -31,7 +31,7 @@ function facts(): PreparedFacts['model'] {
   };
 }
 
-function spec(method: 'lora' | 'both', r: number, targets: (typeof LORA_MODULES)[number][]): TrainingSpec {
+function spec(method: 'lora' | 'both', r: number, targets: (typeof SEPARATE_PROJECTIONS)[number][]): TrainingSpec {
   return TrainingSpec.parse({
     modelId: 'm',
     data: { kind: 'bundled', dataset: 'support-triage' },
@@ -46,7 +46,7 @@ describe('trainableParameters', () => {
   it('counts q_proj and o_proj at heads x head_dim, k/v at kv heads x head_dim (HF LlamaAttention shapes)', () => {
     // q: 64 -> 128, k/v: 64 -> 64, o: 128 -> 64, gate/up: 64 -> 96, down: 96 -> 64; per layer, A [r, in] + B [out, r].
     const perLayer = 64 + 128 + (64 + 64) + (64 + 64) + (128 + 64) + (64 + 96) + (64 + 96) + (96 + 64);
-    expect(trainableParameters(spec('lora', 4, [...LORA_MODULES]), facts())).toBe(2 * 4 * perLayer);
+    expect(trainableParameters(spec('lora', 4, [...SEPARATE_PROJECTIONS]), facts())).toBe(2 * 4 * perLayer);
   });
 
   it('equals the element count of the parameters the engine initialises, soft prompt included', () => {

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tensor, type Tensor } from '../../graph';
 import type { DecoderConfig } from '../config';
-import { LORA_MODULES, type LoraAdapter, type LoraWeights } from '../lora';
+import { LORA_MLP_MODULES } from '../../../../shared/lora';
+import { loraModules, type LoraAdapter, type LoraModule, type LoraWeights } from '../lora';
 import { readSafetensorsHeader, type TensorInfo } from '../safetensors';
 import { readTensorF32 } from '../tensor-data';
 
@@ -55,9 +56,9 @@ export async function readLoraAdapter(folder: string, config: DecoderConfig, sca
   const tensors = await tensorsOf(join(folder, 'lora', 'adapter_model.safetensors'));
   const layers: LoraAdapter['layers'] = [];
   for (let i = 0; i < config.num_hidden_layers; i++) {
-    const layer: Partial<Record<(typeof LORA_MODULES)[number], LoraWeights>> = {};
-    for (const module of LORA_MODULES) {
-      const block = ['gate_proj', 'up_proj', 'down_proj'].includes(module) ? 'mlp' : 'self_attn';
+    const layer: Partial<Record<LoraModule, LoraWeights>> = {};
+    for (const module of loraModules(config)) {
+      const block = LORA_MLP_MODULES.includes(module) ? 'mlp' : 'self_attn';
       const prefix = `base_model.model.model.layers.${i}.${block}.${module}`;
       const a = tensors.get(`${prefix}.lora_A.weight`);
       const b = tensors.get(`${prefix}.lora_B.weight`);
