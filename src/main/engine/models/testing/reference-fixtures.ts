@@ -1,5 +1,7 @@
-// Test helper: the committed PyTorch reference fixtures (tools/reference/make_reference.py) as engine values:
+// Test helper: the committed PyTorch reference fixtures (tools/reference/make_reference.py, make_arch_reference.py) as
+// engine values:
 // checkpoints, their PEFT LoRA adapter and soft prompt, and the expected logits and greedy tokens per case.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tensor, type Tensor } from '../../graph';
@@ -10,7 +12,17 @@ import { readSafetensorsHeader, type TensorInfo } from '../safetensors';
 import { readTensorF32 } from '../tensor-data';
 
 export const REFERENCE_ROOT = join(import.meta.dirname, '..', '__fixtures__', 'reference');
-export const REFERENCE_MODELS = ['llama', 'qwen2', 'mistral', 'qwen2-bf16'] as const;
+/** The Llama family (make_reference.py). */
+export const LLAMA_FAMILY_REFERENCES = ['llama', 'qwen2', 'mistral', 'qwen2-bf16'] as const;
+/** The architectures added beside it (make_arch_reference.py). */
+export const ARCH_REFERENCES = ['qwen3', 'phi3', 'gemma2', 'gemma3'] as const;
+export const REFERENCE_MODELS = [...LLAMA_FAMILY_REFERENCES, ...ARCH_REFERENCES] as const;
+
+/** The case names of a reference folder, read at collection time so each case is its own test. */
+export function referenceCaseNames(folder: string): string[] {
+  const json = JSON.parse(readFileSync(join(folder, 'expected.json'), 'utf8')) as { cases: { name: string }[] };
+  return json.cases.map((c) => c.name);
+}
 
 export interface ReferenceCase {
   name: string; // "b3-lora-soft"
