@@ -1,4 +1,7 @@
-// config.json parsing for the three architectures, with configs shaped like the real Hugging Face ones.
+// config.json parsing for every architecture, with configs shaped like the real Hugging Face ones and the real
+// config.json files of Qwen3, Phi-3.5, Gemma 2 and Gemma 3 (__fixtures__/configs).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../shared/errors';
 import { parseDecoderConfig } from './config';
@@ -234,23 +237,173 @@ describe('parseDecoderConfig', () => {
   });
 });
 
+const realConfig = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__', 'configs', `${name}.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+
+describe('real configs of the families added beside the Llama family', () => {
+  it('Qwen/Qwen3-0.6B: q/k norms, head_dim 128 given (H*D = 2048 != C = 1024), tied, no bias, no window', () => {
+    const c = parseDecoderConfig(realConfig('Qwen3-0.6B'));
+    expect(c).toMatchObject({
+      architecture: 'Qwen3ForCausalLM',
+      head_dim: 128,
+      num_attention_heads: 16,
+      num_key_value_heads: 8,
+      qk_norm: true,
+      fused_projections: false,
+      norm_weight_offset: 0,
+      sandwich_norms: false,
+      tie_word_embeddings: true,
+      rope_theta: 1000000,
+      rope_scaling: null,
+      sliding_window: null,
+      query_pre_attn_scalar: 128,
+      attn_logit_softcapping: null,
+      final_logit_softcapping: null,
+      hidden_act: 'silu',
+      max_position_embeddings: 40960,
+    });
+    expect(c.attention_bias).toEqual({ q_proj: false, k_proj: false, v_proj: false, o_proj: false });
+    expect(c.layer_types.every((t) => t === 'full_attention')).toBe(true);
+  });
+
+  it('microsoft/Phi-3.5-mini-instruct: fused projections, longrope from 4,096 to 131,072, window over every layer', () => {
+    const c = parseDecoderConfig(realConfig('Phi-3.5-mini-instruct'));
+    expect(c).toMatchObject({
+      architecture: 'Phi3ForCausalLM',
+      head_dim: 96,
+      fused_projections: true,
+      qk_norm: false,
+      rms_norm_eps: 1e-5,
+      sliding_window: 262144,
+      tie_word_embeddings: false,
+      pad_token_id: 32000,
+    });
+    expect(c.layer_types.every((t) => t === 'sliding_attention')).toBe(true);
+    const s = c.rope_scaling;
+    if (s?.rope_type !== 'longrope') throw new Error('expected longrope');
+    expect(s.short_factor).toHaveLength(48);
+    expect(s.long_factor[47]).toBeCloseTo(64.84, 2);
+    expect(s.original_max_position_embeddings).toBe(4096);
+    expect(s.factor).toBe(32);
+    // transformers: sqrt(1 + ln(32) / ln(4096))
+    expect(s.attention_factor).toBeCloseTo(Math.sqrt(1 + Math.log(32) / Math.log(4096)), 12);
+  });
+
+  it('google/gemma-2-2b-it: GeGLU, sandwich norms, soft-capping 50 / 30, alternating windows of 4,096', () => {
+    const c = parseDecoderConfig(realConfig('gemma-2-2b-it'));
+    expect(c).toMatchObject({
+      architecture: 'Gemma2ForCausalLM',
+      hidden_act: 'gelu_pytorch_tanh',
+      head_dim: 256,
+      norm_weight_offset: 1,
+      sandwich_norms: true,
+      qk_norm: false,
+      embedding_multiplier: Math.fround(Math.sqrt(2304)),
+      query_pre_attn_scalar: 256,
+      attn_logit_softcapping: 50,
+      final_logit_softcapping: 30,
+      sliding_window: 4096,
+      tie_word_embeddings: true,
+      eos_token_id: [1, 107],
+      rope_theta: 10000,
+      sliding_rope: null, // one RoPE for every layer
+    });
+    expect(c.layer_types.slice(0, 4)).toEqual([
+      'sliding_attention',
+      'full_attention',
+      'sliding_attention',
+      'full_attention',
+    ]);
+  });
+
+  it('google/gemma-3-1b-it: q/k norms, local base 10,000 and global 1e6, every 6th layer global', () => {
+    const c = parseDecoderConfig(realConfig('gemma-3-1b-it'));
+    expect(c).toMatchObject({
+      architecture: 'Gemma3ForCausalLM',
+      model_type: 'gemma3_text',
+      qk_norm: true,
+      sandwich_norms: true,
+      norm_weight_offset: 1,
+      rope_theta: 1000000,
+      rope_scaling: null,
+      sliding_rope: { rope_theta: 10000, rope_scaling: null },
+      sliding_window: 512,
+      attn_logit_softcapping: null,
+      final_logit_softcapping: null,
+      query_pre_attn_scalar: 256,
+      embedding_multiplier: Math.fround(Math.sqrt(1152)),
+    });
+    expect(c.layer_types.map((t, i) => (t === 'full_attention' ? i : -1)).filter((i) => i >= 0)).toEqual([
+      5, 11, 17, 23,
+    ]);
+  });
+
+  it('reads Gemma 3 written by transformers 5 (rope_parameters per layer type) and 4B-style linear scaling', () => {
+    const { rope_theta: _t, rope_local_base_freq: _l, rope_scaling: _s, ...rest } = realConfig('gemma-3-1b-it');
+    const c = parseDecoderConfig({
+      ...rest,
+      rope_parameters: {
+        full_attention: { rope_type: 'linear', factor: 8.0, rope_theta: 1000000.0 },
+        sliding_attention: { rope_type: 'default', rope_theta: 10000.0 },
+      },
+    });
+    expect(c.rope_scaling).toEqual({ rope_type: 'linear', factor: 8 });
+    expect(c.sliding_rope).toEqual({ rope_theta: 10000, rope_scaling: null });
+    const v4 = parseDecoderConfig({
+      ...realConfig('gemma-3-1b-it'),
+      rope_scaling: { rope_type: 'linear', factor: 8.0 },
+    });
+    expect(v4.rope_scaling).toEqual({ rope_type: 'linear', factor: 8 });
+    expect(v4.sliding_rope?.rope_scaling).toBeNull();
+  });
+});
+
 describe('parseDecoderConfig errors', () => {
   it('names an unsupported architecture', () => {
     const e = expectUserError(
-      () => parseDecoderConfig({ ...mistral, architectures: ['Gemma2ForCausalLM'], model_type: 'gemma2' }),
-      /config\.json: architectures: Gemma2ForCausalLM is not supported/,
+      () => parseDecoderConfig({ ...mistral, architectures: ['GemmaForCausalLM'], model_type: 'gemma' }),
+      /config\.json: architectures: GemmaForCausalLM is not supported/,
     );
-    expect(e.hint).toMatch(/LlamaForCausalLM/);
+    expect(e.hint).toMatch(/closest architecture Dovetail runs is Gemma2ForCausalLM/);
     expect(e.code).toBe('model-config');
-    expectUserError(
-      () => parseDecoderConfig({ ...smollm2, architectures: undefined, model_type: 'phi3' }),
-      /model_type: "phi3" is not supported/,
+    const phi2 = expectUserError(
+      () => parseDecoderConfig({ ...smollm2, architectures: undefined, model_type: 'phi' }),
+      /model_type: "phi" is not supported/,
     );
+    expect(phi2.hint).toMatch(/closest architecture Dovetail runs is Phi3ForCausalLM/);
+    const gemma3mm = expectUserError(
+      () => parseDecoderConfig({ ...smollm2, architectures: ['Gemma3ForConditionalGeneration'] }),
+      /Gemma3ForConditionalGeneration is not supported/,
+    );
+    expect(gemma3mm.hint).toMatch(/Gemma3ForCausalLM \(use the text-only checkpoint of the family\)/);
+    expect(
+      expectUserError(() => parseDecoderConfig({ ...smollm2, architectures: ['Qwen3MoeForCausalLM'] }), /Qwen3Moe/)
+        .hint,
+    ).toMatch(/is Qwen3ForCausalLM/);
+    expect(
+      expectUserError(() => parseDecoderConfig({ ...smollm2, architectures: ['OlmoForCausalLM'] }), /Olmo/).hint,
+    ).toMatch(/is LlamaForCausalLM/);
     expectUserError(() => parseDecoderConfig({ hidden_size: 4 }), /architectures: is missing/);
     expectUserError(() => parseDecoderConfig([1, 2]), /expected a JSON object/);
   });
 
-  it('rejects rope scaling types other than llama3, and incomplete llama3 scaling', () => {
+  it('rejects rope scaling types other than llama3, linear and longrope, and incomplete ones', () => {
+    const phi = realConfig('Phi-3.5-mini-instruct');
+    expectUserError(
+      () => parseDecoderConfig({ ...phi, rope_scaling: { ...(phi['rope_scaling'] as object), short_factor: [1, 2] } }),
+      /rope_scaling\.short_factor: has 2 entries, head_dim 96 needs 48/,
+    );
+    expectUserError(
+      () => parseDecoderConfig({ ...phi, partial_rotary_factor: 0.75 }),
+      /partial_rotary_factor: 0\.75 is not supported/,
+    );
+    expectUserError(
+      () => parseDecoderConfig({ ...realConfig('gemma-2-2b-it'), hidden_activation: 'gelu' }),
+      /hidden_activation: "gelu" is not supported \(Gemma2ForCausalLM uses "gelu_pytorch_tanh"\)/,
+    );
     expectUserError(
       () =>
         parseDecoderConfig({
@@ -260,8 +413,8 @@ describe('parseDecoderConfig errors', () => {
       /rope_scaling\.rope_type: rope_type "yarn" is not supported/,
     );
     expectUserError(
-      () => parseDecoderConfig({ ...llama32, rope_scaling: { rope_type: 'linear', factor: 2.0 } }),
-      /"linear" is not supported/,
+      () => parseDecoderConfig({ ...llama32, rope_scaling: { rope_type: 'dynamic', factor: 2.0 } }),
+      /"dynamic" is not supported/,
     );
     expectUserError(
       () => parseDecoderConfig({ ...llama32, rope_scaling: { rope_type: 'llama3', factor: 8.0 } }),

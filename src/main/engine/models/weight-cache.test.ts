@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCache } from '../runtime';
 import { tensor } from '../graph';
 import { parseDecoderConfig } from './config';
-import { SEPARATE_PROJECTIONS, loraFeatures, type LoraAdapter } from './lora';
+import { loraFeatures, loraModules, type LoraAdapter } from './lora';
 import { ModelRunner, type RunnerModel } from './model-runner';
 import { dequantizeMatrix } from './quantize';
 import { readTensorIndex } from './safetensors';
@@ -85,7 +85,7 @@ function randomAdapter(model: RunnerModel, rank: number): LoraAdapter {
     scaling: 2,
     layers: Array.from({ length: model.config.num_hidden_layers }, () =>
       Object.fromEntries(
-        SEPARATE_PROJECTIONS.map((m) => {
+        loraModules(model.config).map((m) => {
           const f = loraFeatures(model.config, m);
           return [
             m,
@@ -103,12 +103,15 @@ function randomAdapter(model: RunnerModel, rank: number): LoraAdapter {
 const inputIds = { data: BigInt64Array.from([5, 17, 42, 7, 99, 3, 250, 11], BigInt), dims: [1, 8] as [number, number] };
 
 describe('openWeightCache', () => {
-  // SmolLM2-135M's shape: tied head, hidden 72 (the last block of each row padded); TinyLlama's: untied head.
+  // SmolLM2-135M's shape: tied head, hidden 72 (the last block of each row padded); TinyLlama's: untied head;
+  // Phi-3.5's fused qkv_proj and gate_up_proj; Gemma 2's tied head under soft-capping.
   for (const [name, bits] of [
     ['SmolLM2-135M', 'q4'],
     ['TinyLlama', 'q8'],
     ['SmolLM2-135M', 'q8'],
     ['TinyLlama', 'q4'],
+    ['Phi-3.5-mini', 'q8'],
+    ['gemma-2-2b', 'q4'],
   ] as const) {
     it(`${name} at ${bits}, accuracy level 0: logits equal the dequantized f32 model's, with LoRA and soft prompt`, async () => {
       const configJson = CONFIG_ZOO[name] as object;
@@ -116,7 +119,9 @@ describe('openWeightCache', () => {
       await writeRandomCheckpoint(folder, configJson, 'F32', 3);
       const model = await source(folder, configJson, `${name}-${bits}-hash`);
       const quantized = await openWeightCache(model, bits, join(root, 'cache'), { accuracyLevel: 0 });
-      expect(quantized.quantized.linears.size).toBe(7 * model.config.num_hidden_layers + 1);
+      expect(quantized.quantized.linears.size).toBe(
+        loraModules(model.config).length * model.config.num_hidden_layers + 1,
+      );
       const reference = await dequantizedReference(
         model,
         quantized,
