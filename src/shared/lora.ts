@@ -51,6 +51,33 @@ export function defaultTargetModules(architecture: string): readonly LoraModule[
   return architecture === 'Phi3ForCausalLM' ? ['qkv_proj'] : DEFAULT_TARGET_MODULES;
 }
 
+const FUSED_FROM: Partial<Record<LoraModule, LoraModule>> = {
+  q_proj: 'qkv_proj',
+  k_proj: 'qkv_proj',
+  v_proj: 'qkv_proj',
+  gate_proj: 'gate_up_proj',
+  up_proj: 'gate_up_proj',
+};
+const SEPARATE_FROM: Partial<Record<LoraModule, readonly LoraModule[]>> = {
+  qkv_proj: ['q_proj', 'k_proj', 'v_proj'],
+  gate_up_proj: ['gate_proj', 'up_proj'],
+};
+
+/**
+ * Targets named in the other layout's names, in this architecture's (recipes and presets name Llama's projections):
+ * on Phi-3, q, k or v is adapted through qkv_proj and gate or up through gate_up_proj; elsewhere the reverse.
+ */
+export function targetsFor(architecture: string, targets: readonly string[]): LoraModule[] {
+  const own = loraModulesOf(architecture);
+  const fused = own === FUSED_PROJECTIONS;
+  const wanted = new Set<string>();
+  for (const t of targets) {
+    const m = t as LoraModule;
+    for (const x of fused ? [FUSED_FROM[m] ?? m] : (SEPARATE_FROM[m] ?? [m])) wanted.add(x);
+  }
+  return own.filter((m) => wanted.has(m));
+}
+
 /** Largest LoRA rank Dovetail trains (vLLM's largest --max-lora-rank choice below it is 256 as well). */
 export const MAX_LORA_RANK = 256;
 /** Largest soft prompt Dovetail trains, in virtual tokens. */

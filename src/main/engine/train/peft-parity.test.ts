@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Int64Tensor } from '../generate';
 import { loadCheckpoint, SEPARATE_PROJECTIONS, ModelRunner, readSafetensorsHeader, readTensorF32 } from '../models';
 import { SessionCache } from '../runtime';
+import { REFERENCE_MODELS, REFERENCE_ROOT } from '../models/testing/reference-fixtures';
 import { readAdapterFolder } from './adapter-folder';
 import { readPeftAdapter, type PeftLora, type PeftPromptTuning } from './peft-read';
 import {
@@ -68,11 +69,11 @@ describe('PEFT parity on the tiny Llama', () => {
   });
 });
 
-// The models/ PyTorch reference fixtures (tools/reference/make_reference.py): Qwen2 (q/k/v biases), Mistral, BF16
-// weights and an rsLoRA adapter, read through the PEFT reader; LoRA + soft prompt together against the reference.
-const REFERENCE_ROOT = join(import.meta.dirname, '..', 'models', '__fixtures__', 'reference');
+// The models/ PyTorch reference fixtures (tools/reference/make_reference.py, make_arch_reference.py): Qwen2 (q/k/v
+// biases), Mistral, BF16 weights, rsLoRA adapters, Qwen3, Phi-3 (LoRA on the fused qkv_proj and gate_up_proj), Gemma
+// 2 and 3, read through the PEFT reader; LoRA + soft prompt together against the reference.
 
-describe.each(['llama', 'qwen2', 'mistral', 'qwen2-bf16'])('reference fixture %s through readPeftAdapter', (name) => {
+describe.each(REFERENCE_MODELS)('reference fixture %s through readPeftAdapter', (name) => {
   it('b1-lora-soft logits within 1e-4', async () => {
     const folder = join(REFERENCE_ROOT, name);
     const checkpoint = await loadCheckpoint(folder);

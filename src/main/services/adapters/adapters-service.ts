@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/contract/adapters';
 import type { ModelRecord } from '../../../shared/contract/models';
 import { UserError } from '../../../shared/errors';
+import { loraModulesOf } from '../../../shared/lora';
 import { READ_LIMITS, readBounded } from '../../engine/models/bounded-read';
 import type { EngineClient } from '../../engine/client';
 import { refuseVirtual } from '../../platform/files/user-files';
@@ -396,6 +397,7 @@ export class AdaptersService implements ServiceImpl<Contract> {
   }
 
   private async prepare(spec: TrainingSpec, model: ModelRecord): Promise<Prepared> {
+    refuseForeignTargets(spec, model);
     const data =
       spec.data.kind === 'dataset'
         ? await this.renderDataset(spec.data.datasetVersionId, spec)
@@ -477,6 +479,22 @@ function templateFacts(
   } catch {
     return null; // a template removed since training: the card keeps the hash from the lineage
   }
+}
+
+/** LoRA targets the model does not have (q_proj on Phi-3's fused layers, qkv_proj on a Llama) are named up front. */
+function refuseForeignTargets(spec: TrainingSpec, model: ModelRecord): void {
+  if (spec.method === 'soft-prompt') return;
+  const modules = loraModulesOf(model.architecture);
+  const foreign = spec.lora.targets.filter((t) => !modules.includes(t));
+  if (foreign.length === 0) return;
+  throw new UserError(
+    `LoRA targets ${foreign.join(', ')} are not projections of ${model.name} (${model.architecture}).`,
+    {
+      code: 'train-targets',
+      where: 'lora.targets',
+      hint: `Choose among ${modules.join(', ')}.`,
+    },
+  );
 }
 
 function refuseTooLong(spec: TrainingSpec, prepared: Prepared): void {

@@ -1,9 +1,9 @@
 // The training estimate's trainable-parameter count against the shapes the engine trains, for a model whose
-// attention width (heads x head_dim) differs from hidden_size.
+// attention width (heads x head_dim) differs from hidden_size, and for Phi-3's fused projections and Gemma 2.
 import { describe, expect, it } from 'vitest';
 import { TrainingSpec } from '../../../shared/contract/adapters';
-import { SEPARATE_PROJECTIONS } from '../../../shared/lora';
-import { loraParametersPerRank, parseDecoderConfig, type DecoderModel } from '../../engine/models';
+import { FUSED_PROJECTIONS, SEPARATE_PROJECTIONS, type LoraModule } from '../../../shared/lora';
+import { loraParametersPerRank, parseDecoderConfig, type DecoderConfig, type DecoderModel } from '../../engine/models';
 import { initLora } from '../../engine/train/init';
 import { calibratedSeconds, calibrationOf, trainableParameters, type PreparedFacts } from './estimate';
 
@@ -19,19 +19,19 @@ const config = parseDecoderConfig({
   head_dim: 32,
 });
 
-function facts(): PreparedFacts['model'] {
+function facts(c: DecoderConfig = config): PreparedFacts['model'] {
   return {
     parameters: 1,
-    hiddenSize: config.hidden_size,
-    layers: config.num_hidden_layers,
-    vocabSize: config.vocab_size,
-    intermediateSize: config.intermediate_size,
+    hiddenSize: c.hidden_size,
+    layers: c.num_hidden_layers,
+    vocabSize: c.vocab_size,
+    intermediateSize: c.intermediate_size,
     bytesOnDisk: 0,
-    loraParametersPerRank: loraParametersPerRank(config),
+    loraParametersPerRank: loraParametersPerRank(c),
   };
 }
 
-function spec(method: 'lora' | 'both', r: number, targets: (typeof SEPARATE_PROJECTIONS)[number][]): TrainingSpec {
+function spec(method: 'lora' | 'both', r: number, targets: LoraModule[]): TrainingSpec {
   return TrainingSpec.parse({
     modelId: 'm',
     data: { kind: 'bundled', dataset: 'support-triage' },
@@ -88,5 +88,41 @@ describe('estimate calibration', () => {
       5 + 130 + 6 * 8 * 0.5 * 0.35,
     );
     expect(calibratedSeconds(hyperSpec({ batchSize: 8, evalEvery: 50 }), 250, 0, c)).toBeCloseTo(130);
+  });
+
+  it('counts Phi-3 fused qkv_proj [(H + 2 kvH) D] and gate_up_proj [2 I] as the engine initialises them', () => {
+    const phi = parseDecoderConfig({
+      architectures: ['Phi3ForCausalLM'],
+      vocab_size: 100,
+      hidden_size: 64,
+      intermediate_size: 96,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+    });
+    // qkv: 64 -> (4 + 2 * 2) * 16 = 128, o: 64 -> 64, gate_up: 64 -> 192, down: 96 -> 64
+    const perLayer = 64 + 128 + (64 + 64) + (64 + 192) + (96 + 64);
+    expect(trainableParameters(spec('lora', 4, [...FUSED_PROJECTIONS]), facts(phi))).toBe(2 * 4 * perLayer);
+    const s = spec('both', 8, ['qkv_proj', 'gate_up_proj']);
+    const params = initLora({ config: phi } as DecoderModel, { r: 8, targets: s.lora.targets }, 0);
+    expect(trainableParameters(s, facts(phi))).toBe(params.reduce((n, p) => n + p.data.length, 0) + 5 * 64);
+    // a separate projection is not a module of this model: nothing of it to count (training refuses it)
+    expect(loraParametersPerRank(phi).q_proj).toBeUndefined();
+  });
+
+  it('counts Gemma 2 (head_dim 256 > hidden / heads) at the shapes the engine trains', () => {
+    const gemma = parseDecoderConfig({
+      architectures: ['Gemma2ForCausalLM'],
+      vocab_size: 100,
+      hidden_size: 64,
+      intermediate_size: 96,
+      num_hidden_layers: 2,
+      num_attention_heads: 2,
+      num_key_value_heads: 1,
+      head_dim: 256,
+    });
+    const s = spec('lora', 2, [...SEPARATE_PROJECTIONS]);
+    const params = initLora({ config: gemma } as DecoderModel, { r: 2, targets: s.lora.targets }, 0);
+    expect(trainableParameters(s, facts(gemma))).toBe(params.reduce((n, p) => n + p.data.length, 0));
   });
 });

@@ -14,7 +14,7 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { LORA_MODULES } from '../../../../shared/contract';
+import { loraModulesOf, targetsFor } from '../../../../shared/lora';
 import { PRESETS, type PresetId, type TrainingSettings } from './presets';
 import { dropoutProblem, settingsOf, withSetting, type Choices, type WizardForm } from './wizard-form';
 
@@ -134,11 +134,11 @@ export function MethodStep({ form, choices, update }: Props) {
                 select
                 label="LoRA targets"
                 size="small"
-                value={t.targets}
+                value={targetsFor(choices.architecture, t.targets)}
                 slotProps={{ select: { multiple: true } }}
                 onChange={(e) => set('targets', e.target.value as unknown as string[])}
               >
-                {LORA_MODULES.map((x) => (
+                {loraModulesOf(choices.architecture).map((x) => (
                   <MenuItem key={x} value={x}>
                     {x}
                   </MenuItem>

@@ -62,7 +62,8 @@ export function TrainWizard({
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const latest = useRef(0);
-  const choicesOf = (f: WizardForm) => resolveChoices(f, datasets.data ?? [], templates.data ?? [], recipes.data ?? []);
+  const choicesOf = (f: WizardForm) =>
+    resolveChoices(f, datasets.data ?? [], templates.data ?? [], recipes.data ?? [], models);
   const choices = choicesOf(form);
   // While the workspace's datasets, recipes and templates load, the defaults (dataset, preset, suggested template) are
   // not known yet: Next waits without a message, so the preview is never rendered without the template it will show.

@@ -204,3 +204,16 @@ describe('formProblem', () => {
     ).toBeNull();
   });
 });
+
+describe('LoRA targets per architecture', () => {
+  it("names the chosen model's own projections: Phi-3 gets qkv_proj for the preset's q_proj and v_proj", () => {
+    const f = { ...form({ source: 'jsonl', path: '/data/rows.jsonl' }), modelId: 'phi' };
+    const models = [
+      { id: 'phi', architecture: 'Phi3ForCausalLM' },
+      { id: 'llama', architecture: 'LlamaForCausalLM' },
+    ];
+    expect(toSpec(f, resolveChoices(f, [], [], [], models)).lora?.targets).toEqual(['qkv_proj']);
+    const l = { ...f, modelId: 'llama' };
+    expect(toSpec(l, resolveChoices(l, [], [], [], models)).lora?.targets).toEqual(['q_proj', 'v_proj']);
+  });
+});

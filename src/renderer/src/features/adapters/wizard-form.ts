@@ -3,6 +3,7 @@
 // without a DOM).
 import type { DatasetVersion, TemplateSummary, TemplateVersion, TrainingSpecIn } from '../../../../shared/contract';
 import type { DatasetRecipe, NamedRecipe } from '../../../../shared/recipe';
+import { targetsFor } from '../../../../shared/lora';
 import { adapterName, GENERIC_SETTINGS, presetSettings, type PresetId, type TrainingSettings } from './presets';
 
 /** How the rows of a dataset source become prompts: the suggested saved template, a chosen one, or an inline prompt. */
@@ -38,6 +39,8 @@ export interface Choices {
   prompt: string;
   /** The recipe of a bundled dataset (by name), null for others. */
   recipe: DatasetRecipe | null;
+  /** The chosen model's architecture (its LoRA projections differ: Phi-3 fuses them); '' before models load. */
+  architecture: string;
 }
 
 export function initialForm(modelId: string): WizardForm {
@@ -133,7 +136,9 @@ export function resolveChoices(
   datasets: readonly DatasetVersion[],
   templates: readonly TemplateSummary[],
   recipes: readonly NamedRecipe[] = [],
+  models: readonly { id: string; architecture: string }[] = [],
 ): Choices {
+  const architecture = models.find((m) => m.id === f.modelId)?.architecture ?? '';
   const dataset =
     f.datasetVersionId === null
       ? defaultDataset(datasets)
@@ -146,7 +151,7 @@ export function resolveChoices(
       : f.template.kind === 'inline'
         ? null
         : ((named ?? suggestTemplate(dataset, templates))?.latest ?? null);
-  return { dataset, template, prompt: f.inlinePrompt ?? fieldsPrompt(dataset), recipe };
+  return { dataset, template, prompt: f.inlinePrompt ?? fieldsPrompt(dataset), recipe, architecture };
 }
 
 /** The training settings the form stands for: its preset over the dataset's recipe, or the fields as edited. */
@@ -255,7 +260,7 @@ export function toSpec(f: WizardForm, c: Choices, taken: readonly string[] = [])
     lora: {
       r: t.r,
       alpha: t.alpha,
-      targets: t.targets as ('q_proj' | 'v_proj')[],
+      targets: targetsFor(c.architecture, t.targets),
       dropout: t.dropout.trim() === '' ? 0 : Number(t.dropout),
     },
     softPrompt:
