@@ -5,7 +5,7 @@ The weight names and shapes are those of transformers' own model built from each
 .from_config), filled with seeded random values that make every feature matter (norm weights away from their
 identity, small soft-capping limits, query_pre_attn_scalar unlike head_dim, windows the prompts cross).
 
-    /work/venv-ref/bin/python tools/reference/make_arch_reference.py [--out DIR]   # torch, transformers 5, PEFT
+    python3 tools/reference/make_arch_reference.py [--out DIR]   # a Python with torch, transformers 5.18, PEFT 0.21
 Deterministic: the same torch version writes the same bytes.
 """
 from __future__ import annotations
