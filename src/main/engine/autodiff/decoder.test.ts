@@ -83,5 +83,6 @@ describe('decoder gradients', () => {
       // differences carry up to ~1% (and 5e-3 absolute) noise; a smaller step gives more. A wrong VJP is off by far more.
       await checkDecoderGradients(await loadCheckpoint(join(REFERENCE_ROOT, name)), { atol: 1e-2, rtol: 1e-2 });
     },
+    240_000, // about 10 s alone; thousands of forward runs, so a busy machine stretches it
   );
 });

@@ -334,6 +334,18 @@ describe('adapters: data errors', () => {
     );
   }, 60_000);
 
+  it("names LoRA targets the model does not have (Phi-3's fused qkv_proj on a Llama) before any work", async () => {
+    const { userError } = service();
+    const model = await addModel(MEMORISE);
+    const file = writeRows('fused.jsonl', [ROWS[0]!, ROWS[1]!]);
+    const fused = { ...spec(model.id, file), lora: { r: 2, alpha: 4, targets: ['qkv_proj', 'v_proj'] } };
+    expect(await userError('estimate', fused)).toMatchObject({
+      message: expect.stringMatching(/^LoRA targets qkv_proj are not projections of .* \(LlamaForCausalLM\)\./),
+      where: 'lora.targets',
+      code: 'train-targets',
+    });
+  }, 60_000);
+
   it('reports over-long rows with their numbers before starting, and refuses to start', async () => {
     const { ok, userError } = service();
     const model = await addModel(MEMORISE);
