@@ -7,7 +7,7 @@ import { generate, type DecodingSettingsInput, type GenerationTokenizer } from '
 import { SessionCache } from '../runtime';
 import { readPeftAdapter } from '../train/peft-read';
 import { tinyLlamaModel, TINY_LORA, TINY_SOFT_PROMPT } from '../train/testing/tiny-llama';
-import { LORA_MODULES, type LoraAdapter, type LoraModule, type LoraWeights } from './lora';
+import { SEPARATE_PROJECTIONS, type LoraAdapter, type LoraModule, type LoraWeights } from './lora';
 import { ModelRunner, type RunnerModel, type Specialization } from './model-runner';
 import { maxAbsDiff } from './testing/compare';
 
@@ -81,7 +81,7 @@ const SETTINGS: DecodingSettingsInput[] = [
 describe('per-row adapters, soft prompts and decoding', () => {
   it('gives each row of a mixed batch the prefill logits it gets alone', async () => {
     const { runner: model, specs } = await fixture();
-    const runner = await ModelRunner.open(model, sessions, LORA_MODULES, { baseSession: true });
+    const runner = await ModelRunner.open(model, sessions, SEPARATE_PROJECTIONS, { baseSession: true });
     const V = model.config.vocab_size;
     const prefill = (step: ReturnType<ModelRunner['createStep']>, prompts: number[][]) => {
       const width = Math.max(...prompts.map((p) => p.length));
@@ -124,7 +124,7 @@ describe('per-row adapters, soft prompts and decoding', () => {
     }
     const perRow = {
       model: model.contentHash,
-      kind: ModelRunner.kind(LORA_MODULES, true, runner.attention, 'stored', true),
+      kind: ModelRunner.kind(SEPARATE_PROJECTIONS, true, runner.attention, 'stored', true),
     };
     expect(sessions.has(perRow)).toBe(true);
   });
@@ -179,7 +179,7 @@ describe('per-row adapters, soft prompts and decoding', () => {
       expect(rows).toHaveLength(2);
       const perRow = {
         model: model.contentHash,
-        kind: ModelRunner.kind(LORA_MODULES, true, runner.attention, 'stored', true),
+        kind: ModelRunner.kind(SEPARATE_PROJECTIONS, true, runner.attention, 'stored', true),
       };
       expect(cache.has(perRow)).toBe(false);
     } finally {
