@@ -40,7 +40,9 @@ export const PrepareTrainingResult = z.object({
      * Per target module, LoRA parameters per unit of rank over all layers (engine models/lora.ts
      * loraParametersPerRank).
      */
-    loraParametersPerRank: z.partialRecord(z.enum(LORA_MODULES), count) as z.ZodType<Partial<Record<LoraModule, number>>>,
+    loraParametersPerRank: z.partialRecord(z.enum(LORA_MODULES), count) as z.ZodType<
+      Partial<Record<LoraModule, number>>
+    >,
   }),
 });
 

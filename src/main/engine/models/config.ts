@@ -381,7 +381,8 @@ function parseLayerTypes(raw: RawConfig, architecture: Architecture, fail: Fail)
     case 'Qwen2ForCausalLM':
     case 'Qwen3ForCausalLM': {
       // Qwen2/3: sliding only with use_sliding_window, and only for layers from max_window_layers on.
-      const on = raw.use_sliding_window === true && (raw.sliding_window ?? DEFAULTS[architecture].sliding_window) != null;
+      const on =
+        raw.use_sliding_window === true && (raw.sliding_window ?? DEFAULTS[architecture].sliding_window) != null;
       const from = raw.max_window_layers ?? 28;
       return Array.from({ length: n }, (_, i) => (on && i >= from ? 'sliding_attention' : 'full_attention'));
     }

@@ -22,7 +22,10 @@ describe('ModelRunner base-only session', () => {
     const expected = await tinyLlamaExpected();
     const inputIds = { data: BigInt64Array.from(expected.inputIds.flat(), BigInt), dims: [2, 12] as [number, number] };
     const runner = await ModelRunner.open(model, sessions, SEPARATE_PROJECTIONS, { baseSession: true });
-    const hookedKey = { model: model.contentHash, kind: ModelRunner.kind(SEPARATE_PROJECTIONS, true, runner.attention) };
+    const hookedKey = {
+      model: model.contentHash,
+      kind: ModelRunner.kind(SEPARATE_PROJECTIONS, true, runner.attention),
+    };
     expect(sessions.has(hookedKey)).toBe(false);
     const plain = await runner.forward({ inputIds });
     expect(maxAbsDiff(plain.data, expected.logits.data)).toBeLessThan(1e-4);

@@ -79,8 +79,7 @@ export function modelModuleNames(config: DecoderConfig): string[] {
     names.push(`${layer}.mlp`);
     for (const m of projections.filter((p) => MLP_MODULES.includes(p))) names.push(modulePath(i, m));
     names.push(`${layer}.mlp.act_fn`, `${layer}.input_layernorm`, `${layer}.post_attention_layernorm`);
-    if (config.sandwich_norms)
-      names.push(`${layer}.pre_feedforward_layernorm`, `${layer}.post_feedforward_layernorm`);
+    if (config.sandwich_norms) names.push(`${layer}.pre_feedforward_layernorm`, `${layer}.post_feedforward_layernorm`);
   }
   names.push('model.norm', 'model.rotary_emb', 'lm_head');
   return names;

@@ -154,17 +154,17 @@ describe('readPeftAdapter: errors name the file and the field or key', () => {
       shape: [1],
       data: new Float32Array(1),
     };
-    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], SEPARATE_PROJECTIONS), extra]))).message).toMatch(
-      /c_fc\.lora_A\.weight: is not a LoRA key/,
-    );
+    expect(
+      (await failure(await withWeights(() => {}, [...loraTensors([0, 1], SEPARATE_PROJECTIONS), extra]))).message,
+    ).toMatch(/c_fc\.lora_A\.weight: is not a LoRA key/);
     const dora = {
       name: 'base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector',
       shape: [64],
       data: new Float32Array(64),
     };
-    expect((await failure(await withWeights(() => {}, [...loraTensors([0, 1], SEPARATE_PROJECTIONS), dora]))).code).toBe(
-      'adapter-unsupported',
-    );
+    expect(
+      (await failure(await withWeights(() => {}, [...loraTensors([0, 1], SEPARATE_PROJECTIONS), dora]))).code,
+    ).toBe('adapter-unsupported');
     const deep = await failure(await withWeights(() => {}, loraTensors([0, 1, 2], SEPARATE_PROJECTIONS)));
     expect(deep.message).toMatch(/layers\.2\..*layer 2 does not exist; the model has 2 layers/);
   });

@@ -82,8 +82,13 @@ async function sizeOf(path: string): Promise<number | null> {
 function ropeScalingFacts(config: DecoderConfig): ModelConfigFacts['rope_scaling'] {
   const s = config.rope_scaling;
   if (s === null) return null;
-  if (s.rope_type === 'linear') return { rope_type: 'linear', factor: s.factor, original_max_position_embeddings: null };
+  if (s.rope_type === 'linear')
+    return { rope_type: 'linear', factor: s.factor, original_max_position_embeddings: null };
   if (s.rope_type === 'longrope')
-    return { rope_type: 'longrope', factor: s.factor, original_max_position_embeddings: s.original_max_position_embeddings };
+    return {
+      rope_type: 'longrope',
+      factor: s.factor,
+      original_max_position_embeddings: s.original_max_position_embeddings,
+    };
   return s;
 }

@@ -14,8 +14,12 @@ const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 export function architectureFacts(m: ModelRecord): Fact[] {
   const c = m.config;
   const s = c.rope_scaling;
-  const from = s?.original_max_position_embeddings ? ` (from ${formatCount(s.original_max_position_embeddings)} positions)` : '';
-  const rope = s ? `theta ${c.rope_theta}, ${s.rope_type} scaling ×${s.factor}${from}` : `theta ${c.rope_theta}, no scaling`;
+  const from = s?.original_max_position_embeddings
+    ? ` (from ${formatCount(s.original_max_position_embeddings)} positions)`
+    : '';
+  const rope = s
+    ? `theta ${c.rope_theta}, ${s.rope_type} scaling ×${s.factor}${from}`
+    : `theta ${c.rope_theta}, no scaling`;
   return [
     { key: 'architecture', label: 'Architecture', value: `${c.architecture} (${c.model_type})` },
     {
