@@ -17,6 +17,8 @@ export const DatasetRecipe = z
     /** The saved template (by name) the adapter is trained and served with. */
     template: z.string().min(1).nullable().default(null),
     metrics: z.array(MetricSpec).min(1).max(16),
+    /** Greedy decoding's budget of new tokens that suits the dataset's references (null: no advice). */
+    maxNewTokens: z.number().int().min(1).max(4096).nullable().default(null),
   })
   .strict();
 export type DatasetRecipe = z.infer<typeof DatasetRecipe>;

@@ -2,6 +2,7 @@
 // budgets and failure categories, and walks explicit, resumable stages (baseline, prompt, adapter, hybrid, decision);
 // each stage proposes one experiment that changes one side, run through the experiments and adapters services.
 import { z } from 'zod';
+import { LORA_MODULES } from '../lora';
 import { MetricSpec } from '../metrics';
 import { defineService, method } from './define';
 import { ModelId } from './models';
@@ -50,20 +51,44 @@ export const DecisionCriteria = z
   .strict();
 export type DecisionCriteria = z.infer<typeof DecisionCriteria>;
 
-/** The small adapter the adapter stage trains first (the LoRA rank / soft-prompt length, and a few steps). */
+/**
+ * The adapter the adapter stage trains: the dataset's recipe when it has one (the new-project form fills it in), else a
+ * small LoRA for a few steps. Nulls take the adapters service's defaults.
+ */
 export const AdapterPlan = z
   .object({
     method: z.enum(['lora', 'soft-prompt', 'both']).default('lora'),
     r: z.number().int().min(1).max(64).default(4),
+    /** null: 2r. */
+    alpha: z.number().positive().nullable().default(null),
+    /** The projections the LoRA adapts (null: the adapters service's default set). */
+    targets: z.array(z.enum(LORA_MODULES)).min(1).nullable().default(null),
     virtualTokens: z.number().int().min(1).max(64).default(8),
-    maxSteps: z.number().int().min(1).max(100_000).default(30),
+    /** Soft-prompt initialisation from this text (null: random). */
+    softPromptInit: z.string().trim().min(1).max(2000).nullable().default(null),
+    epochs: z.number().int().min(1).max(1000).default(1),
+    /** null: `epochs` passes over the training split. */
+    maxSteps: z.number().int().min(1).max(100_000).nullable().default(30),
     maxRows: z.number().int().min(1).nullable().default(null),
     /** null: the adapters service's default for the method. */
     lr: z.number().positive().nullable().default(null),
     batchSize: z.number().int().min(1).max(1024).default(8),
+    warmupSteps: z.number().int().min(0).max(100_000).default(0),
+    schedule: z.enum(['constant', 'linear', 'cosine']).default('cosine'),
   })
   .strict();
 export type AdapterPlan = z.infer<typeof AdapterPlan>;
+
+/** The adapter plan in a few words: "LoRA + soft prompt, rank 16, 8 virtual tokens, 1 epoch". */
+export function adapterSummary(a: AdapterPlan): string {
+  const parts = [
+    a.method === 'both' ? 'LoRA + soft prompt' : a.method === 'lora' ? 'LoRA' : 'soft prompt',
+    ...(a.method === 'soft-prompt' ? [] : [`rank ${a.r}`]),
+    ...(a.method === 'lora' ? [] : [`${a.virtualTokens} virtual tokens`]),
+    a.maxSteps === null ? `${a.epochs} epoch${a.epochs === 1 ? '' : 's'}` : `${a.maxSteps} steps`,
+  ];
+  return parts.join(', ');
+}
 
 export const ProjectSpec = z
   .object({

@@ -17,6 +17,7 @@ export function bundledRecipes(datasets: readonly { folder: string; name: string
       validationRows: 64,
       template: r.template,
       metrics: r.metrics,
+      maxNewTokens: r.maxNewTokens,
     });
     return [{ dataset: d.name, recipe }];
   });

@@ -261,7 +261,7 @@ describe('a specialization project', () => {
     await step('advance');
     expect(p.best).toMatchObject({ templateVersionId: 'tv-2', demonstrationSetVersionId: 'demo-1' });
     // Adapter: trained on the best prompt, then compared with the prompt alone.
-    expect((await service.proposal({ id: p.id })).title).toBe('Train a small adapter (LoRA, rank 4, 30 steps)');
+    expect((await service.proposal({ id: p.id })).title).toBe('Train an adapter (LoRA, rank 4, 30 steps)');
     await step('run');
     expect(trainings[0]).toMatchObject({ template: { templateVersionId: 'tv-2' }, hyper: { maxSteps: 30 } });
     await step('run');
@@ -285,6 +285,35 @@ describe('a specialization project', () => {
     expect((await service.proposal({ id: p.id })).action).toBe('finished');
     expect(() => db.prepare("UPDATE project_decisions SET option = 'prompt'").run()).toThrow(/immutable/);
     expect(() => db.prepare('DELETE FROM project_decisions').run()).toThrow(/kept/);
+  });
+
+  it("trains the adapter the project names, a dataset's recipe included", async () => {
+    const adapter = {
+      method: 'both',
+      r: 16,
+      alpha: 32,
+      targets: ['q_proj', 'v_proj', 'down_proj'],
+      virtualTokens: 8,
+      softPromptInit: 'Triage this support message as JSON.',
+      epochs: 1,
+      maxSteps: null,
+      batchSize: 8,
+      lr: 2e-3,
+      warmupSteps: 10,
+      schedule: 'cosine',
+    } as const;
+    const p = await service.create(ProjectSpecSchema.parse({ ...SPEC, adapter }));
+    await service.moveStage({ id: p.id, stage: 'adapter', to: 0 });
+    expect((await service.proposal({ id: p.id })).title).toBe(
+      'Train an adapter (LoRA + soft prompt, rank 16, 8 virtual tokens, 1 epoch)',
+    );
+    await service.runNext({ id: p.id });
+    expect(trainings[0]).toMatchObject({
+      method: 'both',
+      lora: { r: 16, alpha: 32, targets: ['q_proj', 'v_proj', 'down_proj'] },
+      softPrompt: { n: 8, init: 'text', initText: 'Triage this support message as JSON.' },
+      hyper: { epochs: 1, maxSteps: null, batchSize: 8, lr: 2e-3, warmupSteps: 10, schedule: 'cosine' },
+    });
   });
 
   it('lets an expert skip and reorder stages, but keeps the decision last', async () => {

@@ -361,9 +361,19 @@ export class ProjectsService implements ServiceImpl<Contract> {
               maxRows: a.maxRows,
             },
             method: a.method,
-            lora: { r: a.r, alpha: 2 * a.r },
-            softPrompt: { n: a.virtualTokens },
-            hyper: { maxSteps: a.maxSteps, batchSize: a.batchSize, lr: a.lr },
+            lora: { r: a.r, alpha: a.alpha ?? 2 * a.r, ...(a.targets ? { targets: a.targets } : {}) },
+            softPrompt:
+              a.softPromptInit === null
+                ? { n: a.virtualTokens }
+                : { n: a.virtualTokens, init: 'text', initText: a.softPromptInit },
+            hyper: {
+              epochs: a.epochs,
+              maxSteps: a.maxSteps,
+              batchSize: a.batchSize,
+              lr: a.lr,
+              warmupSteps: a.warmupSteps,
+              schedule: a.schedule,
+            },
             name: `${p.spec.name} adapter`,
           }),
         );

@@ -2,7 +2,7 @@
 // proposes one experiment that changes one side (prompt or adapter) against the best so far, and says why in plain
 // words. The service carries the plan out through the experiments, adapters and templates services.
 import type { Project, Proposal, Stage, StageState } from '../../../shared/contract/projects';
-import { STAGE_LABELS } from '../../../shared/contract/projects';
+import { STAGE_LABELS, adapterSummary } from '../../../shared/contract/projects';
 
 /** What the proposal does when run. */
 export type Plan =
@@ -108,13 +108,11 @@ const byStage: Record<Stage, (c: StageContext) => { proposal: Proposal; plan: Pl
         'Adapter side: the adapter just trained, with the same prompt.',
         'Only the adapter changes, so the difference is what it adds.',
       );
-    const a = project.spec.adapter;
-    const size = a.method === 'soft-prompt' ? `${a.virtualTokens} virtual tokens` : `rank ${a.r}`;
     return run(
       { kind: 'train' },
-      `Train a small adapter (${a.method === 'both' ? 'LoRA + soft prompt' : a.method === 'lora' ? 'LoRA' : 'soft prompt'}, ${size}, ${a.maxSteps} steps)`,
+      `Train an adapter (${adapterSummary(project.spec.adapter)})`,
       'Adapter side: teach the model the task from the training split, on the best prompt.',
-      'A small adapter first: it trains in minutes and shows whether training helps at all before spending more.',
+      "Training changes only the adapter side; the dataset's recipe, when it has one, is what was measured to work on it.",
     );
   },
   hybrid: ({ lastDone, run, advance, project }) => {

@@ -3,11 +3,12 @@
 import { Box, Button, MenuItem, Paper, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import type { Project, ProjectSpecIn } from '../../../../shared/contract';
+import { AdapterPlan, adapterSummary } from '../../../../shared/contract';
 import { metricLabel } from '../../../../shared/metrics';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
-import { defaultProject, type ProjectChoices } from './new-project';
+import { defaultProject, hasRecipe, type ProjectChoices } from './new-project';
 
 const BUDGETS = [
   ['contextTokens', 'Context tokens per call'],
@@ -139,11 +140,15 @@ export function NewProjectForm({ onCreated }: { onCreated: (p: Project) => void 
           helperText={`From the ${spec.evalSplit} split; fewer rows run faster, with wider intervals.`}
         />
         <TextField
-          label="First adapter: training steps"
+          label="Adapter: training steps"
           type="number"
-          value={spec.adapter?.maxSteps ?? 30}
-          onChange={(e) => set({ adapter: { ...spec.adapter, maxSteps: Number(e.target.value) } })}
+          value={spec.adapter?.maxSteps === undefined ? 30 : (spec.adapter.maxSteps ?? '')}
+          onChange={(e) =>
+            set({ adapter: { ...spec.adapter, maxSteps: e.target.value === '' ? null : Number(e.target.value) } })
+          }
           slotProps={{ htmlInput: { 'data-testid': 'project-steps', min: 1 } }}
+          helperText={`${hasRecipe(choices.data, spec.datasetVersionId) ? "The dataset's recipe: " : ''}${adapterSummary(AdapterPlan.parse(spec.adapter ?? {}))}. Empty: ${spec.adapter?.epochs ?? 1} pass(es) over the training split.`}
+          data-testid="project-adapter"
         />
         <TextField
           label="Known failure categories (comma-separated)"

@@ -1,8 +1,8 @@
-// A new project's starting spec (pure): the dataset, its recipe's template and metrics (the main one with an 80%
-// threshold unless the recipe sets one), a small first adapter from the recipe's settings, and modest evaluation rows,
-// so a newcomer can start with every default and an expert can change each field.
+// A new project's starting spec (pure): the dataset, its recipe's template, metrics (the main one with an 80%
+// threshold unless the recipe sets one), decoding budget and adapter (the recipe's, which was measured to work on it),
+// and modest evaluation rows, so a newcomer can start with every default and an expert can change each field.
 import type { DatasetSummary, ModelRecord, ProjectSpecIn, TemplateSummary } from '../../../../shared/contract';
-import type { NamedRecipe } from '../../../../shared/recipe';
+import type { DatasetRecipe, NamedRecipe } from '../../../../shared/recipe';
 
 /** Rows evaluated per experiment by default: enough for intervals a few points wide to show, quick on a laptop. */
 export const DEFAULT_EVAL_ROWS = 100;
@@ -32,16 +32,33 @@ export function defaultProject(c: ProjectChoices, datasetId?: string): ProjectSp
     evalSplit: 'test',
     evalRows: DEFAULT_EVAL_ROWS,
     templateVersionId: template.latest.id,
-    maxNewTokens: 64,
+    maxNewTokens: recipe?.maxNewTokens ?? 64,
     metrics: [{ ...main, threshold: main?.threshold ?? DEFAULT_THRESHOLD } as NonNullable<typeof main>, ...rest],
-    adapter: recipe
-      ? {
-          method: 'lora',
-          r: Math.min(4, recipe.lora.r),
-          maxSteps: 30,
-          batchSize: recipe.hyper.batchSize,
-          lr: recipe.hyper.lr ?? null,
-        }
-      : {},
+    adapter: recipe ? recipeAdapter(recipe) : {},
   };
+}
+
+/** The adapter plan of a recipe: its method, LoRA and soft-prompt settings and its hyper-parameters. */
+export function recipeAdapter(recipe: DatasetRecipe): NonNullable<ProjectSpecIn['adapter']> {
+  const { lora, softPrompt, hyper } = recipe;
+  return {
+    method: recipe.method,
+    r: lora.r,
+    alpha: lora.alpha,
+    targets: lora.targets,
+    virtualTokens: softPrompt.n,
+    softPromptInit: softPrompt.init === 'text' ? softPrompt.initText : null,
+    epochs: hyper.epochs,
+    maxSteps: hyper.maxSteps,
+    batchSize: hyper.batchSize,
+    lr: hyper.lr,
+    warmupSteps: hyper.warmupSteps,
+    schedule: hyper.schedule,
+  };
+}
+
+/** Whether the dataset of this version has a recipe. */
+export function hasRecipe(c: ProjectChoices, datasetVersionId: string): boolean {
+  const dataset = c.datasets.find((d) => d.versions.some((v) => v.id === datasetVersionId));
+  return dataset !== undefined && c.recipes.some((r) => r.dataset === dataset.name);
 }
