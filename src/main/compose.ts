@@ -16,7 +16,7 @@ import { startServingServer } from './host/serving-server';
 import { spawnChildProcess, type SpawnEngine } from './host/engine-channel';
 import { defaultWorkspaceParent } from './platform/paths';
 import { AdaptersService } from './services/adapters';
-import { AuditRecorder, AuditService } from './services/audit';
+import { AuditRecorder, AuditService, appendEntry } from './services/audit';
 import { RobustnessService } from './services/robustness';
 import { datasetRenderer } from './services/adapters/dataset-source';
 import { DatasetsService, removeStaleSpools } from './services/datasets';
@@ -408,8 +408,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     datasets,
     importDataset: (arg, lineage) => datasets.importWithLineage(ImportDataset.parse(arg), lineage),
     release: (id) => releases.get({ id }),
+    project: (id) => projects.get({ id }),
     weightFormatOf: (id) => models.weightFormatOf(specializations.specialization(id).modelId),
     reviewTags: (id) => reviews.tagsOf(id),
+    auditLog: (draft) => {
+      appendEntry(workspace.active.db, draft);
+    },
     events: sink('robustness'),
     clock,
   });

@@ -2,6 +2,7 @@
 import type { AuditActor, AuditObject } from './contract/audit';
 
 export function actorLabel(actor: AuditActor): string {
+  if (actor.kind === 'app') return 'Dovetail (scheduled)';
   if (actor.kind === 'nobody') return `nobody (${actor.transport === 'cli' ? 'command line' : actor.transport})`;
   const name = actor.name ?? actor.userId ?? 'unknown profile';
   return actor.kind === 'link' ? `${name} (review link)` : name;

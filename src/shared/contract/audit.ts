@@ -4,19 +4,22 @@ import { z } from 'zod';
 import { defineService, method } from './define';
 
 /**
- * Who made a change: a signed-in profile, a reviewer through a share link, or nobody (no profile; `transport` says from
- * where).
+ * Who made a change: a signed-in profile, a reviewer through a share link, nobody (no profile; `transport` says from
+ * where), or the app itself (work it starts on its own, such as a scheduled drift audit; `transport` 'internal').
  */
 export const AuditActor = z.object({
-  kind: z.enum(['profile', 'link', 'nobody']),
+  kind: z.enum(['profile', 'link', 'nobody', 'app']),
   userId: z.string().optional(),
   /** The profile's name when the change was made. */
   name: z.string().optional(),
   /** The round a share link is for. */
   roundId: z.string().optional(),
-  transport: z.enum(['ipc', 'http', 'cli', 'test']),
+  transport: z.enum(['ipc', 'http', 'cli', 'test', 'internal']),
 });
 export type AuditActor = z.infer<typeof AuditActor>;
+
+/** The app itself as an audit actor: what it does on its own schedule. */
+export const APP_ACTOR: AuditActor = { kind: 'app', transport: 'internal' };
 
 /** An object a call touched, with its content hash before and after the call where the object has one. */
 export const AuditObject = z.object({ id: z.string(), before: z.string().optional(), after: z.string().optional() });
@@ -40,7 +43,7 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 const text = z.string().trim().max(200);
 export const AuditFilter = z
   .object({
-    /** A profile's name or id (part of it, any case), or "nobody". */
+    /** A profile's name or id (part of it, any case), "nobody", or "app" (the app's own scheduled work). */
     actor: text.optional(),
     /** A method or its beginning: "users.", "templates.save". */
     method: text.optional(),

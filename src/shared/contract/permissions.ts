@@ -225,6 +225,8 @@ export const PERMISSIONS: PermissionTable = {
     rules: read(STAFF),
     saveRules: write(EDITORS),
     failureModes: read(STAFF, 'experiment'),
+    // Outputs of several experiments: refused while any round is reviewed blind.
+    projectFailureModes: read(STAFF, 'generation'),
     probes: read(STAFF),
     startProbe: write(STAFF, 'generation'),
     probeResults: read(STAFF, 'generation'),

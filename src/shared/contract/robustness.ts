@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MetricSpec, RegexSpec, regexProblem } from '../metrics';
 import { defineService, method } from './define';
 import { Split } from './experiments';
+import { Stage } from './projects';
 
 const Id = z.string().trim().min(1).max(64);
 const count = z.number().int().nonnegative();
@@ -76,6 +77,38 @@ export const FailureModes = z.object({
   byExample: z.array(z.array(z.array(z.string()))),
 });
 export type FailureModes = z.infer<typeof FailureModes>;
+
+/**
+ * A project's failure categories from stage to stage: one column per stage's measured cell (the baseline's base model
+ * and baseline prompt, then the cell each later stage tried), each category's rate per column with a Wilson 95% CI,
+ * and its change from the column before on the rows both measured (McNemar).
+ */
+export const StageFailureModes = z.object({
+  projectId: z.string(),
+  columns: z.array(
+    z.object({
+      stage: Stage,
+      /** The cell's label in its experiment. */
+      label: z.string(),
+      experimentId: z.string(),
+      specializationId: z.string(),
+      /** Outputs categorised. */
+      n: count,
+    }),
+  ),
+  categories: z.array(
+    z.object({
+      category: z.string(),
+      source: CategorySource,
+      /** One per column. */
+      rates: z.array(z.object({ count, n: count, rate: z.number(), ci: Interval })),
+      /** One per column after the first: the rate minus the column before's on the rows both have, with McNemar's
+       * p and those rows' number (null: no shared rows). */
+      changes: z.array(z.object({ delta: z.number(), p: z.number(), n: count }).nullable()),
+    }),
+  ),
+});
+export type StageFailureModes = z.infer<typeof StageFailureModes>;
 
 export const PerturbationKind = z.enum([
   'typos',
@@ -233,6 +266,8 @@ export const robustnessContract = defineService(
     saveRules: method(z.object({ rules: z.array(FailureRule).max(100) }).strict(), z.array(FailureRule)),
     /** `id`: the experiment (so the blind-review check finds it as for the experiments service). */
     failureModes: method(z.object({ id: Id }).strict(), FailureModes),
+    /** `id`: the project; its stages' failure categories side by side. */
+    projectFailureModes: method(z.object({ id: Id }).strict(), StageFailureModes),
     probes: method(z.object({}).strict(), z.array(Probe)),
     startProbe: method(ProbeSpec, Probe),
     probeResults: method(z.object({ id: Id }).strict(), ProbeResults),

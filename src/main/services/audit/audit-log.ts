@@ -1,13 +1,13 @@
 // The audit log in a workspace db (migration 11): appending an entry (reading the head, hashing, inserting, moving
 // the head, all in one transaction, so two writers never fork the chain), listing with filters, verifying and
 // exporting. Rows keep their JSON as text; reading tolerates damage so that verification can name it.
-import type {
+import {
   AuditActor,
-  AuditEntry,
-  AuditFilter,
-  AuditObject,
-  AuditPage,
-  AuditVerification,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditObject,
+  type AuditPage,
+  type AuditVerification,
 } from '../../../shared/contract/audit';
 import { actorLabel, objectLabel } from '../../../shared/audit-format';
 import { toCsv } from '../../../shared/csv-export';
@@ -126,8 +126,11 @@ function whereClause(filter: AuditFilter): { where: string; params: BindArg[] } 
   const clauses: string[] = [];
   const params: BindArg[] = [];
   if (filter.actor) {
-    if (filter.actor.toLowerCase() === 'nobody') clauses.push("json_extract(actor, '$.kind') = 'nobody'");
-    else {
+    const kind = filter.actor.toLowerCase();
+    if (kind === 'nobody' || kind === 'app') {
+      clauses.push("json_extract(actor, '$.kind') = ?");
+      params.push(kind);
+    } else {
       clauses.push(
         "(instr(lower(json_extract(actor, '$.name')), lower(?)) > 0 OR json_extract(actor, '$.userId') = ?)",
       );
@@ -181,11 +184,5 @@ function parse(text: string): unknown {
 }
 
 function isActor(value: unknown): value is AuditActor {
-  const v = value as Partial<AuditActor> | null;
-  return (
-    !!v &&
-    typeof v === 'object' &&
-    ['profile', 'link', 'nobody'].includes(v.kind as string) &&
-    ['ipc', 'http', 'cli', 'test'].includes(v.transport as string)
-  );
+  return AuditActor.safeParse(value).success;
 }

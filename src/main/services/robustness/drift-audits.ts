@@ -3,11 +3,15 @@
 // their weight format is recorded, since outputs are keyed by it). An audit runs a `fresh` experiment of the same
 // specialization on the same rows (every output generated again, kept apart), then compares it with the recorded
 // outputs (drift.ts) and stores the outcome. An audit whose run the app's closing cut short finishes when read again.
+// Audits the schedule starts are written to the workspace's audit log by the app's own actor (their start, or why it
+// could not, and their result), since no call of the dispatcher records them.
 import type { Experiment, ExperimentSpecIn } from '../../../shared/contract/experiments';
 import type { Release } from '../../../shared/contract/releases';
 import type { AuditSet, AuditSetSpec, DriftAudit, FailureRule } from '../../../shared/contract/robustness';
 import type { WeightFormat } from '../../../shared/weight-format';
+import { APP_ACTOR } from '../../../shared/contract/audit';
 import { UserError } from '../../../shared/errors';
+import type { AuditDraft } from '../audit/audit-log';
 import type { Collected } from '../experiments/results';
 import { compareRuns } from './drift';
 import type { RobustnessStore, StoredAuditSet } from './robustness-store';
@@ -28,6 +32,8 @@ export interface DriftAuditsDeps {
   weightFormatOf: (specializationId: string) => WeightFormat;
   rules: () => FailureRule[];
   onChanged: (releaseId: string) => void;
+  /** Appends an entry to the open workspace's audit log. */
+  auditLog: (draft: AuditDraft) => void;
   clock: () => Date;
   newId: () => string;
 }
@@ -120,7 +126,26 @@ export class DriftAudits {
   runDue(): Promise<DriftAudit[]> {
     this.dueRun ??= (async () => {
       const started: DriftAudit[] = [];
-      for (const set of this.sets().filter((s) => s.due)) started.push(await this.start(set.releaseId, 'schedule'));
+      for (const set of this.sets().filter((s) => s.due)) {
+        try {
+          const audit = await this.start(set.releaseId, 'schedule');
+          this.logScheduled('robustness.startAudit', { releaseId: set.releaseId, trigger: 'schedule' }, [
+            set.releaseId,
+            audit.id,
+            audit.experimentId,
+          ]);
+          started.push(audit);
+        } catch (error) {
+          // One release's audit that cannot start (its release gone, a bad set) leaves the others due to run.
+          const message = error instanceof Error ? error.message : String(error);
+          this.logScheduled(
+            'robustness.startAudit',
+            { releaseId: set.releaseId, trigger: 'schedule', error: message },
+            [set.releaseId],
+          );
+          if (!(error instanceof UserError)) throw error;
+        }
+      }
       return started;
     })().finally(() => {
       this.dueRun = undefined;
@@ -171,8 +196,30 @@ export class DriftAudits {
       result = { ...audit, state, flags, comparison };
     }
     this.deps.store().finishAudit(result);
+    if (audit.trigger === 'schedule')
+      this.logScheduled(
+        'robustness.auditFinished',
+        {
+          releaseId: audit.releaseId,
+          auditId: audit.id,
+          state: result.state,
+          flags: result.flags.map((f) => `${f.severity} (${f.aspect}): ${f.message}`),
+          ...(result.error === null ? {} : { error: result.error }),
+        },
+        [audit.releaseId, audit.id, audit.experimentId],
+      );
     this.deps.onChanged(audit.releaseId);
     return result;
+  }
+
+  private logScheduled(method: string, args: Record<string, unknown>, ids: readonly string[]): void {
+    this.deps.auditLog({
+      at: this.deps.clock().toISOString(),
+      actor: APP_ACTOR,
+      method,
+      args,
+      objects: ids.map((id) => ({ id })),
+    });
   }
 
   /** Runs an experiment again when it ended without completing (it generates only what is missing). */

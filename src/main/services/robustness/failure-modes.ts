@@ -22,23 +22,7 @@ export function failureModes(
 ): FailureModes {
   const { metrics } = experiment.spec;
   const { examples, facts } = collected.examples;
-  const cats: (Category[] | null)[][] = collected.outputs.map((cell, c) =>
-    cell.map((o, i) =>
-      o === null
-        ? null
-        : categorize(
-            {
-              text: o.text,
-              reference: examples[i]?.reference ?? null,
-              generatedTokens: o.generatedTokens,
-              finishReason: o.finishReason,
-            },
-            metrics,
-            rules,
-            tags(c, i),
-          ),
-    ),
-  );
+  const cats = categoriesOf(experiment, collected, rules, tags);
   const bins = sliceBins(examples.map((e) => inputText(e.data, facts.roles.input)));
   const primary = metrics[0] as MetricSpec;
   const cells = experiment.cells.map((cell, c) => {
@@ -74,6 +58,33 @@ export function failureModes(
     cells,
     byExample: cats.map((cell) => cell.map((x) => (x ?? []).map((cat) => cat.name))),
   };
+}
+
+/** Each output's categories, [cell][example] (null: no output). */
+export function categoriesOf(
+  experiment: Experiment,
+  collected: Collected,
+  rules: readonly FailureRule[],
+  tags: TagsOf = () => [],
+): (Category[] | null)[][] {
+  const { examples } = collected.examples;
+  return collected.outputs.map((cell, c) =>
+    cell.map((o, i) =>
+      o === null
+        ? null
+        : categorize(
+            {
+              text: o.text,
+              reference: examples[i]?.reference ?? null,
+              generatedTokens: o.generatedTokens,
+              finishReason: o.finishReason,
+            },
+            experiment.spec.metrics,
+            rules,
+            tags(c, i),
+          ),
+    ),
+  );
 }
 
 function rate(cat: Category, c: number, scored: readonly number[], cats: (Category[] | null)[][]): CategoryRate {

@@ -3,6 +3,8 @@
 // (drift-audits.ts). Generation always goes through the experiments service: this service runs no model itself.
 import { randomUUID } from 'node:crypto';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
+import type { Experiment } from '../../../shared/contract/experiments';
+import type { Project } from '../../../shared/contract/projects';
 import type { Release } from '../../../shared/contract/releases';
 import type {
   AuditSet,
@@ -13,6 +15,7 @@ import type {
   Probe,
   ProbeResults,
   ProbeSpec,
+  StageFailureModes,
   robustnessContract,
 } from '../../../shared/contract/robustness';
 import type { MetricSpec } from '../../../shared/metrics';
@@ -20,10 +23,11 @@ import type { WeightFormat } from '../../../shared/weight-format';
 import { UserError } from '../../../shared/errors';
 import type { WorkspaceAccess } from '../workspace';
 import { DriftAudits, type DriftAuditsDeps } from './drift-audits';
-import { failureModes } from './failure-modes';
+import { categoriesOf, failureModes, type TagsOf } from './failure-modes';
 import { analyzeProbe } from './probe-analysis';
 import { startProbe, type ProbeDeps } from './probes';
 import { RobustnessStore } from './robustness-store';
+import { stageColumns, stageFailureModes } from './stage-failure-modes';
 
 type Contract = typeof robustnessContract;
 
@@ -33,10 +37,14 @@ export interface RobustnessServiceDeps {
   readonly datasets: ProbeDeps['datasets'];
   readonly importDataset: ProbeDeps['importDataset'];
   readonly release: (id: string) => Promise<Release>;
+  /** A project with its stages' runs (the failure view across stages). */
+  readonly project: (id: string) => Promise<Project>;
   /** The weight format a specialization's model runs at now. */
   readonly weightFormatOf: (specializationId: string) => WeightFormat;
   /** Reviewers' tags on an experiment's outputs (closed rounds only). */
   readonly reviewTags: (experimentId: string) => { specializationId: string; exampleIdx: number; tag: string }[];
+  /** Appends to the open workspace's audit log (scheduled audits, which no dispatcher call records). */
+  readonly auditLog: DriftAuditsDeps['auditLog'];
   readonly events: EventSink<Contract>;
   readonly clock: () => Date;
   readonly newId?: () => string;
@@ -53,6 +61,7 @@ export class RobustnessService implements ServiceImpl<Contract> {
       weightFormatOf: deps.weightFormatOf,
       rules: () => this.store().rules(),
       onChanged: (id) => deps.events.emit('onChanged', { id }),
+      auditLog: deps.auditLog,
       clock: deps.clock,
       newId: deps.newId ?? randomUUID,
     });
@@ -80,14 +89,28 @@ export class RobustnessService implements ServiceImpl<Contract> {
 
   async failureModes({ id: experimentId }: { id: string }): Promise<FailureModes> {
     const { experiment, collected } = await this.deps.experiments.stored(experimentId);
-    const tags = this.deps.reviewTags(experimentId);
-    const byCell = experiment.cells.map((cell) => {
-      const m = new Map<number, string[]>();
-      for (const t of tags)
-        if (t.specializationId === cell.specializationId) m.set(t.exampleIdx, [...(m.get(t.exampleIdx) ?? []), t.tag]);
-      return m;
-    });
-    return failureModes(experiment, collected, this.store().rules(), (c, i) => byCell[c]?.get(i) ?? []);
+    return failureModes(experiment, collected, this.store().rules(), this.tagsOf(experiment));
+  }
+
+  async projectFailureModes({ id }: { id: string }): Promise<StageFailureModes> {
+    const project = await this.deps.project(id);
+    const runs = project.stages.flatMap((s) => s.runs.filter((r) => r.kind === 'experiment'));
+    const experiments = new Map<string, Experiment>();
+    for (const run of runs) {
+      const e = await this.deps.experiments.get({ id: run.id }).catch((error: unknown) => {
+        if (error instanceof UserError) return undefined; // removed since: the stage has no column
+        throw error;
+      });
+      if (e) experiments.set(e.id, e);
+    }
+    const rules = this.store().rules();
+    const columns = [];
+    for (const column of stageColumns(project, experiments)) {
+      const { experiment, collected } = await this.deps.experiments.stored(column.experimentId);
+      const categories = categoriesOf(experiment, collected, rules, this.tagsOf(experiment))[column.cell] ?? [];
+      columns.push({ column, experiment, collected, categories });
+    }
+    return stageFailureModes(id, columns);
   }
 
   async probes(): Promise<Probe[]> {
@@ -154,6 +177,18 @@ export class RobustnessService implements ServiceImpl<Contract> {
 
   async dispose(): Promise<void> {
     await this.drift.dispose();
+  }
+
+  /** Reviewers' tags on an experiment's outputs, by cell and example. */
+  private tagsOf(experiment: Experiment): TagsOf {
+    const tags = this.deps.reviewTags(experiment.id);
+    const byCell = experiment.cells.map((cell) => {
+      const m = new Map<number, string[]>();
+      for (const t of tags)
+        if (t.specializationId === cell.specializationId) m.set(t.exampleIdx, [...(m.get(t.exampleIdx) ?? []), t.tag]);
+      return m;
+    });
+    return (c, i) => byCell[c]?.get(i) ?? [];
   }
 
   private probe(id: string): Probe {

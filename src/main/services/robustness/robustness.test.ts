@@ -1,6 +1,7 @@
 // Failure modes, robustness probes and drift audits end to end through the composed app (real dispatcher, SQLite,
 // engine worker and the bundled demo model): categories with rates, a probe run through the experiments service,
-// and drift audits of a release, one passing and one catching the release's model switched to 4-bit weights.
+// and drift audits of a release, one passing, one catching the release's model switched to 4-bit weights, and one the
+// schedule starts, written to the workspace's audit log.
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -187,5 +188,27 @@ describe('drift audits', () => {
     }
     // Back at the stored weights the release gives its recorded answers again: exit 0.
     expect(await runDriftAudit(api, release.id, { strict: false, log: () => undefined })).toBe(0);
+
+    // A month later the schedule finds the audit due: the app starts it itself, and the workspace's audit log says
+    // who (the app), what (the release audited, its audit and run) and the result, in the hash chain.
+    const monthAgo = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    app.workspace.active.db
+      .prepare('UPDATE drift_audits SET started_at = ? WHERE release_id = ?')
+      .run(monthAgo, release.id);
+    expect((await api.robustness.auditSets({})).find((s) => s.releaseId === release.id)?.due).toBe(true);
+    const [scheduled, ...others] = await app.services.robustness.drift.runDue();
+    expect(others).toEqual([]);
+    expect(scheduled?.trigger).toBe('schedule');
+    const result = await api.robustness.audit({ id: scheduled?.id ?? '' });
+    const entries = (await api.audit.list({ filter: { actor: 'app' } })).entries.reverse();
+    expect(entries.map((e) => [e.actor, e.method])).toEqual([
+      [{ kind: 'app', transport: 'internal' }, 'robustness.startAudit'],
+      [{ kind: 'app', transport: 'internal' }, 'robustness.auditFinished'],
+    ]);
+    expect(entries[0]?.args).toEqual({ releaseId: release.id, trigger: 'schedule' });
+    expect(entries[0]?.objects.map((o) => o.id)).toEqual([release.id, result.id, result.experimentId]);
+    expect(entries[1]?.args).toMatchObject({ releaseId: release.id, auditId: result.id, state: result.state });
+    expect(result.state).toMatch(/^(passed|warning)$/);
+    expect(await api.audit.verify({})).toMatchObject({ ok: true });
   }, 600_000);
 });
