@@ -164,7 +164,13 @@ function Recorded({ decisions }: { decisions: readonly Decision[] }) {
         Recorded decisions
       </Typography>
       {decisions.map((d) => (
-        <Typography key={d.id} variant="body2" data-testid="decision-recorded-item">
+        <Typography
+          key={d.id}
+          variant="body2"
+          data-testid="decision-recorded-item"
+          data-hash={d.hash}
+          data-specialization={d.options.find((o) => o.option === d.option)?.specializationId}
+        >
           {new Date(d.decidedAt).toLocaleString()}: {OPTION_LABELS[d.option]}, decided by{' '}
           {CRITERION_LABELS[d.decidedBy]} ({d.actor}; sha256 {d.hash.slice(0, 12)}…)
         </Typography>

@@ -1,10 +1,11 @@
 // The Projects section: the workspace's projects, a form for a new one, and the chosen project's stages. The project
-// shown is kept fresh by the projects service's change events.
+// shown is kept fresh by the projects service's change events; below its stages, its failure modes across them.
 import { Box, Button, Chip, Stack, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import type { Project } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { StageFailureModesPanel } from '../robustness/StageFailureModesPanel';
 import { NewProjectForm } from './NewProjectForm';
 import { ProjectStepper } from './ProjectStepper';
 
@@ -75,6 +76,7 @@ function ProjectView({ project, onChange }: { project: Project; onChange: (p: Pr
         {project.spec.failureCategories.length > 0 && `; known failures: ${project.spec.failureCategories.join(', ')}`}
       </Typography>
       <ProjectStepper project={project} onChange={onChange} />
+      <StageFailureModesPanel projectId={project.id} projectName={project.spec.name} reloadKey={project.updatedAt} />
     </Box>
   );
 }

@@ -81,6 +81,7 @@ export function EvidencePicker({
               checked={cited.includes(d.id)}
               onChange={() => onChange({ ...value, decisionIds: toggle(cited, d.id) })}
               data-testid="evidence-decision"
+              data-hash={d.hash}
             />
           }
         />

@@ -60,7 +60,7 @@ export function NewReleaseDialog({
             helperText="Its model, adapters, template, demonstrations and decoding are frozen with their content hashes."
           >
             {own.map((s) => (
-              <MenuItem key={s.id} value={s.id} data-testid="release-spec-option" data-name={s.name}>
+              <MenuItem key={s.id} value={s.id} data-testid="release-spec-option" data-name={s.name} data-id={s.id}>
                 {s.name}
               </MenuItem>
             ))}
