@@ -77,8 +77,8 @@ test("a newcomer goes from the baseline to a recorded decision: the recipe's ada
   const invalidJson = failures.getByTestId('stage-failure-category').filter({ hasText: 'invalid JSON' });
   await expect(failures.locator('thead')).toContainText('Baseline');
   await expect(failures.locator('thead')).toContainText('Prompt + adapter');
-  await expect(invalidJson.getByTestId('stage-failure-0')).toContainText(/\d+% \[\d+%, \d+%\] \(\d+\/40\)/);
-  await expect(invalidJson.getByTestId('stage-failure-3')).toContainText(/pts \(p [<\d.\s]+\), n 40/);
+  await expect(invalidJson.getByTestId('stage-failure-0')).toContainText(/\d+% \[\d+%, \d+%\]\s*\d+ of 40/);
+  await expect(invalidJson.getByTestId('stage-failure-3')).toContainText(/-\d+ pts \(p [<\d.\s]+, n 40\)/);
   await page.setViewportSize({ width: 1440, height: 1400 });
   await failures.screenshot({ path: `${DIR}/projects-failure-modes.png` });
   await page.setViewportSize({ width: 1440, height: 1000 });

@@ -44,12 +44,15 @@ export function StageFailureModesPanel({
         const change = i === 0 ? undefined : c.changes[i - 1];
         return (
           <>
-            {r ? `${rateText(r.rate, r.ci)} (${r.count}/${r.n})` : '—'}
-            {change !== undefined && (
-              <Box component="span" sx={{ display: 'block', color: 'text.secondary' }}>
-                {change === null ? 'no shared rows' : `${changeText(change)}, n ${change.n}`}
-              </Box>
-            )}
+            {r ? rateText(r.rate, r.ci) : '—'}
+            <Box component="span" sx={{ display: 'block', typography: 'caption', color: 'text.secondary' }}>
+              {r ? `${r.count} of ${r.n}` : ''}
+              {change !== undefined && (
+                <Box component="span" sx={{ display: 'block' }}>
+                  {change === null ? 'no shared rows' : changeText(change)}
+                </Box>
+              )}
+            </Box>
           </>
         );
       },

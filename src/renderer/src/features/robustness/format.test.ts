@@ -9,6 +9,7 @@ describe('robustness formatting', () => {
     expect(rateText(null, null)).toBe('—');
     expect(changeText({ delta: -0.25, p: 0.0312 })).toBe('-25 pts (p 0.031)');
     expect(changeText({ delta: 0.1, p: 0.0001 })).toBe('+10 pts (p < 0.001)');
+    expect(changeText({ delta: -0.55, p: 0.0005, n: 40 })).toBe('-55 pts (p < 0.001, n 40)');
     expect(changeText(null)).toBe('—');
   });
 

@@ -11,11 +11,12 @@ export function rateText(rate: number | null, ci: readonly [number, number] | nu
   return ci === null ? pct(rate) : `${pct(rate)} [${pct(ci[0])}, ${pct(ci[1])}]`;
 }
 
-/** A category's change from the first cell: "+25 pts (p 0.03)". */
-export function changeText(change: { delta: number; p: number } | null): string {
+/** A category's change from another cell: "+25 pts (p 0.030)", or "+25 pts (p 0.030, n 40)" given the rows paired. */
+export function changeText(change: { delta: number; p: number; n?: number } | null): string {
   if (change === null) return '—';
   const pts = Math.round(change.delta * 100);
-  return `${pts > 0 ? '+' : ''}${pts} pts (p ${change.p < 0.001 ? '< 0.001' : change.p.toFixed(3)})`;
+  const n = change.n === undefined ? '' : `, n ${change.n}`;
+  return `${pts > 0 ? '+' : ''}${pts} pts (p ${change.p < 0.001 ? '< 0.001' : change.p.toFixed(3)}${n})`;
 }
 
 export const AUDIT_STATES: Record<
