@@ -101,6 +101,9 @@ export class DriftAudits {
     this.deps.store().insertAudit(audit);
     await this.resume(set.baselineExperimentId);
     await this.deps.experiments.run({ id: experiment.id });
+    // Logged before it is followed, so its result is always the later entry.
+    if (trigger === 'schedule')
+      this.logScheduled('robustness.startAudit', { releaseId, trigger }, [releaseId, id, experiment.id]);
     this.follow(audit, set);
     this.deps.onChanged(releaseId);
     return audit;
@@ -128,13 +131,7 @@ export class DriftAudits {
       const started: DriftAudit[] = [];
       for (const set of this.sets().filter((s) => s.due)) {
         try {
-          const audit = await this.start(set.releaseId, 'schedule');
-          this.logScheduled('robustness.startAudit', { releaseId: set.releaseId, trigger: 'schedule' }, [
-            set.releaseId,
-            audit.id,
-            audit.experimentId,
-          ]);
-          started.push(audit);
+          started.push(await this.start(set.releaseId, 'schedule'));
         } catch (error) {
           // One release's audit that cannot start (its release gone, a bad set) leaves the others due to run.
           const message = error instanceof Error ? error.message : String(error);
