@@ -25,7 +25,8 @@ test("a newcomer goes from the baseline to a recorded decision: the recipe's ada
   await page.getByTestId('start-go-projects').click();
 
   const projects = new ProjectsPage(page);
-  await expect(projects.form).toBeVisible();
+  // The demo workspace imports its model, datasets and templates after it opens: the form waits for them.
+  await expect(projects.form).toBeVisible({ timeout: RUN });
   await projects.choose('Dataset', /^Support triage/);
   await expect(projects.form.getByLabel('Baseline prompt')).toContainText('Triage as JSON');
   await projects.fill('project-name', 'Triage tickets');
