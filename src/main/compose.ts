@@ -192,6 +192,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
           "After the import, the version's Personal data panel lists them and redacts them.",
         )
       ).warning,
+    exportCheck: async (versionId, split) => (await privacy.guardVersion('export', versionId, split)).warning,
   });
   const users = new UsersService({ workspace, events: sink('users'), clock });
   const privacy: PrivacyService = new PrivacyService({ workspace, datasets, events: sink('privacy'), clock });

@@ -1,4 +1,4 @@
-// Datasets: JSONL/CSV files imported into the workspace as immutable versions, with a field mapping (which columns,
+// Datasets: JSONL/CSV/Parquet files (and OpenAI chat fine-tuning JSONL, flattened) imported into the workspace as immutable versions, with a field mapping (which columns,
 // under which names, in which role) and deterministic train/validation/test splits. inspectFile feeds the mapping step.
 import { z } from 'zod';
 import { defineService, method } from './define';
@@ -17,7 +17,7 @@ export const DatasetName = z.string().trim().min(1, 'A name is required').max(12
 /** A data file path as typed or picked by the user; main resolves `~` and relative paths. */
 export const DataFilePath = userPath('A file path is required');
 
-export const DataFormat = z.enum(['jsonl', 'csv', 'tsv']);
+export const DataFormat = z.enum(['jsonl', 'csv', 'tsv', 'parquet']);
 export type DataFormat = z.infer<typeof DataFormat>;
 
 /** The JSON type of a field's values ('mixed' when they differ; CSV cells are always strings). */
@@ -65,6 +65,21 @@ export const DEFAULT_SPLIT: SplitSettings = {
   fractions: { train: 0.8, validation: 0.1, test: 0.1 },
 };
 
+/**
+ * How an OpenAI chat fine-tuning row ({"messages": [...]}) becomes fields: `input` is the last user message and
+ * `reference` the final assistant message (it must follow it); `system` the first system (or developer) message, all
+ * of them joined by a blank line, or none; `history` the turns before the last user message, kept as a list of
+ * {role, content} in a `history` field, dropped, or refused (a row with any fails the import).
+ */
+export const ChatMapping = z
+  .object({
+    system: z.enum(['first', 'joined', 'none']).default('first'),
+    history: z.enum(['field', 'drop', 'refuse']).default('field'),
+  })
+  .strict();
+export type ChatMapping = z.infer<typeof ChatMapping>;
+export const DEFAULT_CHAT_MAPPING: ChatMapping = { system: 'first', history: 'field' };
+
 export const ColumnInfo = z.object({
   name: z.string(),
   type: FieldType,
@@ -83,7 +98,14 @@ const RowData = z.custom<Record<string, unknown>>(
   'must be an object of fields',
 );
 
-export const RowProblem = z.object({ file: z.string(), line: count, reason: z.string(), hint: z.string().optional() });
+/** unit: what `line` counts; 'row' for files without lines (Parquet rows, numbered from 1). */
+export const RowProblem = z.object({
+  file: z.string(),
+  line: count,
+  unit: z.enum(['line', 'row']).optional(),
+  reason: z.string(),
+  hint: z.string().optional(),
+});
 export type RowProblem = z.infer<typeof RowProblem>;
 
 /**
@@ -114,6 +136,11 @@ export const FileInspection = z.object({
   suggestedMapping: z.array(FieldMapping),
   /** A column that looks like it holds the split (split, fold, partition), or null. */
   splitColumn: z.string().nullable(),
+  /**
+   * Set when the rows are OpenAI chat conversations: the mapping the columns and sample were flattened with, and
+   * how many sample rows have earlier turns or a system message.
+   */
+  chat: z.object({ mapping: ChatMapping, multiTurnRows: count, systemRows: count }).nullable(),
 });
 export type FileInspection = z.infer<typeof FileInspection>;
 
@@ -184,7 +211,8 @@ export const DatasetVersion = z.object({
   name: z.string(),
   version: count,
   message: z.string(),
-  source: z.object({ files: z.array(SourceFile) }),
+  /** chat: the mapping that flattened OpenAI chat rows, when it did. */
+  source: z.object({ files: z.array(SourceFile), chat: ChatMapping.optional() }),
   fields: z.array(DatasetField),
   roles: DatasetRoles,
   split: SplitSettings,
@@ -250,6 +278,8 @@ export const ImportDataset = z
       .max(64),
     mapping: z.array(FieldMapping).min(1, 'Keep at least one column'),
     split: SplitSettings.default(DEFAULT_SPLIT),
+    /** JSONL files of OpenAI chat rows, flattened by this mapping before the field mapping applies. */
+    chat: ChatMapping.optional(),
   })
   .strict()
   .refine((a) => (a.datasetId === undefined) !== (a.newName === undefined), {
@@ -273,8 +303,11 @@ const byVersion = z.object({ versionId: DatasetVersionId }).strict();
 export const datasetsContract = defineService(
   'datasets',
   {
-    /** Reads the start of a file: its format, columns with inferred types, the first rows, a row count estimate. */
-    inspectFile: method(z.object({ path: DataFilePath }).strict(), FileInspection),
+    /**
+     * Reads the start of a file: its format, columns with inferred types, the first rows, a row count estimate. Chat
+     * rows are flattened with `chat` (absent: detected, with the default mapping).
+     */
+    inspectFile: method(z.object({ path: DataFilePath, chat: ChatMapping.optional() }).strict(), FileInspection),
     /**
      * Reads every file (streaming), checks each row, splits and hashes it, and writes one new version in one
      * transaction; any bad row fails the whole import with its file and line, and nothing is written.
@@ -296,6 +329,22 @@ export const datasetsContract = defineService(
         })
         .strict(),
       RowsPage,
+    ),
+    /**
+     * A version's rows (one split, or all) as OpenAI chat fine-tuning JSON Lines: system (a field, optional), earlier
+     * turns (a history field, optional), the input field(s) as the user message and the reference as the answer.
+     * systemField / historyField absent: the fields named "system" / "history" when the version has them; null: none.
+     */
+    exportChat: method(
+      z
+        .object({
+          versionId: DatasetVersionId,
+          split: SplitName.nullable().default(null),
+          systemField: z.string().min(1).max(120).nullable().optional(),
+          historyField: z.string().min(1).max(120).nullable().optional(),
+        })
+        .strict(),
+      z.object({ fileName: z.string(), text: z.string(), count, warnings: z.array(z.string()) }),
     ),
     /** Deletes the dataset with all its versions and rows. */
     remove: method(z.object({ id: DatasetId }).strict(), z.null()),

@@ -121,6 +121,7 @@ export const PERMISSIONS: PermissionTable = {
     list: read(STAFF),
     get: read(STAFF),
     rows: read(STAFF),
+    exportChat: read(STAFF),
     remove: write(EDITORS),
   },
   privacy: {

@@ -3,6 +3,7 @@
 // checked by zod as they are read.
 import { z } from 'zod';
 import {
+  ChatMapping,
   DatasetField,
   DatasetLineage,
   DatasetRoles,
@@ -53,7 +54,7 @@ interface RowRow {
 const VERSION_COLUMNS = `v.id, v.dataset_id, d.name, v.version, v.message, v.source, v.fields, v.roles, v.split_settings, v.row_count,
   v.duplicate_count, v.train_count, v.validation_count, v.test_count, v.content_hash, v.created_at, v.source_round_id, v.source_round_name,
   v.source_experiment_id, v.derivation`;
-const Source = z.object({ files: z.array(SourceFile) });
+const Source = z.object({ files: z.array(SourceFile), chat: ChatMapping.optional() });
 const Fields = z.array(DatasetField);
 
 export interface RowQuery {

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type {
+  ChatMapping,
   DatasetLineage,
   DatasetSummary,
   DatasetVersion,
@@ -22,6 +23,7 @@ import { CancelledError, UserError } from '../../../shared/errors';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { checkPathText, checkUserFile } from '../../platform/files/user-files';
 import { DATABASE_FILE, resolveFolderPath, type PathBase } from '../workspace/layout';
+import { chatExportFileName, chatExportRoles, chatExportText, type ChatExportArg } from './chat-export';
 import { DatasetStore } from './dataset-store';
 import { planMapping } from './fields';
 import { MAX_PROBLEMS, ingest, type IngestFile } from './ingest';
@@ -73,6 +75,8 @@ export interface DatasetsServiceDeps {
     subject: string,
     rows: Iterable<{ idx: number; key: string; data: Record<string, unknown> }>,
   ) => Promise<string | null>;
+  /** The personal-data check before rows leave the workspace (a warning, or a throw under a blocking policy). */
+  readonly exportCheck?: (versionId: string, split: SplitName | null) => Promise<string | null>;
   /** Where an import's rows are written (compose.ts: the import writer worker; absent: this thread's connection). */
   readonly writer?: VersionWriter;
 }
@@ -87,9 +91,9 @@ export class DatasetsService implements ServiceImpl<Contract> {
     this.pathBase = { homeDir: home, relativeTo: deps.paths?.relativeTo ?? home };
   }
 
-  async inspectFile(arg: { path: string }): Promise<FileInspection> {
+  async inspectFile(arg: { path: string; chat?: ChatMapping | undefined }): Promise<FileInspection> {
     const file = await this.resolveFile(arg.path, 'datasets.inspectFile: path');
-    return inspectFile(file.path, file.name, file.bytes);
+    return inspectFile(file.path, file.name, file.bytes, arg.chat);
   }
 
   async import(arg: ImportArg): Promise<ImportResult> {
@@ -135,6 +139,7 @@ export class DatasetsService implements ServiceImpl<Contract> {
         plan,
         split: arg.split,
         spool,
+        ...(arg.chat === undefined ? {} : { chat: arg.chat }),
         cancelled: () => flag.cancelled,
         onProgress: (p) => this.deps.events.emit('onImportProgress', { importId, ...p }),
       });
@@ -180,6 +185,7 @@ export class DatasetsService implements ServiceImpl<Contract> {
             contentHash: outcome.contentHash,
             createdAt: this.deps.clock().toISOString(),
             lineage,
+            ...(arg.chat === undefined ? {} : { chat: arg.chat }),
           },
           spool.file,
           plan.fields.find((f) => f.role === 'key')?.source ?? null,
@@ -225,6 +231,21 @@ export class DatasetsService implements ServiceImpl<Contract> {
     const store = this.store();
     this.withRows(this.version(store, arg.versionId, false)); // a clear error for an unknown version or deleted rows
     return { total: store.countRows(arg.versionId, arg), rows: store.rows(arg.versionId, arg) };
+  }
+
+  async exportChat(arg: ChatExportArg): Promise<{ fileName: string; text: string; count: number; warnings: string[] }> {
+    const store = this.store();
+    const version = this.version(store, arg.versionId, false);
+    this.withRows(version);
+    const roles = chatExportRoles(version, arg);
+    const personal = (await this.deps.exportCheck?.(version.id, arg.split)) ?? null;
+    const rows = store.rows(version.id, { split: arg.split, offset: 0, limit: null });
+    return {
+      fileName: chatExportFileName(version, arg.split),
+      text: chatExportText(rows, roles),
+      count: rows.length,
+      warnings: personal === null ? [] : [personal],
+    };
   }
 
   async remove(arg: { id: string }): Promise<null> {
@@ -334,7 +355,11 @@ export class DatasetsService implements ServiceImpl<Contract> {
   private async resolveFile(input: string, where: string): Promise<{ path: string; name: string; bytes: number }> {
     checkPathText(input, where);
     const path = resolveFolderPath(input, this.pathBase);
-    const info = await checkUserFile(path, { where, maxBytes: MAX_DATA_FILE_BYTES, expected: 'a .jsonl or .csv file' });
+    const info = await checkUserFile(path, {
+      where,
+      maxBytes: MAX_DATA_FILE_BYTES,
+      expected: 'a .jsonl, .csv or .parquet file',
+    });
     return { path, name: basename(path), bytes: info.size };
   }
 }

@@ -4,6 +4,7 @@
 // transaction, because a SQLite transaction cannot stay open across the awaits of reading a stream.
 import { createHash } from 'node:crypto';
 import type {
+  ChatMapping,
   FieldType,
   ImportProgress,
   RowProblem,
@@ -13,6 +14,7 @@ import type {
   SplitSettings,
 } from '../../../shared/contract/datasets';
 import { BugError, CancelledError } from '../../../shared/errors';
+import { canHoldChat, chatReader } from './chat-format';
 import { mapRecord, mergeType, typeOf, type MappingPlan } from './fields';
 import { openReader } from './readers';
 import type { SpoolWriter } from './spool';
@@ -38,6 +40,8 @@ export interface IngestOptions {
   readonly onProgress: (progress: Omit<ImportProgress, 'importId'>) => void;
   readonly cancelled: () => boolean;
   readonly now?: () => number;
+  /** Flattens OpenAI chat rows of JSONL and Parquet files before the mapping applies. */
+  readonly chat?: ChatMapping;
 }
 
 export interface IngestOutcome {
@@ -69,9 +73,11 @@ export async function ingest(files: readonly IngestFile[], options: IngestOption
   let lastYield = performance.now();
 
   for (const file of files) {
-    const reader = openReader(file.path, file.format);
+    const raw = openReader(file.path, file.format);
+    const reader = options.chat !== undefined && canHoldChat(file.format) ? chatReader(raw, options.chat) : raw;
+    const unit = file.format === 'parquet' ? { unit: 'row' as const } : {};
     const problem = (line: number, reason: string, hint?: string) =>
-      problems.push({ file: file.name, line, reason, ...(hint === undefined ? {} : { hint }) });
+      problems.push({ file: file.name, line, ...unit, reason, ...(hint === undefined ? {} : { hint }) });
     let fileRows = 0;
     let headerChecked = false;
     const progress = (phase: ImportProgress['phase']) =>

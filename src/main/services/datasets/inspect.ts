@@ -1,15 +1,19 @@
 // The mapping step's look at a file: its format, the first rows, the columns with inferred types, a row count
 // estimate and a suggested mapping (roles guessed from common column names). Reads only the start of the file.
-import type {
-  ColumnInfo,
-  FieldMapping,
-  FieldRole,
-  FieldType,
-  FileInspection,
-  RowProblem,
+import {
+  DEFAULT_CHAT_MAPPING,
+  type ChatMapping,
+  type DataFormat,
+  type ColumnInfo,
+  type FieldMapping,
+  type FieldRole,
+  type FieldType,
+  type FileInspection,
+  type RowProblem,
 } from '../../../shared/contract/datasets';
 import { mergeType, safeFieldName, typeOf } from './fields';
-import { detectFormat, openReader } from './readers';
+import { canHoldChat, chatReader, looksLikeChat } from './chat-format';
+import { detectFormat, openReader, type RecordReader } from './readers';
 import { SPLIT_COLUMN_NAMES } from './splits';
 
 export const SAMPLE_ROWS = 50;
@@ -28,9 +32,18 @@ const ROLE_GUESSES: readonly (readonly [FieldRole, readonly string[]])[] = [
   ['input', ['input', 'text', 'message', 'question', 'prompt', 'instruction', 'query', 'sentence', 'content']],
 ];
 
-export async function inspectFile(path: string, name: string, bytes: number): Promise<FileInspection> {
+export async function inspectFile(
+  path: string,
+  name: string,
+  bytes: number,
+  chatMapping?: ChatMapping,
+): Promise<FileInspection> {
   const format = await detectFormat(path);
-  const reader = openReader(path, format);
+  const chat = chatMapping ?? ((await firstRowIsChat(path, format)) ? DEFAULT_CHAT_MAPPING : null);
+  const raw = openReader(path, format);
+  const reader = chat !== null && canHoldChat(format) ? chatReader(raw, chat) : raw;
+  const rawSample = new Map<number, Record<string, unknown>>();
+  if (chat !== null) raw.items = tapRows(raw.items.bind(raw), rawSample);
   const sample: FileInspection['sample'] = [];
   const problems: RowProblem[] = [];
   const types = new Map<string, FieldType>();
@@ -43,6 +56,7 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
       problems.push({
         file: name,
         line: item.line,
+        ...(format === 'parquet' ? { unit: 'row' as const } : {}),
         reason: item.reason,
         ...(item.hint === undefined ? {} : { hint: item.hint }),
       });
@@ -67,7 +81,7 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
   const note = reader.encodingNote();
   const columns: ColumnInfo[] = names.map((n) => ({
     name: n,
-    type: types.get(n) ?? (format === 'jsonl' ? 'null' : 'string'),
+    type: types.get(n) ?? (format === 'csv' || format === 'tsv' ? 'string' : 'null'),
     present: present.get(n) ?? 0,
   }));
   const splitColumn = names.find((n) => SPLIT_COLUMN_NAMES.includes(n.toLowerCase())) ?? null;
@@ -86,7 +100,39 @@ export async function inspectFile(path: string, name: string, bytes: number): Pr
       names.filter((n) => n !== splitColumn && n.length > 0 && n.length <= MAX_SOURCE_NAME),
     ),
     splitColumn,
+    chat: chat === null || !canHoldChat(format) ? null : { mapping: chat, ...chatCounts(rawSample.values()) },
   };
+}
+
+/** The first row of a JSONL or Parquet file has a `messages` list: the file is taken as chat rows. */
+async function firstRowIsChat(path: string, format: DataFormat): Promise<boolean> {
+  if (!canHoldChat(format)) return false;
+  for await (const item of openReader(path, format).items()) {
+    if (item.kind === 'row') return looksLikeChat(item.data);
+    if (item.fatal) return false;
+  }
+  return false;
+}
+
+/** The raw rows by line as the reader yields them (for the chat counts, which the flattened rows no longer show). */
+function tapRows(items: RecordReader['items'], into: Map<number, Record<string, unknown>>): RecordReader['items'] {
+  return async function* () {
+    for await (const item of items()) {
+      if (item.kind === 'row' && into.size < SAMPLE_ROWS) into.set(item.line, item.data);
+      yield item;
+    }
+  };
+}
+
+function chatCounts(rows: Iterable<Record<string, unknown>>): { multiTurnRows: number; systemRows: number } {
+  let multiTurnRows = 0;
+  let systemRows = 0;
+  for (const row of rows) {
+    const messages = Array.isArray(row.messages) ? (row.messages as { role?: unknown }[]) : [];
+    if (messages.filter((m) => m?.role === 'user').length > 1) multiTurnRows++;
+    if (messages.some((m) => m?.role === 'system' || m?.role === 'developer')) systemRows++;
+  }
+  return { multiTurnRows, systemRows };
 }
 
 /** Every column kept under its own name; the first column matching each role's usual names gets the role. */

@@ -13,7 +13,8 @@ export function rowProblemsError(
 ): UserError {
   const first = problems[0];
   assert(first, 'rowProblemsError needs at least one problem');
-  const line = (p: RowProblem) => (p.line > 0 ? `Line ${p.line} of ${p.file} ${p.reason}` : `${p.file} ${p.reason}`);
+  const line = (p: RowProblem) =>
+    p.line > 0 ? `${p.unit === 'row' ? 'Row' : 'Line'} ${p.line} of ${p.file} ${p.reason}` : `${p.file} ${p.reason}`;
   const listed = problems.slice(1, 1 + LISTED).map((p) => `- ${line(p)}`);
   const unlisted = problems.length - 1 - listed.length;
   const tail = capped

@@ -1,4 +1,4 @@
-// Streaming record readers for JSONL and CSV/TSV files: each yields parsed records with the file's 1-based line
+// Streaming record readers for JSONL and CSV/TSV files (Parquet: parquet-reader.ts): each yields parsed records with the file's 1-based line
 // number, or a problem with its line, reason and (for whole-file problems) a hint. Files are read as decoded text in
 // chunks (platform/files/text-stream: encoding sniffed, byte cap, line cap), never whole, so size alone never
 // exhausts memory; the file's sha256 and byte count are kept as it is read.
@@ -8,6 +8,7 @@ import type { DataFormat } from '../../../shared/contract/datasets';
 import { SNIFF_BYTES, encodedLength, sniffEncoding } from '../../platform/files/text-encoding';
 import { TextReadFailure, lines, openTextSource, type TextSource } from '../../platform/files/text-stream';
 import { csvRecords } from './csv-reader';
+import { openParquetReader, startsLikeParquet } from './parquet-reader';
 
 export type ReadItem =
   | { readonly kind: 'row'; readonly line: number; readonly data: Record<string, unknown>; readonly bytesEnd: number }
@@ -40,12 +41,12 @@ export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 /** Arrays and objects inside a JSONL row may nest this deep. */
 export const MAX_NESTING = 100;
 
-/** The format by extension, else by a look at the first bytes ('{' or '[' starts JSON; a tab-only header is TSV). */
+/**
+ * Parquet by its magic bytes (PAR1) or extension (whatever the name says, a Parquet file read as text would only
+ * give a misleading error); else the format by extension, else by a look at the first bytes ('{' or '[' starts JSON;
+ * a tab-only header is TSV).
+ */
 export async function detectFormat(path: string): Promise<DataFormat> {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
-  if (ext === '.csv') return 'csv';
-  if (ext === '.tsv' || ext === '.tab') return 'tsv';
   const handle = await open(path, 'r');
   let head: Buffer;
   try {
@@ -54,6 +55,11 @@ export async function detectFormat(path: string): Promise<DataFormat> {
   } finally {
     await handle.close();
   }
+  const ext = extname(path).toLowerCase();
+  if (startsLikeParquet(head) || ext === '.parquet' || ext === '.pq') return 'parquet';
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.tsv' || ext === '.tab') return 'tsv';
   const encoding = sniffEncoding(head);
   // A file that is not text is refused by the reader whatever its format; CSV is as good a guess as any.
   if (!encoding.ok) return 'csv';
@@ -64,6 +70,7 @@ export async function detectFormat(path: string): Promise<DataFormat> {
 }
 
 export function openReader(path: string, format: DataFormat, maxBytes = MAX_DATA_FILE_BYTES): RecordReader {
+  if (format === 'parquet') return openParquetReader(path);
   let source: TextSource | null = null;
   let header: readonly string[] | null = null;
   const open = async (): Promise<TextSource | ReadItem> => {

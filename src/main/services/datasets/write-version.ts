@@ -2,6 +2,7 @@
 // existing one), inserts the spooled rows in order, checks keys are unique, marks duplicates and stores the counts.
 // Any failure rolls everything back, so a failed import leaves no dataset, version or row behind.
 import type {
+  ChatMapping,
   DatasetField,
   DatasetLineage,
   DatasetRoles,
@@ -29,6 +30,8 @@ export interface NewVersion {
   readonly contentHash: string;
   readonly createdAt: string;
   readonly lineage: DatasetLineage | null;
+  /** The mapping that flattened OpenAI chat rows, when it did. */
+  readonly chat?: ChatMapping;
 }
 
 /** Thrown (inside the transaction, so it rolls back) when keys repeat; the service turns it into a UserError. */
@@ -63,7 +66,7 @@ export function writeVersion(
       dataset_id: datasetId,
       version,
       message: v.message,
-      source: JSON.stringify({ files: v.files }),
+      source: JSON.stringify({ files: v.files, ...(v.chat === undefined ? {} : { chat: v.chat }) }),
       fields: JSON.stringify(v.fields),
       roles: JSON.stringify(v.roles),
       split_settings: JSON.stringify(v.split),

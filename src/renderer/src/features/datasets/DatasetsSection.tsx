@@ -23,6 +23,7 @@ import type { DatasetSummary, ImportResult, ImportWarning } from '../../../../sh
 import { useApi } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorReporter';
+import { ExportChatButton } from './ExportChatButton';
 import type { Section } from '../shell/sections';
 import { dateText, shortHash } from './format';
 import { sectionParam } from '../shell/useSection';
@@ -221,6 +222,7 @@ function VersionPanel({
             v{v.version}
           </Typography>
         </Typography>
+        <ExportChatButton version={v} />
         <Button color="error" onClick={() => setConfirming(true)} data-testid="dataset-remove">
           Remove dataset
         </Button>

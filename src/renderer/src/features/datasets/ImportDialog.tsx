@@ -23,6 +23,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import {
   SPLITS,
+  type ChatMapping,
   type DatasetSummary,
   type FileInspection,
   type ImportProgress,
@@ -31,6 +32,7 @@ import {
 } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { useSubmit } from '../../components/useSubmit';
+import { ChatMappingPanel } from './ChatMappingPanel';
 import { bytesText } from './format';
 import { formProblem, initialForm, toImportArg, withInspection, type ImportForm } from './import-form';
 import { ImportErrorPanel } from './ImportErrorPanel';
@@ -63,11 +65,14 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
     [api],
   );
 
-  const inspect = async () => {
+  const inspect = async (chat?: ChatMapping) => {
     const first = form.files.find((f) => f.path.trim() !== '');
     if (!first) return fail(new Error('Give at least one file.'));
     await submit(async () => {
-      const result = await api.datasets.inspectFile({ path: first.path.trim() });
+      const result = await api.datasets.inspectFile({
+        path: first.path.trim(),
+        ...(chat === undefined ? {} : { chat }),
+      });
       setInspection(result);
       setForm((f) => withInspection(f, result));
     });
@@ -93,7 +98,7 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
   const fileFields = form.files.map((f, i) => (
     <Stack key={i} direction="row" spacing={1}>
       <TextField
-        label={i === 0 ? 'File (.jsonl or .csv)' : `File ${i + 1}`}
+        label={i === 0 ? 'File (.jsonl, .csv or .parquet)' : `File ${i + 1}`}
         size="small"
         fullWidth
         value={f.path}
@@ -166,6 +171,9 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
                     <Box sx={{ mt: 0.5 }}>{inspection.problems[0].hint}</Box>
                   )}
                 </Alert>
+              )}
+              {inspection.chat && (
+                <ChatMappingPanel chat={inspection.chat} disabled={busy} onChange={(chat) => void inspect(chat)} />
               )}
               <MappingTable
                 mapping={form.mapping}
@@ -283,7 +291,7 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
           <Button
             variant="contained"
             disabled={busy || form.files.every((f) => f.path.trim() === '')}
-            onClick={() => void inspect()}
+            onClick={() => void inspect(undefined)}
             data-testid="import-next"
           >
             Next: fields
@@ -295,6 +303,6 @@ export function ImportDialog({ datasets, onClose, onImported }: ImportDialogProp
 }
 
 /** "line 4 has broken quoting", or for a problem of the whole file (line 0) "the file is a JSON array ...". */
-function problemText(p: { line: number; reason: string }): string {
-  return p.line > 0 ? `line ${p.line} ${p.reason}` : `the file ${p.reason}`;
+function problemText(p: { line: number; unit?: 'line' | 'row'; reason: string }): string {
+  return p.line > 0 ? `${p.unit ?? 'line'} ${p.line} ${p.reason}` : `the file ${p.reason}`;
 }

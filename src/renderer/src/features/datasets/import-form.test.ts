@@ -24,6 +24,7 @@ const inspection: FileInspection = {
     { source: 'answer', name: 'answer', role: 'reference' },
   ],
   splitColumn: 'split',
+  chat: null,
 };
 
 describe('import form', () => {

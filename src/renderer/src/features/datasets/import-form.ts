@@ -1,6 +1,6 @@
 // The Import dialog's state and how it becomes a `datasets.import` argument: files, the field mapping (keep, name,
 // role per detected column), where the rows go (new dataset or new version) and the split settings in percent.
-import type { FieldRole, FileInspection, ImportDataset, SplitName } from '../../../../shared/contract';
+import type { ChatMapping, FieldRole, FileInspection, ImportDataset, SplitName } from '../../../../shared/contract';
 
 export interface FileEntry {
   path: string;
@@ -33,6 +33,8 @@ export interface ImportForm {
   validation: string;
   test: string;
   splitColumn: string;
+  /** How OpenAI chat rows are flattened; null when the file's rows are not conversations. */
+  chat: ChatMapping | null;
 }
 
 export function initialForm(): ImportForm {
@@ -50,6 +52,7 @@ export function initialForm(): ImportForm {
     validation: '10',
     test: '10',
     splitColumn: '',
+    chat: null,
   };
 }
 
@@ -78,6 +81,7 @@ export function withInspection(form: ImportForm, inspection: FileInspection): Im
           ? 'hash'
           : form.splitKind,
     splitColumn: inspection.splitColumn ?? (names.has(form.splitColumn) ? form.splitColumn : ''),
+    chat: inspection.chat?.mapping ?? null,
   };
 }
 
@@ -85,7 +89,7 @@ export function withInspection(form: ImportForm, inspection: FileInspection): Im
 export function nameFromPath(path: string): string {
   const file = path.split(/[\\/]/).pop() ?? path;
   return file
-    .replace(/\.(jsonl|ndjson|json|csv|tsv|txt)$/i, '')
+    .replace(/\.(jsonl|ndjson|json|csv|tsv|txt|parquet)$/i, '')
     .replace(/[_.-]+/g, ' ')
     .trim();
 }
@@ -140,5 +144,6 @@ export function toImportArg(form: ImportForm, importId: string): ImportDataset {
     files,
     mapping: form.mapping.filter((m) => m.keep).map((m) => ({ source: m.source, name: m.name.trim(), role: m.role })),
     split,
+    ...(form.chat === null ? {} : { chat: form.chat }),
   };
 }
