@@ -20,6 +20,7 @@ import { AuditRecorder, AuditService, appendEntry } from './services/audit';
 import { RobustnessService } from './services/robustness';
 import { datasetRenderer } from './services/adapters/dataset-source';
 import { DatasetsService, removeStaleSpools } from './services/datasets';
+import { ImportsService } from './services/imports';
 import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
 import { ReleasesService } from './services/releases';
@@ -431,6 +432,14 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       demo: new DemoService({ workspace, models, datasets, templates, defaultParent: defaultWorkspaceParent() }),
       adapters,
       datasets,
+      imports: new ImportsService({
+        datasets,
+        templates,
+        specializations,
+        experiments,
+        models,
+        ...(options.relativeTo ? { paths: { relativeTo: options.relativeTo } } : {}),
+      }),
       privacy,
       templates,
       specializations,

@@ -9,6 +9,7 @@ import { demoContract } from './demo';
 import { engineContract } from './engine';
 import { generationContract } from './generation';
 import { hubContract } from './hub';
+import { importsContract } from './imports';
 import { modelsContract } from './models';
 import { privacyContract } from './privacy';
 import { projectsContract } from './projects';
@@ -35,6 +36,7 @@ export const contract = {
   demo: demoContract,
   adapters: adaptersContract,
   datasets: datasetsContract,
+  imports: importsContract,
   privacy: privacyContract,
   templates: templatesContract,
   specializations: specializationsContract,
@@ -67,6 +69,7 @@ export * from '../decoding-settings';
 export * from './demo';
 export * from './adapters';
 export * from './datasets';
+export * from './imports';
 export * from './privacy';
 export * from './templates';
 export * from './specializations';

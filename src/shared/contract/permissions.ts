@@ -124,6 +124,12 @@ export const PERMISSIONS: PermissionTable = {
     exportChat: read(STAFF),
     remove: write(EDITORS),
   },
+  // Importing a promptfoo config saves templates, so it is for editors, like templates.save.
+  imports: {
+    inspectPromptfoo: read(STAFF),
+    importPromptfoo: write(EDITORS),
+    inspectGraders: read(STAFF),
+  },
   privacy: {
     scan: read(STAFF),
     cancelScan: read(STAFF),
