@@ -26,6 +26,7 @@ import { sectionParam } from '../shell/useSection';
 import { STATE_COLOR, ExperimentView } from './ExperimentView';
 import { formatDate, percentDone } from './format';
 import { NewExperimentDialog } from './NewExperimentDialog';
+import { PromptfooImportDialog } from './PromptfooImportDialog';
 import { NewSpecializationDialog } from './NewSpecializationDialog';
 import { SpecializationsPanel } from './SpecializationsPanel';
 import { TryLive } from './TryLive';
@@ -46,7 +47,7 @@ export function ExperimentsSection({ section }: { section: Section }) {
   const specializations = useSpecializations();
   const datasets = useDatasets();
   const [tab, setTab] = useState<TabId>('experiments');
-  const [dialog, setDialog] = useState<'experiment' | 'specialization' | null>(null);
+  const [dialog, setDialog] = useState<'experiment' | 'specialization' | 'promptfoo' | null>(null);
   // Another screen may link to one experiment (#/experiments?experiment=<id>): "Compare with the base model".
   const [selectedId, setSelectedId] = useState<string | undefined>(() => sectionParam('experiment') ?? undefined);
   const [skew, setSkew] = useState<string[]>([]);
@@ -63,18 +64,23 @@ export function ExperimentsSection({ section }: { section: Section }) {
         : '';
 
   const newExperiment = (
-    <Tooltip title={whyNot}>
-      <span>
-        <Button
-          variant="contained"
-          disabled={!canCreate}
-          onClick={() => setDialog('experiment')}
-          data-testid="experiments-new"
-        >
-          New experiment
-        </Button>
-      </span>
-    </Tooltip>
+    <Stack direction="row" spacing={1}>
+      <Button onClick={() => setDialog('promptfoo')} data-testid="experiments-import-promptfoo">
+        Import promptfoo config
+      </Button>
+      <Tooltip title={whyNot}>
+        <span>
+          <Button
+            variant="contained"
+            disabled={!canCreate}
+            onClick={() => setDialog('experiment')}
+            data-testid="experiments-new"
+          >
+            New experiment
+          </Button>
+        </span>
+      </Tooltip>
+    </Stack>
   );
   const dialogs = (
     <>
@@ -89,6 +95,19 @@ export function ExperimentsSection({ section }: { section: Section }) {
             setTab('experiments');
             experiments.reload();
             specializations.reload();
+          }}
+        />
+      )}
+      {dialog === 'promptfoo' && (
+        <PromptfooImportDialog
+          onClose={() => setDialog(null)}
+          onImported={(id) => {
+            setDialog(null);
+            setSelectedId(id);
+            setTab('experiments');
+            experiments.reload();
+            specializations.reload();
+            datasets.reload();
           }}
         />
       )}
@@ -157,13 +176,18 @@ export function ExperimentsSection({ section }: { section: Section }) {
       >
         <Stack direction="row" spacing={1} sx={{ justifyContent: 'center', mt: 3 }}>
           {ownSpecs.length === 0 ? (
-            <Button
-              variant="contained"
-              onClick={() => setDialog('specialization')}
-              data-testid="experiments-new-specialization"
-            >
-              New specialization
-            </Button>
+            <>
+              <Button onClick={() => setDialog('promptfoo')} data-testid="experiments-import-promptfoo">
+                Import promptfoo config
+              </Button>
+              <Button
+                variant="contained"
+                onClick={() => setDialog('specialization')}
+                data-testid="experiments-new-specialization"
+              >
+                New specialization
+              </Button>
+            </>
           ) : (
             newExperiment
           )}
