@@ -4,7 +4,7 @@ import AddIcon from '@mui/icons-material/Add';
 import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import DeleteIcon from '@mui/icons-material/Delete';
 import { Box, Button, Chip, IconButton, Menu, MenuItem, Stack, TextField, Tooltip, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { MetricKind } from '../../../../shared/metrics';
 import { thresholdInput } from './format';
 import { draftOf, METRIC_KINDS, type MetricDraft } from './metric-drafts';
@@ -19,9 +19,11 @@ export interface MetricPickerProps {
   readonly presetNote: string | null;
   onChange(metrics: MetricDraft[]): void;
   onPresets(): void;
+  /** More buttons beside "Add metric" (importing metrics from another tool). */
+  readonly actions?: ReactNode;
 }
 
-export function MetricPicker({ metrics, errors, error, presetNote, onChange, onPresets }: MetricPickerProps) {
+export function MetricPicker({ metrics, errors, error, presetNote, onChange, onPresets, actions }: MetricPickerProps) {
   const [menu, setMenu] = useState<HTMLElement | null>(null);
   const update = (i: number, over: Partial<MetricDraft>) =>
     onChange(metrics.map((m, j) => (j === i ? { ...m, ...over } : m)));
@@ -42,6 +44,7 @@ export function MetricPicker({ metrics, errors, error, presetNote, onChange, onP
         <Typography variant="subtitle2" sx={{ flex: 1 }}>
           Metrics
         </Typography>
+        {actions}
         <Button size="small" onClick={onPresets} disabled={presetNote === null} data-testid="metrics-presets">
           Use suggested
         </Button>

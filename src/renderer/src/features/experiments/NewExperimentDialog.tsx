@@ -35,7 +35,8 @@ import {
   type ExperimentForm,
   type FormErrors,
 } from './experiment-form';
-import { presetDrafts, referenceShape, type MetricDraft } from './metric-drafts';
+import { draftFromSpec, presetDrafts, referenceShape, type MetricDraft } from './metric-drafts';
+import { GradersImportButton } from './GradersImportButton';
 import { MetricPicker } from './MetricPicker';
 import { useRunShortcuts } from '../../components/useRunShortcuts';
 
@@ -327,6 +328,14 @@ export function NewExperimentDialog({ datasets, specializations, onClose, onCrea
                 set('metrics', presets);
               }
             }}
+            actions={
+              <GradersImportButton
+                onAdd={(specs) => {
+                  setMetricsTouched(true);
+                  set('metrics', [...form.metrics, ...specs.map(draftFromSpec)].slice(0, 16));
+                }}
+              />
+            }
           />
           <Stack direction="row" spacing={2}>
             <TextField

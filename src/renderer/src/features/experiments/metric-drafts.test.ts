@@ -1,6 +1,6 @@
 // The metric picker: presets from a dataset's references and drafts -> MetricSpec.
 import { describe, expect, it } from 'vitest';
-import { draftLabel, draftOf, presetDrafts, referenceShape, specOf } from './metric-drafts';
+import { draftFromSpec, draftLabel, draftOf, presetDrafts, referenceShape, specOf } from './metric-drafts';
 
 const triage = (category: string, priority: string, summary: string) => JSON.stringify({ category, priority, summary });
 
@@ -56,5 +56,25 @@ describe('specOf', () => {
     const d = draftOf('classification', { field: 'category', labels: 'billing, returns' });
     expect(specOf(d)).toEqual({ spec: { kind: 'classification', field: 'category', labels: ['billing', 'returns'] } });
     expect(draftLabel(d)).toBe('Classification accuracy (category)');
+  });
+});
+
+describe('imported metrics', () => {
+  it('keep the settings the form has no field for, with the threshold as the form shows it and edits applied', () => {
+    const verbatim = draftFromSpec({ kind: 'exact_match', name: 'Exact answer', normalize: false, threshold: 1 });
+    expect(verbatim.threshold).toBe('100');
+    expect(specOf(verbatim)).toEqual({
+      spec: { kind: 'exact_match', name: 'Exact answer', normalize: false, threshold: 1 },
+    });
+    expect(specOf({ ...verbatim, threshold: '' })).toEqual({
+      spec: { kind: 'exact_match', name: 'Exact answer', normalize: false },
+    });
+    const pattern = draftFromSpec({ kind: 'regex', pattern: 'capital', flags: 'i' });
+    expect(specOf({ ...pattern, pattern: 'Capital' })).toEqual({
+      spec: { kind: 'regex', pattern: 'Capital', flags: 'i' },
+    });
+    expect(draftLabel(draftFromSpec({ kind: 'rouge_l', name: 'ROUGE-L overlap', threshold: 0.6 }))).toBe(
+      'ROUGE-L overlap',
+    );
   });
 });

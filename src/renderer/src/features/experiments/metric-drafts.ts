@@ -17,6 +17,11 @@ export interface MetricDraft {
   readonly pattern: string;
   /** length */
   readonly unit: 'chars' | 'tokens';
+  /**
+   * A spec imported from another tool (OpenAI graders): kept whole, so settings the form has no field for (a name,
+   * normalize, regex flags) survive; the threshold and pattern typed here still apply.
+   */
+  readonly imported?: MetricSpecInput;
 }
 
 export const METRIC_KINDS: readonly { kind: MetricKind; label: string; help: string }[] = [
@@ -70,7 +75,13 @@ export function specOf(d: MetricDraft): { spec: MetricSpecInput } | { error: str
   }
   const base = threshold === undefined ? {} : { threshold };
   let raw: MetricSpecInput;
-  switch (d.kind) {
+  switch (d.imported?.kind === d.kind ? 'imported' : d.kind) {
+    case 'imported': {
+      const kept: Record<string, unknown> = { ...d.imported };
+      delete kept.threshold;
+      raw = { ...kept, ...base, ...(d.kind === 'regex' ? { pattern: d.pattern } : {}) } as MetricSpecInput;
+      break;
+    }
     case 'json_fields':
       raw = { kind: 'json_fields', ...base, fields: list(d.fields) };
       break;
@@ -100,6 +111,14 @@ export function specOf(d: MetricDraft): { spec: MetricSpecInput } | { error: str
     return { error: `${path === '' ? '' : `${path} `}${issue?.message ?? 'is not valid'}`.trim() };
   }
   return { spec: raw };
+}
+
+/** A draft holding an imported spec, its threshold as the form shows it. */
+export function draftFromSpec(spec: MetricSpecInput): MetricDraft {
+  const t = spec.threshold;
+  const threshold =
+    t === undefined ? '' : thresholdInput(spec.kind) === 'percent' ? String(Math.round(t * 100_000) / 1000) : String(t);
+  return draftOf(spec.kind, { imported: spec, threshold, pattern: spec.kind === 'regex' ? spec.pattern : '' });
 }
 
 export function draftLabel(d: MetricDraft): string {
