@@ -1,6 +1,7 @@
 // Imports from other tools in browser mode: a Parquet file and an OpenAI chat fine-tuning JSONL (through the chat
 // mapping step, then exported back as chat JSONL) on the Datasets screen, and a promptfoo config on the Experiments
-// screen, previewed, imported on the demo model and run to results with the real engine.
+// screen, previewed, imported on the demo model and run to results with the real engine; then OpenAI graders added
+// as the metrics of a new experiment.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from './fixtures';
@@ -9,6 +10,7 @@ import { ExperimentsPage } from './pages/experiments-page';
 
 const DATASET_FIXTURES = resolve('src/main/services/datasets/__fixtures__');
 const PROMPTFOO_CONFIG = resolve('src/main/services/imports/__fixtures__/promptfooconfig.yaml');
+const GRADERS = resolve('src/main/services/imports/__fixtures__/openai-graders.json');
 const RUN_TIMEOUT = 120_000; // 2 prompts x 4 tests; the first run also starts the engine and loads the model
 
 test.describe('datasets from other tools', () => {
@@ -96,4 +98,21 @@ test('imports a promptfoo config and runs the experiment it makes', async ({ app
   await expect(x.progressText).toContainText('8 / 8 outputs');
   await expect(x.results).toBeVisible();
   await expect(x.view.getByTestId('metrics-row')).toHaveCount(2);
+
+  // OpenAI graders as the metrics of a new experiment: four map, the model graders are named as not runnable here.
+  await x.newExperiment.click();
+  await expect(x.dialog).toBeVisible();
+  const before = await x.dialog.getByTestId('metric-row').count();
+  await x.dialog.getByTestId('metrics-import-graders').click();
+  const graders = page.getByTestId('graders-dialog');
+  await graders.getByTestId('graders-path').fill(GRADERS);
+  await graders.getByRole('button', { name: 'Preview' }).click();
+  await expect(graders.getByTestId('graders-metric')).toHaveCount(4);
+  await expect(graders.getByTestId('graders-unsupported')).toContainText(
+    'Helpfulness (score_model): grades with a model (OpenAI or another); not runnable locally',
+  );
+  await graders.getByTestId('graders-add').click();
+  await expect(graders).toBeHidden();
+  await expect(x.dialog.getByTestId('metric-row')).toHaveCount(before + 4);
+  await expect(x.dialog.getByTestId('metric-picker')).toContainText('ROUGE-L overlap');
 });

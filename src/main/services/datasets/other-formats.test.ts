@@ -120,6 +120,15 @@ describe('Parquet', () => {
     ]);
   });
 
+  it('refuses a footer that claims more metadata than the file holds, before reading it', async () => {
+    const damaged = path.join(dir, 'damaged.parquet');
+    const bytes = fs.readFileSync(fixture('qa.parquet'));
+    bytes.writeUInt32LE(0x7fff_ffff, bytes.length - 8);
+    fs.writeFileSync(damaged, bytes);
+    const info = await ok<FileInspection>('inspectFile', { path: damaged });
+    expect(info.problems[0]?.reason).toBe('has a damaged Parquet footer (it claims 2,147,483,647 bytes of metadata)');
+  });
+
   it('names each bad row by its number and imports nothing', async () => {
     const error = await failure('import', {
       newName: 'Bad',

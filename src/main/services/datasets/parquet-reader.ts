@@ -13,6 +13,8 @@ import type { ReadItem, RecordReader } from './readers';
 const MAGIC = Buffer.from('PAR1');
 /** Rows decoded at a time: bounds memory to a batch, not the file. */
 const BATCH_ROWS = 1000;
+/** A footer (the file's metadata) larger than this is refused before it is read: real ones are kilobytes. */
+const MAX_FOOTER_BYTES = 64 * 1024 * 1024;
 
 const NOT_PARQUET_HINT =
   'Save the file again as Parquet (pandas: df.to_parquet(path); polars: df.write_parquet(path)).';
@@ -87,11 +89,14 @@ async function wholeFileProblem(path: string, bytes: number): Promise<ReadItem |
   const handle = await open(path, 'r');
   try {
     const head = Buffer.alloc(4);
-    const tail = Buffer.alloc(4);
+    const tail = Buffer.alloc(8);
     await handle.read(head, 0, 4, 0);
-    await handle.read(tail, 0, 4, bytes - 4);
-    if (!head.equals(MAGIC) || !tail.equals(MAGIC))
+    await handle.read(tail, 0, 8, bytes - 8);
+    if (!head.equals(MAGIC) || !tail.subarray(4).equals(MAGIC))
       return fatal('is not a Parquet file (a Parquet file starts and ends with the bytes PAR1)');
+    const footer = tail.readUInt32LE(0);
+    if (footer > MAX_FOOTER_BYTES || footer > bytes - 12)
+      return fatal(`has a damaged Parquet footer (it claims ${footer.toLocaleString('en')} bytes of metadata)`);
     return null;
   } finally {
     await handle.close();

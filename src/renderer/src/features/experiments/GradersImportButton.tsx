@@ -47,7 +47,8 @@ export function GradersImportButton({ onAdd }: { onAdd: (specs: MetricSpecInput[
             ))}
             {preview?.metrics.map((m) => (
               <Box key={m.from} data-testid="graders-metric">
-                {metricLabel(m.spec)} (from {m.from}){m.note ? `: ${m.note}` : ''}
+                {m.from}: {metricLabel({ ...m.spec, name: '' })}
+                {m.note ? ` (${m.note})` : ''}
               </Box>
             ))}
             {preview !== null && preview.unsupported.length > 0 && (
@@ -55,7 +56,7 @@ export function GradersImportButton({ onAdd }: { onAdd: (specs: MetricSpecInput[
                 Not imported:
                 {preview.unsupported.map((u) => (
                   <Box key={u.from}>
-                    <b>{u.name}</b> ({u.from}): {u.reason}
+                    <b>{u.from}</b>: {u.reason}
                   </Box>
                 ))}
               </Alert>

@@ -102,6 +102,9 @@ export function MetricPicker({ metrics, errors, error, presetNote, onChange, onP
               ))}
             </TextField>
             <Box sx={{ flex: 1, display: 'flex', gap: 1 }}>
+              {m.imported?.kind === m.kind && m.imported.name !== undefined && (
+                <Chip size="small" variant="outlined" label={m.imported.name} sx={{ mt: 1 }} />
+              )}
               {m.kind === 'json_fields' && (
                 <TextField
                   size="small"
