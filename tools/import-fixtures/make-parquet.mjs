@@ -33,3 +33,24 @@ parquetWriteFile({
     { name: 'score', data: [0.5, 0.25, 1, Infinity], type: 'DOUBLE' },
   ],
 });
+
+// Chat conversations in a `messages` column, as Hugging Face chat datasets store them in Parquet.
+parquetWriteFile({
+  filename: `${out}/chat.parquet`,
+  columnData: [
+    {
+      name: 'messages',
+      data: [
+        [
+          { role: 'system', content: 'Answer with the capital only.' },
+          { role: 'user', content: 'France?' },
+          { role: 'assistant', content: 'Paris' },
+        ],
+        [
+          { role: 'user', content: 'Japan?' },
+          { role: 'assistant', content: 'Tokyo' },
+        ],
+      ],
+    },
+  ],
+});

@@ -167,6 +167,16 @@ describe('OpenAI chat JSONL', () => {
     expect(info.sample[4]?.data).toMatchObject({ system: null, input: 'How many legs does a spider have?' });
   });
 
+  it('flattens conversations stored in a Parquet messages column the same way', async () => {
+    const info = await ok<FileInspection>('inspectFile', { path: fixture('chat.parquet') });
+    expect(info.format).toBe('parquet');
+    expect(info.chat?.systemRows).toBe(1);
+    expect(info.sample.map((s) => s.data)).toEqual([
+      { system: 'Answer with the capital only.', input: 'France?', reference: 'Paris', history: [] },
+      { system: null, input: 'Japan?', reference: 'Tokyo', history: [] },
+    ]);
+  });
+
   it('imports with the mapping chosen, recording it; history dropped or refused as asked', async () => {
     const mapping = [
       { source: 'system', name: 'system', role: 'none' },
