@@ -1,7 +1,10 @@
 // promptfoo prompts are Nunjucks; Dovetail's templates are Jinja, rendered by the guarded interpreter. The two share
 // `{{ var }}`, `{% if %}` and `{% for %}`; the Nunjucks-only filter promptfoo users reach for (`dump`, JSON text) is
-// renamed to Jinja's `tojson`, and the result must parse and read only fields the dataset has.
-import { readFields } from '../../../shared/template-fields';
+// renamed to Jinja's `tojson`; the result goes through the same parse a saved template does (the guarded
+// interpreter's parse-time rules, internal names refused) and must read only fields the dataset has.
+import { UserError } from '../../../shared/errors';
+import { templateFields } from '../../../shared/template-fields';
+import { compileTemplate } from '../templates/render';
 
 export type Converted = { ok: true; source: string; fields: string[] } | { ok: false; reason: string };
 
@@ -19,16 +22,21 @@ export function convertNunjucks(text: string, columns: ReadonlySet<string>): Con
       body.replace(/\|\s*dump\s*\(\s*(\d+)\s*\)/g, '| tojson(indent=$1)').replace(/\|\s*dump\b/g, '| tojson') +
       close,
   );
-  const parsed = readFields(source);
-  if (!parsed.ok) return { ok: false, reason: `does not parse as a template (${parsed.message})` };
-  const unknown = parsed.fields.filter((f) => !columns.has(f));
+  let fields: string[];
+  try {
+    fields = templateFields(compileTemplate(source, 'prompt'));
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { ok: false, reason: `cannot be a template (${error.message})` };
+  }
+  const unknown = fields.filter((f) => !columns.has(f));
   if (unknown.length > 0) {
     return {
       ok: false,
       reason: `reads ${unknown.map((f) => `"${f}"`).join(', ')}, which no test's vars give`,
     };
   }
-  return { ok: true, source, fields: parsed.fields };
+  return { ok: true, source, fields };
 }
 
 /** `{{ name }}` alone (an assertion's value taken from a var): the var's name, else null. */

@@ -67,6 +67,24 @@ describe('planPromptfoo', () => {
     expect(plan.templates.map((t) => t.source)).toEqual(['{{ text | tojson }} in {{ language }}']);
   });
 
+  it('holds converted prompts to the rules a saved template is held to', () => {
+    const plan = planPromptfoo(
+      "prompts:\n  - '{{ q.__class__ }}'\n  - '{% if %}'\ntests:\n  - vars: { q: a }\n",
+      'x.yaml',
+    );
+    expect(plan.problems.map((p) => [p.line, p.reason])).toEqual([
+      [
+        2,
+        'has prompts[0], which cannot be a template (The template cannot be used: The template reads "__class__", an internal attribute that templates may not use (line 1, column 6))',
+      ],
+      [
+        3,
+        'has prompts[1], which cannot be a template (The template cannot be parsed: "%}" is not expected here (something is missing before it) (line 1, column 1))',
+      ],
+    ]);
+    expect(plan.templates).toEqual([]);
+  });
+
   it('refuses what is not a config, and YAML that does not parse, by line', () => {
     expect(planPromptfoo('- just\n- a list\n', 'x.yaml').problems[0]?.reason).toBe(
       'is not a promptfoo config (a mapping with prompts and tests)',
