@@ -96,4 +96,21 @@ describe('import form', () => {
     });
     expect([other.splitKind, other.splitColumn]).toEqual(['hash', '']);
   });
+
+  it('carries the chat mapping of an inspection of chat rows into the import, and names Parquet files', () => {
+    const chat = { mapping: { system: 'joined', history: 'drop' } as const, multiTurnRows: 1, systemRows: 2 };
+    const form = withInspection(
+      { ...initialForm(), files: [{ path: '/d/chats.parquet', split: '' }] },
+      {
+        ...inspection,
+        path: '/d/chats.parquet',
+        format: 'parquet',
+        splitColumn: null,
+        chat,
+      },
+    );
+    expect(form.newName).toBe('chats');
+    expect(toImportArg(form, 'imp-1').chat).toEqual({ system: 'joined', history: 'drop' });
+    expect(toImportArg(withInspection(form, inspection), 'imp-2').chat).toBeUndefined();
+  });
 });
