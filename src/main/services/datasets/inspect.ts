@@ -78,6 +78,8 @@ export async function inspectFile(
     }
   }
   const names = reader.header() ?? [...types.keys()];
+  // A count the file states (Parquet) is exact; chat rows map one to one, so it holds for them too.
+  const stated = raw.rowCount?.() ?? null;
   const note = reader.encodingNote();
   const columns: ColumnInfo[] = names.map((n) => ({
     name: n,
@@ -91,8 +93,9 @@ export async function inspectFile(
     bytes,
     columns,
     sample,
-    rowEstimate: ended || sampleBytes === 0 ? sample.length : Math.round((bytes / sampleBytes) * sample.length),
-    exact: ended,
+    rowEstimate:
+      stated ?? (ended || sampleBytes === 0 ? sample.length : Math.round((bytes / sampleBytes) * sample.length)),
+    exact: ended || stated !== null,
     problems,
     warnings: note === null ? [] : [{ code: 'encoding', message: note }],
     // A column named "" or longer than a mapping's source may be cannot be kept; the mapping step lists the others.

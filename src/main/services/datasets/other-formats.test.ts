@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parquetWriteFile } from 'hyparquet-writer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   datasetsContract,
@@ -101,6 +102,18 @@ describe('Parquet', () => {
       ['5', 'William Shakespeare'],
       ['6', '144'],
     ]);
+  });
+
+  it('gives the row count the footer states, not an estimate from the sample', async () => {
+    const file = path.join(dir, 'many.parquet');
+    const n = 120;
+    parquetWriteFile({
+      filename: file,
+      columnData: [{ name: 'text', data: Array.from({ length: n }, (_, i) => `row ${i}`), type: 'STRING' }],
+    });
+    const info = await ok<FileInspection>('inspectFile', { path: file });
+    expect(info.sample).toHaveLength(50);
+    expect([info.rowEstimate, info.exact]).toEqual([120, true]);
   });
 
   it('finds a Parquet file by its magic bytes under a .csv name', async () => {

@@ -26,12 +26,14 @@ export function openParquetReader(path: string): RecordReader {
   let header: readonly string[] | null = null;
   let read = 0;
   let digest = '';
+  let statedRows: number | null = null;
   return {
     format: 'parquet',
     header: () => header,
     bytesRead: () => read,
     sha256: () => digest,
     encodingNote: () => null,
+    rowCount: () => statedRows,
     async *items(): AsyncGenerator<ReadItem, void, undefined> {
       const bytes = (await stat(path)).size;
       const whole = await wholeFileProblem(path, bytes);
@@ -49,6 +51,7 @@ export function openParquetReader(path: string): RecordReader {
       }
       header = (metadata.schema[0]?.num_children ?? 0) > 0 ? topLevelColumns(metadata) : [];
       const total = Number(metadata.num_rows);
+      statedRows = total;
       // A whole row group per read: hyparquet decodes a group's column chunks whole whatever slice is asked for, so
       // smaller slices would decode each group again and again (measured: 20 slices of 1,000 rows of a 100k-row group
       // took 11 times as long as the whole group). Memory holds one decoded row group, not the file.

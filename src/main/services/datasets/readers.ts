@@ -32,6 +32,8 @@ export interface RecordReader {
   sha256(): string;
   /** Set once items() has started, when the file was converted from another encoding than UTF-8. */
   encodingNote(): string | null;
+  /** The file's row count when its format states it (Parquet's footer), once items() has started; else absent. */
+  rowCount?(): number | null;
 }
 
 /** The largest data file accepted (checked before reading, and held while reading). */
