@@ -197,51 +197,7 @@ export function planPromptfoo(text: string, file: string): PromptfooPlan {
       );
 
   // Prompts: one template each.
-  const columnSet = new Set(varNames);
-  const templates: ImportedTemplate[] = [];
-  const prompts =
-    typeof config.prompts === 'string'
-      ? [config.prompts]
-      : Array.isArray(config.prompts)
-        ? (config.prompts as unknown[])
-        : [];
-  if (prompts.length === 0) problem(lineOf('prompts'), 'has no prompts');
-  if (prompts.length > MAX_PROMPTS)
-    problem(lineOf('prompts'), `has more than ${MAX_PROMPTS} prompts (an experiment compares at most ${MAX_PROMPTS})`);
-  for (const [i, prompt] of prompts.slice(0, MAX_PROMPTS).entries()) {
-    const raw =
-      typeof prompt === 'string' ? prompt : isObject(prompt) && typeof prompt.raw === 'string' ? prompt.raw : null;
-    const label =
-      isObject(prompt) && typeof prompt.label === 'string'
-        ? prompt.label
-        : isObject(prompt) && typeof prompt.id === 'string'
-          ? prompt.id
-          : `Prompt ${i + 1}`;
-    const line = lineOf('prompts', i);
-    if (raw === null || raw.startsWith('file://')) {
-      problem(
-        line,
-        `has prompts[${i}] ${raw === null ? 'without text' : `from ${raw}`}, which is not read`,
-        'Paste the prompt into the config as text.',
-      );
-      continue;
-    }
-    const chat = chatPrompt(raw);
-    if (typeof chat === 'string') {
-      problem(line, `has prompts[${i}], a chat prompt that ${chat}`);
-      continue;
-    }
-    const converted = convertNunjucks(chat?.user ?? raw, columnSet);
-    if (!converted.ok) problem(line, `has prompts[${i}], which ${converted.reason}`);
-    else
-      templates.push({
-        label: label.slice(0, 100),
-        source: converted.source,
-        system: chat?.system ?? null,
-        chat: chat !== null,
-        fields: converted.fields,
-      });
-  }
+  const templates = readPrompts(config.prompts, new Set(varNames), lineOf, problem);
 
   const providers = Array.isArray(config.providers)
     ? config.providers
@@ -284,6 +240,55 @@ export function planPromptfoo(text: string, file: string): PromptfooPlan {
     notes,
     problems,
   };
+}
+
+/** Each prompt as a template (text, {raw, label, id}, or a chat list), converted and checked against the vars. */
+function readPrompts(
+  value: unknown,
+  columns: ReadonlySet<string>,
+  lineOf: (...path: (string | number)[]) => number,
+  problem: (line: number, reason: string, hint?: string) => void,
+): ImportedTemplate[] {
+  const templates: ImportedTemplate[] = [];
+  const prompts = typeof value === 'string' ? [value] : Array.isArray(value) ? (value as unknown[]) : [];
+  if (prompts.length === 0) problem(lineOf('prompts'), 'has no prompts');
+  if (prompts.length > MAX_PROMPTS)
+    problem(lineOf('prompts'), `has more than ${MAX_PROMPTS} prompts (an experiment compares at most ${MAX_PROMPTS})`);
+  for (const [i, prompt] of prompts.slice(0, MAX_PROMPTS).entries()) {
+    const raw =
+      typeof prompt === 'string' ? prompt : isObject(prompt) && typeof prompt.raw === 'string' ? prompt.raw : null;
+    const label =
+      isObject(prompt) && typeof prompt.label === 'string'
+        ? prompt.label
+        : isObject(prompt) && typeof prompt.id === 'string'
+          ? prompt.id
+          : `Prompt ${i + 1}`;
+    const line = lineOf('prompts', i);
+    if (raw === null || raw.startsWith('file://')) {
+      problem(
+        line,
+        `has prompts[${i}] ${raw === null ? 'without text' : `from ${raw}`}, which is not read`,
+        'Paste the prompt into the config as text.',
+      );
+      continue;
+    }
+    const chat = chatPrompt(raw);
+    if (typeof chat === 'string') {
+      problem(line, `has prompts[${i}], a chat prompt that ${chat}`);
+      continue;
+    }
+    const converted = convertNunjucks(chat?.user ?? raw, columns);
+    if (!converted.ok) problem(line, `has prompts[${i}], which ${converted.reason}`);
+    else
+      templates.push({
+        label: label.slice(0, 100),
+        source: converted.source,
+        system: chat?.system ?? null,
+        chat: chat !== null,
+        fields: converted.fields,
+      });
+  }
+  return templates;
 }
 
 function textOf(value: unknown): string | null {
