@@ -11,6 +11,8 @@ export default defineConfig({
       'tools/**/*.test.ts',
       'eslint-rules/**/*.test.ts',
     ],
+    // Tests that need torch run apart (vitest.torch.config.ts, npm run test:torch).
+    exclude: ['**/node_modules/**', 'src/**/*.torch.test.ts'],
     environment: 'node',
     pool: 'forks',
     globalSetup: ['src/main/host/testing/engine-worker.global-setup.ts'],

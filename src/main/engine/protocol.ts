@@ -9,6 +9,7 @@ import { ExecutionProvider } from '../../shared/contract/settings';
 import { ProviderOutcomeMessage, providerMethods } from './provider-protocol';
 import { trainingMethods } from './training-protocol';
 import { adapterMethods } from './adapter-protocol';
+import { jobExportMethods } from './job-export-protocol';
 import { WeightSettings, weightMethods } from './weights-protocol';
 
 /** Bumped when a message changes shape; host and worker come from one build, so a mismatch is a packaging bug. */
@@ -99,6 +100,8 @@ export const engineMethods = {
   ...trainingMethods,
   /** prepareTrainingData, inspectAdapter (adapter-protocol.ts). */
   ...adapterMethods,
+  /** prepareJobExport (job-export-protocol.ts). */
+  ...jobExportMethods,
   /** probeProviders, executionInfo (provider-protocol.ts). */
   ...providerMethods,
   /** prepareWeights (weights-protocol.ts). */

@@ -251,6 +251,41 @@ export const AdapterExport = z.object({
 });
 export type AdapterExport = z.infer<typeof AdapterExport>;
 
+/**
+ * "Export job": a job (stored, by id) or a planned one (its spec) as a folder for transformers + PEFT + accelerate.
+ * baseModelId: a larger registered model of the same family (null: the job's model).
+ */
+export const JobExportRequest = z
+  .object({
+    jobId: Id.nullable().default(null),
+    spec: TrainingSpec.nullable().default(null),
+    to: FolderPath,
+    baseModelId: ModelId.nullable().default(null),
+    /** Processes of the multi-GPU accelerate config (the single-GPU one is always written). */
+    gpus: z.number().int().min(1).max(64).default(2),
+  })
+  .strict()
+  .refine((r) => (r.jobId === null) !== (r.spec === null), {
+    message: 'give either jobId (a stored job) or spec (a planned one)',
+    path: ['jobId'],
+  });
+
+export const JobExport = z.object({
+  path: z.string(),
+  /** Random id of this export, recorded in job.json and in the lineage of the adapter imported from its output. */
+  exportId: z.string(),
+  files: z.array(z.string()),
+  rows: count,
+  validationRows: count,
+  totalSteps: count,
+  /** Dovetail's loss of step 0 at the initial weights (null when exported for another base). */
+  step0Loss: z.number().nullable(),
+  baseModelId: z.string(),
+  command: z.string(),
+  accelerateCommand: z.string(),
+});
+export type JobExport = z.infer<typeof JobExport>;
+
 export const adaptersContract = defineService(
   'adapters',
   {
@@ -283,6 +318,12 @@ export const adaptersContract = defineService(
      * model card and the lineage. Nothing is left behind when it fails.
      */
     export: method(z.object({ id: Id, to: FolderPath }).strict(), AdapterExport),
+    /**
+     * Writes a training job (finished or planned) as a folder that transformers + PEFT (+ accelerate) run elsewhere:
+     * the rows as tokenized, the step plan, the initial weights and PEFT configs, a script, accelerate configs, a
+     * README and a manifest of sha256 digests. Its output imports back with importPeft, with lineage to the job.
+     */
+    exportJob: method(JobExportRequest, JobExport),
     /** Unregisters the adapter and deletes its copy in the workspace. */
     remove: method(byId, z.null()),
   },

@@ -112,6 +112,7 @@ export const PERMISSIONS: PermissionTable = {
     get: read(STAFF),
     importPeft: write(EDITORS),
     export: write(STAFF),
+    exportJob: write(STAFF),
     remove: write(EDITORS),
   },
   datasets: {

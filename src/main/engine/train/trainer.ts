@@ -6,8 +6,8 @@ import { adamwState, adamwStep, clipGradNorm, type AdamWOptions } from './adamw'
 import { loadLatestCheckpoint, saveCheckpoint, type LoopState } from './checkpoint';
 import { collate, microBatches, type Batch, type TokenizedRow } from './collate';
 import { cloneParams, type Param } from './params';
-import { epochOrder } from './rng';
 import { learningRate, type ScheduleKind } from './schedule';
+import { stepMicroBatches, totalSteps as plannedSteps } from './step-plan';
 import type { TrainingBackend } from './session-backend';
 
 export interface TrainerOptions {
@@ -83,9 +83,7 @@ export async function train(
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
   if (rows.length === 0) throw new BugError('train: no training rows');
-  const batchesPerEpoch = Math.ceil(rows.length / o.batchSize);
-  const stepsPerEpoch = Math.ceil(batchesPerEpoch / o.gradientAccumulationSteps);
-  const totalSteps = Math.min(o.maxSteps ?? Infinity, o.epochs * stepsPerEpoch);
+  const totalSteps = plannedSteps(rows.length, o);
   // A checkpoint resumes only the run that wrote it: same settings and the same tokenized rows (their hash).
   const data = createHash('sha256');
   for (const row of rows) data.update(Int32Array.from([...row.ids, -2, ...row.labels, -3]));
@@ -132,13 +130,16 @@ export async function train(
   let stoppedEarly = false;
 
   while (loop.step < totalSteps && !stoppedEarly) {
-    const epoch = Math.floor(loop.step / stepsPerEpoch);
+    const planned = stepMicroBatches(rows.length, o, loop.step);
+    const epoch = planned.epoch;
     loop.rng.epoch = epoch;
-    const order = epochOrder(o.seed, epoch, rows.length).map((i) => rows[i] as TokenizedRow);
-    const k = loop.step % stepsPerEpoch;
-    const batches = microBatches(order, o.batchSize)
-      .slice(k * o.gradientAccumulationSteps, (k + 1) * o.gradientAccumulationSteps)
-      .map((b) => collate(b, o.numVirtualTokens, o.padId));
+    const batches = planned.batches.map((b) =>
+      collate(
+        b.map((i) => rows[i] as TokenizedRow),
+        o.numVirtualTokens,
+        o.padId,
+      ),
+    );
     const { loss, grads } = await accumulate(backend, batches, params, loop.step);
     tokens += batches.reduce((s, b) => s + b.tokens, 0);
     const gradNorm = o.maxGradNorm === null ? globalNorm(grads) : clipGradNorm(grads, o.maxGradNorm);

@@ -2,6 +2,7 @@
 // A new engine method = an entry in protocol.ts + its handler in an area table spread in here.
 import type { EngineMethods } from '../protocol';
 import { adapterHandlers } from './adapters';
+import { jobExportHandlers } from './job-export';
 import { diagnostics } from './diagnostics';
 import { generationHandlers } from './generation';
 import type { HandlerTable } from './handler';
@@ -16,6 +17,7 @@ export const handlers: HandlerTable<EngineMethods> = {
   ...generationHandlers,
   ...trainingHandlers,
   ...adapterHandlers,
+  ...jobExportHandlers,
   ...providerHandlers,
   ...weightHandlers,
 };

@@ -12,6 +12,7 @@ import { initLora, initSoftPrompt } from '../train/init';
 import { encodePeftLora, encodePeftPromptTuning } from '../train/peft-write';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, SOFT_PROMPT_SUBFOLDER } from '../train/peft-names';
 import { SessionBackend } from '../train/session-backend';
+import type { Param } from '../train/params';
 import { train } from '../train/trainer';
 import type { HandlerTable } from './handler';
 
@@ -50,25 +51,10 @@ export const trainingHandlers: Pick<HandlerTable<EngineMethods>, 'train'> = {
     if (rows.length === 0)
       throw new UserError('No training rows are left', { code: 'train-no-rows', where: 'engine.train: data' });
     const validation = p.validation ? tokenizePairs(checkpoint.tokenizer, p.validation.pairs, encode).rows : [];
-    const params = [
-      ...(p.softPrompt ? [await initSoftPrompt(checkpoint, softInit(checkpoint, p.softPrompt), p.seed)] : []),
-      ...(p.lora ? initLora(checkpoint, { r: p.lora.r, targets: p.lora.target_modules }, p.seed) : []),
-    ];
-    const scaling = p.lora ? loraScaling(p.lora.r, p.lora.lora_alpha, p.lora.use_rslora) : 0;
-    const spec = {
-      loraTargets: p.lora?.target_modules ?? [],
-      softPrompt: n > 0,
-      loraDropout: p.lora?.lora_dropout ?? 0,
-    };
+    const params = await initialParams(checkpoint, p);
     // runKey uses the header hash, stable across a copy or touch of the folder: the service has checked the model's
     // files (whole-file digests) before it starts or resumes the job.
-    const backend = await SessionBackend.create(checkpoint, {
-      spec,
-      loraScaling: scaling,
-      threads: ctx.config.threads,
-      folder: checkpoint.folder,
-      seed: p.seed,
-    });
+    const backend = await trainingBackend(checkpoint, p, ctx.config.threads);
     try {
       const h = p.hyper;
       const result = await train(
@@ -107,7 +93,36 @@ export const trainingHandlers: Pick<HandlerTable<EngineMethods>, 'train'> = {
   },
 };
 
-function softInit(c: Checkpoint, s: NonNullable<TrainParams['softPrompt']>): Parameters<typeof initSoftPrompt>[1] {
+/** Dovetail's seeded initial parameters of a run: the soft prompt first, then LoRA A (random) and B (zero). */
+export async function initialParams(
+  c: Checkpoint,
+  p: Pick<TrainParams, 'lora' | 'softPrompt' | 'seed'>,
+): Promise<Param[]> {
+  return [
+    ...(p.softPrompt ? [await initSoftPrompt(c, softInit(c, p.softPrompt), p.seed)] : []),
+    ...(p.lora ? initLora(c, { r: p.lora.r, targets: p.lora.target_modules }, p.seed) : []),
+  ];
+}
+
+/** The ORT sessions that compute a run's loss and gradients. */
+export function trainingBackend(
+  c: Checkpoint,
+  p: Pick<TrainParams, 'lora' | 'softPrompt' | 'seed'>,
+  threads: number,
+): Promise<SessionBackend> {
+  const spec = {
+    loraTargets: p.lora?.target_modules ?? [],
+    softPrompt: (p.softPrompt?.num_virtual_tokens ?? 0) > 0,
+    loraDropout: p.lora?.lora_dropout ?? 0,
+  };
+  const scaling = p.lora ? loraScaling(p.lora.r, p.lora.lora_alpha, p.lora.use_rslora) : 0;
+  return SessionBackend.create(c, { spec, loraScaling: scaling, threads, folder: c.folder, seed: p.seed });
+}
+
+export function softInit(
+  c: Checkpoint,
+  s: NonNullable<TrainParams['softPrompt']>,
+): Parameters<typeof initSoftPrompt>[1] {
   if (s.prompt_tuning_init === 'RANDOM')
     return { kind: 'RANDOM', numVirtualTokens: s.num_virtual_tokens, std: s.init_std };
   return {
@@ -118,7 +133,7 @@ function softInit(c: Checkpoint, s: NonNullable<TrainParams['softPrompt']>): Par
 }
 
 /** pad_token_id, else the first EOS (the padded positions are masked and carry no loss), else 0. */
-function padId(c: Checkpoint): number {
+export function padId(c: Checkpoint): number {
   return c.generation_config?.pad_token_id ?? c.eosTokenIds[0] ?? 0;
 }
 
@@ -155,6 +170,15 @@ async function writeAdapter(
   p: TrainParams,
   params: Parameters<typeof trainedLora>[0],
 ): Promise<void> {
+  await writeFolderAtomically(folder, adapterFiles(c, p, params));
+}
+
+/** The PEFT files of trained (or initial) parameters, laid out as writeAdapter writes them. */
+export function adapterFiles(
+  c: Checkpoint,
+  p: Pick<TrainParams, 'lora' | 'softPrompt'>,
+  params: Parameters<typeof trainedLora>[0],
+): FileToWrite[] {
   const files: FileToWrite[] = [];
   const options = { model: c.config, baseModelNameOrPath: null };
   if (p.lora) {
@@ -182,5 +206,5 @@ async function writeAdapter(
       { path: `${dir}${ADAPTER_WEIGHTS_FILE}`, bytes: out.weights },
     );
   }
-  await writeFolderAtomically(folder, files);
+  return files;
 }

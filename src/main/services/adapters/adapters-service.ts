@@ -11,6 +11,7 @@ import type {
   AdapterExport,
   AdapterRecord,
   adaptersContract,
+  JobExport,
   TrainingEstimate,
   TrainingJob,
   TrainingSpec,
@@ -28,6 +29,14 @@ import { AdapterIdentity } from './adapter-identity';
 import { AdapterStore } from './adapter-store';
 import { CALIBRATION_STEPS, calibratedSeconds, calibrationOf, estimateRun, numVirtualTokens } from './estimate';
 import { JobStore } from './job-store';
+import {
+  exportTrainingJob,
+  finalLosses,
+  findJobExportResources,
+  JOB_RUN_FILE,
+  jobRunFacts,
+  readJobRun,
+} from './job-export';
 import { TrainingRun, trainParams, type Prepared } from './training-run';
 import type { RenderDataset } from './dataset-source';
 import { findBundledDatasetsDir, renderTrainingData } from './training-data';
@@ -53,6 +62,8 @@ export interface AdaptersServiceDeps {
   readonly templates?: { templateVersion(id: string): { name: string; version: number; contentHash: string } };
   /** What a relative export path is relative to (the CLI: its working directory); the home folder by default. */
   readonly paths?: { readonly relativeTo?: string };
+  /** resources/job-export (the exported job's script); found next to the running code when not given. */
+  readonly jobExportDir?: string;
   /**
    * Guards before training on a workspace dataset version: warnings (personal data, train rows that an experiment
    * evaluates on), or a throw when the workspace's privacy policy blocks.
@@ -302,6 +313,15 @@ export class AdaptersService implements ServiceImpl<Contract> {
       baseContentHash: model.contentHash,
     });
     if (!inspected.check.active) throw inactive(inspected.check.maxAbsDelta, arg.folder);
+    // The output of an exported job: its lineage goes back to the job, its data and template versions.
+    const run = await readJobRun(arg.folder);
+    if (run && run.job.base_model.content_hash !== model.contentHash)
+      throw new UserError(`This adapter was trained on ${run.job.base_model.name}, not on ${model.name}.`, {
+        code: 'adapter-base-mismatch',
+        where: join(arg.folder, JOB_RUN_FILE),
+        hint: `Import it against the model whose content hash is ${run.job.base_model.content_hash.slice(0, 12)}…`,
+      });
+    const jobId = run?.job.job_id && new JobStore(ws.db).byId(run.job.job_id) ? run.job.job_id : null;
     const id = (this.deps.newId ?? randomUUID)();
     const folder = join(ws.info.path, 'adapters', id);
     const hyper = {
@@ -312,15 +332,16 @@ export class AdaptersService implements ServiceImpl<Contract> {
       use_rslora: inspected.lora?.rslora ?? null,
       num_virtual_tokens: inspected.softPrompt?.n ?? null,
       imported_from: arg.folder,
+      ...(run ? jobRunFacts(run) : {}),
     };
     const now = this.now();
     const lineage = {
       source: 'imported',
       base_model: { content_hash: model.contentHash, name: model.name },
-      dataset: null,
-      template: null,
+      dataset: run?.job.dataset ?? null,
+      template: run?.job.template ?? null,
       hyper_parameters: hyper,
-      final_losses: null,
+      final_losses: run ? finalLosses(run) : null,
       created_at: now,
       app_version: this.deps.appVersion,
     };
@@ -333,14 +354,15 @@ export class AdaptersService implements ServiceImpl<Contract> {
       method: inspected.method,
       source: 'imported',
       folder,
-      jobId: null,
-      finalLoss: null,
-      finalValLoss: null,
+      jobId,
+      finalLoss: run?.losses.at(-1)?.loss ?? null,
+      finalValLoss: run?.validation_losses.at(-1)?.loss ?? null,
       check: inspected.check,
       vllm: inspected.vllm,
       createdAt: now,
     };
-    new AdapterStore(ws.db).insert({ ...record, history: { train: [], validation: [] } });
+    const history = run ? { train: run.losses, validation: run.validation_losses } : { train: [], validation: [] };
+    new AdapterStore(ws.db).insert({ ...record, history });
     this.deps.events.emit('onChanged', { change: 'added', id });
     return record;
   }
@@ -364,6 +386,44 @@ export class AdaptersService implements ServiceImpl<Contract> {
       appVersion: this.deps.appVersion,
     });
     return { ...out, baseModelNameOrPath: model.folder };
+  }
+
+  async exportJob(arg: {
+    jobId: string | null;
+    spec: TrainingSpec | null;
+    to: string;
+    baseModelId: string | null;
+    gpus: number;
+  }): Promise<JobExport> {
+    const ws = this.deps.workspace.active;
+    const job = arg.jobId === null ? null : this.find(ws, arg.jobId);
+    const spec = job?.spec ?? (arg.spec as TrainingSpec);
+    const jobModel = await this.model(spec.modelId);
+    const base = arg.baseModelId === null ? jobModel : await this.model(arg.baseModelId);
+    const to = resolveFolderPath(arg.to, { homeDir: homedir(), relativeTo: this.deps.paths?.relativeTo ?? homedir() });
+    await refuseVirtual(to, 'to', 'exportJob');
+    const resourcesDir = this.deps.jobExportDir ?? findJobExportResources();
+    if (resourcesDir === null)
+      throw new UserError('The training script to export is missing from this installation.', {
+        code: 'export-resources',
+        where: 'resources/job-export',
+        hint: 'Reinstall Dovetail.',
+      });
+    // Rendered now as the job was (same template version, demonstrations and chat template: renders are pure).
+    const prepared = await this.prepare(spec, jobModel);
+    return exportTrainingJob({
+      engine: this.deps.engine,
+      spec,
+      job,
+      jobModel,
+      base,
+      prepared,
+      to,
+      gpus: arg.gpus,
+      appVersion: this.deps.appVersion,
+      now: this.now(),
+      resourcesDir,
+    });
   }
 
   async remove(arg: { id: string }): Promise<null> {
