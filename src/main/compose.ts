@@ -299,6 +299,19 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     templateStatus: (id) => templates.templateVersion(id).status,
     userName: (id) => users.user(id)?.name,
     appVersion: options.version,
+    vllm: {
+      modelFolder: async (id) => (await models.get({ id })).folder,
+      adapter: async (id) => {
+        const a = await adapters.get({ id });
+        const r = a.lineage.hyper_parameters as { r?: unknown } | undefined;
+        return {
+          folder: a.folder,
+          r: typeof r?.r === 'number' ? r.r : null,
+          compatible: a.vllm.compatible,
+          problems: a.vllm.problems.map((p) => p.message),
+        };
+      },
+    },
     bundles: {
       resolvePath: (input) =>
         resolveFolderPath(input, { homeDir: os.homedir(), relativeTo: options.relativeTo ?? os.homedir() }),

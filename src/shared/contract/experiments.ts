@@ -2,6 +2,7 @@
 // decoding settings, seed), so a re-run computes only what is missing and a killed run resumes where it stopped.
 // An ablation expands one specialization into all 2^k cells of its k components and reports effects with CIs.
 import { z } from 'zod';
+import { RemoteEngineSpec, RemoteIdentity } from '../remote-engine';
 import { BudgetCheck, PerformanceBudget, PerformanceFigures } from '../budget';
 import { MetricSpec } from '../metrics';
 import { WeightFormat } from '../weight-format';
@@ -40,6 +41,11 @@ export const ExperimentSpec = z
      * to other experiments (drift audits: what the specialization gives now, not what it gave once).
      */
     fresh: z.string().trim().min(1).max(80).optional(),
+    /**
+     * Generate on an OpenAI-compatible server instead of the local engine (absent: locally). The service fills
+     * `identity` (the server's model list and version) when the experiment is created: part of its lineage.
+     */
+    remote: RemoteEngineSpec.extend({ identity: RemoteIdentity.nullable().default(null) }).optional(),
   })
   .strict();
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;

@@ -211,6 +211,7 @@ export const PERMISSIONS: PermissionTable = {
     rollback: write(STAFF),
     history: read(STAFF),
     exportBundle: read(STAFF),
+    vllmCommand: read(STAFF),
     importBundle: write(STAFF),
   },
   // runNext starts training (editors' right, as adapters.startTraining) or an experiment run.

@@ -247,6 +247,20 @@ export const releasesContract = defineService(
     ),
     /** Verifies a bundle folder against its manifest, then makes (or finds) each part and the release here. */
     importBundle: method(z.object({ folder: FolderPath }).strict(), BundleImport),
+    /**
+     * The `vllm serve` command line that serves the release's LoRA as one model name (--enable-lora, --lora-modules,
+     * --max-lora-rank); a soft prompt cannot be served by vLLM: the notes say so and the command serves the LoRA only.
+     */
+    vllmCommand: method(
+      z.object({ id: Id, port: z.number().int().min(1).max(65535).optional() }).strict(),
+      z.object({
+        command: z.string().nullable(),
+        modelName: z.string().nullable(),
+        maxLoraRank: z.number().int().nullable(),
+        loraOnly: z.boolean(),
+        notes: z.array(z.string()),
+      }),
+    ),
   },
   { onChanged: z.object({ id: z.string() }) },
 );

@@ -4,7 +4,7 @@
 import type { WeightFormat } from '../../../shared/weight-format';
 import { createHash } from 'node:crypto';
 import type { Experiment, ExperimentProgress, ExperimentState } from '../../../shared/contract/experiments';
-import { canonicalDecodingSettings } from '../../../shared/decoding-settings';
+import { canonicalDecodingSettings, DecodingSettings } from '../../../shared/decoding-settings';
 import { CancelledError, UserError } from '../../../shared/errors';
 import { isEngineInterruption } from '../../engine/engine-errors';
 import type { EngineClient } from '../../engine/client';
@@ -13,6 +13,7 @@ import { promptsFor } from '../specializations';
 import type { ExperimentExamples, Example } from './examples';
 import { ExperimentStore, type StoredOutput } from './experiment-store';
 import type { SqlDatabase } from '../../platform/db';
+import type { RemoteClient } from '../remote/remote-client';
 
 export interface ExperimentRunDeps {
   experiment: Experiment;
@@ -25,6 +26,8 @@ export interface ExperimentRunDeps {
   now?: () => number;
   onProgress: (progress: ExperimentProgress) => void;
   onState: (experiment: Experiment) => void;
+  /** The OpenAI-compatible server that generates instead of the engine (experiment.spec.remote), or null. */
+  remote?: RemoteClient | null;
 }
 
 /**
@@ -37,9 +40,12 @@ export function outputKey(
   cell: Pick<ResolvedSpecialization, 'spec'>,
   weightFormat: WeightFormat,
   fresh?: string,
+  remote?: string,
 ): { specHash: string; decodingHash: string; seed: number } {
   const canonical = canonicalDecodingSettings(cell.spec.decoding);
-  const stored = weightFormat === 'stored' ? cell.spec.hash : `${cell.spec.hash}@${weightFormat}`;
+  const local = weightFormat === 'stored' ? cell.spec.hash : `${cell.spec.hash}@${weightFormat}`;
+  // Outputs of a remote server are keyed apart by the server and model that made them.
+  const stored = remote === undefined ? local : `${cell.spec.hash}@remote:${remote}`;
   const specHash = fresh === undefined ? stored : `${stored}#fresh:${fresh}`;
   return {
     specHash,
@@ -73,8 +79,16 @@ export class ExperimentRun {
     const now = this.d.now ?? (() => performance.now());
     try {
       const { examples } = this.d.examples;
+      const remote = this.d.experiment.spec.remote;
+      // The server must still serve every cell's model (the run refuses before generating anything otherwise).
+      if (this.d.remote && remote) await this.d.remote.identify(this.d.clock().toISOString());
       const todo = this.d.cells.map((cell) => {
-        const key = outputKey(cell, cell.model.weightFormat, this.d.experiment.spec.fresh);
+        const key = outputKey(
+          cell,
+          cell.model.weightFormat,
+          this.d.experiment.spec.fresh,
+          remote ? remoteTag(remote, cell.spec.id) : undefined,
+        );
         const stored = store.outputs(
           key.specHash,
           key.decodingHash,
@@ -140,6 +154,18 @@ export class ExperimentRun {
         this.controller.signal,
       )
     ).map((p) => p.prompt);
+    const remote = this.d.experiment.spec.remote;
+    if (this.d.remote && remote) {
+      const model = remote.models[cell.spec.id] as string;
+      const settings = DecodingSettings.parse({ ...cell.decoding, seed: key.seed });
+      const rows = await this.d.remote.complete(model, prompts, settings, this.controller.signal);
+      return rows.map((r, b) => ({
+        ...key,
+        ...r,
+        exampleHash: (batch[b] as Example).hash,
+        peakRssBytes: null, // the server's memory is not ours to measure
+      }));
+    }
     const result = await this.d.engine.request(
       'generate',
       {
@@ -173,4 +199,10 @@ export class ExperimentRun {
     new ExperimentStore(this.d.db).update(this.experiment);
     this.d.onState(this.experiment);
   }
+}
+
+/** What keys a remote cell's outputs: the server, its model name for the cell and the version it reported. */
+export function remoteTag(remote: NonNullable<Experiment['spec']['remote']>, specializationId: string): string {
+  const what = `${remote.baseUrl}\n${remote.models[specializationId] ?? ''}\n${remote.identity?.version ?? ''}`;
+  return createHash('sha256').update(what).digest('hex').slice(0, 16);
 }

@@ -22,7 +22,9 @@ import type { DatasetReader } from '../templates';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
 import { ablationCells, compareCell } from './cells';
 import { loadExamples } from './examples';
-import { ExperimentRun, outputKey } from './experiment-run';
+import { checkedRemote } from './remote-cells';
+import { RemoteClient } from '../remote/remote-client';
+import { ExperimentRun, outputKey, remoteTag } from './experiment-run';
 import { ExperimentStore } from './experiment-store';
 import { measureContextCost } from './context-cost';
 import { collectOutputs, type Collected } from './results';
@@ -118,10 +120,11 @@ export class ExperimentsService implements ServiceImpl<Contract> {
       }
     }
     const now = this.deps.clock().toISOString();
+    const remote = spec.remote ? await checkedRemote(spec.remote, cells, this.deps.specializations, now) : undefined;
     const experiment: Experiment = {
       id: (this.deps.newId ?? randomUUID)(),
       name: spec.name,
-      spec,
+      spec: remote ? { ...spec, remote } : spec,
       cells,
       state: 'created',
       progress: null,
@@ -151,6 +154,7 @@ export class ExperimentsService implements ServiceImpl<Contract> {
       clock: this.deps.clock,
       onProgress: (progress) => this.deps.events.emit('onProgress', { id, progress }),
       onState: (e) => this.deps.events.emit('onChanged', { id, state: e.state }),
+      remote: experiment.spec.remote ? new RemoteClient(experiment.spec.remote) : null,
     });
     this.runs.set(id, run);
     void run.done.finally(() => this.runs.delete(id));
@@ -302,7 +306,8 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     const keys = experiment.cells.map((cell) => {
       const spec = this.deps.specializations.specialization(cell.specializationId);
       const format = weightFormat ?? cell.weightFormat ?? this.deps.weightFormatOf?.(spec.modelId) ?? 'stored';
-      return outputKey({ spec }, format, experiment.spec.fresh);
+      const remote = experiment.spec.remote;
+      return outputKey({ spec }, format, experiment.spec.fresh, remote ? remoteTag(remote, spec.id) : undefined);
     });
     return collectOutputs(this.store(), examples, keys);
   }

@@ -29,6 +29,7 @@ import { importBundleParts, type ImportTargets } from './bundle-import';
 import { checkGates } from './gates';
 import { channelBudget, type ServingFigures } from './channel-budget';
 import { ReleaseStore, type Actor } from './release-store';
+import { vllmServeCommand, type VllmServeCommand } from '../remote/vllm-command';
 
 type Contract = typeof releasesContract;
 
@@ -58,6 +59,11 @@ export interface ReleasesServiceDeps {
   readonly serving?: ServingFigures;
   readonly clock: () => Date;
   readonly newId?: () => string;
+  /** What the vLLM command needs: the base model's folder and an adapter's folder, rank and vLLM check. */
+  readonly vllm?: {
+    modelFolder(id: string): Promise<string>;
+    adapter(id: string): Promise<{ folder: string; r: number | null; compatible: boolean; problems: string[] }>;
+  };
 }
 
 export class ReleasesService implements ServiceImpl<Contract> {
@@ -65,6 +71,21 @@ export class ReleasesService implements ServiceImpl<Contract> {
 
   private get store(): ReleaseStore {
     return new ReleaseStore(this.deps.workspace.active.db);
+  }
+
+  async vllmCommand(arg: { id: string; port?: number | undefined }): Promise<VllmServeCommand> {
+    const release = this.release(arg.id);
+    const s = this.deps.specialization(release.specializationId);
+    if (!this.deps.vllm) throw new UserError('The vLLM command is not available here', { code: 'vllm-unavailable' });
+    const lora = s.loraAdapterId === null ? null : await this.deps.vllm.adapter(s.loraAdapterId);
+    return vllmServeCommand({
+      releaseName: release.name,
+      version: release.version,
+      modelFolder: await this.deps.vllm.modelFolder(s.modelId),
+      lora: lora && { ...lora, r: lora.r ?? 0 },
+      softPrompt: s.softPromptAdapterId !== null,
+      ...(arg.port === undefined ? {} : { port: arg.port }),
+    });
   }
 
   async list(): Promise<Release[]> {
