@@ -44,6 +44,9 @@ Usage:
                                                 [--no-batching]
   npm run cli -- models add-hub <owner/name>   download a model from the Hugging Face Hub, verify it and add it
                                                 to --workspace [--revision R] [--name N] (run again to resume)
+  npm run cli -- export-job <job id or name> --out DIR [--base MODEL_ID] [--gpus N]
+                                                a training job as a folder for transformers + PEFT +
+                                                accelerate (rows as tokenized, plan, initial weights, script)
   npm run cli -- probe <probe.json>             robustness probe: perturbed inputs, consistency table
   npm run cli -- audit-drift <release>          re-run a release's audit set; exit 1 on drift
                                                 (release: id, name@version or name; --strict: also on warnings)
@@ -72,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
     strict: 'boolean',
     revision: 'string',
     name: 'string',
+    base: 'string',
+    gpus: 'string',
   });
   const [command, ...rest] = args.positional;
   if (!command || args.flags.has('help')) {
@@ -159,6 +164,26 @@ async function main(argv: string[]): Promise<number> {
           name: stringFlag(args, 'name'),
           log,
         });
+      case 'export-job': {
+        const api = localClient(composed.dispatcher);
+        const job = (await api.adapters.jobs({})).find((j) => j.id === rest[0] || j.name === rest[0]);
+        const out = stringFlag(args, 'out');
+        if (!job || !out)
+          throw new UserError(job ? 'Give the folder to write with --out DIR' : `No training job "${rest[0] ?? ''}"`, {
+            hint: 'npm run cli -- export-job <job id or name> --out DIR --workspace WS',
+          });
+        const base = stringFlag(args, 'base');
+        const gpus = stringFlag(args, 'gpus');
+        print(
+          await api.adapters.exportJob({
+            jobId: job.id,
+            to: resolve(out),
+            ...(base ? { baseModelId: base } : {}),
+            ...(gpus ? { gpus: Number(gpus) } : {}),
+          }),
+        );
+        return 0;
+      }
       case 'probe':
         return await runProbe(localClient(composed.dispatcher), resolve(rest[0] ?? ''), { log });
       case 'audit-drift':

@@ -7,8 +7,11 @@ import { learningRate, type ScheduleKind } from './schedule';
 export interface StepPlanOptions {
   seed: number;
   epochs: number;
+  /** Caps the run at this many optimizer steps (else epochs * steps per epoch). */
   maxSteps: number | null;
+  /** Rows per micro-batch (one ORT run). */
   batchSize: number;
+  /** Micro-batches per optimizer step. */
   gradientAccumulationSteps: number;
   lr: number;
   schedule: ScheduleKind;

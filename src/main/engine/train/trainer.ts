@@ -6,22 +6,12 @@ import { adamwState, adamwStep, clipGradNorm, type AdamWOptions } from './adamw'
 import { loadLatestCheckpoint, saveCheckpoint, type LoopState } from './checkpoint';
 import { collate, microBatches, type Batch, type TokenizedRow } from './collate';
 import { cloneParams, type Param } from './params';
-import { learningRate, type ScheduleKind } from './schedule';
-import { stepMicroBatches, totalSteps as plannedSteps } from './step-plan';
+import { learningRate } from './schedule';
+import { stepMicroBatches, totalSteps as plannedSteps, type StepPlanOptions } from './step-plan';
 import type { TrainingBackend } from './session-backend';
 
-export interface TrainerOptions {
-  seed: number;
-  epochs: number;
-  /** Caps the run at this many optimizer steps (else epochs * steps per epoch). */
-  maxSteps: number | null;
-  /** Rows per micro-batch (one ORT run). */
-  batchSize: number;
-  /** Micro-batches per optimizer step. */
-  gradientAccumulationSteps: number;
-  lr: number;
-  schedule: ScheduleKind;
-  warmupSteps: number;
+/** The plan's options (seed, epochs, steps, batches, learning rate and schedule) and the rest of the loop's. */
+export interface TrainerOptions extends StepPlanOptions {
   adamw: AdamWOptions;
   /** Global L2 norm limit; null = no clipping. */
   maxGradNorm: number | null;

@@ -3,10 +3,8 @@
 // this file adds the script, accelerate configs, hyper-parameters, job facts, a README and a manifest of sha256
 // digests, in a staging folder renamed into place once complete (decision 0042).
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { JobExport, TrainingJob, TrainingSpec } from '../../../shared/contract/adapters';
 import type { ModelRecord } from '../../../shared/contract/models';
@@ -16,6 +14,7 @@ import { READ_LIMITS, readBounded } from '../../engine/models/bounded-read';
 import type { Result } from '../../engine/protocol';
 import { sha256Hex } from '../../engine/train/lineage';
 import { defaultLr } from './estimate';
+import { findResourceDir } from './training-data';
 import { trainParams, type Prepared } from './training-run';
 
 export const JOB_EXPORT_SCRIPT = 'train_peft.py';
@@ -96,17 +95,8 @@ export async function exportTrainingJob(r: JobExportRequest): Promise<JobExport>
 }
 
 /** resources/job-export next to the running code (or the packaged app's resources), as the bundled datasets. */
-export function findJobExportResources(start: string = dirname(fileURLToPath(import.meta.url))): string | null {
-  const packaged = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
-  const candidates = packaged ? [join(packaged, 'job-export')] : [];
-  let dir = start;
-  for (let level = 0; level <= 5; level++) {
-    candidates.push(join(dir, 'resources', 'job-export'));
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return candidates.find((c) => existsSync(join(c, JOB_EXPORT_SCRIPT)) && statSync(c).isDirectory()) ?? null;
+export function findJobExportResources(): string | null {
+  return findResourceDir('job-export', undefined, JOB_EXPORT_SCRIPT);
 }
 
 type EngineFacts = Result<'prepareJobExport'>;

@@ -49,16 +49,29 @@ export const BUNDLED_DEFAULTS: Record<
 };
 
 export function findBundledDatasetsDir(start: string = dirname(fileURLToPath(import.meta.url))): string | null {
+  return findResourceDir('datasets', start);
+}
+
+/** resources/<name> next to the running code (up to five folders up), or in the packaged app's resources. */
+export function findResourceDir(
+  name: string,
+  start: string = dirname(fileURLToPath(import.meta.url)),
+  holds?: string,
+): string | null {
   const packaged = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
-  const candidates = packaged ? [join(packaged, 'datasets')] : [];
+  const candidates = packaged ? [join(packaged, name)] : [];
   let dir = start;
   for (let level = 0; level <= 5; level++) {
-    candidates.push(join(dir, 'resources', 'datasets'));
+    candidates.push(join(dir, 'resources', name));
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  return candidates.find((c) => existsSync(c) && statSync(c).isDirectory()) ?? null;
+  return (
+    candidates.find(
+      (c) => existsSync(c) && statSync(c).isDirectory() && (holds === undefined || existsSync(join(c, holds))),
+    ) ?? null
+  );
 }
 
 export async function renderTrainingData(

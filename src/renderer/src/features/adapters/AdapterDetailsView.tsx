@@ -1,6 +1,6 @@
 // One adapter version: "Compare with the base model", the active check (explained in plain words), vLLM
 // compatibility, lineage (base model, data, template, hyper-parameters, final losses) and its loss curve; "Try it"
-// opens the Playground with it, Export writes it as a PEFT folder.
+// opens the Playground with it, Export writes it as a PEFT folder, Export job its training job for PEFT elsewhere.
 import {
   Alert,
   Box,
@@ -19,6 +19,7 @@ import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { sectionHref } from '../shell/useSection';
 import { ExportDialog } from './ExportDialog';
+import { ExportJobDialog } from './ExportJobDialog';
 import { CompareWithBaseDialog } from './CompareWithBaseDialog';
 import { LossChart } from './LossChart';
 
@@ -34,6 +35,7 @@ export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: (
   const api = useApi();
   const details = useLoad((api) => api.adapters.get({ id }), [id]);
   const [exporting, setExporting] = useState(false);
+  const [exportingJob, setExportingJob] = useState(false);
   const [comparing, setComparing] = useState(false);
   const d = details.data;
   if (!d)
@@ -75,8 +77,21 @@ export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: (
         <Button variant="outlined" size="small" onClick={() => setExporting(true)} data-testid="adapter-export">
           Export
         </Button>
+        {d.jobId !== null && d.source === 'trained' && (
+          <Button
+            variant="outlined"
+            size="small"
+            onClick={() => setExportingJob(true)}
+            data-testid="adapter-export-job"
+          >
+            Export job
+          </Button>
+        )}
       </Stack>
       {exporting && <ExportDialog adapterId={id} name={d.name} onClose={() => setExporting(false)} />}
+      {exportingJob && d.jobId !== null && (
+        <ExportJobDialog jobId={d.jobId} name={d.name} modelId={d.modelId} onClose={() => setExportingJob(false)} />
+      )}
       <Alert severity={d.check.active ? 'success' : 'error'} sx={{ my: 1 }} data-testid="adapter-check">
         {d.check.active ? 'Active' : 'Inactive'}: max |Δlogit| {d.check.maxAbsDelta.toExponential(2)}, next token
         changed at {d.check.argmaxChanged} of {d.check.positions} canary positions.

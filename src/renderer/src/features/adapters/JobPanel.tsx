@@ -1,10 +1,12 @@
 // A training job while it runs (or waits to resume): the live loss chart, step/ETA/tokens per second/peak memory,
-// and Pause / Resume / Cancel.
+// Pause / Resume / Cancel, and Export job (the same job for transformers + PEFT on another machine).
 import { Alert, Box, Button, LinearProgress, Paper, Stack, Typography } from '@mui/material';
 import type { TrainingJob } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
+import { useState } from 'react';
+import { ExportJobDialog } from './ExportJobDialog';
 import { jobStats } from './format';
 import { LossChart } from './LossChart';
 
@@ -14,6 +16,7 @@ export function JobPanel({ job }: { job: TrainingJob }) {
   const act = (call: () => Promise<unknown>) => () => void submit(call);
   const p = job.progress;
   const live = job.state === 'running' || job.state === 'pausing' || job.state === 'checking';
+  const [exporting, setExporting] = useState(false);
   return (
     <Paper variant="outlined" sx={{ p: 2, mb: 2 }} data-testid="job-panel" data-state={job.state}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1 }}>
@@ -33,12 +36,18 @@ export function JobPanel({ job }: { job: TrainingJob }) {
             Resume
           </Button>
         )}
+        <Button onClick={() => setExporting(true)} data-testid="job-export">
+          Export job
+        </Button>
         {(live || job.state === 'paused' || job.state === 'interrupted') && job.state !== 'checking' && (
           <Button color="error" onClick={act(() => api.adapters.cancel({ id: job.id }))} data-testid="job-cancel">
             Cancel
           </Button>
         )}
       </Stack>
+      {exporting && (
+        <ExportJobDialog jobId={job.id} name={job.name} modelId={job.modelId} onClose={() => setExporting(false)} />
+      )}
       {p && <LinearProgress variant="determinate" value={(100 * p.step) / Math.max(1, p.totalSteps)} sx={{ mb: 1 }} />}
       <Typography variant="body2" data-testid="job-stats">
         {p ? jobStats(p) : 'Preparing the data and the model…'}
