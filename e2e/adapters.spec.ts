@@ -1,13 +1,15 @@
 // Training an adapter from the Adapters screen on the demo model: the wizard defaults to a workspace dataset and the
 // saved template its name suggests, an inline prompt is tried and given up, a LoRA dropout and a tiny step budget are
-// set; then the live loss chart, the finished job, and the adapter version in the list with its lineage.
+// set; then the live loss chart, the finished job, the adapter version in the list with its lineage, and Export job.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { AdaptersPage } from './pages/adapters-page';
 
 test('the wizard trains a LoRA on a workspace dataset with a saved template and lists it with its lineage', async ({
   app,
   page,
-}) => {
+}, testInfo) => {
   test.setTimeout(180_000);
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
@@ -65,4 +67,12 @@ test('the wizard trains a LoRA on a workspace dataset with a saved template and 
   await expect(adapters.lineage).toContainText('dataset:Support triage v1');
   await expect(adapters.lineage.getByRole('row', { name: /lora_dropout/ })).toContainText('0.1');
   await expect(page.getByTestId('adapter-loss-chart')).toHaveAttribute('data-points', '4');
+
+  // Export job: the same job as a folder for transformers + PEFT, with its script and Dovetail's step-0 loss.
+  const to = testInfo.outputPath('exported-job');
+  const exported = await adapters.exportJobTo(to);
+  expect(exported.path).toBe(to);
+  expect(exported.text).toMatch(/16 rows, 4 steps, step-0 loss \d+\.\d{6}/);
+  expect(existsSync(join(to, 'train_peft.py'))).toBe(true);
+  expect(existsSync(join(to, 'data', 'train.jsonl'))).toBe(true);
 });

@@ -61,4 +61,13 @@ export class AdaptersPage {
     await done.waitFor();
     return (await done.getAttribute('data-path')) ?? '';
   }
+  /** "Export job" of the adapter shown, to a new folder: resolves with the path and the text the dialog shows. */
+  async exportJobTo(to: string): Promise<{ path: string; text: string }> {
+    await this.page.getByTestId('adapter-export-job').click();
+    await this.page.getByTestId('export-job-to').fill(to);
+    await this.page.getByTestId('export-job-submit').click();
+    const done = this.page.getByTestId('export-job-done');
+    await done.waitFor();
+    return { path: (await done.getAttribute('data-path')) ?? '', text: (await done.textContent()) ?? '' };
+  }
 }
