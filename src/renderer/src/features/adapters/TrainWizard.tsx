@@ -16,7 +16,7 @@ import {
   Stepper,
   Typography,
 } from '@mui/material';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ModelRecord, TrainingEstimate } from '../../../../shared/contract';
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
@@ -72,13 +72,17 @@ export function TrainWizard({
   const loading = form.source === 'dataset' && (pending(datasets) || pending(recipes) || pending(templates));
   const problem = step < 3 && !loading ? formProblem(form, choices, step) : null;
 
+  /** The template version the shown preview was rendered with ('' for none or an inline prompt). */
+  const previewedWith = useRef<string | null>(null);
   /** Estimates `f` (the preview and the numbers) and, when it succeeds, moves to `next`. */
   const run = async (next: number, f: WizardForm = form) => {
     // Only the newest estimate counts: renders run off the main thread, so an older one can answer last.
     const ticket = ++latest.current;
     setBusy(true);
     try {
-      const spec = toSpec(f, choicesOf(f));
+      const resolved = choicesOf(f);
+      previewedWith.current = resolved.template?.id ?? '';
+      const spec = toSpec(f, resolved);
       const estimated = next >= 1 ? await api.adapters.estimate(spec) : undefined;
       if (ticket !== latest.current) return;
       if (estimated) setEstimate(estimated);
@@ -103,6 +107,12 @@ export function TrainWizard({
       if (ticket === latest.current) setCalibrating(false);
     }
   };
+  // The demo workspace adds its templates just after it opens: a template that arrives (or changes) while the preview
+  // is shown makes the suggested template change, and the preview must show the one the form now names.
+  const templateId = choices.template?.id ?? '';
+  useEffect(() => {
+    if (step >= 1 && step < 3 && previewedWith.current !== null && previewedWith.current !== templateId) void run(step);
+  }, [templateId, step]);
   const update = (change: (f: WizardForm) => WizardForm, refresh = false) => {
     const next = change(form);
     setForm(next);
