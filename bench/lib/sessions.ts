@@ -15,6 +15,8 @@ export interface BenchSessionOptions {
   profilePrefix?: string;
   /** The app's training sessions' 'lean' memory options (runtime/session.ts): no prepacking, arena or memory pattern. */
   lean?: boolean;
+  /** The execution provider (default 'cpu'); bench/gpu/webgpu-probe.ts puts the same graphs on 'webgpu'. */
+  provider?: 'cpu' | 'webgpu';
 }
 
 /** The EngineSession surface that ModelRunner uses. */
@@ -24,7 +26,7 @@ export class BenchSession {
   static async create(source: SessionSource, o: BenchSessionOptions): Promise<BenchSession> {
     const spin = o.spinning ? '1' : '0';
     const session = await InferenceSession.create(source.model, {
-      executionProviders: ['cpu'],
+      executionProviders: [o.provider ?? 'cpu'],
       intraOpNumThreads: o.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: o.optimization ?? 'all',

@@ -1,10 +1,11 @@
 #!/bin/bash
-# On a GPU machine (no network, no Node): runs an exported job folder ($1) of the demo model with transformers + PEFT
-# on one GPU (float32, then accelerate launch with 1 process, then bf16 for speed), and probes Vulkan for WebGPU.
-# Writes its logs and the trained adapter (adapter.tgz) under $OUT. Repo root as working directory.
+# On a GPU machine (no network, no Node): runs exported job folders with transformers + PEFT and probes Vulkan for
+# WebGPU. Arguments come in pairs: JOB_DIR BASE_DIR [JOB_DIR BASE_DIR ...]. Per job: the full job in float32 on one
+# GPU (its log and adapter kept), accelerate launch with 1 process, with 2 processes where the machine has 2+ GPUs,
+# and bfloat16 for speed. Writes everything under $OUT/<job folder name>/. Repo root as working directory; the
+# Vulkan loader's Debian package may travel in .gl/ (dpkg -x needs no network).
 set -u
-JOB=$1
-BASE=$PWD/resources/models/dovetail-wordnet-13m
+ROOT=$PWD
 for f in .gl/*.deb; do [ -e "$f" ] && dpkg -x "$f" /; done
 ldconfig
 {
@@ -15,15 +16,26 @@ ldconfig
   echo "== find nvidia_icd.json"; find / -xdev -name 'nvidia_icd*.json' 2>/dev/null
   echo "== probe (loader from libvulkan1, default ICD search)"; python bench/gpu/vulkan_probe.py
   echo "== probe (VK_DRIVER_FILES)"; VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json python bench/gpu/vulkan_probe.py
-  echo "== python packages"; python -m pip list 2>/dev/null | grep -i -E '^(torch|transformers|peft|accelerate|trl|onnxruntime|onnx|wgpu)' 
+  echo "== python packages"; python -m pip list 2>/dev/null | grep -i -E '^(torch|transformers|peft|accelerate|trl|onnxruntime|onnx|wgpu)'
   echo "== node"; command -v node || echo "no node"
 } > "$OUT/probe.txt" 2>&1
-cd "$JOB"
-python train_peft.py --base "$BASE" --output /tmp/adapter --log "$OUT/gpu_fp32.jsonl" > "$OUT/gpu_fp32.txt" 2>&1
-echo "exit $?" >> "$OUT/gpu_fp32.txt"
-accelerate launch --config_file accelerate/single_gpu.yaml --num_processes 1 train_peft.py --base "$BASE" --no-save \
-  --max-steps 100 > "$OUT/accelerate_1gpu.txt" 2>&1
-echo "exit $?" >> "$OUT/accelerate_1gpu.txt"
-python train_peft.py --base "$BASE" --dtype bfloat16 --no-save --max-steps 100 > "$OUT/gpu_bf16.txt" 2>&1
-echo "exit $?" >> "$OUT/gpu_bf16.txt"
-[ -d /tmp/adapter ] && tar czf "$OUT/adapter.tgz" -C /tmp adapter
+GPUS=$(nvidia-smi -L | wc -l)
+while [ $# -ge 2 ]; do
+  JOB=$(cd "$1" && pwd); BASE=$(cd "$2" && pwd); shift 2
+  DEST="$OUT/$(basename "$JOB")"; mkdir -p "$DEST"
+  cd "$JOB"
+  python train_peft.py --base "$BASE" --output /tmp/adapter-$$ --log "$DEST/gpu_fp32.jsonl" > "$DEST/gpu_fp32.txt" 2>&1
+  echo "exit $?" >> "$DEST/gpu_fp32.txt"
+  [ -d /tmp/adapter-$$ ] && tar czf "$DEST/adapter.tgz" -C /tmp/adapter-$$ . && rm -rf /tmp/adapter-$$
+  accelerate launch --config_file accelerate/single_gpu.yaml --num_processes 1 train_peft.py --base "$BASE" --no-save \
+    --max-steps 100 --log "$DEST/accelerate_1gpu.jsonl" > "$DEST/accelerate_1gpu.txt" 2>&1
+  echo "exit $?" >> "$DEST/accelerate_1gpu.txt"
+  if [ "$GPUS" -ge 2 ]; then
+    accelerate launch --config_file accelerate/multi_gpu.yaml --num_processes "$GPUS" train_peft.py --base "$BASE" \
+      --no-save --max-steps 100 --log "$DEST/accelerate_${GPUS}gpu.jsonl" > "$DEST/accelerate_${GPUS}gpu.txt" 2>&1
+    echo "exit $?" >> "$DEST/accelerate_${GPUS}gpu.txt"
+  fi
+  python train_peft.py --base "$BASE" --dtype bfloat16 --no-save --max-steps 100 > "$DEST/gpu_bf16.txt" 2>&1
+  echo "exit $?" >> "$DEST/gpu_bf16.txt"
+  cd "$ROOT"
+done

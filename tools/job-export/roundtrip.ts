@@ -3,8 +3,10 @@
 //   node bench/run.mjs tools/job-export/roundtrip.ts train          the same job trained here, by Dovetail
 //   node bench/run.mjs tools/job-export/roundtrip.ts compare OUT    import OUT (the job's output, run elsewhere) and
 //                                                                  compare it with the local adapter on the test split
-// --workspace DIR (default /tmp/dovetail-roundtrip) keeps the demo workspace between phases; --limit N test rows.
-import { join, resolve } from 'node:path';
+// --workspace DIR (default /tmp/dovetail-roundtrip) keeps the demo workspace between phases; --limit N test rows;
+// --model DIR trains on that checkpoint (registered in the workspace) instead of the demo model: it must read the
+// demo's tokenizer (tools/job-export/make_tiny_qwen3.py writes one of another architecture).
+import { basename, join, resolve } from 'node:path';
 import type { Api, TrainingSpecIn } from '../../src/shared/contract';
 import { DEMO_RECIPES } from '../../src/shared/demo-recipes';
 import { composeApp } from '../../src/main/compose';
@@ -39,7 +41,13 @@ const api: Api = localClient(app.dispatcher);
 const log = (...lines: string[]): void => console.log(lines.join('\n'));
 try {
   const demo = await api.demo.openDemoWorkspace({ path: workspace });
-  const modelId = demo.modelIds[0] as string;
+  const other = flag('model');
+  const modelId = other
+    ? (
+        (await api.models.list({})).find((m) => m.folder === resolve(other)) ??
+        (await api.models.add({ folder: resolve(other) }))
+      ).id
+    : (demo.modelIds[0] as string);
   const version = (await api.datasets.list({})).find((d) => d.name === 'Support triage')?.versions[0];
   if (!version) throw new Error('no Support triage dataset');
   const template =
@@ -51,7 +59,8 @@ try {
     templateVersionId: template.id,
     templateSource: bundled.source,
   };
-  const spec: TrainingSpecIn = demoTrainingSpec(recipe, 'both', parts, false);
+  const demoSpec: TrainingSpecIn = demoTrainingSpec(recipe, 'both', parts, false);
+  const spec: TrainingSpecIn = other ? { ...demoSpec, name: `${demoSpec.name} on ${basename(other)}` } : demoSpec;
   if (phase === 'export') {
     const out = await api.adapters.exportJob({ spec, to: resolve(target ?? 'job'), gpus: 2 });
     log(JSON.stringify(out, null, 2));
