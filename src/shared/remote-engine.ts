@@ -26,6 +26,10 @@ export const RemoteEngineSpec = z
 export type RemoteEngineSpec = z.infer<typeof RemoteEngineSpec>;
 export type RemoteEngineSpecIn = z.input<typeof RemoteEngineSpec>;
 
+/** A server to ask what it serves, before any cell names a model ("Check server"). */
+export const RemoteServer = RemoteEngineSpec.omit({ models: true }).strict();
+export type RemoteServerIn = z.input<typeof RemoteServer>;
+
 /** What the server said about itself when a run started: kept with the experiment as part of its lineage. */
 export const RemoteIdentity = z.object({
   kind: z.enum(REMOTE_KINDS),
@@ -37,3 +41,24 @@ export const RemoteIdentity = z.object({
   checkedAt: z.string(),
 });
 export type RemoteIdentity = z.infer<typeof RemoteIdentity>;
+
+/** The --lora-modules name of a release: the release and version, in characters every shell and URL take as they are. */
+export function vllmModelName(releaseName: string, version: string): string {
+  return `${releaseName}-${version}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'release';
+}
+
+export const REMOTE_KIND_NAMES: Record<(typeof REMOTE_KINDS)[number], string> = {
+  vllm: 'vLLM',
+  dovetail: 'Dovetail endpoint',
+  'openai-compatible': 'OpenAI-compatible server',
+};
+
+/** "vLLM at http://gpu:8000/v1 (vLLM 0.11.0)": what generated an experiment's outputs, for its results and lineage. */
+export function describeRemoteServer(r: {
+  kind: (typeof REMOTE_KINDS)[number];
+  baseUrl: string;
+  identity?: RemoteIdentity | null;
+}): string {
+  const version = r.identity?.version ? ` (${r.identity.version})` : '';
+  return `${REMOTE_KIND_NAMES[r.kind]} at ${r.baseUrl}${version}`;
+}

@@ -2,7 +2,7 @@
 // decoding settings, seed), so a re-run computes only what is missing and a killed run resumes where it stopped.
 // An ablation expands one specialization into all 2^k cells of its k components and reports effects with CIs.
 import { z } from 'zod';
-import { RemoteEngineSpec, RemoteIdentity } from '../remote-engine';
+import { RemoteEngineSpec, RemoteIdentity, RemoteServer } from '../remote-engine';
 import { BudgetCheck, PerformanceBudget, PerformanceFigures } from '../budget';
 import { MetricSpec } from '../metrics';
 import { WeightFormat } from '../weight-format';
@@ -307,6 +307,11 @@ export const experimentsContract = defineService(
         .strict(),
       ContextCost,
     ),
+    /**
+     * Asks an OpenAI-compatible server what it serves (GET /v1/models, and vLLM's /version) before an experiment
+     * names its models; the API key is read from the named environment variable of this app's process.
+     */
+    checkRemote: method(RemoteServer, RemoteIdentity),
   },
   {
     onProgress: z.object({ id: z.string(), progress: ExperimentProgress }),

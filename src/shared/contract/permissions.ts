@@ -170,6 +170,8 @@ export const PERMISSIONS: PermissionTable = {
     example: read(STAFF, 'experiment'),
     remove: write(STAFF),
     contextCost: read(STAFF),
+    // Reaches the server an experiment would generate on, with the key of the variable it names, as create does.
+    checkRemote: read(STAFF),
   },
   users: {
     list: read(WORKSPACE),

@@ -137,6 +137,11 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     return experiment;
   }
 
+  /** What a server serves and its version, before any cell names a model (no model is required of it here). */
+  async checkRemote(server: Omit<NonNullable<ExperimentSpec['remote']>, 'models' | 'identity'>) {
+    return new RemoteClient({ ...server, models: {} }).identify(this.deps.clock().toISOString());
+  }
+
   async run({ id }: { id: string }): Promise<Experiment> {
     const ws = this.deps.workspace.active;
     const experiment = this.find(id);

@@ -1,6 +1,7 @@
 // The `vllm serve` command line that serves a release's LoRA as one `model` name of vLLM's OpenAI-compatible server
 // (--enable-lora, --lora-modules name=path, --max-lora-rank): pure. vLLM serves LoRA only, so a release with a soft
 // prompt is served as its LoRA-only variant, said in plain words, or not at all when it has no LoRA.
+import { vllmModelName } from '../../../shared/remote-engine';
 import { VLLM_MAX_LORA_RANKS } from '../../engine/train/vllm-check';
 
 export interface VllmServeInput {
@@ -24,11 +25,6 @@ export interface VllmServeCommand {
   notes: string[];
 }
 
-/** A --lora-modules name: the release and version, in characters every shell and URL take as they are. */
-export function vllmModelName(releaseName: string, version: string): string {
-  return `${releaseName}-${version}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'release';
-}
-
 export function vllmServeCommand(r: VllmServeInput): VllmServeCommand {
   const notes: string[] = [];
   if (r.softPrompt)
@@ -38,6 +34,11 @@ export function vllmServeCommand(r: VllmServeInput): VllmServeCommand {
             'evaluate that variant (the same specialization without its soft prompt) before trusting its results.'
         : 'vLLM cannot serve a soft prompt (prompt tuning), and this release has no LoRA: serve it with Dovetail ' +
             '(npm run cli -- serve) instead, or train a LoRA-only variant.',
+    );
+  if (!r.lora && !r.softPrompt)
+    notes.push(
+      `This release has no LoRA: vLLM serves its base model alone (vllm serve ${quote(r.modelFolder)}), and its ` +
+        'template and demonstrations are applied by whoever sends the prompts (a remote experiment in Dovetail does).',
     );
   if (!r.lora) return { command: null, modelName: null, maxLoraRank: null, loraOnly: false, notes };
   if (!r.lora.compatible) notes.push(`vLLM may refuse this LoRA: ${r.lora.problems.join('; ')}`);

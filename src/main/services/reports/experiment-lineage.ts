@@ -1,9 +1,11 @@
 // The lineage of an experiment's report: the experiment (design, split, seed), its dataset version with its content
-// hash and row count, and every part of every configuration compared, each once.
+// hash and row count, and every part of every configuration compared, each once; a remote experiment names the server
+// that generated its outputs, each cell's model name there and what it served when checked.
 import type { Experiment } from '../../../shared/contract/experiments';
 import type { LineageObject } from '../../../shared/lineage';
 import { metricLabel } from '../../../shared/metrics';
 import { describeWeightFormats } from '../../../shared/weight-format';
+import { describeRemoteServer } from '../../../shared/remote-engine';
 
 export interface ExperimentLineageSources {
   dataset(versionId: string): {
@@ -34,7 +36,7 @@ export async function experimentObjects(
         created: e.createdAt,
         finished: e.updatedAt,
         metrics: e.spec.metrics.map((m) => metricLabel(m)).join(', '),
-        weights: describeWeightFormats(e.cells),
+        ...(e.spec.remote ? remoteDetail(e, e.spec.remote) : { weights: describeWeightFormats(e.cells) }),
       },
     },
     {
@@ -55,4 +57,13 @@ export async function experimentObjects(
     }
   }
   return objects;
+}
+
+function remoteDetail(e: Experiment, remote: NonNullable<Experiment['spec']['remote']>) {
+  return {
+    server: describeRemoteServer(remote),
+    'server models': e.cells.map((c) => `${c.label}: ${remote.models[c.specializationId] ?? '?'}`).join('; '),
+    'served when checked': remote.identity ? remote.identity.models.map((m) => m.id).join(', ') : null,
+    'server checked': remote.identity?.checkedAt ?? null,
+  };
 }

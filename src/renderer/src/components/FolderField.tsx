@@ -1,5 +1,5 @@
 // A folder path field with the server's error at the field and, on desktop, a Browse button that opens the native
-// folder picker. Used wherever the user names a folder (workspaces, models).
+// folder picker. Used wherever the user names a folder (workspaces, models, exports).
 import { Button, Stack, TextField } from '@mui/material';
 import { useApi } from '../api';
 import { useAppInfo } from '../features/app/AppInfoProvider';
@@ -16,6 +16,8 @@ export interface FolderFieldProps {
   onPicked?: (folder: string) => void;
   onError: (error: unknown) => void;
   disabled?: boolean;
+  /** For a folder still to be made (an export): Browse picks where it goes, and this name is put inside it. */
+  newName?: string;
   /** data-testid prefix: `<id>` on the input, `<id>-error` on the message, `<browseId>` on the button. */
   testId: string;
   browseTestId: string;
@@ -27,7 +29,8 @@ export function FolderField(props: FolderFieldProps) {
 
   const browse = async () => {
     try {
-      const picked = await api.app.pickFolder({ title: props.pickerTitle });
+      const parent = await api.app.pickFolder({ title: props.pickerTitle });
+      const picked = parent === null || props.newName === undefined ? parent : `${parent}/${props.newName}`;
       if (picked !== null) {
         props.onChange(picked);
         props.onPicked?.(picked);

@@ -90,7 +90,12 @@ export function AdapterDetailsView({ id, onRemoved }: { id: string; onRemoved: (
       </Stack>
       {exporting && <ExportDialog adapterId={id} name={d.name} onClose={() => setExporting(false)} />}
       {exportingJob && d.jobId !== null && (
-        <ExportJobDialog jobId={d.jobId} name={d.name} modelId={d.modelId} onClose={() => setExportingJob(false)} />
+        <ExportJobDialog
+          job={{ jobId: d.jobId }}
+          name={d.name}
+          modelId={d.modelId}
+          onClose={() => setExportingJob(false)}
+        />
       )}
       <Alert severity={d.check.active ? 'success' : 'error'} sx={{ my: 1 }} data-testid="adapter-check">
         {d.check.active ? 'Active' : 'Inactive'}: max |Δlogit| {d.check.maxAbsDelta.toExponential(2)}, next token

@@ -1,5 +1,6 @@
-// "Export job": a training job as a folder that transformers + PEFT (+ accelerate) run on another machine, on the
-// job's model or a larger one of its family; its output comes back through Import (with lineage to the job).
+// "Export job": a training job (stored, or only planned in the wizard) as a folder that transformers + PEFT
+// (+ accelerate) run on another machine, on the job's model or a larger one of its family; its output comes back
+// through Import (with lineage to the job).
 import {
   Alert,
   Button,
@@ -13,47 +14,58 @@ import {
   TextField,
 } from '@mui/material';
 import { useState } from 'react';
-import type { JobExport } from '../../../../shared/contract';
+import type { JobExport, TrainingSpecIn } from '../../../../shared/contract';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
+import { exportFolderFor, ExportFolderField } from './ExportFolderField';
 
-export function ExportJobDialog(p: { jobId: string; name: string; modelId: string; onClose: () => void }) {
+/** A job that ran (or runs) here, or one the wizard planned and nothing trained yet. */
+export type JobToExport = { readonly jobId: string } | { readonly spec: TrainingSpecIn };
+
+export function ExportJobDialog(p: { job: JobToExport; name: string; modelId: string; onClose: () => void }) {
   const api = useApi();
   const models = useLoad((api) => api.models.list({}), []);
-  const [to, setTo] = useState(`~/Dovetail exports/${p.name.replace(/[\\/:*?"<>|]+/g, '-')} (job)`);
+  const [to, setTo] = useState(exportFolderFor(p.name, ' (job)'));
   const [baseModelId, setBase] = useState(p.modelId);
   const [gpus, setGpus] = useState(2);
   const [done, setDone] = useState<JobExport | null>(null);
-  const { busy, error, submit } = useSubmit(async () =>
+  const run = useSubmit(async () =>
     setDone(
       await api.adapters.exportJob({
-        jobId: p.jobId,
+        ...('jobId' in p.job ? { jobId: p.job.jobId } : { spec: p.job.spec }),
         to,
         baseModelId: baseModelId === p.modelId ? null : baseModelId,
         gpus,
       }),
     ),
   );
+  const { busy, error, submit } = run;
+  const planned = 'spec' in p.job;
+  // A larger base must be of the same architecture (and give the same token ids, which the export checks).
+  const architecture = models.data?.find((m) => m.id === p.modelId)?.architecture;
+  const bases = (models.data ?? []).filter((m) => m.architecture === architecture);
   return (
     <Dialog open onClose={p.onClose} maxWidth="sm" fullWidth data-testid="export-job-dialog">
-      <DialogTitle>Export the training job {p.name}</DialogTitle>
+      <DialogTitle>
+        Export the {planned ? 'planned ' : ''}training job {p.name}
+      </DialogTitle>
       <DialogContent>
         <DialogContentText sx={{ mb: 2 }}>
           A folder to train this job on a GPU machine with transformers + PEFT: the rows exactly as Dovetail tokenized
-          them, the batches, the initial weights, a script, accelerate configs and a README. Import its output folder
-          here to evaluate it beside this one.
+          them, the batches, the initial weights, a script, accelerate configs and a README.{' '}
+          {planned
+            ? 'Nothing is trained here. Import its output folder to evaluate it.'
+            : 'Import its output folder here to evaluate it beside this one.'}
         </DialogContentText>
         <Stack spacing={2}>
-          <TextField
+          <ExportFolderField
             label="New folder"
-            size="small"
-            fullWidth
-            autoFocus
             value={to}
-            onChange={(e) => setTo(e.target.value)}
+            onChange={setTo}
             disabled={busy || done !== null}
-            slotProps={{ htmlInput: { 'data-testid': 'export-job-to' } }}
+            submit={run}
+            testId="export-job-to"
           />
           <TextField
             select
@@ -62,10 +74,11 @@ export function ExportJobDialog(p: { jobId: string; name: string; modelId: strin
             value={baseModelId}
             onChange={(e) => setBase(e.target.value)}
             disabled={busy || done !== null}
-            slotProps={{ htmlInput: { 'data-testid': 'export-job-base' } }}
+            helperText="A larger base must give every row the same token ids; the export checks it"
+            slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'export-job-base' } as object } }}
           >
-            {(models.data ?? []).map((m) => (
-              <MenuItem key={m.id} value={m.id}>
+            {bases.map((m) => (
+              <MenuItem key={m.id} value={m.id} data-testid="export-job-base-option">
                 {m.name}
                 {m.id === p.modelId ? " (the job's)" : ''}
               </MenuItem>
@@ -91,7 +104,9 @@ export function ExportJobDialog(p: { jobId: string; name: string; modelId: strin
         <ErrorAlert error={error} testId="export-job-error" />
       </DialogContent>
       <DialogActions>
-        <Button onClick={p.onClose}>Close</Button>
+        <Button onClick={p.onClose} data-testid="export-job-close">
+          Close
+        </Button>
         {done === null && (
           <Button
             variant="contained"

@@ -46,7 +46,12 @@ export function JobPanel({ job }: { job: TrainingJob }) {
         )}
       </Stack>
       {exporting && (
-        <ExportJobDialog jobId={job.id} name={job.name} modelId={job.modelId} onClose={() => setExporting(false)} />
+        <ExportJobDialog
+          job={{ jobId: job.id }}
+          name={job.name}
+          modelId={job.modelId}
+          onClose={() => setExporting(false)}
+        />
       )}
       {p && <LinearProgress variant="determinate" value={(100 * p.step) / Math.max(1, p.totalSteps)} sx={{ mb: 1 }} />}
       <Typography variant="body2" data-testid="job-stats">

@@ -1,6 +1,7 @@
 // "Train an adapter": data (a workspace dataset version or a JSONL file) -> template (saved or inline) with the
 // preview -> settings (a preset over the dataset's recipe; hyper-parameters under Advanced) -> estimate, first from
-// a formula, then calibrated by a few real steps on this machine -> start.
+// a formula, then calibrated by a few real steps on this machine -> start, or export the planned job for a GPU machine
+// instead (nothing is trained here).
 import {
   Alert,
   Box,
@@ -21,6 +22,7 @@ import type { ModelRecord, TrainingEstimate } from '../../../../shared/contract'
 import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { DataStep } from './DataStep';
+import { ExportJobDialog } from './ExportJobDialog';
 import { bytes, seconds } from './format';
 import { MethodStep } from './MethodStep';
 import { TemplateStep } from './TemplateStep';
@@ -61,6 +63,7 @@ export function TrainWizard({
   const [calibrating, setCalibrating] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const latest = useRef(0);
   const choicesOf = (f: WizardForm) =>
     resolveChoices(f, datasets.data ?? [], templates.data ?? [], recipes.data ?? [], models);
@@ -129,6 +132,8 @@ export function TrainWizard({
       setBusy(false);
     }
   };
+
+  const planned = exporting ? toSpec(form, choices, names.data ?? []) : null;
 
   return (
     <Dialog open onClose={onClose} maxWidth="md" fullWidth data-testid="train-wizard">
@@ -218,11 +223,24 @@ export function TrainWizard({
           </Button>
         )}
         {step === 3 && (
+          <Button onClick={() => setExporting(true)} disabled={busy} data-testid="wizard-export-job">
+            Export job instead…
+          </Button>
+        )}
+        {step === 3 && (
           <Button variant="contained" onClick={() => void start()} disabled={busy} data-testid="wizard-start">
             Start training
           </Button>
         )}
       </DialogActions>
+      {planned && (
+        <ExportJobDialog
+          job={{ spec: planned }}
+          name={planned.name ?? 'planned job'}
+          modelId={form.modelId}
+          onClose={() => setExporting(false)}
+        />
+      )}
     </Dialog>
   );
 }

@@ -1,6 +1,6 @@
 // One experiment: what it compares, its run (state, progress with done/total, reused outputs, rows/s and ETA;
 // Run / Resume / Cancel; failures with their hint), and its results and side-by-side outputs. Results refresh while
-// it runs, at most every few seconds, and once more when it ends.
+// it runs, at most every few seconds, and once more when it ends. A remote experiment names the server it runs on.
 import {
   Alert,
   AlertTitle,
@@ -30,6 +30,7 @@ import { ResultsView } from './ResultsView';
 import { SideBySide } from './SideBySide';
 import { FailureModesTab } from '../robustness/FailureModesTab';
 import { useSubmit } from '../../components/useSubmit';
+import { RemoteServerLine } from './RemoteServerLine';
 
 const REFRESH_MS = 3000;
 
@@ -149,6 +150,7 @@ export function ExperimentView({
           {datasetName ? `${datasetName} · ` : ''}
           {designLine(e)} · created {formatDate(e.createdAt)}
         </Typography>
+        <RemoteServerLine experiment={e} />
         {/* Fixed height: the bar and its line are there in every state, so nothing below jumps when a run starts. */}
         <Box sx={{ mt: 1.5, minHeight: 36 }} data-testid="experiment-progress">
           <LinearProgress

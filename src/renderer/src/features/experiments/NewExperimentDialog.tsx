@@ -1,6 +1,6 @@
 // "New experiment": a name, a dataset version and split (with row counts) and an optional limit, the design (compare
-// 1-16 specializations, or the ablation of one with its 2^k cells listed), metrics, seed and batch size.
-// Ctrl/Cmd+Enter creates and runs it.
+// 1-16 specializations, or the ablation of one with its 2^k cells listed), where it runs (this computer or a server),
+// metrics, seed and batch size. Ctrl/Cmd+Enter creates and runs it.
 import {
   Alert,
   Autocomplete,
@@ -18,7 +18,7 @@ import {
   ToggleButtonGroup,
   Typography,
 } from '@mui/material';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DatasetSummary, Experiment, Specialization, Split } from '../../../../shared/contract';
 import { UserError } from '../../../../shared/errors';
 import { useApi, useLoad } from '../../api';
@@ -31,6 +31,8 @@ import {
   emptyForm,
   fieldOfWhere,
   MAX_COMPARE,
+  refText,
+  suggestedName,
   toExperimentSpec,
   type ExperimentForm,
   type FormErrors,
@@ -38,6 +40,8 @@ import {
 import { draftFromSpec, presetDrafts, referenceShape, type MetricDraft } from './metric-drafts';
 import { GradersImportButton } from './GradersImportButton';
 import { MetricPicker } from './MetricPicker';
+import { RemoteEngineFields } from './RemoteEngineFields';
+import type { RemoteDraft } from './remote-form';
 import { useRunShortcuts } from '../../components/useRunShortcuts';
 
 const SPLITS: readonly Split[] = ['test', 'validation', 'train'];
@@ -49,22 +53,6 @@ export interface NewExperimentDialogProps {
   onCreated(experiment: Experiment): void;
 }
 
-function suggestedName(
-  f: ExperimentForm,
-  specs: readonly Specialization[],
-  datasets: readonly DatasetSummary[],
-): string {
-  const dataset = datasets.find((d) => d.versions.some((v) => v.id === f.datasetVersionId));
-  const on = dataset ? ` on ${dataset.name} (${f.split})` : '';
-  if (f.design === 'ablation') {
-    const s = specs.find((x) => x.id === f.ablationId);
-    return s ? `Ablation of ${s.name}${on}` : '';
-  }
-  const names = f.compareIds.map((id) => specs.find((x) => x.id === id)?.name ?? '').filter((n) => n !== '');
-  if (names.length === 0) return '';
-  return `${names.length <= 3 ? names.join(' vs ') : `${names.length} specializations`}${on}`;
-}
-
 export function NewExperimentDialog({ datasets, specializations, onClose, onCreated }: NewExperimentDialogProps) {
   const api = useApi();
   const firstVersion = datasets[0]?.versions[0]?.id ?? '';
@@ -73,7 +61,15 @@ export function NewExperimentDialog({ datasets, specializations, onClose, onCrea
   const [metricsTouched, setMetricsTouched] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({});
   const { busy, error: failure, submit: send } = useSubmit();
-  const chosen = specializations.filter((s) => s.derivedFrom === null);
+  // Specializations made here (a LoRA-only variant) count before the section's list reloads with them.
+  const [made, setMade] = useState<Specialization[]>([]);
+  const all = useMemo(
+    () => [...specializations, ...made.filter((m) => !specializations.some((s) => s.id === m.id))],
+    [specializations, made],
+  );
+  const chosen = all.filter((s) => s.derivedFrom === null);
+  const cells = useMemo(() => form.compareIds.flatMap((id) => all.filter((s) => s.id === id)), [form.compareIds, all]);
+  const setRemote = useCallback((remote: RemoteDraft) => setForm((f) => ({ ...f, remote })), []);
   const version = useLoad(
     (a) =>
       form.datasetVersionId === '' ? Promise.resolve(null) : a.datasets.get({ versionId: form.datasetVersionId }),
@@ -313,6 +309,21 @@ export function NewExperimentDialog({ datasets, specializations, onClose, onCrea
               </Stack>
             )}
           </Box>
+          <RemoteEngineFields
+            value={form.remote}
+            onChange={setRemote}
+            cells={cells}
+            specializations={all}
+            ablation={form.design === 'ablation'}
+            error={errors.remote}
+            onVariant={(replaced, variant) => {
+              setMade((m) => [...m, variant]);
+              set(
+                'compareIds',
+                form.compareIds.map((id) => (id === replaced ? variant.id : id)),
+              );
+            }}
+          />
           <MetricPicker
             metrics={form.metrics}
             errors={errors.metricAt}
@@ -382,9 +393,4 @@ export function NewExperimentDialog({ datasets, specializations, onClose, onCrea
       </DialogActions>
     </Dialog>
   );
-}
-
-function refText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

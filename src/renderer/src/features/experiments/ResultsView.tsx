@@ -5,6 +5,7 @@ import { Alert, AlertTitle, Box, Chip, Stack, Typography } from '@mui/material';
 import type { Experiment, ExperimentResults } from '../../../../shared/contract';
 import { METRIC_DIRECTION, type MetricSpec } from '../../../../shared/metrics';
 import { describeWeightFormats } from '../../../../shared/weight-format';
+import { describeRemoteServer } from '../../../../shared/remote-engine';
 import { ConfusionMatrices } from './ConfusionMatrix';
 import { termLabel } from './format';
 import { CellMeansChart, EffectsChart } from './ResultCharts';
@@ -56,12 +57,22 @@ export function ResultsView({ experiment, results }: { experiment: Experiment; r
             data-testid="results-passed"
           />
         )}
-        <Chip
-          size="small"
-          variant="outlined"
-          label={`weights: ${describeWeightFormats(results.cells.map((c) => c.cell))}`}
-          data-testid="results-weights"
-        />
+        {experiment.spec.remote ? (
+          // The server's weights generated the outputs: this machine's precision says nothing about them.
+          <Chip
+            size="small"
+            variant="outlined"
+            label={`generated on ${describeRemoteServer(experiment.spec.remote)}`}
+            data-testid="results-server"
+          />
+        ) : (
+          <Chip
+            size="small"
+            variant="outlined"
+            label={`weights: ${describeWeightFormats(results.cells.map((c) => c.cell))}`}
+            data-testid="results-weights"
+          />
+        )}
         <Typography variant="caption" color="text.secondary">
           95% bootstrap CIs
           {ablation ? `, ${ablation.resamples.toLocaleString('en-US')} resamples, seed ${ablation.seed}` : ''}

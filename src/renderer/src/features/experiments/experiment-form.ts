@@ -1,16 +1,19 @@
 // The "New experiment" form (pure): its state, the ablation plan it previews, and the conversion to the contract's
-// ExperimentSpec with each problem reported at its field.
+// ExperimentSpec with each problem reported at its field, and the name it suggests.
 import {
   COMPONENT_LABELS,
   COMPONENTS,
   ExperimentSpec,
   type Component,
+  type DatasetSummary,
   type ExperimentSpecIn,
+  type Specialization,
   type Split,
 } from '../../../../shared/contract';
 import type { MetricSpecInput } from '../../../../shared/metrics';
 import { budgetDraft, budgetFromDraft, type BudgetDraft } from '../../components/budget-draft';
 import { specOf, type MetricDraft } from './metric-drafts';
+import { emptyRemote, toRemoteSpec, type RemoteDraft } from './remote-form';
 
 export interface ExperimentForm {
   readonly name: string;
@@ -26,9 +29,12 @@ export interface ExperimentForm {
   readonly batchSize: string;
   /** The performance budget's limits as typed ('' = no limit). */
   readonly budget: BudgetDraft;
+  /** Where the cells generate: this computer, or an OpenAI-compatible server. */
+  readonly remote: RemoteDraft;
 }
 
-export type FormField = 'name' | 'dataset' | 'split' | 'limit' | 'design' | 'metrics' | 'seed' | 'batchSize' | 'budget';
+export type FormField =
+  'name' | 'dataset' | 'split' | 'limit' | 'design' | 'metrics' | 'seed' | 'batchSize' | 'budget' | 'remote';
 export type FormErrors = Partial<Record<FormField, string>> & { metricAt?: Record<number, string> };
 
 export const MAX_COMPARE = 16;
@@ -46,6 +52,7 @@ export function emptyForm(): ExperimentForm {
     seed: '0',
     batchSize: '32',
     budget: budgetDraft(null),
+    remote: emptyRemote(),
   };
 }
 
@@ -113,6 +120,8 @@ export function toExperimentSpec(
   const budget = budgetFromDraft(f.budget);
   if (budget !== null && Object.values(budget).some((v) => v !== null && !(Number(v) > 0)))
     errors.budget = 'Each limit is a number above 0, or empty for no limit';
+  const remote = toRemoteSpec(f.remote, f.design, f.compareIds);
+  if ('error' in remote) errors.remote = remote.error;
   if (Object.keys(errors).length > 0 || typeof seed === 'string' || typeof batchSize === 'string') return { errors };
   const spec: ExperimentSpecIn = {
     name: f.name.trim(),
@@ -124,6 +133,7 @@ export function toExperimentSpec(
     seed,
     batchSize,
     ...(budget === null ? {} : { budget }),
+    ...('remote' in remote && remote.remote !== undefined ? { remote: remote.remote } : {}),
   };
   const parsed = ExperimentSpec.safeParse(spec);
   if (!parsed.success) {
@@ -160,7 +170,32 @@ function fieldOfPath(path: readonly string[]): FormField {
       return 'batchSize';
     case 'budget':
       return 'budget';
+    case 'remote':
+      return 'remote';
     default:
       return 'name';
   }
+}
+
+/** The name an experiment gets until the user types one: what it compares, on which dataset and split. */
+export function suggestedName(
+  f: ExperimentForm,
+  specs: readonly Specialization[],
+  datasets: readonly DatasetSummary[],
+): string {
+  const dataset = datasets.find((d) => d.versions.some((v) => v.id === f.datasetVersionId));
+  const on = dataset ? ` on ${dataset.name} (${f.split})` : '';
+  if (f.design === 'ablation') {
+    const s = specs.find((x) => x.id === f.ablationId);
+    return s ? `Ablation of ${s.name}${on}` : '';
+  }
+  const names = f.compareIds.map((id) => specs.find((x) => x.id === id)?.name ?? '').filter((n) => n !== '');
+  if (names.length === 0) return '';
+  return `${names.length <= 3 ? names.join(' vs ') : `${names.length} specializations`}${on}`;
+}
+
+/** A reference value as text (JSON for objects), null when missing. */
+export function refText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -1,4 +1,5 @@
-// One release: what it freezes (each part with its content hash), the evidence behind it, and its approvals.
+// One release: what it freezes (each part with its content hash), how to serve it with vLLM, the evidence behind it,
+// and its approvals.
 import {
   Alert,
   Button,
@@ -28,6 +29,7 @@ import { DriftPanel } from '../robustness/DriftPanel';
 import { ExportBundleDialog } from './BundleDialogs';
 import { EvidencePicker, type EvidenceChoice } from './EvidencePicker';
 import { evidenceLines, releaseLabel } from './format';
+import { VllmCommandPanel } from './VllmCommandPanel';
 
 const KIND_LABELS: Record<string, string> = {
   specialization: 'Specialization',
@@ -85,6 +87,7 @@ export function ReleaseDetails({ release, userId }: { release: Release; userId: 
           ))}
         </TableBody>
       </Table>
+      <VllmCommandPanel release={release} />
       <Stack direction="row" sx={{ mt: 2, alignItems: 'center', justifyContent: 'space-between' }}>
         <Typography variant="subtitle2">Evidence</Typography>
         <Button size="small" onClick={() => setDialog('attach')} data-testid="release-attach">
