@@ -183,7 +183,14 @@ export function RemoteEngineFields(p: RemoteEngineFieldsProps) {
           {cells.map((cell) => {
             const problem = cellProblem(v, cell, served);
             return (
-              <Stack key={cell.id} direction="row" spacing={2} sx={{ alignItems: 'flex-start' }}>
+              <Stack
+                key={cell.id}
+                direction="row"
+                spacing={2}
+                sx={{ alignItems: 'flex-start' }}
+                data-testid="remote-cell"
+                data-cell={cell.name}
+              >
                 <Typography variant="body2" sx={{ flex: 1, pt: 1 }} noWrap title={cell.name}>
                   {cell.name}
                 </Typography>
@@ -202,11 +209,7 @@ export function RemoteEngineFields(p: RemoteEngineFieldsProps) {
                       helperText={problem?.text ?? ' '}
                       slotProps={{
                         ...params.slotProps,
-                        htmlInput: {
-                          ...params.slotProps.htmlInput,
-                          'data-testid': 'remote-model',
-                          'data-cell': cell.name,
-                        } as object,
+                        htmlInput: { ...params.slotProps.htmlInput, 'data-testid': 'remote-model' } as object,
                         formHelperText: { 'data-testid': 'remote-problem' } as object,
                       }}
                     />
