@@ -96,6 +96,13 @@ export class ExperimentsService implements ServiceImpl<Contract> {
         },
       );
     }
+    // An ablation's cells are made here, under new ids no `remote.models` can name yet: refused before any is made.
+    if (spec.remote && spec.design.kind === 'ablation')
+      throw new UserError('An ablation cannot run on a remote server', {
+        code: 'remote-ablation',
+        where: 'remote',
+        hint: 'Compare the specializations to run on the server, or run the ablation on this computer.',
+      });
     let cells: Experiment['cells'];
     if (spec.design.kind === 'compare') {
       cells = spec.design.specializationIds.map((id) => compareCell(this.deps.specializations.specialization(id)));

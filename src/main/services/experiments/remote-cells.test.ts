@@ -143,7 +143,7 @@ describe('remote experiment cells', () => {
     ).rejects.toMatchObject({ code: 'remote-key', where: 'remote.apiKeyEnv' });
   });
 
-  it('refuses a model the server does not serve, naming those it does', async () => {
+  it('refuses a model the server does not serve, naming those it does, and an ablation on a server', async () => {
     const { plain } = await specializations();
     const bad = await spec([plain.id], {
       kind: 'vllm',
@@ -154,6 +154,12 @@ describe('remote experiment cells', () => {
       code: 'remote-model',
       hint: expect.stringContaining('triage-1.0.0'),
     });
+    // An ablation would make its cells before any could be named on the server: refused with nothing made.
+    const before = (await ctx.api.specializations.list({})).length;
+    await expect(
+      ctx.api.experiments.create({ ...bad, design: { kind: 'ablation', specializationId: plain.id } }),
+    ).rejects.toMatchObject({ code: 'remote-ablation', where: 'remote' });
+    expect(await ctx.api.specializations.list({})).toHaveLength(before);
   });
 
   it('refuses a soft prompt on vLLM and generates the vllm serve command of a release (LoRA only)', async () => {
