@@ -104,7 +104,9 @@ function installHint(name: ExecutionProvider): string {
 
 function startHint(name: ExecutionProvider): string {
   if (name === 'webgpu' && process.platform === 'linux')
-    return ' (WebGPU on Linux needs a Vulkan driver: libvulkan1 and a GPU driver)';
+    // Measured on a headless NVIDIA machine: the driver's manifest names libGLX_nvidia.so.0, which cannot create a
+    // Vulkan instance without an X display; a manifest naming libEGL_nvidia.so.0 works (docs/job-export.md).
+    return ' (WebGPU on Linux needs a Vulkan driver: libvulkan1 and a GPU driver; on a headless NVIDIA machine, point VK_DRIVER_FILES at a manifest naming libEGL_nvidia.so.0)';
   if (name === 'cuda') return ' (needs an NVIDIA GPU with its driver, CUDA 12 and cuDNN 9)';
   return '';
 }
