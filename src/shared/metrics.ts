@@ -131,6 +131,82 @@ export const LengthSpec = z.strictObject({
   unit: z.enum(['chars', 'tokens'], { error: "must be 'chars' or 'tokens'" }),
 });
 
+/** How a judge's answer is read: one of the labels (passing ones score 1, others 0), or a number in a range. */
+export const JudgeAnswer = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('labels'),
+      labels: z
+        .array(z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80), {
+          error: 'must be a list of labels',
+        })
+        .min(2, { error: 'must list at least two labels' })
+        .max(50, { error: 'at most 50 labels' }),
+      /** The labels that count as a pass (score 1). */
+      passing: z.array(z.string({ error: 'must be text' })).min(1, { error: 'must name at least one passing label' }),
+    }),
+    z.strictObject({
+      kind: z.literal('score'),
+      min: z.number({ error: 'must be a number' }),
+      max: z.number({ error: 'must be a number' }),
+    }),
+  ],
+  { error: "kind must be 'labels' or 'score'" },
+);
+export type JudgeAnswer = z.output<typeof JudgeAnswer>;
+
+/**
+ * A model-graded metric: a local judge specialization answers `prompt` (a template over `input`, `output`,
+ * `reference`, the row as `item` and the output as `sample.output_text`) and its answer is parsed by `answer`. A
+ * label metric's score is a fraction (passing labels over answers read); a score metric's is the mean score, in
+ * the answer's range, and so is its threshold.
+ */
+export const JudgeSpec = z
+  .strictObject({
+    kind: z.literal('judge'),
+    name,
+    threshold: z.number({ error: 'must be a number' }).optional(),
+    /** The judge specialization's id (its content hash is recorded with each result). */
+    judge: z.string({ error: 'must be a specialization id' }).min(1, { error: 'must name a judge specialization' }),
+    prompt: z
+      .string({ error: 'must be text' })
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(20_000, { error: 'must be at most 20,000 characters' }),
+    answer: JudgeAnswer,
+  })
+  .superRefine((spec, ctx) => {
+    const a = spec.answer;
+    if (a.kind === 'labels') {
+      const lower = a.labels.map((l) => l.toLowerCase());
+      if (new Set(lower).size !== lower.length)
+        ctx.addIssue({ code: 'custom', path: ['answer', 'labels'], message: 'must not repeat a label' });
+      const missing = a.passing.find((p) => !lower.includes(p.trim().toLowerCase()));
+      if (missing !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['answer', 'passing'],
+          message: `names "${missing}", which is not one of the labels`,
+        });
+      if (spec.threshold !== undefined && (spec.threshold < 0 || spec.threshold > 1))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['threshold'],
+          message: 'must be between 0 and 1 (the share of passing labels)',
+        });
+    } else {
+      if (!(a.min < a.max))
+        ctx.addIssue({ code: 'custom', path: ['answer', 'max'], message: 'must be greater than min' });
+      if (spec.threshold !== undefined && (spec.threshold < a.min || spec.threshold > a.max))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['threshold'],
+          message: `must be within the score range ${a.min} to ${a.max}`,
+        });
+    }
+  });
+
 export const MetricSpec = z.discriminatedUnion(
   'kind',
   [
@@ -144,11 +220,12 @@ export const MetricSpec = z.discriminatedUnion(
     ChrfSpec,
     RougeLSpec,
     LengthSpec,
+    JudgeSpec,
   ],
   {
     error:
       'kind must be one of exact_match, contains, regex, json_valid, json_schema, json_fields, classification, ' +
-      'chrf, rouge_l, length',
+      'chrf, rouge_l, length, judge',
   },
 );
 /** A spec with defaults filled in (what scoring uses). */
@@ -168,6 +245,7 @@ export const METRIC_DIRECTION: Readonly<Record<MetricKind, MetricDirection>> = {
   chrf: 'higher',
   rouge_l: 'higher',
   length: 'lower',
+  judge: 'higher',
 };
 
 /** Whether a metric compares against the example's reference (examples without one are not scored). */
@@ -182,6 +260,7 @@ export const METRIC_NEEDS_REFERENCE: Readonly<Record<MetricKind, boolean>> = {
   chrf: true,
   rouge_l: true,
   length: false,
+  judge: false,
 };
 
 /** Whether per-example scores are 0/1 (aggregate = a proportion; McNemar and Wilson apply). */
@@ -196,6 +275,8 @@ export const METRIC_BINARY: Readonly<Record<MetricKind, boolean>> = {
   chrf: false,
   rouge_l: false,
   length: false,
+  // A label judge's scores are 0/1, a score judge's are not: both are read as means (bootstrap and permutation).
+  judge: false,
 };
 
 /** The label shown in tables and charts: the spec's name, else a description of the kind. */
@@ -222,6 +303,10 @@ export function metricLabel(spec: MetricSpecInput): string {
       return 'ROUGE-L';
     case 'length':
       return spec.unit === 'tokens' ? 'Length (tokens)' : 'Length (characters)';
+    case 'judge':
+      return spec.answer.kind === 'labels'
+        ? `Judge: ${spec.answer.passing.join(' / ')} of ${spec.answer.labels.join(', ')}`
+        : `Judge score (${spec.answer.min} to ${spec.answer.max})`;
   }
 }
 

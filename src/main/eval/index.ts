@@ -2,6 +2,8 @@
 // configurations honestly (seeded resampling, exact tests where possible, Holm across effects). Pure: no I/O.
 export { scoreExample } from './metrics/score';
 export { aggregate } from './metrics/aggregate';
+export { parseLabel, parseScore, scoreJudgeAnswer } from './metrics/judge';
+export type { ParsedAnswer } from './metrics/judge';
 export type { Aggregate, ExampleInput, ExampleScore, FieldAccuracy, ScoreDetail } from './metrics/types';
 export { normalizeText } from './metrics/normalize';
 export { parseJsonOutput, unfence } from './metrics/json-output';

@@ -5,6 +5,7 @@ import type { MetricSpec } from '../../../shared/metrics';
 import { chrf } from './chrf';
 import { readLabel } from './classification';
 import { scoreJsonFields, scoreJsonSchema, scoreJsonValid } from './json';
+import { scoreJudgeAnswer } from './judge';
 import { linearRegex } from './linear-regex';
 import { normalizeText } from './normalize';
 import { rougeL } from './rouge-l';
@@ -52,6 +53,8 @@ export function scoreExample(spec: MetricSpec, example: ExampleInput): ExampleSc
       if (spec.unit === 'chars') return { score: Array.from(output).length };
       assert(example.outputTokens !== undefined, 'length in tokens needs outputTokens from the caller');
       return { score: example.outputTokens };
+    case 'judge':
+      return scoreJudgeAnswer(spec.answer, example.judgeAnswer);
   }
 }
 

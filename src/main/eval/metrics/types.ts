@@ -12,6 +12,10 @@ export interface ScoreDetail {
   /** chrf and rouge_l: the precision and recall behind the F-score. */
   precision?: number;
   recall?: number;
+  /** judge: the judge's answer (cut to 500 characters), what it was read as, and whether it could not be read. */
+  answer?: string;
+  parsed?: string | number;
+  unparseable?: boolean;
 }
 
 export interface ExampleScore {
@@ -26,6 +30,8 @@ export interface ExampleInput {
   reference: string | null;
   /** Tokenizer count of the output; required by length in tokens. */
   outputTokens?: number;
+  /** judge: the judge's raw answer for this output (undefined: not judged yet). */
+  judgeAnswer?: string;
 }
 
 export interface FieldAccuracy {
