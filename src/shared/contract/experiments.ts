@@ -107,6 +107,19 @@ export const MetricResult = z.object({
   confusion: z
     .object({ labels: z.array(z.string()), predicted: z.array(z.string()), matrix: z.array(z.array(count)) })
     .optional(),
+  /**
+   * A model-graded metric: the judge specialization (id, content hash, name) and, of this cell's outputs, how many it
+   * answered and how many answers could not be read (those are left out of n and the value).
+   */
+  judge: z
+    .object({
+      specializationId: z.string(),
+      specializationHash: z.string(),
+      name: z.string(),
+      answered: count,
+      unparseable: count,
+    })
+    .optional(),
 });
 export type MetricResult = z.infer<typeof MetricResult>;
 
@@ -219,6 +232,18 @@ export const OutputCell = z.object({
   generatedTokens: count.nullable(),
   timeToFirstTokenMs: z.number().nullable(),
   totalMs: z.number().nullable(),
+  /** Each model-graded metric's judge on this output: its raw answer, the score read from it, or why none was. */
+  judged: z
+    .array(
+      z.object({
+        metric: count,
+        label: z.string(),
+        answer: z.string().nullable(),
+        score: z.number().nullable(),
+        reason: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 
 export const OutputRow = z.object({
@@ -256,6 +281,10 @@ export const ExampleDetails = z.object({
       system: z.string().nullable(),
       chat: z.boolean(),
       output: OutputCell,
+      /** Each model-graded metric's prompt to its judge for this output (absent without an output or a judge). */
+      judgePrompts: z
+        .array(z.object({ metric: count, label: z.string(), judge: z.string(), prompt: z.string() }))
+        .optional(),
     }),
   ),
 });

@@ -14,6 +14,7 @@ import type { ExperimentExamples, Example } from './examples';
 import { ExperimentStore, type StoredOutput } from './experiment-store';
 import type { SqlDatabase } from '../../platform/db';
 import type { RemoteClient } from '../remote/remote-client';
+import { judgeBatch, judgedHash, judgeKey, type JudgeMetric } from './judge-run';
 
 export interface ExperimentRunDeps {
   experiment: Experiment;
@@ -28,6 +29,8 @@ export interface ExperimentRunDeps {
   onState: (experiment: Experiment) => void;
   /** The OpenAI-compatible server that generates instead of the engine (experiment.spec.remote), or null. */
   remote?: RemoteClient | null;
+  /** The model-graded metrics with their judges, resolved (judged locally after the outputs). */
+  judges?: readonly { metric: JudgeMetric; judge: ResolvedSpecialization }[];
 }
 
 /**
@@ -121,6 +124,11 @@ export class ExperimentRun {
           this.d.onProgress(p);
         }
       }
+      await this.judge(store, todo, (cell) => {
+        const p = progress(cell);
+        this.experiment = { ...this.experiment, progress: p };
+        this.d.onProgress(p);
+      });
       this.set('completed', progress(null));
     } catch (error) {
       const cancelled = error instanceof CancelledError || this.controller.signal.aborted;
@@ -137,6 +145,54 @@ export class ExperimentRun {
               hint: user?.hint ?? null,
             },
       );
+    }
+  }
+
+  /** Every output of every cell answered by each judge metric's judge (answers already stored are reused). */
+  private async judge(
+    store: ExperimentStore,
+    todo: readonly { cell: ResolvedSpecialization; key: ReturnType<typeof outputKey> }[],
+    report: (cell: string) => void,
+  ): Promise<void> {
+    const { examples } = this.d.examples;
+    const inputFields = this.d.examples.facts.roles.input;
+    const seed = this.d.experiment.spec.seed;
+    for (const { metric, judge } of this.d.judges ?? []) {
+      const key = judgeKey(judge.spec, judge.model.weightFormat, seed);
+      for (const { cell, key: outKey } of todo) {
+        const outputs = store.outputs(
+          outKey.specHash,
+          outKey.decodingHash,
+          outKey.seed,
+          examples.map((e) => e.hash),
+        );
+        const pairs = examples.flatMap((example) => {
+          const o = outputs.get(example.hash);
+          return o === undefined ? [] : [{ example, output: o.text, hash: judgedHash(metric, example, o.text) }];
+        });
+        const answered = store.outputs(
+          key.specHash,
+          key.decodingHash,
+          key.seed,
+          pairs.map((p) => p.hash),
+        );
+        const missing = pairs.filter((p) => !answered.has(p.hash));
+        for (let i = 0; i < missing.length; i += this.d.experiment.spec.batchSize) {
+          if (this.controller.signal.aborted) throw new CancelledError('The experiment was cancelled');
+          const batch = missing.slice(i, i + this.d.experiment.spec.batchSize);
+          report(`judging ${cell.spec.name} (${i + batch.length} / ${missing.length})`);
+          const answers = await judgeBatch(
+            metric,
+            judge,
+            key,
+            batch,
+            inputFields,
+            this.d.engine,
+            this.controller.signal,
+          );
+          store.insertOutputs(answers, this.d.clock().toISOString());
+        }
+      }
     }
   }
 

@@ -13,7 +13,7 @@ import type {
   experimentsContract,
   OutputRow,
 } from '../../../shared/contract/experiments';
-import { METRIC_NEEDS_REFERENCE } from '../../../shared/metrics';
+import { METRIC_NEEDS_REFERENCE, metricLabel } from '../../../shared/metrics';
 import { UserError } from '../../../shared/errors';
 import type { EngineClient } from '../../engine/client';
 import type { SpecializationsService } from '../specializations';
@@ -27,7 +27,9 @@ import { RemoteClient } from '../remote/remote-client';
 import { ExperimentRun, outputKey, remoteTag } from './experiment-run';
 import { ExperimentStore } from './experiment-store';
 import { measureContextCost } from './context-cost';
-import { collectOutputs, type Collected } from './results';
+import { collectOutputs, type Collected, type JudgedAnswers } from './results';
+import { judgedHash, judgeKey, judgeMissing, judgePrompts, resolveJudge, type JudgeMetric } from './judge-run';
+import type { Example } from './examples';
 import { inThreadScoring, type Scoring } from './scoring';
 import type { ReportDocument } from '../../../shared/report';
 import { manifest } from '../lineage/specialization-lineage';
@@ -103,6 +105,14 @@ export class ExperimentsService implements ServiceImpl<Contract> {
         where: 'remote',
         hint: 'Compare the specializations to run on the server, or run the ablation on this computer.',
       });
+    for (const m of spec.metrics)
+      if (m.kind === 'judge') {
+        try {
+          this.deps.specializations.specialization(m.judge);
+        } catch (error) {
+          throw judgeMissing(m, error);
+        }
+      }
     let cells: Experiment['cells'];
     if (spec.design.kind === 'compare') {
       cells = spec.design.specializationIds.map((id) => compareCell(this.deps.specializations.specialization(id)));
@@ -157,7 +167,12 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     const examples = loadExamples(this.deps.datasets, experiment.spec);
     const cells = [];
     for (const cell of experiment.cells) cells.push(await this.deps.specializations.resolve(cell.specializationId));
+    const judges = [];
+    for (const metric of experiment.spec.metrics)
+      if (metric.kind === 'judge')
+        judges.push({ metric, judge: await resolveJudge(metric, (j) => this.deps.specializations.resolve(j)) });
     const run = new ExperimentRun({
+      judges,
       experiment,
       db: ws.db,
       engine: this.deps.engine,
@@ -228,12 +243,15 @@ export class ExperimentsService implements ServiceImpl<Contract> {
         collected.examples.facts.roles,
         `row ${example.key}`,
       );
+      const output = row.outputs[c] as OutputRow['outputs'][number];
+      const judgePrompts = await this.judgePromptsOf(experiment, example, output.text);
       cells.push({
         cell,
         prompt: rendered.text,
         system: rendered.system,
         chat: rendered.chat,
-        output: row.outputs[c] as OutputRow['outputs'][number],
+        output,
+        ...(judgePrompts.length > 0 ? { judgePrompts } : {}),
       });
     }
     return { exampleIdx: example.idx, key: example.key, input: row.input, reference: example.reference, cells };
@@ -321,7 +339,52 @@ export class ExperimentsService implements ServiceImpl<Contract> {
       const remote = experiment.spec.remote;
       return outputKey({ spec }, format, experiment.spec.fresh, remote ? remoteTag(remote, spec.id) : undefined);
     });
-    return collectOutputs(this.store(), examples, keys);
+    const collected = collectOutputs(this.store(), examples, keys);
+    return {
+      ...collected,
+      judged: experiment.spec.metrics.map((m) => (m.kind === 'judge' ? this.judged(m, experiment, collected) : null)),
+    };
+  }
+
+  /** What each judge metric's judge is given for one output (none when the output or the judge is missing). */
+  private async judgePromptsOf(experiment: Experiment, example: Example, output: string | null) {
+    const prompts = [];
+    if (output === null) return [];
+    const inputFields = this.deps.datasets.versionFacts(experiment.spec.datasetVersionId).roles.input;
+    for (const [mi, m] of experiment.spec.metrics.entries()) {
+      if (m.kind !== 'judge') continue;
+      const judge = await resolveJudge(m, (j) => this.deps.specializations.resolve(j));
+      const [p] = await judgePrompts(m, judge, [{ example, output }], inputFields);
+      prompts.push({ metric: mi, label: metricLabel(m), judge: judge.spec.name, prompt: p?.rendered.text ?? '' });
+    }
+    return prompts;
+  }
+
+  /** A judge metric's stored answers for every output (null where none is stored), or null without its judge. */
+  private judged(metric: JudgeMetric, experiment: Experiment, collected: Collected): JudgedAnswers | null {
+    let judge;
+    try {
+      judge = this.deps.specializations.specialization(metric.judge);
+    } catch {
+      return null; // removed since: the metric reads as not judged
+    }
+    const key = judgeKey(judge, this.deps.weightFormatOf?.(judge.modelId) ?? 'stored', experiment.spec.seed);
+    const { examples } = collected.examples;
+    const hashes = collected.outputs.map((cell) =>
+      cell.map((o, i) => (o === null ? null : judgedHash(metric, examples[i] as (typeof examples)[number], o.text))),
+    );
+    const found = this.store().outputs(
+      key.specHash,
+      key.decodingHash,
+      key.seed,
+      hashes.flat().filter((h): h is string => h !== null),
+    );
+    return {
+      specializationId: judge.id,
+      specializationHash: judge.hash,
+      name: judge.name,
+      answers: hashes.map((cell) => cell.map((h) => (h === null ? null : (found.get(h)?.text ?? null)))),
+    };
   }
 
   private store(ws: ActiveWorkspace = this.deps.workspace.active): ExperimentStore {

@@ -31,6 +31,15 @@ export interface Collected {
   examples: ExperimentExamples;
   /** [cell][example]: the stored output or null. */
   outputs: (StoredOutput | null)[][];
+  /** Per metric (in spec order): a judge metric's judge and its raw answers [cell][example] (null: not judged). */
+  judged?: (JudgedAnswers | null)[];
+}
+
+export interface JudgedAnswers {
+  specializationId: string;
+  specializationHash: string;
+  name: string;
+  answers: (string | null)[][];
 }
 
 export function collectOutputs(
@@ -48,8 +57,8 @@ export function collectOutputs(
 
 /** scores[metric][cell][example] (null: no output yet, or not scorable). */
 function scoreAll(metrics: readonly MetricSpec[], c: Collected): (ExampleScore | null)[][][] {
-  return metrics.map((m) =>
-    c.outputs.map((cell) =>
+  return metrics.map((m, mi) =>
+    c.outputs.map((cell, k) =>
       cell.map((o, i) =>
         o === null
           ? null
@@ -57,10 +66,17 @@ function scoreAll(metrics: readonly MetricSpec[], c: Collected): (ExampleScore |
               output: o.text,
               reference: c.examples.examples[i]?.reference ?? null,
               outputTokens: o.generatedTokens,
+              ...judgeAnswer(c, mi, k, i),
             }),
       ),
     ),
   );
+}
+
+/** The judge's answer for scoreExample (absent: not a judge metric, or not judged yet). */
+function judgeAnswer(c: Collected, metric: number, cell: number, example: number): { judgeAnswer?: string } {
+  const answer = c.judged?.[metric]?.answers[cell]?.[example];
+  return answer === null || answer === undefined ? {} : { judgeAnswer: answer };
 }
 
 export function computeResults(experiment: Experiment, c: Collected): ExperimentResults {
@@ -76,6 +92,7 @@ export function computeResults(experiment: Experiment, c: Collected): Experiment
         mi,
         (scores[mi]?.[k] ?? []).filter((s): s is ExampleScore => s !== null),
         seed,
+        c.judged?.[mi] ?? null,
       ),
     );
     return {
@@ -113,7 +130,13 @@ export function computeResults(experiment: Experiment, c: Collected): Experiment
   };
 }
 
-function metricResult(m: MetricSpec, index: number, scored: readonly ExampleScore[], seed: number): MetricResult {
+function metricResult(
+  m: MetricSpec,
+  index: number,
+  scored: readonly ExampleScore[],
+  seed: number,
+  judged: JudgedAnswers | null,
+): MetricResult {
   const agg = aggregate(m, scored);
   const values = scored.map((s) => s.score).filter((v): v is number => v !== null);
   const result: MetricResult = {
@@ -131,6 +154,14 @@ function metricResult(m: MetricSpec, index: number, scored: readonly ExampleScor
   if (agg.macroF1 !== undefined && agg.macroF1 !== null) result.macroF1 = agg.macroF1;
   if (agg.confusion)
     result.confusion = { labels: agg.confusion.labels, predicted: agg.confusion.columns, matrix: agg.confusion.matrix };
+  if (m.kind === 'judge' && judged !== null)
+    result.judge = {
+      specializationId: judged.specializationId,
+      specializationHash: judged.specializationHash,
+      name: judged.name,
+      answered: scored.filter((s) => s.detail?.answer !== undefined).length,
+      unparseable: scored.filter((s) => s.detail?.unparseable === true).length,
+    };
   return result;
 }
 
@@ -217,16 +248,36 @@ function contextCost(
 
 export function outputRows(experiment: Experiment, c: Collected): OutputRow[] {
   const primary = experiment.spec.metrics[0] as MetricSpec;
+  const judges = experiment.spec.metrics.flatMap((m, mi) => (m.kind === 'judge' ? [{ m, mi }] : []));
   const roles = c.examples.facts.roles;
   const binary = METRIC_BINARY[primary.kind];
   return c.examples.examples.map((e, i) => {
-    const outputs = c.outputs.map((cell) => {
+    const outputs = c.outputs.map((cell, k) => {
       const o = cell[i] ?? null;
       const score =
         o === null
           ? null
-          : scoreExample(primary, { output: o.text, reference: e.reference, outputTokens: o.generatedTokens }).score;
+          : scoreExample(primary, {
+              output: o.text,
+              reference: e.reference,
+              outputTokens: o.generatedTokens,
+              ...judgeAnswer(c, 0, k, i),
+            }).score;
+      const judged =
+        o === null || judges.length === 0
+          ? undefined
+          : judges.map(({ m, mi }) => {
+              const s = scoreExample(m, { output: o.text, reference: e.reference, ...judgeAnswer(c, mi, k, i) });
+              return {
+                metric: mi,
+                label: metricLabel(m),
+                answer: c.judged?.[mi]?.answers[k]?.[i] ?? null,
+                score: s.score,
+                reason: s.detail?.errors?.[0] ?? null,
+              };
+            });
       return {
+        ...(judged === undefined ? {} : { judged }),
         text: o?.text ?? null,
         score,
         finishReason: o?.finishReason ?? null,
