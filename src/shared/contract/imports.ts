@@ -65,7 +65,9 @@ export const GradersPreview = z.object({
 });
 export type GradersPreview = z.infer<typeof GradersPreview>;
 
-const byPath = z.object({ path: ImportFilePath }).strict();
+/** The local judge specialization that runs model graders (OpenAI's score_model / label_model, promptfoo's llm-rubric). */
+const JudgeId = z.string().min(1, { error: 'must name a judge specialization' }).optional();
+const byPath = z.object({ path: ImportFilePath, judgeId: JudgeId }).strict();
 
 export const importsContract = defineService('imports', {
   /** Reads a promptfoo config (YAML or JSON) and says what importing it would make. */
@@ -75,9 +77,12 @@ export const importsContract = defineService('imports', {
    * and an experiment comparing them with the metrics; refused whole while the preview has problems.
    */
   importPromptfoo: method(
-    z.object({ path: ImportFilePath, name: DatasetName, modelId: ModelId }).strict(),
+    z.object({ path: ImportFilePath, name: DatasetName, modelId: ModelId, judgeId: JudgeId }).strict(),
     PromptfooImported,
   ),
-  /** Reads OpenAI eval graders (one grader, a list, or an eval's `testing_criteria`) as metrics. */
+  /**
+   * Reads OpenAI eval graders (one grader, a list, or an eval's `testing_criteria`) as metrics; with `judgeId`, model
+   * graders become judge metrics run by that specialization (without it they are listed, saying a judge is needed).
+   */
   inspectGraders: method(byPath, GradersPreview),
 });

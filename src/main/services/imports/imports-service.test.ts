@@ -74,4 +74,28 @@ describe('imports service', () => {
     ).rejects.toBeInstanceOf(UserError);
     expect(await counts()).toEqual(before);
   });
+
+  it('imports a promptfoo config with its llm-rubric run by the picked judge, and refuses a judge that is not there', async () => {
+    const { api, demo } = ctx;
+    const modelId = demo.modelIds[0] ?? '';
+    const judge = await api.specializations.create({ name: 'Rubric judge', modelId, decoding: { max_new_tokens: 4 } });
+    const made = await api.imports.importPromptfoo({
+      path: fixture('promptfooconfig.yaml'),
+      name: 'Judged capitals',
+      modelId,
+      judgeId: judge.id,
+    });
+    const experiment = await api.experiments.get({ id: made.experimentId });
+    expect(experiment.spec.metrics.map((m) => m.kind)).toEqual(['contains', 'exact_match', 'regex', 'judge']);
+    expect(experiment.spec.metrics[3]).toMatchObject({ judge: judge.id, answer: { labels: ['pass', 'fail'] } });
+
+    const before = await counts();
+    await expect(
+      api.imports.inspectGraders({ path: fixture('openai-graders.json'), judgeId: 'no-such-judge' }),
+    ).rejects.toMatchObject({
+      code: 'judge-missing',
+      message: 'The judge specialization no-such-judge is not in this workspace',
+    });
+    expect(await counts()).toEqual(before);
+  });
 });

@@ -24,6 +24,7 @@ import { checkPathText } from '../../platform/files/user-files';
 import { rowProblemsError } from '../datasets/problems';
 import { resolveFolderPath, type PathBase } from '../workspace/layout';
 import { planGraders } from './openai-graders';
+import type { PickedJudge } from './judge-graders';
 import { planPromptfoo, type PromptfooPlan } from './promptfoo-config';
 
 type Contract = typeof importsContract;
@@ -38,7 +39,10 @@ export interface ImportsServiceDeps {
     remove(arg: { id: string }): Promise<null>;
   };
   readonly templates: { save(arg: z.output<typeof SaveTemplate>): Promise<TemplateVersion> };
-  readonly specializations: { create(arg: z.output<typeof CreateSpecialization>): Promise<Specialization> };
+  readonly specializations: {
+    create(arg: z.output<typeof CreateSpecialization>): Promise<Specialization>;
+    get(arg: { id: string }): Promise<Specialization>;
+  };
   readonly experiments: { create(spec: ExperimentSpec): Promise<Experiment> };
   /** Refuses an unknown model (a UserError) before anything is written. */
   readonly models: { get(arg: { id: string }): Promise<unknown> };
@@ -53,8 +57,9 @@ export class ImportsService implements ServiceImpl<Contract> {
     this.pathBase = { homeDir: home, relativeTo: deps.paths?.relativeTo ?? home };
   }
 
-  async inspectPromptfoo(arg: { path: string }): Promise<PromptfooPreview> {
-    const { path, plan } = await this.readPromptfoo(arg.path, 'imports.inspectPromptfoo: path');
+  async inspectPromptfoo(arg: { path: string; judgeId?: string | undefined }): Promise<PromptfooPreview> {
+    const judge = await this.judge(arg.judgeId, 'imports.inspectPromptfoo: judgeId');
+    const { path, plan } = await this.readPromptfoo(arg.path, 'imports.inspectPromptfoo: path', judge);
     return {
       path,
       description: plan.description,
@@ -67,8 +72,14 @@ export class ImportsService implements ServiceImpl<Contract> {
     };
   }
 
-  async importPromptfoo(arg: { path: string; name: string; modelId: string }): Promise<PromptfooImported> {
-    const { path, plan } = await this.readPromptfoo(arg.path, 'imports.importPromptfoo: path');
+  async importPromptfoo(arg: {
+    path: string;
+    name: string;
+    modelId: string;
+    judgeId?: string | undefined;
+  }): Promise<PromptfooImported> {
+    const judge = await this.judge(arg.judgeId, 'imports.importPromptfoo: judgeId');
+    const { path, plan } = await this.readPromptfoo(arg.path, 'imports.importPromptfoo: path', judge);
     if (plan.problems.length > 0) throw rowProblemsError(plan.problems, new Map([[basename(path), path]]), false);
     await this.deps.models.get({ id: arg.modelId });
     const imported = await this.writeDataset(plan, path, arg.name);
@@ -117,14 +128,31 @@ export class ImportsService implements ServiceImpl<Contract> {
     }
   }
 
-  async inspectGraders(arg: { path: string }): Promise<GradersPreview> {
+  async inspectGraders(arg: { path: string; judgeId?: string | undefined }): Promise<GradersPreview> {
+    const judge = await this.judge(arg.judgeId, 'imports.inspectGraders: judgeId');
     const path = this.resolve(arg.path, 'imports.inspectGraders: path');
     const { text } = await readUserText(path, {
       where: 'imports.inspectGraders: path',
       maxBytes: MAX_CONFIG_BYTES,
       expected: 'a .json file of OpenAI graders',
     });
-    return { path, ...planGraders(text, basename(path)) };
+    return { path, ...planGraders(text, basename(path), judge) };
+  }
+
+  /** The picked judge specialization, or a UserError saying it is not in this workspace. */
+  private async judge(id: string | undefined, where: string): Promise<PickedJudge | null> {
+    if (id === undefined) return null;
+    try {
+      const s = await this.deps.specializations.get({ id });
+      return { id: s.id, name: s.name };
+    } catch (error) {
+      throw new UserError(`The judge specialization ${id} is not in this workspace`, {
+        code: 'judge-missing',
+        where,
+        hint: 'Pick a judge from the list (a specialization: a local model with a template), or create one first.',
+        cause: error,
+      });
+    }
   }
 
   /** Every test as a row of the test split, through the datasets service's own import (checked, one transaction). */
@@ -147,14 +175,18 @@ export class ImportsService implements ServiceImpl<Contract> {
     }
   }
 
-  private async readPromptfoo(input: string, where: string): Promise<{ path: string; plan: PromptfooPlan }> {
+  private async readPromptfoo(
+    input: string,
+    where: string,
+    judge: PickedJudge | null,
+  ): Promise<{ path: string; plan: PromptfooPlan }> {
     const path = this.resolve(input, where);
     const { text } = await readUserText(path, {
       where,
       maxBytes: MAX_CONFIG_BYTES,
       expected: 'a promptfoo config (.yaml or .json)',
     });
-    return { path, plan: planPromptfoo(text, basename(path)) };
+    return { path, plan: planPromptfoo(text, basename(path), judge) };
   }
 
   private resolve(input: string, where: string): string {

@@ -23,13 +23,60 @@ describe('planGraders', () => {
     expect(plan.unsupported.map((u) => [u.name, u.reason.split(';')[0]])).toEqual([
       ['Not a refusal', 'ne (not equal) has no metric here'],
       ['Fuzzy', 'the evaluation metric fuzzy_match is not computed here (rouge_l is'],
-      ['Helpfulness', 'grades with a model (OpenAI or another)'],
-      ['Tone', 'grades with a model (OpenAI or another)'],
+      ['Helpfulness', 'grades with a model (o4-mini)'],
+      ['Tone', 'grades with a model (gpt-4o-mini)'],
       ['Compares the question', 'grades something other than the model output ({{sample.output_text}})'],
     ]);
     expect(plan.notes).toEqual([
       'Compares with {{item.answer}}: Dovetail compares with the dataset\'s reference field, so make "answer" the reference when you import the data.',
     ]);
+  });
+
+  it('makes label_model and score_model judge metrics once a local judge is picked', () => {
+    const plan = planGraders(sample, 'openai-graders.json', { id: 'j1', name: 'Demo judge' });
+    expect(plan.unsupported.map((u) => u.name)).not.toContain('Tone');
+    const judged = plan.metrics.filter((m) => m.spec.kind === 'judge');
+    expect(judged.map((m) => [m.from, m.spec])).toEqual([
+      [
+        'Helpfulness (score_model)',
+        {
+          kind: 'judge',
+          name: 'Helpfulness',
+          judge: 'j1',
+          threshold: 5,
+          prompt:
+            'Rate the answer {{sample.output_text}} from 1 to 7.\n\nAnswer with a number from {{ min }} to {{ max }}.',
+          answer: { kind: 'score', min: 1, max: 7 },
+        },
+      ],
+      [
+        'Tone (label_model)',
+        {
+          kind: 'judge',
+          name: 'Tone',
+          judge: 'j1',
+          prompt: 'Classify the tone of {{sample.output_text}}\n\nAnswer with exactly one of: {{ labels }}.',
+          answer: { kind: 'labels', labels: ['neutral', 'rude'], passing: ['neutral'] },
+        },
+      ],
+    ]);
+    expect(judged[0]?.note).toBe(
+      'judged by the local "Demo judge" instead of o4-mini, decoded greedily (sampling_params are not used); ' +
+        'pass_threshold 5 is judged on the mean score (OpenAI judges each row)',
+    );
+    // Labels the passing ones do not belong to, and a prompt that is not a template, are named.
+    const bad = planGraders(
+      JSON.stringify([
+        { type: 'label_model', name: 'A', input: 'x', labels: ['a', 'b'], passing_labels: ['c'] },
+        { type: 'score_model', name: 'B', input: [{ role: 'user', content: 'Rate {{ output' }] },
+      ]),
+      'g.json',
+      { id: 'j1', name: 'Demo judge' },
+    );
+    expect(bad.problems.map((p) => p.reason)).toEqual([
+      'has grader "A", which names "c", which is not one of the labels',
+    ]);
+    expect(bad.unsupported[0]?.reason).toMatch(/^its prompt cannot be a template/);
   });
 
   it('reads one grader or a list, and names a grader without a type by its line', () => {

@@ -1,6 +1,7 @@
 // OpenAI eval graders read as Dovetail metrics: string_check (eq, like, ilike; ne has no metric) and
 // text_similarity (rouge_l; the other evaluation metrics are not computed here) over the model's output
-// ({{sample.output_text}}) and the dataset's reference ({{item.<field>}}) or a literal. score_model, label_model,
+// ({{sample.output_text}}) and the dataset's reference ({{item.<field>}}) or a literal. score_model and label_model
+// become judge metrics when a local judge specialization is picked (judge-graders.ts), and say so when none is;
 // python and multi graders are named as not runnable locally. The file is JSON: one grader, a list, or an eval
 // (its testing_criteria); problems name their line.
 import type { RowProblem } from '../../../shared/contract/datasets';
@@ -8,6 +9,7 @@ import type { ImportedMetric, UnsupportedCheck } from '../../../shared/contract/
 import { MetricSpec, type MetricSpecInput } from '../../../shared/metrics';
 import { LineCounter, parseDocument } from 'yaml';
 import { escapeRegex } from './promptfoo-asserts';
+import { labelModel, needsJudge, scoreModel, type PickedJudge } from './judge-graders';
 
 export interface GradersPlan {
   readonly metrics: ImportedMetric[];
@@ -21,10 +23,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 const OUTPUT = /^\s*\{\{\s*sample\.output_text\s*\}\}\s*$/;
 const ITEM = /^\s*\{\{\s*item\.([A-Za-z_][\w.]*)\s*\}\}\s*$/;
-const JUDGE_REASON =
-  'grades with a model (OpenAI or another); not runnable locally: Dovetail has no model-graded metric to run it with a local judge';
 
-export function planGraders(text: string, file: string): GradersPlan {
+export function planGraders(text: string, file: string, judge: PickedJudge | null = null): GradersPlan {
   const problems: RowProblem[] = [];
   const lines = new LineCounter();
   // JSON is YAML: the YAML reader gives each grader's line.
@@ -54,7 +54,7 @@ export function planGraders(text: string, file: string): GradersPlan {
     }
     const name = typeof grader.name === 'string' && grader.name.trim() !== '' ? grader.name.trim() : `grader ${i + 1}`;
     const from = `${name} (${grader.type}${typeof grader.operation === 'string' ? ` ${grader.operation}` : ''}${typeof grader.evaluation_metric === 'string' ? ` ${grader.evaluation_metric}` : ''})`;
-    const mapped = mapGrader(grader);
+    const mapped = mapGrader(grader, judge);
     if (typeof mapped === 'string') {
       unsupported.push({ name, from, reason: mapped });
       continue;
@@ -82,11 +82,14 @@ export function planGraders(text: string, file: string): GradersPlan {
 
 type Mapped = { spec: MetricSpecInput; reference: string | null; note: string | null } | string;
 
-function mapGrader(g: Json): Mapped {
+function mapGrader(g: Json, judge: PickedJudge | null): Mapped {
   switch (g.type) {
     case 'score_model':
-    case 'label_model':
-      return JUDGE_REASON;
+    case 'label_model': {
+      if (judge === null) return needsJudge(typeof g.model === 'string' ? g.model : 'a grader model');
+      const mapped = g.type === 'label_model' ? labelModel(g, judge) : scoreModel(g, judge);
+      return typeof mapped === 'string' ? mapped : { ...mapped, reference: null };
+    }
     case 'python':
       return 'runs Python code; Dovetail does not run code from imported files';
     case 'multi':

@@ -5,6 +5,7 @@
 // threshold 1 (every row must pass).
 import { RegexSpec, type MetricSpecInput } from '../../../shared/metrics';
 import { varReference } from './nunjucks';
+import { llmRubric, needsJudge, type PickedJudge } from './judge-graders';
 
 export interface AssertSource {
   readonly type: string;
@@ -50,11 +51,22 @@ const CODE = new Set(['javascript', 'python', 'webhook', 'ruby']);
 const ICONTAINS_NOTE =
   "normalised before comparing: case, spacing and surrounding punctuation (promptfoo's icontains ignores case only)";
 
-export function mapAssert(a: AssertSource): MappedAssert {
+export function mapAssert(a: AssertSource, judge: PickedJudge | null = null): MappedAssert {
   const type = a.type;
   if (type.startsWith('not-')) return unsupported('negated checks have no metric here');
   if (CODE.has(type)) return unsupported('runs code; Dovetail does not run code from imported files');
-  if (JUDGED.has(type)) return unsupported('needs a judge model; Dovetail has no model-graded metric');
+  if (type === 'llm-rubric') {
+    if (judge === null) return unsupported(needsJudge("promptfoo's grader"));
+    const mapped = llmRubric(a.value, judge);
+    if (typeof mapped === 'string') return unsupported(mapped);
+    return {
+      kind: 'fixed',
+      spec: a.metric === undefined ? mapped.spec : { ...mapped.spec, name: a.metric.trim().slice(0, 80) },
+      note: mapped.note,
+    };
+  }
+  if (JUDGED.has(type))
+    return unsupported('needs a judge model; of the model-graded checks only llm-rubric runs on a local judge here');
   const named = (spec: MetricSpecInput): MetricSpecInput =>
     a.metric === undefined ? spec : { ...spec, name: a.metric.trim().slice(0, 80) };
   const text = typeof a.value === 'string' || typeof a.value === 'number' ? String(a.value) : null;

@@ -53,6 +53,26 @@ describe('planPromptfoo', () => {
     );
   });
 
+  it('makes llm-rubric a pass/fail judge metric once a local judge is picked, and says a judge is needed before', () => {
+    const without = planPromptfoo(fixture('promptfooconfig.yaml'), 'promptfooconfig.yaml');
+    expect(without.unsupported.find((u) => u.name === 'llm-rubric')?.reason).toBe(
+      "grades with a model (promptfoo's grader); pick a judge specialization (a local model with a template) to run it here",
+    );
+    const plan = planPromptfoo(fixture('promptfooconfig.yaml'), 'promptfooconfig.yaml', { id: 'j1', name: 'Judge' });
+    expect(plan.unsupported.map((u) => u.name)).not.toContain('llm-rubric');
+    const judged = plan.metrics.find((m) => m.from === 'defaultTest.assert[3]');
+    expect(judged?.spec).toEqual({
+      kind: 'judge',
+      judge: 'j1',
+      threshold: 1,
+      prompt:
+        'Grade the output against the rubric.\nRubric: Names a city\nOutput: {{ output }}\n' +
+        'Does the output meet the rubric? Answer with one of: {{ labels }}.',
+      answer: { kind: 'labels', labels: ['pass', 'fail'], passing: ['pass'] },
+    });
+    expect(judged?.note).toContain('judged by the local "Judge"');
+  });
+
   it('names each mistake by its line in the config', () => {
     const plan = planPromptfoo(fixture('promptfoo-bad.yaml'), 'promptfoo-bad.yaml');
     expect(plan.problems.map((p) => [p.line, p.reason])).toEqual([

@@ -7,6 +7,7 @@ import type { FieldRole, RowProblem } from '../../../shared/contract/datasets';
 import type { ImportedMetric, ImportedTemplate, UnsupportedCheck } from '../../../shared/contract/imports';
 import { MetricSpec, type MetricSpecInput } from '../../../shared/metrics';
 import { mapAssert, type AssertSource } from './promptfoo-asserts';
+import type { PickedJudge } from './judge-graders';
 import { FIELD_NAME, convertNunjucks } from './nunjucks';
 
 /** An experiment compares at most 16 specializations: one per prompt. */
@@ -31,7 +32,7 @@ export interface PromptfooPlan {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function planPromptfoo(text: string, file: string): PromptfooPlan {
+export function planPromptfoo(text: string, file: string, judge: PickedJudge | null = null): PromptfooPlan {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const problems: RowProblem[] = [];
@@ -155,7 +156,7 @@ export function planPromptfoo(text: string, file: string): PromptfooPlan {
     const own = asserts(test.assert, ['tests', i], false);
     let expected: string | null = null;
     for (const a of [...own, ...everyTest]) {
-      const mapped = mapAssert(a);
+      const mapped = mapAssert(a, judge);
       if (mapped.kind === 'unsupported') {
         if (!unsupported.some((u) => u.from === a.from))
           unsupported.push({ name: a.type, from: a.from, reason: mapped.reason });
