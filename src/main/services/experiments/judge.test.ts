@@ -96,6 +96,17 @@ describe('judge metrics', () => {
       prompt: `Grade.\nMessage: ${message}\nReply: ${output}\nIs the reply about billing? Answer with one of: yes, no.\nAnswer:`,
     });
 
+    // The report's lineage names the judge with its hash, as the judge of the metric.
+    const report = await app.services.experiments.reportDocument(experiment.id, []);
+    expect(report.lineage.objects).toContainEqual(
+      expect.objectContaining({
+        kind: 'specialization',
+        id: judge.id,
+        hash: judge.hash,
+        detail: expect.objectContaining({ 'judge of': 'About billing' }),
+      }),
+    );
+
     // The same seed gives the same answers: the stored answers are removed and judged again.
     const removed = app.workspace.active.db.prepare("DELETE FROM outputs WHERE spec_hash LIKE '%#judge'").run();
     expect(removed.changes).toBe(4);

@@ -1,6 +1,7 @@
 // The lineage of an experiment's report: the experiment (design, split, seed), its dataset version with its content
 // hash and row count, and every part of every configuration compared, each once; a remote experiment names the server
-// that generated its outputs, each cell's model name there and what it served when checked.
+// that generated its outputs, each cell's model name there and what it served when checked; a model-graded metric's
+// judge specialization and its parts are listed too, the judge marked as the judge of that metric.
 import type { Experiment } from '../../../shared/contract/experiments';
 import type { LineageObject } from '../../../shared/lineage';
 import { metricLabel } from '../../../shared/metrics';
@@ -54,6 +55,22 @@ export async function experimentObjects(
       if (seen.has(key)) continue;
       seen.add(key);
       objects.push(o);
+    }
+  }
+  for (const m of e.spec.metrics) {
+    if (m.kind !== 'judge') continue;
+    // A judge removed since the run is left out (the results still name it, with its hash).
+    const judged = await sources.specialization(m.judge).catch(() => []);
+    for (const o of judged) {
+      const key = `${o.kind}:${o.id}`;
+      const seenAt = objects.findIndex((x) => `${x.kind}:${x.id}` === key);
+      const marked = o.kind === 'specialization' && o.id === m.judge;
+      if (seenAt >= 0) {
+        const x = objects[seenAt] as LineageObject;
+        if (marked) objects[seenAt] = { ...x, detail: { ...x.detail, 'judge of': metricLabel(m) } };
+        continue;
+      }
+      objects.push(marked ? { ...o, detail: { ...o.detail, 'judge of': metricLabel(m) } } : o);
     }
   }
   return objects;

@@ -8,6 +8,7 @@ import { useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { DiffText, useScoreTint } from './DiffText';
 import { formatMs, formatValue } from './format';
+import { JudgeAnswers } from './JudgeAnswers';
 
 const mono = { fontFamily: 'monospace', fontSize: 13, whiteSpace: 'pre-wrap', wordBreak: 'break-word' } as const;
 
@@ -66,66 +67,73 @@ export function ExampleDrawer({
               </Box>
             </Box>
             <Divider />
-            {d.cells.map(({ cell, prompt, system, chat, output }) => (
-              <Paper key={cell.specializationId} variant="outlined" sx={{ p: 1.5 }} data-testid="example-cell">
-                <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
-                  <Typography variant="subtitle2" sx={{ flex: 1 }}>
-                    {cell.label}
+            {d.cells.map((c) => {
+              const { cell, prompt, system, chat, output } = c;
+              return (
+                <Paper key={cell.specializationId} variant="outlined" sx={{ p: 1.5 }} data-testid="example-cell">
+                  <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
+                    <Typography variant="subtitle2" sx={{ flex: 1 }}>
+                      {cell.label}
+                    </Typography>
+                    <Chip size="small" variant="outlined" label={chat ? 'chat template' : 'raw text'} />
+                    {output.finishReason && (
+                      <Chip size="small" variant="outlined" label={`ended: ${output.finishReason}`} />
+                    )}
+                    {output.score !== null && primary && (
+                      <Chip
+                        size="small"
+                        label={scoreLabel(output.score, primary.kind)}
+                        sx={{ bgcolor: tint(output.score) }}
+                        data-testid="example-score"
+                      />
+                    )}
+                  </Stack>
+                  {system && (
+                    <>
+                      <Typography variant="caption" color="text.secondary">
+                        System
+                      </Typography>
+                      <Box sx={{ ...mono, bgcolor: 'action.hover', p: 1, borderRadius: 1, mb: 1 }}>{system}</Box>
+                    </>
+                  )}
+                  <Typography variant="caption" color="text.secondary">
+                    {chat ? 'User turn' : 'Prompt'}
                   </Typography>
-                  <Chip size="small" variant="outlined" label={chat ? 'chat template' : 'raw text'} />
-                  {output.finishReason && (
-                    <Chip size="small" variant="outlined" label={`ended: ${output.finishReason}`} />
-                  )}
-                  {output.score !== null && primary && (
-                    <Chip
-                      size="small"
-                      label={scoreLabel(output.score, primary.kind)}
-                      sx={{ bgcolor: tint(output.score) }}
-                      data-testid="example-score"
-                    />
-                  )}
-                </Stack>
-                {system && (
-                  <>
-                    <Typography variant="caption" color="text.secondary">
-                      System
-                    </Typography>
-                    <Box sx={{ ...mono, bgcolor: 'action.hover', p: 1, borderRadius: 1, mb: 1 }}>{system}</Box>
-                  </>
-                )}
-                <Typography variant="caption" color="text.secondary">
-                  {chat ? 'User turn' : 'Prompt'}
-                </Typography>
-                <Box
-                  sx={{ ...mono, bgcolor: 'action.hover', p: 1, borderRadius: 1, maxHeight: 260, overflow: 'auto' }}
-                  data-testid="example-prompt"
-                >
-                  {prompt}
-                </Box>
-                <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
-                  Output
-                </Typography>
-                <Box sx={{ ...mono, p: 1, borderRadius: 1, bgcolor: tint(output.score) }} data-testid="example-output">
-                  {output.text === null ? (
-                    <Typography variant="body2" color="text.disabled">
-                      not generated yet
-                    </Typography>
-                  ) : (
-                    <DiffText base={d.reference} text={output.text} />
-                  )}
-                </Box>
-                <Typography
-                  variant="caption"
-                  color="text.secondary"
-                  component="div"
-                  sx={{ mt: 1 }}
-                  data-testid="example-stats"
-                >
-                  {output.promptTokens ?? '—'} prompt tokens · {output.generatedTokens ?? '—'} output tokens · first
-                  token {formatMs(output.timeToFirstTokenMs)} · total {formatMs(output.totalMs)}
-                </Typography>
-              </Paper>
-            ))}
+                  <Box
+                    sx={{ ...mono, bgcolor: 'action.hover', p: 1, borderRadius: 1, maxHeight: 260, overflow: 'auto' }}
+                    data-testid="example-prompt"
+                  >
+                    {prompt}
+                  </Box>
+                  <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
+                    Output
+                  </Typography>
+                  <Box
+                    sx={{ ...mono, p: 1, borderRadius: 1, bgcolor: tint(output.score) }}
+                    data-testid="example-output"
+                  >
+                    {output.text === null ? (
+                      <Typography variant="body2" color="text.disabled">
+                        not generated yet
+                      </Typography>
+                    ) : (
+                      <DiffText base={d.reference} text={output.text} />
+                    )}
+                  </Box>
+                  <Typography
+                    variant="caption"
+                    color="text.secondary"
+                    component="div"
+                    sx={{ mt: 1 }}
+                    data-testid="example-stats"
+                  >
+                    {output.promptTokens ?? '—'} prompt tokens · {output.generatedTokens ?? '—'} output tokens · first
+                    token {formatMs(output.timeToFirstTokenMs)} · total {formatMs(output.totalMs)}
+                  </Typography>
+                  <JudgeAnswers cell={c} />
+                </Paper>
+              );
+            })}
           </Stack>
         )}
       </Box>

@@ -1,8 +1,9 @@
 // "Import OpenAI graders" in the New experiment dialog: a graders file (one grader, a list, or an eval's
-// testing_criteria) previewed as metrics, with the graders that have no equivalent here named and why; Add puts the
-// metrics in the dialog's list.
+// testing_criteria) previewed as metrics, with the graders that have no equivalent here named and why; model graders
+// (score_model, label_model) map once a local judge specialization is picked; Add puts the metrics in the dialog's list.
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
+import { JudgePicker } from './JudgePicker';
 import type { GradersPreview } from '../../../../shared/contract';
 import { metricLabel, type MetricSpecInput } from '../../../../shared/metrics';
 import { useApi } from '../../api';
@@ -14,11 +15,17 @@ export function GradersImportButton({ onAdd }: { onAdd: (specs: MetricSpecInput[
   const [open, setOpen] = useState(false);
   const [path, setPath] = useState('');
   const [preview, setPreview] = useState<GradersPreview | null>(null);
+  const [judgeId, setJudgeId] = useState('');
   const { busy, error, submit } = useSubmit();
-  const inspect = () => submit(async () => setPreview(await api.imports.inspectGraders({ path: path.trim() })));
+  const inspect = (judge = judgeId) =>
+    submit(async () =>
+      setPreview(await api.imports.inspectGraders({ path: path.trim(), ...(judge === '' ? {} : { judgeId: judge }) })),
+    );
+  const needsJudge = preview?.unsupported.some((u) => /\((score|label)_model\)$/.test(u.from)) ?? false;
   const close = () => {
     setOpen(false);
     setPreview(null);
+    setJudgeId('');
   };
   const usable = preview !== null && preview.problems.length === 0 && preview.metrics.length > 0;
   return (
@@ -40,6 +47,21 @@ export function GradersImportButton({ onAdd }: { onAdd: (specs: MetricSpecInput[
               }}
               slotProps={{ htmlInput: { 'data-testid': 'graders-path' } }}
             />
+            <JudgePicker
+              value={judgeId}
+              checks="score_model, label_model"
+              testId="graders-judge"
+              onChange={(id) => {
+                setJudgeId(id);
+                // A preview on screen is read again with the judge, so its model graders map at once.
+                if (preview !== null) void inspect(id);
+              }}
+            />
+            {needsJudge && judgeId === '' && (
+              <Alert severity="info" data-testid="graders-needs-judge">
+                Model graders need a judge: pick a specialization above to import them as judge metrics.
+              </Alert>
+            )}
             {preview?.problems.map((p) => (
               <Alert key={`${p.line}-${p.reason}`} severity="error">
                 Line {p.line} {p.reason}

@@ -9,7 +9,12 @@ import type { MetricKind } from '../../../../shared/metrics';
 import { thresholdInput } from './format';
 import { draftOf, METRIC_KINDS, type MetricDraft } from './metric-drafts';
 
-const THRESHOLD_LABEL = { percent: 'Threshold %', fraction: 'Threshold 0-1', count: 'At most' } as const;
+const THRESHOLD_LABEL = {
+  percent: 'Threshold %',
+  fraction: 'Threshold 0-1',
+  count: 'At most',
+  score: 'At least',
+} as const;
 
 export interface MetricPickerProps {
   readonly metrics: readonly MetricDraft[];
@@ -58,7 +63,7 @@ export function MetricPicker({ metrics, errors, error, presetNote, onChange, onP
           Add metric
         </Button>
         <Menu anchorEl={menu} open={menu !== null} onClose={() => setMenu(null)}>
-          {METRIC_KINDS.map((k) => (
+          {METRIC_KINDS.filter((k) => k.importOnly !== true).map((k) => (
             <MenuItem key={k.kind} onClick={() => add(k.kind)} data-testid={`metrics-add-${k.kind}`}>
               <Box>
                 <Typography variant="body2">{k.label}</Typography>
@@ -95,7 +100,7 @@ export function MetricPicker({ metrics, errors, error, presetNote, onChange, onP
               onChange={(e) => update(i, { kind: e.target.value as MetricKind })}
               sx={{ width: 190 }}
             >
-              {METRIC_KINDS.map((k) => (
+              {METRIC_KINDS.filter((k) => k.importOnly !== true || k.kind === m.kind).map((k) => (
                 <MenuItem key={k.kind} value={k.kind}>
                   {k.label}
                 </MenuItem>

@@ -1,6 +1,6 @@
 // "Import a promptfoo config": a path, then the preview (templates as converted, the tests as rows, the metrics the
 // assertions became, what is not imported and why, the config's problems by line), a name and the local model that
-// replaces the config's providers; Import makes everything and opens the experiment. Refused while problems remain.
+// replaces the config's providers, and the judge that runs llm-rubric checks; Import makes everything and opens the experiment. Refused while problems remain.
 import {
   Alert,
   Box,
@@ -21,6 +21,7 @@ import { metricLabel } from '../../../../shared/metrics';
 import { useApi, useLoad } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
+import { JudgePicker } from './JudgePicker';
 
 export interface PromptfooImportDialogProps {
   onClose: () => void;
@@ -34,19 +35,26 @@ export function PromptfooImportDialog({ onClose, onImported }: PromptfooImportDi
   const [preview, setPreview] = useState<PromptfooPreview | null>(null);
   const [name, setName] = useState('');
   const [modelId, setModelId] = useState('');
+  const [judgeId, setJudgeId] = useState('');
+  const judged = judgeId === '' ? {} : { judgeId };
   const { busy, error, submit } = useSubmit();
   const modelList = models.data ?? [];
   const chosenModel = modelId !== '' ? modelId : (modelList[0]?.id ?? '');
 
-  const inspect = () =>
+  const inspect = (judge = judged) =>
     submit(async () => {
-      const result = await api.imports.inspectPromptfoo({ path: path.trim() });
+      const result = await api.imports.inspectPromptfoo({ path: path.trim(), ...judge });
       setPreview(result);
       if (name === '') setName(result.description ?? 'promptfoo import');
     });
   const runImport = () =>
     submit(async () => {
-      const made = await api.imports.importPromptfoo({ path: path.trim(), name: name.trim(), modelId: chosenModel });
+      const made = await api.imports.importPromptfoo({
+        path: path.trim(),
+        name: name.trim(),
+        modelId: chosenModel,
+        ...judged,
+      });
       onImported(made.experimentId);
     });
 
@@ -65,6 +73,16 @@ export function PromptfooImportDialog({ onClose, onImported }: PromptfooImportDi
               setPreview(null);
             }}
             slotProps={{ htmlInput: { 'data-testid': 'promptfoo-path' } }}
+          />
+          <JudgePicker
+            value={judgeId}
+            checks="llm-rubric"
+            testId="promptfoo-judge"
+            disabled={busy}
+            onChange={(id) => {
+              setJudgeId(id);
+              if (preview !== null) void inspect(id === '' ? {} : { judgeId: id });
+            }}
           />
           {preview && <PreviewBody preview={preview} />}
           {preview && preview.problems.length === 0 && (

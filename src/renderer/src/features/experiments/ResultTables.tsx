@@ -99,6 +99,12 @@ export function MetricsTable({ cells, metrics }: { cells: readonly CellResult[];
                 </span>
               </Tooltip>
               <PassChip pass={m.pass} />
+              {m.judge && (
+                <Typography variant="caption" color="text.secondary" component="div" data-testid="metric-judge">
+                  n = {m.n} of {m.judge.answered} answers
+                  {m.judge.unparseable > 0 ? ` · ${m.judge.unparseable} unparseable` : ''} · judge {m.judge.name}
+                </Typography>
+              )}
               {m.perField && (
                 <Typography variant="caption" color="text.secondary" component="div">
                   {Object.entries(m.perField)

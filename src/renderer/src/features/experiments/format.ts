@@ -11,9 +11,13 @@ export function isFraction(kind: MetricKind): boolean {
   return kind !== 'length';
 }
 
-/** What a threshold is typed as in the form: a percentage (binary), a 0-1 fraction, or a count (length). */
-export function thresholdInput(kind: MetricKind): 'percent' | 'fraction' | 'count' {
+/**
+ * What a threshold is typed as in the form: a percentage (binary), a 0-1 fraction, a count (length), or a judge's
+ * value as it reads it (a share of passing labels, or a mean score in the grader's range; the spec checks which).
+ */
+export function thresholdInput(kind: MetricKind): 'percent' | 'fraction' | 'count' | 'score' {
   if (kind === 'length') return 'count';
+  if (kind === 'judge') return 'score';
   return METRIC_BINARY[kind] ? 'percent' : 'fraction';
 }
 

@@ -24,7 +24,8 @@ export interface MetricDraft {
   readonly imported?: MetricSpecInput;
 }
 
-export const METRIC_KINDS: readonly { kind: MetricKind; label: string; help: string }[] = [
+/** `importOnly`: made by importing (a judge metric needs its grader's prompt and labels), never added empty. */
+export const METRIC_KINDS: readonly { kind: MetricKind; label: string; help: string; importOnly?: boolean }[] = [
   {
     kind: 'exact_match',
     label: 'Exact match',
@@ -42,6 +43,12 @@ export const METRIC_KINDS: readonly { kind: MetricKind; label: string; help: str
   },
   { kind: 'regex', label: 'Regular expression', help: 'The output matches a pattern (no reference needed).' },
   { kind: 'length', label: 'Length', help: 'Average output length (lower is better).' },
+  {
+    kind: 'judge',
+    label: 'Judge (model-graded)',
+    help: 'A local judge specialization grades each output (imported from OpenAI graders or promptfoo).',
+    importOnly: true,
+  },
 ];
 
 export function draftOf(kind: MetricKind, over: Partial<MetricDraft> = {}): MetricDraft {
@@ -65,6 +72,8 @@ export function specOf(d: MetricDraft): { spec: MetricSpecInput } | { error: str
     if (input === 'percent') {
       if (x < 0 || x > 100) return { error: 'The threshold is a percentage from 0 to 100' };
       threshold = Math.round(x * 1000) / 100_000;
+    } else if (input === 'score') {
+      threshold = x; // the spec holds it to the judge's range (labels: 0-1)
     } else if (input === 'fraction') {
       if (x < 0 || x > 1) return { error: 'The threshold is a score from 0 to 1' };
       threshold = x;
