@@ -1,7 +1,8 @@
 // Imports from other tools in browser mode: a Parquet file and an OpenAI chat fine-tuning JSONL (through the chat
 // mapping step, then exported back as chat JSONL) on the Datasets screen, and a promptfoo config on the Experiments
 // screen, previewed, imported on the demo model and run to results with the real engine; then OpenAI graders added
-// as the metrics of a new experiment.
+// as the metrics of a new experiment, a label_model grader among them run by a judge specialization picked in the
+// dialog, its column showing n, the unparseable answers and a CI.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from './fixtures';
@@ -11,6 +12,7 @@ import { ExperimentsPage } from './pages/experiments-page';
 const DATASET_FIXTURES = resolve('src/main/services/datasets/__fixtures__');
 const PROMPTFOO_CONFIG = resolve('src/main/services/imports/__fixtures__/promptfooconfig.yaml');
 const GRADERS = resolve('src/main/services/imports/__fixtures__/openai-graders.json');
+const LABEL_GRADER = resolve('src/main/services/imports/__fixtures__/openai-label-grader.json');
 const RUN_TIMEOUT = 120_000; // 2 prompts x 4 tests; the first run also starts the engine and loads the model
 
 test.describe('datasets from other tools', () => {
@@ -70,7 +72,7 @@ test.describe('datasets from other tools', () => {
 });
 
 test('imports a promptfoo config and runs the experiment it makes', async ({ app, page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   await app.picker.expectVisible();
   await page.getByTestId('demo-open').click();
   await expect(app.currentWorkspace).toHaveText('Dovetail demo');
@@ -99,9 +101,25 @@ test('imports a promptfoo config and runs the experiment it makes', async ({ app
   await expect(x.results).toBeVisible();
   await expect(x.view.getByTestId('metrics-row')).toHaveCount(2);
 
-  // OpenAI graders as the metrics of a new experiment: four map, the model graders are named as not runnable here.
+  // A judge for model graders: a specialization of the demo model without a template (given the grader's prompt).
+  await x.tab('specializations').click();
+  await x.button('specializations-new').click();
+  const specDialog = page.getByTestId('specialization-dialog');
+  await specDialog.getByTestId('spec-name').fill('Demo judge');
+  await specDialog.getByTestId('spec-max-new-tokens').fill('8');
+  await specDialog.getByTestId('spec-max-new-tokens').press('Control+Enter');
+  await expect(specDialog).toBeHidden();
+  await x.tab('experiments').click();
+
+  // OpenAI graders as the metrics of a new experiment on the imported tests: four map; without a judge the model
+  // graders are named as needing one.
   await x.newExperiment.click();
   await expect(x.dialog).toBeVisible();
+  await x.choose('experiment-dataset', /Capitals/);
+  await x.field('design-compare').click();
+  await x.dialog.getByTestId('design-specializations').getByRole('combobox').click();
+  await page.getByRole('option', { name: 'Capitals: Prompt 1' }).click();
+  await x.dialog.locator('h2').click(); // closes the options list, not the dialog
   const before = await x.dialog.getByTestId('metric-row').count();
   await x.dialog.getByTestId('metrics-import-graders').click();
   const graders = page.getByTestId('graders-dialog');
@@ -109,10 +127,33 @@ test('imports a promptfoo config and runs the experiment it makes', async ({ app
   await graders.getByRole('button', { name: 'Preview' }).click();
   await expect(graders.getByTestId('graders-metric')).toHaveCount(4);
   await expect(graders.getByTestId('graders-unsupported')).toContainText(
-    'Helpfulness (score_model): grades with a model (OpenAI or another); not runnable locally',
+    'Helpfulness (score_model): grades with a model (o4-mini); pick a judge specialization',
   );
+  await expect(graders.getByTestId('graders-needs-judge')).toBeVisible();
   await graders.getByTestId('graders-add').click();
   await expect(graders).toBeHidden();
   await expect(x.dialog.getByTestId('metric-row')).toHaveCount(before + 4);
   await expect(x.dialog.getByTestId('metric-picker')).toContainText('ROUGE-L overlap');
+
+  // A label_model grader with the judge picked: it becomes a judge metric, run locally with the experiment.
+  await x.dialog.getByTestId('metrics-import-graders').click();
+  await graders.getByTestId('graders-path').fill(LABEL_GRADER);
+  await graders.getByRole('button', { name: 'Preview' }).click();
+  await expect(graders.getByTestId('graders-unsupported')).toContainText('Kind of answer (label_model)');
+  await x.choose('graders-judge', 'Demo judge');
+  await expect(graders.getByTestId('graders-metric')).toHaveText(
+    'Kind of answer (label_model): Judge: type of type, part, instance (judged by the local "Demo judge" instead of gpt-4o-mini, decoded greedily (sampling_params are not used))',
+  );
+  await graders.getByTestId('graders-add').click();
+  await expect(graders).toBeHidden();
+  await expect(x.dialog.getByTestId('metric-row')).toHaveCount(before + 5);
+  await x.dialog.getByTestId('experiment-create-run').click();
+  await expect(x.dialog).toBeHidden();
+  await expect(x.state).toHaveText('completed', { timeout: RUN_TIMEOUT });
+  // The demo model answers badly: some answers name no label and are counted as unparseable, not scored.
+  const judged = x.view.getByTestId('metric-judge');
+  await expect(judged).toHaveText(/^n = \d+ of 4 answers( · \d+ unparseable)? · judge Demo judge$/);
+  const column = x.view.getByTestId('metrics-row').first().getByTestId('metric-value').last();
+  await expect(column).toContainText(/\d/);
+  await expect(column).toContainText(/\(.*\)/); // the bootstrap CI beside the value
 });
