@@ -1,7 +1,8 @@
 // Tests only: a local server with the Hugging Face Hub's URL layout over folders on disk (model info per revision, the
 // file tree with git and LFS ids, resolve URLs that redirect LFS files to a CDN-like path with X-Linked-Etag /
-// X-Linked-Size, ETags and byte ranges), which misbehaves on request: drops a file's connection mid-body, serves
-// altered bytes under the right checksum, refuses gated repos without the token. Used by unit tests and e2e.
+// X-Linked-Size, ETags and byte ranges), which misbehaves on request: drops a file's connection mid-body, stalls
+// (sends nothing more, connection open), serves altered bytes under the right checksum, refuses gated repos without
+// the token. Used by unit tests and e2e.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +16,11 @@ export interface MockRepo {
   readonly corrupt?: readonly string[];
   /** Files whose first whole-file request is cut after half its bytes. */
   readonly dropOnce?: readonly string[];
+  /**
+   * Files whose next N body requests send the headers and at most the bytes before the file's middle, then nothing
+   * (the connection stays open until the client gives up); Infinity: every request.
+   */
+  readonly stall?: Readonly<Record<string, number>>;
 }
 
 export interface MockHubRequest {
@@ -26,6 +32,8 @@ export interface MockHubRequest {
 
 export interface MockHub {
   readonly url: string;
+  /** The storage origin LFS files redirect to (the Hub's CDN). */
+  readonly cdnUrl: string;
   readonly requests: MockHubRequest[];
   /** The commit every revision of a repo resolves to. */
   commitOf(repo: string): string;
@@ -60,6 +68,7 @@ export async function startMockHub(repos: Readonly<Record<string, MockRepo>>): P
   }
   const commitOf = (repo: string) => createHash('sha1').update(`commit ${repo}`).digest('hex');
   const dropped = new Set<string>();
+  const stalls = new Map<string, number>();
   const requests: MockHubRequest[] = [];
 
   const server: Server = createServer((req, res) => {
@@ -148,6 +157,22 @@ export async function startMockHub(repos: Readonly<Record<string, MockRepo>>): P
     }
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     const ifRange = req.headers['if-range'];
+    const stallKey = `${repo}/${file}`;
+    const stalled = stalls.get(stallKey) ?? 0;
+    if (stalled < (spec?.stall?.[file] ?? 0)) {
+      stalls.set(stallKey, stalled + 1);
+      const start = range && (ifRange === undefined || ifRange === etag) ? Number(range[1]) : 0;
+      res.writeHead(start > 0 ? 206 : 200, {
+        ETag: etag,
+        'Accept-Ranges': 'bytes',
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': bytes.length - start,
+        ...(start > 0 ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+      });
+      // Up to the middle, then silence: no more bytes, no end, no reset.
+      res.write(bytes.subarray(start, Math.max(start, bytes.length >> 1)));
+      return;
+    }
     const headers = { ETag: etag, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
     if (range && (ifRange === undefined || ifRange === etag)) {
       const start = Number(range[1]);
@@ -184,7 +209,13 @@ export async function startMockHub(repos: Readonly<Record<string, MockRepo>>): P
       s.closeAllConnections();
       s.close(() => resolve());
     });
-  return { url, requests, commitOf, close: async () => void (await Promise.all([close(server), close(cdnServer)])) };
+  return {
+    url,
+    cdnUrl,
+    requests,
+    commitOf,
+    close: async () => void (await Promise.all([close(server), close(cdnServer)])),
+  };
 }
 
 function json(res: ServerResponse, status: number, value: unknown, errorCode?: string): void {

@@ -75,6 +75,7 @@ export const HubStatus = z.object({
   offline: z.boolean(),
   endpoint: z.string(),
   proxy: z.string(),
+  idleTimeoutSeconds: z.number(),
   /** Whether an access token is stored (it is never sent back). */
   tokenStored: z.boolean(),
   /** 'os-keychain': encrypted with a key the operating system's keychain holds; else with a key file of this user. */

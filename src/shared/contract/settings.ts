@@ -74,14 +74,28 @@ const hubFields = {
   offline: z.boolean(),
   /** An http(s) proxy every Hub request goes through ('' = none). */
   proxy: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'The proxy must be an http(s) URL' }).max(2048)]),
+  /**
+   * Seconds a download may go without receiving a byte before its connection is dropped and retried from the bytes
+   * on disk (a server that stalls would otherwise hold the download until Pause or Cancel).
+   */
+  idleTimeoutSeconds: z
+    .number({ error: 'The idle timeout must be a number of seconds' })
+    .positive({ error: 'The idle timeout must be more than 0 seconds' })
+    .max(3600, { error: 'The idle timeout must be at most 3,600 seconds (an hour)' }),
 };
 
-export const DEFAULT_HUB_SETTINGS = { endpoint: 'https://huggingface.co', offline: false, proxy: '' } as const;
+export const DEFAULT_HUB_SETTINGS = {
+  endpoint: 'https://huggingface.co',
+  offline: false,
+  proxy: '',
+  idleTimeoutSeconds: 60,
+} as const;
 
 export const HubSettings = z.object({
   endpoint: hubFields.endpoint.default(DEFAULT_HUB_SETTINGS.endpoint),
   offline: hubFields.offline.default(DEFAULT_HUB_SETTINGS.offline),
   proxy: hubFields.proxy.default(DEFAULT_HUB_SETTINGS.proxy),
+  idleTimeoutSeconds: hubFields.idleTimeoutSeconds.default(DEFAULT_HUB_SETTINGS.idleTimeoutSeconds),
 });
 export type HubSettings = z.infer<typeof HubSettings>;
 

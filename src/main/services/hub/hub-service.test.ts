@@ -27,6 +27,8 @@ beforeAll(async () => {
     'dovetail/tiny': { folder: TINY },
     'dovetail/corrupt': { folder: TINY, corrupt: ['model.safetensors'] },
     'dovetail/gated': { folder: TINY, gated: true },
+    'dovetail/stall-once': { folder: TINY, stall: { 'model.safetensors': 1 } },
+    'dovetail/stall': { folder: TINY, stall: { 'model.safetensors': Infinity } },
   });
 });
 afterAll(() => hub.close());
@@ -91,6 +93,37 @@ describe('HubService', () => {
     const resumed = shard.find((r) => r.range !== null && r.path.startsWith('/cdn/'));
     expect(Number(/bytes=(\d+)-/.exec(resumed?.range ?? '')?.[1])).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(job.bytesTotal);
+  });
+
+  it('drops a request that stalls after the idle timeout and resumes it from the bytes on disk', async () => {
+    // The server sends half the weights, then nothing; the timeout is short so that the test does not wait long.
+    settings = { ...settings, idleTimeoutSeconds: 1 };
+    const svc = service();
+    const job = await finished(svc, await svc.download({ repo: 'dovetail/stall-once' }));
+    expect(job.error).toBeNull();
+    expect(job.state).toBe('completed');
+    expect(job.resumes).toBeGreaterThanOrEqual(1);
+    expect(sameBytes(path.join(job.folder, 'model.safetensors'), path.join(TINY, 'model.safetensors'))).toBe(true);
+    const weights = hub.requests.filter((r) => r.path.endsWith('/model.safetensors') && r.path.startsWith('/cdn/'));
+    const resumed = weights.find((r) => r.range !== null);
+    expect(Number(/bytes=(\d+)-/.exec(resumed?.range ?? '')?.[1])).toBeGreaterThan(0);
+  });
+
+  it('gives up on a server that stalls every time, naming the file and the host, and leaves the job to resume', async () => {
+    settings = { ...settings, idleTimeoutSeconds: 0.2 };
+    const svc = service();
+    const job = await finished(svc, await svc.download({ repo: 'dovetail/stall' }));
+    expect(job.state).toBe('interrupted');
+    expect(job.error?.code).toBe('hub-stalled');
+    // The host named is the one that went silent: the storage the Hub redirected the weights to.
+    expect(job.error?.message).toBe(
+      `The Hub at ${new URL(hub.cdnUrl).host} sent nothing for 0.2 s while downloading model.safetensors, 6 times in a row.`,
+    );
+    // Every retry asked for the rest from the bytes on disk.
+    const retries = hub.requests.filter((r) => r.path.endsWith('/model.safetensors') && r.range !== null);
+    expect(retries.length).toBeGreaterThanOrEqual(5);
+    expect(job.error?.hint).toContain('raise the idle timeout in Settings');
+    expect(registered).toEqual([]);
   });
 
   it('resumes a job that a killed app left behind from its part file', async () => {

@@ -12,7 +12,7 @@ import { CancelledError, UserError } from '../../../shared/errors';
 import { removeQuietly } from '../../platform/files/atomic';
 import { DownloadJobFiles, type StoredFile, type StoredJob } from './download-jobs';
 import { hubError, hubFetch, snapshot, unreachable, type HubConnection } from './hub-client';
-import { checksumMatches, downloadPart, DroppedError, HubStatusError } from './ranged-download';
+import { checksumMatches, downloadPart, DroppedError, HubStatusError, StalledError } from './ranged-download';
 import type { TokenStore } from './token-store';
 
 type Contract = typeof hubContract;
@@ -59,11 +59,12 @@ export class HubService implements ServiceImpl<Contract> {
   }
 
   async status(): Promise<HubStatus> {
-    const { offline, endpoint, proxy } = this.deps.settings();
+    const { offline, endpoint, proxy, idleTimeoutSeconds } = this.deps.settings();
     return {
       offline,
       endpoint,
       proxy,
+      idleTimeoutSeconds,
       tokenStored: await this.deps.tokens.stored(),
       tokenStorage: this.deps.tokens.storage,
     };
@@ -230,6 +231,7 @@ export class HubService implements ServiceImpl<Contract> {
           partPath,
           part,
           signal,
+          idleMs: this.deps.settings().idleTimeoutSeconds * 1000,
           onBytes: (done) => {
             this.onDiskOf(job.id).set(file.path, done);
             const now = Date.now();
@@ -243,7 +245,12 @@ export class HubService implements ServiceImpl<Contract> {
         if (signal.aborted) throw new CancelledError();
         if (!retryable(error)) throw hubError(error, job.repo, job.revision, hub);
         failures = this.bytesOnDisk(job.id, file.path) > before ? 1 : failures + 1;
-        if (failures > MAX_RETRIES) throw error instanceof TypeError ? unreachable(hub, error) : dropped(file.path);
+        if (failures > MAX_RETRIES)
+          throw error instanceof StalledError
+            ? stalled(error)
+            : error instanceof TypeError
+              ? unreachable(hub, error)
+              : dropped(file.path);
         const resumes = (await this.find(job.id)).resumes + 1;
         await this.update(job.id, { resumes, files: this.withFile(job.id, file.path, { etag: part.etag }) });
         await (this.deps.backoff ?? defaultBackoff)(failures);
@@ -293,7 +300,7 @@ export class HubService implements ServiceImpl<Contract> {
     if (reason === 'pause') return void (await this.update(id, { state: 'paused' }));
     if (reason === 'close') return void (await this.update(id, { state: 'interrupted' }));
     const user = error instanceof UserError ? error : null;
-    const resumable = user?.code === 'hub-unreachable' || user?.code === 'hub-dropped';
+    const resumable = user?.code === 'hub-unreachable' || user?.code === 'hub-dropped' || user?.code === 'hub-stalled';
     await this.update(id, {
       state: resumable ? 'interrupted' : 'failed',
       error: user
@@ -367,7 +374,7 @@ export class HubService implements ServiceImpl<Contract> {
 }
 
 function retryable(error: unknown): boolean {
-  if (error instanceof DroppedError) return true;
+  if (error instanceof DroppedError || error instanceof StalledError) return true;
   if (error instanceof HubStatusError) return error.status >= 500 || error.status === 429;
   // undici: a reset or refused connection, or a body that ended early ("terminated").
   return error instanceof TypeError;
@@ -379,6 +386,17 @@ function dropped(file: string): UserError {
     hint: 'Resume when the connection is back: it continues from the bytes already downloaded.',
     code: 'hub-dropped',
   });
+}
+
+function stalled(error: StalledError): UserError {
+  return new UserError(
+    `The Hub at ${error.host} sent nothing for ${error.seconds} s while downloading ${error.file}, ${MAX_RETRIES + 1} times in a row.`,
+    {
+      where: error.file,
+      hint: 'Resume when the connection is back: it continues from the bytes already downloaded. On a slow link, raise the idle timeout in Settings (Hugging Face Hub).',
+      code: 'hub-stalled',
+    },
+  );
 }
 
 function offlineError(what: string): UserError {

@@ -1,7 +1,8 @@
 // One file from the Hub into `<name>.part`, continuing from the bytes already there with an HTTP range (If-Range on the
 // ETag, so a changed file starts over), following the Hub's redirects to its storage itself (the access token goes
 // only to the Hub's own origin), and the checksum of a finished file. @huggingface/hub downloads whole files only;
-// resuming a partial one needs this loop.
+// resuming a partial one needs this loop. A request that receives no byte for the idle timeout is dropped like a
+// broken connection (StalledError), so a stalled server cannot hold a download until the user pauses it.
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { UserError } from '../../../shared/errors';
@@ -20,12 +21,38 @@ export interface FileDownload {
   readonly partPath: string;
   readonly part: PartState;
   readonly signal: AbortSignal;
+  /** Milliseconds without a received byte (or the first answer) after which the request is dropped. */
+  readonly idleMs: number;
   /** Bytes now on disk after each written chunk. */
   onBytes(done: number): void;
 }
 
-/** Writes the rest of `file` into its part file; returns when it holds `size` bytes (throws on drop, abort, refusal). */
+/**
+ * Writes the rest of `file` into its part file; returns when it holds `size` bytes (throws on drop, stall, abort,
+ * refusal).
+ */
 export async function downloadPart(hub: HubConnection, job: FileDownload): Promise<void> {
+  const idle = new IdleWatch(job.idleMs);
+  // The host that went silent: the Hub, or the storage it redirected to.
+  const at = { host: new URL(job.url).host };
+  try {
+    await download(hub, job, AbortSignal.any([job.signal, idle.signal]), () => idle.touch(), at);
+  } catch (error) {
+    if (idle.fired && !job.signal.aborted)
+      throw new StalledError(job.file.path, at.host, job.idleMs / 1000, { cause: error });
+    throw error;
+  } finally {
+    idle.stop();
+  }
+}
+
+async function download(
+  hub: HubConnection,
+  job: FileDownload,
+  signal: AbortSignal,
+  alive: () => void,
+  at: { host: string },
+): Promise<void> {
   let start = await sizeOf(job.partPath);
   if (start > job.file.size) {
     await fs.truncate(job.partPath, 0);
@@ -37,7 +64,8 @@ export async function downloadPart(hub: HubConnection, job: FileDownload): Promi
     headers.Range = `bytes=${start}-`;
     if (job.part.etag !== null) headers['If-Range'] = job.part.etag;
   }
-  const { response, linked } = await fetchFollowing(hub, job.url, headers, job.signal);
+  const { response, linked } = await fetchFollowing(hub, job.url, headers, signal, (url) => (at.host = url.host));
+  alive();
   checkLinked(hub, job, linked);
   if (response.status === 200 && start > 0)
     start = 0; // the file changed (If-Range) or ranges are not served
@@ -52,6 +80,7 @@ export async function downloadPart(hub: HubConnection, job: FileDownload): Promi
   let position = start;
   try {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      alive();
       if (position + chunk.byteLength > job.file.size) throw badAnswer(hub, job, 'more bytes than its size');
       await handle.write(chunk, 0, chunk.byteLength, position);
       position += chunk.byteLength;
@@ -73,17 +102,57 @@ export class DroppedError extends Error {
   }
 }
 
+/** No byte for `seconds`: the request was dropped (retried from the bytes on disk like a broken connection). */
+export class StalledError extends Error {
+  constructor(
+    readonly file: string,
+    readonly host: string,
+    readonly seconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${host} sent nothing for ${seconds} s while downloading ${file}.`, options);
+  }
+}
+
+/** Aborts its signal once `ms` pass without a touch. */
+class IdleWatch {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  fired = false;
+
+  constructor(ms: number) {
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort(new Error('idle timeout'));
+    }, ms);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  touch(): void {
+    this.timer.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
 /** Follows redirects by hand: their Location is on the Hub's storage, which must not see the access token. */
 async function fetchFollowing(
   hub: HubConnection,
   url: string,
   headers: Record<string, string>,
   signal: AbortSignal,
+  onHop: (url: URL) => void,
 ): Promise<{ response: Response; linked: Linked }> {
   const origin = new URL(hub.endpoint).origin;
   let linked: Linked = { etag: null, size: null };
   let next = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    onHop(new URL(next));
     const sameOrigin = new URL(next).origin === origin;
     const auth: Record<string, string> =
       sameOrigin && hub.token !== null ? { Authorization: `Bearer ${hub.token}` } : {};

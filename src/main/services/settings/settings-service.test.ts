@@ -12,7 +12,7 @@ import { SettingsService, type SettingsServiceOptions } from './settings-service
 let dir = '';
 const DEFAULTS: Settings = {
   engine: { executionProvider: 'cpu', threads: 0, spinThreads: false, weightFormats: {} },
-  hub: { endpoint: 'https://huggingface.co', offline: false, proxy: '' },
+  hub: { endpoint: 'https://huggingface.co', offline: false, proxy: '', idleTimeoutSeconds: 60 },
   playground: {},
 };
 
@@ -231,7 +231,12 @@ describe('SettingsService', () => {
 
   it('saves the Hub settings and refuses an address or proxy that is not an http(s) URL, naming the field', async () => {
     const { call } = open();
-    const hub = { endpoint: 'http://127.0.0.1:9999', offline: true, proxy: 'http://proxy.local:3128' };
+    const hub = {
+      endpoint: 'http://127.0.0.1:9999',
+      offline: true,
+      proxy: 'http://proxy.local:3128',
+      idleTimeoutSeconds: 15,
+    };
     expect(await call('update', { hub })).toEqual({
       ok: true,
       result: { engine: DEFAULTS.engine, hub, playground: {} },
@@ -239,6 +244,8 @@ describe('SettingsService', () => {
     for (const [field, value] of [
       ['endpoint', 'file:///etc'],
       ['proxy', 'socks5://x:1'],
+      ['idleTimeoutSeconds', 0],
+      ['idleTimeoutSeconds', 7200],
     ] as const) {
       const bad = await call('update', { hub: { [field]: value } });
       expect(bad.ok).toBe(false);

@@ -1,5 +1,5 @@
-// Hugging Face Hub settings: the Hub's address, a proxy, offline mode (never touch the network for models) and the
-// access token for gated repos (write-only here: stored encrypted, never shown again).
+// Hugging Face Hub settings: the Hub's address, a proxy, offline mode (never touch the network for models), the idle
+// timeout of downloads and the access token for gated repos (write-only here: stored encrypted, never shown again).
 import { Alert, Box, Button, FormControlLabel, Stack, Switch, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useApi, useLoad } from '../../api';
@@ -13,6 +13,7 @@ export function HubSettingsSection() {
   const [endpoint, setEndpoint] = useState('');
   const [proxy, setProxy] = useState('');
   const [offline, setOffline] = useState(false);
+  const [idle, setIdle] = useState('');
   const [token, setToken] = useState('');
   const save = useSubmit();
   const tokenAction = useSubmit();
@@ -23,12 +24,21 @@ export function HubSettingsSection() {
     setEndpoint(current.endpoint);
     setProxy(current.proxy);
     setOffline(current.offline);
+    setIdle(String(current.idleTimeoutSeconds));
   }, [current]);
   if (status.error !== undefined) return <ErrorAlert error={status.error} testId="hub-settings-error" />;
   if (!current) return null;
-  const errors = formErrors(save.error, 'settings.update', ['hub.endpoint', 'hub.proxy'] as const);
+  const errors = formErrors(save.error, 'settings.update', [
+    'hub.endpoint',
+    'hub.proxy',
+    'hub.idleTimeoutSeconds',
+  ] as const);
   const tokenErrors = formErrors(tokenAction.error, 'hub.setToken', ['token'] as const);
-  const changed = endpoint !== current.endpoint || proxy !== current.proxy || offline !== current.offline;
+  const changed =
+    endpoint !== current.endpoint ||
+    proxy !== current.proxy ||
+    offline !== current.offline ||
+    idle.trim() !== String(current.idleTimeoutSeconds);
 
   return (
     <Box sx={{ mt: 3 }} data-testid="hub-settings">
@@ -60,6 +70,18 @@ export function HubSettingsSection() {
           helperText={errors.byField['hub.proxy'] ?? 'Empty: connect directly'}
           slotProps={{ htmlInput: { 'data-testid': 'hub-proxy' } }}
         />
+        <TextField
+          label="Idle timeout (seconds)"
+          size="small"
+          value={idle}
+          onChange={(e) => setIdle(e.target.value)}
+          error={errors.byField['hub.idleTimeoutSeconds'] !== undefined}
+          helperText={
+            errors.byField['hub.idleTimeoutSeconds'] ??
+            'A download that receives nothing this long is dropped and retried from the bytes already on disk'
+          }
+          slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': 'hub-idle-timeout' } }}
+        />
       </Stack>
       <Button
         sx={{ mt: 1 }}
@@ -68,7 +90,14 @@ export function HubSettingsSection() {
         onClick={() =>
           void save
             .submit(async () => {
-              await api.settings.update({ hub: { endpoint: endpoint.trim(), proxy: proxy.trim(), offline } });
+              await api.settings.update({
+                hub: {
+                  endpoint: endpoint.trim(),
+                  proxy: proxy.trim(),
+                  offline,
+                  idleTimeoutSeconds: idle.trim() === '' ? Number.NaN : Number(idle),
+                },
+              });
               status.reload();
             })
             .then(setSaved)
