@@ -210,5 +210,23 @@ describe('drift audits', () => {
     expect(entries[1]?.args).toMatchObject({ releaseId: release.id, auditId: result.id, state: result.state });
     expect(result.state).toMatch(/^(passed|warning)$/);
     expect(await api.audit.verify({})).toMatchObject({ ok: true });
+
+    // Due again, but its set names a dataset version that is gone: the audit cannot start, and the log says why.
+    const db = app.workspace.active.db;
+    db.prepare('UPDATE drift_audits SET started_at = ? WHERE release_id = ?').run(monthAgo, release.id);
+    db.prepare(
+      "UPDATE release_audit_sets SET spec = json_set(spec, '$.datasetVersionId', 'gone') WHERE release_id = ?",
+    ).run(release.id);
+    expect(await app.services.robustness.drift.runDue()).toEqual([]);
+    const after = (await api.audit.list({ filter: { actor: 'app' } })).entries.reverse();
+    expect(after).toHaveLength(3);
+    expect(after[2]).toMatchObject({ actor: { kind: 'app', transport: 'internal' }, method: 'robustness.startAudit' });
+    expect(after[2]?.args).toMatchObject({
+      releaseId: release.id,
+      trigger: 'schedule',
+      error: expect.stringMatching(/^This dataset version is not in the open workspace/),
+    });
+    expect(after[2]?.objects.map((o) => o.id)).toEqual([release.id]);
+    expect(await api.audit.verify({})).toMatchObject({ ok: true });
   }, 600_000);
 });
