@@ -1,7 +1,9 @@
+// Reading a judge's answer: labels (whole answer, first line, the one label named), scores in range, and what is
+// unparseable (no label, two labels, no number, out of range), scored null with its reason.
 import { describe, expect, it } from 'vitest';
 import { scoreExample } from './score';
 import { parseLabel, parseScore, scoreJudgeAnswer } from './judge';
-import { MetricSpec } from '../../../shared/metrics';
+import { JudgeAnswer, MetricSpec } from '../../../shared/metrics';
 
 const labels = ['neutral', 'rude'];
 
@@ -37,7 +39,7 @@ describe('judge answers', () => {
   });
 
   it('scores passing labels 1 and others 0, and an unparseable answer null with its reason', () => {
-    const answer = { kind: 'labels', labels, passing: ['neutral'] } as const;
+    const answer = JudgeAnswer.parse({ kind: 'labels', labels, passing: ['neutral'] });
     expect(scoreJudgeAnswer(answer, 'neutral')).toEqual({ score: 1, detail: { answer: 'neutral', parsed: 'neutral' } });
     expect(scoreJudgeAnswer(answer, 'Rude!')).toEqual({ score: 0, detail: { answer: 'Rude!', parsed: 'rude' } });
     expect(scoreJudgeAnswer(answer, 'blue')).toEqual({
