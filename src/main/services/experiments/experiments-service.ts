@@ -28,7 +28,7 @@ import { ExperimentRun, outputKey, remoteTag } from './experiment-run';
 import { ExperimentStore } from './experiment-store';
 import { measureContextCost } from './context-cost';
 import { collectOutputs, type Collected, type JudgedAnswers } from './results';
-import { judgedHash, judgeKey, judgeMissing, judgePrompts, resolveJudge, type JudgeMetric } from './judge-run';
+import { judgeKey, judgeMissing, judgePrompts, resolveJudge, storedAnswers, type JudgeMetric } from './judge-run';
 import type { Example } from './examples';
 import { inThreadScoring, type Scoring } from './scoring';
 import type { ReportDocument } from '../../../shared/report';
@@ -368,23 +368,8 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     } catch {
       return null; // removed since: the metric reads as not judged
     }
-    const key = judgeKey(judge, this.deps.weightFormatOf?.(judge.modelId) ?? 'stored', experiment.spec.seed);
-    const { examples } = collected.examples;
-    const hashes = collected.outputs.map((cell) =>
-      cell.map((o, i) => (o === null ? null : judgedHash(metric, examples[i] as (typeof examples)[number], o.text))),
-    );
-    const found = this.store().outputs(
-      key.specHash,
-      key.decodingHash,
-      key.seed,
-      hashes.flat().filter((h): h is string => h !== null),
-    );
-    return {
-      specializationId: judge.id,
-      specializationHash: judge.hash,
-      name: judge.name,
-      answers: hashes.map((cell) => cell.map((h) => (h === null ? null : (found.get(h)?.text ?? null)))),
-    };
+    const format = this.deps.weightFormatOf?.(judge.modelId) ?? 'stored';
+    return storedAnswers(metric, judge, judgeKey(judge, format, experiment.spec.seed), collected, this.store());
   }
 
   private store(ws: ActiveWorkspace = this.deps.workspace.active): ExperimentStore {

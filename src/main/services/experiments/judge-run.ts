@@ -17,7 +17,8 @@ import type { RowPrompt } from '../specializations/resolve';
 import { compile, type RowRoles } from '../templates';
 import type { Example } from './examples';
 import { stableJson } from './examples';
-import type { StoredOutput } from './experiment-store';
+import type { ExperimentStore, StoredOutput } from './experiment-store';
+import type { Collected, JudgedAnswers } from './results';
 
 export type JudgeMetric = Extract<MetricSpec, { kind: 'judge' }>;
 
@@ -169,6 +170,32 @@ export async function judgeBatch(
       cause: error,
     });
   }
+}
+
+/** A judge metric's stored answers for every collected output ([cell][example]; null where none is stored). */
+export function storedAnswers(
+  metric: JudgeMetric,
+  judge: Pick<Specialization, 'id' | 'hash' | 'name'>,
+  key: JudgeKey,
+  collected: Collected,
+  store: ExperimentStore,
+): JudgedAnswers {
+  const { examples } = collected.examples;
+  const hashes = collected.outputs.map((cell) =>
+    cell.map((o, i) => (o === null ? null : judgedHash(metric, examples[i] as Example, o.text))),
+  );
+  const found = store.outputs(
+    key.specHash,
+    key.decodingHash,
+    key.seed,
+    hashes.flat().filter((h): h is string => h !== null),
+  );
+  return {
+    specializationId: judge.id,
+    specializationHash: judge.hash,
+    name: judge.name,
+    answers: hashes.map((cell) => cell.map((h) => (h === null ? null : (found.get(h)?.text ?? null)))),
+  };
 }
 
 /** A metric's judge as the run needs it, or a UserError that says which judge is missing. */
