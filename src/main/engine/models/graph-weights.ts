@@ -1,6 +1,7 @@
 // Checkpoint tensors as graph initializers: ONNX external data pointing straight into the safetensors files at their
 // byte ranges (nothing copied), cast to float32 inside the graph for F16/BF16 (ORT folds the Cast at session creation);
-// nn.Linear products on block-quantized weights (a weight cache's codes and scales) as com.microsoft.MatMulNBits.
+// nn.Linear products on block-quantized weights (a weight cache's codes and scales) as com.microsoft.MatMulNBits, or
+// in a prefill graph on the cache's per-column int8 copy as com.microsoft.DynamicQuantizeMatMul.
 import type { DType, GraphBuilder, Value } from '../graph';
 import type { QuantBits } from './quantize';
 import type { TensorDtype, TensorInfo } from './safetensors';
@@ -15,6 +16,8 @@ export interface QuantizedLinearRef {
   codes: ExternalRange;
   /** [N * k_blocks] float32 scales. */
   scales: ExternalRange;
+  /** The same weights re-rounded to int8 per column for prefill graphs: codes [K, N] int8, scales [N] float32. */
+  int8?: { codes: ExternalRange; scales: ExternalRange };
 }
 
 export interface ExternalRange {
@@ -45,16 +48,36 @@ export class GraphWeights {
   constructor(
     private readonly g: GraphBuilder,
     private readonly quantized: QuantizedLinears | null = null,
+    /** A prefill graph: linears with an int8 copy run DynamicQuantizeMatMul (MLAS's int8 GEMM, fast at many rows). */
+    private readonly prefill = false,
   ) {}
 
   /**
    * x [..., K] W^T -> [..., N] for an nn.Linear weight W [N, K]: MatMulNBits when the weight cache quantized it
-   * (`key`: the weight key it is filed under, e.g. 'lm_head.weight' for a tied head), else FusedMatMul(transB) on W
-   * as stored (memory-mapped for F32: no folded transposed copy per session).
+   * (`key`: the weight key it is filed under, e.g. 'lm_head.weight' for a tied head), DynamicQuantizeMatMul on its
+   * int8 copy in a prefill graph, else FusedMatMul(transB) on W as stored (memory-mapped for F32: no folded
+   * transposed copy per session).
    */
   linear(x: Value, info: TensorInfo, key = info.name): Value {
     const q = this.quantized?.linears.get(key);
     if (!q || !this.quantized) return this.g.op.FusedMatMul(x, this.float(info));
+    if (this.prefill && q.int8) {
+      const codes = this.g.initializer(`${key}.int8`, {
+        dtype: 'int8',
+        dims: [q.K, q.N],
+        location: q.int8.codes.file,
+        offset: q.int8.codes.offset,
+        length: q.int8.codes.length,
+      });
+      const scales = this.g.initializer(`${key}.int8_scales`, {
+        dtype: 'float32',
+        dims: [q.N],
+        location: q.int8.scales.file,
+        offset: q.int8.scales.offset,
+        length: q.int8.scales.length,
+      });
+      return this.g.op.DynamicQuantizeMatMul(x, codes, scales);
+    }
     const kBlocks = Math.ceil(q.K / q.blockSize);
     const codes = this.g.initializer(`${key}.codes`, {
       dtype: 'uint8',

@@ -66,6 +66,11 @@ export interface InferenceGraphOptions {
    * soft_prompt_position_ids [B, n]. Default false: one adapter and one soft prompt [n, C] for the whole batch.
    */
   perRow?: boolean;
+  /**
+   * The prefill kind: linears whose weight cache has an int8 copy run DynamicQuantizeMatMul (fast at many rows; its
+   * activations are quantized per call, so logits are close to, not equal to, the decode kind's). Default false.
+   */
+  prefill?: boolean;
 }
 
 /**
@@ -122,7 +127,7 @@ export function buildInferenceGraph(model: DecoderModel, options: InferenceGraph
   const lora = targets.length > 0 ? declare(g, config, targets, B) : null;
   const keep = g.input(NUM_LOGITS_TO_KEEP, 'int64', []);
 
-  const weights = new GraphWeights(g, model.quantized ?? null);
+  const weights = new GraphWeights(g, model.quantized ?? null, options.prefill === true);
   const out = emitDecoder(
     g,
     model,

@@ -31,7 +31,8 @@ export class KvStep {
     /** The run's constant feeds (LoRA). */
     private readonly spec: Record<string, Tensor>,
     private readonly tokens: TokenFeeder,
-    private readonly session: () => Promise<EngineSession>,
+    /** The session of a step; `first`: the prefill (an int8 prefill session may serve it). */
+    private readonly session: (first: boolean) => Promise<EngineSession>,
   ) {}
 
   readonly step: StepFunction = async (input: StepInput): Promise<Float32Array> => {
@@ -53,7 +54,7 @@ export class KvStep {
       ...(first ? this.runner.emptyPast(batch) : this.pastFeeds(batch)),
       ...keep,
     };
-    const out = await (await this.session()).run(feeds);
+    const out = await (await this.session(first)).run(feeds);
     this.append(batch, out);
     return (out[LOGITS] as Tensor<'float32'>).data;
   };

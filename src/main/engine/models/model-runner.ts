@@ -67,9 +67,16 @@ export interface RunnerOptions {
  */
 export const DEFAULT_ATTENTION: AttentionBuilder = decomposedAttention;
 
+/** Which session a run needs: base-only, one adapter and soft prompt (hooked), or one per row. */
+type SessionRole = 'base' | 'hooked' | 'rows';
+
 export class ModelRunner {
   private hooked: Promise<EngineSession> | null;
   private perRow: Promise<EngineSession> | null = null;
+  /** Prefill sessions by role, created on the first prefill (only when the weight cache has int8 copies). */
+  private readonly prefills = new Map<SessionRole, Promise<EngineSession>>();
+  /** Whether prefills and full-sequence forwards run a graph of their own on the weight cache's int8 copies. */
+  readonly int8Prefill: boolean;
 
   private constructor(
     readonly model: RunnerModel,
@@ -81,11 +88,12 @@ export class ModelRunner {
     hooked: EngineSession | null,
   ) {
     this.hooked = hooked ? Promise.resolve(hooked) : null;
+    this.int8Prefill = [...(model.quantized?.linears.values() ?? [])].some((l) => l.int8 !== undefined);
   }
 
   /**
    * The graph kind (session cache key) for a LoRA target set; [] without soft prompt = the base-only kind; perRow =
-   * the kind whose rows each carry their own adapter and soft prompt.
+   * the kind whose rows each carry their own adapter and soft prompt; prefill = the int8 prefill kind.
    */
   static kind(
     loraTargets: readonly LoraModule[],
@@ -93,8 +101,9 @@ export class ModelRunner {
     attention: AttentionBuilder,
     weights: WeightFormat = 'stored',
     perRow = false,
+    prefill = false,
   ): string {
-    return `inference${perRow ? '-rows' : ''};lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention.name};weights=${weights}`;
+    return `inference${perRow ? '-rows' : ''};lora=${loraTargets.join(',')};${softPrompt ? 'soft_prompt;' : ''}cache=appended;attention=${attention.name};weights=${weights}${prefill ? ';prefill=int8' : ''}`;
   }
 
   /** Gets or creates the session(s); the cache owns them (release them there). */
@@ -148,8 +157,47 @@ export class ModelRunner {
     return this.base !== null && !spec.adapter && !spec.softPrompt;
   }
 
-  /** @internal The session for a specialization (the hooked one is created on first use with baseSession). */
-  async sessionFor(spec: Specialization): Promise<EngineSession> {
+  /**
+   * The int8 prefill session of a role, created on first use. Prefill graphs are the decode graphs with
+   * DynamicQuantizeMatMul on the cache's int8 copies; the cache they fill is then read by the decode session.
+   */
+  private prefillSession(role: SessionRole): Promise<EngineSession> {
+    let session = this.prefills.get(role);
+    if (!session) {
+      const { model, attention } = this;
+      const loraTargets = role === 'base' ? [] : this.loraTargets;
+      const [softPrompt, perRow] = [role !== 'base', role === 'rows'];
+      session = this.sessions.get(
+        {
+          model: model.contentHash,
+          kind: ModelRunner.kind(loraTargets, softPrompt, attention, model.weightFormat, perRow, true),
+        },
+        () => ({
+          model: encodeModel(
+            buildInferenceGraph(model, {
+              loraTargets,
+              softPrompt,
+              cacheOutputs: 'appended',
+              attention,
+              perRow,
+              prefill: true,
+            }),
+          ),
+          externalDataFolder: model.folder,
+        }),
+      );
+      session.catch(() => this.prefills.delete(role)); // a failed creation is retried next time
+      this.prefills.set(role, session);
+    }
+    return session;
+  }
+
+  /**
+   * @internal The session for a specialization (the hooked one is created on first use with baseSession); `prefill`:
+   * a run of many positions from an empty cache, which goes to the int8 prefill session when there is one.
+   */
+  async sessionFor(spec: Specialization, prefill = false): Promise<EngineSession> {
+    if (prefill && this.int8Prefill) return this.prefillSession(this.plain(spec) ? 'base' : 'hooked');
     if (this.plain(spec)) return this.base as EngineSession;
     if (!this.hooked) {
       this.hooked = ModelRunner.hookedSession(this.model, this.sessions, this.loraTargets, this.attention);
@@ -158,8 +206,9 @@ export class ModelRunner {
     return this.hooked;
   }
 
-  /** @internal The per-row session, created on the first batch whose rows differ. */
-  rowSession(): Promise<EngineSession> {
+  /** @internal The per-row session, created on the first batch whose rows differ (`prefill`: as in sessionFor). */
+  rowSession(prefill = false): Promise<EngineSession> {
+    if (prefill && this.int8Prefill) return this.prefillSession('rows');
     if (!this.perRow) {
       this.perRow = ModelRunner.hookedSession(this.model, this.sessions, this.loraTargets, this.attention, true);
       this.perRow.catch(() => (this.perRow = null)); // a failed creation is retried next time
@@ -180,7 +229,7 @@ export class ModelRunner {
       ...this.emptyPast(batch),
       [NUM_LOGITS_TO_KEEP]: tensor('int64', [], BigInt64Array.of(BigInt(inputs.logitsToKeep ?? 0))),
     };
-    const out = await (await this.sessionFor(spec)).run(feeds, [LOGITS]);
+    const out = await (await this.sessionFor(spec, true)).run(feeds, [LOGITS]);
     return out[LOGITS] as Tensor<'float32'>;
   }
 
@@ -203,7 +252,7 @@ export class ModelRunner {
         virtual: n,
         feeds: (ids, mask, positions, first) => this.tokenFeeds(ids, mask, positions, n, first, soft, !plain),
       },
-      () => this.sessionFor(one),
+      (first) => this.sessionFor(one, first),
     );
   }
 
@@ -222,7 +271,7 @@ export class ModelRunner {
         specs.map((s) => s.softPrompt ?? null),
         this.model.config.hidden_size,
       ),
-      () => this.rowSession(),
+      (first) => this.rowSession(first),
     );
   }
 

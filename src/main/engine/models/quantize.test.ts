@@ -1,9 +1,10 @@
-// Block quantization against its definition (codes, scales, error bound) and com.microsoft.MatMulNBits in
-// onnxruntime against the dequantize-then-f32 reference: the same products up to float rounding at accuracy level 0.
+// Block and per-column quantization against their definitions (codes, scales, error bounds); com.microsoft.MatMulNBits
+// against the dequantize-then-f32 reference (the same products up to float rounding at accuracy level 0), and
+// com.microsoft.DynamicQuantizeMatMul within the derived bound of its per-call activation quantization.
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBuilder, tensor, type Tensor } from '../graph';
 import { disposeGraphSessions, runGraph } from '../graph/testing/run-graph';
-import { dequantizeMatrix, quantizeMatrix, type QuantBits } from './quantize';
+import { dequantizeColumns, dequantizeMatrix, quantizeColumns, quantizeMatrix, type QuantBits } from './quantize';
 
 afterAll(disposeGraphSessions);
 
@@ -136,5 +137,58 @@ describe('MatMulNBits (com.microsoft, CPU kernel)', () => {
         accuracyLevel: 0,
       }),
     ).toThrow(/scales must be \[128\]/);
+  });
+});
+
+describe('quantizeColumns and DynamicQuantizeMatMul (com.microsoft, CPU kernel)', () => {
+  it('stores W^T [K, N] as int8 with scale max|w| / 127 per output feature, error at most half a step', () => {
+    const [N, K] = [3, 40];
+    const w = seeded(N * K, 11, 0.4);
+    w[K + 7] = 0; // a row's values ...
+    const q = quantizeColumns(w, N, K);
+    expect(q.codes).toHaveLength(K * N);
+    const rowMax = (n: number): number => Math.max(...Array.from(w.subarray(n * K, (n + 1) * K), Math.abs));
+    for (let n = 0; n < N; n++) expect(q.scales[n]).toBeCloseTo(rowMax(n) / 127, 7);
+    expect(Math.max(...Array.from(q.codes, Math.abs))).toBe(127);
+    const back = dequantizeColumns(q);
+    w.forEach((v, i) =>
+      expect(Math.abs(v - (back[i] as number))).toBeLessThanOrEqual((q.scales[Math.floor(i / K)] as number) / 2 + 1e-7),
+    );
+    // ... sit in column n of the transposed codes: w[1, 7] = 0 -> codes[7, 1].
+    expect(q.codes[7 * N + 1]).toBe(0);
+    expect(dequantizeColumns(quantizeColumns(new Float32Array(K), 1, K)).every((v) => v === 0)).toBe(true);
+  });
+
+  it('equals the dequantize-then-f32 product within the rounding of A to uint8 per tensor', async () => {
+    // A is quantized per call as ONNX DynamicQuantizeLinear does: scale s = (max(0, max A) - min(0, min A)) / 255,
+    // each value rounded to the nearest step (at most s / 2 off; a value at either end of the range may saturate,
+    // at most s off). So |Y - A W^T|[n] <= s / 2 * (sum_k |w[n, k]| + 2 max_k |w[n, k]|), plus float rounding.
+    const [N, K] = [40, 96];
+    const q = quantizeColumns(seeded(N * K, 5, 0.2), N, K);
+    const w = dequantizeColumns(q);
+    const a = tensor('float32', [2, 3, K], seeded(2 * 3 * K, 6, 2));
+    const g = new GraphBuilder('dqmm');
+    const x = g.input('a', 'float32', a.dims);
+    g.output(
+      'int8',
+      g.op.DynamicQuantizeMatMul(
+        x,
+        g.initializer('b', tensor('int8', [K, N], q.codes)),
+        g.initializer('s', tensor('float32', [N], q.scales)),
+      ),
+    );
+    g.output('reference', g.op.FusedMatMul(x, g.initializer('w', tensor('float32', [N, K], w))));
+    const out = await runGraph(g, { a });
+    const [y, r] = [out.int8?.data as Float32Array, out.reference?.data as Float32Array];
+    expect(y).toHaveLength(2 * 3 * N);
+    const s = (Math.max(0, ...a.data) - Math.min(0, ...a.data)) / 255;
+    for (let row = 0; row < 6; row++)
+      for (let n = 0; n < N; n++) {
+        const abs = Array.from(w.subarray(n * K, (n + 1) * K), Math.abs);
+        const bound = (s / 2) * (abs.reduce((t, v) => t + v, 0) + 2 * Math.max(...abs)) + 1e-5;
+        const diff = Math.abs((y[row * N + n] as number) - (r[row * N + n] as number));
+        expect(diff).toBeLessThanOrEqual(bound);
+      }
+    expect(maxAbsDiff(y, r)).toBeGreaterThan(0); // activations really are quantized
   });
 });

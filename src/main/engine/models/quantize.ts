@@ -1,7 +1,7 @@
-// Block-wise symmetric quantization of nn.Linear weights [N, K] into com.microsoft.MatMulNBits' layout, and its exact
-// inverse for reference graphs. The scheme is llama.cpp's q8_0 / q4_0 (per block of 32 values one float scale; 8-bit:
-// scale = max|w| / 127; 4-bit: scale = the largest-magnitude value / -8, so it maps exactly to code 0), stored with
-// the implied zero point 2^(bits-1) that MatMulNBits assumes when no zero_points input is given.
+// Quantization of nn.Linear weights [N, K]: block-wise symmetric into com.microsoft.MatMulNBits' layout (llama.cpp's
+// q8_0 / q4_0: per block of 32 values one float scale; 8-bit: max|w| / 127; 4-bit: the largest-magnitude value / -8,
+// so it maps exactly to code 0; the implied zero point 2^(bits-1)), per-column int8 for DynamicQuantizeMatMul (the
+// int8 prefill path), and the exact inverses for reference graphs.
 import { BugError } from '../../../shared/errors';
 
 export type QuantBits = 4 | 8;
@@ -83,5 +83,44 @@ export function dequantizeMatrix(q: QuantizedMatrix): Float32Array {
       out[n * K + k] = Math.fround((code - zero) * (q.scales[n * blocks + b] as number));
     }
   }
+  return out;
+}
+
+/**
+ * W^T [K, N] as symmetric int8 with one scale per column (per output feature, max|w| / 127): the B of
+ * com.microsoft.DynamicQuantizeMatMul, whose spec allows one b_scale per column of B, not per block.
+ */
+export interface ColumnInt8Matrix {
+  N: number;
+  K: number;
+  /** [K, N] int8 codes (row-major: k-th input feature, n-th output). */
+  codes: Int8Array;
+  /** [N] float32: w[n, k] = codes[k, n] * scales[n]. */
+  scales: Float32Array;
+}
+
+/** Quantizes rows [N, K] (row-major float32) per row into the transposed int8 layout [K, N]. */
+export function quantizeColumns(w: Float32Array, N: number, K: number): ColumnInt8Matrix {
+  if (w.length !== N * K) throw new BugError(`quantizeColumns: ${w.length} values is not [${N}, ${K}]`);
+  const codes = new Int8Array(K * N);
+  const scales = new Float32Array(N);
+  for (let n = 0; n < N; n++) {
+    let max = 0;
+    for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(w[n * K + k] as number));
+    const scale = Math.fround(max / 127);
+    const inverse = scale === 0 ? 0 : 1 / scale;
+    scales[n] = scale;
+    for (let k = 0; k < K; k++)
+      codes[k * N + n] = Math.max(-127, Math.min(127, Math.round((w[n * K + k] as number) * inverse)));
+  }
+  return { N, K, codes, scales };
+}
+
+/** The float32 weights [N, K] a column-int8 matrix stands for. */
+export function dequantizeColumns(q: ColumnInt8Matrix): Float32Array {
+  const { N, K } = q;
+  const out = new Float32Array(N * K);
+  for (let n = 0; n < N; n++)
+    for (let k = 0; k < K; k++) out[n * K + k] = Math.fround((q.codes[k * N + n] as number) * (q.scales[n] as number));
   return out;
 }

@@ -1,23 +1,19 @@
 // The weight cache end to end: a quantized checkpoint's logits (MatMulNBits at accuracy level 0) against the same
 // model with its linears dequantized to f32 and run as stored (equal up to float rounding), with a LoRA adapter and a
 // soft prompt (adapters stay f32) too; int8 compute close to it; reuse, change detection and progress.
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCache } from '../runtime';
 import { tensor } from '../graph';
-import { parseDecoderConfig } from './config';
-import { loraFeatures, loraModules, type LoraAdapter } from './lora';
-import { ModelRunner, type RunnerModel } from './model-runner';
-import { dequantizeMatrix } from './quantize';
-import { readTensorIndex } from './safetensors';
-import { readTensorF32 } from './tensor-data';
+import { loraModules } from './lora';
+import { ModelRunner } from './model-runner';
 import { CONFIG_ZOO } from './testing/config-zoo';
 import { maxAbsDiff } from './testing/compare';
-import { writeCheckpoint, writeRandomCheckpoint } from './testing/random-checkpoint';
-import { openWeightCache, weightCacheFolder, WEIGHTS_FILE, type CacheSource } from './weight-cache';
-import { expectedWeights, mapDecoderWeights } from './weights';
+import { dequantizedReference, randomAdapter, source } from './testing/quantized-reference';
+import { writeRandomCheckpoint } from './testing/random-checkpoint';
+import { openWeightCache, weightCacheFolder, WEIGHTS_FILE } from './weight-cache';
 
 const sessions = new SessionCache({ threads: 1 });
 let root: string;
@@ -29,76 +25,6 @@ afterAll(async () => {
   await sessions.dispose();
   await rm(root, { recursive: true, force: true });
 });
-
-async function source(folder: string, configJson: object, hash: string): Promise<CacheSource & RunnerModel> {
-  const config = parseDecoderConfig(configJson);
-  const tensors = await readTensorIndex(folder);
-  return { contentHash: hash, config, weights: mapDecoderWeights(config, tensors.tensors), tensors, folder };
-}
-
-type Cached = Awaited<ReturnType<typeof openWeightCache>>;
-
-/** The f32 weights [N, K] a quantized linear's codes and scales stand for, read back from the cache file. */
-function dequantizedFromCache(
-  bytes: Uint8Array,
-  q: ReturnType<Cached['quantized']['linears']['get']> & object,
-): Float32Array {
-  const data = bytes.slice(q.codes.offset, q.codes.offset + q.codes.length);
-  const scales = new Float32Array(bytes.slice(q.scales.offset, q.scales.offset + q.scales.length).buffer);
-  return dequantizeMatrix({ N: q.N, K: q.K, bits: q.bits, blockSize: q.blockSize, data, scales });
-}
-
-/**
- * The same checkpoint with every quantized linear replaced by its dequantized f32 values, run as stored. A tied head is
- * quantized apart from the embedding table (which the Gather reads unquantized), so the reference unties it.
- */
-async function dequantizedReference(
-  model: CacheSource & RunnerModel,
-  quantized: Cached,
-  configJson: object,
-  folder: string,
-): Promise<RunnerModel> {
-  const bytes = new Uint8Array(await readFile(join(quantized.folder, WEIGHTS_FILE)));
-  const original = (await readTensorIndex(model.folder)).tensors;
-  const head = quantized.quantized.linears.get('lm_head.weight');
-  const untied = { ...configJson, tie_word_embeddings: false };
-  const tensors = [];
-  for (const { name, shape } of expectedWeights(parseDecoderConfig(untied))) {
-    const q = quantized.quantized.linears.get(name);
-    const info = original.get(name);
-    const values = q
-      ? dequantizedFromCache(bytes, q)
-      : info
-        ? await readTensorF32(info)
-        : head && dequantizedFromCache(bytes, head);
-    if (!values) throw new Error(`no values for ${name}`);
-    tensors.push({ name, shape, values });
-  }
-  await writeCheckpoint(folder, untied, tensors);
-  return source(folder, untied, `${model.contentHash}-reference`);
-}
-
-function randomAdapter(model: RunnerModel, rank: number): LoraAdapter {
-  let s = 99;
-  const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.2;
-  return {
-    scaling: 2,
-    layers: Array.from({ length: model.config.num_hidden_layers }, () =>
-      Object.fromEntries(
-        loraModules(model.config).map((m) => {
-          const f = loraFeatures(model.config, m);
-          return [
-            m,
-            {
-              A: tensor('float32', [rank, f.in], Float32Array.from({ length: rank * f.in }, next)),
-              B: tensor('float32', [f.out, rank], Float32Array.from({ length: f.out * rank }, next)),
-            },
-          ];
-        }),
-      ),
-    ),
-  };
-}
 
 const inputIds = { data: BigInt64Array.from([5, 17, 42, 7, 99, 3, 250, 11], BigInt), dims: [1, 8] as [number, number] };
 
@@ -118,7 +44,11 @@ describe('openWeightCache', () => {
       const folder = await mkdtemp(join(root, 'model-'));
       await writeRandomCheckpoint(folder, configJson, 'F32', 3);
       const model = await source(folder, configJson, `${name}-${bits}-hash`);
-      const quantized = await openWeightCache(model, bits, join(root, 'cache'), { accuracyLevel: 0 });
+      // MatMulNBits throughout (the int8 prefill path has its own tests, int8-prefill.test.ts).
+      const quantized = await openWeightCache(model, bits, join(root, 'cache'), {
+        accuracyLevel: 0,
+        int8Prefill: false,
+      });
       expect(quantized.quantized.linears.size).toBe(
         loraModules(model.config).length * model.config.num_hidden_layers + 1,
       );
@@ -156,11 +86,14 @@ describe('openWeightCache', () => {
     const model = await source(folder, configJson, 'reuse-hash');
     const cacheRoot = join(root, 'reuse');
     const progress: number[] = [];
-    const fast = await openWeightCache(model, 'q8', cacheRoot, { onProgress: (p) => progress.push(p.done / p.total) });
+    const fast = await openWeightCache(model, 'q8', cacheRoot, {
+      onProgress: (p) => progress.push(p.done / p.total),
+      int8Prefill: false,
+    });
     expect(progress.at(-1)).toBe(1);
     expect(progress.length).toBeGreaterThan(5);
     expect(fast.quantized.accuracyLevel).toBe(4);
-    const exact = await openWeightCache(model, 'q8', cacheRoot, { accuracyLevel: 0 });
+    const exact = await openWeightCache(model, 'q8', cacheRoot, { accuracyLevel: 0, int8Prefill: false });
     const [a, b] = await Promise.all([
       ModelRunner.open(fast, sessions),
       ModelRunner.open({ ...exact, contentHash: 'reuse-hash-exact' }, sessions),

@@ -1,5 +1,6 @@
 // Reduced-precision copies of a checkpoint's weights, made once and kept on disk: <root>/<content hash>/<format>/
-// holds weights.bin (quantized linears' codes and scales, every other tensor copied as stored) and manifest.json
+// holds weights.bin (quantized linears' codes and scales, their per-column int8 copy for prefill graphs, every other
+// tensor copied as stored) and manifest.json
 // (written last, so a half-written cache is never used). The manifest records the sha256 of the source weight bytes;
 // a cache is reused while the source files keep their sizes and times, or, when those moved, their bytes hash the same.
 import { createHash } from 'node:crypto';
@@ -11,13 +12,13 @@ import type { QuantizedWeightFormat } from '../../../shared/weight-format';
 import type { Checkpoint } from './checkpoint';
 import type { QuantizedLinearRef, QuantizedLinears } from './graph-weights';
 import type { RunnerModel } from './model-runner';
-import { QUANT_BLOCK_SIZE, quantizeMatrix, type QuantBits } from './quantize';
+import { dequantizeMatrix, QUANT_BLOCK_SIZE, quantizeColumns, quantizeMatrix, type QuantBits } from './quantize';
 import type { TensorInfo } from './safetensors';
 import { readTensorF32 } from './tensor-data';
 import { decoderTensors, layerLinears, type DecoderWeights } from './weights';
 
 /** Bumped when the file layout or the quantization scheme changes: older caches are rebuilt. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 export const WEIGHTS_FILE = 'weights.bin';
 const MANIFEST_FILE = 'manifest.json';
 
@@ -28,6 +29,12 @@ const BITS: Record<QuantizedWeightFormat, QuantBits> = { q8: 8, q4: 4 };
  * products (decision 0014 has the measurements that chose it).
  */
 export const ACCURACY_LEVEL: Record<QuantizedWeightFormat, 0 | 4> = { q8: 4, q4: 4 };
+
+/**
+ * Formats whose prefill graphs read an int8 copy of each linear (DynamicQuantizeMatMul: MLAS's int8 GEMM runs prompt
+ * sizes at about twice the f32 kernel, where MatMulNBits runs at 0.7-1.3x); decode keeps MatMulNBits on the blocks.
+ */
+export const INT8_PREFILL: Record<QuantizedWeightFormat, boolean> = { q8: true, q4: true };
 
 const Range = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() });
 const Manifest = z.object({
@@ -48,6 +55,8 @@ const Manifest = z.object({
       blockSize: z.number().int(),
       codes: Range,
       scales: Range,
+      /** The dequantized blocks re-rounded per column: [K, N] int8 codes and [N] float32 scales. */
+      int8: z.object({ codes: Range, scales: Range }).optional(),
     }),
   ),
 });
@@ -77,7 +86,12 @@ export async function openWeightCache(
   checkpoint: CacheSource,
   format: QuantizedWeightFormat,
   root: string,
-  options: { onProgress?: (p: WeightCacheProgress) => void; accuracyLevel?: 0 | 4 } = {},
+  options: {
+    onProgress?: (p: WeightCacheProgress) => void;
+    accuracyLevel?: 0 | 4;
+    /** Whether prefill graphs read the int8 copies (default INT8_PREFILL[format]; false: MatMulNBits throughout). */
+    int8Prefill?: boolean;
+  } = {},
 ): Promise<RunnerModel & { quantized: QuantizedLinears }> {
   const folder = weightCacheFolder(root, checkpoint.contentHash, format);
   let manifest = await readManifest(folder);
@@ -90,7 +104,8 @@ export async function openWeightCache(
     manifest = null;
   if (!manifest || manifest.contentHash !== checkpoint.contentHash || manifest.format !== format)
     manifest = await buildCache(checkpoint, format, folder, options.onProgress);
-  return cachedModel(checkpoint, manifest, folder, format, options.accuracyLevel ?? ACCURACY_LEVEL[format]);
+  const accuracyLevel = options.accuracyLevel ?? ACCURACY_LEVEL[format];
+  return cachedModel(checkpoint, manifest, folder, format, accuracyLevel, options.int8Prefill ?? INT8_PREFILL[format]);
 }
 
 async function readManifest(folder: string): Promise<Manifest | null> {
@@ -181,8 +196,14 @@ async function buildCache(
     const [N, K] = info.shape as [number, number];
     const q = quantizeMatrix(values, N, K, bits, QUANT_BLOCK_SIZE);
     const codes = await append(q.data);
-    const scales = await append(new Uint8Array(q.scales.buffer, q.scales.byteOffset, q.scales.byteLength));
+    const scales = await append(bytesOf(q.scales));
     manifest.quantized[key] = { N, K, bits, blockSize: q.blockSize, codes, scales };
+    if (INT8_PREFILL[format]) {
+      // From the blocks, not the source: prefill and decode read the same weights, up to the int8 re-rounding.
+      const c = quantizeColumns(dequantizeMatrix(q), N, K);
+      const int8 = { codes: await append(bytesOf(c.codes)), scales: await append(bytesOf(c.scales)) };
+      manifest.quantized[key] = { ...manifest.quantized[key], int8 };
+    }
   };
   try {
     let done = 0;
@@ -207,6 +228,10 @@ async function buildCache(
   await rename(partial, join(folder, WEIGHTS_FILE));
   await writeFile(join(folder, MANIFEST_FILE), JSON.stringify(manifest));
   return manifest;
+}
+
+function bytesOf(a: Float32Array | Int8Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 async function readSourceBytes(info: TensorInfo): Promise<Uint8Array> {
@@ -244,6 +269,7 @@ function cachedModel(
   folder: string,
   format: QuantizedWeightFormat,
   accuracyLevel: 0 | 4,
+  int8Prefill: boolean,
 ): RunnerModel & { quantized: QuantizedLinears } {
   const moved = (t: TensorInfo): TensorInfo => {
     const range = manifest.copied[t.name];
@@ -284,6 +310,14 @@ function cachedModel(
         blockSize: q.blockSize,
         codes: { file: WEIGHTS_FILE, ...q.codes },
         scales: { file: WEIGHTS_FILE, ...q.scales },
+        ...(q.int8 && int8Prefill
+          ? {
+              int8: {
+                codes: { file: WEIGHTS_FILE, ...q.int8.codes },
+                scales: { file: WEIGHTS_FILE, ...q.int8.scales },
+              },
+            }
+          : {}),
       },
     ]),
   );
