@@ -2,9 +2,9 @@
 // rounds, each round starting one setup further on (the machine's drift falls on all alike). Figures: median tok/s
 // (all rounds shown), CPU ms per token, and the median of each setup's per-round ratio to the first.
 //   node bench/run.mjs bench/decode-ab.ts --setups=decomposed,gqa --reps=10 [--batch=1 --prompt=1 --context=1000]
-//     [--model=DIR --plain-malloc]   (a setup is attention[:optimization][@weights], e.g. decomposed:basic or
-//     decomposed@q4; weights: stored, q8, q4, or q8a0 / q4a0 for MatMulNBits at accuracy level 0 (fp32 activations);
-//     default model: the 135M shape)
+//     [--prefill=512 --model=DIR --plain-malloc]   (a setup is attention[:optimization][@weights], e.g.
+//     decomposed:basic or decomposed@q4; weights: stored, q8, q4 (int8 prefill), q8n / q4n (MatMulNBits prefill too),
+//     or q8a0 / q4a0 for MatMulNBits at accuracy level 0 (fp32 activations); default model: the 135M shape)
 import { join } from 'node:path';
 import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
 import {
@@ -16,7 +16,7 @@ import {
 } from '../src/main/engine/models';
 import { openWeightCache } from '../src/main/engine/models/weight-cache';
 import { attentionNamed } from './lib/attention-variants';
-import { decodeRate } from './lib/engine-runs';
+import { decodeRate, prefillRate } from './lib/engine-runs';
 import { BenchSessions, type BenchSessionOptions } from './lib/sessions';
 import { loadLine, median } from './lib/stats';
 import { mallocLine, rerunInWorkerEnv } from './lib/worker-env';
@@ -29,6 +29,8 @@ interface Args {
   decode: number;
   /** 0 = no long-context figure. */
   context: number;
+  /** Prompt length of the prefill figure; 0 = none. */
+  prefill: number;
   model: string | null;
   /** Run in this process's environment, not the engine worker's (host/worker-env.ts). */
   plainMalloc: boolean;
@@ -42,6 +44,7 @@ function parseArgs(argv: string[]): Args {
     prompt: 1,
     decode: 32,
     context: 0,
+    prefill: 0,
     model: null,
     plainMalloc: false,
   };
@@ -51,34 +54,43 @@ function parseArgs(argv: string[]): Args {
     else if (key === 'model' && value) a.model = value;
     else if (key === 'plain-malloc') a.plainMalloc = true;
     else if (
-      (key === 'reps' || key === 'batch' || key === 'prompt' || key === 'decode' || key === 'context') &&
+      (key === 'reps' ||
+        key === 'batch' ||
+        key === 'prompt' ||
+        key === 'decode' ||
+        key === 'context' ||
+        key === 'prefill') &&
       Number.isInteger(Number(value))
     )
       a[key] = Number(value);
     else
       throw new Error(
-        `unknown argument ${arg} (known: --setups=decomposed,gqa[:basic] --reps=N --batch=N --prompt=N --decode=N --context=N --model=DIR --plain-malloc)`,
+        `unknown argument ${arg} (known: --setups=decomposed,gqa[:basic] --reps=N --batch=N --prompt=N --decode=N --context=N --prefill=N --model=DIR --plain-malloc)`,
       );
   }
   return a;
 }
 
-/** The checkpoint at a weight format: 'stored', or q8 / q4 (with 'a0': fp32 activations) from bench/.cache/weights. */
+/**
+ * The checkpoint at a weight format: 'stored', or q8 / q4 (with 'a0': fp32 activations; with 'n': no int8 prefill)
+ * from bench/.cache/weights.
+ */
 async function withWeights(checkpoint: Checkpoint, weights: string): Promise<RunnerModel> {
   if (weights === 'stored') return checkpoint;
-  const match = /^(q8|q4)(a0)?$/.exec(weights);
-  if (!match) throw new Error(`unknown weights ${weights} (stored, q8, q4, q8a0, q4a0)`);
+  const match = /^(q8|q4)(a0|n)?$/.exec(weights);
+  if (!match) throw new Error(`unknown weights ${weights} (stored, q8, q4, q8n, q4n, q8a0, q4a0)`);
   const format = match[1] as 'q8' | 'q4';
   let shown = -1;
   const model = await openWeightCache(checkpoint, format, join(process.cwd(), 'bench/.cache/weights'), {
-    ...(match[2] ? { accuracyLevel: 0 as const } : {}),
+    ...(match[2] === 'a0' ? { accuracyLevel: 0 as const, int8Prefill: false } : {}),
+    ...(match[2] === 'n' ? { int8Prefill: false } : {}),
     onProgress: (p) => {
       const percent = Math.floor((p.done / p.total) * 10) * 10;
       if (percent !== shown) console.log(`  quantizing to ${format}: ${(shown = percent)}%`);
     },
   });
-  // A distinct session key per accuracy level (the graph differs).
-  return match[2] ? { ...model, contentHash: `${model.contentHash}-a0` } : model;
+  // A distinct session key per variant (the graphs differ).
+  return match[2] ? { ...model, contentHash: `${model.contentHash}-${match[2]}` } : model;
 }
 
 function setup(spec: string): { attention: AttentionBuilder; options: BenchSessionOptions; weights: string } {
@@ -108,7 +120,16 @@ for (const spec of args.setups) {
     attention,
   });
   await decodeRate(runner, args.batch, args.prompt, 4); // warm-up
-  runs.push({ spec, sessions, runner, rates: [] as number[], cpu: [] as number[], ctx: [] as number[] });
+  if (args.prefill > 0) await prefillRate(runner, args.prefill);
+  runs.push({
+    spec,
+    sessions,
+    runner,
+    rates: [] as number[],
+    cpu: [] as number[],
+    ctx: [] as number[],
+    pre: [] as number[],
+  });
 }
 for (let round = 0; round < args.reps; round++) {
   for (let j = 0; j < runs.length; j++) {
@@ -118,15 +139,24 @@ for (let round = 0; round < args.reps; round++) {
     const c = process.cpuUsage(c0);
     r.cpu.push((c.user + c.system) / 1000 / (args.batch * args.decode));
     if (args.context > 0) r.ctx.push((await decodeRate(r.runner, 1, args.context, args.decode / 2)).tokPerS);
+    if (args.prefill > 0) r.pre.push(await prefillRate(r.runner, args.prefill));
   }
+  console.log(`  round ${round + 1} done; ${loadLine()}`);
 }
 const first = runs[0]?.rates ?? [];
+const firstPre = runs[0]?.pre ?? [];
 for (const r of runs) {
   const paired = median(r.rates.map((x, i) => x / (first[i] as number)));
   const ctx = r.ctx.length ? `  ctx ${args.context}: ${median(r.ctx).toFixed(1)} tok/s` : '';
   console.log(
     `${r.spec.padEnd(18)} ${median(r.rates).toFixed(1).padStart(8)} tok/s  /first ${paired.toFixed(3)}  cpu ${median(r.cpu).toFixed(2)} ms/token  [${r.rates.map((x) => x.toFixed(1)).join(' ')}]${ctx}`,
   );
+  if (r.pre.length) {
+    const ratios = r.pre.map((x, i) => x / (firstPre[i] as number));
+    console.log(
+      `${''.padEnd(18)} prefill ${args.prefill}: ${median(r.pre).toFixed(1)} tok/s  /first ${median(ratios).toFixed(3)} [${ratios.map((x) => x.toFixed(2)).join(' ')}]`,
+    );
+  }
   await r.sessions.dispose();
 }
 console.log(`end: ${loadLine()}`);

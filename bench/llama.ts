@@ -2,7 +2,8 @@
 // format, in alternating rounds (each round runs both engines, starting with the other one than the round before), so
 // drift in a shared machine's speed falls on both. Prints each figure's median and the median of per-round ratios.
 //   npm run bench:setup && node bench/run.mjs bench/llama.ts [--formats=q8,q4,f32,f16 --rounds=5 --decode=32
-//     --context=1000 --batch=8 --prefill=512 --threads=2 --model=DIR --plain-malloc --spin=on|off|both --busy=0|1|both]
+//     --context=1000 --batch=8 --prefill=512 --threads=2 --model=DIR --shape=smollm2-135m|qwen2.5-0.5b --plain-malloc
+//     --spin=on|off|both --busy=0|1|both]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCheckpoint, ModelRunner, type RunnerModel } from '../src/main/engine/models';
 import { openWeightCache } from '../src/main/engine/models/weight-cache';
-import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
+import { BENCH_SHAPES, ensureBenchCheckpoint, type BenchShape } from '../tools/bench/write-checkpoint';
 import { writeGguf, type GgufType } from '../tools/bench/gguf';
 import { decodeRate, prefillRate, promptIds } from './lib/engine-runs';
 import { BenchSessions } from './lib/sessions';
@@ -35,6 +36,8 @@ interface Args {
   prefill: number;
   threads: number;
   model: string | null;
+  /** The random checkpoint's shape when no --model is given. */
+  shape: BenchShape;
   plainMalloc: boolean;
   /** Dovetail's sessions spinning (engine.spinThreads on, the bench's default as in its recorded figures), not spinning (the app's default), or both side by side. */
   spin: 'on' | 'off' | 'both';
@@ -52,6 +55,7 @@ function parseArgs(argv: string[]): Args {
     prefill: 512,
     threads: 2,
     model: null,
+    shape: 'smollm2-135m',
     plainMalloc: false,
     spin: 'on',
     busy: '0',
@@ -63,6 +67,7 @@ function parseArgs(argv: string[]): Args {
         .split(',')
         .map((f) => (f in FORMATS ? (f as Format) : fail(`unknown format ${f} (f32, f16, q8, q4)`)));
     else if (key === 'model' && value) a.model = value;
+    else if (key === 'shape' && value && value in BENCH_SHAPES) a.shape = value as BenchShape;
     else if (key === 'plain-malloc') a.plainMalloc = true;
     else if (key === 'spin' && (value === 'on' || value === 'off' || value === 'both')) a.spin = value;
     else if (key === 'busy' && (value === '0' || value === '1' || value === 'both')) a.busy = value;
@@ -78,7 +83,7 @@ function parseArgs(argv: string[]): Args {
       a[key] = Number(value);
     else
       fail(
-        `unknown argument ${arg} (known: --formats=f32,f16,q8,q4 --rounds=N --decode=N --context=N --batch=N --prefill=N --threads=N --model=DIR --plain-malloc --spin=on|off|both --busy=0|1|both)`,
+        `unknown argument ${arg} (known: --formats=f32,f16,q8,q4 --rounds=N --decode=N --context=N --batch=N --prefill=N --threads=N --model=DIR --shape=${Object.keys(BENCH_SHAPES).join('|')} --plain-malloc --spin=on|off|both --busy=0|1|both)`,
       );
   }
   return a;
@@ -228,7 +233,13 @@ const rerun = args.plainMalloc ? null : rerunInWorkerEnv('bench/llama.ts', proce
 if (rerun !== null) process.exit(rerun);
 const { getLlama } = await loadLlamaCpp();
 const folder =
-  args.model ?? ensureBenchCheckpoint(join(process.cwd(), 'bench/.cache/smollm2-135m-f32'), process.cwd(), console.log);
+  args.model ??
+  ensureBenchCheckpoint(
+    join(process.cwd(), args.shape === 'smollm2-135m' ? 'bench/.cache/smollm2-135m-f32' : `bench/.cache/${args.shape}`),
+    process.cwd(),
+    console.log,
+    args.shape,
+  );
 const checkpoint = await loadCheckpoint(folder);
 const cache = join(process.cwd(), 'bench/.cache');
 mkdirSync(join(cache, 'gguf'), { recursive: true });

@@ -1,10 +1,12 @@
-// The GGUF writer against the format: f16 rounding, q8_0 / q4_0 block layout as ggml decodes it, and a written file
-// read back (header, metadata with the BPE vocabulary padded to the embedding rows, tensor table, data size).
+// The GGUF writer against the format: f16 rounding, q8_0 / q4_0 block layout as ggml decodes it, and written files
+// read back (header, metadata with the BPE vocabulary padded to the embedding rows, tensor table, data size; Qwen2's
+// q/k/v biases as f32 vectors and its q/k rows unpermuted).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_ROOT } from '../../src/main/engine/models/testing/reference-fixtures';
+import { loadCheckpoint, readTensorF32, type TensorInfo } from '../../src/main/engine/models';
 import { f16Bits, quantizeQ4_0, quantizeQ8_0, writeGguf } from './gguf';
 
 let dir: string;
@@ -122,5 +124,34 @@ describe('writeGguf', () => {
     const n = last.ne.reduce((a, b) => a * b, 1);
     const size = last.type === 0 ? n * 4 : (n / 32) * 34;
     expect(bytes.length).toBe(g.dataStart + last.offset + Math.ceil(size / 32) * 32);
+  });
+
+  it('writes a Qwen2 checkpoint as the qwen2 arch: q/k/v biases as f32 vectors, q/k rows as stored', async () => {
+    const folder = join(REFERENCE_ROOT, 'qwen2');
+    const path = join(dir, 'qwen2-f32.gguf');
+    await writeGguf(folder, 'f32', path);
+    const bytes = await readFile(path);
+    const g = readGguf(bytes);
+    expect(g.meta.get('general.architecture')).toBe('qwen2');
+    const config = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as {
+      num_hidden_layers: number;
+      hidden_size: number;
+      num_attention_heads: number;
+    };
+    expect(g.meta.get('qwen2.block_count')).toBe(config.num_hidden_layers);
+    expect(g.meta.get('qwen2.attention.head_count')).toBe(config.num_attention_heads);
+    expect([...g.meta.keys()].some((k) => k.startsWith('llama.'))).toBe(false);
+    const q = g.table.find((t) => t.name === 'blk.1.attn_q.bias');
+    expect(q).toMatchObject({ ne: [config.hidden_size], type: 0 });
+    for (const x of ['k', 'v']) expect(g.table.find((t) => t.name === `blk.0.attn_${x}.bias`)?.type).toBe(0);
+    expect(g.table.some((t) => t.name.endsWith('attn_output.bias'))).toBe(false);
+    // 12 tensors a layer (9 weights and norms, 3 biases), the embedding and the final norm (tied head).
+    expect(g.table).toHaveLength(2 + 12 * config.num_hidden_layers);
+    // Rows as stored: the q projection's first row is the checkpoint's first row.
+    const checkpoint = await loadCheckpoint(folder);
+    const stored = await readTensorF32(checkpoint.weights.layers[0]?.self_attn.q_proj?.weight as TensorInfo);
+    const at = g.dataStart + (g.table.find((t) => t.name === 'blk.0.attn_q.weight')?.offset as number);
+    const first = Array.from({ length: config.hidden_size }, (_, i) => bytes.readFloatLE(at + 4 * i));
+    expect(first).toEqual(Array.from(stored.subarray(0, config.hidden_size)));
   });
 });

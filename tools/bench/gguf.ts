@@ -1,7 +1,8 @@
-// Writes a Llama-family checkpoint folder as a GGUF file (v3) for llama.cpp, the benchmarks' same-run reference:
-// f32, f16, q8_0 or q4_0 weights (norms stay f32, as llama.cpp's converter keeps them), the model's byte-level BPE
-// vocabulary as tokenizer.ggml.model "gpt2" (tokens, types, merges) padded to the embedding rows, and q/k rows
-// permuted from Hugging Face's rotate_half RoPE layout to llama.cpp's (convert_hf_to_gguf's permute).
+// Writes a Llama or Qwen2 checkpoint folder as a GGUF file (v3) for llama.cpp, the benchmarks' same-run reference:
+// f32, f16, q8_0 or q4_0 weights (norms and Qwen2's q/k/v biases stay f32, as llama.cpp's converter keeps them), the
+// model's byte-level BPE vocabulary as tokenizer.ggml.model "gpt2" (tokens, types, merges) padded to the embedding
+// rows; Llama's q/k rows permuted from Hugging Face's rotate_half RoPE layout to llama.cpp's (convert_hf_to_gguf's
+// permute; llama.cpp runs Qwen2 with the rotate_half layout, so its rows stay as they are).
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, readTensorF32, type Checkpoint, type TensorInfo } from '../../src/main/engine/models';
@@ -194,8 +195,9 @@ interface Entry {
   permuteHeads?: number;
 }
 
-function entries(c: Checkpoint, type: GgufType): Entry[] {
+function entries(c: Checkpoint, type: GgufType, arch: GgufArch): Entry[] {
   const { config, weights } = c;
+  const permute = arch === 'llama';
   const matrix = (name: string, info: TensorInfo, permuteHeads?: number): Entry => ({
     name,
     ne: [info.shape[1] as number, info.shape[0] as number],
@@ -218,9 +220,13 @@ function entries(c: Checkpoint, type: GgufType): Entry[] {
       throw new Error('the GGUF writer takes Llama-family checkpoints (separate projections) only');
     list.push(
       vector(`${p}.attn_norm.weight`, l.input_layernorm),
-      matrix(`${p}.attn_q.weight`, a.q_proj.weight, config.num_attention_heads),
-      matrix(`${p}.attn_k.weight`, a.k_proj.weight, config.num_key_value_heads),
+      matrix(`${p}.attn_q.weight`, a.q_proj.weight, permute ? config.num_attention_heads : undefined),
+      matrix(`${p}.attn_k.weight`, a.k_proj.weight, permute ? config.num_key_value_heads : undefined),
       matrix(`${p}.attn_v.weight`, a.v_proj.weight),
+      ...(['q', 'k', 'v'] as const).flatMap((x) => {
+        const bias = a[`${x}_proj`]?.bias;
+        return bias ? [vector(`${p}.attn_${x}.bias`, bias)] : [];
+      }),
       matrix(`${p}.attn_output.weight`, a.o_proj.weight),
       vector(`${p}.ffn_norm.weight`, l.post_attention_layernorm),
       matrix(`${p}.ffn_gate.weight`, m.gate_proj.weight),
@@ -238,8 +244,22 @@ function byteSize(e: Entry): number {
   return e.type === 'f32' ? n * 4 : e.type === 'f16' ? n * 2 : e.type === 'q8_0' ? (n / QK) * 34 : (n / QK) * 18;
 }
 
+/** llama.cpp's architecture names: Llama without biases, Qwen2 with its q/k/v biases. */
+type GgufArch = 'llama' | 'qwen2';
+
+function archOf(c: Checkpoint): GgufArch {
+  const { config } = c;
+  const b = config.attention_bias;
+  if (config.architecture === 'LlamaForCausalLM' && !config.mlp_bias && !Object.values(b).some(Boolean)) return 'llama';
+  if (config.architecture === 'Qwen2ForCausalLM' && !config.mlp_bias && !b.o_proj) return 'qwen2';
+  throw new Error(
+    'the GGUF writer handles bias-free LlamaForCausalLM and Qwen2ForCausalLM (q/k/v biases only) checkpoints',
+  );
+}
+
 /**
- * Writes `<checkpoint folder>` as a GGUF of `type` to `path` (bias-free Llama only: what llama.cpp's llama arch reads).
+ * Writes `<checkpoint folder>` as a GGUF of `type` to `path` (a bias-free Llama as llama.cpp's llama arch reads it,
+ * or a Qwen2 as its qwen2 arch does).
  */
 export async function writeGguf(
   folder: string,
@@ -249,29 +269,24 @@ export async function writeGguf(
 ): Promise<void> {
   const c = await loadCheckpoint(folder);
   const { config } = c;
-  if (
-    config.architecture !== 'LlamaForCausalLM' ||
-    config.mlp_bias ||
-    Object.values(config.attention_bias).some(Boolean)
-  )
-    throw new Error('the GGUF writer handles bias-free LlamaForCausalLM checkpoints');
+  const arch = archOf(c);
   const vocab = vocabulary(folder, config.vocab_size);
-  const list = entries(c, type);
+  const list = entries(c, type, arch);
   const meta: Meta[] = [
-    { key: 'general.architecture', type: 'string', value: 'llama' },
+    { key: 'general.architecture', type: 'string', value: arch },
     { key: 'general.name', type: 'string', value: 'dovetail-bench' },
     { key: 'general.alignment', type: 'u32', value: ALIGNMENT },
     { key: 'general.file_type', type: 'u32', value: FILE_TYPE[type] },
-    { key: 'llama.context_length', type: 'u32', value: config.max_position_embeddings },
-    { key: 'llama.embedding_length', type: 'u32', value: config.hidden_size },
-    { key: 'llama.block_count', type: 'u32', value: config.num_hidden_layers },
-    { key: 'llama.feed_forward_length', type: 'u32', value: config.intermediate_size },
-    { key: 'llama.attention.head_count', type: 'u32', value: config.num_attention_heads },
-    { key: 'llama.attention.head_count_kv', type: 'u32', value: config.num_key_value_heads },
-    { key: 'llama.rope.dimension_count', type: 'u32', value: config.head_dim },
-    { key: 'llama.rope.freq_base', type: 'f32', value: config.rope_theta },
-    { key: 'llama.attention.layer_norm_rms_epsilon', type: 'f32', value: config.rms_norm_eps },
-    { key: 'llama.vocab_size', type: 'u32', value: config.vocab_size },
+    { key: `${arch}.context_length`, type: 'u32', value: config.max_position_embeddings },
+    { key: `${arch}.embedding_length`, type: 'u32', value: config.hidden_size },
+    { key: `${arch}.block_count`, type: 'u32', value: config.num_hidden_layers },
+    { key: `${arch}.feed_forward_length`, type: 'u32', value: config.intermediate_size },
+    { key: `${arch}.attention.head_count`, type: 'u32', value: config.num_attention_heads },
+    { key: `${arch}.attention.head_count_kv`, type: 'u32', value: config.num_key_value_heads },
+    { key: `${arch}.rope.dimension_count`, type: 'u32', value: config.head_dim },
+    { key: `${arch}.rope.freq_base`, type: 'f32', value: config.rope_theta },
+    { key: `${arch}.attention.layer_norm_rms_epsilon`, type: 'f32', value: config.rms_norm_eps },
+    { key: `${arch}.vocab_size`, type: 'u32', value: config.vocab_size },
     { key: 'tokenizer.ggml.model', type: 'string', value: 'gpt2' },
     { key: 'tokenizer.ggml.pre', type: 'string', value: 'default' },
     { key: 'tokenizer.ggml.tokens', type: 'strings', value: vocab.tokens },

@@ -42,19 +42,19 @@ describe.each(['llama', 'qwen2', 'mistral'])('int8 prefill: %s', (name) => {
       const configJson = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as object;
       const model = await source(folder, configJson, `${name}-${format}-int8`);
       const quantized = await openWeightCache(model, format, join(root, 'cache'));
-      const [int8Reference, blockReference] = await Promise.all(
-        (['int8', 'blocks'] as const).map(async (from) =>
-          dequantizedReference(model, quantized, configJson, await mkdtemp(join(root, `ref-${from}-`)), from),
-        ),
-      );
+      const referenceOf = async (from: 'int8' | 'blocks'): Promise<ModelRunner> =>
+        ModelRunner.open(
+          await dequantizedReference(model, quantized, configJson, await mkdtemp(join(root, `ref-${from}-`)), from),
+          sessions,
+          undefined,
+          { baseSession: true },
+        );
       const runner = await ModelRunner.open(quantized, sessions, undefined, { baseSession: true });
       expect(runner.int8Prefill).toBe(true);
       // The shipped decode kernel alone (MatMulNBits, activations rounded to int8 per block of 32): the yardstick.
       const nbits = await openWeightCache(model, format, join(root, 'cache'), { int8Prefill: false });
       const decodeKernel = await ModelRunner.open({ ...nbits, contentHash: `${name}-${format}-nbits` }, sessions);
-      const [int8Ref, blockRef] = await Promise.all(
-        [int8Reference, blockReference].map((m) => ModelRunner.open(m, sessions, undefined, { baseSession: true })),
-      );
+      const [int8Ref, blockRef] = [await referenceOf('int8'), await referenceOf('blocks')];
       const reference = await readReference(folder);
       const adapter = await readLoraAdapter(folder, checkpoint.config, reference.lora_scaling);
       const softPrompt = await readSoftPrompt(folder);
