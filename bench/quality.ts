@@ -1,18 +1,21 @@
 // bench/quality: what 8-bit and 4-bit weights cost in quality. Perplexity of the demo model on text it never saw
 // (support-triage test messages) and on WordNet definitions (supersense test rows), per format, with a paired 95%
-// bootstrap CI of the per-document change in nats/token against the stored weights; and the logits drift of the
-// reference fixtures (transformers' own logits) at each format.
+// bootstrap CI of the per-document change in nats/token against the stored weights (q8n / q4n: without the int8
+// prefill); and the logits drift of the reference fixtures (transformers' own logits) at each format.
 //   node bench/run.mjs bench/quality.ts [--docs=400 --threads=2]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pairedBootstrapDiffCI } from '../src/main/eval/stats/bootstrap';
 import { loadCheckpoint, ModelRunner, type Checkpoint, type RunnerModel } from '../src/main/engine/models';
 import { readReference, REFERENCE_ROOT } from '../src/main/engine/models/testing/reference-fixtures';
+import { documentNll as nll } from '../src/main/engine/models/perplexity';
 import { openWeightCache } from '../src/main/engine/models/weight-cache';
 import { SessionCache } from '../src/main/engine/runtime';
 import type { WeightFormat } from '../src/shared/weight-format';
 
-const FORMATS: WeightFormat[] = ['stored', 'q8', 'q4'];
+/** q8n / q4n: MatMulNBits for prompts too (no int8 prefill), for the int8 prefill's own cost in the same run. */
+const FORMATS = ['stored', 'q8', 'q8n', 'q4', 'q4n'] as const;
+type Setup = (typeof FORMATS)[number];
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<
   string,
   string
@@ -22,28 +25,12 @@ const threads = Number(args.threads ?? 2);
 const cacheRoot = join(process.cwd(), 'bench/.cache/weights');
 const sessions = new SessionCache({ threads });
 
-async function at(checkpoint: Checkpoint, format: WeightFormat): Promise<RunnerModel> {
-  return format === 'stored' ? checkpoint : openWeightCache(checkpoint, format, cacheRoot);
-}
-
-/** Per document: summed negative log-likelihood (nats) of every token after the first, and that token count. */
-async function nll(runner: ModelRunner, docs: number[][]): Promise<{ sum: number; count: number }[]> {
-  const out = [];
-  for (const ids of docs) {
-    const logits = await runner.forward({ inputIds: { data: BigInt64Array.from(ids, BigInt), dims: [1, ids.length] } });
-    const V = logits.dims[2] as number;
-    let sum = 0;
-    for (let t = 0; t + 1 < ids.length; t++) {
-      const row = logits.data.subarray(t * V, (t + 1) * V);
-      let max = -Infinity;
-      for (const v of row) max = Math.max(max, v);
-      let z = 0;
-      for (const v of row) z += Math.exp(v - max);
-      sum -= (row[ids[t + 1] as number] as number) - max - Math.log(z);
-    }
-    out.push({ sum, count: ids.length - 1 });
-  }
-  return out;
+async function at(checkpoint: Checkpoint, setup: Setup): Promise<RunnerModel> {
+  if (setup === 'stored') return checkpoint;
+  const format = setup.slice(0, 2) as Exclude<WeightFormat, 'stored'>;
+  const int8Prefill = !setup.endsWith('n');
+  const model = await openWeightCache(checkpoint, format, cacheRoot, { int8Prefill });
+  return int8Prefill ? model : { ...model, contentHash: `${model.contentHash}-nbits` };
 }
 
 function jsonl(path: string): Record<string, string>[] {
@@ -68,7 +55,7 @@ for (const [name, all] of Object.entries(texts)) {
     .slice(0, docsLimit)
     .map((t) => demo.tokenizer.encode(t).slice(0, demo.contextLength))
     .filter((d) => d.length > 1);
-  const results = new Map<WeightFormat, { sum: number; count: number }[]>();
+  const results = new Map<Setup, { sum: number; count: number }[]>();
   for (const format of FORMATS)
     results.set(
       format,

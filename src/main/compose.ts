@@ -20,6 +20,7 @@ import { AuditRecorder, AuditService, appendEntry } from './services/audit';
 import { RobustnessService } from './services/robustness';
 import { datasetRenderer } from './services/adapters/dataset-source';
 import { DatasetsService, removeStaleSpools } from './services/datasets';
+import { testTexts } from './services/models/weight-quality';
 import { ImportsService } from './services/imports';
 import { ExperimentsService } from './services/experiments';
 import { loadExamples } from './services/experiments/examples';
@@ -145,6 +146,11 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     engine,
     events: sink('models'),
     clock: () => new Date(),
+    qualityTexts: async (versionId, limit) => {
+      const version = await datasets.get({ versionId });
+      const page = await datasets.rows({ versionId, split: 'test', offset: 0, limit, onlyDuplicates: false });
+      return testTexts(version, page.rows);
+    },
     weights: {
       cacheFolder: weightCacheFolder,
       formatOf: (hash) => settings.current.engine.weightFormats[hash] ?? 'stored',

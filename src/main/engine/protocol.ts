@@ -10,7 +10,7 @@ import { ProviderOutcomeMessage, providerMethods } from './provider-protocol';
 import { trainingMethods } from './training-protocol';
 import { adapterMethods } from './adapter-protocol';
 import { jobExportMethods } from './job-export-protocol';
-import { WeightSettings, weightMethods } from './weights-protocol';
+import { WeightSettings, weightMethods, weightQualityMethods } from './weights-protocol';
 
 /** Bumped when a message changes shape; host and worker come from one build, so a mismatch is a packaging bug. */
 export const PROTOCOL_VERSION = 1;
@@ -106,6 +106,7 @@ export const engineMethods = {
   ...providerMethods,
   /** prepareWeights (weights-protocol.ts). */
   ...weightMethods,
+  ...weightQualityMethods,
 } satisfies Record<string, EngineMethod>;
 
 /**

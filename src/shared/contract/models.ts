@@ -118,6 +118,40 @@ export type WeightsProgress = z.infer<typeof WeightsProgress>;
 
 const byId = z.object({ id: ModelId }).strict();
 
+/**
+ * What a quantized format costs on text the model is run on: the mean change in nats per token against the stored
+ * weights over the same documents (positive: the format predicts them worse), with its paired 95% bootstrap CI.
+ */
+export const WeightQuality = z.object({
+  format: z.enum(['q8', 'q4']),
+  datasetVersionId: z.string(),
+  /** What was scored, e.g. "Support triage v1, test split (message)". */
+  texts: z.string(),
+  /** Documents scored and the tokens they hold. */
+  n: count,
+  tokens: count,
+  delta: z.number(),
+  low: z.number(),
+  high: z.number(),
+  storedPerplexity: z.number(),
+  perplexity: z.number(),
+  /** The bootstrap's seed: the same documents and seed give the same interval. */
+  seed: count,
+  measuredAt: z.string(),
+});
+export type WeightQuality = z.infer<typeof WeightQuality>;
+
+export const MeasureWeightQuality = z
+  .object({
+    id: ModelId,
+    format: z.enum(['q8', 'q4']),
+    /** A dataset version with a test split; its input fields are the text scored. */
+    datasetVersionId: z.string().trim().min(1).max(64),
+    limit: z.number().int().min(2).max(500).default(200),
+    seed: count.default(1),
+  })
+  .strict();
+
 export const modelsContract = defineService(
   'models',
   {
@@ -142,6 +176,13 @@ export const modelsContract = defineService(
      * first, with onWeightsProgress; the setting is saved only once that copy exists.
      */
     setWeightFormat: method(z.object({ id: ModelId, format: WeightFormat }).strict(), ModelRecord),
+    /**
+     * Measures what 8-bit or 4-bit weights cost this model on a dataset's test split (paired against the stored
+     * weights, per document; progress as onWeightsProgress) and keeps the result beside the quantized copy.
+     */
+    measureWeightQuality: method(MeasureWeightQuality, WeightQuality),
+    /** The last measurement per format and dataset version, newest first. */
+    weightQuality: method(byId, z.array(WeightQuality)),
   },
   {
     onChanged: ModelsChanged,

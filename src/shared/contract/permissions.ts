@@ -80,6 +80,8 @@ export const PERMISSIONS: PermissionTable = {
     rename: write(EDITORS),
     bundled: read(STAFF),
     setWeightFormat: write(STAFF),
+    measureWeightQuality: write(STAFF),
+    weightQuality: read(STAFF),
   },
   // Downloads land in this user's folder and are added to the open workspace as models are.
   hub: {

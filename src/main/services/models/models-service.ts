@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { basename, relative } from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { BundledModel, ModelRecord, modelsContract } from '../../../shared/contract/models';
+import type { BundledModel, ModelRecord, modelsContract, WeightQuality } from '../../../shared/contract/models';
 import { BugError, CancelledError, UserError } from '../../../shared/errors';
 import type { WeightFormat } from '../../../shared/weight-format';
 import type { EngineClient } from '../../engine/client';
@@ -16,6 +16,7 @@ import { findBundledModelsDir, listBundledModels } from './bundled';
 import { ContentHasher } from '../../platform/files/content-hash';
 import { ModelFiles, type Availability } from './file-digests';
 import { ModelStore, type StoredModel } from './model-store';
+import { measureWeightQuality, readWeightQuality, type QualityTexts } from './weight-quality';
 
 type Contract = typeof modelsContract;
 
@@ -33,6 +34,8 @@ export interface ModelsServiceDeps {
   readonly inlineRecheckBytes?: number;
   /** This user's weight format per model (content hash) and where quantized copies are kept; absent: all as stored. */
   readonly weights?: ModelWeightSettings;
+  /** Up to `limit` texts of a dataset version's test split, for measureWeightQuality. */
+  readonly qualityTexts?: (datasetVersionId: string, limit: number) => Promise<QualityTexts>;
 }
 
 export interface ModelWeightSettings {
@@ -228,15 +231,7 @@ export class ModelsService implements ServiceImpl<Contract> {
   async setWeightFormat(arg: { id: string; format: WeightFormat }): Promise<ModelRecord> {
     const weights = this.deps.weights;
     if (!weights) throw new BugError('ModelsService.setWeightFormat without weight settings');
-    const model = this.find(this.storeOf(this.deps.workspace.active), arg.id);
-    const { available, reason } = await this.availability(model);
-    if (!available) {
-      throw new UserError(`"${model.name}" cannot be read now: ${reason ?? 'its folder changed'}.`, {
-        where: model.folder,
-        hint: 'Add the model folder again, then choose the format.',
-        code: 'model-unavailable',
-      });
-    }
+    const model = await this.readable(arg.id, 'choose the format');
     await this.deps.engine.request(
       'prepareWeights',
       { folder: model.folder, contentHash: model.contentHash, format: arg.format, cacheFolder: weights.cacheFolder },
@@ -253,6 +248,48 @@ export class ModelsService implements ServiceImpl<Contract> {
     await weights.save(model.contentHash, arg.format);
     this.deps.events.emit('onChanged', { change: 'updated', id: model.id });
     return this.record(model);
+  }
+
+  async measureWeightQuality(arg: {
+    id: string;
+    format: 'q8' | 'q4';
+    datasetVersionId: string;
+    limit: number;
+    seed: number;
+  }): Promise<WeightQuality> {
+    const { weights, qualityTexts } = this.deps;
+    if (!weights || !qualityTexts) throw new BugError('ModelsService.measureWeightQuality without weight settings');
+    const model = await this.readable(arg.id, 'measure again');
+    return measureWeightQuality(this.deps.engine, {
+      folder: model.folder,
+      contentHash: model.contentHash,
+      format: arg.format,
+      datasetVersionId: arg.datasetVersionId,
+      seed: arg.seed,
+      cacheFolder: weights.cacheFolder,
+      texts: await qualityTexts(arg.datasetVersionId, arg.limit),
+      onProgress: (p) => this.deps.events.emit('onWeightsProgress', { id: model.id, format: arg.format, ...p }),
+      now: this.deps.clock(),
+    });
+  }
+
+  async weightQuality(arg: { id: string }): Promise<WeightQuality[]> {
+    const model = this.find(this.storeOf(this.deps.workspace.active), arg.id);
+    return this.deps.weights ? readWeightQuality(this.deps.weights.cacheFolder, model.contentHash) : [];
+  }
+
+  /** A registered model whose files can be read now; `then`: what the user does after adding it again. */
+  private async readable(id: string, then: string): Promise<StoredModel> {
+    const model = this.find(this.storeOf(this.deps.workspace.active), id);
+    const { available, reason } = await this.availability(model);
+    if (!available) {
+      throw new UserError(`"${model.name}" cannot be read now: ${reason ?? 'its folder changed'}.`, {
+        where: model.folder,
+        hint: `Add the model folder again, then ${then}.`,
+        code: 'model-unavailable',
+      });
+    }
+    return model;
   }
 
   private storeOf(workspace: ActiveWorkspace): ModelStore {
