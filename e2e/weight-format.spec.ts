@@ -1,6 +1,8 @@
 // Weight precision per model in browser mode with the real engine worker: the demo model switched to 8-bit shows the
-// copy being made, keeps the choice after a reload, and the Playground then answers with the 8-bit weights.
+// copy being made, keeps the choice after a reload, and the Playground then answers with the 8-bit weights; in the demo
+// workspace the picker measures what 8-bit and 4-bit cost on Support triage's test split and shows it with n and CI.
 import { expect, test } from './fixtures';
+import { openDemo } from './fixtures/api';
 import { DEMO_MODEL, ModelsPage } from './pages/models-page';
 import { PlaygroundPage } from './pages/playground-page';
 
@@ -34,4 +36,33 @@ test('the demo model runs at 8-bit once chosen, and keeps that choice', async ({
   await expect(playground.stats).toBeVisible({ timeout: RUN_TIMEOUT });
   await expect(playground.outputText).not.toHaveText('');
   await expect(playground.stat('speed')).toContainText('tokens/s');
+});
+
+test('the format picker measures what 8-bit and 4-bit cost the demo model and shows it after a reload', async ({
+  app,
+  page,
+  server,
+  request,
+}) => {
+  test.setTimeout(600_000); // 2 x 200 test messages scored twice on a shared two-core machine
+  await openDemo(app, page, request, server);
+  await app.nav('models').click();
+  const models = new ModelsPage(page);
+  await models.item(DEMO_MODEL).click();
+  const picker = models.details.getByTestId('weight-format');
+  await expect(picker.getByTestId('weight-quality-none')).toBeVisible();
+  await expect(picker.getByTestId('weight-quality-dataset')).toContainText('Support triage');
+  await picker.getByTestId('weight-quality-measure').click();
+  await expect(picker.getByTestId('weight-quality-progress')).toBeVisible({ timeout: RUN_TIMEOUT });
+  const q4 = picker.getByTestId('weight-quality-q4');
+  await expect(q4).toBeVisible({ timeout: 540_000 });
+  await expect(picker.getByTestId('weight-quality-progress')).toBeHidden();
+  for (const line of [picker.getByTestId('weight-quality-q8'), q4]) {
+    await expect(line).toContainText(/nats\/token \(95% CI \[[-+]\d\.\d{4}, [-+]\d\.\d{4}\]\)/);
+    await expect(line).toContainText('Support triage v1, test split (message), n = 200 documents');
+  }
+  await page.reload();
+  await app.nav('models').click();
+  await models.item(DEMO_MODEL).click();
+  await expect(models.details.getByTestId('weight-quality-q8')).toContainText('8-bit: ');
 });

@@ -1,5 +1,6 @@
 // The precision the selected model's weights run at: as stored, 8-bit or 4-bit. Choosing a quantized format makes the
 // model's quantized copy first (progress from models.onWeightsProgress); the choice applies from the next run on.
+// Below it, what each format costs this model as last measured (WeightQualityPanel).
 import { Box, FormControl, InputLabel, LinearProgress, MenuItem, Select, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import type { ModelRecord } from '../../../../shared/contract';
@@ -7,6 +8,7 @@ import { WEIGHT_FORMAT_LABELS, WEIGHT_FORMATS, WeightFormat } from '../../../../
 import { useApi } from '../../api';
 import { useSubmit } from '../../components/useSubmit';
 import { ModelErrorAlert } from './ModelErrorAlert';
+import { WeightQualityPanel } from './WeightQualityPanel';
 
 const HELP: Record<WeightFormat, string> = {
   stored: 'Full precision: the weights as the checkpoint stores them (F16 and BF16 are widened to F32 when loaded).',
@@ -18,6 +20,8 @@ export function WeightFormatPicker({ model, onChanged }: { model: ModelRecord; o
   const api = useApi();
   const [target, setTarget] = useState<WeightFormat>(model.weightFormat);
   const [progress, setProgress] = useState<number | null>(null);
+  /** The format whose quality is being measured (its progress arrives as onWeightsProgress too). */
+  const [measuring, setMeasuring] = useState<string | null>(null);
   const { busy, error, submit } = useSubmit();
   const pending = busy ? target : null; // the format being made
   useEffect(
@@ -65,6 +69,22 @@ export function WeightFormatPicker({ model, onChanged }: { model: ModelRecord; o
         </Box>
       )}
       {error !== undefined && <ModelErrorAlert error={error} testId="weight-format-error" />}
+      <WeightQualityPanel
+        model={model}
+        onMeasuring={(f) => {
+          setMeasuring(f);
+          setProgress(null);
+        }}
+      />
+      {measuring !== null && (
+        <Box sx={{ mt: 1 }} data-testid="weight-quality-progress">
+          <Typography variant="caption">
+            Scoring the test texts as stored and at {measuring === 'q8' ? '8-bit' : '4-bit'}
+            {progress === null ? '' : `: ${Math.floor(progress)}%`}
+          </Typography>
+          <LinearProgress variant={progress === null ? 'indeterminate' : 'determinate'} value={progress ?? 0} />
+        </Box>
+      )}
     </Box>
   );
 }
