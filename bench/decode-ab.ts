@@ -2,7 +2,7 @@
 // rounds, each round starting one setup further on (the machine's drift falls on all alike). Figures: median tok/s
 // (all rounds shown), CPU ms per token, and the median of each setup's per-round ratio to the first.
 //   node bench/run.mjs bench/decode-ab.ts --setups=decomposed,gqa --reps=10 [--batch=1 --prompt=1 --context=1000]
-//     [--prefill=512 --model=DIR --plain-malloc]   (a setup is attention[:optimization][@weights], e.g.
+//     [--prefill=512 --spin=on|off --model=DIR --plain-malloc]   (a setup is attention[:optimization][@weights], e.g.
 //     decomposed:basic or decomposed@q4; weights: stored, q8, q4 (int8 prefill), q8n / q4n (MatMulNBits prefill too),
 //     or q8a0 / q4a0 for MatMulNBits at accuracy level 0 (fp32 activations); default model: the 135M shape)
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ interface Args {
   context: number;
   /** Prompt length of the prefill figure; 0 = none. */
   prefill: number;
+  /** Sessions' idle threads spin (engine.spinThreads; the app's default is off). */
+  spin: boolean;
   model: string | null;
   /** Run in this process's environment, not the engine worker's (host/worker-env.ts). */
   plainMalloc: boolean;
@@ -45,6 +47,7 @@ function parseArgs(argv: string[]): Args {
     decode: 32,
     context: 0,
     prefill: 0,
+    spin: true,
     model: null,
     plainMalloc: false,
   };
@@ -53,6 +56,7 @@ function parseArgs(argv: string[]): Args {
     if (key === 'setups' && value) a.setups = value.split(',');
     else if (key === 'model' && value) a.model = value;
     else if (key === 'plain-malloc') a.plainMalloc = true;
+    else if (key === 'spin' && (value === 'on' || value === 'off')) a.spin = value === 'on';
     else if (
       (key === 'reps' ||
         key === 'batch' ||
@@ -65,7 +69,7 @@ function parseArgs(argv: string[]): Args {
       a[key] = Number(value);
     else
       throw new Error(
-        `unknown argument ${arg} (known: --setups=decomposed,gqa[:basic] --reps=N --batch=N --prompt=N --decode=N --context=N --prefill=N --model=DIR --plain-malloc)`,
+        `unknown argument ${arg} (known: --setups=decomposed,gqa[:basic] --reps=N --batch=N --prompt=N --decode=N --context=N --prefill=N --spin=on|off --model=DIR --plain-malloc)`,
       );
   }
   return a;
@@ -93,13 +97,16 @@ async function withWeights(checkpoint: Checkpoint, weights: string): Promise<Run
   return match[2] ? { ...model, contentHash: `${model.contentHash}-${match[2]}` } : model;
 }
 
-function setup(spec: string): { attention: AttentionBuilder; options: BenchSessionOptions; weights: string } {
+function setup(
+  spec: string,
+  spinning: boolean,
+): { attention: AttentionBuilder; options: BenchSessionOptions; weights: string } {
   const [head = '', weights = 'stored'] = spec.split('@');
   const [name = '', optimization = 'all'] = head.split(':');
   const attention = attentionNamed(name);
   if (optimization !== 'all' && optimization !== 'basic' && optimization !== 'extended')
     throw new Error(`unknown optimization ${optimization}`);
-  return { attention, options: { threads: 2, spinning: true, optimization }, weights }; // the app's default settings otherwise
+  return { attention, options: { threads: 2, spinning, optimization }, weights }; // the app's default settings otherwise
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -113,7 +120,7 @@ console.log(
 );
 const runs = [];
 for (const spec of args.setups) {
-  const { attention, options, weights } = setup(spec);
+  const { attention, options, weights } = setup(spec, args.spin);
   const sessions = new BenchSessions(options);
   const runner = await ModelRunner.open(await withWeights(checkpoint, weights), sessions.asCache(), undefined, {
     baseSession: true,

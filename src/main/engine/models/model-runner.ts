@@ -1,6 +1,6 @@
 // Runs a loaded checkpoint: builds its inference graph once, gets the session from the SessionCache (keyed by content
 // hash and graph kind), and offers a full-sequence forward (scoring) and a KV-cache step for generate(), for one
-// specialization or one per row.
+// specialization or one per row; a quantized model's prompts go to an int8 prefill session of the same kind.
 import { BugError } from '../../../shared/errors';
 import type { WeightFormat } from '../../../shared/weight-format';
 import type { Int64Tensor } from '../generate';
