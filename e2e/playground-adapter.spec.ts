@@ -31,11 +31,7 @@ test('a LoRA trained in the wizard is tried in the Playground with its template,
   await adapters.next.click();
   await expect(adapters.field('template')).toContainText('Triage as JSON');
   await adapters.next.click();
-  await adapters.field('advanced').click();
-  await adapters.field('maxSteps').fill('4');
-  await adapters.field('batchSize').fill('4');
-  await adapters.next.click();
-  await expect(page.getByTestId('wizard-estimate')).toContainText('4 optimizer steps');
+  await adapters.quickRun();
   await adapters.start.click();
   await expect(adapters.items).toHaveCount(1, { timeout: 150_000 });
   await expect(page.getByTestId('adapter-check')).toContainText('Active');

@@ -24,11 +24,7 @@ test('the wizard exports a planned job without training it', async ({ app, page,
   await adapters.next.click();
   await expect(page.getByTestId('wizard-preview')).toContainText('Triage this support message');
   await adapters.next.click();
-  await adapters.field('advanced').click();
-  await adapters.field('maxSteps').fill('4');
-  await adapters.field('batchSize').fill('4');
-  await adapters.next.click();
-  await expect(page.getByTestId('wizard-estimate')).toContainText('4 optimizer steps');
+  await adapters.quickRun();
 
   await page.getByTestId('wizard-export-job').click();
   const dialog = page.getByTestId('export-job-dialog');

@@ -30,6 +30,14 @@ export class AdaptersPage {
     await this.field(name).click();
     await this.page.getByRole('option', { name: option }).click();
   }
+  /** From the settings step: a 4-step run of batch 4 under Advanced, then Next to the summary that says so. */
+  async quickRun(): Promise<void> {
+    await this.field('advanced').click();
+    await this.field('maxSteps').fill('4');
+    await this.field('batchSize').fill('4');
+    await this.next.click();
+    await expect(this.page.getByTestId('wizard-estimate')).toContainText('4 optimizer steps');
+  }
   get next(): Locator {
     return this.page.getByTestId('wizard-next');
   }
