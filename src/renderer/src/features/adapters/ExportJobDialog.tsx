@@ -15,17 +15,18 @@ import {
 } from '@mui/material';
 import { useState } from 'react';
 import type { JobExport, TrainingSpecIn } from '../../../../shared/contract';
-import { useApi, useLoad } from '../../api';
+import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
 import { exportFolderFor, ExportFolderField } from './ExportFolderField';
+import { useModelList } from '../models/useModels';
 
 /** A job that ran (or runs) here, or one the wizard planned and nothing trained yet. */
 export type JobToExport = { readonly jobId: string } | { readonly spec: TrainingSpecIn };
 
 export function ExportJobDialog(p: { job: JobToExport; name: string; modelId: string; onClose: () => void }) {
   const api = useApi();
-  const models = useLoad((api) => api.models.list({}), []);
+  const models = useModelList();
   const [to, setTo] = useState(exportFolderFor(p.name, ' (job)'));
   const [baseModelId, setBase] = useState(p.modelId);
   const [gpus, setGpus] = useState(2);

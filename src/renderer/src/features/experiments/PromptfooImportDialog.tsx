@@ -18,10 +18,11 @@ import {
 import { useState } from 'react';
 import type { PromptfooPreview } from '../../../../shared/contract';
 import { metricLabel } from '../../../../shared/metrics';
-import { useApi, useLoad } from '../../api';
+import { useApi } from '../../api';
 import { ErrorAlert } from '../../components/ErrorReporter';
 import { useSubmit } from '../../components/useSubmit';
 import { JudgePicker } from './JudgePicker';
+import { useModelList } from '../models/useModels';
 
 export interface PromptfooImportDialogProps {
   onClose: () => void;
@@ -30,7 +31,8 @@ export interface PromptfooImportDialogProps {
 
 export function PromptfooImportDialog({ onClose, onImported }: PromptfooImportDialogProps) {
   const api = useApi();
-  const models = useLoad((a) => a.models.list({}), []);
+  // Kept fresh: the demo workspace registers its model just after it opens, maybe while this dialog is open.
+  const models = useModelList();
   const [path, setPath] = useState('');
   const [preview, setPreview] = useState<PromptfooPreview | null>(null);
   const [name, setName] = useState('');
