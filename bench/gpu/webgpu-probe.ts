@@ -9,6 +9,7 @@ import { ensureBenchCheckpoint } from '../../tools/bench/write-checkpoint';
 import { encodeModel, tensor, type Tensor } from '../../src/main/engine/graph';
 import { generate } from '../../src/main/engine/generate';
 import { LORA_SCALING, loadCheckpoint, loraScaling, ModelRunner, type LoraModule } from '../../src/main/engine/models';
+import { maxAbsDiff } from '../../src/main/engine/models/testing/compare';
 import { listProviders, probeProviders } from '../../src/main/engine/runtime/providers';
 import { collate, type TokenizedRow } from '../../src/main/engine/train/collate';
 import { initLora } from '../../src/main/engine/train/init';
@@ -30,14 +31,11 @@ const folder =
 const NO_TEXT = { createStreamDecoder: () => ({ push: () => '', flush: () => '' }) };
 const TARGETS: LoraModule[] = ['q_proj', 'v_proj'];
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { abs: number; scale: number } {
-  let abs = 0;
+/** The largest absolute difference, beside the reference's largest magnitude (the scale it is read against). */
+function drift(a: ArrayLike<number>, reference: ArrayLike<number>): { abs: number; scale: number } {
   let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    abs = Math.max(abs, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return { abs, scale };
+  for (let i = 0; i < reference.length; i++) scale = Math.max(scale, Math.abs(reference[i] as number));
+  return { abs: maxAbsDiff(a, reference), scale };
 }
 
 interface InferenceFigures {
@@ -174,7 +172,7 @@ async function main(): Promise<void> {
   for (const p of others) {
     const f = inf.get(p);
     if (base && f) {
-      const d = maxAbsDiff(f.logits, base.logits);
+      const d = drift(f.logits, base.logits);
       const same = f.tokens.every((t, i) => t === base.tokens[i]) && f.tokens.length === base.tokens.length;
       log(
         `parity ${p} vs ${first}: prefill logits max |diff| ${d.abs.toExponential(2)} (max |logit| ${d.scale.toFixed(2)}); greedy 16 tokens ${same ? 'identical' : `differ: ${f.tokens.join(' ')} vs ${base.tokens.join(' ')}`}`,
@@ -184,7 +182,7 @@ async function main(): Promise<void> {
     if (baseTrain && t) {
       const rel = Math.abs(t.loss - baseTrain.loss) / Math.abs(baseTrain.loss);
       const grads = t.grads.map((g, i) => {
-        const d = maxAbsDiff(g, baseTrain.grads[i] as Float32Array);
+        const d = drift(g, baseTrain.grads[i] as Float32Array);
         return d.abs / (d.scale || 1);
       });
       log(
