@@ -3,7 +3,7 @@
 // table, and a release's audit set is attached and audited from its page, the outcome shown there and in the Audit
 // section.
 import { expect, test } from './fixtures';
-import { apiOk as ok, datasetVersionId, openDemo, runExperiment } from './fixtures/api';
+import { apiOk as ok, openDemo, runExperiment, templateSpecialization } from './fixtures/api';
 
 test('failure modes with a rule, a probe with its consistency table, and a drift audit from the release page', async ({
   app,
@@ -13,18 +13,13 @@ test('failure modes with a rule, a probe with its consistency table, and a drift
 }) => {
   test.setTimeout(400_000);
   await openDemo(app, page, request, server);
-  const versionId = await datasetVersionId(request, server, 'WordNet supersense');
-  const [model] = await ok<{ id: string }[]>(request, server, 'models/list');
-  const template = await ok<{ id: string }>(request, server, 'templates/save', {
-    name: 'Supersense',
-    source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:',
-  });
-  const tuned = await ok<{ id: string }>(request, server, 'specializations/create', {
+  const { versionId, specializationId } = await templateSpecialization(request, server, {
+    dataset: 'WordNet supersense',
     name: 'Supersense tuned',
-    modelId: model!.id,
-    templateVersionId: template.id,
-    decoding: { max_new_tokens: 6 },
+    source: '{{ word }} ({{ pos }}): {{ definition }}\nSupersense:',
+    maxNewTokens: 6,
   });
+  const tuned = { id: specializationId };
   const check = await runExperiment(request, server, {
     name: 'Robustness check',
     datasetVersionId: versionId,

@@ -7,7 +7,7 @@ import { UserError, fromErrorShape } from '../shared/errors';
 import { composeApp, type ComposedApp } from './compose';
 import { runAudit } from './headless/audit';
 import { runAddHub } from './headless/hub';
-import { runDemo } from './headless/demo';
+import { demoFormats, runDemo } from './headless/demo';
 import { runEval } from './headless/eval';
 import { runReport } from './headless/report';
 import { runDriftAudit, runProbe } from './headless/robustness';
@@ -27,7 +27,8 @@ Usage:
                                                 call workspace.create '{"path":"./ws","name":"Demo"}'
   npm run cli -- methods                        list the API methods
   npm run demo                                  the main job on the demo model: train, ablate, report
-                                                (npm run cli -- demo [--quick] [--workspace DIR])
+                                                (npm run cli -- demo [--quick] [--workspace DIR]
+                                                [--formats q8,q4]: then the ablation at those weights)
   npm run cli -- eval <experiment.json>         run an experiment; exit 1 when a threshold fails
                                                 [--report FILE.html]
   npm run cli -- audit verify <workspace>       check a workspace's audit chain; exit 1 at a broken link
@@ -60,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     workspace: 'string',
     help: 'boolean',
     quick: 'boolean',
+    formats: 'string',
     report: 'string',
     format: 'string',
     out: 'string',
@@ -105,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
       const outcome = await runDemo(localClient(composed.dispatcher), {
         ...(workspace ? { workspace: resolve(workspace) } : {}),
         quick: args.flags.has('quick'),
+        formats: demoFormats(stringFlag(args, 'formats')),
         log,
       });
       return outcome.passed === false ? 1 : 0;

@@ -254,6 +254,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events: sink('experiments'),
     clock,
     weightFormatOf: (id) => models.weightFormatOf(id),
+    recordTaskQuality: (modelId, entries) => models.recordTaskQuality(modelId, entries),
     appVersion: options.version,
     userName: (id) => users.user(id)?.name,
     scoring,

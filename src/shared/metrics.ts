@@ -279,6 +279,9 @@ export const METRIC_BINARY: Readonly<Record<MetricKind, boolean>> = {
   judge: false,
 };
 
+/** A metric's kind on its own (results that carry how their numbers read). */
+export const MetricKindName = z.enum(Object.keys(METRIC_BINARY) as [MetricKind, ...MetricKind[]]);
+
 /** The label shown in tables and charts: the spec's name, else a description of the kind. */
 export function metricLabel(spec: MetricSpecInput): string {
   if (spec.name !== undefined && spec.name.trim() !== '') return spec.name.trim();

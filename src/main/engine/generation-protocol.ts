@@ -5,14 +5,23 @@ import { z } from 'zod';
 import { FinishReason, GeneratedRow } from '../../shared/contract/generation';
 import { DecodingOverrides, DecodingSettings } from '../../shared/decoding-settings';
 import { LORA_MODULES } from '../../shared/lora';
+import { WeightFormat } from '../../shared/weight-format';
 
 const count = z.number().int().nonnegative();
 const tokenId = z.number().int().nonnegative();
 
 /**
  * A registered checkpoint folder with the registry's content hash (weights included): what loaded state is keyed by.
+ * `weightFormat` runs this request at that precision instead of the one the model's settings name (comparing
+ * formats on the same rows); its quantized copy is made on first use.
  */
-export const ModelRef = z.object({ folder: z.string().min(1), contentHash: z.string().min(1).optional() }).strict();
+export const ModelRef = z
+  .object({
+    folder: z.string().min(1),
+    contentHash: z.string().min(1).optional(),
+    weightFormat: WeightFormat.optional(),
+  })
+  .strict();
 export type ModelRef = z.infer<typeof ModelRef>;
 
 export const GenerationPrompt = z.discriminatedUnion('mode', [

@@ -21,6 +21,7 @@ export { mean, quantileSorted, wilsonInterval } from './stats/descriptive';
 export { bootstrapMeanCI, bootstrapMeansCI, pairedBootstrapDiffCI } from './stats/bootstrap';
 export type { BootstrapOptions, BootstrapResult } from './stats/bootstrap';
 export { mcnemarFromCounts, mcnemarTest } from './stats/mcnemar';
+export { pairedChange, type PairedChange } from './stats/paired-change';
 export type { McNemarResult } from './stats/mcnemar';
 export { pairedPermutationTest, signFlipTest } from './stats/permutation';
 export type { PermutationOptions, PermutationResult } from './stats/permutation';

@@ -1,7 +1,7 @@
 // The headless main job, short form (`demo --quick`: a few training steps, 12 test rows) through the composed app.
 // Pins the demo's structure, not its timing or accuracy: three adapters trained separately (joint, LoRA alone, soft
 // prompt alone), the 2^3 ablation of the joint one, the "prompt vs adapter vs both" comparison that reuses the
-// ablation's outputs, the HTML summary, and a second run that reuses everything.
+// ablation's outputs, the HTML summary, and a second run that reuses everything and checks the ablation at 8-bit.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_RECIPES } from '../../shared/demo-recipes';
 import { composeApp, type ComposedApp } from '../compose';
 import { engineWorkerScript } from '../host/testing/engine-worker-script';
-import { runDemo } from './demo';
+import { demoFormats, runDemo } from './demo';
 import { localClient } from './local-client';
 
 let dir: string;
@@ -96,8 +96,22 @@ it('trains the joint, LoRA-only and soft-prompt-only adapters, ablates, compares
   expect(text).toMatch(/Verdict:/);
 
   lines.length = 0;
-  await runDemo(api, { workspace, quick: true, log: (...l) => lines.push(...l) });
+  const second = await runDemo(api, { workspace, quick: true, formats: ['q8'], log: (...l) => lines.push(...l) });
   expect(lines.filter((l) => l.startsWith('Reusing the trained adapter'))).toHaveLength(3);
+  // --formats q8: every ablation cell again at 8-bit, paired with its stored-precision outputs, and printed.
+  const [q8] = second.formats?.formats ?? [];
+  expect(q8).toMatchObject({ format: 'q8', complete: true });
+  expect(q8?.cells.map((c) => c.compared)).toEqual(Array(8).fill(12));
+  expect((await api.experiments.get({ id: ablation?.id ?? '' })).progress).toMatchObject({ total: 192, reused: 96 });
+  const table = lines.slice(lines.findIndex((l) => l.startsWith('Weight formats')));
+  expect(table.filter((l) => l.startsWith('8-bit'))).toHaveLength(8);
+  expect(table.join('\n')).toMatch(/n = 12 rows; paired bootstrap CIs/);
   expect((await api.adapters.jobs({})).filter((j) => j.name.endsWith('(quick)'))).toHaveLength(3);
   expect((await api.experiments.list({})).filter((e) => e.name.endsWith('(quick)'))).toHaveLength(2);
 }, 600_000);
+
+it('reads --formats as q8, q4 or both, and names a wrong one', () => {
+  expect(demoFormats(undefined)).toBeUndefined();
+  expect(demoFormats('q8,q4,q8')).toEqual(['q8', 'q4']);
+  expect(() => demoFormats('q8,f16')).toThrow(/--formats: "f16" is not a weight format/);
+});

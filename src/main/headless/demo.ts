@@ -3,15 +3,18 @@
 // a LoRA and a soft prompt together, a LoRA alone and a soft prompt alone. Then it runs the full ablation of the
 // joint specialization (template x LoRA x soft prompt) and a comparison of the parts trained on their own
 // ("prompt vs adapter vs both") on the test split, prints both tables with CIs and the verdict, and writes a
-// self-contained HTML summary. Every step is reused when already done, and a killed run resumes where it stopped.
+// self-contained HTML summary. With formats (--formats q8,q4) it then checks the ablation at those weight formats and
+// prints each cell's main metric against the stored precision, paired per row. Every step is reused when already
+// done, and a killed run resumes where it stopped.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Api, Experiment, ExperimentResults, ExperimentSpecIn } from '../../shared/contract';
+import type { Api, Experiment, ExperimentResults, ExperimentSpecIn, FormatComparison } from '../../shared/contract';
 import { DEMO_RECIPES } from '../../shared/demo-recipes';
 import { BugError, UserError } from '../../shared/errors';
 import { DEMO_TEMPLATES } from '../services/demo/demo-service';
 import { DEMO_METHODS, demoTrainingSpec, trainForDemo, type DemoTraining } from './demo-training';
-import { formatResults } from './print-results';
+import { formatFormatComparison, formatResults } from './print-results';
+import { WEIGHT_FORMAT_NAMES, type QuantizedWeightFormat } from '../../shared/weight-format';
 import { writeReport } from './report';
 import { waitForExperiment } from './wait';
 
@@ -23,7 +26,23 @@ export interface DemoOptions {
   workspace?: string;
   /** A short run (a few training steps, a few test rows) for smoke tests. */
   quick: boolean;
+  /** Weight formats to check the ablation at afterwards (none: no check). */
+  formats?: QuantizedWeightFormat[];
   log: (...lines: string[]) => void;
+}
+
+/** The --formats flag: "q8", "q4" or both, comma-separated (undefined: no check). */
+export function demoFormats(flag: string | undefined): QuantizedWeightFormat[] | undefined {
+  if (flag === undefined) return undefined;
+  const names = flag.split(',').map((f) => f.trim());
+  const bad = names.find((f) => f !== 'q8' && f !== 'q4');
+  if (bad !== undefined || names.length === 0)
+    throw new UserError(`--formats: "${bad ?? flag}" is not a weight format to check`, {
+      where: '--formats',
+      hint: 'Name q8, q4 or both, comma-separated: --formats q8,q4',
+      code: 'bad-flag',
+    });
+  return [...new Set(names as QuantizedWeightFormat[])];
 }
 
 export interface DemoOutcome {
@@ -33,6 +52,8 @@ export interface DemoOutcome {
   ablation: ExperimentResults;
   /** Template only, then the LoRA and the soft prompt each trained alone, then both trained together. */
   comparison: ExperimentResults;
+  /** The ablation at the formats checked (null: none asked for). */
+  formats: FormatComparison | null;
 }
 
 export async function runDemo(api: Api, o: DemoOptions): Promise<DemoOutcome> {
@@ -162,6 +183,7 @@ export async function runDemo(api: Api, o: DemoOptions): Promise<DemoOutcome> {
       ),
     },
   ];
+  const formats = o.formats?.length ? await checkFormats(api, ablation.id, o.formats, o.log) : null;
   const report = await api.reports.generate({ kind: 'experiment', subject: ablation.id, notes: preface });
   const folder = join(demo.workspace.path, 'reports');
   await mkdir(folder, { recursive: true });
@@ -177,7 +199,33 @@ export async function runDemo(api: Api, o: DemoOptions): Promise<DemoOutcome> {
     significant: whole !== undefined && whole.ci[0] > 0 && whole.p < 0.05,
     ablation: ablationResults,
     comparison: comparisonResults,
+    formats,
   };
+}
+
+/** The ablation's cells again at each format (outputs already stored are reused), printed against the stored ones. */
+async function checkFormats(
+  api: Api,
+  id: string,
+  formats: QuantizedWeightFormat[],
+  log: (...lines: string[]) => void,
+): Promise<FormatComparison> {
+  log(`Checking the ablation at ${formats.map((f) => WEIGHT_FORMAT_NAMES[f]).join(' and ')}`);
+  await api.experiments.checkFormats({ id, formats });
+  const ran = await waitForExperiment(api, id, 'Weight formats');
+  if (ran.state !== 'completed')
+    throw new UserError(`The weight format check ended ${ran.state}: ${ran.error?.message ?? ''}`, {
+      hint: ran.error?.hint ?? 'Run it again: outputs already made are reused.',
+    });
+  const comparison = await api.experiments.formatComparison({ id });
+  log(
+    '',
+    'Weight formats (each ablation cell at the format against the stored precision, paired per row):',
+    '',
+    ...formatFormatComparison(comparison),
+    '',
+  );
+  return comparison;
 }
 
 /** The experiment of this name and cells, created when missing, run (or resumed) until complete. */

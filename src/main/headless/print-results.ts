@@ -1,5 +1,8 @@
-// Experiment results as plain text for a terminal: metrics per cell with CIs, the ablation's effects and verdict.
-import type { ExperimentResults } from '../../shared/contract/experiments';
+// Experiment results as plain text for a terminal: metrics per cell with CIs, the ablation's effects and verdict; a
+// weight format check's main metric per format and cell against the stored precision.
+import type { ExperimentResults, FormatComparison } from '../../shared/contract/experiments';
+import { formatEffect, formatInterval, formatValue } from '../../shared/metric-format';
+import { WEIGHT_FORMAT_NAMES } from '../../shared/weight-format';
 
 const pct = (v: number | null): string => (v === null ? '   -  ' : (v * 100).toFixed(1).padStart(6));
 const interval = (c: readonly [number, number] | null): string =>
@@ -44,5 +47,28 @@ export function formatResults(r: ExperimentResults): string[] {
     for (const c of judged)
       for (const b of c.budget) lines.push(`  ${c.cell.label}: ${b.name} ${b.met ? 'ok' : 'FAIL'}: ${b.detail}`);
   }
+  return lines;
+}
+
+/** Per format and cell, the main metric as stored and at the format, the paired change with its CI and p. */
+export function formatFormatComparison(c: FormatComparison): string[] {
+  const width = Math.max(8, ...c.formats.flatMap((f) => f.cells.map((cell) => cell.label.length)));
+  const metric = c.formats[0]?.cells[0]?.metrics[0]?.label ?? '';
+  const lines = [
+    `${'format'.padEnd(8)}${'cell'.padEnd(width)}  ${`${metric}: stored -> format`.padEnd(24)}  change (95% CI)         p        changed`,
+  ];
+  for (const f of c.formats)
+    for (const cell of f.cells) {
+      const m = cell.metrics[0];
+      if (!m) continue;
+      const values = `${formatValue(m.stored, m.kind)} -> ${formatValue(m.value, m.kind)}`;
+      const change =
+        m.diff === null ? '-' : `${formatEffect(m.diff, m.kind)} ${m.ci ? formatInterval(m.ci, m.kind) : ''}`;
+      const p = m.p === null ? '-' : m.p < 0.001 ? '<0.001' : m.p.toFixed(3);
+      lines.push(
+        `${WEIGHT_FORMAT_NAMES[f.format].padEnd(8)}${cell.label.padEnd(width)}  ${values.padEnd(24)}  ${change.padEnd(22)}  ${p.padEnd(7)}  ${cell.changed}/${cell.compared}${f.complete ? '' : ' (incomplete)'}`,
+      );
+    }
+  lines.push('', `n = ${c.rows} rows; paired bootstrap CIs (seed ${c.seed}); p: McNemar for pass/fail metrics.`);
   return lines;
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { RemoteEngineSpec, RemoteIdentity, RemoteServer } from '../remote-engine';
 import { BudgetCheck, PerformanceBudget, PerformanceFigures } from '../budget';
-import { MetricSpec } from '../metrics';
+import { MetricKindName, MetricSpec } from '../metrics';
 import { WeightFormat } from '../weight-format';
 import { defineService, method } from './define';
 import { Component } from './specializations';
@@ -308,6 +308,49 @@ export const ContextCost = z.object({
 });
 export type ContextCost = z.infer<typeof ContextCost>;
 
+/** One metric of one cell at a quantized format against the stored precision, on the rows both answered. */
+export const FormatMetric = z.object({
+  label: z.string(),
+  kind: MetricKindName,
+  binary: z.boolean(),
+  higherIsBetter: z.boolean(),
+  n: count,
+  stored: z.number().nullable(),
+  value: z.number().nullable(),
+  /** value - stored, with its paired 95% bootstrap CI. */
+  diff: z.number().nullable(),
+  ci: Interval.nullable(),
+  /** McNemar's p for a pass/fail metric; null otherwise. */
+  p: z.number().nullable(),
+});
+export type FormatMetric = z.infer<typeof FormatMetric>;
+
+export const FormatComparison = z.object({
+  experimentId: z.string(),
+  /** The experiment's rows. */
+  rows: count,
+  seed: count,
+  /** The formats with outputs, each cell's metrics against the stored precision. */
+  formats: z.array(
+    z.object({
+      format: z.enum(['q8', 'q4']),
+      /** Every cell answered every row at this format and at the stored precision. */
+      complete: z.boolean(),
+      cells: z.array(
+        z.object({
+          label: z.string(),
+          specializationId: z.string(),
+          /** Rows answered at both precisions, and of those the outputs whose text differs. */
+          compared: count,
+          changed: count,
+          metrics: z.array(FormatMetric),
+        }),
+      ),
+    }),
+  ),
+});
+export type FormatComparison = z.infer<typeof FormatComparison>;
+
 const byId = z.object({ id: Id }).strict();
 
 export const experimentsContract = defineService(
@@ -341,6 +384,26 @@ export const experimentsContract = defineService(
      * names its models; the API key is read from the named environment variable of this app's process.
      */
     checkRemote: method(RemoteServer, RemoteIdentity),
+    /**
+     * Generates every cell's outputs again at 8-bit and/or 4-bit weights (and at the stored precision where missing),
+     * kept apart from the recorded ones; the models' own format settings are unchanged. Answers at once; progress
+     * comes as onProgress. formatComparison then pairs them, and the models' format pickers show the main metric.
+     */
+    checkFormats: method(
+      z
+        .object({
+          id: Id,
+          formats: z
+            .array(z.enum(['q8', 'q4']))
+            .min(1)
+            .max(2)
+            .default(['q8', 'q4']),
+        })
+        .strict(),
+      Experiment,
+    ),
+    /** Each cell's metrics at the quantized formats that have outputs, paired per row against the stored precision. */
+    formatComparison: method(byId, FormatComparison),
   },
   {
     onProgress: z.object({ id: z.string(), progress: ExperimentProgress }),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defineService, method } from './define';
 import { FolderPath } from './workspace';
 import { WeightFormat } from '../weight-format';
+import { MetricKindName } from '../metrics';
 
 export const ModelId = z.string().trim().min(1).max(64);
 export const ModelName = z.string().trim().min(1, 'A name is required').max(120);
@@ -141,6 +142,40 @@ export const WeightQuality = z.object({
 });
 export type WeightQuality = z.infer<typeof WeightQuality>;
 
+/**
+ * What a quantized format costs on a task: an experiment's cell generated again at the format, scored on its main
+ * metric against the same rows at the stored precision (paired per row: McNemar for a pass/fail metric, else the
+ * paired bootstrap CI of the change).
+ */
+export const TaskQuality = z.object({
+  format: z.enum(['q8', 'q4']),
+  experimentId: z.string(),
+  experimentName: z.string(),
+  datasetVersionId: z.string(),
+  /** The rows, e.g. "Support triage v1, test split". */
+  rows: z.string(),
+  /** The cell: its specialization's name and, for an ablation, the cell's label. */
+  cell: z.string(),
+  metric: z.string(),
+  /** How its numbers read (percentages for pass/fail metrics). */
+  kind: MetricKindName,
+  higherIsBetter: z.boolean(),
+  /** Rows scored at both precisions. */
+  n: count,
+  stored: z.number(),
+  value: z.number(),
+  delta: z.number(),
+  low: z.number(),
+  high: z.number(),
+  /** McNemar's p for a pass/fail metric; null otherwise. */
+  p: z.number().nullable(),
+  /** Outputs whose text differs from the stored precision's. */
+  changed: count,
+  seed: count,
+  measuredAt: z.string(),
+});
+export type TaskQuality = z.infer<typeof TaskQuality>;
+
 export const MeasureWeightQuality = z
   .object({
     id: ModelId,
@@ -183,6 +218,11 @@ export const modelsContract = defineService(
     measureWeightQuality: method(MeasureWeightQuality, WeightQuality),
     /** The last measurement per format and dataset version, newest first. */
     weightQuality: method(byId, z.array(WeightQuality)),
+    /**
+     * The last task measurement per format, dataset version, cell and metric (experiments' weight format checks),
+     * newest first.
+     */
+    taskQuality: method(byId, z.array(TaskQuality)),
   },
   {
     onChanged: ModelsChanged,

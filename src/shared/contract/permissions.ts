@@ -82,6 +82,7 @@ export const PERMISSIONS: PermissionTable = {
     setWeightFormat: write(STAFF),
     measureWeightQuality: write(STAFF),
     weightQuality: read(STAFF),
+    taskQuality: read(STAFF),
   },
   // Downloads land in this user's folder and are added to the open workspace as models are.
   hub: {
@@ -174,6 +175,8 @@ export const PERMISSIONS: PermissionTable = {
     contextCost: read(STAFF),
     // Reaches the server an experiment would generate on, with the key of the variable it names, as create does.
     checkRemote: read(STAFF),
+    checkFormats: write(STAFF),
+    formatComparison: read(STAFF, 'experiment'),
   },
   users: {
     list: read(WORKSPACE),

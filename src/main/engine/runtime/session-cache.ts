@@ -59,9 +59,14 @@ export class SessionCache {
     await this.releaseWhere((k) => k === keyOf(key));
   }
 
-  /** Releases every session of one model (e.g. when the model is removed or its folder changes). */
-  async releaseModel(model: string): Promise<void> {
-    await this.releaseWhere((k) => k.startsWith(`${model}\n`));
+  /**
+   * Releases every session of one model (e.g. when the model is removed or its folder changes), or only those built
+   * for one weight precision (`weights`: the `weights=` part of the session kinds ModelRunner names).
+   */
+  async releaseModel(model: string, weights?: string): Promise<void> {
+    await this.releaseWhere(
+      (k) => k.startsWith(`${model}\n`) && (weights === undefined || k.split(';').includes(`weights=${weights}`)),
+    );
   }
 
   /** Releases everything; the cache cannot be used afterwards. */

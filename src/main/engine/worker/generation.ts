@@ -21,7 +21,7 @@ function models(config: WorkerConfig): LoadedModels {
   cache ??= new LoadedModels({
     threads: config.threads,
     spinThreads: config.spinThreads,
-    weights: (hash) => weightsFor(config, hash),
+    weights: (hash, format) => weightsFor(config, hash, format),
   });
   return cache;
 }

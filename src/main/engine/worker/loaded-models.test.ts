@@ -1,5 +1,6 @@
 // The worker's loaded-model cache in-process (real ORT sessions): LRU of 2, held models never evicted, unload while
-// in use releases the sessions when the last request ends, failed loads are not cached, a new weight format reloads.
+// in use releases the sessions when the last request ends, failed loads are not cached, a new weight format reloads,
+// a request naming a format gets that format beside the model's own.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,41 @@ describe('LoadedModels weight formats', () => {
       expect(after.data.some((v, i) => Math.abs(v - (before.data[i] as number)) > 1e-4)).toBe(true);
       quantized.release();
       expect((await cache.acquire({ folder: folder('llama') })).loadMs).toBe(0); // same format: kept
+    } finally {
+      await cache?.dispose();
+      cache = undefined;
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+  it('runs a request that names a format at that format, beside the model at its own', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'dovetail-loaded-named-'));
+    try {
+      cache = new LoadedModels({
+        threads: 1,
+        weights: (_hash, named) => (named && named !== 'stored' ? { format: named, cacheFolder: root } : null),
+      });
+      const ids = { data: BigInt64Array.from([5, 9, 20, 7], BigInt), dims: [1, 4] as [number, number] };
+      const own = await cache.acquire({ folder: folder('llama') });
+      const named = await cache.acquire({ folder: folder('llama'), weightFormat: 'q8' });
+      expect(own.model.weightFormat).toBe('stored');
+      expect(named.model.weightFormat).toBe('q8');
+      expect(cache.size).toBe(2);
+      const a = await own.model.runner.forward({ inputIds: ids });
+      const b = await named.model.runner.forward({ inputIds: ids });
+      expect(b.data.some((v, i) => Math.abs(v - (a.data[i] as number)) > 1e-5)).toBe(true);
+      own.release();
+      named.release();
+      // A third model evicts the least recently used entry, the stored one: only its sessions go, the 8-bit entry
+      // stays loaded and answers as before.
+      (await cache.acquire({ folder: folder('qwen2') })).release();
+      await cache.settled();
+      const kept = await cache.acquire({ folder: folder('llama'), weightFormat: 'q8' });
+      expect(kept.loadMs).toBe(0);
+      expect(Array.from((await kept.model.runner.forward({ inputIds: ids })).data)).toEqual(Array.from(b.data));
+      kept.release();
+      const reloaded = await cache.acquire({ folder: folder('llama') });
+      expect(reloaded.loadMs).toBeGreaterThan(0);
+      reloaded.release();
     } finally {
       await cache?.dispose();
       cache = undefined;

@@ -1,7 +1,8 @@
 // The worker's loaded models: checkpoint + ModelRunner per model folder, with their sessions in one SessionCache.
 // At most `capacity` models (2 by default: the one in use and the previous one, so switching back is instant) stay
 // loaded; the least recently used one is released when a third loads, never while a generation holds it. A model runs
-// at the weight format its settings name (a weight cache of 8-bit or 4-bit codes), reloaded when that changes.
+// at the weight format its settings name (a weight cache of 8-bit or 4-bit codes), reloaded when that changes; a
+// request naming a format gets an entry of its own at that format (comparing formats on the same rows).
 import { resolve } from 'node:path';
 import { UserError } from '../../../shared/errors';
 import type { WeightFormat } from '../../../shared/weight-format';
@@ -17,9 +18,13 @@ export interface LoadedModel {
   readonly weightFormat: WeightFormat;
 }
 
-/** A model's weight format and cache folder, or null to run it as stored. */
+/**
+ * A model's weight format and cache folder, or null to run it as stored: the format its settings name, or `format`
+ * when a request names one.
+ */
 export type WeightsOf = (
   contentHash: string,
+  format?: WeightFormat,
 ) => { format: Exclude<WeightFormat, 'stored'>; cacheFolder: string } | null;
 
 /** A model held for one request; release() lets the cache evict it again. */
@@ -31,7 +36,11 @@ export interface ModelLease {
 }
 
 interface Entry {
+  /** The folder, or folder@format for a request that named a format. */
+  readonly key: string;
   readonly folder: string;
+  /** The format the request named (absent: the model's setting, followed when it changes). */
+  readonly format: WeightFormat | undefined;
   readonly loading: Promise<LoadedModel>;
   /** Requests holding it now. */
   users: number;
@@ -75,13 +84,16 @@ export class LoadedModels {
   async acquire(ref: ModelRef): Promise<ModelLease> {
     const started = performance.now();
     const folder = resolve(ref.folder);
-    let entry = this.entries.get(folder);
+    const key = ref.weightFormat === undefined ? folder : `${folder}@${ref.weightFormat}`;
+    let entry = this.entries.get(key);
     if (entry) {
       const loaded = await entry.loading.catch(() => null);
       // Changed on disk since loaded (the registry saw a new hash), or set to another weight format: load it again.
       const changed = loaded && ref.contentHash !== undefined && loaded.checkpoint.contentHash !== ref.contentHash;
       const reformatted =
-        loaded && loaded.weightFormat !== (this.weights(loaded.checkpoint.contentHash)?.format ?? 'stored');
+        loaded &&
+        entry.format === undefined &&
+        loaded.weightFormat !== (this.weights(loaded.checkpoint.contentHash)?.format ?? 'stored');
       if ((changed || reformatted) && entry.users === 0) {
         await this.drop(entry);
         entry = undefined;
@@ -89,10 +101,11 @@ export class LoadedModels {
     }
     const cached = entry !== undefined;
     if (!entry) {
-      entry = { folder, loading: this.load(folder, ref.contentHash), users: 0, lastUsed: 0 };
-      this.entries.set(folder, entry);
+      const format = ref.weightFormat;
+      entry = { key, folder, format, loading: this.load(folder, ref.contentHash, format), users: 0, lastUsed: 0 };
+      this.entries.set(key, entry);
       const failed = entry;
-      entry.loading.catch(() => this.entries.get(folder) === failed && this.entries.delete(folder));
+      entry.loading.catch(() => this.entries.get(key) === failed && this.entries.delete(key));
     }
     entry.users++;
     entry.lastUsed = ++this.clock;
@@ -103,7 +116,7 @@ export class LoadedModels {
       released = true;
       held.users--;
       // Unloaded while in use: its sessions go now that the last request is done.
-      this.inBackground(held.users === 0 && this.entries.get(held.folder) !== held ? this.drop(held) : this.evict());
+      this.inBackground(held.users === 0 && this.entries.get(held.key) !== held ? this.drop(held) : this.evict());
     };
     try {
       const model = await held.loading;
@@ -136,9 +149,13 @@ export class LoadedModels {
     this.background.add(tracked);
   }
 
-  private async load(folder: string, contentHash: string | undefined): Promise<LoadedModel> {
+  private async load(
+    folder: string,
+    contentHash: string | undefined,
+    format: WeightFormat | undefined,
+  ): Promise<LoadedModel> {
     const checkpoint = await loadCheckpoint(folder, { contentHash });
-    const weights = this.weights(checkpoint.contentHash);
+    const weights = this.weights(checkpoint.contentHash, format);
     const model = weights ? await openWeightCache(checkpoint, weights.format, weights.cacheFolder) : checkpoint;
     // Plain generation (no adapter) runs on the base-only session; the hooked one is made on first adapter use.
     const runner = await ModelRunner.open(model, this.sessions, undefined, { baseSession: true });
@@ -156,22 +173,23 @@ export class LoadedModels {
   }
 
   private async drop(entry: Entry): Promise<void> {
-    if (this.entries.get(entry.folder) === entry) this.entries.delete(entry.folder);
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     const loaded = await entry.loading.catch(() => null);
     if (!loaded) return;
     const hash = loaded.checkpoint.contentHash;
-    // Two folders with the same content share sessions: release them only when no other entry uses that hash.
+    // Two entries with the same content at the same precision share sessions: release them only when no other entry
+    // uses them.
     const shared = await Promise.all(
       [...this.entries.values()].map((e) =>
         e.loading.then(
-          (m) => m.checkpoint.contentHash === hash,
+          (m) => m.checkpoint.contentHash === hash && m.weightFormat === loaded.weightFormat,
           () => false,
         ),
       ),
     );
     if (shared.some(Boolean)) return;
     if (entry.users > 0) return; // the last request's release() comes back here
-    await this.sessions.releaseModel(hash);
+    await this.sessions.releaseModel(hash, loaded.weightFormat);
   }
 }
 

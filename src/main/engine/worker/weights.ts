@@ -21,14 +21,26 @@ function current(config: WorkerConfig): WeightSettings {
   return settings;
 }
 
-/** The format a model runs at now and the cache folder for it (null: as stored, or no cache folder configured). */
+/**
+ * The format a model runs at now (or `named`, a request's own) and the cache folder for it (null: as stored, or no
+ * cache folder configured for the model's setting; a request naming a quantized format without one is refused).
+ */
 export function weightsFor(
   config: WorkerConfig,
   contentHash: string,
+  named?: WeightFormat,
 ): { format: Exclude<WeightFormat, 'stored'>; cacheFolder: string } | null {
   const s = current(config);
-  const format = s.formats[contentHash] ?? 'stored';
-  return format === 'stored' || s.cacheFolder === null ? null : { format, cacheFolder: s.cacheFolder };
+  const format = named ?? s.formats[contentHash] ?? 'stored';
+  if (format === 'stored') return null;
+  if (s.cacheFolder === null) {
+    if (named === undefined) return null;
+    throw new UserError(`This engine has no folder for quantized weights, so it cannot run the model at ${format}.`, {
+      hint: 'Restart the app; the engine is given that folder when it starts.',
+      code: 'weights-no-cache',
+    });
+  }
+  return { format, cacheFolder: s.cacheFolder };
 }
 
 /** The registry's hash (of the whole files) is the model's identity; the loader checks the structure against it. */

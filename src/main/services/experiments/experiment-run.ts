@@ -1,7 +1,7 @@
 // One run of an experiment: for each cell, the examples without a stored output are generated in batches (one
 // engine `generate` per batch, the cell's adapters and template applied) and stored batch by batch, so a cancel or a
 // killed app loses at most the batch in flight and the next run starts where this one stopped.
-import type { WeightFormat } from '../../../shared/weight-format';
+import { WEIGHT_FORMAT_NAMES, type WeightFormat } from '../../../shared/weight-format';
 import { createHash } from 'node:crypto';
 import type { Experiment, ExperimentProgress, ExperimentState } from '../../../shared/contract/experiments';
 import { canonicalDecodingSettings, DecodingSettings } from '../../../shared/decoding-settings';
@@ -31,6 +31,11 @@ export interface ExperimentRunDeps {
   remote?: RemoteClient | null;
   /** The model-graded metrics with their judges, resolved (judged locally after the outputs). */
   judges?: readonly { metric: JudgeMetric; judge: ResolvedSpecialization }[];
+  /**
+   * A weight format check: `cells` lists the experiment's cells once per format, each resolved at its format, and
+   * every generation names it; the cells' recorded formats stay as they were.
+   */
+  formatCheck?: boolean;
 }
 
 /**
@@ -65,11 +70,16 @@ export class ExperimentRun {
   constructor(private readonly d: ExperimentRunDeps) {
     // Each cell records the precision its model runs at now, so results and lineage read the outputs made at it even
     // after the model's format changes.
-    this.experiment = {
-      ...d.experiment,
-      cells: d.experiment.cells.map((c, i) => ({ ...c, weightFormat: d.cells[i]?.model.weightFormat ?? 'stored' })),
-    };
-    new ExperimentStore(d.db).updateCells(this.experiment.id, this.experiment.cells);
+    this.experiment = d.formatCheck
+      ? d.experiment
+      : {
+          ...d.experiment,
+          cells: d.experiment.cells.map((c, i) => ({
+            ...c,
+            weightFormat: d.cells[i]?.model.weightFormat ?? 'stored',
+          })),
+        };
+    if (!d.formatCheck) new ExperimentStore(d.db).updateCells(this.experiment.id, this.experiment.cells);
     this.done = this.run();
   }
 
@@ -111,7 +121,8 @@ export class ExperimentRun {
       };
       this.set('running', progress(null));
       for (const { cell, key, missing } of todo) {
-        const label = this.d.experiment.cells.find((c) => c.specializationId === cell.spec.id)?.label ?? cell.spec.name;
+        const own = this.d.experiment.cells.find((c) => c.specializationId === cell.spec.id)?.label ?? cell.spec.name;
+        const label = this.d.formatCheck ? `${own} (${WEIGHT_FORMAT_NAMES[cell.model.weightFormat]})` : own;
         for (let i = 0; i < missing.length; i += this.d.experiment.spec.batchSize) {
           if (this.controller.signal.aborted) throw new CancelledError('The experiment was cancelled');
           const batch = missing.slice(i, i + this.d.experiment.spec.batchSize);
@@ -225,7 +236,11 @@ export class ExperimentRun {
     const result = await this.d.engine.request(
       'generate',
       {
-        model: { folder: cell.model.folder, contentHash: cell.model.contentHash },
+        model: {
+          folder: cell.model.folder,
+          contentHash: cell.model.contentHash,
+          ...(this.d.formatCheck ? { weightFormat: cell.model.weightFormat } : {}),
+        },
         prompts,
         settings: { ...cell.decoding, seed: key.seed },
         adapterFolders: cell.adapterFolders,

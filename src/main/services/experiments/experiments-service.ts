@@ -1,7 +1,8 @@
 // The experiments service (experimentsContract): creates experiments (an ablation creates its cell
 // specializations), runs them in the background (ExperimentRun), and reads results, outputs and examples from the
 // stored outputs. A run found 'running' with no live run (the app was killed) reads as 'interrupted'; `run` resumes.
-import type { WeightFormat } from '../../../shared/weight-format';
+import type { QuantizedWeightFormat, WeightFormat } from '../../../shared/weight-format';
+import type { TaskQuality } from '../../../shared/contract/models';
 import { randomUUID } from 'node:crypto';
 import type { CallContext, EventSink, ServiceImpl } from '../../../shared/contract/define';
 import type {
@@ -11,12 +12,13 @@ import type {
   ExperimentResults,
   ExperimentSpec,
   experimentsContract,
+  FormatComparison,
   OutputRow,
 } from '../../../shared/contract/experiments';
 import { METRIC_NEEDS_REFERENCE, metricLabel } from '../../../shared/metrics';
 import { UserError } from '../../../shared/errors';
 import type { EngineClient } from '../../engine/client';
-import type { SpecializationsService } from '../specializations';
+import type { ResolvedSpecialization, SpecializationsService } from '../specializations';
 import { promptFor } from '../specializations';
 import type { DatasetReader } from '../templates';
 import type { ActiveWorkspace, WorkspaceAccess } from '../workspace';
@@ -31,6 +33,7 @@ import { collectOutputs, type Collected, type JudgedAnswers } from './results';
 import { judgeKey, judgeMissing, judgePrompts, resolveJudge, storedAnswers, type JudgeMetric } from './judge-run';
 import type { Example } from './examples';
 import { inThreadScoring, type Scoring } from './scoring';
+import { taskQualityEntries } from './format-comparison';
 import type { ReportDocument } from '../../../shared/report';
 import { manifest } from '../lineage/specialization-lineage';
 import { buildExperimentReport } from '../reports/experiment-report';
@@ -55,6 +58,8 @@ export interface ExperimentsServiceDeps {
   readonly contamination?: (experiment: Experiment) => string[];
   /** Where results, output rows and reports are computed (compose.ts: the scoring worker; absent: this thread). */
   readonly scoring?: Scoring;
+  /** Keeps a format check's task measurements for a model's format picker (absent: not kept). */
+  readonly recordTaskQuality?: (modelId: string, entries: TaskQuality[]) => Promise<void>;
 }
 
 export class ExperimentsService implements ServiceImpl<Contract> {
@@ -160,32 +165,37 @@ export class ExperimentsService implements ServiceImpl<Contract> {
   }
 
   async run({ id }: { id: string }): Promise<Experiment> {
-    const ws = this.deps.workspace.active;
+    return (await this.start(id, null)).experiment;
+  }
+
+  /**
+   * Generates the cells again at the stored precision (where missing) and at each format, as one run that names the
+   * format of every generation; once complete, each judged cell's main metric is kept for its model's format picker.
+   */
+  async checkFormats({ id, formats }: { id: string; formats: QuantizedWeightFormat[] }): Promise<Experiment> {
     const experiment = this.find(id);
-    if (this.runs.has(id))
-      throw new UserError(`"${experiment.name}" is running already`, { code: 'experiment-running', where: id });
-    const examples = loadExamples(this.deps.datasets, experiment.spec);
-    const cells = [];
-    for (const cell of experiment.cells) cells.push(await this.deps.specializations.resolve(cell.specializationId));
-    const judges = [];
-    for (const metric of experiment.spec.metrics)
-      if (metric.kind === 'judge')
-        judges.push({ metric, judge: await resolveJudge(metric, (j) => this.deps.specializations.resolve(j)) });
-    const run = new ExperimentRun({
-      judges,
-      experiment,
-      db: ws.db,
-      engine: this.deps.engine,
-      examples,
-      cells,
-      clock: this.deps.clock,
-      onProgress: (progress) => this.deps.events.emit('onProgress', { id, progress }),
-      onState: (e) => this.deps.events.emit('onChanged', { id, state: e.state }),
-      remote: experiment.spec.remote ? new RemoteClient(experiment.spec.remote) : null,
-    });
-    this.runs.set(id, run);
-    void run.done.finally(() => this.runs.delete(id));
+    if (experiment.spec.remote)
+      throw new UserError("A server generated this experiment's outputs: weight formats are this machine's.", {
+        code: 'format-check-remote',
+        where: id,
+        hint: 'Check formats on an experiment that runs on this computer.',
+      });
+    const run = await this.start(id, ['stored', ...new Set(formats)]);
+    void run.done.then(() => (run.experiment.state === 'completed' ? this.keepTaskQuality(id) : undefined));
     return run.experiment;
+  }
+
+  async formatComparison({ id }: { id: string }): Promise<FormatComparison> {
+    const experiment = this.find(id);
+    const formats = experiment.spec.remote ? [] : (['q8', 'q4'] as const);
+    const at = [];
+    for (const format of formats) at.push({ format, collected: await this.collected(experiment, format) });
+    return this.scoring.run({
+      kind: 'formatComparison',
+      experiment,
+      collected: await this.collected(experiment, 'stored'),
+      formats: at,
+    });
   }
 
   async cancel({ id }: { id: string }): Promise<Experiment> {
@@ -374,6 +384,64 @@ export class ExperimentsService implements ServiceImpl<Contract> {
 
   private store(ws: ActiveWorkspace = this.deps.workspace.active): ExperimentStore {
     return new ExperimentStore(ws.db);
+  }
+
+  /** Starts a run of the experiment's cells: at their models' formats, or (a format check) once per format named. */
+  private async start(id: string, formats: WeightFormat[] | null): Promise<ExperimentRun> {
+    const ws = this.deps.workspace.active;
+    const experiment = this.find(id);
+    if (this.runs.has(id))
+      throw new UserError(`"${experiment.name}" is running already`, { code: 'experiment-running', where: id });
+    const examples = loadExamples(this.deps.datasets, experiment.spec);
+    const resolved: ResolvedSpecialization[] = [];
+    for (const cell of experiment.cells) resolved.push(await this.deps.specializations.resolve(cell.specializationId));
+    const cells =
+      formats === null
+        ? resolved
+        : formats.flatMap((format) => resolved.map((c) => ({ ...c, model: { ...c.model, weightFormat: format } })));
+    const judges = [];
+    for (const metric of experiment.spec.metrics)
+      if (metric.kind === 'judge')
+        judges.push({ metric, judge: await resolveJudge(metric, (j) => this.deps.specializations.resolve(j)) });
+    const run = new ExperimentRun({
+      judges,
+      experiment,
+      db: ws.db,
+      engine: this.deps.engine,
+      examples,
+      cells,
+      formatCheck: formats !== null,
+      clock: this.deps.clock,
+      onProgress: (progress) => this.deps.events.emit('onProgress', { id, progress }),
+      onState: (e) => this.deps.events.emit('onChanged', { id, state: e.state }),
+      remote: experiment.spec.remote ? new RemoteClient(experiment.spec.remote) : null,
+    });
+    this.runs.set(id, run);
+    void run.done.finally(() => this.runs.delete(id));
+    return run;
+  }
+
+  /** A finished format check's main metric per judged cell, kept for each cell's model. */
+  private async keepTaskQuality(id: string): Promise<void> {
+    const record = this.deps.recordTaskQuality;
+    if (!record) return;
+    try {
+      const experiment = this.find(id);
+      const { facts } = loadExamples(this.deps.datasets, experiment.spec);
+      const entries = taskQualityEntries(experiment, await this.formatComparison({ id }), {
+        rows: `${facts.name} v${facts.version}, ${experiment.spec.split} split`,
+        specializationName: (specId) => this.deps.specializations.specialization(specId).name,
+        now: this.deps.clock(),
+      });
+      for (const specId of new Set(entries.map((e) => e.specializationId)))
+        await record(
+          this.deps.specializations.specialization(specId).modelId,
+          entries.filter((e) => e.specializationId === specId).map(({ specializationId: _, ...entry }) => entry),
+        );
+    } catch (error) {
+      // The check's outputs are stored; only the summary for the format picker is missing, and the next check writes it.
+      console.error('[experiments] keeping the format check for the format picker failed:', error);
+    }
   }
 
   private find(id: string): Experiment {

@@ -56,7 +56,7 @@ export function collectOutputs(
 }
 
 /** scores[metric][cell][example] (null: no output yet, or not scorable). */
-function scoreAll(metrics: readonly MetricSpec[], c: Collected): (ExampleScore | null)[][][] {
+export function scoreAll(metrics: readonly MetricSpec[], c: Collected): (ExampleScore | null)[][][] {
   return metrics.map((m, mi) =>
     c.outputs.map((cell, k) =>
       cell.map((o, i) =>

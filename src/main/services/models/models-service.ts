@@ -6,7 +6,13 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { basename, relative } from 'node:path';
 import type { EventSink, ServiceImpl } from '../../../shared/contract/define';
-import type { BundledModel, ModelRecord, modelsContract, WeightQuality } from '../../../shared/contract/models';
+import type {
+  BundledModel,
+  ModelRecord,
+  modelsContract,
+  TaskQuality,
+  WeightQuality,
+} from '../../../shared/contract/models';
 import { BugError, CancelledError, UserError } from '../../../shared/errors';
 import type { WeightFormat } from '../../../shared/weight-format';
 import type { EngineClient } from '../../engine/client';
@@ -16,7 +22,13 @@ import { findBundledModelsDir, listBundledModels } from './bundled';
 import { ContentHasher } from '../../platform/files/content-hash';
 import { ModelFiles, type Availability } from './file-digests';
 import { ModelStore, type StoredModel } from './model-store';
-import { measureWeightQuality, readWeightQuality, type QualityTexts } from './weight-quality';
+import {
+  keepTaskQuality,
+  measureWeightQuality,
+  readTaskQuality,
+  readWeightQuality,
+  type QualityTexts,
+} from './weight-quality';
 
 type Contract = typeof modelsContract;
 
@@ -276,6 +288,19 @@ export class ModelsService implements ServiceImpl<Contract> {
   async weightQuality(arg: { id: string }): Promise<WeightQuality[]> {
     const model = this.find(this.storeOf(this.deps.workspace.active), arg.id);
     return this.deps.weights ? readWeightQuality(this.deps.weights.cacheFolder, model.contentHash) : [];
+  }
+
+  async taskQuality(arg: { id: string }): Promise<TaskQuality[]> {
+    const model = this.find(this.storeOf(this.deps.workspace.active), arg.id);
+    return this.deps.weights ? readTaskQuality(this.deps.weights.cacheFolder, model.contentHash) : [];
+  }
+
+  /** Keeps what an experiment's weight format check measured for one of this workspace's models. */
+  async recordTaskQuality(modelId: string, entries: readonly TaskQuality[]): Promise<void> {
+    const model = this.find(this.storeOf(this.deps.workspace.active), modelId);
+    if (this.deps.weights && entries.length > 0)
+      await keepTaskQuality(this.deps.weights.cacheFolder, model.contentHash, entries);
+    this.deps.events.emit('onChanged', { change: 'updated', id: model.id });
   }
 
   /** A registered model whose files can be read now; `then`: what the user does after adding it again. */

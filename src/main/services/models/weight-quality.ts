@@ -1,11 +1,12 @@
 // What a quantized format costs one model, measured and kept: the engine scores a dataset's test texts under the stored
 // weights and the format's copy; the per-document change in nats/token gets a seeded paired bootstrap CI. Results live
 // beside the quantized copies (<cache>/<content hash>/quality.json, one per format and dataset version), so every
-// workspace with the model sees them.
+// workspace with the model sees them; so do the task measurements of experiments' format checks (task-quality.json,
+// one per format, dataset version, cell and metric).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { WeightQuality } from '../../../shared/contract/models';
+import { TaskQuality, WeightQuality } from '../../../shared/contract/models';
 import { UserError } from '../../../shared/errors';
 import type { EngineClient } from '../../engine/client';
 import { pairedBootstrapDiffCI } from '../../eval/stats/bootstrap';
@@ -29,20 +30,50 @@ export interface MeasureArgs {
 }
 
 const FILE = 'quality.json';
-const Stored = z.array(WeightQuality);
+const TASK_FILE = 'task-quality.json';
 
-function fileOf(cacheFolder: string, contentHash: string): string {
-  return join(cacheFolder, contentHash, FILE);
-}
-
-/** The kept measurements of a model, newest first ([] when none, or the file is damaged: it is rewritten next time). */
-export async function readWeightQuality(cacheFolder: string, contentHash: string): Promise<WeightQuality[]> {
+/** A kept list, newest first ([] when none, or the file is damaged: it is rewritten next time). */
+async function readKept<T extends { measuredAt: string }>(
+  schema: z.ZodType<T[]>,
+  cacheFolder: string,
+  contentHash: string,
+  file: string,
+): Promise<T[]> {
   try {
-    const parsed = Stored.safeParse(JSON.parse(await readFile(fileOf(cacheFolder, contentHash), 'utf8')));
+    const parsed = schema.safeParse(JSON.parse(await readFile(join(cacheFolder, contentHash, file), 'utf8')));
     return parsed.success ? parsed.data.sort((a, b) => b.measuredAt.localeCompare(a.measuredAt)) : [];
   } catch {
     return [];
   }
+}
+
+async function writeKept(cacheFolder: string, contentHash: string, file: string, list: unknown[]): Promise<void> {
+  const path = join(cacheFolder, contentHash, file);
+  await mkdir(join(cacheFolder, contentHash), { recursive: true });
+  await writeFile(`${path}.partial`, JSON.stringify(list));
+  await rename(`${path}.partial`, path); // whole or not at all
+}
+
+/** The kept perplexity measurements of a model, newest first. */
+export function readWeightQuality(cacheFolder: string, contentHash: string): Promise<WeightQuality[]> {
+  return readKept(z.array(WeightQuality), cacheFolder, contentHash, FILE);
+}
+
+/** The kept task measurements of a model, newest first. */
+export function readTaskQuality(cacheFolder: string, contentHash: string): Promise<TaskQuality[]> {
+  return readKept(z.array(TaskQuality), cacheFolder, contentHash, TASK_FILE);
+}
+
+/** Keeps task measurements, each replacing the one of the same format, dataset version, cell and metric. */
+export async function keepTaskQuality(
+  cacheFolder: string,
+  contentHash: string,
+  entries: readonly TaskQuality[],
+): Promise<void> {
+  const same = (a: TaskQuality, b: TaskQuality) =>
+    a.format === b.format && a.datasetVersionId === b.datasetVersionId && a.cell === b.cell && a.metric === b.metric;
+  const kept = (await readTaskQuality(cacheFolder, contentHash)).filter((q) => !entries.some((e) => same(e, q)));
+  await writeKept(cacheFolder, contentHash, TASK_FILE, [...entries, ...kept]);
 }
 
 export async function measureWeightQuality(engine: EngineClient, a: MeasureArgs): Promise<WeightQuality> {
@@ -78,10 +109,7 @@ export async function measureWeightQuality(engine: EngineClient, a: MeasureArgs)
   const kept = (await readWeightQuality(a.cacheFolder, a.contentHash)).filter(
     (q) => q.format !== a.format || q.datasetVersionId !== a.datasetVersionId,
   );
-  const path = fileOf(a.cacheFolder, a.contentHash);
-  await mkdir(join(a.cacheFolder, a.contentHash), { recursive: true });
-  await writeFile(`${path}.partial`, JSON.stringify([result, ...kept]));
-  await rename(`${path}.partial`, path); // whole or not at all
+  await writeKept(a.cacheFolder, a.contentHash, FILE, [result, ...kept]);
   return result;
 }
 

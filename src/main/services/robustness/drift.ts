@@ -5,7 +5,7 @@
 // all (greedy decoding of an unchanged release gives the same text), latency up by half or more.
 import type { DriftComparison, DriftFlag, FailureRule } from '../../../shared/contract/robustness';
 import { METRIC_BINARY, METRIC_DIRECTION, metricLabel, type MetricSpec } from '../../../shared/metrics';
-import { mcnemarTest, pairedBootstrapDiffCI, scoreExample } from '../../eval';
+import { mcnemarTest, pairedBootstrapDiffCI, pairedChange, scoreExample } from '../../eval';
 import type { StoredOutput } from '../experiments/experiment-store';
 import type { Collected } from '../experiments/results';
 import { categorize } from './categories';
@@ -42,32 +42,27 @@ export function compareRuns(
       .filter((s): s is readonly [number, number] => s[0] !== null && s[1] !== null);
     const label = metricLabel(m);
     if (scored.length === 0) return { label, recorded: null, now: null, diff: null, ci: null, p: null, test: 'none' };
-    const before = scored.map((s) => s[0]);
-    const after = scored.map((s) => s[1]);
-    const boot =
-      scored.length >= 2 ? pairedBootstrapDiffCI(after, before, { seed, resamples: RESAMPLES, stream: 700 + k }) : null;
     const binary = METRIC_BINARY[m.kind];
-    const p = binary
-      ? mcnemarTest(
-          after.map((v) => v >= 1),
-          before.map((v) => v >= 1),
-        ).p
-      : null;
-    const diff = mean(after) - mean(before);
+    const change = pairedChange(
+      scored.map((s) => s[1]),
+      scored.map((s) => s[0]),
+      { binary, seed, resamples: RESAMPLES, stream: 700 + k },
+    );
+    const { diff, ci, p } = change;
     const worse = METRIC_DIRECTION[m.kind] === 'higher' ? diff < 0 : diff > 0;
-    const significant = binary ? (p ?? 1) < DRIFT_ALPHA : boot !== null && (boot.ci[0] > 0 || boot.ci[1] < 0);
+    const significant = binary ? (p ?? 1) < DRIFT_ALPHA : ci !== null && (ci[0] > 0 || ci[1] < 0);
     if (worse && significant)
       flags.push({
         severity: 'drift',
         aspect: 'quality',
-        message: `${label} fell from ${fmt(mean(before))} to ${fmt(mean(after))} on ${scored.length} examples${p === null ? ` (95% CI of the change ${fmt(boot?.ci[0] ?? 0)} to ${fmt(boot?.ci[1] ?? 0)})` : ` (McNemar p=${p.toPrecision(2)})`}.`,
+        message: `${label} fell from ${fmt(change.before)} to ${fmt(change.after)} on ${scored.length} examples${p === null ? ` (95% CI of the change ${fmt(ci?.[0] ?? 0)} to ${fmt(ci?.[1] ?? 0)})` : ` (McNemar p=${p.toPrecision(2)})`}.`,
       });
     return {
       label,
-      recorded: mean(before),
-      now: mean(after),
+      recorded: change.before,
+      now: change.after,
       diff,
-      ci: boot?.ci ?? null,
+      ci,
       p,
       test: binary ? 'mcnemar' : 'paired bootstrap',
     };

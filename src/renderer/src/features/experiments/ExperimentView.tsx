@@ -1,6 +1,7 @@
 // One experiment: what it compares, its run (state, progress with done/total, reused outputs, rows/s and ETA;
 // Run / Resume / Cancel; failures with their hint), and its results and side-by-side outputs. Results refresh while
 // it runs, at most every few seconds, and once more when it ends. A remote experiment names the server it runs on.
+// Tabs: results, side-by-side outputs, failure modes, and what 8-bit and 4-bit weights change on the task.
 import {
   Alert,
   AlertTitle,
@@ -31,6 +32,7 @@ import { SideBySide } from './SideBySide';
 import { FailureModesTab } from '../robustness/FailureModesTab';
 import { useSubmit } from '../../components/useSubmit';
 import { RemoteServerLine } from './RemoteServerLine';
+import { FormatCheckPanel } from './FormatCheckPanel';
 
 const REFRESH_MS = 3000;
 
@@ -81,7 +83,7 @@ export function ExperimentView({
   onRemoved: () => void;
 }) {
   const api = useApi();
-  const [tab, setTab] = useState<'results' | 'outputs' | 'failures'>('results');
+  const [tab, setTab] = useState<'results' | 'outputs' | 'failures' | 'formats'>('results');
   const { busy, error: actionError, submit } = useSubmit();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const running = e.state === 'running';
@@ -193,14 +195,16 @@ export function ExperimentView({
       </Paper>
       <Tabs
         value={tab}
-        onChange={(_e, v: 'results' | 'outputs' | 'failures') => setTab(v)}
+        onChange={(_e, v: 'results' | 'outputs' | 'failures' | 'formats') => setTab(v)}
         sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}
       >
         <Tab value="results" label="Results" data-testid="tab-results" />
         <Tab value="outputs" label="Side by side" data-testid="tab-outputs" />
         <Tab value="failures" label="Failure modes" data-testid="tab-failures" />
+        <Tab value="formats" label="Weight formats" data-testid="tab-formats" />
       </Tabs>
       {tab === 'failures' && <FailureModesTab experiment={e} />}
+      {tab === 'formats' && <FormatCheckPanel experiment={e} version={version} />}
       {tab === 'results' ? (
         !started ? (
           <Typography color="text.secondary" sx={{ p: 2 }}>

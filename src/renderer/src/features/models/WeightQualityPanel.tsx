@@ -1,11 +1,14 @@
 // Beside the weight-format picker: what 8-bit and 4-bit cost this model, as last measured (change in nats per token
 // against the stored weights on a dataset's test texts, with n and the paired 95% CI), and a button that measures
-// both formats again on the dataset picked (the demo's Support triage by default).
+// both formats again on the dataset picked (the demo's Support triage by default); below, what they cost on tasks
+// (the main metric of experiments' weight format checks, paired per row, with its CI and McNemar's p).
 import { Box, Button, FormControl, InputLabel, MenuItem, Select, Typography } from '@mui/material';
 import { useState } from 'react';
-import type { ModelRecord, WeightQuality } from '../../../../shared/contract';
+import type { ModelRecord, TaskQuality, WeightQuality } from '../../../../shared/contract';
+import { formatEffect, formatValue } from '../../../../shared/metric-format';
+import { METRIC_BINARY } from '../../../../shared/metrics';
 import { WEIGHT_FORMAT_NAMES } from '../../../../shared/weight-format';
-import { useApi, useLoad } from '../../api';
+import { useApi, useLive, useLoad } from '../../api';
 import { useSubmit } from '../../components/useSubmit';
 import { ModelErrorAlert } from './ModelErrorAlert';
 
@@ -23,6 +26,23 @@ export function describeWeightQuality(q: WeightQuality): string {
   );
 }
 
+/**
+ * "4-bit: category accuracy 81.5% → 81.0%, −0.5 points (−1.2 to 0.2), McNemar p = 0.250, on Support triage v1, test
+ * split, n = 400 rows (Triage demo, full; experiment "..."); 12 of 400 outputs changed."
+ */
+export function describeTaskQuality(q: TaskQuality): string {
+  const points = METRIC_BINARY[q.kind] ? ' points' : '';
+  const pct = METRIC_BINARY[q.kind] ? '%' : '';
+  return (
+    `${WEIGHT_FORMAT_NAMES[q.format]}: ${q.metric} ${formatValue(q.stored, q.kind)}${pct} as stored → ` +
+    `${formatValue(q.value, q.kind)}${pct}, ` +
+    `${formatEffect(q.delta, q.kind)}${points} (95% CI ${formatValue(q.low, q.kind)} to ${formatValue(q.high, q.kind)})` +
+    `${q.p === null ? '' : `, McNemar p = ${q.p < 0.001 ? '<0.001' : q.p.toFixed(3)}`}, on ${q.rows}, n = ${q.n} ` +
+    `rows (${q.cell}; experiment "${q.experimentName}"); ${q.changed} of ${q.n} outputs changed. ` +
+    `Measured ${new Date(q.measuredAt).toLocaleString()}.`
+  );
+}
+
 export function WeightQualityPanel({
   model,
   onMeasuring,
@@ -32,6 +52,14 @@ export function WeightQualityPanel({
 }) {
   const api = useApi();
   const quality = useLoad((a) => a.models.weightQuality({ id: model.id }), [model.id]);
+  const tasks = useLive(
+    (a) => a.models.taskQuality({ id: model.id }),
+    (a, onValue) =>
+      a.models.onChanged((c) => {
+        if (c.id === model.id) void a.models.taskQuality({ id: model.id }).then(onValue, () => undefined);
+      }),
+    [model.id],
+  );
   const datasets = useLoad((a) => a.datasets.list({}), []);
   const versions = (datasets.data ?? []).flatMap((d) =>
     d.versions.slice(0, 1).map((v) => ({ id: v.id, label: `${d.name} v${v.version}`, name: d.name })),
@@ -55,6 +83,9 @@ export function WeightQualityPanel({
   const last = FORMATS.map((f) => (quality.data ?? []).find((q) => q.format === f)).filter((q) => q !== undefined);
   return (
     <Box sx={{ mt: 1 }} data-testid="weight-quality">
+      <Typography variant="subtitle2" component="h4">
+        On text (perplexity of test messages)
+      </Typography>
       {last.length === 0 ? (
         <Typography variant="body2" color="text.secondary" data-testid="weight-quality-none">
           Not measured yet: measure what 8-bit and 4-bit cost this model on a dataset&apos;s test split.
@@ -65,6 +96,23 @@ export function WeightQualityPanel({
             {describeWeightQuality(q)}
           </Typography>
         ))
+      )}
+      <Typography variant="subtitle2" component="h4" sx={{ mt: 1 }}>
+        On tasks (experiments&apos; weight format checks)
+      </Typography>
+      {(tasks.data ?? []).map((q) => (
+        <Typography
+          key={`${q.format}/${q.datasetVersionId}/${q.cell}/${q.metric}`}
+          variant="body2"
+          data-testid={`task-quality-${q.format}`}
+        >
+          {describeTaskQuality(q)}
+        </Typography>
+      ))}
+      {(tasks.data ?? []).length === 0 && (
+        <Typography variant="body2" color="text.secondary" data-testid="task-quality-none">
+          On a task: open an experiment that uses this model and check its weight formats there.
+        </Typography>
       )}
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mt: 1 }}>
         <FormControl size="small" sx={{ minWidth: 240 }} disabled={busy || versions.length === 0}>
