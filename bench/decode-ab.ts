@@ -4,7 +4,8 @@
 //   node bench/run.mjs bench/decode-ab.ts --setups=decomposed,gqa --reps=10 [--batch=1 --prompt=1 --context=1000]
 //     [--prefill=512 --spin=on|off --model=DIR --plain-malloc]   (a setup is attention[:optimization][@weights], e.g.
 //     decomposed:basic or decomposed@q4; weights: stored, q8, q4 (int8 prefill), q8n / q4n (MatMulNBits prefill too),
-//     or q8a0 / q4a0 for MatMulNBits at accuracy level 0 (fp32 activations); default model: the 135M shape)
+//     q8c / q4c (int8 prefill on one activation scale per call, not per position), or q8a0 / q4a0 for MatMulNBits at
+//     accuracy level 0 (fp32 activations); default model: the 135M shape)
 import { join } from 'node:path';
 import { ensureBenchCheckpoint } from '../tools/bench/write-checkpoint';
 import {
@@ -76,18 +77,19 @@ function parseArgs(argv: string[]): Args {
 }
 
 /**
- * The checkpoint at a weight format: 'stored', or q8 / q4 (with 'a0': fp32 activations; with 'n': no int8 prefill)
- * from bench/.cache/weights.
+ * The checkpoint at a weight format: 'stored', or q8 / q4 (with 'a0': fp32 activations; with 'n': no int8 prefill;
+ * with 'c': the int8 prefill's activations on one scale per call) from bench/.cache/weights.
  */
 async function withWeights(checkpoint: Checkpoint, weights: string): Promise<RunnerModel> {
   if (weights === 'stored') return checkpoint;
-  const match = /^(q8|q4)(a0|n)?$/.exec(weights);
-  if (!match) throw new Error(`unknown weights ${weights} (stored, q8, q4, q8n, q4n, q8a0, q4a0)`);
+  const match = /^(q8|q4)(a0|n|c)?$/.exec(weights);
+  if (!match) throw new Error(`unknown weights ${weights} (stored, q8, q4, q8n, q4n, q8c, q4c, q8a0, q4a0)`);
   const format = match[1] as 'q8' | 'q4';
   let shown = -1;
   const model = await openWeightCache(checkpoint, format, join(process.cwd(), 'bench/.cache/weights'), {
     ...(match[2] === 'a0' ? { accuracyLevel: 0 as const, int8Prefill: false } : {}),
     ...(match[2] === 'n' ? { int8Prefill: false } : {}),
+    ...(match[2] === 'c' ? { int8Scale: 'call' as const } : {}),
     onProgress: (p) => {
       const percent = Math.floor((p.done / p.total) * 10) * 10;
       if (percent !== shown) console.log(`  quantizing to ${format}: ${(shown = percent)}%`);

@@ -1,7 +1,8 @@
 // bench/quality: what 8-bit and 4-bit weights cost in quality. Perplexity of the demo model on text it never saw
 // (support-triage test messages) and on WordNet definitions (supersense test rows), per format, with a paired 95%
 // bootstrap CI of the per-document change in nats/token against the stored weights (q8n / q4n: without the int8
-// prefill); and the logits drift of the reference fixtures (transformers' own logits) at each format.
+// prefill; q8c / q4c: its activations on one scale per call, not per position); and the logits drift of the
+// reference fixtures (transformers' own logits) at each format.
 //   node bench/run.mjs bench/quality.ts [--docs=400 --threads=2]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +14,11 @@ import { openWeightCache } from '../src/main/engine/models/weight-cache';
 import { SessionCache } from '../src/main/engine/runtime';
 import type { WeightFormat } from '../src/shared/weight-format';
 
-/** q8n / q4n: MatMulNBits for prompts too (no int8 prefill), for the int8 prefill's own cost in the same run. */
-const FORMATS = ['stored', 'q8', 'q8n', 'q4', 'q4n'] as const;
+/**
+ * q8n / q4n: MatMulNBits for prompts too (no int8 prefill), for the int8 prefill's own cost in the same run; q8c /
+ * q4c: the int8 prefill with one activation scale per call instead of per position.
+ */
+const FORMATS = ['stored', 'q8', 'q8n', 'q8c', 'q4', 'q4n', 'q4c'] as const;
 type Setup = (typeof FORMATS)[number];
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<
   string,
@@ -28,9 +32,12 @@ const sessions = new SessionCache({ threads });
 async function at(checkpoint: Checkpoint, setup: Setup): Promise<RunnerModel> {
   if (setup === 'stored') return checkpoint;
   const format = setup.slice(0, 2) as Exclude<WeightFormat, 'stored'>;
-  const int8Prefill = !setup.endsWith('n');
-  const model = await openWeightCache(checkpoint, format, cacheRoot, { int8Prefill });
-  return int8Prefill ? model : { ...model, contentHash: `${model.contentHash}-nbits` };
+  const variant = setup.slice(2);
+  const model = await openWeightCache(checkpoint, format, cacheRoot, {
+    int8Prefill: variant !== 'n',
+    ...(variant === 'c' ? { int8Scale: 'call' as const } : {}),
+  });
+  return variant === '' ? model : { ...model, contentHash: `${model.contentHash}-${variant}` }; // sessions apart
 }
 
 function jsonl(path: string): Record<string, string>[] {

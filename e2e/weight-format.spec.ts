@@ -102,6 +102,7 @@ test("an experiment's weight format check shows each format's change with CI, an
   await expect(rows).toHaveCount(2, { timeout: 30_000 });
   await expect(rows.nth(0)).toContainText('8-bit');
   await expect(rows.nth(1)).toContainText('4-bit');
+  await expect(panel.getByTestId('effects-chart')).toHaveAttribute('data-bars', '2');
   for (const row of [rows.nth(0), rows.nth(1)]) {
     await expect(row).toContainText('Triage at every format');
     await expect(row.getByTestId('format-check-change')).toHaveText(/^[+\u2212]?\d+\.\d \(.+\)$/);

@@ -219,6 +219,9 @@ export const vjps = {
   GroupQueryAttention: INFERENCE_ONLY,
   SkipSimplifiedLayerNormalization: INFERENCE_ONLY,
   MatMulNBits: INFERENCE_ONLY,
+  // The int8 prefill's per-position activation scale (models/graph-weights.ts); training reads weights as stored.
+  ReduceMax: INFERENCE_ONLY,
+  Abs: INFERENCE_ONLY,
   DynamicQuantizeMatMul: INFERENCE_ONLY,
   Log: (c) => [c.g.op.Div(c.dY, c.x(0))], // dY / X
   /** Where(condition, X, Y): dX = Where(condition, dY, 0), dY' = Where(condition, 0, dY). */

@@ -300,6 +300,10 @@ export const ops = {
   ReduceSum: reduce(13),
   /** Mean over `axes` (RMSNorm's mean of squares). */
   ReduceMean: reduce(18),
+  /** Largest value over `axes` (the int8 prefill's per-position activation scale; inference only). */
+  ReduceMax: reduce(18),
+  /** |x| elementwise (the int8 prefill's per-position activation scale; inference only). */
+  Abs: unary(13, T.signed),
   Cast: defineOp({
     since: 21,
     inputNames: ['input'],

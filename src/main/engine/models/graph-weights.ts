@@ -1,8 +1,9 @@
 // Checkpoint tensors as graph initializers: ONNX external data pointing straight into the safetensors files at their
 // byte ranges (nothing copied), cast to float32 inside the graph for F16/BF16 (ORT folds the Cast at session creation);
 // nn.Linear products on block-quantized weights (a weight cache's codes and scales) as com.microsoft.MatMulNBits, or
-// in a prefill graph on the cache's per-column int8 copy as com.microsoft.DynamicQuantizeMatMul.
-import type { DType, GraphBuilder, Value } from '../graph';
+// in a prefill graph on the cache's per-column int8 copy as com.microsoft.DynamicQuantizeMatMul, with activations on a
+// scale per position (so a row's result does not depend on its batch).
+import { tensor, type DType, type GraphBuilder, type Value } from '../graph';
 import type { QuantBits } from './quantize';
 import type { TensorDtype, TensorInfo } from './safetensors';
 
@@ -35,7 +36,12 @@ export interface QuantizedLinears {
   linears: ReadonlyMap<string, QuantizedLinearRef>;
   /** 0: activations in fp32; 4: activations quantized to int8 per block (MLAS's int8 kernels). */
   accuracyLevel: 0 | 4;
+  /** Prefill graphs quantize activations on one scale per call instead of per position (a benchmark's comparison). */
+  perCallScale?: boolean;
 }
+
+/** The columns every position of an int8 prefill product gets: ±1 fix the call's range; four keep K a multiple of 4. */
+const ANCHOR = [1, -1, 0, 0];
 
 const GRAPH_DTYPE: Record<TensorDtype, DType> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
@@ -44,6 +50,10 @@ export class GraphWeights {
   private readonly raw = new Map<string, Value>();
   private readonly f32 = new Map<string, Value>();
   private readonly transposed = new Map<string, Value>();
+  private tinyValue: Value | undefined;
+  private anchorValue: Value | undefined;
+  /** Per input of int8 prefill linears: the input scaled per position, with its anchor columns, and the scales. */
+  private readonly scaled = new Map<Value, { a: Value; amax: Value }>();
 
   constructor(
     private readonly g: GraphBuilder,
@@ -76,7 +86,9 @@ export class GraphWeights {
         offset: q.int8.scales.offset,
         length: q.int8.scales.length,
       });
-      return this.g.op.DynamicQuantizeMatMul(x, codes, scales);
+      return this.quantized.perCallScale
+        ? this.g.op.DynamicQuantizeMatMul(x, codes, scales)
+        : this.perPositionInt8(x, codes, scales, q.N);
     }
     const kBlocks = Math.ceil(q.K / q.blockSize);
     const codes = this.g.initializer(`${key}.codes`, {
@@ -100,6 +112,40 @@ export class GraphWeights {
       blockSize: q.blockSize,
       accuracyLevel: this.quantized.accuracyLevel,
     });
+  }
+
+  /**
+   * x [..., K] times the int8 copy, each position's activations quantized on a scale of their own, so a row's product
+   * depends on that position alone, not on the other rows of its batch or their padding. DynamicQuantizeMatMul
+   * quantizes its whole A on one scale per call, (max(0, max A) - min(0, min A)) / 255. Here every position is first
+   * divided by its own max |a| (then spanning at most [-1, 1]) and given ANCHOR columns 1, -1, 0, 0 against zero rows
+   * of B: every call's range is then exactly [-1, 1] (scale 2 / 255, zero point 128) whatever else it holds, and the
+   * columns add nothing (their codes are 0; the sums are exact int32). The product is multiplied back by each
+   * position's max |a|. The scaled input is made once per x (q, k and v share it; so do gate and up), and ORT folds
+   * each padded B into one initializer when the session is created.
+   */
+  private perPositionInt8(x: Value, codes: Value, scales: Value, N: number): Value {
+    const g = this.g;
+    let scaled = this.scaled.get(x);
+    if (!scaled) {
+      const amax = g.op.Add(g.op.ReduceMax(g.op.Abs(x), [-1]), this.tiny()); // [..., 1]; > 0 for a zero position
+      const anchor = g.op.Mul(g.op.Div(amax, amax), this.anchorColumns()); // [..., 4]: 1, -1, 0, 0
+      scaled = { a: g.op.Concat([g.op.Div(x, amax), anchor], -1), amax }; // [..., K + 4]
+      this.scaled.set(x, scaled);
+    }
+    const zeros = g.constant(tensor('int8', [ANCHOR.length, N], new Int8Array(ANCHOR.length * N)));
+    const b = g.op.Concat([codes, zeros], 0); // [K + 4, N]
+    return g.op.Mul(g.op.DynamicQuantizeMatMul(scaled.a, b, scales), scaled.amax); // [..., N]
+  }
+
+  private anchorColumns(): Value {
+    this.anchorValue ??= this.g.constant(tensor('float32', [ANCHOR.length], Float32Array.from(ANCHOR)));
+    return this.anchorValue;
+  }
+
+  private tiny(): Value {
+    this.tinyValue ??= this.g.constant(tensor('float32', [], Float32Array.of(1e-30)));
+    return this.tinyValue;
   }
 
   /** The tensor in its stored dtype (Gather takes bf16/f16 rows, then only the rows are cast). */

@@ -1,7 +1,8 @@
 // The int8 prefill path on the reference fixtures at 8 and 4 bits: the prefill graph (DynamicQuantizeMatMul on the
 // weight cache's per-column int8 copy) against the f32 model of that copy, with and without LoRA and soft prompt
 // (adapters stay f32), within a tolerance derived from its activation rounding; greedy tokens of the app's path (int8
-// prefill, MatMulNBits decode) against the f32 model of the blocks wherever that model's choice is not a near-tie.
+// prefill, MatMulNBits decode) against the f32 model of the blocks wherever that model's choice is not a near-tie;
+// and each row's logits in a padded batch beside other rows equal to its logits alone.
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,10 +68,10 @@ describe.each(['llama', 'qwen2', 'mistral'])('int8 prefill: %s', (name) => {
         const got = (await runner.forward(inputs, spec)).data;
         const drift = maxAbsDiff(got, (await int8Ref.forward(inputs, spec)).data);
         // Each product is off by at most half a step of A's uint8 grid times sum |w| (quantize.test.ts). That step is
-        // (max A - min A) / 255 over the whole call, about max|A| / 127: MatMulNBits' int8 step is max|a| / 127 per
-        // block of 32 of one row, so the per-call grid is coarser by max|A| / max|a_block|, 1-3x for these
-        // activations. Tolerance: 3x the decode kernel's drift from its own f32 model on the same inputs (measured
-        // 1.0-2.2x here). Not exact: the activations really are rounded.
+        // 2 max|a| / 255 over one position (graph-weights.ts: every position on its own scale): MatMulNBits' int8
+        // step is max|a| / 127 per block of 32 of one row, so the position's grid is coarser by max|a| /
+        // max|a_block|. Tolerance: 3x the decode kernel's drift from its own f32 model on the same inputs. Not exact:
+        // the activations really are rounded.
         const yardstick = maxAbsDiff(
           (await decodeKernel.forward(inputs, spec)).data,
           (await blockRef.forward(inputs, spec)).data,
@@ -107,4 +108,35 @@ describe.each(['llama', 'qwen2', 'mistral'])('int8 prefill: %s', (name) => {
       expect(agreeing).toBeGreaterThanOrEqual(rows / 2); // most rows agree token for token
     });
   }
+});
+
+describe('int8 prefill: a row does not depend on its batch', () => {
+  it.each(['q8', 'q4'] as const)(
+    '%s: each row gets the logits it gets alone, padding and other rows notwithstanding',
+    async (format) => {
+      const folder = join(REFERENCE_ROOT, 'llama');
+      const checkpoint = await loadCheckpoint(folder);
+      const configJson = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as object;
+      const model = await source(folder, configJson, `llama-${format}-rows`);
+      const runner = await ModelRunner.open(await openWeightCache(model, format, join(root, 'cache')), sessions);
+      expect(runner.int8Prefill).toBe(true);
+      const reference = await readReference(folder);
+      const adapter = await readLoraAdapter(folder, checkpoint.config, reference.lora_scaling);
+      const prompts = reference.cases.find((c) => c.name.startsWith('b3'))?.prompts as number[][];
+      // A row with far larger activations than the others (one token repeated) would set a shared scale for all.
+      const loud = Array.from({ length: 9 }, () => (prompts[0] as number[])[0] as number);
+      for (const spec of [{}, { adapter }] as Specialization[]) {
+        const batch = [...prompts, loud];
+        const together = await runner.forward({ ...leftPadded(batch, reference.pad_token_id), logitsToKeep: 1 }, spec);
+        const V = together.dims[2] as number;
+        for (const [b, ids] of batch.entries()) {
+          const alone = await runner.forward(
+            { inputIds: { data: BigInt64Array.from(ids, BigInt), dims: [1, ids.length] }, logitsToKeep: 1 },
+            spec,
+          );
+          expect(maxAbsDiff(together.data.subarray(b * V, (b + 1) * V), alone.data)).toBeLessThan(1e-5);
+        }
+      }
+    },
+  );
 });

@@ -91,6 +91,11 @@ export async function openWeightCache(
     accuracyLevel?: 0 | 4;
     /** Whether prefill graphs read the int8 copies (default INT8_PREFILL[format]; false: MatMulNBits throughout). */
     int8Prefill?: boolean;
+    /**
+     * The int8 prefill's activation scale: one per position (default; a row's result does not depend on its batch)
+     * or one per call (DynamicQuantizeMatMul as is; the benchmarks' comparison).
+     */
+    int8Scale?: 'position' | 'call';
   } = {},
 ): Promise<RunnerModel & { quantized: QuantizedLinears }> {
   const folder = weightCacheFolder(root, checkpoint.contentHash, format);
@@ -105,7 +110,15 @@ export async function openWeightCache(
   if (!manifest || manifest.contentHash !== checkpoint.contentHash || manifest.format !== format)
     manifest = await buildCache(checkpoint, format, folder, options.onProgress);
   const accuracyLevel = options.accuracyLevel ?? ACCURACY_LEVEL[format];
-  return cachedModel(checkpoint, manifest, folder, format, accuracyLevel, options.int8Prefill ?? INT8_PREFILL[format]);
+  const model = cachedModel(
+    checkpoint,
+    manifest,
+    folder,
+    format,
+    accuracyLevel,
+    options.int8Prefill ?? INT8_PREFILL[format],
+  );
+  return options.int8Scale === 'call' ? { ...model, quantized: { ...model.quantized, perCallScale: true } } : model;
 }
 
 async function readManifest(folder: string): Promise<Manifest | null> {

@@ -1,7 +1,8 @@
 // An experiment's weight format check: what 8-bit and 4-bit weights change on this task. "Check 8-bit and 4-bit"
 // generates every cell again at both formats (the experiment's run: progress and Cancel are in its header; outputs at
 // the stored precision are reused) and the table pairs each row with the stored precision's: per cell and metric the
-// value at both, the change with its paired 95% CI, McNemar's p for pass/fail metrics, and how many outputs changed.
+// value at both, the change with its paired 95% CI, McNemar's p for pass/fail metrics, and how many outputs changed;
+// a chart shows the main metric's changes with their CIs around zero.
 import { Alert, Box, Button, CircularProgress, Stack, Typography } from '@mui/material';
 import type { Experiment, FormatComparison, FormatMetric } from '../../../../shared/contract';
 import { WEIGHT_FORMAT_NAMES } from '../../../../shared/weight-format';
@@ -11,6 +12,7 @@ import { StatisticsTable, type StatColumn } from '../../components/StatisticsTab
 import { useSubmit } from '../../components/useSubmit';
 import { formatEffect, formatInterval, formatP, formatValue, metricUnit } from './format';
 import { Section } from './ResultTables';
+import { EffectsChart } from './ResultCharts';
 
 type Row = {
   key: string;
@@ -127,6 +129,18 @@ export function FormatCheckPanel({ experiment: e, version }: { experiment: Exper
           </Typography>
         ) : (
           <Box>
+            {metrics[0] && (
+              <EffectsChart
+                bars={rows.map((r) => ({
+                  label: `${WEIGHT_FORMAT_NAMES[r.format]} · ${r.cell.label}`,
+                  value: r.cell.metrics[0]?.diff ?? null,
+                  ci: r.cell.metrics[0]?.ci ?? null,
+                }))}
+                kind={metrics[0].kind}
+                higherIsBetter={metrics[0].higherIsBetter}
+                quantity={`${metrics[0].label}: change against the stored precision`}
+              />
+            )}
             <StatisticsTable
               rows={rows}
               columns={columns}

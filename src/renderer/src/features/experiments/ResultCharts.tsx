@@ -109,10 +109,13 @@ export function EffectsChart({
   bars,
   kind,
   higherIsBetter,
+  quantity = 'effect',
 }: {
   bars: readonly Bar[];
   kind: MetricKind;
   higherIsBetter: boolean;
+  /** What the bars measure, for the axis ("effect", "change at the format"). */
+  quantity?: string;
 }) {
   const theme = useTheme();
   const scale = scaleOf(kind).factor;
@@ -133,7 +136,9 @@ export function EffectsChart({
         layout="horizontal"
         height={chartHeight(bars.length)}
         yAxis={[{ id: CATEGORY_AXIS, scaleType: 'band', data: bars.map((b) => b.label), width: 'auto' }]}
-        xAxis={[{ id: VALUE_AXIS, min: -reach, max: reach, label: `effect${METRIC_BINARY[kind] ? ' (points)' : ''}` }]}
+        xAxis={[
+          { id: VALUE_AXIS, min: -reach, max: reach, label: `${quantity}${METRIC_BINARY[kind] ? ' (points)' : ''}` },
+        ]}
         series={[
           {
             data: bars.map((b) => (b.value === null ? null : b.value * scale)),
