@@ -97,23 +97,6 @@ export function WeightQualityPanel({
           </Typography>
         ))
       )}
-      <Typography variant="subtitle2" component="h4" sx={{ mt: 1 }}>
-        On tasks (experiments&apos; weight format checks)
-      </Typography>
-      {(tasks.data ?? []).map((q) => (
-        <Typography
-          key={`${q.format}/${q.datasetVersionId}/${q.cell}/${q.metric}`}
-          variant="body2"
-          data-testid={`task-quality-${q.format}`}
-        >
-          {describeTaskQuality(q)}
-        </Typography>
-      ))}
-      {(tasks.data ?? []).length === 0 && (
-        <Typography variant="body2" color="text.secondary" data-testid="task-quality-none">
-          On a task: open an experiment that uses this model and check its weight formats there.
-        </Typography>
-      )}
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mt: 1 }}>
         <FormControl size="small" sx={{ minWidth: 240 }} disabled={busy || versions.length === 0}>
           <InputLabel id={`quality-dataset-${model.id}`}>Measure on</InputLabel>
@@ -142,6 +125,23 @@ export function WeightQualityPanel({
         </Button>
       </Box>
       {error !== undefined && <ModelErrorAlert error={error} testId="weight-quality-error" />}
+      <Typography variant="subtitle2" component="h4" sx={{ mt: 1 }}>
+        On tasks (experiments&apos; weight format checks)
+      </Typography>
+      {(tasks.data ?? []).map((q) => (
+        <Typography
+          key={`${q.format}/${q.datasetVersionId}/${q.cell}/${q.metric}`}
+          variant="body2"
+          data-testid={`task-quality-${q.format}`}
+        >
+          {describeTaskQuality(q)}
+        </Typography>
+      ))}
+      {(tasks.data ?? []).length === 0 && (
+        <Typography variant="body2" color="text.secondary" data-testid="task-quality-none">
+          Not measured yet: open an experiment that uses this model and use its Weight formats tab.
+        </Typography>
+      )}
     </Box>
   );
 }
