@@ -64,6 +64,8 @@ export interface ExperimentsServiceDeps {
 
 export class ExperimentsService implements ServiceImpl<Contract> {
   private readonly runs = new Map<string, ExperimentRun>();
+  /** Work after a run ends (a format check's summary for the format pickers), awaited by settled and dispose. */
+  private readonly afterRuns = new Map<string, Promise<void>>();
 
   private readonly scoring: Scoring;
 
@@ -181,7 +183,9 @@ export class ExperimentsService implements ServiceImpl<Contract> {
         hint: 'Check formats on an experiment that runs on this computer.',
       });
     const run = await this.start(id, ['stored', ...new Set(formats)]);
-    void run.done.then(() => (run.experiment.state === 'completed' ? this.keepTaskQuality(id) : undefined));
+    const kept = run.done.then(() => (run.experiment.state === 'completed' ? this.keepTaskQuality(id) : undefined));
+    this.afterRuns.set(id, kept);
+    void kept.finally(() => this.afterRuns.get(id) === kept && this.afterRuns.delete(id));
     return run.experiment;
   }
 
@@ -206,9 +210,13 @@ export class ExperimentsService implements ServiceImpl<Contract> {
     return run.experiment;
   }
 
-  /** Waits for a live run to end (the headless commands); resolves at once when none is running. */
+  /**
+   * Waits for a live run to end, and for what follows it (a format check's summary for the format pickers); resolves
+   * at once when none is running (the headless commands).
+   */
   async settled(id: string): Promise<Experiment> {
     await this.runs.get(id)?.done;
+    await this.afterRuns.get(id);
     return this.find(id);
   }
 
@@ -339,6 +347,7 @@ export class ExperimentsService implements ServiceImpl<Contract> {
   async dispose(): Promise<void> {
     for (const run of this.runs.values()) run.cancel();
     await Promise.allSettled([...this.runs.values()].map((r) => r.done));
+    await Promise.allSettled([...this.afterRuns.values()]);
   }
 
   private async collected(experiment: Experiment, weightFormat?: WeightFormat) {

@@ -44,7 +44,22 @@ describe('weight format check', () => {
     // The recorded results still read the stored precision's outputs.
     expect(await api.experiments.results({ id: experiment.id })).toEqual(before);
 
+    // The main metric per format is kept for the model's format picker by the time the check has settled.
+    const kept = await api.models.taskQuality({ id: modelId });
     const comparison = await api.experiments.formatComparison({ id: experiment.id });
+    expect(kept.map((q) => q.format).sort()).toEqual(['q4', 'q8']);
+    for (const q of kept) {
+      const metric = comparison.formats.find((f) => f.format === q.format)?.cells[0]?.metrics[0];
+      expect(q).toMatchObject({
+        experimentId: experiment.id,
+        cell: 'Format check',
+        metric: metric?.label,
+        n: ROWS,
+        rows: 'Support triage v1, test split',
+        delta: metric?.diff,
+      });
+    }
+
     expect(comparison.rows).toBe(ROWS);
     expect(comparison.formats.map((f) => [f.format, f.complete])).toEqual([
       ['q8', true],
@@ -76,21 +91,6 @@ describe('weight format check', () => {
       expect(results8.cells[0]?.metrics[0]?.value).toBeCloseTo(q8?.cells[0]?.metrics[0]?.value ?? NaN, 10);
     } finally {
       await api.models.setWeightFormat({ id: modelId, format: 'stored' });
-    }
-
-    // The main metric per format is kept for the model's format picker.
-    const kept = await api.models.taskQuality({ id: modelId });
-    expect(kept.map((q) => q.format).sort()).toEqual(['q4', 'q8']);
-    for (const q of kept) {
-      const metric = comparison.formats.find((f) => f.format === q.format)?.cells[0]?.metrics[0];
-      expect(q).toMatchObject({
-        experimentId: experiment.id,
-        cell: 'Format check',
-        metric: metric?.label,
-        n: ROWS,
-        rows: 'Support triage v1, test split',
-        delta: metric?.diff,
-      });
     }
   }, 300_000);
 });
