@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools/reference"))
 from hf_reference import greedy, left_padded, load_model, logits as reference_logits  # noqa: E402
 from make_model_fixtures import write_json, write_safetensors  # noqa: E402
+from make_reference import random_lora  # noqa: E402
 from tiny_tokenizer import make_tokenizer  # noqa: E402
 from transformers import AutoConfig, AutoModelForCausalLM  # noqa: E402
 
 OUT = ROOT / "src/main/engine/models/__fixtures__/reference"
-MLP = {"gate_proj", "up_proj", "gate_up_proj", "down_proj"}
 VOCAB = 384
 NEW_TOKENS = 8
 KEEP = 3
@@ -91,22 +91,6 @@ def random_weights(cfg: dict, seed: int) -> dict[str, torch.Tensor]:
         else:
             w[name] = torch.randn(p.shape, generator=g) / math.sqrt(p.shape[-1])
     return w
-
-
-def peft_key(layer: int, module: str, part: str) -> str:
-    return f"base_model.model.model.layers.{layer}.{'mlp' if module in MLP else 'self_attn'}.{module}.lora_{part}.weight"
-
-
-def random_lora(cfg: dict, w: dict, r: int, targets: list[str], seed: int) -> dict[str, torch.Tensor]:
-    g = torch.Generator().manual_seed(seed)
-    out = {}
-    for i in range(cfg["num_hidden_layers"]):
-        for m in targets:
-            weight = w[f"model.layers.{i}.{'mlp' if m in MLP else 'self_attn'}.{m}.weight"]  # [out, in]
-            bound = 1 / math.sqrt(weight.shape[1])
-            out[peft_key(i, m, "A")] = (torch.rand(r, weight.shape[1], generator=g) * 2 - 1) * bound
-            out[peft_key(i, m, "B")] = 0.3 * torch.randn(weight.shape[0], r, generator=g)
-    return out
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from tiny_tokenizer import make_tokenizer  # noqa: E402
 
 OUT = ROOT / "src/main/engine/models/__fixtures__/reference"
 MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-MLP = {"gate_proj", "up_proj", "down_proj"}
+MLP = {"gate_proj", "up_proj", "gate_up_proj", "down_proj"}  # gate_up_proj: Phi-3 (make_arch_reference.py)
 VOCAB = 384
 NEW_TOKENS = 8
 KEEP = 3  # logits kept per row: the last KEEP real positions of the prompt
