@@ -93,4 +93,43 @@ describe('weight format check', () => {
       await api.models.setWeightFormat({ id: modelId, format: 'stored' });
     }
   }, 300_000);
+
+  it('a cancelled check keeps what it made, shows it as incomplete, and a second check continues it', async () => {
+    const { api, app, demo } = ctx;
+    const triage = await ctx.triageVersionId();
+    const spec = await api.specializations.create({
+      name: 'Format check, cancelled',
+      modelId: demo.modelIds[0] as string,
+      decoding: { do_sample: false, max_new_tokens: 16, ignore_eos: true },
+    });
+    const experiment = await api.experiments.create({
+      name: 'Format check, cancelled',
+      datasetVersionId: triage,
+      split: 'test',
+      limit: ROWS,
+      batchSize: 2,
+      design: { kind: 'compare', specializationIds: [spec.id] },
+      metrics: [{ kind: 'length', unit: 'tokens' }],
+    });
+    // Cancelled as soon as it starts: the first batch is still in the engine, so the run ends cancelled.
+    await api.experiments.checkFormats({ id: experiment.id, formats: ['q4'] });
+    const cancelled = await api.experiments.cancel({ id: experiment.id });
+    expect(cancelled.state).toBe('cancelled');
+    await app.services.experiments.settled(experiment.id);
+    const partial = await api.experiments.formatComparison({ id: experiment.id });
+    expect(partial.formats.every((f) => !f.complete)).toBe(true);
+    expect(await api.models.taskQuality({ id: demo.modelIds[0] as string })).not.toContainEqual(
+      expect.objectContaining({ experimentId: experiment.id }),
+    );
+
+    await api.experiments.checkFormats({ id: experiment.id, formats: ['q4'] });
+    const done = await app.services.experiments.settled(experiment.id);
+    expect(done.state).toBe('completed');
+    // Exactly what the cancelled run stored is reused (the batch in flight when it was cancelled was not stored).
+    expect(done.progress?.reused).toBe(cancelled.progress?.done ?? 0);
+    expect(done.progress?.total).toBe(2 * ROWS);
+    const full = await api.experiments.formatComparison({ id: experiment.id });
+    expect(full.formats.map((f) => [f.format, f.complete])).toEqual([['q4', true]]);
+    expect(full.formats[0]?.cells[0]?.metrics[0]).toMatchObject({ n: ROWS, diff: 0, p: null });
+  }, 300_000);
 });
